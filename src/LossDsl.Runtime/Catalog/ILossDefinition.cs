@@ -1,0 +1,37 @@
+using System.Collections.Generic;
+
+namespace LossDsl;
+
+/// <summary>An input of a declared loss.</summary>
+/// <param name="Name">The name in the formula (snake_case).</param>
+/// <param name="Differentiable">False for inputs declared <c>const</c>: no gradient is computed for them.</param>
+/// <param name="Default">For an optional input (declared with <c>= value</c>): the value used when no span is given.</param>
+public sealed record LossInput(string Name, bool Differentiable, double? Default);
+
+/// <summary>An option (a scalar parameter with a default) of a declared loss.</summary>
+/// <param name="Name">The name in the formula (snake_case).</param>
+/// <param name="IsBoolean">True for <c>true</c>/<c>false</c> options; passed as 1/0 in <see cref="LossCall{T}.Options"/>.</param>
+/// <param name="Default">The default value (1/0 for booleans).</param>
+public sealed record LossOption(string Name, bool IsBoolean, double Default);
+
+/// <summary>
+/// What the generator knows about one declared loss, and an array-based entry point to its kernels for tools
+/// (the CLI, tests, benchmarks) that choose the loss at run time. Users call the typed span methods instead.
+/// </summary>
+public interface ILossDefinition
+{
+    /// <summary>The loss's name in the formula language, e.g. <c>huber_loss</c>.</summary>
+    string Name { get; }
+    /// <summary>The declaration as written.</summary>
+    string Formula { get; }
+    /// <summary>The extent of one loss value.</summary>
+    LossKind Kind { get; }
+    /// <summary>The inputs, in declaration order.</summary>
+    IReadOnlyList<LossInput> Inputs { get; }
+    /// <summary>The options, in declaration order.</summary>
+    IReadOnlyList<LossOption> Options { get; }
+    /// <summary>Runs the kernels in float.</summary>
+    void Evaluate(LossCall<float> call);
+    /// <summary>Runs the kernels in double.</summary>
+    void Evaluate(LossCall<double> call);
+}
