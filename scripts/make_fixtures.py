@@ -1,0 +1,978 @@
+#!/usr/bin/python3
+"""Generate the PyTorch reference fixtures for LossDsl's `eval` protocol.
+
+Run with Debian's python (it has torch 1.13 and torchvision 0.14):
+
+    /usr/bin/python3 scripts/make_fixtures.py            # all losses
+    /usr/bin/python3 scripts/make_fixtures.py l1_loss    # only some
+
+It writes tests/fixtures/<loss>.jsonl: one JSON object per line,
+{"case": <case as in conformance.md>, "expected": <answer as in conformance.md>}.
+The output is deterministic (every loss has its own fixed seed).
+"""
+
+import json
+import math
+import os
+import sys
+import warnings
+import zlib
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+import torchvision
+
+warnings.filterwarnings("ignore")
+torch.set_num_threads(1)
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT_DIR = os.path.join(ROOT, "tests", "fixtures")
+
+DTYPES = {"float64": torch.float64, "float32": torch.float32}
+SHORT = {"float64": "f64", "float32": "f32"}
+
+# --------------------------------------------------------------------------------------
+# Reference implementations. Every entry takes the input tensors positionally (in the
+# catalogue's order) and the options as keyword arguments, and returns the reduced loss.
+# --------------------------------------------------------------------------------------
+
+INPUTS = {}  # loss -> list of input names, in call order
+REFS = {}    # loss -> callable
+
+
+def ref(name, inputs):
+    def deco(fn):
+        INPUTS[name] = inputs
+        REFS[name] = fn
+        return fn
+    return deco
+
+
+def check_reduction(reduction, allowed=("none", "mean", "sum")):
+    if reduction not in allowed:
+        raise ValueError(reduction + " is not a valid value for reduction")
+
+
+def check_same_shape(name, a, b, an="input", bn="target"):
+    if a.shape != b.shape:
+        raise ValueError("%s: %s shape %s and %s shape %s differ"
+                         % (name, an, list(a.shape), bn, list(b.shape)))
+
+
+def check_rows(name, x):
+    if x.dim() not in (1, 2):
+        raise ValueError("%s: expected a 1-D (D) or 2-D (N, D) input, got shape %s"
+                         % (name, list(x.shape)))
+
+
+def reduce_rows(per_row, reduction):
+    check_reduction(reduction)
+    if reduction == "none":
+        return per_row
+    if reduction == "mean":
+        return per_row.mean()
+    return per_row.sum()
+
+
+# ---- torch.nn.functional ----
+
+def _torch(name, inputs):
+    fn = getattr(F, name)
+
+    def call(*tensors, **opts):
+        return fn(*tensors, **opts)
+    INPUTS[name] = inputs
+    REFS[name] = call
+
+
+_torch("l1_loss", ["input", "target"])
+_torch("mse_loss", ["input", "target"])
+_torch("smooth_l1_loss", ["input", "target"])
+_torch("huber_loss", ["input", "target"])
+_torch("binary_cross_entropy", ["input", "target"])
+_torch("binary_cross_entropy_with_logits", ["input", "target"])
+_torch("kl_div", ["input", "target"])
+_torch("poisson_nll_loss", ["input", "target"])
+_torch("gaussian_nll_loss", ["input", "target", "var"])
+_torch("margin_ranking_loss", ["input1", "input2", "target"])
+_torch("hinge_embedding_loss", ["input", "target"])
+_torch("soft_margin_loss", ["input", "target"])
+_torch("cross_entropy", ["input", "target"])
+_torch("nll_loss", ["input", "target"])
+_torch("multilabel_soft_margin_loss", ["input", "target"])
+_torch("multilabel_margin_loss", ["input", "target"])
+_torch("multi_margin_loss", ["input", "target"])
+_torch("triplet_margin_loss", ["anchor", "positive", "negative"])
+_torch("cosine_embedding_loss", ["input1", "input2", "target"])
+_torch("ctc_loss", ["log_probs", "targets", "input_lengths", "target_lengths"])
+
+
+# ---- torchvision.ops (protocol default reduction is mean) ----
+
+@ref("sigmoid_focal_loss", ["inputs", "targets"])
+def sigmoid_focal_loss(inputs, targets, alpha=0.25, gamma=2.0, reduction="mean"):
+    return torchvision.ops.sigmoid_focal_loss(inputs, targets, alpha=alpha, gamma=gamma,
+                                              reduction=reduction)
+
+
+# ---- formula-defined losses ----
+
+@ref("rmse", ["input", "target"])
+def rmse(input, target, reduction="mean"):
+    check_same_shape("rmse", input, target)
+    check_rows("rmse", input)
+    return torch.sqrt(torch.mean((input - target) ** 2))
+
+
+@ref("mean_squared_logarithmic_error", ["y_pred", "y_true"])
+def mean_squared_logarithmic_error(y_pred, y_true, eps=1e-7, reduction="mean"):
+    check_same_shape("mean_squared_logarithmic_error", y_pred, y_true, "y_pred", "y_true")
+    check_rows("mean_squared_logarithmic_error", y_pred)
+    a = torch.log(torch.clamp(y_pred, min=eps) + 1)
+    b = torch.log(torch.clamp(y_true, min=eps) + 1)
+    return reduce_rows(torch.mean((a - b) ** 2, dim=-1), reduction)
+
+
+@ref("mean_absolute_percentage_error", ["y_pred", "y_true"])
+def mean_absolute_percentage_error(y_pred, y_true, eps=1e-7, reduction="mean"):
+    check_same_shape("mean_absolute_percentage_error", y_pred, y_true, "y_pred", "y_true")
+    check_rows("mean_absolute_percentage_error", y_pred)
+    per = torch.abs(y_true - y_pred) / torch.clamp(torch.abs(y_true), min=eps)
+    return reduce_rows(100 * torch.mean(per, dim=-1), reduction)
+
+
+@ref("log_cosh", ["y_pred", "y_true"])
+def log_cosh(y_pred, y_true, reduction="mean"):
+    check_same_shape("log_cosh", y_pred, y_true, "y_pred", "y_true")
+    check_rows("log_cosh", y_pred)
+    d = y_pred - y_true
+    per = d + F.softplus(-2 * d) - math.log(2.0)
+    return reduce_rows(torch.mean(per, dim=-1), reduction)
+
+
+def _pm1(y):
+    # 0/1 labels are mapped to -1/+1 (y == 0 -> -1); +1/-1 pass through.
+    return torch.where(y == 0, -torch.ones_like(y), y)
+
+
+@ref("hinge", ["y_pred", "y_true"])
+def hinge(y_pred, y_true, reduction="mean"):
+    check_same_shape("hinge", y_pred, y_true, "y_pred", "y_true")
+    check_rows("hinge", y_pred)
+    m = torch.clamp(1 - _pm1(y_true) * y_pred, min=0)
+    return reduce_rows(torch.mean(m, dim=-1), reduction)
+
+
+@ref("squared_hinge", ["y_pred", "y_true"])
+def squared_hinge(y_pred, y_true, reduction="mean"):
+    check_same_shape("squared_hinge", y_pred, y_true, "y_pred", "y_true")
+    check_rows("squared_hinge", y_pred)
+    m = torch.clamp(1 - _pm1(y_true) * y_pred, min=0)
+    return reduce_rows(torch.mean(m * m, dim=-1), reduction)
+
+
+@ref("poisson", ["y_pred", "y_true"])
+def poisson(y_pred, y_true, eps=1e-7, reduction="mean"):
+    check_same_shape("poisson", y_pred, y_true, "y_pred", "y_true")
+    check_rows("poisson", y_pred)
+    per = y_pred - y_true * torch.log(y_pred + eps)
+    return reduce_rows(torch.mean(per, dim=-1), reduction)
+
+
+@ref("tukey_biweight_loss", ["input", "target"])
+def tukey_biweight_loss(input, target, c=4.685, reduction="mean"):
+    check_same_shape("tukey_biweight_loss", input, target)
+    check_reduction(reduction)
+    r = input - target
+    k = c * c / 6.0
+    inside = k * (1 - (1 - (r / c) ** 2) ** 3)
+    out = torch.where(torch.abs(r) <= c, inside, torch.full_like(r, k))
+    if reduction == "none":
+        return out
+    return out.mean() if reduction == "mean" else out.sum()
+
+
+# --------------------------------------------------------------------------------------
+# Evaluation of one case (this is exactly what the checks expect LossDsl to reproduce).
+# --------------------------------------------------------------------------------------
+
+def to_tensor(obj, dtype):
+    if obj.get("dtype") == "int64":
+        return torch.tensor(obj["data"], dtype=torch.int64).reshape(obj["shape"])
+    data = [float(v) for v in obj["data"]]  # "NaN"/"Infinity" strings parse too
+    return torch.tensor(data, dtype=dtype).reshape(obj["shape"])
+
+
+def num_out(v, dtype):
+    v = float(v)
+    if math.isnan(v):
+        return "NaN"
+    if math.isinf(v):
+        return "Infinity" if v > 0 else "-Infinity"
+    if dtype == "float32":
+        return float(repr(np.float32(v)))  # shortest decimal that round-trips in float32
+    return v
+
+
+def tensor_out(t, dtype):
+    t = t.detach()
+    return {"shape": list(t.shape), "data": [num_out(v, dtype) for v in t.reshape(-1).tolist()]}
+
+
+def evaluate(case):
+    name = case["loss"]
+    if name not in REFS:
+        raise ValueError("unknown loss '%s'" % name)
+    dt = DTYPES[case["dtype"]]
+    tensors = {k: to_tensor(v, dt) for k, v in case["inputs"].items()}
+    grads = case.get("grad", [])
+    for gname in grads:
+        tensors[gname].requires_grad_(True)
+    opts = {}
+    for k, v in case.get("options", {}).items():
+        opts[k] = to_tensor(v, dt) if isinstance(v, dict) else v
+    args = [tensors[n] for n in INPUTS[name] if n in tensors]
+    out = REFS[name](*args, **opts)
+    ans = {"id": case["id"], "loss": tensor_out(out, case["dtype"])}
+    if "grad" in case:
+        ans["grad"] = {}
+        if grads:
+            if "grad_output" in case:
+                total = (out * to_tensor(case["grad_output"], dt)).sum()
+            else:
+                total = out.sum()
+            ins = [tensors[g] for g in grads]
+            gs = torch.autograd.grad(total, ins, allow_unused=True)
+            for gname, g, x in zip(grads, gs, ins):
+                if g is None:
+                    g = torch.zeros_like(x)
+                ans["grad"][gname] = tensor_out(g, case["dtype"])
+    return ans
+
+
+# --------------------------------------------------------------------------------------
+# Case construction
+# --------------------------------------------------------------------------------------
+
+def num_in(v, dtype):
+    v = float(v)
+    if math.isnan(v):
+        return "NaN"
+    if math.isinf(v):
+        return "Infinity" if v > 0 else "-Infinity"
+    if dtype == "float32":
+        return float(np.float32(v))  # exactly representable in float32
+    return v
+
+
+def tensor_in(a, dtype, int64=False):
+    a = np.asarray(a)
+    if int64:
+        return {"shape": list(a.shape), "dtype": "int64",
+                "data": [int(v) for v in a.reshape(-1)]}
+    return {"shape": list(a.shape), "data": [num_in(v, dtype) for v in a.reshape(-1)]}
+
+
+def shape_tag(shape):
+    if len(shape) == 0:
+        return "scalar"
+    if len(shape) == 1:
+        return "len%d" % shape[0]
+    return "x".join(str(s) for s in shape)
+
+
+def opt_tag(opts):
+    parts = []
+    for k, v in opts.items():
+        if k == "reduction":
+            continue
+        if isinstance(v, (np.ndarray, np.generic)):
+            parts.append(k)
+        elif isinstance(v, bool):
+            parts.append(k if v else "no" + k)
+        else:
+            parts.append("%s%s" % (k, v))
+    return "-".join(parts)
+
+
+class Gen:
+    def __init__(self, loss, int_inputs=()):
+        self.loss = loss
+        self.rng = np.random.RandomState(zlib.crc32(loss.encode()) & 0x7FFFFFFF)
+        self.cases = []
+        self.ids = set()
+        self.int_inputs = set(int_inputs)
+        self.k = 0
+
+    def add(self, dtype, inputs, options=None, grad=None, grad_output=None, tag=None,
+            error=False, loss=None, int_options=()):
+        options = dict(options or {})
+        red = options.get("reduction", "default")
+        parts = [self.loss, SHORT[dtype], red]
+        ot = opt_tag(options)
+        if ot:
+            parts.append(ot)
+        first = next(iter(inputs.values()))
+        parts.append(shape_tag(np.asarray(first).shape))
+        if tag:
+            parts.append(tag)
+        if grad_output is not None:
+            parts.append("gradout")
+        if grad is not None and len(grad) == 0:
+            parts.append("nograd")
+        cid = "-".join(parts)
+        base, n = cid, 2
+        while cid in self.ids:
+            cid = "%s-%d" % (base, n)
+            n += 1
+        self.ids.add(cid)
+        case = {"id": cid, "loss": loss or self.loss, "dtype": dtype}
+        copts = {}
+        for k, v in options.items():
+            if isinstance(v, (np.ndarray, np.generic)):
+                copts[k] = tensor_in(v, dtype, int64=k in int_options)
+            else:
+                copts[k] = v
+        case["options"] = copts
+        case["inputs"] = {k: tensor_in(v, dtype, int64=k in self.int_inputs)
+                          for k, v in inputs.items()}
+        if grad is not None:
+            case["grad"] = list(grad)
+        if grad_output is not None:
+            case["grad_output"] = tensor_in(grad_output, dtype)
+        self.cases.append((case, error))
+        return cid
+
+    def write(self):
+        lines = []
+        for case, error in self.cases:
+            try:
+                expected = evaluate(case)
+                if error:
+                    raise AssertionError("case %s was expected to fail" % case["id"])
+            except AssertionError:
+                raise
+            except Exception as e:  # the reference refuses the case
+                if not error:
+                    raise AssertionError("case %s failed: %r" % (case["id"], e))
+                expected = {"id": case["id"], "error": str(e).strip().split("\n")[0]}
+            lines.append(json.dumps({"case": case, "expected": expected},
+                                    separators=(",", ":"), allow_nan=False))
+        path = os.path.join(OUT_DIR, self.loss + ".jsonl")
+        with open(path, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        return len(lines)
+
+
+BOTH = ["float64", "float32"]
+RED3 = ["none", "mean", "sum"]
+ELEM_SHAPES = [(7,), (4, 5), (2,), (3, 17), (1,), (33,), (), (2, 3, 4)]
+ROW_SHAPES = [(7,), (4, 5), (2,), (3, 17), (1,), (33,), (6, 1), (5, 8)]
+
+
+def rot(lst, i):
+    return lst[i % len(lst)]
+
+
+def standard(g, make, grads, variants=(), reductions=RED3, shapes=ELEM_SHAPES,
+             big=True, scalar=True, n_base=3, gradout=True, nograd=True, row=False):
+    """Random-data cases: base grid, option variants, grad_output, big shapes, no-grad."""
+    shapes = [s for s in shapes if scalar or len(s) > 0]
+    i = 0
+    for dt in BOTH:
+        for red in reductions:
+            for _ in range(n_base):
+                shp = rot(shapes, i)
+                i += 1
+                ins, extra = make(g.rng, shp, {})
+                g.add(dt, ins, dict(extra, reduction=red), grad=grads)
+    for v in variants:
+        for dt in BOTH:
+            for red in reductions:
+                shp = rot(shapes, i)
+                i += 1
+                ins, extra = make(g.rng, shp, v)
+                g.add(dt, ins, dict(extra, **v, reduction=red), grad=grads)
+    if gradout and "none" in reductions:
+        for dt in BOTH:
+            for shp in [(7,), (3, 4)] + ([()] if scalar else []):
+                ins, extra = make(g.rng, shp, {})
+                go = np.round(g.rng.uniform(-2, 2, size=shp[:-1] if row else shp), 3)
+                g.add(dt, ins, dict(extra, reduction="none"), grad=grads, grad_output=go)
+    if big:
+        for dt in BOTH:
+            ins, extra = make(g.rng, (257,), {})
+            g.add(dt, ins, dict(extra, reduction="mean"), grad=grads)
+        ins, extra = make(g.rng, (16, 33), {})
+        g.add("float64", ins, dict(extra, reduction="sum"), grad=grads)
+    if nograd:
+        for dt in BOTH:
+            ins, extra = make(g.rng, (4, 5), {})
+            g.add(dt, ins, dict(extra, reduction="mean"), grad=[])
+        ins, extra = make(g.rng, (6,), {})
+        g.add("float64", ins, dict(extra, reduction="sum"))  # no "grad" key at all
+        if len(grads) > 1:
+            for dt in BOTH:
+                ins, extra = make(g.rng, (3, 5), {})
+                g.add(dt, ins, dict(extra, reduction="mean"), grad=grads[:1], tag="partial")
+
+
+def invalid_common(g, make, torch_reduction_check=True, mismatch=True, shapes=((3,), (4,))):
+    """Shape mismatch, unknown option, unknown loss, invalid reduction."""
+    ins, extra = make(g.rng, (4,), {})
+    if mismatch:
+        ins2, _ = make(g.rng, shapes[0], {})
+        bad = dict(ins)
+        k = list(bad)[1]
+        bad[k] = ins2[k]
+        g.add("float64", bad, dict(extra, reduction="mean"), tag="bad-shape", error=True)
+        g.add("float32", bad, dict(extra, reduction="sum"), tag="bad-shape", error=True)
+    g.add("float64", ins, dict(extra, reduction="mean", frobnicate=1.0), tag="bad-option",
+          error=True)
+    g.add("float64", ins, dict(extra, reduction="mean"), tag="bad-loss", error=True,
+          loss=g.loss + "_nope")
+    if torch_reduction_check:
+        g.add("float64", ins, dict(extra, reduction="average"), tag="bad-reduction", error=True)
+
+
+def r4(x):
+    return np.asarray(np.round(x, 4))
+
+
+def normal(rng, shp, scale=1.0):
+    return r4(rng.normal(0, scale, size=shp))
+
+
+def pm1(rng, shp):
+    return rng.choice([-1.0, 1.0], size=shp)
+
+
+# --------------------------------------------------------------------------------------
+# Phase 1 losses
+# --------------------------------------------------------------------------------------
+
+def gen_l1_mse(name):
+    g = Gen(name)
+
+    def make(rng, shp, v):
+        return {"input": normal(rng, shp, 1.5), "target": normal(rng, shp)}, {}
+    standard(g, make, ["input", "target"])
+    for dt in BOTH:
+        for red in RED3:
+            x = np.array([0.5, -1.25, 3.0, 0.0, 2.0])
+            y = np.array([0.5, -1.25, 1.0, 0.0, -2.0])
+            g.add(dt, {"input": x, "target": y}, {"reduction": red}, grad=["input", "target"],
+                  tag="ties")
+        g.add(dt, {"input": np.array(1.5), "target": np.array(1.5)}, {"reduction": "mean"},
+              grad=["input", "target"], tag="equal")
+        g.add(dt, {"input": np.array([1e3, -1e3, 1e-3]), "target": np.array([-1e3, 1e3, 0.0])},
+              {"reduction": "sum"}, grad=["input", "target"], tag="large")
+        g.add(dt, {"input": np.array([1.0, "nan", 2.0], dtype=float),
+                   "target": np.array([0.0, 1.0, 2.0])}, {"reduction": "none"},
+              grad=["input", "target"], tag="nan-input")
+        g.add(dt, {"input": np.array([1.0, "inf", 2.0], dtype=float),
+                   "target": np.array([0.0, 1.0, 2.0])}, {"reduction": "mean"},
+              grad=["input"], tag="inf-input")
+    invalid_common(g, make)
+    return g
+
+
+def gen_smooth_l1():
+    g = Gen("smooth_l1_loss")
+
+    def make(rng, shp, v):
+        return {"input": normal(rng, shp, 1.5), "target": normal(rng, shp)}, {}
+    standard(g, make, ["input", "target"],
+             variants=[{"beta": 0.5}, {"beta": 2.0}, {"beta": 0.0}, {"beta": 0.01}])
+    x = np.array([1.5, -1.5, 0.5, 0.75, 2.0, 0.0, -0.25, 3.0])
+    y = np.array([1.0, -1.0, 0.0, 0.0, 0.0, 0.0, 0.25, 1.0])
+    for dt in BOTH:
+        for beta in [0.5, 1.0, 2.0, 0.0]:
+            red = "none" if beta != 1.0 else "sum"
+            g.add(dt, {"input": x, "target": y}, {"beta": beta, "reduction": red},
+                  grad=["input", "target"], tag="at-beta")
+        g.add(dt, {"input": np.array(0.5), "target": np.array(0.5)},
+              {"beta": 0.0, "reduction": "mean"}, grad=["input", "target"], tag="equal")
+    g.add("float64", {"input": x, "target": y}, {"beta": -1.0, "reduction": "mean"},
+          tag="negative-beta", error=True)
+    invalid_common(g, make)
+    return g
+
+
+def gen_huber():
+    g = Gen("huber_loss")
+
+    def make(rng, shp, v):
+        return {"input": normal(rng, shp, 1.5), "target": normal(rng, shp)}, {}
+    standard(g, make, ["input", "target"],
+             variants=[{"delta": 0.5}, {"delta": 2.0}, {"delta": 0.1}, {"delta": 1.35}])
+    x = np.array([1.5, -1.5, 0.5, 0.75, 2.0, 0.0, -0.25, 3.0])
+    y = np.array([1.0, -1.0, 0.0, 0.0, 0.0, 0.0, 0.25, 1.0])
+    for dt in BOTH:
+        for delta in [0.5, 1.0, 2.0]:
+            red = "none" if delta != 1.0 else "sum"
+            g.add(dt, {"input": x, "target": y}, {"delta": delta, "reduction": red},
+                  grad=["input", "target"], tag="at-delta")
+    g.add("float64", {"input": x, "target": y}, {"delta": 0.0, "reduction": "mean"},
+          tag="zero-delta", error=True)
+    g.add("float64", {"input": x, "target": y}, {"delta": -1.0, "reduction": "mean"},
+          tag="negative-delta", error=True)
+    invalid_common(g, make)
+    return g
+
+
+def sigmoid_np(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def gen_bce():
+    g = Gen("binary_cross_entropy")
+
+    def make(rng, shp, v):
+        x = r4(np.clip(sigmoid_np(rng.normal(0, 2, size=shp)), 0.0001, 0.9999))
+        if rng.rand() < 0.5:
+            y = rng.choice([0.0, 1.0], size=shp)
+        else:
+            y = r4(rng.uniform(0, 1, size=shp))
+        extra = {}
+        if v.get("weight") == "full":
+            extra["weight"] = r4(rng.uniform(0, 2, size=shp))
+        elif v.get("weight") == "last":
+            extra["weight"] = r4(rng.uniform(0, 2, size=shp[-1:]))
+        return {"input": x, "target": y}, extra
+    standard(g, make, ["input", "target"])
+    # weight variants (option value filled in by make)
+    i = 0
+    for kind, shapes in [("full", [(7,), (4, 5), ()]), ("last", [(4, 5), (3, 17), (6,)])]:
+        for dt in BOTH:
+            for red in RED3:
+                shp = rot(shapes, i)
+                i += 1
+                ins, extra = make(g.rng, shp, {"weight": kind})
+                g.add(dt, ins, dict(extra, reduction=red), grad=["input", "target"],
+                      tag="weight-" + kind)
+    # log clamp at -100: input exactly 0 and 1
+    x = np.array([0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.5, 1e-50])
+    y = np.array([0.0, 1.0, 1.0, 0.0, 0.3, 0.7, 0.5, 1.0])
+    for dt in BOTH:
+        for red in RED3:
+            g.add(dt, {"input": x, "target": y}, {"reduction": red}, grad=["input"],
+                  tag="clamp")
+        g.add(dt, {"input": x, "target": y}, {"reduction": "none"}, grad=["input", "target"],
+              tag="clamp-target-grad")
+        g.add(dt, {"input": np.array([1e-30, 1 - 1e-7, 1e-45]),
+                   "target": np.array([1.0, 0.0, 1.0])},
+              {"reduction": "none"}, grad=["input"], tag="near-clamp")
+        g.add(dt, {"input": x[:4], "target": y[:4]},
+              {"reduction": "sum", "weight": np.array([2.0, 0.5, 0.0, 1.0])},
+              grad=["input"], tag="clamp-weight")
+    ins, _ = make(g.rng, (4,), {})
+    for bad, tag in [(np.array([0.2, 1.5, 0.3, 0.4]), "input-above-1"),
+                     (np.array([0.2, -0.1, 0.3, 0.4]), "input-below-0")]:
+        for dt in BOTH:
+            g.add(dt, {"input": bad, "target": ins["target"]}, {"reduction": "mean"},
+                  tag=tag, error=True)
+    invalid_common(g, make)
+    return g
+
+
+def gen_bce_logits():
+    g = Gen("binary_cross_entropy_with_logits")
+
+    def make(rng, shp, v):
+        x = normal(rng, shp, 3.0)
+        if rng.rand() < 0.5:
+            y = rng.choice([0.0, 1.0], size=shp)
+        else:
+            y = r4(rng.uniform(0, 1, size=shp))
+        extra = {}
+        w = v.get("weight")
+        if w == "full":
+            extra["weight"] = r4(rng.uniform(0, 2, size=shp))
+        elif w == "last":
+            extra["weight"] = r4(rng.uniform(0, 2, size=shp[-1:]))
+        pw = v.get("pos_weight")
+        if pw == "last":
+            extra["pos_weight"] = r4(rng.uniform(0.2, 4, size=shp[-1:]))
+        elif pw == "one":
+            extra["pos_weight"] = r4(rng.uniform(0.2, 4, size=(1,) if len(shp) else ()))
+        return {"input": x, "target": y}, extra
+    standard(g, make, ["input", "target"])
+    i = 0
+    for v, shapes in [({"weight": "full"}, [(7,), (4, 5), ()]),
+                      ({"weight": "last"}, [(4, 5), (3, 17), (6,)]),
+                      ({"pos_weight": "last"}, [(4, 5), (7,), (3, 17), ()]),
+                      ({"pos_weight": "one"}, [(4, 5), (7,)]),
+                      ({"weight": "last", "pos_weight": "last"}, [(4, 5), (2, 3, 4)])]:
+        for dt in BOTH:
+            for red in RED3:
+                shp = rot(shapes, i)
+                i += 1
+                ins, extra = make(g.rng, shp, v)
+                g.add(dt, ins, dict(extra, reduction=red), grad=["input", "target"],
+                      tag="-".join("%s-%s" % kv for kv in v.items()).replace("_", ""))
+    x = np.array([50.0, -50.0, 50.0, -50.0, 0.0, 100.0, -100.0, 20.0, -20.0])
+    y = np.array([1.0, 0.0, 0.0, 1.0, 0.5, 0.25, 0.75, 1.0, 0.0])
+    for dt in BOTH:
+        for red in RED3:
+            g.add(dt, {"input": x, "target": y}, {"reduction": red}, grad=["input", "target"],
+                  tag="large-logits")
+        g.add(dt, {"input": x, "target": y},
+              {"reduction": "sum", "pos_weight": np.full((9,), 3.0)},
+              grad=["input", "target"], tag="large-logits-posweight")
+    invalid_common(g, make)
+    return g
+
+
+def gen_kl_div():
+    g = Gen("kl_div")
+    reds = ["none", "mean", "sum", "batchmean"]
+
+    def make(rng, shp, v):
+        def logsm(a):
+            if a.ndim == 0:
+                return a * 0 + np.log(0.5)
+            a = a - a.max(axis=-1, keepdims=True)
+            return a - np.log(np.exp(a).sum(axis=-1, keepdims=True))
+        x = r4(logsm(rng.normal(0, 1.5, size=shp)))
+        lt = logsm(rng.normal(0, 1.5, size=shp))
+        y = r4(lt) if v.get("log_target") else np.maximum(r4(np.exp(lt)), 1e-4)
+        return {"input": x, "target": y}, {}
+    standard(g, make, ["input", "target"], reductions=reds,
+             variants=[{"log_target": True}, {"log_target": False}])
+    # target 0 with log_target false (xlogy(0, 0) = 0); target grad there is NaN
+    x = np.array([-1.0, -2.0, -0.5, -3.0, -0.1])
+    y = np.array([0.0, 0.5, 0.0, 0.25, 0.25])
+    for dt in BOTH:
+        for red in reds:
+            g.add(dt, {"input": x, "target": y}, {"reduction": red}, grad=["input"],
+                  tag="target0")
+        g.add(dt, {"input": x, "target": y}, {"reduction": "sum"}, grad=["input", "target"],
+              tag="target0-targetgrad")
+        g.add(dt, {"input": x, "target": np.array([-50.0, -1.0, 0.0, 2.0, -800.0])},
+              {"reduction": "none", "log_target": True}, grad=["input", "target"],
+              tag="logtarget-extreme")
+        g.add(dt, {"input": np.array([0.3, -1.0, 2.0]), "target": np.array([1.5, 0.2, 3.0])},
+              {"reduction": "none"}, grad=["input", "target"], tag="unnormalised")
+    invalid_common(g, make)
+    return g
+
+
+def gen_poisson_nll():
+    g = Gen("poisson_nll_loss")
+
+    def make(rng, shp, v):
+        if v.get("log_input", True):
+            x = normal(rng, shp, 1.0)
+        else:
+            x = r4(rng.uniform(0.01, 5, size=shp))
+        y = rng.poisson(2.0, size=shp).astype(float)
+        if rng.rand() < 0.3:
+            y = r4(rng.uniform(0, 4, size=shp))
+        return {"input": x, "target": y}, {}
+    variants = [{"log_input": False}, {"full": True}, {"log_input": False, "full": True},
+                {"log_input": False, "eps": 0.01}, {"log_input": False, "eps": 1e-3,
+                                                     "full": True}]
+    standard(g, make, ["input"], variants=variants)
+    # Stirling term applies only where target > 1
+    y = np.array([0.0, 0.5, 1.0, 1.0001, 2.0, 3.5, 10.0, 100.0])
+    for dt in BOTH:
+        for li in [True, False]:
+            x = np.array([0.1, -0.5, 0.0, 1.0, 0.7, 1.2, 2.3, 4.6]) if li else \
+                np.array([0.1, 0.5, 1.0, 1.0, 2.0, 3.0, 9.0, 120.0])
+            for red in RED3:
+                g.add(dt, {"input": x, "target": y},
+                      {"log_input": li, "full": True, "reduction": red}, grad=["input"],
+                      tag="stirling")
+        g.add(dt, {"input": np.array([0.0, 0.0, 1e-9]), "target": np.array([0.0, 1.0, 2.0])},
+              {"log_input": False, "reduction": "none"}, grad=["input"], tag="zero-rate")
+        g.add(dt, {"input": np.array([0.0, 0.0, 0.5]), "target": np.array([0.0, 1.0, 2.0])},
+              {"log_input": False, "eps": 0.0, "reduction": "none"}, grad=["input"],
+              tag="zero-rate-eps0")
+        g.add(dt, {"input": np.array([30.0, -30.0, 5.0]), "target": np.array([3.0, 0.0, 7.0])},
+              {"reduction": "none"}, grad=["input"], tag="large-log-rate")
+    invalid_common(g, make)
+    return g
+
+
+def gen_gaussian_nll():
+    g = Gen("gaussian_nll_loss")
+
+    def make(rng, shp, v):
+        vs = v.get("var_shape", "same")
+        if vs == "same":
+            vshape = shp
+        elif vs == "drop":
+            vshape = shp[:-1]
+        else:  # "one": last dim 1
+            vshape = shp[:-1] + (1,)
+        return {"input": normal(rng, shp, 1.5), "target": normal(rng, shp),
+                "var": r4(rng.uniform(0.05, 3, size=vshape))}, {}
+    grads = ["input", "target", "var"]
+    standard(g, make, grads, variants=[{"full": True}, {"eps": 0.1}, {"full": True, "eps": 1e-3}])
+    i = 0
+    for vs, shapes in [("drop", [(4, 5), (7,), (2, 3, 4)]), ("one", [(4, 5), (7,), (3, 17)])]:
+        for dt in BOTH:
+            for red in RED3:
+                shp = rot(shapes, i)
+                i += 1
+                ins, _ = make(g.rng, shp, {"var_shape": vs})
+                g.add(dt, ins, {"reduction": red}, grad=grads, tag="var-" + vs)
+    x = np.array([0.5, -1.0, 2.0, 0.0, 1.0, 3.0])
+    y = np.array([0.0, 0.0, 1.0, 0.0, 1.0, -1.0])
+    var = np.array([1e-8, 0.0, 1e-6, 5e-7, 0.05, 2.0])
+    for dt in BOTH:
+        for red in RED3:
+            g.add(dt, {"input": x, "target": y, "var": var}, {"reduction": red}, grad=grads,
+                  tag="var-below-eps")
+        g.add(dt, {"input": x, "target": y, "var": var},
+              {"reduction": "none", "eps": 0.1, "full": True}, grad=grads, tag="var-below-eps")
+    for dt in BOTH:
+        g.add(dt, {"input": x, "target": y, "var": np.array([1.0, -0.5, 1.0, 1.0, 1.0, 1.0])},
+              {"reduction": "mean"}, tag="negative-var", error=True)
+    g.add("float64", {"input": np.zeros((4, 5)), "target": np.zeros((4, 5)),
+                      "var": np.ones((4, 3))}, {"reduction": "mean"}, tag="bad-var-shape",
+          error=True)
+    invalid_common(g, make, mismatch=False)
+    g.add("float64", {"input": np.zeros(4), "target": np.zeros(3), "var": np.ones(4)},
+          {"reduction": "mean"}, tag="bad-shape", error=True)
+    return g
+
+
+def gen_margin_ranking():
+    g = Gen("margin_ranking_loss")
+
+    def make(rng, shp, v):
+        return {"input1": normal(rng, shp), "input2": normal(rng, shp),
+                "target": pm1(rng, shp)}, {}
+    standard(g, make, ["input1", "input2"], shapes=[(7,), (2,), (33,), (1,), (), (4,)],
+             variants=[{"margin": 0.5}, {"margin": 1.0}, {"margin": -0.25}])
+    a = np.array([1.0, 0.5, 2.0, -1.0, 0.0, 0.25])
+    b = np.array([0.5, 1.0, 1.5, -1.0, 0.5, 0.25])
+    t = np.array([1.0, -1.0, 1.0, 1.0, -1.0, -1.0])
+    for dt in BOTH:
+        for m in [0.0, 0.5]:
+            g.add(dt, {"input1": a, "input2": b, "target": t}, {"margin": m, "reduction": "none"},
+                  grad=["input1", "input2"], tag="ties")
+    g.add("float64", {"input1": np.zeros(4), "input2": np.zeros(4), "target": np.ones((1, 4))},
+          {"reduction": "mean"}, tag="bad-dims", error=True)
+    invalid_common(g, make, mismatch=False)
+    g.add("float64", {"input1": np.zeros(4), "input2": np.zeros(3), "target": np.ones(4)},
+          {"reduction": "mean"}, tag="bad-shape", error=True)
+    return g
+
+
+def gen_hinge_embedding():
+    g = Gen("hinge_embedding_loss")
+
+    def make(rng, shp, v):
+        return {"input": r4(np.abs(rng.normal(0, 1.2, size=shp))),
+                "target": pm1(rng, shp)}, {}
+    standard(g, make, ["input"],
+             variants=[{"margin": 0.5}, {"margin": 2.0}, {"margin": 0.0}])
+    x = np.array([0.0, 1.0, 0.5, 2.0, -0.5, 1.5])
+    t = np.array([-1.0, -1.0, -1.0, -1.0, 1.0, 1.0])
+    for dt in BOTH:
+        for m in [1.0, 0.5]:
+            g.add(dt, {"input": x, "target": t}, {"margin": m, "reduction": "none"},
+                  grad=["input"], tag="at-margin")
+    invalid_common(g, make)
+    return g
+
+
+def gen_soft_margin():
+    g = Gen("soft_margin_loss")
+
+    def make(rng, shp, v):
+        return {"input": normal(rng, shp, 2.0), "target": pm1(rng, shp)}, {}
+    standard(g, make, ["input"])
+    x = np.array([30.0, -30.0, 0.0, 15.0, -15.0, 1e-6])
+    t = np.array([1.0, 1.0, -1.0, -1.0, -1.0, 1.0])
+    for dt in BOTH:
+        for red in RED3:
+            g.add(dt, {"input": x, "target": t}, {"reduction": red}, grad=["input"],
+                  tag="large")
+    invalid_common(g, make)
+    return g
+
+
+def gen_sigmoid_focal():
+    g = Gen("sigmoid_focal_loss")
+
+    def make(rng, shp, v):
+        x = normal(rng, shp, 2.5)
+        if rng.rand() < 0.6:
+            y = rng.choice([0.0, 1.0], size=shp, p=[0.7, 0.3])
+        else:
+            y = r4(rng.uniform(0, 1, size=shp))
+        return {"inputs": x, "targets": y}, {}
+    grads = ["inputs", "targets"]
+    standard(g, make, grads,
+             variants=[{"alpha": -1.0}, {"alpha": 0.5}, {"alpha": 0.9}, {"gamma": 0.0},
+                       {"gamma": 1.0}, {"gamma": 3.5}, {"alpha": -1.0, "gamma": 0.0},
+                       {"alpha": 0.0, "gamma": 1.5}])
+    x = np.array([50.0, -50.0, 50.0, -50.0, 0.0, 20.0, -20.0, 100.0])
+    y = np.array([1.0, 0.0, 0.0, 1.0, 0.5, 1.0, 0.0, 0.3])
+    for dt in BOTH:
+        for red in RED3:
+            g.add(dt, {"inputs": x, "targets": y}, {"reduction": red}, grad=grads,
+                  tag="large-logits")
+        g.add(dt, {"inputs": x, "targets": y}, {"alpha": -1.0, "gamma": 1.0, "reduction": "none"},
+              grad=grads, tag="large-logits")
+        g.add(dt, {"inputs": x, "targets": y}, {"gamma": 0.0, "reduction": "sum"},
+              grad=grads, tag="large-logits")
+    invalid_common(g, make, torch_reduction_check=False)
+    return g
+
+
+def gen_tukey():
+    g = Gen("tukey_biweight_loss")
+
+    def make(rng, shp, v):
+        return {"input": normal(rng, shp, 4.0), "target": normal(rng, shp)}, {}
+    standard(g, make, ["input"], variants=[{"c": 1.0}, {"c": 2.5}, {"c": 10.0}])
+    x = np.array([4.685, -4.685, 5.0, -6.0, 0.0, 2.0, 1.0, 100.0])
+    y = np.zeros(8)
+    x1 = np.array([1.0, -1.0, 1.5, 0.5, 3.0, -0.25])
+    for dt in BOTH:
+        g.add(dt, {"input": x, "target": y}, {"reduction": "none"}, grad=["input"], tag="at-c")
+        g.add(dt, {"input": x1, "target": np.zeros(6)}, {"c": 1.0, "reduction": "sum"},
+              grad=["input"], tag="at-c")
+    invalid_common(g, make)
+    return g
+
+
+def gen_rowloss(name, make, grads, variants=(), edges=(), reductions=RED3, red_check=True):
+    g = Gen(name)
+    standard(g, make, grads, variants=variants, shapes=ROW_SHAPES, scalar=False,
+             reductions=reductions, row=True, gradout=red_check)
+    for tag, ins, opts, eg in edges:
+        for dt in BOTH:
+            reds = [opts["reduction"]] if "reduction" in opts else reductions
+            for red in reds:
+                g.add(dt, ins, dict(opts, reduction=red), grad=eg if eg is not None else grads,
+                      tag=tag)
+    invalid_common(g, make, torch_reduction_check=red_check)
+    if True:
+        ins, _ = make(g.rng, (2, 2, 3), {})
+        g.add("float64", ins, {"reduction": "mean"}, tag="3d", error=True)
+    return g
+
+
+def gen_log_cosh():
+    def make(rng, shp, v):
+        return {"y_pred": normal(rng, shp, 2.0), "y_true": normal(rng, shp)}, {}
+    d = np.array([[0.0, 1e-8, -1e-8, 0.5, 15.0, -15.0], [30.0, -30.0, 400.0, -400.0, 1.0, 2.0]])
+    return gen_rowloss("log_cosh", make, ["y_pred", "y_true"], edges=[
+        ("extreme", {"y_pred": d, "y_true": np.zeros_like(d)}, {}, None)])
+
+
+def gen_msle():
+    def make(rng, shp, v):
+        return {"y_pred": r4(rng.exponential(2.0, size=shp)),
+                "y_true": r4(rng.exponential(2.0, size=shp))}, {}
+    p = np.array([[0.0, 1.0, 0.0, -0.5, 1e-9, 3.0], [2.0, 0.0, -1.0, 0.5, 1e-7, 1e-3]])
+    t = np.array([[0.0, 0.0, 1.0, 2.0, 0.0, -1.0], [2.0, 5.0, 0.0, 1e-9, 1e-7, 0.0]])
+    return gen_rowloss("mean_squared_logarithmic_error", make, ["y_pred"],
+                       variants=[{"eps": 1e-3}, {"eps": 0.5}], edges=[
+                           ("zeros-negatives", {"y_pred": p, "y_true": t}, {}, None),
+                           ("zeros-negatives", {"y_pred": p, "y_true": t},
+                            {"eps": 0.25, "reduction": "none"}, None)])
+
+
+def gen_mape():
+    def make(rng, shp, v):
+        return {"y_pred": normal(rng, shp, 2.0), "y_true": normal(rng, shp, 2.0)}, {}
+    p = np.array([[0.0, 1.0, 0.5, -0.5, 2.0, 3.0], [2.0, 0.0, -1.0, 0.5, 1e-3, 4.0]])
+    t = np.array([[0.0, 0.0, 0.5, 2.0, 1e-9, -1.0], [2.0, 5.0, 0.0, -0.5, 1e-3, 0.0]])
+    return gen_rowloss("mean_absolute_percentage_error", make, ["y_pred"],
+                       variants=[{"eps": 1e-3}, {"eps": 1.0}], edges=[
+                           ("zeros-ties", {"y_pred": p, "y_true": t}, {}, None),
+                           ("zeros-ties", {"y_pred": p, "y_true": t},
+                            {"eps": 0.01, "reduction": "none"}, None)])
+
+
+def gen_hinge(name):
+    def make(rng, shp, v):
+        if rng.rand() < 0.5:
+            y = pm1(rng, shp)
+        else:
+            y = rng.choice([0.0, 1.0], size=shp)
+        return {"y_pred": normal(rng, shp, 1.5), "y_true": y}, {}
+    p = np.array([[1.0, -1.0, 0.5, 2.0, 0.0, -3.0], [1.0, -1.0, 0.5, 2.0, 0.0, -3.0]])
+    pm = np.array([[1.0, -1.0, -1.0, 1.0, 1.0, -1.0], [-1.0, 1.0, 1.0, -1.0, -1.0, 1.0]])
+    zo = (pm + 1) / 2
+    return gen_rowloss(name, make, ["y_pred"], edges=[
+        ("kink-pm1", {"y_pred": p, "y_true": pm}, {}, None),
+        ("kink-01", {"y_pred": p, "y_true": zo}, {}, None),
+        ("all-zero-labels", {"y_pred": p[0], "y_true": np.zeros(6)}, {"reduction": "mean"},
+         None)])
+
+
+def gen_poisson():
+    def make(rng, shp, v):
+        return {"y_pred": r4(rng.exponential(2.0, size=shp)),
+                "y_true": rng.poisson(2.0, size=shp).astype(float)}, {}
+    p = np.array([[0.0, 0.0, 1.0, 1e-9, 5.0], [2.0, 0.5, 1e-7, 0.0, 10.0]])
+    t = np.array([[0.0, 1.0, 0.0, 3.0, 5.0], [2.0, 0.0, 1.0, 2.0, 0.5]])
+    return gen_rowloss("poisson", make, ["y_pred"], variants=[{"eps": 1e-3}, {"eps": 0.0}],
+                       edges=[("zeros", {"y_pred": p, "y_true": t}, {}, None),
+                              ("negative-pred-nan",
+                               {"y_pred": np.array([[1.0, -0.5], [1.0, 2.0]]),
+                                "y_true": np.array([[1.0, 2.0], [1.0, 1.0]])},
+                               {"reduction": "none"}, None)])
+
+
+def gen_rmse():
+    def make(rng, shp, v):
+        return {"input": normal(rng, shp, 1.5), "target": normal(rng, shp)}, {}
+    return gen_rowloss("rmse", make, ["input", "target"], edges=[
+        ("equal-nograd", {"input": np.array([1.0, 2.0]), "target": np.array([1.0, 2.0])},
+         {"reduction": "mean"}, []),
+        ("one-diff", {"input": np.array([[1.0, 2.0], [3.0, 4.0]]),
+                      "target": np.array([[1.0, 2.0], [3.0, 5.0]])}, {}, None)],
+        red_check=False)
+
+
+PHASE1 = {
+    "l1_loss": lambda: gen_l1_mse("l1_loss"),
+    "mse_loss": lambda: gen_l1_mse("mse_loss"),
+    "smooth_l1_loss": gen_smooth_l1,
+    "huber_loss": gen_huber,
+    "binary_cross_entropy": gen_bce,
+    "binary_cross_entropy_with_logits": gen_bce_logits,
+    "kl_div": gen_kl_div,
+    "poisson_nll_loss": gen_poisson_nll,
+    "gaussian_nll_loss": gen_gaussian_nll,
+    "margin_ranking_loss": gen_margin_ranking,
+    "hinge_embedding_loss": gen_hinge_embedding,
+    "soft_margin_loss": gen_soft_margin,
+    "sigmoid_focal_loss": gen_sigmoid_focal,
+    "tukey_biweight_loss": gen_tukey,
+    "log_cosh": gen_log_cosh,
+    "mean_squared_logarithmic_error": gen_msle,
+    "mean_absolute_percentage_error": gen_mape,
+    "hinge": lambda: gen_hinge("hinge"),
+    "squared_hinge": lambda: gen_hinge("squared_hinge"),
+    "poisson": gen_poisson,
+    "rmse": gen_rmse,
+}
+
+GENERATORS = dict(PHASE1)
+
+
+def main(argv):
+    os.makedirs(OUT_DIR, exist_ok=True)
+    names = argv or list(GENERATORS)
+    total = 0
+    for name in names:
+        g = GENERATORS[name]()
+        n = g.write()
+        total += n
+        print("%-36s %4d cases" % (name, n))
+    print("total %d cases" % total)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
