@@ -1,0 +1,113 @@
+using System;
+using System.Linq;
+
+namespace LossDsl.Generator.Calculus;
+
+/// <summary>
+/// Exact symbolic derivatives. <c>D(e)</c> is the derivative of <c>e</c> with respect to the leaf that
+/// <c>isVariable</c> picks (an input, or an aggregate of a row loss). A conditional differentiates branch by branch,
+/// so the branch not taken never contributes (no where-NaN trap). The result is simplified; CSE at emission shares
+/// its subexpressions with the value.
+/// </summary>
+internal static class Differentiator
+{
+    public static Expr Derivative(Expr e, Func<Expr, bool> isVariable) => Simplifier.Simplify(D(e, isVariable));
+
+    private static Expr Mul(Expr a, Expr b) => new Binary(BinaryOp.Multiply, a, b);
+    private static Expr Div(Expr a, Expr b) => new Binary(BinaryOp.Divide, a, b);
+    private static Expr Add(Expr a, Expr b) => new Binary(BinaryOp.Add, a, b);
+    private static Expr Sub(Expr a, Expr b) => new Binary(BinaryOp.Subtract, a, b);
+    private static Expr Neg(Expr a) => new Unary(UnaryOp.Negate, a);
+
+    private static bool IsZero(Expr e) => e is Constant { Value: 0 };
+
+    private static Expr D(Expr e, Func<Expr, bool> v)
+    {
+        switch (e)
+        {
+            case InputRef or AggregateRef:
+                return v(e) ? Constant.One : Constant.Zero;
+            case Constant or BoolConstant or OptionRef:
+                return Constant.Zero;
+            case Unary { Op: UnaryOp.Negate } u:
+                return Neg(D(u.Operand, v));
+            case Binary b:
+                return DBinary(b, v);
+            case Call c:
+                return DCall(c, v);
+            case Conditional c:
+                return new Conditional(c.Condition, D(c.Then, v), D(c.Else, v));
+            default:
+                return Constant.Zero; // bool-valued nodes and aggregates (lifted before differentiation)
+        }
+    }
+
+    private static Expr DBinary(Binary b, Func<Expr, bool> v)
+    {
+        var (l, r) = (b.Left, b.Right);
+        switch (b.Op)
+        {
+            case BinaryOp.Add: return Add(D(l, v), D(r, v));
+            case BinaryOp.Subtract: return Sub(D(l, v), D(r, v));
+            case BinaryOp.Multiply: return Add(Mul(D(l, v), r), Mul(l, D(r, v)));
+            case BinaryOp.Divide:
+            {
+                var dr = Simplifier.Simplify(D(r, v));
+                if (IsZero(dr)) return Div(D(l, v), r);
+                // (l/r)' = (l' - (l/r) r') / r : shares l/r with the value.
+                return Div(Sub(D(l, v), Mul(b, dr)), r);
+            }
+            case BinaryOp.Power:
+                return DPower(l, r, b, v);
+            default:
+                return Constant.Zero;
+        }
+    }
+
+    private static Expr DPower(Expr @base, Expr exponent, Expr whole, Func<Expr, bool> v)
+    {
+        var dBase = D(@base, v);
+        var dExponent = Simplifier.Simplify(D(exponent, v));
+        if (IsZero(dExponent))
+        {
+            // (a^c)' = c a^(c-1) a'
+            var lowered = exponent is Constant c
+                ? new Binary(BinaryOp.Power, @base, new Constant(c.Value - 1))
+                : new Binary(BinaryOp.Power, @base, Sub(exponent, Constant.One));
+            return Mul(Mul(exponent, lowered), dBase);
+        }
+        // (a^b)' = a^b (b' log a + b a' / a)
+        return Mul(whole, Add(Mul(dExponent, new Call(Function.Log, @base)), Div(Mul(exponent, dBase), @base)));
+    }
+
+    private static Expr DCall(Call c, Func<Expr, bool> v)
+    {
+        var a = c.Arguments[0];
+        var da = D(a, v);
+        Expr Chain(Expr outer) => Mul(outer, da);
+        switch (c.Function)
+        {
+            case Function.Abs: return Chain(new Call(Function.Sign, a));
+            case Function.Sign: return Constant.Zero;
+            case Function.Detach: return Constant.Zero;
+            case Function.Min:
+                // The smaller argument's derivative; at a tie the first (PyTorch's clamp passes the gradient at the bound).
+                return new Conditional(new Binary(BinaryOp.LessEqual, a, c.Arguments[1]), da, D(c.Arguments[1], v));
+            case Function.Max:
+                return new Conditional(new Binary(BinaryOp.GreaterEqual, a, c.Arguments[1]), da, D(c.Arguments[1], v));
+            case Function.Exp: return Chain(c);
+            case Function.Log: return Div(da, a);
+            case Function.Log1p: return Div(da, Add(Constant.One, a));
+            case Function.Expm1: return Chain(new Call(Function.Exp, a));
+            case Function.Sqrt: return Div(da, Mul(Constant.Two, c));
+            case Function.Pow: return DPower(a, c.Arguments[1], c, v);
+            case Function.Sigmoid: return Chain(Mul(c, new Call(Function.Sigmoid, Neg(a))));
+            case Function.Softplus: return Chain(new Call(Function.Sigmoid, a));
+            case Function.LogSigmoid: return Chain(new Call(Function.Sigmoid, Neg(a)));
+            case Function.Tanh: return Chain(Sub(Constant.One, Mul(c, c)));
+            case Function.Cosh: return Chain(Mul(Constant.Half, Sub(new Call(Function.Exp, a), new Call(Function.Exp, Neg(a)))));
+            case Function.Atan: return Div(da, Add(Constant.One, Mul(a, a)));
+            default: return Constant.Zero;
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using LossDsl.Generator.Model;
+
+namespace LossDsl.Generator.Calculus;
+
+/// <summary>
+/// The bound expression tree that differentiation, simplification and emission work on: names resolved, lets inlined
+/// (structural equality makes the shared subtrees one value again, and CSE gives them back their let names).
+/// Immutable records with structural equality; no syntax, no symbols.
+/// </summary>
+internal abstract record Expr
+{
+    /// <summary>True for expressions of type bool (comparisons, logic, boolean options).</summary>
+    public virtual bool IsBool => false;
+}
+
+/// <summary>A real constant.</summary>
+internal sealed record Constant(double Value) : Expr
+{
+    public static readonly Constant Zero = new(0), One = new(1), Two = new(2), Half = new(0.5), MinusOne = new(-1);
+}
+
+/// <summary><c>true</c> or <c>false</c>.</summary>
+internal sealed record BoolConstant(bool Value) : Expr
+{
+    public override bool IsBool => true;
+}
+
+/// <summary>The current element of input <paramref name="Index"/>.</summary>
+internal sealed record InputRef(int Index, string Name) : Expr;
+
+/// <summary>Option <paramref name="Index"/>: the same value for every element.</summary>
+internal sealed record OptionRef(int Index, string Name, bool IsBoolean) : Expr
+{
+    public override bool IsBool => IsBoolean;
+}
+
+/// <summary>The value of aggregate <paramref name="Index"/> (a row sum or mean) in the outer formula of a row loss.</summary>
+internal sealed record AggregateRef(int Index) : Expr;
+
+internal enum AggregateKind { Sum, Mean, SumAll, MeanAll }
+
+/// <summary><c>sum(e)</c>, <c>mean(e)</c> over a row, or <c>sum_all(e)</c>, <c>mean_all(e)</c> over everything. Bound, then lifted out into <see cref="AggregateRef"/>s.</summary>
+internal sealed record Aggregate(AggregateKind Kind, Expr Body) : Expr;
+
+internal enum UnaryOp { Negate, Not }
+
+internal sealed record Unary(UnaryOp Op, Expr Operand) : Expr
+{
+    public override bool IsBool => Op == UnaryOp.Not;
+}
+
+internal enum BinaryOp { Add, Subtract, Multiply, Divide, Power, Less, LessEqual, Greater, GreaterEqual, Equal, NotEqual, And, Or }
+
+internal sealed record Binary(BinaryOp Op, Expr Left, Expr Right) : Expr
+{
+    public override bool IsBool => Op >= BinaryOp.Less;
+}
+
+/// <summary>A built-in function applied to its arguments.</summary>
+internal sealed record Call(Function Function, EquatableArray<Expr> Arguments) : Expr
+{
+    public Call(Function function, params Expr[] arguments) : this(function, arguments.ToEquatableArray()) { }
+    public Expr Argument => Arguments[0];
+}
+
+/// <summary><c>if Condition then Then else Else</c>; per element when the condition varies.</summary>
+internal sealed record Conditional(Expr Condition, Expr Then, Expr Else) : Expr;

@@ -1,0 +1,346 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using LossDsl.Generator.Calculus;
+using LossDsl.Generator.Diagnostics;
+using LossDsl.Generator.Model;
+using LossDsl.Generator.Syntax;
+
+namespace LossDsl.Generator.Semantics;
+
+/// <summary>
+/// Resolves names, checks types (real vs bool), checks options and aggregates, and lowers syntax to <see cref="Expr"/>.
+/// Collects diagnostics and returns null for a loss it cannot bind; it never throws on bad input.
+/// </summary>
+internal sealed class Binder
+{
+    /// <summary>Names the generated API uses for its own parameters.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Reserved = new Dictionary<string, string>
+    {
+        ["reduction"] = "the reduction parameter",
+        ["output"] = "the per-element output span",
+        ["weight"] = "the per-element weights",
+        ["grad_output"] = "the upstream gradient",
+        ["row_length"] = "the row length of row losses",
+    };
+
+    private static readonly IReadOnlyDictionary<string, double> s_constants = new Dictionary<string, double>
+    {
+        ["pi"] = Math.PI,
+        ["e"] = Math.E,
+    };
+
+    private readonly FormulaSource _source;
+    private readonly List<DiagnosticInfo> _diagnostics;
+    private readonly List<NamedExpr> _names = new();
+    private readonly Dictionary<string, Expr> _scope = new(StringComparer.Ordinal);
+    private bool _failed;
+    private AggregateKind? _insideAggregate;
+
+    private Binder(FormulaSource source, List<DiagnosticInfo> diagnostics)
+    {
+        _source = source;
+        _diagnostics = diagnostics;
+    }
+
+    public static BoundLoss? Bind(FormulaSource source, LossSyntax loss, List<DiagnosticInfo> diagnostics) =>
+        new Binder(source, diagnostics).BindLoss(loss);
+
+    private SourceSpan Locate(TextRange range) => _source.Map.Locate(_source.Path, _source.Text, range.Start, range.Length);
+
+    private void Report(DiagnosticDescriptorRef descriptor, TextRange range, params string[] args)
+    {
+        if (descriptor.IsError) _failed = true;
+        _diagnostics.Add(new DiagnosticInfo(descriptor.Id, Locate(range), args.ToEquatableArray()));
+    }
+
+    private BoundLoss? BindLoss(LossSyntax loss)
+    {
+        var inputs = new List<InputModel>();
+        var options = new List<OptionModel>();
+        var declared = new HashSet<string>(StringComparer.Ordinal);
+
+        foreach (var input in loss.Inputs)
+        {
+            if (!CheckDeclaredName(input.Name, new TextRange(input.Range.End - input.Range.Length, input.Range.Length), declared)) continue;
+            double? @default = null;
+            if (input.Default is not null)
+            {
+                if (!input.IsConst)
+                    Report(DiagnosticDescriptorRef.BadDefault, input.Default.Range, $"Only a 'const' input can have a default value; declare 'const {input.Name}'");
+                else if (LiteralValue(input.Default, out var value, out var isBool) && !isBool)
+                    @default = value;
+                else
+                    Report(DiagnosticDescriptorRef.BadDefault, input.Default.Range, $"The default of input '{input.Name}' must be a number");
+            }
+            _scope[input.Name] = new InputRef(inputs.Count, input.Name);
+            inputs.Add(new InputModel(input.Name, input.IsConst, @default, Locate(input.Range)));
+        }
+        foreach (var option in loss.Options)
+        {
+            if (!CheckDeclaredName(option.Name, option.Range, declared)) continue;
+            if (option.Default is null)
+            {
+                Report(DiagnosticDescriptorRef.BadDefault, option.Range, $"The option '{option.Name}' needs a default value: options are written 'name = value'");
+                continue;
+            }
+            if (!LiteralValue(option.Default, out var value, out var isBool))
+            {
+                Report(DiagnosticDescriptorRef.BadDefault, option.Default.Range, $"The default of option '{option.Name}' must be a number, true or false");
+                continue;
+            }
+            _scope[option.Name] = new OptionRef(options.Count, option.Name, isBool);
+            options.Add(new OptionModel(option.Name, isBool, value));
+        }
+
+        var body = BindReal(loss.Body);
+        if (_failed || body is null) return null;
+
+        // Lift the aggregates out: the body becomes the outer formula of a row (or whole) loss.
+        var aggregates = new List<AggregateModel>();
+        var outer = Lift(body, aggregates);
+        var shape = aggregates.Count == 0 ? LossShape.Elementwise
+            : aggregates[0].Kind is AggregateKind.SumAll or AggregateKind.MeanAll ? LossShape.Whole : LossShape.Row;
+        if (aggregates.Select(a => a.Kind is AggregateKind.SumAll or AggregateKind.MeanAll).Distinct().Count() > 1)
+        {
+            Report(DiagnosticDescriptorRef.AggregateMisuse, loss.Body.Range, "A loss cannot mix row aggregates (sum, mean) with whole aggregates (sum_all, mean_all)");
+            return null;
+        }
+        if (shape != LossShape.Elementwise && ExprWalker.Any(outer, e => e is InputRef))
+        {
+            Report(DiagnosticDescriptorRef.AggregateMisuse, loss.Body.Range, "An input is read outside sum(...)/mean(...): in a loss with aggregates every input must be inside one");
+            return null;
+        }
+        if (_failed) return null;
+
+        string declaration = _source.Text.Substring(loss.Range.Start, Math.Min(loss.Range.Length, _source.Text.Length - loss.Range.Start));
+        return new BoundLoss(loss.Name, loss.Documentation, declaration, inputs.ToEquatableArray(), options.ToEquatableArray(),
+            shape, outer, aggregates.ToEquatableArray(), _names.Distinct().ToEquatableArray());
+    }
+
+    private Expr Lift(Expr e, List<AggregateModel> aggregates) => e switch
+    {
+        Aggregate a => new AggregateRef(IndexOf(aggregates, new AggregateModel(a.Kind, a.Body))),
+        Unary u => u with { Operand = Lift(u.Operand, aggregates) },
+        Binary b => b with { Left = Lift(b.Left, aggregates), Right = Lift(b.Right, aggregates) },
+        Call c => c with { Arguments = c.Arguments.Select(x => Lift(x, aggregates)).ToEquatableArray() },
+        Conditional c => new Conditional(Lift(c.Condition, aggregates), Lift(c.Then, aggregates), Lift(c.Else, aggregates)),
+        _ => e,
+    };
+
+    private static int IndexOf(List<AggregateModel> aggregates, AggregateModel aggregate)
+    {
+        int index = aggregates.IndexOf(aggregate);
+        if (index >= 0) return index;
+        aggregates.Add(aggregate);
+        return aggregates.Count - 1;
+    }
+
+    private bool CheckDeclaredName(string name, TextRange range, HashSet<string> declared)
+    {
+        if (name.Length == 0) return false;
+        if (Reserved.TryGetValue(name, out var use)) { Report(DiagnosticDescriptorRef.ReservedName, range, name, use); return false; }
+        if (name.EndsWith("_grad", StringComparison.Ordinal)) { Report(DiagnosticDescriptorRef.ReservedName, range, name, "gradient spans are named <input>_grad"); return false; }
+        if (name.StartsWith("_", StringComparison.Ordinal)) { Report(DiagnosticDescriptorRef.ReservedName, range, name, "names starting with '_' belong to generated code"); return false; }
+        if (!declared.Add(name) || s_constants.ContainsKey(name) || Functions.ByName.ContainsKey(name))
+        {
+            Report(DiagnosticDescriptorRef.DuplicateName, range, name);
+            return false;
+        }
+        return true;
+    }
+
+    private static bool LiteralValue(SyntaxNode node, out double value, out bool isBool)
+    {
+        isBool = false;
+        switch (node)
+        {
+            case NumberSyntax n: value = n.Value; return true;
+            case BoolSyntax b: value = b.Value ? 1 : 0; isBool = true; return true;
+            case UnarySyntax { Operator: TokenKind.Minus, Operand: NumberSyntax n }: value = -n.Value; return true;
+            default: value = 0; return false;
+        }
+    }
+
+    private Expr? BindReal(SyntaxNode node)
+    {
+        var e = Bind(node);
+        if (e is not null && e.IsBool)
+        {
+            Report(DiagnosticDescriptorRef.TypeMismatch, node.Range, "a number", "a condition (bool)");
+            return null;
+        }
+        return e;
+    }
+
+    private Expr? BindBool(SyntaxNode node)
+    {
+        var e = Bind(node);
+        if (e is not null && !e.IsBool)
+        {
+            Report(DiagnosticDescriptorRef.TypeMismatch, node.Range, "a condition (bool)", "a number");
+            return null;
+        }
+        return e;
+    }
+
+    private Expr? Bind(SyntaxNode node)
+    {
+        switch (node)
+        {
+            case MissingSyntax:
+                _failed = true;
+                return null;
+            case NumberSyntax n:
+                return new Constant(n.Value);
+            case BoolSyntax b:
+                return new BoolConstant(b.Value);
+            case NameSyntax name:
+                return BindName(name);
+            case UnarySyntax { Operator: TokenKind.Not } u:
+                return BindBool(u.Operand) is { } operand ? new Unary(UnaryOp.Not, operand) : null;
+            case UnarySyntax u:
+                return BindReal(u.Operand) is { } negated ? new Unary(UnaryOp.Negate, negated) : null;
+            case BinarySyntax b:
+                return BindBinary(b);
+            case IfSyntax i:
+            {
+                var condition = BindBool(i.Condition);
+                var then = BindReal(i.Then);
+                var @else = BindReal(i.Else);
+                return condition is null || then is null || @else is null ? null : new Conditional(condition, then, @else);
+            }
+            case LetSyntax let:
+                return BindLet(let);
+            case CallSyntax call:
+                return BindCall(call);
+            default:
+                _failed = true;
+                return null;
+        }
+    }
+
+    private Expr? BindName(NameSyntax name)
+    {
+        if (_scope.TryGetValue(name.Name, out var bound))
+        {
+            return bound;
+        }
+        if (s_constants.TryGetValue(name.Name, out var value)) return new Constant(value);
+        Report(DiagnosticDescriptorRef.UnknownName, name.Range, name.Name);
+        return null;
+    }
+
+    private Expr? BindLet(LetSyntax let)
+    {
+        var value = Bind(let.Value);
+        if (_scope.ContainsKey(let.Name) || s_constants.ContainsKey(let.Name) || Reserved.ContainsKey(let.Name))
+        {
+            Report(DiagnosticDescriptorRef.DuplicateName, let.NameRange, let.Name);
+            return null;
+        }
+        if (value is null) { Bind(let.Body); return null; }
+        if (value is not (Constant or InputRef or OptionRef)) _names.Add(new NamedExpr(value, let.Name));
+        _scope[let.Name] = value;
+        var body = Bind(let.Body);
+        _scope.Remove(let.Name);
+        return body;
+    }
+
+    private Expr? BindBinary(BinarySyntax b)
+    {
+        switch (b.Operator)
+        {
+            case TokenKind.And:
+            case TokenKind.Or:
+            {
+                var l = BindBool(b.Left);
+                var r = BindBool(b.Right);
+                return l is null || r is null ? null : new Binary(b.Operator == TokenKind.And ? BinaryOp.And : BinaryOp.Or, l, r);
+            }
+            default:
+            {
+                var l = BindReal(b.Left);
+                var r = BindReal(b.Right);
+                if (l is null || r is null) return null;
+                var op = b.Operator switch
+                {
+                    TokenKind.Plus => BinaryOp.Add,
+                    TokenKind.Minus => BinaryOp.Subtract,
+                    TokenKind.Star => BinaryOp.Multiply,
+                    TokenKind.Slash => BinaryOp.Divide,
+                    TokenKind.Caret => BinaryOp.Power,
+                    TokenKind.Less => BinaryOp.Less,
+                    TokenKind.LessEqual => BinaryOp.LessEqual,
+                    TokenKind.Greater => BinaryOp.Greater,
+                    TokenKind.GreaterEqual => BinaryOp.GreaterEqual,
+                    TokenKind.EqualEqual => BinaryOp.Equal,
+                    _ => BinaryOp.NotEqual,
+                };
+                return new Binary(op, l, r);
+            }
+        }
+    }
+
+    private Expr? BindCall(CallSyntax call)
+    {
+        var aggregate = call.Function switch
+        {
+            "sum" => AggregateKind.Sum,
+            "mean" => AggregateKind.Mean,
+            "sum_all" => AggregateKind.SumAll,
+            "mean_all" => AggregateKind.MeanAll,
+            _ => (AggregateKind?)null,
+        };
+        if (aggregate is { } kind)
+        {
+            if (!CheckArity(call, 1)) return null;
+            if (_insideAggregate is not null)
+            {
+                Report(DiagnosticDescriptorRef.AggregateMisuse, call.Range, $"'{call.Function}' cannot be nested inside another aggregate");
+                return null;
+            }
+            _insideAggregate = kind;
+            var body = BindReal(call.Arguments[0]);
+            _insideAggregate = null;
+            return body is null ? null : new Aggregate(kind, body);
+        }
+        if (call.Function == "clamp")
+        {
+            if (!CheckArity(call, 3)) return null;
+            var args = call.Arguments.Select(BindReal).ToList();
+            if (args.Any(a => a is null)) return null;
+            return new Call(Function.Min, new Call(Function.Max, args[0]!, args[1]!), args[2]!);
+        }
+        if (!Functions.ByName.TryGetValue(call.Function, out var function))
+        {
+            foreach (var argument in call.Arguments) Bind(argument);
+            Report(DiagnosticDescriptorRef.UnknownFunction, call.NameRange, call.Function);
+            return null;
+        }
+        if (!CheckArity(call, function.Arity)) return null;
+        var arguments = call.Arguments.Select(BindReal).ToList();
+        if (arguments.Any(a => a is null)) return null;
+        return new Call(function.Function, arguments.ToEquatableArray()!);
+    }
+
+    private bool CheckArity(CallSyntax call, int arity)
+    {
+        if (call.Arguments.Count == arity) return true;
+        Report(DiagnosticDescriptorRef.WrongArity, call.Range, call.Function, arity.ToString(), call.Arguments.Count.ToString());
+        return false;
+    }
+}
+
+/// <summary>A descriptor reference with its severity, so the binder knows which reports fail the loss.</summary>
+internal readonly record struct DiagnosticDescriptorRef(string Id, bool IsError)
+{
+    public static readonly DiagnosticDescriptorRef UnknownName = new(Descriptors.UnknownName.Id, true);
+    public static readonly DiagnosticDescriptorRef UnknownFunction = new(Descriptors.UnknownFunction.Id, true);
+    public static readonly DiagnosticDescriptorRef WrongArity = new(Descriptors.WrongArity.Id, true);
+    public static readonly DiagnosticDescriptorRef DuplicateName = new(Descriptors.DuplicateName.Id, true);
+    public static readonly DiagnosticDescriptorRef TypeMismatch = new(Descriptors.TypeMismatch.Id, true);
+    public static readonly DiagnosticDescriptorRef BadDefault = new(Descriptors.BadDefault.Id, true);
+    public static readonly DiagnosticDescriptorRef AggregateMisuse = new(Descriptors.AggregateMisuse.Id, true);
+    public static readonly DiagnosticDescriptorRef ReservedName = new(Descriptors.ReservedName.Id, true);
+}

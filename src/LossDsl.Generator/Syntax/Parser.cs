@@ -1,0 +1,294 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using LossDsl.Generator.Diagnostics;
+using LossDsl.Generator.Model;
+
+namespace LossDsl.Generator.Syntax;
+
+/// <summary>
+/// Recursive-descent parser for the grammar in docs/language.md. It never throws: an error is reported with its
+/// span, the parser skips to a point where it can go on (the next <c>loss</c>, a closing parenthesis...), and keeps
+/// parsing, so several errors are reported at once.
+/// </summary>
+internal sealed class Parser
+{
+    private readonly List<Token> _tokens;
+    private readonly List<(string Id, TextRange Range, string[] Args)> _errors = new();
+    private int _position;
+
+    private Parser(string text) => _tokens = Lexer.Lex(text);
+
+    public static (List<LossSyntax> Losses, List<(string Id, TextRange Range, string[] Args)> Errors) Parse(string text)
+    {
+        var parser = new Parser(text);
+        var losses = parser.ParseFile();
+        return (losses, parser._errors);
+    }
+
+    /// <summary>Parses an expression alone (for tests).</summary>
+    public static (SyntaxNode Expression, List<(string Id, TextRange Range, string[] Args)> Errors) ParseExpression(string text)
+    {
+        var parser = new Parser(text);
+        var expression = parser.Expression();
+        parser.Expect(TokenKind.EndOfFile);
+        return (expression, parser._errors);
+    }
+
+    private Token Current => _tokens[_position];
+    private Token Peek(int k) => _tokens[System.Math.Min(_position + k, _tokens.Count - 1)];
+    private Token Advance() { var t = Current; if (_position < _tokens.Count - 1) _position++; return t; }
+    private bool At(TokenKind kind) => Current.Kind == kind;
+
+    private void Error(string id, TextRange range, params string[] args)
+    {
+        // One error per position: recovery must not cascade into a pile of follow-on messages.
+        if (_errors.Count > 0 && _errors[_errors.Count - 1].Range.Start == range.Start) return;
+        _errors.Add((id, range, args));
+    }
+
+    private static TextRange RangeOf(Token t) => new(t.Start, t.Length);
+
+    private Token Expect(TokenKind kind)
+    {
+        if (At(kind)) return Advance();
+        ReportUnexpected(Token.Describe(kind));
+        return new Token(kind, "", Current.Start);
+    }
+
+    private void ReportUnexpected(string expected)
+    {
+        var t = Current;
+        if (t.Kind == TokenKind.Bad) Error(Descriptors.UnexpectedCharacter.Id, RangeOf(t), t.Text);
+        else Error(Descriptors.Expected.Id, RangeOf(t), expected, t.Describe());
+    }
+
+    // file := declaration*
+    private List<LossSyntax> ParseFile()
+    {
+        var losses = new List<LossSyntax>();
+        while (!At(TokenKind.EndOfFile))
+        {
+            var docs = new StringBuilder();
+            while (At(TokenKind.DocComment))
+            {
+                var line = Advance().Text.Substring(3);
+                if (line.StartsWith(" ")) line = line.Substring(1);
+                docs.AppendLine(line);
+            }
+            if (At(TokenKind.EndOfFile)) break;
+            if (!At(TokenKind.Loss))
+            {
+                ReportUnexpected("'loss'");
+                SkipTo(TokenKind.Loss);
+                continue;
+            }
+            var loss = Declaration(docs.ToString().TrimEnd());
+            if (loss is not null) losses.Add(loss);
+        }
+        return losses;
+    }
+
+    private void SkipTo(TokenKind kind)
+    {
+        while (!At(kind) && !At(TokenKind.EndOfFile)) Advance();
+    }
+
+    // declaration := 'loss' IDENT '(' inputs [';' options] ')' '=' expr
+    private LossSyntax? Declaration(string documentation)
+    {
+        var start = Advance(); // 'loss'
+        var name = Expect(TokenKind.Identifier);
+        var inputs = new List<InputSyntax>();
+        var options = new List<OptionSyntax>();
+        if (Expect(TokenKind.OpenParen).Length > 0)
+        {
+            if (!At(TokenKind.Semicolon) && !At(TokenKind.CloseParen))
+            {
+                do { inputs.Add(Input()); } while (Accept(TokenKind.Comma));
+            }
+            if (Accept(TokenKind.Semicolon) && !At(TokenKind.CloseParen))
+            {
+                do { options.Add(Option()); } while (Accept(TokenKind.Comma));
+            }
+            if (!At(TokenKind.CloseParen))
+            {
+                ReportUnexpected("')'");
+                while (!At(TokenKind.CloseParen) && !At(TokenKind.Equals) && !At(TokenKind.Loss) && !At(TokenKind.EndOfFile)) Advance();
+            }
+            Accept(TokenKind.CloseParen);
+        }
+        Expect(TokenKind.Equals);
+        var body = Expression();
+        if (!At(TokenKind.EndOfFile) && !At(TokenKind.Loss) && !At(TokenKind.DocComment))
+        {
+            ReportUnexpected("the end of the formula");
+            while (!At(TokenKind.EndOfFile) && !At(TokenKind.Loss) && !At(TokenKind.DocComment)) Advance();
+        }
+        if (name.Length == 0) return null;
+        return new LossSyntax(name.Text, RangeOf(name), documentation, inputs.ToEquatableArray(), options.ToEquatableArray(),
+            body, new TextRange(start.Start, body.Range.End - start.Start));
+    }
+
+    private bool Accept(TokenKind kind)
+    {
+        if (!At(kind)) return false;
+        Advance();
+        return true;
+    }
+
+    private InputSyntax Input()
+    {
+        int start = Current.Start;
+        bool isConst = Accept(TokenKind.Const);
+        var name = Expect(TokenKind.Identifier);
+        SyntaxNode? @default = Accept(TokenKind.Equals) ? Literal() : null;
+        return new InputSyntax(name.Text, isConst, @default, new TextRange(start, (@default?.Range.End ?? name.End) - start));
+    }
+
+    private OptionSyntax Option()
+    {
+        var name = Expect(TokenKind.Identifier);
+        SyntaxNode? @default = null;
+        if (Accept(TokenKind.Equals)) @default = Literal();
+        return new OptionSyntax(name.Text, @default, new TextRange(name.Start, (@default?.Range.End ?? name.End) - name.Start));
+    }
+
+    // literal := ['-'] number | 'true' | 'false'   (anything else is parsed and rejected by the binder)
+    private SyntaxNode Literal() => Unary();
+
+    // expr := 'let' IDENT '=' expr 'in' expr | 'if' expr 'then' expr 'else' expr | or [ '?' expr ':' expr ]
+    private SyntaxNode Expression()
+    {
+        if (At(TokenKind.Let))
+        {
+            var let = Advance();
+            var name = Expect(TokenKind.Identifier);
+            Expect(TokenKind.Equals);
+            var value = Expression();
+            Expect(TokenKind.In);
+            var body = Expression();
+            return new LetSyntax(name.Text, RangeOf(name), value, body, new TextRange(let.Start, body.Range.End - let.Start));
+        }
+        if (At(TokenKind.If))
+        {
+            var @if = Advance();
+            var condition = Expression();
+            Expect(TokenKind.Then);
+            var then = Expression();
+            Expect(TokenKind.Else);
+            var @else = Expression();
+            return new IfSyntax(condition, then, @else, new TextRange(@if.Start, @else.Range.End - @if.Start));
+        }
+        var left = Or();
+        if (Accept(TokenKind.Question))
+        {
+            var then = Expression();
+            Expect(TokenKind.Colon);
+            var @else = Expression();
+            return new IfSyntax(left, then, @else, TextRange.Cover(left.Range, @else.Range));
+        }
+        return left;
+    }
+
+    private SyntaxNode Or() => LeftAssociative(And, TokenKind.Or);
+    private SyntaxNode And() => LeftAssociative(Not, TokenKind.And);
+
+    private SyntaxNode Not()
+    {
+        if (!At(TokenKind.Not)) return Comparison();
+        var op = Advance();
+        var operand = Not();
+        return new UnarySyntax(TokenKind.Not, operand, new TextRange(op.Start, operand.Range.End - op.Start));
+    }
+
+    private SyntaxNode Comparison()
+    {
+        var left = Additive();
+        if (Current.Kind is TokenKind.Less or TokenKind.LessEqual or TokenKind.Greater or TokenKind.GreaterEqual or TokenKind.EqualEqual or TokenKind.NotEqual)
+        {
+            var op = Advance().Kind;
+            var right = Additive();
+            return new BinarySyntax(op, left, right, TextRange.Cover(left.Range, right.Range));
+        }
+        return left;
+    }
+
+    private SyntaxNode Additive() => LeftAssociative(Multiplicative, TokenKind.Plus, TokenKind.Minus);
+    private SyntaxNode Multiplicative() => LeftAssociative(Unary, TokenKind.Star, TokenKind.Slash);
+
+    private SyntaxNode LeftAssociative(System.Func<SyntaxNode> operand, params TokenKind[] operators)
+    {
+        var left = operand();
+        while (operators.Contains(Current.Kind))
+        {
+            var op = Advance().Kind;
+            var right = operand();
+            left = new BinarySyntax(op, left, right, TextRange.Cover(left.Range, right.Range));
+        }
+        return left;
+    }
+
+    // unary := '-' unary | power ;  -x^2 is -(x^2)
+    private SyntaxNode Unary()
+    {
+        if (At(TokenKind.Minus) || At(TokenKind.Plus))
+        {
+            var op = Advance();
+            var operand = Unary();
+            if (op.Kind == TokenKind.Plus) return operand;
+            return new UnarySyntax(TokenKind.Minus, operand, new TextRange(op.Start, operand.Range.End - op.Start));
+        }
+        return Power();
+    }
+
+    // power := primary ['^' unary]   (right-associative)
+    private SyntaxNode Power()
+    {
+        var @base = Primary();
+        if (!Accept(TokenKind.Caret)) return @base;
+        var exponent = Unary();
+        return new BinarySyntax(TokenKind.Caret, @base, exponent, TextRange.Cover(@base.Range, exponent.Range));
+    }
+
+    private SyntaxNode Primary()
+    {
+        var t = Current;
+        switch (t.Kind)
+        {
+            case TokenKind.Number:
+                Advance();
+                if (!Lexer.TryParseNumber(t.Text, out var value))
+                {
+                    Error(Descriptors.InvalidNumber.Id, RangeOf(t), t.Text);
+                    return new MissingSyntax(RangeOf(t));
+                }
+                return new NumberSyntax(value, t.Text, RangeOf(t));
+            case TokenKind.True:
+            case TokenKind.False:
+                Advance();
+                return new BoolSyntax(t.Kind == TokenKind.True, RangeOf(t));
+            case TokenKind.Identifier:
+                Advance();
+                if (!Accept(TokenKind.OpenParen)) return new NameSyntax(t.Text, RangeOf(t));
+                var arguments = new List<SyntaxNode>();
+                if (!At(TokenKind.CloseParen))
+                {
+                    do { arguments.Add(Expression()); } while (Accept(TokenKind.Comma));
+                }
+                var close = Expect(TokenKind.CloseParen);
+                return new CallSyntax(t.Text, RangeOf(t), arguments.ToEquatableArray(), new TextRange(t.Start, System.Math.Max(close.End, Current.Start) - t.Start));
+            case TokenKind.OpenParen:
+                Advance();
+                var inner = Expression();
+                Expect(TokenKind.CloseParen);
+                return inner;
+            default:
+                ReportUnexpected("an expression");
+                // Do not consume tokens that end a construct; consume the rest so parsing moves on.
+                if (t.Kind is not (TokenKind.EndOfFile or TokenKind.Loss or TokenKind.CloseParen or TokenKind.Then or TokenKind.Else or TokenKind.In or TokenKind.Comma or TokenKind.DocComment))
+                    Advance();
+                return new MissingSyntax(new TextRange(t.Start, t.Length));
+        }
+    }
+}

@@ -1,0 +1,40 @@
+using LossDsl.Generator.Model;
+
+namespace LossDsl.Generator.Syntax;
+
+/// <summary>A span in formula text: offset and length.</summary>
+internal readonly record struct TextRange(int Start, int Length)
+{
+    public int End => Start + Length;
+    public static TextRange Cover(TextRange a, TextRange b) => new(a.Start, b.End - a.Start);
+}
+
+/// <summary>The syntax of a formula: what was written, with spans, before names are resolved.</summary>
+internal abstract record SyntaxNode(TextRange Range);
+
+internal sealed record NumberSyntax(double Value, string Text, TextRange Range) : SyntaxNode(Range);
+internal sealed record BoolSyntax(bool Value, TextRange Range) : SyntaxNode(Range);
+internal sealed record NameSyntax(string Name, TextRange Range) : SyntaxNode(Range);
+internal sealed record UnarySyntax(TokenKind Operator, SyntaxNode Operand, TextRange Range) : SyntaxNode(Range);
+internal sealed record BinarySyntax(TokenKind Operator, SyntaxNode Left, SyntaxNode Right, TextRange Range) : SyntaxNode(Range);
+internal sealed record CallSyntax(string Function, TextRange NameRange, EquatableArray<SyntaxNode> Arguments, TextRange Range) : SyntaxNode(Range);
+internal sealed record IfSyntax(SyntaxNode Condition, SyntaxNode Then, SyntaxNode Else, TextRange Range) : SyntaxNode(Range);
+internal sealed record LetSyntax(string Name, TextRange NameRange, SyntaxNode Value, SyntaxNode Body, TextRange Range) : SyntaxNode(Range);
+/// <summary>Stands where the parser could not read an expression; binding it reports nothing more.</summary>
+internal sealed record MissingSyntax(TextRange Range) : SyntaxNode(Range);
+
+/// <summary>An input: <c>name</c>, <c>const name</c>, or <c>const name = 1</c> (an optional input with a default).</summary>
+internal sealed record InputSyntax(string Name, bool IsConst, SyntaxNode? Default, TextRange Range);
+
+/// <summary>An option: <c>name = literal</c>.</summary>
+internal sealed record OptionSyntax(string Name, SyntaxNode? Default, TextRange Range);
+
+/// <summary><c>/// doc</c> <c>loss name(inputs; options) = body</c>.</summary>
+internal sealed record LossSyntax(
+    string Name,
+    TextRange NameRange,
+    string Documentation,
+    EquatableArray<InputSyntax> Inputs,
+    EquatableArray<OptionSyntax> Options,
+    SyntaxNode Body,
+    TextRange Range);

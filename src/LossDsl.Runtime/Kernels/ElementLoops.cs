@@ -1,0 +1,186 @@
+using System;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace LossDsl;
+
+/// <summary>
+/// The loops every generated kernel runs in, written once: the widest accelerated vector (Vector512, then 256, then 128),
+/// unrolled with independent accumulators, and a tail that re-runs the last full vector (overlapping, masked for sums)
+/// instead of falling back to one scalar per element. Only inputs shorter than one vector run the scalar body.
+/// The JIT specialises each loop per kernel struct, so the kernel's body is inlined with no virtual call.
+/// </summary>
+public static class ElementLoops
+{
+    /// <summary>Sums the kernel's values over <paramref name="start"/> .. <paramref name="end"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Sum<TKernel, T>(ref TKernel kernel, int start, int end)
+        where TKernel : struct, IElementKernel<T>, allows ref struct
+        where T : unmanaged, INumberBase<T>
+    {
+        int length = end - start;
+        if (Vector512.IsHardwareAccelerated && length >= Vector512<T>.Count) return Sum512<TKernel, T>(ref kernel, start, end);
+        if (Vector256.IsHardwareAccelerated && length >= Vector256<T>.Count) return Sum256<TKernel, T>(ref kernel, start, end);
+        if (Vector128.IsHardwareAccelerated && length >= Vector128<T>.Count) return Sum128<TKernel, T>(ref kernel, start, end);
+        T sum = T.Zero;
+        for (int i = start; i < end; i++) sum += kernel.Invoke(i);
+        return sum;
+    }
+
+    /// <summary>Writes the kernel's values to <paramref name="output"/>[i] for i in <paramref name="start"/> .. <paramref name="end"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Map<TKernel, T>(ref TKernel kernel, int start, int end, Span<T> output)
+        where TKernel : struct, IElementKernel<T>, allows ref struct
+        where T : unmanaged
+    {
+        ref T o = ref MemoryMarshal.GetReference(output);
+        int length = end - start;
+        if (Vector512.IsHardwareAccelerated && length >= Vector512<T>.Count)
+        {
+            int last = end - Vector512<T>.Count;
+            for (int i = start; i < last; i += Vector512<T>.Count) kernel.Invoke512(i).StoreUnsafe(ref o, (nuint)i);
+            kernel.Invoke512(last).StoreUnsafe(ref o, (nuint)last);
+        }
+        else if (Vector256.IsHardwareAccelerated && length >= Vector256<T>.Count)
+        {
+            int last = end - Vector256<T>.Count;
+            for (int i = start; i < last; i += Vector256<T>.Count) kernel.Invoke256(i).StoreUnsafe(ref o, (nuint)i);
+            kernel.Invoke256(last).StoreUnsafe(ref o, (nuint)last);
+        }
+        else if (Vector128.IsHardwareAccelerated && length >= Vector128<T>.Count)
+        {
+            int last = end - Vector128<T>.Count;
+            for (int i = start; i < last; i += Vector128<T>.Count) kernel.Invoke128(i).StoreUnsafe(ref o, (nuint)i);
+            kernel.Invoke128(last).StoreUnsafe(ref o, (nuint)last);
+        }
+        else
+        {
+            for (int i = start; i < end; i++) Unsafe.Add(ref o, i) = kernel.Invoke(i);
+        }
+    }
+
+    /// <summary>Runs the kernel for its side effects (gradients) over <paramref name="start"/> .. <paramref name="end"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Run<TKernel, T>(ref TKernel kernel, int start, int end)
+        where TKernel : struct, IElementKernel<T>, allows ref struct
+        where T : unmanaged
+    {
+        int length = end - start;
+        if (Vector512.IsHardwareAccelerated && length >= Vector512<T>.Count)
+        {
+            int last = end - Vector512<T>.Count;
+            for (int i = start; i < last; i += Vector512<T>.Count) kernel.Invoke512(i);
+            kernel.Invoke512(last);
+        }
+        else if (Vector256.IsHardwareAccelerated && length >= Vector256<T>.Count)
+        {
+            int last = end - Vector256<T>.Count;
+            for (int i = start; i < last; i += Vector256<T>.Count) kernel.Invoke256(i);
+            kernel.Invoke256(last);
+        }
+        else if (Vector128.IsHardwareAccelerated && length >= Vector128<T>.Count)
+        {
+            int last = end - Vector128<T>.Count;
+            for (int i = start; i < last; i += Vector128<T>.Count) kernel.Invoke128(i);
+            kernel.Invoke128(last);
+        }
+        else
+        {
+            for (int i = start; i < end; i++) kernel.Invoke(i);
+        }
+    }
+
+    // Four accumulators hide the add latency; the last, overlapping vector is masked to the lanes not yet counted.
+    private static T Sum512<TKernel, T>(ref TKernel kernel, int start, int end)
+        where TKernel : struct, IElementKernel<T>, allows ref struct
+        where T : unmanaged, INumberBase<T>
+    {
+        int count = Vector512<T>.Count;
+        Vector512<T> a0 = Vector512<T>.Zero, a1 = a0, a2 = a0, a3 = a0;
+        int i = start;
+        for (; i <= end - 4 * count; i += 4 * count)
+        {
+            a0 += kernel.Invoke512(i);
+            a1 += kernel.Invoke512(i + count);
+            a2 += kernel.Invoke512(i + 2 * count);
+            a3 += kernel.Invoke512(i + 3 * count);
+        }
+        for (; i <= end - count; i += count) a0 += kernel.Invoke512(i);
+        if (i < end)
+        {
+            int last = end - count;
+            a1 += Vector512.ConditionalSelect(FreshLanes512<T>(last, i), kernel.Invoke512(last), Vector512<T>.Zero);
+        }
+        return Vector512.Sum((a0 + a1) + (a2 + a3));
+    }
+
+    private static T Sum256<TKernel, T>(ref TKernel kernel, int start, int end)
+        where TKernel : struct, IElementKernel<T>, allows ref struct
+        where T : unmanaged, INumberBase<T>
+    {
+        int count = Vector256<T>.Count;
+        Vector256<T> a0 = Vector256<T>.Zero, a1 = a0, a2 = a0, a3 = a0;
+        int i = start;
+        for (; i <= end - 4 * count; i += 4 * count)
+        {
+            a0 += kernel.Invoke256(i);
+            a1 += kernel.Invoke256(i + count);
+            a2 += kernel.Invoke256(i + 2 * count);
+            a3 += kernel.Invoke256(i + 3 * count);
+        }
+        for (; i <= end - count; i += count) a0 += kernel.Invoke256(i);
+        if (i < end)
+        {
+            int last = end - count;
+            a1 += Vector256.ConditionalSelect(FreshLanes256<T>(last, i), kernel.Invoke256(last), Vector256<T>.Zero);
+        }
+        return Vector256.Sum((a0 + a1) + (a2 + a3));
+    }
+
+    private static T Sum128<TKernel, T>(ref TKernel kernel, int start, int end)
+        where TKernel : struct, IElementKernel<T>, allows ref struct
+        where T : unmanaged, INumberBase<T>
+    {
+        int count = Vector128<T>.Count;
+        Vector128<T> a0 = Vector128<T>.Zero, a1 = a0, a2 = a0, a3 = a0;
+        int i = start;
+        for (; i <= end - 4 * count; i += 4 * count)
+        {
+            a0 += kernel.Invoke128(i);
+            a1 += kernel.Invoke128(i + count);
+            a2 += kernel.Invoke128(i + 2 * count);
+            a3 += kernel.Invoke128(i + 3 * count);
+        }
+        for (; i <= end - count; i += count) a0 += kernel.Invoke128(i);
+        if (i < end)
+        {
+            int last = end - count;
+            a1 += Vector128.ConditionalSelect(FreshLanes128<T>(last, i), kernel.Invoke128(last), Vector128<T>.Zero);
+        }
+        return Vector128.Sum((a0 + a1) + (a2 + a3));
+    }
+
+    // Lanes whose element index (last + lane) is at least firstFresh: the ones the main loop has not counted.
+    private static Vector512<T> FreshLanes512<T>(int last, int firstFresh) where T : unmanaged
+    {
+        if (Vector512<T>.Count == 16)
+            return Vector512.GreaterThanOrEqual(Vector512.CreateSequence(last, 1), Vector512.Create(firstFresh)).As<int, T>();
+        return Vector512.GreaterThanOrEqual(Vector512.CreateSequence((long)last, 1), Vector512.Create((long)firstFresh)).As<long, T>();
+    }
+
+    private static Vector256<T> FreshLanes256<T>(int last, int firstFresh) where T : unmanaged
+    {
+        if (Vector256<T>.Count == 8)
+            return Vector256.GreaterThanOrEqual(Vector256.CreateSequence(last, 1), Vector256.Create(firstFresh)).As<int, T>();
+        return Vector256.GreaterThanOrEqual(Vector256.CreateSequence((long)last, 1), Vector256.Create((long)firstFresh)).As<long, T>();
+    }
+
+    private static Vector128<T> FreshLanes128<T>(int last, int firstFresh) where T : unmanaged
+    {
+        if (Vector128<T>.Count == 4)
+            return Vector128.GreaterThanOrEqual(Vector128.CreateSequence(last, 1), Vector128.Create(firstFresh)).As<int, T>();
+        return Vector128.GreaterThanOrEqual(Vector128.CreateSequence((long)last, 1), Vector128.Create((long)firstFresh)).As<long, T>();
+    }
+}

@@ -1,0 +1,36 @@
+using System;
+
+namespace LossDsl;
+
+/// <summary>Argument checks that generated kernels run before touching memory: a mismatch throws an <see cref="ArgumentException"/> naming the argument.</summary>
+public static class LossGuard
+{
+    /// <summary>A span that must have exactly <paramref name="expected"/> elements.</summary>
+    public static void Length(int actual, int expected, string paramName)
+    {
+        if (actual != expected)
+            throw new ArgumentException($"'{paramName}' has {actual} elements but {expected} are needed (the length of the first input, or of the output).", paramName);
+    }
+
+    /// <summary>An optional span: empty (left out) or exactly <paramref name="expected"/> elements.</summary>
+    public static void Optional(int actual, int expected, string paramName)
+    {
+        if (actual != 0 && actual != expected)
+            throw new ArgumentException($"'{paramName}' has {actual} elements: give {expected} (one per element) or none.", paramName);
+    }
+
+    /// <summary>The row length of a row loss: positive, and dividing the input length.</summary>
+    public static int Rows(int rowLength, int length, string paramName)
+    {
+        if (rowLength <= 0 || length % rowLength != 0)
+            throw new ArgumentException($"'{paramName}' is {rowLength}: it must be positive and divide the input length {length}.", paramName);
+        return length / rowLength;
+    }
+
+    /// <summary>Gradients are written while inputs are read, so a gradient span may not share memory with an input.</summary>
+    public static void NoOverlap<T>(ReadOnlySpan<T> input, Span<T> gradient, string paramName)
+    {
+        if (!gradient.IsEmpty && input.Overlaps(gradient))
+            throw new ArgumentException($"'{paramName}' overlaps an input: gradients cannot be written in place.", paramName);
+    }
+}
