@@ -1,0 +1,85 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace LossDsl;
+
+// Pow(x, y) with PyTorch's (= C's pow) semantics: pow(x, 0) = 1 even for x = 0 or NaN; pow(1, y) = 1;
+// pow(0, y > 0) = 0 and pow(0, y < 0) = inf (signed for odd integer y and x = -0);
+// pow(negative finite, non-integer finite) = NaN; pow(negative, integer) has the sign of (-1)^y;
+// pow(-1, +-inf) = 1. Scalar: Math.Pow (float computed in double); vector float: computed in double.
+public static partial class LossMath
+{
+    /// <summary>x raised to the power y.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Pow<T>(T x, T y) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+            return Unsafe.BitCast<float, T>((float)System.Math.Pow(Unsafe.BitCast<T, float>(x), Unsafe.BitCast<T, float>(y)));
+        return Unsafe.BitCast<double, T>(System.Math.Pow(Unsafe.BitCast<T, double>(x), Unsafe.BitCast<T, double>(y)));
+    }
+
+    /// <summary>x raised to the power y, per lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Pow<T>(Vector128<T> x, Vector128<T> y) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            (Vector128<double> xl, Vector128<double> xh) = Vector128.Widen(x.As<T, float>());
+            (Vector128<double> yl, Vector128<double> yh) = Vector128.Widen(y.As<T, float>());
+            return Vector128.Narrow(
+                PowCore<Vector128<double>, double, V128Ops<double>>(xl, yl),
+                PowCore<Vector128<double>, double, V128Ops<double>>(xh, yh)).As<float, T>();
+        }
+        return PowCore<Vector128<T>, T, V128Ops<T>>(x, y);
+    }
+
+    /// <summary>x raised to the power y, per lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Pow<T>(Vector256<T> x, Vector256<T> y) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            (Vector256<double> xl, Vector256<double> xh) = Vector256.Widen(x.As<T, float>());
+            (Vector256<double> yl, Vector256<double> yh) = Vector256.Widen(y.As<T, float>());
+            return Vector256.Narrow(
+                PowCore<Vector256<double>, double, V256Ops<double>>(xl, yl),
+                PowCore<Vector256<double>, double, V256Ops<double>>(xh, yh)).As<float, T>();
+        }
+        return PowCore<Vector256<T>, T, V256Ops<T>>(x, y);
+    }
+
+    /// <summary>x raised to the power y, per lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Pow<T>(Vector512<T> x, Vector512<T> y) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            (Vector512<double> xl, Vector512<double> xh) = Vector512.Widen(x.As<T, float>());
+            (Vector512<double> yl, Vector512<double> yh) = Vector512.Widen(y.As<T, float>());
+            return Vector512.Narrow(
+                PowCore<Vector512<double>, double, V512Ops<double>>(xl, yl),
+                PowCore<Vector512<double>, double, V512Ops<double>>(xh, yh)).As<float, T>();
+        }
+        return PowCore<Vector512<T>, T, V512Ops<T>>(x, y);
+    }
+
+    // |x|^y = e^(y log|x|), then the special cases by selects. y = 1 and y = 2 are exact (x, x*x).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static TV PowCore<TV, T, O>(TV x, TV y)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> where O : ILaneOps<TV, T>
+    {
+        TV one = O.C(1.0);
+        TV ax = O.Abs(x);
+        TV r = O.Exp(O.Mul(y, O.Log(ax)));
+        r = O.Select(O.IsOddInteger(y), O.CopySign(r, x), r);
+        TV negFinite = O.And(O.Lt(x, O.C(0.0)), O.IsFinite(x));
+        TV nonInteger = O.AndNot(O.IsFinite(y), O.IsInteger(y));
+        r = O.Select(O.And(negFinite, nonInteger), O.C(double.NaN), r);
+        r = O.Select(O.Eq(y, O.C(2.0)), O.Mul(x, x), r);
+        r = O.Select(O.Eq(y, one), x, r);
+        TV unit = O.Or(O.Or(O.Eq(y, O.C(0.0)), O.Eq(x, one)),
+                       O.And(O.Eq(ax, one), O.Eq(O.Abs(y), O.C(double.PositiveInfinity))));
+        return O.Select(unit, one, r);
+    }
+}
