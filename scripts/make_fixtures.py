@@ -193,6 +193,113 @@ def tukey_biweight_loss(input, target, c=4.685, reduction="mean"):
     return out.mean() if reduction == "mean" else out.sum()
 
 
+@ref("categorical_hinge", ["y_pred", "y_true"])
+def categorical_hinge(y_pred, y_true, reduction="mean"):
+    check_same_shape("categorical_hinge", y_pred, y_true, "y_pred", "y_true")
+    check_rows("categorical_hinge", y_pred)
+    pos = torch.sum(y_true * y_pred, dim=-1)
+    neg = torch.amax((1 - y_true) * y_pred, dim=-1)
+    return reduce_rows(torch.clamp(neg - pos + 1, min=0), reduction)
+
+
+@ref("cosine_similarity", ["y_pred", "y_true"])
+def cosine_similarity(y_pred, y_true, eps=1e-12, reduction="mean"):
+    check_same_shape("cosine_similarity", y_pred, y_true, "y_pred", "y_true")
+    check_rows("cosine_similarity", y_pred)
+    nx = torch.clamp(torch.linalg.vector_norm(y_pred, dim=-1, keepdim=True), min=eps)
+    ny = torch.clamp(torch.linalg.vector_norm(y_true, dim=-1, keepdim=True), min=eps)
+    return reduce_rows(-torch.sum(y_true / ny * (y_pred / nx), dim=-1), reduction)
+
+
+@ref("softmax_focal_loss", ["input", "target"])
+def softmax_focal_loss(input, target, gamma=2.0, alpha=None, reduction="mean"):
+    check_reduction(reduction)
+    if input.dim() != 2:
+        raise ValueError("softmax_focal_loss: expected input of shape (N, C), got %s"
+                         % list(input.shape))
+    n, c = input.shape
+    if target.dtype != torch.int64 or list(target.shape) != [n]:
+        raise ValueError("softmax_focal_loss: expected an int64 target of shape [%d], got %s"
+                         % (n, list(target.shape)))
+    for i, t in enumerate(target.tolist()):
+        if t < 0 or t >= c:
+            raise ValueError("target index %d is out of range for %d classes (row %d)"
+                             % (t, c, i))
+    if alpha is not None and list(alpha.shape) != [c]:
+        raise ValueError("softmax_focal_loss: alpha must have shape [%d], got %s"
+                         % (c, list(alpha.shape)))
+    logp = F.log_softmax(input, dim=-1)
+    lpt = logp.gather(1, target[:, None]).squeeze(1)
+    pt = lpt.exp()
+    loss = -((1 - pt) ** gamma) * lpt
+    if alpha is not None:
+        loss = alpha[target] * loss
+    return reduce_rows(loss, reduction)
+
+
+@ref("dice_loss", ["input", "target"])
+def dice_loss(input, target, smooth=1.0, reduction="mean"):
+    check_same_shape("dice_loss", input, target)
+    check_rows("dice_loss", input)
+    num = 2 * torch.sum(input * target, dim=-1) + smooth
+    den = torch.sum(input, dim=-1) + torch.sum(target, dim=-1) + smooth
+    return reduce_rows(1 - num / den, reduction)
+
+
+@ref("tversky_loss", ["input", "target"])
+def tversky_loss(input, target, alpha=0.5, beta=0.5, smooth=1.0, reduction="mean"):
+    check_same_shape("tversky_loss", input, target)
+    check_rows("tversky_loss", input)
+    tp = torch.sum(input * target, dim=-1)
+    fp = torch.sum(input * (1 - target), dim=-1)
+    fn = torch.sum((1 - input) * target, dim=-1)
+    return reduce_rows(1 - (tp + smooth) / (tp + alpha * fp + beta * fn + smooth), reduction)
+
+
+def _check_boxes(name, b1, b2):
+    if b1.shape != b2.shape or b1.dim() not in (1, 2) or b1.shape[-1] != 4:
+        raise ValueError("%s: expected boxes of shape (N, 4) or (4), got %s and %s"
+                         % (name, list(b1.shape), list(b2.shape)))
+
+
+@ref("iou_loss", ["boxes1", "boxes2"])
+def iou_loss(boxes1, boxes2, eps=1e-7, reduction="mean"):
+    _check_boxes("iou_loss", boxes1, boxes2)
+    check_reduction(reduction)
+    from torchvision.ops._utils import _loss_inter_union
+    inter, union = _loss_inter_union(boxes1, boxes2)
+    loss = 1 - inter / (union + eps)
+    if reduction == "none":
+        return loss
+    return loss.mean() if reduction == "mean" else loss.sum()
+
+
+def _tv_box(name):
+    fn = getattr(torchvision.ops, name)
+
+    def call(boxes1, boxes2, eps=1e-7, reduction="mean"):
+        return fn(boxes1, boxes2, reduction=reduction, eps=eps)
+    call.__name__ = name
+    INPUTS[name] = ["boxes1", "boxes2"]
+    REFS[name] = call
+
+
+_tv_box("generalized_box_iou_loss")
+_tv_box("distance_box_iou_loss")
+_tv_box("complete_box_iou_loss")
+
+
+@ref("gan_discriminator_loss", ["real_logits", "fake_logits"])
+def gan_discriminator_loss(real_logits, fake_logits, reduction="mean"):
+    return (F.binary_cross_entropy_with_logits(real_logits, torch.ones_like(real_logits))
+            + F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits)))
+
+
+@ref("gan_generator_loss", ["fake_logits"])
+def gan_generator_loss(fake_logits, reduction="mean"):
+    return F.binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits))
+
+
 # --------------------------------------------------------------------------------------
 # Evaluation of one case (this is exactly what the checks expect LossDsl to reproduce).
 # --------------------------------------------------------------------------------------
@@ -335,7 +442,8 @@ class Gen:
             else:
                 copts[k] = v
         case["options"] = copts
-        case["inputs"] = {k: tensor_in(v, dtype, int64=k in self.int_inputs)
+        case["inputs"] = {k: tensor_in(v, dtype, int64=np.issubdtype(np.asarray(v).dtype,
+                                                                      np.integer))
                           for k, v in inputs.items()}
         if grad is not None:
             case["grad"] = list(grad)
@@ -375,10 +483,24 @@ def rot(lst, i):
     return lst[i % len(lst)]
 
 
+def split_variant(v):
+    """Variant keys starting with '_' steer `make` (and name the case); the rest are options."""
+    opts = {k: x for k, x in v.items() if not k.startswith("_")}
+    tag = "-".join(k[1:] if x is True else "%s%s" % (k[1:], x)
+                   for k, x in v.items() if k.startswith("_")) or None
+    return opts, tag
+
+
 def standard(g, make, grads, variants=(), reductions=RED3, shapes=ELEM_SHAPES,
-             big=True, scalar=True, n_base=3, gradout=True, nograd=True, row=False):
+             big=True, scalar=True, n_base=3, gradout=True, nograd=True, row=False,
+             out_shape=None, gradout_shapes=None, big_shapes=((257,), (16, 33)),
+             nograd_shapes=((4, 5), (6,), (3, 5))):
     """Random-data cases: base grid, option variants, grad_output, big shapes, no-grad."""
     shapes = [s for s in shapes if scalar or len(s) > 0]
+    if out_shape is None:
+        out_shape = (lambda s: s[:-1]) if row else (lambda s: s)
+    if gradout_shapes is None:
+        gradout_shapes = [(7,), (3, 4)] + ([()] if scalar else [])
     i = 0
     for dt in BOTH:
         for red in reductions:
@@ -388,39 +510,40 @@ def standard(g, make, grads, variants=(), reductions=RED3, shapes=ELEM_SHAPES,
                 ins, extra = make(g.rng, shp, {})
                 g.add(dt, ins, dict(extra, reduction=red), grad=grads)
     for v in variants:
+        opts, tag = split_variant(v)
         for dt in BOTH:
             for red in reductions:
                 shp = rot(shapes, i)
                 i += 1
                 ins, extra = make(g.rng, shp, v)
-                g.add(dt, ins, dict(extra, **v, reduction=red), grad=grads)
+                g.add(dt, ins, dict(extra, **opts, reduction=red), grad=grads, tag=tag)
     if gradout and "none" in reductions:
         for dt in BOTH:
-            for shp in [(7,), (3, 4)] + ([()] if scalar else []):
+            for shp in gradout_shapes:
                 ins, extra = make(g.rng, shp, {})
-                go = np.round(g.rng.uniform(-2, 2, size=shp[:-1] if row else shp), 3)
+                go = np.round(g.rng.uniform(-2, 2, size=out_shape(shp)), 3)
                 g.add(dt, ins, dict(extra, reduction="none"), grad=grads, grad_output=go)
     if big:
         for dt in BOTH:
-            ins, extra = make(g.rng, (257,), {})
+            ins, extra = make(g.rng, big_shapes[0], {})
             g.add(dt, ins, dict(extra, reduction="mean"), grad=grads)
-        ins, extra = make(g.rng, (16, 33), {})
+        ins, extra = make(g.rng, big_shapes[1], {})
         g.add("float64", ins, dict(extra, reduction="sum"), grad=grads)
     if nograd:
         for dt in BOTH:
-            ins, extra = make(g.rng, (4, 5), {})
+            ins, extra = make(g.rng, nograd_shapes[0], {})
             g.add(dt, ins, dict(extra, reduction="mean"), grad=[])
-        ins, extra = make(g.rng, (6,), {})
+        ins, extra = make(g.rng, nograd_shapes[1], {})
         g.add("float64", ins, dict(extra, reduction="sum"))  # no "grad" key at all
         if len(grads) > 1:
             for dt in BOTH:
-                ins, extra = make(g.rng, (3, 5), {})
+                ins, extra = make(g.rng, nograd_shapes[2], {})
                 g.add(dt, ins, dict(extra, reduction="mean"), grad=grads[:1], tag="partial")
 
 
 def invalid_common(g, make, torch_reduction_check=True, mismatch=True, shapes=((3,), (4,))):
     """Shape mismatch, unknown option, unknown loss, invalid reduction."""
-    ins, extra = make(g.rng, (4,), {})
+    ins, extra = make(g.rng, shapes[1], {})
     if mismatch:
         ins2, _ = make(g.rng, shapes[0], {})
         bad = dict(ins)
@@ -959,7 +1082,507 @@ PHASE1 = {
     "rmse": gen_rmse,
 }
 
+# --------------------------------------------------------------------------------------
+# Phase 2 losses
+# --------------------------------------------------------------------------------------
+
+def np_softmax(a, axis):
+    a = a - a.max(axis=axis, keepdims=True)
+    e = np.exp(a)
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def class_dim(shp):
+    return 0 if len(shp) == 1 else 1
+
+
+def target_shape(shp):
+    return () if len(shp) == 1 else (shp[0],) + tuple(shp[2:])
+
+
+CLASS_SHAPES = [(4, 5), (3, 7), (5,), (2, 3, 4, 2), (1, 3), (6, 4), (2, 4, 3), (8, 10)]
+
+
+def make_class(rng, shp, v, log_probs=False):
+    C = shp[class_dim(shp)]
+    x = rng.normal(0, 2.0, size=shp)
+    if log_probs:
+        x = np.log(np_softmax(x, class_dim(shp)))
+    x = r4(x)
+    if v.get("_prob"):
+        t = r4(np_softmax(rng.normal(0, 1.5, size=shp), class_dim(shp)))
+    else:
+        t = np.asarray(rng.randint(0, C, size=target_shape(shp)), dtype=np.int64)
+        if v.get("_ignore"):
+            ig = v.get("ignore_index", -100)
+            mask = rng.rand(*t.shape) < 0.35
+            t = np.where(mask, ig, t).astype(np.int64)
+    extra = {}
+    if v.get("_weight"):
+        extra["weight"] = r4(rng.uniform(0.1, 2.0, size=(C,)))
+    return {"input": x, "target": t}, extra
+
+
+def gen_class_loss(name):
+    g = Gen(name)
+    ce = name == "cross_entropy"
+
+    def make(rng, shp, v):
+        return make_class(rng, shp, v, log_probs=not ce)
+    variants = [{"_weight": True}, {"ignore_index": 1, "_ignore": True}, {"_ignore": True},
+                {"_ignore": True, "_weight": True},
+                {"ignore_index": 0, "_ignore": True, "_weight": True}]
+    if ce:
+        variants += [{"label_smoothing": 0.1}, {"label_smoothing": 0.3, "_weight": True},
+                     {"label_smoothing": 0.15, "_ignore": True, "_weight": True},
+                     {"_prob": True}, {"_prob": True, "_weight": True},
+                     {"_prob": True, "label_smoothing": 0.2},
+                     {"_prob": True, "label_smoothing": 0.1, "_weight": True}]
+    standard(g, make, ["input"], variants=variants, shapes=CLASS_SHAPES,
+             out_shape=target_shape, gradout_shapes=[(4, 5), (2, 3, 4, 2), (5,)],
+             big_shapes=((64, 10), (8, 6, 5, 4)), nograd_shapes=((4, 5), (3, 4), (2, 6)))
+    # all targets ignored: mean is 0/0 = NaN
+    t_ign = np.array([-100, -100, -100], dtype=np.int64)
+    x = r4(g.rng.normal(0, 2, size=(3, 5)))
+    for dt in BOTH:
+        for red in RED3:
+            g.add(dt, {"input": x, "target": t_ign}, {"reduction": red}, grad=["input"],
+                  tag="all-ignored")
+            if ce:
+                g.add(dt, {"input": x, "target": t_ign},
+                      {"reduction": red, "label_smoothing": 0.2}, grad=["input"],
+                      tag="all-ignored")
+        g.add(dt, {"input": x[0], "target": np.array(2, dtype=np.int64)},
+              {"reduction": "mean", "ignore_index": 2, "weight": np.array([1.0, 2, 3, 4, 5])},
+              grad=["input"], tag="scalar-ignored")
+        # weights of the hit classes sum to 0: mean is NaN
+        for red in ["mean", "sum"]:
+            g.add(dt, {"input": x, "target": np.array([0, 1, 0], dtype=np.int64)},
+                  {"reduction": red, "weight": np.array([0.0, 0.0, 1.0, 1.0, 1.0])},
+                  grad=["input"], tag="zero-weights")
+        big = np.array([[1000.0, -1000.0, 0.0, 5.0], [-50.0, 50.0, 50.0, 0.0],
+                        [0.0, 0.0, 0.0, 0.0]])
+        if not ce:
+            big = np.array([[0.0, -2000.0, -1.0, -5.0], [-100.0, 0.0, -0.5, -1e-9],
+                            [-1.3863, -1.3863, -1.3863, -1.3863]])
+        g.add(dt, {"input": big, "target": np.array([1, 2, 3], dtype=np.int64)},
+              {"reduction": "none"}, grad=["input"], tag="extreme")
+        if ce:
+            g.add(dt, {"input": big, "target": np.array([1, 2, 3], dtype=np.int64)},
+                  {"reduction": "mean", "label_smoothing": 1.0}, grad=["input"],
+                  tag="extreme")
+            g.add(dt, {"input": big, "target": np.array([[0.0, 1.0, 0.0, 0.0],
+                                                         [0.5, 0.0, 0.5, 0.0],
+                                                         [0.25, 0.25, 0.25, 0.25]])},
+                  {"reduction": "sum"}, grad=["input"], tag="extreme-prob")
+    # invalid
+    x = r4(g.rng.normal(0, 1, size=(3, 5)))
+    bad = [("target-out-of-range", x, np.array([0, 5, 1]), {}),
+           ("target-negative", x, np.array([0, -1, 1]), {}),
+           ("target-batch", x, np.array([0, 1]), {}),
+           ("spatial-target-shape", r4(g.rng.normal(0, 1, size=(2, 3, 4))),
+            np.array([[0, 1, 2], [1, 1, 1]]), {})]
+    if ce:
+        bad += [("smoothing-above-1", x, np.array([0, 1, 1]), {"label_smoothing": 1.5})]
+    for tag, xi, ti, opts in bad:
+        g.add("float64", {"input": xi, "target": np.asarray(ti, dtype=np.int64)},
+              dict(opts, reduction="mean"), tag=tag, error=True)
+    g.add("float32", {"input": x, "target": np.array([0, 5, 1], dtype=np.int64)},
+          {"reduction": "sum"}, tag="target-out-of-range", error=True)
+    g.add("float64", {"input": x, "target": np.array([0, 1, 1], dtype=np.int64)},
+          {"reduction": "mean", "weight": np.ones(4)}, tag="weight-size", error=True)
+    if ce:
+        g.add("float64", {"input": x, "target": np.full((3, 4), 0.25)}, {"reduction": "mean"},
+              tag="prob-target-shape", error=True)
+        g.add("float64", {"input": x, "target": np.array([0.0, 1.0, 1.0])},
+              {"reduction": "mean"}, tag="float-index-target", error=True)
+    ins, _ = make(g.rng, (3, 5), {})
+    g.add("float64", ins, {"reduction": "mean", "frobnicate": 1.0}, tag="bad-option",
+          error=True)
+    g.add("float64", ins, {"reduction": "mean"}, tag="bad-loss", error=True,
+          loss=name + "_nope")
+    g.add("float64", ins, {"reduction": "average"}, tag="bad-reduction", error=True)
+    return g
+
+
+MC_SHAPES = [(4, 5), (3, 7), (5,), (1, 3), (6, 4), (8, 10), (2, 2)]
+
+
+def mc_out(shp):
+    return shp[:-1]
+
+
+def gen_multi_margin():
+    g = Gen("multi_margin_loss")
+
+    def make(rng, shp, v):
+        ins, extra = make_class(rng, shp, v)
+        ins["input"] = r4(ins["input"] / 3)
+        return ins, extra
+    standard(g, make, ["input"], shapes=MC_SHAPES, out_shape=mc_out,
+             variants=[{"p": 2}, {"margin": 0.5}, {"margin": 2.0}, {"_weight": True},
+                       {"p": 2, "margin": 0.3, "_weight": True}, {"margin": 0.0},
+                       {"p": 1, "_weight": True}],
+             gradout_shapes=[(4, 5), (5,)], big_shapes=((64, 10), (32, 33)),
+             nograd_shapes=((4, 5), (3, 4), (2, 6)))
+    x = np.array([[1.0, 0.0, 0.5, 2.0], [0.25, 1.25, -0.75, 0.25]])
+    t = np.array([0, 1], dtype=np.int64)
+    for dt in BOTH:
+        for p in [1, 2]:
+            g.add(dt, {"input": x, "target": t}, {"reduction": "none", "p": p}, grad=["input"],
+                  tag="at-margin")
+    x = r4(g.rng.normal(0, 1, size=(3, 5)))
+    for tag, ti, opts in [("p3", [0, 1, 2], {"p": 3}),
+                          ("target-out-of-range", [0, 5, 1], {}),
+                          ("target-negative", [0, -1, 1], {}),
+                          ("target-batch", [0, 1], {})]:
+        g.add("float64", {"input": x, "target": np.array(ti, dtype=np.int64)},
+              dict(opts, reduction="mean"), tag=tag, error=True)
+    ins, _ = make(g.rng, (3, 5), {})
+    g.add("float64", ins, {"reduction": "mean", "frobnicate": 1.0}, tag="bad-option",
+          error=True)
+    g.add("float64", ins, {"reduction": "mean"}, tag="bad-loss", error=True,
+          loss="multi_margin_loss_nope")
+    g.add("float64", ins, {"reduction": "average"}, tag="bad-reduction", error=True)
+    return g
+
+
+def gen_multilabel_margin():
+    g = Gen("multilabel_margin_loss")
+
+    def make(rng, shp, v):
+        C = shp[-1]
+        x = r4(rng.normal(0, 1.0, size=shp))
+        rows = []
+        for _ in range(int(np.prod(shp[:-1]))):
+            k = rng.randint(0, C + 1)
+            perm = list(rng.permutation(C)[:k])
+            if k < C:
+                perm += [-1] + list(rng.randint(0, C, size=C - k - 1))
+            rows.append(perm)
+        t = np.array(rows, dtype=np.int64).reshape(shp)
+        return {"input": x, "target": t}, {}
+    standard(g, make, ["input"], shapes=MC_SHAPES, out_shape=mc_out, n_base=5,
+             gradout_shapes=[(4, 5), (5,)], big_shapes=((64, 10), (32, 33)),
+             nograd_shapes=((4, 5), (3, 4), (2, 6)))
+    x = np.array([[1.0, 0.0, 0.5, 2.0], [0.25, 1.25, -0.75, 0.25], [0.1, 0.2, 0.3, 0.4],
+                  [0.1, 0.2, 0.3, 0.4]])
+    t = np.array([[0, -1, 3, 3], [1, 3, -1, 0], [-1, 0, 1, 2], [3, 2, 1, 0]], dtype=np.int64)
+    for dt in BOTH:
+        for red in RED3:
+            g.add(dt, {"input": x, "target": t}, {"reduction": red}, grad=["input"],
+                  tag="at-margin")
+    x = r4(g.rng.normal(0, 1, size=(3, 5)))
+    for tag, ti in [("target-out-of-range", [[0, 5, -1, 0, 0]] * 3),
+                    ("target-shape", [[0, 1, -1, 0, 0]] * 2)]:
+        g.add("float64", {"input": x, "target": np.array(ti, dtype=np.int64)},
+              {"reduction": "mean"}, tag=tag, error=True)
+    ins, _ = make(g.rng, (3, 5), {})
+    g.add("float64", ins, {"reduction": "mean", "frobnicate": 1.0}, tag="bad-option",
+          error=True)
+    g.add("float64", ins, {"reduction": "mean"}, tag="bad-loss", error=True,
+          loss="multilabel_margin_loss_nope")
+    g.add("float64", ins, {"reduction": "average"}, tag="bad-reduction", error=True)
+    return g
+
+
+def gen_multilabel_soft_margin():
+    g = Gen("multilabel_soft_margin_loss")
+
+    def make(rng, shp, v):
+        x = normal(rng, shp, 2.0)
+        if rng.rand() < 0.6:
+            y = rng.choice([0.0, 1.0], size=shp)
+        else:
+            y = r4(rng.uniform(0, 1, size=shp))
+        extra = {}
+        if v.get("_weight"):
+            extra["weight"] = r4(rng.uniform(0.1, 2.0, size=shp[-1:]))
+        return {"input": x, "target": y}, extra
+    standard(g, make, ["input"], shapes=MC_SHAPES, out_shape=mc_out,
+             variants=[{"_weight": True}],
+             gradout_shapes=[(4, 5), (5,)], big_shapes=((64, 10), (32, 33)),
+             nograd_shapes=((4, 5), (3, 4), (2, 6)))
+    x = np.array([[50.0, -50.0, 100.0, -100.0], [0.0, 20.0, -20.0, 1e-6]])
+    y = np.array([[1.0, 0.0, 0.0, 1.0], [0.5, 1.0, 1.0, 0.0]])
+    for dt in BOTH:
+        for red in RED3:
+            g.add(dt, {"input": x, "target": y}, {"reduction": red}, grad=["input"],
+                  tag="large-logits")
+    invalid_common(g, make, shapes=((3, 4), (3, 5)))
+    return g
+
+
+def gen_triplet():
+    g = Gen("triplet_margin_loss")
+
+    def make(rng, shp, v):
+        a = normal(rng, shp)
+        return {"anchor": a, "positive": r4(a + rng.normal(0, 0.7, size=shp)),
+                "negative": normal(rng, shp)}, {}
+    grads = ["anchor", "positive", "negative"]
+    standard(g, make, grads, shapes=MC_SHAPES, out_shape=mc_out,
+             variants=[{"margin": 0.5}, {"margin": 2.0}, {"margin": 0.0}, {"p": 1.0},
+                       {"p": 3.0}, {"eps": 1e-3}, {"swap": True},
+                       {"swap": True, "p": 1.0, "margin": 0.3}],
+             gradout_shapes=[(4, 5), (5,)], big_shapes=((64, 10), (32, 33)),
+             nograd_shapes=((4, 5), (3, 4), (2, 6)))
+    a = np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0], [1.0, -1.0, 0.5]])
+    for dt in BOTH:
+        for opts in [{"reduction": "none"}, {"reduction": "mean", "swap": True},
+                     {"reduction": "sum", "p": 1.0}]:
+            g.add(dt, {"anchor": a, "positive": a.copy(), "negative": a[::-1].copy()},
+                  opts, grad=grads, tag="coincident")
+    x = r4(g.rng.normal(0, 1, size=(4, 5)))
+    g.add("float64", {"anchor": x, "positive": x[0], "negative": x}, {"reduction": "mean"},
+          tag="bad-dims", error=True)
+    invalid_common(g, make, shapes=((3, 5), (4, 5)))
+    return g
+
+
+def gen_cosine_embedding():
+    g = Gen("cosine_embedding_loss")
+
+    def make(rng, shp, v):
+        return {"input1": normal(rng, shp), "input2": normal(rng, shp),
+                "target": pm1(rng, shp[:-1])}, {}
+    grads = ["input1", "input2"]
+    standard(g, make, grads, shapes=MC_SHAPES, out_shape=mc_out,
+             variants=[{"margin": 0.5}, {"margin": -0.3}, {"margin": 0.9}],
+             gradout_shapes=[(4, 5), (5,)], big_shapes=((64, 10), (32, 33)),
+             nograd_shapes=((4, 5), (3, 4), (2, 6)))
+    a = np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0], [1.0, -1.0, 0.5], [1.0, 0.0, 0.0],
+                  [1e-8, 0.0, 0.0]])
+    b = np.array([[2.0, 4.0, 6.0], [1.0, 2.0, 3.0], [-1.0, 1.0, -0.5], [0.0, 1.0, 0.0],
+                  [1e-8, 0.0, 0.0]])
+    for dt in BOTH:
+        for t in [1.0, -1.0]:
+            g.add(dt, {"input1": a, "input2": b, "target": np.full(5, t)},
+                  {"reduction": "none"}, grad=grads, tag="special-%+d" % t)
+        g.add(dt, {"input1": a, "input2": b, "target": np.full(5, -1.0)},
+              {"reduction": "mean", "margin": 0.5}, grad=grads, tag="special")
+    x = r4(g.rng.normal(0, 1, size=(4, 5)))
+    g.add("float64", {"input1": x, "input2": x, "target": np.ones(3)}, {"reduction": "mean"},
+          tag="target-batch", error=True)
+    g.add("float64", {"input1": x, "input2": x[:, :3], "target": np.ones(4)},
+          {"reduction": "mean"}, tag="bad-shape", error=True)
+    ins, _ = make(g.rng, (3, 5), {})
+    g.add("float64", ins, {"reduction": "mean", "frobnicate": 1.0}, tag="bad-option",
+          error=True)
+    g.add("float64", ins, {"reduction": "mean"}, tag="bad-loss", error=True,
+          loss="cosine_embedding_loss_nope")
+    g.add("float64", ins, {"reduction": "average"}, tag="bad-reduction", error=True)
+    return g
+
+
+def gen_categorical_hinge():
+    def make(rng, shp, v):
+        C = shp[-1]
+        y = np.eye(C)[rng.randint(0, C, size=shp[:-1])]
+        return {"y_pred": normal(rng, shp, 1.5), "y_true": y}, {}
+    x = np.array([[3.0, -1.0, -2.0], [-1.0, -2.0, -3.0], [0.5, 0.25, 0.0], [1.0, 2.0, 0.0]])
+    y = np.array([[1.0, 0, 0], [1.0, 0, 0], [0, 1.0, 0], [0, 0, 1.0]])
+    return gen_rowloss("categorical_hinge", make, ["y_pred"], edges=[
+        ("special", {"y_pred": x, "y_true": y}, {}, None)])
+
+
+def gen_cosine_similarity():
+    def make(rng, shp, v):
+        return {"y_pred": normal(rng, shp), "y_true": normal(rng, shp)}, {}
+    x = np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0], [1e-13, 0.0, 0.0], [1.0, 0.0, 0.0]])
+    y = np.array([[2.0, 4.0, 6.0], [1.0, 2.0, 3.0], [1.0, 1.0, 0.0], [0.0, 0.0, 0.0]])
+    return gen_rowloss("cosine_similarity", make, ["y_pred", "y_true"],
+                       variants=[{"eps": 0.5}, {"eps": 1e-6}], edges=[
+                           ("special", {"y_pred": x, "y_true": y}, {}, None),
+                           ("special", {"y_pred": x, "y_true": y},
+                            {"eps": 1.0, "reduction": "none"}, None)])
+
+
+def gen_softmax_focal():
+    g = Gen("softmax_focal_loss")
+    shapes = [(4, 5), (3, 7), (1, 3), (6, 4), (8, 10), (2, 2)]
+
+    def make(rng, shp, v):
+        ins, _ = make_class(rng, shp, {})
+        extra = {}
+        if v.get("_alpha"):
+            extra["alpha"] = r4(rng.uniform(0.1, 1.0, size=shp[-1:]))
+        return ins, extra
+    standard(g, make, ["input"], shapes=shapes, out_shape=mc_out,
+             variants=[{"gamma": 0.0}, {"gamma": 1.0}, {"gamma": 0.5}, {"gamma": 3.5},
+                       {"_alpha": True}, {"_alpha": True, "gamma": 0.0},
+                       {"_alpha": True, "gamma": 1.5}],
+             gradout_shapes=[(4, 5), (1, 3)], big_shapes=((64, 10), (32, 33)),
+             nograd_shapes=((4, 5), (3, 4), (2, 6)))
+    x = np.array([[50.0, 0.0, -50.0], [0.0, 30.0, 0.0], [0.0, 0.0, 0.0], [-20.0, 20.0, 0.0]])
+    t = np.array([0, 0, 2, 1], dtype=np.int64)
+    for dt in BOTH:
+        for opts in [{"reduction": "none"}, {"reduction": "mean", "gamma": 1.0},
+                     {"reduction": "sum", "gamma": 0.0,
+                      "alpha": np.array([0.25, 0.5, 1.0])}]:
+            g.add(dt, {"input": x, "target": t}, opts, grad=["input"], tag="large-logits")
+    x = r4(g.rng.normal(0, 1, size=(3, 5)))
+    for tag, xi, ti, opts in [("target-out-of-range", x, [0, 5, 1], {}),
+                              ("target-negative", x, [0, -1, 1], {}),
+                              ("target-batch", x, [0, 1], {}),
+                              ("alpha-size", x, [0, 1, 2], {"alpha": np.ones(4)}),
+                              ("unbatched", x[0], [1], {})]:
+        g.add("float64", {"input": xi, "target": np.array(ti, dtype=np.int64)},
+              dict(opts, reduction="mean"), tag=tag, error=True)
+    ins, _ = make(g.rng, (3, 5), {})
+    g.add("float64", ins, {"reduction": "mean", "frobnicate": 1.0}, tag="bad-option",
+          error=True)
+    g.add("float64", ins, {"reduction": "mean"}, tag="bad-loss", error=True,
+          loss="softmax_focal_loss_nope")
+    g.add("float64", ins, {"reduction": "average"}, tag="bad-reduction", error=True)
+    return g
+
+
+def make_seg(rng, shp, v):
+    x = r4(sigmoid_np(rng.normal(0, 2, size=shp)))
+    if rng.rand() < 0.6:
+        y = rng.choice([0.0, 1.0], size=shp)
+    else:
+        y = r4(rng.uniform(0, 1, size=shp))
+    return {"input": x, "target": y}, {}
+
+
+def gen_dice():
+    z = np.zeros((2, 4))
+    x = np.array([[1.0, 0.0, 1.0, 0.0], [0.5, 0.5, 0.5, 0.5]])
+    y = np.array([[1.0, 0.0, 1.0, 0.0], [0.0, 0.0, 0.0, 0.0]])
+    return gen_rowloss("dice_loss", make_seg, ["input"],
+                       variants=[{"smooth": 0.0}, {"smooth": 1e-5}, {"smooth": 10.0}],
+                       edges=[("perfect", {"input": x, "target": y}, {}, None),
+                              ("all-zero", {"input": z, "target": z}, {"reduction": "none"},
+                               None),
+                              ("all-zero-nan", {"input": z, "target": z},
+                               {"smooth": 0.0, "reduction": "mean"}, None)])
+
+
+def gen_tversky():
+    z = np.zeros((2, 4))
+    x = np.array([[1.0, 0.0, 1.0, 0.0], [0.5, 0.5, 0.5, 0.5]])
+    y = np.array([[1.0, 0.0, 1.0, 0.0], [0.0, 0.0, 0.0, 0.0]])
+    return gen_rowloss("tversky_loss", make_seg, ["input"],
+                       variants=[{"alpha": 0.3, "beta": 0.7}, {"alpha": 0.7, "beta": 0.3},
+                                 {"alpha": 1.0, "beta": 1.0}, {"smooth": 0.0},
+                                 {"alpha": 0.2, "beta": 0.9, "smooth": 1e-3}],
+                       edges=[("perfect", {"input": x, "target": y}, {}, None),
+                              ("all-zero", {"input": z, "target": z}, {"reduction": "none"},
+                               None),
+                              ("all-zero-nan", {"input": z, "target": z},
+                               {"smooth": 0.0, "reduction": "mean"}, None)])
+
+
+BOX_SHAPES = [(4, 4), (1, 4), (7, 4), (4,), (2, 4), (16, 4)]
+
+
+def make_boxes(rng, shp, v):
+    n = int(np.prod(shp[:-1]))
+    xy = rng.uniform(0, 10, size=(n, 2))
+    wh = rng.uniform(0.5, 5, size=(n, 2))
+    b1 = np.concatenate([xy, xy + wh], axis=1)
+    xy2 = xy + rng.normal(0, 1.0, size=(n, 2))
+    wh2 = np.maximum(wh + rng.normal(0, 1.0, size=(n, 2)), 0.2)
+    far = rng.rand(n) < 0.2
+    xy2[far] = rng.uniform(0, 20, size=(far.sum(), 2))
+    b2 = np.concatenate([xy2, xy2 + wh2], axis=1)
+    return {"boxes1": r4(b1).reshape(shp), "boxes2": r4(b2).reshape(shp)}, {}
+
+
+def gen_box(name):
+    g = Gen(name)
+    grads = ["boxes1", "boxes2"]
+    tv = name != "iou_loss"
+    standard(g, make_boxes, grads, shapes=BOX_SHAPES, out_shape=mc_out,
+             variants=[{"eps": 1e-3}, {"eps": 0.0}],
+             gradout_shapes=[(3, 4), (5, 4), (4,)], big_shapes=((64, 4), (128, 4)),
+             nograd_shapes=((4, 4), (2, 4), (3, 4)))
+    b1 = np.array([[0.0, 0.0, 2.0, 2.0], [0.0, 0.0, 2.0, 2.0], [0.0, 0.0, 2.0, 2.0],
+                   [0.0, 0.0, 4.0, 4.0], [1.0, 1.0, 3.0, 2.0], [0.0, 0.0, 1.0, 1.0]])
+    b2 = np.array([[0.0, 0.0, 2.0, 2.0], [3.0, 3.0, 5.0, 6.0], [2.0, 0.0, 4.0, 2.0],
+                   [1.0, 1.0, 2.0, 3.0], [1.5, 0.5, 2.5, 2.5], [0.5, 0.5, 1.5, 1.5]])
+    for dt in BOTH:
+        for red in RED3:
+            g.add(dt, {"boxes1": b1, "boxes2": b2}, {"reduction": red}, grad=grads,
+                  tag="special")
+        g.add(dt, {"boxes1": b1[:1], "boxes2": b2[:1]}, {"reduction": "sum"}, grad=grads,
+              tag="identical")
+        g.add(dt, {"boxes1": b1[1:3], "boxes2": b2[1:3]}, {"reduction": "none"},
+              grad=grads, tag="disjoint-touching")
+    if tv:
+        g.add("float64", {"boxes1": np.zeros((0, 4)), "boxes2": np.zeros((0, 4))},
+              {"reduction": "mean"}, grad=grads, tag="empty")
+        g.add("float64", {"boxes1": np.zeros((0, 4)), "boxes2": np.zeros((0, 4))},
+              {"reduction": "sum"}, grad=grads, tag="empty")
+    ins, _ = make_boxes(g.rng, (3, 4), {})
+    g.add("float64", {"boxes1": ins["boxes1"], "boxes2": ins["boxes2"][:2]},
+          {"reduction": "mean"}, tag="bad-shape", error=True)
+    g.add("float64", {"boxes1": np.ones((2, 5)), "boxes2": np.ones((2, 5))},
+          {"reduction": "mean"}, tag="not-4", error=True)
+    g.add("float64", ins, {"reduction": "mean", "frobnicate": 1.0}, tag="bad-option",
+          error=True)
+    g.add("float64", ins, {"reduction": "mean"}, tag="bad-loss", error=True,
+          loss=name + "_nope")
+    return g
+
+
+def gen_gan(name):
+    g = Gen(name)
+    disc = name == "gan_discriminator_loss"
+    shapes = [(8,), (4, 1), (1,), (33,), (5,), (2, 3)]
+    state = {"i": 0}
+
+    def make(rng, shp, v):
+        f = normal(rng, rot(shapes, state["i"] + 3), 2.5)
+        state["i"] += 1
+        if disc:
+            return {"real_logits": normal(rng, shp, 2.5), "fake_logits": f}, {}
+        return {"fake_logits": normal(rng, shp, 2.5)}, {}
+    grads = ["real_logits", "fake_logits"] if disc else ["fake_logits"]
+    standard(g, make, grads, shapes=shapes, gradout=False, scalar=False,
+             nograd_shapes=((4, 5), (6,), (3, 5)))
+    big = np.array([50.0, -50.0, 1000.0, -1000.0, 0.0, 20.0])
+    for dt in BOTH:
+        ins = {"real_logits": big, "fake_logits": -big[::-1].copy()} if disc \
+            else {"fake_logits": big}
+        g.add(dt, ins, {"reduction": "mean"}, grad=grads, tag="large-logits")
+        ins = {"real_logits": np.array(1.5), "fake_logits": np.array(-0.5)} if disc \
+            else {"fake_logits": np.array(-0.5)}
+        g.add(dt, ins, {"reduction": "none"}, grad=grads, tag="scalar")
+    ins, _ = make(g.rng, (4,), {})
+    g.add("float64", ins, {"reduction": "mean", "frobnicate": 1.0}, tag="bad-option",
+          error=True)
+    g.add("float64", ins, {"reduction": "mean"}, tag="bad-loss", error=True,
+          loss=name + "_nope")
+    return g
+
+
+PHASE2 = {
+    "cross_entropy": lambda: gen_class_loss("cross_entropy"),
+    "nll_loss": lambda: gen_class_loss("nll_loss"),
+    "multi_margin_loss": gen_multi_margin,
+    "multilabel_margin_loss": gen_multilabel_margin,
+    "multilabel_soft_margin_loss": gen_multilabel_soft_margin,
+    "triplet_margin_loss": gen_triplet,
+    "cosine_embedding_loss": gen_cosine_embedding,
+    "categorical_hinge": gen_categorical_hinge,
+    "cosine_similarity": gen_cosine_similarity,
+    "softmax_focal_loss": gen_softmax_focal,
+    "dice_loss": gen_dice,
+    "tversky_loss": gen_tversky,
+    "iou_loss": lambda: gen_box("iou_loss"),
+    "generalized_box_iou_loss": lambda: gen_box("generalized_box_iou_loss"),
+    "distance_box_iou_loss": lambda: gen_box("distance_box_iou_loss"),
+    "complete_box_iou_loss": lambda: gen_box("complete_box_iou_loss"),
+    "gan_discriminator_loss": lambda: gen_gan("gan_discriminator_loss"),
+    "gan_generator_loss": lambda: gen_gan("gan_generator_loss"),
+}
+
+
 GENERATORS = dict(PHASE1)
+GENERATORS.update(PHASE2)
 
 
 def main(argv):
