@@ -1581,6 +1581,94 @@ PHASE2 = {
 }
 
 
+def np_log_softmax(a, axis=-1):
+    m = a.max(axis=axis, keepdims=True)
+    return a - m - np.log(np.exp(a - m).sum(axis=axis, keepdims=True))
+
+
+CTC_SHAPES = [(12, 3, 5), (8, 2, 4), (10, 6), (20, 1, 6), (5, 4, 3), (15, 2, 8), (7, 5)]
+
+
+def make_ctc(rng, shp, v):
+    T, C = shp[0], shp[-1]
+    batched = len(shp) == 3
+    N = shp[1] if batched else 1
+    blank = v.get("blank", 0)
+    labels = [c for c in range(C) if c != blank]
+    lp = r4(np_log_softmax(rng.normal(0, 1.5, size=shp)))
+    in_len = rng.randint(max(1, T // 2), T + 1, size=N)
+    in_len[0] = T
+    tl = np.array([rng.randint(0 if rng.rand() < 0.15 else 1, max(1, min(in_len[n] // 2, 6)) + 1)
+                   for n in range(N)])
+    if v.get("_infeasible"):
+        tl[-1] = max(1, in_len[-1] // 2 + 1)
+        in_len[-1] = tl[-1]  # too short once the target repeats a label
+    seqs = []
+    for n in range(N):
+        s = list(rng.choice(labels, size=tl[n]))
+        if v.get("_infeasible") and n == N - 1:
+            s = [labels[0]] * tl[n]  # all repeats: needs 2L - 1 frames
+        elif tl[n] >= 2 and rng.rand() < 0.4:
+            s[1] = s[0]  # a repeated label needs a blank in between
+        seqs.append(s)
+    if not batched:
+        ins = {"log_probs": lp, "targets": np.array(seqs[0], dtype=np.int64),
+               "input_lengths": np.array(in_len[0], dtype=np.int64),
+               "target_lengths": np.array(tl[0], dtype=np.int64)}
+        return ins, {}
+    if v.get("_concat"):
+        targets = np.array([c for s in seqs for c in s], dtype=np.int64)
+    else:
+        S = int(tl.max()) + int(rng.randint(0, 2))
+        targets = np.array([s + list(rng.choice(labels, size=S - len(s))) for s in seqs],
+                           dtype=np.int64).reshape(N, S)
+    return {"log_probs": lp, "targets": targets,
+            "input_lengths": np.asarray(in_len, dtype=np.int64),
+            "target_lengths": np.asarray(tl, dtype=np.int64)}, {}
+
+
+def gen_ctc():
+    g = Gen("ctc_loss")
+    standard(g, make_ctc, ["log_probs"], shapes=CTC_SHAPES,
+             out_shape=lambda s: s[1:2] if len(s) == 3 else (),
+             variants=[{"_concat": True}, {"blank": 2}, {"blank": 2, "_concat": True},
+                       {"zero_infinity": True}, {"_infeasible": True, "zero_infinity": True},
+                       {"_infeasible": True}],
+             gradout_shapes=[(12, 3, 5), (10, 6)], big_shapes=((30, 2, 10), (40, 3, 8)),
+             nograd_shapes=((12, 3, 5), (10, 6), (8, 2, 4)))
+    # hand-made: empty targets, repeats, minimal input length, blank = C - 1
+    lp = r4(np_log_softmax(g.rng.normal(0, 1.0, size=(6, 4, 4))))
+    targets = np.array([[1, 1, 0], [1, 2, 3], [3, 3, 3], [2, 0, 0]], dtype=np.int64)
+    in_len = np.array([6, 3, 5, 1], dtype=np.int64)
+    tl = np.array([2, 3, 3, 0], dtype=np.int64)
+    for dt in BOTH:
+        for red in RED3:
+            g.add(dt, {"log_probs": lp, "targets": targets, "input_lengths": in_len,
+                       "target_lengths": tl}, {"reduction": red}, grad=["log_probs"],
+                  tag="special")
+        g.add(dt, {"log_probs": lp, "targets": targets - 1 + (targets == 0) * 1,
+                   "input_lengths": in_len, "target_lengths": tl},
+              {"reduction": "mean", "blank": 3}, grad=["log_probs"], tag="special")
+    ins, _ = make_ctc(g.rng, (8, 2, 4), {})
+    bad = [("input-length-too-long", dict(ins, input_lengths=np.array([9, 8], dtype=np.int64))),
+           ("target-length-too-long",
+            dict(ins, target_lengths=np.array([ins["targets"].shape[1] + 1, 1],
+                                              dtype=np.int64))),
+           ("lengths-batch", dict(ins, target_lengths=np.array([1, 1, 1], dtype=np.int64)))]
+    for tag, b in bad:
+        g.add("float64", b, {"reduction": "mean"}, tag=tag, error=True)
+    g.add("float64", ins, {"reduction": "mean", "blank": 4}, tag="blank-out-of-range",
+          error=True)
+    g.add("float64", ins, {"reduction": "mean", "frobnicate": 1.0}, tag="bad-option",
+          error=True)
+    g.add("float64", ins, {"reduction": "mean"}, tag="bad-loss", error=True, loss="ctc_loss_nope")
+    g.add("float64", ins, {"reduction": "average"}, tag="bad-reduction", error=True)
+    return g
+
+
+PHASE2["ctc_loss"] = gen_ctc
+
+
 GENERATORS = dict(PHASE1)
 GENERATORS.update(PHASE2)
 
