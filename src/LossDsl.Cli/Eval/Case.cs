@@ -1,0 +1,29 @@
+using System.Collections.Generic;
+using System.Text.Json;
+
+namespace LossDsl.Cli.Eval;
+
+/// <summary>The precision a case is computed in.</summary>
+public enum DType
+{
+    Float64,
+    Float32,
+}
+
+/// <summary>One checked case: which loss, its options, its input tensors (already rounded to <see cref="DType"/>), which gradients.</summary>
+public sealed class Case
+{
+    /// <summary>The case's id as written (any JSON value), echoed in the answer; <c>Undefined</c> when absent.</summary>
+    public JsonElement Id { get; init; }
+    public required string Loss { get; init; }
+    public DType DType { get; init; } = DType.Float64;
+    /// <summary>The options as written; their meaning depends on the loss.</summary>
+    public IReadOnlyDictionary<string, JsonElement> Options { get; init; } = new Dictionary<string, JsonElement>();
+    public required IReadOnlyDictionary<string, Tensor> Inputs { get; init; }
+    /// <summary>The inputs whose gradient is wanted.</summary>
+    public IReadOnlyList<string> Grad { get; init; } = [];
+    /// <summary>The upstream gradient, or null for ones.</summary>
+    public Tensor? GradOutput { get; init; }
+
+    public ElementType FloatType => DType == DType.Float32 ? ElementType.Float32 : ElementType.Float64;
+}

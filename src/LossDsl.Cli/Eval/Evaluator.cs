@@ -1,0 +1,306 @@
+using System;
+using System.Collections.Generic;
+using System.Numerics;
+using System.Text.Json;
+
+namespace LossDsl.Cli.Eval;
+
+/// <summary>
+/// Answers cases by running the registered kernels: maps a <see cref="Case"/> onto a <see cref="LossCall{T}"/> (options by
+/// name, inputs broadcast to one shape, the weight, the upstream gradient), calls the loss, and shapes the results back.
+/// Everything that is not the same for every loss lives in <see cref="LossQuirks"/>. Never throws: a case that fails
+/// for any reason gets an error answer.
+/// </summary>
+public sealed class Evaluator
+{
+    public delegate bool LossLookup(string name, out ILossDefinition definition);
+
+    private readonly LossLookup _lookup;
+
+    /// <summary>An evaluator over the losses in <see cref="LossRegistry"/> (see <see cref="RegisteredLosses.EnsureLoaded"/>).</summary>
+    public Evaluator() : this(LossRegistry.TryGet) { }
+
+    /// <summary>An evaluator over the losses <paramref name="lookup"/> finds (for tests).</summary>
+    public Evaluator(LossLookup lookup) => _lookup = lookup;
+
+    /// <summary>Answers one line of UTF-8 JSON.</summary>
+    public Answer EvaluateLine(ReadOnlySpan<byte> utf8Line)
+    {
+        Case c;
+        try
+        {
+            c = CaseReader.Parse(utf8Line);
+        }
+        catch (CaseFormatException e)
+        {
+            return Answer.Failure(e.Id, e.Message);
+        }
+        catch (Exception e)
+        {
+            return Answer.Failure(default, "invalid case: " + e.Message);
+        }
+        return Evaluate(c);
+    }
+
+    /// <summary>Answers one line of JSON text.</summary>
+    public Answer EvaluateLine(string line) => EvaluateLine(System.Text.Encoding.UTF8.GetBytes(line));
+
+    /// <summary>Answers a case given as a JSON element (as in a fixture file).</summary>
+    public Answer Evaluate(JsonElement caseElement)
+    {
+        Case c;
+        try
+        {
+            c = CaseReader.Parse(caseElement);
+        }
+        catch (CaseFormatException e)
+        {
+            return Answer.Failure(e.Id, e.Message);
+        }
+        catch (Exception e)
+        {
+            return Answer.Failure(default, "invalid case: " + e.Message);
+        }
+        return Evaluate(c);
+    }
+
+    /// <summary>Answers a case.</summary>
+    public Answer Evaluate(Case c)
+    {
+        try
+        {
+            return EvaluateCore(c);
+        }
+        catch (EvalException e)
+        {
+            return Answer.Failure(c.Id, e.Message);
+        }
+        catch (Exception e)
+        {
+            return Answer.Failure(c.Id, $"internal error in {c.Loss}: {e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    private Answer EvaluateCore(Case c)
+    {
+        if (!_lookup(c.Loss, out var definition))
+            throw new EvalException($"unknown loss '{c.Loss}'");
+        var quirk = LossQuirks.For(definition.Name);
+        var ctx = new EvalContext(definition, c);
+
+        ReadOptionsAndInputs(ctx, quirk);
+        quirk.Prepare?.Invoke(ctx);
+        ctx.Shape = (quirk.CheckShapes ?? BroadcastInputs)(ctx);
+        if (ctx.Weight is { } weight)
+        {
+            var joint = Shapes.TryBroadcast(ctx.Shape, weight.Shape, out string? error) ?? throw new EvalException(error!);
+            if (!Shapes.Equal(joint, ctx.Shape))
+                throw new EvalException($"output with shape {Shapes.Format(ctx.Shape)} doesn't match the broadcast shape {Shapes.Format(joint)}");
+        }
+        if (quirk.Validate?.Invoke(ctx) is { } refusal)
+            throw new EvalException(refusal);
+
+        var wanted = WantedGradients(ctx);
+        return c.DType == DType.Float32 ? Run<float>(ctx, wanted) : Run<double>(ctx, wanted);
+    }
+
+    private static void ReadOptionsAndInputs(EvalContext ctx, LossQuirk quirk)
+    {
+        var def = ctx.Definition;
+        var c = ctx.Case;
+        foreach (var (name, _) in c.Inputs)
+            if (ctx.InputIndex(name) < 0)
+                throw new EvalException($"{def.Name} has no input '{name}' (its inputs: {string.Join(", ", NamesOf(def.Inputs))})");
+
+        var fromOptions = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (var (name, value) in c.Options)
+        {
+            if (name == "reduction")
+            {
+                string? text = value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText();
+                switch (text)
+                {
+                    case "none": ctx.Reduction = Reduction.None; break;
+                    case "mean": ctx.Reduction = Reduction.Mean; break;
+                    case "sum": ctx.Reduction = Reduction.Sum; break;
+                    case "batchmean" when quirk.AllowsBatchMean: ctx.Reduction = Reduction.Sum; ctx.BatchMean = true; break;
+                    default: throw new EvalException($"{text} is not a valid value for reduction");
+                }
+                continue;
+            }
+            int option = ctx.OptionIndex(name);
+            if (option >= 0)
+            {
+                if (value.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined) continue;
+                var declared = def.Options[option];
+                if (declared.IsBoolean && value.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+                    throw new EvalException($"option '{name}' of {def.Name} must be true or false, not {value.GetRawText()}");
+                ctx.Options[option] = CaseReader.OptionNumber(value, $"option '{name}'");
+                continue;
+            }
+            int input = ctx.InputIndex(name);
+            if (input >= 0)
+            {
+                if (c.Inputs.ContainsKey(name)) throw new EvalException($"'{name}' is given both as an input and as an option");
+                if (CaseReader.OptionTensor(value, c.FloatType, $"option '{name}'") is { } tensor) fromOptions[name] = tensor;
+                continue;
+            }
+            if (name == "weight" && def.Kind != LossKind.Whole)
+            {
+                ctx.Weight = CaseReader.OptionTensor(value, c.FloatType, "option 'weight'");
+                continue;
+            }
+            throw new EvalException($"unknown option '{name}' for {def.Name}" +
+                                    (def.Options.Count > 0 ? $" (its options: reduction, {string.Join(", ", NamesOf(def.Options))})" : ""));
+        }
+
+        for (int i = 0; i < def.Inputs.Count; i++)
+        {
+            string name = def.Inputs[i].Name;
+            if (!c.Inputs.TryGetValue(name, out var tensor)) fromOptions.TryGetValue(name, out tensor);
+            if (tensor is null && def.Inputs[i].Default is null)
+                throw new EvalException($"{def.Name} needs input '{name}'");
+            ctx.Inputs[i] = tensor;
+            ctx.GivenShapes[i] = tensor?.Shape;
+        }
+    }
+
+    /// <summary>The generic shape rule: the inputs broadcast together as PyTorch broadcasts them.</summary>
+    internal static int[] BroadcastInputs(EvalContext ctx)
+    {
+        int[]? shape = null;
+        foreach (var (_, t) in ctx.GivenInputs())
+        {
+            if (shape is null) { shape = t.Shape; continue; }
+            shape = Shapes.TryBroadcast(shape, t.Shape, out string? error) ?? throw new EvalException(error!);
+        }
+        return shape ?? [];
+    }
+
+    private static List<int> WantedGradients(EvalContext ctx)
+    {
+        var wanted = new List<int>();
+        foreach (string name in ctx.Case.Grad)
+        {
+            int i = ctx.InputIndex(name);
+            if (i < 0) throw new EvalException($"{ctx.Loss} has no input '{name}' to differentiate");
+            if (wanted.Contains(i)) continue;
+            if (!ctx.Definition.Inputs[i].Differentiable) throw new EvalException($"'{name}' of {ctx.Loss} is not differentiable");
+            if (ctx.Inputs[i] is not { } t) throw new EvalException($"no gradient for '{name}': it was not given");
+            if (t.IsInteger) throw new EvalException($"'{name}' is an integer tensor: only floating point tensors have gradients");
+            wanted.Add(i);
+        }
+        return wanted;
+    }
+
+    private static Answer Run<T>(EvalContext ctx, List<int> wanted) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var def = ctx.Definition;
+        var c = ctx.Case;
+        int[] shape = ctx.Shape;
+        long count = Shapes.Count(shape);
+        if (count > int.MaxValue) throw new EvalException("the case is too large");
+
+        bool reduced = def.Kind == LossKind.Whole || ctx.Reduction != Reduction.None;
+        int rowLength = shape.Length == 0 ? 1 : shape[^1];
+        int[] outShape = def.Kind switch
+        {
+            LossKind.Whole => [],
+            _ when reduced => [],
+            LossKind.Row => Shapes.DropLast(shape),
+            _ => shape,
+        };
+
+        var inputs = new T[]?[ctx.Inputs.Length];
+        for (int i = 0; i < inputs.Length; i++)
+            if (ctx.Inputs[i] is { } t) inputs[i] = Convert<T>(Shapes.Expand(t.Data, t.Shape, shape));
+        T[]? weight = ctx.Weight is { } w ? Convert<T>(Shapes.Expand(w.Data, w.Shape, shape)) : null;
+
+        // The upstream gradient: an array for unreduced outputs, a factor for a single value.
+        T[]? gradOutput = null;
+        double factor = 1;
+        if (c.GradOutput is { } go)
+        {
+            if (!Shapes.Equal(go.Shape, outShape) && !(reduced && go.Count == 1))
+                throw new EvalException($"Mismatch in shape: grad_output[0] has a shape of {Shapes.Torch(go.Shape)} and output[0] has a shape of {Shapes.Torch(outShape)}.");
+            if (reduced) factor = go.Data[0];
+            else gradOutput = Convert<T>(go.Data);
+        }
+        double batch = 1;
+        if (ctx.BatchMean)
+        {
+            var first = ctx.GivenShapes[0] ?? [];
+            batch = first.Length == 0 ? 1 : first[0];
+        }
+
+        var call = new LossCall<T>
+        {
+            Inputs = inputs,
+            Options = ctx.Options,
+            Reduction = ctx.Reduction,
+            RowLength = def.Kind == LossKind.Row ? rowLength : 0,
+            Weight = weight,
+            WantGradients = wanted.Count > 0,
+            GradOutput = gradOutput,
+        };
+        if (call is LossCall<double> inDouble) def.Evaluate(inDouble);
+        else def.Evaluate((LossCall<float>)(object)call);
+
+        var type = c.FloatType;
+        Tensor loss;
+        if (reduced)
+        {
+            loss = Tensor.Scalar(double.CreateTruncating(call.Value) / batch, type);
+        }
+        else
+        {
+            var output = call.Output ?? throw new EvalException($"internal error: {def.Name} wrote no output");
+            if (output.Length != Shapes.Count(outShape))
+                throw new EvalException($"internal error: {def.Name} wrote {output.Length} values for an output of shape {Shapes.Format(outShape)}");
+            loss = new Tensor(outShape, ToDoubles(output), type);
+        }
+
+        var grads = new List<KeyValuePair<string, Tensor>>(wanted.Count);
+        foreach (int i in wanted)
+        {
+            string name = def.Inputs[i].Name;
+            var g = call.Gradients is { } all && i < all.Length ? all[i] : null;
+            if (g is null) throw new EvalException($"internal error: {def.Name} gave no gradient for '{name}'");
+            if (g.Length != count) throw new EvalException($"internal error: {def.Name} gave {g.Length} gradient values for '{name}', not {count}");
+            double[] data = ToDoubles(g);
+            double scale = factor / batch;
+            if (scale != 1)
+                for (int k = 0; k < data.Length; k++) data[k] *= scale;
+            var prepared = ctx.Inputs[i]!;
+            data = Shapes.SumTo(data, shape, prepared.Shape);
+            grads.Add(new(name, new Tensor(ctx.GivenShapes[i]!, data, type)));
+        }
+        return new Answer { Id = c.Id, Loss = loss, Grad = grads };
+    }
+
+    private static T[] Convert<T>(double[] data) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(double)) return (T[])(object)data.Clone();
+        var result = new T[data.Length];
+        for (int i = 0; i < data.Length; i++) result[i] = T.CreateTruncating(data[i]);
+        return result;
+    }
+
+    private static double[] ToDoubles<T>(T[] data) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(double)) return (double[])(object)data.Clone();
+        var result = new double[data.Length];
+        for (int i = 0; i < data.Length; i++) result[i] = double.CreateTruncating(data[i]);
+        return result;
+    }
+
+    private static IEnumerable<string> NamesOf(IReadOnlyList<LossInput> inputs)
+    {
+        foreach (var i in inputs) yield return i.Name;
+    }
+
+    private static IEnumerable<string> NamesOf(IReadOnlyList<LossOption> options)
+    {
+        foreach (var o in options) yield return o.Name;
+    }
+}

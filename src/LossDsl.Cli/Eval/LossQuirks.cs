@@ -1,0 +1,164 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace LossDsl.Cli.Eval;
+
+/// <summary>What one loss needs beyond the generic mapping of a case onto a <see cref="LossCall{T}"/>.</summary>
+public sealed record LossQuirk
+{
+    public static readonly LossQuirk None = new();
+
+    /// <summary>Accepts <c>reduction: batchmean</c> (sum, then divide by the input's size(0)).</summary>
+    public bool AllowsBatchMean { get; init; }
+    /// <summary>Reshapes or maps inputs before the shapes are checked (as the reference does before it computes).</summary>
+    public Action<EvalContext>? Prepare { get; init; }
+    /// <summary>Replaces the generic broadcasting of the inputs: returns the shape to compute in, or throws <see cref="EvalException"/>.</summary>
+    public Func<EvalContext, int[]>? CheckShapes { get; init; }
+    /// <summary>The reference's refusals of values (domain checks): a message, or null when the case is fine.</summary>
+    public Func<EvalContext, string?>? Validate { get; init; }
+}
+
+/// <summary>
+/// The one place for loss-specific behaviour of the evaluator: the reference's argument checks and reshapes that a
+/// kernel does not see. Everything else is generic (<see cref="Evaluator"/>). Messages follow PyTorch's.
+/// </summary>
+public static class LossQuirks
+{
+    public static LossQuirk For(string loss) => s_table.TryGetValue(loss, out var quirk) ? quirk : LossQuirk.None;
+
+    public static IReadOnlyCollection<string> Names => s_table.Keys;
+
+    private static readonly Dictionary<string, LossQuirk> s_table = new(StringComparer.Ordinal)
+    {
+        ["kl_div"] = new() { AllowsBatchMean = true },
+
+        ["binary_cross_entropy"] = new()
+        {
+            CheckShapes = SameShape((input, target) =>
+                $"Using a target size ({target}) that is different to the input size ({input}) is deprecated. Please ensure they have the same size."),
+            Validate = ctx => AllWithin(ctx.First, 0, 1) ? null : "all elements of input should be between 0 and 1",
+        },
+
+        ["binary_cross_entropy_with_logits"] = new()
+        {
+            CheckShapes = SameShape((input, target) => $"Target size ({target}) must be the same as input size ({input})"),
+        },
+
+        // computed in place into a tensor of the input's shape: the target may broadcast, but not widen it
+        ["soft_margin_loss"] = new() { CheckShapes = ShapeOfFirst },
+
+        ["gaussian_nll_loss"] = new()
+        {
+            Prepare = ctx =>
+            {
+                var input = ctx.First;
+                var var = ctx.Input("var")!;
+                if (Shapes.Equal(var.Shape, input.Shape)) return;
+                if (Shapes.Equal(Shapes.DropLast(input.Shape), var.Shape))
+                    ctx.SetInput("var", var.Reshape(Shapes.UnsqueezeLast(var.Shape)));
+                else if (!(var.Rank > 0 && var.Shape[^1] == 1 && Shapes.Equal(Shapes.DropLast(input.Shape), Shapes.DropLast(var.Shape))))
+                    throw new EvalException("var is of incorrect size");
+            },
+            Validate = ctx => ctx.Input("var")!.Data.Any(v => v < 0) ? "var has negative entry/entries" : null,
+        },
+
+        ["smooth_l1_loss"] = new()
+        {
+            Validate = ctx => ctx.Option("beta", 0) < 0 ? "smooth_l1_loss does not support negative values for beta." : null,
+        },
+
+        ["huber_loss"] = new()
+        {
+            Validate = ctx => ctx.Option("delta", 1) <= 0 ? "huber_loss does not support non-positive values for delta." : null,
+        },
+
+        ["margin_ranking_loss"] = new()
+        {
+            CheckShapes = ctx =>
+            {
+                var shapes = ctx.GivenInputs().Select(i => i.Tensor.Shape).ToArray();
+                if (shapes.Select(s => s.Length).Distinct().Count() > 1)
+                    throw new EvalException("margin_ranking_loss : All input tensors should have same dimension but got sizes: " +
+                                            string.Join(", ", ctx.GivenInputs().Select(i => $"{i.Name}: {Shapes.Torch(i.Tensor.Shape)}")) + " ");
+                return Evaluator.BroadcastInputs(ctx);
+            },
+        },
+
+        ["triplet_margin_loss"] = new()
+        {
+            CheckShapes = ctx =>
+            {
+                var ranks = ctx.GivenInputs().Select(i => i.Tensor.Rank).ToArray();
+                if (ranks.Distinct().Count() > 1)
+                    throw new EvalException($"All inputs should have same dimension but got {string.Join(", ", ranks.Take(ranks.Length - 1).Select(r => r + "D"))} and {ranks[^1]}D inputs.");
+                return Evaluator.BroadcastInputs(ctx);
+            },
+        },
+
+        // the target holds one label per row: it is repeated along the row for the kernel
+        ["cosine_embedding_loss"] = new()
+        {
+            Prepare = ctx =>
+            {
+                var target = ctx.Input("target")!;
+                var a = ctx.Inputs[0]!;
+                var b = ctx.Inputs[1]!;
+                if (target.Rank > 1) throw new EvalException("0D or 1D target tensor expected, multi-target not supported");
+                int expected = target.Rank + 1;
+                if (a.Rank != expected || b.Rank != expected)
+                    throw new EvalException($"{target.Rank}D target tensor expects {expected}D input tensors, but found inputs with sizes {Shapes.Format(a.Shape)} and {Shapes.Format(b.Shape)}.");
+                ctx.SetInput("target", target.Reshape(Shapes.UnsqueezeLast(target.Shape)));
+            },
+        },
+
+        ["multi_margin_loss"] = new()
+        {
+            Validate = ctx => ctx.Option("p", 1) is 1 or 2 ? null : "only p == 1 and p == 2 supported",
+        },
+
+        ["cross_entropy"] = new()
+        {
+            Validate = ctx => ctx.Option("label_smoothing", 0) is >= 0 and <= 1
+                ? null
+                : $"label_smoothing must be between 0.0 and 1.0. Got: {ctx.Option("label_smoothing")}",
+        },
+
+        // Keras: labels that are all 0 or 1 are read as -1 / +1
+        ["hinge"] = new() { Prepare = ctx => MapBinaryLabels(ctx, "y_true") },
+        ["squared_hinge"] = new() { Prepare = ctx => MapBinaryLabels(ctx, "y_true") },
+    };
+
+    /// <summary>The first two inputs must have the same shape (PyTorch's message); any other input broadcasts to it.</summary>
+    private static Func<EvalContext, int[]> SameShape(Func<string, string, string> message) => ctx =>
+    {
+        var given = ctx.GivenInputs().ToArray();
+        var shape = given[0].Tensor.Shape;
+        if (given.Length > 1 && !Shapes.Equal(given[1].Tensor.Shape, shape))
+            throw new EvalException(message(Shapes.Torch(shape), Shapes.Torch(given[1].Tensor.Shape)));
+        return ShapeOfFirst(ctx);
+    };
+
+    /// <summary>Every input broadcasts to the first input's shape, which it may not widen.</summary>
+    private static int[] ShapeOfFirst(EvalContext ctx)
+    {
+        var shape = Evaluator.BroadcastInputs(ctx);
+        var first = ctx.First.Shape;
+        if (!Shapes.Equal(shape, first))
+            throw new EvalException($"output with shape {Shapes.Format(first)} doesn't match the broadcast shape {Shapes.Format(shape)}");
+        return shape;
+    }
+
+    private static bool AllWithin(Tensor t, double low, double high)
+    {
+        foreach (double d in t.Data)
+            if (!(d >= low && d <= high)) return false;
+        return true;
+    }
+
+    private static void MapBinaryLabels(EvalContext ctx, string name)
+    {
+        if (ctx.Input(name) is not { } labels || !labels.Data.All(d => d is 0 or 1)) return;
+        ctx.SetInput(name, new Tensor(labels.Shape, labels.Data.Select(d => 2 * d - 1).ToArray(), labels.Type));
+    }
+}

@@ -1,0 +1,60 @@
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using LossDsl.Cli.Eval;
+using Xunit;
+
+namespace LossDsl.Conformance.Tests;
+
+/// <summary>Every case of every fixture file (tests/fixtures/&lt;loss&gt;.jsonl), answered in process and compared with the reference.</summary>
+public class ConformanceTests
+{
+    public static IEnumerable<object[]> FixtureNames()
+    {
+        var files = Conformance.FixtureFiles;
+        if (files.Count == 0) yield return ["(no fixture files)"];
+        foreach (string file in files) yield return [Path.GetFileNameWithoutExtension(file)];
+    }
+
+    [Theory]
+    [MemberData(nameof(FixtureNames))]
+    public void AgreesWithTheReference(string fixture)
+    {
+        string path = Path.Combine(Conformance.FixtureDirectory, fixture + ".jsonl");
+        Assert.True(File.Exists(path), $"no fixture files in {Conformance.FixtureDirectory}");
+
+        var results = Fixtures.Run(Conformance.Evaluator, path).ToList();
+        Assert.NotEmpty(results);
+        var failures = results.Where(r => !r.Passed).ToList();
+        if (failures.Count == 0) return;
+        var message = $"{failures.Count} of {results.Count} cases of {fixture}.jsonl disagree with the reference:\n" +
+                      string.Join("\n", failures.Take(20).Select(f => "  " + f)) +
+                      (failures.Count > 20 ? $"\n  ... and {failures.Count - 20} more" : "");
+        Assert.Fail(message);
+    }
+}
+
+/// <summary>The catalogue, the declared losses and the fixtures cover each other.</summary>
+public class CoverageTests
+{
+    private static IReadOnlySet<string> FixtureLosses =>
+        Conformance.FixtureFiles.Select(f => Path.GetFileNameWithoutExtension(f)).ToHashSet();
+
+    [Fact]
+    public void EveryDeclaredCatalogueLossHasAFixture()
+    {
+        RegisteredLosses.EnsureLoaded();
+        var missing = LossRegistry.All.Select(d => d.Name)
+            .Where(n => Conformance.Catalogue.Contains(n) && !FixtureLosses.Contains(n)).ToList();
+        Assert.True(missing.Count == 0, "declared losses without a fixture file: " + string.Join(", ", missing));
+    }
+
+    [Fact]
+    public void EveryFixtureLossIsDeclared()
+    {
+        RegisteredLosses.EnsureLoaded();
+        var registered = LossRegistry.All.Select(d => d.Name).ToHashSet();
+        var missing = FixtureLosses.Where(n => !registered.Contains(n)).ToList();
+        Assert.True(missing.Count == 0, "fixtures whose loss is not registered (not declared in definitions/*.loss, or not generated): " + string.Join(", ", missing));
+    }
+}
