@@ -117,6 +117,7 @@ public sealed class Evaluator
         {
             if (name == "reduction")
             {
+                if (def.Kind == LossKind.Whole) continue; // one value whatever the reduction: the reference ignores it
                 string? text = value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText();
                 switch (text)
                 {
@@ -216,15 +217,16 @@ public sealed class Evaluator
             if (ctx.Inputs[i] is { } t) inputs[i] = Convert<T>(Shapes.Expand(t.Data, t.Shape, shape));
         T[]? weight = ctx.Weight is { } w ? Convert<T>(Shapes.Expand(w.Data, w.Shape, shape)) : null;
 
-        // The upstream gradient: an array for unreduced outputs, a factor for a single value.
+        // The upstream gradient, as the reference applies it: the gradient of sum(output * grad_output), grad_output
+        // broadcasting with the output. An array for unreduced outputs, a factor for a single value.
         T[]? gradOutput = null;
         double factor = 1;
         if (c.GradOutput is { } go)
         {
-            if (!Shapes.Equal(go.Shape, outShape) && !(reduced && go.Count == 1))
-                throw new EvalException($"Mismatch in shape: grad_output[0] has a shape of {Shapes.Torch(go.Shape)} and output[0] has a shape of {Shapes.Torch(outShape)}.");
-            if (reduced) factor = go.Data[0];
-            else gradOutput = Convert<T>(go.Data);
+            var joint = Shapes.TryBroadcast(outShape, go.Shape, out string? error) ?? throw new EvalException(error!);
+            double[] upstream = Shapes.SumTo(Shapes.Expand(go.Data, go.Shape, joint), joint, outShape);
+            if (reduced) factor = upstream[0];
+            else gradOutput = Convert<T>(upstream);
         }
         double batch = 1;
         if (ctx.BatchMean)

@@ -124,9 +124,39 @@ public static class LossQuirks
                 : $"label_smoothing must be between 0.0 and 1.0. Got: {ctx.Option("label_smoothing")}",
         },
 
-        // Keras: labels that are all 0 or 1 are read as -1 / +1
-        ["hinge"] = new() { Prepare = ctx => MapBinaryLabels(ctx, "y_true") },
-        ["squared_hinge"] = new() { Prepare = ctx => MapBinaryLabels(ctx, "y_true") },
+        ["sigmoid_focal_loss"] = new()
+        {
+            CheckShapes = SameShape((input, target) => $"Target size ({target}) must be the same as input size ({input})"),
+        },
+
+        // torchvision unpacks the last axis into x1, y1, x2, y2
+        ["generalized_box_iou_loss"] = TorchvisionBoxes,
+        ["distance_box_iou_loss"] = TorchvisionBoxes,
+        ["complete_box_iou_loss"] = TorchvisionBoxes,
+
+        // Formula losses (conformance.md's third table): inputs of one shape, rows of a 1-D or 2-D input.
+        ["rmse"] = Formula(rows: true),
+        ["mean_squared_logarithmic_error"] = Formula(rows: true),
+        ["mean_absolute_percentage_error"] = Formula(rows: true),
+        ["log_cosh"] = Formula(rows: true),
+        ["hinge"] = Formula(rows: true) with { Prepare = ctx => MapBinaryLabels(ctx, "y_true") },
+        ["squared_hinge"] = Formula(rows: true) with { Prepare = ctx => MapBinaryLabels(ctx, "y_true") },
+        ["categorical_hinge"] = Formula(rows: true),
+        ["cosine_similarity"] = Formula(rows: true),
+        ["poisson"] = Formula(rows: true),
+        ["dice_loss"] = Formula(rows: true),
+        ["tversky_loss"] = Formula(rows: true),
+        ["tukey_biweight_loss"] = Formula(rows: false),
+        ["iou_loss"] = new()
+        {
+            CheckShapes = ctx =>
+            {
+                var (a, b) = (ctx.Inputs[0]!.Shape, ctx.Inputs[1]!.Shape);
+                if (!Shapes.Equal(a, b) || a.Length is not (1 or 2) || a[^1] != 4)
+                    throw new EvalException($"iou_loss: expected boxes of shape (N, 4) or (4), got {Shapes.Format(a)} and {Shapes.Format(b)}");
+                return a;
+            },
+        },
     };
 
     /// <summary>The first two inputs must have the same shape (PyTorch's message); any other input broadcasts to it.</summary>
@@ -156,9 +186,39 @@ public static class LossQuirks
         return true;
     }
 
+    /// <summary>Labels 0 are read as -1 (0/1 labels become -1/+1; +1/-1 pass through).</summary>
     private static void MapBinaryLabels(EvalContext ctx, string name)
     {
-        if (ctx.Input(name) is not { } labels || !labels.Data.All(d => d is 0 or 1)) return;
-        ctx.SetInput(name, new Tensor(labels.Shape, labels.Data.Select(d => 2 * d - 1).ToArray(), labels.Type));
+        if (ctx.Input(name) is not { } labels || !labels.Data.Contains(0)) return;
+        ctx.SetInput(name, new Tensor(labels.Shape, labels.Data.Select(d => d == 0 ? -1 : d).ToArray(), labels.Type));
     }
+
+    /// <summary>A loss of conformance.md's formula table: its first two inputs have one shape; a row loss wants (D) or (N, D).</summary>
+    private static LossQuirk Formula(bool rows) => new()
+    {
+        CheckShapes = ctx =>
+        {
+            var given = ctx.GivenInputs().ToArray();
+            var (first, shape) = (given[0].Name, given[0].Tensor.Shape);
+            if (given.Length > 1 && !Shapes.Equal(given[1].Tensor.Shape, shape))
+                throw new EvalException($"{ctx.Loss}: {first} shape {Shapes.Format(shape)} and {given[1].Name} shape {Shapes.Format(given[1].Tensor.Shape)} differ");
+            if (rows && shape.Length is not (1 or 2))
+                throw new EvalException($"{ctx.Loss}: expected a 1-D (D) or 2-D (N, D) input, got shape {Shapes.Format(shape)}");
+            return Evaluator.BroadcastInputs(ctx);
+        },
+    };
+
+    private static readonly LossQuirk TorchvisionBoxes = new()
+    {
+        CheckShapes = ctx =>
+        {
+            foreach (var (_, t) in ctx.GivenInputs())
+            {
+                int last = t.Rank == 0 ? 0 : t.Shape[^1];
+                if (last > 4) throw new EvalException("too many values to unpack (expected 4)");
+                if (last < 4) throw new EvalException($"not enough values to unpack (expected 4, got {last})");
+            }
+            return Evaluator.BroadcastInputs(ctx);
+        },
+    };
 }
