@@ -22,6 +22,13 @@ internal sealed class Binder
         ["weight"] = "the per-element weights",
         ["grad_output"] = "the upstream gradient",
         ["row_length"] = "the row length of row losses",
+        ["n"] = "a local of generated code", ["i"] = "a local of generated code", ["r"] = "a local of generated code",
+        ["rows"] = "a local of generated code", ["start"] = "a local of generated code", ["end"] = "a local of generated code",
+        ["total"] = "a local of generated code", ["sum"] = "a local of generated code", ["scale"] = "a local of generated code",
+        ["value"] = "a local of generated code", ["call"] = "a local of generated code", ["options"] = "a local of generated code",
+        ["outputs"] = "a local of generated code", ["none"] = "a local of generated code", ["grads"] = "a local of generated code",
+        ["upstream"] = "a local of generated code", ["kernel"] = "a local of generated code", ["fused"] = "a local of generated code",
+        ["gradients"] = "a local of generated code", ["inverse_length"] = "a local of generated code",
     };
 
     private static readonly IReadOnlyDictionary<string, double> s_constants = new Dictionary<string, double>
@@ -234,7 +241,7 @@ internal sealed class Binder
     private Expr? BindLet(LetSyntax let)
     {
         var value = Bind(let.Value);
-        if (_scope.ContainsKey(let.Name) || s_constants.ContainsKey(let.Name) || Reserved.ContainsKey(let.Name))
+        if (_scope.ContainsKey(let.Name) || s_constants.ContainsKey(let.Name))
         {
             Report(DiagnosticDescriptorRef.DuplicateName, let.NameRange, let.Name);
             return null;

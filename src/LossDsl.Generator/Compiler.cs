@@ -1,0 +1,77 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using LossDsl.Generator.Calculus;
+using LossDsl.Generator.Diagnostics;
+using LossDsl.Generator.Emit;
+using LossDsl.Generator.Model;
+using LossDsl.Generator.Semantics;
+using LossDsl.Generator.Syntax;
+
+namespace LossDsl.Generator;
+
+/// <summary>
+/// The pure stages between a <see cref="FormulaSource"/> and its models: parse → bind → differentiate and simplify.
+/// Never throws: a fault of the generator itself becomes diagnostic LOSS999 on the source.
+/// </summary>
+internal static class Compiler
+{
+    public static CompiledUnit Compile(FormulaSource source)
+    {
+        var diagnostics = new List<DiagnosticInfo>(source.Diagnostics);
+        var losses = new List<LossModel>();
+        if (source.Skip) return new CompiledUnit(source.HintName, EquatableArray<LossModel>.Empty, diagnostics.ToEquatableArray());
+        try
+        {
+            var (syntax, errors) = Parser.Parse(source.Text);
+            foreach (var (id, range, args) in errors)
+                diagnostics.Add(new DiagnosticInfo(id, source.Map.Locate(source.Path, source.Text, range.Start, range.Length), args.ToEquatableArray()));
+
+            if (syntax.Count == 0 && errors.Count == 0)
+                diagnostics.Add(new DiagnosticInfo(Descriptors.NoLoss.Id, source.Map.Locate(source.Path, source.Text, 0, 0), EquatableArray<string>.Empty));
+            if (source.IsAttribute && syntax.Count > 1)
+                diagnostics.Add(new DiagnosticInfo(Descriptors.DuplicateLoss.Id, Locate(source, syntax[1].NameRange), new[] { syntax[1].Name }.ToEquatableArray()));
+
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var loss in source.IsAttribute ? syntax.Take(1) : syntax)
+            {
+                if (!names.Add(Names.Pascal(loss.Name)))
+                {
+                    diagnostics.Add(new DiagnosticInfo(Descriptors.DuplicateLoss.Id, Locate(source, loss.NameRange), new[] { loss.Name }.ToEquatableArray()));
+                    continue;
+                }
+                var bound = Binder.Bind(source, loss, diagnostics);
+                if (bound is null || bound.Inputs.Count == 0)
+                {
+                    if (bound is not null)
+                        diagnostics.Add(new DiagnosticInfo(Descriptors.Expected.Id, Locate(source, loss.NameRange), new[] { "at least one input", "none" }.ToEquatableArray()));
+                    continue;
+                }
+                var className = source.ClassName ?? Names.Pascal(loss.Name);
+                losses.Add(LossDifferentiator.Differentiate(bound, className, source.Namespace, source.Accessibility, source.Path, diagnostics));
+            }
+        }
+        catch (Exception e)
+        {
+            diagnostics.Add(new DiagnosticInfo(Descriptors.InternalError.Id, source.Map.Locate(source.Path, source.Text, 0, 0), new[] { e.GetType().Name + ": " + e.Message }.ToEquatableArray()));
+            losses.Clear();
+        }
+        return new CompiledUnit(source.HintName, losses.ToEquatableArray(), diagnostics.ToEquatableArray());
+    }
+
+    private static SourceSpan Locate(FormulaSource source, TextRange range) => source.Map.Locate(source.Path, source.Text, range.Start, range.Length);
+
+    /// <summary>The emit stage for one compiled loss; a fault becomes LOSS999 (reported by the caller) instead of an exception.</summary>
+    public static (string? Source, DiagnosticInfo? Error) EmitSafely(LossModel model)
+    {
+        try
+        {
+            return (LossEmitter.Emit(model), null);
+        }
+        catch (Exception e)
+        {
+            var span = model.Loss.Inputs.Count > 0 ? model.Loss.Inputs[0].Span : null;
+            return (null, new DiagnosticInfo(Descriptors.InternalError.Id, span, new[] { e.GetType().Name + ": " + e.Message }.ToEquatableArray()));
+        }
+    }
+}

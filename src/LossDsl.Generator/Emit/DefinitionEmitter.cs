@@ -1,0 +1,85 @@
+using System.Linq;
+using LossDsl.Generator.Model;
+using LossDsl.Generator.Semantics;
+
+namespace LossDsl.Generator.Emit;
+
+/// <summary>
+/// Emits the loss's <c>ILossDefinition</c> (its metadata and an array-based entry point for tools that pick a loss at
+/// run time) and the module initializer that registers it in <c>LossRegistry</c>.
+/// </summary>
+internal static class DefinitionEmitter
+{
+    public static void Emit(SourceWriter w, LossModel model)
+    {
+        var loss = model.Loss;
+        string kind = loss.Shape switch { LossShape.Row => "Row", LossShape.Whole => "Whole", _ => "Elementwise" };
+        w.Line("// ---- run-time description, for tools ----");
+        w.Line("[ModuleInitializer]");
+        w.Line("internal static void RegisterLoss() => LossRegistry.Register(new Definition());");
+        w.Line();
+        w.Open("private sealed class Definition : ILossDefinition");
+        w.Line($"public string Name => \"{loss.Name}\";");
+        w.Line($"public string Formula => @\"{loss.Declaration.Replace("\"", "\"\"")}\";");
+        w.Line($"public LossKind Kind => LossKind.{kind};");
+        var inputs = loss.Inputs.Select(i => $"new(\"{i.Name}\", {(i.IsConst ? "false" : "true")}, {(i.Default is { } d ? Names.Double(d) : "null")})");
+        w.Line($"public IReadOnlyList<LossInput> Inputs {{ get; }} = new LossInput[] {{ {string.Join(", ", inputs)} }};");
+        var options = loss.Options.Select(o => $"new(\"{o.Name}\", {(o.IsBoolean ? "true" : "false")}, {Names.Double(o.Default)})");
+        w.Line($"public IReadOnlyList<LossOption> Options {{ get; }} = new LossOption[] {{ {string.Join(", ", options)} }};");
+        w.Line("public void Evaluate(LossCall<float> call) => Call(call);");
+        w.Line("public void Evaluate(LossCall<double> call) => Call(call);");
+        w.Close();
+        w.Line();
+
+        w.Open("private static void Call<T>(LossCall<T> call) where T : unmanaged, IBinaryFloatingPointIeee754<T>");
+        w.Line($"if (call.Inputs.Length != {loss.Inputs.Count}) throw new ArgumentException(\"{loss.Name} takes {loss.Inputs.Count} input(s).\", nameof(call));");
+        w.Line("var options = call.Options;");
+        w.Line($"if (options is not null && options.Length != {loss.Options.Count}) throw new ArgumentException(\"{loss.Name} takes {loss.Options.Count} option(s).\", nameof(call));");
+        for (int k = 0; k < loss.Options.Count; k++)
+        {
+            var o = loss.Options[k];
+            var p = Names.Parameter(o.Name);
+            w.Line(o.IsBoolean
+                ? $"bool {p} = options is null ? {(o.Default != 0 ? "true" : "false")} : options[{k}] != 0;"
+                : $"T {p} = T.CreateTruncating(options is null ? {Names.Double(o.Default)} : options[{k}]);");
+        }
+        for (int k = 0; k < loss.Inputs.Count; k++)
+            w.Line($"ReadOnlySpan<T> {Names.Parameter(loss.Inputs[k].Name)} = call.Inputs[{k}];");
+        w.Line($"int n = {Names.Parameter(loss.Inputs[0].Name)}.Length;");
+        string outputs = loss.Shape switch { LossShape.Row => "call.RowLength > 0 ? n / call.RowLength : 0", LossShape.Whole => "1", _ => "n" };
+        w.Line($"int outputs = {outputs};");
+        w.Line(loss.Shape == LossShape.Whole ? "bool none = false;" : "bool none = call.Reduction == Reduction.None;");
+        w.Line("var output = none ? new T[outputs] : null;");
+        w.Line("call.Output = output;");
+        w.Line($"var grads = call.WantGradients ? new T[]?[{loss.Inputs.Count}] : null;");
+        for (int k = 0; k < loss.Inputs.Count; k++)
+            if (!loss.Inputs[k].IsConst) w.Line($"if (grads is not null) grads[{k}] = new T[n];");
+        w.Line("call.Gradients = grads;");
+        w.Line("T[]? upstream = call.GradOutput;");
+        w.Open("if (none && call.WantGradients && upstream is null)");
+        w.Line("upstream = new T[outputs];");
+        w.Line("Array.Fill(upstream, T.One);");
+        w.Close();
+        var arguments = RunEmitter.Parameters(model).Select(p => p.Name switch
+        {
+            "rowLength" => "call.RowLength",
+            "weight" => "call.Weight",
+            "reduction" => "call.Reduction",
+            "output" => "output",
+            "gradients" => "call.WantGradients",
+            "gradOutputs" => "upstream",
+            "gradOutput" => "T.One",
+            var name when name.EndsWith("Grad") => GradArgument(model, name),
+            var name => name,
+        });
+        w.Line($"call.Value = Run<T>({string.Join(", ", arguments)});");
+        w.Close();
+    }
+
+    private static string GradArgument(LossModel model, string name)
+    {
+        for (int k = 0; k < model.Loss.Inputs.Count; k++)
+            if (Names.Parameter(model.Loss.Inputs[k].Name + "_grad") == name) return $"grads is null ? default : grads[{k}]";
+        return name;
+    }
+}

@@ -1,0 +1,200 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using LossDsl.Generator.Calculus;
+
+namespace LossDsl.Generator.Emit;
+
+/// <summary>
+/// Turns expressions into C# at one <see cref="Width"/>, with common-subexpression elimination across all the roots
+/// (the value and every gradient): a subexpression used twice, or named by a <c>let</c>, becomes a local, emitted
+/// once, in dependency order. Real values are width-typed; conditions that depend on options only stay scalar
+/// <c>bool</c>s, so <c>if</c> on an option is a plain C# conditional while <c>if</c> on data is a lane-wise select.
+/// </summary>
+internal sealed class ExpressionEmitter
+{
+    private const string Math = "LossMath";
+
+    private readonly Width _width;
+    private readonly Func<Expr, string?> _leaf;
+    private readonly Func<Expr, string?> _scalarLeaf;
+    private readonly IReadOnlyDictionary<Expr, string> _letNames;
+    private readonly HashSet<string> _usedNames;
+    private readonly Dictionary<Expr, string> _temps = new();
+    private readonly Dictionary<Expr, int> _uses = new();
+    private readonly HashSet<Expr> _forced = new();
+    private readonly Dictionary<Expr, bool> _uniform = new();
+    private int _next;
+
+    /// <param name="width">The width to emit at.</param>
+    /// <param name="leaf">The local holding an input, option or coefficient at this width.</param>
+    /// <param name="scalarLeaf">The scalar field or parameter holding an option (for option-only conditions).</param>
+    /// <param name="letNames">Names the user gave subexpressions.</param>
+    /// <param name="usedNames">Names already taken in the method.</param>
+    public ExpressionEmitter(Width width, Func<Expr, string?> leaf, Func<Expr, string?> scalarLeaf, IReadOnlyDictionary<Expr, string> letNames, HashSet<string> usedNames)
+    {
+        _width = width;
+        _leaf = leaf;
+        _scalarLeaf = scalarLeaf;
+        _letNames = letNames;
+        _usedNames = usedNames;
+    }
+
+    private static bool IsLeaf(Expr e) => e is Constant or BoolConstant or InputRef or OptionRef or AggregateRef;
+
+    private bool IsUniform(Expr e)
+    {
+        if (_uniform.TryGetValue(e, out var u)) return u;
+        u = ExprWalker.IsUniform(e);
+        _uniform[e] = u;
+        return u;
+    }
+
+    /// <summary>Writes the shared locals for <paramref name="roots"/> and returns each root's text.</summary>
+    public List<string> Emit(SourceWriter writer, IReadOnlyList<Expr> roots)
+    {
+        foreach (var root in roots) Count(root);
+        foreach (var root in roots) Declare(writer, root);
+        return roots.Select(r => _temps.TryGetValue(r, out var t) ? t : Text(r, top: true)).ToList();
+    }
+
+    private void Count(Expr e)
+    {
+        if (e is Call { Function: Function.Detach } d) { Count(d.Argument); return; }
+        if (e.IsBool && IsUniform(e)) return; // scalar conditions are emitted inline
+        _uses.TryGetValue(e, out var n);
+        _uses[e] = n + 1;
+        if (n > 0) return;
+        if (e is Binary { Op: BinaryOp.Power, Right: Constant c } p && IsSmallInteger(c.Value) && !IsLeaf(p.Left)) _forced.Add(p.Left);
+        foreach (var child in ExprWalker.Children(e)) Count(child);
+    }
+
+    private bool IsTemp(Expr e) =>
+        !IsLeaf(e) && !(e.IsBool && IsUniform(e)) && e is not Call { Function: Function.Detach }
+        && (_uses.TryGetValue(e, out var n) && n > 1 || _letNames.ContainsKey(e) || _forced.Contains(e));
+
+    private void Declare(SourceWriter writer, Expr e)
+    {
+        if (_temps.ContainsKey(e) || (e.IsBool && IsUniform(e))) return;
+        foreach (var child in ExprWalker.Children(e)) Declare(writer, child);
+        if (!IsTemp(e)) return;
+        var name = NewName(e);
+        writer.Line($"var {name} = {Text(e, top: true)};");
+        _temps[e] = name;
+    }
+
+    private string NewName(Expr e)
+    {
+        string name = _letNames.TryGetValue(e, out var let) ? Names.Parameter(let) : "t" + _next++;
+        var candidate = name;
+        for (int k = 2; !_usedNames.Add(candidate); k++) candidate = name + k;
+        return candidate;
+    }
+
+    private static bool IsSmallInteger(double value) => value == System.Math.Floor(value) && System.Math.Abs(value) <= 4 && value != 0;
+
+    private string ConstantText(double value) => value switch
+    {
+        0 => _width.Zero,
+        1 => _width.One,
+        _ => _width.Splat($"T.CreateTruncating({Names.Double(value)})"),
+    };
+
+    private string Text(Expr e, bool top = false)
+    {
+        if (!top && _temps.TryGetValue(e, out var temp)) return temp;
+        if (e.IsBool && IsUniform(e)) return ScalarText(e, top);
+        string Wrap(string s) => top ? s : "(" + s + ")";
+        switch (e)
+        {
+            case Constant c: return ConstantText(c.Value);
+            case InputRef or OptionRef or AggregateRef:
+                return _leaf(e) ?? throw new InvalidOperationException("No local for " + e);
+            case Unary { Op: UnaryOp.Negate } u: return "-" + Text(u.Operand);
+            case Unary u: return $"{Math}.Not({Text(u.Operand, true)})";
+            case Binary b: return BinaryText(b, Wrap);
+            case Call { Function: Function.Detach } d: return Text(d.Argument, top);
+            case Call c: return $"{Math}.{Functions.RuntimeName(c.Function)}({string.Join(", ", c.Arguments.Select(a => Text(a, true)))})";
+            case Conditional c when IsUniform(c.Condition):
+                return Wrap($"{ScalarText(c.Condition, true)} ? {Text(c.Then, true)} : {Text(c.Else, true)}");
+            case Conditional c:
+                return $"{Math}.Select({Text(c.Condition, true)}, {Text(c.Then, true)}, {Text(c.Else, true)})";
+            default:
+                throw new InvalidOperationException("Cannot emit " + e.GetType().Name);
+        }
+    }
+
+    private string BinaryText(Binary b, Func<string, string> wrap)
+    {
+        switch (b.Op)
+        {
+            case BinaryOp.Add: return wrap($"{Text(b.Left)} + {Text(b.Right)}");
+            case BinaryOp.Subtract: return wrap($"{Text(b.Left)} - {Text(b.Right)}");
+            case BinaryOp.Multiply: return wrap($"{Text(b.Left)} * {Text(b.Right)}");
+            case BinaryOp.Divide: return wrap($"{Text(b.Left)} / {Text(b.Right)}");
+            case BinaryOp.Power: return PowerText(b.Left, b.Right, wrap);
+            case BinaryOp.And or BinaryOp.Or:
+            {
+                bool and = b.Op == BinaryOp.And;
+                // A scalar (option-only) side combines with a lane mask through a C# conditional.
+                if (IsUniform(b.Left) || IsUniform(b.Right))
+                {
+                    var (u, m) = IsUniform(b.Left) ? (b.Left, b.Right) : (b.Right, b.Left);
+                    if (_width.IsScalar) return wrap($"{ScalarText(u)} {(and ? "&&" : "||")} {Text(m)}");
+                    return and ? wrap($"{ScalarText(u)} ? {Text(m, true)} : {_width.Zero}") : wrap($"{ScalarText(u)} ? {_width.AllBitsSet} : {Text(m, true)}");
+                }
+                return $"{Math}.{(and ? "And" : "Or")}({Text(b.Left, true)}, {Text(b.Right, true)})";
+            }
+            default:
+                var compare = b.Op switch
+                {
+                    BinaryOp.Less => "LessThan", BinaryOp.LessEqual => "LessThanOrEqual", BinaryOp.Greater => "GreaterThan",
+                    BinaryOp.GreaterEqual => "GreaterThanOrEqual", BinaryOp.Equal => "Equal", _ => "NotEqual",
+                };
+                return $"{Math}.{compare}({Text(b.Left, true)}, {Text(b.Right, true)})";
+        }
+    }
+
+    private string PowerText(Expr @base, Expr exponent, Func<string, string> wrap)
+    {
+        if (exponent is Constant c)
+        {
+            if (IsSmallInteger(c.Value))
+            {
+                var b = Text(@base);
+                var product = string.Join(" * ", Enumerable.Repeat(b, (int)System.Math.Abs(c.Value)));
+                return c.Value > 0 ? wrap(product) : wrap($"{_width.One} / ({product})");
+            }
+            if (c.Value == 0.5) return $"{Math}.Sqrt({Text(@base, true)})";
+        }
+        return $"{Math}.Pow({Text(@base, true)}, {Text(exponent, true)})";
+    }
+
+    /// <summary>An option-only expression as scalar C# (<c>T</c> or <c>bool</c>), reading option fields or parameters.</summary>
+    public string ScalarText(Expr e, bool top = false)
+    {
+        string Wrap(string s) => top ? s : "(" + s + ")";
+        switch (e)
+        {
+            case Constant c: return c.Value switch { 0 => "T.Zero", 1 => "T.One", _ => $"T.CreateTruncating({Names.Double(c.Value)})" };
+            case BoolConstant b: return b.Value ? "true" : "false";
+            case OptionRef or AggregateRef or InputRef: return _scalarLeaf(e) ?? throw new InvalidOperationException("No scalar for " + e);
+            case Unary { Op: UnaryOp.Negate } u: return "-" + ScalarText(u.Operand);
+            case Unary u: return "!" + ScalarText(u.Operand);
+            case Binary b:
+                var op = b.Op switch
+                {
+                    BinaryOp.Add => "+", BinaryOp.Subtract => "-", BinaryOp.Multiply => "*", BinaryOp.Divide => "/",
+                    BinaryOp.Less => "<", BinaryOp.LessEqual => "<=", BinaryOp.Greater => ">", BinaryOp.GreaterEqual => ">=",
+                    BinaryOp.Equal => "==", BinaryOp.NotEqual => "!=", BinaryOp.And => "&&", BinaryOp.Or => "||",
+                    _ => null,
+                };
+                if (op is null) return $"{Math}.Pow({ScalarText(b.Left, true)}, {ScalarText(b.Right, true)})";
+                return Wrap($"{ScalarText(b.Left)} {op} {ScalarText(b.Right)}");
+            case Call { Function: Function.Detach } d: return ScalarText(d.Argument, top);
+            case Call c: return $"{Math}.{Functions.RuntimeName(c.Function)}({string.Join(", ", c.Arguments.Select(a => ScalarText(a, true)))})";
+            case Conditional c: return Wrap($"{ScalarText(c.Condition, true)} ? {ScalarText(c.Then, true)} : {ScalarText(c.Else, true)}");
+            default: throw new InvalidOperationException("Cannot emit " + e.GetType().Name);
+        }
+    }
+}

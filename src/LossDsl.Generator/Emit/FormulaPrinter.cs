@@ -1,0 +1,50 @@
+using System.Linq;
+using LossDsl.Generator.Calculus;
+
+namespace LossDsl.Generator.Emit;
+
+/// <summary>Prints an expression back in the formula language, for the comments above generated kernels.</summary>
+internal static class FormulaPrinter
+{
+    public static string Print(Expr e) => Print(e, 0);
+
+    // Precedence: 1 or, 2 and, 3 not, 4 comparison, 5 additive, 6 multiplicative, 7 unary minus, 8 power, 9 primary.
+    private static string Print(Expr e, int context)
+    {
+        var (text, precedence) = e switch
+        {
+            Constant c => (c.Value < 0 ? "(" + Short(c.Value) + ")" : Short(c.Value), 9),
+            BoolConstant b => (b.Value ? "true" : "false", 9),
+            InputRef i => (i.Name, 9),
+            OptionRef o => (o.Name, 9),
+            AggregateRef a => ("A" + a.Index, 9),
+            Aggregate a => (a.Kind.ToString().ToLowerInvariant() + "(" + Print(a.Body, 0) + ")", 9),
+            Unary { Op: UnaryOp.Negate } u => ("-" + Print(u.Operand, 7), 7),
+            Unary u => ("not " + Print(u.Operand, 3), 3),
+            Binary b => PrintBinary(b),
+            Call c => (Functions.NameOf(c.Function) + "(" + string.Join(", ", c.Arguments.Select(a => Print(a, 0))) + ")", 9),
+            Conditional c => ("if " + Print(c.Condition, 0) + " then " + Print(c.Then, 0) + " else " + Print(c.Else, 0), 0),
+            _ => (e.ToString(), 9),
+        };
+        return precedence < context || (precedence == context && precedence is 0 or 4) ? "(" + text + ")" : text;
+    }
+
+    private static string Short(double value) => value.ToString("G10", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static (string, int) PrintBinary(Binary b)
+    {
+        var (symbol, precedence) = b.Op switch
+        {
+            BinaryOp.Add => ("+", 5), BinaryOp.Subtract => ("-", 5),
+            BinaryOp.Multiply => ("*", 6), BinaryOp.Divide => ("/", 6),
+            BinaryOp.Power => ("^", 8),
+            BinaryOp.Less => ("<", 4), BinaryOp.LessEqual => ("<=", 4), BinaryOp.Greater => (">", 4),
+            BinaryOp.GreaterEqual => (">=", 4), BinaryOp.Equal => ("==", 4), BinaryOp.NotEqual => ("!=", 4),
+            BinaryOp.And => ("and", 2), _ => ("or", 1),
+        };
+        // Left-associative: the right operand of - and / needs parentheses at equal precedence; ^ is right-associative.
+        int left = b.Op == BinaryOp.Power ? precedence + 1 : precedence;
+        int right = b.Op == BinaryOp.Power ? precedence : precedence + (b.Op is BinaryOp.Subtract or BinaryOp.Divide ? 1 : 0);
+        return (Print(b.Left, left) + " " + symbol + " " + Print(b.Right, right), precedence);
+    }
+}

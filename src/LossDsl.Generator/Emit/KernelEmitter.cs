@@ -1,0 +1,180 @@
+using System.Collections.Generic;
+using System.Linq;
+using LossDsl.Generator.Calculus;
+using LossDsl.Generator.Model;
+using LossDsl.Generator.Semantics;
+
+namespace LossDsl.Generator.Emit;
+
+/// <summary>What one kernel struct computes.</summary>
+/// <param name="Name">The struct's name.</param>
+/// <param name="Summary">Its doc comment (the formulas it implements).</param>
+/// <param name="Value">The per-element value it returns, or null (it returns zero: a gradient-only kernel).</param>
+/// <param name="Gradients">Per input index: the gradient expression it writes (only non-const inputs).</param>
+/// <param name="Weighted">Multiplies value and gradients by the optional per-element weight.</param>
+/// <param name="Upstream">Multiplies gradients by a scale and an optional per-element upstream gradient.</param>
+/// <param name="Coefficients">The number of per-row coefficient fields (C0, C1, ...) that <see cref="AggregateRef"/>s read.</param>
+internal sealed record KernelSpec(string Name, string Summary, Expr? Value, IReadOnlyList<(int Input, Expr Gradient)> Gradients, bool Weighted, bool Upstream, int Coefficients);
+
+/// <summary>
+/// Emits a kernel as a <c>ref struct</c> implementing <c>IElementKernel&lt;T&gt;</c>: fields for its spans and options,
+/// and the same body at four widths (scalar, Vector128, Vector256, Vector512). The loops live in the runtime.
+/// </summary>
+internal static class KernelEmitter
+{
+    public static void Emit(SourceWriter w, LossModel model, KernelSpec spec)
+    {
+        var loss = model.Loss;
+        w.Comment("/// ", "<summary>\n" + spec.Summary + "\n</summary>");
+        w.Open($"private ref struct {spec.Name}<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>");
+        foreach (var input in loss.Inputs)
+        {
+            w.Line($"private readonly ReadOnlySpan<T> {Names.Field(input.Name)};");
+            if (input.Default is not null) w.Line($"private readonly bool {HasField(input.Name)};");
+        }
+        foreach (var option in loss.Options)
+            w.Line($"private readonly {(option.IsBoolean ? "bool" : "T")} {Names.Field(option.Name)};");
+        if (spec.Weighted) w.Line("private readonly ReadOnlySpan<T> _weight;").Line("private readonly bool _hasWeight;");
+        if (spec.Upstream) w.Line("private readonly ReadOnlySpan<T> _gradOutput;").Line("private readonly bool _hasGradOutput;").Line("private readonly T _scale;");
+        foreach (var (k, _) in spec.Gradients)
+            w.Line($"private readonly Span<T> {GradField(loss.Inputs[k].Name)};").Line($"private readonly bool {WantField(loss.Inputs[k].Name)};");
+        for (int j = 0; j < spec.Coefficients; j++)
+            w.Line($"/// <summary>dL/dA{j} for the current row, times its upstream gradient (and 1/rowLength for a mean).</summary>").Line($"public T C{j};");
+        w.Line();
+
+        var parameters = new List<string>();
+        parameters.AddRange(loss.Inputs.Select(i => $"ReadOnlySpan<T> {Names.Parameter(i.Name)}"));
+        parameters.AddRange(loss.Options.Select(o => $"{(o.IsBoolean ? "bool" : "T")} {Names.Parameter(o.Name)}"));
+        if (spec.Weighted) parameters.Add("ReadOnlySpan<T> weight");
+        if (spec.Upstream) { parameters.Add("ReadOnlySpan<T> gradOutput"); parameters.Add("T scale"); }
+        parameters.AddRange(spec.Gradients.Select(g => $"Span<T> {Names.Parameter(loss.Inputs[g.Input].Name + "_grad")}"));
+        w.Open($"public {spec.Name}({string.Join(", ", parameters)})");
+        foreach (var input in loss.Inputs)
+        {
+            w.Line($"{Names.Field(input.Name)} = {Names.Parameter(input.Name)};");
+            if (input.Default is not null) w.Line($"{HasField(input.Name)} = !{Names.Parameter(input.Name)}.IsEmpty;");
+        }
+        foreach (var option in loss.Options) w.Line($"{Names.Field(option.Name)} = {Names.Parameter(option.Name)};");
+        if (spec.Weighted) w.Line("_weight = weight;").Line("_hasWeight = !weight.IsEmpty;");
+        if (spec.Upstream) w.Line("_gradOutput = gradOutput;").Line("_hasGradOutput = !gradOutput.IsEmpty;").Line("_scale = scale;");
+        foreach (var (k, _) in spec.Gradients)
+        {
+            var name = loss.Inputs[k].Name;
+            w.Line($"{GradField(name)} = {Names.Parameter(name + "_grad")};").Line($"{WantField(name)} = !{Names.Parameter(name + "_grad")}.IsEmpty;");
+        }
+        for (int j = 0; j < spec.Coefficients; j++) w.Line($"C{j} = T.Zero;");
+        w.Close();
+
+        foreach (var width in Width.All)
+        {
+            w.Line();
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
+            w.Open($"public {width.Type} Invoke{width.Suffix}(int i)");
+            Body(w, model, spec, width);
+            w.Close();
+        }
+        w.Close();
+    }
+
+    private static string HasField(string name) => "_has" + Names.Pascal(name);
+    private static string GradField(string name) => Names.Field(name + "_grad");
+    private static string WantField(string name) => "_want" + Names.Pascal(name) + "Grad";
+
+    private static void Body(SourceWriter w, LossModel model, KernelSpec spec, Width width)
+    {
+        var loss = model.Loss;
+        var roots = new List<Expr>();
+        if (spec.Value is not null) roots.Add(spec.Value);
+        roots.AddRange(spec.Gradients.Select(g => g.Gradient));
+
+        var leaves = new HashSet<Expr>();
+        foreach (var root in roots) ExprWalker.Any(root, e => { if (e is InputRef or OptionRef or AggregateRef) leaves.Add(e); return false; });
+
+        var used = new HashSet<string> { "i" };
+        var locals = new Dictionary<Expr, string>();
+        foreach (var leaf in leaves.OrderBy(Order))
+        {
+            switch (leaf)
+            {
+                case InputRef r:
+                {
+                    var input = loss.Inputs[r.Index];
+                    var name = Unique(used, Names.Parameter(input.Name));
+                    var load = width.Load(Names.Field(input.Name));
+                    w.Line(input.Default is { } d
+                        ? $"var {name} = {HasField(input.Name)} ? {load} : {width.Splat($"T.CreateTruncating({Names.Double(d)})")};"
+                        : $"var {name} = {load};");
+                    locals[leaf] = name;
+                    break;
+                }
+                case OptionRef { IsBoolean: false } o:
+                {
+                    var name = Unique(used, Names.Parameter(o.Name));
+                    w.Line($"var {name} = {width.Splat(Names.Field(o.Name))};");
+                    locals[leaf] = name;
+                    break;
+                }
+                case AggregateRef a:
+                {
+                    var name = Unique(used, "c" + a.Index);
+                    w.Line($"var {name} = {width.Splat("C" + a.Index)};");
+                    locals[leaf] = name;
+                    break;
+                }
+            }
+        }
+
+        var letNames = loss.Names.GroupBy(n => n.Expression).ToDictionary(g => g.Key, g => g.First().Name);
+        var emitter = new ExpressionEmitter(width, e => locals.TryGetValue(e, out var n) ? n : null,
+            e => e switch { OptionRef o => Names.Field(o.Name), AggregateRef a => "C" + a.Index, _ => null },
+            letNames, used);
+        var texts = emitter.Emit(w, roots);
+        int next = 0;
+        string? value = null;
+        if (spec.Value is not null)
+        {
+            value = Unique(used, "loss");
+            w.Line($"var {value} = {texts[next++]};");
+        }
+        string? weight = null;
+        if (spec.Weighted)
+        {
+            weight = Unique(used, "w");
+            w.Line($"var {weight} = _hasWeight ? {width.Load("_weight")} : {width.One};");
+        }
+        if (spec.Gradients.Count > 0)
+        {
+            string? upstream = null;
+            if (spec.Upstream)
+            {
+                upstream = Unique(used, "g");
+                var scale = width.Splat("_scale");
+                var g = $"(_hasGradOutput ? {width.Load("_gradOutput")} * {scale} : {scale})";
+                w.Line($"var {upstream} = {g}{(weight is null ? "" : " * " + weight)};");
+            }
+            foreach (var (k, gradient) in spec.Gradients)
+            {
+                var name = loss.Inputs[k].Name;
+                var text = texts[next++];
+                var product = upstream is null ? text : $"{upstream} * ({text})";
+                w.Line($"if ({WantField(name)}) {width.Store(product, GradField(name))}");
+            }
+        }
+        w.Line(value is null ? $"return {width.Zero};" : weight is null ? $"return {value};" : $"return {value} * {weight};");
+    }
+
+    private static int Order(Expr e) => e switch
+    {
+        InputRef r => r.Index,
+        OptionRef o => 1000 + o.Index,
+        AggregateRef a => 2000 + a.Index,
+        _ => 3000,
+    };
+
+    private static string Unique(HashSet<string> used, string name)
+    {
+        var candidate = name;
+        for (int k = 2; !used.Add(candidate); k++) candidate = name + k;
+        return candidate;
+    }
+}

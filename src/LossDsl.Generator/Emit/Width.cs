@@ -1,0 +1,28 @@
+namespace LossDsl.Generator.Emit;
+
+/// <summary>One width a kernel body is emitted at: scalar <c>T</c>, or a Vector128/256/512 of <c>T</c>.</summary>
+internal sealed record Width(string Suffix, string Type, string? Vector)
+{
+    public static readonly Width Scalar = new("", "T", null);
+    public static readonly Width V128 = new("128", "Vector128<T>", "Vector128");
+    public static readonly Width V256 = new("256", "Vector256<T>", "Vector256");
+    public static readonly Width V512 = new("512", "Vector512<T>", "Vector512");
+    public static readonly Width[] All = { Scalar, V128, V256, V512 };
+
+    public bool IsScalar => Vector is null;
+
+    /// <summary>A scalar value broadcast to every lane.</summary>
+    public string Splat(string scalar) => IsScalar ? scalar : $"{Vector}.Create({scalar})";
+
+    public string Zero => $"{Type}.Zero";
+    public string One => $"{Type}.One";
+    public string AllBitsSet => $"{Type}.AllBitsSet";
+
+    /// <summary>Reads element(s) <c>i</c> of a span field.</summary>
+    public string Load(string span) => IsScalar ? $"{span}[i]" : $"{Vector}.LoadUnsafe(ref MemoryMarshal.GetReference({span}), (nuint)i)";
+
+    /// <summary>Writes element(s) <c>i</c> of a span field.</summary>
+    public string Store(string value, string span) => IsScalar
+        ? $"{span}[i] = {value};"
+        : $"({value}).StoreUnsafe(ref MemoryMarshal.GetReference({span}), (nuint)i);";
+}

@@ -1,0 +1,71 @@
+using System;
+using Microsoft.CodeAnalysis;
+
+namespace LossDsl.Generator;
+
+/// <summary>
+/// The pipeline, and only the pipeline: [Loss] attributes and .loss files each become <c>FormulaSource</c>s, which go
+/// through the same stages (<see cref="Compiler"/>: parse → bind → differentiate → simplify), then emit. Diagnostics
+/// and sources are separate outputs, so a changed message does not re-emit code.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class LossGenerator : IIncrementalGenerator
+{
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        var fromAttributes = context.SyntaxProvider
+            .ForAttributeWithMetadataName(SourceReader.AttributeName,
+                static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax,
+                static (ctx, ct) => SourceReader.FromAttribute(ctx, ct))
+            .Where(static s => s is not null)
+            .Select(static (s, _) => s!)
+            .WithTrackingName(StepNames.AttributeSources);
+
+        var rootNamespace = context.AnalyzerConfigOptionsProvider
+            .Select(static (options, _) => options.GlobalOptions.TryGetValue("build_property.RootNamespace", out var ns) ? ns : null);
+        var fromFiles = context.AdditionalTextsProvider
+            .Where(static file => file.Path.EndsWith(".loss", StringComparison.OrdinalIgnoreCase))
+            .Combine(rootNamespace)
+            .Select(static (pair, ct) => SourceReader.FromFile(pair.Left, pair.Right, ct))
+            .WithTrackingName(StepNames.FileSources);
+
+        Register(context, fromAttributes);
+        Register(context, fromFiles);
+    }
+
+    private static void Register(IncrementalGeneratorInitializationContext context, IncrementalValuesProvider<Model.FormulaSource> sources)
+    {
+        var compiled = sources.Select(static (source, _) => Compiler.Compile(source)).WithTrackingName(StepNames.Compiled);
+
+        var models = compiled.Select(static (unit, _) => unit.Losses).WithTrackingName(StepNames.Models);
+        context.RegisterSourceOutput(models, static (spc, losses) =>
+        {
+            foreach (var model in losses)
+            {
+                var (source, error) = Compiler.EmitSafely(model);
+                if (error is not null) { spc.ReportDiagnostic(error.ToDiagnostic()); continue; }
+                var hint = (model.Namespace is null ? "" : model.Namespace + ".") + model.ClassName + ".g.cs";
+                try
+                {
+                    spc.AddSource(hint, source!);
+                }
+                catch (ArgumentException)
+                {
+                    spc.ReportDiagnostic(new Diagnostics.DiagnosticInfo(Diagnostics.Descriptors.DuplicateLoss.Id, model.Loss.Inputs[0].Span,
+                        new[] { model.Loss.Name }.ToEquatableArrayOfStrings()).ToDiagnostic());
+                }
+            }
+        });
+
+        var diagnostics = compiled.Select(static (unit, _) => unit.Diagnostics).WithTrackingName(StepNames.Diagnostics);
+        context.RegisterSourceOutput(diagnostics, static (spc, list) =>
+        {
+            foreach (var diagnostic in list) spc.ReportDiagnostic(diagnostic.ToDiagnostic());
+        });
+    }
+}
+
+internal static class StringArrays
+{
+    public static Model.EquatableArray<string> ToEquatableArrayOfStrings(this string[] values) => Model.EquatableArray.ToEquatableArray(values);
+}

@@ -1,0 +1,26 @@
+using LossDsl.Generator.Calculus;
+using LossDsl.Generator.Semantics;
+
+namespace LossDsl.Generator.Model;
+
+/// <summary>
+/// Everything the emitter needs for one loss, as an equatable value: the bound loss (simplified), where its class goes,
+/// and its derivatives.
+/// </summary>
+/// <param name="Loss">The bound loss; its body and aggregate bodies are simplified.</param>
+/// <param name="ClassName">The class the kernels go into.</param>
+/// <param name="Namespace">Its namespace, or null.</param>
+/// <param name="Accessibility">Its accessibility keyword.</param>
+/// <param name="SourcePath">The file the loss was declared in (for the header comment).</param>
+/// <param name="Gradients">Per input: for an elementwise loss d(loss)/d(input); for a row or whole loss
+/// sum over aggregates j of c_j * d(aggregate body j)/d(input), where <see cref="AggregateRef"/>(j) stands for c_j, the
+/// aggregate's coefficient. <see cref="Constant.Zero"/> for const inputs.</param>
+/// <param name="OuterGradients">Row and whole losses: per aggregate, d(outer formula)/d(aggregate).</param>
+internal sealed record LossModel(
+    BoundLoss Loss,
+    string ClassName,
+    string? Namespace,
+    string Accessibility,
+    string SourcePath,
+    EquatableArray<Expr> Gradients,
+    EquatableArray<Expr> OuterGradients);
