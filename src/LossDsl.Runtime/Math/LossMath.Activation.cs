@@ -15,24 +15,30 @@ public static partial class LossMath
     public static T Sigmoid<T>(T x) where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         if (typeof(T) == typeof(float))
-            return Unsafe.BitCast<float, T>((float)SigmoidCore<double, double, ScalarOps<double>>(Unsafe.BitCast<T, float>(x)));
+            return Unsafe.BitCast<float, T>(ViaDouble<SigmoidKernel>(Unsafe.BitCast<T, float>(x)));
         return SigmoidCore<T, T, ScalarOps<T>>(x);
     }
 
     /// <summary>1 / (1 + e^-x) per lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Sigmoid<T>(Vector128<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        => SigmoidCore<Vector128<T>, T, V128Ops<T>>(x);
+        => typeof(T) == typeof(float)
+            ? ViaDouble<SigmoidKernel>(x.As<T, float>()).As<float, T>()
+            : SigmoidCore<Vector128<T>, T, V128Ops<T>>(x);
 
     /// <summary>1 / (1 + e^-x) per lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Sigmoid<T>(Vector256<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        => SigmoidCore<Vector256<T>, T, V256Ops<T>>(x);
+        => typeof(T) == typeof(float)
+            ? ViaDouble<SigmoidKernel>(x.As<T, float>()).As<float, T>()
+            : SigmoidCore<Vector256<T>, T, V256Ops<T>>(x);
 
     /// <summary>1 / (1 + e^-x) per lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Sigmoid<T>(Vector512<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        => SigmoidCore<Vector512<T>, T, V512Ops<T>>(x);
+        => typeof(T) == typeof(float)
+            ? ViaDouble<SigmoidKernel>(x.As<T, float>()).As<float, T>()
+            : SigmoidCore<Vector512<T>, T, V512Ops<T>>(x);
 
     // e = e^-|x| (never overflows); sigmoid = 1 / (1 + e) for x >= 0, e / (1 + e) for x < 0.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -52,24 +58,30 @@ public static partial class LossMath
     public static T Softplus<T>(T x) where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         if (typeof(T) == typeof(float))
-            return Unsafe.BitCast<float, T>((float)SoftplusCore<double, double, ScalarOps<double>>(Unsafe.BitCast<T, float>(x)));
+            return Unsafe.BitCast<float, T>(ViaDouble<SoftplusKernel>(Unsafe.BitCast<T, float>(x)));
         return SoftplusCore<T, T, ScalarOps<T>>(x);
     }
 
     /// <summary>log(1 + e^x) per lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Softplus<T>(Vector128<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        => SoftplusCore<Vector128<T>, T, V128Ops<T>>(x);
+        => typeof(T) == typeof(float)
+            ? ViaDouble<SoftplusKernel>(x.As<T, float>()).As<float, T>()
+            : SoftplusCore<Vector128<T>, T, V128Ops<T>>(x);
 
     /// <summary>log(1 + e^x) per lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Softplus<T>(Vector256<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        => SoftplusCore<Vector256<T>, T, V256Ops<T>>(x);
+        => typeof(T) == typeof(float)
+            ? ViaDouble<SoftplusKernel>(x.As<T, float>()).As<float, T>()
+            : SoftplusCore<Vector256<T>, T, V256Ops<T>>(x);
 
     /// <summary>log(1 + e^x) per lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Softplus<T>(Vector512<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        => SoftplusCore<Vector512<T>, T, V512Ops<T>>(x);
+        => typeof(T) == typeof(float)
+            ? ViaDouble<SoftplusKernel>(x.As<T, float>()).As<float, T>()
+            : SoftplusCore<Vector512<T>, T, V512Ops<T>>(x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static TV SoftplusCore<TV, T, O>(TV x)
@@ -86,24 +98,30 @@ public static partial class LossMath
     public static T LogSigmoid<T>(T x) where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         if (typeof(T) == typeof(float))
-            return Unsafe.BitCast<float, T>((float)LogSigmoidCore<double, double, ScalarOps<double>>(Unsafe.BitCast<T, float>(x)));
+            return Unsafe.BitCast<float, T>(ViaDouble<LogSigmoidKernel>(Unsafe.BitCast<T, float>(x)));
         return LogSigmoidCore<T, T, ScalarOps<T>>(x);
     }
 
     /// <summary>log(sigmoid(x)) per lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> LogSigmoid<T>(Vector128<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        => LogSigmoidCore<Vector128<T>, T, V128Ops<T>>(x);
+        => typeof(T) == typeof(float)
+            ? ViaDouble<LogSigmoidKernel>(x.As<T, float>()).As<float, T>()
+            : LogSigmoidCore<Vector128<T>, T, V128Ops<T>>(x);
 
     /// <summary>log(sigmoid(x)) per lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> LogSigmoid<T>(Vector256<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        => LogSigmoidCore<Vector256<T>, T, V256Ops<T>>(x);
+        => typeof(T) == typeof(float)
+            ? ViaDouble<LogSigmoidKernel>(x.As<T, float>()).As<float, T>()
+            : LogSigmoidCore<Vector256<T>, T, V256Ops<T>>(x);
 
     /// <summary>log(sigmoid(x)) per lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> LogSigmoid<T>(Vector512<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        => LogSigmoidCore<Vector512<T>, T, V512Ops<T>>(x);
+        => typeof(T) == typeof(float)
+            ? ViaDouble<LogSigmoidKernel>(x.As<T, float>()).As<float, T>()
+            : LogSigmoidCore<Vector512<T>, T, V512Ops<T>>(x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static TV LogSigmoidCore<TV, T, O>(TV x)
@@ -111,5 +129,23 @@ public static partial class LossMath
     {
         TV l = Log1pCore<TV, T, O>(O.Exp(O.Neg(O.Abs(x))));
         return O.Sub(O.Min(x, O.C(0.0)), l);
+    }
+
+    private readonly struct SigmoidKernel : IDoubleKernel
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static TV Apply<TV, O>(TV x) where O : ILaneOps<TV, double> => SigmoidCore<TV, double, O>(x);
+    }
+
+    private readonly struct SoftplusKernel : IDoubleKernel
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static TV Apply<TV, O>(TV x) where O : ILaneOps<TV, double> => SoftplusCore<TV, double, O>(x);
+    }
+
+    private readonly struct LogSigmoidKernel : IDoubleKernel
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static TV Apply<TV, O>(TV x) where O : ILaneOps<TV, double> => LogSigmoidCore<TV, double, O>(x);
     }
 }

@@ -149,11 +149,7 @@ internal readonly struct V128Ops<T> : ILaneOps<Vector128<T>, T> where T : unmana
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<T> Exp(Vector128<T> a)
-    {
-        if (typeof(T) == typeof(float)) return Vector128.Exp(a.As<T, float>()).As<float, T>();
-        return Vector128.Exp(a.As<T, double>()).As<double, T>();
-    }
+    public static Vector128<T> Exp(Vector128<T> a) => LossMath.Exp(a);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Log(Vector128<T> a)
@@ -228,11 +224,7 @@ internal readonly struct V256Ops<T> : ILaneOps<Vector256<T>, T> where T : unmana
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<T> Exp(Vector256<T> a)
-    {
-        if (typeof(T) == typeof(float)) return Vector256.Exp(a.As<T, float>()).As<float, T>();
-        return Vector256.Exp(a.As<T, double>()).As<double, T>();
-    }
+    public static Vector256<T> Exp(Vector256<T> a) => LossMath.Exp(a);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Log(Vector256<T> a)
@@ -306,11 +298,7 @@ internal readonly struct V512Ops<T> : ILaneOps<Vector512<T>, T> where T : unmana
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<T> Exp(Vector512<T> a)
-    {
-        if (typeof(T) == typeof(float)) return Vector512.Exp(a.As<T, float>()).As<float, T>();
-        return Vector512.Exp(a.As<T, double>()).As<double, T>();
-    }
+    public static Vector512<T> Exp(Vector512<T> a) => LossMath.Exp(a);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Log(Vector512<T> a)
