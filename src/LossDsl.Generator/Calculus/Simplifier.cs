@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using LossDsl.Generator.Model;
 
@@ -12,24 +13,23 @@ namespace LossDsl.Generator.Calculus;
 /// </summary>
 internal static class Simplifier
 {
-    public static Expr Simplify(Expr e)
+    public static Expr Simplify(Expr e) => Simplify(e, 64);
+
+    // Children first, then rewrite this node; a rewritten node is simplified again (its new children too).
+    // The budget bounds the rounds, so a pair of rules that undo each other cannot loop.
+    private static Expr Simplify(Expr e, int budget)
     {
         var simplified = e switch
         {
-            Unary u => u with { Operand = Simplify(u.Operand) },
-            Binary b => b with { Left = Simplify(b.Left), Right = Simplify(b.Right) },
-            Call c => c with { Arguments = c.Arguments.Select(Simplify).ToEquatableArray() },
-            Conditional c => new Conditional(Simplify(c.Condition), Simplify(c.Then), Simplify(c.Else)),
-            Aggregate a => a with { Body = Simplify(a.Body) },
+            Unary u => u with { Operand = Simplify(u.Operand, budget) },
+            Binary b => b with { Left = Simplify(b.Left, budget), Right = Simplify(b.Right, budget) },
+            Call c => c with { Arguments = c.Arguments.Select(a => Simplify(a, budget)).ToEquatableArray() },
+            Conditional c => new Conditional(Simplify(c.Condition, budget), Simplify(c.Then, budget), Simplify(c.Else, budget)),
+            Aggregate a => a with { Body = Simplify(a.Body, budget) },
             _ => e,
         };
-        for (int i = 0; i < 16; i++)
-        {
-            var next = Rewrite(simplified);
-            if (next.Equals(simplified)) break;
-            simplified = next;
-        }
-        return simplified;
+        var next = Rewrite(simplified);
+        return next.Equals(simplified) || budget == 0 ? next : Simplify(next, budget - 1);
     }
 
     private static bool IsConst(Expr e, double value) => e is Constant c && c.Value.Equals(value);
@@ -95,6 +95,10 @@ internal static class Simplifier
                     return new Binary(BinaryOp.Multiply, nl.Operand, nr.Operand);
                 if (l is Unary { Op: UnaryOp.Negate } nl2) return Negate(new Binary(BinaryOp.Multiply, nl2.Operand, r));
                 if (r is Unary { Op: UnaryOp.Negate } nr2) return Negate(new Binary(BinaryOp.Multiply, l, nr2.Operand));
+                // abs(a) * sign(a) → a
+                if (l is Call { Function: Function.Abs } abs && r is Call { Function: Function.Sign } sgn && abs.Argument.Equals(sgn.Argument)) return abs.Argument;
+                if (r is Call { Function: Function.Abs } abs2 && l is Call { Function: Function.Sign } sgn2 && abs2.Argument.Equals(sgn2.Argument)) return abs2.Argument;
+                if (CollectConstants(b) is { } collected) return collected;
                 // Where-NaN safety: (if c then a else 0) * x → if c then a * x else 0.
                 if (IntoBranch(l, r) is { } lb2) return lb2;
                 if (IntoBranch(r, l) is { } rb2) return rb2;
@@ -111,6 +115,27 @@ internal static class Simplifier
                 break;
         }
         return b;
+    }
+
+    /// <summary>A product with constants inside it (c1 * (x * (c2 * y))) becomes (c1 c2) * (x * y).</summary>
+    private static Expr? CollectConstants(Binary product)
+    {
+        var factors = new List<Expr>();
+        void Flatten(Expr e)
+        {
+            if (e is Binary { Op: BinaryOp.Multiply } m) { Flatten(m.Left); Flatten(m.Right); }
+            else factors.Add(e);
+        }
+        Flatten(product);
+        var constants = factors.OfType<Constant>().ToList();
+        bool leading = factors[0] is Constant && constants.Count == 1;
+        if (constants.Count == 0 || leading) return null;
+        double value = constants.Aggregate(1.0, (acc, c) => acc * c.Value);
+        var rest = factors.Where(f => f is not Constant).ToList();
+        if (rest.Count == 0) return new Constant(value);
+        Expr result = rest[0];
+        for (int i = 1; i < rest.Count; i++) result = new Binary(BinaryOp.Multiply, result, rest[i]);
+        return value == 1 ? result : new Binary(BinaryOp.Multiply, new Constant(value), result);
     }
 
     private static Expr? IntoBranch(Expr conditional, Expr factor, bool divide = false)

@@ -55,7 +55,7 @@ internal sealed class ExpressionEmitter
     {
         foreach (var root in roots) Count(root);
         foreach (var root in roots) Declare(writer, root);
-        return roots.Select(r => _temps.TryGetValue(r, out var t) ? t : Text(r, top: true)).ToList();
+        return roots.Select(r => Text(r, top: true)).ToList();
     }
 
     private void Count(Expr e)
@@ -79,7 +79,7 @@ internal sealed class ExpressionEmitter
         foreach (var child in ExprWalker.Children(e)) Declare(writer, child);
         if (!IsTemp(e)) return;
         var name = NewName(e);
-        writer.Line($"var {name} = {Text(e, top: true)};");
+        writer.Line($"var {name} = {Build(e, top: true)};");
         _temps[e] = name;
     }
 
@@ -100,9 +100,11 @@ internal sealed class ExpressionEmitter
         _ => _width.Splat($"T.CreateTruncating({Names.Double(value)})"),
     };
 
-    private string Text(Expr e, bool top = false)
+    private string Text(Expr e, bool top = false) => _temps.TryGetValue(e, out var temp) ? temp : Build(e, top);
+
+    /// <summary>The expression's own text (its children may be temps).</summary>
+    private string Build(Expr e, bool top)
     {
-        if (!top && _temps.TryGetValue(e, out var temp)) return temp;
         if (e.IsBool && IsUniform(e)) return ScalarText(e, top);
         string Wrap(string s) => top ? s : "(" + s + ")";
         switch (e)

@@ -281,8 +281,8 @@ internal sealed class Parser
             case TokenKind.OpenParen:
                 Advance();
                 var inner = Expression();
-                Expect(TokenKind.CloseParen);
-                return inner;
+                var closing = Expect(TokenKind.CloseParen);
+                return inner with { Range = new TextRange(t.Start, System.Math.Max(closing.End, inner.Range.End) - t.Start) };
             default:
                 ReportUnexpected("an expression");
                 // Do not consume tokens that end a construct; consume the rest so parsing moves on.
