@@ -27,28 +27,28 @@ public static partial class LossMath
     public static Vector512<T> Abs<T>(Vector512<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T>
         => Vector512.Abs(x);
 
-    /// <summary>-1, 0 or +1 by the sign of x; zeros are returned as they are (keeping their sign); NaN stays NaN.</summary>
+    /// <summary>-1, 0 or +1 by the sign of x; 0 for zeros and for NaN, as torch.sign.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Sign<T>(T x) where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        => x > T.Zero ? T.One : x < T.Zero ? -T.One : x;
+        => x > T.Zero ? T.One : x < T.Zero ? -T.One : T.Zero;
 
-    /// <summary>-1, 0 or +1 by the sign of x; zeros are returned as they are (keeping their sign); NaN stays NaN. (per lane)</summary>
+    /// <summary>-1, 0 or +1 by the sign of x; 0 for zeros and for NaN, as torch.sign. (per lane)</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Sign<T>(Vector128<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T>
         => Vector128.ConditionalSelect(Vector128.GreaterThan(x, Vector128<T>.Zero), Vector128<T>.One,
-           Vector128.ConditionalSelect(Vector128.LessThan(x, Vector128<T>.Zero), -Vector128<T>.One, x));
+           Vector128.ConditionalSelect(Vector128.LessThan(x, Vector128<T>.Zero), -Vector128<T>.One, Vector128<T>.Zero));
 
-    /// <summary>-1, 0 or +1 by the sign of x; zeros are returned as they are (keeping their sign); NaN stays NaN. (per lane)</summary>
+    /// <summary>-1, 0 or +1 by the sign of x; 0 for zeros and for NaN, as torch.sign. (per lane)</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Sign<T>(Vector256<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T>
         => Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256<T>.Zero), Vector256<T>.One,
-           Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<T>.Zero), -Vector256<T>.One, x));
+           Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<T>.Zero), -Vector256<T>.One, Vector256<T>.Zero));
 
-    /// <summary>-1, 0 or +1 by the sign of x; zeros are returned as they are (keeping their sign); NaN stays NaN. (per lane)</summary>
+    /// <summary>-1, 0 or +1 by the sign of x; 0 for zeros and for NaN, as torch.sign. (per lane)</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Sign<T>(Vector512<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T>
         => Vector512.ConditionalSelect(Vector512.GreaterThan(x, Vector512<T>.Zero), Vector512<T>.One,
-           Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512<T>.Zero), -Vector512<T>.One, x));
+           Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512<T>.Zero), -Vector512<T>.One, Vector512<T>.Zero));
 
     /// <summary>Square root (correctly rounded).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
