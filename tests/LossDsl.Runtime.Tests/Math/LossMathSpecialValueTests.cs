@@ -88,7 +88,7 @@ public class LossMathSpecialValueTests
     {
         Both<AbsFn>(width, -0.0, 0); Both<AbsFn>(width, -Inf, Inf); Both<AbsFn>(width, -3, 3); Both<AbsFn>(width, NaN, NaN);
         Both<SignFn>(width, -3, -1); Both<SignFn>(width, 2, 1); Both<SignFn>(width, 0, 0); Both<SignFn>(width, -0.0, 0.0);
-        Both<SignFn>(width, NaN, 0); // torch.sign(NaN) == 0 Both<SignFn>(width, -Inf, -1); Both<SignFn>(width, Inf, 1); Both<SignFn>(width, 1e-40, 1);
+        Both<SignFn>(width, NaN, 0); /* torch.sign(NaN) == 0 */ Both<SignFn>(width, -Inf, -1); Both<SignFn>(width, Inf, 1); Both<SignFn>(width, 1e-40, 1);
     }
 
     [Theory, MemberData(nameof(Widths))]
