@@ -74,7 +74,9 @@ internal static class Differentiator
             var lowered = exponent is Constant c
                 ? new Binary(BinaryOp.Power, @base, new Constant(c.Value - 1))
                 : new Binary(BinaryOp.Power, @base, Sub(exponent, Constant.One));
-            return Mul(Mul(exponent, lowered), dBase);
+            var derivative = Mul(Mul(exponent, lowered), dBase);
+            // PyTorch's pow backward is exactly 0 for a zero exponent (0 * base^-1 would be NaN at base 0).
+            return exponent is Constant ? derivative : new Conditional(new Binary(BinaryOp.Equal, exponent, Constant.Zero), Constant.Zero, derivative);
         }
         // (a^b)' = a^b (b' log a + b a' / a)
         return Mul(whole, Add(Mul(dExponent, new Call(Function.Log, @base)), Div(Mul(exponent, dBase), @base)));
@@ -107,6 +109,12 @@ internal static class Differentiator
             case Function.Tanh: return Chain(Sub(Constant.One, Mul(c, c)));
             case Function.Cosh: return Chain(Mul(Constant.Half, Sub(new Call(Function.Exp, a), new Call(Function.Exp, Neg(a)))));
             case Function.Atan: return Div(da, Add(Constant.One, Mul(a, a)));
+            case Function.Xlogy:
+            {
+                var b = c.Arguments[1];
+                var dx = new Conditional(new Binary(BinaryOp.Equal, a, Constant.Zero), Constant.Zero, new Call(Function.Log, b));
+                return Add(Mul(dx, da), Mul(Div(a, b), D(b, v)));
+            }
             default: return Constant.Zero;
         }
     }

@@ -8,6 +8,8 @@ internal enum Function
     Abs, Sign, Min, Max, Exp, Log, Log1p, Expm1, Sqrt, Pow, Sigmoid, Softplus, LogSigmoid, Tanh, Cosh, Atan,
     /// <summary>Its argument's value, with a zero derivative (PyTorch's <c>.detach()</c>).</summary>
     Detach,
+    /// <summary>x log(y), and 0 where x is 0 (PyTorch's xlogy; its gradient too: d/dx = log(y) where x != 0, d/dy = x / y).</summary>
+    Xlogy,
 }
 
 internal static class Functions
@@ -19,7 +21,7 @@ internal static class Functions
         ["exp"] = (Function.Exp, 1), ["log"] = (Function.Log, 1), ["log1p"] = (Function.Log1p, 1), ["expm1"] = (Function.Expm1, 1),
         ["sqrt"] = (Function.Sqrt, 1), ["pow"] = (Function.Pow, 2), ["sigmoid"] = (Function.Sigmoid, 1),
         ["softplus"] = (Function.Softplus, 1), ["log_sigmoid"] = (Function.LogSigmoid, 1), ["tanh"] = (Function.Tanh, 1),
-        ["cosh"] = (Function.Cosh, 1), ["atan"] = (Function.Atan, 1), ["detach"] = (Function.Detach, 1),
+        ["cosh"] = (Function.Cosh, 1), ["atan"] = (Function.Atan, 1), ["detach"] = (Function.Detach, 1), ["xlogy"] = (Function.Xlogy, 2),
     };
 
     /// <summary>The name used in the language and in generated comments.</summary>

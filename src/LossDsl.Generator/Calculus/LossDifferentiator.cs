@@ -20,6 +20,11 @@ internal static class LossDifferentiator
             if (input.IsConst) { gradients.Add(Constant.Zero); continue; }
             bool IsInput(Expr e) => e is InputRef r && r.Index == k;
             Expr gradient;
+            if (loss.DeclaredGradients[k] is { } declared)
+            {
+                gradients.Add(Lowering.Lower(Simplifier.Simplify(declared)));
+                continue;
+            }
             if (loss.Shape == LossShape.Elementwise)
             {
                 gradient = Differentiator.Derivative(body, IsInput);
@@ -34,12 +39,15 @@ internal static class LossDifferentiator
             }
             if (gradient is Constant { Value: 0 })
                 diagnostics.Add(new DiagnosticInfo(Descriptors.NotDifferentiable.Id, input.Span, new[] { input.Name }.ToEquatableArray()));
-            gradients.Add(gradient);
+            gradients.Add(Lowering.Lower(gradient));
         }
         var outer = loss.Shape == LossShape.Elementwise
             ? EquatableArray<Expr>.Empty
             : Enumerable.Range(0, aggregates.Count).Select(j => Differentiator.Derivative(body, e => e is AggregateRef a && a.Index == j)).ToEquatableArray();
-        var names = loss.Names.Select(n => n with { Expression = Simplifier.Simplify(n.Expression) }).Distinct().ToEquatableArray();
+        var names = loss.Names.Select(n => n with { Expression = Lowering.Lower(Simplifier.Simplify(n.Expression)) }).Distinct().ToEquatableArray();
+        body = Lowering.Lower(body);
+        aggregates = aggregates.Select(a => a with { Body = Lowering.Lower(a.Body) }).ToList();
+        outer = outer.Select(Lowering.Lower).ToEquatableArray();
         var simplified = loss with { Body = body, Aggregates = aggregates.ToEquatableArray(), Names = names };
         return new LossModel(simplified, className, @namespace, accessibility, path, gradients.ToEquatableArray(), outer);
     }

@@ -101,6 +101,17 @@ internal sealed class Binder
         }
 
         var body = BindReal(loss.Body);
+        var gradients = new Expr?[inputs.Count];
+        foreach (var clause in loss.Gradients)
+        {
+            int index = inputs.FindIndex(i => i.Name == clause.Input);
+            var gradient = BindReal(clause.Expression);
+            if (index < 0) { Report(DiagnosticDescriptorRef.UnknownName, clause.InputRange, clause.Input); continue; }
+            if (inputs[index].IsConst) { Report(DiagnosticDescriptorRef.BadGradient, clause.InputRange, $"'{clause.Input}' is const: it has no gradient to declare"); continue; }
+            if (gradients[index] is not null) { Report(DiagnosticDescriptorRef.DuplicateName, clause.InputRange, clause.Input); continue; }
+            if (gradient is not null && ExprWalker.Any(gradient, e => e is Aggregate)) { Report(DiagnosticDescriptorRef.BadGradient, clause.Expression.Range, "a gradient clause is elementwise: it cannot use sum(...) or mean(...)"); continue; }
+            gradients[index] = gradient;
+        }
         if (_failed || body is null) return null;
 
         // Lift the aggregates out: the body becomes the outer formula of a row (or whole) loss.
@@ -118,11 +129,16 @@ internal sealed class Binder
             Report(DiagnosticDescriptorRef.AggregateMisuse, loss.Body.Range, "An input is read outside sum(...)/mean(...): in a loss with aggregates every input must be inside one");
             return null;
         }
+        if (shape != LossShape.Elementwise && loss.Gradients.Count > 0)
+        {
+            Report(DiagnosticDescriptorRef.BadGradient, loss.Gradients[0].InputRange, "gradient clauses are supported on elementwise losses only");
+            return null;
+        }
         if (_failed) return null;
 
         string declaration = _source.Text.Substring(loss.Range.Start, Math.Min(loss.Range.Length, _source.Text.Length - loss.Range.Start));
         return new BoundLoss(loss.Name, loss.Documentation, declaration, inputs.ToEquatableArray(), options.ToEquatableArray(),
-            shape, outer, aggregates.ToEquatableArray(), _names.Distinct().ToEquatableArray());
+            shape, outer, aggregates.ToEquatableArray(), _names.Distinct().ToEquatableArray(), gradients.ToEquatableArray());
     }
 
     private Expr Lift(Expr e, List<AggregateModel> aggregates) => e switch
@@ -349,5 +365,6 @@ internal readonly record struct DiagnosticDescriptorRef(string Id, bool IsError)
     public static readonly DiagnosticDescriptorRef TypeMismatch = new(Descriptors.TypeMismatch.Id, true);
     public static readonly DiagnosticDescriptorRef BadDefault = new(Descriptors.BadDefault.Id, true);
     public static readonly DiagnosticDescriptorRef AggregateMisuse = new(Descriptors.AggregateMisuse.Id, true);
+    public static readonly DiagnosticDescriptorRef BadGradient = new(Descriptors.BadGradient.Id, true);
     public static readonly DiagnosticDescriptorRef ReservedName = new(Descriptors.ReservedName.Id, true);
 }

@@ -24,7 +24,8 @@ internal enum LossShape { Elementwise, Row, Whole }
 /// <summary>
 /// A loss after binding: names resolved, types checked. For an elementwise loss <see cref="Body"/> is the loss of one
 /// element; for a row or whole loss it is the outer formula over <see cref="AggregateRef"/>s and options, and
-/// <see cref="Aggregates"/> hold the elementwise parts.
+/// <see cref="Aggregates"/> hold the elementwise parts. <see cref="DeclaredGradients"/> holds, per input, the gradient a
+/// <c>grad</c> clause states (used instead of the derived one), or null.
 /// </summary>
 internal sealed record BoundLoss(
     string Name,
@@ -35,4 +36,5 @@ internal sealed record BoundLoss(
     LossShape Shape,
     Expr Body,
     EquatableArray<AggregateModel> Aggregates,
-    EquatableArray<NamedExpr> Names);
+    EquatableArray<NamedExpr> Names,
+    EquatableArray<Expr?> DeclaredGradients);

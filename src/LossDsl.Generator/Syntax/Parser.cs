@@ -120,6 +120,18 @@ internal sealed class Parser
         }
         Expect(TokenKind.Equals);
         var body = Expression();
+        var gradients = new List<GradientSyntax>();
+        var end = body.Range.End;
+        // grad input = expression   ('grad' is a keyword only here)
+        while (At(TokenKind.Identifier) && Current.Text == "grad")
+        {
+            Advance();
+            var input = Expect(TokenKind.Identifier);
+            Expect(TokenKind.Equals);
+            var gradient = Expression();
+            gradients.Add(new GradientSyntax(input.Text, RangeOf(input), gradient));
+            end = gradient.Range.End;
+        }
         if (!At(TokenKind.EndOfFile) && !At(TokenKind.Loss) && !At(TokenKind.DocComment))
         {
             ReportUnexpected("the end of the formula");
@@ -127,7 +139,7 @@ internal sealed class Parser
         }
         if (name.Length == 0) return null;
         return new LossSyntax(name.Text, RangeOf(name), documentation, inputs.ToEquatableArray(), options.ToEquatableArray(),
-            body, new TextRange(start.Start, body.Range.End - start.Start));
+            body, gradients.ToEquatableArray(), new TextRange(start.Start, end - start.Start));
     }
 
     private bool Accept(TokenKind kind)

@@ -29,7 +29,10 @@ internal sealed record InputSyntax(string Name, bool IsConst, SyntaxNode? Defaul
 /// <summary>An option: <c>name = literal</c>.</summary>
 internal sealed record OptionSyntax(string Name, SyntaxNode? Default, TextRange Range);
 
-/// <summary><c>/// doc</c> <c>loss name(inputs; options) = body</c>.</summary>
+/// <summary><c>grad input = expression</c>: a gradient the differentiator takes as given instead of deriving it.</summary>
+internal sealed record GradientSyntax(string Input, TextRange InputRange, SyntaxNode Expression);
+
+/// <summary><c>/// doc</c> <c>loss name(inputs; options) = body</c> then any <c>grad input = expression</c> clauses.</summary>
 internal sealed record LossSyntax(
     string Name,
     TextRange NameRange,
@@ -37,4 +40,5 @@ internal sealed record LossSyntax(
     EquatableArray<InputSyntax> Inputs,
     EquatableArray<OptionSyntax> Options,
     SyntaxNode Body,
+    EquatableArray<GradientSyntax> Gradients,
     TextRange Range);
