@@ -17,6 +17,7 @@ public sealed class EvalContext
         Options = definition.Options.Select(o => o.Default).ToArray();
         Inputs = new Tensor?[definition.Inputs.Count];
         GivenShapes = new int[]?[definition.Inputs.Count];
+        GradientBack = new Func<double[], double[]>?[definition.Inputs.Count];
     }
 
     public ILossDefinition Definition { get; }
@@ -35,6 +36,16 @@ public sealed class EvalContext
     public Tensor?[] Inputs { get; }
     /// <summary>The shape each input was given with: its gradient is answered in that shape.</summary>
     public int[]?[] GivenShapes { get; }
+    /// <summary>
+    /// Per input, where a quirk rearranged it (say, moved the class axis last): maps a gradient in the rearranged layout
+    /// back to the layout the input was given in.
+    /// </summary>
+    public Func<double[], double[]>?[] GradientBack { get; }
+    /// <summary>Applied to a reduced value after the kernel (a quirk's last word on it), or null.</summary>
+    public Func<double, double>? FinishValue { get; set; }
+    /// <summary>The options the loss's quirk reads itself (see <see cref="LossQuirk.Options"/>), as written.</summary>
+    public Dictionary<string, System.Text.Json.JsonElement> QuirkOptions { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The shape every input is broadcast to before the call (set once the inputs are read).</summary>
     public int[] Shape { get; set; } = [];
 
@@ -65,12 +76,23 @@ public sealed class EvalContext
     public Tensor First => Inputs[0] ?? throw new EvalException("the first input is missing");
 
     /// <summary>Replaces the tensor of an input (its gradient is still answered in the shape it was given with).</summary>
-    public void SetInput(string name, Tensor tensor)
+    public void SetInput(string name, Tensor tensor, Func<double[], double[]>? gradientBack = null)
     {
         int i = InputIndex(name);
         if (i < 0) throw new InvalidOperationException($"{Loss} has no input '{name}'");
         Inputs[i] = tensor;
+        if (gradientBack is not null) GradientBack[i] = gradientBack;
     }
+
+    /// <summary>A number among the <see cref="QuirkOptions"/>, or <paramref name="fallback"/>.</summary>
+    public double QuirkNumber(string name, double fallback) =>
+        QuirkOptions.TryGetValue(name, out var v) && v.ValueKind is not (System.Text.Json.JsonValueKind.Null or System.Text.Json.JsonValueKind.Undefined)
+            ? CaseReader.OptionNumber(v, $"option '{name}'")
+            : fallback;
+
+    /// <summary>A tensor among the <see cref="QuirkOptions"/>, or null.</summary>
+    public Tensor? QuirkTensor(string name) =>
+        QuirkOptions.TryGetValue(name, out var v) ? CaseReader.OptionTensor(v, Case.FloatType, $"option '{name}'") : null;
 
     /// <summary>The value of an option by name, or <paramref name="fallback"/> when the definition has no such option.</summary>
     public double Option(string name, double fallback = double.NaN)

@@ -129,6 +129,11 @@ public sealed class Evaluator
                 }
                 continue;
             }
+            if (System.Linq.Enumerable.Contains(quirk.Options, name))
+            {
+                ctx.QuirkOptions[name] = value;
+                continue;
+            }
             int option = ctx.OptionIndex(name);
             if (option >= 0)
             {
@@ -252,7 +257,9 @@ public sealed class Evaluator
         Tensor loss;
         if (reduced)
         {
-            loss = Tensor.Scalar(double.CreateTruncating(call.Value) / batch, type);
+            double value = double.CreateTruncating(call.Value) / batch;
+            if (ctx.FinishValue is { } finish) value = finish(value);
+            loss = Tensor.Scalar(value, type);
         }
         else
         {
@@ -275,6 +282,7 @@ public sealed class Evaluator
                 for (int k = 0; k < data.Length; k++) data[k] *= scale;
             var prepared = ctx.Inputs[i]!;
             data = Shapes.SumTo(data, shape, prepared.Shape);
+            if (ctx.GradientBack[i] is { } back) data = back(data);
             grads.Add(new(name, new Tensor(ctx.GivenShapes[i]!, data, type)));
         }
         return new Answer { Id = c.Id, Loss = loss, Grad = grads };

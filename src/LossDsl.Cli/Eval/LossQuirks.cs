@@ -9,6 +9,8 @@ public sealed record LossQuirk
 {
     public static readonly LossQuirk None = new();
 
+    /// <summary>Options the quirk reads itself (from <see cref="EvalContext.QuirkOptions"/>): they do not reach the kernel.</summary>
+    public IReadOnlyCollection<string> Options { get; init; } = [];
     /// <summary>Accepts <c>reduction: batchmean</c> (sum, then divide by the input's size(0)).</summary>
     public bool AllowsBatchMean { get; init; }
     /// <summary>Reshapes or maps inputs before the shapes are checked (as the reference does before it computes).</summary>
@@ -117,12 +119,13 @@ public static class LossQuirks
             Validate = ctx => ctx.Option("p", 1) is 1 or 2 ? null : "only p == 1 and p == 2 supported",
         },
 
-        ["cross_entropy"] = new()
+        // class-index losses: see ClassTargets
+        ["cross_entropy"] = ClassTargets.Quirk(new()
         {
-            Validate = ctx => ctx.Option("label_smoothing", 0) is >= 0 and <= 1
-                ? null
-                : $"label_smoothing must be between 0.0 and 1.0. Got: {ctx.Option("label_smoothing")}",
-        },
+            Probabilities = true, IgnoreIndex = true, LabelSmoothing = true, WeightOption = "weight", MeanOverWeights = true,
+        }),
+        ["nll_loss"] = ClassTargets.Quirk(new() { IgnoreIndex = true, WeightOption = "weight", MeanOverWeights = true }),
+        ["softmax_focal_loss"] = ClassTargets.Quirk(new() { WeightOption = "alpha", BatchedOnly = true }),
 
         ["sigmoid_focal_loss"] = new()
         {

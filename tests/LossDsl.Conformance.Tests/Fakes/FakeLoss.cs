@@ -163,6 +163,87 @@ public sealed class FakeRmse : FakeLoss
     }
 }
 
+/// <summary>cross_entropy as a row kernel over the classes with a (weighted) one-hot target: sum(t) logsumexp(x) - sum(t x).</summary>
+public sealed class FakeCrossEntropy : FakeLoss
+{
+    public override string Name => "cross_entropy";
+    public override LossKind Kind => LossKind.Row;
+    public override IReadOnlyList<LossInput> Inputs { get; } = [new("input", true, null), new("target", false, null)];
+
+    protected override double Row(double[][] x, int start, int length, double[] options, double[][] grads)
+    {
+        double max = double.NegativeInfinity, total = 0, dot = 0;
+        for (int j = 0; j < length; j++) max = Math.Max(max, x[0][start + j]);
+        double sumExp = 0;
+        for (int j = 0; j < length; j++) sumExp += Math.Exp(x[0][start + j] - max);
+        double lse = max + Math.Log(sumExp);
+        for (int j = 0; j < length; j++)
+        {
+            total += x[1][start + j];
+            dot += x[1][start + j] * x[0][start + j];
+        }
+        for (int j = 0; j < length; j++) grads[0][j] = total * Math.Exp(x[0][start + j] - lse) - x[1][start + j];
+        return total * lse - dot;
+    }
+}
+
+/// <summary>nll_loss as a row kernel with a (weighted) one-hot target: -sum(t x).</summary>
+public sealed class FakeNllLoss : FakeLoss
+{
+    public override string Name => "nll_loss";
+    public override LossKind Kind => LossKind.Row;
+    public override IReadOnlyList<LossInput> Inputs { get; } = [new("input", true, null), new("target", false, null)];
+
+    protected override double Row(double[][] x, int start, int length, double[] options, double[][] grads)
+    {
+        double dot = 0;
+        for (int j = 0; j < length; j++)
+        {
+            dot += x[1][start + j] * x[0][start + j];
+            grads[0][j] = -x[1][start + j];
+        }
+        return -dot;
+    }
+}
+
+/// <summary>softmax_focal_loss with a (weighted) one-hot target: -sum(t (1 - p)^gamma log p), p = softmax(x).</summary>
+public sealed class FakeSoftmaxFocalLoss : FakeLoss
+{
+    public override string Name => "softmax_focal_loss";
+    public override LossKind Kind => LossKind.Row;
+    public override IReadOnlyList<LossInput> Inputs { get; } = [new("input", true, null), new("target", false, null)];
+    public override IReadOnlyList<LossOption> Options { get; } = [new("gamma", false, 2.0)];
+
+    protected override double Row(double[][] x, int start, int length, double[] options, double[][] grads)
+    {
+        double gamma = options[0];
+        double max = double.NegativeInfinity;
+        for (int j = 0; j < length; j++) max = Math.Max(max, x[0][start + j]);
+        double sumExp = 0;
+        for (int j = 0; j < length; j++) sumExp += Math.Exp(x[0][start + j] - max);
+        double lse = max + Math.Log(sumExp);
+        var logp = new double[length];
+        var p = new double[length];
+        for (int j = 0; j < length; j++) { logp[j] = x[0][start + j] - lse; p[j] = Math.Exp(logp[j]); }
+        double loss = 0, weighted = 0;
+        var g = new double[length];
+        for (int c = 0; c < length; c++)
+        {
+            double t = x[1][start + c];
+            if (t == 0) continue;
+            double q = 1 - p[c];
+            loss -= t * Math.Pow(q, gamma) * logp[c];
+            // d/dlogp_c of (1 - p)^gamma log p, times p_c (dp/dlogp)
+            double dq = gamma == 0 ? 0 : -gamma * Math.Pow(q, gamma - 1) * p[c] * logp[c];
+            g[c] = -t * (Math.Pow(q, gamma) + dq);
+            weighted += g[c];
+        }
+        // d logp_c / d x_j = delta_cj - p_j
+        for (int j = 0; j < length; j++) grads[0][j] = g[j] - p[j] * weighted;
+        return loss;
+    }
+}
+
 /// <summary>The fakes, and evaluators over them.</summary>
 public static class FakeLosses
 {
@@ -171,6 +252,9 @@ public static class FakeLosses
         ["mse_loss"] = new FakeMseLoss(),
         ["fake_row_loss"] = new FakeRowLoss(),
         ["rmse"] = new FakeRmse(),
+        ["cross_entropy"] = new FakeCrossEntropy(),
+        ["nll_loss"] = new FakeNllLoss(),
+        ["softmax_focal_loss"] = new FakeSoftmaxFocalLoss(),
     };
 
     /// <summary>An evaluator over the fakes only.</summary>
