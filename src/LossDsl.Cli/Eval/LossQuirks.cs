@@ -150,6 +150,10 @@ public static class LossQuirks
         ["dice_loss"] = Formula(rows: true),
         ["tversky_loss"] = Formula(rows: true),
         ["tukey_biweight_loss"] = Formula(rows: false),
+        // a sum of one mean per input, whose shapes are independent: each input is tiled to a common length, which
+        // leaves every mean (and, summed back over the tiles, every gradient) as it is
+        ["gan_discriminator_loss"] = new() { Prepare = TileToCommonLength },
+
         ["iou_loss"] = new()
         {
             CheckShapes = ctx =>
@@ -210,6 +214,37 @@ public static class LossQuirks
             return Evaluator.BroadcastInputs(ctx);
         },
     };
+
+    private static void TileToCommonLength(EvalContext ctx)
+    {
+        var given = ctx.GivenInputs().ToArray();
+        if (given.Select(g => g.Tensor.Count).Distinct().Count() <= 1)
+        {
+            foreach (var (name, t) in given) ctx.SetInput(name, t.Reshape([t.Count]));
+            return;
+        }
+        long length = 1;
+        foreach (var (_, t) in given)
+        {
+            if (t.Count == 0) throw new EvalException($"{ctx.Loss}: an input is empty");
+            length = length / Gcd(length, t.Count) * t.Count;
+            if (length > 1 << 24) throw new EvalException($"{ctx.Loss}: the inputs' lengths are too far apart to evaluate together");
+        }
+        foreach (var (name, t) in given)
+        {
+            int n = t.Count;
+            var tiled = new double[length];
+            for (long k = 0; k < length; k++) tiled[k] = t.Data[k % n];
+            ctx.SetInput(name, new Tensor([(int)length], tiled, t.Type), g =>
+            {
+                var back = new double[n];
+                for (long k = 0; k < g.Length; k++) back[k % n] += g[k];
+                return back;
+            });
+        }
+
+        static long Gcd(long a, long b) => b == 0 ? a : Gcd(b, a % b);
+    }
 
     private static readonly LossQuirk TorchvisionBoxes = new()
     {

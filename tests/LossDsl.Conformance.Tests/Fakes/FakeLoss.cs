@@ -244,6 +244,30 @@ public sealed class FakeSoftmaxFocalLoss : FakeLoss
     }
 }
 
+/// <summary>gan_discriminator_loss: mean_all(softplus(-real)) + mean_all(softplus(fake)) over inputs of one length.</summary>
+public sealed class FakeGanDiscriminatorLoss : FakeLoss
+{
+    public override string Name => "gan_discriminator_loss";
+    public override LossKind Kind => LossKind.Whole;
+    public override IReadOnlyList<LossInput> Inputs { get; } = [new("real_logits", true, null), new("fake_logits", true, null)];
+
+    private static double Softplus(double x) => Math.Max(x, 0) + Math.Log(1 + Math.Exp(-Math.Abs(x)));
+    private static double Sigmoid(double x) => 1 / (1 + Math.Exp(-x));
+
+    protected override double Row(double[][] x, int start, int length, double[] options, double[][] grads)
+    {
+        double total = 0;
+        for (int j = 0; j < length; j++)
+        {
+            double r = x[0][start + j], f = x[1][start + j];
+            total += Softplus(-r) + Softplus(f);
+            grads[0][j] = -Sigmoid(-r) / length;
+            grads[1][j] = Sigmoid(f) / length;
+        }
+        return total / length;
+    }
+}
+
 /// <summary>The fakes, and evaluators over them.</summary>
 public static class FakeLosses
 {
@@ -254,6 +278,7 @@ public static class FakeLosses
         ["rmse"] = new FakeRmse(),
         ["cross_entropy"] = new FakeCrossEntropy(),
         ["nll_loss"] = new FakeNllLoss(),
+        ["gan_discriminator_loss"] = new FakeGanDiscriminatorLoss(),
         ["softmax_focal_loss"] = new FakeSoftmaxFocalLoss(),
     };
 
