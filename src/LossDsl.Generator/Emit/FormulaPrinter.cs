@@ -6,7 +6,7 @@ namespace LossDsl.Generator.Emit;
 /// <summary>Prints an expression back in the formula language, for the comments above generated kernels.</summary>
 internal static class FormulaPrinter
 {
-    public static string Print(Expr e) => Print(e, 0);
+    public static string Print(Expr e) => Print(e, -1);
 
     // Precedence: 1 or, 2 and, 3 not, 4 comparison, 5 additive, 6 multiplicative, 7 unary minus, 8 power, 9 primary.
     private static string Print(Expr e, int context)
