@@ -22,6 +22,12 @@ public static class Conformance
     /// The generated losses (from LossDsl.Definitions); where one of the fakes' names is not registered, the fake stands in,
     /// so that the engine is checked against the reference even before the generator declares that loss.
     /// </summary>
+    /// <summary>The losses generated from definitions/*.loss (found in the definitions assembly, not the registry, which also holds test fakes).</summary>
+    public static IReadOnlySet<string> DeclaredLosses { get; } = typeof(LossDsl.Losses.MseLoss).Assembly.GetTypes()
+        .Where(t => typeof(ILossDefinition).IsAssignableFrom(t) && !t.IsAbstract && !t.IsInterface)
+        .Select(t => ((ILossDefinition)Activator.CreateInstance(t, nonPublic: true)!).Name)
+        .ToHashSet(StringComparer.Ordinal);
+
     public static Evaluator Evaluator { get; } = CreateEvaluator();
 
     private static Evaluator CreateEvaluator()
