@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 
 namespace LossDsl.Generator;
@@ -29,22 +30,38 @@ public sealed class LossGenerator : IIncrementalGenerator
             .Select(static (pair, ct) => SourceReader.FromFile(pair.Left, pair.Right, ct))
             .WithTrackingName(StepNames.FileSources);
 
-        Register(context, fromAttributes);
-        Register(context, fromFiles);
+        Register(context, fromAttributes, ".Loss.g.cs");
+        Register(context, fromFiles, ".g.cs");
     }
 
-    private static void Register(IncrementalGeneratorInitializationContext context, IncrementalValuesProvider<Model.FormulaSource> sources)
+    private static string HintOf(Model.LossModel model, string suffix) => (model.Namespace is null ? "" : model.Namespace + ".") + model.ClassName + suffix;
+
+    private static void Register(IncrementalGeneratorInitializationContext context, IncrementalValuesProvider<Model.FormulaSource> sources, string suffix)
     {
         var compiled = sources.Select(static (source, _) => Compiler.Compile(source)).WithTrackingName(StepNames.Compiled);
 
+        // Two sources declaring the same class would make AddSource throw (and Roslyn drop every output): find them first.
+        // Only the names are collected, so an edit that keeps the names leaves the other sources cached.
+        var duplicates = compiled
+            .Select((unit, _) => Model.EquatableArray.ToEquatableArray(unit.Losses.Select(m => HintOf(m, suffix))))
+            .Collect()
+            .Select(static (all, _) => Model.EquatableArray.ToEquatableArray(all.SelectMany(x => x).GroupBy(x => x).Where(g => g.Count() > 1).Select(g => g.Key).OrderBy(x => x, StringComparer.Ordinal)));
+
         var models = compiled.Select(static (unit, _) => unit.Losses).WithTrackingName(StepNames.Models);
-        context.RegisterSourceOutput(models, static (spc, losses) =>
+        context.RegisterSourceOutput(models.Combine(duplicates), (spc, pair) =>
         {
+            var (losses, duplicated) = pair;
             foreach (var model in losses)
             {
+                var hint = HintOf(model, suffix);
+                if (duplicated.Contains(hint))
+                {
+                    spc.ReportDiagnostic(new Diagnostics.DiagnosticInfo(Diagnostics.Descriptors.DuplicateLoss.Id, model.Loss.Inputs[0].Span,
+                        new[] { model.Loss.Name }.ToEquatableArrayOfStrings()).ToDiagnostic());
+                    continue;
+                }
                 var (source, error) = Compiler.EmitSafely(model);
                 if (error is not null) { spc.ReportDiagnostic(error.ToDiagnostic()); continue; }
-                var hint = (model.Namespace is null ? "" : model.Namespace + ".") + model.ClassName + ".g.cs";
                 try
                 {
                     spc.AddSource(hint, source!);

@@ -199,3 +199,20 @@ public class DiagnosticTests
             Assert.Contains(descriptor.Id, docs);
     }
 }
+
+public class DuplicateAcrossFilesTests
+{
+    [Fact]
+    public void TheSameLossInTwoFiles_IsLOSS021_NotAGeneratorCrash()
+    {
+        var (result, _) = GeneratorHarness.Run(new[]
+        {
+            ("/src/a.loss", "loss huber_loss(input) = input"),
+            ("/src/b.loss", "loss huberLoss(input) = input"),
+            ("/src/c.loss", "loss other(input) = input"),
+        });
+        Assert.Null(result.Exception);
+        Assert.Equal(2, result.Diagnostics.Count(d => d.Id == "LOSS021"));
+        Assert.Equal("LossDsl.Losses.Other.g.cs", Assert.Single(result.GeneratedSources).HintName);
+    }
+}

@@ -43,7 +43,7 @@ public class SnapshotTests
         Assert.Null(result.Exception);
         Assert.Empty(result.Diagnostics);
         var generated = Assert.Single(result.GeneratedSources);
-        Assert.Equal("Sample.Losses.Pinball.g.cs", generated.HintName);
+        Assert.Equal("Sample.Losses.Pinball.Loss.g.cs", generated.HintName);
         Snapshot.Verify(generated.SourceText.ToString(), nameof(SnapshotTests), nameof(AttributeCarrier), "Pinball");
         Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
     }

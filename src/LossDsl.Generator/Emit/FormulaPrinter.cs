@@ -6,10 +6,13 @@ namespace LossDsl.Generator.Emit;
 /// <summary>Prints an expression back in the formula language, for the comments above generated kernels.</summary>
 internal static class FormulaPrinter
 {
-    public static string Print(Expr e) => Print(e, -1);
+    public static string Print(Expr e) => Print(e, -1, "A");
+
+    /// <summary>Prints a row gradient, where <c>AggregateRef(j)</c> stands for the coefficient c_j = dL/dA_j.</summary>
+    public static string PrintRowGradient(Expr e) => Print(e, -1, "c");
 
     // Precedence: 1 or, 2 and, 3 not, 4 comparison, 5 additive, 6 multiplicative, 7 unary minus, 8 power, 9 primary.
-    private static string Print(Expr e, int context)
+    private static string Print(Expr e, int context, string aggregate)
     {
         var (text, precedence) = e switch
         {
@@ -17,13 +20,13 @@ internal static class FormulaPrinter
             BoolConstant b => (b.Value ? "true" : "false", 9),
             InputRef i => (i.Name, 9),
             OptionRef o => (o.Name, 9),
-            AggregateRef a => ("A" + a.Index, 9),
-            Aggregate a => (a.Kind.ToString().ToLowerInvariant() + "(" + Print(a.Body, 0) + ")", 9),
-            Unary { Op: UnaryOp.Negate } u => ("-" + Print(u.Operand, 7), 7),
-            Unary u => ("not " + Print(u.Operand, 3), 3),
-            Binary b => PrintBinary(b),
-            Call c => (Functions.NameOf(c.Function) + "(" + string.Join(", ", c.Arguments.Select(a => Print(a, 0))) + ")", 9),
-            Conditional c => ("if " + Print(c.Condition, 0) + " then " + Print(c.Then, 0) + " else " + Print(c.Else, 0), 0),
+            AggregateRef a => (aggregate + a.Index, 9),
+            Aggregate a => (a.Kind.ToString().ToLowerInvariant() + "(" + Print(a.Body, 0, aggregate) + ")", 9),
+            Unary { Op: UnaryOp.Negate } u => ("-" + Print(u.Operand, 7, aggregate), 7),
+            Unary u => ("not " + Print(u.Operand, 3, aggregate), 3),
+            Binary b => PrintBinary(b, aggregate),
+            Call c => (Functions.NameOf(c.Function) + "(" + string.Join(", ", c.Arguments.Select(a => Print(a, 0, aggregate))) + ")", 9),
+            Conditional c => ("if " + Print(c.Condition, 0, aggregate) + " then " + Print(c.Then, 0, aggregate) + " else " + Print(c.Else, 0, aggregate), 0),
             _ => (e.ToString(), 9),
         };
         return precedence < context || (precedence == context && precedence is 0 or 4) ? "(" + text + ")" : text;
@@ -31,7 +34,7 @@ internal static class FormulaPrinter
 
     private static string Short(double value) => value.ToString("G10", System.Globalization.CultureInfo.InvariantCulture);
 
-    private static (string, int) PrintBinary(Binary b)
+    private static (string, int) PrintBinary(Binary b, string aggregate)
     {
         var (symbol, precedence) = b.Op switch
         {
@@ -45,6 +48,6 @@ internal static class FormulaPrinter
         // Left-associative: the right operand of - and / needs parentheses at equal precedence; ^ is right-associative.
         int left = b.Op == BinaryOp.Power ? precedence + 1 : precedence;
         int right = b.Op == BinaryOp.Power ? precedence : precedence + (b.Op is BinaryOp.Subtract or BinaryOp.Divide ? 1 : 0);
-        return (Print(b.Left, left) + " " + symbol + " " + Print(b.Right, right), precedence);
+        return (Print(b.Left, left, aggregate) + " " + symbol + " " + Print(b.Right, right, aggregate), precedence);
     }
 }

@@ -84,7 +84,7 @@ internal static class LossEmitter
             for (int j = 0; j < loss.Aggregates.Count; j++)
                 lines.Add($"dL/dA{j} = " + FormulaPrinter.Print(model.OuterGradients[j]));
             for (int k = 0; k < loss.Inputs.Count; k++)
-                if (!loss.Inputs[k].IsConst) lines.Add($"dL/d{loss.Inputs[k].Name} = " + FormulaPrinter.Print(model.Gradients[k]) + "   (c_j = dL/dA_j, per row)");
+                if (!loss.Inputs[k].IsConst) lines.Add($"dL/d{loss.Inputs[k].Name} = " + FormulaPrinter.PrintRowGradient(model.Gradients[k]) + "   (c_j = dL/dA_j, per row)");
         }
         return string.Join("\n", lines);
     }

@@ -25,7 +25,7 @@ namespace LossDsl.Losses
     /// A0 = mean over the row of max(1 - (if y_true == 0 then (-1) else y_true) * y_pred, 0)<br/>
     /// L = A0<br/>
     /// dL/dA0 = 1<br/>
-    /// dL/dy_pred = if 1 - (if y_true == 0 then (-1) else y_true) * y_pred &gt;= 0 then -((if y_true == 0 then (-1) else y_true) * A0) else 0   (c_j = dL/dA_j, per row)
+    /// dL/dy_pred = if 1 - (if y_true == 0 then (-1) else y_true) * y_pred &gt;= 0 then -((if y_true == 0 then (-1) else y_true) * c0) else 0   (c_j = dL/dA_j, per row)
     /// </remarks>
     public static partial class Hinge
     {
@@ -182,7 +182,7 @@ namespace LossDsl.Losses
         /// A0 = mean over the row of max(1 - (if y_true == 0 then (-1) else y_true) * y_pred, 0)<br/>
         /// L = A0<br/>
         /// dL/dA0 = 1<br/>
-        /// dL/dy_pred = if 1 - (if y_true == 0 then (-1) else y_true) * y_pred &gt;= 0 then -((if y_true == 0 then (-1) else y_true) * A0) else 0   (c_j = dL/dA_j, per row)
+        /// dL/dy_pred = if 1 - (if y_true == 0 then (-1) else y_true) * y_pred &gt;= 0 then -((if y_true == 0 then (-1) else y_true) * c0) else 0   (c_j = dL/dA_j, per row)
         /// </summary>
         private ref struct RowGradientKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {

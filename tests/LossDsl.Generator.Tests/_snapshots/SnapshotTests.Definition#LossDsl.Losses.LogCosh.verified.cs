@@ -25,8 +25,8 @@ namespace LossDsl.Losses
     /// A0 = mean over the row of y_pred - y_true + softplus((-2) * (y_pred - y_true)) - 0.6931471806<br/>
     /// L = A0<br/>
     /// dL/dA0 = 1<br/>
-    /// dL/dy_pred = A0 * (1 + (-2) * sigmoid((-2) * (y_pred - y_true)))   (c_j = dL/dA_j, per row)<br/>
-    /// dL/dy_true = A0 * ((-1) + 2 * sigmoid((-2) * (y_pred - y_true)))   (c_j = dL/dA_j, per row)
+    /// dL/dy_pred = c0 * (1 + (-2) * sigmoid((-2) * (y_pred - y_true)))   (c_j = dL/dA_j, per row)<br/>
+    /// dL/dy_true = c0 * ((-1) + 2 * sigmoid((-2) * (y_pred - y_true)))   (c_j = dL/dA_j, per row)
     /// </remarks>
     public static partial class LogCosh
     {
@@ -186,8 +186,8 @@ namespace LossDsl.Losses
         /// A0 = mean over the row of y_pred - y_true + softplus((-2) * (y_pred - y_true)) - 0.6931471806<br/>
         /// L = A0<br/>
         /// dL/dA0 = 1<br/>
-        /// dL/dy_pred = A0 * (1 + (-2) * sigmoid((-2) * (y_pred - y_true)))   (c_j = dL/dA_j, per row)<br/>
-        /// dL/dy_true = A0 * ((-1) + 2 * sigmoid((-2) * (y_pred - y_true)))   (c_j = dL/dA_j, per row)
+        /// dL/dy_pred = c0 * (1 + (-2) * sigmoid((-2) * (y_pred - y_true)))   (c_j = dL/dA_j, per row)<br/>
+        /// dL/dy_true = c0 * ((-1) + 2 * sigmoid((-2) * (y_pred - y_true)))   (c_j = dL/dA_j, per row)
         /// </summary>
         private ref struct RowGradientKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {

@@ -25,7 +25,7 @@ namespace LossDsl.Losses
     /// A0 = mean over the row of abs(y_true - y_pred) / max(abs(y_true), eps)<br/>
     /// L = 100 * A0<br/>
     /// dL/dA0 = 100<br/>
-    /// dL/dy_pred = -(A0 * sign(y_true - y_pred) / max(abs(y_true), eps))   (c_j = dL/dA_j, per row)
+    /// dL/dy_pred = -(c0 * sign(y_true - y_pred) / max(abs(y_true), eps))   (c_j = dL/dA_j, per row)
     /// </remarks>
     public static partial class MeanAbsolutePercentageError
     {
@@ -184,7 +184,7 @@ namespace LossDsl.Losses
         /// A0 = mean over the row of abs(y_true - y_pred) / max(abs(y_true), eps)<br/>
         /// L = 100 * A0<br/>
         /// dL/dA0 = 100<br/>
-        /// dL/dy_pred = -(A0 * sign(y_true - y_pred) / max(abs(y_true), eps))   (c_j = dL/dA_j, per row)
+        /// dL/dy_pred = -(c0 * sign(y_true - y_pred) / max(abs(y_true), eps))   (c_j = dL/dA_j, per row)
         /// </summary>
         private ref struct RowGradientKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {

@@ -25,7 +25,7 @@ namespace LossDsl.Losses
     /// A0 = mean over the row of (log1p(max(y_pred, eps)) - log1p(max(y_true, eps))) ^ 2<br/>
     /// L = A0<br/>
     /// dL/dA0 = 1<br/>
-    /// dL/dy_pred = if y_pred &gt;= eps then 2 * 1 / (1 + max(y_pred, eps)) * (log1p(max(y_pred, eps)) - log1p(max(y_true, eps))) * A0 else 0   (c_j = dL/dA_j, per row)
+    /// dL/dy_pred = if y_pred &gt;= eps then 2 * 1 / (1 + max(y_pred, eps)) * (log1p(max(y_pred, eps)) - log1p(max(y_true, eps))) * c0 else 0   (c_j = dL/dA_j, per row)
     /// </remarks>
     public static partial class MeanSquaredLogarithmicError
     {
@@ -188,7 +188,7 @@ namespace LossDsl.Losses
         /// A0 = mean over the row of (log1p(max(y_pred, eps)) - log1p(max(y_true, eps))) ^ 2<br/>
         /// L = A0<br/>
         /// dL/dA0 = 1<br/>
-        /// dL/dy_pred = if y_pred &gt;= eps then 2 * 1 / (1 + max(y_pred, eps)) * (log1p(max(y_pred, eps)) - log1p(max(y_true, eps))) * A0 else 0   (c_j = dL/dA_j, per row)
+        /// dL/dy_pred = if y_pred &gt;= eps then 2 * 1 / (1 + max(y_pred, eps)) * (log1p(max(y_pred, eps)) - log1p(max(y_true, eps))) * c0 else 0   (c_j = dL/dA_j, per row)
         /// </summary>
         private ref struct RowGradientKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {

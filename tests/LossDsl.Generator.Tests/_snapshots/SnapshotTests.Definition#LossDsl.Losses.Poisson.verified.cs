@@ -25,7 +25,7 @@ namespace LossDsl.Losses
     /// A0 = mean over the row of y_pred - y_true * log(y_pred + eps)<br/>
     /// L = A0<br/>
     /// dL/dA0 = 1<br/>
-    /// dL/dy_pred = A0 * (1 - y_true * 1 / (y_pred + eps))   (c_j = dL/dA_j, per row)
+    /// dL/dy_pred = c0 * (1 - y_true * 1 / (y_pred + eps))   (c_j = dL/dA_j, per row)
     /// </remarks>
     public static partial class Poisson
     {
@@ -184,7 +184,7 @@ namespace LossDsl.Losses
         /// A0 = mean over the row of y_pred - y_true * log(y_pred + eps)<br/>
         /// L = A0<br/>
         /// dL/dA0 = 1<br/>
-        /// dL/dy_pred = A0 * (1 - y_true * 1 / (y_pred + eps))   (c_j = dL/dA_j, per row)
+        /// dL/dy_pred = c0 * (1 - y_true * 1 / (y_pred + eps))   (c_j = dL/dA_j, per row)
         /// </summary>
         private ref struct RowGradientKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {

@@ -24,8 +24,8 @@ namespace LossDsl.Losses
     /// A0 = mean over all elements of (input - target) ^ 2<br/>
     /// L = sqrt(A0)<br/>
     /// dL/dA0 = 1 / (2 * sqrt(A0))<br/>
-    /// dL/dinput = 2 * A0 * (input - target)   (c_j = dL/dA_j, per row)<br/>
-    /// dL/dtarget = -(2 * A0 * (input - target))   (c_j = dL/dA_j, per row)
+    /// dL/dinput = 2 * c0 * (input - target)   (c_j = dL/dA_j, per row)<br/>
+    /// dL/dtarget = -(2 * c0 * (input - target))   (c_j = dL/dA_j, per row)
     /// </remarks>
     public static partial class Rmse
     {
@@ -156,8 +156,8 @@ namespace LossDsl.Losses
         /// A0 = mean over all elements of (input - target) ^ 2<br/>
         /// L = sqrt(A0)<br/>
         /// dL/dA0 = 1 / (2 * sqrt(A0))<br/>
-        /// dL/dinput = 2 * A0 * (input - target)   (c_j = dL/dA_j, per row)<br/>
-        /// dL/dtarget = -(2 * A0 * (input - target))   (c_j = dL/dA_j, per row)
+        /// dL/dinput = 2 * c0 * (input - target)   (c_j = dL/dA_j, per row)<br/>
+        /// dL/dtarget = -(2 * c0 * (input - target))   (c_j = dL/dA_j, per row)
         /// </summary>
         private ref struct RowGradientKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {

@@ -25,7 +25,7 @@ namespace LossDsl.Losses
     /// A0 = mean over the row of max(1 - (if y_true == 0 then (-1) else y_true) * y_pred, 0) ^ 2<br/>
     /// L = A0<br/>
     /// dL/dA0 = 1<br/>
-    /// dL/dy_pred = if 1 - (if y_true == 0 then (-1) else y_true) * y_pred &gt;= 0 then -(2 * (if y_true == 0 then (-1) else y_true) * max(1 - (if y_true == 0 then (-1) else y_true) * y_pred, 0) * A0) else 0   (c_j = dL/dA_j, per row)
+    /// dL/dy_pred = if 1 - (if y_true == 0 then (-1) else y_true) * y_pred &gt;= 0 then -(2 * (if y_true == 0 then (-1) else y_true) * max(1 - (if y_true == 0 then (-1) else y_true) * y_pred, 0) * c0) else 0   (c_j = dL/dA_j, per row)
     /// </remarks>
     public static partial class SquaredHinge
     {
@@ -186,7 +186,7 @@ namespace LossDsl.Losses
         /// A0 = mean over the row of max(1 - (if y_true == 0 then (-1) else y_true) * y_pred, 0) ^ 2<br/>
         /// L = A0<br/>
         /// dL/dA0 = 1<br/>
-        /// dL/dy_pred = if 1 - (if y_true == 0 then (-1) else y_true) * y_pred &gt;= 0 then -(2 * (if y_true == 0 then (-1) else y_true) * max(1 - (if y_true == 0 then (-1) else y_true) * y_pred, 0) * A0) else 0   (c_j = dL/dA_j, per row)
+        /// dL/dy_pred = if 1 - (if y_true == 0 then (-1) else y_true) * y_pred &gt;= 0 then -(2 * (if y_true == 0 then (-1) else y_true) * max(1 - (if y_true == 0 then (-1) else y_true) * y_pred, 0) * c0) else 0   (c_j = dL/dA_j, per row)
         /// </summary>
         private ref struct RowGradientKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
