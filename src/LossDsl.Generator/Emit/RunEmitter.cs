@@ -134,7 +134,7 @@ internal static class RunEmitter
         var texts = emitter.Emit(w, roots);
         w.Line($"T value = {texts[0]};");
         if (whole) w.Line("total += value;");
-        else w.Line("if (reduction == Reduction.None) output[r] = value; else total += value;");
+        else w.Line("if (reduction != Reduction.None) total += value; else if (!output.IsEmpty) output[r] = value;");
         w.Open("if (gradients)");
         w.Line(whole ? "T g = gradOutput;"
             : "T g = reduction == Reduction.None ? gradOutputs[r] : reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(rows) : gradOutput;");

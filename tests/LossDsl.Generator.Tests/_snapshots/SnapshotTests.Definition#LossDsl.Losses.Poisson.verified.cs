@@ -110,7 +110,7 @@ namespace LossDsl.Losses
                 T a0 = ElementLoops.Sum<Aggregate0Kernel<T>, T>(ref aggregate0, start, end) * inverseLength;
                 // L = A0
                 T value = a0;
-                if (reduction == Reduction.None) output[r] = value; else total += value;
+                if (reduction != Reduction.None) total += value; else if (!output.IsEmpty) output[r] = value;
                 if (gradients)
                 {
                     T g = reduction == Reduction.None ? gradOutputs[r] : reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(rows) : gradOutput;
