@@ -37,7 +37,14 @@ internal sealed record OptionRef(int Index, string Name, bool IsBoolean) : Expr
 /// <summary>The value of aggregate <paramref name="Index"/> (a row sum or mean) in the outer formula of a row loss.</summary>
 internal sealed record AggregateRef(int Index) : Expr;
 
-internal enum AggregateKind { Sum, Mean, SumAll, MeanAll }
+/// <summary>The coefficient c_k = dL/dA_k of aggregate k in the current row (times the upstream gradient), in gradient kernels.</summary>
+internal sealed record CoefficientRef(int Index) : Expr;
+
+/// <summary>
+/// How an aggregate combines its summands: over a row (Sum, Mean, Max, Min) or over everything (SumAll, MeanAll).
+/// <c>logsumexp</c>, <c>dot</c>, <c>norm</c>, <c>softmax</c> and <c>log_softmax</c> are written in terms of these.
+/// </summary>
+internal enum AggregateKind { Sum, Mean, SumAll, MeanAll, Max, Min }
 
 /// <summary><c>sum(e)</c>, <c>mean(e)</c> over a row, or <c>sum_all(e)</c>, <c>mean_all(e)</c> over everything. Bound, then lifted out into <see cref="AggregateRef"/>s.</summary>
 internal sealed record Aggregate(AggregateKind Kind, Expr Body) : Expr;

@@ -6,23 +6,58 @@ using LossDsl.Generator.Semantics;
 
 namespace LossDsl.Generator.Calculus;
 
-/// <summary>The differentiate-and-simplify stage for a whole loss: its value, and its gradient for every input.</summary>
+/// <summary>
+/// The differentiate-and-simplify stage for a whole loss: its value, and its gradient for every input.
+/// A row loss is L = F(A_0, ..., A_n) with A_k an aggregate (sum, mean, max, min) of a summand e_k that may read inputs
+/// and earlier aggregates. Its gradient is reverse mode over the aggregates: the adjoint of A_k is dF/dA_k plus, for
+/// every later aggregate reading it, that aggregate's adjoint times dA_later/dA_k (a reduction pass per row); then
+/// dL/dx_i = sum_k c_k w_k,i de_k,i/dx_i with c_k the adjoint and w_k,i the aggregate's weight for element i
+/// (1 for a sum, 1/D for a mean, a shared tie indicator for a max).
+/// </summary>
 internal static class LossDifferentiator
 {
     public static LossModel Differentiate(BoundLoss loss, string className, string? @namespace, string accessibility, string path, List<DiagnosticInfo> diagnostics)
     {
         var body = Simplifier.Simplify(loss.Body);
         var aggregates = loss.Aggregates.Select(a => a with { Body = Simplifier.Simplify(a.Body) }).ToList();
-        var gradients = new List<Expr>();
-        for (int k = 0; k < loss.Inputs.Count; k++)
-        {
-            var input = loss.Inputs[k];
-            if (input.IsConst) { gradients.Add(Constant.Zero); continue; }
-            bool IsInput(Expr e) => e is InputRef r && r.Index == k;
-            Expr gradient;
-            if (loss.DeclaredGradients[k] is { } declared)
+        int declared = aggregates.Count;
+
+        var outer = Enumerable.Range(0, declared)
+            .Select(j => Differentiator.Derivative(body, e => e is AggregateRef a && a.Index == j)).ToList();
+        var dependencies = new List<AggregateDependency>();
+        for (int k = 0; k < declared; k++)
+            for (int j = 0; j < k; j++)
             {
-                gradients.Add(Lowering.Lower(Simplifier.Simplify(declared)));
+                var d = Differentiator.Derivative(aggregates[k].Body, e => e is AggregateRef a && a.Index == j);
+                if (d is not Constant { Value: 0 }) dependencies.Add(new AggregateDependency(k, j, d));
+            }
+
+        // Gradients flow into aggregate k if F reads it or a later aggregate that gradients flow into reads it.
+        var flows = new bool[declared];
+        for (int k = declared - 1; k >= 0; k--)
+            flows[k] = outer[k] is not Constant { Value: 0 } || dependencies.Any(d => d.J == k && flows[d.K]);
+
+        // A max or min with a gradient shares it among its ties: a hidden aggregate counts them.
+        var counts = Enumerable.Repeat(-1, declared).ToList();
+        for (int k = 0; k < declared; k++)
+        {
+            if (!aggregates[k].IsExtremum || !flows[k]) continue;
+            counts[k] = aggregates.Count;
+            aggregates.Add(new AggregateModel(AggregateKind.Sum, Tie(aggregates[k], k, Constant.One)));
+        }
+        // The dependency summands carry the weight of aggregate K (its tie indicator for a max or min).
+        dependencies = dependencies.Select(d => d with { Summand = Lowering.Lower(Simplifier.Simplify(Weighted(aggregates[d.K], d.K, d.Summand))) }).ToList();
+
+        var gradients = new List<Expr>();
+        for (int x = 0; x < loss.Inputs.Count; x++)
+        {
+            var input = loss.Inputs[x];
+            if (input.IsConst) { gradients.Add(Constant.Zero); continue; }
+            bool IsInput(Expr e) => e is InputRef r && r.Index == x;
+            Expr gradient;
+            if (loss.DeclaredGradients[x] is { } stated)
+            {
+                gradients.Add(Lowering.Lower(Simplifier.Simplify(stated)));
                 continue;
             }
             if (loss.Shape == LossShape.Elementwise)
@@ -31,24 +66,32 @@ internal static class LossDifferentiator
             }
             else
             {
-                // Row losses: the gradient of element i is sum_j c_j * d(e_j)/dx_i, with c_j = dL/dA_j set per row.
                 Expr sum = Constant.Zero;
-                for (int j = 0; j < aggregates.Count; j++)
-                    sum = new Binary(BinaryOp.Add, sum, new Binary(BinaryOp.Multiply, new AggregateRef(j), Differentiator.Derivative(aggregates[j].Body, IsInput)));
+                for (int k = 0; k < declared; k++)
+                {
+                    if (!flows[k]) continue;
+                    var d = Differentiator.Derivative(aggregates[k].Body, IsInput);
+                    sum = new Binary(BinaryOp.Add, sum, new Binary(BinaryOp.Multiply, new CoefficientRef(k), Weighted(aggregates[k], k, d)));
+                }
                 gradient = Simplifier.Simplify(sum);
             }
             if (gradient is Constant { Value: 0 })
                 diagnostics.Add(new DiagnosticInfo(Descriptors.NotDifferentiable.Id, input.Span, new[] { input.Name }.ToEquatableArray()));
             gradients.Add(Lowering.Lower(gradient));
         }
-        var outer = loss.Shape == LossShape.Elementwise
-            ? EquatableArray<Expr>.Empty
-            : Enumerable.Range(0, aggregates.Count).Select(j => Differentiator.Derivative(body, e => e is AggregateRef a && a.Index == j)).ToEquatableArray();
+
         var names = loss.Names.Select(n => n with { Expression = Lowering.Lower(Simplifier.Simplify(n.Expression)) }).Distinct().ToEquatableArray();
         body = Lowering.Lower(body);
-        aggregates = aggregates.Select(a => a with { Body = Lowering.Lower(a.Body) }).ToList();
-        outer = outer.Select(Lowering.Lower).ToEquatableArray();
-        var simplified = loss with { Body = body, Aggregates = aggregates.ToEquatableArray(), Names = names };
-        return new LossModel(simplified, className, @namespace, accessibility, path, gradients.ToEquatableArray(), outer);
+        var lowered = aggregates.Select(a => a with { Body = Lowering.Lower(a.Body) }).ToEquatableArray();
+        var simplified = loss with { Body = body, Aggregates = lowered, Names = names };
+        return new LossModel(simplified, className, @namespace, accessibility, path, gradients.ToEquatableArray(),
+            loss.Shape == LossShape.Elementwise ? EquatableArray<Expr>.Empty : outer.Select(Lowering.Lower).ToEquatableArray(),
+            dependencies.ToEquatableArray(), counts.ToEquatableArray());
     }
+
+    /// <summary>The element's share of aggregate k's gradient times <paramref name="e"/>: a max or min passes it to its ties only.</summary>
+    private static Expr Weighted(AggregateModel aggregate, int k, Expr e) => aggregate.IsExtremum ? Tie(aggregate, k, e) : e;
+
+    private static Expr Tie(AggregateModel aggregate, int k, Expr e) =>
+        new Conditional(new Binary(BinaryOp.Equal, aggregate.Body, new AggregateRef(k)), e, Constant.Zero);
 }

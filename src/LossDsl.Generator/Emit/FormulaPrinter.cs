@@ -8,9 +8,6 @@ internal static class FormulaPrinter
 {
     public static string Print(Expr e) => Print(e, -1, "A");
 
-    /// <summary>Prints a row gradient, where <c>AggregateRef(j)</c> stands for the coefficient c_j = dL/dA_j.</summary>
-    public static string PrintRowGradient(Expr e) => Print(e, -1, "c");
-
     // Precedence: 1 or, 2 and, 3 not, 4 comparison, 5 additive, 6 multiplicative, 7 unary minus, 8 power, 9 primary.
     private static string Print(Expr e, int context, string aggregate)
     {
@@ -21,6 +18,7 @@ internal static class FormulaPrinter
             InputRef i => (i.Name, 9),
             OptionRef o => (o.Name, 9),
             AggregateRef a => (aggregate + a.Index, 9),
+            CoefficientRef c => ("c" + c.Index, 9),
             Aggregate a => (a.Kind.ToString().ToLowerInvariant() + "(" + Print(a.Body, 0, aggregate) + ")", 9),
             Unary { Op: UnaryOp.Negate } u => ("-" + Print(u.Operand, 7, aggregate), 7),
             Unary u => ("not " + Print(u.Operand, 3, aggregate), 3),

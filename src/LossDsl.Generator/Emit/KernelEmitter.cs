@@ -13,8 +13,9 @@ namespace LossDsl.Generator.Emit;
 /// <param name="Gradients">Per input index: the gradient expression it writes (only non-const inputs).</param>
 /// <param name="Weighted">Multiplies value and gradients by the optional per-element weight.</param>
 /// <param name="Upstream">Multiplies gradients by a scale and an optional per-element upstream gradient.</param>
-/// <param name="Coefficients">The number of per-row coefficient fields (C0, C1, ...) that <see cref="AggregateRef"/>s read.</param>
-internal sealed record KernelSpec(string Name, string Summary, Expr? Value, IReadOnlyList<(int Input, Expr Gradient)> Gradients, bool Weighted, bool Upstream, int Coefficients);
+/// <param name="Coefficients">The number of per-row coefficient fields (C0, C1, ...) that <see cref="CoefficientRef"/>s read.</param>
+/// <param name="Aggregates">The number of per-row aggregate value fields (A0, A1, ...) that <see cref="AggregateRef"/>s read.</param>
+internal sealed record KernelSpec(string Name, string Summary, Expr? Value, IReadOnlyList<(int Input, Expr Gradient)> Gradients, bool Weighted, bool Upstream, int Aggregates, int Coefficients);
 
 /// <summary>
 /// Emits a kernel as a <c>ref struct</c> implementing <c>IElementKernel&lt;T&gt;</c>: fields for its spans and options,
@@ -38,8 +39,10 @@ internal static class KernelEmitter
         if (spec.Upstream) w.Line("private readonly ReadOnlySpan<T> _gradOutput;").Line("private readonly bool _hasGradOutput;").Line("private readonly T _scale;");
         foreach (var (k, _) in spec.Gradients)
             w.Line($"private readonly Span<T> {GradField(loss.Inputs[k].Name)};").Line($"private readonly bool {WantField(loss.Inputs[k].Name)};");
+        for (int j = 0; j < spec.Aggregates; j++)
+            w.Line($"/// <summary>A{j} of the current row.</summary>").Line($"public T A{j};");
         for (int j = 0; j < spec.Coefficients; j++)
-            w.Line($"/// <summary>dL/dA{j} for the current row, times its upstream gradient (and 1/rowLength for a mean).</summary>").Line($"public T C{j};");
+            w.Line($"/// <summary>dL/dA{j} for the current row, times its upstream gradient (and 1/rowLength for a mean, 1/ties for a max).</summary>").Line($"public T C{j};");
         w.Line();
 
         var parameters = new List<string>();
@@ -62,6 +65,7 @@ internal static class KernelEmitter
             var name = loss.Inputs[k].Name;
             w.Line($"{GradField(name)} = {Names.Parameter(name + "_grad")};").Line($"{WantField(name)} = !{Names.Parameter(name + "_grad")}.IsEmpty;");
         }
+        for (int j = 0; j < spec.Aggregates; j++) w.Line($"A{j} = T.Zero;");
         for (int j = 0; j < spec.Coefficients; j++) w.Line($"C{j} = T.Zero;");
         w.Close();
 
@@ -88,7 +92,7 @@ internal static class KernelEmitter
         roots.AddRange(spec.Gradients.Select(g => g.Gradient));
 
         var leaves = new HashSet<Expr>();
-        foreach (var root in roots) ExprWalker.Any(root, e => { if (e is InputRef or OptionRef or AggregateRef) leaves.Add(e); return false; });
+        foreach (var root in roots) ExprWalker.Any(root, e => { if (e is InputRef or OptionRef or AggregateRef or CoefficientRef) leaves.Add(e); return false; });
 
         var used = new HashSet<string> { "i" };
         var locals = new Dictionary<Expr, string>();
@@ -116,8 +120,15 @@ internal static class KernelEmitter
                 }
                 case AggregateRef a:
                 {
-                    var name = Unique(used, "c" + a.Index);
-                    w.Line($"var {name} = {width.Splat("C" + a.Index)};");
+                    var name = Unique(used, "a" + a.Index);
+                    w.Line($"var {name} = {width.Splat("A" + a.Index)};");
+                    locals[leaf] = name;
+                    break;
+                }
+                case CoefficientRef c:
+                {
+                    var name = Unique(used, "c" + c.Index);
+                    w.Line($"var {name} = {width.Splat("C" + c.Index)};");
                     locals[leaf] = name;
                     break;
                 }
@@ -126,7 +137,7 @@ internal static class KernelEmitter
 
         var letNames = loss.Names.GroupBy(n => n.Expression).ToDictionary(g => g.Key, g => g.First().Name);
         var emitter = new ExpressionEmitter(width, e => locals.TryGetValue(e, out var n) ? n : null,
-            e => e switch { OptionRef o => Names.Field(o.Name), AggregateRef a => "C" + a.Index, _ => null },
+            e => e switch { OptionRef o => Names.Field(o.Name), AggregateRef a => "A" + a.Index, CoefficientRef c => "C" + c.Index, _ => null },
             letNames, used);
         var texts = emitter.Emit(w, roots);
         int next = 0;
@@ -168,7 +179,8 @@ internal static class KernelEmitter
         InputRef r => r.Index,
         OptionRef o => 1000 + o.Index,
         AggregateRef a => 2000 + a.Index,
-        _ => 3000,
+        CoefficientRef c => 3000 + c.Index,
+        _ => 4000,
     };
 
     private static string Unique(HashSet<string> used, string name)

@@ -79,15 +79,26 @@ internal static class LossEmitter
         {
             string over = loss.Shape == LossShape.Row ? "the row" : "all elements";
             for (int j = 0; j < loss.Aggregates.Count; j++)
-                lines.Add($"A{j} = {(loss.Aggregates[j].IsMean ? "mean" : "sum")} over {over} of " + FormulaPrinter.Print(loss.Aggregates[j].Body));
+                lines.Add($"A{j} = {AggregateName(loss.Aggregates[j].Kind)} over {over} of " + FormulaPrinter.Print(loss.Aggregates[j].Body)
+                    + (model.Counts.Contains(j) ? "   (ties of a max or min, which share its gradient)" : ""));
             lines.Add("L = " + FormulaPrinter.Print(loss.Body));
-            for (int j = 0; j < loss.Aggregates.Count; j++)
+            for (int j = 0; j < model.OuterGradients.Count; j++)
                 lines.Add($"dL/dA{j} = " + FormulaPrinter.Print(model.OuterGradients[j]));
+            foreach (var d in model.Dependencies)
+                lines.Add($"dA{d.K}/dA{d.J} = {(loss.Aggregates[d.K].IsMean ? "mean" : "sum")} over {over} of " + FormulaPrinter.Print(d.Summand));
             for (int k = 0; k < loss.Inputs.Count; k++)
-                if (!loss.Inputs[k].IsConst) lines.Add($"dL/d{loss.Inputs[k].Name} = " + FormulaPrinter.PrintRowGradient(model.Gradients[k]) + "   (c_j = dL/dA_j, per row)");
+                if (!loss.Inputs[k].IsConst) lines.Add($"dL/d{loss.Inputs[k].Name} = " + FormulaPrinter.Print(model.Gradients[k]) + "   (c_j = dL/dA_j, per row)");
         }
         return string.Join("\n", lines);
     }
+
+    private static string AggregateName(AggregateKind kind) => kind switch
+    {
+        AggregateKind.Sum or AggregateKind.SumAll => "sum",
+        AggregateKind.Mean or AggregateKind.MeanAll => "mean",
+        AggregateKind.Max => "max",
+        _ => "min",
+    };
 
     public static IEnumerable<KernelSpec> Kernels(LossModel model)
     {
@@ -96,14 +107,17 @@ internal static class LossEmitter
         var gradients = Enumerable.Range(0, loss.Inputs.Count).Where(k => !loss.Inputs[k].IsConst).Select(k => (k, model.Gradients[k])).ToList();
         if (loss.Shape == LossShape.Elementwise)
         {
-            yield return new KernelSpec("ValueKernel", "L = " + Names.Xml(FormulaPrinter.Print(loss.Body)) + ", times the optional weight.", loss.Body, new (int, Expr)[0], Weighted: true, Upstream: false, Coefficients: 0);
-            yield return new KernelSpec("GradientKernel", "The value and, for every wanted input, the gradient times the upstream gradient and weight:<br/>\n" + formulas, loss.Body, gradients, Weighted: true, Upstream: true, Coefficients: 0);
+            yield return new KernelSpec("ValueKernel", "L = " + Names.Xml(FormulaPrinter.Print(loss.Body)) + ", times the optional weight.", loss.Body, new (int, Expr)[0], Weighted: true, Upstream: false, Aggregates: 0, Coefficients: 0);
+            yield return new KernelSpec("GradientKernel", "The value and, for every wanted input, the gradient times the upstream gradient and weight:<br/>\n" + formulas, loss.Body, gradients, Weighted: true, Upstream: true, Aggregates: 0, Coefficients: 0);
         }
         else
         {
-            for (int j = 0; j < loss.Aggregates.Count; j++)
-                yield return new KernelSpec($"Aggregate{j}Kernel", $"The summand of A{j}: " + Names.Xml(FormulaPrinter.Print(loss.Aggregates[j].Body)), loss.Aggregates[j].Body, new (int, Expr)[0], false, false, 0);
-            yield return new KernelSpec("RowGradientKernel", "The gradients of one row, given the coefficients C_j = dL/dA_j of the row:<br/>\n" + formulas, null, gradients, false, false, loss.Aggregates.Count);
+            int n = loss.Aggregates.Count;
+            for (int j = 0; j < n; j++)
+                yield return new KernelSpec($"Aggregate{j}Kernel", $"The summand of A{j}: " + Names.Xml(FormulaPrinter.Print(loss.Aggregates[j].Body)), loss.Aggregates[j].Body, new (int, Expr)[0], false, false, n, 0);
+            foreach (var d in model.Dependencies)
+                yield return new KernelSpec($"Dependency{d.K}On{d.J}Kernel", $"The summand of dA{d.K}/dA{d.J}: " + Names.Xml(FormulaPrinter.Print(d.Summand)), d.Summand, new (int, Expr)[0], false, false, n, 0);
+            yield return new KernelSpec("RowGradientKernel", "The gradients of one row, given the aggregates A_j and coefficients c_k = dL/dA_k of the row:<br/>\n" + formulas, null, gradients, false, false, n, model.OuterGradients.Count);
         }
     }
 }

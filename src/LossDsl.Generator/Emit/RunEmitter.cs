@@ -103,31 +103,36 @@ internal static class RunEmitter
     {
         var loss = model.Loss;
         bool whole = loss.Shape == LossShape.Whole;
+        int count = loss.Aggregates.Count, declared = model.OuterGradients.Count;
         if (whole) w.Line("int rows = 1, rowLength = n;");
         w.Line("T inverseLength = T.One / T.CreateTruncating(rowLength);");
-        for (int j = 0; j < loss.Aggregates.Count; j++)
+        for (int j = 0; j < count; j++)
             w.Line($"var aggregate{j} = new Aggregate{j}Kernel<T>({inputs});");
+        foreach (var d in model.Dependencies)
+            w.Line($"var dependency{d.K}On{d.J} = new Dependency{d.K}On{d.J}Kernel<T>({inputs});");
         w.Line($"var rowGradient = new RowGradientKernel<T>({inputs}{(grads.Length > 0 ? ", " + grads : "")});");
         w.Line("T total = T.Zero;");
         w.Open("for (int r = 0; r < rows; r++)");
         w.Line("int start = r * rowLength, end = start + rowLength;");
         var used = new HashSet<string> { "r", "start", "end", "n", "rows", "rowLength", "total", "inverseLength", "value", "g", "gradients", "reduction", "output", "gradOutput", "gradOutputs", "rowGradient" };
-        for (int j = 0; j < loss.Aggregates.Count; j++)
+        foreach (var p in Parameters(model)) used.Add(p.Name);
+        for (int j = 0; j < count; j++)
         {
             used.Add("a" + j);
             used.Add("aggregate" + j);
-            var mean = loss.Aggregates[j].IsMean ? " * inverseLength" : "";
-            w.Line($"T a{j} = ElementLoops.Sum<Aggregate{j}Kernel<T>, T>(ref aggregate{j}, start, end){mean};");
+            used.Add("bar" + j);
+            var aggregate = loss.Aggregates[j];
+            foreach (var i in Reads(aggregate.Body)) w.Line($"aggregate{j}.A{i} = a{i};");
+            var loop = aggregate.Kind switch { AggregateKind.Max => "Max", AggregateKind.Min => "Min", _ => "Sum" };
+            w.Line($"T a{j} = ElementLoops.{loop}<Aggregate{j}Kernel<T>, T>(ref aggregate{j}, start, end){(aggregate.IsMean ? " * inverseLength" : "")};");
         }
-        foreach (var p in Parameters(model)) used.Add(p.Name);
         var leaf = new System.Func<Expr, string?>(e => e switch
         {
             AggregateRef a => "a" + a.Index,
             OptionRef o => Names.Parameter(o.Name),
             _ => null,
         });
-        var letNames = new Dictionary<Expr, string>();
-        var emitter = new ExpressionEmitter(Width.Scalar, leaf, leaf, letNames, used);
+        var emitter = new ExpressionEmitter(Width.Scalar, leaf, leaf, new Dictionary<Expr, string>(), used);
         var roots = new List<Expr> { loss.Body };
         roots.AddRange(model.OuterGradients);
         w.Line($"// L = {FormulaPrinter.Print(loss.Body)}");
@@ -138,15 +143,38 @@ internal static class RunEmitter
         w.Open("if (gradients)");
         w.Line(whole ? "T g = gradOutput;"
             : "T g = reduction == Reduction.None ? gradOutputs[r] : reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(rows) : gradOutput;");
-        for (int j = 0; j < loss.Aggregates.Count; j++)
+        w.Line("// Adjoints of the aggregates, last to first: dL/dA_k plus what later aggregates that read A_k pass back.");
+        for (int k = declared - 1; k >= 0; k--)
         {
-            var mean = loss.Aggregates[j].IsMean ? " * inverseLength" : "";
-            w.Line($"// dL/dA{j} = {FormulaPrinter.Print(model.OuterGradients[j])}");
-            w.Line($"rowGradient.C{j} = g * ({texts[1 + j]}){mean};");
+            var terms = new List<string> { texts[1 + k] };
+            foreach (var d in model.Dependencies.Where(d => d.J == k))
+            {
+                foreach (var i in Reads(d.Summand)) w.Line($"dependency{d.K}On{d.J}.A{i} = a{i};");
+                w.Line($"T d{d.K}On{d.J} = ElementLoops.Sum<Dependency{d.K}On{d.J}Kernel<T>, T>(ref dependency{d.K}On{d.J}, start, end){Factor(model, d.K)};");
+                terms.Add($"bar{d.K} * d{d.K}On{d.J}");
+            }
+            w.Line($"// dL/dA{k} = {FormulaPrinter.Print(model.OuterGradients[k])}");
+            w.Line($"T bar{k} = {string.Join(" + ", terms)};");
         }
+        var gradientReads = model.Gradients.SelectMany(Reads).Distinct().OrderBy(i => i);
+        foreach (var i in gradientReads) w.Line($"rowGradient.A{i} = a{i};");
+        for (int k = 0; k < declared; k++)
+            w.Line($"rowGradient.C{k} = g * bar{k}{Factor(model, k)};");
         w.Line("ElementLoops.Run<RowGradientKernel<T>, T>(ref rowGradient, start, end);");
         w.Close();
         w.Close();
         w.Line(whole ? "return total;" : "return reduction == Reduction.Mean ? total / T.CreateTruncating(rows) : total;");
+    }
+
+    /// <summary>Aggregate k's weight per element: 1/rowLength for a mean, 1/ties for a max or min.</summary>
+    private static string Factor(LossModel model, int k) =>
+        (model.Loss.Aggregates[k].IsMean ? " * inverseLength" : "") + (model.Counts[k] >= 0 ? $" / a{model.Counts[k]}" : "");
+
+    /// <summary>The aggregates an expression reads.</summary>
+    private static IEnumerable<int> Reads(Expr e)
+    {
+        var found = new SortedSet<int>();
+        ExprWalker.Any(e, x => { if (x is AggregateRef a) found.Add(a.Index); return false; });
+        return found;
     }
 }

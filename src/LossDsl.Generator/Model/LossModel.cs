@@ -16,6 +16,10 @@ namespace LossDsl.Generator.Model;
 /// sum over aggregates j of c_j * d(aggregate body j)/d(input), where <see cref="AggregateRef"/>(j) stands for c_j, the
 /// aggregate's coefficient. <see cref="Constant.Zero"/> for const inputs.</param>
 /// <param name="OuterGradients">Row and whole losses: per aggregate, d(outer formula)/d(aggregate).</param>
+/// <param name="Dependencies">Row losses: where aggregate K's summand reads aggregate J, the summand of dA_K/dA_J
+/// (a reduction pass computes it per row, to carry the adjoint of A_K back to A_J).</param>
+/// <param name="Counts">Per aggregate: for a max or min that gradients flow through, the index of the hidden aggregate
+/// that counts the ties (the gradient is shared among them, as torch.amax does); otherwise -1.</param>
 internal sealed record LossModel(
     BoundLoss Loss,
     string ClassName,
@@ -23,4 +27,9 @@ internal sealed record LossModel(
     string Accessibility,
     string SourcePath,
     EquatableArray<Expr> Gradients,
-    EquatableArray<Expr> OuterGradients);
+    EquatableArray<Expr> OuterGradients,
+    EquatableArray<AggregateDependency> Dependencies,
+    EquatableArray<int> Counts);
+
+/// <summary>Aggregate <paramref name="K"/>'s summand reads aggregate <paramref name="J"/>: <paramref name="Summand"/> is w_K * d(e_K)/d(A_J).</summary>
+internal sealed record AggregateDependency(int K, int J, Expr Summand);

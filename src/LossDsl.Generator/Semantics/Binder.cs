@@ -42,7 +42,6 @@ internal sealed class Binder
     private readonly List<NamedExpr> _names = new();
     private readonly Dictionary<string, Expr> _scope = new(StringComparer.Ordinal);
     private bool _failed;
-    private AggregateKind? _insideAggregate;
 
     private Binder(FormulaSource source, List<DiagnosticInfo> diagnostics)
     {
@@ -143,7 +142,8 @@ internal sealed class Binder
 
     private Expr Lift(Expr e, List<AggregateModel> aggregates) => e switch
     {
-        Aggregate a => new AggregateRef(IndexOf(aggregates, new AggregateModel(a.Kind, a.Body))),
+        // Post-order: an aggregate's inner aggregates are lifted first, so every aggregate only reads earlier ones.
+        Aggregate a => new AggregateRef(IndexOf(aggregates, new AggregateModel(a.Kind, Lift(a.Body, aggregates)))),
         Unary u => u with { Operand = Lift(u.Operand, aggregates) },
         Binary b => b with { Left = Lift(b.Left, aggregates), Right = Lift(b.Right, aggregates) },
         Call c => c with { Arguments = c.Arguments.Select(x => Lift(x, aggregates)).ToEquatableArray() },
@@ -313,20 +313,22 @@ internal sealed class Binder
             "mean" => AggregateKind.Mean,
             "sum_all" => AggregateKind.SumAll,
             "mean_all" => AggregateKind.MeanAll,
+            "max" when call.Arguments.Count == 1 => AggregateKind.Max,
+            "min" when call.Arguments.Count == 1 => AggregateKind.Min,
             _ => (AggregateKind?)null,
         };
         if (aggregate is { } kind)
         {
             if (!CheckArity(call, 1)) return null;
-            if (_insideAggregate is not null)
-            {
-                Report(DiagnosticDescriptorRef.AggregateMisuse, call.Range, $"'{call.Function}' cannot be nested inside another aggregate");
-                return null;
-            }
-            _insideAggregate = kind;
             var body = BindReal(call.Arguments[0]);
-            _insideAggregate = null;
             return body is null ? null : new Aggregate(kind, body);
+        }
+        if (RowFunctions.TryGetValue(call.Function, out var row))
+        {
+            if (!CheckArity(call, row.Arity)) return null;
+            var args = call.Arguments.Select(BindReal).ToList();
+            if (args.Any(a => a is null)) return null;
+            return row.Build(args!);
         }
         if (call.Function == "clamp")
         {
@@ -345,6 +347,29 @@ internal sealed class Binder
         var arguments = call.Arguments.Select(BindReal).ToList();
         if (arguments.Any(a => a is null)) return null;
         return new Call(function.Function, arguments.ToEquatableArray()!);
+    }
+
+    /// <summary>
+    /// Row functions written with the aggregates. logsumexp shifts by the row's maximum, detached: its gradient does not
+    /// depend on the shift, so no pass is spent differentiating through the maximum.
+    /// </summary>
+    private static readonly Dictionary<string, (int Arity, Func<List<Expr>, Expr> Build)> RowFunctions = new()
+    {
+        ["logsumexp"] = (1, a => LogSumExp(a[0])),
+        ["log_softmax"] = (1, a => new Binary(BinaryOp.Subtract, a[0], LogSumExp(a[0]))),
+        ["softmax"] = (1, a => new Call(Function.Exp, new Binary(BinaryOp.Subtract, a[0], LogSumExp(a[0])))),
+        ["dot"] = (2, a => new Aggregate(AggregateKind.Sum, new Binary(BinaryOp.Multiply, a[0], a[1]))),
+        ["norm"] = (1, a => new Call(Function.Sqrt, new Aggregate(AggregateKind.Sum, new Binary(BinaryOp.Multiply, a[0], a[0])))),
+        ["pnorm"] = (2, a => new Binary(BinaryOp.Power,
+            new Aggregate(AggregateKind.Sum, new Binary(BinaryOp.Power, new Call(Function.Abs, a[0]), a[1])),
+            new Binary(BinaryOp.Divide, Constant.One, a[1]))),
+    };
+
+    private static Expr LogSumExp(Expr e)
+    {
+        var shift = new Call(Function.Detach, new Aggregate(AggregateKind.Max, e));
+        var sum = new Aggregate(AggregateKind.Sum, new Call(Function.Exp, new Binary(BinaryOp.Subtract, e, shift)));
+        return new Binary(BinaryOp.Add, shift, new Call(Function.Log, sum));
     }
 
     private bool CheckArity(CallSyntax call, int arity)

@@ -14,6 +14,7 @@ internal sealed record OptionModel(string Name, bool IsBoolean, double Default);
 internal sealed record AggregateModel(AggregateKind Kind, Expr Body)
 {
     public bool IsMean => Kind is AggregateKind.Mean or AggregateKind.MeanAll;
+    public bool IsExtremum => Kind is AggregateKind.Max or AggregateKind.Min;
 }
 
 /// <summary>A subexpression that a <c>let</c> named, so that generated code keeps the user's name for it.</summary>

@@ -12,7 +12,7 @@ namespace LossDsl;
 /// instead of falling back to one scalar per element. Only inputs shorter than one vector run the scalar body.
 /// The JIT specialises each loop per kernel struct, so the kernel's body is inlined with no virtual call.
 /// </summary>
-public static class ElementLoops
+public static partial class ElementLoops
 {
     /// <summary>Sums the kernel's values over <paramref name="start"/> .. <paramref name="end"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -163,21 +163,21 @@ public static class ElementLoops
     }
 
     // Lanes whose element index (last + lane) is at least firstFresh: the ones the main loop has not counted.
-    private static Vector512<T> FreshLanes512<T>(int last, int firstFresh) where T : unmanaged
+    internal static Vector512<T> FreshLanes512<T>(int last, int firstFresh) where T : unmanaged
     {
         if (Vector512<T>.Count == 16)
             return Vector512.GreaterThanOrEqual(Vector512.CreateSequence(last, 1), Vector512.Create(firstFresh)).As<int, T>();
         return Vector512.GreaterThanOrEqual(Vector512.CreateSequence((long)last, 1), Vector512.Create((long)firstFresh)).As<long, T>();
     }
 
-    private static Vector256<T> FreshLanes256<T>(int last, int firstFresh) where T : unmanaged
+    internal static Vector256<T> FreshLanes256<T>(int last, int firstFresh) where T : unmanaged
     {
         if (Vector256<T>.Count == 8)
             return Vector256.GreaterThanOrEqual(Vector256.CreateSequence(last, 1), Vector256.Create(firstFresh)).As<int, T>();
         return Vector256.GreaterThanOrEqual(Vector256.CreateSequence((long)last, 1), Vector256.Create((long)firstFresh)).As<long, T>();
     }
 
-    private static Vector128<T> FreshLanes128<T>(int last, int firstFresh) where T : unmanaged
+    internal static Vector128<T> FreshLanes128<T>(int last, int firstFresh) where T : unmanaged
     {
         if (Vector128<T>.Count == 4)
             return Vector128.GreaterThanOrEqual(Vector128.CreateSequence(last, 1), Vector128.Create(firstFresh)).As<int, T>();
