@@ -82,6 +82,19 @@ internal static class Differentiator
         return Mul(whole, Add(Mul(dExponent, new Call(Function.Log, @base)), Div(Mul(exponent, dBase), @base)));
     }
 
+    /// <summary>
+    /// max(a, b) and min(a, b) as PyTorch differentiates them: against a constant bound (clamp) a tie passes the whole
+    /// gradient to a; between two values (torch.maximum / minimum) a tie splits it in half.
+    /// </summary>
+    private static Expr DExtremum(bool max, Expr a, Expr b, Expr da, Expr db)
+    {
+        var wins = new Binary(max ? BinaryOp.Greater : BinaryOp.Less, a, b);
+        if (!ExprWalker.Any(b, e => e is InputRef or AggregateRef))
+            return new Conditional(new Binary(max ? BinaryOp.GreaterEqual : BinaryOp.LessEqual, a, b), da, db);
+        var tie = new Conditional(new Binary(BinaryOp.Equal, a, b), Mul(Constant.Half, Add(da, db)), db);
+        return new Conditional(wins, da, tie);
+    }
+
     private static Expr DCall(Call c, Func<Expr, bool> v)
     {
         var a = c.Arguments[0];
@@ -93,10 +106,8 @@ internal static class Differentiator
             case Function.Sign: return Constant.Zero;
             case Function.Detach: return Constant.Zero;
             case Function.Min:
-                // The smaller argument's derivative; at a tie the first (PyTorch's clamp passes the gradient at the bound).
-                return new Conditional(new Binary(BinaryOp.LessEqual, a, c.Arguments[1]), da, D(c.Arguments[1], v));
             case Function.Max:
-                return new Conditional(new Binary(BinaryOp.GreaterEqual, a, c.Arguments[1]), da, D(c.Arguments[1], v));
+                return DExtremum(c.Function == Function.Max, a, c.Arguments[1], da, D(c.Arguments[1], v));
             case Function.Exp: return Chain(c);
             case Function.Log: return Div(da, a);
             case Function.Log1p: return Div(da, Add(Constant.One, a));
