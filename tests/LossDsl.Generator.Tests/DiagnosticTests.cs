@@ -108,10 +108,10 @@ public class DiagnosticTests
     }
 
     [Fact]
-    public void LOSS016_NestedAggregate()
+    public void LOSS016_RowAndWholeAggregatesMixed()
     {
-        const string f = "loss a(x) = mean(sum(x))";
-        AssertSpan(Single(f, "LOSS016"), f, "sum(x)", 0, 17);
+        const string f = "loss a(x) = mean(x) + mean_all(x)";
+        AssertSpan(Single(f, "LOSS016"), f, "mean(x) + mean_all(x)", 0, 12);
     }
 
     [Fact]

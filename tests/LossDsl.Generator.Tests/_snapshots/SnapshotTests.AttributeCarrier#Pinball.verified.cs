@@ -21,7 +21,7 @@ namespace Sample.Losses
     /// loss pinball(input, const target; tau = 0.5) = let r = target - input in max(tau * r, (tau - 1) * r)
     /// </code>
     /// L = max(tau * (target - input), (tau - 1) * (target - input))<br/>
-    /// dL/dinput = if tau * (target - input) &gt;= (tau - 1) * (target - input) then -tau else 1 - tau
+    /// dL/dinput = if tau * (target - input) &gt; (tau - 1) * (target - input) then -tau else (if tau * (target - input) == (tau - 1) * (target - input) then 0.5 * (1 - tau - tau) else 1 - tau)
     /// </remarks>
     public static partial class Pinball
     {
@@ -193,7 +193,7 @@ namespace Sample.Losses
         /// <summary>
         /// The value and, for every wanted input, the gradient times the upstream gradient and weight:<br/>
         /// L = max(tau * (target - input), (tau - 1) * (target - input))<br/>
-        /// dL/dinput = if tau * (target - input) &gt;= (tau - 1) * (target - input) then -tau else 1 - tau
+        /// dL/dinput = if tau * (target - input) &gt; (tau - 1) * (target - input) then -tau else (if tau * (target - input) == (tau - 1) * (target - input) then 0.5 * (1 - tau - tau) else 1 - tau)
         /// </summary>
         private ref struct GradientKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
@@ -231,10 +231,11 @@ namespace Sample.Losses
                 var r = target - input;
                 var t0 = tau * r;
                 var t1 = (tau - T.One) * r;
+                var t2 = T.One - tau;
                 var loss = LossMath.Max(t0, t1);
                 var w = _hasWeight ? _weight[i] : T.One;
                 var g = (_hasGradOutput ? _gradOutput[i] * _scale : _scale) * w;
-                if (_wantInputGrad) _inputGrad[i] = g * (LossMath.Select(LossMath.GreaterThanOrEqual(t0, t1), -tau, T.One - tau));
+                if (_wantInputGrad) _inputGrad[i] = g * (LossMath.Select(LossMath.GreaterThan(t0, t1), -tau, LossMath.Select(LossMath.Equal(t0, t1), T.CreateTruncating(0.5) * (t2 - tau), t2)));
                 return loss * w;
             }
 
@@ -247,10 +248,11 @@ namespace Sample.Losses
                 var r = target - input;
                 var t0 = tau * r;
                 var t1 = (tau - Vector128<T>.One) * r;
+                var t2 = Vector128<T>.One - tau;
                 var loss = LossMath.Max(t0, t1);
                 var w = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = (_hasGradOutput ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * w;
-                if (_wantInputGrad) (g * (LossMath.Select(LossMath.GreaterThanOrEqual(t0, t1), -tau, Vector128<T>.One - tau))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad) (g * (LossMath.Select(LossMath.GreaterThan(t0, t1), -tau, LossMath.Select(LossMath.Equal(t0, t1), Vector128.Create(T.CreateTruncating(0.5)) * (t2 - tau), t2)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return loss * w;
             }
 
@@ -263,10 +265,11 @@ namespace Sample.Losses
                 var r = target - input;
                 var t0 = tau * r;
                 var t1 = (tau - Vector256<T>.One) * r;
+                var t2 = Vector256<T>.One - tau;
                 var loss = LossMath.Max(t0, t1);
                 var w = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = (_hasGradOutput ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * w;
-                if (_wantInputGrad) (g * (LossMath.Select(LossMath.GreaterThanOrEqual(t0, t1), -tau, Vector256<T>.One - tau))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad) (g * (LossMath.Select(LossMath.GreaterThan(t0, t1), -tau, LossMath.Select(LossMath.Equal(t0, t1), Vector256.Create(T.CreateTruncating(0.5)) * (t2 - tau), t2)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return loss * w;
             }
 
@@ -279,10 +282,11 @@ namespace Sample.Losses
                 var r = target - input;
                 var t0 = tau * r;
                 var t1 = (tau - Vector512<T>.One) * r;
+                var t2 = Vector512<T>.One - tau;
                 var loss = LossMath.Max(t0, t1);
                 var w = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = (_hasGradOutput ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * w;
-                if (_wantInputGrad) (g * (LossMath.Select(LossMath.GreaterThanOrEqual(t0, t1), -tau, Vector512<T>.One - tau))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad) (g * (LossMath.Select(LossMath.GreaterThan(t0, t1), -tau, LossMath.Select(LossMath.Equal(t0, t1), Vector512.Create(T.CreateTruncating(0.5)) * (t2 - tau), t2)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return loss * w;
             }
         }

@@ -114,8 +114,10 @@ namespace LossDsl.Losses
                 if (gradients)
                 {
                     T g = reduction == Reduction.None ? gradOutputs[r] : reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(rows) : gradOutput;
+                    // Adjoints of the aggregates, last to first: dL/dA_k plus what later aggregates that read A_k pass back.
                     // dL/dA0 = 1
-                    rowGradient.C0 = g * (T.One) * inverseLength;
+                    T bar0 = T.One;
+                    rowGradient.C0 = g * bar0 * inverseLength;
                     ElementLoops.Run<RowGradientKernel<T>, T>(ref rowGradient, start, end);
                 }
             }
@@ -130,12 +132,15 @@ namespace LossDsl.Losses
             private readonly ReadOnlySpan<T> _yPred;
             private readonly ReadOnlySpan<T> _yTrue;
             private readonly T _eps;
+            /// <summary>A0 of the current row.</summary>
+            public T A0;
 
             public Aggregate0Kernel(ReadOnlySpan<T> yPred, ReadOnlySpan<T> yTrue, T eps)
             {
                 _yPred = yPred;
                 _yTrue = yTrue;
                 _eps = eps;
+                A0 = T.Zero;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -184,7 +189,7 @@ namespace LossDsl.Losses
         }
 
         /// <summary>
-        /// The gradients of one row, given the coefficients C_j = dL/dA_j of the row:<br/>
+        /// The gradients of one row, given the aggregates A_j and coefficients c_k = dL/dA_k of the row:<br/>
         /// A0 = mean over the row of (log1p(max(y_pred, eps)) - log1p(max(y_true, eps))) ^ 2<br/>
         /// L = A0<br/>
         /// dL/dA0 = 1<br/>
@@ -197,7 +202,9 @@ namespace LossDsl.Losses
             private readonly T _eps;
             private readonly Span<T> _yPredGrad;
             private readonly bool _wantYPredGrad;
-            /// <summary>dL/dA0 for the current row, times its upstream gradient (and 1/rowLength for a mean).</summary>
+            /// <summary>A0 of the current row.</summary>
+            public T A0;
+            /// <summary>dL/dA0 for the current row, times its upstream gradient (and 1/rowLength for a mean, 1/ties for a max).</summary>
             public T C0;
 
             public RowGradientKernel(ReadOnlySpan<T> yPred, ReadOnlySpan<T> yTrue, T eps, Span<T> yPredGrad)
@@ -207,6 +214,7 @@ namespace LossDsl.Losses
                 _eps = eps;
                 _yPredGrad = yPredGrad;
                 _wantYPredGrad = !yPredGrad.IsEmpty;
+                A0 = T.Zero;
                 C0 = T.Zero;
             }
 

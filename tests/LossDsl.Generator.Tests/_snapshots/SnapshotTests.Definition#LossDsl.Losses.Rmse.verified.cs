@@ -88,8 +88,10 @@ namespace LossDsl.Losses
                 if (gradients)
                 {
                     T g = gradOutput;
+                    // Adjoints of the aggregates, last to first: dL/dA_k plus what later aggregates that read A_k pass back.
                     // dL/dA0 = 1 / (2 * sqrt(A0))
-                    rowGradient.C0 = g * (T.One / (T.CreateTruncating(2.0) * t0)) * inverseLength;
+                    T bar0 = T.One / (T.CreateTruncating(2.0) * t0);
+                    rowGradient.C0 = g * bar0 * inverseLength;
                     ElementLoops.Run<RowGradientKernel<T>, T>(ref rowGradient, start, end);
                 }
             }
@@ -103,11 +105,14 @@ namespace LossDsl.Losses
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
+            /// <summary>A0 of the current row.</summary>
+            public T A0;
 
             public Aggregate0Kernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target)
             {
                 _input = input;
                 _target = target;
+                A0 = T.Zero;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -152,7 +157,7 @@ namespace LossDsl.Losses
         }
 
         /// <summary>
-        /// The gradients of one row, given the coefficients C_j = dL/dA_j of the row:<br/>
+        /// The gradients of one row, given the aggregates A_j and coefficients c_k = dL/dA_k of the row:<br/>
         /// A0 = mean over all elements of (input - target) ^ 2<br/>
         /// L = sqrt(A0)<br/>
         /// dL/dA0 = 1 / (2 * sqrt(A0))<br/>
@@ -167,7 +172,9 @@ namespace LossDsl.Losses
             private readonly bool _wantInputGrad;
             private readonly Span<T> _targetGrad;
             private readonly bool _wantTargetGrad;
-            /// <summary>dL/dA0 for the current row, times its upstream gradient (and 1/rowLength for a mean).</summary>
+            /// <summary>A0 of the current row.</summary>
+            public T A0;
+            /// <summary>dL/dA0 for the current row, times its upstream gradient (and 1/rowLength for a mean, 1/ties for a max).</summary>
             public T C0;
 
             public RowGradientKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, Span<T> inputGrad, Span<T> targetGrad)
@@ -178,6 +185,7 @@ namespace LossDsl.Losses
                 _wantInputGrad = !inputGrad.IsEmpty;
                 _targetGrad = targetGrad;
                 _wantTargetGrad = !targetGrad.IsEmpty;
+                A0 = T.Zero;
                 C0 = T.Zero;
             }
 
