@@ -44,7 +44,7 @@ internal sealed record CoefficientRef(int Index) : Expr;
 /// How an aggregate combines its summands: over a row (Sum, Mean, Max, Min) or over everything (SumAll, MeanAll).
 /// <c>logsumexp</c>, <c>dot</c>, <c>norm</c>, <c>softmax</c> and <c>log_softmax</c> are written in terms of these.
 /// </summary>
-internal enum AggregateKind { Sum, Mean, SumAll, MeanAll, Max, Min }
+internal enum AggregateKind { Sum, Mean, SumAll, MeanAll, Max, Min, Gather }
 
 /// <summary><c>sum(e)</c>, <c>mean(e)</c> over a row, or <c>sum_all(e)</c>, <c>mean_all(e)</c> over everything. Bound, then lifted out into <see cref="AggregateRef"/>s.</summary>
 internal sealed record Aggregate(AggregateKind Kind, Expr Body) : Expr;
@@ -72,3 +72,21 @@ internal sealed record Call(Function Function, EquatableArray<Expr> Arguments) :
 
 /// <summary><c>if Condition then Then else Else</c>; per element when the condition varies.</summary>
 internal sealed record Conditional(Expr Condition, Expr Then, Expr Else) : Expr;
+
+/// <summary>The current row's class index from index input <paramref name="Input"/> (as a number, for comparisons).</summary>
+internal sealed record IndexRef(int Input, string Name) : Expr;
+
+/// <summary>The current row's value of row input <paramref name="Input"/>.</summary>
+internal sealed record RowRef(int Input, string Name) : Expr;
+
+/// <summary>The current element's class (column) of class input <paramref name="Input"/>: one value per class, shared by the rows.</summary>
+internal sealed record ClassRef(int Input, string Name) : Expr;
+
+/// <summary>The current element's column in its row.</summary>
+internal sealed record ColumnRef : Expr
+{
+    public static readonly ColumnRef Instance = new();
+}
+
+/// <summary><c>name[index]</c>: input <paramref name="Input"/> (an element or class input) at the row's class index <paramref name="Index"/>.</summary>
+internal sealed record Gather(int Input, string Name, bool IsClassInput, IndexRef Index) : Expr;

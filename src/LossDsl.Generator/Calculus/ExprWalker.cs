@@ -27,5 +27,5 @@ internal static class ExprWalker
     }
 
     /// <summary>True when the value is the same for every element (no input is read).</summary>
-    public static bool IsUniform(Expr e) => !Any(e, x => x is InputRef);
+    public static bool IsUniform(Expr e) => !Any(e, x => x is InputRef or ClassRef or ColumnRef);
 }

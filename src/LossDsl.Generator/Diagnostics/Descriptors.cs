@@ -31,13 +31,15 @@ internal static class Descriptors
     public static readonly DiagnosticDescriptor NoLoss = Warning("LOSS020", "Empty loss file", "This file declares no loss");
     public static readonly DiagnosticDescriptor DuplicateLoss = Error("LOSS021", "Duplicate loss", "A loss named '{0}' is already declared in this compilation unit");
     public static readonly DiagnosticDescriptor BadGradient = Error("LOSS022", "Invalid gradient clause", "{0}");
+    public static readonly DiagnosticDescriptor BadSubscript = Error("LOSS023", "Invalid subscript", "{0}");
+    public static readonly DiagnosticDescriptor BadInputKind = Error("LOSS024", "Invalid input kind", "{0}");
     public static readonly DiagnosticDescriptor InternalError = Error("LOSS999", "Internal generator error", "The LossDsl generator failed on this formula: {0}. Please report it.");
 
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = new[]
     {
         UnexpectedCharacter, Expected, InvalidNumber, UnknownName, UnknownFunction, WrongArity, DuplicateName,
         TypeMismatch, BadDefault, AggregateMisuse, NotDifferentiable, BadAttributeTarget, ReservedName, NoLoss,
-        DuplicateLoss, BadGradient, InternalError,
+        DuplicateLoss, BadGradient, BadSubscript, BadInputKind, InternalError,
     }.ToDictionary(d => d.Id);
 
     public static IReadOnlyCollection<DiagnosticDescriptor> All => s_byId.Values;

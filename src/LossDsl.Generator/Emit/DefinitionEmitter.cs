@@ -22,7 +22,7 @@ internal static class DefinitionEmitter
         w.Line($"public string Name => \"{loss.Name}\";");
         w.Line($"public string Formula => @\"{loss.Declaration.Replace("\"", "\"\"")}\";");
         w.Line($"public LossKind Kind => LossKind.{kind};");
-        var inputs = loss.Inputs.Select(i => $"new(\"{i.Name}\", {(i.IsConst ? "false" : "true")}, {(i.Default is { } d ? Names.Double(d) : "null")})");
+        var inputs = loss.Inputs.Select(i => $"new(\"{i.Name}\", {(i.IsConst ? "false" : "true")}, {(i.Default is { } d ? Names.Double(d) : "null")}, LossInputKind.{i.Kind}{(i.Except is null ? "" : $", \"{i.Except}\"")})");
         w.Line($"public IReadOnlyList<LossInput> Inputs {{ get; }} = new LossInput[] {{ {string.Join(", ", inputs)} }};");
         var options = loss.Options.Select(o => $"new(\"{o.Name}\", {(o.IsBoolean ? "true" : "false")}, {Names.Double(o.Default)})");
         w.Line($"public IReadOnlyList<LossOption> Options {{ get; }} = new LossOption[] {{ {string.Join(", ", options)} }};");
@@ -44,8 +44,13 @@ internal static class DefinitionEmitter
                 : $"T {p} = T.CreateTruncating(options is null ? {Names.Double(o.Default)} : options[{k}]);");
         }
         for (int k = 0; k < loss.Inputs.Count; k++)
-            w.Line($"ReadOnlySpan<T> {Names.Parameter(loss.Inputs[k].Name)} = call.Inputs[{k}];");
-        w.Line($"int n = {Names.Parameter(loss.Inputs[0].Name)}.Length;");
+        {
+            var p = Names.Parameter(loss.Inputs[k].Name);
+            w.Line(loss.Inputs[k].Kind == Syntax.InputKind.Index
+                ? $"ReadOnlySpan<int> {p} = LossGuard.Indices(call.Inputs[{k}], nameof({p}));"
+                : $"ReadOnlySpan<T> {p} = call.Inputs[{k}];");
+        }
+        w.Line($"int n = {Names.Parameter(loss.Inputs.First(i => i.IsElement).Name)}.Length;");
         string outputs = loss.Shape switch { LossShape.Row => "call.RowLength > 0 ? n / call.RowLength : 0", LossShape.Whole => "1", _ => "n" };
         w.Line($"int outputs = {outputs};");
         w.Line(loss.Shape == LossShape.Whole ? "bool none = false;" : "bool none = call.Reduction == Reduction.None;");

@@ -3,6 +3,7 @@ using System.Linq;
 using LossDsl.Generator.Calculus;
 using LossDsl.Generator.Model;
 using LossDsl.Generator.Semantics;
+using LossDsl.Generator.Syntax;
 
 namespace LossDsl.Generator.Emit;
 
@@ -28,10 +29,16 @@ internal static class KernelEmitter
         var loss = model.Loss;
         w.Comment("/// ", "<summary>\n" + spec.Summary + "\n</summary>");
         w.Open($"private ref struct {spec.Name}<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>");
-        foreach (var input in loss.Inputs)
+        foreach (var input in SpanInputs(loss))
         {
             w.Line($"private readonly ReadOnlySpan<T> {Names.Field(input.Name)};");
             if (input.Default is not null) w.Line($"private readonly bool {HasField(input.Name)};");
+        }
+        if (loss.Shape != LossShape.Elementwise)
+        {
+            w.Line("/// <summary>Where the current row starts.</summary>").Line("public int RowStart;");
+            foreach (var input in loss.Inputs.Where(i => i.Kind is InputKind.Index or InputKind.Row))
+                w.Line($"/// <summary>The current row's {input.Name}.</summary>").Line($"public T {RowField(input.Name)};");
         }
         foreach (var option in loss.Options)
             w.Line($"private readonly {(option.IsBoolean ? "bool" : "T")} {Names.Field(option.Name)};");
@@ -46,13 +53,13 @@ internal static class KernelEmitter
         w.Line();
 
         var parameters = new List<string>();
-        parameters.AddRange(loss.Inputs.Select(i => $"ReadOnlySpan<T> {Names.Parameter(i.Name)}"));
+        parameters.AddRange(SpanInputs(loss).Select(i => $"ReadOnlySpan<T> {Names.Parameter(i.Name)}"));
         parameters.AddRange(loss.Options.Select(o => $"{(o.IsBoolean ? "bool" : "T")} {Names.Parameter(o.Name)}"));
         if (spec.Weighted) parameters.Add("ReadOnlySpan<T> weight");
         if (spec.Upstream) { parameters.Add("ReadOnlySpan<T> gradOutput"); parameters.Add("T scale"); }
         parameters.AddRange(spec.Gradients.Select(g => $"Span<T> {Names.Parameter(loss.Inputs[g.Input].Name + "_grad")}"));
         w.Open($"public {spec.Name}({string.Join(", ", parameters)})");
-        foreach (var input in loss.Inputs)
+        foreach (var input in SpanInputs(loss))
         {
             w.Line($"{Names.Field(input.Name)} = {Names.Parameter(input.Name)};");
             if (input.Default is not null) w.Line($"{HasField(input.Name)} = !{Names.Parameter(input.Name)}.IsEmpty;");
@@ -64,6 +71,11 @@ internal static class KernelEmitter
         {
             var name = loss.Inputs[k].Name;
             w.Line($"{GradField(name)} = {Names.Parameter(name + "_grad")};").Line($"{WantField(name)} = !{Names.Parameter(name + "_grad")}.IsEmpty;");
+        }
+        if (loss.Shape != LossShape.Elementwise)
+        {
+            w.Line("RowStart = 0;");
+            foreach (var input in loss.Inputs.Where(i => i.Kind is InputKind.Index or InputKind.Row)) w.Line($"{RowField(input.Name)} = T.Zero;");
         }
         for (int j = 0; j < spec.Aggregates; j++) w.Line($"A{j} = T.Zero;");
         for (int j = 0; j < spec.Coefficients; j++) w.Line($"C{j} = T.Zero;");
@@ -81,6 +93,12 @@ internal static class KernelEmitter
     }
 
     private static string HasField(string name) => "_has" + Names.Pascal(name);
+
+    /// <summary>The inputs a kernel reads from spans: element inputs (at i) and class inputs (at i's column).</summary>
+    public static IEnumerable<InputModel> SpanInputs(BoundLoss loss) => loss.Inputs.Where(i => i.Kind is InputKind.Element or InputKind.Class);
+
+    /// <summary>The field holding the current row's value of a row or index input.</summary>
+    public static string RowField(string name) => Names.Pascal(name);
     private static string GradField(string name) => Names.Field(name + "_grad");
     private static string WantField(string name) => "_want" + Names.Pascal(name) + "Grad";
 
@@ -92,7 +110,7 @@ internal static class KernelEmitter
         roots.AddRange(spec.Gradients.Select(g => g.Gradient));
 
         var leaves = new HashSet<Expr>();
-        foreach (var root in roots) ExprWalker.Any(root, e => { if (e is InputRef or OptionRef or AggregateRef or CoefficientRef) leaves.Add(e); return false; });
+        foreach (var root in roots) ExprWalker.Any(root, e => { if (e is InputRef or OptionRef or AggregateRef or CoefficientRef or ClassRef or IndexRef or RowRef or ColumnRef) leaves.Add(e); return false; });
 
         var used = new HashSet<string> { "i" };
         var locals = new Dictionary<Expr, string>();
@@ -125,6 +143,32 @@ internal static class KernelEmitter
                     locals[leaf] = name;
                     break;
                 }
+                case ClassRef c:
+                {
+                    var input = loss.Inputs[c.Input];
+                    var name = Unique(used, Names.Parameter(input.Name));
+                    var load = width.LoadAt(Names.Field(input.Name), "i - RowStart");
+                    w.Line(input.Default is { } d
+                        ? $"var {name} = {HasField(input.Name)} ? {load} : {width.Splat($"T.CreateTruncating({Names.Double(d)})")};"
+                        : $"var {name} = {load};");
+                    locals[leaf] = name;
+                    break;
+                }
+                case IndexRef or RowRef:
+                {
+                    var inputName = leaf is IndexRef x ? x.Name : ((RowRef)leaf).Name;
+                    var name = Unique(used, Names.Parameter(inputName));
+                    w.Line($"var {name} = {width.Splat(RowField(inputName))};");
+                    locals[leaf] = name;
+                    break;
+                }
+                case ColumnRef:
+                {
+                    var name = Unique(used, "column");
+                    w.Line($"var {name} = {width.Column};");
+                    locals[leaf] = name;
+                    break;
+                }
                 case CoefficientRef c:
                 {
                     var name = Unique(used, "c" + c.Index);
@@ -137,7 +181,11 @@ internal static class KernelEmitter
 
         var letNames = loss.Names.GroupBy(n => n.Expression).ToDictionary(g => g.Key, g => g.First().Name);
         var emitter = new ExpressionEmitter(width, e => locals.TryGetValue(e, out var n) ? n : null,
-            e => e switch { OptionRef o => Names.Field(o.Name), AggregateRef a => "A" + a.Index, CoefficientRef c => "C" + c.Index, _ => null },
+            e => e switch
+            {
+                OptionRef o => Names.Field(o.Name), AggregateRef a => "A" + a.Index, CoefficientRef c => "C" + c.Index,
+                IndexRef x => RowField(x.Name), RowRef x => RowField(x.Name), _ => null,
+            },
             letNames, used);
         var texts = emitter.Emit(w, roots);
         int next = 0;
@@ -180,6 +228,10 @@ internal static class KernelEmitter
         OptionRef o => 1000 + o.Index,
         AggregateRef a => 2000 + a.Index,
         CoefficientRef c => 3000 + c.Index,
+        ClassRef c => c.Input,
+        IndexRef x => 500 + x.Input,
+        RowRef x => 500 + x.Input,
+        ColumnRef => 999,
         _ => 4000,
     };
 

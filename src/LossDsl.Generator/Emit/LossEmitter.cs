@@ -79,8 +79,11 @@ internal static class LossEmitter
         {
             string over = loss.Shape == LossShape.Row ? "the row" : "all elements";
             for (int j = 0; j < loss.Aggregates.Count; j++)
-                lines.Add($"A{j} = {AggregateName(loss.Aggregates[j].Kind)} over {over} of " + FormulaPrinter.Print(loss.Aggregates[j].Body)
-                    + (model.Counts.Contains(j) ? "   (ties of a max or min, which share its gradient)" : ""));
+                lines.Add(loss.Aggregates[j].Source is { } gather
+                    ? $"A{j} = " + FormulaPrinter.Print(gather)
+                    : $"A{j} = {AggregateName(loss.Aggregates[j].Kind)} over {over} of " + FormulaPrinter.Print(loss.Aggregates[j].Body)
+                        + (model.Counts.Contains(j) ? "   (ties of a max or min, which share its gradient)" : ""));
+            if (loss.MeanBy is not null) lines.Add("mean divides by the sum over the rows of " + FormulaPrinter.Print(loss.MeanBy));
             lines.Add("L = " + FormulaPrinter.Print(loss.Body));
             for (int j = 0; j < model.OuterGradients.Count; j++)
                 lines.Add($"dL/dA{j} = " + FormulaPrinter.Print(model.OuterGradients[j]));
@@ -97,7 +100,8 @@ internal static class LossEmitter
         AggregateKind.Sum or AggregateKind.SumAll => "sum",
         AggregateKind.Mean or AggregateKind.MeanAll => "mean",
         AggregateKind.Max => "max",
-        _ => "min",
+        AggregateKind.Min => "min",
+        _ => "gather",
     };
 
     public static IEnumerable<KernelSpec> Kernels(LossModel model)

@@ -3,6 +3,7 @@ using System.Linq;
 using LossDsl.Generator.Calculus;
 using LossDsl.Generator.Model;
 using LossDsl.Generator.Semantics;
+using LossDsl.Generator.Syntax;
 
 namespace LossDsl.Generator.Emit;
 
@@ -18,7 +19,7 @@ internal static class RunEmitter
     public static List<Parameter> Parameters(LossModel model)
     {
         var loss = model.Loss;
-        var list = loss.Inputs.Select(i => new Parameter("ReadOnlySpan<T>", Names.Parameter(i.Name))).ToList();
+        var list = loss.Inputs.Select(i => new Parameter(i.Kind == InputKind.Index ? "ReadOnlySpan<int>" : "ReadOnlySpan<T>", Names.Parameter(i.Name))).ToList();
         if (loss.Shape == LossShape.Row) list.Add(new("int", "rowLength"));
         list.AddRange(loss.Options.Select(o => new Parameter(o.IsBoolean ? "bool" : "T", Names.Parameter(o.Name))));
         if (loss.Shape == LossShape.Elementwise) list.Add(new("ReadOnlySpan<T>", "weight"));
@@ -36,9 +37,9 @@ internal static class RunEmitter
         var parameters = Parameters(model);
         w.Line("// ---- implementation ----");
         w.Open($"private static T Run<T>({string.Join(", ", parameters.Select(p => p.Type + " " + p.Name))}) where T : unmanaged, IBinaryFloatingPointIeee754<T>");
-        var first = Names.Parameter(loss.Inputs[0].Name);
-        w.Line($"int n = {first}.Length;");
-        foreach (var input in loss.Inputs.Skip(1))
+        var first = loss.Inputs.First(i => i.IsElement);
+        w.Line($"int n = {Names.Parameter(first.Name)}.Length;");
+        foreach (var input in loss.Inputs.Where(i => i.IsElement && i != first))
         {
             var p = Names.Parameter(input.Name);
             w.Line(input.Default is null ? $"LossGuard.Length({p}.Length, n, nameof({p}));" : $"LossGuard.Optional({p}.Length, n, nameof({p}));");
@@ -48,6 +49,12 @@ internal static class RunEmitter
             w.Line("if (reduction is not (Reduction.None or Reduction.Mean or Reduction.Sum)) throw new ArgumentOutOfRangeException(nameof(reduction), reduction, \"Unknown reduction.\");");
         string count = loss.Shape switch { LossShape.Row => "rows", LossShape.Whole => "1", _ => "n" };
         if (loss.Shape == LossShape.Row) w.Line("int rows = n == 0 && rowLength > 0 ? 0 : LossGuard.Rows(rowLength, n, nameof(rowLength));");
+        foreach (var input in loss.Inputs.Where(i => !i.IsElement))
+        {
+            var p = Names.Parameter(input.Name);
+            var length = input.Kind == InputKind.Class ? "rowLength" : "rows";
+            w.Line(input.Default is null ? $"LossGuard.Length({p}.Length, {length}, nameof({p}));" : $"LossGuard.Optional({p}.Length, {length}, nameof({p}));");
+        }
         if (loss.Shape != LossShape.Whole)
         {
             w.Open("if (reduction == Reduction.None)");
@@ -63,12 +70,12 @@ internal static class RunEmitter
             {
                 var g = Names.Parameter(input.Name + "_grad");
                 w.Line($"LossGuard.Optional({g}.Length, n, nameof({g}));");
-                foreach (var other in loss.Inputs) w.Line($"LossGuard.NoOverlap({Names.Parameter(other.Name)}, {g}, nameof({g}));");
+                foreach (var other in loss.Inputs.Where(i => i.Kind != InputKind.Index)) w.Line($"LossGuard.NoOverlap({Names.Parameter(other.Name)}, {g}, nameof({g}));");
             }
             w.Close();
         }
         w.Line();
-        var inputs = string.Join(", ", loss.Inputs.Select(i => Names.Parameter(i.Name)).Concat(loss.Options.Select(o => Names.Parameter(o.Name))));
+        var inputs = string.Join(", ", KernelEmitter.SpanInputs(loss).Select(i => Names.Parameter(i.Name)).Concat(loss.Options.Select(o => Names.Parameter(o.Name))));
         var grads = string.Join(", ", gradInputs.Select(i => Names.Parameter(i.Name + "_grad")));
         if (loss.Shape == LossShape.Elementwise) Elementwise(w, inputs, grads);
         else Rows(w, model, inputs, grads);
@@ -111,11 +118,44 @@ internal static class RunEmitter
         foreach (var d in model.Dependencies)
             w.Line($"var dependency{d.K}On{d.J} = new Dependency{d.K}On{d.J}Kernel<T>({inputs});");
         w.Line($"var rowGradient = new RowGradientKernel<T>({inputs}{(grads.Length > 0 ? ", " + grads : "")});");
+        var kernels = Enumerable.Range(0, count).Select(j => "aggregate" + j)
+            .Concat(model.Dependencies.Select(d => $"dependency{d.K}On{d.J}")).Append("rowGradient").ToList();
+        var indexInputs = loss.Inputs.Where(i => i.Kind == InputKind.Index).ToList();
+        var rowInputs = loss.Inputs.Where(i => i.Kind == InputKind.Row).ToList();
+        var used = new HashSet<string> { "r", "start", "end", "n", "rows", "rowLength", "total", "inverseLength", "value", "g", "gradients", "reduction", "output", "gradOutput", "gradOutputs", "rowGradient", "divisor" };
+        foreach (var p in Parameters(model)) used.Add(p.Name);
+        foreach (var input in indexInputs) used.Add(Names.Camel(input.Name) + "Row");
+        var rowLeaf = new System.Func<Expr, string?>(e => e switch
+        {
+            AggregateRef a => "a" + a.Index,
+            OptionRef o => Names.Parameter(o.Name),
+            IndexRef x => $"T.CreateTruncating({Names.Camel(x.Name)}Row)",
+            RowRef x => $"{Names.Parameter(x.Name)}[r]",
+            Gather g => GatherText(loss, g),
+            _ => null,
+        });
+
+        // The mean's denominator: the number of rows, or of rows not left out, or the sum of 'mean by' over them.
+        w.Line(whole || (indexInputs.Count == 0 && loss.MeanBy is null) ? "T divisor = T.CreateTruncating(rows);" : "T divisor = T.Zero;");
+        if (indexInputs.Count > 0 || loss.MeanBy is not null)
+        {
+            w.Open("for (int r = 0; r < rows; r++)");
+            foreach (var input in indexInputs) RowIndex(w, loss, input, validate: true);
+            var divisorText = loss.MeanBy is null ? "T.One" : new ExpressionEmitter(Width.Scalar, rowLeaf, rowLeaf, new Dictionary<Expr, string>(), new HashSet<string>(used)).ScalarText(loss.MeanBy, true);
+            w.Line($"divisor += {divisorText};");
+            w.Close();
+        }
         w.Line("T total = T.Zero;");
         w.Open("for (int r = 0; r < rows; r++)");
         w.Line("int start = r * rowLength, end = start + rowLength;");
-        var used = new HashSet<string> { "r", "start", "end", "n", "rows", "rowLength", "total", "inverseLength", "value", "g", "gradients", "reduction", "output", "gradOutput", "gradOutputs", "rowGradient" };
-        foreach (var p in Parameters(model)) used.Add(p.Name);
+        foreach (var input in indexInputs) RowIndex(w, loss, input, validate: false, grads: grads);
+        foreach (var kernel in kernels)
+        {
+            var fields = new List<string> { $"{kernel}.RowStart = start;" };
+            fields.AddRange(indexInputs.Select(i => $"{kernel}.{KernelEmitter.RowField(i.Name)} = T.CreateTruncating({Names.Camel(i.Name)}Row);"));
+            fields.AddRange(rowInputs.Select(i => $"{kernel}.{KernelEmitter.RowField(i.Name)} = {Names.Parameter(i.Name)}[r];"));
+            w.Line(string.Join(" ", fields));
+        }
         for (int j = 0; j < count; j++)
         {
             used.Add("a" + j);
@@ -123,16 +163,15 @@ internal static class RunEmitter
             used.Add("bar" + j);
             var aggregate = loss.Aggregates[j];
             foreach (var i in Reads(aggregate.Body)) w.Line($"aggregate{j}.A{i} = a{i};");
+            if (aggregate.Source is { } gather)
+            {
+                w.Line($"T a{j} = {GatherText(loss, gather, "start + ")};");
+                continue;
+            }
             var loop = aggregate.Kind switch { AggregateKind.Max => "Max", AggregateKind.Min => "Min", _ => "Sum" };
             w.Line($"T a{j} = ElementLoops.{loop}<Aggregate{j}Kernel<T>, T>(ref aggregate{j}, start, end){(aggregate.IsMean ? " * inverseLength" : "")};");
         }
-        var leaf = new System.Func<Expr, string?>(e => e switch
-        {
-            AggregateRef a => "a" + a.Index,
-            OptionRef o => Names.Parameter(o.Name),
-            _ => null,
-        });
-        var emitter = new ExpressionEmitter(Width.Scalar, leaf, leaf, new Dictionary<Expr, string>(), used);
+        var emitter = new ExpressionEmitter(Width.Scalar, rowLeaf, rowLeaf, new Dictionary<Expr, string>(), used);
         var roots = new List<Expr> { loss.Body };
         roots.AddRange(model.OuterGradients);
         w.Line($"// L = {FormulaPrinter.Print(loss.Body)}");
@@ -142,7 +181,7 @@ internal static class RunEmitter
         else w.Line("if (reduction != Reduction.None) total += value; else if (!output.IsEmpty) output[r] = value;");
         w.Open("if (gradients)");
         w.Line(whole ? "T g = gradOutput;"
-            : "T g = reduction == Reduction.None ? gradOutputs[r] : reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(rows) : gradOutput;");
+            : "T g = reduction == Reduction.None ? gradOutputs[r] : reduction == Reduction.Mean ? gradOutput / divisor : gradOutput;");
         w.Line("// Adjoints of the aggregates, last to first: dL/dA_k plus what later aggregates that read A_k pass back.");
         for (int k = declared - 1; k >= 0; k--)
         {
@@ -163,7 +202,43 @@ internal static class RunEmitter
         w.Line("ElementLoops.Run<RowGradientKernel<T>, T>(ref rowGradient, start, end);");
         w.Close();
         w.Close();
-        w.Line(whole ? "return total;" : "return reduction == Reduction.Mean ? total / T.CreateTruncating(rows) : total;");
+        w.Line(whole ? "return total;" : "return reduction == Reduction.Mean ? total / divisor : total;");
+    }
+
+    /// <summary>
+    /// Reads the row's class index of an index input; a row whose index equals the 'except' option is left out (in the
+    /// main loop: zero gradients, zero output); any other index must be a class of the row.
+    /// </summary>
+    private static void RowIndex(SourceWriter w, BoundLoss loss, InputModel input, bool validate, string grads = "")
+    {
+        var p = Names.Parameter(input.Name);
+        var local = Names.Camel(input.Name) + "Row";
+        w.Line($"int {local} = {p}[r];");
+        if (input.Except is { } except)
+        {
+            if (validate) w.Line($"if (T.CreateTruncating({local}) == {Names.Parameter(except)}) continue;");
+            else
+            {
+                w.Open($"if (T.CreateTruncating({local}) == {Names.Parameter(except)})");
+                foreach (var g in grads.Split(new[] { ", " }, System.StringSplitOptions.RemoveEmptyEntries))
+                    w.Line($"if (!{g}.IsEmpty) {g}.Slice(start, rowLength).Clear();");
+                w.Line("if (reduction == Reduction.None && !output.IsEmpty) output[r] = T.Zero;");
+                w.Line("continue;");
+                w.Close();
+            }
+        }
+        if (validate)
+            w.Line($"if ((uint){local} >= (uint)rowLength) throw new ArgumentException($\"{input.Name} index {{{local}}} is out of range for {{rowLength}} classes (row {{r}})\", nameof({p}));");
+    }
+
+    /// <summary>x[t] read directly: an element input at the row's offset, or a class input (its default when left out).</summary>
+    private static string GatherText(BoundLoss loss, Gather g, string offset = "")
+    {
+        var input = loss.Inputs[g.Input];
+        var index = Names.Camel(g.Index.Name) + "Row";
+        var p = Names.Parameter(input.Name);
+        if (!g.IsClassInput) return $"{p}[{offset}{index}]";
+        return input.Default is { } d ? $"({p}.IsEmpty ? T.CreateTruncating({Names.Double(d)}) : {p}[{index}])" : $"{p}[{index}]";
     }
 
     /// <summary>Aggregate k's weight per element: 1/rowLength for a mean, 1/ties for a max or min.</summary>

@@ -21,6 +21,12 @@ internal sealed record Width(string Suffix, string Type, string? Vector)
     /// <summary>Reads element(s) <c>i</c> of a span field.</summary>
     public string Load(string span) => IsScalar ? $"{span}[i]" : $"{Vector}.LoadUnsafe(ref MemoryMarshal.GetReference({span}), (nuint)i)";
 
+    /// <summary>Reads element(s) <paramref name="index"/> of a span field.</summary>
+    public string LoadAt(string span, string index) => IsScalar ? $"{span}[{index}]" : $"{Vector}.LoadUnsafe(ref MemoryMarshal.GetReference({span}), (nuint)({index}))";
+
+    /// <summary>The column of element(s) <c>i</c> in their row, as T.</summary>
+    public string Column => IsScalar ? "T.CreateTruncating(i - RowStart)" : $"{Vector}.CreateSequence(T.CreateTruncating(i - RowStart), T.One)";
+
     /// <summary>Writes element(s) <c>i</c> of a span field.</summary>
     public string Store(string value, string span) => IsScalar
         ? $"{span}[i] = {value};"

@@ -19,7 +19,6 @@ internal sealed class Binder
     {
         ["reduction"] = "the reduction parameter",
         ["output"] = "the per-element output span",
-        ["weight"] = "the per-element weights",
         ["grad_output"] = "the upstream gradient",
         ["row_length"] = "the row length of row losses",
         ["n"] = "a local of generated code", ["i"] = "a local of generated code", ["r"] = "a local of generated code",
@@ -79,8 +78,18 @@ internal sealed class Binder
                 else
                     Report(DiagnosticDescriptorRef.BadDefault, input.Default.Range, $"The default of input '{input.Name}' must be a number");
             }
-            _scope[input.Name] = new InputRef(inputs.Count, input.Name);
-            inputs.Add(new InputModel(input.Name, input.IsConst, @default, Locate(input.Range)));
+            _scope[input.Name] = input.Kind switch
+            {
+                InputKind.Index => new IndexRef(inputs.Count, input.Name),
+                InputKind.Row => new RowRef(inputs.Count, input.Name),
+                InputKind.Class => new ClassRef(inputs.Count, input.Name),
+                _ => new InputRef(inputs.Count, input.Name),
+            };
+            if (input.Kind != InputKind.Element && !input.IsConst)
+                Report(DiagnosticDescriptorRef.BadInputKind, input.Range, $"A {input.Kind.ToString().ToLowerInvariant()} input has no gradient: declare it 'const {input.Kind.ToString().ToLowerInvariant()} {input.Name}'");
+            if (input.Except is not null && input.Kind != InputKind.Index)
+                Report(DiagnosticDescriptorRef.BadInputKind, input.ExceptRange, "'except' belongs to an index input: the rows whose index equals the option are left out");
+            inputs.Add(new InputModel(input.Name, input.IsConst, @default, Locate(input.Range)) { Kind = input.Kind, Except = input.Except });
         }
         foreach (var option in loss.Options)
         {
@@ -98,8 +107,20 @@ internal sealed class Binder
             _scope[option.Name] = new OptionRef(options.Count, option.Name, isBool);
             options.Add(new OptionModel(option.Name, isBool, value));
         }
+        foreach (var input in loss.Inputs.Where(i => i.Except is not null))
+            if (!options.Any(o => o.Name == input.Except && !o.IsBoolean))
+                Report(DiagnosticDescriptorRef.BadInputKind, input.ExceptRange, $"'{input.Except}' is not a numeric option of this loss");
+        if (inputs.Count > 0 && !inputs.Any(i => i.IsElement))
+            Report(DiagnosticDescriptorRef.BadInputKind, loss.NameRange, "A loss needs at least one element input (one value per element)");
 
         var body = BindReal(loss.Body);
+        Expr? meanBy = null;
+        if (loss.MeanBy is not null)
+        {
+            meanBy = BindReal(loss.MeanBy);
+            if (meanBy is not null && ExprWalker.Any(meanBy, e => e is InputRef or ClassRef or Aggregate))
+                Report(DiagnosticDescriptorRef.AggregateMisuse, loss.MeanBy.Range, "'mean by' is one value per row: it may read options, index and row inputs, and class inputs at an index, not elements or aggregates");
+        }
         var gradients = new Expr?[inputs.Count];
         foreach (var clause in loss.Gradients)
         {
@@ -123,7 +144,23 @@ internal sealed class Binder
             Report(DiagnosticDescriptorRef.AggregateMisuse, loss.Body.Range, "A loss cannot mix row aggregates (sum, mean) with whole aggregates (sum_all, mean_all)");
             return null;
         }
-        if (shape != LossShape.Elementwise && ExprWalker.Any(outer, e => e is InputRef))
+        if (shape == LossShape.Elementwise && inputs.FirstOrDefault(i => !i.IsElement) is { } perRow)
+        {
+            Report(DiagnosticDescriptorRef.BadInputKind, loss.Inputs.First(i => i.Name == perRow.Name).Range,
+                $"'{perRow.Name}' is a {perRow.Kind.ToString().ToLowerInvariant()} input: those belong to row losses (with sum, mean, max, min or a subscript)");
+            return null;
+        }
+        if (shape == LossShape.Elementwise && loss.MeanBy is not null)
+        {
+            Report(DiagnosticDescriptorRef.AggregateMisuse, loss.MeanBy.Range, "'mean by' belongs to row losses");
+            return null;
+        }
+        if (shape == LossShape.Elementwise && (inputs.Any(i => i.Name == "weight") || options.Any(o => o.Name == "weight")))
+        {
+            Report(DiagnosticDescriptorRef.ReservedName, loss.Range, "weight", "the per-element weights of elementwise losses");
+            return null;
+        }
+        if (shape != LossShape.Elementwise && ExprWalker.Any(outer, e => e is InputRef or ClassRef))
         {
             Report(DiagnosticDescriptorRef.AggregateMisuse, loss.Body.Range, "An input is read outside sum(...)/mean(...): in a loss with aggregates every input must be inside one");
             return null;
@@ -137,13 +174,17 @@ internal sealed class Binder
 
         string declaration = _source.Text.Substring(loss.Range.Start, Math.Min(loss.Range.Length, _source.Text.Length - loss.Range.Start));
         return new BoundLoss(loss.Name, loss.Documentation, declaration, inputs.ToEquatableArray(), options.ToEquatableArray(),
-            shape, outer, aggregates.ToEquatableArray(), _names.Distinct().ToEquatableArray(), gradients.ToEquatableArray());
+            shape, outer, aggregates.ToEquatableArray(), _names.Distinct().ToEquatableArray(), gradients.ToEquatableArray()) { MeanBy = meanBy };
     }
 
     private Expr Lift(Expr e, List<AggregateModel> aggregates) => e switch
     {
         // Post-order: an aggregate's inner aggregates are lifted first, so every aggregate only reads earlier ones.
         Aggregate a => new AggregateRef(IndexOf(aggregates, new AggregateModel(a.Kind, Lift(a.Body, aggregates)))),
+        // x[t] is the sum over the row of (column == t ? x : 0): the gradient machinery sees that; Run reads x[t] directly.
+        Gather g => new AggregateRef(IndexOf(aggregates, new AggregateModel(AggregateKind.Gather,
+            new Conditional(new Binary(BinaryOp.Equal, ColumnRef.Instance, g.Index), g.IsClassInput ? new ClassRef(g.Input, g.Name) : new InputRef(g.Input, g.Name), Constant.Zero))
+            { Source = g })),
         Unary u => u with { Operand = Lift(u.Operand, aggregates) },
         Binary b => b with { Left = Lift(b.Left, aggregates), Right = Lift(b.Right, aggregates) },
         Call c => c with { Arguments = c.Arguments.Select(x => Lift(x, aggregates)).ToEquatableArray() },
@@ -188,6 +229,11 @@ internal sealed class Binder
     private Expr? BindReal(SyntaxNode node)
     {
         var e = Bind(node);
+        if (e is IndexRef)
+        {
+            Report(DiagnosticDescriptorRef.TypeMismatch, node.Range, "a number", "a class index (use it as a subscript, or compare it)");
+            return null;
+        }
         if (e is not null && e.IsBool)
         {
             Report(DiagnosticDescriptorRef.TypeMismatch, node.Range, "a number", "a condition (bool)");
@@ -195,6 +241,9 @@ internal sealed class Binder
         }
         return e;
     }
+
+    /// <summary>An operand of a comparison: a number, or a class index (compared as a number).</summary>
+    private Expr? BindComparable(SyntaxNode node) => node is NameSyntax n && _scope.TryGetValue(n.Name, out var bound) && bound is IndexRef ? bound : BindReal(node);
 
     private Expr? BindBool(SyntaxNode node)
     {
@@ -235,6 +284,8 @@ internal sealed class Binder
             }
             case LetSyntax let:
                 return BindLet(let);
+            case SubscriptSyntax subscript:
+                return BindSubscript(subscript);
             case CallSyntax call:
                 return BindCall(call);
             default:
@@ -252,6 +303,26 @@ internal sealed class Binder
         if (s_constants.TryGetValue(name.Name, out var value)) return new Constant(value);
         Report(DiagnosticDescriptorRef.UnknownName, name.Range, name.Name);
         return null;
+    }
+
+    private Expr? BindSubscript(SubscriptSyntax s)
+    {
+        if (!_scope.TryGetValue(s.Name, out var target))
+        {
+            Report(DiagnosticDescriptorRef.UnknownName, s.NameRange, s.Name);
+            return null;
+        }
+        if (target is not (InputRef or ClassRef))
+        {
+            Report(DiagnosticDescriptorRef.BadSubscript, s.NameRange, $"'{s.Name}' cannot be indexed: only element inputs (a row per sample) and class inputs are");
+            return null;
+        }
+        if (!(s.Index is NameSyntax n && _scope.TryGetValue(n.Name, out var index) && index is IndexRef indexRef))
+        {
+            Report(DiagnosticDescriptorRef.BadSubscript, s.Index.Range, "A subscript must be an index input (declared 'const index name')");
+            return null;
+        }
+        return target is InputRef x ? new Gather(x.Index, x.Name, false, indexRef) : new Gather(((ClassRef)target).Input, ((ClassRef)target).Name, true, indexRef);
     }
 
     private Expr? BindLet(LetSyntax let)
@@ -283,8 +354,9 @@ internal sealed class Binder
             }
             default:
             {
-                var l = BindReal(b.Left);
-                var r = BindReal(b.Right);
+                bool comparison = b.Operator is TokenKind.Less or TokenKind.LessEqual or TokenKind.Greater or TokenKind.GreaterEqual or TokenKind.EqualEqual or TokenKind.NotEqual;
+                var l = comparison ? BindComparable(b.Left) : BindReal(b.Left);
+                var r = comparison ? BindComparable(b.Right) : BindReal(b.Right);
                 if (l is null || r is null) return null;
                 var op = b.Operator switch
                 {
@@ -391,5 +463,7 @@ internal readonly record struct DiagnosticDescriptorRef(string Id, bool IsError)
     public static readonly DiagnosticDescriptorRef BadDefault = new(Descriptors.BadDefault.Id, true);
     public static readonly DiagnosticDescriptorRef AggregateMisuse = new(Descriptors.AggregateMisuse.Id, true);
     public static readonly DiagnosticDescriptorRef BadGradient = new(Descriptors.BadGradient.Id, true);
+    public static readonly DiagnosticDescriptorRef BadSubscript = new(Descriptors.BadSubscript.Id, true);
+    public static readonly DiagnosticDescriptorRef BadInputKind = new(Descriptors.BadInputKind.Id, true);
     public static readonly DiagnosticDescriptorRef ReservedName = new(Descriptors.ReservedName.Id, true);
 }

@@ -5,7 +5,14 @@ using LossDsl.Generator.Model;
 namespace LossDsl.Generator.Semantics;
 
 /// <summary>An input of a loss. <paramref name="Default"/> makes it optional (only for <c>const</c> inputs).</summary>
-internal sealed record InputModel(string Name, bool IsConst, double? Default, SourceSpan Span);
+internal sealed record InputModel(string Name, bool IsConst, double? Default, SourceSpan Span)
+{
+    /// <summary>What one value covers: an element, a row, a class, or a row's class index.</summary>
+    public Syntax.InputKind Kind { get; init; }
+    /// <summary>For an index input: the option whose value marks a row to leave out.</summary>
+    public string? Except { get; init; }
+    public bool IsElement => Kind == Syntax.InputKind.Element;
+}
 
 /// <summary>An option: a scalar with a default, the same for every element.</summary>
 internal sealed record OptionModel(string Name, bool IsBoolean, double Default);
@@ -13,6 +20,8 @@ internal sealed record OptionModel(string Name, bool IsBoolean, double Default);
 /// <summary>One aggregate of a row or whole loss: the elementwise expression it sums (or averages).</summary>
 internal sealed record AggregateModel(AggregateKind Kind, Expr Body)
 {
+    /// <summary>For a <see cref="AggregateKind.Gather"/>: the subscript it reads directly.</summary>
+    public Gather? Source { get; init; }
     public bool IsMean => Kind is AggregateKind.Mean or AggregateKind.MeanAll;
     public bool IsExtremum => Kind is AggregateKind.Max or AggregateKind.Min;
 }
@@ -38,4 +47,8 @@ internal sealed record BoundLoss(
     Expr Body,
     EquatableArray<AggregateModel> Aggregates,
     EquatableArray<NamedExpr> Names,
-    EquatableArray<Expr?> DeclaredGradients);
+    EquatableArray<Expr?> DeclaredGradients)
+{
+    /// <summary>The <c>mean by</c> expression: the mean divides by its sum over the counted rows (null: by their number).</summary>
+    public Expr? MeanBy { get; init; }
+}

@@ -69,6 +69,8 @@ internal static class Lexer
         {
             '(' => (TokenKind.OpenParen, 1),
             ')' => (TokenKind.CloseParen, 1),
+            '[' => (TokenKind.OpenBracket, 1),
+            ']' => (TokenKind.CloseBracket, 1),
             ',' => (TokenKind.Comma, 1),
             ';' => (TokenKind.Semicolon, 1),
             '+' => (TokenKind.Plus, 1),

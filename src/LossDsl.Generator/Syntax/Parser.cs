@@ -123,8 +123,18 @@ internal sealed class Parser
         var gradients = new List<GradientSyntax>();
         var end = body.Range.End;
         // grad input = expression   ('grad' is a keyword only here)
-        while (At(TokenKind.Identifier) && Current.Text == "grad")
+        SyntaxNode? meanBy = null;
+        while (At(TokenKind.Identifier) && (Current.Text == "grad" || (Current.Text == "mean" && Peek(1).Text == "by")))
         {
+            if (Current.Text == "mean")
+            {
+                // mean by expression: the mean reduction divides by the sum of this over the rows
+                Advance();
+                Advance();
+                meanBy = Expression();
+                end = meanBy.Range.End;
+                continue;
+            }
             Advance();
             var input = Expect(TokenKind.Identifier);
             Expect(TokenKind.Equals);
@@ -139,7 +149,7 @@ internal sealed class Parser
         }
         if (name.Length == 0) return null;
         return new LossSyntax(name.Text, RangeOf(name), documentation, inputs.ToEquatableArray(), options.ToEquatableArray(),
-            body, gradients.ToEquatableArray(), new TextRange(start.Start, end - start.Start));
+            body, gradients.ToEquatableArray(), meanBy, new TextRange(start.Start, end - start.Start));
     }
 
     private bool Accept(TokenKind kind)
@@ -149,13 +159,32 @@ internal sealed class Parser
         return true;
     }
 
+    // input := ['const'] ['row' | 'class' | 'index'] IDENT ['=' literal] ['except' IDENT]
     private InputSyntax Input()
     {
         int start = Current.Start;
         bool isConst = Accept(TokenKind.Const);
+        var kind = InputKind.Element;
+        if (At(TokenKind.Identifier) && Peek(1).Kind == TokenKind.Identifier)
+        {
+            kind = Current.Text switch { "row" => InputKind.Row, "class" => InputKind.Class, "index" => InputKind.Index, _ => InputKind.Element };
+            if (kind == InputKind.Element) ReportUnexpected("'row', 'class', 'index' or a name");
+            Advance();
+        }
         var name = Expect(TokenKind.Identifier);
         SyntaxNode? @default = Accept(TokenKind.Equals) ? Literal() : null;
-        return new InputSyntax(name.Text, isConst, @default, new TextRange(start, (@default?.Range.End ?? name.End) - start));
+        string? except = null;
+        var exceptRange = default(TextRange);
+        int end = @default?.Range.End ?? name.End;
+        if (At(TokenKind.Identifier) && Current.Text == "except")
+        {
+            Advance();
+            var option = Expect(TokenKind.Identifier);
+            except = option.Text;
+            exceptRange = RangeOf(option);
+            end = option.End;
+        }
+        return new InputSyntax(name.Text, isConst, @default, new TextRange(start, end - start)) { Kind = kind, Except = except, ExceptRange = exceptRange };
     }
 
     private OptionSyntax Option()
@@ -282,6 +311,12 @@ internal sealed class Parser
                 return new BoolSyntax(t.Kind == TokenKind.True, RangeOf(t));
             case TokenKind.Identifier:
                 Advance();
+                if (Accept(TokenKind.OpenBracket))
+                {
+                    var index = Expression();
+                    var bracket = Expect(TokenKind.CloseBracket);
+                    return new SubscriptSyntax(t.Text, RangeOf(t), index, new TextRange(t.Start, System.Math.Max(bracket.End, index.Range.End) - t.Start));
+                }
                 if (!Accept(TokenKind.OpenParen)) return new NameSyntax(t.Text, RangeOf(t));
                 var arguments = new List<SyntaxNode>();
                 if (!At(TokenKind.CloseParen))

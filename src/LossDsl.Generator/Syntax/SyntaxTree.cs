@@ -20,11 +20,26 @@ internal sealed record BinarySyntax(TokenKind Operator, SyntaxNode Left, SyntaxN
 internal sealed record CallSyntax(string Function, TextRange NameRange, EquatableArray<SyntaxNode> Arguments, TextRange Range) : SyntaxNode(Range);
 internal sealed record IfSyntax(SyntaxNode Condition, SyntaxNode Then, SyntaxNode Else, TextRange Range) : SyntaxNode(Range);
 internal sealed record LetSyntax(string Name, TextRange NameRange, SyntaxNode Value, SyntaxNode Body, TextRange Range) : SyntaxNode(Range);
+/// <summary><c>name[index]</c>: the element of a row (or of a class input) at a row's class index.</summary>
+internal sealed record SubscriptSyntax(string Name, TextRange NameRange, SyntaxNode Index, TextRange Range) : SyntaxNode(Range);
 /// <summary>Stands where the parser could not read an expression; binding it reports nothing more.</summary>
 internal sealed record MissingSyntax(TextRange Range) : SyntaxNode(Range);
 
-/// <summary>An input: <c>name</c>, <c>const name</c>, or <c>const name = 1</c> (an optional input with a default).</summary>
-internal sealed record InputSyntax(string Name, bool IsConst, SyntaxNode? Default, TextRange Range);
+/// <summary>What one value of an input covers: an element (the default), a row (<c>row</c>), a class shared by every
+/// row (<c>class</c>), or a row's class index (<c>index</c>, an integer).</summary>
+internal enum InputKind { Element, Row, Class, Index }
+
+/// <summary>
+/// An input: <c>name</c>, <c>const name</c>, <c>const name = 1</c> (an optional input with a default), with a kind
+/// (<c>row</c>, <c>class</c>, <c>index</c>), and for an index <c>except option</c>: rows whose index equals the option
+/// are left out (no loss, no gradient, not counted by the mean).
+/// </summary>
+internal sealed record InputSyntax(string Name, bool IsConst, SyntaxNode? Default, TextRange Range)
+{
+    public InputKind Kind { get; init; }
+    public string? Except { get; init; }
+    public TextRange ExceptRange { get; init; }
+}
 
 /// <summary>An option: <c>name = literal</c>.</summary>
 internal sealed record OptionSyntax(string Name, SyntaxNode? Default, TextRange Range);
@@ -41,4 +56,5 @@ internal sealed record LossSyntax(
     EquatableArray<OptionSyntax> Options,
     SyntaxNode Body,
     EquatableArray<GradientSyntax> Gradients,
+    SyntaxNode? MeanBy,
     TextRange Range);

@@ -7,7 +7,7 @@ internal enum TokenKind
     Loss, Let, In, If, Then, Else, Const, True, False, And, Or, Not,
     // punctuation
     OpenParen, CloseParen, Comma, Semicolon, Equals, Plus, Minus, Star, Slash, Caret,
-    Less, LessEqual, Greater, GreaterEqual, EqualEqual, NotEqual, Question, Colon,
+    Less, LessEqual, Greater, GreaterEqual, EqualEqual, NotEqual, Question, Colon, OpenBracket, CloseBracket,
     Bad,
 }
 
@@ -24,6 +24,7 @@ internal readonly record struct Token(TokenKind Kind, string Text, int Start)
         TokenKind.Number => "a number",
         TokenKind.OpenParen => "'('",
         TokenKind.CloseParen => "')'",
+        TokenKind.CloseBracket => "']'",
         TokenKind.Comma => "','",
         TokenKind.Semicolon => "';'",
         TokenKind.Equals => "'='",

@@ -2,11 +2,26 @@ using System.Collections.Generic;
 
 namespace LossDsl;
 
+/// <summary>What one value of an input covers.</summary>
+public enum LossInputKind
+{
+    /// <summary>One value per element (a row of them per sample in row losses).</summary>
+    Element,
+    /// <summary>One value per row.</summary>
+    Row,
+    /// <summary>One value per class (column), shared by every row.</summary>
+    Class,
+    /// <summary>One class index per row (an integer; passed as whole numbers in <see cref="LossCall{T}.Inputs"/>).</summary>
+    Index,
+}
+
 /// <summary>An input of a declared loss.</summary>
 /// <param name="Name">The name in the formula (snake_case).</param>
 /// <param name="Differentiable">False for inputs declared <c>const</c>: no gradient is computed for them.</param>
 /// <param name="Default">For an optional input (declared with <c>= value</c>): the value used when no span is given.</param>
-public sealed record LossInput(string Name, bool Differentiable, double? Default);
+/// <param name="Kind">What one value covers.</param>
+/// <param name="Except">For an index input: the option whose value marks a row to leave out.</param>
+public sealed record LossInput(string Name, bool Differentiable, double? Default, LossInputKind Kind = LossInputKind.Element, string? Except = null);
 
 /// <summary>An option (a scalar parameter with a default) of a declared loss.</summary>
 /// <param name="Name">The name in the formula (snake_case).</param>

@@ -27,6 +27,19 @@ public static class LossGuard
         return length / rowLength;
     }
 
+    /// <summary>Class indices given as whole numbers in an array of <typeparamref name="T"/> (as tools pass them), as ints.</summary>
+    public static int[] Indices<T>(T[]? values, string paramName) where T : System.Numerics.INumberBase<T>
+    {
+        if (values is null) return System.Array.Empty<int>();
+        var result = new int[values.Length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!T.IsInteger(values[i])) throw new ArgumentException($"'{paramName}' holds {values[i]}, not a class index.", paramName);
+            result[i] = int.CreateSaturating(values[i]);
+        }
+        return result;
+    }
+
     /// <summary>Gradients are written while inputs are read, so a gradient span may not share memory with an input.</summary>
     public static void NoOverlap<T>(ReadOnlySpan<T> input, Span<T> gradient, string paramName)
     {
