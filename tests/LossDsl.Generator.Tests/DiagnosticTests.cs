@@ -216,3 +216,75 @@ public class DuplicateAcrossFilesTests
         Assert.Equal("LossDsl.Losses.Other.g.cs", Assert.Single(result.GeneratedSources).HintName);
     }
 }
+
+/// <summary>Row-specific mistakes: indexing a scalar, a bad subscript, a class index used as a real, per-row inputs in an elementwise loss.</summary>
+public class RowDiagnosticTests
+{
+    private static Diagnostic Single(string formula, string id)
+    {
+        var (result, _) = GeneratorHarness.Run(new[] { ("/src/bad.loss", formula) });
+        Assert.Null(result.Exception);
+        var d = result.Diagnostics.FirstOrDefault(x => x.Id == id);
+        Assert.True(d is not null, $"expected {id}, got: {string.Join("; ", result.Diagnostics)}");
+        return d!;
+    }
+
+    private static string Text(Diagnostic d, string formula) => formula.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length);
+
+    [Fact]
+    public void LOSS023_IndexingAnOption()
+    {
+        const string f = "loss a(x, const index t; k = 1) = sum(x) * k[t]";
+        Assert.Equal("k", Text(Single(f, "LOSS023"), f));
+    }
+
+    [Fact]
+    public void LOSS023_SubscriptThatIsNotAnIndexInput()
+    {
+        const string f = "loss a(x, const y) = x[y]";
+        Assert.Equal("y", Text(Single(f, "LOSS023"), f));
+    }
+
+    [Fact]
+    public void LOSS014_ClassIndexUsedAsAReal()
+    {
+        const string f = "loss a(x, const index t) = x[t] * t";
+        var d = Single(f, "LOSS014");
+        Assert.Equal("t", Text(d, f));
+        Assert.Equal(f.LastIndexOf('t'), d.Location.SourceSpan.Start);
+        Assert.Contains("class index", d.GetMessage());
+    }
+
+    [Fact]
+    public void LOSS024_IndexInputInAnElementwiseLoss()
+    {
+        const string f = "loss a(x, const index t) = x * 2";
+        Assert.Equal("const index t", Text(Single(f, "LOSS024"), f));
+    }
+
+    [Fact]
+    public void LOSS024_NonConstClassInput()
+    {
+        const string f = "loss a(x, class w) = sum(w * x)";
+        Assert.Equal("class w", Text(Single(f, "LOSS024"), f));
+    }
+
+    [Fact]
+    public void LOSS024_ExceptNamesNoOption()
+    {
+        const string f = "loss a(x, const index t except nothing) = x[t]";
+        Assert.Equal("nothing", Text(Single(f, "LOSS024"), f));
+    }
+
+    [Fact]
+    public void ClassIndexLoss_GeneratesIntIndices()
+    {
+        const string f = "loss pick(x, const index t except skip; skip = -1) = -x[t]\nmean by 1";
+        var (result, output) = GeneratorHarness.Run(new[] { ("/src/pick.loss", f) });
+        Assert.Empty(result.Diagnostics);
+        var text = Assert.Single(result.GeneratedSources).SourceText.ToString();
+        Assert.Contains("ReadOnlySpan<int> t", text);
+        Assert.Contains("is out of range for", text);
+        Assert.DoesNotContain(output.GetDiagnostics(), d => d.Severity == DiagnosticSeverity.Error);
+    }
+}

@@ -300,7 +300,7 @@ namespace Sample.Losses
             public string Name => "pinball";
             public string Formula => @"loss pinball(input, const target; tau = 0.5) = let r = target - input in max(tau * r, (tau - 1) * r)";
             public LossKind Kind => LossKind.Elementwise;
-            public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("input", true, null), new("target", false, null) };
+            public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("input", true, null, LossInputKind.Element), new("target", false, null, LossInputKind.Element) };
             public IReadOnlyList<LossOption> Options { get; } = new LossOption[] { new("tau", false, 0.5) };
             public void Evaluate(LossCall<float> call) => Call(call);
             public void Evaluate(LossCall<double> call) => Call(call);

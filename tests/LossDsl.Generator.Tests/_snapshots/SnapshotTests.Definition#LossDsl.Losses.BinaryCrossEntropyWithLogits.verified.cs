@@ -325,7 +325,7 @@ namespace LossDsl.Losses
     (1 - target) * input + (1 + (pos_weight - 1) * target) * softplus(-input)
 ";
             public LossKind Kind => LossKind.Elementwise;
-            public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("input", true, null), new("target", true, null), new("pos_weight", false, 1.0) };
+            public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("input", true, null, LossInputKind.Element), new("target", true, null, LossInputKind.Element), new("pos_weight", false, 1.0, LossInputKind.Element) };
             public IReadOnlyList<LossOption> Options { get; } = new LossOption[] {  };
             public void Evaluate(LossCall<float> call) => Call(call);
             public void Evaluate(LossCall<double> call) => Call(call);

@@ -108,10 +108,15 @@ namespace LossDsl.Losses
             var aggregate1 = new Aggregate1Kernel<T>(yPred, yTrue);
             var aggregate2 = new Aggregate2Kernel<T>(yPred, yTrue);
             var rowGradient = new RowGradientKernel<T>(yPred, yTrue, yPredGrad);
+            T divisor = T.CreateTruncating(rows);
             T total = T.Zero;
             for (int r = 0; r < rows; r++)
             {
                 int start = r * rowLength, end = start + rowLength;
+                aggregate0.RowStart = start;
+                aggregate1.RowStart = start;
+                aggregate2.RowStart = start;
+                rowGradient.RowStart = start;
                 T a0 = ElementLoops.Max<Aggregate0Kernel<T>, T>(ref aggregate0, start, end);
                 T a1 = ElementLoops.Sum<Aggregate1Kernel<T>, T>(ref aggregate1, start, end);
                 aggregate2.A0 = a0;
@@ -121,7 +126,7 @@ namespace LossDsl.Losses
                 if (reduction != Reduction.None) total += value; else if (!output.IsEmpty) output[r] = value;
                 if (gradients)
                 {
-                    T g = reduction == Reduction.None ? gradOutputs[r] : reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(rows) : gradOutput;
+                    T g = reduction == Reduction.None ? gradOutputs[r] : reduction == Reduction.Mean ? gradOutput / divisor : gradOutput;
                     // Adjoints of the aggregates, last to first: dL/dA_k plus what later aggregates that read A_k pass back.
                     // dL/dA1 = if 1 + A0 - A1 >= 0 then (-1) else 0
                     T bar1 = (T.One + (a0 - a1)) >= T.Zero ? T.CreateTruncating(-1.0) : T.Zero;
@@ -133,7 +138,7 @@ namespace LossDsl.Losses
                     ElementLoops.Run<RowGradientKernel<T>, T>(ref rowGradient, start, end);
                 }
             }
-            return reduction == Reduction.Mean ? total / T.CreateTruncating(rows) : total;
+            return reduction == Reduction.Mean ? total / divisor : total;
         }
 
         /// <summary>
@@ -143,6 +148,8 @@ namespace LossDsl.Losses
         {
             private readonly ReadOnlySpan<T> _yPred;
             private readonly ReadOnlySpan<T> _yTrue;
+            /// <summary>Where the current row starts.</summary>
+            public int RowStart;
             /// <summary>A0 of the current row.</summary>
             public T A0;
             /// <summary>A1 of the current row.</summary>
@@ -154,6 +161,7 @@ namespace LossDsl.Losses
             {
                 _yPred = yPred;
                 _yTrue = yTrue;
+                RowStart = 0;
                 A0 = T.Zero;
                 A1 = T.Zero;
                 A2 = T.Zero;
@@ -203,6 +211,8 @@ namespace LossDsl.Losses
         {
             private readonly ReadOnlySpan<T> _yPred;
             private readonly ReadOnlySpan<T> _yTrue;
+            /// <summary>Where the current row starts.</summary>
+            public int RowStart;
             /// <summary>A0 of the current row.</summary>
             public T A0;
             /// <summary>A1 of the current row.</summary>
@@ -214,6 +224,7 @@ namespace LossDsl.Losses
             {
                 _yPred = yPred;
                 _yTrue = yTrue;
+                RowStart = 0;
                 A0 = T.Zero;
                 A1 = T.Zero;
                 A2 = T.Zero;
@@ -263,6 +274,8 @@ namespace LossDsl.Losses
         {
             private readonly ReadOnlySpan<T> _yPred;
             private readonly ReadOnlySpan<T> _yTrue;
+            /// <summary>Where the current row starts.</summary>
+            public int RowStart;
             /// <summary>A0 of the current row.</summary>
             public T A0;
             /// <summary>A1 of the current row.</summary>
@@ -274,6 +287,7 @@ namespace LossDsl.Losses
             {
                 _yPred = yPred;
                 _yTrue = yTrue;
+                RowStart = 0;
                 A0 = T.Zero;
                 A1 = T.Zero;
                 A2 = T.Zero;
@@ -334,6 +348,8 @@ namespace LossDsl.Losses
         {
             private readonly ReadOnlySpan<T> _yPred;
             private readonly ReadOnlySpan<T> _yTrue;
+            /// <summary>Where the current row starts.</summary>
+            public int RowStart;
             private readonly Span<T> _yPredGrad;
             private readonly bool _wantYPredGrad;
             /// <summary>A0 of the current row.</summary>
@@ -353,6 +369,7 @@ namespace LossDsl.Losses
                 _yTrue = yTrue;
                 _yPredGrad = yPredGrad;
                 _wantYPredGrad = !yPredGrad.IsEmpty;
+                RowStart = 0;
                 A0 = T.Zero;
                 A1 = T.Zero;
                 A2 = T.Zero;
@@ -424,7 +441,7 @@ namespace LossDsl.Losses
     max(max((1 - y_true) * y_pred) - sum(y_true * y_pred) + 1, 0)
 ";
             public LossKind Kind => LossKind.Row;
-            public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("y_pred", true, null), new("y_true", false, null) };
+            public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("y_pred", true, null, LossInputKind.Element), new("y_true", false, null, LossInputKind.Element) };
             public IReadOnlyList<LossOption> Options { get; } = new LossOption[] {  };
             public void Evaluate(LossCall<float> call) => Call(call);
             public void Evaluate(LossCall<double> call) => Call(call);

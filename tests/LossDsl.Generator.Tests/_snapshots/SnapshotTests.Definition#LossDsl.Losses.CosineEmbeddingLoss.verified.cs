@@ -121,10 +121,16 @@ namespace LossDsl.Losses
             var aggregate2 = new Aggregate2Kernel<T>(input1, input2, target, margin);
             var aggregate3 = new Aggregate3Kernel<T>(input1, input2, target, margin);
             var rowGradient = new RowGradientKernel<T>(input1, input2, target, margin, input1Grad, input2Grad);
+            T divisor = T.CreateTruncating(rows);
             T total = T.Zero;
             for (int r = 0; r < rows; r++)
             {
                 int start = r * rowLength, end = start + rowLength;
+                aggregate0.RowStart = start;
+                aggregate1.RowStart = start;
+                aggregate2.RowStart = start;
+                aggregate3.RowStart = start;
+                rowGradient.RowStart = start;
                 T a0 = ElementLoops.Max<Aggregate0Kernel<T>, T>(ref aggregate0, start, end);
                 T a1 = ElementLoops.Sum<Aggregate1Kernel<T>, T>(ref aggregate1, start, end);
                 T a2 = ElementLoops.Sum<Aggregate2Kernel<T>, T>(ref aggregate2, start, end);
@@ -142,7 +148,7 @@ namespace LossDsl.Losses
                 if (reduction != Reduction.None) total += value; else if (!output.IsEmpty) output[r] = value;
                 if (gradients)
                 {
-                    T g = reduction == Reduction.None ? gradOutputs[r] : reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(rows) : gradOutput;
+                    T g = reduction == Reduction.None ? gradOutputs[r] : reduction == Reduction.Mean ? gradOutput / divisor : gradOutput;
                     // Adjoints of the aggregates, last to first: dL/dA_k plus what later aggregates that read A_k pass back.
                     // dL/dA3 = if A0 == 1 then A1 / sqrt((1E-12 + A2) * (1E-12 + A3)) * (1E-12 + A2) / (2 * sqrt((1E-12 + A2) * (1E-12 + A3))) / sqrt((1E-12 + A2) * (1E-12 + A3)) else (if A1 / sqrt((1E-12 + A2) * (1E-12 + A3)) - margin >= 0 then -(A1 / sqrt((1E-12 + A2) * (1E-12 + A3)) * (1E-12 + A2) / (2 * sqrt((1E-12 + A2) * (1E-12 + A3))) / sqrt((1E-12 + A2) * (1E-12 + A3))) else 0)
                     T bar3 = a0 == T.One ? t7 : ((a1 / LossMath.Sqrt((T.CreateTruncating(1E-12) + a2) * (T.CreateTruncating(1E-12) + a3))) - margin) >= T.Zero ? -t7 : T.Zero;
@@ -159,7 +165,7 @@ namespace LossDsl.Losses
                     ElementLoops.Run<RowGradientKernel<T>, T>(ref rowGradient, start, end);
                 }
             }
-            return reduction == Reduction.Mean ? total / T.CreateTruncating(rows) : total;
+            return reduction == Reduction.Mean ? total / divisor : total;
         }
 
         /// <summary>
@@ -170,6 +176,8 @@ namespace LossDsl.Losses
             private readonly ReadOnlySpan<T> _input1;
             private readonly ReadOnlySpan<T> _input2;
             private readonly ReadOnlySpan<T> _target;
+            /// <summary>Where the current row starts.</summary>
+            public int RowStart;
             private readonly T _margin;
             /// <summary>A0 of the current row.</summary>
             public T A0;
@@ -186,6 +194,7 @@ namespace LossDsl.Losses
                 _input2 = input2;
                 _target = target;
                 _margin = margin;
+                RowStart = 0;
                 A0 = T.Zero;
                 A1 = T.Zero;
                 A2 = T.Zero;
@@ -233,6 +242,8 @@ namespace LossDsl.Losses
             private readonly ReadOnlySpan<T> _input1;
             private readonly ReadOnlySpan<T> _input2;
             private readonly ReadOnlySpan<T> _target;
+            /// <summary>Where the current row starts.</summary>
+            public int RowStart;
             private readonly T _margin;
             /// <summary>A0 of the current row.</summary>
             public T A0;
@@ -249,6 +260,7 @@ namespace LossDsl.Losses
                 _input2 = input2;
                 _target = target;
                 _margin = margin;
+                RowStart = 0;
                 A0 = T.Zero;
                 A1 = T.Zero;
                 A2 = T.Zero;
@@ -300,6 +312,8 @@ namespace LossDsl.Losses
             private readonly ReadOnlySpan<T> _input1;
             private readonly ReadOnlySpan<T> _input2;
             private readonly ReadOnlySpan<T> _target;
+            /// <summary>Where the current row starts.</summary>
+            public int RowStart;
             private readonly T _margin;
             /// <summary>A0 of the current row.</summary>
             public T A0;
@@ -316,6 +330,7 @@ namespace LossDsl.Losses
                 _input2 = input2;
                 _target = target;
                 _margin = margin;
+                RowStart = 0;
                 A0 = T.Zero;
                 A1 = T.Zero;
                 A2 = T.Zero;
@@ -363,6 +378,8 @@ namespace LossDsl.Losses
             private readonly ReadOnlySpan<T> _input1;
             private readonly ReadOnlySpan<T> _input2;
             private readonly ReadOnlySpan<T> _target;
+            /// <summary>Where the current row starts.</summary>
+            public int RowStart;
             private readonly T _margin;
             /// <summary>A0 of the current row.</summary>
             public T A0;
@@ -379,6 +396,7 @@ namespace LossDsl.Losses
                 _input2 = input2;
                 _target = target;
                 _margin = margin;
+                RowStart = 0;
                 A0 = T.Zero;
                 A1 = T.Zero;
                 A2 = T.Zero;
@@ -437,6 +455,8 @@ namespace LossDsl.Losses
             private readonly ReadOnlySpan<T> _input1;
             private readonly ReadOnlySpan<T> _input2;
             private readonly ReadOnlySpan<T> _target;
+            /// <summary>Where the current row starts.</summary>
+            public int RowStart;
             private readonly T _margin;
             private readonly Span<T> _input1Grad;
             private readonly bool _wantInput1Grad;
@@ -469,6 +489,7 @@ namespace LossDsl.Losses
                 _wantInput1Grad = !input1Grad.IsEmpty;
                 _input2Grad = input2Grad;
                 _wantInput2Grad = !input2Grad.IsEmpty;
+                RowStart = 0;
                 A0 = T.Zero;
                 A1 = T.Zero;
                 A2 = T.Zero;
@@ -544,7 +565,7 @@ namespace LossDsl.Losses
     if max(target) == 1 then 1 - cos else max(cos - margin, 0)
 ";
             public LossKind Kind => LossKind.Row;
-            public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("input1", true, null), new("input2", true, null), new("target", false, null) };
+            public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("input1", true, null, LossInputKind.Element), new("input2", true, null, LossInputKind.Element), new("target", false, null, LossInputKind.Element) };
             public IReadOnlyList<LossOption> Options { get; } = new LossOption[] { new("margin", false, 0.0) };
             public void Evaluate(LossCall<float> call) => Call(call);
             public void Evaluate(LossCall<double> call) => Call(call);

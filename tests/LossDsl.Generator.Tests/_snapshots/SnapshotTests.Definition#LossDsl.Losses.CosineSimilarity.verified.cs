@@ -112,10 +112,15 @@ namespace LossDsl.Losses
             var aggregate1 = new Aggregate1Kernel<T>(yPred, yTrue, eps);
             var aggregate2 = new Aggregate2Kernel<T>(yPred, yTrue, eps);
             var rowGradient = new RowGradientKernel<T>(yPred, yTrue, eps, yPredGrad, yTrueGrad);
+            T divisor = T.CreateTruncating(rows);
             T total = T.Zero;
             for (int r = 0; r < rows; r++)
             {
                 int start = r * rowLength, end = start + rowLength;
+                aggregate0.RowStart = start;
+                aggregate1.RowStart = start;
+                aggregate2.RowStart = start;
+                rowGradient.RowStart = start;
                 T a0 = ElementLoops.Sum<Aggregate0Kernel<T>, T>(ref aggregate0, start, end);
                 T a1 = ElementLoops.Sum<Aggregate1Kernel<T>, T>(ref aggregate1, start, end);
                 T a2 = ElementLoops.Sum<Aggregate2Kernel<T>, T>(ref aggregate2, start, end);
@@ -130,7 +135,7 @@ namespace LossDsl.Losses
                 if (reduction != Reduction.None) total += value; else if (!output.IsEmpty) output[r] = value;
                 if (gradients)
                 {
-                    T g = reduction == Reduction.None ? gradOutputs[r] : reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(rows) : gradOutput;
+                    T g = reduction == Reduction.None ? gradOutputs[r] : reduction == Reduction.Mean ? gradOutput / divisor : gradOutput;
                     // Adjoints of the aggregates, last to first: dL/dA_k plus what later aggregates that read A_k pass back.
                     // dL/dA2 = if sqrt(A2) >= eps then 1 / (2 * sqrt(A2)) * max(sqrt(A1), eps) * A0 / (max(sqrt(A1), eps) * max(sqrt(A2), eps)) / (max(sqrt(A1), eps) * max(sqrt(A2), eps)) else 0
                     T bar2 = LossMath.Sqrt(a2) >= eps ? (((T.One / (T.CreateTruncating(2.0) * t2)) * t1) * t5) / t4 : T.Zero;
@@ -144,7 +149,7 @@ namespace LossDsl.Losses
                     ElementLoops.Run<RowGradientKernel<T>, T>(ref rowGradient, start, end);
                 }
             }
-            return reduction == Reduction.Mean ? total / T.CreateTruncating(rows) : total;
+            return reduction == Reduction.Mean ? total / divisor : total;
         }
 
         /// <summary>
@@ -154,6 +159,8 @@ namespace LossDsl.Losses
         {
             private readonly ReadOnlySpan<T> _yPred;
             private readonly ReadOnlySpan<T> _yTrue;
+            /// <summary>Where the current row starts.</summary>
+            public int RowStart;
             private readonly T _eps;
             /// <summary>A0 of the current row.</summary>
             public T A0;
@@ -167,6 +174,7 @@ namespace LossDsl.Losses
                 _yPred = yPred;
                 _yTrue = yTrue;
                 _eps = eps;
+                RowStart = 0;
                 A0 = T.Zero;
                 A1 = T.Zero;
                 A2 = T.Zero;
@@ -216,6 +224,8 @@ namespace LossDsl.Losses
         {
             private readonly ReadOnlySpan<T> _yPred;
             private readonly ReadOnlySpan<T> _yTrue;
+            /// <summary>Where the current row starts.</summary>
+            public int RowStart;
             private readonly T _eps;
             /// <summary>A0 of the current row.</summary>
             public T A0;
@@ -229,6 +239,7 @@ namespace LossDsl.Losses
                 _yPred = yPred;
                 _yTrue = yTrue;
                 _eps = eps;
+                RowStart = 0;
                 A0 = T.Zero;
                 A1 = T.Zero;
                 A2 = T.Zero;
@@ -274,6 +285,8 @@ namespace LossDsl.Losses
         {
             private readonly ReadOnlySpan<T> _yPred;
             private readonly ReadOnlySpan<T> _yTrue;
+            /// <summary>Where the current row starts.</summary>
+            public int RowStart;
             private readonly T _eps;
             /// <summary>A0 of the current row.</summary>
             public T A0;
@@ -287,6 +300,7 @@ namespace LossDsl.Losses
                 _yPred = yPred;
                 _yTrue = yTrue;
                 _eps = eps;
+                RowStart = 0;
                 A0 = T.Zero;
                 A1 = T.Zero;
                 A2 = T.Zero;
@@ -341,6 +355,8 @@ namespace LossDsl.Losses
         {
             private readonly ReadOnlySpan<T> _yPred;
             private readonly ReadOnlySpan<T> _yTrue;
+            /// <summary>Where the current row starts.</summary>
+            public int RowStart;
             private readonly T _eps;
             private readonly Span<T> _yPredGrad;
             private readonly bool _wantYPredGrad;
@@ -368,6 +384,7 @@ namespace LossDsl.Losses
                 _wantYPredGrad = !yPredGrad.IsEmpty;
                 _yTrueGrad = yTrueGrad;
                 _wantYTrueGrad = !yTrueGrad.IsEmpty;
+                RowStart = 0;
                 A0 = T.Zero;
                 A1 = T.Zero;
                 A2 = T.Zero;
@@ -439,7 +456,7 @@ namespace LossDsl.Losses
             public string Formula => @"loss cosine_similarity(y_pred, y_true; eps = 1e-12) =
     -sum(y_true * y_pred) / (max(norm(y_true), eps) * max(norm(y_pred), eps))";
             public LossKind Kind => LossKind.Row;
-            public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("y_pred", true, null), new("y_true", true, null) };
+            public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("y_pred", true, null, LossInputKind.Element), new("y_true", true, null, LossInputKind.Element) };
             public IReadOnlyList<LossOption> Options { get; } = new LossOption[] { new("eps", false, 1E-12) };
             public void Evaluate(LossCall<float> call) => Call(call);
             public void Evaluate(LossCall<double> call) => Call(call);

@@ -13,89 +13,98 @@ using LossDsl;
 namespace LossDsl.Losses
 {
     /// <summary>
-    /// Cross entropy of logits over the class axis (torch.nn.functional.cross_entropy): one row per sample, the target a
-    /// row of class probabilities or weights (a class index is its weighted one-hot row). Computed stably through
-    /// logsumexp; the gradient is sum(target) softmax(input) - target.
+    /// Cross entropy of logits against class indices (torch.nn.functional.cross_entropy), one row of logits per sample:
+    /// -weight[t] log softmax(input)[t], mixed with the uniform target by label_smoothing. A row whose target is
+    /// ignore_index is left out; the mean divides by the summed weight of the rows' classes (NaN when it is 0).
     /// </summary>
     /// <remarks>
     /// Declared as:
     /// <code>
-    /// loss cross_entropy(input, const target) =
-    ///     sum(target) * logsumexp(input) - sum(target * input)
-    ///
+    /// loss cross_entropy(input, const index target except ignore_index, const class weight = 1;
+    ///                    ignore_index = -100, label_smoothing = 0.0) =
+    ///     let lse = logsumexp(input) in
+    ///     (1 - label_smoothing) * weight[target] * (lse - input[target])
+    ///         + label_smoothing * (lse * mean(weight) - mean(weight * input))
+    /// mean by weight[target]
     /// </code>
-    /// A0 = sum over the row of target<br/>
+    /// A0 = weight[target]<br/>
     /// A1 = max over the row of input<br/>
     /// A2 = sum over the row of exp(input - detach(A1))<br/>
-    /// A3 = sum over the row of target * input<br/>
-    /// L = A0 * (detach(A1) + log(A2)) - A3<br/>
-    /// dL/dA0 = detach(A1) + log(A2)<br/>
+    /// A3 = input[target]<br/>
+    /// A4 = mean over the row of weight<br/>
+    /// A5 = mean over the row of weight * input<br/>
+    /// mean divides by the sum over the rows of weight[target]<br/>
+    /// L = (1 - label_smoothing) * A0 * (detach(A1) + log(A2) - A3) + label_smoothing * ((detach(A1) + log(A2)) * A4 - A5)<br/>
+    /// dL/dA0 = (1 - label_smoothing) * (detach(A1) + log(A2) - A3)<br/>
     /// dL/dA1 = 0<br/>
-    /// dL/dA2 = A0 * 1 / A2<br/>
-    /// dL/dA3 = (-1)<br/>
-    /// dL/dinput = c2 * exp(input - detach(A1)) + c3 * target   (c_j = dL/dA_j, per row)
+    /// dL/dA2 = (1 - label_smoothing) * A0 * 1 / A2 + label_smoothing * 1 / A2 * A4<br/>
+    /// dL/dA3 = -((1 - label_smoothing) * A0)<br/>
+    /// dL/dA4 = label_smoothing * (detach(A1) + log(A2))<br/>
+    /// dL/dA5 = -label_smoothing<br/>
+    /// dL/dinput = c2 * exp(input - detach(A1)) + (if column == target then c3 else 0) + c5 * weight   (c_j = dL/dA_j, per row)
     /// </remarks>
     public static partial class CrossEntropy
     {
 
         // ---- float ----
         /// <summary>The reduced loss (mean or sum over the rows), in float.</summary>
-        public static float Forward(ReadOnlySpan<float> input, ReadOnlySpan<float> target, int rowLength, Reduction reduction = Reduction.Mean)
-            => Run<float>(input, target, rowLength, reduction, default, false, default, 1f, default);
+        public static float Forward(ReadOnlySpan<float> input, ReadOnlySpan<int> target, int rowLength, Reduction reduction = Reduction.Mean, float ignoreIndex = -100f, float labelSmoothing = 0f, ReadOnlySpan<float> weight = default)
+            => Run<float>(input, target, weight, rowLength, ignoreIndex, labelSmoothing, reduction, default, false, default, 1f, default);
 
         /// <summary>The loss of every row, written to <paramref name="output"/>, in float.</summary>
-        public static void Forward(ReadOnlySpan<float> input, ReadOnlySpan<float> target, int rowLength, Span<float> output)
-            => _ = Run<float>(input, target, rowLength, Reduction.None, output, false, default, 1f, default);
+        public static void Forward(ReadOnlySpan<float> input, ReadOnlySpan<int> target, int rowLength, Span<float> output, float ignoreIndex = -100f, float labelSmoothing = 0f, ReadOnlySpan<float> weight = default)
+            => _ = Run<float>(input, target, weight, rowLength, ignoreIndex, labelSmoothing, Reduction.None, output, false, default, 1f, default);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in float; an empty gradient span is skipped.</summary>
-        public static float ForwardBackward(ReadOnlySpan<float> input, ReadOnlySpan<float> target, int rowLength, Span<float> inputGrad, Reduction reduction = Reduction.Mean, float gradOutput = 1f)
-            => Run<float>(input, target, rowLength, reduction, default, true, default, gradOutput, inputGrad);
+        public static float ForwardBackward(ReadOnlySpan<float> input, ReadOnlySpan<int> target, int rowLength, Span<float> inputGrad, Reduction reduction = Reduction.Mean, float gradOutput = 1f, float ignoreIndex = -100f, float labelSmoothing = 0f, ReadOnlySpan<float> weight = default)
+            => Run<float>(input, target, weight, rowLength, ignoreIndex, labelSmoothing, reduction, default, true, default, gradOutput, inputGrad);
 
         /// <summary>The loss of every row and the gradients of their sum weighted by <paramref name="gradOutput"/>, in one pass, in float.</summary>
-        public static void ForwardBackward(ReadOnlySpan<float> input, ReadOnlySpan<float> target, int rowLength, Span<float> output, ReadOnlySpan<float> gradOutput, Span<float> inputGrad)
-            => _ = Run<float>(input, target, rowLength, Reduction.None, output, true, gradOutput, 1f, inputGrad);
+        public static void ForwardBackward(ReadOnlySpan<float> input, ReadOnlySpan<int> target, int rowLength, Span<float> output, ReadOnlySpan<float> gradOutput, Span<float> inputGrad, float ignoreIndex = -100f, float labelSmoothing = 0f, ReadOnlySpan<float> weight = default)
+            => _ = Run<float>(input, target, weight, rowLength, ignoreIndex, labelSmoothing, Reduction.None, output, true, gradOutput, 1f, inputGrad);
 
         /// <summary>The gradients of the reduced loss (times <paramref name="gradOutput"/>), in float; an empty gradient span is skipped.</summary>
-        public static void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> target, int rowLength, Span<float> inputGrad, Reduction reduction = Reduction.Mean, float gradOutput = 1f)
-            => _ = Run<float>(input, target, rowLength, reduction, default, true, default, gradOutput, inputGrad);
+        public static void Backward(ReadOnlySpan<float> input, ReadOnlySpan<int> target, int rowLength, Span<float> inputGrad, Reduction reduction = Reduction.Mean, float gradOutput = 1f, float ignoreIndex = -100f, float labelSmoothing = 0f, ReadOnlySpan<float> weight = default)
+            => _ = Run<float>(input, target, weight, rowLength, ignoreIndex, labelSmoothing, reduction, default, true, default, gradOutput, inputGrad);
 
         /// <summary>The gradients of the sum of the per-row losses weighted by <paramref name="gradOutput"/>, in float.</summary>
-        public static void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> target, int rowLength, ReadOnlySpan<float> gradOutput, Span<float> inputGrad)
-            => _ = Run<float>(input, target, rowLength, Reduction.None, default, true, gradOutput, 1f, inputGrad);
+        public static void Backward(ReadOnlySpan<float> input, ReadOnlySpan<int> target, int rowLength, ReadOnlySpan<float> gradOutput, Span<float> inputGrad, float ignoreIndex = -100f, float labelSmoothing = 0f, ReadOnlySpan<float> weight = default)
+            => _ = Run<float>(input, target, weight, rowLength, ignoreIndex, labelSmoothing, Reduction.None, default, true, gradOutput, 1f, inputGrad);
 
 
         // ---- double ----
         /// <summary>The reduced loss (mean or sum over the rows), in double.</summary>
-        public static double Forward(ReadOnlySpan<double> input, ReadOnlySpan<double> target, int rowLength, Reduction reduction = Reduction.Mean)
-            => Run<double>(input, target, rowLength, reduction, default, false, default, 1.0, default);
+        public static double Forward(ReadOnlySpan<double> input, ReadOnlySpan<int> target, int rowLength, Reduction reduction = Reduction.Mean, double ignoreIndex = -100.0, double labelSmoothing = 0.0, ReadOnlySpan<double> weight = default)
+            => Run<double>(input, target, weight, rowLength, ignoreIndex, labelSmoothing, reduction, default, false, default, 1.0, default);
 
         /// <summary>The loss of every row, written to <paramref name="output"/>, in double.</summary>
-        public static void Forward(ReadOnlySpan<double> input, ReadOnlySpan<double> target, int rowLength, Span<double> output)
-            => _ = Run<double>(input, target, rowLength, Reduction.None, output, false, default, 1.0, default);
+        public static void Forward(ReadOnlySpan<double> input, ReadOnlySpan<int> target, int rowLength, Span<double> output, double ignoreIndex = -100.0, double labelSmoothing = 0.0, ReadOnlySpan<double> weight = default)
+            => _ = Run<double>(input, target, weight, rowLength, ignoreIndex, labelSmoothing, Reduction.None, output, false, default, 1.0, default);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in double; an empty gradient span is skipped.</summary>
-        public static double ForwardBackward(ReadOnlySpan<double> input, ReadOnlySpan<double> target, int rowLength, Span<double> inputGrad, Reduction reduction = Reduction.Mean, double gradOutput = 1.0)
-            => Run<double>(input, target, rowLength, reduction, default, true, default, gradOutput, inputGrad);
+        public static double ForwardBackward(ReadOnlySpan<double> input, ReadOnlySpan<int> target, int rowLength, Span<double> inputGrad, Reduction reduction = Reduction.Mean, double gradOutput = 1.0, double ignoreIndex = -100.0, double labelSmoothing = 0.0, ReadOnlySpan<double> weight = default)
+            => Run<double>(input, target, weight, rowLength, ignoreIndex, labelSmoothing, reduction, default, true, default, gradOutput, inputGrad);
 
         /// <summary>The loss of every row and the gradients of their sum weighted by <paramref name="gradOutput"/>, in one pass, in double.</summary>
-        public static void ForwardBackward(ReadOnlySpan<double> input, ReadOnlySpan<double> target, int rowLength, Span<double> output, ReadOnlySpan<double> gradOutput, Span<double> inputGrad)
-            => _ = Run<double>(input, target, rowLength, Reduction.None, output, true, gradOutput, 1.0, inputGrad);
+        public static void ForwardBackward(ReadOnlySpan<double> input, ReadOnlySpan<int> target, int rowLength, Span<double> output, ReadOnlySpan<double> gradOutput, Span<double> inputGrad, double ignoreIndex = -100.0, double labelSmoothing = 0.0, ReadOnlySpan<double> weight = default)
+            => _ = Run<double>(input, target, weight, rowLength, ignoreIndex, labelSmoothing, Reduction.None, output, true, gradOutput, 1.0, inputGrad);
 
         /// <summary>The gradients of the reduced loss (times <paramref name="gradOutput"/>), in double; an empty gradient span is skipped.</summary>
-        public static void Backward(ReadOnlySpan<double> input, ReadOnlySpan<double> target, int rowLength, Span<double> inputGrad, Reduction reduction = Reduction.Mean, double gradOutput = 1.0)
-            => _ = Run<double>(input, target, rowLength, reduction, default, true, default, gradOutput, inputGrad);
+        public static void Backward(ReadOnlySpan<double> input, ReadOnlySpan<int> target, int rowLength, Span<double> inputGrad, Reduction reduction = Reduction.Mean, double gradOutput = 1.0, double ignoreIndex = -100.0, double labelSmoothing = 0.0, ReadOnlySpan<double> weight = default)
+            => _ = Run<double>(input, target, weight, rowLength, ignoreIndex, labelSmoothing, reduction, default, true, default, gradOutput, inputGrad);
 
         /// <summary>The gradients of the sum of the per-row losses weighted by <paramref name="gradOutput"/>, in double.</summary>
-        public static void Backward(ReadOnlySpan<double> input, ReadOnlySpan<double> target, int rowLength, ReadOnlySpan<double> gradOutput, Span<double> inputGrad)
-            => _ = Run<double>(input, target, rowLength, Reduction.None, default, true, gradOutput, 1.0, inputGrad);
+        public static void Backward(ReadOnlySpan<double> input, ReadOnlySpan<int> target, int rowLength, ReadOnlySpan<double> gradOutput, Span<double> inputGrad, double ignoreIndex = -100.0, double labelSmoothing = 0.0, ReadOnlySpan<double> weight = default)
+            => _ = Run<double>(input, target, weight, rowLength, ignoreIndex, labelSmoothing, Reduction.None, default, true, gradOutput, 1.0, inputGrad);
 
         // ---- implementation ----
-        private static T Run<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> target, int rowLength, Reduction reduction, Span<T> output, bool gradients, ReadOnlySpan<T> gradOutputs, T gradOutput, Span<T> inputGrad) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private static T Run<T>(ReadOnlySpan<T> input, ReadOnlySpan<int> target, ReadOnlySpan<T> weight, int rowLength, T ignoreIndex, T labelSmoothing, Reduction reduction, Span<T> output, bool gradients, ReadOnlySpan<T> gradOutputs, T gradOutput, Span<T> inputGrad) where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             int n = input.Length;
-            LossGuard.Length(target.Length, n, nameof(target));
             if (reduction is not (Reduction.None or Reduction.Mean or Reduction.Sum)) throw new ArgumentOutOfRangeException(nameof(reduction), reduction, "Unknown reduction.");
             int rows = n == 0 && rowLength > 0 ? 0 : LossGuard.Rows(rowLength, n, nameof(rowLength));
+            LossGuard.Length(target.Length, rows, nameof(target));
+            LossGuard.Optional(weight.Length, rowLength, nameof(weight));
             if (reduction == Reduction.None)
             {
                 if (gradients) LossGuard.Optional(output.Length, rows, nameof(output)); else LossGuard.Length(output.Length, rows, nameof(output));
@@ -105,58 +114,101 @@ namespace LossDsl.Losses
             {
                 LossGuard.Optional(inputGrad.Length, n, nameof(inputGrad));
                 LossGuard.NoOverlap(input, inputGrad, nameof(inputGrad));
-                LossGuard.NoOverlap(target, inputGrad, nameof(inputGrad));
+                LossGuard.NoOverlap(weight, inputGrad, nameof(inputGrad));
             }
 
             T inverseLength = T.One / T.CreateTruncating(rowLength);
-            var aggregate0 = new Aggregate0Kernel<T>(input, target);
-            var aggregate1 = new Aggregate1Kernel<T>(input, target);
-            var aggregate2 = new Aggregate2Kernel<T>(input, target);
-            var aggregate3 = new Aggregate3Kernel<T>(input, target);
-            var rowGradient = new RowGradientKernel<T>(input, target, inputGrad);
+            var aggregate0 = new Aggregate0Kernel<T>(input, weight, ignoreIndex, labelSmoothing);
+            var aggregate1 = new Aggregate1Kernel<T>(input, weight, ignoreIndex, labelSmoothing);
+            var aggregate2 = new Aggregate2Kernel<T>(input, weight, ignoreIndex, labelSmoothing);
+            var aggregate3 = new Aggregate3Kernel<T>(input, weight, ignoreIndex, labelSmoothing);
+            var aggregate4 = new Aggregate4Kernel<T>(input, weight, ignoreIndex, labelSmoothing);
+            var aggregate5 = new Aggregate5Kernel<T>(input, weight, ignoreIndex, labelSmoothing);
+            var rowGradient = new RowGradientKernel<T>(input, weight, ignoreIndex, labelSmoothing, inputGrad);
+            T divisor = T.Zero;
+            for (int r = 0; r < rows; r++)
+            {
+                int targetRow = target[r];
+                if (T.CreateTruncating(targetRow) == ignoreIndex) continue;
+                if ((uint)targetRow >= (uint)rowLength) throw new ArgumentException($"target index {targetRow} is out of range for {rowLength} classes (row {r})", nameof(target));
+                divisor += (weight.IsEmpty ? T.CreateTruncating(1.0) : weight[targetRow]);
+            }
             T total = T.Zero;
             for (int r = 0; r < rows; r++)
             {
                 int start = r * rowLength, end = start + rowLength;
-                T a0 = ElementLoops.Sum<Aggregate0Kernel<T>, T>(ref aggregate0, start, end);
+                int targetRow = target[r];
+                if (T.CreateTruncating(targetRow) == ignoreIndex)
+                {
+                    if (!inputGrad.IsEmpty) inputGrad.Slice(start, rowLength).Clear();
+                    if (reduction == Reduction.None && !output.IsEmpty) output[r] = T.Zero;
+                    continue;
+                }
+                aggregate0.RowStart = start; aggregate0.Target = T.CreateTruncating(targetRow);
+                aggregate1.RowStart = start; aggregate1.Target = T.CreateTruncating(targetRow);
+                aggregate2.RowStart = start; aggregate2.Target = T.CreateTruncating(targetRow);
+                aggregate3.RowStart = start; aggregate3.Target = T.CreateTruncating(targetRow);
+                aggregate4.RowStart = start; aggregate4.Target = T.CreateTruncating(targetRow);
+                aggregate5.RowStart = start; aggregate5.Target = T.CreateTruncating(targetRow);
+                rowGradient.RowStart = start; rowGradient.Target = T.CreateTruncating(targetRow);
+                T a0 = (weight.IsEmpty ? T.CreateTruncating(1.0) : weight[targetRow]);
                 T a1 = ElementLoops.Max<Aggregate1Kernel<T>, T>(ref aggregate1, start, end);
                 aggregate2.A1 = a1;
                 T a2 = ElementLoops.Sum<Aggregate2Kernel<T>, T>(ref aggregate2, start, end);
-                T a3 = ElementLoops.Sum<Aggregate3Kernel<T>, T>(ref aggregate3, start, end);
-                // L = A0 * (detach(A1) + log(A2)) - A3
-                var t0 = a1 + LossMath.Log(a2);
-                T value = (a0 * t0) - a3;
+                T a3 = input[start + targetRow];
+                T a4 = ElementLoops.Sum<Aggregate4Kernel<T>, T>(ref aggregate4, start, end) * inverseLength;
+                T a5 = ElementLoops.Sum<Aggregate5Kernel<T>, T>(ref aggregate5, start, end) * inverseLength;
+                // L = (1 - label_smoothing) * A0 * (detach(A1) + log(A2) - A3) + label_smoothing * ((detach(A1) + log(A2)) * A4 - A5)
+                var t0 = T.One - labelSmoothing;
+                var t1 = t0 * a0;
+                var t2 = a1 + LossMath.Log(a2);
+                var t3 = t2 - a3;
+                var t4 = T.One / a2;
+                T value = (t1 * t3) + (labelSmoothing * ((t2 * a4) - a5));
                 if (reduction != Reduction.None) total += value; else if (!output.IsEmpty) output[r] = value;
                 if (gradients)
                 {
-                    T g = reduction == Reduction.None ? gradOutputs[r] : reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(rows) : gradOutput;
+                    T g = reduction == Reduction.None ? gradOutputs[r] : reduction == Reduction.Mean ? gradOutput / divisor : gradOutput;
                     // Adjoints of the aggregates, last to first: dL/dA_k plus what later aggregates that read A_k pass back.
-                    // dL/dA3 = (-1)
-                    T bar3 = T.CreateTruncating(-1.0);
-                    // dL/dA2 = A0 * 1 / A2
-                    T bar2 = a0 * (T.One / a2);
+                    // dL/dA5 = -label_smoothing
+                    T bar5 = -labelSmoothing;
+                    // dL/dA4 = label_smoothing * (detach(A1) + log(A2))
+                    T bar4 = labelSmoothing * t2;
+                    // dL/dA3 = -((1 - label_smoothing) * A0)
+                    T bar3 = -t1;
+                    // dL/dA2 = (1 - label_smoothing) * A0 * 1 / A2 + label_smoothing * 1 / A2 * A4
+                    T bar2 = (t1 * t4) + (labelSmoothing * (t4 * a4));
                     // dL/dA1 = 0
                     T bar1 = T.Zero;
-                    // dL/dA0 = detach(A1) + log(A2)
-                    T bar0 = t0;
+                    // dL/dA0 = (1 - label_smoothing) * (detach(A1) + log(A2) - A3)
+                    T bar0 = t0 * t3;
                     rowGradient.A1 = a1;
                     rowGradient.C0 = g * bar0;
                     rowGradient.C1 = g * bar1;
                     rowGradient.C2 = g * bar2;
                     rowGradient.C3 = g * bar3;
+                    rowGradient.C4 = g * bar4 * inverseLength;
+                    rowGradient.C5 = g * bar5 * inverseLength;
                     ElementLoops.Run<RowGradientKernel<T>, T>(ref rowGradient, start, end);
                 }
             }
-            return reduction == Reduction.Mean ? total / T.CreateTruncating(rows) : total;
+            return reduction == Reduction.Mean ? total / divisor : total;
         }
 
         /// <summary>
-        /// The summand of A0: target
+        /// The summand of A0: if column == target then weight else 0
         /// </summary>
         private ref struct Aggregate0Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _input;
-            private readonly ReadOnlySpan<T> _target;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly bool _hasWeight;
+            /// <summary>Where the current row starts.</summary>
+            public int RowStart;
+            /// <summary>The current row's target.</summary>
+            public T Target;
+            private readonly T _ignoreIndex;
+            private readonly T _labelSmoothing;
             /// <summary>A0 of the current row.</summary>
             public T A0;
             /// <summary>A1 of the current row.</summary>
@@ -165,46 +217,65 @@ namespace LossDsl.Losses
             public T A2;
             /// <summary>A3 of the current row.</summary>
             public T A3;
+            /// <summary>A4 of the current row.</summary>
+            public T A4;
+            /// <summary>A5 of the current row.</summary>
+            public T A5;
 
-            public Aggregate0Kernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target)
+            public Aggregate0Kernel(ReadOnlySpan<T> input, ReadOnlySpan<T> weight, T ignoreIndex, T labelSmoothing)
             {
                 _input = input;
-                _target = target;
+                _weight = weight;
+                _hasWeight = !weight.IsEmpty;
+                _ignoreIndex = ignoreIndex;
+                _labelSmoothing = labelSmoothing;
+                RowStart = 0;
+                Target = T.Zero;
                 A0 = T.Zero;
                 A1 = T.Zero;
                 A2 = T.Zero;
                 A3 = T.Zero;
+                A4 = T.Zero;
+                A5 = T.Zero;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public T Invoke(int i)
             {
-                var target = _target[i];
-                var loss = target;
+                var weight = _hasWeight ? _weight[i - RowStart] : T.CreateTruncating(1.0);
+                var target = Target;
+                var column = T.CreateTruncating(i - RowStart);
+                var loss = LossMath.Select(LossMath.Equal(column, target), weight, T.Zero);
                 return loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector128<T> Invoke128(int i)
             {
-                var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var loss = target;
+                var weight = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)(i - RowStart)) : Vector128.Create(T.CreateTruncating(1.0));
+                var target = Vector128.Create(Target);
+                var column = Vector128.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
+                var loss = LossMath.Select(LossMath.Equal(column, target), weight, Vector128<T>.Zero);
                 return loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
             {
-                var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var loss = target;
+                var weight = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)(i - RowStart)) : Vector256.Create(T.CreateTruncating(1.0));
+                var target = Vector256.Create(Target);
+                var column = Vector256.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
+                var loss = LossMath.Select(LossMath.Equal(column, target), weight, Vector256<T>.Zero);
                 return loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
             {
-                var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var loss = target;
+                var weight = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)(i - RowStart)) : Vector512.Create(T.CreateTruncating(1.0));
+                var target = Vector512.Create(Target);
+                var column = Vector512.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
+                var loss = LossMath.Select(LossMath.Equal(column, target), weight, Vector512<T>.Zero);
                 return loss;
             }
         }
@@ -215,7 +286,14 @@ namespace LossDsl.Losses
         private ref struct Aggregate1Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _input;
-            private readonly ReadOnlySpan<T> _target;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly bool _hasWeight;
+            /// <summary>Where the current row starts.</summary>
+            public int RowStart;
+            /// <summary>The current row's target.</summary>
+            public T Target;
+            private readonly T _ignoreIndex;
+            private readonly T _labelSmoothing;
             /// <summary>A0 of the current row.</summary>
             public T A0;
             /// <summary>A1 of the current row.</summary>
@@ -224,15 +302,26 @@ namespace LossDsl.Losses
             public T A2;
             /// <summary>A3 of the current row.</summary>
             public T A3;
+            /// <summary>A4 of the current row.</summary>
+            public T A4;
+            /// <summary>A5 of the current row.</summary>
+            public T A5;
 
-            public Aggregate1Kernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target)
+            public Aggregate1Kernel(ReadOnlySpan<T> input, ReadOnlySpan<T> weight, T ignoreIndex, T labelSmoothing)
             {
                 _input = input;
-                _target = target;
+                _weight = weight;
+                _hasWeight = !weight.IsEmpty;
+                _ignoreIndex = ignoreIndex;
+                _labelSmoothing = labelSmoothing;
+                RowStart = 0;
+                Target = T.Zero;
                 A0 = T.Zero;
                 A1 = T.Zero;
                 A2 = T.Zero;
                 A3 = T.Zero;
+                A4 = T.Zero;
+                A5 = T.Zero;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -274,7 +363,14 @@ namespace LossDsl.Losses
         private ref struct Aggregate2Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _input;
-            private readonly ReadOnlySpan<T> _target;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly bool _hasWeight;
+            /// <summary>Where the current row starts.</summary>
+            public int RowStart;
+            /// <summary>The current row's target.</summary>
+            public T Target;
+            private readonly T _ignoreIndex;
+            private readonly T _labelSmoothing;
             /// <summary>A0 of the current row.</summary>
             public T A0;
             /// <summary>A1 of the current row.</summary>
@@ -283,15 +379,26 @@ namespace LossDsl.Losses
             public T A2;
             /// <summary>A3 of the current row.</summary>
             public T A3;
+            /// <summary>A4 of the current row.</summary>
+            public T A4;
+            /// <summary>A5 of the current row.</summary>
+            public T A5;
 
-            public Aggregate2Kernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target)
+            public Aggregate2Kernel(ReadOnlySpan<T> input, ReadOnlySpan<T> weight, T ignoreIndex, T labelSmoothing)
             {
                 _input = input;
-                _target = target;
+                _weight = weight;
+                _hasWeight = !weight.IsEmpty;
+                _ignoreIndex = ignoreIndex;
+                _labelSmoothing = labelSmoothing;
+                RowStart = 0;
+                Target = T.Zero;
                 A0 = T.Zero;
                 A1 = T.Zero;
                 A2 = T.Zero;
                 A3 = T.Zero;
+                A4 = T.Zero;
+                A5 = T.Zero;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -332,12 +439,19 @@ namespace LossDsl.Losses
         }
 
         /// <summary>
-        /// The summand of A3: target * input
+        /// The summand of A3: if column == target then input else 0
         /// </summary>
         private ref struct Aggregate3Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _input;
-            private readonly ReadOnlySpan<T> _target;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly bool _hasWeight;
+            /// <summary>Where the current row starts.</summary>
+            public int RowStart;
+            /// <summary>The current row's target.</summary>
+            public T Target;
+            private readonly T _ignoreIndex;
+            private readonly T _labelSmoothing;
             /// <summary>A0 of the current row.</summary>
             public T A0;
             /// <summary>A1 of the current row.</summary>
@@ -346,23 +460,35 @@ namespace LossDsl.Losses
             public T A2;
             /// <summary>A3 of the current row.</summary>
             public T A3;
+            /// <summary>A4 of the current row.</summary>
+            public T A4;
+            /// <summary>A5 of the current row.</summary>
+            public T A5;
 
-            public Aggregate3Kernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target)
+            public Aggregate3Kernel(ReadOnlySpan<T> input, ReadOnlySpan<T> weight, T ignoreIndex, T labelSmoothing)
             {
                 _input = input;
-                _target = target;
+                _weight = weight;
+                _hasWeight = !weight.IsEmpty;
+                _ignoreIndex = ignoreIndex;
+                _labelSmoothing = labelSmoothing;
+                RowStart = 0;
+                Target = T.Zero;
                 A0 = T.Zero;
                 A1 = T.Zero;
                 A2 = T.Zero;
                 A3 = T.Zero;
+                A4 = T.Zero;
+                A5 = T.Zero;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public T Invoke(int i)
             {
                 var input = _input[i];
-                var target = _target[i];
-                var loss = target * input;
+                var target = Target;
+                var column = T.CreateTruncating(i - RowStart);
+                var loss = LossMath.Select(LossMath.Equal(column, target), input, T.Zero);
                 return loss;
             }
 
@@ -370,8 +496,9 @@ namespace LossDsl.Losses
             public Vector128<T> Invoke128(int i)
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var loss = target * input;
+                var target = Vector128.Create(Target);
+                var column = Vector128.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
+                var loss = LossMath.Select(LossMath.Equal(column, target), input, Vector128<T>.Zero);
                 return loss;
             }
 
@@ -379,8 +506,9 @@ namespace LossDsl.Losses
             public Vector256<T> Invoke256(int i)
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var loss = target * input;
+                var target = Vector256.Create(Target);
+                var column = Vector256.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
+                var loss = LossMath.Select(LossMath.Equal(column, target), input, Vector256<T>.Zero);
                 return loss;
             }
 
@@ -388,29 +516,200 @@ namespace LossDsl.Losses
             public Vector512<T> Invoke512(int i)
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var loss = target * input;
+                var target = Vector512.Create(Target);
+                var column = Vector512.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
+                var loss = LossMath.Select(LossMath.Equal(column, target), input, Vector512<T>.Zero);
+                return loss;
+            }
+        }
+
+        /// <summary>
+        /// The summand of A4: weight
+        /// </summary>
+        private ref struct Aggregate4Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            private readonly ReadOnlySpan<T> _input;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly bool _hasWeight;
+            /// <summary>Where the current row starts.</summary>
+            public int RowStart;
+            /// <summary>The current row's target.</summary>
+            public T Target;
+            private readonly T _ignoreIndex;
+            private readonly T _labelSmoothing;
+            /// <summary>A0 of the current row.</summary>
+            public T A0;
+            /// <summary>A1 of the current row.</summary>
+            public T A1;
+            /// <summary>A2 of the current row.</summary>
+            public T A2;
+            /// <summary>A3 of the current row.</summary>
+            public T A3;
+            /// <summary>A4 of the current row.</summary>
+            public T A4;
+            /// <summary>A5 of the current row.</summary>
+            public T A5;
+
+            public Aggregate4Kernel(ReadOnlySpan<T> input, ReadOnlySpan<T> weight, T ignoreIndex, T labelSmoothing)
+            {
+                _input = input;
+                _weight = weight;
+                _hasWeight = !weight.IsEmpty;
+                _ignoreIndex = ignoreIndex;
+                _labelSmoothing = labelSmoothing;
+                RowStart = 0;
+                Target = T.Zero;
+                A0 = T.Zero;
+                A1 = T.Zero;
+                A2 = T.Zero;
+                A3 = T.Zero;
+                A4 = T.Zero;
+                A5 = T.Zero;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public T Invoke(int i)
+            {
+                var weight = _hasWeight ? _weight[i - RowStart] : T.CreateTruncating(1.0);
+                var loss = weight;
+                return loss;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Invoke128(int i)
+            {
+                var weight = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)(i - RowStart)) : Vector128.Create(T.CreateTruncating(1.0));
+                var loss = weight;
+                return loss;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Invoke256(int i)
+            {
+                var weight = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)(i - RowStart)) : Vector256.Create(T.CreateTruncating(1.0));
+                var loss = weight;
+                return loss;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Invoke512(int i)
+            {
+                var weight = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)(i - RowStart)) : Vector512.Create(T.CreateTruncating(1.0));
+                var loss = weight;
+                return loss;
+            }
+        }
+
+        /// <summary>
+        /// The summand of A5: weight * input
+        /// </summary>
+        private ref struct Aggregate5Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            private readonly ReadOnlySpan<T> _input;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly bool _hasWeight;
+            /// <summary>Where the current row starts.</summary>
+            public int RowStart;
+            /// <summary>The current row's target.</summary>
+            public T Target;
+            private readonly T _ignoreIndex;
+            private readonly T _labelSmoothing;
+            /// <summary>A0 of the current row.</summary>
+            public T A0;
+            /// <summary>A1 of the current row.</summary>
+            public T A1;
+            /// <summary>A2 of the current row.</summary>
+            public T A2;
+            /// <summary>A3 of the current row.</summary>
+            public T A3;
+            /// <summary>A4 of the current row.</summary>
+            public T A4;
+            /// <summary>A5 of the current row.</summary>
+            public T A5;
+
+            public Aggregate5Kernel(ReadOnlySpan<T> input, ReadOnlySpan<T> weight, T ignoreIndex, T labelSmoothing)
+            {
+                _input = input;
+                _weight = weight;
+                _hasWeight = !weight.IsEmpty;
+                _ignoreIndex = ignoreIndex;
+                _labelSmoothing = labelSmoothing;
+                RowStart = 0;
+                Target = T.Zero;
+                A0 = T.Zero;
+                A1 = T.Zero;
+                A2 = T.Zero;
+                A3 = T.Zero;
+                A4 = T.Zero;
+                A5 = T.Zero;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public T Invoke(int i)
+            {
+                var input = _input[i];
+                var weight = _hasWeight ? _weight[i - RowStart] : T.CreateTruncating(1.0);
+                var loss = weight * input;
+                return loss;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Invoke128(int i)
+            {
+                var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var weight = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)(i - RowStart)) : Vector128.Create(T.CreateTruncating(1.0));
+                var loss = weight * input;
+                return loss;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Invoke256(int i)
+            {
+                var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var weight = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)(i - RowStart)) : Vector256.Create(T.CreateTruncating(1.0));
+                var loss = weight * input;
+                return loss;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Invoke512(int i)
+            {
+                var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var weight = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)(i - RowStart)) : Vector512.Create(T.CreateTruncating(1.0));
+                var loss = weight * input;
                 return loss;
             }
         }
 
         /// <summary>
         /// The gradients of one row, given the aggregates A_j and coefficients c_k = dL/dA_k of the row:<br/>
-        /// A0 = sum over the row of target<br/>
+        /// A0 = weight[target]<br/>
         /// A1 = max over the row of input<br/>
         /// A2 = sum over the row of exp(input - detach(A1))<br/>
-        /// A3 = sum over the row of target * input<br/>
-        /// L = A0 * (detach(A1) + log(A2)) - A3<br/>
-        /// dL/dA0 = detach(A1) + log(A2)<br/>
+        /// A3 = input[target]<br/>
+        /// A4 = mean over the row of weight<br/>
+        /// A5 = mean over the row of weight * input<br/>
+        /// mean divides by the sum over the rows of weight[target]<br/>
+        /// L = (1 - label_smoothing) * A0 * (detach(A1) + log(A2) - A3) + label_smoothing * ((detach(A1) + log(A2)) * A4 - A5)<br/>
+        /// dL/dA0 = (1 - label_smoothing) * (detach(A1) + log(A2) - A3)<br/>
         /// dL/dA1 = 0<br/>
-        /// dL/dA2 = A0 * 1 / A2<br/>
-        /// dL/dA3 = (-1)<br/>
-        /// dL/dinput = c2 * exp(input - detach(A1)) + c3 * target   (c_j = dL/dA_j, per row)
+        /// dL/dA2 = (1 - label_smoothing) * A0 * 1 / A2 + label_smoothing * 1 / A2 * A4<br/>
+        /// dL/dA3 = -((1 - label_smoothing) * A0)<br/>
+        /// dL/dA4 = label_smoothing * (detach(A1) + log(A2))<br/>
+        /// dL/dA5 = -label_smoothing<br/>
+        /// dL/dinput = c2 * exp(input - detach(A1)) + (if column == target then c3 else 0) + c5 * weight   (c_j = dL/dA_j, per row)
         /// </summary>
         private ref struct RowGradientKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _input;
-            private readonly ReadOnlySpan<T> _target;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly bool _hasWeight;
+            /// <summary>Where the current row starts.</summary>
+            public int RowStart;
+            /// <summary>The current row's target.</summary>
+            public T Target;
+            private readonly T _ignoreIndex;
+            private readonly T _labelSmoothing;
             private readonly Span<T> _inputGrad;
             private readonly bool _wantInputGrad;
             /// <summary>A0 of the current row.</summary>
@@ -421,6 +720,10 @@ namespace LossDsl.Losses
             public T A2;
             /// <summary>A3 of the current row.</summary>
             public T A3;
+            /// <summary>A4 of the current row.</summary>
+            public T A4;
+            /// <summary>A5 of the current row.</summary>
+            public T A5;
             /// <summary>dL/dA0 for the current row, times its upstream gradient (and 1/rowLength for a mean, 1/ties for a max).</summary>
             public T C0;
             /// <summary>dL/dA1 for the current row, times its upstream gradient (and 1/rowLength for a mean, 1/ties for a max).</summary>
@@ -429,32 +732,48 @@ namespace LossDsl.Losses
             public T C2;
             /// <summary>dL/dA3 for the current row, times its upstream gradient (and 1/rowLength for a mean, 1/ties for a max).</summary>
             public T C3;
+            /// <summary>dL/dA4 for the current row, times its upstream gradient (and 1/rowLength for a mean, 1/ties for a max).</summary>
+            public T C4;
+            /// <summary>dL/dA5 for the current row, times its upstream gradient (and 1/rowLength for a mean, 1/ties for a max).</summary>
+            public T C5;
 
-            public RowGradientKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, Span<T> inputGrad)
+            public RowGradientKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> weight, T ignoreIndex, T labelSmoothing, Span<T> inputGrad)
             {
                 _input = input;
-                _target = target;
+                _weight = weight;
+                _hasWeight = !weight.IsEmpty;
+                _ignoreIndex = ignoreIndex;
+                _labelSmoothing = labelSmoothing;
                 _inputGrad = inputGrad;
                 _wantInputGrad = !inputGrad.IsEmpty;
+                RowStart = 0;
+                Target = T.Zero;
                 A0 = T.Zero;
                 A1 = T.Zero;
                 A2 = T.Zero;
                 A3 = T.Zero;
+                A4 = T.Zero;
+                A5 = T.Zero;
                 C0 = T.Zero;
                 C1 = T.Zero;
                 C2 = T.Zero;
                 C3 = T.Zero;
+                C4 = T.Zero;
+                C5 = T.Zero;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public T Invoke(int i)
             {
                 var input = _input[i];
-                var target = _target[i];
+                var weight = _hasWeight ? _weight[i - RowStart] : T.CreateTruncating(1.0);
+                var target = Target;
+                var column = T.CreateTruncating(i - RowStart);
                 var a1 = A1;
                 var c2 = C2;
                 var c3 = C3;
-                if (_wantInputGrad) _inputGrad[i] = (c2 * LossMath.Exp(input - a1)) + (c3 * target);
+                var c5 = C5;
+                if (_wantInputGrad) _inputGrad[i] = ((c2 * LossMath.Exp(input - a1)) + LossMath.Select(LossMath.Equal(column, target), c3, T.Zero)) + (c5 * weight);
                 return T.Zero;
             }
 
@@ -462,11 +781,14 @@ namespace LossDsl.Losses
             public Vector128<T> Invoke128(int i)
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var weight = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)(i - RowStart)) : Vector128.Create(T.CreateTruncating(1.0));
+                var target = Vector128.Create(Target);
+                var column = Vector128.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var a1 = Vector128.Create(A1);
                 var c2 = Vector128.Create(C2);
                 var c3 = Vector128.Create(C3);
-                if (_wantInputGrad) ((c2 * LossMath.Exp(input - a1)) + (c3 * target)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                var c5 = Vector128.Create(C5);
+                if (_wantInputGrad) (((c2 * LossMath.Exp(input - a1)) + LossMath.Select(LossMath.Equal(column, target), c3, Vector128<T>.Zero)) + (c5 * weight)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return Vector128<T>.Zero;
             }
 
@@ -474,11 +796,14 @@ namespace LossDsl.Losses
             public Vector256<T> Invoke256(int i)
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var weight = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)(i - RowStart)) : Vector256.Create(T.CreateTruncating(1.0));
+                var target = Vector256.Create(Target);
+                var column = Vector256.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var a1 = Vector256.Create(A1);
                 var c2 = Vector256.Create(C2);
                 var c3 = Vector256.Create(C3);
-                if (_wantInputGrad) ((c2 * LossMath.Exp(input - a1)) + (c3 * target)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                var c5 = Vector256.Create(C5);
+                if (_wantInputGrad) (((c2 * LossMath.Exp(input - a1)) + LossMath.Select(LossMath.Equal(column, target), c3, Vector256<T>.Zero)) + (c5 * weight)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return Vector256<T>.Zero;
             }
 
@@ -486,11 +811,14 @@ namespace LossDsl.Losses
             public Vector512<T> Invoke512(int i)
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var weight = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)(i - RowStart)) : Vector512.Create(T.CreateTruncating(1.0));
+                var target = Vector512.Create(Target);
+                var column = Vector512.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var a1 = Vector512.Create(A1);
                 var c2 = Vector512.Create(C2);
                 var c3 = Vector512.Create(C3);
-                if (_wantInputGrad) ((c2 * LossMath.Exp(input - a1)) + (c3 * target)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                var c5 = Vector512.Create(C5);
+                if (_wantInputGrad) (((c2 * LossMath.Exp(input - a1)) + LossMath.Select(LossMath.Equal(column, target), c3, Vector512<T>.Zero)) + (c5 * weight)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return Vector512<T>.Zero;
             }
         }
@@ -502,29 +830,35 @@ namespace LossDsl.Losses
         private sealed class Definition : ILossDefinition
         {
             public string Name => "cross_entropy";
-            public string Formula => @"loss cross_entropy(input, const target) =
-    sum(target) * logsumexp(input) - sum(target * input)
-";
+            public string Formula => @"loss cross_entropy(input, const index target except ignore_index, const class weight = 1;
+                   ignore_index = -100, label_smoothing = 0.0) =
+    let lse = logsumexp(input) in
+    (1 - label_smoothing) * weight[target] * (lse - input[target])
+        + label_smoothing * (lse * mean(weight) - mean(weight * input))
+mean by weight[target]";
             public LossKind Kind => LossKind.Row;
-            public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("input", true, null), new("target", false, null) };
-            public IReadOnlyList<LossOption> Options { get; } = new LossOption[] {  };
+            public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("input", true, null, LossInputKind.Element), new("target", false, null, LossInputKind.Index, "ignore_index"), new("weight", false, 1.0, LossInputKind.Class) };
+            public IReadOnlyList<LossOption> Options { get; } = new LossOption[] { new("ignore_index", false, -100.0), new("label_smoothing", false, 0.0) };
             public void Evaluate(LossCall<float> call) => Call(call);
             public void Evaluate(LossCall<double> call) => Call(call);
         }
 
         private static void Call<T>(LossCall<T> call) where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
-            if (call.Inputs.Length != 2) throw new ArgumentException("cross_entropy takes 2 input(s).", nameof(call));
+            if (call.Inputs.Length != 3) throw new ArgumentException("cross_entropy takes 3 input(s).", nameof(call));
             var options = call.Options;
-            if (options is not null && options.Length != 0) throw new ArgumentException("cross_entropy takes 0 option(s).", nameof(call));
+            if (options is not null && options.Length != 2) throw new ArgumentException("cross_entropy takes 2 option(s).", nameof(call));
+            T ignoreIndex = T.CreateTruncating(options is null ? -100.0 : options[0]);
+            T labelSmoothing = T.CreateTruncating(options is null ? 0.0 : options[1]);
             ReadOnlySpan<T> input = call.Inputs[0];
-            ReadOnlySpan<T> target = call.Inputs[1];
+            ReadOnlySpan<int> target = LossGuard.Indices(call.Inputs[1], nameof(target));
+            ReadOnlySpan<T> weight = call.Inputs[2];
             int n = input.Length;
             int outputs = call.RowLength > 0 ? n / call.RowLength : 0;
             bool none = call.Reduction == Reduction.None;
             var output = none ? new T[outputs] : null;
             call.Output = output;
-            var grads = call.WantGradients ? new T[]?[2] : null;
+            var grads = call.WantGradients ? new T[]?[3] : null;
             if (grads is not null) grads[0] = new T[n];
             call.Gradients = grads;
             T[]? upstream = call.GradOutput;
@@ -533,7 +867,7 @@ namespace LossDsl.Losses
                 upstream = new T[outputs];
                 Array.Fill(upstream, T.One);
             }
-            call.Value = Run<T>(input, target, call.RowLength, call.Reduction, output, call.WantGradients, upstream, T.One, grads is null ? default : grads[0]);
+            call.Value = Run<T>(input, target, call.Weight, call.RowLength, ignoreIndex, labelSmoothing, call.Reduction, output, call.WantGradients, upstream, T.One, grads is null ? default : grads[0]);
         }
     }
 }

@@ -108,10 +108,15 @@ namespace LossDsl.Losses
             var aggregate1 = new Aggregate1Kernel<T>(input, target, smooth);
             var aggregate2 = new Aggregate2Kernel<T>(input, target, smooth);
             var rowGradient = new RowGradientKernel<T>(input, target, smooth, inputGrad);
+            T divisor = T.CreateTruncating(rows);
             T total = T.Zero;
             for (int r = 0; r < rows; r++)
             {
                 int start = r * rowLength, end = start + rowLength;
+                aggregate0.RowStart = start;
+                aggregate1.RowStart = start;
+                aggregate2.RowStart = start;
+                rowGradient.RowStart = start;
                 T a0 = ElementLoops.Sum<Aggregate0Kernel<T>, T>(ref aggregate0, start, end);
                 T a1 = ElementLoops.Sum<Aggregate1Kernel<T>, T>(ref aggregate1, start, end);
                 T a2 = ElementLoops.Sum<Aggregate2Kernel<T>, T>(ref aggregate2, start, end);
@@ -123,7 +128,7 @@ namespace LossDsl.Losses
                 if (reduction != Reduction.None) total += value; else if (!output.IsEmpty) output[r] = value;
                 if (gradients)
                 {
-                    T g = reduction == Reduction.None ? gradOutputs[r] : reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(rows) : gradOutput;
+                    T g = reduction == Reduction.None ? gradOutputs[r] : reduction == Reduction.Mean ? gradOutput / divisor : gradOutput;
                     // Adjoints of the aggregates, last to first: dL/dA_k plus what later aggregates that read A_k pass back.
                     // dL/dA2 = (2 * A0 + smooth) / (A1 + A2 + smooth) / (A1 + A2 + smooth)
                     T bar2 = t2;
@@ -137,7 +142,7 @@ namespace LossDsl.Losses
                     ElementLoops.Run<RowGradientKernel<T>, T>(ref rowGradient, start, end);
                 }
             }
-            return reduction == Reduction.Mean ? total / T.CreateTruncating(rows) : total;
+            return reduction == Reduction.Mean ? total / divisor : total;
         }
 
         /// <summary>
@@ -147,6 +152,8 @@ namespace LossDsl.Losses
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
+            /// <summary>Where the current row starts.</summary>
+            public int RowStart;
             private readonly T _smooth;
             /// <summary>A0 of the current row.</summary>
             public T A0;
@@ -160,6 +167,7 @@ namespace LossDsl.Losses
                 _input = input;
                 _target = target;
                 _smooth = smooth;
+                RowStart = 0;
                 A0 = T.Zero;
                 A1 = T.Zero;
                 A2 = T.Zero;
@@ -209,6 +217,8 @@ namespace LossDsl.Losses
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
+            /// <summary>Where the current row starts.</summary>
+            public int RowStart;
             private readonly T _smooth;
             /// <summary>A0 of the current row.</summary>
             public T A0;
@@ -222,6 +232,7 @@ namespace LossDsl.Losses
                 _input = input;
                 _target = target;
                 _smooth = smooth;
+                RowStart = 0;
                 A0 = T.Zero;
                 A1 = T.Zero;
                 A2 = T.Zero;
@@ -267,6 +278,8 @@ namespace LossDsl.Losses
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
+            /// <summary>Where the current row starts.</summary>
+            public int RowStart;
             private readonly T _smooth;
             /// <summary>A0 of the current row.</summary>
             public T A0;
@@ -280,6 +293,7 @@ namespace LossDsl.Losses
                 _input = input;
                 _target = target;
                 _smooth = smooth;
+                RowStart = 0;
                 A0 = T.Zero;
                 A1 = T.Zero;
                 A2 = T.Zero;
@@ -333,6 +347,8 @@ namespace LossDsl.Losses
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
+            /// <summary>Where the current row starts.</summary>
+            public int RowStart;
             private readonly T _smooth;
             private readonly Span<T> _inputGrad;
             private readonly bool _wantInputGrad;
@@ -356,6 +372,7 @@ namespace LossDsl.Losses
                 _smooth = smooth;
                 _inputGrad = inputGrad;
                 _wantInputGrad = !inputGrad.IsEmpty;
+                RowStart = 0;
                 A0 = T.Zero;
                 A1 = T.Zero;
                 A2 = T.Zero;
@@ -415,7 +432,7 @@ namespace LossDsl.Losses
             public string Formula => @"loss dice_loss(input, const target; smooth = 1.0) =
     1 - (2 * sum(input * target) + smooth) / (sum(input) + sum(target) + smooth)";
             public LossKind Kind => LossKind.Row;
-            public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("input", true, null), new("target", false, null) };
+            public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("input", true, null, LossInputKind.Element), new("target", false, null, LossInputKind.Element) };
             public IReadOnlyList<LossOption> Options { get; } = new LossOption[] { new("smooth", false, 1.0) };
             public void Evaluate(LossCall<float> call) => Call(call);
             public void Evaluate(LossCall<double> call) => Call(call);

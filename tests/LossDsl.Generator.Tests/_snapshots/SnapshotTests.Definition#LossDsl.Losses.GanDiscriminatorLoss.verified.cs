@@ -80,10 +80,14 @@ namespace LossDsl.Losses
             var aggregate0 = new Aggregate0Kernel<T>(realLogits, fakeLogits);
             var aggregate1 = new Aggregate1Kernel<T>(realLogits, fakeLogits);
             var rowGradient = new RowGradientKernel<T>(realLogits, fakeLogits, realLogitsGrad, fakeLogitsGrad);
+            T divisor = T.CreateTruncating(rows);
             T total = T.Zero;
             for (int r = 0; r < rows; r++)
             {
                 int start = r * rowLength, end = start + rowLength;
+                aggregate0.RowStart = start;
+                aggregate1.RowStart = start;
+                rowGradient.RowStart = start;
                 T a0 = ElementLoops.Sum<Aggregate0Kernel<T>, T>(ref aggregate0, start, end) * inverseLength;
                 T a1 = ElementLoops.Sum<Aggregate1Kernel<T>, T>(ref aggregate1, start, end) * inverseLength;
                 // L = A0 + A1
@@ -112,6 +116,8 @@ namespace LossDsl.Losses
         {
             private readonly ReadOnlySpan<T> _realLogits;
             private readonly ReadOnlySpan<T> _fakeLogits;
+            /// <summary>Where the current row starts.</summary>
+            public int RowStart;
             /// <summary>A0 of the current row.</summary>
             public T A0;
             /// <summary>A1 of the current row.</summary>
@@ -121,6 +127,7 @@ namespace LossDsl.Losses
             {
                 _realLogits = realLogits;
                 _fakeLogits = fakeLogits;
+                RowStart = 0;
                 A0 = T.Zero;
                 A1 = T.Zero;
             }
@@ -165,6 +172,8 @@ namespace LossDsl.Losses
         {
             private readonly ReadOnlySpan<T> _realLogits;
             private readonly ReadOnlySpan<T> _fakeLogits;
+            /// <summary>Where the current row starts.</summary>
+            public int RowStart;
             /// <summary>A0 of the current row.</summary>
             public T A0;
             /// <summary>A1 of the current row.</summary>
@@ -174,6 +183,7 @@ namespace LossDsl.Losses
             {
                 _realLogits = realLogits;
                 _fakeLogits = fakeLogits;
+                RowStart = 0;
                 A0 = T.Zero;
                 A1 = T.Zero;
             }
@@ -225,6 +235,8 @@ namespace LossDsl.Losses
         {
             private readonly ReadOnlySpan<T> _realLogits;
             private readonly ReadOnlySpan<T> _fakeLogits;
+            /// <summary>Where the current row starts.</summary>
+            public int RowStart;
             private readonly Span<T> _realLogitsGrad;
             private readonly bool _wantRealLogitsGrad;
             private readonly Span<T> _fakeLogitsGrad;
@@ -246,6 +258,7 @@ namespace LossDsl.Losses
                 _wantRealLogitsGrad = !realLogitsGrad.IsEmpty;
                 _fakeLogitsGrad = fakeLogitsGrad;
                 _wantFakeLogitsGrad = !fakeLogitsGrad.IsEmpty;
+                RowStart = 0;
                 A0 = T.Zero;
                 A1 = T.Zero;
                 C0 = T.Zero;
@@ -312,7 +325,7 @@ namespace LossDsl.Losses
     mean_all(softplus(-real_logits)) + mean_all(softplus(fake_logits))
 ";
             public LossKind Kind => LossKind.Whole;
-            public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("real_logits", true, null), new("fake_logits", true, null) };
+            public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("real_logits", true, null, LossInputKind.Element), new("fake_logits", true, null, LossInputKind.Element) };
             public IReadOnlyList<LossOption> Options { get; } = new LossOption[] {  };
             public void Evaluate(LossCall<float> call) => Call(call);
             public void Evaluate(LossCall<double> call) => Call(call);

@@ -70,10 +70,13 @@ namespace LossDsl.Losses
             T inverseLength = T.One / T.CreateTruncating(rowLength);
             var aggregate0 = new Aggregate0Kernel<T>(fakeLogits);
             var rowGradient = new RowGradientKernel<T>(fakeLogits, fakeLogitsGrad);
+            T divisor = T.CreateTruncating(rows);
             T total = T.Zero;
             for (int r = 0; r < rows; r++)
             {
                 int start = r * rowLength, end = start + rowLength;
+                aggregate0.RowStart = start;
+                rowGradient.RowStart = start;
                 T a0 = ElementLoops.Sum<Aggregate0Kernel<T>, T>(ref aggregate0, start, end) * inverseLength;
                 // L = A0
                 T value = a0;
@@ -97,12 +100,15 @@ namespace LossDsl.Losses
         private ref struct Aggregate0Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _fakeLogits;
+            /// <summary>Where the current row starts.</summary>
+            public int RowStart;
             /// <summary>A0 of the current row.</summary>
             public T A0;
 
             public Aggregate0Kernel(ReadOnlySpan<T> fakeLogits)
             {
                 _fakeLogits = fakeLogits;
+                RowStart = 0;
                 A0 = T.Zero;
             }
 
@@ -149,6 +155,8 @@ namespace LossDsl.Losses
         private ref struct RowGradientKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _fakeLogits;
+            /// <summary>Where the current row starts.</summary>
+            public int RowStart;
             private readonly Span<T> _fakeLogitsGrad;
             private readonly bool _wantFakeLogitsGrad;
             /// <summary>A0 of the current row.</summary>
@@ -161,6 +169,7 @@ namespace LossDsl.Losses
                 _fakeLogits = fakeLogits;
                 _fakeLogitsGrad = fakeLogitsGrad;
                 _wantFakeLogitsGrad = !fakeLogitsGrad.IsEmpty;
+                RowStart = 0;
                 A0 = T.Zero;
                 C0 = T.Zero;
             }
@@ -212,7 +221,7 @@ namespace LossDsl.Losses
             public string Formula => @"loss gan_generator_loss(fake_logits) = mean_all(softplus(-fake_logits))
 ";
             public LossKind Kind => LossKind.Whole;
-            public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("fake_logits", true, null) };
+            public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("fake_logits", true, null, LossInputKind.Element) };
             public IReadOnlyList<LossOption> Options { get; } = new LossOption[] {  };
             public void Evaluate(LossCall<float> call) => Call(call);
             public void Evaluate(LossCall<double> call) => Call(call);

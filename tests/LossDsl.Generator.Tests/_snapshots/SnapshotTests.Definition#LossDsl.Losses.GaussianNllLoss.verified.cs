@@ -355,7 +355,7 @@ namespace LossDsl.Losses
     let v = var + detach(max(var, eps) - var) in
     0.5 * (log(v) + (input - target)^2 / v) + (if full then 0.5 * log(2 * pi) else 0)";
             public LossKind Kind => LossKind.Elementwise;
-            public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("input", true, null), new("target", true, null), new("var", true, null) };
+            public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("input", true, null, LossInputKind.Element), new("target", true, null, LossInputKind.Element), new("var", true, null, LossInputKind.Element) };
             public IReadOnlyList<LossOption> Options { get; } = new LossOption[] { new("full", true, 0.0), new("eps", false, 1E-06) };
             public void Evaluate(LossCall<float> call) => Call(call);
             public void Evaluate(LossCall<double> call) => Call(call);

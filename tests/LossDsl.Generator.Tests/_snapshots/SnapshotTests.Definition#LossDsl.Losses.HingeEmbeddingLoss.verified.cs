@@ -294,7 +294,7 @@ namespace LossDsl.Losses
             public string Formula => @"loss hinge_embedding_loss(input, const target; margin = 1.0) =
     (if target != 1 then max(margin - input, 0) else 0) + (if target != -1 then input else 0)";
             public LossKind Kind => LossKind.Elementwise;
-            public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("input", true, null), new("target", false, null) };
+            public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("input", true, null, LossInputKind.Element), new("target", false, null, LossInputKind.Element) };
             public IReadOnlyList<LossOption> Options { get; } = new LossOption[] { new("margin", false, 1.0) };
             public void Evaluate(LossCall<float> call) => Call(call);
             public void Evaluate(LossCall<double> call) => Call(call);

@@ -317,7 +317,7 @@ namespace LossDsl.Losses
     let d = abs(input - target) in
     if d < delta then 0.5 * d^2 else delta * (d - 0.5 * delta)";
             public LossKind Kind => LossKind.Elementwise;
-            public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("input", true, null), new("target", true, null) };
+            public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("input", true, null, LossInputKind.Element), new("target", true, null, LossInputKind.Element) };
             public IReadOnlyList<LossOption> Options { get; } = new LossOption[] { new("delta", false, 1.0) };
             public void Evaluate(LossCall<float> call) => Call(call);
             public void Evaluate(LossCall<double> call) => Call(call);

@@ -107,17 +107,20 @@ namespace LossDsl.Losses
             T inverseLength = T.One / T.CreateTruncating(rowLength);
             var aggregate0 = new Aggregate0Kernel<T>(yPred, yTrue);
             var rowGradient = new RowGradientKernel<T>(yPred, yTrue, yPredGrad, yTrueGrad);
+            T divisor = T.CreateTruncating(rows);
             T total = T.Zero;
             for (int r = 0; r < rows; r++)
             {
                 int start = r * rowLength, end = start + rowLength;
+                aggregate0.RowStart = start;
+                rowGradient.RowStart = start;
                 T a0 = ElementLoops.Sum<Aggregate0Kernel<T>, T>(ref aggregate0, start, end) * inverseLength;
                 // L = A0
                 T value = a0;
                 if (reduction != Reduction.None) total += value; else if (!output.IsEmpty) output[r] = value;
                 if (gradients)
                 {
-                    T g = reduction == Reduction.None ? gradOutputs[r] : reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(rows) : gradOutput;
+                    T g = reduction == Reduction.None ? gradOutputs[r] : reduction == Reduction.Mean ? gradOutput / divisor : gradOutput;
                     // Adjoints of the aggregates, last to first: dL/dA_k plus what later aggregates that read A_k pass back.
                     // dL/dA0 = 1
                     T bar0 = T.One;
@@ -125,7 +128,7 @@ namespace LossDsl.Losses
                     ElementLoops.Run<RowGradientKernel<T>, T>(ref rowGradient, start, end);
                 }
             }
-            return reduction == Reduction.Mean ? total / T.CreateTruncating(rows) : total;
+            return reduction == Reduction.Mean ? total / divisor : total;
         }
 
         /// <summary>
@@ -135,6 +138,8 @@ namespace LossDsl.Losses
         {
             private readonly ReadOnlySpan<T> _yPred;
             private readonly ReadOnlySpan<T> _yTrue;
+            /// <summary>Where the current row starts.</summary>
+            public int RowStart;
             /// <summary>A0 of the current row.</summary>
             public T A0;
 
@@ -142,6 +147,7 @@ namespace LossDsl.Losses
             {
                 _yPred = yPred;
                 _yTrue = yTrue;
+                RowStart = 0;
                 A0 = T.Zero;
             }
 
@@ -198,6 +204,8 @@ namespace LossDsl.Losses
         {
             private readonly ReadOnlySpan<T> _yPred;
             private readonly ReadOnlySpan<T> _yTrue;
+            /// <summary>Where the current row starts.</summary>
+            public int RowStart;
             private readonly Span<T> _yPredGrad;
             private readonly bool _wantYPredGrad;
             private readonly Span<T> _yTrueGrad;
@@ -215,6 +223,7 @@ namespace LossDsl.Losses
                 _wantYPredGrad = !yPredGrad.IsEmpty;
                 _yTrueGrad = yTrueGrad;
                 _wantYTrueGrad = !yTrueGrad.IsEmpty;
+                RowStart = 0;
                 A0 = T.Zero;
                 C0 = T.Zero;
             }
@@ -283,7 +292,7 @@ namespace LossDsl.Losses
     mean(let d = y_pred - y_true in d + softplus(-2 * d) - log(2))
 ";
             public LossKind Kind => LossKind.Row;
-            public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("y_pred", true, null), new("y_true", true, null) };
+            public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("y_pred", true, null, LossInputKind.Element), new("y_true", true, null, LossInputKind.Element) };
             public IReadOnlyList<LossOption> Options { get; } = new LossOption[] {  };
             public void Evaluate(LossCall<float> call) => Call(call);
             public void Evaluate(LossCall<double> call) => Call(call);

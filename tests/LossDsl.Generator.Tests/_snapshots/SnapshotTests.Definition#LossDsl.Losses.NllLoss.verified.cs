@@ -13,81 +13,86 @@ using LossDsl;
 namespace LossDsl.Losses
 {
     /// <summary>
-    /// Negative log likelihood of log-probabilities over the class axis (torch.nn.functional.nll_loss), the target a
-    /// row of class weights (a class index is its weighted one-hot row).
+    /// Negative log likelihood of log-probabilities against class indices (torch.nn.functional.nll_loss). A row whose
+    /// target is ignore_index is left out; the mean divides by the summed weight of the rows' classes.
     /// </summary>
     /// <remarks>
     /// Declared as:
     /// <code>
-    /// loss nll_loss(input, const target) = -sum(target * input)
-    ///
+    /// loss nll_loss(input, const index target except ignore_index, const class weight = 1; ignore_index = -100) =
+    ///     -weight[target] * input[target]
+    /// mean by weight[target]
     /// </code>
-    /// A0 = sum over the row of target * input<br/>
-    /// L = -A0<br/>
-    /// dL/dA0 = (-1)<br/>
-    /// dL/dinput = c0 * target   (c_j = dL/dA_j, per row)
+    /// A0 = weight[target]<br/>
+    /// A1 = input[target]<br/>
+    /// mean divides by the sum over the rows of weight[target]<br/>
+    /// L = -(A0 * A1)<br/>
+    /// dL/dA0 = -A1<br/>
+    /// dL/dA1 = -A0<br/>
+    /// dL/dinput = if column == target then c1 else 0   (c_j = dL/dA_j, per row)
     /// </remarks>
     public static partial class NllLoss
     {
 
         // ---- float ----
         /// <summary>The reduced loss (mean or sum over the rows), in float.</summary>
-        public static float Forward(ReadOnlySpan<float> input, ReadOnlySpan<float> target, int rowLength, Reduction reduction = Reduction.Mean)
-            => Run<float>(input, target, rowLength, reduction, default, false, default, 1f, default);
+        public static float Forward(ReadOnlySpan<float> input, ReadOnlySpan<int> target, int rowLength, Reduction reduction = Reduction.Mean, float ignoreIndex = -100f, ReadOnlySpan<float> weight = default)
+            => Run<float>(input, target, weight, rowLength, ignoreIndex, reduction, default, false, default, 1f, default);
 
         /// <summary>The loss of every row, written to <paramref name="output"/>, in float.</summary>
-        public static void Forward(ReadOnlySpan<float> input, ReadOnlySpan<float> target, int rowLength, Span<float> output)
-            => _ = Run<float>(input, target, rowLength, Reduction.None, output, false, default, 1f, default);
+        public static void Forward(ReadOnlySpan<float> input, ReadOnlySpan<int> target, int rowLength, Span<float> output, float ignoreIndex = -100f, ReadOnlySpan<float> weight = default)
+            => _ = Run<float>(input, target, weight, rowLength, ignoreIndex, Reduction.None, output, false, default, 1f, default);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in float; an empty gradient span is skipped.</summary>
-        public static float ForwardBackward(ReadOnlySpan<float> input, ReadOnlySpan<float> target, int rowLength, Span<float> inputGrad, Reduction reduction = Reduction.Mean, float gradOutput = 1f)
-            => Run<float>(input, target, rowLength, reduction, default, true, default, gradOutput, inputGrad);
+        public static float ForwardBackward(ReadOnlySpan<float> input, ReadOnlySpan<int> target, int rowLength, Span<float> inputGrad, Reduction reduction = Reduction.Mean, float gradOutput = 1f, float ignoreIndex = -100f, ReadOnlySpan<float> weight = default)
+            => Run<float>(input, target, weight, rowLength, ignoreIndex, reduction, default, true, default, gradOutput, inputGrad);
 
         /// <summary>The loss of every row and the gradients of their sum weighted by <paramref name="gradOutput"/>, in one pass, in float.</summary>
-        public static void ForwardBackward(ReadOnlySpan<float> input, ReadOnlySpan<float> target, int rowLength, Span<float> output, ReadOnlySpan<float> gradOutput, Span<float> inputGrad)
-            => _ = Run<float>(input, target, rowLength, Reduction.None, output, true, gradOutput, 1f, inputGrad);
+        public static void ForwardBackward(ReadOnlySpan<float> input, ReadOnlySpan<int> target, int rowLength, Span<float> output, ReadOnlySpan<float> gradOutput, Span<float> inputGrad, float ignoreIndex = -100f, ReadOnlySpan<float> weight = default)
+            => _ = Run<float>(input, target, weight, rowLength, ignoreIndex, Reduction.None, output, true, gradOutput, 1f, inputGrad);
 
         /// <summary>The gradients of the reduced loss (times <paramref name="gradOutput"/>), in float; an empty gradient span is skipped.</summary>
-        public static void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> target, int rowLength, Span<float> inputGrad, Reduction reduction = Reduction.Mean, float gradOutput = 1f)
-            => _ = Run<float>(input, target, rowLength, reduction, default, true, default, gradOutput, inputGrad);
+        public static void Backward(ReadOnlySpan<float> input, ReadOnlySpan<int> target, int rowLength, Span<float> inputGrad, Reduction reduction = Reduction.Mean, float gradOutput = 1f, float ignoreIndex = -100f, ReadOnlySpan<float> weight = default)
+            => _ = Run<float>(input, target, weight, rowLength, ignoreIndex, reduction, default, true, default, gradOutput, inputGrad);
 
         /// <summary>The gradients of the sum of the per-row losses weighted by <paramref name="gradOutput"/>, in float.</summary>
-        public static void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> target, int rowLength, ReadOnlySpan<float> gradOutput, Span<float> inputGrad)
-            => _ = Run<float>(input, target, rowLength, Reduction.None, default, true, gradOutput, 1f, inputGrad);
+        public static void Backward(ReadOnlySpan<float> input, ReadOnlySpan<int> target, int rowLength, ReadOnlySpan<float> gradOutput, Span<float> inputGrad, float ignoreIndex = -100f, ReadOnlySpan<float> weight = default)
+            => _ = Run<float>(input, target, weight, rowLength, ignoreIndex, Reduction.None, default, true, gradOutput, 1f, inputGrad);
 
 
         // ---- double ----
         /// <summary>The reduced loss (mean or sum over the rows), in double.</summary>
-        public static double Forward(ReadOnlySpan<double> input, ReadOnlySpan<double> target, int rowLength, Reduction reduction = Reduction.Mean)
-            => Run<double>(input, target, rowLength, reduction, default, false, default, 1.0, default);
+        public static double Forward(ReadOnlySpan<double> input, ReadOnlySpan<int> target, int rowLength, Reduction reduction = Reduction.Mean, double ignoreIndex = -100.0, ReadOnlySpan<double> weight = default)
+            => Run<double>(input, target, weight, rowLength, ignoreIndex, reduction, default, false, default, 1.0, default);
 
         /// <summary>The loss of every row, written to <paramref name="output"/>, in double.</summary>
-        public static void Forward(ReadOnlySpan<double> input, ReadOnlySpan<double> target, int rowLength, Span<double> output)
-            => _ = Run<double>(input, target, rowLength, Reduction.None, output, false, default, 1.0, default);
+        public static void Forward(ReadOnlySpan<double> input, ReadOnlySpan<int> target, int rowLength, Span<double> output, double ignoreIndex = -100.0, ReadOnlySpan<double> weight = default)
+            => _ = Run<double>(input, target, weight, rowLength, ignoreIndex, Reduction.None, output, false, default, 1.0, default);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in double; an empty gradient span is skipped.</summary>
-        public static double ForwardBackward(ReadOnlySpan<double> input, ReadOnlySpan<double> target, int rowLength, Span<double> inputGrad, Reduction reduction = Reduction.Mean, double gradOutput = 1.0)
-            => Run<double>(input, target, rowLength, reduction, default, true, default, gradOutput, inputGrad);
+        public static double ForwardBackward(ReadOnlySpan<double> input, ReadOnlySpan<int> target, int rowLength, Span<double> inputGrad, Reduction reduction = Reduction.Mean, double gradOutput = 1.0, double ignoreIndex = -100.0, ReadOnlySpan<double> weight = default)
+            => Run<double>(input, target, weight, rowLength, ignoreIndex, reduction, default, true, default, gradOutput, inputGrad);
 
         /// <summary>The loss of every row and the gradients of their sum weighted by <paramref name="gradOutput"/>, in one pass, in double.</summary>
-        public static void ForwardBackward(ReadOnlySpan<double> input, ReadOnlySpan<double> target, int rowLength, Span<double> output, ReadOnlySpan<double> gradOutput, Span<double> inputGrad)
-            => _ = Run<double>(input, target, rowLength, Reduction.None, output, true, gradOutput, 1.0, inputGrad);
+        public static void ForwardBackward(ReadOnlySpan<double> input, ReadOnlySpan<int> target, int rowLength, Span<double> output, ReadOnlySpan<double> gradOutput, Span<double> inputGrad, double ignoreIndex = -100.0, ReadOnlySpan<double> weight = default)
+            => _ = Run<double>(input, target, weight, rowLength, ignoreIndex, Reduction.None, output, true, gradOutput, 1.0, inputGrad);
 
         /// <summary>The gradients of the reduced loss (times <paramref name="gradOutput"/>), in double; an empty gradient span is skipped.</summary>
-        public static void Backward(ReadOnlySpan<double> input, ReadOnlySpan<double> target, int rowLength, Span<double> inputGrad, Reduction reduction = Reduction.Mean, double gradOutput = 1.0)
-            => _ = Run<double>(input, target, rowLength, reduction, default, true, default, gradOutput, inputGrad);
+        public static void Backward(ReadOnlySpan<double> input, ReadOnlySpan<int> target, int rowLength, Span<double> inputGrad, Reduction reduction = Reduction.Mean, double gradOutput = 1.0, double ignoreIndex = -100.0, ReadOnlySpan<double> weight = default)
+            => _ = Run<double>(input, target, weight, rowLength, ignoreIndex, reduction, default, true, default, gradOutput, inputGrad);
 
         /// <summary>The gradients of the sum of the per-row losses weighted by <paramref name="gradOutput"/>, in double.</summary>
-        public static void Backward(ReadOnlySpan<double> input, ReadOnlySpan<double> target, int rowLength, ReadOnlySpan<double> gradOutput, Span<double> inputGrad)
-            => _ = Run<double>(input, target, rowLength, Reduction.None, default, true, gradOutput, 1.0, inputGrad);
+        public static void Backward(ReadOnlySpan<double> input, ReadOnlySpan<int> target, int rowLength, ReadOnlySpan<double> gradOutput, Span<double> inputGrad, double ignoreIndex = -100.0, ReadOnlySpan<double> weight = default)
+            => _ = Run<double>(input, target, weight, rowLength, ignoreIndex, Reduction.None, default, true, gradOutput, 1.0, inputGrad);
 
         // ---- implementation ----
-        private static T Run<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> target, int rowLength, Reduction reduction, Span<T> output, bool gradients, ReadOnlySpan<T> gradOutputs, T gradOutput, Span<T> inputGrad) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private static T Run<T>(ReadOnlySpan<T> input, ReadOnlySpan<int> target, ReadOnlySpan<T> weight, int rowLength, T ignoreIndex, Reduction reduction, Span<T> output, bool gradients, ReadOnlySpan<T> gradOutputs, T gradOutput, Span<T> inputGrad) where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             int n = input.Length;
-            LossGuard.Length(target.Length, n, nameof(target));
             if (reduction is not (Reduction.None or Reduction.Mean or Reduction.Sum)) throw new ArgumentOutOfRangeException(nameof(reduction), reduction, "Unknown reduction.");
             int rows = n == 0 && rowLength > 0 ? 0 : LossGuard.Rows(rowLength, n, nameof(rowLength));
+            LossGuard.Length(target.Length, rows, nameof(target));
+            LossGuard.Optional(weight.Length, rowLength, nameof(weight));
             if (reduction == Reduction.None)
             {
                 if (gradients) LossGuard.Optional(output.Length, rows, nameof(output)); else LossGuard.Length(output.Length, rows, nameof(output));
@@ -97,56 +102,164 @@ namespace LossDsl.Losses
             {
                 LossGuard.Optional(inputGrad.Length, n, nameof(inputGrad));
                 LossGuard.NoOverlap(input, inputGrad, nameof(inputGrad));
-                LossGuard.NoOverlap(target, inputGrad, nameof(inputGrad));
+                LossGuard.NoOverlap(weight, inputGrad, nameof(inputGrad));
             }
 
             T inverseLength = T.One / T.CreateTruncating(rowLength);
-            var aggregate0 = new Aggregate0Kernel<T>(input, target);
-            var rowGradient = new RowGradientKernel<T>(input, target, inputGrad);
+            var aggregate0 = new Aggregate0Kernel<T>(input, weight, ignoreIndex);
+            var aggregate1 = new Aggregate1Kernel<T>(input, weight, ignoreIndex);
+            var rowGradient = new RowGradientKernel<T>(input, weight, ignoreIndex, inputGrad);
+            T divisor = T.Zero;
+            for (int r = 0; r < rows; r++)
+            {
+                int targetRow = target[r];
+                if (T.CreateTruncating(targetRow) == ignoreIndex) continue;
+                if ((uint)targetRow >= (uint)rowLength) throw new ArgumentException($"target index {targetRow} is out of range for {rowLength} classes (row {r})", nameof(target));
+                divisor += (weight.IsEmpty ? T.CreateTruncating(1.0) : weight[targetRow]);
+            }
             T total = T.Zero;
             for (int r = 0; r < rows; r++)
             {
                 int start = r * rowLength, end = start + rowLength;
-                T a0 = ElementLoops.Sum<Aggregate0Kernel<T>, T>(ref aggregate0, start, end);
-                // L = -A0
-                T value = -a0;
+                int targetRow = target[r];
+                if (T.CreateTruncating(targetRow) == ignoreIndex)
+                {
+                    if (!inputGrad.IsEmpty) inputGrad.Slice(start, rowLength).Clear();
+                    if (reduction == Reduction.None && !output.IsEmpty) output[r] = T.Zero;
+                    continue;
+                }
+                aggregate0.RowStart = start; aggregate0.Target = T.CreateTruncating(targetRow);
+                aggregate1.RowStart = start; aggregate1.Target = T.CreateTruncating(targetRow);
+                rowGradient.RowStart = start; rowGradient.Target = T.CreateTruncating(targetRow);
+                T a0 = (weight.IsEmpty ? T.CreateTruncating(1.0) : weight[targetRow]);
+                T a1 = input[start + targetRow];
+                // L = -(A0 * A1)
+                T value = -(a0 * a1);
                 if (reduction != Reduction.None) total += value; else if (!output.IsEmpty) output[r] = value;
                 if (gradients)
                 {
-                    T g = reduction == Reduction.None ? gradOutputs[r] : reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(rows) : gradOutput;
+                    T g = reduction == Reduction.None ? gradOutputs[r] : reduction == Reduction.Mean ? gradOutput / divisor : gradOutput;
                     // Adjoints of the aggregates, last to first: dL/dA_k plus what later aggregates that read A_k pass back.
-                    // dL/dA0 = (-1)
-                    T bar0 = T.CreateTruncating(-1.0);
+                    // dL/dA1 = -A0
+                    T bar1 = -a0;
+                    // dL/dA0 = -A1
+                    T bar0 = -a1;
                     rowGradient.C0 = g * bar0;
+                    rowGradient.C1 = g * bar1;
                     ElementLoops.Run<RowGradientKernel<T>, T>(ref rowGradient, start, end);
                 }
             }
-            return reduction == Reduction.Mean ? total / T.CreateTruncating(rows) : total;
+            return reduction == Reduction.Mean ? total / divisor : total;
         }
 
         /// <summary>
-        /// The summand of A0: target * input
+        /// The summand of A0: if column == target then weight else 0
         /// </summary>
         private ref struct Aggregate0Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _input;
-            private readonly ReadOnlySpan<T> _target;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly bool _hasWeight;
+            /// <summary>Where the current row starts.</summary>
+            public int RowStart;
+            /// <summary>The current row's target.</summary>
+            public T Target;
+            private readonly T _ignoreIndex;
             /// <summary>A0 of the current row.</summary>
             public T A0;
+            /// <summary>A1 of the current row.</summary>
+            public T A1;
 
-            public Aggregate0Kernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target)
+            public Aggregate0Kernel(ReadOnlySpan<T> input, ReadOnlySpan<T> weight, T ignoreIndex)
             {
                 _input = input;
-                _target = target;
+                _weight = weight;
+                _hasWeight = !weight.IsEmpty;
+                _ignoreIndex = ignoreIndex;
+                RowStart = 0;
+                Target = T.Zero;
                 A0 = T.Zero;
+                A1 = T.Zero;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public T Invoke(int i)
+            {
+                var weight = _hasWeight ? _weight[i - RowStart] : T.CreateTruncating(1.0);
+                var target = Target;
+                var column = T.CreateTruncating(i - RowStart);
+                var loss = LossMath.Select(LossMath.Equal(column, target), weight, T.Zero);
+                return loss;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Invoke128(int i)
+            {
+                var weight = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)(i - RowStart)) : Vector128.Create(T.CreateTruncating(1.0));
+                var target = Vector128.Create(Target);
+                var column = Vector128.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
+                var loss = LossMath.Select(LossMath.Equal(column, target), weight, Vector128<T>.Zero);
+                return loss;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Invoke256(int i)
+            {
+                var weight = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)(i - RowStart)) : Vector256.Create(T.CreateTruncating(1.0));
+                var target = Vector256.Create(Target);
+                var column = Vector256.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
+                var loss = LossMath.Select(LossMath.Equal(column, target), weight, Vector256<T>.Zero);
+                return loss;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Invoke512(int i)
+            {
+                var weight = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)(i - RowStart)) : Vector512.Create(T.CreateTruncating(1.0));
+                var target = Vector512.Create(Target);
+                var column = Vector512.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
+                var loss = LossMath.Select(LossMath.Equal(column, target), weight, Vector512<T>.Zero);
+                return loss;
+            }
+        }
+
+        /// <summary>
+        /// The summand of A1: if column == target then input else 0
+        /// </summary>
+        private ref struct Aggregate1Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            private readonly ReadOnlySpan<T> _input;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly bool _hasWeight;
+            /// <summary>Where the current row starts.</summary>
+            public int RowStart;
+            /// <summary>The current row's target.</summary>
+            public T Target;
+            private readonly T _ignoreIndex;
+            /// <summary>A0 of the current row.</summary>
+            public T A0;
+            /// <summary>A1 of the current row.</summary>
+            public T A1;
+
+            public Aggregate1Kernel(ReadOnlySpan<T> input, ReadOnlySpan<T> weight, T ignoreIndex)
+            {
+                _input = input;
+                _weight = weight;
+                _hasWeight = !weight.IsEmpty;
+                _ignoreIndex = ignoreIndex;
+                RowStart = 0;
+                Target = T.Zero;
+                A0 = T.Zero;
+                A1 = T.Zero;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public T Invoke(int i)
             {
                 var input = _input[i];
-                var target = _target[i];
-                var loss = target * input;
+                var target = Target;
+                var column = T.CreateTruncating(i - RowStart);
+                var loss = LossMath.Select(LossMath.Equal(column, target), input, T.Zero);
                 return loss;
             }
 
@@ -154,8 +267,9 @@ namespace LossDsl.Losses
             public Vector128<T> Invoke128(int i)
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var loss = target * input;
+                var target = Vector128.Create(Target);
+                var column = Vector128.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
+                var loss = LossMath.Select(LossMath.Equal(column, target), input, Vector128<T>.Zero);
                 return loss;
             }
 
@@ -163,8 +277,9 @@ namespace LossDsl.Losses
             public Vector256<T> Invoke256(int i)
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var loss = target * input;
+                var target = Vector256.Create(Target);
+                var column = Vector256.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
+                var loss = LossMath.Select(LossMath.Equal(column, target), input, Vector256<T>.Zero);
                 return loss;
             }
 
@@ -172,73 +287,97 @@ namespace LossDsl.Losses
             public Vector512<T> Invoke512(int i)
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var loss = target * input;
+                var target = Vector512.Create(Target);
+                var column = Vector512.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
+                var loss = LossMath.Select(LossMath.Equal(column, target), input, Vector512<T>.Zero);
                 return loss;
             }
         }
 
         /// <summary>
         /// The gradients of one row, given the aggregates A_j and coefficients c_k = dL/dA_k of the row:<br/>
-        /// A0 = sum over the row of target * input<br/>
-        /// L = -A0<br/>
-        /// dL/dA0 = (-1)<br/>
-        /// dL/dinput = c0 * target   (c_j = dL/dA_j, per row)
+        /// A0 = weight[target]<br/>
+        /// A1 = input[target]<br/>
+        /// mean divides by the sum over the rows of weight[target]<br/>
+        /// L = -(A0 * A1)<br/>
+        /// dL/dA0 = -A1<br/>
+        /// dL/dA1 = -A0<br/>
+        /// dL/dinput = if column == target then c1 else 0   (c_j = dL/dA_j, per row)
         /// </summary>
         private ref struct RowGradientKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _input;
-            private readonly ReadOnlySpan<T> _target;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly bool _hasWeight;
+            /// <summary>Where the current row starts.</summary>
+            public int RowStart;
+            /// <summary>The current row's target.</summary>
+            public T Target;
+            private readonly T _ignoreIndex;
             private readonly Span<T> _inputGrad;
             private readonly bool _wantInputGrad;
             /// <summary>A0 of the current row.</summary>
             public T A0;
+            /// <summary>A1 of the current row.</summary>
+            public T A1;
             /// <summary>dL/dA0 for the current row, times its upstream gradient (and 1/rowLength for a mean, 1/ties for a max).</summary>
             public T C0;
+            /// <summary>dL/dA1 for the current row, times its upstream gradient (and 1/rowLength for a mean, 1/ties for a max).</summary>
+            public T C1;
 
-            public RowGradientKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, Span<T> inputGrad)
+            public RowGradientKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> weight, T ignoreIndex, Span<T> inputGrad)
             {
                 _input = input;
-                _target = target;
+                _weight = weight;
+                _hasWeight = !weight.IsEmpty;
+                _ignoreIndex = ignoreIndex;
                 _inputGrad = inputGrad;
                 _wantInputGrad = !inputGrad.IsEmpty;
+                RowStart = 0;
+                Target = T.Zero;
                 A0 = T.Zero;
+                A1 = T.Zero;
                 C0 = T.Zero;
+                C1 = T.Zero;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public T Invoke(int i)
             {
-                var target = _target[i];
-                var c0 = C0;
-                if (_wantInputGrad) _inputGrad[i] = c0 * target;
+                var target = Target;
+                var column = T.CreateTruncating(i - RowStart);
+                var c1 = C1;
+                if (_wantInputGrad) _inputGrad[i] = LossMath.Select(LossMath.Equal(column, target), c1, T.Zero);
                 return T.Zero;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector128<T> Invoke128(int i)
             {
-                var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var c0 = Vector128.Create(C0);
-                if (_wantInputGrad) (c0 * target).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                var target = Vector128.Create(Target);
+                var column = Vector128.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
+                var c1 = Vector128.Create(C1);
+                if (_wantInputGrad) (LossMath.Select(LossMath.Equal(column, target), c1, Vector128<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return Vector128<T>.Zero;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
             {
-                var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var c0 = Vector256.Create(C0);
-                if (_wantInputGrad) (c0 * target).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                var target = Vector256.Create(Target);
+                var column = Vector256.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
+                var c1 = Vector256.Create(C1);
+                if (_wantInputGrad) (LossMath.Select(LossMath.Equal(column, target), c1, Vector256<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return Vector256<T>.Zero;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
             {
-                var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var c0 = Vector512.Create(C0);
-                if (_wantInputGrad) (c0 * target).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                var target = Vector512.Create(Target);
+                var column = Vector512.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
+                var c1 = Vector512.Create(C1);
+                if (_wantInputGrad) (LossMath.Select(LossMath.Equal(column, target), c1, Vector512<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return Vector512<T>.Zero;
             }
         }
@@ -250,28 +389,31 @@ namespace LossDsl.Losses
         private sealed class Definition : ILossDefinition
         {
             public string Name => "nll_loss";
-            public string Formula => @"loss nll_loss(input, const target) = -sum(target * input)
-";
+            public string Formula => @"loss nll_loss(input, const index target except ignore_index, const class weight = 1; ignore_index = -100) =
+    -weight[target] * input[target]
+mean by weight[target]";
             public LossKind Kind => LossKind.Row;
-            public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("input", true, null), new("target", false, null) };
-            public IReadOnlyList<LossOption> Options { get; } = new LossOption[] {  };
+            public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("input", true, null, LossInputKind.Element), new("target", false, null, LossInputKind.Index, "ignore_index"), new("weight", false, 1.0, LossInputKind.Class) };
+            public IReadOnlyList<LossOption> Options { get; } = new LossOption[] { new("ignore_index", false, -100.0) };
             public void Evaluate(LossCall<float> call) => Call(call);
             public void Evaluate(LossCall<double> call) => Call(call);
         }
 
         private static void Call<T>(LossCall<T> call) where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
-            if (call.Inputs.Length != 2) throw new ArgumentException("nll_loss takes 2 input(s).", nameof(call));
+            if (call.Inputs.Length != 3) throw new ArgumentException("nll_loss takes 3 input(s).", nameof(call));
             var options = call.Options;
-            if (options is not null && options.Length != 0) throw new ArgumentException("nll_loss takes 0 option(s).", nameof(call));
+            if (options is not null && options.Length != 1) throw new ArgumentException("nll_loss takes 1 option(s).", nameof(call));
+            T ignoreIndex = T.CreateTruncating(options is null ? -100.0 : options[0]);
             ReadOnlySpan<T> input = call.Inputs[0];
-            ReadOnlySpan<T> target = call.Inputs[1];
+            ReadOnlySpan<int> target = LossGuard.Indices(call.Inputs[1], nameof(target));
+            ReadOnlySpan<T> weight = call.Inputs[2];
             int n = input.Length;
             int outputs = call.RowLength > 0 ? n / call.RowLength : 0;
             bool none = call.Reduction == Reduction.None;
             var output = none ? new T[outputs] : null;
             call.Output = output;
-            var grads = call.WantGradients ? new T[]?[2] : null;
+            var grads = call.WantGradients ? new T[]?[3] : null;
             if (grads is not null) grads[0] = new T[n];
             call.Gradients = grads;
             T[]? upstream = call.GradOutput;
@@ -280,7 +422,7 @@ namespace LossDsl.Losses
                 upstream = new T[outputs];
                 Array.Fill(upstream, T.One);
             }
-            call.Value = Run<T>(input, target, call.RowLength, call.Reduction, output, call.WantGradients, upstream, T.One, grads is null ? default : grads[0]);
+            call.Value = Run<T>(input, target, call.Weight, call.RowLength, ignoreIndex, call.Reduction, output, call.WantGradients, upstream, T.One, grads is null ? default : grads[0]);
         }
     }
 }

@@ -103,17 +103,20 @@ namespace LossDsl.Losses
             T inverseLength = T.One / T.CreateTruncating(rowLength);
             var aggregate0 = new Aggregate0Kernel<T>(yPred, yTrue, eps);
             var rowGradient = new RowGradientKernel<T>(yPred, yTrue, eps, yPredGrad);
+            T divisor = T.CreateTruncating(rows);
             T total = T.Zero;
             for (int r = 0; r < rows; r++)
             {
                 int start = r * rowLength, end = start + rowLength;
+                aggregate0.RowStart = start;
+                rowGradient.RowStart = start;
                 T a0 = ElementLoops.Sum<Aggregate0Kernel<T>, T>(ref aggregate0, start, end) * inverseLength;
                 // L = A0
                 T value = a0;
                 if (reduction != Reduction.None) total += value; else if (!output.IsEmpty) output[r] = value;
                 if (gradients)
                 {
-                    T g = reduction == Reduction.None ? gradOutputs[r] : reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(rows) : gradOutput;
+                    T g = reduction == Reduction.None ? gradOutputs[r] : reduction == Reduction.Mean ? gradOutput / divisor : gradOutput;
                     // Adjoints of the aggregates, last to first: dL/dA_k plus what later aggregates that read A_k pass back.
                     // dL/dA0 = 1
                     T bar0 = T.One;
@@ -121,7 +124,7 @@ namespace LossDsl.Losses
                     ElementLoops.Run<RowGradientKernel<T>, T>(ref rowGradient, start, end);
                 }
             }
-            return reduction == Reduction.Mean ? total / T.CreateTruncating(rows) : total;
+            return reduction == Reduction.Mean ? total / divisor : total;
         }
 
         /// <summary>
@@ -131,6 +134,8 @@ namespace LossDsl.Losses
         {
             private readonly ReadOnlySpan<T> _yPred;
             private readonly ReadOnlySpan<T> _yTrue;
+            /// <summary>Where the current row starts.</summary>
+            public int RowStart;
             private readonly T _eps;
             /// <summary>A0 of the current row.</summary>
             public T A0;
@@ -140,6 +145,7 @@ namespace LossDsl.Losses
                 _yPred = yPred;
                 _yTrue = yTrue;
                 _eps = eps;
+                RowStart = 0;
                 A0 = T.Zero;
             }
 
@@ -195,6 +201,8 @@ namespace LossDsl.Losses
         {
             private readonly ReadOnlySpan<T> _yPred;
             private readonly ReadOnlySpan<T> _yTrue;
+            /// <summary>Where the current row starts.</summary>
+            public int RowStart;
             private readonly T _eps;
             private readonly Span<T> _yPredGrad;
             private readonly bool _wantYPredGrad;
@@ -210,6 +218,7 @@ namespace LossDsl.Losses
                 _eps = eps;
                 _yPredGrad = yPredGrad;
                 _wantYPredGrad = !yPredGrad.IsEmpty;
+                RowStart = 0;
                 A0 = T.Zero;
                 C0 = T.Zero;
             }
@@ -270,7 +279,7 @@ namespace LossDsl.Losses
     mean(y_pred - y_true * log(y_pred + eps))
 ";
             public LossKind Kind => LossKind.Row;
-            public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("y_pred", true, null), new("y_true", false, null) };
+            public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("y_pred", true, null, LossInputKind.Element), new("y_true", false, null, LossInputKind.Element) };
             public IReadOnlyList<LossOption> Options { get; } = new LossOption[] { new("eps", false, 1E-07) };
             public void Evaluate(LossCall<float> call) => Call(call);
             public void Evaluate(LossCall<double> call) => Call(call);

@@ -301,7 +301,7 @@ namespace LossDsl.Losses
     (if log_input then exp(input) - target * input else input - target * log(input + eps))
     + (if full and target > 1 then target * log(target) - target + 0.5 * log(2 * pi * target) else 0)";
             public LossKind Kind => LossKind.Elementwise;
-            public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("input", true, null), new("target", false, null) };
+            public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("input", true, null, LossInputKind.Element), new("target", false, null, LossInputKind.Element) };
             public IReadOnlyList<LossOption> Options { get; } = new LossOption[] { new("log_input", true, 1.0), new("full", true, 0.0), new("eps", false, 1E-08) };
             public void Evaluate(LossCall<float> call) => Call(call);
             public void Evaluate(LossCall<double> call) => Call(call);

@@ -76,10 +76,13 @@ namespace LossDsl.Losses
             T inverseLength = T.One / T.CreateTruncating(rowLength);
             var aggregate0 = new Aggregate0Kernel<T>(input, target);
             var rowGradient = new RowGradientKernel<T>(input, target, inputGrad, targetGrad);
+            T divisor = T.CreateTruncating(rows);
             T total = T.Zero;
             for (int r = 0; r < rows; r++)
             {
                 int start = r * rowLength, end = start + rowLength;
+                aggregate0.RowStart = start;
+                rowGradient.RowStart = start;
                 T a0 = ElementLoops.Sum<Aggregate0Kernel<T>, T>(ref aggregate0, start, end) * inverseLength;
                 // L = sqrt(A0)
                 var t0 = LossMath.Sqrt(a0);
@@ -105,6 +108,8 @@ namespace LossDsl.Losses
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
+            /// <summary>Where the current row starts.</summary>
+            public int RowStart;
             /// <summary>A0 of the current row.</summary>
             public T A0;
 
@@ -112,6 +117,7 @@ namespace LossDsl.Losses
             {
                 _input = input;
                 _target = target;
+                RowStart = 0;
                 A0 = T.Zero;
             }
 
@@ -168,6 +174,8 @@ namespace LossDsl.Losses
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
+            /// <summary>Where the current row starts.</summary>
+            public int RowStart;
             private readonly Span<T> _inputGrad;
             private readonly bool _wantInputGrad;
             private readonly Span<T> _targetGrad;
@@ -185,6 +193,7 @@ namespace LossDsl.Losses
                 _wantInputGrad = !inputGrad.IsEmpty;
                 _targetGrad = targetGrad;
                 _wantTargetGrad = !targetGrad.IsEmpty;
+                RowStart = 0;
                 A0 = T.Zero;
                 C0 = T.Zero;
             }
@@ -248,7 +257,7 @@ namespace LossDsl.Losses
             public string Formula => @"loss rmse(input, target) = sqrt(mean_all((input - target)^2))
 ";
             public LossKind Kind => LossKind.Whole;
-            public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("input", true, null), new("target", true, null) };
+            public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("input", true, null, LossInputKind.Element), new("target", true, null, LossInputKind.Element) };
             public IReadOnlyList<LossOption> Options { get; } = new LossOption[] {  };
             public void Evaluate(LossCall<float> call) => Call(call);
             public void Evaluate(LossCall<double> call) => Call(call);

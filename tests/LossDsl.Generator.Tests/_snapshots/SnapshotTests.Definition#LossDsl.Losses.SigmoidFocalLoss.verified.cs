@@ -384,7 +384,7 @@ namespace LossDsl.Losses
     let alpha_t = if alpha >= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1 in
     alpha_t * ce * (1 - p_t)^gamma";
             public LossKind Kind => LossKind.Elementwise;
-            public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("inputs", true, null), new("targets", true, null) };
+            public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("inputs", true, null, LossInputKind.Element), new("targets", true, null, LossInputKind.Element) };
             public IReadOnlyList<LossOption> Options { get; } = new LossOption[] { new("alpha", false, 0.25), new("gamma", false, 2.0) };
             public void Evaluate(LossCall<float> call) => Call(call);
             public void Evaluate(LossCall<double> call) => Call(call);

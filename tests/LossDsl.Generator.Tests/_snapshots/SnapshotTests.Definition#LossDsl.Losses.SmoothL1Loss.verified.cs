@@ -345,7 +345,7 @@ grad target =
     let t = target - input in
     if t <= -beta then -1 else if t >= beta then 1 else t / beta";
             public LossKind Kind => LossKind.Elementwise;
-            public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("input", true, null), new("target", true, null) };
+            public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("input", true, null, LossInputKind.Element), new("target", true, null, LossInputKind.Element) };
             public IReadOnlyList<LossOption> Options { get; } = new LossOption[] { new("beta", false, 1.0) };
             public void Evaluate(LossCall<float> call) => Call(call);
             public void Evaluate(LossCall<double> call) => Call(call);

@@ -274,7 +274,7 @@ namespace LossDsl.Losses
             public string Formula => @"loss soft_margin_loss(input, const target) = log(1 + exp(-target * input))
 ";
             public LossKind Kind => LossKind.Elementwise;
-            public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("input", true, null), new("target", false, null) };
+            public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("input", true, null, LossInputKind.Element), new("target", false, null, LossInputKind.Element) };
             public IReadOnlyList<LossOption> Options { get; } = new LossOption[] {  };
             public void Evaluate(LossCall<float> call) => Call(call);
             public void Evaluate(LossCall<double> call) => Call(call);

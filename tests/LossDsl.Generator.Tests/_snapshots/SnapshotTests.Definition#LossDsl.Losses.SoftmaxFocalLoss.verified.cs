@@ -13,87 +13,89 @@ using LossDsl;
 namespace LossDsl.Losses
 {
     /// <summary>
-    /// Focal loss over softmax probabilities: -t (1 - p)^gamma log p summed over the classes, p = softmax(input), the
-    /// target a row of class weights (alpha[class] on the target's class).
+    /// Focal loss over softmax probabilities: -alpha[t] (1 - p_t)^gamma log p_t with p = softmax(input) and t the
+    /// row's class index; alpha is a per-class weight; the mean divides by the number of rows.
     /// </summary>
     /// <remarks>
     /// Declared as:
     /// <code>
-    /// loss softmax_focal_loss(input, const target; gamma = 2.0) =
-    ///     -sum(let logp = log_softmax(input) in target * (1 - exp(logp))^gamma * logp)
-    ///
+    /// loss softmax_focal_loss(input, const index target, const class alpha = 1; gamma = 2.0) =
+    ///     let logp = input[target] - logsumexp(input) in
+    ///     -alpha[target] * (1 - exp(logp))^gamma * logp
     /// </code>
-    /// A0 = max over the row of input<br/>
-    /// A1 = sum over the row of exp(input - detach(A0))<br/>
-    /// A2 = sum over the row of target * (1 - exp(input - (detach(A0) + log(A1)))) ^ gamma * (input - (detach(A0) + log(A1)))<br/>
-    /// L = -A2<br/>
-    /// dL/dA0 = -0<br/>
-    /// dL/dA1 = -0<br/>
-    /// dL/dA2 = (-1)<br/>
-    /// dA2/dA1 = sum over the row of (if gamma == 0 then 0 else gamma * (1 - exp(input - (detach(A0) + log(A1)))) ^ (gamma - 1) * exp(input - (detach(A0) + log(A1))) * 1 / A1 * target * (input - (detach(A0) + log(A1)))) - target * (1 - exp(input - (detach(A0) + log(A1)))) ^ gamma * 1 / A1<br/>
-    /// dL/dinput = c1 * exp(input - detach(A0)) + c2 * ((if gamma == 0 then 0 else -(gamma * (1 - exp(input - (detach(A0) + log(A1)))) ^ (gamma - 1) * exp(input - (detach(A0) + log(A1))) * target * (input - (detach(A0) + log(A1))))) + target * (1 - exp(input - (detach(A0) + log(A1)))) ^ gamma)   (c_j = dL/dA_j, per row)
+    /// A0 = alpha[target]<br/>
+    /// A1 = input[target]<br/>
+    /// A2 = max over the row of input<br/>
+    /// A3 = sum over the row of exp(input - detach(A2))<br/>
+    /// L = -(A0 * (1 - exp(A1 - (detach(A2) + log(A3)))) ^ gamma * (A1 - (detach(A2) + log(A3))))<br/>
+    /// dL/dA0 = -((1 - exp(A1 - (detach(A2) + log(A3)))) ^ gamma * (A1 - (detach(A2) + log(A3))))<br/>
+    /// dL/dA1 = -((if gamma == 0 then 0 else -(gamma * (1 - exp(A1 - (detach(A2) + log(A3)))) ^ (gamma - 1) * exp(A1 - (detach(A2) + log(A3))) * A0 * (A1 - (detach(A2) + log(A3))))) + A0 * (1 - exp(A1 - (detach(A2) + log(A3)))) ^ gamma)<br/>
+    /// dL/dA2 = -0<br/>
+    /// dL/dA3 = A0 * (1 - exp(A1 - (detach(A2) + log(A3)))) ^ gamma * 1 / A3 - (if gamma == 0 then 0 else gamma * (1 - exp(A1 - (detach(A2) + log(A3)))) ^ (gamma - 1) * exp(A1 - (detach(A2) + log(A3))) * 1 / A3 * A0 * (A1 - (detach(A2) + log(A3))))<br/>
+    /// dL/dinput = (if column == target then c1 else 0) + c3 * exp(input - detach(A2))   (c_j = dL/dA_j, per row)
     /// </remarks>
     public static partial class SoftmaxFocalLoss
     {
 
         // ---- float ----
         /// <summary>The reduced loss (mean or sum over the rows), in float.</summary>
-        public static float Forward(ReadOnlySpan<float> input, ReadOnlySpan<float> target, int rowLength, Reduction reduction = Reduction.Mean, float gamma = 2f)
-            => Run<float>(input, target, rowLength, gamma, reduction, default, false, default, 1f, default);
+        public static float Forward(ReadOnlySpan<float> input, ReadOnlySpan<int> target, int rowLength, Reduction reduction = Reduction.Mean, float gamma = 2f, ReadOnlySpan<float> alpha = default)
+            => Run<float>(input, target, alpha, rowLength, gamma, reduction, default, false, default, 1f, default);
 
         /// <summary>The loss of every row, written to <paramref name="output"/>, in float.</summary>
-        public static void Forward(ReadOnlySpan<float> input, ReadOnlySpan<float> target, int rowLength, Span<float> output, float gamma = 2f)
-            => _ = Run<float>(input, target, rowLength, gamma, Reduction.None, output, false, default, 1f, default);
+        public static void Forward(ReadOnlySpan<float> input, ReadOnlySpan<int> target, int rowLength, Span<float> output, float gamma = 2f, ReadOnlySpan<float> alpha = default)
+            => _ = Run<float>(input, target, alpha, rowLength, gamma, Reduction.None, output, false, default, 1f, default);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in float; an empty gradient span is skipped.</summary>
-        public static float ForwardBackward(ReadOnlySpan<float> input, ReadOnlySpan<float> target, int rowLength, Span<float> inputGrad, Reduction reduction = Reduction.Mean, float gradOutput = 1f, float gamma = 2f)
-            => Run<float>(input, target, rowLength, gamma, reduction, default, true, default, gradOutput, inputGrad);
+        public static float ForwardBackward(ReadOnlySpan<float> input, ReadOnlySpan<int> target, int rowLength, Span<float> inputGrad, Reduction reduction = Reduction.Mean, float gradOutput = 1f, float gamma = 2f, ReadOnlySpan<float> alpha = default)
+            => Run<float>(input, target, alpha, rowLength, gamma, reduction, default, true, default, gradOutput, inputGrad);
 
         /// <summary>The loss of every row and the gradients of their sum weighted by <paramref name="gradOutput"/>, in one pass, in float.</summary>
-        public static void ForwardBackward(ReadOnlySpan<float> input, ReadOnlySpan<float> target, int rowLength, Span<float> output, ReadOnlySpan<float> gradOutput, Span<float> inputGrad, float gamma = 2f)
-            => _ = Run<float>(input, target, rowLength, gamma, Reduction.None, output, true, gradOutput, 1f, inputGrad);
+        public static void ForwardBackward(ReadOnlySpan<float> input, ReadOnlySpan<int> target, int rowLength, Span<float> output, ReadOnlySpan<float> gradOutput, Span<float> inputGrad, float gamma = 2f, ReadOnlySpan<float> alpha = default)
+            => _ = Run<float>(input, target, alpha, rowLength, gamma, Reduction.None, output, true, gradOutput, 1f, inputGrad);
 
         /// <summary>The gradients of the reduced loss (times <paramref name="gradOutput"/>), in float; an empty gradient span is skipped.</summary>
-        public static void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> target, int rowLength, Span<float> inputGrad, Reduction reduction = Reduction.Mean, float gradOutput = 1f, float gamma = 2f)
-            => _ = Run<float>(input, target, rowLength, gamma, reduction, default, true, default, gradOutput, inputGrad);
+        public static void Backward(ReadOnlySpan<float> input, ReadOnlySpan<int> target, int rowLength, Span<float> inputGrad, Reduction reduction = Reduction.Mean, float gradOutput = 1f, float gamma = 2f, ReadOnlySpan<float> alpha = default)
+            => _ = Run<float>(input, target, alpha, rowLength, gamma, reduction, default, true, default, gradOutput, inputGrad);
 
         /// <summary>The gradients of the sum of the per-row losses weighted by <paramref name="gradOutput"/>, in float.</summary>
-        public static void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> target, int rowLength, ReadOnlySpan<float> gradOutput, Span<float> inputGrad, float gamma = 2f)
-            => _ = Run<float>(input, target, rowLength, gamma, Reduction.None, default, true, gradOutput, 1f, inputGrad);
+        public static void Backward(ReadOnlySpan<float> input, ReadOnlySpan<int> target, int rowLength, ReadOnlySpan<float> gradOutput, Span<float> inputGrad, float gamma = 2f, ReadOnlySpan<float> alpha = default)
+            => _ = Run<float>(input, target, alpha, rowLength, gamma, Reduction.None, default, true, gradOutput, 1f, inputGrad);
 
 
         // ---- double ----
         /// <summary>The reduced loss (mean or sum over the rows), in double.</summary>
-        public static double Forward(ReadOnlySpan<double> input, ReadOnlySpan<double> target, int rowLength, Reduction reduction = Reduction.Mean, double gamma = 2.0)
-            => Run<double>(input, target, rowLength, gamma, reduction, default, false, default, 1.0, default);
+        public static double Forward(ReadOnlySpan<double> input, ReadOnlySpan<int> target, int rowLength, Reduction reduction = Reduction.Mean, double gamma = 2.0, ReadOnlySpan<double> alpha = default)
+            => Run<double>(input, target, alpha, rowLength, gamma, reduction, default, false, default, 1.0, default);
 
         /// <summary>The loss of every row, written to <paramref name="output"/>, in double.</summary>
-        public static void Forward(ReadOnlySpan<double> input, ReadOnlySpan<double> target, int rowLength, Span<double> output, double gamma = 2.0)
-            => _ = Run<double>(input, target, rowLength, gamma, Reduction.None, output, false, default, 1.0, default);
+        public static void Forward(ReadOnlySpan<double> input, ReadOnlySpan<int> target, int rowLength, Span<double> output, double gamma = 2.0, ReadOnlySpan<double> alpha = default)
+            => _ = Run<double>(input, target, alpha, rowLength, gamma, Reduction.None, output, false, default, 1.0, default);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in double; an empty gradient span is skipped.</summary>
-        public static double ForwardBackward(ReadOnlySpan<double> input, ReadOnlySpan<double> target, int rowLength, Span<double> inputGrad, Reduction reduction = Reduction.Mean, double gradOutput = 1.0, double gamma = 2.0)
-            => Run<double>(input, target, rowLength, gamma, reduction, default, true, default, gradOutput, inputGrad);
+        public static double ForwardBackward(ReadOnlySpan<double> input, ReadOnlySpan<int> target, int rowLength, Span<double> inputGrad, Reduction reduction = Reduction.Mean, double gradOutput = 1.0, double gamma = 2.0, ReadOnlySpan<double> alpha = default)
+            => Run<double>(input, target, alpha, rowLength, gamma, reduction, default, true, default, gradOutput, inputGrad);
 
         /// <summary>The loss of every row and the gradients of their sum weighted by <paramref name="gradOutput"/>, in one pass, in double.</summary>
-        public static void ForwardBackward(ReadOnlySpan<double> input, ReadOnlySpan<double> target, int rowLength, Span<double> output, ReadOnlySpan<double> gradOutput, Span<double> inputGrad, double gamma = 2.0)
-            => _ = Run<double>(input, target, rowLength, gamma, Reduction.None, output, true, gradOutput, 1.0, inputGrad);
+        public static void ForwardBackward(ReadOnlySpan<double> input, ReadOnlySpan<int> target, int rowLength, Span<double> output, ReadOnlySpan<double> gradOutput, Span<double> inputGrad, double gamma = 2.0, ReadOnlySpan<double> alpha = default)
+            => _ = Run<double>(input, target, alpha, rowLength, gamma, Reduction.None, output, true, gradOutput, 1.0, inputGrad);
 
         /// <summary>The gradients of the reduced loss (times <paramref name="gradOutput"/>), in double; an empty gradient span is skipped.</summary>
-        public static void Backward(ReadOnlySpan<double> input, ReadOnlySpan<double> target, int rowLength, Span<double> inputGrad, Reduction reduction = Reduction.Mean, double gradOutput = 1.0, double gamma = 2.0)
-            => _ = Run<double>(input, target, rowLength, gamma, reduction, default, true, default, gradOutput, inputGrad);
+        public static void Backward(ReadOnlySpan<double> input, ReadOnlySpan<int> target, int rowLength, Span<double> inputGrad, Reduction reduction = Reduction.Mean, double gradOutput = 1.0, double gamma = 2.0, ReadOnlySpan<double> alpha = default)
+            => _ = Run<double>(input, target, alpha, rowLength, gamma, reduction, default, true, default, gradOutput, inputGrad);
 
         /// <summary>The gradients of the sum of the per-row losses weighted by <paramref name="gradOutput"/>, in double.</summary>
-        public static void Backward(ReadOnlySpan<double> input, ReadOnlySpan<double> target, int rowLength, ReadOnlySpan<double> gradOutput, Span<double> inputGrad, double gamma = 2.0)
-            => _ = Run<double>(input, target, rowLength, gamma, Reduction.None, default, true, gradOutput, 1.0, inputGrad);
+        public static void Backward(ReadOnlySpan<double> input, ReadOnlySpan<int> target, int rowLength, ReadOnlySpan<double> gradOutput, Span<double> inputGrad, double gamma = 2.0, ReadOnlySpan<double> alpha = default)
+            => _ = Run<double>(input, target, alpha, rowLength, gamma, Reduction.None, default, true, gradOutput, 1.0, inputGrad);
 
         // ---- implementation ----
-        private static T Run<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> target, int rowLength, T gamma, Reduction reduction, Span<T> output, bool gradients, ReadOnlySpan<T> gradOutputs, T gradOutput, Span<T> inputGrad) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private static T Run<T>(ReadOnlySpan<T> input, ReadOnlySpan<int> target, ReadOnlySpan<T> alpha, int rowLength, T gamma, Reduction reduction, Span<T> output, bool gradients, ReadOnlySpan<T> gradOutputs, T gradOutput, Span<T> inputGrad) where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             int n = input.Length;
-            LossGuard.Length(target.Length, n, nameof(target));
             if (reduction is not (Reduction.None or Reduction.Mean or Reduction.Sum)) throw new ArgumentOutOfRangeException(nameof(reduction), reduction, "Unknown reduction.");
             int rows = n == 0 && rowLength > 0 ? 0 : LossGuard.Rows(rowLength, n, nameof(rowLength));
+            LossGuard.Length(target.Length, rows, nameof(target));
+            LossGuard.Optional(alpha.Length, rowLength, nameof(alpha));
             if (reduction == Reduction.None)
             {
                 if (gradients) LossGuard.Optional(output.Length, rows, nameof(output)); else LossGuard.Length(output.Length, rows, nameof(output));
@@ -103,59 +105,82 @@ namespace LossDsl.Losses
             {
                 LossGuard.Optional(inputGrad.Length, n, nameof(inputGrad));
                 LossGuard.NoOverlap(input, inputGrad, nameof(inputGrad));
-                LossGuard.NoOverlap(target, inputGrad, nameof(inputGrad));
+                LossGuard.NoOverlap(alpha, inputGrad, nameof(inputGrad));
             }
 
             T inverseLength = T.One / T.CreateTruncating(rowLength);
-            var aggregate0 = new Aggregate0Kernel<T>(input, target, gamma);
-            var aggregate1 = new Aggregate1Kernel<T>(input, target, gamma);
-            var aggregate2 = new Aggregate2Kernel<T>(input, target, gamma);
-            var dependency2On1 = new Dependency2On1Kernel<T>(input, target, gamma);
-            var rowGradient = new RowGradientKernel<T>(input, target, gamma, inputGrad);
+            var aggregate0 = new Aggregate0Kernel<T>(input, alpha, gamma);
+            var aggregate1 = new Aggregate1Kernel<T>(input, alpha, gamma);
+            var aggregate2 = new Aggregate2Kernel<T>(input, alpha, gamma);
+            var aggregate3 = new Aggregate3Kernel<T>(input, alpha, gamma);
+            var rowGradient = new RowGradientKernel<T>(input, alpha, gamma, inputGrad);
+            T divisor = T.Zero;
+            for (int r = 0; r < rows; r++)
+            {
+                int targetRow = target[r];
+                if ((uint)targetRow >= (uint)rowLength) throw new ArgumentException($"target index {targetRow} is out of range for {rowLength} classes (row {r})", nameof(target));
+                divisor += T.One;
+            }
             T total = T.Zero;
             for (int r = 0; r < rows; r++)
             {
                 int start = r * rowLength, end = start + rowLength;
-                T a0 = ElementLoops.Max<Aggregate0Kernel<T>, T>(ref aggregate0, start, end);
-                aggregate1.A0 = a0;
-                T a1 = ElementLoops.Sum<Aggregate1Kernel<T>, T>(ref aggregate1, start, end);
-                aggregate2.A0 = a0;
-                aggregate2.A1 = a1;
-                T a2 = ElementLoops.Sum<Aggregate2Kernel<T>, T>(ref aggregate2, start, end);
-                // L = -A2
-                T value = -a2;
+                int targetRow = target[r];
+                aggregate0.RowStart = start; aggregate0.Target = T.CreateTruncating(targetRow);
+                aggregate1.RowStart = start; aggregate1.Target = T.CreateTruncating(targetRow);
+                aggregate2.RowStart = start; aggregate2.Target = T.CreateTruncating(targetRow);
+                aggregate3.RowStart = start; aggregate3.Target = T.CreateTruncating(targetRow);
+                rowGradient.RowStart = start; rowGradient.Target = T.CreateTruncating(targetRow);
+                T a0 = (alpha.IsEmpty ? T.CreateTruncating(1.0) : alpha[targetRow]);
+                T a1 = input[start + targetRow];
+                T a2 = ElementLoops.Max<Aggregate2Kernel<T>, T>(ref aggregate2, start, end);
+                aggregate3.A2 = a2;
+                T a3 = ElementLoops.Sum<Aggregate3Kernel<T>, T>(ref aggregate3, start, end);
+                // L = -(A0 * (1 - exp(A1 - (detach(A2) + log(A3)))) ^ gamma * (A1 - (detach(A2) + log(A3))))
+                var t0 = a1 - (a2 + LossMath.Log(a3));
+                var t1 = LossMath.Exp(t0);
+                var t2 = T.One - t1;
+                var t3 = LossMath.Pow(t2, gamma);
+                var t4 = a0 * t3;
+                var t5 = gamma * LossMath.Pow(t2, gamma - T.One);
+                var t6 = T.One / a3;
+                T value = -(t4 * t0);
                 if (reduction != Reduction.None) total += value; else if (!output.IsEmpty) output[r] = value;
                 if (gradients)
                 {
-                    T g = reduction == Reduction.None ? gradOutputs[r] : reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(rows) : gradOutput;
+                    T g = reduction == Reduction.None ? gradOutputs[r] : reduction == Reduction.Mean ? gradOutput / divisor : gradOutput;
                     // Adjoints of the aggregates, last to first: dL/dA_k plus what later aggregates that read A_k pass back.
-                    // dL/dA2 = (-1)
-                    T bar2 = T.CreateTruncating(-1.0);
-                    dependency2On1.A0 = a0;
-                    dependency2On1.A1 = a1;
-                    T d2On1 = ElementLoops.Sum<Dependency2On1Kernel<T>, T>(ref dependency2On1, start, end);
-                    // dL/dA1 = -0
-                    T bar1 = T.Zero + bar2 * d2On1;
-                    // dL/dA0 = -0
-                    T bar0 = T.Zero;
-                    rowGradient.A0 = a0;
-                    rowGradient.A1 = a1;
+                    // dL/dA3 = A0 * (1 - exp(A1 - (detach(A2) + log(A3)))) ^ gamma * 1 / A3 - (if gamma == 0 then 0 else gamma * (1 - exp(A1 - (detach(A2) + log(A3)))) ^ (gamma - 1) * exp(A1 - (detach(A2) + log(A3))) * 1 / A3 * A0 * (A1 - (detach(A2) + log(A3))))
+                    T bar3 = (t4 * t6) - (gamma == T.Zero ? T.Zero : ((t5 * (t1 * t6)) * a0) * t0);
+                    // dL/dA2 = -0
+                    T bar2 = T.Zero;
+                    // dL/dA1 = -((if gamma == 0 then 0 else -(gamma * (1 - exp(A1 - (detach(A2) + log(A3)))) ^ (gamma - 1) * exp(A1 - (detach(A2) + log(A3))) * A0 * (A1 - (detach(A2) + log(A3))))) + A0 * (1 - exp(A1 - (detach(A2) + log(A3)))) ^ gamma)
+                    T bar1 = -((gamma == T.Zero ? T.Zero : -(((t5 * t1) * a0) * t0)) + t4);
+                    // dL/dA0 = -((1 - exp(A1 - (detach(A2) + log(A3)))) ^ gamma * (A1 - (detach(A2) + log(A3))))
+                    T bar0 = -(t3 * t0);
+                    rowGradient.A2 = a2;
                     rowGradient.C0 = g * bar0;
                     rowGradient.C1 = g * bar1;
                     rowGradient.C2 = g * bar2;
+                    rowGradient.C3 = g * bar3;
                     ElementLoops.Run<RowGradientKernel<T>, T>(ref rowGradient, start, end);
                 }
             }
-            return reduction == Reduction.Mean ? total / T.CreateTruncating(rows) : total;
+            return reduction == Reduction.Mean ? total / divisor : total;
         }
 
         /// <summary>
-        /// The summand of A0: input
+        /// The summand of A0: if column == target then alpha else 0
         /// </summary>
         private ref struct Aggregate0Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _input;
-            private readonly ReadOnlySpan<T> _target;
+            private readonly ReadOnlySpan<T> _alpha;
+            private readonly bool _hasAlpha;
+            /// <summary>Where the current row starts.</summary>
+            public int RowStart;
+            /// <summary>The current row's target.</summary>
+            public T Target;
             private readonly T _gamma;
             /// <summary>A0 of the current row.</summary>
             public T A0;
@@ -163,57 +188,76 @@ namespace LossDsl.Losses
             public T A1;
             /// <summary>A2 of the current row.</summary>
             public T A2;
+            /// <summary>A3 of the current row.</summary>
+            public T A3;
 
-            public Aggregate0Kernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T gamma)
+            public Aggregate0Kernel(ReadOnlySpan<T> input, ReadOnlySpan<T> alpha, T gamma)
             {
                 _input = input;
-                _target = target;
+                _alpha = alpha;
+                _hasAlpha = !alpha.IsEmpty;
                 _gamma = gamma;
+                RowStart = 0;
+                Target = T.Zero;
                 A0 = T.Zero;
                 A1 = T.Zero;
                 A2 = T.Zero;
+                A3 = T.Zero;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public T Invoke(int i)
             {
-                var input = _input[i];
-                var loss = input;
+                var alpha = _hasAlpha ? _alpha[i - RowStart] : T.CreateTruncating(1.0);
+                var target = Target;
+                var column = T.CreateTruncating(i - RowStart);
+                var loss = LossMath.Select(LossMath.Equal(column, target), alpha, T.Zero);
                 return loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector128<T> Invoke128(int i)
             {
-                var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var loss = input;
+                var alpha = _hasAlpha ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_alpha), (nuint)(i - RowStart)) : Vector128.Create(T.CreateTruncating(1.0));
+                var target = Vector128.Create(Target);
+                var column = Vector128.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
+                var loss = LossMath.Select(LossMath.Equal(column, target), alpha, Vector128<T>.Zero);
                 return loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
             {
-                var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var loss = input;
+                var alpha = _hasAlpha ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_alpha), (nuint)(i - RowStart)) : Vector256.Create(T.CreateTruncating(1.0));
+                var target = Vector256.Create(Target);
+                var column = Vector256.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
+                var loss = LossMath.Select(LossMath.Equal(column, target), alpha, Vector256<T>.Zero);
                 return loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
             {
-                var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var loss = input;
+                var alpha = _hasAlpha ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_alpha), (nuint)(i - RowStart)) : Vector512.Create(T.CreateTruncating(1.0));
+                var target = Vector512.Create(Target);
+                var column = Vector512.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
+                var loss = LossMath.Select(LossMath.Equal(column, target), alpha, Vector512<T>.Zero);
                 return loss;
             }
         }
 
         /// <summary>
-        /// The summand of A1: exp(input - detach(A0))
+        /// The summand of A1: if column == target then input else 0
         /// </summary>
         private ref struct Aggregate1Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _input;
-            private readonly ReadOnlySpan<T> _target;
+            private readonly ReadOnlySpan<T> _alpha;
+            private readonly bool _hasAlpha;
+            /// <summary>Where the current row starts.</summary>
+            public int RowStart;
+            /// <summary>The current row's target.</summary>
+            public T Target;
             private readonly T _gamma;
             /// <summary>A0 of the current row.</summary>
             public T A0;
@@ -221,23 +265,30 @@ namespace LossDsl.Losses
             public T A1;
             /// <summary>A2 of the current row.</summary>
             public T A2;
+            /// <summary>A3 of the current row.</summary>
+            public T A3;
 
-            public Aggregate1Kernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T gamma)
+            public Aggregate1Kernel(ReadOnlySpan<T> input, ReadOnlySpan<T> alpha, T gamma)
             {
                 _input = input;
-                _target = target;
+                _alpha = alpha;
+                _hasAlpha = !alpha.IsEmpty;
                 _gamma = gamma;
+                RowStart = 0;
+                Target = T.Zero;
                 A0 = T.Zero;
                 A1 = T.Zero;
                 A2 = T.Zero;
+                A3 = T.Zero;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public T Invoke(int i)
             {
                 var input = _input[i];
-                var a0 = A0;
-                var loss = LossMath.Exp(input - a0);
+                var target = Target;
+                var column = T.CreateTruncating(i - RowStart);
+                var loss = LossMath.Select(LossMath.Equal(column, target), input, T.Zero);
                 return loss;
             }
 
@@ -245,8 +296,9 @@ namespace LossDsl.Losses
             public Vector128<T> Invoke128(int i)
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var a0 = Vector128.Create(A0);
-                var loss = LossMath.Exp(input - a0);
+                var target = Vector128.Create(Target);
+                var column = Vector128.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
+                var loss = LossMath.Select(LossMath.Equal(column, target), input, Vector128<T>.Zero);
                 return loss;
             }
 
@@ -254,8 +306,9 @@ namespace LossDsl.Losses
             public Vector256<T> Invoke256(int i)
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var a0 = Vector256.Create(A0);
-                var loss = LossMath.Exp(input - a0);
+                var target = Vector256.Create(Target);
+                var column = Vector256.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
+                var loss = LossMath.Select(LossMath.Equal(column, target), input, Vector256<T>.Zero);
                 return loss;
             }
 
@@ -263,19 +316,25 @@ namespace LossDsl.Losses
             public Vector512<T> Invoke512(int i)
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var a0 = Vector512.Create(A0);
-                var loss = LossMath.Exp(input - a0);
+                var target = Vector512.Create(Target);
+                var column = Vector512.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
+                var loss = LossMath.Select(LossMath.Equal(column, target), input, Vector512<T>.Zero);
                 return loss;
             }
         }
 
         /// <summary>
-        /// The summand of A2: target * (1 - exp(input - (detach(A0) + log(A1)))) ^ gamma * (input - (detach(A0) + log(A1)))
+        /// The summand of A2: input
         /// </summary>
         private ref struct Aggregate2Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _input;
-            private readonly ReadOnlySpan<T> _target;
+            private readonly ReadOnlySpan<T> _alpha;
+            private readonly bool _hasAlpha;
+            /// <summary>Where the current row starts.</summary>
+            public int RowStart;
+            /// <summary>The current row's target.</summary>
+            public T Target;
             private readonly T _gamma;
             /// <summary>A0 of the current row.</summary>
             public T A0;
@@ -283,27 +342,28 @@ namespace LossDsl.Losses
             public T A1;
             /// <summary>A2 of the current row.</summary>
             public T A2;
+            /// <summary>A3 of the current row.</summary>
+            public T A3;
 
-            public Aggregate2Kernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T gamma)
+            public Aggregate2Kernel(ReadOnlySpan<T> input, ReadOnlySpan<T> alpha, T gamma)
             {
                 _input = input;
-                _target = target;
+                _alpha = alpha;
+                _hasAlpha = !alpha.IsEmpty;
                 _gamma = gamma;
+                RowStart = 0;
+                Target = T.Zero;
                 A0 = T.Zero;
                 A1 = T.Zero;
                 A2 = T.Zero;
+                A3 = T.Zero;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public T Invoke(int i)
             {
                 var input = _input[i];
-                var target = _target[i];
-                var gamma = _gamma;
-                var a0 = A0;
-                var a1 = A1;
-                var t0 = input - (a0 + LossMath.Log(a1));
-                var loss = (target * LossMath.Pow(T.One - LossMath.Exp(t0), gamma)) * t0;
+                var loss = input;
                 return loss;
             }
 
@@ -311,12 +371,7 @@ namespace LossDsl.Losses
             public Vector128<T> Invoke128(int i)
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var gamma = Vector128.Create(_gamma);
-                var a0 = Vector128.Create(A0);
-                var a1 = Vector128.Create(A1);
-                var t0 = input - (a0 + LossMath.Log(a1));
-                var loss = (target * LossMath.Pow(Vector128<T>.One - LossMath.Exp(t0), gamma)) * t0;
+                var loss = input;
                 return loss;
             }
 
@@ -324,12 +379,7 @@ namespace LossDsl.Losses
             public Vector256<T> Invoke256(int i)
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var gamma = Vector256.Create(_gamma);
-                var a0 = Vector256.Create(A0);
-                var a1 = Vector256.Create(A1);
-                var t0 = input - (a0 + LossMath.Log(a1));
-                var loss = (target * LossMath.Pow(Vector256<T>.One - LossMath.Exp(t0), gamma)) * t0;
+                var loss = input;
                 return loss;
             }
 
@@ -337,23 +387,23 @@ namespace LossDsl.Losses
             public Vector512<T> Invoke512(int i)
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var gamma = Vector512.Create(_gamma);
-                var a0 = Vector512.Create(A0);
-                var a1 = Vector512.Create(A1);
-                var t0 = input - (a0 + LossMath.Log(a1));
-                var loss = (target * LossMath.Pow(Vector512<T>.One - LossMath.Exp(t0), gamma)) * t0;
+                var loss = input;
                 return loss;
             }
         }
 
         /// <summary>
-        /// The summand of dA2/dA1: (if gamma == 0 then 0 else gamma * (1 - exp(input - (detach(A0) + log(A1)))) ^ (gamma - 1) * exp(input - (detach(A0) + log(A1))) * 1 / A1 * target * (input - (detach(A0) + log(A1)))) - target * (1 - exp(input - (detach(A0) + log(A1)))) ^ gamma * 1 / A1
+        /// The summand of A3: exp(input - detach(A2))
         /// </summary>
-        private ref struct Dependency2On1Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct Aggregate3Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _input;
-            private readonly ReadOnlySpan<T> _target;
+            private readonly ReadOnlySpan<T> _alpha;
+            private readonly bool _hasAlpha;
+            /// <summary>Where the current row starts.</summary>
+            public int RowStart;
+            /// <summary>The current row's target.</summary>
+            public T Target;
             private readonly T _gamma;
             /// <summary>A0 of the current row.</summary>
             public T A0;
@@ -361,30 +411,29 @@ namespace LossDsl.Losses
             public T A1;
             /// <summary>A2 of the current row.</summary>
             public T A2;
+            /// <summary>A3 of the current row.</summary>
+            public T A3;
 
-            public Dependency2On1Kernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T gamma)
+            public Aggregate3Kernel(ReadOnlySpan<T> input, ReadOnlySpan<T> alpha, T gamma)
             {
                 _input = input;
-                _target = target;
+                _alpha = alpha;
+                _hasAlpha = !alpha.IsEmpty;
                 _gamma = gamma;
+                RowStart = 0;
+                Target = T.Zero;
                 A0 = T.Zero;
                 A1 = T.Zero;
                 A2 = T.Zero;
+                A3 = T.Zero;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public T Invoke(int i)
             {
                 var input = _input[i];
-                var target = _target[i];
-                var gamma = _gamma;
-                var a0 = A0;
-                var a1 = A1;
-                var t0 = input - (a0 + LossMath.Log(a1));
-                var t1 = LossMath.Exp(t0);
-                var t2 = T.One - t1;
-                var t3 = T.One / a1;
-                var loss = (_gamma == T.Zero ? T.Zero : (((gamma * LossMath.Pow(t2, gamma - T.One)) * (t1 * t3)) * target) * t0) - ((target * LossMath.Pow(t2, gamma)) * t3);
+                var a2 = A2;
+                var loss = LossMath.Exp(input - a2);
                 return loss;
             }
 
@@ -392,15 +441,8 @@ namespace LossDsl.Losses
             public Vector128<T> Invoke128(int i)
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var gamma = Vector128.Create(_gamma);
-                var a0 = Vector128.Create(A0);
-                var a1 = Vector128.Create(A1);
-                var t0 = input - (a0 + LossMath.Log(a1));
-                var t1 = LossMath.Exp(t0);
-                var t2 = Vector128<T>.One - t1;
-                var t3 = Vector128<T>.One / a1;
-                var loss = (_gamma == T.Zero ? Vector128<T>.Zero : (((gamma * LossMath.Pow(t2, gamma - Vector128<T>.One)) * (t1 * t3)) * target) * t0) - ((target * LossMath.Pow(t2, gamma)) * t3);
+                var a2 = Vector128.Create(A2);
+                var loss = LossMath.Exp(input - a2);
                 return loss;
             }
 
@@ -408,15 +450,8 @@ namespace LossDsl.Losses
             public Vector256<T> Invoke256(int i)
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var gamma = Vector256.Create(_gamma);
-                var a0 = Vector256.Create(A0);
-                var a1 = Vector256.Create(A1);
-                var t0 = input - (a0 + LossMath.Log(a1));
-                var t1 = LossMath.Exp(t0);
-                var t2 = Vector256<T>.One - t1;
-                var t3 = Vector256<T>.One / a1;
-                var loss = (_gamma == T.Zero ? Vector256<T>.Zero : (((gamma * LossMath.Pow(t2, gamma - Vector256<T>.One)) * (t1 * t3)) * target) * t0) - ((target * LossMath.Pow(t2, gamma)) * t3);
+                var a2 = Vector256.Create(A2);
+                var loss = LossMath.Exp(input - a2);
                 return loss;
             }
 
@@ -424,35 +459,34 @@ namespace LossDsl.Losses
             public Vector512<T> Invoke512(int i)
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var gamma = Vector512.Create(_gamma);
-                var a0 = Vector512.Create(A0);
-                var a1 = Vector512.Create(A1);
-                var t0 = input - (a0 + LossMath.Log(a1));
-                var t1 = LossMath.Exp(t0);
-                var t2 = Vector512<T>.One - t1;
-                var t3 = Vector512<T>.One / a1;
-                var loss = (_gamma == T.Zero ? Vector512<T>.Zero : (((gamma * LossMath.Pow(t2, gamma - Vector512<T>.One)) * (t1 * t3)) * target) * t0) - ((target * LossMath.Pow(t2, gamma)) * t3);
+                var a2 = Vector512.Create(A2);
+                var loss = LossMath.Exp(input - a2);
                 return loss;
             }
         }
 
         /// <summary>
         /// The gradients of one row, given the aggregates A_j and coefficients c_k = dL/dA_k of the row:<br/>
-        /// A0 = max over the row of input<br/>
-        /// A1 = sum over the row of exp(input - detach(A0))<br/>
-        /// A2 = sum over the row of target * (1 - exp(input - (detach(A0) + log(A1)))) ^ gamma * (input - (detach(A0) + log(A1)))<br/>
-        /// L = -A2<br/>
-        /// dL/dA0 = -0<br/>
-        /// dL/dA1 = -0<br/>
-        /// dL/dA2 = (-1)<br/>
-        /// dA2/dA1 = sum over the row of (if gamma == 0 then 0 else gamma * (1 - exp(input - (detach(A0) + log(A1)))) ^ (gamma - 1) * exp(input - (detach(A0) + log(A1))) * 1 / A1 * target * (input - (detach(A0) + log(A1)))) - target * (1 - exp(input - (detach(A0) + log(A1)))) ^ gamma * 1 / A1<br/>
-        /// dL/dinput = c1 * exp(input - detach(A0)) + c2 * ((if gamma == 0 then 0 else -(gamma * (1 - exp(input - (detach(A0) + log(A1)))) ^ (gamma - 1) * exp(input - (detach(A0) + log(A1))) * target * (input - (detach(A0) + log(A1))))) + target * (1 - exp(input - (detach(A0) + log(A1)))) ^ gamma)   (c_j = dL/dA_j, per row)
+        /// A0 = alpha[target]<br/>
+        /// A1 = input[target]<br/>
+        /// A2 = max over the row of input<br/>
+        /// A3 = sum over the row of exp(input - detach(A2))<br/>
+        /// L = -(A0 * (1 - exp(A1 - (detach(A2) + log(A3)))) ^ gamma * (A1 - (detach(A2) + log(A3))))<br/>
+        /// dL/dA0 = -((1 - exp(A1 - (detach(A2) + log(A3)))) ^ gamma * (A1 - (detach(A2) + log(A3))))<br/>
+        /// dL/dA1 = -((if gamma == 0 then 0 else -(gamma * (1 - exp(A1 - (detach(A2) + log(A3)))) ^ (gamma - 1) * exp(A1 - (detach(A2) + log(A3))) * A0 * (A1 - (detach(A2) + log(A3))))) + A0 * (1 - exp(A1 - (detach(A2) + log(A3)))) ^ gamma)<br/>
+        /// dL/dA2 = -0<br/>
+        /// dL/dA3 = A0 * (1 - exp(A1 - (detach(A2) + log(A3)))) ^ gamma * 1 / A3 - (if gamma == 0 then 0 else gamma * (1 - exp(A1 - (detach(A2) + log(A3)))) ^ (gamma - 1) * exp(A1 - (detach(A2) + log(A3))) * 1 / A3 * A0 * (A1 - (detach(A2) + log(A3))))<br/>
+        /// dL/dinput = (if column == target then c1 else 0) + c3 * exp(input - detach(A2))   (c_j = dL/dA_j, per row)
         /// </summary>
         private ref struct RowGradientKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _input;
-            private readonly ReadOnlySpan<T> _target;
+            private readonly ReadOnlySpan<T> _alpha;
+            private readonly bool _hasAlpha;
+            /// <summary>Where the current row starts.</summary>
+            public int RowStart;
+            /// <summary>The current row's target.</summary>
+            public T Target;
             private readonly T _gamma;
             private readonly Span<T> _inputGrad;
             private readonly bool _wantInputGrad;
@@ -462,42 +496,47 @@ namespace LossDsl.Losses
             public T A1;
             /// <summary>A2 of the current row.</summary>
             public T A2;
+            /// <summary>A3 of the current row.</summary>
+            public T A3;
             /// <summary>dL/dA0 for the current row, times its upstream gradient (and 1/rowLength for a mean, 1/ties for a max).</summary>
             public T C0;
             /// <summary>dL/dA1 for the current row, times its upstream gradient (and 1/rowLength for a mean, 1/ties for a max).</summary>
             public T C1;
             /// <summary>dL/dA2 for the current row, times its upstream gradient (and 1/rowLength for a mean, 1/ties for a max).</summary>
             public T C2;
+            /// <summary>dL/dA3 for the current row, times its upstream gradient (and 1/rowLength for a mean, 1/ties for a max).</summary>
+            public T C3;
 
-            public RowGradientKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T gamma, Span<T> inputGrad)
+            public RowGradientKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> alpha, T gamma, Span<T> inputGrad)
             {
                 _input = input;
-                _target = target;
+                _alpha = alpha;
+                _hasAlpha = !alpha.IsEmpty;
                 _gamma = gamma;
                 _inputGrad = inputGrad;
                 _wantInputGrad = !inputGrad.IsEmpty;
+                RowStart = 0;
+                Target = T.Zero;
                 A0 = T.Zero;
                 A1 = T.Zero;
                 A2 = T.Zero;
+                A3 = T.Zero;
                 C0 = T.Zero;
                 C1 = T.Zero;
                 C2 = T.Zero;
+                C3 = T.Zero;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public T Invoke(int i)
             {
                 var input = _input[i];
-                var target = _target[i];
-                var gamma = _gamma;
-                var a0 = A0;
-                var a1 = A1;
+                var target = Target;
+                var column = T.CreateTruncating(i - RowStart);
+                var a2 = A2;
                 var c1 = C1;
-                var c2 = C2;
-                var t0 = input - (a0 + LossMath.Log(a1));
-                var t1 = LossMath.Exp(t0);
-                var t2 = T.One - t1;
-                if (_wantInputGrad) _inputGrad[i] = (c1 * LossMath.Exp(input - a0)) + (c2 * ((_gamma == T.Zero ? T.Zero : -((((gamma * LossMath.Pow(t2, gamma - T.One)) * t1) * target) * t0)) + (target * LossMath.Pow(t2, gamma))));
+                var c3 = C3;
+                if (_wantInputGrad) _inputGrad[i] = LossMath.Select(LossMath.Equal(column, target), c1, T.Zero) + (c3 * LossMath.Exp(input - a2));
                 return T.Zero;
             }
 
@@ -505,16 +544,12 @@ namespace LossDsl.Losses
             public Vector128<T> Invoke128(int i)
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var gamma = Vector128.Create(_gamma);
-                var a0 = Vector128.Create(A0);
-                var a1 = Vector128.Create(A1);
+                var target = Vector128.Create(Target);
+                var column = Vector128.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
+                var a2 = Vector128.Create(A2);
                 var c1 = Vector128.Create(C1);
-                var c2 = Vector128.Create(C2);
-                var t0 = input - (a0 + LossMath.Log(a1));
-                var t1 = LossMath.Exp(t0);
-                var t2 = Vector128<T>.One - t1;
-                if (_wantInputGrad) ((c1 * LossMath.Exp(input - a0)) + (c2 * ((_gamma == T.Zero ? Vector128<T>.Zero : -((((gamma * LossMath.Pow(t2, gamma - Vector128<T>.One)) * t1) * target) * t0)) + (target * LossMath.Pow(t2, gamma))))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                var c3 = Vector128.Create(C3);
+                if (_wantInputGrad) (LossMath.Select(LossMath.Equal(column, target), c1, Vector128<T>.Zero) + (c3 * LossMath.Exp(input - a2))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return Vector128<T>.Zero;
             }
 
@@ -522,16 +557,12 @@ namespace LossDsl.Losses
             public Vector256<T> Invoke256(int i)
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var gamma = Vector256.Create(_gamma);
-                var a0 = Vector256.Create(A0);
-                var a1 = Vector256.Create(A1);
+                var target = Vector256.Create(Target);
+                var column = Vector256.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
+                var a2 = Vector256.Create(A2);
                 var c1 = Vector256.Create(C1);
-                var c2 = Vector256.Create(C2);
-                var t0 = input - (a0 + LossMath.Log(a1));
-                var t1 = LossMath.Exp(t0);
-                var t2 = Vector256<T>.One - t1;
-                if (_wantInputGrad) ((c1 * LossMath.Exp(input - a0)) + (c2 * ((_gamma == T.Zero ? Vector256<T>.Zero : -((((gamma * LossMath.Pow(t2, gamma - Vector256<T>.One)) * t1) * target) * t0)) + (target * LossMath.Pow(t2, gamma))))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                var c3 = Vector256.Create(C3);
+                if (_wantInputGrad) (LossMath.Select(LossMath.Equal(column, target), c1, Vector256<T>.Zero) + (c3 * LossMath.Exp(input - a2))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return Vector256<T>.Zero;
             }
 
@@ -539,16 +570,12 @@ namespace LossDsl.Losses
             public Vector512<T> Invoke512(int i)
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var gamma = Vector512.Create(_gamma);
-                var a0 = Vector512.Create(A0);
-                var a1 = Vector512.Create(A1);
+                var target = Vector512.Create(Target);
+                var column = Vector512.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
+                var a2 = Vector512.Create(A2);
                 var c1 = Vector512.Create(C1);
-                var c2 = Vector512.Create(C2);
-                var t0 = input - (a0 + LossMath.Log(a1));
-                var t1 = LossMath.Exp(t0);
-                var t2 = Vector512<T>.One - t1;
-                if (_wantInputGrad) ((c1 * LossMath.Exp(input - a0)) + (c2 * ((_gamma == T.Zero ? Vector512<T>.Zero : -((((gamma * LossMath.Pow(t2, gamma - Vector512<T>.One)) * t1) * target) * t0)) + (target * LossMath.Pow(t2, gamma))))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                var c3 = Vector512.Create(C3);
+                if (_wantInputGrad) (LossMath.Select(LossMath.Equal(column, target), c1, Vector512<T>.Zero) + (c3 * LossMath.Exp(input - a2))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return Vector512<T>.Zero;
             }
         }
@@ -560,11 +587,11 @@ namespace LossDsl.Losses
         private sealed class Definition : ILossDefinition
         {
             public string Name => "softmax_focal_loss";
-            public string Formula => @"loss softmax_focal_loss(input, const target; gamma = 2.0) =
-    -sum(let logp = log_softmax(input) in target * (1 - exp(logp))^gamma * logp)
-";
+            public string Formula => @"loss softmax_focal_loss(input, const index target, const class alpha = 1; gamma = 2.0) =
+    let logp = input[target] - logsumexp(input) in
+    -alpha[target] * (1 - exp(logp))^gamma * logp";
             public LossKind Kind => LossKind.Row;
-            public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("input", true, null), new("target", false, null) };
+            public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("input", true, null, LossInputKind.Element), new("target", false, null, LossInputKind.Index), new("alpha", false, 1.0, LossInputKind.Class) };
             public IReadOnlyList<LossOption> Options { get; } = new LossOption[] { new("gamma", false, 2.0) };
             public void Evaluate(LossCall<float> call) => Call(call);
             public void Evaluate(LossCall<double> call) => Call(call);
@@ -572,18 +599,19 @@ namespace LossDsl.Losses
 
         private static void Call<T>(LossCall<T> call) where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
-            if (call.Inputs.Length != 2) throw new ArgumentException("softmax_focal_loss takes 2 input(s).", nameof(call));
+            if (call.Inputs.Length != 3) throw new ArgumentException("softmax_focal_loss takes 3 input(s).", nameof(call));
             var options = call.Options;
             if (options is not null && options.Length != 1) throw new ArgumentException("softmax_focal_loss takes 1 option(s).", nameof(call));
             T gamma = T.CreateTruncating(options is null ? 2.0 : options[0]);
             ReadOnlySpan<T> input = call.Inputs[0];
-            ReadOnlySpan<T> target = call.Inputs[1];
+            ReadOnlySpan<int> target = LossGuard.Indices(call.Inputs[1], nameof(target));
+            ReadOnlySpan<T> alpha = call.Inputs[2];
             int n = input.Length;
             int outputs = call.RowLength > 0 ? n / call.RowLength : 0;
             bool none = call.Reduction == Reduction.None;
             var output = none ? new T[outputs] : null;
             call.Output = output;
-            var grads = call.WantGradients ? new T[]?[2] : null;
+            var grads = call.WantGradients ? new T[]?[3] : null;
             if (grads is not null) grads[0] = new T[n];
             call.Gradients = grads;
             T[]? upstream = call.GradOutput;
@@ -592,7 +620,7 @@ namespace LossDsl.Losses
                 upstream = new T[outputs];
                 Array.Fill(upstream, T.One);
             }
-            call.Value = Run<T>(input, target, call.RowLength, gamma, call.Reduction, output, call.WantGradients, upstream, T.One, grads is null ? default : grads[0]);
+            call.Value = Run<T>(input, target, alpha, call.RowLength, gamma, call.Reduction, output, call.WantGradients, upstream, T.One, grads is null ? default : grads[0]);
         }
     }
 }

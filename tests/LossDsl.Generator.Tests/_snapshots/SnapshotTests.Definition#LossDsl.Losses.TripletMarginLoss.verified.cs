@@ -125,10 +125,15 @@ namespace LossDsl.Losses
             var aggregate1 = new Aggregate1Kernel<T>(anchor, positive, negative, margin, p, eps, swap);
             var aggregate2 = new Aggregate2Kernel<T>(anchor, positive, negative, margin, p, eps, swap);
             var rowGradient = new RowGradientKernel<T>(anchor, positive, negative, margin, p, eps, swap, anchorGrad, positiveGrad, negativeGrad);
+            T divisor = T.CreateTruncating(rows);
             T total = T.Zero;
             for (int r = 0; r < rows; r++)
             {
                 int start = r * rowLength, end = start + rowLength;
+                aggregate0.RowStart = start;
+                aggregate1.RowStart = start;
+                aggregate2.RowStart = start;
+                rowGradient.RowStart = start;
                 T a0 = ElementLoops.Sum<Aggregate0Kernel<T>, T>(ref aggregate0, start, end);
                 T a1 = ElementLoops.Sum<Aggregate1Kernel<T>, T>(ref aggregate1, start, end);
                 T a2 = ElementLoops.Sum<Aggregate2Kernel<T>, T>(ref aggregate2, start, end);
@@ -143,7 +148,7 @@ namespace LossDsl.Losses
                 if (reduction != Reduction.None) total += value; else if (!output.IsEmpty) output[r] = value;
                 if (gradients)
                 {
-                    T g = reduction == Reduction.None ? gradOutputs[r] : reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(rows) : gradOutput;
+                    T g = reduction == Reduction.None ? gradOutputs[r] : reduction == Reduction.Mean ? gradOutput / divisor : gradOutput;
                     // Adjoints of the aggregates, last to first: dL/dA_k plus what later aggregates that read A_k pass back.
                     // dL/dA2 = if A0 ^ (1 / p) - (if swap then min(A1 ^ (1 / p), A2 ^ (1 / p)) else A1 ^ (1 / p)) + margin >= 0 then -(if swap then (if A1 ^ (1 / p) < A2 ^ (1 / p) then 0 else (if A1 ^ (1 / p) == A2 ^ (1 / p) then (if 1 / p == 0 then 0 else 0.5 * 1 / p * A2 ^ (1 / p - 1)) else (if 1 / p == 0 then 0 else 1 / p * A2 ^ (1 / p - 1)))) else 0) else 0
                     T bar2 = ((LossMath.Pow(a0, T.One / p) - (swap ? LossMath.Min(LossMath.Pow(a1, T.One / p), LossMath.Pow(a2, T.One / p)) : LossMath.Pow(a1, T.One / p))) + margin) >= T.Zero ? -(swap ? LossMath.Pow(a1, T.One / p) < LossMath.Pow(a2, T.One / p) ? T.Zero : LossMath.Pow(a1, T.One / p) == LossMath.Pow(a2, T.One / p) ? (T.One / p) == T.Zero ? T.Zero : T.CreateTruncating(0.5) * t5 : (T.One / p) == T.Zero ? T.Zero : t5 : T.Zero) : T.Zero;
@@ -157,7 +162,7 @@ namespace LossDsl.Losses
                     ElementLoops.Run<RowGradientKernel<T>, T>(ref rowGradient, start, end);
                 }
             }
-            return reduction == Reduction.Mean ? total / T.CreateTruncating(rows) : total;
+            return reduction == Reduction.Mean ? total / divisor : total;
         }
 
         /// <summary>
@@ -168,6 +173,8 @@ namespace LossDsl.Losses
             private readonly ReadOnlySpan<T> _anchor;
             private readonly ReadOnlySpan<T> _positive;
             private readonly ReadOnlySpan<T> _negative;
+            /// <summary>Where the current row starts.</summary>
+            public int RowStart;
             private readonly T _margin;
             private readonly T _p;
             private readonly T _eps;
@@ -188,6 +195,7 @@ namespace LossDsl.Losses
                 _p = p;
                 _eps = eps;
                 _swap = swap;
+                RowStart = 0;
                 A0 = T.Zero;
                 A1 = T.Zero;
                 A2 = T.Zero;
@@ -246,6 +254,8 @@ namespace LossDsl.Losses
             private readonly ReadOnlySpan<T> _anchor;
             private readonly ReadOnlySpan<T> _positive;
             private readonly ReadOnlySpan<T> _negative;
+            /// <summary>Where the current row starts.</summary>
+            public int RowStart;
             private readonly T _margin;
             private readonly T _p;
             private readonly T _eps;
@@ -266,6 +276,7 @@ namespace LossDsl.Losses
                 _p = p;
                 _eps = eps;
                 _swap = swap;
+                RowStart = 0;
                 A0 = T.Zero;
                 A1 = T.Zero;
                 A2 = T.Zero;
@@ -324,6 +335,8 @@ namespace LossDsl.Losses
             private readonly ReadOnlySpan<T> _anchor;
             private readonly ReadOnlySpan<T> _positive;
             private readonly ReadOnlySpan<T> _negative;
+            /// <summary>Where the current row starts.</summary>
+            public int RowStart;
             private readonly T _margin;
             private readonly T _p;
             private readonly T _eps;
@@ -344,6 +357,7 @@ namespace LossDsl.Losses
                 _p = p;
                 _eps = eps;
                 _swap = swap;
+                RowStart = 0;
                 A0 = T.Zero;
                 A1 = T.Zero;
                 A2 = T.Zero;
@@ -412,6 +426,8 @@ namespace LossDsl.Losses
             private readonly ReadOnlySpan<T> _anchor;
             private readonly ReadOnlySpan<T> _positive;
             private readonly ReadOnlySpan<T> _negative;
+            /// <summary>Where the current row starts.</summary>
+            public int RowStart;
             private readonly T _margin;
             private readonly T _p;
             private readonly T _eps;
@@ -450,6 +466,7 @@ namespace LossDsl.Losses
                 _wantPositiveGrad = !positiveGrad.IsEmpty;
                 _negativeGrad = negativeGrad;
                 _wantNegativeGrad = !negativeGrad.IsEmpty;
+                RowStart = 0;
                 A0 = T.Zero;
                 A1 = T.Zero;
                 A2 = T.Zero;
@@ -569,7 +586,7 @@ namespace LossDsl.Losses
     max(d_ap - (if swap then min(d_an, d_pn) else d_an) + margin, 0)
 ";
             public LossKind Kind => LossKind.Row;
-            public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("anchor", true, null), new("positive", true, null), new("negative", true, null) };
+            public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("anchor", true, null, LossInputKind.Element), new("positive", true, null, LossInputKind.Element), new("negative", true, null, LossInputKind.Element) };
             public IReadOnlyList<LossOption> Options { get; } = new LossOption[] { new("margin", false, 1.0), new("p", false, 2.0), new("eps", false, 1E-06), new("swap", true, 0.0) };
             public void Evaluate(LossCall<float> call) => Call(call);
             public void Evaluate(LossCall<double> call) => Call(call);

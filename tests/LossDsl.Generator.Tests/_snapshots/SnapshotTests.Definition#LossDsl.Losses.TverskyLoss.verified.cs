@@ -109,10 +109,15 @@ namespace LossDsl.Losses
             var aggregate1 = new Aggregate1Kernel<T>(input, target, alpha, beta, smooth);
             var aggregate2 = new Aggregate2Kernel<T>(input, target, alpha, beta, smooth);
             var rowGradient = new RowGradientKernel<T>(input, target, alpha, beta, smooth, inputGrad);
+            T divisor = T.CreateTruncating(rows);
             T total = T.Zero;
             for (int r = 0; r < rows; r++)
             {
                 int start = r * rowLength, end = start + rowLength;
+                aggregate0.RowStart = start;
+                aggregate1.RowStart = start;
+                aggregate2.RowStart = start;
+                rowGradient.RowStart = start;
                 T a0 = ElementLoops.Sum<Aggregate0Kernel<T>, T>(ref aggregate0, start, end);
                 T a1 = ElementLoops.Sum<Aggregate1Kernel<T>, T>(ref aggregate1, start, end);
                 T a2 = ElementLoops.Sum<Aggregate2Kernel<T>, T>(ref aggregate2, start, end);
@@ -124,7 +129,7 @@ namespace LossDsl.Losses
                 if (reduction != Reduction.None) total += value; else if (!output.IsEmpty) output[r] = value;
                 if (gradients)
                 {
-                    T g = reduction == Reduction.None ? gradOutputs[r] : reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(rows) : gradOutput;
+                    T g = reduction == Reduction.None ? gradOutputs[r] : reduction == Reduction.Mean ? gradOutput / divisor : gradOutput;
                     // Adjoints of the aggregates, last to first: dL/dA_k plus what later aggregates that read A_k pass back.
                     // dL/dA2 = (A0 + smooth) / (A0 + alpha * A1 + beta * A2 + smooth) * beta / (A0 + alpha * A1 + beta * A2 + smooth)
                     T bar2 = (t1 * beta) / t0;
@@ -138,7 +143,7 @@ namespace LossDsl.Losses
                     ElementLoops.Run<RowGradientKernel<T>, T>(ref rowGradient, start, end);
                 }
             }
-            return reduction == Reduction.Mean ? total / T.CreateTruncating(rows) : total;
+            return reduction == Reduction.Mean ? total / divisor : total;
         }
 
         /// <summary>
@@ -148,6 +153,8 @@ namespace LossDsl.Losses
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
+            /// <summary>Where the current row starts.</summary>
+            public int RowStart;
             private readonly T _alpha;
             private readonly T _beta;
             private readonly T _smooth;
@@ -165,6 +172,7 @@ namespace LossDsl.Losses
                 _alpha = alpha;
                 _beta = beta;
                 _smooth = smooth;
+                RowStart = 0;
                 A0 = T.Zero;
                 A1 = T.Zero;
                 A2 = T.Zero;
@@ -214,6 +222,8 @@ namespace LossDsl.Losses
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
+            /// <summary>Where the current row starts.</summary>
+            public int RowStart;
             private readonly T _alpha;
             private readonly T _beta;
             private readonly T _smooth;
@@ -231,6 +241,7 @@ namespace LossDsl.Losses
                 _alpha = alpha;
                 _beta = beta;
                 _smooth = smooth;
+                RowStart = 0;
                 A0 = T.Zero;
                 A1 = T.Zero;
                 A2 = T.Zero;
@@ -280,6 +291,8 @@ namespace LossDsl.Losses
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
+            /// <summary>Where the current row starts.</summary>
+            public int RowStart;
             private readonly T _alpha;
             private readonly T _beta;
             private readonly T _smooth;
@@ -297,6 +310,7 @@ namespace LossDsl.Losses
                 _alpha = alpha;
                 _beta = beta;
                 _smooth = smooth;
+                RowStart = 0;
                 A0 = T.Zero;
                 A1 = T.Zero;
                 A2 = T.Zero;
@@ -354,6 +368,8 @@ namespace LossDsl.Losses
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
+            /// <summary>Where the current row starts.</summary>
+            public int RowStart;
             private readonly T _alpha;
             private readonly T _beta;
             private readonly T _smooth;
@@ -381,6 +397,7 @@ namespace LossDsl.Losses
                 _smooth = smooth;
                 _inputGrad = inputGrad;
                 _wantInputGrad = !inputGrad.IsEmpty;
+                RowStart = 0;
                 A0 = T.Zero;
                 A1 = T.Zero;
                 A2 = T.Zero;
@@ -445,7 +462,7 @@ namespace LossDsl.Losses
     let tp = sum(input * target) in
     1 - (tp + smooth) / (tp + alpha * sum(input * (1 - target)) + beta * sum((1 - input) * target) + smooth)";
             public LossKind Kind => LossKind.Row;
-            public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("input", true, null), new("target", false, null) };
+            public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("input", true, null, LossInputKind.Element), new("target", false, null, LossInputKind.Element) };
             public IReadOnlyList<LossOption> Options { get; } = new LossOption[] { new("alpha", false, 0.5), new("beta", false, 0.5), new("smooth", false, 1.0) };
             public void Evaluate(LossCall<float> call) => Call(call);
             public void Evaluate(LossCall<double> call) => Call(call);
