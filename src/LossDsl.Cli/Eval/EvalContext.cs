@@ -46,6 +46,12 @@ public sealed class EvalContext
     /// <summary>The options the loss's quirk reads itself (see <see cref="LossQuirk.Options"/>), as written.</summary>
     public Dictionary<string, System.Text.Json.JsonElement> QuirkOptions { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The inputs the case gave packed along their last axis (<c>boxes1</c> of shape (..., 4) for the declared
+    /// <c>boxes1_x1, boxes1_y1, boxes1_x2, boxes1_y2</c>), in the order given; their members hold the slices.
+    /// </summary>
+    public List<PackedInput> Packed { get; } = new();
+
     /// <summary>The shape every input is broadcast to before the call (set once the inputs are read).</summary>
     public int[] Shape { get; set; } = [];
 
@@ -108,3 +114,10 @@ public sealed class EvalContext
             if (Inputs[i] is { } t) yield return (Definition.Inputs[i].Name, t);
     }
 }
+
+/// <summary>
+/// An input given packed: <paramref name="Name"/> as written in the case, <paramref name="Given"/> the tensor as given
+/// (last axis of length <c>Members.Length</c>), <paramref name="Members"/> the indices of the declared inputs
+/// <c>&lt;Name&gt;_*</c> that its last axis was split into, in declaration order.
+/// </summary>
+public sealed record PackedInput(string Name, Tensor Given, int[] Members);

@@ -108,9 +108,15 @@ public sealed class Evaluator
     {
         var def = ctx.Definition;
         var c = ctx.Case;
-        foreach (var (name, _) in c.Inputs)
-            if (ctx.InputIndex(name) < 0)
+        var unpacked = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (var (name, tensor) in c.Inputs)
+        {
+            if (ctx.InputIndex(name) >= 0) continue;
+            int[] members = PackedMembers(def, name);
+            if (members.Length == 0)
                 throw new EvalException($"{def.Name} has no input '{name}' (its inputs: {string.Join(", ", NamesOf(def.Inputs))})");
+            Unpack(ctx, name, tensor, members, unpacked);
+        }
 
         var fromOptions = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (var (name, value) in c.Options)
@@ -144,11 +150,13 @@ public sealed class Evaluator
                 ctx.Options[option] = CaseReader.OptionNumber(value, $"option '{name}'");
                 continue;
             }
-            int input = ctx.InputIndex(name);
+            string inputName = quirk.OptionInputs.TryGetValue(name, out var renamed) ? renamed : name;
+            int input = ctx.InputIndex(inputName);
             if (input >= 0)
             {
-                if (c.Inputs.ContainsKey(name)) throw new EvalException($"'{name}' is given both as an input and as an option");
-                if (CaseReader.OptionTensor(value, c.FloatType, $"option '{name}'") is { } tensor) fromOptions[name] = tensor;
+                if (c.Inputs.ContainsKey(inputName) || unpacked.ContainsKey(inputName))
+                    throw new EvalException($"'{inputName}' is given both as an input and as an option");
+                if (CaseReader.OptionTensor(value, c.FloatType, $"option '{name}'") is { } tensor) fromOptions[inputName] = tensor;
                 continue;
             }
             if (name == "weight" && def.Kind != LossKind.Whole)
@@ -163,12 +171,49 @@ public sealed class Evaluator
         for (int i = 0; i < def.Inputs.Count; i++)
         {
             string name = def.Inputs[i].Name;
-            if (!c.Inputs.TryGetValue(name, out var tensor)) fromOptions.TryGetValue(name, out tensor);
+            if (!c.Inputs.TryGetValue(name, out var tensor) && !unpacked.TryGetValue(name, out tensor)) fromOptions.TryGetValue(name, out tensor);
             if (tensor is null && def.Inputs[i].Default is null)
                 throw new EvalException($"{def.Name} needs input '{name}'");
             ctx.Inputs[i] = tensor;
             ctx.GivenShapes[i] = tensor?.Shape;
         }
+    }
+
+    /// <summary>
+    /// The declared inputs that an undeclared case input <paramref name="name"/> packs: those named
+    /// <c>&lt;name&gt;_*</c>, in declaration order (<c>boxes1</c> → <c>boxes1_x1, boxes1_y1, boxes1_x2, boxes1_y2</c>).
+    /// </summary>
+    private static int[] PackedMembers(ILossDefinition def, string name)
+    {
+        var members = new List<int>();
+        for (int i = 0; i < def.Inputs.Count; i++)
+            if (def.Inputs[i].Name.Length > name.Length + 1 && def.Inputs[i].Name.StartsWith(name + "_", StringComparison.Ordinal))
+                members.Add(i);
+        return members.ToArray();
+    }
+
+    /// <summary>
+    /// Splits a packed input's last axis into its members, as Python unpacks it (<c>x1, y1, x2, y2 = t.unbind(-1)</c>):
+    /// member k gets the slices <c>t[..., k]</c>. Its members' gradients are put back together in <see cref="Run{T}"/>.
+    /// </summary>
+    private static void Unpack(EvalContext ctx, string name, Tensor tensor, int[] members, Dictionary<string, Tensor> unpacked)
+    {
+        int k = members.Length;
+        int last = tensor.Rank == 0 ? 0 : tensor.Shape[^1];
+        if (last > k) throw new EvalException($"too many values to unpack (expected {k})");
+        if (last < k) throw new EvalException($"not enough values to unpack (expected {k}, got {last})");
+        int[] shape = Shapes.DropLast(tensor.Shape);
+        int count = tensor.Count / k;
+        for (int m = 0; m < k; m++)
+        {
+            string member = ctx.Definition.Inputs[members[m]].Name;
+            if (ctx.Case.Inputs.ContainsKey(member) || unpacked.ContainsKey(member))
+                throw new EvalException($"'{member}' is given both by itself and packed in '{name}'");
+            var data = new double[count];
+            for (int j = 0; j < count; j++) data[j] = tensor.Data[j * k + m];
+            unpacked[member] = new Tensor(shape, data, tensor.Type);
+        }
+        ctx.Packed.Add(new PackedInput(name, tensor, members));
     }
 
     /// <summary>The generic shape rule: the inputs broadcast together as PyTorch broadcasts them.</summary>
@@ -189,6 +234,17 @@ public sealed class Evaluator
         foreach (string name in ctx.Case.Grad)
         {
             int i = ctx.InputIndex(name);
+            if (i < 0 && ctx.Packed.Find(p => p.Name == name) is { } packed)
+            {
+                if (packed.Given.IsInteger) throw new EvalException($"'{name}' is an integer tensor: only floating point tensors have gradients");
+                foreach (int member in packed.Members)
+                {
+                    if (!ctx.Definition.Inputs[member].Differentiable)
+                        throw new EvalException($"'{name}' of {ctx.Loss} is not differentiable ('{ctx.Definition.Inputs[member].Name}' is not)");
+                    if (!wanted.Contains(member)) wanted.Add(member);
+                }
+                continue;
+            }
             if (i < 0) throw new EvalException($"{ctx.Loss} has no input '{name}' to differentiate");
             if (wanted.Contains(i)) continue;
             if (!ctx.Definition.Inputs[i].Differentiable) throw new EvalException($"'{name}' of {ctx.Loss} is not differentiable");
@@ -269,7 +325,7 @@ public sealed class Evaluator
             loss = new Tensor(outShape, ToDoubles(output), type);
         }
 
-        var grads = new List<KeyValuePair<string, Tensor>>(wanted.Count);
+        var byInput = new Dictionary<int, Tensor>(wanted.Count);
         foreach (int i in wanted)
         {
             string name = def.Inputs[i].Name;
@@ -283,7 +339,25 @@ public sealed class Evaluator
             var prepared = ctx.Inputs[i]!;
             data = Shapes.SumTo(data, shape, prepared.Shape);
             if (ctx.GradientBack[i] is { } back) data = back(data);
-            grads.Add(new(name, new Tensor(ctx.GivenShapes[i]!, data, type)));
+            byInput[i] = new Tensor(ctx.GivenShapes[i]!, data, type);
+        }
+
+        // one gradient per name the case asked for; a packed input's members' gradients interleave back along its last axis
+        var grads = new List<KeyValuePair<string, Tensor>>(wanted.Count);
+        foreach (string name in c.Grad)
+        {
+            if (grads.Exists(g => g.Key == name)) continue;
+            int i = ctx.InputIndex(name);
+            if (i >= 0) { grads.Add(new(name, byInput[i])); continue; }
+            var packed = ctx.Packed.Find(p => p.Name == name)!;
+            int k = packed.Members.Length;
+            var data = new double[packed.Given.Count];
+            for (int m = 0; m < k; m++)
+            {
+                double[] part = byInput[packed.Members[m]].Data;
+                for (int j = 0; j < part.Length; j++) data[j * k + m] = part[j];
+            }
+            grads.Add(new(name, new Tensor(packed.Given.Shape, data, type)));
         }
         return new Answer { Id = c.Id, Loss = loss, Grad = grads };
     }

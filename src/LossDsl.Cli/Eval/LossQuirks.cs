@@ -11,6 +11,8 @@ public sealed record LossQuirk
 
     /// <summary>Options the quirk reads itself (from <see cref="EvalContext.QuirkOptions"/>): they do not reach the kernel.</summary>
     public IReadOnlyCollection<string> Options { get; init; } = [];
+    /// <summary>Tensor options that feed an input of another name (option → input), e.g. a per-class <c>weight</c> → <c>class_weight</c>.</summary>
+    public IReadOnlyDictionary<string, string> OptionInputs { get; init; } = new Dictionary<string, string>();
     /// <summary>Accepts <c>reduction: batchmean</c> (sum, then divide by the input's size(0)).</summary>
     public bool AllowsBatchMean { get; init; }
     /// <summary>Reshapes or maps inputs before the shapes are checked (as the reference does before it computes).</summary>
@@ -30,6 +32,34 @@ public static class LossQuirks
     public static LossQuirk For(string loss) => s_table.TryGetValue(loss, out var quirk) ? quirk : LossQuirk.None;
 
     public static IReadOnlyCollection<string> Names => s_table.Keys;
+
+    // (declared before s_table: static initializers run in textual order)
+
+    /// <summary>The reference's per-class <c>weight</c> option (shape (C)) is the kernel's input <c>class_weight</c>, broadcast over the rows.</summary>
+    private static readonly Dictionary<string, string> ClassWeight = new(StringComparer.Ordinal) { ["weight"] = "class_weight" };
+
+    /// <summary>
+    /// torchvision's box losses: the coordinates broadcast, but the intersection is written into <c>zeros_like(x1)</c>
+    /// through the broadcast mask, so boxes1 may not be narrower than the broadcast shape; and
+    /// <c>loss.mean() if loss.numel() > 0 else 0.0 * loss.sum()</c>: a mean of no boxes is 0.
+    /// </summary>
+    private static readonly LossQuirk TorchvisionBoxes = new()
+    {
+        CheckShapes = ctx =>
+        {
+            var shape = Evaluator.BroadcastInputs(ctx);
+            var first = ctx.First.Shape;
+            if (!Shapes.Equal(first, shape))
+            {
+                int at = 0;
+                for (int d = 0; d < Math.Min(first.Length, shape.Length); d++)
+                    if (first[d] != shape[d]) { at = d; break; }
+                throw new EvalException($"The shape of the mask {Shapes.Format(shape)} at index {at} does not match the shape of the indexed tensor {Shapes.Format(first)} at index {at}");
+            }
+            if (ctx.Reduction == Reduction.Mean && Shapes.Count(shape) == 0) ctx.FinishValue = _ => 0;
+            return shape;
+        },
+    };
 
     private static readonly Dictionary<string, LossQuirk> s_table = new(StringComparer.Ordinal)
     {
@@ -114,10 +144,14 @@ public static class LossQuirks
             },
         },
 
-        ["multi_margin_loss"] = new()
+        // the target becomes an unweighted one-hot row (ClassTargets); the per-class weight (C) is the input class_weight
+        ["multi_margin_loss"] = ClassTargets.Quirk(new()) with
         {
+            OptionInputs = ClassWeight,
             Validate = ctx => ctx.Option("p", 1) is 1 or 2 ? null : "only p == 1 and p == 2 supported",
         },
+
+        ["multilabel_soft_margin_loss"] = new() { OptionInputs = ClassWeight },
 
         // class-index losses: see ClassTargets
         ["cross_entropy"] = ClassTargets.Quirk(new()
@@ -132,7 +166,9 @@ public static class LossQuirks
             CheckShapes = SameShape((input, target) => $"Target size ({target}) must be the same as input size ({input})"),
         },
 
-        // torchvision unpacks the last axis into x1, y1, x2, y2
+        // torchvision's box losses: boxes1/boxes2 of shape (..., 4) are unpacked into the declared boxes1_x1 ... boxes2_y2
+        // by the evaluator's generic rule for packed inputs (Evaluator.Unpack, with Python's unpacking errors); the
+        // coordinates then broadcast as torchvision's do, and the mean of no boxes is 0
         ["generalized_box_iou_loss"] = TorchvisionBoxes,
         ["distance_box_iou_loss"] = TorchvisionBoxes,
         ["complete_box_iou_loss"] = TorchvisionBoxes,
@@ -154,14 +190,21 @@ public static class LossQuirks
         // leaves every mean (and, summed back over the tiles, every gradient) as it is
         ["gan_discriminator_loss"] = new() { Prepare = TileToCommonLength },
 
+        // boxes1 and boxes2 (unpacked into boxes1_x1 ... boxes2_y2 by the evaluator) must both be (N, 4) or (4)
         ["iou_loss"] = new()
         {
             CheckShapes = ctx =>
             {
-                var (a, b) = (ctx.Inputs[0]!.Shape, ctx.Inputs[1]!.Shape);
-                if (!Shapes.Equal(a, b) || a.Length is not (1 or 2) || a[^1] != 4)
-                    throw new EvalException($"iou_loss: expected boxes of shape (N, 4) or (4), got {Shapes.Format(a)} and {Shapes.Format(b)}");
-                return a;
+                if (ctx.Packed.Count == 2)
+                {
+                    var (a, b) = (ctx.Packed[0].Given.Shape, ctx.Packed[1].Given.Shape);
+                    if (!Shapes.Equal(a, b) || a.Length is not (1 or 2) || a[^1] != 4)
+                        throw new EvalException($"iou_loss: expected boxes of shape (N, 4) or (4), got {Shapes.Format(a)} and {Shapes.Format(b)}");
+                }
+                var shape = Evaluator.BroadcastInputs(ctx);
+                if (ctx.GivenInputs().Any(i => !Shapes.Equal(i.Tensor.Shape, shape)) || shape.Length > 1)
+                    throw new EvalException($"iou_loss: expected one box per element of inputs of one shape (N) or (), got {string.Join(", ", ctx.GivenInputs().Select(i => Shapes.Format(i.Tensor.Shape)))}");
+                return shape;
             },
         },
     };
@@ -246,17 +289,4 @@ public static class LossQuirks
         static long Gcd(long a, long b) => b == 0 ? a : Gcd(b, a % b);
     }
 
-    private static readonly LossQuirk TorchvisionBoxes = new()
-    {
-        CheckShapes = ctx =>
-        {
-            foreach (var (_, t) in ctx.GivenInputs())
-            {
-                int last = t.Rank == 0 ? 0 : t.Shape[^1];
-                if (last > 4) throw new EvalException("too many values to unpack (expected 4)");
-                if (last < 4) throw new EvalException($"not enough values to unpack (expected 4, got {last})");
-            }
-            return Evaluator.BroadcastInputs(ctx);
-        },
-    };
 }
