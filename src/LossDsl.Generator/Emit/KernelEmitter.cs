@@ -98,7 +98,7 @@ internal static class KernelEmitter
     public static IEnumerable<InputModel> SpanInputs(BoundLoss loss) => loss.Inputs.Where(i => i.Kind is InputKind.Element or InputKind.Class);
 
     /// <summary>The field holding the current row's value of a row or index input.</summary>
-    public static string RowField(string name) => Names.Pascal(name);
+    public static string RowField(string name) => "Current" + Names.Pascal(name);
     private static string GradField(string name) => Names.Field(name + "_grad");
     private static string WantField(string name) => "_want" + Names.Pascal(name) + "Grad";
 

@@ -157,7 +157,8 @@ internal sealed class Binder
         }
         if (shape == LossShape.Elementwise && (inputs.Any(i => i.Name == "weight") || options.Any(o => o.Name == "weight")))
         {
-            Report(DiagnosticDescriptorRef.ReservedName, loss.Range, "weight", "the per-element weights of elementwise losses");
+            var range = loss.Inputs.FirstOrDefault(i => i.Name == "weight")?.Range ?? loss.Options.First(o => o.Name == "weight").Range;
+            Report(DiagnosticDescriptorRef.ReservedName, range, "weight", "the per-element weights of elementwise losses");
             return null;
         }
         if (shape != LossShape.Elementwise && ExprWalker.Any(outer, e => e is InputRef or ClassRef))

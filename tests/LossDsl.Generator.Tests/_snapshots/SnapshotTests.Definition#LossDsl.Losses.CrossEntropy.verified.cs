@@ -144,13 +144,13 @@ namespace LossDsl.Losses
                     if (reduction == Reduction.None && !output.IsEmpty) output[r] = T.Zero;
                     continue;
                 }
-                aggregate0.RowStart = start; aggregate0.Target = T.CreateTruncating(targetRow);
-                aggregate1.RowStart = start; aggregate1.Target = T.CreateTruncating(targetRow);
-                aggregate2.RowStart = start; aggregate2.Target = T.CreateTruncating(targetRow);
-                aggregate3.RowStart = start; aggregate3.Target = T.CreateTruncating(targetRow);
-                aggregate4.RowStart = start; aggregate4.Target = T.CreateTruncating(targetRow);
-                aggregate5.RowStart = start; aggregate5.Target = T.CreateTruncating(targetRow);
-                rowGradient.RowStart = start; rowGradient.Target = T.CreateTruncating(targetRow);
+                aggregate0.RowStart = start; aggregate0.CurrentTarget = T.CreateTruncating(targetRow);
+                aggregate1.RowStart = start; aggregate1.CurrentTarget = T.CreateTruncating(targetRow);
+                aggregate2.RowStart = start; aggregate2.CurrentTarget = T.CreateTruncating(targetRow);
+                aggregate3.RowStart = start; aggregate3.CurrentTarget = T.CreateTruncating(targetRow);
+                aggregate4.RowStart = start; aggregate4.CurrentTarget = T.CreateTruncating(targetRow);
+                aggregate5.RowStart = start; aggregate5.CurrentTarget = T.CreateTruncating(targetRow);
+                rowGradient.RowStart = start; rowGradient.CurrentTarget = T.CreateTruncating(targetRow);
                 T a0 = (weight.IsEmpty ? T.CreateTruncating(1.0) : weight[targetRow]);
                 T a1 = ElementLoops.Max<Aggregate1Kernel<T>, T>(ref aggregate1, start, end);
                 aggregate2.A1 = a1;
@@ -206,7 +206,7 @@ namespace LossDsl.Losses
             /// <summary>Where the current row starts.</summary>
             public int RowStart;
             /// <summary>The current row's target.</summary>
-            public T Target;
+            public T CurrentTarget;
             private readonly T _ignoreIndex;
             private readonly T _labelSmoothing;
             /// <summary>A0 of the current row.</summary>
@@ -230,7 +230,7 @@ namespace LossDsl.Losses
                 _ignoreIndex = ignoreIndex;
                 _labelSmoothing = labelSmoothing;
                 RowStart = 0;
-                Target = T.Zero;
+                CurrentTarget = T.Zero;
                 A0 = T.Zero;
                 A1 = T.Zero;
                 A2 = T.Zero;
@@ -243,7 +243,7 @@ namespace LossDsl.Losses
             public T Invoke(int i)
             {
                 var weight = _hasWeight ? _weight[i - RowStart] : T.CreateTruncating(1.0);
-                var target = Target;
+                var target = CurrentTarget;
                 var column = T.CreateTruncating(i - RowStart);
                 var loss = LossMath.Select(LossMath.Equal(column, target), weight, T.Zero);
                 return loss;
@@ -253,7 +253,7 @@ namespace LossDsl.Losses
             public Vector128<T> Invoke128(int i)
             {
                 var weight = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)(i - RowStart)) : Vector128.Create(T.CreateTruncating(1.0));
-                var target = Vector128.Create(Target);
+                var target = Vector128.Create(CurrentTarget);
                 var column = Vector128.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var loss = LossMath.Select(LossMath.Equal(column, target), weight, Vector128<T>.Zero);
                 return loss;
@@ -263,7 +263,7 @@ namespace LossDsl.Losses
             public Vector256<T> Invoke256(int i)
             {
                 var weight = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)(i - RowStart)) : Vector256.Create(T.CreateTruncating(1.0));
-                var target = Vector256.Create(Target);
+                var target = Vector256.Create(CurrentTarget);
                 var column = Vector256.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var loss = LossMath.Select(LossMath.Equal(column, target), weight, Vector256<T>.Zero);
                 return loss;
@@ -273,7 +273,7 @@ namespace LossDsl.Losses
             public Vector512<T> Invoke512(int i)
             {
                 var weight = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)(i - RowStart)) : Vector512.Create(T.CreateTruncating(1.0));
-                var target = Vector512.Create(Target);
+                var target = Vector512.Create(CurrentTarget);
                 var column = Vector512.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var loss = LossMath.Select(LossMath.Equal(column, target), weight, Vector512<T>.Zero);
                 return loss;
@@ -291,7 +291,7 @@ namespace LossDsl.Losses
             /// <summary>Where the current row starts.</summary>
             public int RowStart;
             /// <summary>The current row's target.</summary>
-            public T Target;
+            public T CurrentTarget;
             private readonly T _ignoreIndex;
             private readonly T _labelSmoothing;
             /// <summary>A0 of the current row.</summary>
@@ -315,7 +315,7 @@ namespace LossDsl.Losses
                 _ignoreIndex = ignoreIndex;
                 _labelSmoothing = labelSmoothing;
                 RowStart = 0;
-                Target = T.Zero;
+                CurrentTarget = T.Zero;
                 A0 = T.Zero;
                 A1 = T.Zero;
                 A2 = T.Zero;
@@ -368,7 +368,7 @@ namespace LossDsl.Losses
             /// <summary>Where the current row starts.</summary>
             public int RowStart;
             /// <summary>The current row's target.</summary>
-            public T Target;
+            public T CurrentTarget;
             private readonly T _ignoreIndex;
             private readonly T _labelSmoothing;
             /// <summary>A0 of the current row.</summary>
@@ -392,7 +392,7 @@ namespace LossDsl.Losses
                 _ignoreIndex = ignoreIndex;
                 _labelSmoothing = labelSmoothing;
                 RowStart = 0;
-                Target = T.Zero;
+                CurrentTarget = T.Zero;
                 A0 = T.Zero;
                 A1 = T.Zero;
                 A2 = T.Zero;
@@ -449,7 +449,7 @@ namespace LossDsl.Losses
             /// <summary>Where the current row starts.</summary>
             public int RowStart;
             /// <summary>The current row's target.</summary>
-            public T Target;
+            public T CurrentTarget;
             private readonly T _ignoreIndex;
             private readonly T _labelSmoothing;
             /// <summary>A0 of the current row.</summary>
@@ -473,7 +473,7 @@ namespace LossDsl.Losses
                 _ignoreIndex = ignoreIndex;
                 _labelSmoothing = labelSmoothing;
                 RowStart = 0;
-                Target = T.Zero;
+                CurrentTarget = T.Zero;
                 A0 = T.Zero;
                 A1 = T.Zero;
                 A2 = T.Zero;
@@ -486,7 +486,7 @@ namespace LossDsl.Losses
             public T Invoke(int i)
             {
                 var input = _input[i];
-                var target = Target;
+                var target = CurrentTarget;
                 var column = T.CreateTruncating(i - RowStart);
                 var loss = LossMath.Select(LossMath.Equal(column, target), input, T.Zero);
                 return loss;
@@ -496,7 +496,7 @@ namespace LossDsl.Losses
             public Vector128<T> Invoke128(int i)
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var target = Vector128.Create(Target);
+                var target = Vector128.Create(CurrentTarget);
                 var column = Vector128.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var loss = LossMath.Select(LossMath.Equal(column, target), input, Vector128<T>.Zero);
                 return loss;
@@ -506,7 +506,7 @@ namespace LossDsl.Losses
             public Vector256<T> Invoke256(int i)
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var target = Vector256.Create(Target);
+                var target = Vector256.Create(CurrentTarget);
                 var column = Vector256.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var loss = LossMath.Select(LossMath.Equal(column, target), input, Vector256<T>.Zero);
                 return loss;
@@ -516,7 +516,7 @@ namespace LossDsl.Losses
             public Vector512<T> Invoke512(int i)
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var target = Vector512.Create(Target);
+                var target = Vector512.Create(CurrentTarget);
                 var column = Vector512.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var loss = LossMath.Select(LossMath.Equal(column, target), input, Vector512<T>.Zero);
                 return loss;
@@ -534,7 +534,7 @@ namespace LossDsl.Losses
             /// <summary>Where the current row starts.</summary>
             public int RowStart;
             /// <summary>The current row's target.</summary>
-            public T Target;
+            public T CurrentTarget;
             private readonly T _ignoreIndex;
             private readonly T _labelSmoothing;
             /// <summary>A0 of the current row.</summary>
@@ -558,7 +558,7 @@ namespace LossDsl.Losses
                 _ignoreIndex = ignoreIndex;
                 _labelSmoothing = labelSmoothing;
                 RowStart = 0;
-                Target = T.Zero;
+                CurrentTarget = T.Zero;
                 A0 = T.Zero;
                 A1 = T.Zero;
                 A2 = T.Zero;
@@ -611,7 +611,7 @@ namespace LossDsl.Losses
             /// <summary>Where the current row starts.</summary>
             public int RowStart;
             /// <summary>The current row's target.</summary>
-            public T Target;
+            public T CurrentTarget;
             private readonly T _ignoreIndex;
             private readonly T _labelSmoothing;
             /// <summary>A0 of the current row.</summary>
@@ -635,7 +635,7 @@ namespace LossDsl.Losses
                 _ignoreIndex = ignoreIndex;
                 _labelSmoothing = labelSmoothing;
                 RowStart = 0;
-                Target = T.Zero;
+                CurrentTarget = T.Zero;
                 A0 = T.Zero;
                 A1 = T.Zero;
                 A2 = T.Zero;
@@ -707,7 +707,7 @@ namespace LossDsl.Losses
             /// <summary>Where the current row starts.</summary>
             public int RowStart;
             /// <summary>The current row's target.</summary>
-            public T Target;
+            public T CurrentTarget;
             private readonly T _ignoreIndex;
             private readonly T _labelSmoothing;
             private readonly Span<T> _inputGrad;
@@ -747,7 +747,7 @@ namespace LossDsl.Losses
                 _inputGrad = inputGrad;
                 _wantInputGrad = !inputGrad.IsEmpty;
                 RowStart = 0;
-                Target = T.Zero;
+                CurrentTarget = T.Zero;
                 A0 = T.Zero;
                 A1 = T.Zero;
                 A2 = T.Zero;
@@ -767,7 +767,7 @@ namespace LossDsl.Losses
             {
                 var input = _input[i];
                 var weight = _hasWeight ? _weight[i - RowStart] : T.CreateTruncating(1.0);
-                var target = Target;
+                var target = CurrentTarget;
                 var column = T.CreateTruncating(i - RowStart);
                 var a1 = A1;
                 var c2 = C2;
@@ -782,7 +782,7 @@ namespace LossDsl.Losses
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var weight = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)(i - RowStart)) : Vector128.Create(T.CreateTruncating(1.0));
-                var target = Vector128.Create(Target);
+                var target = Vector128.Create(CurrentTarget);
                 var column = Vector128.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var a1 = Vector128.Create(A1);
                 var c2 = Vector128.Create(C2);
@@ -797,7 +797,7 @@ namespace LossDsl.Losses
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var weight = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)(i - RowStart)) : Vector256.Create(T.CreateTruncating(1.0));
-                var target = Vector256.Create(Target);
+                var target = Vector256.Create(CurrentTarget);
                 var column = Vector256.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var a1 = Vector256.Create(A1);
                 var c2 = Vector256.Create(C2);
@@ -812,7 +812,7 @@ namespace LossDsl.Losses
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var weight = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)(i - RowStart)) : Vector512.Create(T.CreateTruncating(1.0));
-                var target = Vector512.Create(Target);
+                var target = Vector512.Create(CurrentTarget);
                 var column = Vector512.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var a1 = Vector512.Create(A1);
                 var c2 = Vector512.Create(C2);

@@ -128,9 +128,9 @@ namespace LossDsl.Losses
                     if (reduction == Reduction.None && !output.IsEmpty) output[r] = T.Zero;
                     continue;
                 }
-                aggregate0.RowStart = start; aggregate0.Target = T.CreateTruncating(targetRow);
-                aggregate1.RowStart = start; aggregate1.Target = T.CreateTruncating(targetRow);
-                rowGradient.RowStart = start; rowGradient.Target = T.CreateTruncating(targetRow);
+                aggregate0.RowStart = start; aggregate0.CurrentTarget = T.CreateTruncating(targetRow);
+                aggregate1.RowStart = start; aggregate1.CurrentTarget = T.CreateTruncating(targetRow);
+                rowGradient.RowStart = start; rowGradient.CurrentTarget = T.CreateTruncating(targetRow);
                 T a0 = (weight.IsEmpty ? T.CreateTruncating(1.0) : weight[targetRow]);
                 T a1 = input[start + targetRow];
                 // L = -(A0 * A1)
@@ -163,7 +163,7 @@ namespace LossDsl.Losses
             /// <summary>Where the current row starts.</summary>
             public int RowStart;
             /// <summary>The current row's target.</summary>
-            public T Target;
+            public T CurrentTarget;
             private readonly T _ignoreIndex;
             /// <summary>A0 of the current row.</summary>
             public T A0;
@@ -177,7 +177,7 @@ namespace LossDsl.Losses
                 _hasWeight = !weight.IsEmpty;
                 _ignoreIndex = ignoreIndex;
                 RowStart = 0;
-                Target = T.Zero;
+                CurrentTarget = T.Zero;
                 A0 = T.Zero;
                 A1 = T.Zero;
             }
@@ -186,7 +186,7 @@ namespace LossDsl.Losses
             public T Invoke(int i)
             {
                 var weight = _hasWeight ? _weight[i - RowStart] : T.CreateTruncating(1.0);
-                var target = Target;
+                var target = CurrentTarget;
                 var column = T.CreateTruncating(i - RowStart);
                 var loss = LossMath.Select(LossMath.Equal(column, target), weight, T.Zero);
                 return loss;
@@ -196,7 +196,7 @@ namespace LossDsl.Losses
             public Vector128<T> Invoke128(int i)
             {
                 var weight = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)(i - RowStart)) : Vector128.Create(T.CreateTruncating(1.0));
-                var target = Vector128.Create(Target);
+                var target = Vector128.Create(CurrentTarget);
                 var column = Vector128.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var loss = LossMath.Select(LossMath.Equal(column, target), weight, Vector128<T>.Zero);
                 return loss;
@@ -206,7 +206,7 @@ namespace LossDsl.Losses
             public Vector256<T> Invoke256(int i)
             {
                 var weight = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)(i - RowStart)) : Vector256.Create(T.CreateTruncating(1.0));
-                var target = Vector256.Create(Target);
+                var target = Vector256.Create(CurrentTarget);
                 var column = Vector256.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var loss = LossMath.Select(LossMath.Equal(column, target), weight, Vector256<T>.Zero);
                 return loss;
@@ -216,7 +216,7 @@ namespace LossDsl.Losses
             public Vector512<T> Invoke512(int i)
             {
                 var weight = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)(i - RowStart)) : Vector512.Create(T.CreateTruncating(1.0));
-                var target = Vector512.Create(Target);
+                var target = Vector512.Create(CurrentTarget);
                 var column = Vector512.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var loss = LossMath.Select(LossMath.Equal(column, target), weight, Vector512<T>.Zero);
                 return loss;
@@ -234,7 +234,7 @@ namespace LossDsl.Losses
             /// <summary>Where the current row starts.</summary>
             public int RowStart;
             /// <summary>The current row's target.</summary>
-            public T Target;
+            public T CurrentTarget;
             private readonly T _ignoreIndex;
             /// <summary>A0 of the current row.</summary>
             public T A0;
@@ -248,7 +248,7 @@ namespace LossDsl.Losses
                 _hasWeight = !weight.IsEmpty;
                 _ignoreIndex = ignoreIndex;
                 RowStart = 0;
-                Target = T.Zero;
+                CurrentTarget = T.Zero;
                 A0 = T.Zero;
                 A1 = T.Zero;
             }
@@ -257,7 +257,7 @@ namespace LossDsl.Losses
             public T Invoke(int i)
             {
                 var input = _input[i];
-                var target = Target;
+                var target = CurrentTarget;
                 var column = T.CreateTruncating(i - RowStart);
                 var loss = LossMath.Select(LossMath.Equal(column, target), input, T.Zero);
                 return loss;
@@ -267,7 +267,7 @@ namespace LossDsl.Losses
             public Vector128<T> Invoke128(int i)
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var target = Vector128.Create(Target);
+                var target = Vector128.Create(CurrentTarget);
                 var column = Vector128.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var loss = LossMath.Select(LossMath.Equal(column, target), input, Vector128<T>.Zero);
                 return loss;
@@ -277,7 +277,7 @@ namespace LossDsl.Losses
             public Vector256<T> Invoke256(int i)
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var target = Vector256.Create(Target);
+                var target = Vector256.Create(CurrentTarget);
                 var column = Vector256.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var loss = LossMath.Select(LossMath.Equal(column, target), input, Vector256<T>.Zero);
                 return loss;
@@ -287,7 +287,7 @@ namespace LossDsl.Losses
             public Vector512<T> Invoke512(int i)
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var target = Vector512.Create(Target);
+                var target = Vector512.Create(CurrentTarget);
                 var column = Vector512.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var loss = LossMath.Select(LossMath.Equal(column, target), input, Vector512<T>.Zero);
                 return loss;
@@ -312,7 +312,7 @@ namespace LossDsl.Losses
             /// <summary>Where the current row starts.</summary>
             public int RowStart;
             /// <summary>The current row's target.</summary>
-            public T Target;
+            public T CurrentTarget;
             private readonly T _ignoreIndex;
             private readonly Span<T> _inputGrad;
             private readonly bool _wantInputGrad;
@@ -334,7 +334,7 @@ namespace LossDsl.Losses
                 _inputGrad = inputGrad;
                 _wantInputGrad = !inputGrad.IsEmpty;
                 RowStart = 0;
-                Target = T.Zero;
+                CurrentTarget = T.Zero;
                 A0 = T.Zero;
                 A1 = T.Zero;
                 C0 = T.Zero;
@@ -344,7 +344,7 @@ namespace LossDsl.Losses
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public T Invoke(int i)
             {
-                var target = Target;
+                var target = CurrentTarget;
                 var column = T.CreateTruncating(i - RowStart);
                 var c1 = C1;
                 if (_wantInputGrad) _inputGrad[i] = LossMath.Select(LossMath.Equal(column, target), c1, T.Zero);
@@ -354,7 +354,7 @@ namespace LossDsl.Losses
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector128<T> Invoke128(int i)
             {
-                var target = Vector128.Create(Target);
+                var target = Vector128.Create(CurrentTarget);
                 var column = Vector128.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var c1 = Vector128.Create(C1);
                 if (_wantInputGrad) (LossMath.Select(LossMath.Equal(column, target), c1, Vector128<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
@@ -364,7 +364,7 @@ namespace LossDsl.Losses
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
             {
-                var target = Vector256.Create(Target);
+                var target = Vector256.Create(CurrentTarget);
                 var column = Vector256.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var c1 = Vector256.Create(C1);
                 if (_wantInputGrad) (LossMath.Select(LossMath.Equal(column, target), c1, Vector256<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
@@ -374,7 +374,7 @@ namespace LossDsl.Losses
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
             {
-                var target = Vector512.Create(Target);
+                var target = Vector512.Create(CurrentTarget);
                 var column = Vector512.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var c1 = Vector512.Create(C1);
                 if (_wantInputGrad) (LossMath.Select(LossMath.Equal(column, target), c1, Vector512<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);

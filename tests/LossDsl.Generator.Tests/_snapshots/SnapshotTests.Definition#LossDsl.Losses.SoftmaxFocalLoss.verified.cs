@@ -126,11 +126,11 @@ namespace LossDsl.Losses
             {
                 int start = r * rowLength, end = start + rowLength;
                 int targetRow = target[r];
-                aggregate0.RowStart = start; aggregate0.Target = T.CreateTruncating(targetRow);
-                aggregate1.RowStart = start; aggregate1.Target = T.CreateTruncating(targetRow);
-                aggregate2.RowStart = start; aggregate2.Target = T.CreateTruncating(targetRow);
-                aggregate3.RowStart = start; aggregate3.Target = T.CreateTruncating(targetRow);
-                rowGradient.RowStart = start; rowGradient.Target = T.CreateTruncating(targetRow);
+                aggregate0.RowStart = start; aggregate0.CurrentTarget = T.CreateTruncating(targetRow);
+                aggregate1.RowStart = start; aggregate1.CurrentTarget = T.CreateTruncating(targetRow);
+                aggregate2.RowStart = start; aggregate2.CurrentTarget = T.CreateTruncating(targetRow);
+                aggregate3.RowStart = start; aggregate3.CurrentTarget = T.CreateTruncating(targetRow);
+                rowGradient.RowStart = start; rowGradient.CurrentTarget = T.CreateTruncating(targetRow);
                 T a0 = (alpha.IsEmpty ? T.CreateTruncating(1.0) : alpha[targetRow]);
                 T a1 = input[start + targetRow];
                 T a2 = ElementLoops.Max<Aggregate2Kernel<T>, T>(ref aggregate2, start, end);
@@ -180,7 +180,7 @@ namespace LossDsl.Losses
             /// <summary>Where the current row starts.</summary>
             public int RowStart;
             /// <summary>The current row's target.</summary>
-            public T Target;
+            public T CurrentTarget;
             private readonly T _gamma;
             /// <summary>A0 of the current row.</summary>
             public T A0;
@@ -198,7 +198,7 @@ namespace LossDsl.Losses
                 _hasAlpha = !alpha.IsEmpty;
                 _gamma = gamma;
                 RowStart = 0;
-                Target = T.Zero;
+                CurrentTarget = T.Zero;
                 A0 = T.Zero;
                 A1 = T.Zero;
                 A2 = T.Zero;
@@ -209,7 +209,7 @@ namespace LossDsl.Losses
             public T Invoke(int i)
             {
                 var alpha = _hasAlpha ? _alpha[i - RowStart] : T.CreateTruncating(1.0);
-                var target = Target;
+                var target = CurrentTarget;
                 var column = T.CreateTruncating(i - RowStart);
                 var loss = LossMath.Select(LossMath.Equal(column, target), alpha, T.Zero);
                 return loss;
@@ -219,7 +219,7 @@ namespace LossDsl.Losses
             public Vector128<T> Invoke128(int i)
             {
                 var alpha = _hasAlpha ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_alpha), (nuint)(i - RowStart)) : Vector128.Create(T.CreateTruncating(1.0));
-                var target = Vector128.Create(Target);
+                var target = Vector128.Create(CurrentTarget);
                 var column = Vector128.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var loss = LossMath.Select(LossMath.Equal(column, target), alpha, Vector128<T>.Zero);
                 return loss;
@@ -229,7 +229,7 @@ namespace LossDsl.Losses
             public Vector256<T> Invoke256(int i)
             {
                 var alpha = _hasAlpha ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_alpha), (nuint)(i - RowStart)) : Vector256.Create(T.CreateTruncating(1.0));
-                var target = Vector256.Create(Target);
+                var target = Vector256.Create(CurrentTarget);
                 var column = Vector256.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var loss = LossMath.Select(LossMath.Equal(column, target), alpha, Vector256<T>.Zero);
                 return loss;
@@ -239,7 +239,7 @@ namespace LossDsl.Losses
             public Vector512<T> Invoke512(int i)
             {
                 var alpha = _hasAlpha ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_alpha), (nuint)(i - RowStart)) : Vector512.Create(T.CreateTruncating(1.0));
-                var target = Vector512.Create(Target);
+                var target = Vector512.Create(CurrentTarget);
                 var column = Vector512.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var loss = LossMath.Select(LossMath.Equal(column, target), alpha, Vector512<T>.Zero);
                 return loss;
@@ -257,7 +257,7 @@ namespace LossDsl.Losses
             /// <summary>Where the current row starts.</summary>
             public int RowStart;
             /// <summary>The current row's target.</summary>
-            public T Target;
+            public T CurrentTarget;
             private readonly T _gamma;
             /// <summary>A0 of the current row.</summary>
             public T A0;
@@ -275,7 +275,7 @@ namespace LossDsl.Losses
                 _hasAlpha = !alpha.IsEmpty;
                 _gamma = gamma;
                 RowStart = 0;
-                Target = T.Zero;
+                CurrentTarget = T.Zero;
                 A0 = T.Zero;
                 A1 = T.Zero;
                 A2 = T.Zero;
@@ -286,7 +286,7 @@ namespace LossDsl.Losses
             public T Invoke(int i)
             {
                 var input = _input[i];
-                var target = Target;
+                var target = CurrentTarget;
                 var column = T.CreateTruncating(i - RowStart);
                 var loss = LossMath.Select(LossMath.Equal(column, target), input, T.Zero);
                 return loss;
@@ -296,7 +296,7 @@ namespace LossDsl.Losses
             public Vector128<T> Invoke128(int i)
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var target = Vector128.Create(Target);
+                var target = Vector128.Create(CurrentTarget);
                 var column = Vector128.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var loss = LossMath.Select(LossMath.Equal(column, target), input, Vector128<T>.Zero);
                 return loss;
@@ -306,7 +306,7 @@ namespace LossDsl.Losses
             public Vector256<T> Invoke256(int i)
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var target = Vector256.Create(Target);
+                var target = Vector256.Create(CurrentTarget);
                 var column = Vector256.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var loss = LossMath.Select(LossMath.Equal(column, target), input, Vector256<T>.Zero);
                 return loss;
@@ -316,7 +316,7 @@ namespace LossDsl.Losses
             public Vector512<T> Invoke512(int i)
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var target = Vector512.Create(Target);
+                var target = Vector512.Create(CurrentTarget);
                 var column = Vector512.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var loss = LossMath.Select(LossMath.Equal(column, target), input, Vector512<T>.Zero);
                 return loss;
@@ -334,7 +334,7 @@ namespace LossDsl.Losses
             /// <summary>Where the current row starts.</summary>
             public int RowStart;
             /// <summary>The current row's target.</summary>
-            public T Target;
+            public T CurrentTarget;
             private readonly T _gamma;
             /// <summary>A0 of the current row.</summary>
             public T A0;
@@ -352,7 +352,7 @@ namespace LossDsl.Losses
                 _hasAlpha = !alpha.IsEmpty;
                 _gamma = gamma;
                 RowStart = 0;
-                Target = T.Zero;
+                CurrentTarget = T.Zero;
                 A0 = T.Zero;
                 A1 = T.Zero;
                 A2 = T.Zero;
@@ -403,7 +403,7 @@ namespace LossDsl.Losses
             /// <summary>Where the current row starts.</summary>
             public int RowStart;
             /// <summary>The current row's target.</summary>
-            public T Target;
+            public T CurrentTarget;
             private readonly T _gamma;
             /// <summary>A0 of the current row.</summary>
             public T A0;
@@ -421,7 +421,7 @@ namespace LossDsl.Losses
                 _hasAlpha = !alpha.IsEmpty;
                 _gamma = gamma;
                 RowStart = 0;
-                Target = T.Zero;
+                CurrentTarget = T.Zero;
                 A0 = T.Zero;
                 A1 = T.Zero;
                 A2 = T.Zero;
@@ -486,7 +486,7 @@ namespace LossDsl.Losses
             /// <summary>Where the current row starts.</summary>
             public int RowStart;
             /// <summary>The current row's target.</summary>
-            public T Target;
+            public T CurrentTarget;
             private readonly T _gamma;
             private readonly Span<T> _inputGrad;
             private readonly bool _wantInputGrad;
@@ -516,7 +516,7 @@ namespace LossDsl.Losses
                 _inputGrad = inputGrad;
                 _wantInputGrad = !inputGrad.IsEmpty;
                 RowStart = 0;
-                Target = T.Zero;
+                CurrentTarget = T.Zero;
                 A0 = T.Zero;
                 A1 = T.Zero;
                 A2 = T.Zero;
@@ -531,7 +531,7 @@ namespace LossDsl.Losses
             public T Invoke(int i)
             {
                 var input = _input[i];
-                var target = Target;
+                var target = CurrentTarget;
                 var column = T.CreateTruncating(i - RowStart);
                 var a2 = A2;
                 var c1 = C1;
@@ -544,7 +544,7 @@ namespace LossDsl.Losses
             public Vector128<T> Invoke128(int i)
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var target = Vector128.Create(Target);
+                var target = Vector128.Create(CurrentTarget);
                 var column = Vector128.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var a2 = Vector128.Create(A2);
                 var c1 = Vector128.Create(C1);
@@ -557,7 +557,7 @@ namespace LossDsl.Losses
             public Vector256<T> Invoke256(int i)
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var target = Vector256.Create(Target);
+                var target = Vector256.Create(CurrentTarget);
                 var column = Vector256.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var a2 = Vector256.Create(A2);
                 var c1 = Vector256.Create(C1);
@@ -570,7 +570,7 @@ namespace LossDsl.Losses
             public Vector512<T> Invoke512(int i)
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var target = Vector512.Create(Target);
+                var target = Vector512.Create(CurrentTarget);
                 var column = Vector512.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var a2 = Vector512.Create(A2);
                 var c1 = Vector512.Create(C1);
