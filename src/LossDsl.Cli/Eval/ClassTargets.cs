@@ -10,36 +10,24 @@ public sealed record ClassTargetRules
     public string Target { get; init; } = "target";
     /// <summary>A float target shaped like the input is a distribution over the classes (cross_entropy).</summary>
     public bool Probabilities { get; init; }
-    /// <summary>Reads <c>ignore_index</c> (default -100): such rows count for nothing.</summary>
+    /// <summary>Targets equal to the <c>ignore_index</c> option (default -100) are allowed whatever their value.</summary>
     public bool IgnoreIndex { get; init; }
-    /// <summary>Reads <c>label_smoothing</c> (default 0).</summary>
-    public bool LabelSmoothing { get; init; }
-    /// <summary>The option holding per-class weights (shape (C)), or null.</summary>
-    public string? WeightOption { get; init; }
-    /// <summary>A mean divides by the summed weights of the rows' targets (nll_loss, cross_entropy), not by the row count.</summary>
-    public bool MeanOverWeights { get; init; }
+    /// <summary>The class input holding per-class weights (shape (C)), or null.</summary>
+    public string? WeightInput { get; init; }
     /// <summary>Only (N, C) inputs (no (C), no extra dimensions).</summary>
     public bool BatchedOnly { get; init; }
 }
 
 /// <summary>
-/// Class-index losses as row kernels. The kernel is a row loss over the class axis whose <c>target</c> input is a row of
-/// class weights, and that is linear in it (as <c>sum(target) * logsumexp(input) - sum(target * input)</c> is): the
-/// evaluator moves PyTorch's class axis (dim 1 of (N, C, d1, ...)) last, turns each int64 class index into a one-hot row
-/// scaled by its class weight (zero for <c>ignore_index</c>), mixes in label smoothing, and folds the reference's
-/// divisor of a mean (the summed weights) into the rows, so that the kernel's sum is the reference's value.
+/// Class-index losses: the kernels take one row of class scores per sample and one class index per row (an
+/// <c>index</c> input; a probability target is an element input shaped like the scores). PyTorch puts the classes on
+/// dim 1 of (N, C, d1, ...): the evaluator moves that axis last, so that every (n, d1, ...) is a row, and checks the
+/// target's shape and range with the reference's messages. Weights, ignore_index and label_smoothing are the loss's own
+/// class input and options.
 /// </summary>
 public static class ClassTargets
 {
-    public static string[] OptionNames(ClassTargetRules rules) =>
-        new[] { rules.WeightOption, rules.IgnoreIndex ? "ignore_index" : null, rules.LabelSmoothing ? "label_smoothing" : null }
-            .OfType<string>().ToArray();
-
-    public static LossQuirk Quirk(ClassTargetRules rules) => new()
-    {
-        Options = OptionNames(rules),
-        Prepare = ctx => Prepare(ctx, rules),
-    };
+    public static LossQuirk Quirk(ClassTargetRules rules) => new() { Prepare = ctx => Prepare(ctx, rules) };
 
     private static void Prepare(EvalContext ctx, ClassTargetRules rules)
     {
@@ -54,19 +42,13 @@ public static class ClassTargets
         int classAxis = input.Rank == 1 ? 0 : 1;
         int classes = input.Shape[classAxis];
 
-        var weight = rules.WeightOption is { } w ? ctx.QuirkTensor(w) : null;
-        if (weight is not null && !(weight.Rank == 1 && weight.Shape[0] == classes))
+        if (rules.WeightInput is { } w && ctx.Input(w) is { } weight && !(weight.Rank == 1 && weight.Shape[0] == classes))
             throw new EvalException($"weight tensor should be defined either for all {classes} classes or no classes but got weight tensor of shape: {Shapes.Format(weight.Shape)}");
-        double smoothing = rules.LabelSmoothing ? ctx.QuirkNumber("label_smoothing", 0) : 0;
-        if (!(smoothing >= 0 && smoothing <= 1))
-            throw new EvalException($"label_smoothing must be between 0.0 and 1.0. Got: {smoothing}");
-        double ignore = rules.IgnoreIndex ? ctx.QuirkNumber("ignore_index", -100) : double.NaN;
 
         var (moved, movedShape) = MoveAxisLast(input.Data, input.Shape, classAxis);
         int[] givenShape = input.Shape;
         ctx.SetInput(inputName, new Tensor(movedShape, moved, input.Type), g => MoveLastAxisBack(g, movedShape, classAxis));
         int rows = classes == 0 ? 0 : moved.Length / classes;
-        var rowsOut = new double[moved.Length];
 
         if (!target.IsInteger)
         {
@@ -74,16 +56,8 @@ public static class ClassTargets
                 throw new EvalException(target.Rank == input.Rank - 1 || (input.Rank == 1 && target.Rank == 0)
                     ? $"expected scalar type Long but found {(type == ElementType.Float32 ? "Float" : "Double")}"
                     : "0D or 1D target tensor expected, multi-target not supported");
-            var (probs, _) = MoveAxisLast(target.Data, target.Shape, classAxis);
-            for (int r = 0; r < rows; r++)
-                for (int c = 0; c < classes; c++)
-                {
-                    double v = probs[r * classes + c];
-                    if (smoothing > 0) v = v * (1 - smoothing) + smoothing / classes;
-                    if (weight is not null) v *= weight.Data[c];
-                    rowsOut[r * classes + c] = v;
-                }
-            ctx.SetInput(rules.Target, new Tensor(movedShape, rowsOut, type), g => MoveLastAxisBack(g, movedShape, classAxis));
+            var (probabilities, _) = MoveAxisLast(target.Data, target.Shape, classAxis);
+            ctx.SetInput(rules.Target, new Tensor(movedShape, probabilities, type), g => MoveLastAxisBack(g, movedShape, classAxis));
             return;
         }
 
@@ -96,39 +70,14 @@ public static class ClassTargets
                 throw new EvalException($"Expected target size {Shapes.Format(expected)}, got {Shapes.Format(target.Shape)}");
             throw new EvalException("0D or 1D target tensor expected, multi-target not supported");
         }
-
-        var rowWeight = new double[rows];
-        var ignored = new bool[rows];
+        double ignore = rules.IgnoreIndex ? ctx.Option("ignore_index", -100) : double.NaN;
         for (int r = 0; r < rows; r++)
         {
             double index = target.Data[r];
-            if (index == ignore) { ignored[r] = true; continue; }
-            if (index < 0 || index >= classes) throw new EvalException($"Target {index} is out of bounds.");
-            rowWeight[r] = weight is null ? 1 : weight.Data[(int)index];
+            if (index != ignore && (index < 0 || index >= classes)) throw new EvalException($"Target {index} is out of bounds.");
         }
-
-        bool mean = ctx.Reduction == Reduction.Mean && rules.MeanOverWeights;
-        double targetDivisor = 1, smoothDivisor = 1;
-        if (mean)
-        {
-            // PyTorch: the picked part is divided by the summed weights of the rows not ignored; the smoothing part by
-            // the same when weighted, else by the number of rows (ignored ones included).
-            targetDivisor = 0;
-            for (int r = 0; r < rows; r++) if (!ignored[r]) targetDivisor += rowWeight[r];
-            smoothDivisor = weight is null ? rows : targetDivisor;
-            ctx.Reduction = Reduction.Sum;
-            // every row ignored: the reference's 0 / 0 (the gradients stay zero)
-            if (targetDivisor == 0 && ignored.All(i => i)) ctx.FinishValue = _ => double.NaN;
-        }
-        for (int r = 0; r < rows; r++)
-        {
-            if (ignored[r]) continue;
-            rowsOut[r * classes + (int)target.Data[r]] += (1 - smoothing) * rowWeight[r] / targetDivisor;
-            if (smoothing > 0)
-                for (int c = 0; c < classes; c++)
-                    rowsOut[r * classes + c] += smoothing / classes * (weight is null ? 1 : weight.Data[c]) / smoothDivisor;
-        }
-        ctx.SetInput(rules.Target, new Tensor(movedShape, rowsOut, type));
+        // one class index per row, rows in the order of the moved input
+        ctx.SetInput(rules.Target, new Tensor([rows], target.Data, target.Type));
     }
 
     /// <summary>Row-major data of <paramref name="shape"/> with <paramref name="axis"/> moved last.</summary>

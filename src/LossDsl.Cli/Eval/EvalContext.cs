@@ -113,6 +113,13 @@ public sealed class EvalContext
         for (int i = 0; i < Inputs.Length; i++)
             if (Inputs[i] is { } t) yield return (Definition.Inputs[i].Name, t);
     }
+
+    /// <summary>The given element inputs (one value per element): the ones whose shapes broadcast together.</summary>
+    public IEnumerable<(string Name, Tensor Tensor)> GivenElementInputs()
+    {
+        for (int i = 0; i < Inputs.Length; i++)
+            if (Inputs[i] is { } t && Definition.Inputs[i].Kind == LossInputKind.Element) yield return (Definition.Inputs[i].Name, t);
+    }
 }
 
 /// <summary>

@@ -86,6 +86,8 @@ public sealed class Evaluator
         if (!_lookup(c.Loss, out var definition))
             throw new EvalException($"unknown loss '{c.Loss}'");
         var quirk = LossQuirks.For(definition.Name);
+        // One catalogue name, two declarations (cross_entropy: class indices or probabilities): the quirk picks.
+        if (quirk.Dispatch?.Invoke(c) is { } declared && _lookup(declared, out var alternative)) definition = alternative;
         var ctx = new EvalContext(definition, c);
 
         ReadOptionsAndInputs(ctx, quirk);
@@ -220,7 +222,7 @@ public sealed class Evaluator
     internal static int[] BroadcastInputs(EvalContext ctx)
     {
         int[]? shape = null;
-        foreach (var (_, t) in ctx.GivenInputs())
+        foreach (var (_, t) in ctx.GivenElementInputs())
         {
             if (shape is null) { shape = t.Shape; continue; }
             shape = Shapes.TryBroadcast(shape, t.Shape, out string? error) ?? throw new EvalException(error!);
@@ -274,8 +276,21 @@ public sealed class Evaluator
         };
 
         var inputs = new T[]?[ctx.Inputs.Length];
+        int rowCount = def.Kind == LossKind.Row && rowLength > 0 ? (int)(count / rowLength) : 1;
         for (int i = 0; i < inputs.Length; i++)
-            if (ctx.Inputs[i] is { } t) inputs[i] = Convert<T>(Shapes.Expand(t.Data, t.Shape, shape));
+        {
+            if (ctx.Inputs[i] is not { } t) continue;
+            // Element inputs broadcast to the shape; a row or index input holds one value per row, a class input one per class.
+            int expected = def.Inputs[i].Kind switch
+            {
+                LossInputKind.Element => -1,
+                LossInputKind.Class => rowLength,
+                _ => rowCount,
+            };
+            if (expected >= 0 && t.Count != expected)
+                throw new EvalException($"'{def.Inputs[i].Name}' has {t.Count} values; {def.Name} needs one per {(def.Inputs[i].Kind == LossInputKind.Class ? "class" : "row")} ({expected})");
+            inputs[i] = Convert<T>(expected >= 0 ? t.Data : Shapes.Expand(t.Data, t.Shape, shape));
+        }
         T[]? weight = ctx.Weight is { } w ? Convert<T>(Shapes.Expand(w.Data, w.Shape, shape)) : null;
 
         // The upstream gradient, as the reference applies it: the gradient of sum(output * grad_output), grad_output

@@ -17,6 +17,8 @@ public sealed record LossQuirk
     public bool AllowsBatchMean { get; init; }
     /// <summary>Reshapes or maps inputs before the shapes are checked (as the reference does before it computes).</summary>
     public Action<EvalContext>? Prepare { get; init; }
+    /// <summary>Picks another declaration for this case (by name), or null for the loss's own.</summary>
+    public Func<Case, string?>? Dispatch { get; init; }
     /// <summary>Replaces the generic broadcasting of the inputs: returns the shape to compute in, or throws <see cref="EvalException"/>.</summary>
     public Func<EvalContext, int[]>? CheckShapes { get; init; }
     /// <summary>The reference's refusals of values (domain checks): a message, or null when the case is fine.</summary>
@@ -36,7 +38,6 @@ public static class LossQuirks
     // (declared before s_table: static initializers run in textual order)
 
     /// <summary>The reference's per-class <c>weight</c> option (shape (C)) is the kernel's input <c>class_weight</c>, broadcast over the rows.</summary>
-    private static readonly Dictionary<string, string> ClassWeight = new(StringComparer.Ordinal) { ["weight"] = "class_weight" };
 
     /// <summary>
     /// torchvision's box losses: the coordinates broadcast, but the intersection is written into <c>zeros_like(x1)</c>
@@ -140,26 +141,22 @@ public static class LossQuirks
                 int expected = target.Rank + 1;
                 if (a.Rank != expected || b.Rank != expected)
                     throw new EvalException($"{target.Rank}D target tensor expects {expected}D input tensors, but found inputs with sizes {Shapes.Format(a.Shape)} and {Shapes.Format(b.Shape)}.");
-                ctx.SetInput("target", target.Reshape(Shapes.UnsqueezeLast(target.Shape)));
+
             },
         },
 
-        // the target becomes an unweighted one-hot row (ClassTargets); the per-class weight (C) is the input class_weight
-        ["multi_margin_loss"] = ClassTargets.Quirk(new()) with
+        // class-index losses: see ClassTargets
+        ["multi_margin_loss"] = ClassTargets.Quirk(new() { WeightInput = "weight" }) with
         {
-            OptionInputs = ClassWeight,
             Validate = ctx => ctx.Option("p", 1) is 1 or 2 ? null : "only p == 1 and p == 2 supported",
         },
-
-        ["multilabel_soft_margin_loss"] = new() { OptionInputs = ClassWeight },
-
-        // class-index losses: see ClassTargets
-        ["cross_entropy"] = ClassTargets.Quirk(new()
+        ["cross_entropy"] = ClassTargets.Quirk(new() { Probabilities = true, IgnoreIndex = true, WeightInput = "weight" }) with
         {
-            Probabilities = true, IgnoreIndex = true, LabelSmoothing = true, WeightOption = "weight", MeanOverWeights = true,
-        }),
-        ["nll_loss"] = ClassTargets.Quirk(new() { IgnoreIndex = true, WeightOption = "weight", MeanOverWeights = true }),
-        ["softmax_focal_loss"] = ClassTargets.Quirk(new() { WeightOption = "alpha", BatchedOnly = true }),
+            Dispatch = c => c.Inputs.TryGetValue("target", out var t) && !t.IsInteger ? "cross_entropy_probs" : null,
+            Validate = ctx => ctx.Option("label_smoothing", 0) is >= 0 and <= 1 ? null : $"label_smoothing must be between 0.0 and 1.0. Got: {ctx.Option("label_smoothing", 0)}",
+        },
+        ["nll_loss"] = ClassTargets.Quirk(new() { IgnoreIndex = true, WeightInput = "weight" }),
+        ["softmax_focal_loss"] = ClassTargets.Quirk(new() { WeightInput = "alpha", BatchedOnly = true }),
 
         ["sigmoid_focal_loss"] = new()
         {

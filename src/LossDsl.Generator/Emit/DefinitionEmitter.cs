@@ -65,7 +65,8 @@ internal static class DefinitionEmitter
         w.Line("upstream = new T[outputs];");
         w.Line("Array.Fill(upstream, T.One);");
         w.Close();
-        var arguments = RunEmitter.Parameters(model).Select(p => p.Name switch
+        var inputNames = new System.Collections.Generic.HashSet<string>(loss.Inputs.Select(i => Names.Parameter(i.Name)));
+        var arguments = RunEmitter.Parameters(model).Select(p => inputNames.Contains(p.Name) ? p.Name : p.Name switch
         {
             "rowLength" => "call.RowLength",
             "weight" => "call.Weight",
