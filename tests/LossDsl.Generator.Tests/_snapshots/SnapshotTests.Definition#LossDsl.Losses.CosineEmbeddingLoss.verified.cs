@@ -14,27 +14,25 @@ namespace LossDsl.Losses
 {
     /// <summary>
     /// Cosine embedding loss per row (torch.nn.functional.cosine_embedding_loss): 1 - cos where the row's target is 1,
-    /// max(0, cos - margin) where it is -1. The target is one value per row, repeated along it.
+    /// max(0, cos - margin) where it is -1 (one target per row).
     /// </summary>
     /// <remarks>
     /// Declared as:
     /// <code>
-    /// loss cosine_embedding_loss(input1, input2, const target; margin = 0) =
+    /// loss cosine_embedding_loss(input1, input2, const row target; margin = 0) =
     ///     let cos = sum(input1 * input2) / sqrt((sum(input1 * input1) + 1e-12) * (sum(input2 * input2) + 1e-12)) in
-    ///     if max(target) == 1 then 1 - cos else max(cos - margin, 0)
+    ///     if target == 1 then 1 - cos else max(cos - margin, 0)
     ///
     /// </code>
-    /// A0 = max over the row of target<br/>
-    /// A1 = sum over the row of input1 * input2<br/>
-    /// A2 = sum over the row of input1 * input1<br/>
-    /// A3 = sum over the row of input2 * input2<br/>
-    /// L = if A0 == 1 then 1 - A1 / sqrt((1E-12 + A2) * (1E-12 + A3)) else max(A1 / sqrt((1E-12 + A2) * (1E-12 + A3)) - margin, 0)<br/>
-    /// dL/dA0 = 0<br/>
-    /// dL/dA1 = if A0 == 1 then -(1 / sqrt((1E-12 + A2) * (1E-12 + A3))) else (if A1 / sqrt((1E-12 + A2) * (1E-12 + A3)) - margin &gt;= 0 then 1 / sqrt((1E-12 + A2) * (1E-12 + A3)) else 0)<br/>
-    /// dL/dA2 = if A0 == 1 then A1 / sqrt((1E-12 + A2) * (1E-12 + A3)) * (1E-12 + A3) / (2 * sqrt((1E-12 + A2) * (1E-12 + A3))) / sqrt((1E-12 + A2) * (1E-12 + A3)) else (if A1 / sqrt((1E-12 + A2) * (1E-12 + A3)) - margin &gt;= 0 then -(A1 / sqrt((1E-12 + A2) * (1E-12 + A3)) * (1E-12 + A3) / (2 * sqrt((1E-12 + A2) * (1E-12 + A3))) / sqrt((1E-12 + A2) * (1E-12 + A3))) else 0)<br/>
-    /// dL/dA3 = if A0 == 1 then A1 / sqrt((1E-12 + A2) * (1E-12 + A3)) * (1E-12 + A2) / (2 * sqrt((1E-12 + A2) * (1E-12 + A3))) / sqrt((1E-12 + A2) * (1E-12 + A3)) else (if A1 / sqrt((1E-12 + A2) * (1E-12 + A3)) - margin &gt;= 0 then -(A1 / sqrt((1E-12 + A2) * (1E-12 + A3)) * (1E-12 + A2) / (2 * sqrt((1E-12 + A2) * (1E-12 + A3))) / sqrt((1E-12 + A2) * (1E-12 + A3))) else 0)<br/>
-    /// dL/dinput1 = c1 * input2 + c2 * (input1 + input1)   (c_j = dL/dA_j, per row)<br/>
-    /// dL/dinput2 = c1 * input1 + c3 * (input2 + input2)   (c_j = dL/dA_j, per row)
+    /// A0 = sum over the row of input1 * input2<br/>
+    /// A1 = sum over the row of input1 * input1<br/>
+    /// A2 = sum over the row of input2 * input2<br/>
+    /// L = if target == 1 then 1 - A0 / sqrt((1E-12 + A1) * (1E-12 + A2)) else max(A0 / sqrt((1E-12 + A1) * (1E-12 + A2)) - margin, 0)<br/>
+    /// dL/dA0 = if target == 1 then -(1 / sqrt((1E-12 + A1) * (1E-12 + A2))) else (if A0 / sqrt((1E-12 + A1) * (1E-12 + A2)) - margin &gt;= 0 then 1 / sqrt((1E-12 + A1) * (1E-12 + A2)) else 0)<br/>
+    /// dL/dA1 = if target == 1 then A0 / sqrt((1E-12 + A1) * (1E-12 + A2)) * (1E-12 + A2) / (2 * sqrt((1E-12 + A1) * (1E-12 + A2))) / sqrt((1E-12 + A1) * (1E-12 + A2)) else (if A0 / sqrt((1E-12 + A1) * (1E-12 + A2)) - margin &gt;= 0 then -(A0 / sqrt((1E-12 + A1) * (1E-12 + A2)) * (1E-12 + A2) / (2 * sqrt((1E-12 + A1) * (1E-12 + A2))) / sqrt((1E-12 + A1) * (1E-12 + A2))) else 0)<br/>
+    /// dL/dA2 = if target == 1 then A0 / sqrt((1E-12 + A1) * (1E-12 + A2)) * (1E-12 + A1) / (2 * sqrt((1E-12 + A1) * (1E-12 + A2))) / sqrt((1E-12 + A1) * (1E-12 + A2)) else (if A0 / sqrt((1E-12 + A1) * (1E-12 + A2)) - margin &gt;= 0 then -(A0 / sqrt((1E-12 + A1) * (1E-12 + A2)) * (1E-12 + A1) / (2 * sqrt((1E-12 + A1) * (1E-12 + A2))) / sqrt((1E-12 + A1) * (1E-12 + A2))) else 0)<br/>
+    /// dL/dinput1 = c0 * input2 + c1 * (input1 + input1)   (c_j = dL/dA_j, per row)<br/>
+    /// dL/dinput2 = c0 * input1 + c2 * (input2 + input2)   (c_j = dL/dA_j, per row)
     /// </remarks>
     public static partial class CosineEmbeddingLoss
     {
@@ -95,9 +93,9 @@ namespace LossDsl.Losses
         {
             int n = input1.Length;
             LossGuard.Length(input2.Length, n, nameof(input2));
-            LossGuard.Length(target.Length, n, nameof(target));
             if (reduction is not (Reduction.None or Reduction.Mean or Reduction.Sum)) throw new ArgumentOutOfRangeException(nameof(reduction), reduction, "Unknown reduction.");
             int rows = n == 0 && rowLength > 0 ? 0 : LossGuard.Rows(rowLength, n, nameof(rowLength));
+            LossGuard.Length(target.Length, rows, nameof(target));
             if (reduction == Reduction.None)
             {
                 if (gradients) LossGuard.Optional(output.Length, rows, nameof(output)); else LossGuard.Length(output.Length, rows, nameof(output));
@@ -116,52 +114,46 @@ namespace LossDsl.Losses
             }
 
             T inverseLength = T.One / T.CreateTruncating(rowLength);
-            var aggregate0 = new Aggregate0Kernel<T>(input1, input2, target, margin);
-            var aggregate1 = new Aggregate1Kernel<T>(input1, input2, target, margin);
-            var aggregate2 = new Aggregate2Kernel<T>(input1, input2, target, margin);
-            var aggregate3 = new Aggregate3Kernel<T>(input1, input2, target, margin);
-            var rowGradient = new RowGradientKernel<T>(input1, input2, target, margin, input1Grad, input2Grad);
+            var aggregate0 = new Aggregate0Kernel<T>(input1, input2, margin);
+            var aggregate1 = new Aggregate1Kernel<T>(input1, input2, margin);
+            var aggregate2 = new Aggregate2Kernel<T>(input1, input2, margin);
+            var rowGradient = new RowGradientKernel<T>(input1, input2, margin, input1Grad, input2Grad);
             T divisor = T.CreateTruncating(rows);
             T total = T.Zero;
             for (int r = 0; r < rows; r++)
             {
                 int start = r * rowLength, end = start + rowLength;
-                aggregate0.RowStart = start;
-                aggregate1.RowStart = start;
-                aggregate2.RowStart = start;
-                aggregate3.RowStart = start;
-                rowGradient.RowStart = start;
-                T a0 = ElementLoops.Max<Aggregate0Kernel<T>, T>(ref aggregate0, start, end);
+                aggregate0.RowStart = start; aggregate0.CurrentTarget = target[r];
+                aggregate1.RowStart = start; aggregate1.CurrentTarget = target[r];
+                aggregate2.RowStart = start; aggregate2.CurrentTarget = target[r];
+                rowGradient.RowStart = start; rowGradient.CurrentTarget = target[r];
+                T a0 = ElementLoops.Sum<Aggregate0Kernel<T>, T>(ref aggregate0, start, end);
                 T a1 = ElementLoops.Sum<Aggregate1Kernel<T>, T>(ref aggregate1, start, end);
                 T a2 = ElementLoops.Sum<Aggregate2Kernel<T>, T>(ref aggregate2, start, end);
-                T a3 = ElementLoops.Sum<Aggregate3Kernel<T>, T>(ref aggregate3, start, end);
-                // L = if A0 == 1 then 1 - A1 / sqrt((1E-12 + A2) * (1E-12 + A3)) else max(A1 / sqrt((1E-12 + A2) * (1E-12 + A3)) - margin, 0)
-                var t0 = T.CreateTruncating(1E-12) + a2;
-                var t1 = T.CreateTruncating(1E-12) + a3;
+                // L = if target == 1 then 1 - A0 / sqrt((1E-12 + A1) * (1E-12 + A2)) else max(A0 / sqrt((1E-12 + A1) * (1E-12 + A2)) - margin, 0)
+                var t0 = T.CreateTruncating(1E-12) + a1;
+                var t1 = T.CreateTruncating(1E-12) + a2;
                 var t2 = LossMath.Sqrt(t0 * t1);
-                var t3 = a1 / t2;
+                var t3 = a0 / t2;
                 var t4 = T.One / t2;
                 var t5 = T.CreateTruncating(2.0) * t2;
                 var t6 = (t3 * (t1 / t5)) / t2;
                 var t7 = (t3 * (t0 / t5)) / t2;
-                T value = a0 == T.One ? T.One - t3 : LossMath.Max(t3 - margin, T.Zero);
+                T value = target[r] == T.One ? T.One - t3 : LossMath.Max(t3 - margin, T.Zero);
                 if (reduction != Reduction.None) total += value; else if (!output.IsEmpty) output[r] = value;
                 if (gradients)
                 {
                     T g = reduction == Reduction.None ? gradOutputs[r] : reduction == Reduction.Mean ? gradOutput / divisor : gradOutput;
                     // Adjoints of the aggregates, last to first: dL/dA_k plus what later aggregates that read A_k pass back.
-                    // dL/dA3 = if A0 == 1 then A1 / sqrt((1E-12 + A2) * (1E-12 + A3)) * (1E-12 + A2) / (2 * sqrt((1E-12 + A2) * (1E-12 + A3))) / sqrt((1E-12 + A2) * (1E-12 + A3)) else (if A1 / sqrt((1E-12 + A2) * (1E-12 + A3)) - margin >= 0 then -(A1 / sqrt((1E-12 + A2) * (1E-12 + A3)) * (1E-12 + A2) / (2 * sqrt((1E-12 + A2) * (1E-12 + A3))) / sqrt((1E-12 + A2) * (1E-12 + A3))) else 0)
-                    T bar3 = a0 == T.One ? t7 : ((a1 / LossMath.Sqrt((T.CreateTruncating(1E-12) + a2) * (T.CreateTruncating(1E-12) + a3))) - margin) >= T.Zero ? -t7 : T.Zero;
-                    // dL/dA2 = if A0 == 1 then A1 / sqrt((1E-12 + A2) * (1E-12 + A3)) * (1E-12 + A3) / (2 * sqrt((1E-12 + A2) * (1E-12 + A3))) / sqrt((1E-12 + A2) * (1E-12 + A3)) else (if A1 / sqrt((1E-12 + A2) * (1E-12 + A3)) - margin >= 0 then -(A1 / sqrt((1E-12 + A2) * (1E-12 + A3)) * (1E-12 + A3) / (2 * sqrt((1E-12 + A2) * (1E-12 + A3))) / sqrt((1E-12 + A2) * (1E-12 + A3))) else 0)
-                    T bar2 = a0 == T.One ? t6 : ((a1 / LossMath.Sqrt((T.CreateTruncating(1E-12) + a2) * (T.CreateTruncating(1E-12) + a3))) - margin) >= T.Zero ? -t6 : T.Zero;
-                    // dL/dA1 = if A0 == 1 then -(1 / sqrt((1E-12 + A2) * (1E-12 + A3))) else (if A1 / sqrt((1E-12 + A2) * (1E-12 + A3)) - margin >= 0 then 1 / sqrt((1E-12 + A2) * (1E-12 + A3)) else 0)
-                    T bar1 = a0 == T.One ? -t4 : ((a1 / LossMath.Sqrt((T.CreateTruncating(1E-12) + a2) * (T.CreateTruncating(1E-12) + a3))) - margin) >= T.Zero ? t4 : T.Zero;
-                    // dL/dA0 = 0
-                    T bar0 = T.Zero;
+                    // dL/dA2 = if target == 1 then A0 / sqrt((1E-12 + A1) * (1E-12 + A2)) * (1E-12 + A1) / (2 * sqrt((1E-12 + A1) * (1E-12 + A2))) / sqrt((1E-12 + A1) * (1E-12 + A2)) else (if A0 / sqrt((1E-12 + A1) * (1E-12 + A2)) - margin >= 0 then -(A0 / sqrt((1E-12 + A1) * (1E-12 + A2)) * (1E-12 + A1) / (2 * sqrt((1E-12 + A1) * (1E-12 + A2))) / sqrt((1E-12 + A1) * (1E-12 + A2))) else 0)
+                    T bar2 = target[r] == T.One ? t7 : ((a0 / LossMath.Sqrt((T.CreateTruncating(1E-12) + a1) * (T.CreateTruncating(1E-12) + a2))) - margin) >= T.Zero ? -t7 : T.Zero;
+                    // dL/dA1 = if target == 1 then A0 / sqrt((1E-12 + A1) * (1E-12 + A2)) * (1E-12 + A2) / (2 * sqrt((1E-12 + A1) * (1E-12 + A2))) / sqrt((1E-12 + A1) * (1E-12 + A2)) else (if A0 / sqrt((1E-12 + A1) * (1E-12 + A2)) - margin >= 0 then -(A0 / sqrt((1E-12 + A1) * (1E-12 + A2)) * (1E-12 + A2) / (2 * sqrt((1E-12 + A1) * (1E-12 + A2))) / sqrt((1E-12 + A1) * (1E-12 + A2))) else 0)
+                    T bar1 = target[r] == T.One ? t6 : ((a0 / LossMath.Sqrt((T.CreateTruncating(1E-12) + a1) * (T.CreateTruncating(1E-12) + a2))) - margin) >= T.Zero ? -t6 : T.Zero;
+                    // dL/dA0 = if target == 1 then -(1 / sqrt((1E-12 + A1) * (1E-12 + A2))) else (if A0 / sqrt((1E-12 + A1) * (1E-12 + A2)) - margin >= 0 then 1 / sqrt((1E-12 + A1) * (1E-12 + A2)) else 0)
+                    T bar0 = target[r] == T.One ? -t4 : ((a0 / LossMath.Sqrt((T.CreateTruncating(1E-12) + a1) * (T.CreateTruncating(1E-12) + a2))) - margin) >= T.Zero ? t4 : T.Zero;
                     rowGradient.C0 = g * bar0;
                     rowGradient.C1 = g * bar1;
                     rowGradient.C2 = g * bar2;
-                    rowGradient.C3 = g * bar3;
                     ElementLoops.Run<RowGradientKernel<T>, T>(ref rowGradient, start, end);
                 }
             }
@@ -169,15 +161,16 @@ namespace LossDsl.Losses
         }
 
         /// <summary>
-        /// The summand of A0: target
+        /// The summand of A0: input1 * input2
         /// </summary>
         private ref struct Aggregate0Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _input1;
             private readonly ReadOnlySpan<T> _input2;
-            private readonly ReadOnlySpan<T> _target;
             /// <summary>Where the current row starts.</summary>
             public int RowStart;
+            /// <summary>The current row's target.</summary>
+            public T CurrentTarget;
             private readonly T _margin;
             /// <summary>A0 of the current row.</summary>
             public T A0;
@@ -185,86 +178,17 @@ namespace LossDsl.Losses
             public T A1;
             /// <summary>A2 of the current row.</summary>
             public T A2;
-            /// <summary>A3 of the current row.</summary>
-            public T A3;
 
-            public Aggregate0Kernel(ReadOnlySpan<T> input1, ReadOnlySpan<T> input2, ReadOnlySpan<T> target, T margin)
+            public Aggregate0Kernel(ReadOnlySpan<T> input1, ReadOnlySpan<T> input2, T margin)
             {
                 _input1 = input1;
                 _input2 = input2;
-                _target = target;
                 _margin = margin;
                 RowStart = 0;
+                CurrentTarget = T.Zero;
                 A0 = T.Zero;
                 A1 = T.Zero;
                 A2 = T.Zero;
-                A3 = T.Zero;
-            }
-
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public T Invoke(int i)
-            {
-                var target = _target[i];
-                var loss = target;
-                return loss;
-            }
-
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector128<T> Invoke128(int i)
-            {
-                var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var loss = target;
-                return loss;
-            }
-
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector256<T> Invoke256(int i)
-            {
-                var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var loss = target;
-                return loss;
-            }
-
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector512<T> Invoke512(int i)
-            {
-                var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var loss = target;
-                return loss;
-            }
-        }
-
-        /// <summary>
-        /// The summand of A1: input1 * input2
-        /// </summary>
-        private ref struct Aggregate1Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        {
-            private readonly ReadOnlySpan<T> _input1;
-            private readonly ReadOnlySpan<T> _input2;
-            private readonly ReadOnlySpan<T> _target;
-            /// <summary>Where the current row starts.</summary>
-            public int RowStart;
-            private readonly T _margin;
-            /// <summary>A0 of the current row.</summary>
-            public T A0;
-            /// <summary>A1 of the current row.</summary>
-            public T A1;
-            /// <summary>A2 of the current row.</summary>
-            public T A2;
-            /// <summary>A3 of the current row.</summary>
-            public T A3;
-
-            public Aggregate1Kernel(ReadOnlySpan<T> input1, ReadOnlySpan<T> input2, ReadOnlySpan<T> target, T margin)
-            {
-                _input1 = input1;
-                _input2 = input2;
-                _target = target;
-                _margin = margin;
-                RowStart = 0;
-                A0 = T.Zero;
-                A1 = T.Zero;
-                A2 = T.Zero;
-                A3 = T.Zero;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -305,15 +229,16 @@ namespace LossDsl.Losses
         }
 
         /// <summary>
-        /// The summand of A2: input1 * input1
+        /// The summand of A1: input1 * input1
         /// </summary>
-        private ref struct Aggregate2Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct Aggregate1Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _input1;
             private readonly ReadOnlySpan<T> _input2;
-            private readonly ReadOnlySpan<T> _target;
             /// <summary>Where the current row starts.</summary>
             public int RowStart;
+            /// <summary>The current row's target.</summary>
+            public T CurrentTarget;
             private readonly T _margin;
             /// <summary>A0 of the current row.</summary>
             public T A0;
@@ -321,20 +246,17 @@ namespace LossDsl.Losses
             public T A1;
             /// <summary>A2 of the current row.</summary>
             public T A2;
-            /// <summary>A3 of the current row.</summary>
-            public T A3;
 
-            public Aggregate2Kernel(ReadOnlySpan<T> input1, ReadOnlySpan<T> input2, ReadOnlySpan<T> target, T margin)
+            public Aggregate1Kernel(ReadOnlySpan<T> input1, ReadOnlySpan<T> input2, T margin)
             {
                 _input1 = input1;
                 _input2 = input2;
-                _target = target;
                 _margin = margin;
                 RowStart = 0;
+                CurrentTarget = T.Zero;
                 A0 = T.Zero;
                 A1 = T.Zero;
                 A2 = T.Zero;
-                A3 = T.Zero;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -371,15 +293,16 @@ namespace LossDsl.Losses
         }
 
         /// <summary>
-        /// The summand of A3: input2 * input2
+        /// The summand of A2: input2 * input2
         /// </summary>
-        private ref struct Aggregate3Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct Aggregate2Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _input1;
             private readonly ReadOnlySpan<T> _input2;
-            private readonly ReadOnlySpan<T> _target;
             /// <summary>Where the current row starts.</summary>
             public int RowStart;
+            /// <summary>The current row's target.</summary>
+            public T CurrentTarget;
             private readonly T _margin;
             /// <summary>A0 of the current row.</summary>
             public T A0;
@@ -387,20 +310,17 @@ namespace LossDsl.Losses
             public T A1;
             /// <summary>A2 of the current row.</summary>
             public T A2;
-            /// <summary>A3 of the current row.</summary>
-            public T A3;
 
-            public Aggregate3Kernel(ReadOnlySpan<T> input1, ReadOnlySpan<T> input2, ReadOnlySpan<T> target, T margin)
+            public Aggregate2Kernel(ReadOnlySpan<T> input1, ReadOnlySpan<T> input2, T margin)
             {
                 _input1 = input1;
                 _input2 = input2;
-                _target = target;
                 _margin = margin;
                 RowStart = 0;
+                CurrentTarget = T.Zero;
                 A0 = T.Zero;
                 A1 = T.Zero;
                 A2 = T.Zero;
-                A3 = T.Zero;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -438,25 +358,24 @@ namespace LossDsl.Losses
 
         /// <summary>
         /// The gradients of one row, given the aggregates A_j and coefficients c_k = dL/dA_k of the row:<br/>
-        /// A0 = max over the row of target<br/>
-        /// A1 = sum over the row of input1 * input2<br/>
-        /// A2 = sum over the row of input1 * input1<br/>
-        /// A3 = sum over the row of input2 * input2<br/>
-        /// L = if A0 == 1 then 1 - A1 / sqrt((1E-12 + A2) * (1E-12 + A3)) else max(A1 / sqrt((1E-12 + A2) * (1E-12 + A3)) - margin, 0)<br/>
-        /// dL/dA0 = 0<br/>
-        /// dL/dA1 = if A0 == 1 then -(1 / sqrt((1E-12 + A2) * (1E-12 + A3))) else (if A1 / sqrt((1E-12 + A2) * (1E-12 + A3)) - margin &gt;= 0 then 1 / sqrt((1E-12 + A2) * (1E-12 + A3)) else 0)<br/>
-        /// dL/dA2 = if A0 == 1 then A1 / sqrt((1E-12 + A2) * (1E-12 + A3)) * (1E-12 + A3) / (2 * sqrt((1E-12 + A2) * (1E-12 + A3))) / sqrt((1E-12 + A2) * (1E-12 + A3)) else (if A1 / sqrt((1E-12 + A2) * (1E-12 + A3)) - margin &gt;= 0 then -(A1 / sqrt((1E-12 + A2) * (1E-12 + A3)) * (1E-12 + A3) / (2 * sqrt((1E-12 + A2) * (1E-12 + A3))) / sqrt((1E-12 + A2) * (1E-12 + A3))) else 0)<br/>
-        /// dL/dA3 = if A0 == 1 then A1 / sqrt((1E-12 + A2) * (1E-12 + A3)) * (1E-12 + A2) / (2 * sqrt((1E-12 + A2) * (1E-12 + A3))) / sqrt((1E-12 + A2) * (1E-12 + A3)) else (if A1 / sqrt((1E-12 + A2) * (1E-12 + A3)) - margin &gt;= 0 then -(A1 / sqrt((1E-12 + A2) * (1E-12 + A3)) * (1E-12 + A2) / (2 * sqrt((1E-12 + A2) * (1E-12 + A3))) / sqrt((1E-12 + A2) * (1E-12 + A3))) else 0)<br/>
-        /// dL/dinput1 = c1 * input2 + c2 * (input1 + input1)   (c_j = dL/dA_j, per row)<br/>
-        /// dL/dinput2 = c1 * input1 + c3 * (input2 + input2)   (c_j = dL/dA_j, per row)
+        /// A0 = sum over the row of input1 * input2<br/>
+        /// A1 = sum over the row of input1 * input1<br/>
+        /// A2 = sum over the row of input2 * input2<br/>
+        /// L = if target == 1 then 1 - A0 / sqrt((1E-12 + A1) * (1E-12 + A2)) else max(A0 / sqrt((1E-12 + A1) * (1E-12 + A2)) - margin, 0)<br/>
+        /// dL/dA0 = if target == 1 then -(1 / sqrt((1E-12 + A1) * (1E-12 + A2))) else (if A0 / sqrt((1E-12 + A1) * (1E-12 + A2)) - margin &gt;= 0 then 1 / sqrt((1E-12 + A1) * (1E-12 + A2)) else 0)<br/>
+        /// dL/dA1 = if target == 1 then A0 / sqrt((1E-12 + A1) * (1E-12 + A2)) * (1E-12 + A2) / (2 * sqrt((1E-12 + A1) * (1E-12 + A2))) / sqrt((1E-12 + A1) * (1E-12 + A2)) else (if A0 / sqrt((1E-12 + A1) * (1E-12 + A2)) - margin &gt;= 0 then -(A0 / sqrt((1E-12 + A1) * (1E-12 + A2)) * (1E-12 + A2) / (2 * sqrt((1E-12 + A1) * (1E-12 + A2))) / sqrt((1E-12 + A1) * (1E-12 + A2))) else 0)<br/>
+        /// dL/dA2 = if target == 1 then A0 / sqrt((1E-12 + A1) * (1E-12 + A2)) * (1E-12 + A1) / (2 * sqrt((1E-12 + A1) * (1E-12 + A2))) / sqrt((1E-12 + A1) * (1E-12 + A2)) else (if A0 / sqrt((1E-12 + A1) * (1E-12 + A2)) - margin &gt;= 0 then -(A0 / sqrt((1E-12 + A1) * (1E-12 + A2)) * (1E-12 + A1) / (2 * sqrt((1E-12 + A1) * (1E-12 + A2))) / sqrt((1E-12 + A1) * (1E-12 + A2))) else 0)<br/>
+        /// dL/dinput1 = c0 * input2 + c1 * (input1 + input1)   (c_j = dL/dA_j, per row)<br/>
+        /// dL/dinput2 = c0 * input1 + c2 * (input2 + input2)   (c_j = dL/dA_j, per row)
         /// </summary>
         private ref struct RowGradientKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _input1;
             private readonly ReadOnlySpan<T> _input2;
-            private readonly ReadOnlySpan<T> _target;
             /// <summary>Where the current row starts.</summary>
             public int RowStart;
+            /// <summary>The current row's target.</summary>
+            public T CurrentTarget;
             private readonly T _margin;
             private readonly Span<T> _input1Grad;
             private readonly bool _wantInput1Grad;
@@ -468,36 +387,30 @@ namespace LossDsl.Losses
             public T A1;
             /// <summary>A2 of the current row.</summary>
             public T A2;
-            /// <summary>A3 of the current row.</summary>
-            public T A3;
             /// <summary>dL/dA0 for the current row, times its upstream gradient (and 1/rowLength for a mean, 1/ties for a max).</summary>
             public T C0;
             /// <summary>dL/dA1 for the current row, times its upstream gradient (and 1/rowLength for a mean, 1/ties for a max).</summary>
             public T C1;
             /// <summary>dL/dA2 for the current row, times its upstream gradient (and 1/rowLength for a mean, 1/ties for a max).</summary>
             public T C2;
-            /// <summary>dL/dA3 for the current row, times its upstream gradient (and 1/rowLength for a mean, 1/ties for a max).</summary>
-            public T C3;
 
-            public RowGradientKernel(ReadOnlySpan<T> input1, ReadOnlySpan<T> input2, ReadOnlySpan<T> target, T margin, Span<T> input1Grad, Span<T> input2Grad)
+            public RowGradientKernel(ReadOnlySpan<T> input1, ReadOnlySpan<T> input2, T margin, Span<T> input1Grad, Span<T> input2Grad)
             {
                 _input1 = input1;
                 _input2 = input2;
-                _target = target;
                 _margin = margin;
                 _input1Grad = input1Grad;
                 _wantInput1Grad = !input1Grad.IsEmpty;
                 _input2Grad = input2Grad;
                 _wantInput2Grad = !input2Grad.IsEmpty;
                 RowStart = 0;
+                CurrentTarget = T.Zero;
                 A0 = T.Zero;
                 A1 = T.Zero;
                 A2 = T.Zero;
-                A3 = T.Zero;
                 C0 = T.Zero;
                 C1 = T.Zero;
                 C2 = T.Zero;
-                C3 = T.Zero;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -505,11 +418,11 @@ namespace LossDsl.Losses
             {
                 var input1 = _input1[i];
                 var input2 = _input2[i];
+                var c0 = C0;
                 var c1 = C1;
                 var c2 = C2;
-                var c3 = C3;
-                if (_wantInput1Grad) _input1Grad[i] = (c1 * input2) + (c2 * (input1 + input1));
-                if (_wantInput2Grad) _input2Grad[i] = (c1 * input1) + (c3 * (input2 + input2));
+                if (_wantInput1Grad) _input1Grad[i] = (c0 * input2) + (c1 * (input1 + input1));
+                if (_wantInput2Grad) _input2Grad[i] = (c0 * input1) + (c2 * (input2 + input2));
                 return T.Zero;
             }
 
@@ -518,11 +431,11 @@ namespace LossDsl.Losses
             {
                 var input1 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)i);
                 var input2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)i);
+                var c0 = Vector128.Create(C0);
                 var c1 = Vector128.Create(C1);
                 var c2 = Vector128.Create(C2);
-                var c3 = Vector128.Create(C3);
-                if (_wantInput1Grad) ((c1 * input2) + (c2 * (input1 + input1))).StoreUnsafe(ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
-                if (_wantInput2Grad) ((c1 * input1) + (c3 * (input2 + input2))).StoreUnsafe(ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
+                if (_wantInput1Grad) ((c0 * input2) + (c1 * (input1 + input1))).StoreUnsafe(ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
+                if (_wantInput2Grad) ((c0 * input1) + (c2 * (input2 + input2))).StoreUnsafe(ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
                 return Vector128<T>.Zero;
             }
 
@@ -531,11 +444,11 @@ namespace LossDsl.Losses
             {
                 var input1 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)i);
                 var input2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)i);
+                var c0 = Vector256.Create(C0);
                 var c1 = Vector256.Create(C1);
                 var c2 = Vector256.Create(C2);
-                var c3 = Vector256.Create(C3);
-                if (_wantInput1Grad) ((c1 * input2) + (c2 * (input1 + input1))).StoreUnsafe(ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
-                if (_wantInput2Grad) ((c1 * input1) + (c3 * (input2 + input2))).StoreUnsafe(ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
+                if (_wantInput1Grad) ((c0 * input2) + (c1 * (input1 + input1))).StoreUnsafe(ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
+                if (_wantInput2Grad) ((c0 * input1) + (c2 * (input2 + input2))).StoreUnsafe(ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
                 return Vector256<T>.Zero;
             }
 
@@ -544,11 +457,11 @@ namespace LossDsl.Losses
             {
                 var input1 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)i);
                 var input2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)i);
+                var c0 = Vector512.Create(C0);
                 var c1 = Vector512.Create(C1);
                 var c2 = Vector512.Create(C2);
-                var c3 = Vector512.Create(C3);
-                if (_wantInput1Grad) ((c1 * input2) + (c2 * (input1 + input1))).StoreUnsafe(ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
-                if (_wantInput2Grad) ((c1 * input1) + (c3 * (input2 + input2))).StoreUnsafe(ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
+                if (_wantInput1Grad) ((c0 * input2) + (c1 * (input1 + input1))).StoreUnsafe(ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
+                if (_wantInput2Grad) ((c0 * input1) + (c2 * (input2 + input2))).StoreUnsafe(ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
                 return Vector512<T>.Zero;
             }
         }
@@ -560,12 +473,12 @@ namespace LossDsl.Losses
         private sealed class Definition : ILossDefinition
         {
             public string Name => "cosine_embedding_loss";
-            public string Formula => @"loss cosine_embedding_loss(input1, input2, const target; margin = 0) =
+            public string Formula => @"loss cosine_embedding_loss(input1, input2, const row target; margin = 0) =
     let cos = sum(input1 * input2) / sqrt((sum(input1 * input1) + 1e-12) * (sum(input2 * input2) + 1e-12)) in
-    if max(target) == 1 then 1 - cos else max(cos - margin, 0)
+    if target == 1 then 1 - cos else max(cos - margin, 0)
 ";
             public LossKind Kind => LossKind.Row;
-            public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("input1", true, null, LossInputKind.Element), new("input2", true, null, LossInputKind.Element), new("target", false, null, LossInputKind.Element) };
+            public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("input1", true, null, LossInputKind.Element), new("input2", true, null, LossInputKind.Element), new("target", false, null, LossInputKind.Row) };
             public IReadOnlyList<LossOption> Options { get; } = new LossOption[] { new("margin", false, 0.0) };
             public void Evaluate(LossCall<float> call) => Call(call);
             public void Evaluate(LossCall<double> call) => Call(call);

@@ -13,91 +13,92 @@ using LossDsl;
 namespace LossDsl.Losses
 {
     /// <summary>
-    /// Multi-class margin loss per row (torch.nn.functional.multi_margin_loss), the target a one-hot row of the true
-    /// class y: sum over j != y of w[y] max(0, margin - x[y] + x[j])^p, divided by the number of classes; a term counts
-    /// only where margin - x[y] + x[j] &gt; 0. class_weight is the reference's weight (C), broadcast over the rows.
+    /// Multi-class margin loss per row (torch.nn.functional.multi_margin_loss): the sum over the classes j other than the
+    /// target t of weight[t] max(0, margin - x[t] + x[j])^p, divided by the number of classes; a term counts only where
+    /// margin - x[t] + x[j] &gt; 0. The mean over all classes includes j = t, whose term is h(margin): it is taken back out.
     /// </summary>
     /// <remarks>
     /// Declared as:
     /// <code>
-    /// loss multi_margin_loss(input, const target, const class_weight = 1; p = 1, margin = 1.0) =
-    ///     let x_y = sum(target * input) in
-    ///     sum(target * class_weight) *
-    ///         mean((1 - target) * (let z = margin - x_y + input in if z &gt; 0 then (if p == 1 then z else z * z) else 0))
-    ///
+    /// loss multi_margin_loss(input, const index target, const class weight = 1; p = 1, margin = 1.0) =
+    ///     let h_margin = if margin &gt; 0 then (if p == 1 then margin else margin * margin) else 0 in
+    ///     weight[target] * (mean(let z = margin - input[target] + input in if z &gt; 0 then (if p == 1 then z else z * z) else 0)
+    ///                       - h_margin / sum(1))
     /// </code>
-    /// A0 = sum over the row of target * class_weight<br/>
-    /// A1 = sum over the row of target * input<br/>
-    /// A2 = mean over the row of if margin - A1 + input &gt; 0 then (if p == 1 then margin - A1 + input else (margin - A1 + input) * (margin - A1 + input)) * (1 - target) else 0<br/>
-    /// L = A0 * A2<br/>
-    /// dL/dA0 = A2<br/>
+    /// A0 = weight[target]<br/>
+    /// A1 = input[target]<br/>
+    /// A2 = mean over the row of if margin - A1 + input &gt; 0 then (if p == 1 then margin - A1 + input else (margin - A1 + input) * (margin - A1 + input)) else 0<br/>
+    /// A3 = sum over the row of 1<br/>
+    /// L = A0 * (A2 - (if margin &gt; 0 then (if p == 1 then margin else margin * margin) / A3 else 0))<br/>
+    /// dL/dA0 = A2 - (if margin &gt; 0 then (if p == 1 then margin else margin * margin) / A3 else 0)<br/>
     /// dL/dA1 = 0<br/>
     /// dL/dA2 = A0<br/>
-    /// dA2/dA1 = mean over the row of if margin - A1 + input &gt; 0 then (if p == 1 then (-1) else -(margin - A1 + input) - (margin - A1 + input)) * (1 - target) else 0<br/>
-    /// dL/dinput = c1 * target + (if margin - A1 + input &gt; 0 then (if p == 1 then 1 else margin - A1 + input + margin - A1 + input) * (1 - target) * c2 else 0)   (c_j = dL/dA_j, per row)
+    /// dL/dA3 = -(if margin &gt; 0 then -((if p == 1 then margin else margin * margin) / A3 / A3 * A0) else 0)<br/>
+    /// dA2/dA1 = mean over the row of if margin - A1 + input &gt; 0 then (if p == 1 then (-1) else -(margin - A1 + input) - (margin - A1 + input)) else 0<br/>
+    /// dL/dinput = (if column == target then c1 else 0) + (if margin - A1 + input &gt; 0 then (if p == 1 then 1 else margin - A1 + input + margin - A1 + input) * c2 else 0)   (c_j = dL/dA_j, per row)
     /// </remarks>
     public static partial class MultiMarginLoss
     {
 
         // ---- float ----
         /// <summary>The reduced loss (mean or sum over the rows), in float.</summary>
-        public static float Forward(ReadOnlySpan<float> input, ReadOnlySpan<float> target, int rowLength, Reduction reduction = Reduction.Mean, float p = 1f, float margin = 1f, ReadOnlySpan<float> classWeight = default)
-            => Run<float>(input, target, classWeight, rowLength, p, margin, reduction, default, false, default, 1f, default);
+        public static float Forward(ReadOnlySpan<float> input, ReadOnlySpan<int> target, int rowLength, Reduction reduction = Reduction.Mean, float p = 1f, float margin = 1f, ReadOnlySpan<float> weight = default)
+            => Run<float>(input, target, weight, rowLength, p, margin, reduction, default, false, default, 1f, default);
 
         /// <summary>The loss of every row, written to <paramref name="output"/>, in float.</summary>
-        public static void Forward(ReadOnlySpan<float> input, ReadOnlySpan<float> target, int rowLength, Span<float> output, float p = 1f, float margin = 1f, ReadOnlySpan<float> classWeight = default)
-            => _ = Run<float>(input, target, classWeight, rowLength, p, margin, Reduction.None, output, false, default, 1f, default);
+        public static void Forward(ReadOnlySpan<float> input, ReadOnlySpan<int> target, int rowLength, Span<float> output, float p = 1f, float margin = 1f, ReadOnlySpan<float> weight = default)
+            => _ = Run<float>(input, target, weight, rowLength, p, margin, Reduction.None, output, false, default, 1f, default);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in float; an empty gradient span is skipped.</summary>
-        public static float ForwardBackward(ReadOnlySpan<float> input, ReadOnlySpan<float> target, int rowLength, Span<float> inputGrad, Reduction reduction = Reduction.Mean, float gradOutput = 1f, float p = 1f, float margin = 1f, ReadOnlySpan<float> classWeight = default)
-            => Run<float>(input, target, classWeight, rowLength, p, margin, reduction, default, true, default, gradOutput, inputGrad);
+        public static float ForwardBackward(ReadOnlySpan<float> input, ReadOnlySpan<int> target, int rowLength, Span<float> inputGrad, Reduction reduction = Reduction.Mean, float gradOutput = 1f, float p = 1f, float margin = 1f, ReadOnlySpan<float> weight = default)
+            => Run<float>(input, target, weight, rowLength, p, margin, reduction, default, true, default, gradOutput, inputGrad);
 
         /// <summary>The loss of every row and the gradients of their sum weighted by <paramref name="gradOutput"/>, in one pass, in float.</summary>
-        public static void ForwardBackward(ReadOnlySpan<float> input, ReadOnlySpan<float> target, int rowLength, Span<float> output, ReadOnlySpan<float> gradOutput, Span<float> inputGrad, float p = 1f, float margin = 1f, ReadOnlySpan<float> classWeight = default)
-            => _ = Run<float>(input, target, classWeight, rowLength, p, margin, Reduction.None, output, true, gradOutput, 1f, inputGrad);
+        public static void ForwardBackward(ReadOnlySpan<float> input, ReadOnlySpan<int> target, int rowLength, Span<float> output, ReadOnlySpan<float> gradOutput, Span<float> inputGrad, float p = 1f, float margin = 1f, ReadOnlySpan<float> weight = default)
+            => _ = Run<float>(input, target, weight, rowLength, p, margin, Reduction.None, output, true, gradOutput, 1f, inputGrad);
 
         /// <summary>The gradients of the reduced loss (times <paramref name="gradOutput"/>), in float; an empty gradient span is skipped.</summary>
-        public static void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> target, int rowLength, Span<float> inputGrad, Reduction reduction = Reduction.Mean, float gradOutput = 1f, float p = 1f, float margin = 1f, ReadOnlySpan<float> classWeight = default)
-            => _ = Run<float>(input, target, classWeight, rowLength, p, margin, reduction, default, true, default, gradOutput, inputGrad);
+        public static void Backward(ReadOnlySpan<float> input, ReadOnlySpan<int> target, int rowLength, Span<float> inputGrad, Reduction reduction = Reduction.Mean, float gradOutput = 1f, float p = 1f, float margin = 1f, ReadOnlySpan<float> weight = default)
+            => _ = Run<float>(input, target, weight, rowLength, p, margin, reduction, default, true, default, gradOutput, inputGrad);
 
         /// <summary>The gradients of the sum of the per-row losses weighted by <paramref name="gradOutput"/>, in float.</summary>
-        public static void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> target, int rowLength, ReadOnlySpan<float> gradOutput, Span<float> inputGrad, float p = 1f, float margin = 1f, ReadOnlySpan<float> classWeight = default)
-            => _ = Run<float>(input, target, classWeight, rowLength, p, margin, Reduction.None, default, true, gradOutput, 1f, inputGrad);
+        public static void Backward(ReadOnlySpan<float> input, ReadOnlySpan<int> target, int rowLength, ReadOnlySpan<float> gradOutput, Span<float> inputGrad, float p = 1f, float margin = 1f, ReadOnlySpan<float> weight = default)
+            => _ = Run<float>(input, target, weight, rowLength, p, margin, Reduction.None, default, true, gradOutput, 1f, inputGrad);
 
 
         // ---- double ----
         /// <summary>The reduced loss (mean or sum over the rows), in double.</summary>
-        public static double Forward(ReadOnlySpan<double> input, ReadOnlySpan<double> target, int rowLength, Reduction reduction = Reduction.Mean, double p = 1.0, double margin = 1.0, ReadOnlySpan<double> classWeight = default)
-            => Run<double>(input, target, classWeight, rowLength, p, margin, reduction, default, false, default, 1.0, default);
+        public static double Forward(ReadOnlySpan<double> input, ReadOnlySpan<int> target, int rowLength, Reduction reduction = Reduction.Mean, double p = 1.0, double margin = 1.0, ReadOnlySpan<double> weight = default)
+            => Run<double>(input, target, weight, rowLength, p, margin, reduction, default, false, default, 1.0, default);
 
         /// <summary>The loss of every row, written to <paramref name="output"/>, in double.</summary>
-        public static void Forward(ReadOnlySpan<double> input, ReadOnlySpan<double> target, int rowLength, Span<double> output, double p = 1.0, double margin = 1.0, ReadOnlySpan<double> classWeight = default)
-            => _ = Run<double>(input, target, classWeight, rowLength, p, margin, Reduction.None, output, false, default, 1.0, default);
+        public static void Forward(ReadOnlySpan<double> input, ReadOnlySpan<int> target, int rowLength, Span<double> output, double p = 1.0, double margin = 1.0, ReadOnlySpan<double> weight = default)
+            => _ = Run<double>(input, target, weight, rowLength, p, margin, Reduction.None, output, false, default, 1.0, default);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in double; an empty gradient span is skipped.</summary>
-        public static double ForwardBackward(ReadOnlySpan<double> input, ReadOnlySpan<double> target, int rowLength, Span<double> inputGrad, Reduction reduction = Reduction.Mean, double gradOutput = 1.0, double p = 1.0, double margin = 1.0, ReadOnlySpan<double> classWeight = default)
-            => Run<double>(input, target, classWeight, rowLength, p, margin, reduction, default, true, default, gradOutput, inputGrad);
+        public static double ForwardBackward(ReadOnlySpan<double> input, ReadOnlySpan<int> target, int rowLength, Span<double> inputGrad, Reduction reduction = Reduction.Mean, double gradOutput = 1.0, double p = 1.0, double margin = 1.0, ReadOnlySpan<double> weight = default)
+            => Run<double>(input, target, weight, rowLength, p, margin, reduction, default, true, default, gradOutput, inputGrad);
 
         /// <summary>The loss of every row and the gradients of their sum weighted by <paramref name="gradOutput"/>, in one pass, in double.</summary>
-        public static void ForwardBackward(ReadOnlySpan<double> input, ReadOnlySpan<double> target, int rowLength, Span<double> output, ReadOnlySpan<double> gradOutput, Span<double> inputGrad, double p = 1.0, double margin = 1.0, ReadOnlySpan<double> classWeight = default)
-            => _ = Run<double>(input, target, classWeight, rowLength, p, margin, Reduction.None, output, true, gradOutput, 1.0, inputGrad);
+        public static void ForwardBackward(ReadOnlySpan<double> input, ReadOnlySpan<int> target, int rowLength, Span<double> output, ReadOnlySpan<double> gradOutput, Span<double> inputGrad, double p = 1.0, double margin = 1.0, ReadOnlySpan<double> weight = default)
+            => _ = Run<double>(input, target, weight, rowLength, p, margin, Reduction.None, output, true, gradOutput, 1.0, inputGrad);
 
         /// <summary>The gradients of the reduced loss (times <paramref name="gradOutput"/>), in double; an empty gradient span is skipped.</summary>
-        public static void Backward(ReadOnlySpan<double> input, ReadOnlySpan<double> target, int rowLength, Span<double> inputGrad, Reduction reduction = Reduction.Mean, double gradOutput = 1.0, double p = 1.0, double margin = 1.0, ReadOnlySpan<double> classWeight = default)
-            => _ = Run<double>(input, target, classWeight, rowLength, p, margin, reduction, default, true, default, gradOutput, inputGrad);
+        public static void Backward(ReadOnlySpan<double> input, ReadOnlySpan<int> target, int rowLength, Span<double> inputGrad, Reduction reduction = Reduction.Mean, double gradOutput = 1.0, double p = 1.0, double margin = 1.0, ReadOnlySpan<double> weight = default)
+            => _ = Run<double>(input, target, weight, rowLength, p, margin, reduction, default, true, default, gradOutput, inputGrad);
 
         /// <summary>The gradients of the sum of the per-row losses weighted by <paramref name="gradOutput"/>, in double.</summary>
-        public static void Backward(ReadOnlySpan<double> input, ReadOnlySpan<double> target, int rowLength, ReadOnlySpan<double> gradOutput, Span<double> inputGrad, double p = 1.0, double margin = 1.0, ReadOnlySpan<double> classWeight = default)
-            => _ = Run<double>(input, target, classWeight, rowLength, p, margin, Reduction.None, default, true, gradOutput, 1.0, inputGrad);
+        public static void Backward(ReadOnlySpan<double> input, ReadOnlySpan<int> target, int rowLength, ReadOnlySpan<double> gradOutput, Span<double> inputGrad, double p = 1.0, double margin = 1.0, ReadOnlySpan<double> weight = default)
+            => _ = Run<double>(input, target, weight, rowLength, p, margin, Reduction.None, default, true, gradOutput, 1.0, inputGrad);
 
         // ---- implementation ----
-        private static T Run<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> classWeight, int rowLength, T p, T margin, Reduction reduction, Span<T> output, bool gradients, ReadOnlySpan<T> gradOutputs, T gradOutput, Span<T> inputGrad) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private static T Run<T>(ReadOnlySpan<T> input, ReadOnlySpan<int> target, ReadOnlySpan<T> weight, int rowLength, T p, T margin, Reduction reduction, Span<T> output, bool gradients, ReadOnlySpan<T> gradOutputs, T gradOutput, Span<T> inputGrad) where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             int n = input.Length;
-            LossGuard.Length(target.Length, n, nameof(target));
-            LossGuard.Optional(classWeight.Length, n, nameof(classWeight));
             if (reduction is not (Reduction.None or Reduction.Mean or Reduction.Sum)) throw new ArgumentOutOfRangeException(nameof(reduction), reduction, "Unknown reduction.");
             int rows = n == 0 && rowLength > 0 ? 0 : LossGuard.Rows(rowLength, n, nameof(rowLength));
+            LossGuard.Length(target.Length, rows, nameof(target));
+            LossGuard.Optional(weight.Length, rowLength, nameof(weight));
             if (reduction == Reduction.None)
             {
                 if (gradients) LossGuard.Optional(output.Length, rows, nameof(output)); else LossGuard.Length(output.Length, rows, nameof(output));
@@ -107,49 +108,63 @@ namespace LossDsl.Losses
             {
                 LossGuard.Optional(inputGrad.Length, n, nameof(inputGrad));
                 LossGuard.NoOverlap(input, inputGrad, nameof(inputGrad));
-                LossGuard.NoOverlap(target, inputGrad, nameof(inputGrad));
-                LossGuard.NoOverlap(classWeight, inputGrad, nameof(inputGrad));
+                LossGuard.NoOverlap(weight, inputGrad, nameof(inputGrad));
             }
 
             T inverseLength = T.One / T.CreateTruncating(rowLength);
-            var aggregate0 = new Aggregate0Kernel<T>(input, target, classWeight, p, margin);
-            var aggregate1 = new Aggregate1Kernel<T>(input, target, classWeight, p, margin);
-            var aggregate2 = new Aggregate2Kernel<T>(input, target, classWeight, p, margin);
-            var dependency2On1 = new Dependency2On1Kernel<T>(input, target, classWeight, p, margin);
-            var rowGradient = new RowGradientKernel<T>(input, target, classWeight, p, margin, inputGrad);
-            T divisor = T.CreateTruncating(rows);
+            var aggregate0 = new Aggregate0Kernel<T>(input, weight, p, margin);
+            var aggregate1 = new Aggregate1Kernel<T>(input, weight, p, margin);
+            var aggregate2 = new Aggregate2Kernel<T>(input, weight, p, margin);
+            var aggregate3 = new Aggregate3Kernel<T>(input, weight, p, margin);
+            var dependency2On1 = new Dependency2On1Kernel<T>(input, weight, p, margin);
+            var rowGradient = new RowGradientKernel<T>(input, weight, p, margin, inputGrad);
+            T divisor = T.Zero;
+            for (int r = 0; r < rows; r++)
+            {
+                int targetRow = target[r];
+                if ((uint)targetRow >= (uint)rowLength) throw new ArgumentException($"target index {targetRow} is out of range for {rowLength} classes (row {r})", nameof(target));
+                divisor += T.One;
+            }
             T total = T.Zero;
             for (int r = 0; r < rows; r++)
             {
                 int start = r * rowLength, end = start + rowLength;
-                aggregate0.RowStart = start;
-                aggregate1.RowStart = start;
-                aggregate2.RowStart = start;
-                dependency2On1.RowStart = start;
-                rowGradient.RowStart = start;
-                T a0 = ElementLoops.Sum<Aggregate0Kernel<T>, T>(ref aggregate0, start, end);
-                T a1 = ElementLoops.Sum<Aggregate1Kernel<T>, T>(ref aggregate1, start, end);
+                int targetRow = target[r];
+                aggregate0.RowStart = start; aggregate0.CurrentTarget = T.CreateTruncating(targetRow);
+                aggregate1.RowStart = start; aggregate1.CurrentTarget = T.CreateTruncating(targetRow);
+                aggregate2.RowStart = start; aggregate2.CurrentTarget = T.CreateTruncating(targetRow);
+                aggregate3.RowStart = start; aggregate3.CurrentTarget = T.CreateTruncating(targetRow);
+                dependency2On1.RowStart = start; dependency2On1.CurrentTarget = T.CreateTruncating(targetRow);
+                rowGradient.RowStart = start; rowGradient.CurrentTarget = T.CreateTruncating(targetRow);
+                T a0 = (weight.IsEmpty ? T.CreateTruncating(1.0) : weight[targetRow]);
+                T a1 = input[start + targetRow];
                 aggregate2.A1 = a1;
                 T a2 = ElementLoops.Sum<Aggregate2Kernel<T>, T>(ref aggregate2, start, end) * inverseLength;
-                // L = A0 * A2
-                T value = a0 * a2;
+                T a3 = ElementLoops.Sum<Aggregate3Kernel<T>, T>(ref aggregate3, start, end);
+                // L = A0 * (A2 - (if margin > 0 then (if p == 1 then margin else margin * margin) / A3 else 0))
+                var t0 = (p == T.One ? margin : margin * margin) / a3;
+                var t1 = a2 - (margin > T.Zero ? t0 : T.Zero);
+                T value = a0 * t1;
                 if (reduction != Reduction.None) total += value; else if (!output.IsEmpty) output[r] = value;
                 if (gradients)
                 {
                     T g = reduction == Reduction.None ? gradOutputs[r] : reduction == Reduction.Mean ? gradOutput / divisor : gradOutput;
                     // Adjoints of the aggregates, last to first: dL/dA_k plus what later aggregates that read A_k pass back.
+                    // dL/dA3 = -(if margin > 0 then -((if p == 1 then margin else margin * margin) / A3 / A3 * A0) else 0)
+                    T bar3 = -(margin > T.Zero ? -((t0 / a3) * a0) : T.Zero);
                     // dL/dA2 = A0
                     T bar2 = a0;
                     dependency2On1.A1 = a1;
                     T d2On1 = ElementLoops.Sum<Dependency2On1Kernel<T>, T>(ref dependency2On1, start, end) * inverseLength;
                     // dL/dA1 = 0
                     T bar1 = T.Zero + bar2 * d2On1;
-                    // dL/dA0 = A2
-                    T bar0 = a2;
+                    // dL/dA0 = A2 - (if margin > 0 then (if p == 1 then margin else margin * margin) / A3 else 0)
+                    T bar0 = t1;
                     rowGradient.A1 = a1;
                     rowGradient.C0 = g * bar0;
                     rowGradient.C1 = g * bar1;
                     rowGradient.C2 = g * bar2 * inverseLength;
+                    rowGradient.C3 = g * bar3;
                     ElementLoops.Run<RowGradientKernel<T>, T>(ref rowGradient, start, end);
                 }
             }
@@ -157,16 +172,17 @@ namespace LossDsl.Losses
         }
 
         /// <summary>
-        /// The summand of A0: target * class_weight
+        /// The summand of A0: if column == target then weight else 0
         /// </summary>
         private ref struct Aggregate0Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _input;
-            private readonly ReadOnlySpan<T> _target;
-            private readonly ReadOnlySpan<T> _classWeight;
-            private readonly bool _hasClassWeight;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly bool _hasWeight;
             /// <summary>Where the current row starts.</summary>
             public int RowStart;
+            /// <summary>The current row's target.</summary>
+            public T CurrentTarget;
             private readonly T _p;
             private readonly T _margin;
             /// <summary>A0 of the current row.</summary>
@@ -175,69 +191,77 @@ namespace LossDsl.Losses
             public T A1;
             /// <summary>A2 of the current row.</summary>
             public T A2;
+            /// <summary>A3 of the current row.</summary>
+            public T A3;
 
-            public Aggregate0Kernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> classWeight, T p, T margin)
+            public Aggregate0Kernel(ReadOnlySpan<T> input, ReadOnlySpan<T> weight, T p, T margin)
             {
                 _input = input;
-                _target = target;
-                _classWeight = classWeight;
-                _hasClassWeight = !classWeight.IsEmpty;
+                _weight = weight;
+                _hasWeight = !weight.IsEmpty;
                 _p = p;
                 _margin = margin;
                 RowStart = 0;
+                CurrentTarget = T.Zero;
                 A0 = T.Zero;
                 A1 = T.Zero;
                 A2 = T.Zero;
+                A3 = T.Zero;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public T Invoke(int i)
             {
-                var target = _target[i];
-                var classWeight = _hasClassWeight ? _classWeight[i] : T.CreateTruncating(1.0);
-                var loss = target * classWeight;
+                var weight = _hasWeight ? _weight[i - RowStart] : T.CreateTruncating(1.0);
+                var target = CurrentTarget;
+                var column = T.CreateTruncating(i - RowStart);
+                var loss = LossMath.Select(LossMath.Equal(column, target), weight, T.Zero);
                 return loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector128<T> Invoke128(int i)
             {
-                var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var classWeight = _hasClassWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_classWeight), (nuint)i) : Vector128.Create(T.CreateTruncating(1.0));
-                var loss = target * classWeight;
+                var weight = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)(i - RowStart)) : Vector128.Create(T.CreateTruncating(1.0));
+                var target = Vector128.Create(CurrentTarget);
+                var column = Vector128.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
+                var loss = LossMath.Select(LossMath.Equal(column, target), weight, Vector128<T>.Zero);
                 return loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
             {
-                var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var classWeight = _hasClassWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_classWeight), (nuint)i) : Vector256.Create(T.CreateTruncating(1.0));
-                var loss = target * classWeight;
+                var weight = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)(i - RowStart)) : Vector256.Create(T.CreateTruncating(1.0));
+                var target = Vector256.Create(CurrentTarget);
+                var column = Vector256.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
+                var loss = LossMath.Select(LossMath.Equal(column, target), weight, Vector256<T>.Zero);
                 return loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
             {
-                var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var classWeight = _hasClassWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_classWeight), (nuint)i) : Vector512.Create(T.CreateTruncating(1.0));
-                var loss = target * classWeight;
+                var weight = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)(i - RowStart)) : Vector512.Create(T.CreateTruncating(1.0));
+                var target = Vector512.Create(CurrentTarget);
+                var column = Vector512.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
+                var loss = LossMath.Select(LossMath.Equal(column, target), weight, Vector512<T>.Zero);
                 return loss;
             }
         }
 
         /// <summary>
-        /// The summand of A1: target * input
+        /// The summand of A1: if column == target then input else 0
         /// </summary>
         private ref struct Aggregate1Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _input;
-            private readonly ReadOnlySpan<T> _target;
-            private readonly ReadOnlySpan<T> _classWeight;
-            private readonly bool _hasClassWeight;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly bool _hasWeight;
             /// <summary>Where the current row starts.</summary>
             public int RowStart;
+            /// <summary>The current row's target.</summary>
+            public T CurrentTarget;
             private readonly T _p;
             private readonly T _margin;
             /// <summary>A0 of the current row.</summary>
@@ -246,27 +270,31 @@ namespace LossDsl.Losses
             public T A1;
             /// <summary>A2 of the current row.</summary>
             public T A2;
+            /// <summary>A3 of the current row.</summary>
+            public T A3;
 
-            public Aggregate1Kernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> classWeight, T p, T margin)
+            public Aggregate1Kernel(ReadOnlySpan<T> input, ReadOnlySpan<T> weight, T p, T margin)
             {
                 _input = input;
-                _target = target;
-                _classWeight = classWeight;
-                _hasClassWeight = !classWeight.IsEmpty;
+                _weight = weight;
+                _hasWeight = !weight.IsEmpty;
                 _p = p;
                 _margin = margin;
                 RowStart = 0;
+                CurrentTarget = T.Zero;
                 A0 = T.Zero;
                 A1 = T.Zero;
                 A2 = T.Zero;
+                A3 = T.Zero;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public T Invoke(int i)
             {
                 var input = _input[i];
-                var target = _target[i];
-                var loss = target * input;
+                var target = CurrentTarget;
+                var column = T.CreateTruncating(i - RowStart);
+                var loss = LossMath.Select(LossMath.Equal(column, target), input, T.Zero);
                 return loss;
             }
 
@@ -274,8 +302,9 @@ namespace LossDsl.Losses
             public Vector128<T> Invoke128(int i)
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var loss = target * input;
+                var target = Vector128.Create(CurrentTarget);
+                var column = Vector128.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
+                var loss = LossMath.Select(LossMath.Equal(column, target), input, Vector128<T>.Zero);
                 return loss;
             }
 
@@ -283,8 +312,9 @@ namespace LossDsl.Losses
             public Vector256<T> Invoke256(int i)
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var loss = target * input;
+                var target = Vector256.Create(CurrentTarget);
+                var column = Vector256.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
+                var loss = LossMath.Select(LossMath.Equal(column, target), input, Vector256<T>.Zero);
                 return loss;
             }
 
@@ -292,23 +322,25 @@ namespace LossDsl.Losses
             public Vector512<T> Invoke512(int i)
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var loss = target * input;
+                var target = Vector512.Create(CurrentTarget);
+                var column = Vector512.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
+                var loss = LossMath.Select(LossMath.Equal(column, target), input, Vector512<T>.Zero);
                 return loss;
             }
         }
 
         /// <summary>
-        /// The summand of A2: if margin - A1 + input &gt; 0 then (if p == 1 then margin - A1 + input else (margin - A1 + input) * (margin - A1 + input)) * (1 - target) else 0
+        /// The summand of A2: if margin - A1 + input &gt; 0 then (if p == 1 then margin - A1 + input else (margin - A1 + input) * (margin - A1 + input)) else 0
         /// </summary>
         private ref struct Aggregate2Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _input;
-            private readonly ReadOnlySpan<T> _target;
-            private readonly ReadOnlySpan<T> _classWeight;
-            private readonly bool _hasClassWeight;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly bool _hasWeight;
             /// <summary>Where the current row starts.</summary>
             public int RowStart;
+            /// <summary>The current row's target.</summary>
+            public T CurrentTarget;
             private readonly T _p;
             private readonly T _margin;
             /// <summary>A0 of the current row.</summary>
@@ -317,31 +349,33 @@ namespace LossDsl.Losses
             public T A1;
             /// <summary>A2 of the current row.</summary>
             public T A2;
+            /// <summary>A3 of the current row.</summary>
+            public T A3;
 
-            public Aggregate2Kernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> classWeight, T p, T margin)
+            public Aggregate2Kernel(ReadOnlySpan<T> input, ReadOnlySpan<T> weight, T p, T margin)
             {
                 _input = input;
-                _target = target;
-                _classWeight = classWeight;
-                _hasClassWeight = !classWeight.IsEmpty;
+                _weight = weight;
+                _hasWeight = !weight.IsEmpty;
                 _p = p;
                 _margin = margin;
                 RowStart = 0;
+                CurrentTarget = T.Zero;
                 A0 = T.Zero;
                 A1 = T.Zero;
                 A2 = T.Zero;
+                A3 = T.Zero;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public T Invoke(int i)
             {
                 var input = _input[i];
-                var target = _target[i];
                 var p = _p;
                 var margin = _margin;
                 var a1 = A1;
                 var t0 = (margin - a1) + input;
-                var loss = LossMath.Select(LossMath.GreaterThan(t0, T.Zero), (_p == T.One ? t0 : t0 * t0) * (T.One - target), T.Zero);
+                var loss = LossMath.Select(LossMath.GreaterThan(t0, T.Zero), _p == T.One ? t0 : t0 * t0, T.Zero);
                 return loss;
             }
 
@@ -349,12 +383,11 @@ namespace LossDsl.Losses
             public Vector128<T> Invoke128(int i)
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var p = Vector128.Create(_p);
                 var margin = Vector128.Create(_margin);
                 var a1 = Vector128.Create(A1);
                 var t0 = (margin - a1) + input;
-                var loss = LossMath.Select(LossMath.GreaterThan(t0, Vector128<T>.Zero), (_p == T.One ? t0 : t0 * t0) * (Vector128<T>.One - target), Vector128<T>.Zero);
+                var loss = LossMath.Select(LossMath.GreaterThan(t0, Vector128<T>.Zero), _p == T.One ? t0 : t0 * t0, Vector128<T>.Zero);
                 return loss;
             }
 
@@ -362,12 +395,11 @@ namespace LossDsl.Losses
             public Vector256<T> Invoke256(int i)
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var p = Vector256.Create(_p);
                 var margin = Vector256.Create(_margin);
                 var a1 = Vector256.Create(A1);
                 var t0 = (margin - a1) + input;
-                var loss = LossMath.Select(LossMath.GreaterThan(t0, Vector256<T>.Zero), (_p == T.One ? t0 : t0 * t0) * (Vector256<T>.One - target), Vector256<T>.Zero);
+                var loss = LossMath.Select(LossMath.GreaterThan(t0, Vector256<T>.Zero), _p == T.One ? t0 : t0 * t0, Vector256<T>.Zero);
                 return loss;
             }
 
@@ -375,27 +407,27 @@ namespace LossDsl.Losses
             public Vector512<T> Invoke512(int i)
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var p = Vector512.Create(_p);
                 var margin = Vector512.Create(_margin);
                 var a1 = Vector512.Create(A1);
                 var t0 = (margin - a1) + input;
-                var loss = LossMath.Select(LossMath.GreaterThan(t0, Vector512<T>.Zero), (_p == T.One ? t0 : t0 * t0) * (Vector512<T>.One - target), Vector512<T>.Zero);
+                var loss = LossMath.Select(LossMath.GreaterThan(t0, Vector512<T>.Zero), _p == T.One ? t0 : t0 * t0, Vector512<T>.Zero);
                 return loss;
             }
         }
 
         /// <summary>
-        /// The summand of dA2/dA1: if margin - A1 + input &gt; 0 then (if p == 1 then (-1) else -(margin - A1 + input) - (margin - A1 + input)) * (1 - target) else 0
+        /// The summand of A3: 1
         /// </summary>
-        private ref struct Dependency2On1Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct Aggregate3Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _input;
-            private readonly ReadOnlySpan<T> _target;
-            private readonly ReadOnlySpan<T> _classWeight;
-            private readonly bool _hasClassWeight;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly bool _hasWeight;
             /// <summary>Where the current row starts.</summary>
             public int RowStart;
+            /// <summary>The current row's target.</summary>
+            public T CurrentTarget;
             private readonly T _p;
             private readonly T _margin;
             /// <summary>A0 of the current row.</summary>
@@ -404,31 +436,100 @@ namespace LossDsl.Losses
             public T A1;
             /// <summary>A2 of the current row.</summary>
             public T A2;
+            /// <summary>A3 of the current row.</summary>
+            public T A3;
 
-            public Dependency2On1Kernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> classWeight, T p, T margin)
+            public Aggregate3Kernel(ReadOnlySpan<T> input, ReadOnlySpan<T> weight, T p, T margin)
             {
                 _input = input;
-                _target = target;
-                _classWeight = classWeight;
-                _hasClassWeight = !classWeight.IsEmpty;
+                _weight = weight;
+                _hasWeight = !weight.IsEmpty;
                 _p = p;
                 _margin = margin;
                 RowStart = 0;
+                CurrentTarget = T.Zero;
                 A0 = T.Zero;
                 A1 = T.Zero;
                 A2 = T.Zero;
+                A3 = T.Zero;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public T Invoke(int i)
+            {
+                var loss = T.One;
+                return loss;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Invoke128(int i)
+            {
+                var loss = Vector128<T>.One;
+                return loss;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Invoke256(int i)
+            {
+                var loss = Vector256<T>.One;
+                return loss;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Invoke512(int i)
+            {
+                var loss = Vector512<T>.One;
+                return loss;
+            }
+        }
+
+        /// <summary>
+        /// The summand of dA2/dA1: if margin - A1 + input &gt; 0 then (if p == 1 then (-1) else -(margin - A1 + input) - (margin - A1 + input)) else 0
+        /// </summary>
+        private ref struct Dependency2On1Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            private readonly ReadOnlySpan<T> _input;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly bool _hasWeight;
+            /// <summary>Where the current row starts.</summary>
+            public int RowStart;
+            /// <summary>The current row's target.</summary>
+            public T CurrentTarget;
+            private readonly T _p;
+            private readonly T _margin;
+            /// <summary>A0 of the current row.</summary>
+            public T A0;
+            /// <summary>A1 of the current row.</summary>
+            public T A1;
+            /// <summary>A2 of the current row.</summary>
+            public T A2;
+            /// <summary>A3 of the current row.</summary>
+            public T A3;
+
+            public Dependency2On1Kernel(ReadOnlySpan<T> input, ReadOnlySpan<T> weight, T p, T margin)
+            {
+                _input = input;
+                _weight = weight;
+                _hasWeight = !weight.IsEmpty;
+                _p = p;
+                _margin = margin;
+                RowStart = 0;
+                CurrentTarget = T.Zero;
+                A0 = T.Zero;
+                A1 = T.Zero;
+                A2 = T.Zero;
+                A3 = T.Zero;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public T Invoke(int i)
             {
                 var input = _input[i];
-                var target = _target[i];
                 var p = _p;
                 var margin = _margin;
                 var a1 = A1;
                 var t0 = (margin - a1) + input;
-                var loss = LossMath.Select(LossMath.GreaterThan(t0, T.Zero), (_p == T.One ? T.CreateTruncating(-1.0) : -t0 - t0) * (T.One - target), T.Zero);
+                var loss = LossMath.Select(LossMath.GreaterThan(t0, T.Zero), _p == T.One ? T.CreateTruncating(-1.0) : -t0 - t0, T.Zero);
                 return loss;
             }
 
@@ -436,12 +537,11 @@ namespace LossDsl.Losses
             public Vector128<T> Invoke128(int i)
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var p = Vector128.Create(_p);
                 var margin = Vector128.Create(_margin);
                 var a1 = Vector128.Create(A1);
                 var t0 = (margin - a1) + input;
-                var loss = LossMath.Select(LossMath.GreaterThan(t0, Vector128<T>.Zero), (_p == T.One ? Vector128.Create(T.CreateTruncating(-1.0)) : -t0 - t0) * (Vector128<T>.One - target), Vector128<T>.Zero);
+                var loss = LossMath.Select(LossMath.GreaterThan(t0, Vector128<T>.Zero), _p == T.One ? Vector128.Create(T.CreateTruncating(-1.0)) : -t0 - t0, Vector128<T>.Zero);
                 return loss;
             }
 
@@ -449,12 +549,11 @@ namespace LossDsl.Losses
             public Vector256<T> Invoke256(int i)
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var p = Vector256.Create(_p);
                 var margin = Vector256.Create(_margin);
                 var a1 = Vector256.Create(A1);
                 var t0 = (margin - a1) + input;
-                var loss = LossMath.Select(LossMath.GreaterThan(t0, Vector256<T>.Zero), (_p == T.One ? Vector256.Create(T.CreateTruncating(-1.0)) : -t0 - t0) * (Vector256<T>.One - target), Vector256<T>.Zero);
+                var loss = LossMath.Select(LossMath.GreaterThan(t0, Vector256<T>.Zero), _p == T.One ? Vector256.Create(T.CreateTruncating(-1.0)) : -t0 - t0, Vector256<T>.Zero);
                 return loss;
             }
 
@@ -462,36 +561,38 @@ namespace LossDsl.Losses
             public Vector512<T> Invoke512(int i)
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var p = Vector512.Create(_p);
                 var margin = Vector512.Create(_margin);
                 var a1 = Vector512.Create(A1);
                 var t0 = (margin - a1) + input;
-                var loss = LossMath.Select(LossMath.GreaterThan(t0, Vector512<T>.Zero), (_p == T.One ? Vector512.Create(T.CreateTruncating(-1.0)) : -t0 - t0) * (Vector512<T>.One - target), Vector512<T>.Zero);
+                var loss = LossMath.Select(LossMath.GreaterThan(t0, Vector512<T>.Zero), _p == T.One ? Vector512.Create(T.CreateTruncating(-1.0)) : -t0 - t0, Vector512<T>.Zero);
                 return loss;
             }
         }
 
         /// <summary>
         /// The gradients of one row, given the aggregates A_j and coefficients c_k = dL/dA_k of the row:<br/>
-        /// A0 = sum over the row of target * class_weight<br/>
-        /// A1 = sum over the row of target * input<br/>
-        /// A2 = mean over the row of if margin - A1 + input &gt; 0 then (if p == 1 then margin - A1 + input else (margin - A1 + input) * (margin - A1 + input)) * (1 - target) else 0<br/>
-        /// L = A0 * A2<br/>
-        /// dL/dA0 = A2<br/>
+        /// A0 = weight[target]<br/>
+        /// A1 = input[target]<br/>
+        /// A2 = mean over the row of if margin - A1 + input &gt; 0 then (if p == 1 then margin - A1 + input else (margin - A1 + input) * (margin - A1 + input)) else 0<br/>
+        /// A3 = sum over the row of 1<br/>
+        /// L = A0 * (A2 - (if margin &gt; 0 then (if p == 1 then margin else margin * margin) / A3 else 0))<br/>
+        /// dL/dA0 = A2 - (if margin &gt; 0 then (if p == 1 then margin else margin * margin) / A3 else 0)<br/>
         /// dL/dA1 = 0<br/>
         /// dL/dA2 = A0<br/>
-        /// dA2/dA1 = mean over the row of if margin - A1 + input &gt; 0 then (if p == 1 then (-1) else -(margin - A1 + input) - (margin - A1 + input)) * (1 - target) else 0<br/>
-        /// dL/dinput = c1 * target + (if margin - A1 + input &gt; 0 then (if p == 1 then 1 else margin - A1 + input + margin - A1 + input) * (1 - target) * c2 else 0)   (c_j = dL/dA_j, per row)
+        /// dL/dA3 = -(if margin &gt; 0 then -((if p == 1 then margin else margin * margin) / A3 / A3 * A0) else 0)<br/>
+        /// dA2/dA1 = mean over the row of if margin - A1 + input &gt; 0 then (if p == 1 then (-1) else -(margin - A1 + input) - (margin - A1 + input)) else 0<br/>
+        /// dL/dinput = (if column == target then c1 else 0) + (if margin - A1 + input &gt; 0 then (if p == 1 then 1 else margin - A1 + input + margin - A1 + input) * c2 else 0)   (c_j = dL/dA_j, per row)
         /// </summary>
         private ref struct RowGradientKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _input;
-            private readonly ReadOnlySpan<T> _target;
-            private readonly ReadOnlySpan<T> _classWeight;
-            private readonly bool _hasClassWeight;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly bool _hasWeight;
             /// <summary>Where the current row starts.</summary>
             public int RowStart;
+            /// <summary>The current row's target.</summary>
+            public T CurrentTarget;
             private readonly T _p;
             private readonly T _margin;
             private readonly Span<T> _inputGrad;
@@ -502,44 +603,51 @@ namespace LossDsl.Losses
             public T A1;
             /// <summary>A2 of the current row.</summary>
             public T A2;
+            /// <summary>A3 of the current row.</summary>
+            public T A3;
             /// <summary>dL/dA0 for the current row, times its upstream gradient (and 1/rowLength for a mean, 1/ties for a max).</summary>
             public T C0;
             /// <summary>dL/dA1 for the current row, times its upstream gradient (and 1/rowLength for a mean, 1/ties for a max).</summary>
             public T C1;
             /// <summary>dL/dA2 for the current row, times its upstream gradient (and 1/rowLength for a mean, 1/ties for a max).</summary>
             public T C2;
+            /// <summary>dL/dA3 for the current row, times its upstream gradient (and 1/rowLength for a mean, 1/ties for a max).</summary>
+            public T C3;
 
-            public RowGradientKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> classWeight, T p, T margin, Span<T> inputGrad)
+            public RowGradientKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> weight, T p, T margin, Span<T> inputGrad)
             {
                 _input = input;
-                _target = target;
-                _classWeight = classWeight;
-                _hasClassWeight = !classWeight.IsEmpty;
+                _weight = weight;
+                _hasWeight = !weight.IsEmpty;
                 _p = p;
                 _margin = margin;
                 _inputGrad = inputGrad;
                 _wantInputGrad = !inputGrad.IsEmpty;
                 RowStart = 0;
+                CurrentTarget = T.Zero;
                 A0 = T.Zero;
                 A1 = T.Zero;
                 A2 = T.Zero;
+                A3 = T.Zero;
                 C0 = T.Zero;
                 C1 = T.Zero;
                 C2 = T.Zero;
+                C3 = T.Zero;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public T Invoke(int i)
             {
                 var input = _input[i];
-                var target = _target[i];
+                var target = CurrentTarget;
+                var column = T.CreateTruncating(i - RowStart);
                 var p = _p;
                 var margin = _margin;
                 var a1 = A1;
                 var c1 = C1;
                 var c2 = C2;
                 var t0 = (margin - a1) + input;
-                if (_wantInputGrad) _inputGrad[i] = (c1 * target) + LossMath.Select(LossMath.GreaterThan(t0, T.Zero), ((_p == T.One ? T.One : t0 + t0) * (T.One - target)) * c2, T.Zero);
+                if (_wantInputGrad) _inputGrad[i] = LossMath.Select(LossMath.Equal(column, target), c1, T.Zero) + LossMath.Select(LossMath.GreaterThan(t0, T.Zero), (_p == T.One ? T.One : t0 + t0) * c2, T.Zero);
                 return T.Zero;
             }
 
@@ -547,14 +655,15 @@ namespace LossDsl.Losses
             public Vector128<T> Invoke128(int i)
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var target = Vector128.Create(CurrentTarget);
+                var column = Vector128.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var p = Vector128.Create(_p);
                 var margin = Vector128.Create(_margin);
                 var a1 = Vector128.Create(A1);
                 var c1 = Vector128.Create(C1);
                 var c2 = Vector128.Create(C2);
                 var t0 = (margin - a1) + input;
-                if (_wantInputGrad) ((c1 * target) + LossMath.Select(LossMath.GreaterThan(t0, Vector128<T>.Zero), ((_p == T.One ? Vector128<T>.One : t0 + t0) * (Vector128<T>.One - target)) * c2, Vector128<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad) (LossMath.Select(LossMath.Equal(column, target), c1, Vector128<T>.Zero) + LossMath.Select(LossMath.GreaterThan(t0, Vector128<T>.Zero), (_p == T.One ? Vector128<T>.One : t0 + t0) * c2, Vector128<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return Vector128<T>.Zero;
             }
 
@@ -562,14 +671,15 @@ namespace LossDsl.Losses
             public Vector256<T> Invoke256(int i)
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var target = Vector256.Create(CurrentTarget);
+                var column = Vector256.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var p = Vector256.Create(_p);
                 var margin = Vector256.Create(_margin);
                 var a1 = Vector256.Create(A1);
                 var c1 = Vector256.Create(C1);
                 var c2 = Vector256.Create(C2);
                 var t0 = (margin - a1) + input;
-                if (_wantInputGrad) ((c1 * target) + LossMath.Select(LossMath.GreaterThan(t0, Vector256<T>.Zero), ((_p == T.One ? Vector256<T>.One : t0 + t0) * (Vector256<T>.One - target)) * c2, Vector256<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad) (LossMath.Select(LossMath.Equal(column, target), c1, Vector256<T>.Zero) + LossMath.Select(LossMath.GreaterThan(t0, Vector256<T>.Zero), (_p == T.One ? Vector256<T>.One : t0 + t0) * c2, Vector256<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return Vector256<T>.Zero;
             }
 
@@ -577,14 +687,15 @@ namespace LossDsl.Losses
             public Vector512<T> Invoke512(int i)
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var target = Vector512.Create(CurrentTarget);
+                var column = Vector512.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var p = Vector512.Create(_p);
                 var margin = Vector512.Create(_margin);
                 var a1 = Vector512.Create(A1);
                 var c1 = Vector512.Create(C1);
                 var c2 = Vector512.Create(C2);
                 var t0 = (margin - a1) + input;
-                if (_wantInputGrad) ((c1 * target) + LossMath.Select(LossMath.GreaterThan(t0, Vector512<T>.Zero), ((_p == T.One ? Vector512<T>.One : t0 + t0) * (Vector512<T>.One - target)) * c2, Vector512<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad) (LossMath.Select(LossMath.Equal(column, target), c1, Vector512<T>.Zero) + LossMath.Select(LossMath.GreaterThan(t0, Vector512<T>.Zero), (_p == T.One ? Vector512<T>.One : t0 + t0) * c2, Vector512<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return Vector512<T>.Zero;
             }
         }
@@ -596,13 +707,12 @@ namespace LossDsl.Losses
         private sealed class Definition : ILossDefinition
         {
             public string Name => "multi_margin_loss";
-            public string Formula => @"loss multi_margin_loss(input, const target, const class_weight = 1; p = 1, margin = 1.0) =
-    let x_y = sum(target * input) in
-    sum(target * class_weight) *
-        mean((1 - target) * (let z = margin - x_y + input in if z > 0 then (if p == 1 then z else z * z) else 0))
-";
+            public string Formula => @"loss multi_margin_loss(input, const index target, const class weight = 1; p = 1, margin = 1.0) =
+    let h_margin = if margin > 0 then (if p == 1 then margin else margin * margin) else 0 in
+    weight[target] * (mean(let z = margin - input[target] + input in if z > 0 then (if p == 1 then z else z * z) else 0)
+                      - h_margin / sum(1))";
             public LossKind Kind => LossKind.Row;
-            public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("input", true, null, LossInputKind.Element), new("target", false, null, LossInputKind.Element), new("class_weight", false, 1.0, LossInputKind.Element) };
+            public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("input", true, null, LossInputKind.Element), new("target", false, null, LossInputKind.Index), new("weight", false, 1.0, LossInputKind.Class) };
             public IReadOnlyList<LossOption> Options { get; } = new LossOption[] { new("p", false, 1.0), new("margin", false, 1.0) };
             public void Evaluate(LossCall<float> call) => Call(call);
             public void Evaluate(LossCall<double> call) => Call(call);
@@ -616,8 +726,8 @@ namespace LossDsl.Losses
             T p = T.CreateTruncating(options is null ? 1.0 : options[0]);
             T margin = T.CreateTruncating(options is null ? 1.0 : options[1]);
             ReadOnlySpan<T> input = call.Inputs[0];
-            ReadOnlySpan<T> target = call.Inputs[1];
-            ReadOnlySpan<T> classWeight = call.Inputs[2];
+            ReadOnlySpan<int> target = LossGuard.Indices(call.Inputs[1], nameof(target));
+            ReadOnlySpan<T> weight = call.Inputs[2];
             int n = input.Length;
             int outputs = call.RowLength > 0 ? n / call.RowLength : 0;
             bool none = call.Reduction == Reduction.None;
@@ -632,7 +742,7 @@ namespace LossDsl.Losses
                 upstream = new T[outputs];
                 Array.Fill(upstream, T.One);
             }
-            call.Value = Run<T>(input, target, classWeight, call.RowLength, p, margin, call.Reduction, output, call.WantGradients, upstream, T.One, grads is null ? default : grads[0]);
+            call.Value = Run<T>(input, target, weight, call.RowLength, p, margin, call.Reduction, output, call.WantGradients, upstream, T.One, grads is null ? default : grads[0]);
         }
     }
 }

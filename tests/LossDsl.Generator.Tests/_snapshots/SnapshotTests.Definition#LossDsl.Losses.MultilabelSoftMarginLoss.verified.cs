@@ -14,83 +14,82 @@ namespace LossDsl.Losses
 {
     /// <summary>
     /// Multi-label soft margin loss per row (torch.nn.functional.multilabel_soft_margin_loss): the mean over the classes
-    /// of the binary cross entropy of each logit against its 0/1 label, each class weighted by class_weight (the
-    /// reference's weight (C), broadcast over the rows).
+    /// of the binary cross entropy of each logit against its 0/1 label, each class weighted by weight (one per class).
     /// </summary>
     /// <remarks>
     /// Declared as:
     /// <code>
-    /// loss multilabel_soft_margin_loss(input, const target, const class_weight = 1) =
-    ///     mean(-class_weight * (target * log_sigmoid(input) + (1 - target) * log_sigmoid(-input)))
+    /// loss multilabel_soft_margin_loss(input, const target, const class weight = 1) =
+    ///     mean(-weight * (target * log_sigmoid(input) + (1 - target) * log_sigmoid(-input)))
     ///
     /// </code>
-    /// A0 = mean over the row of -(class_weight * (target * log_sigmoid(input) + (1 - target) * log_sigmoid(-input)))<br/>
+    /// A0 = mean over the row of -(weight * (target * log_sigmoid(input) + (1 - target) * log_sigmoid(-input)))<br/>
     /// L = A0<br/>
     /// dL/dA0 = 1<br/>
-    /// dL/dinput = -(c0 * class_weight * (target * sigmoid(-input) - (1 - target) * sigmoid(input)))   (c_j = dL/dA_j, per row)
+    /// dL/dinput = -(c0 * weight * (target * sigmoid(-input) - (1 - target) * sigmoid(input)))   (c_j = dL/dA_j, per row)
     /// </remarks>
     public static partial class MultilabelSoftMarginLoss
     {
 
         // ---- float ----
         /// <summary>The reduced loss (mean or sum over the rows), in float.</summary>
-        public static float Forward(ReadOnlySpan<float> input, ReadOnlySpan<float> target, int rowLength, Reduction reduction = Reduction.Mean, ReadOnlySpan<float> classWeight = default)
-            => Run<float>(input, target, classWeight, rowLength, reduction, default, false, default, 1f, default);
+        public static float Forward(ReadOnlySpan<float> input, ReadOnlySpan<float> target, int rowLength, Reduction reduction = Reduction.Mean, ReadOnlySpan<float> weight = default)
+            => Run<float>(input, target, weight, rowLength, reduction, default, false, default, 1f, default);
 
         /// <summary>The loss of every row, written to <paramref name="output"/>, in float.</summary>
-        public static void Forward(ReadOnlySpan<float> input, ReadOnlySpan<float> target, int rowLength, Span<float> output, ReadOnlySpan<float> classWeight = default)
-            => _ = Run<float>(input, target, classWeight, rowLength, Reduction.None, output, false, default, 1f, default);
+        public static void Forward(ReadOnlySpan<float> input, ReadOnlySpan<float> target, int rowLength, Span<float> output, ReadOnlySpan<float> weight = default)
+            => _ = Run<float>(input, target, weight, rowLength, Reduction.None, output, false, default, 1f, default);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in float; an empty gradient span is skipped.</summary>
-        public static float ForwardBackward(ReadOnlySpan<float> input, ReadOnlySpan<float> target, int rowLength, Span<float> inputGrad, Reduction reduction = Reduction.Mean, float gradOutput = 1f, ReadOnlySpan<float> classWeight = default)
-            => Run<float>(input, target, classWeight, rowLength, reduction, default, true, default, gradOutput, inputGrad);
+        public static float ForwardBackward(ReadOnlySpan<float> input, ReadOnlySpan<float> target, int rowLength, Span<float> inputGrad, Reduction reduction = Reduction.Mean, float gradOutput = 1f, ReadOnlySpan<float> weight = default)
+            => Run<float>(input, target, weight, rowLength, reduction, default, true, default, gradOutput, inputGrad);
 
         /// <summary>The loss of every row and the gradients of their sum weighted by <paramref name="gradOutput"/>, in one pass, in float.</summary>
-        public static void ForwardBackward(ReadOnlySpan<float> input, ReadOnlySpan<float> target, int rowLength, Span<float> output, ReadOnlySpan<float> gradOutput, Span<float> inputGrad, ReadOnlySpan<float> classWeight = default)
-            => _ = Run<float>(input, target, classWeight, rowLength, Reduction.None, output, true, gradOutput, 1f, inputGrad);
+        public static void ForwardBackward(ReadOnlySpan<float> input, ReadOnlySpan<float> target, int rowLength, Span<float> output, ReadOnlySpan<float> gradOutput, Span<float> inputGrad, ReadOnlySpan<float> weight = default)
+            => _ = Run<float>(input, target, weight, rowLength, Reduction.None, output, true, gradOutput, 1f, inputGrad);
 
         /// <summary>The gradients of the reduced loss (times <paramref name="gradOutput"/>), in float; an empty gradient span is skipped.</summary>
-        public static void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> target, int rowLength, Span<float> inputGrad, Reduction reduction = Reduction.Mean, float gradOutput = 1f, ReadOnlySpan<float> classWeight = default)
-            => _ = Run<float>(input, target, classWeight, rowLength, reduction, default, true, default, gradOutput, inputGrad);
+        public static void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> target, int rowLength, Span<float> inputGrad, Reduction reduction = Reduction.Mean, float gradOutput = 1f, ReadOnlySpan<float> weight = default)
+            => _ = Run<float>(input, target, weight, rowLength, reduction, default, true, default, gradOutput, inputGrad);
 
         /// <summary>The gradients of the sum of the per-row losses weighted by <paramref name="gradOutput"/>, in float.</summary>
-        public static void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> target, int rowLength, ReadOnlySpan<float> gradOutput, Span<float> inputGrad, ReadOnlySpan<float> classWeight = default)
-            => _ = Run<float>(input, target, classWeight, rowLength, Reduction.None, default, true, gradOutput, 1f, inputGrad);
+        public static void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> target, int rowLength, ReadOnlySpan<float> gradOutput, Span<float> inputGrad, ReadOnlySpan<float> weight = default)
+            => _ = Run<float>(input, target, weight, rowLength, Reduction.None, default, true, gradOutput, 1f, inputGrad);
 
 
         // ---- double ----
         /// <summary>The reduced loss (mean or sum over the rows), in double.</summary>
-        public static double Forward(ReadOnlySpan<double> input, ReadOnlySpan<double> target, int rowLength, Reduction reduction = Reduction.Mean, ReadOnlySpan<double> classWeight = default)
-            => Run<double>(input, target, classWeight, rowLength, reduction, default, false, default, 1.0, default);
+        public static double Forward(ReadOnlySpan<double> input, ReadOnlySpan<double> target, int rowLength, Reduction reduction = Reduction.Mean, ReadOnlySpan<double> weight = default)
+            => Run<double>(input, target, weight, rowLength, reduction, default, false, default, 1.0, default);
 
         /// <summary>The loss of every row, written to <paramref name="output"/>, in double.</summary>
-        public static void Forward(ReadOnlySpan<double> input, ReadOnlySpan<double> target, int rowLength, Span<double> output, ReadOnlySpan<double> classWeight = default)
-            => _ = Run<double>(input, target, classWeight, rowLength, Reduction.None, output, false, default, 1.0, default);
+        public static void Forward(ReadOnlySpan<double> input, ReadOnlySpan<double> target, int rowLength, Span<double> output, ReadOnlySpan<double> weight = default)
+            => _ = Run<double>(input, target, weight, rowLength, Reduction.None, output, false, default, 1.0, default);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in double; an empty gradient span is skipped.</summary>
-        public static double ForwardBackward(ReadOnlySpan<double> input, ReadOnlySpan<double> target, int rowLength, Span<double> inputGrad, Reduction reduction = Reduction.Mean, double gradOutput = 1.0, ReadOnlySpan<double> classWeight = default)
-            => Run<double>(input, target, classWeight, rowLength, reduction, default, true, default, gradOutput, inputGrad);
+        public static double ForwardBackward(ReadOnlySpan<double> input, ReadOnlySpan<double> target, int rowLength, Span<double> inputGrad, Reduction reduction = Reduction.Mean, double gradOutput = 1.0, ReadOnlySpan<double> weight = default)
+            => Run<double>(input, target, weight, rowLength, reduction, default, true, default, gradOutput, inputGrad);
 
         /// <summary>The loss of every row and the gradients of their sum weighted by <paramref name="gradOutput"/>, in one pass, in double.</summary>
-        public static void ForwardBackward(ReadOnlySpan<double> input, ReadOnlySpan<double> target, int rowLength, Span<double> output, ReadOnlySpan<double> gradOutput, Span<double> inputGrad, ReadOnlySpan<double> classWeight = default)
-            => _ = Run<double>(input, target, classWeight, rowLength, Reduction.None, output, true, gradOutput, 1.0, inputGrad);
+        public static void ForwardBackward(ReadOnlySpan<double> input, ReadOnlySpan<double> target, int rowLength, Span<double> output, ReadOnlySpan<double> gradOutput, Span<double> inputGrad, ReadOnlySpan<double> weight = default)
+            => _ = Run<double>(input, target, weight, rowLength, Reduction.None, output, true, gradOutput, 1.0, inputGrad);
 
         /// <summary>The gradients of the reduced loss (times <paramref name="gradOutput"/>), in double; an empty gradient span is skipped.</summary>
-        public static void Backward(ReadOnlySpan<double> input, ReadOnlySpan<double> target, int rowLength, Span<double> inputGrad, Reduction reduction = Reduction.Mean, double gradOutput = 1.0, ReadOnlySpan<double> classWeight = default)
-            => _ = Run<double>(input, target, classWeight, rowLength, reduction, default, true, default, gradOutput, inputGrad);
+        public static void Backward(ReadOnlySpan<double> input, ReadOnlySpan<double> target, int rowLength, Span<double> inputGrad, Reduction reduction = Reduction.Mean, double gradOutput = 1.0, ReadOnlySpan<double> weight = default)
+            => _ = Run<double>(input, target, weight, rowLength, reduction, default, true, default, gradOutput, inputGrad);
 
         /// <summary>The gradients of the sum of the per-row losses weighted by <paramref name="gradOutput"/>, in double.</summary>
-        public static void Backward(ReadOnlySpan<double> input, ReadOnlySpan<double> target, int rowLength, ReadOnlySpan<double> gradOutput, Span<double> inputGrad, ReadOnlySpan<double> classWeight = default)
-            => _ = Run<double>(input, target, classWeight, rowLength, Reduction.None, default, true, gradOutput, 1.0, inputGrad);
+        public static void Backward(ReadOnlySpan<double> input, ReadOnlySpan<double> target, int rowLength, ReadOnlySpan<double> gradOutput, Span<double> inputGrad, ReadOnlySpan<double> weight = default)
+            => _ = Run<double>(input, target, weight, rowLength, Reduction.None, default, true, gradOutput, 1.0, inputGrad);
 
         // ---- implementation ----
-        private static T Run<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> classWeight, int rowLength, Reduction reduction, Span<T> output, bool gradients, ReadOnlySpan<T> gradOutputs, T gradOutput, Span<T> inputGrad) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private static T Run<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight, int rowLength, Reduction reduction, Span<T> output, bool gradients, ReadOnlySpan<T> gradOutputs, T gradOutput, Span<T> inputGrad) where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             int n = input.Length;
             LossGuard.Length(target.Length, n, nameof(target));
-            LossGuard.Optional(classWeight.Length, n, nameof(classWeight));
             if (reduction is not (Reduction.None or Reduction.Mean or Reduction.Sum)) throw new ArgumentOutOfRangeException(nameof(reduction), reduction, "Unknown reduction.");
             int rows = n == 0 && rowLength > 0 ? 0 : LossGuard.Rows(rowLength, n, nameof(rowLength));
+            LossGuard.Optional(weight.Length, rowLength, nameof(weight));
             if (reduction == Reduction.None)
             {
                 if (gradients) LossGuard.Optional(output.Length, rows, nameof(output)); else LossGuard.Length(output.Length, rows, nameof(output));
@@ -101,12 +100,12 @@ namespace LossDsl.Losses
                 LossGuard.Optional(inputGrad.Length, n, nameof(inputGrad));
                 LossGuard.NoOverlap(input, inputGrad, nameof(inputGrad));
                 LossGuard.NoOverlap(target, inputGrad, nameof(inputGrad));
-                LossGuard.NoOverlap(classWeight, inputGrad, nameof(inputGrad));
+                LossGuard.NoOverlap(weight, inputGrad, nameof(inputGrad));
             }
 
             T inverseLength = T.One / T.CreateTruncating(rowLength);
-            var aggregate0 = new Aggregate0Kernel<T>(input, target, classWeight);
-            var rowGradient = new RowGradientKernel<T>(input, target, classWeight, inputGrad);
+            var aggregate0 = new Aggregate0Kernel<T>(input, target, weight);
+            var rowGradient = new RowGradientKernel<T>(input, target, weight, inputGrad);
             T divisor = T.CreateTruncating(rows);
             T total = T.Zero;
             for (int r = 0; r < rows; r++)
@@ -132,25 +131,25 @@ namespace LossDsl.Losses
         }
 
         /// <summary>
-        /// The summand of A0: -(class_weight * (target * log_sigmoid(input) + (1 - target) * log_sigmoid(-input)))
+        /// The summand of A0: -(weight * (target * log_sigmoid(input) + (1 - target) * log_sigmoid(-input)))
         /// </summary>
         private ref struct Aggregate0Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
-            private readonly ReadOnlySpan<T> _classWeight;
-            private readonly bool _hasClassWeight;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly bool _hasWeight;
             /// <summary>Where the current row starts.</summary>
             public int RowStart;
             /// <summary>A0 of the current row.</summary>
             public T A0;
 
-            public Aggregate0Kernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> classWeight)
+            public Aggregate0Kernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight)
             {
                 _input = input;
                 _target = target;
-                _classWeight = classWeight;
-                _hasClassWeight = !classWeight.IsEmpty;
+                _weight = weight;
+                _hasWeight = !weight.IsEmpty;
                 RowStart = 0;
                 A0 = T.Zero;
             }
@@ -160,8 +159,8 @@ namespace LossDsl.Losses
             {
                 var input = _input[i];
                 var target = _target[i];
-                var classWeight = _hasClassWeight ? _classWeight[i] : T.CreateTruncating(1.0);
-                var loss = -(classWeight * ((target * LossMath.LogSigmoid(input)) + ((T.One - target) * LossMath.LogSigmoid(-input))));
+                var weight = _hasWeight ? _weight[i - RowStart] : T.CreateTruncating(1.0);
+                var loss = -(weight * ((target * LossMath.LogSigmoid(input)) + ((T.One - target) * LossMath.LogSigmoid(-input))));
                 return loss;
             }
 
@@ -170,8 +169,8 @@ namespace LossDsl.Losses
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var classWeight = _hasClassWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_classWeight), (nuint)i) : Vector128.Create(T.CreateTruncating(1.0));
-                var loss = -(classWeight * ((target * LossMath.LogSigmoid(input)) + ((Vector128<T>.One - target) * LossMath.LogSigmoid(-input))));
+                var weight = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)(i - RowStart)) : Vector128.Create(T.CreateTruncating(1.0));
+                var loss = -(weight * ((target * LossMath.LogSigmoid(input)) + ((Vector128<T>.One - target) * LossMath.LogSigmoid(-input))));
                 return loss;
             }
 
@@ -180,8 +179,8 @@ namespace LossDsl.Losses
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var classWeight = _hasClassWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_classWeight), (nuint)i) : Vector256.Create(T.CreateTruncating(1.0));
-                var loss = -(classWeight * ((target * LossMath.LogSigmoid(input)) + ((Vector256<T>.One - target) * LossMath.LogSigmoid(-input))));
+                var weight = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)(i - RowStart)) : Vector256.Create(T.CreateTruncating(1.0));
+                var loss = -(weight * ((target * LossMath.LogSigmoid(input)) + ((Vector256<T>.One - target) * LossMath.LogSigmoid(-input))));
                 return loss;
             }
 
@@ -190,25 +189,25 @@ namespace LossDsl.Losses
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var classWeight = _hasClassWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_classWeight), (nuint)i) : Vector512.Create(T.CreateTruncating(1.0));
-                var loss = -(classWeight * ((target * LossMath.LogSigmoid(input)) + ((Vector512<T>.One - target) * LossMath.LogSigmoid(-input))));
+                var weight = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)(i - RowStart)) : Vector512.Create(T.CreateTruncating(1.0));
+                var loss = -(weight * ((target * LossMath.LogSigmoid(input)) + ((Vector512<T>.One - target) * LossMath.LogSigmoid(-input))));
                 return loss;
             }
         }
 
         /// <summary>
         /// The gradients of one row, given the aggregates A_j and coefficients c_k = dL/dA_k of the row:<br/>
-        /// A0 = mean over the row of -(class_weight * (target * log_sigmoid(input) + (1 - target) * log_sigmoid(-input)))<br/>
+        /// A0 = mean over the row of -(weight * (target * log_sigmoid(input) + (1 - target) * log_sigmoid(-input)))<br/>
         /// L = A0<br/>
         /// dL/dA0 = 1<br/>
-        /// dL/dinput = -(c0 * class_weight * (target * sigmoid(-input) - (1 - target) * sigmoid(input)))   (c_j = dL/dA_j, per row)
+        /// dL/dinput = -(c0 * weight * (target * sigmoid(-input) - (1 - target) * sigmoid(input)))   (c_j = dL/dA_j, per row)
         /// </summary>
         private ref struct RowGradientKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
-            private readonly ReadOnlySpan<T> _classWeight;
-            private readonly bool _hasClassWeight;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly bool _hasWeight;
             /// <summary>Where the current row starts.</summary>
             public int RowStart;
             private readonly Span<T> _inputGrad;
@@ -218,12 +217,12 @@ namespace LossDsl.Losses
             /// <summary>dL/dA0 for the current row, times its upstream gradient (and 1/rowLength for a mean, 1/ties for a max).</summary>
             public T C0;
 
-            public RowGradientKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> classWeight, Span<T> inputGrad)
+            public RowGradientKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight, Span<T> inputGrad)
             {
                 _input = input;
                 _target = target;
-                _classWeight = classWeight;
-                _hasClassWeight = !classWeight.IsEmpty;
+                _weight = weight;
+                _hasWeight = !weight.IsEmpty;
                 _inputGrad = inputGrad;
                 _wantInputGrad = !inputGrad.IsEmpty;
                 RowStart = 0;
@@ -236,9 +235,9 @@ namespace LossDsl.Losses
             {
                 var input = _input[i];
                 var target = _target[i];
-                var classWeight = _hasClassWeight ? _classWeight[i] : T.CreateTruncating(1.0);
+                var weight = _hasWeight ? _weight[i - RowStart] : T.CreateTruncating(1.0);
                 var c0 = C0;
-                if (_wantInputGrad) _inputGrad[i] = -(c0 * (classWeight * ((target * LossMath.Sigmoid(-input)) - ((T.One - target) * LossMath.Sigmoid(input)))));
+                if (_wantInputGrad) _inputGrad[i] = -(c0 * (weight * ((target * LossMath.Sigmoid(-input)) - ((T.One - target) * LossMath.Sigmoid(input)))));
                 return T.Zero;
             }
 
@@ -247,9 +246,9 @@ namespace LossDsl.Losses
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var classWeight = _hasClassWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_classWeight), (nuint)i) : Vector128.Create(T.CreateTruncating(1.0));
+                var weight = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)(i - RowStart)) : Vector128.Create(T.CreateTruncating(1.0));
                 var c0 = Vector128.Create(C0);
-                if (_wantInputGrad) (-(c0 * (classWeight * ((target * LossMath.Sigmoid(-input)) - ((Vector128<T>.One - target) * LossMath.Sigmoid(input)))))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad) (-(c0 * (weight * ((target * LossMath.Sigmoid(-input)) - ((Vector128<T>.One - target) * LossMath.Sigmoid(input)))))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return Vector128<T>.Zero;
             }
 
@@ -258,9 +257,9 @@ namespace LossDsl.Losses
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var classWeight = _hasClassWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_classWeight), (nuint)i) : Vector256.Create(T.CreateTruncating(1.0));
+                var weight = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)(i - RowStart)) : Vector256.Create(T.CreateTruncating(1.0));
                 var c0 = Vector256.Create(C0);
-                if (_wantInputGrad) (-(c0 * (classWeight * ((target * LossMath.Sigmoid(-input)) - ((Vector256<T>.One - target) * LossMath.Sigmoid(input)))))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad) (-(c0 * (weight * ((target * LossMath.Sigmoid(-input)) - ((Vector256<T>.One - target) * LossMath.Sigmoid(input)))))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return Vector256<T>.Zero;
             }
 
@@ -269,9 +268,9 @@ namespace LossDsl.Losses
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var classWeight = _hasClassWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_classWeight), (nuint)i) : Vector512.Create(T.CreateTruncating(1.0));
+                var weight = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)(i - RowStart)) : Vector512.Create(T.CreateTruncating(1.0));
                 var c0 = Vector512.Create(C0);
-                if (_wantInputGrad) (-(c0 * (classWeight * ((target * LossMath.Sigmoid(-input)) - ((Vector512<T>.One - target) * LossMath.Sigmoid(input)))))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad) (-(c0 * (weight * ((target * LossMath.Sigmoid(-input)) - ((Vector512<T>.One - target) * LossMath.Sigmoid(input)))))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return Vector512<T>.Zero;
             }
         }
@@ -283,11 +282,11 @@ namespace LossDsl.Losses
         private sealed class Definition : ILossDefinition
         {
             public string Name => "multilabel_soft_margin_loss";
-            public string Formula => @"loss multilabel_soft_margin_loss(input, const target, const class_weight = 1) =
-    mean(-class_weight * (target * log_sigmoid(input) + (1 - target) * log_sigmoid(-input)))
+            public string Formula => @"loss multilabel_soft_margin_loss(input, const target, const class weight = 1) =
+    mean(-weight * (target * log_sigmoid(input) + (1 - target) * log_sigmoid(-input)))
 ";
             public LossKind Kind => LossKind.Row;
-            public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("input", true, null, LossInputKind.Element), new("target", false, null, LossInputKind.Element), new("class_weight", false, 1.0, LossInputKind.Element) };
+            public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("input", true, null, LossInputKind.Element), new("target", false, null, LossInputKind.Element), new("weight", false, 1.0, LossInputKind.Class) };
             public IReadOnlyList<LossOption> Options { get; } = new LossOption[] {  };
             public void Evaluate(LossCall<float> call) => Call(call);
             public void Evaluate(LossCall<double> call) => Call(call);
@@ -300,7 +299,7 @@ namespace LossDsl.Losses
             if (options is not null && options.Length != 0) throw new ArgumentException("multilabel_soft_margin_loss takes 0 option(s).", nameof(call));
             ReadOnlySpan<T> input = call.Inputs[0];
             ReadOnlySpan<T> target = call.Inputs[1];
-            ReadOnlySpan<T> classWeight = call.Inputs[2];
+            ReadOnlySpan<T> weight = call.Inputs[2];
             int n = input.Length;
             int outputs = call.RowLength > 0 ? n / call.RowLength : 0;
             bool none = call.Reduction == Reduction.None;
@@ -315,7 +314,7 @@ namespace LossDsl.Losses
                 upstream = new T[outputs];
                 Array.Fill(upstream, T.One);
             }
-            call.Value = Run<T>(input, target, classWeight, call.RowLength, call.Reduction, output, call.WantGradients, upstream, T.One, grads is null ? default : grads[0]);
+            call.Value = Run<T>(input, target, weight, call.RowLength, call.Reduction, output, call.WantGradients, upstream, T.One, grads is null ? default : grads[0]);
         }
     }
 }
