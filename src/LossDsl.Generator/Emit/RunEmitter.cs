@@ -156,6 +156,8 @@ internal static class RunEmitter
             fields.AddRange(rowInputs.Select(i => $"{kernel}.{KernelEmitter.RowField(i.Name)} = {Names.Parameter(i.Name)}[r];"));
             w.Line(string.Join(" ", fields));
         }
+        var guards = AggregateGuards.Compute(model);
+        var guardEmitter = new ExpressionEmitter(Width.Scalar, rowLeaf, rowLeaf, new Dictionary<Expr, string>(), new HashSet<string>(used));
         for (int j = 0; j < count; j++)
         {
             used.Add("a" + j);
@@ -169,7 +171,11 @@ internal static class RunEmitter
                 continue;
             }
             var loop = aggregate.Kind switch { AggregateKind.Max => "Max", AggregateKind.Min => "Min", _ => "Sum" };
-            w.Line($"T a{j} = ElementLoops.{loop}<Aggregate{j}Kernel<T>, T>(ref aggregate{j}, start, end){(aggregate.IsMean ? " * inverseLength" : "")};");
+            var pass = $"ElementLoops.{loop}<Aggregate{j}Kernel<T>, T>(ref aggregate{j}, start, end){(aggregate.IsMean ? " * inverseLength" : "")}";
+            // An aggregate read only under option-only conditions takes its pass over the row only when they hold.
+            w.Line(guards[j] is BoolConstant { Value: true }
+                ? $"T a{j} = {pass};"
+                : $"T a{j} = {guardEmitter.ScalarText(guards[j], true)} ? {pass} : T.Zero;");
         }
         var emitter = new ExpressionEmitter(Width.Scalar, rowLeaf, rowLeaf, new Dictionary<Expr, string>(), used);
         var roots = new List<Expr> { loss.Body };

@@ -16,6 +16,7 @@ namespace LossDsl.Losses
     /// Cross entropy of logits against class indices (torch.nn.functional.cross_entropy), one row of logits per sample:
     /// -weight[t] log softmax(input)[t], mixed with the uniform target by label_smoothing. A row whose target is
     /// ignore_index is left out; the mean divides by the summed weight of the rows' classes (NaN when it is 0).
+    /// Without label smoothing the two smoothing aggregates are never computed.
     /// </summary>
     /// <remarks>
     /// Declared as:
@@ -23,8 +24,9 @@ namespace LossDsl.Losses
     /// loss cross_entropy(input, const index target except ignore_index, const class weight = 1;
     ///                    ignore_index = -100, label_smoothing = 0.0) =
     ///     let lse = logsumexp(input) in
-    ///     (1 - label_smoothing) * weight[target] * (lse - input[target])
-    ///         + label_smoothing * (lse * mean(weight) - mean(weight * input))
+    ///     let nll = weight[target] * (lse - input[target]) in
+    ///     if label_smoothing == 0 then nll
+    ///     else (1 - label_smoothing) * nll + label_smoothing * (lse * mean(weight) - mean(weight * input))
     /// mean by weight[target]
     /// </code>
     /// A0 = weight[target]<br/>
@@ -34,13 +36,13 @@ namespace LossDsl.Losses
     /// A4 = mean over the row of weight<br/>
     /// A5 = mean over the row of weight * input<br/>
     /// mean divides by the sum over the rows of weight[target]<br/>
-    /// L = (1 - label_smoothing) * A0 * (detach(A1) + log(A2) - A3) + label_smoothing * ((detach(A1) + log(A2)) * A4 - A5)<br/>
-    /// dL/dA0 = (1 - label_smoothing) * (detach(A1) + log(A2) - A3)<br/>
+    /// L = if label_smoothing == 0 then A0 * (detach(A1) + log(A2) - A3) else (1 - label_smoothing) * A0 * (detach(A1) + log(A2) - A3) + label_smoothing * ((detach(A1) + log(A2)) * A4 - A5)<br/>
+    /// dL/dA0 = if label_smoothing == 0 then detach(A1) + log(A2) - A3 else (1 - label_smoothing) * (detach(A1) + log(A2) - A3)<br/>
     /// dL/dA1 = 0<br/>
-    /// dL/dA2 = (1 - label_smoothing) * A0 * 1 / A2 + label_smoothing * 1 / A2 * A4<br/>
-    /// dL/dA3 = -((1 - label_smoothing) * A0)<br/>
-    /// dL/dA4 = label_smoothing * (detach(A1) + log(A2))<br/>
-    /// dL/dA5 = -label_smoothing<br/>
+    /// dL/dA2 = if label_smoothing == 0 then A0 * 1 / A2 else (1 - label_smoothing) * A0 * 1 / A2 + label_smoothing * 1 / A2 * A4<br/>
+    /// dL/dA3 = if label_smoothing == 0 then -A0 else -((1 - label_smoothing) * A0)<br/>
+    /// dL/dA4 = if label_smoothing == 0 then 0 else label_smoothing * (detach(A1) + log(A2))<br/>
+    /// dL/dA5 = if label_smoothing == 0 then 0 else -label_smoothing<br/>
     /// dL/dinput = c2 * exp(input - detach(A1)) + (if column == target then c3 else 0) + c5 * weight   (c_j = dL/dA_j, per row)
     /// </remarks>
     public static partial class CrossEntropy
@@ -156,32 +158,33 @@ namespace LossDsl.Losses
                 aggregate2.A1 = a1;
                 T a2 = ElementLoops.Sum<Aggregate2Kernel<T>, T>(ref aggregate2, start, end);
                 T a3 = input[start + targetRow];
-                T a4 = ElementLoops.Sum<Aggregate4Kernel<T>, T>(ref aggregate4, start, end) * inverseLength;
-                T a5 = ElementLoops.Sum<Aggregate5Kernel<T>, T>(ref aggregate5, start, end) * inverseLength;
-                // L = (1 - label_smoothing) * A0 * (detach(A1) + log(A2) - A3) + label_smoothing * ((detach(A1) + log(A2)) * A4 - A5)
-                var t0 = T.One - labelSmoothing;
-                var t1 = t0 * a0;
-                var t2 = a1 + LossMath.Log(a2);
-                var t3 = t2 - a3;
+                T a4 = !(labelSmoothing == T.Zero) ? ElementLoops.Sum<Aggregate4Kernel<T>, T>(ref aggregate4, start, end) * inverseLength : T.Zero;
+                T a5 = !(labelSmoothing == T.Zero) ? ElementLoops.Sum<Aggregate5Kernel<T>, T>(ref aggregate5, start, end) * inverseLength : T.Zero;
+                // L = if label_smoothing == 0 then A0 * (detach(A1) + log(A2) - A3) else (1 - label_smoothing) * A0 * (detach(A1) + log(A2) - A3) + label_smoothing * ((detach(A1) + log(A2)) * A4 - A5)
+                var t0 = a1 + LossMath.Log(a2);
+                var t1 = t0 - a3;
+                var t2 = a0 * t1;
+                var t3 = T.One - labelSmoothing;
                 var t4 = T.One / a2;
-                T value = (t1 * t3) + (labelSmoothing * ((t2 * a4) - a5));
+                var t5 = a0 * t4;
+                T value = labelSmoothing == T.Zero ? t2 : (t3 * t2) + (labelSmoothing * ((t0 * a4) - a5));
                 if (reduction != Reduction.None) total += value; else if (!output.IsEmpty) output[r] = value;
                 if (gradients)
                 {
                     T g = reduction == Reduction.None ? gradOutputs[r] : reduction == Reduction.Mean ? gradOutput / divisor : gradOutput;
                     // Adjoints of the aggregates, last to first: dL/dA_k plus what later aggregates that read A_k pass back.
-                    // dL/dA5 = -label_smoothing
-                    T bar5 = -labelSmoothing;
-                    // dL/dA4 = label_smoothing * (detach(A1) + log(A2))
-                    T bar4 = labelSmoothing * t2;
-                    // dL/dA3 = -((1 - label_smoothing) * A0)
-                    T bar3 = -t1;
-                    // dL/dA2 = (1 - label_smoothing) * A0 * 1 / A2 + label_smoothing * 1 / A2 * A4
-                    T bar2 = (t1 * t4) + (labelSmoothing * (t4 * a4));
+                    // dL/dA5 = if label_smoothing == 0 then 0 else -label_smoothing
+                    T bar5 = labelSmoothing == T.Zero ? T.Zero : -labelSmoothing;
+                    // dL/dA4 = if label_smoothing == 0 then 0 else label_smoothing * (detach(A1) + log(A2))
+                    T bar4 = labelSmoothing == T.Zero ? T.Zero : labelSmoothing * t0;
+                    // dL/dA3 = if label_smoothing == 0 then -A0 else -((1 - label_smoothing) * A0)
+                    T bar3 = labelSmoothing == T.Zero ? -a0 : -(t3 * a0);
+                    // dL/dA2 = if label_smoothing == 0 then A0 * 1 / A2 else (1 - label_smoothing) * A0 * 1 / A2 + label_smoothing * 1 / A2 * A4
+                    T bar2 = labelSmoothing == T.Zero ? t5 : (t3 * t5) + (labelSmoothing * (t4 * a4));
                     // dL/dA1 = 0
                     T bar1 = T.Zero;
-                    // dL/dA0 = (1 - label_smoothing) * (detach(A1) + log(A2) - A3)
-                    T bar0 = t0 * t3;
+                    // dL/dA0 = if label_smoothing == 0 then detach(A1) + log(A2) - A3 else (1 - label_smoothing) * (detach(A1) + log(A2) - A3)
+                    T bar0 = labelSmoothing == T.Zero ? t1 : t3 * t1;
                     rowGradient.A1 = a1;
                     rowGradient.C0 = g * bar0;
                     rowGradient.C1 = g * bar1;
@@ -690,13 +693,13 @@ namespace LossDsl.Losses
         /// A4 = mean over the row of weight<br/>
         /// A5 = mean over the row of weight * input<br/>
         /// mean divides by the sum over the rows of weight[target]<br/>
-        /// L = (1 - label_smoothing) * A0 * (detach(A1) + log(A2) - A3) + label_smoothing * ((detach(A1) + log(A2)) * A4 - A5)<br/>
-        /// dL/dA0 = (1 - label_smoothing) * (detach(A1) + log(A2) - A3)<br/>
+        /// L = if label_smoothing == 0 then A0 * (detach(A1) + log(A2) - A3) else (1 - label_smoothing) * A0 * (detach(A1) + log(A2) - A3) + label_smoothing * ((detach(A1) + log(A2)) * A4 - A5)<br/>
+        /// dL/dA0 = if label_smoothing == 0 then detach(A1) + log(A2) - A3 else (1 - label_smoothing) * (detach(A1) + log(A2) - A3)<br/>
         /// dL/dA1 = 0<br/>
-        /// dL/dA2 = (1 - label_smoothing) * A0 * 1 / A2 + label_smoothing * 1 / A2 * A4<br/>
-        /// dL/dA3 = -((1 - label_smoothing) * A0)<br/>
-        /// dL/dA4 = label_smoothing * (detach(A1) + log(A2))<br/>
-        /// dL/dA5 = -label_smoothing<br/>
+        /// dL/dA2 = if label_smoothing == 0 then A0 * 1 / A2 else (1 - label_smoothing) * A0 * 1 / A2 + label_smoothing * 1 / A2 * A4<br/>
+        /// dL/dA3 = if label_smoothing == 0 then -A0 else -((1 - label_smoothing) * A0)<br/>
+        /// dL/dA4 = if label_smoothing == 0 then 0 else label_smoothing * (detach(A1) + log(A2))<br/>
+        /// dL/dA5 = if label_smoothing == 0 then 0 else -label_smoothing<br/>
         /// dL/dinput = c2 * exp(input - detach(A1)) + (if column == target then c3 else 0) + c5 * weight   (c_j = dL/dA_j, per row)
         /// </summary>
         private ref struct RowGradientKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -833,8 +836,9 @@ namespace LossDsl.Losses
             public string Formula => @"loss cross_entropy(input, const index target except ignore_index, const class weight = 1;
                    ignore_index = -100, label_smoothing = 0.0) =
     let lse = logsumexp(input) in
-    (1 - label_smoothing) * weight[target] * (lse - input[target])
-        + label_smoothing * (lse * mean(weight) - mean(weight * input))
+    let nll = weight[target] * (lse - input[target]) in
+    if label_smoothing == 0 then nll
+    else (1 - label_smoothing) * nll + label_smoothing * (lse * mean(weight) - mean(weight * input))
 mean by weight[target]";
             public LossKind Kind => LossKind.Row;
             public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("input", true, null, LossInputKind.Element), new("target", false, null, LossInputKind.Index, "ignore_index"), new("weight", false, 1.0, LossInputKind.Class) };

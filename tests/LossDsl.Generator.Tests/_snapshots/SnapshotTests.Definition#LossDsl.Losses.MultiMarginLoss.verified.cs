@@ -140,7 +140,7 @@ namespace LossDsl.Losses
                 T a1 = input[start + targetRow];
                 aggregate2.A1 = a1;
                 T a2 = ElementLoops.Sum<Aggregate2Kernel<T>, T>(ref aggregate2, start, end) * inverseLength;
-                T a3 = ElementLoops.Sum<Aggregate3Kernel<T>, T>(ref aggregate3, start, end);
+                T a3 = margin > T.Zero ? ElementLoops.Sum<Aggregate3Kernel<T>, T>(ref aggregate3, start, end) : T.Zero;
                 // L = A0 * (A2 - (if margin > 0 then (if p == 1 then margin else margin * margin) / A3 else 0))
                 var t0 = (p == T.One ? margin : margin * margin) / a3;
                 var t1 = a2 - (margin > T.Zero ? t0 : T.Zero);

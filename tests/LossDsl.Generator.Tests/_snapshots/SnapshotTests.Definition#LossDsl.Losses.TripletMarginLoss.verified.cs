@@ -136,7 +136,7 @@ namespace LossDsl.Losses
                 rowGradient.RowStart = start;
                 T a0 = ElementLoops.Sum<Aggregate0Kernel<T>, T>(ref aggregate0, start, end);
                 T a1 = ElementLoops.Sum<Aggregate1Kernel<T>, T>(ref aggregate1, start, end);
-                T a2 = ElementLoops.Sum<Aggregate2Kernel<T>, T>(ref aggregate2, start, end);
+                T a2 = swap || (swap && !((T.One / p) == T.Zero)) ? ElementLoops.Sum<Aggregate2Kernel<T>, T>(ref aggregate2, start, end) : T.Zero;
                 // L = max(A0 ^ (1 / p) - (if swap then min(A1 ^ (1 / p), A2 ^ (1 / p)) else A1 ^ (1 / p)) + margin, 0)
                 var t0 = T.One / p;
                 var t1 = LossMath.Pow(a1, t0);
