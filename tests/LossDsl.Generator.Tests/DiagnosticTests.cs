@@ -288,3 +288,15 @@ public class RowDiagnosticTests
         Assert.DoesNotContain(output.GetDiagnostics(), d => d.Severity == DiagnosticSeverity.Error);
     }
 }
+
+public class ReduceOverNonRowTests
+{
+    [Fact]
+    public void LOSS016_ReducingAPerRowValueOverTheRow()
+    {
+        const string f = "loss a(x, const row y) = sum(x) + sum(y)";
+        var (result, _) = GeneratorHarness.Run(new[] { ("/src/bad.loss", f) });
+        var d = Assert.Single(result.Diagnostics, x => x.Id == "LOSS016");
+        Assert.Equal("sum(y)", f.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length));
+    }
+}

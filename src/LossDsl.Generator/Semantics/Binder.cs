@@ -394,6 +394,11 @@ internal sealed class Binder
         {
             if (!CheckArity(call, 1)) return null;
             var body = BindReal(call.Arguments[0]);
+            if (body is not null && !ExprWalker.Any(body, e => e is InputRef or ClassRef or Gather or Aggregate) && ExprWalker.Any(body, e => e is RowRef or IndexRef))
+            {
+                Report(DiagnosticDescriptorRef.AggregateMisuse, call.Range, $"'{call.Function}' reduces over a row, but its argument has one value per row");
+                return null;
+            }
             return body is null ? null : new Aggregate(kind, body);
         }
         if (RowFunctions.TryGetValue(call.Function, out var row))
