@@ -11,8 +11,8 @@ public class ArgumentTests
     private static (LossCase Case, double[]?[] Inputs, int RowLength) Setup(string name, int n = 12)
     {
         var c = Catalog.GetCase(name);
-        var inputs = Catalog.Generate(c, new Random(5), n);
         int rowLength = c.Kind == LossKind.Row ? 4 : 0;
+        var inputs = Catalog.Generate(c, new Random(5), n, rowLength: rowLength);
         return (c, inputs, rowLength);
     }
 
@@ -24,6 +24,10 @@ public class ArgumentTests
 
     // ---- every registered loss, through ILossDefinition.Evaluate ----
 
+    /// <summary>
+    /// Every input after the first, one value short, one too many, or empty (unless optional), throws naming it. The
+    /// expected length depends on the input's kind: n elements, n / rowLength rows or class indices, rowLength classes.
+    /// </summary>
     [Theory]
     [MemberData(nameof(Catalog.LossNames), MemberType = typeof(Catalog))]
     public void ShorterSecondInputNamesIt(string name)
@@ -31,22 +35,66 @@ public class ArgumentTests
         var (c, inputs, rowLength) = Setup(name);
         foreach (int k in Enumerable.Range(1, inputs.Length - 1))
         {
-            foreach (int length in new[] { 11, 13, 0 })
+            var input = c.Definition.Inputs[k];
+            int expected = Catalog.Length(input, 12, rowLength);
+            foreach (int length in new[] { expected - 1, expected + 1, 0 }.Distinct())
             {
+                if (length == 0 && input.Default is not null) continue; // an optional input may be left out
                 var wrong = inputs.Select(a => a?.ToArray()).ToArray();
-                if (wrong[k] is null)
-                {
-                    if (length == 0) continue;
-                    wrong[k] = new double[length];
-                }
-                else if (length == 0 && c.Definition.Inputs[k].Default is not null) continue;
-                else wrong[k] = wrong[k]![..Math.Min(length, 12)].Concat(new double[Math.Max(0, length - 12)]).ToArray();
-                string param = Catalog.CamelCase(c.Definition.Inputs[k].Name);
+                // The values kept, then zeros (a valid class index, for index inputs).
+                var kept = wrong[k] ?? new double[expected];
+                wrong[k] = kept[..Math.Min(length, expected)].Concat(new double[Math.Max(0, length - expected)]).ToArray();
+                string param = Catalog.CamelCase(input.Name);
                 foreach (var reduction in new[] { Reduction.Mean, Reduction.None })
                     foreach (bool gradients in new[] { false, true })
                         Throws(param, () => Catalog.Evaluate(c, wrong, reduction, rowLength, gradients: gradients));
             }
         }
+    }
+
+    public static TheoryData<string> IndexCaseIds
+    {
+        get
+        {
+            var data = new TheoryData<string>();
+            foreach (var c in Catalog.Cases.Where(c => c.Definition.Inputs.Any(i => i.Kind == LossInputKind.Index)))
+                data.Add(c.Id);
+            return data;
+        }
+    }
+
+    /// <summary>
+    /// A class index outside [0, rowLength) (that is not the except value), or not a whole number, in any row, throws
+    /// an ArgumentException naming the index input, whatever the reduction.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(IndexCaseIds))]
+    public void OutOfRangeClassIndexNamesTheIndexInput(string id)
+    {
+        var c = Catalog.GetCase(id);
+        const int n = 12, rowLength = 4, rows = n / rowLength;
+        var inputs = Catalog.Generate(c, new Random(7), n, rowLength: rowLength);
+        int k = Enumerable.Range(0, inputs.Length).First(i => c.Definition.Inputs[i].Kind == LossInputKind.Index);
+        var input = c.Definition.Inputs[k];
+        double? except = input.Except is null ? null : c.Option(input.Except);
+        var bad = new[] { rowLength, rowLength + 3, -1, -2, -100, int.MaxValue, 1.5, -0.5 }.Where(v => v != except).ToArray();
+        Assert.Contains(rowLength, bad);
+        foreach (double value in bad)
+            foreach (int row in new[] { 0, rows - 1 })
+            {
+                var wrong = inputs.Select(a => a?.ToArray()).ToArray();
+                wrong[k]![row] = value;
+                foreach (var reduction in new[] { Reduction.Mean, Reduction.Sum, Reduction.None })
+                    foreach (bool gradients in new[] { false, true })
+                        Throws(Catalog.CamelCase(input.Name), () => Catalog.Evaluate(c, wrong, reduction, rowLength, gradients: gradients));
+            }
+
+        // The same indices in range (and the except value) are accepted.
+        var valid = inputs.Select(a => a?.ToArray()).ToArray();
+        valid[k]![0] = rowLength - 1;
+        valid[k]![rows - 1] = except ?? 0;
+        var call = Catalog.Evaluate(c, valid, Reduction.Sum, rowLength, gradients: true);
+        Assert.True(double.IsFinite(call.Value), $"{id}: value {call.Value} with valid class indices");
     }
 
     [Theory]
@@ -174,6 +222,31 @@ public class ArgumentTests
         Throws("rowLength", () => Hinge.Forward(x, y, 8));
         Assert.Equal("reduction", Assert.Throws<ArgumentOutOfRangeException>(() => LogCosh.Forward(x, y, 4, (Reduction)9)).ParamName);
         Assert.Equal("reduction", Assert.Throws<ArgumentOutOfRangeException>(() => Hinge.Backward(x, y, 4, g, (Reduction)9)).ParamName);
+    }
+
+    [Fact]
+    public void TypedIndexClassAndRowMismatchesNameTheArgument()
+    {
+        var x = new double[12];          // 3 rows of 4 classes
+        int[] target = [0, 3, 1];
+        var g = new double[12];
+        Assert.Equal(Math.Log(4), CrossEntropy.Forward(x, target, 4), 12);
+        Throws("target", () => CrossEntropy.Forward(x, new int[2], 4));
+        Throws("target", () => CrossEntropy.Forward(x, new int[4], 4, Reduction.Sum));
+        Throws("target", () => CrossEntropy.Forward(x, [0, 4, 1], 4));
+        Throws("target", () => CrossEntropy.Forward(x, [0, -1, 1], 4));
+        Throws("target", () => CrossEntropy.ForwardBackward(x, [0, 1, 7], 4, g));
+        Throws("target", () => NllLoss.Backward(x, [0, 1, 4], 4, g, Reduction.Sum));
+        Throws("target", () => SoftmaxFocalLoss.Forward(x, [-2, 1, 1], 4));
+        Throws("target", () => MultiMarginLoss.Forward(x, [0, 1, 12], 4));
+        Throws("weight", () => CrossEntropy.Forward(x, target, 4, weight: new double[3]));
+        Throws("weight", () => NllLoss.ForwardBackward(x, target, 4, g, weight: new double[12]));
+        Throws("alpha", () => SoftmaxFocalLoss.Forward(x, target, 4, alpha: new double[5]));
+        Throws("weight", () => MultilabelSoftMarginLoss.Forward(x, new double[12], 4, weight: new double[3]));
+        Throws("target", () => CosineEmbeddingLoss.Forward(x, new double[12], new double[12], 4));
+        Throws("target", () => CosineEmbeddingLoss.Forward(x, new double[12], new double[2], 4));
+        // The ignore_index row is left out, not out of range.
+        Assert.Equal(0.0, NllLoss.Forward(x, [-100, -100, -100], 4, Reduction.Sum));
     }
 
     [Fact]
