@@ -23,14 +23,23 @@ internal static class Compiler
         if (source.Skip) return new CompiledUnit(source.HintName, EquatableArray<LossModel>.Empty, diagnostics.ToEquatableArray());
         try
         {
-            var (syntax, errors) = Parser.Parse(source.Text);
+            var (syntax, functionSyntax, errors) = Parser.ParseWithFunctions(source.Text);
             foreach (var (id, range, args) in errors)
                 diagnostics.Add(new DiagnosticInfo(id, source.Map.Locate(source.Path, source.Text, range.Start, range.Length), args.ToEquatableArray()));
 
-            if (syntax.Count == 0 && errors.Count == 0)
+            if (syntax.Count == 0 && errors.Count == 0 && functionSyntax.Count == 0)
                 diagnostics.Add(new DiagnosticInfo(Descriptors.NoLoss.Id, source.Map.Locate(source.Path, source.Text, 0, 0), EquatableArray<string>.Empty));
             if (source.IsAttribute && syntax.Count > 1)
                 diagnostics.Add(new DiagnosticInfo(Descriptors.DuplicateLoss.Id, Locate(source, syntax[1].NameRange), new[] { syntax[1].Name }.ToEquatableArray()));
+
+            var functions = new Dictionary<string, FunctionSyntax>(StringComparer.Ordinal);
+            foreach (var fn in functionSyntax)
+            {
+                if (Binder.IsBuiltIn(fn.Name) || functions.ContainsKey(fn.Name))
+                    diagnostics.Add(new DiagnosticInfo(Descriptors.DuplicateName.Id, Locate(source, fn.NameRange), new[] { fn.Name }.ToEquatableArray()));
+                else functions[fn.Name] = fn;
+            }
+            foreach (var fn in functions.Values) Binder.CheckFunction(source, fn, diagnostics, functions);
 
             var names = new HashSet<string>(StringComparer.Ordinal);
             foreach (var loss in source.IsAttribute ? syntax.Take(1) : syntax)
@@ -40,7 +49,7 @@ internal static class Compiler
                     diagnostics.Add(new DiagnosticInfo(Descriptors.DuplicateLoss.Id, Locate(source, loss.NameRange), new[] { loss.Name }.ToEquatableArray()));
                     continue;
                 }
-                var bound = Binder.Bind(source, loss, diagnostics);
+                var bound = Binder.Bind(source, loss, diagnostics, functions);
                 if (bound is null || bound.Inputs.Count == 0)
                 {
                     if (bound is not null)

@@ -37,9 +37,26 @@ internal static class Differentiator
                 return DCall(c, v);
             case Conditional c:
                 return new Conditional(c.Condition, D(c.Then, v), D(c.Else, v));
+            case CustomCall c:
+                return DCustom(c, v);
             default:
                 return Constant.Zero; // bool-valued nodes and aggregates (lifted before differentiation)
         }
+    }
+
+    /// <summary>A user function: sum over its parameters of (stated gradient, or the body's derivative) times the argument's derivative.</summary>
+    private static Expr DCustom(CustomCall c, Func<Expr, bool> v)
+    {
+        Expr sum = Constant.Zero;
+        for (int k = 0; k < c.Arguments.Count; k++)
+        {
+            var da = Simplifier.Simplify(D(c.Arguments[k], v));
+            if (IsZero(da)) continue;
+            int index = k;
+            var partial = c.Gradients[k] ?? (c.Body is null ? Constant.Zero : D(c.Body, e => e is ParamRef p && p.Index == index));
+            sum = Add(sum, Mul(ExprWalker.Substitute(partial, c.Arguments), da));
+        }
+        return sum;
     }
 
     private static Expr DBinary(Binary b, Func<Expr, bool> v)

@@ -90,3 +90,17 @@ internal sealed record ColumnRef : Expr
 
 /// <summary><c>name[index]</c>: input <paramref name="Input"/> (an element or class input) at the row's class index <paramref name="Index"/>.</summary>
 internal sealed record Gather(int Input, string Name, bool IsClassInput, IndexRef Index) : Expr;
+
+/// <summary>Parameter <paramref name="Index"/> of a user function, in its body and gradient clauses.</summary>
+internal sealed record ParamRef(int Index, string Name) : Expr;
+
+/// <summary>
+/// A call of a user function: its body and stated gradients are written over <see cref="ParamRef"/>s. The
+/// differentiator uses a stated gradient where there is one (a custom derivative rule) and derives the body otherwise;
+/// after differentiation the call becomes its body with the arguments substituted, or, for an extern function, a call
+/// of the C# method <paramref name="Extern"/>.
+/// </summary>
+internal sealed record CustomCall(string Name, EquatableArray<Expr> Arguments, Expr? Body, EquatableArray<Expr?> Gradients, string? Extern) : Expr;
+
+/// <summary>A call of a C# method with overloads for T and Vector128/256/512 of T (an extern function, after lowering).</summary>
+internal sealed record ExternCall(string Method, EquatableArray<Expr> Arguments) : Expr;

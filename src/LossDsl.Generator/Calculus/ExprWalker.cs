@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
+using LossDsl.Generator.Model;
 
 namespace LossDsl.Generator.Calculus;
 
@@ -15,6 +17,8 @@ internal static class ExprWalker
             case Call c: foreach (var a in c.Arguments) yield return a; break;
             case Conditional c: yield return c.Condition; yield return c.Then; yield return c.Else; break;
             case Aggregate a: yield return a.Body; break;
+            case CustomCall c: foreach (var a in c.Arguments) yield return a; break;
+            case ExternCall c: foreach (var a in c.Arguments) yield return a; break;
         }
     }
 
@@ -27,5 +31,18 @@ internal static class ExprWalker
     }
 
     /// <summary>True when the value is the same for every element (no input is read).</summary>
+    /// <summary>Replaces each <see cref="ParamRef"/> by its argument (not inside nested calls' own bodies).</summary>
+    public static Expr Substitute(Expr e, EquatableArray<Expr> arguments) => e switch
+    {
+        ParamRef p => arguments[p.Index],
+        Unary u => u with { Operand = Substitute(u.Operand, arguments) },
+        Binary b => b with { Left = Substitute(b.Left, arguments), Right = Substitute(b.Right, arguments) },
+        Call c => c with { Arguments = c.Arguments.Select(a => Substitute(a, arguments)).ToEquatableArray() },
+        Conditional c => new Conditional(Substitute(c.Condition, arguments), Substitute(c.Then, arguments), Substitute(c.Else, arguments)),
+        Aggregate a => a with { Body = Substitute(a.Body, arguments) },
+        CustomCall c => c with { Arguments = c.Arguments.Select(a => Substitute(a, arguments)).ToEquatableArray() },
+        _ => e,
+    };
+
     public static bool IsUniform(Expr e) => !Any(e, x => x is InputRef or ClassRef or ColumnRef);
 }

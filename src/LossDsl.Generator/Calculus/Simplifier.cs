@@ -26,6 +26,7 @@ internal static class Simplifier
             Call c => c with { Arguments = c.Arguments.Select(a => Simplify(a, budget)).ToEquatableArray() },
             Conditional c => new Conditional(Simplify(c.Condition, budget), Simplify(c.Then, budget), Simplify(c.Else, budget)),
             Aggregate a => a with { Body = Simplify(a.Body, budget) },
+            CustomCall c => c with { Arguments = c.Arguments.Select(x => Simplify(x, budget)).ToEquatableArray() },
             _ => e,
         };
         var next = Rewrite(simplified);

@@ -117,6 +117,7 @@ internal sealed class ExpressionEmitter
             case Binary b: return BinaryText(b, Wrap);
             case Call { Function: Function.Detach } d: return Text(d.Argument, top);
             case Call c: return $"{Math}.{Functions.RuntimeName(c.Function)}({string.Join(", ", c.Arguments.Select(a => Text(a, true)))})";
+            case ExternCall c: return $"global::{c.Method}({string.Join(", ", c.Arguments.Select(a => Text(a, true)))})";
             case Conditional c when IsUniform(c.Condition):
                 return Wrap($"{ScalarText(c.Condition, true)} ? {Text(c.Then, true)} : {Text(c.Else, true)}");
             case Conditional c:
@@ -195,6 +196,7 @@ internal sealed class ExpressionEmitter
                 return Wrap($"{ScalarText(b.Left)} {op} {ScalarText(b.Right)}");
             case Call { Function: Function.Detach } d: return ScalarText(d.Argument, top);
             case Call c: return $"{Math}.{Functions.RuntimeName(c.Function)}({string.Join(", ", c.Arguments.Select(a => ScalarText(a, true)))})";
+            case ExternCall c: return $"global::{c.Method}({string.Join(", ", c.Arguments.Select(a => ScalarText(a, true)))})";
             case Conditional c: return Wrap($"{ScalarText(c.Condition, true)} ? {ScalarText(c.Then, true)} : {ScalarText(c.Else, true)}");
             default: throw new InvalidOperationException("Cannot emit " + e.GetType().Name);
         }

@@ -42,14 +42,69 @@ internal sealed class Binder
     private readonly Dictionary<string, Expr> _scope = new(StringComparer.Ordinal);
     private bool _failed;
 
-    private Binder(FormulaSource source, List<DiagnosticInfo> diagnostics)
+    private readonly IReadOnlyDictionary<string, FunctionSyntax> _functions;
+    private readonly Dictionary<string, (Expr? Body, Expr?[] Gradients)?> _templates = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _binding;
+
+    private Binder(FormulaSource source, List<DiagnosticInfo> diagnostics, IReadOnlyDictionary<string, FunctionSyntax> functions, HashSet<string>? binding = null)
     {
         _source = source;
         _diagnostics = diagnostics;
+        _functions = functions;
+        _binding = binding ?? new HashSet<string>(StringComparer.Ordinal);
     }
 
-    public static BoundLoss? Bind(FormulaSource source, LossSyntax loss, List<DiagnosticInfo> diagnostics) =>
-        new Binder(source, diagnostics).BindLoss(loss);
+    public static BoundLoss? Bind(FormulaSource source, LossSyntax loss, List<DiagnosticInfo> diagnostics, IReadOnlyDictionary<string, FunctionSyntax>? functions = null) =>
+        new Binder(source, diagnostics, functions ?? new Dictionary<string, FunctionSyntax>()).BindLoss(loss);
+
+    /// <summary>Binds a function on its own, reporting what is wrong in it (uses of a broken function fail quietly).</summary>
+    public static void CheckFunction(FormulaSource source, FunctionSyntax function, List<DiagnosticInfo> diagnostics, IReadOnlyDictionary<string, FunctionSyntax> functions) =>
+        new Binder(source, diagnostics, functions).BindFunction(function);
+
+    /// <summary>A function's body and stated gradients over <see cref="ParamRef"/>s, or null when it does not bind.</summary>
+    private (Expr? Body, Expr?[] Gradients)? BindFunction(FunctionSyntax fn)
+    {
+        var declared = new HashSet<string>(StringComparer.Ordinal);
+        for (int k = 0; k < fn.Parameters.Count; k++)
+        {
+            if (!declared.Add(fn.Parameters[k])) Report(DiagnosticDescriptorRef.DuplicateName, fn.ParameterRanges[k], fn.Parameters[k]);
+            _scope[fn.Parameters[k]] = new ParamRef(k, fn.Parameters[k]);
+        }
+        _binding.Add(fn.Name);
+        var body = fn.Body is null ? null : BindReal(fn.Body);
+        if (body is not null && ExprWalker.Any(body, e => e is Aggregate or Gather))
+            Report(DiagnosticDescriptorRef.BadFunction, fn.Body!.Range, $"'{fn.Name}' is elementwise: its body cannot use aggregates or subscripts");
+        var gradients = new Expr?[fn.Parameters.Count];
+        foreach (var clause in fn.Gradients)
+        {
+            int index = Enumerable.Range(0, fn.Parameters.Count).Where(k => fn.Parameters[k] == clause.Input).DefaultIfEmpty(-1).First();
+            var gradient = BindReal(clause.Expression);
+            if (index < 0) { Report(DiagnosticDescriptorRef.UnknownName, clause.InputRange, clause.Input); continue; }
+            if (gradients[index] is not null) { Report(DiagnosticDescriptorRef.DuplicateName, clause.InputRange, clause.Input); continue; }
+            gradients[index] = gradient;
+        }
+        if (fn.Extern is not null && gradients.Any(g => g is null))
+            Report(DiagnosticDescriptorRef.BadFunction, fn.NameRange, $"The extern function '{fn.Name}' is computed in C#: state the gradient of every parameter ('grad name = ...')");
+        return _failed ? null : (body, gradients);
+    }
+
+    /// <summary>A function's template, bound once per loss in its own scope; errors were reported by <see cref="CheckFunction"/>.</summary>
+    private (Expr? Body, Expr?[] Gradients)? Template(FunctionSyntax fn, TextRange use)
+    {
+        if (_templates.TryGetValue(fn.Name, out var cached)) return cached;
+        if (_binding.Contains(fn.Name))
+        {
+            Report(DiagnosticDescriptorRef.BadFunction, use, $"'{fn.Name}' calls itself: functions cannot be recursive");
+            return null;
+        }
+        var quiet = new List<DiagnosticInfo>();
+        var template = new Binder(_source, quiet, _functions, _binding).BindFunction(fn);
+        _binding.Remove(fn.Name);
+        if (quiet.Any(d => d.Id == Descriptors.BadFunction.Id && d.Arguments.Count > 0 && d.Arguments[0].Contains("calls itself")))
+            _diagnostics.AddRange(quiet.Where(d => d.Arguments.Count > 0 && d.Arguments[0].Contains("calls itself")));
+        _templates[fn.Name] = template;
+        return template;
+    }
 
     private SourceSpan Locate(TextRange range) => _source.Map.Locate(_source.Path, _source.Text, range.Start, range.Length);
 
@@ -415,6 +470,14 @@ internal sealed class Binder
             if (args.Any(a => a is null)) return null;
             return new Call(Function.Min, new Call(Function.Max, args[0]!, args[1]!), args[2]!);
         }
+        if (_functions.TryGetValue(call.Function, out var user))
+        {
+            if (!CheckArity(call, user.Parameters.Count)) return null;
+            var values = call.Arguments.Select(BindReal).ToList();
+            if (values.Any(a => a is null)) return null;
+            if (Template(user, call.NameRange) is not { } template) { _failed = true; return null; }
+            return new CustomCall(user.Name, values.ToEquatableArray()!, template.Body, template.Gradients.ToEquatableArray(), user.Extern);
+        }
         if (!Functions.ByName.TryGetValue(call.Function, out var function))
         {
             foreach (var argument in call.Arguments) Bind(argument);
@@ -431,6 +494,11 @@ internal sealed class Binder
     /// Row functions written with the aggregates. logsumexp shifts by the row's maximum, detached: its gradient does not
     /// depend on the shift, so no pass is spent differentiating through the maximum.
     /// </summary>
+    /// <summary>Whether a user function may take this name (built-ins, aggregates and row functions keep theirs).</summary>
+    public static bool IsBuiltIn(string name) =>
+        Functions.ByName.ContainsKey(name) || RowFunctions.ContainsKey(name) || s_constants.ContainsKey(name)
+        || name is "sum" or "mean" or "sum_all" or "mean_all" or "max" or "min" or "clamp";
+
     private static readonly Dictionary<string, (int Arity, Func<List<Expr>, Expr> Build)> RowFunctions = new()
     {
         ["logsumexp"] = (1, a => LogSumExp(a[0])),
@@ -471,5 +539,6 @@ internal readonly record struct DiagnosticDescriptorRef(string Id, bool IsError)
     public static readonly DiagnosticDescriptorRef BadGradient = new(Descriptors.BadGradient.Id, true);
     public static readonly DiagnosticDescriptorRef BadSubscript = new(Descriptors.BadSubscript.Id, true);
     public static readonly DiagnosticDescriptorRef BadInputKind = new(Descriptors.BadInputKind.Id, true);
+    public static readonly DiagnosticDescriptorRef BadFunction = new(Descriptors.BadFunction.Id, true);
     public static readonly DiagnosticDescriptorRef ReservedName = new(Descriptors.ReservedName.Id, true);
 }

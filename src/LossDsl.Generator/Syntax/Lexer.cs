@@ -70,6 +70,7 @@ internal static class Lexer
             '(' => (TokenKind.OpenParen, 1),
             ')' => (TokenKind.CloseParen, 1),
             '[' => (TokenKind.OpenBracket, 1),
+            '.' => (TokenKind.Dot, 1),
             ']' => (TokenKind.CloseBracket, 1),
             ',' => (TokenKind.Comma, 1),
             ';' => (TokenKind.Semicolon, 1),

@@ -21,9 +21,77 @@ internal sealed class Parser
 
     public static (List<LossSyntax> Losses, List<(string Id, TextRange Range, string[] Args)> Errors) Parse(string text)
     {
+        var (losses, _, errors) = ParseWithFunctions(text);
+        return (losses, errors);
+    }
+
+    /// <summary>Parses a file: its losses, its functions, and the errors.</summary>
+    public static (List<LossSyntax> Losses, List<FunctionSyntax> Functions, List<(string Id, TextRange Range, string[] Args)> Errors) ParseWithFunctions(string text)
+    {
         var parser = new Parser(text);
         var losses = parser.ParseFile();
-        return (losses, parser._errors);
+        return (losses, parser._functions, parser._errors);
+    }
+
+    private readonly List<FunctionSyntax> _functions = new();
+
+    private bool AtFunction => At(TokenKind.Identifier) && (Current.Text == "fn" || (Current.Text == "extern" && Peek(1).Text == "fn"));
+
+    // function := ['extern'] 'fn' IDENT '(' [IDENT (',' IDENT)*] ')' '=' (expr | IDENT ('.' IDENT)*) ('grad' IDENT '=' expr)*
+    private void Function()
+    {
+        int start = Current.Start;
+        bool isExtern = Current.Text == "extern";
+        if (isExtern) Advance();
+        Advance(); // fn
+        var name = Expect(TokenKind.Identifier);
+        var parameters = new List<string>();
+        var ranges = new List<TextRange>();
+        Expect(TokenKind.OpenParen);
+        if (!At(TokenKind.CloseParen))
+        {
+            do
+            {
+                var parameter = Expect(TokenKind.Identifier);
+                parameters.Add(parameter.Text);
+                ranges.Add(RangeOf(parameter));
+            } while (Accept(TokenKind.Comma));
+        }
+        Expect(TokenKind.CloseParen);
+        Expect(TokenKind.Equals);
+        SyntaxNode? body = null;
+        string? method = null;
+        int end;
+        if (isExtern)
+        {
+            var first = Expect(TokenKind.Identifier);
+            method = first.Text;
+            end = first.End;
+            while (Accept(TokenKind.Dot))
+            {
+                var part = Expect(TokenKind.Identifier);
+                method += "." + part.Text;
+                end = part.End;
+            }
+        }
+        else
+        {
+            body = Expression();
+            end = body.Range.End;
+        }
+        var gradients = new List<GradientSyntax>();
+        while (At(TokenKind.Identifier) && Current.Text == "grad")
+        {
+            Advance();
+            var parameter = Expect(TokenKind.Identifier);
+            Expect(TokenKind.Equals);
+            var gradient = Expression();
+            gradients.Add(new GradientSyntax(parameter.Text, RangeOf(parameter), gradient));
+            end = gradient.Range.End;
+        }
+        if (name.Length > 0)
+            _functions.Add(new FunctionSyntax(name.Text, RangeOf(name), parameters.ToEquatableArray(), ranges.ToEquatableArray(), body, method,
+                gradients.ToEquatableArray(), new TextRange(start, end - start)));
     }
 
     /// <summary>Parses an expression alone (for tests).</summary>
@@ -77,6 +145,11 @@ internal sealed class Parser
                 docs.AppendLine(line);
             }
             if (At(TokenKind.EndOfFile)) break;
+            if (AtFunction)
+            {
+                Function();
+                continue;
+            }
             if (!At(TokenKind.Loss))
             {
                 ReportUnexpected("'loss'");
@@ -142,10 +215,10 @@ internal sealed class Parser
             gradients.Add(new GradientSyntax(input.Text, RangeOf(input), gradient));
             end = gradient.Range.End;
         }
-        if (!At(TokenKind.EndOfFile) && !At(TokenKind.Loss) && !At(TokenKind.DocComment))
+        if (!At(TokenKind.EndOfFile) && !At(TokenKind.Loss) && !At(TokenKind.DocComment) && !AtFunction)
         {
             ReportUnexpected("the end of the formula");
-            while (!At(TokenKind.EndOfFile) && !At(TokenKind.Loss) && !At(TokenKind.DocComment)) Advance();
+            while (!At(TokenKind.EndOfFile) && !At(TokenKind.Loss) && !At(TokenKind.DocComment) && !AtFunction) Advance();
         }
         if (name.Length == 0) return null;
         return new LossSyntax(name.Text, RangeOf(name), documentation, inputs.ToEquatableArray(), options.ToEquatableArray(),

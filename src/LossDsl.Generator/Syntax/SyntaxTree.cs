@@ -47,6 +47,21 @@ internal sealed record OptionSyntax(string Name, SyntaxNode? Default, TextRange 
 /// <summary><c>grad input = expression</c>: a gradient the differentiator takes as given instead of deriving it.</summary>
 internal sealed record GradientSyntax(string Input, TextRange InputRange, SyntaxNode Expression);
 
+/// <summary>
+/// <c>fn name(params) = body</c> or <c>extern fn name(params) = Namespace.Type.Method</c>, then <c>grad param = expression</c>
+/// clauses: a function whose stated gradients the differentiator uses instead of deriving them (an extern function is
+/// computed by C# code and must state every gradient).
+/// </summary>
+internal sealed record FunctionSyntax(
+    string Name,
+    TextRange NameRange,
+    EquatableArray<string> Parameters,
+    EquatableArray<TextRange> ParameterRanges,
+    SyntaxNode? Body,
+    string? Extern,
+    EquatableArray<GradientSyntax> Gradients,
+    TextRange Range);
+
 /// <summary><c>/// doc</c> <c>loss name(inputs; options) = body</c> then any <c>grad input = expression</c> clauses.</summary>
 internal sealed record LossSyntax(
     string Name,

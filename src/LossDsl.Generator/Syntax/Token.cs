@@ -7,7 +7,7 @@ internal enum TokenKind
     Loss, Let, In, If, Then, Else, Const, True, False, And, Or, Not,
     // punctuation
     OpenParen, CloseParen, Comma, Semicolon, Equals, Plus, Minus, Star, Slash, Caret,
-    Less, LessEqual, Greater, GreaterEqual, EqualEqual, NotEqual, Question, Colon, OpenBracket, CloseBracket,
+    Less, LessEqual, Greater, GreaterEqual, EqualEqual, NotEqual, Question, Colon, OpenBracket, CloseBracket, Dot,
     Bad,
 }
 

@@ -1,0 +1,117 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Runtime.CompilerServices;
+using System.Runtime.Loader;
+using Microsoft.CodeAnalysis;
+using Xunit;
+
+namespace LossDsl.Generator.Tests;
+
+/// <summary>
+/// Functions with stated derivatives: the generated code is compiled, loaded and run. A function whose stated gradient
+/// differs from its true derivative proves that the rule, not the body, is differentiated; an extern function proves
+/// that C# code computes the value while the stated rule gives the gradient.
+/// </summary>
+public class CustomDerivativeTests
+{
+    private const string Primitive = """
+        using System.Numerics;
+        using System.Runtime.Intrinsics;
+        namespace Prims;
+        public static class Ops
+        {
+            public static T Cube<T>(T x) where T : INumberBase<T> => x * x * x;
+            public static Vector128<T> Cube<T>(Vector128<T> x) => x * x * x;
+            public static Vector256<T> Cube<T>(Vector256<T> x) => x * x * x;
+            public static Vector512<T> Cube<T>(Vector512<T> x) => x * x * x;
+        }
+        """;
+
+    private const string Formula = """
+        /// A square whose stated derivative is deliberately wrong: 5 x instead of 2 x.
+        fn fake_square(x) = x^2
+            grad x = 5 * x
+        /// x^3 computed by C# (Prims.Ops.Cube), differentiated by the stated rule.
+        extern fn cube(x) = Prims.Ops.Cube
+            grad x = 3 * x^2
+        loss use_custom(input) = fake_square(input) + cube(input)
+        """;
+
+    private static ILossDefinition Load(string formula, string name)
+    {
+        var (result, output) = GeneratorHarness.Run(new[] { ("/src/custom.loss", formula) }, Primitive);
+        Assert.Null(result.Exception);
+        Assert.Empty(result.Diagnostics);
+        using var stream = new MemoryStream();
+        var emitted = output.Emit(stream);
+        Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Take(5)));
+        stream.Position = 0;
+        var assembly = new AssemblyLoadContext(name, isCollectible: true).LoadFromStream(stream);
+        RuntimeHelpers.RunModuleConstructor(assembly.ManifestModule.ModuleHandle);
+        Assert.True(LossRegistry.TryGet(name, out var definition));
+        return definition;
+    }
+
+    [Fact]
+    public void StatedDerivativeIsUsed_AndExternFunctionComputesTheValue()
+    {
+        var definition = Load(Formula, "use_custom");
+        double[] x = Enumerable.Range(0, 37).Select(i => -2 + 0.11 * i).ToArray();
+        var call = new LossCall<double> { Inputs = new[] { x }, Reduction = Reduction.None, WantGradients = true };
+        definition.Evaluate(call);
+        for (int i = 0; i < x.Length; i++)
+        {
+            Assert.Equal(x[i] * x[i] + x[i] * x[i] * x[i], call.Output![i], 12);
+            Assert.Equal(5 * x[i] + 3 * x[i] * x[i], call.Gradients![0]![i], 12); // the stated rules, not 2 x + 3 x^2
+        }
+    }
+
+    [Fact]
+    public void FloatKernelsUseTheSameRules()
+    {
+        var definition = Load(Formula.Replace("use_custom", "use_custom_f"), "use_custom_f");
+        float[] x = Enumerable.Range(0, 300).Select(i => -1.5f + 0.01f * i).ToArray();
+        var call = new LossCall<float> { Inputs = new[] { x }, Reduction = Reduction.Sum, WantGradients = true };
+        definition.Evaluate(call);
+        double expected = x.Sum(v => (double)v * v + (double)v * v * v);
+        Assert.Equal(expected, call.Value, 2);
+        for (int i = 0; i < x.Length; i++) Assert.Equal(5 * x[i] + 3 * x[i] * x[i], call.Gradients![0]![i], 4);
+    }
+
+    [Fact]
+    public void LOSS025_ExternFunctionWithoutAStatedGradient()
+    {
+        const string f = "extern fn g(x) = Prims.Ops.Cube\nloss a(input) = g(input)";
+        var (result, _) = GeneratorHarness.Run(new[] { ("/src/bad.loss", f) }, Primitive);
+        var d = Assert.Single(result.Diagnostics, x => x.Id == "LOSS025");
+        Assert.Equal("g", f.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length));
+    }
+
+    [Fact]
+    public void LOSS012_FunctionCalledWithTheWrongArity()
+    {
+        const string f = "fn h(x, y) = x * y\nloss a(input) = h(input)";
+        var (result, _) = GeneratorHarness.Run(new[] { ("/src/bad.loss", f) });
+        var d = Assert.Single(result.Diagnostics, x => x.Id == "LOSS012");
+        Assert.Equal("h(input)", f.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length));
+    }
+
+    [Fact]
+    public void LOSS010_GradClauseForAnUnknownParameter()
+    {
+        const string f = "fn h(x) = x * x\n  grad y = 1\nloss a(input) = h(input)";
+        var (result, _) = GeneratorHarness.Run(new[] { ("/src/bad.loss", f) });
+        var d = Assert.Single(result.Diagnostics, x => x.Id == "LOSS010");
+        Assert.Equal("y", f.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length));
+    }
+
+    [Fact]
+    public void LOSS025_RecursiveFunction()
+    {
+        const string f = "fn r(x) = r(x) + 1\nloss a(input) = r(input)";
+        var (result, _) = GeneratorHarness.Run(new[] { ("/src/bad.loss", f) });
+        Assert.Null(result.Exception);
+        Assert.Contains(result.Diagnostics, x => x.Id == "LOSS025" && x.GetMessage().Contains("itself"));
+    }
+}
