@@ -113,10 +113,11 @@ public sealed class Evaluator
         var unpacked = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (var (name, tensor) in c.Inputs)
         {
-            if (ctx.InputIndex(name) >= 0) continue;
-            int[] members = PackedMembers(def, name);
+            bool supplied = System.Linq.Enumerable.Contains(quirk.Supplies, name);
+            if (ctx.InputIndex(name) >= 0 && !supplied) continue;
+            int[] members = supplied ? [] : PackedMembers(def, name);
             if (members.Length == 0)
-                throw new EvalException($"{def.Name} has no input '{name}' (its inputs: {string.Join(", ", NamesOf(def.Inputs))})");
+                throw new EvalException($"{def.Name} has no input '{name}' (its inputs: {string.Join(", ", System.Linq.Enumerable.Except(NamesOf(def.Inputs), quirk.Supplies))})");
             Unpack(ctx, name, tensor, members, unpacked);
         }
 
@@ -153,7 +154,7 @@ public sealed class Evaluator
                 continue;
             }
             string inputName = quirk.OptionInputs.TryGetValue(name, out var renamed) ? renamed : name;
-            int input = ctx.InputIndex(inputName);
+            int input = System.Linq.Enumerable.Contains(quirk.Supplies, inputName) ? -1 : ctx.InputIndex(inputName);
             if (input >= 0)
             {
                 if (c.Inputs.ContainsKey(inputName) || unpacked.ContainsKey(inputName))
@@ -174,7 +175,7 @@ public sealed class Evaluator
         {
             string name = def.Inputs[i].Name;
             if (!c.Inputs.TryGetValue(name, out var tensor) && !unpacked.TryGetValue(name, out tensor)) fromOptions.TryGetValue(name, out tensor);
-            if (tensor is null && def.Inputs[i].Default is null)
+            if (tensor is null && def.Inputs[i].Default is null && !System.Linq.Enumerable.Contains(quirk.Supplies, name))
                 throw new EvalException($"{def.Name} needs input '{name}'");
             ctx.Inputs[i] = tensor;
             ctx.GivenShapes[i] = tensor?.Shape;
@@ -274,6 +275,8 @@ public sealed class Evaluator
             LossKind.Row => Shapes.DropLast(shape),
             _ => shape,
         };
+        // the output answered: the kernel's, or its rows folded back onto the given rows
+        int[] answerShape = !reduced && ctx.Rows is { } fold ? fold.Shape : outShape;
 
         var inputs = new T[]?[ctx.Inputs.Length];
         int rowCount = def.Kind == LossKind.Row && rowLength > 0 ? (int)(count / rowLength) : 1;
@@ -299,16 +302,16 @@ public sealed class Evaluator
         double factor = 1;
         if (c.GradOutput is { } go)
         {
-            var joint = Shapes.TryBroadcast(outShape, go.Shape, out string? error) ?? throw new EvalException(error!);
-            double[] upstream = Shapes.SumTo(Shapes.Expand(go.Data, go.Shape, joint), joint, outShape);
+            var joint = Shapes.TryBroadcast(answerShape, go.Shape, out string? error) ?? throw new EvalException(error!);
+            double[] upstream = Shapes.SumTo(Shapes.Expand(go.Data, go.Shape, joint), joint, answerShape);
             if (reduced) factor = upstream[0];
-            else gradOutput = Convert<T>(upstream);
+            else gradOutput = Convert<T>(ctx.Rows is { } rows ? rows.Unfold(upstream) : upstream);
         }
-        double batch = 1;
+        double batch = ctx.Divisor;
         if (ctx.BatchMean)
         {
             var first = ctx.GivenShapes[0] ?? [];
-            batch = first.Length == 0 ? 1 : first[0];
+            batch *= first.Length == 0 ? 1 : first[0];
         }
 
         var call = new LossCall<T>
@@ -337,7 +340,8 @@ public sealed class Evaluator
             var output = call.Output ?? throw new EvalException($"internal error: {def.Name} wrote no output");
             if (output.Length != Shapes.Count(outShape))
                 throw new EvalException($"internal error: {def.Name} wrote {output.Length} values for an output of shape {Shapes.Format(outShape)}");
-            loss = new Tensor(outShape, ToDoubles(output), type);
+            double[] values = ToDoubles(output);
+            loss = new Tensor(answerShape, ctx.Rows is { } rows ? rows.Fold(values) : values, type);
         }
 
         var byInput = new Dictionary<int, Tensor>(wanted.Count);

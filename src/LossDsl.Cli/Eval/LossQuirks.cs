@@ -13,6 +13,8 @@ public sealed record LossQuirk
     public IReadOnlyCollection<string> Options { get; init; } = [];
     /// <summary>Tensor options that feed an input of another name (option → input), e.g. a per-class <c>weight</c> → <c>class_weight</c>.</summary>
     public IReadOnlyDictionary<string, string> OptionInputs { get; init; } = new Dictionary<string, string>();
+    /// <summary>Inputs of the definition that the quirk computes itself (in <see cref="Prepare"/>): a case may not give them.</summary>
+    public IReadOnlyCollection<string> Supplies { get; init; } = [];
     /// <summary>Accepts <c>reduction: batchmean</c> (sum, then divide by the input's size(0)).</summary>
     public bool AllowsBatchMean { get; init; }
     /// <summary>Reshapes or maps inputs before the shapes are checked (as the reference does before it computes).</summary>
@@ -157,6 +159,8 @@ public static class LossQuirks
         },
         ["nll_loss"] = ClassTargets.Quirk(new() { IgnoreIndex = true, WeightInput = "weight" }),
         ["softmax_focal_loss"] = ClassTargets.Quirk(new() { WeightInput = "alpha", BatchedOnly = true }),
+        // -1-terminated lists of target classes: one kernel row per (row, listed class), see LabelLists
+        ["multilabel_margin_loss"] = LabelLists.Quirk(new() { Membership = "is_target" }),
 
         ["sigmoid_focal_loss"] = new()
         {
