@@ -5,7 +5,8 @@ using System.Runtime.Intrinsics;
 namespace LossDsl;
 
 // Sigmoid, Softplus and LogSigmoid, in forms that neither overflow nor cancel on either side.
-// Scalar double uses the same formulas over the C runtime's exp/log; scalar float is computed in double.
+// Scalar double uses the same formulas over the C runtime's exp/log; scalar float is computed in double;
+// vector float runs in float lanes (SigmoidF, SoftplusF, LogSigmoidF in LossMath.Single.cs).
 public static partial class LossMath
 {
     // ---- Sigmoid ----
@@ -23,21 +24,21 @@ public static partial class LossMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Sigmoid<T>(Vector128<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T>
         => typeof(T) == typeof(float)
-            ? ViaDouble<SigmoidKernel>(x.As<T, float>()).As<float, T>()
+            ? SigmoidF<Vector128<float>, V128Ops<float>>(x.As<T, float>()).As<float, T>()
             : SigmoidCore<Vector128<T>, T, V128Ops<T>>(x);
 
     /// <summary>1 / (1 + e^-x) per lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Sigmoid<T>(Vector256<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T>
         => typeof(T) == typeof(float)
-            ? ViaDouble<SigmoidKernel>(x.As<T, float>()).As<float, T>()
+            ? SigmoidF<Vector256<float>, V256Ops<float>>(x.As<T, float>()).As<float, T>()
             : SigmoidCore<Vector256<T>, T, V256Ops<T>>(x);
 
     /// <summary>1 / (1 + e^-x) per lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Sigmoid<T>(Vector512<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T>
         => typeof(T) == typeof(float)
-            ? ViaDouble<SigmoidKernel>(x.As<T, float>()).As<float, T>()
+            ? SigmoidF<Vector512<float>, V512Ops<float>>(x.As<T, float>()).As<float, T>()
             : SigmoidCore<Vector512<T>, T, V512Ops<T>>(x);
 
     // e = e^-|x| (never overflows); sigmoid = 1 / (1 + e) for x >= 0, e / (1 + e) for x < 0.
@@ -66,21 +67,21 @@ public static partial class LossMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Softplus<T>(Vector128<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T>
         => typeof(T) == typeof(float)
-            ? ViaDouble<SoftplusKernel>(x.As<T, float>()).As<float, T>()
+            ? SoftplusF<Vector128<float>, V128Ops<float>>(x.As<T, float>()).As<float, T>()
             : SoftplusCore<Vector128<T>, T, V128Ops<T>>(x);
 
     /// <summary>log(1 + e^x) per lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Softplus<T>(Vector256<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T>
         => typeof(T) == typeof(float)
-            ? ViaDouble<SoftplusKernel>(x.As<T, float>()).As<float, T>()
+            ? SoftplusF<Vector256<float>, V256Ops<float>>(x.As<T, float>()).As<float, T>()
             : SoftplusCore<Vector256<T>, T, V256Ops<T>>(x);
 
     /// <summary>log(1 + e^x) per lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Softplus<T>(Vector512<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T>
         => typeof(T) == typeof(float)
-            ? ViaDouble<SoftplusKernel>(x.As<T, float>()).As<float, T>()
+            ? SoftplusF<Vector512<float>, V512Ops<float>>(x.As<T, float>()).As<float, T>()
             : SoftplusCore<Vector512<T>, T, V512Ops<T>>(x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -106,21 +107,21 @@ public static partial class LossMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> LogSigmoid<T>(Vector128<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T>
         => typeof(T) == typeof(float)
-            ? ViaDouble<LogSigmoidKernel>(x.As<T, float>()).As<float, T>()
+            ? LogSigmoidF<Vector128<float>, V128Ops<float>>(x.As<T, float>()).As<float, T>()
             : LogSigmoidCore<Vector128<T>, T, V128Ops<T>>(x);
 
     /// <summary>log(sigmoid(x)) per lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> LogSigmoid<T>(Vector256<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T>
         => typeof(T) == typeof(float)
-            ? ViaDouble<LogSigmoidKernel>(x.As<T, float>()).As<float, T>()
+            ? LogSigmoidF<Vector256<float>, V256Ops<float>>(x.As<T, float>()).As<float, T>()
             : LogSigmoidCore<Vector256<T>, T, V256Ops<T>>(x);
 
     /// <summary>log(sigmoid(x)) per lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> LogSigmoid<T>(Vector512<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T>
         => typeof(T) == typeof(float)
-            ? ViaDouble<LogSigmoidKernel>(x.As<T, float>()).As<float, T>()
+            ? LogSigmoidF<Vector512<float>, V512Ops<float>>(x.As<T, float>()).As<float, T>()
             : LogSigmoidCore<Vector512<T>, T, V512Ops<T>>(x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

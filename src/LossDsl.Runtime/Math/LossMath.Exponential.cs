@@ -10,9 +10,9 @@ namespace LossDsl;
 /// </summary>
 public static partial class LossMath
 {
-    // ---- Exp. Scalar: the C runtime's (float computed in double). Vector: ExpReduce (the Expm1 reduction),
-    // e^x = 2^k (1 + p), in double (float lanes widened): the BCL's vector Exp measured 2.1 ulp (double)
-    // and 2.3 ulp (float, e.g. exp(-1.6e-8f) = 1 + ulp). ----
+    // ---- Exp. Scalar: the C runtime's (float computed in double). Vector double: ExpReduce (the Expm1
+    // reduction), e^x = 2^k (1 + p): the BCL's vector Exp measured 2.1 ulp (double) and 2.3 ulp (float,
+    // e.g. exp(-1.6e-8f) = 1 + ulp). Vector float: ExpF, in float lanes (LossMath.Single.cs). ----
 
     /// <summary>e^x.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -22,24 +22,24 @@ public static partial class LossMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Exp<T>(Vector128<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T>
         => typeof(T) == typeof(float)
-            ? ViaDouble<ExpKernel>(x.As<T, float>()).As<float, T>()
+            ? ExpF<Vector128<float>, V128Ops<float>>(x.As<T, float>()).As<float, T>()
             : ExpCore<Vector128<T>, T, V128Ops<T>>(x);
 
     /// <summary>e^x per lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Exp<T>(Vector256<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T>
         => typeof(T) == typeof(float)
-            ? ViaDouble<ExpKernel>(x.As<T, float>()).As<float, T>()
+            ? ExpF<Vector256<float>, V256Ops<float>>(x.As<T, float>()).As<float, T>()
             : ExpCore<Vector256<T>, T, V256Ops<T>>(x);
 
     /// <summary>e^x per lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Exp<T>(Vector512<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T>
         => typeof(T) == typeof(float)
-            ? ViaDouble<ExpKernel>(x.As<T, float>()).As<float, T>()
+            ? ExpF<Vector512<float>, V512Ops<float>>(x.As<T, float>()).As<float, T>()
             : ExpCore<Vector512<T>, T, V512Ops<T>>(x);
 
-    // ---- Log ----
+    // ---- Log. Scalar: the C runtime's (float computed in double). Vector double: the BCL's; vector float: LogF. ----
 
     /// <summary>Natural logarithm.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -69,11 +69,5 @@ public static partial class LossMath
         TV j = O.Round(O.Mul(k, O.C(0.5)));
         TV r = O.Mul(O.Mul(O.Add(O.C(1.0), p), O.Pow2(O.Sub(k, j))), O.Pow2(j));
         return O.Select(O.IsNaN(x), x, r);
-    }
-
-    private readonly struct ExpKernel : IDoubleKernel
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static TV Apply<TV, O>(TV x) where O : ILaneOps<TV, double> => ExpCore<TV, double, O>(x);
     }
 }

@@ -5,7 +5,8 @@ using System.Runtime.Intrinsics;
 namespace LossDsl;
 
 // Log1p and Expm1: log(1 + x) and e^x - 1, accurate where x is near 0 (the BCL's double.LogP1 and
-// ExpM1 are the naive formulas, which lose all digits there). Scalar float is computed in double.
+// ExpM1 are the naive formulas, which lose all digits there). Scalar float is computed in double;
+// vector float log1p is Log1pF (LossMath.Single.cs), vector float expm1 runs Expm1Core in float.
 public static partial class LossMath
 {
     // ---- Log1p ----
@@ -23,21 +24,21 @@ public static partial class LossMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Log1p<T>(Vector128<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T>
         => typeof(T) == typeof(float)
-            ? ViaDouble<Log1pKernel>(x.As<T, float>()).As<float, T>()
+            ? Log1pF<Vector128<float>, V128Ops<float>>(x.As<T, float>()).As<float, T>()
             : Log1pCore<Vector128<T>, T, V128Ops<T>>(x);
 
     /// <summary>log(1 + x) per lane, accurate for small |x|.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Log1p<T>(Vector256<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T>
         => typeof(T) == typeof(float)
-            ? ViaDouble<Log1pKernel>(x.As<T, float>()).As<float, T>()
+            ? Log1pF<Vector256<float>, V256Ops<float>>(x.As<T, float>()).As<float, T>()
             : Log1pCore<Vector256<T>, T, V256Ops<T>>(x);
 
     /// <summary>log(1 + x) per lane, accurate for small |x|.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Log1p<T>(Vector512<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T>
         => typeof(T) == typeof(float)
-            ? ViaDouble<Log1pKernel>(x.As<T, float>()).As<float, T>()
+            ? Log1pF<Vector512<float>, V512Ops<float>>(x.As<T, float>()).As<float, T>()
             : Log1pCore<Vector512<T>, T, V512Ops<T>>(x);
 
     // u = fl(1 + x); log1p(x) = log(u) - ((u - 1) - x) / u: the quotient corrects, to first order, the

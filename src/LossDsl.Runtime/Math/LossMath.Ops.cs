@@ -1,3 +1,4 @@
+using System;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
@@ -49,6 +50,11 @@ internal interface ILaneOps<TV, T> where T : unmanaged, IBinaryFloatingPointIeee
     static abstract TV Select(TV mask, TV a, TV b);
     /// <summary>2^k for integer-valued k in the normal exponent range of T.</summary>
     static abstract TV Pow2(TV k);
+    /// <summary>The hardware min/max (no NaN or signed-zero rules): for clamping where NaN is handled separately.</summary>
+    static abstract TV MinNative(TV a, TV b);
+    static abstract TV MaxNative(TV a, TV b);
+    /// <summary>v = m 2^k with m in [0.75, 1.5) and k integer-valued (as T), for positive normal finite v.</summary>
+    static abstract TV Decompose(TV v, out TV k);
 }
 
 internal readonly struct ScalarOps<T> : ILaneOps<T, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -116,6 +122,23 @@ internal readonly struct ScalarOps<T> : ILaneOps<T, T> where T : unmanaged, IBin
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Pow2(T k) => T.ScaleB(T.One, int.CreateTruncating(k));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T MinNative(T a, T b) => a < b ? a : b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T MaxNative(T a, T b) => a > b ? a : b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Decompose(T v, out T k)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            int ix = BitConverter.SingleToInt32Bits(Unsafe.BitCast<T, float>(v)) - 0x3f400000;
+            k = Unsafe.BitCast<float, T>((float)(ix >> 23));
+            return Unsafe.BitCast<float, T>(BitConverter.Int32BitsToSingle((ix & 0x007fffff) + 0x3f400000));
+        }
+        long lx = BitConverter.DoubleToInt64Bits(Unsafe.BitCast<T, double>(v)) - 0x3fe8000000000000L;
+        k = Unsafe.BitCast<double, T>((double)(lx >> 52));
+        return Unsafe.BitCast<double, T>(BitConverter.Int64BitsToDouble((lx & 0x000fffffffffffffL) + 0x3fe8000000000000L));
+    }
 }
 
 internal readonly struct V128Ops<T> : ILaneOps<Vector128<T>, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -154,7 +177,7 @@ internal readonly struct V128Ops<T> : ILaneOps<Vector128<T>, T> where T : unmana
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Log(Vector128<T> a)
     {
-        if (typeof(T) == typeof(float)) return Vector128.Log(a.As<T, float>()).As<float, T>();
+        if (typeof(T) == typeof(float)) return LossMath.LogF<Vector128<float>, V128Ops<float>>(a.As<T, float>()).As<float, T>();
         return Vector128.Log(a.As<T, double>()).As<double, T>();
     }
 
@@ -190,6 +213,23 @@ internal readonly struct V128Ops<T> : ILaneOps<Vector128<T>, T> where T : unmana
         }
         Vector128<double> d = k.As<T, double>() + Vector128.Create(6755399441055744.0 + 1023.0);
         return Vector128.ShiftLeft(d.AsInt64(), 52).As<long, T>();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> MinNative(Vector128<T> a, Vector128<T> b) => Vector128.MinNative(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> MaxNative(Vector128<T> a, Vector128<T> b) => Vector128.MaxNative(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Decompose(Vector128<T> v, out Vector128<T> k)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            Vector128<int> ix = v.AsInt32() - Vector128.Create(0x3f400000);
+            k = Vector128.ConvertToSingle(Vector128.ShiftRightArithmetic(ix, 23)).As<float, T>();
+            return ((ix & Vector128.Create(0x007fffff)) + Vector128.Create(0x3f400000)).As<int, T>();
+        }
+        Vector128<long> lx = v.AsInt64() - Vector128.Create(0x3fe8000000000000L);
+        k = Vector128.ConvertToDouble(Vector128.ShiftRightArithmetic(lx, 52)).As<double, T>();
+        return ((lx & Vector128.Create(0x000fffffffffffffL)) + Vector128.Create(0x3fe8000000000000L)).As<long, T>();
     }
 }
 
@@ -229,7 +269,7 @@ internal readonly struct V256Ops<T> : ILaneOps<Vector256<T>, T> where T : unmana
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Log(Vector256<T> a)
     {
-        if (typeof(T) == typeof(float)) return Vector256.Log(a.As<T, float>()).As<float, T>();
+        if (typeof(T) == typeof(float)) return LossMath.LogF<Vector256<float>, V256Ops<float>>(a.As<T, float>()).As<float, T>();
         return Vector256.Log(a.As<T, double>()).As<double, T>();
     }
 
@@ -264,6 +304,23 @@ internal readonly struct V256Ops<T> : ILaneOps<Vector256<T>, T> where T : unmana
         }
         Vector256<double> d = k.As<T, double>() + Vector256.Create(6755399441055744.0 + 1023.0);
         return Vector256.ShiftLeft(d.AsInt64(), 52).As<long, T>();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> MinNative(Vector256<T> a, Vector256<T> b) => Vector256.MinNative(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> MaxNative(Vector256<T> a, Vector256<T> b) => Vector256.MaxNative(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Decompose(Vector256<T> v, out Vector256<T> k)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            Vector256<int> ix = v.AsInt32() - Vector256.Create(0x3f400000);
+            k = Vector256.ConvertToSingle(Vector256.ShiftRightArithmetic(ix, 23)).As<float, T>();
+            return ((ix & Vector256.Create(0x007fffff)) + Vector256.Create(0x3f400000)).As<int, T>();
+        }
+        Vector256<long> lx = v.AsInt64() - Vector256.Create(0x3fe8000000000000L);
+        k = Vector256.ConvertToDouble(Vector256.ShiftRightArithmetic(lx, 52)).As<double, T>();
+        return ((lx & Vector256.Create(0x000fffffffffffffL)) + Vector256.Create(0x3fe8000000000000L)).As<long, T>();
     }
 }
 
@@ -303,7 +360,7 @@ internal readonly struct V512Ops<T> : ILaneOps<Vector512<T>, T> where T : unmana
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Log(Vector512<T> a)
     {
-        if (typeof(T) == typeof(float)) return Vector512.Log(a.As<T, float>()).As<float, T>();
+        if (typeof(T) == typeof(float)) return LossMath.LogF<Vector512<float>, V512Ops<float>>(a.As<T, float>()).As<float, T>();
         return Vector512.Log(a.As<T, double>()).As<double, T>();
     }
 
@@ -338,5 +395,22 @@ internal readonly struct V512Ops<T> : ILaneOps<Vector512<T>, T> where T : unmana
         }
         Vector512<double> d = k.As<T, double>() + Vector512.Create(6755399441055744.0 + 1023.0);
         return Vector512.ShiftLeft(d.AsInt64(), 52).As<long, T>();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> MinNative(Vector512<T> a, Vector512<T> b) => Vector512.MinNative(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> MaxNative(Vector512<T> a, Vector512<T> b) => Vector512.MaxNative(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Decompose(Vector512<T> v, out Vector512<T> k)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            Vector512<int> ix = v.AsInt32() - Vector512.Create(0x3f400000);
+            k = Vector512.ConvertToSingle(Vector512.ShiftRightArithmetic(ix, 23)).As<float, T>();
+            return ((ix & Vector512.Create(0x007fffff)) + Vector512.Create(0x3f400000)).As<int, T>();
+        }
+        Vector512<long> lx = v.AsInt64() - Vector512.Create(0x3fe8000000000000L);
+        k = Vector512.ConvertToDouble(Vector512.ShiftRightArithmetic(lx, 52)).As<double, T>();
+        return ((lx & Vector512.Create(0x000fffffffffffffL)) + Vector512.Create(0x3fe8000000000000L)).As<long, T>();
     }
 }

@@ -9,7 +9,7 @@ internal interface IDoubleKernel
     static abstract TV Apply<TV, O>(TV x) where O : ILaneOps<TV, double>;
 }
 
-// Float-via-double: where composing float operations would cost more than 2 ulp (log1p, sigmoid, softplus ...),
+// Float-via-double: where the float algorithm would cost more than 2 ulp (the scalar float paths, vector atan, cosh and pow),
 // the float lanes are widened to double, the double algorithm runs, and the result is rounded once to float.
 public static partial class LossMath
 {
