@@ -114,69 +114,25 @@ internal static class KernelEmitter
 
         var used = new HashSet<string> { "i" };
         var locals = new Dictionary<Expr, string>();
+        // One local per leaf the expressions read: a load, or a per-row or per-call scalar spread over the lanes.
         foreach (var leaf in leaves.OrderBy(Order))
         {
-            switch (leaf)
+            (string Name, string Value)? local = leaf switch
             {
-                case InputRef r:
-                {
-                    var input = loss.Inputs[r.Index];
-                    var name = Unique(used, Names.Parameter(input.Name));
-                    var load = width.Load(Names.Field(input.Name));
-                    w.Line(input.Default is { } d
-                        ? $"var {name} = {HasField(input.Name)} ? {load} : {width.Splat($"T.CreateTruncating({Names.Double(d)})")};"
-                        : $"var {name} = {load};");
-                    locals[leaf] = name;
-                    break;
-                }
-                case OptionRef { IsBoolean: false } o:
-                {
-                    var name = Unique(used, Names.Parameter(o.Name));
-                    w.Line($"var {name} = {width.Splat(Names.Field(o.Name))};");
-                    locals[leaf] = name;
-                    break;
-                }
-                case AggregateRef a:
-                {
-                    var name = Unique(used, "a" + a.Index);
-                    w.Line($"var {name} = {width.Splat("A" + a.Index)};");
-                    locals[leaf] = name;
-                    break;
-                }
-                case ClassRef c:
-                {
-                    var input = loss.Inputs[c.Input];
-                    var name = Unique(used, Names.Parameter(input.Name));
-                    var load = width.LoadAt(Names.Field(input.Name), "i - RowStart");
-                    w.Line(input.Default is { } d
-                        ? $"var {name} = {HasField(input.Name)} ? {load} : {width.Splat($"T.CreateTruncating({Names.Double(d)})")};"
-                        : $"var {name} = {load};");
-                    locals[leaf] = name;
-                    break;
-                }
-                case IndexRef or RowRef:
-                {
-                    var inputName = leaf is IndexRef x ? x.Name : ((RowRef)leaf).Name;
-                    var name = Unique(used, Names.Parameter(inputName));
-                    w.Line($"var {name} = {width.Splat(RowField(inputName))};");
-                    locals[leaf] = name;
-                    break;
-                }
-                case ColumnRef:
-                {
-                    var name = Unique(used, "column");
-                    w.Line($"var {name} = {width.Column};");
-                    locals[leaf] = name;
-                    break;
-                }
-                case CoefficientRef c:
-                {
-                    var name = Unique(used, "c" + c.Index);
-                    w.Line($"var {name} = {width.Splat("C" + c.Index)};");
-                    locals[leaf] = name;
-                    break;
-                }
-            }
+                InputRef r => (Names.Parameter(loss.Inputs[r.Index].Name), Load(loss.Inputs[r.Index], width.Load(Names.Field(loss.Inputs[r.Index].Name)), width)),
+                ClassRef c => (Names.Parameter(loss.Inputs[c.Input].Name), Load(loss.Inputs[c.Input], width.LoadAt(Names.Field(loss.Inputs[c.Input].Name), "i - RowStart"), width)),
+                OptionRef { IsBoolean: false } o => (Names.Parameter(o.Name), width.Splat(Names.Field(o.Name))),
+                AggregateRef a => ("a" + a.Index, width.Splat("A" + a.Index)),
+                CoefficientRef c => ("c" + c.Index, width.Splat("C" + c.Index)),
+                IndexRef x => (Names.Parameter(x.Name), width.Splat(RowField(x.Name))),
+                RowRef x => (Names.Parameter(x.Name), width.Splat(RowField(x.Name))),
+                ColumnRef => ("column", width.Column),
+                _ => null,
+            };
+            if (local is not { } l) continue;
+            var name = Unique(used, l.Name);
+            w.Line($"var {name} = {l.Value};");
+            locals[leaf] = name;
         }
 
         var letNames = loss.Names.GroupBy(n => n.Expression).ToDictionary(g => g.Key, g => g.First().Name);
@@ -221,6 +177,11 @@ internal static class KernelEmitter
         }
         w.Line(value is null ? $"return {width.Zero};" : weight is null ? $"return {value};" : $"return {value} * {weight};");
     }
+
+    /// <summary>A span input's value: loaded, or its default where an optional input was left out.</summary>
+    private static string Load(InputModel input, string load, Width width) => input.Default is { } d
+        ? $"{HasField(input.Name)} ? {load} : {width.Splat($"T.CreateTruncating({Names.Double(d)})")}"
+        : load;
 
     private static int Order(Expr e) => e switch
     {
