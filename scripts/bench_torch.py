@@ -4,7 +4,13 @@ benchmarks/LossDsl.Benchmarks: forward + backward (reduction mean, gradient w.r.
 torch.set_num_threads(1) and 2, median of several repetitions. Writes JSON that the benchmark program merges into
 docs/performance.md (--torch, default benchmarks/results/torch.json).
 
+cross_entropy (torch.nn.functional.cross_entropy, class-index targets, reduction mean, gradient w.r.t. the logits,
+float32, N = 4096 rows of C = 1000 and C = 32000 logits, as benchmarks/LossDsl.Benchmarks/CrossEntropyBenchmarks.cs)
+is written to its own file (--out-ce, default benchmarks/results/torch_cross_entropy.json; the benchmark program reads
+it with --torch-ce). --only elementwise|cross_entropy runs one of the two.
+
     flock /tmp/lossdsl-build.lock /usr/bin/python3 scripts/bench_torch.py [--out benchmarks/results/torch.json] [--quick]
+    flock /tmp/lossdsl-build.lock /usr/bin/python3 scripts/bench_torch.py --only cross_entropy
 """
 import argparse
 import datetime
@@ -21,6 +27,8 @@ import torch.nn.functional as F
 
 SIZES = [4_096, 262_144, 16_777_216]
 ROW = 1024  # log_cosh rows, as in the .NET suite
+CE_ROWS = 4_096  # cross_entropy: N rows of C logits, as CrossEntropyRows in the .NET suite
+CE_CLASSES = [1_000, 32_000]
 
 
 def focal(x, y, alpha=0.25, gamma=2.0):
@@ -81,6 +89,34 @@ def time_fb(fn, x, y, min_reps, min_seconds):
     return statistics.median(times), len(times)
 
 
+def time_ce(n, c, threads_list, min_reps, min_seconds, gen):
+    """cross_entropy forward + backward: logits U(-3, 3), targets uniform in 0..c-1 (int64, as torch requires)."""
+    x = (torch.rand(n, c, generator=gen, dtype=torch.float32) * 6 - 3).requires_grad_(True)
+    t = torch.randint(0, c, (n,), generator=gen, dtype=torch.int64)
+    out = []
+    for threads in threads_list:
+        torch.set_num_threads(threads)
+        med, reps = time_fb(lambda a, b: F.cross_entropy(a, b), x, t, min_reps, min_seconds)
+        out.append({"loss": "Ce", "dtype": "float32", "n": n, "c": c, "threads": threads, "median_ns": med, "reps": reps})
+        print(f"float32 cross_entropy N={n} C={c:>6} threads={threads} {med / 1e3:12.1f} us  ({med / (n * c):.3f} ns/logit, {reps} reps)", flush=True)
+    return out
+
+
+def write(path, results, note, min_reps, min_seconds):
+    meta = {
+        "torch": torch.__version__,
+        "python": platform.python_version(),
+        "machine": platform.processor() or platform.machine(),
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "command": "flock /tmp/lossdsl-build.lock /usr/bin/python3 scripts/bench_torch.py " + " ".join(sys.argv[1:]),
+        "note": note + "; median of >= %d reps and >= %.2f s" % (min_reps, min_seconds),
+    }
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    with open(path, "w") as f:
+        json.dump({"meta": meta, "results": results}, f, indent=1)
+    print("wrote", path)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default="benchmarks/results/torch.json")
@@ -88,8 +124,21 @@ def main():
     ap.add_argument("--dtypes", default="float32,float64")
     ap.add_argument("--threads", default="1,2")
     ap.add_argument("--sizes", default=",".join(str(n) for n in SIZES))
+    ap.add_argument("--only", choices=["elementwise", "cross_entropy"], help="run only the elementwise losses or only cross_entropy")
+    ap.add_argument("--out-ce", default="benchmarks/results/torch_cross_entropy.json")
+    ap.add_argument("--ce-rows", type=int, default=CE_ROWS)
+    ap.add_argument("--ce-classes", default=",".join(str(c) for c in CE_CLASSES))
     args = ap.parse_args()
     min_reps, min_seconds = (3, 0.05) if args.quick else (7, 0.5)
+    threads_list = [int(t) for t in args.threads.split(",")]
+    if args.only != "elementwise":
+        gen = torch.Generator().manual_seed(42)
+        ce = []
+        for c in [int(s) for s in args.ce_classes.split(",")]:
+            ce += time_ce(args.ce_rows, c, threads_list, min_reps, min_seconds, gen)
+        write(args.out_ce, ce, "cross_entropy forward + backward, float32, reduction mean, x.grad reset each call", min_reps, min_seconds)
+    if args.only == "cross_entropy":
+        return
     results = []
     gen = torch.Generator().manual_seed(42)
     for dtype_name in args.dtypes.split(","):
@@ -97,24 +146,13 @@ def main():
         for n in [int(s) for s in args.sizes.split(",")]:
             x = (torch.rand(n, generator=gen, dtype=dtype) * 6 - 3).requires_grad_(True)
             targets = {k: make(n, k, dtype, gen) for k in ("reg", "prob", "sign", "count")}
-            for threads in [int(t) for t in args.threads.split(",")]:
+            for threads in threads_list:
                 torch.set_num_threads(threads)
                 for key, (fn, kind) in LOSSES.items():
                     med, reps = time_fb(fn, x, targets[kind], min_reps, min_seconds)
                     results.append({"loss": key, "dtype": dtype_name, "n": n, "threads": threads, "median_ns": med, "reps": reps})
                     print(f"{dtype_name} N={n:>10} threads={threads} {key:<11} {med / 1e3:12.1f} us  ({med / n:.3f} ns/elem, {reps} reps)", flush=True)
-    meta = {
-        "torch": torch.__version__,
-        "python": platform.python_version(),
-        "machine": platform.processor() or platform.machine(),
-        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "command": "flock /tmp/lossdsl-build.lock /usr/bin/python3 scripts/bench_torch.py " + " ".join(sys.argv[1:]),
-        "note": "forward + backward, reduction mean, x.grad reset each call; median of >= %d reps and >= %.2f s" % (min_reps, min_seconds),
-    }
-    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-    with open(args.out, "w") as f:
-        json.dump({"meta": meta, "results": results}, f, indent=1)
-    print("wrote", args.out)
+    write(args.out, results, "forward + backward, reduction mean, x.grad reset each call", min_reps, min_seconds)
 
 
 if __name__ == "__main__":

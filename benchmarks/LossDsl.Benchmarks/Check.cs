@@ -13,8 +13,59 @@ public static class Check
         int bad = 0;
         bad += Run<float>(new F32(), 1e-3);
         bad += Run<double>(new F64(), 1e-9);
+        bad += CrossEntropy(1_000, 1e-4);
+        bad += CrossEntropy(32_000, 1e-4);
         Console.WriteLine(bad == 0 ? "check: all baselines agree with the generated kernels" : $"check: {bad} mismatches");
         return bad == 0 ? 0 : 1;
+    }
+
+    /// <summary>cross_entropy, N = 4096 rows of C logits: every baseline against the generated kernel, and all of them against a double-precision reference.</summary>
+    private static int CrossEntropy(int c, double tol)
+    {
+        var b = new CrossEntropyRows { N = 4096, C = c };
+        b.Setup();
+        var d = CeData.Get(b.N, c);
+        // double-precision reference: loss and gradient (softmax - onehot) / N
+        int n = b.N;
+        double refLoss = 0;
+        var refGrad = new double[d.X.Length];
+        for (int r = 0; r < n; r++)
+        {
+            int o = r * c;
+            double m = double.NegativeInfinity, s = 0;
+            for (int j = 0; j < c; j++) m = Math.Max(m, d.X[o + j]);
+            for (int j = 0; j < c; j++) s += Math.Exp(d.X[o + j] - m);
+            refLoss += m + Math.Log(s) - d.X[o + d.Target[r]];
+            for (int j = 0; j < c; j++) refGrad[o + j] = Math.Exp(d.X[o + j] - m) / s / n;
+            refGrad[o + d.Target[r]] -= 1.0 / n;
+        }
+        refLoss /= n;
+        double gMax = refGrad.Max(Math.Abs);
+        int bad = 0;
+        Array.Fill(d.Grad, float.NaN);
+        float genFB = b.Ce_Generated_FB();
+        var genGrad = (float[])d.Grad.Clone();
+        float genFwd = b.Ce_Generated_Fwd();
+        double Err(float[] g) { double e = 0; for (int i = 0; i < g.Length; i++) e = Math.Max(e, Math.Abs(g[i] - refGrad[i])); return e; }
+        double GenErr(float[] g) { double e = 0; for (int i = 0; i < g.Length; i++) e = Math.Max(e, Math.Abs((double)g[i] - genGrad[i])); return e; }
+        Console.WriteLine($"CE C={c,-6} Ce_Generated_FB          value {genFB,14:G8} vs double reference {refLoss,14:G8}  max grad err vs reference {Err(genGrad) / gMax:E2} (relative to max |grad|)");
+        foreach (var (name, fb, f) in new (string, bool, Func<float>)[]
+        {
+            ("Ce_Generated_Fwd", false, b.Ce_Generated_Fwd), ("Ce_Tp_FB", true, b.Ce_Tp_FB), ("Ce_Tp_Fwd", false, b.Ce_Tp_Fwd),
+            ("Ce_Naive_FB", true, b.Ce_Naive_FB), ("Ce_Fused_FB", true, b.Ce_Fused_FB), ("Ce_Fused_Fwd", false, b.Ce_Fused_Fwd),
+        })
+        {
+            Array.Fill(d.Grad, float.NaN);
+            double v = f();
+            double gErr = fb ? GenErr(d.Grad) : 0;
+            bool ok = Math.Abs(v - genFB) <= tol * Math.Max(1, Math.Abs(genFB)) && gErr <= tol * gMax
+                && Math.Abs(v - refLoss) <= tol * Math.Max(1, Math.Abs(refLoss)) && (!fb || Err(d.Grad) <= tol * gMax);
+            if (!ok) bad++;
+            Console.WriteLine($"CE C={c,-6} {name,-24} value {v,14:G8} vs {genFB,14:G8}  max grad err vs generated {gErr / gMax:E2} (relative to max |grad|) {(ok ? "ok" : "MISMATCH")}");
+        }
+        bool genOk = Math.Abs(genFB - refLoss) <= tol * Math.Max(1, Math.Abs(refLoss)) && Err(genGrad) <= tol * gMax && Math.Abs(genFwd - genFB) <= tol * Math.Max(1, Math.Abs(genFB));
+        if (!genOk) { bad++; Console.WriteLine($"CE C={c} generated kernel MISMATCH against the double reference"); }
+        return bad;
     }
 
     private static int Run<T>(LossBenchmarks<T> b, double tol) where T : unmanaged, IBinaryFloatingPointIeee754<T>

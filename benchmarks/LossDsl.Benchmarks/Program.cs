@@ -21,8 +21,12 @@ namespace LossDsl.Benchmarks;
 ///   --short               smoke run for CI: 1 warm-up, 3 iterations of 50 ms (timings meaningless; CI must not gate on them)
 ///   --warmups K --iterations K --iteration-ms K   override the 2-core job (default 3 warm-ups, 15 iterations of 250 ms)
 ///   --torch PATH          PyTorch timings (scripts/bench_torch.py) merged into the report (default benchmarks/results/torch.json if present)
+///   --torch-ce PATH       PyTorch cross_entropy timings (default benchmarks/results/torch_cross_entropy.json if present)
+///   --section cross-entropy   rewrite only the cross_entropy section and goal 3 of the existing report (for a run
+///                         with --filter '*CrossEntropyRows*'; the other sections and the hand-written notes stay)
 ///   --out PATH            the report (default docs/performance.md; "none" to skip)
 ///   --check               no timing: checks that every baseline computes the generated kernel's loss and gradient
+///                         (cross_entropy too, N = 4096, C = 1000 and 32000, also against a double reference)
 ///   --report-only DIR     no run: rebuild the report from the *-report-full.json files in DIR
 ///   --ran "COMMAND"       (with --report-only, repeatable) the benchmark command(s) that produced those files, for the report
 /// </summary>
@@ -34,7 +38,7 @@ public static class Program
         var runs = new List<string>();
         bool quick = false;
         int warmups = 3, iterations = 15, iterationMs = 250;
-        string? torch = null, reportOnly = null;
+        string? torch = null, torchCe = null, reportOnly = null, section = null;
         string output = "docs/performance.md";
         for (int i = 0; i < args.Length; i++)
         {
@@ -46,6 +50,8 @@ public static class Program
                 case "--iterations": iterations = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--iteration-ms": iterationMs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--torch": torch = args[++i]; break;
+                case "--torch-ce": torchCe = args[++i]; break;
+                case "--section": section = args[++i]; break;
                 case "--out": output = args[++i]; break;
                 case "--report-only": reportOnly = args[++i]; break;
                 case "--ran": runs.Add(args[++i]); break;
@@ -54,12 +60,15 @@ public static class Program
         }
         if (quick) { warmups = 1; iterations = 3; iterationMs = 50; }
         torch ??= File.Exists("benchmarks/results/torch.json") ? "benchmarks/results/torch.json" : null;
+        torchCe ??= File.Exists("benchmarks/results/torch_cross_entropy.json") ? "benchmarks/results/torch_cross_entropy.json" : null;
+        if (section is not null and not "cross-entropy") { Console.Error.WriteLine($"unknown --section {section} (only cross-entropy)"); return 2; }
         string command = "flock /tmp/lossdsl-build.lock dotnet run -c Release --project benchmarks/LossDsl.Benchmarks -- " + string.Join(" ", args.Select(Quote));
 
         if (reportOnly is not null)
         {
             var files = Directory.GetFiles(reportOnly, "*-report-full.json");
-            Report.Write(files, torch, output, command, null, runs);
+            if (section is not null) Report.WriteCrossEntropySection(files, torchCe, output, command, runs);
+            else Report.Write(files, torch, output, command, null, runs, torchCe);
             return 0;
         }
 
@@ -86,12 +95,16 @@ public static class Program
 
         if (!rest.Any(a => a is "--filter" or "-f" or "--list" or "--info")) rest.AddRange(new[] { "--filter", "*" });
         var started = DateTime.UtcNow;
-        var summaries = BenchmarkSwitcher.FromTypes(new[] { typeof(F32), typeof(F64) }).Run(rest.ToArray(), config).ToList();
+        var summaries = BenchmarkSwitcher.FromTypes(new[] { typeof(F32), typeof(F64), typeof(CrossEntropyRows) }).Run(rest.ToArray(), config).ToList();
         if (summaries.Count == 0) return 1;
         var jsons = summaries
             .SelectMany(s => Directory.GetFiles(s.ResultsDirectoryPath, "*-report-full.json"))
             .Distinct().Where(f => File.GetLastWriteTimeUtc(f) >= started).ToArray();
-        if (output != "none") Report.Write(jsons, torch, output, command, job);
+        if (output != "none")
+        {
+            if (section is not null) Report.WriteCrossEntropySection(jsons, torchCe, output, command);
+            else Report.Write(jsons, torch, output, command, job, null, torchCe);
+        }
         return summaries.Any(s => s.HasCriticalValidationErrors) ? 1 : 0;
     }
 
