@@ -209,6 +209,7 @@ public static class Catalog
             "tukey_biweight_loss" => Tukey(r, n, c.Option("c")),
             "iou_loss" or "generalized_box_iou_loss" or "distance_box_iou_loss" or "complete_box_iou_loss" => Boxes(r, n),
             "multi_margin_loss" => MultiMargin(c, r, n, rowLength),
+            "multilabel_margin_loss" => MultilabelMargin(c, r, n, rowLength),
             "multilabel_soft_margin_loss" =>
                 [Fill(n, () => Normal(r)), Fill(n, () => r.Next(2)), ByKind(c, 2, r, n, rowLength)],
             "cross_entropy_probs" => [Fill(n, () => Normal(r)), Probabilities(r, n, rowLength), ByKind(c, 2, r, n, rowLength)],
@@ -292,6 +293,29 @@ public static class Catalog
                 input[start + j] = j == t ? xt : xt - margin + Away(r, 0.1, 2);
         }
         return [input, target, weight];
+    }
+
+    /// <summary>
+    /// multilabel_margin_loss (input, is_target, target): per row a class index t that is among the row's targets
+    /// (is_target[t] = 1, the other classes 0 or 1 at random); every other class's term 1 - x[t] + x[i] is at least 0.1
+    /// away from 0 (its kink), either side.
+    /// </summary>
+    private static double[]?[] MultilabelMargin(LossCase c, Random r, int n, int rowLength)
+    {
+        var target = ByKind(c, 2, r, n, rowLength)!;
+        var isTarget = new double[n];
+        var input = new double[n];
+        for (int row = 0; row < target.Length; row++)
+        {
+            int start = row * rowLength, t = (int)target[row];
+            double xt = Normal(r);
+            for (int j = 0; j < rowLength; j++)
+            {
+                isTarget[start + j] = j == t ? 1 : r.Next(3) == 0 ? 1 : 0;
+                input[start + j] = j == t ? xt : xt - 1 + Away(r, 0.1, 2);
+            }
+        }
+        return [input, isTarget, target];
     }
 
     /// <summary>
