@@ -55,6 +55,8 @@ internal interface ILaneOps<TV, T> where T : unmanaged, IBinaryFloatingPointIeee
     static abstract TV MaxNative(TV a, TV b);
     /// <summary>v = m 2^k with m in [0.75, 1.5) and k integer-valued (as T), for positive normal finite v.</summary>
     static abstract TV Decompose(TV v, out TV k);
+    /// <summary>Whether every lane of the mask is true (for a fast path that skips special-case handling).</summary>
+    static abstract bool AllTrue(TV mask);
 }
 
 internal readonly struct ScalarOps<T> : ILaneOps<T, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -123,6 +125,7 @@ internal readonly struct ScalarOps<T> : ILaneOps<T, T> where T : unmanaged, IBin
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Pow2(T k) => T.ScaleB(T.One, int.CreateTruncating(k));
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AllTrue(T m) => IsTrue(m);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T MinNative(T a, T b) => a < b ? a : b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T MaxNative(T a, T b) => a > b ? a : b;
 
@@ -215,6 +218,7 @@ internal readonly struct V128Ops<T> : ILaneOps<Vector128<T>, T> where T : unmana
         return Vector128.ShiftLeft(d.AsInt64(), 52).As<long, T>();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AllTrue(Vector128<T> m) => Vector128.EqualsAll(~m.AsUInt32(), Vector128<uint>.Zero);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> MinNative(Vector128<T> a, Vector128<T> b) => Vector128.MinNative(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> MaxNative(Vector128<T> a, Vector128<T> b) => Vector128.MaxNative(a, b);
 
@@ -306,6 +310,7 @@ internal readonly struct V256Ops<T> : ILaneOps<Vector256<T>, T> where T : unmana
         return Vector256.ShiftLeft(d.AsInt64(), 52).As<long, T>();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AllTrue(Vector256<T> m) => Vector256.EqualsAll(~m.AsUInt32(), Vector256<uint>.Zero);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> MinNative(Vector256<T> a, Vector256<T> b) => Vector256.MinNative(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> MaxNative(Vector256<T> a, Vector256<T> b) => Vector256.MaxNative(a, b);
 
@@ -397,6 +402,7 @@ internal readonly struct V512Ops<T> : ILaneOps<Vector512<T>, T> where T : unmana
         return Vector512.ShiftLeft(d.AsInt64(), 52).As<long, T>();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AllTrue(Vector512<T> m) => Vector512.EqualsAll(~m.AsUInt32(), Vector512<uint>.Zero);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> MinNative(Vector512<T> a, Vector512<T> b) => Vector512.MinNative(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> MaxNative(Vector512<T> a, Vector512<T> b) => Vector512.MaxNative(a, b);
 

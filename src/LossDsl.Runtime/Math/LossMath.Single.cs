@@ -17,9 +17,30 @@ public static partial class LossMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static TV ExpF<TV, O>(TV x) where O : ILaneOps<TV, float>
     {
+        // Fast path: |x| <= 87 (no NaN) gives |k| <= 126, so 2^k is one normal factor.
+        TV p = ExpReduceF<TV, O>(x, out TV k, out _, out _);
+        if (O.AllTrue(O.Le(O.Abs(x), O.C(87.0))))
+            return O.Mul(p, O.Pow2(k));
+        return ExpSlowF<TV, O>(x);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static TV ExpSlowF<TV, O>(TV x) where O : ILaneOps<TV, float>
+    {
         TV xc = O.MinNative(O.MaxNative(x, O.C(-104.0)), O.C(89.0));
-        TV k = O.Round(O.Mul(xc, O.C(1.4426950408889634)));
-        TV r = O.Mad(k, O.C(-0.693145751953125), xc);
+        TV p = ExpReduceF<TV, O>(xc, out TV k, out _, out _);
+        TV j = O.Round(O.Mul(k, O.C(0.5)));
+        TV res = O.Mul(O.Mul(p, O.Pow2(O.Sub(k, j))), O.Pow2(j));
+        return O.Select(O.IsNaN(x), x, res);
+    }
+
+    // x = k ln2 + r; returns p = fl(1 + q) with q = e^r - 1, and pl = (1 + q) - p exactly.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV ExpReduceF<TV, O>(TV x, out TV k, out TV q, out TV pl) where O : ILaneOps<TV, float>
+    {
+        TV one = O.C(1.0);
+        k = O.Round(O.Mul(x, O.C(1.4426950408889634)));
+        TV r = O.Mad(k, O.C(-0.693145751953125), x);
         r = O.Mad(k, O.C(-1.428606765330187045e-06), r);
         TV u = O.C(0.000198527617612853646278381);
         u = O.Mad(u, r, O.C(0.00139304355252534151077271));
@@ -27,10 +48,10 @@ public static partial class LossMath
         u = O.Mad(u, r, O.C(0.0416664853692054748535156));
         u = O.Mad(u, r, O.C(0.166666671633720397949219));
         u = O.Mad(u, r, O.C(0.5));
-        TV p = O.Add(O.C(1.0), O.Mad(O.Mul(r, r), u, r));
-        TV j = O.Round(O.Mul(k, O.C(0.5)));
-        TV res = O.Mul(O.Mul(p, O.Pow2(O.Sub(k, j))), O.Pow2(j));
-        return O.Select(O.IsNaN(x), x, res);
+        q = O.Mad(O.Mul(r, r), u, r);
+        TV p = O.Add(one, q);
+        pl = O.Add(O.Sub(one, p), q);
+        return p;
     }
 
     // ---- log(1 + f) + k ln2 for f in about [-0.25, 0.5] (the reduced argument of log and log1p) ----
@@ -59,6 +80,17 @@ public static partial class LossMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static TV LogF<TV, O>(TV x) where O : ILaneOps<TV, float>
     {
+        if (O.AllTrue(O.And(O.Ge(x, O.C(1.1754943508222875e-38)), O.Le(x, O.C(float.MaxValue)))))
+        {
+            TV m0 = O.Decompose(x, out TV k0);
+            return Log1pReducedF<TV, O>(O.Sub(m0, O.C(1.0)), k0, O.C(0.0));
+        }
+        return LogSlowF<TV, O>(x);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static TV LogSlowF<TV, O>(TV x) where O : ILaneOps<TV, float>
+    {
         TV sub = O.Lt(x, O.C(1.1754943508222875e-38));
         TV xs = O.Select(sub, O.Mul(x, O.C(8388608.0)), x);
         TV m = O.Decompose(xs, out TV k);
@@ -86,7 +118,9 @@ public static partial class LossMath
         TV f = O.Select(O.Gt(k, O.C(24.0)), O.Sub(m, one), fB);
         TV r = Log1pReducedF<TV, O>(f, k, O.C(0.0));
         TV inf = O.C(double.PositiveInfinity);
-        r = O.Select(O.Or(O.Eq(x, O.C(0.0)), O.Eq(x, inf)), x, r);   // +-0 keep their sign
+        if (O.AllTrue(O.And(O.Gt(x, O.C(-1.0)), O.Lt(x, inf))))
+            return O.Select(O.Eq(x, O.C(0.0)), x, r);   // +-0 keep their sign
+        r = O.Select(O.Or(O.Eq(x, O.C(0.0)), O.Eq(x, inf)), x, r);
         r = O.Select(O.Eq(x, O.C(-1.0)), O.Neg(inf), r);
         return O.Select(O.Ge(x, O.C(-1.0)), r, O.C(double.NaN));
     }
@@ -110,20 +144,14 @@ public static partial class LossMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV ExpNegHiLoF<TV, O>(TV x, out TV lo) where O : ILaneOps<TV, float>
     {
-        TV one = O.C(1.0);
-        TV xc = O.MaxNative(x, O.C(-104.0));
-        TV k = O.Round(O.Mul(xc, O.C(1.4426950408889634)));
-        TV r = O.Mad(k, O.C(-0.693145751953125), xc);
-        r = O.Mad(k, O.C(-1.428606765330187045e-06), r);
-        TV u = O.C(0.000198527617612853646278381);
-        u = O.Mad(u, r, O.C(0.00139304355252534151077271));
-        u = O.Mad(u, r, O.C(0.00833336077630519866943359));
-        u = O.Mad(u, r, O.C(0.0416664853692054748535156));
-        u = O.Mad(u, r, O.C(0.166666671633720397949219));
-        u = O.Mad(u, r, O.C(0.5));
-        TV q = O.Mad(O.Mul(r, r), u, r);
-        TV p = O.Add(one, q);
-        TV pl = O.Add(O.Sub(one, p), q);
+        // Both paths inline (an out parameter through a call would keep lo out of registers).
+        TV p = ExpReduceF<TV, O>(O.MaxNative(x, O.C(-104.0)), out TV k, out _, out TV pl);
+        if (O.AllTrue(O.Ge(x, O.C(-87.0))))
+        {
+            TV s = O.Pow2(k);
+            lo = O.Mul(pl, s);
+            return O.Mul(p, s);
+        }
         TV j = O.Round(O.Mul(k, O.C(0.5)));
         TV s1 = O.Pow2(O.Sub(k, j)), s2 = O.Pow2(j);
         lo = O.Mul(O.Mul(pl, s1), s2);
