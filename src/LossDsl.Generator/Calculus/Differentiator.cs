@@ -106,8 +106,11 @@ internal static class Differentiator
     private static Expr DExtremum(bool max, Expr a, Expr b, Expr da, Expr db)
     {
         var wins = new Binary(max ? BinaryOp.Greater : BinaryOp.Less, a, b);
-        if (!ExprWalker.Any(b, e => e is InputRef or AggregateRef))
+        static bool Bound(Expr e) => !ExprWalker.Any(e, x => x is InputRef or AggregateRef or ClassRef or Gather or CustomCall);
+        if (Bound(b))
             return new Conditional(new Binary(max ? BinaryOp.GreaterEqual : BinaryOp.LessEqual, a, b), da, db);
+        if (Bound(a))
+            return new Conditional(new Binary(max ? BinaryOp.GreaterEqual : BinaryOp.LessEqual, b, a), db, da);
         var tie = new Conditional(new Binary(BinaryOp.Equal, a, b), Mul(Constant.Half, Add(da, db)), db);
         return new Conditional(wins, da, tie);
     }

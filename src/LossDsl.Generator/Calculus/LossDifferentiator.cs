@@ -70,12 +70,15 @@ internal static class LossDifferentiator
                 for (int k = 0; k < declared; k++)
                 {
                     if (!flows[k]) continue;
+                    // x[t]'s gradient is one value at the row's index: Run adds it after the kernel (a scatter).
+                    if (aggregates[k].Source is { IsClassInput: false } gather && gather.Input == x) continue;
                     var d = Differentiator.Derivative(aggregates[k].Body, IsInput);
                     sum = new Binary(BinaryOp.Add, sum, new Binary(BinaryOp.Multiply, new CoefficientRef(k), Weighted(aggregates[k], k, d)));
                 }
                 gradient = Simplifier.Simplify(sum);
             }
-            if (gradient is Constant { Value: 0 })
+            bool scattered = Enumerable.Range(0, declared).Any(k => flows[k] && aggregates[k].Source is { IsClassInput: false } g && g.Input == x);
+            if (gradient is Constant { Value: 0 } && !scattered)
                 diagnostics.Add(new DiagnosticInfo(Descriptors.NotDifferentiable.Id, input.Span, new[] { input.Name }.ToEquatableArray()));
             gradients.Add(Lowering.Lower(gradient));
         }
@@ -84,9 +87,12 @@ internal static class LossDifferentiator
         body = Lowering.Lower(body);
         var lowered = aggregates.Select(a => a with { Body = Lowering.Lower(a.Body) }).ToEquatableArray();
         var simplified = loss with { Body = body, Aggregates = lowered, Names = names };
+        var scatters = Enumerable.Range(0, declared)
+            .Where(k => flows[k] && aggregates[k].Source is { IsClassInput: false } g && !loss.Inputs[g.Input].IsConst && loss.DeclaredGradients[g.Input] is null)
+            .Select(k => (k, aggregates[k].Source!.Input)).ToEquatableArray();
         return new LossModel(simplified, className, @namespace, accessibility, path, gradients.ToEquatableArray(),
             loss.Shape == LossShape.Elementwise ? EquatableArray<Expr>.Empty : outer.Select(Lowering.Lower).ToEquatableArray(),
-            dependencies.ToEquatableArray(), counts.ToEquatableArray());
+            dependencies.ToEquatableArray(), counts.ToEquatableArray()) { Scatters = scatters };
     }
 
     /// <summary>The element's share of aggregate k's gradient times <paramref name="e"/>: a max or min passes it to its ties only.</summary>

@@ -206,6 +206,13 @@ internal static class RunEmitter
         for (int k = 0; k < declared; k++)
             w.Line($"rowGradient.C{k} = g * bar{k}{Factor(model, k)};");
         w.Line("ElementLoops.Run<RowGradientKernel<T>, T>(ref rowGradient, start, end);");
+        foreach (var (k, x) in model.Scatters)
+        {
+            var grad = Names.Parameter(loss.Inputs[x].Name + "_grad");
+            var gather = loss.Aggregates[k].Source!;
+            w.Line($"// d{gather.Name}[{gather.Index.Name}]: the gradient of a subscript lands on one element");
+            w.Line($"if (!{grad}.IsEmpty) {grad}[start + {Names.Camel(gather.Index.Name)}Row] += rowGradient.C{k};");
+        }
         w.Close();
         w.Close();
         w.Line(whole ? "return total;" : "return reduction == Reduction.Mean ? total / divisor : total;");
@@ -243,7 +250,8 @@ internal static class RunEmitter
         var input = loss.Inputs[g.Input];
         var index = Names.Camel(g.Index.Name) + "Row";
         var p = Names.Parameter(input.Name);
-        if (!g.IsClassInput) return $"{p}[{offset}{index}]";
+        if (!g.IsClassInput)
+            return input.Default is { } e ? $"({p}.IsEmpty ? T.CreateTruncating({Names.Double(e)}) : {p}[{offset}{index}])" : $"{p}[{offset}{index}]";
         return input.Default is { } d ? $"({p}.IsEmpty ? T.CreateTruncating({Names.Double(d)}) : {p}[{index}])" : $"{p}[{index}]";
     }
 

@@ -29,7 +29,14 @@ internal sealed record LossModel(
     EquatableArray<Expr> Gradients,
     EquatableArray<Expr> OuterGradients,
     EquatableArray<AggregateDependency> Dependencies,
-    EquatableArray<int> Counts);
+    EquatableArray<int> Counts)
+{
+    /// <summary>
+    /// Row losses: the subscripts x[t] of differentiable element inputs, as (aggregate, input) pairs. Their gradient is
+    /// a scatter, c_k added to x's gradient at the row's index, so it is left out of the per-element gradient kernel.
+    /// </summary>
+    public EquatableArray<(int Aggregate, int Input)> Scatters { get; init; }
+}
 
 /// <summary>Aggregate <paramref name="K"/>'s summand reads aggregate <paramref name="J"/>: <paramref name="Summand"/> is w_K * d(e_K)/d(A_J).</summary>
 internal sealed record AggregateDependency(int K, int J, Expr Summand);

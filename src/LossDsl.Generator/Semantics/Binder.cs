@@ -126,7 +126,9 @@ internal sealed class Binder
             double? @default = null;
             if (input.Default is not null)
             {
-                if (!input.IsConst)
+                if (input.Kind is InputKind.Index or InputKind.Row)
+                    Report(DiagnosticDescriptorRef.BadDefault, input.Default.Range, $"A {input.Kind.ToString().ToLowerInvariant()} input has one value per row and no default");
+                else if (!input.IsConst)
                     Report(DiagnosticDescriptorRef.BadDefault, input.Default.Range, $"Only a 'const' input can have a default value; declare 'const {input.Name}'");
                 else if (LiteralValue(input.Default, out var value, out var isBool) && !isBool)
                     @default = value;
@@ -141,7 +143,7 @@ internal sealed class Binder
                 _ => new InputRef(inputs.Count, input.Name),
             };
             if (input.Kind != InputKind.Element && !input.IsConst)
-                Report(DiagnosticDescriptorRef.BadInputKind, input.Range, $"A {input.Kind.ToString().ToLowerInvariant()} input has no gradient: declare it 'const {input.Kind.ToString().ToLowerInvariant()} {input.Name}'");
+                Report(DiagnosticDescriptorRef.BadInputKind, input.Range, $"{(input.Kind == InputKind.Index ? "An" : "A")} {input.Kind.ToString().ToLowerInvariant()} input has no gradient: declare it 'const {input.Kind.ToString().ToLowerInvariant()} {input.Name}'");
             if (input.Except is not null && input.Kind != InputKind.Index)
                 Report(DiagnosticDescriptorRef.BadInputKind, input.ExceptRange, "'except' belongs to an index input: the rows whose index equals the option are left out");
             inputs.Add(new InputModel(input.Name, input.IsConst, @default, Locate(input.Range)) { Kind = input.Kind, Except = input.Except });
@@ -173,7 +175,7 @@ internal sealed class Binder
         if (loss.MeanBy is not null)
         {
             meanBy = BindReal(loss.MeanBy);
-            if (meanBy is not null && ExprWalker.Any(meanBy, e => e is InputRef or ClassRef or Aggregate))
+            if (meanBy is not null && ExprWalker.Any(meanBy, e => e is InputRef or ClassRef or Aggregate or Gather { IsClassInput: false }))
                 Report(DiagnosticDescriptorRef.AggregateMisuse, loss.MeanBy.Range, "'mean by' is one value per row: it may read options, index and row inputs, and class inputs at an index, not elements or aggregates");
         }
         var gradients = new Expr?[inputs.Count];
@@ -199,10 +201,10 @@ internal sealed class Binder
             Report(DiagnosticDescriptorRef.AggregateMisuse, loss.Body.Range, "A loss cannot mix row aggregates (sum, mean) with whole aggregates (sum_all, mean_all)");
             return null;
         }
-        if (shape == LossShape.Elementwise && inputs.FirstOrDefault(i => !i.IsElement) is { } perRow)
+        if (shape != LossShape.Row && inputs.FirstOrDefault(i => !i.IsElement) is { } perRow)
         {
             Report(DiagnosticDescriptorRef.BadInputKind, loss.Inputs.First(i => i.Name == perRow.Name).Range,
-                $"'{perRow.Name}' is a {perRow.Kind.ToString().ToLowerInvariant()} input: those belong to row losses (with sum, mean, max, min or a subscript)");
+                $"'{perRow.Name}' is a{(perRow.Kind == InputKind.Index ? "n" : "")} {perRow.Kind.ToString().ToLowerInvariant()} input: those belong to row losses (with sum, mean, max, min or a subscript), not to elementwise or whole losses");
             return null;
         }
         if (shape == LossShape.Elementwise && loss.MeanBy is not null)
@@ -262,6 +264,11 @@ internal sealed class Binder
         if (Reserved.TryGetValue(name, out var use)) { Report(DiagnosticDescriptorRef.ReservedName, range, name, use); return false; }
         if (name.EndsWith("_grad", StringComparison.Ordinal)) { Report(DiagnosticDescriptorRef.ReservedName, range, name, "gradient spans are named <input>_grad"); return false; }
         if (name.StartsWith("_", StringComparison.Ordinal)) { Report(DiagnosticDescriptorRef.ReservedName, range, name, "names starting with '_' belong to generated code"); return false; }
+        if (System.Text.RegularExpressions.Regex.IsMatch(name, @"^((a|bar|aggregate|d)\d+.*|dependency.*|.*_row|g|divisor|row_gradient|column)$"))
+        {
+            Report(DiagnosticDescriptorRef.ReservedName, range, name, "a local of generated code");
+            return false;
+        }
         if (!declared.Add(name) || s_constants.ContainsKey(name) || Functions.ByName.ContainsKey(name))
         {
             Report(DiagnosticDescriptorRef.DuplicateName, range, name);

@@ -202,6 +202,7 @@ internal sealed class Parser
             if (Current.Text == "mean")
             {
                 // mean by expression: the mean reduction divides by the sum of this over the rows
+                if (meanBy is not null) Error(Descriptors.Expected.Id, RangeOf(Current), "one 'mean by' clause at most", "a second one");
                 Advance();
                 Advance();
                 meanBy = Expression();

@@ -31,8 +31,17 @@ public static partial class ElementLoops
         if (Vector512.IsHardwareAccelerated && length >= Vector512<T>.Count)
         {
             int count = Vector512<T>.Count;
-            var acc = Vector512.Create(identity);
+            // Four accumulators, as in the sums: the max of one vector does not wait for the previous one.
+            Vector512<T> acc = Vector512.Create(identity), a1 = acc, a2 = acc, a3 = acc;
             int i = start;
+            for (; i <= end - 4 * count; i += 4 * count)
+            {
+                acc = Pick(acc, kernel.Invoke512(i), max);
+                a1 = Pick(a1, kernel.Invoke512(i + count), max);
+                a2 = Pick(a2, kernel.Invoke512(i + 2 * count), max);
+                a3 = Pick(a3, kernel.Invoke512(i + 3 * count), max);
+            }
+            acc = Pick(Pick(acc, a1, max), Pick(a2, a3, max), max);
             for (; i <= end - count; i += count) acc = Pick(acc, kernel.Invoke512(i), max);
             if (i < end)
             {
@@ -44,8 +53,17 @@ public static partial class ElementLoops
         if (Vector256.IsHardwareAccelerated && length >= Vector256<T>.Count)
         {
             int count = Vector256<T>.Count;
-            var acc = Vector256.Create(identity);
+            // Four accumulators, as in the sums: the max of one vector does not wait for the previous one.
+            Vector256<T> acc = Vector256.Create(identity), a1 = acc, a2 = acc, a3 = acc;
             int i = start;
+            for (; i <= end - 4 * count; i += 4 * count)
+            {
+                acc = Pick(acc, kernel.Invoke256(i), max);
+                a1 = Pick(a1, kernel.Invoke256(i + count), max);
+                a2 = Pick(a2, kernel.Invoke256(i + 2 * count), max);
+                a3 = Pick(a3, kernel.Invoke256(i + 3 * count), max);
+            }
+            acc = Pick(Pick(acc, a1, max), Pick(a2, a3, max), max);
             for (; i <= end - count; i += count) acc = Pick(acc, kernel.Invoke256(i), max);
             if (i < end)
             {

@@ -43,7 +43,7 @@ namespace LossDsl.Losses
     /// dL/dA3 = if label_smoothing == 0 then -A0 else -((1 - label_smoothing) * A0)<br/>
     /// dL/dA4 = if label_smoothing == 0 then 0 else label_smoothing * (detach(A1) + log(A2))<br/>
     /// dL/dA5 = if label_smoothing == 0 then 0 else -label_smoothing<br/>
-    /// dL/dinput = c2 * exp(input - detach(A1)) + (if column == target then c3 else 0) + c5 * weight   (c_j = dL/dA_j, per row)
+    /// dL/dinput = c2 * exp(input - detach(A1)) + c5 * weight   (c_j = dL/dA_j, per row)
     /// </remarks>
     public static partial class CrossEntropy
     {
@@ -193,6 +193,8 @@ namespace LossDsl.Losses
                     rowGradient.C4 = g * bar4 * inverseLength;
                     rowGradient.C5 = g * bar5 * inverseLength;
                     ElementLoops.Run<RowGradientKernel<T>, T>(ref rowGradient, start, end);
+                    // dinput[target]: the gradient of a subscript lands on one element
+                    if (!inputGrad.IsEmpty) inputGrad[start + targetRow] += rowGradient.C3;
                 }
             }
             return reduction == Reduction.Mean ? total / divisor : total;
@@ -700,7 +702,7 @@ namespace LossDsl.Losses
         /// dL/dA3 = if label_smoothing == 0 then -A0 else -((1 - label_smoothing) * A0)<br/>
         /// dL/dA4 = if label_smoothing == 0 then 0 else label_smoothing * (detach(A1) + log(A2))<br/>
         /// dL/dA5 = if label_smoothing == 0 then 0 else -label_smoothing<br/>
-        /// dL/dinput = c2 * exp(input - detach(A1)) + (if column == target then c3 else 0) + c5 * weight   (c_j = dL/dA_j, per row)
+        /// dL/dinput = c2 * exp(input - detach(A1)) + c5 * weight   (c_j = dL/dA_j, per row)
         /// </summary>
         private ref struct RowGradientKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
@@ -770,13 +772,10 @@ namespace LossDsl.Losses
             {
                 var input = _input[i];
                 var weight = _hasWeight ? _weight[i - RowStart] : T.CreateTruncating(1.0);
-                var target = CurrentTarget;
-                var column = T.CreateTruncating(i - RowStart);
                 var a1 = A1;
                 var c2 = C2;
-                var c3 = C3;
                 var c5 = C5;
-                if (_wantInputGrad) _inputGrad[i] = ((c2 * LossMath.Exp(input - a1)) + LossMath.Select(LossMath.Equal(column, target), c3, T.Zero)) + (c5 * weight);
+                if (_wantInputGrad) _inputGrad[i] = (c2 * LossMath.Exp(input - a1)) + (c5 * weight);
                 return T.Zero;
             }
 
@@ -785,13 +784,10 @@ namespace LossDsl.Losses
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var weight = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)(i - RowStart)) : Vector128.Create(T.CreateTruncating(1.0));
-                var target = Vector128.Create(CurrentTarget);
-                var column = Vector128.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var a1 = Vector128.Create(A1);
                 var c2 = Vector128.Create(C2);
-                var c3 = Vector128.Create(C3);
                 var c5 = Vector128.Create(C5);
-                if (_wantInputGrad) (((c2 * LossMath.Exp(input - a1)) + LossMath.Select(LossMath.Equal(column, target), c3, Vector128<T>.Zero)) + (c5 * weight)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad) ((c2 * LossMath.Exp(input - a1)) + (c5 * weight)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return Vector128<T>.Zero;
             }
 
@@ -800,13 +796,10 @@ namespace LossDsl.Losses
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var weight = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)(i - RowStart)) : Vector256.Create(T.CreateTruncating(1.0));
-                var target = Vector256.Create(CurrentTarget);
-                var column = Vector256.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var a1 = Vector256.Create(A1);
                 var c2 = Vector256.Create(C2);
-                var c3 = Vector256.Create(C3);
                 var c5 = Vector256.Create(C5);
-                if (_wantInputGrad) (((c2 * LossMath.Exp(input - a1)) + LossMath.Select(LossMath.Equal(column, target), c3, Vector256<T>.Zero)) + (c5 * weight)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad) ((c2 * LossMath.Exp(input - a1)) + (c5 * weight)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return Vector256<T>.Zero;
             }
 
@@ -815,13 +808,10 @@ namespace LossDsl.Losses
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var weight = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)(i - RowStart)) : Vector512.Create(T.CreateTruncating(1.0));
-                var target = Vector512.Create(CurrentTarget);
-                var column = Vector512.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var a1 = Vector512.Create(A1);
                 var c2 = Vector512.Create(C2);
-                var c3 = Vector512.Create(C3);
                 var c5 = Vector512.Create(C5);
-                if (_wantInputGrad) (((c2 * LossMath.Exp(input - a1)) + LossMath.Select(LossMath.Equal(column, target), c3, Vector512<T>.Zero)) + (c5 * weight)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad) ((c2 * LossMath.Exp(input - a1)) + (c5 * weight)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return Vector512<T>.Zero;
             }
         }

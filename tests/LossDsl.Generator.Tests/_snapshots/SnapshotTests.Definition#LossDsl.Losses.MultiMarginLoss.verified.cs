@@ -35,7 +35,7 @@ namespace LossDsl.Losses
     /// dL/dA2 = A0<br/>
     /// dL/dA3 = -(if margin &gt; 0 then -((if p == 1 then margin else margin * margin) / A3 / A3 * A0) else 0)<br/>
     /// dA2/dA1 = mean over the row of if margin - A1 + input &gt; 0 then (if p == 1 then (-1) else -(margin - A1 + input) - (margin - A1 + input)) else 0<br/>
-    /// dL/dinput = (if column == target then c1 else 0) + (if margin - A1 + input &gt; 0 then (if p == 1 then 1 else margin - A1 + input + margin - A1 + input) * c2 else 0)   (c_j = dL/dA_j, per row)
+    /// dL/dinput = if margin - A1 + input &gt; 0 then (if p == 1 then 1 else margin - A1 + input + margin - A1 + input) * c2 else 0   (c_j = dL/dA_j, per row)
     /// </remarks>
     public static partial class MultiMarginLoss
     {
@@ -166,6 +166,8 @@ namespace LossDsl.Losses
                     rowGradient.C2 = g * bar2 * inverseLength;
                     rowGradient.C3 = g * bar3;
                     ElementLoops.Run<RowGradientKernel<T>, T>(ref rowGradient, start, end);
+                    // dinput[target]: the gradient of a subscript lands on one element
+                    if (!inputGrad.IsEmpty) inputGrad[start + targetRow] += rowGradient.C1;
                 }
             }
             return reduction == Reduction.Mean ? total / divisor : total;
@@ -582,7 +584,7 @@ namespace LossDsl.Losses
         /// dL/dA2 = A0<br/>
         /// dL/dA3 = -(if margin &gt; 0 then -((if p == 1 then margin else margin * margin) / A3 / A3 * A0) else 0)<br/>
         /// dA2/dA1 = mean over the row of if margin - A1 + input &gt; 0 then (if p == 1 then (-1) else -(margin - A1 + input) - (margin - A1 + input)) else 0<br/>
-        /// dL/dinput = (if column == target then c1 else 0) + (if margin - A1 + input &gt; 0 then (if p == 1 then 1 else margin - A1 + input + margin - A1 + input) * c2 else 0)   (c_j = dL/dA_j, per row)
+        /// dL/dinput = if margin - A1 + input &gt; 0 then (if p == 1 then 1 else margin - A1 + input + margin - A1 + input) * c2 else 0   (c_j = dL/dA_j, per row)
         /// </summary>
         private ref struct RowGradientKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
@@ -639,15 +641,12 @@ namespace LossDsl.Losses
             public T Invoke(int i)
             {
                 var input = _input[i];
-                var target = CurrentTarget;
-                var column = T.CreateTruncating(i - RowStart);
                 var p = _p;
                 var margin = _margin;
                 var a1 = A1;
-                var c1 = C1;
                 var c2 = C2;
                 var t0 = (margin - a1) + input;
-                if (_wantInputGrad) _inputGrad[i] = LossMath.Select(LossMath.Equal(column, target), c1, T.Zero) + LossMath.Select(LossMath.GreaterThan(t0, T.Zero), (_p == T.One ? T.One : t0 + t0) * c2, T.Zero);
+                if (_wantInputGrad) _inputGrad[i] = LossMath.Select(LossMath.GreaterThan(t0, T.Zero), (_p == T.One ? T.One : t0 + t0) * c2, T.Zero);
                 return T.Zero;
             }
 
@@ -655,15 +654,12 @@ namespace LossDsl.Losses
             public Vector128<T> Invoke128(int i)
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var target = Vector128.Create(CurrentTarget);
-                var column = Vector128.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var p = Vector128.Create(_p);
                 var margin = Vector128.Create(_margin);
                 var a1 = Vector128.Create(A1);
-                var c1 = Vector128.Create(C1);
                 var c2 = Vector128.Create(C2);
                 var t0 = (margin - a1) + input;
-                if (_wantInputGrad) (LossMath.Select(LossMath.Equal(column, target), c1, Vector128<T>.Zero) + LossMath.Select(LossMath.GreaterThan(t0, Vector128<T>.Zero), (_p == T.One ? Vector128<T>.One : t0 + t0) * c2, Vector128<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad) (LossMath.Select(LossMath.GreaterThan(t0, Vector128<T>.Zero), (_p == T.One ? Vector128<T>.One : t0 + t0) * c2, Vector128<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return Vector128<T>.Zero;
             }
 
@@ -671,15 +667,12 @@ namespace LossDsl.Losses
             public Vector256<T> Invoke256(int i)
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var target = Vector256.Create(CurrentTarget);
-                var column = Vector256.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var p = Vector256.Create(_p);
                 var margin = Vector256.Create(_margin);
                 var a1 = Vector256.Create(A1);
-                var c1 = Vector256.Create(C1);
                 var c2 = Vector256.Create(C2);
                 var t0 = (margin - a1) + input;
-                if (_wantInputGrad) (LossMath.Select(LossMath.Equal(column, target), c1, Vector256<T>.Zero) + LossMath.Select(LossMath.GreaterThan(t0, Vector256<T>.Zero), (_p == T.One ? Vector256<T>.One : t0 + t0) * c2, Vector256<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad) (LossMath.Select(LossMath.GreaterThan(t0, Vector256<T>.Zero), (_p == T.One ? Vector256<T>.One : t0 + t0) * c2, Vector256<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return Vector256<T>.Zero;
             }
 
@@ -687,15 +680,12 @@ namespace LossDsl.Losses
             public Vector512<T> Invoke512(int i)
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var target = Vector512.Create(CurrentTarget);
-                var column = Vector512.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var p = Vector512.Create(_p);
                 var margin = Vector512.Create(_margin);
                 var a1 = Vector512.Create(A1);
-                var c1 = Vector512.Create(C1);
                 var c2 = Vector512.Create(C2);
                 var t0 = (margin - a1) + input;
-                if (_wantInputGrad) (LossMath.Select(LossMath.Equal(column, target), c1, Vector512<T>.Zero) + LossMath.Select(LossMath.GreaterThan(t0, Vector512<T>.Zero), (_p == T.One ? Vector512<T>.One : t0 + t0) * c2, Vector512<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad) (LossMath.Select(LossMath.GreaterThan(t0, Vector512<T>.Zero), (_p == T.One ? Vector512<T>.One : t0 + t0) * c2, Vector512<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return Vector512<T>.Zero;
             }
         }

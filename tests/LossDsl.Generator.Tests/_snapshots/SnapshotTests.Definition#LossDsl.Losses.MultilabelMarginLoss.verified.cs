@@ -32,7 +32,7 @@ namespace LossDsl.Losses
     /// dL/dA0 = 0<br/>
     /// dL/dA1 = 1<br/>
     /// dA1/dA0 = mean over the row of if is_target == 0 and 1 - A0 + input &gt; 0 then (-1) else 0<br/>
-    /// dL/dinput = (if column == target then c0 else 0) + (if is_target == 0 and 1 - A0 + input &gt; 0 then c1 else 0)   (c_j = dL/dA_j, per row)
+    /// dL/dinput = if is_target == 0 and 1 - A0 + input &gt; 0 then c1 else 0   (c_j = dL/dA_j, per row)
     /// </remarks>
     public static partial class MultilabelMarginLoss
     {
@@ -149,6 +149,8 @@ namespace LossDsl.Losses
                     rowGradient.C0 = g * bar0;
                     rowGradient.C1 = g * bar1 * inverseLength;
                     ElementLoops.Run<RowGradientKernel<T>, T>(ref rowGradient, start, end);
+                    // dinput[target]: the gradient of a subscript lands on one element
+                    if (!inputGrad.IsEmpty) inputGrad[start + targetRow] += rowGradient.C0;
                 }
             }
             return reduction == Reduction.Mean ? total / divisor : total;
@@ -367,7 +369,7 @@ namespace LossDsl.Losses
         /// dL/dA0 = 0<br/>
         /// dL/dA1 = 1<br/>
         /// dA1/dA0 = mean over the row of if is_target == 0 and 1 - A0 + input &gt; 0 then (-1) else 0<br/>
-        /// dL/dinput = (if column == target then c0 else 0) + (if is_target == 0 and 1 - A0 + input &gt; 0 then c1 else 0)   (c_j = dL/dA_j, per row)
+        /// dL/dinput = if is_target == 0 and 1 - A0 + input &gt; 0 then c1 else 0   (c_j = dL/dA_j, per row)
         /// </summary>
         private ref struct RowGradientKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
@@ -407,12 +409,9 @@ namespace LossDsl.Losses
             {
                 var input = _input[i];
                 var isTarget = _isTarget[i];
-                var target = CurrentTarget;
-                var column = T.CreateTruncating(i - RowStart);
                 var a0 = A0;
-                var c0 = C0;
                 var c1 = C1;
-                if (_wantInputGrad) _inputGrad[i] = LossMath.Select(LossMath.Equal(column, target), c0, T.Zero) + LossMath.Select(LossMath.And(LossMath.Equal(isTarget, T.Zero), LossMath.GreaterThan((T.One - a0) + input, T.Zero)), c1, T.Zero);
+                if (_wantInputGrad) _inputGrad[i] = LossMath.Select(LossMath.And(LossMath.Equal(isTarget, T.Zero), LossMath.GreaterThan((T.One - a0) + input, T.Zero)), c1, T.Zero);
                 return T.Zero;
             }
 
@@ -421,12 +420,9 @@ namespace LossDsl.Losses
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var isTarget = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_isTarget), (nuint)i);
-                var target = Vector128.Create(CurrentTarget);
-                var column = Vector128.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var a0 = Vector128.Create(A0);
-                var c0 = Vector128.Create(C0);
                 var c1 = Vector128.Create(C1);
-                if (_wantInputGrad) (LossMath.Select(LossMath.Equal(column, target), c0, Vector128<T>.Zero) + LossMath.Select(LossMath.And(LossMath.Equal(isTarget, Vector128<T>.Zero), LossMath.GreaterThan((Vector128<T>.One - a0) + input, Vector128<T>.Zero)), c1, Vector128<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad) (LossMath.Select(LossMath.And(LossMath.Equal(isTarget, Vector128<T>.Zero), LossMath.GreaterThan((Vector128<T>.One - a0) + input, Vector128<T>.Zero)), c1, Vector128<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return Vector128<T>.Zero;
             }
 
@@ -435,12 +431,9 @@ namespace LossDsl.Losses
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var isTarget = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_isTarget), (nuint)i);
-                var target = Vector256.Create(CurrentTarget);
-                var column = Vector256.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var a0 = Vector256.Create(A0);
-                var c0 = Vector256.Create(C0);
                 var c1 = Vector256.Create(C1);
-                if (_wantInputGrad) (LossMath.Select(LossMath.Equal(column, target), c0, Vector256<T>.Zero) + LossMath.Select(LossMath.And(LossMath.Equal(isTarget, Vector256<T>.Zero), LossMath.GreaterThan((Vector256<T>.One - a0) + input, Vector256<T>.Zero)), c1, Vector256<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad) (LossMath.Select(LossMath.And(LossMath.Equal(isTarget, Vector256<T>.Zero), LossMath.GreaterThan((Vector256<T>.One - a0) + input, Vector256<T>.Zero)), c1, Vector256<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return Vector256<T>.Zero;
             }
 
@@ -449,12 +442,9 @@ namespace LossDsl.Losses
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var isTarget = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_isTarget), (nuint)i);
-                var target = Vector512.Create(CurrentTarget);
-                var column = Vector512.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var a0 = Vector512.Create(A0);
-                var c0 = Vector512.Create(C0);
                 var c1 = Vector512.Create(C1);
-                if (_wantInputGrad) (LossMath.Select(LossMath.Equal(column, target), c0, Vector512<T>.Zero) + LossMath.Select(LossMath.And(LossMath.Equal(isTarget, Vector512<T>.Zero), LossMath.GreaterThan((Vector512<T>.One - a0) + input, Vector512<T>.Zero)), c1, Vector512<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad) (LossMath.Select(LossMath.And(LossMath.Equal(isTarget, Vector512<T>.Zero), LossMath.GreaterThan((Vector512<T>.One - a0) + input, Vector512<T>.Zero)), c1, Vector512<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return Vector512<T>.Zero;
             }
         }

@@ -29,7 +29,7 @@ namespace LossDsl.Losses
     /// L = -(A0 * A1)<br/>
     /// dL/dA0 = -A1<br/>
     /// dL/dA1 = -A0<br/>
-    /// dL/dinput = if column == target then c1 else 0   (c_j = dL/dA_j, per row)
+    /// dL/dinput = 0   (c_j = dL/dA_j, per row)
     /// </remarks>
     public static partial class NllLoss
     {
@@ -147,6 +147,8 @@ namespace LossDsl.Losses
                     rowGradient.C0 = g * bar0;
                     rowGradient.C1 = g * bar1;
                     ElementLoops.Run<RowGradientKernel<T>, T>(ref rowGradient, start, end);
+                    // dinput[target]: the gradient of a subscript lands on one element
+                    if (!inputGrad.IsEmpty) inputGrad[start + targetRow] += rowGradient.C1;
                 }
             }
             return reduction == Reduction.Mean ? total / divisor : total;
@@ -302,7 +304,7 @@ namespace LossDsl.Losses
         /// L = -(A0 * A1)<br/>
         /// dL/dA0 = -A1<br/>
         /// dL/dA1 = -A0<br/>
-        /// dL/dinput = if column == target then c1 else 0   (c_j = dL/dA_j, per row)
+        /// dL/dinput = 0   (c_j = dL/dA_j, per row)
         /// </summary>
         private ref struct RowGradientKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
@@ -344,40 +346,28 @@ namespace LossDsl.Losses
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public T Invoke(int i)
             {
-                var target = CurrentTarget;
-                var column = T.CreateTruncating(i - RowStart);
-                var c1 = C1;
-                if (_wantInputGrad) _inputGrad[i] = LossMath.Select(LossMath.Equal(column, target), c1, T.Zero);
+                if (_wantInputGrad) _inputGrad[i] = T.Zero;
                 return T.Zero;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector128<T> Invoke128(int i)
             {
-                var target = Vector128.Create(CurrentTarget);
-                var column = Vector128.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
-                var c1 = Vector128.Create(C1);
-                if (_wantInputGrad) (LossMath.Select(LossMath.Equal(column, target), c1, Vector128<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad) (Vector128<T>.Zero).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return Vector128<T>.Zero;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
             {
-                var target = Vector256.Create(CurrentTarget);
-                var column = Vector256.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
-                var c1 = Vector256.Create(C1);
-                if (_wantInputGrad) (LossMath.Select(LossMath.Equal(column, target), c1, Vector256<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad) (Vector256<T>.Zero).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return Vector256<T>.Zero;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
             {
-                var target = Vector512.Create(CurrentTarget);
-                var column = Vector512.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
-                var c1 = Vector512.Create(C1);
-                if (_wantInputGrad) (LossMath.Select(LossMath.Equal(column, target), c1, Vector512<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad) (Vector512<T>.Zero).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return Vector512<T>.Zero;
             }
         }

@@ -32,7 +32,7 @@ namespace LossDsl.Losses
     /// dL/dA1 = -((if gamma == 0 then 0 else -(gamma * (1 - exp(A1 - (detach(A2) + log(A3)))) ^ (gamma - 1) * exp(A1 - (detach(A2) + log(A3))) * A0 * (A1 - (detach(A2) + log(A3))))) + A0 * (1 - exp(A1 - (detach(A2) + log(A3)))) ^ gamma)<br/>
     /// dL/dA2 = -0<br/>
     /// dL/dA3 = A0 * (1 - exp(A1 - (detach(A2) + log(A3)))) ^ gamma * 1 / A3 - (if gamma == 0 then 0 else gamma * (1 - exp(A1 - (detach(A2) + log(A3)))) ^ (gamma - 1) * exp(A1 - (detach(A2) + log(A3))) * 1 / A3 * A0 * (A1 - (detach(A2) + log(A3))))<br/>
-    /// dL/dinput = (if column == target then c1 else 0) + c3 * exp(input - detach(A2))   (c_j = dL/dA_j, per row)
+    /// dL/dinput = c3 * exp(input - detach(A2))   (c_j = dL/dA_j, per row)
     /// </remarks>
     public static partial class SoftmaxFocalLoss
     {
@@ -164,6 +164,8 @@ namespace LossDsl.Losses
                     rowGradient.C2 = g * bar2;
                     rowGradient.C3 = g * bar3;
                     ElementLoops.Run<RowGradientKernel<T>, T>(ref rowGradient, start, end);
+                    // dinput[target]: the gradient of a subscript lands on one element
+                    if (!inputGrad.IsEmpty) inputGrad[start + targetRow] += rowGradient.C1;
                 }
             }
             return reduction == Reduction.Mean ? total / divisor : total;
@@ -476,7 +478,7 @@ namespace LossDsl.Losses
         /// dL/dA1 = -((if gamma == 0 then 0 else -(gamma * (1 - exp(A1 - (detach(A2) + log(A3)))) ^ (gamma - 1) * exp(A1 - (detach(A2) + log(A3))) * A0 * (A1 - (detach(A2) + log(A3))))) + A0 * (1 - exp(A1 - (detach(A2) + log(A3)))) ^ gamma)<br/>
         /// dL/dA2 = -0<br/>
         /// dL/dA3 = A0 * (1 - exp(A1 - (detach(A2) + log(A3)))) ^ gamma * 1 / A3 - (if gamma == 0 then 0 else gamma * (1 - exp(A1 - (detach(A2) + log(A3)))) ^ (gamma - 1) * exp(A1 - (detach(A2) + log(A3))) * 1 / A3 * A0 * (A1 - (detach(A2) + log(A3))))<br/>
-        /// dL/dinput = (if column == target then c1 else 0) + c3 * exp(input - detach(A2))   (c_j = dL/dA_j, per row)
+        /// dL/dinput = c3 * exp(input - detach(A2))   (c_j = dL/dA_j, per row)
         /// </summary>
         private ref struct RowGradientKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
@@ -531,12 +533,9 @@ namespace LossDsl.Losses
             public T Invoke(int i)
             {
                 var input = _input[i];
-                var target = CurrentTarget;
-                var column = T.CreateTruncating(i - RowStart);
                 var a2 = A2;
-                var c1 = C1;
                 var c3 = C3;
-                if (_wantInputGrad) _inputGrad[i] = LossMath.Select(LossMath.Equal(column, target), c1, T.Zero) + (c3 * LossMath.Exp(input - a2));
+                if (_wantInputGrad) _inputGrad[i] = c3 * LossMath.Exp(input - a2);
                 return T.Zero;
             }
 
@@ -544,12 +543,9 @@ namespace LossDsl.Losses
             public Vector128<T> Invoke128(int i)
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var target = Vector128.Create(CurrentTarget);
-                var column = Vector128.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var a2 = Vector128.Create(A2);
-                var c1 = Vector128.Create(C1);
                 var c3 = Vector128.Create(C3);
-                if (_wantInputGrad) (LossMath.Select(LossMath.Equal(column, target), c1, Vector128<T>.Zero) + (c3 * LossMath.Exp(input - a2))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad) (c3 * LossMath.Exp(input - a2)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return Vector128<T>.Zero;
             }
 
@@ -557,12 +553,9 @@ namespace LossDsl.Losses
             public Vector256<T> Invoke256(int i)
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var target = Vector256.Create(CurrentTarget);
-                var column = Vector256.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var a2 = Vector256.Create(A2);
-                var c1 = Vector256.Create(C1);
                 var c3 = Vector256.Create(C3);
-                if (_wantInputGrad) (LossMath.Select(LossMath.Equal(column, target), c1, Vector256<T>.Zero) + (c3 * LossMath.Exp(input - a2))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad) (c3 * LossMath.Exp(input - a2)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return Vector256<T>.Zero;
             }
 
@@ -570,12 +563,9 @@ namespace LossDsl.Losses
             public Vector512<T> Invoke512(int i)
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var target = Vector512.Create(CurrentTarget);
-                var column = Vector512.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var a2 = Vector512.Create(A2);
-                var c1 = Vector512.Create(C1);
                 var c3 = Vector512.Create(C3);
-                if (_wantInputGrad) (LossMath.Select(LossMath.Equal(column, target), c1, Vector512<T>.Zero) + (c3 * LossMath.Exp(input - a2))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad) (c3 * LossMath.Exp(input - a2)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return Vector512<T>.Zero;
             }
         }
