@@ -120,6 +120,14 @@ internal sealed class ExpressionEmitter
             case ExternCall c: return $"global::{c.Method}({string.Join(", ", c.Arguments.Select(a => Text(a, true)))})";
             case Conditional c when IsUniform(c.Condition):
                 return Wrap($"{ScalarText(c.Condition, true)} ? {Text(c.Then, true)} : {Text(c.Else, true)}");
+            // if option and data then a else b, b a constant: the option decides first, so a is not computed when it is off.
+            case Conditional { Condition: Binary { Op: BinaryOp.And } and, Else: Constant or AggregateRef or OptionRef } c
+                when IsUniform(and.Left) != IsUniform(and.Right):
+            {
+                var (uniform, varying) = IsUniform(and.Left) ? (and.Left, and.Right) : (and.Right, and.Left);
+                var otherwise = Text(c.Else, true);
+                return Wrap($"{ScalarText(uniform, true)} ? {Math}.Select({Text(varying, true)}, {Text(c.Then, true)}, {otherwise}) : {otherwise}");
+            }
             case Conditional c:
                 return $"{Math}.Select({Text(c.Condition, true)}, {Text(c.Then, true)}, {Text(c.Else, true)})";
             default:

@@ -154,7 +154,7 @@ namespace LossDsl.Losses
                 var input = _input[i];
                 var target = _target[i];
                 var eps = _eps;
-                var loss = (_logInput ? LossMath.Exp(input) - (target * input) : input - (target * LossMath.Log(input + eps))) + LossMath.Select(_full && LossMath.GreaterThan(target, T.One), ((target * LossMath.Log(target)) - target) + (T.CreateTruncating(0.5) * LossMath.Log(T.CreateTruncating(6.283185307179586) * target)), T.Zero);
+                var loss = (_logInput ? LossMath.Exp(input) - (target * input) : input - (target * LossMath.Log(input + eps))) + (_full ? LossMath.Select(LossMath.GreaterThan(target, T.One), ((target * LossMath.Log(target)) - target) + (T.CreateTruncating(0.5) * LossMath.Log(T.CreateTruncating(6.283185307179586) * target)), T.Zero) : T.Zero);
                 var w = _hasWeight ? _weight[i] : T.One;
                 return loss * w;
             }
@@ -165,7 +165,7 @@ namespace LossDsl.Losses
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var eps = Vector128.Create(_eps);
-                var loss = (_logInput ? LossMath.Exp(input) - (target * input) : input - (target * LossMath.Log(input + eps))) + LossMath.Select(_full ? LossMath.GreaterThan(target, Vector128<T>.One) : Vector128<T>.Zero, ((target * LossMath.Log(target)) - target) + (Vector128.Create(T.CreateTruncating(0.5)) * LossMath.Log(Vector128.Create(T.CreateTruncating(6.283185307179586)) * target)), Vector128<T>.Zero);
+                var loss = (_logInput ? LossMath.Exp(input) - (target * input) : input - (target * LossMath.Log(input + eps))) + (_full ? LossMath.Select(LossMath.GreaterThan(target, Vector128<T>.One), ((target * LossMath.Log(target)) - target) + (Vector128.Create(T.CreateTruncating(0.5)) * LossMath.Log(Vector128.Create(T.CreateTruncating(6.283185307179586)) * target)), Vector128<T>.Zero) : Vector128<T>.Zero);
                 var w = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 return loss * w;
             }
@@ -176,7 +176,7 @@ namespace LossDsl.Losses
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var eps = Vector256.Create(_eps);
-                var loss = (_logInput ? LossMath.Exp(input) - (target * input) : input - (target * LossMath.Log(input + eps))) + LossMath.Select(_full ? LossMath.GreaterThan(target, Vector256<T>.One) : Vector256<T>.Zero, ((target * LossMath.Log(target)) - target) + (Vector256.Create(T.CreateTruncating(0.5)) * LossMath.Log(Vector256.Create(T.CreateTruncating(6.283185307179586)) * target)), Vector256<T>.Zero);
+                var loss = (_logInput ? LossMath.Exp(input) - (target * input) : input - (target * LossMath.Log(input + eps))) + (_full ? LossMath.Select(LossMath.GreaterThan(target, Vector256<T>.One), ((target * LossMath.Log(target)) - target) + (Vector256.Create(T.CreateTruncating(0.5)) * LossMath.Log(Vector256.Create(T.CreateTruncating(6.283185307179586)) * target)), Vector256<T>.Zero) : Vector256<T>.Zero);
                 var w = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 return loss * w;
             }
@@ -187,7 +187,7 @@ namespace LossDsl.Losses
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var eps = Vector512.Create(_eps);
-                var loss = (_logInput ? LossMath.Exp(input) - (target * input) : input - (target * LossMath.Log(input + eps))) + LossMath.Select(_full ? LossMath.GreaterThan(target, Vector512<T>.One) : Vector512<T>.Zero, ((target * LossMath.Log(target)) - target) + (Vector512.Create(T.CreateTruncating(0.5)) * LossMath.Log(Vector512.Create(T.CreateTruncating(6.283185307179586)) * target)), Vector512<T>.Zero);
+                var loss = (_logInput ? LossMath.Exp(input) - (target * input) : input - (target * LossMath.Log(input + eps))) + (_full ? LossMath.Select(LossMath.GreaterThan(target, Vector512<T>.One), ((target * LossMath.Log(target)) - target) + (Vector512.Create(T.CreateTruncating(0.5)) * LossMath.Log(Vector512.Create(T.CreateTruncating(6.283185307179586)) * target)), Vector512<T>.Zero) : Vector512<T>.Zero);
                 var w = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 return loss * w;
             }
@@ -237,7 +237,7 @@ namespace LossDsl.Losses
                 var eps = _eps;
                 var t0 = LossMath.Exp(input);
                 var t1 = input + eps;
-                var loss = (_logInput ? t0 - (target * input) : input - (target * LossMath.Log(t1))) + LossMath.Select(_full && LossMath.GreaterThan(target, T.One), ((target * LossMath.Log(target)) - target) + (T.CreateTruncating(0.5) * LossMath.Log(T.CreateTruncating(6.283185307179586) * target)), T.Zero);
+                var loss = (_logInput ? t0 - (target * input) : input - (target * LossMath.Log(t1))) + (_full ? LossMath.Select(LossMath.GreaterThan(target, T.One), ((target * LossMath.Log(target)) - target) + (T.CreateTruncating(0.5) * LossMath.Log(T.CreateTruncating(6.283185307179586) * target)), T.Zero) : T.Zero);
                 var w = _hasWeight ? _weight[i] : T.One;
                 var g = (_hasGradOutput ? _gradOutput[i] * _scale : _scale) * w;
                 if (_wantInputGrad) _inputGrad[i] = g * (_logInput ? t0 - target : T.One - (target * (T.One / t1)));
@@ -252,7 +252,7 @@ namespace LossDsl.Losses
                 var eps = Vector128.Create(_eps);
                 var t0 = LossMath.Exp(input);
                 var t1 = input + eps;
-                var loss = (_logInput ? t0 - (target * input) : input - (target * LossMath.Log(t1))) + LossMath.Select(_full ? LossMath.GreaterThan(target, Vector128<T>.One) : Vector128<T>.Zero, ((target * LossMath.Log(target)) - target) + (Vector128.Create(T.CreateTruncating(0.5)) * LossMath.Log(Vector128.Create(T.CreateTruncating(6.283185307179586)) * target)), Vector128<T>.Zero);
+                var loss = (_logInput ? t0 - (target * input) : input - (target * LossMath.Log(t1))) + (_full ? LossMath.Select(LossMath.GreaterThan(target, Vector128<T>.One), ((target * LossMath.Log(target)) - target) + (Vector128.Create(T.CreateTruncating(0.5)) * LossMath.Log(Vector128.Create(T.CreateTruncating(6.283185307179586)) * target)), Vector128<T>.Zero) : Vector128<T>.Zero);
                 var w = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = (_hasGradOutput ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * w;
                 if (_wantInputGrad) (g * (_logInput ? t0 - target : Vector128<T>.One - (target * (Vector128<T>.One / t1)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
@@ -267,7 +267,7 @@ namespace LossDsl.Losses
                 var eps = Vector256.Create(_eps);
                 var t0 = LossMath.Exp(input);
                 var t1 = input + eps;
-                var loss = (_logInput ? t0 - (target * input) : input - (target * LossMath.Log(t1))) + LossMath.Select(_full ? LossMath.GreaterThan(target, Vector256<T>.One) : Vector256<T>.Zero, ((target * LossMath.Log(target)) - target) + (Vector256.Create(T.CreateTruncating(0.5)) * LossMath.Log(Vector256.Create(T.CreateTruncating(6.283185307179586)) * target)), Vector256<T>.Zero);
+                var loss = (_logInput ? t0 - (target * input) : input - (target * LossMath.Log(t1))) + (_full ? LossMath.Select(LossMath.GreaterThan(target, Vector256<T>.One), ((target * LossMath.Log(target)) - target) + (Vector256.Create(T.CreateTruncating(0.5)) * LossMath.Log(Vector256.Create(T.CreateTruncating(6.283185307179586)) * target)), Vector256<T>.Zero) : Vector256<T>.Zero);
                 var w = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = (_hasGradOutput ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * w;
                 if (_wantInputGrad) (g * (_logInput ? t0 - target : Vector256<T>.One - (target * (Vector256<T>.One / t1)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
@@ -282,7 +282,7 @@ namespace LossDsl.Losses
                 var eps = Vector512.Create(_eps);
                 var t0 = LossMath.Exp(input);
                 var t1 = input + eps;
-                var loss = (_logInput ? t0 - (target * input) : input - (target * LossMath.Log(t1))) + LossMath.Select(_full ? LossMath.GreaterThan(target, Vector512<T>.One) : Vector512<T>.Zero, ((target * LossMath.Log(target)) - target) + (Vector512.Create(T.CreateTruncating(0.5)) * LossMath.Log(Vector512.Create(T.CreateTruncating(6.283185307179586)) * target)), Vector512<T>.Zero);
+                var loss = (_logInput ? t0 - (target * input) : input - (target * LossMath.Log(t1))) + (_full ? LossMath.Select(LossMath.GreaterThan(target, Vector512<T>.One), ((target * LossMath.Log(target)) - target) + (Vector512.Create(T.CreateTruncating(0.5)) * LossMath.Log(Vector512.Create(T.CreateTruncating(6.283185307179586)) * target)), Vector512<T>.Zero) : Vector512<T>.Zero);
                 var w = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = (_hasGradOutput ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * w;
                 if (_wantInputGrad) (g * (_logInput ? t0 - target : Vector512<T>.One - (target * (Vector512<T>.One / t1)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
