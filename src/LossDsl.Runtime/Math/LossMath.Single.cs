@@ -80,17 +80,8 @@ public static partial class LossMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static TV LogF<TV, O>(TV x) where O : ILaneOps<TV, float>
     {
-        if (O.AllTrue(O.And(O.Ge(x, O.C(1.1754943508222875e-38)), O.Le(x, O.C(float.MaxValue)))))
-        {
-            TV m0 = O.Decompose(x, out TV k0);
-            return Log1pReducedF<TV, O>(O.Sub(m0, O.C(1.0)), k0, O.C(0.0));
-        }
-        return LogSlowF<TV, O>(x);
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static TV LogSlowF<TV, O>(TV x) where O : ILaneOps<TV, float>
-    {
+        // Branch-free: losses take logs of data with zeros (poisson_nll_loss's log(target)), where a fast path
+        // that skips the special cases would rarely apply.
         TV sub = O.Lt(x, O.C(1.1754943508222875e-38));
         TV xs = O.Select(sub, O.Mul(x, O.C(8388608.0)), x);
         TV m = O.Decompose(xs, out TV k);
@@ -144,14 +135,8 @@ public static partial class LossMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV ExpNegHiLoF<TV, O>(TV x, out TV lo) where O : ILaneOps<TV, float>
     {
-        // Both paths inline (an out parameter through a call would keep lo out of registers).
+        // Branch-free (two factors 2^(k-j) 2^j): small code, as the activations are inlined many times per kernel.
         TV p = ExpReduceF<TV, O>(O.MaxNative(x, O.C(-104.0)), out TV k, out _, out TV pl);
-        if (O.AllTrue(O.Ge(x, O.C(-87.0))))
-        {
-            TV s = O.Pow2(k);
-            lo = O.Mul(pl, s);
-            return O.Mul(p, s);
-        }
         TV j = O.Round(O.Mul(k, O.C(0.5)));
         TV s1 = O.Pow2(O.Sub(k, j)), s2 = O.Pow2(j);
         lo = O.Mul(O.Mul(pl, s1), s2);
