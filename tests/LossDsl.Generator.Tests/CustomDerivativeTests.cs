@@ -115,3 +115,17 @@ public class CustomDerivativeTests
         Assert.Contains(result.Diagnostics, x => x.Id == "LOSS025" && x.GetMessage().Contains("itself"));
     }
 }
+
+public class FunctionOfAggregateTests
+{
+    [Fact]
+    public void AnAggregatePassedToAFunction_IsLiftedLikeAnyOther()
+    {
+        const string f = "fn half(x) = 0.5 * x\n  grad x = 0.5\nloss m(input) = half(mean(input * input))";
+        var (result, output) = GeneratorHarness.Run(new[] { ("/src/m.loss", f) });
+        Assert.Null(result.Exception);
+        Assert.Empty(result.Diagnostics);
+        Assert.Single(result.GeneratedSources);
+        Assert.DoesNotContain(output.GetDiagnostics(), d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error);
+    }
+}

@@ -30,19 +30,26 @@ internal static class ExprWalker
         return false;
     }
 
-    /// <summary>True when the value is the same for every element (no input is read).</summary>
-    /// <summary>Replaces each <see cref="ParamRef"/> by its argument (not inside nested calls' own bodies).</summary>
-    public static Expr Substitute(Expr e, EquatableArray<Expr> arguments) => e switch
+    /// <summary>
+    /// The same node with <paramref name="map"/> applied to each of its <see cref="Children"/> (a call's arguments, not a
+    /// user function's own body): the one traversal that every rewriting pass builds on.
+    /// </summary>
+    public static Expr MapChildren(Expr e, Func<Expr, Expr> map) => e switch
     {
-        ParamRef p => arguments[p.Index],
-        Unary u => u with { Operand = Substitute(u.Operand, arguments) },
-        Binary b => b with { Left = Substitute(b.Left, arguments), Right = Substitute(b.Right, arguments) },
-        Call c => c with { Arguments = c.Arguments.Select(a => Substitute(a, arguments)).ToEquatableArray() },
-        Conditional c => new Conditional(Substitute(c.Condition, arguments), Substitute(c.Then, arguments), Substitute(c.Else, arguments)),
-        Aggregate a => a with { Body = Substitute(a.Body, arguments) },
-        CustomCall c => c with { Arguments = c.Arguments.Select(a => Substitute(a, arguments)).ToEquatableArray() },
+        Unary u => u with { Operand = map(u.Operand) },
+        Binary b => b with { Left = map(b.Left), Right = map(b.Right) },
+        Call c => c with { Arguments = c.Arguments.Select(map).ToEquatableArray() },
+        Conditional c => new Conditional(map(c.Condition), map(c.Then), map(c.Else)),
+        Aggregate a => a with { Body = map(a.Body) },
+        CustomCall c => c with { Arguments = c.Arguments.Select(map).ToEquatableArray() },
+        ExternCall c => c with { Arguments = c.Arguments.Select(map).ToEquatableArray() },
         _ => e,
     };
 
+    /// <summary>Replaces each <see cref="ParamRef"/> by its argument (not inside nested calls' own bodies).</summary>
+    public static Expr Substitute(Expr e, EquatableArray<Expr> arguments) =>
+        e is ParamRef p ? arguments[p.Index] : MapChildren(e, x => Substitute(x, arguments));
+
+    /// <summary>True when the value is the same for every element (no input is read).</summary>
     public static bool IsUniform(Expr e) => !Any(e, x => x is InputRef or ClassRef or ColumnRef);
 }

@@ -17,10 +17,6 @@ internal static class Lowering
             new Binary(BinaryOp.Multiply, Lower(c.Arguments[0]), new Call(Function.Log, Lower(c.Arguments[1])))),
         CustomCall { Extern: { } method } c => new ExternCall(method, c.Arguments.Select(Lower).ToEquatableArray()),
         CustomCall c => Lower(ExprWalker.Substitute(c.Body!, c.Arguments)),
-        Unary u => u with { Operand = Lower(u.Operand) },
-        Binary b => b with { Left = Lower(b.Left), Right = Lower(b.Right) },
-        Call c => c with { Arguments = c.Arguments.Select(Lower).ToEquatableArray() },
-        Conditional c => new Conditional(Lower(c.Condition), Lower(c.Then), Lower(c.Else)),
-        _ => e,
+        _ => ExprWalker.MapChildren(e, Lower),
     };
 }

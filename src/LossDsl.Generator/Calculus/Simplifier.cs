@@ -19,16 +19,7 @@ internal static class Simplifier
     // The budget bounds the rounds, so a pair of rules that undo each other cannot loop.
     private static Expr Simplify(Expr e, int budget)
     {
-        var simplified = e switch
-        {
-            Unary u => u with { Operand = Simplify(u.Operand, budget) },
-            Binary b => b with { Left = Simplify(b.Left, budget), Right = Simplify(b.Right, budget) },
-            Call c => c with { Arguments = c.Arguments.Select(a => Simplify(a, budget)).ToEquatableArray() },
-            Conditional c => new Conditional(Simplify(c.Condition, budget), Simplify(c.Then, budget), Simplify(c.Else, budget)),
-            Aggregate a => a with { Body = Simplify(a.Body, budget) },
-            CustomCall c => c with { Arguments = c.Arguments.Select(x => Simplify(x, budget)).ToEquatableArray() },
-            _ => e,
-        };
+        var simplified = ExprWalker.MapChildren(e, x => Simplify(x, budget));
         var next = Rewrite(simplified);
         return next.Equals(simplified) || budget == 0 ? next : Simplify(next, budget - 1);
     }

@@ -243,11 +243,7 @@ internal sealed class Binder
         Gather g => new AggregateRef(IndexOf(aggregates, new AggregateModel(AggregateKind.Gather,
             new Conditional(new Binary(BinaryOp.Equal, ColumnRef.Instance, g.Index), g.IsClassInput ? new ClassRef(g.Input, g.Name) : new InputRef(g.Input, g.Name), Constant.Zero))
             { Source = g })),
-        Unary u => u with { Operand = Lift(u.Operand, aggregates) },
-        Binary b => b with { Left = Lift(b.Left, aggregates), Right = Lift(b.Right, aggregates) },
-        Call c => c with { Arguments = c.Arguments.Select(x => Lift(x, aggregates)).ToEquatableArray() },
-        Conditional c => new Conditional(Lift(c.Condition, aggregates), Lift(c.Then, aggregates), Lift(c.Else, aggregates)),
-        _ => e,
+        _ => ExprWalker.MapChildren(e, x => Lift(x, aggregates)),
     };
 
     private static int IndexOf(List<AggregateModel> aggregates, AggregateModel aggregate)
