@@ -1,0 +1,94 @@
+using System;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace LossDsl;
+
+// The width abstraction of the CTC loops. A row kernel writes one lattice row (or one frame of the gradient) element
+// by element; its body is written once, generic over the lane type TV (T, Vector128/256/512<T>), LossMath's lane
+// operations O and a loader L (loads and log1p), and the JIT specialises it per width. The driver runs the widest accelerated vectors
+// first, then narrower ones, then scalars, each element exactly once: no overlapping tail, so a kernel may update its
+// output in place (the gradient accumulates).
+public static partial class Ctc
+{
+    /// <summary>What the row kernels need beyond LossMath's <see cref="ILaneOps{TV, T}"/>: loads, and log1p.</summary>
+    private interface ILaneLoad<TV, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        /// <summary>The lanes starting at element <paramref name="index"/> of the buffer starting at <paramref name="origin"/>.</summary>
+        static abstract TV Load(ref T origin, int index);
+
+        /// <summary>log(1 + x) per lane (<see cref="LossMath.Log1p{T}(T)"/> at this width).</summary>
+        static abstract TV Log1p(TV x);
+    }
+
+    private readonly struct ScalarLoad<T> : ILaneLoad<T, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static T Load(ref T origin, int index) => Unsafe.Add(ref origin, index);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static T Log1p(T x) => LossMath.Log1p(x);
+    }
+
+    private readonly struct Load128<T> : ILaneLoad<Vector128<T>, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<T> Load(ref T origin, int index) => Vector128.LoadUnsafe(ref origin, (nuint)index);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<T> Log1p(Vector128<T> x) => LossMath.Log1p(x);
+    }
+
+    private readonly struct Load256<T> : ILaneLoad<Vector256<T>, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<T> Load(ref T origin, int index) => Vector256.LoadUnsafe(ref origin, (nuint)index);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<T> Log1p(Vector256<T> x) => LossMath.Log1p(x);
+    }
+
+    private readonly struct Load512<T> : ILaneLoad<Vector512<T>, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<T> Load(ref T origin, int index) => Vector512.LoadUnsafe(ref origin, (nuint)index);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<T> Log1p(Vector512<T> x) => LossMath.Log1p(x);
+    }
+
+    /// <summary>The body of a row loop: the values of elements <paramref name="i"/> .. i + lanes - 1 of the output.</summary>
+    private interface IRowKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        TV Invoke<TV, O, L>(int i) where O : ILaneOps<TV, T> where L : ILaneLoad<TV, T>;
+    }
+
+    /// <summary>Writes <c>output[i] = kernel(i)</c> for every i of <paramref name="output"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Map<TKernel, T>(ref TKernel kernel, Span<T> output)
+        where TKernel : struct, IRowKernel<T>, allows ref struct
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        ref T o = ref MemoryMarshal.GetReference(output);
+        int n = output.Length, i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i <= n - Vector512<T>.Count; i += Vector512<T>.Count)
+                kernel.Invoke<Vector512<T>, V512Ops<T>, Load512<T>>(i).StoreUnsafe(ref o, (nuint)i);
+        }
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i <= n - Vector256<T>.Count; i += Vector256<T>.Count)
+                kernel.Invoke<Vector256<T>, V256Ops<T>, Load256<T>>(i).StoreUnsafe(ref o, (nuint)i);
+        }
+        if (Vector128.IsHardwareAccelerated)
+        {
+            for (; i <= n - Vector128<T>.Count; i += Vector128<T>.Count)
+                kernel.Invoke<Vector128<T>, V128Ops<T>, Load128<T>>(i).StoreUnsafe(ref o, (nuint)i);
+        }
+        for (; i < n; i++)
+            Unsafe.Add(ref o, i) = kernel.Invoke<T, ScalarOps<T>, ScalarLoad<T>>(i);
+    }
+}
