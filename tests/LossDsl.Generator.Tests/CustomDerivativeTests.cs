@@ -106,6 +106,83 @@ public class CustomDerivativeTests
         Assert.Equal("y", f.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length));
     }
 
+    private const string RowPrimitive = """
+        using System;
+        using System.Numerics;
+        namespace Prims;
+        public static class Rows
+        {
+            /// scale * sum of squares of the row, plus the first label (to show the row's label list arrives).
+            public static T ScaledSquares<T>(ReadOnlySpan<T> row, ReadOnlySpan<int> labels, T scale) where T : INumberBase<T>
+            {
+                T sum = T.Zero;
+                foreach (var v in row) sum += v * v;
+                return scale * sum + T.CreateTruncating(labels[0]);
+            }
+            /// A deliberately wrong gradient: 7 x instead of 2 scale x.
+            public static void FakeGradient<T>(ReadOnlySpan<T> row, ReadOnlySpan<int> labels, T scale, T adjoint, Span<T> grad) where T : INumberBase<T>
+            {
+                for (int i = 0; i < row.Length; i++) grad[i] += adjoint * T.CreateTruncating(7) * row[i];
+            }
+        }
+        """;
+
+    private const string RowFormula = """
+        extern fn squares(row x, labels, scale) = Prims.Rows.ScaledSquares
+            grad x = Prims.Rows.FakeGradient
+        loss use_row(input, const labels l, const index len; s = 1.5) = squares(input, l, s) + sum(input)
+        mean per max(len, 1)
+        """;
+
+    [Fact]
+    public void RowFunction_ComputesTheValueInCSharp_AndItsStatedGradientMethodIsUsed()
+    {
+        var (result, output) = GeneratorHarness.Run(new[] { ("/src/row.loss", RowFormula) }, RowPrimitive);
+        Assert.Null(result.Exception);
+        Assert.Empty(result.Diagnostics);
+        using var stream = new MemoryStream();
+        var emitted = output.Emit(stream);
+        Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Take(5)));
+        stream.Position = 0;
+        var assembly = new AssemblyLoadContext("use_row", isCollectible: true).LoadFromStream(stream);
+        RuntimeHelpers.RunModuleConstructor(assembly.ManifestModule.ModuleHandle);
+        Assert.True(LossRegistry.TryGet("use_row", out var definition));
+
+        const int rows = 3, length = 5;
+        double[] x = Enumerable.Range(0, rows * length).Select(i => -1 + 0.13 * i).ToArray();
+        double[] labels = { 4, 9, 2, 8, 0, 7 };      // two labels per row; the function reads the first
+        double[] lengths = { 2, 0, 4 };              // mean per max(len, 1): divides by 2, 1, 4
+        var call = new LossCall<double> { Inputs = new[] { x, labels, lengths }, RowLength = length, Reduction = Reduction.Mean, WantGradients = true };
+        definition.Evaluate(call);
+        double expected = 0;
+        for (int r = 0; r < rows; r++)
+        {
+            var row = x.AsSpan(r * length, length).ToArray();
+            double per = Math.Max(lengths[r], 1);
+            expected += (1.5 * row.Sum(v => v * v) + labels[2 * r] + row.Sum()) / per;
+            for (int i = 0; i < length; i++)
+                Assert.Equal((7 * row[i] + 1) / (rows * per), call.Gradients![0]![r * length + i], 12); // the stated method, not 3 x + 1
+        }
+        Assert.Equal(expected / rows, call.Value, 12);
+    }
+
+    /// <summary>Misuses of row functions: LOSS025 at the exact span (the last occurrence of the text, or the first).</summary>
+    [Theory]
+    [InlineData("extern fn sq(row x, scale) = Prims.Rows.ScaledSquares\n  grad x = 2 * x\nloss a(input) = sq(input, 1)", "2 * x", true, "C# method")]
+    [InlineData("extern fn sq(row x, scale) = Prims.Rows.ScaledSquares\n  grad x = Prims.Rows.FakeGradient\nloss a(input) = sq(input * 2, 1)", "input * 2", true, "pass an element input")]
+    [InlineData("extern fn sq(row x, scale) = Prims.Rows.ScaledSquares\n  grad x = Prims.Rows.FakeGradient\nloss a(input) = sq(input, input)", "input", true, "one number per row")]
+    [InlineData("extern fn sq(row x, scale) = Prims.Rows.ScaledSquares\nloss a(input) = sq(input, 1)", "sq", false, "gradient method of every row parameter")]
+    [InlineData("fn sq(row x) = x\nloss a(input) = sq(input)", "sq", false, "Only an extern function")]
+    public void LOSS025_RowFunctionMisuse(string formula, string span, bool last, string message)
+    {
+        var (result, _) = GeneratorHarness.Run(new[] { ("/src/bad.loss", formula) }, RowPrimitive);
+        Assert.Null(result.Exception);
+        var d = result.Diagnostics.First(x => x.Id == "LOSS025");
+        Assert.Contains(message, d.GetMessage());
+        Assert.Equal(last ? formula.LastIndexOf(span, StringComparison.Ordinal) : formula.IndexOf(span, StringComparison.Ordinal), d.Location.SourceSpan.Start);
+        Assert.Equal(span.Length, d.Location.SourceSpan.Length);
+    }
+
     [Fact]
     public void LOSS025_RecursiveFunction()
     {

@@ -246,13 +246,13 @@ public class RowDiagnosticTests
     }
 
     [Fact]
-    public void LOSS014_ClassIndexUsedAsAReal()
+    public void LOSS014_LabelListUsedAsANumber()
     {
-        const string f = "loss a(x, const index t) = x[t] * t";
+        const string f = "loss a(x, const labels t) = sum(x) * t";
         var d = Single(f, "LOSS014");
         Assert.Equal("t", Text(d, f));
         Assert.Equal(f.LastIndexOf('t'), d.Location.SourceSpan.Start);
-        Assert.Contains("class index", d.GetMessage());
+        Assert.Contains("list of labels", d.GetMessage());
     }
 
     [Fact]

@@ -148,8 +148,12 @@ public static class Catalog
     {
         LossInputKind.Element => n,
         LossInputKind.Class => rowLength,
+        LossInputKind.Labels => rowLength > 0 ? LabelWidth * (n / rowLength) : 0,
         _ => rowLength > 0 ? n / rowLength : 0, // Row, Index: one per row
     };
+
+    /// <summary>The number of labels per row generated for a labels input.</summary>
+    public const int LabelWidth = 2;
 
     /// <summary>The value of an input that applies at element <paramref name="i"/>.</summary>
     public static double At(LossInput input, double[] values, int i, int rowLength) => input.Kind switch
@@ -210,6 +214,7 @@ public static class Catalog
             "iou_loss" or "generalized_box_iou_loss" or "distance_box_iou_loss" or "complete_box_iou_loss" => Boxes(r, n),
             "multi_margin_loss" => MultiMargin(c, r, n, rowLength),
             "multilabel_margin_loss" => MultilabelMargin(c, r, n, rowLength),
+            "ctc_loss" => Ctc(c, r, n, rowLength),
             "multilabel_soft_margin_loss" =>
                 [Fill(n, () => Normal(r)), Fill(n, () => r.Next(2)), ByKind(c, 2, r, n, rowLength)],
             "cross_entropy_probs" => [Fill(n, () => Normal(r)), Probabilities(r, n, rowLength), ByKind(c, 2, r, n, rowLength)],
@@ -226,6 +231,21 @@ public static class Catalog
                 $"{c.Id}: input {input.Name} ({input.Kind}) generated with {inputs[k]!.Length} values, expected {Length(input, n, rowLength)}");
         }
         return inputs;
+    }
+
+    /// <summary>
+    /// ctc_loss with its options (by default one class, the blank): log-probabilities, padded labels (of the classes
+    /// other than the blank; none when there are none), input lengths 0..T, target lengths that fit (T = rowLength / classes).
+    /// </summary>
+    private static double[]?[] Ctc(LossCase c, Random r, int n, int rowLength)
+    {
+        int classes = (int)c.Option("classes"), blank = (int)c.Option("blank"), rows = n / rowLength, time = rowLength / classes;
+        var labels = Fill(rows * LabelWidth, () => classes == 1 ? 0 : (blank + 1 + r.Next(classes - 1)) % classes);
+        var inputLengths = Fill(rows, () => r.Next(time + 1));
+        var targetLengths = new double[rows];
+        for (int row = 0; row < rows; row++)
+            targetLengths[row] = classes == 1 ? 0 : Math.Min(LabelWidth, r.Next((int)inputLengths[row] / 2 + 1));
+        return [Fill(n, () => Normal(r) - 2), labels, inputLengths, targetLengths];
     }
 
     /// <summary>The default generator of input <paramref name="k"/>, by its kind.</summary>

@@ -26,8 +26,10 @@ public class GradientCheckTests
     /// pass, as torchvision computes it under no_grad). Its gradient is checked against torchvision by the conformance
     /// fixtures, and below (<see cref="CompleteBoxIouGradientHoldsAlphaConstant"/>) against central differences of
     /// the value with alpha frozen at the point.
+    /// ctc_loss takes log_probs to be log-softmax output, as PyTorch does: its gradient is exp(log_probs) - posterior,
+    /// the derivative plus exp(log_probs) (checked in <see cref="CtcGradientIsTheDerivativePlusExpLogProbs"/>).
     /// </summary>
-    private static readonly HashSet<string> s_notTheDerivativeOfTheValue = new() { "complete_box_iou_loss" };
+    private static readonly HashSet<string> s_notTheDerivativeOfTheValue = new() { "complete_box_iou_loss", "ctc_loss" };
 
     internal static int Seed(string text)
     {
@@ -109,6 +111,48 @@ public class GradientCheckTests
     }
 
     public static TheoryData<Reduction> Reductions => new() { Reduction.Mean, Reduction.Sum, Reduction.None };
+
+    /// <summary>
+    /// ctc_loss through the generated kernel, 3 classes, blank 1, rows of T = 5 steps: its gradient minus
+    /// upstream · exp(log_probs) (over each sample's input length) is the central difference of the value.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Reductions))]
+    public void CtcGradientIsTheDerivativePlusExpLogProbs(Reduction reduction)
+    {
+        var c = new LossCase("ctc_loss[classes3]", Catalog.Get("ctc_loss"), new[] { 1.0, 3.0, 0.0 });
+        const int classes = 3, time = 5, rows = 3, rowLength = classes * time, n = rows * rowLength;
+        var rng = new Random(Seed("ctc" + reduction));
+        var inputs = Catalog.Generate(c, rng, n, rowLength: rowLength);
+        inputs[2] = [5, 4, 5];                      // input lengths
+        inputs[3] = [2, 1, 0];                      // target lengths (labels are never the blank)
+        double[]? upstream = reduction == Reduction.None ? Catalog.Upstream(rng, rows) : null;
+        var analytic = Catalog.Evaluate(c, inputs, reduction, rowLength, gradients: true, gradOutput: upstream);
+        var grad = analytic.Gradients![0]!;
+        for (int r = 0; r < rows; r++)
+        {
+            double u = reduction switch
+            {
+                Reduction.None => upstream![r],
+                Reduction.Mean => 1.0 / (rows * Math.Max(inputs[3]![r], 1)),
+                _ => 1.0,
+            };
+            for (int i = r * rowLength; i < (r + 1) * rowLength; i++)
+            {
+                var plus = inputs.Select(a => a?.ToArray()).ToArray();
+                var minus = inputs.Select(a => a?.ToArray()).ToArray();
+                const double h = 1e-6;
+                plus[0]![i] += h;
+                minus[0]![i] -= h;
+                double numeric = (Objective(c, Catalog.Evaluate(c, plus, reduction, rowLength), reduction, upstream)
+                                - Objective(c, Catalog.Evaluate(c, minus, reduction, rowLength), reduction, upstream)) / (2 * h);
+                bool inside = (i - r * rowLength) / classes < inputs[2]![r];
+                double expected = numeric + (inside ? u * Math.Exp(inputs[0]![i]) : 0);
+                Assert.True(Math.Abs(grad[i] - expected) <= 1e-6 * Math.Max(1, Math.Abs(expected)),
+                    $"{reduction} d/dlog_probs[{i}] (row {r}): analytic {grad[i]:R}, derivative + u exp(lp) {expected:R}");
+            }
+        }
+    }
 
     /// <summary>
     /// complete_box_iou_loss = distance IoU loss (its own eps 1e-7) + alpha v with alpha = v / (1 - iou + v + eps)

@@ -283,6 +283,8 @@ public sealed class Evaluator
         for (int i = 0; i < inputs.Length; i++)
         {
             if (ctx.Inputs[i] is not { } t) continue;
+            // A labels input holds a list per row (its width is checked by the kernel).
+            if (def.Inputs[i].Kind == LossInputKind.Labels) { inputs[i] = Convert<T>(t.Data); continue; }
             // Element inputs broadcast to the shape; a row or index input holds one value per row, a class input one per class.
             int expected = def.Inputs[i].Kind switch
             {

@@ -161,6 +161,8 @@ public static class LossQuirks
         ["softmax_focal_loss"] = ClassTargets.Quirk(new() { WeightInput = "alpha", BatchedOnly = true }),
         // -1-terminated lists of target classes: one kernel row per (row, listed class), see LabelLists
         ["multilabel_margin_loss"] = LabelLists.Quirk(new() { Membership = "is_target" }),
+        // time-major sequences, padded or concatenated targets: see CtcSequences
+        ["ctc_loss"] = CtcSequences.Quirk,
 
         ["sigmoid_focal_loss"] = new()
         {

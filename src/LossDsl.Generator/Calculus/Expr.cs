@@ -44,7 +44,7 @@ internal sealed record CoefficientRef(int Index) : Expr;
 /// How an aggregate combines its summands: over a row (Sum, Mean, Max, Min) or over everything (SumAll, MeanAll).
 /// <c>logsumexp</c>, <c>dot</c>, <c>norm</c>, <c>softmax</c> and <c>log_softmax</c> are written in terms of these.
 /// </summary>
-internal enum AggregateKind { Sum, Mean, SumAll, MeanAll, Max, Min, Gather }
+internal enum AggregateKind { Sum, Mean, SumAll, MeanAll, Max, Min, Gather, Extern }
 
 /// <summary><c>sum(e)</c>, <c>mean(e)</c> over a row, or <c>sum_all(e)</c>, <c>mean_all(e)</c> over everything. Bound, then lifted out into <see cref="AggregateRef"/>s.</summary>
 internal sealed record Aggregate(AggregateKind Kind, Expr Body) : Expr;
@@ -104,3 +104,14 @@ internal sealed record CustomCall(string Name, EquatableArray<Expr> Arguments, E
 
 /// <summary>A call of a C# method with overloads for T and Vector128/256/512 of T (an extern function, after lowering).</summary>
 internal sealed record ExternCall(string Method, EquatableArray<Expr> Arguments) : Expr;
+
+/// <summary>The current row's list of labels from labels input <paramref name="Input"/> (only an argument of a row function).</summary>
+internal sealed record ListRef(int Input, string Name) : Expr;
+
+/// <summary>
+/// A call of an extern row function: the C# method <paramref name="Method"/> computes one value per row from whole rows
+/// of element inputs (the <see cref="InputRef"/> arguments), label lists (<see cref="ListRef"/>) and per-row numbers
+/// (the other arguments). Lifted like an aggregate; its gradient is not derived: per argument, the C# method in
+/// <paramref name="Gradients"/> adds the adjoint times d(value)/d(row) to the row's gradient (null for a number).
+/// </summary>
+internal sealed record RowCall(string Name, string Method, EquatableArray<Expr> Arguments, EquatableArray<string?> Gradients) : Expr;

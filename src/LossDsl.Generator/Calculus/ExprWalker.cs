@@ -19,6 +19,7 @@ internal static class ExprWalker
             case Aggregate a: yield return a.Body; break;
             case CustomCall c: foreach (var a in c.Arguments) yield return a; break;
             case ExternCall c: foreach (var a in c.Arguments) yield return a; break;
+            case RowCall c: foreach (var a in c.Arguments) yield return a; break;
         }
     }
 
@@ -43,6 +44,7 @@ internal static class ExprWalker
         Aggregate a => a with { Body = map(a.Body) },
         CustomCall c => c with { Arguments = c.Arguments.Select(map).ToEquatableArray() },
         ExternCall c => c with { Arguments = c.Arguments.Select(map).ToEquatableArray() },
+        RowCall c => c with { Arguments = c.Arguments.Select(map).ToEquatableArray() },
         _ => e,
     };
 

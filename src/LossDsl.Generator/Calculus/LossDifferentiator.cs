@@ -77,7 +77,8 @@ internal static class LossDifferentiator
                 }
                 gradient = Simplifier.Simplify(sum);
             }
-            bool scattered = Enumerable.Range(0, declared).Any(k => flows[k] && aggregates[k].Source is { IsClassInput: false } g && g.Input == x);
+            bool scattered = Enumerable.Range(0, declared).Any(k => flows[k] && (aggregates[k].Source is { IsClassInput: false } g && g.Input == x
+                || aggregates[k].Call is { } c && c.Arguments.Any(a => a is InputRef r && r.Index == x)));
             if (gradient is Constant { Value: 0 } && !scattered)
                 diagnostics.Add(new DiagnosticInfo(Descriptors.NotDifferentiable.Id, input.Span, new[] { input.Name }.ToEquatableArray()));
             gradients.Add(Lowering.Lower(gradient));
@@ -85,14 +86,25 @@ internal static class LossDifferentiator
 
         var names = loss.Names.Select(n => n with { Expression = Lowering.Lower(Simplifier.Simplify(n.Expression)) }).Distinct().ToEquatableArray();
         body = Lowering.Lower(body);
-        var lowered = aggregates.Select(a => a with { Body = Lowering.Lower(a.Body) }).ToEquatableArray();
+        var lowered = aggregates.Select(a => a with
+        {
+            Body = Lowering.Lower(a.Body),
+            Call = a.Call is null ? null : a.Call with { Arguments = a.Call.Arguments.Select(x => Lowering.Lower(Simplifier.Simplify(x))).ToEquatableArray() },
+        }).ToEquatableArray();
         var simplified = loss with { Body = body, Aggregates = lowered, Names = names };
         var scatters = Enumerable.Range(0, declared)
             .Where(k => flows[k] && aggregates[k].Source is { IsClassInput: false } g && !loss.Inputs[g.Input].IsConst && loss.DeclaredGradients[g.Input] is null)
             .Select(k => (k, aggregates[k].Source!.Input)).ToEquatableArray();
+        // A row function's gradient is its C# gradient method's: Run calls it per row with the adjoint, after the kernel.
+        var rowGradients = Enumerable.Range(0, declared)
+            .Where(k => flows[k] && aggregates[k].Call is not null)
+            .SelectMany(k => aggregates[k].Call!.Arguments.Select((a, p) => (Argument: a, Position: p))
+                .Where(a => a.Argument is InputRef r && !loss.Inputs[r.Index].IsConst)
+                .Select(a => (k, a.Position)))
+            .ToEquatableArray();
         return new LossModel(simplified, className, @namespace, accessibility, path, gradients.ToEquatableArray(),
             loss.Shape == LossShape.Elementwise ? EquatableArray<Expr>.Empty : outer.Select(Lowering.Lower).ToEquatableArray(),
-            dependencies.ToEquatableArray(), counts.ToEquatableArray()) { Scatters = scatters };
+            dependencies.ToEquatableArray(), counts.ToEquatableArray()) { Scatters = scatters, RowGradients = rowGradients };
     }
 
     /// <summary>The element's share of aggregate k's gradient times <paramref name="e"/>: a max or min passes it to its ties only.</summary>

@@ -46,7 +46,7 @@ internal static class DefinitionEmitter
         for (int k = 0; k < loss.Inputs.Count; k++)
         {
             var p = Names.Parameter(loss.Inputs[k].Name);
-            w.Line(loss.Inputs[k].Kind == Syntax.InputKind.Index
+            w.Line(Names.IsInteger(loss.Inputs[k].Kind)
                 ? $"ReadOnlySpan<int> {p} = LossGuard.Indices(call.Inputs[{k}], nameof({p}));"
                 : $"ReadOnlySpan<T> {p} = call.Inputs[{k}];");
         }

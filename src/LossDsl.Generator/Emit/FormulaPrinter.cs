@@ -13,6 +13,7 @@ internal static class FormulaPrinter
     {
         var (text, precedence) = e switch
         {
+            Constant { Value: double.PositiveInfinity } => ("inf", 9),
             Constant c => (c.Value < 0 ? "(" + Short(c.Value) + ")" : Short(c.Value), 9),
             BoolConstant b => (b.Value ? "true" : "false", 9),
             InputRef i => (i.Name, 9),
@@ -27,6 +28,8 @@ internal static class FormulaPrinter
             CustomCall c => (c.Name + "(" + string.Join(", ", c.Arguments.Select(a => Print(a, 0, aggregate))) + ")", 9),
             ExternCall c => (c.Method + "(" + string.Join(", ", c.Arguments.Select(a => Print(a, 0, aggregate))) + ")", 9),
             ParamRef p => (p.Name, 9),
+            ListRef l => (l.Name, 9),
+            RowCall c => (c.Name + "(" + string.Join(", ", c.Arguments.Select(a => Print(a, 0, aggregate))) + ")", 9),
             Aggregate a => (a.Kind.ToString().ToLowerInvariant() + "(" + Print(a.Body, 0, aggregate) + ")", 9),
             Unary { Op: UnaryOp.Negate } u => ("-" + Print(u.Operand, 7, aggregate), 7),
             Unary u => ("not " + Print(u.Operand, 3, aggregate), 3),

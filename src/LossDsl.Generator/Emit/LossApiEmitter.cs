@@ -20,7 +20,7 @@ internal static class LossApiEmitter
         string one = type == "float" ? "1f" : "1.0";
 
         var required = loss.Inputs.Where(i => i.Default is null)
-            .Select(i => $"ReadOnlySpan<{(i.Kind == Syntax.InputKind.Index ? "int" : type)}> {Names.Parameter(i.Name)}").ToList();
+            .Select(i => $"ReadOnlySpan<{(Names.IsInteger(i.Kind) ? "int" : type)}> {Names.Parameter(i.Name)}").ToList();
         if (row) required.Add("int rowLength");
         var grads = loss.Inputs.Where(i => !i.IsConst).Select(i => $"Span<{type}> {Names.Parameter(i.Name + "_grad")}").ToList();
         var trailing = loss.Options.Select(o => o.IsBoolean

@@ -81,16 +81,23 @@ internal static class LossEmitter
             for (int j = 0; j < loss.Aggregates.Count; j++)
                 lines.Add(loss.Aggregates[j].Source is { } gather
                     ? $"A{j} = " + FormulaPrinter.Print(gather)
+                    : loss.Aggregates[j].Call is { } call
+                    ? $"A{j} = {FormulaPrinter.Print(call)}   (the row function {call.Method}; its gradient is stated: "
+                        + string.Join(", ", call.Gradients.Where(g => g is not null)) + ")"
                     : $"A{j} = {AggregateName(loss.Aggregates[j].Kind)} over {over} of " + FormulaPrinter.Print(loss.Aggregates[j].Body)
                         + (model.Counts.Contains(j) ? "   (ties of a max or min, which share its gradient)" : ""));
             if (loss.MeanBy is not null) lines.Add("mean divides by the sum over the rows of " + FormulaPrinter.Print(loss.MeanBy));
+            if (loss.MeanPer is not null) lines.Add("mean averages each row's loss divided by " + FormulaPrinter.Print(loss.MeanPer));
             lines.Add("L = " + FormulaPrinter.Print(loss.Body));
             for (int j = 0; j < model.OuterGradients.Count; j++)
                 lines.Add($"dL/dA{j} = " + FormulaPrinter.Print(model.OuterGradients[j]));
             foreach (var d in model.Dependencies)
                 lines.Add($"dA{d.K}/dA{d.J} = {(loss.Aggregates[d.K].IsMean ? "mean" : "sum")} over {over} of " + FormulaPrinter.Print(d.Summand));
             for (int k = 0; k < loss.Inputs.Count; k++)
-                if (!loss.Inputs[k].IsConst) lines.Add($"dL/d{loss.Inputs[k].Name} = " + FormulaPrinter.Print(model.Gradients[k]) + "   (c_j = dL/dA_j, per row)");
+                if (!loss.Inputs[k].IsConst) lines.Add($"dL/d{loss.Inputs[k].Name} = " + FormulaPrinter.Print(model.Gradients[k])
+                    + string.Concat(model.RowGradients.Where(g => loss.Aggregates[g.Aggregate].Call!.Arguments[g.Argument] is InputRef x && x.Index == k)
+                        .Select(g => $" + c{g.Aggregate} * (the gradient {loss.Aggregates[g.Aggregate].Call!.Gradients[g.Argument]} adds)"))
+                    + "   (c_j = dL/dA_j, per row)");
         }
         return string.Join("\n", lines);
     }
@@ -118,7 +125,8 @@ internal static class LossEmitter
         {
             int n = loss.Aggregates.Count;
             for (int j = 0; j < n; j++)
-                yield return new KernelSpec($"Aggregate{j}Kernel", $"The summand of A{j}: " + Names.Xml(FormulaPrinter.Print(loss.Aggregates[j].Body)), loss.Aggregates[j].Body, new (int, Expr)[0], false, false, n, 0);
+                if (loss.Aggregates[j].Call is null)
+                    yield return new KernelSpec($"Aggregate{j}Kernel", $"The summand of A{j}: " + Names.Xml(FormulaPrinter.Print(loss.Aggregates[j].Body)), loss.Aggregates[j].Body, new (int, Expr)[0], false, false, n, 0);
             foreach (var d in model.Dependencies)
                 yield return new KernelSpec($"Dependency{d.K}On{d.J}Kernel", $"The summand of dA{d.K}/dA{d.J}: " + Names.Xml(FormulaPrinter.Print(d.Summand)), d.Summand, new (int, Expr)[0], false, false, n, 0);
             yield return new KernelSpec("RowGradientKernel", "The gradients of one row, given the aggregates A_j and coefficients c_k = dL/dA_k of the row:<br/>\n" + formulas, null, gradients, false, false, n, model.OuterGradients.Count);

@@ -67,4 +67,7 @@ internal static class Names
         }
         return sb.ToString();
     }
+
+    /// <summary>Inputs read as integers: class indices and label lists.</summary>
+    public static bool IsInteger(Syntax.InputKind kind) => kind is Syntax.InputKind.Index or Syntax.InputKind.Labels;
 }

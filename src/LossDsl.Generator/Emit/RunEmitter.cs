@@ -19,7 +19,7 @@ internal static class RunEmitter
     public static List<Parameter> Parameters(LossModel model)
     {
         var loss = model.Loss;
-        var list = loss.Inputs.Select(i => new Parameter(i.Kind == InputKind.Index ? "ReadOnlySpan<int>" : "ReadOnlySpan<T>", Names.Parameter(i.Name))).ToList();
+        var list = loss.Inputs.Select(i => new Parameter(Names.IsInteger(i.Kind) ? "ReadOnlySpan<int>" : "ReadOnlySpan<T>", Names.Parameter(i.Name))).ToList();
         if (loss.Shape == LossShape.Row) list.Add(new("int", "rowLength"));
         list.AddRange(loss.Options.Select(o => new Parameter(o.IsBoolean ? "bool" : "T", Names.Parameter(o.Name))));
         if (loss.Shape == LossShape.Elementwise) list.Add(new("ReadOnlySpan<T>", "weight"));
@@ -52,6 +52,12 @@ internal static class RunEmitter
         foreach (var input in loss.Inputs.Where(i => !i.IsElement))
         {
             var p = Names.Parameter(input.Name);
+            if (input.Kind == InputKind.Labels)
+            {
+                // A list of labels per row, all of one width (padded).
+                w.Line($"int {Names.Camel(input.Name)}Width = LossGuard.Width({p}.Length, rows, nameof({p}));");
+                continue;
+            }
             var length = input.Kind == InputKind.Class ? "rowLength" : "rows";
             w.Line(input.Default is null ? $"LossGuard.Length({p}.Length, {length}, nameof({p}));" : $"LossGuard.Optional({p}.Length, {length}, nameof({p}));");
         }
@@ -70,7 +76,7 @@ internal static class RunEmitter
             {
                 var g = Names.Parameter(input.Name + "_grad");
                 w.Line($"LossGuard.Optional({g}.Length, n, nameof({g}));");
-                foreach (var other in loss.Inputs.Where(i => i.Kind != InputKind.Index)) w.Line($"LossGuard.NoOverlap({Names.Parameter(other.Name)}, {g}, nameof({g}));");
+                foreach (var other in loss.Inputs.Where(i => !Names.IsInteger(i.Kind))) w.Line($"LossGuard.NoOverlap({Names.Parameter(other.Name)}, {g}, nameof({g}));");
             }
             w.Close();
         }
@@ -113,14 +119,18 @@ internal static class RunEmitter
         int count = loss.Aggregates.Count, declared = model.OuterGradients.Count;
         if (whole) w.Line("int rows = 1, rowLength = n;");
         w.Line("T inverseLength = T.One / T.CreateTruncating(rowLength);");
-        for (int j = 0; j < count; j++)
+        var summed = Enumerable.Range(0, count).Where(j => loss.Aggregates[j].Call is null).ToList();
+        foreach (int j in summed)
             w.Line($"var aggregate{j} = new Aggregate{j}Kernel<T>({inputs});");
         foreach (var d in model.Dependencies)
             w.Line($"var dependency{d.K}On{d.J} = new Dependency{d.K}On{d.J}Kernel<T>({inputs});");
         w.Line($"var rowGradient = new RowGradientKernel<T>({inputs}{(grads.Length > 0 ? ", " + grads : "")});");
-        var kernels = Enumerable.Range(0, count).Select(j => "aggregate" + j)
+        var kernels = summed.Select(j => "aggregate" + j)
             .Concat(model.Dependencies.Select(d => $"dependency{d.K}On{d.J}")).Append("rowGradient").ToList();
         var indexInputs = loss.Inputs.Where(i => i.Kind == InputKind.Index).ToList();
+        var subscripts = new HashSet<int>();
+        foreach (var root in loss.Aggregates.Select(a => (Expr?)a.Source).Append(loss.MeanBy).Append(loss.MeanPer))
+            if (root is not null) ExprWalker.Any(root, e => { if (e is Gather g) subscripts.Add(g.Index.Input); return false; });
         var rowInputs = loss.Inputs.Where(i => i.Kind == InputKind.Row).ToList();
         var used = new HashSet<string> { "r", "start", "end", "n", "rows", "rowLength", "total", "inverseLength", "value", "g", "gradients", "reduction", "output", "gradOutput", "gradOutputs", "rowGradient", "divisor" };
         foreach (var p in Parameters(model)) used.Add(p.Name);
@@ -136,11 +146,12 @@ internal static class RunEmitter
         });
 
         // The mean's denominator: the number of rows, or of rows not left out, or the sum of 'mean by' over them.
-        w.Line(whole || (indexInputs.Count == 0 && loss.MeanBy is null) ? "T divisor = T.CreateTruncating(rows);" : "T divisor = T.Zero;");
-        if (indexInputs.Count > 0 || loss.MeanBy is not null)
+        bool counted = indexInputs.Any(i => i.Except is not null || subscripts.Contains(loss.Inputs.ToList().IndexOf(i))) || loss.MeanBy is not null;
+        w.Line(whole || !counted ? "T divisor = T.CreateTruncating(rows);" : "T divisor = T.Zero;");
+        if (counted)
         {
             w.Open("for (int r = 0; r < rows; r++)");
-            foreach (var input in indexInputs) RowIndex(w, loss, input, validate: true);
+            foreach (var input in indexInputs) RowIndex(w, loss, input, validate: subscripts.Contains(loss.Inputs.ToList().IndexOf(input)));
             var divisorText = loss.MeanBy is null ? "T.One" : new ExpressionEmitter(Width.Scalar, rowLeaf, rowLeaf, new Dictionary<Expr, string>(), new HashSet<string>(used)).ScalarText(loss.MeanBy, true);
             w.Line($"divisor += {divisorText};");
             w.Close();
@@ -170,6 +181,12 @@ internal static class RunEmitter
                 w.Line($"T a{j} = {GatherText(loss, gather, "start + ")};");
                 continue;
             }
+            if (aggregate.Call is { } call)
+            {
+                w.Line($"// A{j} = {FormulaPrinter.Print(call)}, computed by {call.Method}");
+                w.Line($"T a{j} = global::{call.Method}({RowCallArguments(loss, call, guardEmitter)});");
+                continue;
+            }
             var loop = aggregate.Kind switch { AggregateKind.Max => "Max", AggregateKind.Min => "Min", _ => "Sum" };
             var pass = $"ElementLoops.{loop}<Aggregate{j}Kernel<T>, T>(ref aggregate{j}, start, end){(aggregate.IsMean ? " * inverseLength" : "")}";
             // An aggregate read only under option-only conditions takes its pass over the row only when they hold.
@@ -184,10 +201,16 @@ internal static class RunEmitter
         var texts = emitter.Emit(w, roots);
         w.Line($"T value = {texts[0]};");
         if (whole) w.Line("total += value;");
-        else w.Line("if (reduction != Reduction.None) total += value; else if (!output.IsEmpty) output[r] = value;");
+        else if (loss.MeanPer is null) w.Line("if (reduction != Reduction.None) total += value; else if (!output.IsEmpty) output[r] = value;");
+        else
+        {
+            w.Line($"// mean per {FormulaPrinter.Print(loss.MeanPer)}: the mean averages each row's loss divided by it");
+            w.Line($"T per = reduction == Reduction.Mean ? {guardEmitter.ScalarText(loss.MeanPer, true)} : T.One;");
+            w.Line("if (reduction != Reduction.None) total += value / per; else if (!output.IsEmpty) output[r] = value;");
+        }
         w.Open("if (gradients)");
         w.Line(whole ? "T g = gradOutput;"
-            : "T g = reduction == Reduction.None ? gradOutputs[r] : reduction == Reduction.Mean ? gradOutput / divisor : gradOutput;");
+            : $"T g = reduction == Reduction.None ? gradOutputs[r] : reduction == Reduction.Mean ? gradOutput / {(loss.MeanPer is null ? "divisor" : "(divisor * per)")} : gradOutput;");
         w.Line("// Adjoints of the aggregates, last to first: dL/dA_k plus what later aggregates that read A_k pass back.");
         for (int k = declared - 1; k >= 0; k--)
         {
@@ -212,6 +235,13 @@ internal static class RunEmitter
             var gather = loss.Aggregates[k].Source!;
             w.Line($"// d{gather.Name}[{gather.Index.Name}]: the gradient of a subscript lands on one element");
             w.Line($"if (!{grad}.IsEmpty) {grad}[start + {Names.Camel(gather.Index.Name)}Row] += rowGradient.C{k};");
+        }
+        foreach (var (k, position) in model.RowGradients)
+        {
+            var call = loss.Aggregates[k].Call!;
+            var grad = Names.Parameter(loss.Inputs[((InputRef)call.Arguments[position]).Index].Name + "_grad");
+            w.Line($"// the gradient of {FormulaPrinter.Print(call)} for its row argument {position}, added by {call.Gradients[position]}");
+            w.Line($"if (!{grad}.IsEmpty) global::{call.Gradients[position]}({RowCallArguments(loss, call, guardEmitter)}, rowGradient.C{k}, {grad}.Slice(start, rowLength));");
         }
         w.Close();
         w.Close();
@@ -243,6 +273,15 @@ internal static class RunEmitter
         if (validate)
             w.Line($"if ((uint){local} >= (uint)rowLength) throw new ArgumentException($\"{input.Name} index {{{local}}} is out of range for {{rowLength}} classes (row {{r}})\", nameof({p}));");
     }
+
+    /// <summary>A row function's arguments: whole rows of element inputs, the row's label list, per-row numbers.</summary>
+    private static string RowCallArguments(BoundLoss loss, RowCall call, ExpressionEmitter scalars) =>
+        string.Join(", ", call.Arguments.Select(a => a switch
+        {
+            InputRef x => $"{Names.Parameter(x.Name)}.Slice(start, rowLength)",
+            ListRef l => $"{Names.Parameter(l.Name)}.Slice(r * {Names.Camel(l.Name)}Width, {Names.Camel(l.Name)}Width)",
+            _ => scalars.ScalarText(a, true),
+        }));
 
     /// <summary>x[t] read directly: an element input at the row's offset, or a class input (its default when left out).</summary>
     private static string GatherText(BoundLoss loss, Gather g, string offset = "")

@@ -36,6 +36,12 @@ internal sealed record LossModel(
     /// a scatter, c_k added to x's gradient at the row's index, so it is left out of the per-element gradient kernel.
     /// </summary>
     public EquatableArray<(int Aggregate, int Input)> Scatters { get; init; }
+
+    /// <summary>
+    /// Row losses: the row-function calls that gradients flow through, as (aggregate, argument position) pairs of a
+    /// differentiable element input passed as a row: Run calls the function's gradient method with c_k for that row.
+    /// </summary>
+    public EquatableArray<(int Aggregate, int Argument)> RowGradients { get; init; }
 }
 
 /// <summary>Aggregate <paramref name="K"/>'s summand reads aggregate <paramref name="J"/>: <paramref name="Summand"/> is w_K * d(e_K)/d(A_J).</summary>

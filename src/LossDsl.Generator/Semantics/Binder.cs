@@ -34,6 +34,7 @@ internal sealed class Binder
     {
         ["pi"] = Math.PI,
         ["e"] = Math.E,
+        ["inf"] = double.PositiveInfinity,
     };
 
     private readonly FormulaSource _source;
@@ -75,18 +76,34 @@ internal sealed class Binder
         if (body is not null && ExprWalker.Any(body, e => e is Aggregate or Gather))
             Report(DiagnosticDescriptorRef.BadFunction, fn.Body!.Range, $"'{fn.Name}' is elementwise: its body cannot use aggregates or subscripts");
         var gradients = new Expr?[fn.Parameters.Count];
+        bool rowFunction = IsRowFunction(fn);
+        if (rowFunction && fn.Extern is null)
+            Report(DiagnosticDescriptorRef.BadFunction, fn.NameRange, $"Only an extern function can take a 'row' parameter: '{fn.Name}' has a body");
+        var stated = new bool[fn.Parameters.Count];
         foreach (var clause in fn.Gradients)
         {
             int index = Enumerable.Range(0, fn.Parameters.Count).Where(k => fn.Parameters[k] == clause.Input).DefaultIfEmpty(-1).First();
-            var gradient = BindReal(clause.Expression);
+            var gradient = clause.Expression is null ? null : BindReal(clause.Expression);
             if (index < 0) { Report(DiagnosticDescriptorRef.UnknownName, clause.InputRange, clause.Input); continue; }
-            if (gradients[index] is not null) { Report(DiagnosticDescriptorRef.DuplicateName, clause.InputRange, clause.Input); continue; }
+            if (stated[index]) { Report(DiagnosticDescriptorRef.DuplicateName, clause.InputRange, clause.Input); continue; }
+            stated[index] = true;
+            bool row = fn.RowParameters.Count > index && fn.RowParameters[index];
+            if (row && clause.Method is null)
+                Report(DiagnosticDescriptorRef.BadFunction, clause.Range, $"'{clause.Input}' is a row: its gradient is a C# method that adds it to the row's gradient ('grad {clause.Input} = Namespace.Type.Method')");
+            else if (!row && clause.Method is not null)
+                Report(DiagnosticDescriptorRef.BadFunction, clause.Range, $"'{clause.Input}' is a number: its gradient is an expression, not a method");
+            else if (rowFunction && !row)
+                Report(DiagnosticDescriptorRef.BadFunction, clause.InputRange, $"The number parameters of the row function '{fn.Name}' have no gradient: pass them per-row values that do not depend on a differentiable input");
             gradients[index] = gradient;
         }
-        if (fn.Extern is not null && gradients.Any(g => g is null))
-            Report(DiagnosticDescriptorRef.BadFunction, fn.NameRange, $"The extern function '{fn.Name}' is computed in C#: state the gradient of every parameter ('grad name = ...')");
+        if (fn.Extern is not null && Enumerable.Range(0, fn.Parameters.Count).Any(k => !stated[k] && (!rowFunction || fn.RowParameters[k])))
+            Report(DiagnosticDescriptorRef.BadFunction, fn.NameRange, rowFunction
+                ? $"The row function '{fn.Name}' is computed in C#: state the gradient method of every row parameter ('grad name = Namespace.Type.Method')"
+                : $"The extern function '{fn.Name}' is computed in C#: state the gradient of every parameter ('grad name = ...')");
         return _failed ? null : (body, gradients);
     }
+
+    private static bool IsRowFunction(FunctionSyntax fn) => fn.RowParameters.Any(r => r);
 
     /// <summary>A function's template, bound once per loss in its own scope; errors were reported by <see cref="CheckFunction"/>.</summary>
     private (Expr? Body, Expr?[] Gradients)? Template(FunctionSyntax fn, TextRange use)
@@ -126,7 +143,7 @@ internal sealed class Binder
             double? @default = null;
             if (input.Default is not null)
             {
-                if (input.Kind is InputKind.Index or InputKind.Row)
+                if (input.Kind is InputKind.Index or InputKind.Row or InputKind.Labels)
                     Report(DiagnosticDescriptorRef.BadDefault, input.Default.Range, $"A {input.Kind.ToString().ToLowerInvariant()} input has one value per row and no default");
                 else if (!input.IsConst)
                     Report(DiagnosticDescriptorRef.BadDefault, input.Default.Range, $"Only a 'const' input can have a default value; declare 'const {input.Name}'");
@@ -140,6 +157,7 @@ internal sealed class Binder
                 InputKind.Index => new IndexRef(inputs.Count, input.Name),
                 InputKind.Row => new RowRef(inputs.Count, input.Name),
                 InputKind.Class => new ClassRef(inputs.Count, input.Name),
+                InputKind.Labels => new ListRef(inputs.Count, input.Name),
                 _ => new InputRef(inputs.Count, input.Name),
             };
             if (input.Kind != InputKind.Element && !input.IsConst)
@@ -175,18 +193,25 @@ internal sealed class Binder
         if (loss.MeanBy is not null)
         {
             meanBy = BindReal(loss.MeanBy);
-            if (meanBy is not null && ExprWalker.Any(meanBy, e => e is InputRef or ClassRef or Aggregate or Gather { IsClassInput: false }))
+            if (meanBy is not null && ExprWalker.Any(meanBy, e => e is InputRef or ClassRef or Aggregate or RowCall or Gather { IsClassInput: false }))
                 Report(DiagnosticDescriptorRef.AggregateMisuse, loss.MeanBy.Range, "'mean by' is one value per row: it may read options, index and row inputs, and class inputs at an index, not elements or aggregates");
+        }
+        Expr? meanPer = null;
+        if (loss.MeanPer is not null)
+        {
+            meanPer = BindReal(loss.MeanPer);
+            if (meanPer is not null && ExprWalker.Any(meanPer, e => e is InputRef or ClassRef or Aggregate or RowCall or Gather { IsClassInput: false }))
+                Report(DiagnosticDescriptorRef.AggregateMisuse, loss.MeanPer.Range, "'mean per' is one value per row: it may read options, index and row inputs, and class inputs at an index, not elements or aggregates");
         }
         var gradients = new Expr?[inputs.Count];
         foreach (var clause in loss.Gradients)
         {
             int index = inputs.FindIndex(i => i.Name == clause.Input);
-            var gradient = BindReal(clause.Expression);
+            var gradient = BindReal(clause.Expression!);
             if (index < 0) { Report(DiagnosticDescriptorRef.UnknownName, clause.InputRange, clause.Input); continue; }
             if (inputs[index].IsConst) { Report(DiagnosticDescriptorRef.BadGradient, clause.InputRange, $"'{clause.Input}' is const: it has no gradient to declare"); continue; }
             if (gradients[index] is not null) { Report(DiagnosticDescriptorRef.DuplicateName, clause.InputRange, clause.Input); continue; }
-            if (gradient is not null && ExprWalker.Any(gradient, e => e is Aggregate)) { Report(DiagnosticDescriptorRef.BadGradient, clause.Expression.Range, "a gradient clause is elementwise: it cannot use sum(...) or mean(...)"); continue; }
+            if (gradient is not null && ExprWalker.Any(gradient, e => e is Aggregate)) { Report(DiagnosticDescriptorRef.BadGradient, clause.Expression!.Range, "a gradient clause is elementwise: it cannot use sum(...) or mean(...)"); continue; }
             gradients[index] = gradient;
         }
         if (_failed || body is null) return null;
@@ -207,9 +232,9 @@ internal sealed class Binder
                 $"'{perRow.Name}' is a{(perRow.Kind == InputKind.Index ? "n" : "")} {perRow.Kind.ToString().ToLowerInvariant()} input: those belong to row losses (with sum, mean, max, min or a subscript), not to elementwise or whole losses");
             return null;
         }
-        if (shape == LossShape.Elementwise && loss.MeanBy is not null)
+        if (shape == LossShape.Elementwise && (loss.MeanBy ?? loss.MeanPer) is { } meanClause)
         {
-            Report(DiagnosticDescriptorRef.AggregateMisuse, loss.MeanBy.Range, "'mean by' belongs to row losses");
+            Report(DiagnosticDescriptorRef.AggregateMisuse, meanClause.Range, $"'mean {(loss.MeanBy is null ? "per" : "by")}' belongs to row losses");
             return null;
         }
         if (shape == LossShape.Elementwise && (inputs.Any(i => i.Name == "weight") || options.Any(o => o.Name == "weight")))
@@ -232,13 +257,15 @@ internal sealed class Binder
 
         string declaration = _source.Text.Substring(loss.Range.Start, Math.Min(loss.Range.Length, _source.Text.Length - loss.Range.Start));
         return new BoundLoss(loss.Name, loss.Documentation, declaration, inputs.ToEquatableArray(), options.ToEquatableArray(),
-            shape, outer, aggregates.ToEquatableArray(), _names.Distinct().ToEquatableArray(), gradients.ToEquatableArray()) { MeanBy = meanBy };
+            shape, outer, aggregates.ToEquatableArray(), _names.Distinct().ToEquatableArray(), gradients.ToEquatableArray()) { MeanBy = meanBy, MeanPer = meanPer };
     }
 
     private Expr Lift(Expr e, List<AggregateModel> aggregates) => e switch
     {
         // Post-order: an aggregate's inner aggregates are lifted first, so every aggregate only reads earlier ones.
         Aggregate a => new AggregateRef(IndexOf(aggregates, new AggregateModel(a.Kind, Lift(a.Body, aggregates)))),
+        // A row function's value is computed by its C# method, one pass of its own: an aggregate without a summand.
+        RowCall c => new AggregateRef(IndexOf(aggregates, new AggregateModel(AggregateKind.Extern, Constant.Zero) { Call = c })),
         // x[t] is the sum over the row of (column == t ? x : 0): the gradient machinery sees that; Run reads x[t] directly.
         Gather g => new AggregateRef(IndexOf(aggregates, new AggregateModel(AggregateKind.Gather,
             new Conditional(new Binary(BinaryOp.Equal, ColumnRef.Instance, g.Index), g.IsClassInput ? new ClassRef(g.Input, g.Name) : new InputRef(g.Input, g.Name), Constant.Zero))
@@ -288,9 +315,9 @@ internal sealed class Binder
     private Expr? BindReal(SyntaxNode node)
     {
         var e = Bind(node);
-        if (e is IndexRef)
+        if (e is ListRef)
         {
-            Report(DiagnosticDescriptorRef.TypeMismatch, node.Range, "a number", "a class index (use it as a subscript, or compare it)");
+            Report(DiagnosticDescriptorRef.TypeMismatch, node.Range, "a number", "a list of labels (pass it to a row function)");
             return null;
         }
         if (e is not null && e.IsBool)
@@ -300,9 +327,6 @@ internal sealed class Binder
         }
         return e;
     }
-
-    /// <summary>An operand of a comparison: a number, or a class index (compared as a number).</summary>
-    private Expr? BindComparable(SyntaxNode node) => node is NameSyntax n && _scope.TryGetValue(n.Name, out var bound) && bound is IndexRef ? bound : BindReal(node);
 
     private Expr? BindBool(SyntaxNode node)
     {
@@ -414,8 +438,8 @@ internal sealed class Binder
             default:
             {
                 bool comparison = b.Operator is TokenKind.Less or TokenKind.LessEqual or TokenKind.Greater or TokenKind.GreaterEqual or TokenKind.EqualEqual or TokenKind.NotEqual;
-                var l = comparison ? BindComparable(b.Left) : BindReal(b.Left);
-                var r = comparison ? BindComparable(b.Right) : BindReal(b.Right);
+                var l = BindReal(b.Left);
+                var r = BindReal(b.Right);
                 if (l is null || r is null) return null;
                 var op = b.Operator switch
                 {
@@ -476,6 +500,7 @@ internal sealed class Binder
         if (_functions.TryGetValue(call.Function, out var user))
         {
             if (!CheckArity(call, user.Parameters.Count)) return null;
+            if (IsRowFunction(user)) return BindRowCall(call, user);
             var values = call.Arguments.Select(BindReal).ToList();
             if (values.Any(a => a is null)) return null;
             if (Template(user, call.NameRange) is not { } template) { _failed = true; return null; }
@@ -519,6 +544,34 @@ internal sealed class Binder
         var shift = new Call(Function.Detach, new Aggregate(AggregateKind.Max, e));
         var sum = new Aggregate(AggregateKind.Sum, new Call(Function.Exp, new Binary(BinaryOp.Subtract, e, shift)));
         return new Binary(BinaryOp.Add, shift, new Call(Function.Log, sum));
+    }
+
+    /// <summary>
+    /// A call of an extern row function: a row parameter takes an element input by name (the whole row), a labels input
+    /// goes as the row's list, any other argument is a per-row number (options, index and row inputs, constants).
+    /// </summary>
+    private Expr? BindRowCall(CallSyntax call, FunctionSyntax fn)
+    {
+        var arguments = new List<Expr>();
+        for (int k = 0; k < call.Arguments.Count; k++)
+        {
+            var syntax = call.Arguments[k];
+            if (fn.RowParameters[k])
+            {
+                if (syntax is NameSyntax n && _scope.TryGetValue(n.Name, out var row) && row is InputRef) { arguments.Add(row); continue; }
+                Bind(syntax);
+                Report(DiagnosticDescriptorRef.BadFunction, syntax.Range, $"'{fn.Parameters[k]}' of '{fn.Name}' is a row: pass an element input by its name");
+                continue;
+            }
+            var value = syntax is NameSyntax l && _scope.TryGetValue(l.Name, out var list) && list is ListRef ? list : BindReal(syntax);
+            if (value is null) continue;
+            if (ExprWalker.Any(value, e => e is InputRef or ClassRef or Aggregate or Gather or RowCall))
+                Report(DiagnosticDescriptorRef.BadFunction, syntax.Range, $"'{fn.Parameters[k]}' of '{fn.Name}' is one number per row: it may read options, index and row inputs, not elements or aggregates");
+            arguments.Add(value);
+        }
+        if (_failed || arguments.Count != call.Arguments.Count || Template(fn, call.NameRange) is null) { _failed = true; return null; }
+        var gradients = Enumerable.Range(0, fn.Parameters.Count).Select(k => fn.RowParameters[k] ? fn.Gradients.FirstOrDefault(g => g.Input == fn.Parameters[k])?.Method : null);
+        return new RowCall(fn.Name, fn.Extern!, arguments.ToEquatableArray(), gradients.ToEquatableArray());
     }
 
     private bool CheckArity(CallSyntax call, int arity)

@@ -22,6 +22,8 @@ internal sealed record AggregateModel(AggregateKind Kind, Expr Body)
 {
     /// <summary>For a <see cref="AggregateKind.Gather"/>: the subscript it reads directly.</summary>
     public Gather? Source { get; init; }
+    /// <summary>For an <see cref="AggregateKind.Extern"/>: the row function call that computes it.</summary>
+    public RowCall? Call { get; init; }
     public bool IsMean => Kind is AggregateKind.Mean or AggregateKind.MeanAll;
     public bool IsExtremum => Kind is AggregateKind.Max or AggregateKind.Min;
 }
@@ -51,4 +53,6 @@ internal sealed record BoundLoss(
 {
     /// <summary>The <c>mean by</c> expression: the mean divides by its sum over the counted rows (null: by their number).</summary>
     public Expr? MeanBy { get; init; }
+    /// <summary>The <c>mean per</c> expression: the mean averages each row's loss divided by it (null: the loss itself).</summary>
+    public Expr? MeanPer { get; init; }
 }

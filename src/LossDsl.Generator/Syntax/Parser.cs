@@ -37,7 +37,7 @@ internal sealed class Parser
 
     private bool AtFunction => At(TokenKind.Identifier) && (Current.Text == "fn" || (Current.Text == "extern" && Peek(1).Text == "fn"));
 
-    // function := ['extern'] 'fn' IDENT '(' [IDENT (',' IDENT)*] ')' '=' (expr | IDENT ('.' IDENT)*) ('grad' IDENT '=' expr)*
+    // function := ['extern'] 'fn' IDENT '(' [['row'] IDENT (',' ['row'] IDENT)*] ')' '=' (expr | qualified) ('grad' IDENT '=' (expr | qualified))*
     private void Function()
     {
         int start = Current.Start;
@@ -47,11 +47,15 @@ internal sealed class Parser
         var name = Expect(TokenKind.Identifier);
         var parameters = new List<string>();
         var ranges = new List<TextRange>();
+        var rows = new List<bool>();
         Expect(TokenKind.OpenParen);
         if (!At(TokenKind.CloseParen))
         {
             do
             {
+                bool row = At(TokenKind.Identifier) && Current.Text == "row" && Peek(1).Kind == TokenKind.Identifier;
+                if (row) Advance();
+                rows.Add(row);
                 var parameter = Expect(TokenKind.Identifier);
                 parameters.Add(parameter.Text);
                 ranges.Add(RangeOf(parameter));
@@ -64,15 +68,8 @@ internal sealed class Parser
         int end;
         if (isExtern)
         {
-            var first = Expect(TokenKind.Identifier);
-            method = first.Text;
-            end = first.End;
-            while (Accept(TokenKind.Dot))
-            {
-                var part = Expect(TokenKind.Identifier);
-                method += "." + part.Text;
-                end = part.End;
-            }
+            (method, var range) = Qualified();
+            end = range.End;
         }
         else
         {
@@ -85,13 +82,36 @@ internal sealed class Parser
             Advance();
             var parameter = Expect(TokenKind.Identifier);
             Expect(TokenKind.Equals);
+            if (At(TokenKind.Identifier) && Peek(1).Kind == TokenKind.Dot)
+            {
+                // grad param = Namespace.Type.Method: the C# method that adds a row parameter's gradient
+                var (gradientMethod, range) = Qualified();
+                gradients.Add(new GradientSyntax(parameter.Text, RangeOf(parameter), null) { Method = gradientMethod, Range = range });
+                end = range.End;
+                continue;
+            }
             var gradient = Expression();
-            gradients.Add(new GradientSyntax(parameter.Text, RangeOf(parameter), gradient));
+            gradients.Add(new GradientSyntax(parameter.Text, RangeOf(parameter), gradient) { Range = gradient.Range });
             end = gradient.Range.End;
         }
         if (name.Length > 0)
             _functions.Add(new FunctionSyntax(name.Text, RangeOf(name), parameters.ToEquatableArray(), ranges.ToEquatableArray(), body, method,
-                gradients.ToEquatableArray(), new TextRange(start, end - start)));
+                gradients.ToEquatableArray(), new TextRange(start, end - start)) { RowParameters = rows.ToEquatableArray() });
+    }
+
+    // qualified := IDENT ('.' IDENT)*   (a C# method's name)
+    private (string Name, TextRange Range) Qualified()
+    {
+        var first = Expect(TokenKind.Identifier);
+        var name = first.Text;
+        int end = first.End;
+        while (Accept(TokenKind.Dot))
+        {
+            var part = Expect(TokenKind.Identifier);
+            name += "." + part.Text;
+            end = part.End;
+        }
+        return (name, new TextRange(first.Start, end - first.Start));
     }
 
     /// <summary>Parses an expression alone (for tests).</summary>
@@ -196,24 +216,27 @@ internal sealed class Parser
         var gradients = new List<GradientSyntax>();
         var end = body.Range.End;
         // grad input = expression   ('grad' is a keyword only here)
-        SyntaxNode? meanBy = null;
-        while (At(TokenKind.Identifier) && (Current.Text == "grad" || (Current.Text == "mean" && Peek(1).Text == "by")))
+        SyntaxNode? meanBy = null, meanPer = null;
+        while (At(TokenKind.Identifier) && (Current.Text == "grad" || (Current.Text == "mean" && Peek(1).Text is "by" or "per")))
         {
             if (Current.Text == "mean")
             {
-                // mean by expression: the mean reduction divides by the sum of this over the rows
-                if (meanBy is not null) Error(Descriptors.Expected.Id, RangeOf(Current), "one 'mean by' clause at most", "a second one");
+                // mean by expression: the mean reduction divides by the sum of this over the rows;
+                // mean per expression: it averages each row's loss divided by this
+                bool per = Peek(1).Text == "per";
+                if ((per ? meanPer : meanBy) is not null) Error(Descriptors.Expected.Id, RangeOf(Current), $"one 'mean {(per ? "per" : "by")}' clause at most", "a second one");
                 Advance();
                 Advance();
-                meanBy = Expression();
-                end = meanBy.Range.End;
+                var clause = Expression();
+                if (per) meanPer = clause; else meanBy = clause;
+                end = clause.Range.End;
                 continue;
             }
             Advance();
             var input = Expect(TokenKind.Identifier);
             Expect(TokenKind.Equals);
             var gradient = Expression();
-            gradients.Add(new GradientSyntax(input.Text, RangeOf(input), gradient));
+            gradients.Add(new GradientSyntax(input.Text, RangeOf(input), gradient) { Range = gradient.Range });
             end = gradient.Range.End;
         }
         if (!At(TokenKind.EndOfFile) && !At(TokenKind.Loss) && !At(TokenKind.DocComment) && !AtFunction)
@@ -223,7 +246,7 @@ internal sealed class Parser
         }
         if (name.Length == 0) return null;
         return new LossSyntax(name.Text, RangeOf(name), documentation, inputs.ToEquatableArray(), options.ToEquatableArray(),
-            body, gradients.ToEquatableArray(), meanBy, new TextRange(start.Start, end - start.Start));
+            body, gradients.ToEquatableArray(), meanBy, new TextRange(start.Start, end - start.Start)) { MeanPer = meanPer };
     }
 
     private bool Accept(TokenKind kind)
@@ -233,7 +256,7 @@ internal sealed class Parser
         return true;
     }
 
-    // input := ['const'] ['row' | 'class' | 'index'] IDENT ['=' literal] ['except' IDENT]
+    // input := ['const'] ['row' | 'class' | 'index' | 'labels'] IDENT ['=' literal] ['except' IDENT]
     private InputSyntax Input()
     {
         int start = Current.Start;
@@ -241,8 +264,8 @@ internal sealed class Parser
         var kind = InputKind.Element;
         if (At(TokenKind.Identifier) && Peek(1).Kind == TokenKind.Identifier)
         {
-            kind = Current.Text switch { "row" => InputKind.Row, "class" => InputKind.Class, "index" => InputKind.Index, _ => InputKind.Element };
-            if (kind == InputKind.Element) ReportUnexpected("'row', 'class', 'index' or a name");
+            kind = Current.Text switch { "row" => InputKind.Row, "class" => InputKind.Class, "index" => InputKind.Index, "labels" => InputKind.Labels, _ => InputKind.Element };
+            if (kind == InputKind.Element) ReportUnexpected("'row', 'class', 'index', 'labels' or a name");
             Advance();
         }
         var name = Expect(TokenKind.Identifier);

@@ -26,8 +26,9 @@ internal sealed record SubscriptSyntax(string Name, TextRange NameRange, SyntaxN
 internal sealed record MissingSyntax(TextRange Range) : SyntaxNode(Range);
 
 /// <summary>What one value of an input covers: an element (the default), a row (<c>row</c>), a class shared by every
-/// row (<c>class</c>), or a row's class index (<c>index</c>, an integer).</summary>
-internal enum InputKind { Element, Row, Class, Index }
+/// row (<c>class</c>), a row's class index (<c>index</c>, an integer), or a row's list of labels (<c>labels</c>, integers,
+/// the same number for every row: a sequence target, padded).</summary>
+internal enum InputKind { Element, Row, Class, Index, Labels }
 
 /// <summary>
 /// An input: <c>name</c>, <c>const name</c>, <c>const name = 1</c> (an optional input with a default), with a kind
@@ -44,13 +45,21 @@ internal sealed record InputSyntax(string Name, bool IsConst, SyntaxNode? Defaul
 /// <summary>An option: <c>name = literal</c>.</summary>
 internal sealed record OptionSyntax(string Name, SyntaxNode? Default, TextRange Range);
 
-/// <summary><c>grad input = expression</c>: a gradient the differentiator takes as given instead of deriving it.</summary>
-internal sealed record GradientSyntax(string Input, TextRange InputRange, SyntaxNode Expression);
+/// <summary>
+/// <c>grad input = expression</c>: a gradient the differentiator takes as given instead of deriving it; or, for a
+/// <c>row</c> parameter of an extern function, <c>grad param = Namespace.Type.Method</c>, the C# method that adds it.
+/// </summary>
+internal sealed record GradientSyntax(string Input, TextRange InputRange, SyntaxNode? Expression)
+{
+    public string? Method { get; init; }
+    public TextRange Range { get; init; }
+}
 
 /// <summary>
 /// <c>fn name(params) = body</c> or <c>extern fn name(params) = Namespace.Type.Method</c>, then <c>grad param = expression</c>
 /// clauses: a function whose stated gradients the differentiator uses instead of deriving them (an extern function is
-/// computed by C# code and must state every gradient).
+/// computed by C# code and must state every gradient). A parameter declared <c>row</c> (extern functions only) takes a
+/// whole row of an element input: the function is then a row function, one value per row, like an aggregate.
 /// </summary>
 internal sealed record FunctionSyntax(
     string Name,
@@ -60,7 +69,11 @@ internal sealed record FunctionSyntax(
     SyntaxNode? Body,
     string? Extern,
     EquatableArray<GradientSyntax> Gradients,
-    TextRange Range);
+    TextRange Range)
+{
+    /// <summary>Per parameter: declared <c>row</c>.</summary>
+    public EquatableArray<bool> RowParameters { get; init; }
+}
 
 /// <summary><c>/// doc</c> <c>loss name(inputs; options) = body</c> then any <c>grad input = expression</c> clauses.</summary>
 internal sealed record LossSyntax(
@@ -72,4 +85,8 @@ internal sealed record LossSyntax(
     SyntaxNode Body,
     EquatableArray<GradientSyntax> Gradients,
     SyntaxNode? MeanBy,
-    TextRange Range);
+    TextRange Range)
+{
+    /// <summary><c>mean per expression</c>: the mean averages each row's loss divided by this.</summary>
+    public SyntaxNode? MeanPer { get; init; }
+}

@@ -13,6 +13,8 @@ public enum LossInputKind
     Class,
     /// <summary>One class index per row (an integer; passed as whole numbers in <see cref="LossCall{T}.Inputs"/>).</summary>
     Index,
+    /// <summary>A list of labels per row, the same number for every row (integers; whole numbers in <see cref="LossCall{T}.Inputs"/>).</summary>
+    Labels,
 }
 
 /// <summary>An input of a declared loss.</summary>

@@ -27,6 +27,15 @@ public static class LossGuard
         return length / rowLength;
     }
 
+    /// <summary>The width of a per-row list input of <paramref name="length"/> values over <paramref name="rows"/> rows (it must divide).</summary>
+    public static int Width(int length, int rows, string paramName)
+    {
+        if (rows == 0) return 0;
+        if (length % rows != 0)
+            throw new ArgumentException($"'{paramName}' has {length} values: it must hold the same number for each of the {rows} rows.", paramName);
+        return length / rows;
+    }
+
     /// <summary>Class indices given as whole numbers in an array of <typeparamref name="T"/> (as tools pass them), as ints.</summary>
     public static int[] Indices<T>(T[]? values, string paramName) where T : System.Numerics.INumberBase<T>
     {

@@ -23,6 +23,11 @@ public static partial class LossMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Pow<T>(Vector128<T> x, Vector128<T> y) where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
+        // An exponent the same in every lane and a small whole number (focal's gamma = 2): multiplications, exact
+        // as C's pow for these, and no exp/log. A uniform exponent is an option or a constant: the branch is predictable.
+        T k = y.ToScalar();
+        if (Vector128.EqualsAll(y, Vector128.Create(k)) && IsSmallWhole(k))
+            return PowSmallWhole(x, int.CreateTruncating(k));
         if (typeof(T) == typeof(float))
         {
             (Vector128<double> xl, Vector128<double> xh) = Vector128.Widen(x.As<T, float>());
@@ -38,6 +43,11 @@ public static partial class LossMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Pow<T>(Vector256<T> x, Vector256<T> y) where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
+        // An exponent the same in every lane and a small whole number (focal's gamma = 2): multiplications, exact
+        // as C's pow for these, and no exp/log. A uniform exponent is an option or a constant: the branch is predictable.
+        T k = y.ToScalar();
+        if (Vector256.EqualsAll(y, Vector256.Create(k)) && IsSmallWhole(k))
+            return PowSmallWhole(x, int.CreateTruncating(k));
         if (typeof(T) == typeof(float))
         {
             (Vector256<double> xl, Vector256<double> xh) = Vector256.Widen(x.As<T, float>());
@@ -53,6 +63,11 @@ public static partial class LossMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Pow<T>(Vector512<T> x, Vector512<T> y) where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
+        // An exponent the same in every lane and a small whole number (focal's gamma = 2): multiplications, exact
+        // as C's pow for these, and no exp/log. A uniform exponent is an option or a constant: the branch is predictable.
+        T k = y.ToScalar();
+        if (Vector512.EqualsAll(y, Vector512.Create(k)) && IsSmallWhole(k))
+            return PowSmallWhole(x, int.CreateTruncating(k));
         if (typeof(T) == typeof(float))
         {
             (Vector512<double> xl, Vector512<double> xh) = Vector512.Widen(x.As<T, float>());
@@ -82,4 +97,26 @@ public static partial class LossMath
                        O.And(O.Eq(ax, one), O.Eq(O.Abs(y), O.C(double.PositiveInfinity))));
         return O.Select(unit, one, r);
     }
+
+    private static bool IsSmallWhole<T>(T k) where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+        k >= T.Zero && k <= T.CreateTruncating(4) && T.IsInteger(k);
+
+    // x^k for k in 0..4 by multiplication (x^0 = 1 even for NaN, as pow).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<T> PowSmallWhole<T>(Vector128<T> x, int k) where T : unmanaged, IBinaryFloatingPointIeee754<T> => k switch
+    {
+        0 => Vector128<T>.One, 1 => x, 2 => x * x, 3 => x * x * x, _ => (x * x) * (x * x),
+    };
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<T> PowSmallWhole<T>(Vector256<T> x, int k) where T : unmanaged, IBinaryFloatingPointIeee754<T> => k switch
+    {
+        0 => Vector256<T>.One, 1 => x, 2 => x * x, 3 => x * x * x, _ => (x * x) * (x * x),
+    };
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<T> PowSmallWhole<T>(Vector512<T> x, int k) where T : unmanaged, IBinaryFloatingPointIeee754<T> => k switch
+    {
+        0 => Vector512<T>.One, 1 => x, 2 => x * x, 3 => x * x * x, _ => (x * x) * (x * x),
+    };
 }

@@ -1,0 +1,57 @@
+using System;
+using BenchmarkDotNet.Attributes;
+using LossDsl.Losses;
+
+namespace LossDsl.Benchmarks;
+
+/// <summary>
+/// ctc_loss (torch.nn.functional.ctc_loss), forward + backward and forward only, reduction mean, blank 0: N samples
+/// of T time steps over C classes, targets of S labels in 1..C-1 (padded), target lengths S/2..S, input lengths T.
+/// log_probs are log_softmax of U(-3, 3) logits, laid out (N, T, C) as the generated API takes them (PyTorch's
+/// (T, N, C) transposed). Compare with <c>scripts/bench_ctc_torch.py</c> on the same sizes.
+/// Run alone: --filter '*CtcSequences*'.
+/// </summary>
+[MemoryDiagnoser]
+public class CtcSequences
+{
+    [Params("50x16x20x10", "200x32x40x40")]
+    public string Shape = "50x16x20x10";
+
+    private int _classes, _rowLength;
+    private float[] _x32 = null!, _g32 = null!;
+    private double[] _x64 = null!, _g64 = null!;
+    private int[] _targets = null!, _inputLengths = null!, _targetLengths = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var p = Array.ConvertAll(Shape.Split('x'), int.Parse);
+        int t = p[0], n = p[1], c = p[2], s = p[3];
+        _classes = c;
+        _rowLength = t * c;
+        var rng = new Random(42);
+        _x64 = new double[n * t * c];
+        for (int i = 0; i < n * t; i++)
+        {
+            var row = _x64.AsSpan(i * c, c);
+            double max = double.NegativeInfinity, sum = 0;
+            for (int k = 0; k < c; k++) { row[k] = 6 * rng.NextDouble() - 3; max = Math.Max(max, row[k]); }
+            for (int k = 0; k < c; k++) sum += Math.Exp(row[k] - max);
+            for (int k = 0; k < c; k++) row[k] -= max + Math.Log(sum);
+        }
+        _x32 = Array.ConvertAll(_x64, v => (float)v);
+        _g64 = new double[_x64.Length];
+        _g32 = new float[_x32.Length];
+        _targets = new int[n * s];
+        for (int i = 0; i < _targets.Length; i++) _targets[i] = 1 + rng.Next(c - 1);
+        _inputLengths = new int[n];
+        Array.Fill(_inputLengths, t);
+        _targetLengths = new int[n];
+        for (int i = 0; i < n; i++) _targetLengths[i] = s / 2 + rng.Next(s - s / 2 + 1);
+    }
+
+    [Benchmark] public float Ctc_F32_FB() => CtcLoss.ForwardBackward(_x32, _targets, _inputLengths, _targetLengths, _rowLength, _g32, classes: _classes);
+    [Benchmark] public float Ctc_F32_Fwd() => CtcLoss.Forward(_x32, _targets, _inputLengths, _targetLengths, _rowLength, classes: _classes);
+    [Benchmark] public double Ctc_F64_FB() => CtcLoss.ForwardBackward(_x64, _targets, _inputLengths, _targetLengths, _rowLength, _g64, classes: _classes);
+    [Benchmark] public double Ctc_F64_Fwd() => CtcLoss.Forward(_x64, _targets, _inputLengths, _targetLengths, _rowLength, classes: _classes);
+}
