@@ -95,7 +95,7 @@ public static class Program
 
         if (!rest.Any(a => a is "--filter" or "-f" or "--list" or "--info")) rest.AddRange(new[] { "--filter", "*" });
         var started = DateTime.UtcNow;
-        var summaries = BenchmarkSwitcher.FromTypes(new[] { typeof(F32), typeof(F64), typeof(CrossEntropyRows) }).Run(rest.ToArray(), config).ToList();
+        var summaries = BenchmarkSwitcher.FromTypes(new[] { typeof(F32), typeof(F64), typeof(CrossEntropyRows), typeof(CtcSequences) }).Run(rest.ToArray(), config).ToList();
         if (summaries.Count == 0) return 1;
         var jsons = summaries
             .SelectMany(s => Directory.GetFiles(s.ResultsDirectoryPath, "*-report-full.json"))
