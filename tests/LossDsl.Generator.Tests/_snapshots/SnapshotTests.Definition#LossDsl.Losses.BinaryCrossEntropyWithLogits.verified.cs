@@ -23,9 +23,9 @@ namespace LossDsl.Losses
     ///     (1 - target) * input + (1 + (pos_weight - 1) * target) * softplus(-input)
     ///
     /// </code>
-    /// L = (1 - target) * input + (1 + (pos_weight - 1) * target) * softplus(-input)<br/>
-    /// dL/dinput = 1 - target - (1 + (pos_weight - 1) * target) * sigmoid(-input)<br/>
-    /// dL/dtarget = (pos_weight - 1) * softplus(-input) - input
+    /// L = (1 - target) * input + (1 + (pos_weight - 1) * target) * (max(-input, 0) + log1p(exp(-abs(input))))<br/>
+    /// dL/dinput = 1 - target - (1 + (pos_weight - 1) * target) * (if -input &gt;= 0 then 1 / (1 + exp(-abs(input))) else exp(-abs(input)) * 1 / (1 + exp(-abs(input))))<br/>
+    /// dL/dtarget = (pos_weight - 1) * (max(-input, 0) + log1p(exp(-abs(input)))) - input
     /// </remarks>
     public static partial class BinaryCrossEntropyWithLogits
     {
@@ -132,7 +132,7 @@ namespace LossDsl.Losses
         }
 
         /// <summary>
-        /// L = (1 - target) * input + (1 + (pos_weight - 1) * target) * softplus(-input), times the optional weight.
+        /// L = (1 - target) * input + (1 + (pos_weight - 1) * target) * (max(-input, 0) + log1p(exp(-abs(input)))), times the optional weight.
         /// </summary>
         private ref struct ValueKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
@@ -159,7 +159,7 @@ namespace LossDsl.Losses
                 var input = _input[i];
                 var target = _target[i];
                 var posWeight = _hasPosWeight ? _posWeight[i] : T.CreateTruncating(1.0);
-                var loss = ((T.One - target) * input) + ((T.One + ((posWeight - T.One) * target)) * LossMath.Softplus(-input));
+                var loss = ((T.One - target) * input) + ((T.One + ((posWeight - T.One) * target)) * (LossMath.Max(-input, T.Zero) + LossMath.Log1p(LossMath.Exp(-LossMath.Abs(input)))));
                 var w = _hasWeight ? _weight[i] : T.One;
                 return loss * w;
             }
@@ -170,7 +170,7 @@ namespace LossDsl.Losses
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var posWeight = _hasPosWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_posWeight), (nuint)i) : Vector128.Create(T.CreateTruncating(1.0));
-                var loss = ((Vector128<T>.One - target) * input) + ((Vector128<T>.One + ((posWeight - Vector128<T>.One) * target)) * LossMath.Softplus(-input));
+                var loss = ((Vector128<T>.One - target) * input) + ((Vector128<T>.One + ((posWeight - Vector128<T>.One) * target)) * (LossMath.Max(-input, Vector128<T>.Zero) + LossMath.Log1p(LossMath.Exp(-LossMath.Abs(input)))));
                 var w = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 return loss * w;
             }
@@ -181,7 +181,7 @@ namespace LossDsl.Losses
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var posWeight = _hasPosWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_posWeight), (nuint)i) : Vector256.Create(T.CreateTruncating(1.0));
-                var loss = ((Vector256<T>.One - target) * input) + ((Vector256<T>.One + ((posWeight - Vector256<T>.One) * target)) * LossMath.Softplus(-input));
+                var loss = ((Vector256<T>.One - target) * input) + ((Vector256<T>.One + ((posWeight - Vector256<T>.One) * target)) * (LossMath.Max(-input, Vector256<T>.Zero) + LossMath.Log1p(LossMath.Exp(-LossMath.Abs(input)))));
                 var w = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 return loss * w;
             }
@@ -192,7 +192,7 @@ namespace LossDsl.Losses
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var posWeight = _hasPosWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_posWeight), (nuint)i) : Vector512.Create(T.CreateTruncating(1.0));
-                var loss = ((Vector512<T>.One - target) * input) + ((Vector512<T>.One + ((posWeight - Vector512<T>.One) * target)) * LossMath.Softplus(-input));
+                var loss = ((Vector512<T>.One - target) * input) + ((Vector512<T>.One + ((posWeight - Vector512<T>.One) * target)) * (LossMath.Max(-input, Vector512<T>.Zero) + LossMath.Log1p(LossMath.Exp(-LossMath.Abs(input)))));
                 var w = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 return loss * w;
             }
@@ -200,9 +200,9 @@ namespace LossDsl.Losses
 
         /// <summary>
         /// The value and, for every wanted input, the gradient times the upstream gradient and weight:<br/>
-        /// L = (1 - target) * input + (1 + (pos_weight - 1) * target) * softplus(-input)<br/>
-        /// dL/dinput = 1 - target - (1 + (pos_weight - 1) * target) * sigmoid(-input)<br/>
-        /// dL/dtarget = (pos_weight - 1) * softplus(-input) - input
+        /// L = (1 - target) * input + (1 + (pos_weight - 1) * target) * (max(-input, 0) + log1p(exp(-abs(input))))<br/>
+        /// dL/dinput = 1 - target - (1 + (pos_weight - 1) * target) * (if -input &gt;= 0 then 1 / (1 + exp(-abs(input))) else exp(-abs(input)) * 1 / (1 + exp(-abs(input))))<br/>
+        /// dL/dtarget = (pos_weight - 1) * (max(-input, 0) + log1p(exp(-abs(input)))) - input
         /// </summary>
         private ref struct GradientKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
@@ -247,12 +247,14 @@ namespace LossDsl.Losses
                 var t1 = posWeight - T.One;
                 var t2 = T.One + (t1 * target);
                 var t3 = -input;
-                var t4 = LossMath.Softplus(t3);
-                var loss = (t0 * input) + (t2 * t4);
+                var t4 = LossMath.Exp(-LossMath.Abs(input));
+                var t5 = LossMath.Max(t3, T.Zero) + LossMath.Log1p(t4);
+                var t6 = T.One / (T.One + t4);
+                var loss = (t0 * input) + (t2 * t5);
                 var w = _hasWeight ? _weight[i] : T.One;
                 var g = (_hasGradOutput ? _gradOutput[i] * _scale : _scale) * w;
-                if (_wantInputGrad) _inputGrad[i] = g * (t0 - (t2 * LossMath.Sigmoid(t3)));
-                if (_wantTargetGrad) _targetGrad[i] = g * ((t1 * t4) - input);
+                if (_wantInputGrad) _inputGrad[i] = g * (t0 - (t2 * LossMath.Select(LossMath.GreaterThanOrEqual(t3, T.Zero), t6, t4 * t6)));
+                if (_wantTargetGrad) _targetGrad[i] = g * ((t1 * t5) - input);
                 return loss * w;
             }
 
@@ -266,12 +268,14 @@ namespace LossDsl.Losses
                 var t1 = posWeight - Vector128<T>.One;
                 var t2 = Vector128<T>.One + (t1 * target);
                 var t3 = -input;
-                var t4 = LossMath.Softplus(t3);
-                var loss = (t0 * input) + (t2 * t4);
+                var t4 = LossMath.Exp(-LossMath.Abs(input));
+                var t5 = LossMath.Max(t3, Vector128<T>.Zero) + LossMath.Log1p(t4);
+                var t6 = Vector128<T>.One / (Vector128<T>.One + t4);
+                var loss = (t0 * input) + (t2 * t5);
                 var w = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = (_hasGradOutput ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * w;
-                if (_wantInputGrad) (g * (t0 - (t2 * LossMath.Sigmoid(t3)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if (_wantTargetGrad) (g * ((t1 * t4) - input)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if (_wantInputGrad) (g * (t0 - (t2 * LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector128<T>.Zero), t6, t4 * t6)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantTargetGrad) (g * ((t1 * t5) - input)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 return loss * w;
             }
 
@@ -285,12 +289,14 @@ namespace LossDsl.Losses
                 var t1 = posWeight - Vector256<T>.One;
                 var t2 = Vector256<T>.One + (t1 * target);
                 var t3 = -input;
-                var t4 = LossMath.Softplus(t3);
-                var loss = (t0 * input) + (t2 * t4);
+                var t4 = LossMath.Exp(-LossMath.Abs(input));
+                var t5 = LossMath.Max(t3, Vector256<T>.Zero) + LossMath.Log1p(t4);
+                var t6 = Vector256<T>.One / (Vector256<T>.One + t4);
+                var loss = (t0 * input) + (t2 * t5);
                 var w = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = (_hasGradOutput ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * w;
-                if (_wantInputGrad) (g * (t0 - (t2 * LossMath.Sigmoid(t3)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if (_wantTargetGrad) (g * ((t1 * t4) - input)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if (_wantInputGrad) (g * (t0 - (t2 * LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector256<T>.Zero), t6, t4 * t6)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantTargetGrad) (g * ((t1 * t5) - input)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 return loss * w;
             }
 
@@ -304,12 +310,14 @@ namespace LossDsl.Losses
                 var t1 = posWeight - Vector512<T>.One;
                 var t2 = Vector512<T>.One + (t1 * target);
                 var t3 = -input;
-                var t4 = LossMath.Softplus(t3);
-                var loss = (t0 * input) + (t2 * t4);
+                var t4 = LossMath.Exp(-LossMath.Abs(input));
+                var t5 = LossMath.Max(t3, Vector512<T>.Zero) + LossMath.Log1p(t4);
+                var t6 = Vector512<T>.One / (Vector512<T>.One + t4);
+                var loss = (t0 * input) + (t2 * t5);
                 var w = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = (_hasGradOutput ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * w;
-                if (_wantInputGrad) (g * (t0 - (t2 * LossMath.Sigmoid(t3)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if (_wantTargetGrad) (g * ((t1 * t4) - input)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if (_wantInputGrad) (g * (t0 - (t2 * LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector512<T>.Zero), t6, t4 * t6)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantTargetGrad) (g * ((t1 * t5) - input)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 return loss * w;
             }
         }

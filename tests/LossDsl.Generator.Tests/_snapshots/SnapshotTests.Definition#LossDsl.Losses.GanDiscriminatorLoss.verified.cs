@@ -22,13 +22,13 @@ namespace LossDsl.Losses
     ///     mean_all(softplus(-real_logits)) + mean_all(softplus(fake_logits))
     ///
     /// </code>
-    /// A0 = mean over all elements of softplus(-real_logits)<br/>
-    /// A1 = mean over all elements of softplus(fake_logits)<br/>
+    /// A0 = mean over all elements of max(-real_logits, 0) + log1p(exp(-abs(real_logits)))<br/>
+    /// A1 = mean over all elements of max(fake_logits, 0) + log1p(exp(-abs(fake_logits)))<br/>
     /// L = A0 + A1<br/>
     /// dL/dA0 = 1<br/>
     /// dL/dA1 = 1<br/>
-    /// dL/dreal_logits = -(c0 * sigmoid(-real_logits))   (c_j = dL/dA_j, per row)<br/>
-    /// dL/dfake_logits = c1 * sigmoid(fake_logits)   (c_j = dL/dA_j, per row)
+    /// dL/dreal_logits = -(c0 * (if -real_logits &gt;= 0 then 1 / (1 + exp(-abs(real_logits))) else exp(-abs(real_logits)) * 1 / (1 + exp(-abs(real_logits)))))   (c_j = dL/dA_j, per row)<br/>
+    /// dL/dfake_logits = c1 * (if fake_logits &gt;= 0 then 1 / (1 + exp(-abs(fake_logits))) else exp(-abs(fake_logits)) * 1 / (1 + exp(-abs(fake_logits))))   (c_j = dL/dA_j, per row)
     /// </remarks>
     public static partial class GanDiscriminatorLoss
     {
@@ -110,7 +110,7 @@ namespace LossDsl.Losses
         }
 
         /// <summary>
-        /// The summand of A0: softplus(-real_logits)
+        /// The summand of A0: max(-real_logits, 0) + log1p(exp(-abs(real_logits)))
         /// </summary>
         private ref struct Aggregate0Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
@@ -136,7 +136,7 @@ namespace LossDsl.Losses
             public T Invoke(int i)
             {
                 var realLogits = _realLogits[i];
-                var loss = LossMath.Softplus(-realLogits);
+                var loss = LossMath.Max(-realLogits, T.Zero) + LossMath.Log1p(LossMath.Exp(-LossMath.Abs(realLogits)));
                 return loss;
             }
 
@@ -144,7 +144,7 @@ namespace LossDsl.Losses
             public Vector128<T> Invoke128(int i)
             {
                 var realLogits = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_realLogits), (nuint)i);
-                var loss = LossMath.Softplus(-realLogits);
+                var loss = LossMath.Max(-realLogits, Vector128<T>.Zero) + LossMath.Log1p(LossMath.Exp(-LossMath.Abs(realLogits)));
                 return loss;
             }
 
@@ -152,7 +152,7 @@ namespace LossDsl.Losses
             public Vector256<T> Invoke256(int i)
             {
                 var realLogits = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_realLogits), (nuint)i);
-                var loss = LossMath.Softplus(-realLogits);
+                var loss = LossMath.Max(-realLogits, Vector256<T>.Zero) + LossMath.Log1p(LossMath.Exp(-LossMath.Abs(realLogits)));
                 return loss;
             }
 
@@ -160,13 +160,13 @@ namespace LossDsl.Losses
             public Vector512<T> Invoke512(int i)
             {
                 var realLogits = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_realLogits), (nuint)i);
-                var loss = LossMath.Softplus(-realLogits);
+                var loss = LossMath.Max(-realLogits, Vector512<T>.Zero) + LossMath.Log1p(LossMath.Exp(-LossMath.Abs(realLogits)));
                 return loss;
             }
         }
 
         /// <summary>
-        /// The summand of A1: softplus(fake_logits)
+        /// The summand of A1: max(fake_logits, 0) + log1p(exp(-abs(fake_logits)))
         /// </summary>
         private ref struct Aggregate1Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
@@ -192,7 +192,7 @@ namespace LossDsl.Losses
             public T Invoke(int i)
             {
                 var fakeLogits = _fakeLogits[i];
-                var loss = LossMath.Softplus(fakeLogits);
+                var loss = LossMath.Max(fakeLogits, T.Zero) + LossMath.Log1p(LossMath.Exp(-LossMath.Abs(fakeLogits)));
                 return loss;
             }
 
@@ -200,7 +200,7 @@ namespace LossDsl.Losses
             public Vector128<T> Invoke128(int i)
             {
                 var fakeLogits = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_fakeLogits), (nuint)i);
-                var loss = LossMath.Softplus(fakeLogits);
+                var loss = LossMath.Max(fakeLogits, Vector128<T>.Zero) + LossMath.Log1p(LossMath.Exp(-LossMath.Abs(fakeLogits)));
                 return loss;
             }
 
@@ -208,7 +208,7 @@ namespace LossDsl.Losses
             public Vector256<T> Invoke256(int i)
             {
                 var fakeLogits = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_fakeLogits), (nuint)i);
-                var loss = LossMath.Softplus(fakeLogits);
+                var loss = LossMath.Max(fakeLogits, Vector256<T>.Zero) + LossMath.Log1p(LossMath.Exp(-LossMath.Abs(fakeLogits)));
                 return loss;
             }
 
@@ -216,20 +216,20 @@ namespace LossDsl.Losses
             public Vector512<T> Invoke512(int i)
             {
                 var fakeLogits = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_fakeLogits), (nuint)i);
-                var loss = LossMath.Softplus(fakeLogits);
+                var loss = LossMath.Max(fakeLogits, Vector512<T>.Zero) + LossMath.Log1p(LossMath.Exp(-LossMath.Abs(fakeLogits)));
                 return loss;
             }
         }
 
         /// <summary>
         /// The gradients of one row, given the aggregates A_j and coefficients c_k = dL/dA_k of the row:<br/>
-        /// A0 = mean over all elements of softplus(-real_logits)<br/>
-        /// A1 = mean over all elements of softplus(fake_logits)<br/>
+        /// A0 = mean over all elements of max(-real_logits, 0) + log1p(exp(-abs(real_logits)))<br/>
+        /// A1 = mean over all elements of max(fake_logits, 0) + log1p(exp(-abs(fake_logits)))<br/>
         /// L = A0 + A1<br/>
         /// dL/dA0 = 1<br/>
         /// dL/dA1 = 1<br/>
-        /// dL/dreal_logits = -(c0 * sigmoid(-real_logits))   (c_j = dL/dA_j, per row)<br/>
-        /// dL/dfake_logits = c1 * sigmoid(fake_logits)   (c_j = dL/dA_j, per row)
+        /// dL/dreal_logits = -(c0 * (if -real_logits &gt;= 0 then 1 / (1 + exp(-abs(real_logits))) else exp(-abs(real_logits)) * 1 / (1 + exp(-abs(real_logits)))))   (c_j = dL/dA_j, per row)<br/>
+        /// dL/dfake_logits = c1 * (if fake_logits &gt;= 0 then 1 / (1 + exp(-abs(fake_logits))) else exp(-abs(fake_logits)) * 1 / (1 + exp(-abs(fake_logits))))   (c_j = dL/dA_j, per row)
         /// </summary>
         private ref struct RowGradientKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
@@ -272,8 +272,12 @@ namespace LossDsl.Losses
                 var fakeLogits = _fakeLogits[i];
                 var c0 = C0;
                 var c1 = C1;
-                if (_wantRealLogitsGrad) _realLogitsGrad[i] = -(c0 * LossMath.Sigmoid(-realLogits));
-                if (_wantFakeLogitsGrad) _fakeLogitsGrad[i] = c1 * LossMath.Sigmoid(fakeLogits);
+                var t0 = LossMath.Exp(-LossMath.Abs(realLogits));
+                var t1 = T.One / (T.One + t0);
+                var t2 = LossMath.Exp(-LossMath.Abs(fakeLogits));
+                var t3 = T.One / (T.One + t2);
+                if (_wantRealLogitsGrad) _realLogitsGrad[i] = -(c0 * LossMath.Select(LossMath.GreaterThanOrEqual(-realLogits, T.Zero), t1, t0 * t1));
+                if (_wantFakeLogitsGrad) _fakeLogitsGrad[i] = c1 * LossMath.Select(LossMath.GreaterThanOrEqual(fakeLogits, T.Zero), t3, t2 * t3);
                 return T.Zero;
             }
 
@@ -284,8 +288,12 @@ namespace LossDsl.Losses
                 var fakeLogits = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_fakeLogits), (nuint)i);
                 var c0 = Vector128.Create(C0);
                 var c1 = Vector128.Create(C1);
-                if (_wantRealLogitsGrad) (-(c0 * LossMath.Sigmoid(-realLogits))).StoreUnsafe(ref MemoryMarshal.GetReference(_realLogitsGrad), (nuint)i);
-                if (_wantFakeLogitsGrad) (c1 * LossMath.Sigmoid(fakeLogits)).StoreUnsafe(ref MemoryMarshal.GetReference(_fakeLogitsGrad), (nuint)i);
+                var t0 = LossMath.Exp(-LossMath.Abs(realLogits));
+                var t1 = Vector128<T>.One / (Vector128<T>.One + t0);
+                var t2 = LossMath.Exp(-LossMath.Abs(fakeLogits));
+                var t3 = Vector128<T>.One / (Vector128<T>.One + t2);
+                if (_wantRealLogitsGrad) (-(c0 * LossMath.Select(LossMath.GreaterThanOrEqual(-realLogits, Vector128<T>.Zero), t1, t0 * t1))).StoreUnsafe(ref MemoryMarshal.GetReference(_realLogitsGrad), (nuint)i);
+                if (_wantFakeLogitsGrad) (c1 * LossMath.Select(LossMath.GreaterThanOrEqual(fakeLogits, Vector128<T>.Zero), t3, t2 * t3)).StoreUnsafe(ref MemoryMarshal.GetReference(_fakeLogitsGrad), (nuint)i);
                 return Vector128<T>.Zero;
             }
 
@@ -296,8 +304,12 @@ namespace LossDsl.Losses
                 var fakeLogits = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_fakeLogits), (nuint)i);
                 var c0 = Vector256.Create(C0);
                 var c1 = Vector256.Create(C1);
-                if (_wantRealLogitsGrad) (-(c0 * LossMath.Sigmoid(-realLogits))).StoreUnsafe(ref MemoryMarshal.GetReference(_realLogitsGrad), (nuint)i);
-                if (_wantFakeLogitsGrad) (c1 * LossMath.Sigmoid(fakeLogits)).StoreUnsafe(ref MemoryMarshal.GetReference(_fakeLogitsGrad), (nuint)i);
+                var t0 = LossMath.Exp(-LossMath.Abs(realLogits));
+                var t1 = Vector256<T>.One / (Vector256<T>.One + t0);
+                var t2 = LossMath.Exp(-LossMath.Abs(fakeLogits));
+                var t3 = Vector256<T>.One / (Vector256<T>.One + t2);
+                if (_wantRealLogitsGrad) (-(c0 * LossMath.Select(LossMath.GreaterThanOrEqual(-realLogits, Vector256<T>.Zero), t1, t0 * t1))).StoreUnsafe(ref MemoryMarshal.GetReference(_realLogitsGrad), (nuint)i);
+                if (_wantFakeLogitsGrad) (c1 * LossMath.Select(LossMath.GreaterThanOrEqual(fakeLogits, Vector256<T>.Zero), t3, t2 * t3)).StoreUnsafe(ref MemoryMarshal.GetReference(_fakeLogitsGrad), (nuint)i);
                 return Vector256<T>.Zero;
             }
 
@@ -308,8 +320,12 @@ namespace LossDsl.Losses
                 var fakeLogits = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_fakeLogits), (nuint)i);
                 var c0 = Vector512.Create(C0);
                 var c1 = Vector512.Create(C1);
-                if (_wantRealLogitsGrad) (-(c0 * LossMath.Sigmoid(-realLogits))).StoreUnsafe(ref MemoryMarshal.GetReference(_realLogitsGrad), (nuint)i);
-                if (_wantFakeLogitsGrad) (c1 * LossMath.Sigmoid(fakeLogits)).StoreUnsafe(ref MemoryMarshal.GetReference(_fakeLogitsGrad), (nuint)i);
+                var t0 = LossMath.Exp(-LossMath.Abs(realLogits));
+                var t1 = Vector512<T>.One / (Vector512<T>.One + t0);
+                var t2 = LossMath.Exp(-LossMath.Abs(fakeLogits));
+                var t3 = Vector512<T>.One / (Vector512<T>.One + t2);
+                if (_wantRealLogitsGrad) (-(c0 * LossMath.Select(LossMath.GreaterThanOrEqual(-realLogits, Vector512<T>.Zero), t1, t0 * t1))).StoreUnsafe(ref MemoryMarshal.GetReference(_realLogitsGrad), (nuint)i);
+                if (_wantFakeLogitsGrad) (c1 * LossMath.Select(LossMath.GreaterThanOrEqual(fakeLogits, Vector512<T>.Zero), t3, t2 * t3)).StoreUnsafe(ref MemoryMarshal.GetReference(_fakeLogitsGrad), (nuint)i);
                 return Vector512<T>.Zero;
             }
         }

@@ -21,10 +21,10 @@ namespace LossDsl.Losses
     /// loss gan_generator_loss(fake_logits) = mean_all(softplus(-fake_logits))
     ///
     /// </code>
-    /// A0 = mean over all elements of softplus(-fake_logits)<br/>
+    /// A0 = mean over all elements of max(-fake_logits, 0) + log1p(exp(-abs(fake_logits)))<br/>
     /// L = A0<br/>
     /// dL/dA0 = 1<br/>
-    /// dL/dfake_logits = -(c0 * sigmoid(-fake_logits))   (c_j = dL/dA_j, per row)
+    /// dL/dfake_logits = -(c0 * (if -fake_logits &gt;= 0 then 1 / (1 + exp(-abs(fake_logits))) else exp(-abs(fake_logits)) * 1 / (1 + exp(-abs(fake_logits)))))   (c_j = dL/dA_j, per row)
     /// </remarks>
     public static partial class GanGeneratorLoss
     {
@@ -95,7 +95,7 @@ namespace LossDsl.Losses
         }
 
         /// <summary>
-        /// The summand of A0: softplus(-fake_logits)
+        /// The summand of A0: max(-fake_logits, 0) + log1p(exp(-abs(fake_logits)))
         /// </summary>
         private ref struct Aggregate0Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
@@ -116,7 +116,7 @@ namespace LossDsl.Losses
             public T Invoke(int i)
             {
                 var fakeLogits = _fakeLogits[i];
-                var loss = LossMath.Softplus(-fakeLogits);
+                var loss = LossMath.Max(-fakeLogits, T.Zero) + LossMath.Log1p(LossMath.Exp(-LossMath.Abs(fakeLogits)));
                 return loss;
             }
 
@@ -124,7 +124,7 @@ namespace LossDsl.Losses
             public Vector128<T> Invoke128(int i)
             {
                 var fakeLogits = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_fakeLogits), (nuint)i);
-                var loss = LossMath.Softplus(-fakeLogits);
+                var loss = LossMath.Max(-fakeLogits, Vector128<T>.Zero) + LossMath.Log1p(LossMath.Exp(-LossMath.Abs(fakeLogits)));
                 return loss;
             }
 
@@ -132,7 +132,7 @@ namespace LossDsl.Losses
             public Vector256<T> Invoke256(int i)
             {
                 var fakeLogits = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_fakeLogits), (nuint)i);
-                var loss = LossMath.Softplus(-fakeLogits);
+                var loss = LossMath.Max(-fakeLogits, Vector256<T>.Zero) + LossMath.Log1p(LossMath.Exp(-LossMath.Abs(fakeLogits)));
                 return loss;
             }
 
@@ -140,17 +140,17 @@ namespace LossDsl.Losses
             public Vector512<T> Invoke512(int i)
             {
                 var fakeLogits = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_fakeLogits), (nuint)i);
-                var loss = LossMath.Softplus(-fakeLogits);
+                var loss = LossMath.Max(-fakeLogits, Vector512<T>.Zero) + LossMath.Log1p(LossMath.Exp(-LossMath.Abs(fakeLogits)));
                 return loss;
             }
         }
 
         /// <summary>
         /// The gradients of one row, given the aggregates A_j and coefficients c_k = dL/dA_k of the row:<br/>
-        /// A0 = mean over all elements of softplus(-fake_logits)<br/>
+        /// A0 = mean over all elements of max(-fake_logits, 0) + log1p(exp(-abs(fake_logits)))<br/>
         /// L = A0<br/>
         /// dL/dA0 = 1<br/>
-        /// dL/dfake_logits = -(c0 * sigmoid(-fake_logits))   (c_j = dL/dA_j, per row)
+        /// dL/dfake_logits = -(c0 * (if -fake_logits &gt;= 0 then 1 / (1 + exp(-abs(fake_logits))) else exp(-abs(fake_logits)) * 1 / (1 + exp(-abs(fake_logits)))))   (c_j = dL/dA_j, per row)
         /// </summary>
         private ref struct RowGradientKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
@@ -179,7 +179,9 @@ namespace LossDsl.Losses
             {
                 var fakeLogits = _fakeLogits[i];
                 var c0 = C0;
-                if (_wantFakeLogitsGrad) _fakeLogitsGrad[i] = -(c0 * LossMath.Sigmoid(-fakeLogits));
+                var t0 = LossMath.Exp(-LossMath.Abs(fakeLogits));
+                var t1 = T.One / (T.One + t0);
+                if (_wantFakeLogitsGrad) _fakeLogitsGrad[i] = -(c0 * LossMath.Select(LossMath.GreaterThanOrEqual(-fakeLogits, T.Zero), t1, t0 * t1));
                 return T.Zero;
             }
 
@@ -188,7 +190,9 @@ namespace LossDsl.Losses
             {
                 var fakeLogits = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_fakeLogits), (nuint)i);
                 var c0 = Vector128.Create(C0);
-                if (_wantFakeLogitsGrad) (-(c0 * LossMath.Sigmoid(-fakeLogits))).StoreUnsafe(ref MemoryMarshal.GetReference(_fakeLogitsGrad), (nuint)i);
+                var t0 = LossMath.Exp(-LossMath.Abs(fakeLogits));
+                var t1 = Vector128<T>.One / (Vector128<T>.One + t0);
+                if (_wantFakeLogitsGrad) (-(c0 * LossMath.Select(LossMath.GreaterThanOrEqual(-fakeLogits, Vector128<T>.Zero), t1, t0 * t1))).StoreUnsafe(ref MemoryMarshal.GetReference(_fakeLogitsGrad), (nuint)i);
                 return Vector128<T>.Zero;
             }
 
@@ -197,7 +201,9 @@ namespace LossDsl.Losses
             {
                 var fakeLogits = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_fakeLogits), (nuint)i);
                 var c0 = Vector256.Create(C0);
-                if (_wantFakeLogitsGrad) (-(c0 * LossMath.Sigmoid(-fakeLogits))).StoreUnsafe(ref MemoryMarshal.GetReference(_fakeLogitsGrad), (nuint)i);
+                var t0 = LossMath.Exp(-LossMath.Abs(fakeLogits));
+                var t1 = Vector256<T>.One / (Vector256<T>.One + t0);
+                if (_wantFakeLogitsGrad) (-(c0 * LossMath.Select(LossMath.GreaterThanOrEqual(-fakeLogits, Vector256<T>.Zero), t1, t0 * t1))).StoreUnsafe(ref MemoryMarshal.GetReference(_fakeLogitsGrad), (nuint)i);
                 return Vector256<T>.Zero;
             }
 
@@ -206,7 +212,9 @@ namespace LossDsl.Losses
             {
                 var fakeLogits = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_fakeLogits), (nuint)i);
                 var c0 = Vector512.Create(C0);
-                if (_wantFakeLogitsGrad) (-(c0 * LossMath.Sigmoid(-fakeLogits))).StoreUnsafe(ref MemoryMarshal.GetReference(_fakeLogitsGrad), (nuint)i);
+                var t0 = LossMath.Exp(-LossMath.Abs(fakeLogits));
+                var t1 = Vector512<T>.One / (Vector512<T>.One + t0);
+                if (_wantFakeLogitsGrad) (-(c0 * LossMath.Select(LossMath.GreaterThanOrEqual(-fakeLogits, Vector512<T>.Zero), t1, t0 * t1))).StoreUnsafe(ref MemoryMarshal.GetReference(_fakeLogitsGrad), (nuint)i);
                 return Vector512<T>.Zero;
             }
         }

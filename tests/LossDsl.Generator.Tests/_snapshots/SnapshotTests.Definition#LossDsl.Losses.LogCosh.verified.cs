@@ -22,11 +22,11 @@ namespace LossDsl.Losses
     ///     mean(let d = y_pred - y_true in d + softplus(-2 * d) - log(2))
     ///
     /// </code>
-    /// A0 = mean over the row of y_pred - y_true + softplus((-2) * (y_pred - y_true)) - 0.6931471806<br/>
+    /// A0 = mean over the row of y_pred - y_true + max((-2) * (y_pred - y_true), 0) + log1p(exp(-abs((-2) * (y_pred - y_true)))) - 0.6931471806<br/>
     /// L = A0<br/>
     /// dL/dA0 = 1<br/>
-    /// dL/dy_pred = c0 * (1 + (-2) * sigmoid((-2) * (y_pred - y_true)))   (c_j = dL/dA_j, per row)<br/>
-    /// dL/dy_true = c0 * ((-1) + 2 * sigmoid((-2) * (y_pred - y_true)))   (c_j = dL/dA_j, per row)
+    /// dL/dy_pred = c0 * (1 + (-2) * (if (-2) * (y_pred - y_true) &gt;= 0 then 1 / (1 + exp(-abs((-2) * (y_pred - y_true)))) else exp(-abs((-2) * (y_pred - y_true))) * 1 / (1 + exp(-abs((-2) * (y_pred - y_true))))))   (c_j = dL/dA_j, per row)<br/>
+    /// dL/dy_true = c0 * ((-1) + 2 * (if (-2) * (y_pred - y_true) &gt;= 0 then 1 / (1 + exp(-abs((-2) * (y_pred - y_true)))) else exp(-abs((-2) * (y_pred - y_true))) * 1 / (1 + exp(-abs((-2) * (y_pred - y_true))))))   (c_j = dL/dA_j, per row)
     /// </remarks>
     public static partial class LogCosh
     {
@@ -132,7 +132,7 @@ namespace LossDsl.Losses
         }
 
         /// <summary>
-        /// The summand of A0: y_pred - y_true + softplus((-2) * (y_pred - y_true)) - 0.6931471806
+        /// The summand of A0: y_pred - y_true + max((-2) * (y_pred - y_true), 0) + log1p(exp(-abs((-2) * (y_pred - y_true)))) - 0.6931471806
         /// </summary>
         private ref struct Aggregate0Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
@@ -157,7 +157,8 @@ namespace LossDsl.Losses
                 var yPred = _yPred[i];
                 var yTrue = _yTrue[i];
                 var d = yPred - yTrue;
-                var loss = (d + LossMath.Softplus(T.CreateTruncating(-2.0) * d)) - T.CreateTruncating(0.6931471805599453);
+                var t0 = T.CreateTruncating(-2.0) * d;
+                var loss = (d + (LossMath.Max(t0, T.Zero) + LossMath.Log1p(LossMath.Exp(-LossMath.Abs(t0))))) - T.CreateTruncating(0.6931471805599453);
                 return loss;
             }
 
@@ -167,7 +168,8 @@ namespace LossDsl.Losses
                 var yPred = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
                 var yTrue = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
                 var d = yPred - yTrue;
-                var loss = (d + LossMath.Softplus(Vector128.Create(T.CreateTruncating(-2.0)) * d)) - Vector128.Create(T.CreateTruncating(0.6931471805599453));
+                var t0 = Vector128.Create(T.CreateTruncating(-2.0)) * d;
+                var loss = (d + (LossMath.Max(t0, Vector128<T>.Zero) + LossMath.Log1p(LossMath.Exp(-LossMath.Abs(t0))))) - Vector128.Create(T.CreateTruncating(0.6931471805599453));
                 return loss;
             }
 
@@ -177,7 +179,8 @@ namespace LossDsl.Losses
                 var yPred = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
                 var yTrue = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
                 var d = yPred - yTrue;
-                var loss = (d + LossMath.Softplus(Vector256.Create(T.CreateTruncating(-2.0)) * d)) - Vector256.Create(T.CreateTruncating(0.6931471805599453));
+                var t0 = Vector256.Create(T.CreateTruncating(-2.0)) * d;
+                var loss = (d + (LossMath.Max(t0, Vector256<T>.Zero) + LossMath.Log1p(LossMath.Exp(-LossMath.Abs(t0))))) - Vector256.Create(T.CreateTruncating(0.6931471805599453));
                 return loss;
             }
 
@@ -187,18 +190,19 @@ namespace LossDsl.Losses
                 var yPred = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
                 var yTrue = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
                 var d = yPred - yTrue;
-                var loss = (d + LossMath.Softplus(Vector512.Create(T.CreateTruncating(-2.0)) * d)) - Vector512.Create(T.CreateTruncating(0.6931471805599453));
+                var t0 = Vector512.Create(T.CreateTruncating(-2.0)) * d;
+                var loss = (d + (LossMath.Max(t0, Vector512<T>.Zero) + LossMath.Log1p(LossMath.Exp(-LossMath.Abs(t0))))) - Vector512.Create(T.CreateTruncating(0.6931471805599453));
                 return loss;
             }
         }
 
         /// <summary>
         /// The gradients of one row, given the aggregates A_j and coefficients c_k = dL/dA_k of the row:<br/>
-        /// A0 = mean over the row of y_pred - y_true + softplus((-2) * (y_pred - y_true)) - 0.6931471806<br/>
+        /// A0 = mean over the row of y_pred - y_true + max((-2) * (y_pred - y_true), 0) + log1p(exp(-abs((-2) * (y_pred - y_true)))) - 0.6931471806<br/>
         /// L = A0<br/>
         /// dL/dA0 = 1<br/>
-        /// dL/dy_pred = c0 * (1 + (-2) * sigmoid((-2) * (y_pred - y_true)))   (c_j = dL/dA_j, per row)<br/>
-        /// dL/dy_true = c0 * ((-1) + 2 * sigmoid((-2) * (y_pred - y_true)))   (c_j = dL/dA_j, per row)
+        /// dL/dy_pred = c0 * (1 + (-2) * (if (-2) * (y_pred - y_true) &gt;= 0 then 1 / (1 + exp(-abs((-2) * (y_pred - y_true)))) else exp(-abs((-2) * (y_pred - y_true))) * 1 / (1 + exp(-abs((-2) * (y_pred - y_true))))))   (c_j = dL/dA_j, per row)<br/>
+        /// dL/dy_true = c0 * ((-1) + 2 * (if (-2) * (y_pred - y_true) &gt;= 0 then 1 / (1 + exp(-abs((-2) * (y_pred - y_true)))) else exp(-abs((-2) * (y_pred - y_true))) * 1 / (1 + exp(-abs((-2) * (y_pred - y_true))))))   (c_j = dL/dA_j, per row)
         /// </summary>
         private ref struct RowGradientKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
@@ -235,9 +239,12 @@ namespace LossDsl.Losses
                 var yTrue = _yTrue[i];
                 var c0 = C0;
                 var d = yPred - yTrue;
-                var t0 = LossMath.Sigmoid(T.CreateTruncating(-2.0) * d);
-                if (_wantYPredGrad) _yPredGrad[i] = c0 * (T.One + (T.CreateTruncating(-2.0) * t0));
-                if (_wantYTrueGrad) _yTrueGrad[i] = c0 * (T.CreateTruncating(-1.0) + (T.CreateTruncating(2.0) * t0));
+                var t0 = T.CreateTruncating(-2.0) * d;
+                var t1 = LossMath.Exp(-LossMath.Abs(t0));
+                var t2 = T.One / (T.One + t1);
+                var t3 = LossMath.Select(LossMath.GreaterThanOrEqual(t0, T.Zero), t2, t1 * t2);
+                if (_wantYPredGrad) _yPredGrad[i] = c0 * (T.One + (T.CreateTruncating(-2.0) * t3));
+                if (_wantYTrueGrad) _yTrueGrad[i] = c0 * (T.CreateTruncating(-1.0) + (T.CreateTruncating(2.0) * t3));
                 return T.Zero;
             }
 
@@ -248,9 +255,12 @@ namespace LossDsl.Losses
                 var yTrue = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
                 var c0 = Vector128.Create(C0);
                 var d = yPred - yTrue;
-                var t0 = LossMath.Sigmoid(Vector128.Create(T.CreateTruncating(-2.0)) * d);
-                if (_wantYPredGrad) (c0 * (Vector128<T>.One + (Vector128.Create(T.CreateTruncating(-2.0)) * t0))).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
-                if (_wantYTrueGrad) (c0 * (Vector128.Create(T.CreateTruncating(-1.0)) + (Vector128.Create(T.CreateTruncating(2.0)) * t0))).StoreUnsafe(ref MemoryMarshal.GetReference(_yTrueGrad), (nuint)i);
+                var t0 = Vector128.Create(T.CreateTruncating(-2.0)) * d;
+                var t1 = LossMath.Exp(-LossMath.Abs(t0));
+                var t2 = Vector128<T>.One / (Vector128<T>.One + t1);
+                var t3 = LossMath.Select(LossMath.GreaterThanOrEqual(t0, Vector128<T>.Zero), t2, t1 * t2);
+                if (_wantYPredGrad) (c0 * (Vector128<T>.One + (Vector128.Create(T.CreateTruncating(-2.0)) * t3))).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                if (_wantYTrueGrad) (c0 * (Vector128.Create(T.CreateTruncating(-1.0)) + (Vector128.Create(T.CreateTruncating(2.0)) * t3))).StoreUnsafe(ref MemoryMarshal.GetReference(_yTrueGrad), (nuint)i);
                 return Vector128<T>.Zero;
             }
 
@@ -261,9 +271,12 @@ namespace LossDsl.Losses
                 var yTrue = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
                 var c0 = Vector256.Create(C0);
                 var d = yPred - yTrue;
-                var t0 = LossMath.Sigmoid(Vector256.Create(T.CreateTruncating(-2.0)) * d);
-                if (_wantYPredGrad) (c0 * (Vector256<T>.One + (Vector256.Create(T.CreateTruncating(-2.0)) * t0))).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
-                if (_wantYTrueGrad) (c0 * (Vector256.Create(T.CreateTruncating(-1.0)) + (Vector256.Create(T.CreateTruncating(2.0)) * t0))).StoreUnsafe(ref MemoryMarshal.GetReference(_yTrueGrad), (nuint)i);
+                var t0 = Vector256.Create(T.CreateTruncating(-2.0)) * d;
+                var t1 = LossMath.Exp(-LossMath.Abs(t0));
+                var t2 = Vector256<T>.One / (Vector256<T>.One + t1);
+                var t3 = LossMath.Select(LossMath.GreaterThanOrEqual(t0, Vector256<T>.Zero), t2, t1 * t2);
+                if (_wantYPredGrad) (c0 * (Vector256<T>.One + (Vector256.Create(T.CreateTruncating(-2.0)) * t3))).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                if (_wantYTrueGrad) (c0 * (Vector256.Create(T.CreateTruncating(-1.0)) + (Vector256.Create(T.CreateTruncating(2.0)) * t3))).StoreUnsafe(ref MemoryMarshal.GetReference(_yTrueGrad), (nuint)i);
                 return Vector256<T>.Zero;
             }
 
@@ -274,9 +287,12 @@ namespace LossDsl.Losses
                 var yTrue = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
                 var c0 = Vector512.Create(C0);
                 var d = yPred - yTrue;
-                var t0 = LossMath.Sigmoid(Vector512.Create(T.CreateTruncating(-2.0)) * d);
-                if (_wantYPredGrad) (c0 * (Vector512<T>.One + (Vector512.Create(T.CreateTruncating(-2.0)) * t0))).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
-                if (_wantYTrueGrad) (c0 * (Vector512.Create(T.CreateTruncating(-1.0)) + (Vector512.Create(T.CreateTruncating(2.0)) * t0))).StoreUnsafe(ref MemoryMarshal.GetReference(_yTrueGrad), (nuint)i);
+                var t0 = Vector512.Create(T.CreateTruncating(-2.0)) * d;
+                var t1 = LossMath.Exp(-LossMath.Abs(t0));
+                var t2 = Vector512<T>.One / (Vector512<T>.One + t1);
+                var t3 = LossMath.Select(LossMath.GreaterThanOrEqual(t0, Vector512<T>.Zero), t2, t1 * t2);
+                if (_wantYPredGrad) (c0 * (Vector512<T>.One + (Vector512.Create(T.CreateTruncating(-2.0)) * t3))).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                if (_wantYTrueGrad) (c0 * (Vector512.Create(T.CreateTruncating(-1.0)) + (Vector512.Create(T.CreateTruncating(2.0)) * t3))).StoreUnsafe(ref MemoryMarshal.GetReference(_yTrueGrad), (nuint)i);
                 return Vector512<T>.Zero;
             }
         }

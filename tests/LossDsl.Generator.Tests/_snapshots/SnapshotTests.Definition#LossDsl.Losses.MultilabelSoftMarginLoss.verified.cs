@@ -23,10 +23,10 @@ namespace LossDsl.Losses
     ///     mean(-weight * (target * log_sigmoid(input) + (1 - target) * log_sigmoid(-input)))
     ///
     /// </code>
-    /// A0 = mean over the row of -(weight * (target * log_sigmoid(input) + (1 - target) * log_sigmoid(-input)))<br/>
+    /// A0 = mean over the row of -(weight * (target * (min(input, 0) - log1p(exp(-abs(input)))) + (1 - target) * (min(-input, 0) - log1p(exp(-abs(input))))))<br/>
     /// L = A0<br/>
     /// dL/dA0 = 1<br/>
-    /// dL/dinput = -(c0 * weight * (target * sigmoid(-input) - (1 - target) * sigmoid(input)))   (c_j = dL/dA_j, per row)
+    /// dL/dinput = -(c0 * weight * (target * (if -input &gt;= 0 then 1 / (1 + exp(-abs(input))) else exp(-abs(input)) * 1 / (1 + exp(-abs(input)))) - (1 - target) * (if input &gt;= 0 then 1 / (1 + exp(-abs(input))) else exp(-abs(input)) * 1 / (1 + exp(-abs(input))))))   (c_j = dL/dA_j, per row)
     /// </remarks>
     public static partial class MultilabelSoftMarginLoss
     {
@@ -131,7 +131,7 @@ namespace LossDsl.Losses
         }
 
         /// <summary>
-        /// The summand of A0: -(weight * (target * log_sigmoid(input) + (1 - target) * log_sigmoid(-input)))
+        /// The summand of A0: -(weight * (target * (min(input, 0) - log1p(exp(-abs(input)))) + (1 - target) * (min(-input, 0) - log1p(exp(-abs(input))))))
         /// </summary>
         private ref struct Aggregate0Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
@@ -160,7 +160,8 @@ namespace LossDsl.Losses
                 var input = _input[i];
                 var target = _target[i];
                 var weight = _hasWeight ? _weight[i - RowStart] : T.CreateTruncating(1.0);
-                var loss = -(weight * ((target * LossMath.LogSigmoid(input)) + ((T.One - target) * LossMath.LogSigmoid(-input))));
+                var t0 = LossMath.Log1p(LossMath.Exp(-LossMath.Abs(input)));
+                var loss = -(weight * ((target * (LossMath.Min(input, T.Zero) - t0)) + ((T.One - target) * (LossMath.Min(-input, T.Zero) - t0))));
                 return loss;
             }
 
@@ -170,7 +171,8 @@ namespace LossDsl.Losses
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var weight = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)(i - RowStart)) : Vector128.Create(T.CreateTruncating(1.0));
-                var loss = -(weight * ((target * LossMath.LogSigmoid(input)) + ((Vector128<T>.One - target) * LossMath.LogSigmoid(-input))));
+                var t0 = LossMath.Log1p(LossMath.Exp(-LossMath.Abs(input)));
+                var loss = -(weight * ((target * (LossMath.Min(input, Vector128<T>.Zero) - t0)) + ((Vector128<T>.One - target) * (LossMath.Min(-input, Vector128<T>.Zero) - t0))));
                 return loss;
             }
 
@@ -180,7 +182,8 @@ namespace LossDsl.Losses
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var weight = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)(i - RowStart)) : Vector256.Create(T.CreateTruncating(1.0));
-                var loss = -(weight * ((target * LossMath.LogSigmoid(input)) + ((Vector256<T>.One - target) * LossMath.LogSigmoid(-input))));
+                var t0 = LossMath.Log1p(LossMath.Exp(-LossMath.Abs(input)));
+                var loss = -(weight * ((target * (LossMath.Min(input, Vector256<T>.Zero) - t0)) + ((Vector256<T>.One - target) * (LossMath.Min(-input, Vector256<T>.Zero) - t0))));
                 return loss;
             }
 
@@ -190,17 +193,18 @@ namespace LossDsl.Losses
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var weight = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)(i - RowStart)) : Vector512.Create(T.CreateTruncating(1.0));
-                var loss = -(weight * ((target * LossMath.LogSigmoid(input)) + ((Vector512<T>.One - target) * LossMath.LogSigmoid(-input))));
+                var t0 = LossMath.Log1p(LossMath.Exp(-LossMath.Abs(input)));
+                var loss = -(weight * ((target * (LossMath.Min(input, Vector512<T>.Zero) - t0)) + ((Vector512<T>.One - target) * (LossMath.Min(-input, Vector512<T>.Zero) - t0))));
                 return loss;
             }
         }
 
         /// <summary>
         /// The gradients of one row, given the aggregates A_j and coefficients c_k = dL/dA_k of the row:<br/>
-        /// A0 = mean over the row of -(weight * (target * log_sigmoid(input) + (1 - target) * log_sigmoid(-input)))<br/>
+        /// A0 = mean over the row of -(weight * (target * (min(input, 0) - log1p(exp(-abs(input)))) + (1 - target) * (min(-input, 0) - log1p(exp(-abs(input))))))<br/>
         /// L = A0<br/>
         /// dL/dA0 = 1<br/>
-        /// dL/dinput = -(c0 * weight * (target * sigmoid(-input) - (1 - target) * sigmoid(input)))   (c_j = dL/dA_j, per row)
+        /// dL/dinput = -(c0 * weight * (target * (if -input &gt;= 0 then 1 / (1 + exp(-abs(input))) else exp(-abs(input)) * 1 / (1 + exp(-abs(input)))) - (1 - target) * (if input &gt;= 0 then 1 / (1 + exp(-abs(input))) else exp(-abs(input)) * 1 / (1 + exp(-abs(input))))))   (c_j = dL/dA_j, per row)
         /// </summary>
         private ref struct RowGradientKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
@@ -237,7 +241,10 @@ namespace LossDsl.Losses
                 var target = _target[i];
                 var weight = _hasWeight ? _weight[i - RowStart] : T.CreateTruncating(1.0);
                 var c0 = C0;
-                if (_wantInputGrad) _inputGrad[i] = -(c0 * (weight * ((target * LossMath.Sigmoid(-input)) - ((T.One - target) * LossMath.Sigmoid(input)))));
+                var t0 = LossMath.Exp(-LossMath.Abs(input));
+                var t1 = T.One / (T.One + t0);
+                var t2 = t0 * t1;
+                if (_wantInputGrad) _inputGrad[i] = -(c0 * (weight * ((target * LossMath.Select(LossMath.GreaterThanOrEqual(-input, T.Zero), t1, t2)) - ((T.One - target) * LossMath.Select(LossMath.GreaterThanOrEqual(input, T.Zero), t1, t2)))));
                 return T.Zero;
             }
 
@@ -248,7 +255,10 @@ namespace LossDsl.Losses
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var weight = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)(i - RowStart)) : Vector128.Create(T.CreateTruncating(1.0));
                 var c0 = Vector128.Create(C0);
-                if (_wantInputGrad) (-(c0 * (weight * ((target * LossMath.Sigmoid(-input)) - ((Vector128<T>.One - target) * LossMath.Sigmoid(input)))))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                var t0 = LossMath.Exp(-LossMath.Abs(input));
+                var t1 = Vector128<T>.One / (Vector128<T>.One + t0);
+                var t2 = t0 * t1;
+                if (_wantInputGrad) (-(c0 * (weight * ((target * LossMath.Select(LossMath.GreaterThanOrEqual(-input, Vector128<T>.Zero), t1, t2)) - ((Vector128<T>.One - target) * LossMath.Select(LossMath.GreaterThanOrEqual(input, Vector128<T>.Zero), t1, t2)))))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return Vector128<T>.Zero;
             }
 
@@ -259,7 +269,10 @@ namespace LossDsl.Losses
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var weight = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)(i - RowStart)) : Vector256.Create(T.CreateTruncating(1.0));
                 var c0 = Vector256.Create(C0);
-                if (_wantInputGrad) (-(c0 * (weight * ((target * LossMath.Sigmoid(-input)) - ((Vector256<T>.One - target) * LossMath.Sigmoid(input)))))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                var t0 = LossMath.Exp(-LossMath.Abs(input));
+                var t1 = Vector256<T>.One / (Vector256<T>.One + t0);
+                var t2 = t0 * t1;
+                if (_wantInputGrad) (-(c0 * (weight * ((target * LossMath.Select(LossMath.GreaterThanOrEqual(-input, Vector256<T>.Zero), t1, t2)) - ((Vector256<T>.One - target) * LossMath.Select(LossMath.GreaterThanOrEqual(input, Vector256<T>.Zero), t1, t2)))))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return Vector256<T>.Zero;
             }
 
@@ -270,7 +283,10 @@ namespace LossDsl.Losses
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var weight = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)(i - RowStart)) : Vector512.Create(T.CreateTruncating(1.0));
                 var c0 = Vector512.Create(C0);
-                if (_wantInputGrad) (-(c0 * (weight * ((target * LossMath.Sigmoid(-input)) - ((Vector512<T>.One - target) * LossMath.Sigmoid(input)))))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                var t0 = LossMath.Exp(-LossMath.Abs(input));
+                var t1 = Vector512<T>.One / (Vector512<T>.One + t0);
+                var t2 = t0 * t1;
+                if (_wantInputGrad) (-(c0 * (weight * ((target * LossMath.Select(LossMath.GreaterThanOrEqual(-input, Vector512<T>.Zero), t1, t2)) - ((Vector512<T>.One - target) * LossMath.Select(LossMath.GreaterThanOrEqual(input, Vector512<T>.Zero), t1, t2)))))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return Vector512<T>.Zero;
             }
         }

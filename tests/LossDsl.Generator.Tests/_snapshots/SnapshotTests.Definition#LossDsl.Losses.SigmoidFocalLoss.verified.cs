@@ -26,9 +26,9 @@ namespace LossDsl.Losses
     ///     let alpha_t = if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1 in
     ///     alpha_t * ce * (1 - p_t)^gamma
     /// </code>
-    /// L = (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + softplus(-inputs)) * (1 - (sigmoid(inputs) * targets + sigmoid(-inputs) * (1 - targets))) ^ gamma<br/>
-    /// dL/dinputs = (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * (1 - targets - sigmoid(-inputs)) * (1 - (sigmoid(inputs) * targets + sigmoid(-inputs) * (1 - targets))) ^ gamma + (if gamma == 0 then 0 else gamma * (1 - (sigmoid(inputs) * targets + sigmoid(-inputs) * (1 - targets))) ^ (gamma - 1) * (sigmoid(-inputs) * sigmoid(inputs) * (1 - targets) - sigmoid(inputs) * sigmoid(-inputs) * targets) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + softplus(-inputs)))<br/>
-    /// dL/dtargets = ((if alpha &gt;= 0 then (alpha + alpha - 1) * ((1 - targets) * inputs + softplus(-inputs)) else 0) - (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * inputs) * (1 - (sigmoid(inputs) * targets + sigmoid(-inputs) * (1 - targets))) ^ gamma + (if gamma == 0 then 0 else gamma * (1 - (sigmoid(inputs) * targets + sigmoid(-inputs) * (1 - targets))) ^ (gamma - 1) * (sigmoid(-inputs) - sigmoid(inputs)) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + softplus(-inputs)))
+    /// L = (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma<br/>
+    /// dL/dinputs = (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * (1 - targets - (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma + (if gamma == 0 then 0 else gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))))<br/>
+    /// dL/dtargets = ((if alpha &gt;= 0 then (alpha + alpha - 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) else 0) - (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * inputs) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma + (if gamma == 0 then 0 else gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))))
     /// </remarks>
     public static partial class SigmoidFocalLoss
     {
@@ -132,7 +132,7 @@ namespace LossDsl.Losses
         }
 
         /// <summary>
-        /// L = (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + softplus(-inputs)) * (1 - (sigmoid(inputs) * targets + sigmoid(-inputs) * (1 - targets))) ^ gamma, times the optional weight.
+        /// L = (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma, times the optional weight.
         /// </summary>
         private ref struct ValueKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
@@ -163,9 +163,12 @@ namespace LossDsl.Losses
                 var t0 = T.One - targets;
                 var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((T.One - alpha) * t0) : T.One;
                 var t1 = -inputs;
-                var ce = (t0 * inputs) + LossMath.Softplus(t1);
-                var p = LossMath.Sigmoid(inputs);
-                var pT = (p * targets) + (LossMath.Sigmoid(t1) * t0);
+                var t2 = LossMath.Exp(-LossMath.Abs(inputs));
+                var ce = (t0 * inputs) + (LossMath.Max(t1, T.Zero) + LossMath.Log1p(t2));
+                var t3 = T.One / (T.One + t2);
+                var t4 = t2 * t3;
+                var p = LossMath.Select(LossMath.GreaterThanOrEqual(inputs, T.Zero), t3, t4);
+                var pT = (p * targets) + (LossMath.Select(LossMath.GreaterThanOrEqual(t1, T.Zero), t3, t4) * t0);
                 var loss = (alphaT * ce) * LossMath.Pow(T.One - pT, gamma);
                 var w = _hasWeight ? _weight[i] : T.One;
                 return loss * w;
@@ -181,9 +184,12 @@ namespace LossDsl.Losses
                 var t0 = Vector128<T>.One - targets;
                 var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((Vector128<T>.One - alpha) * t0) : Vector128<T>.One;
                 var t1 = -inputs;
-                var ce = (t0 * inputs) + LossMath.Softplus(t1);
-                var p = LossMath.Sigmoid(inputs);
-                var pT = (p * targets) + (LossMath.Sigmoid(t1) * t0);
+                var t2 = LossMath.Exp(-LossMath.Abs(inputs));
+                var ce = (t0 * inputs) + (LossMath.Max(t1, Vector128<T>.Zero) + LossMath.Log1p(t2));
+                var t3 = Vector128<T>.One / (Vector128<T>.One + t2);
+                var t4 = t2 * t3;
+                var p = LossMath.Select(LossMath.GreaterThanOrEqual(inputs, Vector128<T>.Zero), t3, t4);
+                var pT = (p * targets) + (LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector128<T>.Zero), t3, t4) * t0);
                 var loss = (alphaT * ce) * LossMath.Pow(Vector128<T>.One - pT, gamma);
                 var w = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 return loss * w;
@@ -199,9 +205,12 @@ namespace LossDsl.Losses
                 var t0 = Vector256<T>.One - targets;
                 var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((Vector256<T>.One - alpha) * t0) : Vector256<T>.One;
                 var t1 = -inputs;
-                var ce = (t0 * inputs) + LossMath.Softplus(t1);
-                var p = LossMath.Sigmoid(inputs);
-                var pT = (p * targets) + (LossMath.Sigmoid(t1) * t0);
+                var t2 = LossMath.Exp(-LossMath.Abs(inputs));
+                var ce = (t0 * inputs) + (LossMath.Max(t1, Vector256<T>.Zero) + LossMath.Log1p(t2));
+                var t3 = Vector256<T>.One / (Vector256<T>.One + t2);
+                var t4 = t2 * t3;
+                var p = LossMath.Select(LossMath.GreaterThanOrEqual(inputs, Vector256<T>.Zero), t3, t4);
+                var pT = (p * targets) + (LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector256<T>.Zero), t3, t4) * t0);
                 var loss = (alphaT * ce) * LossMath.Pow(Vector256<T>.One - pT, gamma);
                 var w = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 return loss * w;
@@ -217,9 +226,12 @@ namespace LossDsl.Losses
                 var t0 = Vector512<T>.One - targets;
                 var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((Vector512<T>.One - alpha) * t0) : Vector512<T>.One;
                 var t1 = -inputs;
-                var ce = (t0 * inputs) + LossMath.Softplus(t1);
-                var p = LossMath.Sigmoid(inputs);
-                var pT = (p * targets) + (LossMath.Sigmoid(t1) * t0);
+                var t2 = LossMath.Exp(-LossMath.Abs(inputs));
+                var ce = (t0 * inputs) + (LossMath.Max(t1, Vector512<T>.Zero) + LossMath.Log1p(t2));
+                var t3 = Vector512<T>.One / (Vector512<T>.One + t2);
+                var t4 = t2 * t3;
+                var p = LossMath.Select(LossMath.GreaterThanOrEqual(inputs, Vector512<T>.Zero), t3, t4);
+                var pT = (p * targets) + (LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector512<T>.Zero), t3, t4) * t0);
                 var loss = (alphaT * ce) * LossMath.Pow(Vector512<T>.One - pT, gamma);
                 var w = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 return loss * w;
@@ -228,9 +240,9 @@ namespace LossDsl.Losses
 
         /// <summary>
         /// The value and, for every wanted input, the gradient times the upstream gradient and weight:<br/>
-        /// L = (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + softplus(-inputs)) * (1 - (sigmoid(inputs) * targets + sigmoid(-inputs) * (1 - targets))) ^ gamma<br/>
-        /// dL/dinputs = (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * (1 - targets - sigmoid(-inputs)) * (1 - (sigmoid(inputs) * targets + sigmoid(-inputs) * (1 - targets))) ^ gamma + (if gamma == 0 then 0 else gamma * (1 - (sigmoid(inputs) * targets + sigmoid(-inputs) * (1 - targets))) ^ (gamma - 1) * (sigmoid(-inputs) * sigmoid(inputs) * (1 - targets) - sigmoid(inputs) * sigmoid(-inputs) * targets) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + softplus(-inputs)))<br/>
-        /// dL/dtargets = ((if alpha &gt;= 0 then (alpha + alpha - 1) * ((1 - targets) * inputs + softplus(-inputs)) else 0) - (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * inputs) * (1 - (sigmoid(inputs) * targets + sigmoid(-inputs) * (1 - targets))) ^ gamma + (if gamma == 0 then 0 else gamma * (1 - (sigmoid(inputs) * targets + sigmoid(-inputs) * (1 - targets))) ^ (gamma - 1) * (sigmoid(-inputs) - sigmoid(inputs)) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + softplus(-inputs)))
+        /// L = (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma<br/>
+        /// dL/dinputs = (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * (1 - targets - (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma + (if gamma == 0 then 0 else gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))))<br/>
+        /// dL/dtargets = ((if alpha &gt;= 0 then (alpha + alpha - 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) else 0) - (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * inputs) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma + (if gamma == 0 then 0 else gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))))
         /// </summary>
         private ref struct GradientKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
@@ -275,19 +287,22 @@ namespace LossDsl.Losses
                 var t0 = T.One - targets;
                 var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((T.One - alpha) * t0) : T.One;
                 var t1 = -inputs;
-                var ce = (t0 * inputs) + LossMath.Softplus(t1);
-                var t2 = alphaT * ce;
-                var p = LossMath.Sigmoid(inputs);
-                var t3 = LossMath.Sigmoid(t1);
-                var pT = (p * targets) + (t3 * t0);
-                var t4 = T.One - pT;
-                var t5 = LossMath.Pow(t4, gamma);
-                var t6 = gamma * LossMath.Pow(t4, gamma - T.One);
-                var loss = t2 * t5;
+                var t2 = LossMath.Exp(-LossMath.Abs(inputs));
+                var ce = (t0 * inputs) + (LossMath.Max(t1, T.Zero) + LossMath.Log1p(t2));
+                var t3 = alphaT * ce;
+                var t4 = T.One / (T.One + t2);
+                var t5 = t2 * t4;
+                var p = LossMath.Select(LossMath.GreaterThanOrEqual(inputs, T.Zero), t4, t5);
+                var t6 = LossMath.Select(LossMath.GreaterThanOrEqual(t1, T.Zero), t4, t5);
+                var pT = (p * targets) + (t6 * t0);
+                var t7 = T.One - pT;
+                var t8 = LossMath.Pow(t7, gamma);
+                var t9 = gamma * LossMath.Pow(t7, gamma - T.One);
+                var loss = t3 * t8;
                 var w = _hasWeight ? _weight[i] : T.One;
                 var g = (_hasGradOutput ? _gradOutput[i] * _scale : _scale) * w;
-                if (_wantInputsGrad) _inputsGrad[i] = g * (((alphaT * (t0 - t3)) * t5) + (_gamma == T.Zero ? T.Zero : (t6 * (((t3 * p) * t0) - ((p * t3) * targets))) * t2));
-                if (_wantTargetsGrad) _targetsGrad[i] = g * ((((_alpha >= T.Zero ? (alpha + (alpha - T.One)) * ce : T.Zero) - (alphaT * inputs)) * t5) + (_gamma == T.Zero ? T.Zero : (t6 * (t3 - p)) * t2));
+                if (_wantInputsGrad) _inputsGrad[i] = g * (((alphaT * (t0 - t6)) * t8) + (_gamma == T.Zero ? T.Zero : (t9 * (((t6 * p) * t0) - ((p * t6) * targets))) * t3));
+                if (_wantTargetsGrad) _targetsGrad[i] = g * ((((_alpha >= T.Zero ? (alpha + (alpha - T.One)) * ce : T.Zero) - (alphaT * inputs)) * t8) + (_gamma == T.Zero ? T.Zero : (t9 * (t6 - p)) * t3));
                 return loss * w;
             }
 
@@ -301,19 +316,22 @@ namespace LossDsl.Losses
                 var t0 = Vector128<T>.One - targets;
                 var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((Vector128<T>.One - alpha) * t0) : Vector128<T>.One;
                 var t1 = -inputs;
-                var ce = (t0 * inputs) + LossMath.Softplus(t1);
-                var t2 = alphaT * ce;
-                var p = LossMath.Sigmoid(inputs);
-                var t3 = LossMath.Sigmoid(t1);
-                var pT = (p * targets) + (t3 * t0);
-                var t4 = Vector128<T>.One - pT;
-                var t5 = LossMath.Pow(t4, gamma);
-                var t6 = gamma * LossMath.Pow(t4, gamma - Vector128<T>.One);
-                var loss = t2 * t5;
+                var t2 = LossMath.Exp(-LossMath.Abs(inputs));
+                var ce = (t0 * inputs) + (LossMath.Max(t1, Vector128<T>.Zero) + LossMath.Log1p(t2));
+                var t3 = alphaT * ce;
+                var t4 = Vector128<T>.One / (Vector128<T>.One + t2);
+                var t5 = t2 * t4;
+                var p = LossMath.Select(LossMath.GreaterThanOrEqual(inputs, Vector128<T>.Zero), t4, t5);
+                var t6 = LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector128<T>.Zero), t4, t5);
+                var pT = (p * targets) + (t6 * t0);
+                var t7 = Vector128<T>.One - pT;
+                var t8 = LossMath.Pow(t7, gamma);
+                var t9 = gamma * LossMath.Pow(t7, gamma - Vector128<T>.One);
+                var loss = t3 * t8;
                 var w = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = (_hasGradOutput ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * w;
-                if (_wantInputsGrad) (g * (((alphaT * (t0 - t3)) * t5) + (_gamma == T.Zero ? Vector128<T>.Zero : (t6 * (((t3 * p) * t0) - ((p * t3) * targets))) * t2))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
-                if (_wantTargetsGrad) (g * ((((_alpha >= T.Zero ? (alpha + (alpha - Vector128<T>.One)) * ce : Vector128<T>.Zero) - (alphaT * inputs)) * t5) + (_gamma == T.Zero ? Vector128<T>.Zero : (t6 * (t3 - p)) * t2))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
+                if (_wantInputsGrad) (g * (((alphaT * (t0 - t6)) * t8) + (_gamma == T.Zero ? Vector128<T>.Zero : (t9 * (((t6 * p) * t0) - ((p * t6) * targets))) * t3))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
+                if (_wantTargetsGrad) (g * ((((_alpha >= T.Zero ? (alpha + (alpha - Vector128<T>.One)) * ce : Vector128<T>.Zero) - (alphaT * inputs)) * t8) + (_gamma == T.Zero ? Vector128<T>.Zero : (t9 * (t6 - p)) * t3))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
                 return loss * w;
             }
 
@@ -327,19 +345,22 @@ namespace LossDsl.Losses
                 var t0 = Vector256<T>.One - targets;
                 var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((Vector256<T>.One - alpha) * t0) : Vector256<T>.One;
                 var t1 = -inputs;
-                var ce = (t0 * inputs) + LossMath.Softplus(t1);
-                var t2 = alphaT * ce;
-                var p = LossMath.Sigmoid(inputs);
-                var t3 = LossMath.Sigmoid(t1);
-                var pT = (p * targets) + (t3 * t0);
-                var t4 = Vector256<T>.One - pT;
-                var t5 = LossMath.Pow(t4, gamma);
-                var t6 = gamma * LossMath.Pow(t4, gamma - Vector256<T>.One);
-                var loss = t2 * t5;
+                var t2 = LossMath.Exp(-LossMath.Abs(inputs));
+                var ce = (t0 * inputs) + (LossMath.Max(t1, Vector256<T>.Zero) + LossMath.Log1p(t2));
+                var t3 = alphaT * ce;
+                var t4 = Vector256<T>.One / (Vector256<T>.One + t2);
+                var t5 = t2 * t4;
+                var p = LossMath.Select(LossMath.GreaterThanOrEqual(inputs, Vector256<T>.Zero), t4, t5);
+                var t6 = LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector256<T>.Zero), t4, t5);
+                var pT = (p * targets) + (t6 * t0);
+                var t7 = Vector256<T>.One - pT;
+                var t8 = LossMath.Pow(t7, gamma);
+                var t9 = gamma * LossMath.Pow(t7, gamma - Vector256<T>.One);
+                var loss = t3 * t8;
                 var w = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = (_hasGradOutput ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * w;
-                if (_wantInputsGrad) (g * (((alphaT * (t0 - t3)) * t5) + (_gamma == T.Zero ? Vector256<T>.Zero : (t6 * (((t3 * p) * t0) - ((p * t3) * targets))) * t2))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
-                if (_wantTargetsGrad) (g * ((((_alpha >= T.Zero ? (alpha + (alpha - Vector256<T>.One)) * ce : Vector256<T>.Zero) - (alphaT * inputs)) * t5) + (_gamma == T.Zero ? Vector256<T>.Zero : (t6 * (t3 - p)) * t2))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
+                if (_wantInputsGrad) (g * (((alphaT * (t0 - t6)) * t8) + (_gamma == T.Zero ? Vector256<T>.Zero : (t9 * (((t6 * p) * t0) - ((p * t6) * targets))) * t3))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
+                if (_wantTargetsGrad) (g * ((((_alpha >= T.Zero ? (alpha + (alpha - Vector256<T>.One)) * ce : Vector256<T>.Zero) - (alphaT * inputs)) * t8) + (_gamma == T.Zero ? Vector256<T>.Zero : (t9 * (t6 - p)) * t3))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
                 return loss * w;
             }
 
@@ -353,19 +374,22 @@ namespace LossDsl.Losses
                 var t0 = Vector512<T>.One - targets;
                 var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((Vector512<T>.One - alpha) * t0) : Vector512<T>.One;
                 var t1 = -inputs;
-                var ce = (t0 * inputs) + LossMath.Softplus(t1);
-                var t2 = alphaT * ce;
-                var p = LossMath.Sigmoid(inputs);
-                var t3 = LossMath.Sigmoid(t1);
-                var pT = (p * targets) + (t3 * t0);
-                var t4 = Vector512<T>.One - pT;
-                var t5 = LossMath.Pow(t4, gamma);
-                var t6 = gamma * LossMath.Pow(t4, gamma - Vector512<T>.One);
-                var loss = t2 * t5;
+                var t2 = LossMath.Exp(-LossMath.Abs(inputs));
+                var ce = (t0 * inputs) + (LossMath.Max(t1, Vector512<T>.Zero) + LossMath.Log1p(t2));
+                var t3 = alphaT * ce;
+                var t4 = Vector512<T>.One / (Vector512<T>.One + t2);
+                var t5 = t2 * t4;
+                var p = LossMath.Select(LossMath.GreaterThanOrEqual(inputs, Vector512<T>.Zero), t4, t5);
+                var t6 = LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector512<T>.Zero), t4, t5);
+                var pT = (p * targets) + (t6 * t0);
+                var t7 = Vector512<T>.One - pT;
+                var t8 = LossMath.Pow(t7, gamma);
+                var t9 = gamma * LossMath.Pow(t7, gamma - Vector512<T>.One);
+                var loss = t3 * t8;
                 var w = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = (_hasGradOutput ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * w;
-                if (_wantInputsGrad) (g * (((alphaT * (t0 - t3)) * t5) + (_gamma == T.Zero ? Vector512<T>.Zero : (t6 * (((t3 * p) * t0) - ((p * t3) * targets))) * t2))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
-                if (_wantTargetsGrad) (g * ((((_alpha >= T.Zero ? (alpha + (alpha - Vector512<T>.One)) * ce : Vector512<T>.Zero) - (alphaT * inputs)) * t5) + (_gamma == T.Zero ? Vector512<T>.Zero : (t6 * (t3 - p)) * t2))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
+                if (_wantInputsGrad) (g * (((alphaT * (t0 - t6)) * t8) + (_gamma == T.Zero ? Vector512<T>.Zero : (t9 * (((t6 * p) * t0) - ((p * t6) * targets))) * t3))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
+                if (_wantTargetsGrad) (g * ((((_alpha >= T.Zero ? (alpha + (alpha - Vector512<T>.One)) * ce : Vector512<T>.Zero) - (alphaT * inputs)) * t8) + (_gamma == T.Zero ? Vector512<T>.Zero : (t9 * (t6 - p)) * t3))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
                 return loss * w;
             }
         }

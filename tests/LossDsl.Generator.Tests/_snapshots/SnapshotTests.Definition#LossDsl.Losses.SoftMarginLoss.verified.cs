@@ -21,8 +21,8 @@ namespace LossDsl.Losses
     /// loss soft_margin_loss(input, const target) = log(1 + exp(-target * input))
     ///
     /// </code>
-    /// L = softplus(-(target * input))<br/>
-    /// dL/dinput = -(sigmoid(-(target * input)) * target)
+    /// L = max(-(target * input), 0) + log1p(exp(-abs(target * input)))<br/>
+    /// dL/dinput = -((if -(target * input) &gt;= 0 then 1 / (1 + exp(-abs(target * input))) else exp(-abs(target * input)) * 1 / (1 + exp(-abs(target * input)))) * target)
     /// </remarks>
     public static partial class SoftMarginLoss
     {
@@ -123,7 +123,7 @@ namespace LossDsl.Losses
         }
 
         /// <summary>
-        /// L = softplus(-(target * input)), times the optional weight.
+        /// L = max(-(target * input), 0) + log1p(exp(-abs(target * input))), times the optional weight.
         /// </summary>
         private ref struct ValueKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
@@ -145,7 +145,8 @@ namespace LossDsl.Losses
             {
                 var input = _input[i];
                 var target = _target[i];
-                var loss = LossMath.Softplus(-(target * input));
+                var t0 = target * input;
+                var loss = LossMath.Max(-t0, T.Zero) + LossMath.Log1p(LossMath.Exp(-LossMath.Abs(t0)));
                 var w = _hasWeight ? _weight[i] : T.One;
                 return loss * w;
             }
@@ -155,7 +156,8 @@ namespace LossDsl.Losses
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var loss = LossMath.Softplus(-(target * input));
+                var t0 = target * input;
+                var loss = LossMath.Max(-t0, Vector128<T>.Zero) + LossMath.Log1p(LossMath.Exp(-LossMath.Abs(t0)));
                 var w = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 return loss * w;
             }
@@ -165,7 +167,8 @@ namespace LossDsl.Losses
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var loss = LossMath.Softplus(-(target * input));
+                var t0 = target * input;
+                var loss = LossMath.Max(-t0, Vector256<T>.Zero) + LossMath.Log1p(LossMath.Exp(-LossMath.Abs(t0)));
                 var w = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 return loss * w;
             }
@@ -175,7 +178,8 @@ namespace LossDsl.Losses
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var loss = LossMath.Softplus(-(target * input));
+                var t0 = target * input;
+                var loss = LossMath.Max(-t0, Vector512<T>.Zero) + LossMath.Log1p(LossMath.Exp(-LossMath.Abs(t0)));
                 var w = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 return loss * w;
             }
@@ -183,8 +187,8 @@ namespace LossDsl.Losses
 
         /// <summary>
         /// The value and, for every wanted input, the gradient times the upstream gradient and weight:<br/>
-        /// L = softplus(-(target * input))<br/>
-        /// dL/dinput = -(sigmoid(-(target * input)) * target)
+        /// L = max(-(target * input), 0) + log1p(exp(-abs(target * input)))<br/>
+        /// dL/dinput = -((if -(target * input) &gt;= 0 then 1 / (1 + exp(-abs(target * input))) else exp(-abs(target * input)) * 1 / (1 + exp(-abs(target * input)))) * target)
         /// </summary>
         private ref struct GradientKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
@@ -216,11 +220,14 @@ namespace LossDsl.Losses
             {
                 var input = _input[i];
                 var target = _target[i];
-                var t0 = -(target * input);
-                var loss = LossMath.Softplus(t0);
+                var t0 = target * input;
+                var t1 = -t0;
+                var t2 = LossMath.Exp(-LossMath.Abs(t0));
+                var t3 = T.One / (T.One + t2);
+                var loss = LossMath.Max(t1, T.Zero) + LossMath.Log1p(t2);
                 var w = _hasWeight ? _weight[i] : T.One;
                 var g = (_hasGradOutput ? _gradOutput[i] * _scale : _scale) * w;
-                if (_wantInputGrad) _inputGrad[i] = g * (-(LossMath.Sigmoid(t0) * target));
+                if (_wantInputGrad) _inputGrad[i] = g * (-(LossMath.Select(LossMath.GreaterThanOrEqual(t1, T.Zero), t3, t2 * t3) * target));
                 return loss * w;
             }
 
@@ -229,11 +236,14 @@ namespace LossDsl.Losses
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var t0 = -(target * input);
-                var loss = LossMath.Softplus(t0);
+                var t0 = target * input;
+                var t1 = -t0;
+                var t2 = LossMath.Exp(-LossMath.Abs(t0));
+                var t3 = Vector128<T>.One / (Vector128<T>.One + t2);
+                var loss = LossMath.Max(t1, Vector128<T>.Zero) + LossMath.Log1p(t2);
                 var w = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = (_hasGradOutput ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * w;
-                if (_wantInputGrad) (g * (-(LossMath.Sigmoid(t0) * target))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad) (g * (-(LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector128<T>.Zero), t3, t2 * t3) * target))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return loss * w;
             }
 
@@ -242,11 +252,14 @@ namespace LossDsl.Losses
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var t0 = -(target * input);
-                var loss = LossMath.Softplus(t0);
+                var t0 = target * input;
+                var t1 = -t0;
+                var t2 = LossMath.Exp(-LossMath.Abs(t0));
+                var t3 = Vector256<T>.One / (Vector256<T>.One + t2);
+                var loss = LossMath.Max(t1, Vector256<T>.Zero) + LossMath.Log1p(t2);
                 var w = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = (_hasGradOutput ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * w;
-                if (_wantInputGrad) (g * (-(LossMath.Sigmoid(t0) * target))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad) (g * (-(LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector256<T>.Zero), t3, t2 * t3) * target))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return loss * w;
             }
 
@@ -255,11 +268,14 @@ namespace LossDsl.Losses
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var t0 = -(target * input);
-                var loss = LossMath.Softplus(t0);
+                var t0 = target * input;
+                var t1 = -t0;
+                var t2 = LossMath.Exp(-LossMath.Abs(t0));
+                var t3 = Vector512<T>.One / (Vector512<T>.One + t2);
+                var loss = LossMath.Max(t1, Vector512<T>.Zero) + LossMath.Log1p(t2);
                 var w = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = (_hasGradOutput ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * w;
-                if (_wantInputGrad) (g * (-(LossMath.Sigmoid(t0) * target))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad) (g * (-(LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector512<T>.Zero), t3, t2 * t3) * target))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return loss * w;
             }
         }
