@@ -71,11 +71,11 @@ internal static class Compiler
     private static SourceSpan Locate(FormulaSource source, TextRange range) => source.Map.Locate(source.Path, source.Text, range.Start, range.Length);
 
     /// <summary>The emit stage for one compiled loss; a fault becomes LOSS999 (reported by the caller) instead of an exception.</summary>
-    public static (string? Source, DiagnosticInfo? Error) EmitSafely(LossModel model)
+    public static (string? Source, DiagnosticInfo? Error) EmitSafely(LossModel model, bool allowUnsafe = false)
     {
         try
         {
-            return (LossEmitter.Emit(model), null);
+            return (LossEmitter.Emit(model, allowUnsafe), null);
         }
         catch (Exception e)
         {

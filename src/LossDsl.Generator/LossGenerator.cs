@@ -30,13 +30,18 @@ public sealed class LossGenerator : IIncrementalGenerator
             .Select(static (pair, ct) => SourceReader.FromFile(pair.Left, pair.Right, ct))
             .WithTrackingName(StepNames.FileSources);
 
-        Register(context, fromAttributes, ".Loss.g.cs");
-        Register(context, fromFiles, ".g.cs");
+        // Unsafe code allowed: elementwise losses get the parallel path (pinned spans). A bool: edits do not re-emit.
+        var allowUnsafe = context.CompilationProvider
+            .Select(static (compilation, _) => compilation.Options is Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions { AllowUnsafe: true });
+
+        Register(context, fromAttributes, ".Loss.g.cs", allowUnsafe);
+        Register(context, fromFiles, ".g.cs", allowUnsafe);
     }
 
     private static string HintOf(Model.LossModel model, string suffix) => (model.Namespace is null ? "" : model.Namespace + ".") + model.ClassName + suffix;
 
-    private static void Register(IncrementalGeneratorInitializationContext context, IncrementalValuesProvider<Model.FormulaSource> sources, string suffix)
+    private static void Register(IncrementalGeneratorInitializationContext context, IncrementalValuesProvider<Model.FormulaSource> sources, string suffix,
+        IncrementalValueProvider<bool> allowUnsafe)
     {
         var compiled = sources.Select(static (source, _) => Compiler.Compile(source)).WithTrackingName(StepNames.Compiled);
 
@@ -48,9 +53,9 @@ public sealed class LossGenerator : IIncrementalGenerator
             .Select(static (all, _) => Model.EquatableArray.ToEquatableArray(all.SelectMany(x => x).GroupBy(x => x).Where(g => g.Count() > 1).Select(g => g.Key).OrderBy(x => x, StringComparer.Ordinal)));
 
         var models = compiled.Select(static (unit, _) => unit.Losses).WithTrackingName(StepNames.Models);
-        context.RegisterSourceOutput(models.Combine(duplicates), (spc, pair) =>
+        context.RegisterSourceOutput(models.Combine(duplicates).Combine(allowUnsafe), (spc, pair) =>
         {
-            var (losses, duplicated) = pair;
+            var ((losses, duplicated), @unsafe) = pair;
             foreach (var model in losses)
             {
                 var hint = HintOf(model, suffix);
@@ -60,7 +65,7 @@ public sealed class LossGenerator : IIncrementalGenerator
                         new[] { model.Loss.Name }.ToEquatableArrayOfStrings()).ToDiagnostic());
                     continue;
                 }
-                var (source, error) = Compiler.EmitSafely(model);
+                var (source, error) = Compiler.EmitSafely(model, @unsafe);
                 if (error is not null) { spc.ReportDiagnostic(error.ToDiagnostic()); continue; }
                 try
                 {

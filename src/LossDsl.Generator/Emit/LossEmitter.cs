@@ -14,7 +14,8 @@ internal static class LossEmitter
 {
     private static readonly string[] s_types = { "float", "double" };
 
-    public static string Emit(LossModel model)
+    /// <param name="allowUnsafe">The compilation allows unsafe code: elementwise losses get the parallel path (<see cref="ChunkEmitter"/>).</param>
+    public static string Emit(LossModel model, bool allowUnsafe = false)
     {
         var loss = model.Loss;
         var w = new SourceWriter();
@@ -35,7 +36,7 @@ internal static class LossEmitter
         ClassDocumentation(w, model);
         w.Open($"{model.Accessibility} static partial class {model.ClassName}");
         foreach (var type in s_types) LossApiEmitter.Emit(w, model, type);
-        RunEmitter.Emit(w, model);
+        RunEmitter.Emit(w, model, allowUnsafe);
         foreach (var spec in Kernels(model))
         {
             w.Line();

@@ -31,7 +31,7 @@ internal static class RunEmitter
         return list;
     }
 
-    public static void Emit(SourceWriter w, LossModel model)
+    public static void Emit(SourceWriter w, LossModel model, bool allowUnsafe)
     {
         var loss = model.Loss;
         var parameters = Parameters(model);
@@ -83,9 +83,15 @@ internal static class RunEmitter
         w.Line();
         var inputs = string.Join(", ", KernelEmitter.SpanInputs(loss).Select(i => Names.Parameter(i.Name)).Concat(loss.Options.Select(o => Names.Parameter(o.Name))));
         var grads = string.Join(", ", gradInputs.Select(i => Names.Parameter(i.Name + "_grad")));
-        if (loss.Shape == LossShape.Elementwise) Elementwise(w, inputs, grads);
-        else Rows(w, model, inputs, grads);
+        bool chunked = ChunkEmitter.Applies(model, allowUnsafe);
+        if (loss.Shape == LossShape.Elementwise)
+        {
+            if (chunked) ChunkEmitter.Dispatch(w, model);
+            Elementwise(w, inputs, grads);
+        }
+        else Rows(w, model, inputs, grads, chunked);
         w.Close();
+        if (chunked) ChunkEmitter.Emit(w, model);
     }
 
     private static void Elementwise(SourceWriter w, string inputs, string grads)
@@ -112,19 +118,18 @@ internal static class RunEmitter
         w.Line("return reduction == Reduction.Mean ? total / T.CreateTruncating(n) : total;");
     }
 
-    private static void Rows(SourceWriter w, LossModel model, string inputs, string grads)
+    /// <summary>
+    /// A row loss: Run computes the mean's divisor (validating the class indices), then hands the rows to RunRows (or,
+    /// for millions of elements, to RunChunked, which runs RunRows on chunks of rows in parallel with the same divisor).
+    /// A whole loss is one row, all in Run.
+    /// </summary>
+    private static void Rows(SourceWriter w, LossModel model, string inputs, string grads, bool chunked)
     {
         var loss = model.Loss;
         bool whole = loss.Shape == LossShape.Whole;
         int count = loss.Aggregates.Count, declared = model.OuterGradients.Count;
         if (whole) w.Line("int rows = 1, rowLength = n;");
-        w.Line("T inverseLength = T.One / T.CreateTruncating(rowLength);");
         var summed = Enumerable.Range(0, count).Where(j => loss.Aggregates[j].Call is null).ToList();
-        foreach (int j in summed)
-            w.Line($"var aggregate{j} = new Aggregate{j}Kernel<T>({inputs});");
-        foreach (var d in model.Dependencies)
-            w.Line($"var dependency{d.K}On{d.J} = new Dependency{d.K}On{d.J}Kernel<T>({inputs});");
-        w.Line($"var rowGradient = new RowGradientKernel<T>({inputs}{(grads.Length > 0 ? ", " + grads : "")});");
         var kernels = summed.Select(j => "aggregate" + j)
             .Concat(model.Dependencies.Select(d => $"dependency{d.K}On{d.J}")).Append("rowGradient").ToList();
         var indexInputs = loss.Inputs.Where(i => i.Kind == InputKind.Index).ToList();
@@ -156,6 +161,26 @@ internal static class RunEmitter
             w.Line($"divisor += {divisorText};");
             w.Close();
         }
+        if (!whole)
+        {
+            var arguments = string.Join(", ", Parameters(model).Select(p => p.Name).Append("divisor"));
+            if (chunked) ChunkEmitter.Dispatch(w, model, arguments);
+            w.Line($"return RunRows<T>({arguments});");
+            w.Close();
+            w.Line();
+            w.Line("/// <summary>The rows' losses and gradients, given the mean's divisor (Run's, for every chunk of rows alike).</summary>");
+            w.Open($"private static T RunRows<T>({string.Join(", ", Parameters(model).Select(p => p.Type + " " + p.Name))}, T divisor) where T : unmanaged, IBinaryFloatingPointIeee754<T>");
+            w.Line($"int n = {Names.Parameter(loss.Inputs.First(i => i.IsElement).Name)}.Length;");
+            w.Line("int rows = n / rowLength;");
+            foreach (var input in loss.Inputs.Where(i => i.Kind == InputKind.Labels))
+                w.Line($"int {Names.Camel(input.Name)}Width = rows == 0 ? 0 : {Names.Parameter(input.Name)}.Length / rows;");
+        }
+        w.Line("T inverseLength = T.One / T.CreateTruncating(rowLength);");
+        foreach (int j in summed)
+            w.Line($"var aggregate{j} = new Aggregate{j}Kernel<T>({inputs});");
+        foreach (var d in model.Dependencies)
+            w.Line($"var dependency{d.K}On{d.J} = new Dependency{d.K}On{d.J}Kernel<T>({inputs});");
+        w.Line($"var rowGradient = new RowGradientKernel<T>({inputs}{(grads.Length > 0 ? ", " + grads : "")});");
         w.Line("T total = T.Zero;");
         w.Open("for (int r = 0; r < rows; r++)");
         w.Line("int start = r * rowLength, end = start + rowLength;");

@@ -41,8 +41,6 @@ public static unsafe partial class LossParallel
     /// <summary>The most chunks whose partial sums are kept on the stack (1,024 chunks: n &lt;= 64M elements); beyond, they go in a pooled array.</summary>
     private const int MaxStackChunks = 1024;
 
-    private const int ChunkShift = 16;
-
     private static int s_threshold = 1 << 20;
     private static int s_maxThreads = Environment.ProcessorCount;
 
@@ -93,14 +91,31 @@ public static unsafe partial class LossParallel
     /// <param name="n">The number of elements (&gt;= 0).</param>
     /// <returns>0 + partial(chunk 0) + partial(chunk 1) + ..., added in that order (0 when n is 0).</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="n"/> is negative.</exception>
-    [SkipLocalsInit]
     public static T Run<TKernel, T>(ref TKernel kernel, int n)
+        where TKernel : unmanaged, IChunkedKernel<T>
+        where T : unmanaged, INumberBase<T>
+        => Run<TKernel, T>(ref kernel, n, ChunkLength);
+
+    /// <summary>
+    /// Rows per chunk for a row loss of <paramref name="rowLength"/> elements per row: about <see cref="ChunkLength"/>
+    /// elements, at least one row. It depends on the row length only, so the chunks (and the bits) do too.
+    /// </summary>
+    public static int RowsPerChunk(int rowLength) => rowLength <= 0 ? ChunkLength : Math.Max(1, ChunkLength / rowLength);
+
+    /// <summary>
+    /// <see cref="Run{TKernel, T}(ref TKernel, int)"/> over <paramref name="n"/> units (rows, for a row loss) in chunks of
+    /// <paramref name="chunkLength"/> units (see <see cref="RowsPerChunk"/>): the same determinism, the same threads.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="n"/> is negative or <paramref name="chunkLength"/> is not positive.</exception>
+    [SkipLocalsInit]
+    public static T Run<TKernel, T>(ref TKernel kernel, int n, int chunkLength)
         where TKernel : unmanaged, IChunkedKernel<T>
         where T : unmanaged, INumberBase<T>
     {
         ArgumentOutOfRangeException.ThrowIfNegative(n);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(chunkLength);
         if (n == 0) return T.Zero;
-        int chunks = (n >> ChunkShift) + ((n & (ChunkLength - 1)) != 0 ? 1 : 0);
+        int chunks = (int)(((long)n + chunkLength - 1) / chunkLength);
 
         // Every chunk writes exactly one slot before the sum reads it, so the buffer needs no clearing (SkipLocalsInit).
         T[]? rented = null;
@@ -116,6 +131,7 @@ public static unsafe partial class LossParallel
                 job.Kernel = pinnedKernel;
                 job.Partials = partials;
                 job.Length = n;
+                job.ChunkLength = chunkLength;
                 job.Chunks = chunks;
                 Execute(&job);
                 ThrowIfFailed(&job);
@@ -148,6 +164,8 @@ public static unsafe partial class LossParallel
         public void* Partials;
         /// <summary>n.</summary>
         public int Length;
+        /// <summary>Units per chunk (the last chunk may be shorter).</summary>
+        public int ChunkLength;
         public int Chunks;
         /// <summary>The next chunk to hand out; every taker increments it (Interlocked), so each chunk is taken exactly once.</summary>
         public int Next;
@@ -168,14 +186,14 @@ public static unsafe partial class LossParallel
     {
         TKernel* kernel = (TKernel*)job->Kernel;
         T* partials = (T*)job->Partials;
-        int n = job->Length, chunks = job->Chunks;
+        int n = job->Length, chunks = job->Chunks, chunkLength = job->ChunkLength;
         try
         {
             int c;
             while ((c = Interlocked.Increment(ref job->Next) - 1) < chunks)
             {
-                int start = c << ChunkShift;
-                int end = n - start > ChunkLength ? start + ChunkLength : n; // no overflow near int.MaxValue
+                int start = (int)((long)c * chunkLength);
+                int end = n - start > chunkLength ? start + chunkLength : n; // no overflow near int.MaxValue
                 partials[c] = kernel->Run(start, end);
             }
         }

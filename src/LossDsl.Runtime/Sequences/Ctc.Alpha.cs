@@ -58,7 +58,7 @@ public static partial class Ctc
         {
             lattice.GatherEmission(logProbs, t, work.Extended, work.Emission);
             var step = new AlphaStep<T>(previous, work.SkipMask, work.Emission);
-            Map<AlphaStep<T>, T>(ref step, current.Slice(Pad, lattice.States));
+            MapLanes<AlphaStep<T>, T>(ref step, current.Slice(Pad, lattice.Lanes));
             Span<T> done = current;
             current = previous;
             previous = done;
@@ -79,7 +79,7 @@ public static partial class Ctc
             row.Slice(w - Pad).Fill(T.NegativeInfinity);
             lattice.GatherEmission(logProbs, t, extended, emission);
             var step = new AlphaStep<T>(alpha.Slice((t - 1) * w, w), skipMask, emission);
-            Map<AlphaStep<T>, T>(ref step, alpha.Slice(t * w + Pad, lattice.States));
+            MapLanes<AlphaStep<T>, T>(ref step, alpha.Slice(t * w + Pad, lattice.Lanes));
         }
     }
 }

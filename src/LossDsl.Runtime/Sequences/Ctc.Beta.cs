@@ -57,6 +57,6 @@ public static partial class Ctc
     {
         lattice.GatherEmission(logProbs, t, extended, emission);
         var step = new BetaStep<T>(next, skipMask, emission);
-        Map<BetaStep<T>, T>(ref step, current.Slice(Pad, lattice.States));
+        MapLanes<BetaStep<T>, T>(ref step, current.Slice(Pad, lattice.Lanes));
     }
 }

@@ -91,4 +91,29 @@ public static partial class Ctc
         for (; i < n; i++)
             Unsafe.Add(ref o, i) = kernel.Invoke<T, ScalarOps<T>, ScalarLoad<T>>(i);
     }
+
+    /// <summary>
+    /// Writes <c>output[i] = kernel(i)</c> in the widest accelerated vectors only: <paramref name="output"/>'s length is
+    /// a multiple of 16 (<see cref="Lattice.Lanes"/>), which every width divides, so there is no narrower tail.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MapLanes<TKernel, T>(ref TKernel kernel, Span<T> output)
+        where TKernel : struct, IRowKernel<T>, allows ref struct
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        ref T o = ref MemoryMarshal.GetReference(output);
+        int n = output.Length;
+        if (Vector512.IsHardwareAccelerated)
+            for (int i = 0; i < n; i += Vector512<T>.Count)
+                kernel.Invoke<Vector512<T>, V512Ops<T>, Load512<T>>(i).StoreUnsafe(ref o, (nuint)i);
+        else if (Vector256.IsHardwareAccelerated)
+            for (int i = 0; i < n; i += Vector256<T>.Count)
+                kernel.Invoke<Vector256<T>, V256Ops<T>, Load256<T>>(i).StoreUnsafe(ref o, (nuint)i);
+        else if (Vector128.IsHardwareAccelerated)
+            for (int i = 0; i < n; i += Vector128<T>.Count)
+                kernel.Invoke<Vector128<T>, V128Ops<T>, Load128<T>>(i).StoreUnsafe(ref o, (nuint)i);
+        else
+            for (int i = 0; i < n; i++)
+                Unsafe.Add(ref o, i) = kernel.Invoke<T, ScalarOps<T>, ScalarLoad<T>>(i);
+    }
 }

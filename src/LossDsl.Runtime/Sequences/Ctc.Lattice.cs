@@ -40,8 +40,15 @@ public static partial class Ctc
         /// <summary>States of the extended label sequence, 2S + 1.</summary>
         public int States => 2 * Labels + 1;
 
-        /// <summary>Length of a padded row, States + 2 Pad.</summary>
-        public int Stride => States + 2 * Pad;
+        /// <summary>
+        /// The states rounded up to a multiple of 16, which every vector width of float and double divides: the
+        /// recursions run whole vectors over a row, with no narrower or scalar tail. The lanes past the states stay
+        /// -inf (their emission is -inf), so they are pads too.
+        /// </summary>
+        public int Lanes => (States + 15) & ~15;
+
+        /// <summary>Length of a padded row, Lanes + 2 Pad.</summary>
+        public int Stride => Lanes + 2 * Pad;
 
         /// <summary>
         /// Writes l' into <paramref name="extended"/> and the skip mask into <paramref name="skipMask"/> (a padded row):
@@ -71,11 +78,11 @@ public static partial class Ctc
 
         /// <summary>Elements of T the likelihood alone needs (see <see cref="ForwardWork{T}"/>).</summary>
         public int ForwardScratch<T>(string paramName) where T : unmanaged
-            => Checked(3L * Stride + States + IntSlots<T>(States), paramName);
+            => Checked(3L * Stride + Lanes + IntSlots<T>(States), paramName);
 
         /// <summary>Elements of T the gradient needs (see <see cref="GradientWork{T}"/>).</summary>
         public int GradientScratch<T>(string paramName) where T : unmanaged
-            => Checked((long)Frames * Stride + 3L * Stride + 2L * States + Classes + IntSlots<T>(States), paramName);
+            => Checked((long)Frames * Stride + 3L * Stride + 2L * Lanes + Classes + IntSlots<T>(States), paramName);
 
         // Elements of T that hold n ints.
         private static long IntSlots<T>(int n) where T : unmanaged

@@ -98,7 +98,7 @@ public static partial class Ctc
         Span<T> states = work.StatePosterior, classes = work.ClassPosterior;
 
         var posteriorStep = new PosteriorStep<T>(work.AlphaRow(t), betaRow, work.Emission, nll);
-        Map<PosteriorStep<T>, T>(ref posteriorStep, states);
+        MapLanes<PosteriorStep<T>, T>(ref posteriorStep, states); // the lanes past the states are not read
 
         // PyTorch assigns (rather than log-adds) the last frame's two entries, blank's then lS's: when lS is the blank
         // class itself, the final blank state's share is overwritten. Only reachable with a label equal to blank.

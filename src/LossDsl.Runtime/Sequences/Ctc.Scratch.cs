@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace LossDsl;
@@ -21,12 +22,13 @@ public static partial class Ctc
 
         public ForwardWork(in Lattice lattice, Span<T> scratch)
         {
-            int w = lattice.Stride, n = lattice.States;
+            int w = lattice.Stride, n = lattice.States, lanes = lattice.Lanes;
             RowA = scratch.Slice(0, w);
             RowB = scratch.Slice(w, w);
             SkipMask = scratch.Slice(2 * w, w);
-            Emission = scratch.Slice(3 * w, n);
-            Extended = MemoryMarshal.Cast<T, int>(scratch.Slice(3 * w + n)).Slice(0, n);
+            Emission = scratch.Slice(3 * w, lanes);
+            Emission.Slice(n).Fill(NegativeInfinity<T>()); // the lanes past the states: see Lattice.Lanes
+            Extended = MemoryMarshal.Cast<T, int>(scratch.Slice(3 * w + lanes)).Slice(0, n);
         }
     }
 
@@ -55,7 +57,7 @@ public static partial class Ctc
 
         public GradientWork(in Lattice lattice, Span<T> scratch)
         {
-            int w = lattice.Stride, n = lattice.States, c = lattice.Classes;
+            int w = lattice.Stride, n = lattice.States, c = lattice.Classes, lanes = lattice.Lanes;
             _stride = w;
             Alpha = scratch.Slice(0, lattice.Frames * w);
             scratch = scratch.Slice(Alpha.Length);
@@ -63,13 +65,17 @@ public static partial class Ctc
             BetaB = scratch.Slice(w, w);
             SkipMask = scratch.Slice(2 * w, w);
             scratch = scratch.Slice(3 * w);
-            Emission = scratch.Slice(0, n);
-            StatePosterior = scratch.Slice(n, n);
-            ClassPosterior = scratch.Slice(2 * n, c);
-            Extended = MemoryMarshal.Cast<T, int>(scratch.Slice(2 * n + c)).Slice(0, n);
+            Emission = scratch.Slice(0, lanes);
+            Emission.Slice(n).Fill(NegativeInfinity<T>()); // the lanes past the states: see Lattice.Lanes
+            StatePosterior = scratch.Slice(lanes, lanes);
+            ClassPosterior = scratch.Slice(2 * lanes, c);
+            Extended = MemoryMarshal.Cast<T, int>(scratch.Slice(2 * lanes + c)).Slice(0, n);
         }
 
         /// <summary>The padded log-alpha row of frame <paramref name="t"/>.</summary>
         public Span<T> AlphaRow(int t) => Alpha.Slice(t * _stride, _stride);
     }
+
+    private static T NegativeInfinity<T>() where T : unmanaged
+        => Unsafe.SizeOf<T>() == sizeof(float) ? Unsafe.BitCast<float, T>(float.NegativeInfinity) : Unsafe.BitCast<double, T>(double.NegativeInfinity);
 }

@@ -113,12 +113,22 @@ namespace LossDsl.Losses
                 LossGuard.NoOverlap(target, input2Grad, nameof(input2Grad));
             }
 
+            T divisor = T.CreateTruncating(rows);
+            // Millions of elements: fixed chunks on up to LossParallel.MaxThreads threads, the same bits whatever their number.
+            if (rows > 1 && LossParallel.ShouldSplit(n)) return RunChunked<T>(input1, input2, target, rowLength, margin, reduction, output, gradients, gradOutputs, gradOutput, input1Grad, input2Grad, divisor);
+            return RunRows<T>(input1, input2, target, rowLength, margin, reduction, output, gradients, gradOutputs, gradOutput, input1Grad, input2Grad, divisor);
+        }
+
+        /// <summary>The rows' losses and gradients, given the mean's divisor (Run's, for every chunk of rows alike).</summary>
+        private static T RunRows<T>(ReadOnlySpan<T> input1, ReadOnlySpan<T> input2, ReadOnlySpan<T> target, int rowLength, T margin, Reduction reduction, Span<T> output, bool gradients, ReadOnlySpan<T> gradOutputs, T gradOutput, Span<T> input1Grad, Span<T> input2Grad, T divisor) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            int n = input1.Length;
+            int rows = n / rowLength;
             T inverseLength = T.One / T.CreateTruncating(rowLength);
             var aggregate0 = new Aggregate0Kernel<T>(input1, input2, margin);
             var aggregate1 = new Aggregate1Kernel<T>(input1, input2, margin);
             var aggregate2 = new Aggregate2Kernel<T>(input1, input2, margin);
             var rowGradient = new RowGradientKernel<T>(input1, input2, margin, input1Grad, input2Grad);
-            T divisor = T.CreateTruncating(rows);
             T total = T.Zero;
             for (int r = 0; r < rows; r++)
             {
@@ -158,6 +168,65 @@ namespace LossDsl.Losses
                 }
             }
             return reduction == Reduction.Mean ? total / divisor : total;
+        }
+
+        /// <summary>The parallel path (see <see cref="LossParallel"/>): the spans pinned, every chunk a call of the serial code on its slices.</summary>
+        private static unsafe T RunChunked<T>(ReadOnlySpan<T> input1, ReadOnlySpan<T> input2, ReadOnlySpan<T> target, int rowLength, T margin, Reduction reduction, Span<T> output, bool gradients, ReadOnlySpan<T> gradOutputs, T gradOutput, Span<T> input1Grad, Span<T> input2Grad, T divisor) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            int n = input1.Length;
+            int rows = n / rowLength;
+            fixed (T* _pInput1 = input1, _pInput2 = input2, _pTarget = target, _pOutput = output, _pGradOutputs = gradOutputs, _pInput1Grad = input1Grad, _pInput2Grad = input2Grad)
+            {
+                var chunks = new Chunks<T>
+                {
+                    _input1 = _pInput1,
+                    _input2 = _pInput2,
+                    _target = _pTarget,
+                    _output = _pOutput,
+                    _gradOutputs = _pGradOutputs,
+                    _input1Grad = _pInput1Grad,
+                    _input2Grad = _pInput2Grad,
+                    _rowLength = rowLength,
+                    _margin = margin,
+                    _reduction = reduction,
+                    _gradients = gradients,
+                    _gradOutput = gradOutput,
+                    _divisor = divisor,
+                    _rows = rows,
+                };
+                // Each chunk is whole rows; RunRows divides by the common divisor, so the partials add up to the mean.
+                return LossParallel.Run<Chunks<T>, T>(ref chunks, rows, LossParallel.RowsPerChunk(rowLength));
+            }
+        }
+
+        /// <summary>One call's pinned arguments; a chunk [start, end) of rows runs on their slices (an empty span stays empty).</summary>
+        private unsafe struct Chunks<T> : IChunkedKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            public T* _input1;
+            public T* _input2;
+            public T* _target;
+            public T* _output;
+            public T* _gradOutputs;
+            public T* _input1Grad;
+            public T* _input2Grad;
+            public int _rowLength;
+            public T _margin;
+            public Reduction _reduction;
+            public bool _gradients;
+            public T _gradOutput;
+            public T _divisor;
+            public int _rows;
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            private static ReadOnlySpan<TE> In<TE>(TE* p, int start, int length) where TE : unmanaged => p == null ? default : new ReadOnlySpan<TE>(p + start, length);
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            private static Span<TE> Out<TE>(TE* p, int start, int length) where TE : unmanaged => p == null ? default : new Span<TE>(p + start, length);
+
+            public T Run(int start, int end)
+            {
+                int m = end - start;
+                return CosineEmbeddingLoss.RunRows<T>(In(_input1, start * _rowLength, m * _rowLength), In(_input2, start * _rowLength, m * _rowLength), In(_target, start, m), _rowLength, _margin, _reduction, Out(_output, start, m), _gradients, In(_gradOutputs, start, m), _gradOutput, Out(_input1Grad, start * _rowLength, m * _rowLength), Out(_input2Grad, start * _rowLength, m * _rowLength), _divisor);
+            }
         }
 
         /// <summary>

@@ -119,14 +119,6 @@ namespace LossDsl.Losses
                 LossGuard.NoOverlap(weight, inputGrad, nameof(inputGrad));
             }
 
-            T inverseLength = T.One / T.CreateTruncating(rowLength);
-            var aggregate0 = new Aggregate0Kernel<T>(input, weight, ignoreIndex, labelSmoothing);
-            var aggregate1 = new Aggregate1Kernel<T>(input, weight, ignoreIndex, labelSmoothing);
-            var aggregate2 = new Aggregate2Kernel<T>(input, weight, ignoreIndex, labelSmoothing);
-            var aggregate3 = new Aggregate3Kernel<T>(input, weight, ignoreIndex, labelSmoothing);
-            var aggregate4 = new Aggregate4Kernel<T>(input, weight, ignoreIndex, labelSmoothing);
-            var aggregate5 = new Aggregate5Kernel<T>(input, weight, ignoreIndex, labelSmoothing);
-            var rowGradient = new RowGradientKernel<T>(input, weight, ignoreIndex, labelSmoothing, inputGrad);
             T divisor = T.Zero;
             for (int r = 0; r < rows; r++)
             {
@@ -135,6 +127,24 @@ namespace LossDsl.Losses
                 if ((uint)targetRow >= (uint)rowLength) throw new ArgumentException($"target index {targetRow} is out of range for {rowLength} classes (row {r})", nameof(target));
                 divisor += (weight.IsEmpty ? T.CreateTruncating(1.0) : weight[targetRow]);
             }
+            // Millions of elements: fixed chunks on up to LossParallel.MaxThreads threads, the same bits whatever their number.
+            if (rows > 1 && LossParallel.ShouldSplit(n)) return RunChunked<T>(input, target, weight, rowLength, ignoreIndex, labelSmoothing, reduction, output, gradients, gradOutputs, gradOutput, inputGrad, divisor);
+            return RunRows<T>(input, target, weight, rowLength, ignoreIndex, labelSmoothing, reduction, output, gradients, gradOutputs, gradOutput, inputGrad, divisor);
+        }
+
+        /// <summary>The rows' losses and gradients, given the mean's divisor (Run's, for every chunk of rows alike).</summary>
+        private static T RunRows<T>(ReadOnlySpan<T> input, ReadOnlySpan<int> target, ReadOnlySpan<T> weight, int rowLength, T ignoreIndex, T labelSmoothing, Reduction reduction, Span<T> output, bool gradients, ReadOnlySpan<T> gradOutputs, T gradOutput, Span<T> inputGrad, T divisor) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            int n = input.Length;
+            int rows = n / rowLength;
+            T inverseLength = T.One / T.CreateTruncating(rowLength);
+            var aggregate0 = new Aggregate0Kernel<T>(input, weight, ignoreIndex, labelSmoothing);
+            var aggregate1 = new Aggregate1Kernel<T>(input, weight, ignoreIndex, labelSmoothing);
+            var aggregate2 = new Aggregate2Kernel<T>(input, weight, ignoreIndex, labelSmoothing);
+            var aggregate3 = new Aggregate3Kernel<T>(input, weight, ignoreIndex, labelSmoothing);
+            var aggregate4 = new Aggregate4Kernel<T>(input, weight, ignoreIndex, labelSmoothing);
+            var aggregate5 = new Aggregate5Kernel<T>(input, weight, ignoreIndex, labelSmoothing);
+            var rowGradient = new RowGradientKernel<T>(input, weight, ignoreIndex, labelSmoothing, inputGrad);
             T total = T.Zero;
             for (int r = 0; r < rows; r++)
             {
@@ -198,6 +208,70 @@ namespace LossDsl.Losses
                 }
             }
             return reduction == Reduction.Mean ? total / divisor : total;
+        }
+
+        /// <summary>The parallel path (see <see cref="LossParallel"/>): the spans pinned, every chunk a call of the serial code on its slices.</summary>
+        private static unsafe T RunChunked<T>(ReadOnlySpan<T> input, ReadOnlySpan<int> target, ReadOnlySpan<T> weight, int rowLength, T ignoreIndex, T labelSmoothing, Reduction reduction, Span<T> output, bool gradients, ReadOnlySpan<T> gradOutputs, T gradOutput, Span<T> inputGrad, T divisor) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            int n = input.Length;
+            int rows = n / rowLength;
+            fixed (T* _pInput = input, _pWeight = weight, _pOutput = output, _pGradOutputs = gradOutputs, _pInputGrad = inputGrad)
+            {
+                fixed (int* _pTarget = target)
+                {
+                    var chunks = new Chunks<T>
+                    {
+                        _input = _pInput,
+                        _target = _pTarget,
+                        _weight = _pWeight,
+                        _weightLength = weight.Length,
+                        _output = _pOutput,
+                        _gradOutputs = _pGradOutputs,
+                        _inputGrad = _pInputGrad,
+                        _rowLength = rowLength,
+                        _ignoreIndex = ignoreIndex,
+                        _labelSmoothing = labelSmoothing,
+                        _reduction = reduction,
+                        _gradients = gradients,
+                        _gradOutput = gradOutput,
+                        _divisor = divisor,
+                        _rows = rows,
+                    };
+                    // Each chunk is whole rows; RunRows divides by the common divisor, so the partials add up to the mean.
+                    return LossParallel.Run<Chunks<T>, T>(ref chunks, rows, LossParallel.RowsPerChunk(rowLength));
+                }
+            }
+        }
+
+        /// <summary>One call's pinned arguments; a chunk [start, end) of rows runs on their slices (an empty span stays empty).</summary>
+        private unsafe struct Chunks<T> : IChunkedKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            public T* _input;
+            public int* _target;
+            public T* _weight;
+            public int _weightLength;
+            public T* _output;
+            public T* _gradOutputs;
+            public T* _inputGrad;
+            public int _rowLength;
+            public T _ignoreIndex;
+            public T _labelSmoothing;
+            public Reduction _reduction;
+            public bool _gradients;
+            public T _gradOutput;
+            public T _divisor;
+            public int _rows;
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            private static ReadOnlySpan<TE> In<TE>(TE* p, int start, int length) where TE : unmanaged => p == null ? default : new ReadOnlySpan<TE>(p + start, length);
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            private static Span<TE> Out<TE>(TE* p, int start, int length) where TE : unmanaged => p == null ? default : new Span<TE>(p + start, length);
+
+            public T Run(int start, int end)
+            {
+                int m = end - start;
+                return CrossEntropy.RunRows<T>(In(_input, start * _rowLength, m * _rowLength), In(_target, start, m), In(_weight, 0, _weightLength), _rowLength, _ignoreIndex, _labelSmoothing, _reduction, Out(_output, start, m), _gradients, In(_gradOutputs, start, m), _gradOutput, Out(_inputGrad, start * _rowLength, m * _rowLength), _divisor);
+            }
         }
 
         /// <summary>

@@ -115,6 +115,17 @@ namespace LossDsl.Losses
                 LossGuard.NoOverlap(weight, inputGrad, nameof(inputGrad));
             }
 
+            T divisor = T.CreateTruncating(rows);
+            // Millions of elements: fixed chunks on up to LossParallel.MaxThreads threads, the same bits whatever their number.
+            if (rows > 1 && LossParallel.ShouldSplit(n)) return RunChunked<T>(input, target, weight, rowLength, labelSmoothing, reduction, output, gradients, gradOutputs, gradOutput, inputGrad, divisor);
+            return RunRows<T>(input, target, weight, rowLength, labelSmoothing, reduction, output, gradients, gradOutputs, gradOutput, inputGrad, divisor);
+        }
+
+        /// <summary>The rows' losses and gradients, given the mean's divisor (Run's, for every chunk of rows alike).</summary>
+        private static T RunRows<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight, int rowLength, T labelSmoothing, Reduction reduction, Span<T> output, bool gradients, ReadOnlySpan<T> gradOutputs, T gradOutput, Span<T> inputGrad, T divisor) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            int n = input.Length;
+            int rows = n / rowLength;
             T inverseLength = T.One / T.CreateTruncating(rowLength);
             var aggregate0 = new Aggregate0Kernel<T>(input, target, weight, labelSmoothing);
             var aggregate1 = new Aggregate1Kernel<T>(input, target, weight, labelSmoothing);
@@ -123,7 +134,6 @@ namespace LossDsl.Losses
             var aggregate4 = new Aggregate4Kernel<T>(input, target, weight, labelSmoothing);
             var aggregate5 = new Aggregate5Kernel<T>(input, target, weight, labelSmoothing);
             var rowGradient = new RowGradientKernel<T>(input, target, weight, labelSmoothing, inputGrad);
-            T divisor = T.CreateTruncating(rows);
             T total = T.Zero;
             for (int r = 0; r < rows; r++)
             {
@@ -175,6 +185,65 @@ namespace LossDsl.Losses
                 }
             }
             return reduction == Reduction.Mean ? total / divisor : total;
+        }
+
+        /// <summary>The parallel path (see <see cref="LossParallel"/>): the spans pinned, every chunk a call of the serial code on its slices.</summary>
+        private static unsafe T RunChunked<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight, int rowLength, T labelSmoothing, Reduction reduction, Span<T> output, bool gradients, ReadOnlySpan<T> gradOutputs, T gradOutput, Span<T> inputGrad, T divisor) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            int n = input.Length;
+            int rows = n / rowLength;
+            fixed (T* _pInput = input, _pTarget = target, _pWeight = weight, _pOutput = output, _pGradOutputs = gradOutputs, _pInputGrad = inputGrad)
+            {
+                var chunks = new Chunks<T>
+                {
+                    _input = _pInput,
+                    _target = _pTarget,
+                    _weight = _pWeight,
+                    _weightLength = weight.Length,
+                    _output = _pOutput,
+                    _gradOutputs = _pGradOutputs,
+                    _inputGrad = _pInputGrad,
+                    _rowLength = rowLength,
+                    _labelSmoothing = labelSmoothing,
+                    _reduction = reduction,
+                    _gradients = gradients,
+                    _gradOutput = gradOutput,
+                    _divisor = divisor,
+                    _rows = rows,
+                };
+                // Each chunk is whole rows; RunRows divides by the common divisor, so the partials add up to the mean.
+                return LossParallel.Run<Chunks<T>, T>(ref chunks, rows, LossParallel.RowsPerChunk(rowLength));
+            }
+        }
+
+        /// <summary>One call's pinned arguments; a chunk [start, end) of rows runs on their slices (an empty span stays empty).</summary>
+        private unsafe struct Chunks<T> : IChunkedKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            public T* _input;
+            public T* _target;
+            public T* _weight;
+            public int _weightLength;
+            public T* _output;
+            public T* _gradOutputs;
+            public T* _inputGrad;
+            public int _rowLength;
+            public T _labelSmoothing;
+            public Reduction _reduction;
+            public bool _gradients;
+            public T _gradOutput;
+            public T _divisor;
+            public int _rows;
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            private static ReadOnlySpan<TE> In<TE>(TE* p, int start, int length) where TE : unmanaged => p == null ? default : new ReadOnlySpan<TE>(p + start, length);
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            private static Span<TE> Out<TE>(TE* p, int start, int length) where TE : unmanaged => p == null ? default : new Span<TE>(p + start, length);
+
+            public T Run(int start, int end)
+            {
+                int m = end - start;
+                return CrossEntropyProbs.RunRows<T>(In(_input, start * _rowLength, m * _rowLength), In(_target, start * _rowLength, m * _rowLength), In(_weight, 0, _weightLength), _rowLength, _labelSmoothing, _reduction, Out(_output, start, m), _gradients, In(_gradOutputs, start, m), _gradOutput, Out(_inputGrad, start * _rowLength, m * _rowLength), _divisor);
+            }
         }
 
         /// <summary>

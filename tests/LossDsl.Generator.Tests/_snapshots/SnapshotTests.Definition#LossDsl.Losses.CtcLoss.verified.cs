@@ -109,9 +109,20 @@ namespace LossDsl.Losses
                 LossGuard.NoOverlap(logProbs, logProbsGrad, nameof(logProbsGrad));
             }
 
+            T divisor = T.CreateTruncating(rows);
+            // Millions of elements: fixed chunks on up to LossParallel.MaxThreads threads, the same bits whatever their number.
+            if (rows > 1 && LossParallel.ShouldSplit(n)) return RunChunked<T>(logProbs, targets, inputLengths, targetLengths, rowLength, blank, classes, zeroInfinity, reduction, output, gradients, gradOutputs, gradOutput, logProbsGrad, divisor);
+            return RunRows<T>(logProbs, targets, inputLengths, targetLengths, rowLength, blank, classes, zeroInfinity, reduction, output, gradients, gradOutputs, gradOutput, logProbsGrad, divisor);
+        }
+
+        /// <summary>The rows' losses and gradients, given the mean's divisor (Run's, for every chunk of rows alike).</summary>
+        private static T RunRows<T>(ReadOnlySpan<T> logProbs, ReadOnlySpan<int> targets, ReadOnlySpan<int> inputLengths, ReadOnlySpan<int> targetLengths, int rowLength, T blank, T classes, bool zeroInfinity, Reduction reduction, Span<T> output, bool gradients, ReadOnlySpan<T> gradOutputs, T gradOutput, Span<T> logProbsGrad, T divisor) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            int n = logProbs.Length;
+            int rows = n / rowLength;
+            int targetsWidth = rows == 0 ? 0 : targets.Length / rows;
             T inverseLength = T.One / T.CreateTruncating(rowLength);
             var rowGradient = new RowGradientKernel<T>(logProbs, blank, classes, zeroInfinity, logProbsGrad);
-            T divisor = T.CreateTruncating(rows);
             T total = T.Zero;
             for (int r = 0; r < rows; r++)
             {
@@ -139,6 +150,74 @@ namespace LossDsl.Losses
                 }
             }
             return reduction == Reduction.Mean ? total / divisor : total;
+        }
+
+        /// <summary>The parallel path (see <see cref="LossParallel"/>): the spans pinned, every chunk a call of the serial code on its slices.</summary>
+        private static unsafe T RunChunked<T>(ReadOnlySpan<T> logProbs, ReadOnlySpan<int> targets, ReadOnlySpan<int> inputLengths, ReadOnlySpan<int> targetLengths, int rowLength, T blank, T classes, bool zeroInfinity, Reduction reduction, Span<T> output, bool gradients, ReadOnlySpan<T> gradOutputs, T gradOutput, Span<T> logProbsGrad, T divisor) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            int n = logProbs.Length;
+            int rows = n / rowLength;
+            fixed (T* _pLogProbs = logProbs, _pOutput = output, _pGradOutputs = gradOutputs, _pLogProbsGrad = logProbsGrad)
+            {
+                fixed (int* _pTargets = targets, _pInputLengths = inputLengths, _pTargetLengths = targetLengths)
+                {
+                    var chunks = new Chunks<T>
+                    {
+                        _logProbs = _pLogProbs,
+                        _targets = _pTargets,
+                        _targetsLength = targets.Length,
+                        _inputLengths = _pInputLengths,
+                        _targetLengths = _pTargetLengths,
+                        _output = _pOutput,
+                        _gradOutputs = _pGradOutputs,
+                        _logProbsGrad = _pLogProbsGrad,
+                        _rowLength = rowLength,
+                        _blank = blank,
+                        _classes = classes,
+                        _zeroInfinity = zeroInfinity,
+                        _reduction = reduction,
+                        _gradients = gradients,
+                        _gradOutput = gradOutput,
+                        _divisor = divisor,
+                        _rows = rows,
+                    };
+                    // Each chunk is whole rows; RunRows divides by the common divisor, so the partials add up to the mean.
+                    return LossParallel.Run<Chunks<T>, T>(ref chunks, rows, LossParallel.RowsPerChunk(rowLength));
+                }
+            }
+        }
+
+        /// <summary>One call's pinned arguments; a chunk [start, end) of rows runs on their slices (an empty span stays empty).</summary>
+        private unsafe struct Chunks<T> : IChunkedKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            public T* _logProbs;
+            public int* _targets;
+            public int _targetsLength;
+            public int* _inputLengths;
+            public int* _targetLengths;
+            public T* _output;
+            public T* _gradOutputs;
+            public T* _logProbsGrad;
+            public int _rowLength;
+            public T _blank;
+            public T _classes;
+            public bool _zeroInfinity;
+            public Reduction _reduction;
+            public bool _gradients;
+            public T _gradOutput;
+            public T _divisor;
+            public int _rows;
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            private static ReadOnlySpan<TE> In<TE>(TE* p, int start, int length) where TE : unmanaged => p == null ? default : new ReadOnlySpan<TE>(p + start, length);
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            private static Span<TE> Out<TE>(TE* p, int start, int length) where TE : unmanaged => p == null ? default : new Span<TE>(p + start, length);
+
+            public T Run(int start, int end)
+            {
+                int m = end - start;
+                return CtcLoss.RunRows<T>(In(_logProbs, start * _rowLength, m * _rowLength), In(_targets, start * (_targetsLength / _rows), m * (_targetsLength / _rows)), In(_inputLengths, start, m), In(_targetLengths, start, m), _rowLength, _blank, _classes, _zeroInfinity, _reduction, Out(_output, start, m), _gradients, In(_gradOutputs, start, m), _gradOutput, Out(_logProbsGrad, start * _rowLength, m * _rowLength), _divisor);
+            }
         }
 
         /// <summary>

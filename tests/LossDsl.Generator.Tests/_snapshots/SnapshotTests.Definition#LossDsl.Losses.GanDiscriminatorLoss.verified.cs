@@ -76,11 +76,11 @@ namespace LossDsl.Losses
             }
 
             int rows = 1, rowLength = n;
+            T divisor = T.CreateTruncating(rows);
             T inverseLength = T.One / T.CreateTruncating(rowLength);
             var aggregate0 = new Aggregate0Kernel<T>(realLogits, fakeLogits);
             var aggregate1 = new Aggregate1Kernel<T>(realLogits, fakeLogits);
             var rowGradient = new RowGradientKernel<T>(realLogits, fakeLogits, realLogitsGrad, fakeLogitsGrad);
-            T divisor = T.CreateTruncating(rows);
             T total = T.Zero;
             for (int r = 0; r < rows; r++)
             {

@@ -67,10 +67,10 @@ namespace LossDsl.Losses
             }
 
             int rows = 1, rowLength = n;
+            T divisor = T.CreateTruncating(rows);
             T inverseLength = T.One / T.CreateTruncating(rowLength);
             var aggregate0 = new Aggregate0Kernel<T>(fakeLogits);
             var rowGradient = new RowGradientKernel<T>(fakeLogits, fakeLogitsGrad);
-            T divisor = T.CreateTruncating(rows);
             T total = T.Zero;
             for (int r = 0; r < rows; r++)
             {

@@ -102,6 +102,8 @@ namespace LossDsl.Losses
                 LossGuard.NoOverlap(target, targetGrad, nameof(targetGrad));
             }
 
+            // Millions of elements: fixed chunks on up to LossParallel.MaxThreads threads, the same bits whatever their number.
+            if (LossParallel.ShouldSplit(n)) return RunChunked<T>(input, target, delta, weight, reduction, output, gradients, gradOutputs, gradOutput, inputGrad, targetGrad);
             if (!gradients)
             {
                 var kernel = new ValueKernel<T>(input, target, delta, weight);
@@ -125,6 +127,59 @@ namespace LossDsl.Losses
             }
             T total = ElementLoops.Sum<GradientKernel<T>, T>(ref fused, 0, n);
             return reduction == Reduction.Mean ? total / T.CreateTruncating(n) : total;
+        }
+
+        /// <summary>The parallel path (see <see cref="LossParallel"/>): the spans pinned, every chunk a call of the serial code on its slices.</summary>
+        private static unsafe T RunChunked<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T delta, ReadOnlySpan<T> weight, Reduction reduction, Span<T> output, bool gradients, ReadOnlySpan<T> gradOutputs, T gradOutput, Span<T> inputGrad, Span<T> targetGrad) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            int n = input.Length;
+            fixed (T* _pInput = input, _pTarget = target, _pWeight = weight, _pOutput = output, _pGradOutputs = gradOutputs, _pInputGrad = inputGrad, _pTargetGrad = targetGrad)
+            {
+                var chunks = new Chunks<T>
+                {
+                    _input = _pInput,
+                    _target = _pTarget,
+                    _weight = _pWeight,
+                    _output = _pOutput,
+                    _gradOutputs = _pGradOutputs,
+                    _inputGrad = _pInputGrad,
+                    _targetGrad = _pTargetGrad,
+                    _delta = delta,
+                    _reduction = reduction == Reduction.None ? Reduction.None : Reduction.Sum,
+                    _gradients = gradients,
+                    _gradOutput = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput,
+                };
+                // Each chunk sums (or, for None, writes per element); the mean's 1/n is folded into the upstream gradient above.
+                T total = LossParallel.Run<Chunks<T>, T>(ref chunks, n);
+                return reduction == Reduction.Mean ? total / T.CreateTruncating(n) : total;
+            }
+        }
+
+        /// <summary>One call's pinned arguments; a chunk [start, end) of elements runs on their slices (an empty span stays empty).</summary>
+        private unsafe struct Chunks<T> : IChunkedKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            public T* _input;
+            public T* _target;
+            public T* _weight;
+            public T* _output;
+            public T* _gradOutputs;
+            public T* _inputGrad;
+            public T* _targetGrad;
+            public T _delta;
+            public Reduction _reduction;
+            public bool _gradients;
+            public T _gradOutput;
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            private static ReadOnlySpan<TE> In<TE>(TE* p, int start, int length) where TE : unmanaged => p == null ? default : new ReadOnlySpan<TE>(p + start, length);
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            private static Span<TE> Out<TE>(TE* p, int start, int length) where TE : unmanaged => p == null ? default : new Span<TE>(p + start, length);
+
+            public T Run(int start, int end)
+            {
+                int m = end - start;
+                return HuberLoss.Run<T>(In(_input, start, m), In(_target, start, m), _delta, In(_weight, start, m), _reduction, Out(_output, start, m), _gradients, In(_gradOutputs, start, m), _gradOutput, Out(_inputGrad, start, m), Out(_targetGrad, start, m));
+            }
         }
 
         /// <summary>

@@ -187,6 +187,8 @@ namespace LossDsl.Losses
                 LossGuard.NoOverlap(boxes2Y2, boxes2Y2Grad, nameof(boxes2Y2Grad));
             }
 
+            // Millions of elements: fixed chunks on up to LossParallel.MaxThreads threads, the same bits whatever their number.
+            if (LossParallel.ShouldSplit(n)) return RunChunked<T>(boxes1X1, boxes1Y1, boxes1X2, boxes1Y2, boxes2X1, boxes2Y1, boxes2X2, boxes2Y2, eps, weight, reduction, output, gradients, gradOutputs, gradOutput, boxes1X1Grad, boxes1Y1Grad, boxes1X2Grad, boxes1Y2Grad, boxes2X1Grad, boxes2Y1Grad, boxes2X2Grad, boxes2Y2Grad);
             if (!gradients)
             {
                 var kernel = new ValueKernel<T>(boxes1X1, boxes1Y1, boxes1X2, boxes1Y2, boxes2X1, boxes2Y1, boxes2X2, boxes2Y2, eps, weight);
@@ -210,6 +212,83 @@ namespace LossDsl.Losses
             }
             T total = ElementLoops.Sum<GradientKernel<T>, T>(ref fused, 0, n);
             return reduction == Reduction.Mean ? total / T.CreateTruncating(n) : total;
+        }
+
+        /// <summary>The parallel path (see <see cref="LossParallel"/>): the spans pinned, every chunk a call of the serial code on its slices.</summary>
+        private static unsafe T RunChunked<T>(ReadOnlySpan<T> boxes1X1, ReadOnlySpan<T> boxes1Y1, ReadOnlySpan<T> boxes1X2, ReadOnlySpan<T> boxes1Y2, ReadOnlySpan<T> boxes2X1, ReadOnlySpan<T> boxes2Y1, ReadOnlySpan<T> boxes2X2, ReadOnlySpan<T> boxes2Y2, T eps, ReadOnlySpan<T> weight, Reduction reduction, Span<T> output, bool gradients, ReadOnlySpan<T> gradOutputs, T gradOutput, Span<T> boxes1X1Grad, Span<T> boxes1Y1Grad, Span<T> boxes1X2Grad, Span<T> boxes1Y2Grad, Span<T> boxes2X1Grad, Span<T> boxes2Y1Grad, Span<T> boxes2X2Grad, Span<T> boxes2Y2Grad) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            int n = boxes1X1.Length;
+            fixed (T* _pBoxes1X1 = boxes1X1, _pBoxes1Y1 = boxes1Y1, _pBoxes1X2 = boxes1X2, _pBoxes1Y2 = boxes1Y2, _pBoxes2X1 = boxes2X1, _pBoxes2Y1 = boxes2Y1, _pBoxes2X2 = boxes2X2, _pBoxes2Y2 = boxes2Y2, _pWeight = weight, _pOutput = output, _pGradOutputs = gradOutputs, _pBoxes1X1Grad = boxes1X1Grad, _pBoxes1Y1Grad = boxes1Y1Grad, _pBoxes1X2Grad = boxes1X2Grad, _pBoxes1Y2Grad = boxes1Y2Grad, _pBoxes2X1Grad = boxes2X1Grad, _pBoxes2Y1Grad = boxes2Y1Grad, _pBoxes2X2Grad = boxes2X2Grad, _pBoxes2Y2Grad = boxes2Y2Grad)
+            {
+                var chunks = new Chunks<T>
+                {
+                    _boxes1X1 = _pBoxes1X1,
+                    _boxes1Y1 = _pBoxes1Y1,
+                    _boxes1X2 = _pBoxes1X2,
+                    _boxes1Y2 = _pBoxes1Y2,
+                    _boxes2X1 = _pBoxes2X1,
+                    _boxes2Y1 = _pBoxes2Y1,
+                    _boxes2X2 = _pBoxes2X2,
+                    _boxes2Y2 = _pBoxes2Y2,
+                    _weight = _pWeight,
+                    _output = _pOutput,
+                    _gradOutputs = _pGradOutputs,
+                    _boxes1X1Grad = _pBoxes1X1Grad,
+                    _boxes1Y1Grad = _pBoxes1Y1Grad,
+                    _boxes1X2Grad = _pBoxes1X2Grad,
+                    _boxes1Y2Grad = _pBoxes1Y2Grad,
+                    _boxes2X1Grad = _pBoxes2X1Grad,
+                    _boxes2Y1Grad = _pBoxes2Y1Grad,
+                    _boxes2X2Grad = _pBoxes2X2Grad,
+                    _boxes2Y2Grad = _pBoxes2Y2Grad,
+                    _eps = eps,
+                    _reduction = reduction == Reduction.None ? Reduction.None : Reduction.Sum,
+                    _gradients = gradients,
+                    _gradOutput = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput,
+                };
+                // Each chunk sums (or, for None, writes per element); the mean's 1/n is folded into the upstream gradient above.
+                T total = LossParallel.Run<Chunks<T>, T>(ref chunks, n);
+                return reduction == Reduction.Mean ? total / T.CreateTruncating(n) : total;
+            }
+        }
+
+        /// <summary>One call's pinned arguments; a chunk [start, end) of elements runs on their slices (an empty span stays empty).</summary>
+        private unsafe struct Chunks<T> : IChunkedKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            public T* _boxes1X1;
+            public T* _boxes1Y1;
+            public T* _boxes1X2;
+            public T* _boxes1Y2;
+            public T* _boxes2X1;
+            public T* _boxes2Y1;
+            public T* _boxes2X2;
+            public T* _boxes2Y2;
+            public T* _weight;
+            public T* _output;
+            public T* _gradOutputs;
+            public T* _boxes1X1Grad;
+            public T* _boxes1Y1Grad;
+            public T* _boxes1X2Grad;
+            public T* _boxes1Y2Grad;
+            public T* _boxes2X1Grad;
+            public T* _boxes2Y1Grad;
+            public T* _boxes2X2Grad;
+            public T* _boxes2Y2Grad;
+            public T _eps;
+            public Reduction _reduction;
+            public bool _gradients;
+            public T _gradOutput;
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            private static ReadOnlySpan<TE> In<TE>(TE* p, int start, int length) where TE : unmanaged => p == null ? default : new ReadOnlySpan<TE>(p + start, length);
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            private static Span<TE> Out<TE>(TE* p, int start, int length) where TE : unmanaged => p == null ? default : new Span<TE>(p + start, length);
+
+            public T Run(int start, int end)
+            {
+                int m = end - start;
+                return IouLoss.Run<T>(In(_boxes1X1, start, m), In(_boxes1Y1, start, m), In(_boxes1X2, start, m), In(_boxes1Y2, start, m), In(_boxes2X1, start, m), In(_boxes2Y1, start, m), In(_boxes2X2, start, m), In(_boxes2Y2, start, m), _eps, In(_weight, start, m), _reduction, Out(_output, start, m), _gradients, In(_gradOutputs, start, m), _gradOutput, Out(_boxes1X1Grad, start, m), Out(_boxes1Y1Grad, start, m), Out(_boxes1X2Grad, start, m), Out(_boxes1Y2Grad, start, m), Out(_boxes2X1Grad, start, m), Out(_boxes2Y1Grad, start, m), Out(_boxes2X2Grad, start, m), Out(_boxes2Y2Grad, start, m));
+            }
         }
 
         /// <summary>

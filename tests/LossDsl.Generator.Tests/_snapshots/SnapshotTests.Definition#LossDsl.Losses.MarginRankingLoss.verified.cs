@@ -105,6 +105,8 @@ namespace LossDsl.Losses
                 LossGuard.NoOverlap(target, input2Grad, nameof(input2Grad));
             }
 
+            // Millions of elements: fixed chunks on up to LossParallel.MaxThreads threads, the same bits whatever their number.
+            if (LossParallel.ShouldSplit(n)) return RunChunked<T>(input1, input2, target, margin, weight, reduction, output, gradients, gradOutputs, gradOutput, input1Grad, input2Grad);
             if (!gradients)
             {
                 var kernel = new ValueKernel<T>(input1, input2, target, margin, weight);
@@ -128,6 +130,61 @@ namespace LossDsl.Losses
             }
             T total = ElementLoops.Sum<GradientKernel<T>, T>(ref fused, 0, n);
             return reduction == Reduction.Mean ? total / T.CreateTruncating(n) : total;
+        }
+
+        /// <summary>The parallel path (see <see cref="LossParallel"/>): the spans pinned, every chunk a call of the serial code on its slices.</summary>
+        private static unsafe T RunChunked<T>(ReadOnlySpan<T> input1, ReadOnlySpan<T> input2, ReadOnlySpan<T> target, T margin, ReadOnlySpan<T> weight, Reduction reduction, Span<T> output, bool gradients, ReadOnlySpan<T> gradOutputs, T gradOutput, Span<T> input1Grad, Span<T> input2Grad) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            int n = input1.Length;
+            fixed (T* _pInput1 = input1, _pInput2 = input2, _pTarget = target, _pWeight = weight, _pOutput = output, _pGradOutputs = gradOutputs, _pInput1Grad = input1Grad, _pInput2Grad = input2Grad)
+            {
+                var chunks = new Chunks<T>
+                {
+                    _input1 = _pInput1,
+                    _input2 = _pInput2,
+                    _target = _pTarget,
+                    _weight = _pWeight,
+                    _output = _pOutput,
+                    _gradOutputs = _pGradOutputs,
+                    _input1Grad = _pInput1Grad,
+                    _input2Grad = _pInput2Grad,
+                    _margin = margin,
+                    _reduction = reduction == Reduction.None ? Reduction.None : Reduction.Sum,
+                    _gradients = gradients,
+                    _gradOutput = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput,
+                };
+                // Each chunk sums (or, for None, writes per element); the mean's 1/n is folded into the upstream gradient above.
+                T total = LossParallel.Run<Chunks<T>, T>(ref chunks, n);
+                return reduction == Reduction.Mean ? total / T.CreateTruncating(n) : total;
+            }
+        }
+
+        /// <summary>One call's pinned arguments; a chunk [start, end) of elements runs on their slices (an empty span stays empty).</summary>
+        private unsafe struct Chunks<T> : IChunkedKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            public T* _input1;
+            public T* _input2;
+            public T* _target;
+            public T* _weight;
+            public T* _output;
+            public T* _gradOutputs;
+            public T* _input1Grad;
+            public T* _input2Grad;
+            public T _margin;
+            public Reduction _reduction;
+            public bool _gradients;
+            public T _gradOutput;
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            private static ReadOnlySpan<TE> In<TE>(TE* p, int start, int length) where TE : unmanaged => p == null ? default : new ReadOnlySpan<TE>(p + start, length);
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            private static Span<TE> Out<TE>(TE* p, int start, int length) where TE : unmanaged => p == null ? default : new Span<TE>(p + start, length);
+
+            public T Run(int start, int end)
+            {
+                int m = end - start;
+                return MarginRankingLoss.Run<T>(In(_input1, start, m), In(_input2, start, m), In(_target, start, m), _margin, In(_weight, start, m), _reduction, Out(_output, start, m), _gradients, In(_gradOutputs, start, m), _gradOutput, Out(_input1Grad, start, m), Out(_input2Grad, start, m));
+            }
         }
 
         /// <summary>

@@ -100,10 +100,20 @@ namespace LossDsl.Losses
                 LossGuard.NoOverlap(yTrue, yPredGrad, nameof(yPredGrad));
             }
 
+            T divisor = T.CreateTruncating(rows);
+            // Millions of elements: fixed chunks on up to LossParallel.MaxThreads threads, the same bits whatever their number.
+            if (rows > 1 && LossParallel.ShouldSplit(n)) return RunChunked<T>(yPred, yTrue, rowLength, eps, reduction, output, gradients, gradOutputs, gradOutput, yPredGrad, divisor);
+            return RunRows<T>(yPred, yTrue, rowLength, eps, reduction, output, gradients, gradOutputs, gradOutput, yPredGrad, divisor);
+        }
+
+        /// <summary>The rows' losses and gradients, given the mean's divisor (Run's, for every chunk of rows alike).</summary>
+        private static T RunRows<T>(ReadOnlySpan<T> yPred, ReadOnlySpan<T> yTrue, int rowLength, T eps, Reduction reduction, Span<T> output, bool gradients, ReadOnlySpan<T> gradOutputs, T gradOutput, Span<T> yPredGrad, T divisor) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            int n = yPred.Length;
+            int rows = n / rowLength;
             T inverseLength = T.One / T.CreateTruncating(rowLength);
             var aggregate0 = new Aggregate0Kernel<T>(yPred, yTrue, eps);
             var rowGradient = new RowGradientKernel<T>(yPred, yTrue, eps, yPredGrad);
-            T divisor = T.CreateTruncating(rows);
             T total = T.Zero;
             for (int r = 0; r < rows; r++)
             {
@@ -125,6 +135,61 @@ namespace LossDsl.Losses
                 }
             }
             return reduction == Reduction.Mean ? total / divisor : total;
+        }
+
+        /// <summary>The parallel path (see <see cref="LossParallel"/>): the spans pinned, every chunk a call of the serial code on its slices.</summary>
+        private static unsafe T RunChunked<T>(ReadOnlySpan<T> yPred, ReadOnlySpan<T> yTrue, int rowLength, T eps, Reduction reduction, Span<T> output, bool gradients, ReadOnlySpan<T> gradOutputs, T gradOutput, Span<T> yPredGrad, T divisor) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            int n = yPred.Length;
+            int rows = n / rowLength;
+            fixed (T* _pYPred = yPred, _pYTrue = yTrue, _pOutput = output, _pGradOutputs = gradOutputs, _pYPredGrad = yPredGrad)
+            {
+                var chunks = new Chunks<T>
+                {
+                    _yPred = _pYPred,
+                    _yTrue = _pYTrue,
+                    _output = _pOutput,
+                    _gradOutputs = _pGradOutputs,
+                    _yPredGrad = _pYPredGrad,
+                    _rowLength = rowLength,
+                    _eps = eps,
+                    _reduction = reduction,
+                    _gradients = gradients,
+                    _gradOutput = gradOutput,
+                    _divisor = divisor,
+                    _rows = rows,
+                };
+                // Each chunk is whole rows; RunRows divides by the common divisor, so the partials add up to the mean.
+                return LossParallel.Run<Chunks<T>, T>(ref chunks, rows, LossParallel.RowsPerChunk(rowLength));
+            }
+        }
+
+        /// <summary>One call's pinned arguments; a chunk [start, end) of rows runs on their slices (an empty span stays empty).</summary>
+        private unsafe struct Chunks<T> : IChunkedKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            public T* _yPred;
+            public T* _yTrue;
+            public T* _output;
+            public T* _gradOutputs;
+            public T* _yPredGrad;
+            public int _rowLength;
+            public T _eps;
+            public Reduction _reduction;
+            public bool _gradients;
+            public T _gradOutput;
+            public T _divisor;
+            public int _rows;
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            private static ReadOnlySpan<TE> In<TE>(TE* p, int start, int length) where TE : unmanaged => p == null ? default : new ReadOnlySpan<TE>(p + start, length);
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            private static Span<TE> Out<TE>(TE* p, int start, int length) where TE : unmanaged => p == null ? default : new Span<TE>(p + start, length);
+
+            public T Run(int start, int end)
+            {
+                int m = end - start;
+                return MeanAbsolutePercentageError.RunRows<T>(In(_yPred, start * _rowLength, m * _rowLength), In(_yTrue, start * _rowLength, m * _rowLength), _rowLength, _eps, _reduction, Out(_output, start, m), _gradients, In(_gradOutputs, start, m), _gradOutput, Out(_yPredGrad, start * _rowLength, m * _rowLength), _divisor);
+            }
         }
 
         /// <summary>

@@ -73,10 +73,10 @@ namespace LossDsl.Losses
             }
 
             int rows = 1, rowLength = n;
+            T divisor = T.CreateTruncating(rows);
             T inverseLength = T.One / T.CreateTruncating(rowLength);
             var aggregate0 = new Aggregate0Kernel<T>(input, target);
             var rowGradient = new RowGradientKernel<T>(input, target, inputGrad, targetGrad);
-            T divisor = T.CreateTruncating(rows);
             T total = T.Zero;
             for (int r = 0; r < rows; r++)
             {

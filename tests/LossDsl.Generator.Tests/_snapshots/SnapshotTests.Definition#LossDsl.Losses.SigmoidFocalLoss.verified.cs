@@ -106,6 +106,8 @@ namespace LossDsl.Losses
                 LossGuard.NoOverlap(targets, targetsGrad, nameof(targetsGrad));
             }
 
+            // Millions of elements: fixed chunks on up to LossParallel.MaxThreads threads, the same bits whatever their number.
+            if (LossParallel.ShouldSplit(n)) return RunChunked<T>(inputs, targets, alpha, gamma, weight, reduction, output, gradients, gradOutputs, gradOutput, inputsGrad, targetsGrad);
             if (!gradients)
             {
                 var kernel = new ValueKernel<T>(inputs, targets, alpha, gamma, weight);
@@ -129,6 +131,61 @@ namespace LossDsl.Losses
             }
             T total = ElementLoops.Sum<GradientKernel<T>, T>(ref fused, 0, n);
             return reduction == Reduction.Mean ? total / T.CreateTruncating(n) : total;
+        }
+
+        /// <summary>The parallel path (see <see cref="LossParallel"/>): the spans pinned, every chunk a call of the serial code on its slices.</summary>
+        private static unsafe T RunChunked<T>(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, T alpha, T gamma, ReadOnlySpan<T> weight, Reduction reduction, Span<T> output, bool gradients, ReadOnlySpan<T> gradOutputs, T gradOutput, Span<T> inputsGrad, Span<T> targetsGrad) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            int n = inputs.Length;
+            fixed (T* _pInputs = inputs, _pTargets = targets, _pWeight = weight, _pOutput = output, _pGradOutputs = gradOutputs, _pInputsGrad = inputsGrad, _pTargetsGrad = targetsGrad)
+            {
+                var chunks = new Chunks<T>
+                {
+                    _inputs = _pInputs,
+                    _targets = _pTargets,
+                    _weight = _pWeight,
+                    _output = _pOutput,
+                    _gradOutputs = _pGradOutputs,
+                    _inputsGrad = _pInputsGrad,
+                    _targetsGrad = _pTargetsGrad,
+                    _alpha = alpha,
+                    _gamma = gamma,
+                    _reduction = reduction == Reduction.None ? Reduction.None : Reduction.Sum,
+                    _gradients = gradients,
+                    _gradOutput = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput,
+                };
+                // Each chunk sums (or, for None, writes per element); the mean's 1/n is folded into the upstream gradient above.
+                T total = LossParallel.Run<Chunks<T>, T>(ref chunks, n);
+                return reduction == Reduction.Mean ? total / T.CreateTruncating(n) : total;
+            }
+        }
+
+        /// <summary>One call's pinned arguments; a chunk [start, end) of elements runs on their slices (an empty span stays empty).</summary>
+        private unsafe struct Chunks<T> : IChunkedKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            public T* _inputs;
+            public T* _targets;
+            public T* _weight;
+            public T* _output;
+            public T* _gradOutputs;
+            public T* _inputsGrad;
+            public T* _targetsGrad;
+            public T _alpha;
+            public T _gamma;
+            public Reduction _reduction;
+            public bool _gradients;
+            public T _gradOutput;
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            private static ReadOnlySpan<TE> In<TE>(TE* p, int start, int length) where TE : unmanaged => p == null ? default : new ReadOnlySpan<TE>(p + start, length);
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            private static Span<TE> Out<TE>(TE* p, int start, int length) where TE : unmanaged => p == null ? default : new Span<TE>(p + start, length);
+
+            public T Run(int start, int end)
+            {
+                int m = end - start;
+                return SigmoidFocalLoss.Run<T>(In(_inputs, start, m), In(_targets, start, m), _alpha, _gamma, In(_weight, start, m), _reduction, Out(_output, start, m), _gradients, In(_gradOutputs, start, m), _gradOutput, Out(_inputsGrad, start, m), Out(_targetsGrad, start, m));
+            }
         }
 
         /// <summary>

@@ -120,12 +120,22 @@ namespace LossDsl.Losses
                 LossGuard.NoOverlap(negative, negativeGrad, nameof(negativeGrad));
             }
 
+            T divisor = T.CreateTruncating(rows);
+            // Millions of elements: fixed chunks on up to LossParallel.MaxThreads threads, the same bits whatever their number.
+            if (rows > 1 && LossParallel.ShouldSplit(n)) return RunChunked<T>(anchor, positive, negative, rowLength, margin, p, eps, swap, reduction, output, gradients, gradOutputs, gradOutput, anchorGrad, positiveGrad, negativeGrad, divisor);
+            return RunRows<T>(anchor, positive, negative, rowLength, margin, p, eps, swap, reduction, output, gradients, gradOutputs, gradOutput, anchorGrad, positiveGrad, negativeGrad, divisor);
+        }
+
+        /// <summary>The rows' losses and gradients, given the mean's divisor (Run's, for every chunk of rows alike).</summary>
+        private static T RunRows<T>(ReadOnlySpan<T> anchor, ReadOnlySpan<T> positive, ReadOnlySpan<T> negative, int rowLength, T margin, T p, T eps, bool swap, Reduction reduction, Span<T> output, bool gradients, ReadOnlySpan<T> gradOutputs, T gradOutput, Span<T> anchorGrad, Span<T> positiveGrad, Span<T> negativeGrad, T divisor) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            int n = anchor.Length;
+            int rows = n / rowLength;
             T inverseLength = T.One / T.CreateTruncating(rowLength);
             var aggregate0 = new Aggregate0Kernel<T>(anchor, positive, negative, margin, p, eps, swap);
             var aggregate1 = new Aggregate1Kernel<T>(anchor, positive, negative, margin, p, eps, swap);
             var aggregate2 = new Aggregate2Kernel<T>(anchor, positive, negative, margin, p, eps, swap);
             var rowGradient = new RowGradientKernel<T>(anchor, positive, negative, margin, p, eps, swap, anchorGrad, positiveGrad, negativeGrad);
-            T divisor = T.CreateTruncating(rows);
             T total = T.Zero;
             for (int r = 0; r < rows; r++)
             {
@@ -163,6 +173,73 @@ namespace LossDsl.Losses
                 }
             }
             return reduction == Reduction.Mean ? total / divisor : total;
+        }
+
+        /// <summary>The parallel path (see <see cref="LossParallel"/>): the spans pinned, every chunk a call of the serial code on its slices.</summary>
+        private static unsafe T RunChunked<T>(ReadOnlySpan<T> anchor, ReadOnlySpan<T> positive, ReadOnlySpan<T> negative, int rowLength, T margin, T p, T eps, bool swap, Reduction reduction, Span<T> output, bool gradients, ReadOnlySpan<T> gradOutputs, T gradOutput, Span<T> anchorGrad, Span<T> positiveGrad, Span<T> negativeGrad, T divisor) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            int n = anchor.Length;
+            int rows = n / rowLength;
+            fixed (T* _pAnchor = anchor, _pPositive = positive, _pNegative = negative, _pOutput = output, _pGradOutputs = gradOutputs, _pAnchorGrad = anchorGrad, _pPositiveGrad = positiveGrad, _pNegativeGrad = negativeGrad)
+            {
+                var chunks = new Chunks<T>
+                {
+                    _anchor = _pAnchor,
+                    _positive = _pPositive,
+                    _negative = _pNegative,
+                    _output = _pOutput,
+                    _gradOutputs = _pGradOutputs,
+                    _anchorGrad = _pAnchorGrad,
+                    _positiveGrad = _pPositiveGrad,
+                    _negativeGrad = _pNegativeGrad,
+                    _rowLength = rowLength,
+                    _margin = margin,
+                    _p = p,
+                    _eps = eps,
+                    _swap = swap,
+                    _reduction = reduction,
+                    _gradients = gradients,
+                    _gradOutput = gradOutput,
+                    _divisor = divisor,
+                    _rows = rows,
+                };
+                // Each chunk is whole rows; RunRows divides by the common divisor, so the partials add up to the mean.
+                return LossParallel.Run<Chunks<T>, T>(ref chunks, rows, LossParallel.RowsPerChunk(rowLength));
+            }
+        }
+
+        /// <summary>One call's pinned arguments; a chunk [start, end) of rows runs on their slices (an empty span stays empty).</summary>
+        private unsafe struct Chunks<T> : IChunkedKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            public T* _anchor;
+            public T* _positive;
+            public T* _negative;
+            public T* _output;
+            public T* _gradOutputs;
+            public T* _anchorGrad;
+            public T* _positiveGrad;
+            public T* _negativeGrad;
+            public int _rowLength;
+            public T _margin;
+            public T _p;
+            public T _eps;
+            public bool _swap;
+            public Reduction _reduction;
+            public bool _gradients;
+            public T _gradOutput;
+            public T _divisor;
+            public int _rows;
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            private static ReadOnlySpan<TE> In<TE>(TE* p, int start, int length) where TE : unmanaged => p == null ? default : new ReadOnlySpan<TE>(p + start, length);
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            private static Span<TE> Out<TE>(TE* p, int start, int length) where TE : unmanaged => p == null ? default : new Span<TE>(p + start, length);
+
+            public T Run(int start, int end)
+            {
+                int m = end - start;
+                return TripletMarginLoss.RunRows<T>(In(_anchor, start * _rowLength, m * _rowLength), In(_positive, start * _rowLength, m * _rowLength), In(_negative, start * _rowLength, m * _rowLength), _rowLength, _margin, _p, _eps, _swap, _reduction, Out(_output, start, m), _gradients, In(_gradOutputs, start, m), _gradOutput, Out(_anchorGrad, start * _rowLength, m * _rowLength), Out(_positiveGrad, start * _rowLength, m * _rowLength), Out(_negativeGrad, start * _rowLength, m * _rowLength), _divisor);
+            }
         }
 
         /// <summary>

@@ -1,0 +1,138 @@
+using System.Collections.Generic;
+using System.Linq;
+using LossDsl.Generator.Model;
+using LossDsl.Generator.Semantics;
+using LossDsl.Generator.Syntax;
+
+namespace LossDsl.Generator.Emit;
+
+/// <summary>
+/// The parallel path. Above <c>LossParallel.Threshold</c> elements, <c>Run</c> hands the call to <c>RunChunked</c>,
+/// which pins the spans and lets <c>LossParallel.Run</c> cut the work into fixed chunks that run on up to
+/// <c>LossParallel.MaxThreads</c> threads. A chunk is a call of the serial code on the chunk's slices: for an
+/// elementwise loss, <c>Run</c> itself on a range of elements, reduced by sum (the mean's 1/n folded into the upstream
+/// gradient); for a row loss, <c>RunRows</c> on a range of rows, with the mean's divisor <c>Run</c> computed over all
+/// the rows. The chunks' partial sums are added in chunk order, so the result's bits depend only on the sizes, never
+/// on the number of threads. Pinning needs unsafe code: emitted only when the compilation allows it. A whole loss (one
+/// scalar over everything) has no parallel path.
+/// </summary>
+internal static class ChunkEmitter
+{
+    public static bool Applies(LossModel model, bool allowUnsafe) => allowUnsafe && model.Loss.Shape != LossShape.Whole;
+
+    /// <summary>The line in Run that takes the parallel path (row losses pass the divisor too).</summary>
+    public static void Dispatch(SourceWriter w, LossModel model, string? rowArguments = null)
+    {
+        w.Line("// Millions of elements: fixed chunks on up to LossParallel.MaxThreads threads, the same bits whatever their number.");
+        w.Line(rowArguments is null
+            ? $"if (LossParallel.ShouldSplit(n)) return RunChunked<T>({string.Join(", ", RunEmitter.Parameters(model).Select(p => p.Name))});"
+            : $"if (rows > 1 && LossParallel.ShouldSplit(n)) return RunChunked<T>({rowArguments});");
+    }
+
+    /// <summary>How a span parameter is cut: per element, per row, per row's label list, or whole (class inputs).</summary>
+    private enum Unit { Element, Row, Labels, Whole }
+
+    private sealed record Span(string Name, string Type, string Element, Unit Unit);
+
+    public static void Emit(SourceWriter w, LossModel model)
+    {
+        var loss = model.Loss;
+        bool rows = loss.Shape == LossShape.Row;
+        var parameters = RunEmitter.Parameters(model);
+        var kinds = loss.Inputs.ToDictionary(i => Names.Parameter(i.Name), i => i.Kind);
+        var spans = parameters.Where(p => p.Type.Contains("Span<")).Select(p => new Span(p.Name, p.Type, p.Type.Contains("<int>") ? "int" : "T",
+            !rows ? Unit.Element
+            : kinds.TryGetValue(p.Name, out var kind) ? kind switch
+            {
+                InputKind.Element => Unit.Element,
+                InputKind.Class => Unit.Whole,
+                InputKind.Labels => Unit.Labels,
+                _ => Unit.Row,
+            }
+            : p.Name is "output" or "gradOutputs" ? Unit.Row : Unit.Element)).ToList();
+        var values = parameters.Where(p => !p.Type.Contains("Span<")).ToList();
+        var first = Names.Parameter(loss.Inputs.First(i => i.IsElement).Name);
+
+        w.Line();
+        w.Line("/// <summary>The parallel path (see <see cref=\"LossParallel\"/>): the spans pinned, every chunk a call of the serial code on its slices.</summary>");
+        var signature = parameters.Select(p => p.Type + " " + p.Name).Concat(rows ? new[] { "T divisor" } : new string[0]);
+        w.Open($"private static unsafe T RunChunked<T>({string.Join(", ", signature)}) where T : unmanaged, IBinaryFloatingPointIeee754<T>");
+        w.Line($"int n = {first}.Length;");
+        if (rows) w.Line("int rows = n / rowLength;");
+        int depth = 0;
+        foreach (var group in spans.GroupBy(s => s.Element))
+        {
+            w.Open($"fixed ({group.Key}* {string.Join(", ", group.Select(s => Pointer(s.Name) + " = " + s.Name))})");
+            depth++;
+        }
+        w.Open("var chunks = new Chunks<T>");
+        foreach (var s in spans)
+        {
+            w.Line($"{Field(s.Name)} = {Pointer(s.Name)},");
+            if (s.Unit is Unit.Labels or Unit.Whole) w.Line($"{Field(s.Name)}Length = {s.Name}.Length,");
+        }
+        foreach (var p in values)
+            w.Line(!rows && p.Name == "reduction" ? "_reduction = reduction == Reduction.None ? Reduction.None : Reduction.Sum,"
+                : !rows && p.Name == "gradOutput" ? "_gradOutput = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput,"
+                : $"{Field(p.Name)} = {p.Name},");
+        if (rows) w.Line("_divisor = divisor,");
+        if (rows) w.Line("_rows = rows,");
+        w.Close(";");
+        if (rows)
+        {
+            w.Line("// Each chunk is whole rows; RunRows divides by the common divisor, so the partials add up to the mean.");
+            w.Line("return LossParallel.Run<Chunks<T>, T>(ref chunks, rows, LossParallel.RowsPerChunk(rowLength));");
+        }
+        else
+        {
+            w.Line("// Each chunk sums (or, for None, writes per element); the mean's 1/n is folded into the upstream gradient above.");
+            w.Line("T total = LossParallel.Run<Chunks<T>, T>(ref chunks, n);");
+            w.Line("return reduction == Reduction.Mean ? total / T.CreateTruncating(n) : total;");
+        }
+        for (int k = 0; k < depth; k++) w.Close();
+        w.Close();
+
+        w.Line();
+        w.Line($"/// <summary>One call's pinned arguments; a chunk [start, end) of {(rows ? "rows" : "elements")} runs on their slices (an empty span stays empty).</summary>");
+        w.Open("private unsafe struct Chunks<T> : IChunkedKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>");
+        foreach (var s in spans)
+        {
+            w.Line($"public {s.Element}* {Field(s.Name)};");
+            if (s.Unit is Unit.Labels or Unit.Whole) w.Line($"public int {Field(s.Name)}Length;");
+        }
+        foreach (var p in values) w.Line($"public {p.Type} {Field(p.Name)};");
+        if (rows) w.Line("public T _divisor;");
+        if (rows) w.Line("public int _rows;");
+        w.Line();
+        w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
+        w.Line("private static ReadOnlySpan<TE> In<TE>(TE* p, int start, int length) where TE : unmanaged => p == null ? default : new ReadOnlySpan<TE>(p + start, length);");
+        w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
+        w.Line("private static Span<TE> Out<TE>(TE* p, int start, int length) where TE : unmanaged => p == null ? default : new Span<TE>(p + start, length);");
+        w.Line();
+        w.Open("public T Run(int start, int end)");
+        w.Line("int m = end - start;");
+        var args = parameters.Select(p =>
+        {
+            var s = spans.FirstOrDefault(x => x.Name == p.Name);
+            if (s is null) return Field(p.Name);
+            var f = Field(s.Name);
+            string range = s.Unit switch
+            {
+                Unit.Element when rows => "start * _rowLength, m * _rowLength",
+                Unit.Labels => $"start * ({f}Length / _rows), m * ({f}Length / _rows)",
+                Unit.Whole => $"0, {f}Length",
+                _ => "start, m",
+            };
+            return $"{(p.Type.StartsWith("ReadOnly") ? "In" : "Out")}({f}, {range})";
+        }).ToList();
+        if (rows) args.Add("_divisor");
+        w.Line($"return {model.ClassName}.{(rows ? "RunRows" : "Run")}<T>({string.Join(", ", args)});");
+        w.Close();
+        w.Close();
+    }
+
+    /// <summary>Fields and pointer locals start with '_' (no formula name does, LOSS019): no clash with In, Out, Run.</summary>
+    private static string Field(string parameter) => "_" + Names.Camel(parameter.TrimStart('@'));
+
+    private static string Pointer(string parameter) => "_p" + Names.Pascal(parameter.TrimStart('@'));
+}
