@@ -30,7 +30,11 @@ public class CrossEntropyRows
     private CeData d = null!;
 
     [GlobalSetup]
-    public void Setup() => d = CeData.Get(N, C);
+    public void Setup()
+    {
+        LossParallel.MaxThreads = 1; // one thread, like PyTorch's column it is compared with
+        d = CeData.Get(N, C);
+    }
 
     // ---- generated ----
     [Benchmark] public float Ce_Generated_FB() => CrossEntropy.ForwardBackward(d.X, d.Target, C, d.Grad);

@@ -25,6 +25,7 @@ public class CtcSequences
     [GlobalSetup]
     public void Setup()
     {
+        LossParallel.MaxThreads = 1; // one thread; PyTorch's 1- and 2-thread times are in torch_ctc.json
         var p = Array.ConvertAll(Shape.Split('x'), int.Parse);
         int t = p[0], n = p[1], c = p[2], s = p[3];
         _classes = c;

@@ -32,8 +32,13 @@ public abstract class LossBenchmarks<T> where T : unmanaged, IBinaryFloatingPoin
 
     private Data<T> d = null!;
 
+    // One thread: the goals compare single-threaded kernels (the parallel path is measured by ParallelScaling).
     [GlobalSetup]
-    public void Setup() => d = Data<T>.Get(N);
+    public void Setup()
+    {
+        LossParallel.MaxThreads = 1;
+        d = Data<T>.Get(N);
+    }
 
     // ---- ceilings ----
     [Benchmark] public void Ceiling_Add() => TensorPrimitives.Add<T>(d.X, d.YReg, d.Grad);

@@ -61,6 +61,7 @@ public static class Program
         if (quick) { warmups = 1; iterations = 3; iterationMs = 50; }
         torch ??= File.Exists("benchmarks/results/torch.json") ? "benchmarks/results/torch.json" : null;
         torchCe ??= File.Exists("benchmarks/results/torch_cross_entropy.json") ? "benchmarks/results/torch_cross_entropy.json" : null;
+        string? torchCtc = File.Exists("benchmarks/results/torch_ctc.json") ? "benchmarks/results/torch_ctc.json" : null;
         if (section is not null and not "cross-entropy") { Console.Error.WriteLine($"unknown --section {section} (only cross-entropy)"); return 2; }
         string command = "flock /tmp/lossdsl-build.lock dotnet run -c Release --project benchmarks/LossDsl.Benchmarks -- " + string.Join(" ", args.Select(Quote));
 
@@ -68,7 +69,7 @@ public static class Program
         {
             var files = Directory.GetFiles(reportOnly, "*-report-full.json");
             if (section is not null) Report.WriteCrossEntropySection(files, torchCe, output, command, runs);
-            else Report.Write(files, torch, output, command, null, runs, torchCe);
+            else Report.Write(files, torch, output, command, null, runs, torchCe, torchCtc);
             return 0;
         }
 
@@ -95,7 +96,7 @@ public static class Program
 
         if (!rest.Any(a => a is "--filter" or "-f" or "--list" or "--info")) rest.AddRange(new[] { "--filter", "*" });
         var started = DateTime.UtcNow;
-        var summaries = BenchmarkSwitcher.FromTypes(new[] { typeof(F32), typeof(F64), typeof(CrossEntropyRows), typeof(CtcSequences) }).Run(rest.ToArray(), config).ToList();
+        var summaries = BenchmarkSwitcher.FromTypes(new[] { typeof(F32), typeof(F64), typeof(CrossEntropyRows), typeof(CtcSequences), typeof(ParallelScaling) }).Run(rest.ToArray(), config).ToList();
         if (summaries.Count == 0) return 1;
         var jsons = summaries
             .SelectMany(s => Directory.GetFiles(s.ResultsDirectoryPath, "*-report-full.json"))
@@ -103,7 +104,7 @@ public static class Program
         if (output != "none")
         {
             if (section is not null) Report.WriteCrossEntropySection(jsons, torchCe, output, command);
-            else Report.Write(jsons, torch, output, command, job, null, torchCe);
+            else Report.Write(jsons, torch, output, command, job, null, torchCe, torchCtc);
         }
         return summaries.Any(s => s.HasCriticalValidationErrors) ? 1 : 0;
     }
