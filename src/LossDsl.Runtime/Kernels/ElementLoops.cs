@@ -36,28 +36,29 @@ public static partial class ElementLoops
         where T : unmanaged
     {
         ref T o = ref MemoryMarshal.GetReference(output);
+        TKernel k = kernel; // a local copy: its fields stay in registers (see Sum512)
         int length = end - start;
         if (Vector512.IsHardwareAccelerated && length >= Vector512<T>.Count)
         {
             int last = end - Vector512<T>.Count;
-            for (int i = start; i < last; i += Vector512<T>.Count) kernel.Invoke512(i).StoreUnsafe(ref o, (nuint)i);
-            kernel.Invoke512(last).StoreUnsafe(ref o, (nuint)last);
+            for (int i = start; i < last; i += Vector512<T>.Count) k.Invoke512(i).StoreUnsafe(ref o, (nuint)i);
+            k.Invoke512(last).StoreUnsafe(ref o, (nuint)last);
         }
         else if (Vector256.IsHardwareAccelerated && length >= Vector256<T>.Count)
         {
             int last = end - Vector256<T>.Count;
-            for (int i = start; i < last; i += Vector256<T>.Count) kernel.Invoke256(i).StoreUnsafe(ref o, (nuint)i);
-            kernel.Invoke256(last).StoreUnsafe(ref o, (nuint)last);
+            for (int i = start; i < last; i += Vector256<T>.Count) k.Invoke256(i).StoreUnsafe(ref o, (nuint)i);
+            k.Invoke256(last).StoreUnsafe(ref o, (nuint)last);
         }
         else if (Vector128.IsHardwareAccelerated && length >= Vector128<T>.Count)
         {
             int last = end - Vector128<T>.Count;
-            for (int i = start; i < last; i += Vector128<T>.Count) kernel.Invoke128(i).StoreUnsafe(ref o, (nuint)i);
-            kernel.Invoke128(last).StoreUnsafe(ref o, (nuint)last);
+            for (int i = start; i < last; i += Vector128<T>.Count) k.Invoke128(i).StoreUnsafe(ref o, (nuint)i);
+            k.Invoke128(last).StoreUnsafe(ref o, (nuint)last);
         }
         else
         {
-            for (int i = start; i < end; i++) Unsafe.Add(ref o, i) = kernel.Invoke(i);
+            for (int i = start; i < end; i++) Unsafe.Add(ref o, i) = k.Invoke(i);
         }
     }
 
@@ -67,28 +68,29 @@ public static partial class ElementLoops
         where TKernel : struct, IElementKernel<T>, allows ref struct
         where T : unmanaged
     {
+        TKernel k = kernel; // a local copy: its fields stay in registers (see Sum512)
         int length = end - start;
         if (Vector512.IsHardwareAccelerated && length >= Vector512<T>.Count)
         {
             int last = end - Vector512<T>.Count;
-            for (int i = start; i < last; i += Vector512<T>.Count) kernel.Invoke512(i);
-            kernel.Invoke512(last);
+            for (int i = start; i < last; i += Vector512<T>.Count) k.Invoke512(i);
+            k.Invoke512(last);
         }
         else if (Vector256.IsHardwareAccelerated && length >= Vector256<T>.Count)
         {
             int last = end - Vector256<T>.Count;
-            for (int i = start; i < last; i += Vector256<T>.Count) kernel.Invoke256(i);
-            kernel.Invoke256(last);
+            for (int i = start; i < last; i += Vector256<T>.Count) k.Invoke256(i);
+            k.Invoke256(last);
         }
         else if (Vector128.IsHardwareAccelerated && length >= Vector128<T>.Count)
         {
             int last = end - Vector128<T>.Count;
-            for (int i = start; i < last; i += Vector128<T>.Count) kernel.Invoke128(i);
-            kernel.Invoke128(last);
+            for (int i = start; i < last; i += Vector128<T>.Count) k.Invoke128(i);
+            k.Invoke128(last);
         }
         else
         {
-            for (int i = start; i < end; i++) kernel.Invoke(i);
+            for (int i = start; i < end; i++) k.Invoke(i);
         }
     }
 
@@ -97,21 +99,24 @@ public static partial class ElementLoops
         where TKernel : struct, IElementKernel<T>, allows ref struct
         where T : unmanaged, INumberBase<T>
     {
+        // A local copy: its fields (span pointers, flags, scalars) can live in registers, hoisted out of the loop,
+        // where the caller's kernel, reached by reference, is re-read after every store through a span.
+        TKernel k = kernel;
         int count = Vector512<T>.Count;
         Vector512<T> a0 = Vector512<T>.Zero, a1 = a0, a2 = a0, a3 = a0;
         int i = start;
         for (; i <= end - 4 * count; i += 4 * count)
         {
-            a0 += kernel.Invoke512(i);
-            a1 += kernel.Invoke512(i + count);
-            a2 += kernel.Invoke512(i + 2 * count);
-            a3 += kernel.Invoke512(i + 3 * count);
+            a0 += k.Invoke512(i);
+            a1 += k.Invoke512(i + count);
+            a2 += k.Invoke512(i + 2 * count);
+            a3 += k.Invoke512(i + 3 * count);
         }
-        for (; i <= end - count; i += count) a0 += kernel.Invoke512(i);
+        for (; i <= end - count; i += count) a0 += k.Invoke512(i);
         if (i < end)
         {
             int last = end - count;
-            a1 += Vector512.ConditionalSelect(FreshLanes512<T>(last, i), kernel.Invoke512(last), Vector512<T>.Zero);
+            a1 += Vector512.ConditionalSelect(FreshLanes512<T>(last, i), k.Invoke512(last), Vector512<T>.Zero);
         }
         return Vector512.Sum((a0 + a1) + (a2 + a3));
     }
@@ -120,21 +125,24 @@ public static partial class ElementLoops
         where TKernel : struct, IElementKernel<T>, allows ref struct
         where T : unmanaged, INumberBase<T>
     {
+        // A local copy: its fields (span pointers, flags, scalars) can live in registers, hoisted out of the loop,
+        // where the caller's kernel, reached by reference, is re-read after every store through a span.
+        TKernel k = kernel;
         int count = Vector256<T>.Count;
         Vector256<T> a0 = Vector256<T>.Zero, a1 = a0, a2 = a0, a3 = a0;
         int i = start;
         for (; i <= end - 4 * count; i += 4 * count)
         {
-            a0 += kernel.Invoke256(i);
-            a1 += kernel.Invoke256(i + count);
-            a2 += kernel.Invoke256(i + 2 * count);
-            a3 += kernel.Invoke256(i + 3 * count);
+            a0 += k.Invoke256(i);
+            a1 += k.Invoke256(i + count);
+            a2 += k.Invoke256(i + 2 * count);
+            a3 += k.Invoke256(i + 3 * count);
         }
-        for (; i <= end - count; i += count) a0 += kernel.Invoke256(i);
+        for (; i <= end - count; i += count) a0 += k.Invoke256(i);
         if (i < end)
         {
             int last = end - count;
-            a1 += Vector256.ConditionalSelect(FreshLanes256<T>(last, i), kernel.Invoke256(last), Vector256<T>.Zero);
+            a1 += Vector256.ConditionalSelect(FreshLanes256<T>(last, i), k.Invoke256(last), Vector256<T>.Zero);
         }
         return Vector256.Sum((a0 + a1) + (a2 + a3));
     }
@@ -143,21 +151,24 @@ public static partial class ElementLoops
         where TKernel : struct, IElementKernel<T>, allows ref struct
         where T : unmanaged, INumberBase<T>
     {
+        // A local copy: its fields (span pointers, flags, scalars) can live in registers, hoisted out of the loop,
+        // where the caller's kernel, reached by reference, is re-read after every store through a span.
+        TKernel k = kernel;
         int count = Vector128<T>.Count;
         Vector128<T> a0 = Vector128<T>.Zero, a1 = a0, a2 = a0, a3 = a0;
         int i = start;
         for (; i <= end - 4 * count; i += 4 * count)
         {
-            a0 += kernel.Invoke128(i);
-            a1 += kernel.Invoke128(i + count);
-            a2 += kernel.Invoke128(i + 2 * count);
-            a3 += kernel.Invoke128(i + 3 * count);
+            a0 += k.Invoke128(i);
+            a1 += k.Invoke128(i + count);
+            a2 += k.Invoke128(i + 2 * count);
+            a3 += k.Invoke128(i + 3 * count);
         }
-        for (; i <= end - count; i += count) a0 += kernel.Invoke128(i);
+        for (; i <= end - count; i += count) a0 += k.Invoke128(i);
         if (i < end)
         {
             int last = end - count;
-            a1 += Vector128.ConditionalSelect(FreshLanes128<T>(last, i), kernel.Invoke128(last), Vector128<T>.Zero);
+            a1 += Vector128.ConditionalSelect(FreshLanes128<T>(last, i), k.Invoke128(last), Vector128<T>.Zero);
         }
         return Vector128.Sum((a0 + a1) + (a2 + a3));
     }
