@@ -17,6 +17,10 @@ public class CtcSequences
     [Params("50x16x20x10", "200x32x40x40")]
     public string Shape = "50x16x20x10";
 
+    /// <summary>LossParallel.MaxThreads: 1 for the one-thread comparison, 2 for the samples on both cores.</summary>
+    [Params(1, 2)]
+    public int Threads = 1;
+
     private int _classes, _rowLength;
     private float[] _x32 = null!, _g32 = null!;
     private double[] _x64 = null!, _g64 = null!;
@@ -25,7 +29,7 @@ public class CtcSequences
     [GlobalSetup]
     public void Setup()
     {
-        LossParallel.MaxThreads = 1; // one thread; PyTorch's 1- and 2-thread times are in torch_ctc.json
+        LossParallel.MaxThreads = Threads; // PyTorch's 1- and 2-thread times are in torch_ctc.json
         var p = Array.ConvertAll(Shape.Split('x'), int.Parse);
         int t = p[0], n = p[1], c = p[2], s = p[3];
         _classes = c;

@@ -72,6 +72,25 @@ public class ParallelPathTests : IDisposable
     }
 
     [Fact]
+    public void RowFunctionLoss_SplitsOneSamplePerChunk_SameBitsForAnyThreadCount()
+    {
+        // ctc_loss: 12 samples of T = 30 steps over C = 6 classes (log-softmax rows), 4 labels each (blank 0)
+        const int samples = 12, time = 30, classes = 6, labels = 4;
+        var r = new Random(7);
+        var x = new float[samples * time * classes];
+        for (int row = 0; row < samples * time; row++)
+        {
+            var z = Enumerable.Range(0, classes).Select(_ => 6 * r.NextDouble() - 3).ToArray();
+            double lse = Math.Log(z.Sum(Math.Exp));
+            for (int c = 0; c < classes; c++) x[row * classes + c] = (float)(z[c] - lse);
+        }
+        int[] targets = Enumerable.Range(0, samples * labels).Select(_ => 1 + r.Next(classes - 1)).ToArray();
+        int[] inputLengths = Enumerable.Range(0, samples).Select(i => time - i).ToArray();
+        int[] targetLengths = Enumerable.Range(0, samples).Select(i => 1 + i % labels).ToArray();
+        Check(g => CtcLoss.ForwardBackward(x, targets, inputLengths, targetLengths, time * classes, g, classes: classes), x.Length, 1e-5f);
+    }
+
+    [Fact]
     public void ParallelPath_AllocatesNothingOnTheCallingThread()
     {
         int n = 4 * LossParallel.ChunkLength;

@@ -26,8 +26,14 @@ internal static class ChunkEmitter
         w.Line("// Millions of elements: fixed chunks on up to LossParallel.MaxThreads threads, the same bits whatever their number.");
         w.Line(rowArguments is null
             ? $"if (LossParallel.ShouldSplit(n)) return RunChunked<T>({string.Join(", ", RunEmitter.Parameters(model).Select(p => p.Name))});"
+            : HeavyRows(model)
+            ? $"if (LossParallel.ShouldSplitRows(rows)) return RunChunked<T>({rowArguments}); // a row function: every row is a dynamic program"
             : $"if (rows > 1 && LossParallel.ShouldSplit(n)) return RunChunked<T>({rowArguments});");
     }
+
+    /// <summary>A row loss with a row function (a C# method over the whole row, CTC's dynamic program): its rows are
+    /// expensive whatever their length, so it splits from two rows on, one row per chunk.</summary>
+    private static bool HeavyRows(LossModel model) => model.Loss.Aggregates.Any(a => a.Call is not null);
 
     /// <summary>How a span parameter is cut: per element, per row, per row's label list, or whole (class inputs).</summary>
     private enum Unit { Element, Row, Labels, Whole }
@@ -81,7 +87,7 @@ internal static class ChunkEmitter
         if (rows)
         {
             w.Line("// Each chunk is whole rows; RunRows divides by the common divisor, so the partials add up to the mean.");
-            w.Line("return LossParallel.Run<Chunks<T>, T>(ref chunks, rows, LossParallel.RowsPerChunk(rowLength));");
+            w.Line($"return LossParallel.Run<Chunks<T>, T>(ref chunks, rows, {(HeavyRows(model) ? "1" : "LossParallel.RowsPerChunk(rowLength)")});");
         }
         else
         {

@@ -75,6 +75,13 @@ public static unsafe partial class LossParallel
     public static bool ShouldSplit(int n) => n >= Math.Max(Volatile.Read(ref s_threshold), 2 * ChunkLength);
 
     /// <summary>
+    /// Whether a row loss whose rows are each expensive (a row function: CTC's dynamic program) takes the chunked path,
+    /// one row per chunk: from two rows on, unless the path is turned off (<see cref="Threshold"/> = int.MaxValue). Like
+    /// <see cref="ShouldSplit"/> it does not look at the thread count, so the bits do not depend on it.
+    /// </summary>
+    public static bool ShouldSplitRows(int rows) => rows >= 2 && Volatile.Read(ref s_threshold) != int.MaxValue;
+
+    /// <summary>
     /// Runs <paramref name="kernel"/> over [0, <paramref name="n"/>) in chunks (see <see cref="ChunkLength"/>) on up to
     /// <see cref="MaxThreads"/> threads and returns the sum of the chunks' partial sums, added in chunk order. Blocks until
     /// every chunk is done. Allocates nothing (after the first call, which may start the worker threads).

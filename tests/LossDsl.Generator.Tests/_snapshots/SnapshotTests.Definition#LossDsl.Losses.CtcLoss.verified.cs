@@ -111,7 +111,7 @@ namespace LossDsl.Losses
 
             T divisor = T.CreateTruncating(rows);
             // Millions of elements: fixed chunks on up to LossParallel.MaxThreads threads, the same bits whatever their number.
-            if (rows > 1 && LossParallel.ShouldSplit(n)) return RunChunked<T>(logProbs, targets, inputLengths, targetLengths, rowLength, blank, classes, zeroInfinity, reduction, output, gradients, gradOutputs, gradOutput, logProbsGrad, divisor);
+            if (LossParallel.ShouldSplitRows(rows)) return RunChunked<T>(logProbs, targets, inputLengths, targetLengths, rowLength, blank, classes, zeroInfinity, reduction, output, gradients, gradOutputs, gradOutput, logProbsGrad, divisor); // a row function: every row is a dynamic program
             return RunRows<T>(logProbs, targets, inputLengths, targetLengths, rowLength, blank, classes, zeroInfinity, reduction, output, gradients, gradOutputs, gradOutput, logProbsGrad, divisor);
         }
 
@@ -182,7 +182,7 @@ namespace LossDsl.Losses
                         _rows = rows,
                     };
                     // Each chunk is whole rows; RunRows divides by the common divisor, so the partials add up to the mean.
-                    return LossParallel.Run<Chunks<T>, T>(ref chunks, rows, LossParallel.RowsPerChunk(rowLength));
+                    return LossParallel.Run<Chunks<T>, T>(ref chunks, rows, 1);
                 }
             }
         }
