@@ -31,7 +31,11 @@ public class ParallelPathTests : IDisposable
         return Enumerable.Range(0, n).Select(_ => (float)(scale * (2 * r.NextDouble() - 1))).ToArray();
     }
 
-    /// <summary>Runs <paramref name="call"/> (value, gradient) with the path off, then on with 1, 2 and 3 threads.</summary>
+    /// <summary>
+    /// Runs <paramref name="call"/> (value, gradient) with the path off, then on with 1, 2 and 3 threads. The value may
+    /// differ from the single piece's by the summation order (<paramref name="relative"/>: loose enough for the scalar
+    /// path's one float accumulator over ~200,000 terms, DOTNET_EnableHWIntrinsic=0).
+    /// </summary>
     private static void Check(Func<float[], float> call, int gradLength, float relative)
     {
         LossParallel.Threshold = int.MaxValue;
@@ -57,8 +61,8 @@ public class ParallelPathTests : IDisposable
     {
         int n = 3 * LossParallel.ChunkLength + 1234;
         float[] x = Random(n, 1), y = Random(n, 2);
-        Check(g => BinaryCrossEntropyWithLogits.ForwardBackward(x, y, g, default), n, 1e-5f);
-        Check(g => MseLoss.ForwardBackward(x, y, g, default, Reduction.Sum), n, 1e-5f);
+        Check(g => BinaryCrossEntropyWithLogits.ForwardBackward(x, y, g, default), n, 1e-3f);
+        Check(g => MseLoss.ForwardBackward(x, y, g, default, Reduction.Sum), n, 1e-3f);
     }
 
     [Fact]
@@ -68,7 +72,7 @@ public class ParallelPathTests : IDisposable
         float[] x = Random(rows * classes, 3);
         var r = new Random(4);
         int[] target = Enumerable.Range(0, rows).Select(i => i % 7 == 0 ? -100 : r.Next(classes)).ToArray(); // some rows left out
-        Check(g => CrossEntropy.ForwardBackward(x, target, classes, g, labelSmoothing: 0.1f), rows * classes, 1e-5f);
+        Check(g => CrossEntropy.ForwardBackward(x, target, classes, g, labelSmoothing: 0.1f), rows * classes, 1e-3f);
     }
 
     [Fact]
@@ -87,7 +91,7 @@ public class ParallelPathTests : IDisposable
         int[] targets = Enumerable.Range(0, samples * labels).Select(_ => 1 + r.Next(classes - 1)).ToArray();
         int[] inputLengths = Enumerable.Range(0, samples).Select(i => time - i).ToArray();
         int[] targetLengths = Enumerable.Range(0, samples).Select(i => 1 + i % labels).ToArray();
-        Check(g => CtcLoss.ForwardBackward(x, targets, inputLengths, targetLengths, time * classes, g, classes: classes), x.Length, 1e-5f);
+        Check(g => CtcLoss.ForwardBackward(x, targets, inputLengths, targetLengths, time * classes, g, classes: classes), x.Length, 1e-3f);
     }
 
     [Fact]

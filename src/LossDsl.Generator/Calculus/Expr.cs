@@ -115,3 +115,9 @@ internal sealed record ListRef(int Input, string Name) : Expr;
 /// <paramref name="Gradients"/> adds the adjoint times d(value)/d(row) to the row's gradient (null for a number).
 /// </summary>
 internal sealed record RowCall(string Name, string Method, EquatableArray<Expr> Arguments, EquatableArray<string?> Gradients) : Expr;
+
+/// <summary>
+/// The summand of aggregate <paramref name="Aggregate"/> at the current element, as its pass stored it in input
+/// <paramref name="Input"/>'s gradient span (read back by the row gradient instead of computing it again).
+/// </summary>
+internal sealed record CachedSummand(int Aggregate, int Input) : Expr;

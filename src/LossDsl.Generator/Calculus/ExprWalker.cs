@@ -53,5 +53,5 @@ internal static class ExprWalker
         e is ParamRef p ? arguments[p.Index] : MapChildren(e, x => Substitute(x, arguments));
 
     /// <summary>True when the value is the same for every element (no input is read).</summary>
-    public static bool IsUniform(Expr e) => !Any(e, x => x is InputRef or ClassRef or ColumnRef);
+    public static bool IsUniform(Expr e) => !Any(e, x => x is InputRef or ClassRef or ColumnRef or CachedSummand);
 }

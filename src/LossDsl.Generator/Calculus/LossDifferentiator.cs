@@ -104,7 +104,36 @@ internal static class LossDifferentiator
             .ToEquatableArray();
         return new LossModel(simplified, className, @namespace, accessibility, path, gradients.ToEquatableArray(),
             loss.Shape == LossShape.Elementwise ? EquatableArray<Expr>.Empty : outer.Select(Lowering.Lower).ToEquatableArray(),
-            dependencies.ToEquatableArray(), counts.ToEquatableArray()) { Scatters = scatters, RowGradients = rowGradients };
+            dependencies.ToEquatableArray(), counts.ToEquatableArray())
+        {
+            Scatters = scatters,
+            RowGradients = rowGradients,
+            Cache = loss.Shape == LossShape.Row ? FindCache(loss, lowered, declared, flows, gradients) : null,
+        };
+    }
+
+    /// <summary>
+    /// The first sum whose summand computes a transcendental (softmax's exp(x - max)) and reappears in a differentiable
+    /// input's gradient (softmax - onehot): its pass can store the summands in that gradient span for the gradient pass
+    /// to read back (see <see cref="LossModel.Cache"/>). Null when there is none.
+    /// </summary>
+    private static SummandCache? FindCache(BoundLoss loss, EquatableArray<AggregateModel> aggregates, int declared, bool[] flows, List<Expr> gradients)
+    {
+        for (int k = 0; k < declared; k++)
+        {
+            var aggregate = aggregates[k];
+            if (aggregate.Kind != AggregateKind.Sum || aggregate.Source is not null || aggregate.Call is not null || !flows[k]) continue;
+            var body = aggregate.Body;
+            if (!ExprWalker.Any(body, e => e is Call { Function: Function.Exp or Function.Log or Function.Log1p or Function.Expm1 or Function.Pow or Function.Tanh or Function.Cosh or Function.Atan })) continue;
+            for (int x = 0; x < loss.Inputs.Count; x++)
+            {
+                if (loss.Inputs[x].IsConst || !loss.Inputs[x].IsElement || loss.DeclaredGradients[x] is not null) continue;
+                if (!ExprWalker.Any(gradients[x], e => e.Equals(body))) continue;
+                Expr Replace(Expr e) => e.Equals(body) ? new CachedSummand(k, x) : ExprWalker.MapChildren(e, Replace);
+                return new SummandCache(k, x, Replace(gradients[x]));
+            }
+        }
+        return null;
     }
 
     /// <summary>The element's share of aggregate k's gradient times <paramref name="e"/>: a max or min passes it to its ties only.</summary>

@@ -40,7 +40,7 @@ internal sealed class ExpressionEmitter
         _usedNames = usedNames;
     }
 
-    private static bool IsLeaf(Expr e) => e is Constant or BoolConstant or InputRef or OptionRef or AggregateRef or CoefficientRef or IndexRef or RowRef or ClassRef or ColumnRef or Gather;
+    private static bool IsLeaf(Expr e) => e is Constant or BoolConstant or InputRef or OptionRef or AggregateRef or CoefficientRef or IndexRef or RowRef or ClassRef or ColumnRef or Gather or CachedSummand;
 
     private bool IsUniform(Expr e)
     {
@@ -110,7 +110,7 @@ internal sealed class ExpressionEmitter
         switch (e)
         {
             case Constant c: return ConstantText(c.Value);
-            case InputRef or OptionRef or AggregateRef or CoefficientRef or IndexRef or RowRef or ClassRef or ColumnRef or Gather:
+            case InputRef or OptionRef or AggregateRef or CoefficientRef or IndexRef or RowRef or ClassRef or ColumnRef or Gather or CachedSummand:
                 return _leaf(e) ?? throw new InvalidOperationException("No local for " + e);
             case Unary { Op: UnaryOp.Negate } u: return "-" + Text(u.Operand);
             case Unary u: return $"{Math}.Not({Text(u.Operand, true)})";

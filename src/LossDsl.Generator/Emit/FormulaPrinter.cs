@@ -29,6 +29,7 @@ internal static class FormulaPrinter
             ExternCall c => (c.Method + "(" + string.Join(", ", c.Arguments.Select(a => Print(a, 0, aggregate))) + ")", 9),
             ParamRef p => (p.Name, 9),
             ListRef l => (l.Name, 9),
+            CachedSummand c => ("e" + c.Aggregate, 9),
             RowCall c => (c.Name + "(" + string.Join(", ", c.Arguments.Select(a => Print(a, 0, aggregate))) + ")", 9),
             Aggregate a => (a.Kind.ToString().ToLowerInvariant() + "(" + Print(a.Body, 0, aggregate) + ")", 9),
             Unary { Op: UnaryOp.Negate } u => ("-" + Print(u.Operand, 7, aggregate), 7),

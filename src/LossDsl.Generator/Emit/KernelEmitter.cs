@@ -110,7 +110,7 @@ internal static class KernelEmitter
         roots.AddRange(spec.Gradients.Select(g => g.Gradient));
 
         var leaves = new HashSet<Expr>();
-        foreach (var root in roots) ExprWalker.Any(root, e => { if (e is InputRef or OptionRef or AggregateRef or CoefficientRef or ClassRef or IndexRef or RowRef or ColumnRef) leaves.Add(e); return false; });
+        foreach (var root in roots) ExprWalker.Any(root, e => { if (e is InputRef or OptionRef or AggregateRef or CoefficientRef or ClassRef or IndexRef or RowRef or ColumnRef or CachedSummand) leaves.Add(e); return false; });
 
         var used = new HashSet<string> { "i" };
         var locals = new Dictionary<Expr, string>();
@@ -127,6 +127,8 @@ internal static class KernelEmitter
                 IndexRef x => (Names.Parameter(x.Name), width.Splat(RowField(x.Name))),
                 RowRef x => (Names.Parameter(x.Name), width.Splat(RowField(x.Name))),
                 ColumnRef => ("column", width.Column),
+                // the summand the aggregate's pass left in the gradient span, read before this element's gradient is stored
+                CachedSummand s => ("summand" + s.Aggregate, width.Load(GradField(loss.Inputs[s.Input].Name))),
                 _ => null,
             };
             if (local is not { } l) continue;

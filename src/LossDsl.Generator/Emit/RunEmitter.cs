@@ -132,12 +132,18 @@ internal static class RunEmitter
         var summed = Enumerable.Range(0, count).Where(j => loss.Aggregates[j].Call is null).ToList();
         var kernels = summed.Select(j => "aggregate" + j)
             .Concat(model.Dependencies.Select(d => $"dependency{d.K}On{d.J}")).Append("rowGradient").ToList();
+        // A sum whose summands reappear in an input's gradient stores them there (when that gradient is wanted), and a
+        // second gradient kernel reads them back: see LossModel.Cache. Only for an aggregate computed on every row.
+        var guards = AggregateGuards.Compute(model);
+        var cache = model.Cache is { } c && guards[c.Aggregate] is BoolConstant { Value: true } ? c : null;
+        var cacheGrad = cache is null ? null : Names.Parameter(loss.Inputs[cache.Input].Name + "_grad");
+        if (cache is not null) kernels.Add("rowGradientCached");
         var indexInputs = loss.Inputs.Where(i => i.Kind == InputKind.Index).ToList();
         var subscripts = new HashSet<int>();
         foreach (var root in loss.Aggregates.Select(a => (Expr?)a.Source).Append(loss.MeanBy).Append(loss.MeanPer))
             if (root is not null) ExprWalker.Any(root, e => { if (e is Gather g) subscripts.Add(g.Index.Input); return false; });
         var rowInputs = loss.Inputs.Where(i => i.Kind == InputKind.Row).ToList();
-        var used = new HashSet<string> { "r", "start", "end", "n", "rows", "rowLength", "total", "inverseLength", "value", "g", "gradients", "reduction", "output", "gradOutput", "gradOutputs", "rowGradient", "divisor" };
+        var used = new HashSet<string> { "r", "start", "end", "n", "rows", "rowLength", "total", "inverseLength", "value", "g", "gradients", "reduction", "output", "gradOutput", "gradOutputs", "rowGradient", "rowGradientCached", "cached", "divisor" };
         foreach (var p in Parameters(model)) used.Add(p.Name);
         foreach (var input in indexInputs) used.Add(Names.Camel(input.Name) + "Row");
         var rowLeaf = new System.Func<Expr, string?>(e => e switch
@@ -181,6 +187,12 @@ internal static class RunEmitter
         foreach (var d in model.Dependencies)
             w.Line($"var dependency{d.K}On{d.J} = new Dependency{d.K}On{d.J}Kernel<T>({inputs});");
         w.Line($"var rowGradient = new RowGradientKernel<T>({inputs}{(grads.Length > 0 ? ", " + grads : "")});");
+        if (cache is not null)
+        {
+            w.Line($"var rowGradientCached = new RowGradientCachedKernel<T>({inputs}{(grads.Length > 0 ? ", " + grads : "")});");
+            w.Line($"// A{cache.Aggregate}'s summands go to {cacheGrad} during its pass, and the gradient pass reads them back.");
+            w.Line($"bool cached = gradients && !{cacheGrad}.IsEmpty;");
+        }
         w.Line("T total = T.Zero;");
         w.Open("for (int r = 0; r < rows; r++)");
         w.Line("int start = r * rowLength, end = start + rowLength;");
@@ -192,7 +204,6 @@ internal static class RunEmitter
             fields.AddRange(rowInputs.Select(i => $"{kernel}.{KernelEmitter.RowField(i.Name)} = {Names.Parameter(i.Name)}[r];"));
             w.Line(string.Join(" ", fields));
         }
-        var guards = AggregateGuards.Compute(model);
         var guardEmitter = new ExpressionEmitter(Width.Scalar, rowLeaf, rowLeaf, new Dictionary<Expr, string>(), new HashSet<string>(used));
         for (int j = 0; j < count; j++)
         {
@@ -214,6 +225,8 @@ internal static class RunEmitter
             }
             var loop = aggregate.Kind switch { AggregateKind.Max => "Max", AggregateKind.Min => "Min", _ => "Sum" };
             var pass = $"ElementLoops.{loop}<Aggregate{j}Kernel<T>, T>(ref aggregate{j}, start, end){(aggregate.IsMean ? " * inverseLength" : "")}";
+            if (cache is not null && cache.Aggregate == j)
+                pass = $"cached ? ElementLoops.SumStore<Aggregate{j}Kernel<T>, T>(ref aggregate{j}, start, end, {cacheGrad}) : {pass}";
             // An aggregate read only under option-only conditions takes its pass over the row only when they hold.
             w.Line(guards[j] is BoolConstant { Value: true }
                 ? $"T a{j} = {pass};"
@@ -250,10 +263,17 @@ internal static class RunEmitter
             w.Line($"T bar{k} = {string.Join(" + ", terms)};");
         }
         var gradientReads = model.Gradients.SelectMany(Reads).Distinct().OrderBy(i => i);
-        foreach (var i in gradientReads) w.Line($"rowGradient.A{i} = a{i};");
+        var gradientKernels = cache is null ? new[] { "rowGradient" } : new[] { "rowGradient", "rowGradientCached" };
+        foreach (var i in gradientReads) w.Line(string.Join(" ", gradientKernels.Select(kernel => $"{kernel}.A{i} = a{i};")));
         for (int k = 0; k < declared; k++)
-            w.Line($"rowGradient.C{k} = g * bar{k}{Factor(model, k)};");
-        w.Line("ElementLoops.Run<RowGradientKernel<T>, T>(ref rowGradient, start, end);");
+            w.Line($"rowGradient.C{k} = g * bar{k}{Factor(model, k)};{(cache is null ? "" : $" rowGradientCached.C{k} = rowGradient.C{k};")}");
+        if (cache is null) w.Line("ElementLoops.Run<RowGradientKernel<T>, T>(ref rowGradient, start, end);");
+        else
+        {
+            w.Line("// in place, each element once: the cached kernel reads the summand where it writes the gradient");
+            w.Line("if (cached) ElementLoops.RunExact<RowGradientCachedKernel<T>, T>(ref rowGradientCached, start, end);");
+            w.Line("else ElementLoops.Run<RowGradientKernel<T>, T>(ref rowGradient, start, end);");
+        }
         foreach (var (k, x) in model.Scatters)
         {
             var grad = Names.Parameter(loss.Inputs[x].Name + "_grad");

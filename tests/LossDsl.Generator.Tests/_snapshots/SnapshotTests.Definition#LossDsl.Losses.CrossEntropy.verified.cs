@@ -145,6 +145,9 @@ namespace LossDsl.Losses
             var aggregate4 = new Aggregate4Kernel<T>(input, weight, ignoreIndex, labelSmoothing);
             var aggregate5 = new Aggregate5Kernel<T>(input, weight, ignoreIndex, labelSmoothing);
             var rowGradient = new RowGradientKernel<T>(input, weight, ignoreIndex, labelSmoothing, inputGrad);
+            var rowGradientCached = new RowGradientCachedKernel<T>(input, weight, ignoreIndex, labelSmoothing, inputGrad);
+            // A2's summands go to inputGrad during its pass, and the gradient pass reads them back.
+            bool cached = gradients && !inputGrad.IsEmpty;
             T total = T.Zero;
             for (int r = 0; r < rows; r++)
             {
@@ -163,10 +166,11 @@ namespace LossDsl.Losses
                 aggregate4.RowStart = start; aggregate4.CurrentTarget = T.CreateTruncating(targetRow);
                 aggregate5.RowStart = start; aggregate5.CurrentTarget = T.CreateTruncating(targetRow);
                 rowGradient.RowStart = start; rowGradient.CurrentTarget = T.CreateTruncating(targetRow);
+                rowGradientCached.RowStart = start; rowGradientCached.CurrentTarget = T.CreateTruncating(targetRow);
                 T a0 = (weight.IsEmpty ? T.CreateTruncating(1.0) : weight[targetRow]);
                 T a1 = ElementLoops.Max<Aggregate1Kernel<T>, T>(ref aggregate1, start, end);
                 aggregate2.A1 = a1;
-                T a2 = ElementLoops.Sum<Aggregate2Kernel<T>, T>(ref aggregate2, start, end);
+                T a2 = cached ? ElementLoops.SumStore<Aggregate2Kernel<T>, T>(ref aggregate2, start, end, inputGrad) : ElementLoops.Sum<Aggregate2Kernel<T>, T>(ref aggregate2, start, end);
                 T a3 = input[start + targetRow];
                 T a4 = !(labelSmoothing == T.Zero) ? ElementLoops.Sum<Aggregate4Kernel<T>, T>(ref aggregate4, start, end) * inverseLength : T.Zero;
                 T a5 = !(labelSmoothing == T.Zero) ? ElementLoops.Sum<Aggregate5Kernel<T>, T>(ref aggregate5, start, end) * inverseLength : T.Zero;
@@ -195,14 +199,16 @@ namespace LossDsl.Losses
                     T bar1 = T.Zero;
                     // dL/dA0 = if label_smoothing == 0 then detach(A1) + log(A2) - A3 else (1 - label_smoothing) * (detach(A1) + log(A2) - A3)
                     T bar0 = labelSmoothing == T.Zero ? t1 : t3 * t1;
-                    rowGradient.A1 = a1;
-                    rowGradient.C0 = g * bar0;
-                    rowGradient.C1 = g * bar1;
-                    rowGradient.C2 = g * bar2;
-                    rowGradient.C3 = g * bar3;
-                    rowGradient.C4 = g * bar4 * inverseLength;
-                    rowGradient.C5 = g * bar5 * inverseLength;
-                    ElementLoops.Run<RowGradientKernel<T>, T>(ref rowGradient, start, end);
+                    rowGradient.A1 = a1; rowGradientCached.A1 = a1;
+                    rowGradient.C0 = g * bar0; rowGradientCached.C0 = rowGradient.C0;
+                    rowGradient.C1 = g * bar1; rowGradientCached.C1 = rowGradient.C1;
+                    rowGradient.C2 = g * bar2; rowGradientCached.C2 = rowGradient.C2;
+                    rowGradient.C3 = g * bar3; rowGradientCached.C3 = rowGradient.C3;
+                    rowGradient.C4 = g * bar4 * inverseLength; rowGradientCached.C4 = rowGradient.C4;
+                    rowGradient.C5 = g * bar5 * inverseLength; rowGradientCached.C5 = rowGradient.C5;
+                    // in place, each element once: the cached kernel reads the summand where it writes the gradient
+                    if (cached) ElementLoops.RunExact<RowGradientCachedKernel<T>, T>(ref rowGradientCached, start, end);
+                    else ElementLoops.Run<RowGradientKernel<T>, T>(ref rowGradient, start, end);
                     // dinput[target]: the gradient of a subscript lands on one element
                     if (!inputGrad.IsEmpty) inputGrad[start + targetRow] += rowGradient.C3;
                 }
@@ -886,6 +892,118 @@ namespace LossDsl.Losses
                 var c2 = Vector512.Create(C2);
                 var c5 = Vector512.Create(C5);
                 if (_wantInputGrad) ((c2 * LossMath.Exp(input - a1)) + (c5 * weight)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                return Vector512<T>.Zero;
+            }
+        }
+
+        /// <summary>
+        /// The gradients of one row when A2's pass stored its summands e2 in the gradient span of input, read back here:<br/>
+        /// dinput = c2 * e2 + c5 * weight
+        /// </summary>
+        private ref struct RowGradientCachedKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            private readonly ReadOnlySpan<T> _input;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly bool _hasWeight;
+            /// <summary>Where the current row starts.</summary>
+            public int RowStart;
+            /// <summary>The current row's target.</summary>
+            public T CurrentTarget;
+            private readonly T _ignoreIndex;
+            private readonly T _labelSmoothing;
+            private readonly Span<T> _inputGrad;
+            private readonly bool _wantInputGrad;
+            /// <summary>A0 of the current row.</summary>
+            public T A0;
+            /// <summary>A1 of the current row.</summary>
+            public T A1;
+            /// <summary>A2 of the current row.</summary>
+            public T A2;
+            /// <summary>A3 of the current row.</summary>
+            public T A3;
+            /// <summary>A4 of the current row.</summary>
+            public T A4;
+            /// <summary>A5 of the current row.</summary>
+            public T A5;
+            /// <summary>dL/dA0 for the current row, times its upstream gradient (and 1/rowLength for a mean, 1/ties for a max).</summary>
+            public T C0;
+            /// <summary>dL/dA1 for the current row, times its upstream gradient (and 1/rowLength for a mean, 1/ties for a max).</summary>
+            public T C1;
+            /// <summary>dL/dA2 for the current row, times its upstream gradient (and 1/rowLength for a mean, 1/ties for a max).</summary>
+            public T C2;
+            /// <summary>dL/dA3 for the current row, times its upstream gradient (and 1/rowLength for a mean, 1/ties for a max).</summary>
+            public T C3;
+            /// <summary>dL/dA4 for the current row, times its upstream gradient (and 1/rowLength for a mean, 1/ties for a max).</summary>
+            public T C4;
+            /// <summary>dL/dA5 for the current row, times its upstream gradient (and 1/rowLength for a mean, 1/ties for a max).</summary>
+            public T C5;
+
+            public RowGradientCachedKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> weight, T ignoreIndex, T labelSmoothing, Span<T> inputGrad)
+            {
+                _input = input;
+                _weight = weight;
+                _hasWeight = !weight.IsEmpty;
+                _ignoreIndex = ignoreIndex;
+                _labelSmoothing = labelSmoothing;
+                _inputGrad = inputGrad;
+                _wantInputGrad = !inputGrad.IsEmpty;
+                RowStart = 0;
+                CurrentTarget = T.Zero;
+                A0 = T.Zero;
+                A1 = T.Zero;
+                A2 = T.Zero;
+                A3 = T.Zero;
+                A4 = T.Zero;
+                A5 = T.Zero;
+                C0 = T.Zero;
+                C1 = T.Zero;
+                C2 = T.Zero;
+                C3 = T.Zero;
+                C4 = T.Zero;
+                C5 = T.Zero;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public T Invoke(int i)
+            {
+                var weight = _hasWeight ? _weight[i - RowStart] : T.CreateTruncating(1.0);
+                var c2 = C2;
+                var c5 = C5;
+                var summand2 = _inputGrad[i];
+                if (_wantInputGrad) _inputGrad[i] = (c2 * summand2) + (c5 * weight);
+                return T.Zero;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Invoke128(int i)
+            {
+                var weight = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)(i - RowStart)) : Vector128.Create(T.CreateTruncating(1.0));
+                var c2 = Vector128.Create(C2);
+                var c5 = Vector128.Create(C5);
+                var summand2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad) ((c2 * summand2) + (c5 * weight)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                return Vector128<T>.Zero;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Invoke256(int i)
+            {
+                var weight = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)(i - RowStart)) : Vector256.Create(T.CreateTruncating(1.0));
+                var c2 = Vector256.Create(C2);
+                var c5 = Vector256.Create(C5);
+                var summand2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad) ((c2 * summand2) + (c5 * weight)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                return Vector256<T>.Zero;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Invoke512(int i)
+            {
+                var weight = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)(i - RowStart)) : Vector512.Create(T.CreateTruncating(1.0));
+                var c2 = Vector512.Create(C2);
+                var c5 = Vector512.Create(C5);
+                var summand2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad) ((c2 * summand2) + (c5 * weight)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return Vector512<T>.Zero;
             }
         }

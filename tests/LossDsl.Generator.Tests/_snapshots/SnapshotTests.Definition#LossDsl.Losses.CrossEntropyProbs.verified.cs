@@ -134,6 +134,9 @@ namespace LossDsl.Losses
             var aggregate4 = new Aggregate4Kernel<T>(input, target, weight, labelSmoothing);
             var aggregate5 = new Aggregate5Kernel<T>(input, target, weight, labelSmoothing);
             var rowGradient = new RowGradientKernel<T>(input, target, weight, labelSmoothing, inputGrad);
+            var rowGradientCached = new RowGradientCachedKernel<T>(input, target, weight, labelSmoothing, inputGrad);
+            // A1's summands go to inputGrad during its pass, and the gradient pass reads them back.
+            bool cached = gradients && !inputGrad.IsEmpty;
             T total = T.Zero;
             for (int r = 0; r < rows; r++)
             {
@@ -145,9 +148,10 @@ namespace LossDsl.Losses
                 aggregate4.RowStart = start;
                 aggregate5.RowStart = start;
                 rowGradient.RowStart = start;
+                rowGradientCached.RowStart = start;
                 T a0 = ElementLoops.Max<Aggregate0Kernel<T>, T>(ref aggregate0, start, end);
                 aggregate1.A0 = a0;
-                T a1 = ElementLoops.Sum<Aggregate1Kernel<T>, T>(ref aggregate1, start, end);
+                T a1 = cached ? ElementLoops.SumStore<Aggregate1Kernel<T>, T>(ref aggregate1, start, end, inputGrad) : ElementLoops.Sum<Aggregate1Kernel<T>, T>(ref aggregate1, start, end);
                 T a2 = ElementLoops.Sum<Aggregate2Kernel<T>, T>(ref aggregate2, start, end);
                 T a3 = ElementLoops.Sum<Aggregate3Kernel<T>, T>(ref aggregate3, start, end);
                 T a4 = ElementLoops.Sum<Aggregate4Kernel<T>, T>(ref aggregate4, start, end) * inverseLength;
@@ -174,14 +178,16 @@ namespace LossDsl.Losses
                     T bar1 = (t0 * (t2 * a2)) + (labelSmoothing * (t2 * a4));
                     // dL/dA0 = 0
                     T bar0 = T.Zero;
-                    rowGradient.A0 = a0;
-                    rowGradient.C0 = g * bar0;
-                    rowGradient.C1 = g * bar1;
-                    rowGradient.C2 = g * bar2;
-                    rowGradient.C3 = g * bar3;
-                    rowGradient.C4 = g * bar4 * inverseLength;
-                    rowGradient.C5 = g * bar5 * inverseLength;
-                    ElementLoops.Run<RowGradientKernel<T>, T>(ref rowGradient, start, end);
+                    rowGradient.A0 = a0; rowGradientCached.A0 = a0;
+                    rowGradient.C0 = g * bar0; rowGradientCached.C0 = rowGradient.C0;
+                    rowGradient.C1 = g * bar1; rowGradientCached.C1 = rowGradient.C1;
+                    rowGradient.C2 = g * bar2; rowGradientCached.C2 = rowGradient.C2;
+                    rowGradient.C3 = g * bar3; rowGradientCached.C3 = rowGradient.C3;
+                    rowGradient.C4 = g * bar4 * inverseLength; rowGradientCached.C4 = rowGradient.C4;
+                    rowGradient.C5 = g * bar5 * inverseLength; rowGradientCached.C5 = rowGradient.C5;
+                    // in place, each element once: the cached kernel reads the summand where it writes the gradient
+                    if (cached) ElementLoops.RunExact<RowGradientCachedKernel<T>, T>(ref rowGradientCached, start, end);
+                    else ElementLoops.Run<RowGradientKernel<T>, T>(ref rowGradient, start, end);
                 }
             }
             return reduction == Reduction.Mean ? total / divisor : total;
@@ -840,6 +846,123 @@ namespace LossDsl.Losses
                 var c3 = Vector512.Create(C3);
                 var c5 = Vector512.Create(C5);
                 if (_wantInputGrad) (((c1 * LossMath.Exp(input - a0)) + (c3 * (weight * target))) + (c5 * weight)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                return Vector512<T>.Zero;
+            }
+        }
+
+        /// <summary>
+        /// The gradients of one row when A1's pass stored its summands e1 in the gradient span of input, read back here:<br/>
+        /// dinput = c1 * e1 + c3 * weight * target + c5 * weight
+        /// </summary>
+        private ref struct RowGradientCachedKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            private readonly ReadOnlySpan<T> _input;
+            private readonly ReadOnlySpan<T> _target;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly bool _hasWeight;
+            /// <summary>Where the current row starts.</summary>
+            public int RowStart;
+            private readonly T _labelSmoothing;
+            private readonly Span<T> _inputGrad;
+            private readonly bool _wantInputGrad;
+            /// <summary>A0 of the current row.</summary>
+            public T A0;
+            /// <summary>A1 of the current row.</summary>
+            public T A1;
+            /// <summary>A2 of the current row.</summary>
+            public T A2;
+            /// <summary>A3 of the current row.</summary>
+            public T A3;
+            /// <summary>A4 of the current row.</summary>
+            public T A4;
+            /// <summary>A5 of the current row.</summary>
+            public T A5;
+            /// <summary>dL/dA0 for the current row, times its upstream gradient (and 1/rowLength for a mean, 1/ties for a max).</summary>
+            public T C0;
+            /// <summary>dL/dA1 for the current row, times its upstream gradient (and 1/rowLength for a mean, 1/ties for a max).</summary>
+            public T C1;
+            /// <summary>dL/dA2 for the current row, times its upstream gradient (and 1/rowLength for a mean, 1/ties for a max).</summary>
+            public T C2;
+            /// <summary>dL/dA3 for the current row, times its upstream gradient (and 1/rowLength for a mean, 1/ties for a max).</summary>
+            public T C3;
+            /// <summary>dL/dA4 for the current row, times its upstream gradient (and 1/rowLength for a mean, 1/ties for a max).</summary>
+            public T C4;
+            /// <summary>dL/dA5 for the current row, times its upstream gradient (and 1/rowLength for a mean, 1/ties for a max).</summary>
+            public T C5;
+
+            public RowGradientCachedKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight, T labelSmoothing, Span<T> inputGrad)
+            {
+                _input = input;
+                _target = target;
+                _weight = weight;
+                _hasWeight = !weight.IsEmpty;
+                _labelSmoothing = labelSmoothing;
+                _inputGrad = inputGrad;
+                _wantInputGrad = !inputGrad.IsEmpty;
+                RowStart = 0;
+                A0 = T.Zero;
+                A1 = T.Zero;
+                A2 = T.Zero;
+                A3 = T.Zero;
+                A4 = T.Zero;
+                A5 = T.Zero;
+                C0 = T.Zero;
+                C1 = T.Zero;
+                C2 = T.Zero;
+                C3 = T.Zero;
+                C4 = T.Zero;
+                C5 = T.Zero;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public T Invoke(int i)
+            {
+                var target = _target[i];
+                var weight = _hasWeight ? _weight[i - RowStart] : T.CreateTruncating(1.0);
+                var c1 = C1;
+                var c3 = C3;
+                var c5 = C5;
+                var summand1 = _inputGrad[i];
+                if (_wantInputGrad) _inputGrad[i] = ((c1 * summand1) + (c3 * (weight * target))) + (c5 * weight);
+                return T.Zero;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Invoke128(int i)
+            {
+                var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var weight = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)(i - RowStart)) : Vector128.Create(T.CreateTruncating(1.0));
+                var c1 = Vector128.Create(C1);
+                var c3 = Vector128.Create(C3);
+                var c5 = Vector128.Create(C5);
+                var summand1 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad) (((c1 * summand1) + (c3 * (weight * target))) + (c5 * weight)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                return Vector128<T>.Zero;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Invoke256(int i)
+            {
+                var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var weight = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)(i - RowStart)) : Vector256.Create(T.CreateTruncating(1.0));
+                var c1 = Vector256.Create(C1);
+                var c3 = Vector256.Create(C3);
+                var c5 = Vector256.Create(C5);
+                var summand1 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad) (((c1 * summand1) + (c3 * (weight * target))) + (c5 * weight)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                return Vector256<T>.Zero;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Invoke512(int i)
+            {
+                var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var weight = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)(i - RowStart)) : Vector512.Create(T.CreateTruncating(1.0));
+                var c1 = Vector512.Create(C1);
+                var c3 = Vector512.Create(C3);
+                var c5 = Vector512.Create(C5);
+                var summand1 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad) (((c1 * summand1) + (c3 * (weight * target))) + (c5 * weight)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return Vector512<T>.Zero;
             }
         }

@@ -131,6 +131,9 @@ namespace LossDsl.Losses
             var aggregate2 = new Aggregate2Kernel<T>(input, alpha, gamma);
             var aggregate3 = new Aggregate3Kernel<T>(input, alpha, gamma);
             var rowGradient = new RowGradientKernel<T>(input, alpha, gamma, inputGrad);
+            var rowGradientCached = new RowGradientCachedKernel<T>(input, alpha, gamma, inputGrad);
+            // A3's summands go to inputGrad during its pass, and the gradient pass reads them back.
+            bool cached = gradients && !inputGrad.IsEmpty;
             T total = T.Zero;
             for (int r = 0; r < rows; r++)
             {
@@ -141,11 +144,12 @@ namespace LossDsl.Losses
                 aggregate2.RowStart = start; aggregate2.CurrentTarget = T.CreateTruncating(targetRow);
                 aggregate3.RowStart = start; aggregate3.CurrentTarget = T.CreateTruncating(targetRow);
                 rowGradient.RowStart = start; rowGradient.CurrentTarget = T.CreateTruncating(targetRow);
+                rowGradientCached.RowStart = start; rowGradientCached.CurrentTarget = T.CreateTruncating(targetRow);
                 T a0 = (alpha.IsEmpty ? T.CreateTruncating(1.0) : alpha[targetRow]);
                 T a1 = input[start + targetRow];
                 T a2 = ElementLoops.Max<Aggregate2Kernel<T>, T>(ref aggregate2, start, end);
                 aggregate3.A2 = a2;
-                T a3 = ElementLoops.Sum<Aggregate3Kernel<T>, T>(ref aggregate3, start, end);
+                T a3 = cached ? ElementLoops.SumStore<Aggregate3Kernel<T>, T>(ref aggregate3, start, end, inputGrad) : ElementLoops.Sum<Aggregate3Kernel<T>, T>(ref aggregate3, start, end);
                 // L = -(A0 * (1 - exp(A1 - (detach(A2) + log(A3)))) ^ gamma * (A1 - (detach(A2) + log(A3))))
                 var t0 = a1 - (a2 + LossMath.Log(a3));
                 var t1 = LossMath.Exp(t0);
@@ -168,12 +172,14 @@ namespace LossDsl.Losses
                     T bar1 = -((gamma == T.Zero ? T.Zero : -(((t5 * t1) * a0) * t0)) + t4);
                     // dL/dA0 = -((1 - exp(A1 - (detach(A2) + log(A3)))) ^ gamma * (A1 - (detach(A2) + log(A3))))
                     T bar0 = -(t3 * t0);
-                    rowGradient.A2 = a2;
-                    rowGradient.C0 = g * bar0;
-                    rowGradient.C1 = g * bar1;
-                    rowGradient.C2 = g * bar2;
-                    rowGradient.C3 = g * bar3;
-                    ElementLoops.Run<RowGradientKernel<T>, T>(ref rowGradient, start, end);
+                    rowGradient.A2 = a2; rowGradientCached.A2 = a2;
+                    rowGradient.C0 = g * bar0; rowGradientCached.C0 = rowGradient.C0;
+                    rowGradient.C1 = g * bar1; rowGradientCached.C1 = rowGradient.C1;
+                    rowGradient.C2 = g * bar2; rowGradientCached.C2 = rowGradient.C2;
+                    rowGradient.C3 = g * bar3; rowGradientCached.C3 = rowGradient.C3;
+                    // in place, each element once: the cached kernel reads the summand where it writes the gradient
+                    if (cached) ElementLoops.RunExact<RowGradientCachedKernel<T>, T>(ref rowGradientCached, start, end);
+                    else ElementLoops.Run<RowGradientKernel<T>, T>(ref rowGradient, start, end);
                     // dinput[target]: the gradient of a subscript lands on one element
                     if (!inputGrad.IsEmpty) inputGrad[start + targetRow] += rowGradient.C1;
                 }
@@ -638,6 +644,96 @@ namespace LossDsl.Losses
                 var a2 = Vector512.Create(A2);
                 var c3 = Vector512.Create(C3);
                 if (_wantInputGrad) (c3 * LossMath.Exp(input - a2)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                return Vector512<T>.Zero;
+            }
+        }
+
+        /// <summary>
+        /// The gradients of one row when A3's pass stored its summands e3 in the gradient span of input, read back here:<br/>
+        /// dinput = c3 * e3
+        /// </summary>
+        private ref struct RowGradientCachedKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            private readonly ReadOnlySpan<T> _input;
+            private readonly ReadOnlySpan<T> _alpha;
+            private readonly bool _hasAlpha;
+            /// <summary>Where the current row starts.</summary>
+            public int RowStart;
+            /// <summary>The current row's target.</summary>
+            public T CurrentTarget;
+            private readonly T _gamma;
+            private readonly Span<T> _inputGrad;
+            private readonly bool _wantInputGrad;
+            /// <summary>A0 of the current row.</summary>
+            public T A0;
+            /// <summary>A1 of the current row.</summary>
+            public T A1;
+            /// <summary>A2 of the current row.</summary>
+            public T A2;
+            /// <summary>A3 of the current row.</summary>
+            public T A3;
+            /// <summary>dL/dA0 for the current row, times its upstream gradient (and 1/rowLength for a mean, 1/ties for a max).</summary>
+            public T C0;
+            /// <summary>dL/dA1 for the current row, times its upstream gradient (and 1/rowLength for a mean, 1/ties for a max).</summary>
+            public T C1;
+            /// <summary>dL/dA2 for the current row, times its upstream gradient (and 1/rowLength for a mean, 1/ties for a max).</summary>
+            public T C2;
+            /// <summary>dL/dA3 for the current row, times its upstream gradient (and 1/rowLength for a mean, 1/ties for a max).</summary>
+            public T C3;
+
+            public RowGradientCachedKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> alpha, T gamma, Span<T> inputGrad)
+            {
+                _input = input;
+                _alpha = alpha;
+                _hasAlpha = !alpha.IsEmpty;
+                _gamma = gamma;
+                _inputGrad = inputGrad;
+                _wantInputGrad = !inputGrad.IsEmpty;
+                RowStart = 0;
+                CurrentTarget = T.Zero;
+                A0 = T.Zero;
+                A1 = T.Zero;
+                A2 = T.Zero;
+                A3 = T.Zero;
+                C0 = T.Zero;
+                C1 = T.Zero;
+                C2 = T.Zero;
+                C3 = T.Zero;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public T Invoke(int i)
+            {
+                var c3 = C3;
+                var summand3 = _inputGrad[i];
+                if (_wantInputGrad) _inputGrad[i] = c3 * summand3;
+                return T.Zero;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Invoke128(int i)
+            {
+                var c3 = Vector128.Create(C3);
+                var summand3 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad) (c3 * summand3).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                return Vector128<T>.Zero;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Invoke256(int i)
+            {
+                var c3 = Vector256.Create(C3);
+                var summand3 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad) (c3 * summand3).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                return Vector256<T>.Zero;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Invoke512(int i)
+            {
+                var c3 = Vector512.Create(C3);
+                var summand3 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad) (c3 * summand3).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return Vector512<T>.Zero;
             }
         }
