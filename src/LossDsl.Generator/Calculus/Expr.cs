@@ -117,7 +117,7 @@ internal sealed record ListRef(int Input, string Name) : Expr;
 internal sealed record RowCall(string Name, string Method, EquatableArray<Expr> Arguments, EquatableArray<string?> Gradients) : Expr;
 
 /// <summary>
-/// The summand of aggregate <paramref name="Aggregate"/> at the current element, as its pass stored it in input
-/// <paramref name="Input"/>'s gradient span (read back by the row gradient instead of computing it again).
+/// The gradient factor that aggregate <paramref name="Aggregate"/>'s pass stored in input <paramref name="Input"/>'s
+/// gradient span at the current element (read back by the row gradient instead of computing it again).
 /// </summary>
 internal sealed record CachedSummand(int Aggregate, int Input) : Expr;

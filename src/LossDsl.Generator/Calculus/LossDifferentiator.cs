@@ -113,24 +113,27 @@ internal static class LossDifferentiator
     }
 
     /// <summary>
-    /// The first sum whose summand computes a transcendental (softmax's exp(x - max)) and reappears in a differentiable
-    /// input's gradient (softmax - onehot): its pass can store the summands in that gradient span for the gradient pass
-    /// to read back (see <see cref="LossModel.Cache"/>). Null when there is none.
+    /// A row sum (or mean) whose summand computes a transcendental, and an input whose gradient needs a transcendental factor h
+    /// that the sum's pass can already compute (h reads no coefficient and no aggregate computed at or after it):
+    /// softmax's exp(x - max) in cross_entropy, log_cosh's 1 - 2 sigmoid(-2 d). The pass stores h in the input's gradient
+    /// row, sharing the exponentials with the summand, and the gradient pass reads h back (see
+    /// <see cref="LossModel.Cache"/>). h is the largest such subexpression of the gradient. Null when there is none.
     /// </summary>
     private static SummandCache? FindCache(BoundLoss loss, EquatableArray<AggregateModel> aggregates, int declared, bool[] flows, List<Expr> gradients)
     {
+        static bool Transcendental(Expr e) => ExprWalker.Any(e, x => x is Call { Function: Function.Exp or Function.Log or Function.Log1p or Function.Expm1 or Function.Pow or Function.Tanh or Function.Cosh or Function.Atan });
         for (int k = 0; k < declared; k++)
         {
             var aggregate = aggregates[k];
-            if (aggregate.Kind != AggregateKind.Sum || aggregate.Source is not null || aggregate.Call is not null || !flows[k]) continue;
-            var body = aggregate.Body;
-            if (!ExprWalker.Any(body, e => e is Call { Function: Function.Exp or Function.Log or Function.Log1p or Function.Expm1 or Function.Pow or Function.Tanh or Function.Cosh or Function.Atan })) continue;
+            if (aggregate.Kind is not (AggregateKind.Sum or AggregateKind.Mean) || aggregate.Source is not null || aggregate.Call is not null || !flows[k] || !Transcendental(aggregate.Body)) continue;
+            bool Computable(Expr e) => Transcendental(e) && !ExprWalker.Any(e, x => x is CoefficientRef or Gather or CachedSummand || x is AggregateRef a && a.Index >= k);
+            Expr? Largest(Expr e) => Computable(e) ? e : ExprWalker.Children(e).Select(Largest).FirstOrDefault(h => h is not null);
             for (int x = 0; x < loss.Inputs.Count; x++)
             {
                 if (loss.Inputs[x].IsConst || !loss.Inputs[x].IsElement || loss.DeclaredGradients[x] is not null) continue;
-                if (!ExprWalker.Any(gradients[x], e => e.Equals(body))) continue;
-                Expr Replace(Expr e) => e.Equals(body) ? new CachedSummand(k, x) : ExprWalker.MapChildren(e, Replace);
-                return new SummandCache(k, x, Replace(gradients[x]));
+                if (Largest(gradients[x]) is not { } h) continue;
+                Expr Replace(Expr e) => e.Equals(h) ? new CachedSummand(k, x) : ExprWalker.MapChildren(e, Replace);
+                return new SummandCache(k, x, h, Replace(gradients[x]));
             }
         }
         return null;

@@ -137,7 +137,7 @@ internal static class RunEmitter
         var guards = AggregateGuards.Compute(model);
         var cache = model.Cache is { } c && guards[c.Aggregate] is BoolConstant { Value: true } ? c : null;
         var cacheGrad = cache is null ? null : Names.Parameter(loss.Inputs[cache.Input].Name + "_grad");
-        if (cache is not null) kernels.Add("rowGradientCached");
+        if (cache is not null) { kernels.Add($"aggregate{cache.Aggregate}Store"); kernels.Add("rowGradientCached"); }
         var indexInputs = loss.Inputs.Where(i => i.Kind == InputKind.Index).ToList();
         var subscripts = new HashSet<int>();
         foreach (var root in loss.Aggregates.Select(a => (Expr?)a.Source).Append(loss.MeanBy).Append(loss.MeanPer))
@@ -189,8 +189,9 @@ internal static class RunEmitter
         w.Line($"var rowGradient = new RowGradientKernel<T>({inputs}{(grads.Length > 0 ? ", " + grads : "")});");
         if (cache is not null)
         {
+            w.Line($"var aggregate{cache.Aggregate}Store = new Aggregate{cache.Aggregate}StoreKernel<T>({inputs}, {cacheGrad});");
             w.Line($"var rowGradientCached = new RowGradientCachedKernel<T>({inputs}{(grads.Length > 0 ? ", " + grads : "")});");
-            w.Line($"// A{cache.Aggregate}'s summands go to {cacheGrad} during its pass, and the gradient pass reads them back.");
+            w.Line($"// A{cache.Aggregate}'s pass also stores a factor of the gradient in {cacheGrad}, and the gradient pass reads it back.");
             w.Line($"bool cached = gradients && !{cacheGrad}.IsEmpty;");
         }
         w.Line("T total = T.Zero;");
@@ -211,7 +212,8 @@ internal static class RunEmitter
             used.Add("aggregate" + j);
             used.Add("bar" + j);
             var aggregate = loss.Aggregates[j];
-            foreach (var i in Reads(aggregate.Body)) w.Line($"aggregate{j}.A{i} = a{i};");
+            foreach (var i in Reads(aggregate.Body))
+                w.Line($"aggregate{j}.A{i} = a{i};" + (cache?.Aggregate == j ? $" aggregate{j}Store.A{i} = a{i};" : ""));
             if (aggregate.Source is { } gather)
             {
                 w.Line($"T a{j} = {GatherText(loss, gather, "start + ")};");
@@ -224,9 +226,10 @@ internal static class RunEmitter
                 continue;
             }
             var loop = aggregate.Kind switch { AggregateKind.Max => "Max", AggregateKind.Min => "Min", _ => "Sum" };
-            var pass = $"ElementLoops.{loop}<Aggregate{j}Kernel<T>, T>(ref aggregate{j}, start, end){(aggregate.IsMean ? " * inverseLength" : "")}";
+            var loopCall = $"ElementLoops.{loop}<Aggregate{j}Kernel<T>, T>(ref aggregate{j}, start, end)";
             if (cache is not null && cache.Aggregate == j)
-                pass = $"cached ? ElementLoops.SumStore<Aggregate{j}Kernel<T>, T>(ref aggregate{j}, start, end, {cacheGrad}) : {pass}";
+                loopCall = $"(cached ? ElementLoops.Sum<Aggregate{j}StoreKernel<T>, T>(ref aggregate{j}Store, start, end) : {loopCall})";
+            var pass = loopCall + (aggregate.IsMean ? " * inverseLength" : "");
             // An aggregate read only under option-only conditions takes its pass over the row only when they hold.
             w.Line(guards[j] is BoolConstant { Value: true }
                 ? $"T a{j} = {pass};"

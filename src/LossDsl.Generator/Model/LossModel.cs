@@ -44,16 +44,19 @@ internal sealed record LossModel(
     public EquatableArray<(int Aggregate, int Argument)> RowGradients { get; init; }
 
     /// <summary>
-    /// Row losses: an aggregate whose summand (a transcendental, as softmax's exp) reappears in one input's gradient.
-    /// When that gradient is wanted, the aggregate's pass stores its summands in the gradient span and
-    /// <see cref="SummandCache.Gradient"/> (the input's gradient with the summand read back, <see cref="CachedSummand"/>)
-    /// replaces the input's gradient: the row is not recomputed through the transcendental twice.
+    /// Row losses: a sum whose pass can also compute a transcendental factor of one input's gradient (softmax's exp).
+    /// When that gradient is wanted, the pass stores the factor in the gradient span and <see cref="SummandCache.Gradient"/>
+    /// (the input's gradient reading it back, <see cref="CachedSummand"/>) replaces the input's gradient: the row's
+    /// exponentials are computed once.
     /// </summary>
     public SummandCache? Cache { get; init; }
 }
 
-/// <summary>Aggregate <paramref name="Aggregate"/>'s summands are stored in input <paramref name="Input"/>'s gradient span and read back by <paramref name="Gradient"/>.</summary>
-internal sealed record SummandCache(int Aggregate, int Input, Expr Gradient);
+/// <summary>
+/// Aggregate <paramref name="Aggregate"/>'s pass stores <paramref name="Factor"/> in input <paramref name="Input"/>'s
+/// gradient span; <paramref name="Gradient"/> is that input's gradient reading it back.
+/// </summary>
+internal sealed record SummandCache(int Aggregate, int Input, Expr Factor, Expr Gradient);
 
 /// <summary>Aggregate <paramref name="K"/>'s summand reads aggregate <paramref name="J"/>: <paramref name="Summand"/> is w_K * d(e_K)/d(A_J).</summary>
 internal sealed record AggregateDependency(int K, int J, Expr Summand);

@@ -145,8 +145,9 @@ namespace LossDsl.Losses
             var aggregate4 = new Aggregate4Kernel<T>(input, weight, ignoreIndex, labelSmoothing);
             var aggregate5 = new Aggregate5Kernel<T>(input, weight, ignoreIndex, labelSmoothing);
             var rowGradient = new RowGradientKernel<T>(input, weight, ignoreIndex, labelSmoothing, inputGrad);
+            var aggregate2Store = new Aggregate2StoreKernel<T>(input, weight, ignoreIndex, labelSmoothing, inputGrad);
             var rowGradientCached = new RowGradientCachedKernel<T>(input, weight, ignoreIndex, labelSmoothing, inputGrad);
-            // A2's summands go to inputGrad during its pass, and the gradient pass reads them back.
+            // A2's pass also stores a factor of the gradient in inputGrad, and the gradient pass reads it back.
             bool cached = gradients && !inputGrad.IsEmpty;
             T total = T.Zero;
             for (int r = 0; r < rows; r++)
@@ -166,11 +167,12 @@ namespace LossDsl.Losses
                 aggregate4.RowStart = start; aggregate4.CurrentTarget = T.CreateTruncating(targetRow);
                 aggregate5.RowStart = start; aggregate5.CurrentTarget = T.CreateTruncating(targetRow);
                 rowGradient.RowStart = start; rowGradient.CurrentTarget = T.CreateTruncating(targetRow);
+                aggregate2Store.RowStart = start; aggregate2Store.CurrentTarget = T.CreateTruncating(targetRow);
                 rowGradientCached.RowStart = start; rowGradientCached.CurrentTarget = T.CreateTruncating(targetRow);
                 T a0 = (weight.IsEmpty ? T.CreateTruncating(1.0) : weight[targetRow]);
                 T a1 = ElementLoops.Max<Aggregate1Kernel<T>, T>(ref aggregate1, start, end);
-                aggregate2.A1 = a1;
-                T a2 = cached ? ElementLoops.SumStore<Aggregate2Kernel<T>, T>(ref aggregate2, start, end, inputGrad) : ElementLoops.Sum<Aggregate2Kernel<T>, T>(ref aggregate2, start, end);
+                aggregate2.A1 = a1; aggregate2Store.A1 = a1;
+                T a2 = (cached ? ElementLoops.Sum<Aggregate2StoreKernel<T>, T>(ref aggregate2Store, start, end) : ElementLoops.Sum<Aggregate2Kernel<T>, T>(ref aggregate2, start, end));
                 T a3 = input[start + targetRow];
                 T a4 = !(labelSmoothing == T.Zero) ? ElementLoops.Sum<Aggregate4Kernel<T>, T>(ref aggregate4, start, end) * inverseLength : T.Zero;
                 T a5 = !(labelSmoothing == T.Zero) ? ElementLoops.Sum<Aggregate5Kernel<T>, T>(ref aggregate5, start, end) * inverseLength : T.Zero;
@@ -897,7 +899,100 @@ namespace LossDsl.Losses
         }
 
         /// <summary>
-        /// The gradients of one row when A2's pass stored its summands e2 in the gradient span of input, read back here:<br/>
+        /// The summand of A2, which also stores e2 = exp(input - detach(A1)) in the gradient span of input (its exponentials computed once for both)
+        /// </summary>
+        private ref struct Aggregate2StoreKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            private readonly ReadOnlySpan<T> _input;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly bool _hasWeight;
+            /// <summary>Where the current row starts.</summary>
+            public int RowStart;
+            /// <summary>The current row's target.</summary>
+            public T CurrentTarget;
+            private readonly T _ignoreIndex;
+            private readonly T _labelSmoothing;
+            private readonly Span<T> _inputGrad;
+            private readonly bool _wantInputGrad;
+            /// <summary>A0 of the current row.</summary>
+            public T A0;
+            /// <summary>A1 of the current row.</summary>
+            public T A1;
+            /// <summary>A2 of the current row.</summary>
+            public T A2;
+            /// <summary>A3 of the current row.</summary>
+            public T A3;
+            /// <summary>A4 of the current row.</summary>
+            public T A4;
+            /// <summary>A5 of the current row.</summary>
+            public T A5;
+
+            public Aggregate2StoreKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> weight, T ignoreIndex, T labelSmoothing, Span<T> inputGrad)
+            {
+                _input = input;
+                _weight = weight;
+                _hasWeight = !weight.IsEmpty;
+                _ignoreIndex = ignoreIndex;
+                _labelSmoothing = labelSmoothing;
+                _inputGrad = inputGrad;
+                _wantInputGrad = !inputGrad.IsEmpty;
+                RowStart = 0;
+                CurrentTarget = T.Zero;
+                A0 = T.Zero;
+                A1 = T.Zero;
+                A2 = T.Zero;
+                A3 = T.Zero;
+                A4 = T.Zero;
+                A5 = T.Zero;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public T Invoke(int i)
+            {
+                var input = _input[i];
+                var a1 = A1;
+                var t0 = LossMath.Exp(input - a1);
+                var loss = t0;
+                if (_wantInputGrad) _inputGrad[i] = t0;
+                return loss;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Invoke128(int i)
+            {
+                var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var a1 = Vector128.Create(A1);
+                var t0 = LossMath.Exp(input - a1);
+                var loss = t0;
+                if (_wantInputGrad) (t0).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                return loss;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Invoke256(int i)
+            {
+                var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var a1 = Vector256.Create(A1);
+                var t0 = LossMath.Exp(input - a1);
+                var loss = t0;
+                if (_wantInputGrad) (t0).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                return loss;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Invoke512(int i)
+            {
+                var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var a1 = Vector512.Create(A1);
+                var t0 = LossMath.Exp(input - a1);
+                var loss = t0;
+                if (_wantInputGrad) (t0).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                return loss;
+            }
+        }
+
+        /// <summary>
+        /// The gradients of one row when A2's pass stored e2 in the gradient span of input, read back here:<br/>
         /// dinput = c2 * e2 + c5 * weight
         /// </summary>
         private ref struct RowGradientCachedKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>

@@ -134,8 +134,9 @@ namespace LossDsl.Losses
             var aggregate4 = new Aggregate4Kernel<T>(input, target, weight, labelSmoothing);
             var aggregate5 = new Aggregate5Kernel<T>(input, target, weight, labelSmoothing);
             var rowGradient = new RowGradientKernel<T>(input, target, weight, labelSmoothing, inputGrad);
+            var aggregate1Store = new Aggregate1StoreKernel<T>(input, target, weight, labelSmoothing, inputGrad);
             var rowGradientCached = new RowGradientCachedKernel<T>(input, target, weight, labelSmoothing, inputGrad);
-            // A1's summands go to inputGrad during its pass, and the gradient pass reads them back.
+            // A1's pass also stores a factor of the gradient in inputGrad, and the gradient pass reads it back.
             bool cached = gradients && !inputGrad.IsEmpty;
             T total = T.Zero;
             for (int r = 0; r < rows; r++)
@@ -148,10 +149,11 @@ namespace LossDsl.Losses
                 aggregate4.RowStart = start;
                 aggregate5.RowStart = start;
                 rowGradient.RowStart = start;
+                aggregate1Store.RowStart = start;
                 rowGradientCached.RowStart = start;
                 T a0 = ElementLoops.Max<Aggregate0Kernel<T>, T>(ref aggregate0, start, end);
-                aggregate1.A0 = a0;
-                T a1 = cached ? ElementLoops.SumStore<Aggregate1Kernel<T>, T>(ref aggregate1, start, end, inputGrad) : ElementLoops.Sum<Aggregate1Kernel<T>, T>(ref aggregate1, start, end);
+                aggregate1.A0 = a0; aggregate1Store.A0 = a0;
+                T a1 = (cached ? ElementLoops.Sum<Aggregate1StoreKernel<T>, T>(ref aggregate1Store, start, end) : ElementLoops.Sum<Aggregate1Kernel<T>, T>(ref aggregate1, start, end));
                 T a2 = ElementLoops.Sum<Aggregate2Kernel<T>, T>(ref aggregate2, start, end);
                 T a3 = ElementLoops.Sum<Aggregate3Kernel<T>, T>(ref aggregate3, start, end);
                 T a4 = ElementLoops.Sum<Aggregate4Kernel<T>, T>(ref aggregate4, start, end) * inverseLength;
@@ -851,7 +853,97 @@ namespace LossDsl.Losses
         }
 
         /// <summary>
-        /// The gradients of one row when A1's pass stored its summands e1 in the gradient span of input, read back here:<br/>
+        /// The summand of A1, which also stores e1 = exp(input - detach(A0)) in the gradient span of input (its exponentials computed once for both)
+        /// </summary>
+        private ref struct Aggregate1StoreKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            private readonly ReadOnlySpan<T> _input;
+            private readonly ReadOnlySpan<T> _target;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly bool _hasWeight;
+            /// <summary>Where the current row starts.</summary>
+            public int RowStart;
+            private readonly T _labelSmoothing;
+            private readonly Span<T> _inputGrad;
+            private readonly bool _wantInputGrad;
+            /// <summary>A0 of the current row.</summary>
+            public T A0;
+            /// <summary>A1 of the current row.</summary>
+            public T A1;
+            /// <summary>A2 of the current row.</summary>
+            public T A2;
+            /// <summary>A3 of the current row.</summary>
+            public T A3;
+            /// <summary>A4 of the current row.</summary>
+            public T A4;
+            /// <summary>A5 of the current row.</summary>
+            public T A5;
+
+            public Aggregate1StoreKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight, T labelSmoothing, Span<T> inputGrad)
+            {
+                _input = input;
+                _target = target;
+                _weight = weight;
+                _hasWeight = !weight.IsEmpty;
+                _labelSmoothing = labelSmoothing;
+                _inputGrad = inputGrad;
+                _wantInputGrad = !inputGrad.IsEmpty;
+                RowStart = 0;
+                A0 = T.Zero;
+                A1 = T.Zero;
+                A2 = T.Zero;
+                A3 = T.Zero;
+                A4 = T.Zero;
+                A5 = T.Zero;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public T Invoke(int i)
+            {
+                var input = _input[i];
+                var a0 = A0;
+                var t0 = LossMath.Exp(input - a0);
+                var loss = t0;
+                if (_wantInputGrad) _inputGrad[i] = t0;
+                return loss;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Invoke128(int i)
+            {
+                var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var a0 = Vector128.Create(A0);
+                var t0 = LossMath.Exp(input - a0);
+                var loss = t0;
+                if (_wantInputGrad) (t0).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                return loss;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Invoke256(int i)
+            {
+                var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var a0 = Vector256.Create(A0);
+                var t0 = LossMath.Exp(input - a0);
+                var loss = t0;
+                if (_wantInputGrad) (t0).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                return loss;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Invoke512(int i)
+            {
+                var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var a0 = Vector512.Create(A0);
+                var t0 = LossMath.Exp(input - a0);
+                var loss = t0;
+                if (_wantInputGrad) (t0).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                return loss;
+            }
+        }
+
+        /// <summary>
+        /// The gradients of one row when A1's pass stored e1 in the gradient span of input, read back here:<br/>
         /// dinput = c1 * e1 + c3 * weight * target + c5 * weight
         /// </summary>
         private ref struct RowGradientCachedKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>

@@ -117,13 +117,19 @@ namespace LossDsl.Losses
             T inverseLength = T.One / T.CreateTruncating(rowLength);
             var aggregate0 = new Aggregate0Kernel<T>(input, target, weight);
             var rowGradient = new RowGradientKernel<T>(input, target, weight, inputGrad);
+            var aggregate0Store = new Aggregate0StoreKernel<T>(input, target, weight, inputGrad);
+            var rowGradientCached = new RowGradientCachedKernel<T>(input, target, weight, inputGrad);
+            // A0's pass also stores a factor of the gradient in inputGrad, and the gradient pass reads it back.
+            bool cached = gradients && !inputGrad.IsEmpty;
             T total = T.Zero;
             for (int r = 0; r < rows; r++)
             {
                 int start = r * rowLength, end = start + rowLength;
                 aggregate0.RowStart = start;
                 rowGradient.RowStart = start;
-                T a0 = ElementLoops.Sum<Aggregate0Kernel<T>, T>(ref aggregate0, start, end) * inverseLength;
+                aggregate0Store.RowStart = start;
+                rowGradientCached.RowStart = start;
+                T a0 = (cached ? ElementLoops.Sum<Aggregate0StoreKernel<T>, T>(ref aggregate0Store, start, end) : ElementLoops.Sum<Aggregate0Kernel<T>, T>(ref aggregate0, start, end)) * inverseLength;
                 // L = A0
                 T value = a0;
                 if (reduction != Reduction.None) total += value; else if (!output.IsEmpty) output[r] = value;
@@ -133,8 +139,10 @@ namespace LossDsl.Losses
                     // Adjoints of the aggregates, last to first: dL/dA_k plus what later aggregates that read A_k pass back.
                     // dL/dA0 = 1
                     T bar0 = T.One;
-                    rowGradient.C0 = g * bar0 * inverseLength;
-                    ElementLoops.Run<RowGradientKernel<T>, T>(ref rowGradient, start, end);
+                    rowGradient.C0 = g * bar0 * inverseLength; rowGradientCached.C0 = rowGradient.C0;
+                    // in place, each element once: the cached kernel reads the summand where it writes the gradient
+                    if (cached) ElementLoops.RunExact<RowGradientCachedKernel<T>, T>(ref rowGradientCached, start, end);
+                    else ElementLoops.Run<RowGradientKernel<T>, T>(ref rowGradient, start, end);
                 }
             }
             return reduction == Reduction.Mean ? total / divisor : total;
@@ -354,6 +362,172 @@ namespace LossDsl.Losses
                 var t1 = Vector512<T>.One / (Vector512<T>.One + t0);
                 var t2 = t0 * t1;
                 if (_wantInputGrad) (-(c0 * (weight * ((target * LossMath.Select(LossMath.GreaterThanOrEqual(-input, Vector512<T>.Zero), t1, t2)) - ((Vector512<T>.One - target) * LossMath.Select(LossMath.GreaterThanOrEqual(input, Vector512<T>.Zero), t1, t2)))))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                return Vector512<T>.Zero;
+            }
+        }
+
+        /// <summary>
+        /// The summand of A0, which also stores e0 = weight * (target * (if -input &gt;= 0 then 1 / (1 + exp(-abs(input))) else exp(-abs(input)) * 1 / (1 + exp(-abs(input)))) - (1 - target) * (if input &gt;= 0 then 1 / (1 + exp(-abs(input))) else exp(-abs(input)) * 1 / (1 + exp(-abs(input))))) in the gradient span of input (its exponentials computed once for both)
+        /// </summary>
+        private ref struct Aggregate0StoreKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            private readonly ReadOnlySpan<T> _input;
+            private readonly ReadOnlySpan<T> _target;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly bool _hasWeight;
+            /// <summary>Where the current row starts.</summary>
+            public int RowStart;
+            private readonly Span<T> _inputGrad;
+            private readonly bool _wantInputGrad;
+            /// <summary>A0 of the current row.</summary>
+            public T A0;
+
+            public Aggregate0StoreKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight, Span<T> inputGrad)
+            {
+                _input = input;
+                _target = target;
+                _weight = weight;
+                _hasWeight = !weight.IsEmpty;
+                _inputGrad = inputGrad;
+                _wantInputGrad = !inputGrad.IsEmpty;
+                RowStart = 0;
+                A0 = T.Zero;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public T Invoke(int i)
+            {
+                var input = _input[i];
+                var target = _target[i];
+                var weight = _hasWeight ? _weight[i - RowStart] : T.CreateTruncating(1.0);
+                var t0 = LossMath.Exp(-LossMath.Abs(input));
+                var t1 = LossMath.Log1p(t0);
+                var t2 = T.One - target;
+                var t3 = -input;
+                var t4 = T.One / (T.One + t0);
+                var t5 = t0 * t4;
+                var loss = -(weight * ((target * (LossMath.Min(input, T.Zero) - t1)) + (t2 * (LossMath.Min(t3, T.Zero) - t1))));
+                if (_wantInputGrad) _inputGrad[i] = weight * ((target * LossMath.Select(LossMath.GreaterThanOrEqual(t3, T.Zero), t4, t5)) - (t2 * LossMath.Select(LossMath.GreaterThanOrEqual(input, T.Zero), t4, t5)));
+                return loss;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Invoke128(int i)
+            {
+                var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var weight = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)(i - RowStart)) : Vector128.Create(T.CreateTruncating(1.0));
+                var t0 = LossMath.Exp(-LossMath.Abs(input));
+                var t1 = LossMath.Log1p(t0);
+                var t2 = Vector128<T>.One - target;
+                var t3 = -input;
+                var t4 = Vector128<T>.One / (Vector128<T>.One + t0);
+                var t5 = t0 * t4;
+                var loss = -(weight * ((target * (LossMath.Min(input, Vector128<T>.Zero) - t1)) + (t2 * (LossMath.Min(t3, Vector128<T>.Zero) - t1))));
+                if (_wantInputGrad) (weight * ((target * LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector128<T>.Zero), t4, t5)) - (t2 * LossMath.Select(LossMath.GreaterThanOrEqual(input, Vector128<T>.Zero), t4, t5)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                return loss;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Invoke256(int i)
+            {
+                var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var weight = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)(i - RowStart)) : Vector256.Create(T.CreateTruncating(1.0));
+                var t0 = LossMath.Exp(-LossMath.Abs(input));
+                var t1 = LossMath.Log1p(t0);
+                var t2 = Vector256<T>.One - target;
+                var t3 = -input;
+                var t4 = Vector256<T>.One / (Vector256<T>.One + t0);
+                var t5 = t0 * t4;
+                var loss = -(weight * ((target * (LossMath.Min(input, Vector256<T>.Zero) - t1)) + (t2 * (LossMath.Min(t3, Vector256<T>.Zero) - t1))));
+                if (_wantInputGrad) (weight * ((target * LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector256<T>.Zero), t4, t5)) - (t2 * LossMath.Select(LossMath.GreaterThanOrEqual(input, Vector256<T>.Zero), t4, t5)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                return loss;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Invoke512(int i)
+            {
+                var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var weight = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)(i - RowStart)) : Vector512.Create(T.CreateTruncating(1.0));
+                var t0 = LossMath.Exp(-LossMath.Abs(input));
+                var t1 = LossMath.Log1p(t0);
+                var t2 = Vector512<T>.One - target;
+                var t3 = -input;
+                var t4 = Vector512<T>.One / (Vector512<T>.One + t0);
+                var t5 = t0 * t4;
+                var loss = -(weight * ((target * (LossMath.Min(input, Vector512<T>.Zero) - t1)) + (t2 * (LossMath.Min(t3, Vector512<T>.Zero) - t1))));
+                if (_wantInputGrad) (weight * ((target * LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector512<T>.Zero), t4, t5)) - (t2 * LossMath.Select(LossMath.GreaterThanOrEqual(input, Vector512<T>.Zero), t4, t5)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                return loss;
+            }
+        }
+
+        /// <summary>
+        /// The gradients of one row when A0's pass stored e0 in the gradient span of input, read back here:<br/>
+        /// dinput = -(c0 * e0)
+        /// </summary>
+        private ref struct RowGradientCachedKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            private readonly ReadOnlySpan<T> _input;
+            private readonly ReadOnlySpan<T> _target;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly bool _hasWeight;
+            /// <summary>Where the current row starts.</summary>
+            public int RowStart;
+            private readonly Span<T> _inputGrad;
+            private readonly bool _wantInputGrad;
+            /// <summary>A0 of the current row.</summary>
+            public T A0;
+            /// <summary>dL/dA0 for the current row, times its upstream gradient (and 1/rowLength for a mean, 1/ties for a max).</summary>
+            public T C0;
+
+            public RowGradientCachedKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight, Span<T> inputGrad)
+            {
+                _input = input;
+                _target = target;
+                _weight = weight;
+                _hasWeight = !weight.IsEmpty;
+                _inputGrad = inputGrad;
+                _wantInputGrad = !inputGrad.IsEmpty;
+                RowStart = 0;
+                A0 = T.Zero;
+                C0 = T.Zero;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public T Invoke(int i)
+            {
+                var c0 = C0;
+                var summand0 = _inputGrad[i];
+                if (_wantInputGrad) _inputGrad[i] = -(c0 * summand0);
+                return T.Zero;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Invoke128(int i)
+            {
+                var c0 = Vector128.Create(C0);
+                var summand0 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad) (-(c0 * summand0)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                return Vector128<T>.Zero;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Invoke256(int i)
+            {
+                var c0 = Vector256.Create(C0);
+                var summand0 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad) (-(c0 * summand0)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                return Vector256<T>.Zero;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Invoke512(int i)
+            {
+                var c0 = Vector512.Create(C0);
+                var summand0 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad) (-(c0 * summand0)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return Vector512<T>.Zero;
             }
         }

@@ -131,8 +131,9 @@ namespace LossDsl.Losses
             var aggregate2 = new Aggregate2Kernel<T>(input, alpha, gamma);
             var aggregate3 = new Aggregate3Kernel<T>(input, alpha, gamma);
             var rowGradient = new RowGradientKernel<T>(input, alpha, gamma, inputGrad);
+            var aggregate3Store = new Aggregate3StoreKernel<T>(input, alpha, gamma, inputGrad);
             var rowGradientCached = new RowGradientCachedKernel<T>(input, alpha, gamma, inputGrad);
-            // A3's summands go to inputGrad during its pass, and the gradient pass reads them back.
+            // A3's pass also stores a factor of the gradient in inputGrad, and the gradient pass reads it back.
             bool cached = gradients && !inputGrad.IsEmpty;
             T total = T.Zero;
             for (int r = 0; r < rows; r++)
@@ -144,12 +145,13 @@ namespace LossDsl.Losses
                 aggregate2.RowStart = start; aggregate2.CurrentTarget = T.CreateTruncating(targetRow);
                 aggregate3.RowStart = start; aggregate3.CurrentTarget = T.CreateTruncating(targetRow);
                 rowGradient.RowStart = start; rowGradient.CurrentTarget = T.CreateTruncating(targetRow);
+                aggregate3Store.RowStart = start; aggregate3Store.CurrentTarget = T.CreateTruncating(targetRow);
                 rowGradientCached.RowStart = start; rowGradientCached.CurrentTarget = T.CreateTruncating(targetRow);
                 T a0 = (alpha.IsEmpty ? T.CreateTruncating(1.0) : alpha[targetRow]);
                 T a1 = input[start + targetRow];
                 T a2 = ElementLoops.Max<Aggregate2Kernel<T>, T>(ref aggregate2, start, end);
-                aggregate3.A2 = a2;
-                T a3 = cached ? ElementLoops.SumStore<Aggregate3Kernel<T>, T>(ref aggregate3, start, end, inputGrad) : ElementLoops.Sum<Aggregate3Kernel<T>, T>(ref aggregate3, start, end);
+                aggregate3.A2 = a2; aggregate3Store.A2 = a2;
+                T a3 = (cached ? ElementLoops.Sum<Aggregate3StoreKernel<T>, T>(ref aggregate3Store, start, end) : ElementLoops.Sum<Aggregate3Kernel<T>, T>(ref aggregate3, start, end));
                 // L = -(A0 * (1 - exp(A1 - (detach(A2) + log(A3)))) ^ gamma * (A1 - (detach(A2) + log(A3))))
                 var t0 = a1 - (a2 + LossMath.Log(a3));
                 var t1 = LossMath.Exp(t0);
@@ -649,7 +651,92 @@ namespace LossDsl.Losses
         }
 
         /// <summary>
-        /// The gradients of one row when A3's pass stored its summands e3 in the gradient span of input, read back here:<br/>
+        /// The summand of A3, which also stores e3 = exp(input - detach(A2)) in the gradient span of input (its exponentials computed once for both)
+        /// </summary>
+        private ref struct Aggregate3StoreKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            private readonly ReadOnlySpan<T> _input;
+            private readonly ReadOnlySpan<T> _alpha;
+            private readonly bool _hasAlpha;
+            /// <summary>Where the current row starts.</summary>
+            public int RowStart;
+            /// <summary>The current row's target.</summary>
+            public T CurrentTarget;
+            private readonly T _gamma;
+            private readonly Span<T> _inputGrad;
+            private readonly bool _wantInputGrad;
+            /// <summary>A0 of the current row.</summary>
+            public T A0;
+            /// <summary>A1 of the current row.</summary>
+            public T A1;
+            /// <summary>A2 of the current row.</summary>
+            public T A2;
+            /// <summary>A3 of the current row.</summary>
+            public T A3;
+
+            public Aggregate3StoreKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> alpha, T gamma, Span<T> inputGrad)
+            {
+                _input = input;
+                _alpha = alpha;
+                _hasAlpha = !alpha.IsEmpty;
+                _gamma = gamma;
+                _inputGrad = inputGrad;
+                _wantInputGrad = !inputGrad.IsEmpty;
+                RowStart = 0;
+                CurrentTarget = T.Zero;
+                A0 = T.Zero;
+                A1 = T.Zero;
+                A2 = T.Zero;
+                A3 = T.Zero;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public T Invoke(int i)
+            {
+                var input = _input[i];
+                var a2 = A2;
+                var t0 = LossMath.Exp(input - a2);
+                var loss = t0;
+                if (_wantInputGrad) _inputGrad[i] = t0;
+                return loss;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Invoke128(int i)
+            {
+                var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var a2 = Vector128.Create(A2);
+                var t0 = LossMath.Exp(input - a2);
+                var loss = t0;
+                if (_wantInputGrad) (t0).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                return loss;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Invoke256(int i)
+            {
+                var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var a2 = Vector256.Create(A2);
+                var t0 = LossMath.Exp(input - a2);
+                var loss = t0;
+                if (_wantInputGrad) (t0).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                return loss;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Invoke512(int i)
+            {
+                var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var a2 = Vector512.Create(A2);
+                var t0 = LossMath.Exp(input - a2);
+                var loss = t0;
+                if (_wantInputGrad) (t0).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                return loss;
+            }
+        }
+
+        /// <summary>
+        /// The gradients of one row when A3's pass stored e3 in the gradient span of input, read back here:<br/>
         /// dinput = c3 * e3
         /// </summary>
         private ref struct RowGradientCachedKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
