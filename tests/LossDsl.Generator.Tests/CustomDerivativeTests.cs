@@ -38,9 +38,9 @@ public class CustomDerivativeTests
         loss use_custom(input) = fake_square(input) + cube(input)
         """;
 
-    private static ILossDefinition Load(string formula, string name)
+    private static ILossDefinition Load(string formula, string name, string primitive = Primitive)
     {
-        var (result, output) = GeneratorHarness.Run(new[] { ("/src/custom.loss", formula) }, Primitive);
+        var (result, output) = GeneratorHarness.Run(new[] { ("/src/custom.loss", formula) }, primitive);
         Assert.Null(result.Exception);
         Assert.Empty(result.Diagnostics);
         using var stream = new MemoryStream();
@@ -137,16 +137,7 @@ public class CustomDerivativeTests
     [Fact]
     public void RowFunction_ComputesTheValueInCSharp_AndItsStatedGradientMethodIsUsed()
     {
-        var (result, output) = GeneratorHarness.Run(new[] { ("/src/row.loss", RowFormula) }, RowPrimitive);
-        Assert.Null(result.Exception);
-        Assert.Empty(result.Diagnostics);
-        using var stream = new MemoryStream();
-        var emitted = output.Emit(stream);
-        Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Take(5)));
-        stream.Position = 0;
-        var assembly = new AssemblyLoadContext("use_row", isCollectible: true).LoadFromStream(stream);
-        RuntimeHelpers.RunModuleConstructor(assembly.ManifestModule.ModuleHandle);
-        Assert.True(LossRegistry.TryGet("use_row", out var definition));
+        var definition = Load(RowFormula, "use_row", RowPrimitive);
 
         const int rows = 3, length = 5;
         double[] x = Enumerable.Range(0, rows * length).Select(i => -1 + 0.13 * i).ToArray();
