@@ -132,15 +132,17 @@ internal static class LossEmitter
                 yield return new KernelSpec($"Dependency{d.K}On{d.J}Kernel", $"The summand of dA{d.K}/dA{d.J}: " + Names.Xml(FormulaPrinter.Print(d.Summand)), d.Summand, new (int, Expr)[0], false, false, n, 0);
             yield return new KernelSpec("RowGradientKernel", "The gradients of one row, given the aggregates A_j and coefficients c_k = dL/dA_k of the row:<br/>\n" + formulas, null, gradients, false, false, n, model.OuterGradients.Count);
             if (model.Cache is { } cache)
+            {
+                var x = Names.Xml(loss.Inputs[cache.Input].Name);
                 yield return new KernelSpec($"Aggregate{cache.Aggregate}StoreKernel",
                     $"The summand of A{cache.Aggregate}, which also stores e{cache.Aggregate} = " + Names.Xml(FormulaPrinter.Print(cache.Factor))
-                    + $" in the gradient span of {Names.Xml(loss.Inputs[cache.Input].Name)} (its exponentials computed once for both)",
+                    + $" in the gradient span of {x} (its exponentials computed once for both)",
                     loss.Aggregates[cache.Aggregate].Body, new[] { (cache.Input, cache.Factor) }, false, false, n, 0);
-            if (model.Cache is { } cached)
                 yield return new KernelSpec("RowGradientCachedKernel",
-                    $"The gradients of one row when A{cached.Aggregate}'s pass stored e{cached.Aggregate} in the gradient span of {Names.Xml(loss.Inputs[cached.Input].Name)}, read back here:<br/>\n"
-                    + $"d{Names.Xml(loss.Inputs[cached.Input].Name)} = " + Names.Xml(FormulaPrinter.Print(cached.Gradient)),
-                    null, gradients.Select(g => g.k == cached.Input ? (g.k, cached.Gradient) : g).ToList(), false, false, n, model.OuterGradients.Count);
+                    $"The gradients of one row when A{cache.Aggregate}'s pass stored e{cache.Aggregate} in the gradient span of {x}, read back here:<br/>\n"
+                    + $"d{x} = " + Names.Xml(FormulaPrinter.Print(cache.Gradient)),
+                    null, gradients.Select(g => g.k == cache.Input ? (g.k, cache.Gradient) : g).ToList(), false, false, n, model.OuterGradients.Count);
+            }
         }
     }
 }

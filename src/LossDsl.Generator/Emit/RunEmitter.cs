@@ -139,9 +139,10 @@ internal static class RunEmitter
         var cacheGrad = cache is null ? null : Names.Parameter(loss.Inputs[cache.Input].Name + "_grad");
         if (cache is not null) { kernels.Add($"aggregate{cache.Aggregate}Store"); kernels.Add("rowGradientCached"); }
         var indexInputs = loss.Inputs.Where(i => i.Kind == InputKind.Index).ToList();
-        var subscripts = new HashSet<int>();
+        // Index inputs used as subscripts are class indices, checked against the row length; the others are plain integers.
+        var subscripts = new HashSet<string>();
         foreach (var root in loss.Aggregates.Select(a => (Expr?)a.Source).Append(loss.MeanBy).Append(loss.MeanPer))
-            if (root is not null) ExprWalker.Any(root, e => { if (e is Gather g) subscripts.Add(g.Index.Input); return false; });
+            if (root is not null) ExprWalker.Any(root, e => { if (e is Gather g) subscripts.Add(g.Index.Name); return false; });
         var rowInputs = loss.Inputs.Where(i => i.Kind == InputKind.Row).ToList();
         var used = new HashSet<string> { "r", "start", "end", "n", "rows", "rowLength", "total", "inverseLength", "value", "g", "gradients", "reduction", "output", "gradOutput", "gradOutputs", "rowGradient", "rowGradientCached", "cached", "divisor" };
         foreach (var p in Parameters(model)) used.Add(p.Name);
@@ -157,12 +158,12 @@ internal static class RunEmitter
         });
 
         // The mean's denominator: the number of rows, or of rows not left out, or the sum of 'mean by' over them.
-        bool counted = indexInputs.Any(i => i.Except is not null || subscripts.Contains(loss.Inputs.ToList().IndexOf(i))) || loss.MeanBy is not null;
+        bool counted = indexInputs.Any(i => i.Except is not null || subscripts.Contains(i.Name)) || loss.MeanBy is not null;
         w.Line(whole || !counted ? "T divisor = T.CreateTruncating(rows);" : "T divisor = T.Zero;");
         if (counted)
         {
             w.Open("for (int r = 0; r < rows; r++)");
-            foreach (var input in indexInputs) RowIndex(w, loss, input, validate: subscripts.Contains(loss.Inputs.ToList().IndexOf(input)));
+            foreach (var input in indexInputs) RowIndex(w, loss, input, validate: subscripts.Contains(input.Name));
             var divisorText = loss.MeanBy is null ? "T.One" : new ExpressionEmitter(Width.Scalar, rowLeaf, rowLeaf, new Dictionary<Expr, string>(), new HashSet<string>(used)).ScalarText(loss.MeanBy, true);
             w.Line($"divisor += {divisorText};");
             w.Close();

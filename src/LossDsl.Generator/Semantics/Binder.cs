@@ -189,20 +189,8 @@ internal sealed class Binder
             Report(DiagnosticDescriptorRef.BadInputKind, loss.NameRange, "A loss needs at least one element input (one value per element)");
 
         var body = BindReal(loss.Body);
-        Expr? meanBy = null;
-        if (loss.MeanBy is not null)
-        {
-            meanBy = BindReal(loss.MeanBy);
-            if (meanBy is not null && ExprWalker.Any(meanBy, e => e is InputRef or ClassRef or Aggregate or RowCall or Gather { IsClassInput: false }))
-                Report(DiagnosticDescriptorRef.AggregateMisuse, loss.MeanBy.Range, "'mean by' is one value per row: it may read options, index and row inputs, and class inputs at an index, not elements or aggregates");
-        }
-        Expr? meanPer = null;
-        if (loss.MeanPer is not null)
-        {
-            meanPer = BindReal(loss.MeanPer);
-            if (meanPer is not null && ExprWalker.Any(meanPer, e => e is InputRef or ClassRef or Aggregate or RowCall or Gather { IsClassInput: false }))
-                Report(DiagnosticDescriptorRef.AggregateMisuse, loss.MeanPer.Range, "'mean per' is one value per row: it may read options, index and row inputs, and class inputs at an index, not elements or aggregates");
-        }
+        var meanBy = BindMeanClause(loss.MeanBy, "by");
+        var meanPer = BindMeanClause(loss.MeanPer, "per");
         var gradients = new Expr?[inputs.Count];
         foreach (var clause in loss.Gradients)
         {
@@ -258,6 +246,16 @@ internal sealed class Binder
         string declaration = _source.Text.Substring(loss.Range.Start, Math.Min(loss.Range.Length, _source.Text.Length - loss.Range.Start));
         return new BoundLoss(loss.Name, loss.Documentation, declaration, inputs.ToEquatableArray(), options.ToEquatableArray(),
             shape, outer, aggregates.ToEquatableArray(), _names.Distinct().ToEquatableArray(), gradients.ToEquatableArray()) { MeanBy = meanBy, MeanPer = meanPer };
+    }
+
+    /// <summary>A <c>mean by</c> or <c>mean per</c> expression: one value per row (LOSS016 where it reads elements or aggregates).</summary>
+    private Expr? BindMeanClause(SyntaxNode? clause, string word)
+    {
+        if (clause is null) return null;
+        var bound = BindReal(clause);
+        if (bound is not null && ExprWalker.Any(bound, e => e is InputRef or ClassRef or Aggregate or RowCall or Gather { IsClassInput: false }))
+            Report(DiagnosticDescriptorRef.AggregateMisuse, clause.Range, $"'mean {word}' is one value per row: it may read options, index and row inputs, and class inputs at an index, not elements or aggregates");
+        return bound;
     }
 
     private Expr Lift(Expr e, List<AggregateModel> aggregates) => e switch
