@@ -16,7 +16,32 @@ namespace LossDsl.Generator;
 /// </summary>
 internal static class Compiler
 {
-    public static CompiledUnit Compile(FormulaSource source)
+    /// <summary>
+    /// The stack of the thread the stages run on. Every recursive pass is guarded (<see cref="StackGuard"/>), so a
+    /// formula too deep for it gets LOSS026; running on a stack of known size makes that limit the same in every host
+    /// (the command-line compiler, the compiler server, an IDE) instead of depending on the caller's thread.
+    /// </summary>
+    public const int StackSize = 64 * 1024 * 1024;
+
+    public static CompiledUnit Compile(FormulaSource source) => OnLargeStack(() => CompileCore(source));
+
+    /// <summary>Runs <paramref name="stage"/> on a thread with a <see cref="StackSize"/> stack and returns its result.</summary>
+    private static T OnLargeStack<T>(Func<T> stage)
+    {
+        T result = default!;
+        Exception? fault = null;
+        var thread = new System.Threading.Thread(() =>
+        {
+            try { result = stage(); }
+            catch (Exception e) { fault = e; }
+        }, StackSize);
+        thread.Start();
+        thread.Join();
+        if (fault is not null) throw new InvalidOperationException("A compiler stage failed", fault);
+        return result;
+    }
+
+    private static CompiledUnit CompileCore(FormulaSource source)
     {
         var diagnostics = new List<DiagnosticInfo>(source.Diagnostics);
         var losses = new List<LossModel>();
@@ -57,8 +82,21 @@ internal static class Compiler
                     continue;
                 }
                 var className = source.ClassName ?? Names.Pascal(loss.Name);
-                losses.Add(LossDifferentiator.Differentiate(bound, className, source.Namespace, source.Accessibility, source.Path, diagnostics));
+                var model = LossDifferentiator.Differentiate(bound, className, source.Namespace, source.Accessibility, source.Path, diagnostics);
+                if (ExprBudget.Check(model.Gradients.Concat(model.OuterGradients).Concat(model.Dependencies.Select(d => d.Summand))
+                        .Concat(model.Loss.Aggregates.Select(a => a.Body)).Append(model.Loss.Body), "loss with its derivatives") is { } tooBig)
+                {
+                    diagnostics.Add(new DiagnosticInfo(Descriptors.TooComplex.Id, Locate(source, loss.NameRange), new[] { tooBig }.ToEquatableArray()));
+                    continue;
+                }
+                losses.Add(model);
             }
+        }
+        catch (InsufficientExecutionStackException)
+        {
+            diagnostics.Add(new DiagnosticInfo(Descriptors.TooComplex.Id, source.Map.Locate(source.Path, source.Text, 0, source.Text.Length),
+                new[] { "The formula nests too deeply for the compiler's stack; split it with 'fn' or 'let'" }.ToEquatableArray()));
+            losses.Clear();
         }
         catch (Exception e)
         {
@@ -75,10 +113,11 @@ internal static class Compiler
     {
         try
         {
-            return (LossEmitter.Emit(model, allowUnsafe), null);
+            return (OnLargeStack(() => LossEmitter.Emit(model, allowUnsafe)), null);
         }
         catch (Exception e)
         {
+            if (e is InvalidOperationException { InnerException: { } inner }) e = inner;
             var span = model.Loss.Inputs.Count > 0 ? model.Loss.Inputs[0].Span : null;
             return (null, new DiagnosticInfo(Descriptors.InternalError.Id, span, new[] { e.GetType().Name + ": " + e.Message }.ToEquatableArray()));
         }

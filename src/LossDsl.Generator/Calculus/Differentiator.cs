@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using LossDsl.Generator.Diagnostics;
 
 namespace LossDsl.Generator.Calculus;
 
@@ -23,14 +24,20 @@ internal static class Differentiator
 
     private static Expr D(Expr e, Func<Expr, bool> v)
     {
+        StackGuard.Ensure();
         switch (e)
         {
-            case InputRef or AggregateRef:
+            // The leaves a derivative is taken with respect to: an input, an aggregate (row losses), a function's parameter.
+            case InputRef or AggregateRef or ParamRef:
                 return v(e) ? Constant.One : Constant.Zero;
-            case Constant or BoolConstant or OptionRef:
+            // Values that do not vary with any variable: constants, options, per-row and per-class values, the
+            // coefficients of gradient kernels. A subscript x[t] is lifted into an aggregate whose gradient is a scatter.
+            case Constant or BoolConstant or OptionRef or IndexRef or RowRef or ClassRef or ColumnRef or ListRef or CoefficientRef or Gather:
                 return Constant.Zero;
             case Unary { Op: UnaryOp.Negate } u:
                 return Neg(D(u.Operand, v));
+            case Unary { Op: UnaryOp.Not }:
+                return Constant.Zero;
             case Binary b:
                 return DBinary(b, v);
             case Call c:
@@ -40,7 +47,9 @@ internal static class Differentiator
             case CustomCall c:
                 return DCustom(c, v);
             default:
-                return Constant.Zero; // bool-valued nodes and aggregates (lifted before differentiation)
+                // Aggregates and row calls are lifted before differentiation, extern calls and cached summands appear
+                // after it: meeting one here is a bug of the generator, reported as LOSS999.
+                throw new UnexpectedValueException("The differentiator", e);
         }
     }
 
@@ -53,7 +62,9 @@ internal static class Differentiator
             var da = Simplifier.Simplify(D(c.Arguments[k], v));
             if (IsZero(da)) continue;
             int index = k;
-            var partial = c.Gradients[k] ?? (c.Body is null ? Constant.Zero : D(c.Body, e => e is ParamRef p && p.Index == index));
+            // A stated gradient wins; otherwise the body is differentiated (an extern function states every gradient).
+            var partial = c.Gradients[k] ?? (c.Body is { } body ? D(body, e => e is ParamRef p && p.Index == index)
+                : throw new UnexpectedValueException($"The differentiator (no body nor gradient for parameter {k} of '{c.Name}')", c));
             sum = Add(sum, Mul(ExprWalker.Substitute(partial, c.Arguments), da));
         }
         return sum;
@@ -76,8 +87,10 @@ internal static class Differentiator
             }
             case BinaryOp.Power:
                 return DPower(l, r, b, v);
+            case BinaryOp.Less or BinaryOp.LessEqual or BinaryOp.Greater or BinaryOp.GreaterEqual or BinaryOp.Equal or BinaryOp.NotEqual or BinaryOp.And or BinaryOp.Or:
+                return Constant.Zero; // a condition: piecewise constant
             default:
-                return Constant.Zero;
+                throw new UnexpectedValueException("The differentiator", b.Op);
         }
     }
 
@@ -106,7 +119,7 @@ internal static class Differentiator
     private static Expr DExtremum(bool max, Expr a, Expr b, Expr da, Expr db)
     {
         var wins = new Binary(max ? BinaryOp.Greater : BinaryOp.Less, a, b);
-        static bool Bound(Expr e) => !ExprWalker.Any(e, x => x is InputRef or AggregateRef or ClassRef or Gather or CustomCall);
+        static bool Bound(Expr e) => !ExprWalker.Any(e, x => x is InputRef or AggregateRef or ClassRef or Gather or CustomCall or ParamRef);
         if (Bound(b))
             return new Conditional(new Binary(max ? BinaryOp.GreaterEqual : BinaryOp.LessEqual, a, b), da, db);
         if (Bound(a))
@@ -146,7 +159,7 @@ internal static class Differentiator
                 var dx = new Conditional(new Binary(BinaryOp.Equal, a, Constant.Zero), Constant.Zero, new Call(Function.Log, b));
                 return Add(Mul(dx, da), Mul(Div(a, b), D(b, v)));
             }
-            default: return Constant.Zero;
+            default: throw new UnexpectedValueException("The differentiator", c.Function);
         }
     }
 }

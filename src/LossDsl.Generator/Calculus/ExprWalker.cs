@@ -23,19 +23,37 @@ internal static class ExprWalker
         }
     }
 
-    public static bool Any(Expr e, Func<Expr, bool> predicate)
+    /// <summary>Whether some node satisfies <paramref name="predicate"/>; a subtree shared by several uses is visited once.</summary>
+    public static bool Any(Expr e, Func<Expr, bool> predicate) => Any(e, predicate, new HashSet<Expr>(ReferenceComparer.Instance));
+
+    private static bool Any(Expr e, Func<Expr, bool> predicate, HashSet<Expr> visited)
     {
+        if (!visited.Add(e)) return false;
+        Diagnostics.StackGuard.Ensure();
         if (predicate(e)) return true;
         foreach (var child in Children(e))
-            if (Any(child, predicate)) return true;
+            if (Any(child, predicate, visited)) return true;
         return false;
+    }
+
+    private sealed class ReferenceComparer : IEqualityComparer<Expr>
+    {
+        public static readonly ReferenceComparer Instance = new();
+        public bool Equals(Expr? x, Expr? y) => ReferenceEquals(x, y);
+        public int GetHashCode(Expr obj) => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj);
     }
 
     /// <summary>
     /// The same node with <paramref name="map"/> applied to each of its <see cref="Children"/> (a call's arguments, not a
     /// user function's own body): the one traversal that every rewriting pass builds on.
     /// </summary>
-    public static Expr MapChildren(Expr e, Func<Expr, Expr> map) => e switch
+    public static Expr MapChildren(Expr e, Func<Expr, Expr> map)
+    {
+        Diagnostics.StackGuard.Ensure();
+        return MapChildrenCore(e, map);
+    }
+
+    private static Expr MapChildrenCore(Expr e, Func<Expr, Expr> map) => e switch
     {
         Unary u => u with { Operand = map(u.Operand) },
         Binary b => b with { Left = map(b.Left), Right = map(b.Right) },

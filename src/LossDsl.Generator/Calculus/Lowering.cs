@@ -13,7 +13,13 @@ namespace LossDsl.Generator.Calculus;
 /// </summary>
 internal static class Lowering
 {
-    public static Expr Lower(Expr e) => e switch
+    public static Expr Lower(Expr e)
+    {
+        Diagnostics.StackGuard.Ensure();
+        return LowerCore(e);
+    }
+
+    private static Expr LowerCore(Expr e) => e switch
     {
         Call { Function: Function.Xlogy } c => new Conditional(
             new Binary(BinaryOp.Equal, Lower(c.Arguments[0]), Constant.Zero),

@@ -19,6 +19,7 @@ internal static class Simplifier
     // The budget bounds the rounds, so a pair of rules that undo each other cannot loop.
     private static Expr Simplify(Expr e, int budget)
     {
+        Diagnostics.StackGuard.Ensure();
         var simplified = ExprWalker.MapChildren(e, x => Simplify(x, budget));
         var next = Rewrite(simplified);
         return next.Equals(simplified) || budget == 0 ? next : Simplify(next, budget - 1);

@@ -203,6 +203,11 @@ internal sealed class Binder
             gradients[index] = gradient;
         }
         if (_failed || body is null) return null;
+        if (ExprBudget.Check(new[] { body }, "formula") is { } tooBig)
+        {
+            Report(DiagnosticDescriptorRef.TooComplex, loss.Body.Range, tooBig);
+            return null;
+        }
 
         // Lift the aggregates out: the body becomes the outer formula of a row (or whole) loss.
         var aggregates = new List<AggregateModel>();
@@ -339,6 +344,7 @@ internal sealed class Binder
 
     private Expr? Bind(SyntaxNode node)
     {
+        StackGuard.Ensure();
         switch (node)
         {
             case MissingSyntax:
@@ -531,11 +537,26 @@ internal sealed class Binder
         ["log_softmax"] = (1, a => new Binary(BinaryOp.Subtract, a[0], LogSumExp(a[0]))),
         ["softmax"] = (1, a => new Call(Function.Exp, new Binary(BinaryOp.Subtract, a[0], LogSumExp(a[0])))),
         ["dot"] = (2, a => new Aggregate(AggregateKind.Sum, new Binary(BinaryOp.Multiply, a[0], a[1]))),
-        ["norm"] = (1, a => new Call(Function.Sqrt, new Aggregate(AggregateKind.Sum, new Binary(BinaryOp.Multiply, a[0], a[0])))),
-        ["pnorm"] = (2, a => new Binary(BinaryOp.Power,
-            new Aggregate(AggregateKind.Sum, new Binary(BinaryOp.Power, new Call(Function.Abs, a[0]), a[1])),
-            new Binary(BinaryOp.Divide, Constant.One, a[1]))),
+        ["norm"] = (1, a => Norm("norm", new Aggregate(AggregateKind.Sum, new Binary(BinaryOp.Multiply, a[0], a[0])), Constant.Two)),
+        ["pnorm"] = (2, a => Norm("pnorm", new Aggregate(AggregateKind.Sum, new Binary(BinaryOp.Power, new Call(Function.Abs, a[0]), a[1])), a[1])),
     };
+
+    /// <summary>
+    /// ||x||_p = S^(1/p) with S = sum |x|^p, as a function with a stated derivative: d/dS = S^(1/p - 1) / p where S != 0
+    /// and 0 where S = 0, PyTorch's vector_norm backward (which masks the zero norm), so the gradient at a zero vector is
+    /// 0, not 0 * infinity.
+    /// </summary>
+    private static Expr Norm(string name, Expr sumOfPowers, Expr p)
+    {
+        var s = new ParamRef(0, "s");
+        var q = new ParamRef(1, "p");
+        var inverse = new Binary(BinaryOp.Divide, Constant.One, q);
+        Expr body = p is Constant { Value: 2 } ? new Call(Function.Sqrt, s) : new Binary(BinaryOp.Power, s, inverse);
+        var slope = new Binary(BinaryOp.Divide, new Binary(BinaryOp.Power, s, new Binary(BinaryOp.Subtract, inverse, Constant.One)), q);
+        Expr? gradient = new Conditional(new Binary(BinaryOp.Equal, s, Constant.Zero), Constant.Zero,
+            p is Constant { Value: 2 } ? new Binary(BinaryOp.Divide, Constant.Half, body) : slope);
+        return new CustomCall(name, new[] { sumOfPowers, p }.ToEquatableArray(), body, new[] { gradient, null }.ToEquatableArray(), null);
+    }
 
     private static Expr LogSumExp(Expr e)
     {
@@ -595,4 +616,5 @@ internal readonly record struct DiagnosticDescriptorRef(string Id, bool IsError)
     public static readonly DiagnosticDescriptorRef BadInputKind = new(Descriptors.BadInputKind.Id, true);
     public static readonly DiagnosticDescriptorRef BadFunction = new(Descriptors.BadFunction.Id, true);
     public static readonly DiagnosticDescriptorRef ReservedName = new(Descriptors.ReservedName.Id, true);
+    public static readonly DiagnosticDescriptorRef TooComplex = new(Descriptors.TooComplex.Id, true);
 }

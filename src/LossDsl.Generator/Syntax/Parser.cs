@@ -17,6 +17,49 @@ internal sealed class Parser
     private readonly List<(string Id, TextRange Range, string[] Args)> _errors = new();
     private int _position;
 
+    /// <summary>How deeply expressions may nest (parentheses, calls, let, if, unary operators): deeper is LOSS026.</summary>
+    public const int MaxNesting = 256;
+
+    /// <summary>Chains longer than this (a + b - c + ...) are built as balanced trees, so no later pass recurses per operand.</summary>
+    public const int BalanceAbove = 16;
+
+    private int _depth;
+
+    /// <summary>Thrown when nesting passes <see cref="MaxNesting"/>: unwinds the declaration, which is then skipped.</summary>
+    private sealed class NestingLimitException : System.Exception
+    {
+        public NestingLimitException(TextRange range) => Range = range;
+        public TextRange Range { get; }
+    }
+
+    private void Enter()
+    {
+        if (++_depth > MaxNesting)
+        {
+            _depth = 0;
+            throw new NestingLimitException(RangeOf(Current));
+        }
+        StackGuard.Ensure();
+    }
+
+    private void Exit() => _depth--;
+
+    /// <summary>Parses one declaration; a nesting past the limit reports LOSS026 there and skips to the next declaration.</summary>
+    private T? Guarded<T>(System.Func<T> parse) where T : class
+    {
+        try
+        {
+            return parse();
+        }
+        catch (NestingLimitException limit)
+        {
+            _depth = 0;
+            Error(Descriptors.TooComplex.Id, limit.Range, $"The formula nests more than {MaxNesting} levels deep (parentheses, calls, let, if, unary operators); split it with 'fn' or 'let'");
+            while (!At(TokenKind.EndOfFile) && !At(TokenKind.Loss) && !At(TokenKind.DocComment) && !AtFunction) Advance();
+            return null;
+        }
+    }
+
     private Parser(string text) => _tokens = Lexer.Lex(text);
 
     public static (List<LossSyntax> Losses, List<(string Id, TextRange Range, string[] Args)> Errors) Parse(string text)
@@ -118,7 +161,7 @@ internal sealed class Parser
     public static (SyntaxNode Expression, List<(string Id, TextRange Range, string[] Args)> Errors) ParseExpression(string text)
     {
         var parser = new Parser(text);
-        var expression = parser.Expression();
+        var expression = parser.Guarded(parser.Expression) ?? new MissingSyntax(new TextRange(0, text.Length));
         parser.Expect(TokenKind.EndOfFile);
         return (expression, parser._errors);
     }
@@ -167,7 +210,7 @@ internal sealed class Parser
             if (At(TokenKind.EndOfFile)) break;
             if (AtFunction)
             {
-                Function();
+                Guarded<object>(() => { Function(); return this; });
                 continue;
             }
             if (!At(TokenKind.Loss))
@@ -176,7 +219,7 @@ internal sealed class Parser
                 SkipTo(TokenKind.Loss);
                 continue;
             }
-            var loss = Declaration(docs.ToString().TrimEnd());
+            var loss = Guarded(() => Declaration(docs.ToString().TrimEnd()));
             if (loss is not null) losses.Add(loss);
         }
         return losses;
@@ -298,6 +341,19 @@ internal sealed class Parser
     // expr := 'let' IDENT '=' expr 'in' expr | 'if' expr 'then' expr 'else' expr | or [ '?' expr ':' expr ]
     private SyntaxNode Expression()
     {
+        Enter();
+        try
+        {
+            return ExpressionCore();
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
+    private SyntaxNode ExpressionCore()
+    {
         if (At(TokenKind.Let))
         {
             var let = Advance();
@@ -336,7 +392,9 @@ internal sealed class Parser
     {
         if (!At(TokenKind.Not)) return Comparison();
         var op = Advance();
+        Enter();
         var operand = Not();
+        Exit();
         return new UnarySyntax(TokenKind.Not, operand, new TextRange(op.Start, operand.Range.End - op.Start));
     }
 
@@ -355,16 +413,44 @@ internal sealed class Parser
     private SyntaxNode Additive() => LeftAssociative(Multiplicative, TokenKind.Plus, TokenKind.Minus);
     private SyntaxNode Multiplicative() => LeftAssociative(Unary, TokenKind.Star, TokenKind.Slash);
 
+    /// <summary>
+    /// <c>a op b op c ...</c>, read in a loop (no recursion per operand). Up to <see cref="BalanceAbove"/> operands it
+    /// is the usual left-nested tree; a longer chain is built balanced, so its depth is log2 of its length and no later
+    /// pass recurses once per term: <c>a - b + c - d</c> → <c>(a - b) - (c - d)</c>, the same value summed pairwise.
+    /// </summary>
     private SyntaxNode LeftAssociative(System.Func<SyntaxNode> operand, params TokenKind[] operators)
     {
-        var left = operand();
+        var terms = new List<SyntaxNode> { operand() };
+        var ops = new List<TokenKind> { operators[0] };
         while (operators.Contains(Current.Kind))
         {
-            var op = Advance().Kind;
-            var right = operand();
-            left = new BinarySyntax(op, left, right, TextRange.Cover(left.Range, right.Range));
+            ops.Add(Advance().Kind);
+            terms.Add(operand());
         }
-        return left;
+        if (terms.Count <= BalanceAbove)
+        {
+            var left = terms[0];
+            for (int k = 1; k < terms.Count; k++) left = new BinarySyntax(ops[k], left, terms[k], TextRange.Cover(left.Range, terms[k].Range));
+            return left;
+        }
+        var inverse = operators[0] switch { TokenKind.Plus => TokenKind.Minus, TokenKind.Star => TokenKind.Slash, var same => same };
+        return Balanced(terms, ops, 0, terms.Count, operators[0], inverse);
+    }
+
+    /// <summary>Terms [lo, hi) whose first operator counts as <paramref name="identity"/> (+, *, and, or).</summary>
+    private static SyntaxNode Balanced(List<SyntaxNode> terms, List<TokenKind> ops, int lo, int hi, TokenKind identity, TokenKind inverse)
+    {
+        if (hi - lo == 1) return terms[lo];
+        int mid = (lo + hi) / 2;
+        var left = Balanced(terms, ops, lo, mid, identity, inverse);
+        var op = ops[mid];
+        if (op == inverse && inverse != identity)
+        {
+            // x - (b ... ) : the right half's operators flip, a - b + c = a - (b - c).
+            for (int k = mid; k < hi; k++) ops[k] = ops[k] == inverse ? identity : inverse;
+        }
+        var right = Balanced(terms, ops, mid, hi, identity, inverse);
+        return new BinarySyntax(op, left, right, TextRange.Cover(left.Range, right.Range));
     }
 
     // unary := '-' unary | power ;  -x^2 is -(x^2)
@@ -373,7 +459,9 @@ internal sealed class Parser
         if (At(TokenKind.Minus) || At(TokenKind.Plus))
         {
             var op = Advance();
+            Enter();
             var operand = Unary();
+            Exit();
             if (op.Kind == TokenKind.Plus) return operand;
             return new UnarySyntax(TokenKind.Minus, operand, new TextRange(op.Start, operand.Range.End - op.Start));
         }
@@ -385,7 +473,9 @@ internal sealed class Parser
     {
         var @base = Primary();
         if (!Accept(TokenKind.Caret)) return @base;
+        Enter();
         var exponent = Unary();
+        Exit();
         return new BinarySyntax(TokenKind.Caret, @base, exponent, TextRange.Cover(@base.Range, exponent.Range));
     }
 
