@@ -45,7 +45,8 @@ internal static class Compiler
     {
         var diagnostics = new List<DiagnosticInfo>(source.Diagnostics);
         var losses = new List<LossModel>();
-        if (source.Skip) return new CompiledUnit(source.HintName, EquatableArray<LossModel>.Empty, diagnostics.ToEquatableArray());
+        var locations = new List<SourceSpan>();
+        if (source.Skip) return new CompiledUnit(EquatableArray<LossModel>.Empty, EquatableArray<SourceSpan>.Empty, diagnostics.ToEquatableArray());
         try
         {
             var (syntax, functionSyntax, errors) = Parser.ParseWithFunctions(source.Text);
@@ -82,7 +83,8 @@ internal static class Compiler
                     continue;
                 }
                 var className = source.ClassName ?? Names.Pascal(loss.Name);
-                var model = LossDifferentiator.Differentiate(bound, className, source.Namespace, source.Accessibility, source.Path, diagnostics);
+                var inputSpans = loss.Inputs.Select(i => Locate(source, i.Range)).ToList();
+                var model = LossDifferentiator.Differentiate(bound, className, source.Namespace, source.Accessibility, source.Path, inputSpans, diagnostics);
                 if (ExprBudget.Check(model.Gradients.Concat(model.OuterGradients).Concat(model.Dependencies.Select(d => d.Summand))
                         .Concat(model.Loss.Aggregates.Select(a => a.Body)).Append(model.Loss.Body), "loss with its derivatives") is { } tooBig)
                 {
@@ -90,6 +92,7 @@ internal static class Compiler
                     continue;
                 }
                 losses.Add(model);
+                locations.Add(Locate(source, loss.NameRange));
             }
         }
         catch (InsufficientExecutionStackException)
@@ -97,18 +100,24 @@ internal static class Compiler
             diagnostics.Add(new DiagnosticInfo(Descriptors.TooComplex.Id, source.Map.Locate(source.Path, source.Text, 0, source.Text.Length),
                 new[] { "The formula nests too deeply for the compiler's stack; split it with 'fn' or 'let'" }.ToEquatableArray()));
             losses.Clear();
+            locations.Clear();
         }
         catch (Exception e)
         {
             diagnostics.Add(new DiagnosticInfo(Descriptors.InternalError.Id, source.Map.Locate(source.Path, source.Text, 0, 0), new[] { e.GetType().Name + ": " + e.Message }.ToEquatableArray()));
             losses.Clear();
+            locations.Clear();
         }
-        return new CompiledUnit(source.HintName, losses.ToEquatableArray(), diagnostics.ToEquatableArray());
+        return new CompiledUnit(losses.ToEquatableArray(), locations.ToEquatableArray(), diagnostics.ToEquatableArray());
     }
 
     private static SourceSpan Locate(FormulaSource source, TextRange range) => source.Map.Locate(source.Path, source.Text, range.Start, range.Length);
 
-    /// <summary>The emit stage for one compiled loss; a fault becomes LOSS999 (reported by the caller) instead of an exception.</summary>
+    /// <summary>
+    /// The emit stage for one compiled loss; a fault becomes a diagnostic (reported by the caller) instead of an
+    /// exception: LOSS026 when the code is too deep for the stack, LOSS999 otherwise. The model holds no location, so
+    /// it points at the start of the loss's file.
+    /// </summary>
     public static (string? Source, DiagnosticInfo? Error) EmitSafely(LossModel model, bool allowUnsafe = false)
     {
         try
@@ -118,8 +127,10 @@ internal static class Compiler
         catch (Exception e)
         {
             if (e is InvalidOperationException { InnerException: { } inner }) e = inner;
-            var span = model.Loss.Inputs.Count > 0 ? model.Loss.Inputs[0].Span : null;
-            return (null, new DiagnosticInfo(Descriptors.InternalError.Id, span, new[] { e.GetType().Name + ": " + e.Message }.ToEquatableArray()));
+            var span = new SourceSpan(model.SourcePath, 0, 0, 0, 0, 0, 0);
+            return e is InsufficientExecutionStackException
+                ? (null, new DiagnosticInfo(Descriptors.TooComplex.Id, span, new[] { $"The generated code of '{model.Loss.Name}' nests too deeply for the compiler's stack" }.ToEquatableArray()))
+                : (null, new DiagnosticInfo(Descriptors.InternalError.Id, span, new[] { e.GetType().Name + ": " + e.Message }.ToEquatableArray()));
         }
     }
 }

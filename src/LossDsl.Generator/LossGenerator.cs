@@ -52,6 +52,7 @@ public sealed class LossGenerator : IIncrementalGenerator
             .Collect()
             .Select(static (all, _) => Model.EquatableArray.ToEquatableArray(all.SelectMany(x => x).GroupBy(x => x).Where(g => g.Count() > 1).Select(g => g.Key).OrderBy(x => x, StringComparer.Ordinal)));
 
+        // The emit stage sees the models alone (no locations): a loss whose text moves is not re-emitted.
         var models = compiled.Select(static (unit, _) => unit.Losses).WithTrackingName(StepNames.Models);
         context.RegisterSourceOutput(models.Combine(duplicates).Combine(allowUnsafe), (spc, pair) =>
         {
@@ -59,30 +60,36 @@ public sealed class LossGenerator : IIncrementalGenerator
             foreach (var model in losses)
             {
                 var hint = HintOf(model, suffix);
-                if (duplicated.Contains(hint))
-                {
-                    spc.ReportDiagnostic(new Diagnostics.DiagnosticInfo(Diagnostics.Descriptors.DuplicateLoss.Id, model.Loss.Inputs[0].Span,
-                        new[] { model.Loss.Name }.ToEquatableArrayOfStrings()).ToDiagnostic());
-                    continue;
-                }
+                if (duplicated.Contains(hint)) continue; // reported with its location by the diagnostics output below
                 var (source, error) = Compiler.EmitSafely(model, @unsafe);
                 if (error is not null) { spc.ReportDiagnostic(error.ToDiagnostic()); continue; }
                 try
                 {
                     spc.AddSource(hint, source!);
                 }
-                catch (ArgumentException)
+                catch (ArgumentException e)
                 {
-                    spc.ReportDiagnostic(new Diagnostics.DiagnosticInfo(Diagnostics.Descriptors.DuplicateLoss.Id, model.Loss.Inputs[0].Span,
-                        new[] { model.Loss.Name }.ToEquatableArrayOfStrings()).ToDiagnostic());
+                    // A hint Roslyn refuses: never let it escape (it would drop every output of the generator).
+                    spc.ReportDiagnostic(new Diagnostics.DiagnosticInfo(Diagnostics.Descriptors.InternalError.Id,
+                        new Diagnostics.SourceSpan(model.SourcePath, 0, 0, 0, 0, 0, 0), new[] { e.Message }.ToEquatableArrayOfStrings()).ToDiagnostic());
                 }
             }
         });
 
-        var diagnostics = compiled.Select(static (unit, _) => unit.Diagnostics).WithTrackingName(StepNames.Diagnostics);
-        context.RegisterSourceOutput(diagnostics, static (spc, list) =>
+        // Diagnostics carry the locations: the compiler's, and LOSS021 where two sources declare one class.
+        var diagnostics = compiled
+            .Select((unit, _) => (unit.Diagnostics, Named: Model.EquatableArray.ToEquatableArray(
+                unit.Losses.Select((m, i) => (Hint: HintOf(m, suffix), m.Loss.Name, Location: unit.Locations[i])))))
+            .Combine(duplicates)
+            .WithTrackingName(StepNames.Diagnostics);
+        context.RegisterSourceOutput(diagnostics, static (spc, pair) =>
         {
+            var ((list, named), duplicated) = pair;
             foreach (var diagnostic in list) spc.ReportDiagnostic(diagnostic.ToDiagnostic());
+            foreach (var (hint, name, location) in named)
+                if (duplicated.Contains(hint))
+                    spc.ReportDiagnostic(new Diagnostics.DiagnosticInfo(Diagnostics.Descriptors.DuplicateLoss.Id, location,
+                        new[] { name }.ToEquatableArrayOfStrings()).ToDiagnostic());
         });
     }
 }

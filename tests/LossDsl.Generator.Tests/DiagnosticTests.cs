@@ -121,6 +121,16 @@ public class DiagnosticTests
         var d = Single(f, "LOSS017");
         Assert.Equal(DiagnosticSeverity.Warning, d.Severity);
         AssertSpan(d, f, "y", 0, 10);
+        Assert.Contains("only reaches the loss through non-differentiable operations", d.GetMessage());
+    }
+
+    [Fact]
+    public void LOSS017_UnusedInput_SaysItIsNotUsed()
+    {
+        const string f = "loss a(x, y) = x^2";
+        var d = Single(f, "LOSS017");
+        AssertSpan(d, f, "y", 0, 10);
+        Assert.Contains("'y' is not used by the loss", d.GetMessage());
     }
 
     [Fact]

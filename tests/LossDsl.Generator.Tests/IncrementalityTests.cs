@@ -12,7 +12,7 @@ public class IncrementalityTests
 {
     private static readonly string[] s_steps = { StepNames.FileSources, StepNames.Compiled, StepNames.Models, StepNames.Diagnostics };
 
-    private static (GeneratorDriver Driver, CSharpCompilation Compilation, List<AdditionalText> Files) FirstRun(params (string Path, string Text)[] files)
+    internal static (GeneratorDriver Driver, CSharpCompilation Compilation, List<AdditionalText> Files) FirstRun(params (string Path, string Text)[] files)
     {
         var compilation = GeneratorHarness.Compilation("namespace App { public static class Program { } }");
         var texts = files.Select(f => (AdditionalText)new LossFile(f.Path, f.Text)).ToList();
@@ -105,5 +105,28 @@ public class ModelEqualityTests
         Assert.Equal(a.Losses[0].Gradients, b.Losses[0].Gradients);
         Assert.Equal(a.Losses[0], b.Losses[0]);
         Assert.Equal(a, b);
+    }
+
+    [Fact]
+    public void InsertingLinesAboveALoss_LeavesItsSourceCachedWhileItsDiagnosticsMove()
+    {
+        // 'unused' has no gradient path: LOSS017 points at it, and must follow it down two lines.
+        const string text = "loss warned(x, unused) = x^2 + sign(unused)";
+        var (driver, compilation, texts) = IncrementalityTests.FirstRun(("/src/w.loss", text));
+        var first = driver.GetRunResult().Results.Single();
+        var before = Assert.Single(first.Diagnostics, d => d.Id == "LOSS017");
+        Assert.Equal(0, before.Location.GetLineSpan().StartLinePosition.Line);
+
+        driver = driver.ReplaceAdditionalText(texts.Single(), new LossFile("/src/w.loss", "// a comment\n// another\n" + text)).RunGenerators(compilation);
+        var result = driver.GetRunResult().Results.Single();
+        var after = Assert.Single(result.Diagnostics, d => d.Id == "LOSS017");
+        Assert.Equal(2, after.Location.GetLineSpan().StartLinePosition.Line);
+        Assert.Equal(before.Location.GetLineSpan().StartLinePosition.Character, after.Location.GetLineSpan().StartLinePosition.Character);
+
+        Assert.All(result.TrackedSteps[StepNames.Models].SelectMany(s => s.Outputs),
+            o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"Models: {o.Reason}"));
+        var sourceOutputs = result.TrackedOutputSteps["SourceOutput"].SelectMany(s => s.Outputs).ToList();
+        Assert.Contains(sourceOutputs, o => o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged);
+        Assert.Equal(first.GeneratedSources.Single().SourceText.ToString(), result.GeneratedSources.Single().SourceText.ToString());
     }
 }

@@ -16,7 +16,9 @@ namespace LossDsl.Generator.Calculus;
 /// </summary>
 internal static class LossDifferentiator
 {
-    public static LossModel Differentiate(BoundLoss loss, string className, string? @namespace, string accessibility, string path, List<DiagnosticInfo> diagnostics)
+    /// <param name="inputSpans">Where each input is declared, for LOSS017 (kept out of the model).</param>
+    public static LossModel Differentiate(BoundLoss loss, string className, string? @namespace, string accessibility, string path,
+        IReadOnlyList<SourceSpan> inputSpans, List<DiagnosticInfo> diagnostics)
     {
         var body = Simplifier.Simplify(loss.Body);
         var aggregates = loss.Aggregates.Select(a => a with { Body = Simplifier.Simplify(a.Body) }).ToList();
@@ -80,7 +82,12 @@ internal static class LossDifferentiator
             bool scattered = Enumerable.Range(0, declared).Any(k => flows[k] && (aggregates[k].Source is { IsClassInput: false } g && g.Input == x
                 || aggregates[k].Call is { } c && c.Arguments.Any(a => a is InputRef r && r.Index == x)));
             if (gradient is Constant { Value: 0 } && !scattered)
-                diagnostics.Add(new DiagnosticInfo(Descriptors.NotDifferentiable.Id, input.Span, new[] { input.Name }.ToEquatableArray()));
+                {
+                bool read = ExprWalker.Any(loss.Body, IsInput) || loss.Aggregates.Any(a => ExprWalker.Any(a.Body, IsInput)
+                    || a.Source is { IsClassInput: false } g && g.Input == x || a.Call is { } c && c.Arguments.Any(IsInput));
+                diagnostics.Add(new DiagnosticInfo(Descriptors.NotDifferentiable.Id, inputSpans[x], new[] { input.Name,
+                    read ? "only reaches the loss through non-differentiable operations" : "is not used by the loss" }.ToEquatableArray()));
+            }
             gradients.Add(Lowering.Lower(gradient));
         }
 

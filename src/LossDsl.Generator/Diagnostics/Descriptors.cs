@@ -25,7 +25,7 @@ internal static class Descriptors
     public static readonly DiagnosticDescriptor TypeMismatch = Error("LOSS014", "Type mismatch", "Expected {0} but this expression is {1}");
     public static readonly DiagnosticDescriptor BadDefault = Error("LOSS015", "Invalid default", "{0}");
     public static readonly DiagnosticDescriptor AggregateMisuse = Error("LOSS016", "Aggregate misuse", "{0}");
-    public static readonly DiagnosticDescriptor NotDifferentiable = Warning("LOSS017", "Input has no gradient", "The input '{0}' only reaches the loss through non-differentiable operations, so its gradient is always zero; declare it 'const'");
+    public static readonly DiagnosticDescriptor NotDifferentiable = Warning("LOSS017", "Input has no gradient", "The input '{0}' {1}, so its gradient is always zero; declare it 'const'");
     public static readonly DiagnosticDescriptor BadAttributeTarget = Error("LOSS018", "Invalid [Loss] target", "[Loss] must be placed on a non-nested 'static partial class': {0}");
     public static readonly DiagnosticDescriptor ReservedName = Error("LOSS019", "Reserved name", "'{0}' is reserved for the generated API ({1}); choose another name");
     public static readonly DiagnosticDescriptor NoLoss = Warning("LOSS020", "Empty loss file", "This file declares no loss");

@@ -28,9 +28,6 @@ internal sealed record FormulaSource(
     /// <summary>True when the carrier is unusable (its diagnostics say why): nothing is compiled.</summary>
     public bool Skip { get; init; }
 
-    public string HintName => ClassName is not null
-        ? (Namespace is null ? ClassName : Namespace + "." + ClassName)
-        : System.IO.Path.GetFileNameWithoutExtension(Path);
 }
 
 /// <summary>

@@ -164,7 +164,7 @@ internal sealed class Binder
                 Report(DiagnosticDescriptorRef.BadInputKind, input.Range, $"{(input.Kind == InputKind.Index ? "An" : "A")} {input.Kind.ToString().ToLowerInvariant()} input has no gradient: declare it 'const {input.Kind.ToString().ToLowerInvariant()} {input.Name}'");
             if (input.Except is not null && input.Kind != InputKind.Index)
                 Report(DiagnosticDescriptorRef.BadInputKind, input.ExceptRange, "'except' belongs to an index input: the rows whose index equals the option are left out");
-            inputs.Add(new InputModel(input.Name, input.IsConst, @default, Locate(input.Range)) { Kind = input.Kind, Except = input.Except });
+            inputs.Add(new InputModel(input.Name, input.IsConst, @default) { Kind = input.Kind, Except = input.Except });
         }
         foreach (var option in loss.Options)
         {

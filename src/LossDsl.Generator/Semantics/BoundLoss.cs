@@ -4,8 +4,11 @@ using LossDsl.Generator.Model;
 
 namespace LossDsl.Generator.Semantics;
 
-/// <summary>An input of a loss. <paramref name="Default"/> makes it optional (only for <c>const</c> inputs).</summary>
-internal sealed record InputModel(string Name, bool IsConst, double? Default, SourceSpan Span)
+/// <summary>
+/// An input of a loss. <paramref name="Default"/> makes it optional (only for <c>const</c> inputs). It holds no source
+/// location: the emit model stays equal when lines are inserted above the loss (locations travel with the diagnostics).
+/// </summary>
+internal sealed record InputModel(string Name, bool IsConst, double? Default)
 {
     /// <summary>What one value covers: an element, a row, a class, or a row's class index.</summary>
     public Syntax.InputKind Kind { get; init; }
