@@ -22,8 +22,12 @@ public sealed class LossGenerator : IIncrementalGenerator
             .Select(static (s, _) => s!)
             .WithTrackingName(StepNames.AttributeSources);
 
+        // The namespace of .loss files: the project's LossDslNamespace if set, else its RootNamespace (both made visible
+        // to the compiler by the package's buildTransitive props; an unset property arrives as an empty string).
         var rootNamespace = context.AnalyzerConfigOptionsProvider
-            .Select(static (options, _) => options.GlobalOptions.TryGetValue("build_property.RootNamespace", out var ns) ? ns : null);
+            .Select(static (options, _) =>
+                options.GlobalOptions.TryGetValue("build_property.LossDslNamespace", out var ns) && !string.IsNullOrWhiteSpace(ns) ? ns
+                : options.GlobalOptions.TryGetValue("build_property.RootNamespace", out ns) ? ns : null);
         var fromFiles = context.AdditionalTextsProvider
             .Where(static file => file.Path.EndsWith(".loss", StringComparison.OrdinalIgnoreCase))
             .Combine(rootNamespace)

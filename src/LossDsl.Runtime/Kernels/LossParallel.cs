@@ -26,7 +26,7 @@ namespace LossDsl;
 /// the workers are long-lived threads woken through their own semaphore. Only the first call that needs a worker
 /// creates it (and a failing kernel's exception is captured with an allocation).</para>
 /// <para><b>One job at a time.</b> The workers serve one call at a time. A call that finds them busy (another thread's
-/// call, or a kernel calling <see cref="Run{TKernel, T}"/> from inside a chunk) runs its chunks on its own thread, in
+/// call, or a kernel calling <see cref="Run{TKernel, T}(ref TKernel, int)"/> from inside a chunk) runs its chunks on its own thread, in
 /// order: the same chunks, hence the same bits, and no waiting on anyone, so no deadlock.</para>
 /// </remarks>
 public static unsafe partial class LossParallel

@@ -59,7 +59,7 @@ public static partial class Ctc
         public static Vector512<T> Log1p(Vector512<T> x) => LossMath.Log1p(x);
     }
 
-    /// <summary>The body of a row loop: the values of elements <paramref name="i"/> .. i + lanes - 1 of the output.</summary>
+    /// <summary>The body of a row loop: the values of elements <c>i</c> .. i + lanes - 1 of the output.</summary>
     private interface IRowKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         TV Invoke<TV, O, L>(int i) where O : ILaneOps<TV, T> where L : ILaneLoad<TV, T>;

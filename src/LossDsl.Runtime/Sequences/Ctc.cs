@@ -15,7 +15,7 @@ namespace LossDsl;
 /// <c>logProbs</c> is the sample's log-probabilities, time-major: <c>logProbs[t * classes + c]</c> for
 /// t &lt; T_max = <c>logProbs.Length / classes</c>; only the first <c>inputLength</c> frames are read.
 /// <c>targets</c> is the sample's label list, padded: only the first <c>targetLength</c> labels are used.
-/// The scalars arrive as <typeparamref name="T"/> (they come from a formula) and must hold whole numbers.
+/// The scalars arrive as <c>T</c> (they come from a formula) and must hold whole numbers.
 /// </para>
 /// <para>
 /// The dynamic program runs on the extended label sequence l' = (blank, l1, blank, l2, ..., blank) of length
