@@ -55,7 +55,7 @@ internal static class ChunkEmitter
                 InputKind.Labels => Unit.Labels,
                 _ => Unit.Row,
             }
-            : p.Name is "output" or "gradOutputs" ? Unit.Row : Unit.Element)).ToList();
+            : p.Key is "$output" or "$gradOutputs" ? Unit.Row : Unit.Element)).ToList();
         var values = parameters.Where(p => !p.Type.Contains("Span<")).ToList();
         var first = Names.Parameter(loss.Inputs.First(i => i.IsElement).Name);
 
@@ -78,8 +78,8 @@ internal static class ChunkEmitter
             if (s.Unit is Unit.Labels or Unit.Whole) w.Line($"{Field(s.Name)}Length = {s.Name}.Length,");
         }
         foreach (var p in values)
-            w.Line(!rows && p.Name == "reduction" ? "_reduction = reduction == Reduction.None ? Reduction.None : Reduction.Sum,"
-                : !rows && p.Name == "gradOutput" ? "_gradOutput = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput,"
+            w.Line(!rows && p.Key == "$reduction" ? "_reduction = reduction == Reduction.None ? Reduction.None : Reduction.Sum,"
+                : !rows && p.Key == "$gradOutput" ? "_gradOutput = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput,"
                 : $"{Field(p.Name)} = {p.Name},");
         if (rows) w.Line("_divisor = divisor,");
         if (rows) w.Line("_rows = rows,");
@@ -137,8 +137,16 @@ internal static class ChunkEmitter
         w.Close();
     }
 
-    /// <summary>Fields and pointer locals start with '_' (no formula name does, LOSS019): no clash with In, Out, Run.</summary>
-    private static string Field(string parameter) => "_" + Names.Camel(parameter.TrimStart('@'));
+    /// <summary>
+    /// The field of a Run parameter: '_' and its identifier (no identifier of the implementation starts with '_', so
+    /// fields never clash with In, Out, Run or a local).
+    /// </summary>
+    private static string Field(string parameter) => "_" + parameter.TrimStart('@');
 
-    private static string Pointer(string parameter) => "_p" + Names.Pascal(parameter.TrimStart('@'));
+    /// <summary>The pinned pointer of a span parameter: <c>_p</c> and its identifier with a capital.</summary>
+    private static string Pointer(string parameter)
+    {
+        var name = parameter.TrimStart('@');
+        return "_p" + char.ToUpperInvariant(name[0]) + name.Substring(1);
+    }
 }

@@ -47,7 +47,7 @@ internal static class DefinitionEmitter
         {
             var p = Names.Parameter(loss.Inputs[k].Name);
             w.Line(Names.IsInteger(loss.Inputs[k].Kind)
-                ? $"ReadOnlySpan<int> {p} = LossGuard.Indices(call.Inputs[{k}], nameof({p}));"
+                ? $"ReadOnlySpan<int> {p} = LossGuard.Indices(call.Inputs[{k}], \"{Names.PublicCamel(loss.Inputs[k].Name)}\");"
                 : $"ReadOnlySpan<T> {p} = call.Inputs[{k}];");
         }
         w.Line($"int n = {Names.Parameter(loss.Inputs.First(i => i.IsElement).Name)}.Length;");
@@ -65,27 +65,21 @@ internal static class DefinitionEmitter
         w.Line("upstream = new T[outputs];");
         w.Line("Array.Fill(upstream, T.One);");
         w.Close();
-        var inputNames = new System.Collections.Generic.HashSet<string>(loss.Inputs.Select(i => Names.Parameter(i.Name)));
-        var arguments = RunEmitter.Parameters(model).Select(p => inputNames.Contains(p.Name) ? p.Name : p.Name switch
+        var gradientSpans = Enumerable.Range(0, loss.Inputs.Count).Where(k => !loss.Inputs[k].IsConst)
+            .ToDictionary(k => Names.Public(loss.Inputs[k].Name + "_grad"), k => $"grads is null ? default : grads[{k}]");
+        var arguments = RunEmitter.Parameters(model).Select(p => p.Key switch
         {
-            "rowLength" => "call.RowLength",
-            "weight" => "call.Weight",
-            "reduction" => "call.Reduction",
-            "output" => "output",
-            "gradients" => "call.WantGradients",
-            "gradOutputs" => "upstream",
-            "gradOutput" => "T.One",
-            var name when name.EndsWith("Grad") => GradArgument(model, name),
-            var name => name,
+            "$rowLength" => "call.RowLength",
+            "$weight" => "call.Weight",
+            "$reduction" => "call.Reduction",
+            "$output" => "output",
+            "$gradients" => "call.WantGradients",
+            "$gradOutputs" => "upstream",
+            "$gradOutput" => "T.One",
+            var key when gradientSpans.TryGetValue(key, out var span) => span,
+            _ => p.Name, // an input or option: the local of the same name above
         });
         w.Line($"call.Value = Run<T>({string.Join(", ", arguments)});");
         w.Close();
-    }
-
-    private static string GradArgument(LossModel model, string name)
-    {
-        for (int k = 0; k < model.Loss.Inputs.Count; k++)
-            if (Names.Parameter(model.Loss.Inputs[k].Name + "_grad") == name) return $"grads is null ? default : grads[{k}]";
-        return name;
     }
 }

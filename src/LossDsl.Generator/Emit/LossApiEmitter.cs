@@ -7,10 +7,22 @@ namespace LossDsl.Generator.Emit;
 
 /// <summary>
 /// The public API of a loss for one element type: Forward, Backward and ForwardBackward, each reduced (returning the
-/// value) and unreduced (one value per element or row, written to <c>output</c>). Every method is one call of <c>Run</c>.
+/// value) and unreduced (one value per element or row, written to <c>output</c>). Every method is one call of the
+/// implementation's <c>Run</c>. It lives in the user's class and namespace, so every type it names is
+/// <c>global::</c>-qualified: a user type called <c>Reduction</c> or <c>Span</c> next to the loss changes nothing.
 /// </summary>
 internal static class LossApiEmitter
 {
+    private const string ReadOnlySpan = "global::System.ReadOnlySpan";
+    private const string Span = "global::System.Span";
+    private const string Reduction = "global::LossDsl.Reduction";
+
+    /// <summary>A parameter of a public method; <paramref name="Key"/> is the Run parameter it feeds (<see cref="RunEmitter.Parameter.Key"/>).</summary>
+    private sealed record ApiParameter(string Type, string Name, string Key, string? Default = null)
+    {
+        public override string ToString() => $"{Type} {Name}" + (Default is null ? "" : $" = {Default}");
+    }
+
     public static void Emit(SourceWriter w, LossModel model, string type)
     {
         var loss = model.Loss;
@@ -20,64 +32,63 @@ internal static class LossApiEmitter
         string one = type == "float" ? "1f" : "1.0";
 
         var required = loss.Inputs.Where(i => i.Default is null)
-            .Select(i => $"ReadOnlySpan<{(Names.IsInteger(i.Kind) ? "int" : type)}> {Names.Parameter(i.Name)}").ToList();
-        if (row) required.Add("int rowLength");
-        var grads = loss.Inputs.Where(i => !i.IsConst).Select(i => $"Span<{type}> {Names.Parameter(i.Name + "_grad")}").ToList();
+            .Select(i => new ApiParameter($"{ReadOnlySpan}<{(Names.IsInteger(i.Kind) ? "int" : type)}>", Names.Public(i.Name), Names.Public(i.Name))).ToList();
+        if (row) required.Add(new ApiParameter("int", "rowLength", "$rowLength"));
+        var grads = loss.Inputs.Where(i => !i.IsConst).Select(i => new ApiParameter($"{Span}<{type}>", Names.Public(i.Name + "_grad"), Names.Public(i.Name + "_grad"))).ToList();
         var trailing = loss.Options.Select(o => o.IsBoolean
-                ? $"bool {Names.Parameter(o.Name)} = {(o.Default != 0 ? "true" : "false")}"
-                : $"{type} {Names.Parameter(o.Name)} = {(type == "float" ? Names.Float(o.Default) : Names.Double(o.Default))}")
+                ? new ApiParameter("bool", Names.Public(o.Name), Names.Public(o.Name), o.Default != 0 ? "true" : "false")
+                : new ApiParameter(type, Names.Public(o.Name), Names.Public(o.Name), type == "float" ? Names.Float(o.Default) : Names.Double(o.Default)))
             .ToList();
-        if (elementwise) trailing.Add($"ReadOnlySpan<{type}> weight = default");
-        trailing.AddRange(loss.Inputs.Where(i => i.Default is not null).Select(i => $"ReadOnlySpan<{type}> {Names.Parameter(i.Name)} = default"));
+        if (elementwise) trailing.Add(new ApiParameter($"{ReadOnlySpan}<{type}>", "weight", "$weight", "default"));
+        trailing.AddRange(loss.Inputs.Where(i => i.Default is not null).Select(i => new ApiParameter($"{ReadOnlySpan}<{type}>", Names.Public(i.Name), Names.Public(i.Name), "default")));
 
-        string Sig(params IEnumerable<string>[] parts) => string.Join(", ", parts.SelectMany(p => p));
-        string[] reductionParam = { "Reduction reduction = Reduction.Mean" };
-        string[] gradOutputScalar = { $"{type} gradOutput = {one}" };
-        string[] output = { $"Span<{type}> output" };
-        string[] gradOutputSpan = { $"ReadOnlySpan<{type}> gradOutput" };
+        ApiParameter[] reductionParam = { new(Reduction, "reduction", "$reduction", Reduction + ".Mean") };
+        ApiParameter[] gradOutputScalar = { new(type, "gradOutput", "$gradOutput", one) };
+        ApiParameter[] output = { new($"{Span}<{type}>", "output", "$output") };
+        ApiParameter[] gradOutputSpan = { new($"{ReadOnlySpan}<{type}>", "gradOutput", "$gradOutputs") };
         string per = row ? "row" : "element";
+        var value = new Dictionary<string, string> { ["$gradients"] = "false" };
+        var gradient = new Dictionary<string, string> { ["$gradients"] = "true" };
+        var none = new Dictionary<string, string> { ["$gradients"] = "false", ["$reduction"] = Reduction + ".None" };
+        var noneGradient = new Dictionary<string, string> { ["$gradients"] = "true", ["$reduction"] = Reduction + ".None", ["$gradOutput"] = one };
 
         w.Line();
         w.Line($"// ---- {type} ----");
         if (whole)
         {
-            Method(w, $"The loss over all elements, in {type}.", $"{type} Forward({Sig(required, trailing)})", model, type, new() { ["gradients"] = "false" });
-            Method(w, $"The loss and its gradients (times <paramref name=\"gradOutput\"/>) in one pass, in {type}; an empty gradient span is skipped.",
-                $"{type} ForwardBackward({Sig(required, grads, gradOutputScalar, trailing)})", model, type, new() { ["gradients"] = "true" });
-            Method(w, $"The gradients of the loss (times <paramref name=\"gradOutput\"/>), in {type}; an empty gradient span is skipped.",
-                $"void Backward({Sig(required, grads, gradOutputScalar, trailing)})", model, type, new() { ["gradients"] = "true" });
+            Method(w, model, type, $"The loss over all elements, in {type}.", type, "Forward", value, required, trailing);
+            Method(w, model, type, $"The loss and its gradients (times <paramref name=\"gradOutput\"/>) in one pass, in {type}; an empty gradient span is skipped.",
+                type, "ForwardBackward", gradient, required, grads, gradOutputScalar, trailing);
+            Method(w, model, type, $"The gradients of the loss (times <paramref name=\"gradOutput\"/>), in {type}; an empty gradient span is skipped.",
+                "void", "Backward", gradient, required, grads, gradOutputScalar, trailing);
             return;
         }
-        Method(w, $"The reduced loss (mean or sum over the {per}s), in {type}.",
-            $"{type} Forward({Sig(required, reductionParam, trailing)})", model, type, new() { ["gradients"] = "false" });
-        Method(w, $"The loss of every {per}, written to <paramref name=\"output\"/>, in {type}.",
-            $"void Forward({Sig(required, output, trailing)})", model, type, new() { ["gradients"] = "false", ["reduction"] = "Reduction.None" });
-        Method(w, $"The reduced loss and its gradients (times <paramref name=\"gradOutput\"/>) in one pass over memory, in {type}; an empty gradient span is skipped.",
-            $"{type} ForwardBackward({Sig(required, grads, reductionParam, gradOutputScalar, trailing)})", model, type, new() { ["gradients"] = "true" });
-        Method(w, $"The loss of every {per} and the gradients of their sum weighted by <paramref name=\"gradOutput\"/>, in one pass, in {type}.",
-            $"void ForwardBackward({Sig(required, output, gradOutputSpan, grads, trailing)})", model, type,
-            new() { ["gradients"] = "true", ["reduction"] = "Reduction.None", ["gradOutputs"] = "gradOutput", ["gradOutput"] = one });
-        Method(w, $"The gradients of the reduced loss (times <paramref name=\"gradOutput\"/>), in {type}; an empty gradient span is skipped.",
-            $"void Backward({Sig(required, grads, reductionParam, gradOutputScalar, trailing)})", model, type, new() { ["gradients"] = "true" });
-        Method(w, $"The gradients of the sum of the per-{per} losses weighted by <paramref name=\"gradOutput\"/>, in {type}.",
-            $"void Backward({Sig(required, gradOutputSpan, grads, trailing)})", model, type,
-            new() { ["gradients"] = "true", ["reduction"] = "Reduction.None", ["gradOutputs"] = "gradOutput", ["gradOutput"] = one });
+        Method(w, model, type, $"The reduced loss (mean or sum over the {per}s), in {type}.", type, "Forward", value, required, reductionParam, trailing);
+        Method(w, model, type, $"The loss of every {per}, written to <paramref name=\"output\"/>, in {type}.", "void", "Forward", none, required, output, trailing);
+        Method(w, model, type, $"The reduced loss and its gradients (times <paramref name=\"gradOutput\"/>) in one pass over memory, in {type}; an empty gradient span is skipped.",
+            type, "ForwardBackward", gradient, required, grads, reductionParam, gradOutputScalar, trailing);
+        Method(w, model, type, $"The loss of every {per} and the gradients of their sum weighted by <paramref name=\"gradOutput\"/>, in one pass, in {type}.",
+            "void", "ForwardBackward", noneGradient, required, output, gradOutputSpan, grads, trailing);
+        Method(w, model, type, $"The gradients of the reduced loss (times <paramref name=\"gradOutput\"/>), in {type}; an empty gradient span is skipped.",
+            "void", "Backward", gradient, required, grads, reductionParam, gradOutputScalar, trailing);
+        Method(w, model, type, $"The gradients of the sum of the per-{per} losses weighted by <paramref name=\"gradOutput\"/>, in {type}.",
+            "void", "Backward", noneGradient, required, gradOutputSpan, grads, trailing);
     }
 
-    private static void Method(SourceWriter w, string summary, string signature, LossModel model, string type, Dictionary<string, string> overrides)
+    private static void Method(SourceWriter w, LossModel model, string type, string summary, string returns, string name,
+        Dictionary<string, string> fixedArguments, params IEnumerable<ApiParameter>[] parts)
     {
-        // Whatever the signature declares is passed by name; the rest of Run's parameters get the override or default.
-        var declared = new HashSet<string>(signature.Substring(signature.IndexOf('(') + 1).TrimEnd(')').Split(',')
-            .Select(p => p.Split('=')[0].Trim()).Where(p => p.Length > 0).Select(p => p.Substring(p.LastIndexOf(' ') + 1)));
+        // Each of Run's parameters gets the API parameter that carries it, a fixed value, or its default.
+        var parameters = parts.SelectMany(p => p).ToList();
+        var byKey = parameters.ToDictionary(p => p.Key, p => p.Name);
         var arguments = RunEmitter.Parameters(model).Select(p =>
-            overrides.TryGetValue(p.Name, out var value) ? value
-            : declared.Contains(p.Name) ? p.Name
-            : p.Name == "gradOutput" ? (type == "float" ? "1f" : "1.0")
+            fixedArguments.TryGetValue(p.Key, out var value) ? value
+            : byKey.TryGetValue(p.Key, out var parameter) ? parameter
+            : p.Key == "$gradOutput" ? (type == "float" ? "1f" : "1.0")
             : "default");
-        bool returns = !signature.StartsWith("void");
         w.Line($"/// <summary>{summary}</summary>");
-        w.Line($"public static {signature}");
-        w.Line($"    => {(returns ? "" : "_ = ")}Run<{type}>({string.Join(", ", arguments)});");
+        w.Line($"public static {returns} {name}({string.Join(", ", parameters)})");
+        w.Line($"    => {(returns == "void" ? "_ = " : "")}{LossEmitter.Implementation(model)}.Run<{type}>({string.Join(", ", arguments)});");
         w.Line();
     }
 }

@@ -22,19 +22,65 @@ internal static class Names
     public static string Pascal(string name) =>
         string.Concat(name.Split('_').Where(p => p.Length > 0).Select(p => char.ToUpperInvariant(p[0]) + p.Substring(1)));
 
-    public static string Camel(string name)
+    /// <summary>The camelCase of a formula name, as the public API shows it: <c>y_pred</c> → <c>yPred</c>.</summary>
+    public static string PublicCamel(string name)
     {
         var pascal = Pascal(name);
         if (pascal.Length == 0) return "_";
         return char.ToLowerInvariant(pascal[0]) + pascal.Substring(1);
     }
 
-    /// <summary>A camelCase name usable as a C# identifier (keywords get '@').</summary>
+    /// <summary>A public API parameter: the camelCase name (keywords get '@').</summary>
+    public static string Public(string name)
+    {
+        var camel = PublicCamel(name);
+        return s_keywords.Contains(camel) ? "@" + camel : camel;
+    }
+
+    /// <summary>
+    /// The camelCase of a formula name inside the implementation: the public camelCase, with a trailing '_' when it is
+    /// a name the generated code uses for itself (<see cref="IsGenerated"/>). The camelCase of a formula name never
+    /// holds '_' and no generated name ends with one, so no name a user writes can collide with a generated local,
+    /// field or parameter (an input named <c>n</c>, <c>chunks</c> or <c>t0</c> becomes <c>n_</c>, <c>chunks_</c>, <c>t0_</c>).
+    /// </summary>
+    public static string Camel(string name)
+    {
+        var camel = PublicCamel(name);
+        return IsGenerated(camel) ? camel + "_" : camel;
+    }
+
+    /// <summary>An identifier of the implementation for a formula name (keywords get '@').</summary>
     public static string Parameter(string name)
     {
         var camel = Camel(name);
         return s_keywords.Contains(camel) ? "@" + camel : camel;
     }
+
+    /// <summary>The lower-case names generated code declares for itself (locals, parameters, fields without their '_').</summary>
+    private static readonly HashSet<string> s_generated = new()
+    {
+        "i", "n", "m", "r", "g", "w", "p", "c", "d", "e", "loss", "start", "end", "length", "rows", "divisor", "total", "upstream",
+        "outputs", "options", "none", "grads", "chunks", "scale", "column", "value", "sum", "kernel", "fused", "gradients",
+        "gradOutputs", "gradOutput", "call", "reduction", "output", "weight", "rowLength", "rowGradient", "rowGradientCached",
+        "cached", "inverseLength", "per", "summand", "aggregate", "dependency", "bar", "hasWeight", "hasGradOutput",
+        "weightLength", "args",
+    };
+
+    /// <summary>
+    /// Whether generated code may declare this name for itself: the fixed names, numbered temporaries and per-aggregate
+    /// locals (<c>t0</c>, <c>a1</c>, <c>bar2</c>, <c>aggregate0Store</c>, <c>d1On0</c>), and names built from a formula
+    /// name (<c>tRow</c>, <c>labelsWidth</c>, <c>_hasAlpha</c>, <c>_wantInputGrad</c>, <c>_pInput</c>). Gradient spans
+    /// (<c>inputGrad</c>) are public parameters: a formula name ending in <c>_grad</c> or <c>Grad</c> is refused (LOSS019).
+    /// </summary>
+    public static bool IsGenerated(string camel) =>
+        s_generated.Contains(camel)
+        || s_numbered.IsMatch(camel)
+        || s_composite.IsMatch(camel);
+
+    private static readonly System.Text.RegularExpressions.Regex s_numbered =
+        new(@"^(t|a|c|d|e|bar|aggregate|summand|dependency)\d", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+    private static readonly System.Text.RegularExpressions.Regex s_composite =
+        new(@"(Row|Width|Length|Store|Kernel|Cached)$|^(has|want|p|current)[A-Z0-9]", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
     /// <summary>The field that holds a value in a kernel struct: <c>_yPred</c>.</summary>
     public static string Field(string name) => "_" + Camel(name);

@@ -13,21 +13,27 @@ namespace LossDsl.Generator.Emit;
 /// </summary>
 internal static class RunEmitter
 {
-    public readonly record struct Parameter(string Type, string Name);
+    /// <summary>
+    /// One parameter of Run: its C# type, its identifier in the implementation, and <paramref name="Key"/>, what it
+    /// carries: the public API parameter it receives (a formula name's public camelCase, <c>xGrad</c>), or the role of a
+    /// parameter the API fills itself, marked with '$' so that no formula name can take it (<c>$reduction</c>,
+    /// <c>$output</c>, <c>$gradients</c>, <c>$gradOutputs</c>, <c>$gradOutput</c>, <c>$weight</c>, <c>$rowLength</c>).
+    /// </summary>
+    public readonly record struct Parameter(string Type, string Name, string Key);
 
     /// <summary>Run's parameters, in order.</summary>
     public static List<Parameter> Parameters(LossModel model)
     {
         var loss = model.Loss;
-        var list = loss.Inputs.Select(i => new Parameter(Names.IsInteger(i.Kind) ? "ReadOnlySpan<int>" : "ReadOnlySpan<T>", Names.Parameter(i.Name))).ToList();
-        if (loss.Shape == LossShape.Row) list.Add(new("int", "rowLength"));
-        list.AddRange(loss.Options.Select(o => new Parameter(o.IsBoolean ? "bool" : "T", Names.Parameter(o.Name))));
-        if (loss.Shape == LossShape.Elementwise) list.Add(new("ReadOnlySpan<T>", "weight"));
-        if (loss.Shape != LossShape.Whole) { list.Add(new("Reduction", "reduction")); list.Add(new("Span<T>", "output")); }
-        list.Add(new("bool", "gradients"));
-        if (loss.Shape != LossShape.Whole) list.Add(new("ReadOnlySpan<T>", "gradOutputs"));
-        list.Add(new("T", "gradOutput"));
-        list.AddRange(loss.Inputs.Where(i => !i.IsConst).Select(i => new Parameter("Span<T>", Names.Parameter(i.Name + "_grad"))));
+        var list = loss.Inputs.Select(i => new Parameter(Names.IsInteger(i.Kind) ? "ReadOnlySpan<int>" : "ReadOnlySpan<T>", Names.Parameter(i.Name), Names.Public(i.Name))).ToList();
+        if (loss.Shape == LossShape.Row) list.Add(new("int", "rowLength", "$rowLength"));
+        list.AddRange(loss.Options.Select(o => new Parameter(o.IsBoolean ? "bool" : "T", Names.Parameter(o.Name), Names.Public(o.Name))));
+        if (loss.Shape == LossShape.Elementwise) list.Add(new("ReadOnlySpan<T>", "weight", "$weight"));
+        if (loss.Shape != LossShape.Whole) { list.Add(new("Reduction", "reduction", "$reduction")); list.Add(new("Span<T>", "output", "$output")); }
+        list.Add(new("bool", "gradients", "$gradients"));
+        if (loss.Shape != LossShape.Whole) list.Add(new("ReadOnlySpan<T>", "gradOutputs", "$gradOutputs"));
+        list.Add(new("T", "gradOutput", "$gradOutput"));
+        list.AddRange(loss.Inputs.Where(i => !i.IsConst).Select(i => new Parameter("Span<T>", Names.Parameter(i.Name + "_grad"), Names.Public(i.Name + "_grad"))));
         return list;
     }
 
@@ -36,13 +42,13 @@ internal static class RunEmitter
         var loss = model.Loss;
         var parameters = Parameters(model);
         w.Line("// ---- implementation ----");
-        w.Open($"private static T Run<T>({string.Join(", ", parameters.Select(p => p.Type + " " + p.Name))}) where T : unmanaged, IBinaryFloatingPointIeee754<T>");
+        w.Open($"internal static T Run<T>({string.Join(", ", parameters.Select(p => p.Type + " " + p.Name))}) where T : unmanaged, IBinaryFloatingPointIeee754<T>");
         var first = loss.Inputs.First(i => i.IsElement);
         w.Line($"int n = {Names.Parameter(first.Name)}.Length;");
         foreach (var input in loss.Inputs.Where(i => i.IsElement && i != first))
         {
             var p = Names.Parameter(input.Name);
-            w.Line(input.Default is null ? $"LossGuard.Length({p}.Length, n, nameof({p}));" : $"LossGuard.Optional({p}.Length, n, nameof({p}));");
+            w.Line(input.Default is null ? $"LossGuard.Length({p}.Length, n, \"{Names.PublicCamel(input.Name)}\");" : $"LossGuard.Optional({p}.Length, n, \"{Names.PublicCamel(input.Name)}\");");
         }
         if (loss.Shape == LossShape.Elementwise) w.Line("LossGuard.Optional(weight.Length, n, nameof(weight));");
         if (loss.Shape != LossShape.Whole)
@@ -55,11 +61,11 @@ internal static class RunEmitter
             if (input.Kind == InputKind.Labels)
             {
                 // A list of labels per row, all of one width (padded).
-                w.Line($"int {Names.Camel(input.Name)}Width = LossGuard.Width({p}.Length, rows, nameof({p}));");
+                w.Line($"int {Names.Camel(input.Name)}Width = LossGuard.Width({p}.Length, rows, \"{Names.PublicCamel(input.Name)}\");");
                 continue;
             }
             var length = input.Kind == InputKind.Class ? "rowLength" : "rows";
-            w.Line(input.Default is null ? $"LossGuard.Length({p}.Length, {length}, nameof({p}));" : $"LossGuard.Optional({p}.Length, {length}, nameof({p}));");
+            w.Line(input.Default is null ? $"LossGuard.Length({p}.Length, {length}, \"{Names.PublicCamel(input.Name)}\");" : $"LossGuard.Optional({p}.Length, {length}, \"{Names.PublicCamel(input.Name)}\");");
         }
         if (loss.Shape != LossShape.Whole)
         {
@@ -75,8 +81,8 @@ internal static class RunEmitter
             foreach (var input in gradInputs)
             {
                 var g = Names.Parameter(input.Name + "_grad");
-                w.Line($"LossGuard.Optional({g}.Length, n, nameof({g}));");
-                foreach (var other in loss.Inputs.Where(i => !Names.IsInteger(i.Kind))) w.Line($"LossGuard.NoOverlap({Names.Parameter(other.Name)}, {g}, nameof({g}));");
+                w.Line($"LossGuard.Optional({g}.Length, n, \"{Names.PublicCamel(input.Name + "_grad")}\");");
+                foreach (var other in loss.Inputs.Where(i => !Names.IsInteger(i.Kind))) w.Line($"LossGuard.NoOverlap({Names.Parameter(other.Name)}, {g}, \"{Names.PublicCamel(input.Name + "_grad")}\");");
             }
             w.Close();
         }
@@ -320,7 +326,7 @@ internal static class RunEmitter
             }
         }
         if (validate)
-            w.Line($"if ((uint){local} >= (uint)rowLength) throw new ArgumentException($\"{input.Name} index {{{local}}} is out of range for {{rowLength}} classes (row {{r}})\", nameof({p}));");
+            w.Line($"if ((uint){local} >= (uint)rowLength) throw new ArgumentException($\"{input.Name} index {{{local}}} is out of range for {{rowLength}} classes (row {{r}})\", \"{Names.PublicCamel(input.Name)}\");");
     }
 
     /// <summary>A row function's arguments: whole rows of element inputs, the row's label list, per-row numbers.</summary>

@@ -14,20 +14,24 @@ namespace LossDsl.Generator.Semantics;
 /// </summary>
 internal sealed class Binder
 {
-    /// <summary>Names the generated API uses for its own parameters.</summary>
-    public static readonly IReadOnlyDictionary<string, string> Reserved = new Dictionary<string, string>
+    /// <summary>
+    /// The parameters the public API declares for itself, by loss shape, as camelCase: an input or option whose C# name
+    /// is one of these would clash in the method signature (LOSS019). Nothing else is reserved: the implementation's own
+    /// names cannot collide with a formula name (see <see cref="Emit.Names.Camel"/>).
+    /// </summary>
+    private static IReadOnlyDictionary<string, string> SignatureNames(LossShape shape) => shape switch
     {
-        ["reduction"] = "the reduction parameter",
-        ["output"] = "the per-element output span",
-        ["grad_output"] = "the upstream gradient",
-        ["row_length"] = "the row length of row losses",
-        ["n"] = "a local of generated code", ["i"] = "a local of generated code", ["r"] = "a local of generated code",
-        ["rows"] = "a local of generated code", ["start"] = "a local of generated code", ["end"] = "a local of generated code",
-        ["total"] = "a local of generated code", ["sum"] = "a local of generated code", ["scale"] = "a local of generated code",
-        ["value"] = "a local of generated code", ["call"] = "a local of generated code", ["options"] = "a local of generated code",
-        ["outputs"] = "a local of generated code", ["none"] = "a local of generated code", ["grads"] = "a local of generated code",
-        ["upstream"] = "a local of generated code", ["kernel"] = "a local of generated code", ["fused"] = "a local of generated code",
-        ["gradients"] = "a local of generated code", ["inverse_length"] = "a local of generated code",
+        LossShape.Elementwise => new Dictionary<string, string>
+        {
+            ["reduction"] = "the reduction parameter", ["output"] = "the per-element output span", ["gradOutput"] = "the upstream gradient",
+            ["weight"] = "the per-element weights of elementwise losses",
+        },
+        LossShape.Row => new Dictionary<string, string>
+        {
+            ["reduction"] = "the reduction parameter", ["output"] = "the per-row output span", ["gradOutput"] = "the upstream gradient",
+            ["rowLength"] = "the row length of row losses",
+        },
+        _ => new Dictionary<string, string> { ["gradOutput"] = "the upstream gradient" },
     };
 
     private static readonly IReadOnlyDictionary<string, double> s_constants = new Dictionary<string, double>
@@ -230,12 +234,11 @@ internal sealed class Binder
             Report(DiagnosticDescriptorRef.AggregateMisuse, meanClause.Range, $"'mean {(loss.MeanBy is null ? "per" : "by")}' belongs to row losses");
             return null;
         }
-        if (shape == LossShape.Elementwise && (inputs.Any(i => i.Name == "weight") || options.Any(o => o.Name == "weight")))
-        {
-            var range = loss.Inputs.FirstOrDefault(i => i.Name == "weight")?.Range ?? loss.Options.First(o => o.Name == "weight").Range;
-            Report(DiagnosticDescriptorRef.ReservedName, range, "weight", "the per-element weights of elementwise losses");
-            return null;
-        }
+        var signature = SignatureNames(shape);
+        foreach (var (name, range) in loss.Inputs.Select(i => (i.Name, i.Range)).Concat(loss.Options.Select(o => (o.Name, o.Range))))
+            if (signature.TryGetValue(Emit.Names.PublicCamel(name), out var use))
+                Report(DiagnosticDescriptorRef.ReservedName, range, name, use);
+        if (_failed) return null;
         if (shape != LossShape.Elementwise && ExprWalker.Any(outer, e => e is InputRef or ClassRef))
         {
             Report(DiagnosticDescriptorRef.AggregateMisuse, loss.Body.Range, "An input is read outside sum(...)/mean(...): in a loss with aggregates every input must be inside one");
@@ -287,15 +290,14 @@ internal sealed class Binder
     private bool CheckDeclaredName(string name, TextRange range, HashSet<string> declared)
     {
         if (name.Length == 0) return false;
-        if (Reserved.TryGetValue(name, out var use)) { Report(DiagnosticDescriptorRef.ReservedName, range, name, use); return false; }
-        if (name.EndsWith("_grad", StringComparison.Ordinal)) { Report(DiagnosticDescriptorRef.ReservedName, range, name, "gradient spans are named <input>_grad"); return false; }
-        if (name.StartsWith("_", StringComparison.Ordinal)) { Report(DiagnosticDescriptorRef.ReservedName, range, name, "names starting with '_' belong to generated code"); return false; }
-        if (System.Text.RegularExpressions.Regex.IsMatch(name, @"^((a|bar|aggregate|d)\d+.*|dependency.*|.*_row|g|divisor|row_gradient|column)$"))
+        // Gradient spans are public parameters named <input>Grad.
+        if (Emit.Names.PublicCamel(name).EndsWith("Grad", StringComparison.Ordinal))
         {
-            Report(DiagnosticDescriptorRef.ReservedName, range, name, "a local of generated code");
+            Report(DiagnosticDescriptorRef.ReservedName, range, name, "gradient spans are named <input>Grad");
             return false;
         }
-        if (!declared.Add(name) || s_constants.ContainsKey(name) || Functions.ByName.ContainsKey(name))
+        // Two names with one C# name (y_pred and yPred) would be one parameter twice.
+        if (!declared.Add(Emit.Names.PublicCamel(name)) || s_constants.ContainsKey(name) || Functions.ByName.ContainsKey(name))
         {
             Report(DiagnosticDescriptorRef.DuplicateName, range, name);
             return false;
