@@ -86,12 +86,23 @@ public class RobustnessTests
         var sb = new StringBuilder("loss big(x, y) = ");
         for (int k = 0; k < 100_000; k++) sb.Append(k == 0 ? "" : k % 3 == 0 ? " - " : " + ").Append($"x * {1 + k % 97}.5 * y");
         var watch = Stopwatch.StartNew();
+        var unit = Compiler.Compile(new Model.FormulaSource("/src/f.loss", sb.ToString(), Model.SourceMap.File, "N", null, "public", Model.EquatableArray<Diagnostics.DiagnosticInfo>.Empty));
+        _output.WriteLine($"parse, bind, differentiate, simplify: {watch.Elapsed.TotalSeconds:F1} s");
+        watch.Restart();
+        Compiler.EmitSafely(unit.Losses[0]);
+        _output.WriteLine($"emit: {watch.Elapsed.TotalSeconds:F1} s");
+        watch.Restart();
         var (result, output) = Run(sb.ToString());
         _output.WriteLine($"{sb.Length / 1024} KB formula: generator {watch.Elapsed.TotalSeconds:F1} s");
         Assert.Null(result.Exception);
         Assert.Empty(result.Diagnostics);
         var source = Assert.Single(result.GeneratedSources);
         _output.WriteLine($"generated {source.SourceText.Length / 1024} KB");
+        watch.Restart();
+        using var stream = new MemoryStream();
+        var emitted = output.Emit(stream);
+        _output.WriteLine($"C# compile and emit {watch.Elapsed.TotalSeconds:F1} s");
+        Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Take(5)));
     }
 
     [Fact]

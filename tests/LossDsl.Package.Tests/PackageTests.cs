@@ -63,10 +63,52 @@ public sealed class PackageTests : IDisposable
         Assert.Equal(sumGradient, Printed(run.Output, "squared_error_gradient_sum"), 12);
         Assert.Empty(Directory.GetFiles(Path.Combine(app, "bin"), "LossDsl.Generator.dll", SearchOption.AllDirectories));
 
-        // 3. A broken .loss file fails the build with the located diagnostic, as in the repository.
+        // 3. Hostile files: each gets its located LOSSnnn, nothing crashes, no C# error comes from generated code.
         File.WriteAllText(Path.Combine(app, "losses", "bad.loss"), "loss bad(x) = x +");
+        File.WriteAllText(Path.Combine(app, "losses", "unclosed.loss"), "loss unclosed(x) = (x + 1");
+        File.WriteAllText(Path.Combine(app, "losses", "garbage.loss"), "loss garbage(x) = x # y");
+        File.WriteAllBytes(Path.Combine(app, "losses", "binary.loss"), new byte[] { 0x00, 0xFF, 0x13, 0x37, 0x80, 0x0A });
+        File.WriteAllText(Path.Combine(app, "losses", "deep.loss"), "loss deep(x) = " + new string('(', 20_000) + "x" + new string(')', 20_000));
+        File.WriteAllText(Path.Combine(app, "losses", "undefined.loss"), "loss undefined(x) = x + y");
         var broken = Check(DotnetCli.Run(app, packages, "build", "-c", "Release", "--no-restore", "--disable-build-servers"), expectSuccess: false);
+        var reported = Regex.Matches(broken.Output, @"(\w+\.loss)\((\d+),(\d+)\): error (LOSS\d{3})")
+            .Select(m => $"{m.Groups[1].Value}({m.Groups[2].Value},{m.Groups[3].Value}) {m.Groups[4].Value}").Distinct().OrderBy(x => x, StringComparer.Ordinal).ToList();
+        Assert.Equal(new[]
+        {
+            "bad.loss(1,18) LOSS002", "binary.loss(1,1) LOSS001", "deep.loss(1,272) LOSS026",
+            "garbage.loss(1,21) LOSS001", "unclosed.loss(1,26) LOSS002", "undefined.loss(1,25) LOSS010",
+        }, reported);
         Assert.Matches(new Regex(@"bad\.loss\(1,18\): error LOSS002: Expected an expression"), broken.Output);
+        Assert.DoesNotMatch(new Regex(@"error CS\d{4}"), broken.Output);
+
+        // 4. Without them, the project builds and runs again, with a 200 KB formula, a loss whose names are the ones the
+        //    generated code uses for itself, and types of the user's named like the runtime's next to the losses.
+        foreach (var hostile in new[] { "bad", "unclosed", "garbage", "binary", "deep", "undefined" })
+            File.Delete(Path.Combine(app, "losses", hostile + ".loss"));
+        var terms = Enumerable.Range(0, 12_000).Select(k => $"{1 + k % 89}.25 * x * y");
+        File.WriteAllText(Path.Combine(app, "losses", "big.loss"), "loss big(x, y) = " + string.Join(" + ", terms));
+        File.WriteAllText(Path.Combine(app, "losses", "names.loss"),
+            "loss names(n, chunks, kernel; t0 = 2, i = 3, total = 1) = let value = n - chunks in t0 * value^2 + i * kernel + total");
+        File.WriteAllText(Path.Combine(app, "UserTypes.cs"), """
+            namespace Consumer.Losses
+            {
+                public class Reduction { }
+                public class LossMath { }
+                public class ElementLoops { }
+                public class LossGuard { }
+                public class LossParallel { }
+                public class Vector256 { }
+                public class MemoryMarshal { }
+                public class Span { }
+            }
+            """);
+        File.WriteAllText(Path.Combine(app, "Program.cs"), File.ReadAllText(Path.Combine(app, "Program.cs")).Replace(
+            "Print(\"squared_error_gradient_sum\", gradientSum);",
+            "Print(\"squared_error_gradient_sum\", gradientSum);\n                    Print(\"names\", Names.Forward(new double[] { 3 }, new double[] { 1 }, new double[] { 5 }, LossDsl.Reduction.Sum));\n                    Print(\"big\", Big.Forward(new double[] { 2 }, new double[] { 0.5 }, LossDsl.Reduction.Sum));")
+            .Replace("using LossDsl;", "using LossDsl;\nusing Reduction = LossDsl.Reduction;"));
+        var again = Check(DotnetCli.Run(app, packages, "run", "-c", "Release", "--disable-build-servers"), expectSuccess: true);
+        Assert.Equal(2 * 4 + 3 * 5 + 1, Printed(again.Output, "names"), 12);                // t0 (n - chunks)^2 + i kernel + total
+        Assert.Equal(Enumerable.Range(0, 12_000).Sum(k => (1 + k % 89 + 0.25) * 2 * 0.5), Printed(again.Output, "big"), 6);
     }
 
     private CliResult Check(CliResult result, bool expectSuccess)
