@@ -37,7 +37,7 @@ internal static class FormulaPrinter
             Binary b => PrintBinary(b, aggregate),
             Call c => (Functions.NameOf(c.Function) + "(" + string.Join(", ", c.Arguments.Select(a => Print(a, 0, aggregate))) + ")", 9),
             Conditional c => ("if " + Print(c.Condition, 0, aggregate) + " then " + Print(c.Then, 0, aggregate) + " else " + Print(c.Else, 0, aggregate), 0),
-            _ => (e.ToString(), 9),
+            _ => throw new Diagnostics.UnexpectedValueException("The formula printer", e),
         };
         return precedence < context || (precedence == context && precedence is 0 or 4) ? "(" + text + ")" : text;
     }
@@ -53,7 +53,8 @@ internal static class FormulaPrinter
             BinaryOp.Power => ("^", 8),
             BinaryOp.Less => ("<", 4), BinaryOp.LessEqual => ("<=", 4), BinaryOp.Greater => (">", 4),
             BinaryOp.GreaterEqual => (">=", 4), BinaryOp.Equal => ("==", 4), BinaryOp.NotEqual => ("!=", 4),
-            BinaryOp.And => ("and", 2), _ => ("or", 1),
+            BinaryOp.And => ("and", 2), BinaryOp.Or => ("or", 1),
+            var other => throw new Diagnostics.UnexpectedValueException("The formula printer", other),
         };
         // Left-associative: the right operand of - and / needs parentheses at equal precedence; ^ is right-associative.
         int left = b.Op == BinaryOp.Power ? precedence + 1 : precedence;

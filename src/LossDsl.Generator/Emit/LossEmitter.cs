@@ -126,7 +126,8 @@ internal static class LossEmitter
         AggregateKind.Mean or AggregateKind.MeanAll => "mean",
         AggregateKind.Max => "max",
         AggregateKind.Min => "min",
-        _ => "gather",
+        AggregateKind.Gather => "gather",
+        var other => throw new Diagnostics.UnexpectedValueException("The formula printer", other),
     };
 
     public static IEnumerable<KernelSpec> Kernels(LossModel model)

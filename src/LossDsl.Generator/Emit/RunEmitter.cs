@@ -232,7 +232,13 @@ internal static class RunEmitter
                 w.Line($"T a{j} = global::{call.Method}({RowCallArguments(loss, call, guardEmitter)});");
                 continue;
             }
-            var loop = aggregate.Kind switch { AggregateKind.Max => "Max", AggregateKind.Min => "Min", _ => "Sum" };
+            var loop = aggregate.Kind switch
+            {
+                AggregateKind.Max => "Max",
+                AggregateKind.Min => "Min",
+                AggregateKind.Sum or AggregateKind.Mean or AggregateKind.SumAll or AggregateKind.MeanAll => "Sum",
+                var other => throw new Diagnostics.UnexpectedValueException("The row emitter", other),
+            };
             var loopCall = $"ElementLoops.{loop}<Aggregate{j}Kernel<T>, T>(ref aggregate{j}, start, end)";
             if (cache is not null && cache.Aggregate == j)
                 loopCall = $"(cached ? ElementLoops.Sum<Aggregate{j}StoreKernel<T>, T>(ref aggregate{j}Store, start, end) : {loopCall})";
