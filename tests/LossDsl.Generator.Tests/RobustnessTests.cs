@@ -22,7 +22,7 @@ public class RobustnessTests
 
     private static (GeneratorRunResult Result, Compilation Output) Run(string formula) => GeneratorHarness.Run(new[] { ("/src/f.loss", formula) });
 
-    private static ILossDefinition Load(string formula, string name)
+    internal static ILossDefinition Load(string formula, string name)
     {
         var (result, output) = Run(formula);
         Assert.Null(result.Exception);

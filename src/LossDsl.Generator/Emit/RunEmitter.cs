@@ -146,7 +146,7 @@ internal static class RunEmitter
         if (cache is not null) { kernels.Add($"aggregate{cache.Aggregate}Store"); kernels.Add("rowGradientCached"); }
         var indexInputs = loss.Inputs.Where(i => i.Kind == InputKind.Index).ToList();
         // Index inputs used as subscripts are class indices, checked against the row length; the others are plain integers.
-        var subscripts = new HashSet<string>();
+        var subscripts = new HashSet<string>(loss.Subscripted);
         foreach (var root in loss.Aggregates.Select(a => (Expr?)a.Source).Append(loss.MeanBy).Append(loss.MeanPer))
             if (root is not null) ExprWalker.Any(root, e => { if (e is Gather g) subscripts.Add(g.Index.Name); return false; });
         var rowInputs = loss.Inputs.Where(i => i.Kind == InputKind.Row).ToList();

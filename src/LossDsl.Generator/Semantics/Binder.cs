@@ -34,6 +34,9 @@ internal sealed class Binder
         _ => new Dictionary<string, string> { ["gradOutput"] = "the upstream gradient" },
     };
 
+    /// <summary>The position of the current element in its row (0, 1, ...), inside row aggregates; a declared name shadows it.</summary>
+    public const string ColumnName = "column";
+
     private static readonly IReadOnlyDictionary<string, double> s_constants = new Dictionary<string, double>
     {
         ["pi"] = Math.PI,
@@ -239,6 +242,11 @@ internal sealed class Binder
             if (signature.TryGetValue(Emit.Names.PublicCamel(name), out var use))
                 Report(DiagnosticDescriptorRef.ReservedName, range, name, use);
         if (_failed) return null;
+        if (ExprWalker.Any(outer, e => e is ColumnRef))
+        {
+            Report(DiagnosticDescriptorRef.AggregateMisuse, loss.Body.Range, $"'{ColumnName}' is the position of an element in its row: use it inside sum(...), mean(...), max(...), min(...) or a subscripted expression");
+            return null;
+        }
         if (shape != LossShape.Elementwise && ExprWalker.Any(outer, e => e is InputRef or ClassRef))
         {
             Report(DiagnosticDescriptorRef.AggregateMisuse, loss.Body.Range, "An input is read outside sum(...)/mean(...): in a loss with aggregates every input must be inside one");
@@ -253,7 +261,7 @@ internal sealed class Binder
 
         string declaration = _source.Text.Substring(loss.Range.Start, Math.Min(loss.Range.Length, _source.Text.Length - loss.Range.Start));
         return new BoundLoss(loss.Name, loss.Documentation, declaration, inputs.ToEquatableArray(), options.ToEquatableArray(),
-            shape, outer, aggregates.ToEquatableArray(), _names.Distinct().ToEquatableArray(), gradients.ToEquatableArray()) { MeanBy = meanBy, MeanPer = meanPer };
+            shape, outer, aggregates.ToEquatableArray(), _names.Distinct().ToEquatableArray(), gradients.ToEquatableArray()) { MeanBy = meanBy, MeanPer = meanPer, Subscripted = _subscripted.OrderBy(x => x, StringComparer.Ordinal).ToEquatableArray() };
     }
 
     /// <summary>A <c>mean by</c> or <c>mean per</c> expression: one value per row (LOSS016 where it reads elements or aggregates).</summary>
@@ -261,7 +269,7 @@ internal sealed class Binder
     {
         if (clause is null) return null;
         var bound = BindReal(clause);
-        if (bound is not null && ExprWalker.Any(bound, e => e is InputRef or ClassRef or Aggregate or RowCall or Gather { IsClassInput: false }))
+        if (bound is not null && ExprWalker.Any(bound, e => e is InputRef or ClassRef or ColumnRef or Aggregate or RowCall or Gather { IsClassInput: false }))
             Report(DiagnosticDescriptorRef.AggregateMisuse, clause.Range, $"'mean {word}' is one value per row: it may read options, index and row inputs, and class inputs at an index, not elements or aggregates");
         return bound;
     }
@@ -375,6 +383,11 @@ internal sealed class Binder
                 return BindLet(let);
             case SubscriptSyntax subscript:
                 return BindSubscript(subscript);
+            case ExpressionSubscriptSyntax subscript:
+            {
+                var target = BindReal(subscript.Target);
+                return SubscriptOf(target, subscript.Target, subscript.Index);
+            }
             case CallSyntax call:
                 return BindCall(call);
             default:
@@ -390,6 +403,7 @@ internal sealed class Binder
             return bound;
         }
         if (s_constants.TryGetValue(name.Name, out var value)) return new Constant(value);
+        if (name.Name == ColumnName) return ColumnRef.Instance;
         Report(DiagnosticDescriptorRef.UnknownName, name.Range, name.Name);
         return null;
     }
@@ -402,17 +416,48 @@ internal sealed class Binder
             return null;
         }
         if (target is not (InputRef or ClassRef))
-        {
-            Report(DiagnosticDescriptorRef.BadSubscript, s.NameRange, $"'{s.Name}' cannot be indexed: only element inputs (a row per sample) and class inputs are");
-            return null;
-        }
-        if (!(s.Index is NameSyntax n && _scope.TryGetValue(n.Name, out var index) && index is IndexRef indexRef))
-        {
-            Report(DiagnosticDescriptorRef.BadSubscript, s.Index.Range, "A subscript must be an index input (declared 'const index name')");
-            return null;
-        }
+            return SubscriptOf(target, new NameSyntax(s.Name, s.NameRange), s.Index); // a let that names a row-valued expression
+        if (Index(s.Index) is not { } indexRef) return null;
         return target is InputRef x ? new Gather(x.Index, x.Name, false, indexRef) : new Gather(((ClassRef)target).Input, ((ClassRef)target).Name, true, indexRef);
     }
+
+    /// <summary>A subscript's index: an index input.</summary>
+    private IndexRef? Index(SyntaxNode index)
+    {
+        if (index is NameSyntax n && _scope.TryGetValue(n.Name, out var bound) && bound is IndexRef indexRef) return indexRef;
+        Report(DiagnosticDescriptorRef.BadSubscript, index.Range, "A subscript must be an index input (declared 'const index name')");
+        return null;
+    }
+
+    /// <summary>
+    /// <c>e[t]</c> for a row-valued expression e (<c>softmax(z)[t]</c>): the row's sum of <c>if column == t then e
+    /// else 0</c>, an aggregate like any other, so its gradient reaches every input e reads through the usual reverse
+    /// mode (it takes a pass over the row, where an input's own <c>x[t]</c> reads one element).
+    /// </summary>
+    private Expr? SubscriptOf(Expr? target, SyntaxNode targetSyntax, SyntaxNode indexSyntax)
+    {
+        var index = Index(indexSyntax);
+        if (target is null || index is null) return null;
+        if (!VariesAlongTheRow(target))
+        {
+            Report(DiagnosticDescriptorRef.BadSubscript, targetSyntax.Range,
+                "Only a row can be indexed: an element or class input (x[t]), or an expression that varies along the row (softmax(z)[t], (x - y)[t]); this one has one value per row");
+            return null;
+        }
+        _subscripted.Add(index.Name);
+        return new Aggregate(AggregateKind.Sum, new Conditional(new Binary(BinaryOp.Equal, ColumnRef.Instance, index), target, Constant.Zero));
+    }
+
+    /// <summary>Whether an expression has a value per element of the row: it reads an element input, a class input or the column outside any aggregate and subscript.</summary>
+    private static bool VariesAlongTheRow(Expr e) => e switch
+    {
+        InputRef or ClassRef or ColumnRef => true,
+        Aggregate or Gather or RowCall => false,
+        _ => ExprWalker.Children(e).Any(VariesAlongTheRow),
+    };
+
+    /// <summary>The index inputs used as subscripts of expressions: checked against the row length like x[t]'s.</summary>
+    private readonly HashSet<string> _subscripted = new(StringComparer.Ordinal);
 
     private Expr? BindLet(LetSyntax let)
     {
@@ -482,9 +527,11 @@ internal sealed class Binder
         {
             if (!CheckArity(call, 1)) return null;
             var body = BindReal(call.Arguments[0]);
-            if (body is not null && !ExprWalker.Any(body, e => e is InputRef or ClassRef or Gather or Aggregate) && ExprWalker.Any(body, e => e is RowRef or IndexRef))
+            // sum(sum(x)), max(x[t]), mean(q) of a row input: a value the same for every element, reduced over the row, says
+            // nothing new (a constant or an option, sum(1) for the row length, is fine).
+            if (body is not null && !VariesAlongTheRow(body) && ExprWalker.Any(body, e => e is RowRef or IndexRef or Aggregate or Gather or RowCall))
             {
-                Report(DiagnosticDescriptorRef.AggregateMisuse, call.Range, $"'{call.Function}' reduces over a row, but its argument has one value per row");
+                Report(DiagnosticDescriptorRef.AggregateMisuse, call.Range, $"'{call.Function}' reduces over a row, but its argument has one value per row (it reads no element outside a nested aggregate or subscript): drop the outer '{call.Function}'");
                 return null;
             }
             return body is null ? null : new Aggregate(kind, body);

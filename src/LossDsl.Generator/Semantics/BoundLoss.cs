@@ -58,4 +58,6 @@ internal sealed record BoundLoss(
     public Expr? MeanBy { get; init; }
     /// <summary>The <c>mean per</c> expression: the mean averages each row's loss divided by it (null: the loss itself).</summary>
     public Expr? MeanPer { get; init; }
+    /// <summary>The index inputs that subscript an expression (<c>softmax(z)[t]</c>): class indices, checked like <c>x[t]</c>'s.</summary>
+    public EquatableArray<string> Subscripted { get; init; }
 }

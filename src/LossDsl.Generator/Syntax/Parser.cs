@@ -479,6 +479,15 @@ internal sealed class Parser
         return new BinarySyntax(TokenKind.Caret, @base, exponent, TextRange.Cover(@base.Range, exponent.Range));
     }
 
+    /// <summary><c>target[index]</c> after a call or a parenthesized expression: <c>softmax(z)[t]</c>.</summary>
+    private SyntaxNode Subscripts(SyntaxNode target)
+    {
+        if (!Accept(TokenKind.OpenBracket)) return target;
+        var index = Expression();
+        var bracket = Expect(TokenKind.CloseBracket);
+        return new ExpressionSubscriptSyntax(target, index, new TextRange(target.Range.Start, System.Math.Max(bracket.End, index.Range.End) - target.Range.Start));
+    }
+
     private SyntaxNode Primary()
     {
         var t = Current;
@@ -511,12 +520,12 @@ internal sealed class Parser
                     do { arguments.Add(Expression()); } while (Accept(TokenKind.Comma));
                 }
                 var close = Expect(TokenKind.CloseParen);
-                return new CallSyntax(t.Text, RangeOf(t), arguments.ToEquatableArray(), new TextRange(t.Start, System.Math.Max(close.End, Current.Start) - t.Start));
+                return Subscripts(new CallSyntax(t.Text, RangeOf(t), arguments.ToEquatableArray(), new TextRange(t.Start, System.Math.Max(close.End, Current.Start) - t.Start)));
             case TokenKind.OpenParen:
                 Advance();
                 var inner = Expression();
                 var closing = Expect(TokenKind.CloseParen);
-                return inner with { Range = new TextRange(t.Start, System.Math.Max(closing.End, inner.Range.End) - t.Start) };
+                return Subscripts(inner with { Range = new TextRange(t.Start, System.Math.Max(closing.End, inner.Range.End) - t.Start) });
             default:
                 ReportUnexpected("an expression");
                 // Do not consume tokens that end a construct; consume the rest so parsing moves on.

@@ -22,6 +22,8 @@ internal sealed record IfSyntax(SyntaxNode Condition, SyntaxNode Then, SyntaxNod
 internal sealed record LetSyntax(string Name, TextRange NameRange, SyntaxNode Value, SyntaxNode Body, TextRange Range) : SyntaxNode(Range);
 /// <summary><c>name[index]</c>: the element of a row (or of a class input) at a row's class index.</summary>
 internal sealed record SubscriptSyntax(string Name, TextRange NameRange, SyntaxNode Index, TextRange Range) : SyntaxNode(Range);
+/// <summary><c>(expression)[index]</c>, <c>f(x)[index]</c>: the element of a row-valued expression at a row's index.</summary>
+internal sealed record ExpressionSubscriptSyntax(SyntaxNode Target, SyntaxNode Index, TextRange Range) : SyntaxNode(Range);
 /// <summary>Stands where the parser could not read an expression; binding it reports nothing more.</summary>
 internal sealed record MissingSyntax(TextRange Range) : SyntaxNode(Range);
 
