@@ -105,4 +105,38 @@ public class RowExpressionTests
         definition.Evaluate(call);
         Assert.Equal(4.0, call.Value);
     }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(1100)] // 1.21M elements: the parallel path, whose chunks count their rows from their own first
+    public void InfoNce_OverASimilarityMatrix_SubscriptsTheDiagonalByRow(int n)
+    {
+        var definition = RobustnessTests.Load($"loss info_nce_{n}(sim; temperature = 0.5) = logsumexp(sim / temperature) - sim[row] / temperature", $"info_nce_{n}");
+        var random = new Random(n);
+        var sim = Enumerable.Range(0, n * n).Select(_ => random.NextDouble() * 2 - 1).ToArray();
+        var call = new LossCall<double> { Inputs = new[] { sim }, Reduction = Reduction.Mean, RowLength = n, WantGradients = true };
+        definition.Evaluate(call);
+        double expected = 0;
+        var gradient = new double[n * n];
+        for (int r = 0; r < n; r++)
+        {
+            var row = sim.Skip(r * n).Take(n).Select(v => v / 0.5).ToArray();
+            var p = Softmax(row);
+            double max = row.Max();
+            expected += max + Math.Log(row.Sum(v => Math.Exp(v - max))) - row[r];
+            for (int j = 0; j < n; j++) gradient[r * n + j] = (p[j] - (j == r ? 1 : 0)) / 0.5 / n;
+        }
+        Assert.Equal(expected / n, call.Value, 10);
+        for (int i = 0; i < gradient.Length; i++) Assert.Equal(gradient[i], call.Gradients![0]![i], 12);
+    }
+
+    [Fact]
+    public void Row_OutsideRowLosses_AndMoreRowsThanColumns_AreRefused()
+    {
+        var (result, _) = GeneratorHarness.Run(new[] { ("/src/r.loss", "loss a(x) = x * row") });
+        Assert.Contains(result.Diagnostics, d => d.Id == "LOSS016" && d.GetMessage().Contains("'row'"));
+        var definition = RobustnessTests.Load("loss diag(sim) = sum(sim) - sim[row]", "diag");
+        var call = new LossCall<double> { Inputs = new[] { new double[6] }, Reduction = Reduction.Sum, RowLength = 2 };
+        Assert.ThrowsAny<ArgumentException>(() => definition.Evaluate(call)); // 3 rows of 2: row 2 has no column 2
+    }
 }

@@ -32,7 +32,7 @@ internal static class Differentiator
                 return v(e) ? Constant.One : Constant.Zero;
             // Values that do not vary with any variable: constants, options, per-row and per-class values, the
             // coefficients of gradient kernels. A subscript x[t] is lifted into an aggregate whose gradient is a scatter.
-            case Constant or BoolConstant or OptionRef or IndexRef or RowRef or ClassRef or ColumnRef or ListRef or CoefficientRef or Gather:
+            case Constant or BoolConstant or OptionRef or IndexRef or RowRef or RowNumberRef or ClassRef or ColumnRef or ListRef or CoefficientRef or Gather:
                 return Constant.Zero;
             case Unary { Op: UnaryOp.Negate } u:
                 return Neg(D(u.Operand, v));

@@ -88,6 +88,12 @@ internal sealed record ColumnRef : Expr
     public static readonly ColumnRef Instance = new();
 }
 
+/// <summary>The current row's number (0, 1, ...) in a row loss: <c>row</c> in the language.</summary>
+internal sealed record RowNumberRef : Expr
+{
+    public static readonly RowNumberRef Instance = new();
+}
+
 /// <summary><c>name[index]</c>: input <paramref name="Input"/> (an element or class input) at the row's class index <paramref name="Index"/>.</summary>
 internal sealed record Gather(int Input, string Name, bool IsClassInput, IndexRef Index) : Expr;
 

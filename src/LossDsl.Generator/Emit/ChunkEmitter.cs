@@ -61,7 +61,8 @@ internal static class ChunkEmitter
 
         w.Line();
         w.Line("/// <summary>The parallel path (see <see cref=\"LossParallel\"/>): the spans pinned, every chunk a call of the serial code on its slices.</summary>");
-        var signature = parameters.Select(p => p.Type + " " + p.Name).Concat(rows ? new[] { "T divisor" } : new string[0]);
+        bool numbered = rows && KernelEmitter.NumbersRows(loss);
+        var signature = parameters.Select(p => p.Type + " " + p.Name).Concat(rows ? new[] { "T divisor" } : new string[0]).Concat(numbered ? new[] { "int firstRow" } : new string[0]);
         w.Open($"private static unsafe T RunChunked<T>({string.Join(", ", signature)}) where T : unmanaged, IBinaryFloatingPointIeee754<T>");
         w.Line($"int n = {first}.Length;");
         if (rows) w.Line("int rows = n / rowLength;");
@@ -82,6 +83,7 @@ internal static class ChunkEmitter
                 : !rows && p.Key == "$gradOutput" ? "_gradOutput = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput,"
                 : $"{Field(p.Name)} = {p.Name},");
         if (rows) w.Line("_divisor = divisor,");
+        if (numbered) w.Line("_firstRow = firstRow,");
         if (rows) w.Line("_rows = rows,");
         w.Close(";");
         if (rows)
@@ -108,6 +110,7 @@ internal static class ChunkEmitter
         }
         foreach (var p in values) w.Line($"public {p.Type} {Field(p.Name)};");
         if (rows) w.Line("public T _divisor;");
+        if (numbered) w.Line("public int _firstRow;");
         if (rows) w.Line("public int _rows;");
         w.Line();
         w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
@@ -132,6 +135,7 @@ internal static class ChunkEmitter
             return $"{(p.Type.StartsWith("ReadOnly") ? "In" : "Out")}({f}, {range})";
         }).ToList();
         if (rows) args.Add("_divisor");
+        if (numbered) args.Add("_firstRow + start"); // the chunk's first row, so 'row' counts from the call's first
         w.Line($"return {model.ClassName}.{(rows ? "RunRows" : "Run")}<T>({string.Join(", ", args)});");
         w.Close();
         w.Close();

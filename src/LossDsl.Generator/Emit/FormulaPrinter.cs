@@ -24,6 +24,7 @@ internal static class FormulaPrinter
             RowRef x => (x.Name, 9),
             ClassRef x => (x.Name, 9),
             ColumnRef => ("column", 9),
+            RowNumberRef => ("row", 9),
             Gather g => (g.Name + "[" + g.Index.Name + "]", 9),
             CustomCall c => (c.Name + "(" + string.Join(", ", c.Arguments.Select(a => Print(a, 0, aggregate))) + ")", 9),
             ExternCall c => (c.Method + "(" + string.Join(", ", c.Arguments.Select(a => Print(a, 0, aggregate))) + ")", 9),

@@ -39,6 +39,7 @@ internal static class KernelEmitter
             w.Line("/// <summary>Where the current row starts.</summary>").Line("public int RowStart;");
             foreach (var input in loss.Inputs.Where(i => i.Kind is InputKind.Index or InputKind.Row))
                 w.Line($"/// <summary>The current row's {input.Name}.</summary>").Line($"public T {RowField(input.Name)};");
+            if (NumbersRows(loss)) w.Line("/// <summary>The current row's number.</summary>").Line("public T CurrentRow;");
         }
         foreach (var option in loss.Options)
             w.Line($"private readonly {(option.IsBoolean ? "bool" : "T")} {Names.Field(option.Name)};");
@@ -76,6 +77,7 @@ internal static class KernelEmitter
         {
             w.Line("RowStart = 0;");
             foreach (var input in loss.Inputs.Where(i => i.Kind is InputKind.Index or InputKind.Row)) w.Line($"{RowField(input.Name)} = T.Zero;");
+            if (NumbersRows(loss)) w.Line("CurrentRow = T.Zero;");
         }
         for (int j = 0; j < spec.Aggregates; j++) w.Line($"A{j} = T.Zero;");
         for (int j = 0; j < spec.Coefficients; j++) w.Line($"C{j} = T.Zero;");
@@ -99,6 +101,11 @@ internal static class KernelEmitter
 
     /// <summary>The field holding the current row's value of a row or index input.</summary>
     public static string RowField(string name) => "Current" + Names.Pascal(name);
+
+    /// <summary>Whether a row loss reads its row's number (<c>row</c>): its kernels then have a CurrentRow field.</summary>
+    public static bool NumbersRows(BoundLoss loss) =>
+        loss.Shape == LossShape.Row && loss.Aggregates.Select(a => a.Body).Append(loss.Body).Append(loss.MeanBy).Append(loss.MeanPer)
+            .Any(e => e is not null && ExprWalker.Any(e, x => x is RowNumberRef));
     private static string GradField(string name) => Names.Field(name + "_grad");
     private static string WantField(string name) => "_want" + Names.Pascal(name) + "Grad";
 
@@ -110,7 +117,7 @@ internal static class KernelEmitter
         roots.AddRange(spec.Gradients.Select(g => g.Gradient));
 
         var leaves = new HashSet<Expr>();
-        foreach (var root in roots) ExprWalker.Any(root, e => { if (e is InputRef or OptionRef or AggregateRef or CoefficientRef or ClassRef or IndexRef or RowRef or ColumnRef or CachedSummand) leaves.Add(e); return false; });
+        foreach (var root in roots) ExprWalker.Any(root, e => { if (e is InputRef or OptionRef or AggregateRef or CoefficientRef or ClassRef or IndexRef or RowRef or RowNumberRef or ColumnRef or CachedSummand) leaves.Add(e); return false; });
 
         var used = new HashSet<string> { "i" };
         var locals = new Dictionary<Expr, string>();
@@ -126,6 +133,7 @@ internal static class KernelEmitter
                 CoefficientRef c => ("c" + c.Index, width.Splat("C" + c.Index)),
                 IndexRef x => (Names.Parameter(x.Name), width.Splat(RowField(x.Name))),
                 RowRef x => (Names.Parameter(x.Name), width.Splat(RowField(x.Name))),
+                RowNumberRef => ("row", width.Splat("CurrentRow")),
                 ColumnRef => ("column", width.Column),
                 // the summand the aggregate's pass left in the gradient span, read before this element's gradient is stored
                 CachedSummand s => ("summand" + s.Aggregate, width.Load(GradField(loss.Inputs[s.Input].Name))),
@@ -142,7 +150,7 @@ internal static class KernelEmitter
             e => e switch
             {
                 OptionRef o => Names.Field(o.Name), AggregateRef a => "A" + a.Index, CoefficientRef c => "C" + c.Index,
-                IndexRef x => RowField(x.Name), RowRef x => RowField(x.Name), _ => null,
+                IndexRef x => RowField(x.Name), RowRef x => RowField(x.Name), RowNumberRef => "CurrentRow", _ => null,
             },
             letNames, used);
         var texts = emitter.Emit(w, roots);
@@ -194,6 +202,7 @@ internal static class KernelEmitter
         ClassRef c => c.Input,
         IndexRef x => 500 + x.Input,
         RowRef x => 500 + x.Input,
+        RowNumberRef => 998,
         ColumnRef => 999,
         _ => 4000,
     };

@@ -55,6 +55,8 @@ internal static class RunEmitter
             w.Line("if (reduction is not (Reduction.None or Reduction.Mean or Reduction.Sum)) throw new ArgumentOutOfRangeException(nameof(reduction), reduction, \"Unknown reduction.\");");
         string count = loss.Shape switch { LossShape.Row => "rows", LossShape.Whole => "1", _ => "n" };
         if (loss.Shape == LossShape.Row) w.Line("int rows = n == 0 && rowLength > 0 ? 0 : LossGuard.Rows(rowLength, n, nameof(rowLength));");
+        if (loss.Subscripted.Contains(Semantics.Binder.RowName))
+            w.Line("if (rows > rowLength) throw new ArgumentException($\"A subscript by 'row' needs a row of at least one element per row: {rows} rows of {rowLength}\", \"rowLength\");");
         foreach (var input in loss.Inputs.Where(i => !i.IsElement))
         {
             var p = Names.Parameter(input.Name);
@@ -159,12 +161,15 @@ internal static class RunEmitter
             OptionRef o => Names.Parameter(o.Name),
             IndexRef x => $"T.CreateTruncating({Names.Camel(x.Name)}Row)",
             RowRef x => $"{Names.Parameter(x.Name)}[r]",
+            RowNumberRef => "T.CreateTruncating(firstRow + r)",
             Gather g => GatherText(loss, g),
             _ => null,
         });
 
         // The mean's denominator: the number of rows, or of rows not left out, or the sum of 'mean by' over them.
         bool counted = indexInputs.Any(i => i.Except is not null || subscripts.Contains(i.Name)) || loss.MeanBy is not null;
+        bool numbered = KernelEmitter.NumbersRows(loss);
+        if (numbered) w.Line("int firstRow = 0; // Run sees every row; a chunk of RunRows starts at its own");
         w.Line(whole || !counted ? "T divisor = T.CreateTruncating(rows);" : "T divisor = T.Zero;");
         if (counted)
         {
@@ -176,13 +181,13 @@ internal static class RunEmitter
         }
         if (!whole)
         {
-            var arguments = string.Join(", ", Parameters(model).Select(p => p.Name).Append("divisor"));
+            var arguments = string.Join(", ", Parameters(model).Select(p => p.Name).Append("divisor").Concat(numbered ? new[] { "firstRow" } : new string[0]));
             if (chunked) ChunkEmitter.Dispatch(w, model, arguments);
             w.Line($"return RunRows<T>({arguments});");
             w.Close();
             w.Line();
             w.Line("/// <summary>The rows' losses and gradients, given the mean's divisor (Run's, for every chunk of rows alike).</summary>");
-            w.Open($"private static T RunRows<T>({string.Join(", ", Parameters(model).Select(p => p.Type + " " + p.Name))}, T divisor) where T : unmanaged, IBinaryFloatingPointIeee754<T>");
+            w.Open($"private static T RunRows<T>({string.Join(", ", Parameters(model).Select(p => p.Type + " " + p.Name))}, T divisor{(numbered ? ", int firstRow" : "")}) where T : unmanaged, IBinaryFloatingPointIeee754<T>");
             w.Line($"int n = {Names.Parameter(loss.Inputs.First(i => i.IsElement).Name)}.Length;");
             w.Line("int rows = n / rowLength;");
             foreach (var input in loss.Inputs.Where(i => i.Kind == InputKind.Labels))
@@ -210,6 +215,7 @@ internal static class RunEmitter
             var fields = new List<string> { $"{kernel}.RowStart = start;" };
             fields.AddRange(indexInputs.Select(i => $"{kernel}.{KernelEmitter.RowField(i.Name)} = T.CreateTruncating({Names.Camel(i.Name)}Row);"));
             fields.AddRange(rowInputs.Select(i => $"{kernel}.{KernelEmitter.RowField(i.Name)} = {Names.Parameter(i.Name)}[r];"));
+            if (numbered) fields.Add($"{kernel}.CurrentRow = T.CreateTruncating(firstRow + r);");
             w.Line(string.Join(" ", fields));
         }
         var guardEmitter = new ExpressionEmitter(Width.Scalar, rowLeaf, rowLeaf, new Dictionary<Expr, string>(), new HashSet<string>(used));

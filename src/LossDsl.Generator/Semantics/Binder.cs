@@ -37,6 +37,9 @@ internal sealed class Binder
     /// <summary>The position of the current element in its row (0, 1, ...), inside row aggregates; a declared name shadows it.</summary>
     public const string ColumnName = "column";
 
+    /// <summary>The number of the current row (0, 1, ...) of a row loss; a declared name shadows it.</summary>
+    public const string RowName = "row";
+
     private static readonly IReadOnlyDictionary<string, double> s_constants = new Dictionary<string, double>
     {
         ["pi"] = Math.PI,
@@ -242,6 +245,11 @@ internal sealed class Binder
             if (signature.TryGetValue(Emit.Names.PublicCamel(name), out var use))
                 Report(DiagnosticDescriptorRef.ReservedName, range, name, use);
         if (_failed) return null;
+        if (shape != LossShape.Row && (ExprWalker.Any(outer, e => e is RowNumberRef) || aggregates.Any(a => ExprWalker.Any(a.Body, e => e is RowNumberRef))))
+        {
+            Report(DiagnosticDescriptorRef.AggregateMisuse, loss.Body.Range, $"'{RowName}' is the number of the current row: it belongs to row losses (with sum, mean, max, min or a subscript)");
+            return null;
+        }
         if (ExprWalker.Any(outer, e => e is ColumnRef))
         {
             Report(DiagnosticDescriptorRef.AggregateMisuse, loss.Body.Range, $"'{ColumnName}' is the position of an element in its row: use it inside sum(...), mean(...), max(...), min(...) or a subscripted expression");
@@ -404,6 +412,7 @@ internal sealed class Binder
         }
         if (s_constants.TryGetValue(name.Name, out var value)) return new Constant(value);
         if (name.Name == ColumnName) return ColumnRef.Instance;
+        if (name.Name == RowName) return RowNumberRef.Instance;
         Report(DiagnosticDescriptorRef.UnknownName, name.Range, name.Name);
         return null;
     }
@@ -417,15 +426,17 @@ internal sealed class Binder
         }
         if (target is not (InputRef or ClassRef))
             return SubscriptOf(target, new NameSyntax(s.Name, s.NameRange), s.Index); // a let that names a row-valued expression
-        if (Index(s.Index) is not { } indexRef) return null;
+        if (Index(s.Index) is not { } index) return null;
+        if (index is not IndexRef indexRef) return Subscript(target, index); // x[row]: a pass over the row
         return target is InputRef x ? new Gather(x.Index, x.Name, false, indexRef) : new Gather(((ClassRef)target).Input, ((ClassRef)target).Name, true, indexRef);
     }
 
-    /// <summary>A subscript's index: an index input.</summary>
-    private IndexRef? Index(SyntaxNode index)
+    /// <summary>A subscript's index: an index input, or the row's own number (<c>x[row]</c>, the diagonal of a square matrix).</summary>
+    private Expr? Index(SyntaxNode index)
     {
         if (index is NameSyntax n && _scope.TryGetValue(n.Name, out var bound) && bound is IndexRef indexRef) return indexRef;
-        Report(DiagnosticDescriptorRef.BadSubscript, index.Range, "A subscript must be an index input (declared 'const index name')");
+        if (index is NameSyntax r && r.Name == RowName && !_scope.ContainsKey(RowName)) return RowNumberRef.Instance;
+        Report(DiagnosticDescriptorRef.BadSubscript, index.Range, "A subscript must be an index input (declared 'const index name') or 'row'");
         return null;
     }
 
@@ -444,7 +455,12 @@ internal sealed class Binder
                 "Only a row can be indexed: an element or class input (x[t]), or an expression that varies along the row (softmax(z)[t], (x - y)[t]); this one has one value per row");
             return null;
         }
-        _subscripted.Add(index.Name);
+        return Subscript(target, index);
+    }
+
+    private Expr Subscript(Expr target, Expr index)
+    {
+        _subscripted.Add(index is IndexRef i ? i.Name : RowName);
         return new Aggregate(AggregateKind.Sum, new Conditional(new Binary(BinaryOp.Equal, ColumnRef.Instance, index), target, Constant.Zero));
     }
 
@@ -529,7 +545,7 @@ internal sealed class Binder
             var body = BindReal(call.Arguments[0]);
             // sum(sum(x)), max(x[t]), mean(q) of a row input: a value the same for every element, reduced over the row, says
             // nothing new (a constant or an option, sum(1) for the row length, is fine).
-            if (body is not null && !VariesAlongTheRow(body) && ExprWalker.Any(body, e => e is RowRef or IndexRef or Aggregate or Gather or RowCall))
+            if (body is not null && !VariesAlongTheRow(body) && ExprWalker.Any(body, e => e is RowRef or RowNumberRef or IndexRef or Aggregate or Gather or RowCall))
             {
                 Report(DiagnosticDescriptorRef.AggregateMisuse, call.Range, $"'{call.Function}' reduces over a row, but its argument has one value per row (it reads no element outside a nested aggregate or subscript): drop the outer '{call.Function}'");
                 return null;
