@@ -24,6 +24,12 @@ internal sealed class FormulaGenerator
     {
         "x", "y", "u", "v", "p", "q", "k", "m", "c", "h", "z", "input", "target", "pred", "y_pred", "y_true", "alpha",
         "beta", "gamma", "delta", "eps", "tau", "margin", "logits", "score", "flag", "label", "mask", "temperature",
+        "x_1", "my_var", "é", "δ", "Δx", "ｘ", "ñu", "变量", "a_b_c", "xx", "foo",
+    };
+
+    /// <summary>Names that meet names of the generated code: drawn now and then (<see cref="ClashRate"/>).</summary>
+    private static readonly string[] s_clashingNames =
+    {
         // names generated C# also uses (locals, fields, types): the generator must keep them apart
         "chunks", "chunk", "length", "loss", "result", "state", "count", "offset", "width", "lanes", "span", "vector",
         "t0", "t1", "c0", "c1", "summand0", "cached", "per", "whole", "counted", "loop", "rows_", "T", "Vector",
@@ -31,18 +37,20 @@ internal sealed class FormulaGenerator
         "column_", "guard", "args", "lhs", "rhs", "self", "it", "j", "o",
         // C# keywords (the API escapes them) and near-collisions of camelCase
         "double", "float", "int", "object", "base", "new", "this", "return", "params", "checked", "is", "as",
-        "default", "event", "operator", "string", "var", "yPred", "x_1", "x1", "my_var", "myVar",
-        // identifiers outside ASCII
-        "é", "δ", "Δx", "ｘ", "ǅ", "π", "ñu", "变量",
+        "default", "event", "operator", "string", "var", "yPred", "x1", "myVar", "ǅ", "π",
     };
 
     private static readonly string[] s_lossNames =
     {
-        "l", "my_loss", "huber", "fuzz", "a_b", "loss", "lossy", "rmse2", "x", "y_pred",
+        "l", "my_loss", "huber", "fuzz", "a_b", "loss", "lossy", "rmse2", "x", "y_pred", "é_loss", "my_loss_2",
+    };
+
+    private static readonly string[] s_clashingLossNames =
+    {
         // class names that meet names of the generated code or of its usings
         "reduction", "loss_math", "loss_registry", "span", "math", "definition", "run", "forward", "chunks",
         "vector256", "kernel", "element_loops", "loss_parallel", "system", "loss_dsl", "unsafe", "memory_marshal",
-        "double", "object", "é_loss",
+        "double", "object",
     };
 
     /// <summary>Built-ins with their arity (Calculus/Function.cs), and clamp.</summary>
@@ -58,6 +66,9 @@ internal sealed class FormulaGenerator
 
     /// <summary>The probability that a choice ignores the language's rules.</summary>
     public double Chaos { get; init; } = 0.02;
+
+    /// <summary>The probability that a name is one the generated code also uses (or a C# keyword).</summary>
+    public double ClashRate { get; init; } = 0.03;
 
     public FormulaGenerator(Random random, int maxDepth = 4)
     {
@@ -119,7 +130,7 @@ internal sealed class FormulaGenerator
         int losses = Chance(0.75) ? 1 : _r.Next(2, 4);
         for (int l = 0; l < losses; l++)
         {
-            var name = Pick(s_lossNames);
+            var name = Chance(ClashRate) ? Pick(s_clashingLossNames) : Pick(s_lossNames);
             if (!lossNames.Add(Pascal(name)) && !Chance(Chaos)) { name = name + "_" + l; lossNames.Add(Pascal(name)); }
             sb.Append(Loss(name, functions)).Append('\n');
         }
@@ -139,7 +150,7 @@ internal sealed class FormulaGenerator
     {
         for (int attempt = 0; attempt < 20; attempt++)
         {
-            var name = Pick(s_names);
+            var name = Chance(ClashRate) ? Pick(s_clashingNames) : Pick(s_names);
             if (Chance(0.1)) name += "_" + _r.Next(100).ToString(CultureInfo.InvariantCulture);
             if (ctx.Used.Add(name) || Chance(Chaos)) return name;
         }
@@ -283,7 +294,7 @@ internal sealed class FormulaGenerator
             4 => ".5",
             5 => "0.25",
             6 => "100",
-            7 => Chance(0.3) ? "1e308" : "3.",
+            7 => Chance(0.05) ? "1e308" : "3.",
             _ => "1",
         };
         return allowNegative && Chance(0.25) ? "-" + text : text;
@@ -390,7 +401,7 @@ internal sealed class FormulaGenerator
         }
         if (ctx.PerRow && ctx.Classes.Count > 0 && ctx.Indices.Count > 0) candidates.Add($"{Pick(ctx.Classes)}[{Pick(ctx.Indices)}]");
         if (ctx.Shape == Shape.Row && !ctx.PerRow && ctx.Indices.Count > 0) candidates.Add(Subscript(ctx));
-        if (Chance(Chaos)) candidates.Add(Pick(s_names)); // perhaps undefined: LOSS010
+        if (Chance(Chaos)) candidates.Add(Pick(s_clashingNames)); // perhaps undefined: LOSS010
         if (candidates.Count == 0 || Chance(0.2))
             return _r.Next(8) switch { 0 => "pi", 1 => "e", 2 when Chance(0.2) => "inf", _ => Number(allowNegative: false) };
         return Pick(candidates);
