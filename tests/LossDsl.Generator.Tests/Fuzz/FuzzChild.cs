@@ -59,7 +59,11 @@ public static class FuzzChild
         }
         process.WaitForExit();
         var err = stderr.Result;
+        // A stack overflow prints the stack, innermost first: its first frames of the generator name the culprit.
+        var frames = err.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("at LossDsl.Generator.", StringComparison.Ordinal))
+            .Select(l => l.Split('(')[0].Substring(3)).Distinct().Take(6).ToList();
         if (err.Length > 2_000) err = err.Substring(0, 2_000) + "…";
-        return (process.ExitCode, (stdout.Result + err).Trim());
+        var summary = frames.Count > 0 ? "innermost generator frames: " + string.Join(" < ", frames) + "\n" : "";
+        return (process.ExitCode, (summary + stdout.Result + err).Trim());
     }
 }
