@@ -1,0 +1,73 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.Linq;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace LossDsl.Generator.Tests.Fuzz;
+
+/// <summary>
+/// The C# the generator emits for random valid formulas compiles without errors: a formula the compiler accepts must
+/// never break the user's build later, in Roslyn. Many losses go into one compilation (each formula in a namespace
+/// of its own), and a failing batch names the formulas whose code has errors.
+/// </summary>
+public class GeneratedCodeCompilesTests
+{
+    private const int BatchSize = 100;
+
+    private readonly ITestOutputHelper _output;
+
+    public GeneratedCodeCompilesTests(ITestOutputHelper output) => _output = output;
+
+    /// <summary>How many formulas compiled without errors are compiled to IL: 1,000, or a fiftieth of a larger run.</summary>
+    private static int Target => Math.Max(1_000, FuzzSettings.Count / 50);
+
+    [Fact]
+    [Trait(FuzzSettings.Trait, FuzzSettings.Category)]
+    public void EmittedCode_OfFormulasWithoutErrors_CompilesWithoutErrors()
+    {
+        int first = FuzzSettings.Seed(salt: 1), target = Target;
+        var report = new FuzzReport();
+        var clock = Stopwatch.StartNew();
+        var batch = new List<(int Seed, string Text, List<(string Path, string Source)> Sources)>();
+        int formulas = 0, losses = 0, tried = 0;
+        var roslyn = new Stopwatch();
+        for (int i = 0; formulas < target && i < target * 20; i++)
+        {
+            int seed = unchecked(first + i);
+            tried++;
+            var text = FuzzCorpus.Generated(seed);
+            var outcome = CompilerOracle.Run(text, "Fuzz.Case" + seed.ToString(CultureInfo.InvariantCulture));
+            if (outcome.HasErrors || outcome.Problems.Count > 0 || outcome.Emitted.Count == 0) continue; // CompilerFuzzTests reports problems
+            formulas++;
+            losses += outcome.Emitted.Count;
+            batch.Add((seed, text, outcome.Emitted.Select(e => ($"case{seed}/{e.Model.ClassName}.g.cs", e.Source)).ToList()));
+            if (batch.Count == BatchSize) { roslyn.Start(); CompileBatch(batch, report); roslyn.Stop(); batch.Clear(); }
+        }
+        roslyn.Start();
+        if (batch.Count > 0) CompileBatch(batch, report);
+        roslyn.Stop();
+
+        _output.WriteLine($"{formulas} formulas ({losses} losses) of {tried} generated from seed {first} compiled in {clock.Elapsed.TotalSeconds:0.0} s ({roslyn.Elapsed.TotalSeconds:0.0} s in Roslyn)");
+        Assert.True(formulas >= target, $"Only {formulas} of {tried} generated formulas compiled without errors");
+        Assert.True(report.Count == 0, report.Describe("Generated C# does not compile", first, tried));
+    }
+
+    private static void CompileBatch(List<(int Seed, string Text, List<(string Path, string Source)> Sources)> batch, FuzzReport report)
+    {
+        var compilation = GeneratedCode.Compilation("FuzzBatch" + batch[0].Seed.ToString(CultureInfo.InvariantCulture), batch.SelectMany(b => b.Sources));
+        var errors = GeneratedCode.Errors(compilation);
+        if (errors.Count == 0) return;
+        foreach (var (seed, text, sources) in batch)
+        {
+            var mine = errors.Where(e => sources.Any(s => s.Path == e.Location.SourceTree?.FilePath)).ToList();
+            if (mine.Count == 0) continue;
+            report.Add($"{mine[0].Id} {CompilerOracle.Normalize(mine[0].GetMessage())}", seed, text, string.Join("\n", mine.Take(4).Select(GeneratedCode.Describe)));
+        }
+        var elsewhere = errors.Where(e => !batch.Any(b => b.Sources.Any(s => s.Path == e.Location.SourceTree?.FilePath))).ToList();
+        if (elsewhere.Count > 0)
+            report.Add($"{elsewhere[0].Id} outside any one loss", batch[0].Seed, batch[0].Text, string.Join("\n", elsewhere.Take(4).Select(GeneratedCode.Describe)));
+    }
+}
