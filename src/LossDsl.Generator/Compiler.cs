@@ -83,6 +83,13 @@ internal static class Compiler
                     continue;
                 }
                 var className = source.ClassName ?? Names.Pascal(loss.Name);
+                if (className is "Forward" or "Backward" or "ForwardBackward")
+                {
+                    // A class cannot have members named like itself, and these are its methods.
+                    diagnostics.Add(new DiagnosticInfo(Descriptors.ReservedName.Id, Locate(source, loss.NameRange),
+                        new[] { loss.Name, $"its class would be {className}, the name of one of its methods" }.ToEquatableArray()));
+                    continue;
+                }
                 var inputSpans = loss.Inputs.Select(i => Locate(source, i.Range)).ToList();
                 var model = LossDifferentiator.Differentiate(bound, className, source.Namespace, source.Accessibility, source.Path, inputSpans, diagnostics);
                 if (ExprBudget.Check(model.Gradients.Concat(model.OuterGradients).Concat(model.Dependencies.Select(d => d.Summand))

@@ -98,7 +98,13 @@ internal static class LossDifferentiator
             Body = Lowering.Lower(a.Body),
             Call = a.Call is null ? null : a.Call with { Arguments = a.Call.Arguments.Select(x => Lowering.Lower(Simplifier.Simplify(x))).ToEquatableArray() },
         }).ToEquatableArray();
-        var simplified = loss with { Body = body, Aggregates = lowered, Names = names };
+        // mean by / mean per are per-row expressions of their own: lowered like the body (a norm in them is a function call).
+        var simplified = loss with
+        {
+            Body = body, Aggregates = lowered, Names = names,
+            MeanBy = loss.MeanBy is null ? null : Lowering.Lower(Simplifier.Simplify(loss.MeanBy)),
+            MeanPer = loss.MeanPer is null ? null : Lowering.Lower(Simplifier.Simplify(loss.MeanPer)),
+        };
         var scatters = Enumerable.Range(0, declared)
             .Where(k => flows[k] && aggregates[k].Source is { IsClassInput: false } g && !loss.Inputs[g.Input].IsConst && loss.DeclaredGradients[g.Input] is null)
             .Select(k => (k, aggregates[k].Source!.Input)).ToEquatableArray();

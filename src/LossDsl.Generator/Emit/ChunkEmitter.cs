@@ -136,7 +136,7 @@ internal static class ChunkEmitter
         }).ToList();
         if (rows) args.Add("_divisor");
         if (numbered) args.Add("_firstRow + start"); // the chunk's first row, so 'row' counts from the call's first
-        w.Line($"return {model.ClassName}.{(rows ? "RunRows" : "Run")}<T>({string.Join(", ", args)});");
+        w.Line($"return {LossEmitter.ImplementationClass(model)}.{(rows ? "RunRows" : "Run")}<T>({string.Join(", ", args)});");
         w.Close();
         w.Close();
     }

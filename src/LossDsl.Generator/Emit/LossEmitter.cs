@@ -17,8 +17,14 @@ internal static class LossEmitter
     /// <summary>The namespace of the implementation classes: the user's namespace, under <c>LossDsl.Generated</c>.</summary>
     public static string ImplementationNamespace(LossModel model) => "LossDsl.Generated" + (model.Namespace is null ? "" : "." + model.Namespace);
 
+    /// <summary>
+    /// The implementation class's name: the loss's class and <c>Implementation</c>, so that no loss name (<c>run</c>,
+    /// <c>vector256</c>, <c>element_loops</c>) can name it like one of its members or like a type its code uses.
+    /// </summary>
+    public static string ImplementationClass(LossModel model) => model.ClassName + "Implementation";
+
     /// <summary>The implementation class of a loss, fully qualified.</summary>
-    public static string Implementation(LossModel model) => $"global::{ImplementationNamespace(model)}.{model.ClassName}";
+    public static string Implementation(LossModel model) => $"global::{ImplementationNamespace(model)}.{ImplementationClass(model)}";
 
     /// <summary>
     /// Two parts. The user's class, in the user's namespace, holds the public API only, every type in it
@@ -26,7 +32,7 @@ internal static class LossEmitter
     /// <see cref="ImplementationNamespace"/>, whose <c>using</c> directives come before anything the user declares: a user
     /// type named like a runtime type (<c>Reduction</c>, <c>LossMath</c>, <c>ElementLoops</c>, <c>Vector256</c>) in
     /// the loss's namespace or the global one cannot capture a name of generated code, and a member of the user's
-    /// partial class cannot clash with one of ours.
+    /// partial class cannot clash with one of ours. The implementation class is <see cref="ImplementationClass"/>.
     /// </summary>
     /// <param name="allowUnsafe">The compilation allows unsafe code: elementwise losses get the parallel path (<see cref="ChunkEmitter"/>).</param>
     public static string Emit(LossModel model, bool allowUnsafe = false)
@@ -52,7 +58,7 @@ internal static class LossEmitter
         w.Line();
         w.Line($"/// <summary>The implementation of <see cref=\"global::{(model.Namespace is null ? "" : model.Namespace + ".")}{model.ClassName}\"/>: Run, the kernels, the registration.</summary>");
         w.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
-        w.Open($"internal static class {model.ClassName}");
+        w.Open($"internal static class {ImplementationClass(model)}");
         RunEmitter.Emit(w, model, allowUnsafe);
         foreach (var spec in Kernels(model))
         {

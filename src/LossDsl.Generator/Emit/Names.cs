@@ -99,7 +99,7 @@ internal static class Names
     public static string Float(double value)
     {
         if (double.IsNaN(value)) return "float.NaN";
-        if (double.IsInfinity(value)) return value > 0 ? "float.PositiveInfinity" : "float.NegativeInfinity";
+        if (float.IsInfinity((float)value)) return value > 0 ? "float.PositiveInfinity" : "float.NegativeInfinity"; // 1e308 overflows float
         return ((float)value).ToString("R", CultureInfo.InvariantCulture) + "f";
     }
 
