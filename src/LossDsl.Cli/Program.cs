@@ -152,9 +152,8 @@ public static class Program
             foreach (var diagnostic in file.Diagnostics) error.WriteLine(DiagnosticPrinter.Render(diagnostic, path, file.Text));
             if (file.Failed)
             {
-                string why = $"{path} did not compile: {file.FirstError}";
-                if (file.DeclaredNames.Count == 0) brokenFiles.Add(why);
-                foreach (string name in file.DeclaredNames) failed[name] = $"loss '{name}' is declared in {why}";
+                if (file.DeclaredNames.Count == 0) brokenFiles.Add($"{path} did not compile: {file.FirstError}");
+                foreach (string name in file.DeclaredNames) failed[name] = $"loss '{name}' is declared in {path}, which did not compile: {file.FirstError}";
                 error.WriteLine($"lossdsl: {path}: not compiled; cases for {(file.DeclaredNames.Count == 0 ? "its losses" : string.Join(", ", file.DeclaredNames))} get an error answer");
                 continue;
             }

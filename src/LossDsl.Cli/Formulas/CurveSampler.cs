@@ -98,7 +98,7 @@ public static class CurveSampler
             : target >= 0 && target != swept && !fixedInputs.ContainsKey("target") && loss.Inputs[target].Kind == LossInputKind.Element ? $"{sweptName} - target (target = 0)"
             : sweptName;
         var heldText = loss.Inputs.Select((input, k) => (input, k)).Where(p => p.k != swept && held[p.k] is not null && !(p.input.Name == "target" && !row))
-            .Select(p => $"{p.input.Name} = {Format(held[p.k]!)}")
+            .Select(p => $"{p.input.Name} = {(p.input.Kind == LossInputKind.Index ? "class " : "")}{Format(held[p.k]!)}")
             .Concat(loss.Options.Select((o, j) => (o, j)).Where(p => options.ContainsKey(p.o.Name)).Select(p => $"{p.o.Name} = {Format(optionValues[p.j])}"))
             .ToList();
         string title = loss.Name + (heldText.Count > 0 ? " (" + string.Join(", ", heldText) + ")" : "");

@@ -44,6 +44,18 @@ public static class DiagnosticPrinter
         string source = Printable(lines[line].TrimEnd('\r'));
         int start = Math.Min(span.StartLinePosition.Character, source.Length);
         int end = span.EndLinePosition.Line == line ? Math.Min(span.EndLinePosition.Character, source.Length) : source.Length;
+        if (source.Trim().Length == 0 && start >= source.TrimEnd().Length)
+        {
+            // At the end of the text, after blank lines ("found end of text"): point just past the last written line.
+            int previous = line - 1;
+            while (previous >= 0 && lines[previous].Trim().Length == 0) previous--;
+            if (previous >= 0)
+            {
+                line = previous;
+                source = Printable(lines[line].TrimEnd('\r'));
+                start = end = source.Length;
+            }
+        }
         int width = Math.Max(1, end - start);
         string number = (line + 1).ToString(CultureInfo.InvariantCulture);
         result.Append('\n').Append(' ', 2).Append(number).Append(" | ").Append(source);

@@ -30,7 +30,7 @@ public static class PlotCommand
         Add(plot, curve.X, curve.Second, $"d²L/d{curve.Swept}² (central differences of the gradient)", ScottPlot.Colors.OrangeRed, 1.5f, dashed: true);
         plot.Axes.SetLimitsX(curve.X[0], curve.X[^1]);
         if (YLimits(curve) is var (low, high)) plot.Axes.SetLimitsY(low, high);
-        plot.ShowLegend(ScottPlot.Alignment.UpperLeft);
+        plot.ShowLegend(ScottPlot.Edge.Bottom);
         if (extension == ".svg") plot.SaveSvg(path, width, height);
         else plot.SavePng(path, width, height);
     }

@@ -30,7 +30,7 @@ public static class ShowCommand
         foreach (var loss in report.Losses)
         {
             output.WriteLine($"loss {loss.Name} ({loss.Kind}; generated class {loss.ClassName})");
-            Section(output, "declared", loss.Declaration.Split('\n').Select(l => l.TrimEnd('\r')));
+            Section(output, "declared", loss.Declaration.TrimEnd().Split('\n').Select(l => l.TrimEnd('\r')));
             Section(output, "parsed (lets inlined)", loss.Bound);
             Section(output, "simplified", loss.Simplified);
             Section(output, "stable rewrites", loss.Rewrites.Count == 0 ? new[] { "(none)" }
