@@ -97,7 +97,7 @@ public static class CurveSampler
         string xLabel = row ? $"{sweptName}[{column}] (other columns {(fixedInputs.ContainsKey(sweptName) ? "as given" : "0")}; {classes} columns)"
             : target >= 0 && target != swept && !fixedInputs.ContainsKey("target") && loss.Inputs[target].Kind == LossInputKind.Element ? $"{sweptName} - target (target = 0)"
             : sweptName;
-        var heldText = loss.Inputs.Select((input, k) => (input, k)).Where(p => p.k != swept && held[p.k] is not null && !(p.input.Name == "target" && !row))
+        var heldText = loss.Inputs.Select((input, k) => (input, k)).Where(p => p.k != swept && held[p.k] is not null && !(p.input.Name == "target" && !row && !fixedInputs.ContainsKey("target")))
             .Select(p => $"{p.input.Name} = {(p.input.Kind == LossInputKind.Index ? "class " : "")}{Format(held[p.k]!)}")
             .Concat(loss.Options.Select((o, j) => (o, j)).Where(p => options.ContainsKey(p.o.Name)).Select(p => $"{p.o.Name} = {Format(optionValues[p.j])}"))
             .ToList();
