@@ -137,7 +137,11 @@ internal static class Workbench
         if (simplified.Shape != LossShape.Elementwise)
         {
             var formulas = LossEmitter.Formulas(model).Split('\n');
-            return formulas.Where(l => l.StartsWith("dL/d", StringComparison.Ordinal) || l.StartsWith("dA", StringComparison.Ordinal)).ToList();
+            return formulas.Where(l => l.StartsWith("dL/d", StringComparison.Ordinal) || l.StartsWith("dA", StringComparison.Ordinal))
+                .Select(l => l + string.Concat(model.Scatters
+                    .Where(sc => l.StartsWith($"dL/d{simplified.Inputs[sc.Input].Name} = ", StringComparison.Ordinal) && model.Loss.Aggregates[sc.Aggregate].Source is not null)
+                    .Select(sc => $"; and c{sc.Aggregate} added at {FormulaPrinter.Print(model.Loss.Aggregates[sc.Aggregate].Source!)}")))
+                .ToList();
         }
         var lines = new List<string>();
         for (int k = 0; k < simplified.Inputs.Count; k++)
