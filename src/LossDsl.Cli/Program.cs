@@ -1,11 +1,11 @@
 using System;
+using System.Collections.Generic;
+using System.CommandLine;
 using System.IO;
 using System.Linq;
 using System.Text;
 using System.Threading.Channels;
 using System.Threading.Tasks;
-using System.Collections.Generic;
-using System.CommandLine;
 using LossDsl.Cli.Eval;
 using LossDsl.Cli.Formulas;
 

@@ -159,6 +159,24 @@ public sealed class WorkbenchCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task ListAndCheckTakeLossFiles()
+    {
+        string loss = Write("mine.loss", "loss my_abs(input, target) = abs(input - target)\n");
+        var (exit, output, error) = await RunTool("", "list", "--loss-file", loss);
+        Assert.True(exit == 0, error);
+        Assert.Contains("my_abs", output);
+        Assert.Contains("huber_loss", output);
+        // |2 - 0.5| = 1.5 by hand; a wrong expectation must be reported as a mismatch (exit 1)
+        string fixture = Write("mine.jsonl", """
+            {"case": {"id": "ok", "loss": "my_abs", "inputs": {"input": {"shape": [], "data": [2]}, "target": {"shape": [], "data": [0.5]}}}, "expected": {"id": "ok", "loss": {"shape": [], "data": [1.5]}}}
+            {"case": {"id": "bad", "loss": "my_abs", "inputs": {"input": {"shape": [], "data": [2]}, "target": {"shape": [], "data": [0.5]}}}, "expected": {"id": "bad", "loss": {"shape": [], "data": [2.5]}}}
+            """);
+        (exit, output, error) = await RunTool("", "check", "--loss-file", loss, fixture);
+        Assert.True(exit == 1, error + output);
+        Assert.Contains("1 passed, 1 failed", output);
+    }
+
+    [Fact]
     public async Task ALossFileReplacesACatalogueLossOfTheSameName()
     {
         string loss = Write("shadow.loss", "loss mse_loss(input, target) = 10 * (input - target)^2\n");
