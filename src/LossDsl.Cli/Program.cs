@@ -181,7 +181,7 @@ public static class Program
             var file = LossFileCompiler.CompileFile(source);
             foreach (var diagnostic in file.Diagnostics) error.WriteLine(DiagnosticPrinter.Render(diagnostic, source, file.Text));
             if (file.Failed) { status = Failure; return null; }
-            candidates = file.Losses;
+            candidates = InDeclarationOrder(file);
         }
         else if (!source.Contains('=') && RegisteredLosses.EnsureLoaded() && LossRegistry.TryGet(source, out var catalogued))
             candidates = new[] { catalogued };
@@ -190,19 +190,21 @@ public static class Program
             var file = LossFileCompiler.Compile("<formula>", source);
             foreach (var diagnostic in file.Diagnostics) error.WriteLine(DiagnosticPrinter.Render(diagnostic, "<formula>", file.Text));
             if (file.Failed) { status = Failure; return null; }
-            candidates = file.Losses;
+            candidates = InDeclarationOrder(file);
         }
-        // A file's losses in the order it declares them.
         var ordered = candidates.OrderBy(d => d.Name, StringComparer.Ordinal).ToList();
         var chosen = name is null ? candidates.FirstOrDefault() : candidates.FirstOrDefault(d => d.Name == name);
         if (chosen is null)
         {
             error.WriteLine(name is null ? $"lossdsl: {source} declares no loss"
                 : $"lossdsl: no loss '{name}' in {source} (it has: {string.Join(", ", ordered.Select(d => d.Name))})");
-            status = Failure;
+            status = name is null ? Failure : UsageError;
         }
         return chosen;
     }
+
+    private static IReadOnlyList<ILossDefinition> InDeclarationOrder(CompiledLossFile file) =>
+        file.Losses.OrderBy(d => file.DeclaredNames.ToList().IndexOf(d.Name) is var i && i >= 0 ? i : int.MaxValue).ToList();
 
     private static int Fail(string message)
     {
