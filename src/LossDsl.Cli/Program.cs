@@ -94,7 +94,12 @@ public static class Program
         show.SetAction(result =>
         {
             var source = ShowCommand.Source(result.GetValue(showSource)!, Console.Error);
-            return source is { } s ? ShowCommand.Run(s.Path, s.Text, result.GetValue(code), Console.Out) : UsageError;
+            if (source is not { } s) return UsageError;
+            int status = ShowCommand.Run(s.Path, s.Text, result.GetValue(code), Console.Out);
+            if (status != Ok && !File.Exists(s.Path) && s.Path != "<formula>")
+                Console.Error.WriteLine($"lossdsl: note: this is the catalogue's declaration of {Path.GetFileNameWithoutExtension(s.Path)} alone; "
+                    + "the functions it calls are declared beside it in the repository's definitions/ (show that file instead)");
+            return status;
         });
 
         var plotSource = new Argument<string>("SOURCE") { Description = "A .loss file, a catalogue loss name, or the text of a declaration" };

@@ -11,7 +11,7 @@ namespace LossDsl.Cli.Formulas;
 /// </summary>
 public static class ShowCommand
 {
-    /// <summary>Where the formula comes from: an existing file, or the argument itself as formula text.</summary>
+    /// <summary>Where the formula comes from: an existing file, a catalogue loss's name, or the argument itself as formula text.</summary>
     public static (string Path, string Text)? Source(string argument, TextWriter error)
     {
         if (File.Exists(argument)) return (argument, File.ReadAllText(argument));
@@ -20,6 +20,10 @@ public static class ShowCommand
             error.WriteLine($"lossdsl: no such file: {argument}");
             return null;
         }
+        // A catalogue loss by name: its declaration as registered (the installed tool has no definitions/ folder).
+        if (System.Text.RegularExpressions.Regex.IsMatch(argument, "^[A-Za-z_][A-Za-z0-9_]*$")
+            && Eval.RegisteredLosses.EnsureLoaded() && LossRegistry.TryGet(argument, out var catalogued))
+            return (argument + ".loss", catalogued.Formula);
         return ("<formula>", argument);
     }
 
