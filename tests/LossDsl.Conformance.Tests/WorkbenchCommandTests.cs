@@ -45,6 +45,15 @@ public sealed class WorkbenchCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task ShowExplainsACatalogueLoss()
+    {
+        var (exit, output, error) = await RunTool("", "show", "huber_loss");
+        Assert.True(exit == 0, error + output);
+        Assert.Contains("dL/dinput = if abs(input - target) < delta then input - target else delta * sign(input - target)", output);
+        Assert.Contains("d²L/dinput² = if abs(input - target) < delta then 1 else 0", output);
+    }
+
+    [Fact]
     public async Task ShowExplainsAFile()
     {
         string path = Write("soft.loss", """
