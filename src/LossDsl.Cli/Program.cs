@@ -1,71 +1,220 @@
 using System;
+using System.Collections.Generic;
+using System.CommandLine;
 using System.IO;
 using System.Linq;
 using System.Text;
 using System.Threading.Channels;
 using System.Threading.Tasks;
 using LossDsl.Cli.Eval;
+using LossDsl.Cli.Formulas;
 
 namespace LossDsl.Cli;
 
 /// <summary>
-/// <c>lossdsl eval [FILE]</c>: answers conformance cases (JSON Lines, stdin by default) on stdout, one line per case.
-/// <c>lossdsl list [--json]</c>: the registered losses with their inputs and options.
-/// <c>lossdsl check FIXTURE...</c>: runs fixture files and reports the cases that disagree with the reference.
+/// The command line (System.CommandLine): <c>eval</c>, <c>list</c>, <c>check</c> over the catalogue and any
+/// <c>--loss-file</c>; <c>show</c> and <c>plot</c> for one formula. Exit codes: 0 ok, 1 failures (check mismatches,
+/// formula errors), 2 usage errors.
 /// </summary>
 public static class Program
 {
-    private const string Usage = """
-        usage: lossdsl <command>
-
-          eval [FILE]         read cases (JSON Lines) from FILE or standard input and write one answer line
-                              per case to standard output (see shared conformance.md for the format)
-          list [--json]       the losses, with their kind, inputs (* = differentiable) and options
-          check FIXTURE...    run fixture files ({"case": ..., "expected": ...} lines) and report mismatches
-        """;
+    public const int Ok = 0, Failure = 1, UsageError = 2;
 
     public static async Task<int> Main(string[] args)
     {
-        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        var root = Build();
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)
         {
-            Console.Out.WriteLine(Usage);
-            return args.Length == 0 ? 2 : 0;
+            if (args.Length == 0)
+            {
+                // No command: the overview, as before (on standard output), and the usage-error code.
+                root.Parse(new[] { "--help" }).Invoke();
+                return UsageError;
+            }
+            if (!args[0].StartsWith('-') && !root.Subcommands.Any(c => c.Name == args[0]))
+                Console.Error.WriteLine($"lossdsl: unknown command '{args[0]}' (commands: {string.Join(", ", root.Subcommands.Select(c => c.Name))})");
+            else
+                foreach (var error in parsed.Errors) Console.Error.WriteLine("lossdsl: " + error.Message);
+            string command = parsed.CommandResult.Command is RootCommand ? "" : parsed.CommandResult.Command.Name + " ";
+            Console.Error.WriteLine($"see: lossdsl {command}--help");
+            return UsageError;
         }
-        switch (args[0])
-        {
-            case "eval":
-                if (args.Length > 2) return Fail("eval takes at most one file");
-                LoadLosses();
-                if (args.Length == 2 && args[1] != "-")
-                {
-                    if (!File.Exists(args[1])) return Fail($"no such file: {args[1]}");
-                    await using var file = File.OpenRead(args[1]);
-                    return await EvalCommand.RunAsync(file, Console.OpenStandardOutput(), new Evaluator());
-                }
-                return await EvalCommand.RunAsync(Console.OpenStandardInput(), Console.OpenStandardOutput(), new Evaluator());
-            case "list":
-                LoadLosses();
-                Console.Out.Write(ListCommand.Render(LossRegistry.All, json: args.Contains("--json")));
-                return 0;
-            case "check":
-                if (args.Length < 2) return Fail("check needs fixture files");
-                LoadLosses();
-                return CheckCommand.Run(args[1..], Console.Out);
-            default:
-                return Fail($"unknown command '{args[0]}'\n{Usage}");
-        }
+        return await parsed.InvokeAsync();
     }
 
-    private static void LoadLosses()
+    /// <summary>Every command with its arguments, options and help text.</summary>
+    public static RootCommand Build()
+    {
+        var lossFiles = new Option<string[]>("--loss-file")
+        {
+            Description = "Compile this .loss file in process (repeatable) and answer for its losses too; a loss named like a catalogue loss replaces it",
+            HelpName = "FILE.loss",
+        };
+
+        var evalFile = new Argument<string?>("FILE") { Description = "Cases (JSON Lines), or - for standard input (the default)", Arity = ArgumentArity.ZeroOrOne };
+        var eval = new Command("eval", "Read conformance cases (JSON Lines, shared conformance.md) and write one answer line per case") { evalFile, lossFiles };
+        eval.SetAction(async (result, _) =>
+        {
+            var files = LoadLosses(result.GetValue(lossFiles), Console.Error, out var lookup);
+            var evaluator = new Evaluator(lookup);
+            string? file = result.GetValue(evalFile);
+            int status;
+            if (file is not null && file != "-")
+            {
+                if (!File.Exists(file)) return Fail($"no such file: {file}");
+                await using var stream = File.OpenRead(file);
+                status = await EvalCommand.RunAsync(stream, Console.OpenStandardOutput(), evaluator);
+            }
+            else status = await EvalCommand.RunAsync(Console.OpenStandardInput(), Console.OpenStandardOutput(), evaluator);
+            return files.Any(f => f.Failed) ? Failure : status;
+        });
+
+        var json = new Option<bool>("--json") { Description = "As a JSON array" };
+        var list = new Command("list", "The losses: kind (elementwise, row, whole), inputs (* = differentiable, = v optional) and options") { json, lossFiles };
+        list.SetAction(result =>
+        {
+            var files = LoadLosses(result.GetValue(lossFiles), Console.Error, out _);
+            Console.Out.Write(ListCommand.Render(LossRegistry.All, json: result.GetValue(json)));
+            return files.Any(f => f.Failed) ? Failure : Ok;
+        });
+
+        var fixtures = new Argument<string[]>("FIXTURE") { Description = "Fixture files ({\"case\": ..., \"expected\": ...} lines)", Arity = ArgumentArity.OneOrMore };
+        var check = new Command("check", "Run fixture files against the kernels and report the cases that disagree (exit 1 if any)") { fixtures, lossFiles };
+        check.SetAction(result =>
+        {
+            var files = LoadLosses(result.GetValue(lossFiles), Console.Error, out var lookup);
+            int status = CheckCommand.Run(result.GetValue(fixtures)!, Console.Out, new Evaluator(lookup));
+            return files.Any(f => f.Failed) ? Failure : status;
+        });
+
+        var showSource = new Argument<string>("SOURCE") { Description = "A .loss file, or the text of a declaration: 'loss name(input, target) = (input - target)^2'" };
+        var code = new Option<bool>("--code") { Description = "Also print the generated C#" };
+        var show = new Command("show", "A formula explained: as parsed, simplified (with the stable rewrites that fired), its derivatives and second derivatives, its diagnostics underlined") { showSource, code };
+        show.SetAction(result =>
+        {
+            var source = ShowCommand.Source(result.GetValue(showSource)!, Console.Error);
+            if (source is not { } s) return UsageError;
+            int status = ShowCommand.Run(s.Path, s.Text, result.GetValue(code), Console.Out);
+            if (status != Ok && !File.Exists(s.Path) && s.Path != "<formula>")
+                Console.Error.WriteLine($"lossdsl: note: this is the catalogue's declaration of {Path.GetFileNameWithoutExtension(s.Path)} alone; "
+                    + "the functions it calls are declared beside it in the repository's definitions/ (show that file instead)");
+            return status;
+        });
+
+        var plotSource = new Argument<string>("SOURCE") { Description = "A .loss file, a catalogue loss name, or the text of a declaration" };
+        var lossName = new Option<string?>("--loss") { Description = "Which loss of the file (default: its first)", HelpName = "NAME" };
+        var range = new Option<string>("--range") { Description = "The swept interval", HelpName = "a,b", DefaultValueFactory = _ => "-3,3" };
+        var options = new Option<string[]>("--option") { Description = "An option's value (repeatable): delta=0.5, log_input=false", HelpName = "k=v" };
+        var at = new Option<string[]>("--at") { Description = "Hold an input at a value, or a row of values for a row loss (repeatable): target=1, input=0,1,2", HelpName = "name=v[,v...]" };
+        var classes = new Option<int>("--classes") { Description = "Row losses: the row length", DefaultValueFactory = _ => 3 };
+        var logit = new Option<int>("--logit") { Description = "Row losses: the column that is swept", DefaultValueFactory = _ => 0 };
+        var points = new Option<int>("--points") { Description = "Samples over the range", DefaultValueFactory = _ => 401 };
+        var output = new Option<string>("--out") { Description = "The picture: FILE.svg or FILE.png", HelpName = "FILE", Required = true };
+        var plot = new Command("plot", "Draw a loss, its gradient and its second derivative against its input (elementwise: input - target with target 0; row: one logit)")
+            { plotSource, lossName, range, options, at, classes, logit, points, output };
+        plot.SetAction(result =>
+        {
+            try
+            {
+                string target = result.GetValue(output)!;
+                if (Path.GetExtension(target).ToLowerInvariant() is not (".svg" or ".png")) return Fail($"--out must end in .svg or .png: {target}");
+                var (from, to) = PlotCommand.ParseRange(result.GetValue(range)!);
+                var optionValues = PlotCommand.ParsePairs(result.GetValue(options) ?? Array.Empty<string>(), "--option", many: false).ToDictionary(p => p.Key, p => p.Value[0]);
+                var held = PlotCommand.ParsePairs(result.GetValue(at) ?? Array.Empty<string>(), "--at", many: true);
+                var loss = ResolveLoss(result.GetValue(plotSource)!, result.GetValue(lossName), Console.Error, out int status);
+                if (loss is null) return status;
+                var curve = CurveSampler.Sample(loss, from, to, result.GetValue(points), optionValues, held, result.GetValue(classes), result.GetValue(logit));
+                PlotCommand.Render(curve, target);
+                Console.Error.WriteLine($"lossdsl: wrote {target}: {curve.Title} against {curve.XLabel}, {from} .. {to}");
+                return Ok;
+            }
+            catch (ArgumentException e)
+            {
+                return Fail(e.Message);
+            }
+        });
+
+        return new RootCommand("lossdsl: evaluate, check, explain and plot LossDsl losses") { eval, list, check, show, plot };
+    }
+
+    /// <summary>
+    /// The catalogue, then each <c>--loss-file</c> compiled in process (diagnostics, underlined, on <paramref name="error"/>).
+    /// <paramref name="lookup"/> finds the registered losses; a name declared by a file that did not compile answers
+    /// with that file's first error instead (even when the catalogue has the name: the file was meant).
+    /// </summary>
+    public static IReadOnlyList<CompiledLossFile> LoadLosses(string[]? lossFiles, TextWriter error, out Evaluator.LossLookup lookup)
     {
         if (!RegisteredLosses.EnsureLoaded(out string? problem))
-            Console.Error.WriteLine("lossdsl: warning: " + problem);
+            error.WriteLine("lossdsl: warning: " + problem);
+        var files = new List<CompiledLossFile>();
+        var failed = new Dictionary<string, string>(StringComparer.Ordinal);
+        var brokenFiles = new List<string>();
+        foreach (string path in lossFiles ?? Array.Empty<string>())
+        {
+            var file = LossFileCompiler.CompileFile(path);
+            files.Add(file);
+            foreach (var diagnostic in file.Diagnostics) error.WriteLine(DiagnosticPrinter.Render(diagnostic, path, file.Text));
+            if (file.Failed)
+            {
+                if (file.DeclaredNames.Count == 0) brokenFiles.Add($"{path} did not compile: {file.FirstError}");
+                foreach (string name in file.DeclaredNames) failed[name] = $"loss '{name}' is declared in {path}, which did not compile: {file.FirstError}";
+                error.WriteLine($"lossdsl: {path}: not compiled; cases for {(file.DeclaredNames.Count == 0 ? "its losses" : string.Join(", ", file.DeclaredNames))} get an error answer");
+                continue;
+            }
+            foreach (var loss in file.Losses) failed.Remove(loss.Name);
+            foreach (string name in file.Shadowed)
+                error.WriteLine($"lossdsl: note: {path} declares '{name}', which replaces the catalogue's '{name}'");
+        }
+        lookup = (string name, out ILossDefinition definition) =>
+        {
+            if (failed.TryGetValue(name, out string? why)) throw new EvalException(why);
+            if (LossRegistry.TryGet(name, out definition)) return true;
+            if (brokenFiles.Count > 0) throw new EvalException($"unknown loss '{name}' (note: {string.Join("; ", brokenFiles)})");
+            return false;
+        };
+        return files;
     }
+
+    /// <summary>The loss to plot: from a file, a catalogue name, or a declaration's text; null (and an exit status) if none.</summary>
+    private static ILossDefinition? ResolveLoss(string source, string? name, TextWriter error, out int status)
+    {
+        status = Ok;
+        IReadOnlyList<ILossDefinition> candidates;
+        if (File.Exists(source) || source.EndsWith(".loss", StringComparison.OrdinalIgnoreCase) && !source.Contains('='))
+        {
+            var file = LossFileCompiler.CompileFile(source);
+            foreach (var diagnostic in file.Diagnostics) error.WriteLine(DiagnosticPrinter.Render(diagnostic, source, file.Text));
+            if (file.Failed) { status = Failure; return null; }
+            candidates = InDeclarationOrder(file);
+        }
+        else if (!source.Contains('=') && RegisteredLosses.EnsureLoaded() && LossRegistry.TryGet(source, out var catalogued))
+            candidates = new[] { catalogued };
+        else
+        {
+            var file = LossFileCompiler.Compile("<formula>", source);
+            foreach (var diagnostic in file.Diagnostics) error.WriteLine(DiagnosticPrinter.Render(diagnostic, "<formula>", file.Text));
+            if (file.Failed) { status = Failure; return null; }
+            candidates = InDeclarationOrder(file);
+        }
+        var ordered = candidates.OrderBy(d => d.Name, StringComparer.Ordinal).ToList();
+        var chosen = name is null ? candidates.FirstOrDefault() : candidates.FirstOrDefault(d => d.Name == name);
+        if (chosen is null)
+        {
+            error.WriteLine(name is null ? $"lossdsl: {source} declares no loss"
+                : $"lossdsl: no loss '{name}' in {source} (it has: {string.Join(", ", ordered.Select(d => d.Name))})");
+            status = name is null ? Failure : UsageError;
+        }
+        return chosen;
+    }
+
+    private static IReadOnlyList<ILossDefinition> InDeclarationOrder(CompiledLossFile file) =>
+        file.Losses.OrderBy(d => file.DeclaredNames.ToList().IndexOf(d.Name) is var i && i >= 0 ? i : int.MaxValue).ToList();
 
     private static int Fail(string message)
     {
         Console.Error.WriteLine("lossdsl: " + message);
-        return 2;
+        return UsageError;
     }
 }
 
@@ -169,9 +318,10 @@ public static class ListCommand
 /// <summary>The <c>check</c> command: fixture files against the registered losses.</summary>
 public static class CheckCommand
 {
-    public static int Run(string[] files, TextWriter output)
+    public static int Run(string[] files, TextWriter output) => Run(files, output, new Evaluator());
+
+    public static int Run(string[] files, TextWriter output, Evaluator evaluator)
     {
-        var evaluator = new Evaluator();
         int passed = 0, failed = 0;
         foreach (string file in files)
         {

@@ -22,7 +22,7 @@ public class CliProcessTests
         }
     }
 
-    private static async Task<(int Exit, string Out, string Err)> RunTool(string stdin, params string[] args)
+    internal static async Task<(int Exit, string Out, string Err)> RunTool(string stdin, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
