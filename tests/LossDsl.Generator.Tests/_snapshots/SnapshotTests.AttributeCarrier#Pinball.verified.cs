@@ -22,53 +22,53 @@ namespace Sample.Losses
         // ---- float ----
         /// <summary>The reduced loss (mean or sum over the elements), in float.</summary>
         public static float Forward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float tau = 0.5f, global::System.ReadOnlySpan<float> weight = default)
-            => global::LossDsl.Generated.Sample.Losses.Pinball.Run<float>(input, target, tau, weight, reduction, default, false, default, 1f, default);
+            => global::LossDsl.Generated.Sample.Losses.PinballImplementation.Run<float>(input, target, tau, weight, reduction, default, false, default, 1f, default);
 
         /// <summary>The loss of every element, written to <paramref name="output"/>, in float.</summary>
         public static void Forward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> output, float tau = 0.5f, global::System.ReadOnlySpan<float> weight = default)
-            => _ = global::LossDsl.Generated.Sample.Losses.Pinball.Run<float>(input, target, tau, weight, global::LossDsl.Reduction.None, output, false, default, 1f, default);
+            => _ = global::LossDsl.Generated.Sample.Losses.PinballImplementation.Run<float>(input, target, tau, weight, global::LossDsl.Reduction.None, output, false, default, 1f, default);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in float; an empty gradient span is skipped.</summary>
         public static float ForwardBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> inputGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f, float tau = 0.5f, global::System.ReadOnlySpan<float> weight = default)
-            => global::LossDsl.Generated.Sample.Losses.Pinball.Run<float>(input, target, tau, weight, reduction, default, true, default, gradOutput, inputGrad);
+            => global::LossDsl.Generated.Sample.Losses.PinballImplementation.Run<float>(input, target, tau, weight, reduction, default, true, default, gradOutput, inputGrad);
 
         /// <summary>The loss of every element and the gradients of their sum weighted by <paramref name="gradOutput"/>, in one pass, in float.</summary>
         public static void ForwardBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> output, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> inputGrad, float tau = 0.5f, global::System.ReadOnlySpan<float> weight = default)
-            => _ = global::LossDsl.Generated.Sample.Losses.Pinball.Run<float>(input, target, tau, weight, global::LossDsl.Reduction.None, output, true, gradOutput, 1f, inputGrad);
+            => _ = global::LossDsl.Generated.Sample.Losses.PinballImplementation.Run<float>(input, target, tau, weight, global::LossDsl.Reduction.None, output, true, gradOutput, 1f, inputGrad);
 
         /// <summary>The gradients of the reduced loss (times <paramref name="gradOutput"/>), in float; an empty gradient span is skipped.</summary>
         public static void Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> inputGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f, float tau = 0.5f, global::System.ReadOnlySpan<float> weight = default)
-            => _ = global::LossDsl.Generated.Sample.Losses.Pinball.Run<float>(input, target, tau, weight, reduction, default, true, default, gradOutput, inputGrad);
+            => _ = global::LossDsl.Generated.Sample.Losses.PinballImplementation.Run<float>(input, target, tau, weight, reduction, default, true, default, gradOutput, inputGrad);
 
         /// <summary>The gradients of the sum of the per-element losses weighted by <paramref name="gradOutput"/>, in float.</summary>
         public static void Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> inputGrad, float tau = 0.5f, global::System.ReadOnlySpan<float> weight = default)
-            => _ = global::LossDsl.Generated.Sample.Losses.Pinball.Run<float>(input, target, tau, weight, global::LossDsl.Reduction.None, default, true, gradOutput, 1f, inputGrad);
+            => _ = global::LossDsl.Generated.Sample.Losses.PinballImplementation.Run<float>(input, target, tau, weight, global::LossDsl.Reduction.None, default, true, gradOutput, 1f, inputGrad);
 
 
         // ---- double ----
         /// <summary>The reduced loss (mean or sum over the elements), in double.</summary>
         public static double Forward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double tau = 0.5, global::System.ReadOnlySpan<double> weight = default)
-            => global::LossDsl.Generated.Sample.Losses.Pinball.Run<double>(input, target, tau, weight, reduction, default, false, default, 1.0, default);
+            => global::LossDsl.Generated.Sample.Losses.PinballImplementation.Run<double>(input, target, tau, weight, reduction, default, false, default, 1.0, default);
 
         /// <summary>The loss of every element, written to <paramref name="output"/>, in double.</summary>
         public static void Forward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.Span<double> output, double tau = 0.5, global::System.ReadOnlySpan<double> weight = default)
-            => _ = global::LossDsl.Generated.Sample.Losses.Pinball.Run<double>(input, target, tau, weight, global::LossDsl.Reduction.None, output, false, default, 1.0, default);
+            => _ = global::LossDsl.Generated.Sample.Losses.PinballImplementation.Run<double>(input, target, tau, weight, global::LossDsl.Reduction.None, output, false, default, 1.0, default);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in double; an empty gradient span is skipped.</summary>
         public static double ForwardBackward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.Span<double> inputGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0, double tau = 0.5, global::System.ReadOnlySpan<double> weight = default)
-            => global::LossDsl.Generated.Sample.Losses.Pinball.Run<double>(input, target, tau, weight, reduction, default, true, default, gradOutput, inputGrad);
+            => global::LossDsl.Generated.Sample.Losses.PinballImplementation.Run<double>(input, target, tau, weight, reduction, default, true, default, gradOutput, inputGrad);
 
         /// <summary>The loss of every element and the gradients of their sum weighted by <paramref name="gradOutput"/>, in one pass, in double.</summary>
         public static void ForwardBackward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.Span<double> output, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> inputGrad, double tau = 0.5, global::System.ReadOnlySpan<double> weight = default)
-            => _ = global::LossDsl.Generated.Sample.Losses.Pinball.Run<double>(input, target, tau, weight, global::LossDsl.Reduction.None, output, true, gradOutput, 1.0, inputGrad);
+            => _ = global::LossDsl.Generated.Sample.Losses.PinballImplementation.Run<double>(input, target, tau, weight, global::LossDsl.Reduction.None, output, true, gradOutput, 1.0, inputGrad);
 
         /// <summary>The gradients of the reduced loss (times <paramref name="gradOutput"/>), in double; an empty gradient span is skipped.</summary>
         public static void Backward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.Span<double> inputGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0, double tau = 0.5, global::System.ReadOnlySpan<double> weight = default)
-            => _ = global::LossDsl.Generated.Sample.Losses.Pinball.Run<double>(input, target, tau, weight, reduction, default, true, default, gradOutput, inputGrad);
+            => _ = global::LossDsl.Generated.Sample.Losses.PinballImplementation.Run<double>(input, target, tau, weight, reduction, default, true, default, gradOutput, inputGrad);
 
         /// <summary>The gradients of the sum of the per-element losses weighted by <paramref name="gradOutput"/>, in double.</summary>
         public static void Backward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> inputGrad, double tau = 0.5, global::System.ReadOnlySpan<double> weight = default)
-            => _ = global::LossDsl.Generated.Sample.Losses.Pinball.Run<double>(input, target, tau, weight, global::LossDsl.Reduction.None, default, true, gradOutput, 1.0, inputGrad);
+            => _ = global::LossDsl.Generated.Sample.Losses.PinballImplementation.Run<double>(input, target, tau, weight, global::LossDsl.Reduction.None, default, true, gradOutput, 1.0, inputGrad);
 
     }
 }
@@ -85,7 +85,7 @@ namespace LossDsl.Generated.Sample.Losses
 
     /// <summary>The implementation of <see cref="global::Sample.Losses.Pinball"/>: Run, the kernels, the registration.</summary>
     [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
-    internal static class Pinball
+    internal static class PinballImplementation
     {
         // ---- implementation ----
         internal static T Run<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T tau, ReadOnlySpan<T> weight, Reduction reduction, Span<T> output, bool gradients, ReadOnlySpan<T> gradOutputs, T gradOutput, Span<T> inputGrad) where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -180,7 +180,7 @@ namespace LossDsl.Generated.Sample.Losses
             public T Run(int start, int end)
             {
                 int m = end - start;
-                return Pinball.Run<T>(In(_input, start, m), In(_target, start, m), _tau, In(_weight, start, m), _reduction, Out(_output, start, m), _gradients, In(_gradOutputs, start, m), _gradOutput, Out(_inputGrad, start, m));
+                return PinballImplementation.Run<T>(In(_input, start, m), In(_target, start, m), _tau, In(_weight, start, m), _reduction, Out(_output, start, m), _gradients, In(_gradOutputs, start, m), _gradOutput, Out(_inputGrad, start, m));
             }
         }
 

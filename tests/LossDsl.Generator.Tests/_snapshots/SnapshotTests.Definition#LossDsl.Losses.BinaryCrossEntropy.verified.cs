@@ -29,53 +29,53 @@ namespace LossDsl.Losses
         // ---- float ----
         /// <summary>The reduced loss (mean or sum over the elements), in float.</summary>
         public static float Forward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.ReadOnlySpan<float> weight = default)
-            => global::LossDsl.Generated.LossDsl.Losses.BinaryCrossEntropy.Run<float>(input, target, weight, reduction, default, false, default, 1f, default, default);
+            => global::LossDsl.Generated.LossDsl.Losses.BinaryCrossEntropyImplementation.Run<float>(input, target, weight, reduction, default, false, default, 1f, default, default);
 
         /// <summary>The loss of every element, written to <paramref name="output"/>, in float.</summary>
         public static void Forward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> output, global::System.ReadOnlySpan<float> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.BinaryCrossEntropy.Run<float>(input, target, weight, global::LossDsl.Reduction.None, output, false, default, 1f, default, default);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.BinaryCrossEntropyImplementation.Run<float>(input, target, weight, global::LossDsl.Reduction.None, output, false, default, 1f, default, default);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in float; an empty gradient span is skipped.</summary>
         public static float ForwardBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> inputGrad, global::System.Span<float> targetGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f, global::System.ReadOnlySpan<float> weight = default)
-            => global::LossDsl.Generated.LossDsl.Losses.BinaryCrossEntropy.Run<float>(input, target, weight, reduction, default, true, default, gradOutput, inputGrad, targetGrad);
+            => global::LossDsl.Generated.LossDsl.Losses.BinaryCrossEntropyImplementation.Run<float>(input, target, weight, reduction, default, true, default, gradOutput, inputGrad, targetGrad);
 
         /// <summary>The loss of every element and the gradients of their sum weighted by <paramref name="gradOutput"/>, in one pass, in float.</summary>
         public static void ForwardBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> output, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> inputGrad, global::System.Span<float> targetGrad, global::System.ReadOnlySpan<float> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.BinaryCrossEntropy.Run<float>(input, target, weight, global::LossDsl.Reduction.None, output, true, gradOutput, 1f, inputGrad, targetGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.BinaryCrossEntropyImplementation.Run<float>(input, target, weight, global::LossDsl.Reduction.None, output, true, gradOutput, 1f, inputGrad, targetGrad);
 
         /// <summary>The gradients of the reduced loss (times <paramref name="gradOutput"/>), in float; an empty gradient span is skipped.</summary>
         public static void Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> inputGrad, global::System.Span<float> targetGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f, global::System.ReadOnlySpan<float> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.BinaryCrossEntropy.Run<float>(input, target, weight, reduction, default, true, default, gradOutput, inputGrad, targetGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.BinaryCrossEntropyImplementation.Run<float>(input, target, weight, reduction, default, true, default, gradOutput, inputGrad, targetGrad);
 
         /// <summary>The gradients of the sum of the per-element losses weighted by <paramref name="gradOutput"/>, in float.</summary>
         public static void Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> inputGrad, global::System.Span<float> targetGrad, global::System.ReadOnlySpan<float> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.BinaryCrossEntropy.Run<float>(input, target, weight, global::LossDsl.Reduction.None, default, true, gradOutput, 1f, inputGrad, targetGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.BinaryCrossEntropyImplementation.Run<float>(input, target, weight, global::LossDsl.Reduction.None, default, true, gradOutput, 1f, inputGrad, targetGrad);
 
 
         // ---- double ----
         /// <summary>The reduced loss (mean or sum over the elements), in double.</summary>
         public static double Forward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.ReadOnlySpan<double> weight = default)
-            => global::LossDsl.Generated.LossDsl.Losses.BinaryCrossEntropy.Run<double>(input, target, weight, reduction, default, false, default, 1.0, default, default);
+            => global::LossDsl.Generated.LossDsl.Losses.BinaryCrossEntropyImplementation.Run<double>(input, target, weight, reduction, default, false, default, 1.0, default, default);
 
         /// <summary>The loss of every element, written to <paramref name="output"/>, in double.</summary>
         public static void Forward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.Span<double> output, global::System.ReadOnlySpan<double> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.BinaryCrossEntropy.Run<double>(input, target, weight, global::LossDsl.Reduction.None, output, false, default, 1.0, default, default);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.BinaryCrossEntropyImplementation.Run<double>(input, target, weight, global::LossDsl.Reduction.None, output, false, default, 1.0, default, default);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in double; an empty gradient span is skipped.</summary>
         public static double ForwardBackward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.Span<double> inputGrad, global::System.Span<double> targetGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0, global::System.ReadOnlySpan<double> weight = default)
-            => global::LossDsl.Generated.LossDsl.Losses.BinaryCrossEntropy.Run<double>(input, target, weight, reduction, default, true, default, gradOutput, inputGrad, targetGrad);
+            => global::LossDsl.Generated.LossDsl.Losses.BinaryCrossEntropyImplementation.Run<double>(input, target, weight, reduction, default, true, default, gradOutput, inputGrad, targetGrad);
 
         /// <summary>The loss of every element and the gradients of their sum weighted by <paramref name="gradOutput"/>, in one pass, in double.</summary>
         public static void ForwardBackward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.Span<double> output, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> inputGrad, global::System.Span<double> targetGrad, global::System.ReadOnlySpan<double> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.BinaryCrossEntropy.Run<double>(input, target, weight, global::LossDsl.Reduction.None, output, true, gradOutput, 1.0, inputGrad, targetGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.BinaryCrossEntropyImplementation.Run<double>(input, target, weight, global::LossDsl.Reduction.None, output, true, gradOutput, 1.0, inputGrad, targetGrad);
 
         /// <summary>The gradients of the reduced loss (times <paramref name="gradOutput"/>), in double; an empty gradient span is skipped.</summary>
         public static void Backward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.Span<double> inputGrad, global::System.Span<double> targetGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0, global::System.ReadOnlySpan<double> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.BinaryCrossEntropy.Run<double>(input, target, weight, reduction, default, true, default, gradOutput, inputGrad, targetGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.BinaryCrossEntropyImplementation.Run<double>(input, target, weight, reduction, default, true, default, gradOutput, inputGrad, targetGrad);
 
         /// <summary>The gradients of the sum of the per-element losses weighted by <paramref name="gradOutput"/>, in double.</summary>
         public static void Backward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> inputGrad, global::System.Span<double> targetGrad, global::System.ReadOnlySpan<double> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.BinaryCrossEntropy.Run<double>(input, target, weight, global::LossDsl.Reduction.None, default, true, gradOutput, 1.0, inputGrad, targetGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.BinaryCrossEntropyImplementation.Run<double>(input, target, weight, global::LossDsl.Reduction.None, default, true, gradOutput, 1.0, inputGrad, targetGrad);
 
     }
 }
@@ -92,7 +92,7 @@ namespace LossDsl.Generated.LossDsl.Losses
 
     /// <summary>The implementation of <see cref="global::LossDsl.Losses.BinaryCrossEntropy"/>: Run, the kernels, the registration.</summary>
     [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
-    internal static class BinaryCrossEntropy
+    internal static class BinaryCrossEntropyImplementation
     {
         // ---- implementation ----
         internal static T Run<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight, Reduction reduction, Span<T> output, bool gradients, ReadOnlySpan<T> gradOutputs, T gradOutput, Span<T> inputGrad, Span<T> targetGrad) where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -190,7 +190,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             public T Run(int start, int end)
             {
                 int m = end - start;
-                return BinaryCrossEntropy.Run<T>(In(_input, start, m), In(_target, start, m), In(_weight, start, m), _reduction, Out(_output, start, m), _gradients, In(_gradOutputs, start, m), _gradOutput, Out(_inputGrad, start, m), Out(_targetGrad, start, m));
+                return BinaryCrossEntropyImplementation.Run<T>(In(_input, start, m), In(_target, start, m), In(_weight, start, m), _reduction, Out(_output, start, m), _gradients, In(_gradOutputs, start, m), _gradOutput, Out(_inputGrad, start, m), Out(_targetGrad, start, m));
             }
         }
 

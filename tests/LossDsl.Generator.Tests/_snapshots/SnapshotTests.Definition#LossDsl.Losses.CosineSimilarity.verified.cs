@@ -30,53 +30,53 @@ namespace LossDsl.Losses
         // ---- float ----
         /// <summary>The reduced loss (mean or sum over the rows), in float.</summary>
         public static float Forward(global::System.ReadOnlySpan<float> yPred, global::System.ReadOnlySpan<float> yTrue, int rowLength, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float eps = 1E-12f)
-            => global::LossDsl.Generated.LossDsl.Losses.CosineSimilarity.Run<float>(yPred, yTrue, rowLength, eps, reduction, default, false, default, 1f, default, default);
+            => global::LossDsl.Generated.LossDsl.Losses.CosineSimilarityImplementation.Run<float>(yPred, yTrue, rowLength, eps, reduction, default, false, default, 1f, default, default);
 
         /// <summary>The loss of every row, written to <paramref name="output"/>, in float.</summary>
         public static void Forward(global::System.ReadOnlySpan<float> yPred, global::System.ReadOnlySpan<float> yTrue, int rowLength, global::System.Span<float> output, float eps = 1E-12f)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.CosineSimilarity.Run<float>(yPred, yTrue, rowLength, eps, global::LossDsl.Reduction.None, output, false, default, 1f, default, default);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.CosineSimilarityImplementation.Run<float>(yPred, yTrue, rowLength, eps, global::LossDsl.Reduction.None, output, false, default, 1f, default, default);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in float; an empty gradient span is skipped.</summary>
         public static float ForwardBackward(global::System.ReadOnlySpan<float> yPred, global::System.ReadOnlySpan<float> yTrue, int rowLength, global::System.Span<float> yPredGrad, global::System.Span<float> yTrueGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f, float eps = 1E-12f)
-            => global::LossDsl.Generated.LossDsl.Losses.CosineSimilarity.Run<float>(yPred, yTrue, rowLength, eps, reduction, default, true, default, gradOutput, yPredGrad, yTrueGrad);
+            => global::LossDsl.Generated.LossDsl.Losses.CosineSimilarityImplementation.Run<float>(yPred, yTrue, rowLength, eps, reduction, default, true, default, gradOutput, yPredGrad, yTrueGrad);
 
         /// <summary>The loss of every row and the gradients of their sum weighted by <paramref name="gradOutput"/>, in one pass, in float.</summary>
         public static void ForwardBackward(global::System.ReadOnlySpan<float> yPred, global::System.ReadOnlySpan<float> yTrue, int rowLength, global::System.Span<float> output, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> yPredGrad, global::System.Span<float> yTrueGrad, float eps = 1E-12f)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.CosineSimilarity.Run<float>(yPred, yTrue, rowLength, eps, global::LossDsl.Reduction.None, output, true, gradOutput, 1f, yPredGrad, yTrueGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.CosineSimilarityImplementation.Run<float>(yPred, yTrue, rowLength, eps, global::LossDsl.Reduction.None, output, true, gradOutput, 1f, yPredGrad, yTrueGrad);
 
         /// <summary>The gradients of the reduced loss (times <paramref name="gradOutput"/>), in float; an empty gradient span is skipped.</summary>
         public static void Backward(global::System.ReadOnlySpan<float> yPred, global::System.ReadOnlySpan<float> yTrue, int rowLength, global::System.Span<float> yPredGrad, global::System.Span<float> yTrueGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f, float eps = 1E-12f)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.CosineSimilarity.Run<float>(yPred, yTrue, rowLength, eps, reduction, default, true, default, gradOutput, yPredGrad, yTrueGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.CosineSimilarityImplementation.Run<float>(yPred, yTrue, rowLength, eps, reduction, default, true, default, gradOutput, yPredGrad, yTrueGrad);
 
         /// <summary>The gradients of the sum of the per-row losses weighted by <paramref name="gradOutput"/>, in float.</summary>
         public static void Backward(global::System.ReadOnlySpan<float> yPred, global::System.ReadOnlySpan<float> yTrue, int rowLength, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> yPredGrad, global::System.Span<float> yTrueGrad, float eps = 1E-12f)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.CosineSimilarity.Run<float>(yPred, yTrue, rowLength, eps, global::LossDsl.Reduction.None, default, true, gradOutput, 1f, yPredGrad, yTrueGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.CosineSimilarityImplementation.Run<float>(yPred, yTrue, rowLength, eps, global::LossDsl.Reduction.None, default, true, gradOutput, 1f, yPredGrad, yTrueGrad);
 
 
         // ---- double ----
         /// <summary>The reduced loss (mean or sum over the rows), in double.</summary>
         public static double Forward(global::System.ReadOnlySpan<double> yPred, global::System.ReadOnlySpan<double> yTrue, int rowLength, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double eps = 1E-12)
-            => global::LossDsl.Generated.LossDsl.Losses.CosineSimilarity.Run<double>(yPred, yTrue, rowLength, eps, reduction, default, false, default, 1.0, default, default);
+            => global::LossDsl.Generated.LossDsl.Losses.CosineSimilarityImplementation.Run<double>(yPred, yTrue, rowLength, eps, reduction, default, false, default, 1.0, default, default);
 
         /// <summary>The loss of every row, written to <paramref name="output"/>, in double.</summary>
         public static void Forward(global::System.ReadOnlySpan<double> yPred, global::System.ReadOnlySpan<double> yTrue, int rowLength, global::System.Span<double> output, double eps = 1E-12)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.CosineSimilarity.Run<double>(yPred, yTrue, rowLength, eps, global::LossDsl.Reduction.None, output, false, default, 1.0, default, default);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.CosineSimilarityImplementation.Run<double>(yPred, yTrue, rowLength, eps, global::LossDsl.Reduction.None, output, false, default, 1.0, default, default);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in double; an empty gradient span is skipped.</summary>
         public static double ForwardBackward(global::System.ReadOnlySpan<double> yPred, global::System.ReadOnlySpan<double> yTrue, int rowLength, global::System.Span<double> yPredGrad, global::System.Span<double> yTrueGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0, double eps = 1E-12)
-            => global::LossDsl.Generated.LossDsl.Losses.CosineSimilarity.Run<double>(yPred, yTrue, rowLength, eps, reduction, default, true, default, gradOutput, yPredGrad, yTrueGrad);
+            => global::LossDsl.Generated.LossDsl.Losses.CosineSimilarityImplementation.Run<double>(yPred, yTrue, rowLength, eps, reduction, default, true, default, gradOutput, yPredGrad, yTrueGrad);
 
         /// <summary>The loss of every row and the gradients of their sum weighted by <paramref name="gradOutput"/>, in one pass, in double.</summary>
         public static void ForwardBackward(global::System.ReadOnlySpan<double> yPred, global::System.ReadOnlySpan<double> yTrue, int rowLength, global::System.Span<double> output, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> yPredGrad, global::System.Span<double> yTrueGrad, double eps = 1E-12)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.CosineSimilarity.Run<double>(yPred, yTrue, rowLength, eps, global::LossDsl.Reduction.None, output, true, gradOutput, 1.0, yPredGrad, yTrueGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.CosineSimilarityImplementation.Run<double>(yPred, yTrue, rowLength, eps, global::LossDsl.Reduction.None, output, true, gradOutput, 1.0, yPredGrad, yTrueGrad);
 
         /// <summary>The gradients of the reduced loss (times <paramref name="gradOutput"/>), in double; an empty gradient span is skipped.</summary>
         public static void Backward(global::System.ReadOnlySpan<double> yPred, global::System.ReadOnlySpan<double> yTrue, int rowLength, global::System.Span<double> yPredGrad, global::System.Span<double> yTrueGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0, double eps = 1E-12)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.CosineSimilarity.Run<double>(yPred, yTrue, rowLength, eps, reduction, default, true, default, gradOutput, yPredGrad, yTrueGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.CosineSimilarityImplementation.Run<double>(yPred, yTrue, rowLength, eps, reduction, default, true, default, gradOutput, yPredGrad, yTrueGrad);
 
         /// <summary>The gradients of the sum of the per-row losses weighted by <paramref name="gradOutput"/>, in double.</summary>
         public static void Backward(global::System.ReadOnlySpan<double> yPred, global::System.ReadOnlySpan<double> yTrue, int rowLength, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> yPredGrad, global::System.Span<double> yTrueGrad, double eps = 1E-12)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.CosineSimilarity.Run<double>(yPred, yTrue, rowLength, eps, global::LossDsl.Reduction.None, default, true, gradOutput, 1.0, yPredGrad, yTrueGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.CosineSimilarityImplementation.Run<double>(yPred, yTrue, rowLength, eps, global::LossDsl.Reduction.None, default, true, gradOutput, 1.0, yPredGrad, yTrueGrad);
 
     }
 }
@@ -93,7 +93,7 @@ namespace LossDsl.Generated.LossDsl.Losses
 
     /// <summary>The implementation of <see cref="global::LossDsl.Losses.CosineSimilarity"/>: Run, the kernels, the registration.</summary>
     [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
-    internal static class CosineSimilarity
+    internal static class CosineSimilarityImplementation
     {
         // ---- implementation ----
         internal static T Run<T>(ReadOnlySpan<T> yPred, ReadOnlySpan<T> yTrue, int rowLength, T eps, Reduction reduction, Span<T> output, bool gradients, ReadOnlySpan<T> gradOutputs, T gradOutput, Span<T> yPredGrad, Span<T> yTrueGrad) where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -225,7 +225,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             public T Run(int start, int end)
             {
                 int m = end - start;
-                return CosineSimilarity.RunRows<T>(In(_yPred, start * _rowLength, m * _rowLength), In(_yTrue, start * _rowLength, m * _rowLength), _rowLength, _eps, _reduction, Out(_output, start, m), _gradients, In(_gradOutputs, start, m), _gradOutput, Out(_yPredGrad, start * _rowLength, m * _rowLength), Out(_yTrueGrad, start * _rowLength, m * _rowLength), _divisor);
+                return CosineSimilarityImplementation.RunRows<T>(In(_yPred, start * _rowLength, m * _rowLength), In(_yTrue, start * _rowLength, m * _rowLength), _rowLength, _eps, _reduction, Out(_output, start, m), _gradients, In(_gradOutputs, start, m), _gradOutput, Out(_yPredGrad, start * _rowLength, m * _rowLength), Out(_yTrueGrad, start * _rowLength, m * _rowLength), _divisor);
             }
         }
 

@@ -29,29 +29,29 @@ namespace LossDsl.Losses
         // ---- float ----
         /// <summary>The loss over all elements, in float.</summary>
         public static float Forward(global::System.ReadOnlySpan<float> realLogits, global::System.ReadOnlySpan<float> fakeLogits)
-            => global::LossDsl.Generated.LossDsl.Losses.GanDiscriminatorLoss.Run<float>(realLogits, fakeLogits, false, 1f, default, default);
+            => global::LossDsl.Generated.LossDsl.Losses.GanDiscriminatorLossImplementation.Run<float>(realLogits, fakeLogits, false, 1f, default, default);
 
         /// <summary>The loss and its gradients (times <paramref name="gradOutput"/>) in one pass, in float; an empty gradient span is skipped.</summary>
         public static float ForwardBackward(global::System.ReadOnlySpan<float> realLogits, global::System.ReadOnlySpan<float> fakeLogits, global::System.Span<float> realLogitsGrad, global::System.Span<float> fakeLogitsGrad, float gradOutput = 1f)
-            => global::LossDsl.Generated.LossDsl.Losses.GanDiscriminatorLoss.Run<float>(realLogits, fakeLogits, true, gradOutput, realLogitsGrad, fakeLogitsGrad);
+            => global::LossDsl.Generated.LossDsl.Losses.GanDiscriminatorLossImplementation.Run<float>(realLogits, fakeLogits, true, gradOutput, realLogitsGrad, fakeLogitsGrad);
 
         /// <summary>The gradients of the loss (times <paramref name="gradOutput"/>), in float; an empty gradient span is skipped.</summary>
         public static void Backward(global::System.ReadOnlySpan<float> realLogits, global::System.ReadOnlySpan<float> fakeLogits, global::System.Span<float> realLogitsGrad, global::System.Span<float> fakeLogitsGrad, float gradOutput = 1f)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.GanDiscriminatorLoss.Run<float>(realLogits, fakeLogits, true, gradOutput, realLogitsGrad, fakeLogitsGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.GanDiscriminatorLossImplementation.Run<float>(realLogits, fakeLogits, true, gradOutput, realLogitsGrad, fakeLogitsGrad);
 
 
         // ---- double ----
         /// <summary>The loss over all elements, in double.</summary>
         public static double Forward(global::System.ReadOnlySpan<double> realLogits, global::System.ReadOnlySpan<double> fakeLogits)
-            => global::LossDsl.Generated.LossDsl.Losses.GanDiscriminatorLoss.Run<double>(realLogits, fakeLogits, false, 1.0, default, default);
+            => global::LossDsl.Generated.LossDsl.Losses.GanDiscriminatorLossImplementation.Run<double>(realLogits, fakeLogits, false, 1.0, default, default);
 
         /// <summary>The loss and its gradients (times <paramref name="gradOutput"/>) in one pass, in double; an empty gradient span is skipped.</summary>
         public static double ForwardBackward(global::System.ReadOnlySpan<double> realLogits, global::System.ReadOnlySpan<double> fakeLogits, global::System.Span<double> realLogitsGrad, global::System.Span<double> fakeLogitsGrad, double gradOutput = 1.0)
-            => global::LossDsl.Generated.LossDsl.Losses.GanDiscriminatorLoss.Run<double>(realLogits, fakeLogits, true, gradOutput, realLogitsGrad, fakeLogitsGrad);
+            => global::LossDsl.Generated.LossDsl.Losses.GanDiscriminatorLossImplementation.Run<double>(realLogits, fakeLogits, true, gradOutput, realLogitsGrad, fakeLogitsGrad);
 
         /// <summary>The gradients of the loss (times <paramref name="gradOutput"/>), in double; an empty gradient span is skipped.</summary>
         public static void Backward(global::System.ReadOnlySpan<double> realLogits, global::System.ReadOnlySpan<double> fakeLogits, global::System.Span<double> realLogitsGrad, global::System.Span<double> fakeLogitsGrad, double gradOutput = 1.0)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.GanDiscriminatorLoss.Run<double>(realLogits, fakeLogits, true, gradOutput, realLogitsGrad, fakeLogitsGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.GanDiscriminatorLossImplementation.Run<double>(realLogits, fakeLogits, true, gradOutput, realLogitsGrad, fakeLogitsGrad);
 
     }
 }
@@ -68,7 +68,7 @@ namespace LossDsl.Generated.LossDsl.Losses
 
     /// <summary>The implementation of <see cref="global::LossDsl.Losses.GanDiscriminatorLoss"/>: Run, the kernels, the registration.</summary>
     [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
-    internal static class GanDiscriminatorLoss
+    internal static class GanDiscriminatorLossImplementation
     {
         // ---- implementation ----
         internal static T Run<T>(ReadOnlySpan<T> realLogits, ReadOnlySpan<T> fakeLogits, bool gradients, T gradOutput, Span<T> realLogitsGrad, Span<T> fakeLogitsGrad) where T : unmanaged, IBinaryFloatingPointIeee754<T>

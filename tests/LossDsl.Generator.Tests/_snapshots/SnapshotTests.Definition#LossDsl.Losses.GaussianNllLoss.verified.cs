@@ -27,53 +27,53 @@ namespace LossDsl.Losses
         // ---- float ----
         /// <summary>The reduced loss (mean or sum over the elements), in float.</summary>
         public static float Forward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.ReadOnlySpan<float> var, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, bool full = false, float eps = 1E-06f, global::System.ReadOnlySpan<float> weight = default)
-            => global::LossDsl.Generated.LossDsl.Losses.GaussianNllLoss.Run<float>(input, target, var, full, eps, weight, reduction, default, false, default, 1f, default, default, default);
+            => global::LossDsl.Generated.LossDsl.Losses.GaussianNllLossImplementation.Run<float>(input, target, var, full, eps, weight, reduction, default, false, default, 1f, default, default, default);
 
         /// <summary>The loss of every element, written to <paramref name="output"/>, in float.</summary>
         public static void Forward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.ReadOnlySpan<float> var, global::System.Span<float> output, bool full = false, float eps = 1E-06f, global::System.ReadOnlySpan<float> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.GaussianNllLoss.Run<float>(input, target, var, full, eps, weight, global::LossDsl.Reduction.None, output, false, default, 1f, default, default, default);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.GaussianNllLossImplementation.Run<float>(input, target, var, full, eps, weight, global::LossDsl.Reduction.None, output, false, default, 1f, default, default, default);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in float; an empty gradient span is skipped.</summary>
         public static float ForwardBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.ReadOnlySpan<float> var, global::System.Span<float> inputGrad, global::System.Span<float> targetGrad, global::System.Span<float> varGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f, bool full = false, float eps = 1E-06f, global::System.ReadOnlySpan<float> weight = default)
-            => global::LossDsl.Generated.LossDsl.Losses.GaussianNllLoss.Run<float>(input, target, var, full, eps, weight, reduction, default, true, default, gradOutput, inputGrad, targetGrad, varGrad);
+            => global::LossDsl.Generated.LossDsl.Losses.GaussianNllLossImplementation.Run<float>(input, target, var, full, eps, weight, reduction, default, true, default, gradOutput, inputGrad, targetGrad, varGrad);
 
         /// <summary>The loss of every element and the gradients of their sum weighted by <paramref name="gradOutput"/>, in one pass, in float.</summary>
         public static void ForwardBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.ReadOnlySpan<float> var, global::System.Span<float> output, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> inputGrad, global::System.Span<float> targetGrad, global::System.Span<float> varGrad, bool full = false, float eps = 1E-06f, global::System.ReadOnlySpan<float> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.GaussianNllLoss.Run<float>(input, target, var, full, eps, weight, global::LossDsl.Reduction.None, output, true, gradOutput, 1f, inputGrad, targetGrad, varGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.GaussianNllLossImplementation.Run<float>(input, target, var, full, eps, weight, global::LossDsl.Reduction.None, output, true, gradOutput, 1f, inputGrad, targetGrad, varGrad);
 
         /// <summary>The gradients of the reduced loss (times <paramref name="gradOutput"/>), in float; an empty gradient span is skipped.</summary>
         public static void Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.ReadOnlySpan<float> var, global::System.Span<float> inputGrad, global::System.Span<float> targetGrad, global::System.Span<float> varGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f, bool full = false, float eps = 1E-06f, global::System.ReadOnlySpan<float> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.GaussianNllLoss.Run<float>(input, target, var, full, eps, weight, reduction, default, true, default, gradOutput, inputGrad, targetGrad, varGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.GaussianNllLossImplementation.Run<float>(input, target, var, full, eps, weight, reduction, default, true, default, gradOutput, inputGrad, targetGrad, varGrad);
 
         /// <summary>The gradients of the sum of the per-element losses weighted by <paramref name="gradOutput"/>, in float.</summary>
         public static void Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.ReadOnlySpan<float> var, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> inputGrad, global::System.Span<float> targetGrad, global::System.Span<float> varGrad, bool full = false, float eps = 1E-06f, global::System.ReadOnlySpan<float> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.GaussianNllLoss.Run<float>(input, target, var, full, eps, weight, global::LossDsl.Reduction.None, default, true, gradOutput, 1f, inputGrad, targetGrad, varGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.GaussianNllLossImplementation.Run<float>(input, target, var, full, eps, weight, global::LossDsl.Reduction.None, default, true, gradOutput, 1f, inputGrad, targetGrad, varGrad);
 
 
         // ---- double ----
         /// <summary>The reduced loss (mean or sum over the elements), in double.</summary>
         public static double Forward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.ReadOnlySpan<double> var, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, bool full = false, double eps = 1E-06, global::System.ReadOnlySpan<double> weight = default)
-            => global::LossDsl.Generated.LossDsl.Losses.GaussianNllLoss.Run<double>(input, target, var, full, eps, weight, reduction, default, false, default, 1.0, default, default, default);
+            => global::LossDsl.Generated.LossDsl.Losses.GaussianNllLossImplementation.Run<double>(input, target, var, full, eps, weight, reduction, default, false, default, 1.0, default, default, default);
 
         /// <summary>The loss of every element, written to <paramref name="output"/>, in double.</summary>
         public static void Forward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.ReadOnlySpan<double> var, global::System.Span<double> output, bool full = false, double eps = 1E-06, global::System.ReadOnlySpan<double> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.GaussianNllLoss.Run<double>(input, target, var, full, eps, weight, global::LossDsl.Reduction.None, output, false, default, 1.0, default, default, default);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.GaussianNllLossImplementation.Run<double>(input, target, var, full, eps, weight, global::LossDsl.Reduction.None, output, false, default, 1.0, default, default, default);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in double; an empty gradient span is skipped.</summary>
         public static double ForwardBackward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.ReadOnlySpan<double> var, global::System.Span<double> inputGrad, global::System.Span<double> targetGrad, global::System.Span<double> varGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0, bool full = false, double eps = 1E-06, global::System.ReadOnlySpan<double> weight = default)
-            => global::LossDsl.Generated.LossDsl.Losses.GaussianNllLoss.Run<double>(input, target, var, full, eps, weight, reduction, default, true, default, gradOutput, inputGrad, targetGrad, varGrad);
+            => global::LossDsl.Generated.LossDsl.Losses.GaussianNllLossImplementation.Run<double>(input, target, var, full, eps, weight, reduction, default, true, default, gradOutput, inputGrad, targetGrad, varGrad);
 
         /// <summary>The loss of every element and the gradients of their sum weighted by <paramref name="gradOutput"/>, in one pass, in double.</summary>
         public static void ForwardBackward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.ReadOnlySpan<double> var, global::System.Span<double> output, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> inputGrad, global::System.Span<double> targetGrad, global::System.Span<double> varGrad, bool full = false, double eps = 1E-06, global::System.ReadOnlySpan<double> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.GaussianNllLoss.Run<double>(input, target, var, full, eps, weight, global::LossDsl.Reduction.None, output, true, gradOutput, 1.0, inputGrad, targetGrad, varGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.GaussianNllLossImplementation.Run<double>(input, target, var, full, eps, weight, global::LossDsl.Reduction.None, output, true, gradOutput, 1.0, inputGrad, targetGrad, varGrad);
 
         /// <summary>The gradients of the reduced loss (times <paramref name="gradOutput"/>), in double; an empty gradient span is skipped.</summary>
         public static void Backward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.ReadOnlySpan<double> var, global::System.Span<double> inputGrad, global::System.Span<double> targetGrad, global::System.Span<double> varGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0, bool full = false, double eps = 1E-06, global::System.ReadOnlySpan<double> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.GaussianNllLoss.Run<double>(input, target, var, full, eps, weight, reduction, default, true, default, gradOutput, inputGrad, targetGrad, varGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.GaussianNllLossImplementation.Run<double>(input, target, var, full, eps, weight, reduction, default, true, default, gradOutput, inputGrad, targetGrad, varGrad);
 
         /// <summary>The gradients of the sum of the per-element losses weighted by <paramref name="gradOutput"/>, in double.</summary>
         public static void Backward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.ReadOnlySpan<double> var, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> inputGrad, global::System.Span<double> targetGrad, global::System.Span<double> varGrad, bool full = false, double eps = 1E-06, global::System.ReadOnlySpan<double> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.GaussianNllLoss.Run<double>(input, target, var, full, eps, weight, global::LossDsl.Reduction.None, default, true, gradOutput, 1.0, inputGrad, targetGrad, varGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.GaussianNllLossImplementation.Run<double>(input, target, var, full, eps, weight, global::LossDsl.Reduction.None, default, true, gradOutput, 1.0, inputGrad, targetGrad, varGrad);
 
     }
 }
@@ -90,7 +90,7 @@ namespace LossDsl.Generated.LossDsl.Losses
 
     /// <summary>The implementation of <see cref="global::LossDsl.Losses.GaussianNllLoss"/>: Run, the kernels, the registration.</summary>
     [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
-    internal static class GaussianNllLoss
+    internal static class GaussianNllLossImplementation
     {
         // ---- implementation ----
         internal static T Run<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> var, bool full, T eps, ReadOnlySpan<T> weight, Reduction reduction, Span<T> output, bool gradients, ReadOnlySpan<T> gradOutputs, T gradOutput, Span<T> inputGrad, Span<T> targetGrad, Span<T> varGrad) where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -203,7 +203,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             public T Run(int start, int end)
             {
                 int m = end - start;
-                return GaussianNllLoss.Run<T>(In(_input, start, m), In(_target, start, m), In(_var, start, m), _full, _eps, In(_weight, start, m), _reduction, Out(_output, start, m), _gradients, In(_gradOutputs, start, m), _gradOutput, Out(_inputGrad, start, m), Out(_targetGrad, start, m), Out(_varGrad, start, m));
+                return GaussianNllLossImplementation.Run<T>(In(_input, start, m), In(_target, start, m), In(_var, start, m), _full, _eps, In(_weight, start, m), _reduction, Out(_output, start, m), _gradients, In(_gradOutputs, start, m), _gradOutput, Out(_inputGrad, start, m), Out(_targetGrad, start, m), Out(_varGrad, start, m));
             }
         }
 

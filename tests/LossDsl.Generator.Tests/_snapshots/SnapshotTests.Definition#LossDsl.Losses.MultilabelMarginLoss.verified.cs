@@ -33,53 +33,53 @@ namespace LossDsl.Losses
         // ---- float ----
         /// <summary>The reduced loss (mean or sum over the rows), in float.</summary>
         public static float Forward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> isTarget, global::System.ReadOnlySpan<int> target, int rowLength, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean)
-            => global::LossDsl.Generated.LossDsl.Losses.MultilabelMarginLoss.Run<float>(input, isTarget, target, rowLength, reduction, default, false, default, 1f, default);
+            => global::LossDsl.Generated.LossDsl.Losses.MultilabelMarginLossImplementation.Run<float>(input, isTarget, target, rowLength, reduction, default, false, default, 1f, default);
 
         /// <summary>The loss of every row, written to <paramref name="output"/>, in float.</summary>
         public static void Forward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> isTarget, global::System.ReadOnlySpan<int> target, int rowLength, global::System.Span<float> output)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.MultilabelMarginLoss.Run<float>(input, isTarget, target, rowLength, global::LossDsl.Reduction.None, output, false, default, 1f, default);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.MultilabelMarginLossImplementation.Run<float>(input, isTarget, target, rowLength, global::LossDsl.Reduction.None, output, false, default, 1f, default);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in float; an empty gradient span is skipped.</summary>
         public static float ForwardBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> isTarget, global::System.ReadOnlySpan<int> target, int rowLength, global::System.Span<float> inputGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f)
-            => global::LossDsl.Generated.LossDsl.Losses.MultilabelMarginLoss.Run<float>(input, isTarget, target, rowLength, reduction, default, true, default, gradOutput, inputGrad);
+            => global::LossDsl.Generated.LossDsl.Losses.MultilabelMarginLossImplementation.Run<float>(input, isTarget, target, rowLength, reduction, default, true, default, gradOutput, inputGrad);
 
         /// <summary>The loss of every row and the gradients of their sum weighted by <paramref name="gradOutput"/>, in one pass, in float.</summary>
         public static void ForwardBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> isTarget, global::System.ReadOnlySpan<int> target, int rowLength, global::System.Span<float> output, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> inputGrad)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.MultilabelMarginLoss.Run<float>(input, isTarget, target, rowLength, global::LossDsl.Reduction.None, output, true, gradOutput, 1f, inputGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.MultilabelMarginLossImplementation.Run<float>(input, isTarget, target, rowLength, global::LossDsl.Reduction.None, output, true, gradOutput, 1f, inputGrad);
 
         /// <summary>The gradients of the reduced loss (times <paramref name="gradOutput"/>), in float; an empty gradient span is skipped.</summary>
         public static void Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> isTarget, global::System.ReadOnlySpan<int> target, int rowLength, global::System.Span<float> inputGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.MultilabelMarginLoss.Run<float>(input, isTarget, target, rowLength, reduction, default, true, default, gradOutput, inputGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.MultilabelMarginLossImplementation.Run<float>(input, isTarget, target, rowLength, reduction, default, true, default, gradOutput, inputGrad);
 
         /// <summary>The gradients of the sum of the per-row losses weighted by <paramref name="gradOutput"/>, in float.</summary>
         public static void Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> isTarget, global::System.ReadOnlySpan<int> target, int rowLength, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> inputGrad)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.MultilabelMarginLoss.Run<float>(input, isTarget, target, rowLength, global::LossDsl.Reduction.None, default, true, gradOutput, 1f, inputGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.MultilabelMarginLossImplementation.Run<float>(input, isTarget, target, rowLength, global::LossDsl.Reduction.None, default, true, gradOutput, 1f, inputGrad);
 
 
         // ---- double ----
         /// <summary>The reduced loss (mean or sum over the rows), in double.</summary>
         public static double Forward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> isTarget, global::System.ReadOnlySpan<int> target, int rowLength, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean)
-            => global::LossDsl.Generated.LossDsl.Losses.MultilabelMarginLoss.Run<double>(input, isTarget, target, rowLength, reduction, default, false, default, 1.0, default);
+            => global::LossDsl.Generated.LossDsl.Losses.MultilabelMarginLossImplementation.Run<double>(input, isTarget, target, rowLength, reduction, default, false, default, 1.0, default);
 
         /// <summary>The loss of every row, written to <paramref name="output"/>, in double.</summary>
         public static void Forward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> isTarget, global::System.ReadOnlySpan<int> target, int rowLength, global::System.Span<double> output)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.MultilabelMarginLoss.Run<double>(input, isTarget, target, rowLength, global::LossDsl.Reduction.None, output, false, default, 1.0, default);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.MultilabelMarginLossImplementation.Run<double>(input, isTarget, target, rowLength, global::LossDsl.Reduction.None, output, false, default, 1.0, default);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in double; an empty gradient span is skipped.</summary>
         public static double ForwardBackward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> isTarget, global::System.ReadOnlySpan<int> target, int rowLength, global::System.Span<double> inputGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0)
-            => global::LossDsl.Generated.LossDsl.Losses.MultilabelMarginLoss.Run<double>(input, isTarget, target, rowLength, reduction, default, true, default, gradOutput, inputGrad);
+            => global::LossDsl.Generated.LossDsl.Losses.MultilabelMarginLossImplementation.Run<double>(input, isTarget, target, rowLength, reduction, default, true, default, gradOutput, inputGrad);
 
         /// <summary>The loss of every row and the gradients of their sum weighted by <paramref name="gradOutput"/>, in one pass, in double.</summary>
         public static void ForwardBackward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> isTarget, global::System.ReadOnlySpan<int> target, int rowLength, global::System.Span<double> output, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> inputGrad)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.MultilabelMarginLoss.Run<double>(input, isTarget, target, rowLength, global::LossDsl.Reduction.None, output, true, gradOutput, 1.0, inputGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.MultilabelMarginLossImplementation.Run<double>(input, isTarget, target, rowLength, global::LossDsl.Reduction.None, output, true, gradOutput, 1.0, inputGrad);
 
         /// <summary>The gradients of the reduced loss (times <paramref name="gradOutput"/>), in double; an empty gradient span is skipped.</summary>
         public static void Backward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> isTarget, global::System.ReadOnlySpan<int> target, int rowLength, global::System.Span<double> inputGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.MultilabelMarginLoss.Run<double>(input, isTarget, target, rowLength, reduction, default, true, default, gradOutput, inputGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.MultilabelMarginLossImplementation.Run<double>(input, isTarget, target, rowLength, reduction, default, true, default, gradOutput, inputGrad);
 
         /// <summary>The gradients of the sum of the per-row losses weighted by <paramref name="gradOutput"/>, in double.</summary>
         public static void Backward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> isTarget, global::System.ReadOnlySpan<int> target, int rowLength, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> inputGrad)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.MultilabelMarginLoss.Run<double>(input, isTarget, target, rowLength, global::LossDsl.Reduction.None, default, true, gradOutput, 1.0, inputGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.MultilabelMarginLossImplementation.Run<double>(input, isTarget, target, rowLength, global::LossDsl.Reduction.None, default, true, gradOutput, 1.0, inputGrad);
 
     }
 }
@@ -96,7 +96,7 @@ namespace LossDsl.Generated.LossDsl.Losses
 
     /// <summary>The implementation of <see cref="global::LossDsl.Losses.MultilabelMarginLoss"/>: Run, the kernels, the registration.</summary>
     [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
-    internal static class MultilabelMarginLoss
+    internal static class MultilabelMarginLossImplementation
     {
         // ---- implementation ----
         internal static T Run<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> isTarget, ReadOnlySpan<int> target, int rowLength, Reduction reduction, Span<T> output, bool gradients, ReadOnlySpan<T> gradOutputs, T gradOutput, Span<T> inputGrad) where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -230,7 +230,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             public T Run(int start, int end)
             {
                 int m = end - start;
-                return MultilabelMarginLoss.RunRows<T>(In(_input, start * _rowLength, m * _rowLength), In(_isTarget, start * _rowLength, m * _rowLength), In(_target, start, m), _rowLength, _reduction, Out(_output, start, m), _gradients, In(_gradOutputs, start, m), _gradOutput, Out(_inputGrad, start * _rowLength, m * _rowLength), _divisor);
+                return MultilabelMarginLossImplementation.RunRows<T>(In(_input, start * _rowLength, m * _rowLength), In(_isTarget, start * _rowLength, m * _rowLength), In(_target, start, m), _rowLength, _reduction, Out(_output, start, m), _gradients, In(_gradOutputs, start, m), _gradOutput, Out(_inputGrad, start * _rowLength, m * _rowLength), _divisor);
             }
         }
 

@@ -25,53 +25,53 @@ namespace LossDsl.Losses
         // ---- float ----
         /// <summary>The reduced loss (mean or sum over the elements), in float.</summary>
         public static float Forward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, bool logInput = true, bool full = false, float eps = 1E-08f, global::System.ReadOnlySpan<float> weight = default)
-            => global::LossDsl.Generated.LossDsl.Losses.PoissonNllLoss.Run<float>(input, target, logInput, full, eps, weight, reduction, default, false, default, 1f, default);
+            => global::LossDsl.Generated.LossDsl.Losses.PoissonNllLossImplementation.Run<float>(input, target, logInput, full, eps, weight, reduction, default, false, default, 1f, default);
 
         /// <summary>The loss of every element, written to <paramref name="output"/>, in float.</summary>
         public static void Forward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> output, bool logInput = true, bool full = false, float eps = 1E-08f, global::System.ReadOnlySpan<float> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.PoissonNllLoss.Run<float>(input, target, logInput, full, eps, weight, global::LossDsl.Reduction.None, output, false, default, 1f, default);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.PoissonNllLossImplementation.Run<float>(input, target, logInput, full, eps, weight, global::LossDsl.Reduction.None, output, false, default, 1f, default);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in float; an empty gradient span is skipped.</summary>
         public static float ForwardBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> inputGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f, bool logInput = true, bool full = false, float eps = 1E-08f, global::System.ReadOnlySpan<float> weight = default)
-            => global::LossDsl.Generated.LossDsl.Losses.PoissonNllLoss.Run<float>(input, target, logInput, full, eps, weight, reduction, default, true, default, gradOutput, inputGrad);
+            => global::LossDsl.Generated.LossDsl.Losses.PoissonNllLossImplementation.Run<float>(input, target, logInput, full, eps, weight, reduction, default, true, default, gradOutput, inputGrad);
 
         /// <summary>The loss of every element and the gradients of their sum weighted by <paramref name="gradOutput"/>, in one pass, in float.</summary>
         public static void ForwardBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> output, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> inputGrad, bool logInput = true, bool full = false, float eps = 1E-08f, global::System.ReadOnlySpan<float> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.PoissonNllLoss.Run<float>(input, target, logInput, full, eps, weight, global::LossDsl.Reduction.None, output, true, gradOutput, 1f, inputGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.PoissonNllLossImplementation.Run<float>(input, target, logInput, full, eps, weight, global::LossDsl.Reduction.None, output, true, gradOutput, 1f, inputGrad);
 
         /// <summary>The gradients of the reduced loss (times <paramref name="gradOutput"/>), in float; an empty gradient span is skipped.</summary>
         public static void Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> inputGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f, bool logInput = true, bool full = false, float eps = 1E-08f, global::System.ReadOnlySpan<float> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.PoissonNllLoss.Run<float>(input, target, logInput, full, eps, weight, reduction, default, true, default, gradOutput, inputGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.PoissonNllLossImplementation.Run<float>(input, target, logInput, full, eps, weight, reduction, default, true, default, gradOutput, inputGrad);
 
         /// <summary>The gradients of the sum of the per-element losses weighted by <paramref name="gradOutput"/>, in float.</summary>
         public static void Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> inputGrad, bool logInput = true, bool full = false, float eps = 1E-08f, global::System.ReadOnlySpan<float> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.PoissonNllLoss.Run<float>(input, target, logInput, full, eps, weight, global::LossDsl.Reduction.None, default, true, gradOutput, 1f, inputGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.PoissonNllLossImplementation.Run<float>(input, target, logInput, full, eps, weight, global::LossDsl.Reduction.None, default, true, gradOutput, 1f, inputGrad);
 
 
         // ---- double ----
         /// <summary>The reduced loss (mean or sum over the elements), in double.</summary>
         public static double Forward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, bool logInput = true, bool full = false, double eps = 1E-08, global::System.ReadOnlySpan<double> weight = default)
-            => global::LossDsl.Generated.LossDsl.Losses.PoissonNllLoss.Run<double>(input, target, logInput, full, eps, weight, reduction, default, false, default, 1.0, default);
+            => global::LossDsl.Generated.LossDsl.Losses.PoissonNllLossImplementation.Run<double>(input, target, logInput, full, eps, weight, reduction, default, false, default, 1.0, default);
 
         /// <summary>The loss of every element, written to <paramref name="output"/>, in double.</summary>
         public static void Forward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.Span<double> output, bool logInput = true, bool full = false, double eps = 1E-08, global::System.ReadOnlySpan<double> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.PoissonNllLoss.Run<double>(input, target, logInput, full, eps, weight, global::LossDsl.Reduction.None, output, false, default, 1.0, default);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.PoissonNllLossImplementation.Run<double>(input, target, logInput, full, eps, weight, global::LossDsl.Reduction.None, output, false, default, 1.0, default);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in double; an empty gradient span is skipped.</summary>
         public static double ForwardBackward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.Span<double> inputGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0, bool logInput = true, bool full = false, double eps = 1E-08, global::System.ReadOnlySpan<double> weight = default)
-            => global::LossDsl.Generated.LossDsl.Losses.PoissonNllLoss.Run<double>(input, target, logInput, full, eps, weight, reduction, default, true, default, gradOutput, inputGrad);
+            => global::LossDsl.Generated.LossDsl.Losses.PoissonNllLossImplementation.Run<double>(input, target, logInput, full, eps, weight, reduction, default, true, default, gradOutput, inputGrad);
 
         /// <summary>The loss of every element and the gradients of their sum weighted by <paramref name="gradOutput"/>, in one pass, in double.</summary>
         public static void ForwardBackward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.Span<double> output, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> inputGrad, bool logInput = true, bool full = false, double eps = 1E-08, global::System.ReadOnlySpan<double> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.PoissonNllLoss.Run<double>(input, target, logInput, full, eps, weight, global::LossDsl.Reduction.None, output, true, gradOutput, 1.0, inputGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.PoissonNllLossImplementation.Run<double>(input, target, logInput, full, eps, weight, global::LossDsl.Reduction.None, output, true, gradOutput, 1.0, inputGrad);
 
         /// <summary>The gradients of the reduced loss (times <paramref name="gradOutput"/>), in double; an empty gradient span is skipped.</summary>
         public static void Backward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.Span<double> inputGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0, bool logInput = true, bool full = false, double eps = 1E-08, global::System.ReadOnlySpan<double> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.PoissonNllLoss.Run<double>(input, target, logInput, full, eps, weight, reduction, default, true, default, gradOutput, inputGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.PoissonNllLossImplementation.Run<double>(input, target, logInput, full, eps, weight, reduction, default, true, default, gradOutput, inputGrad);
 
         /// <summary>The gradients of the sum of the per-element losses weighted by <paramref name="gradOutput"/>, in double.</summary>
         public static void Backward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> inputGrad, bool logInput = true, bool full = false, double eps = 1E-08, global::System.ReadOnlySpan<double> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.PoissonNllLoss.Run<double>(input, target, logInput, full, eps, weight, global::LossDsl.Reduction.None, default, true, gradOutput, 1.0, inputGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.PoissonNllLossImplementation.Run<double>(input, target, logInput, full, eps, weight, global::LossDsl.Reduction.None, default, true, gradOutput, 1.0, inputGrad);
 
     }
 }
@@ -88,7 +88,7 @@ namespace LossDsl.Generated.LossDsl.Losses
 
     /// <summary>The implementation of <see cref="global::LossDsl.Losses.PoissonNllLoss"/>: Run, the kernels, the registration.</summary>
     [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
-    internal static class PoissonNllLoss
+    internal static class PoissonNllLossImplementation
     {
         // ---- implementation ----
         internal static T Run<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> target, bool logInput, bool full, T eps, ReadOnlySpan<T> weight, Reduction reduction, Span<T> output, bool gradients, ReadOnlySpan<T> gradOutputs, T gradOutput, Span<T> inputGrad) where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -187,7 +187,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             public T Run(int start, int end)
             {
                 int m = end - start;
-                return PoissonNllLoss.Run<T>(In(_input, start, m), In(_target, start, m), _logInput, _full, _eps, In(_weight, start, m), _reduction, Out(_output, start, m), _gradients, In(_gradOutputs, start, m), _gradOutput, Out(_inputGrad, start, m));
+                return PoissonNllLossImplementation.Run<T>(In(_input, start, m), In(_target, start, m), _logInput, _full, _eps, In(_weight, start, m), _reduction, Out(_output, start, m), _gradients, In(_gradOutputs, start, m), _gradOutput, Out(_inputGrad, start, m));
             }
         }
 

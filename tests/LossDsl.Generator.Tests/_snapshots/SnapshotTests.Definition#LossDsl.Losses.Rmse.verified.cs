@@ -26,29 +26,29 @@ namespace LossDsl.Losses
         // ---- float ----
         /// <summary>The loss over all elements, in float.</summary>
         public static float Forward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target)
-            => global::LossDsl.Generated.LossDsl.Losses.Rmse.Run<float>(input, target, false, 1f, default, default);
+            => global::LossDsl.Generated.LossDsl.Losses.RmseImplementation.Run<float>(input, target, false, 1f, default, default);
 
         /// <summary>The loss and its gradients (times <paramref name="gradOutput"/>) in one pass, in float; an empty gradient span is skipped.</summary>
         public static float ForwardBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> inputGrad, global::System.Span<float> targetGrad, float gradOutput = 1f)
-            => global::LossDsl.Generated.LossDsl.Losses.Rmse.Run<float>(input, target, true, gradOutput, inputGrad, targetGrad);
+            => global::LossDsl.Generated.LossDsl.Losses.RmseImplementation.Run<float>(input, target, true, gradOutput, inputGrad, targetGrad);
 
         /// <summary>The gradients of the loss (times <paramref name="gradOutput"/>), in float; an empty gradient span is skipped.</summary>
         public static void Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> inputGrad, global::System.Span<float> targetGrad, float gradOutput = 1f)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.Rmse.Run<float>(input, target, true, gradOutput, inputGrad, targetGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.RmseImplementation.Run<float>(input, target, true, gradOutput, inputGrad, targetGrad);
 
 
         // ---- double ----
         /// <summary>The loss over all elements, in double.</summary>
         public static double Forward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target)
-            => global::LossDsl.Generated.LossDsl.Losses.Rmse.Run<double>(input, target, false, 1.0, default, default);
+            => global::LossDsl.Generated.LossDsl.Losses.RmseImplementation.Run<double>(input, target, false, 1.0, default, default);
 
         /// <summary>The loss and its gradients (times <paramref name="gradOutput"/>) in one pass, in double; an empty gradient span is skipped.</summary>
         public static double ForwardBackward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.Span<double> inputGrad, global::System.Span<double> targetGrad, double gradOutput = 1.0)
-            => global::LossDsl.Generated.LossDsl.Losses.Rmse.Run<double>(input, target, true, gradOutput, inputGrad, targetGrad);
+            => global::LossDsl.Generated.LossDsl.Losses.RmseImplementation.Run<double>(input, target, true, gradOutput, inputGrad, targetGrad);
 
         /// <summary>The gradients of the loss (times <paramref name="gradOutput"/>), in double; an empty gradient span is skipped.</summary>
         public static void Backward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.Span<double> inputGrad, global::System.Span<double> targetGrad, double gradOutput = 1.0)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.Rmse.Run<double>(input, target, true, gradOutput, inputGrad, targetGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.RmseImplementation.Run<double>(input, target, true, gradOutput, inputGrad, targetGrad);
 
     }
 }
@@ -65,7 +65,7 @@ namespace LossDsl.Generated.LossDsl.Losses
 
     /// <summary>The implementation of <see cref="global::LossDsl.Losses.Rmse"/>: Run, the kernels, the registration.</summary>
     [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
-    internal static class Rmse
+    internal static class RmseImplementation
     {
         // ---- implementation ----
         internal static T Run<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> target, bool gradients, T gradOutput, Span<T> inputGrad, Span<T> targetGrad) where T : unmanaged, IBinaryFloatingPointIeee754<T>

@@ -29,53 +29,53 @@ namespace LossDsl.Losses
         // ---- float ----
         /// <summary>The reduced loss (mean or sum over the elements), in float.</summary>
         public static float Forward(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float alpha = 0.25f, float gamma = 2f, global::System.ReadOnlySpan<float> weight = default)
-            => global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLoss.Run<float>(inputs, targets, alpha, gamma, weight, reduction, default, false, default, 1f, default, default);
+            => global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.Run<float>(inputs, targets, alpha, gamma, weight, reduction, default, false, default, 1f, default, default);
 
         /// <summary>The loss of every element, written to <paramref name="output"/>, in float.</summary>
         public static void Forward(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> output, float alpha = 0.25f, float gamma = 2f, global::System.ReadOnlySpan<float> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLoss.Run<float>(inputs, targets, alpha, gamma, weight, global::LossDsl.Reduction.None, output, false, default, 1f, default, default);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.Run<float>(inputs, targets, alpha, gamma, weight, global::LossDsl.Reduction.None, output, false, default, 1f, default, default);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in float; an empty gradient span is skipped.</summary>
         public static float ForwardBackward(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> inputsGrad, global::System.Span<float> targetsGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f, float alpha = 0.25f, float gamma = 2f, global::System.ReadOnlySpan<float> weight = default)
-            => global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLoss.Run<float>(inputs, targets, alpha, gamma, weight, reduction, default, true, default, gradOutput, inputsGrad, targetsGrad);
+            => global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.Run<float>(inputs, targets, alpha, gamma, weight, reduction, default, true, default, gradOutput, inputsGrad, targetsGrad);
 
         /// <summary>The loss of every element and the gradients of their sum weighted by <paramref name="gradOutput"/>, in one pass, in float.</summary>
         public static void ForwardBackward(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> output, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> inputsGrad, global::System.Span<float> targetsGrad, float alpha = 0.25f, float gamma = 2f, global::System.ReadOnlySpan<float> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLoss.Run<float>(inputs, targets, alpha, gamma, weight, global::LossDsl.Reduction.None, output, true, gradOutput, 1f, inputsGrad, targetsGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.Run<float>(inputs, targets, alpha, gamma, weight, global::LossDsl.Reduction.None, output, true, gradOutput, 1f, inputsGrad, targetsGrad);
 
         /// <summary>The gradients of the reduced loss (times <paramref name="gradOutput"/>), in float; an empty gradient span is skipped.</summary>
         public static void Backward(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> inputsGrad, global::System.Span<float> targetsGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f, float alpha = 0.25f, float gamma = 2f, global::System.ReadOnlySpan<float> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLoss.Run<float>(inputs, targets, alpha, gamma, weight, reduction, default, true, default, gradOutput, inputsGrad, targetsGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.Run<float>(inputs, targets, alpha, gamma, weight, reduction, default, true, default, gradOutput, inputsGrad, targetsGrad);
 
         /// <summary>The gradients of the sum of the per-element losses weighted by <paramref name="gradOutput"/>, in float.</summary>
         public static void Backward(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> inputsGrad, global::System.Span<float> targetsGrad, float alpha = 0.25f, float gamma = 2f, global::System.ReadOnlySpan<float> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLoss.Run<float>(inputs, targets, alpha, gamma, weight, global::LossDsl.Reduction.None, default, true, gradOutput, 1f, inputsGrad, targetsGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.Run<float>(inputs, targets, alpha, gamma, weight, global::LossDsl.Reduction.None, default, true, gradOutput, 1f, inputsGrad, targetsGrad);
 
 
         // ---- double ----
         /// <summary>The reduced loss (mean or sum over the elements), in double.</summary>
         public static double Forward(global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double alpha = 0.25, double gamma = 2.0, global::System.ReadOnlySpan<double> weight = default)
-            => global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLoss.Run<double>(inputs, targets, alpha, gamma, weight, reduction, default, false, default, 1.0, default, default);
+            => global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.Run<double>(inputs, targets, alpha, gamma, weight, reduction, default, false, default, 1.0, default, default);
 
         /// <summary>The loss of every element, written to <paramref name="output"/>, in double.</summary>
         public static void Forward(global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, global::System.Span<double> output, double alpha = 0.25, double gamma = 2.0, global::System.ReadOnlySpan<double> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLoss.Run<double>(inputs, targets, alpha, gamma, weight, global::LossDsl.Reduction.None, output, false, default, 1.0, default, default);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.Run<double>(inputs, targets, alpha, gamma, weight, global::LossDsl.Reduction.None, output, false, default, 1.0, default, default);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in double; an empty gradient span is skipped.</summary>
         public static double ForwardBackward(global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, global::System.Span<double> inputsGrad, global::System.Span<double> targetsGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0, double alpha = 0.25, double gamma = 2.0, global::System.ReadOnlySpan<double> weight = default)
-            => global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLoss.Run<double>(inputs, targets, alpha, gamma, weight, reduction, default, true, default, gradOutput, inputsGrad, targetsGrad);
+            => global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.Run<double>(inputs, targets, alpha, gamma, weight, reduction, default, true, default, gradOutput, inputsGrad, targetsGrad);
 
         /// <summary>The loss of every element and the gradients of their sum weighted by <paramref name="gradOutput"/>, in one pass, in double.</summary>
         public static void ForwardBackward(global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, global::System.Span<double> output, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> inputsGrad, global::System.Span<double> targetsGrad, double alpha = 0.25, double gamma = 2.0, global::System.ReadOnlySpan<double> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLoss.Run<double>(inputs, targets, alpha, gamma, weight, global::LossDsl.Reduction.None, output, true, gradOutput, 1.0, inputsGrad, targetsGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.Run<double>(inputs, targets, alpha, gamma, weight, global::LossDsl.Reduction.None, output, true, gradOutput, 1.0, inputsGrad, targetsGrad);
 
         /// <summary>The gradients of the reduced loss (times <paramref name="gradOutput"/>), in double; an empty gradient span is skipped.</summary>
         public static void Backward(global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, global::System.Span<double> inputsGrad, global::System.Span<double> targetsGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0, double alpha = 0.25, double gamma = 2.0, global::System.ReadOnlySpan<double> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLoss.Run<double>(inputs, targets, alpha, gamma, weight, reduction, default, true, default, gradOutput, inputsGrad, targetsGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.Run<double>(inputs, targets, alpha, gamma, weight, reduction, default, true, default, gradOutput, inputsGrad, targetsGrad);
 
         /// <summary>The gradients of the sum of the per-element losses weighted by <paramref name="gradOutput"/>, in double.</summary>
         public static void Backward(global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> inputsGrad, global::System.Span<double> targetsGrad, double alpha = 0.25, double gamma = 2.0, global::System.ReadOnlySpan<double> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLoss.Run<double>(inputs, targets, alpha, gamma, weight, global::LossDsl.Reduction.None, default, true, gradOutput, 1.0, inputsGrad, targetsGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.Run<double>(inputs, targets, alpha, gamma, weight, global::LossDsl.Reduction.None, default, true, gradOutput, 1.0, inputsGrad, targetsGrad);
 
     }
 }
@@ -92,7 +92,7 @@ namespace LossDsl.Generated.LossDsl.Losses
 
     /// <summary>The implementation of <see cref="global::LossDsl.Losses.SigmoidFocalLoss"/>: Run, the kernels, the registration.</summary>
     [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
-    internal static class SigmoidFocalLoss
+    internal static class SigmoidFocalLossImplementation
     {
         // ---- implementation ----
         internal static T Run<T>(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, T alpha, T gamma, ReadOnlySpan<T> weight, Reduction reduction, Span<T> output, bool gradients, ReadOnlySpan<T> gradOutputs, T gradOutput, Span<T> inputsGrad, Span<T> targetsGrad) where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -194,7 +194,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             public T Run(int start, int end)
             {
                 int m = end - start;
-                return SigmoidFocalLoss.Run<T>(In(_inputs, start, m), In(_targets, start, m), _alpha, _gamma, In(_weight, start, m), _reduction, Out(_output, start, m), _gradients, In(_gradOutputs, start, m), _gradOutput, Out(_inputsGrad, start, m), Out(_targetsGrad, start, m));
+                return SigmoidFocalLossImplementation.Run<T>(In(_inputs, start, m), In(_targets, start, m), _alpha, _gamma, In(_weight, start, m), _reduction, Out(_output, start, m), _gradients, In(_gradOutputs, start, m), _gradOutput, Out(_inputsGrad, start, m), Out(_targetsGrad, start, m));
             }
         }
 

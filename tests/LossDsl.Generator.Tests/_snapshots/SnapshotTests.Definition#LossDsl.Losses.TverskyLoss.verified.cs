@@ -30,53 +30,53 @@ namespace LossDsl.Losses
         // ---- float ----
         /// <summary>The reduced loss (mean or sum over the rows), in float.</summary>
         public static float Forward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, int rowLength, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float alpha = 0.5f, float beta = 0.5f, float smooth = 1f)
-            => global::LossDsl.Generated.LossDsl.Losses.TverskyLoss.Run<float>(input, target, rowLength, alpha, beta, smooth, reduction, default, false, default, 1f, default);
+            => global::LossDsl.Generated.LossDsl.Losses.TverskyLossImplementation.Run<float>(input, target, rowLength, alpha, beta, smooth, reduction, default, false, default, 1f, default);
 
         /// <summary>The loss of every row, written to <paramref name="output"/>, in float.</summary>
         public static void Forward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, int rowLength, global::System.Span<float> output, float alpha = 0.5f, float beta = 0.5f, float smooth = 1f)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.TverskyLoss.Run<float>(input, target, rowLength, alpha, beta, smooth, global::LossDsl.Reduction.None, output, false, default, 1f, default);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.TverskyLossImplementation.Run<float>(input, target, rowLength, alpha, beta, smooth, global::LossDsl.Reduction.None, output, false, default, 1f, default);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in float; an empty gradient span is skipped.</summary>
         public static float ForwardBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, int rowLength, global::System.Span<float> inputGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f, float alpha = 0.5f, float beta = 0.5f, float smooth = 1f)
-            => global::LossDsl.Generated.LossDsl.Losses.TverskyLoss.Run<float>(input, target, rowLength, alpha, beta, smooth, reduction, default, true, default, gradOutput, inputGrad);
+            => global::LossDsl.Generated.LossDsl.Losses.TverskyLossImplementation.Run<float>(input, target, rowLength, alpha, beta, smooth, reduction, default, true, default, gradOutput, inputGrad);
 
         /// <summary>The loss of every row and the gradients of their sum weighted by <paramref name="gradOutput"/>, in one pass, in float.</summary>
         public static void ForwardBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, int rowLength, global::System.Span<float> output, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> inputGrad, float alpha = 0.5f, float beta = 0.5f, float smooth = 1f)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.TverskyLoss.Run<float>(input, target, rowLength, alpha, beta, smooth, global::LossDsl.Reduction.None, output, true, gradOutput, 1f, inputGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.TverskyLossImplementation.Run<float>(input, target, rowLength, alpha, beta, smooth, global::LossDsl.Reduction.None, output, true, gradOutput, 1f, inputGrad);
 
         /// <summary>The gradients of the reduced loss (times <paramref name="gradOutput"/>), in float; an empty gradient span is skipped.</summary>
         public static void Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, int rowLength, global::System.Span<float> inputGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f, float alpha = 0.5f, float beta = 0.5f, float smooth = 1f)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.TverskyLoss.Run<float>(input, target, rowLength, alpha, beta, smooth, reduction, default, true, default, gradOutput, inputGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.TverskyLossImplementation.Run<float>(input, target, rowLength, alpha, beta, smooth, reduction, default, true, default, gradOutput, inputGrad);
 
         /// <summary>The gradients of the sum of the per-row losses weighted by <paramref name="gradOutput"/>, in float.</summary>
         public static void Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, int rowLength, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> inputGrad, float alpha = 0.5f, float beta = 0.5f, float smooth = 1f)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.TverskyLoss.Run<float>(input, target, rowLength, alpha, beta, smooth, global::LossDsl.Reduction.None, default, true, gradOutput, 1f, inputGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.TverskyLossImplementation.Run<float>(input, target, rowLength, alpha, beta, smooth, global::LossDsl.Reduction.None, default, true, gradOutput, 1f, inputGrad);
 
 
         // ---- double ----
         /// <summary>The reduced loss (mean or sum over the rows), in double.</summary>
         public static double Forward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, int rowLength, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double alpha = 0.5, double beta = 0.5, double smooth = 1.0)
-            => global::LossDsl.Generated.LossDsl.Losses.TverskyLoss.Run<double>(input, target, rowLength, alpha, beta, smooth, reduction, default, false, default, 1.0, default);
+            => global::LossDsl.Generated.LossDsl.Losses.TverskyLossImplementation.Run<double>(input, target, rowLength, alpha, beta, smooth, reduction, default, false, default, 1.0, default);
 
         /// <summary>The loss of every row, written to <paramref name="output"/>, in double.</summary>
         public static void Forward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, int rowLength, global::System.Span<double> output, double alpha = 0.5, double beta = 0.5, double smooth = 1.0)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.TverskyLoss.Run<double>(input, target, rowLength, alpha, beta, smooth, global::LossDsl.Reduction.None, output, false, default, 1.0, default);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.TverskyLossImplementation.Run<double>(input, target, rowLength, alpha, beta, smooth, global::LossDsl.Reduction.None, output, false, default, 1.0, default);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in double; an empty gradient span is skipped.</summary>
         public static double ForwardBackward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, int rowLength, global::System.Span<double> inputGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0, double alpha = 0.5, double beta = 0.5, double smooth = 1.0)
-            => global::LossDsl.Generated.LossDsl.Losses.TverskyLoss.Run<double>(input, target, rowLength, alpha, beta, smooth, reduction, default, true, default, gradOutput, inputGrad);
+            => global::LossDsl.Generated.LossDsl.Losses.TverskyLossImplementation.Run<double>(input, target, rowLength, alpha, beta, smooth, reduction, default, true, default, gradOutput, inputGrad);
 
         /// <summary>The loss of every row and the gradients of their sum weighted by <paramref name="gradOutput"/>, in one pass, in double.</summary>
         public static void ForwardBackward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, int rowLength, global::System.Span<double> output, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> inputGrad, double alpha = 0.5, double beta = 0.5, double smooth = 1.0)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.TverskyLoss.Run<double>(input, target, rowLength, alpha, beta, smooth, global::LossDsl.Reduction.None, output, true, gradOutput, 1.0, inputGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.TverskyLossImplementation.Run<double>(input, target, rowLength, alpha, beta, smooth, global::LossDsl.Reduction.None, output, true, gradOutput, 1.0, inputGrad);
 
         /// <summary>The gradients of the reduced loss (times <paramref name="gradOutput"/>), in double; an empty gradient span is skipped.</summary>
         public static void Backward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, int rowLength, global::System.Span<double> inputGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0, double alpha = 0.5, double beta = 0.5, double smooth = 1.0)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.TverskyLoss.Run<double>(input, target, rowLength, alpha, beta, smooth, reduction, default, true, default, gradOutput, inputGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.TverskyLossImplementation.Run<double>(input, target, rowLength, alpha, beta, smooth, reduction, default, true, default, gradOutput, inputGrad);
 
         /// <summary>The gradients of the sum of the per-row losses weighted by <paramref name="gradOutput"/>, in double.</summary>
         public static void Backward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, int rowLength, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> inputGrad, double alpha = 0.5, double beta = 0.5, double smooth = 1.0)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.TverskyLoss.Run<double>(input, target, rowLength, alpha, beta, smooth, global::LossDsl.Reduction.None, default, true, gradOutput, 1.0, inputGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.TverskyLossImplementation.Run<double>(input, target, rowLength, alpha, beta, smooth, global::LossDsl.Reduction.None, default, true, gradOutput, 1.0, inputGrad);
 
     }
 }
@@ -93,7 +93,7 @@ namespace LossDsl.Generated.LossDsl.Losses
 
     /// <summary>The implementation of <see cref="global::LossDsl.Losses.TverskyLoss"/>: Run, the kernels, the registration.</summary>
     [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
-    internal static class TverskyLoss
+    internal static class TverskyLossImplementation
     {
         // ---- implementation ----
         internal static T Run<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> target, int rowLength, T alpha, T beta, T smooth, Reduction reduction, Span<T> output, bool gradients, ReadOnlySpan<T> gradOutputs, T gradOutput, Span<T> inputGrad) where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -221,7 +221,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             public T Run(int start, int end)
             {
                 int m = end - start;
-                return TverskyLoss.RunRows<T>(In(_input, start * _rowLength, m * _rowLength), In(_target, start * _rowLength, m * _rowLength), _rowLength, _alpha, _beta, _smooth, _reduction, Out(_output, start, m), _gradients, In(_gradOutputs, start, m), _gradOutput, Out(_inputGrad, start * _rowLength, m * _rowLength), _divisor);
+                return TverskyLossImplementation.RunRows<T>(In(_input, start * _rowLength, m * _rowLength), In(_target, start * _rowLength, m * _rowLength), _rowLength, _alpha, _beta, _smooth, _reduction, Out(_output, start, m), _gradients, In(_gradOutputs, start, m), _gradOutput, Out(_inputGrad, start * _rowLength, m * _rowLength), _divisor);
             }
         }
 
