@@ -16,6 +16,9 @@ internal static class FuzzSettings
 
     public static int Count => ReadInt("LOSSDSL_FUZZ_COUNT") ?? 5_000;
 
+    /// <summary>Whether the count was set: a small one (a reproduction) then bounds the slower tests too.</summary>
+    public static bool CountIsSet => ReadInt("LOSSDSL_FUZZ_COUNT") is not null;
+
     /// <summary>The first seed: the environment's, or a new one per run.</summary>
     public static int Seed(int salt = 0) => ReadInt("LOSSDSL_FUZZ_SEED") ?? unchecked((int)(DateTime.UtcNow.Ticks / 10_000) * 31 + salt) & int.MaxValue;
 

@@ -17,7 +17,7 @@ public class GradientPropertyTests
 {
     private static int s_batch;
 
-    [Property(MaxTest = 5, Arbitrary = new[] { typeof(SmoothArbitraries) })]
+    [Property(MaxTest = 3, Arbitrary = new[] { typeof(SmoothArbitraries) })]
     [Trait(FuzzSettings.Trait, FuzzSettings.Category)]
     public void GradientsOfSmoothFormulas_MatchCentralDifferences(SmoothBatch batch) => Check(batch);
 

@@ -29,7 +29,7 @@ public sealed record SmoothBatch(SmoothFormula[] Formulas, int InputSeed)
 /// <summary>FsCheck generators of <see cref="SmoothBatch"/>.</summary>
 public static class SmoothFormulas
 {
-    public const int BatchSize = 30;
+    public const int BatchSize = 25;
 
     /// <summary>User functions whose grad clauses state the true derivative of every parameter.</summary>
     public const string FunctionsWithGradients = """
