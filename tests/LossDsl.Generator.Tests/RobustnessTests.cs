@@ -201,4 +201,26 @@ public class RobustnessTests
             Assert.Equal(x[i] / n2 + Math.Sign(x[i]) * x[i] * x[i] / (n3 * n3), call.Gradients![0]![i], 12);
         Assert.All(call.Gradients![0]!.Skip(4), g => Assert.Equal(0.0, g));
     }
+
+    /// <summary>Formulas the fuzz suite found (seeds in the names), whose generated C# must compile.</summary>
+    [Theory]
+    [InlineData("loss neg_28051633(y; p = 1.378, y_true = -2.801) = -detach(-(y_true^p)) + y^2")]
+    [InlineData("fn f0(t) = t / tanh(t)\nfn g1(p) = softplus(p)\nloss cached_28053575(const index tau, input; nu = 1) = dot(detach(g1(nu)) * input, max(f0(nu) * input))\nmean per f0(100)")]
+    [InlineData("fn f0(a) = sqrt(1 + a^2)\nloss mean_per_2139374742(x, z) = norm(z) + sum(x)\nmean per f0(exp(1))")]
+    public void FuzzFindings_Compile(string formula)
+    {
+        var (result, output) = Run(formula);
+        Assert.Null(result.Exception);
+        Assert.DoesNotContain(result.Diagnostics, d => d.Severity == DiagnosticSeverity.Error);
+        var errors = output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        Assert.True(errors.Count == 0, string.Join("\n", errors.Take(5)));
+    }
+
+    [Fact]
+    public void AnAggregateInAFunctionsGradientClause_IsLoss025()
+    {
+        var (result, _) = Run("fn f(a, b) = a * b\n    grad b = pnorm(a, 2)\nloss p(x, y) = f(x, y)");
+        Assert.Contains(result.Diagnostics, d => d.Id == "LOSS025" && d.GetMessage().Contains("gradient clauses"));
+        Assert.DoesNotContain(result.Diagnostics, d => d.Id == "LOSS999");
+    }
 }

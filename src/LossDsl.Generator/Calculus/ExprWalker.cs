@@ -20,8 +20,14 @@ internal static class ExprWalker
             case CustomCall c: foreach (var a in c.Arguments) yield return a; break;
             case ExternCall c: foreach (var a in c.Arguments) yield return a; break;
             case RowCall c: foreach (var a in c.Arguments) yield return a; break;
+            case var leaf when IsLeafKind(leaf): break;
+            default: throw new Diagnostics.UnexpectedValueException("The expression walker", e);
         }
     }
+
+    /// <summary>The nodes without children: every other node kind is listed above, so a new kind is an error, not a leaf by default.</summary>
+    private static bool IsLeafKind(Expr e) => e is Constant or BoolConstant or InputRef or OptionRef or AggregateRef or CoefficientRef
+        or IndexRef or RowRef or RowNumberRef or ClassRef or ColumnRef or Gather or ParamRef or ListRef or CachedSummand;
 
     /// <summary>Whether some node satisfies <paramref name="predicate"/>; a subtree shared by several uses is visited once.</summary>
     public static bool Any(Expr e, Func<Expr, bool> predicate) => Any(e, predicate, new HashSet<Expr>(ReferenceComparer.Instance));
@@ -63,7 +69,8 @@ internal static class ExprWalker
         CustomCall c => c with { Arguments = c.Arguments.Select(map).ToEquatableArray() },
         ExternCall c => c with { Arguments = c.Arguments.Select(map).ToEquatableArray() },
         RowCall c => c with { Arguments = c.Arguments.Select(map).ToEquatableArray() },
-        _ => e,
+        _ when IsLeafKind(e) => e,
+        _ => throw new Diagnostics.UnexpectedValueException("The expression walker", e),
     };
 
     /// <summary>Replaces each <see cref="ParamRef"/> by its argument (not inside nested calls' own bodies).</summary>

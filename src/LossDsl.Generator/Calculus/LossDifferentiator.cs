@@ -139,7 +139,7 @@ internal static class LossDifferentiator
         {
             var aggregate = aggregates[k];
             if (aggregate.Kind is not (AggregateKind.Sum or AggregateKind.Mean) || aggregate.Source is not null || aggregate.Call is not null || !flows[k] || !Transcendental(aggregate.Body)) continue;
-            bool Computable(Expr e) => Transcendental(e) && !ExprWalker.Any(e, x => x is CoefficientRef or Gather or CachedSummand || x is AggregateRef a && a.Index >= k);
+            bool Computable(Expr e) => !e.IsBool && Transcendental(e) && !ExprWalker.Any(e, x => x is CoefficientRef or Gather or CachedSummand || x is AggregateRef a && a.Index >= k);
             Expr? Largest(Expr e) => Computable(e) ? e : ExprWalker.Children(e).Select(Largest).FirstOrDefault(h => h is not null);
             for (int x = 0; x < loss.Inputs.Count; x++)
             {

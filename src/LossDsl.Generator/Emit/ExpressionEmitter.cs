@@ -91,6 +91,9 @@ internal sealed class ExpressionEmitter
         return candidate;
     }
 
+    /// <summary>-e; an operand that starts with '-' is parenthesized, since "--e" would be C#'s decrement.</summary>
+    private static string Negated(string operand) => operand.StartsWith("-", StringComparison.Ordinal) ? "-(" + operand + ")" : "-" + operand;
+
     private static bool IsSmallInteger(double value) => value == System.Math.Floor(value) && System.Math.Abs(value) <= 4 && value != 0;
 
     private string ConstantText(double value) => value switch
@@ -112,7 +115,7 @@ internal sealed class ExpressionEmitter
             case Constant c: return ConstantText(c.Value);
             case InputRef or OptionRef or AggregateRef or CoefficientRef or IndexRef or RowRef or RowNumberRef or ClassRef or ColumnRef or Gather or CachedSummand:
                 return _leaf(e) ?? throw new InvalidOperationException("No local for " + e);
-            case Unary { Op: UnaryOp.Negate } u: return "-" + Text(u.Operand);
+            case Unary { Op: UnaryOp.Negate } u: return Negated(Text(u.Operand));
             case Unary u: return $"{Math}.Not({Text(u.Operand, true)})";
             case Binary b: return BinaryText(b, Wrap);
             case Call { Function: Function.Detach } d: return Text(d.Argument, top);
@@ -190,7 +193,7 @@ internal sealed class ExpressionEmitter
             case Constant c: return c.Value switch { 0 => "T.Zero", 1 => "T.One", _ => $"T.CreateTruncating({Names.Double(c.Value)})" };
             case BoolConstant b: return b.Value ? "true" : "false";
             case OptionRef or AggregateRef or CoefficientRef or InputRef or IndexRef or RowRef or RowNumberRef or Gather: return _scalarLeaf(e) ?? throw new InvalidOperationException("No scalar for " + e);
-            case Unary { Op: UnaryOp.Negate } u: return "-" + ScalarText(u.Operand);
+            case Unary { Op: UnaryOp.Negate } u: return Negated(ScalarText(u.Operand));
             case Unary u: return "!" + ScalarText(u.Operand);
             case Binary b:
                 var op = b.Op switch

@@ -94,6 +94,8 @@ internal sealed class Binder
         {
             int index = Enumerable.Range(0, fn.Parameters.Count).Where(k => fn.Parameters[k] == clause.Input).DefaultIfEmpty(-1).First();
             var gradient = clause.Expression is null ? null : BindReal(clause.Expression);
+            if (gradient is not null && ExprWalker.Any(gradient, e => e is Aggregate or Gather or RowCall))
+                Report(DiagnosticDescriptorRef.BadFunction, clause.Expression!.Range, $"'{fn.Name}' is elementwise: its gradient clauses cannot use aggregates, row functions or subscripts");
             if (index < 0) { Report(DiagnosticDescriptorRef.UnknownName, clause.InputRange, clause.Input); continue; }
             if (stated[index]) { Report(DiagnosticDescriptorRef.DuplicateName, clause.InputRange, clause.Input); continue; }
             stated[index] = true;
