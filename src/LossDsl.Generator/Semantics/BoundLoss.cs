@@ -58,4 +58,6 @@ internal sealed record BoundLoss(
     public Expr? MeanBy { get; init; }
     /// <summary>The <c>mean per</c> expression: the mean averages each row's loss divided by it (null: the loss itself).</summary>
     public Expr? MeanPer { get; init; }
+    /// <summary>The <c>hessian</c> clause (its range cleared): the default policy of GradientHessian; null: as derived.</summary>
+    public Syntax.HessianClause? Hessian { get; init; }
 }
