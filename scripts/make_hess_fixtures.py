@@ -10,7 +10,9 @@ For every elementwise loss of the catalogue it takes the cases of scripts/make_f
 and that ask for gradients, asks for the same inputs' Hessian diagonals too ("hess": the "grad" list), and answers
 them by double backward: g = torch.autograd.grad(total, x, create_graph=True), then the gradient of g.sum() with
 respect to x. For an elementwise loss d(sum_j dL/dx_j)/dx_i = d2L/dx_i2 (the cross terms are zero); an input that
-broadcasts gets the sum of its copies' second derivatives, as its gradient gets theirs.
+broadcasts gets the sum of its copies' second derivatives, as its gradient gets theirs. The box losses pack a box's
+four coordinates along the last axis, which do interact: for them one double backward per coordinate m (the gradient
+of g[..., m].sum()), keeping column m, gives the exact diagonal.
 
 Cases whose inputs sit exactly on a kink of the loss (|d| == delta for Huber, a tie of a margin) are left out: there
 the second derivative is a choice of side, and PyTorch's double backward and LossDsl's branch-wise rule may choose
@@ -30,6 +32,10 @@ import make_fixtures as mf
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT_DIR = os.path.join(ROOT, "tests", "fixtures", "hess")
+
+# Losses whose tensors pack several inputs of the kernel along their last axis (a box's x1, y1, x2, y2): the loss is
+# elementwise over boxes, not over the packed tensor's elements, so the diagonal takes one backward per coordinate.
+PACKED = {"iou_loss", "generalized_box_iou_loss", "distance_box_iou_loss", "complete_box_iou_loss"}
 
 # The catalogue's elementwise losses (the ones with generated second derivatives).
 ELEMENTWISE = [
@@ -65,13 +71,35 @@ def hessians(case, shift=0.0):
     result = {}
     for k, g, x in zip(wanted, gs, ins):
         if g is None or not g.requires_grad:
+            result[k] = torch.zeros_like(x)
+        elif name in PACKED:
+            # Boxes: the four coordinates of a box interact, so d(sum g)/dx would add the box's off-diagonal terms.
+            # One double backward per coordinate m, keeping its own column: the diagonal (boxes are independent).
             h = torch.zeros_like(x)
+            for m in range(x.shape[-1]):
+                (hm,) = torch.autograd.grad(g[..., m].sum(), x, retain_graph=True, allow_unused=True)
+                if hm is not None and not torch._is_zerotensor(hm):
+                    h[..., m] = hm[..., m].detach()
+            result[k] = h
         else:
             (h,) = torch.autograd.grad(g.sum(), x, retain_graph=True, allow_unused=True)
             if h is None or torch._is_zerotensor(h):  # sign's derivative: a zero tensor without storage
                 h = torch.zeros_like(x)
-        result[k] = h.detach()
+            result[k] = h.detach()
     return out, gs, result
+
+
+def bce_clamped(case):
+    """binary_cross_entropy at an input where (1 - x) x < 1e-12: its backward (and our stated gradient) clamps the
+    denominator there, while PyTorch's double backward uses another formula, (x^2 - 2xt + t) / ((x + eps)^2 (1 - x + eps)^2),
+    that is not the derivative of its own backward. LossDsl differentiates the stated gradient (1/eps there); the two
+    disagree by design, so these cases are left out."""
+    x = [float(v) for v in case["inputs"]["input"]["data"]]
+    return any((1 - v) * v < 1e-12 for v in x)
+
+
+# Cases where the reference's double backward is not the derivative of its backward: left out, with the reason above.
+NOT_DERIVATIVES = {"binary_cross_entropy": bce_clamped}
 
 
 def on_a_kink(case):
@@ -112,6 +140,9 @@ def generate(name):
         except Exception as e:  # an op without double backward: say so and skip the loss
             print("  %s: no double backward (%s)" % (case["id"], str(e).split("\n")[0]))
             return 0, 0
+        if name in NOT_DERIVATIVES and NOT_DERIVATIVES[name](case):
+            kinks += 1
+            continue
         if on_a_kink(case):
             kinks += 1
             continue
@@ -127,7 +158,7 @@ def main(argv):
     for name in argv or ELEMENTWISE:
         n, kinks = generate(name)
         total += n
-        print("%-36s %4d cases (%d on a kink left out)" % (name, n, kinks))
+        print("%-36s %4d cases (%d on a kink or a clamp left out)" % (name, n, kinks))
     print("total %d cases" % total)
 
 
