@@ -18,6 +18,12 @@ public static class Conformance
             ? Directory.GetFiles(FixtureDirectory, "*.jsonl").OrderBy(f => f, StringComparer.Ordinal).ToArray()
             : [];
 
+    /// <summary>The Hessian fixtures (from tests/fixtures/hess: PyTorch double backward, scripts/make_hess_fixtures.py).</summary>
+    public static IReadOnlyList<string> HessianFixtureFiles =>
+        Directory.Exists(Path.Combine(FixtureDirectory, "hess"))
+            ? Directory.GetFiles(Path.Combine(FixtureDirectory, "hess"), "*.jsonl").OrderBy(f => f, StringComparer.Ordinal).ToArray()
+            : [];
+
     /// <summary>
     /// The generated losses (from LossDsl.Definitions); where one of the fakes' names is not registered, the fake stands in,
     /// so that the engine is checked against the reference even before the generator declares that loss.

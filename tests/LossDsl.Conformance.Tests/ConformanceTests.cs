@@ -36,6 +36,56 @@ public class ConformanceTests
     }
 }
 
+/// <summary>
+/// The <c>hess</c> field: every case of tests/fixtures/hess/&lt;loss&gt;.jsonl (the Hessian diagonals of PyTorch's double
+/// backward, with the loss and gradients) answered in process and compared with the reference's tolerances.
+/// </summary>
+public class HessianConformanceTests
+{
+    public static IEnumerable<object[]> HessianFixtureNames()
+    {
+        var files = Conformance.HessianFixtureFiles;
+        if (files.Count == 0) yield return ["(no fixture files)"];
+        foreach (string file in files) yield return [Path.GetFileNameWithoutExtension(file)];
+    }
+
+    [Theory]
+    [MemberData(nameof(HessianFixtureNames))]
+    public void HessiansAgreeWithPyTorchDoubleBackward(string fixture)
+    {
+        string path = Path.Combine(Conformance.FixtureDirectory, "hess", fixture + ".jsonl");
+        Assert.True(File.Exists(path), $"no Hessian fixture files in {Conformance.FixtureDirectory}/hess");
+        var results = Fixtures.Run(Conformance.Evaluator, path).ToList();
+        Assert.NotEmpty(results);
+        var failures = results.Where(r => !r.Passed).ToList();
+        if (failures.Count == 0) return;
+        Assert.Fail($"{failures.Count} of {results.Count} cases of hess/{fixture}.jsonl disagree with the reference:\n" +
+                    string.Join("\n", failures.Take(20).Select(f => "  " + f)) + (failures.Count > 20 ? $"\n  ... and {failures.Count - 20} more" : ""));
+    }
+
+    [Fact]
+    public void EveryElementwiseCatalogueLossHasHessianFixtures()
+    {
+        RegisteredLosses.EnsureLoaded();
+        var withFixtures = Conformance.HessianFixtureFiles.Select(f => Path.GetFileNameWithoutExtension(f)).ToHashSet();
+        var missing = LossRegistry.All.Where(d => d.HasHessians && Conformance.Catalogue.Contains(d.Name) && !withFixtures.Contains(d.Name))
+            .Select(d => d.Name).ToList();
+        Assert.True(missing.Count == 0, "elementwise catalogue losses without Hessian fixtures: " + string.Join(", ", missing));
+    }
+
+    [Fact]
+    public void ARowLoss_AnswersAnErrorForHess()
+    {
+        var c = System.Text.Json.JsonDocument.Parse("""
+            {"id": "ce-hess", "loss": "cross_entropy", "inputs": {"input": {"shape": [2, 3], "data": [1, 2, 3, 4, 5, 6]},
+             "target": {"shape": [2], "data": [0, 2], "dtype": "int64"}}, "grad": ["input"], "hess": ["input"]}
+            """).RootElement;
+        var answer = Conformance.Evaluator.Evaluate(c);
+        Assert.True(answer.IsError);
+        Assert.Contains("second derivatives", answer.Error);
+    }
+}
+
 /// <summary>The catalogue, the declared losses and the fixtures cover each other.</summary>
 public class CoverageTests
 {

@@ -11,12 +11,22 @@ public sealed class Answer
     public Tensor? Loss { get; init; }
     /// <summary>The gradients by input name, in the order the case asked for them.</summary>
     public IReadOnlyList<KeyValuePair<string, Tensor>> Grad { get; init; } = [];
+    /// <summary>The Hessian diagonals by input name, in the order the case asked for them.</summary>
+    public IReadOnlyList<KeyValuePair<string, Tensor>> Hess { get; init; } = [];
     /// <summary>Why the case has no answer, or null.</summary>
     public string? Error { get; init; }
 
     public bool IsError => Error is not null;
 
     public static Answer Failure(JsonElement id, string message) => new() { Id = id, Error = message };
+
+    /// <summary>The Hessian diagonal of an input, or null.</summary>
+    public Tensor? HessOf(string name)
+    {
+        foreach (var (n, t) in Hess)
+            if (n == name) return t;
+        return null;
+    }
 
     /// <summary>The gradient of an input, or null.</summary>
     public Tensor? GradOf(string name)

@@ -35,6 +35,11 @@ public static class AnswerComparer
             if (actual.GradOf(name) is not { } got) problems.Add($"no gradient for '{name}'");
             else CompareTensor($"grad '{name}'", got, want, atol, rtol, problems);
         }
+        foreach (var (name, want) in expected.Hess)
+        {
+            if (actual.HessOf(name) is not { } got) problems.Add($"no Hessian for '{name}'");
+            else CompareTensor($"hess '{name}'", got, want, atol, rtol, problems);
+        }
         return problems;
     }
 

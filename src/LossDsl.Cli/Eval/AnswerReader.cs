@@ -18,8 +18,13 @@ public static class AnswerReader
         if (json.Grad is not null)
             foreach (var (name, t) in json.Grad)
                 grads.Add(new(name, CaseReader.ToTensor(t, ElementType.Float64, $"grad '{name}'")));
+        var hess = new List<KeyValuePair<string, Tensor>>();
+        if (json.Hess is not null)
+            foreach (var (name, t) in json.Hess)
+                hess.Add(new(name, CaseReader.ToTensor(t, ElementType.Float64, $"hess '{name}'")));
         return new Answer
         {
+            Hess = hess,
             Id = json.Id,
             Loss = json.Loss is null ? null : CaseReader.ToTensor(json.Loss, ElementType.Float64, "loss"),
             Grad = grads,

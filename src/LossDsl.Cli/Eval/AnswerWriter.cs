@@ -92,6 +92,16 @@ public sealed class AnswerWriter : IDisposable
                 }
                 json.WriteEndObject();
             }
+            if (answer.Hess.Count > 0)
+            {
+                json.WriteStartObject("hess");
+                foreach (var (name, tensor) in answer.Hess)
+                {
+                    json.WritePropertyName(name);
+                    WriteTensor(json, tensor);
+                }
+                json.WriteEndObject();
+            }
         }
         json.WriteEndObject();
     }

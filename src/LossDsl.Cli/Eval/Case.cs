@@ -22,6 +22,8 @@ public sealed class Case
     public required IReadOnlyDictionary<string, Tensor> Inputs { get; init; }
     /// <summary>The inputs whose gradient is wanted.</summary>
     public IReadOnlyList<string> Grad { get; init; } = [];
+    /// <summary>The inputs whose Hessian diagonal is wanted (d²L/dx_i² of the scalar whose gradient <see cref="Grad"/> asks for).</summary>
+    public IReadOnlyList<string> Hess { get; init; } = [];
     /// <summary>The upstream gradient, or null for ones.</summary>
     public Tensor? GradOutput { get; init; }
 

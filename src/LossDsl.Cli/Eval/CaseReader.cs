@@ -74,6 +74,7 @@ public static class CaseReader
                 Options = json.Options ?? new Dictionary<string, JsonElement>(),
                 Inputs = inputs,
                 Grad = json.Grad ?? [],
+                Hess = json.Hess ?? [],
                 GradOutput = json.GradOutput is null ? null : ToTensor(json.GradOutput, floatType, "grad_output"),
             };
         }

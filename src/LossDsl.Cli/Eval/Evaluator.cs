@@ -102,8 +102,11 @@ public sealed class Evaluator
         if (quirk.Validate?.Invoke(ctx) is { } refusal)
             throw new EvalException(refusal);
 
-        var wanted = WantedGradients(ctx);
-        return c.DType == DType.Float32 ? Run<float>(ctx, wanted) : Run<double>(ctx, wanted);
+        var wanted = WantedGradients(ctx, c.Grad);
+        var hessians = WantedGradients(ctx, c.Hess);
+        if (hessians.Count > 0 && !ctx.Definition.HasHessians)
+            throw new EvalException($"{ctx.Loss} has no second derivatives: only elementwise losses have them");
+        return c.DType == DType.Float32 ? Run<float>(ctx, wanted, hessians) : Run<double>(ctx, wanted, hessians);
     }
 
     private static void ReadOptionsAndInputs(EvalContext ctx, LossQuirk quirk)
@@ -231,10 +234,11 @@ public sealed class Evaluator
         return shape ?? [];
     }
 
-    private static List<int> WantedGradients(EvalContext ctx)
+    /// <summary>The inputs behind the names of a case's <c>grad</c> (or <c>hess</c>) list, each checked to be differentiable and given.</summary>
+    private static List<int> WantedGradients(EvalContext ctx, IReadOnlyList<string> names)
     {
         var wanted = new List<int>();
-        foreach (string name in ctx.Case.Grad)
+        foreach (string name in names)
         {
             int i = ctx.InputIndex(name);
             if (i < 0 && ctx.Packed.Find(p => p.Name == name) is { } packed)
@@ -258,7 +262,7 @@ public sealed class Evaluator
         return wanted;
     }
 
-    private static Answer Run<T>(EvalContext ctx, List<int> wanted) where T : unmanaged, IFloatingPointIeee754<T>
+    private static Answer Run<T>(EvalContext ctx, List<int> wanted, List<int> hessians) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var def = ctx.Definition;
         var c = ctx.Case;
@@ -324,6 +328,8 @@ public sealed class Evaluator
             RowLength = def.Kind == LossKind.Row ? rowLength : 0,
             Weight = weight,
             WantGradients = wanted.Count > 0,
+            WantHessians = hessians.Count > 0,
+            HessianPolicy = HessianPolicy.AsDerived,
             GradOutput = gradOutput,
         };
         if (call is LossCall<double> inDouble) def.Evaluate(inDouble);
@@ -346,15 +352,29 @@ public sealed class Evaluator
             loss = new Tensor(answerShape, ctx.Rows is { } rows ? rows.Fold(values) : values, type);
         }
 
+        var grads = Answered(ctx, c.Grad, wanted, call.Gradients, "gradient", factor / batch, count, shape, type);
+        var hess = Answered(ctx, c.Hess, hessians, call.Hessians, "Hessian", factor / batch, count, shape, type);
+        return new Answer { Id = c.Id, Loss = loss, Grad = grads, Hess = hess };
+    }
+
+    /// <summary>
+    /// Gradients (or Hessian diagonals) as answered: scaled by the upstream factor and the batch mean, summed back over
+    /// broadcast axes, put back through the input's layout, and one per name the case asked for (a packed input's
+    /// members interleaved back along its last axis). The diagonal of the Hessian goes back like the gradient: every step
+    /// is a permutation, a copy or a sum of distinct elements.
+    /// </summary>
+    private static List<KeyValuePair<string, Tensor>> Answered<T>(EvalContext ctx, IReadOnlyList<string> names, List<int> wanted, T[]?[]? computed,
+        string what, double scale, long count, int[] shape, ElementType type) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var def = ctx.Definition;
         var byInput = new Dictionary<int, Tensor>(wanted.Count);
         foreach (int i in wanted)
         {
             string name = def.Inputs[i].Name;
-            var g = call.Gradients is { } all && i < all.Length ? all[i] : null;
-            if (g is null) throw new EvalException($"internal error: {def.Name} gave no gradient for '{name}'");
-            if (g.Length != count) throw new EvalException($"internal error: {def.Name} gave {g.Length} gradient values for '{name}', not {count}");
+            var g = computed is { } all && i < all.Length ? all[i] : null;
+            if (g is null) throw new EvalException($"internal error: {def.Name} gave no {what} for '{name}'");
+            if (g.Length != count) throw new EvalException($"internal error: {def.Name} gave {g.Length} {what} values for '{name}', not {count}");
             double[] data = ToDoubles(g);
-            double scale = factor / batch;
             if (scale != 1)
                 for (int k = 0; k < data.Length; k++) data[k] *= scale;
             var prepared = ctx.Inputs[i]!;
@@ -365,7 +385,7 @@ public sealed class Evaluator
 
         // one gradient per name the case asked for; a packed input's members' gradients interleave back along its last axis
         var grads = new List<KeyValuePair<string, Tensor>>(wanted.Count);
-        foreach (string name in c.Grad)
+        foreach (string name in names)
         {
             if (grads.Exists(g => g.Key == name)) continue;
             int i = ctx.InputIndex(name);
@@ -380,7 +400,7 @@ public sealed class Evaluator
             }
             grads.Add(new(name, new Tensor(packed.Given.Shape, data, type)));
         }
-        return new Answer { Id = c.Id, Loss = loss, Grad = grads };
+        return grads;
     }
 
     private static T[] Convert<T>(double[] data) where T : unmanaged, IFloatingPointIeee754<T>

@@ -21,6 +21,7 @@ public sealed class CaseJson
     public Dictionary<string, JsonElement>? Options { get; set; }
     public Dictionary<string, TensorJson>? Inputs { get; set; }
     public List<string>? Grad { get; set; }
+    public List<string>? Hess { get; set; }
     public TensorJson? GradOutput { get; set; }
 }
 
@@ -30,6 +31,7 @@ public sealed class AnswerJson
     public JsonElement Id { get; set; }
     public TensorJson? Loss { get; set; }
     public Dictionary<string, TensorJson>? Grad { get; set; }
+    public Dictionary<string, TensorJson>? Hess { get; set; }
     public string? Error { get; set; }
 }
 

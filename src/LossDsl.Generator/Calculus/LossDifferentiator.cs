@@ -7,7 +7,8 @@ using LossDsl.Generator.Semantics;
 namespace LossDsl.Generator.Calculus;
 
 /// <summary>
-/// The differentiate-and-simplify stage for a whole loss: its value, and its gradient for every input.
+/// The differentiate-and-simplify stage for a whole loss: its value, its gradient for every input, and for an
+/// elementwise loss the diagonal of its Hessian (each gradient differentiated again).
 /// A row loss is L = F(A_0, ..., A_n) with A_k an aggregate (sum, mean, max, min) of a summand e_k that may read inputs
 /// and earlier aggregates. Its gradient is reverse mode over the aggregates: the adjoint of A_k is dF/dA_k plus, for
 /// every later aggregate reading it, that aggregate's adjoint times dA_later/dA_k (a reduction pass per row); then
@@ -51,20 +52,24 @@ internal static class LossDifferentiator
         dependencies = dependencies.Select(d => d with { Summand = Lowering.Lower(Simplifier.Simplify(Weighted(aggregates[d.K], d.K, d.Summand))) }).ToList();
 
         var gradients = new List<Expr>();
+        var hessians = new List<Expr>();
         for (int x = 0; x < loss.Inputs.Count; x++)
         {
             var input = loss.Inputs[x];
-            if (input.IsConst) { gradients.Add(Constant.Zero); continue; }
+            if (input.IsConst) { gradients.Add(Constant.Zero); hessians.Add(Constant.Zero); continue; }
             bool IsInput(Expr e) => e is InputRef r && r.Index == x;
             Expr gradient;
             if (loss.DeclaredGradients[x] is { } stated)
             {
-                gradients.Add(Lowering.Lower(Simplifier.Simplify(stated)));
+                var statedSimplified = Simplifier.Simplify(stated);
+                gradients.Add(Lowering.Lower(statedSimplified));
+                if (loss.Shape == LossShape.Elementwise) hessians.Add(Hessian(statedSimplified, IsInput));
                 continue;
             }
             if (loss.Shape == LossShape.Elementwise)
             {
                 gradient = Differentiator.Derivative(body, IsInput);
+                hessians.Add(Hessian(gradient, IsInput));
             }
             else
             {
@@ -116,6 +121,7 @@ internal static class LossDifferentiator
                 .Select(a => (k, a.Position)))
             .ToEquatableArray();
         return new LossModel(simplified, className, @namespace, accessibility, path, gradients.ToEquatableArray(),
+            loss.Shape == LossShape.Elementwise ? hessians.ToEquatableArray() : EquatableArray<Expr>.Empty,
             loss.Shape == LossShape.Elementwise ? EquatableArray<Expr>.Empty : outer.Select(Lowering.Lower).ToEquatableArray(),
             dependencies.ToEquatableArray(), counts.ToEquatableArray())
         {
@@ -151,6 +157,14 @@ internal static class LossDifferentiator
         }
         return null;
     }
+
+    /// <summary>
+    /// d2L/dx2 of an elementwise loss: the derivative of its (simplified, not yet lowered) gradient with respect to the
+    /// same input, so that sigmoid, softplus and the other rules differentiate again before the stable rewrites lower
+    /// both; an <c>if</c> takes the second derivative of the branch taken, as the gradient does.
+    /// </summary>
+    private static Expr Hessian(Expr gradient, System.Func<Expr, bool> isInput) =>
+        Lowering.Lower(Differentiator.Derivative(gradient, isInput));
 
     /// <summary>The element's share of aggregate k's gradient times <paramref name="e"/>: a max or min passes it to its ties only.</summary>
     private static Expr Weighted(AggregateModel aggregate, int k, Expr e) => aggregate.IsExtremum ? Tie(aggregate, k, e) : e;

@@ -26,6 +26,7 @@ internal static class DefinitionEmitter
         w.Line($"public IReadOnlyList<LossInput> Inputs {{ get; }} = new LossInput[] {{ {string.Join(", ", inputs)} }};");
         var options = loss.Options.Select(o => $"new(\"{o.Name}\", {(o.IsBoolean ? "true" : "false")}, {Names.Double(o.Default)})");
         w.Line($"public IReadOnlyList<LossOption> Options {{ get; }} = new LossOption[] {{ {string.Join(", ", options)} }};");
+        if (loss.Shape == LossShape.Elementwise) w.Line("public bool HasHessians => true;");
         w.Line("public void Evaluate(LossCall<float> call) => Call(call);");
         w.Line("public void Evaluate(LossCall<double> call) => Call(call);");
         w.Close();
@@ -79,6 +80,36 @@ internal static class DefinitionEmitter
             var key when gradientSpans.TryGetValue(key, out var span) => span,
             _ => p.Name, // an input or option: the local of the same name above
         });
+        if (loss.Shape == LossShape.Elementwise)
+        {
+            // Second derivatives: RunHessian fills the gradients and the Hessian diagonals in one pass.
+            w.Open("if (call.WantHessians)");
+            w.Line($"var hessians = new T[]?[{loss.Inputs.Count}];");
+            w.Line($"grads ??= new T[]?[{loss.Inputs.Count}];");
+            for (int k = 0; k < loss.Inputs.Count; k++)
+                if (!loss.Inputs[k].IsConst) w.Line($"grads[{k}] ??= new T[n]; hessians[{k}] = new T[n];");
+            w.Line("call.Gradients = grads;");
+            w.Line("call.Hessians = hessians;");
+            w.Line("if (none && upstream is null) { upstream = new T[outputs]; Array.Fill(upstream, T.One); }");
+            var hessianSpans = Enumerable.Range(0, loss.Inputs.Count).Where(k => !loss.Inputs[k].IsConst)
+                .SelectMany(k => new[] { (Names.Public(loss.Inputs[k].Name + "_grad"), $"grads[{k}]"), (Names.Public(loss.Inputs[k].Name + "_hess"), $"hessians[{k}]") })
+                .ToDictionary(x => x.Item1, x => x.Item2);
+            var hessianArguments = RunEmitter.HessianParameters(model).Select(p => p.Key switch
+            {
+                "$weight" => "call.Weight",
+                "$reduction" => "call.Reduction",
+                "$output" => "output",
+                "$gradOutputs" => "upstream",
+                "$gradOutput" => "T.One",
+                "$hessianPolicy" => "call.HessianPolicy",
+                var key when hessianSpans.TryGetValue(key, out var span) => span,
+                _ => p.Name,
+            });
+            w.Line($"call.Value = RunHessian<T>({string.Join(", ", hessianArguments)});");
+            w.Line("return;");
+            w.Close();
+        }
+        else w.Line($"if (call.WantHessians) throw new NotSupportedException(\"{loss.Name} is a {kind.ToLowerInvariant()} loss: only elementwise losses have generated second derivatives.\");");
         w.Line($"call.Value = Run<T>({string.Join(", ", arguments)});");
         w.Close();
     }

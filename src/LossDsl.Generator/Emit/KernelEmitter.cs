@@ -16,7 +16,14 @@ namespace LossDsl.Generator.Emit;
 /// <param name="Upstream">Multiplies gradients by a scale and an optional per-element upstream gradient.</param>
 /// <param name="Coefficients">The number of per-row coefficient fields (C0, C1, ...) that <see cref="CoefficientRef"/>s read.</param>
 /// <param name="Aggregates">The number of per-row aggregate value fields (A0, A1, ...) that <see cref="AggregateRef"/>s read.</param>
-internal sealed record KernelSpec(string Name, string Summary, Expr? Value, IReadOnlyList<(int Input, Expr Gradient)> Gradients, bool Weighted, bool Upstream, int Aggregates, int Coefficients);
+internal sealed record KernelSpec(string Name, string Summary, Expr? Value, IReadOnlyList<(int Input, Expr Gradient)> Gradients, bool Weighted, bool Upstream, int Aggregates, int Coefficients)
+{
+    /// <summary>
+    /// Per input index: the second derivative it writes, through the kernel's Hessian policy and scaled like the gradient
+    /// (elementwise GradientHessian only; empty elsewhere).
+    /// </summary>
+    public IReadOnlyList<(int Input, Expr Hessian)> Hessians { get; init; } = new (int, Expr)[0];
+}
 
 /// <summary>
 /// Emits a kernel as a <c>ref struct</c> implementing <c>IElementKernel&lt;T&gt;</c>: fields for its spans and options,
@@ -47,6 +54,9 @@ internal static class KernelEmitter
         if (spec.Upstream) w.Line("private readonly ReadOnlySpan<T> _gradOutput;").Line("private readonly bool _hasGradOutput;").Line("private readonly T _scale;");
         foreach (var (k, _) in spec.Gradients)
             w.Line($"private readonly Span<T> {GradField(loss.Inputs[k].Name)};").Line($"private readonly bool {WantField(loss.Inputs[k].Name)};");
+        foreach (var (k, _) in spec.Hessians)
+            w.Line($"private readonly Span<T> {HessField(loss.Inputs[k].Name)};").Line($"private readonly bool {WantHessField(loss.Inputs[k].Name)};");
+        if (spec.Hessians.Count > 0) w.Line("private readonly HessianTransform<T> _hessianPolicy;");
         for (int j = 0; j < spec.Aggregates; j++)
             w.Line($"/// <summary>A{j} of the current row.</summary>").Line($"public T A{j};");
         for (int j = 0; j < spec.Coefficients; j++)
@@ -59,6 +69,8 @@ internal static class KernelEmitter
         if (spec.Weighted) parameters.Add("ReadOnlySpan<T> weight");
         if (spec.Upstream) { parameters.Add("ReadOnlySpan<T> gradOutput"); parameters.Add("T scale"); }
         parameters.AddRange(spec.Gradients.Select(g => $"Span<T> {Names.Parameter(loss.Inputs[g.Input].Name + "_grad")}"));
+        parameters.AddRange(spec.Hessians.Select(h => $"Span<T> {Names.Parameter(loss.Inputs[h.Input].Name + "_hess")}"));
+        if (spec.Hessians.Count > 0) parameters.Add("HessianPolicy hessianPolicy");
         w.Open($"public {spec.Name}({string.Join(", ", parameters)})");
         foreach (var input in SpanInputs(loss))
         {
@@ -73,6 +85,12 @@ internal static class KernelEmitter
             var name = loss.Inputs[k].Name;
             w.Line($"{GradField(name)} = {Names.Parameter(name + "_grad")};").Line($"{WantField(name)} = !{Names.Parameter(name + "_grad")}.IsEmpty;");
         }
+        foreach (var (k, _) in spec.Hessians)
+        {
+            var name = loss.Inputs[k].Name;
+            w.Line($"{HessField(name)} = {Names.Parameter(name + "_hess")};").Line($"{WantHessField(name)} = !{Names.Parameter(name + "_hess")}.IsEmpty;");
+        }
+        if (spec.Hessians.Count > 0) w.Line("_hessianPolicy = new HessianTransform<T>(hessianPolicy);");
         if (loss.Shape != LossShape.Elementwise)
         {
             w.Line("RowStart = 0;");
@@ -108,6 +126,8 @@ internal static class KernelEmitter
             .Any(e => e is not null && ExprWalker.Any(e, x => x is RowNumberRef));
     private static string GradField(string name) => Names.Field(name + "_grad");
     private static string WantField(string name) => "_want" + Names.Pascal(name) + "Grad";
+    private static string HessField(string name) => Names.Field(name + "_hess");
+    private static string WantHessField(string name) => "_want" + Names.Pascal(name) + "Hess";
 
     private static void Body(SourceWriter w, LossModel model, KernelSpec spec, Width width)
     {
@@ -115,6 +135,7 @@ internal static class KernelEmitter
         var roots = new List<Expr>();
         if (spec.Value is not null) roots.Add(spec.Value);
         roots.AddRange(spec.Gradients.Select(g => g.Gradient));
+        roots.AddRange(spec.Hessians.Select(h => h.Hessian));
 
         var leaves = new HashSet<Expr>();
         foreach (var root in roots) ExprWalker.Any(root, e => { if (e is InputRef or OptionRef or AggregateRef or CoefficientRef or ClassRef or IndexRef or RowRef or RowNumberRef or ColumnRef or CachedSummand) leaves.Add(e); return false; });
@@ -183,6 +204,13 @@ internal static class KernelEmitter
                 var text = texts[next++];
                 var product = upstream is null ? text : $"{upstream} * ({text})";
                 w.Line($"if ({WantField(name)}) {width.Store(product, GradField(name))}");
+            }
+            foreach (var (k, _) in spec.Hessians)
+            {
+                var name = loss.Inputs[k].Name;
+                var text = $"_hessianPolicy.Apply({texts[next++]})";
+                var product = upstream is null ? text : $"{upstream} * {text}";
+                w.Line($"if ({WantHessField(name)}) {width.Store(product, HessField(name))}");
             }
         }
         w.Line(value is null ? $"return {width.Zero};" : weight is null ? $"return {value};" : $"return {value} * {weight};");

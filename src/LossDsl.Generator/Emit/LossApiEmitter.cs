@@ -16,6 +16,7 @@ internal static class LossApiEmitter
     private const string ReadOnlySpan = "global::System.ReadOnlySpan";
     private const string Span = "global::System.Span";
     private const string Reduction = "global::LossDsl.Reduction";
+    private const string HessianPolicy = "global::LossDsl.HessianPolicy";
 
     /// <summary>A parameter of a public method; <paramref name="Key"/> is the Run parameter it feeds (<see cref="RunEmitter.Parameter.Key"/>).</summary>
     private sealed record ApiParameter(string Type, string Name, string Key, string? Default = null)
@@ -73,22 +74,52 @@ internal static class LossApiEmitter
             "void", "Backward", gradient, required, grads, reductionParam, gradOutputScalar, trailing);
         Method(w, model, type, $"The gradients of the sum of the per-{per} losses weighted by <paramref name=\"gradOutput\"/>, in {type}.",
             "void", "Backward", noneGradient, required, gradOutputSpan, grads, trailing);
+        if (!elementwise) return;
+
+        // GradientHessian: every input's gradient span followed by its Hessian span; the policy before the weight.
+        var gradHess = loss.Inputs.Where(i => !i.IsConst).SelectMany(i => new[]
+        {
+            new ApiParameter($"{Span}<{type}>", Names.Public(i.Name + "_grad"), Names.Public(i.Name + "_grad")),
+            new ApiParameter($"{Span}<{type}>", Names.Public(i.Name + "_hess"), Names.Public(i.Name + "_hess")),
+        }).ToList();
+        var trailingHess = trailing.Where(p => p.Key != "$weight").Take(loss.Options.Count)
+            .Append(new ApiParameter(HessianPolicy, "hessianPolicy", "$hessianPolicy", "default"))
+            .Concat(trailing.Skip(loss.Options.Count)).ToList();
+        var hessian = new Dictionary<string, string>();
+        var noneHessian = new Dictionary<string, string> { ["$reduction"] = Reduction + ".None", ["$gradOutput"] = one };
+        Method(w, model, type, $"The reduced loss, its gradients and the diagonals of its Hessian (d²L/dx_i², through <paramref name=\"hessianPolicy\"/>; "
+            + $"default: the loss's declared policy), all times <paramref name=\"gradOutput\"/>, in one pass, in {type}; an empty span is skipped. "
+            + "The mean divides the gradients and Hessians by n as it divides the value.",
+            type, "GradientHessian", hessian, required, gradHess, reductionParam, gradOutputScalar, trailingHess, hessianRun: true);
+        Method(w, model, type, $"The loss of every element (to <paramref name=\"output\"/>; an empty span is skipped), and the gradients and Hessian diagonals of their sum weighted by "
+            + $"<paramref name=\"gradOutput\"/>, in one pass, in {type}: per element, what a boosting round needs.",
+            "void", "GradientHessian", noneHessian, required, output, gradOutputSpan, gradHess, trailingHess, hessianRun: true);
     }
 
     private static void Method(SourceWriter w, LossModel model, string type, string summary, string returns, string name,
-        Dictionary<string, string> fixedArguments, params IEnumerable<ApiParameter>[] parts)
+        Dictionary<string, string> fixedArguments, params IEnumerable<ApiParameter>[] parts) =>
+        Method(w, model, type, summary, returns, name, fixedArguments, parts, hessianRun: false);
+
+    private static void Method(SourceWriter w, LossModel model, string type, string summary, string returns, string name,
+        Dictionary<string, string> fixedArguments, IEnumerable<ApiParameter> a, IEnumerable<ApiParameter> b, IEnumerable<ApiParameter> c,
+        IEnumerable<ApiParameter> d, IEnumerable<ApiParameter> e, bool hessianRun) =>
+        Method(w, model, type, summary, returns, name, fixedArguments, new[] { a, b, c, d, e }, hessianRun);
+
+    /// <param name="hessianRun">The method calls RunHessian (GradientHessian), not Run.</param>
+    private static void Method(SourceWriter w, LossModel model, string type, string summary, string returns, string name,
+        Dictionary<string, string> fixedArguments, IEnumerable<ApiParameter>[] parts, bool hessianRun)
     {
         // Each of Run's parameters gets the API parameter that carries it, a fixed value, or its default.
         var parameters = parts.SelectMany(p => p).ToList();
         var byKey = parameters.ToDictionary(p => p.Key, p => p.Name);
-        var arguments = RunEmitter.Parameters(model).Select(p =>
+        var arguments = (hessianRun ? RunEmitter.HessianParameters(model) : RunEmitter.Parameters(model)).Select(p =>
             fixedArguments.TryGetValue(p.Key, out var value) ? value
             : byKey.TryGetValue(p.Key, out var parameter) ? parameter
             : p.Key == "$gradOutput" ? (type == "float" ? "1f" : "1.0")
             : "default");
         w.Line($"/// <summary>{summary}</summary>");
         w.Line($"public static {returns} {name}({string.Join(", ", parameters)})");
-        w.Line($"    => {(returns == "void" ? "_ = " : "")}{LossEmitter.Implementation(model)}.Run<{type}>({string.Join(", ", arguments)});");
+        w.Line($"    => {(returns == "void" ? "_ = " : "")}{LossEmitter.Implementation(model)}.{(hessianRun ? "RunHessian" : "Run")}<{type}>({string.Join(", ", arguments)});");
         w.Line();
     }
 }

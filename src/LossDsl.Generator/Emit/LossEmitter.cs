@@ -85,6 +85,11 @@ internal static class LossEmitter
         w.Comment("/// ", Names.Xml(loss.Declaration));
         w.Line("/// </code>");
         w.Comment("/// ", Names.Xml(Formulas(model)).Replace("\n", "<br/>\n"));
+        if (HessianFormulas(model) is { Length: > 0 } hessians)
+        {
+            w.Line("/// <para>Second derivatives (GradientHessian), each the derivative of its gradient:</para>");
+            w.Comment("/// ", Names.Xml(hessians).Replace("\n", "<br/>\n"));
+        }
         w.Line("/// </remarks>");
     }
 
@@ -126,6 +131,26 @@ internal static class LossEmitter
         return string.Join("\n", lines);
     }
 
+    /// <summary>
+    /// An elementwise loss's second derivatives, one line per differentiable input (<c>d2L/dx2 = ...</c>), with its
+    /// declared Hessian policy; empty for row and whole losses.
+    /// </summary>
+    public static string HessianFormulas(LossModel model)
+    {
+        var loss = model.Loss;
+        if (loss.Shape != LossShape.Elementwise) return "";
+        var lines = Enumerable.Range(0, loss.Inputs.Count).Where(k => !loss.Inputs[k].IsConst)
+            .Select(k => $"d2L/d{loss.Inputs[k].Name}2 = " + FormulaPrinter.Print(model.Hessians[k])).ToList();
+        if (loss.Hessian is { } declared)
+            lines.Add("by default reported " + declared.Mode switch
+            {
+                Syntax.HessianMode.Clamp => $"clamped to at least {Names.Double(declared.Value)} (hessian clamp)",
+                Syntax.HessianMode.Constant => $"as the constant {Names.Double(declared.Value)} (hessian constant)",
+                _ => "as derived (hessian derived)",
+            });
+        return string.Join("\n", lines);
+    }
+
     private static string AggregateName(AggregateKind kind) => kind switch
     {
         AggregateKind.Sum or AggregateKind.SumAll => "sum",
@@ -145,6 +170,9 @@ internal static class LossEmitter
         {
             yield return new KernelSpec("ValueKernel", "L = " + Names.Xml(FormulaPrinter.Print(loss.Body)) + ", times the optional weight.", loss.Body, new (int, Expr)[0], Weighted: true, Upstream: false, Aggregates: 0, Coefficients: 0);
             yield return new KernelSpec("GradientKernel", "The value and, for every wanted input, the gradient times the upstream gradient and weight:<br/>\n" + formulas, loss.Body, gradients, Weighted: true, Upstream: true, Aggregates: 0, Coefficients: 0);
+            var hessians = Enumerable.Range(0, loss.Inputs.Count).Where(k => !loss.Inputs[k].IsConst).Select(k => (k, model.Hessians[k])).ToList();
+            yield return new KernelSpec("HessianKernel", "The value and, for every wanted input, the gradient and the second derivative (through the Hessian policy), each times the upstream gradient and weight:<br/>\n"
+                + formulas + "<br/>\n" + Names.Xml(HessianFormulas(model)).Replace("\n", "<br/>\n"), loss.Body, gradients, Weighted: true, Upstream: true, Aggregates: 0, Coefficients: 0) { Hessians = hessians };
         }
         else
         {

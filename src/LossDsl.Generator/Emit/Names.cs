@@ -63,7 +63,7 @@ internal static class Names
         "outputs", "options", "none", "grads", "chunks", "scale", "column", "value", "sum", "kernel", "fused", "gradients",
         "gradOutputs", "gradOutput", "call", "reduction", "output", "weight", "rowLength", "rowGradient", "rowGradientCached",
         "cached", "inverseLength", "per", "summand", "aggregate", "dependency", "bar", "hasWeight", "hasGradOutput",
-        "weightLength", "args", "firstRow", "row",
+        "weightLength", "args", "firstRow", "row", "hessianPolicy", "hessians", "policy",
     };
 
     /// <summary>

@@ -37,6 +37,77 @@ internal static class RunEmitter
         return list;
     }
 
+    /// <summary>
+    /// RunHessian's parameters, in order (elementwise losses): Run's without <c>$gradients</c>, then the Hessian policy
+    /// (<c>$hessianPolicy</c>) and one Hessian span per differentiable input (keyed by its public name, <c>xHess</c>).
+    /// </summary>
+    public static List<Parameter> HessianParameters(LossModel model)
+    {
+        var loss = model.Loss;
+        var list = Parameters(model).Where(p => p.Key != "$gradients").ToList();
+        list.Add(new("HessianPolicy", "hessianPolicy", "$hessianPolicy"));
+        list.AddRange(loss.Inputs.Where(i => !i.IsConst).Select(i => new Parameter("Span<T>", Names.Parameter(i.Name + "_hess"), Names.Public(i.Name + "_hess"))));
+        return list;
+    }
+
+    /// <summary>The loss's declared Hessian policy as a C# expression (<c>HessianPolicy.AsDerived</c> when it declares none).</summary>
+    public static string DeclaredPolicy(BoundLoss loss) => loss.Hessian switch
+    {
+        null or { Mode: HessianMode.Derived } => "HessianPolicy.AsDerived",
+        { Mode: HessianMode.Clamp } h => $"HessianPolicy.ClampedTo({Names.Double(h.Value)})",
+        { Mode: HessianMode.Constant } h => $"HessianPolicy.Constant({Names.Double(h.Value)})",
+        var other => throw new Diagnostics.UnexpectedValueException("The Hessian policy emitter", other.Mode),
+    };
+
+    /// <summary>
+    /// RunHessian&lt;T&gt;, behind GradientHessian: the value, the gradients and the Hessian diagonals in one pass
+    /// (the HessianKernel), scaled like the gradient. Sequential: the parallel path of <see cref="ChunkEmitter"/> is Run's only.
+    /// </summary>
+    public static void EmitHessian(SourceWriter w, LossModel model)
+    {
+        var loss = model.Loss;
+        var parameters = HessianParameters(model);
+        w.Line();
+        w.Line("/// <summary>The value, gradients and Hessian diagonals of the loss in one pass (GradientHessian).</summary>");
+        w.Open($"internal static T RunHessian<T>({string.Join(", ", parameters.Select(p => p.Type + " " + p.Name))}) where T : unmanaged, IBinaryFloatingPointIeee754<T>");
+        var first = loss.Inputs.First(i => i.IsElement);
+        w.Line($"int n = {Names.Parameter(first.Name)}.Length;");
+        foreach (var input in loss.Inputs.Where(i => i.IsElement && i != first))
+        {
+            var p = Names.Parameter(input.Name);
+            w.Line(input.Default is null ? $"LossGuard.Length({p}.Length, n, \"{Names.PublicCamel(input.Name)}\");" : $"LossGuard.Optional({p}.Length, n, \"{Names.PublicCamel(input.Name)}\");");
+        }
+        w.Line("LossGuard.Optional(weight.Length, n, nameof(weight));");
+        w.Line("if (reduction is not (Reduction.None or Reduction.Mean or Reduction.Sum)) throw new ArgumentOutOfRangeException(nameof(reduction), reduction, \"Unknown reduction.\");");
+        w.Open("if (reduction == Reduction.None)");
+        w.Line("LossGuard.Optional(output.Length, n, nameof(output));");
+        w.Line("LossGuard.Length(gradOutputs.Length, n, \"gradOutput\");");
+        w.Close();
+        var gradInputs = loss.Inputs.Where(i => !i.IsConst).ToList();
+        foreach (var input in gradInputs)
+            foreach (var suffix in new[] { "_grad", "_hess" })
+            {
+                var span = Names.Parameter(input.Name + suffix);
+                w.Line($"LossGuard.Optional({span}.Length, n, \"{Names.PublicCamel(input.Name + suffix)}\");");
+                foreach (var other in loss.Inputs) w.Line($"LossGuard.NoOverlap({Names.Parameter(other.Name)}, {span}, \"{Names.PublicCamel(input.Name + suffix)}\");");
+            }
+        w.Line($"hessianPolicy = hessianPolicy.Or({DeclaredPolicy(loss)});");
+        w.Line();
+        var inputs = string.Join(", ", KernelEmitter.SpanInputs(loss).Select(i => Names.Parameter(i.Name)).Concat(loss.Options.Select(o => Names.Parameter(o.Name))));
+        var spans = string.Concat(gradInputs.Select(i => ", " + Names.Parameter(i.Name + "_grad")).Concat(gradInputs.Select(i => ", " + Names.Parameter(i.Name + "_hess"))));
+        w.Line("// The mean's 1/n and the upstream gradient scale the Hessian as they scale the gradient; for None the upstream is per element.");
+        w.Line("T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;");
+        w.Line($"var kernel = new HessianKernel<T>({inputs}, weight, reduction == Reduction.None ? gradOutputs : default, scale{spans}, hessianPolicy);");
+        w.Open("if (reduction == Reduction.None)");
+        w.Line("if (output.IsEmpty) ElementLoops.Run<HessianKernel<T>, T>(ref kernel, 0, n);");
+        w.Line("else ElementLoops.Map<HessianKernel<T>, T>(ref kernel, 0, n, output);");
+        w.Line("return T.Zero;");
+        w.Close();
+        w.Line("T total = ElementLoops.Sum<HessianKernel<T>, T>(ref kernel, 0, n);");
+        w.Line("return reduction == Reduction.Mean ? total / T.CreateTruncating(n) : total;");
+        w.Close();
+    }
+
     public static void Emit(SourceWriter w, LossModel model, bool allowUnsafe)
     {
         var loss = model.Loss;
@@ -100,6 +171,7 @@ internal static class RunEmitter
         else Rows(w, model, inputs, grads, chunked);
         w.Close();
         if (chunked) ChunkEmitter.Emit(w, model);
+        if (loss.Shape == LossShape.Elementwise) EmitHessian(w, model);
     }
 
     private static void Elementwise(SourceWriter w, string inputs, string grads)

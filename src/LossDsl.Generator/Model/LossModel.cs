@@ -15,6 +15,8 @@ namespace LossDsl.Generator.Model;
 /// <param name="Gradients">Per input: for an elementwise loss d(loss)/d(input); for a row or whole loss
 /// sum over aggregates j of c_j * d(aggregate body j)/d(input), where <see cref="AggregateRef"/>(j) stands for c_j, the
 /// aggregate's coefficient. <see cref="Constant.Zero"/> for const inputs.</param>
+/// <param name="Hessians">Elementwise losses: per input, d2(loss)/d(input)2, the derivative of its gradient
+/// (<see cref="Constant.Zero"/> for const inputs); empty for row and whole losses, which have none yet.</param>
 /// <param name="OuterGradients">Row and whole losses: per aggregate, d(outer formula)/d(aggregate).</param>
 /// <param name="Dependencies">Row losses: where aggregate K's summand reads aggregate J, the summand of dA_K/dA_J
 /// (a reduction pass computes it per row, to carry the adjoint of A_K back to A_J).</param>
@@ -27,6 +29,7 @@ internal sealed record LossModel(
     string Accessibility,
     string SourcePath,
     EquatableArray<Expr> Gradients,
+    EquatableArray<Expr> Hessians,
     EquatableArray<Expr> OuterGradients,
     EquatableArray<AggregateDependency> Dependencies,
     EquatableArray<int> Counts)

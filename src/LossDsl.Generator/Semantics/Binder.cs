@@ -24,7 +24,7 @@ internal sealed class Binder
         LossShape.Elementwise => new Dictionary<string, string>
         {
             ["reduction"] = "the reduction parameter", ["output"] = "the per-element output span", ["gradOutput"] = "the upstream gradient",
-            ["weight"] = "the per-element weights of elementwise losses",
+            ["weight"] = "the per-element weights of elementwise losses", ["hessianPolicy"] = "the Hessian policy of GradientHessian",
         },
         LossShape.Row => new Dictionary<string, string>
         {
@@ -262,6 +262,11 @@ internal sealed class Binder
             Report(DiagnosticDescriptorRef.AggregateMisuse, loss.Body.Range, "An input is read outside sum(...)/mean(...): in a loss with aggregates every input must be inside one");
             return null;
         }
+        if (shape != LossShape.Elementwise && loss.Hessian is { } hessian)
+        {
+            Report(DiagnosticDescriptorRef.BadHessian, hessian.Range, "Only elementwise losses have generated second derivatives: a 'hessian' clause belongs to them");
+            return null;
+        }
         if (shape != LossShape.Elementwise && loss.Gradients.Count > 0)
         {
             Report(DiagnosticDescriptorRef.BadGradient, loss.Gradients[0].InputRange, "gradient clauses are supported on elementwise losses only");
@@ -271,7 +276,11 @@ internal sealed class Binder
 
         string declaration = _source.Text.Substring(loss.Range.Start, Math.Min(loss.Range.Length, _source.Text.Length - loss.Range.Start));
         return new BoundLoss(loss.Name, loss.Documentation, declaration, inputs.ToEquatableArray(), options.ToEquatableArray(),
-            shape, outer, aggregates.ToEquatableArray(), _names.Distinct().ToEquatableArray(), gradients.ToEquatableArray()) { MeanBy = meanBy, MeanPer = meanPer, Subscripted = _subscripted.OrderBy(x => x, StringComparer.Ordinal).ToEquatableArray() };
+            shape, outer, aggregates.ToEquatableArray(), _names.Distinct().ToEquatableArray(), gradients.ToEquatableArray())
+            {
+                MeanBy = meanBy, MeanPer = meanPer, Subscripted = _subscripted.OrderBy(x => x, StringComparer.Ordinal).ToEquatableArray(),
+                Hessian = loss.Hessian is { } hessianClause ? hessianClause with { Range = default } : null,
+            };
     }
 
     /// <summary>A <c>mean by</c> or <c>mean per</c> expression: one value per row (LOSS016 where it reads elements or aggregates).</summary>
@@ -312,6 +321,12 @@ internal sealed class Binder
         if (Emit.Names.PublicCamel(name).EndsWith("Grad", StringComparison.Ordinal))
         {
             Report(DiagnosticDescriptorRef.ReservedName, range, name, "gradient spans are named <input>Grad");
+            return false;
+        }
+        // Hessian spans (GradientHessian, elementwise losses) are public parameters named <input>Hess.
+        if (Emit.Names.PublicCamel(name).EndsWith("Hess", StringComparison.Ordinal))
+        {
+            Report(DiagnosticDescriptorRef.ReservedName, range, name, "Hessian spans are named <input>Hess");
             return false;
         }
         // Two names with one C# name (y_pred and yPred) would be one parameter twice.
@@ -684,4 +699,5 @@ internal readonly record struct DiagnosticDescriptorRef(string Id, bool IsError)
     public static readonly DiagnosticDescriptorRef BadFunction = new(Descriptors.BadFunction.Id, true);
     public static readonly DiagnosticDescriptorRef ReservedName = new(Descriptors.ReservedName.Id, true);
     public static readonly DiagnosticDescriptorRef TooComplex = new(Descriptors.TooComplex.Id, true);
+    public static readonly DiagnosticDescriptorRef BadHessian = new(Descriptors.BadHessian.Id, true);
 }

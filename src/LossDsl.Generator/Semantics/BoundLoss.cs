@@ -60,4 +60,6 @@ internal sealed record BoundLoss(
     public Expr? MeanPer { get; init; }
     /// <summary>The index inputs that subscript an expression (<c>softmax(z)[t]</c>): class indices, checked like <c>x[t]</c>'s.</summary>
     public EquatableArray<string> Subscripted { get; init; }
+    /// <summary>The <c>hessian</c> clause (its range cleared): the default policy of GradientHessian; null: as derived.</summary>
+    public Syntax.HessianClause? Hessian { get; init; }
 }

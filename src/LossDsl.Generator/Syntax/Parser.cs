@@ -260,8 +260,18 @@ internal sealed class Parser
         var end = body.Range.End;
         // grad input = expression   ('grad' is a keyword only here)
         SyntaxNode? meanBy = null, meanPer = null;
-        while (At(TokenKind.Identifier) && (Current.Text == "grad" || (Current.Text == "mean" && Peek(1).Text is "by" or "per")))
+        HessianClause? hessian = null;
+        while (At(TokenKind.Identifier) && (Current.Text == "grad" || Current.Text == "hessian" || (Current.Text == "mean" && Peek(1).Text is "by" or "per")))
         {
+            if (Current.Text == "hessian")
+            {
+                // hessian derived | hessian clamp number | hessian constant number: the default Hessian policy
+                if (hessian is not null) Error(Descriptors.BadHessian.Id, RangeOf(Current), "A loss has one 'hessian' clause at most");
+                var clause = HessianPolicyClause();
+                hessian ??= clause;
+                if (clause is not null) end = clause.Range.End;
+                continue;
+            }
             if (Current.Text == "mean")
             {
                 // mean by expression: the mean reduction divides by the sum of this over the rows;
@@ -289,7 +299,46 @@ internal sealed class Parser
         }
         if (name.Length == 0) return null;
         return new LossSyntax(name.Text, RangeOf(name), documentation, inputs.ToEquatableArray(), options.ToEquatableArray(),
-            body, gradients.ToEquatableArray(), meanBy, new TextRange(start.Start, end - start.Start)) { MeanPer = meanPer };
+            body, gradients.ToEquatableArray(), meanBy, new TextRange(start.Start, end - start.Start)) { MeanPer = meanPer, Hessian = hessian };
+    }
+
+    /// <summary>
+    /// <c>'hessian' ('derived' | 'clamp' number | 'constant' number)</c>, at the word <c>hessian</c>. A clamp's floor is
+    /// finite and not negative, a constant finite and positive; anything else is LOSS027 at the offending token (and
+    /// null: the loss keeps the exact Hessian).
+    /// </summary>
+    private HessianClause? HessianPolicyClause()
+    {
+        var keyword = Advance(); // 'hessian'
+        var mode = Current;
+        if (!At(TokenKind.Identifier) || mode.Text is not ("derived" or "clamp" or "constant"))
+        {
+            Error(Descriptors.BadHessian.Id, RangeOf(mode), $"Expected 'derived', 'clamp <floor>' or 'constant <value>' after 'hessian' but found {mode.Describe()}");
+            return null;
+        }
+        Advance();
+        if (mode.Text == "derived") return new HessianClause(HessianMode.Derived, 0, new TextRange(keyword.Start, mode.End - keyword.Start));
+        bool negative = Accept(TokenKind.Minus);
+        var number = Current;
+        if (!At(TokenKind.Number) || !Lexer.TryParseNumber(number.Text, out var value))
+        {
+            Error(Descriptors.BadHessian.Id, RangeOf(number), $"'hessian {mode.Text}' takes a number, not {number.Describe()}");
+            return null;
+        }
+        Advance();
+        if (negative) value = -value;
+        var range = new TextRange(keyword.Start, number.End - keyword.Start);
+        if (mode.Text == "clamp" && !(value >= 0 && !double.IsInfinity(value)))
+        {
+            Error(Descriptors.BadHessian.Id, new TextRange(mode.Start, number.End - mode.Start), $"A Hessian floor must be finite and not negative, not {(negative ? "-" : "")}{number.Text}");
+            return null;
+        }
+        if (mode.Text == "constant" && !(value > 0 && !double.IsInfinity(value)))
+        {
+            Error(Descriptors.BadHessian.Id, new TextRange(mode.Start, number.End - mode.Start), $"A constant Hessian must be finite and positive, not {(negative ? "-" : "")}{number.Text}");
+            return null;
+        }
+        return new HessianClause(mode.Text == "clamp" ? HessianMode.Clamp : HessianMode.Constant, value, range);
     }
 
     private bool Accept(TokenKind kind)

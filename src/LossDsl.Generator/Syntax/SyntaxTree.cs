@@ -91,4 +91,20 @@ internal sealed record LossSyntax(
 {
     /// <summary><c>mean per expression</c>: the mean averages each row's loss divided by this.</summary>
     public SyntaxNode? MeanPer { get; init; }
+    /// <summary><c>hessian derived | clamp number | constant number</c>: the loss's default Hessian policy, or null.</summary>
+    public HessianClause? Hessian { get; init; }
 }
+
+/// <summary>What a <c>hessian</c> clause declares (the runtime's <c>HessianPolicyKind</c>, without its Default).</summary>
+internal enum HessianMode
+{
+    /// <summary><c>hessian derived</c>: the exact second derivative.</summary>
+    Derived,
+    /// <summary><c>hessian clamp floor</c>: max(d2L/dx2, floor).</summary>
+    Clamp,
+    /// <summary><c>hessian constant value</c>: value for every element.</summary>
+    Constant,
+}
+
+/// <summary>A loss's declared Hessian policy: <paramref name="Value"/> is the floor or the constant (0 for Derived).</summary>
+internal sealed record HessianClause(HessianMode Mode, double Value, TextRange Range);

@@ -47,6 +47,8 @@ public interface ILossDefinition
     IReadOnlyList<LossInput> Inputs { get; }
     /// <summary>The options, in declaration order.</summary>
     IReadOnlyList<LossOption> Options { get; }
+    /// <summary>Whether <see cref="LossCall{T}.WantHessians"/> is supported: elementwise losses have generated second derivatives; row and whole losses have none yet.</summary>
+    bool HasHessians => false;
     /// <summary>Runs the kernels in float.</summary>
     void Evaluate(LossCall<float> call);
     /// <summary>Runs the kernels in double.</summary>

@@ -20,10 +20,20 @@ public sealed class LossCall<T>
     public bool WantGradients { get; init; }
     /// <summary>The upstream gradient for <see cref="Reduction.None"/> (one per output value); null means ones.</summary>
     public T[]? GradOutput { get; init; }
+    /// <summary>
+    /// Whether to compute the diagonal of the Hessian (elementwise losses only, <see cref="ILossDefinition.HasHessians"/>):
+    /// then <see cref="Hessians"/> receives d²L/dx_i² of the same scalar whose gradient <see cref="Gradients"/> holds,
+    /// and <see cref="Gradients"/> the gradients too (one fused pass).
+    /// </summary>
+    public bool WantHessians { get; init; }
+    /// <summary>How the second derivatives are reported (<see cref="HessianPolicy"/>); default: the loss's declared policy.</summary>
+    public HessianPolicy HessianPolicy { get; init; }
     /// <summary>Output: the reduced value (for <see cref="Reduction.None"/>, unset).</summary>
     public T Value { get; set; } = default!;
     /// <summary>Output: for <see cref="Reduction.None"/>, the per-element (per-row) values.</summary>
     public T[]? Output { get; set; }
     /// <summary>Output: one gradient per input, in declaration order; null for inputs declared <c>const</c>.</summary>
     public T[]?[]? Gradients { get; set; }
+    /// <summary>Output, when <see cref="WantHessians"/>: one Hessian diagonal per input, in declaration order; null for inputs declared <c>const</c>.</summary>
+    public T[]?[]? Hessians { get; set; }
 }

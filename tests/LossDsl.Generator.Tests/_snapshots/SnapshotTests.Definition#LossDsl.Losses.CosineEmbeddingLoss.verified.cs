@@ -587,6 +587,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 upstream = new T[outputs];
                 Array.Fill(upstream, T.One);
             }
+            if (call.WantHessians) throw new NotSupportedException("cosine_embedding_loss is a row loss: only elementwise losses have generated second derivatives.");
             call.Value = Run<T>(input1, input2, target, call.RowLength, margin, call.Reduction, output, call.WantGradients, upstream, T.One, grads is null ? default : grads[0], grads is null ? default : grads[1]);
         }
     }

@@ -1158,6 +1158,7 @@ mean by weight[target]";
                 upstream = new T[outputs];
                 Array.Fill(upstream, T.One);
             }
+            if (call.WantHessians) throw new NotSupportedException("cross_entropy is a row loss: only elementwise losses have generated second derivatives.");
             call.Value = Run<T>(input, target, weight_, call.RowLength, ignoreIndex, labelSmoothing, call.Reduction, output, call.WantGradients, upstream, T.One, grads is null ? default : grads[0]);
         }
     }

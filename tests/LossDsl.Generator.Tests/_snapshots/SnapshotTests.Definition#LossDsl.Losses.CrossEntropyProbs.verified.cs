@@ -1110,6 +1110,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 upstream = new T[outputs];
                 Array.Fill(upstream, T.One);
             }
+            if (call.WantHessians) throw new NotSupportedException("cross_entropy_probs is a row loss: only elementwise losses have generated second derivatives.");
             call.Value = Run<T>(input, target, weight_, call.RowLength, labelSmoothing, call.Reduction, output, call.WantGradients, upstream, T.One, grads is null ? default : grads[0]);
         }
     }

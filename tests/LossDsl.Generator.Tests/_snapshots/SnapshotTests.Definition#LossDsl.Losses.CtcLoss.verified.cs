@@ -347,6 +347,7 @@ mean per max(target_lengths, 1)
                 upstream = new T[outputs];
                 Array.Fill(upstream, T.One);
             }
+            if (call.WantHessians) throw new NotSupportedException("ctc_loss is a row loss: only elementwise losses have generated second derivatives.");
             call.Value = Run<T>(logProbs, targets, inputLengths, targetLengths, call.RowLength, blank, classes, zeroInfinity, call.Reduction, output, call.WantGradients, upstream, T.One, grads is null ? default : grads[0]);
         }
     }

@@ -535,6 +535,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 upstream = new T[outputs];
                 Array.Fill(upstream, T.One);
             }
+            if (call.WantHessians) throw new NotSupportedException("dice_loss is a row loss: only elementwise losses have generated second derivatives.");
             call.Value = Run<T>(input, target, call.RowLength, smooth, call.Reduction, output, call.WantGradients, upstream, T.One, grads is null ? default : grads[0]);
         }
     }

@@ -379,6 +379,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 upstream = new T[outputs];
                 Array.Fill(upstream, T.One);
             }
+            if (call.WantHessians) throw new NotSupportedException("gan_discriminator_loss is a whole loss: only elementwise losses have generated second derivatives.");
             call.Value = Run<T>(realLogits, fakeLogits, call.WantGradients, T.One, grads is null ? default : grads[0], grads is null ? default : grads[1]);
         }
     }

@@ -20,6 +20,10 @@ namespace LossDsl.Losses
     /// dL/dinput = 0.5 * 2 * (input - target) / (var + detach(max(var, eps) - var))<br/>
     /// dL/dtarget = -(0.5 * 2 * (input - target) / (var + detach(max(var, eps) - var)))<br/>
     /// dL/dvar = 0.5 * (1 / (var + detach(max(var, eps) - var)) - (input - target) ^ 2 / (var + detach(max(var, eps) - var)) / (var + detach(max(var, eps) - var)))
+    /// <para>Second derivatives (GradientHessian), each the derivative of its gradient:</para>
+    /// d2L/dinput2 = 0.5 * 2 / (var + detach(max(var, eps) - var))<br/>
+    /// d2L/dtarget2 = -(0.5 * (-2) / (var + detach(max(var, eps) - var)))<br/>
+    /// d2L/dvar2 = 0.5 * (-(1 / (var + detach(max(var, eps) - var)) / (var + detach(max(var, eps) - var))) - (-((input - target) ^ 2 / (var + detach(max(var, eps) - var)) / (var + detach(max(var, eps) - var))) - (input - target) ^ 2 / (var + detach(max(var, eps) - var)) / (var + detach(max(var, eps) - var))) / (var + detach(max(var, eps) - var)))
     /// </remarks>
     public static partial class GaussianNllLoss
     {
@@ -49,6 +53,14 @@ namespace LossDsl.Losses
         public static void Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.ReadOnlySpan<float> var, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> inputGrad, global::System.Span<float> targetGrad, global::System.Span<float> varGrad, bool full = false, float eps = 1E-06f, global::System.ReadOnlySpan<float> weight = default)
             => _ = global::LossDsl.Generated.LossDsl.Losses.GaussianNllLossImplementation.Run<float>(input, target, var, full, eps, weight, global::LossDsl.Reduction.None, default, true, gradOutput, 1f, inputGrad, targetGrad, varGrad);
 
+        /// <summary>The reduced loss, its gradients and the diagonals of its Hessian (d²L/dx_i², through <paramref name="hessianPolicy"/>; default: the loss's declared policy), all times <paramref name="gradOutput"/>, in one pass, in float; an empty span is skipped. The mean divides the gradients and Hessians by n as it divides the value.</summary>
+        public static float GradientHessian(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.ReadOnlySpan<float> var, global::System.Span<float> inputGrad, global::System.Span<float> inputHess, global::System.Span<float> targetGrad, global::System.Span<float> targetHess, global::System.Span<float> varGrad, global::System.Span<float> varHess, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f, bool full = false, float eps = 1E-06f, global::LossDsl.HessianPolicy hessianPolicy = default, global::System.ReadOnlySpan<float> weight = default)
+            => global::LossDsl.Generated.LossDsl.Losses.GaussianNllLossImplementation.RunHessian<float>(input, target, var, full, eps, weight, reduction, default, default, gradOutput, inputGrad, targetGrad, varGrad, hessianPolicy, inputHess, targetHess, varHess);
+
+        /// <summary>The loss of every element (to <paramref name="output"/>; an empty span is skipped), and the gradients and Hessian diagonals of their sum weighted by <paramref name="gradOutput"/>, in one pass, in float: per element, what a boosting round needs.</summary>
+        public static void GradientHessian(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.ReadOnlySpan<float> var, global::System.Span<float> output, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> inputGrad, global::System.Span<float> inputHess, global::System.Span<float> targetGrad, global::System.Span<float> targetHess, global::System.Span<float> varGrad, global::System.Span<float> varHess, bool full = false, float eps = 1E-06f, global::LossDsl.HessianPolicy hessianPolicy = default, global::System.ReadOnlySpan<float> weight = default)
+            => _ = global::LossDsl.Generated.LossDsl.Losses.GaussianNllLossImplementation.RunHessian<float>(input, target, var, full, eps, weight, global::LossDsl.Reduction.None, output, gradOutput, 1f, inputGrad, targetGrad, varGrad, hessianPolicy, inputHess, targetHess, varHess);
+
 
         // ---- double ----
         /// <summary>The reduced loss (mean or sum over the elements), in double.</summary>
@@ -74,6 +86,14 @@ namespace LossDsl.Losses
         /// <summary>The gradients of the sum of the per-element losses weighted by <paramref name="gradOutput"/>, in double.</summary>
         public static void Backward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.ReadOnlySpan<double> var, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> inputGrad, global::System.Span<double> targetGrad, global::System.Span<double> varGrad, bool full = false, double eps = 1E-06, global::System.ReadOnlySpan<double> weight = default)
             => _ = global::LossDsl.Generated.LossDsl.Losses.GaussianNllLossImplementation.Run<double>(input, target, var, full, eps, weight, global::LossDsl.Reduction.None, default, true, gradOutput, 1.0, inputGrad, targetGrad, varGrad);
+
+        /// <summary>The reduced loss, its gradients and the diagonals of its Hessian (d²L/dx_i², through <paramref name="hessianPolicy"/>; default: the loss's declared policy), all times <paramref name="gradOutput"/>, in one pass, in double; an empty span is skipped. The mean divides the gradients and Hessians by n as it divides the value.</summary>
+        public static double GradientHessian(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.ReadOnlySpan<double> var, global::System.Span<double> inputGrad, global::System.Span<double> inputHess, global::System.Span<double> targetGrad, global::System.Span<double> targetHess, global::System.Span<double> varGrad, global::System.Span<double> varHess, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0, bool full = false, double eps = 1E-06, global::LossDsl.HessianPolicy hessianPolicy = default, global::System.ReadOnlySpan<double> weight = default)
+            => global::LossDsl.Generated.LossDsl.Losses.GaussianNllLossImplementation.RunHessian<double>(input, target, var, full, eps, weight, reduction, default, default, gradOutput, inputGrad, targetGrad, varGrad, hessianPolicy, inputHess, targetHess, varHess);
+
+        /// <summary>The loss of every element (to <paramref name="output"/>; an empty span is skipped), and the gradients and Hessian diagonals of their sum weighted by <paramref name="gradOutput"/>, in one pass, in double: per element, what a boosting round needs.</summary>
+        public static void GradientHessian(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.ReadOnlySpan<double> var, global::System.Span<double> output, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> inputGrad, global::System.Span<double> inputHess, global::System.Span<double> targetGrad, global::System.Span<double> targetHess, global::System.Span<double> varGrad, global::System.Span<double> varHess, bool full = false, double eps = 1E-06, global::LossDsl.HessianPolicy hessianPolicy = default, global::System.ReadOnlySpan<double> weight = default)
+            => _ = global::LossDsl.Generated.LossDsl.Losses.GaussianNllLossImplementation.RunHessian<double>(input, target, var, full, eps, weight, global::LossDsl.Reduction.None, output, gradOutput, 1.0, inputGrad, targetGrad, varGrad, hessianPolicy, inputHess, targetHess, varHess);
 
     }
 }
@@ -205,6 +225,58 @@ namespace LossDsl.Generated.LossDsl.Losses
                 int m = end - start;
                 return GaussianNllLossImplementation.Run<T>(In(_input, start, m), In(_target, start, m), In(_var, start, m), _full, _eps, In(_weight, start, m), _reduction, Out(_output, start, m), _gradients, In(_gradOutputs, start, m), _gradOutput, Out(_inputGrad, start, m), Out(_targetGrad, start, m), Out(_varGrad, start, m));
             }
+        }
+
+        /// <summary>The value, gradients and Hessian diagonals of the loss in one pass (GradientHessian).</summary>
+        internal static T RunHessian<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> var, bool full, T eps, ReadOnlySpan<T> weight, Reduction reduction, Span<T> output, ReadOnlySpan<T> gradOutputs, T gradOutput, Span<T> inputGrad, Span<T> targetGrad, Span<T> varGrad, HessianPolicy hessianPolicy, Span<T> inputHess, Span<T> targetHess, Span<T> varHess) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            int n = input.Length;
+            LossGuard.Length(target.Length, n, "target");
+            LossGuard.Length(var.Length, n, "var");
+            LossGuard.Optional(weight.Length, n, nameof(weight));
+            if (reduction is not (Reduction.None or Reduction.Mean or Reduction.Sum)) throw new ArgumentOutOfRangeException(nameof(reduction), reduction, "Unknown reduction.");
+            if (reduction == Reduction.None)
+            {
+                LossGuard.Optional(output.Length, n, nameof(output));
+                LossGuard.Length(gradOutputs.Length, n, "gradOutput");
+            }
+            LossGuard.Optional(inputGrad.Length, n, "inputGrad");
+            LossGuard.NoOverlap(input, inputGrad, "inputGrad");
+            LossGuard.NoOverlap(target, inputGrad, "inputGrad");
+            LossGuard.NoOverlap(var, inputGrad, "inputGrad");
+            LossGuard.Optional(inputHess.Length, n, "inputHess");
+            LossGuard.NoOverlap(input, inputHess, "inputHess");
+            LossGuard.NoOverlap(target, inputHess, "inputHess");
+            LossGuard.NoOverlap(var, inputHess, "inputHess");
+            LossGuard.Optional(targetGrad.Length, n, "targetGrad");
+            LossGuard.NoOverlap(input, targetGrad, "targetGrad");
+            LossGuard.NoOverlap(target, targetGrad, "targetGrad");
+            LossGuard.NoOverlap(var, targetGrad, "targetGrad");
+            LossGuard.Optional(targetHess.Length, n, "targetHess");
+            LossGuard.NoOverlap(input, targetHess, "targetHess");
+            LossGuard.NoOverlap(target, targetHess, "targetHess");
+            LossGuard.NoOverlap(var, targetHess, "targetHess");
+            LossGuard.Optional(varGrad.Length, n, "varGrad");
+            LossGuard.NoOverlap(input, varGrad, "varGrad");
+            LossGuard.NoOverlap(target, varGrad, "varGrad");
+            LossGuard.NoOverlap(var, varGrad, "varGrad");
+            LossGuard.Optional(varHess.Length, n, "varHess");
+            LossGuard.NoOverlap(input, varHess, "varHess");
+            LossGuard.NoOverlap(target, varHess, "varHess");
+            LossGuard.NoOverlap(var, varHess, "varHess");
+            hessianPolicy = hessianPolicy.Or(HessianPolicy.AsDerived);
+
+            // The mean's 1/n and the upstream gradient scale the Hessian as they scale the gradient; for None the upstream is per element.
+            T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
+            var kernel = new HessianKernel<T>(input, target, var, full, eps, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, targetGrad, varGrad, inputHess, targetHess, varHess, hessianPolicy);
+            if (reduction == Reduction.None)
+            {
+                if (output.IsEmpty) ElementLoops.Run<HessianKernel<T>, T>(ref kernel, 0, n);
+                else ElementLoops.Map<HessianKernel<T>, T>(ref kernel, 0, n, output);
+                return T.Zero;
+            }
+            T total = ElementLoops.Sum<HessianKernel<T>, T>(ref kernel, 0, n);
+            return reduction == Reduction.Mean ? total / T.CreateTruncating(n) : total;
         }
 
         /// <summary>
@@ -415,6 +487,170 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
         }
 
+        /// <summary>
+        /// The value and, for every wanted input, the gradient and the second derivative (through the Hessian policy), each times the upstream gradient and weight:<br/>
+        /// L = 0.5 * (log(var + detach(max(var, eps) - var)) + (input - target) ^ 2 / (var + detach(max(var, eps) - var))) + (if full then 0.9189385332 else 0)<br/>
+        /// dL/dinput = 0.5 * 2 * (input - target) / (var + detach(max(var, eps) - var))<br/>
+        /// dL/dtarget = -(0.5 * 2 * (input - target) / (var + detach(max(var, eps) - var)))<br/>
+        /// dL/dvar = 0.5 * (1 / (var + detach(max(var, eps) - var)) - (input - target) ^ 2 / (var + detach(max(var, eps) - var)) / (var + detach(max(var, eps) - var)))<br/>
+        /// d2L/dinput2 = 0.5 * 2 / (var + detach(max(var, eps) - var))<br/>
+        /// d2L/dtarget2 = -(0.5 * (-2) / (var + detach(max(var, eps) - var)))<br/>
+        /// d2L/dvar2 = 0.5 * (-(1 / (var + detach(max(var, eps) - var)) / (var + detach(max(var, eps) - var))) - (-((input - target) ^ 2 / (var + detach(max(var, eps) - var)) / (var + detach(max(var, eps) - var))) - (input - target) ^ 2 / (var + detach(max(var, eps) - var)) / (var + detach(max(var, eps) - var))) / (var + detach(max(var, eps) - var)))
+        /// </summary>
+        private ref struct HessianKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            private readonly ReadOnlySpan<T> _input;
+            private readonly ReadOnlySpan<T> _target;
+            private readonly ReadOnlySpan<T> _var;
+            private readonly bool _full;
+            private readonly T _eps;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly bool _hasWeight;
+            private readonly ReadOnlySpan<T> _gradOutput;
+            private readonly bool _hasGradOutput;
+            private readonly T _scale;
+            private readonly Span<T> _inputGrad;
+            private readonly bool _wantInputGrad;
+            private readonly Span<T> _targetGrad;
+            private readonly bool _wantTargetGrad;
+            private readonly Span<T> _varGrad;
+            private readonly bool _wantVarGrad;
+            private readonly Span<T> _inputHess;
+            private readonly bool _wantInputHess;
+            private readonly Span<T> _targetHess;
+            private readonly bool _wantTargetHess;
+            private readonly Span<T> _varHess;
+            private readonly bool _wantVarHess;
+            private readonly HessianTransform<T> _hessianPolicy;
+
+            public HessianKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> var, bool full, T eps, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad, Span<T> varGrad, Span<T> inputHess, Span<T> targetHess, Span<T> varHess, HessianPolicy hessianPolicy)
+            {
+                _input = input;
+                _target = target;
+                _var = var;
+                _full = full;
+                _eps = eps;
+                _weight = weight;
+                _hasWeight = !weight.IsEmpty;
+                _gradOutput = gradOutput;
+                _hasGradOutput = !gradOutput.IsEmpty;
+                _scale = scale;
+                _inputGrad = inputGrad;
+                _wantInputGrad = !inputGrad.IsEmpty;
+                _targetGrad = targetGrad;
+                _wantTargetGrad = !targetGrad.IsEmpty;
+                _varGrad = varGrad;
+                _wantVarGrad = !varGrad.IsEmpty;
+                _inputHess = inputHess;
+                _wantInputHess = !inputHess.IsEmpty;
+                _targetHess = targetHess;
+                _wantTargetHess = !targetHess.IsEmpty;
+                _varHess = varHess;
+                _wantVarHess = !varHess.IsEmpty;
+                _hessianPolicy = new HessianTransform<T>(hessianPolicy);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public T Invoke(int i)
+            {
+                var input = _input[i];
+                var target = _target[i];
+                var var = _var[i];
+                var eps = _eps;
+                var v = var + (LossMath.Max(var, eps) - var);
+                var t0 = input - target;
+                var t1 = (t0 * t0) / v;
+                var t2 = T.CreateTruncating(0.5) * ((T.CreateTruncating(2.0) * t0) / v);
+                var t3 = T.One / v;
+                var t4 = t1 / v;
+                var loss = (T.CreateTruncating(0.5) * (LossMath.Log(v) + t1)) + (_full ? T.CreateTruncating(0.9189385332046727) : T.Zero);
+                var w = _hasWeight ? _weight[i] : T.One;
+                var g = (_hasGradOutput ? _gradOutput[i] * _scale : _scale) * w;
+                if (_wantInputGrad) _inputGrad[i] = g * (t2);
+                if (_wantTargetGrad) _targetGrad[i] = g * (-t2);
+                if (_wantVarGrad) _varGrad[i] = g * (T.CreateTruncating(0.5) * (t3 - t4));
+                if (_wantInputHess) _inputHess[i] = g * _hessianPolicy.Apply(T.CreateTruncating(0.5) * (T.CreateTruncating(2.0) / v));
+                if (_wantTargetHess) _targetHess[i] = g * _hessianPolicy.Apply(-(T.CreateTruncating(0.5) * (T.CreateTruncating(-2.0) / v)));
+                if (_wantVarHess) _varHess[i] = g * _hessianPolicy.Apply(T.CreateTruncating(0.5) * (-(t3 / v) - ((-t4 - t4) / v)));
+                return loss * w;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Invoke128(int i)
+            {
+                var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var var = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_var), (nuint)i);
+                var eps = Vector128.Create(_eps);
+                var v = var + (LossMath.Max(var, eps) - var);
+                var t0 = input - target;
+                var t1 = (t0 * t0) / v;
+                var t2 = Vector128.Create(T.CreateTruncating(0.5)) * ((Vector128.Create(T.CreateTruncating(2.0)) * t0) / v);
+                var t3 = Vector128<T>.One / v;
+                var t4 = t1 / v;
+                var loss = (Vector128.Create(T.CreateTruncating(0.5)) * (LossMath.Log(v) + t1)) + (_full ? Vector128.Create(T.CreateTruncating(0.9189385332046727)) : Vector128<T>.Zero);
+                var w = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                var g = (_hasGradOutput ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * w;
+                if (_wantInputGrad) (g * (t2)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantTargetGrad) (g * (-t2)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if (_wantVarGrad) (g * (Vector128.Create(T.CreateTruncating(0.5)) * (t3 - t4))).StoreUnsafe(ref MemoryMarshal.GetReference(_varGrad), (nuint)i);
+                if (_wantInputHess) (g * _hessianPolicy.Apply(Vector128.Create(T.CreateTruncating(0.5)) * (Vector128.Create(T.CreateTruncating(2.0)) / v))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if (_wantTargetHess) (g * _hessianPolicy.Apply(-(Vector128.Create(T.CreateTruncating(0.5)) * (Vector128.Create(T.CreateTruncating(-2.0)) / v)))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
+                if (_wantVarHess) (g * _hessianPolicy.Apply(Vector128.Create(T.CreateTruncating(0.5)) * (-(t3 / v) - ((-t4 - t4) / v)))).StoreUnsafe(ref MemoryMarshal.GetReference(_varHess), (nuint)i);
+                return loss * w;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Invoke256(int i)
+            {
+                var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var var = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_var), (nuint)i);
+                var eps = Vector256.Create(_eps);
+                var v = var + (LossMath.Max(var, eps) - var);
+                var t0 = input - target;
+                var t1 = (t0 * t0) / v;
+                var t2 = Vector256.Create(T.CreateTruncating(0.5)) * ((Vector256.Create(T.CreateTruncating(2.0)) * t0) / v);
+                var t3 = Vector256<T>.One / v;
+                var t4 = t1 / v;
+                var loss = (Vector256.Create(T.CreateTruncating(0.5)) * (LossMath.Log(v) + t1)) + (_full ? Vector256.Create(T.CreateTruncating(0.9189385332046727)) : Vector256<T>.Zero);
+                var w = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                var g = (_hasGradOutput ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * w;
+                if (_wantInputGrad) (g * (t2)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantTargetGrad) (g * (-t2)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if (_wantVarGrad) (g * (Vector256.Create(T.CreateTruncating(0.5)) * (t3 - t4))).StoreUnsafe(ref MemoryMarshal.GetReference(_varGrad), (nuint)i);
+                if (_wantInputHess) (g * _hessianPolicy.Apply(Vector256.Create(T.CreateTruncating(0.5)) * (Vector256.Create(T.CreateTruncating(2.0)) / v))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if (_wantTargetHess) (g * _hessianPolicy.Apply(-(Vector256.Create(T.CreateTruncating(0.5)) * (Vector256.Create(T.CreateTruncating(-2.0)) / v)))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
+                if (_wantVarHess) (g * _hessianPolicy.Apply(Vector256.Create(T.CreateTruncating(0.5)) * (-(t3 / v) - ((-t4 - t4) / v)))).StoreUnsafe(ref MemoryMarshal.GetReference(_varHess), (nuint)i);
+                return loss * w;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Invoke512(int i)
+            {
+                var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var var = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_var), (nuint)i);
+                var eps = Vector512.Create(_eps);
+                var v = var + (LossMath.Max(var, eps) - var);
+                var t0 = input - target;
+                var t1 = (t0 * t0) / v;
+                var t2 = Vector512.Create(T.CreateTruncating(0.5)) * ((Vector512.Create(T.CreateTruncating(2.0)) * t0) / v);
+                var t3 = Vector512<T>.One / v;
+                var t4 = t1 / v;
+                var loss = (Vector512.Create(T.CreateTruncating(0.5)) * (LossMath.Log(v) + t1)) + (_full ? Vector512.Create(T.CreateTruncating(0.9189385332046727)) : Vector512<T>.Zero);
+                var w = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                var g = (_hasGradOutput ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * w;
+                if (_wantInputGrad) (g * (t2)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantTargetGrad) (g * (-t2)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if (_wantVarGrad) (g * (Vector512.Create(T.CreateTruncating(0.5)) * (t3 - t4))).StoreUnsafe(ref MemoryMarshal.GetReference(_varGrad), (nuint)i);
+                if (_wantInputHess) (g * _hessianPolicy.Apply(Vector512.Create(T.CreateTruncating(0.5)) * (Vector512.Create(T.CreateTruncating(2.0)) / v))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if (_wantTargetHess) (g * _hessianPolicy.Apply(-(Vector512.Create(T.CreateTruncating(0.5)) * (Vector512.Create(T.CreateTruncating(-2.0)) / v)))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
+                if (_wantVarHess) (g * _hessianPolicy.Apply(Vector512.Create(T.CreateTruncating(0.5)) * (-(t3 / v) - ((-t4 - t4) / v)))).StoreUnsafe(ref MemoryMarshal.GetReference(_varHess), (nuint)i);
+                return loss * w;
+            }
+        }
+
         // ---- run-time description, for tools ----
         [ModuleInitializer]
         internal static void RegisterLoss() => LossRegistry.Register(new Definition());
@@ -428,6 +664,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             public LossKind Kind => LossKind.Elementwise;
             public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("input", true, null, LossInputKind.Element), new("target", true, null, LossInputKind.Element), new("var", true, null, LossInputKind.Element) };
             public IReadOnlyList<LossOption> Options { get; } = new LossOption[] { new("full", true, 0.0), new("eps", false, 1E-06) };
+            public bool HasHessians => true;
             public void Evaluate(LossCall<float> call) => Call(call);
             public void Evaluate(LossCall<double> call) => Call(call);
         }
@@ -457,6 +694,19 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 upstream = new T[outputs];
                 Array.Fill(upstream, T.One);
+            }
+            if (call.WantHessians)
+            {
+                var hessians = new T[]?[3];
+                grads ??= new T[]?[3];
+                grads[0] ??= new T[n]; hessians[0] = new T[n];
+                grads[1] ??= new T[n]; hessians[1] = new T[n];
+                grads[2] ??= new T[n]; hessians[2] = new T[n];
+                call.Gradients = grads;
+                call.Hessians = hessians;
+                if (none && upstream is null) { upstream = new T[outputs]; Array.Fill(upstream, T.One); }
+                call.Value = RunHessian<T>(input, target, var, full, eps, call.Weight, call.Reduction, output, upstream, T.One, grads[0], grads[1], grads[2], call.HessianPolicy, hessians[0], hessians[1], hessians[2]);
+                return;
             }
             call.Value = Run<T>(input, target, var, full, eps, call.Weight, call.Reduction, output, call.WantGradients, upstream, T.One, grads is null ? default : grads[0], grads is null ? default : grads[1], grads is null ? default : grads[2]);
         }

@@ -31,6 +31,15 @@ namespace LossDsl.Losses
     /// dL/dboxes2_y1 = -(if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (-(if boxes1_y1 &gt; boxes2_y1 then 0 else (if boxes1_y1 == boxes2_y1 then 0.5 else 1) * (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1))) - (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes2_x1 - boxes2_x2 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then -(if boxes1_y1 &gt; boxes2_y1 then 0 else (if boxes1_y1 == boxes2_y1 then 0.5 else 1) * (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1))) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) else 0)<br/>
     /// dL/dboxes2_x2 = -(if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then ((if boxes1_x2 &lt; boxes2_x2 then 0 else (if boxes1_x2 == boxes2_x2 then 0.5 else 1) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) - (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes2_y2 - boxes2_y1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_x2 &lt; boxes2_x2 then 0 else (if boxes1_x2 == boxes2_x2 then 0.5 else 1) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) else 0)<br/>
     /// dL/dboxes2_y2 = -(if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then ((if boxes1_y2 &lt; boxes2_y2 then 0 else (if boxes1_y2 == boxes2_y2 then 0.5 else 1) * (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1))) - (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes2_x2 - boxes2_x1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_y2 &lt; boxes2_y2 then 0 else (if boxes1_y2 == boxes2_y2 then 0.5 else 1) * (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1))) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) else 0)
+    /// <para>Second derivatives (GradientHessian), each the derivative of its gradient:</para>
+    /// d2L/dboxes1_x12 = -(if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (-((-((if boxes1_x1 &gt; boxes2_x1 then 1 else (if boxes1_x1 == boxes2_x1 then 0.5 else 0)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) - (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes1_y1 - boxes1_y2 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then -((if boxes1_x1 &gt; boxes2_x1 then 1 else (if boxes1_x1 == boxes2_x1 then 0.5 else 0)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes1_y1 - boxes1_y2 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then -((if boxes1_x1 &gt; boxes2_x1 then 1 else (if boxes1_x1 == boxes2_x1 then 0.5 else 0)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) else 0))) - (-((if boxes1_x1 &gt; boxes2_x1 then 1 else (if boxes1_x1 == boxes2_x1 then 0.5 else 0)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) - (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes1_y1 - boxes1_y2 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then -((if boxes1_x1 &gt; boxes2_x1 then 1 else (if boxes1_x1 == boxes2_x1 then 0.5 else 0)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes1_y1 - boxes1_y2 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then -((if boxes1_x1 &gt; boxes2_x1 then 1 else (if boxes1_x1 == boxes2_x1 then 0.5 else 0)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) else 0)<br/>
+    /// d2L/dboxes1_y12 = -(if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (-((-((min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (if boxes1_y1 &gt; boxes2_y1 then 1 else (if boxes1_y1 == boxes2_y1 then 0.5 else 0))) - (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes1_x1 - boxes1_x2 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then -((min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (if boxes1_y1 &gt; boxes2_y1 then 1 else (if boxes1_y1 == boxes2_y1 then 0.5 else 0))) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes1_x1 - boxes1_x2 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then -((min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (if boxes1_y1 &gt; boxes2_y1 then 1 else (if boxes1_y1 == boxes2_y1 then 0.5 else 0))) else 0))) - (-((min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (if boxes1_y1 &gt; boxes2_y1 then 1 else (if boxes1_y1 == boxes2_y1 then 0.5 else 0))) - (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes1_x1 - boxes1_x2 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then -((min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (if boxes1_y1 &gt; boxes2_y1 then 1 else (if boxes1_y1 == boxes2_y1 then 0.5 else 0))) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes1_x1 - boxes1_x2 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then -((min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (if boxes1_y1 &gt; boxes2_y1 then 1 else (if boxes1_y1 == boxes2_y1 then 0.5 else 0))) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) else 0)<br/>
+    /// d2L/dboxes1_x22 = -(if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (-(((if boxes1_x2 &lt; boxes2_x2 then 1 else (if boxes1_x2 == boxes2_x2 then 0.5 else 0)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) - (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes1_y2 - boxes1_y1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_x2 &lt; boxes2_x2 then 1 else (if boxes1_x2 == boxes2_x2 then 0.5 else 0)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes1_y2 - boxes1_y1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_x2 &lt; boxes2_x2 then 1 else (if boxes1_x2 == boxes2_x2 then 0.5 else 0)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0))) - ((if boxes1_x2 &lt; boxes2_x2 then 1 else (if boxes1_x2 == boxes2_x2 then 0.5 else 0)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) - (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes1_y2 - boxes1_y1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_x2 &lt; boxes2_x2 then 1 else (if boxes1_x2 == boxes2_x2 then 0.5 else 0)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes1_y2 - boxes1_y1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_x2 &lt; boxes2_x2 then 1 else (if boxes1_x2 == boxes2_x2 then 0.5 else 0)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) else 0)<br/>
+    /// d2L/dboxes1_y22 = -(if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (-(((min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (if boxes1_y2 &lt; boxes2_y2 then 1 else (if boxes1_y2 == boxes2_y2 then 0.5 else 0)) - (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes1_x2 - boxes1_x1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (if boxes1_y2 &lt; boxes2_y2 then 1 else (if boxes1_y2 == boxes2_y2 then 0.5 else 0)) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes1_x2 - boxes1_x1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (if boxes1_y2 &lt; boxes2_y2 then 1 else (if boxes1_y2 == boxes2_y2 then 0.5 else 0)) else 0))) - ((min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (if boxes1_y2 &lt; boxes2_y2 then 1 else (if boxes1_y2 == boxes2_y2 then 0.5 else 0)) - (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes1_x2 - boxes1_x1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (if boxes1_y2 &lt; boxes2_y2 then 1 else (if boxes1_y2 == boxes2_y2 then 0.5 else 0)) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes1_x2 - boxes1_x1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (if boxes1_y2 &lt; boxes2_y2 then 1 else (if boxes1_y2 == boxes2_y2 then 0.5 else 0)) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) else 0)<br/>
+    /// d2L/dboxes2_x12 = -(if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (-((-(if boxes1_x1 &gt; boxes2_x1 then 0 else (if boxes1_x1 == boxes2_x1 then 0.5 else 1) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) - (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes2_y1 - boxes2_y2 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then -(if boxes1_x1 &gt; boxes2_x1 then 0 else (if boxes1_x1 == boxes2_x1 then 0.5 else 1) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes2_y1 - boxes2_y2 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then -(if boxes1_x1 &gt; boxes2_x1 then 0 else (if boxes1_x1 == boxes2_x1 then 0.5 else 1) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) else 0))) - (-(if boxes1_x1 &gt; boxes2_x1 then 0 else (if boxes1_x1 == boxes2_x1 then 0.5 else 1) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) - (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes2_y1 - boxes2_y2 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then -(if boxes1_x1 &gt; boxes2_x1 then 0 else (if boxes1_x1 == boxes2_x1 then 0.5 else 1) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes2_y1 - boxes2_y2 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then -(if boxes1_x1 &gt; boxes2_x1 then 0 else (if boxes1_x1 == boxes2_x1 then 0.5 else 1) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) else 0)<br/>
+    /// d2L/dboxes2_y12 = -(if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (-((-(if boxes1_y1 &gt; boxes2_y1 then 0 else (if boxes1_y1 == boxes2_y1 then 0.5 else 1) * (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1))) - (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes2_x1 - boxes2_x2 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then -(if boxes1_y1 &gt; boxes2_y1 then 0 else (if boxes1_y1 == boxes2_y1 then 0.5 else 1) * (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1))) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes2_x1 - boxes2_x2 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then -(if boxes1_y1 &gt; boxes2_y1 then 0 else (if boxes1_y1 == boxes2_y1 then 0.5 else 1) * (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1))) else 0))) - (-(if boxes1_y1 &gt; boxes2_y1 then 0 else (if boxes1_y1 == boxes2_y1 then 0.5 else 1) * (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1))) - (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes2_x1 - boxes2_x2 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then -(if boxes1_y1 &gt; boxes2_y1 then 0 else (if boxes1_y1 == boxes2_y1 then 0.5 else 1) * (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1))) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes2_x1 - boxes2_x2 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then -(if boxes1_y1 &gt; boxes2_y1 then 0 else (if boxes1_y1 == boxes2_y1 then 0.5 else 1) * (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1))) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) else 0)<br/>
+    /// d2L/dboxes2_x22 = -(if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (-(((if boxes1_x2 &lt; boxes2_x2 then 0 else (if boxes1_x2 == boxes2_x2 then 0.5 else 1) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) - (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes2_y2 - boxes2_y1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_x2 &lt; boxes2_x2 then 0 else (if boxes1_x2 == boxes2_x2 then 0.5 else 1) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes2_y2 - boxes2_y1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_x2 &lt; boxes2_x2 then 0 else (if boxes1_x2 == boxes2_x2 then 0.5 else 1) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) else 0))) - ((if boxes1_x2 &lt; boxes2_x2 then 0 else (if boxes1_x2 == boxes2_x2 then 0.5 else 1) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) - (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes2_y2 - boxes2_y1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_x2 &lt; boxes2_x2 then 0 else (if boxes1_x2 == boxes2_x2 then 0.5 else 1) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes2_y2 - boxes2_y1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_x2 &lt; boxes2_x2 then 0 else (if boxes1_x2 == boxes2_x2 then 0.5 else 1) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) else 0)<br/>
+    /// d2L/dboxes2_y22 = -(if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (-(((if boxes1_y2 &lt; boxes2_y2 then 0 else (if boxes1_y2 == boxes2_y2 then 0.5 else 1) * (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1))) - (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes2_x2 - boxes2_x1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_y2 &lt; boxes2_y2 then 0 else (if boxes1_y2 == boxes2_y2 then 0.5 else 1) * (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1))) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes2_x2 - boxes2_x1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_y2 &lt; boxes2_y2 then 0 else (if boxes1_y2 == boxes2_y2 then 0.5 else 1) * (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1))) else 0))) - ((if boxes1_y2 &lt; boxes2_y2 then 0 else (if boxes1_y2 == boxes2_y2 then 0.5 else 1) * (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1))) - (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes2_x2 - boxes2_x1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_y2 &lt; boxes2_y2 then 0 else (if boxes1_y2 == boxes2_y2 then 0.5 else 1) * (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1))) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes2_x2 - boxes2_x1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_y2 &lt; boxes2_y2 then 0 else (if boxes1_y2 == boxes2_y2 then 0.5 else 1) * (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1))) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) else 0)
     /// </remarks>
     public static partial class IouLoss
     {
@@ -60,6 +69,14 @@ namespace LossDsl.Losses
         public static void Backward(global::System.ReadOnlySpan<float> boxes1X1, global::System.ReadOnlySpan<float> boxes1Y1, global::System.ReadOnlySpan<float> boxes1X2, global::System.ReadOnlySpan<float> boxes1Y2, global::System.ReadOnlySpan<float> boxes2X1, global::System.ReadOnlySpan<float> boxes2Y1, global::System.ReadOnlySpan<float> boxes2X2, global::System.ReadOnlySpan<float> boxes2Y2, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> boxes1X1Grad, global::System.Span<float> boxes1Y1Grad, global::System.Span<float> boxes1X2Grad, global::System.Span<float> boxes1Y2Grad, global::System.Span<float> boxes2X1Grad, global::System.Span<float> boxes2Y1Grad, global::System.Span<float> boxes2X2Grad, global::System.Span<float> boxes2Y2Grad, float eps = 1E-07f, global::System.ReadOnlySpan<float> weight = default)
             => _ = global::LossDsl.Generated.LossDsl.Losses.IouLossImplementation.Run<float>(boxes1X1, boxes1Y1, boxes1X2, boxes1Y2, boxes2X1, boxes2Y1, boxes2X2, boxes2Y2, eps, weight, global::LossDsl.Reduction.None, default, true, gradOutput, 1f, boxes1X1Grad, boxes1Y1Grad, boxes1X2Grad, boxes1Y2Grad, boxes2X1Grad, boxes2Y1Grad, boxes2X2Grad, boxes2Y2Grad);
 
+        /// <summary>The reduced loss, its gradients and the diagonals of its Hessian (d²L/dx_i², through <paramref name="hessianPolicy"/>; default: the loss's declared policy), all times <paramref name="gradOutput"/>, in one pass, in float; an empty span is skipped. The mean divides the gradients and Hessians by n as it divides the value.</summary>
+        public static float GradientHessian(global::System.ReadOnlySpan<float> boxes1X1, global::System.ReadOnlySpan<float> boxes1Y1, global::System.ReadOnlySpan<float> boxes1X2, global::System.ReadOnlySpan<float> boxes1Y2, global::System.ReadOnlySpan<float> boxes2X1, global::System.ReadOnlySpan<float> boxes2Y1, global::System.ReadOnlySpan<float> boxes2X2, global::System.ReadOnlySpan<float> boxes2Y2, global::System.Span<float> boxes1X1Grad, global::System.Span<float> boxes1X1Hess, global::System.Span<float> boxes1Y1Grad, global::System.Span<float> boxes1Y1Hess, global::System.Span<float> boxes1X2Grad, global::System.Span<float> boxes1X2Hess, global::System.Span<float> boxes1Y2Grad, global::System.Span<float> boxes1Y2Hess, global::System.Span<float> boxes2X1Grad, global::System.Span<float> boxes2X1Hess, global::System.Span<float> boxes2Y1Grad, global::System.Span<float> boxes2Y1Hess, global::System.Span<float> boxes2X2Grad, global::System.Span<float> boxes2X2Hess, global::System.Span<float> boxes2Y2Grad, global::System.Span<float> boxes2Y2Hess, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f, float eps = 1E-07f, global::LossDsl.HessianPolicy hessianPolicy = default, global::System.ReadOnlySpan<float> weight = default)
+            => global::LossDsl.Generated.LossDsl.Losses.IouLossImplementation.RunHessian<float>(boxes1X1, boxes1Y1, boxes1X2, boxes1Y2, boxes2X1, boxes2Y1, boxes2X2, boxes2Y2, eps, weight, reduction, default, default, gradOutput, boxes1X1Grad, boxes1Y1Grad, boxes1X2Grad, boxes1Y2Grad, boxes2X1Grad, boxes2Y1Grad, boxes2X2Grad, boxes2Y2Grad, hessianPolicy, boxes1X1Hess, boxes1Y1Hess, boxes1X2Hess, boxes1Y2Hess, boxes2X1Hess, boxes2Y1Hess, boxes2X2Hess, boxes2Y2Hess);
+
+        /// <summary>The loss of every element (to <paramref name="output"/>; an empty span is skipped), and the gradients and Hessian diagonals of their sum weighted by <paramref name="gradOutput"/>, in one pass, in float: per element, what a boosting round needs.</summary>
+        public static void GradientHessian(global::System.ReadOnlySpan<float> boxes1X1, global::System.ReadOnlySpan<float> boxes1Y1, global::System.ReadOnlySpan<float> boxes1X2, global::System.ReadOnlySpan<float> boxes1Y2, global::System.ReadOnlySpan<float> boxes2X1, global::System.ReadOnlySpan<float> boxes2Y1, global::System.ReadOnlySpan<float> boxes2X2, global::System.ReadOnlySpan<float> boxes2Y2, global::System.Span<float> output, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> boxes1X1Grad, global::System.Span<float> boxes1X1Hess, global::System.Span<float> boxes1Y1Grad, global::System.Span<float> boxes1Y1Hess, global::System.Span<float> boxes1X2Grad, global::System.Span<float> boxes1X2Hess, global::System.Span<float> boxes1Y2Grad, global::System.Span<float> boxes1Y2Hess, global::System.Span<float> boxes2X1Grad, global::System.Span<float> boxes2X1Hess, global::System.Span<float> boxes2Y1Grad, global::System.Span<float> boxes2Y1Hess, global::System.Span<float> boxes2X2Grad, global::System.Span<float> boxes2X2Hess, global::System.Span<float> boxes2Y2Grad, global::System.Span<float> boxes2Y2Hess, float eps = 1E-07f, global::LossDsl.HessianPolicy hessianPolicy = default, global::System.ReadOnlySpan<float> weight = default)
+            => _ = global::LossDsl.Generated.LossDsl.Losses.IouLossImplementation.RunHessian<float>(boxes1X1, boxes1Y1, boxes1X2, boxes1Y2, boxes2X1, boxes2Y1, boxes2X2, boxes2Y2, eps, weight, global::LossDsl.Reduction.None, output, gradOutput, 1f, boxes1X1Grad, boxes1Y1Grad, boxes1X2Grad, boxes1Y2Grad, boxes2X1Grad, boxes2Y1Grad, boxes2X2Grad, boxes2Y2Grad, hessianPolicy, boxes1X1Hess, boxes1Y1Hess, boxes1X2Hess, boxes1Y2Hess, boxes2X1Hess, boxes2Y1Hess, boxes2X2Hess, boxes2Y2Hess);
+
 
         // ---- double ----
         /// <summary>The reduced loss (mean or sum over the elements), in double.</summary>
@@ -85,6 +102,14 @@ namespace LossDsl.Losses
         /// <summary>The gradients of the sum of the per-element losses weighted by <paramref name="gradOutput"/>, in double.</summary>
         public static void Backward(global::System.ReadOnlySpan<double> boxes1X1, global::System.ReadOnlySpan<double> boxes1Y1, global::System.ReadOnlySpan<double> boxes1X2, global::System.ReadOnlySpan<double> boxes1Y2, global::System.ReadOnlySpan<double> boxes2X1, global::System.ReadOnlySpan<double> boxes2Y1, global::System.ReadOnlySpan<double> boxes2X2, global::System.ReadOnlySpan<double> boxes2Y2, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> boxes1X1Grad, global::System.Span<double> boxes1Y1Grad, global::System.Span<double> boxes1X2Grad, global::System.Span<double> boxes1Y2Grad, global::System.Span<double> boxes2X1Grad, global::System.Span<double> boxes2Y1Grad, global::System.Span<double> boxes2X2Grad, global::System.Span<double> boxes2Y2Grad, double eps = 1E-07, global::System.ReadOnlySpan<double> weight = default)
             => _ = global::LossDsl.Generated.LossDsl.Losses.IouLossImplementation.Run<double>(boxes1X1, boxes1Y1, boxes1X2, boxes1Y2, boxes2X1, boxes2Y1, boxes2X2, boxes2Y2, eps, weight, global::LossDsl.Reduction.None, default, true, gradOutput, 1.0, boxes1X1Grad, boxes1Y1Grad, boxes1X2Grad, boxes1Y2Grad, boxes2X1Grad, boxes2Y1Grad, boxes2X2Grad, boxes2Y2Grad);
+
+        /// <summary>The reduced loss, its gradients and the diagonals of its Hessian (d²L/dx_i², through <paramref name="hessianPolicy"/>; default: the loss's declared policy), all times <paramref name="gradOutput"/>, in one pass, in double; an empty span is skipped. The mean divides the gradients and Hessians by n as it divides the value.</summary>
+        public static double GradientHessian(global::System.ReadOnlySpan<double> boxes1X1, global::System.ReadOnlySpan<double> boxes1Y1, global::System.ReadOnlySpan<double> boxes1X2, global::System.ReadOnlySpan<double> boxes1Y2, global::System.ReadOnlySpan<double> boxes2X1, global::System.ReadOnlySpan<double> boxes2Y1, global::System.ReadOnlySpan<double> boxes2X2, global::System.ReadOnlySpan<double> boxes2Y2, global::System.Span<double> boxes1X1Grad, global::System.Span<double> boxes1X1Hess, global::System.Span<double> boxes1Y1Grad, global::System.Span<double> boxes1Y1Hess, global::System.Span<double> boxes1X2Grad, global::System.Span<double> boxes1X2Hess, global::System.Span<double> boxes1Y2Grad, global::System.Span<double> boxes1Y2Hess, global::System.Span<double> boxes2X1Grad, global::System.Span<double> boxes2X1Hess, global::System.Span<double> boxes2Y1Grad, global::System.Span<double> boxes2Y1Hess, global::System.Span<double> boxes2X2Grad, global::System.Span<double> boxes2X2Hess, global::System.Span<double> boxes2Y2Grad, global::System.Span<double> boxes2Y2Hess, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0, double eps = 1E-07, global::LossDsl.HessianPolicy hessianPolicy = default, global::System.ReadOnlySpan<double> weight = default)
+            => global::LossDsl.Generated.LossDsl.Losses.IouLossImplementation.RunHessian<double>(boxes1X1, boxes1Y1, boxes1X2, boxes1Y2, boxes2X1, boxes2Y1, boxes2X2, boxes2Y2, eps, weight, reduction, default, default, gradOutput, boxes1X1Grad, boxes1Y1Grad, boxes1X2Grad, boxes1Y2Grad, boxes2X1Grad, boxes2Y1Grad, boxes2X2Grad, boxes2Y2Grad, hessianPolicy, boxes1X1Hess, boxes1Y1Hess, boxes1X2Hess, boxes1Y2Hess, boxes2X1Hess, boxes2Y1Hess, boxes2X2Hess, boxes2Y2Hess);
+
+        /// <summary>The loss of every element (to <paramref name="output"/>; an empty span is skipped), and the gradients and Hessian diagonals of their sum weighted by <paramref name="gradOutput"/>, in one pass, in double: per element, what a boosting round needs.</summary>
+        public static void GradientHessian(global::System.ReadOnlySpan<double> boxes1X1, global::System.ReadOnlySpan<double> boxes1Y1, global::System.ReadOnlySpan<double> boxes1X2, global::System.ReadOnlySpan<double> boxes1Y2, global::System.ReadOnlySpan<double> boxes2X1, global::System.ReadOnlySpan<double> boxes2Y1, global::System.ReadOnlySpan<double> boxes2X2, global::System.ReadOnlySpan<double> boxes2Y2, global::System.Span<double> output, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> boxes1X1Grad, global::System.Span<double> boxes1X1Hess, global::System.Span<double> boxes1Y1Grad, global::System.Span<double> boxes1Y1Hess, global::System.Span<double> boxes1X2Grad, global::System.Span<double> boxes1X2Hess, global::System.Span<double> boxes1Y2Grad, global::System.Span<double> boxes1Y2Hess, global::System.Span<double> boxes2X1Grad, global::System.Span<double> boxes2X1Hess, global::System.Span<double> boxes2Y1Grad, global::System.Span<double> boxes2Y1Hess, global::System.Span<double> boxes2X2Grad, global::System.Span<double> boxes2X2Hess, global::System.Span<double> boxes2Y2Grad, global::System.Span<double> boxes2Y2Hess, double eps = 1E-07, global::LossDsl.HessianPolicy hessianPolicy = default, global::System.ReadOnlySpan<double> weight = default)
+            => _ = global::LossDsl.Generated.LossDsl.Losses.IouLossImplementation.RunHessian<double>(boxes1X1, boxes1Y1, boxes1X2, boxes1Y2, boxes2X1, boxes2Y1, boxes2X2, boxes2Y2, eps, weight, global::LossDsl.Reduction.None, output, gradOutput, 1.0, boxes1X1Grad, boxes1Y1Grad, boxes1X2Grad, boxes1Y2Grad, boxes2X1Grad, boxes2Y1Grad, boxes2X2Grad, boxes2Y2Grad, hessianPolicy, boxes1X1Hess, boxes1Y1Hess, boxes1X2Hess, boxes1Y2Hess, boxes2X1Hess, boxes2Y1Hess, boxes2X2Hess, boxes2Y2Hess);
 
     }
 }
@@ -299,6 +324,183 @@ namespace LossDsl.Generated.LossDsl.Losses
                 int m = end - start;
                 return IouLossImplementation.Run<T>(In(_boxes1X1, start, m), In(_boxes1Y1, start, m), In(_boxes1X2, start, m), In(_boxes1Y2, start, m), In(_boxes2X1, start, m), In(_boxes2Y1, start, m), In(_boxes2X2, start, m), In(_boxes2Y2, start, m), _eps, In(_weight, start, m), _reduction, Out(_output, start, m), _gradients, In(_gradOutputs, start, m), _gradOutput, Out(_boxes1X1Grad, start, m), Out(_boxes1Y1Grad, start, m), Out(_boxes1X2Grad, start, m), Out(_boxes1Y2Grad, start, m), Out(_boxes2X1Grad, start, m), Out(_boxes2Y1Grad, start, m), Out(_boxes2X2Grad, start, m), Out(_boxes2Y2Grad, start, m));
             }
+        }
+
+        /// <summary>The value, gradients and Hessian diagonals of the loss in one pass (GradientHessian).</summary>
+        internal static T RunHessian<T>(ReadOnlySpan<T> boxes1X1, ReadOnlySpan<T> boxes1Y1, ReadOnlySpan<T> boxes1X2, ReadOnlySpan<T> boxes1Y2, ReadOnlySpan<T> boxes2X1, ReadOnlySpan<T> boxes2Y1, ReadOnlySpan<T> boxes2X2, ReadOnlySpan<T> boxes2Y2, T eps, ReadOnlySpan<T> weight, Reduction reduction, Span<T> output, ReadOnlySpan<T> gradOutputs, T gradOutput, Span<T> boxes1X1Grad, Span<T> boxes1Y1Grad, Span<T> boxes1X2Grad, Span<T> boxes1Y2Grad, Span<T> boxes2X1Grad, Span<T> boxes2Y1Grad, Span<T> boxes2X2Grad, Span<T> boxes2Y2Grad, HessianPolicy hessianPolicy, Span<T> boxes1X1Hess, Span<T> boxes1Y1Hess, Span<T> boxes1X2Hess, Span<T> boxes1Y2Hess, Span<T> boxes2X1Hess, Span<T> boxes2Y1Hess, Span<T> boxes2X2Hess, Span<T> boxes2Y2Hess) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            int n = boxes1X1.Length;
+            LossGuard.Length(boxes1Y1.Length, n, "boxes1Y1");
+            LossGuard.Length(boxes1X2.Length, n, "boxes1X2");
+            LossGuard.Length(boxes1Y2.Length, n, "boxes1Y2");
+            LossGuard.Length(boxes2X1.Length, n, "boxes2X1");
+            LossGuard.Length(boxes2Y1.Length, n, "boxes2Y1");
+            LossGuard.Length(boxes2X2.Length, n, "boxes2X2");
+            LossGuard.Length(boxes2Y2.Length, n, "boxes2Y2");
+            LossGuard.Optional(weight.Length, n, nameof(weight));
+            if (reduction is not (Reduction.None or Reduction.Mean or Reduction.Sum)) throw new ArgumentOutOfRangeException(nameof(reduction), reduction, "Unknown reduction.");
+            if (reduction == Reduction.None)
+            {
+                LossGuard.Optional(output.Length, n, nameof(output));
+                LossGuard.Length(gradOutputs.Length, n, "gradOutput");
+            }
+            LossGuard.Optional(boxes1X1Grad.Length, n, "boxes1X1Grad");
+            LossGuard.NoOverlap(boxes1X1, boxes1X1Grad, "boxes1X1Grad");
+            LossGuard.NoOverlap(boxes1Y1, boxes1X1Grad, "boxes1X1Grad");
+            LossGuard.NoOverlap(boxes1X2, boxes1X1Grad, "boxes1X1Grad");
+            LossGuard.NoOverlap(boxes1Y2, boxes1X1Grad, "boxes1X1Grad");
+            LossGuard.NoOverlap(boxes2X1, boxes1X1Grad, "boxes1X1Grad");
+            LossGuard.NoOverlap(boxes2Y1, boxes1X1Grad, "boxes1X1Grad");
+            LossGuard.NoOverlap(boxes2X2, boxes1X1Grad, "boxes1X1Grad");
+            LossGuard.NoOverlap(boxes2Y2, boxes1X1Grad, "boxes1X1Grad");
+            LossGuard.Optional(boxes1X1Hess.Length, n, "boxes1X1Hess");
+            LossGuard.NoOverlap(boxes1X1, boxes1X1Hess, "boxes1X1Hess");
+            LossGuard.NoOverlap(boxes1Y1, boxes1X1Hess, "boxes1X1Hess");
+            LossGuard.NoOverlap(boxes1X2, boxes1X1Hess, "boxes1X1Hess");
+            LossGuard.NoOverlap(boxes1Y2, boxes1X1Hess, "boxes1X1Hess");
+            LossGuard.NoOverlap(boxes2X1, boxes1X1Hess, "boxes1X1Hess");
+            LossGuard.NoOverlap(boxes2Y1, boxes1X1Hess, "boxes1X1Hess");
+            LossGuard.NoOverlap(boxes2X2, boxes1X1Hess, "boxes1X1Hess");
+            LossGuard.NoOverlap(boxes2Y2, boxes1X1Hess, "boxes1X1Hess");
+            LossGuard.Optional(boxes1Y1Grad.Length, n, "boxes1Y1Grad");
+            LossGuard.NoOverlap(boxes1X1, boxes1Y1Grad, "boxes1Y1Grad");
+            LossGuard.NoOverlap(boxes1Y1, boxes1Y1Grad, "boxes1Y1Grad");
+            LossGuard.NoOverlap(boxes1X2, boxes1Y1Grad, "boxes1Y1Grad");
+            LossGuard.NoOverlap(boxes1Y2, boxes1Y1Grad, "boxes1Y1Grad");
+            LossGuard.NoOverlap(boxes2X1, boxes1Y1Grad, "boxes1Y1Grad");
+            LossGuard.NoOverlap(boxes2Y1, boxes1Y1Grad, "boxes1Y1Grad");
+            LossGuard.NoOverlap(boxes2X2, boxes1Y1Grad, "boxes1Y1Grad");
+            LossGuard.NoOverlap(boxes2Y2, boxes1Y1Grad, "boxes1Y1Grad");
+            LossGuard.Optional(boxes1Y1Hess.Length, n, "boxes1Y1Hess");
+            LossGuard.NoOverlap(boxes1X1, boxes1Y1Hess, "boxes1Y1Hess");
+            LossGuard.NoOverlap(boxes1Y1, boxes1Y1Hess, "boxes1Y1Hess");
+            LossGuard.NoOverlap(boxes1X2, boxes1Y1Hess, "boxes1Y1Hess");
+            LossGuard.NoOverlap(boxes1Y2, boxes1Y1Hess, "boxes1Y1Hess");
+            LossGuard.NoOverlap(boxes2X1, boxes1Y1Hess, "boxes1Y1Hess");
+            LossGuard.NoOverlap(boxes2Y1, boxes1Y1Hess, "boxes1Y1Hess");
+            LossGuard.NoOverlap(boxes2X2, boxes1Y1Hess, "boxes1Y1Hess");
+            LossGuard.NoOverlap(boxes2Y2, boxes1Y1Hess, "boxes1Y1Hess");
+            LossGuard.Optional(boxes1X2Grad.Length, n, "boxes1X2Grad");
+            LossGuard.NoOverlap(boxes1X1, boxes1X2Grad, "boxes1X2Grad");
+            LossGuard.NoOverlap(boxes1Y1, boxes1X2Grad, "boxes1X2Grad");
+            LossGuard.NoOverlap(boxes1X2, boxes1X2Grad, "boxes1X2Grad");
+            LossGuard.NoOverlap(boxes1Y2, boxes1X2Grad, "boxes1X2Grad");
+            LossGuard.NoOverlap(boxes2X1, boxes1X2Grad, "boxes1X2Grad");
+            LossGuard.NoOverlap(boxes2Y1, boxes1X2Grad, "boxes1X2Grad");
+            LossGuard.NoOverlap(boxes2X2, boxes1X2Grad, "boxes1X2Grad");
+            LossGuard.NoOverlap(boxes2Y2, boxes1X2Grad, "boxes1X2Grad");
+            LossGuard.Optional(boxes1X2Hess.Length, n, "boxes1X2Hess");
+            LossGuard.NoOverlap(boxes1X1, boxes1X2Hess, "boxes1X2Hess");
+            LossGuard.NoOverlap(boxes1Y1, boxes1X2Hess, "boxes1X2Hess");
+            LossGuard.NoOverlap(boxes1X2, boxes1X2Hess, "boxes1X2Hess");
+            LossGuard.NoOverlap(boxes1Y2, boxes1X2Hess, "boxes1X2Hess");
+            LossGuard.NoOverlap(boxes2X1, boxes1X2Hess, "boxes1X2Hess");
+            LossGuard.NoOverlap(boxes2Y1, boxes1X2Hess, "boxes1X2Hess");
+            LossGuard.NoOverlap(boxes2X2, boxes1X2Hess, "boxes1X2Hess");
+            LossGuard.NoOverlap(boxes2Y2, boxes1X2Hess, "boxes1X2Hess");
+            LossGuard.Optional(boxes1Y2Grad.Length, n, "boxes1Y2Grad");
+            LossGuard.NoOverlap(boxes1X1, boxes1Y2Grad, "boxes1Y2Grad");
+            LossGuard.NoOverlap(boxes1Y1, boxes1Y2Grad, "boxes1Y2Grad");
+            LossGuard.NoOverlap(boxes1X2, boxes1Y2Grad, "boxes1Y2Grad");
+            LossGuard.NoOverlap(boxes1Y2, boxes1Y2Grad, "boxes1Y2Grad");
+            LossGuard.NoOverlap(boxes2X1, boxes1Y2Grad, "boxes1Y2Grad");
+            LossGuard.NoOverlap(boxes2Y1, boxes1Y2Grad, "boxes1Y2Grad");
+            LossGuard.NoOverlap(boxes2X2, boxes1Y2Grad, "boxes1Y2Grad");
+            LossGuard.NoOverlap(boxes2Y2, boxes1Y2Grad, "boxes1Y2Grad");
+            LossGuard.Optional(boxes1Y2Hess.Length, n, "boxes1Y2Hess");
+            LossGuard.NoOverlap(boxes1X1, boxes1Y2Hess, "boxes1Y2Hess");
+            LossGuard.NoOverlap(boxes1Y1, boxes1Y2Hess, "boxes1Y2Hess");
+            LossGuard.NoOverlap(boxes1X2, boxes1Y2Hess, "boxes1Y2Hess");
+            LossGuard.NoOverlap(boxes1Y2, boxes1Y2Hess, "boxes1Y2Hess");
+            LossGuard.NoOverlap(boxes2X1, boxes1Y2Hess, "boxes1Y2Hess");
+            LossGuard.NoOverlap(boxes2Y1, boxes1Y2Hess, "boxes1Y2Hess");
+            LossGuard.NoOverlap(boxes2X2, boxes1Y2Hess, "boxes1Y2Hess");
+            LossGuard.NoOverlap(boxes2Y2, boxes1Y2Hess, "boxes1Y2Hess");
+            LossGuard.Optional(boxes2X1Grad.Length, n, "boxes2X1Grad");
+            LossGuard.NoOverlap(boxes1X1, boxes2X1Grad, "boxes2X1Grad");
+            LossGuard.NoOverlap(boxes1Y1, boxes2X1Grad, "boxes2X1Grad");
+            LossGuard.NoOverlap(boxes1X2, boxes2X1Grad, "boxes2X1Grad");
+            LossGuard.NoOverlap(boxes1Y2, boxes2X1Grad, "boxes2X1Grad");
+            LossGuard.NoOverlap(boxes2X1, boxes2X1Grad, "boxes2X1Grad");
+            LossGuard.NoOverlap(boxes2Y1, boxes2X1Grad, "boxes2X1Grad");
+            LossGuard.NoOverlap(boxes2X2, boxes2X1Grad, "boxes2X1Grad");
+            LossGuard.NoOverlap(boxes2Y2, boxes2X1Grad, "boxes2X1Grad");
+            LossGuard.Optional(boxes2X1Hess.Length, n, "boxes2X1Hess");
+            LossGuard.NoOverlap(boxes1X1, boxes2X1Hess, "boxes2X1Hess");
+            LossGuard.NoOverlap(boxes1Y1, boxes2X1Hess, "boxes2X1Hess");
+            LossGuard.NoOverlap(boxes1X2, boxes2X1Hess, "boxes2X1Hess");
+            LossGuard.NoOverlap(boxes1Y2, boxes2X1Hess, "boxes2X1Hess");
+            LossGuard.NoOverlap(boxes2X1, boxes2X1Hess, "boxes2X1Hess");
+            LossGuard.NoOverlap(boxes2Y1, boxes2X1Hess, "boxes2X1Hess");
+            LossGuard.NoOverlap(boxes2X2, boxes2X1Hess, "boxes2X1Hess");
+            LossGuard.NoOverlap(boxes2Y2, boxes2X1Hess, "boxes2X1Hess");
+            LossGuard.Optional(boxes2Y1Grad.Length, n, "boxes2Y1Grad");
+            LossGuard.NoOverlap(boxes1X1, boxes2Y1Grad, "boxes2Y1Grad");
+            LossGuard.NoOverlap(boxes1Y1, boxes2Y1Grad, "boxes2Y1Grad");
+            LossGuard.NoOverlap(boxes1X2, boxes2Y1Grad, "boxes2Y1Grad");
+            LossGuard.NoOverlap(boxes1Y2, boxes2Y1Grad, "boxes2Y1Grad");
+            LossGuard.NoOverlap(boxes2X1, boxes2Y1Grad, "boxes2Y1Grad");
+            LossGuard.NoOverlap(boxes2Y1, boxes2Y1Grad, "boxes2Y1Grad");
+            LossGuard.NoOverlap(boxes2X2, boxes2Y1Grad, "boxes2Y1Grad");
+            LossGuard.NoOverlap(boxes2Y2, boxes2Y1Grad, "boxes2Y1Grad");
+            LossGuard.Optional(boxes2Y1Hess.Length, n, "boxes2Y1Hess");
+            LossGuard.NoOverlap(boxes1X1, boxes2Y1Hess, "boxes2Y1Hess");
+            LossGuard.NoOverlap(boxes1Y1, boxes2Y1Hess, "boxes2Y1Hess");
+            LossGuard.NoOverlap(boxes1X2, boxes2Y1Hess, "boxes2Y1Hess");
+            LossGuard.NoOverlap(boxes1Y2, boxes2Y1Hess, "boxes2Y1Hess");
+            LossGuard.NoOverlap(boxes2X1, boxes2Y1Hess, "boxes2Y1Hess");
+            LossGuard.NoOverlap(boxes2Y1, boxes2Y1Hess, "boxes2Y1Hess");
+            LossGuard.NoOverlap(boxes2X2, boxes2Y1Hess, "boxes2Y1Hess");
+            LossGuard.NoOverlap(boxes2Y2, boxes2Y1Hess, "boxes2Y1Hess");
+            LossGuard.Optional(boxes2X2Grad.Length, n, "boxes2X2Grad");
+            LossGuard.NoOverlap(boxes1X1, boxes2X2Grad, "boxes2X2Grad");
+            LossGuard.NoOverlap(boxes1Y1, boxes2X2Grad, "boxes2X2Grad");
+            LossGuard.NoOverlap(boxes1X2, boxes2X2Grad, "boxes2X2Grad");
+            LossGuard.NoOverlap(boxes1Y2, boxes2X2Grad, "boxes2X2Grad");
+            LossGuard.NoOverlap(boxes2X1, boxes2X2Grad, "boxes2X2Grad");
+            LossGuard.NoOverlap(boxes2Y1, boxes2X2Grad, "boxes2X2Grad");
+            LossGuard.NoOverlap(boxes2X2, boxes2X2Grad, "boxes2X2Grad");
+            LossGuard.NoOverlap(boxes2Y2, boxes2X2Grad, "boxes2X2Grad");
+            LossGuard.Optional(boxes2X2Hess.Length, n, "boxes2X2Hess");
+            LossGuard.NoOverlap(boxes1X1, boxes2X2Hess, "boxes2X2Hess");
+            LossGuard.NoOverlap(boxes1Y1, boxes2X2Hess, "boxes2X2Hess");
+            LossGuard.NoOverlap(boxes1X2, boxes2X2Hess, "boxes2X2Hess");
+            LossGuard.NoOverlap(boxes1Y2, boxes2X2Hess, "boxes2X2Hess");
+            LossGuard.NoOverlap(boxes2X1, boxes2X2Hess, "boxes2X2Hess");
+            LossGuard.NoOverlap(boxes2Y1, boxes2X2Hess, "boxes2X2Hess");
+            LossGuard.NoOverlap(boxes2X2, boxes2X2Hess, "boxes2X2Hess");
+            LossGuard.NoOverlap(boxes2Y2, boxes2X2Hess, "boxes2X2Hess");
+            LossGuard.Optional(boxes2Y2Grad.Length, n, "boxes2Y2Grad");
+            LossGuard.NoOverlap(boxes1X1, boxes2Y2Grad, "boxes2Y2Grad");
+            LossGuard.NoOverlap(boxes1Y1, boxes2Y2Grad, "boxes2Y2Grad");
+            LossGuard.NoOverlap(boxes1X2, boxes2Y2Grad, "boxes2Y2Grad");
+            LossGuard.NoOverlap(boxes1Y2, boxes2Y2Grad, "boxes2Y2Grad");
+            LossGuard.NoOverlap(boxes2X1, boxes2Y2Grad, "boxes2Y2Grad");
+            LossGuard.NoOverlap(boxes2Y1, boxes2Y2Grad, "boxes2Y2Grad");
+            LossGuard.NoOverlap(boxes2X2, boxes2Y2Grad, "boxes2Y2Grad");
+            LossGuard.NoOverlap(boxes2Y2, boxes2Y2Grad, "boxes2Y2Grad");
+            LossGuard.Optional(boxes2Y2Hess.Length, n, "boxes2Y2Hess");
+            LossGuard.NoOverlap(boxes1X1, boxes2Y2Hess, "boxes2Y2Hess");
+            LossGuard.NoOverlap(boxes1Y1, boxes2Y2Hess, "boxes2Y2Hess");
+            LossGuard.NoOverlap(boxes1X2, boxes2Y2Hess, "boxes2Y2Hess");
+            LossGuard.NoOverlap(boxes1Y2, boxes2Y2Hess, "boxes2Y2Hess");
+            LossGuard.NoOverlap(boxes2X1, boxes2Y2Hess, "boxes2Y2Hess");
+            LossGuard.NoOverlap(boxes2Y1, boxes2Y2Hess, "boxes2Y2Hess");
+            LossGuard.NoOverlap(boxes2X2, boxes2Y2Hess, "boxes2Y2Hess");
+            LossGuard.NoOverlap(boxes2Y2, boxes2Y2Hess, "boxes2Y2Hess");
+            hessianPolicy = hessianPolicy.Or(HessianPolicy.AsDerived);
+
+            // The mean's 1/n and the upstream gradient scale the Hessian as they scale the gradient; for None the upstream is per element.
+            T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
+            var kernel = new HessianKernel<T>(boxes1X1, boxes1Y1, boxes1X2, boxes1Y2, boxes2X1, boxes2Y1, boxes2X2, boxes2Y2, eps, weight, reduction == Reduction.None ? gradOutputs : default, scale, boxes1X1Grad, boxes1Y1Grad, boxes1X2Grad, boxes1Y2Grad, boxes2X1Grad, boxes2Y1Grad, boxes2X2Grad, boxes2Y2Grad, boxes1X1Hess, boxes1Y1Hess, boxes1X2Hess, boxes1Y2Hess, boxes2X1Hess, boxes2Y1Hess, boxes2X2Hess, boxes2Y2Hess, hessianPolicy);
+            if (reduction == Reduction.None)
+            {
+                if (output.IsEmpty) ElementLoops.Run<HessianKernel<T>, T>(ref kernel, 0, n);
+                else ElementLoops.Map<HessianKernel<T>, T>(ref kernel, 0, n, output);
+                return T.Zero;
+            }
+            T total = ElementLoops.Sum<HessianKernel<T>, T>(ref kernel, 0, n);
+            return reduction == Reduction.Mean ? total / T.CreateTruncating(n) : total;
         }
 
         /// <summary>
@@ -746,6 +948,488 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
         }
 
+        /// <summary>
+        /// The value and, for every wanted input, the gradient and the second derivative (through the Hessian policy), each times the upstream gradient and weight:<br/>
+        /// L = 1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) else 0)<br/>
+        /// dL/dboxes1_x1 = -(if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (-((if boxes1_x1 &gt; boxes2_x1 then 1 else (if boxes1_x1 == boxes2_x1 then 0.5 else 0)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) - (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes1_y1 - boxes1_y2 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then -((if boxes1_x1 &gt; boxes2_x1 then 1 else (if boxes1_x1 == boxes2_x1 then 0.5 else 0)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) else 0)<br/>
+        /// dL/dboxes1_y1 = -(if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (-((min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (if boxes1_y1 &gt; boxes2_y1 then 1 else (if boxes1_y1 == boxes2_y1 then 0.5 else 0))) - (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes1_x1 - boxes1_x2 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then -((min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (if boxes1_y1 &gt; boxes2_y1 then 1 else (if boxes1_y1 == boxes2_y1 then 0.5 else 0))) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) else 0)<br/>
+        /// dL/dboxes1_x2 = -(if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then ((if boxes1_x2 &lt; boxes2_x2 then 1 else (if boxes1_x2 == boxes2_x2 then 0.5 else 0)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) - (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes1_y2 - boxes1_y1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_x2 &lt; boxes2_x2 then 1 else (if boxes1_x2 == boxes2_x2 then 0.5 else 0)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) else 0)<br/>
+        /// dL/dboxes1_y2 = -(if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then ((min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (if boxes1_y2 &lt; boxes2_y2 then 1 else (if boxes1_y2 == boxes2_y2 then 0.5 else 0)) - (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes1_x2 - boxes1_x1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (if boxes1_y2 &lt; boxes2_y2 then 1 else (if boxes1_y2 == boxes2_y2 then 0.5 else 0)) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) else 0)<br/>
+        /// dL/dboxes2_x1 = -(if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (-(if boxes1_x1 &gt; boxes2_x1 then 0 else (if boxes1_x1 == boxes2_x1 then 0.5 else 1) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) - (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes2_y1 - boxes2_y2 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then -(if boxes1_x1 &gt; boxes2_x1 then 0 else (if boxes1_x1 == boxes2_x1 then 0.5 else 1) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) else 0)<br/>
+        /// dL/dboxes2_y1 = -(if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (-(if boxes1_y1 &gt; boxes2_y1 then 0 else (if boxes1_y1 == boxes2_y1 then 0.5 else 1) * (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1))) - (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes2_x1 - boxes2_x2 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then -(if boxes1_y1 &gt; boxes2_y1 then 0 else (if boxes1_y1 == boxes2_y1 then 0.5 else 1) * (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1))) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) else 0)<br/>
+        /// dL/dboxes2_x2 = -(if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then ((if boxes1_x2 &lt; boxes2_x2 then 0 else (if boxes1_x2 == boxes2_x2 then 0.5 else 1) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) - (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes2_y2 - boxes2_y1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_x2 &lt; boxes2_x2 then 0 else (if boxes1_x2 == boxes2_x2 then 0.5 else 1) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) else 0)<br/>
+        /// dL/dboxes2_y2 = -(if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then ((if boxes1_y2 &lt; boxes2_y2 then 0 else (if boxes1_y2 == boxes2_y2 then 0.5 else 1) * (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1))) - (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes2_x2 - boxes2_x1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_y2 &lt; boxes2_y2 then 0 else (if boxes1_y2 == boxes2_y2 then 0.5 else 1) * (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1))) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) else 0)<br/>
+        /// d2L/dboxes1_x12 = -(if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (-((-((if boxes1_x1 &gt; boxes2_x1 then 1 else (if boxes1_x1 == boxes2_x1 then 0.5 else 0)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) - (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes1_y1 - boxes1_y2 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then -((if boxes1_x1 &gt; boxes2_x1 then 1 else (if boxes1_x1 == boxes2_x1 then 0.5 else 0)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes1_y1 - boxes1_y2 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then -((if boxes1_x1 &gt; boxes2_x1 then 1 else (if boxes1_x1 == boxes2_x1 then 0.5 else 0)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) else 0))) - (-((if boxes1_x1 &gt; boxes2_x1 then 1 else (if boxes1_x1 == boxes2_x1 then 0.5 else 0)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) - (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes1_y1 - boxes1_y2 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then -((if boxes1_x1 &gt; boxes2_x1 then 1 else (if boxes1_x1 == boxes2_x1 then 0.5 else 0)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes1_y1 - boxes1_y2 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then -((if boxes1_x1 &gt; boxes2_x1 then 1 else (if boxes1_x1 == boxes2_x1 then 0.5 else 0)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) else 0)<br/>
+        /// d2L/dboxes1_y12 = -(if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (-((-((min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (if boxes1_y1 &gt; boxes2_y1 then 1 else (if boxes1_y1 == boxes2_y1 then 0.5 else 0))) - (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes1_x1 - boxes1_x2 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then -((min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (if boxes1_y1 &gt; boxes2_y1 then 1 else (if boxes1_y1 == boxes2_y1 then 0.5 else 0))) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes1_x1 - boxes1_x2 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then -((min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (if boxes1_y1 &gt; boxes2_y1 then 1 else (if boxes1_y1 == boxes2_y1 then 0.5 else 0))) else 0))) - (-((min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (if boxes1_y1 &gt; boxes2_y1 then 1 else (if boxes1_y1 == boxes2_y1 then 0.5 else 0))) - (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes1_x1 - boxes1_x2 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then -((min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (if boxes1_y1 &gt; boxes2_y1 then 1 else (if boxes1_y1 == boxes2_y1 then 0.5 else 0))) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes1_x1 - boxes1_x2 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then -((min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (if boxes1_y1 &gt; boxes2_y1 then 1 else (if boxes1_y1 == boxes2_y1 then 0.5 else 0))) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) else 0)<br/>
+        /// d2L/dboxes1_x22 = -(if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (-(((if boxes1_x2 &lt; boxes2_x2 then 1 else (if boxes1_x2 == boxes2_x2 then 0.5 else 0)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) - (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes1_y2 - boxes1_y1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_x2 &lt; boxes2_x2 then 1 else (if boxes1_x2 == boxes2_x2 then 0.5 else 0)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes1_y2 - boxes1_y1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_x2 &lt; boxes2_x2 then 1 else (if boxes1_x2 == boxes2_x2 then 0.5 else 0)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0))) - ((if boxes1_x2 &lt; boxes2_x2 then 1 else (if boxes1_x2 == boxes2_x2 then 0.5 else 0)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) - (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes1_y2 - boxes1_y1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_x2 &lt; boxes2_x2 then 1 else (if boxes1_x2 == boxes2_x2 then 0.5 else 0)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes1_y2 - boxes1_y1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_x2 &lt; boxes2_x2 then 1 else (if boxes1_x2 == boxes2_x2 then 0.5 else 0)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) else 0)<br/>
+        /// d2L/dboxes1_y22 = -(if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (-(((min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (if boxes1_y2 &lt; boxes2_y2 then 1 else (if boxes1_y2 == boxes2_y2 then 0.5 else 0)) - (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes1_x2 - boxes1_x1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (if boxes1_y2 &lt; boxes2_y2 then 1 else (if boxes1_y2 == boxes2_y2 then 0.5 else 0)) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes1_x2 - boxes1_x1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (if boxes1_y2 &lt; boxes2_y2 then 1 else (if boxes1_y2 == boxes2_y2 then 0.5 else 0)) else 0))) - ((min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (if boxes1_y2 &lt; boxes2_y2 then 1 else (if boxes1_y2 == boxes2_y2 then 0.5 else 0)) - (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes1_x2 - boxes1_x1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (if boxes1_y2 &lt; boxes2_y2 then 1 else (if boxes1_y2 == boxes2_y2 then 0.5 else 0)) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes1_x2 - boxes1_x1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (if boxes1_y2 &lt; boxes2_y2 then 1 else (if boxes1_y2 == boxes2_y2 then 0.5 else 0)) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) else 0)<br/>
+        /// d2L/dboxes2_x12 = -(if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (-((-(if boxes1_x1 &gt; boxes2_x1 then 0 else (if boxes1_x1 == boxes2_x1 then 0.5 else 1) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) - (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes2_y1 - boxes2_y2 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then -(if boxes1_x1 &gt; boxes2_x1 then 0 else (if boxes1_x1 == boxes2_x1 then 0.5 else 1) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes2_y1 - boxes2_y2 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then -(if boxes1_x1 &gt; boxes2_x1 then 0 else (if boxes1_x1 == boxes2_x1 then 0.5 else 1) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) else 0))) - (-(if boxes1_x1 &gt; boxes2_x1 then 0 else (if boxes1_x1 == boxes2_x1 then 0.5 else 1) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) - (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes2_y1 - boxes2_y2 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then -(if boxes1_x1 &gt; boxes2_x1 then 0 else (if boxes1_x1 == boxes2_x1 then 0.5 else 1) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes2_y1 - boxes2_y2 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then -(if boxes1_x1 &gt; boxes2_x1 then 0 else (if boxes1_x1 == boxes2_x1 then 0.5 else 1) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) else 0)<br/>
+        /// d2L/dboxes2_y12 = -(if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (-((-(if boxes1_y1 &gt; boxes2_y1 then 0 else (if boxes1_y1 == boxes2_y1 then 0.5 else 1) * (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1))) - (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes2_x1 - boxes2_x2 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then -(if boxes1_y1 &gt; boxes2_y1 then 0 else (if boxes1_y1 == boxes2_y1 then 0.5 else 1) * (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1))) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes2_x1 - boxes2_x2 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then -(if boxes1_y1 &gt; boxes2_y1 then 0 else (if boxes1_y1 == boxes2_y1 then 0.5 else 1) * (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1))) else 0))) - (-(if boxes1_y1 &gt; boxes2_y1 then 0 else (if boxes1_y1 == boxes2_y1 then 0.5 else 1) * (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1))) - (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes2_x1 - boxes2_x2 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then -(if boxes1_y1 &gt; boxes2_y1 then 0 else (if boxes1_y1 == boxes2_y1 then 0.5 else 1) * (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1))) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes2_x1 - boxes2_x2 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then -(if boxes1_y1 &gt; boxes2_y1 then 0 else (if boxes1_y1 == boxes2_y1 then 0.5 else 1) * (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1))) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) else 0)<br/>
+        /// d2L/dboxes2_x22 = -(if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (-(((if boxes1_x2 &lt; boxes2_x2 then 0 else (if boxes1_x2 == boxes2_x2 then 0.5 else 1) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) - (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes2_y2 - boxes2_y1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_x2 &lt; boxes2_x2 then 0 else (if boxes1_x2 == boxes2_x2 then 0.5 else 1) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes2_y2 - boxes2_y1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_x2 &lt; boxes2_x2 then 0 else (if boxes1_x2 == boxes2_x2 then 0.5 else 1) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) else 0))) - ((if boxes1_x2 &lt; boxes2_x2 then 0 else (if boxes1_x2 == boxes2_x2 then 0.5 else 1) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) - (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes2_y2 - boxes2_y1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_x2 &lt; boxes2_x2 then 0 else (if boxes1_x2 == boxes2_x2 then 0.5 else 1) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes2_y2 - boxes2_y1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_x2 &lt; boxes2_x2 then 0 else (if boxes1_x2 == boxes2_x2 then 0.5 else 1) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) else 0)<br/>
+        /// d2L/dboxes2_y22 = -(if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (-(((if boxes1_y2 &lt; boxes2_y2 then 0 else (if boxes1_y2 == boxes2_y2 then 0.5 else 1) * (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1))) - (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes2_x2 - boxes2_x1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_y2 &lt; boxes2_y2 then 0 else (if boxes1_y2 == boxes2_y2 then 0.5 else 1) * (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1))) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes2_x2 - boxes2_x1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_y2 &lt; boxes2_y2 then 0 else (if boxes1_y2 == boxes2_y2 then 0.5 else 1) * (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1))) else 0))) - ((if boxes1_y2 &lt; boxes2_y2 then 0 else (if boxes1_y2 == boxes2_y2 then 0.5 else 1) * (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1))) - (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes2_x2 - boxes2_x1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_y2 &lt; boxes2_y2 then 0 else (if boxes1_y2 == boxes2_y2 then 0.5 else 1) * (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1))) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes2_x2 - boxes2_x1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_y2 &lt; boxes2_y2 then 0 else (if boxes1_y2 == boxes2_y2 then 0.5 else 1) * (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1))) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) else 0)
+        /// </summary>
+        private ref struct HessianKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            private readonly ReadOnlySpan<T> _boxes1X1;
+            private readonly ReadOnlySpan<T> _boxes1Y1;
+            private readonly ReadOnlySpan<T> _boxes1X2;
+            private readonly ReadOnlySpan<T> _boxes1Y2;
+            private readonly ReadOnlySpan<T> _boxes2X1;
+            private readonly ReadOnlySpan<T> _boxes2Y1;
+            private readonly ReadOnlySpan<T> _boxes2X2;
+            private readonly ReadOnlySpan<T> _boxes2Y2;
+            private readonly T _eps;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly bool _hasWeight;
+            private readonly ReadOnlySpan<T> _gradOutput;
+            private readonly bool _hasGradOutput;
+            private readonly T _scale;
+            private readonly Span<T> _boxes1X1Grad;
+            private readonly bool _wantBoxes1X1Grad;
+            private readonly Span<T> _boxes1Y1Grad;
+            private readonly bool _wantBoxes1Y1Grad;
+            private readonly Span<T> _boxes1X2Grad;
+            private readonly bool _wantBoxes1X2Grad;
+            private readonly Span<T> _boxes1Y2Grad;
+            private readonly bool _wantBoxes1Y2Grad;
+            private readonly Span<T> _boxes2X1Grad;
+            private readonly bool _wantBoxes2X1Grad;
+            private readonly Span<T> _boxes2Y1Grad;
+            private readonly bool _wantBoxes2Y1Grad;
+            private readonly Span<T> _boxes2X2Grad;
+            private readonly bool _wantBoxes2X2Grad;
+            private readonly Span<T> _boxes2Y2Grad;
+            private readonly bool _wantBoxes2Y2Grad;
+            private readonly Span<T> _boxes1X1Hess;
+            private readonly bool _wantBoxes1X1Hess;
+            private readonly Span<T> _boxes1Y1Hess;
+            private readonly bool _wantBoxes1Y1Hess;
+            private readonly Span<T> _boxes1X2Hess;
+            private readonly bool _wantBoxes1X2Hess;
+            private readonly Span<T> _boxes1Y2Hess;
+            private readonly bool _wantBoxes1Y2Hess;
+            private readonly Span<T> _boxes2X1Hess;
+            private readonly bool _wantBoxes2X1Hess;
+            private readonly Span<T> _boxes2Y1Hess;
+            private readonly bool _wantBoxes2Y1Hess;
+            private readonly Span<T> _boxes2X2Hess;
+            private readonly bool _wantBoxes2X2Hess;
+            private readonly Span<T> _boxes2Y2Hess;
+            private readonly bool _wantBoxes2Y2Hess;
+            private readonly HessianTransform<T> _hessianPolicy;
+
+            public HessianKernel(ReadOnlySpan<T> boxes1X1, ReadOnlySpan<T> boxes1Y1, ReadOnlySpan<T> boxes1X2, ReadOnlySpan<T> boxes1Y2, ReadOnlySpan<T> boxes2X1, ReadOnlySpan<T> boxes2Y1, ReadOnlySpan<T> boxes2X2, ReadOnlySpan<T> boxes2Y2, T eps, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> boxes1X1Grad, Span<T> boxes1Y1Grad, Span<T> boxes1X2Grad, Span<T> boxes1Y2Grad, Span<T> boxes2X1Grad, Span<T> boxes2Y1Grad, Span<T> boxes2X2Grad, Span<T> boxes2Y2Grad, Span<T> boxes1X1Hess, Span<T> boxes1Y1Hess, Span<T> boxes1X2Hess, Span<T> boxes1Y2Hess, Span<T> boxes2X1Hess, Span<T> boxes2Y1Hess, Span<T> boxes2X2Hess, Span<T> boxes2Y2Hess, HessianPolicy hessianPolicy)
+            {
+                _boxes1X1 = boxes1X1;
+                _boxes1Y1 = boxes1Y1;
+                _boxes1X2 = boxes1X2;
+                _boxes1Y2 = boxes1Y2;
+                _boxes2X1 = boxes2X1;
+                _boxes2Y1 = boxes2Y1;
+                _boxes2X2 = boxes2X2;
+                _boxes2Y2 = boxes2Y2;
+                _eps = eps;
+                _weight = weight;
+                _hasWeight = !weight.IsEmpty;
+                _gradOutput = gradOutput;
+                _hasGradOutput = !gradOutput.IsEmpty;
+                _scale = scale;
+                _boxes1X1Grad = boxes1X1Grad;
+                _wantBoxes1X1Grad = !boxes1X1Grad.IsEmpty;
+                _boxes1Y1Grad = boxes1Y1Grad;
+                _wantBoxes1Y1Grad = !boxes1Y1Grad.IsEmpty;
+                _boxes1X2Grad = boxes1X2Grad;
+                _wantBoxes1X2Grad = !boxes1X2Grad.IsEmpty;
+                _boxes1Y2Grad = boxes1Y2Grad;
+                _wantBoxes1Y2Grad = !boxes1Y2Grad.IsEmpty;
+                _boxes2X1Grad = boxes2X1Grad;
+                _wantBoxes2X1Grad = !boxes2X1Grad.IsEmpty;
+                _boxes2Y1Grad = boxes2Y1Grad;
+                _wantBoxes2Y1Grad = !boxes2Y1Grad.IsEmpty;
+                _boxes2X2Grad = boxes2X2Grad;
+                _wantBoxes2X2Grad = !boxes2X2Grad.IsEmpty;
+                _boxes2Y2Grad = boxes2Y2Grad;
+                _wantBoxes2Y2Grad = !boxes2Y2Grad.IsEmpty;
+                _boxes1X1Hess = boxes1X1Hess;
+                _wantBoxes1X1Hess = !boxes1X1Hess.IsEmpty;
+                _boxes1Y1Hess = boxes1Y1Hess;
+                _wantBoxes1Y1Hess = !boxes1Y1Hess.IsEmpty;
+                _boxes1X2Hess = boxes1X2Hess;
+                _wantBoxes1X2Hess = !boxes1X2Hess.IsEmpty;
+                _boxes1Y2Hess = boxes1Y2Hess;
+                _wantBoxes1Y2Hess = !boxes1Y2Hess.IsEmpty;
+                _boxes2X1Hess = boxes2X1Hess;
+                _wantBoxes2X1Hess = !boxes2X1Hess.IsEmpty;
+                _boxes2Y1Hess = boxes2Y1Hess;
+                _wantBoxes2Y1Hess = !boxes2Y1Hess.IsEmpty;
+                _boxes2X2Hess = boxes2X2Hess;
+                _wantBoxes2X2Hess = !boxes2X2Hess.IsEmpty;
+                _boxes2Y2Hess = boxes2Y2Hess;
+                _wantBoxes2Y2Hess = !boxes2Y2Hess.IsEmpty;
+                _hessianPolicy = new HessianTransform<T>(hessianPolicy);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public T Invoke(int i)
+            {
+                var boxes1X1 = _boxes1X1[i];
+                var boxes1Y1 = _boxes1Y1[i];
+                var boxes1X2 = _boxes1X2[i];
+                var boxes1Y2 = _boxes1Y2[i];
+                var boxes2X1 = _boxes2X1[i];
+                var boxes2Y1 = _boxes2Y1[i];
+                var boxes2X2 = _boxes2X2[i];
+                var boxes2Y2 = _boxes2Y2[i];
+                var eps = _eps;
+                var ykis2 = LossMath.Min(boxes1Y2, boxes2Y2);
+                var ykis1 = LossMath.Max(boxes1Y1, boxes2Y1);
+                var xkis2 = LossMath.Min(boxes1X2, boxes2X2);
+                var xkis1 = LossMath.Max(boxes1X1, boxes2X1);
+                var t0 = LossMath.And(LossMath.GreaterThan(ykis2, ykis1), LossMath.GreaterThan(xkis2, xkis1));
+                var t1 = xkis2 - xkis1;
+                var t2 = ykis2 - ykis1;
+                var t3 = t1 * t2;
+                var t4 = boxes1X2 - boxes1X1;
+                var t5 = boxes1Y2 - boxes1Y1;
+                var t6 = boxes2X2 - boxes2X1;
+                var t7 = boxes2Y2 - boxes2Y1;
+                var inter = LossMath.Select(t0, t3, T.Zero);
+                var union = ((t4 * t5) + (t6 * t7)) - inter;
+                var t8 = union + eps;
+                var t9 = t3 / t8;
+                var t10 = LossMath.GreaterThan(boxes1X1, boxes2X1);
+                var t11 = LossMath.Equal(boxes1X1, boxes2X1);
+                var t12 = -(LossMath.Select(t10, T.One, LossMath.Select(t11, T.CreateTruncating(0.5), T.Zero)) * t2);
+                var t13 = (boxes1Y1 - boxes1Y2) - LossMath.Select(t0, t12, T.Zero);
+                var t14 = (t12 - (t9 * t13)) / t8;
+                var t15 = LossMath.GreaterThan(boxes1Y1, boxes2Y1);
+                var t16 = LossMath.Equal(boxes1Y1, boxes2Y1);
+                var t17 = -(t1 * LossMath.Select(t15, T.One, LossMath.Select(t16, T.CreateTruncating(0.5), T.Zero)));
+                var t18 = (boxes1X1 - boxes1X2) - LossMath.Select(t0, t17, T.Zero);
+                var t19 = (t17 - (t9 * t18)) / t8;
+                var t20 = LossMath.LessThan(boxes1X2, boxes2X2);
+                var t21 = LossMath.Equal(boxes1X2, boxes2X2);
+                var t22 = LossMath.Select(t20, T.One, LossMath.Select(t21, T.CreateTruncating(0.5), T.Zero)) * t2;
+                var t23 = t5 - LossMath.Select(t0, t22, T.Zero);
+                var t24 = (t22 - (t9 * t23)) / t8;
+                var t25 = LossMath.LessThan(boxes1Y2, boxes2Y2);
+                var t26 = LossMath.Equal(boxes1Y2, boxes2Y2);
+                var t27 = t1 * LossMath.Select(t25, T.One, LossMath.Select(t26, T.CreateTruncating(0.5), T.Zero));
+                var t28 = t4 - LossMath.Select(t0, t27, T.Zero);
+                var t29 = (t27 - (t9 * t28)) / t8;
+                var t30 = -LossMath.Select(t10, T.Zero, LossMath.Select(t11, T.CreateTruncating(0.5), T.One) * t2);
+                var t31 = (boxes2Y1 - boxes2Y2) - LossMath.Select(t0, t30, T.Zero);
+                var t32 = (t30 - (t9 * t31)) / t8;
+                var t33 = -LossMath.Select(t15, T.Zero, LossMath.Select(t16, T.CreateTruncating(0.5), T.One) * t1);
+                var t34 = (boxes2X1 - boxes2X2) - LossMath.Select(t0, t33, T.Zero);
+                var t35 = (t33 - (t9 * t34)) / t8;
+                var t36 = LossMath.Select(t20, T.Zero, LossMath.Select(t21, T.CreateTruncating(0.5), T.One) * t2);
+                var t37 = t7 - LossMath.Select(t0, t36, T.Zero);
+                var t38 = (t36 - (t9 * t37)) / t8;
+                var t39 = LossMath.Select(t25, T.Zero, LossMath.Select(t26, T.CreateTruncating(0.5), T.One) * t1);
+                var t40 = t6 - LossMath.Select(t0, t39, T.Zero);
+                var t41 = (t39 - (t9 * t40)) / t8;
+                var t42 = t14 * t13;
+                var t43 = t19 * t18;
+                var t44 = t24 * t23;
+                var t45 = t29 * t28;
+                var t46 = t32 * t31;
+                var t47 = t35 * t34;
+                var t48 = t38 * t37;
+                var t49 = t41 * t40;
+                var loss = T.One - LossMath.Select(t0, t9, T.Zero);
+                var w = _hasWeight ? _weight[i] : T.One;
+                var g = (_hasGradOutput ? _gradOutput[i] * _scale : _scale) * w;
+                if (_wantBoxes1X1Grad) _boxes1X1Grad[i] = g * (-LossMath.Select(t0, t14, T.Zero));
+                if (_wantBoxes1Y1Grad) _boxes1Y1Grad[i] = g * (-LossMath.Select(t0, t19, T.Zero));
+                if (_wantBoxes1X2Grad) _boxes1X2Grad[i] = g * (-LossMath.Select(t0, t24, T.Zero));
+                if (_wantBoxes1Y2Grad) _boxes1Y2Grad[i] = g * (-LossMath.Select(t0, t29, T.Zero));
+                if (_wantBoxes2X1Grad) _boxes2X1Grad[i] = g * (-LossMath.Select(t0, t32, T.Zero));
+                if (_wantBoxes2Y1Grad) _boxes2Y1Grad[i] = g * (-LossMath.Select(t0, t35, T.Zero));
+                if (_wantBoxes2X2Grad) _boxes2X2Grad[i] = g * (-LossMath.Select(t0, t38, T.Zero));
+                if (_wantBoxes2Y2Grad) _boxes2Y2Grad[i] = g * (-LossMath.Select(t0, t41, T.Zero));
+                if (_wantBoxes1X1Hess) _boxes1X1Hess[i] = g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t42 - t42) / t8, T.Zero));
+                if (_wantBoxes1Y1Hess) _boxes1Y1Hess[i] = g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t43 - t43) / t8, T.Zero));
+                if (_wantBoxes1X2Hess) _boxes1X2Hess[i] = g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t44 - t44) / t8, T.Zero));
+                if (_wantBoxes1Y2Hess) _boxes1Y2Hess[i] = g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t45 - t45) / t8, T.Zero));
+                if (_wantBoxes2X1Hess) _boxes2X1Hess[i] = g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t46 - t46) / t8, T.Zero));
+                if (_wantBoxes2Y1Hess) _boxes2Y1Hess[i] = g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t47 - t47) / t8, T.Zero));
+                if (_wantBoxes2X2Hess) _boxes2X2Hess[i] = g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t48 - t48) / t8, T.Zero));
+                if (_wantBoxes2Y2Hess) _boxes2Y2Hess[i] = g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t49 - t49) / t8, T.Zero));
+                return loss * w;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Invoke128(int i)
+            {
+                var boxes1X1 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes1X1), (nuint)i);
+                var boxes1Y1 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes1Y1), (nuint)i);
+                var boxes1X2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes1X2), (nuint)i);
+                var boxes1Y2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes1Y2), (nuint)i);
+                var boxes2X1 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2X1), (nuint)i);
+                var boxes2Y1 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1), (nuint)i);
+                var boxes2X2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2X2), (nuint)i);
+                var boxes2Y2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2), (nuint)i);
+                var eps = Vector128.Create(_eps);
+                var ykis2 = LossMath.Min(boxes1Y2, boxes2Y2);
+                var ykis1 = LossMath.Max(boxes1Y1, boxes2Y1);
+                var xkis2 = LossMath.Min(boxes1X2, boxes2X2);
+                var xkis1 = LossMath.Max(boxes1X1, boxes2X1);
+                var t0 = LossMath.And(LossMath.GreaterThan(ykis2, ykis1), LossMath.GreaterThan(xkis2, xkis1));
+                var t1 = xkis2 - xkis1;
+                var t2 = ykis2 - ykis1;
+                var t3 = t1 * t2;
+                var t4 = boxes1X2 - boxes1X1;
+                var t5 = boxes1Y2 - boxes1Y1;
+                var t6 = boxes2X2 - boxes2X1;
+                var t7 = boxes2Y2 - boxes2Y1;
+                var inter = LossMath.Select(t0, t3, Vector128<T>.Zero);
+                var union = ((t4 * t5) + (t6 * t7)) - inter;
+                var t8 = union + eps;
+                var t9 = t3 / t8;
+                var t10 = LossMath.GreaterThan(boxes1X1, boxes2X1);
+                var t11 = LossMath.Equal(boxes1X1, boxes2X1);
+                var t12 = -(LossMath.Select(t10, Vector128<T>.One, LossMath.Select(t11, Vector128.Create(T.CreateTruncating(0.5)), Vector128<T>.Zero)) * t2);
+                var t13 = (boxes1Y1 - boxes1Y2) - LossMath.Select(t0, t12, Vector128<T>.Zero);
+                var t14 = (t12 - (t9 * t13)) / t8;
+                var t15 = LossMath.GreaterThan(boxes1Y1, boxes2Y1);
+                var t16 = LossMath.Equal(boxes1Y1, boxes2Y1);
+                var t17 = -(t1 * LossMath.Select(t15, Vector128<T>.One, LossMath.Select(t16, Vector128.Create(T.CreateTruncating(0.5)), Vector128<T>.Zero)));
+                var t18 = (boxes1X1 - boxes1X2) - LossMath.Select(t0, t17, Vector128<T>.Zero);
+                var t19 = (t17 - (t9 * t18)) / t8;
+                var t20 = LossMath.LessThan(boxes1X2, boxes2X2);
+                var t21 = LossMath.Equal(boxes1X2, boxes2X2);
+                var t22 = LossMath.Select(t20, Vector128<T>.One, LossMath.Select(t21, Vector128.Create(T.CreateTruncating(0.5)), Vector128<T>.Zero)) * t2;
+                var t23 = t5 - LossMath.Select(t0, t22, Vector128<T>.Zero);
+                var t24 = (t22 - (t9 * t23)) / t8;
+                var t25 = LossMath.LessThan(boxes1Y2, boxes2Y2);
+                var t26 = LossMath.Equal(boxes1Y2, boxes2Y2);
+                var t27 = t1 * LossMath.Select(t25, Vector128<T>.One, LossMath.Select(t26, Vector128.Create(T.CreateTruncating(0.5)), Vector128<T>.Zero));
+                var t28 = t4 - LossMath.Select(t0, t27, Vector128<T>.Zero);
+                var t29 = (t27 - (t9 * t28)) / t8;
+                var t30 = -LossMath.Select(t10, Vector128<T>.Zero, LossMath.Select(t11, Vector128.Create(T.CreateTruncating(0.5)), Vector128<T>.One) * t2);
+                var t31 = (boxes2Y1 - boxes2Y2) - LossMath.Select(t0, t30, Vector128<T>.Zero);
+                var t32 = (t30 - (t9 * t31)) / t8;
+                var t33 = -LossMath.Select(t15, Vector128<T>.Zero, LossMath.Select(t16, Vector128.Create(T.CreateTruncating(0.5)), Vector128<T>.One) * t1);
+                var t34 = (boxes2X1 - boxes2X2) - LossMath.Select(t0, t33, Vector128<T>.Zero);
+                var t35 = (t33 - (t9 * t34)) / t8;
+                var t36 = LossMath.Select(t20, Vector128<T>.Zero, LossMath.Select(t21, Vector128.Create(T.CreateTruncating(0.5)), Vector128<T>.One) * t2);
+                var t37 = t7 - LossMath.Select(t0, t36, Vector128<T>.Zero);
+                var t38 = (t36 - (t9 * t37)) / t8;
+                var t39 = LossMath.Select(t25, Vector128<T>.Zero, LossMath.Select(t26, Vector128.Create(T.CreateTruncating(0.5)), Vector128<T>.One) * t1);
+                var t40 = t6 - LossMath.Select(t0, t39, Vector128<T>.Zero);
+                var t41 = (t39 - (t9 * t40)) / t8;
+                var t42 = t14 * t13;
+                var t43 = t19 * t18;
+                var t44 = t24 * t23;
+                var t45 = t29 * t28;
+                var t46 = t32 * t31;
+                var t47 = t35 * t34;
+                var t48 = t38 * t37;
+                var t49 = t41 * t40;
+                var loss = Vector128<T>.One - LossMath.Select(t0, t9, Vector128<T>.Zero);
+                var w = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                var g = (_hasGradOutput ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * w;
+                if (_wantBoxes1X1Grad) (g * (-LossMath.Select(t0, t14, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
+                if (_wantBoxes1Y1Grad) (g * (-LossMath.Select(t0, t19, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
+                if (_wantBoxes1X2Grad) (g * (-LossMath.Select(t0, t24, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
+                if (_wantBoxes1Y2Grad) (g * (-LossMath.Select(t0, t29, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y2Grad), (nuint)i);
+                if (_wantBoxes2X1Grad) (g * (-LossMath.Select(t0, t32, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X1Grad), (nuint)i);
+                if (_wantBoxes2Y1Grad) (g * (-LossMath.Select(t0, t35, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1Grad), (nuint)i);
+                if (_wantBoxes2X2Grad) (g * (-LossMath.Select(t0, t38, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X2Grad), (nuint)i);
+                if (_wantBoxes2Y2Grad) (g * (-LossMath.Select(t0, t41, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2Grad), (nuint)i);
+                if (_wantBoxes1X1Hess) (g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t42 - t42) / t8, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X1Hess), (nuint)i);
+                if (_wantBoxes1Y1Hess) (g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t43 - t43) / t8, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y1Hess), (nuint)i);
+                if (_wantBoxes1X2Hess) (g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t44 - t44) / t8, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X2Hess), (nuint)i);
+                if (_wantBoxes1Y2Hess) (g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t45 - t45) / t8, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y2Hess), (nuint)i);
+                if (_wantBoxes2X1Hess) (g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t46 - t46) / t8, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X1Hess), (nuint)i);
+                if (_wantBoxes2Y1Hess) (g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t47 - t47) / t8, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1Hess), (nuint)i);
+                if (_wantBoxes2X2Hess) (g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t48 - t48) / t8, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X2Hess), (nuint)i);
+                if (_wantBoxes2Y2Hess) (g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t49 - t49) / t8, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2Hess), (nuint)i);
+                return loss * w;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Invoke256(int i)
+            {
+                var boxes1X1 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes1X1), (nuint)i);
+                var boxes1Y1 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes1Y1), (nuint)i);
+                var boxes1X2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes1X2), (nuint)i);
+                var boxes1Y2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes1Y2), (nuint)i);
+                var boxes2X1 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2X1), (nuint)i);
+                var boxes2Y1 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1), (nuint)i);
+                var boxes2X2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2X2), (nuint)i);
+                var boxes2Y2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2), (nuint)i);
+                var eps = Vector256.Create(_eps);
+                var ykis2 = LossMath.Min(boxes1Y2, boxes2Y2);
+                var ykis1 = LossMath.Max(boxes1Y1, boxes2Y1);
+                var xkis2 = LossMath.Min(boxes1X2, boxes2X2);
+                var xkis1 = LossMath.Max(boxes1X1, boxes2X1);
+                var t0 = LossMath.And(LossMath.GreaterThan(ykis2, ykis1), LossMath.GreaterThan(xkis2, xkis1));
+                var t1 = xkis2 - xkis1;
+                var t2 = ykis2 - ykis1;
+                var t3 = t1 * t2;
+                var t4 = boxes1X2 - boxes1X1;
+                var t5 = boxes1Y2 - boxes1Y1;
+                var t6 = boxes2X2 - boxes2X1;
+                var t7 = boxes2Y2 - boxes2Y1;
+                var inter = LossMath.Select(t0, t3, Vector256<T>.Zero);
+                var union = ((t4 * t5) + (t6 * t7)) - inter;
+                var t8 = union + eps;
+                var t9 = t3 / t8;
+                var t10 = LossMath.GreaterThan(boxes1X1, boxes2X1);
+                var t11 = LossMath.Equal(boxes1X1, boxes2X1);
+                var t12 = -(LossMath.Select(t10, Vector256<T>.One, LossMath.Select(t11, Vector256.Create(T.CreateTruncating(0.5)), Vector256<T>.Zero)) * t2);
+                var t13 = (boxes1Y1 - boxes1Y2) - LossMath.Select(t0, t12, Vector256<T>.Zero);
+                var t14 = (t12 - (t9 * t13)) / t8;
+                var t15 = LossMath.GreaterThan(boxes1Y1, boxes2Y1);
+                var t16 = LossMath.Equal(boxes1Y1, boxes2Y1);
+                var t17 = -(t1 * LossMath.Select(t15, Vector256<T>.One, LossMath.Select(t16, Vector256.Create(T.CreateTruncating(0.5)), Vector256<T>.Zero)));
+                var t18 = (boxes1X1 - boxes1X2) - LossMath.Select(t0, t17, Vector256<T>.Zero);
+                var t19 = (t17 - (t9 * t18)) / t8;
+                var t20 = LossMath.LessThan(boxes1X2, boxes2X2);
+                var t21 = LossMath.Equal(boxes1X2, boxes2X2);
+                var t22 = LossMath.Select(t20, Vector256<T>.One, LossMath.Select(t21, Vector256.Create(T.CreateTruncating(0.5)), Vector256<T>.Zero)) * t2;
+                var t23 = t5 - LossMath.Select(t0, t22, Vector256<T>.Zero);
+                var t24 = (t22 - (t9 * t23)) / t8;
+                var t25 = LossMath.LessThan(boxes1Y2, boxes2Y2);
+                var t26 = LossMath.Equal(boxes1Y2, boxes2Y2);
+                var t27 = t1 * LossMath.Select(t25, Vector256<T>.One, LossMath.Select(t26, Vector256.Create(T.CreateTruncating(0.5)), Vector256<T>.Zero));
+                var t28 = t4 - LossMath.Select(t0, t27, Vector256<T>.Zero);
+                var t29 = (t27 - (t9 * t28)) / t8;
+                var t30 = -LossMath.Select(t10, Vector256<T>.Zero, LossMath.Select(t11, Vector256.Create(T.CreateTruncating(0.5)), Vector256<T>.One) * t2);
+                var t31 = (boxes2Y1 - boxes2Y2) - LossMath.Select(t0, t30, Vector256<T>.Zero);
+                var t32 = (t30 - (t9 * t31)) / t8;
+                var t33 = -LossMath.Select(t15, Vector256<T>.Zero, LossMath.Select(t16, Vector256.Create(T.CreateTruncating(0.5)), Vector256<T>.One) * t1);
+                var t34 = (boxes2X1 - boxes2X2) - LossMath.Select(t0, t33, Vector256<T>.Zero);
+                var t35 = (t33 - (t9 * t34)) / t8;
+                var t36 = LossMath.Select(t20, Vector256<T>.Zero, LossMath.Select(t21, Vector256.Create(T.CreateTruncating(0.5)), Vector256<T>.One) * t2);
+                var t37 = t7 - LossMath.Select(t0, t36, Vector256<T>.Zero);
+                var t38 = (t36 - (t9 * t37)) / t8;
+                var t39 = LossMath.Select(t25, Vector256<T>.Zero, LossMath.Select(t26, Vector256.Create(T.CreateTruncating(0.5)), Vector256<T>.One) * t1);
+                var t40 = t6 - LossMath.Select(t0, t39, Vector256<T>.Zero);
+                var t41 = (t39 - (t9 * t40)) / t8;
+                var t42 = t14 * t13;
+                var t43 = t19 * t18;
+                var t44 = t24 * t23;
+                var t45 = t29 * t28;
+                var t46 = t32 * t31;
+                var t47 = t35 * t34;
+                var t48 = t38 * t37;
+                var t49 = t41 * t40;
+                var loss = Vector256<T>.One - LossMath.Select(t0, t9, Vector256<T>.Zero);
+                var w = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                var g = (_hasGradOutput ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * w;
+                if (_wantBoxes1X1Grad) (g * (-LossMath.Select(t0, t14, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
+                if (_wantBoxes1Y1Grad) (g * (-LossMath.Select(t0, t19, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
+                if (_wantBoxes1X2Grad) (g * (-LossMath.Select(t0, t24, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
+                if (_wantBoxes1Y2Grad) (g * (-LossMath.Select(t0, t29, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y2Grad), (nuint)i);
+                if (_wantBoxes2X1Grad) (g * (-LossMath.Select(t0, t32, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X1Grad), (nuint)i);
+                if (_wantBoxes2Y1Grad) (g * (-LossMath.Select(t0, t35, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1Grad), (nuint)i);
+                if (_wantBoxes2X2Grad) (g * (-LossMath.Select(t0, t38, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X2Grad), (nuint)i);
+                if (_wantBoxes2Y2Grad) (g * (-LossMath.Select(t0, t41, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2Grad), (nuint)i);
+                if (_wantBoxes1X1Hess) (g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t42 - t42) / t8, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X1Hess), (nuint)i);
+                if (_wantBoxes1Y1Hess) (g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t43 - t43) / t8, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y1Hess), (nuint)i);
+                if (_wantBoxes1X2Hess) (g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t44 - t44) / t8, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X2Hess), (nuint)i);
+                if (_wantBoxes1Y2Hess) (g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t45 - t45) / t8, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y2Hess), (nuint)i);
+                if (_wantBoxes2X1Hess) (g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t46 - t46) / t8, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X1Hess), (nuint)i);
+                if (_wantBoxes2Y1Hess) (g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t47 - t47) / t8, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1Hess), (nuint)i);
+                if (_wantBoxes2X2Hess) (g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t48 - t48) / t8, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X2Hess), (nuint)i);
+                if (_wantBoxes2Y2Hess) (g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t49 - t49) / t8, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2Hess), (nuint)i);
+                return loss * w;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Invoke512(int i)
+            {
+                var boxes1X1 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes1X1), (nuint)i);
+                var boxes1Y1 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes1Y1), (nuint)i);
+                var boxes1X2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes1X2), (nuint)i);
+                var boxes1Y2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes1Y2), (nuint)i);
+                var boxes2X1 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2X1), (nuint)i);
+                var boxes2Y1 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1), (nuint)i);
+                var boxes2X2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2X2), (nuint)i);
+                var boxes2Y2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2), (nuint)i);
+                var eps = Vector512.Create(_eps);
+                var ykis2 = LossMath.Min(boxes1Y2, boxes2Y2);
+                var ykis1 = LossMath.Max(boxes1Y1, boxes2Y1);
+                var xkis2 = LossMath.Min(boxes1X2, boxes2X2);
+                var xkis1 = LossMath.Max(boxes1X1, boxes2X1);
+                var t0 = LossMath.And(LossMath.GreaterThan(ykis2, ykis1), LossMath.GreaterThan(xkis2, xkis1));
+                var t1 = xkis2 - xkis1;
+                var t2 = ykis2 - ykis1;
+                var t3 = t1 * t2;
+                var t4 = boxes1X2 - boxes1X1;
+                var t5 = boxes1Y2 - boxes1Y1;
+                var t6 = boxes2X2 - boxes2X1;
+                var t7 = boxes2Y2 - boxes2Y1;
+                var inter = LossMath.Select(t0, t3, Vector512<T>.Zero);
+                var union = ((t4 * t5) + (t6 * t7)) - inter;
+                var t8 = union + eps;
+                var t9 = t3 / t8;
+                var t10 = LossMath.GreaterThan(boxes1X1, boxes2X1);
+                var t11 = LossMath.Equal(boxes1X1, boxes2X1);
+                var t12 = -(LossMath.Select(t10, Vector512<T>.One, LossMath.Select(t11, Vector512.Create(T.CreateTruncating(0.5)), Vector512<T>.Zero)) * t2);
+                var t13 = (boxes1Y1 - boxes1Y2) - LossMath.Select(t0, t12, Vector512<T>.Zero);
+                var t14 = (t12 - (t9 * t13)) / t8;
+                var t15 = LossMath.GreaterThan(boxes1Y1, boxes2Y1);
+                var t16 = LossMath.Equal(boxes1Y1, boxes2Y1);
+                var t17 = -(t1 * LossMath.Select(t15, Vector512<T>.One, LossMath.Select(t16, Vector512.Create(T.CreateTruncating(0.5)), Vector512<T>.Zero)));
+                var t18 = (boxes1X1 - boxes1X2) - LossMath.Select(t0, t17, Vector512<T>.Zero);
+                var t19 = (t17 - (t9 * t18)) / t8;
+                var t20 = LossMath.LessThan(boxes1X2, boxes2X2);
+                var t21 = LossMath.Equal(boxes1X2, boxes2X2);
+                var t22 = LossMath.Select(t20, Vector512<T>.One, LossMath.Select(t21, Vector512.Create(T.CreateTruncating(0.5)), Vector512<T>.Zero)) * t2;
+                var t23 = t5 - LossMath.Select(t0, t22, Vector512<T>.Zero);
+                var t24 = (t22 - (t9 * t23)) / t8;
+                var t25 = LossMath.LessThan(boxes1Y2, boxes2Y2);
+                var t26 = LossMath.Equal(boxes1Y2, boxes2Y2);
+                var t27 = t1 * LossMath.Select(t25, Vector512<T>.One, LossMath.Select(t26, Vector512.Create(T.CreateTruncating(0.5)), Vector512<T>.Zero));
+                var t28 = t4 - LossMath.Select(t0, t27, Vector512<T>.Zero);
+                var t29 = (t27 - (t9 * t28)) / t8;
+                var t30 = -LossMath.Select(t10, Vector512<T>.Zero, LossMath.Select(t11, Vector512.Create(T.CreateTruncating(0.5)), Vector512<T>.One) * t2);
+                var t31 = (boxes2Y1 - boxes2Y2) - LossMath.Select(t0, t30, Vector512<T>.Zero);
+                var t32 = (t30 - (t9 * t31)) / t8;
+                var t33 = -LossMath.Select(t15, Vector512<T>.Zero, LossMath.Select(t16, Vector512.Create(T.CreateTruncating(0.5)), Vector512<T>.One) * t1);
+                var t34 = (boxes2X1 - boxes2X2) - LossMath.Select(t0, t33, Vector512<T>.Zero);
+                var t35 = (t33 - (t9 * t34)) / t8;
+                var t36 = LossMath.Select(t20, Vector512<T>.Zero, LossMath.Select(t21, Vector512.Create(T.CreateTruncating(0.5)), Vector512<T>.One) * t2);
+                var t37 = t7 - LossMath.Select(t0, t36, Vector512<T>.Zero);
+                var t38 = (t36 - (t9 * t37)) / t8;
+                var t39 = LossMath.Select(t25, Vector512<T>.Zero, LossMath.Select(t26, Vector512.Create(T.CreateTruncating(0.5)), Vector512<T>.One) * t1);
+                var t40 = t6 - LossMath.Select(t0, t39, Vector512<T>.Zero);
+                var t41 = (t39 - (t9 * t40)) / t8;
+                var t42 = t14 * t13;
+                var t43 = t19 * t18;
+                var t44 = t24 * t23;
+                var t45 = t29 * t28;
+                var t46 = t32 * t31;
+                var t47 = t35 * t34;
+                var t48 = t38 * t37;
+                var t49 = t41 * t40;
+                var loss = Vector512<T>.One - LossMath.Select(t0, t9, Vector512<T>.Zero);
+                var w = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                var g = (_hasGradOutput ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * w;
+                if (_wantBoxes1X1Grad) (g * (-LossMath.Select(t0, t14, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
+                if (_wantBoxes1Y1Grad) (g * (-LossMath.Select(t0, t19, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
+                if (_wantBoxes1X2Grad) (g * (-LossMath.Select(t0, t24, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
+                if (_wantBoxes1Y2Grad) (g * (-LossMath.Select(t0, t29, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y2Grad), (nuint)i);
+                if (_wantBoxes2X1Grad) (g * (-LossMath.Select(t0, t32, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X1Grad), (nuint)i);
+                if (_wantBoxes2Y1Grad) (g * (-LossMath.Select(t0, t35, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1Grad), (nuint)i);
+                if (_wantBoxes2X2Grad) (g * (-LossMath.Select(t0, t38, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X2Grad), (nuint)i);
+                if (_wantBoxes2Y2Grad) (g * (-LossMath.Select(t0, t41, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2Grad), (nuint)i);
+                if (_wantBoxes1X1Hess) (g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t42 - t42) / t8, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X1Hess), (nuint)i);
+                if (_wantBoxes1Y1Hess) (g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t43 - t43) / t8, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y1Hess), (nuint)i);
+                if (_wantBoxes1X2Hess) (g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t44 - t44) / t8, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X2Hess), (nuint)i);
+                if (_wantBoxes1Y2Hess) (g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t45 - t45) / t8, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y2Hess), (nuint)i);
+                if (_wantBoxes2X1Hess) (g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t46 - t46) / t8, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X1Hess), (nuint)i);
+                if (_wantBoxes2Y1Hess) (g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t47 - t47) / t8, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1Hess), (nuint)i);
+                if (_wantBoxes2X2Hess) (g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t48 - t48) / t8, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X2Hess), (nuint)i);
+                if (_wantBoxes2Y2Hess) (g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t49 - t49) / t8, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2Hess), (nuint)i);
+                return loss * w;
+            }
+        }
+
         // ---- run-time description, for tools ----
         [ModuleInitializer]
         internal static void RegisterLoss() => LossRegistry.Register(new Definition());
@@ -764,6 +1448,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             public LossKind Kind => LossKind.Elementwise;
             public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("boxes1_x1", true, null, LossInputKind.Element), new("boxes1_y1", true, null, LossInputKind.Element), new("boxes1_x2", true, null, LossInputKind.Element), new("boxes1_y2", true, null, LossInputKind.Element), new("boxes2_x1", true, null, LossInputKind.Element), new("boxes2_y1", true, null, LossInputKind.Element), new("boxes2_x2", true, null, LossInputKind.Element), new("boxes2_y2", true, null, LossInputKind.Element) };
             public IReadOnlyList<LossOption> Options { get; } = new LossOption[] { new("eps", false, 1E-07) };
+            public bool HasHessians => true;
             public void Evaluate(LossCall<float> call) => Call(call);
             public void Evaluate(LossCall<double> call) => Call(call);
         }
@@ -802,6 +1487,24 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 upstream = new T[outputs];
                 Array.Fill(upstream, T.One);
+            }
+            if (call.WantHessians)
+            {
+                var hessians = new T[]?[8];
+                grads ??= new T[]?[8];
+                grads[0] ??= new T[n]; hessians[0] = new T[n];
+                grads[1] ??= new T[n]; hessians[1] = new T[n];
+                grads[2] ??= new T[n]; hessians[2] = new T[n];
+                grads[3] ??= new T[n]; hessians[3] = new T[n];
+                grads[4] ??= new T[n]; hessians[4] = new T[n];
+                grads[5] ??= new T[n]; hessians[5] = new T[n];
+                grads[6] ??= new T[n]; hessians[6] = new T[n];
+                grads[7] ??= new T[n]; hessians[7] = new T[n];
+                call.Gradients = grads;
+                call.Hessians = hessians;
+                if (none && upstream is null) { upstream = new T[outputs]; Array.Fill(upstream, T.One); }
+                call.Value = RunHessian<T>(boxes1X1, boxes1Y1, boxes1X2, boxes1Y2, boxes2X1, boxes2Y1, boxes2X2, boxes2Y2, eps, call.Weight, call.Reduction, output, upstream, T.One, grads[0], grads[1], grads[2], grads[3], grads[4], grads[5], grads[6], grads[7], call.HessianPolicy, hessians[0], hessians[1], hessians[2], hessians[3], hessians[4], hessians[5], hessians[6], hessians[7]);
+                return;
             }
             call.Value = Run<T>(boxes1X1, boxes1Y1, boxes1X2, boxes1Y2, boxes2X1, boxes2Y1, boxes2X2, boxes2Y2, eps, call.Weight, call.Reduction, output, call.WantGradients, upstream, T.One, grads is null ? default : grads[0], grads is null ? default : grads[1], grads is null ? default : grads[2], grads is null ? default : grads[3], grads is null ? default : grads[4], grads is null ? default : grads[5], grads is null ? default : grads[6], grads is null ? default : grads[7]);
         }

@@ -597,6 +597,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 upstream = new T[outputs];
                 Array.Fill(upstream, T.One);
             }
+            if (call.WantHessians) throw new NotSupportedException("log_cosh is a row loss: only elementwise losses have generated second derivatives.");
             call.Value = Run<T>(yPred, yTrue, call.RowLength, call.Reduction, output, call.WantGradients, upstream, T.One, grads is null ? default : grads[0], grads is null ? default : grads[1]);
         }
     }

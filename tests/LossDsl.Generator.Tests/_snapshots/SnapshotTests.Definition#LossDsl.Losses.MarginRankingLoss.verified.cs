@@ -18,6 +18,9 @@ namespace LossDsl.Losses
     /// L = max(margin - target * (input1 - input2), 0)<br/>
     /// dL/dinput1 = if margin - target * (input1 - input2) &gt;= 0 then -target else 0<br/>
     /// dL/dinput2 = if margin - target * (input1 - input2) &gt;= 0 then target else 0
+    /// <para>Second derivatives (GradientHessian), each the derivative of its gradient:</para>
+    /// d2L/dinput12 = -0<br/>
+    /// d2L/dinput22 = 0
     /// </remarks>
     public static partial class MarginRankingLoss
     {
@@ -47,6 +50,14 @@ namespace LossDsl.Losses
         public static void Backward(global::System.ReadOnlySpan<float> input1, global::System.ReadOnlySpan<float> input2, global::System.ReadOnlySpan<float> target, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> input1Grad, global::System.Span<float> input2Grad, float margin = 0f, global::System.ReadOnlySpan<float> weight = default)
             => _ = global::LossDsl.Generated.LossDsl.Losses.MarginRankingLossImplementation.Run<float>(input1, input2, target, margin, weight, global::LossDsl.Reduction.None, default, true, gradOutput, 1f, input1Grad, input2Grad);
 
+        /// <summary>The reduced loss, its gradients and the diagonals of its Hessian (d²L/dx_i², through <paramref name="hessianPolicy"/>; default: the loss's declared policy), all times <paramref name="gradOutput"/>, in one pass, in float; an empty span is skipped. The mean divides the gradients and Hessians by n as it divides the value.</summary>
+        public static float GradientHessian(global::System.ReadOnlySpan<float> input1, global::System.ReadOnlySpan<float> input2, global::System.ReadOnlySpan<float> target, global::System.Span<float> input1Grad, global::System.Span<float> input1Hess, global::System.Span<float> input2Grad, global::System.Span<float> input2Hess, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f, float margin = 0f, global::LossDsl.HessianPolicy hessianPolicy = default, global::System.ReadOnlySpan<float> weight = default)
+            => global::LossDsl.Generated.LossDsl.Losses.MarginRankingLossImplementation.RunHessian<float>(input1, input2, target, margin, weight, reduction, default, default, gradOutput, input1Grad, input2Grad, hessianPolicy, input1Hess, input2Hess);
+
+        /// <summary>The loss of every element (to <paramref name="output"/>; an empty span is skipped), and the gradients and Hessian diagonals of their sum weighted by <paramref name="gradOutput"/>, in one pass, in float: per element, what a boosting round needs.</summary>
+        public static void GradientHessian(global::System.ReadOnlySpan<float> input1, global::System.ReadOnlySpan<float> input2, global::System.ReadOnlySpan<float> target, global::System.Span<float> output, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> input1Grad, global::System.Span<float> input1Hess, global::System.Span<float> input2Grad, global::System.Span<float> input2Hess, float margin = 0f, global::LossDsl.HessianPolicy hessianPolicy = default, global::System.ReadOnlySpan<float> weight = default)
+            => _ = global::LossDsl.Generated.LossDsl.Losses.MarginRankingLossImplementation.RunHessian<float>(input1, input2, target, margin, weight, global::LossDsl.Reduction.None, output, gradOutput, 1f, input1Grad, input2Grad, hessianPolicy, input1Hess, input2Hess);
+
 
         // ---- double ----
         /// <summary>The reduced loss (mean or sum over the elements), in double.</summary>
@@ -72,6 +83,14 @@ namespace LossDsl.Losses
         /// <summary>The gradients of the sum of the per-element losses weighted by <paramref name="gradOutput"/>, in double.</summary>
         public static void Backward(global::System.ReadOnlySpan<double> input1, global::System.ReadOnlySpan<double> input2, global::System.ReadOnlySpan<double> target, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> input1Grad, global::System.Span<double> input2Grad, double margin = 0.0, global::System.ReadOnlySpan<double> weight = default)
             => _ = global::LossDsl.Generated.LossDsl.Losses.MarginRankingLossImplementation.Run<double>(input1, input2, target, margin, weight, global::LossDsl.Reduction.None, default, true, gradOutput, 1.0, input1Grad, input2Grad);
+
+        /// <summary>The reduced loss, its gradients and the diagonals of its Hessian (d²L/dx_i², through <paramref name="hessianPolicy"/>; default: the loss's declared policy), all times <paramref name="gradOutput"/>, in one pass, in double; an empty span is skipped. The mean divides the gradients and Hessians by n as it divides the value.</summary>
+        public static double GradientHessian(global::System.ReadOnlySpan<double> input1, global::System.ReadOnlySpan<double> input2, global::System.ReadOnlySpan<double> target, global::System.Span<double> input1Grad, global::System.Span<double> input1Hess, global::System.Span<double> input2Grad, global::System.Span<double> input2Hess, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0, double margin = 0.0, global::LossDsl.HessianPolicy hessianPolicy = default, global::System.ReadOnlySpan<double> weight = default)
+            => global::LossDsl.Generated.LossDsl.Losses.MarginRankingLossImplementation.RunHessian<double>(input1, input2, target, margin, weight, reduction, default, default, gradOutput, input1Grad, input2Grad, hessianPolicy, input1Hess, input2Hess);
+
+        /// <summary>The loss of every element (to <paramref name="output"/>; an empty span is skipped), and the gradients and Hessian diagonals of their sum weighted by <paramref name="gradOutput"/>, in one pass, in double: per element, what a boosting round needs.</summary>
+        public static void GradientHessian(global::System.ReadOnlySpan<double> input1, global::System.ReadOnlySpan<double> input2, global::System.ReadOnlySpan<double> target, global::System.Span<double> output, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> input1Grad, global::System.Span<double> input1Hess, global::System.Span<double> input2Grad, global::System.Span<double> input2Hess, double margin = 0.0, global::LossDsl.HessianPolicy hessianPolicy = default, global::System.ReadOnlySpan<double> weight = default)
+            => _ = global::LossDsl.Generated.LossDsl.Losses.MarginRankingLossImplementation.RunHessian<double>(input1, input2, target, margin, weight, global::LossDsl.Reduction.None, output, gradOutput, 1.0, input1Grad, input2Grad, hessianPolicy, input1Hess, input2Hess);
 
     }
 }
@@ -195,6 +214,50 @@ namespace LossDsl.Generated.LossDsl.Losses
                 int m = end - start;
                 return MarginRankingLossImplementation.Run<T>(In(_input1, start, m), In(_input2, start, m), In(_target, start, m), _margin, In(_weight, start, m), _reduction, Out(_output, start, m), _gradients, In(_gradOutputs, start, m), _gradOutput, Out(_input1Grad, start, m), Out(_input2Grad, start, m));
             }
+        }
+
+        /// <summary>The value, gradients and Hessian diagonals of the loss in one pass (GradientHessian).</summary>
+        internal static T RunHessian<T>(ReadOnlySpan<T> input1, ReadOnlySpan<T> input2, ReadOnlySpan<T> target, T margin, ReadOnlySpan<T> weight, Reduction reduction, Span<T> output, ReadOnlySpan<T> gradOutputs, T gradOutput, Span<T> input1Grad, Span<T> input2Grad, HessianPolicy hessianPolicy, Span<T> input1Hess, Span<T> input2Hess) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            int n = input1.Length;
+            LossGuard.Length(input2.Length, n, "input2");
+            LossGuard.Length(target.Length, n, "target");
+            LossGuard.Optional(weight.Length, n, nameof(weight));
+            if (reduction is not (Reduction.None or Reduction.Mean or Reduction.Sum)) throw new ArgumentOutOfRangeException(nameof(reduction), reduction, "Unknown reduction.");
+            if (reduction == Reduction.None)
+            {
+                LossGuard.Optional(output.Length, n, nameof(output));
+                LossGuard.Length(gradOutputs.Length, n, "gradOutput");
+            }
+            LossGuard.Optional(input1Grad.Length, n, "input1Grad");
+            LossGuard.NoOverlap(input1, input1Grad, "input1Grad");
+            LossGuard.NoOverlap(input2, input1Grad, "input1Grad");
+            LossGuard.NoOverlap(target, input1Grad, "input1Grad");
+            LossGuard.Optional(input1Hess.Length, n, "input1Hess");
+            LossGuard.NoOverlap(input1, input1Hess, "input1Hess");
+            LossGuard.NoOverlap(input2, input1Hess, "input1Hess");
+            LossGuard.NoOverlap(target, input1Hess, "input1Hess");
+            LossGuard.Optional(input2Grad.Length, n, "input2Grad");
+            LossGuard.NoOverlap(input1, input2Grad, "input2Grad");
+            LossGuard.NoOverlap(input2, input2Grad, "input2Grad");
+            LossGuard.NoOverlap(target, input2Grad, "input2Grad");
+            LossGuard.Optional(input2Hess.Length, n, "input2Hess");
+            LossGuard.NoOverlap(input1, input2Hess, "input2Hess");
+            LossGuard.NoOverlap(input2, input2Hess, "input2Hess");
+            LossGuard.NoOverlap(target, input2Hess, "input2Hess");
+            hessianPolicy = hessianPolicy.Or(HessianPolicy.AsDerived);
+
+            // The mean's 1/n and the upstream gradient scale the Hessian as they scale the gradient; for None the upstream is per element.
+            T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
+            var kernel = new HessianKernel<T>(input1, input2, target, margin, weight, reduction == Reduction.None ? gradOutputs : default, scale, input1Grad, input2Grad, input1Hess, input2Hess, hessianPolicy);
+            if (reduction == Reduction.None)
+            {
+                if (output.IsEmpty) ElementLoops.Run<HessianKernel<T>, T>(ref kernel, 0, n);
+                else ElementLoops.Map<HessianKernel<T>, T>(ref kernel, 0, n, output);
+                return T.Zero;
+            }
+            T total = ElementLoops.Sum<HessianKernel<T>, T>(ref kernel, 0, n);
+            return reduction == Reduction.Mean ? total / T.CreateTruncating(n) : total;
         }
 
         /// <summary>
@@ -376,6 +439,134 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
         }
 
+        /// <summary>
+        /// The value and, for every wanted input, the gradient and the second derivative (through the Hessian policy), each times the upstream gradient and weight:<br/>
+        /// L = max(margin - target * (input1 - input2), 0)<br/>
+        /// dL/dinput1 = if margin - target * (input1 - input2) &gt;= 0 then -target else 0<br/>
+        /// dL/dinput2 = if margin - target * (input1 - input2) &gt;= 0 then target else 0<br/>
+        /// d2L/dinput12 = -0<br/>
+        /// d2L/dinput22 = 0
+        /// </summary>
+        private ref struct HessianKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            private readonly ReadOnlySpan<T> _input1;
+            private readonly ReadOnlySpan<T> _input2;
+            private readonly ReadOnlySpan<T> _target;
+            private readonly T _margin;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly bool _hasWeight;
+            private readonly ReadOnlySpan<T> _gradOutput;
+            private readonly bool _hasGradOutput;
+            private readonly T _scale;
+            private readonly Span<T> _input1Grad;
+            private readonly bool _wantInput1Grad;
+            private readonly Span<T> _input2Grad;
+            private readonly bool _wantInput2Grad;
+            private readonly Span<T> _input1Hess;
+            private readonly bool _wantInput1Hess;
+            private readonly Span<T> _input2Hess;
+            private readonly bool _wantInput2Hess;
+            private readonly HessianTransform<T> _hessianPolicy;
+
+            public HessianKernel(ReadOnlySpan<T> input1, ReadOnlySpan<T> input2, ReadOnlySpan<T> target, T margin, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> input1Grad, Span<T> input2Grad, Span<T> input1Hess, Span<T> input2Hess, HessianPolicy hessianPolicy)
+            {
+                _input1 = input1;
+                _input2 = input2;
+                _target = target;
+                _margin = margin;
+                _weight = weight;
+                _hasWeight = !weight.IsEmpty;
+                _gradOutput = gradOutput;
+                _hasGradOutput = !gradOutput.IsEmpty;
+                _scale = scale;
+                _input1Grad = input1Grad;
+                _wantInput1Grad = !input1Grad.IsEmpty;
+                _input2Grad = input2Grad;
+                _wantInput2Grad = !input2Grad.IsEmpty;
+                _input1Hess = input1Hess;
+                _wantInput1Hess = !input1Hess.IsEmpty;
+                _input2Hess = input2Hess;
+                _wantInput2Hess = !input2Hess.IsEmpty;
+                _hessianPolicy = new HessianTransform<T>(hessianPolicy);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public T Invoke(int i)
+            {
+                var input1 = _input1[i];
+                var input2 = _input2[i];
+                var target = _target[i];
+                var margin = _margin;
+                var t0 = margin - (target * (input1 - input2));
+                var t1 = LossMath.GreaterThanOrEqual(t0, T.Zero);
+                var loss = LossMath.Max(t0, T.Zero);
+                var w = _hasWeight ? _weight[i] : T.One;
+                var g = (_hasGradOutput ? _gradOutput[i] * _scale : _scale) * w;
+                if (_wantInput1Grad) _input1Grad[i] = g * (LossMath.Select(t1, -target, T.Zero));
+                if (_wantInput2Grad) _input2Grad[i] = g * (LossMath.Select(t1, target, T.Zero));
+                if (_wantInput1Hess) _input1Hess[i] = g * _hessianPolicy.Apply(T.Zero);
+                if (_wantInput2Hess) _input2Hess[i] = g * _hessianPolicy.Apply(T.Zero);
+                return loss * w;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Invoke128(int i)
+            {
+                var input1 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)i);
+                var input2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)i);
+                var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var margin = Vector128.Create(_margin);
+                var t0 = margin - (target * (input1 - input2));
+                var t1 = LossMath.GreaterThanOrEqual(t0, Vector128<T>.Zero);
+                var loss = LossMath.Max(t0, Vector128<T>.Zero);
+                var w = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                var g = (_hasGradOutput ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * w;
+                if (_wantInput1Grad) (g * (LossMath.Select(t1, -target, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
+                if (_wantInput2Grad) (g * (LossMath.Select(t1, target, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
+                if (_wantInput1Hess) (g * _hessianPolicy.Apply(Vector128<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_input1Hess), (nuint)i);
+                if (_wantInput2Hess) (g * _hessianPolicy.Apply(Vector128<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_input2Hess), (nuint)i);
+                return loss * w;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Invoke256(int i)
+            {
+                var input1 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)i);
+                var input2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)i);
+                var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var margin = Vector256.Create(_margin);
+                var t0 = margin - (target * (input1 - input2));
+                var t1 = LossMath.GreaterThanOrEqual(t0, Vector256<T>.Zero);
+                var loss = LossMath.Max(t0, Vector256<T>.Zero);
+                var w = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                var g = (_hasGradOutput ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * w;
+                if (_wantInput1Grad) (g * (LossMath.Select(t1, -target, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
+                if (_wantInput2Grad) (g * (LossMath.Select(t1, target, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
+                if (_wantInput1Hess) (g * _hessianPolicy.Apply(Vector256<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_input1Hess), (nuint)i);
+                if (_wantInput2Hess) (g * _hessianPolicy.Apply(Vector256<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_input2Hess), (nuint)i);
+                return loss * w;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Invoke512(int i)
+            {
+                var input1 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)i);
+                var input2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)i);
+                var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var margin = Vector512.Create(_margin);
+                var t0 = margin - (target * (input1 - input2));
+                var t1 = LossMath.GreaterThanOrEqual(t0, Vector512<T>.Zero);
+                var loss = LossMath.Max(t0, Vector512<T>.Zero);
+                var w = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                var g = (_hasGradOutput ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * w;
+                if (_wantInput1Grad) (g * (LossMath.Select(t1, -target, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
+                if (_wantInput2Grad) (g * (LossMath.Select(t1, target, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
+                if (_wantInput1Hess) (g * _hessianPolicy.Apply(Vector512<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_input1Hess), (nuint)i);
+                if (_wantInput2Hess) (g * _hessianPolicy.Apply(Vector512<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_input2Hess), (nuint)i);
+                return loss * w;
+            }
+        }
+
         // ---- run-time description, for tools ----
         [ModuleInitializer]
         internal static void RegisterLoss() => LossRegistry.Register(new Definition());
@@ -389,6 +580,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             public LossKind Kind => LossKind.Elementwise;
             public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("input1", true, null, LossInputKind.Element), new("input2", true, null, LossInputKind.Element), new("target", false, null, LossInputKind.Element) };
             public IReadOnlyList<LossOption> Options { get; } = new LossOption[] { new("margin", false, 0.0) };
+            public bool HasHessians => true;
             public void Evaluate(LossCall<float> call) => Call(call);
             public void Evaluate(LossCall<double> call) => Call(call);
         }
@@ -416,6 +608,18 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 upstream = new T[outputs];
                 Array.Fill(upstream, T.One);
+            }
+            if (call.WantHessians)
+            {
+                var hessians = new T[]?[3];
+                grads ??= new T[]?[3];
+                grads[0] ??= new T[n]; hessians[0] = new T[n];
+                grads[1] ??= new T[n]; hessians[1] = new T[n];
+                call.Gradients = grads;
+                call.Hessians = hessians;
+                if (none && upstream is null) { upstream = new T[outputs]; Array.Fill(upstream, T.One); }
+                call.Value = RunHessian<T>(input1, input2, target, margin, call.Weight, call.Reduction, output, upstream, T.One, grads[0], grads[1], call.HessianPolicy, hessians[0], hessians[1]);
+                return;
             }
             call.Value = Run<T>(input1, input2, target, margin, call.Weight, call.Reduction, output, call.WantGradients, upstream, T.One, grads is null ? default : grads[0], grads is null ? default : grads[1]);
         }

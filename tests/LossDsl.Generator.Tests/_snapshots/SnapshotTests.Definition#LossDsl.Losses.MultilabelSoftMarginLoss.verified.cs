@@ -581,6 +581,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 upstream = new T[outputs];
                 Array.Fill(upstream, T.One);
             }
+            if (call.WantHessians) throw new NotSupportedException("multilabel_soft_margin_loss is a row loss: only elementwise losses have generated second derivatives.");
             call.Value = Run<T>(input, target, weight_, call.RowLength, call.Reduction, output, call.WantGradients, upstream, T.One, grads is null ? default : grads[0]);
         }
     }

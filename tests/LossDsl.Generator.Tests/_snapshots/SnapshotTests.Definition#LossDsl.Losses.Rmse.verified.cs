@@ -295,6 +295,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 upstream = new T[outputs];
                 Array.Fill(upstream, T.One);
             }
+            if (call.WantHessians) throw new NotSupportedException("rmse is a whole loss: only elementwise losses have generated second derivatives.");
             call.Value = Run<T>(input, target, call.WantGradients, T.One, grads is null ? default : grads[0], grads is null ? default : grads[1]);
         }
     }

@@ -22,6 +22,9 @@ namespace LossDsl.Losses
     /// L = (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma<br/>
     /// dL/dinputs = (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * (1 - targets - (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma + (if gamma == 0 then 0 else gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))))<br/>
     /// dL/dtargets = ((if alpha &gt;= 0 then (alpha + alpha - 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) else 0) - (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * inputs) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma + (if gamma == 0 then 0 else gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))))
+    /// <para>Second derivatives (GradientHessian), each the derivative of its gradient:</para>
+    /// d2L/dinputs2 = (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma + (if gamma == 0 then 0 else gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * (1 - targets - (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))))) + (if gamma == 0 then 0 else ((if gamma - 1 == 0 then 0 else (gamma - 1) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1 - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets) * gamma * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets)) + gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * (((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) - (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * (1 - targets) - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * targets)) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) + gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * (1 - targets - (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))))<br/>
+    /// d2L/dtargets2 = ((if alpha &gt;= 0 then -((alpha + alpha - 1) * inputs) else 0) - (if alpha &gt;= 0 then (alpha + alpha - 1) * inputs else 0)) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma + (if gamma == 0 then 0 else gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * ((if alpha &gt;= 0 then (alpha + alpha - 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) else 0) - (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * inputs)) + (if gamma == 0 then 0 else (if gamma - 1 == 0 then 0 else (gamma - 1) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1 - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * gamma * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs))))) + gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * ((if alpha &gt;= 0 then (alpha + alpha - 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) else 0) - (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * inputs))
     /// </remarks>
     public static partial class SigmoidFocalLoss
     {
@@ -51,6 +54,14 @@ namespace LossDsl.Losses
         public static void Backward(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> inputsGrad, global::System.Span<float> targetsGrad, float alpha = 0.25f, float gamma = 2f, global::System.ReadOnlySpan<float> weight = default)
             => _ = global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.Run<float>(inputs, targets, alpha, gamma, weight, global::LossDsl.Reduction.None, default, true, gradOutput, 1f, inputsGrad, targetsGrad);
 
+        /// <summary>The reduced loss, its gradients and the diagonals of its Hessian (d²L/dx_i², through <paramref name="hessianPolicy"/>; default: the loss's declared policy), all times <paramref name="gradOutput"/>, in one pass, in float; an empty span is skipped. The mean divides the gradients and Hessians by n as it divides the value.</summary>
+        public static float GradientHessian(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> inputsGrad, global::System.Span<float> inputsHess, global::System.Span<float> targetsGrad, global::System.Span<float> targetsHess, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f, float alpha = 0.25f, float gamma = 2f, global::LossDsl.HessianPolicy hessianPolicy = default, global::System.ReadOnlySpan<float> weight = default)
+            => global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.RunHessian<float>(inputs, targets, alpha, gamma, weight, reduction, default, default, gradOutput, inputsGrad, targetsGrad, hessianPolicy, inputsHess, targetsHess);
+
+        /// <summary>The loss of every element (to <paramref name="output"/>; an empty span is skipped), and the gradients and Hessian diagonals of their sum weighted by <paramref name="gradOutput"/>, in one pass, in float: per element, what a boosting round needs.</summary>
+        public static void GradientHessian(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> output, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> inputsGrad, global::System.Span<float> inputsHess, global::System.Span<float> targetsGrad, global::System.Span<float> targetsHess, float alpha = 0.25f, float gamma = 2f, global::LossDsl.HessianPolicy hessianPolicy = default, global::System.ReadOnlySpan<float> weight = default)
+            => _ = global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.RunHessian<float>(inputs, targets, alpha, gamma, weight, global::LossDsl.Reduction.None, output, gradOutput, 1f, inputsGrad, targetsGrad, hessianPolicy, inputsHess, targetsHess);
+
 
         // ---- double ----
         /// <summary>The reduced loss (mean or sum over the elements), in double.</summary>
@@ -76,6 +87,14 @@ namespace LossDsl.Losses
         /// <summary>The gradients of the sum of the per-element losses weighted by <paramref name="gradOutput"/>, in double.</summary>
         public static void Backward(global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> inputsGrad, global::System.Span<double> targetsGrad, double alpha = 0.25, double gamma = 2.0, global::System.ReadOnlySpan<double> weight = default)
             => _ = global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.Run<double>(inputs, targets, alpha, gamma, weight, global::LossDsl.Reduction.None, default, true, gradOutput, 1.0, inputsGrad, targetsGrad);
+
+        /// <summary>The reduced loss, its gradients and the diagonals of its Hessian (d²L/dx_i², through <paramref name="hessianPolicy"/>; default: the loss's declared policy), all times <paramref name="gradOutput"/>, in one pass, in double; an empty span is skipped. The mean divides the gradients and Hessians by n as it divides the value.</summary>
+        public static double GradientHessian(global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, global::System.Span<double> inputsGrad, global::System.Span<double> inputsHess, global::System.Span<double> targetsGrad, global::System.Span<double> targetsHess, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0, double alpha = 0.25, double gamma = 2.0, global::LossDsl.HessianPolicy hessianPolicy = default, global::System.ReadOnlySpan<double> weight = default)
+            => global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.RunHessian<double>(inputs, targets, alpha, gamma, weight, reduction, default, default, gradOutput, inputsGrad, targetsGrad, hessianPolicy, inputsHess, targetsHess);
+
+        /// <summary>The loss of every element (to <paramref name="output"/>; an empty span is skipped), and the gradients and Hessian diagonals of their sum weighted by <paramref name="gradOutput"/>, in one pass, in double: per element, what a boosting round needs.</summary>
+        public static void GradientHessian(global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, global::System.Span<double> output, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> inputsGrad, global::System.Span<double> inputsHess, global::System.Span<double> targetsGrad, global::System.Span<double> targetsHess, double alpha = 0.25, double gamma = 2.0, global::LossDsl.HessianPolicy hessianPolicy = default, global::System.ReadOnlySpan<double> weight = default)
+            => _ = global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.RunHessian<double>(inputs, targets, alpha, gamma, weight, global::LossDsl.Reduction.None, output, gradOutput, 1.0, inputsGrad, targetsGrad, hessianPolicy, inputsHess, targetsHess);
 
     }
 }
@@ -196,6 +215,45 @@ namespace LossDsl.Generated.LossDsl.Losses
                 int m = end - start;
                 return SigmoidFocalLossImplementation.Run<T>(In(_inputs, start, m), In(_targets, start, m), _alpha, _gamma, In(_weight, start, m), _reduction, Out(_output, start, m), _gradients, In(_gradOutputs, start, m), _gradOutput, Out(_inputsGrad, start, m), Out(_targetsGrad, start, m));
             }
+        }
+
+        /// <summary>The value, gradients and Hessian diagonals of the loss in one pass (GradientHessian).</summary>
+        internal static T RunHessian<T>(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, T alpha, T gamma, ReadOnlySpan<T> weight, Reduction reduction, Span<T> output, ReadOnlySpan<T> gradOutputs, T gradOutput, Span<T> inputsGrad, Span<T> targetsGrad, HessianPolicy hessianPolicy, Span<T> inputsHess, Span<T> targetsHess) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            int n = inputs.Length;
+            LossGuard.Length(targets.Length, n, "targets");
+            LossGuard.Optional(weight.Length, n, nameof(weight));
+            if (reduction is not (Reduction.None or Reduction.Mean or Reduction.Sum)) throw new ArgumentOutOfRangeException(nameof(reduction), reduction, "Unknown reduction.");
+            if (reduction == Reduction.None)
+            {
+                LossGuard.Optional(output.Length, n, nameof(output));
+                LossGuard.Length(gradOutputs.Length, n, "gradOutput");
+            }
+            LossGuard.Optional(inputsGrad.Length, n, "inputsGrad");
+            LossGuard.NoOverlap(inputs, inputsGrad, "inputsGrad");
+            LossGuard.NoOverlap(targets, inputsGrad, "inputsGrad");
+            LossGuard.Optional(inputsHess.Length, n, "inputsHess");
+            LossGuard.NoOverlap(inputs, inputsHess, "inputsHess");
+            LossGuard.NoOverlap(targets, inputsHess, "inputsHess");
+            LossGuard.Optional(targetsGrad.Length, n, "targetsGrad");
+            LossGuard.NoOverlap(inputs, targetsGrad, "targetsGrad");
+            LossGuard.NoOverlap(targets, targetsGrad, "targetsGrad");
+            LossGuard.Optional(targetsHess.Length, n, "targetsHess");
+            LossGuard.NoOverlap(inputs, targetsHess, "targetsHess");
+            LossGuard.NoOverlap(targets, targetsHess, "targetsHess");
+            hessianPolicy = hessianPolicy.Or(HessianPolicy.AsDerived);
+
+            // The mean's 1/n and the upstream gradient scale the Hessian as they scale the gradient; for None the upstream is per element.
+            T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
+            var kernel = new HessianKernel<T>(inputs, targets, alpha, gamma, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputsGrad, targetsGrad, inputsHess, targetsHess, hessianPolicy);
+            if (reduction == Reduction.None)
+            {
+                if (output.IsEmpty) ElementLoops.Run<HessianKernel<T>, T>(ref kernel, 0, n);
+                else ElementLoops.Map<HessianKernel<T>, T>(ref kernel, 0, n, output);
+                return T.Zero;
+            }
+            T total = ElementLoops.Sum<HessianKernel<T>, T>(ref kernel, 0, n);
+            return reduction == Reduction.Mean ? total / T.CreateTruncating(n) : total;
         }
 
         /// <summary>
@@ -461,6 +519,238 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
         }
 
+        /// <summary>
+        /// The value and, for every wanted input, the gradient and the second derivative (through the Hessian policy), each times the upstream gradient and weight:<br/>
+        /// L = (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma<br/>
+        /// dL/dinputs = (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * (1 - targets - (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma + (if gamma == 0 then 0 else gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))))<br/>
+        /// dL/dtargets = ((if alpha &gt;= 0 then (alpha + alpha - 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) else 0) - (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * inputs) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma + (if gamma == 0 then 0 else gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))))<br/>
+        /// d2L/dinputs2 = (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma + (if gamma == 0 then 0 else gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * (1 - targets - (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))))) + (if gamma == 0 then 0 else ((if gamma - 1 == 0 then 0 else (gamma - 1) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1 - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets) * gamma * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets)) + gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * (((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) - (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * (1 - targets) - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * targets)) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) + gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * (1 - targets - (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))))<br/>
+        /// d2L/dtargets2 = ((if alpha &gt;= 0 then -((alpha + alpha - 1) * inputs) else 0) - (if alpha &gt;= 0 then (alpha + alpha - 1) * inputs else 0)) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma + (if gamma == 0 then 0 else gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * ((if alpha &gt;= 0 then (alpha + alpha - 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) else 0) - (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * inputs)) + (if gamma == 0 then 0 else (if gamma - 1 == 0 then 0 else (gamma - 1) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1 - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * gamma * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs))))) + gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * ((if alpha &gt;= 0 then (alpha + alpha - 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) else 0) - (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * inputs))
+        /// </summary>
+        private ref struct HessianKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            private readonly ReadOnlySpan<T> _inputs;
+            private readonly ReadOnlySpan<T> _targets;
+            private readonly T _alpha;
+            private readonly T _gamma;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly bool _hasWeight;
+            private readonly ReadOnlySpan<T> _gradOutput;
+            private readonly bool _hasGradOutput;
+            private readonly T _scale;
+            private readonly Span<T> _inputsGrad;
+            private readonly bool _wantInputsGrad;
+            private readonly Span<T> _targetsGrad;
+            private readonly bool _wantTargetsGrad;
+            private readonly Span<T> _inputsHess;
+            private readonly bool _wantInputsHess;
+            private readonly Span<T> _targetsHess;
+            private readonly bool _wantTargetsHess;
+            private readonly HessianTransform<T> _hessianPolicy;
+
+            public HessianKernel(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, T alpha, T gamma, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputsGrad, Span<T> targetsGrad, Span<T> inputsHess, Span<T> targetsHess, HessianPolicy hessianPolicy)
+            {
+                _inputs = inputs;
+                _targets = targets;
+                _alpha = alpha;
+                _gamma = gamma;
+                _weight = weight;
+                _hasWeight = !weight.IsEmpty;
+                _gradOutput = gradOutput;
+                _hasGradOutput = !gradOutput.IsEmpty;
+                _scale = scale;
+                _inputsGrad = inputsGrad;
+                _wantInputsGrad = !inputsGrad.IsEmpty;
+                _targetsGrad = targetsGrad;
+                _wantTargetsGrad = !targetsGrad.IsEmpty;
+                _inputsHess = inputsHess;
+                _wantInputsHess = !inputsHess.IsEmpty;
+                _targetsHess = targetsHess;
+                _wantTargetsHess = !targetsHess.IsEmpty;
+                _hessianPolicy = new HessianTransform<T>(hessianPolicy);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public T Invoke(int i)
+            {
+                var inputs = _inputs[i];
+                var targets = _targets[i];
+                var alpha = _alpha;
+                var gamma = _gamma;
+                var t0 = T.One - targets;
+                var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((T.One - alpha) * t0) : T.One;
+                var t1 = -inputs;
+                var t2 = LossMath.Exp(-LossMath.Abs(inputs));
+                var ce = (t0 * inputs) + (LossMath.Max(t1, T.Zero) + LossMath.Log1p(t2));
+                var t3 = alphaT * ce;
+                var t4 = T.One / (T.One + t2);
+                var t5 = t2 * t4;
+                var p_ = LossMath.Select(LossMath.GreaterThanOrEqual(inputs, T.Zero), t4, t5);
+                var t6 = LossMath.Select(LossMath.GreaterThanOrEqual(t1, T.Zero), t4, t5);
+                var pT_ = (p_ * targets) + (t6 * t0);
+                var t7 = T.One - pT_;
+                var t8 = LossMath.Pow(t7, gamma);
+                var t9 = alphaT * (t0 - t6);
+                var t10 = gamma - T.One;
+                var t11 = gamma * LossMath.Pow(t7, t10);
+                var t12 = t6 * p_;
+                var t13 = p_ * t6;
+                var t14 = (t12 * t0) - (t13 * targets);
+                var t15 = t11 * t14;
+                var t16 = alpha + (alpha - T.One);
+                var t17 = (_alpha >= T.Zero ? t16 * ce : T.Zero) - (alphaT * inputs);
+                var t18 = t6 - p_;
+                var t19 = t11 * t18;
+                var t20 = t15 * t9;
+                var t21 = t10 * LossMath.Pow(t7, t10 - T.One);
+                var t22 = t16 * inputs;
+                var t23 = t19 * t17;
+                var loss = t3 * t8;
+                var w = _hasWeight ? _weight[i] : T.One;
+                var g = (_hasGradOutput ? _gradOutput[i] * _scale : _scale) * w;
+                if (_wantInputsGrad) _inputsGrad[i] = g * ((t9 * t8) + (_gamma == T.Zero ? T.Zero : t15 * t3));
+                if (_wantTargetsGrad) _targetsGrad[i] = g * ((t17 * t8) + (_gamma == T.Zero ? T.Zero : t19 * t3));
+                if (_wantInputsHess) _inputsHess[i] = g * _hessianPolicy.Apply((((alphaT * t12) * t8) + (_gamma == T.Zero ? T.Zero : t20)) + (_gamma == T.Zero ? T.Zero : ((((_gamma - T.One) == T.Zero ? T.Zero : ((t21 * t14) * gamma) * t14) + (t11 * ((((t6 * t13) - (t12 * p_)) * t0) - (((t13 * t6) - (p_ * t12)) * targets)))) * t3) + t20));
+                if (_wantTargetsHess) _targetsHess[i] = g * _hessianPolicy.Apply(((((_alpha >= T.Zero ? -t22 : T.Zero) - (_alpha >= T.Zero ? t22 : T.Zero)) * t8) + (_gamma == T.Zero ? T.Zero : t23)) + (_gamma == T.Zero ? T.Zero : ((_gamma - T.One) == T.Zero ? T.Zero : (((t21 * t18) * gamma) * t18) * t3) + t23));
+                return loss * w;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Invoke128(int i)
+            {
+                var inputs = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_inputs), (nuint)i);
+                var targets = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_targets), (nuint)i);
+                var alpha = Vector128.Create(_alpha);
+                var gamma = Vector128.Create(_gamma);
+                var t0 = Vector128<T>.One - targets;
+                var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((Vector128<T>.One - alpha) * t0) : Vector128<T>.One;
+                var t1 = -inputs;
+                var t2 = LossMath.Exp(-LossMath.Abs(inputs));
+                var ce = (t0 * inputs) + (LossMath.Max(t1, Vector128<T>.Zero) + LossMath.Log1p(t2));
+                var t3 = alphaT * ce;
+                var t4 = Vector128<T>.One / (Vector128<T>.One + t2);
+                var t5 = t2 * t4;
+                var p_ = LossMath.Select(LossMath.GreaterThanOrEqual(inputs, Vector128<T>.Zero), t4, t5);
+                var t6 = LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector128<T>.Zero), t4, t5);
+                var pT_ = (p_ * targets) + (t6 * t0);
+                var t7 = Vector128<T>.One - pT_;
+                var t8 = LossMath.Pow(t7, gamma);
+                var t9 = alphaT * (t0 - t6);
+                var t10 = gamma - Vector128<T>.One;
+                var t11 = gamma * LossMath.Pow(t7, t10);
+                var t12 = t6 * p_;
+                var t13 = p_ * t6;
+                var t14 = (t12 * t0) - (t13 * targets);
+                var t15 = t11 * t14;
+                var t16 = alpha + (alpha - Vector128<T>.One);
+                var t17 = (_alpha >= T.Zero ? t16 * ce : Vector128<T>.Zero) - (alphaT * inputs);
+                var t18 = t6 - p_;
+                var t19 = t11 * t18;
+                var t20 = t15 * t9;
+                var t21 = t10 * LossMath.Pow(t7, t10 - Vector128<T>.One);
+                var t22 = t16 * inputs;
+                var t23 = t19 * t17;
+                var loss = t3 * t8;
+                var w = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                var g = (_hasGradOutput ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * w;
+                if (_wantInputsGrad) (g * ((t9 * t8) + (_gamma == T.Zero ? Vector128<T>.Zero : t15 * t3))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
+                if (_wantTargetsGrad) (g * ((t17 * t8) + (_gamma == T.Zero ? Vector128<T>.Zero : t19 * t3))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
+                if (_wantInputsHess) (g * _hessianPolicy.Apply((((alphaT * t12) * t8) + (_gamma == T.Zero ? Vector128<T>.Zero : t20)) + (_gamma == T.Zero ? Vector128<T>.Zero : ((((_gamma - T.One) == T.Zero ? Vector128<T>.Zero : ((t21 * t14) * gamma) * t14) + (t11 * ((((t6 * t13) - (t12 * p_)) * t0) - (((t13 * t6) - (p_ * t12)) * targets)))) * t3) + t20))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputsHess), (nuint)i);
+                if (_wantTargetsHess) (g * _hessianPolicy.Apply(((((_alpha >= T.Zero ? -t22 : Vector128<T>.Zero) - (_alpha >= T.Zero ? t22 : Vector128<T>.Zero)) * t8) + (_gamma == T.Zero ? Vector128<T>.Zero : t23)) + (_gamma == T.Zero ? Vector128<T>.Zero : ((_gamma - T.One) == T.Zero ? Vector128<T>.Zero : (((t21 * t18) * gamma) * t18) * t3) + t23))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetsHess), (nuint)i);
+                return loss * w;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Invoke256(int i)
+            {
+                var inputs = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_inputs), (nuint)i);
+                var targets = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_targets), (nuint)i);
+                var alpha = Vector256.Create(_alpha);
+                var gamma = Vector256.Create(_gamma);
+                var t0 = Vector256<T>.One - targets;
+                var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((Vector256<T>.One - alpha) * t0) : Vector256<T>.One;
+                var t1 = -inputs;
+                var t2 = LossMath.Exp(-LossMath.Abs(inputs));
+                var ce = (t0 * inputs) + (LossMath.Max(t1, Vector256<T>.Zero) + LossMath.Log1p(t2));
+                var t3 = alphaT * ce;
+                var t4 = Vector256<T>.One / (Vector256<T>.One + t2);
+                var t5 = t2 * t4;
+                var p_ = LossMath.Select(LossMath.GreaterThanOrEqual(inputs, Vector256<T>.Zero), t4, t5);
+                var t6 = LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector256<T>.Zero), t4, t5);
+                var pT_ = (p_ * targets) + (t6 * t0);
+                var t7 = Vector256<T>.One - pT_;
+                var t8 = LossMath.Pow(t7, gamma);
+                var t9 = alphaT * (t0 - t6);
+                var t10 = gamma - Vector256<T>.One;
+                var t11 = gamma * LossMath.Pow(t7, t10);
+                var t12 = t6 * p_;
+                var t13 = p_ * t6;
+                var t14 = (t12 * t0) - (t13 * targets);
+                var t15 = t11 * t14;
+                var t16 = alpha + (alpha - Vector256<T>.One);
+                var t17 = (_alpha >= T.Zero ? t16 * ce : Vector256<T>.Zero) - (alphaT * inputs);
+                var t18 = t6 - p_;
+                var t19 = t11 * t18;
+                var t20 = t15 * t9;
+                var t21 = t10 * LossMath.Pow(t7, t10 - Vector256<T>.One);
+                var t22 = t16 * inputs;
+                var t23 = t19 * t17;
+                var loss = t3 * t8;
+                var w = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                var g = (_hasGradOutput ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * w;
+                if (_wantInputsGrad) (g * ((t9 * t8) + (_gamma == T.Zero ? Vector256<T>.Zero : t15 * t3))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
+                if (_wantTargetsGrad) (g * ((t17 * t8) + (_gamma == T.Zero ? Vector256<T>.Zero : t19 * t3))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
+                if (_wantInputsHess) (g * _hessianPolicy.Apply((((alphaT * t12) * t8) + (_gamma == T.Zero ? Vector256<T>.Zero : t20)) + (_gamma == T.Zero ? Vector256<T>.Zero : ((((_gamma - T.One) == T.Zero ? Vector256<T>.Zero : ((t21 * t14) * gamma) * t14) + (t11 * ((((t6 * t13) - (t12 * p_)) * t0) - (((t13 * t6) - (p_ * t12)) * targets)))) * t3) + t20))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputsHess), (nuint)i);
+                if (_wantTargetsHess) (g * _hessianPolicy.Apply(((((_alpha >= T.Zero ? -t22 : Vector256<T>.Zero) - (_alpha >= T.Zero ? t22 : Vector256<T>.Zero)) * t8) + (_gamma == T.Zero ? Vector256<T>.Zero : t23)) + (_gamma == T.Zero ? Vector256<T>.Zero : ((_gamma - T.One) == T.Zero ? Vector256<T>.Zero : (((t21 * t18) * gamma) * t18) * t3) + t23))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetsHess), (nuint)i);
+                return loss * w;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Invoke512(int i)
+            {
+                var inputs = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_inputs), (nuint)i);
+                var targets = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_targets), (nuint)i);
+                var alpha = Vector512.Create(_alpha);
+                var gamma = Vector512.Create(_gamma);
+                var t0 = Vector512<T>.One - targets;
+                var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((Vector512<T>.One - alpha) * t0) : Vector512<T>.One;
+                var t1 = -inputs;
+                var t2 = LossMath.Exp(-LossMath.Abs(inputs));
+                var ce = (t0 * inputs) + (LossMath.Max(t1, Vector512<T>.Zero) + LossMath.Log1p(t2));
+                var t3 = alphaT * ce;
+                var t4 = Vector512<T>.One / (Vector512<T>.One + t2);
+                var t5 = t2 * t4;
+                var p_ = LossMath.Select(LossMath.GreaterThanOrEqual(inputs, Vector512<T>.Zero), t4, t5);
+                var t6 = LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector512<T>.Zero), t4, t5);
+                var pT_ = (p_ * targets) + (t6 * t0);
+                var t7 = Vector512<T>.One - pT_;
+                var t8 = LossMath.Pow(t7, gamma);
+                var t9 = alphaT * (t0 - t6);
+                var t10 = gamma - Vector512<T>.One;
+                var t11 = gamma * LossMath.Pow(t7, t10);
+                var t12 = t6 * p_;
+                var t13 = p_ * t6;
+                var t14 = (t12 * t0) - (t13 * targets);
+                var t15 = t11 * t14;
+                var t16 = alpha + (alpha - Vector512<T>.One);
+                var t17 = (_alpha >= T.Zero ? t16 * ce : Vector512<T>.Zero) - (alphaT * inputs);
+                var t18 = t6 - p_;
+                var t19 = t11 * t18;
+                var t20 = t15 * t9;
+                var t21 = t10 * LossMath.Pow(t7, t10 - Vector512<T>.One);
+                var t22 = t16 * inputs;
+                var t23 = t19 * t17;
+                var loss = t3 * t8;
+                var w = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                var g = (_hasGradOutput ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * w;
+                if (_wantInputsGrad) (g * ((t9 * t8) + (_gamma == T.Zero ? Vector512<T>.Zero : t15 * t3))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
+                if (_wantTargetsGrad) (g * ((t17 * t8) + (_gamma == T.Zero ? Vector512<T>.Zero : t19 * t3))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
+                if (_wantInputsHess) (g * _hessianPolicy.Apply((((alphaT * t12) * t8) + (_gamma == T.Zero ? Vector512<T>.Zero : t20)) + (_gamma == T.Zero ? Vector512<T>.Zero : ((((_gamma - T.One) == T.Zero ? Vector512<T>.Zero : ((t21 * t14) * gamma) * t14) + (t11 * ((((t6 * t13) - (t12 * p_)) * t0) - (((t13 * t6) - (p_ * t12)) * targets)))) * t3) + t20))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputsHess), (nuint)i);
+                if (_wantTargetsHess) (g * _hessianPolicy.Apply(((((_alpha >= T.Zero ? -t22 : Vector512<T>.Zero) - (_alpha >= T.Zero ? t22 : Vector512<T>.Zero)) * t8) + (_gamma == T.Zero ? Vector512<T>.Zero : t23)) + (_gamma == T.Zero ? Vector512<T>.Zero : ((_gamma - T.One) == T.Zero ? Vector512<T>.Zero : (((t21 * t18) * gamma) * t18) * t3) + t23))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetsHess), (nuint)i);
+                return loss * w;
+            }
+        }
+
         // ---- run-time description, for tools ----
         [ModuleInitializer]
         internal static void RegisterLoss() => LossRegistry.Register(new Definition());
@@ -477,6 +767,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             public LossKind Kind => LossKind.Elementwise;
             public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("inputs", true, null, LossInputKind.Element), new("targets", true, null, LossInputKind.Element) };
             public IReadOnlyList<LossOption> Options { get; } = new LossOption[] { new("alpha", false, 0.25), new("gamma", false, 2.0) };
+            public bool HasHessians => true;
             public void Evaluate(LossCall<float> call) => Call(call);
             public void Evaluate(LossCall<double> call) => Call(call);
         }
@@ -504,6 +795,18 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 upstream = new T[outputs];
                 Array.Fill(upstream, T.One);
+            }
+            if (call.WantHessians)
+            {
+                var hessians = new T[]?[2];
+                grads ??= new T[]?[2];
+                grads[0] ??= new T[n]; hessians[0] = new T[n];
+                grads[1] ??= new T[n]; hessians[1] = new T[n];
+                call.Gradients = grads;
+                call.Hessians = hessians;
+                if (none && upstream is null) { upstream = new T[outputs]; Array.Fill(upstream, T.One); }
+                call.Value = RunHessian<T>(inputs, targets, alpha, gamma, call.Weight, call.Reduction, output, upstream, T.One, grads[0], grads[1], call.HessianPolicy, hessians[0], hessians[1]);
+                return;
             }
             call.Value = Run<T>(inputs, targets, alpha, gamma, call.Weight, call.Reduction, output, call.WantGradients, upstream, T.One, grads is null ? default : grads[0], grads is null ? default : grads[1]);
         }

@@ -25,6 +25,9 @@ namespace LossDsl.Losses
     /// L = if input - target &lt;= -beta then target - input - 0.5 * beta else (if input - target &gt;= beta then input - target - 0.5 * beta else 0.5 * (input - target) ^ 2 / beta)<br/>
     /// dL/dinput = if input - target &lt;= -beta then (-1) else (if input - target &gt;= beta then 1 else (input - target) / beta)<br/>
     /// dL/dtarget = if target - input &lt;= -beta then (-1) else (if target - input &gt;= beta then 1 else (target - input) / beta)
+    /// <para>Second derivatives (GradientHessian), each the derivative of its gradient:</para>
+    /// d2L/dinput2 = if input - target &lt;= -beta then 0 else (if input - target &gt;= beta then 0 else 1 / beta)<br/>
+    /// d2L/dtarget2 = if target - input &lt;= -beta then 0 else (if target - input &gt;= beta then 0 else 1 / beta)
     /// </remarks>
     public static partial class SmoothL1Loss
     {
@@ -54,6 +57,14 @@ namespace LossDsl.Losses
         public static void Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> inputGrad, global::System.Span<float> targetGrad, float beta = 1f, global::System.ReadOnlySpan<float> weight = default)
             => _ = global::LossDsl.Generated.LossDsl.Losses.SmoothL1LossImplementation.Run<float>(input, target, beta, weight, global::LossDsl.Reduction.None, default, true, gradOutput, 1f, inputGrad, targetGrad);
 
+        /// <summary>The reduced loss, its gradients and the diagonals of its Hessian (d²L/dx_i², through <paramref name="hessianPolicy"/>; default: the loss's declared policy), all times <paramref name="gradOutput"/>, in one pass, in float; an empty span is skipped. The mean divides the gradients and Hessians by n as it divides the value.</summary>
+        public static float GradientHessian(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> inputGrad, global::System.Span<float> inputHess, global::System.Span<float> targetGrad, global::System.Span<float> targetHess, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f, float beta = 1f, global::LossDsl.HessianPolicy hessianPolicy = default, global::System.ReadOnlySpan<float> weight = default)
+            => global::LossDsl.Generated.LossDsl.Losses.SmoothL1LossImplementation.RunHessian<float>(input, target, beta, weight, reduction, default, default, gradOutput, inputGrad, targetGrad, hessianPolicy, inputHess, targetHess);
+
+        /// <summary>The loss of every element (to <paramref name="output"/>; an empty span is skipped), and the gradients and Hessian diagonals of their sum weighted by <paramref name="gradOutput"/>, in one pass, in float: per element, what a boosting round needs.</summary>
+        public static void GradientHessian(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> output, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> inputGrad, global::System.Span<float> inputHess, global::System.Span<float> targetGrad, global::System.Span<float> targetHess, float beta = 1f, global::LossDsl.HessianPolicy hessianPolicy = default, global::System.ReadOnlySpan<float> weight = default)
+            => _ = global::LossDsl.Generated.LossDsl.Losses.SmoothL1LossImplementation.RunHessian<float>(input, target, beta, weight, global::LossDsl.Reduction.None, output, gradOutput, 1f, inputGrad, targetGrad, hessianPolicy, inputHess, targetHess);
+
 
         // ---- double ----
         /// <summary>The reduced loss (mean or sum over the elements), in double.</summary>
@@ -79,6 +90,14 @@ namespace LossDsl.Losses
         /// <summary>The gradients of the sum of the per-element losses weighted by <paramref name="gradOutput"/>, in double.</summary>
         public static void Backward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> inputGrad, global::System.Span<double> targetGrad, double beta = 1.0, global::System.ReadOnlySpan<double> weight = default)
             => _ = global::LossDsl.Generated.LossDsl.Losses.SmoothL1LossImplementation.Run<double>(input, target, beta, weight, global::LossDsl.Reduction.None, default, true, gradOutput, 1.0, inputGrad, targetGrad);
+
+        /// <summary>The reduced loss, its gradients and the diagonals of its Hessian (d²L/dx_i², through <paramref name="hessianPolicy"/>; default: the loss's declared policy), all times <paramref name="gradOutput"/>, in one pass, in double; an empty span is skipped. The mean divides the gradients and Hessians by n as it divides the value.</summary>
+        public static double GradientHessian(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.Span<double> inputGrad, global::System.Span<double> inputHess, global::System.Span<double> targetGrad, global::System.Span<double> targetHess, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0, double beta = 1.0, global::LossDsl.HessianPolicy hessianPolicy = default, global::System.ReadOnlySpan<double> weight = default)
+            => global::LossDsl.Generated.LossDsl.Losses.SmoothL1LossImplementation.RunHessian<double>(input, target, beta, weight, reduction, default, default, gradOutput, inputGrad, targetGrad, hessianPolicy, inputHess, targetHess);
+
+        /// <summary>The loss of every element (to <paramref name="output"/>; an empty span is skipped), and the gradients and Hessian diagonals of their sum weighted by <paramref name="gradOutput"/>, in one pass, in double: per element, what a boosting round needs.</summary>
+        public static void GradientHessian(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.Span<double> output, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> inputGrad, global::System.Span<double> inputHess, global::System.Span<double> targetGrad, global::System.Span<double> targetHess, double beta = 1.0, global::LossDsl.HessianPolicy hessianPolicy = default, global::System.ReadOnlySpan<double> weight = default)
+            => _ = global::LossDsl.Generated.LossDsl.Losses.SmoothL1LossImplementation.RunHessian<double>(input, target, beta, weight, global::LossDsl.Reduction.None, output, gradOutput, 1.0, inputGrad, targetGrad, hessianPolicy, inputHess, targetHess);
 
     }
 }
@@ -197,6 +216,45 @@ namespace LossDsl.Generated.LossDsl.Losses
                 int m = end - start;
                 return SmoothL1LossImplementation.Run<T>(In(_input, start, m), In(_target, start, m), _beta, In(_weight, start, m), _reduction, Out(_output, start, m), _gradients, In(_gradOutputs, start, m), _gradOutput, Out(_inputGrad, start, m), Out(_targetGrad, start, m));
             }
+        }
+
+        /// <summary>The value, gradients and Hessian diagonals of the loss in one pass (GradientHessian).</summary>
+        internal static T RunHessian<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T beta, ReadOnlySpan<T> weight, Reduction reduction, Span<T> output, ReadOnlySpan<T> gradOutputs, T gradOutput, Span<T> inputGrad, Span<T> targetGrad, HessianPolicy hessianPolicy, Span<T> inputHess, Span<T> targetHess) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            int n = input.Length;
+            LossGuard.Length(target.Length, n, "target");
+            LossGuard.Optional(weight.Length, n, nameof(weight));
+            if (reduction is not (Reduction.None or Reduction.Mean or Reduction.Sum)) throw new ArgumentOutOfRangeException(nameof(reduction), reduction, "Unknown reduction.");
+            if (reduction == Reduction.None)
+            {
+                LossGuard.Optional(output.Length, n, nameof(output));
+                LossGuard.Length(gradOutputs.Length, n, "gradOutput");
+            }
+            LossGuard.Optional(inputGrad.Length, n, "inputGrad");
+            LossGuard.NoOverlap(input, inputGrad, "inputGrad");
+            LossGuard.NoOverlap(target, inputGrad, "inputGrad");
+            LossGuard.Optional(inputHess.Length, n, "inputHess");
+            LossGuard.NoOverlap(input, inputHess, "inputHess");
+            LossGuard.NoOverlap(target, inputHess, "inputHess");
+            LossGuard.Optional(targetGrad.Length, n, "targetGrad");
+            LossGuard.NoOverlap(input, targetGrad, "targetGrad");
+            LossGuard.NoOverlap(target, targetGrad, "targetGrad");
+            LossGuard.Optional(targetHess.Length, n, "targetHess");
+            LossGuard.NoOverlap(input, targetHess, "targetHess");
+            LossGuard.NoOverlap(target, targetHess, "targetHess");
+            hessianPolicy = hessianPolicy.Or(HessianPolicy.AsDerived);
+
+            // The mean's 1/n and the upstream gradient scale the Hessian as they scale the gradient; for None the upstream is per element.
+            T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
+            var kernel = new HessianKernel<T>(input, target, beta, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, targetGrad, inputHess, targetHess, hessianPolicy);
+            if (reduction == Reduction.None)
+            {
+                if (output.IsEmpty) ElementLoops.Run<HessianKernel<T>, T>(ref kernel, 0, n);
+                else ElementLoops.Map<HessianKernel<T>, T>(ref kernel, 0, n, output);
+                return T.Zero;
+            }
+            T total = ElementLoops.Sum<HessianKernel<T>, T>(ref kernel, 0, n);
+            return reduction == Reduction.Mean ? total / T.CreateTruncating(n) : total;
         }
 
         /// <summary>
@@ -394,6 +452,156 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
         }
 
+        /// <summary>
+        /// The value and, for every wanted input, the gradient and the second derivative (through the Hessian policy), each times the upstream gradient and weight:<br/>
+        /// L = if input - target &lt;= -beta then target - input - 0.5 * beta else (if input - target &gt;= beta then input - target - 0.5 * beta else 0.5 * (input - target) ^ 2 / beta)<br/>
+        /// dL/dinput = if input - target &lt;= -beta then (-1) else (if input - target &gt;= beta then 1 else (input - target) / beta)<br/>
+        /// dL/dtarget = if target - input &lt;= -beta then (-1) else (if target - input &gt;= beta then 1 else (target - input) / beta)<br/>
+        /// d2L/dinput2 = if input - target &lt;= -beta then 0 else (if input - target &gt;= beta then 0 else 1 / beta)<br/>
+        /// d2L/dtarget2 = if target - input &lt;= -beta then 0 else (if target - input &gt;= beta then 0 else 1 / beta)
+        /// </summary>
+        private ref struct HessianKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            private readonly ReadOnlySpan<T> _input;
+            private readonly ReadOnlySpan<T> _target;
+            private readonly T _beta;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly bool _hasWeight;
+            private readonly ReadOnlySpan<T> _gradOutput;
+            private readonly bool _hasGradOutput;
+            private readonly T _scale;
+            private readonly Span<T> _inputGrad;
+            private readonly bool _wantInputGrad;
+            private readonly Span<T> _targetGrad;
+            private readonly bool _wantTargetGrad;
+            private readonly Span<T> _inputHess;
+            private readonly bool _wantInputHess;
+            private readonly Span<T> _targetHess;
+            private readonly bool _wantTargetHess;
+            private readonly HessianTransform<T> _hessianPolicy;
+
+            public HessianKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T beta, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad, Span<T> inputHess, Span<T> targetHess, HessianPolicy hessianPolicy)
+            {
+                _input = input;
+                _target = target;
+                _beta = beta;
+                _weight = weight;
+                _hasWeight = !weight.IsEmpty;
+                _gradOutput = gradOutput;
+                _hasGradOutput = !gradOutput.IsEmpty;
+                _scale = scale;
+                _inputGrad = inputGrad;
+                _wantInputGrad = !inputGrad.IsEmpty;
+                _targetGrad = targetGrad;
+                _wantTargetGrad = !targetGrad.IsEmpty;
+                _inputHess = inputHess;
+                _wantInputHess = !inputHess.IsEmpty;
+                _targetHess = targetHess;
+                _wantTargetHess = !targetHess.IsEmpty;
+                _hessianPolicy = new HessianTransform<T>(hessianPolicy);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public T Invoke(int i)
+            {
+                var input = _input[i];
+                var target = _target[i];
+                var beta = _beta;
+                var d_ = input - target;
+                var t0 = -beta;
+                var t1 = LossMath.LessThanOrEqual(d_, t0);
+                var t = target - input;
+                var t2 = T.CreateTruncating(0.5) * beta;
+                var t3 = LossMath.GreaterThanOrEqual(d_, beta);
+                var t4 = LossMath.LessThanOrEqual(t, t0);
+                var t5 = LossMath.GreaterThanOrEqual(t, beta);
+                var t6 = T.One / beta;
+                var loss = LossMath.Select(t1, t - t2, LossMath.Select(t3, d_ - t2, (T.CreateTruncating(0.5) * (d_ * d_)) / beta));
+                var w = _hasWeight ? _weight[i] : T.One;
+                var g = (_hasGradOutput ? _gradOutput[i] * _scale : _scale) * w;
+                if (_wantInputGrad) _inputGrad[i] = g * (LossMath.Select(t1, T.CreateTruncating(-1.0), LossMath.Select(t3, T.One, d_ / beta)));
+                if (_wantTargetGrad) _targetGrad[i] = g * (LossMath.Select(t4, T.CreateTruncating(-1.0), LossMath.Select(t5, T.One, t / beta)));
+                if (_wantInputHess) _inputHess[i] = g * _hessianPolicy.Apply(LossMath.Select(t1, T.Zero, LossMath.Select(t3, T.Zero, t6)));
+                if (_wantTargetHess) _targetHess[i] = g * _hessianPolicy.Apply(LossMath.Select(t4, T.Zero, LossMath.Select(t5, T.Zero, t6)));
+                return loss * w;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Invoke128(int i)
+            {
+                var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var beta = Vector128.Create(_beta);
+                var d_ = input - target;
+                var t0 = -beta;
+                var t1 = LossMath.LessThanOrEqual(d_, t0);
+                var t = target - input;
+                var t2 = Vector128.Create(T.CreateTruncating(0.5)) * beta;
+                var t3 = LossMath.GreaterThanOrEqual(d_, beta);
+                var t4 = LossMath.LessThanOrEqual(t, t0);
+                var t5 = LossMath.GreaterThanOrEqual(t, beta);
+                var t6 = Vector128<T>.One / beta;
+                var loss = LossMath.Select(t1, t - t2, LossMath.Select(t3, d_ - t2, (Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
+                var w = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                var g = (_hasGradOutput ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * w;
+                if (_wantInputGrad) (g * (LossMath.Select(t1, Vector128.Create(T.CreateTruncating(-1.0)), LossMath.Select(t3, Vector128<T>.One, d_ / beta)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantTargetGrad) (g * (LossMath.Select(t4, Vector128.Create(T.CreateTruncating(-1.0)), LossMath.Select(t5, Vector128<T>.One, t / beta)))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if (_wantInputHess) (g * _hessianPolicy.Apply(LossMath.Select(t1, Vector128<T>.Zero, LossMath.Select(t3, Vector128<T>.Zero, t6)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if (_wantTargetHess) (g * _hessianPolicy.Apply(LossMath.Select(t4, Vector128<T>.Zero, LossMath.Select(t5, Vector128<T>.Zero, t6)))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
+                return loss * w;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Invoke256(int i)
+            {
+                var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var beta = Vector256.Create(_beta);
+                var d_ = input - target;
+                var t0 = -beta;
+                var t1 = LossMath.LessThanOrEqual(d_, t0);
+                var t = target - input;
+                var t2 = Vector256.Create(T.CreateTruncating(0.5)) * beta;
+                var t3 = LossMath.GreaterThanOrEqual(d_, beta);
+                var t4 = LossMath.LessThanOrEqual(t, t0);
+                var t5 = LossMath.GreaterThanOrEqual(t, beta);
+                var t6 = Vector256<T>.One / beta;
+                var loss = LossMath.Select(t1, t - t2, LossMath.Select(t3, d_ - t2, (Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
+                var w = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                var g = (_hasGradOutput ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * w;
+                if (_wantInputGrad) (g * (LossMath.Select(t1, Vector256.Create(T.CreateTruncating(-1.0)), LossMath.Select(t3, Vector256<T>.One, d_ / beta)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantTargetGrad) (g * (LossMath.Select(t4, Vector256.Create(T.CreateTruncating(-1.0)), LossMath.Select(t5, Vector256<T>.One, t / beta)))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if (_wantInputHess) (g * _hessianPolicy.Apply(LossMath.Select(t1, Vector256<T>.Zero, LossMath.Select(t3, Vector256<T>.Zero, t6)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if (_wantTargetHess) (g * _hessianPolicy.Apply(LossMath.Select(t4, Vector256<T>.Zero, LossMath.Select(t5, Vector256<T>.Zero, t6)))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
+                return loss * w;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Invoke512(int i)
+            {
+                var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var beta = Vector512.Create(_beta);
+                var d_ = input - target;
+                var t0 = -beta;
+                var t1 = LossMath.LessThanOrEqual(d_, t0);
+                var t = target - input;
+                var t2 = Vector512.Create(T.CreateTruncating(0.5)) * beta;
+                var t3 = LossMath.GreaterThanOrEqual(d_, beta);
+                var t4 = LossMath.LessThanOrEqual(t, t0);
+                var t5 = LossMath.GreaterThanOrEqual(t, beta);
+                var t6 = Vector512<T>.One / beta;
+                var loss = LossMath.Select(t1, t - t2, LossMath.Select(t3, d_ - t2, (Vector512.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
+                var w = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                var g = (_hasGradOutput ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * w;
+                if (_wantInputGrad) (g * (LossMath.Select(t1, Vector512.Create(T.CreateTruncating(-1.0)), LossMath.Select(t3, Vector512<T>.One, d_ / beta)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantTargetGrad) (g * (LossMath.Select(t4, Vector512.Create(T.CreateTruncating(-1.0)), LossMath.Select(t5, Vector512<T>.One, t / beta)))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if (_wantInputHess) (g * _hessianPolicy.Apply(LossMath.Select(t1, Vector512<T>.Zero, LossMath.Select(t3, Vector512<T>.Zero, t6)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if (_wantTargetHess) (g * _hessianPolicy.Apply(LossMath.Select(t4, Vector512<T>.Zero, LossMath.Select(t5, Vector512<T>.Zero, t6)))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
+                return loss * w;
+            }
+        }
+
         // ---- run-time description, for tools ----
         [ModuleInitializer]
         internal static void RegisterLoss() => LossRegistry.Register(new Definition());
@@ -412,6 +620,7 @@ grad target =
             public LossKind Kind => LossKind.Elementwise;
             public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("input", true, null, LossInputKind.Element), new("target", true, null, LossInputKind.Element) };
             public IReadOnlyList<LossOption> Options { get; } = new LossOption[] { new("beta", false, 1.0) };
+            public bool HasHessians => true;
             public void Evaluate(LossCall<float> call) => Call(call);
             public void Evaluate(LossCall<double> call) => Call(call);
         }
@@ -438,6 +647,18 @@ grad target =
             {
                 upstream = new T[outputs];
                 Array.Fill(upstream, T.One);
+            }
+            if (call.WantHessians)
+            {
+                var hessians = new T[]?[2];
+                grads ??= new T[]?[2];
+                grads[0] ??= new T[n]; hessians[0] = new T[n];
+                grads[1] ??= new T[n]; hessians[1] = new T[n];
+                call.Gradients = grads;
+                call.Hessians = hessians;
+                if (none && upstream is null) { upstream = new T[outputs]; Array.Fill(upstream, T.One); }
+                call.Value = RunHessian<T>(input, target, beta, call.Weight, call.Reduction, output, upstream, T.One, grads[0], grads[1], call.HessianPolicy, hessians[0], hessians[1]);
+                return;
             }
             call.Value = Run<T>(input, target, beta, call.Weight, call.Reduction, output, call.WantGradients, upstream, T.One, grads is null ? default : grads[0], grads is null ? default : grads[1]);
         }

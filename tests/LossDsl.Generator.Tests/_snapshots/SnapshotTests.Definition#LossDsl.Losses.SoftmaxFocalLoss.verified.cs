@@ -875,6 +875,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 upstream = new T[outputs];
                 Array.Fill(upstream, T.One);
             }
+            if (call.WantHessians) throw new NotSupportedException("softmax_focal_loss is a row loss: only elementwise losses have generated second derivatives.");
             call.Value = Run<T>(input, target, alpha, call.RowLength, gamma, call.Reduction, output, call.WantGradients, upstream, T.One, grads is null ? default : grads[0]);
         }
     }

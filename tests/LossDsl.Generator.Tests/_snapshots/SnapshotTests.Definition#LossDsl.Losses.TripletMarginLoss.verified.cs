@@ -707,6 +707,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 upstream = new T[outputs];
                 Array.Fill(upstream, T.One);
             }
+            if (call.WantHessians) throw new NotSupportedException("triplet_margin_loss is a row loss: only elementwise losses have generated second derivatives.");
             call.Value = Run<T>(anchor, positive, negative, call.RowLength, margin, p_, eps, swap, call.Reduction, output, call.WantGradients, upstream, T.One, grads is null ? default : grads[0], grads is null ? default : grads[1], grads is null ? default : grads[2]);
         }
     }

@@ -17,6 +17,8 @@ namespace LossDsl.Losses
     /// </code>
     /// L = if abs(input - target) &lt;= c then c ^ 2 / 6 * (1 - (1 - ((input - target) / c) ^ 2) ^ 3) else c ^ 2 / 6<br/>
     /// dL/dinput = if abs(input - target) &lt;= c then 6 * c ^ 2 / 6 * (1 - ((input - target) / c) ^ 2) ^ 2 * (input - target) / c * 1 / c else 0
+    /// <para>Second derivatives (GradientHessian), each the derivative of its gradient:</para>
+    /// d2L/dinput2 = if abs(input - target) &lt;= c then 6 * (c ^ 2 / 6 * (1 - ((input - target) / c) ^ 2) ^ 2 * 1 / c - 4 * c ^ 2 / 6 * (1 - ((input - target) / c) ^ 2) * (input - target) / c * 1 / c * (input - target) / c) * 1 / c else 0
     /// </remarks>
     public static partial class TukeyBiweightLoss
     {
@@ -46,6 +48,14 @@ namespace LossDsl.Losses
         public static void Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> inputGrad, float c = 4.685f, global::System.ReadOnlySpan<float> weight = default)
             => _ = global::LossDsl.Generated.LossDsl.Losses.TukeyBiweightLossImplementation.Run<float>(input, target, c, weight, global::LossDsl.Reduction.None, default, true, gradOutput, 1f, inputGrad);
 
+        /// <summary>The reduced loss, its gradients and the diagonals of its Hessian (d²L/dx_i², through <paramref name="hessianPolicy"/>; default: the loss's declared policy), all times <paramref name="gradOutput"/>, in one pass, in float; an empty span is skipped. The mean divides the gradients and Hessians by n as it divides the value.</summary>
+        public static float GradientHessian(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> inputGrad, global::System.Span<float> inputHess, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f, float c = 4.685f, global::LossDsl.HessianPolicy hessianPolicy = default, global::System.ReadOnlySpan<float> weight = default)
+            => global::LossDsl.Generated.LossDsl.Losses.TukeyBiweightLossImplementation.RunHessian<float>(input, target, c, weight, reduction, default, default, gradOutput, inputGrad, hessianPolicy, inputHess);
+
+        /// <summary>The loss of every element (to <paramref name="output"/>; an empty span is skipped), and the gradients and Hessian diagonals of their sum weighted by <paramref name="gradOutput"/>, in one pass, in float: per element, what a boosting round needs.</summary>
+        public static void GradientHessian(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> output, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> inputGrad, global::System.Span<float> inputHess, float c = 4.685f, global::LossDsl.HessianPolicy hessianPolicy = default, global::System.ReadOnlySpan<float> weight = default)
+            => _ = global::LossDsl.Generated.LossDsl.Losses.TukeyBiweightLossImplementation.RunHessian<float>(input, target, c, weight, global::LossDsl.Reduction.None, output, gradOutput, 1f, inputGrad, hessianPolicy, inputHess);
+
 
         // ---- double ----
         /// <summary>The reduced loss (mean or sum over the elements), in double.</summary>
@@ -71,6 +81,14 @@ namespace LossDsl.Losses
         /// <summary>The gradients of the sum of the per-element losses weighted by <paramref name="gradOutput"/>, in double.</summary>
         public static void Backward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> inputGrad, double c = 4.685, global::System.ReadOnlySpan<double> weight = default)
             => _ = global::LossDsl.Generated.LossDsl.Losses.TukeyBiweightLossImplementation.Run<double>(input, target, c, weight, global::LossDsl.Reduction.None, default, true, gradOutput, 1.0, inputGrad);
+
+        /// <summary>The reduced loss, its gradients and the diagonals of its Hessian (d²L/dx_i², through <paramref name="hessianPolicy"/>; default: the loss's declared policy), all times <paramref name="gradOutput"/>, in one pass, in double; an empty span is skipped. The mean divides the gradients and Hessians by n as it divides the value.</summary>
+        public static double GradientHessian(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.Span<double> inputGrad, global::System.Span<double> inputHess, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0, double c = 4.685, global::LossDsl.HessianPolicy hessianPolicy = default, global::System.ReadOnlySpan<double> weight = default)
+            => global::LossDsl.Generated.LossDsl.Losses.TukeyBiweightLossImplementation.RunHessian<double>(input, target, c, weight, reduction, default, default, gradOutput, inputGrad, hessianPolicy, inputHess);
+
+        /// <summary>The loss of every element (to <paramref name="output"/>; an empty span is skipped), and the gradients and Hessian diagonals of their sum weighted by <paramref name="gradOutput"/>, in one pass, in double: per element, what a boosting round needs.</summary>
+        public static void GradientHessian(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.Span<double> output, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> inputGrad, global::System.Span<double> inputHess, double c = 4.685, global::LossDsl.HessianPolicy hessianPolicy = default, global::System.ReadOnlySpan<double> weight = default)
+            => _ = global::LossDsl.Generated.LossDsl.Losses.TukeyBiweightLossImplementation.RunHessian<double>(input, target, c, weight, global::LossDsl.Reduction.None, output, gradOutput, 1.0, inputGrad, hessianPolicy, inputHess);
 
     }
 }
@@ -184,6 +202,39 @@ namespace LossDsl.Generated.LossDsl.Losses
                 int m = end - start;
                 return TukeyBiweightLossImplementation.Run<T>(In(_input, start, m), In(_target, start, m), _c_, In(_weight, start, m), _reduction, Out(_output, start, m), _gradients, In(_gradOutputs, start, m), _gradOutput, Out(_inputGrad, start, m));
             }
+        }
+
+        /// <summary>The value, gradients and Hessian diagonals of the loss in one pass (GradientHessian).</summary>
+        internal static T RunHessian<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T c_, ReadOnlySpan<T> weight, Reduction reduction, Span<T> output, ReadOnlySpan<T> gradOutputs, T gradOutput, Span<T> inputGrad, HessianPolicy hessianPolicy, Span<T> inputHess) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            int n = input.Length;
+            LossGuard.Length(target.Length, n, "target");
+            LossGuard.Optional(weight.Length, n, nameof(weight));
+            if (reduction is not (Reduction.None or Reduction.Mean or Reduction.Sum)) throw new ArgumentOutOfRangeException(nameof(reduction), reduction, "Unknown reduction.");
+            if (reduction == Reduction.None)
+            {
+                LossGuard.Optional(output.Length, n, nameof(output));
+                LossGuard.Length(gradOutputs.Length, n, "gradOutput");
+            }
+            LossGuard.Optional(inputGrad.Length, n, "inputGrad");
+            LossGuard.NoOverlap(input, inputGrad, "inputGrad");
+            LossGuard.NoOverlap(target, inputGrad, "inputGrad");
+            LossGuard.Optional(inputHess.Length, n, "inputHess");
+            LossGuard.NoOverlap(input, inputHess, "inputHess");
+            LossGuard.NoOverlap(target, inputHess, "inputHess");
+            hessianPolicy = hessianPolicy.Or(HessianPolicy.AsDerived);
+
+            // The mean's 1/n and the upstream gradient scale the Hessian as they scale the gradient; for None the upstream is per element.
+            T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
+            var kernel = new HessianKernel<T>(input, target, c_, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, inputHess, hessianPolicy);
+            if (reduction == Reduction.None)
+            {
+                if (output.IsEmpty) ElementLoops.Run<HessianKernel<T>, T>(ref kernel, 0, n);
+                else ElementLoops.Map<HessianKernel<T>, T>(ref kernel, 0, n, output);
+                return T.Zero;
+            }
+            T total = ElementLoops.Sum<HessianKernel<T>, T>(ref kernel, 0, n);
+            return reduction == Reduction.Mean ? total / T.CreateTruncating(n) : total;
         }
 
         /// <summary>
@@ -372,6 +423,130 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
         }
 
+        /// <summary>
+        /// The value and, for every wanted input, the gradient and the second derivative (through the Hessian policy), each times the upstream gradient and weight:<br/>
+        /// L = if abs(input - target) &lt;= c then c ^ 2 / 6 * (1 - (1 - ((input - target) / c) ^ 2) ^ 3) else c ^ 2 / 6<br/>
+        /// dL/dinput = if abs(input - target) &lt;= c then 6 * c ^ 2 / 6 * (1 - ((input - target) / c) ^ 2) ^ 2 * (input - target) / c * 1 / c else 0<br/>
+        /// d2L/dinput2 = if abs(input - target) &lt;= c then 6 * (c ^ 2 / 6 * (1 - ((input - target) / c) ^ 2) ^ 2 * 1 / c - 4 * c ^ 2 / 6 * (1 - ((input - target) / c) ^ 2) * (input - target) / c * 1 / c * (input - target) / c) * 1 / c else 0
+        /// </summary>
+        private ref struct HessianKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            private readonly ReadOnlySpan<T> _input;
+            private readonly ReadOnlySpan<T> _target;
+            private readonly T _c_;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly bool _hasWeight;
+            private readonly ReadOnlySpan<T> _gradOutput;
+            private readonly bool _hasGradOutput;
+            private readonly T _scale;
+            private readonly Span<T> _inputGrad;
+            private readonly bool _wantInputGrad;
+            private readonly Span<T> _inputHess;
+            private readonly bool _wantInputHess;
+            private readonly HessianTransform<T> _hessianPolicy;
+
+            public HessianKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T c_, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> inputHess, HessianPolicy hessianPolicy)
+            {
+                _input = input;
+                _target = target;
+                _c_ = c_;
+                _weight = weight;
+                _hasWeight = !weight.IsEmpty;
+                _gradOutput = gradOutput;
+                _hasGradOutput = !gradOutput.IsEmpty;
+                _scale = scale;
+                _inputGrad = inputGrad;
+                _wantInputGrad = !inputGrad.IsEmpty;
+                _inputHess = inputHess;
+                _wantInputHess = !inputHess.IsEmpty;
+                _hessianPolicy = new HessianTransform<T>(hessianPolicy);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public T Invoke(int i)
+            {
+                var input = _input[i];
+                var target = _target[i];
+                var c_ = _c_;
+                var r_ = input - target;
+                var t0 = LossMath.LessThanOrEqual(LossMath.Abs(r_), c_);
+                var t1 = (c_ * c_) / T.CreateTruncating(6.0);
+                var t2 = r_ / c_;
+                var t3 = T.One - (t2 * t2);
+                var t4 = t1 * (t3 * t3);
+                var t5 = T.One / c_;
+                var loss = LossMath.Select(t0, t1 * (T.One - (t3 * t3 * t3)), t1);
+                var w = _hasWeight ? _weight[i] : T.One;
+                var g = (_hasGradOutput ? _gradOutput[i] * _scale : _scale) * w;
+                if (_wantInputGrad) _inputGrad[i] = g * (LossMath.Select(t0, T.CreateTruncating(6.0) * ((t4 * t2) * t5), T.Zero));
+                if (_wantInputHess) _inputHess[i] = g * _hessianPolicy.Apply(LossMath.Select(t0, T.CreateTruncating(6.0) * (((t4 * t5) - ((T.CreateTruncating(4.0) * (((t1 * t3) * t2) * t5)) * t2)) * t5), T.Zero));
+                return loss * w;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Invoke128(int i)
+            {
+                var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var c_ = Vector128.Create(_c_);
+                var r_ = input - target;
+                var t0 = LossMath.LessThanOrEqual(LossMath.Abs(r_), c_);
+                var t1 = (c_ * c_) / Vector128.Create(T.CreateTruncating(6.0));
+                var t2 = r_ / c_;
+                var t3 = Vector128<T>.One - (t2 * t2);
+                var t4 = t1 * (t3 * t3);
+                var t5 = Vector128<T>.One / c_;
+                var loss = LossMath.Select(t0, t1 * (Vector128<T>.One - (t3 * t3 * t3)), t1);
+                var w = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                var g = (_hasGradOutput ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * w;
+                if (_wantInputGrad) (g * (LossMath.Select(t0, Vector128.Create(T.CreateTruncating(6.0)) * ((t4 * t2) * t5), Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputHess) (g * _hessianPolicy.Apply(LossMath.Select(t0, Vector128.Create(T.CreateTruncating(6.0)) * (((t4 * t5) - ((Vector128.Create(T.CreateTruncating(4.0)) * (((t1 * t3) * t2) * t5)) * t2)) * t5), Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                return loss * w;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Invoke256(int i)
+            {
+                var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var c_ = Vector256.Create(_c_);
+                var r_ = input - target;
+                var t0 = LossMath.LessThanOrEqual(LossMath.Abs(r_), c_);
+                var t1 = (c_ * c_) / Vector256.Create(T.CreateTruncating(6.0));
+                var t2 = r_ / c_;
+                var t3 = Vector256<T>.One - (t2 * t2);
+                var t4 = t1 * (t3 * t3);
+                var t5 = Vector256<T>.One / c_;
+                var loss = LossMath.Select(t0, t1 * (Vector256<T>.One - (t3 * t3 * t3)), t1);
+                var w = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                var g = (_hasGradOutput ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * w;
+                if (_wantInputGrad) (g * (LossMath.Select(t0, Vector256.Create(T.CreateTruncating(6.0)) * ((t4 * t2) * t5), Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputHess) (g * _hessianPolicy.Apply(LossMath.Select(t0, Vector256.Create(T.CreateTruncating(6.0)) * (((t4 * t5) - ((Vector256.Create(T.CreateTruncating(4.0)) * (((t1 * t3) * t2) * t5)) * t2)) * t5), Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                return loss * w;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Invoke512(int i)
+            {
+                var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var c_ = Vector512.Create(_c_);
+                var r_ = input - target;
+                var t0 = LossMath.LessThanOrEqual(LossMath.Abs(r_), c_);
+                var t1 = (c_ * c_) / Vector512.Create(T.CreateTruncating(6.0));
+                var t2 = r_ / c_;
+                var t3 = Vector512<T>.One - (t2 * t2);
+                var t4 = t1 * (t3 * t3);
+                var t5 = Vector512<T>.One / c_;
+                var loss = LossMath.Select(t0, t1 * (Vector512<T>.One - (t3 * t3 * t3)), t1);
+                var w = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                var g = (_hasGradOutput ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * w;
+                if (_wantInputGrad) (g * (LossMath.Select(t0, Vector512.Create(T.CreateTruncating(6.0)) * ((t4 * t2) * t5), Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputHess) (g * _hessianPolicy.Apply(LossMath.Select(t0, Vector512.Create(T.CreateTruncating(6.0)) * (((t4 * t5) - ((Vector512.Create(T.CreateTruncating(4.0)) * (((t1 * t3) * t2) * t5)) * t2)) * t5), Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                return loss * w;
+            }
+        }
+
         // ---- run-time description, for tools ----
         [ModuleInitializer]
         internal static void RegisterLoss() => LossRegistry.Register(new Definition());
@@ -385,6 +560,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             public LossKind Kind => LossKind.Elementwise;
             public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("input", true, null, LossInputKind.Element), new("target", false, null, LossInputKind.Element) };
             public IReadOnlyList<LossOption> Options { get; } = new LossOption[] { new("c", false, 4.685) };
+            public bool HasHessians => true;
             public void Evaluate(LossCall<float> call) => Call(call);
             public void Evaluate(LossCall<double> call) => Call(call);
         }
@@ -410,6 +586,17 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 upstream = new T[outputs];
                 Array.Fill(upstream, T.One);
+            }
+            if (call.WantHessians)
+            {
+                var hessians = new T[]?[2];
+                grads ??= new T[]?[2];
+                grads[0] ??= new T[n]; hessians[0] = new T[n];
+                call.Gradients = grads;
+                call.Hessians = hessians;
+                if (none && upstream is null) { upstream = new T[outputs]; Array.Fill(upstream, T.One); }
+                call.Value = RunHessian<T>(input, target, c_, call.Weight, call.Reduction, output, upstream, T.One, grads[0], call.HessianPolicy, hessians[0]);
+                return;
             }
             call.Value = Run<T>(input, target, c_, call.Weight, call.Reduction, output, call.WantGradients, upstream, T.One, grads is null ? default : grads[0]);
         }

@@ -571,6 +571,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 upstream = new T[outputs];
                 Array.Fill(upstream, T.One);
             }
+            if (call.WantHessians) throw new NotSupportedException("tversky_loss is a row loss: only elementwise losses have generated second derivatives.");
             call.Value = Run<T>(input, target, call.RowLength, alpha, beta, smooth, call.Reduction, output, call.WantGradients, upstream, T.One, grads is null ? default : grads[0]);
         }
     }
