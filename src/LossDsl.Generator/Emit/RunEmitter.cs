@@ -97,7 +97,7 @@ internal static class RunEmitter
         var spans = string.Concat(gradInputs.Select(i => ", " + Names.Parameter(i.Name + "_grad")).Concat(gradInputs.Select(i => ", " + Names.Parameter(i.Name + "_hess"))));
         w.Line("// The mean's 1/n and the upstream gradient scale the Hessian as they scale the gradient; for None the upstream is per element.");
         w.Line("T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;");
-        w.Line($"var kernel = new HessianKernel<T>({inputs}, weight, reduction == Reduction.None ? gradOutputs : default, scale{spans}, hessianPolicy);");
+        w.Line($"var kernel = new HessianKernel<T>({inputs}, weight, reduction == Reduction.None ? gradOutputs : default, scale{spans}{(gradInputs.Count > 0 ? ", hessianPolicy" : "")});"); // a kernel without Hessians takes no policy
         w.Open("if (reduction == Reduction.None)");
         w.Line("if (output.IsEmpty) ElementLoops.Run<HessianKernel<T>, T>(ref kernel, 0, n);");
         w.Line("else ElementLoops.Map<HessianKernel<T>, T>(ref kernel, 0, n, output);");
