@@ -38,12 +38,22 @@ public sealed class Booster : IDisposable
     private readonly Dataset _train;
     private readonly double[] _scores, _gradient, _hessian;
     private readonly float[] _g, _h;
+    private readonly bool _builtIn;
 
     /// <param name="parameters">LightGBM parameters ("learning_rate=0.1 num_leaves=15 ..."); "objective=none" is added.</param>
-    public Booster(Dataset train, string parameters = "")
+    public Booster(Dataset train, string parameters = "") : this(train, "objective=none verbosity=-1 " + parameters, builtIn: false) { }
+
+    /// <summary>
+    /// A booster trained with one of LightGBM's own objectives (<c>objective=huber</c>, <c>objective=poisson</c>...), by
+    /// <see cref="Update()"/>: the baseline a formula objective is compared with.
+    /// </summary>
+    public static Booster WithBuiltInObjective(Dataset train, string parameters) => new(train, "verbosity=-1 " + parameters, builtIn: true);
+
+    private Booster(Dataset train, string parameters, bool builtIn)
     {
+        _builtIn = builtIn;
         _train = train;
-        NativeMethods.Check(NativeMethods.LGBM_BoosterCreate(train.Handle, "objective=none verbosity=-1 " + parameters, out var handle), "LGBM_BoosterCreate");
+        NativeMethods.Check(NativeMethods.LGBM_BoosterCreate(train.Handle, parameters, out var handle), "LGBM_BoosterCreate");
         _handle = new SafeBoosterHandle(handle);
         _scores = new double[train.Rows];
         _gradient = new double[train.Rows];
@@ -62,6 +72,7 @@ public sealed class Booster : IDisposable
     /// </summary>
     public unsafe (double Loss, bool Finished) Update(LossObjective objective)
     {
+        if (_builtIn) throw new InvalidOperationException("This booster trains with a built-in objective: call Update().");
         TrainingScores(_scores);
         double loss = objective.Compute(_scores, _train.Labels, _train.Weights, _gradient, _hessian);
         for (int i = 0; i < _g.Length; i++) { _g[i] = (float)_gradient[i]; _h[i] = (float)_hessian[i]; }
@@ -71,6 +82,15 @@ public sealed class Booster : IDisposable
             NativeMethods.Check(NativeMethods.LGBM_BoosterUpdateOneIterCustom(_handle, g, h, out finished), "LGBM_BoosterUpdateOneIterCustom");
         Iterations++;
         return (loss, finished != 0);
+    }
+
+    /// <summary>One boosting round with the booster's built-in objective (LGBM_BoosterUpdateOneIter); returns whether LightGBM can split no further.</summary>
+    public bool Update()
+    {
+        if (!_builtIn) throw new InvalidOperationException("This booster trains with a custom objective: call Update(objective).");
+        NativeMethods.Check(NativeMethods.LGBM_BoosterUpdateOneIter(_handle, out int finished), "LGBM_BoosterUpdateOneIter");
+        Iterations++;
+        return finished != 0;
     }
 
     /// <summary>The raw scores of the training rows (LGBM_BoosterGetPredict of data 0).</summary>

@@ -31,6 +31,9 @@ internal static class NativeMethods
     public static extern int LGBM_BoosterCreate(SafeDatasetHandle trainData, [MarshalAs(UnmanagedType.LPUTF8Str)] string parameters, out IntPtr handle);
 
     [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+    public static extern int LGBM_BoosterUpdateOneIter(SafeBoosterHandle handle, out int isFinished);
+
+    [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
     public static extern unsafe int LGBM_BoosterUpdateOneIterCustom(SafeBoosterHandle handle, float* grad, float* hess, out int isFinished);
 
     [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
