@@ -31,6 +31,12 @@ internal static class NativeMethods
     public static extern int LGBM_BoosterCreate(SafeDatasetHandle trainData, [MarshalAs(UnmanagedType.LPUTF8Str)] string parameters, out IntPtr handle);
 
     [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+    public static extern int LGBM_NetworkInit([MarshalAs(UnmanagedType.LPUTF8Str)] string machines, int localListenPort, int listenTimeOut, int numMachines);
+
+    [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+    public static extern int LGBM_NetworkFree();
+
+    [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
     public static extern int LGBM_BoosterUpdateOneIter(SafeBoosterHandle handle, out int isFinished);
 
     [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
