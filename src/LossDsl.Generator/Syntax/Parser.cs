@@ -45,7 +45,7 @@ internal sealed class Parser
     private void Exit() => _depth--;
 
     /// <summary>Parses one declaration; a nesting past the limit reports LOSS026 there and skips to the next declaration.</summary>
-    private T? Guarded<T>(System.Func<T> parse) where T : class
+    private T? Guarded<T>(System.Func<T?> parse) where T : class
     {
         try
         {
