@@ -26,7 +26,7 @@ internal static class Compiler
     public static CompiledUnit Compile(FormulaSource source) => OnLargeStack(() => CompileCore(source));
 
     /// <summary>Runs <paramref name="stage"/> on a thread with a <see cref="StackSize"/> stack and returns its result.</summary>
-    private static T OnLargeStack<T>(Func<T> stage)
+    internal static T OnLargeStack<T>(Func<T> stage)
     {
         T result = default!;
         Exception? fault = null;

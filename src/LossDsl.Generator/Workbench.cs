@@ -52,20 +52,7 @@ internal static class Workbench
         }
     }
 
-    private static T OnLargeStack<T>(Func<T> stage)
-    {
-        T result = default!;
-        Exception? fault = null;
-        var thread = new System.Threading.Thread(() =>
-        {
-            try { result = stage(); }
-            catch (Exception e) { fault = e; }
-        }, Compiler.StackSize);
-        thread.Start();
-        thread.Join();
-        if (fault is not null) throw new InvalidOperationException("A workbench stage failed", fault);
-        return result;
-    }
+    private static T OnLargeStack<T>(Func<T> stage) => Compiler.OnLargeStack(stage);
 
     private static List<LossExplanation> ExplainCore(FormulaSource source, CompiledUnit unit, bool withCode)
     {
