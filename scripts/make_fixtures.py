@@ -108,6 +108,27 @@ _torch("cosine_embedding_loss", ["input1", "input2", "target"])
 _torch("ctc_loss", ["log_probs", "targets", "input_lengths", "target_lengths"])
 
 
+# ---- rows as sequences: subscripts of row expressions and the row's own number ----
+
+@ref("generalized_cross_entropy", ["input", "target"])
+def generalized_cross_entropy(input, target, q=0.7, reduction="mean"):
+    """Zhang & Sabuncu (2018): (1 - softmax(x)[t]^q) / q per row."""
+    check_reduction(reduction)
+    if input.dim() != 2 or target.dim() != 1 or target.shape[0] != input.shape[0]:
+        raise ValueError("generalized_cross_entropy: expected (N, C) input and (N) target")
+    p = F.softmax(input, dim=1).gather(1, target.unsqueeze(1)).squeeze(1)
+    return reduce_rows((1 - p ** q) / q, reduction)
+
+
+@ref("info_nce", ["sim"])
+def info_nce(sim, temperature=0.07, reduction="mean"):
+    """InfoNCE over an (N, N) similarity matrix: row i's positive is column i (cross entropy against arange(N))."""
+    check_reduction(reduction)
+    if sim.dim() != 2 or sim.shape[0] > sim.shape[1]:
+        raise ValueError("info_nce: expected an (N, M) similarity matrix with N <= M")
+    return F.cross_entropy(sim / temperature, torch.arange(sim.shape[0]), reduction=reduction)
+
+
 # ---- torchvision.ops (protocol default reduction is mean) ----
 
 @ref("sigmoid_focal_loss", ["inputs", "targets"])
@@ -1667,6 +1688,42 @@ def gen_ctc():
 
 
 PHASE2["ctc_loss"] = gen_ctc
+
+
+def gen_generalized_cross_entropy():
+    g = Gen("generalized_cross_entropy")
+
+    def make(rng, shp, v):
+        ins, _ = make_class(rng, shp, {})
+        return ins, {}
+    standard(g, make, ["input"], shapes=[(4, 5), (3, 7), (1, 3), (6, 4), (8, 10)], out_shape=mc_out,
+             variants=[{"q": 0.3}, {"q": 1.0}, {"q": 0.9}],
+             gradout_shapes=[(4, 5), (1, 3)], big_shapes=((64, 10), (32, 33)),
+             nograd_shapes=((4, 5), (3, 4)))
+    x = r4(g.rng.normal(0, 1, size=(3, 5)))
+    g.add("float64", {"input": x, "target": np.array([0, 5, 1], dtype=np.int64)}, {"reduction": "mean"},
+          tag="target-out-of-range", error=True)
+    return g
+
+
+def gen_info_nce():
+    g = Gen("info_nce")
+    for dt in BOTH:
+        for n in (3, 8, 17):
+            for red in ("none", "mean", "sum"):
+                for temperature in (0.07, 0.5):
+                    sim = r4(np.tanh(g.rng.normal(0, 1, size=(n, n))))
+                    g.add(dt, {"sim": sim}, {"reduction": red, "temperature": temperature}, grad=["sim"])
+        # a batch against a larger bank of candidates: N rows of M >= N columns
+        sim = r4(np.tanh(g.rng.normal(0, 1, size=(4, 9))))
+        g.add(dt, {"sim": sim}, {"reduction": "mean", "temperature": 0.1}, grad=["sim"], tag="bank")
+    sim = r4(g.rng.normal(0, 1, size=(5, 3)))
+    g.add("float64", {"sim": sim}, {"reduction": "mean"}, tag="more-rows-than-columns", error=True)
+    return g
+
+
+PHASE2["generalized_cross_entropy"] = gen_generalized_cross_entropy
+PHASE2["info_nce"] = gen_info_nce
 
 
 GENERATORS = dict(PHASE1)
