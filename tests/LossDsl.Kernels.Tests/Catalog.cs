@@ -143,6 +143,12 @@ public static class Catalog
         return a;
     }
 
+    /// <summary>
+    /// Losses that subscript by the row's own number (<c>sim[row]</c>, info_nce): they need a column for every row,
+    /// rows &lt;= rowLength, and refuse other shapes as PyTorch does.
+    /// </summary>
+    public static bool NeedsAColumnPerRow(LossCase c) => c.Name is "info_nce";
+
     /// <summary>How many values an input of this kind holds for <paramref name="n"/> elements in rows of <paramref name="rowLength"/>.</summary>
     public static int Length(LossInput input, int n, int rowLength) => input.Kind switch
     {

@@ -55,6 +55,7 @@ public class GradientCheckTests
         foreach (var (n, rowLength) in Shapes(c.Kind))
         {
             point++;
+            if (Catalog.NeedsAColumnPerRow(c) && n / Math.Max(rowLength, 1) > rowLength) continue; // x[row]: rows <= rowLength
             var inputs = Catalog.Generate(c, rng, n, rowLength: rowLength);
             double[]? weight = c.Kind == LossKind.Elementwise && point % 2 == 0 ? Catalog.Weights(rng, n) : null;
             int rows = c.Kind switch { LossKind.Row => n / rowLength, LossKind.Elementwise => n, _ => 1 };
