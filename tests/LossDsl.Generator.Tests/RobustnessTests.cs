@@ -207,6 +207,7 @@ public class RobustnessTests
     [InlineData("loss neg_28051633(y; p = 1.378, y_true = -2.801) = -detach(-(y_true^p)) + y^2")]
     [InlineData("fn f0(t) = t / tanh(t)\nfn g1(p) = softplus(p)\nloss cached_28053575(const index tau, input; nu = 1) = dot(detach(g1(nu)) * input, max(f0(nu) * input))\nmean per f0(100)")]
     [InlineData("loss all_const_42876719(const m; x = 2) = clamp(m, 3, .5)")]
+    [InlineData("loss sign_nan_119303946(o, alpha; xx = 6) = ((1e-5)^((o + alpha) - pow(alpha, xx))) * sign((-3.975)^0.5) + o")]
     [InlineData("fn f0(a) = sqrt(1 + a^2)\nloss mean_per_2139374742(x, z) = norm(z) + sum(x)\nmean per f0(exp(1))")]
     public void FuzzFindings_Compile(string formula)
     {

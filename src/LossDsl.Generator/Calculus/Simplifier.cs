@@ -191,7 +191,7 @@ internal static class Simplifier
     private static double? Evaluate(Function f, double[] x) => f switch
     {
         Function.Abs => Math.Abs(x[0]),
-        Function.Sign => Math.Sign(x[0]),
+        Function.Sign => double.IsNaN(x[0]) ? 0 : Math.Sign(x[0]), // sign(NaN) is 0, as LossMath.Sign computes it (Math.Sign throws)
         Function.Min => Math.Min(x[0], x[1]),
         Function.Max => Math.Max(x[0], x[1]),
         Function.Exp => Math.Exp(x[0]),
