@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Runtime.CompilerServices;
 
 namespace LossDsl.Generator.Calculus;
 
@@ -20,7 +19,7 @@ internal static class ExprBudget
     /// <summary>Null when every tree fits; otherwise what is too big, for the diagnostic.</summary>
     public static string? Check(IEnumerable<Expr?> trees, string what)
     {
-        var sizes = new Dictionary<Expr, (long Size, int Depth)>(ReferenceComparer.Instance);
+        var sizes = new Dictionary<Expr, (long Size, int Depth)>(ExprWalker.ReferenceComparer.Instance);
         long total = 0;
         int deepest = 0;
         foreach (var tree in trees)
@@ -52,13 +51,5 @@ internal static class ExprBudget
         var result = (size, depth + 1);
         memo[e] = result;
         return result;
-    }
-
-    /// <summary>Identity, not structural equality: a shared subtree is one entry however often it is used.</summary>
-    private sealed class ReferenceComparer : IEqualityComparer<Expr>
-    {
-        public static readonly ReferenceComparer Instance = new();
-        public bool Equals(Expr? x, Expr? y) => ReferenceEquals(x, y);
-        public int GetHashCode(Expr obj) => RuntimeHelpers.GetHashCode(obj);
     }
 }

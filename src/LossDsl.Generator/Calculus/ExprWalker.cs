@@ -42,7 +42,8 @@ internal static class ExprWalker
         return false;
     }
 
-    private sealed class ReferenceComparer : IEqualityComparer<Expr>
+    /// <summary>Identity, not structural equality: a subtree shared by several uses is one entry.</summary>
+    internal sealed class ReferenceComparer : IEqualityComparer<Expr>
     {
         public static readonly ReferenceComparer Instance = new();
         public bool Equals(Expr? x, Expr? y) => ReferenceEquals(x, y);

@@ -63,13 +63,9 @@ internal static class RunEmitter
     /// RunHessian&lt;T&gt;, behind GradientHessian: the value, the gradients and the Hessian diagonals in one pass
     /// (the HessianKernel), scaled like the gradient. Sequential: the parallel path of <see cref="ChunkEmitter"/> is Run's only.
     /// </summary>
-    public static void EmitHessian(SourceWriter w, LossModel model)
+    /// <summary><c>n</c>, the first element input's length, and the check that every other element input has it (an optional one may be empty).</summary>
+    private static void ElementLengths(SourceWriter w, BoundLoss loss)
     {
-        var loss = model.Loss;
-        var parameters = HessianParameters(model);
-        w.Line();
-        w.Line("/// <summary>The value, gradients and Hessian diagonals of the loss in one pass (GradientHessian).</summary>");
-        w.Open($"internal static T RunHessian<T>({string.Join(", ", parameters.Select(p => p.Type + " " + p.Name))}) where T : unmanaged, IBinaryFloatingPointIeee754<T>");
         var first = loss.Inputs.First(i => i.IsElement);
         w.Line($"int n = {Names.Parameter(first.Name)}.Length;");
         foreach (var input in loss.Inputs.Where(i => i.IsElement && i != first))
@@ -77,6 +73,16 @@ internal static class RunEmitter
             var p = Names.Parameter(input.Name);
             w.Line(input.Default is null ? $"LossGuard.Length({p}.Length, n, \"{Names.PublicCamel(input.Name)}\");" : $"LossGuard.Optional({p}.Length, n, \"{Names.PublicCamel(input.Name)}\");");
         }
+    }
+
+    public static void EmitHessian(SourceWriter w, LossModel model)
+    {
+        var loss = model.Loss;
+        var parameters = HessianParameters(model);
+        w.Line();
+        w.Line("/// <summary>The value, gradients and Hessian diagonals of the loss in one pass (GradientHessian).</summary>");
+        w.Open($"internal static T RunHessian<T>({string.Join(", ", parameters.Select(p => p.Type + " " + p.Name))}) where T : unmanaged, IBinaryFloatingPointIeee754<T>");
+        ElementLengths(w, loss);
         w.Line("LossGuard.Optional(weight.Length, n, nameof(weight));");
         w.Line("if (reduction is not (Reduction.None or Reduction.Mean or Reduction.Sum)) throw new ArgumentOutOfRangeException(nameof(reduction), reduction, \"Unknown reduction.\");");
         w.Open("if (reduction == Reduction.None)");
@@ -114,13 +120,7 @@ internal static class RunEmitter
         var parameters = Parameters(model);
         w.Line("// ---- implementation ----");
         w.Open($"internal static T Run<T>({string.Join(", ", parameters.Select(p => p.Type + " " + p.Name))}) where T : unmanaged, IBinaryFloatingPointIeee754<T>");
-        var first = loss.Inputs.First(i => i.IsElement);
-        w.Line($"int n = {Names.Parameter(first.Name)}.Length;");
-        foreach (var input in loss.Inputs.Where(i => i.IsElement && i != first))
-        {
-            var p = Names.Parameter(input.Name);
-            w.Line(input.Default is null ? $"LossGuard.Length({p}.Length, n, \"{Names.PublicCamel(input.Name)}\");" : $"LossGuard.Optional({p}.Length, n, \"{Names.PublicCamel(input.Name)}\");");
-        }
+        ElementLengths(w, loss);
         if (loss.Shape == LossShape.Elementwise) w.Line("LossGuard.Optional(weight.Length, n, nameof(weight));");
         if (loss.Shape != LossShape.Whole)
             w.Line("if (reduction is not (Reduction.None or Reduction.Mean or Reduction.Sum)) throw new ArgumentOutOfRangeException(nameof(reduction), reduction, \"Unknown reduction.\");");
