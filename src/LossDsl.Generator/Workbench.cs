@@ -105,10 +105,7 @@ internal static class Workbench
         string over = loss.Shape == LossShape.Row ? "the row" : "all elements";
         for (int j = 0; j < loss.Aggregates.Count; j++)
         {
-            var a = loss.Aggregates[j];
-            lines.Add(a.Source is { } gather ? $"A{j} = " + FormulaPrinter.Print(gather)
-                : a.Call is { } call ? $"A{j} = " + FormulaPrinter.Print(call)
-                : $"A{j} = {a.Kind.ToString().ToLowerInvariant().Replace("all", "")} over {over} of " + FormulaPrinter.Print(a.Body));
+            lines.Add($"A{j} = " + FormulaPrinter.PrintAggregate(loss.Aggregates[j], over));
         }
         lines.Add("L = " + FormulaPrinter.Print(loss.Body));
         return lines;

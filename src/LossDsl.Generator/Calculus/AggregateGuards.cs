@@ -25,6 +25,7 @@ internal static class AggregateGuards
         Use(loss.Body, Always, direct);
         foreach (var g in model.OuterGradients) Use(g, Always, direct);
         foreach (var g in model.Gradients) Use(g, Always, direct);
+        foreach (var p in model.PairGradients) Use(p.Summand, Always, direct);
         if (loss.MeanBy is not null) Use(loss.MeanBy, Always, direct);
 
         for (int j = count - 1; j >= 0; j--)

@@ -28,11 +28,12 @@ internal static class Differentiator
         switch (e)
         {
             // The leaves a derivative is taken with respect to: an input, an aggregate (row losses), a function's parameter.
-            case InputRef or AggregateRef or ParamRef:
+            // In a sum_pairs summand, x[i] (OuterRef) is a variable as x[j] (InputRef) is: the pair gradient takes both.
+            case InputRef or AggregateRef or ParamRef or OuterRef:
                 return v(e) ? Constant.One : Constant.Zero;
             // Values that do not vary with any variable: constants, options, per-row and per-class values, the
             // coefficients of gradient kernels. A subscript x[t] is lifted into an aggregate whose gradient is a scatter.
-            case Constant or BoolConstant or OptionRef or IndexRef or RowRef or RowNumberRef or ClassRef or ColumnRef or ListRef or CoefficientRef or Gather:
+            case Constant or BoolConstant or OptionRef or IndexRef or RowRef or RowNumberRef or ClassRef or ColumnRef or OuterColumnRef or ListRef or CoefficientRef or Gather:
                 return Constant.Zero;
             case Unary { Op: UnaryOp.Negate } u:
                 return Neg(D(u.Operand, v));
@@ -119,7 +120,7 @@ internal static class Differentiator
     private static Expr DExtremum(bool max, Expr a, Expr b, Expr da, Expr db)
     {
         var wins = new Binary(max ? BinaryOp.Greater : BinaryOp.Less, a, b);
-        static bool Bound(Expr e) => !ExprWalker.Any(e, x => x is InputRef or AggregateRef or ClassRef or Gather or CustomCall or ParamRef);
+        static bool Bound(Expr e) => !ExprWalker.Any(e, x => x is InputRef or OuterRef or AggregateRef or ClassRef or Gather or CustomCall or ParamRef);
         if (Bound(b))
             return new Conditional(new Binary(max ? BinaryOp.GreaterEqual : BinaryOp.LessEqual, a, b), da, db);
         if (Bound(a))

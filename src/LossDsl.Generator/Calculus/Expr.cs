@@ -44,9 +44,15 @@ internal sealed record CoefficientRef(int Index) : Expr;
 /// How an aggregate combines its summands: over a row (Sum, Mean, Max, Min) or over everything (SumAll, MeanAll).
 /// <c>logsumexp</c>, <c>dot</c>, <c>norm</c>, <c>softmax</c> and <c>log_softmax</c> are written in terms of these.
 /// </summary>
-internal enum AggregateKind { Sum, Mean, SumAll, MeanAll, Max, Min, Gather, Extern }
+internal enum AggregateKind { Sum, Mean, SumAll, MeanAll, Max, Min, Gather, Extern, PairSum }
 
-/// <summary><c>sum(e)</c>, <c>mean(e)</c> over a row, or <c>sum_all(e)</c>, <c>mean_all(e)</c> over everything. Bound, then lifted out into <see cref="AggregateRef"/>s.</summary>
+/// <summary>
+/// <c>sum(e)</c>, <c>mean(e)</c> over a row, or <c>sum_all(e)</c>, <c>mean_all(e)</c> over everything; or
+/// <c>sum_pairs(i, j: e)</c> (<see cref="AggregateKind.PairSum"/>), over the ordered pairs of positions of a row, whose
+/// summand reads position j as the current element (<see cref="InputRef"/>, <see cref="ClassRef"/>, <see cref="ColumnRef"/>)
+/// and position i through <see cref="OuterRef"/> and <see cref="OuterColumnRef"/>.
+/// Bound, then lifted out into <see cref="AggregateRef"/>s.
+/// </summary>
 internal sealed record Aggregate(AggregateKind Kind, Expr Body) : Expr;
 
 internal enum UnaryOp { Negate, Not }
@@ -127,3 +133,24 @@ internal sealed record RowCall(string Name, string Method, EquatableArray<Expr> 
 /// gradient span at the current element (read back by the row gradient instead of computing it again).
 /// </summary>
 internal sealed record CachedSummand(int Aggregate, int Input) : Expr;
+
+/// <summary>
+/// In the summand of a <c>sum_pairs(i, j: e)</c>: input <paramref name="Input"/> (an element input, or a class input when
+/// <paramref name="IsClassInput"/>) at the pair's first position i. The second position j is the current element, read
+/// as <see cref="InputRef"/> / <see cref="ClassRef"/>; i is fixed while a pass runs over j, so this is a scalar of the pass.
+/// </summary>
+internal sealed record OuterRef(int Input, string Name, bool IsClassInput) : Expr;
+
+/// <summary>In the summand of a <c>sum_pairs(i, j: e)</c>: the first position i (the second, j, is <see cref="ColumnRef"/>).</summary>
+internal sealed record OuterColumnRef : Expr
+{
+    public static readonly OuterColumnRef Instance = new();
+}
+
+/// <summary>
+/// While a <c>sum_pairs</c> summand is bound: its position <paramref name="Slot"/> (0 for i, 1 for j) read as a number
+/// (<paramref name="Input"/> &lt; 0) or input <paramref name="Input"/> read at it (<c>x[i]</c>). The binder turns these into
+/// <see cref="OuterRef"/>/<see cref="OuterColumnRef"/> (slot 0) and <see cref="InputRef"/>/<see cref="ClassRef"/>/<see cref="ColumnRef"/>
+/// (slot 1) once the summand is bound; no later stage sees one.
+/// </summary>
+internal sealed record PairSlot(int Slot, int Input, string Name, bool IsClassInput) : Expr;

@@ -27,7 +27,8 @@ internal static class ExprWalker
 
     /// <summary>The nodes without children: every other node kind is listed above, so a new kind is an error, not a leaf by default.</summary>
     private static bool IsLeafKind(Expr e) => e is Constant or BoolConstant or InputRef or OptionRef or AggregateRef or CoefficientRef
-        or IndexRef or RowRef or RowNumberRef or ClassRef or ColumnRef or Gather or ParamRef or ListRef or CachedSummand;
+        or IndexRef or RowRef or RowNumberRef or ClassRef or ColumnRef or Gather or ParamRef or ListRef or CachedSummand
+        or OuterRef or OuterColumnRef or PairSlot;
 
     /// <summary>Whether some node satisfies <paramref name="predicate"/>; a subtree shared by several uses is visited once.</summary>
     public static bool Any(Expr e, Func<Expr, bool> predicate) => Any(e, predicate, new HashSet<Expr>(ReferenceComparer.Instance));
@@ -78,6 +79,9 @@ internal static class ExprWalker
     public static Expr Substitute(Expr e, EquatableArray<Expr> arguments) =>
         e is ParamRef p ? arguments[p.Index] : MapChildren(e, x => Substitute(x, arguments));
 
-    /// <summary>True when the value is the same for every element (no input is read).</summary>
+    /// <summary>
+    /// True when the value is the same for every element (no input is read). In a <c>sum_pairs</c> pass the first
+    /// position's values (<see cref="OuterRef"/>) are fixed while the pass runs over the second: uniform too.
+    /// </summary>
     public static bool IsUniform(Expr e) => !Any(e, x => x is InputRef or ClassRef or ColumnRef or CachedSummand);
 }

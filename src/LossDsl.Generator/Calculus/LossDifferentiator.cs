@@ -51,6 +51,16 @@ internal static class LossDifferentiator
         // The dependency summands carry the weight of aggregate K (its tie indicator for a max or min).
         dependencies = dependencies.Select(d => d with { Summand = Lowering.Lower(Simplifier.Simplify(Weighted(aggregates[d.K], d.K, d.Summand))) }).ToList();
 
+        // sum_pairs aggregates: per differentiable input, the summand of the pass over the other position.
+        var pairGradients = new List<PairGradient>();
+        for (int k = 0; k < declared; k++)
+        {
+            if (aggregates[k].Kind != AggregateKind.PairSum || !flows[k]) continue;
+            for (int x = 0; x < loss.Inputs.Count; x++)
+                if (!loss.Inputs[x].IsConst && loss.Inputs[x].IsElement && PairGradients.Summand(aggregates[k].Body, x) is var h && h is not Constant { Value: 0 })
+                    pairGradients.Add(new PairGradient(k, x, Lowering.Lower(h)));
+        }
+
         var gradients = new List<Expr>();
         var hessians = new List<Expr>();
         for (int x = 0; x < loss.Inputs.Count; x++)
@@ -79,16 +89,19 @@ internal static class LossDifferentiator
                     if (!flows[k]) continue;
                     // x[t]'s gradient is one value at the row's index: Run adds it after the kernel (a scatter).
                     if (aggregates[k].Source is { IsClassInput: false } gather && gather.Input == x) continue;
+                    // A pair aggregate's gradient sums over the other position: a pass of its own (PairGradients).
+                    if (aggregates[k].Kind == AggregateKind.PairSum) continue;
                     var d = Differentiator.Derivative(aggregates[k].Body, IsInput);
                     sum = new Binary(BinaryOp.Add, sum, new Binary(BinaryOp.Multiply, new CoefficientRef(k), Weighted(aggregates[k], k, d)));
                 }
                 gradient = Simplifier.Simplify(sum);
             }
             bool scattered = Enumerable.Range(0, declared).Any(k => flows[k] && (aggregates[k].Source is { IsClassInput: false } g && g.Input == x
-                || aggregates[k].Call is { } c && c.Arguments.Any(a => a is InputRef r && r.Index == x)));
+                || aggregates[k].Call is { } c && c.Arguments.Any(a => a is InputRef r && r.Index == x)))
+                || pairGradients.Any(p => p.Input == x);
             if (gradient is Constant { Value: 0 } && !scattered)
                 {
-                bool read = ExprWalker.Any(loss.Body, IsInput) || loss.Aggregates.Any(a => ExprWalker.Any(a.Body, IsInput)
+                bool read = ExprWalker.Any(loss.Body, IsInput) || loss.Aggregates.Any(a => ExprWalker.Any(a.Body, e => IsInput(e) || e is OuterRef { IsClassInput: false } o && o.Input == x)
                     || a.Source is { IsClassInput: false } g && g.Input == x || a.Call is { } c && c.Arguments.Any(IsInput));
                 diagnostics.Add(new DiagnosticInfo(Descriptors.NotDifferentiable.Id, inputSpans[x], new[] { input.Name,
                     read ? "only reaches the loss through non-differentiable operations" : "is not used by the loss" }.ToEquatableArray()));
@@ -127,6 +140,7 @@ internal static class LossDifferentiator
         {
             Scatters = scatters,
             RowGradients = rowGradients,
+            PairGradients = pairGradients.ToEquatableArray(),
             Cache = loss.Shape == LossShape.Row ? FindCache(loss, lowered, declared, flows, gradients) : null,
         };
     }

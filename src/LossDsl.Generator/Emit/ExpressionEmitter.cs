@@ -40,7 +40,7 @@ internal sealed class ExpressionEmitter
         _usedNames = usedNames;
     }
 
-    private static bool IsLeaf(Expr e) => e is Constant or BoolConstant or InputRef or OptionRef or AggregateRef or CoefficientRef or IndexRef or RowRef or RowNumberRef or ClassRef or ColumnRef or Gather or CachedSummand;
+    private static bool IsLeaf(Expr e) => e is Constant or BoolConstant or InputRef or OptionRef or AggregateRef or CoefficientRef or IndexRef or RowRef or RowNumberRef or ClassRef or ColumnRef or Gather or CachedSummand or OuterRef or OuterColumnRef;
 
     private bool IsUniform(Expr e)
     {
@@ -113,7 +113,7 @@ internal sealed class ExpressionEmitter
         switch (e)
         {
             case Constant c: return ConstantText(c.Value);
-            case InputRef or OptionRef or AggregateRef or CoefficientRef or IndexRef or RowRef or RowNumberRef or ClassRef or ColumnRef or Gather or CachedSummand:
+            case InputRef or OptionRef or AggregateRef or CoefficientRef or IndexRef or RowRef or RowNumberRef or ClassRef or ColumnRef or Gather or CachedSummand or OuterRef or OuterColumnRef:
                 return _leaf(e) ?? throw new InvalidOperationException("No local for " + e);
             case Unary { Op: UnaryOp.Negate } u: return Negated(Text(u.Operand));
             case Unary u: return $"{Math}.Not({Text(u.Operand, true)})";
@@ -192,7 +192,7 @@ internal sealed class ExpressionEmitter
         {
             case Constant c: return c.Value switch { 0 => "T.Zero", 1 => "T.One", _ => $"T.CreateTruncating({Names.Double(c.Value)})" };
             case BoolConstant b: return b.Value ? "true" : "false";
-            case OptionRef or AggregateRef or CoefficientRef or InputRef or IndexRef or RowRef or RowNumberRef or Gather: return _scalarLeaf(e) ?? throw new InvalidOperationException("No scalar for " + e);
+            case OptionRef or AggregateRef or CoefficientRef or InputRef or IndexRef or RowRef or RowNumberRef or Gather or OuterRef or OuterColumnRef: return _scalarLeaf(e) ?? throw new InvalidOperationException("No scalar for " + e);
             case Unary { Op: UnaryOp.Negate } u: return Negated(ScalarText(u.Operand));
             case Unary u: return "!" + ScalarText(u.Operand);
             case Binary b:

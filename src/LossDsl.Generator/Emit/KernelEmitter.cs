@@ -23,6 +23,12 @@ internal sealed record KernelSpec(string Name, string Summary, Expr? Value, IRea
     /// (elementwise GradientHessian only; empty elsewhere).
     /// </summary>
     public IReadOnlyList<(int Input, Expr Hessian)> Hessians { get; init; } = new (int, Expr)[0];
+
+    /// <summary>
+    /// A kernel of a <c>sum_pairs</c> pass (<c>IPairKernel&lt;T&gt;</c>): its expressions read the pair's first position
+    /// (<see cref="OuterRef"/>, <see cref="OuterColumnRef"/>) from fields that <c>SetOuter(p)</c> fills, and the second as the current element.
+    /// </summary>
+    public bool Pair { get; init; }
 }
 
 /// <summary>
@@ -35,7 +41,8 @@ internal static class KernelEmitter
     {
         var loss = model.Loss;
         w.Comment("/// ", "<summary>\n" + spec.Summary + "\n</summary>");
-        w.Open($"private ref struct {spec.Name}<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>");
+        w.Open($"private ref struct {spec.Name}<T> : {(spec.Pair ? "IPairKernel<T>" : "IElementKernel<T>")} where T : unmanaged, IBinaryFloatingPointIeee754<T>");
+        var outer = spec.Pair ? OuterReads(spec) : new List<Expr>();
         foreach (var input in SpanInputs(loss))
         {
             w.Line($"private readonly ReadOnlySpan<T> {Names.Field(input.Name)};");
@@ -61,6 +68,8 @@ internal static class KernelEmitter
             w.Line($"/// <summary>A{j} of the current row.</summary>").Line($"public T A{j};");
         for (int j = 0; j < spec.Coefficients; j++)
             w.Line($"/// <summary>dL/dA{j} for the current row, times its upstream gradient (and 1/rowLength for a mean, 1/ties for a max).</summary>").Line($"public T C{j};");
+        foreach (var leaf in outer)
+            w.Line($"/// <summary>{OuterDescription(leaf)} at the pair's first position (set by SetOuter).</summary>").Line($"private T {OuterField(leaf)};");
         w.Line();
 
         var parameters = new List<string>();
@@ -99,7 +108,25 @@ internal static class KernelEmitter
         }
         for (int j = 0; j < spec.Aggregates; j++) w.Line($"A{j} = T.Zero;");
         for (int j = 0; j < spec.Coefficients; j++) w.Line($"C{j} = T.Zero;");
+        foreach (var leaf in outer) w.Line($"{OuterField(leaf)} = T.Zero;");
         w.Close();
+        if (spec.Pair)
+        {
+            w.Line();
+            w.Line("/// <summary>Fixes the pair's first position i at element <paramref name=\"position\"/>: the body then runs over j.</summary>");
+            w.Open("public void SetOuter(int position)");
+            foreach (var leaf in outer)
+            {
+                var value = leaf switch
+                {
+                    OuterColumnRef => "T.CreateTruncating(position - RowStart)",
+                    OuterRef o => OuterLoad(loss.Inputs[o.Input], o.IsClassInput ? "position - RowStart" : "position"),
+                    _ => throw new Diagnostics.UnexpectedValueException("The pair kernel emitter", leaf),
+                };
+                w.Line($"{OuterField(leaf)} = {value};");
+            }
+            w.Close();
+        }
 
         foreach (var width in Width.All)
         {
@@ -113,6 +140,30 @@ internal static class KernelEmitter
     }
 
     private static string HasField(string name) => "_has" + Names.Pascal(name);
+
+    /// <summary>The pair's first position as the spec's expressions read it: inputs at i, and i itself, in a stable order.</summary>
+    private static List<Expr> OuterReads(KernelSpec spec)
+    {
+        var found = new HashSet<Expr>();
+        var roots = new List<Expr>();
+        if (spec.Value is not null) roots.Add(spec.Value);
+        roots.AddRange(spec.Gradients.Select(g => g.Gradient));
+        foreach (var root in roots) ExprWalker.Any(root, e => { if (e is OuterRef or OuterColumnRef) found.Add(e); return false; });
+        return found.OrderBy(Order).ToList();
+    }
+
+    private static string OuterField(Expr leaf) => leaf switch
+    {
+        OuterRef o => "_outer" + Names.Pascal(o.Name),
+        _ => "_outerColumn",
+    };
+
+    private static string OuterDescription(Expr leaf) => leaf is OuterRef o ? Names.Xml(o.Name) : "The position";
+
+    /// <summary>An input's element at the pair's first position: its default where an optional input was left out.</summary>
+    private static string OuterLoad(InputModel input, string at) => input.Default is { } d
+        ? $"{HasField(input.Name)} ? {Names.Field(input.Name)}[{at}] : T.CreateTruncating({Names.Double(d)})"
+        : $"{Names.Field(input.Name)}[{at}]";
 
     /// <summary>The inputs a kernel reads from spans: element inputs (at i) and class inputs (at i's column).</summary>
     public static IEnumerable<InputModel> SpanInputs(BoundLoss loss) => loss.Inputs.Where(i => i.Kind is InputKind.Element or InputKind.Class);
@@ -138,7 +189,7 @@ internal static class KernelEmitter
         roots.AddRange(spec.Hessians.Select(h => h.Hessian));
 
         var leaves = new HashSet<Expr>();
-        foreach (var root in roots) ExprWalker.Any(root, e => { if (e is InputRef or OptionRef or AggregateRef or CoefficientRef or ClassRef or IndexRef or RowRef or RowNumberRef or ColumnRef or CachedSummand) leaves.Add(e); return false; });
+        foreach (var root in roots) ExprWalker.Any(root, e => { if (e is InputRef or OptionRef or AggregateRef or CoefficientRef or ClassRef or IndexRef or RowRef or RowNumberRef or ColumnRef or CachedSummand or OuterRef or OuterColumnRef) leaves.Add(e); return false; });
 
         var used = new HashSet<string> { "i" };
         var locals = new Dictionary<Expr, string>();
@@ -156,6 +207,9 @@ internal static class KernelEmitter
                 RowRef x => (Names.Parameter(x.Name), width.Splat(RowField(x.Name))),
                 RowNumberRef => ("row", width.Splat("CurrentRow")),
                 ColumnRef => ("column", width.Column),
+                // sum_pairs: the first position's values, fixed for the pass over the second
+                OuterRef o => (Names.Parameter(o.Name) + "AtI", width.Splat(OuterField(o))),
+                OuterColumnRef => ("positionI", width.Splat(OuterField(leaf))),
                 // the summand the aggregate's pass left in the gradient span, read before this element's gradient is stored
                 CachedSummand s => ("summand" + s.Aggregate, width.Load(GradField(loss.Inputs[s.Input].Name))),
                 _ => null,
@@ -171,7 +225,8 @@ internal static class KernelEmitter
             e => e switch
             {
                 OptionRef o => Names.Field(o.Name), AggregateRef a => "A" + a.Index, CoefficientRef c => "C" + c.Index,
-                IndexRef x => RowField(x.Name), RowRef x => RowField(x.Name), RowNumberRef => "CurrentRow", _ => null,
+                IndexRef x => RowField(x.Name), RowRef x => RowField(x.Name), RowNumberRef => "CurrentRow",
+                OuterRef or OuterColumnRef => OuterField(e), _ => null,
             },
             letNames, used);
         var texts = emitter.Emit(w, roots);
@@ -232,6 +287,8 @@ internal static class KernelEmitter
         RowRef x => 500 + x.Input,
         RowNumberRef => 998,
         ColumnRef => 999,
+        OuterRef o => 1500 + o.Input,
+        OuterColumnRef => 1999,
         _ => 4000,
     };
 

@@ -108,25 +108,31 @@ internal static class LossEmitter
         {
             string over = loss.Shape == LossShape.Row ? "the row" : "all elements";
             for (int j = 0; j < loss.Aggregates.Count; j++)
-                lines.Add(loss.Aggregates[j].Source is { } gather
-                    ? $"A{j} = " + FormulaPrinter.Print(gather)
-                    : loss.Aggregates[j].Call is { } call
-                    ? $"A{j} = {FormulaPrinter.Print(call)}   (the row function {call.Method}; its gradient is stated: "
-                        + string.Join(", ", call.Gradients.Where(g => g is not null)) + ")"
-                    : $"A{j} = {AggregateName(loss.Aggregates[j].Kind)} over {over} of " + FormulaPrinter.Print(loss.Aggregates[j].Body)
-                        + (model.Counts.Contains(j) ? "   (ties of a max or min, which share its gradient)" : ""));
+                lines.Add($"A{j} = " + FormulaPrinter.PrintAggregate(loss.Aggregates[j], over)
+                    + (loss.Aggregates[j].Call is { } call ? $"   (the row function {call.Method}; its gradient is stated: " + string.Join(", ", call.Gradients.Where(g => g is not null)) + ")" : "")
+                    + (model.Counts.Contains(j) ? "   (ties of a max or min, which share its gradient)" : ""));
             if (loss.MeanBy is not null) lines.Add("mean divides by the sum over the rows of " + FormulaPrinter.Print(loss.MeanBy));
             if (loss.MeanPer is not null) lines.Add("mean averages each row's loss divided by " + FormulaPrinter.Print(loss.MeanPer));
             lines.Add("L = " + FormulaPrinter.Print(loss.Body));
             for (int j = 0; j < model.OuterGradients.Count; j++)
                 lines.Add($"dL/dA{j} = " + FormulaPrinter.Print(model.OuterGradients[j]));
             foreach (var d in model.Dependencies)
-                lines.Add($"dA{d.K}/dA{d.J} = {(loss.Aggregates[d.K].IsMean ? "mean" : "sum")} over {over} of " + FormulaPrinter.Print(d.Summand));
+                lines.Add(loss.Aggregates[d.K].Kind == AggregateKind.PairSum
+                    ? $"dA{d.K}/dA{d.J} = sum over the pairs (i, j) of " + FormulaPrinter.PrintPair(d.Summand)
+                    : $"dA{d.K}/dA{d.J} = {(loss.Aggregates[d.K].IsMean ? "mean" : "sum")} over {over} of " + FormulaPrinter.Print(d.Summand));
             for (int k = 0; k < loss.Inputs.Count; k++)
-                if (!loss.Inputs[k].IsConst) lines.Add($"dL/d{loss.Inputs[k].Name} = " + FormulaPrinter.Print(model.Gradients[k])
-                    + string.Concat(model.RowGradients.Where(g => loss.Aggregates[g.Aggregate].Call!.Arguments[g.Argument] is InputRef x && x.Index == k)
-                        .Select(g => $" + c{g.Aggregate} * (the gradient {loss.Aggregates[g.Aggregate].Call!.Gradients[g.Argument]} adds)"))
-                    + "   (c_j = dL/dA_j, per row)");
+            {
+                if (loss.Inputs[k].IsConst) continue;
+                // The per-element part, then what row functions and pair sums add (their own passes).
+                var terms = new List<string>();
+                if (model.Gradients[k] is not Constant { Value: 0 } || !model.PairGradients.Any(p => p.Input == k))
+                    terms.Add(FormulaPrinter.Print(model.Gradients[k]));
+                terms.AddRange(model.RowGradients.Where(g => loss.Aggregates[g.Aggregate].Call!.Arguments[g.Argument] is InputRef x && x.Index == k)
+                    .Select(g => $"c{g.Aggregate} * (the gradient {loss.Aggregates[g.Aggregate].Call!.Gradients[g.Argument]} adds)"));
+                terms.AddRange(model.PairGradients.Where(p => p.Input == k)
+                    .Select(p => $"c{p.Aggregate} * sum over j of ({FormulaPrinter.PrintPair(p.Summand)}) at position i"));
+                lines.Add($"dL/d{loss.Inputs[k].Name} = " + string.Join(" + ", terms) + "   (c_j = dL/dA_j, per row)");
+            }
         }
         return string.Join("\n", lines);
     }
@@ -151,19 +157,13 @@ internal static class LossEmitter
         return string.Join("\n", lines);
     }
 
-    private static string AggregateName(AggregateKind kind) => kind switch
-    {
-        AggregateKind.Sum or AggregateKind.SumAll => "sum",
-        AggregateKind.Mean or AggregateKind.MeanAll => "mean",
-        AggregateKind.Max => "max",
-        AggregateKind.Min => "min",
-        AggregateKind.Gather => "gather",
-        var other => throw new Diagnostics.UnexpectedValueException("The formula printer", other),
-    };
+    /// <summary>The kernel struct of a pair aggregate's gradient for one input.</summary>
+    public static string PairGradientKernel(LossModel model, PairGradient p) => $"Pair{p.Aggregate}Gradient{Names.Pascal(model.Loss.Inputs[p.Input].Name)}Kernel";
 
     public static IEnumerable<KernelSpec> Kernels(LossModel model)
     {
         var loss = model.Loss;
+        bool IsPair(int k) => loss.Aggregates[k].Kind == AggregateKind.PairSum;
         var formulas = Names.Xml(Formulas(model)).Replace("\n", "<br/>\n");
         var gradients = Enumerable.Range(0, loss.Inputs.Count).Where(k => !loss.Inputs[k].IsConst).Select(k => (k, model.Gradients[k])).ToList();
         if (loss.Shape == LossShape.Elementwise)
@@ -179,9 +179,14 @@ internal static class LossEmitter
             int n = loss.Aggregates.Count;
             for (int j = 0; j < n; j++)
                 if (loss.Aggregates[j].Call is null)
-                    yield return new KernelSpec($"Aggregate{j}Kernel", $"The summand of A{j}: " + Names.Xml(FormulaPrinter.Print(loss.Aggregates[j].Body)), loss.Aggregates[j].Body, new (int, Expr)[0], false, false, n, 0);
+                    yield return IsPair(j)
+                        ? new KernelSpec($"Aggregate{j}Kernel", $"The summand of A{j} at the pairs (i, j): " + Names.Xml(FormulaPrinter.PrintPair(loss.Aggregates[j].Body)), loss.Aggregates[j].Body, new (int, Expr)[0], false, false, n, 0) { Pair = true }
+                        : new KernelSpec($"Aggregate{j}Kernel", $"The summand of A{j}: " + Names.Xml(FormulaPrinter.Print(loss.Aggregates[j].Body)), loss.Aggregates[j].Body, new (int, Expr)[0], false, false, n, 0);
             foreach (var d in model.Dependencies)
-                yield return new KernelSpec($"Dependency{d.K}On{d.J}Kernel", $"The summand of dA{d.K}/dA{d.J}: " + Names.Xml(FormulaPrinter.Print(d.Summand)), d.Summand, new (int, Expr)[0], false, false, n, 0);
+                yield return new KernelSpec($"Dependency{d.K}On{d.J}Kernel", $"The summand of dA{d.K}/dA{d.J}: " + Names.Xml(IsPair(d.K) ? FormulaPrinter.PrintPair(d.Summand) : FormulaPrinter.Print(d.Summand)), d.Summand, new (int, Expr)[0], false, false, n, 0) { Pair = IsPair(d.K) };
+            foreach (var p in model.PairGradients)
+                yield return new KernelSpec(PairGradientKernel(model, p), $"The gradient of A{p.Aggregate} for {Names.Xml(loss.Inputs[p.Input].Name)} at position i, summed over j: "
+                    + Names.Xml(FormulaPrinter.PrintPair(p.Summand)), p.Summand, new (int, Expr)[0], false, false, n, 0) { Pair = true };
             yield return new KernelSpec("RowGradientKernel", "The gradients of one row, given the aggregates A_j and coefficients c_k = dL/dA_k of the row:<br/>\n" + formulas, null, gradients, false, false, n, model.OuterGradients.Count);
             if (model.Cache is { } cache)
             {

@@ -63,13 +63,13 @@ internal static class Names
         "outputs", "options", "none", "grads", "chunks", "scale", "column", "value", "sum", "kernel", "fused", "gradients",
         "gradOutputs", "gradOutput", "call", "reduction", "output", "weight", "rowLength", "rowGradient", "rowGradientCached",
         "cached", "inverseLength", "per", "summand", "aggregate", "dependency", "bar", "hasWeight", "hasGradOutput",
-        "weightLength", "args", "firstRow", "row", "hessianPolicy", "hessians", "policy",
+        "weightLength", "args", "firstRow", "row", "hessianPolicy", "hessians", "policy", "position", "positionI",
     };
 
     /// <summary>
     /// Whether generated code may declare this name for itself: the fixed names, numbered temporaries and per-aggregate
     /// locals (<c>t0</c>, <c>a1</c>, <c>bar2</c>, <c>aggregate0Store</c>, <c>d1On0</c>), and names built from a formula
-    /// name (<c>tRow</c>, <c>labelsWidth</c>, <c>_hasAlpha</c>, <c>_wantInputGrad</c>, <c>_pInput</c>). Gradient spans
+    /// name (<c>tRow</c>, <c>labelsWidth</c>, <c>_hasAlpha</c>, <c>_wantInputGrad</c>, <c>_pInput</c>, <c>_outerS</c>, <c>sAtI</c>, <c>pair0Gradient1</c>). Gradient spans
     /// (<c>inputGrad</c>) are public parameters: a formula name ending in <c>_grad</c> or <c>Grad</c> is refused (LOSS019).
     /// </summary>
     public static bool IsGenerated(string camel) =>
@@ -78,9 +78,9 @@ internal static class Names
         || s_composite.IsMatch(camel);
 
     private static readonly System.Text.RegularExpressions.Regex s_numbered =
-        new(@"^(t|a|c|d|e|bar|aggregate|summand|dependency)\d", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+        new(@"^(t|a|c|d|e|bar|aggregate|summand|dependency|pair)\d", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
     private static readonly System.Text.RegularExpressions.Regex s_composite =
-        new(@"(Row|Width|Length|Store|Kernel|Cached)$|^(has|want|p|current)[A-Z0-9]", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+        new(@"(Row|Width|Length|Store|Kernel|Cached|AtI)$|^(has|want|p|current|outer)[A-Z0-9]", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
     /// <summary>The field that holds a value in a kernel struct: <c>_yPred</c>.</summary>
     public static string Field(string name) => "_" + Camel(name);

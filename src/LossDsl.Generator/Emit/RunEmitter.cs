@@ -211,7 +211,8 @@ internal static class RunEmitter
         if (whole) w.Line("int rows = 1, rowLength = n;");
         var summed = Enumerable.Range(0, count).Where(j => loss.Aggregates[j].Call is null).ToList();
         var kernels = summed.Select(j => "aggregate" + j)
-            .Concat(model.Dependencies.Select(d => $"dependency{d.K}On{d.J}")).Append("rowGradient").ToList();
+            .Concat(model.Dependencies.Select(d => $"dependency{d.K}On{d.J}")).Append("rowGradient")
+            .Concat(model.PairGradients.Select(PairGradientVariable)).ToList();
         // A sum whose summands reappear in an input's gradient stores them there (when that gradient is wanted), and a
         // second gradient kernel reads them back: see LossModel.Cache. Only for an aggregate computed on every row.
         var guards = AggregateGuards.Compute(model);
@@ -271,6 +272,8 @@ internal static class RunEmitter
         foreach (var d in model.Dependencies)
             w.Line($"var dependency{d.K}On{d.J} = new Dependency{d.K}On{d.J}Kernel<T>({inputs});");
         w.Line($"var rowGradient = new RowGradientKernel<T>({inputs}{(grads.Length > 0 ? ", " + grads : "")});");
+        foreach (var p in model.PairGradients)
+            w.Line($"var {PairGradientVariable(p)} = new {LossEmitter.PairGradientKernel(model, p)}<T>({inputs});");
         if (cache is not null)
         {
             w.Line($"var aggregate{cache.Aggregate}Store = new Aggregate{cache.Aggregate}StoreKernel<T>({inputs}, {cacheGrad});");
@@ -315,6 +318,7 @@ internal static class RunEmitter
                 AggregateKind.Max => "Max",
                 AggregateKind.Min => "Min",
                 AggregateKind.Sum or AggregateKind.Mean or AggregateKind.SumAll or AggregateKind.MeanAll => "Sum",
+                AggregateKind.PairSum => "PairSum", // n^2 terms: a pass over j for each i
                 var other => throw new Diagnostics.UnexpectedValueException("The row emitter", other),
             };
             var loopCall = $"ElementLoops.{loop}<Aggregate{j}Kernel<T>, T>(ref aggregate{j}, start, end)";
@@ -350,7 +354,8 @@ internal static class RunEmitter
             foreach (var d in model.Dependencies.Where(d => d.J == k))
             {
                 foreach (var i in Reads(d.Summand)) w.Line($"dependency{d.K}On{d.J}.A{i} = a{i};");
-                w.Line($"T d{d.K}On{d.J} = ElementLoops.Sum<Dependency{d.K}On{d.J}Kernel<T>, T>(ref dependency{d.K}On{d.J}, start, end){Factor(model, d.K)};");
+                var loop = loss.Aggregates[d.K].Kind == AggregateKind.PairSum ? "PairSum" : "Sum";
+                w.Line($"T d{d.K}On{d.J} = ElementLoops.{loop}<Dependency{d.K}On{d.J}Kernel<T>, T>(ref dependency{d.K}On{d.J}, start, end){Factor(model, d.K)};");
                 terms.Add($"bar{d.K} * d{d.K}On{d.J}");
             }
             w.Line($"// dL/dA{k} = {FormulaPrinter.Print(model.OuterGradients[k])}");
@@ -367,6 +372,14 @@ internal static class RunEmitter
             w.Line("// in place, each element once: the cached kernel reads the summand where it writes the gradient");
             w.Line("if (cached) ElementLoops.RunExact<RowGradientCachedKernel<T>, T>(ref rowGradientCached, start, end);");
             w.Line("else ElementLoops.Run<RowGradientKernel<T>, T>(ref rowGradient, start, end);");
+        }
+        foreach (var p in model.PairGradients)
+        {
+            var grad = Names.Parameter(loss.Inputs[p.Input].Name + "_grad");
+            var kernel = PairGradientVariable(p);
+            foreach (var i in Reads(p.Summand)) w.Line($"{kernel}.A{i} = a{i};");
+            w.Line($"// d{loss.Inputs[p.Input].Name} at each position i of the row: c{p.Aggregate} * sum over j of {FormulaPrinter.PrintPair(p.Summand)}");
+            w.Line($"if (!{grad}.IsEmpty) ElementLoops.PairGradient<{LossEmitter.PairGradientKernel(model, p)}<T>, T>(ref {kernel}, start, end, rowGradient.C{p.Aggregate}, {grad}.Slice(start, rowLength));");
         }
         foreach (var (k, x) in model.Scatters)
         {
@@ -432,6 +445,8 @@ internal static class RunEmitter
             return input.Default is { } e ? $"({p}.IsEmpty ? T.CreateTruncating({Names.Double(e)}) : {p}[{offset}{index}])" : $"{p}[{offset}{index}]";
         return input.Default is { } d ? $"({p}.IsEmpty ? T.CreateTruncating({Names.Double(d)}) : {p}[{index}])" : $"{p}[{index}]";
     }
+
+    private static string PairGradientVariable(PairGradient p) => $"pair{p.Aggregate}Gradient{p.Input}";
 
     /// <summary>Aggregate k's weight per element: 1/rowLength for a mean, 1/ties for a max or min.</summary>
     private static string Factor(LossModel model, int k) =>

@@ -53,7 +53,20 @@ internal sealed record LossModel(
     /// exponentials are computed once.
     /// </summary>
     public SummandCache? Cache { get; init; }
+
+    /// <summary>
+    /// Row losses: per <c>sum_pairs</c> aggregate that gradients flow through and differentiable input its summand reads,
+    /// the pair gradient summand (see <see cref="Calculus.PairGradients"/>): Run adds c_k Σ_q h(p, q) to the input's
+    /// gradient at each position p of the row, after the row's gradient kernel.
+    /// </summary>
+    public EquatableArray<PairGradient> PairGradients { get; init; }
 }
+
+/// <summary>
+/// Pair aggregate <paramref name="Aggregate"/>'s gradient for input <paramref name="Input"/>: at position p of the row,
+/// the sum over q of <paramref name="Summand"/>, which reads position p as <see cref="OuterRef"/> and q as the current element.
+/// </summary>
+internal sealed record PairGradient(int Aggregate, int Input, Expr Summand);
 
 /// <summary>
 /// Aggregate <paramref name="Aggregate"/>'s pass stores <paramref name="Factor"/> in input <paramref name="Input"/>'s

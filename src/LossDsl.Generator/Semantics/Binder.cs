@@ -415,6 +415,8 @@ internal sealed class Binder
             }
             case CallSyntax call:
                 return BindCall(call);
+            case PairSumSyntax pairs:
+                return BindPairSum(pairs);
             default:
                 _failed = true;
                 return null;
@@ -425,9 +427,20 @@ internal sealed class Binder
     {
         if (_scope.TryGetValue(name.Name, out var bound))
         {
+            // In a sum_pairs summand an input has two values, one per position: which one must be said.
+            if (_pair is { Nested: false } && bound is InputRef or ClassRef)
+            {
+                Report(DiagnosticDescriptorRef.BadSubscript, name.Range, $"Inside {PairSumSyntax.Keyword}, read '{name.Name}' at one of the pair's positions: {name.Name}[{_pair.First}] or {name.Name}[{_pair.Second}]");
+                return null;
+            }
             return bound;
         }
         if (s_constants.TryGetValue(name.Name, out var value)) return new Constant(value);
+        if (name.Name == ColumnName && _pair is { Nested: false })
+        {
+            Report(DiagnosticDescriptorRef.AggregateMisuse, name.Range, $"Inside {PairSumSyntax.Keyword}, the positions are '{_pair.First}' and '{_pair.Second}': '{ColumnName}' would be ambiguous");
+            return null;
+        }
         if (name.Name == ColumnName) return ColumnRef.Instance;
         if (name.Name == RowName) return RowNumberRef.Instance;
         Report(DiagnosticDescriptorRef.UnknownName, name.Range, name.Name);
@@ -443,6 +456,9 @@ internal sealed class Binder
         }
         if (target is not (InputRef or ClassRef))
             return SubscriptOf(target, new NameSyntax(s.Name, s.NameRange), s.Index); // a let that names a row-valued expression
+        // x[i] in a sum_pairs summand: the input at one of the pair's positions.
+        if (s.Index is NameSyntax position && _scope.TryGetValue(position.Name, out var slot) && slot is PairSlot { Input: < 0 } p)
+            return target is InputRef x0 ? new PairSlot(p.Slot, x0.Index, x0.Name, false) : new PairSlot(p.Slot, ((ClassRef)target).Input, ((ClassRef)target).Name, true);
         if (Index(s.Index) is not { } index) return null;
         if (index is not IndexRef indexRef) return Subscript(target, index); // x[row]: a pass over the row
         return target is InputRef x ? new Gather(x.Index, x.Name, false, indexRef) : new Gather(((ClassRef)target).Input, ((ClassRef)target).Name, true, indexRef);
@@ -452,6 +468,11 @@ internal sealed class Binder
     private Expr? Index(SyntaxNode index)
     {
         if (index is NameSyntax n && _scope.TryGetValue(n.Name, out var bound) && bound is IndexRef indexRef) return indexRef;
+        if (index is NameSyntax q && _scope.TryGetValue(q.Name, out var pairSlot) && pairSlot is PairSlot)
+        {
+            Report(DiagnosticDescriptorRef.BadSubscript, index.Range, $"A position of {PairSumSyntax.Keyword} reads an input only (x[{q.Name}], w[{q.Name}]): name the expression's parts at the position instead");
+            return null;
+        }
         if (index is NameSyntax r && r.Name == RowName && !_scope.ContainsKey(RowName)) return RowNumberRef.Instance;
         Report(DiagnosticDescriptorRef.BadSubscript, index.Range, "A subscript must be an index input (declared 'const index name') or 'row'");
         return null;
@@ -559,7 +580,7 @@ internal sealed class Binder
         if (aggregate is { } kind)
         {
             if (!CheckArity(call, 1)) return null;
-            var body = BindReal(call.Arguments[0]);
+            var body = BindNested(call, () => BindReal(call.Arguments[0]));
             // sum(sum(x)), max(x[t]), mean(q) of a row input: a value the same for every element, reduced over the row, says
             // nothing new (a constant or an option, sum(1) for the row length, is fine).
             if (body is not null && !VariesAlongTheRow(body) && ExprWalker.Any(body, e => e is RowRef or RowNumberRef or IndexRef or Aggregate or Gather or RowCall))
@@ -572,9 +593,14 @@ internal sealed class Binder
         if (RowFunctions.TryGetValue(call.Function, out var row))
         {
             if (!CheckArity(call, row.Arity)) return null;
-            var args = call.Arguments.Select(BindReal).ToList();
-            if (args.Any(a => a is null)) return null;
-            return row.Build(args!);
+            var args = BindNested(call, () => { var list = call.Arguments.Select(BindReal).ToList(); return list.Any(a => a is null) ? null : row.Build(list!); });
+            return args;
+        }
+        if (call.Function == PairSumSyntax.Keyword)
+        {
+            foreach (var argument in call.Arguments) Bind(argument);
+            Report(DiagnosticDescriptorRef.AggregateMisuse, call.Range, $"{PairSumSyntax.Keyword} is written {PairSumSyntax.Keyword}(i, j: e): two names for the pair's positions, a colon, then the summand");
+            return null;
         }
         if (call.Function == "clamp")
         {
@@ -604,15 +630,92 @@ internal sealed class Binder
         return new Call(function.Function, arguments.ToEquatableArray()!);
     }
 
+    /// <summary>The sum_pairs summand being bound (null outside one): its position names, and whether a nested aggregate is being bound.</summary>
+    private PairScope? _pair;
+
+    private sealed class PairScope
+    {
+        public PairScope(string first, string second) { First = first; Second = second; }
+        public string First { get; }
+        public string Second { get; }
+        public bool Nested { get; set; }
+    }
+
+    /// <summary>
+    /// Binds an aggregate (or row function) inside a sum_pairs summand: its summand runs over the row on its own, so bare
+    /// inputs are its current element again, and it cannot read the pair's positions (it is one value per row).
+    /// </summary>
+    private Expr? BindNested(CallSyntax call, Func<Expr?> bind)
+    {
+        if (_pair is null) return bind();
+        bool nested = _pair.Nested;
+        _pair.Nested = true;
+        var bound = bind();
+        _pair.Nested = nested;
+        if (bound is not null && ExprWalker.Any(bound, e => e is PairSlot))
+        {
+            Report(DiagnosticDescriptorRef.AggregateMisuse, call.Range, $"'{call.Function}' inside {PairSumSyntax.Keyword} is one value per row: it cannot read the pair's positions '{_pair.First}' and '{_pair.Second}'");
+            return null;
+        }
+        return bound;
+    }
+
+    /// <summary>
+    /// <c>sum_pairs(i, j: e)</c>: the sum of e over the ordered pairs of positions (i, j) of the row, n^2 terms. In e,
+    /// <c>x[i]</c> and <c>x[j]</c> read an element or class input at either position and <c>i</c>, <c>j</c> are the
+    /// positions as numbers; options, row values and aggregates of the row (one value per row) read as anywhere. Bound
+    /// with the positions as <see cref="PairSlot"/>s, then resolved: j is the current element of the pass, i the outer one.
+    /// </summary>
+    private Expr? BindPairSum(PairSumSyntax pairs)
+    {
+        if (_pair is not null)
+        {
+            Report(DiagnosticDescriptorRef.AggregateMisuse, pairs.Range, $"{PairSumSyntax.Keyword} cannot be nested in another {PairSumSyntax.Keyword}'s summand (that would be a sum over triples)");
+            return null;
+        }
+        if (pairs.First == pairs.Second)
+        {
+            Report(DiagnosticDescriptorRef.DuplicateName, pairs.SecondRange, pairs.Second);
+            return null;
+        }
+        foreach (var (name, range) in new[] { (pairs.First, pairs.FirstRange), (pairs.Second, pairs.SecondRange) })
+            if (_scope.ContainsKey(name) || s_constants.ContainsKey(name))
+            {
+                Report(DiagnosticDescriptorRef.DuplicateName, range, name);
+                return null;
+            }
+        int named = _names.Count;
+        _scope[pairs.First] = new PairSlot(0, -1, pairs.First, false);
+        _scope[pairs.Second] = new PairSlot(1, -1, pairs.Second, false);
+        _pair = new PairScope(pairs.First, pairs.Second);
+        var body = BindReal(pairs.Body);
+        _pair = null;
+        _scope.Remove(pairs.First);
+        _scope.Remove(pairs.Second);
+        // The let names given inside the summand name the resolved expressions.
+        for (int k = named; k < _names.Count; k++) _names[k] = _names[k] with { Expression = ResolvePairs(_names[k].Expression) };
+        return body is null ? null : new Aggregate(AggregateKind.PairSum, ResolvePairs(body));
+    }
+
+    /// <summary>Position j becomes the current element (x, w, column), position i the pass's outer one (x[i], i).</summary>
+    private static Expr ResolvePairs(Expr e) => e switch
+    {
+        PairSlot { Input: < 0, Slot: 0 } => OuterColumnRef.Instance,
+        PairSlot { Input: < 0 } => ColumnRef.Instance,
+        PairSlot { Slot: 0 } p => new OuterRef(p.Input, p.Name, p.IsClassInput),
+        PairSlot p => p.IsClassInput ? new ClassRef(p.Input, p.Name) : new InputRef(p.Input, p.Name),
+        _ => ExprWalker.MapChildren(e, ResolvePairs),
+    };
+
+    /// <summary>Whether a user function may take this name (built-ins, aggregates and row functions keep theirs).</summary>
+    public static bool IsBuiltIn(string name) =>
+        Functions.ByName.ContainsKey(name) || RowFunctions.ContainsKey(name) || s_constants.ContainsKey(name)
+        || name is "sum" or "mean" or "sum_all" or "mean_all" or "max" or "min" or "clamp" or PairSumSyntax.Keyword;
+
     /// <summary>
     /// Row functions written with the aggregates. logsumexp shifts by the row's maximum, detached: its gradient does not
     /// depend on the shift, so no pass is spent differentiating through the maximum.
     /// </summary>
-    /// <summary>Whether a user function may take this name (built-ins, aggregates and row functions keep theirs).</summary>
-    public static bool IsBuiltIn(string name) =>
-        Functions.ByName.ContainsKey(name) || RowFunctions.ContainsKey(name) || s_constants.ContainsKey(name)
-        || name is "sum" or "mean" or "sum_all" or "mean_all" or "max" or "min" or "clamp";
-
     private static readonly Dictionary<string, (int Arity, Func<List<Expr>, Expr> Build)> RowFunctions = new()
     {
         ["logsumexp"] = (1, a => LogSumExp(a[0])),

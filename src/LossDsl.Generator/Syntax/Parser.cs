@@ -537,6 +537,19 @@ internal sealed class Parser
         return new ExpressionSubscriptSyntax(target, index, new TextRange(target.Range.Start, System.Math.Max(bracket.End, index.Range.End) - target.Range.Start));
     }
 
+    // pairs := 'sum_pairs' '(' IDENT ',' IDENT ':' expr ')'   (the '(' already read)
+    private SyntaxNode PairSum(Token keyword)
+    {
+        var first = Advance();
+        Advance(); // ,
+        var second = Advance();
+        Advance(); // :
+        var body = Expression();
+        var close = Expect(TokenKind.CloseParen);
+        return new PairSumSyntax(first.Text, RangeOf(first), second.Text, RangeOf(second), body,
+            new TextRange(keyword.Start, System.Math.Max(close.End, body.Range.End) - keyword.Start));
+    }
+
     private SyntaxNode Primary()
     {
         var t = Current;
@@ -563,6 +576,9 @@ internal sealed class Parser
                     return new SubscriptSyntax(t.Text, RangeOf(t), index, new TextRange(t.Start, System.Math.Max(bracket.End, index.Range.End) - t.Start));
                 }
                 if (!Accept(TokenKind.OpenParen)) return new NameSyntax(t.Text, RangeOf(t));
+                if (t.Text == PairSumSyntax.Keyword && At(TokenKind.Identifier) && Peek(1).Kind == TokenKind.Comma
+                    && Peek(2).Kind == TokenKind.Identifier && Peek(3).Kind == TokenKind.Colon)
+                    return PairSum(t);
                 var arguments = new List<SyntaxNode>();
                 if (!At(TokenKind.CloseParen))
                 {

@@ -24,6 +24,15 @@ internal sealed record LetSyntax(string Name, TextRange NameRange, SyntaxNode Va
 internal sealed record SubscriptSyntax(string Name, TextRange NameRange, SyntaxNode Index, TextRange Range) : SyntaxNode(Range);
 /// <summary><c>(expression)[index]</c>, <c>f(x)[index]</c>: the element of a row-valued expression at a row's index.</summary>
 internal sealed record ExpressionSubscriptSyntax(SyntaxNode Target, SyntaxNode Index, TextRange Range) : SyntaxNode(Range);
+/// <summary>
+/// <c>sum_pairs(i, j: body)</c>: the sum over the ordered pairs of positions (i, j) of a row of the summand, in which
+/// <c>i</c> and <c>j</c> name the two positions (<c>x[i]</c>, <c>x[j]</c>, and as numbers).
+/// </summary>
+internal sealed record PairSumSyntax(string First, TextRange FirstRange, string Second, TextRange SecondRange, SyntaxNode Body, TextRange Range) : SyntaxNode(Range)
+{
+    /// <summary>The aggregate's name in the language.</summary>
+    public const string Keyword = "sum_pairs";
+}
 /// <summary>Stands where the parser could not read an expression; binding it reports nothing more.</summary>
 internal sealed record MissingSyntax(TextRange Range) : SyntaxNode(Range);
 
