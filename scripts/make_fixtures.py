@@ -129,6 +129,37 @@ def info_nce(sim, temperature=0.07, reduction="mean"):
     return F.cross_entropy(sim / temperature, torch.arange(sim.shape[0]), reduction=reduction)
 
 
+# ---- pairwise aggregates: learning to rank over padded lists ----
+
+def _ranked_pairs(name, scores, relevance, mask):
+    """The ordered pairs (i, j) of documents of a list with relevance[i] > relevance[j], both real (mask 1), and s_i - s_j."""
+    if scores.dim() != 2 or relevance.shape != scores.shape or mask.shape != scores.shape:
+        raise ValueError("%s: expected scores, relevance and mask of one (N, L) shape, got %s, %s and %s"
+                         % (name, list(scores.shape), list(relevance.shape), list(mask.shape)))
+    pairs = (mask[:, :, None] * mask[:, None, :] > 0) & (relevance[:, :, None] > relevance[:, None, :])
+    return pairs, scores[:, :, None] - scores[:, None, :]
+
+
+@ref("ranknet", ["scores", "relevance", "mask"])
+def ranknet(scores, relevance, mask, sigma=1.0, reduction="mean"):
+    """RankNet (Burges et al., 2005): per list, the sum over its ordered pairs of log(1 + exp(-sigma (s_i - s_j)))."""
+    check_reduction(reduction)
+    pairs, diff = _ranked_pairs("ranknet", scores, relevance, mask)
+    per_pair = torch.where(pairs, F.softplus(-sigma * diff), torch.zeros_like(diff))
+    return reduce_rows(per_pair.sum((1, 2)), reduction)
+
+
+@ref("pairwise_hinge_loss", ["scores", "relevance", "mask"])
+def pairwise_hinge_loss(scores, relevance, mask, margin=1.0, mean_over_pairs=False, reduction="mean"):
+    """Per list, the sum over its ordered pairs of max(0, margin - (s_i - s_j)); averaged over them when asked."""
+    check_reduction(reduction)
+    pairs, diff = _ranked_pairs("pairwise_hinge_loss", scores, relevance, mask)
+    hinge = torch.where(pairs, torch.clamp(margin - diff, min=0), torch.zeros_like(diff)).sum((1, 2))
+    if mean_over_pairs:
+        hinge = hinge / pairs.sum((1, 2)).clamp(min=1)
+    return reduce_rows(hinge, reduction)
+
+
 # ---- torchvision.ops (protocol default reduction is mean) ----
 
 @ref("sigmoid_focal_loss", ["inputs", "targets"])
@@ -1722,6 +1753,41 @@ def gen_info_nce():
     return g
 
 
+def _lists(rng, n, length):
+    """n padded lists of up to `length` documents: scores, graded relevance 0..3 with ties, and the padding mask."""
+    scores = r4(rng.normal(0, 1.5, size=(n, length)))
+    relevance = rng.randint(0, 4, size=(n, length)).astype(np.float64)
+    mask = np.zeros((n, length))
+    for r in range(n):
+        mask[r, :rng.randint(0, length + 1) if r % 3 == 2 else length - rng.randint(0, 2)] = 1
+    return scores, relevance, mask
+
+
+def gen_pairwise(name, variants):
+    def gen():
+        g = Gen(name)
+        for dt in BOTH:
+            for n, length in ((3, 5), (4, 16), (2, 33), (1, 1), (5, 8)):
+                for red in RED3:
+                    for v in variants:
+                        scores, relevance, mask = _lists(g.rng, n, length)
+                        opts = {"reduction": red}
+                        opts.update(v)
+                        g.add(dt, {"scores": scores, "relevance": relevance, "mask": mask}, opts, grad=["scores"])
+            scores, relevance, mask = _lists(g.rng, 3, 7)
+            g.add(dt, {"scores": scores, "relevance": relevance, "mask": mask}, {"reduction": "none"}, grad=["scores"],
+                  grad_output=r4(g.rng.normal(0, 1, size=(3,))))
+            scores, relevance, mask = _lists(g.rng, 3, 7)
+            g.add(dt, {"scores": scores, "relevance": relevance, "mask": mask}, {"reduction": "sum"}, grad=[], tag="values")
+        scores, relevance, mask = _lists(g.rng, 2, 4)
+        g.add("float64", {"scores": scores, "relevance": relevance[:, :3], "mask": mask}, {"reduction": "mean"},
+              tag="shape-mismatch", error=True)
+        return g
+    return gen
+
+
+PHASE2["ranknet"] = gen_pairwise("ranknet", [{}, {"sigma": 2.5}])
+PHASE2["pairwise_hinge_loss"] = gen_pairwise("pairwise_hinge_loss", [{}, {"margin": 0.5, "mean_over_pairs": True}])
 PHASE2["generalized_cross_entropy"] = gen_generalized_cross_entropy
 PHASE2["info_nce"] = gen_info_nce
 

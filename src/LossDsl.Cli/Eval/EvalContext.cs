@@ -29,16 +29,6 @@ public sealed class EvalContext
     public Reduction Reduction { get; set; } = Reduction.Mean;
     /// <summary><c>batchmean</c>: the kernel sums, the value and the gradients are then divided by the input's size(0).</summary>
     public bool BatchMean { get; set; }
-    /// <summary>
-    /// The reduced value and the gradients are divided by this after the kernel: a quirk's mean over something other
-    /// than the kernel's rows (it then calls the kernel with <c>sum</c>). 1 unless a quirk sets it.
-    /// </summary>
-    public double Divisor { get; set; } = 1;
-    /// <summary>
-    /// Set by a quirk that calls the kernel with several rows per given row (one per listed target, say): maps the
-    /// kernel's rows back onto the rows the case gave. Null when the kernel's rows are the given rows.
-    /// </summary>
-    public RowFold? Rows { get; set; }
     /// <summary>The per-element weight (<see cref="LossCall{T}.Weight"/>), or null.</summary>
     public Tensor? Weight { get; set; }
 
@@ -138,45 +128,3 @@ public sealed class EvalContext
 /// <c>&lt;Name&gt;_*</c> that its last axis was split into, in declaration order.
 /// </summary>
 public sealed record PackedInput(string Name, Tensor Given, int[] Members);
-
-/// <summary>
-/// Kernel rows that stand for given rows: <paramref name="Origin"/>[k] is the given row that kernel row k came from, and
-/// <paramref name="Shape"/> the shape of the given rows' unreduced output. Unreduced, a given row's loss is the sum of its
-/// kernel rows' losses (0 for a row with none), and a given row's upstream gradient applies to each of its kernel rows.
-/// (The inputs' gradients go back through <see cref="EvalContext.GradientBack"/>.)
-/// </summary>
-public sealed record RowFold(int[] Origin, int[] Shape)
-{
-    public int Count => (int)Shapes.Count(Shape);
-
-    /// <summary>Per given row, the sum of its kernel rows' values.</summary>
-    public double[] Fold(double[] kernelRows)
-    {
-        var result = new double[Count];
-        for (int k = 0; k < Origin.Length; k++) result[Origin[k]] += kernelRows[k];
-        return result;
-    }
-
-    /// <summary>Per kernel row, its given row's value.</summary>
-    public double[] Unfold(double[] givenRows)
-    {
-        var result = new double[Origin.Length];
-        for (int k = 0; k < Origin.Length; k++) result[k] = givenRows[Origin[k]];
-        return result;
-    }
-
-    /// <summary>
-    /// Rows of <paramref name="rowLength"/> values per kernel row summed into the given rows (a gradient of copied rows).
-    /// </summary>
-    public double[] FoldRows(double[] kernelData, int rowLength)
-    {
-        var result = new double[Count * rowLength];
-        for (int k = 0; k < Origin.Length; k++)
-        {
-            var from = kernelData.AsSpan(k * rowLength, rowLength);
-            var to = result.AsSpan(Origin[k] * rowLength, rowLength);
-            for (int c = 0; c < rowLength; c++) to[c] += from[c];
-        }
-        return result;
-    }
-}

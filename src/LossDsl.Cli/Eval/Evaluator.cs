@@ -279,8 +279,6 @@ public sealed class Evaluator
             LossKind.Row => Shapes.DropLast(shape),
             _ => shape,
         };
-        // the output answered: the kernel's, or its rows folded back onto the given rows
-        int[] answerShape = !reduced && ctx.Rows is { } fold ? fold.Shape : outShape;
 
         var inputs = new T[]?[ctx.Inputs.Length];
         int rowCount = def.Kind == LossKind.Row && rowLength > 0 ? (int)(count / rowLength) : 1;
@@ -308,16 +306,16 @@ public sealed class Evaluator
         double factor = 1;
         if (c.GradOutput is { } go)
         {
-            var joint = Shapes.TryBroadcast(answerShape, go.Shape, out string? error) ?? throw new EvalException(error!);
-            double[] upstream = Shapes.SumTo(Shapes.Expand(go.Data, go.Shape, joint), joint, answerShape);
+            var joint = Shapes.TryBroadcast(outShape, go.Shape, out string? error) ?? throw new EvalException(error!);
+            double[] upstream = Shapes.SumTo(Shapes.Expand(go.Data, go.Shape, joint), joint, outShape);
             if (reduced) factor = upstream[0];
-            else gradOutput = Convert<T>(ctx.Rows is { } rows ? rows.Unfold(upstream) : upstream);
+            else gradOutput = Convert<T>(upstream);
         }
-        double batch = ctx.Divisor;
+        double batch = 1;
         if (ctx.BatchMean)
         {
             var first = ctx.GivenShapes[0] ?? [];
-            batch *= first.Length == 0 ? 1 : first[0];
+            batch = first.Length == 0 ? 1 : first[0];
         }
 
         var call = new LossCall<T>
@@ -349,7 +347,7 @@ public sealed class Evaluator
             if (output.Length != Shapes.Count(outShape))
                 throw new EvalException($"internal error: {def.Name} wrote {output.Length} values for an output of shape {Shapes.Format(outShape)}");
             double[] values = ToDoubles(output);
-            loss = new Tensor(answerShape, ctx.Rows is { } rows ? rows.Fold(values) : values, type);
+            loss = new Tensor(outShape, values, type);
         }
 
         var grads = Answered(ctx, c.Grad, wanted, call.Gradients, "gradient", factor / batch, count, shape, type);

@@ -159,8 +159,8 @@ public static class LossQuirks
         },
         ["nll_loss"] = ClassTargets.Quirk(new() { IgnoreIndex = true, WeightInput = "weight" }),
         ["softmax_focal_loss"] = ClassTargets.Quirk(new() { WeightInput = "alpha", BatchedOnly = true }),
-        // -1-terminated lists of target classes: one kernel row per (row, listed class), see LabelLists
-        ["multilabel_margin_loss"] = LabelLists.Quirk(new() { Membership = "is_target" }),
+        // -1-terminated lists of target classes, read by the kernel as per-class counts (see LabelLists)
+        ["multilabel_margin_loss"] = LabelLists.Quirk(new()),
         // time-major sequences, padded or concatenated targets: see CtcSequences
         ["ctc_loss"] = CtcSequences.Quirk,
 
