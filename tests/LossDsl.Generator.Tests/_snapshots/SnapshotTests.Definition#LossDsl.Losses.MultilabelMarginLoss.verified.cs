@@ -6,80 +6,80 @@
 namespace LossDsl.Losses
 {
     /// <summary>
-    /// Multi-label margin loss (torch.nn.functional.multilabel_margin_loss), one row per (sample, listed target class):
-    /// the sum over the classes i that are not among the sample's targets (is_target[i] = 0) of
-    /// max(0, 1 - (x[target] - x[i])), divided by the number of classes; a term counts only where 1 - x[target] + x[i] &gt; 0.
-    /// A sample's loss is the sum over the targets it lists (the evaluator expands PyTorch's -1-terminated target lists
-    /// into these rows, see LabelLists).
+    /// Multi-label margin loss (torch.nn.functional.multilabel_margin_loss): per sample, the sum over the pairs of a target
+    /// class i and a class j that is not a target of max(0, 1 - (x[i] - x[j])), divided by the number of classes; a pair
+    /// counts only where 1 - x[i] + x[j] &gt; 0 (PyTorch's test). `target[c]` is how many times class c is listed among the
+    /// sample's targets (the evaluator counts PyTorch's -1-terminated lists): a class listed twice counts twice, as in
+    /// PyTorch's loop over the list. O(C^2) per sample, vectorised over j.
     /// </summary>
     /// <remarks>
     /// Declared as:
     /// <code>
-    /// loss multilabel_margin_loss(input, const is_target, const index target) =
-    ///     mean(let z = 1 - input[target] + input in if is_target == 0 and z &gt; 0 then z else 0)
+    /// loss multilabel_margin_loss(input, const target) =
+    ///     sum_pairs(i, j: let z = 1 - input[i] + input[j] in
+    ///         if target[i] &gt; 0 and target[j] == 0 and z &gt; 0 then target[i] * z else 0) / sum(1)
     ///
     /// </code>
-    /// A0 = input[target]<br/>
-    /// A1 = mean over the row of if is_target == 0 and 1 - A0 + input &gt; 0 then 1 - A0 + input else 0<br/>
-    /// L = A1<br/>
-    /// dL/dA0 = 0<br/>
-    /// dL/dA1 = 1<br/>
-    /// dA1/dA0 = mean over the row of if is_target == 0 and 1 - A0 + input &gt; 0 then (-1) else 0<br/>
-    /// dL/dinput = if is_target == 0 and 1 - A0 + input &gt; 0 then c1 else 0   (c_j = dL/dA_j, per row)
+    /// A0 = sum over the ordered pairs (i, j) of positions of the row of if target[i] &gt; 0 and target[j] == 0 and 1 - input[i] + input[j] &gt; 0 then target[i] * (1 - input[i] + input[j]) else 0<br/>
+    /// A1 = sum over the row of 1<br/>
+    /// L = A0 / A1<br/>
+    /// dL/dA0 = 1 / A1<br/>
+    /// dL/dA1 = -(A0 / A1 / A1)<br/>
+    /// dL/dinput = c0 * sum over j of ((if target[i] &gt; 0 and target[j] == 0 and 1 - input[i] + input[j] &gt; 0 then -target[i] else 0) + (if target[j] &gt; 0 and target[i] == 0 and 1 - input[j] + input[i] &gt; 0 then target[j] else 0)) at position i   (c_j = dL/dA_j, per row)
     /// </remarks>
     public static partial class MultilabelMarginLoss
     {
 
         // ---- float ----
         /// <summary>The reduced loss (mean or sum over the rows), in float.</summary>
-        public static float Forward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> isTarget, global::System.ReadOnlySpan<int> target, int rowLength, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean)
-            => global::LossDsl.Generated.LossDsl.Losses.MultilabelMarginLossImplementation.Run<float>(input, isTarget, target, rowLength, reduction, default, false, default, 1f, default);
+        public static float Forward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, int rowLength, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean)
+            => global::LossDsl.Generated.LossDsl.Losses.MultilabelMarginLossImplementation.Run<float>(input, target, rowLength, reduction, default, false, default, 1f, default);
 
         /// <summary>The loss of every row, written to <paramref name="output"/>, in float.</summary>
-        public static void Forward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> isTarget, global::System.ReadOnlySpan<int> target, int rowLength, global::System.Span<float> output)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.MultilabelMarginLossImplementation.Run<float>(input, isTarget, target, rowLength, global::LossDsl.Reduction.None, output, false, default, 1f, default);
+        public static void Forward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, int rowLength, global::System.Span<float> output)
+            => _ = global::LossDsl.Generated.LossDsl.Losses.MultilabelMarginLossImplementation.Run<float>(input, target, rowLength, global::LossDsl.Reduction.None, output, false, default, 1f, default);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in float; an empty gradient span is skipped.</summary>
-        public static float ForwardBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> isTarget, global::System.ReadOnlySpan<int> target, int rowLength, global::System.Span<float> inputGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f)
-            => global::LossDsl.Generated.LossDsl.Losses.MultilabelMarginLossImplementation.Run<float>(input, isTarget, target, rowLength, reduction, default, true, default, gradOutput, inputGrad);
+        public static float ForwardBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, int rowLength, global::System.Span<float> inputGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f)
+            => global::LossDsl.Generated.LossDsl.Losses.MultilabelMarginLossImplementation.Run<float>(input, target, rowLength, reduction, default, true, default, gradOutput, inputGrad);
 
         /// <summary>The loss of every row and the gradients of their sum weighted by <paramref name="gradOutput"/>, in one pass, in float.</summary>
-        public static void ForwardBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> isTarget, global::System.ReadOnlySpan<int> target, int rowLength, global::System.Span<float> output, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> inputGrad)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.MultilabelMarginLossImplementation.Run<float>(input, isTarget, target, rowLength, global::LossDsl.Reduction.None, output, true, gradOutput, 1f, inputGrad);
+        public static void ForwardBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, int rowLength, global::System.Span<float> output, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> inputGrad)
+            => _ = global::LossDsl.Generated.LossDsl.Losses.MultilabelMarginLossImplementation.Run<float>(input, target, rowLength, global::LossDsl.Reduction.None, output, true, gradOutput, 1f, inputGrad);
 
         /// <summary>The gradients of the reduced loss (times <paramref name="gradOutput"/>), in float; an empty gradient span is skipped.</summary>
-        public static void Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> isTarget, global::System.ReadOnlySpan<int> target, int rowLength, global::System.Span<float> inputGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.MultilabelMarginLossImplementation.Run<float>(input, isTarget, target, rowLength, reduction, default, true, default, gradOutput, inputGrad);
+        public static void Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, int rowLength, global::System.Span<float> inputGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f)
+            => _ = global::LossDsl.Generated.LossDsl.Losses.MultilabelMarginLossImplementation.Run<float>(input, target, rowLength, reduction, default, true, default, gradOutput, inputGrad);
 
         /// <summary>The gradients of the sum of the per-row losses weighted by <paramref name="gradOutput"/>, in float.</summary>
-        public static void Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> isTarget, global::System.ReadOnlySpan<int> target, int rowLength, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> inputGrad)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.MultilabelMarginLossImplementation.Run<float>(input, isTarget, target, rowLength, global::LossDsl.Reduction.None, default, true, gradOutput, 1f, inputGrad);
+        public static void Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, int rowLength, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> inputGrad)
+            => _ = global::LossDsl.Generated.LossDsl.Losses.MultilabelMarginLossImplementation.Run<float>(input, target, rowLength, global::LossDsl.Reduction.None, default, true, gradOutput, 1f, inputGrad);
 
 
         // ---- double ----
         /// <summary>The reduced loss (mean or sum over the rows), in double.</summary>
-        public static double Forward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> isTarget, global::System.ReadOnlySpan<int> target, int rowLength, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean)
-            => global::LossDsl.Generated.LossDsl.Losses.MultilabelMarginLossImplementation.Run<double>(input, isTarget, target, rowLength, reduction, default, false, default, 1.0, default);
+        public static double Forward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, int rowLength, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean)
+            => global::LossDsl.Generated.LossDsl.Losses.MultilabelMarginLossImplementation.Run<double>(input, target, rowLength, reduction, default, false, default, 1.0, default);
 
         /// <summary>The loss of every row, written to <paramref name="output"/>, in double.</summary>
-        public static void Forward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> isTarget, global::System.ReadOnlySpan<int> target, int rowLength, global::System.Span<double> output)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.MultilabelMarginLossImplementation.Run<double>(input, isTarget, target, rowLength, global::LossDsl.Reduction.None, output, false, default, 1.0, default);
+        public static void Forward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, int rowLength, global::System.Span<double> output)
+            => _ = global::LossDsl.Generated.LossDsl.Losses.MultilabelMarginLossImplementation.Run<double>(input, target, rowLength, global::LossDsl.Reduction.None, output, false, default, 1.0, default);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in double; an empty gradient span is skipped.</summary>
-        public static double ForwardBackward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> isTarget, global::System.ReadOnlySpan<int> target, int rowLength, global::System.Span<double> inputGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0)
-            => global::LossDsl.Generated.LossDsl.Losses.MultilabelMarginLossImplementation.Run<double>(input, isTarget, target, rowLength, reduction, default, true, default, gradOutput, inputGrad);
+        public static double ForwardBackward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, int rowLength, global::System.Span<double> inputGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0)
+            => global::LossDsl.Generated.LossDsl.Losses.MultilabelMarginLossImplementation.Run<double>(input, target, rowLength, reduction, default, true, default, gradOutput, inputGrad);
 
         /// <summary>The loss of every row and the gradients of their sum weighted by <paramref name="gradOutput"/>, in one pass, in double.</summary>
-        public static void ForwardBackward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> isTarget, global::System.ReadOnlySpan<int> target, int rowLength, global::System.Span<double> output, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> inputGrad)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.MultilabelMarginLossImplementation.Run<double>(input, isTarget, target, rowLength, global::LossDsl.Reduction.None, output, true, gradOutput, 1.0, inputGrad);
+        public static void ForwardBackward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, int rowLength, global::System.Span<double> output, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> inputGrad)
+            => _ = global::LossDsl.Generated.LossDsl.Losses.MultilabelMarginLossImplementation.Run<double>(input, target, rowLength, global::LossDsl.Reduction.None, output, true, gradOutput, 1.0, inputGrad);
 
         /// <summary>The gradients of the reduced loss (times <paramref name="gradOutput"/>), in double; an empty gradient span is skipped.</summary>
-        public static void Backward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> isTarget, global::System.ReadOnlySpan<int> target, int rowLength, global::System.Span<double> inputGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.MultilabelMarginLossImplementation.Run<double>(input, isTarget, target, rowLength, reduction, default, true, default, gradOutput, inputGrad);
+        public static void Backward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, int rowLength, global::System.Span<double> inputGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0)
+            => _ = global::LossDsl.Generated.LossDsl.Losses.MultilabelMarginLossImplementation.Run<double>(input, target, rowLength, reduction, default, true, default, gradOutput, inputGrad);
 
         /// <summary>The gradients of the sum of the per-row losses weighted by <paramref name="gradOutput"/>, in double.</summary>
-        public static void Backward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> isTarget, global::System.ReadOnlySpan<int> target, int rowLength, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> inputGrad)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.MultilabelMarginLossImplementation.Run<double>(input, isTarget, target, rowLength, global::LossDsl.Reduction.None, default, true, gradOutput, 1.0, inputGrad);
+        public static void Backward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, int rowLength, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> inputGrad)
+            => _ = global::LossDsl.Generated.LossDsl.Losses.MultilabelMarginLossImplementation.Run<double>(input, target, rowLength, global::LossDsl.Reduction.None, default, true, gradOutput, 1.0, inputGrad);
 
     }
 }
@@ -99,13 +99,12 @@ namespace LossDsl.Generated.LossDsl.Losses
     internal static class MultilabelMarginLossImplementation
     {
         // ---- implementation ----
-        internal static T Run<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> isTarget, ReadOnlySpan<int> target, int rowLength, Reduction reduction, Span<T> output, bool gradients, ReadOnlySpan<T> gradOutputs, T gradOutput, Span<T> inputGrad) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        internal static T Run<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> target, int rowLength, Reduction reduction, Span<T> output, bool gradients, ReadOnlySpan<T> gradOutputs, T gradOutput, Span<T> inputGrad) where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             int n = input.Length;
-            LossGuard.Length(isTarget.Length, n, "isTarget");
+            LossGuard.Length(target.Length, n, "target");
             if (reduction is not (Reduction.None or Reduction.Mean or Reduction.Sum)) throw new ArgumentOutOfRangeException(nameof(reduction), reduction, "Unknown reduction.");
             int rows = n == 0 && rowLength > 0 ? 0 : LossGuard.Rows(rowLength, n, nameof(rowLength));
-            LossGuard.Length(target.Length, rows, "target");
             if (reduction == Reduction.None)
             {
                 if (gradients) LossGuard.Optional(output.Length, rows, nameof(output)); else LossGuard.Length(output.Length, rows, nameof(output));
@@ -115,94 +114,80 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 LossGuard.Optional(inputGrad.Length, n, "inputGrad");
                 LossGuard.NoOverlap(input, inputGrad, "inputGrad");
-                LossGuard.NoOverlap(isTarget, inputGrad, "inputGrad");
+                LossGuard.NoOverlap(target, inputGrad, "inputGrad");
             }
 
-            T divisor = T.Zero;
-            for (int r = 0; r < rows; r++)
-            {
-                int targetRow = target[r];
-                if ((uint)targetRow >= (uint)rowLength) throw new ArgumentException($"target index {targetRow} is out of range for {rowLength} classes (row {r})", "target");
-                divisor += T.One;
-            }
+            T divisor = T.CreateTruncating(rows);
             // Millions of elements: fixed chunks on up to LossParallel.MaxThreads threads, the same bits whatever their number.
-            if (rows > 1 && LossParallel.ShouldSplit(n)) return RunChunked<T>(input, isTarget, target, rowLength, reduction, output, gradients, gradOutputs, gradOutput, inputGrad, divisor);
-            return RunRows<T>(input, isTarget, target, rowLength, reduction, output, gradients, gradOutputs, gradOutput, inputGrad, divisor);
+            if (rows > 1 && LossParallel.ShouldSplit(n)) return RunChunked<T>(input, target, rowLength, reduction, output, gradients, gradOutputs, gradOutput, inputGrad, divisor);
+            return RunRows<T>(input, target, rowLength, reduction, output, gradients, gradOutputs, gradOutput, inputGrad, divisor);
         }
 
         /// <summary>The rows' losses and gradients, given the mean's divisor (Run's, for every chunk of rows alike).</summary>
-        private static T RunRows<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> isTarget, ReadOnlySpan<int> target, int rowLength, Reduction reduction, Span<T> output, bool gradients, ReadOnlySpan<T> gradOutputs, T gradOutput, Span<T> inputGrad, T divisor) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private static T RunRows<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> target, int rowLength, Reduction reduction, Span<T> output, bool gradients, ReadOnlySpan<T> gradOutputs, T gradOutput, Span<T> inputGrad, T divisor) where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             int n = input.Length;
             int rows = n / rowLength;
             T inverseLength = T.One / T.CreateTruncating(rowLength);
-            var aggregate0 = new Aggregate0Kernel<T>(input, isTarget);
-            var aggregate1 = new Aggregate1Kernel<T>(input, isTarget);
-            var dependency1On0 = new Dependency1On0Kernel<T>(input, isTarget);
-            var rowGradient = new RowGradientKernel<T>(input, isTarget, inputGrad);
+            var aggregate0 = new Aggregate0Kernel<T>(input, target);
+            var aggregate1 = new Aggregate1Kernel<T>(input, target);
+            var rowGradient = new RowGradientKernel<T>(input, target, inputGrad);
+            var pair0Gradient0 = new Pair0GradientInputKernel<T>(input, target);
             T total = T.Zero;
             for (int r = 0; r < rows; r++)
             {
                 int start = r * rowLength, end = start + rowLength;
-                int targetRow = target[r];
-                aggregate0.RowStart = start; aggregate0.CurrentTarget = T.CreateTruncating(targetRow);
-                aggregate1.RowStart = start; aggregate1.CurrentTarget = T.CreateTruncating(targetRow);
-                dependency1On0.RowStart = start; dependency1On0.CurrentTarget = T.CreateTruncating(targetRow);
-                rowGradient.RowStart = start; rowGradient.CurrentTarget = T.CreateTruncating(targetRow);
-                T a0 = input[start + targetRow];
-                aggregate1.A0 = a0;
-                T a1 = ElementLoops.Sum<Aggregate1Kernel<T>, T>(ref aggregate1, start, end) * inverseLength;
-                // L = A1
-                T value = a1;
+                aggregate0.RowStart = start;
+                aggregate1.RowStart = start;
+                rowGradient.RowStart = start;
+                pair0Gradient0.RowStart = start;
+                T a0 = ElementLoops.PairSum<Aggregate0Kernel<T>, T>(ref aggregate0, start, end);
+                T a1 = ElementLoops.Sum<Aggregate1Kernel<T>, T>(ref aggregate1, start, end);
+                // L = A0 / A1
+                var t0 = a0 / a1;
+                T value = t0;
                 if (reduction != Reduction.None) total += value; else if (!output.IsEmpty) output[r] = value;
                 if (gradients)
                 {
                     T g = reduction == Reduction.None ? gradOutputs[r] : reduction == Reduction.Mean ? gradOutput / divisor : gradOutput;
                     // Adjoints of the aggregates, last to first: dL/dA_k plus what later aggregates that read A_k pass back.
-                    // dL/dA1 = 1
-                    T bar1 = T.One;
-                    dependency1On0.A0 = a0;
-                    T d1On0 = ElementLoops.Sum<Dependency1On0Kernel<T>, T>(ref dependency1On0, start, end) * inverseLength;
-                    // dL/dA0 = 0
-                    T bar0 = T.Zero + bar1 * d1On0;
-                    rowGradient.A0 = a0;
+                    // dL/dA1 = -(A0 / A1 / A1)
+                    T bar1 = -(t0 / a1);
+                    // dL/dA0 = 1 / A1
+                    T bar0 = T.One / a1;
                     rowGradient.C0 = g * bar0;
-                    rowGradient.C1 = g * bar1 * inverseLength;
+                    rowGradient.C1 = g * bar1;
                     ElementLoops.Run<RowGradientKernel<T>, T>(ref rowGradient, start, end);
-                    // dinput[target]: the gradient of a subscript lands on one element
-                    if (!inputGrad.IsEmpty) inputGrad[start + targetRow] += rowGradient.C0;
+                    // dinput at each position i of the row: c0 * sum over j of (if target[i] > 0 and target[j] == 0 and 1 - input[i] + input[j] > 0 then -target[i] else 0) + (if target[j] > 0 and target[i] == 0 and 1 - input[j] + input[i] > 0 then target[j] else 0)
+                    if (!inputGrad.IsEmpty) ElementLoops.PairGradient<Pair0GradientInputKernel<T>, T>(ref pair0Gradient0, start, end, rowGradient.C0, inputGrad.Slice(start, rowLength));
                 }
             }
             return reduction == Reduction.Mean ? total / divisor : total;
         }
 
         /// <summary>The parallel path (see <see cref="LossParallel"/>): the spans pinned, every chunk a call of the serial code on its slices.</summary>
-        private static unsafe T RunChunked<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> isTarget, ReadOnlySpan<int> target, int rowLength, Reduction reduction, Span<T> output, bool gradients, ReadOnlySpan<T> gradOutputs, T gradOutput, Span<T> inputGrad, T divisor) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private static unsafe T RunChunked<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> target, int rowLength, Reduction reduction, Span<T> output, bool gradients, ReadOnlySpan<T> gradOutputs, T gradOutput, Span<T> inputGrad, T divisor) where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             int n = input.Length;
             int rows = n / rowLength;
-            fixed (T* _pInput = input, _pIsTarget = isTarget, _pOutput = output, _pGradOutputs = gradOutputs, _pInputGrad = inputGrad)
+            fixed (T* _pInput = input, _pTarget = target, _pOutput = output, _pGradOutputs = gradOutputs, _pInputGrad = inputGrad)
             {
-                fixed (int* _pTarget = target)
+                var chunks = new Chunks<T>
                 {
-                    var chunks = new Chunks<T>
-                    {
-                        _input = _pInput,
-                        _isTarget = _pIsTarget,
-                        _target = _pTarget,
-                        _output = _pOutput,
-                        _gradOutputs = _pGradOutputs,
-                        _inputGrad = _pInputGrad,
-                        _rowLength = rowLength,
-                        _reduction = reduction,
-                        _gradients = gradients,
-                        _gradOutput = gradOutput,
-                        _divisor = divisor,
-                        _rows = rows,
-                    };
-                    // Each chunk is whole rows; RunRows divides by the common divisor, so the partials add up to the mean.
-                    return LossParallel.Run<Chunks<T>, T>(ref chunks, rows, LossParallel.RowsPerChunk(rowLength));
-                }
+                    _input = _pInput,
+                    _target = _pTarget,
+                    _output = _pOutput,
+                    _gradOutputs = _pGradOutputs,
+                    _inputGrad = _pInputGrad,
+                    _rowLength = rowLength,
+                    _reduction = reduction,
+                    _gradients = gradients,
+                    _gradOutput = gradOutput,
+                    _divisor = divisor,
+                    _rows = rows,
+                };
+                // Each chunk is whole rows; RunRows divides by the common divisor, so the partials add up to the mean.
+                return LossParallel.Run<Chunks<T>, T>(ref chunks, rows, LossParallel.RowsPerChunk(rowLength));
             }
         }
 
@@ -210,8 +195,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         private unsafe struct Chunks<T> : IChunkedKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             public T* _input;
-            public T* _isTarget;
-            public int* _target;
+            public T* _target;
             public T* _output;
             public T* _gradOutputs;
             public T* _inputGrad;
@@ -230,43 +214,55 @@ namespace LossDsl.Generated.LossDsl.Losses
             public T Run(int start, int end)
             {
                 int m = end - start;
-                return MultilabelMarginLossImplementation.RunRows<T>(In(_input, start * _rowLength, m * _rowLength), In(_isTarget, start * _rowLength, m * _rowLength), In(_target, start, m), _rowLength, _reduction, Out(_output, start, m), _gradients, In(_gradOutputs, start, m), _gradOutput, Out(_inputGrad, start * _rowLength, m * _rowLength), _divisor);
+                return MultilabelMarginLossImplementation.RunRows<T>(In(_input, start * _rowLength, m * _rowLength), In(_target, start * _rowLength, m * _rowLength), _rowLength, _reduction, Out(_output, start, m), _gradients, In(_gradOutputs, start, m), _gradOutput, Out(_inputGrad, start * _rowLength, m * _rowLength), _divisor);
             }
         }
 
         /// <summary>
-        /// The summand of A0: if column == target then input else 0
+        /// The summand of A0 at the pairs (i, j): if target[i] &gt; 0 and target[j] == 0 and 1 - input[i] + input[j] &gt; 0 then target[i] * (1 - input[i] + input[j]) else 0
         /// </summary>
-        private ref struct Aggregate0Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct Aggregate0Kernel<T> : IPairKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _input;
-            private readonly ReadOnlySpan<T> _isTarget;
+            private readonly ReadOnlySpan<T> _target;
             /// <summary>Where the current row starts.</summary>
             public int RowStart;
-            /// <summary>The current row's target.</summary>
-            public T CurrentTarget;
             /// <summary>A0 of the current row.</summary>
             public T A0;
             /// <summary>A1 of the current row.</summary>
             public T A1;
+            /// <summary>input at the pair's first position (set by SetOuter).</summary>
+            private T _outerInput;
+            /// <summary>target at the pair's first position (set by SetOuter).</summary>
+            private T _outerTarget;
 
-            public Aggregate0Kernel(ReadOnlySpan<T> input, ReadOnlySpan<T> isTarget)
+            public Aggregate0Kernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target)
             {
                 _input = input;
-                _isTarget = isTarget;
+                _target = target;
                 RowStart = 0;
-                CurrentTarget = T.Zero;
                 A0 = T.Zero;
                 A1 = T.Zero;
+                _outerInput = T.Zero;
+                _outerTarget = T.Zero;
+            }
+
+            /// <summary>Fixes the pair's first position i at element <paramref name="position"/>: the body then runs over j.</summary>
+            public void SetOuter(int position)
+            {
+                _outerInput = _input[position];
+                _outerTarget = _target[position];
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public T Invoke(int i)
             {
                 var input = _input[i];
-                var target = CurrentTarget;
-                var column = T.CreateTruncating(i - RowStart);
-                var loss = LossMath.Select(LossMath.Equal(column, target), input, T.Zero);
+                var target = _target[i];
+                var inputAtI = _outerInput;
+                var targetAtI = _outerTarget;
+                var z = (T.One - inputAtI) + input;
+                var loss = LossMath.Select(LossMath.And((_outerTarget > T.Zero) && LossMath.Equal(target, T.Zero), LossMath.GreaterThan(z, T.Zero)), targetAtI * z, T.Zero);
                 return loss;
             }
 
@@ -274,9 +270,11 @@ namespace LossDsl.Generated.LossDsl.Losses
             public Vector128<T> Invoke128(int i)
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var target = Vector128.Create(CurrentTarget);
-                var column = Vector128.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
-                var loss = LossMath.Select(LossMath.Equal(column, target), input, Vector128<T>.Zero);
+                var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var inputAtI = Vector128.Create(_outerInput);
+                var targetAtI = Vector128.Create(_outerTarget);
+                var z = (Vector128<T>.One - inputAtI) + input;
+                var loss = LossMath.Select(LossMath.And((_outerTarget > T.Zero) ? LossMath.Equal(target, Vector128<T>.Zero) : Vector128<T>.Zero, LossMath.GreaterThan(z, Vector128<T>.Zero)), targetAtI * z, Vector128<T>.Zero);
                 return loss;
             }
 
@@ -284,9 +282,11 @@ namespace LossDsl.Generated.LossDsl.Losses
             public Vector256<T> Invoke256(int i)
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var target = Vector256.Create(CurrentTarget);
-                var column = Vector256.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
-                var loss = LossMath.Select(LossMath.Equal(column, target), input, Vector256<T>.Zero);
+                var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var inputAtI = Vector256.Create(_outerInput);
+                var targetAtI = Vector256.Create(_outerTarget);
+                var z = (Vector256<T>.One - inputAtI) + input;
+                var loss = LossMath.Select(LossMath.And((_outerTarget > T.Zero) ? LossMath.Equal(target, Vector256<T>.Zero) : Vector256<T>.Zero, LossMath.GreaterThan(z, Vector256<T>.Zero)), targetAtI * z, Vector256<T>.Zero);
                 return loss;
             }
 
@@ -294,35 +294,34 @@ namespace LossDsl.Generated.LossDsl.Losses
             public Vector512<T> Invoke512(int i)
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var target = Vector512.Create(CurrentTarget);
-                var column = Vector512.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
-                var loss = LossMath.Select(LossMath.Equal(column, target), input, Vector512<T>.Zero);
+                var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var inputAtI = Vector512.Create(_outerInput);
+                var targetAtI = Vector512.Create(_outerTarget);
+                var z = (Vector512<T>.One - inputAtI) + input;
+                var loss = LossMath.Select(LossMath.And((_outerTarget > T.Zero) ? LossMath.Equal(target, Vector512<T>.Zero) : Vector512<T>.Zero, LossMath.GreaterThan(z, Vector512<T>.Zero)), targetAtI * z, Vector512<T>.Zero);
                 return loss;
             }
         }
 
         /// <summary>
-        /// The summand of A1: if is_target == 0 and 1 - A0 + input &gt; 0 then 1 - A0 + input else 0
+        /// The summand of A1: 1
         /// </summary>
         private ref struct Aggregate1Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _input;
-            private readonly ReadOnlySpan<T> _isTarget;
+            private readonly ReadOnlySpan<T> _target;
             /// <summary>Where the current row starts.</summary>
             public int RowStart;
-            /// <summary>The current row's target.</summary>
-            public T CurrentTarget;
             /// <summary>A0 of the current row.</summary>
             public T A0;
             /// <summary>A1 of the current row.</summary>
             public T A1;
 
-            public Aggregate1Kernel(ReadOnlySpan<T> input, ReadOnlySpan<T> isTarget)
+            public Aggregate1Kernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target)
             {
                 _input = input;
-                _isTarget = isTarget;
+                _target = target;
                 RowStart = 0;
-                CurrentTarget = T.Zero;
                 A0 = T.Zero;
                 A1 = T.Zero;
             }
@@ -330,81 +329,77 @@ namespace LossDsl.Generated.LossDsl.Losses
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public T Invoke(int i)
             {
-                var input = _input[i];
-                var isTarget = _isTarget[i];
-                var a0 = A0;
-                var t0 = (T.One - a0) + input;
-                var loss = LossMath.Select(LossMath.And(LossMath.Equal(isTarget, T.Zero), LossMath.GreaterThan(t0, T.Zero)), t0, T.Zero);
+                var loss = T.One;
                 return loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector128<T> Invoke128(int i)
             {
-                var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var isTarget = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_isTarget), (nuint)i);
-                var a0 = Vector128.Create(A0);
-                var t0 = (Vector128<T>.One - a0) + input;
-                var loss = LossMath.Select(LossMath.And(LossMath.Equal(isTarget, Vector128<T>.Zero), LossMath.GreaterThan(t0, Vector128<T>.Zero)), t0, Vector128<T>.Zero);
+                var loss = Vector128<T>.One;
                 return loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
             {
-                var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var isTarget = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_isTarget), (nuint)i);
-                var a0 = Vector256.Create(A0);
-                var t0 = (Vector256<T>.One - a0) + input;
-                var loss = LossMath.Select(LossMath.And(LossMath.Equal(isTarget, Vector256<T>.Zero), LossMath.GreaterThan(t0, Vector256<T>.Zero)), t0, Vector256<T>.Zero);
+                var loss = Vector256<T>.One;
                 return loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
             {
-                var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var isTarget = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_isTarget), (nuint)i);
-                var a0 = Vector512.Create(A0);
-                var t0 = (Vector512<T>.One - a0) + input;
-                var loss = LossMath.Select(LossMath.And(LossMath.Equal(isTarget, Vector512<T>.Zero), LossMath.GreaterThan(t0, Vector512<T>.Zero)), t0, Vector512<T>.Zero);
+                var loss = Vector512<T>.One;
                 return loss;
             }
         }
 
         /// <summary>
-        /// The summand of dA1/dA0: if is_target == 0 and 1 - A0 + input &gt; 0 then (-1) else 0
+        /// The gradient of A0 for input at position i, summed over j: (if target[i] &gt; 0 and target[j] == 0 and 1 - input[i] + input[j] &gt; 0 then -target[i] else 0) + (if target[j] &gt; 0 and target[i] == 0 and 1 - input[j] + input[i] &gt; 0 then target[j] else 0)
         /// </summary>
-        private ref struct Dependency1On0Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct Pair0GradientInputKernel<T> : IPairKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _input;
-            private readonly ReadOnlySpan<T> _isTarget;
+            private readonly ReadOnlySpan<T> _target;
             /// <summary>Where the current row starts.</summary>
             public int RowStart;
-            /// <summary>The current row's target.</summary>
-            public T CurrentTarget;
             /// <summary>A0 of the current row.</summary>
             public T A0;
             /// <summary>A1 of the current row.</summary>
             public T A1;
+            /// <summary>input at the pair's first position (set by SetOuter).</summary>
+            private T _outerInput;
+            /// <summary>target at the pair's first position (set by SetOuter).</summary>
+            private T _outerTarget;
 
-            public Dependency1On0Kernel(ReadOnlySpan<T> input, ReadOnlySpan<T> isTarget)
+            public Pair0GradientInputKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target)
             {
                 _input = input;
-                _isTarget = isTarget;
+                _target = target;
                 RowStart = 0;
-                CurrentTarget = T.Zero;
                 A0 = T.Zero;
                 A1 = T.Zero;
+                _outerInput = T.Zero;
+                _outerTarget = T.Zero;
+            }
+
+            /// <summary>Fixes the pair's first position i at element <paramref name="position"/>: the body then runs over j.</summary>
+            public void SetOuter(int position)
+            {
+                _outerInput = _input[position];
+                _outerTarget = _target[position];
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public T Invoke(int i)
             {
                 var input = _input[i];
-                var isTarget = _isTarget[i];
-                var a0 = A0;
-                var loss = LossMath.Select(LossMath.And(LossMath.Equal(isTarget, T.Zero), LossMath.GreaterThan((T.One - a0) + input, T.Zero)), T.CreateTruncating(-1.0), T.Zero);
+                var target = _target[i];
+                var inputAtI = _outerInput;
+                var targetAtI = _outerTarget;
+                var z = (T.One - inputAtI) + input;
+                var loss = LossMath.Select(LossMath.And((_outerTarget > T.Zero) && LossMath.Equal(target, T.Zero), LossMath.GreaterThan(z, T.Zero)), -targetAtI, T.Zero) + LossMath.Select(LossMath.And((_outerTarget == T.Zero) && LossMath.GreaterThan(target, T.Zero), LossMath.GreaterThan((T.One - input) + inputAtI, T.Zero)), target, T.Zero);
                 return loss;
             }
 
@@ -412,9 +407,11 @@ namespace LossDsl.Generated.LossDsl.Losses
             public Vector128<T> Invoke128(int i)
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var isTarget = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_isTarget), (nuint)i);
-                var a0 = Vector128.Create(A0);
-                var loss = LossMath.Select(LossMath.And(LossMath.Equal(isTarget, Vector128<T>.Zero), LossMath.GreaterThan((Vector128<T>.One - a0) + input, Vector128<T>.Zero)), Vector128.Create(T.CreateTruncating(-1.0)), Vector128<T>.Zero);
+                var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var inputAtI = Vector128.Create(_outerInput);
+                var targetAtI = Vector128.Create(_outerTarget);
+                var z = (Vector128<T>.One - inputAtI) + input;
+                var loss = LossMath.Select(LossMath.And((_outerTarget > T.Zero) ? LossMath.Equal(target, Vector128<T>.Zero) : Vector128<T>.Zero, LossMath.GreaterThan(z, Vector128<T>.Zero)), -targetAtI, Vector128<T>.Zero) + LossMath.Select(LossMath.And((_outerTarget == T.Zero) ? LossMath.GreaterThan(target, Vector128<T>.Zero) : Vector128<T>.Zero, LossMath.GreaterThan((Vector128<T>.One - input) + inputAtI, Vector128<T>.Zero)), target, Vector128<T>.Zero);
                 return loss;
             }
 
@@ -422,9 +419,11 @@ namespace LossDsl.Generated.LossDsl.Losses
             public Vector256<T> Invoke256(int i)
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var isTarget = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_isTarget), (nuint)i);
-                var a0 = Vector256.Create(A0);
-                var loss = LossMath.Select(LossMath.And(LossMath.Equal(isTarget, Vector256<T>.Zero), LossMath.GreaterThan((Vector256<T>.One - a0) + input, Vector256<T>.Zero)), Vector256.Create(T.CreateTruncating(-1.0)), Vector256<T>.Zero);
+                var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var inputAtI = Vector256.Create(_outerInput);
+                var targetAtI = Vector256.Create(_outerTarget);
+                var z = (Vector256<T>.One - inputAtI) + input;
+                var loss = LossMath.Select(LossMath.And((_outerTarget > T.Zero) ? LossMath.Equal(target, Vector256<T>.Zero) : Vector256<T>.Zero, LossMath.GreaterThan(z, Vector256<T>.Zero)), -targetAtI, Vector256<T>.Zero) + LossMath.Select(LossMath.And((_outerTarget == T.Zero) ? LossMath.GreaterThan(target, Vector256<T>.Zero) : Vector256<T>.Zero, LossMath.GreaterThan((Vector256<T>.One - input) + inputAtI, Vector256<T>.Zero)), target, Vector256<T>.Zero);
                 return loss;
             }
 
@@ -432,31 +431,30 @@ namespace LossDsl.Generated.LossDsl.Losses
             public Vector512<T> Invoke512(int i)
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var isTarget = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_isTarget), (nuint)i);
-                var a0 = Vector512.Create(A0);
-                var loss = LossMath.Select(LossMath.And(LossMath.Equal(isTarget, Vector512<T>.Zero), LossMath.GreaterThan((Vector512<T>.One - a0) + input, Vector512<T>.Zero)), Vector512.Create(T.CreateTruncating(-1.0)), Vector512<T>.Zero);
+                var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var inputAtI = Vector512.Create(_outerInput);
+                var targetAtI = Vector512.Create(_outerTarget);
+                var z = (Vector512<T>.One - inputAtI) + input;
+                var loss = LossMath.Select(LossMath.And((_outerTarget > T.Zero) ? LossMath.Equal(target, Vector512<T>.Zero) : Vector512<T>.Zero, LossMath.GreaterThan(z, Vector512<T>.Zero)), -targetAtI, Vector512<T>.Zero) + LossMath.Select(LossMath.And((_outerTarget == T.Zero) ? LossMath.GreaterThan(target, Vector512<T>.Zero) : Vector512<T>.Zero, LossMath.GreaterThan((Vector512<T>.One - input) + inputAtI, Vector512<T>.Zero)), target, Vector512<T>.Zero);
                 return loss;
             }
         }
 
         /// <summary>
         /// The gradients of one row, given the aggregates A_j and coefficients c_k = dL/dA_k of the row:<br/>
-        /// A0 = input[target]<br/>
-        /// A1 = mean over the row of if is_target == 0 and 1 - A0 + input &gt; 0 then 1 - A0 + input else 0<br/>
-        /// L = A1<br/>
-        /// dL/dA0 = 0<br/>
-        /// dL/dA1 = 1<br/>
-        /// dA1/dA0 = mean over the row of if is_target == 0 and 1 - A0 + input &gt; 0 then (-1) else 0<br/>
-        /// dL/dinput = if is_target == 0 and 1 - A0 + input &gt; 0 then c1 else 0   (c_j = dL/dA_j, per row)
+        /// A0 = sum over the ordered pairs (i, j) of positions of the row of if target[i] &gt; 0 and target[j] == 0 and 1 - input[i] + input[j] &gt; 0 then target[i] * (1 - input[i] + input[j]) else 0<br/>
+        /// A1 = sum over the row of 1<br/>
+        /// L = A0 / A1<br/>
+        /// dL/dA0 = 1 / A1<br/>
+        /// dL/dA1 = -(A0 / A1 / A1)<br/>
+        /// dL/dinput = c0 * sum over j of ((if target[i] &gt; 0 and target[j] == 0 and 1 - input[i] + input[j] &gt; 0 then -target[i] else 0) + (if target[j] &gt; 0 and target[i] == 0 and 1 - input[j] + input[i] &gt; 0 then target[j] else 0)) at position i   (c_j = dL/dA_j, per row)
         /// </summary>
         private ref struct RowGradientKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _input;
-            private readonly ReadOnlySpan<T> _isTarget;
+            private readonly ReadOnlySpan<T> _target;
             /// <summary>Where the current row starts.</summary>
             public int RowStart;
-            /// <summary>The current row's target.</summary>
-            public T CurrentTarget;
             private readonly Span<T> _inputGrad;
             private readonly bool _wantInputGrad;
             /// <summary>A0 of the current row.</summary>
@@ -468,14 +466,13 @@ namespace LossDsl.Generated.LossDsl.Losses
             /// <summary>dL/dA1 for the current row, times its upstream gradient (and 1/rowLength for a mean, 1/ties for a max).</summary>
             public T C1;
 
-            public RowGradientKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> isTarget, Span<T> inputGrad)
+            public RowGradientKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, Span<T> inputGrad)
             {
                 _input = input;
-                _isTarget = isTarget;
+                _target = target;
                 _inputGrad = inputGrad;
                 _wantInputGrad = !inputGrad.IsEmpty;
                 RowStart = 0;
-                CurrentTarget = T.Zero;
                 A0 = T.Zero;
                 A1 = T.Zero;
                 C0 = T.Zero;
@@ -485,44 +482,28 @@ namespace LossDsl.Generated.LossDsl.Losses
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public T Invoke(int i)
             {
-                var input = _input[i];
-                var isTarget = _isTarget[i];
-                var a0 = A0;
-                var c1 = C1;
-                if (_wantInputGrad) _inputGrad[i] = LossMath.Select(LossMath.And(LossMath.Equal(isTarget, T.Zero), LossMath.GreaterThan((T.One - a0) + input, T.Zero)), c1, T.Zero);
+                if (_wantInputGrad) _inputGrad[i] = T.Zero;
                 return T.Zero;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector128<T> Invoke128(int i)
             {
-                var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var isTarget = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_isTarget), (nuint)i);
-                var a0 = Vector128.Create(A0);
-                var c1 = Vector128.Create(C1);
-                if (_wantInputGrad) (LossMath.Select(LossMath.And(LossMath.Equal(isTarget, Vector128<T>.Zero), LossMath.GreaterThan((Vector128<T>.One - a0) + input, Vector128<T>.Zero)), c1, Vector128<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad) (Vector128<T>.Zero).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return Vector128<T>.Zero;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
             {
-                var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var isTarget = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_isTarget), (nuint)i);
-                var a0 = Vector256.Create(A0);
-                var c1 = Vector256.Create(C1);
-                if (_wantInputGrad) (LossMath.Select(LossMath.And(LossMath.Equal(isTarget, Vector256<T>.Zero), LossMath.GreaterThan((Vector256<T>.One - a0) + input, Vector256<T>.Zero)), c1, Vector256<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad) (Vector256<T>.Zero).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return Vector256<T>.Zero;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
             {
-                var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var isTarget = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_isTarget), (nuint)i);
-                var a0 = Vector512.Create(A0);
-                var c1 = Vector512.Create(C1);
-                if (_wantInputGrad) (LossMath.Select(LossMath.And(LossMath.Equal(isTarget, Vector512<T>.Zero), LossMath.GreaterThan((Vector512<T>.One - a0) + input, Vector512<T>.Zero)), c1, Vector512<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad) (Vector512<T>.Zero).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return Vector512<T>.Zero;
             }
         }
@@ -534,11 +515,12 @@ namespace LossDsl.Generated.LossDsl.Losses
         private sealed class Definition : ILossDefinition
         {
             public string Name => "multilabel_margin_loss";
-            public string Formula => @"loss multilabel_margin_loss(input, const is_target, const index target) =
-    mean(let z = 1 - input[target] + input in if is_target == 0 and z > 0 then z else 0)
+            public string Formula => @"loss multilabel_margin_loss(input, const target) =
+    sum_pairs(i, j: let z = 1 - input[i] + input[j] in
+        if target[i] > 0 and target[j] == 0 and z > 0 then target[i] * z else 0) / sum(1)
 ";
             public LossKind Kind => LossKind.Row;
-            public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("input", true, null, LossInputKind.Element), new("is_target", false, null, LossInputKind.Element), new("target", false, null, LossInputKind.Index) };
+            public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("input", true, null, LossInputKind.Element), new("target", false, null, LossInputKind.Element) };
             public IReadOnlyList<LossOption> Options { get; } = new LossOption[] {  };
             public void Evaluate(LossCall<float> call) => Call(call);
             public void Evaluate(LossCall<double> call) => Call(call);
@@ -546,18 +528,17 @@ namespace LossDsl.Generated.LossDsl.Losses
 
         private static void Call<T>(LossCall<T> call) where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
-            if (call.Inputs.Length != 3) throw new ArgumentException("multilabel_margin_loss takes 3 input(s).", nameof(call));
+            if (call.Inputs.Length != 2) throw new ArgumentException("multilabel_margin_loss takes 2 input(s).", nameof(call));
             var options = call.Options;
             if (options is not null && options.Length != 0) throw new ArgumentException("multilabel_margin_loss takes 0 option(s).", nameof(call));
             ReadOnlySpan<T> input = call.Inputs[0];
-            ReadOnlySpan<T> isTarget = call.Inputs[1];
-            ReadOnlySpan<int> target = LossGuard.Indices(call.Inputs[2], "target");
+            ReadOnlySpan<T> target = call.Inputs[1];
             int n = input.Length;
             int outputs = call.RowLength > 0 ? n / call.RowLength : 0;
             bool none = call.Reduction == Reduction.None;
             var output = none ? new T[outputs] : null;
             call.Output = output;
-            var grads = call.WantGradients ? new T[]?[3] : null;
+            var grads = call.WantGradients ? new T[]?[2] : null;
             if (grads is not null) grads[0] = new T[n];
             call.Gradients = grads;
             T[]? upstream = call.GradOutput;
@@ -567,7 +548,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 Array.Fill(upstream, T.One);
             }
             if (call.WantHessians) throw new NotSupportedException("multilabel_margin_loss is a row loss: only elementwise losses have generated second derivatives.");
-            call.Value = Run<T>(input, isTarget, target, call.RowLength, call.Reduction, output, call.WantGradients, upstream, T.One, grads is null ? default : grads[0]);
+            call.Value = Run<T>(input, target, call.RowLength, call.Reduction, output, call.WantGradients, upstream, T.One, grads is null ? default : grads[0]);
         }
     }
 }
