@@ -322,26 +322,25 @@ public static class Catalog
     }
 
     /// <summary>
-    /// multilabel_margin_loss (input, is_target, target): per row a class index t that is among the row's targets
-    /// (is_target[t] = 1, the other classes 0 or 1 at random); every other class's term 1 - x[t] + x[i] is at least 0.1
-    /// away from 0 (its kink), either side.
+    /// multilabel_margin_loss (input, target): per row and class, how many times the class is a target (0, 1 or 2, at
+    /// least one target per row); the targets share one score x_t and every other class's term 1 - x_t + x_j is at
+    /// least 0.1 away from 0 (its kink), either side.
     /// </summary>
     private static double[]?[] MultilabelMargin(LossCase c, Random r, int n, int rowLength)
     {
-        var target = ByKind(c, 2, r, n, rowLength)!;
-        var isTarget = new double[n];
+        var target = new double[n];
         var input = new double[n];
-        for (int row = 0; row < target.Length; row++)
+        for (int start = 0; start < n; start += rowLength)
         {
-            int start = row * rowLength, t = (int)target[row];
             double xt = Normal(r);
+            int first = r.Next(rowLength);
             for (int j = 0; j < rowLength; j++)
             {
-                isTarget[start + j] = j == t ? 1 : r.Next(3) == 0 ? 1 : 0;
-                input[start + j] = j == t ? xt : xt - 1 + Away(r, 0.1, 2);
+                target[start + j] = j == first ? 1 + r.Next(2) : r.Next(3) == 0 ? 1 : 0;
+                input[start + j] = target[start + j] > 0 ? xt : xt - 1 + Away(r, 0.1, 2);
             }
         }
-        return [input, isTarget, target];
+        return [input, target];
     }
 
     /// <summary>
