@@ -97,6 +97,8 @@ internal sealed class FormulaGenerator
         public List<(string Name, bool IsBool, bool Elementwise)> Lets = new();
         public List<UserFunction> Functions = new();
         public HashSet<string> Used = new(StringComparer.Ordinal);
+        /// <summary>Inside a sum_pairs summand: its two position names (inputs are read as x[i], x[j]).</summary>
+        public (string I, string J)? Pair;
 
         public bool ElementsReadable => Shape is Shape.Elementwise or Shape.Function || InAggregate;
 
@@ -279,7 +281,7 @@ internal sealed class FormulaGenerator
     }
 
     private static bool ContainsAggregate(string text) =>
-        new[] { "sum(", "mean(", "logsumexp(", "dot(", "norm(", "[", "max(", "min(" }.Any(a => text.Contains(a, StringComparison.Ordinal));
+        new[] { "sum(", "mean(", "logsumexp(", "dot(", "norm(", "[", "max(", "min(", "sum_pairs(" }.Any(a => text.Contains(a, StringComparison.Ordinal));
 
     private static string Paren(string s) => "(" + s + ")";
 
@@ -393,7 +395,14 @@ internal sealed class FormulaGenerator
         candidates.AddRange(ctx.Reals);
         foreach (var (name, isBool, elementwise) in ctx.Lets)
             if (!isBool && (!elementwise || ctx.ElementsReadable)) candidates.Add(name);
-        if (!ctx.PerRow && (ctx.ElementsReadable || Chance(Chaos)))
+        if (ctx.Pair is { } pair && !Chance(Chaos))
+        {
+            // a sum_pairs summand: inputs at either position, and the positions as numbers
+            foreach (var x in ctx.Elements.Concat(ctx.Elements).Concat(ctx.Classes))
+                candidates.Add($"{x}[{(Chance(0.5) ? pair.I : pair.J)}]");
+            candidates.Add(Chance(0.5) ? pair.I : pair.J);
+        }
+        else if (!ctx.PerRow && (ctx.ElementsReadable || Chance(Chaos)))
         {
             candidates.AddRange(ctx.Elements);
             candidates.AddRange(ctx.Elements); // inputs more often than constants
@@ -419,9 +428,12 @@ internal sealed class FormulaGenerator
     private string Aggregate(Context ctx, int depth)
     {
         var inner = ctx.Inside();
+        if (!Chance(Chaos)) inner.Pair = null; // a nested aggregate runs over the row on its own
         string Arg() => EnsureVaries(inner, Real(inner, Math.Max(0, depth)));
         if (ctx.Shape == Shape.Whole && !Chance(Chaos))
             return $"{(Chance(0.5) ? "sum_all" : "mean_all")}({Arg()})";
+        if ((ctx.Shape == Shape.Row || Chance(Chaos)) && (ctx.Pair is null || Chance(Chaos)) && Chance(0.12))
+            return PairSum(ctx, depth);
         switch (_r.Next(ctx.InAggregate ? 12 : 10))
         {
             case 0: case 1: return $"sum({Arg()})";
@@ -435,6 +447,18 @@ internal sealed class FormulaGenerator
             case 9: return Chance(0.5) && ctx.Indices.Count > 0 ? Subscript(ctx) : $"sum({Arg()})";
             default: return $"{(Chance(0.5) ? "softmax" : "log_softmax")}({Arg()})";
         }
+    }
+
+    /// <summary><c>sum_pairs(i, j: e)</c>: e reads the inputs at the two positions.</summary>
+    private string PairSum(Context ctx, int depth)
+    {
+        var free = new[] { "i", "j", "p", "q", "u", "v" }.Where(n => !ctx.Used.Contains(n) && !ctx.Lets.Any(l => l.Name == n)).ToList();
+        var (first, second) = free.Count >= 2 && !Chance(Chaos) ? (free[0], free[1]) : (Pick(s_names), Pick(s_names));
+        var inner = ctx.Inside();
+        inner.Pair = (first, second);
+        var body = Real(inner, Math.Max(0, depth));
+        if (!body.Contains('[') && ctx.Elements.Count > 0 && !Chance(Chaos)) body = $"({body}) * ({Pick(ctx.Elements)}[{first}] - {Pick(ctx.Elements)}[{second}])";
+        return $"sum_pairs({first}, {second}: {body})";
     }
 
     /// <summary>An aggregate must read something that varies along the row.</summary>
