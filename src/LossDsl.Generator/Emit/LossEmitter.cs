@@ -178,7 +178,7 @@ internal static class LossEmitter
         {
             int n = loss.Aggregates.Count;
             for (int j = 0; j < n; j++)
-                if (loss.Aggregates[j].Call is null)
+                if (loss.Aggregates[j].HasKernel)
                     yield return IsPair(j)
                         ? new KernelSpec($"Aggregate{j}Kernel", $"The summand of A{j} at the pairs (i, j): " + Names.Xml(FormulaPrinter.PrintPair(loss.Aggregates[j].Body)), loss.Aggregates[j].Body, new (int, Expr)[0], false, false, n, 0) { Pair = true }
                         : new KernelSpec($"Aggregate{j}Kernel", $"The summand of A{j}: " + Names.Xml(FormulaPrinter.Print(loss.Aggregates[j].Body)), loss.Aggregates[j].Body, new (int, Expr)[0], false, false, n, 0);

@@ -209,7 +209,7 @@ internal static class RunEmitter
         bool whole = loss.Shape == LossShape.Whole;
         int count = loss.Aggregates.Count, declared = model.OuterGradients.Count;
         if (whole) w.Line("int rows = 1, rowLength = n;");
-        var summed = Enumerable.Range(0, count).Where(j => loss.Aggregates[j].Call is null).ToList();
+        var summed = Enumerable.Range(0, count).Where(j => loss.Aggregates[j].HasKernel).ToList();
         var kernels = summed.Select(j => "aggregate" + j)
             .Concat(model.Dependencies.Select(d => $"dependency{d.K}On{d.J}")).Append("rowGradient")
             .Concat(model.PairGradients.Select(PairGradientVariable)).ToList();

@@ -134,8 +134,6 @@ namespace LossDsl.Generated.LossDsl.Losses
             int n = input.Length;
             int rows = n / rowLength;
             T inverseLength = T.One / T.CreateTruncating(rowLength);
-            var aggregate0 = new Aggregate0Kernel<T>(input, weight_, ignoreIndex);
-            var aggregate1 = new Aggregate1Kernel<T>(input, weight_, ignoreIndex);
             var rowGradient = new RowGradientKernel<T>(input, weight_, ignoreIndex, inputGrad);
             T total = T.Zero;
             for (int r = 0; r < rows; r++)
@@ -148,8 +146,6 @@ namespace LossDsl.Generated.LossDsl.Losses
                     if (reduction == Reduction.None && !output.IsEmpty) output[r] = T.Zero;
                     continue;
                 }
-                aggregate0.RowStart = start; aggregate0.CurrentTarget = T.CreateTruncating(targetRow);
-                aggregate1.RowStart = start; aggregate1.CurrentTarget = T.CreateTruncating(targetRow);
                 rowGradient.RowStart = start; rowGradient.CurrentTarget = T.CreateTruncating(targetRow);
                 T a0 = (weight_.IsEmpty ? T.CreateTruncating(1.0) : weight_[targetRow]);
                 T a1 = input[start + targetRow];
@@ -233,148 +229,6 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 int m = end - start;
                 return NllLossImplementation.RunRows<T>(In(_input, start * _rowLength, m * _rowLength), In(_target, start, m), In(_weight_, 0, _weight_Length), _rowLength, _ignoreIndex, _reduction, Out(_output, start, m), _gradients, In(_gradOutputs, start, m), _gradOutput, Out(_inputGrad, start * _rowLength, m * _rowLength), _divisor);
-            }
-        }
-
-        /// <summary>
-        /// The summand of A0: if column == target then weight else 0
-        /// </summary>
-        private ref struct Aggregate0Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        {
-            private readonly ReadOnlySpan<T> _input;
-            private readonly ReadOnlySpan<T> _weight_;
-            private readonly bool _hasWeight;
-            /// <summary>Where the current row starts.</summary>
-            public int RowStart;
-            /// <summary>The current row's target.</summary>
-            public T CurrentTarget;
-            private readonly T _ignoreIndex;
-            /// <summary>A0 of the current row.</summary>
-            public T A0;
-            /// <summary>A1 of the current row.</summary>
-            public T A1;
-
-            public Aggregate0Kernel(ReadOnlySpan<T> input, ReadOnlySpan<T> weight_, T ignoreIndex)
-            {
-                _input = input;
-                _weight_ = weight_;
-                _hasWeight = !weight_.IsEmpty;
-                _ignoreIndex = ignoreIndex;
-                RowStart = 0;
-                CurrentTarget = T.Zero;
-                A0 = T.Zero;
-                A1 = T.Zero;
-            }
-
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public T Invoke(int i)
-            {
-                var weight_ = _hasWeight ? _weight_[i - RowStart] : T.CreateTruncating(1.0);
-                var target = CurrentTarget;
-                var column = T.CreateTruncating(i - RowStart);
-                var loss = LossMath.Select(LossMath.Equal(column, target), weight_, T.Zero);
-                return loss;
-            }
-
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector128<T> Invoke128(int i)
-            {
-                var weight_ = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(i - RowStart)) : Vector128.Create(T.CreateTruncating(1.0));
-                var target = Vector128.Create(CurrentTarget);
-                var column = Vector128.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
-                var loss = LossMath.Select(LossMath.Equal(column, target), weight_, Vector128<T>.Zero);
-                return loss;
-            }
-
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector256<T> Invoke256(int i)
-            {
-                var weight_ = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(i - RowStart)) : Vector256.Create(T.CreateTruncating(1.0));
-                var target = Vector256.Create(CurrentTarget);
-                var column = Vector256.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
-                var loss = LossMath.Select(LossMath.Equal(column, target), weight_, Vector256<T>.Zero);
-                return loss;
-            }
-
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector512<T> Invoke512(int i)
-            {
-                var weight_ = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(i - RowStart)) : Vector512.Create(T.CreateTruncating(1.0));
-                var target = Vector512.Create(CurrentTarget);
-                var column = Vector512.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
-                var loss = LossMath.Select(LossMath.Equal(column, target), weight_, Vector512<T>.Zero);
-                return loss;
-            }
-        }
-
-        /// <summary>
-        /// The summand of A1: if column == target then input else 0
-        /// </summary>
-        private ref struct Aggregate1Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        {
-            private readonly ReadOnlySpan<T> _input;
-            private readonly ReadOnlySpan<T> _weight_;
-            private readonly bool _hasWeight;
-            /// <summary>Where the current row starts.</summary>
-            public int RowStart;
-            /// <summary>The current row's target.</summary>
-            public T CurrentTarget;
-            private readonly T _ignoreIndex;
-            /// <summary>A0 of the current row.</summary>
-            public T A0;
-            /// <summary>A1 of the current row.</summary>
-            public T A1;
-
-            public Aggregate1Kernel(ReadOnlySpan<T> input, ReadOnlySpan<T> weight_, T ignoreIndex)
-            {
-                _input = input;
-                _weight_ = weight_;
-                _hasWeight = !weight_.IsEmpty;
-                _ignoreIndex = ignoreIndex;
-                RowStart = 0;
-                CurrentTarget = T.Zero;
-                A0 = T.Zero;
-                A1 = T.Zero;
-            }
-
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public T Invoke(int i)
-            {
-                var input = _input[i];
-                var target = CurrentTarget;
-                var column = T.CreateTruncating(i - RowStart);
-                var loss = LossMath.Select(LossMath.Equal(column, target), input, T.Zero);
-                return loss;
-            }
-
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector128<T> Invoke128(int i)
-            {
-                var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var target = Vector128.Create(CurrentTarget);
-                var column = Vector128.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
-                var loss = LossMath.Select(LossMath.Equal(column, target), input, Vector128<T>.Zero);
-                return loss;
-            }
-
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector256<T> Invoke256(int i)
-            {
-                var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var target = Vector256.Create(CurrentTarget);
-                var column = Vector256.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
-                var loss = LossMath.Select(LossMath.Equal(column, target), input, Vector256<T>.Zero);
-                return loss;
-            }
-
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector512<T> Invoke512(int i)
-            {
-                var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var target = Vector512.Create(CurrentTarget);
-                var column = Vector512.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
-                var loss = LossMath.Select(LossMath.Equal(column, target), input, Vector512<T>.Zero);
-                return loss;
             }
         }
 

@@ -136,8 +136,6 @@ namespace LossDsl.Generated.LossDsl.Losses
             int n = input.Length;
             int rows = n / rowLength;
             T inverseLength = T.One / T.CreateTruncating(rowLength);
-            var aggregate0 = new Aggregate0Kernel<T>(input, alpha, gamma);
-            var aggregate1 = new Aggregate1Kernel<T>(input, alpha, gamma);
             var aggregate2 = new Aggregate2Kernel<T>(input, alpha, gamma);
             var aggregate3 = new Aggregate3Kernel<T>(input, alpha, gamma);
             var rowGradient = new RowGradientKernel<T>(input, alpha, gamma, inputGrad);
@@ -150,8 +148,6 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 int start = r * rowLength, end = start + rowLength;
                 int targetRow = target[r];
-                aggregate0.RowStart = start; aggregate0.CurrentTarget = T.CreateTruncating(targetRow);
-                aggregate1.RowStart = start; aggregate1.CurrentTarget = T.CreateTruncating(targetRow);
                 aggregate2.RowStart = start; aggregate2.CurrentTarget = T.CreateTruncating(targetRow);
                 aggregate3.RowStart = start; aggregate3.CurrentTarget = T.CreateTruncating(targetRow);
                 rowGradient.RowStart = start; rowGradient.CurrentTarget = T.CreateTruncating(targetRow);
@@ -258,160 +254,6 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 int m = end - start;
                 return SoftmaxFocalLossImplementation.RunRows<T>(In(_input, start * _rowLength, m * _rowLength), In(_target, start, m), In(_alpha, 0, _alphaLength), _rowLength, _gamma, _reduction, Out(_output, start, m), _gradients, In(_gradOutputs, start, m), _gradOutput, Out(_inputGrad, start * _rowLength, m * _rowLength), _divisor);
-            }
-        }
-
-        /// <summary>
-        /// The summand of A0: if column == target then alpha else 0
-        /// </summary>
-        private ref struct Aggregate0Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        {
-            private readonly ReadOnlySpan<T> _input;
-            private readonly ReadOnlySpan<T> _alpha;
-            private readonly bool _hasAlpha;
-            /// <summary>Where the current row starts.</summary>
-            public int RowStart;
-            /// <summary>The current row's target.</summary>
-            public T CurrentTarget;
-            private readonly T _gamma;
-            /// <summary>A0 of the current row.</summary>
-            public T A0;
-            /// <summary>A1 of the current row.</summary>
-            public T A1;
-            /// <summary>A2 of the current row.</summary>
-            public T A2;
-            /// <summary>A3 of the current row.</summary>
-            public T A3;
-
-            public Aggregate0Kernel(ReadOnlySpan<T> input, ReadOnlySpan<T> alpha, T gamma)
-            {
-                _input = input;
-                _alpha = alpha;
-                _hasAlpha = !alpha.IsEmpty;
-                _gamma = gamma;
-                RowStart = 0;
-                CurrentTarget = T.Zero;
-                A0 = T.Zero;
-                A1 = T.Zero;
-                A2 = T.Zero;
-                A3 = T.Zero;
-            }
-
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public T Invoke(int i)
-            {
-                var alpha = _hasAlpha ? _alpha[i - RowStart] : T.CreateTruncating(1.0);
-                var target = CurrentTarget;
-                var column = T.CreateTruncating(i - RowStart);
-                var loss = LossMath.Select(LossMath.Equal(column, target), alpha, T.Zero);
-                return loss;
-            }
-
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector128<T> Invoke128(int i)
-            {
-                var alpha = _hasAlpha ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_alpha), (nuint)(i - RowStart)) : Vector128.Create(T.CreateTruncating(1.0));
-                var target = Vector128.Create(CurrentTarget);
-                var column = Vector128.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
-                var loss = LossMath.Select(LossMath.Equal(column, target), alpha, Vector128<T>.Zero);
-                return loss;
-            }
-
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector256<T> Invoke256(int i)
-            {
-                var alpha = _hasAlpha ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_alpha), (nuint)(i - RowStart)) : Vector256.Create(T.CreateTruncating(1.0));
-                var target = Vector256.Create(CurrentTarget);
-                var column = Vector256.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
-                var loss = LossMath.Select(LossMath.Equal(column, target), alpha, Vector256<T>.Zero);
-                return loss;
-            }
-
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector512<T> Invoke512(int i)
-            {
-                var alpha = _hasAlpha ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_alpha), (nuint)(i - RowStart)) : Vector512.Create(T.CreateTruncating(1.0));
-                var target = Vector512.Create(CurrentTarget);
-                var column = Vector512.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
-                var loss = LossMath.Select(LossMath.Equal(column, target), alpha, Vector512<T>.Zero);
-                return loss;
-            }
-        }
-
-        /// <summary>
-        /// The summand of A1: if column == target then input else 0
-        /// </summary>
-        private ref struct Aggregate1Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        {
-            private readonly ReadOnlySpan<T> _input;
-            private readonly ReadOnlySpan<T> _alpha;
-            private readonly bool _hasAlpha;
-            /// <summary>Where the current row starts.</summary>
-            public int RowStart;
-            /// <summary>The current row's target.</summary>
-            public T CurrentTarget;
-            private readonly T _gamma;
-            /// <summary>A0 of the current row.</summary>
-            public T A0;
-            /// <summary>A1 of the current row.</summary>
-            public T A1;
-            /// <summary>A2 of the current row.</summary>
-            public T A2;
-            /// <summary>A3 of the current row.</summary>
-            public T A3;
-
-            public Aggregate1Kernel(ReadOnlySpan<T> input, ReadOnlySpan<T> alpha, T gamma)
-            {
-                _input = input;
-                _alpha = alpha;
-                _hasAlpha = !alpha.IsEmpty;
-                _gamma = gamma;
-                RowStart = 0;
-                CurrentTarget = T.Zero;
-                A0 = T.Zero;
-                A1 = T.Zero;
-                A2 = T.Zero;
-                A3 = T.Zero;
-            }
-
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public T Invoke(int i)
-            {
-                var input = _input[i];
-                var target = CurrentTarget;
-                var column = T.CreateTruncating(i - RowStart);
-                var loss = LossMath.Select(LossMath.Equal(column, target), input, T.Zero);
-                return loss;
-            }
-
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector128<T> Invoke128(int i)
-            {
-                var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var target = Vector128.Create(CurrentTarget);
-                var column = Vector128.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
-                var loss = LossMath.Select(LossMath.Equal(column, target), input, Vector128<T>.Zero);
-                return loss;
-            }
-
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector256<T> Invoke256(int i)
-            {
-                var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var target = Vector256.Create(CurrentTarget);
-                var column = Vector256.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
-                var loss = LossMath.Select(LossMath.Equal(column, target), input, Vector256<T>.Zero);
-                return loss;
-            }
-
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector512<T> Invoke512(int i)
-            {
-                var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var target = Vector512.Create(CurrentTarget);
-                var column = Vector512.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
-                var loss = LossMath.Select(LossMath.Equal(column, target), input, Vector512<T>.Zero);
-                return loss;
             }
         }
 
