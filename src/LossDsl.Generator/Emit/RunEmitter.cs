@@ -330,7 +330,9 @@ internal static class RunEmitter
                 ? $"T a{j} = {pass};"
                 : $"T a{j} = {guardEmitter.ScalarText(guards[j], true)} ? {pass} : T.Zero;");
         }
-        var emitter = new ExpressionEmitter(Width.Scalar, rowLeaf, rowLeaf, new Dictionary<Expr, string>(), used);
+        // The outer formula keeps the user's let names (lse, nll...), as the kernels do.
+        var letNames = loss.Names.GroupBy(n => n.Expression).ToDictionary(g => g.Key, g => g.First().Name);
+        var emitter = new ExpressionEmitter(Width.Scalar, rowLeaf, rowLeaf, letNames, used);
         var roots = new List<Expr> { loss.Body };
         roots.AddRange(model.OuterGradients);
         w.Line($"// L = {FormulaPrinter.Print(loss.Body)}");

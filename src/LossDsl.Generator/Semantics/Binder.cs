@@ -276,7 +276,7 @@ internal sealed class Binder
 
         string declaration = _source.Text.Substring(loss.Range.Start, Math.Min(loss.Range.Length, _source.Text.Length - loss.Range.Start));
         return new BoundLoss(loss.Name, loss.Documentation, declaration, inputs.ToEquatableArray(), options.ToEquatableArray(),
-            shape, outer, aggregates.ToEquatableArray(), _names.Distinct().ToEquatableArray(), gradients.ToEquatableArray())
+            shape, outer, aggregates.ToEquatableArray(), LiftNames(_names, aggregates).Distinct().ToEquatableArray(), gradients.ToEquatableArray())
             {
                 MeanBy = meanBy, MeanPer = meanPer, Subscripted = _subscripted.OrderBy(x => x, StringComparer.Ordinal).ToEquatableArray(),
                 Hessian = loss.Hessian is { } hessianClause ? hessianClause with { Range = default } : null,
@@ -305,6 +305,29 @@ internal sealed class Binder
             { Source = g })),
         _ => ExprWalker.MapChildren(e, x => Lift(x, aggregates)),
     };
+
+    /// <summary>
+    /// The let names in the terms of the lifted formula: a name over aggregates (<c>let lse = logsumexp(x)</c>) names the
+    /// outer formula's expression over <see cref="AggregateRef"/>s, so generated code keeps it; a name within a summand
+    /// stays as it is. A name whose aggregate the loss never computes (an unused let) is dropped.
+    /// </summary>
+    private static IEnumerable<NamedExpr> LiftNames(IEnumerable<NamedExpr> names, List<AggregateModel> aggregates)
+    {
+        bool found = true;
+        Expr LiftExisting(Expr e) => e switch
+        {
+            Aggregate a when aggregates.IndexOf(new AggregateModel(a.Kind, LiftExisting(a.Body))) is var k and >= 0 => new AggregateRef(k),
+            Aggregate or RowCall or Gather => Missing(e),
+            _ => ExprWalker.MapChildren(e, LiftExisting),
+        };
+        Expr Missing(Expr e) { found = false; return e; }
+        foreach (var name in names)
+        {
+            found = true;
+            var lifted = LiftExisting(name.Expression);
+            if (found) yield return name with { Expression = lifted };
+        }
+    }
 
     private static int IndexOf(List<AggregateModel> aggregates, AggregateModel aggregate)
     {

@@ -154,23 +154,23 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = T.CreateTruncating(1E-12) + a1;
                 var t1 = T.CreateTruncating(1E-12) + a2;
                 var t2 = LossMath.Sqrt(t0 * t1);
-                var t3 = a0 / t2;
-                var t4 = T.One / t2;
-                var t5 = T.CreateTruncating(2.0) * t2;
-                var t6 = (t3 * (t1 / t5)) / t2;
-                var t7 = (t3 * (t0 / t5)) / t2;
-                T value = target[r] == T.One ? T.One - t3 : LossMath.Max(t3 - margin, T.Zero);
+                var cos = a0 / t2;
+                var t3 = T.One / t2;
+                var t4 = T.CreateTruncating(2.0) * t2;
+                var t5 = (cos * (t1 / t4)) / t2;
+                var t6 = (cos * (t0 / t4)) / t2;
+                T value = target[r] == T.One ? T.One - cos : LossMath.Max(cos - margin, T.Zero);
                 if (reduction != Reduction.None) total += value; else if (!output.IsEmpty) output[r] = value;
                 if (gradients)
                 {
                     T g = reduction == Reduction.None ? gradOutputs[r] : reduction == Reduction.Mean ? gradOutput / divisor : gradOutput;
                     // Adjoints of the aggregates, last to first: dL/dA_k plus what later aggregates that read A_k pass back.
                     // dL/dA2 = if target == 1 then A0 / sqrt((1E-12 + A1) * (1E-12 + A2)) * (1E-12 + A1) / (2 * sqrt((1E-12 + A1) * (1E-12 + A2))) / sqrt((1E-12 + A1) * (1E-12 + A2)) else (if A0 / sqrt((1E-12 + A1) * (1E-12 + A2)) - margin >= 0 then -(A0 / sqrt((1E-12 + A1) * (1E-12 + A2)) * (1E-12 + A1) / (2 * sqrt((1E-12 + A1) * (1E-12 + A2))) / sqrt((1E-12 + A1) * (1E-12 + A2))) else 0)
-                    T bar2 = target[r] == T.One ? t7 : ((a0 / LossMath.Sqrt((T.CreateTruncating(1E-12) + a1) * (T.CreateTruncating(1E-12) + a2))) - margin) >= T.Zero ? -t7 : T.Zero;
+                    T bar2 = target[r] == T.One ? t6 : ((a0 / LossMath.Sqrt((T.CreateTruncating(1E-12) + a1) * (T.CreateTruncating(1E-12) + a2))) - margin) >= T.Zero ? -t6 : T.Zero;
                     // dL/dA1 = if target == 1 then A0 / sqrt((1E-12 + A1) * (1E-12 + A2)) * (1E-12 + A2) / (2 * sqrt((1E-12 + A1) * (1E-12 + A2))) / sqrt((1E-12 + A1) * (1E-12 + A2)) else (if A0 / sqrt((1E-12 + A1) * (1E-12 + A2)) - margin >= 0 then -(A0 / sqrt((1E-12 + A1) * (1E-12 + A2)) * (1E-12 + A2) / (2 * sqrt((1E-12 + A1) * (1E-12 + A2))) / sqrt((1E-12 + A1) * (1E-12 + A2))) else 0)
-                    T bar1 = target[r] == T.One ? t6 : ((a0 / LossMath.Sqrt((T.CreateTruncating(1E-12) + a1) * (T.CreateTruncating(1E-12) + a2))) - margin) >= T.Zero ? -t6 : T.Zero;
+                    T bar1 = target[r] == T.One ? t5 : ((a0 / LossMath.Sqrt((T.CreateTruncating(1E-12) + a1) * (T.CreateTruncating(1E-12) + a2))) - margin) >= T.Zero ? -t5 : T.Zero;
                     // dL/dA0 = if target == 1 then -(1 / sqrt((1E-12 + A1) * (1E-12 + A2))) else (if A0 / sqrt((1E-12 + A1) * (1E-12 + A2)) - margin >= 0 then 1 / sqrt((1E-12 + A1) * (1E-12 + A2)) else 0)
-                    T bar0 = target[r] == T.One ? -t4 : ((a0 / LossMath.Sqrt((T.CreateTruncating(1E-12) + a1) * (T.CreateTruncating(1E-12) + a2))) - margin) >= T.Zero ? t4 : T.Zero;
+                    T bar0 = target[r] == T.One ? -t3 : ((a0 / LossMath.Sqrt((T.CreateTruncating(1E-12) + a1) * (T.CreateTruncating(1E-12) + a2))) - margin) >= T.Zero ? t3 : T.Zero;
                     rowGradient.C0 = g * bar0;
                     rowGradient.C1 = g * bar1;
                     rowGradient.C2 = g * bar2;

@@ -183,13 +183,13 @@ namespace LossDsl.Generated.LossDsl.Losses
                 T a4 = !(labelSmoothing == T.Zero) ? ElementLoops.Sum<Aggregate4Kernel<T>, T>(ref aggregate4, start, end) * inverseLength : T.Zero;
                 T a5 = !(labelSmoothing == T.Zero) ? ElementLoops.Sum<Aggregate5Kernel<T>, T>(ref aggregate5, start, end) * inverseLength : T.Zero;
                 // L = if label_smoothing == 0 then A0 * (detach(A1) + log(A2) - A3) else (1 - label_smoothing) * A0 * (detach(A1) + log(A2) - A3) + label_smoothing * ((detach(A1) + log(A2)) * A4 - A5)
-                var t0 = a1 + LossMath.Log(a2);
-                var t1 = t0 - a3;
-                var t2 = a0 * t1;
-                var t3 = T.One - labelSmoothing;
-                var t4 = T.One / a2;
-                var t5 = a0 * t4;
-                T value = labelSmoothing == T.Zero ? t2 : (t3 * t2) + (labelSmoothing * ((t0 * a4) - a5));
+                var lse = a1 + LossMath.Log(a2);
+                var t0 = lse - a3;
+                var t1 = a0 * t0;
+                var t2 = T.One - labelSmoothing;
+                var t3 = T.One / a2;
+                var t4 = a0 * t3;
+                T value = labelSmoothing == T.Zero ? t1 : (t2 * t1) + (labelSmoothing * ((lse * a4) - a5));
                 if (reduction != Reduction.None) total += value; else if (!output.IsEmpty) output[r] = value;
                 if (gradients)
                 {
@@ -198,15 +198,15 @@ namespace LossDsl.Generated.LossDsl.Losses
                     // dL/dA5 = if label_smoothing == 0 then 0 else -label_smoothing
                     T bar5 = labelSmoothing == T.Zero ? T.Zero : -labelSmoothing;
                     // dL/dA4 = if label_smoothing == 0 then 0 else label_smoothing * (detach(A1) + log(A2))
-                    T bar4 = labelSmoothing == T.Zero ? T.Zero : labelSmoothing * t0;
+                    T bar4 = labelSmoothing == T.Zero ? T.Zero : labelSmoothing * lse;
                     // dL/dA3 = if label_smoothing == 0 then -A0 else -((1 - label_smoothing) * A0)
-                    T bar3 = labelSmoothing == T.Zero ? -a0 : -(t3 * a0);
+                    T bar3 = labelSmoothing == T.Zero ? -a0 : -(t2 * a0);
                     // dL/dA2 = if label_smoothing == 0 then A0 * 1 / A2 else (1 - label_smoothing) * A0 * 1 / A2 + label_smoothing * 1 / A2 * A4
-                    T bar2 = labelSmoothing == T.Zero ? t5 : (t3 * t5) + (labelSmoothing * (t4 * a4));
+                    T bar2 = labelSmoothing == T.Zero ? t4 : (t2 * t4) + (labelSmoothing * (t3 * a4));
                     // dL/dA1 = 0
                     T bar1 = T.Zero;
                     // dL/dA0 = if label_smoothing == 0 then detach(A1) + log(A2) - A3 else (1 - label_smoothing) * (detach(A1) + log(A2) - A3)
-                    T bar0 = labelSmoothing == T.Zero ? t1 : t3 * t1;
+                    T bar0 = labelSmoothing == T.Zero ? t0 : t2 * t0;
                     rowGradient.A1 = a1; rowGradientCached.A1 = a1;
                     rowGradient.C0 = g * bar0; rowGradientCached.C0 = rowGradient.C0;
                     rowGradient.C1 = g * bar1; rowGradientCached.C1 = rowGradient.C1;

@@ -170,9 +170,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 T a5 = ElementLoops.Sum<Aggregate5Kernel<T>, T>(ref aggregate5, start, end) * inverseLength;
                 // L = (1 - label_smoothing) * ((detach(A0) + log(A1)) * A2 - A3) + label_smoothing * ((detach(A0) + log(A1)) * A4 - A5)
                 var t0 = T.One - labelSmoothing;
-                var t1 = a0 + LossMath.Log(a1);
-                var t2 = T.One / a1;
-                T value = (t0 * ((t1 * a2) - a3)) + (labelSmoothing * ((t1 * a4) - a5));
+                var lse = a0 + LossMath.Log(a1);
+                var t1 = T.One / a1;
+                T value = (t0 * ((lse * a2) - a3)) + (labelSmoothing * ((lse * a4) - a5));
                 if (reduction != Reduction.None) total += value; else if (!output.IsEmpty) output[r] = value;
                 if (gradients)
                 {
@@ -181,13 +181,13 @@ namespace LossDsl.Generated.LossDsl.Losses
                     // dL/dA5 = -label_smoothing
                     T bar5 = -labelSmoothing;
                     // dL/dA4 = label_smoothing * (detach(A0) + log(A1))
-                    T bar4 = labelSmoothing * t1;
+                    T bar4 = labelSmoothing * lse;
                     // dL/dA3 = label_smoothing - 1
                     T bar3 = labelSmoothing - T.One;
                     // dL/dA2 = (1 - label_smoothing) * (detach(A0) + log(A1))
-                    T bar2 = t0 * t1;
+                    T bar2 = t0 * lse;
                     // dL/dA1 = (1 - label_smoothing) * 1 / A1 * A2 + label_smoothing * 1 / A1 * A4
-                    T bar1 = (t0 * (t2 * a2)) + (labelSmoothing * (t2 * a4));
+                    T bar1 = (t0 * (t1 * a2)) + (labelSmoothing * (t1 * a4));
                     // dL/dA0 = 0
                     T bar0 = T.Zero;
                     rowGradient.A0 = a0; rowGradientCached.A0 = a0;

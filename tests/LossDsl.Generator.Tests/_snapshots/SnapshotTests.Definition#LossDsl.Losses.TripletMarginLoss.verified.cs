@@ -159,23 +159,25 @@ namespace LossDsl.Generated.LossDsl.Losses
                 T a2 = swap ? ElementLoops.Sum<Aggregate2Kernel<T>, T>(ref aggregate2, start, end) : T.Zero;
                 // L = max(A0 ^ (1 / p) - (if swap then min(A1 ^ (1 / p), A2 ^ (1 / p)) else A1 ^ (1 / p)) + margin, 0)
                 var t0 = T.One / p_;
-                var t1 = LossMath.Pow(a1, t0);
-                var t2 = t0 - T.One;
-                var t3 = LossMath.Pow(a1, t2) / p_;
-                var t4 = a1 == T.Zero ? T.Zero : t3;
-                var t5 = LossMath.Pow(a2, t2) / p_;
-                T value = LossMath.Max((LossMath.Pow(a0, t0) - (swap ? LossMath.Min(t1, LossMath.Pow(a2, t0)) : t1)) + margin, T.Zero);
+                var dAp = LossMath.Pow(a0, t0);
+                var dAn = LossMath.Pow(a1, t0);
+                var dPn = LossMath.Pow(a2, t0);
+                var t1 = t0 - T.One;
+                var t2 = LossMath.Pow(a1, t1) / p_;
+                var t3 = a1 == T.Zero ? T.Zero : t2;
+                var t4 = LossMath.Pow(a2, t1) / p_;
+                T value = LossMath.Max((dAp - (swap ? LossMath.Min(dAn, dPn) : dAn)) + margin, T.Zero);
                 if (reduction != Reduction.None) total += value; else if (!output.IsEmpty) output[r] = value;
                 if (gradients)
                 {
                     T g = reduction == Reduction.None ? gradOutputs[r] : reduction == Reduction.Mean ? gradOutput / divisor : gradOutput;
                     // Adjoints of the aggregates, last to first: dL/dA_k plus what later aggregates that read A_k pass back.
                     // dL/dA2 = if A0 ^ (1 / p) - (if swap then min(A1 ^ (1 / p), A2 ^ (1 / p)) else A1 ^ (1 / p)) + margin >= 0 then -(if swap then (if A1 ^ (1 / p) < A2 ^ (1 / p) then 0 else (if A1 ^ (1 / p) == A2 ^ (1 / p) then (if A2 == 0 then 0 else 0.5 * A2 ^ (1 / p - 1) / p) else (if A2 == 0 then 0 else A2 ^ (1 / p - 1) / p))) else 0) else 0
-                    T bar2 = ((LossMath.Pow(a0, T.One / p_) - (swap ? LossMath.Min(LossMath.Pow(a1, T.One / p_), LossMath.Pow(a2, T.One / p_)) : LossMath.Pow(a1, T.One / p_))) + margin) >= T.Zero ? -(swap ? LossMath.Pow(a1, T.One / p_) < LossMath.Pow(a2, T.One / p_) ? T.Zero : LossMath.Pow(a1, T.One / p_) == LossMath.Pow(a2, T.One / p_) ? a2 == T.Zero ? T.Zero : T.CreateTruncating(0.5) * t5 : a2 == T.Zero ? T.Zero : t5 : T.Zero) : T.Zero;
+                    T bar2 = ((LossMath.Pow(a0, T.One / p_) - (swap ? LossMath.Min(LossMath.Pow(a1, T.One / p_), LossMath.Pow(a2, T.One / p_)) : LossMath.Pow(a1, T.One / p_))) + margin) >= T.Zero ? -(swap ? LossMath.Pow(a1, T.One / p_) < LossMath.Pow(a2, T.One / p_) ? T.Zero : LossMath.Pow(a1, T.One / p_) == LossMath.Pow(a2, T.One / p_) ? a2 == T.Zero ? T.Zero : T.CreateTruncating(0.5) * t4 : a2 == T.Zero ? T.Zero : t4 : T.Zero) : T.Zero;
                     // dL/dA1 = if A0 ^ (1 / p) - (if swap then min(A1 ^ (1 / p), A2 ^ (1 / p)) else A1 ^ (1 / p)) + margin >= 0 then -(if swap then (if A1 ^ (1 / p) < A2 ^ (1 / p) then (if A1 == 0 then 0 else A1 ^ (1 / p - 1) / p) else (if A1 ^ (1 / p) == A2 ^ (1 / p) then (if A1 == 0 then 0 else 0.5 * A1 ^ (1 / p - 1) / p) else 0)) else (if A1 == 0 then 0 else A1 ^ (1 / p - 1) / p)) else 0
-                    T bar1 = ((LossMath.Pow(a0, T.One / p_) - (swap ? LossMath.Min(LossMath.Pow(a1, T.One / p_), LossMath.Pow(a2, T.One / p_)) : LossMath.Pow(a1, T.One / p_))) + margin) >= T.Zero ? -(swap ? LossMath.Pow(a1, T.One / p_) < LossMath.Pow(a2, T.One / p_) ? t4 : LossMath.Pow(a1, T.One / p_) == LossMath.Pow(a2, T.One / p_) ? a1 == T.Zero ? T.Zero : T.CreateTruncating(0.5) * t3 : T.Zero : t4) : T.Zero;
+                    T bar1 = ((LossMath.Pow(a0, T.One / p_) - (swap ? LossMath.Min(LossMath.Pow(a1, T.One / p_), LossMath.Pow(a2, T.One / p_)) : LossMath.Pow(a1, T.One / p_))) + margin) >= T.Zero ? -(swap ? LossMath.Pow(a1, T.One / p_) < LossMath.Pow(a2, T.One / p_) ? t3 : LossMath.Pow(a1, T.One / p_) == LossMath.Pow(a2, T.One / p_) ? a1 == T.Zero ? T.Zero : T.CreateTruncating(0.5) * t2 : T.Zero : t3) : T.Zero;
                     // dL/dA0 = if A0 ^ (1 / p) - (if swap then min(A1 ^ (1 / p), A2 ^ (1 / p)) else A1 ^ (1 / p)) + margin >= 0 then (if A0 == 0 then 0 else A0 ^ (1 / p - 1) / p) else 0
-                    T bar0 = ((LossMath.Pow(a0, T.One / p_) - (swap ? LossMath.Min(LossMath.Pow(a1, T.One / p_), LossMath.Pow(a2, T.One / p_)) : LossMath.Pow(a1, T.One / p_))) + margin) >= T.Zero ? a0 == T.Zero ? T.Zero : LossMath.Pow(a0, t2) / p_ : T.Zero;
+                    T bar0 = ((LossMath.Pow(a0, T.One / p_) - (swap ? LossMath.Min(LossMath.Pow(a1, T.One / p_), LossMath.Pow(a2, T.One / p_)) : LossMath.Pow(a1, T.One / p_))) + margin) >= T.Zero ? a0 == T.Zero ? T.Zero : LossMath.Pow(a0, t1) / p_ : T.Zero;
                     rowGradient.C0 = g * bar0;
                     rowGradient.C1 = g * bar1;
                     rowGradient.C2 = g * bar2;
