@@ -106,34 +106,64 @@ internal readonly struct AtanFn : IUnaryFn
     public static DD Ref(double x) => Reference.Atan(x);
 }
 
-internal readonly struct SigmoidFn : IUnaryFn
+internal readonly struct ErfFn : IUnaryFn
 {
-    public static string Name => "Sigmoid";
-    public static T S<T>(T x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Sigmoid(x);
-    public static Vector128<T> V128<T>(Vector128<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Sigmoid(x);
-    public static Vector256<T> V256<T>(Vector256<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Sigmoid(x);
-    public static Vector512<T> V512<T>(Vector512<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Sigmoid(x);
-    public static DD Ref(double x) => Reference.Sigmoid(x);
+    public static string Name => "Erf";
+    public static T S<T>(T x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Erf(x);
+    public static Vector128<T> V128<T>(Vector128<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Erf(x);
+    public static Vector256<T> V256<T>(Vector256<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Erf(x);
+    public static Vector512<T> V512<T>(Vector512<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Erf(x);
+    public static DD Ref(double x) => SpecialReference.Value("Erf", x);
 }
 
-internal readonly struct SoftplusFn : IUnaryFn
+internal readonly struct ErfcFn : IUnaryFn
 {
-    public static string Name => "Softplus";
-    public static T S<T>(T x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Softplus(x);
-    public static Vector128<T> V128<T>(Vector128<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Softplus(x);
-    public static Vector256<T> V256<T>(Vector256<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Softplus(x);
-    public static Vector512<T> V512<T>(Vector512<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Softplus(x);
-    public static DD Ref(double x) => Reference.Softplus(x);
+    public static string Name => "Erfc";
+    public static T S<T>(T x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Erfc(x);
+    public static Vector128<T> V128<T>(Vector128<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Erfc(x);
+    public static Vector256<T> V256<T>(Vector256<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Erfc(x);
+    public static Vector512<T> V512<T>(Vector512<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Erfc(x);
+    public static DD Ref(double x) => SpecialReference.Value("Erfc", x);
 }
 
-internal readonly struct LogSigmoidFn : IUnaryFn
+internal readonly struct LogNdtrFn : IUnaryFn
 {
-    public static string Name => "LogSigmoid";
-    public static T S<T>(T x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.LogSigmoid(x);
-    public static Vector128<T> V128<T>(Vector128<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.LogSigmoid(x);
-    public static Vector256<T> V256<T>(Vector256<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.LogSigmoid(x);
-    public static Vector512<T> V512<T>(Vector512<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.LogSigmoid(x);
-    public static DD Ref(double x) => Reference.LogSigmoid(x);
+    public static string Name => "LogNdtr";
+    public static T S<T>(T x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.LogNdtr(x);
+    public static Vector128<T> V128<T>(Vector128<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.LogNdtr(x);
+    public static Vector256<T> V256<T>(Vector256<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.LogNdtr(x);
+    public static Vector512<T> V512<T>(Vector512<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.LogNdtr(x);
+    public static DD Ref(double x) => SpecialReference.Value("LogNdtr", x);
+}
+
+internal readonly struct LgammaFn : IUnaryFn
+{
+    public static string Name => "Lgamma";
+    public static T S<T>(T x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Lgamma(x);
+    public static Vector128<T> V128<T>(Vector128<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Lgamma(x);
+    public static Vector256<T> V256<T>(Vector256<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Lgamma(x);
+    public static Vector512<T> V512<T>(Vector512<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Lgamma(x);
+    public static DD Ref(double x) => SpecialReference.Value("Lgamma", x);
+}
+
+internal readonly struct DigammaFn : IUnaryFn
+{
+    public static string Name => "Digamma";
+    public static T S<T>(T x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Digamma(x);
+    public static Vector128<T> V128<T>(Vector128<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Digamma(x);
+    public static Vector256<T> V256<T>(Vector256<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Digamma(x);
+    public static Vector512<T> V512<T>(Vector512<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Digamma(x);
+    public static DD Ref(double x) => SpecialReference.Value("Digamma", x);
+}
+
+internal readonly struct TrigammaFn : IUnaryFn
+{
+    public static string Name => "Trigamma";
+    public static T S<T>(T x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Trigamma(x);
+    public static Vector128<T> V128<T>(Vector128<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Trigamma(x);
+    public static Vector256<T> V256<T>(Vector256<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Trigamma(x);
+    public static Vector512<T> V512<T>(Vector512<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Trigamma(x);
+    public static DD Ref(double x) => SpecialReference.Value("Trigamma", x);
 }
 
 internal readonly struct PowFn : IBinaryFn

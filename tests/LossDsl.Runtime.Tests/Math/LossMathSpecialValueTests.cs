@@ -73,14 +73,24 @@ public class LossMathSpecialValueTests
     }
 
     [Theory, MemberData(nameof(Widths))]
-    public void Sigmoid_Softplus_LogSigmoid_SpecialValues(int width)
+    public void ErrorFunctions_SpecialValues(int width)
     {
-        Both<SigmoidFn>(width, 0, 0.5); Both<SigmoidFn>(width, -Inf, 0); Both<SigmoidFn>(width, Inf, 1); Both<SigmoidFn>(width, NaN, NaN);
-        Both<SigmoidFn>(width, 1000, 1); Both<SigmoidFn>(width, -1000, 0);
-        Both<SoftplusFn>(width, -Inf, 0); Both<SoftplusFn>(width, Inf, Inf); Both<SoftplusFn>(width, NaN, NaN);
-        Both<SoftplusFn>(width, 1000, 1000); Both<SoftplusFn>(width, -1000, 0); Both<SoftplusFn>(width, 0, System.Math.Log(2));
-        Both<LogSigmoidFn>(width, Inf, 0); Both<LogSigmoidFn>(width, -Inf, -Inf); Both<LogSigmoidFn>(width, NaN, NaN);
-        Both<LogSigmoidFn>(width, -1000, -1000); Both<LogSigmoidFn>(width, 0, -System.Math.Log(2));
+        Both<ErfFn>(width, 0, 0); Both<ErfFn>(width, -0.0, -0.0); Both<ErfFn>(width, Inf, 1); Both<ErfFn>(width, -Inf, -1); Both<ErfFn>(width, NaN, NaN);
+        Both<ErfFn>(width, 30, 1); Both<ErfFn>(width, -30, -1);
+        Both<ErfcFn>(width, 0, 1); Both<ErfcFn>(width, Inf, 0); Both<ErfcFn>(width, -Inf, 2); Both<ErfcFn>(width, NaN, NaN); Both<ErfcFn>(width, 40, 0);
+        Both<LogNdtrFn>(width, 0, -System.Math.Log(2)); Both<LogNdtrFn>(width, Inf, -0.0); Both<LogNdtrFn>(width, -Inf, -Inf); Both<LogNdtrFn>(width, NaN, NaN);
+        Expect<LogNdtrFn, double>(width, -1e200, -Inf); // -x^2/2 overflows, as in PyTorch
+    }
+
+    [Theory, MemberData(nameof(Widths))]
+    public void GammaFunctions_SpecialValues(int width)
+    {
+        Both<LgammaFn>(width, 1, 0); Both<LgammaFn>(width, 2, 0); Both<LgammaFn>(width, 0, Inf); Both<LgammaFn>(width, -0.0, Inf);
+        Both<LgammaFn>(width, -1, Inf); Both<LgammaFn>(width, -7, Inf); Both<LgammaFn>(width, Inf, Inf); Both<LgammaFn>(width, -Inf, Inf); Both<LgammaFn>(width, NaN, NaN);
+        Expect<LgammaFn, double>(width, 1e306, Inf); Expect<LgammaFn, double>(width, -1e300, Inf);
+        Both<DigammaFn>(width, 0, -Inf); Both<DigammaFn>(width, -0.0, Inf); Both<DigammaFn>(width, -1, NaN); Both<DigammaFn>(width, -5, NaN);
+        Both<DigammaFn>(width, Inf, Inf); Both<DigammaFn>(width, -Inf, NaN); Both<DigammaFn>(width, NaN, NaN);
+        Both<TrigammaFn>(width, 0, Inf); Both<TrigammaFn>(width, -2, Inf); Both<TrigammaFn>(width, Inf, 0); Both<TrigammaFn>(width, -Inf, NaN); Both<TrigammaFn>(width, NaN, NaN);
     }
 
     [Theory, MemberData(nameof(Widths))]
