@@ -69,6 +69,41 @@ public class FunctionTableTests
         }
     }
 
+    private static Model.CompiledUnit Compile(string text) => Compiler.Compile(new Model.FormulaSource("/src/f.loss", text,
+        Model.SourceMap.File, "N", null, "public", Model.EquatableArray<Diagnostics.DiagnosticInfo>.Empty));
+
+    [Fact]
+    public void AGradientThatNeedsARefusedDerivative_IsLOSS025_AtTheLoss_AndTheRestOfTheFileCompiles()
+    {
+        const string text = "loss bad(x) = trigamma(x)\nloss good(x) = lgamma(x) + digamma(2 * x)";
+        var unit = Compile(text);
+        var d = Assert.Single(unit.Diagnostics);
+        Assert.Equal("LOSS025", d.Id);
+        Assert.Contains("trigamma", d.Arguments[0]);
+        Assert.Equal("bad", text.Substring(d.Span!.Start, d.Span.Length));
+        Assert.Equal("good", Assert.Single(unit.Losses).Loss.Name);
+    }
+
+    [Fact]
+    public void AHessianThatNeedsARefusedDerivative_IsNaN_NotZero_WhileLgammaHasAll()
+    {
+        var unit = Compile("loss d(x) = digamma(x)\nloss l(x) = lgamma(x)");
+        Assert.Empty(unit.Diagnostics);
+        var digamma = unit.Losses.Single(m => m.Loss.Name == "d");
+        Assert.Equal(new Call(Function.Trigamma, new InputRef(0, "x")), digamma.Gradients[0]);
+        Assert.True(digamma.Hessians[0] is Constant { Value: double.NaN });
+        var lgamma = unit.Losses.Single(m => m.Loss.Name == "l");
+        Assert.Equal(new Call(Function.Trigamma, new InputRef(0, "x")), lgamma.Hessians[0]);
+    }
+
+    [Fact]
+    public void StatingTheGradient_OrDetaching_LiftsTheRefusal()
+    {
+        var unit = Compile("loss a(x) = trigamma(x)\n  grad x = -2 / x^3\nloss b(x, const t) = x * trigamma(detach(t + x))");
+        Assert.Empty(unit.Diagnostics);
+        Assert.Equal(2, unit.Losses.Count);
+    }
+
     [Theory]
     [MemberData(nameof(All))]
     public void FirstAndSecondDerivatives_MatchCentralDifferences(string name)

@@ -132,8 +132,13 @@ internal static class Differentiator
     private static Expr DCall(Call c, Func<Expr, bool> v)
     {
         var info = Functions.Of(c.Function);
-        if (info.Derivative is null) throw new NoDerivativeException(info);
         var derivatives = new Expr?[c.Arguments.Count];
+        if (info.Derivative is null)
+        {
+            // Refused only where it matters: of an argument that does not vary (a detached one), the derivative is 0.
+            if (c.Arguments.All(a => IsZero(Simplifier.Simplify(D(a, v))))) return Constant.Zero;
+            throw new NoDerivativeException(info);
+        }
         return info.Derivative(c, k => derivatives[k] ??= D(c.Arguments[k], v));
     }
 }
