@@ -106,66 +106,6 @@ internal readonly struct AtanFn : IUnaryFn
     public static DD Ref(double x) => Reference.Atan(x);
 }
 
-internal readonly struct ErfFn : IUnaryFn
-{
-    public static string Name => "Erf";
-    public static T S<T>(T x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Erf(x);
-    public static Vector128<T> V128<T>(Vector128<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Erf(x);
-    public static Vector256<T> V256<T>(Vector256<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Erf(x);
-    public static Vector512<T> V512<T>(Vector512<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Erf(x);
-    public static DD Ref(double x) => SpecialReference.Value("Erf", x);
-}
-
-internal readonly struct ErfcFn : IUnaryFn
-{
-    public static string Name => "Erfc";
-    public static T S<T>(T x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Erfc(x);
-    public static Vector128<T> V128<T>(Vector128<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Erfc(x);
-    public static Vector256<T> V256<T>(Vector256<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Erfc(x);
-    public static Vector512<T> V512<T>(Vector512<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Erfc(x);
-    public static DD Ref(double x) => SpecialReference.Value("Erfc", x);
-}
-
-internal readonly struct LogNdtrFn : IUnaryFn
-{
-    public static string Name => "LogNdtr";
-    public static T S<T>(T x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.LogNdtr(x);
-    public static Vector128<T> V128<T>(Vector128<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.LogNdtr(x);
-    public static Vector256<T> V256<T>(Vector256<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.LogNdtr(x);
-    public static Vector512<T> V512<T>(Vector512<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.LogNdtr(x);
-    public static DD Ref(double x) => SpecialReference.Value("LogNdtr", x);
-}
-
-internal readonly struct LgammaFn : IUnaryFn
-{
-    public static string Name => "Lgamma";
-    public static T S<T>(T x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Lgamma(x);
-    public static Vector128<T> V128<T>(Vector128<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Lgamma(x);
-    public static Vector256<T> V256<T>(Vector256<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Lgamma(x);
-    public static Vector512<T> V512<T>(Vector512<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Lgamma(x);
-    public static DD Ref(double x) => SpecialReference.Value("Lgamma", x);
-}
-
-internal readonly struct DigammaFn : IUnaryFn
-{
-    public static string Name => "Digamma";
-    public static T S<T>(T x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Digamma(x);
-    public static Vector128<T> V128<T>(Vector128<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Digamma(x);
-    public static Vector256<T> V256<T>(Vector256<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Digamma(x);
-    public static Vector512<T> V512<T>(Vector512<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Digamma(x);
-    public static DD Ref(double x) => SpecialReference.Value("Digamma", x);
-}
-
-internal readonly struct TrigammaFn : IUnaryFn
-{
-    public static string Name => "Trigamma";
-    public static T S<T>(T x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Trigamma(x);
-    public static Vector128<T> V128<T>(Vector128<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Trigamma(x);
-    public static Vector256<T> V256<T>(Vector256<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Trigamma(x);
-    public static Vector512<T> V512<T>(Vector512<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Trigamma(x);
-    public static DD Ref(double x) => SpecialReference.Value("Trigamma", x);
-}
-
 internal readonly struct PowFn : IBinaryFn
 {
     public static string Name => "Pow";

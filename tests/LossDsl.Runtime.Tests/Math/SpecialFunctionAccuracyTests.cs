@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using Xunit;
 
 namespace LossDsl.Runtime.Tests.Math;
@@ -14,6 +15,8 @@ namespace LossDsl.Runtime.Tests.Math;
 /// a function is computed directly (x > 0 for the gamma family, everywhere for the others) the error is in ulps of
 /// the reference; where the gamma family is reflected (x &lt; 0), near its zeros only an absolute accuracy is
 /// possible, so it is in ulps of max(|f(x)|, 1). Each test name states its bounds; docs/language.md lists them.
+/// Also their special values. Adding a special function: its struct below, its bound, its special values here, and its
+/// reference points in scripts/make_special_reference.py.
 /// </summary>
 public class SpecialFunctionAccuracyTests
 {
@@ -74,6 +77,90 @@ public class SpecialFunctionAccuracyTests
     [Theory, MemberData(nameof(Widths))] public void Digamma_Double_AtMost2_5Ulp_Reflected6(int width) => Check<DigammaFn, double>(width, 2.5, 6);
     [Theory, MemberData(nameof(Widths))] public void Trigamma_Float_AtMost1Ulp_Reflected1(int width) => Check<TrigammaFn, float>(width, 1, 1);
     [Theory, MemberData(nameof(Widths))] public void Trigamma_Double_AtMost3Ulp_Reflected4(int width) => Check<TrigammaFn, double>(width, 3, 4);
+
+    private const double Inf = double.PositiveInfinity, NaN = double.NaN;
+
+    // PyTorch's values at the poles, infinities and NaN (torch.special.erf, erfc, log_ndtr, lgamma, digamma, polygamma(1, x)).
+    [Theory, MemberData(nameof(Widths))]
+    public void ErrorFunctions_SpecialValues(int width)
+    {
+        LossMathSpecialValueTests.Both<ErfFn>(width, 0, 0); LossMathSpecialValueTests.Both<ErfFn>(width, -0.0, -0.0); LossMathSpecialValueTests.Both<ErfFn>(width, Inf, 1); LossMathSpecialValueTests.Both<ErfFn>(width, -Inf, -1); LossMathSpecialValueTests.Both<ErfFn>(width, NaN, NaN);
+        LossMathSpecialValueTests.Both<ErfFn>(width, 30, 1); LossMathSpecialValueTests.Both<ErfFn>(width, -30, -1);
+        LossMathSpecialValueTests.Both<ErfcFn>(width, 0, 1); LossMathSpecialValueTests.Both<ErfcFn>(width, Inf, 0); LossMathSpecialValueTests.Both<ErfcFn>(width, -Inf, 2); LossMathSpecialValueTests.Both<ErfcFn>(width, NaN, NaN); LossMathSpecialValueTests.Both<ErfcFn>(width, 40, 0);
+        LossMathSpecialValueTests.Both<LogNdtrFn>(width, 0, -System.Math.Log(2)); LossMathSpecialValueTests.Both<LogNdtrFn>(width, Inf, -0.0); LossMathSpecialValueTests.Both<LogNdtrFn>(width, -Inf, -Inf); LossMathSpecialValueTests.Both<LogNdtrFn>(width, NaN, NaN);
+        LossMathSpecialValueTests.Expect<LogNdtrFn, double>(width, -1e200, -Inf); // -x^2/2 overflows, as in PyTorch
+    }
+
+    [Theory, MemberData(nameof(Widths))]
+    public void GammaFunctions_SpecialValues(int width)
+    {
+        LossMathSpecialValueTests.Both<LgammaFn>(width, 1, 0); LossMathSpecialValueTests.Both<LgammaFn>(width, 2, 0); LossMathSpecialValueTests.Both<LgammaFn>(width, 0, Inf); LossMathSpecialValueTests.Both<LgammaFn>(width, -0.0, Inf);
+        LossMathSpecialValueTests.Both<LgammaFn>(width, -1, Inf); LossMathSpecialValueTests.Both<LgammaFn>(width, -7, Inf); LossMathSpecialValueTests.Both<LgammaFn>(width, Inf, Inf); LossMathSpecialValueTests.Both<LgammaFn>(width, -Inf, Inf); LossMathSpecialValueTests.Both<LgammaFn>(width, NaN, NaN);
+        LossMathSpecialValueTests.Expect<LgammaFn, double>(width, 1e306, Inf); LossMathSpecialValueTests.Expect<LgammaFn, double>(width, -1e300, Inf);
+        LossMathSpecialValueTests.Both<DigammaFn>(width, 0, -Inf); LossMathSpecialValueTests.Both<DigammaFn>(width, -0.0, Inf); LossMathSpecialValueTests.Both<DigammaFn>(width, -1, NaN); LossMathSpecialValueTests.Both<DigammaFn>(width, -5, NaN);
+        LossMathSpecialValueTests.Both<DigammaFn>(width, Inf, Inf); LossMathSpecialValueTests.Both<DigammaFn>(width, -Inf, NaN); LossMathSpecialValueTests.Both<DigammaFn>(width, NaN, NaN);
+        LossMathSpecialValueTests.Both<TrigammaFn>(width, 0, Inf); LossMathSpecialValueTests.Both<TrigammaFn>(width, -2, Inf); LossMathSpecialValueTests.Both<TrigammaFn>(width, Inf, 0); LossMathSpecialValueTests.Both<TrigammaFn>(width, -Inf, NaN); LossMathSpecialValueTests.Both<TrigammaFn>(width, NaN, NaN);
+    }
+}
+
+internal readonly struct ErfFn : IUnaryFn
+{
+    public static string Name => "Erf";
+    public static T S<T>(T x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Erf(x);
+    public static Vector128<T> V128<T>(Vector128<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Erf(x);
+    public static Vector256<T> V256<T>(Vector256<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Erf(x);
+    public static Vector512<T> V512<T>(Vector512<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Erf(x);
+    public static DD Ref(double x) => SpecialReference.Value("Erf", x);
+}
+
+internal readonly struct ErfcFn : IUnaryFn
+{
+    public static string Name => "Erfc";
+    public static T S<T>(T x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Erfc(x);
+    public static Vector128<T> V128<T>(Vector128<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Erfc(x);
+    public static Vector256<T> V256<T>(Vector256<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Erfc(x);
+    public static Vector512<T> V512<T>(Vector512<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Erfc(x);
+    public static DD Ref(double x) => SpecialReference.Value("Erfc", x);
+}
+
+internal readonly struct LogNdtrFn : IUnaryFn
+{
+    public static string Name => "LogNdtr";
+    public static T S<T>(T x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.LogNdtr(x);
+    public static Vector128<T> V128<T>(Vector128<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.LogNdtr(x);
+    public static Vector256<T> V256<T>(Vector256<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.LogNdtr(x);
+    public static Vector512<T> V512<T>(Vector512<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.LogNdtr(x);
+    public static DD Ref(double x) => SpecialReference.Value("LogNdtr", x);
+}
+
+internal readonly struct LgammaFn : IUnaryFn
+{
+    public static string Name => "Lgamma";
+    public static T S<T>(T x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Lgamma(x);
+    public static Vector128<T> V128<T>(Vector128<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Lgamma(x);
+    public static Vector256<T> V256<T>(Vector256<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Lgamma(x);
+    public static Vector512<T> V512<T>(Vector512<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Lgamma(x);
+    public static DD Ref(double x) => SpecialReference.Value("Lgamma", x);
+}
+
+internal readonly struct DigammaFn : IUnaryFn
+{
+    public static string Name => "Digamma";
+    public static T S<T>(T x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Digamma(x);
+    public static Vector128<T> V128<T>(Vector128<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Digamma(x);
+    public static Vector256<T> V256<T>(Vector256<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Digamma(x);
+    public static Vector512<T> V512<T>(Vector512<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Digamma(x);
+    public static DD Ref(double x) => SpecialReference.Value("Digamma", x);
+}
+
+internal readonly struct TrigammaFn : IUnaryFn
+{
+    public static string Name => "Trigamma";
+    public static T S<T>(T x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Trigamma(x);
+    public static Vector128<T> V128<T>(Vector128<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Trigamma(x);
+    public static Vector256<T> V256<T>(Vector256<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Trigamma(x);
+    public static Vector512<T> V512<T>(Vector512<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Trigamma(x);
+    public static DD Ref(double x) => SpecialReference.Value("Trigamma", x);
 }
 
 /// <summary>special_reference.tsv: function, x, and the exact value as a double-double hi lo.</summary>
