@@ -91,7 +91,13 @@ internal static class Compiler
                     continue;
                 }
                 var inputSpans = loss.Inputs.Select(i => Locate(source, i.Range)).ToList();
-                var model = LossDifferentiator.Differentiate(bound, className, source.Namespace, source.Accessibility, source.Path, inputSpans, diagnostics);
+                LossModel model;
+                try { model = LossDifferentiator.Differentiate(bound, className, source.Namespace, source.Accessibility, source.Path, inputSpans, diagnostics); }
+                catch (NoDerivativeException refused)
+                {
+                    diagnostics.Add(new DiagnosticInfo(Descriptors.BadFunction.Id, Locate(source, loss.NameRange), new[] { refused.Message }.ToEquatableArray()));
+                    continue;
+                }
                 if (ExprBudget.Check(model.Gradients.Concat(model.OuterGradients).Concat(model.Dependencies.Select(d => d.Summand))
                         .Concat(model.Loss.Aggregates.Select(a => a.Body)).Append(model.Loss.Body), "loss with its derivatives") is { } tooBig)
                 {

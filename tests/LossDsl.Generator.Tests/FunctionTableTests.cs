@@ -9,54 +9,99 @@ using Xunit;
 namespace LossDsl.Generator.Tests;
 
 /// <summary>
-/// Walks every built-in function: each has a scalar reference (here), a first and a second derivative rule that agree
-/// with central differences of that reference, and a vector implementation at every width for float and double (a
-/// LossMath method, or a lowering into functions that have one) that agrees with it. A function added to
-/// <see cref="Function"/> without all of these fails here, instead of differentiating to a silent zero.
+/// Walks the function table (<see cref="Functions.All"/>): each entry has a double reference (its own, or LossMath's
+/// double scalar path where .NET has none), a first and a second derivative rule that agree with central differences
+/// of that reference (or a refusal that is an error, never a zero), and a vector implementation at every width for
+/// float and double (a LossMath method, or a lowering into functions that have one) that agrees with it. A function
+/// added to <see cref="Function"/> without an entry, or an entry without all of these, fails here.
 /// </summary>
 public class FunctionTableTests
 {
-    private static readonly Dictionary<Function, Func<double, double, double>> s_reference = new()
+    /// <summary>The entry's reference, or LossMath's double scalar path (the runtime's accuracy tests hold it to mpmath).</summary>
+    private static Func<double, double, double> Reference(Function f)
     {
-        [Function.Abs] = (x, _) => Math.Abs(x),
-        [Function.Sign] = (x, _) => Math.Sign(x),
-        [Function.Min] = Math.Min,
-        [Function.Max] = Math.Max,
-        [Function.Exp] = (x, _) => Math.Exp(x),
-        [Function.Log] = (x, _) => Math.Log(x),
-        [Function.Log1p] = (x, _) => Math.Log(1 + x),
-        [Function.Expm1] = (x, _) => Math.Exp(x) - 1,
-        [Function.Sqrt] = (x, _) => Math.Sqrt(x),
-        [Function.Pow] = Math.Pow,
-        [Function.Sigmoid] = (x, _) => 1 / (1 + Math.Exp(-x)),
-        [Function.Softplus] = (x, _) => Math.Log(1 + Math.Exp(x)),
-        [Function.LogSigmoid] = (x, _) => -Math.Log(1 + Math.Exp(-x)),
-        [Function.Tanh] = (x, _) => Math.Tanh(x),
-        [Function.Cosh] = (x, _) => Math.Cosh(x),
-        [Function.Atan] = (x, _) => Math.Atan(x),
-        [Function.Detach] = (x, _) => x,
-        [Function.Xlogy] = (x, y) => x == 0 ? 0 : x * Math.Log(y),
-    };
+        var info = Functions.Of(f);
+        if (info.Reference is { } reference) return reference;
+        var method = typeof(LossMath).GetMethods(BindingFlags.Public | BindingFlags.Static)
+            .Single(m => m.Name == info.RuntimeName && m.IsGenericMethodDefinition && m.GetParameters().Length == info.Arity
+                && m.GetParameters()[0].ParameterType.IsGenericParameter)
+            .MakeGenericMethod(typeof(double));
+        return info.Arity == 1 ? (x, _) => (double)method.Invoke(null, new object[] { x })! : (x, y) => (double)method.Invoke(null, new object[] { x, y })!;
+    }
 
-    /// <summary>Points inside each function's domain and away from its kinks: (x, y) pairs.</summary>
-    private static readonly (double X, double Y)[] s_points = { (0.3, 1.7), (0.85, 0.45), (1.9, 2.6), (2.45, 0.8) };
+    /// <summary>Points away from every kink: (x, y) pairs, y positive; the negative x only for functions defined there.</summary>
+    private static readonly (double X, double Y)[] s_points = { (0.3, 1.7), (0.85, 0.45), (1.9, 2.6), (2.45, 0.8), (-0.7, 0.45), (-1.9, 2.6) };
 
-    public static IEnumerable<object[]> All() => Enum.GetValues<Function>().Select(f => new object[] { f.ToString() });
+    private static IEnumerable<(double X, double Y)> Points(Function f) => s_points.Where(p => p.X > Functions.Of(f).DomainLow);
 
-    private static int Arity(Function f) => Functions.ByName.Values.Single(v => v.Function == f).Arity;
+    public static IEnumerable<object[]> All() => Functions.All.Select(f => new object[] { f.Function.ToString() });
+
+    private static int Arity(Function f) => Functions.Of(f).Arity;
 
     private static Expr CallOf(Function f) => Arity(f) == 1
         ? new Call(f, new InputRef(0, "x"))
         : new Call(f, new InputRef(0, "x"), new InputRef(1, "y"));
 
     [Fact]
-    public void EveryFunctionHasAReferenceAndAName()
+    public void EveryFunctionHasOneEntry_WithAUniqueName_AndAReferenceOrALossMathMethod()
     {
         foreach (var f in Enum.GetValues<Function>())
         {
-            Assert.True(s_reference.ContainsKey(f), $"{f} has no scalar reference in this test");
-            Assert.Contains(Functions.ByName.Values, v => v.Function == f);
+            Assert.Single(Functions.All, e => e.Function == f);
+            Assert.Same(Functions.Of(f), Functions.ByName[Functions.NameOf(f)]);
+            Assert.False(double.IsNaN(Reference(f)(0.3, 1.7)), $"{f}: no reference");
         }
+        Assert.Equal(Functions.All.Count, Functions.All.Select(e => e.Name).Distinct().Count());
+    }
+
+    [Fact]
+    public void AFunctionWithoutAnEntry_IsAGeneratorError_NotADefault() =>
+        Assert.Throws<Diagnostics.UnexpectedValueException>(() => Functions.Of((Function)999));
+
+    [Fact]
+    public void OnlyFoldedFunctions_BecomeConstants()
+    {
+        foreach (var info in Functions.All.Where(i => i.Arity == 1 && i.Function != Function.Detach))
+        {
+            var folded = Simplifier.Simplify(new Call(info.Function, new Constant(0.5)));
+            if (info.Folds) Assert.Equal(new Constant(info.Reference!(0.5, 0)), folded);
+            else Assert.IsType<Call>(folded);
+        }
+    }
+
+    private static Model.CompiledUnit Compile(string text) => Compiler.Compile(new Model.FormulaSource("/src/f.loss", text,
+        Model.SourceMap.File, "N", null, "public", Model.EquatableArray<Diagnostics.DiagnosticInfo>.Empty));
+
+    [Fact]
+    public void AGradientThatNeedsARefusedDerivative_IsLOSS025_AtTheLoss_AndTheRestOfTheFileCompiles()
+    {
+        const string text = "loss bad(x) = trigamma(x)\nloss good(x) = lgamma(x) + digamma(2 * x)";
+        var unit = Compile(text);
+        var d = Assert.Single(unit.Diagnostics);
+        Assert.Equal("LOSS025", d.Id);
+        Assert.Contains("trigamma", d.Arguments[0]);
+        Assert.Equal("bad", text.Substring(d.Span!.Start, d.Span.Length));
+        Assert.Equal("good", Assert.Single(unit.Losses).Loss.Name);
+    }
+
+    [Fact]
+    public void AHessianThatNeedsARefusedDerivative_IsNaN_NotZero_WhileLgammaHasAll()
+    {
+        var unit = Compile("loss d(x) = digamma(x)\nloss l(x) = lgamma(x)");
+        Assert.Empty(unit.Diagnostics);
+        var digamma = unit.Losses.Single(m => m.Loss.Name == "d");
+        Assert.Equal(new Call(Function.Trigamma, new InputRef(0, "x")), digamma.Gradients[0]);
+        Assert.True(digamma.Hessians[0] is Constant { Value: double.NaN });
+        var lgamma = unit.Losses.Single(m => m.Loss.Name == "l");
+        Assert.Equal(new Call(Function.Trigamma, new InputRef(0, "x")), lgamma.Hessians[0]);
+    }
+
+    [Fact]
+    public void StatingTheGradient_OrDetaching_LiftsTheRefusal()
+    {
+        var unit = Compile("loss a(x) = trigamma(x)\n  grad x = -2 / x^3\nloss b(x, const t) = x * trigamma(detach(t + x))");
+        Assert.Empty(unit.Diagnostics);
+        Assert.Equal(2, unit.Losses.Count);
     }
 
     [Theory]
@@ -65,14 +110,23 @@ public class FunctionTableTests
     {
         var f = Enum.Parse<Function>(name);
         var call = CallOf(f);
-        var reference = s_reference[f];
+        var reference = Reference(f);
         for (int input = 0; input < Arity(f); input++)
         {
             int v = input;
             bool IsVariable(Expr e) => e is InputRef r && r.Index == v;
+            if (Functions.Of(f).Derivative is null)
+            {
+                // A refused derivative is an exception the compiler turns into LOSS025, never a zero.
+                var refused = Assert.Throws<NoDerivativeException>(() => Differentiator.Derivative(call, IsVariable));
+                Assert.Contains(Functions.NameOf(f), refused.Message);
+                continue;
+            }
             var first = Differentiator.Derivative(call, IsVariable);
-            var second = Differentiator.Derivative(first, IsVariable);
-            foreach (var (x, y) in s_points)
+            Expr? second = null;
+            try { second = Differentiator.Derivative(first, IsVariable); }
+            catch (NoDerivativeException) { Assert.True(ExprWalker.Any(first, e => e is Call c && Functions.Of(c.Function).Derivative is null)); }
+            foreach (var (x, y) in Points(f))
             {
                 double Shift(double h, int which) => which == v ? h : 0;
                 double F(double h) => reference(x + Shift(h, 0), y + Shift(h, 1));
@@ -81,6 +135,7 @@ public class FunctionTableTests
                 double expected1 = f == Function.Detach ? 0 : (F(h) - F(-h)) / (2 * h);
                 double expected2 = f == Function.Detach ? 0 : (D1(h) - D1(-h)) / (2 * h);
                 Assert.True(Math.Abs(D1(0) - expected1) <= 1e-6 * (1 + Math.Abs(expected1)), $"d{Functions.NameOf(f)}/d{(v == 0 ? "x" : "y")} at ({x}, {y}): {D1(0)} vs {expected1}");
+                if (second is null) continue;
                 double d2 = Evaluate(second, x, y);
                 Assert.True(Math.Abs(d2 - expected2) <= 1e-5 * (1 + Math.Abs(expected2)), $"d2{Functions.NameOf(f)} at ({x}, {y}): {d2} vs {expected2}");
             }
@@ -98,8 +153,8 @@ public class FunctionTableTests
         ExprWalker.Any(lowered, e => { if (e is Call c && c.Function != Function.Detach) calls.Add(c.Function); return false; });
         if (f == Function.Pow) calls.Add(Function.Pow); // x^y: emitted as LossMath.Pow
         foreach (var g in calls.Distinct()) AssertLossMath(g);
-        foreach (var (x, y) in s_points)
-            Assert.Equal(s_reference[f](x, y), Evaluate(lowered, x, y), 12);
+        foreach (var (x, y) in Points(f))
+            Assert.Equal(Reference(f)(x, y), Evaluate(lowered, x, y), 12);
     }
 
     private static void AssertLossMath(Function f)
@@ -108,9 +163,9 @@ public class FunctionTableTests
         var methods = typeof(LossMath).GetMethods(BindingFlags.Public | BindingFlags.Static).Where(m => m.Name == name && m.IsGenericMethodDefinition).ToList();
         foreach (var element in new[] { typeof(float), typeof(double) })
         {
-            foreach (var (x, y) in s_points)
+            foreach (var (x, y) in Points(f))
             {
-                double expected = s_reference[f](x, y);
+                double expected = Reference(f)(x, y);
                 foreach (var width in new[] { "scalar", "128", "256", "512" })
                 {
                     var argument = width switch
@@ -151,7 +206,7 @@ public class FunctionTableTests
         Binary { Op: BinaryOp.Divide } b => Evaluate(b.Left, x, y) / Evaluate(b.Right, x, y),
         Binary { Op: BinaryOp.Power } b => Math.Pow(Evaluate(b.Left, x, y), Evaluate(b.Right, x, y)),
         Conditional c => Test(c.Condition, x, y) ? Evaluate(c.Then, x, y) : Evaluate(c.Else, x, y),
-        Call c => s_reference[c.Function](Evaluate(c.Arguments[0], x, y), c.Arguments.Count > 1 ? Evaluate(c.Arguments[1], x, y) : 0),
+        Call c => Reference(c.Function)(Evaluate(c.Arguments[0], x, y), c.Arguments.Count > 1 ? Evaluate(c.Arguments[1], x, y) : 0),
         _ => throw new InvalidOperationException("cannot evaluate " + e),
     };
 

@@ -43,8 +43,6 @@ public sealed class EvalContext
     public Func<double[], double[]>?[] GradientBack { get; }
     /// <summary>Applied to a reduced value after the kernel (a quirk's last word on it), or null.</summary>
     public Func<double, double>? FinishValue { get; set; }
-    /// <summary>The options the loss's quirk reads itself (see <see cref="LossQuirk.Options"/>), as written.</summary>
-    public Dictionary<string, System.Text.Json.JsonElement> QuirkOptions { get; } = new(StringComparer.Ordinal);
 
     /// <summary>
     /// The inputs the case gave packed along their last axis (<c>boxes1</c> of shape (..., 4) for the declared
@@ -89,16 +87,6 @@ public sealed class EvalContext
         Inputs[i] = tensor;
         if (gradientBack is not null) GradientBack[i] = gradientBack;
     }
-
-    /// <summary>A number among the <see cref="QuirkOptions"/>, or <paramref name="fallback"/>.</summary>
-    public double QuirkNumber(string name, double fallback) =>
-        QuirkOptions.TryGetValue(name, out var v) && v.ValueKind is not (System.Text.Json.JsonValueKind.Null or System.Text.Json.JsonValueKind.Undefined)
-            ? CaseReader.OptionNumber(v, $"option '{name}'")
-            : fallback;
-
-    /// <summary>A tensor among the <see cref="QuirkOptions"/>, or null.</summary>
-    public Tensor? QuirkTensor(string name) =>
-        QuirkOptions.TryGetValue(name, out var v) ? CaseReader.OptionTensor(v, Case.FloatType, $"option '{name}'") : null;
 
     /// <summary>The value of an option by name, or <paramref name="fallback"/> when the definition has no such option.</summary>
     public double Option(string name, double fallback = double.NaN)

@@ -141,11 +141,6 @@ public sealed class Evaluator
                 }
                 continue;
             }
-            if (System.Linq.Enumerable.Contains(quirk.Options, name))
-            {
-                ctx.QuirkOptions[name] = value;
-                continue;
-            }
             int option = ctx.OptionIndex(name);
             if (option >= 0)
             {
@@ -156,7 +151,7 @@ public sealed class Evaluator
                 ctx.Options[option] = CaseReader.OptionNumber(value, $"option '{name}'");
                 continue;
             }
-            string inputName = quirk.OptionInputs.TryGetValue(name, out var renamed) ? renamed : name;
+            string inputName = name;
             int input = System.Linq.Enumerable.Contains(quirk.Supplies, inputName) ? -1 : ctx.InputIndex(inputName);
             if (input >= 0)
             {

@@ -9,10 +9,6 @@ public sealed record LossQuirk
 {
     public static readonly LossQuirk None = new();
 
-    /// <summary>Options the quirk reads itself (from <see cref="EvalContext.QuirkOptions"/>): they do not reach the kernel.</summary>
-    public IReadOnlyCollection<string> Options { get; init; } = [];
-    /// <summary>Tensor options that feed an input of another name (option → input), e.g. a per-class <c>weight</c> → <c>class_weight</c>.</summary>
-    public IReadOnlyDictionary<string, string> OptionInputs { get; init; } = new Dictionary<string, string>();
     /// <summary>Inputs of the definition that the quirk computes itself (in <see cref="Prepare"/>): a case may not give them.</summary>
     public IReadOnlyCollection<string> Supplies { get; init; } = [];
     /// <summary>Accepts <c>reduction: batchmean</c> (sum, then divide by the input's size(0)).</summary>
@@ -38,8 +34,6 @@ public static class LossQuirks
     public static IReadOnlyCollection<string> Names => s_table.Keys;
 
     // (declared before s_table: static initializers run in textual order)
-
-    /// <summary>The reference's per-class <c>weight</c> option (shape (C)) is the kernel's input <c>class_weight</c>, broadcast over the rows.</summary>
 
     /// <summary>
     /// torchvision's box losses: the coordinates broadcast, but the intersection is written into <c>zeros_like(x1)</c>

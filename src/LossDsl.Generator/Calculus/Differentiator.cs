@@ -87,7 +87,7 @@ internal static class Differentiator
                 return Div(Sub(D(l, v), Mul(b, dr)), r);
             }
             case BinaryOp.Power:
-                return DPower(l, r, b, v);
+                return Power(l, r, b, D(l, v), D(r, v));
             case BinaryOp.Less or BinaryOp.LessEqual or BinaryOp.Greater or BinaryOp.GreaterEqual or BinaryOp.Equal or BinaryOp.NotEqual or BinaryOp.And or BinaryOp.Or:
                 return Constant.Zero; // a condition: piecewise constant
             default:
@@ -95,10 +95,10 @@ internal static class Differentiator
         }
     }
 
-    private static Expr DPower(Expr @base, Expr exponent, Expr whole, Func<Expr, bool> v)
+    /// <summary>The derivative of <paramref name="whole"/> = base^exponent, given the derivatives of both.</summary>
+    internal static Expr Power(Expr @base, Expr exponent, Expr whole, Expr dBase, Expr dExponent)
     {
-        var dBase = D(@base, v);
-        var dExponent = Simplifier.Simplify(D(exponent, v));
+        dExponent = Simplifier.Simplify(dExponent);
         if (IsZero(dExponent))
         {
             // (a^c)' = c a^(c-1) a'
@@ -117,7 +117,7 @@ internal static class Differentiator
     /// max(a, b) and min(a, b) as PyTorch differentiates them: against a constant bound (clamp) a tie passes the whole
     /// gradient to a; between two values (torch.maximum / minimum) a tie splits it in half.
     /// </summary>
-    private static Expr DExtremum(bool max, Expr a, Expr b, Expr da, Expr db)
+    internal static Expr Extremum(bool max, Expr a, Expr b, Expr da, Expr db)
     {
         var wins = new Binary(max ? BinaryOp.Greater : BinaryOp.Less, a, b);
         static bool Bound(Expr e) => !ExprWalker.Any(e, x => x is InputRef or OuterRef or AggregateRef or ClassRef or Gather or CustomCall or ParamRef);
@@ -129,38 +129,17 @@ internal static class Differentiator
         return new Conditional(wins, da, tie);
     }
 
+    /// <summary>A built-in function: its table entry's rule, given its arguments' derivatives (each taken once, when the rule asks).</summary>
     private static Expr DCall(Call c, Func<Expr, bool> v)
     {
-        var a = c.Arguments[0];
-        var da = D(a, v);
-        Expr Chain(Expr outer) => Mul(outer, da);
-        switch (c.Function)
+        var info = Functions.Of(c.Function);
+        var derivatives = new Expr?[c.Arguments.Count];
+        if (info.Derivative is null)
         {
-            case Function.Abs: return Chain(new Call(Function.Sign, a));
-            case Function.Sign: return Constant.Zero;
-            case Function.Detach: return Constant.Zero;
-            case Function.Min:
-            case Function.Max:
-                return DExtremum(c.Function == Function.Max, a, c.Arguments[1], da, D(c.Arguments[1], v));
-            case Function.Exp: return Chain(c);
-            case Function.Log: return Div(da, a);
-            case Function.Log1p: return Div(da, Add(Constant.One, a));
-            case Function.Expm1: return Chain(new Call(Function.Exp, a));
-            case Function.Sqrt: return Div(da, Mul(Constant.Two, c));
-            case Function.Pow: return DPower(a, c.Arguments[1], c, v);
-            case Function.Sigmoid: return Chain(Mul(c, new Call(Function.Sigmoid, Neg(a))));
-            case Function.Softplus: return Chain(new Call(Function.Sigmoid, a));
-            case Function.LogSigmoid: return Chain(new Call(Function.Sigmoid, Neg(a)));
-            case Function.Tanh: return Chain(Sub(Constant.One, Mul(c, c)));
-            case Function.Cosh: return Chain(Mul(Constant.Half, Sub(new Call(Function.Exp, a), new Call(Function.Exp, Neg(a)))));
-            case Function.Atan: return Div(da, Add(Constant.One, Mul(a, a)));
-            case Function.Xlogy:
-            {
-                var b = c.Arguments[1];
-                var dx = new Conditional(new Binary(BinaryOp.Equal, a, Constant.Zero), Constant.Zero, new Call(Function.Log, b));
-                return Add(Mul(dx, da), Mul(Div(a, b), D(b, v)));
-            }
-            default: throw new UnexpectedValueException("The differentiator", c.Function);
+            // Refused only where it matters: of an argument that does not vary (a detached one), the derivative is 0.
+            if (c.Arguments.All(a => IsZero(Simplifier.Simplify(D(a, v))))) return Constant.Zero;
+            throw new NoDerivativeException(info);
         }
+        return info.Derivative(c, k => derivatives[k] ??= D(c.Arguments[k], v));
     }
 }

@@ -154,7 +154,7 @@ internal static class LossDifferentiator
     /// </summary>
     private static SummandCache? FindCache(BoundLoss loss, EquatableArray<AggregateModel> aggregates, int declared, bool[] flows, List<Expr> gradients)
     {
-        static bool Transcendental(Expr e) => ExprWalker.Any(e, x => x is Call { Function: Function.Exp or Function.Log or Function.Log1p or Function.Expm1 or Function.Pow or Function.Tanh or Function.Cosh or Function.Atan });
+        static bool Transcendental(Expr e) => ExprWalker.Any(e, x => x is Call c && Functions.Of(c.Function).Cost == Cost.Transcendental);
         for (int k = 0; k < declared; k++)
         {
             var aggregate = aggregates[k];
@@ -175,10 +175,15 @@ internal static class LossDifferentiator
     /// <summary>
     /// d2L/dx2 of an elementwise loss: the derivative of its (simplified, not yet lowered) gradient with respect to the
     /// same input, so that sigmoid, softplus and the other rules differentiate again before the stable rewrites lower
-    /// both; an <c>if</c> takes the second derivative of the branch taken, as the gradient does.
+    /// both; an <c>if</c> takes the second derivative of the branch taken, as the gradient does. Where the gradient
+    /// holds a function the language does not differentiate (trigamma, the derivative of digamma), the Hessian is NaN:
+    /// the loss and its gradient stand, and a Hessian that cannot be derived never passes for a zero.
     /// </summary>
-    private static Expr Hessian(Expr gradient, System.Func<Expr, bool> isInput) =>
-        Lowering.Lower(Differentiator.Derivative(gradient, isInput));
+    private static Expr Hessian(Expr gradient, System.Func<Expr, bool> isInput)
+    {
+        try { return Lowering.Lower(Differentiator.Derivative(gradient, isInput)); }
+        catch (NoDerivativeException) { return new Constant(double.NaN); }
+    }
 
     /// <summary>The element's share of aggregate k's gradient times <paramref name="e"/>: a max or min passes it to its ties only.</summary>
     private static Expr Weighted(AggregateModel aggregate, int k, Expr e) => aggregate.IsExtremum ? Tie(aggregate, k, e) : e;

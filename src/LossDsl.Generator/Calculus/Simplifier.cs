@@ -188,19 +188,7 @@ internal static class Simplifier
         return c;
     }
 
-    private static double? Evaluate(Function f, double[] x) => f switch
-    {
-        Function.Abs => Math.Abs(x[0]),
-        Function.Sign => double.IsNaN(x[0]) ? 0 : Math.Sign(x[0]), // sign(NaN) is 0, as LossMath.Sign computes it (Math.Sign throws)
-        Function.Min => Math.Min(x[0], x[1]),
-        Function.Max => Math.Max(x[0], x[1]),
-        Function.Exp => Math.Exp(x[0]),
-        Function.Log => Math.Log(x[0]),
-        Function.Sqrt => Math.Sqrt(x[0]),
-        Function.Tanh => Math.Tanh(x[0]),
-        Function.Cosh => Math.Cosh(x[0]),
-        Function.Atan => Math.Atan(x[0]),
-        Function.Detach => x[0],
-        _ => null,
-    };
+    /// <summary>f(x) by the table's double reference, for the functions the table lets the simplifier fold.</summary>
+    private static double? Evaluate(Function f, double[] x) =>
+        Functions.Of(f) is { Folds: true, Reference: { } reference } ? reference(x[0], x.Length > 1 ? x[1] : 0) : null;
 }

@@ -15,12 +15,6 @@ internal sealed class SourceWriter
         return this;
     }
 
-    public SourceWriter Lines(string block)
-    {
-        foreach (var line in block.Replace("\r\n", "\n").Split('\n')) Line(line);
-        return this;
-    }
-
     public SourceWriter Open(string line)
     {
         Line(line);

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 
 namespace LossDsl;
 
-// Float-only vector kernels: exp, log, log1p, sigmoid, softplus and log-sigmoid computed in float lanes
+// Float-only vector kernels: exp, log and log1p computed in float lanes
 // (no widening to double), with fused multiply-adds where the hardware has them (O.Mad). Every step that must
 // be exact is exact whether or not Mad is fused (Cody-Waite constants with few bits, Sterbenz subtractions),
 // so the bounds hold on every SIMD path. Measured over the test sweep and a dense scan of all floats: see
@@ -114,64 +114,5 @@ public static partial class LossMath
         r = O.Select(O.Or(O.Eq(x, O.C(0.0)), O.Eq(x, inf)), x, r);
         r = O.Select(O.Eq(x, O.C(-1.0)), O.Neg(inf), r);
         return O.Select(O.Ge(x, O.C(-1.0)), r, O.C(double.NaN));
-    }
-
-    // log(1 + e + el) for e in [0, 1] (or NaN) and a tiny el: k = 0, f = e below 0.5; k = 1, f = (e - 1) / 2
-    // (exact) above; el enters as el / (1 + e), 1 / (1 + e) from its Taylor series at e = 1/2 (2.5% is plenty).
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV Log1pUnitF<TV, O>(TV e, TV el) where O : ILaneOps<TV, float>
-    {
-        TV big = O.Ge(e, O.C(0.5));
-        TV f = O.Select(big, O.Mul(O.Sub(e, O.C(1.0)), O.C(0.5)), e);
-        TV t = O.Mul(O.Sub(e, O.C(0.5)), O.C(2.0 / 3));
-        TV inv = O.Mul(O.Mad(O.Mad(t, O.C(1.0), O.C(-1.0)), t, O.C(1.0)), O.C(2.0 / 3));
-        return Log1pReducedF<TV, O>(f, O.And(big, O.C(1.0)), O.Mul(el, inv));
-    }
-
-    // ---- sigmoid, softplus, log-sigmoid: one e = e^-|x| each ----
-
-    // e^x as hi + lo for x <= 0 (or NaN): the ExpF reduction, with 1 + q (q = r + r^2 P(r)) kept as a Fast2Sum
-    // pair p + pl instead of rounded, so hi + lo carries the polynomial's accuracy (~0.3 ulp) rather than ~1 ulp.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV ExpNegHiLoF<TV, O>(TV x, out TV lo) where O : ILaneOps<TV, float>
-    {
-        // Branch-free (two factors 2^(k-j) 2^j): small code, as the activations are inlined many times per kernel.
-        TV p = ExpReduceF<TV, O>(O.MaxNative(x, O.C(-104.0)), out TV k, out _, out TV pl);
-        TV j = O.Round(O.Mul(k, O.C(0.5)));
-        TV s1 = O.Pow2(O.Sub(k, j)), s2 = O.Pow2(j);
-        lo = O.Mul(O.Mul(pl, s1), s2);
-        return O.Select(O.IsNaN(x), x, O.Mul(O.Mul(p, s1), s2));
-    }
-
-    // sigma = n / d, n = 1 (x >= 0) or e (x < 0), d = 1 + e, e = e^-|x| = eh + el. q0 = nh / dh rounded, then
-    // one correction: sigma = q0 + (rem + nl - q0 dl) / d with rem = nh - q0 dh (exact with a fused Mad) and
-    // 1/d taken as q0 (x >= 0) or 1 - q0 (x < 0), accurate enough for a correction term.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static TV SigmoidF<TV, O>(TV x) where O : ILaneOps<TV, float>
-    {
-        TV one = O.C(1.0);
-        TV e = ExpNegHiLoF<TV, O>(O.Neg(O.Abs(x)), out TV el);
-        TV neg = O.Lt(x, O.C(0.0));
-        TV d = O.Add(one, e);
-        TV dl = O.Add(O.Add(O.Sub(one, d), e), el);
-        TV n = O.Select(neg, e, one);
-        TV q0 = O.Div(n, d);
-        TV rem = O.Mad(O.Neg(q0), d, n);
-        TV corr = O.Mad(O.Neg(q0), dl, O.Add(rem, O.And(neg, el)));
-        return O.Mad(corr, O.Select(neg, O.Sub(one, q0), q0), q0);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static TV SoftplusF<TV, O>(TV x) where O : ILaneOps<TV, float>
-    {
-        TV e = ExpNegHiLoF<TV, O>(O.Neg(O.Abs(x)), out TV el);
-        return O.Add(O.MaxNative(x, O.C(0.0)), Log1pUnitF<TV, O>(e, el));
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static TV LogSigmoidF<TV, O>(TV x) where O : ILaneOps<TV, float>
-    {
-        TV e = ExpNegHiLoF<TV, O>(O.Neg(O.Abs(x)), out TV el);
-        return O.Sub(O.MinNative(x, O.C(0.0)), Log1pUnitF<TV, O>(e, el));
     }
 }

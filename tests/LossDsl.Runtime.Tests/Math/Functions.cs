@@ -106,36 +106,6 @@ internal readonly struct AtanFn : IUnaryFn
     public static DD Ref(double x) => Reference.Atan(x);
 }
 
-internal readonly struct SigmoidFn : IUnaryFn
-{
-    public static string Name => "Sigmoid";
-    public static T S<T>(T x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Sigmoid(x);
-    public static Vector128<T> V128<T>(Vector128<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Sigmoid(x);
-    public static Vector256<T> V256<T>(Vector256<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Sigmoid(x);
-    public static Vector512<T> V512<T>(Vector512<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Sigmoid(x);
-    public static DD Ref(double x) => Reference.Sigmoid(x);
-}
-
-internal readonly struct SoftplusFn : IUnaryFn
-{
-    public static string Name => "Softplus";
-    public static T S<T>(T x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Softplus(x);
-    public static Vector128<T> V128<T>(Vector128<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Softplus(x);
-    public static Vector256<T> V256<T>(Vector256<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Softplus(x);
-    public static Vector512<T> V512<T>(Vector512<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Softplus(x);
-    public static DD Ref(double x) => Reference.Softplus(x);
-}
-
-internal readonly struct LogSigmoidFn : IUnaryFn
-{
-    public static string Name => "LogSigmoid";
-    public static T S<T>(T x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.LogSigmoid(x);
-    public static Vector128<T> V128<T>(Vector128<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.LogSigmoid(x);
-    public static Vector256<T> V256<T>(Vector256<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.LogSigmoid(x);
-    public static Vector512<T> V512<T>(Vector512<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.LogSigmoid(x);
-    public static DD Ref(double x) => Reference.LogSigmoid(x);
-}
-
 internal readonly struct PowFn : IBinaryFn
 {
     public static string Name => "Pow";

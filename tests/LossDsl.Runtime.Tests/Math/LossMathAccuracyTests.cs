@@ -71,21 +71,8 @@ public class LossMathAccuracyTests
     [Theory, MemberData(nameof(Widths))]
     public void Atan_Double_AtMost1Ulp(int width) => Check<AtanFn, double>(width, 1);
 
-    [Theory, MemberData(nameof(Widths))]
-    public void Sigmoid_Float_AtMost1_5Ulp(int width) => Check<SigmoidFn, float>(width, 1.5);
 
-    [Theory, MemberData(nameof(Widths))]
-    public void Sigmoid_Double_AtMost2_5Ulp(int width) => Check<SigmoidFn, double>(width, 2.5);
 
-    [Theory, MemberData(nameof(Widths))]
-    public void Softplus_Float_AtMost1_5Ulp(int width) => Check<SoftplusFn, float>(width, 1.5);
 
-    [Theory, MemberData(nameof(Widths))]
-    public void Softplus_Double_AtMost3_5Ulp(int width) => Check<SoftplusFn, double>(width, 3.5);
 
-    [Theory, MemberData(nameof(Widths))]
-    public void LogSigmoid_Float_AtMost1_5Ulp(int width) => Check<LogSigmoidFn, float>(width, 1.5);
-
-    [Theory, MemberData(nameof(Widths))]
-    public void LogSigmoid_Double_AtMost3_5Ulp(int width) => Check<LogSigmoidFn, double>(width, 3.5);
 }

@@ -227,11 +227,11 @@ public class LossMathBinaryTests
         {
             for (int i = 0; i < 100; i++)
             {
-                a = LossMath.Softplus(LossMath.Pow(LossMath.Log1p(LossMath.Expm1(a)), a)) + LossMath.Atan(LossMath.Tanh(a)) + LossMath.Sign(a);
-                b = LossMath.LogSigmoid(LossMath.Sigmoid(LossMath.Cosh(b))) + LossMath.Max(LossMath.Log(b), LossMath.Exp(b)) + LossMath.Sqrt(b);
-                c = LossMath.Select(LossMath.LessThan(c, c), c, LossMath.Softplus(LossMath.Pow(c, LossMath.Min(c, LossMath.Abs(c)))));
-                s = LossMath.Softplus(LossMath.Pow(LossMath.Log1p(LossMath.Expm1(s)), s)) + LossMath.Atan(LossMath.Tanh(s)) + LossMath.Sigmoid(LossMath.Cosh(s));
-                d = LossMath.LogSigmoid(LossMath.Sigmoid(LossMath.Cosh(d))) + LossMath.Max(LossMath.Log(d), LossMath.Exp(d)) + LossMath.Expm1(LossMath.Log1p(d));
+                a = LossMath.Erf(LossMath.Pow(LossMath.Log1p(LossMath.Expm1(a)), a)) + LossMath.Atan(LossMath.Tanh(a)) + LossMath.Sign(a);
+                b = LossMath.LogNdtr(LossMath.Lgamma(LossMath.Cosh(b))) + LossMath.Max(LossMath.Log(b), LossMath.Exp(b)) + LossMath.Sqrt(b);
+                c = LossMath.Select(LossMath.LessThan(c, c), c, LossMath.Digamma(LossMath.Pow(c, LossMath.Min(c, LossMath.Abs(c)))));
+                s = LossMath.Erfc(LossMath.Pow(LossMath.Log1p(LossMath.Expm1(s)), s)) + LossMath.Atan(LossMath.Tanh(s)) + LossMath.Trigamma(LossMath.Cosh(s));
+                d = LossMath.LogNdtr(LossMath.Lgamma(LossMath.Cosh(d))) + LossMath.Max(LossMath.Log(d), LossMath.Exp(d)) + LossMath.Digamma(LossMath.Log1p(d));
             }
         }
         Work();

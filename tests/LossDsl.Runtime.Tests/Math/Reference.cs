@@ -149,27 +149,6 @@ internal static class Reference
         return x < 0 ? -r : r;
     }
 
-    public static DD Sigmoid(double x)
-    {
-        if (double.IsNaN(x)) return x;
-        if (double.IsPositiveInfinity(x)) return 1;
-        if (double.IsNegativeInfinity(x)) return 0;
-        if (x >= 0) return new DD(1) / (1 + Exp(new DD(-x)));
-        DD e = Exp(new DD(x));
-        return e / (1 + e);
-    }
-
-    public static DD Softplus(double x)
-    {
-        if (double.IsNaN(x) || double.IsPositiveInfinity(x)) return x;
-        if (double.IsNegativeInfinity(x)) return 0;
-        DD e = Exp(new DD(-System.Math.Abs(x)));
-        DD l = e.Hi == 0 ? 0 : Log1p(e);
-        return System.Math.Max(x, 0) + l;
-    }
-
-    public static DD LogSigmoid(double x) => -Softplus(-x);
-
     /// <summary>pow with C99 / PyTorch special cases; the magnitude e^(y log|x|) in double-double.</summary>
     public static DD Pow(double x, double y)
     {
