@@ -29,6 +29,26 @@ public static partial class ElementLoops
         return sum;
     }
 
+    /// <summary>
+    /// The kernel over elements 0 .. <paramref name="n"/> reduced: for <see cref="Reduction.None"/> each element's value
+    /// to <paramref name="output"/> (or, when it is empty, the kernel run for its gradients only) and zero returned;
+    /// otherwise the sum, divided by n for <see cref="Reduction.Mean"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Reduce<TKernel, T>(ref TKernel kernel, int n, Reduction reduction, Span<T> output)
+        where TKernel : struct, IElementKernel<T>, allows ref struct
+        where T : unmanaged, INumberBase<T>
+    {
+        if (reduction == Reduction.None)
+        {
+            if (output.IsEmpty) Run<TKernel, T>(ref kernel, 0, n);
+            else Map<TKernel, T>(ref kernel, 0, n, output);
+            return T.Zero;
+        }
+        T total = Sum<TKernel, T>(ref kernel, 0, n);
+        return reduction == Reduction.Mean ? total / T.CreateTruncating(n) : total;
+    }
+
     /// <summary>Writes the kernel's values to <paramref name="output"/>[i] for i in <paramref name="start"/> .. <paramref name="end"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Map<TKernel, T>(ref TKernel kernel, int start, int end, Span<T> output)
