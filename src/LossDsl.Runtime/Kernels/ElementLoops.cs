@@ -8,7 +8,7 @@ namespace LossDsl;
 
 /// <summary>
 /// The loops every generated kernel runs in, written once: the widest accelerated vector (Vector512, then 256, then 128),
-/// unrolled with independent accumulators, and a tail that re-runs the last full vector (overlapping, masked for sums)
+/// with independent accumulators taken in turn, and a tail that re-runs the last full vector (overlapping, masked for sums)
 /// instead of falling back to one scalar per element. Only inputs shorter than one vector run the scalar body.
 /// The JIT specialises each loop per kernel struct, so the kernel's body is inlined with no virtual call.
 /// </summary>
@@ -114,7 +114,9 @@ public static partial class ElementLoops
         }
     }
 
-    // Four accumulators hide the add latency; the last, overlapping vector is masked to the lanes not yet counted.
+    // Two accumulators, taken in turn, hide the add latency with one copy of the kernel's body in the loop (an unrolled
+    // loop inlines the body once per copy, and a transcendental kernel then runs out of the JIT's inlining budget: its
+    // lane operations became calls). The last, overlapping vector is masked to the lanes not yet counted.
     private static T Sum512<TKernel, T>(ref TKernel kernel, int start, int end)
         where TKernel : struct, IElementKernel<T>, allows ref struct
         where T : unmanaged, INumberBase<T>
@@ -123,22 +125,20 @@ public static partial class ElementLoops
         // where the caller's kernel, reached by reference, is re-read after every store through a span.
         TKernel k = kernel;
         int count = Vector512<T>.Count;
-        Vector512<T> a0 = Vector512<T>.Zero, a1 = a0, a2 = a0, a3 = a0;
+        Vector512<T> a0 = Vector512<T>.Zero, a1 = a0;
         int i = start;
-        for (; i <= end - 4 * count; i += 4 * count)
+        for (; i <= end - count; i += count)
         {
-            a0 += k.Invoke512(i);
-            a1 += k.Invoke512(i + count);
-            a2 += k.Invoke512(i + 2 * count);
-            a3 += k.Invoke512(i + 3 * count);
+            Vector512<T> next = a0 + k.Invoke512(i);
+            a0 = a1;
+            a1 = next;
         }
-        for (; i <= end - count; i += count) a0 += k.Invoke512(i);
         if (i < end)
         {
             int last = end - count;
-            a1 += Vector512.ConditionalSelect(FreshLanes512<T>(last, i), k.Invoke512(last), Vector512<T>.Zero);
+            a0 += Vector512.ConditionalSelect(FreshLanes512<T>(last, i), k.Invoke512(last), Vector512<T>.Zero);
         }
-        return Vector512.Sum((a0 + a1) + (a2 + a3));
+        return Vector512.Sum(a0 + a1);
     }
 
     private static T Sum256<TKernel, T>(ref TKernel kernel, int start, int end)
@@ -149,22 +149,20 @@ public static partial class ElementLoops
         // where the caller's kernel, reached by reference, is re-read after every store through a span.
         TKernel k = kernel;
         int count = Vector256<T>.Count;
-        Vector256<T> a0 = Vector256<T>.Zero, a1 = a0, a2 = a0, a3 = a0;
+        Vector256<T> a0 = Vector256<T>.Zero, a1 = a0;
         int i = start;
-        for (; i <= end - 4 * count; i += 4 * count)
+        for (; i <= end - count; i += count)
         {
-            a0 += k.Invoke256(i);
-            a1 += k.Invoke256(i + count);
-            a2 += k.Invoke256(i + 2 * count);
-            a3 += k.Invoke256(i + 3 * count);
+            Vector256<T> next = a0 + k.Invoke256(i);
+            a0 = a1;
+            a1 = next;
         }
-        for (; i <= end - count; i += count) a0 += k.Invoke256(i);
         if (i < end)
         {
             int last = end - count;
-            a1 += Vector256.ConditionalSelect(FreshLanes256<T>(last, i), k.Invoke256(last), Vector256<T>.Zero);
+            a0 += Vector256.ConditionalSelect(FreshLanes256<T>(last, i), k.Invoke256(last), Vector256<T>.Zero);
         }
-        return Vector256.Sum((a0 + a1) + (a2 + a3));
+        return Vector256.Sum(a0 + a1);
     }
 
     private static T Sum128<TKernel, T>(ref TKernel kernel, int start, int end)
@@ -175,22 +173,20 @@ public static partial class ElementLoops
         // where the caller's kernel, reached by reference, is re-read after every store through a span.
         TKernel k = kernel;
         int count = Vector128<T>.Count;
-        Vector128<T> a0 = Vector128<T>.Zero, a1 = a0, a2 = a0, a3 = a0;
+        Vector128<T> a0 = Vector128<T>.Zero, a1 = a0;
         int i = start;
-        for (; i <= end - 4 * count; i += 4 * count)
+        for (; i <= end - count; i += count)
         {
-            a0 += k.Invoke128(i);
-            a1 += k.Invoke128(i + count);
-            a2 += k.Invoke128(i + 2 * count);
-            a3 += k.Invoke128(i + 3 * count);
+            Vector128<T> next = a0 + k.Invoke128(i);
+            a0 = a1;
+            a1 = next;
         }
-        for (; i <= end - count; i += count) a0 += k.Invoke128(i);
         if (i < end)
         {
             int last = end - count;
-            a1 += Vector128.ConditionalSelect(FreshLanes128<T>(last, i), k.Invoke128(last), Vector128<T>.Zero);
+            a0 += Vector128.ConditionalSelect(FreshLanes128<T>(last, i), k.Invoke128(last), Vector128<T>.Zero);
         }
-        return Vector128.Sum((a0 + a1) + (a2 + a3));
+        return Vector128.Sum(a0 + a1);
     }
 
     // Lanes whose element index (last + lane) is at least firstFresh: the ones the main loop has not counted.
