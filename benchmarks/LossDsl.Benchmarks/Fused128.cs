@@ -23,9 +23,11 @@ public static class Fused128<T> where T : unmanaged, IBinaryFloatingPointIeee754
         ? Vector128.Log(v.As<T, float>()).As<float, T>() : Vector128.Log(v.As<T, double>()).As<double, T>();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    // MultiplyAddEstimate: one fused instruction where the hardware has FMA, a multiply and an add elsewhere (FusedMultiplyAdd
+    // would be emulated in software without FMA, on the Vector128 path of DOTNET_EnableAVX=0).
     private static Vector128<T> Fma(Vector128<T> a, Vector128<T> b, Vector128<T> c) => typeof(T) == typeof(float)
-        ? Vector128.FusedMultiplyAdd(a.As<T, float>(), b.As<T, float>(), c.As<T, float>()).As<float, T>()
-        : Vector128.FusedMultiplyAdd(a.As<T, double>(), b.As<T, double>(), c.As<T, double>()).As<double, T>();
+        ? Vector128.MultiplyAddEstimate(a.As<T, float>(), b.As<T, float>(), c.As<T, float>()).As<float, T>()
+        : Vector128.MultiplyAddEstimate(a.As<T, double>(), b.As<T, double>(), c.As<T, double>()).As<double, T>();
 
     private static Vector128<T> V(T v) => Vector128.Create(v);
 

@@ -23,9 +23,11 @@ public static class Fused256<T> where T : unmanaged, IBinaryFloatingPointIeee754
         ? Vector256.Log(v.As<T, float>()).As<float, T>() : Vector256.Log(v.As<T, double>()).As<double, T>();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    // MultiplyAddEstimate: one fused instruction where the hardware has FMA, a multiply and an add elsewhere (FusedMultiplyAdd
+    // would be emulated in software without FMA, on the Vector128 path of DOTNET_EnableAVX=0).
     private static Vector256<T> Fma(Vector256<T> a, Vector256<T> b, Vector256<T> c) => typeof(T) == typeof(float)
-        ? Vector256.FusedMultiplyAdd(a.As<T, float>(), b.As<T, float>(), c.As<T, float>()).As<float, T>()
-        : Vector256.FusedMultiplyAdd(a.As<T, double>(), b.As<T, double>(), c.As<T, double>()).As<double, T>();
+        ? Vector256.MultiplyAddEstimate(a.As<T, float>(), b.As<T, float>(), c.As<T, float>()).As<float, T>()
+        : Vector256.MultiplyAddEstimate(a.As<T, double>(), b.As<T, double>(), c.As<T, double>()).As<double, T>();
 
     private static Vector256<T> V(T v) => Vector256.Create(v);
 
