@@ -246,27 +246,14 @@ namespace LossDsl.Generated.LossDsl.Losses
             if (LossParallel.ShouldSplit(n)) return RunChunked<T>(boxes1X1, boxes1Y1, boxes1X2, boxes1Y2, boxes2X1, boxes2Y1, boxes2X2, boxes2Y2, eps, weight, reduction, output, gradients, gradOutputs, gradOutput, boxes1X1Grad, boxes1Y1Grad, boxes1X2Grad, boxes1Y2Grad, boxes2X1Grad, boxes2Y1Grad, boxes2X2Grad, boxes2Y2Grad);
             if (!gradients)
             {
-                var kernel = new ValueKernel<T>(boxes1X1, boxes1Y1, boxes1X2, boxes1Y2, boxes2X1, boxes2Y1, boxes2X2, boxes2Y2, eps, weight);
-                if (reduction == Reduction.None)
-                {
-                    ElementLoops.Map<ValueKernel<T>, T>(ref kernel, 0, n, output);
-                    return T.Zero;
-                }
-                T sum = ElementLoops.Sum<ValueKernel<T>, T>(ref kernel, 0, n);
-                return reduction == Reduction.Mean ? sum / T.CreateTruncating(n) : sum;
+                var kernel = new ValueKernelCall<T>(boxes1X1, boxes1Y1, boxes1X2, boxes1Y2, boxes2X1, boxes2Y1, boxes2X2, boxes2Y2, eps, weight, n, reduction, output);
+                return KernelFlags.Dispatch<ValueKernelCall<T>, T>(ref kernel);
             }
 
             // The mean's 1/n and the upstream gradient fold into one scale; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
-            var fused = new GradientKernel<T>(boxes1X1, boxes1Y1, boxes1X2, boxes1Y2, boxes2X1, boxes2Y1, boxes2X2, boxes2Y2, eps, weight, reduction == Reduction.None ? gradOutputs : default, scale, boxes1X1Grad, boxes1Y1Grad, boxes1X2Grad, boxes1Y2Grad, boxes2X1Grad, boxes2Y1Grad, boxes2X2Grad, boxes2Y2Grad);
-            if (reduction == Reduction.None)
-            {
-                if (output.IsEmpty) ElementLoops.Run<GradientKernel<T>, T>(ref fused, 0, n);
-                else ElementLoops.Map<GradientKernel<T>, T>(ref fused, 0, n, output);
-                return T.Zero;
-            }
-            T total = ElementLoops.Sum<GradientKernel<T>, T>(ref fused, 0, n);
-            return reduction == Reduction.Mean ? total / T.CreateTruncating(n) : total;
+            var fused = new GradientKernelCall<T>(boxes1X1, boxes1Y1, boxes1X2, boxes1Y2, boxes2X1, boxes2Y1, boxes2X2, boxes2Y2, eps, weight, reduction == Reduction.None ? gradOutputs : default, scale, boxes1X1Grad, boxes1Y1Grad, boxes1X2Grad, boxes1Y2Grad, boxes2X1Grad, boxes2Y1Grad, boxes2X2Grad, boxes2Y2Grad, n, reduction, output);
+            return KernelFlags.Dispatch<GradientKernelCall<T>, T>(ref fused);
         }
 
         /// <summary>The parallel path (see <see cref="LossParallel"/>): the spans pinned, every chunk a call of the serial code on its slices.</summary>
@@ -512,21 +499,14 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             // The mean's 1/n and the upstream gradient scale the Hessian as they scale the gradient; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
-            var kernel = new HessianKernel<T>(boxes1X1, boxes1Y1, boxes1X2, boxes1Y2, boxes2X1, boxes2Y1, boxes2X2, boxes2Y2, eps, weight, reduction == Reduction.None ? gradOutputs : default, scale, boxes1X1Grad, boxes1Y1Grad, boxes1X2Grad, boxes1Y2Grad, boxes2X1Grad, boxes2Y1Grad, boxes2X2Grad, boxes2Y2Grad, boxes1X1Hess, boxes1Y1Hess, boxes1X2Hess, boxes1Y2Hess, boxes2X1Hess, boxes2Y1Hess, boxes2X2Hess, boxes2Y2Hess, hessianPolicy);
-            if (reduction == Reduction.None)
-            {
-                if (output.IsEmpty) ElementLoops.Run<HessianKernel<T>, T>(ref kernel, 0, n);
-                else ElementLoops.Map<HessianKernel<T>, T>(ref kernel, 0, n, output);
-                return T.Zero;
-            }
-            T total = ElementLoops.Sum<HessianKernel<T>, T>(ref kernel, 0, n);
-            return reduction == Reduction.Mean ? total / T.CreateTruncating(n) : total;
+            var kernel = new HessianKernelCall<T>(boxes1X1, boxes1Y1, boxes1X2, boxes1Y2, boxes2X1, boxes2Y1, boxes2X2, boxes2Y2, eps, weight, reduction == Reduction.None ? gradOutputs : default, scale, boxes1X1Grad, boxes1Y1Grad, boxes1X2Grad, boxes1Y2Grad, boxes2X1Grad, boxes2Y1Grad, boxes2X2Grad, boxes2Y2Grad, boxes1X1Hess, boxes1Y1Hess, boxes1X2Hess, boxes1Y2Hess, boxes2X1Hess, boxes2Y1Hess, boxes2X2Hess, boxes2Y2Hess, hessianPolicy, n, reduction, output);
+            return KernelFlags.Dispatch<HessianKernelCall<T>, T>(ref kernel);
         }
 
         /// <summary>
         /// L = 1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / (1E-07 + (boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0)) else 0) + (((boxes1_x2 + boxes1_x1) / 2 - (boxes2_x1 + boxes2_x2) / 2) ^ 2 + ((boxes1_y2 + boxes1_y1) / 2 - (boxes2_y1 + boxes2_y2) / 2) ^ 2) / (1E-07 + (max(boxes1_x2, boxes2_x2) - min(boxes1_x1, boxes2_x1)) ^ 2 + (max(boxes1_y2, boxes2_y2) - min(boxes1_y1, boxes2_y1)) ^ 2) + 0.4052847346 * detach(0.4052847346 * (atan((boxes2_x2 - boxes2_x1) / (boxes2_y2 - boxes2_y1)) - atan((boxes1_x2 - boxes1_x1) / (boxes1_y2 - boxes1_y1))) ^ 2 / (1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / (1E-07 + (boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0)) else 0) + 0.4052847346 * (atan((boxes2_x2 - boxes2_x1) / (boxes2_y2 - boxes2_y1)) - atan((boxes1_x2 - boxes1_x1) / (boxes1_y2 - boxes1_y1))) ^ 2 + eps)) * (atan((boxes2_x2 - boxes2_x1) / (boxes2_y2 - boxes2_y1)) - atan((boxes1_x2 - boxes1_x1) / (boxes1_y2 - boxes1_y1))) ^ 2, times the optional weight.
         /// </summary>
-        private ref struct ValueKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct ValueKernel<T, F0, F1, F2, F3, F4, F5> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T> where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
         {
             private readonly ReadOnlySpan<T> _boxes1X1;
             private readonly ReadOnlySpan<T> _boxes1Y1;
@@ -600,8 +580,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t8 = t7 * t7;
                 var v = T.CreateTruncating(0.4052847345693511) * t8;
                 var loss = diou + (T.CreateTruncating(0.4052847345693511) * ((v / ((t2 + v) + eps)) * t8));
-                var w = _hasWeight ? _weight[i] : T.One;
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -649,8 +629,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t8 = t7 * t7;
                 var v = Vector128.Create(T.CreateTruncating(0.4052847345693511)) * t8;
                 var loss = diou + (Vector128.Create(T.CreateTruncating(0.4052847345693511)) * ((v / ((t2 + v) + eps)) * t8));
-                var w = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -698,8 +678,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t8 = t7 * t7;
                 var v = Vector256.Create(T.CreateTruncating(0.4052847345693511)) * t8;
                 var loss = diou + (Vector256.Create(T.CreateTruncating(0.4052847345693511)) * ((v / ((t2 + v) + eps)) * t8));
-                var w = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -747,8 +727,52 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t8 = t7 * t7;
                 var v = Vector512.Create(T.CreateTruncating(0.4052847345693511)) * t8;
                 var loss = diou + (Vector512.Create(T.CreateTruncating(0.4052847345693511)) * ((v / ((t2 + v) + eps)) * t8));
-                var w = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
+            }
+        }
+
+        /// <summary>One call of <see cref="ValueKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
+        private readonly ref struct ValueKernelCall<T> : IFlaggedCall<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            private readonly ReadOnlySpan<T> _boxes1X1;
+            private readonly ReadOnlySpan<T> _boxes1Y1;
+            private readonly ReadOnlySpan<T> _boxes1X2;
+            private readonly ReadOnlySpan<T> _boxes1Y2;
+            private readonly ReadOnlySpan<T> _boxes2X1;
+            private readonly ReadOnlySpan<T> _boxes2Y1;
+            private readonly ReadOnlySpan<T> _boxes2X2;
+            private readonly ReadOnlySpan<T> _boxes2Y2;
+            private readonly T _eps;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly int _n;
+            private readonly Reduction _reduction;
+            private readonly Span<T> _output;
+
+            public ValueKernelCall(ReadOnlySpan<T> boxes1X1, ReadOnlySpan<T> boxes1Y1, ReadOnlySpan<T> boxes1X2, ReadOnlySpan<T> boxes1Y2, ReadOnlySpan<T> boxes2X1, ReadOnlySpan<T> boxes2Y1, ReadOnlySpan<T> boxes2X2, ReadOnlySpan<T> boxes2Y2, T eps, ReadOnlySpan<T> weight, int n, Reduction reduction, Span<T> output)
+            {
+                _boxes1X1 = boxes1X1;
+                _boxes1Y1 = boxes1Y1;
+                _boxes1X2 = boxes1X2;
+                _boxes1Y2 = boxes1Y2;
+                _boxes2X1 = boxes2X1;
+                _boxes2Y1 = boxes2Y1;
+                _boxes2X2 = boxes2X2;
+                _boxes2Y2 = boxes2Y2;
+                _eps = eps;
+                _weight = weight;
+                _n = n;
+                _reduction = reduction;
+                _output = output;
+            }
+
+            public int Bits => (_weight.IsEmpty ? 0 : 1);
+
+            [MethodImpl(MethodImplOptions.NoInlining)]
+            public T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+            {
+                var kernel = new ValueKernel<T, F0, F1, F2, F3, F4, F5>(_boxes1X1, _boxes1Y1, _boxes1X2, _boxes1Y2, _boxes2X1, _boxes2Y1, _boxes2X2, _boxes2Y2, _eps, _weight);
+                return ElementLoops.Reduce<ValueKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
 
@@ -764,7 +788,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// dL/dboxes2_x2 = ((boxes2_x1 + boxes2_x2) / 2 - (boxes1_x2 + boxes1_x1) / 2 - (if boxes1_x2 &gt; boxes2_x2 then 0 else 2 * (if boxes1_x2 == boxes2_x2 then 0.5 else 1) * (max(boxes1_x2, boxes2_x2) - min(boxes1_x1, boxes2_x1)) * (((boxes1_x2 + boxes1_x1) / 2 - (boxes2_x1 + boxes2_x2) / 2) ^ 2 + ((boxes1_y2 + boxes1_y1) / 2 - (boxes2_y1 + boxes2_y2) / 2) ^ 2) / (1E-07 + (max(boxes1_x2, boxes2_x2) - min(boxes1_x1, boxes2_x1)) ^ 2 + (max(boxes1_y2, boxes2_y2) - min(boxes1_y1, boxes2_y1)) ^ 2))) / (1E-07 + (max(boxes1_x2, boxes2_x2) - min(boxes1_x1, boxes2_x1)) ^ 2 + (max(boxes1_y2, boxes2_y2) - min(boxes1_y1, boxes2_y1)) ^ 2) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then ((if boxes1_x2 &lt; boxes2_x2 then 0 else (if boxes1_x2 == boxes2_x2 then 0.5 else 1) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) - (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / (1E-07 + (boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0)) * (boxes2_y2 - boxes2_y1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_x2 &lt; boxes2_x2 then 0 else (if boxes1_x2 == boxes2_x2 then 0.5 else 1) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) else 0))) / (1E-07 + (boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0)) else 0) + 0.8105694691 * detach(0.4052847346 * (atan((boxes2_x2 - boxes2_x1) / (boxes2_y2 - boxes2_y1)) - atan((boxes1_x2 - boxes1_x1) / (boxes1_y2 - boxes1_y1))) ^ 2 / (1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / (1E-07 + (boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0)) else 0) + 0.4052847346 * (atan((boxes2_x2 - boxes2_x1) / (boxes2_y2 - boxes2_y1)) - atan((boxes1_x2 - boxes1_x1) / (boxes1_y2 - boxes1_y1))) ^ 2 + eps)) * (atan((boxes2_x2 - boxes2_x1) / (boxes2_y2 - boxes2_y1)) - atan((boxes1_x2 - boxes1_x1) / (boxes1_y2 - boxes1_y1))) * 1 / (boxes2_y2 - boxes2_y1) / (1 + (boxes2_x2 - boxes2_x1) / (boxes2_y2 - boxes2_y1) * (boxes2_x2 - boxes2_x1) / (boxes2_y2 - boxes2_y1))<br/>
         /// dL/dboxes2_y2 = ((boxes2_y1 + boxes2_y2) / 2 - (boxes1_y2 + boxes1_y1) / 2 - (if boxes1_y2 &gt; boxes2_y2 then 0 else 2 * (if boxes1_y2 == boxes2_y2 then 0.5 else 1) * (max(boxes1_y2, boxes2_y2) - min(boxes1_y1, boxes2_y1)) * (((boxes1_x2 + boxes1_x1) / 2 - (boxes2_x1 + boxes2_x2) / 2) ^ 2 + ((boxes1_y2 + boxes1_y1) / 2 - (boxes2_y1 + boxes2_y2) / 2) ^ 2) / (1E-07 + (max(boxes1_x2, boxes2_x2) - min(boxes1_x1, boxes2_x1)) ^ 2 + (max(boxes1_y2, boxes2_y2) - min(boxes1_y1, boxes2_y1)) ^ 2))) / (1E-07 + (max(boxes1_x2, boxes2_x2) - min(boxes1_x1, boxes2_x1)) ^ 2 + (max(boxes1_y2, boxes2_y2) - min(boxes1_y1, boxes2_y1)) ^ 2) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then ((if boxes1_y2 &lt; boxes2_y2 then 0 else (if boxes1_y2 == boxes2_y2 then 0.5 else 1) * (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1))) - (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / (1E-07 + (boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0)) * (boxes2_x2 - boxes2_x1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_y2 &lt; boxes2_y2 then 0 else (if boxes1_y2 == boxes2_y2 then 0.5 else 1) * (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1))) else 0))) / (1E-07 + (boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0)) else 0) - 0.8105694691 * detach(0.4052847346 * (atan((boxes2_x2 - boxes2_x1) / (boxes2_y2 - boxes2_y1)) - atan((boxes1_x2 - boxes1_x1) / (boxes1_y2 - boxes1_y1))) ^ 2 / (1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / (1E-07 + (boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0)) else 0) + 0.4052847346 * (atan((boxes2_x2 - boxes2_x1) / (boxes2_y2 - boxes2_y1)) - atan((boxes1_x2 - boxes1_x1) / (boxes1_y2 - boxes1_y1))) ^ 2 + eps)) * (atan((boxes2_x2 - boxes2_x1) / (boxes2_y2 - boxes2_y1)) - atan((boxes1_x2 - boxes1_x1) / (boxes1_y2 - boxes1_y1))) * (boxes2_x2 - boxes2_x1) / (boxes2_y2 - boxes2_y1) / (boxes2_y2 - boxes2_y1) / (1 + (boxes2_x2 - boxes2_x1) / (boxes2_y2 - boxes2_y1) * (boxes2_x2 - boxes2_x1) / (boxes2_y2 - boxes2_y1))
         /// </summary>
-        private ref struct GradientKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct GradientKernel<T, F0, F1, F2, F3, F4, F5> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T> where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
         {
             private readonly ReadOnlySpan<T> _boxes1X1;
             private readonly ReadOnlySpan<T> _boxes1Y1;
@@ -921,17 +945,17 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t52 = LossMath.Select(t38, T.CreateTruncating(0.5), T.One);
                 var t53 = LossMath.Select(t40, T.Zero, t52 * t1);
                 var loss = diou + (T.CreateTruncating(0.4052847345693511) * (t16 * t15));
-                var w = _hasWeight ? _weight[i] : T.One;
-                var g = (_hasGradOutput ? _gradOutput[i] * _scale : _scale) * w;
-                if (_wantBoxes1X1Grad) _boxes1X1Grad[i] = g * ((((t7 + (T.CreateTruncating(2.0) * (t17 * LossMath.Select(t18, T.One, t20)))) / diagonalSquared) - LossMath.Select(t0, (t22 - (t5 * ((boxes1Y1 - boxes1Y2) - LossMath.Select(t0, t22, T.Zero)))) / t4, T.Zero)) - (T.CreateTruncating(0.8105694691387022) * (t23 * ((T.CreateTruncating(-1.0) / hPred) / t24))));
-                if (_wantBoxes1Y1Grad) _boxes1Y1Grad[i] = g * ((((t8 + (T.CreateTruncating(2.0) * (t25 * LossMath.Select(t26, T.One, t28)))) / diagonalSquared) - LossMath.Select(t0, (t30 - (t5 * ((boxes1X1 - boxes1X2) - LossMath.Select(t0, t30, T.Zero)))) / t4, T.Zero)) - t31);
-                if (_wantBoxes1X2Grad) _boxes1X2Grad[i] = g * ((((t7 - (T.CreateTruncating(2.0) * (t17 * LossMath.Select(t32, T.One, t34)))) / diagonalSquared) - LossMath.Select(t0, (t36 - (t5 * (hPred - LossMath.Select(t0, t36, T.Zero)))) / t4, T.Zero)) - (T.CreateTruncating(0.8105694691387022) * (t23 * ((T.One / hPred) / t24))));
-                if (_wantBoxes1Y2Grad) _boxes1Y2Grad[i] = g * ((((t8 - (T.CreateTruncating(2.0) * (t25 * LossMath.Select(t37, T.One, t39)))) / diagonalSquared) - LossMath.Select(t0, (t41 - (t5 * (wPred - LossMath.Select(t0, t41, T.Zero)))) / t4, T.Zero)) + t31);
+                var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
+                var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
+                if ((typeof(F2) == typeof(On))) _boxes1X1Grad[i] = g * ((((t7 + (T.CreateTruncating(2.0) * (t17 * LossMath.Select(t18, T.One, t20)))) / diagonalSquared) - LossMath.Select(t0, (t22 - (t5 * ((boxes1Y1 - boxes1Y2) - LossMath.Select(t0, t22, T.Zero)))) / t4, T.Zero)) - (T.CreateTruncating(0.8105694691387022) * (t23 * ((T.CreateTruncating(-1.0) / hPred) / t24))));
+                if ((typeof(F3) == typeof(On))) _boxes1Y1Grad[i] = g * ((((t8 + (T.CreateTruncating(2.0) * (t25 * LossMath.Select(t26, T.One, t28)))) / diagonalSquared) - LossMath.Select(t0, (t30 - (t5 * ((boxes1X1 - boxes1X2) - LossMath.Select(t0, t30, T.Zero)))) / t4, T.Zero)) - t31);
+                if ((typeof(F4) == typeof(On))) _boxes1X2Grad[i] = g * ((((t7 - (T.CreateTruncating(2.0) * (t17 * LossMath.Select(t32, T.One, t34)))) / diagonalSquared) - LossMath.Select(t0, (t36 - (t5 * (hPred - LossMath.Select(t0, t36, T.Zero)))) / t4, T.Zero)) - (T.CreateTruncating(0.8105694691387022) * (t23 * ((T.One / hPred) / t24))));
+                if ((typeof(F5) == typeof(On))) _boxes1Y2Grad[i] = g * ((((t8 - (T.CreateTruncating(2.0) * (t25 * LossMath.Select(t37, T.One, t39)))) / diagonalSquared) - LossMath.Select(t0, (t41 - (t5 * (wPred - LossMath.Select(t0, t41, T.Zero)))) / t4, T.Zero)) + t31);
                 if (_wantBoxes2X1Grad) _boxes2X1Grad[i] = g * ((((t42 + LossMath.Select(t18, T.Zero, (T.CreateTruncating(2.0) * (t43 * t9)) * t11)) / diagonalSquared) - LossMath.Select(t0, (t44 - (t5 * ((boxes2Y1 - boxes2Y2) - LossMath.Select(t0, t44, T.Zero)))) / t4, T.Zero)) + (T.CreateTruncating(0.8105694691387022) * (t23 * ((T.CreateTruncating(-1.0) / hGt) / t45))));
                 if (_wantBoxes2Y1Grad) _boxes2Y1Grad[i] = g * ((((t46 + LossMath.Select(t26, T.Zero, (T.CreateTruncating(2.0) * (t47 * t10)) * t11)) / diagonalSquared) - LossMath.Select(t0, (t48 - (t5 * ((boxes2X1 - boxes2X2) - LossMath.Select(t0, t48, T.Zero)))) / t4, T.Zero)) + t49);
                 if (_wantBoxes2X2Grad) _boxes2X2Grad[i] = g * ((((t42 - LossMath.Select(t32, T.Zero, (T.CreateTruncating(2.0) * (t50 * t9)) * t11)) / diagonalSquared) - LossMath.Select(t0, (t51 - (t5 * (hGt - LossMath.Select(t0, t51, T.Zero)))) / t4, T.Zero)) + (T.CreateTruncating(0.8105694691387022) * (t23 * ((T.One / hGt) / t45))));
                 if (_wantBoxes2Y2Grad) _boxes2Y2Grad[i] = g * ((((t46 - LossMath.Select(t37, T.Zero, (T.CreateTruncating(2.0) * (t52 * t10)) * t11)) / diagonalSquared) - LossMath.Select(t0, (t53 - (t5 * (wGt - LossMath.Select(t0, t53, T.Zero)))) / t4, T.Zero)) - t49);
-                return loss * w;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -1024,17 +1048,17 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t52 = LossMath.Select(t38, Vector128.Create(T.CreateTruncating(0.5)), Vector128<T>.One);
                 var t53 = LossMath.Select(t40, Vector128<T>.Zero, t52 * t1);
                 var loss = diou + (Vector128.Create(T.CreateTruncating(0.4052847345693511)) * (t16 * t15));
-                var w = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = (_hasGradOutput ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * w;
-                if (_wantBoxes1X1Grad) (g * ((((t7 + (Vector128.Create(T.CreateTruncating(2.0)) * (t17 * LossMath.Select(t18, Vector128<T>.One, t20)))) / diagonalSquared) - LossMath.Select(t0, (t22 - (t5 * ((boxes1Y1 - boxes1Y2) - LossMath.Select(t0, t22, Vector128<T>.Zero)))) / t4, Vector128<T>.Zero)) - (Vector128.Create(T.CreateTruncating(0.8105694691387022)) * (t23 * ((Vector128.Create(T.CreateTruncating(-1.0)) / hPred) / t24))))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
-                if (_wantBoxes1Y1Grad) (g * ((((t8 + (Vector128.Create(T.CreateTruncating(2.0)) * (t25 * LossMath.Select(t26, Vector128<T>.One, t28)))) / diagonalSquared) - LossMath.Select(t0, (t30 - (t5 * ((boxes1X1 - boxes1X2) - LossMath.Select(t0, t30, Vector128<T>.Zero)))) / t4, Vector128<T>.Zero)) - t31)).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
-                if (_wantBoxes1X2Grad) (g * ((((t7 - (Vector128.Create(T.CreateTruncating(2.0)) * (t17 * LossMath.Select(t32, Vector128<T>.One, t34)))) / diagonalSquared) - LossMath.Select(t0, (t36 - (t5 * (hPred - LossMath.Select(t0, t36, Vector128<T>.Zero)))) / t4, Vector128<T>.Zero)) - (Vector128.Create(T.CreateTruncating(0.8105694691387022)) * (t23 * ((Vector128<T>.One / hPred) / t24))))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
-                if (_wantBoxes1Y2Grad) (g * ((((t8 - (Vector128.Create(T.CreateTruncating(2.0)) * (t25 * LossMath.Select(t37, Vector128<T>.One, t39)))) / diagonalSquared) - LossMath.Select(t0, (t41 - (t5 * (wPred - LossMath.Select(t0, t41, Vector128<T>.Zero)))) / t4, Vector128<T>.Zero)) + t31)).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y2Grad), (nuint)i);
+                var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                if ((typeof(F2) == typeof(On))) (g * ((((t7 + (Vector128.Create(T.CreateTruncating(2.0)) * (t17 * LossMath.Select(t18, Vector128<T>.One, t20)))) / diagonalSquared) - LossMath.Select(t0, (t22 - (t5 * ((boxes1Y1 - boxes1Y2) - LossMath.Select(t0, t22, Vector128<T>.Zero)))) / t4, Vector128<T>.Zero)) - (Vector128.Create(T.CreateTruncating(0.8105694691387022)) * (t23 * ((Vector128.Create(T.CreateTruncating(-1.0)) / hPred) / t24))))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) (g * ((((t8 + (Vector128.Create(T.CreateTruncating(2.0)) * (t25 * LossMath.Select(t26, Vector128<T>.One, t28)))) / diagonalSquared) - LossMath.Select(t0, (t30 - (t5 * ((boxes1X1 - boxes1X2) - LossMath.Select(t0, t30, Vector128<T>.Zero)))) / t4, Vector128<T>.Zero)) - t31)).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) (g * ((((t7 - (Vector128.Create(T.CreateTruncating(2.0)) * (t17 * LossMath.Select(t32, Vector128<T>.One, t34)))) / diagonalSquared) - LossMath.Select(t0, (t36 - (t5 * (hPred - LossMath.Select(t0, t36, Vector128<T>.Zero)))) / t4, Vector128<T>.Zero)) - (Vector128.Create(T.CreateTruncating(0.8105694691387022)) * (t23 * ((Vector128<T>.One / hPred) / t24))))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
+                if ((typeof(F5) == typeof(On))) (g * ((((t8 - (Vector128.Create(T.CreateTruncating(2.0)) * (t25 * LossMath.Select(t37, Vector128<T>.One, t39)))) / diagonalSquared) - LossMath.Select(t0, (t41 - (t5 * (wPred - LossMath.Select(t0, t41, Vector128<T>.Zero)))) / t4, Vector128<T>.Zero)) + t31)).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y2Grad), (nuint)i);
                 if (_wantBoxes2X1Grad) (g * ((((t42 + LossMath.Select(t18, Vector128<T>.Zero, (Vector128.Create(T.CreateTruncating(2.0)) * (t43 * t9)) * t11)) / diagonalSquared) - LossMath.Select(t0, (t44 - (t5 * ((boxes2Y1 - boxes2Y2) - LossMath.Select(t0, t44, Vector128<T>.Zero)))) / t4, Vector128<T>.Zero)) + (Vector128.Create(T.CreateTruncating(0.8105694691387022)) * (t23 * ((Vector128.Create(T.CreateTruncating(-1.0)) / hGt) / t45))))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X1Grad), (nuint)i);
                 if (_wantBoxes2Y1Grad) (g * ((((t46 + LossMath.Select(t26, Vector128<T>.Zero, (Vector128.Create(T.CreateTruncating(2.0)) * (t47 * t10)) * t11)) / diagonalSquared) - LossMath.Select(t0, (t48 - (t5 * ((boxes2X1 - boxes2X2) - LossMath.Select(t0, t48, Vector128<T>.Zero)))) / t4, Vector128<T>.Zero)) + t49)).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1Grad), (nuint)i);
                 if (_wantBoxes2X2Grad) (g * ((((t42 - LossMath.Select(t32, Vector128<T>.Zero, (Vector128.Create(T.CreateTruncating(2.0)) * (t50 * t9)) * t11)) / diagonalSquared) - LossMath.Select(t0, (t51 - (t5 * (hGt - LossMath.Select(t0, t51, Vector128<T>.Zero)))) / t4, Vector128<T>.Zero)) + (Vector128.Create(T.CreateTruncating(0.8105694691387022)) * (t23 * ((Vector128<T>.One / hGt) / t45))))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X2Grad), (nuint)i);
                 if (_wantBoxes2Y2Grad) (g * ((((t46 - LossMath.Select(t37, Vector128<T>.Zero, (Vector128.Create(T.CreateTruncating(2.0)) * (t52 * t10)) * t11)) / diagonalSquared) - LossMath.Select(t0, (t53 - (t5 * (wGt - LossMath.Select(t0, t53, Vector128<T>.Zero)))) / t4, Vector128<T>.Zero)) - t49)).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2Grad), (nuint)i);
-                return loss * w;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -1127,17 +1151,17 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t52 = LossMath.Select(t38, Vector256.Create(T.CreateTruncating(0.5)), Vector256<T>.One);
                 var t53 = LossMath.Select(t40, Vector256<T>.Zero, t52 * t1);
                 var loss = diou + (Vector256.Create(T.CreateTruncating(0.4052847345693511)) * (t16 * t15));
-                var w = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = (_hasGradOutput ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * w;
-                if (_wantBoxes1X1Grad) (g * ((((t7 + (Vector256.Create(T.CreateTruncating(2.0)) * (t17 * LossMath.Select(t18, Vector256<T>.One, t20)))) / diagonalSquared) - LossMath.Select(t0, (t22 - (t5 * ((boxes1Y1 - boxes1Y2) - LossMath.Select(t0, t22, Vector256<T>.Zero)))) / t4, Vector256<T>.Zero)) - (Vector256.Create(T.CreateTruncating(0.8105694691387022)) * (t23 * ((Vector256.Create(T.CreateTruncating(-1.0)) / hPred) / t24))))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
-                if (_wantBoxes1Y1Grad) (g * ((((t8 + (Vector256.Create(T.CreateTruncating(2.0)) * (t25 * LossMath.Select(t26, Vector256<T>.One, t28)))) / diagonalSquared) - LossMath.Select(t0, (t30 - (t5 * ((boxes1X1 - boxes1X2) - LossMath.Select(t0, t30, Vector256<T>.Zero)))) / t4, Vector256<T>.Zero)) - t31)).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
-                if (_wantBoxes1X2Grad) (g * ((((t7 - (Vector256.Create(T.CreateTruncating(2.0)) * (t17 * LossMath.Select(t32, Vector256<T>.One, t34)))) / diagonalSquared) - LossMath.Select(t0, (t36 - (t5 * (hPred - LossMath.Select(t0, t36, Vector256<T>.Zero)))) / t4, Vector256<T>.Zero)) - (Vector256.Create(T.CreateTruncating(0.8105694691387022)) * (t23 * ((Vector256<T>.One / hPred) / t24))))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
-                if (_wantBoxes1Y2Grad) (g * ((((t8 - (Vector256.Create(T.CreateTruncating(2.0)) * (t25 * LossMath.Select(t37, Vector256<T>.One, t39)))) / diagonalSquared) - LossMath.Select(t0, (t41 - (t5 * (wPred - LossMath.Select(t0, t41, Vector256<T>.Zero)))) / t4, Vector256<T>.Zero)) + t31)).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y2Grad), (nuint)i);
+                var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                if ((typeof(F2) == typeof(On))) (g * ((((t7 + (Vector256.Create(T.CreateTruncating(2.0)) * (t17 * LossMath.Select(t18, Vector256<T>.One, t20)))) / diagonalSquared) - LossMath.Select(t0, (t22 - (t5 * ((boxes1Y1 - boxes1Y2) - LossMath.Select(t0, t22, Vector256<T>.Zero)))) / t4, Vector256<T>.Zero)) - (Vector256.Create(T.CreateTruncating(0.8105694691387022)) * (t23 * ((Vector256.Create(T.CreateTruncating(-1.0)) / hPred) / t24))))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) (g * ((((t8 + (Vector256.Create(T.CreateTruncating(2.0)) * (t25 * LossMath.Select(t26, Vector256<T>.One, t28)))) / diagonalSquared) - LossMath.Select(t0, (t30 - (t5 * ((boxes1X1 - boxes1X2) - LossMath.Select(t0, t30, Vector256<T>.Zero)))) / t4, Vector256<T>.Zero)) - t31)).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) (g * ((((t7 - (Vector256.Create(T.CreateTruncating(2.0)) * (t17 * LossMath.Select(t32, Vector256<T>.One, t34)))) / diagonalSquared) - LossMath.Select(t0, (t36 - (t5 * (hPred - LossMath.Select(t0, t36, Vector256<T>.Zero)))) / t4, Vector256<T>.Zero)) - (Vector256.Create(T.CreateTruncating(0.8105694691387022)) * (t23 * ((Vector256<T>.One / hPred) / t24))))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
+                if ((typeof(F5) == typeof(On))) (g * ((((t8 - (Vector256.Create(T.CreateTruncating(2.0)) * (t25 * LossMath.Select(t37, Vector256<T>.One, t39)))) / diagonalSquared) - LossMath.Select(t0, (t41 - (t5 * (wPred - LossMath.Select(t0, t41, Vector256<T>.Zero)))) / t4, Vector256<T>.Zero)) + t31)).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y2Grad), (nuint)i);
                 if (_wantBoxes2X1Grad) (g * ((((t42 + LossMath.Select(t18, Vector256<T>.Zero, (Vector256.Create(T.CreateTruncating(2.0)) * (t43 * t9)) * t11)) / diagonalSquared) - LossMath.Select(t0, (t44 - (t5 * ((boxes2Y1 - boxes2Y2) - LossMath.Select(t0, t44, Vector256<T>.Zero)))) / t4, Vector256<T>.Zero)) + (Vector256.Create(T.CreateTruncating(0.8105694691387022)) * (t23 * ((Vector256.Create(T.CreateTruncating(-1.0)) / hGt) / t45))))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X1Grad), (nuint)i);
                 if (_wantBoxes2Y1Grad) (g * ((((t46 + LossMath.Select(t26, Vector256<T>.Zero, (Vector256.Create(T.CreateTruncating(2.0)) * (t47 * t10)) * t11)) / diagonalSquared) - LossMath.Select(t0, (t48 - (t5 * ((boxes2X1 - boxes2X2) - LossMath.Select(t0, t48, Vector256<T>.Zero)))) / t4, Vector256<T>.Zero)) + t49)).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1Grad), (nuint)i);
                 if (_wantBoxes2X2Grad) (g * ((((t42 - LossMath.Select(t32, Vector256<T>.Zero, (Vector256.Create(T.CreateTruncating(2.0)) * (t50 * t9)) * t11)) / diagonalSquared) - LossMath.Select(t0, (t51 - (t5 * (hGt - LossMath.Select(t0, t51, Vector256<T>.Zero)))) / t4, Vector256<T>.Zero)) + (Vector256.Create(T.CreateTruncating(0.8105694691387022)) * (t23 * ((Vector256<T>.One / hGt) / t45))))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X2Grad), (nuint)i);
                 if (_wantBoxes2Y2Grad) (g * ((((t46 - LossMath.Select(t37, Vector256<T>.Zero, (Vector256.Create(T.CreateTruncating(2.0)) * (t52 * t10)) * t11)) / diagonalSquared) - LossMath.Select(t0, (t53 - (t5 * (wGt - LossMath.Select(t0, t53, Vector256<T>.Zero)))) / t4, Vector256<T>.Zero)) - t49)).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2Grad), (nuint)i);
-                return loss * w;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -1230,17 +1254,81 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t52 = LossMath.Select(t38, Vector512.Create(T.CreateTruncating(0.5)), Vector512<T>.One);
                 var t53 = LossMath.Select(t40, Vector512<T>.Zero, t52 * t1);
                 var loss = diou + (Vector512.Create(T.CreateTruncating(0.4052847345693511)) * (t16 * t15));
-                var w = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = (_hasGradOutput ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * w;
-                if (_wantBoxes1X1Grad) (g * ((((t7 + (Vector512.Create(T.CreateTruncating(2.0)) * (t17 * LossMath.Select(t18, Vector512<T>.One, t20)))) / diagonalSquared) - LossMath.Select(t0, (t22 - (t5 * ((boxes1Y1 - boxes1Y2) - LossMath.Select(t0, t22, Vector512<T>.Zero)))) / t4, Vector512<T>.Zero)) - (Vector512.Create(T.CreateTruncating(0.8105694691387022)) * (t23 * ((Vector512.Create(T.CreateTruncating(-1.0)) / hPred) / t24))))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
-                if (_wantBoxes1Y1Grad) (g * ((((t8 + (Vector512.Create(T.CreateTruncating(2.0)) * (t25 * LossMath.Select(t26, Vector512<T>.One, t28)))) / diagonalSquared) - LossMath.Select(t0, (t30 - (t5 * ((boxes1X1 - boxes1X2) - LossMath.Select(t0, t30, Vector512<T>.Zero)))) / t4, Vector512<T>.Zero)) - t31)).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
-                if (_wantBoxes1X2Grad) (g * ((((t7 - (Vector512.Create(T.CreateTruncating(2.0)) * (t17 * LossMath.Select(t32, Vector512<T>.One, t34)))) / diagonalSquared) - LossMath.Select(t0, (t36 - (t5 * (hPred - LossMath.Select(t0, t36, Vector512<T>.Zero)))) / t4, Vector512<T>.Zero)) - (Vector512.Create(T.CreateTruncating(0.8105694691387022)) * (t23 * ((Vector512<T>.One / hPred) / t24))))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
-                if (_wantBoxes1Y2Grad) (g * ((((t8 - (Vector512.Create(T.CreateTruncating(2.0)) * (t25 * LossMath.Select(t37, Vector512<T>.One, t39)))) / diagonalSquared) - LossMath.Select(t0, (t41 - (t5 * (wPred - LossMath.Select(t0, t41, Vector512<T>.Zero)))) / t4, Vector512<T>.Zero)) + t31)).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y2Grad), (nuint)i);
+                var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                if ((typeof(F2) == typeof(On))) (g * ((((t7 + (Vector512.Create(T.CreateTruncating(2.0)) * (t17 * LossMath.Select(t18, Vector512<T>.One, t20)))) / diagonalSquared) - LossMath.Select(t0, (t22 - (t5 * ((boxes1Y1 - boxes1Y2) - LossMath.Select(t0, t22, Vector512<T>.Zero)))) / t4, Vector512<T>.Zero)) - (Vector512.Create(T.CreateTruncating(0.8105694691387022)) * (t23 * ((Vector512.Create(T.CreateTruncating(-1.0)) / hPred) / t24))))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) (g * ((((t8 + (Vector512.Create(T.CreateTruncating(2.0)) * (t25 * LossMath.Select(t26, Vector512<T>.One, t28)))) / diagonalSquared) - LossMath.Select(t0, (t30 - (t5 * ((boxes1X1 - boxes1X2) - LossMath.Select(t0, t30, Vector512<T>.Zero)))) / t4, Vector512<T>.Zero)) - t31)).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) (g * ((((t7 - (Vector512.Create(T.CreateTruncating(2.0)) * (t17 * LossMath.Select(t32, Vector512<T>.One, t34)))) / diagonalSquared) - LossMath.Select(t0, (t36 - (t5 * (hPred - LossMath.Select(t0, t36, Vector512<T>.Zero)))) / t4, Vector512<T>.Zero)) - (Vector512.Create(T.CreateTruncating(0.8105694691387022)) * (t23 * ((Vector512<T>.One / hPred) / t24))))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
+                if ((typeof(F5) == typeof(On))) (g * ((((t8 - (Vector512.Create(T.CreateTruncating(2.0)) * (t25 * LossMath.Select(t37, Vector512<T>.One, t39)))) / diagonalSquared) - LossMath.Select(t0, (t41 - (t5 * (wPred - LossMath.Select(t0, t41, Vector512<T>.Zero)))) / t4, Vector512<T>.Zero)) + t31)).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y2Grad), (nuint)i);
                 if (_wantBoxes2X1Grad) (g * ((((t42 + LossMath.Select(t18, Vector512<T>.Zero, (Vector512.Create(T.CreateTruncating(2.0)) * (t43 * t9)) * t11)) / diagonalSquared) - LossMath.Select(t0, (t44 - (t5 * ((boxes2Y1 - boxes2Y2) - LossMath.Select(t0, t44, Vector512<T>.Zero)))) / t4, Vector512<T>.Zero)) + (Vector512.Create(T.CreateTruncating(0.8105694691387022)) * (t23 * ((Vector512.Create(T.CreateTruncating(-1.0)) / hGt) / t45))))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X1Grad), (nuint)i);
                 if (_wantBoxes2Y1Grad) (g * ((((t46 + LossMath.Select(t26, Vector512<T>.Zero, (Vector512.Create(T.CreateTruncating(2.0)) * (t47 * t10)) * t11)) / diagonalSquared) - LossMath.Select(t0, (t48 - (t5 * ((boxes2X1 - boxes2X2) - LossMath.Select(t0, t48, Vector512<T>.Zero)))) / t4, Vector512<T>.Zero)) + t49)).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1Grad), (nuint)i);
                 if (_wantBoxes2X2Grad) (g * ((((t42 - LossMath.Select(t32, Vector512<T>.Zero, (Vector512.Create(T.CreateTruncating(2.0)) * (t50 * t9)) * t11)) / diagonalSquared) - LossMath.Select(t0, (t51 - (t5 * (hGt - LossMath.Select(t0, t51, Vector512<T>.Zero)))) / t4, Vector512<T>.Zero)) + (Vector512.Create(T.CreateTruncating(0.8105694691387022)) * (t23 * ((Vector512<T>.One / hGt) / t45))))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X2Grad), (nuint)i);
                 if (_wantBoxes2Y2Grad) (g * ((((t46 - LossMath.Select(t37, Vector512<T>.Zero, (Vector512.Create(T.CreateTruncating(2.0)) * (t52 * t10)) * t11)) / diagonalSquared) - LossMath.Select(t0, (t53 - (t5 * (wGt - LossMath.Select(t0, t53, Vector512<T>.Zero)))) / t4, Vector512<T>.Zero)) - t49)).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2Grad), (nuint)i);
-                return loss * w;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
+            }
+        }
+
+        /// <summary>One call of <see cref="GradientKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
+        private readonly ref struct GradientKernelCall<T> : IFlaggedCall<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            private readonly ReadOnlySpan<T> _boxes1X1;
+            private readonly ReadOnlySpan<T> _boxes1Y1;
+            private readonly ReadOnlySpan<T> _boxes1X2;
+            private readonly ReadOnlySpan<T> _boxes1Y2;
+            private readonly ReadOnlySpan<T> _boxes2X1;
+            private readonly ReadOnlySpan<T> _boxes2Y1;
+            private readonly ReadOnlySpan<T> _boxes2X2;
+            private readonly ReadOnlySpan<T> _boxes2Y2;
+            private readonly T _eps;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly ReadOnlySpan<T> _gradOutput;
+            private readonly T _scale;
+            private readonly Span<T> _boxes1X1Grad;
+            private readonly Span<T> _boxes1Y1Grad;
+            private readonly Span<T> _boxes1X2Grad;
+            private readonly Span<T> _boxes1Y2Grad;
+            private readonly Span<T> _boxes2X1Grad;
+            private readonly Span<T> _boxes2Y1Grad;
+            private readonly Span<T> _boxes2X2Grad;
+            private readonly Span<T> _boxes2Y2Grad;
+            private readonly int _n;
+            private readonly Reduction _reduction;
+            private readonly Span<T> _output;
+
+            public GradientKernelCall(ReadOnlySpan<T> boxes1X1, ReadOnlySpan<T> boxes1Y1, ReadOnlySpan<T> boxes1X2, ReadOnlySpan<T> boxes1Y2, ReadOnlySpan<T> boxes2X1, ReadOnlySpan<T> boxes2Y1, ReadOnlySpan<T> boxes2X2, ReadOnlySpan<T> boxes2Y2, T eps, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> boxes1X1Grad, Span<T> boxes1Y1Grad, Span<T> boxes1X2Grad, Span<T> boxes1Y2Grad, Span<T> boxes2X1Grad, Span<T> boxes2Y1Grad, Span<T> boxes2X2Grad, Span<T> boxes2Y2Grad, int n, Reduction reduction, Span<T> output)
+            {
+                _boxes1X1 = boxes1X1;
+                _boxes1Y1 = boxes1Y1;
+                _boxes1X2 = boxes1X2;
+                _boxes1Y2 = boxes1Y2;
+                _boxes2X1 = boxes2X1;
+                _boxes2Y1 = boxes2Y1;
+                _boxes2X2 = boxes2X2;
+                _boxes2Y2 = boxes2Y2;
+                _eps = eps;
+                _weight = weight;
+                _gradOutput = gradOutput;
+                _scale = scale;
+                _boxes1X1Grad = boxes1X1Grad;
+                _boxes1Y1Grad = boxes1Y1Grad;
+                _boxes1X2Grad = boxes1X2Grad;
+                _boxes1Y2Grad = boxes1Y2Grad;
+                _boxes2X1Grad = boxes2X1Grad;
+                _boxes2Y1Grad = boxes2Y1Grad;
+                _boxes2X2Grad = boxes2X2Grad;
+                _boxes2Y2Grad = boxes2Y2Grad;
+                _n = n;
+                _reduction = reduction;
+                _output = output;
+            }
+
+            public int Bits => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_boxes1X1Grad.IsEmpty ? 0 : 4) | (_boxes1Y1Grad.IsEmpty ? 0 : 8) | (_boxes1X2Grad.IsEmpty ? 0 : 16) | (_boxes1Y2Grad.IsEmpty ? 0 : 32);
+
+            [MethodImpl(MethodImplOptions.NoInlining)]
+            public T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+            {
+                var kernel = new GradientKernel<T, F0, F1, F2, F3, F4, F5>(_boxes1X1, _boxes1Y1, _boxes1X2, _boxes1Y2, _boxes2X1, _boxes2Y1, _boxes2X2, _boxes2Y2, _eps, _weight, _gradOutput, _scale, _boxes1X1Grad, _boxes1Y1Grad, _boxes1X2Grad, _boxes1Y2Grad, _boxes2X1Grad, _boxes2Y1Grad, _boxes2X2Grad, _boxes2Y2Grad);
+                return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
 
@@ -1264,7 +1352,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// d2L/dboxes2_x22 = (0.5 - (if boxes1_x2 &gt; boxes2_x2 then 0 else (if boxes1_x2 &gt; boxes2_x2 then 0 else 2 * (if boxes1_x2 == boxes2_x2 then 0.5 else 1) * (if boxes1_x2 == boxes2_x2 then 0.5 else 1) * (((boxes1_x2 + boxes1_x1) / 2 - (boxes2_x1 + boxes2_x2) / 2) ^ 2 + ((boxes1_y2 + boxes1_y1) / 2 - (boxes2_y1 + boxes2_y2) / 2) ^ 2) / (1E-07 + (max(boxes1_x2, boxes2_x2) - min(boxes1_x1, boxes2_x1)) ^ 2 + (max(boxes1_y2, boxes2_y2) - min(boxes1_y1, boxes2_y1)) ^ 2)) + 2 * (if boxes1_x2 == boxes2_x2 then 0.5 else 1) * (max(boxes1_x2, boxes2_x2) - min(boxes1_x1, boxes2_x1)) * ((boxes2_x1 + boxes2_x2) / 2 - (boxes1_x2 + boxes1_x1) / 2 - (if boxes1_x2 &gt; boxes2_x2 then 0 else 2 * (if boxes1_x2 == boxes2_x2 then 0.5 else 1) * (max(boxes1_x2, boxes2_x2) - min(boxes1_x1, boxes2_x1)) * (((boxes1_x2 + boxes1_x1) / 2 - (boxes2_x1 + boxes2_x2) / 2) ^ 2 + ((boxes1_y2 + boxes1_y1) / 2 - (boxes2_y1 + boxes2_y2) / 2) ^ 2) / (1E-07 + (max(boxes1_x2, boxes2_x2) - min(boxes1_x1, boxes2_x1)) ^ 2 + (max(boxes1_y2, boxes2_y2) - min(boxes1_y1, boxes2_y1)) ^ 2))) / (1E-07 + (max(boxes1_x2, boxes2_x2) - min(boxes1_x1, boxes2_x1)) ^ 2 + (max(boxes1_y2, boxes2_y2) - min(boxes1_y1, boxes2_y1)) ^ 2)) - (if boxes1_x2 &gt; boxes2_x2 then 0 else 2 * (if boxes1_x2 == boxes2_x2 then 0.5 else 1) * (max(boxes1_x2, boxes2_x2) - min(boxes1_x1, boxes2_x1)) * ((boxes2_x1 + boxes2_x2) / 2 - (boxes1_x2 + boxes1_x1) / 2 - (if boxes1_x2 &gt; boxes2_x2 then 0 else 2 * (if boxes1_x2 == boxes2_x2 then 0.5 else 1) * (max(boxes1_x2, boxes2_x2) - min(boxes1_x1, boxes2_x1)) * (((boxes1_x2 + boxes1_x1) / 2 - (boxes2_x1 + boxes2_x2) / 2) ^ 2 + ((boxes1_y2 + boxes1_y1) / 2 - (boxes2_y1 + boxes2_y2) / 2) ^ 2) / (1E-07 + (max(boxes1_x2, boxes2_x2) - min(boxes1_x1, boxes2_x1)) ^ 2 + (max(boxes1_y2, boxes2_y2) - min(boxes1_y1, boxes2_y1)) ^ 2))) / (1E-07 + (max(boxes1_x2, boxes2_x2) - min(boxes1_x1, boxes2_x1)) ^ 2 + (max(boxes1_y2, boxes2_y2) - min(boxes1_y1, boxes2_y1)) ^ 2))) / (1E-07 + (max(boxes1_x2, boxes2_x2) - min(boxes1_x1, boxes2_x1)) ^ 2 + (max(boxes1_y2, boxes2_y2) - min(boxes1_y1, boxes2_y1)) ^ 2) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (-(((if boxes1_x2 &lt; boxes2_x2 then 0 else (if boxes1_x2 == boxes2_x2 then 0.5 else 1) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) - (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / (1E-07 + (boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0)) * (boxes2_y2 - boxes2_y1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_x2 &lt; boxes2_x2 then 0 else (if boxes1_x2 == boxes2_x2 then 0.5 else 1) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) else 0))) / (1E-07 + (boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0)) * (boxes2_y2 - boxes2_y1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_x2 &lt; boxes2_x2 then 0 else (if boxes1_x2 == boxes2_x2 then 0.5 else 1) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) else 0))) - ((if boxes1_x2 &lt; boxes2_x2 then 0 else (if boxes1_x2 == boxes2_x2 then 0.5 else 1) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) - (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / (1E-07 + (boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0)) * (boxes2_y2 - boxes2_y1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_x2 &lt; boxes2_x2 then 0 else (if boxes1_x2 == boxes2_x2 then 0.5 else 1) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) else 0))) / (1E-07 + (boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0)) * (boxes2_y2 - boxes2_y1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_x2 &lt; boxes2_x2 then 0 else (if boxes1_x2 == boxes2_x2 then 0.5 else 1) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) else 0))) / (1E-07 + (boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0)) else 0) + 0.8105694691 * (detach(0.4052847346 * (atan((boxes2_x2 - boxes2_x1) / (boxes2_y2 - boxes2_y1)) - atan((boxes1_x2 - boxes1_x1) / (boxes1_y2 - boxes1_y1))) ^ 2 / (1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / (1E-07 + (boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0)) else 0) + 0.4052847346 * (atan((boxes2_x2 - boxes2_x1) / (boxes2_y2 - boxes2_y1)) - atan((boxes1_x2 - boxes1_x1) / (boxes1_y2 - boxes1_y1))) ^ 2 + eps)) * 1 / (boxes2_y2 - boxes2_y1) / (1 + (boxes2_x2 - boxes2_x1) / (boxes2_y2 - boxes2_y1) * (boxes2_x2 - boxes2_x1) / (boxes2_y2 - boxes2_y1)) * 1 / (boxes2_y2 - boxes2_y1) / (1 + (boxes2_x2 - boxes2_x1) / (boxes2_y2 - boxes2_y1) * (boxes2_x2 - boxes2_x1) / (boxes2_y2 - boxes2_y1)) - detach(0.4052847346 * (atan((boxes2_x2 - boxes2_x1) / (boxes2_y2 - boxes2_y1)) - atan((boxes1_x2 - boxes1_x1) / (boxes1_y2 - boxes1_y1))) ^ 2 / (1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / (1E-07 + (boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0)) else 0) + 0.4052847346 * (atan((boxes2_x2 - boxes2_x1) / (boxes2_y2 - boxes2_y1)) - atan((boxes1_x2 - boxes1_x1) / (boxes1_y2 - boxes1_y1))) ^ 2 + eps)) * (atan((boxes2_x2 - boxes2_x1) / (boxes2_y2 - boxes2_y1)) - atan((boxes1_x2 - boxes1_x1) / (boxes1_y2 - boxes1_y1))) * 1 / (boxes2_y2 - boxes2_y1) / (1 + (boxes2_x2 - boxes2_x1) / (boxes2_y2 - boxes2_y1) * (boxes2_x2 - boxes2_x1) / (boxes2_y2 - boxes2_y1)) * (1 / (boxes2_y2 - boxes2_y1) * (boxes2_x2 - boxes2_x1) / (boxes2_y2 - boxes2_y1) + (boxes2_x2 - boxes2_x1) / (boxes2_y2 - boxes2_y1) * 1 / (boxes2_y2 - boxes2_y1)) / (1 + (boxes2_x2 - boxes2_x1) / (boxes2_y2 - boxes2_y1) * (boxes2_x2 - boxes2_x1) / (boxes2_y2 - boxes2_y1)))<br/>
         /// d2L/dboxes2_y22 = (0.5 - (if boxes1_y2 &gt; boxes2_y2 then 0 else (if boxes1_y2 &gt; boxes2_y2 then 0 else 2 * (if boxes1_y2 == boxes2_y2 then 0.5 else 1) * (if boxes1_y2 == boxes2_y2 then 0.5 else 1) * (((boxes1_x2 + boxes1_x1) / 2 - (boxes2_x1 + boxes2_x2) / 2) ^ 2 + ((boxes1_y2 + boxes1_y1) / 2 - (boxes2_y1 + boxes2_y2) / 2) ^ 2) / (1E-07 + (max(boxes1_x2, boxes2_x2) - min(boxes1_x1, boxes2_x1)) ^ 2 + (max(boxes1_y2, boxes2_y2) - min(boxes1_y1, boxes2_y1)) ^ 2)) + 2 * (if boxes1_y2 == boxes2_y2 then 0.5 else 1) * (max(boxes1_y2, boxes2_y2) - min(boxes1_y1, boxes2_y1)) * ((boxes2_y1 + boxes2_y2) / 2 - (boxes1_y2 + boxes1_y1) / 2 - (if boxes1_y2 &gt; boxes2_y2 then 0 else 2 * (if boxes1_y2 == boxes2_y2 then 0.5 else 1) * (max(boxes1_y2, boxes2_y2) - min(boxes1_y1, boxes2_y1)) * (((boxes1_x2 + boxes1_x1) / 2 - (boxes2_x1 + boxes2_x2) / 2) ^ 2 + ((boxes1_y2 + boxes1_y1) / 2 - (boxes2_y1 + boxes2_y2) / 2) ^ 2) / (1E-07 + (max(boxes1_x2, boxes2_x2) - min(boxes1_x1, boxes2_x1)) ^ 2 + (max(boxes1_y2, boxes2_y2) - min(boxes1_y1, boxes2_y1)) ^ 2))) / (1E-07 + (max(boxes1_x2, boxes2_x2) - min(boxes1_x1, boxes2_x1)) ^ 2 + (max(boxes1_y2, boxes2_y2) - min(boxes1_y1, boxes2_y1)) ^ 2)) - (if boxes1_y2 &gt; boxes2_y2 then 0 else 2 * (if boxes1_y2 == boxes2_y2 then 0.5 else 1) * (max(boxes1_y2, boxes2_y2) - min(boxes1_y1, boxes2_y1)) * ((boxes2_y1 + boxes2_y2) / 2 - (boxes1_y2 + boxes1_y1) / 2 - (if boxes1_y2 &gt; boxes2_y2 then 0 else 2 * (if boxes1_y2 == boxes2_y2 then 0.5 else 1) * (max(boxes1_y2, boxes2_y2) - min(boxes1_y1, boxes2_y1)) * (((boxes1_x2 + boxes1_x1) / 2 - (boxes2_x1 + boxes2_x2) / 2) ^ 2 + ((boxes1_y2 + boxes1_y1) / 2 - (boxes2_y1 + boxes2_y2) / 2) ^ 2) / (1E-07 + (max(boxes1_x2, boxes2_x2) - min(boxes1_x1, boxes2_x1)) ^ 2 + (max(boxes1_y2, boxes2_y2) - min(boxes1_y1, boxes2_y1)) ^ 2))) / (1E-07 + (max(boxes1_x2, boxes2_x2) - min(boxes1_x1, boxes2_x1)) ^ 2 + (max(boxes1_y2, boxes2_y2) - min(boxes1_y1, boxes2_y1)) ^ 2))) / (1E-07 + (max(boxes1_x2, boxes2_x2) - min(boxes1_x1, boxes2_x1)) ^ 2 + (max(boxes1_y2, boxes2_y2) - min(boxes1_y1, boxes2_y1)) ^ 2) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (-(((if boxes1_y2 &lt; boxes2_y2 then 0 else (if boxes1_y2 == boxes2_y2 then 0.5 else 1) * (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1))) - (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / (1E-07 + (boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0)) * (boxes2_x2 - boxes2_x1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_y2 &lt; boxes2_y2 then 0 else (if boxes1_y2 == boxes2_y2 then 0.5 else 1) * (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1))) else 0))) / (1E-07 + (boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0)) * (boxes2_x2 - boxes2_x1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_y2 &lt; boxes2_y2 then 0 else (if boxes1_y2 == boxes2_y2 then 0.5 else 1) * (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1))) else 0))) - ((if boxes1_y2 &lt; boxes2_y2 then 0 else (if boxes1_y2 == boxes2_y2 then 0.5 else 1) * (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1))) - (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / (1E-07 + (boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0)) * (boxes2_x2 - boxes2_x1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_y2 &lt; boxes2_y2 then 0 else (if boxes1_y2 == boxes2_y2 then 0.5 else 1) * (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1))) else 0))) / (1E-07 + (boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0)) * (boxes2_x2 - boxes2_x1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_y2 &lt; boxes2_y2 then 0 else (if boxes1_y2 == boxes2_y2 then 0.5 else 1) * (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1))) else 0))) / (1E-07 + (boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0)) else 0) - 0.8105694691 * (detach(0.4052847346 * (atan((boxes2_x2 - boxes2_x1) / (boxes2_y2 - boxes2_y1)) - atan((boxes1_x2 - boxes1_x1) / (boxes1_y2 - boxes1_y1))) ^ 2 / (1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / (1E-07 + (boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0)) else 0) + 0.4052847346 * (atan((boxes2_x2 - boxes2_x1) / (boxes2_y2 - boxes2_y1)) - atan((boxes1_x2 - boxes1_x1) / (boxes1_y2 - boxes1_y1))) ^ 2 + eps)) * (atan((boxes2_x2 - boxes2_x1) / (boxes2_y2 - boxes2_y1)) - atan((boxes1_x2 - boxes1_x1) / (boxes1_y2 - boxes1_y1))) * ((-((boxes2_x2 - boxes2_x1) / (boxes2_y2 - boxes2_y1) / (boxes2_y2 - boxes2_y1)) - (boxes2_x2 - boxes2_x1) / (boxes2_y2 - boxes2_y1) / (boxes2_y2 - boxes2_y1)) / (boxes2_y2 - boxes2_y1) - (boxes2_x2 - boxes2_x1) / (boxes2_y2 - boxes2_y1) / (boxes2_y2 - boxes2_y1) / (1 + (boxes2_x2 - boxes2_x1) / (boxes2_y2 - boxes2_y1) * (boxes2_x2 - boxes2_x1) / (boxes2_y2 - boxes2_y1)) * (-((boxes2_x2 - boxes2_x1) / (boxes2_y2 - boxes2_y1) / (boxes2_y2 - boxes2_y1) * (boxes2_x2 - boxes2_x1) / (boxes2_y2 - boxes2_y1)) - (boxes2_x2 - boxes2_x1) / (boxes2_y2 - boxes2_y1) * (boxes2_x2 - boxes2_x1) / (boxes2_y2 - boxes2_y1) / (boxes2_y2 - boxes2_y1))) / (1 + (boxes2_x2 - boxes2_x1) / (boxes2_y2 - boxes2_y1) * (boxes2_x2 - boxes2_x1) / (boxes2_y2 - boxes2_y1)) - detach(0.4052847346 * (atan((boxes2_x2 - boxes2_x1) / (boxes2_y2 - boxes2_y1)) - atan((boxes1_x2 - boxes1_x1) / (boxes1_y2 - boxes1_y1))) ^ 2 / (1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / (1E-07 + (boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0)) else 0) + 0.4052847346 * (atan((boxes2_x2 - boxes2_x1) / (boxes2_y2 - boxes2_y1)) - atan((boxes1_x2 - boxes1_x1) / (boxes1_y2 - boxes1_y1))) ^ 2 + eps)) * (boxes2_x2 - boxes2_x1) / (boxes2_y2 - boxes2_y1) / (boxes2_y2 - boxes2_y1) / (1 + (boxes2_x2 - boxes2_x1) / (boxes2_y2 - boxes2_y1) * (boxes2_x2 - boxes2_x1) / (boxes2_y2 - boxes2_y1)) * (boxes2_x2 - boxes2_x1) / (boxes2_y2 - boxes2_y1) / (boxes2_y2 - boxes2_y1) / (1 + (boxes2_x2 - boxes2_x1) / (boxes2_y2 - boxes2_y1) * (boxes2_x2 - boxes2_x1) / (boxes2_y2 - boxes2_y1)))
         /// </summary>
-        private ref struct HessianKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct HessianKernel<T, F0, F1, F2, F3, F4, F5> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T> where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
         {
             private readonly ReadOnlySpan<T> _boxes1X1;
             private readonly ReadOnlySpan<T> _boxes1Y1;
@@ -1521,12 +1609,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t118 = t93 * t94;
                 var t119 = t97 * t96;
                 var loss = diou + (T.CreateTruncating(0.4052847345693511) * (t16 * t15));
-                var w = _hasWeight ? _weight[i] : T.One;
-                var g = (_hasGradOutput ? _gradOutput[i] * _scale : _scale) * w;
-                if (_wantBoxes1X1Grad) _boxes1X1Grad[i] = g * ((t22 - LossMath.Select(t0, t26, T.Zero)) - (T.CreateTruncating(0.8105694691387022) * (t27 * t30)));
-                if (_wantBoxes1Y1Grad) _boxes1Y1Grad[i] = g * ((t36 - LossMath.Select(t0, t40, T.Zero)) - t43);
-                if (_wantBoxes1X2Grad) _boxes1X2Grad[i] = g * ((t48 - LossMath.Select(t0, t52, T.Zero)) - (T.CreateTruncating(0.8105694691387022) * (t27 * t54)));
-                if (_wantBoxes1Y2Grad) _boxes1Y2Grad[i] = g * ((t59 - LossMath.Select(t0, t63, T.Zero)) + t43);
+                var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
+                var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
+                if ((typeof(F2) == typeof(On))) _boxes1X1Grad[i] = g * ((t22 - LossMath.Select(t0, t26, T.Zero)) - (T.CreateTruncating(0.8105694691387022) * (t27 * t30)));
+                if ((typeof(F3) == typeof(On))) _boxes1Y1Grad[i] = g * ((t36 - LossMath.Select(t0, t40, T.Zero)) - t43);
+                if ((typeof(F4) == typeof(On))) _boxes1X2Grad[i] = g * ((t48 - LossMath.Select(t0, t52, T.Zero)) - (T.CreateTruncating(0.8105694691387022) * (t27 * t54)));
+                if ((typeof(F5) == typeof(On))) _boxes1Y2Grad[i] = g * ((t59 - LossMath.Select(t0, t63, T.Zero)) + t43);
                 if (_wantBoxes2X1Grad) _boxes2X1Grad[i] = g * ((t67 - LossMath.Select(t0, t70, T.Zero)) + (T.CreateTruncating(0.8105694691387022) * (t27 * t73)));
                 if (_wantBoxes2Y1Grad) _boxes2Y1Grad[i] = g * ((t77 - LossMath.Select(t0, t80, T.Zero)) + t83);
                 if (_wantBoxes2X2Grad) _boxes2X2Grad[i] = g * ((t86 - LossMath.Select(t0, t89, T.Zero)) + (T.CreateTruncating(0.8105694691387022) * (t27 * t91)));
@@ -1539,7 +1627,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantBoxes2Y1Hess) _boxes2Y1Hess[i] = g * _hessianPolicy.Apply(((((T.CreateTruncating(0.5) + LossMath.Select(t32, T.Zero, t111 - LossMath.Select(t32, T.Zero, (T.CreateTruncating(2.0) * (t75 * t75)) * t11))) + LossMath.Select(t32, T.Zero, t111)) / diagonalSquared) - LossMath.Select(t0, (-t112 - t112) / t4, T.Zero)) + (T.CreateTruncating(0.8105694691387022) * (t113 + (t27 * ((((t81 + t81) / hGt) - (t82 * (t114 + t115))) / t72)))));
                 if (_wantBoxes2X2Hess) _boxes2X2Hess[i] = g * _hessianPolicy.Apply(((((T.CreateTruncating(0.5) - LossMath.Select(t44, T.Zero, LossMath.Select(t44, T.Zero, (T.CreateTruncating(2.0) * (t84 * t84)) * t11) + t116)) - LossMath.Select(t44, T.Zero, t116)) / diagonalSquared) - LossMath.Select(t0, (-t117 - t117) / t4, T.Zero)) + (T.CreateTruncating(0.8105694691387022) * (((t16 * t91) * t91) - (t27 * ((t91 * ((t90 * t12) + (t12 * t90))) / t72)))));
                 if (_wantBoxes2Y2Hess) _boxes2Y2Hess[i] = g * _hessianPolicy.Apply(((((T.CreateTruncating(0.5) - LossMath.Select(t55, T.Zero, LossMath.Select(t55, T.Zero, (T.CreateTruncating(2.0) * (t92 * t92)) * t11) + t118)) - LossMath.Select(t55, T.Zero, t118)) / diagonalSquared) - LossMath.Select(t0, (-t119 - t119) / t4, T.Zero)) - (T.CreateTruncating(0.8105694691387022) * ((t27 * ((((-t81 - t81) / hGt) - (t82 * (-t114 - t115))) / t72)) - t113)));
-                return loss * w;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -1698,12 +1786,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t118 = t93 * t94;
                 var t119 = t97 * t96;
                 var loss = diou + (Vector128.Create(T.CreateTruncating(0.4052847345693511)) * (t16 * t15));
-                var w = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = (_hasGradOutput ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * w;
-                if (_wantBoxes1X1Grad) (g * ((t22 - LossMath.Select(t0, t26, Vector128<T>.Zero)) - (Vector128.Create(T.CreateTruncating(0.8105694691387022)) * (t27 * t30)))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
-                if (_wantBoxes1Y1Grad) (g * ((t36 - LossMath.Select(t0, t40, Vector128<T>.Zero)) - t43)).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
-                if (_wantBoxes1X2Grad) (g * ((t48 - LossMath.Select(t0, t52, Vector128<T>.Zero)) - (Vector128.Create(T.CreateTruncating(0.8105694691387022)) * (t27 * t54)))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
-                if (_wantBoxes1Y2Grad) (g * ((t59 - LossMath.Select(t0, t63, Vector128<T>.Zero)) + t43)).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y2Grad), (nuint)i);
+                var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                if ((typeof(F2) == typeof(On))) (g * ((t22 - LossMath.Select(t0, t26, Vector128<T>.Zero)) - (Vector128.Create(T.CreateTruncating(0.8105694691387022)) * (t27 * t30)))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) (g * ((t36 - LossMath.Select(t0, t40, Vector128<T>.Zero)) - t43)).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) (g * ((t48 - LossMath.Select(t0, t52, Vector128<T>.Zero)) - (Vector128.Create(T.CreateTruncating(0.8105694691387022)) * (t27 * t54)))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
+                if ((typeof(F5) == typeof(On))) (g * ((t59 - LossMath.Select(t0, t63, Vector128<T>.Zero)) + t43)).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y2Grad), (nuint)i);
                 if (_wantBoxes2X1Grad) (g * ((t67 - LossMath.Select(t0, t70, Vector128<T>.Zero)) + (Vector128.Create(T.CreateTruncating(0.8105694691387022)) * (t27 * t73)))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X1Grad), (nuint)i);
                 if (_wantBoxes2Y1Grad) (g * ((t77 - LossMath.Select(t0, t80, Vector128<T>.Zero)) + t83)).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1Grad), (nuint)i);
                 if (_wantBoxes2X2Grad) (g * ((t86 - LossMath.Select(t0, t89, Vector128<T>.Zero)) + (Vector128.Create(T.CreateTruncating(0.8105694691387022)) * (t27 * t91)))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X2Grad), (nuint)i);
@@ -1716,7 +1804,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantBoxes2Y1Hess) (g * _hessianPolicy.Apply(((((Vector128.Create(T.CreateTruncating(0.5)) + LossMath.Select(t32, Vector128<T>.Zero, t111 - LossMath.Select(t32, Vector128<T>.Zero, (Vector128.Create(T.CreateTruncating(2.0)) * (t75 * t75)) * t11))) + LossMath.Select(t32, Vector128<T>.Zero, t111)) / diagonalSquared) - LossMath.Select(t0, (-t112 - t112) / t4, Vector128<T>.Zero)) + (Vector128.Create(T.CreateTruncating(0.8105694691387022)) * (t113 + (t27 * ((((t81 + t81) / hGt) - (t82 * (t114 + t115))) / t72)))))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1Hess), (nuint)i);
                 if (_wantBoxes2X2Hess) (g * _hessianPolicy.Apply(((((Vector128.Create(T.CreateTruncating(0.5)) - LossMath.Select(t44, Vector128<T>.Zero, LossMath.Select(t44, Vector128<T>.Zero, (Vector128.Create(T.CreateTruncating(2.0)) * (t84 * t84)) * t11) + t116)) - LossMath.Select(t44, Vector128<T>.Zero, t116)) / diagonalSquared) - LossMath.Select(t0, (-t117 - t117) / t4, Vector128<T>.Zero)) + (Vector128.Create(T.CreateTruncating(0.8105694691387022)) * (((t16 * t91) * t91) - (t27 * ((t91 * ((t90 * t12) + (t12 * t90))) / t72)))))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X2Hess), (nuint)i);
                 if (_wantBoxes2Y2Hess) (g * _hessianPolicy.Apply(((((Vector128.Create(T.CreateTruncating(0.5)) - LossMath.Select(t55, Vector128<T>.Zero, LossMath.Select(t55, Vector128<T>.Zero, (Vector128.Create(T.CreateTruncating(2.0)) * (t92 * t92)) * t11) + t118)) - LossMath.Select(t55, Vector128<T>.Zero, t118)) / diagonalSquared) - LossMath.Select(t0, (-t119 - t119) / t4, Vector128<T>.Zero)) - (Vector128.Create(T.CreateTruncating(0.8105694691387022)) * ((t27 * ((((-t81 - t81) / hGt) - (t82 * (-t114 - t115))) / t72)) - t113)))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2Hess), (nuint)i);
-                return loss * w;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -1875,12 +1963,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t118 = t93 * t94;
                 var t119 = t97 * t96;
                 var loss = diou + (Vector256.Create(T.CreateTruncating(0.4052847345693511)) * (t16 * t15));
-                var w = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = (_hasGradOutput ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * w;
-                if (_wantBoxes1X1Grad) (g * ((t22 - LossMath.Select(t0, t26, Vector256<T>.Zero)) - (Vector256.Create(T.CreateTruncating(0.8105694691387022)) * (t27 * t30)))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
-                if (_wantBoxes1Y1Grad) (g * ((t36 - LossMath.Select(t0, t40, Vector256<T>.Zero)) - t43)).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
-                if (_wantBoxes1X2Grad) (g * ((t48 - LossMath.Select(t0, t52, Vector256<T>.Zero)) - (Vector256.Create(T.CreateTruncating(0.8105694691387022)) * (t27 * t54)))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
-                if (_wantBoxes1Y2Grad) (g * ((t59 - LossMath.Select(t0, t63, Vector256<T>.Zero)) + t43)).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y2Grad), (nuint)i);
+                var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                if ((typeof(F2) == typeof(On))) (g * ((t22 - LossMath.Select(t0, t26, Vector256<T>.Zero)) - (Vector256.Create(T.CreateTruncating(0.8105694691387022)) * (t27 * t30)))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) (g * ((t36 - LossMath.Select(t0, t40, Vector256<T>.Zero)) - t43)).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) (g * ((t48 - LossMath.Select(t0, t52, Vector256<T>.Zero)) - (Vector256.Create(T.CreateTruncating(0.8105694691387022)) * (t27 * t54)))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
+                if ((typeof(F5) == typeof(On))) (g * ((t59 - LossMath.Select(t0, t63, Vector256<T>.Zero)) + t43)).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y2Grad), (nuint)i);
                 if (_wantBoxes2X1Grad) (g * ((t67 - LossMath.Select(t0, t70, Vector256<T>.Zero)) + (Vector256.Create(T.CreateTruncating(0.8105694691387022)) * (t27 * t73)))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X1Grad), (nuint)i);
                 if (_wantBoxes2Y1Grad) (g * ((t77 - LossMath.Select(t0, t80, Vector256<T>.Zero)) + t83)).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1Grad), (nuint)i);
                 if (_wantBoxes2X2Grad) (g * ((t86 - LossMath.Select(t0, t89, Vector256<T>.Zero)) + (Vector256.Create(T.CreateTruncating(0.8105694691387022)) * (t27 * t91)))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X2Grad), (nuint)i);
@@ -1893,7 +1981,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantBoxes2Y1Hess) (g * _hessianPolicy.Apply(((((Vector256.Create(T.CreateTruncating(0.5)) + LossMath.Select(t32, Vector256<T>.Zero, t111 - LossMath.Select(t32, Vector256<T>.Zero, (Vector256.Create(T.CreateTruncating(2.0)) * (t75 * t75)) * t11))) + LossMath.Select(t32, Vector256<T>.Zero, t111)) / diagonalSquared) - LossMath.Select(t0, (-t112 - t112) / t4, Vector256<T>.Zero)) + (Vector256.Create(T.CreateTruncating(0.8105694691387022)) * (t113 + (t27 * ((((t81 + t81) / hGt) - (t82 * (t114 + t115))) / t72)))))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1Hess), (nuint)i);
                 if (_wantBoxes2X2Hess) (g * _hessianPolicy.Apply(((((Vector256.Create(T.CreateTruncating(0.5)) - LossMath.Select(t44, Vector256<T>.Zero, LossMath.Select(t44, Vector256<T>.Zero, (Vector256.Create(T.CreateTruncating(2.0)) * (t84 * t84)) * t11) + t116)) - LossMath.Select(t44, Vector256<T>.Zero, t116)) / diagonalSquared) - LossMath.Select(t0, (-t117 - t117) / t4, Vector256<T>.Zero)) + (Vector256.Create(T.CreateTruncating(0.8105694691387022)) * (((t16 * t91) * t91) - (t27 * ((t91 * ((t90 * t12) + (t12 * t90))) / t72)))))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X2Hess), (nuint)i);
                 if (_wantBoxes2Y2Hess) (g * _hessianPolicy.Apply(((((Vector256.Create(T.CreateTruncating(0.5)) - LossMath.Select(t55, Vector256<T>.Zero, LossMath.Select(t55, Vector256<T>.Zero, (Vector256.Create(T.CreateTruncating(2.0)) * (t92 * t92)) * t11) + t118)) - LossMath.Select(t55, Vector256<T>.Zero, t118)) / diagonalSquared) - LossMath.Select(t0, (-t119 - t119) / t4, Vector256<T>.Zero)) - (Vector256.Create(T.CreateTruncating(0.8105694691387022)) * ((t27 * ((((-t81 - t81) / hGt) - (t82 * (-t114 - t115))) / t72)) - t113)))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2Hess), (nuint)i);
-                return loss * w;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -2052,12 +2140,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t118 = t93 * t94;
                 var t119 = t97 * t96;
                 var loss = diou + (Vector512.Create(T.CreateTruncating(0.4052847345693511)) * (t16 * t15));
-                var w = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = (_hasGradOutput ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * w;
-                if (_wantBoxes1X1Grad) (g * ((t22 - LossMath.Select(t0, t26, Vector512<T>.Zero)) - (Vector512.Create(T.CreateTruncating(0.8105694691387022)) * (t27 * t30)))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
-                if (_wantBoxes1Y1Grad) (g * ((t36 - LossMath.Select(t0, t40, Vector512<T>.Zero)) - t43)).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
-                if (_wantBoxes1X2Grad) (g * ((t48 - LossMath.Select(t0, t52, Vector512<T>.Zero)) - (Vector512.Create(T.CreateTruncating(0.8105694691387022)) * (t27 * t54)))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
-                if (_wantBoxes1Y2Grad) (g * ((t59 - LossMath.Select(t0, t63, Vector512<T>.Zero)) + t43)).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y2Grad), (nuint)i);
+                var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                if ((typeof(F2) == typeof(On))) (g * ((t22 - LossMath.Select(t0, t26, Vector512<T>.Zero)) - (Vector512.Create(T.CreateTruncating(0.8105694691387022)) * (t27 * t30)))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) (g * ((t36 - LossMath.Select(t0, t40, Vector512<T>.Zero)) - t43)).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) (g * ((t48 - LossMath.Select(t0, t52, Vector512<T>.Zero)) - (Vector512.Create(T.CreateTruncating(0.8105694691387022)) * (t27 * t54)))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
+                if ((typeof(F5) == typeof(On))) (g * ((t59 - LossMath.Select(t0, t63, Vector512<T>.Zero)) + t43)).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y2Grad), (nuint)i);
                 if (_wantBoxes2X1Grad) (g * ((t67 - LossMath.Select(t0, t70, Vector512<T>.Zero)) + (Vector512.Create(T.CreateTruncating(0.8105694691387022)) * (t27 * t73)))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X1Grad), (nuint)i);
                 if (_wantBoxes2Y1Grad) (g * ((t77 - LossMath.Select(t0, t80, Vector512<T>.Zero)) + t83)).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1Grad), (nuint)i);
                 if (_wantBoxes2X2Grad) (g * ((t86 - LossMath.Select(t0, t89, Vector512<T>.Zero)) + (Vector512.Create(T.CreateTruncating(0.8105694691387022)) * (t27 * t91)))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X2Grad), (nuint)i);
@@ -2070,7 +2158,89 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantBoxes2Y1Hess) (g * _hessianPolicy.Apply(((((Vector512.Create(T.CreateTruncating(0.5)) + LossMath.Select(t32, Vector512<T>.Zero, t111 - LossMath.Select(t32, Vector512<T>.Zero, (Vector512.Create(T.CreateTruncating(2.0)) * (t75 * t75)) * t11))) + LossMath.Select(t32, Vector512<T>.Zero, t111)) / diagonalSquared) - LossMath.Select(t0, (-t112 - t112) / t4, Vector512<T>.Zero)) + (Vector512.Create(T.CreateTruncating(0.8105694691387022)) * (t113 + (t27 * ((((t81 + t81) / hGt) - (t82 * (t114 + t115))) / t72)))))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1Hess), (nuint)i);
                 if (_wantBoxes2X2Hess) (g * _hessianPolicy.Apply(((((Vector512.Create(T.CreateTruncating(0.5)) - LossMath.Select(t44, Vector512<T>.Zero, LossMath.Select(t44, Vector512<T>.Zero, (Vector512.Create(T.CreateTruncating(2.0)) * (t84 * t84)) * t11) + t116)) - LossMath.Select(t44, Vector512<T>.Zero, t116)) / diagonalSquared) - LossMath.Select(t0, (-t117 - t117) / t4, Vector512<T>.Zero)) + (Vector512.Create(T.CreateTruncating(0.8105694691387022)) * (((t16 * t91) * t91) - (t27 * ((t91 * ((t90 * t12) + (t12 * t90))) / t72)))))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X2Hess), (nuint)i);
                 if (_wantBoxes2Y2Hess) (g * _hessianPolicy.Apply(((((Vector512.Create(T.CreateTruncating(0.5)) - LossMath.Select(t55, Vector512<T>.Zero, LossMath.Select(t55, Vector512<T>.Zero, (Vector512.Create(T.CreateTruncating(2.0)) * (t92 * t92)) * t11) + t118)) - LossMath.Select(t55, Vector512<T>.Zero, t118)) / diagonalSquared) - LossMath.Select(t0, (-t119 - t119) / t4, Vector512<T>.Zero)) - (Vector512.Create(T.CreateTruncating(0.8105694691387022)) * ((t27 * ((((-t81 - t81) / hGt) - (t82 * (-t114 - t115))) / t72)) - t113)))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2Hess), (nuint)i);
-                return loss * w;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
+            }
+        }
+
+        /// <summary>One call of <see cref="HessianKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
+        private readonly ref struct HessianKernelCall<T> : IFlaggedCall<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            private readonly ReadOnlySpan<T> _boxes1X1;
+            private readonly ReadOnlySpan<T> _boxes1Y1;
+            private readonly ReadOnlySpan<T> _boxes1X2;
+            private readonly ReadOnlySpan<T> _boxes1Y2;
+            private readonly ReadOnlySpan<T> _boxes2X1;
+            private readonly ReadOnlySpan<T> _boxes2Y1;
+            private readonly ReadOnlySpan<T> _boxes2X2;
+            private readonly ReadOnlySpan<T> _boxes2Y2;
+            private readonly T _eps;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly ReadOnlySpan<T> _gradOutput;
+            private readonly T _scale;
+            private readonly Span<T> _boxes1X1Grad;
+            private readonly Span<T> _boxes1Y1Grad;
+            private readonly Span<T> _boxes1X2Grad;
+            private readonly Span<T> _boxes1Y2Grad;
+            private readonly Span<T> _boxes2X1Grad;
+            private readonly Span<T> _boxes2Y1Grad;
+            private readonly Span<T> _boxes2X2Grad;
+            private readonly Span<T> _boxes2Y2Grad;
+            private readonly Span<T> _boxes1X1Hess;
+            private readonly Span<T> _boxes1Y1Hess;
+            private readonly Span<T> _boxes1X2Hess;
+            private readonly Span<T> _boxes1Y2Hess;
+            private readonly Span<T> _boxes2X1Hess;
+            private readonly Span<T> _boxes2Y1Hess;
+            private readonly Span<T> _boxes2X2Hess;
+            private readonly Span<T> _boxes2Y2Hess;
+            private readonly HessianPolicy _hessianPolicy;
+            private readonly int _n;
+            private readonly Reduction _reduction;
+            private readonly Span<T> _output;
+
+            public HessianKernelCall(ReadOnlySpan<T> boxes1X1, ReadOnlySpan<T> boxes1Y1, ReadOnlySpan<T> boxes1X2, ReadOnlySpan<T> boxes1Y2, ReadOnlySpan<T> boxes2X1, ReadOnlySpan<T> boxes2Y1, ReadOnlySpan<T> boxes2X2, ReadOnlySpan<T> boxes2Y2, T eps, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> boxes1X1Grad, Span<T> boxes1Y1Grad, Span<T> boxes1X2Grad, Span<T> boxes1Y2Grad, Span<T> boxes2X1Grad, Span<T> boxes2Y1Grad, Span<T> boxes2X2Grad, Span<T> boxes2Y2Grad, Span<T> boxes1X1Hess, Span<T> boxes1Y1Hess, Span<T> boxes1X2Hess, Span<T> boxes1Y2Hess, Span<T> boxes2X1Hess, Span<T> boxes2Y1Hess, Span<T> boxes2X2Hess, Span<T> boxes2Y2Hess, HessianPolicy hessianPolicy, int n, Reduction reduction, Span<T> output)
+            {
+                _boxes1X1 = boxes1X1;
+                _boxes1Y1 = boxes1Y1;
+                _boxes1X2 = boxes1X2;
+                _boxes1Y2 = boxes1Y2;
+                _boxes2X1 = boxes2X1;
+                _boxes2Y1 = boxes2Y1;
+                _boxes2X2 = boxes2X2;
+                _boxes2Y2 = boxes2Y2;
+                _eps = eps;
+                _weight = weight;
+                _gradOutput = gradOutput;
+                _scale = scale;
+                _boxes1X1Grad = boxes1X1Grad;
+                _boxes1Y1Grad = boxes1Y1Grad;
+                _boxes1X2Grad = boxes1X2Grad;
+                _boxes1Y2Grad = boxes1Y2Grad;
+                _boxes2X1Grad = boxes2X1Grad;
+                _boxes2Y1Grad = boxes2Y1Grad;
+                _boxes2X2Grad = boxes2X2Grad;
+                _boxes2Y2Grad = boxes2Y2Grad;
+                _boxes1X1Hess = boxes1X1Hess;
+                _boxes1Y1Hess = boxes1Y1Hess;
+                _boxes1X2Hess = boxes1X2Hess;
+                _boxes1Y2Hess = boxes1Y2Hess;
+                _boxes2X1Hess = boxes2X1Hess;
+                _boxes2Y1Hess = boxes2Y1Hess;
+                _boxes2X2Hess = boxes2X2Hess;
+                _boxes2Y2Hess = boxes2Y2Hess;
+                _hessianPolicy = hessianPolicy;
+                _n = n;
+                _reduction = reduction;
+                _output = output;
+            }
+
+            public int Bits => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_boxes1X1Grad.IsEmpty ? 0 : 4) | (_boxes1Y1Grad.IsEmpty ? 0 : 8) | (_boxes1X2Grad.IsEmpty ? 0 : 16) | (_boxes1Y2Grad.IsEmpty ? 0 : 32);
+
+            [MethodImpl(MethodImplOptions.NoInlining)]
+            public T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+            {
+                var kernel = new HessianKernel<T, F0, F1, F2, F3, F4, F5>(_boxes1X1, _boxes1Y1, _boxes1X2, _boxes1Y2, _boxes2X1, _boxes2Y1, _boxes2X2, _boxes2Y2, _eps, _weight, _gradOutput, _scale, _boxes1X1Grad, _boxes1Y1Grad, _boxes1X2Grad, _boxes1Y2Grad, _boxes2X1Grad, _boxes2Y1Grad, _boxes2X2Grad, _boxes2Y2Grad, _boxes1X1Hess, _boxes1Y1Hess, _boxes1X2Hess, _boxes1Y2Hess, _boxes2X1Hess, _boxes2Y1Hess, _boxes2X2Hess, _boxes2Y2Hess, _hessianPolicy);
+                return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
 
