@@ -31,6 +31,13 @@ internal sealed record KernelSpec(string Name, string Summary, Expr? Value, IRea
     /// of them. The elementwise kernels only; the row kernels test their flags per vector.
     /// </summary>
     public bool Specialised { get; init; }
+
+    /// <summary>
+    /// A specialised kernel that streams its gradients and Hessians past the caches (non-temporal stores,
+    /// <c>ElementLoops.Stream</c>) when its call is large (<c>ElementLoops.ShouldStream</c>, the last flag <c>F5</c>):
+    /// its call pins the outputs, so the compilation must allow unsafe code.
+    /// </summary>
+    public bool Streams { get; init; }
 }
 
 /// <summary>
@@ -146,11 +153,13 @@ internal static class KernelEmitter
         return spec.Specialised && bit >= 0 && bit < FlagBits ? $"(typeof(F{bit}) == typeof(On))" : field;
     }
 
-    private static string FlagParameters => string.Join(", ", Enumerable.Range(0, FlagBits).Select(k => "F" + k));
-    private static string FlagConstraints => string.Join(" ", Enumerable.Range(0, FlagBits).Select(k => $"where F{k} : struct, IFlag"));
+    private static string FlagParameters => string.Join(", ", Enumerable.Range(0, FlagBits + 1).Select(k => "F" + k));
+    private static string FlagConstraints => string.Join(" ", Enumerable.Range(0, FlagBits + 1).Select(k => $"where F{k} : struct, IFlag"));
 
-    /// <summary>KernelFlags.Count in the runtime.</summary>
-    private const int FlagBits = 6;
+    /// <summary>The facts a specialised kernel holds as types (F0 .. F4); F5 (KernelFlags.Count - 1) is the streaming flag.</summary>
+    private const int FlagBits = 5;
+
+    private const string StreamFlag = "(typeof(F5) == typeof(On))";
 
     /// <summary>
     /// <c>{Name}Call&lt;T&gt;</c>: the kernel's constructor arguments and the loop's (n, reduction, output); its Bits are
@@ -173,11 +182,23 @@ internal static class KernelEmitter
         w.Close();
         w.Line();
         var bits = flags.Take(FlagBits).Select((f, k) => $"({F(f.Parameter)}.IsEmpty ? 0 : {1 << k})").ToList();
+        if (spec.Streams) bits.Add($"(ElementLoops.ShouldStream<T>(_n) ? {1 << FlagBits} : 0)");
         w.Line($"public int Bits => {(bits.Count == 0 ? "0" : string.Join(" | ", bits))};");
         w.Line();
         w.Line("[MethodImpl(MethodImplOptions.NoInlining)]");
-        w.Open($"public T Run<{FlagParameters}>() {FlagConstraints}");
+        w.Open($"public {(spec.Streams ? "unsafe " : "")}T Run<{FlagParameters}>() {FlagConstraints}");
         w.Line($"var kernel = new {spec.Name}<T, {FlagParameters}>({string.Join(", ", names.Select(F))});");
+        if (spec.Streams)
+        {
+            // Streaming: the outputs pinned while the kernel runs, the loop peeled to the first one's alignment.
+            var outputs = flags.Where(f => f.Field.StartsWith("_want", System.StringComparison.Ordinal)).Select(f => F(f.Parameter)).ToList();
+            w.Open($"if ({StreamFlag})");
+            w.Open($"fixed ({string.Join(", ", outputs.Select((o, k) => $"{(k == 0 ? "T* " : "")}s{k} = {o}"))})");
+            var anchor = string.Concat(Enumerable.Range(0, outputs.Count - 1).Select(k => $"s{k} != null ? s{k} : ")) + $"s{outputs.Count - 1}";
+            w.Line($"return ElementLoops.Reduce<{spec.Name}<T, {FlagParameters}>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>({anchor}));");
+            w.Close();
+            w.Close();
+        }
         w.Line($"return ElementLoops.Reduce<{spec.Name}<T, {FlagParameters}>, T>(ref kernel, _n, _reduction, _output);");
         w.Close();
         w.Close();
@@ -275,19 +296,24 @@ internal static class KernelEmitter
                 var name = loss.Inputs[k].Name;
                 var text = texts[next++];
                 var product = upstream is null ? text : $"{upstream} * ({text})";
-                w.Line($"if ({test(WantField(name))}) {width.Store(product, GradField(name))}");
+                w.Line($"if ({test(WantField(name))}) {Store(spec, width, product, GradField(name))}");
             }
             foreach (var (k, _) in spec.Hessians)
             {
                 var name = loss.Inputs[k].Name;
                 var text = $"_hessianPolicy.Apply({texts[next++]})";
                 var product = upstream is null ? text : $"{upstream} * {text}";
-                w.Line($"if ({test(WantHessField(name))}) {width.Store(product, HessField(name))}");
+                w.Line($"if ({test(WantHessField(name))}) {Store(spec, width, product, HessField(name))}");
             }
         }
         w.Line(value is null ? $"return {width.Zero};" : weight is null ? $"return {value};"
             : spec.Specialised ? $"return {test("_hasWeight")} ? {value} * {weight} : {value};" : $"return {value} * {weight};");
     }
+
+    /// <summary>A store of a gradient or Hessian: streamed past the caches when the kernel streams and its call is large.</summary>
+    private static string Store(KernelSpec spec, Width width, string value, string span) => spec.Streams && !width.IsScalar
+        ? $"{{ if {StreamFlag} ElementLoops.Stream({value}, ref MemoryMarshal.GetReference({span}), (nuint)i); else {width.Store(value, span)} }}"
+        : width.Store(value, span);
 
     /// <summary>A span input's value: loaded, or its default where an optional input was left out.</summary>
     private static string Load(InputModel input, string load, Width width, System.Func<string, string> test) => input.Default is { } d

@@ -63,7 +63,7 @@ internal static class LossEmitter
         foreach (var spec in Kernels(model))
         {
             w.Line();
-            KernelEmitter.Emit(w, model, spec);
+            KernelEmitter.Emit(w, model, spec with { Streams = spec.Specialised && allowUnsafe && (spec.Gradients.Count + spec.Hessians.Count) > 0 });
         }
         w.Line();
         DefinitionEmitter.Emit(w, model);

@@ -19,11 +19,17 @@ public static partial class ElementLoops
     public static T Sum<TKernel, T>(ref TKernel kernel, int start, int end)
         where TKernel : struct, IElementKernel<T>, allows ref struct
         where T : unmanaged, INumberBase<T>
+        => Sum<TKernel, T>(ref kernel, start, end, 0);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T Sum<TKernel, T>(ref TKernel kernel, int start, int end, int aligned)
+        where TKernel : struct, IElementKernel<T>, allows ref struct
+        where T : unmanaged, INumberBase<T>
     {
         int length = end - start;
-        if (Vector512.IsHardwareAccelerated && length >= Vector512<T>.Count) return Sum512<TKernel, T>(ref kernel, start, end);
-        if (Vector256.IsHardwareAccelerated && length >= Vector256<T>.Count) return Sum256<TKernel, T>(ref kernel, start, end);
-        if (Vector128.IsHardwareAccelerated && length >= Vector128<T>.Count) return Sum128<TKernel, T>(ref kernel, start, end);
+        if (Vector512.IsHardwareAccelerated && length >= Vector512<T>.Count) return Sum512<TKernel, T>(ref kernel, start, end, aligned);
+        if (Vector256.IsHardwareAccelerated && length >= Vector256<T>.Count) return Sum256<TKernel, T>(ref kernel, start, end, aligned);
+        if (Vector128.IsHardwareAccelerated && length >= Vector128<T>.Count) return Sum128<TKernel, T>(ref kernel, start, end, aligned);
         T sum = T.Zero;
         for (int i = start; i < end; i++) sum += kernel.Invoke(i);
         return sum;
@@ -34,18 +40,20 @@ public static partial class ElementLoops
     /// to <paramref name="output"/> (or, when it is empty, the kernel run for its gradients only) and zero returned;
     /// otherwise the sum, divided by n for <see cref="Reduction.Mean"/>.
     /// </summary>
+    /// <param name="aligned">Where the vector loop should start after one peeled vector (0: no peeling): the index at
+    /// which the output the kernel streams to is aligned (<see cref="AlignedStart{T}"/>). Sum and Run only.</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T Reduce<TKernel, T>(ref TKernel kernel, int n, Reduction reduction, Span<T> output)
+    public static T Reduce<TKernel, T>(ref TKernel kernel, int n, Reduction reduction, Span<T> output, int aligned = 0)
         where TKernel : struct, IElementKernel<T>, allows ref struct
         where T : unmanaged, INumberBase<T>
     {
         if (reduction == Reduction.None)
         {
-            if (output.IsEmpty) Run<TKernel, T>(ref kernel, 0, n);
+            if (output.IsEmpty) Run<TKernel, T>(ref kernel, 0, n, aligned);
             else Map<TKernel, T>(ref kernel, 0, n, output);
             return T.Zero;
         }
-        T total = Sum<TKernel, T>(ref kernel, 0, n);
+        T total = Sum<TKernel, T>(ref kernel, 0, n, aligned);
         return reduction == Reduction.Mean ? total / T.CreateTruncating(n) : total;
     }
 
@@ -87,25 +95,46 @@ public static partial class ElementLoops
     public static void Run<TKernel, T>(ref TKernel kernel, int start, int end)
         where TKernel : struct, IElementKernel<T>, allows ref struct
         where T : unmanaged
+        => Run<TKernel, T>(ref kernel, start, end, 0);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Run<TKernel, T>(ref TKernel kernel, int start, int end, int aligned)
+        where TKernel : struct, IElementKernel<T>, allows ref struct
+        where T : unmanaged
     {
         TKernel k = kernel; // a local copy: its fields stay in registers (see Sum512)
         int length = end - start;
         if (Vector512.IsHardwareAccelerated && length >= Vector512<T>.Count)
         {
-            int last = end - Vector512<T>.Count;
-            for (int i = start; i < last; i += Vector512<T>.Count) k.Invoke512(i);
+            int last = end - Vector512<T>.Count, i = start;
+            if (aligned > 0 && aligned < Vector512<T>.Count && start + aligned < last)
+            {
+                Peel512<TKernel, T>(ref kernel, start, start + aligned); // the next vector, at the aligned output, rewrites its last lanes with the same values
+                i = start + aligned;
+            }
+            for (; i < last; i += Vector512<T>.Count) k.Invoke512(i);
             k.Invoke512(last);
         }
         else if (Vector256.IsHardwareAccelerated && length >= Vector256<T>.Count)
         {
-            int last = end - Vector256<T>.Count;
-            for (int i = start; i < last; i += Vector256<T>.Count) k.Invoke256(i);
+            int last = end - Vector256<T>.Count, i = start;
+            if (aligned > 0 && aligned < Vector256<T>.Count && start + aligned < last)
+            {
+                Peel256<TKernel, T>(ref kernel, start, start + aligned); // the next vector, at the aligned output, rewrites its last lanes with the same values
+                i = start + aligned;
+            }
+            for (; i < last; i += Vector256<T>.Count) k.Invoke256(i);
             k.Invoke256(last);
         }
         else if (Vector128.IsHardwareAccelerated && length >= Vector128<T>.Count)
         {
-            int last = end - Vector128<T>.Count;
-            for (int i = start; i < last; i += Vector128<T>.Count) k.Invoke128(i);
+            int last = end - Vector128<T>.Count, i = start;
+            if (aligned > 0 && aligned < Vector128<T>.Count && start + aligned < last)
+            {
+                Peel128<TKernel, T>(ref kernel, start, start + aligned); // the next vector, at the aligned output, rewrites its last lanes with the same values
+                i = start + aligned;
+            }
+            for (; i < last; i += Vector128<T>.Count) k.Invoke128(i);
             k.Invoke128(last);
         }
         else
@@ -117,7 +146,7 @@ public static partial class ElementLoops
     // Two accumulators, taken in turn, hide the add latency with one copy of the kernel's body in the loop (an unrolled
     // loop inlines the body once per copy, and a transcendental kernel then runs out of the JIT's inlining budget: its
     // lane operations became calls). The last, overlapping vector is masked to the lanes not yet counted.
-    private static T Sum512<TKernel, T>(ref TKernel kernel, int start, int end)
+    private static T Sum512<TKernel, T>(ref TKernel kernel, int start, int end, int aligned)
         where TKernel : struct, IElementKernel<T>, allows ref struct
         where T : unmanaged, INumberBase<T>
     {
@@ -127,6 +156,12 @@ public static partial class ElementLoops
         int count = Vector512<T>.Count;
         Vector512<T> a0 = Vector512<T>.Zero, a1 = a0;
         int i = start;
+        if (aligned > 0 && aligned < count && end - (start + aligned) >= count)
+        {
+            // peeled to the aligned output: this vector counts only the lanes before the aligned start
+            a1 = Peel512<TKernel, T>(ref kernel, start, start + aligned);
+            i = start + aligned;
+        }
         for (; i <= end - count; i += count)
         {
             Vector512<T> next = a0 + k.Invoke512(i);
@@ -141,7 +176,7 @@ public static partial class ElementLoops
         return Vector512.Sum(a0 + a1);
     }
 
-    private static T Sum256<TKernel, T>(ref TKernel kernel, int start, int end)
+    private static T Sum256<TKernel, T>(ref TKernel kernel, int start, int end, int aligned)
         where TKernel : struct, IElementKernel<T>, allows ref struct
         where T : unmanaged, INumberBase<T>
     {
@@ -151,6 +186,12 @@ public static partial class ElementLoops
         int count = Vector256<T>.Count;
         Vector256<T> a0 = Vector256<T>.Zero, a1 = a0;
         int i = start;
+        if (aligned > 0 && aligned < count && end - (start + aligned) >= count)
+        {
+            // peeled to the aligned output: this vector counts only the lanes before the aligned start
+            a1 = Peel256<TKernel, T>(ref kernel, start, start + aligned);
+            i = start + aligned;
+        }
         for (; i <= end - count; i += count)
         {
             Vector256<T> next = a0 + k.Invoke256(i);
@@ -165,7 +206,7 @@ public static partial class ElementLoops
         return Vector256.Sum(a0 + a1);
     }
 
-    private static T Sum128<TKernel, T>(ref TKernel kernel, int start, int end)
+    private static T Sum128<TKernel, T>(ref TKernel kernel, int start, int end, int aligned)
         where TKernel : struct, IElementKernel<T>, allows ref struct
         where T : unmanaged, INumberBase<T>
     {
@@ -175,6 +216,12 @@ public static partial class ElementLoops
         int count = Vector128<T>.Count;
         Vector128<T> a0 = Vector128<T>.Zero, a1 = a0;
         int i = start;
+        if (aligned > 0 && aligned < count && end - (start + aligned) >= count)
+        {
+            // peeled to the aligned output: this vector counts only the lanes before the aligned start
+            a1 = Peel128<TKernel, T>(ref kernel, start, start + aligned);
+            i = start + aligned;
+        }
         for (; i <= end - count; i += count)
         {
             Vector128<T> next = a0 + k.Invoke128(i);
@@ -188,6 +235,27 @@ public static partial class ElementLoops
         }
         return Vector128.Sum(a0 + a1);
     }
+
+    /// <summary>The vector at <paramref name="start"/>, masked to the lanes before <paramref name="aligned"/>: the peeled vector of a streaming loop, out of line so that the loop keeps one copy of the kernel's body.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Vector512<T> Peel512<TKernel, T>(ref TKernel kernel, int start, int aligned)
+        where TKernel : struct, IElementKernel<T>, allows ref struct
+        where T : unmanaged
+        => Vector512.ConditionalSelect(~FreshLanes512<T>(start, aligned), kernel.Invoke512(start), Vector512<T>.Zero);
+
+    /// <summary>The vector at <paramref name="start"/>, masked to the lanes before <paramref name="aligned"/>: the peeled vector of a streaming loop, out of line so that the loop keeps one copy of the kernel's body.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Vector256<T> Peel256<TKernel, T>(ref TKernel kernel, int start, int aligned)
+        where TKernel : struct, IElementKernel<T>, allows ref struct
+        where T : unmanaged
+        => Vector256.ConditionalSelect(~FreshLanes256<T>(start, aligned), kernel.Invoke256(start), Vector256<T>.Zero);
+
+    /// <summary>The vector at <paramref name="start"/>, masked to the lanes before <paramref name="aligned"/>: the peeled vector of a streaming loop, out of line so that the loop keeps one copy of the kernel's body.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Vector128<T> Peel128<TKernel, T>(ref TKernel kernel, int start, int aligned)
+        where TKernel : struct, IElementKernel<T>, allows ref struct
+        where T : unmanaged
+        => Vector128.ConditionalSelect(~FreshLanes128<T>(start, aligned), kernel.Invoke128(start), Vector128<T>.Zero);
 
     // Lanes whose element index (last + lane) is at least firstFresh: the ones the main loop has not counted.
     internal static Vector512<T> FreshLanes512<T>(int last, int firstFresh) where T : unmanaged

@@ -414,8 +414,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = (t0 * input) + (t2 * t5);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F3) == typeof(On))) (g * (t0 - (t2 * LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector128<T>.Zero), t6, t4 * t6)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F4) == typeof(On))) (g * ((t1 * t5) - input)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * (t0 - (t2 * LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector128<T>.Zero), t6, t4 * t6))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (g * (t0 - (t2 * LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector128<T>.Zero), t6, t4 * t6)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
+                if ((typeof(F4) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * ((t1 * t5) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); else (g * ((t1 * t5) - input)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); }
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -435,8 +435,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = (t0 * input) + (t2 * t5);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F3) == typeof(On))) (g * (t0 - (t2 * LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector256<T>.Zero), t6, t4 * t6)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F4) == typeof(On))) (g * ((t1 * t5) - input)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * (t0 - (t2 * LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector256<T>.Zero), t6, t4 * t6))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (g * (t0 - (t2 * LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector256<T>.Zero), t6, t4 * t6)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
+                if ((typeof(F4) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * ((t1 * t5) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); else (g * ((t1 * t5) - input)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); }
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -456,8 +456,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = (t0 * input) + (t2 * t5);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
-                if ((typeof(F3) == typeof(On))) (g * (t0 - (t2 * LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector512<T>.Zero), t6, t4 * t6)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F4) == typeof(On))) (g * ((t1 * t5) - input)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * (t0 - (t2 * LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector512<T>.Zero), t6, t4 * t6))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (g * (t0 - (t2 * LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector512<T>.Zero), t6, t4 * t6)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
+                if ((typeof(F4) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * ((t1 * t5) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); else (g * ((t1 * t5) - input)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); }
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
         }
@@ -492,12 +492,19 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _output = output;
             }
 
-            public int Bits => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_posWeight.IsEmpty ? 0 : 4) | (_inputGrad.IsEmpty ? 0 : 8) | (_targetGrad.IsEmpty ? 0 : 16);
+            public int Bits => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_posWeight.IsEmpty ? 0 : 4) | (_inputGrad.IsEmpty ? 0 : 8) | (_targetGrad.IsEmpty ? 0 : 16) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0);
 
             [MethodImpl(MethodImplOptions.NoInlining)]
-            public T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+            public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
             {
                 var kernel = new GradientKernel<T, F0, F1, F2, F3, F4, F5>(_input, _target, _posWeight, _weight, _gradOutput, _scale, _inputGrad, _targetGrad);
+                if ((typeof(F5) == typeof(On)))
+                {
+                    fixed (T* s0 = _inputGrad, s1 = _targetGrad)
+                    {
+                        return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(s0 != null ? s0 : s1));
+                    }
+                }
                 return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
@@ -573,7 +580,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
                 if ((typeof(F3) == typeof(On))) _inputGrad[i] = g * (t0 - (t2 * t8));
                 if ((typeof(F4) == typeof(On))) _targetGrad[i] = g * ((t1 * t5) - input);
-                if ((typeof(F5) == typeof(On))) _inputHess[i] = g * _hessianPolicy.Apply(t2 * (t8 * LossMath.Select(LossMath.GreaterThanOrEqual(input, T.Zero), t6, t7)));
+                if (_wantInputHess) _inputHess[i] = g * _hessianPolicy.Apply(t2 * (t8 * LossMath.Select(LossMath.GreaterThanOrEqual(input, T.Zero), t6, t7)));
                 if (_wantTargetHess) _targetHess[i] = g * _hessianPolicy.Apply(T.Zero);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -596,10 +603,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = (t0 * input) + (t2 * t5);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F3) == typeof(On))) (g * (t0 - (t2 * t8))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F4) == typeof(On))) (g * ((t1 * t5) - input)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
-                if ((typeof(F5) == typeof(On))) (g * _hessianPolicy.Apply(t2 * (t8 * LossMath.Select(LossMath.GreaterThanOrEqual(input, Vector128<T>.Zero), t6, t7)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
-                if (_wantTargetHess) (g * _hessianPolicy.Apply(Vector128<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
+                if ((typeof(F3) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * (t0 - (t2 * t8)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (g * (t0 - (t2 * t8))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
+                if ((typeof(F4) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * ((t1 * t5) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); else (g * ((t1 * t5) - input)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); }
+                if (_wantInputHess) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * _hessianPolicy.Apply(t2 * (t8 * LossMath.Select(LossMath.GreaterThanOrEqual(input, Vector128<T>.Zero), t6, t7))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i); else (g * _hessianPolicy.Apply(t2 * (t8 * LossMath.Select(LossMath.GreaterThanOrEqual(input, Vector128<T>.Zero), t6, t7)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i); }
+                if (_wantTargetHess) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * _hessianPolicy.Apply(Vector128<T>.Zero), ref MemoryMarshal.GetReference(_targetHess), (nuint)i); else (g * _hessianPolicy.Apply(Vector128<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetHess), (nuint)i); }
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -621,10 +628,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = (t0 * input) + (t2 * t5);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F3) == typeof(On))) (g * (t0 - (t2 * t8))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F4) == typeof(On))) (g * ((t1 * t5) - input)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
-                if ((typeof(F5) == typeof(On))) (g * _hessianPolicy.Apply(t2 * (t8 * LossMath.Select(LossMath.GreaterThanOrEqual(input, Vector256<T>.Zero), t6, t7)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
-                if (_wantTargetHess) (g * _hessianPolicy.Apply(Vector256<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
+                if ((typeof(F3) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * (t0 - (t2 * t8)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (g * (t0 - (t2 * t8))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
+                if ((typeof(F4) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * ((t1 * t5) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); else (g * ((t1 * t5) - input)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); }
+                if (_wantInputHess) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * _hessianPolicy.Apply(t2 * (t8 * LossMath.Select(LossMath.GreaterThanOrEqual(input, Vector256<T>.Zero), t6, t7))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i); else (g * _hessianPolicy.Apply(t2 * (t8 * LossMath.Select(LossMath.GreaterThanOrEqual(input, Vector256<T>.Zero), t6, t7)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i); }
+                if (_wantTargetHess) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * _hessianPolicy.Apply(Vector256<T>.Zero), ref MemoryMarshal.GetReference(_targetHess), (nuint)i); else (g * _hessianPolicy.Apply(Vector256<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetHess), (nuint)i); }
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -646,10 +653,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = (t0 * input) + (t2 * t5);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
-                if ((typeof(F3) == typeof(On))) (g * (t0 - (t2 * t8))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F4) == typeof(On))) (g * ((t1 * t5) - input)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
-                if ((typeof(F5) == typeof(On))) (g * _hessianPolicy.Apply(t2 * (t8 * LossMath.Select(LossMath.GreaterThanOrEqual(input, Vector512<T>.Zero), t6, t7)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
-                if (_wantTargetHess) (g * _hessianPolicy.Apply(Vector512<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
+                if ((typeof(F3) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * (t0 - (t2 * t8)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (g * (t0 - (t2 * t8))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
+                if ((typeof(F4) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * ((t1 * t5) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); else (g * ((t1 * t5) - input)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); }
+                if (_wantInputHess) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * _hessianPolicy.Apply(t2 * (t8 * LossMath.Select(LossMath.GreaterThanOrEqual(input, Vector512<T>.Zero), t6, t7))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i); else (g * _hessianPolicy.Apply(t2 * (t8 * LossMath.Select(LossMath.GreaterThanOrEqual(input, Vector512<T>.Zero), t6, t7)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i); }
+                if (_wantTargetHess) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * _hessianPolicy.Apply(Vector512<T>.Zero), ref MemoryMarshal.GetReference(_targetHess), (nuint)i); else (g * _hessianPolicy.Apply(Vector512<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetHess), (nuint)i); }
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
         }
@@ -690,12 +697,19 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _output = output;
             }
 
-            public int Bits => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_posWeight.IsEmpty ? 0 : 4) | (_inputGrad.IsEmpty ? 0 : 8) | (_targetGrad.IsEmpty ? 0 : 16) | (_inputHess.IsEmpty ? 0 : 32);
+            public int Bits => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_posWeight.IsEmpty ? 0 : 4) | (_inputGrad.IsEmpty ? 0 : 8) | (_targetGrad.IsEmpty ? 0 : 16) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0);
 
             [MethodImpl(MethodImplOptions.NoInlining)]
-            public T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+            public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
             {
                 var kernel = new HessianKernel<T, F0, F1, F2, F3, F4, F5>(_input, _target, _posWeight, _weight, _gradOutput, _scale, _inputGrad, _targetGrad, _inputHess, _targetHess, _hessianPolicy);
+                if ((typeof(F5) == typeof(On)))
+                {
+                    fixed (T* s0 = _inputGrad, s1 = _targetGrad, s2 = _inputHess, s3 = _targetHess)
+                    {
+                        return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(s0 != null ? s0 : s1 != null ? s1 : s2 != null ? s2 : s3));
+                    }
+                }
                 return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }

@@ -456,9 +456,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = (Vector128.Create(T.CreateTruncating(0.5)) * (LossMath.Log(v) + t1)) + (_full ? Vector128.Create(T.CreateTruncating(0.9189385332046727)) : Vector128<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F2) == typeof(On))) (g * (t2)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) (g * (-t2)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
-                if ((typeof(F4) == typeof(On))) (g * (Vector128.Create(T.CreateTruncating(0.5)) * ((Vector128<T>.One / v) - (t1 / v)))).StoreUnsafe(ref MemoryMarshal.GetReference(_varGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * (t2), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (g * (t2)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
+                if ((typeof(F3) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * (-t2), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); else (g * (-t2)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); }
+                if ((typeof(F4) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * (Vector128.Create(T.CreateTruncating(0.5)) * ((Vector128<T>.One / v) - (t1 / v))), ref MemoryMarshal.GetReference(_varGrad), (nuint)i); else (g * (Vector128.Create(T.CreateTruncating(0.5)) * ((Vector128<T>.One / v) - (t1 / v)))).StoreUnsafe(ref MemoryMarshal.GetReference(_varGrad), (nuint)i); }
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -476,9 +476,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = (Vector256.Create(T.CreateTruncating(0.5)) * (LossMath.Log(v) + t1)) + (_full ? Vector256.Create(T.CreateTruncating(0.9189385332046727)) : Vector256<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F2) == typeof(On))) (g * (t2)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) (g * (-t2)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
-                if ((typeof(F4) == typeof(On))) (g * (Vector256.Create(T.CreateTruncating(0.5)) * ((Vector256<T>.One / v) - (t1 / v)))).StoreUnsafe(ref MemoryMarshal.GetReference(_varGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * (t2), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (g * (t2)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
+                if ((typeof(F3) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * (-t2), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); else (g * (-t2)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); }
+                if ((typeof(F4) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * (Vector256.Create(T.CreateTruncating(0.5)) * ((Vector256<T>.One / v) - (t1 / v))), ref MemoryMarshal.GetReference(_varGrad), (nuint)i); else (g * (Vector256.Create(T.CreateTruncating(0.5)) * ((Vector256<T>.One / v) - (t1 / v)))).StoreUnsafe(ref MemoryMarshal.GetReference(_varGrad), (nuint)i); }
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -496,9 +496,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = (Vector512.Create(T.CreateTruncating(0.5)) * (LossMath.Log(v) + t1)) + (_full ? Vector512.Create(T.CreateTruncating(0.9189385332046727)) : Vector512<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
-                if ((typeof(F2) == typeof(On))) (g * (t2)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) (g * (-t2)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
-                if ((typeof(F4) == typeof(On))) (g * (Vector512.Create(T.CreateTruncating(0.5)) * ((Vector512<T>.One / v) - (t1 / v)))).StoreUnsafe(ref MemoryMarshal.GetReference(_varGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * (t2), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (g * (t2)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
+                if ((typeof(F3) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * (-t2), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); else (g * (-t2)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); }
+                if ((typeof(F4) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * (Vector512.Create(T.CreateTruncating(0.5)) * ((Vector512<T>.One / v) - (t1 / v))), ref MemoryMarshal.GetReference(_varGrad), (nuint)i); else (g * (Vector512.Create(T.CreateTruncating(0.5)) * ((Vector512<T>.One / v) - (t1 / v)))).StoreUnsafe(ref MemoryMarshal.GetReference(_varGrad), (nuint)i); }
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
         }
@@ -539,12 +539,19 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _output = output;
             }
 
-            public int Bits => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputGrad.IsEmpty ? 0 : 4) | (_targetGrad.IsEmpty ? 0 : 8) | (_varGrad.IsEmpty ? 0 : 16);
+            public int Bits => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputGrad.IsEmpty ? 0 : 4) | (_targetGrad.IsEmpty ? 0 : 8) | (_varGrad.IsEmpty ? 0 : 16) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0);
 
             [MethodImpl(MethodImplOptions.NoInlining)]
-            public T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+            public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
             {
                 var kernel = new GradientKernel<T, F0, F1, F2, F3, F4, F5>(_input, _target, _var, _full, _eps, _weight, _gradOutput, _scale, _inputGrad, _targetGrad, _varGrad);
+                if ((typeof(F5) == typeof(On)))
+                {
+                    fixed (T* s0 = _inputGrad, s1 = _targetGrad, s2 = _varGrad)
+                    {
+                        return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(s0 != null ? s0 : s1 != null ? s1 : s2));
+                    }
+                }
                 return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
@@ -631,7 +638,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * (t2);
                 if ((typeof(F3) == typeof(On))) _targetGrad[i] = g * (-t2);
                 if ((typeof(F4) == typeof(On))) _varGrad[i] = g * (T.CreateTruncating(0.5) * (t3 - t4));
-                if ((typeof(F5) == typeof(On))) _inputHess[i] = g * _hessianPolicy.Apply(T.CreateTruncating(0.5) * (T.CreateTruncating(2.0) / v));
+                if (_wantInputHess) _inputHess[i] = g * _hessianPolicy.Apply(T.CreateTruncating(0.5) * (T.CreateTruncating(2.0) / v));
                 if (_wantTargetHess) _targetHess[i] = g * _hessianPolicy.Apply(-(T.CreateTruncating(0.5) * (T.CreateTruncating(-2.0) / v)));
                 if (_wantVarHess) _varHess[i] = g * _hessianPolicy.Apply(T.CreateTruncating(0.5) * (-(t3 / v) - ((-t4 - t4) / v)));
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -653,12 +660,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = (Vector128.Create(T.CreateTruncating(0.5)) * (LossMath.Log(v) + t1)) + (_full ? Vector128.Create(T.CreateTruncating(0.9189385332046727)) : Vector128<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F2) == typeof(On))) (g * (t2)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) (g * (-t2)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
-                if ((typeof(F4) == typeof(On))) (g * (Vector128.Create(T.CreateTruncating(0.5)) * (t3 - t4))).StoreUnsafe(ref MemoryMarshal.GetReference(_varGrad), (nuint)i);
-                if ((typeof(F5) == typeof(On))) (g * _hessianPolicy.Apply(Vector128.Create(T.CreateTruncating(0.5)) * (Vector128.Create(T.CreateTruncating(2.0)) / v))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
-                if (_wantTargetHess) (g * _hessianPolicy.Apply(-(Vector128.Create(T.CreateTruncating(0.5)) * (Vector128.Create(T.CreateTruncating(-2.0)) / v)))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
-                if (_wantVarHess) (g * _hessianPolicy.Apply(Vector128.Create(T.CreateTruncating(0.5)) * (-(t3 / v) - ((-t4 - t4) / v)))).StoreUnsafe(ref MemoryMarshal.GetReference(_varHess), (nuint)i);
+                if ((typeof(F2) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * (t2), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (g * (t2)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
+                if ((typeof(F3) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * (-t2), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); else (g * (-t2)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); }
+                if ((typeof(F4) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * (Vector128.Create(T.CreateTruncating(0.5)) * (t3 - t4)), ref MemoryMarshal.GetReference(_varGrad), (nuint)i); else (g * (Vector128.Create(T.CreateTruncating(0.5)) * (t3 - t4))).StoreUnsafe(ref MemoryMarshal.GetReference(_varGrad), (nuint)i); }
+                if (_wantInputHess) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * _hessianPolicy.Apply(Vector128.Create(T.CreateTruncating(0.5)) * (Vector128.Create(T.CreateTruncating(2.0)) / v)), ref MemoryMarshal.GetReference(_inputHess), (nuint)i); else (g * _hessianPolicy.Apply(Vector128.Create(T.CreateTruncating(0.5)) * (Vector128.Create(T.CreateTruncating(2.0)) / v))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i); }
+                if (_wantTargetHess) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * _hessianPolicy.Apply(-(Vector128.Create(T.CreateTruncating(0.5)) * (Vector128.Create(T.CreateTruncating(-2.0)) / v))), ref MemoryMarshal.GetReference(_targetHess), (nuint)i); else (g * _hessianPolicy.Apply(-(Vector128.Create(T.CreateTruncating(0.5)) * (Vector128.Create(T.CreateTruncating(-2.0)) / v)))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetHess), (nuint)i); }
+                if (_wantVarHess) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * _hessianPolicy.Apply(Vector128.Create(T.CreateTruncating(0.5)) * (-(t3 / v) - ((-t4 - t4) / v))), ref MemoryMarshal.GetReference(_varHess), (nuint)i); else (g * _hessianPolicy.Apply(Vector128.Create(T.CreateTruncating(0.5)) * (-(t3 / v) - ((-t4 - t4) / v)))).StoreUnsafe(ref MemoryMarshal.GetReference(_varHess), (nuint)i); }
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -678,12 +685,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = (Vector256.Create(T.CreateTruncating(0.5)) * (LossMath.Log(v) + t1)) + (_full ? Vector256.Create(T.CreateTruncating(0.9189385332046727)) : Vector256<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F2) == typeof(On))) (g * (t2)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) (g * (-t2)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
-                if ((typeof(F4) == typeof(On))) (g * (Vector256.Create(T.CreateTruncating(0.5)) * (t3 - t4))).StoreUnsafe(ref MemoryMarshal.GetReference(_varGrad), (nuint)i);
-                if ((typeof(F5) == typeof(On))) (g * _hessianPolicy.Apply(Vector256.Create(T.CreateTruncating(0.5)) * (Vector256.Create(T.CreateTruncating(2.0)) / v))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
-                if (_wantTargetHess) (g * _hessianPolicy.Apply(-(Vector256.Create(T.CreateTruncating(0.5)) * (Vector256.Create(T.CreateTruncating(-2.0)) / v)))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
-                if (_wantVarHess) (g * _hessianPolicy.Apply(Vector256.Create(T.CreateTruncating(0.5)) * (-(t3 / v) - ((-t4 - t4) / v)))).StoreUnsafe(ref MemoryMarshal.GetReference(_varHess), (nuint)i);
+                if ((typeof(F2) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * (t2), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (g * (t2)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
+                if ((typeof(F3) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * (-t2), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); else (g * (-t2)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); }
+                if ((typeof(F4) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * (Vector256.Create(T.CreateTruncating(0.5)) * (t3 - t4)), ref MemoryMarshal.GetReference(_varGrad), (nuint)i); else (g * (Vector256.Create(T.CreateTruncating(0.5)) * (t3 - t4))).StoreUnsafe(ref MemoryMarshal.GetReference(_varGrad), (nuint)i); }
+                if (_wantInputHess) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * _hessianPolicy.Apply(Vector256.Create(T.CreateTruncating(0.5)) * (Vector256.Create(T.CreateTruncating(2.0)) / v)), ref MemoryMarshal.GetReference(_inputHess), (nuint)i); else (g * _hessianPolicy.Apply(Vector256.Create(T.CreateTruncating(0.5)) * (Vector256.Create(T.CreateTruncating(2.0)) / v))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i); }
+                if (_wantTargetHess) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * _hessianPolicy.Apply(-(Vector256.Create(T.CreateTruncating(0.5)) * (Vector256.Create(T.CreateTruncating(-2.0)) / v))), ref MemoryMarshal.GetReference(_targetHess), (nuint)i); else (g * _hessianPolicy.Apply(-(Vector256.Create(T.CreateTruncating(0.5)) * (Vector256.Create(T.CreateTruncating(-2.0)) / v)))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetHess), (nuint)i); }
+                if (_wantVarHess) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * _hessianPolicy.Apply(Vector256.Create(T.CreateTruncating(0.5)) * (-(t3 / v) - ((-t4 - t4) / v))), ref MemoryMarshal.GetReference(_varHess), (nuint)i); else (g * _hessianPolicy.Apply(Vector256.Create(T.CreateTruncating(0.5)) * (-(t3 / v) - ((-t4 - t4) / v)))).StoreUnsafe(ref MemoryMarshal.GetReference(_varHess), (nuint)i); }
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -703,12 +710,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = (Vector512.Create(T.CreateTruncating(0.5)) * (LossMath.Log(v) + t1)) + (_full ? Vector512.Create(T.CreateTruncating(0.9189385332046727)) : Vector512<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
-                if ((typeof(F2) == typeof(On))) (g * (t2)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) (g * (-t2)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
-                if ((typeof(F4) == typeof(On))) (g * (Vector512.Create(T.CreateTruncating(0.5)) * (t3 - t4))).StoreUnsafe(ref MemoryMarshal.GetReference(_varGrad), (nuint)i);
-                if ((typeof(F5) == typeof(On))) (g * _hessianPolicy.Apply(Vector512.Create(T.CreateTruncating(0.5)) * (Vector512.Create(T.CreateTruncating(2.0)) / v))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
-                if (_wantTargetHess) (g * _hessianPolicy.Apply(-(Vector512.Create(T.CreateTruncating(0.5)) * (Vector512.Create(T.CreateTruncating(-2.0)) / v)))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
-                if (_wantVarHess) (g * _hessianPolicy.Apply(Vector512.Create(T.CreateTruncating(0.5)) * (-(t3 / v) - ((-t4 - t4) / v)))).StoreUnsafe(ref MemoryMarshal.GetReference(_varHess), (nuint)i);
+                if ((typeof(F2) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * (t2), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (g * (t2)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
+                if ((typeof(F3) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * (-t2), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); else (g * (-t2)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); }
+                if ((typeof(F4) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * (Vector512.Create(T.CreateTruncating(0.5)) * (t3 - t4)), ref MemoryMarshal.GetReference(_varGrad), (nuint)i); else (g * (Vector512.Create(T.CreateTruncating(0.5)) * (t3 - t4))).StoreUnsafe(ref MemoryMarshal.GetReference(_varGrad), (nuint)i); }
+                if (_wantInputHess) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * _hessianPolicy.Apply(Vector512.Create(T.CreateTruncating(0.5)) * (Vector512.Create(T.CreateTruncating(2.0)) / v)), ref MemoryMarshal.GetReference(_inputHess), (nuint)i); else (g * _hessianPolicy.Apply(Vector512.Create(T.CreateTruncating(0.5)) * (Vector512.Create(T.CreateTruncating(2.0)) / v))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i); }
+                if (_wantTargetHess) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * _hessianPolicy.Apply(-(Vector512.Create(T.CreateTruncating(0.5)) * (Vector512.Create(T.CreateTruncating(-2.0)) / v))), ref MemoryMarshal.GetReference(_targetHess), (nuint)i); else (g * _hessianPolicy.Apply(-(Vector512.Create(T.CreateTruncating(0.5)) * (Vector512.Create(T.CreateTruncating(-2.0)) / v)))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetHess), (nuint)i); }
+                if (_wantVarHess) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * _hessianPolicy.Apply(Vector512.Create(T.CreateTruncating(0.5)) * (-(t3 / v) - ((-t4 - t4) / v))), ref MemoryMarshal.GetReference(_varHess), (nuint)i); else (g * _hessianPolicy.Apply(Vector512.Create(T.CreateTruncating(0.5)) * (-(t3 / v) - ((-t4 - t4) / v)))).StoreUnsafe(ref MemoryMarshal.GetReference(_varHess), (nuint)i); }
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
         }
@@ -757,12 +764,19 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _output = output;
             }
 
-            public int Bits => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputGrad.IsEmpty ? 0 : 4) | (_targetGrad.IsEmpty ? 0 : 8) | (_varGrad.IsEmpty ? 0 : 16) | (_inputHess.IsEmpty ? 0 : 32);
+            public int Bits => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputGrad.IsEmpty ? 0 : 4) | (_targetGrad.IsEmpty ? 0 : 8) | (_varGrad.IsEmpty ? 0 : 16) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0);
 
             [MethodImpl(MethodImplOptions.NoInlining)]
-            public T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+            public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
             {
                 var kernel = new HessianKernel<T, F0, F1, F2, F3, F4, F5>(_input, _target, _var, _full, _eps, _weight, _gradOutput, _scale, _inputGrad, _targetGrad, _varGrad, _inputHess, _targetHess, _varHess, _hessianPolicy);
+                if ((typeof(F5) == typeof(On)))
+                {
+                    fixed (T* s0 = _inputGrad, s1 = _targetGrad, s2 = _varGrad, s3 = _inputHess, s4 = _targetHess, s5 = _varHess)
+                    {
+                        return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(s0 != null ? s0 : s1 != null ? s1 : s2 != null ? s2 : s3 != null ? s3 : s4 != null ? s4 : s5));
+                    }
+                }
                 return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }

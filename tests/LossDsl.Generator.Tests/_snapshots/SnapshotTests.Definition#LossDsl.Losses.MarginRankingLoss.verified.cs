@@ -413,8 +413,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = LossMath.Max(t0, Vector128<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F2) == typeof(On))) (g * (LossMath.Select(t1, -target, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) (g * (LossMath.Select(t1, target, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * (LossMath.Select(t1, -target, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_input1Grad), (nuint)i); else (g * (LossMath.Select(t1, -target, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_input1Grad), (nuint)i); }
+                if ((typeof(F3) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * (LossMath.Select(t1, target, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_input2Grad), (nuint)i); else (g * (LossMath.Select(t1, target, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_input2Grad), (nuint)i); }
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -430,8 +430,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = LossMath.Max(t0, Vector256<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F2) == typeof(On))) (g * (LossMath.Select(t1, -target, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) (g * (LossMath.Select(t1, target, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * (LossMath.Select(t1, -target, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_input1Grad), (nuint)i); else (g * (LossMath.Select(t1, -target, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_input1Grad), (nuint)i); }
+                if ((typeof(F3) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * (LossMath.Select(t1, target, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_input2Grad), (nuint)i); else (g * (LossMath.Select(t1, target, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_input2Grad), (nuint)i); }
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -447,8 +447,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = LossMath.Max(t0, Vector512<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
-                if ((typeof(F2) == typeof(On))) (g * (LossMath.Select(t1, -target, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) (g * (LossMath.Select(t1, target, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * (LossMath.Select(t1, -target, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_input1Grad), (nuint)i); else (g * (LossMath.Select(t1, -target, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_input1Grad), (nuint)i); }
+                if ((typeof(F3) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * (LossMath.Select(t1, target, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_input2Grad), (nuint)i); else (g * (LossMath.Select(t1, target, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_input2Grad), (nuint)i); }
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
         }
@@ -485,12 +485,19 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _output = output;
             }
 
-            public int Bits => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_input1Grad.IsEmpty ? 0 : 4) | (_input2Grad.IsEmpty ? 0 : 8);
+            public int Bits => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_input1Grad.IsEmpty ? 0 : 4) | (_input2Grad.IsEmpty ? 0 : 8) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0);
 
             [MethodImpl(MethodImplOptions.NoInlining)]
-            public T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+            public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
             {
                 var kernel = new GradientKernel<T, F0, F1, F2, F3, F4, F5>(_input1, _input2, _target, _margin, _weight, _gradOutput, _scale, _input1Grad, _input2Grad);
+                if ((typeof(F5) == typeof(On)))
+                {
+                    fixed (T* s0 = _input1Grad, s1 = _input2Grad)
+                    {
+                        return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(s0 != null ? s0 : s1));
+                    }
+                }
                 return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
@@ -561,7 +568,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if ((typeof(F2) == typeof(On))) _input1Grad[i] = g * (LossMath.Select(t1, -target, T.Zero));
                 if ((typeof(F3) == typeof(On))) _input2Grad[i] = g * (LossMath.Select(t1, target, T.Zero));
                 if ((typeof(F4) == typeof(On))) _input1Hess[i] = g * _hessianPolicy.Apply(T.Zero);
-                if ((typeof(F5) == typeof(On))) _input2Hess[i] = g * _hessianPolicy.Apply(T.Zero);
+                if (_wantInput2Hess) _input2Hess[i] = g * _hessianPolicy.Apply(T.Zero);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -577,10 +584,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = LossMath.Max(t0, Vector128<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F2) == typeof(On))) (g * (LossMath.Select(t1, -target, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) (g * (LossMath.Select(t1, target, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
-                if ((typeof(F4) == typeof(On))) (g * _hessianPolicy.Apply(Vector128<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_input1Hess), (nuint)i);
-                if ((typeof(F5) == typeof(On))) (g * _hessianPolicy.Apply(Vector128<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_input2Hess), (nuint)i);
+                if ((typeof(F2) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * (LossMath.Select(t1, -target, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_input1Grad), (nuint)i); else (g * (LossMath.Select(t1, -target, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_input1Grad), (nuint)i); }
+                if ((typeof(F3) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * (LossMath.Select(t1, target, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_input2Grad), (nuint)i); else (g * (LossMath.Select(t1, target, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_input2Grad), (nuint)i); }
+                if ((typeof(F4) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * _hessianPolicy.Apply(Vector128<T>.Zero), ref MemoryMarshal.GetReference(_input1Hess), (nuint)i); else (g * _hessianPolicy.Apply(Vector128<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_input1Hess), (nuint)i); }
+                if (_wantInput2Hess) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * _hessianPolicy.Apply(Vector128<T>.Zero), ref MemoryMarshal.GetReference(_input2Hess), (nuint)i); else (g * _hessianPolicy.Apply(Vector128<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_input2Hess), (nuint)i); }
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -596,10 +603,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = LossMath.Max(t0, Vector256<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F2) == typeof(On))) (g * (LossMath.Select(t1, -target, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) (g * (LossMath.Select(t1, target, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
-                if ((typeof(F4) == typeof(On))) (g * _hessianPolicy.Apply(Vector256<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_input1Hess), (nuint)i);
-                if ((typeof(F5) == typeof(On))) (g * _hessianPolicy.Apply(Vector256<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_input2Hess), (nuint)i);
+                if ((typeof(F2) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * (LossMath.Select(t1, -target, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_input1Grad), (nuint)i); else (g * (LossMath.Select(t1, -target, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_input1Grad), (nuint)i); }
+                if ((typeof(F3) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * (LossMath.Select(t1, target, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_input2Grad), (nuint)i); else (g * (LossMath.Select(t1, target, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_input2Grad), (nuint)i); }
+                if ((typeof(F4) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * _hessianPolicy.Apply(Vector256<T>.Zero), ref MemoryMarshal.GetReference(_input1Hess), (nuint)i); else (g * _hessianPolicy.Apply(Vector256<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_input1Hess), (nuint)i); }
+                if (_wantInput2Hess) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * _hessianPolicy.Apply(Vector256<T>.Zero), ref MemoryMarshal.GetReference(_input2Hess), (nuint)i); else (g * _hessianPolicy.Apply(Vector256<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_input2Hess), (nuint)i); }
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -615,10 +622,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = LossMath.Max(t0, Vector512<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
-                if ((typeof(F2) == typeof(On))) (g * (LossMath.Select(t1, -target, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) (g * (LossMath.Select(t1, target, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
-                if ((typeof(F4) == typeof(On))) (g * _hessianPolicy.Apply(Vector512<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_input1Hess), (nuint)i);
-                if ((typeof(F5) == typeof(On))) (g * _hessianPolicy.Apply(Vector512<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_input2Hess), (nuint)i);
+                if ((typeof(F2) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * (LossMath.Select(t1, -target, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_input1Grad), (nuint)i); else (g * (LossMath.Select(t1, -target, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_input1Grad), (nuint)i); }
+                if ((typeof(F3) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * (LossMath.Select(t1, target, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_input2Grad), (nuint)i); else (g * (LossMath.Select(t1, target, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_input2Grad), (nuint)i); }
+                if ((typeof(F4) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * _hessianPolicy.Apply(Vector512<T>.Zero), ref MemoryMarshal.GetReference(_input1Hess), (nuint)i); else (g * _hessianPolicy.Apply(Vector512<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_input1Hess), (nuint)i); }
+                if (_wantInput2Hess) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * _hessianPolicy.Apply(Vector512<T>.Zero), ref MemoryMarshal.GetReference(_input2Hess), (nuint)i); else (g * _hessianPolicy.Apply(Vector512<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_input2Hess), (nuint)i); }
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
         }
@@ -661,12 +668,19 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _output = output;
             }
 
-            public int Bits => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_input1Grad.IsEmpty ? 0 : 4) | (_input2Grad.IsEmpty ? 0 : 8) | (_input1Hess.IsEmpty ? 0 : 16) | (_input2Hess.IsEmpty ? 0 : 32);
+            public int Bits => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_input1Grad.IsEmpty ? 0 : 4) | (_input2Grad.IsEmpty ? 0 : 8) | (_input1Hess.IsEmpty ? 0 : 16) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0);
 
             [MethodImpl(MethodImplOptions.NoInlining)]
-            public T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+            public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
             {
                 var kernel = new HessianKernel<T, F0, F1, F2, F3, F4, F5>(_input1, _input2, _target, _margin, _weight, _gradOutput, _scale, _input1Grad, _input2Grad, _input1Hess, _input2Hess, _hessianPolicy);
+                if ((typeof(F5) == typeof(On)))
+                {
+                    fixed (T* s0 = _input1Grad, s1 = _input2Grad, s2 = _input1Hess, s3 = _input2Hess)
+                    {
+                        return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(s0 != null ? s0 : s1 != null ? s1 : s2 != null ? s2 : s3));
+                    }
+                }
                 return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }

@@ -469,8 +469,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = t3 * t8;
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F2) == typeof(On))) (g * (((alphaT * (t0 - t6)) * t8) + (_gamma == T.Zero ? Vector128<T>.Zero : (t9 * (((t6 * p_) * t0) - ((p_ * t6) * targets))) * t3))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) (g * ((((_alpha >= T.Zero ? (alpha + (alpha - Vector128<T>.One)) * ce : Vector128<T>.Zero) - (alphaT * inputs)) * t8) + (_gamma == T.Zero ? Vector128<T>.Zero : (t9 * (t6 - p_)) * t3))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * (((alphaT * (t0 - t6)) * t8) + (_gamma == T.Zero ? Vector128<T>.Zero : (t9 * (((t6 * p_) * t0) - ((p_ * t6) * targets))) * t3)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i); else (g * (((alphaT * (t0 - t6)) * t8) + (_gamma == T.Zero ? Vector128<T>.Zero : (t9 * (((t6 * p_) * t0) - ((p_ * t6) * targets))) * t3))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i); }
+                if ((typeof(F3) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * ((((_alpha >= T.Zero ? (alpha + (alpha - Vector128<T>.One)) * ce : Vector128<T>.Zero) - (alphaT * inputs)) * t8) + (_gamma == T.Zero ? Vector128<T>.Zero : (t9 * (t6 - p_)) * t3)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i); else (g * ((((_alpha >= T.Zero ? (alpha + (alpha - Vector128<T>.One)) * ce : Vector128<T>.Zero) - (alphaT * inputs)) * t8) + (_gamma == T.Zero ? Vector128<T>.Zero : (t9 * (t6 - p_)) * t3))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i); }
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -498,8 +498,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = t3 * t8;
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F2) == typeof(On))) (g * (((alphaT * (t0 - t6)) * t8) + (_gamma == T.Zero ? Vector256<T>.Zero : (t9 * (((t6 * p_) * t0) - ((p_ * t6) * targets))) * t3))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) (g * ((((_alpha >= T.Zero ? (alpha + (alpha - Vector256<T>.One)) * ce : Vector256<T>.Zero) - (alphaT * inputs)) * t8) + (_gamma == T.Zero ? Vector256<T>.Zero : (t9 * (t6 - p_)) * t3))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * (((alphaT * (t0 - t6)) * t8) + (_gamma == T.Zero ? Vector256<T>.Zero : (t9 * (((t6 * p_) * t0) - ((p_ * t6) * targets))) * t3)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i); else (g * (((alphaT * (t0 - t6)) * t8) + (_gamma == T.Zero ? Vector256<T>.Zero : (t9 * (((t6 * p_) * t0) - ((p_ * t6) * targets))) * t3))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i); }
+                if ((typeof(F3) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * ((((_alpha >= T.Zero ? (alpha + (alpha - Vector256<T>.One)) * ce : Vector256<T>.Zero) - (alphaT * inputs)) * t8) + (_gamma == T.Zero ? Vector256<T>.Zero : (t9 * (t6 - p_)) * t3)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i); else (g * ((((_alpha >= T.Zero ? (alpha + (alpha - Vector256<T>.One)) * ce : Vector256<T>.Zero) - (alphaT * inputs)) * t8) + (_gamma == T.Zero ? Vector256<T>.Zero : (t9 * (t6 - p_)) * t3))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i); }
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -527,8 +527,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = t3 * t8;
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
-                if ((typeof(F2) == typeof(On))) (g * (((alphaT * (t0 - t6)) * t8) + (_gamma == T.Zero ? Vector512<T>.Zero : (t9 * (((t6 * p_) * t0) - ((p_ * t6) * targets))) * t3))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) (g * ((((_alpha >= T.Zero ? (alpha + (alpha - Vector512<T>.One)) * ce : Vector512<T>.Zero) - (alphaT * inputs)) * t8) + (_gamma == T.Zero ? Vector512<T>.Zero : (t9 * (t6 - p_)) * t3))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * (((alphaT * (t0 - t6)) * t8) + (_gamma == T.Zero ? Vector512<T>.Zero : (t9 * (((t6 * p_) * t0) - ((p_ * t6) * targets))) * t3)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i); else (g * (((alphaT * (t0 - t6)) * t8) + (_gamma == T.Zero ? Vector512<T>.Zero : (t9 * (((t6 * p_) * t0) - ((p_ * t6) * targets))) * t3))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i); }
+                if ((typeof(F3) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * ((((_alpha >= T.Zero ? (alpha + (alpha - Vector512<T>.One)) * ce : Vector512<T>.Zero) - (alphaT * inputs)) * t8) + (_gamma == T.Zero ? Vector512<T>.Zero : (t9 * (t6 - p_)) * t3)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i); else (g * ((((_alpha >= T.Zero ? (alpha + (alpha - Vector512<T>.One)) * ce : Vector512<T>.Zero) - (alphaT * inputs)) * t8) + (_gamma == T.Zero ? Vector512<T>.Zero : (t9 * (t6 - p_)) * t3))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i); }
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
         }
@@ -565,12 +565,19 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _output = output;
             }
 
-            public int Bits => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputsGrad.IsEmpty ? 0 : 4) | (_targetsGrad.IsEmpty ? 0 : 8);
+            public int Bits => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputsGrad.IsEmpty ? 0 : 4) | (_targetsGrad.IsEmpty ? 0 : 8) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0);
 
             [MethodImpl(MethodImplOptions.NoInlining)]
-            public T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+            public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
             {
                 var kernel = new GradientKernel<T, F0, F1, F2, F3, F4, F5>(_inputs, _targets, _alpha, _gamma, _weight, _gradOutput, _scale, _inputsGrad, _targetsGrad);
+                if ((typeof(F5) == typeof(On)))
+                {
+                    fixed (T* s0 = _inputsGrad, s1 = _targetsGrad)
+                    {
+                        return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(s0 != null ? s0 : s1));
+                    }
+                }
                 return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
@@ -667,7 +674,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if ((typeof(F2) == typeof(On))) _inputsGrad[i] = g * ((t9 * t8) + (_gamma == T.Zero ? T.Zero : t15 * t3));
                 if ((typeof(F3) == typeof(On))) _targetsGrad[i] = g * ((t17 * t8) + (_gamma == T.Zero ? T.Zero : t19 * t3));
                 if ((typeof(F4) == typeof(On))) _inputsHess[i] = g * _hessianPolicy.Apply((((alphaT * t12) * t8) + (_gamma == T.Zero ? T.Zero : t20)) + (_gamma == T.Zero ? T.Zero : ((((_gamma - T.One) == T.Zero ? T.Zero : ((t21 * t14) * gamma) * t14) + (t11 * ((((t6 * t13) - (t12 * p_)) * t0) - (((t13 * t6) - (p_ * t12)) * targets)))) * t3) + t20));
-                if ((typeof(F5) == typeof(On))) _targetsHess[i] = g * _hessianPolicy.Apply(((((_alpha >= T.Zero ? -t22 : T.Zero) - (_alpha >= T.Zero ? t22 : T.Zero)) * t8) + (_gamma == T.Zero ? T.Zero : t23)) + (_gamma == T.Zero ? T.Zero : ((_gamma - T.One) == T.Zero ? T.Zero : (((t21 * t18) * gamma) * t18) * t3) + t23));
+                if (_wantTargetsHess) _targetsHess[i] = g * _hessianPolicy.Apply(((((_alpha >= T.Zero ? -t22 : T.Zero) - (_alpha >= T.Zero ? t22 : T.Zero)) * t8) + (_gamma == T.Zero ? T.Zero : t23)) + (_gamma == T.Zero ? T.Zero : ((_gamma - T.One) == T.Zero ? T.Zero : (((t21 * t18) * gamma) * t18) * t3) + t23));
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -709,10 +716,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = t3 * t8;
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F2) == typeof(On))) (g * ((t9 * t8) + (_gamma == T.Zero ? Vector128<T>.Zero : t15 * t3))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) (g * ((t17 * t8) + (_gamma == T.Zero ? Vector128<T>.Zero : t19 * t3))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
-                if ((typeof(F4) == typeof(On))) (g * _hessianPolicy.Apply((((alphaT * t12) * t8) + (_gamma == T.Zero ? Vector128<T>.Zero : t20)) + (_gamma == T.Zero ? Vector128<T>.Zero : ((((_gamma - T.One) == T.Zero ? Vector128<T>.Zero : ((t21 * t14) * gamma) * t14) + (t11 * ((((t6 * t13) - (t12 * p_)) * t0) - (((t13 * t6) - (p_ * t12)) * targets)))) * t3) + t20))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputsHess), (nuint)i);
-                if ((typeof(F5) == typeof(On))) (g * _hessianPolicy.Apply(((((_alpha >= T.Zero ? -t22 : Vector128<T>.Zero) - (_alpha >= T.Zero ? t22 : Vector128<T>.Zero)) * t8) + (_gamma == T.Zero ? Vector128<T>.Zero : t23)) + (_gamma == T.Zero ? Vector128<T>.Zero : ((_gamma - T.One) == T.Zero ? Vector128<T>.Zero : (((t21 * t18) * gamma) * t18) * t3) + t23))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetsHess), (nuint)i);
+                if ((typeof(F2) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * ((t9 * t8) + (_gamma == T.Zero ? Vector128<T>.Zero : t15 * t3)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i); else (g * ((t9 * t8) + (_gamma == T.Zero ? Vector128<T>.Zero : t15 * t3))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i); }
+                if ((typeof(F3) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * ((t17 * t8) + (_gamma == T.Zero ? Vector128<T>.Zero : t19 * t3)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i); else (g * ((t17 * t8) + (_gamma == T.Zero ? Vector128<T>.Zero : t19 * t3))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i); }
+                if ((typeof(F4) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * _hessianPolicy.Apply((((alphaT * t12) * t8) + (_gamma == T.Zero ? Vector128<T>.Zero : t20)) + (_gamma == T.Zero ? Vector128<T>.Zero : ((((_gamma - T.One) == T.Zero ? Vector128<T>.Zero : ((t21 * t14) * gamma) * t14) + (t11 * ((((t6 * t13) - (t12 * p_)) * t0) - (((t13 * t6) - (p_ * t12)) * targets)))) * t3) + t20)), ref MemoryMarshal.GetReference(_inputsHess), (nuint)i); else (g * _hessianPolicy.Apply((((alphaT * t12) * t8) + (_gamma == T.Zero ? Vector128<T>.Zero : t20)) + (_gamma == T.Zero ? Vector128<T>.Zero : ((((_gamma - T.One) == T.Zero ? Vector128<T>.Zero : ((t21 * t14) * gamma) * t14) + (t11 * ((((t6 * t13) - (t12 * p_)) * t0) - (((t13 * t6) - (p_ * t12)) * targets)))) * t3) + t20))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputsHess), (nuint)i); }
+                if (_wantTargetsHess) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * _hessianPolicy.Apply(((((_alpha >= T.Zero ? -t22 : Vector128<T>.Zero) - (_alpha >= T.Zero ? t22 : Vector128<T>.Zero)) * t8) + (_gamma == T.Zero ? Vector128<T>.Zero : t23)) + (_gamma == T.Zero ? Vector128<T>.Zero : ((_gamma - T.One) == T.Zero ? Vector128<T>.Zero : (((t21 * t18) * gamma) * t18) * t3) + t23)), ref MemoryMarshal.GetReference(_targetsHess), (nuint)i); else (g * _hessianPolicy.Apply(((((_alpha >= T.Zero ? -t22 : Vector128<T>.Zero) - (_alpha >= T.Zero ? t22 : Vector128<T>.Zero)) * t8) + (_gamma == T.Zero ? Vector128<T>.Zero : t23)) + (_gamma == T.Zero ? Vector128<T>.Zero : ((_gamma - T.One) == T.Zero ? Vector128<T>.Zero : (((t21 * t18) * gamma) * t18) * t3) + t23))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetsHess), (nuint)i); }
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -754,10 +761,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = t3 * t8;
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F2) == typeof(On))) (g * ((t9 * t8) + (_gamma == T.Zero ? Vector256<T>.Zero : t15 * t3))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) (g * ((t17 * t8) + (_gamma == T.Zero ? Vector256<T>.Zero : t19 * t3))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
-                if ((typeof(F4) == typeof(On))) (g * _hessianPolicy.Apply((((alphaT * t12) * t8) + (_gamma == T.Zero ? Vector256<T>.Zero : t20)) + (_gamma == T.Zero ? Vector256<T>.Zero : ((((_gamma - T.One) == T.Zero ? Vector256<T>.Zero : ((t21 * t14) * gamma) * t14) + (t11 * ((((t6 * t13) - (t12 * p_)) * t0) - (((t13 * t6) - (p_ * t12)) * targets)))) * t3) + t20))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputsHess), (nuint)i);
-                if ((typeof(F5) == typeof(On))) (g * _hessianPolicy.Apply(((((_alpha >= T.Zero ? -t22 : Vector256<T>.Zero) - (_alpha >= T.Zero ? t22 : Vector256<T>.Zero)) * t8) + (_gamma == T.Zero ? Vector256<T>.Zero : t23)) + (_gamma == T.Zero ? Vector256<T>.Zero : ((_gamma - T.One) == T.Zero ? Vector256<T>.Zero : (((t21 * t18) * gamma) * t18) * t3) + t23))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetsHess), (nuint)i);
+                if ((typeof(F2) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * ((t9 * t8) + (_gamma == T.Zero ? Vector256<T>.Zero : t15 * t3)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i); else (g * ((t9 * t8) + (_gamma == T.Zero ? Vector256<T>.Zero : t15 * t3))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i); }
+                if ((typeof(F3) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * ((t17 * t8) + (_gamma == T.Zero ? Vector256<T>.Zero : t19 * t3)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i); else (g * ((t17 * t8) + (_gamma == T.Zero ? Vector256<T>.Zero : t19 * t3))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i); }
+                if ((typeof(F4) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * _hessianPolicy.Apply((((alphaT * t12) * t8) + (_gamma == T.Zero ? Vector256<T>.Zero : t20)) + (_gamma == T.Zero ? Vector256<T>.Zero : ((((_gamma - T.One) == T.Zero ? Vector256<T>.Zero : ((t21 * t14) * gamma) * t14) + (t11 * ((((t6 * t13) - (t12 * p_)) * t0) - (((t13 * t6) - (p_ * t12)) * targets)))) * t3) + t20)), ref MemoryMarshal.GetReference(_inputsHess), (nuint)i); else (g * _hessianPolicy.Apply((((alphaT * t12) * t8) + (_gamma == T.Zero ? Vector256<T>.Zero : t20)) + (_gamma == T.Zero ? Vector256<T>.Zero : ((((_gamma - T.One) == T.Zero ? Vector256<T>.Zero : ((t21 * t14) * gamma) * t14) + (t11 * ((((t6 * t13) - (t12 * p_)) * t0) - (((t13 * t6) - (p_ * t12)) * targets)))) * t3) + t20))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputsHess), (nuint)i); }
+                if (_wantTargetsHess) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * _hessianPolicy.Apply(((((_alpha >= T.Zero ? -t22 : Vector256<T>.Zero) - (_alpha >= T.Zero ? t22 : Vector256<T>.Zero)) * t8) + (_gamma == T.Zero ? Vector256<T>.Zero : t23)) + (_gamma == T.Zero ? Vector256<T>.Zero : ((_gamma - T.One) == T.Zero ? Vector256<T>.Zero : (((t21 * t18) * gamma) * t18) * t3) + t23)), ref MemoryMarshal.GetReference(_targetsHess), (nuint)i); else (g * _hessianPolicy.Apply(((((_alpha >= T.Zero ? -t22 : Vector256<T>.Zero) - (_alpha >= T.Zero ? t22 : Vector256<T>.Zero)) * t8) + (_gamma == T.Zero ? Vector256<T>.Zero : t23)) + (_gamma == T.Zero ? Vector256<T>.Zero : ((_gamma - T.One) == T.Zero ? Vector256<T>.Zero : (((t21 * t18) * gamma) * t18) * t3) + t23))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetsHess), (nuint)i); }
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -799,10 +806,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = t3 * t8;
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
-                if ((typeof(F2) == typeof(On))) (g * ((t9 * t8) + (_gamma == T.Zero ? Vector512<T>.Zero : t15 * t3))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) (g * ((t17 * t8) + (_gamma == T.Zero ? Vector512<T>.Zero : t19 * t3))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
-                if ((typeof(F4) == typeof(On))) (g * _hessianPolicy.Apply((((alphaT * t12) * t8) + (_gamma == T.Zero ? Vector512<T>.Zero : t20)) + (_gamma == T.Zero ? Vector512<T>.Zero : ((((_gamma - T.One) == T.Zero ? Vector512<T>.Zero : ((t21 * t14) * gamma) * t14) + (t11 * ((((t6 * t13) - (t12 * p_)) * t0) - (((t13 * t6) - (p_ * t12)) * targets)))) * t3) + t20))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputsHess), (nuint)i);
-                if ((typeof(F5) == typeof(On))) (g * _hessianPolicy.Apply(((((_alpha >= T.Zero ? -t22 : Vector512<T>.Zero) - (_alpha >= T.Zero ? t22 : Vector512<T>.Zero)) * t8) + (_gamma == T.Zero ? Vector512<T>.Zero : t23)) + (_gamma == T.Zero ? Vector512<T>.Zero : ((_gamma - T.One) == T.Zero ? Vector512<T>.Zero : (((t21 * t18) * gamma) * t18) * t3) + t23))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetsHess), (nuint)i);
+                if ((typeof(F2) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * ((t9 * t8) + (_gamma == T.Zero ? Vector512<T>.Zero : t15 * t3)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i); else (g * ((t9 * t8) + (_gamma == T.Zero ? Vector512<T>.Zero : t15 * t3))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i); }
+                if ((typeof(F3) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * ((t17 * t8) + (_gamma == T.Zero ? Vector512<T>.Zero : t19 * t3)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i); else (g * ((t17 * t8) + (_gamma == T.Zero ? Vector512<T>.Zero : t19 * t3))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i); }
+                if ((typeof(F4) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * _hessianPolicy.Apply((((alphaT * t12) * t8) + (_gamma == T.Zero ? Vector512<T>.Zero : t20)) + (_gamma == T.Zero ? Vector512<T>.Zero : ((((_gamma - T.One) == T.Zero ? Vector512<T>.Zero : ((t21 * t14) * gamma) * t14) + (t11 * ((((t6 * t13) - (t12 * p_)) * t0) - (((t13 * t6) - (p_ * t12)) * targets)))) * t3) + t20)), ref MemoryMarshal.GetReference(_inputsHess), (nuint)i); else (g * _hessianPolicy.Apply((((alphaT * t12) * t8) + (_gamma == T.Zero ? Vector512<T>.Zero : t20)) + (_gamma == T.Zero ? Vector512<T>.Zero : ((((_gamma - T.One) == T.Zero ? Vector512<T>.Zero : ((t21 * t14) * gamma) * t14) + (t11 * ((((t6 * t13) - (t12 * p_)) * t0) - (((t13 * t6) - (p_ * t12)) * targets)))) * t3) + t20))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputsHess), (nuint)i); }
+                if (_wantTargetsHess) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * _hessianPolicy.Apply(((((_alpha >= T.Zero ? -t22 : Vector512<T>.Zero) - (_alpha >= T.Zero ? t22 : Vector512<T>.Zero)) * t8) + (_gamma == T.Zero ? Vector512<T>.Zero : t23)) + (_gamma == T.Zero ? Vector512<T>.Zero : ((_gamma - T.One) == T.Zero ? Vector512<T>.Zero : (((t21 * t18) * gamma) * t18) * t3) + t23)), ref MemoryMarshal.GetReference(_targetsHess), (nuint)i); else (g * _hessianPolicy.Apply(((((_alpha >= T.Zero ? -t22 : Vector512<T>.Zero) - (_alpha >= T.Zero ? t22 : Vector512<T>.Zero)) * t8) + (_gamma == T.Zero ? Vector512<T>.Zero : t23)) + (_gamma == T.Zero ? Vector512<T>.Zero : ((_gamma - T.One) == T.Zero ? Vector512<T>.Zero : (((t21 * t18) * gamma) * t18) * t3) + t23))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetsHess), (nuint)i); }
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
         }
@@ -845,12 +852,19 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _output = output;
             }
 
-            public int Bits => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputsGrad.IsEmpty ? 0 : 4) | (_targetsGrad.IsEmpty ? 0 : 8) | (_inputsHess.IsEmpty ? 0 : 16) | (_targetsHess.IsEmpty ? 0 : 32);
+            public int Bits => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputsGrad.IsEmpty ? 0 : 4) | (_targetsGrad.IsEmpty ? 0 : 8) | (_inputsHess.IsEmpty ? 0 : 16) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0);
 
             [MethodImpl(MethodImplOptions.NoInlining)]
-            public T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+            public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
             {
                 var kernel = new HessianKernel<T, F0, F1, F2, F3, F4, F5>(_inputs, _targets, _alpha, _gamma, _weight, _gradOutput, _scale, _inputsGrad, _targetsGrad, _inputsHess, _targetsHess, _hessianPolicy);
+                if ((typeof(F5) == typeof(On)))
+                {
+                    fixed (T* s0 = _inputsGrad, s1 = _targetsGrad, s2 = _inputsHess, s3 = _targetsHess)
+                    {
+                        return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(s0 != null ? s0 : s1 != null ? s1 : s2 != null ? s2 : s3));
+                    }
+                }
                 return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }

@@ -418,8 +418,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = LossMath.Select(t1, t - t2, LossMath.Select(t3, d_ - t2, (Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F2) == typeof(On))) (g * (LossMath.Select(t1, Vector128.Create(T.CreateTruncating(-1.0)), LossMath.Select(t3, Vector128<T>.One, d_ / beta)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) (g * (LossMath.Select(LossMath.LessThanOrEqual(t, t0), Vector128.Create(T.CreateTruncating(-1.0)), LossMath.Select(LossMath.GreaterThanOrEqual(t, beta), Vector128<T>.One, t / beta)))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * (LossMath.Select(t1, Vector128.Create(T.CreateTruncating(-1.0)), LossMath.Select(t3, Vector128<T>.One, d_ / beta))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (g * (LossMath.Select(t1, Vector128.Create(T.CreateTruncating(-1.0)), LossMath.Select(t3, Vector128<T>.One, d_ / beta)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
+                if ((typeof(F3) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * (LossMath.Select(LossMath.LessThanOrEqual(t, t0), Vector128.Create(T.CreateTruncating(-1.0)), LossMath.Select(LossMath.GreaterThanOrEqual(t, beta), Vector128<T>.One, t / beta))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); else (g * (LossMath.Select(LossMath.LessThanOrEqual(t, t0), Vector128.Create(T.CreateTruncating(-1.0)), LossMath.Select(LossMath.GreaterThanOrEqual(t, beta), Vector128<T>.One, t / beta)))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); }
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -438,8 +438,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = LossMath.Select(t1, t - t2, LossMath.Select(t3, d_ - t2, (Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F2) == typeof(On))) (g * (LossMath.Select(t1, Vector256.Create(T.CreateTruncating(-1.0)), LossMath.Select(t3, Vector256<T>.One, d_ / beta)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) (g * (LossMath.Select(LossMath.LessThanOrEqual(t, t0), Vector256.Create(T.CreateTruncating(-1.0)), LossMath.Select(LossMath.GreaterThanOrEqual(t, beta), Vector256<T>.One, t / beta)))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * (LossMath.Select(t1, Vector256.Create(T.CreateTruncating(-1.0)), LossMath.Select(t3, Vector256<T>.One, d_ / beta))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (g * (LossMath.Select(t1, Vector256.Create(T.CreateTruncating(-1.0)), LossMath.Select(t3, Vector256<T>.One, d_ / beta)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
+                if ((typeof(F3) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * (LossMath.Select(LossMath.LessThanOrEqual(t, t0), Vector256.Create(T.CreateTruncating(-1.0)), LossMath.Select(LossMath.GreaterThanOrEqual(t, beta), Vector256<T>.One, t / beta))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); else (g * (LossMath.Select(LossMath.LessThanOrEqual(t, t0), Vector256.Create(T.CreateTruncating(-1.0)), LossMath.Select(LossMath.GreaterThanOrEqual(t, beta), Vector256<T>.One, t / beta)))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); }
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -458,8 +458,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = LossMath.Select(t1, t - t2, LossMath.Select(t3, d_ - t2, (Vector512.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
-                if ((typeof(F2) == typeof(On))) (g * (LossMath.Select(t1, Vector512.Create(T.CreateTruncating(-1.0)), LossMath.Select(t3, Vector512<T>.One, d_ / beta)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) (g * (LossMath.Select(LossMath.LessThanOrEqual(t, t0), Vector512.Create(T.CreateTruncating(-1.0)), LossMath.Select(LossMath.GreaterThanOrEqual(t, beta), Vector512<T>.One, t / beta)))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * (LossMath.Select(t1, Vector512.Create(T.CreateTruncating(-1.0)), LossMath.Select(t3, Vector512<T>.One, d_ / beta))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (g * (LossMath.Select(t1, Vector512.Create(T.CreateTruncating(-1.0)), LossMath.Select(t3, Vector512<T>.One, d_ / beta)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
+                if ((typeof(F3) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * (LossMath.Select(LossMath.LessThanOrEqual(t, t0), Vector512.Create(T.CreateTruncating(-1.0)), LossMath.Select(LossMath.GreaterThanOrEqual(t, beta), Vector512<T>.One, t / beta))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); else (g * (LossMath.Select(LossMath.LessThanOrEqual(t, t0), Vector512.Create(T.CreateTruncating(-1.0)), LossMath.Select(LossMath.GreaterThanOrEqual(t, beta), Vector512<T>.One, t / beta)))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); }
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
         }
@@ -494,12 +494,19 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _output = output;
             }
 
-            public int Bits => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputGrad.IsEmpty ? 0 : 4) | (_targetGrad.IsEmpty ? 0 : 8);
+            public int Bits => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputGrad.IsEmpty ? 0 : 4) | (_targetGrad.IsEmpty ? 0 : 8) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0);
 
             [MethodImpl(MethodImplOptions.NoInlining)]
-            public T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+            public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
             {
                 var kernel = new GradientKernel<T, F0, F1, F2, F3, F4, F5>(_input, _target, _beta, _weight, _gradOutput, _scale, _inputGrad, _targetGrad);
+                if ((typeof(F5) == typeof(On)))
+                {
+                    fixed (T* s0 = _inputGrad, s1 = _targetGrad)
+                    {
+                        return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(s0 != null ? s0 : s1));
+                    }
+                }
                 return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
@@ -574,7 +581,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * (LossMath.Select(t1, T.CreateTruncating(-1.0), LossMath.Select(t3, T.One, d_ / beta)));
                 if ((typeof(F3) == typeof(On))) _targetGrad[i] = g * (LossMath.Select(t4, T.CreateTruncating(-1.0), LossMath.Select(t5, T.One, t / beta)));
                 if ((typeof(F4) == typeof(On))) _inputHess[i] = g * _hessianPolicy.Apply(LossMath.Select(t1, T.Zero, LossMath.Select(t3, T.Zero, t6)));
-                if ((typeof(F5) == typeof(On))) _targetHess[i] = g * _hessianPolicy.Apply(LossMath.Select(t4, T.Zero, LossMath.Select(t5, T.Zero, t6)));
+                if (_wantTargetHess) _targetHess[i] = g * _hessianPolicy.Apply(LossMath.Select(t4, T.Zero, LossMath.Select(t5, T.Zero, t6)));
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -596,10 +603,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = LossMath.Select(t1, t - t2, LossMath.Select(t3, d_ - t2, (Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F2) == typeof(On))) (g * (LossMath.Select(t1, Vector128.Create(T.CreateTruncating(-1.0)), LossMath.Select(t3, Vector128<T>.One, d_ / beta)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) (g * (LossMath.Select(t4, Vector128.Create(T.CreateTruncating(-1.0)), LossMath.Select(t5, Vector128<T>.One, t / beta)))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
-                if ((typeof(F4) == typeof(On))) (g * _hessianPolicy.Apply(LossMath.Select(t1, Vector128<T>.Zero, LossMath.Select(t3, Vector128<T>.Zero, t6)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
-                if ((typeof(F5) == typeof(On))) (g * _hessianPolicy.Apply(LossMath.Select(t4, Vector128<T>.Zero, LossMath.Select(t5, Vector128<T>.Zero, t6)))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
+                if ((typeof(F2) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * (LossMath.Select(t1, Vector128.Create(T.CreateTruncating(-1.0)), LossMath.Select(t3, Vector128<T>.One, d_ / beta))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (g * (LossMath.Select(t1, Vector128.Create(T.CreateTruncating(-1.0)), LossMath.Select(t3, Vector128<T>.One, d_ / beta)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
+                if ((typeof(F3) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * (LossMath.Select(t4, Vector128.Create(T.CreateTruncating(-1.0)), LossMath.Select(t5, Vector128<T>.One, t / beta))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); else (g * (LossMath.Select(t4, Vector128.Create(T.CreateTruncating(-1.0)), LossMath.Select(t5, Vector128<T>.One, t / beta)))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); }
+                if ((typeof(F4) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * _hessianPolicy.Apply(LossMath.Select(t1, Vector128<T>.Zero, LossMath.Select(t3, Vector128<T>.Zero, t6))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i); else (g * _hessianPolicy.Apply(LossMath.Select(t1, Vector128<T>.Zero, LossMath.Select(t3, Vector128<T>.Zero, t6)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i); }
+                if (_wantTargetHess) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * _hessianPolicy.Apply(LossMath.Select(t4, Vector128<T>.Zero, LossMath.Select(t5, Vector128<T>.Zero, t6))), ref MemoryMarshal.GetReference(_targetHess), (nuint)i); else (g * _hessianPolicy.Apply(LossMath.Select(t4, Vector128<T>.Zero, LossMath.Select(t5, Vector128<T>.Zero, t6)))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetHess), (nuint)i); }
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -621,10 +628,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = LossMath.Select(t1, t - t2, LossMath.Select(t3, d_ - t2, (Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F2) == typeof(On))) (g * (LossMath.Select(t1, Vector256.Create(T.CreateTruncating(-1.0)), LossMath.Select(t3, Vector256<T>.One, d_ / beta)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) (g * (LossMath.Select(t4, Vector256.Create(T.CreateTruncating(-1.0)), LossMath.Select(t5, Vector256<T>.One, t / beta)))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
-                if ((typeof(F4) == typeof(On))) (g * _hessianPolicy.Apply(LossMath.Select(t1, Vector256<T>.Zero, LossMath.Select(t3, Vector256<T>.Zero, t6)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
-                if ((typeof(F5) == typeof(On))) (g * _hessianPolicy.Apply(LossMath.Select(t4, Vector256<T>.Zero, LossMath.Select(t5, Vector256<T>.Zero, t6)))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
+                if ((typeof(F2) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * (LossMath.Select(t1, Vector256.Create(T.CreateTruncating(-1.0)), LossMath.Select(t3, Vector256<T>.One, d_ / beta))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (g * (LossMath.Select(t1, Vector256.Create(T.CreateTruncating(-1.0)), LossMath.Select(t3, Vector256<T>.One, d_ / beta)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
+                if ((typeof(F3) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * (LossMath.Select(t4, Vector256.Create(T.CreateTruncating(-1.0)), LossMath.Select(t5, Vector256<T>.One, t / beta))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); else (g * (LossMath.Select(t4, Vector256.Create(T.CreateTruncating(-1.0)), LossMath.Select(t5, Vector256<T>.One, t / beta)))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); }
+                if ((typeof(F4) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * _hessianPolicy.Apply(LossMath.Select(t1, Vector256<T>.Zero, LossMath.Select(t3, Vector256<T>.Zero, t6))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i); else (g * _hessianPolicy.Apply(LossMath.Select(t1, Vector256<T>.Zero, LossMath.Select(t3, Vector256<T>.Zero, t6)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i); }
+                if (_wantTargetHess) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * _hessianPolicy.Apply(LossMath.Select(t4, Vector256<T>.Zero, LossMath.Select(t5, Vector256<T>.Zero, t6))), ref MemoryMarshal.GetReference(_targetHess), (nuint)i); else (g * _hessianPolicy.Apply(LossMath.Select(t4, Vector256<T>.Zero, LossMath.Select(t5, Vector256<T>.Zero, t6)))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetHess), (nuint)i); }
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -646,10 +653,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = LossMath.Select(t1, t - t2, LossMath.Select(t3, d_ - t2, (Vector512.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
-                if ((typeof(F2) == typeof(On))) (g * (LossMath.Select(t1, Vector512.Create(T.CreateTruncating(-1.0)), LossMath.Select(t3, Vector512<T>.One, d_ / beta)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) (g * (LossMath.Select(t4, Vector512.Create(T.CreateTruncating(-1.0)), LossMath.Select(t5, Vector512<T>.One, t / beta)))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
-                if ((typeof(F4) == typeof(On))) (g * _hessianPolicy.Apply(LossMath.Select(t1, Vector512<T>.Zero, LossMath.Select(t3, Vector512<T>.Zero, t6)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
-                if ((typeof(F5) == typeof(On))) (g * _hessianPolicy.Apply(LossMath.Select(t4, Vector512<T>.Zero, LossMath.Select(t5, Vector512<T>.Zero, t6)))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
+                if ((typeof(F2) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * (LossMath.Select(t1, Vector512.Create(T.CreateTruncating(-1.0)), LossMath.Select(t3, Vector512<T>.One, d_ / beta))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (g * (LossMath.Select(t1, Vector512.Create(T.CreateTruncating(-1.0)), LossMath.Select(t3, Vector512<T>.One, d_ / beta)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
+                if ((typeof(F3) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * (LossMath.Select(t4, Vector512.Create(T.CreateTruncating(-1.0)), LossMath.Select(t5, Vector512<T>.One, t / beta))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); else (g * (LossMath.Select(t4, Vector512.Create(T.CreateTruncating(-1.0)), LossMath.Select(t5, Vector512<T>.One, t / beta)))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); }
+                if ((typeof(F4) == typeof(On))) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * _hessianPolicy.Apply(LossMath.Select(t1, Vector512<T>.Zero, LossMath.Select(t3, Vector512<T>.Zero, t6))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i); else (g * _hessianPolicy.Apply(LossMath.Select(t1, Vector512<T>.Zero, LossMath.Select(t3, Vector512<T>.Zero, t6)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i); }
+                if (_wantTargetHess) { if (typeof(F5) == typeof(On)) ElementLoops.Stream(g * _hessianPolicy.Apply(LossMath.Select(t4, Vector512<T>.Zero, LossMath.Select(t5, Vector512<T>.Zero, t6))), ref MemoryMarshal.GetReference(_targetHess), (nuint)i); else (g * _hessianPolicy.Apply(LossMath.Select(t4, Vector512<T>.Zero, LossMath.Select(t5, Vector512<T>.Zero, t6)))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetHess), (nuint)i); }
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
         }
@@ -690,12 +697,19 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _output = output;
             }
 
-            public int Bits => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputGrad.IsEmpty ? 0 : 4) | (_targetGrad.IsEmpty ? 0 : 8) | (_inputHess.IsEmpty ? 0 : 16) | (_targetHess.IsEmpty ? 0 : 32);
+            public int Bits => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputGrad.IsEmpty ? 0 : 4) | (_targetGrad.IsEmpty ? 0 : 8) | (_inputHess.IsEmpty ? 0 : 16) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0);
 
             [MethodImpl(MethodImplOptions.NoInlining)]
-            public T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+            public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
             {
                 var kernel = new HessianKernel<T, F0, F1, F2, F3, F4, F5>(_input, _target, _beta, _weight, _gradOutput, _scale, _inputGrad, _targetGrad, _inputHess, _targetHess, _hessianPolicy);
+                if ((typeof(F5) == typeof(On)))
+                {
+                    fixed (T* s0 = _inputGrad, s1 = _targetGrad, s2 = _inputHess, s3 = _targetHess)
+                    {
+                        return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(s0 != null ? s0 : s1 != null ? s1 : s2 != null ? s2 : s3));
+                    }
+                }
                 return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
