@@ -51,9 +51,10 @@ internal static class KernelEmitter
         var loss = model.Loss;
         w.Comment("/// ", "<summary>\n" + spec.Summary + "\n</summary>");
         var flags = Flags(loss, spec);
+        var interfaces = Cheap(spec) ? "IElementKernel<T>, IUnrolledKernel" : "IElementKernel<T>";
         w.Open(spec.Specialised
-            ? $"private ref struct {spec.Name}<T, {FlagParameters}> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T> {FlagConstraints}"
-            : $"private ref struct {spec.Name}<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>");
+            ? $"private ref struct {spec.Name}<T, {FlagParameters}> : {interfaces} where T : unmanaged, IBinaryFloatingPointIeee754<T> {FlagConstraints}"
+            : $"private ref struct {spec.Name}<T> : {interfaces} where T : unmanaged, IBinaryFloatingPointIeee754<T>");
         foreach (var input in SpanInputs(loss))
         {
             w.Line($"private readonly ReadOnlySpan<T> {Names.Field(input.Name)};");
@@ -130,6 +131,11 @@ internal static class KernelEmitter
         w.Close();
         if (spec.Specialised) EmitCall(w, spec, parameters, flags);
     }
+
+    /// <summary>A kernel with no transcendental function: the sum loop may run two copies of its body (IUnrolledKernel).</summary>
+    private static bool Cheap(KernelSpec spec) =>
+        new[] { spec.Value }.Concat(spec.Gradients.Select(g => g.Gradient)).Concat(spec.Hessians.Select(h => h.Hessian))
+            .All(e => e is null || !ExprWalker.Any(e, x => x is Call { Function: not (Function.Abs or Function.Sign or Function.Min or Function.Max or Function.Detach) }));
 
     /// <summary>
     /// The facts of a call a kernel tests, in bit order: the bool field that holds each and the constructor parameter

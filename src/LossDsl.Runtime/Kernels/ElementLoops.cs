@@ -146,7 +146,20 @@ public static partial class ElementLoops
     // Two accumulators, taken in turn, hide the add latency with one copy of the kernel's body in the loop (an unrolled
     // loop inlines the body once per copy, and a transcendental kernel then runs out of the JIT's inlining budget: its
     // lane operations became calls). The last, overlapping vector is masked to the lanes not yet counted.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static T Sum512<TKernel, T>(ref TKernel kernel, int start, int end, int aligned)
+        where TKernel : struct, IElementKernel<T>, allows ref struct
+        where T : unmanaged, INumberBase<T>
+    {
+        // peeled to the aligned output: the first vector counts only the lanes before the aligned start
+        if (aligned > 0 && aligned < Vector512<T>.Count && end - (start + aligned) >= Vector512<T>.Count)
+            return SumFrom512<TKernel, T>(ref kernel, start + aligned, end, Peel512<TKernel, T>(ref kernel, start, start + aligned));
+        return SumFrom512<TKernel, T>(ref kernel, start, end, Vector512<T>.Zero);
+    }
+
+    // The loop, in a method of its own with no call in it, so that its accumulators stay in registers.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static T SumFrom512<TKernel, T>(ref TKernel kernel, int start, int end, Vector512<T> head)
         where TKernel : struct, IElementKernel<T>, allows ref struct
         where T : unmanaged, INumberBase<T>
     {
@@ -154,13 +167,15 @@ public static partial class ElementLoops
         // where the caller's kernel, reached by reference, is re-read after every store through a span.
         TKernel k = kernel;
         int count = Vector512<T>.Count;
-        Vector512<T> a0 = Vector512<T>.Zero, a1 = a0;
+        Vector512<T> a0 = Vector512<T>.Zero, a1 = head;
         int i = start;
-        if (aligned > 0 && aligned < count && end - (start + aligned) >= count)
+        if (typeof(TKernel).IsAssignableTo(typeof(IUnrolledKernel)))
         {
-            // peeled to the aligned output: this vector counts only the lanes before the aligned start
-            a1 = Peel512<TKernel, T>(ref kernel, start, start + aligned);
-            i = start + aligned;
+            for (; i <= end - 2 * count; i += 2 * count)
+            {
+                a0 += k.Invoke512(i);
+                a1 += k.Invoke512(i + count);
+            }
         }
         for (; i <= end - count; i += count)
         {
@@ -176,7 +191,20 @@ public static partial class ElementLoops
         return Vector512.Sum(a0 + a1);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static T Sum256<TKernel, T>(ref TKernel kernel, int start, int end, int aligned)
+        where TKernel : struct, IElementKernel<T>, allows ref struct
+        where T : unmanaged, INumberBase<T>
+    {
+        // peeled to the aligned output: the first vector counts only the lanes before the aligned start
+        if (aligned > 0 && aligned < Vector256<T>.Count && end - (start + aligned) >= Vector256<T>.Count)
+            return SumFrom256<TKernel, T>(ref kernel, start + aligned, end, Peel256<TKernel, T>(ref kernel, start, start + aligned));
+        return SumFrom256<TKernel, T>(ref kernel, start, end, Vector256<T>.Zero);
+    }
+
+    // The loop, in a method of its own with no call in it, so that its accumulators stay in registers.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static T SumFrom256<TKernel, T>(ref TKernel kernel, int start, int end, Vector256<T> head)
         where TKernel : struct, IElementKernel<T>, allows ref struct
         where T : unmanaged, INumberBase<T>
     {
@@ -184,13 +212,15 @@ public static partial class ElementLoops
         // where the caller's kernel, reached by reference, is re-read after every store through a span.
         TKernel k = kernel;
         int count = Vector256<T>.Count;
-        Vector256<T> a0 = Vector256<T>.Zero, a1 = a0;
+        Vector256<T> a0 = Vector256<T>.Zero, a1 = head;
         int i = start;
-        if (aligned > 0 && aligned < count && end - (start + aligned) >= count)
+        if (typeof(TKernel).IsAssignableTo(typeof(IUnrolledKernel)))
         {
-            // peeled to the aligned output: this vector counts only the lanes before the aligned start
-            a1 = Peel256<TKernel, T>(ref kernel, start, start + aligned);
-            i = start + aligned;
+            for (; i <= end - 2 * count; i += 2 * count)
+            {
+                a0 += k.Invoke256(i);
+                a1 += k.Invoke256(i + count);
+            }
         }
         for (; i <= end - count; i += count)
         {
@@ -206,7 +236,20 @@ public static partial class ElementLoops
         return Vector256.Sum(a0 + a1);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static T Sum128<TKernel, T>(ref TKernel kernel, int start, int end, int aligned)
+        where TKernel : struct, IElementKernel<T>, allows ref struct
+        where T : unmanaged, INumberBase<T>
+    {
+        // peeled to the aligned output: the first vector counts only the lanes before the aligned start
+        if (aligned > 0 && aligned < Vector128<T>.Count && end - (start + aligned) >= Vector128<T>.Count)
+            return SumFrom128<TKernel, T>(ref kernel, start + aligned, end, Peel128<TKernel, T>(ref kernel, start, start + aligned));
+        return SumFrom128<TKernel, T>(ref kernel, start, end, Vector128<T>.Zero);
+    }
+
+    // The loop, in a method of its own with no call in it, so that its accumulators stay in registers.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static T SumFrom128<TKernel, T>(ref TKernel kernel, int start, int end, Vector128<T> head)
         where TKernel : struct, IElementKernel<T>, allows ref struct
         where T : unmanaged, INumberBase<T>
     {
@@ -214,13 +257,15 @@ public static partial class ElementLoops
         // where the caller's kernel, reached by reference, is re-read after every store through a span.
         TKernel k = kernel;
         int count = Vector128<T>.Count;
-        Vector128<T> a0 = Vector128<T>.Zero, a1 = a0;
+        Vector128<T> a0 = Vector128<T>.Zero, a1 = head;
         int i = start;
-        if (aligned > 0 && aligned < count && end - (start + aligned) >= count)
+        if (typeof(TKernel).IsAssignableTo(typeof(IUnrolledKernel)))
         {
-            // peeled to the aligned output: this vector counts only the lanes before the aligned start
-            a1 = Peel128<TKernel, T>(ref kernel, start, start + aligned);
-            i = start + aligned;
+            for (; i <= end - 2 * count; i += 2 * count)
+            {
+                a0 += k.Invoke128(i);
+                a1 += k.Invoke128(i + count);
+            }
         }
         for (; i <= end - count; i += count)
         {

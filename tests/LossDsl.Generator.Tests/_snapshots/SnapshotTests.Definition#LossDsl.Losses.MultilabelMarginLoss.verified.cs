@@ -237,7 +237,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// <summary>
         /// The summand of A0: if column == target then input else 0
         /// </summary>
-        private ref struct Aggregate0Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct Aggregate0Kernel<T> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _isTarget;
@@ -304,7 +304,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// <summary>
         /// The summand of A1: if is_target == 0 and 1 - A0 + input &gt; 0 then 1 - A0 + input else 0
         /// </summary>
-        private ref struct Aggregate1Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct Aggregate1Kernel<T> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _isTarget;
@@ -375,7 +375,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// <summary>
         /// The summand of dA1/dA0: if is_target == 0 and 1 - A0 + input &gt; 0 then (-1) else 0
         /// </summary>
-        private ref struct Dependency1On0Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct Dependency1On0Kernel<T> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _isTarget;
@@ -449,7 +449,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// dA1/dA0 = mean over the row of if is_target == 0 and 1 - A0 + input &gt; 0 then (-1) else 0<br/>
         /// dL/dinput = if is_target == 0 and 1 - A0 + input &gt; 0 then c1 else 0   (c_j = dL/dA_j, per row)
         /// </summary>
-        private ref struct RowGradientKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct RowGradientKernel<T> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _isTarget;

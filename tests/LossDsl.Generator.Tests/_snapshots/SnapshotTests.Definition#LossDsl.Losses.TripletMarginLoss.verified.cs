@@ -255,7 +255,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// <summary>
         /// The summand of A0: abs(anchor - positive + eps) ^ p
         /// </summary>
-        private ref struct Aggregate0Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct Aggregate0Kernel<T> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _anchor;
             private readonly ReadOnlySpan<T> _positive;
@@ -336,7 +336,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// <summary>
         /// The summand of A1: abs(anchor - negative + eps) ^ p
         /// </summary>
-        private ref struct Aggregate1Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct Aggregate1Kernel<T> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _anchor;
             private readonly ReadOnlySpan<T> _positive;
@@ -417,7 +417,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// <summary>
         /// The summand of A2: abs(positive - negative + eps) ^ p
         /// </summary>
-        private ref struct Aggregate2Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct Aggregate2Kernel<T> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _anchor;
             private readonly ReadOnlySpan<T> _positive;
@@ -508,7 +508,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// dL/dpositive = (if p == 0 then 0 else -(p * abs(anchor - positive + eps) ^ (p - 1) * sign(anchor - positive + eps) * c0)) + (if p == 0 then 0 else p * abs(positive - negative + eps) ^ (p - 1) * sign(positive - negative + eps) * c2)   (c_j = dL/dA_j, per row)<br/>
         /// dL/dnegative = (if p == 0 then 0 else -(p * abs(anchor - negative + eps) ^ (p - 1) * sign(anchor - negative + eps) * c1)) + (if p == 0 then 0 else -(p * abs(positive - negative + eps) ^ (p - 1) * sign(positive - negative + eps) * c2))   (c_j = dL/dA_j, per row)
         /// </summary>
-        private ref struct RowGradientKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct RowGradientKernel<T> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _anchor;
             private readonly ReadOnlySpan<T> _positive;

@@ -220,7 +220,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// <summary>
         /// L = if abs(input - target) &lt;= c then c ^ 2 / 6 * (1 - (1 - ((input - target) / c) ^ 2) ^ 3) else c ^ 2 / 6, times the optional weight.
         /// </summary>
-        private ref struct ValueKernel<T, F0, F1, F2, F3, F4, F5> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T> where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+        private ref struct ValueKernel<T, F0, F1, F2, F3, F4, F5> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T> where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
@@ -335,7 +335,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// L = if abs(input - target) &lt;= c then c ^ 2 / 6 * (1 - (1 - ((input - target) / c) ^ 2) ^ 3) else c ^ 2 / 6<br/>
         /// dL/dinput = if abs(input - target) &lt;= c then 6 * c ^ 2 / 6 * (1 - ((input - target) / c) ^ 2) ^ 2 * (input - target) / c * 1 / c else 0
         /// </summary>
-        private ref struct GradientKernel<T, F0, F1, F2, F3, F4, F5> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T> where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+        private ref struct GradientKernel<T, F0, F1, F2, F3, F4, F5> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T> where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
@@ -486,7 +486,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// dL/dinput = if abs(input - target) &lt;= c then 6 * c ^ 2 / 6 * (1 - ((input - target) / c) ^ 2) ^ 2 * (input - target) / c * 1 / c else 0<br/>
         /// d2L/dinput2 = if abs(input - target) &lt;= c then 6 * (c ^ 2 / 6 * (1 - ((input - target) / c) ^ 2) ^ 2 * 1 / c - 4 * c ^ 2 / 6 * (1 - ((input - target) / c) ^ 2) * (input - target) / c * 1 / c * (input - target) / c) * 1 / c else 0
         /// </summary>
-        private ref struct HessianKernel<T, F0, F1, F2, F3, F4, F5> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T> where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+        private ref struct HessianKernel<T, F0, F1, F2, F3, F4, F5> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T> where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
