@@ -24,9 +24,14 @@ public static partial class ElementLoops
         set => Volatile.Write(ref s_nonTemporalBytes, value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "A positive size in bytes."));
     }
 
-    /// <summary>Whether outputs of <paramref name="n"/> elements are streamed (see <see cref="NonTemporalBytes"/>).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static unsafe bool ShouldStream<T>(int n) where T : unmanaged => (long)n * sizeof(T) >= NonTemporalBytes;
+    /// <summary>The length of the chunked call this thread is running a chunk of (LossParallel), or 0.</summary>
+    [ThreadStatic] internal static int t_chunkedLength;
+
+    /// <summary>
+    /// Whether outputs of <paramref name="n"/> elements are streamed (see <see cref="NonTemporalBytes"/>); a chunk of
+    /// the parallel path streams when its whole call would.
+    /// </summary>
+    public static unsafe bool ShouldStream<T>(int n) where T : unmanaged => (long)Math.Max(n, t_chunkedLength) * sizeof(T) >= NonTemporalBytes;
 
     /// <summary>
     /// The first element index (0 .. one vector) at which <paramref name="output"/>, pinned, is aligned to the widest

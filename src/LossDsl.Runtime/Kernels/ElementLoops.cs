@@ -40,6 +40,10 @@ public static partial class ElementLoops
     /// to <paramref name="output"/> (or, when it is empty, the kernel run for its gradients only) and zero returned;
     /// otherwise the sum, divided by n for <see cref="Reduction.Mean"/>.
     /// </summary>
+    /// <param name="kernel">The kernel.</param>
+    /// <param name="n">The number of elements.</param>
+    /// <param name="reduction">None, Mean or Sum.</param>
+    /// <param name="output">The per-element values for None (empty: not written).</param>
     /// <param name="aligned">Where the vector loop should start after one peeled vector (0: no peeling): the index at
     /// which the output the kernel streams to is aligned (<see cref="AlignedStart{T}"/>). Sum and Run only.</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
