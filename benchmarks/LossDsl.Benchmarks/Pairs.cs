@@ -21,7 +21,8 @@ namespace LossDsl.Benchmarks;
 /// the pair's ratio is then generated / that constant).
 /// Run it with DOTNET_TieredCompilation=0 (fully optimised code from the first call) and pinned to one core:
 ///   DOTNET_TieredCompilation=0 taskset -c 1 dotnet run -c Release --project benchmarks/LossDsl.Benchmarks -- --pairs
-/// options: --pairs-count K (default 41), --short (CI smoke: 3 pairs, small sizes), --json PATH (the results, for
+/// options: --pairs-count K (default 41), --short (CI smoke: 3 pairs, small sizes), --only TABLE (fb, fwd, ceiling,
+/// stream, small, ce), --json PATH (the results, for
 /// --pairs-report), and --pairs-report OUT.md IN1.json IN2.json ... (the tables of docs/performance.md from the runs).
 /// </summary>
 public static class Pairs
@@ -42,7 +43,7 @@ public static class Pairs
     {
         int count = 41;
         bool quick = false;
-        string? json = null;
+        string? json = null, only = null;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -51,6 +52,7 @@ public static class Pairs
                 case "--pairs-count": count = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--short": quick = true; break;
                 case "--json": json = args[++i]; break;
+                case "--only": only = args[++i]; break;
                 case "--pairs-report": return PairsReport.Write(args[i + 1], args.Skip(i + 2).ToArray());
                 default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
             }
@@ -61,7 +63,7 @@ public static class Pairs
         if (tiered && !quick) Console.Error.WriteLine("warning: set DOTNET_TieredCompilation=0 for fully optimised code from the first call");
         var results = new List<Result>();
         Console.WriteLine($"# {Isa}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {count} pairs, ratio = generated / baseline (median [p25, p75])");
-        foreach (var c in Cases(quick))
+        foreach (var c in Cases(quick).Where(c => only is null || c.Table == only))
         {
             var r = Measure(c, count, quick);
             results.Add(r);
@@ -159,6 +161,10 @@ public static class Pairs
             // forward only, mean
             yield return new("fwd", "mse_loss", n, HandName, () => MseLoss.Forward(x, yr), () => HandFwd("mse")(x, yr));
             yield return new("fwd", "binary_cross_entropy_with_logits", n, HandName, () => BinaryCrossEntropyWithLogits.Forward(x, yp), () => HandFwd("bce")(x, yp));
+            // the same kernel with its gradient streamed past the caches (the default from ElementLoops.NonTemporalBytes) and not
+            if (n * sizeof(float) >= ElementLoops.NonTemporalBytes)
+                yield return new("stream", "mse_loss", n, "not streamed", () => MseLoss.ForwardBackward(x, yr, g, default),
+                    () => { ElementLoops.NonTemporalBytes = int.MaxValue; float v = MseLoss.ForwardBackward(x, yr, g, default); ElementLoops.NonTemporalBytes = 16 << 20; return v; });
             // the memory-bound family against the ceiling of its traffic
             Func<double> add = () => { TensorPrimitives.Add<float>(x, yr, g2); return 0; };
             yield return new("ceiling", "mse_loss", n, "TP.Add", () => MseLoss.ForwardBackward(x, yr, g, default), add);

@@ -23,6 +23,8 @@ public static class PairsReport
             "goal: <= 1.00 for mse_loss and BCE-with-logits; <= 0.77 (1.3x faster) for the transcendental losses"),
         ("fwd", "float32 forward only (mean): generated / the hand-written loop of that width", "goal: <= 1.00"),
         ("ceiling", "float32 forward + backward of the memory-bound losses: generated / TensorPrimitives.Add (2 reads, 1 write)", "goal: <= 1.05"),
+        ("stream", "float32 mse_loss forward + backward: gradient streamed (non-temporal stores, the default above ElementLoops.NonTemporalBytes) / not streamed",
+            "below 1: streaming helps"),
         ("small", "float32 forward + backward at small N (the fixed cost per call): generated / the hand-written loop", "no goal stated; the cost to cut"),
         ("ce", "float32 cross_entropy forward + backward, 4,096 rows of C logits (N column = C): generated / PyTorch 1.13 on one thread (recorded)",
             "goal: <= 0.33 (3x faster)"),
