@@ -302,24 +302,30 @@ internal static class KernelEmitter
                 var name = loss.Inputs[k].Name;
                 var text = texts[next++];
                 var product = upstream is null ? text : $"{upstream} * ({text})";
-                w.Line($"if ({test(WantField(name))}) {Store(spec, width, product, GradField(name))}");
+                w.Line($"if ({test(WantField(name))}) {Store(spec, width, product, GradField(name), used)}");
             }
             foreach (var (k, _) in spec.Hessians)
             {
                 var name = loss.Inputs[k].Name;
                 var text = $"_hessianPolicy.Apply({texts[next++]})";
                 var product = upstream is null ? text : $"{upstream} * {text}";
-                w.Line($"if ({test(WantHessField(name))}) {Store(spec, width, product, HessField(name))}");
+                w.Line($"if ({test(WantHessField(name))}) {Store(spec, width, product, HessField(name), used)}");
             }
         }
         w.Line(value is null ? $"return {width.Zero};" : weight is null ? $"return {value};"
             : spec.Specialised ? $"return {test("_hasWeight")} ? {value} * {weight} : {value};" : $"return {value} * {weight};");
     }
 
-    /// <summary>A store of a gradient or Hessian: streamed past the caches when the kernel streams and its call is large.</summary>
-    private static string Store(KernelSpec spec, Width width, string value, string span) => spec.Streams && !width.IsScalar
-        ? $"{{ if {StreamFlag} ElementLoops.Stream({value}, ref MemoryMarshal.GetReference({span}), (nuint)i); else {width.Store(value, span)} }}"
-        : width.Store(value, span);
+    /// <summary>
+    /// A store of a gradient or Hessian: streamed past the caches when the kernel streams and its call is large. The value
+    /// is computed once, in a local, so that the kernel's code (the inliner's measure of it) does not double.
+    /// </summary>
+    private static string Store(KernelSpec spec, Width width, string value, string span, HashSet<string> used)
+    {
+        if (!spec.Streams || width.IsScalar) return width.Store(value, span);
+        var local = Unique(used, "value");
+        return $"{{ var {local} = {value}; if {StreamFlag} ElementLoops.Stream({local}, ref MemoryMarshal.GetReference({span}), (nuint)i); else {width.Store(local, span)} }}";
+    }
 
     /// <summary>A span input's value: loaded, or its default where an optional input was left out.</summary>
     private static string Load(InputModel input, string load, Width width, System.Func<string, string> test) => input.Default is { } d
