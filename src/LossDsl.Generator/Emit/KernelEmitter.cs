@@ -317,15 +317,12 @@ internal static class KernelEmitter
     }
 
     /// <summary>
-    /// A store of a gradient or Hessian: streamed past the caches when the kernel streams and its call is large. The value
-    /// is computed once, in a local, so that the kernel's code (the inliner's measure of it) does not double.
+    /// A store of a gradient or Hessian: streamed past the caches when the kernel streams and its call is large (F5), by
+    /// one call whichever it is, so that the kernel's code (the inliner's measure of it) does not grow.
     /// </summary>
-    private static string Store(KernelSpec spec, Width width, string value, string span, HashSet<string> used)
-    {
-        if (!spec.Streams || width.IsScalar) return width.Store(value, span);
-        var local = Unique(used, "value");
-        return $"{{ var {local} = {value}; if {StreamFlag} ElementLoops.Stream({local}, ref MemoryMarshal.GetReference({span}), (nuint)i); else {width.Store(local, span)} }}";
-    }
+    private static string Store(KernelSpec spec, Width width, string value, string span, HashSet<string> used) => !spec.Streams || width.IsScalar
+        ? width.Store(value, span)
+        : $"ElementLoops.Store<F5, T>({value}, ref MemoryMarshal.GetReference({span}), (nuint)i);";
 
     /// <summary>A span input's value: loaded, or its default where an optional input was left out.</summary>
     private static string Load(InputModel input, string load, Width width, System.Func<string, string> test) => input.Default is { } d

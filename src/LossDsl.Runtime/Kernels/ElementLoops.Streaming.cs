@@ -45,6 +45,30 @@ public static partial class ElementLoops
         return (int)((size - misalignment) / (nuint)sizeof(T));
     }
 
+    /// <summary>Stores <paramref name="value"/> at <paramref name="output"/>[i]: streamed (<see cref="Stream{T}(Vector128{T}, ref T, nuint)"/>) when <typeparamref name="TStream"/> is <see cref="On"/>, else an ordinary store. One call in the kernel's code, whichever it is.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store<TStream, T>(Vector128<T> value, ref T output, nuint i) where TStream : struct, IFlag where T : unmanaged
+    {
+        if (typeof(TStream) == typeof(On)) Stream(value, ref output, i);
+        else value.StoreUnsafe(ref output, i);
+    }
+
+    /// <summary>Stores <paramref name="value"/> at <paramref name="output"/>[i]: streamed (<see cref="Stream{T}(Vector256{T}, ref T, nuint)"/>) when <typeparamref name="TStream"/> is <see cref="On"/>, else an ordinary store. One call in the kernel's code, whichever it is.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store<TStream, T>(Vector256<T> value, ref T output, nuint i) where TStream : struct, IFlag where T : unmanaged
+    {
+        if (typeof(TStream) == typeof(On)) Stream(value, ref output, i);
+        else value.StoreUnsafe(ref output, i);
+    }
+
+    /// <summary>Stores <paramref name="value"/> at <paramref name="output"/>[i]: streamed (<see cref="Stream{T}(Vector512{T}, ref T, nuint)"/>) when <typeparamref name="TStream"/> is <see cref="On"/>, else an ordinary store. One call in the kernel's code, whichever it is.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store<TStream, T>(Vector512<T> value, ref T output, nuint i) where TStream : struct, IFlag where T : unmanaged
+    {
+        if (typeof(TStream) == typeof(On)) Stream(value, ref output, i);
+        else value.StoreUnsafe(ref output, i);
+    }
+
     /// <summary>Stores <paramref name="value"/> at <paramref name="output"/>[i], non-temporal where aligned; <paramref name="output"/> must be pinned.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static unsafe void Stream<T>(Vector128<T> value, ref T output, nuint i) where T : unmanaged

@@ -378,7 +378,7 @@ namespace LossDsl.Generated.Sample.Losses
                 var loss = LossMath.Max(t0, t1);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F2) == typeof(On))) { var value = g * (LossMath.Select(LossMath.GreaterThan(t0, t1), -tau, LossMath.Select(LossMath.Equal(t0, t1), Vector128.Create(T.CreateTruncating(0.5)) * (t2 - tau), t2))); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value, ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (value).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.GreaterThan(t0, t1), -tau, LossMath.Select(LossMath.Equal(t0, t1), Vector128.Create(T.CreateTruncating(0.5)) * (t2 - tau), t2))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -395,7 +395,7 @@ namespace LossDsl.Generated.Sample.Losses
                 var loss = LossMath.Max(t0, t1);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F2) == typeof(On))) { var value = g * (LossMath.Select(LossMath.GreaterThan(t0, t1), -tau, LossMath.Select(LossMath.Equal(t0, t1), Vector256.Create(T.CreateTruncating(0.5)) * (t2 - tau), t2))); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value, ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (value).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.GreaterThan(t0, t1), -tau, LossMath.Select(LossMath.Equal(t0, t1), Vector256.Create(T.CreateTruncating(0.5)) * (t2 - tau), t2))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -412,7 +412,7 @@ namespace LossDsl.Generated.Sample.Losses
                 var loss = LossMath.Max(t0, t1);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
-                if ((typeof(F2) == typeof(On))) { var value = g * (LossMath.Select(LossMath.GreaterThan(t0, t1), -tau, LossMath.Select(LossMath.Equal(t0, t1), Vector512.Create(T.CreateTruncating(0.5)) * (t2 - tau), t2))); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value, ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (value).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.GreaterThan(t0, t1), -tau, LossMath.Select(LossMath.Equal(t0, t1), Vector512.Create(T.CreateTruncating(0.5)) * (t2 - tau), t2))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
         }
@@ -532,8 +532,8 @@ namespace LossDsl.Generated.Sample.Losses
                 var loss = LossMath.Max(t0, t1);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F2) == typeof(On))) { var value = g * (LossMath.Select(LossMath.GreaterThan(t0, t1), -tau, LossMath.Select(LossMath.Equal(t0, t1), Vector128.Create(T.CreateTruncating(0.5)) * (t2 - tau), t2))); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value, ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (value).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
-                if ((typeof(F3) == typeof(On))) { var value2 = g * _hessianPolicy.Apply(Vector128<T>.Zero); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value2, ref MemoryMarshal.GetReference(_inputHess), (nuint)i); else (value2).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i); }
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.GreaterThan(t0, t1), -tau, LossMath.Select(LossMath.Equal(t0, t1), Vector128.Create(T.CreateTruncating(0.5)) * (t2 - tau), t2))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector128<T>.Zero), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -550,8 +550,8 @@ namespace LossDsl.Generated.Sample.Losses
                 var loss = LossMath.Max(t0, t1);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F2) == typeof(On))) { var value = g * (LossMath.Select(LossMath.GreaterThan(t0, t1), -tau, LossMath.Select(LossMath.Equal(t0, t1), Vector256.Create(T.CreateTruncating(0.5)) * (t2 - tau), t2))); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value, ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (value).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
-                if ((typeof(F3) == typeof(On))) { var value2 = g * _hessianPolicy.Apply(Vector256<T>.Zero); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value2, ref MemoryMarshal.GetReference(_inputHess), (nuint)i); else (value2).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i); }
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.GreaterThan(t0, t1), -tau, LossMath.Select(LossMath.Equal(t0, t1), Vector256.Create(T.CreateTruncating(0.5)) * (t2 - tau), t2))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector256<T>.Zero), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -568,8 +568,8 @@ namespace LossDsl.Generated.Sample.Losses
                 var loss = LossMath.Max(t0, t1);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
-                if ((typeof(F2) == typeof(On))) { var value = g * (LossMath.Select(LossMath.GreaterThan(t0, t1), -tau, LossMath.Select(LossMath.Equal(t0, t1), Vector512.Create(T.CreateTruncating(0.5)) * (t2 - tau), t2))); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value, ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (value).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
-                if ((typeof(F3) == typeof(On))) { var value2 = g * _hessianPolicy.Apply(Vector512<T>.Zero); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value2, ref MemoryMarshal.GetReference(_inputHess), (nuint)i); else (value2).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i); }
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.GreaterThan(t0, t1), -tau, LossMath.Select(LossMath.Equal(t0, t1), Vector512.Create(T.CreateTruncating(0.5)) * (t2 - tau), t2))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector512<T>.Zero), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
         }

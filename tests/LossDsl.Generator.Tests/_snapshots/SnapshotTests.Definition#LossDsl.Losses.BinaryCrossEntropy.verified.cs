@@ -381,8 +381,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = -((target * LossMath.Max(t0, Vector128.Create(T.CreateTruncating(-100.0)))) + ((Vector128<T>.One - target) * LossMath.Max(t1, Vector128.Create(T.CreateTruncating(-100.0)))));
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F2) == typeof(On))) { var value = g * ((input - target) / LossMath.Max((Vector128<T>.One - input) * input, Vector128.Create(T.CreateTruncating(9.999999960041972E-13)))); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value, ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (value).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
-                if ((typeof(F3) == typeof(On))) { var value2 = g * (t1 - t0); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value2, ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); else (value2).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); }
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((input - target) / LossMath.Max((Vector128<T>.One - input) * input, Vector128.Create(T.CreateTruncating(9.999999960041972E-13)))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 - t0), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -396,8 +396,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = -((target * LossMath.Max(t0, Vector256.Create(T.CreateTruncating(-100.0)))) + ((Vector256<T>.One - target) * LossMath.Max(t1, Vector256.Create(T.CreateTruncating(-100.0)))));
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F2) == typeof(On))) { var value = g * ((input - target) / LossMath.Max((Vector256<T>.One - input) * input, Vector256.Create(T.CreateTruncating(9.999999960041972E-13)))); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value, ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (value).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
-                if ((typeof(F3) == typeof(On))) { var value2 = g * (t1 - t0); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value2, ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); else (value2).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); }
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((input - target) / LossMath.Max((Vector256<T>.One - input) * input, Vector256.Create(T.CreateTruncating(9.999999960041972E-13)))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 - t0), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -411,8 +411,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = -((target * LossMath.Max(t0, Vector512.Create(T.CreateTruncating(-100.0)))) + ((Vector512<T>.One - target) * LossMath.Max(t1, Vector512.Create(T.CreateTruncating(-100.0)))));
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
-                if ((typeof(F2) == typeof(On))) { var value = g * ((input - target) / LossMath.Max((Vector512<T>.One - input) * input, Vector512.Create(T.CreateTruncating(9.999999960041972E-13)))); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value, ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (value).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
-                if ((typeof(F3) == typeof(On))) { var value2 = g * (t1 - t0); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value2, ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); else (value2).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); }
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((input - target) / LossMath.Max((Vector512<T>.One - input) * input, Vector512.Create(T.CreateTruncating(9.999999960041972E-13)))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 - t0), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
         }
@@ -544,10 +544,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = -((target * LossMath.Max(t0, Vector128.Create(T.CreateTruncating(-100.0)))) + ((Vector128<T>.One - target) * LossMath.Max(t1, Vector128.Create(T.CreateTruncating(-100.0)))));
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F2) == typeof(On))) { var value = g * (t5); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value, ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (value).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
-                if ((typeof(F3) == typeof(On))) { var value2 = g * (t1 - t0); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value2, ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); else (value2).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); }
-                if ((typeof(F4) == typeof(On))) { var value3 = g * _hessianPolicy.Apply((Vector128<T>.One - LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector128.Create(T.CreateTruncating(9.999999960041972E-13))), (t2 - input) * t5, Vector128<T>.Zero)) / t4); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value3, ref MemoryMarshal.GetReference(_inputHess), (nuint)i); else (value3).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i); }
-                if (_wantTargetHess) { var value4 = g * _hessianPolicy.Apply(Vector128<T>.Zero); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value4, ref MemoryMarshal.GetReference(_targetHess), (nuint)i); else (value4).StoreUnsafe(ref MemoryMarshal.GetReference(_targetHess), (nuint)i); }
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t5), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 - t0), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((Vector128<T>.One - LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector128.Create(T.CreateTruncating(9.999999960041972E-13))), (t2 - input) * t5, Vector128<T>.Zero)) / t4), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector128<T>.Zero), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -565,10 +565,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = -((target * LossMath.Max(t0, Vector256.Create(T.CreateTruncating(-100.0)))) + ((Vector256<T>.One - target) * LossMath.Max(t1, Vector256.Create(T.CreateTruncating(-100.0)))));
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F2) == typeof(On))) { var value = g * (t5); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value, ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (value).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
-                if ((typeof(F3) == typeof(On))) { var value2 = g * (t1 - t0); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value2, ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); else (value2).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); }
-                if ((typeof(F4) == typeof(On))) { var value3 = g * _hessianPolicy.Apply((Vector256<T>.One - LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector256.Create(T.CreateTruncating(9.999999960041972E-13))), (t2 - input) * t5, Vector256<T>.Zero)) / t4); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value3, ref MemoryMarshal.GetReference(_inputHess), (nuint)i); else (value3).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i); }
-                if (_wantTargetHess) { var value4 = g * _hessianPolicy.Apply(Vector256<T>.Zero); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value4, ref MemoryMarshal.GetReference(_targetHess), (nuint)i); else (value4).StoreUnsafe(ref MemoryMarshal.GetReference(_targetHess), (nuint)i); }
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t5), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 - t0), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((Vector256<T>.One - LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector256.Create(T.CreateTruncating(9.999999960041972E-13))), (t2 - input) * t5, Vector256<T>.Zero)) / t4), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector256<T>.Zero), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -586,10 +586,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = -((target * LossMath.Max(t0, Vector512.Create(T.CreateTruncating(-100.0)))) + ((Vector512<T>.One - target) * LossMath.Max(t1, Vector512.Create(T.CreateTruncating(-100.0)))));
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
-                if ((typeof(F2) == typeof(On))) { var value = g * (t5); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value, ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (value).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
-                if ((typeof(F3) == typeof(On))) { var value2 = g * (t1 - t0); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value2, ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); else (value2).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); }
-                if ((typeof(F4) == typeof(On))) { var value3 = g * _hessianPolicy.Apply((Vector512<T>.One - LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector512.Create(T.CreateTruncating(9.999999960041972E-13))), (t2 - input) * t5, Vector512<T>.Zero)) / t4); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value3, ref MemoryMarshal.GetReference(_inputHess), (nuint)i); else (value3).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i); }
-                if (_wantTargetHess) { var value4 = g * _hessianPolicy.Apply(Vector512<T>.Zero); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value4, ref MemoryMarshal.GetReference(_targetHess), (nuint)i); else (value4).StoreUnsafe(ref MemoryMarshal.GetReference(_targetHess), (nuint)i); }
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t5), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 - t0), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((Vector512<T>.One - LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector512.Create(T.CreateTruncating(9.999999960041972E-13))), (t2 - input) * t5, Vector512<T>.Zero)) / t4), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector512<T>.Zero), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
         }

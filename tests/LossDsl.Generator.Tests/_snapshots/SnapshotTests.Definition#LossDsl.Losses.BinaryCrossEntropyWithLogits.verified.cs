@@ -414,8 +414,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = (t0 * input) + (t2 * t5);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F3) == typeof(On))) { var value = g * (t0 - (t2 * LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector128<T>.Zero), t6, t4 * t6))); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value, ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (value).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
-                if ((typeof(F4) == typeof(On))) { var value2 = g * ((t1 * t5) - input); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value2, ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); else (value2).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); }
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t0 - (t2 * LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector128<T>.Zero), t6, t4 * t6))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t1 * t5) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -435,8 +435,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = (t0 * input) + (t2 * t5);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F3) == typeof(On))) { var value = g * (t0 - (t2 * LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector256<T>.Zero), t6, t4 * t6))); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value, ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (value).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
-                if ((typeof(F4) == typeof(On))) { var value2 = g * ((t1 * t5) - input); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value2, ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); else (value2).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); }
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t0 - (t2 * LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector256<T>.Zero), t6, t4 * t6))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t1 * t5) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -456,8 +456,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = (t0 * input) + (t2 * t5);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
-                if ((typeof(F3) == typeof(On))) { var value = g * (t0 - (t2 * LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector512<T>.Zero), t6, t4 * t6))); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value, ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (value).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
-                if ((typeof(F4) == typeof(On))) { var value2 = g * ((t1 * t5) - input); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value2, ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); else (value2).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); }
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t0 - (t2 * LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector512<T>.Zero), t6, t4 * t6))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t1 * t5) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
         }
@@ -603,10 +603,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = (t0 * input) + (t2 * t5);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F3) == typeof(On))) { var value = g * (t0 - (t2 * t8)); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value, ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (value).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
-                if ((typeof(F4) == typeof(On))) { var value2 = g * ((t1 * t5) - input); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value2, ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); else (value2).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); }
-                if (_wantInputHess) { var value3 = g * _hessianPolicy.Apply(t2 * (t8 * LossMath.Select(LossMath.GreaterThanOrEqual(input, Vector128<T>.Zero), t6, t7))); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value3, ref MemoryMarshal.GetReference(_inputHess), (nuint)i); else (value3).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i); }
-                if (_wantTargetHess) { var value4 = g * _hessianPolicy.Apply(Vector128<T>.Zero); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value4, ref MemoryMarshal.GetReference(_targetHess), (nuint)i); else (value4).StoreUnsafe(ref MemoryMarshal.GetReference(_targetHess), (nuint)i); }
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t0 - (t2 * t8)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t1 * t5) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if (_wantInputHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(t2 * (t8 * LossMath.Select(LossMath.GreaterThanOrEqual(input, Vector128<T>.Zero), t6, t7))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector128<T>.Zero), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -628,10 +628,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = (t0 * input) + (t2 * t5);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F3) == typeof(On))) { var value = g * (t0 - (t2 * t8)); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value, ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (value).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
-                if ((typeof(F4) == typeof(On))) { var value2 = g * ((t1 * t5) - input); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value2, ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); else (value2).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); }
-                if (_wantInputHess) { var value3 = g * _hessianPolicy.Apply(t2 * (t8 * LossMath.Select(LossMath.GreaterThanOrEqual(input, Vector256<T>.Zero), t6, t7))); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value3, ref MemoryMarshal.GetReference(_inputHess), (nuint)i); else (value3).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i); }
-                if (_wantTargetHess) { var value4 = g * _hessianPolicy.Apply(Vector256<T>.Zero); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value4, ref MemoryMarshal.GetReference(_targetHess), (nuint)i); else (value4).StoreUnsafe(ref MemoryMarshal.GetReference(_targetHess), (nuint)i); }
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t0 - (t2 * t8)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t1 * t5) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if (_wantInputHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(t2 * (t8 * LossMath.Select(LossMath.GreaterThanOrEqual(input, Vector256<T>.Zero), t6, t7))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector256<T>.Zero), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -653,10 +653,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = (t0 * input) + (t2 * t5);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
-                if ((typeof(F3) == typeof(On))) { var value = g * (t0 - (t2 * t8)); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value, ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (value).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
-                if ((typeof(F4) == typeof(On))) { var value2 = g * ((t1 * t5) - input); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value2, ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); else (value2).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); }
-                if (_wantInputHess) { var value3 = g * _hessianPolicy.Apply(t2 * (t8 * LossMath.Select(LossMath.GreaterThanOrEqual(input, Vector512<T>.Zero), t6, t7))); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value3, ref MemoryMarshal.GetReference(_inputHess), (nuint)i); else (value3).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i); }
-                if (_wantTargetHess) { var value4 = g * _hessianPolicy.Apply(Vector512<T>.Zero); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value4, ref MemoryMarshal.GetReference(_targetHess), (nuint)i); else (value4).StoreUnsafe(ref MemoryMarshal.GetReference(_targetHess), (nuint)i); }
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t0 - (t2 * t8)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t1 * t5) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if (_wantInputHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(t2 * (t8 * LossMath.Select(LossMath.GreaterThanOrEqual(input, Vector512<T>.Zero), t6, t7))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector512<T>.Zero), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
         }

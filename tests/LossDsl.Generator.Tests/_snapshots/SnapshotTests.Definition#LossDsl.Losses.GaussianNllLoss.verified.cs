@@ -456,9 +456,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = (Vector128.Create(T.CreateTruncating(0.5)) * (LossMath.Log(v) + t1)) + (_full ? Vector128.Create(T.CreateTruncating(0.9189385332046727)) : Vector128<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F2) == typeof(On))) { var value = g * (t2); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value, ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (value).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
-                if ((typeof(F3) == typeof(On))) { var value2 = g * (-t2); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value2, ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); else (value2).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); }
-                if ((typeof(F4) == typeof(On))) { var value3 = g * (Vector128.Create(T.CreateTruncating(0.5)) * ((Vector128<T>.One / v) - (t1 / v))); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value3, ref MemoryMarshal.GetReference(_varGrad), (nuint)i); else (value3).StoreUnsafe(ref MemoryMarshal.GetReference(_varGrad), (nuint)i); }
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t2), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (-t2), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (Vector128.Create(T.CreateTruncating(0.5)) * ((Vector128<T>.One / v) - (t1 / v))), ref MemoryMarshal.GetReference(_varGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -476,9 +476,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = (Vector256.Create(T.CreateTruncating(0.5)) * (LossMath.Log(v) + t1)) + (_full ? Vector256.Create(T.CreateTruncating(0.9189385332046727)) : Vector256<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F2) == typeof(On))) { var value = g * (t2); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value, ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (value).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
-                if ((typeof(F3) == typeof(On))) { var value2 = g * (-t2); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value2, ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); else (value2).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); }
-                if ((typeof(F4) == typeof(On))) { var value3 = g * (Vector256.Create(T.CreateTruncating(0.5)) * ((Vector256<T>.One / v) - (t1 / v))); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value3, ref MemoryMarshal.GetReference(_varGrad), (nuint)i); else (value3).StoreUnsafe(ref MemoryMarshal.GetReference(_varGrad), (nuint)i); }
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t2), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (-t2), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (Vector256.Create(T.CreateTruncating(0.5)) * ((Vector256<T>.One / v) - (t1 / v))), ref MemoryMarshal.GetReference(_varGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -496,9 +496,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = (Vector512.Create(T.CreateTruncating(0.5)) * (LossMath.Log(v) + t1)) + (_full ? Vector512.Create(T.CreateTruncating(0.9189385332046727)) : Vector512<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
-                if ((typeof(F2) == typeof(On))) { var value = g * (t2); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value, ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (value).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
-                if ((typeof(F3) == typeof(On))) { var value2 = g * (-t2); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value2, ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); else (value2).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); }
-                if ((typeof(F4) == typeof(On))) { var value3 = g * (Vector512.Create(T.CreateTruncating(0.5)) * ((Vector512<T>.One / v) - (t1 / v))); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value3, ref MemoryMarshal.GetReference(_varGrad), (nuint)i); else (value3).StoreUnsafe(ref MemoryMarshal.GetReference(_varGrad), (nuint)i); }
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t2), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (-t2), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (Vector512.Create(T.CreateTruncating(0.5)) * ((Vector512<T>.One / v) - (t1 / v))), ref MemoryMarshal.GetReference(_varGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
         }
@@ -660,12 +660,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = (Vector128.Create(T.CreateTruncating(0.5)) * (LossMath.Log(v) + t1)) + (_full ? Vector128.Create(T.CreateTruncating(0.9189385332046727)) : Vector128<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F2) == typeof(On))) { var value = g * (t2); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value, ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (value).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
-                if ((typeof(F3) == typeof(On))) { var value2 = g * (-t2); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value2, ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); else (value2).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); }
-                if ((typeof(F4) == typeof(On))) { var value3 = g * (Vector128.Create(T.CreateTruncating(0.5)) * (t3 - t4)); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value3, ref MemoryMarshal.GetReference(_varGrad), (nuint)i); else (value3).StoreUnsafe(ref MemoryMarshal.GetReference(_varGrad), (nuint)i); }
-                if (_wantInputHess) { var value4 = g * _hessianPolicy.Apply(Vector128.Create(T.CreateTruncating(0.5)) * (Vector128.Create(T.CreateTruncating(2.0)) / v)); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value4, ref MemoryMarshal.GetReference(_inputHess), (nuint)i); else (value4).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i); }
-                if (_wantTargetHess) { var value5 = g * _hessianPolicy.Apply(-(Vector128.Create(T.CreateTruncating(0.5)) * (Vector128.Create(T.CreateTruncating(-2.0)) / v))); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value5, ref MemoryMarshal.GetReference(_targetHess), (nuint)i); else (value5).StoreUnsafe(ref MemoryMarshal.GetReference(_targetHess), (nuint)i); }
-                if (_wantVarHess) { var value6 = g * _hessianPolicy.Apply(Vector128.Create(T.CreateTruncating(0.5)) * (-(t3 / v) - ((-t4 - t4) / v))); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value6, ref MemoryMarshal.GetReference(_varHess), (nuint)i); else (value6).StoreUnsafe(ref MemoryMarshal.GetReference(_varHess), (nuint)i); }
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t2), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (-t2), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (Vector128.Create(T.CreateTruncating(0.5)) * (t3 - t4)), ref MemoryMarshal.GetReference(_varGrad), (nuint)i);
+                if (_wantInputHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector128.Create(T.CreateTruncating(0.5)) * (Vector128.Create(T.CreateTruncating(2.0)) / v)), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(-(Vector128.Create(T.CreateTruncating(0.5)) * (Vector128.Create(T.CreateTruncating(-2.0)) / v))), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
+                if (_wantVarHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector128.Create(T.CreateTruncating(0.5)) * (-(t3 / v) - ((-t4 - t4) / v))), ref MemoryMarshal.GetReference(_varHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -685,12 +685,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = (Vector256.Create(T.CreateTruncating(0.5)) * (LossMath.Log(v) + t1)) + (_full ? Vector256.Create(T.CreateTruncating(0.9189385332046727)) : Vector256<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F2) == typeof(On))) { var value = g * (t2); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value, ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (value).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
-                if ((typeof(F3) == typeof(On))) { var value2 = g * (-t2); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value2, ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); else (value2).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); }
-                if ((typeof(F4) == typeof(On))) { var value3 = g * (Vector256.Create(T.CreateTruncating(0.5)) * (t3 - t4)); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value3, ref MemoryMarshal.GetReference(_varGrad), (nuint)i); else (value3).StoreUnsafe(ref MemoryMarshal.GetReference(_varGrad), (nuint)i); }
-                if (_wantInputHess) { var value4 = g * _hessianPolicy.Apply(Vector256.Create(T.CreateTruncating(0.5)) * (Vector256.Create(T.CreateTruncating(2.0)) / v)); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value4, ref MemoryMarshal.GetReference(_inputHess), (nuint)i); else (value4).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i); }
-                if (_wantTargetHess) { var value5 = g * _hessianPolicy.Apply(-(Vector256.Create(T.CreateTruncating(0.5)) * (Vector256.Create(T.CreateTruncating(-2.0)) / v))); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value5, ref MemoryMarshal.GetReference(_targetHess), (nuint)i); else (value5).StoreUnsafe(ref MemoryMarshal.GetReference(_targetHess), (nuint)i); }
-                if (_wantVarHess) { var value6 = g * _hessianPolicy.Apply(Vector256.Create(T.CreateTruncating(0.5)) * (-(t3 / v) - ((-t4 - t4) / v))); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value6, ref MemoryMarshal.GetReference(_varHess), (nuint)i); else (value6).StoreUnsafe(ref MemoryMarshal.GetReference(_varHess), (nuint)i); }
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t2), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (-t2), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (Vector256.Create(T.CreateTruncating(0.5)) * (t3 - t4)), ref MemoryMarshal.GetReference(_varGrad), (nuint)i);
+                if (_wantInputHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector256.Create(T.CreateTruncating(0.5)) * (Vector256.Create(T.CreateTruncating(2.0)) / v)), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(-(Vector256.Create(T.CreateTruncating(0.5)) * (Vector256.Create(T.CreateTruncating(-2.0)) / v))), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
+                if (_wantVarHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector256.Create(T.CreateTruncating(0.5)) * (-(t3 / v) - ((-t4 - t4) / v))), ref MemoryMarshal.GetReference(_varHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -710,12 +710,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = (Vector512.Create(T.CreateTruncating(0.5)) * (LossMath.Log(v) + t1)) + (_full ? Vector512.Create(T.CreateTruncating(0.9189385332046727)) : Vector512<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
-                if ((typeof(F2) == typeof(On))) { var value = g * (t2); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value, ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (value).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
-                if ((typeof(F3) == typeof(On))) { var value2 = g * (-t2); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value2, ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); else (value2).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); }
-                if ((typeof(F4) == typeof(On))) { var value3 = g * (Vector512.Create(T.CreateTruncating(0.5)) * (t3 - t4)); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value3, ref MemoryMarshal.GetReference(_varGrad), (nuint)i); else (value3).StoreUnsafe(ref MemoryMarshal.GetReference(_varGrad), (nuint)i); }
-                if (_wantInputHess) { var value4 = g * _hessianPolicy.Apply(Vector512.Create(T.CreateTruncating(0.5)) * (Vector512.Create(T.CreateTruncating(2.0)) / v)); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value4, ref MemoryMarshal.GetReference(_inputHess), (nuint)i); else (value4).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i); }
-                if (_wantTargetHess) { var value5 = g * _hessianPolicy.Apply(-(Vector512.Create(T.CreateTruncating(0.5)) * (Vector512.Create(T.CreateTruncating(-2.0)) / v))); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value5, ref MemoryMarshal.GetReference(_targetHess), (nuint)i); else (value5).StoreUnsafe(ref MemoryMarshal.GetReference(_targetHess), (nuint)i); }
-                if (_wantVarHess) { var value6 = g * _hessianPolicy.Apply(Vector512.Create(T.CreateTruncating(0.5)) * (-(t3 / v) - ((-t4 - t4) / v))); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value6, ref MemoryMarshal.GetReference(_varHess), (nuint)i); else (value6).StoreUnsafe(ref MemoryMarshal.GetReference(_varHess), (nuint)i); }
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t2), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (-t2), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (Vector512.Create(T.CreateTruncating(0.5)) * (t3 - t4)), ref MemoryMarshal.GetReference(_varGrad), (nuint)i);
+                if (_wantInputHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector512.Create(T.CreateTruncating(0.5)) * (Vector512.Create(T.CreateTruncating(2.0)) / v)), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(-(Vector512.Create(T.CreateTruncating(0.5)) * (Vector512.Create(T.CreateTruncating(-2.0)) / v))), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
+                if (_wantVarHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector512.Create(T.CreateTruncating(0.5)) * (-(t3 / v) - ((-t4 - t4) / v))), ref MemoryMarshal.GetReference(_varHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
         }

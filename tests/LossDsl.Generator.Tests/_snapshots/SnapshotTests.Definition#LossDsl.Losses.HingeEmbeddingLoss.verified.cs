@@ -373,7 +373,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = LossMath.Select(t0, LossMath.Max(t1, Vector128<T>.Zero), Vector128<T>.Zero) + LossMath.Select(t2, input, Vector128<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F2) == typeof(On))) { var value = g * (LossMath.Select(t0, LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector128<T>.Zero), Vector128.Create(T.CreateTruncating(-1.0)), Vector128<T>.Zero), Vector128<T>.Zero) + LossMath.Select(t2, Vector128<T>.One, Vector128<T>.Zero)); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value, ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (value).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector128<T>.Zero), Vector128.Create(T.CreateTruncating(-1.0)), Vector128<T>.Zero), Vector128<T>.Zero) + LossMath.Select(t2, Vector128<T>.One, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -389,7 +389,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = LossMath.Select(t0, LossMath.Max(t1, Vector256<T>.Zero), Vector256<T>.Zero) + LossMath.Select(t2, input, Vector256<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F2) == typeof(On))) { var value = g * (LossMath.Select(t0, LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector256<T>.Zero), Vector256.Create(T.CreateTruncating(-1.0)), Vector256<T>.Zero), Vector256<T>.Zero) + LossMath.Select(t2, Vector256<T>.One, Vector256<T>.Zero)); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value, ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (value).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector256<T>.Zero), Vector256.Create(T.CreateTruncating(-1.0)), Vector256<T>.Zero), Vector256<T>.Zero) + LossMath.Select(t2, Vector256<T>.One, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -405,7 +405,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = LossMath.Select(t0, LossMath.Max(t1, Vector512<T>.Zero), Vector512<T>.Zero) + LossMath.Select(t2, input, Vector512<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
-                if ((typeof(F2) == typeof(On))) { var value = g * (LossMath.Select(t0, LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector512<T>.Zero), Vector512.Create(T.CreateTruncating(-1.0)), Vector512<T>.Zero), Vector512<T>.Zero) + LossMath.Select(t2, Vector512<T>.One, Vector512<T>.Zero)); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value, ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (value).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector512<T>.Zero), Vector512.Create(T.CreateTruncating(-1.0)), Vector512<T>.Zero), Vector512<T>.Zero) + LossMath.Select(t2, Vector512<T>.One, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
         }
@@ -523,8 +523,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = LossMath.Select(t0, LossMath.Max(t1, Vector128<T>.Zero), Vector128<T>.Zero) + LossMath.Select(t2, input, Vector128<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F2) == typeof(On))) { var value = g * (LossMath.Select(t0, LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector128<T>.Zero), Vector128.Create(T.CreateTruncating(-1.0)), Vector128<T>.Zero), Vector128<T>.Zero) + LossMath.Select(t2, Vector128<T>.One, Vector128<T>.Zero)); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value, ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (value).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
-                if ((typeof(F3) == typeof(On))) { var value2 = g * _hessianPolicy.Apply(Vector128<T>.Zero); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value2, ref MemoryMarshal.GetReference(_inputHess), (nuint)i); else (value2).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i); }
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector128<T>.Zero), Vector128.Create(T.CreateTruncating(-1.0)), Vector128<T>.Zero), Vector128<T>.Zero) + LossMath.Select(t2, Vector128<T>.One, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector128<T>.Zero), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -540,8 +540,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = LossMath.Select(t0, LossMath.Max(t1, Vector256<T>.Zero), Vector256<T>.Zero) + LossMath.Select(t2, input, Vector256<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F2) == typeof(On))) { var value = g * (LossMath.Select(t0, LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector256<T>.Zero), Vector256.Create(T.CreateTruncating(-1.0)), Vector256<T>.Zero), Vector256<T>.Zero) + LossMath.Select(t2, Vector256<T>.One, Vector256<T>.Zero)); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value, ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (value).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
-                if ((typeof(F3) == typeof(On))) { var value2 = g * _hessianPolicy.Apply(Vector256<T>.Zero); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value2, ref MemoryMarshal.GetReference(_inputHess), (nuint)i); else (value2).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i); }
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector256<T>.Zero), Vector256.Create(T.CreateTruncating(-1.0)), Vector256<T>.Zero), Vector256<T>.Zero) + LossMath.Select(t2, Vector256<T>.One, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector256<T>.Zero), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -557,8 +557,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = LossMath.Select(t0, LossMath.Max(t1, Vector512<T>.Zero), Vector512<T>.Zero) + LossMath.Select(t2, input, Vector512<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
-                if ((typeof(F2) == typeof(On))) { var value = g * (LossMath.Select(t0, LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector512<T>.Zero), Vector512.Create(T.CreateTruncating(-1.0)), Vector512<T>.Zero), Vector512<T>.Zero) + LossMath.Select(t2, Vector512<T>.One, Vector512<T>.Zero)); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value, ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (value).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
-                if ((typeof(F3) == typeof(On))) { var value2 = g * _hessianPolicy.Apply(Vector512<T>.Zero); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value2, ref MemoryMarshal.GetReference(_inputHess), (nuint)i); else (value2).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i); }
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector512<T>.Zero), Vector512.Create(T.CreateTruncating(-1.0)), Vector512<T>.Zero), Vector512<T>.Zero) + LossMath.Select(t2, Vector512<T>.One, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector512<T>.Zero), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
         }

@@ -390,8 +390,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = _logTarget ? t1 : LossMath.Select(t2, Vector128<T>.Zero, target * t3) - (target * input);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F2) == typeof(On))) { var value = g * (_logTarget ? -t0 : -target); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value, ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (value).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
-                if ((typeof(F3) == typeof(On))) { var value2 = g * (_logTarget ? t1 + t0 : (LossMath.Select(t2, Vector128<T>.Zero, t3) + (target / target)) - input); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value2, ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); else (value2).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); }
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (_logTarget ? -t0 : -target), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (_logTarget ? t1 + t0 : (LossMath.Select(t2, Vector128<T>.Zero, t3) + (target / target)) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -407,8 +407,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = _logTarget ? t1 : LossMath.Select(t2, Vector256<T>.Zero, target * t3) - (target * input);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F2) == typeof(On))) { var value = g * (_logTarget ? -t0 : -target); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value, ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (value).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
-                if ((typeof(F3) == typeof(On))) { var value2 = g * (_logTarget ? t1 + t0 : (LossMath.Select(t2, Vector256<T>.Zero, t3) + (target / target)) - input); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value2, ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); else (value2).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); }
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (_logTarget ? -t0 : -target), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (_logTarget ? t1 + t0 : (LossMath.Select(t2, Vector256<T>.Zero, t3) + (target / target)) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -424,8 +424,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = _logTarget ? t1 : LossMath.Select(t2, Vector512<T>.Zero, target * t3) - (target * input);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
-                if ((typeof(F2) == typeof(On))) { var value = g * (_logTarget ? -t0 : -target); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value, ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (value).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
-                if ((typeof(F3) == typeof(On))) { var value2 = g * (_logTarget ? t1 + t0 : (LossMath.Select(t2, Vector512<T>.Zero, t3) + (target / target)) - input); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value2, ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); else (value2).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); }
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (_logTarget ? -t0 : -target), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (_logTarget ? t1 + t0 : (LossMath.Select(t2, Vector512<T>.Zero, t3) + (target / target)) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
         }
@@ -561,10 +561,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = _logTarget ? t1 : LossMath.Select(t2, Vector128<T>.Zero, target * t3) - (target * input);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F2) == typeof(On))) { var value = g * (_logTarget ? -t0 : -target); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value, ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (value).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
-                if ((typeof(F3) == typeof(On))) { var value2 = g * (_logTarget ? t4 : (LossMath.Select(t2, Vector128<T>.Zero, t3) + t5) - input); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value2, ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); else (value2).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); }
-                if ((typeof(F4) == typeof(On))) { var value3 = g * _hessianPolicy.Apply(Vector128<T>.Zero); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value3, ref MemoryMarshal.GetReference(_inputHess), (nuint)i); else (value3).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i); }
-                if (_wantTargetHess) { var value4 = g * _hessianPolicy.Apply(_logTarget ? t4 + t0 : LossMath.Select(t2, Vector128<T>.Zero, Vector128<T>.One / target) + ((Vector128<T>.One - t5) / target)); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value4, ref MemoryMarshal.GetReference(_targetHess), (nuint)i); else (value4).StoreUnsafe(ref MemoryMarshal.GetReference(_targetHess), (nuint)i); }
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (_logTarget ? -t0 : -target), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (_logTarget ? t4 : (LossMath.Select(t2, Vector128<T>.Zero, t3) + t5) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector128<T>.Zero), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(_logTarget ? t4 + t0 : LossMath.Select(t2, Vector128<T>.Zero, Vector128<T>.One / target) + ((Vector128<T>.One - t5) / target)), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -582,10 +582,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = _logTarget ? t1 : LossMath.Select(t2, Vector256<T>.Zero, target * t3) - (target * input);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F2) == typeof(On))) { var value = g * (_logTarget ? -t0 : -target); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value, ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (value).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
-                if ((typeof(F3) == typeof(On))) { var value2 = g * (_logTarget ? t4 : (LossMath.Select(t2, Vector256<T>.Zero, t3) + t5) - input); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value2, ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); else (value2).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); }
-                if ((typeof(F4) == typeof(On))) { var value3 = g * _hessianPolicy.Apply(Vector256<T>.Zero); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value3, ref MemoryMarshal.GetReference(_inputHess), (nuint)i); else (value3).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i); }
-                if (_wantTargetHess) { var value4 = g * _hessianPolicy.Apply(_logTarget ? t4 + t0 : LossMath.Select(t2, Vector256<T>.Zero, Vector256<T>.One / target) + ((Vector256<T>.One - t5) / target)); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value4, ref MemoryMarshal.GetReference(_targetHess), (nuint)i); else (value4).StoreUnsafe(ref MemoryMarshal.GetReference(_targetHess), (nuint)i); }
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (_logTarget ? -t0 : -target), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (_logTarget ? t4 : (LossMath.Select(t2, Vector256<T>.Zero, t3) + t5) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector256<T>.Zero), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(_logTarget ? t4 + t0 : LossMath.Select(t2, Vector256<T>.Zero, Vector256<T>.One / target) + ((Vector256<T>.One - t5) / target)), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -603,10 +603,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = _logTarget ? t1 : LossMath.Select(t2, Vector512<T>.Zero, target * t3) - (target * input);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
-                if ((typeof(F2) == typeof(On))) { var value = g * (_logTarget ? -t0 : -target); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value, ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (value).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
-                if ((typeof(F3) == typeof(On))) { var value2 = g * (_logTarget ? t4 : (LossMath.Select(t2, Vector512<T>.Zero, t3) + t5) - input); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value2, ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); else (value2).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); }
-                if ((typeof(F4) == typeof(On))) { var value3 = g * _hessianPolicy.Apply(Vector512<T>.Zero); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value3, ref MemoryMarshal.GetReference(_inputHess), (nuint)i); else (value3).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i); }
-                if (_wantTargetHess) { var value4 = g * _hessianPolicy.Apply(_logTarget ? t4 + t0 : LossMath.Select(t2, Vector512<T>.Zero, Vector512<T>.One / target) + ((Vector512<T>.One - t5) / target)); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value4, ref MemoryMarshal.GetReference(_targetHess), (nuint)i); else (value4).StoreUnsafe(ref MemoryMarshal.GetReference(_targetHess), (nuint)i); }
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (_logTarget ? -t0 : -target), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (_logTarget ? t4 : (LossMath.Select(t2, Vector512<T>.Zero, t3) + t5) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector512<T>.Zero), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(_logTarget ? t4 + t0 : LossMath.Select(t2, Vector512<T>.Zero, Vector512<T>.One / target) + ((Vector512<T>.One - t5) / target)), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
         }

@@ -413,8 +413,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = LossMath.Max(t0, Vector128<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F2) == typeof(On))) { var value = g * (LossMath.Select(t1, -target, Vector128<T>.Zero)); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value, ref MemoryMarshal.GetReference(_input1Grad), (nuint)i); else (value).StoreUnsafe(ref MemoryMarshal.GetReference(_input1Grad), (nuint)i); }
-                if ((typeof(F3) == typeof(On))) { var value2 = g * (LossMath.Select(t1, target, Vector128<T>.Zero)); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value2, ref MemoryMarshal.GetReference(_input2Grad), (nuint)i); else (value2).StoreUnsafe(ref MemoryMarshal.GetReference(_input2Grad), (nuint)i); }
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, -target, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, target, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -430,8 +430,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = LossMath.Max(t0, Vector256<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F2) == typeof(On))) { var value = g * (LossMath.Select(t1, -target, Vector256<T>.Zero)); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value, ref MemoryMarshal.GetReference(_input1Grad), (nuint)i); else (value).StoreUnsafe(ref MemoryMarshal.GetReference(_input1Grad), (nuint)i); }
-                if ((typeof(F3) == typeof(On))) { var value2 = g * (LossMath.Select(t1, target, Vector256<T>.Zero)); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value2, ref MemoryMarshal.GetReference(_input2Grad), (nuint)i); else (value2).StoreUnsafe(ref MemoryMarshal.GetReference(_input2Grad), (nuint)i); }
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, -target, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, target, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -447,8 +447,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = LossMath.Max(t0, Vector512<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
-                if ((typeof(F2) == typeof(On))) { var value = g * (LossMath.Select(t1, -target, Vector512<T>.Zero)); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value, ref MemoryMarshal.GetReference(_input1Grad), (nuint)i); else (value).StoreUnsafe(ref MemoryMarshal.GetReference(_input1Grad), (nuint)i); }
-                if ((typeof(F3) == typeof(On))) { var value2 = g * (LossMath.Select(t1, target, Vector512<T>.Zero)); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value2, ref MemoryMarshal.GetReference(_input2Grad), (nuint)i); else (value2).StoreUnsafe(ref MemoryMarshal.GetReference(_input2Grad), (nuint)i); }
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, -target, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, target, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
         }
@@ -584,10 +584,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = LossMath.Max(t0, Vector128<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F2) == typeof(On))) { var value = g * (LossMath.Select(t1, -target, Vector128<T>.Zero)); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value, ref MemoryMarshal.GetReference(_input1Grad), (nuint)i); else (value).StoreUnsafe(ref MemoryMarshal.GetReference(_input1Grad), (nuint)i); }
-                if ((typeof(F3) == typeof(On))) { var value2 = g * (LossMath.Select(t1, target, Vector128<T>.Zero)); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value2, ref MemoryMarshal.GetReference(_input2Grad), (nuint)i); else (value2).StoreUnsafe(ref MemoryMarshal.GetReference(_input2Grad), (nuint)i); }
-                if ((typeof(F4) == typeof(On))) { var value3 = g * _hessianPolicy.Apply(Vector128<T>.Zero); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value3, ref MemoryMarshal.GetReference(_input1Hess), (nuint)i); else (value3).StoreUnsafe(ref MemoryMarshal.GetReference(_input1Hess), (nuint)i); }
-                if (_wantInput2Hess) { var value4 = g * _hessianPolicy.Apply(Vector128<T>.Zero); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value4, ref MemoryMarshal.GetReference(_input2Hess), (nuint)i); else (value4).StoreUnsafe(ref MemoryMarshal.GetReference(_input2Hess), (nuint)i); }
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, -target, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, target, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector128<T>.Zero), ref MemoryMarshal.GetReference(_input1Hess), (nuint)i);
+                if (_wantInput2Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector128<T>.Zero), ref MemoryMarshal.GetReference(_input2Hess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -603,10 +603,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = LossMath.Max(t0, Vector256<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F2) == typeof(On))) { var value = g * (LossMath.Select(t1, -target, Vector256<T>.Zero)); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value, ref MemoryMarshal.GetReference(_input1Grad), (nuint)i); else (value).StoreUnsafe(ref MemoryMarshal.GetReference(_input1Grad), (nuint)i); }
-                if ((typeof(F3) == typeof(On))) { var value2 = g * (LossMath.Select(t1, target, Vector256<T>.Zero)); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value2, ref MemoryMarshal.GetReference(_input2Grad), (nuint)i); else (value2).StoreUnsafe(ref MemoryMarshal.GetReference(_input2Grad), (nuint)i); }
-                if ((typeof(F4) == typeof(On))) { var value3 = g * _hessianPolicy.Apply(Vector256<T>.Zero); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value3, ref MemoryMarshal.GetReference(_input1Hess), (nuint)i); else (value3).StoreUnsafe(ref MemoryMarshal.GetReference(_input1Hess), (nuint)i); }
-                if (_wantInput2Hess) { var value4 = g * _hessianPolicy.Apply(Vector256<T>.Zero); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value4, ref MemoryMarshal.GetReference(_input2Hess), (nuint)i); else (value4).StoreUnsafe(ref MemoryMarshal.GetReference(_input2Hess), (nuint)i); }
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, -target, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, target, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector256<T>.Zero), ref MemoryMarshal.GetReference(_input1Hess), (nuint)i);
+                if (_wantInput2Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector256<T>.Zero), ref MemoryMarshal.GetReference(_input2Hess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -622,10 +622,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = LossMath.Max(t0, Vector512<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
-                if ((typeof(F2) == typeof(On))) { var value = g * (LossMath.Select(t1, -target, Vector512<T>.Zero)); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value, ref MemoryMarshal.GetReference(_input1Grad), (nuint)i); else (value).StoreUnsafe(ref MemoryMarshal.GetReference(_input1Grad), (nuint)i); }
-                if ((typeof(F3) == typeof(On))) { var value2 = g * (LossMath.Select(t1, target, Vector512<T>.Zero)); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value2, ref MemoryMarshal.GetReference(_input2Grad), (nuint)i); else (value2).StoreUnsafe(ref MemoryMarshal.GetReference(_input2Grad), (nuint)i); }
-                if ((typeof(F4) == typeof(On))) { var value3 = g * _hessianPolicy.Apply(Vector512<T>.Zero); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value3, ref MemoryMarshal.GetReference(_input1Hess), (nuint)i); else (value3).StoreUnsafe(ref MemoryMarshal.GetReference(_input1Hess), (nuint)i); }
-                if (_wantInput2Hess) { var value4 = g * _hessianPolicy.Apply(Vector512<T>.Zero); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value4, ref MemoryMarshal.GetReference(_input2Hess), (nuint)i); else (value4).StoreUnsafe(ref MemoryMarshal.GetReference(_input2Hess), (nuint)i); }
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, -target, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, target, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector512<T>.Zero), ref MemoryMarshal.GetReference(_input1Hess), (nuint)i);
+                if (_wantInput2Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector512<T>.Zero), ref MemoryMarshal.GetReference(_input2Hess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
         }

@@ -379,8 +379,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = t0 * t0;
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F2) == typeof(On))) { var value = g * (t1); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value, ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (value).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
-                if ((typeof(F3) == typeof(On))) { var value2 = g * (-t1); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value2, ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); else (value2).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); }
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (-t1), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -394,8 +394,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = t0 * t0;
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F2) == typeof(On))) { var value = g * (t1); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value, ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (value).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
-                if ((typeof(F3) == typeof(On))) { var value2 = g * (-t1); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value2, ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); else (value2).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); }
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (-t1), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -409,8 +409,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = t0 * t0;
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
-                if ((typeof(F2) == typeof(On))) { var value = g * (t1); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value, ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (value).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
-                if ((typeof(F3) == typeof(On))) { var value2 = g * (-t1); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value2, ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); else (value2).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); }
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (-t1), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
         }
@@ -534,10 +534,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = t0 * t0;
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F2) == typeof(On))) { var value = g * (t1); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value, ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (value).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
-                if ((typeof(F3) == typeof(On))) { var value2 = g * (-t1); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value2, ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); else (value2).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); }
-                if ((typeof(F4) == typeof(On))) { var value3 = g * _hessianPolicy.Apply(Vector128.Create(T.CreateTruncating(2.0))); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value3, ref MemoryMarshal.GetReference(_inputHess), (nuint)i); else (value3).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i); }
-                if (_wantTargetHess) { var value4 = g * _hessianPolicy.Apply(Vector128.Create(T.CreateTruncating(2.0))); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value4, ref MemoryMarshal.GetReference(_targetHess), (nuint)i); else (value4).StoreUnsafe(ref MemoryMarshal.GetReference(_targetHess), (nuint)i); }
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (-t1), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector128.Create(T.CreateTruncating(2.0))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector128.Create(T.CreateTruncating(2.0))), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -551,10 +551,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = t0 * t0;
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F2) == typeof(On))) { var value = g * (t1); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value, ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (value).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
-                if ((typeof(F3) == typeof(On))) { var value2 = g * (-t1); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value2, ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); else (value2).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); }
-                if ((typeof(F4) == typeof(On))) { var value3 = g * _hessianPolicy.Apply(Vector256.Create(T.CreateTruncating(2.0))); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value3, ref MemoryMarshal.GetReference(_inputHess), (nuint)i); else (value3).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i); }
-                if (_wantTargetHess) { var value4 = g * _hessianPolicy.Apply(Vector256.Create(T.CreateTruncating(2.0))); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value4, ref MemoryMarshal.GetReference(_targetHess), (nuint)i); else (value4).StoreUnsafe(ref MemoryMarshal.GetReference(_targetHess), (nuint)i); }
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (-t1), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector256.Create(T.CreateTruncating(2.0))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector256.Create(T.CreateTruncating(2.0))), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -568,10 +568,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = t0 * t0;
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
-                if ((typeof(F2) == typeof(On))) { var value = g * (t1); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value, ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (value).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
-                if ((typeof(F3) == typeof(On))) { var value2 = g * (-t1); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value2, ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); else (value2).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i); }
-                if ((typeof(F4) == typeof(On))) { var value3 = g * _hessianPolicy.Apply(Vector512.Create(T.CreateTruncating(2.0))); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value3, ref MemoryMarshal.GetReference(_inputHess), (nuint)i); else (value3).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i); }
-                if (_wantTargetHess) { var value4 = g * _hessianPolicy.Apply(Vector512.Create(T.CreateTruncating(2.0))); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value4, ref MemoryMarshal.GetReference(_targetHess), (nuint)i); else (value4).StoreUnsafe(ref MemoryMarshal.GetReference(_targetHess), (nuint)i); }
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (-t1), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector512.Create(T.CreateTruncating(2.0))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector512.Create(T.CreateTruncating(2.0))), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
         }

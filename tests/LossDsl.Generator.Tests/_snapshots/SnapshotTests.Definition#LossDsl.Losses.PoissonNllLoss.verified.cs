@@ -389,7 +389,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = (_logInput ? t0 - (target * input) : input - (target * LossMath.Log(t1))) + (_full ? LossMath.Select(LossMath.GreaterThan(target, Vector128<T>.One), ((target * LossMath.Log(target)) - target) + (Vector128.Create(T.CreateTruncating(0.5)) * LossMath.Log(Vector128.Create(T.CreateTruncating(6.283185307179586)) * target)), Vector128<T>.Zero) : Vector128<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F2) == typeof(On))) { var value = g * (_logInput ? t0 - target : Vector128<T>.One - (target * (Vector128<T>.One / t1))); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value, ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (value).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (_logInput ? t0 - target : Vector128<T>.One - (target * (Vector128<T>.One / t1))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -404,7 +404,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = (_logInput ? t0 - (target * input) : input - (target * LossMath.Log(t1))) + (_full ? LossMath.Select(LossMath.GreaterThan(target, Vector256<T>.One), ((target * LossMath.Log(target)) - target) + (Vector256.Create(T.CreateTruncating(0.5)) * LossMath.Log(Vector256.Create(T.CreateTruncating(6.283185307179586)) * target)), Vector256<T>.Zero) : Vector256<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F2) == typeof(On))) { var value = g * (_logInput ? t0 - target : Vector256<T>.One - (target * (Vector256<T>.One / t1))); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value, ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (value).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (_logInput ? t0 - target : Vector256<T>.One - (target * (Vector256<T>.One / t1))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -419,7 +419,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = (_logInput ? t0 - (target * input) : input - (target * LossMath.Log(t1))) + (_full ? LossMath.Select(LossMath.GreaterThan(target, Vector512<T>.One), ((target * LossMath.Log(target)) - target) + (Vector512.Create(T.CreateTruncating(0.5)) * LossMath.Log(Vector512.Create(T.CreateTruncating(6.283185307179586)) * target)), Vector512<T>.Zero) : Vector512<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
-                if ((typeof(F2) == typeof(On))) { var value = g * (_logInput ? t0 - target : Vector512<T>.One - (target * (Vector512<T>.One / t1))); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value, ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (value).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (_logInput ? t0 - target : Vector512<T>.One - (target * (Vector512<T>.One / t1))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
         }
@@ -545,8 +545,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = (_logInput ? t0 - (target * input) : input - (target * LossMath.Log(t1))) + (_full ? LossMath.Select(LossMath.GreaterThan(target, Vector128<T>.One), ((target * LossMath.Log(target)) - target) + (Vector128.Create(T.CreateTruncating(0.5)) * LossMath.Log(Vector128.Create(T.CreateTruncating(6.283185307179586)) * target)), Vector128<T>.Zero) : Vector128<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F2) == typeof(On))) { var value = g * (_logInput ? t0 - target : Vector128<T>.One - (target * t2)); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value, ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (value).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
-                if ((typeof(F3) == typeof(On))) { var value2 = g * _hessianPolicy.Apply(_logInput ? t0 : target * (t2 / t1)); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value2, ref MemoryMarshal.GetReference(_inputHess), (nuint)i); else (value2).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i); }
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (_logInput ? t0 - target : Vector128<T>.One - (target * t2)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(_logInput ? t0 : target * (t2 / t1)), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -562,8 +562,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = (_logInput ? t0 - (target * input) : input - (target * LossMath.Log(t1))) + (_full ? LossMath.Select(LossMath.GreaterThan(target, Vector256<T>.One), ((target * LossMath.Log(target)) - target) + (Vector256.Create(T.CreateTruncating(0.5)) * LossMath.Log(Vector256.Create(T.CreateTruncating(6.283185307179586)) * target)), Vector256<T>.Zero) : Vector256<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F2) == typeof(On))) { var value = g * (_logInput ? t0 - target : Vector256<T>.One - (target * t2)); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value, ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (value).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
-                if ((typeof(F3) == typeof(On))) { var value2 = g * _hessianPolicy.Apply(_logInput ? t0 : target * (t2 / t1)); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value2, ref MemoryMarshal.GetReference(_inputHess), (nuint)i); else (value2).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i); }
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (_logInput ? t0 - target : Vector256<T>.One - (target * t2)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(_logInput ? t0 : target * (t2 / t1)), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -579,8 +579,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = (_logInput ? t0 - (target * input) : input - (target * LossMath.Log(t1))) + (_full ? LossMath.Select(LossMath.GreaterThan(target, Vector512<T>.One), ((target * LossMath.Log(target)) - target) + (Vector512.Create(T.CreateTruncating(0.5)) * LossMath.Log(Vector512.Create(T.CreateTruncating(6.283185307179586)) * target)), Vector512<T>.Zero) : Vector512<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
-                if ((typeof(F2) == typeof(On))) { var value = g * (_logInput ? t0 - target : Vector512<T>.One - (target * t2)); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value, ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (value).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
-                if ((typeof(F3) == typeof(On))) { var value2 = g * _hessianPolicy.Apply(_logInput ? t0 : target * (t2 / t1)); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value2, ref MemoryMarshal.GetReference(_inputHess), (nuint)i); else (value2).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i); }
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (_logInput ? t0 - target : Vector512<T>.One - (target * t2)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(_logInput ? t0 : target * (t2 / t1)), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
         }

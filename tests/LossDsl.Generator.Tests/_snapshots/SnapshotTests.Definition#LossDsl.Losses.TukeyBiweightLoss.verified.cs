@@ -394,7 +394,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = LossMath.Select(t0, t1 * (Vector128<T>.One - (t3 * t3 * t3)), t1);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F2) == typeof(On))) { var value = g * (LossMath.Select(t0, Vector128.Create(T.CreateTruncating(6.0)) * (((t1 * (t3 * t3)) * t2) * (Vector128<T>.One / c_)), Vector128<T>.Zero)); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value, ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (value).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, Vector128.Create(T.CreateTruncating(6.0)) * (((t1 * (t3 * t3)) * t2) * (Vector128<T>.One / c_)), Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -412,7 +412,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = LossMath.Select(t0, t1 * (Vector256<T>.One - (t3 * t3 * t3)), t1);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F2) == typeof(On))) { var value = g * (LossMath.Select(t0, Vector256.Create(T.CreateTruncating(6.0)) * (((t1 * (t3 * t3)) * t2) * (Vector256<T>.One / c_)), Vector256<T>.Zero)); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value, ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (value).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, Vector256.Create(T.CreateTruncating(6.0)) * (((t1 * (t3 * t3)) * t2) * (Vector256<T>.One / c_)), Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -430,7 +430,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = LossMath.Select(t0, t1 * (Vector512<T>.One - (t3 * t3 * t3)), t1);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
-                if ((typeof(F2) == typeof(On))) { var value = g * (LossMath.Select(t0, Vector512.Create(T.CreateTruncating(6.0)) * (((t1 * (t3 * t3)) * t2) * (Vector512<T>.One / c_)), Vector512<T>.Zero)); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value, ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (value).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, Vector512.Create(T.CreateTruncating(6.0)) * (((t1 * (t3 * t3)) * t2) * (Vector512<T>.One / c_)), Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
         }
@@ -556,8 +556,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = LossMath.Select(t0, t1 * (Vector128<T>.One - (t3 * t3 * t3)), t1);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F2) == typeof(On))) { var value = g * (LossMath.Select(t0, Vector128.Create(T.CreateTruncating(6.0)) * ((t4 * t2) * t5), Vector128<T>.Zero)); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value, ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (value).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
-                if ((typeof(F3) == typeof(On))) { var value2 = g * _hessianPolicy.Apply(LossMath.Select(t0, Vector128.Create(T.CreateTruncating(6.0)) * (((t4 * t5) - ((Vector128.Create(T.CreateTruncating(4.0)) * (((t1 * t3) * t2) * t5)) * t2)) * t5), Vector128<T>.Zero)); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value2, ref MemoryMarshal.GetReference(_inputHess), (nuint)i); else (value2).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i); }
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, Vector128.Create(T.CreateTruncating(6.0)) * ((t4 * t2) * t5), Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.Select(t0, Vector128.Create(T.CreateTruncating(6.0)) * (((t4 * t5) - ((Vector128.Create(T.CreateTruncating(4.0)) * (((t1 * t3) * t2) * t5)) * t2)) * t5), Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -577,8 +577,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = LossMath.Select(t0, t1 * (Vector256<T>.One - (t3 * t3 * t3)), t1);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F2) == typeof(On))) { var value = g * (LossMath.Select(t0, Vector256.Create(T.CreateTruncating(6.0)) * ((t4 * t2) * t5), Vector256<T>.Zero)); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value, ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (value).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
-                if ((typeof(F3) == typeof(On))) { var value2 = g * _hessianPolicy.Apply(LossMath.Select(t0, Vector256.Create(T.CreateTruncating(6.0)) * (((t4 * t5) - ((Vector256.Create(T.CreateTruncating(4.0)) * (((t1 * t3) * t2) * t5)) * t2)) * t5), Vector256<T>.Zero)); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value2, ref MemoryMarshal.GetReference(_inputHess), (nuint)i); else (value2).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i); }
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, Vector256.Create(T.CreateTruncating(6.0)) * ((t4 * t2) * t5), Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.Select(t0, Vector256.Create(T.CreateTruncating(6.0)) * (((t4 * t5) - ((Vector256.Create(T.CreateTruncating(4.0)) * (((t1 * t3) * t2) * t5)) * t2)) * t5), Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -598,8 +598,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = LossMath.Select(t0, t1 * (Vector512<T>.One - (t3 * t3 * t3)), t1);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
-                if ((typeof(F2) == typeof(On))) { var value = g * (LossMath.Select(t0, Vector512.Create(T.CreateTruncating(6.0)) * ((t4 * t2) * t5), Vector512<T>.Zero)); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value, ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); else (value).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i); }
-                if ((typeof(F3) == typeof(On))) { var value2 = g * _hessianPolicy.Apply(LossMath.Select(t0, Vector512.Create(T.CreateTruncating(6.0)) * (((t4 * t5) - ((Vector512.Create(T.CreateTruncating(4.0)) * (((t1 * t3) * t2) * t5)) * t2)) * t5), Vector512<T>.Zero)); if (typeof(F5) == typeof(On)) ElementLoops.Stream(value2, ref MemoryMarshal.GetReference(_inputHess), (nuint)i); else (value2).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i); }
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, Vector512.Create(T.CreateTruncating(6.0)) * ((t4 * t2) * t5), Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.Select(t0, Vector512.Create(T.CreateTruncating(6.0)) * (((t4 * t5) - ((Vector512.Create(T.CreateTruncating(4.0)) * (((t1 * t3) * t2) * t5)) * t2)) * t5), Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
         }
