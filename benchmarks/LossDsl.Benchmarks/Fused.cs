@@ -24,9 +24,11 @@ public static class Fused<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         ? Vector512.Log(v.As<T, float>()).As<float, T>() : Vector512.Log(v.As<T, double>()).As<double, T>();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    // MultiplyAddEstimate: one fused instruction where the hardware has FMA, a multiply and an add elsewhere (FusedMultiplyAdd
+    // would be emulated in software without FMA, on the Vector128 path of DOTNET_EnableAVX=0).
     private static Vector512<T> Fma(Vector512<T> a, Vector512<T> b, Vector512<T> c) => typeof(T) == typeof(float)
-        ? Vector512.FusedMultiplyAdd(a.As<T, float>(), b.As<T, float>(), c.As<T, float>()).As<float, T>()
-        : Vector512.FusedMultiplyAdd(a.As<T, double>(), b.As<T, double>(), c.As<T, double>()).As<double, T>();
+        ? Vector512.MultiplyAddEstimate(a.As<T, float>(), b.As<T, float>(), c.As<T, float>()).As<float, T>()
+        : Vector512.MultiplyAddEstimate(a.As<T, double>(), b.As<T, double>(), c.As<T, double>()).As<double, T>();
 
     private static Vector512<T> V(T v) => Vector512.Create(v);
 

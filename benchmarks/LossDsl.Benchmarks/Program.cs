@@ -25,6 +25,7 @@ namespace LossDsl.Benchmarks;
 ///   --section cross-entropy   rewrite only the cross_entropy section and goal 3 of the existing report (for a run
 ///                         with --filter '*CrossEntropyRows*'; the other sections and the hand-written notes stay)
 ///   --out PATH            the report (default docs/performance.md; "none" to skip)
+///   --pairs ...           interleaved pairs against the hand-written loop of this process's width (Pairs.cs; issue 15)
 ///   --check               no timing: checks that every baseline computes the generated kernel's loss and gradient
 ///                         (cross_entropy too, N = 4096, C = 1000 and 32000, also against a double reference)
 ///   --report-only DIR     no run: rebuild the report from the *-report-full.json files in DIR
@@ -34,6 +35,7 @@ public static class Program
 {
     public static int Main(string[] args)
     {
+        if (args.Length > 0 && args[0] is "--pairs" or "--pairs-report") return Pairs.Execute(args);
         var rest = new List<string>();
         var runs = new List<string>();
         bool quick = false;

@@ -29,6 +29,21 @@ internal sealed record KernelSpec(string Name, string Summary, Expr? Value, IRea
     /// (<see cref="OuterRef"/>, <see cref="OuterColumnRef"/>) from fields that <c>SetOuter(p)</c> fills, and the second as the current element.
     /// </summary>
     public bool Pair { get; init; }
+
+    /// <summary>
+    /// Specialised per call (issue 15): the struct is generic over <c>F0</c> .. <c>F5</c> (<c>On</c> or <c>Off</c>), the
+    /// call's facts (weight given, upstream per element, optional inputs given, gradients and Hessians wanted), and a
+    /// <c>{Name}Call</c> struct picks the instantiation (<c>KernelFlags.Dispatch</c>), so the inner loop holds no test
+    /// of them. The elementwise kernels only; the row kernels test their flags per vector.
+    /// </summary>
+    public bool Specialised { get; init; }
+
+    /// <summary>
+    /// A specialised kernel that streams its gradients and Hessians past the caches (non-temporal stores,
+    /// <c>ElementLoops.Stream</c>) when its call is large (<c>ElementLoops.ShouldStream</c>, the last flag <c>F5</c>):
+    /// its call pins the outputs, so the compilation must allow unsafe code.
+    /// </summary>
+    public bool Streams { get; init; }
 }
 
 /// <summary>
@@ -41,7 +56,12 @@ internal static class KernelEmitter
     {
         var loss = model.Loss;
         w.Comment("/// ", "<summary>\n" + spec.Summary + "\n</summary>");
-        w.Open($"private ref struct {spec.Name}<T> : {(spec.Pair ? "IPairKernel<T>" : "IElementKernel<T>")} where T : unmanaged, IBinaryFloatingPointIeee754<T>");
+        var flags = Flags(loss, spec);
+        var element = spec.Pair ? "IPairKernel<T>" : "IElementKernel<T>";
+        var interfaces = Cheap(spec) ? $"{element}, IUnrolledKernel" : element;
+        w.Open(spec.Specialised
+            ? $"private ref struct {spec.Name}<T, {FlagParameters}> : {interfaces} where T : unmanaged, IBinaryFloatingPointIeee754<T> {FlagConstraints}"
+            : $"private ref struct {spec.Name}<T> : {interfaces} where T : unmanaged, IBinaryFloatingPointIeee754<T>");
         var outer = spec.Pair ? OuterReads(spec) : new List<Expr>();
         foreach (var input in SpanInputs(loss))
         {
@@ -133,9 +153,88 @@ internal static class KernelEmitter
             w.Line();
             w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
             w.Open($"public {width.Type} Invoke{width.Suffix}(int i)");
-            Body(w, model, spec, width);
+            Body(w, model, spec, width, field => Test(spec, flags, field));
             w.Close();
         }
+        w.Close();
+        if (spec.Specialised) EmitCall(w, spec, parameters, flags);
+    }
+
+    /// <summary>A kernel with no transcendental function: the sum loop may run two copies of its body (IUnrolledKernel).</summary>
+    private static bool Cheap(KernelSpec spec) =>
+        new[] { spec.Value }.Concat(spec.Gradients.Select(g => g.Gradient)).Concat(spec.Hessians.Select(h => h.Hessian))
+            .All(e => e is null || !ExprWalker.Any(e, x => x is Call { Function: not (Function.Abs or Function.Sign or Function.Min or Function.Max or Function.Detach) }));
+
+    /// <summary>
+    /// The facts of a call a kernel tests, in bit order: the bool field that holds each and the constructor parameter
+    /// (a span) whose being non-empty sets it.
+    /// </summary>
+    private static List<(string Field, string Parameter)> Flags(BoundLoss loss, KernelSpec spec)
+    {
+        var flags = new List<(string, string)>();
+        if (spec.Weighted) flags.Add(("_hasWeight", "weight"));
+        if (spec.Upstream) flags.Add(("_hasGradOutput", "gradOutput"));
+        foreach (var input in SpanInputs(loss).Where(i => i.Default is not null)) flags.Add((HasField(input.Name), Names.Parameter(input.Name)));
+        foreach (var (k, _) in spec.Gradients) flags.Add((WantField(loss.Inputs[k].Name), Names.Parameter(loss.Inputs[k].Name + "_grad")));
+        foreach (var (k, _) in spec.Hessians) flags.Add((WantHessField(loss.Inputs[k].Name), Names.Parameter(loss.Inputs[k].Name + "_hess")));
+        return flags;
+    }
+
+    /// <summary>A flag's test: a constant of the instantiation for the first KernelFlags.Count facts of a specialised kernel, else its field.</summary>
+    private static string Test(KernelSpec spec, List<(string Field, string Parameter)> flags, string field)
+    {
+        int bit = flags.FindIndex(f => f.Field == field);
+        return spec.Specialised && bit >= 0 && bit < FlagBits ? $"(typeof(F{bit}) == typeof(On))" : field;
+    }
+
+    private static string FlagParameters => string.Join(", ", Enumerable.Range(0, FlagBits + 1).Select(k => "F" + k));
+    private static string FlagConstraints => string.Join(" ", Enumerable.Range(0, FlagBits + 1).Select(k => $"where F{k} : struct, IFlag"));
+
+    /// <summary>The facts a specialised kernel holds as types (F0 .. F4); F5 (KernelFlags.Count - 1) is the streaming flag.</summary>
+    private const int FlagBits = 5;
+
+    private const string StreamFlag = "(typeof(F5) == typeof(On))";
+
+    /// <summary>
+    /// <c>{Name}Call&lt;T&gt;</c>: the kernel's constructor arguments and the loop's (n, reduction, output); its Bits are
+    /// the facts of the call, and Run&lt;F0, ..., F5&gt; builds the kernel for them and runs it (not inlined: one body per
+    /// combination the program calls).
+    /// </summary>
+    private static void EmitCall(SourceWriter w, KernelSpec spec, List<string> parameters, List<(string Field, string Parameter)> flags)
+    {
+        var names = parameters.Select(p => p.Substring(p.LastIndexOf(' ') + 1)).ToList();
+        string F(string name) => "_" + name.TrimStart('@');
+        w.Line();
+        w.Line($"/// <summary>One call of <see cref=\"{spec.Name}{{T, {FlagParameters}}}\"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>");
+        w.Open($"private readonly ref struct {spec.Name}Call<T> : IFlaggedCall<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>");
+        foreach (var p in parameters) w.Line($"private readonly {p.Substring(0, p.LastIndexOf(' '))} {F(p.Substring(p.LastIndexOf(' ') + 1))};");
+        w.Line("private readonly int _n;").Line("private readonly Reduction _reduction;").Line("private readonly Span<T> _output;");
+        w.Line();
+        w.Open($"public {spec.Name}Call({string.Join(", ", parameters)}, int n, Reduction reduction, Span<T> output)");
+        foreach (var n in names) w.Line($"{F(n)} = {n};");
+        w.Line("_n = n;").Line("_reduction = reduction;").Line("_output = output;");
+        w.Close();
+        w.Line();
+        var bits = flags.Take(FlagBits).Select((f, k) => $"({F(f.Parameter)}.IsEmpty ? 0 : {1 << k})").ToList();
+        if (spec.Streams) bits.Add($"(ElementLoops.ShouldStream<T>(_n) ? {1 << FlagBits} : 0)");
+        w.Line($"public int Bits => {(bits.Count == 0 ? "0" : string.Join(" | ", bits))};");
+        w.Line();
+        w.Line("[MethodImpl(MethodImplOptions.NoInlining)]");
+        w.Open($"public {(spec.Streams ? "unsafe " : "")}T Run<{FlagParameters}>() {FlagConstraints}");
+        w.Line($"var kernel = new {spec.Name}<T, {FlagParameters}>({string.Join(", ", names.Select(F))});");
+        if (spec.Streams)
+        {
+            // Streaming: the outputs pinned while the kernel runs, the loop peeled to the first one's alignment.
+            var outputs = flags.Where(f => f.Field.StartsWith("_want", System.StringComparison.Ordinal)).Select(f => F(f.Parameter)).ToList();
+            w.Open($"if ({StreamFlag})");
+            w.Open($"fixed ({string.Join(", ", outputs.Select((o, k) => $"{(k == 0 ? "T* " : "")}s{k} = {o}"))})");
+            var anchor = string.Concat(Enumerable.Range(0, outputs.Count - 1).Select(k => $"s{k} != null ? s{k} : ")) + $"s{outputs.Count - 1}";
+            w.Line($"return ElementLoops.Reduce<{spec.Name}<T, {FlagParameters}>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>({anchor}));");
+            w.Close();
+            w.Close();
+        }
+        w.Line($"return ElementLoops.Reduce<{spec.Name}<T, {FlagParameters}>, T>(ref kernel, _n, _reduction, _output);");
+        w.Close();
         w.Close();
     }
 
@@ -180,7 +279,7 @@ internal static class KernelEmitter
     private static string HessField(string name) => Names.Field(name + "_hess");
     private static string WantHessField(string name) => "_want" + Names.Pascal(name) + "Hess";
 
-    private static void Body(SourceWriter w, LossModel model, KernelSpec spec, Width width)
+    private static void Body(SourceWriter w, LossModel model, KernelSpec spec, Width width, System.Func<string, string> test)
     {
         var loss = model.Loss;
         var roots = new List<Expr>();
@@ -198,8 +297,8 @@ internal static class KernelEmitter
         {
             (string Name, string Value)? local = leaf switch
             {
-                InputRef r => (Names.Parameter(loss.Inputs[r.Index].Name), Load(loss.Inputs[r.Index], width.Load(Names.Field(loss.Inputs[r.Index].Name)), width)),
-                ClassRef c => (Names.Parameter(loss.Inputs[c.Input].Name), Load(loss.Inputs[c.Input], width.LoadAt(Names.Field(loss.Inputs[c.Input].Name), "i - RowStart"), width)),
+                InputRef r => (Names.Parameter(loss.Inputs[r.Index].Name), Load(loss.Inputs[r.Index], width.Load(Names.Field(loss.Inputs[r.Index].Name)), width, test)),
+                ClassRef c => (Names.Parameter(loss.Inputs[c.Input].Name), Load(loss.Inputs[c.Input], width.LoadAt(Names.Field(loss.Inputs[c.Input].Name), "i - RowStart"), width, test)),
                 OptionRef { IsBoolean: false } o => (Names.Parameter(o.Name), width.Splat(Names.Field(o.Name))),
                 AggregateRef a => ("a" + a.Index, width.Splat("A" + a.Index)),
                 CoefficientRef c => ("c" + c.Index, width.Splat("C" + c.Index)),
@@ -241,7 +340,7 @@ internal static class KernelEmitter
         if (spec.Weighted)
         {
             weight = Unique(used, "w");
-            w.Line($"var {weight} = _hasWeight ? {width.Load("_weight")} : {width.One};");
+            w.Line($"var {weight} = {test("_hasWeight")} ? {width.Load("_weight")} : {width.One};");
         }
         if (spec.Gradients.Count > 0)
         {
@@ -250,30 +349,40 @@ internal static class KernelEmitter
             {
                 upstream = Unique(used, "g");
                 var scale = width.Splat("_scale");
-                var g = $"(_hasGradOutput ? {width.Load("_gradOutput")} * {scale} : {scale})";
-                w.Line($"var {upstream} = {g}{(weight is null ? "" : " * " + weight)};");
+                var g = $"({test("_hasGradOutput")} ? {width.Load("_gradOutput")} * {scale} : {scale})";
+                // a specialised kernel without a weight does not multiply by ones
+                w.Line($"var {upstream} = {g}{(weight is null ? "" : spec.Specialised ? $" * ({test("_hasWeight")} ? {weight} : {width.One})" : " * " + weight)};");
             }
             foreach (var (k, gradient) in spec.Gradients)
             {
                 var name = loss.Inputs[k].Name;
                 var text = texts[next++];
                 var product = upstream is null ? text : $"{upstream} * ({text})";
-                w.Line($"if ({WantField(name)}) {width.Store(product, GradField(name))}");
+                w.Line($"if ({test(WantField(name))}) {Store(spec, width, product, GradField(name), used)}");
             }
             foreach (var (k, _) in spec.Hessians)
             {
                 var name = loss.Inputs[k].Name;
                 var text = $"_hessianPolicy.Apply({texts[next++]})";
                 var product = upstream is null ? text : $"{upstream} * {text}";
-                w.Line($"if ({WantHessField(name)}) {width.Store(product, HessField(name))}");
+                w.Line($"if ({test(WantHessField(name))}) {Store(spec, width, product, HessField(name), used)}");
             }
         }
-        w.Line(value is null ? $"return {width.Zero};" : weight is null ? $"return {value};" : $"return {value} * {weight};");
+        w.Line(value is null ? $"return {width.Zero};" : weight is null ? $"return {value};"
+            : spec.Specialised ? $"return {test("_hasWeight")} ? {value} * {weight} : {value};" : $"return {value} * {weight};");
     }
 
+    /// <summary>
+    /// A store of a gradient or Hessian: streamed past the caches when the kernel streams and its call is large (F5), by
+    /// one call whichever it is, so that the kernel's code (the inliner's measure of it) does not grow.
+    /// </summary>
+    private static string Store(KernelSpec spec, Width width, string value, string span, HashSet<string> used) => !spec.Streams || width.IsScalar
+        ? width.Store(value, span)
+        : $"ElementLoops.Store<F5, T>({value}, ref MemoryMarshal.GetReference({span}), (nuint)i);";
+
     /// <summary>A span input's value: loaded, or its default where an optional input was left out.</summary>
-    private static string Load(InputModel input, string load, Width width) => input.Default is { } d
-        ? $"{HasField(input.Name)} ? {load} : {width.Splat($"T.CreateTruncating({Names.Double(d)})")}"
+    private static string Load(InputModel input, string load, Width width, System.Func<string, string> test) => input.Default is { } d
+        ? $"{test(HasField(input.Name))} ? {load} : {width.Splat($"T.CreateTruncating({Names.Double(d)})")}"
         : load;
 
     private static int Order(Expr e) => e switch

@@ -63,7 +63,7 @@ internal static class LossEmitter
         foreach (var spec in Kernels(model))
         {
             w.Line();
-            KernelEmitter.Emit(w, model, spec);
+            KernelEmitter.Emit(w, model, spec with { Streams = spec.Specialised && allowUnsafe && (spec.Gradients.Count + spec.Hessians.Count) > 0 });
         }
         w.Line();
         DefinitionEmitter.Emit(w, model);
@@ -168,11 +168,11 @@ internal static class LossEmitter
         var gradients = Enumerable.Range(0, loss.Inputs.Count).Where(k => !loss.Inputs[k].IsConst).Select(k => (k, model.Gradients[k])).ToList();
         if (loss.Shape == LossShape.Elementwise)
         {
-            yield return new KernelSpec("ValueKernel", "L = " + Names.Xml(FormulaPrinter.Print(loss.Body)) + ", times the optional weight.", loss.Body, new (int, Expr)[0], Weighted: true, Upstream: false, Aggregates: 0, Coefficients: 0);
-            yield return new KernelSpec("GradientKernel", "The value and, for every wanted input, the gradient times the upstream gradient and weight:<br/>\n" + formulas, loss.Body, gradients, Weighted: true, Upstream: true, Aggregates: 0, Coefficients: 0);
+            yield return new KernelSpec("ValueKernel", "L = " + Names.Xml(FormulaPrinter.Print(loss.Body)) + ", times the optional weight.", loss.Body, new (int, Expr)[0], Weighted: true, Upstream: false, Aggregates: 0, Coefficients: 0) { Specialised = true };
+            yield return new KernelSpec("GradientKernel", "The value and, for every wanted input, the gradient times the upstream gradient and weight:<br/>\n" + formulas, loss.Body, gradients, Weighted: true, Upstream: true, Aggregates: 0, Coefficients: 0) { Specialised = true };
             var hessians = Enumerable.Range(0, loss.Inputs.Count).Where(k => !loss.Inputs[k].IsConst).Select(k => (k, model.Hessians[k])).ToList();
             yield return new KernelSpec("HessianKernel", "The value and, for every wanted input, the gradient and the second derivative (through the Hessian policy), each times the upstream gradient and weight:<br/>\n"
-                + formulas + "<br/>\n" + Names.Xml(HessianFormulas(model)).Replace("\n", "<br/>\n"), loss.Body, gradients, Weighted: true, Upstream: true, Aggregates: 0, Coefficients: 0) { Hessians = hessians };
+                + formulas + "<br/>\n" + Names.Xml(HessianFormulas(model)).Replace("\n", "<br/>\n"), loss.Body, gradients, Weighted: true, Upstream: true, Aggregates: 0, Coefficients: 0) { Hessians = hessians, Specialised = true };
         }
         else
         {

@@ -103,14 +103,9 @@ internal static class RunEmitter
         var spans = string.Concat(gradInputs.Select(i => ", " + Names.Parameter(i.Name + "_grad")).Concat(gradInputs.Select(i => ", " + Names.Parameter(i.Name + "_hess"))));
         w.Line("// The mean's 1/n and the upstream gradient scale the Hessian as they scale the gradient; for None the upstream is per element.");
         w.Line("T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;");
-        w.Line($"var kernel = new HessianKernel<T>({inputs}, weight, reduction == Reduction.None ? gradOutputs : default, scale{spans}{(gradInputs.Count > 0 ? ", hessianPolicy" : "")});"); // a kernel without Hessians takes no policy
-        w.Open("if (reduction == Reduction.None)");
-        w.Line("if (output.IsEmpty) ElementLoops.Run<HessianKernel<T>, T>(ref kernel, 0, n);");
-        w.Line("else ElementLoops.Map<HessianKernel<T>, T>(ref kernel, 0, n, output);");
-        w.Line("return T.Zero;");
-        w.Close();
-        w.Line("T total = ElementLoops.Sum<HessianKernel<T>, T>(ref kernel, 0, n);");
-        w.Line("return reduction == Reduction.Mean ? total / T.CreateTruncating(n) : total;");
+        // The kernel is compiled for this call's facts (weight, upstream, wanted spans): KernelFlags.Dispatch.
+        w.Line($"var kernel = new HessianKernelCall<T>({inputs}, weight, reduction == Reduction.None ? gradOutputs : default, scale{spans}{(gradInputs.Count > 0 ? ", hessianPolicy" : "")}, n, reduction, output);"); // a kernel without Hessians takes no policy
+        w.Line("return KernelFlags.Dispatch<HessianKernelCall<T>, T>(ref kernel);");
         w.Close();
     }
 
@@ -176,26 +171,17 @@ internal static class RunEmitter
 
     private static void Elementwise(SourceWriter w, string inputs, string grads)
     {
+        // Each kernel is compiled for the call's facts (weight given, upstream per element, gradients wanted), so that
+        // its inner loop tests none of them: KernelFlags.Dispatch picks the instantiation.
         w.Open("if (!gradients)");
-        w.Line($"var kernel = new ValueKernel<T>({inputs}, weight);");
-        w.Open("if (reduction == Reduction.None)");
-        w.Line("ElementLoops.Map<ValueKernel<T>, T>(ref kernel, 0, n, output);");
-        w.Line("return T.Zero;");
-        w.Close();
-        w.Line("T sum = ElementLoops.Sum<ValueKernel<T>, T>(ref kernel, 0, n);");
-        w.Line("return reduction == Reduction.Mean ? sum / T.CreateTruncating(n) : sum;");
+        w.Line($"var kernel = new ValueKernelCall<T>({inputs}, weight, n, reduction, output);");
+        w.Line("return KernelFlags.Dispatch<ValueKernelCall<T>, T>(ref kernel);");
         w.Close();
         w.Line();
         w.Line("// The mean's 1/n and the upstream gradient fold into one scale; for None the upstream is per element.");
         w.Line("T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;");
-        w.Line($"var fused = new GradientKernel<T>({inputs}, weight, reduction == Reduction.None ? gradOutputs : default, scale{(grads.Length > 0 ? ", " + grads : "")});");
-        w.Open("if (reduction == Reduction.None)");
-        w.Line("if (output.IsEmpty) ElementLoops.Run<GradientKernel<T>, T>(ref fused, 0, n);");
-        w.Line("else ElementLoops.Map<GradientKernel<T>, T>(ref fused, 0, n, output);");
-        w.Line("return T.Zero;");
-        w.Close();
-        w.Line("T total = ElementLoops.Sum<GradientKernel<T>, T>(ref fused, 0, n);");
-        w.Line("return reduction == Reduction.Mean ? total / T.CreateTruncating(n) : total;");
+        w.Line($"var fused = new GradientKernelCall<T>({inputs}, weight, reduction == Reduction.None ? gradOutputs : default, scale{(grads.Length > 0 ? ", " + grads : "")}, n, reduction, output);");
+        w.Line("return KernelFlags.Dispatch<GradientKernelCall<T>, T>(ref fused);");
     }
 
     /// <summary>

@@ -8,7 +8,7 @@ namespace LossDsl;
 
 /// <summary>
 /// The loops every generated kernel runs in, written once: the widest accelerated vector (Vector512, then 256, then 128),
-/// unrolled with independent accumulators, and a tail that re-runs the last full vector (overlapping, masked for sums)
+/// with independent accumulators taken in turn, and a tail that re-runs the last full vector (overlapping, masked for sums)
 /// instead of falling back to one scalar per element. Only inputs shorter than one vector run the scalar body.
 /// The JIT specialises each loop per kernel struct, so the kernel's body is inlined with no virtual call.
 /// </summary>
@@ -19,14 +19,46 @@ public static partial class ElementLoops
     public static T Sum<TKernel, T>(ref TKernel kernel, int start, int end)
         where TKernel : struct, IElementKernel<T>, allows ref struct
         where T : unmanaged, INumberBase<T>
+        => Sum<TKernel, T>(ref kernel, start, end, 0);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T Sum<TKernel, T>(ref TKernel kernel, int start, int end, int aligned)
+        where TKernel : struct, IElementKernel<T>, allows ref struct
+        where T : unmanaged, INumberBase<T>
     {
         int length = end - start;
-        if (Vector512.IsHardwareAccelerated && length >= Vector512<T>.Count) return Sum512<TKernel, T>(ref kernel, start, end);
-        if (Vector256.IsHardwareAccelerated && length >= Vector256<T>.Count) return Sum256<TKernel, T>(ref kernel, start, end);
-        if (Vector128.IsHardwareAccelerated && length >= Vector128<T>.Count) return Sum128<TKernel, T>(ref kernel, start, end);
+        if (Vector512.IsHardwareAccelerated && length >= Vector512<T>.Count) return Sum512<TKernel, T>(ref kernel, start, end, aligned);
+        if (Vector256.IsHardwareAccelerated && length >= Vector256<T>.Count) return Sum256<TKernel, T>(ref kernel, start, end, aligned);
+        if (Vector128.IsHardwareAccelerated && length >= Vector128<T>.Count) return Sum128<TKernel, T>(ref kernel, start, end, aligned);
         T sum = T.Zero;
         for (int i = start; i < end; i++) sum += kernel.Invoke(i);
         return sum;
+    }
+
+    /// <summary>
+    /// The kernel over elements 0 .. <paramref name="n"/> reduced: for <see cref="Reduction.None"/> each element's value
+    /// to <paramref name="output"/> (or, when it is empty, the kernel run for its gradients only) and zero returned;
+    /// otherwise the sum, divided by n for <see cref="Reduction.Mean"/>.
+    /// </summary>
+    /// <param name="kernel">The kernel.</param>
+    /// <param name="n">The number of elements.</param>
+    /// <param name="reduction">None, Mean or Sum.</param>
+    /// <param name="output">The per-element values for None (empty: not written).</param>
+    /// <param name="aligned">Where the vector loop should start after one peeled vector (0: no peeling): the index at
+    /// which the output the kernel streams to is aligned (<see cref="AlignedStart{T}"/>). Sum and Run only.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Reduce<TKernel, T>(ref TKernel kernel, int n, Reduction reduction, Span<T> output, int aligned = 0)
+        where TKernel : struct, IElementKernel<T>, allows ref struct
+        where T : unmanaged, INumberBase<T>
+    {
+        if (reduction == Reduction.None)
+        {
+            if (output.IsEmpty) Run<TKernel, T>(ref kernel, 0, n, aligned);
+            else Map<TKernel, T>(ref kernel, 0, n, output);
+            return T.Zero;
+        }
+        T total = Sum<TKernel, T>(ref kernel, 0, n, aligned);
+        return reduction == Reduction.Mean ? total / T.CreateTruncating(n) : total;
     }
 
     /// <summary>Writes the kernel's values to <paramref name="output"/>[i] for i in <paramref name="start"/> .. <paramref name="end"/>.</summary>
@@ -67,25 +99,46 @@ public static partial class ElementLoops
     public static void Run<TKernel, T>(ref TKernel kernel, int start, int end)
         where TKernel : struct, IElementKernel<T>, allows ref struct
         where T : unmanaged
+        => Run<TKernel, T>(ref kernel, start, end, 0);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Run<TKernel, T>(ref TKernel kernel, int start, int end, int aligned)
+        where TKernel : struct, IElementKernel<T>, allows ref struct
+        where T : unmanaged
     {
         TKernel k = kernel; // a local copy: its fields stay in registers (see Sum512)
         int length = end - start;
         if (Vector512.IsHardwareAccelerated && length >= Vector512<T>.Count)
         {
-            int last = end - Vector512<T>.Count;
-            for (int i = start; i < last; i += Vector512<T>.Count) k.Invoke512(i);
+            int last = end - Vector512<T>.Count, i = start;
+            if (aligned > 0 && aligned < Vector512<T>.Count && start + aligned < last)
+            {
+                Peel512<TKernel, T>(ref kernel, start, start + aligned); // the next vector, at the aligned output, rewrites its last lanes with the same values
+                i = start + aligned;
+            }
+            for (; i < last; i += Vector512<T>.Count) k.Invoke512(i);
             k.Invoke512(last);
         }
         else if (Vector256.IsHardwareAccelerated && length >= Vector256<T>.Count)
         {
-            int last = end - Vector256<T>.Count;
-            for (int i = start; i < last; i += Vector256<T>.Count) k.Invoke256(i);
+            int last = end - Vector256<T>.Count, i = start;
+            if (aligned > 0 && aligned < Vector256<T>.Count && start + aligned < last)
+            {
+                Peel256<TKernel, T>(ref kernel, start, start + aligned); // the next vector, at the aligned output, rewrites its last lanes with the same values
+                i = start + aligned;
+            }
+            for (; i < last; i += Vector256<T>.Count) k.Invoke256(i);
             k.Invoke256(last);
         }
         else if (Vector128.IsHardwareAccelerated && length >= Vector128<T>.Count)
         {
-            int last = end - Vector128<T>.Count;
-            for (int i = start; i < last; i += Vector128<T>.Count) k.Invoke128(i);
+            int last = end - Vector128<T>.Count, i = start;
+            if (aligned > 0 && aligned < Vector128<T>.Count && start + aligned < last)
+            {
+                Peel128<TKernel, T>(ref kernel, start, start + aligned); // the next vector, at the aligned output, rewrites its last lanes with the same values
+                i = start + aligned;
+            }
+            for (; i < last; i += Vector128<T>.Count) k.Invoke128(i);
             k.Invoke128(last);
         }
         else
@@ -94,8 +147,23 @@ public static partial class ElementLoops
         }
     }
 
-    // Four accumulators hide the add latency; the last, overlapping vector is masked to the lanes not yet counted.
-    private static T Sum512<TKernel, T>(ref TKernel kernel, int start, int end)
+    // Two accumulators, taken in turn, hide the add latency with one copy of the kernel's body in the loop (an unrolled
+    // loop inlines the body once per copy, and a transcendental kernel then runs out of the JIT's inlining budget: its
+    // lane operations became calls). The last, overlapping vector is masked to the lanes not yet counted.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T Sum512<TKernel, T>(ref TKernel kernel, int start, int end, int aligned)
+        where TKernel : struct, IElementKernel<T>, allows ref struct
+        where T : unmanaged, INumberBase<T>
+    {
+        // peeled to the aligned output: the first vector counts only the lanes before the aligned start
+        if (aligned > 0 && aligned < Vector512<T>.Count && end - (start + aligned) >= Vector512<T>.Count)
+            return SumFrom512<TKernel, T>(ref kernel, start + aligned, end, Peel512<TKernel, T>(ref kernel, start, start + aligned));
+        return SumFrom512<TKernel, T>(ref kernel, start, end, Vector512<T>.Zero);
+    }
+
+    // The loop, in a method of its own with no call in it, so that its accumulators stay in registers.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static T SumFrom512<TKernel, T>(ref TKernel kernel, int start, int end, Vector512<T> head)
         where TKernel : struct, IElementKernel<T>, allows ref struct
         where T : unmanaged, INumberBase<T>
     {
@@ -103,25 +171,44 @@ public static partial class ElementLoops
         // where the caller's kernel, reached by reference, is re-read after every store through a span.
         TKernel k = kernel;
         int count = Vector512<T>.Count;
-        Vector512<T> a0 = Vector512<T>.Zero, a1 = a0, a2 = a0, a3 = a0;
+        Vector512<T> a0 = Vector512<T>.Zero, a1 = head;
         int i = start;
-        for (; i <= end - 4 * count; i += 4 * count)
+        if (typeof(TKernel).IsAssignableTo(typeof(IUnrolledKernel)))
         {
-            a0 += k.Invoke512(i);
-            a1 += k.Invoke512(i + count);
-            a2 += k.Invoke512(i + 2 * count);
-            a3 += k.Invoke512(i + 3 * count);
+            for (; i <= end - 2 * count; i += 2 * count)
+            {
+                a0 += k.Invoke512(i);
+                a1 += k.Invoke512(i + count);
+            }
         }
-        for (; i <= end - count; i += count) a0 += k.Invoke512(i);
+        for (; i <= end - count; i += count)
+        {
+            Vector512<T> next = a0 + k.Invoke512(i);
+            a0 = a1;
+            a1 = next;
+        }
         if (i < end)
         {
             int last = end - count;
-            a1 += Vector512.ConditionalSelect(FreshLanes512<T>(last, i), k.Invoke512(last), Vector512<T>.Zero);
+            a0 += Vector512.ConditionalSelect(FreshLanes512<T>(last, i), k.Invoke512(last), Vector512<T>.Zero);
         }
-        return Vector512.Sum((a0 + a1) + (a2 + a3));
+        return Vector512.Sum(a0 + a1);
     }
 
-    private static T Sum256<TKernel, T>(ref TKernel kernel, int start, int end)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T Sum256<TKernel, T>(ref TKernel kernel, int start, int end, int aligned)
+        where TKernel : struct, IElementKernel<T>, allows ref struct
+        where T : unmanaged, INumberBase<T>
+    {
+        // peeled to the aligned output: the first vector counts only the lanes before the aligned start
+        if (aligned > 0 && aligned < Vector256<T>.Count && end - (start + aligned) >= Vector256<T>.Count)
+            return SumFrom256<TKernel, T>(ref kernel, start + aligned, end, Peel256<TKernel, T>(ref kernel, start, start + aligned));
+        return SumFrom256<TKernel, T>(ref kernel, start, end, Vector256<T>.Zero);
+    }
+
+    // The loop, in a method of its own with no call in it, so that its accumulators stay in registers.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static T SumFrom256<TKernel, T>(ref TKernel kernel, int start, int end, Vector256<T> head)
         where TKernel : struct, IElementKernel<T>, allows ref struct
         where T : unmanaged, INumberBase<T>
     {
@@ -129,25 +216,44 @@ public static partial class ElementLoops
         // where the caller's kernel, reached by reference, is re-read after every store through a span.
         TKernel k = kernel;
         int count = Vector256<T>.Count;
-        Vector256<T> a0 = Vector256<T>.Zero, a1 = a0, a2 = a0, a3 = a0;
+        Vector256<T> a0 = Vector256<T>.Zero, a1 = head;
         int i = start;
-        for (; i <= end - 4 * count; i += 4 * count)
+        if (typeof(TKernel).IsAssignableTo(typeof(IUnrolledKernel)))
         {
-            a0 += k.Invoke256(i);
-            a1 += k.Invoke256(i + count);
-            a2 += k.Invoke256(i + 2 * count);
-            a3 += k.Invoke256(i + 3 * count);
+            for (; i <= end - 2 * count; i += 2 * count)
+            {
+                a0 += k.Invoke256(i);
+                a1 += k.Invoke256(i + count);
+            }
         }
-        for (; i <= end - count; i += count) a0 += k.Invoke256(i);
+        for (; i <= end - count; i += count)
+        {
+            Vector256<T> next = a0 + k.Invoke256(i);
+            a0 = a1;
+            a1 = next;
+        }
         if (i < end)
         {
             int last = end - count;
-            a1 += Vector256.ConditionalSelect(FreshLanes256<T>(last, i), k.Invoke256(last), Vector256<T>.Zero);
+            a0 += Vector256.ConditionalSelect(FreshLanes256<T>(last, i), k.Invoke256(last), Vector256<T>.Zero);
         }
-        return Vector256.Sum((a0 + a1) + (a2 + a3));
+        return Vector256.Sum(a0 + a1);
     }
 
-    private static T Sum128<TKernel, T>(ref TKernel kernel, int start, int end)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T Sum128<TKernel, T>(ref TKernel kernel, int start, int end, int aligned)
+        where TKernel : struct, IElementKernel<T>, allows ref struct
+        where T : unmanaged, INumberBase<T>
+    {
+        // peeled to the aligned output: the first vector counts only the lanes before the aligned start
+        if (aligned > 0 && aligned < Vector128<T>.Count && end - (start + aligned) >= Vector128<T>.Count)
+            return SumFrom128<TKernel, T>(ref kernel, start + aligned, end, Peel128<TKernel, T>(ref kernel, start, start + aligned));
+        return SumFrom128<TKernel, T>(ref kernel, start, end, Vector128<T>.Zero);
+    }
+
+    // The loop, in a method of its own with no call in it, so that its accumulators stay in registers.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static T SumFrom128<TKernel, T>(ref TKernel kernel, int start, int end, Vector128<T> head)
         where TKernel : struct, IElementKernel<T>, allows ref struct
         where T : unmanaged, INumberBase<T>
     {
@@ -155,23 +261,50 @@ public static partial class ElementLoops
         // where the caller's kernel, reached by reference, is re-read after every store through a span.
         TKernel k = kernel;
         int count = Vector128<T>.Count;
-        Vector128<T> a0 = Vector128<T>.Zero, a1 = a0, a2 = a0, a3 = a0;
+        Vector128<T> a0 = Vector128<T>.Zero, a1 = head;
         int i = start;
-        for (; i <= end - 4 * count; i += 4 * count)
+        if (typeof(TKernel).IsAssignableTo(typeof(IUnrolledKernel)))
         {
-            a0 += k.Invoke128(i);
-            a1 += k.Invoke128(i + count);
-            a2 += k.Invoke128(i + 2 * count);
-            a3 += k.Invoke128(i + 3 * count);
+            for (; i <= end - 2 * count; i += 2 * count)
+            {
+                a0 += k.Invoke128(i);
+                a1 += k.Invoke128(i + count);
+            }
         }
-        for (; i <= end - count; i += count) a0 += k.Invoke128(i);
+        for (; i <= end - count; i += count)
+        {
+            Vector128<T> next = a0 + k.Invoke128(i);
+            a0 = a1;
+            a1 = next;
+        }
         if (i < end)
         {
             int last = end - count;
-            a1 += Vector128.ConditionalSelect(FreshLanes128<T>(last, i), k.Invoke128(last), Vector128<T>.Zero);
+            a0 += Vector128.ConditionalSelect(FreshLanes128<T>(last, i), k.Invoke128(last), Vector128<T>.Zero);
         }
-        return Vector128.Sum((a0 + a1) + (a2 + a3));
+        return Vector128.Sum(a0 + a1);
     }
+
+    /// <summary>The vector at <paramref name="start"/>, masked to the lanes before <paramref name="aligned"/>: the peeled vector of a streaming loop, out of line so that the loop keeps one copy of the kernel's body.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Vector512<T> Peel512<TKernel, T>(ref TKernel kernel, int start, int aligned)
+        where TKernel : struct, IElementKernel<T>, allows ref struct
+        where T : unmanaged
+        => Vector512.ConditionalSelect(~FreshLanes512<T>(start, aligned), kernel.Invoke512(start), Vector512<T>.Zero);
+
+    /// <summary>The vector at <paramref name="start"/>, masked to the lanes before <paramref name="aligned"/>: the peeled vector of a streaming loop, out of line so that the loop keeps one copy of the kernel's body.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Vector256<T> Peel256<TKernel, T>(ref TKernel kernel, int start, int aligned)
+        where TKernel : struct, IElementKernel<T>, allows ref struct
+        where T : unmanaged
+        => Vector256.ConditionalSelect(~FreshLanes256<T>(start, aligned), kernel.Invoke256(start), Vector256<T>.Zero);
+
+    /// <summary>The vector at <paramref name="start"/>, masked to the lanes before <paramref name="aligned"/>: the peeled vector of a streaming loop, out of line so that the loop keeps one copy of the kernel's body.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Vector128<T> Peel128<TKernel, T>(ref TKernel kernel, int start, int aligned)
+        where TKernel : struct, IElementKernel<T>, allows ref struct
+        where T : unmanaged
+        => Vector128.ConditionalSelect(~FreshLanes128<T>(start, aligned), kernel.Invoke128(start), Vector128<T>.Zero);
 
     // Lanes whose element index (last + lane) is at least firstFresh: the ones the main loop has not counted.
     internal static Vector512<T> FreshLanes512<T>(int last, int firstFresh) where T : unmanaged

@@ -18,3 +18,9 @@ public interface IElementKernel<T> where T : unmanaged
     /// <summary>Elements <paramref name="i"/> .. i + Vector512&lt;T&gt;.Count.</summary>
     Vector512<T> Invoke512(int i);
 }
+
+/// <summary>
+/// A kernel cheap enough (no transcendental function) that the sum loop runs two copies of its body per iteration, as a
+/// hand-written loop would; an expensive kernel runs one copy (more copies exhaust the JIT's inlining budget).
+/// </summary>
+public interface IUnrolledKernel;

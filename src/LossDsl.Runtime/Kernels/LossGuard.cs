@@ -1,23 +1,36 @@
 using System;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 
 namespace LossDsl;
 
-/// <summary>Argument checks that generated kernels run before touching memory: a mismatch throws an <see cref="ArgumentException"/> naming the argument.</summary>
+/// <summary>
+/// Argument checks that generated kernels run before touching memory: a mismatch throws an <see cref="ArgumentException"/>
+/// naming the argument. The checks of every call are inlined, their throws are not (the fixed cost of a call, issue 15).
+/// </summary>
 public static class LossGuard
 {
     /// <summary>A span that must have exactly <paramref name="expected"/> elements.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Length(int actual, int expected, string paramName)
     {
-        if (actual != expected)
-            throw new ArgumentException($"'{paramName}' has {actual} elements but {expected} are needed (the length of the first input, or of the output).", paramName);
+        if (actual != expected) ThrowLength(actual, expected, paramName);
     }
 
+    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowLength(int actual, int expected, string paramName) =>
+        throw new ArgumentException($"'{paramName}' has {actual} elements but {expected} are needed (the length of the first input, or of the output).", paramName);
+
     /// <summary>An optional span: empty (left out) or exactly <paramref name="expected"/> elements.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Optional(int actual, int expected, string paramName)
     {
-        if (actual != 0 && actual != expected)
-            throw new ArgumentException($"'{paramName}' has {actual} elements: give {expected} (one per element) or none.", paramName);
+        if (actual != 0 && actual != expected) ThrowOptional(actual, expected, paramName);
     }
+
+    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowOptional(int actual, int expected, string paramName) =>
+        throw new ArgumentException($"'{paramName}' has {actual} elements: give {expected} (one per element) or none.", paramName);
 
     /// <summary>The row length of a row loss: positive, and dividing the input length.</summary>
     public static int Rows(int rowLength, int length, string paramName)
@@ -50,9 +63,13 @@ public static class LossGuard
     }
 
     /// <summary>Gradients are written while inputs are read, so a gradient span may not share memory with an input.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void NoOverlap<T>(ReadOnlySpan<T> input, Span<T> gradient, string paramName)
     {
-        if (!gradient.IsEmpty && input.Overlaps(gradient))
-            throw new ArgumentException($"'{paramName}' overlaps an input: gradients cannot be written in place.", paramName);
+        if (!gradient.IsEmpty && input.Overlaps(gradient)) ThrowOverlap(paramName);
     }
+
+    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowOverlap(string paramName) =>
+        throw new ArgumentException($"'{paramName}' overlaps an input: gradients cannot be written in place.", paramName);
 }

@@ -194,6 +194,8 @@ public static unsafe partial class LossParallel
         TKernel* kernel = (TKernel*)job->Kernel;
         T* partials = (T*)job->Partials;
         int n = job->Length, chunks = job->Chunks, chunkLength = job->ChunkLength;
+        int outerLength = ElementLoops.t_chunkedLength;
+        ElementLoops.t_chunkedLength = n; // a chunk streams its outputs as the whole call would (ElementLoops.ShouldStream)
         try
         {
             int c;
@@ -207,6 +209,10 @@ public static unsafe partial class LossParallel
         catch (Exception e)
         {
             Fail(job, e);
+        }
+        finally
+        {
+            ElementLoops.t_chunkedLength = outerLength;
         }
     }
 

@@ -139,27 +139,14 @@ namespace LossDsl.Generated.LossDsl.Losses
             if (LossParallel.ShouldSplit(n)) return RunChunked<T>(input, target, weight, reduction, output, gradients, gradOutputs, gradOutput, inputGrad, targetGrad);
             if (!gradients)
             {
-                var kernel = new ValueKernel<T>(input, target, weight);
-                if (reduction == Reduction.None)
-                {
-                    ElementLoops.Map<ValueKernel<T>, T>(ref kernel, 0, n, output);
-                    return T.Zero;
-                }
-                T sum = ElementLoops.Sum<ValueKernel<T>, T>(ref kernel, 0, n);
-                return reduction == Reduction.Mean ? sum / T.CreateTruncating(n) : sum;
+                var kernel = new ValueKernelCall<T>(input, target, weight, n, reduction, output);
+                return KernelFlags.Dispatch<ValueKernelCall<T>, T>(ref kernel);
             }
 
             // The mean's 1/n and the upstream gradient fold into one scale; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
-            var fused = new GradientKernel<T>(input, target, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, targetGrad);
-            if (reduction == Reduction.None)
-            {
-                if (output.IsEmpty) ElementLoops.Run<GradientKernel<T>, T>(ref fused, 0, n);
-                else ElementLoops.Map<GradientKernel<T>, T>(ref fused, 0, n, output);
-                return T.Zero;
-            }
-            T total = ElementLoops.Sum<GradientKernel<T>, T>(ref fused, 0, n);
-            return reduction == Reduction.Mean ? total / T.CreateTruncating(n) : total;
+            var fused = new GradientKernelCall<T>(input, target, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, targetGrad, n, reduction, output);
+            return KernelFlags.Dispatch<GradientKernelCall<T>, T>(ref fused);
         }
 
         /// <summary>The parallel path (see <see cref="LossParallel"/>): the spans pinned, every chunk a call of the serial code on its slices.</summary>
@@ -241,21 +228,14 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             // The mean's 1/n and the upstream gradient scale the Hessian as they scale the gradient; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
-            var kernel = new HessianKernel<T>(input, target, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, targetGrad, inputHess, targetHess, hessianPolicy);
-            if (reduction == Reduction.None)
-            {
-                if (output.IsEmpty) ElementLoops.Run<HessianKernel<T>, T>(ref kernel, 0, n);
-                else ElementLoops.Map<HessianKernel<T>, T>(ref kernel, 0, n, output);
-                return T.Zero;
-            }
-            T total = ElementLoops.Sum<HessianKernel<T>, T>(ref kernel, 0, n);
-            return reduction == Reduction.Mean ? total / T.CreateTruncating(n) : total;
+            var kernel = new HessianKernelCall<T>(input, target, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, targetGrad, inputHess, targetHess, hessianPolicy, n, reduction, output);
+            return KernelFlags.Dispatch<HessianKernelCall<T>, T>(ref kernel);
         }
 
         /// <summary>
         /// L = -(target * max(log(input), (-100)) + (1 - target) * max(log1p(-input), (-100))), times the optional weight.
         /// </summary>
-        private ref struct ValueKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct ValueKernel<T, F0, F1, F2, F3, F4, F5> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T> where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
@@ -276,8 +256,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = _input[i];
                 var target = _target[i];
                 var loss = -((target * LossMath.Max(LossMath.Log(input), T.CreateTruncating(-100.0))) + ((T.One - target) * LossMath.Max(LossMath.Log1p(-input), T.CreateTruncating(-100.0))));
-                var w = _hasWeight ? _weight[i] : T.One;
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -286,8 +266,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var loss = -((target * LossMath.Max(LossMath.Log(input), Vector128.Create(T.CreateTruncating(-100.0)))) + ((Vector128<T>.One - target) * LossMath.Max(LossMath.Log1p(-input), Vector128.Create(T.CreateTruncating(-100.0)))));
-                var w = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -296,8 +276,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var loss = -((target * LossMath.Max(LossMath.Log(input), Vector256.Create(T.CreateTruncating(-100.0)))) + ((Vector256<T>.One - target) * LossMath.Max(LossMath.Log1p(-input), Vector256.Create(T.CreateTruncating(-100.0)))));
-                var w = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -306,8 +286,38 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var loss = -((target * LossMath.Max(LossMath.Log(input), Vector512.Create(T.CreateTruncating(-100.0)))) + ((Vector512<T>.One - target) * LossMath.Max(LossMath.Log1p(-input), Vector512.Create(T.CreateTruncating(-100.0)))));
-                var w = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
+            }
+        }
+
+        /// <summary>One call of <see cref="ValueKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
+        private readonly ref struct ValueKernelCall<T> : IFlaggedCall<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            private readonly ReadOnlySpan<T> _input;
+            private readonly ReadOnlySpan<T> _target;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly int _n;
+            private readonly Reduction _reduction;
+            private readonly Span<T> _output;
+
+            public ValueKernelCall(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight, int n, Reduction reduction, Span<T> output)
+            {
+                _input = input;
+                _target = target;
+                _weight = weight;
+                _n = n;
+                _reduction = reduction;
+                _output = output;
+            }
+
+            public int Bits => (_weight.IsEmpty ? 0 : 1);
+
+            [MethodImpl(MethodImplOptions.NoInlining)]
+            public T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+            {
+                var kernel = new ValueKernel<T, F0, F1, F2, F3, F4, F5>(_input, _target, _weight);
+                return ElementLoops.Reduce<ValueKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
 
@@ -317,7 +327,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// dL/dinput = (input - target) / max((1 - input) * input, 9.99999996E-13)<br/>
         /// dL/dtarget = log1p(-input) - log(input)
         /// </summary>
-        private ref struct GradientKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct GradientKernel<T, F0, F1, F2, F3, F4, F5> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T> where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
@@ -354,11 +364,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = LossMath.Log(input);
                 var t1 = LossMath.Log1p(-input);
                 var loss = -((target * LossMath.Max(t0, T.CreateTruncating(-100.0))) + ((T.One - target) * LossMath.Max(t1, T.CreateTruncating(-100.0))));
-                var w = _hasWeight ? _weight[i] : T.One;
-                var g = (_hasGradOutput ? _gradOutput[i] * _scale : _scale) * w;
-                if (_wantInputGrad) _inputGrad[i] = g * ((input - target) / LossMath.Max((T.One - input) * input, T.CreateTruncating(9.999999960041972E-13)));
-                if (_wantTargetGrad) _targetGrad[i] = g * (t1 - t0);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
+                var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
+                if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * ((input - target) / LossMath.Max((T.One - input) * input, T.CreateTruncating(9.999999960041972E-13)));
+                if ((typeof(F3) == typeof(On))) _targetGrad[i] = g * (t1 - t0);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -369,11 +379,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = LossMath.Log(input);
                 var t1 = LossMath.Log1p(-input);
                 var loss = -((target * LossMath.Max(t0, Vector128.Create(T.CreateTruncating(-100.0)))) + ((Vector128<T>.One - target) * LossMath.Max(t1, Vector128.Create(T.CreateTruncating(-100.0)))));
-                var w = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = (_hasGradOutput ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * w;
-                if (_wantInputGrad) (g * ((input - target) / LossMath.Max((Vector128<T>.One - input) * input, Vector128.Create(T.CreateTruncating(9.999999960041972E-13))))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if (_wantTargetGrad) (g * (t1 - t0)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((input - target) / LossMath.Max((Vector128<T>.One - input) * input, Vector128.Create(T.CreateTruncating(9.999999960041972E-13)))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 - t0), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -384,11 +394,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = LossMath.Log(input);
                 var t1 = LossMath.Log1p(-input);
                 var loss = -((target * LossMath.Max(t0, Vector256.Create(T.CreateTruncating(-100.0)))) + ((Vector256<T>.One - target) * LossMath.Max(t1, Vector256.Create(T.CreateTruncating(-100.0)))));
-                var w = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = (_hasGradOutput ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * w;
-                if (_wantInputGrad) (g * ((input - target) / LossMath.Max((Vector256<T>.One - input) * input, Vector256.Create(T.CreateTruncating(9.999999960041972E-13))))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if (_wantTargetGrad) (g * (t1 - t0)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((input - target) / LossMath.Max((Vector256<T>.One - input) * input, Vector256.Create(T.CreateTruncating(9.999999960041972E-13)))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 - t0), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -399,11 +409,56 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = LossMath.Log(input);
                 var t1 = LossMath.Log1p(-input);
                 var loss = -((target * LossMath.Max(t0, Vector512.Create(T.CreateTruncating(-100.0)))) + ((Vector512<T>.One - target) * LossMath.Max(t1, Vector512.Create(T.CreateTruncating(-100.0)))));
-                var w = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = (_hasGradOutput ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * w;
-                if (_wantInputGrad) (g * ((input - target) / LossMath.Max((Vector512<T>.One - input) * input, Vector512.Create(T.CreateTruncating(9.999999960041972E-13))))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if (_wantTargetGrad) (g * (t1 - t0)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((input - target) / LossMath.Max((Vector512<T>.One - input) * input, Vector512.Create(T.CreateTruncating(9.999999960041972E-13)))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 - t0), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
+            }
+        }
+
+        /// <summary>One call of <see cref="GradientKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
+        private readonly ref struct GradientKernelCall<T> : IFlaggedCall<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            private readonly ReadOnlySpan<T> _input;
+            private readonly ReadOnlySpan<T> _target;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly ReadOnlySpan<T> _gradOutput;
+            private readonly T _scale;
+            private readonly Span<T> _inputGrad;
+            private readonly Span<T> _targetGrad;
+            private readonly int _n;
+            private readonly Reduction _reduction;
+            private readonly Span<T> _output;
+
+            public GradientKernelCall(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad, int n, Reduction reduction, Span<T> output)
+            {
+                _input = input;
+                _target = target;
+                _weight = weight;
+                _gradOutput = gradOutput;
+                _scale = scale;
+                _inputGrad = inputGrad;
+                _targetGrad = targetGrad;
+                _n = n;
+                _reduction = reduction;
+                _output = output;
+            }
+
+            public int Bits => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputGrad.IsEmpty ? 0 : 4) | (_targetGrad.IsEmpty ? 0 : 8) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0);
+
+            [MethodImpl(MethodImplOptions.NoInlining)]
+            public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+            {
+                var kernel = new GradientKernel<T, F0, F1, F2, F3, F4, F5>(_input, _target, _weight, _gradOutput, _scale, _inputGrad, _targetGrad);
+                if ((typeof(F5) == typeof(On)))
+                {
+                    fixed (T* s0 = _inputGrad, s1 = _targetGrad)
+                    {
+                        return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(s0 != null ? s0 : s1));
+                    }
+                }
+                return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
 
@@ -415,7 +470,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// d2L/dinput2 = (1 - (if (1 - input) * input &gt;= 9.99999996E-13 then (1 - input - input) * (input - target) / max((1 - input) * input, 9.99999996E-13) else 0)) / max((1 - input) * input, 9.99999996E-13)<br/>
         /// d2L/dtarget2 = 0
         /// </summary>
-        private ref struct HessianKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct HessianKernel<T, F0, F1, F2, F3, F4, F5> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T> where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
@@ -466,13 +521,13 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t4 = LossMath.Max(t3, T.CreateTruncating(9.999999960041972E-13));
                 var t5 = (input - target) / t4;
                 var loss = -((target * LossMath.Max(t0, T.CreateTruncating(-100.0))) + ((T.One - target) * LossMath.Max(t1, T.CreateTruncating(-100.0))));
-                var w = _hasWeight ? _weight[i] : T.One;
-                var g = (_hasGradOutput ? _gradOutput[i] * _scale : _scale) * w;
-                if (_wantInputGrad) _inputGrad[i] = g * (t5);
-                if (_wantTargetGrad) _targetGrad[i] = g * (t1 - t0);
-                if (_wantInputHess) _inputHess[i] = g * _hessianPolicy.Apply((T.One - LossMath.Select(LossMath.GreaterThanOrEqual(t3, T.CreateTruncating(9.999999960041972E-13)), (t2 - input) * t5, T.Zero)) / t4);
+                var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
+                var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
+                if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * (t5);
+                if ((typeof(F3) == typeof(On))) _targetGrad[i] = g * (t1 - t0);
+                if ((typeof(F4) == typeof(On))) _inputHess[i] = g * _hessianPolicy.Apply((T.One - LossMath.Select(LossMath.GreaterThanOrEqual(t3, T.CreateTruncating(9.999999960041972E-13)), (t2 - input) * t5, T.Zero)) / t4);
                 if (_wantTargetHess) _targetHess[i] = g * _hessianPolicy.Apply(T.Zero);
-                return loss * w;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -487,13 +542,13 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t4 = LossMath.Max(t3, Vector128.Create(T.CreateTruncating(9.999999960041972E-13)));
                 var t5 = (input - target) / t4;
                 var loss = -((target * LossMath.Max(t0, Vector128.Create(T.CreateTruncating(-100.0)))) + ((Vector128<T>.One - target) * LossMath.Max(t1, Vector128.Create(T.CreateTruncating(-100.0)))));
-                var w = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = (_hasGradOutput ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * w;
-                if (_wantInputGrad) (g * (t5)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if (_wantTargetGrad) (g * (t1 - t0)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
-                if (_wantInputHess) (g * _hessianPolicy.Apply((Vector128<T>.One - LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector128.Create(T.CreateTruncating(9.999999960041972E-13))), (t2 - input) * t5, Vector128<T>.Zero)) / t4)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
-                if (_wantTargetHess) (g * _hessianPolicy.Apply(Vector128<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t5), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 - t0), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((Vector128<T>.One - LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector128.Create(T.CreateTruncating(9.999999960041972E-13))), (t2 - input) * t5, Vector128<T>.Zero)) / t4), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector128<T>.Zero), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -508,13 +563,13 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t4 = LossMath.Max(t3, Vector256.Create(T.CreateTruncating(9.999999960041972E-13)));
                 var t5 = (input - target) / t4;
                 var loss = -((target * LossMath.Max(t0, Vector256.Create(T.CreateTruncating(-100.0)))) + ((Vector256<T>.One - target) * LossMath.Max(t1, Vector256.Create(T.CreateTruncating(-100.0)))));
-                var w = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = (_hasGradOutput ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * w;
-                if (_wantInputGrad) (g * (t5)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if (_wantTargetGrad) (g * (t1 - t0)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
-                if (_wantInputHess) (g * _hessianPolicy.Apply((Vector256<T>.One - LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector256.Create(T.CreateTruncating(9.999999960041972E-13))), (t2 - input) * t5, Vector256<T>.Zero)) / t4)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
-                if (_wantTargetHess) (g * _hessianPolicy.Apply(Vector256<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t5), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 - t0), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((Vector256<T>.One - LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector256.Create(T.CreateTruncating(9.999999960041972E-13))), (t2 - input) * t5, Vector256<T>.Zero)) / t4), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector256<T>.Zero), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -529,13 +584,64 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t4 = LossMath.Max(t3, Vector512.Create(T.CreateTruncating(9.999999960041972E-13)));
                 var t5 = (input - target) / t4;
                 var loss = -((target * LossMath.Max(t0, Vector512.Create(T.CreateTruncating(-100.0)))) + ((Vector512<T>.One - target) * LossMath.Max(t1, Vector512.Create(T.CreateTruncating(-100.0)))));
-                var w = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = (_hasGradOutput ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * w;
-                if (_wantInputGrad) (g * (t5)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if (_wantTargetGrad) (g * (t1 - t0)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
-                if (_wantInputHess) (g * _hessianPolicy.Apply((Vector512<T>.One - LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector512.Create(T.CreateTruncating(9.999999960041972E-13))), (t2 - input) * t5, Vector512<T>.Zero)) / t4)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
-                if (_wantTargetHess) (g * _hessianPolicy.Apply(Vector512<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t5), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 - t0), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((Vector512<T>.One - LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector512.Create(T.CreateTruncating(9.999999960041972E-13))), (t2 - input) * t5, Vector512<T>.Zero)) / t4), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector512<T>.Zero), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
+            }
+        }
+
+        /// <summary>One call of <see cref="HessianKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
+        private readonly ref struct HessianKernelCall<T> : IFlaggedCall<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            private readonly ReadOnlySpan<T> _input;
+            private readonly ReadOnlySpan<T> _target;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly ReadOnlySpan<T> _gradOutput;
+            private readonly T _scale;
+            private readonly Span<T> _inputGrad;
+            private readonly Span<T> _targetGrad;
+            private readonly Span<T> _inputHess;
+            private readonly Span<T> _targetHess;
+            private readonly HessianPolicy _hessianPolicy;
+            private readonly int _n;
+            private readonly Reduction _reduction;
+            private readonly Span<T> _output;
+
+            public HessianKernelCall(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad, Span<T> inputHess, Span<T> targetHess, HessianPolicy hessianPolicy, int n, Reduction reduction, Span<T> output)
+            {
+                _input = input;
+                _target = target;
+                _weight = weight;
+                _gradOutput = gradOutput;
+                _scale = scale;
+                _inputGrad = inputGrad;
+                _targetGrad = targetGrad;
+                _inputHess = inputHess;
+                _targetHess = targetHess;
+                _hessianPolicy = hessianPolicy;
+                _n = n;
+                _reduction = reduction;
+                _output = output;
+            }
+
+            public int Bits => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputGrad.IsEmpty ? 0 : 4) | (_targetGrad.IsEmpty ? 0 : 8) | (_inputHess.IsEmpty ? 0 : 16) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0);
+
+            [MethodImpl(MethodImplOptions.NoInlining)]
+            public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+            {
+                var kernel = new HessianKernel<T, F0, F1, F2, F3, F4, F5>(_input, _target, _weight, _gradOutput, _scale, _inputGrad, _targetGrad, _inputHess, _targetHess, _hessianPolicy);
+                if ((typeof(F5) == typeof(On)))
+                {
+                    fixed (T* s0 = _inputGrad, s1 = _targetGrad, s2 = _inputHess, s3 = _targetHess)
+                    {
+                        return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(s0 != null ? s0 : s1 != null ? s1 : s2 != null ? s2 : s3));
+                    }
+                }
+                return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
 

@@ -139,27 +139,14 @@ namespace LossDsl.Generated.LossDsl.Losses
             if (LossParallel.ShouldSplit(n)) return RunChunked<T>(input, target, posWeight, weight, reduction, output, gradients, gradOutputs, gradOutput, inputGrad, targetGrad);
             if (!gradients)
             {
-                var kernel = new ValueKernel<T>(input, target, posWeight, weight);
-                if (reduction == Reduction.None)
-                {
-                    ElementLoops.Map<ValueKernel<T>, T>(ref kernel, 0, n, output);
-                    return T.Zero;
-                }
-                T sum = ElementLoops.Sum<ValueKernel<T>, T>(ref kernel, 0, n);
-                return reduction == Reduction.Mean ? sum / T.CreateTruncating(n) : sum;
+                var kernel = new ValueKernelCall<T>(input, target, posWeight, weight, n, reduction, output);
+                return KernelFlags.Dispatch<ValueKernelCall<T>, T>(ref kernel);
             }
 
             // The mean's 1/n and the upstream gradient fold into one scale; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
-            var fused = new GradientKernel<T>(input, target, posWeight, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, targetGrad);
-            if (reduction == Reduction.None)
-            {
-                if (output.IsEmpty) ElementLoops.Run<GradientKernel<T>, T>(ref fused, 0, n);
-                else ElementLoops.Map<GradientKernel<T>, T>(ref fused, 0, n, output);
-                return T.Zero;
-            }
-            T total = ElementLoops.Sum<GradientKernel<T>, T>(ref fused, 0, n);
-            return reduction == Reduction.Mean ? total / T.CreateTruncating(n) : total;
+            var fused = new GradientKernelCall<T>(input, target, posWeight, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, targetGrad, n, reduction, output);
+            return KernelFlags.Dispatch<GradientKernelCall<T>, T>(ref fused);
         }
 
         /// <summary>The parallel path (see <see cref="LossParallel"/>): the spans pinned, every chunk a call of the serial code on its slices.</summary>
@@ -248,21 +235,14 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             // The mean's 1/n and the upstream gradient scale the Hessian as they scale the gradient; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
-            var kernel = new HessianKernel<T>(input, target, posWeight, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, targetGrad, inputHess, targetHess, hessianPolicy);
-            if (reduction == Reduction.None)
-            {
-                if (output.IsEmpty) ElementLoops.Run<HessianKernel<T>, T>(ref kernel, 0, n);
-                else ElementLoops.Map<HessianKernel<T>, T>(ref kernel, 0, n, output);
-                return T.Zero;
-            }
-            T total = ElementLoops.Sum<HessianKernel<T>, T>(ref kernel, 0, n);
-            return reduction == Reduction.Mean ? total / T.CreateTruncating(n) : total;
+            var kernel = new HessianKernelCall<T>(input, target, posWeight, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, targetGrad, inputHess, targetHess, hessianPolicy, n, reduction, output);
+            return KernelFlags.Dispatch<HessianKernelCall<T>, T>(ref kernel);
         }
 
         /// <summary>
         /// L = (1 - target) * input + (1 + (pos_weight - 1) * target) * (max(-input, 0) + log1p(exp(-abs(input)))), times the optional weight.
         /// </summary>
-        private ref struct ValueKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct ValueKernel<T, F0, F1, F2, F3, F4, F5> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T> where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
@@ -286,10 +266,10 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = _input[i];
                 var target = _target[i];
-                var posWeight = _hasPosWeight ? _posWeight[i] : T.CreateTruncating(1.0);
+                var posWeight = (typeof(F1) == typeof(On)) ? _posWeight[i] : T.CreateTruncating(1.0);
                 var loss = ((T.One - target) * input) + ((T.One + ((posWeight - T.One) * target)) * (LossMath.Max(-input, T.Zero) + LossMath.Log1p(LossMath.Exp(-LossMath.Abs(input)))));
-                var w = _hasWeight ? _weight[i] : T.One;
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -297,10 +277,10 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var posWeight = _hasPosWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_posWeight), (nuint)i) : Vector128.Create(T.CreateTruncating(1.0));
+                var posWeight = (typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_posWeight), (nuint)i) : Vector128.Create(T.CreateTruncating(1.0));
                 var loss = ((Vector128<T>.One - target) * input) + ((Vector128<T>.One + ((posWeight - Vector128<T>.One) * target)) * (LossMath.Max(-input, Vector128<T>.Zero) + LossMath.Log1p(LossMath.Exp(-LossMath.Abs(input)))));
-                var w = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -308,10 +288,10 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var posWeight = _hasPosWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_posWeight), (nuint)i) : Vector256.Create(T.CreateTruncating(1.0));
+                var posWeight = (typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_posWeight), (nuint)i) : Vector256.Create(T.CreateTruncating(1.0));
                 var loss = ((Vector256<T>.One - target) * input) + ((Vector256<T>.One + ((posWeight - Vector256<T>.One) * target)) * (LossMath.Max(-input, Vector256<T>.Zero) + LossMath.Log1p(LossMath.Exp(-LossMath.Abs(input)))));
-                var w = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -319,10 +299,42 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var posWeight = _hasPosWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_posWeight), (nuint)i) : Vector512.Create(T.CreateTruncating(1.0));
+                var posWeight = (typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_posWeight), (nuint)i) : Vector512.Create(T.CreateTruncating(1.0));
                 var loss = ((Vector512<T>.One - target) * input) + ((Vector512<T>.One + ((posWeight - Vector512<T>.One) * target)) * (LossMath.Max(-input, Vector512<T>.Zero) + LossMath.Log1p(LossMath.Exp(-LossMath.Abs(input)))));
-                var w = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
+            }
+        }
+
+        /// <summary>One call of <see cref="ValueKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
+        private readonly ref struct ValueKernelCall<T> : IFlaggedCall<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            private readonly ReadOnlySpan<T> _input;
+            private readonly ReadOnlySpan<T> _target;
+            private readonly ReadOnlySpan<T> _posWeight;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly int _n;
+            private readonly Reduction _reduction;
+            private readonly Span<T> _output;
+
+            public ValueKernelCall(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> posWeight, ReadOnlySpan<T> weight, int n, Reduction reduction, Span<T> output)
+            {
+                _input = input;
+                _target = target;
+                _posWeight = posWeight;
+                _weight = weight;
+                _n = n;
+                _reduction = reduction;
+                _output = output;
+            }
+
+            public int Bits => (_weight.IsEmpty ? 0 : 1) | (_posWeight.IsEmpty ? 0 : 2);
+
+            [MethodImpl(MethodImplOptions.NoInlining)]
+            public T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+            {
+                var kernel = new ValueKernel<T, F0, F1, F2, F3, F4, F5>(_input, _target, _posWeight, _weight);
+                return ElementLoops.Reduce<ValueKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
 
@@ -332,7 +344,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// dL/dinput = 1 - target - (1 + (pos_weight - 1) * target) * (if -input &gt;= 0 then 1 / (1 + exp(-abs(input))) else exp(-abs(input)) * 1 / (1 + exp(-abs(input))))<br/>
         /// dL/dtarget = (pos_weight - 1) * (max(-input, 0) + log1p(exp(-abs(input)))) - input
         /// </summary>
-        private ref struct GradientKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct GradientKernel<T, F0, F1, F2, F3, F4, F5> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T> where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
@@ -370,7 +382,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = _input[i];
                 var target = _target[i];
-                var posWeight = _hasPosWeight ? _posWeight[i] : T.CreateTruncating(1.0);
+                var posWeight = (typeof(F2) == typeof(On)) ? _posWeight[i] : T.CreateTruncating(1.0);
                 var t0 = T.One - target;
                 var t1 = posWeight - T.One;
                 var t2 = T.One + (t1 * target);
@@ -379,11 +391,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t5 = LossMath.Max(t3, T.Zero) + LossMath.Log1p(t4);
                 var t6 = T.One / (T.One + t4);
                 var loss = (t0 * input) + (t2 * t5);
-                var w = _hasWeight ? _weight[i] : T.One;
-                var g = (_hasGradOutput ? _gradOutput[i] * _scale : _scale) * w;
-                if (_wantInputGrad) _inputGrad[i] = g * (t0 - (t2 * LossMath.Select(LossMath.GreaterThanOrEqual(t3, T.Zero), t6, t4 * t6)));
-                if (_wantTargetGrad) _targetGrad[i] = g * ((t1 * t5) - input);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
+                var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
+                if ((typeof(F3) == typeof(On))) _inputGrad[i] = g * (t0 - (t2 * LossMath.Select(LossMath.GreaterThanOrEqual(t3, T.Zero), t6, t4 * t6)));
+                if ((typeof(F4) == typeof(On))) _targetGrad[i] = g * ((t1 * t5) - input);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -391,7 +403,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var posWeight = _hasPosWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_posWeight), (nuint)i) : Vector128.Create(T.CreateTruncating(1.0));
+                var posWeight = (typeof(F2) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_posWeight), (nuint)i) : Vector128.Create(T.CreateTruncating(1.0));
                 var t0 = Vector128<T>.One - target;
                 var t1 = posWeight - Vector128<T>.One;
                 var t2 = Vector128<T>.One + (t1 * target);
@@ -400,11 +412,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t5 = LossMath.Max(t3, Vector128<T>.Zero) + LossMath.Log1p(t4);
                 var t6 = Vector128<T>.One / (Vector128<T>.One + t4);
                 var loss = (t0 * input) + (t2 * t5);
-                var w = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = (_hasGradOutput ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * w;
-                if (_wantInputGrad) (g * (t0 - (t2 * LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector128<T>.Zero), t6, t4 * t6)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if (_wantTargetGrad) (g * ((t1 * t5) - input)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t0 - (t2 * LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector128<T>.Zero), t6, t4 * t6))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t1 * t5) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -412,7 +424,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var posWeight = _hasPosWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_posWeight), (nuint)i) : Vector256.Create(T.CreateTruncating(1.0));
+                var posWeight = (typeof(F2) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_posWeight), (nuint)i) : Vector256.Create(T.CreateTruncating(1.0));
                 var t0 = Vector256<T>.One - target;
                 var t1 = posWeight - Vector256<T>.One;
                 var t2 = Vector256<T>.One + (t1 * target);
@@ -421,11 +433,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t5 = LossMath.Max(t3, Vector256<T>.Zero) + LossMath.Log1p(t4);
                 var t6 = Vector256<T>.One / (Vector256<T>.One + t4);
                 var loss = (t0 * input) + (t2 * t5);
-                var w = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = (_hasGradOutput ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * w;
-                if (_wantInputGrad) (g * (t0 - (t2 * LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector256<T>.Zero), t6, t4 * t6)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if (_wantTargetGrad) (g * ((t1 * t5) - input)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t0 - (t2 * LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector256<T>.Zero), t6, t4 * t6))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t1 * t5) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -433,7 +445,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var posWeight = _hasPosWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_posWeight), (nuint)i) : Vector512.Create(T.CreateTruncating(1.0));
+                var posWeight = (typeof(F2) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_posWeight), (nuint)i) : Vector512.Create(T.CreateTruncating(1.0));
                 var t0 = Vector512<T>.One - target;
                 var t1 = posWeight - Vector512<T>.One;
                 var t2 = Vector512<T>.One + (t1 * target);
@@ -442,11 +454,58 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t5 = LossMath.Max(t3, Vector512<T>.Zero) + LossMath.Log1p(t4);
                 var t6 = Vector512<T>.One / (Vector512<T>.One + t4);
                 var loss = (t0 * input) + (t2 * t5);
-                var w = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = (_hasGradOutput ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * w;
-                if (_wantInputGrad) (g * (t0 - (t2 * LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector512<T>.Zero), t6, t4 * t6)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if (_wantTargetGrad) (g * ((t1 * t5) - input)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t0 - (t2 * LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector512<T>.Zero), t6, t4 * t6))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t1 * t5) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
+            }
+        }
+
+        /// <summary>One call of <see cref="GradientKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
+        private readonly ref struct GradientKernelCall<T> : IFlaggedCall<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            private readonly ReadOnlySpan<T> _input;
+            private readonly ReadOnlySpan<T> _target;
+            private readonly ReadOnlySpan<T> _posWeight;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly ReadOnlySpan<T> _gradOutput;
+            private readonly T _scale;
+            private readonly Span<T> _inputGrad;
+            private readonly Span<T> _targetGrad;
+            private readonly int _n;
+            private readonly Reduction _reduction;
+            private readonly Span<T> _output;
+
+            public GradientKernelCall(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> posWeight, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad, int n, Reduction reduction, Span<T> output)
+            {
+                _input = input;
+                _target = target;
+                _posWeight = posWeight;
+                _weight = weight;
+                _gradOutput = gradOutput;
+                _scale = scale;
+                _inputGrad = inputGrad;
+                _targetGrad = targetGrad;
+                _n = n;
+                _reduction = reduction;
+                _output = output;
+            }
+
+            public int Bits => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_posWeight.IsEmpty ? 0 : 4) | (_inputGrad.IsEmpty ? 0 : 8) | (_targetGrad.IsEmpty ? 0 : 16) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0);
+
+            [MethodImpl(MethodImplOptions.NoInlining)]
+            public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+            {
+                var kernel = new GradientKernel<T, F0, F1, F2, F3, F4, F5>(_input, _target, _posWeight, _weight, _gradOutput, _scale, _inputGrad, _targetGrad);
+                if ((typeof(F5) == typeof(On)))
+                {
+                    fixed (T* s0 = _inputGrad, s1 = _targetGrad)
+                    {
+                        return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(s0 != null ? s0 : s1));
+                    }
+                }
+                return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
 
@@ -458,7 +517,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// d2L/dinput2 = (1 + (pos_weight - 1) * target) * (if -input &gt;= 0 then 1 / (1 + exp(-abs(input))) else exp(-abs(input)) * 1 / (1 + exp(-abs(input)))) * (if input &gt;= 0 then 1 / (1 + exp(-abs(input))) else exp(-abs(input)) * 1 / (1 + exp(-abs(input))))<br/>
         /// d2L/dtarget2 = 0
         /// </summary>
-        private ref struct HessianKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct HessianKernel<T, F0, F1, F2, F3, F4, F5> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T> where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
@@ -506,7 +565,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = _input[i];
                 var target = _target[i];
-                var posWeight = _hasPosWeight ? _posWeight[i] : T.CreateTruncating(1.0);
+                var posWeight = (typeof(F2) == typeof(On)) ? _posWeight[i] : T.CreateTruncating(1.0);
                 var t0 = T.One - target;
                 var t1 = posWeight - T.One;
                 var t2 = T.One + (t1 * target);
@@ -517,13 +576,13 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t7 = t4 * t6;
                 var t8 = LossMath.Select(LossMath.GreaterThanOrEqual(t3, T.Zero), t6, t7);
                 var loss = (t0 * input) + (t2 * t5);
-                var w = _hasWeight ? _weight[i] : T.One;
-                var g = (_hasGradOutput ? _gradOutput[i] * _scale : _scale) * w;
-                if (_wantInputGrad) _inputGrad[i] = g * (t0 - (t2 * t8));
-                if (_wantTargetGrad) _targetGrad[i] = g * ((t1 * t5) - input);
+                var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
+                var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
+                if ((typeof(F3) == typeof(On))) _inputGrad[i] = g * (t0 - (t2 * t8));
+                if ((typeof(F4) == typeof(On))) _targetGrad[i] = g * ((t1 * t5) - input);
                 if (_wantInputHess) _inputHess[i] = g * _hessianPolicy.Apply(t2 * (t8 * LossMath.Select(LossMath.GreaterThanOrEqual(input, T.Zero), t6, t7)));
                 if (_wantTargetHess) _targetHess[i] = g * _hessianPolicy.Apply(T.Zero);
-                return loss * w;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -531,7 +590,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var posWeight = _hasPosWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_posWeight), (nuint)i) : Vector128.Create(T.CreateTruncating(1.0));
+                var posWeight = (typeof(F2) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_posWeight), (nuint)i) : Vector128.Create(T.CreateTruncating(1.0));
                 var t0 = Vector128<T>.One - target;
                 var t1 = posWeight - Vector128<T>.One;
                 var t2 = Vector128<T>.One + (t1 * target);
@@ -542,13 +601,13 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t7 = t4 * t6;
                 var t8 = LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector128<T>.Zero), t6, t7);
                 var loss = (t0 * input) + (t2 * t5);
-                var w = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = (_hasGradOutput ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * w;
-                if (_wantInputGrad) (g * (t0 - (t2 * t8))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if (_wantTargetGrad) (g * ((t1 * t5) - input)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
-                if (_wantInputHess) (g * _hessianPolicy.Apply(t2 * (t8 * LossMath.Select(LossMath.GreaterThanOrEqual(input, Vector128<T>.Zero), t6, t7)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
-                if (_wantTargetHess) (g * _hessianPolicy.Apply(Vector128<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t0 - (t2 * t8)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t1 * t5) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if (_wantInputHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(t2 * (t8 * LossMath.Select(LossMath.GreaterThanOrEqual(input, Vector128<T>.Zero), t6, t7))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector128<T>.Zero), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -556,7 +615,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var posWeight = _hasPosWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_posWeight), (nuint)i) : Vector256.Create(T.CreateTruncating(1.0));
+                var posWeight = (typeof(F2) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_posWeight), (nuint)i) : Vector256.Create(T.CreateTruncating(1.0));
                 var t0 = Vector256<T>.One - target;
                 var t1 = posWeight - Vector256<T>.One;
                 var t2 = Vector256<T>.One + (t1 * target);
@@ -567,13 +626,13 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t7 = t4 * t6;
                 var t8 = LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector256<T>.Zero), t6, t7);
                 var loss = (t0 * input) + (t2 * t5);
-                var w = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = (_hasGradOutput ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * w;
-                if (_wantInputGrad) (g * (t0 - (t2 * t8))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if (_wantTargetGrad) (g * ((t1 * t5) - input)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
-                if (_wantInputHess) (g * _hessianPolicy.Apply(t2 * (t8 * LossMath.Select(LossMath.GreaterThanOrEqual(input, Vector256<T>.Zero), t6, t7)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
-                if (_wantTargetHess) (g * _hessianPolicy.Apply(Vector256<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t0 - (t2 * t8)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t1 * t5) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if (_wantInputHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(t2 * (t8 * LossMath.Select(LossMath.GreaterThanOrEqual(input, Vector256<T>.Zero), t6, t7))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector256<T>.Zero), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -581,7 +640,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var posWeight = _hasPosWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_posWeight), (nuint)i) : Vector512.Create(T.CreateTruncating(1.0));
+                var posWeight = (typeof(F2) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_posWeight), (nuint)i) : Vector512.Create(T.CreateTruncating(1.0));
                 var t0 = Vector512<T>.One - target;
                 var t1 = posWeight - Vector512<T>.One;
                 var t2 = Vector512<T>.One + (t1 * target);
@@ -592,13 +651,66 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t7 = t4 * t6;
                 var t8 = LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector512<T>.Zero), t6, t7);
                 var loss = (t0 * input) + (t2 * t5);
-                var w = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = (_hasGradOutput ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * w;
-                if (_wantInputGrad) (g * (t0 - (t2 * t8))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if (_wantTargetGrad) (g * ((t1 * t5) - input)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
-                if (_wantInputHess) (g * _hessianPolicy.Apply(t2 * (t8 * LossMath.Select(LossMath.GreaterThanOrEqual(input, Vector512<T>.Zero), t6, t7)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
-                if (_wantTargetHess) (g * _hessianPolicy.Apply(Vector512<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t0 - (t2 * t8)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t1 * t5) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if (_wantInputHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(t2 * (t8 * LossMath.Select(LossMath.GreaterThanOrEqual(input, Vector512<T>.Zero), t6, t7))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector512<T>.Zero), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
+            }
+        }
+
+        /// <summary>One call of <see cref="HessianKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
+        private readonly ref struct HessianKernelCall<T> : IFlaggedCall<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            private readonly ReadOnlySpan<T> _input;
+            private readonly ReadOnlySpan<T> _target;
+            private readonly ReadOnlySpan<T> _posWeight;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly ReadOnlySpan<T> _gradOutput;
+            private readonly T _scale;
+            private readonly Span<T> _inputGrad;
+            private readonly Span<T> _targetGrad;
+            private readonly Span<T> _inputHess;
+            private readonly Span<T> _targetHess;
+            private readonly HessianPolicy _hessianPolicy;
+            private readonly int _n;
+            private readonly Reduction _reduction;
+            private readonly Span<T> _output;
+
+            public HessianKernelCall(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> posWeight, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad, Span<T> inputHess, Span<T> targetHess, HessianPolicy hessianPolicy, int n, Reduction reduction, Span<T> output)
+            {
+                _input = input;
+                _target = target;
+                _posWeight = posWeight;
+                _weight = weight;
+                _gradOutput = gradOutput;
+                _scale = scale;
+                _inputGrad = inputGrad;
+                _targetGrad = targetGrad;
+                _inputHess = inputHess;
+                _targetHess = targetHess;
+                _hessianPolicy = hessianPolicy;
+                _n = n;
+                _reduction = reduction;
+                _output = output;
+            }
+
+            public int Bits => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_posWeight.IsEmpty ? 0 : 4) | (_inputGrad.IsEmpty ? 0 : 8) | (_targetGrad.IsEmpty ? 0 : 16) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0);
+
+            [MethodImpl(MethodImplOptions.NoInlining)]
+            public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+            {
+                var kernel = new HessianKernel<T, F0, F1, F2, F3, F4, F5>(_input, _target, _posWeight, _weight, _gradOutput, _scale, _inputGrad, _targetGrad, _inputHess, _targetHess, _hessianPolicy);
+                if ((typeof(F5) == typeof(On)))
+                {
+                    fixed (T* s0 = _inputGrad, s1 = _targetGrad, s2 = _inputHess, s3 = _targetHess)
+                    {
+                        return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(s0 != null ? s0 : s1 != null ? s1 : s2 != null ? s2 : s3));
+                    }
+                }
+                return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
 

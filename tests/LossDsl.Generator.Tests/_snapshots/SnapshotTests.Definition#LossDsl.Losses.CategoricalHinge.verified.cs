@@ -217,7 +217,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// <summary>
         /// The summand of A0: (1 - y_true) * y_pred
         /// </summary>
-        private ref struct Aggregate0Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct Aggregate0Kernel<T> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _yPred;
             private readonly ReadOnlySpan<T> _yTrue;
@@ -280,7 +280,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// <summary>
         /// The summand of A1: y_true * y_pred
         /// </summary>
-        private ref struct Aggregate1Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct Aggregate1Kernel<T> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _yPred;
             private readonly ReadOnlySpan<T> _yTrue;
@@ -343,7 +343,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// <summary>
         /// The summand of A2: if (1 - y_true) * y_pred == A0 then 1 else 0
         /// </summary>
-        private ref struct Aggregate2Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct Aggregate2Kernel<T> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _yPred;
             private readonly ReadOnlySpan<T> _yTrue;
@@ -417,7 +417,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// dL/dA1 = if 1 + A0 - A1 &gt;= 0 then (-1) else 0<br/>
         /// dL/dy_pred = (if (1 - y_true) * y_pred == A0 then (1 - y_true) * c0 else 0) + c1 * y_true   (c_j = dL/dA_j, per row)
         /// </summary>
-        private ref struct RowGradientKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct RowGradientKernel<T> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _yPred;
             private readonly ReadOnlySpan<T> _yTrue;

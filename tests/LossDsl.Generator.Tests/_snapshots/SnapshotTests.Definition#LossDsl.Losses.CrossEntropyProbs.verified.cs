@@ -267,7 +267,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// <summary>
         /// The summand of A0: input
         /// </summary>
-        private ref struct Aggregate0Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct Aggregate0Kernel<T> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
@@ -419,7 +419,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// <summary>
         /// The summand of A2: weight * target
         /// </summary>
-        private ref struct Aggregate2Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct Aggregate2Kernel<T> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
@@ -497,7 +497,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// <summary>
         /// The summand of A3: weight * target * input
         /// </summary>
-        private ref struct Aggregate3Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct Aggregate3Kernel<T> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
@@ -579,7 +579,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// <summary>
         /// The summand of A4: weight
         /// </summary>
-        private ref struct Aggregate4Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct Aggregate4Kernel<T> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
@@ -653,7 +653,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// <summary>
         /// The summand of A5: weight * input
         /// </summary>
-        private ref struct Aggregate5Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct Aggregate5Kernel<T> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
@@ -956,7 +956,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// The gradients of one row when A1's pass stored e1 in the gradient span of input, read back here:<br/>
         /// dinput = c1 * e1 + c3 * weight * target + c5 * weight
         /// </summary>
-        private ref struct RowGradientCachedKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct RowGradientCachedKernel<T> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;

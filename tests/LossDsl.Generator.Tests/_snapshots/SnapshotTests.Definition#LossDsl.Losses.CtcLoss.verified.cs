@@ -238,7 +238,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// dL/dA0 = if zero_infinity and A0 == inf then 0 else 1<br/>
         /// dL/dlog_probs = 0 + c0 * (the gradient LossDsl.Ctc.Gradient adds)   (c_j = dL/dA_j, per row)
         /// </summary>
-        private ref struct RowGradientKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct RowGradientKernel<T> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _logProbs;
             /// <summary>Where the current row starts.</summary>

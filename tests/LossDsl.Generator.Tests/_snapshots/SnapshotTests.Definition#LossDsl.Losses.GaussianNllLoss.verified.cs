@@ -145,27 +145,14 @@ namespace LossDsl.Generated.LossDsl.Losses
             if (LossParallel.ShouldSplit(n)) return RunChunked<T>(input, target, var, full, eps, weight, reduction, output, gradients, gradOutputs, gradOutput, inputGrad, targetGrad, varGrad);
             if (!gradients)
             {
-                var kernel = new ValueKernel<T>(input, target, var, full, eps, weight);
-                if (reduction == Reduction.None)
-                {
-                    ElementLoops.Map<ValueKernel<T>, T>(ref kernel, 0, n, output);
-                    return T.Zero;
-                }
-                T sum = ElementLoops.Sum<ValueKernel<T>, T>(ref kernel, 0, n);
-                return reduction == Reduction.Mean ? sum / T.CreateTruncating(n) : sum;
+                var kernel = new ValueKernelCall<T>(input, target, var, full, eps, weight, n, reduction, output);
+                return KernelFlags.Dispatch<ValueKernelCall<T>, T>(ref kernel);
             }
 
             // The mean's 1/n and the upstream gradient fold into one scale; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
-            var fused = new GradientKernel<T>(input, target, var, full, eps, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, targetGrad, varGrad);
-            if (reduction == Reduction.None)
-            {
-                if (output.IsEmpty) ElementLoops.Run<GradientKernel<T>, T>(ref fused, 0, n);
-                else ElementLoops.Map<GradientKernel<T>, T>(ref fused, 0, n, output);
-                return T.Zero;
-            }
-            T total = ElementLoops.Sum<GradientKernel<T>, T>(ref fused, 0, n);
-            return reduction == Reduction.Mean ? total / T.CreateTruncating(n) : total;
+            var fused = new GradientKernelCall<T>(input, target, var, full, eps, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, targetGrad, varGrad, n, reduction, output);
+            return KernelFlags.Dispatch<GradientKernelCall<T>, T>(ref fused);
         }
 
         /// <summary>The parallel path (see <see cref="LossParallel"/>): the spans pinned, every chunk a call of the serial code on its slices.</summary>
@@ -268,21 +255,14 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             // The mean's 1/n and the upstream gradient scale the Hessian as they scale the gradient; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
-            var kernel = new HessianKernel<T>(input, target, var, full, eps, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, targetGrad, varGrad, inputHess, targetHess, varHess, hessianPolicy);
-            if (reduction == Reduction.None)
-            {
-                if (output.IsEmpty) ElementLoops.Run<HessianKernel<T>, T>(ref kernel, 0, n);
-                else ElementLoops.Map<HessianKernel<T>, T>(ref kernel, 0, n, output);
-                return T.Zero;
-            }
-            T total = ElementLoops.Sum<HessianKernel<T>, T>(ref kernel, 0, n);
-            return reduction == Reduction.Mean ? total / T.CreateTruncating(n) : total;
+            var kernel = new HessianKernelCall<T>(input, target, var, full, eps, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, targetGrad, varGrad, inputHess, targetHess, varHess, hessianPolicy, n, reduction, output);
+            return KernelFlags.Dispatch<HessianKernelCall<T>, T>(ref kernel);
         }
 
         /// <summary>
         /// L = 0.5 * (log(var + detach(max(var, eps) - var)) + (input - target) ^ 2 / (var + detach(max(var, eps) - var))) + (if full then 0.9189385332 else 0), times the optional weight.
         /// </summary>
-        private ref struct ValueKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct ValueKernel<T, F0, F1, F2, F3, F4, F5> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T> where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
@@ -313,8 +293,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var v = var + (LossMath.Max(var, eps) - var);
                 var t0 = input - target;
                 var loss = (T.CreateTruncating(0.5) * (LossMath.Log(v) + ((t0 * t0) / v))) + (_full ? T.CreateTruncating(0.9189385332046727) : T.Zero);
-                var w = _hasWeight ? _weight[i] : T.One;
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -327,8 +307,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var v = var + (LossMath.Max(var, eps) - var);
                 var t0 = input - target;
                 var loss = (Vector128.Create(T.CreateTruncating(0.5)) * (LossMath.Log(v) + ((t0 * t0) / v))) + (_full ? Vector128.Create(T.CreateTruncating(0.9189385332046727)) : Vector128<T>.Zero);
-                var w = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -341,8 +321,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var v = var + (LossMath.Max(var, eps) - var);
                 var t0 = input - target;
                 var loss = (Vector256.Create(T.CreateTruncating(0.5)) * (LossMath.Log(v) + ((t0 * t0) / v))) + (_full ? Vector256.Create(T.CreateTruncating(0.9189385332046727)) : Vector256<T>.Zero);
-                var w = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -355,8 +335,44 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var v = var + (LossMath.Max(var, eps) - var);
                 var t0 = input - target;
                 var loss = (Vector512.Create(T.CreateTruncating(0.5)) * (LossMath.Log(v) + ((t0 * t0) / v))) + (_full ? Vector512.Create(T.CreateTruncating(0.9189385332046727)) : Vector512<T>.Zero);
-                var w = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
+            }
+        }
+
+        /// <summary>One call of <see cref="ValueKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
+        private readonly ref struct ValueKernelCall<T> : IFlaggedCall<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            private readonly ReadOnlySpan<T> _input;
+            private readonly ReadOnlySpan<T> _target;
+            private readonly ReadOnlySpan<T> _var;
+            private readonly bool _full;
+            private readonly T _eps;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly int _n;
+            private readonly Reduction _reduction;
+            private readonly Span<T> _output;
+
+            public ValueKernelCall(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> var, bool full, T eps, ReadOnlySpan<T> weight, int n, Reduction reduction, Span<T> output)
+            {
+                _input = input;
+                _target = target;
+                _var = var;
+                _full = full;
+                _eps = eps;
+                _weight = weight;
+                _n = n;
+                _reduction = reduction;
+                _output = output;
+            }
+
+            public int Bits => (_weight.IsEmpty ? 0 : 1);
+
+            [MethodImpl(MethodImplOptions.NoInlining)]
+            public T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+            {
+                var kernel = new ValueKernel<T, F0, F1, F2, F3, F4, F5>(_input, _target, _var, _full, _eps, _weight);
+                return ElementLoops.Reduce<ValueKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
 
@@ -367,7 +383,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// dL/dtarget = -(0.5 * 2 * (input - target) / (var + detach(max(var, eps) - var)))<br/>
         /// dL/dvar = 0.5 * (1 / (var + detach(max(var, eps) - var)) - (input - target) ^ 2 / (var + detach(max(var, eps) - var)) / (var + detach(max(var, eps) - var)))
         /// </summary>
-        private ref struct GradientKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct GradientKernel<T, F0, F1, F2, F3, F4, F5> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T> where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
@@ -418,12 +434,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t1 = (t0 * t0) / v;
                 var t2 = T.CreateTruncating(0.5) * ((T.CreateTruncating(2.0) * t0) / v);
                 var loss = (T.CreateTruncating(0.5) * (LossMath.Log(v) + t1)) + (_full ? T.CreateTruncating(0.9189385332046727) : T.Zero);
-                var w = _hasWeight ? _weight[i] : T.One;
-                var g = (_hasGradOutput ? _gradOutput[i] * _scale : _scale) * w;
-                if (_wantInputGrad) _inputGrad[i] = g * (t2);
-                if (_wantTargetGrad) _targetGrad[i] = g * (-t2);
-                if (_wantVarGrad) _varGrad[i] = g * (T.CreateTruncating(0.5) * ((T.One / v) - (t1 / v)));
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
+                var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
+                if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * (t2);
+                if ((typeof(F3) == typeof(On))) _targetGrad[i] = g * (-t2);
+                if ((typeof(F4) == typeof(On))) _varGrad[i] = g * (T.CreateTruncating(0.5) * ((T.One / v) - (t1 / v)));
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -438,12 +454,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t1 = (t0 * t0) / v;
                 var t2 = Vector128.Create(T.CreateTruncating(0.5)) * ((Vector128.Create(T.CreateTruncating(2.0)) * t0) / v);
                 var loss = (Vector128.Create(T.CreateTruncating(0.5)) * (LossMath.Log(v) + t1)) + (_full ? Vector128.Create(T.CreateTruncating(0.9189385332046727)) : Vector128<T>.Zero);
-                var w = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = (_hasGradOutput ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * w;
-                if (_wantInputGrad) (g * (t2)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if (_wantTargetGrad) (g * (-t2)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
-                if (_wantVarGrad) (g * (Vector128.Create(T.CreateTruncating(0.5)) * ((Vector128<T>.One / v) - (t1 / v)))).StoreUnsafe(ref MemoryMarshal.GetReference(_varGrad), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t2), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (-t2), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (Vector128.Create(T.CreateTruncating(0.5)) * ((Vector128<T>.One / v) - (t1 / v))), ref MemoryMarshal.GetReference(_varGrad), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -458,12 +474,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t1 = (t0 * t0) / v;
                 var t2 = Vector256.Create(T.CreateTruncating(0.5)) * ((Vector256.Create(T.CreateTruncating(2.0)) * t0) / v);
                 var loss = (Vector256.Create(T.CreateTruncating(0.5)) * (LossMath.Log(v) + t1)) + (_full ? Vector256.Create(T.CreateTruncating(0.9189385332046727)) : Vector256<T>.Zero);
-                var w = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = (_hasGradOutput ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * w;
-                if (_wantInputGrad) (g * (t2)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if (_wantTargetGrad) (g * (-t2)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
-                if (_wantVarGrad) (g * (Vector256.Create(T.CreateTruncating(0.5)) * ((Vector256<T>.One / v) - (t1 / v)))).StoreUnsafe(ref MemoryMarshal.GetReference(_varGrad), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t2), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (-t2), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (Vector256.Create(T.CreateTruncating(0.5)) * ((Vector256<T>.One / v) - (t1 / v))), ref MemoryMarshal.GetReference(_varGrad), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -478,12 +494,65 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t1 = (t0 * t0) / v;
                 var t2 = Vector512.Create(T.CreateTruncating(0.5)) * ((Vector512.Create(T.CreateTruncating(2.0)) * t0) / v);
                 var loss = (Vector512.Create(T.CreateTruncating(0.5)) * (LossMath.Log(v) + t1)) + (_full ? Vector512.Create(T.CreateTruncating(0.9189385332046727)) : Vector512<T>.Zero);
-                var w = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = (_hasGradOutput ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * w;
-                if (_wantInputGrad) (g * (t2)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if (_wantTargetGrad) (g * (-t2)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
-                if (_wantVarGrad) (g * (Vector512.Create(T.CreateTruncating(0.5)) * ((Vector512<T>.One / v) - (t1 / v)))).StoreUnsafe(ref MemoryMarshal.GetReference(_varGrad), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t2), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (-t2), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (Vector512.Create(T.CreateTruncating(0.5)) * ((Vector512<T>.One / v) - (t1 / v))), ref MemoryMarshal.GetReference(_varGrad), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
+            }
+        }
+
+        /// <summary>One call of <see cref="GradientKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
+        private readonly ref struct GradientKernelCall<T> : IFlaggedCall<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            private readonly ReadOnlySpan<T> _input;
+            private readonly ReadOnlySpan<T> _target;
+            private readonly ReadOnlySpan<T> _var;
+            private readonly bool _full;
+            private readonly T _eps;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly ReadOnlySpan<T> _gradOutput;
+            private readonly T _scale;
+            private readonly Span<T> _inputGrad;
+            private readonly Span<T> _targetGrad;
+            private readonly Span<T> _varGrad;
+            private readonly int _n;
+            private readonly Reduction _reduction;
+            private readonly Span<T> _output;
+
+            public GradientKernelCall(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> var, bool full, T eps, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad, Span<T> varGrad, int n, Reduction reduction, Span<T> output)
+            {
+                _input = input;
+                _target = target;
+                _var = var;
+                _full = full;
+                _eps = eps;
+                _weight = weight;
+                _gradOutput = gradOutput;
+                _scale = scale;
+                _inputGrad = inputGrad;
+                _targetGrad = targetGrad;
+                _varGrad = varGrad;
+                _n = n;
+                _reduction = reduction;
+                _output = output;
+            }
+
+            public int Bits => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputGrad.IsEmpty ? 0 : 4) | (_targetGrad.IsEmpty ? 0 : 8) | (_varGrad.IsEmpty ? 0 : 16) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0);
+
+            [MethodImpl(MethodImplOptions.NoInlining)]
+            public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+            {
+                var kernel = new GradientKernel<T, F0, F1, F2, F3, F4, F5>(_input, _target, _var, _full, _eps, _weight, _gradOutput, _scale, _inputGrad, _targetGrad, _varGrad);
+                if ((typeof(F5) == typeof(On)))
+                {
+                    fixed (T* s0 = _inputGrad, s1 = _targetGrad, s2 = _varGrad)
+                    {
+                        return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(s0 != null ? s0 : s1 != null ? s1 : s2));
+                    }
+                }
+                return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
 
@@ -497,7 +566,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// d2L/dtarget2 = -(0.5 * (-2) / (var + detach(max(var, eps) - var)))<br/>
         /// d2L/dvar2 = 0.5 * (-(1 / (var + detach(max(var, eps) - var)) / (var + detach(max(var, eps) - var))) - (-((input - target) ^ 2 / (var + detach(max(var, eps) - var)) / (var + detach(max(var, eps) - var))) - (input - target) ^ 2 / (var + detach(max(var, eps) - var)) / (var + detach(max(var, eps) - var))) / (var + detach(max(var, eps) - var)))
         /// </summary>
-        private ref struct HessianKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct HessianKernel<T, F0, F1, F2, F3, F4, F5> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T> where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
@@ -564,15 +633,15 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t3 = T.One / v;
                 var t4 = t1 / v;
                 var loss = (T.CreateTruncating(0.5) * (LossMath.Log(v) + t1)) + (_full ? T.CreateTruncating(0.9189385332046727) : T.Zero);
-                var w = _hasWeight ? _weight[i] : T.One;
-                var g = (_hasGradOutput ? _gradOutput[i] * _scale : _scale) * w;
-                if (_wantInputGrad) _inputGrad[i] = g * (t2);
-                if (_wantTargetGrad) _targetGrad[i] = g * (-t2);
-                if (_wantVarGrad) _varGrad[i] = g * (T.CreateTruncating(0.5) * (t3 - t4));
+                var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
+                var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
+                if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * (t2);
+                if ((typeof(F3) == typeof(On))) _targetGrad[i] = g * (-t2);
+                if ((typeof(F4) == typeof(On))) _varGrad[i] = g * (T.CreateTruncating(0.5) * (t3 - t4));
                 if (_wantInputHess) _inputHess[i] = g * _hessianPolicy.Apply(T.CreateTruncating(0.5) * (T.CreateTruncating(2.0) / v));
                 if (_wantTargetHess) _targetHess[i] = g * _hessianPolicy.Apply(-(T.CreateTruncating(0.5) * (T.CreateTruncating(-2.0) / v)));
                 if (_wantVarHess) _varHess[i] = g * _hessianPolicy.Apply(T.CreateTruncating(0.5) * (-(t3 / v) - ((-t4 - t4) / v)));
-                return loss * w;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -589,15 +658,15 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t3 = Vector128<T>.One / v;
                 var t4 = t1 / v;
                 var loss = (Vector128.Create(T.CreateTruncating(0.5)) * (LossMath.Log(v) + t1)) + (_full ? Vector128.Create(T.CreateTruncating(0.9189385332046727)) : Vector128<T>.Zero);
-                var w = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = (_hasGradOutput ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * w;
-                if (_wantInputGrad) (g * (t2)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if (_wantTargetGrad) (g * (-t2)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
-                if (_wantVarGrad) (g * (Vector128.Create(T.CreateTruncating(0.5)) * (t3 - t4))).StoreUnsafe(ref MemoryMarshal.GetReference(_varGrad), (nuint)i);
-                if (_wantInputHess) (g * _hessianPolicy.Apply(Vector128.Create(T.CreateTruncating(0.5)) * (Vector128.Create(T.CreateTruncating(2.0)) / v))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
-                if (_wantTargetHess) (g * _hessianPolicy.Apply(-(Vector128.Create(T.CreateTruncating(0.5)) * (Vector128.Create(T.CreateTruncating(-2.0)) / v)))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
-                if (_wantVarHess) (g * _hessianPolicy.Apply(Vector128.Create(T.CreateTruncating(0.5)) * (-(t3 / v) - ((-t4 - t4) / v)))).StoreUnsafe(ref MemoryMarshal.GetReference(_varHess), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t2), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (-t2), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (Vector128.Create(T.CreateTruncating(0.5)) * (t3 - t4)), ref MemoryMarshal.GetReference(_varGrad), (nuint)i);
+                if (_wantInputHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector128.Create(T.CreateTruncating(0.5)) * (Vector128.Create(T.CreateTruncating(2.0)) / v)), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(-(Vector128.Create(T.CreateTruncating(0.5)) * (Vector128.Create(T.CreateTruncating(-2.0)) / v))), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
+                if (_wantVarHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector128.Create(T.CreateTruncating(0.5)) * (-(t3 / v) - ((-t4 - t4) / v))), ref MemoryMarshal.GetReference(_varHess), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -614,15 +683,15 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t3 = Vector256<T>.One / v;
                 var t4 = t1 / v;
                 var loss = (Vector256.Create(T.CreateTruncating(0.5)) * (LossMath.Log(v) + t1)) + (_full ? Vector256.Create(T.CreateTruncating(0.9189385332046727)) : Vector256<T>.Zero);
-                var w = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = (_hasGradOutput ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * w;
-                if (_wantInputGrad) (g * (t2)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if (_wantTargetGrad) (g * (-t2)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
-                if (_wantVarGrad) (g * (Vector256.Create(T.CreateTruncating(0.5)) * (t3 - t4))).StoreUnsafe(ref MemoryMarshal.GetReference(_varGrad), (nuint)i);
-                if (_wantInputHess) (g * _hessianPolicy.Apply(Vector256.Create(T.CreateTruncating(0.5)) * (Vector256.Create(T.CreateTruncating(2.0)) / v))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
-                if (_wantTargetHess) (g * _hessianPolicy.Apply(-(Vector256.Create(T.CreateTruncating(0.5)) * (Vector256.Create(T.CreateTruncating(-2.0)) / v)))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
-                if (_wantVarHess) (g * _hessianPolicy.Apply(Vector256.Create(T.CreateTruncating(0.5)) * (-(t3 / v) - ((-t4 - t4) / v)))).StoreUnsafe(ref MemoryMarshal.GetReference(_varHess), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t2), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (-t2), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (Vector256.Create(T.CreateTruncating(0.5)) * (t3 - t4)), ref MemoryMarshal.GetReference(_varGrad), (nuint)i);
+                if (_wantInputHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector256.Create(T.CreateTruncating(0.5)) * (Vector256.Create(T.CreateTruncating(2.0)) / v)), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(-(Vector256.Create(T.CreateTruncating(0.5)) * (Vector256.Create(T.CreateTruncating(-2.0)) / v))), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
+                if (_wantVarHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector256.Create(T.CreateTruncating(0.5)) * (-(t3 / v) - ((-t4 - t4) / v))), ref MemoryMarshal.GetReference(_varHess), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -639,15 +708,76 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t3 = Vector512<T>.One / v;
                 var t4 = t1 / v;
                 var loss = (Vector512.Create(T.CreateTruncating(0.5)) * (LossMath.Log(v) + t1)) + (_full ? Vector512.Create(T.CreateTruncating(0.9189385332046727)) : Vector512<T>.Zero);
-                var w = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = (_hasGradOutput ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * w;
-                if (_wantInputGrad) (g * (t2)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if (_wantTargetGrad) (g * (-t2)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
-                if (_wantVarGrad) (g * (Vector512.Create(T.CreateTruncating(0.5)) * (t3 - t4))).StoreUnsafe(ref MemoryMarshal.GetReference(_varGrad), (nuint)i);
-                if (_wantInputHess) (g * _hessianPolicy.Apply(Vector512.Create(T.CreateTruncating(0.5)) * (Vector512.Create(T.CreateTruncating(2.0)) / v))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
-                if (_wantTargetHess) (g * _hessianPolicy.Apply(-(Vector512.Create(T.CreateTruncating(0.5)) * (Vector512.Create(T.CreateTruncating(-2.0)) / v)))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
-                if (_wantVarHess) (g * _hessianPolicy.Apply(Vector512.Create(T.CreateTruncating(0.5)) * (-(t3 / v) - ((-t4 - t4) / v)))).StoreUnsafe(ref MemoryMarshal.GetReference(_varHess), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t2), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (-t2), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (Vector512.Create(T.CreateTruncating(0.5)) * (t3 - t4)), ref MemoryMarshal.GetReference(_varGrad), (nuint)i);
+                if (_wantInputHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector512.Create(T.CreateTruncating(0.5)) * (Vector512.Create(T.CreateTruncating(2.0)) / v)), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(-(Vector512.Create(T.CreateTruncating(0.5)) * (Vector512.Create(T.CreateTruncating(-2.0)) / v))), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
+                if (_wantVarHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector512.Create(T.CreateTruncating(0.5)) * (-(t3 / v) - ((-t4 - t4) / v))), ref MemoryMarshal.GetReference(_varHess), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
+            }
+        }
+
+        /// <summary>One call of <see cref="HessianKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
+        private readonly ref struct HessianKernelCall<T> : IFlaggedCall<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            private readonly ReadOnlySpan<T> _input;
+            private readonly ReadOnlySpan<T> _target;
+            private readonly ReadOnlySpan<T> _var;
+            private readonly bool _full;
+            private readonly T _eps;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly ReadOnlySpan<T> _gradOutput;
+            private readonly T _scale;
+            private readonly Span<T> _inputGrad;
+            private readonly Span<T> _targetGrad;
+            private readonly Span<T> _varGrad;
+            private readonly Span<T> _inputHess;
+            private readonly Span<T> _targetHess;
+            private readonly Span<T> _varHess;
+            private readonly HessianPolicy _hessianPolicy;
+            private readonly int _n;
+            private readonly Reduction _reduction;
+            private readonly Span<T> _output;
+
+            public HessianKernelCall(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> var, bool full, T eps, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad, Span<T> varGrad, Span<T> inputHess, Span<T> targetHess, Span<T> varHess, HessianPolicy hessianPolicy, int n, Reduction reduction, Span<T> output)
+            {
+                _input = input;
+                _target = target;
+                _var = var;
+                _full = full;
+                _eps = eps;
+                _weight = weight;
+                _gradOutput = gradOutput;
+                _scale = scale;
+                _inputGrad = inputGrad;
+                _targetGrad = targetGrad;
+                _varGrad = varGrad;
+                _inputHess = inputHess;
+                _targetHess = targetHess;
+                _varHess = varHess;
+                _hessianPolicy = hessianPolicy;
+                _n = n;
+                _reduction = reduction;
+                _output = output;
+            }
+
+            public int Bits => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputGrad.IsEmpty ? 0 : 4) | (_targetGrad.IsEmpty ? 0 : 8) | (_varGrad.IsEmpty ? 0 : 16) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0);
+
+            [MethodImpl(MethodImplOptions.NoInlining)]
+            public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+            {
+                var kernel = new HessianKernel<T, F0, F1, F2, F3, F4, F5>(_input, _target, _var, _full, _eps, _weight, _gradOutput, _scale, _inputGrad, _targetGrad, _varGrad, _inputHess, _targetHess, _varHess, _hessianPolicy);
+                if ((typeof(F5) == typeof(On)))
+                {
+                    fixed (T* s0 = _inputGrad, s1 = _targetGrad, s2 = _varGrad, s3 = _inputHess, s4 = _targetHess, s5 = _varHess)
+                    {
+                        return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(s0 != null ? s0 : s1 != null ? s1 : s2 != null ? s2 : s3 != null ? s3 : s4 != null ? s4 : s5));
+                    }
+                }
+                return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
 

@@ -231,27 +231,14 @@ namespace LossDsl.Generated.LossDsl.Losses
             if (LossParallel.ShouldSplit(n)) return RunChunked<T>(boxes1X1, boxes1Y1, boxes1X2, boxes1Y2, boxes2X1, boxes2Y1, boxes2X2, boxes2Y2, eps, weight, reduction, output, gradients, gradOutputs, gradOutput, boxes1X1Grad, boxes1Y1Grad, boxes1X2Grad, boxes1Y2Grad, boxes2X1Grad, boxes2Y1Grad, boxes2X2Grad, boxes2Y2Grad);
             if (!gradients)
             {
-                var kernel = new ValueKernel<T>(boxes1X1, boxes1Y1, boxes1X2, boxes1Y2, boxes2X1, boxes2Y1, boxes2X2, boxes2Y2, eps, weight);
-                if (reduction == Reduction.None)
-                {
-                    ElementLoops.Map<ValueKernel<T>, T>(ref kernel, 0, n, output);
-                    return T.Zero;
-                }
-                T sum = ElementLoops.Sum<ValueKernel<T>, T>(ref kernel, 0, n);
-                return reduction == Reduction.Mean ? sum / T.CreateTruncating(n) : sum;
+                var kernel = new ValueKernelCall<T>(boxes1X1, boxes1Y1, boxes1X2, boxes1Y2, boxes2X1, boxes2Y1, boxes2X2, boxes2Y2, eps, weight, n, reduction, output);
+                return KernelFlags.Dispatch<ValueKernelCall<T>, T>(ref kernel);
             }
 
             // The mean's 1/n and the upstream gradient fold into one scale; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
-            var fused = new GradientKernel<T>(boxes1X1, boxes1Y1, boxes1X2, boxes1Y2, boxes2X1, boxes2Y1, boxes2X2, boxes2Y2, eps, weight, reduction == Reduction.None ? gradOutputs : default, scale, boxes1X1Grad, boxes1Y1Grad, boxes1X2Grad, boxes1Y2Grad, boxes2X1Grad, boxes2Y1Grad, boxes2X2Grad, boxes2Y2Grad);
-            if (reduction == Reduction.None)
-            {
-                if (output.IsEmpty) ElementLoops.Run<GradientKernel<T>, T>(ref fused, 0, n);
-                else ElementLoops.Map<GradientKernel<T>, T>(ref fused, 0, n, output);
-                return T.Zero;
-            }
-            T total = ElementLoops.Sum<GradientKernel<T>, T>(ref fused, 0, n);
-            return reduction == Reduction.Mean ? total / T.CreateTruncating(n) : total;
+            var fused = new GradientKernelCall<T>(boxes1X1, boxes1Y1, boxes1X2, boxes1Y2, boxes2X1, boxes2Y1, boxes2X2, boxes2Y2, eps, weight, reduction == Reduction.None ? gradOutputs : default, scale, boxes1X1Grad, boxes1Y1Grad, boxes1X2Grad, boxes1Y2Grad, boxes2X1Grad, boxes2Y1Grad, boxes2X2Grad, boxes2Y2Grad, n, reduction, output);
+            return KernelFlags.Dispatch<GradientKernelCall<T>, T>(ref fused);
         }
 
         /// <summary>The parallel path (see <see cref="LossParallel"/>): the spans pinned, every chunk a call of the serial code on its slices.</summary>
@@ -497,21 +484,14 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             // The mean's 1/n and the upstream gradient scale the Hessian as they scale the gradient; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
-            var kernel = new HessianKernel<T>(boxes1X1, boxes1Y1, boxes1X2, boxes1Y2, boxes2X1, boxes2Y1, boxes2X2, boxes2Y2, eps, weight, reduction == Reduction.None ? gradOutputs : default, scale, boxes1X1Grad, boxes1Y1Grad, boxes1X2Grad, boxes1Y2Grad, boxes2X1Grad, boxes2Y1Grad, boxes2X2Grad, boxes2Y2Grad, boxes1X1Hess, boxes1Y1Hess, boxes1X2Hess, boxes1Y2Hess, boxes2X1Hess, boxes2Y1Hess, boxes2X2Hess, boxes2Y2Hess, hessianPolicy);
-            if (reduction == Reduction.None)
-            {
-                if (output.IsEmpty) ElementLoops.Run<HessianKernel<T>, T>(ref kernel, 0, n);
-                else ElementLoops.Map<HessianKernel<T>, T>(ref kernel, 0, n, output);
-                return T.Zero;
-            }
-            T total = ElementLoops.Sum<HessianKernel<T>, T>(ref kernel, 0, n);
-            return reduction == Reduction.Mean ? total / T.CreateTruncating(n) : total;
+            var kernel = new HessianKernelCall<T>(boxes1X1, boxes1Y1, boxes1X2, boxes1Y2, boxes2X1, boxes2Y1, boxes2X2, boxes2Y2, eps, weight, reduction == Reduction.None ? gradOutputs : default, scale, boxes1X1Grad, boxes1Y1Grad, boxes1X2Grad, boxes1Y2Grad, boxes2X1Grad, boxes2Y1Grad, boxes2X2Grad, boxes2Y2Grad, boxes1X1Hess, boxes1Y1Hess, boxes1X2Hess, boxes1Y2Hess, boxes2X1Hess, boxes2Y1Hess, boxes2X2Hess, boxes2Y2Hess, hessianPolicy, n, reduction, output);
+            return KernelFlags.Dispatch<HessianKernelCall<T>, T>(ref kernel);
         }
 
         /// <summary>
         /// L = 1 - ((if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) else 0) - ((max(boxes1_x2, boxes2_x2) - min(boxes1_x1, boxes2_x1)) * (max(boxes1_y2, boxes2_y2) - min(boxes1_y1, boxes2_y1)) - ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0))) / ((max(boxes1_x2, boxes2_x2) - min(boxes1_x1, boxes2_x1)) * (max(boxes1_y2, boxes2_y2) - min(boxes1_y1, boxes2_y1)) + eps)), times the optional weight.
         /// </summary>
-        private ref struct ValueKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct ValueKernel<T, F0, F1, F2, F3, F4, F5> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T> where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
         {
             private readonly ReadOnlySpan<T> _boxes1X1;
             private readonly ReadOnlySpan<T> _boxes1Y1;
@@ -567,8 +547,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var yc1 = LossMath.Min(boxes1Y1, boxes2Y1);
                 var areaC = (xc2 - xc1) * (yc2 - yc1);
                 var loss = T.One - (iou - ((areaC - union) / (areaC + eps)));
-                var w = _hasWeight ? _weight[i] : T.One;
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -598,8 +578,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var yc1 = LossMath.Min(boxes1Y1, boxes2Y1);
                 var areaC = (xc2 - xc1) * (yc2 - yc1);
                 var loss = Vector128<T>.One - (iou - ((areaC - union) / (areaC + eps)));
-                var w = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -629,8 +609,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var yc1 = LossMath.Min(boxes1Y1, boxes2Y1);
                 var areaC = (xc2 - xc1) * (yc2 - yc1);
                 var loss = Vector256<T>.One - (iou - ((areaC - union) / (areaC + eps)));
-                var w = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -660,8 +640,52 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var yc1 = LossMath.Min(boxes1Y1, boxes2Y1);
                 var areaC = (xc2 - xc1) * (yc2 - yc1);
                 var loss = Vector512<T>.One - (iou - ((areaC - union) / (areaC + eps)));
-                var w = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
+            }
+        }
+
+        /// <summary>One call of <see cref="ValueKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
+        private readonly ref struct ValueKernelCall<T> : IFlaggedCall<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            private readonly ReadOnlySpan<T> _boxes1X1;
+            private readonly ReadOnlySpan<T> _boxes1Y1;
+            private readonly ReadOnlySpan<T> _boxes1X2;
+            private readonly ReadOnlySpan<T> _boxes1Y2;
+            private readonly ReadOnlySpan<T> _boxes2X1;
+            private readonly ReadOnlySpan<T> _boxes2Y1;
+            private readonly ReadOnlySpan<T> _boxes2X2;
+            private readonly ReadOnlySpan<T> _boxes2Y2;
+            private readonly T _eps;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly int _n;
+            private readonly Reduction _reduction;
+            private readonly Span<T> _output;
+
+            public ValueKernelCall(ReadOnlySpan<T> boxes1X1, ReadOnlySpan<T> boxes1Y1, ReadOnlySpan<T> boxes1X2, ReadOnlySpan<T> boxes1Y2, ReadOnlySpan<T> boxes2X1, ReadOnlySpan<T> boxes2Y1, ReadOnlySpan<T> boxes2X2, ReadOnlySpan<T> boxes2Y2, T eps, ReadOnlySpan<T> weight, int n, Reduction reduction, Span<T> output)
+            {
+                _boxes1X1 = boxes1X1;
+                _boxes1Y1 = boxes1Y1;
+                _boxes1X2 = boxes1X2;
+                _boxes1Y2 = boxes1Y2;
+                _boxes2X1 = boxes2X1;
+                _boxes2Y1 = boxes2Y1;
+                _boxes2X2 = boxes2X2;
+                _boxes2Y2 = boxes2Y2;
+                _eps = eps;
+                _weight = weight;
+                _n = n;
+                _reduction = reduction;
+                _output = output;
+            }
+
+            public int Bits => (_weight.IsEmpty ? 0 : 1);
+
+            [MethodImpl(MethodImplOptions.NoInlining)]
+            public T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+            {
+                var kernel = new ValueKernel<T, F0, F1, F2, F3, F4, F5>(_boxes1X1, _boxes1Y1, _boxes1X2, _boxes1Y2, _boxes2X1, _boxes2Y1, _boxes2X2, _boxes2Y2, _eps, _weight);
+                return ElementLoops.Reduce<ValueKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
 
@@ -677,7 +701,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// dL/dboxes2_x2 = ((if boxes1_x2 &gt; boxes2_x2 then 0 else (if boxes1_x2 == boxes2_x2 then 0.5 else 1) * (max(boxes1_y2, boxes2_y2) - min(boxes1_y1, boxes2_y1))) - (boxes2_y2 - boxes2_y1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_x2 &lt; boxes2_x2 then 0 else (if boxes1_x2 == boxes2_x2 then 0.5 else 1) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) else 0)) - (if boxes1_x2 &gt; boxes2_x2 then 0 else (if boxes1_x2 == boxes2_x2 then 0.5 else 1) * (max(boxes1_y2, boxes2_y2) - min(boxes1_y1, boxes2_y1)) * ((max(boxes1_x2, boxes2_x2) - min(boxes1_x1, boxes2_x1)) * (max(boxes1_y2, boxes2_y2) - min(boxes1_y1, boxes2_y1)) - ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0))) / ((max(boxes1_x2, boxes2_x2) - min(boxes1_x1, boxes2_x1)) * (max(boxes1_y2, boxes2_y2) - min(boxes1_y1, boxes2_y1)) + eps))) / ((max(boxes1_x2, boxes2_x2) - min(boxes1_x1, boxes2_x1)) * (max(boxes1_y2, boxes2_y2) - min(boxes1_y1, boxes2_y1)) + eps) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then ((if boxes1_x2 &lt; boxes2_x2 then 0 else (if boxes1_x2 == boxes2_x2 then 0.5 else 1) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) - (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes2_y2 - boxes2_y1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_x2 &lt; boxes2_x2 then 0 else (if boxes1_x2 == boxes2_x2 then 0.5 else 1) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) else 0)<br/>
         /// dL/dboxes2_y2 = ((if boxes1_y2 &gt; boxes2_y2 then 0 else (if boxes1_y2 == boxes2_y2 then 0.5 else 1) * (max(boxes1_x2, boxes2_x2) - min(boxes1_x1, boxes2_x1))) - (boxes2_x2 - boxes2_x1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_y2 &lt; boxes2_y2 then 0 else (if boxes1_y2 == boxes2_y2 then 0.5 else 1) * (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1))) else 0)) - (if boxes1_y2 &gt; boxes2_y2 then 0 else (if boxes1_y2 == boxes2_y2 then 0.5 else 1) * (max(boxes1_x2, boxes2_x2) - min(boxes1_x1, boxes2_x1)) * ((max(boxes1_x2, boxes2_x2) - min(boxes1_x1, boxes2_x1)) * (max(boxes1_y2, boxes2_y2) - min(boxes1_y1, boxes2_y1)) - ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0))) / ((max(boxes1_x2, boxes2_x2) - min(boxes1_x1, boxes2_x1)) * (max(boxes1_y2, boxes2_y2) - min(boxes1_y1, boxes2_y1)) + eps))) / ((max(boxes1_x2, boxes2_x2) - min(boxes1_x1, boxes2_x1)) * (max(boxes1_y2, boxes2_y2) - min(boxes1_y1, boxes2_y1)) + eps) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then ((if boxes1_y2 &lt; boxes2_y2 then 0 else (if boxes1_y2 == boxes2_y2 then 0.5 else 1) * (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1))) - (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes2_x2 - boxes2_x1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_y2 &lt; boxes2_y2 then 0 else (if boxes1_y2 == boxes2_y2 then 0.5 else 1) * (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1))) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) else 0)
         /// </summary>
-        private ref struct GradientKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct GradientKernel<T, F0, F1, F2, F3, F4, F5> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T> where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
         {
             private readonly ReadOnlySpan<T> _boxes1X1;
             private readonly ReadOnlySpan<T> _boxes1Y1;
@@ -827,17 +851,17 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t56 = LossMath.Select(t39, T.Zero, t54 * t1);
                 var t57 = t6 - LossMath.Select(t0, t56, T.Zero);
                 var loss = T.One - (iou - t13);
-                var w = _hasWeight ? _weight[i] : T.One;
-                var g = (_hasGradOutput ? _gradOutput[i] * _scale : _scale) * w;
-                if (_wantBoxes1X1Grad) _boxes1X1Grad[i] = g * ((((-t17 - t20) + (t13 * t17)) / t12) - LossMath.Select(t0, (t19 - (t9 * t20)) / t8, T.Zero));
-                if (_wantBoxes1Y1Grad) _boxes1Y1Grad[i] = g * ((((-t24 - t27) + (t13 * t24)) / t12) - LossMath.Select(t0, (t26 - (t9 * t27)) / t8, T.Zero));
-                if (_wantBoxes1X2Grad) _boxes1X2Grad[i] = g * ((((t31 - t34) - (t13 * t31)) / t12) - LossMath.Select(t0, (t33 - (t9 * t34)) / t8, T.Zero));
+                var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
+                var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
+                if ((typeof(F2) == typeof(On))) _boxes1X1Grad[i] = g * ((((-t17 - t20) + (t13 * t17)) / t12) - LossMath.Select(t0, (t19 - (t9 * t20)) / t8, T.Zero));
+                if ((typeof(F3) == typeof(On))) _boxes1Y1Grad[i] = g * ((((-t24 - t27) + (t13 * t24)) / t12) - LossMath.Select(t0, (t26 - (t9 * t27)) / t8, T.Zero));
+                if ((typeof(F4) == typeof(On))) _boxes1X2Grad[i] = g * ((((t31 - t34) - (t13 * t31)) / t12) - LossMath.Select(t0, (t33 - (t9 * t34)) / t8, T.Zero));
                 if (_wantBoxes1Y2Grad) _boxes1Y2Grad[i] = g * ((((t38 - t41) - (t13 * t38)) / t12) - LossMath.Select(t0, (t40 - (t9 * t41)) / t8, T.Zero));
                 if (_wantBoxes2X1Grad) _boxes2X1Grad[i] = g * ((((-LossMath.Select(t14, T.Zero, t43) - t45) + LossMath.Select(t14, T.Zero, t43 * t13)) / t12) - LossMath.Select(t0, (t44 - (t9 * t45)) / t8, T.Zero));
                 if (_wantBoxes2Y1Grad) _boxes2Y1Grad[i] = g * ((((-LossMath.Select(t21, T.Zero, t47) - t49) + LossMath.Select(t21, T.Zero, t47 * t13)) / t12) - LossMath.Select(t0, (t48 - (t9 * t49)) / t8, T.Zero));
                 if (_wantBoxes2X2Grad) _boxes2X2Grad[i] = g * ((((LossMath.Select(t28, T.Zero, t51) - t53) - LossMath.Select(t28, T.Zero, t51 * t13)) / t12) - LossMath.Select(t0, (t52 - (t9 * t53)) / t8, T.Zero));
                 if (_wantBoxes2Y2Grad) _boxes2Y2Grad[i] = g * ((((LossMath.Select(t35, T.Zero, t55) - t57) - LossMath.Select(t35, T.Zero, t55 * t13)) / t12) - LossMath.Select(t0, (t56 - (t9 * t57)) / t8, T.Zero));
-                return loss * w;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -923,17 +947,17 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t56 = LossMath.Select(t39, Vector128<T>.Zero, t54 * t1);
                 var t57 = t6 - LossMath.Select(t0, t56, Vector128<T>.Zero);
                 var loss = Vector128<T>.One - (iou - t13);
-                var w = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = (_hasGradOutput ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * w;
-                if (_wantBoxes1X1Grad) (g * ((((-t17 - t20) + (t13 * t17)) / t12) - LossMath.Select(t0, (t19 - (t9 * t20)) / t8, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
-                if (_wantBoxes1Y1Grad) (g * ((((-t24 - t27) + (t13 * t24)) / t12) - LossMath.Select(t0, (t26 - (t9 * t27)) / t8, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
-                if (_wantBoxes1X2Grad) (g * ((((t31 - t34) - (t13 * t31)) / t12) - LossMath.Select(t0, (t33 - (t9 * t34)) / t8, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
-                if (_wantBoxes1Y2Grad) (g * ((((t38 - t41) - (t13 * t38)) / t12) - LossMath.Select(t0, (t40 - (t9 * t41)) / t8, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y2Grad), (nuint)i);
-                if (_wantBoxes2X1Grad) (g * ((((-LossMath.Select(t14, Vector128<T>.Zero, t43) - t45) + LossMath.Select(t14, Vector128<T>.Zero, t43 * t13)) / t12) - LossMath.Select(t0, (t44 - (t9 * t45)) / t8, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X1Grad), (nuint)i);
-                if (_wantBoxes2Y1Grad) (g * ((((-LossMath.Select(t21, Vector128<T>.Zero, t47) - t49) + LossMath.Select(t21, Vector128<T>.Zero, t47 * t13)) / t12) - LossMath.Select(t0, (t48 - (t9 * t49)) / t8, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1Grad), (nuint)i);
-                if (_wantBoxes2X2Grad) (g * ((((LossMath.Select(t28, Vector128<T>.Zero, t51) - t53) - LossMath.Select(t28, Vector128<T>.Zero, t51 * t13)) / t12) - LossMath.Select(t0, (t52 - (t9 * t53)) / t8, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X2Grad), (nuint)i);
-                if (_wantBoxes2Y2Grad) (g * ((((LossMath.Select(t35, Vector128<T>.Zero, t55) - t57) - LossMath.Select(t35, Vector128<T>.Zero, t55 * t13)) / t12) - LossMath.Select(t0, (t56 - (t9 * t57)) / t8, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2Grad), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((-t17 - t20) + (t13 * t17)) / t12) - LossMath.Select(t0, (t19 - (t9 * t20)) / t8, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((-t24 - t27) + (t13 * t24)) / t12) - LossMath.Select(t0, (t26 - (t9 * t27)) / t8, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((t31 - t34) - (t13 * t31)) / t12) - LossMath.Select(t0, (t33 - (t9 * t34)) / t8, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
+                if (_wantBoxes1Y2Grad) ElementLoops.Store<F5, T>(g * ((((t38 - t41) - (t13 * t38)) / t12) - LossMath.Select(t0, (t40 - (t9 * t41)) / t8, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1Y2Grad), (nuint)i);
+                if (_wantBoxes2X1Grad) ElementLoops.Store<F5, T>(g * ((((-LossMath.Select(t14, Vector128<T>.Zero, t43) - t45) + LossMath.Select(t14, Vector128<T>.Zero, t43 * t13)) / t12) - LossMath.Select(t0, (t44 - (t9 * t45)) / t8, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2X1Grad), (nuint)i);
+                if (_wantBoxes2Y1Grad) ElementLoops.Store<F5, T>(g * ((((-LossMath.Select(t21, Vector128<T>.Zero, t47) - t49) + LossMath.Select(t21, Vector128<T>.Zero, t47 * t13)) / t12) - LossMath.Select(t0, (t48 - (t9 * t49)) / t8, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2Y1Grad), (nuint)i);
+                if (_wantBoxes2X2Grad) ElementLoops.Store<F5, T>(g * ((((LossMath.Select(t28, Vector128<T>.Zero, t51) - t53) - LossMath.Select(t28, Vector128<T>.Zero, t51 * t13)) / t12) - LossMath.Select(t0, (t52 - (t9 * t53)) / t8, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2X2Grad), (nuint)i);
+                if (_wantBoxes2Y2Grad) ElementLoops.Store<F5, T>(g * ((((LossMath.Select(t35, Vector128<T>.Zero, t55) - t57) - LossMath.Select(t35, Vector128<T>.Zero, t55 * t13)) / t12) - LossMath.Select(t0, (t56 - (t9 * t57)) / t8, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2Y2Grad), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -1019,17 +1043,17 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t56 = LossMath.Select(t39, Vector256<T>.Zero, t54 * t1);
                 var t57 = t6 - LossMath.Select(t0, t56, Vector256<T>.Zero);
                 var loss = Vector256<T>.One - (iou - t13);
-                var w = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = (_hasGradOutput ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * w;
-                if (_wantBoxes1X1Grad) (g * ((((-t17 - t20) + (t13 * t17)) / t12) - LossMath.Select(t0, (t19 - (t9 * t20)) / t8, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
-                if (_wantBoxes1Y1Grad) (g * ((((-t24 - t27) + (t13 * t24)) / t12) - LossMath.Select(t0, (t26 - (t9 * t27)) / t8, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
-                if (_wantBoxes1X2Grad) (g * ((((t31 - t34) - (t13 * t31)) / t12) - LossMath.Select(t0, (t33 - (t9 * t34)) / t8, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
-                if (_wantBoxes1Y2Grad) (g * ((((t38 - t41) - (t13 * t38)) / t12) - LossMath.Select(t0, (t40 - (t9 * t41)) / t8, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y2Grad), (nuint)i);
-                if (_wantBoxes2X1Grad) (g * ((((-LossMath.Select(t14, Vector256<T>.Zero, t43) - t45) + LossMath.Select(t14, Vector256<T>.Zero, t43 * t13)) / t12) - LossMath.Select(t0, (t44 - (t9 * t45)) / t8, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X1Grad), (nuint)i);
-                if (_wantBoxes2Y1Grad) (g * ((((-LossMath.Select(t21, Vector256<T>.Zero, t47) - t49) + LossMath.Select(t21, Vector256<T>.Zero, t47 * t13)) / t12) - LossMath.Select(t0, (t48 - (t9 * t49)) / t8, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1Grad), (nuint)i);
-                if (_wantBoxes2X2Grad) (g * ((((LossMath.Select(t28, Vector256<T>.Zero, t51) - t53) - LossMath.Select(t28, Vector256<T>.Zero, t51 * t13)) / t12) - LossMath.Select(t0, (t52 - (t9 * t53)) / t8, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X2Grad), (nuint)i);
-                if (_wantBoxes2Y2Grad) (g * ((((LossMath.Select(t35, Vector256<T>.Zero, t55) - t57) - LossMath.Select(t35, Vector256<T>.Zero, t55 * t13)) / t12) - LossMath.Select(t0, (t56 - (t9 * t57)) / t8, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2Grad), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((-t17 - t20) + (t13 * t17)) / t12) - LossMath.Select(t0, (t19 - (t9 * t20)) / t8, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((-t24 - t27) + (t13 * t24)) / t12) - LossMath.Select(t0, (t26 - (t9 * t27)) / t8, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((t31 - t34) - (t13 * t31)) / t12) - LossMath.Select(t0, (t33 - (t9 * t34)) / t8, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
+                if (_wantBoxes1Y2Grad) ElementLoops.Store<F5, T>(g * ((((t38 - t41) - (t13 * t38)) / t12) - LossMath.Select(t0, (t40 - (t9 * t41)) / t8, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1Y2Grad), (nuint)i);
+                if (_wantBoxes2X1Grad) ElementLoops.Store<F5, T>(g * ((((-LossMath.Select(t14, Vector256<T>.Zero, t43) - t45) + LossMath.Select(t14, Vector256<T>.Zero, t43 * t13)) / t12) - LossMath.Select(t0, (t44 - (t9 * t45)) / t8, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2X1Grad), (nuint)i);
+                if (_wantBoxes2Y1Grad) ElementLoops.Store<F5, T>(g * ((((-LossMath.Select(t21, Vector256<T>.Zero, t47) - t49) + LossMath.Select(t21, Vector256<T>.Zero, t47 * t13)) / t12) - LossMath.Select(t0, (t48 - (t9 * t49)) / t8, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2Y1Grad), (nuint)i);
+                if (_wantBoxes2X2Grad) ElementLoops.Store<F5, T>(g * ((((LossMath.Select(t28, Vector256<T>.Zero, t51) - t53) - LossMath.Select(t28, Vector256<T>.Zero, t51 * t13)) / t12) - LossMath.Select(t0, (t52 - (t9 * t53)) / t8, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2X2Grad), (nuint)i);
+                if (_wantBoxes2Y2Grad) ElementLoops.Store<F5, T>(g * ((((LossMath.Select(t35, Vector256<T>.Zero, t55) - t57) - LossMath.Select(t35, Vector256<T>.Zero, t55 * t13)) / t12) - LossMath.Select(t0, (t56 - (t9 * t57)) / t8, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2Y2Grad), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -1115,17 +1139,88 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t56 = LossMath.Select(t39, Vector512<T>.Zero, t54 * t1);
                 var t57 = t6 - LossMath.Select(t0, t56, Vector512<T>.Zero);
                 var loss = Vector512<T>.One - (iou - t13);
-                var w = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = (_hasGradOutput ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * w;
-                if (_wantBoxes1X1Grad) (g * ((((-t17 - t20) + (t13 * t17)) / t12) - LossMath.Select(t0, (t19 - (t9 * t20)) / t8, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
-                if (_wantBoxes1Y1Grad) (g * ((((-t24 - t27) + (t13 * t24)) / t12) - LossMath.Select(t0, (t26 - (t9 * t27)) / t8, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
-                if (_wantBoxes1X2Grad) (g * ((((t31 - t34) - (t13 * t31)) / t12) - LossMath.Select(t0, (t33 - (t9 * t34)) / t8, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
-                if (_wantBoxes1Y2Grad) (g * ((((t38 - t41) - (t13 * t38)) / t12) - LossMath.Select(t0, (t40 - (t9 * t41)) / t8, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y2Grad), (nuint)i);
-                if (_wantBoxes2X1Grad) (g * ((((-LossMath.Select(t14, Vector512<T>.Zero, t43) - t45) + LossMath.Select(t14, Vector512<T>.Zero, t43 * t13)) / t12) - LossMath.Select(t0, (t44 - (t9 * t45)) / t8, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X1Grad), (nuint)i);
-                if (_wantBoxes2Y1Grad) (g * ((((-LossMath.Select(t21, Vector512<T>.Zero, t47) - t49) + LossMath.Select(t21, Vector512<T>.Zero, t47 * t13)) / t12) - LossMath.Select(t0, (t48 - (t9 * t49)) / t8, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1Grad), (nuint)i);
-                if (_wantBoxes2X2Grad) (g * ((((LossMath.Select(t28, Vector512<T>.Zero, t51) - t53) - LossMath.Select(t28, Vector512<T>.Zero, t51 * t13)) / t12) - LossMath.Select(t0, (t52 - (t9 * t53)) / t8, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X2Grad), (nuint)i);
-                if (_wantBoxes2Y2Grad) (g * ((((LossMath.Select(t35, Vector512<T>.Zero, t55) - t57) - LossMath.Select(t35, Vector512<T>.Zero, t55 * t13)) / t12) - LossMath.Select(t0, (t56 - (t9 * t57)) / t8, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2Grad), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((-t17 - t20) + (t13 * t17)) / t12) - LossMath.Select(t0, (t19 - (t9 * t20)) / t8, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((-t24 - t27) + (t13 * t24)) / t12) - LossMath.Select(t0, (t26 - (t9 * t27)) / t8, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((t31 - t34) - (t13 * t31)) / t12) - LossMath.Select(t0, (t33 - (t9 * t34)) / t8, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
+                if (_wantBoxes1Y2Grad) ElementLoops.Store<F5, T>(g * ((((t38 - t41) - (t13 * t38)) / t12) - LossMath.Select(t0, (t40 - (t9 * t41)) / t8, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1Y2Grad), (nuint)i);
+                if (_wantBoxes2X1Grad) ElementLoops.Store<F5, T>(g * ((((-LossMath.Select(t14, Vector512<T>.Zero, t43) - t45) + LossMath.Select(t14, Vector512<T>.Zero, t43 * t13)) / t12) - LossMath.Select(t0, (t44 - (t9 * t45)) / t8, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2X1Grad), (nuint)i);
+                if (_wantBoxes2Y1Grad) ElementLoops.Store<F5, T>(g * ((((-LossMath.Select(t21, Vector512<T>.Zero, t47) - t49) + LossMath.Select(t21, Vector512<T>.Zero, t47 * t13)) / t12) - LossMath.Select(t0, (t48 - (t9 * t49)) / t8, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2Y1Grad), (nuint)i);
+                if (_wantBoxes2X2Grad) ElementLoops.Store<F5, T>(g * ((((LossMath.Select(t28, Vector512<T>.Zero, t51) - t53) - LossMath.Select(t28, Vector512<T>.Zero, t51 * t13)) / t12) - LossMath.Select(t0, (t52 - (t9 * t53)) / t8, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2X2Grad), (nuint)i);
+                if (_wantBoxes2Y2Grad) ElementLoops.Store<F5, T>(g * ((((LossMath.Select(t35, Vector512<T>.Zero, t55) - t57) - LossMath.Select(t35, Vector512<T>.Zero, t55 * t13)) / t12) - LossMath.Select(t0, (t56 - (t9 * t57)) / t8, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2Y2Grad), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
+            }
+        }
+
+        /// <summary>One call of <see cref="GradientKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
+        private readonly ref struct GradientKernelCall<T> : IFlaggedCall<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            private readonly ReadOnlySpan<T> _boxes1X1;
+            private readonly ReadOnlySpan<T> _boxes1Y1;
+            private readonly ReadOnlySpan<T> _boxes1X2;
+            private readonly ReadOnlySpan<T> _boxes1Y2;
+            private readonly ReadOnlySpan<T> _boxes2X1;
+            private readonly ReadOnlySpan<T> _boxes2Y1;
+            private readonly ReadOnlySpan<T> _boxes2X2;
+            private readonly ReadOnlySpan<T> _boxes2Y2;
+            private readonly T _eps;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly ReadOnlySpan<T> _gradOutput;
+            private readonly T _scale;
+            private readonly Span<T> _boxes1X1Grad;
+            private readonly Span<T> _boxes1Y1Grad;
+            private readonly Span<T> _boxes1X2Grad;
+            private readonly Span<T> _boxes1Y2Grad;
+            private readonly Span<T> _boxes2X1Grad;
+            private readonly Span<T> _boxes2Y1Grad;
+            private readonly Span<T> _boxes2X2Grad;
+            private readonly Span<T> _boxes2Y2Grad;
+            private readonly int _n;
+            private readonly Reduction _reduction;
+            private readonly Span<T> _output;
+
+            public GradientKernelCall(ReadOnlySpan<T> boxes1X1, ReadOnlySpan<T> boxes1Y1, ReadOnlySpan<T> boxes1X2, ReadOnlySpan<T> boxes1Y2, ReadOnlySpan<T> boxes2X1, ReadOnlySpan<T> boxes2Y1, ReadOnlySpan<T> boxes2X2, ReadOnlySpan<T> boxes2Y2, T eps, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> boxes1X1Grad, Span<T> boxes1Y1Grad, Span<T> boxes1X2Grad, Span<T> boxes1Y2Grad, Span<T> boxes2X1Grad, Span<T> boxes2Y1Grad, Span<T> boxes2X2Grad, Span<T> boxes2Y2Grad, int n, Reduction reduction, Span<T> output)
+            {
+                _boxes1X1 = boxes1X1;
+                _boxes1Y1 = boxes1Y1;
+                _boxes1X2 = boxes1X2;
+                _boxes1Y2 = boxes1Y2;
+                _boxes2X1 = boxes2X1;
+                _boxes2Y1 = boxes2Y1;
+                _boxes2X2 = boxes2X2;
+                _boxes2Y2 = boxes2Y2;
+                _eps = eps;
+                _weight = weight;
+                _gradOutput = gradOutput;
+                _scale = scale;
+                _boxes1X1Grad = boxes1X1Grad;
+                _boxes1Y1Grad = boxes1Y1Grad;
+                _boxes1X2Grad = boxes1X2Grad;
+                _boxes1Y2Grad = boxes1Y2Grad;
+                _boxes2X1Grad = boxes2X1Grad;
+                _boxes2Y1Grad = boxes2Y1Grad;
+                _boxes2X2Grad = boxes2X2Grad;
+                _boxes2Y2Grad = boxes2Y2Grad;
+                _n = n;
+                _reduction = reduction;
+                _output = output;
+            }
+
+            public int Bits => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_boxes1X1Grad.IsEmpty ? 0 : 4) | (_boxes1Y1Grad.IsEmpty ? 0 : 8) | (_boxes1X2Grad.IsEmpty ? 0 : 16) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0);
+
+            [MethodImpl(MethodImplOptions.NoInlining)]
+            public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+            {
+                var kernel = new GradientKernel<T, F0, F1, F2, F3, F4, F5>(_boxes1X1, _boxes1Y1, _boxes1X2, _boxes1Y2, _boxes2X1, _boxes2Y1, _boxes2X2, _boxes2Y2, _eps, _weight, _gradOutput, _scale, _boxes1X1Grad, _boxes1Y1Grad, _boxes1X2Grad, _boxes1Y2Grad, _boxes2X1Grad, _boxes2Y1Grad, _boxes2X2Grad, _boxes2Y2Grad);
+                if ((typeof(F5) == typeof(On)))
+                {
+                    fixed (T* s0 = _boxes1X1Grad, s1 = _boxes1Y1Grad, s2 = _boxes1X2Grad, s3 = _boxes1Y2Grad, s4 = _boxes2X1Grad, s5 = _boxes2Y1Grad, s6 = _boxes2X2Grad, s7 = _boxes2Y2Grad)
+                    {
+                        return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(s0 != null ? s0 : s1 != null ? s1 : s2 != null ? s2 : s3 != null ? s3 : s4 != null ? s4 : s5 != null ? s5 : s6 != null ? s6 : s7));
+                    }
+                }
+                return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
 
@@ -1149,7 +1244,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// d2L/dboxes2_x22 = (-(if boxes1_x2 &gt; boxes2_x2 then 0 else (if boxes1_x2 == boxes2_x2 then 0.5 else 1) * (max(boxes1_y2, boxes2_y2) - min(boxes1_y1, boxes2_y1)) * ((if boxes1_x2 &gt; boxes2_x2 then 0 else (if boxes1_x2 == boxes2_x2 then 0.5 else 1) * (max(boxes1_y2, boxes2_y2) - min(boxes1_y1, boxes2_y1))) - (boxes2_y2 - boxes2_y1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_x2 &lt; boxes2_x2 then 0 else (if boxes1_x2 == boxes2_x2 then 0.5 else 1) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) else 0)) - (if boxes1_x2 &gt; boxes2_x2 then 0 else (if boxes1_x2 == boxes2_x2 then 0.5 else 1) * (max(boxes1_y2, boxes2_y2) - min(boxes1_y1, boxes2_y1)) * ((max(boxes1_x2, boxes2_x2) - min(boxes1_x1, boxes2_x1)) * (max(boxes1_y2, boxes2_y2) - min(boxes1_y1, boxes2_y1)) - ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0))) / ((max(boxes1_x2, boxes2_x2) - min(boxes1_x1, boxes2_x1)) * (max(boxes1_y2, boxes2_y2) - min(boxes1_y1, boxes2_y1)) + eps))) / ((max(boxes1_x2, boxes2_x2) - min(boxes1_x1, boxes2_x1)) * (max(boxes1_y2, boxes2_y2) - min(boxes1_y1, boxes2_y1)) + eps)) - (if boxes1_x2 &gt; boxes2_x2 then 0 else (if boxes1_x2 == boxes2_x2 then 0.5 else 1) * (max(boxes1_y2, boxes2_y2) - min(boxes1_y1, boxes2_y1)) * ((if boxes1_x2 &gt; boxes2_x2 then 0 else (if boxes1_x2 == boxes2_x2 then 0.5 else 1) * (max(boxes1_y2, boxes2_y2) - min(boxes1_y1, boxes2_y1))) - (boxes2_y2 - boxes2_y1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_x2 &lt; boxes2_x2 then 0 else (if boxes1_x2 == boxes2_x2 then 0.5 else 1) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) else 0)) - (if boxes1_x2 &gt; boxes2_x2 then 0 else (if boxes1_x2 == boxes2_x2 then 0.5 else 1) * (max(boxes1_y2, boxes2_y2) - min(boxes1_y1, boxes2_y1)) * ((max(boxes1_x2, boxes2_x2) - min(boxes1_x1, boxes2_x1)) * (max(boxes1_y2, boxes2_y2) - min(boxes1_y1, boxes2_y1)) - ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0))) / ((max(boxes1_x2, boxes2_x2) - min(boxes1_x1, boxes2_x1)) * (max(boxes1_y2, boxes2_y2) - min(boxes1_y1, boxes2_y1)) + eps))) / ((max(boxes1_x2, boxes2_x2) - min(boxes1_x1, boxes2_x1)) * (max(boxes1_y2, boxes2_y2) - min(boxes1_y1, boxes2_y1)) + eps))) / ((max(boxes1_x2, boxes2_x2) - min(boxes1_x1, boxes2_x1)) * (max(boxes1_y2, boxes2_y2) - min(boxes1_y1, boxes2_y1)) + eps) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (-(((if boxes1_x2 &lt; boxes2_x2 then 0 else (if boxes1_x2 == boxes2_x2 then 0.5 else 1) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) - (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes2_y2 - boxes2_y1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_x2 &lt; boxes2_x2 then 0 else (if boxes1_x2 == boxes2_x2 then 0.5 else 1) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes2_y2 - boxes2_y1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_x2 &lt; boxes2_x2 then 0 else (if boxes1_x2 == boxes2_x2 then 0.5 else 1) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) else 0))) - ((if boxes1_x2 &lt; boxes2_x2 then 0 else (if boxes1_x2 == boxes2_x2 then 0.5 else 1) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) - (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes2_y2 - boxes2_y1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_x2 &lt; boxes2_x2 then 0 else (if boxes1_x2 == boxes2_x2 then 0.5 else 1) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes2_y2 - boxes2_y1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_x2 &lt; boxes2_x2 then 0 else (if boxes1_x2 == boxes2_x2 then 0.5 else 1) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) else 0)<br/>
         /// d2L/dboxes2_y22 = (-(if boxes1_y2 &gt; boxes2_y2 then 0 else (if boxes1_y2 == boxes2_y2 then 0.5 else 1) * (max(boxes1_x2, boxes2_x2) - min(boxes1_x1, boxes2_x1)) * ((if boxes1_y2 &gt; boxes2_y2 then 0 else (if boxes1_y2 == boxes2_y2 then 0.5 else 1) * (max(boxes1_x2, boxes2_x2) - min(boxes1_x1, boxes2_x1))) - (boxes2_x2 - boxes2_x1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_y2 &lt; boxes2_y2 then 0 else (if boxes1_y2 == boxes2_y2 then 0.5 else 1) * (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1))) else 0)) - (if boxes1_y2 &gt; boxes2_y2 then 0 else (if boxes1_y2 == boxes2_y2 then 0.5 else 1) * (max(boxes1_x2, boxes2_x2) - min(boxes1_x1, boxes2_x1)) * ((max(boxes1_x2, boxes2_x2) - min(boxes1_x1, boxes2_x1)) * (max(boxes1_y2, boxes2_y2) - min(boxes1_y1, boxes2_y1)) - ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0))) / ((max(boxes1_x2, boxes2_x2) - min(boxes1_x1, boxes2_x1)) * (max(boxes1_y2, boxes2_y2) - min(boxes1_y1, boxes2_y1)) + eps))) / ((max(boxes1_x2, boxes2_x2) - min(boxes1_x1, boxes2_x1)) * (max(boxes1_y2, boxes2_y2) - min(boxes1_y1, boxes2_y1)) + eps)) - (if boxes1_y2 &gt; boxes2_y2 then 0 else (if boxes1_y2 == boxes2_y2 then 0.5 else 1) * (max(boxes1_x2, boxes2_x2) - min(boxes1_x1, boxes2_x1)) * ((if boxes1_y2 &gt; boxes2_y2 then 0 else (if boxes1_y2 == boxes2_y2 then 0.5 else 1) * (max(boxes1_x2, boxes2_x2) - min(boxes1_x1, boxes2_x1))) - (boxes2_x2 - boxes2_x1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_y2 &lt; boxes2_y2 then 0 else (if boxes1_y2 == boxes2_y2 then 0.5 else 1) * (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1))) else 0)) - (if boxes1_y2 &gt; boxes2_y2 then 0 else (if boxes1_y2 == boxes2_y2 then 0.5 else 1) * (max(boxes1_x2, boxes2_x2) - min(boxes1_x1, boxes2_x1)) * ((max(boxes1_x2, boxes2_x2) - min(boxes1_x1, boxes2_x1)) * (max(boxes1_y2, boxes2_y2) - min(boxes1_y1, boxes2_y1)) - ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0))) / ((max(boxes1_x2, boxes2_x2) - min(boxes1_x1, boxes2_x1)) * (max(boxes1_y2, boxes2_y2) - min(boxes1_y1, boxes2_y1)) + eps))) / ((max(boxes1_x2, boxes2_x2) - min(boxes1_x1, boxes2_x1)) * (max(boxes1_y2, boxes2_y2) - min(boxes1_y1, boxes2_y1)) + eps))) / ((max(boxes1_x2, boxes2_x2) - min(boxes1_x1, boxes2_x1)) * (max(boxes1_y2, boxes2_y2) - min(boxes1_y1, boxes2_y1)) + eps) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (-(((if boxes1_y2 &lt; boxes2_y2 then 0 else (if boxes1_y2 == boxes2_y2 then 0.5 else 1) * (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1))) - (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes2_x2 - boxes2_x1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_y2 &lt; boxes2_y2 then 0 else (if boxes1_y2 == boxes2_y2 then 0.5 else 1) * (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1))) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes2_x2 - boxes2_x1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_y2 &lt; boxes2_y2 then 0 else (if boxes1_y2 == boxes2_y2 then 0.5 else 1) * (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1))) else 0))) - ((if boxes1_y2 &lt; boxes2_y2 then 0 else (if boxes1_y2 == boxes2_y2 then 0.5 else 1) * (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1))) - (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes2_x2 - boxes2_x1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_y2 &lt; boxes2_y2 then 0 else (if boxes1_y2 == boxes2_y2 then 0.5 else 1) * (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1))) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes2_x2 - boxes2_x1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_y2 &lt; boxes2_y2 then 0 else (if boxes1_y2 == boxes2_y2 then 0.5 else 1) * (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1))) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) else 0)
         /// </summary>
-        private ref struct HessianKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct HessianKernel<T, F0, F1, F2, F3, F4, F5> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T> where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
         {
             private readonly ReadOnlySpan<T> _boxes1X1;
             private readonly ReadOnlySpan<T> _boxes1Y1;
@@ -1365,11 +1460,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t88 = LossMath.Select(t41, T.Zero, t69 * t72);
                 var t89 = t73 * t71;
                 var loss = T.One - (iou - t13);
-                var w = _hasWeight ? _weight[i] : T.One;
-                var g = (_hasGradOutput ? _gradOutput[i] * _scale : _scale) * w;
-                if (_wantBoxes1X1Grad) _boxes1X1Grad[i] = g * (t21 - LossMath.Select(t0, t22, T.Zero));
-                if (_wantBoxes1Y1Grad) _boxes1Y1Grad[i] = g * (t30 - LossMath.Select(t0, t31, T.Zero));
-                if (_wantBoxes1X2Grad) _boxes1X2Grad[i] = g * (t39 - LossMath.Select(t0, t40, T.Zero));
+                var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
+                var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
+                if ((typeof(F2) == typeof(On))) _boxes1X1Grad[i] = g * (t21 - LossMath.Select(t0, t22, T.Zero));
+                if ((typeof(F3) == typeof(On))) _boxes1Y1Grad[i] = g * (t30 - LossMath.Select(t0, t31, T.Zero));
+                if ((typeof(F4) == typeof(On))) _boxes1X2Grad[i] = g * (t39 - LossMath.Select(t0, t40, T.Zero));
                 if (_wantBoxes1Y2Grad) _boxes1Y2Grad[i] = g * (t48 - LossMath.Select(t0, t49, T.Zero));
                 if (_wantBoxes2X1Grad) _boxes2X1Grad[i] = g * (t54 - LossMath.Select(t0, t55, T.Zero));
                 if (_wantBoxes2Y1Grad) _boxes2Y1Grad[i] = g * (t60 - LossMath.Select(t0, t61, T.Zero));
@@ -1383,7 +1478,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantBoxes2Y1Hess) _boxes2Y1Hess[i] = g * _hessianPolicy.Apply(((t84 + t84) / t12) - LossMath.Select(t0, (-t85 - t85) / t8, T.Zero));
                 if (_wantBoxes2X2Hess) _boxes2X2Hess[i] = g * _hessianPolicy.Apply(((-t86 - t86) / t12) - LossMath.Select(t0, (-t87 - t87) / t8, T.Zero));
                 if (_wantBoxes2Y2Hess) _boxes2Y2Hess[i] = g * _hessianPolicy.Apply(((-t88 - t88) / t12) - LossMath.Select(t0, (-t89 - t89) / t8, T.Zero));
-                return loss * w;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -1501,25 +1596,25 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t88 = LossMath.Select(t41, Vector128<T>.Zero, t69 * t72);
                 var t89 = t73 * t71;
                 var loss = Vector128<T>.One - (iou - t13);
-                var w = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = (_hasGradOutput ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * w;
-                if (_wantBoxes1X1Grad) (g * (t21 - LossMath.Select(t0, t22, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
-                if (_wantBoxes1Y1Grad) (g * (t30 - LossMath.Select(t0, t31, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
-                if (_wantBoxes1X2Grad) (g * (t39 - LossMath.Select(t0, t40, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
-                if (_wantBoxes1Y2Grad) (g * (t48 - LossMath.Select(t0, t49, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y2Grad), (nuint)i);
-                if (_wantBoxes2X1Grad) (g * (t54 - LossMath.Select(t0, t55, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X1Grad), (nuint)i);
-                if (_wantBoxes2Y1Grad) (g * (t60 - LossMath.Select(t0, t61, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1Grad), (nuint)i);
-                if (_wantBoxes2X2Grad) (g * (t66 - LossMath.Select(t0, t67, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X2Grad), (nuint)i);
-                if (_wantBoxes2Y2Grad) (g * (t72 - LossMath.Select(t0, t73, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2Grad), (nuint)i);
-                if (_wantBoxes1X1Hess) (g * _hessianPolicy.Apply(((t74 + t74) / t12) - LossMath.Select(t0, (-t75 - t75) / t8, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X1Hess), (nuint)i);
-                if (_wantBoxes1Y1Hess) (g * _hessianPolicy.Apply(((t76 + t76) / t12) - LossMath.Select(t0, (-t77 - t77) / t8, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y1Hess), (nuint)i);
-                if (_wantBoxes1X2Hess) (g * _hessianPolicy.Apply(((-t78 - t78) / t12) - LossMath.Select(t0, (-t79 - t79) / t8, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X2Hess), (nuint)i);
-                if (_wantBoxes1Y2Hess) (g * _hessianPolicy.Apply(((-t80 - t80) / t12) - LossMath.Select(t0, (-t81 - t81) / t8, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y2Hess), (nuint)i);
-                if (_wantBoxes2X1Hess) (g * _hessianPolicy.Apply(((t82 + t82) / t12) - LossMath.Select(t0, (-t83 - t83) / t8, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X1Hess), (nuint)i);
-                if (_wantBoxes2Y1Hess) (g * _hessianPolicy.Apply(((t84 + t84) / t12) - LossMath.Select(t0, (-t85 - t85) / t8, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1Hess), (nuint)i);
-                if (_wantBoxes2X2Hess) (g * _hessianPolicy.Apply(((-t86 - t86) / t12) - LossMath.Select(t0, (-t87 - t87) / t8, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X2Hess), (nuint)i);
-                if (_wantBoxes2Y2Hess) (g * _hessianPolicy.Apply(((-t88 - t88) / t12) - LossMath.Select(t0, (-t89 - t89) / t8, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2Hess), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t21 - LossMath.Select(t0, t22, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t30 - LossMath.Select(t0, t31, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (t39 - LossMath.Select(t0, t40, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
+                if (_wantBoxes1Y2Grad) ElementLoops.Store<F5, T>(g * (t48 - LossMath.Select(t0, t49, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1Y2Grad), (nuint)i);
+                if (_wantBoxes2X1Grad) ElementLoops.Store<F5, T>(g * (t54 - LossMath.Select(t0, t55, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2X1Grad), (nuint)i);
+                if (_wantBoxes2Y1Grad) ElementLoops.Store<F5, T>(g * (t60 - LossMath.Select(t0, t61, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2Y1Grad), (nuint)i);
+                if (_wantBoxes2X2Grad) ElementLoops.Store<F5, T>(g * (t66 - LossMath.Select(t0, t67, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2X2Grad), (nuint)i);
+                if (_wantBoxes2Y2Grad) ElementLoops.Store<F5, T>(g * (t72 - LossMath.Select(t0, t73, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2Y2Grad), (nuint)i);
+                if (_wantBoxes1X1Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((t74 + t74) / t12) - LossMath.Select(t0, (-t75 - t75) / t8, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1X1Hess), (nuint)i);
+                if (_wantBoxes1Y1Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((t76 + t76) / t12) - LossMath.Select(t0, (-t77 - t77) / t8, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1Y1Hess), (nuint)i);
+                if (_wantBoxes1X2Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((-t78 - t78) / t12) - LossMath.Select(t0, (-t79 - t79) / t8, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1X2Hess), (nuint)i);
+                if (_wantBoxes1Y2Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((-t80 - t80) / t12) - LossMath.Select(t0, (-t81 - t81) / t8, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1Y2Hess), (nuint)i);
+                if (_wantBoxes2X1Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((t82 + t82) / t12) - LossMath.Select(t0, (-t83 - t83) / t8, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2X1Hess), (nuint)i);
+                if (_wantBoxes2Y1Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((t84 + t84) / t12) - LossMath.Select(t0, (-t85 - t85) / t8, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2Y1Hess), (nuint)i);
+                if (_wantBoxes2X2Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((-t86 - t86) / t12) - LossMath.Select(t0, (-t87 - t87) / t8, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2X2Hess), (nuint)i);
+                if (_wantBoxes2Y2Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((-t88 - t88) / t12) - LossMath.Select(t0, (-t89 - t89) / t8, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2Y2Hess), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -1637,25 +1732,25 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t88 = LossMath.Select(t41, Vector256<T>.Zero, t69 * t72);
                 var t89 = t73 * t71;
                 var loss = Vector256<T>.One - (iou - t13);
-                var w = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = (_hasGradOutput ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * w;
-                if (_wantBoxes1X1Grad) (g * (t21 - LossMath.Select(t0, t22, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
-                if (_wantBoxes1Y1Grad) (g * (t30 - LossMath.Select(t0, t31, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
-                if (_wantBoxes1X2Grad) (g * (t39 - LossMath.Select(t0, t40, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
-                if (_wantBoxes1Y2Grad) (g * (t48 - LossMath.Select(t0, t49, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y2Grad), (nuint)i);
-                if (_wantBoxes2X1Grad) (g * (t54 - LossMath.Select(t0, t55, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X1Grad), (nuint)i);
-                if (_wantBoxes2Y1Grad) (g * (t60 - LossMath.Select(t0, t61, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1Grad), (nuint)i);
-                if (_wantBoxes2X2Grad) (g * (t66 - LossMath.Select(t0, t67, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X2Grad), (nuint)i);
-                if (_wantBoxes2Y2Grad) (g * (t72 - LossMath.Select(t0, t73, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2Grad), (nuint)i);
-                if (_wantBoxes1X1Hess) (g * _hessianPolicy.Apply(((t74 + t74) / t12) - LossMath.Select(t0, (-t75 - t75) / t8, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X1Hess), (nuint)i);
-                if (_wantBoxes1Y1Hess) (g * _hessianPolicy.Apply(((t76 + t76) / t12) - LossMath.Select(t0, (-t77 - t77) / t8, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y1Hess), (nuint)i);
-                if (_wantBoxes1X2Hess) (g * _hessianPolicy.Apply(((-t78 - t78) / t12) - LossMath.Select(t0, (-t79 - t79) / t8, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X2Hess), (nuint)i);
-                if (_wantBoxes1Y2Hess) (g * _hessianPolicy.Apply(((-t80 - t80) / t12) - LossMath.Select(t0, (-t81 - t81) / t8, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y2Hess), (nuint)i);
-                if (_wantBoxes2X1Hess) (g * _hessianPolicy.Apply(((t82 + t82) / t12) - LossMath.Select(t0, (-t83 - t83) / t8, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X1Hess), (nuint)i);
-                if (_wantBoxes2Y1Hess) (g * _hessianPolicy.Apply(((t84 + t84) / t12) - LossMath.Select(t0, (-t85 - t85) / t8, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1Hess), (nuint)i);
-                if (_wantBoxes2X2Hess) (g * _hessianPolicy.Apply(((-t86 - t86) / t12) - LossMath.Select(t0, (-t87 - t87) / t8, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X2Hess), (nuint)i);
-                if (_wantBoxes2Y2Hess) (g * _hessianPolicy.Apply(((-t88 - t88) / t12) - LossMath.Select(t0, (-t89 - t89) / t8, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2Hess), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t21 - LossMath.Select(t0, t22, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t30 - LossMath.Select(t0, t31, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (t39 - LossMath.Select(t0, t40, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
+                if (_wantBoxes1Y2Grad) ElementLoops.Store<F5, T>(g * (t48 - LossMath.Select(t0, t49, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1Y2Grad), (nuint)i);
+                if (_wantBoxes2X1Grad) ElementLoops.Store<F5, T>(g * (t54 - LossMath.Select(t0, t55, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2X1Grad), (nuint)i);
+                if (_wantBoxes2Y1Grad) ElementLoops.Store<F5, T>(g * (t60 - LossMath.Select(t0, t61, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2Y1Grad), (nuint)i);
+                if (_wantBoxes2X2Grad) ElementLoops.Store<F5, T>(g * (t66 - LossMath.Select(t0, t67, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2X2Grad), (nuint)i);
+                if (_wantBoxes2Y2Grad) ElementLoops.Store<F5, T>(g * (t72 - LossMath.Select(t0, t73, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2Y2Grad), (nuint)i);
+                if (_wantBoxes1X1Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((t74 + t74) / t12) - LossMath.Select(t0, (-t75 - t75) / t8, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1X1Hess), (nuint)i);
+                if (_wantBoxes1Y1Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((t76 + t76) / t12) - LossMath.Select(t0, (-t77 - t77) / t8, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1Y1Hess), (nuint)i);
+                if (_wantBoxes1X2Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((-t78 - t78) / t12) - LossMath.Select(t0, (-t79 - t79) / t8, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1X2Hess), (nuint)i);
+                if (_wantBoxes1Y2Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((-t80 - t80) / t12) - LossMath.Select(t0, (-t81 - t81) / t8, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1Y2Hess), (nuint)i);
+                if (_wantBoxes2X1Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((t82 + t82) / t12) - LossMath.Select(t0, (-t83 - t83) / t8, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2X1Hess), (nuint)i);
+                if (_wantBoxes2Y1Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((t84 + t84) / t12) - LossMath.Select(t0, (-t85 - t85) / t8, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2Y1Hess), (nuint)i);
+                if (_wantBoxes2X2Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((-t86 - t86) / t12) - LossMath.Select(t0, (-t87 - t87) / t8, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2X2Hess), (nuint)i);
+                if (_wantBoxes2Y2Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((-t88 - t88) / t12) - LossMath.Select(t0, (-t89 - t89) / t8, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2Y2Hess), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -1773,25 +1868,114 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t88 = LossMath.Select(t41, Vector512<T>.Zero, t69 * t72);
                 var t89 = t73 * t71;
                 var loss = Vector512<T>.One - (iou - t13);
-                var w = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = (_hasGradOutput ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * w;
-                if (_wantBoxes1X1Grad) (g * (t21 - LossMath.Select(t0, t22, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
-                if (_wantBoxes1Y1Grad) (g * (t30 - LossMath.Select(t0, t31, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
-                if (_wantBoxes1X2Grad) (g * (t39 - LossMath.Select(t0, t40, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
-                if (_wantBoxes1Y2Grad) (g * (t48 - LossMath.Select(t0, t49, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y2Grad), (nuint)i);
-                if (_wantBoxes2X1Grad) (g * (t54 - LossMath.Select(t0, t55, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X1Grad), (nuint)i);
-                if (_wantBoxes2Y1Grad) (g * (t60 - LossMath.Select(t0, t61, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1Grad), (nuint)i);
-                if (_wantBoxes2X2Grad) (g * (t66 - LossMath.Select(t0, t67, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X2Grad), (nuint)i);
-                if (_wantBoxes2Y2Grad) (g * (t72 - LossMath.Select(t0, t73, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2Grad), (nuint)i);
-                if (_wantBoxes1X1Hess) (g * _hessianPolicy.Apply(((t74 + t74) / t12) - LossMath.Select(t0, (-t75 - t75) / t8, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X1Hess), (nuint)i);
-                if (_wantBoxes1Y1Hess) (g * _hessianPolicy.Apply(((t76 + t76) / t12) - LossMath.Select(t0, (-t77 - t77) / t8, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y1Hess), (nuint)i);
-                if (_wantBoxes1X2Hess) (g * _hessianPolicy.Apply(((-t78 - t78) / t12) - LossMath.Select(t0, (-t79 - t79) / t8, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X2Hess), (nuint)i);
-                if (_wantBoxes1Y2Hess) (g * _hessianPolicy.Apply(((-t80 - t80) / t12) - LossMath.Select(t0, (-t81 - t81) / t8, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y2Hess), (nuint)i);
-                if (_wantBoxes2X1Hess) (g * _hessianPolicy.Apply(((t82 + t82) / t12) - LossMath.Select(t0, (-t83 - t83) / t8, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X1Hess), (nuint)i);
-                if (_wantBoxes2Y1Hess) (g * _hessianPolicy.Apply(((t84 + t84) / t12) - LossMath.Select(t0, (-t85 - t85) / t8, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1Hess), (nuint)i);
-                if (_wantBoxes2X2Hess) (g * _hessianPolicy.Apply(((-t86 - t86) / t12) - LossMath.Select(t0, (-t87 - t87) / t8, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X2Hess), (nuint)i);
-                if (_wantBoxes2Y2Hess) (g * _hessianPolicy.Apply(((-t88 - t88) / t12) - LossMath.Select(t0, (-t89 - t89) / t8, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2Hess), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t21 - LossMath.Select(t0, t22, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t30 - LossMath.Select(t0, t31, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (t39 - LossMath.Select(t0, t40, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
+                if (_wantBoxes1Y2Grad) ElementLoops.Store<F5, T>(g * (t48 - LossMath.Select(t0, t49, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1Y2Grad), (nuint)i);
+                if (_wantBoxes2X1Grad) ElementLoops.Store<F5, T>(g * (t54 - LossMath.Select(t0, t55, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2X1Grad), (nuint)i);
+                if (_wantBoxes2Y1Grad) ElementLoops.Store<F5, T>(g * (t60 - LossMath.Select(t0, t61, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2Y1Grad), (nuint)i);
+                if (_wantBoxes2X2Grad) ElementLoops.Store<F5, T>(g * (t66 - LossMath.Select(t0, t67, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2X2Grad), (nuint)i);
+                if (_wantBoxes2Y2Grad) ElementLoops.Store<F5, T>(g * (t72 - LossMath.Select(t0, t73, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2Y2Grad), (nuint)i);
+                if (_wantBoxes1X1Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((t74 + t74) / t12) - LossMath.Select(t0, (-t75 - t75) / t8, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1X1Hess), (nuint)i);
+                if (_wantBoxes1Y1Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((t76 + t76) / t12) - LossMath.Select(t0, (-t77 - t77) / t8, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1Y1Hess), (nuint)i);
+                if (_wantBoxes1X2Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((-t78 - t78) / t12) - LossMath.Select(t0, (-t79 - t79) / t8, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1X2Hess), (nuint)i);
+                if (_wantBoxes1Y2Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((-t80 - t80) / t12) - LossMath.Select(t0, (-t81 - t81) / t8, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1Y2Hess), (nuint)i);
+                if (_wantBoxes2X1Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((t82 + t82) / t12) - LossMath.Select(t0, (-t83 - t83) / t8, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2X1Hess), (nuint)i);
+                if (_wantBoxes2Y1Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((t84 + t84) / t12) - LossMath.Select(t0, (-t85 - t85) / t8, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2Y1Hess), (nuint)i);
+                if (_wantBoxes2X2Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((-t86 - t86) / t12) - LossMath.Select(t0, (-t87 - t87) / t8, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2X2Hess), (nuint)i);
+                if (_wantBoxes2Y2Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((-t88 - t88) / t12) - LossMath.Select(t0, (-t89 - t89) / t8, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2Y2Hess), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
+            }
+        }
+
+        /// <summary>One call of <see cref="HessianKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
+        private readonly ref struct HessianKernelCall<T> : IFlaggedCall<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            private readonly ReadOnlySpan<T> _boxes1X1;
+            private readonly ReadOnlySpan<T> _boxes1Y1;
+            private readonly ReadOnlySpan<T> _boxes1X2;
+            private readonly ReadOnlySpan<T> _boxes1Y2;
+            private readonly ReadOnlySpan<T> _boxes2X1;
+            private readonly ReadOnlySpan<T> _boxes2Y1;
+            private readonly ReadOnlySpan<T> _boxes2X2;
+            private readonly ReadOnlySpan<T> _boxes2Y2;
+            private readonly T _eps;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly ReadOnlySpan<T> _gradOutput;
+            private readonly T _scale;
+            private readonly Span<T> _boxes1X1Grad;
+            private readonly Span<T> _boxes1Y1Grad;
+            private readonly Span<T> _boxes1X2Grad;
+            private readonly Span<T> _boxes1Y2Grad;
+            private readonly Span<T> _boxes2X1Grad;
+            private readonly Span<T> _boxes2Y1Grad;
+            private readonly Span<T> _boxes2X2Grad;
+            private readonly Span<T> _boxes2Y2Grad;
+            private readonly Span<T> _boxes1X1Hess;
+            private readonly Span<T> _boxes1Y1Hess;
+            private readonly Span<T> _boxes1X2Hess;
+            private readonly Span<T> _boxes1Y2Hess;
+            private readonly Span<T> _boxes2X1Hess;
+            private readonly Span<T> _boxes2Y1Hess;
+            private readonly Span<T> _boxes2X2Hess;
+            private readonly Span<T> _boxes2Y2Hess;
+            private readonly HessianPolicy _hessianPolicy;
+            private readonly int _n;
+            private readonly Reduction _reduction;
+            private readonly Span<T> _output;
+
+            public HessianKernelCall(ReadOnlySpan<T> boxes1X1, ReadOnlySpan<T> boxes1Y1, ReadOnlySpan<T> boxes1X2, ReadOnlySpan<T> boxes1Y2, ReadOnlySpan<T> boxes2X1, ReadOnlySpan<T> boxes2Y1, ReadOnlySpan<T> boxes2X2, ReadOnlySpan<T> boxes2Y2, T eps, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> boxes1X1Grad, Span<T> boxes1Y1Grad, Span<T> boxes1X2Grad, Span<T> boxes1Y2Grad, Span<T> boxes2X1Grad, Span<T> boxes2Y1Grad, Span<T> boxes2X2Grad, Span<T> boxes2Y2Grad, Span<T> boxes1X1Hess, Span<T> boxes1Y1Hess, Span<T> boxes1X2Hess, Span<T> boxes1Y2Hess, Span<T> boxes2X1Hess, Span<T> boxes2Y1Hess, Span<T> boxes2X2Hess, Span<T> boxes2Y2Hess, HessianPolicy hessianPolicy, int n, Reduction reduction, Span<T> output)
+            {
+                _boxes1X1 = boxes1X1;
+                _boxes1Y1 = boxes1Y1;
+                _boxes1X2 = boxes1X2;
+                _boxes1Y2 = boxes1Y2;
+                _boxes2X1 = boxes2X1;
+                _boxes2Y1 = boxes2Y1;
+                _boxes2X2 = boxes2X2;
+                _boxes2Y2 = boxes2Y2;
+                _eps = eps;
+                _weight = weight;
+                _gradOutput = gradOutput;
+                _scale = scale;
+                _boxes1X1Grad = boxes1X1Grad;
+                _boxes1Y1Grad = boxes1Y1Grad;
+                _boxes1X2Grad = boxes1X2Grad;
+                _boxes1Y2Grad = boxes1Y2Grad;
+                _boxes2X1Grad = boxes2X1Grad;
+                _boxes2Y1Grad = boxes2Y1Grad;
+                _boxes2X2Grad = boxes2X2Grad;
+                _boxes2Y2Grad = boxes2Y2Grad;
+                _boxes1X1Hess = boxes1X1Hess;
+                _boxes1Y1Hess = boxes1Y1Hess;
+                _boxes1X2Hess = boxes1X2Hess;
+                _boxes1Y2Hess = boxes1Y2Hess;
+                _boxes2X1Hess = boxes2X1Hess;
+                _boxes2Y1Hess = boxes2Y1Hess;
+                _boxes2X2Hess = boxes2X2Hess;
+                _boxes2Y2Hess = boxes2Y2Hess;
+                _hessianPolicy = hessianPolicy;
+                _n = n;
+                _reduction = reduction;
+                _output = output;
+            }
+
+            public int Bits => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_boxes1X1Grad.IsEmpty ? 0 : 4) | (_boxes1Y1Grad.IsEmpty ? 0 : 8) | (_boxes1X2Grad.IsEmpty ? 0 : 16) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0);
+
+            [MethodImpl(MethodImplOptions.NoInlining)]
+            public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+            {
+                var kernel = new HessianKernel<T, F0, F1, F2, F3, F4, F5>(_boxes1X1, _boxes1Y1, _boxes1X2, _boxes1Y2, _boxes2X1, _boxes2Y1, _boxes2X2, _boxes2Y2, _eps, _weight, _gradOutput, _scale, _boxes1X1Grad, _boxes1Y1Grad, _boxes1X2Grad, _boxes1Y2Grad, _boxes2X1Grad, _boxes2Y1Grad, _boxes2X2Grad, _boxes2Y2Grad, _boxes1X1Hess, _boxes1Y1Hess, _boxes1X2Hess, _boxes1Y2Hess, _boxes2X1Hess, _boxes2Y1Hess, _boxes2X2Hess, _boxes2Y2Hess, _hessianPolicy);
+                if ((typeof(F5) == typeof(On)))
+                {
+                    fixed (T* s0 = _boxes1X1Grad, s1 = _boxes1Y1Grad, s2 = _boxes1X2Grad, s3 = _boxes1Y2Grad, s4 = _boxes2X1Grad, s5 = _boxes2Y1Grad, s6 = _boxes2X2Grad, s7 = _boxes2Y2Grad, s8 = _boxes1X1Hess, s9 = _boxes1Y1Hess, s10 = _boxes1X2Hess, s11 = _boxes1Y2Hess, s12 = _boxes2X1Hess, s13 = _boxes2Y1Hess, s14 = _boxes2X2Hess, s15 = _boxes2Y2Hess)
+                    {
+                        return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(s0 != null ? s0 : s1 != null ? s1 : s2 != null ? s2 : s3 != null ? s3 : s4 != null ? s4 : s5 != null ? s5 : s6 != null ? s6 : s7 != null ? s7 : s8 != null ? s8 : s9 != null ? s9 : s10 != null ? s10 : s11 != null ? s11 : s12 != null ? s12 : s13 != null ? s13 : s14 != null ? s14 : s15));
+                    }
+                }
+                return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
 

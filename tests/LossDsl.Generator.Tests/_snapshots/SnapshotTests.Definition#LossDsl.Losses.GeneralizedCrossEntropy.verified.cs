@@ -249,7 +249,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// <summary>
         /// The summand of A0: input
         /// </summary>
-        private ref struct Aggregate0Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct Aggregate0Kernel<T> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _input;
             /// <summary>Where the current row starts.</summary>

@@ -129,27 +129,14 @@ namespace LossDsl.Generated.LossDsl.Losses
             if (LossParallel.ShouldSplit(n)) return RunChunked<T>(input, target, margin, weight, reduction, output, gradients, gradOutputs, gradOutput, inputGrad);
             if (!gradients)
             {
-                var kernel = new ValueKernel<T>(input, target, margin, weight);
-                if (reduction == Reduction.None)
-                {
-                    ElementLoops.Map<ValueKernel<T>, T>(ref kernel, 0, n, output);
-                    return T.Zero;
-                }
-                T sum = ElementLoops.Sum<ValueKernel<T>, T>(ref kernel, 0, n);
-                return reduction == Reduction.Mean ? sum / T.CreateTruncating(n) : sum;
+                var kernel = new ValueKernelCall<T>(input, target, margin, weight, n, reduction, output);
+                return KernelFlags.Dispatch<ValueKernelCall<T>, T>(ref kernel);
             }
 
             // The mean's 1/n and the upstream gradient fold into one scale; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
-            var fused = new GradientKernel<T>(input, target, margin, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad);
-            if (reduction == Reduction.None)
-            {
-                if (output.IsEmpty) ElementLoops.Run<GradientKernel<T>, T>(ref fused, 0, n);
-                else ElementLoops.Map<GradientKernel<T>, T>(ref fused, 0, n, output);
-                return T.Zero;
-            }
-            T total = ElementLoops.Sum<GradientKernel<T>, T>(ref fused, 0, n);
-            return reduction == Reduction.Mean ? total / T.CreateTruncating(n) : total;
+            var fused = new GradientKernelCall<T>(input, target, margin, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, n, reduction, output);
+            return KernelFlags.Dispatch<GradientKernelCall<T>, T>(ref fused);
         }
 
         /// <summary>The parallel path (see <see cref="LossParallel"/>): the spans pinned, every chunk a call of the serial code on its slices.</summary>
@@ -225,21 +212,14 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             // The mean's 1/n and the upstream gradient scale the Hessian as they scale the gradient; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
-            var kernel = new HessianKernel<T>(input, target, margin, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, inputHess, hessianPolicy);
-            if (reduction == Reduction.None)
-            {
-                if (output.IsEmpty) ElementLoops.Run<HessianKernel<T>, T>(ref kernel, 0, n);
-                else ElementLoops.Map<HessianKernel<T>, T>(ref kernel, 0, n, output);
-                return T.Zero;
-            }
-            T total = ElementLoops.Sum<HessianKernel<T>, T>(ref kernel, 0, n);
-            return reduction == Reduction.Mean ? total / T.CreateTruncating(n) : total;
+            var kernel = new HessianKernelCall<T>(input, target, margin, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, inputHess, hessianPolicy, n, reduction, output);
+            return KernelFlags.Dispatch<HessianKernelCall<T>, T>(ref kernel);
         }
 
         /// <summary>
         /// L = (if target != 1 then max(margin - input, 0) else 0) + (if target != (-1) then input else 0), times the optional weight.
         /// </summary>
-        private ref struct ValueKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct ValueKernel<T, F0, F1, F2, F3, F4, F5> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T> where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
@@ -263,8 +243,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = _target[i];
                 var margin = _margin;
                 var loss = LossMath.Select(LossMath.NotEqual(target, T.One), LossMath.Max(margin - input, T.Zero), T.Zero) + LossMath.Select(LossMath.NotEqual(target, T.CreateTruncating(-1.0)), input, T.Zero);
-                var w = _hasWeight ? _weight[i] : T.One;
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -274,8 +254,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var margin = Vector128.Create(_margin);
                 var loss = LossMath.Select(LossMath.NotEqual(target, Vector128<T>.One), LossMath.Max(margin - input, Vector128<T>.Zero), Vector128<T>.Zero) + LossMath.Select(LossMath.NotEqual(target, Vector128.Create(T.CreateTruncating(-1.0))), input, Vector128<T>.Zero);
-                var w = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -285,8 +265,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var margin = Vector256.Create(_margin);
                 var loss = LossMath.Select(LossMath.NotEqual(target, Vector256<T>.One), LossMath.Max(margin - input, Vector256<T>.Zero), Vector256<T>.Zero) + LossMath.Select(LossMath.NotEqual(target, Vector256.Create(T.CreateTruncating(-1.0))), input, Vector256<T>.Zero);
-                var w = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -296,8 +276,40 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var margin = Vector512.Create(_margin);
                 var loss = LossMath.Select(LossMath.NotEqual(target, Vector512<T>.One), LossMath.Max(margin - input, Vector512<T>.Zero), Vector512<T>.Zero) + LossMath.Select(LossMath.NotEqual(target, Vector512.Create(T.CreateTruncating(-1.0))), input, Vector512<T>.Zero);
-                var w = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
+            }
+        }
+
+        /// <summary>One call of <see cref="ValueKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
+        private readonly ref struct ValueKernelCall<T> : IFlaggedCall<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            private readonly ReadOnlySpan<T> _input;
+            private readonly ReadOnlySpan<T> _target;
+            private readonly T _margin;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly int _n;
+            private readonly Reduction _reduction;
+            private readonly Span<T> _output;
+
+            public ValueKernelCall(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T margin, ReadOnlySpan<T> weight, int n, Reduction reduction, Span<T> output)
+            {
+                _input = input;
+                _target = target;
+                _margin = margin;
+                _weight = weight;
+                _n = n;
+                _reduction = reduction;
+                _output = output;
+            }
+
+            public int Bits => (_weight.IsEmpty ? 0 : 1);
+
+            [MethodImpl(MethodImplOptions.NoInlining)]
+            public T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+            {
+                var kernel = new ValueKernel<T, F0, F1, F2, F3, F4, F5>(_input, _target, _margin, _weight);
+                return ElementLoops.Reduce<ValueKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
 
@@ -306,7 +318,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// L = (if target != 1 then max(margin - input, 0) else 0) + (if target != (-1) then input else 0)<br/>
         /// dL/dinput = (if target != 1 then (if margin - input &gt;= 0 then (-1) else 0) else 0) + (if target != (-1) then 1 else 0)
         /// </summary>
-        private ref struct GradientKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct GradientKernel<T, F0, F1, F2, F3, F4, F5> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T> where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
@@ -343,10 +355,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t1 = margin - input;
                 var t2 = LossMath.NotEqual(target, T.CreateTruncating(-1.0));
                 var loss = LossMath.Select(t0, LossMath.Max(t1, T.Zero), T.Zero) + LossMath.Select(t2, input, T.Zero);
-                var w = _hasWeight ? _weight[i] : T.One;
-                var g = (_hasGradOutput ? _gradOutput[i] * _scale : _scale) * w;
-                if (_wantInputGrad) _inputGrad[i] = g * (LossMath.Select(t0, LossMath.Select(LossMath.GreaterThanOrEqual(t1, T.Zero), T.CreateTruncating(-1.0), T.Zero), T.Zero) + LossMath.Select(t2, T.One, T.Zero));
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
+                var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
+                if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * (LossMath.Select(t0, LossMath.Select(LossMath.GreaterThanOrEqual(t1, T.Zero), T.CreateTruncating(-1.0), T.Zero), T.Zero) + LossMath.Select(t2, T.One, T.Zero));
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -359,10 +371,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t1 = margin - input;
                 var t2 = LossMath.NotEqual(target, Vector128.Create(T.CreateTruncating(-1.0)));
                 var loss = LossMath.Select(t0, LossMath.Max(t1, Vector128<T>.Zero), Vector128<T>.Zero) + LossMath.Select(t2, input, Vector128<T>.Zero);
-                var w = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = (_hasGradOutput ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * w;
-                if (_wantInputGrad) (g * (LossMath.Select(t0, LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector128<T>.Zero), Vector128.Create(T.CreateTruncating(-1.0)), Vector128<T>.Zero), Vector128<T>.Zero) + LossMath.Select(t2, Vector128<T>.One, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector128<T>.Zero), Vector128.Create(T.CreateTruncating(-1.0)), Vector128<T>.Zero), Vector128<T>.Zero) + LossMath.Select(t2, Vector128<T>.One, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -375,10 +387,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t1 = margin - input;
                 var t2 = LossMath.NotEqual(target, Vector256.Create(T.CreateTruncating(-1.0)));
                 var loss = LossMath.Select(t0, LossMath.Max(t1, Vector256<T>.Zero), Vector256<T>.Zero) + LossMath.Select(t2, input, Vector256<T>.Zero);
-                var w = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = (_hasGradOutput ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * w;
-                if (_wantInputGrad) (g * (LossMath.Select(t0, LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector256<T>.Zero), Vector256.Create(T.CreateTruncating(-1.0)), Vector256<T>.Zero), Vector256<T>.Zero) + LossMath.Select(t2, Vector256<T>.One, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector256<T>.Zero), Vector256.Create(T.CreateTruncating(-1.0)), Vector256<T>.Zero), Vector256<T>.Zero) + LossMath.Select(t2, Vector256<T>.One, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -391,10 +403,55 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t1 = margin - input;
                 var t2 = LossMath.NotEqual(target, Vector512.Create(T.CreateTruncating(-1.0)));
                 var loss = LossMath.Select(t0, LossMath.Max(t1, Vector512<T>.Zero), Vector512<T>.Zero) + LossMath.Select(t2, input, Vector512<T>.Zero);
-                var w = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = (_hasGradOutput ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * w;
-                if (_wantInputGrad) (g * (LossMath.Select(t0, LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector512<T>.Zero), Vector512.Create(T.CreateTruncating(-1.0)), Vector512<T>.Zero), Vector512<T>.Zero) + LossMath.Select(t2, Vector512<T>.One, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector512<T>.Zero), Vector512.Create(T.CreateTruncating(-1.0)), Vector512<T>.Zero), Vector512<T>.Zero) + LossMath.Select(t2, Vector512<T>.One, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
+            }
+        }
+
+        /// <summary>One call of <see cref="GradientKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
+        private readonly ref struct GradientKernelCall<T> : IFlaggedCall<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            private readonly ReadOnlySpan<T> _input;
+            private readonly ReadOnlySpan<T> _target;
+            private readonly T _margin;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly ReadOnlySpan<T> _gradOutput;
+            private readonly T _scale;
+            private readonly Span<T> _inputGrad;
+            private readonly int _n;
+            private readonly Reduction _reduction;
+            private readonly Span<T> _output;
+
+            public GradientKernelCall(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T margin, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, int n, Reduction reduction, Span<T> output)
+            {
+                _input = input;
+                _target = target;
+                _margin = margin;
+                _weight = weight;
+                _gradOutput = gradOutput;
+                _scale = scale;
+                _inputGrad = inputGrad;
+                _n = n;
+                _reduction = reduction;
+                _output = output;
+            }
+
+            public int Bits => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputGrad.IsEmpty ? 0 : 4) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0);
+
+            [MethodImpl(MethodImplOptions.NoInlining)]
+            public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+            {
+                var kernel = new GradientKernel<T, F0, F1, F2, F3, F4, F5>(_input, _target, _margin, _weight, _gradOutput, _scale, _inputGrad);
+                if ((typeof(F5) == typeof(On)))
+                {
+                    fixed (T* s0 = _inputGrad)
+                    {
+                        return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(s0));
+                    }
+                }
+                return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
 
@@ -404,7 +461,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// dL/dinput = (if target != 1 then (if margin - input &gt;= 0 then (-1) else 0) else 0) + (if target != (-1) then 1 else 0)<br/>
         /// d2L/dinput2 = 0
         /// </summary>
-        private ref struct HessianKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct HessianKernel<T, F0, F1, F2, F3, F4, F5> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T> where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
@@ -447,11 +504,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t1 = margin - input;
                 var t2 = LossMath.NotEqual(target, T.CreateTruncating(-1.0));
                 var loss = LossMath.Select(t0, LossMath.Max(t1, T.Zero), T.Zero) + LossMath.Select(t2, input, T.Zero);
-                var w = _hasWeight ? _weight[i] : T.One;
-                var g = (_hasGradOutput ? _gradOutput[i] * _scale : _scale) * w;
-                if (_wantInputGrad) _inputGrad[i] = g * (LossMath.Select(t0, LossMath.Select(LossMath.GreaterThanOrEqual(t1, T.Zero), T.CreateTruncating(-1.0), T.Zero), T.Zero) + LossMath.Select(t2, T.One, T.Zero));
-                if (_wantInputHess) _inputHess[i] = g * _hessianPolicy.Apply(T.Zero);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
+                var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
+                if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * (LossMath.Select(t0, LossMath.Select(LossMath.GreaterThanOrEqual(t1, T.Zero), T.CreateTruncating(-1.0), T.Zero), T.Zero) + LossMath.Select(t2, T.One, T.Zero));
+                if ((typeof(F3) == typeof(On))) _inputHess[i] = g * _hessianPolicy.Apply(T.Zero);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -464,11 +521,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t1 = margin - input;
                 var t2 = LossMath.NotEqual(target, Vector128.Create(T.CreateTruncating(-1.0)));
                 var loss = LossMath.Select(t0, LossMath.Max(t1, Vector128<T>.Zero), Vector128<T>.Zero) + LossMath.Select(t2, input, Vector128<T>.Zero);
-                var w = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = (_hasGradOutput ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * w;
-                if (_wantInputGrad) (g * (LossMath.Select(t0, LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector128<T>.Zero), Vector128.Create(T.CreateTruncating(-1.0)), Vector128<T>.Zero), Vector128<T>.Zero) + LossMath.Select(t2, Vector128<T>.One, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if (_wantInputHess) (g * _hessianPolicy.Apply(Vector128<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector128<T>.Zero), Vector128.Create(T.CreateTruncating(-1.0)), Vector128<T>.Zero), Vector128<T>.Zero) + LossMath.Select(t2, Vector128<T>.One, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector128<T>.Zero), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -481,11 +538,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t1 = margin - input;
                 var t2 = LossMath.NotEqual(target, Vector256.Create(T.CreateTruncating(-1.0)));
                 var loss = LossMath.Select(t0, LossMath.Max(t1, Vector256<T>.Zero), Vector256<T>.Zero) + LossMath.Select(t2, input, Vector256<T>.Zero);
-                var w = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = (_hasGradOutput ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * w;
-                if (_wantInputGrad) (g * (LossMath.Select(t0, LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector256<T>.Zero), Vector256.Create(T.CreateTruncating(-1.0)), Vector256<T>.Zero), Vector256<T>.Zero) + LossMath.Select(t2, Vector256<T>.One, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if (_wantInputHess) (g * _hessianPolicy.Apply(Vector256<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector256<T>.Zero), Vector256.Create(T.CreateTruncating(-1.0)), Vector256<T>.Zero), Vector256<T>.Zero) + LossMath.Select(t2, Vector256<T>.One, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector256<T>.Zero), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -498,11 +555,60 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t1 = margin - input;
                 var t2 = LossMath.NotEqual(target, Vector512.Create(T.CreateTruncating(-1.0)));
                 var loss = LossMath.Select(t0, LossMath.Max(t1, Vector512<T>.Zero), Vector512<T>.Zero) + LossMath.Select(t2, input, Vector512<T>.Zero);
-                var w = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = (_hasGradOutput ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * w;
-                if (_wantInputGrad) (g * (LossMath.Select(t0, LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector512<T>.Zero), Vector512.Create(T.CreateTruncating(-1.0)), Vector512<T>.Zero), Vector512<T>.Zero) + LossMath.Select(t2, Vector512<T>.One, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if (_wantInputHess) (g * _hessianPolicy.Apply(Vector512<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector512<T>.Zero), Vector512.Create(T.CreateTruncating(-1.0)), Vector512<T>.Zero), Vector512<T>.Zero) + LossMath.Select(t2, Vector512<T>.One, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector512<T>.Zero), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
+            }
+        }
+
+        /// <summary>One call of <see cref="HessianKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
+        private readonly ref struct HessianKernelCall<T> : IFlaggedCall<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            private readonly ReadOnlySpan<T> _input;
+            private readonly ReadOnlySpan<T> _target;
+            private readonly T _margin;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly ReadOnlySpan<T> _gradOutput;
+            private readonly T _scale;
+            private readonly Span<T> _inputGrad;
+            private readonly Span<T> _inputHess;
+            private readonly HessianPolicy _hessianPolicy;
+            private readonly int _n;
+            private readonly Reduction _reduction;
+            private readonly Span<T> _output;
+
+            public HessianKernelCall(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T margin, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> inputHess, HessianPolicy hessianPolicy, int n, Reduction reduction, Span<T> output)
+            {
+                _input = input;
+                _target = target;
+                _margin = margin;
+                _weight = weight;
+                _gradOutput = gradOutput;
+                _scale = scale;
+                _inputGrad = inputGrad;
+                _inputHess = inputHess;
+                _hessianPolicy = hessianPolicy;
+                _n = n;
+                _reduction = reduction;
+                _output = output;
+            }
+
+            public int Bits => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputGrad.IsEmpty ? 0 : 4) | (_inputHess.IsEmpty ? 0 : 8) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0);
+
+            [MethodImpl(MethodImplOptions.NoInlining)]
+            public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+            {
+                var kernel = new HessianKernel<T, F0, F1, F2, F3, F4, F5>(_input, _target, _margin, _weight, _gradOutput, _scale, _inputGrad, _inputHess, _hessianPolicy);
+                if ((typeof(F5) == typeof(On)))
+                {
+                    fixed (T* s0 = _inputGrad, s1 = _inputHess)
+                    {
+                        return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(s0 != null ? s0 : s1));
+                    }
+                }
+                return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
 

@@ -231,7 +231,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// <summary>
         /// The summand of A0: sim / temperature
         /// </summary>
-        private ref struct Aggregate0Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct Aggregate0Kernel<T> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _sim;
             /// <summary>Where the current row starts.</summary>
@@ -367,7 +367,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// <summary>
         /// The summand of A2: if column == row then sim else 0
         /// </summary>
-        private ref struct Aggregate2Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct Aggregate2Kernel<T> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _sim;
             /// <summary>Where the current row starts.</summary>
@@ -627,7 +627,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// The gradients of one row when A1's pass stored e1 in the gradient span of sim, read back here:<br/>
         /// dsim = c1 * e1 + (if column == row then c2 else 0)
         /// </summary>
-        private ref struct RowGradientCachedKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct RowGradientCachedKernel<T> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _sim;
             /// <summary>Where the current row starts.</summary>

@@ -226,27 +226,14 @@ namespace LossDsl.Generated.LossDsl.Losses
             if (LossParallel.ShouldSplit(n)) return RunChunked<T>(boxes1X1, boxes1Y1, boxes1X2, boxes1Y2, boxes2X1, boxes2Y1, boxes2X2, boxes2Y2, eps, weight, reduction, output, gradients, gradOutputs, gradOutput, boxes1X1Grad, boxes1Y1Grad, boxes1X2Grad, boxes1Y2Grad, boxes2X1Grad, boxes2Y1Grad, boxes2X2Grad, boxes2Y2Grad);
             if (!gradients)
             {
-                var kernel = new ValueKernel<T>(boxes1X1, boxes1Y1, boxes1X2, boxes1Y2, boxes2X1, boxes2Y1, boxes2X2, boxes2Y2, eps, weight);
-                if (reduction == Reduction.None)
-                {
-                    ElementLoops.Map<ValueKernel<T>, T>(ref kernel, 0, n, output);
-                    return T.Zero;
-                }
-                T sum = ElementLoops.Sum<ValueKernel<T>, T>(ref kernel, 0, n);
-                return reduction == Reduction.Mean ? sum / T.CreateTruncating(n) : sum;
+                var kernel = new ValueKernelCall<T>(boxes1X1, boxes1Y1, boxes1X2, boxes1Y2, boxes2X1, boxes2Y1, boxes2X2, boxes2Y2, eps, weight, n, reduction, output);
+                return KernelFlags.Dispatch<ValueKernelCall<T>, T>(ref kernel);
             }
 
             // The mean's 1/n and the upstream gradient fold into one scale; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
-            var fused = new GradientKernel<T>(boxes1X1, boxes1Y1, boxes1X2, boxes1Y2, boxes2X1, boxes2Y1, boxes2X2, boxes2Y2, eps, weight, reduction == Reduction.None ? gradOutputs : default, scale, boxes1X1Grad, boxes1Y1Grad, boxes1X2Grad, boxes1Y2Grad, boxes2X1Grad, boxes2Y1Grad, boxes2X2Grad, boxes2Y2Grad);
-            if (reduction == Reduction.None)
-            {
-                if (output.IsEmpty) ElementLoops.Run<GradientKernel<T>, T>(ref fused, 0, n);
-                else ElementLoops.Map<GradientKernel<T>, T>(ref fused, 0, n, output);
-                return T.Zero;
-            }
-            T total = ElementLoops.Sum<GradientKernel<T>, T>(ref fused, 0, n);
-            return reduction == Reduction.Mean ? total / T.CreateTruncating(n) : total;
+            var fused = new GradientKernelCall<T>(boxes1X1, boxes1Y1, boxes1X2, boxes1Y2, boxes2X1, boxes2Y1, boxes2X2, boxes2Y2, eps, weight, reduction == Reduction.None ? gradOutputs : default, scale, boxes1X1Grad, boxes1Y1Grad, boxes1X2Grad, boxes1Y2Grad, boxes2X1Grad, boxes2Y1Grad, boxes2X2Grad, boxes2Y2Grad, n, reduction, output);
+            return KernelFlags.Dispatch<GradientKernelCall<T>, T>(ref fused);
         }
 
         /// <summary>The parallel path (see <see cref="LossParallel"/>): the spans pinned, every chunk a call of the serial code on its slices.</summary>
@@ -492,21 +479,14 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             // The mean's 1/n and the upstream gradient scale the Hessian as they scale the gradient; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
-            var kernel = new HessianKernel<T>(boxes1X1, boxes1Y1, boxes1X2, boxes1Y2, boxes2X1, boxes2Y1, boxes2X2, boxes2Y2, eps, weight, reduction == Reduction.None ? gradOutputs : default, scale, boxes1X1Grad, boxes1Y1Grad, boxes1X2Grad, boxes1Y2Grad, boxes2X1Grad, boxes2Y1Grad, boxes2X2Grad, boxes2Y2Grad, boxes1X1Hess, boxes1Y1Hess, boxes1X2Hess, boxes1Y2Hess, boxes2X1Hess, boxes2Y1Hess, boxes2X2Hess, boxes2Y2Hess, hessianPolicy);
-            if (reduction == Reduction.None)
-            {
-                if (output.IsEmpty) ElementLoops.Run<HessianKernel<T>, T>(ref kernel, 0, n);
-                else ElementLoops.Map<HessianKernel<T>, T>(ref kernel, 0, n, output);
-                return T.Zero;
-            }
-            T total = ElementLoops.Sum<HessianKernel<T>, T>(ref kernel, 0, n);
-            return reduction == Reduction.Mean ? total / T.CreateTruncating(n) : total;
+            var kernel = new HessianKernelCall<T>(boxes1X1, boxes1Y1, boxes1X2, boxes1Y2, boxes2X1, boxes2Y1, boxes2X2, boxes2Y2, eps, weight, reduction == Reduction.None ? gradOutputs : default, scale, boxes1X1Grad, boxes1Y1Grad, boxes1X2Grad, boxes1Y2Grad, boxes2X1Grad, boxes2Y1Grad, boxes2X2Grad, boxes2Y2Grad, boxes1X1Hess, boxes1Y1Hess, boxes1X2Hess, boxes1Y2Hess, boxes2X1Hess, boxes2Y1Hess, boxes2X2Hess, boxes2Y2Hess, hessianPolicy, n, reduction, output);
+            return KernelFlags.Dispatch<HessianKernelCall<T>, T>(ref kernel);
         }
 
         /// <summary>
         /// L = 1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) else 0), times the optional weight.
         /// </summary>
-        private ref struct ValueKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct ValueKernel<T, F0, F1, F2, F3, F4, F5> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T> where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
         {
             private readonly ReadOnlySpan<T> _boxes1X1;
             private readonly ReadOnlySpan<T> _boxes1Y1;
@@ -556,8 +536,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var inter = LossMath.Select(t0, t1, T.Zero);
                 var union = (((boxes1X2 - boxes1X1) * (boxes1Y2 - boxes1Y1)) + ((boxes2X2 - boxes2X1) * (boxes2Y2 - boxes2Y1))) - inter;
                 var loss = T.One - LossMath.Select(t0, t1 / (union + eps), T.Zero);
-                var w = _hasWeight ? _weight[i] : T.One;
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -581,8 +561,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var inter = LossMath.Select(t0, t1, Vector128<T>.Zero);
                 var union = (((boxes1X2 - boxes1X1) * (boxes1Y2 - boxes1Y1)) + ((boxes2X2 - boxes2X1) * (boxes2Y2 - boxes2Y1))) - inter;
                 var loss = Vector128<T>.One - LossMath.Select(t0, t1 / (union + eps), Vector128<T>.Zero);
-                var w = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -606,8 +586,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var inter = LossMath.Select(t0, t1, Vector256<T>.Zero);
                 var union = (((boxes1X2 - boxes1X1) * (boxes1Y2 - boxes1Y1)) + ((boxes2X2 - boxes2X1) * (boxes2Y2 - boxes2Y1))) - inter;
                 var loss = Vector256<T>.One - LossMath.Select(t0, t1 / (union + eps), Vector256<T>.Zero);
-                var w = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -631,8 +611,52 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var inter = LossMath.Select(t0, t1, Vector512<T>.Zero);
                 var union = (((boxes1X2 - boxes1X1) * (boxes1Y2 - boxes1Y1)) + ((boxes2X2 - boxes2X1) * (boxes2Y2 - boxes2Y1))) - inter;
                 var loss = Vector512<T>.One - LossMath.Select(t0, t1 / (union + eps), Vector512<T>.Zero);
-                var w = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
+            }
+        }
+
+        /// <summary>One call of <see cref="ValueKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
+        private readonly ref struct ValueKernelCall<T> : IFlaggedCall<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            private readonly ReadOnlySpan<T> _boxes1X1;
+            private readonly ReadOnlySpan<T> _boxes1Y1;
+            private readonly ReadOnlySpan<T> _boxes1X2;
+            private readonly ReadOnlySpan<T> _boxes1Y2;
+            private readonly ReadOnlySpan<T> _boxes2X1;
+            private readonly ReadOnlySpan<T> _boxes2Y1;
+            private readonly ReadOnlySpan<T> _boxes2X2;
+            private readonly ReadOnlySpan<T> _boxes2Y2;
+            private readonly T _eps;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly int _n;
+            private readonly Reduction _reduction;
+            private readonly Span<T> _output;
+
+            public ValueKernelCall(ReadOnlySpan<T> boxes1X1, ReadOnlySpan<T> boxes1Y1, ReadOnlySpan<T> boxes1X2, ReadOnlySpan<T> boxes1Y2, ReadOnlySpan<T> boxes2X1, ReadOnlySpan<T> boxes2Y1, ReadOnlySpan<T> boxes2X2, ReadOnlySpan<T> boxes2Y2, T eps, ReadOnlySpan<T> weight, int n, Reduction reduction, Span<T> output)
+            {
+                _boxes1X1 = boxes1X1;
+                _boxes1Y1 = boxes1Y1;
+                _boxes1X2 = boxes1X2;
+                _boxes1Y2 = boxes1Y2;
+                _boxes2X1 = boxes2X1;
+                _boxes2Y1 = boxes2Y1;
+                _boxes2X2 = boxes2X2;
+                _boxes2Y2 = boxes2Y2;
+                _eps = eps;
+                _weight = weight;
+                _n = n;
+                _reduction = reduction;
+                _output = output;
+            }
+
+            public int Bits => (_weight.IsEmpty ? 0 : 1);
+
+            [MethodImpl(MethodImplOptions.NoInlining)]
+            public T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+            {
+                var kernel = new ValueKernel<T, F0, F1, F2, F3, F4, F5>(_boxes1X1, _boxes1Y1, _boxes1X2, _boxes1Y2, _boxes2X1, _boxes2Y1, _boxes2X2, _boxes2Y2, _eps, _weight);
+                return ElementLoops.Reduce<ValueKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
 
@@ -648,7 +672,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// dL/dboxes2_x2 = -(if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then ((if boxes1_x2 &lt; boxes2_x2 then 0 else (if boxes1_x2 == boxes2_x2 then 0.5 else 1) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) - (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes2_y2 - boxes2_y1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_x2 &lt; boxes2_x2 then 0 else (if boxes1_x2 == boxes2_x2 then 0.5 else 1) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) else 0)<br/>
         /// dL/dboxes2_y2 = -(if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then ((if boxes1_y2 &lt; boxes2_y2 then 0 else (if boxes1_y2 == boxes2_y2 then 0.5 else 1) * (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1))) - (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes2_x2 - boxes2_x1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_y2 &lt; boxes2_y2 then 0 else (if boxes1_y2 == boxes2_y2 then 0.5 else 1) * (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1))) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) else 0)
         /// </summary>
-        private ref struct GradientKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct GradientKernel<T, F0, F1, F2, F3, F4, F5> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T> where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
         {
             private readonly ReadOnlySpan<T> _boxes1X1;
             private readonly ReadOnlySpan<T> _boxes1Y1;
@@ -760,17 +784,17 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t24 = LossMath.Select(t16, T.Zero, LossMath.Select(t17, T.CreateTruncating(0.5), T.One) * t2);
                 var t25 = LossMath.Select(t19, T.Zero, LossMath.Select(t20, T.CreateTruncating(0.5), T.One) * t1);
                 var loss = T.One - LossMath.Select(t0, t9, T.Zero);
-                var w = _hasWeight ? _weight[i] : T.One;
-                var g = (_hasGradOutput ? _gradOutput[i] * _scale : _scale) * w;
-                if (_wantBoxes1X1Grad) _boxes1X1Grad[i] = g * (-LossMath.Select(t0, (t12 - (t9 * ((boxes1Y1 - boxes1Y2) - LossMath.Select(t0, t12, T.Zero)))) / t8, T.Zero));
-                if (_wantBoxes1Y1Grad) _boxes1Y1Grad[i] = g * (-LossMath.Select(t0, (t15 - (t9 * ((boxes1X1 - boxes1X2) - LossMath.Select(t0, t15, T.Zero)))) / t8, T.Zero));
-                if (_wantBoxes1X2Grad) _boxes1X2Grad[i] = g * (-LossMath.Select(t0, (t18 - (t9 * (t5 - LossMath.Select(t0, t18, T.Zero)))) / t8, T.Zero));
+                var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
+                var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
+                if ((typeof(F2) == typeof(On))) _boxes1X1Grad[i] = g * (-LossMath.Select(t0, (t12 - (t9 * ((boxes1Y1 - boxes1Y2) - LossMath.Select(t0, t12, T.Zero)))) / t8, T.Zero));
+                if ((typeof(F3) == typeof(On))) _boxes1Y1Grad[i] = g * (-LossMath.Select(t0, (t15 - (t9 * ((boxes1X1 - boxes1X2) - LossMath.Select(t0, t15, T.Zero)))) / t8, T.Zero));
+                if ((typeof(F4) == typeof(On))) _boxes1X2Grad[i] = g * (-LossMath.Select(t0, (t18 - (t9 * (t5 - LossMath.Select(t0, t18, T.Zero)))) / t8, T.Zero));
                 if (_wantBoxes1Y2Grad) _boxes1Y2Grad[i] = g * (-LossMath.Select(t0, (t21 - (t9 * (t4 - LossMath.Select(t0, t21, T.Zero)))) / t8, T.Zero));
                 if (_wantBoxes2X1Grad) _boxes2X1Grad[i] = g * (-LossMath.Select(t0, (t22 - (t9 * ((boxes2Y1 - boxes2Y2) - LossMath.Select(t0, t22, T.Zero)))) / t8, T.Zero));
                 if (_wantBoxes2Y1Grad) _boxes2Y1Grad[i] = g * (-LossMath.Select(t0, (t23 - (t9 * ((boxes2X1 - boxes2X2) - LossMath.Select(t0, t23, T.Zero)))) / t8, T.Zero));
                 if (_wantBoxes2X2Grad) _boxes2X2Grad[i] = g * (-LossMath.Select(t0, (t24 - (t9 * (t7 - LossMath.Select(t0, t24, T.Zero)))) / t8, T.Zero));
                 if (_wantBoxes2Y2Grad) _boxes2Y2Grad[i] = g * (-LossMath.Select(t0, (t25 - (t9 * (t6 - LossMath.Select(t0, t25, T.Zero)))) / t8, T.Zero));
-                return loss * w;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -818,17 +842,17 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t24 = LossMath.Select(t16, Vector128<T>.Zero, LossMath.Select(t17, Vector128.Create(T.CreateTruncating(0.5)), Vector128<T>.One) * t2);
                 var t25 = LossMath.Select(t19, Vector128<T>.Zero, LossMath.Select(t20, Vector128.Create(T.CreateTruncating(0.5)), Vector128<T>.One) * t1);
                 var loss = Vector128<T>.One - LossMath.Select(t0, t9, Vector128<T>.Zero);
-                var w = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = (_hasGradOutput ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * w;
-                if (_wantBoxes1X1Grad) (g * (-LossMath.Select(t0, (t12 - (t9 * ((boxes1Y1 - boxes1Y2) - LossMath.Select(t0, t12, Vector128<T>.Zero)))) / t8, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
-                if (_wantBoxes1Y1Grad) (g * (-LossMath.Select(t0, (t15 - (t9 * ((boxes1X1 - boxes1X2) - LossMath.Select(t0, t15, Vector128<T>.Zero)))) / t8, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
-                if (_wantBoxes1X2Grad) (g * (-LossMath.Select(t0, (t18 - (t9 * (t5 - LossMath.Select(t0, t18, Vector128<T>.Zero)))) / t8, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
-                if (_wantBoxes1Y2Grad) (g * (-LossMath.Select(t0, (t21 - (t9 * (t4 - LossMath.Select(t0, t21, Vector128<T>.Zero)))) / t8, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y2Grad), (nuint)i);
-                if (_wantBoxes2X1Grad) (g * (-LossMath.Select(t0, (t22 - (t9 * ((boxes2Y1 - boxes2Y2) - LossMath.Select(t0, t22, Vector128<T>.Zero)))) / t8, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X1Grad), (nuint)i);
-                if (_wantBoxes2Y1Grad) (g * (-LossMath.Select(t0, (t23 - (t9 * ((boxes2X1 - boxes2X2) - LossMath.Select(t0, t23, Vector128<T>.Zero)))) / t8, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1Grad), (nuint)i);
-                if (_wantBoxes2X2Grad) (g * (-LossMath.Select(t0, (t24 - (t9 * (t7 - LossMath.Select(t0, t24, Vector128<T>.Zero)))) / t8, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X2Grad), (nuint)i);
-                if (_wantBoxes2Y2Grad) (g * (-LossMath.Select(t0, (t25 - (t9 * (t6 - LossMath.Select(t0, t25, Vector128<T>.Zero)))) / t8, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2Grad), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (-LossMath.Select(t0, (t12 - (t9 * ((boxes1Y1 - boxes1Y2) - LossMath.Select(t0, t12, Vector128<T>.Zero)))) / t8, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (-LossMath.Select(t0, (t15 - (t9 * ((boxes1X1 - boxes1X2) - LossMath.Select(t0, t15, Vector128<T>.Zero)))) / t8, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (-LossMath.Select(t0, (t18 - (t9 * (t5 - LossMath.Select(t0, t18, Vector128<T>.Zero)))) / t8, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
+                if (_wantBoxes1Y2Grad) ElementLoops.Store<F5, T>(g * (-LossMath.Select(t0, (t21 - (t9 * (t4 - LossMath.Select(t0, t21, Vector128<T>.Zero)))) / t8, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1Y2Grad), (nuint)i);
+                if (_wantBoxes2X1Grad) ElementLoops.Store<F5, T>(g * (-LossMath.Select(t0, (t22 - (t9 * ((boxes2Y1 - boxes2Y2) - LossMath.Select(t0, t22, Vector128<T>.Zero)))) / t8, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2X1Grad), (nuint)i);
+                if (_wantBoxes2Y1Grad) ElementLoops.Store<F5, T>(g * (-LossMath.Select(t0, (t23 - (t9 * ((boxes2X1 - boxes2X2) - LossMath.Select(t0, t23, Vector128<T>.Zero)))) / t8, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2Y1Grad), (nuint)i);
+                if (_wantBoxes2X2Grad) ElementLoops.Store<F5, T>(g * (-LossMath.Select(t0, (t24 - (t9 * (t7 - LossMath.Select(t0, t24, Vector128<T>.Zero)))) / t8, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2X2Grad), (nuint)i);
+                if (_wantBoxes2Y2Grad) ElementLoops.Store<F5, T>(g * (-LossMath.Select(t0, (t25 - (t9 * (t6 - LossMath.Select(t0, t25, Vector128<T>.Zero)))) / t8, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2Y2Grad), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -876,17 +900,17 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t24 = LossMath.Select(t16, Vector256<T>.Zero, LossMath.Select(t17, Vector256.Create(T.CreateTruncating(0.5)), Vector256<T>.One) * t2);
                 var t25 = LossMath.Select(t19, Vector256<T>.Zero, LossMath.Select(t20, Vector256.Create(T.CreateTruncating(0.5)), Vector256<T>.One) * t1);
                 var loss = Vector256<T>.One - LossMath.Select(t0, t9, Vector256<T>.Zero);
-                var w = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = (_hasGradOutput ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * w;
-                if (_wantBoxes1X1Grad) (g * (-LossMath.Select(t0, (t12 - (t9 * ((boxes1Y1 - boxes1Y2) - LossMath.Select(t0, t12, Vector256<T>.Zero)))) / t8, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
-                if (_wantBoxes1Y1Grad) (g * (-LossMath.Select(t0, (t15 - (t9 * ((boxes1X1 - boxes1X2) - LossMath.Select(t0, t15, Vector256<T>.Zero)))) / t8, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
-                if (_wantBoxes1X2Grad) (g * (-LossMath.Select(t0, (t18 - (t9 * (t5 - LossMath.Select(t0, t18, Vector256<T>.Zero)))) / t8, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
-                if (_wantBoxes1Y2Grad) (g * (-LossMath.Select(t0, (t21 - (t9 * (t4 - LossMath.Select(t0, t21, Vector256<T>.Zero)))) / t8, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y2Grad), (nuint)i);
-                if (_wantBoxes2X1Grad) (g * (-LossMath.Select(t0, (t22 - (t9 * ((boxes2Y1 - boxes2Y2) - LossMath.Select(t0, t22, Vector256<T>.Zero)))) / t8, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X1Grad), (nuint)i);
-                if (_wantBoxes2Y1Grad) (g * (-LossMath.Select(t0, (t23 - (t9 * ((boxes2X1 - boxes2X2) - LossMath.Select(t0, t23, Vector256<T>.Zero)))) / t8, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1Grad), (nuint)i);
-                if (_wantBoxes2X2Grad) (g * (-LossMath.Select(t0, (t24 - (t9 * (t7 - LossMath.Select(t0, t24, Vector256<T>.Zero)))) / t8, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X2Grad), (nuint)i);
-                if (_wantBoxes2Y2Grad) (g * (-LossMath.Select(t0, (t25 - (t9 * (t6 - LossMath.Select(t0, t25, Vector256<T>.Zero)))) / t8, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2Grad), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (-LossMath.Select(t0, (t12 - (t9 * ((boxes1Y1 - boxes1Y2) - LossMath.Select(t0, t12, Vector256<T>.Zero)))) / t8, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (-LossMath.Select(t0, (t15 - (t9 * ((boxes1X1 - boxes1X2) - LossMath.Select(t0, t15, Vector256<T>.Zero)))) / t8, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (-LossMath.Select(t0, (t18 - (t9 * (t5 - LossMath.Select(t0, t18, Vector256<T>.Zero)))) / t8, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
+                if (_wantBoxes1Y2Grad) ElementLoops.Store<F5, T>(g * (-LossMath.Select(t0, (t21 - (t9 * (t4 - LossMath.Select(t0, t21, Vector256<T>.Zero)))) / t8, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1Y2Grad), (nuint)i);
+                if (_wantBoxes2X1Grad) ElementLoops.Store<F5, T>(g * (-LossMath.Select(t0, (t22 - (t9 * ((boxes2Y1 - boxes2Y2) - LossMath.Select(t0, t22, Vector256<T>.Zero)))) / t8, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2X1Grad), (nuint)i);
+                if (_wantBoxes2Y1Grad) ElementLoops.Store<F5, T>(g * (-LossMath.Select(t0, (t23 - (t9 * ((boxes2X1 - boxes2X2) - LossMath.Select(t0, t23, Vector256<T>.Zero)))) / t8, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2Y1Grad), (nuint)i);
+                if (_wantBoxes2X2Grad) ElementLoops.Store<F5, T>(g * (-LossMath.Select(t0, (t24 - (t9 * (t7 - LossMath.Select(t0, t24, Vector256<T>.Zero)))) / t8, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2X2Grad), (nuint)i);
+                if (_wantBoxes2Y2Grad) ElementLoops.Store<F5, T>(g * (-LossMath.Select(t0, (t25 - (t9 * (t6 - LossMath.Select(t0, t25, Vector256<T>.Zero)))) / t8, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2Y2Grad), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -934,17 +958,88 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t24 = LossMath.Select(t16, Vector512<T>.Zero, LossMath.Select(t17, Vector512.Create(T.CreateTruncating(0.5)), Vector512<T>.One) * t2);
                 var t25 = LossMath.Select(t19, Vector512<T>.Zero, LossMath.Select(t20, Vector512.Create(T.CreateTruncating(0.5)), Vector512<T>.One) * t1);
                 var loss = Vector512<T>.One - LossMath.Select(t0, t9, Vector512<T>.Zero);
-                var w = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = (_hasGradOutput ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * w;
-                if (_wantBoxes1X1Grad) (g * (-LossMath.Select(t0, (t12 - (t9 * ((boxes1Y1 - boxes1Y2) - LossMath.Select(t0, t12, Vector512<T>.Zero)))) / t8, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
-                if (_wantBoxes1Y1Grad) (g * (-LossMath.Select(t0, (t15 - (t9 * ((boxes1X1 - boxes1X2) - LossMath.Select(t0, t15, Vector512<T>.Zero)))) / t8, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
-                if (_wantBoxes1X2Grad) (g * (-LossMath.Select(t0, (t18 - (t9 * (t5 - LossMath.Select(t0, t18, Vector512<T>.Zero)))) / t8, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
-                if (_wantBoxes1Y2Grad) (g * (-LossMath.Select(t0, (t21 - (t9 * (t4 - LossMath.Select(t0, t21, Vector512<T>.Zero)))) / t8, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y2Grad), (nuint)i);
-                if (_wantBoxes2X1Grad) (g * (-LossMath.Select(t0, (t22 - (t9 * ((boxes2Y1 - boxes2Y2) - LossMath.Select(t0, t22, Vector512<T>.Zero)))) / t8, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X1Grad), (nuint)i);
-                if (_wantBoxes2Y1Grad) (g * (-LossMath.Select(t0, (t23 - (t9 * ((boxes2X1 - boxes2X2) - LossMath.Select(t0, t23, Vector512<T>.Zero)))) / t8, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1Grad), (nuint)i);
-                if (_wantBoxes2X2Grad) (g * (-LossMath.Select(t0, (t24 - (t9 * (t7 - LossMath.Select(t0, t24, Vector512<T>.Zero)))) / t8, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X2Grad), (nuint)i);
-                if (_wantBoxes2Y2Grad) (g * (-LossMath.Select(t0, (t25 - (t9 * (t6 - LossMath.Select(t0, t25, Vector512<T>.Zero)))) / t8, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2Grad), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (-LossMath.Select(t0, (t12 - (t9 * ((boxes1Y1 - boxes1Y2) - LossMath.Select(t0, t12, Vector512<T>.Zero)))) / t8, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (-LossMath.Select(t0, (t15 - (t9 * ((boxes1X1 - boxes1X2) - LossMath.Select(t0, t15, Vector512<T>.Zero)))) / t8, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (-LossMath.Select(t0, (t18 - (t9 * (t5 - LossMath.Select(t0, t18, Vector512<T>.Zero)))) / t8, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
+                if (_wantBoxes1Y2Grad) ElementLoops.Store<F5, T>(g * (-LossMath.Select(t0, (t21 - (t9 * (t4 - LossMath.Select(t0, t21, Vector512<T>.Zero)))) / t8, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1Y2Grad), (nuint)i);
+                if (_wantBoxes2X1Grad) ElementLoops.Store<F5, T>(g * (-LossMath.Select(t0, (t22 - (t9 * ((boxes2Y1 - boxes2Y2) - LossMath.Select(t0, t22, Vector512<T>.Zero)))) / t8, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2X1Grad), (nuint)i);
+                if (_wantBoxes2Y1Grad) ElementLoops.Store<F5, T>(g * (-LossMath.Select(t0, (t23 - (t9 * ((boxes2X1 - boxes2X2) - LossMath.Select(t0, t23, Vector512<T>.Zero)))) / t8, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2Y1Grad), (nuint)i);
+                if (_wantBoxes2X2Grad) ElementLoops.Store<F5, T>(g * (-LossMath.Select(t0, (t24 - (t9 * (t7 - LossMath.Select(t0, t24, Vector512<T>.Zero)))) / t8, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2X2Grad), (nuint)i);
+                if (_wantBoxes2Y2Grad) ElementLoops.Store<F5, T>(g * (-LossMath.Select(t0, (t25 - (t9 * (t6 - LossMath.Select(t0, t25, Vector512<T>.Zero)))) / t8, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2Y2Grad), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
+            }
+        }
+
+        /// <summary>One call of <see cref="GradientKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
+        private readonly ref struct GradientKernelCall<T> : IFlaggedCall<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            private readonly ReadOnlySpan<T> _boxes1X1;
+            private readonly ReadOnlySpan<T> _boxes1Y1;
+            private readonly ReadOnlySpan<T> _boxes1X2;
+            private readonly ReadOnlySpan<T> _boxes1Y2;
+            private readonly ReadOnlySpan<T> _boxes2X1;
+            private readonly ReadOnlySpan<T> _boxes2Y1;
+            private readonly ReadOnlySpan<T> _boxes2X2;
+            private readonly ReadOnlySpan<T> _boxes2Y2;
+            private readonly T _eps;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly ReadOnlySpan<T> _gradOutput;
+            private readonly T _scale;
+            private readonly Span<T> _boxes1X1Grad;
+            private readonly Span<T> _boxes1Y1Grad;
+            private readonly Span<T> _boxes1X2Grad;
+            private readonly Span<T> _boxes1Y2Grad;
+            private readonly Span<T> _boxes2X1Grad;
+            private readonly Span<T> _boxes2Y1Grad;
+            private readonly Span<T> _boxes2X2Grad;
+            private readonly Span<T> _boxes2Y2Grad;
+            private readonly int _n;
+            private readonly Reduction _reduction;
+            private readonly Span<T> _output;
+
+            public GradientKernelCall(ReadOnlySpan<T> boxes1X1, ReadOnlySpan<T> boxes1Y1, ReadOnlySpan<T> boxes1X2, ReadOnlySpan<T> boxes1Y2, ReadOnlySpan<T> boxes2X1, ReadOnlySpan<T> boxes2Y1, ReadOnlySpan<T> boxes2X2, ReadOnlySpan<T> boxes2Y2, T eps, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> boxes1X1Grad, Span<T> boxes1Y1Grad, Span<T> boxes1X2Grad, Span<T> boxes1Y2Grad, Span<T> boxes2X1Grad, Span<T> boxes2Y1Grad, Span<T> boxes2X2Grad, Span<T> boxes2Y2Grad, int n, Reduction reduction, Span<T> output)
+            {
+                _boxes1X1 = boxes1X1;
+                _boxes1Y1 = boxes1Y1;
+                _boxes1X2 = boxes1X2;
+                _boxes1Y2 = boxes1Y2;
+                _boxes2X1 = boxes2X1;
+                _boxes2Y1 = boxes2Y1;
+                _boxes2X2 = boxes2X2;
+                _boxes2Y2 = boxes2Y2;
+                _eps = eps;
+                _weight = weight;
+                _gradOutput = gradOutput;
+                _scale = scale;
+                _boxes1X1Grad = boxes1X1Grad;
+                _boxes1Y1Grad = boxes1Y1Grad;
+                _boxes1X2Grad = boxes1X2Grad;
+                _boxes1Y2Grad = boxes1Y2Grad;
+                _boxes2X1Grad = boxes2X1Grad;
+                _boxes2Y1Grad = boxes2Y1Grad;
+                _boxes2X2Grad = boxes2X2Grad;
+                _boxes2Y2Grad = boxes2Y2Grad;
+                _n = n;
+                _reduction = reduction;
+                _output = output;
+            }
+
+            public int Bits => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_boxes1X1Grad.IsEmpty ? 0 : 4) | (_boxes1Y1Grad.IsEmpty ? 0 : 8) | (_boxes1X2Grad.IsEmpty ? 0 : 16) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0);
+
+            [MethodImpl(MethodImplOptions.NoInlining)]
+            public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+            {
+                var kernel = new GradientKernel<T, F0, F1, F2, F3, F4, F5>(_boxes1X1, _boxes1Y1, _boxes1X2, _boxes1Y2, _boxes2X1, _boxes2Y1, _boxes2X2, _boxes2Y2, _eps, _weight, _gradOutput, _scale, _boxes1X1Grad, _boxes1Y1Grad, _boxes1X2Grad, _boxes1Y2Grad, _boxes2X1Grad, _boxes2Y1Grad, _boxes2X2Grad, _boxes2Y2Grad);
+                if ((typeof(F5) == typeof(On)))
+                {
+                    fixed (T* s0 = _boxes1X1Grad, s1 = _boxes1Y1Grad, s2 = _boxes1X2Grad, s3 = _boxes1Y2Grad, s4 = _boxes2X1Grad, s5 = _boxes2Y1Grad, s6 = _boxes2X2Grad, s7 = _boxes2Y2Grad)
+                    {
+                        return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(s0 != null ? s0 : s1 != null ? s1 : s2 != null ? s2 : s3 != null ? s3 : s4 != null ? s4 : s5 != null ? s5 : s6 != null ? s6 : s7));
+                    }
+                }
+                return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
 
@@ -968,7 +1063,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// d2L/dboxes2_x22 = -(if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (-(((if boxes1_x2 &lt; boxes2_x2 then 0 else (if boxes1_x2 == boxes2_x2 then 0.5 else 1) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) - (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes2_y2 - boxes2_y1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_x2 &lt; boxes2_x2 then 0 else (if boxes1_x2 == boxes2_x2 then 0.5 else 1) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes2_y2 - boxes2_y1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_x2 &lt; boxes2_x2 then 0 else (if boxes1_x2 == boxes2_x2 then 0.5 else 1) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) else 0))) - ((if boxes1_x2 &lt; boxes2_x2 then 0 else (if boxes1_x2 == boxes2_x2 then 0.5 else 1) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) - (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes2_y2 - boxes2_y1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_x2 &lt; boxes2_x2 then 0 else (if boxes1_x2 == boxes2_x2 then 0.5 else 1) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes2_y2 - boxes2_y1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_x2 &lt; boxes2_x2 then 0 else (if boxes1_x2 == boxes2_x2 then 0.5 else 1) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) else 0)<br/>
         /// d2L/dboxes2_y22 = -(if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (-(((if boxes1_y2 &lt; boxes2_y2 then 0 else (if boxes1_y2 == boxes2_y2 then 0.5 else 1) * (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1))) - (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes2_x2 - boxes2_x1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_y2 &lt; boxes2_y2 then 0 else (if boxes1_y2 == boxes2_y2 then 0.5 else 1) * (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1))) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes2_x2 - boxes2_x1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_y2 &lt; boxes2_y2 then 0 else (if boxes1_y2 == boxes2_y2 then 0.5 else 1) * (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1))) else 0))) - ((if boxes1_y2 &lt; boxes2_y2 then 0 else (if boxes1_y2 == boxes2_y2 then 0.5 else 1) * (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1))) - (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes2_x2 - boxes2_x1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_y2 &lt; boxes2_y2 then 0 else (if boxes1_y2 == boxes2_y2 then 0.5 else 1) * (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1))) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes2_x2 - boxes2_x1 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (if boxes1_y2 &lt; boxes2_y2 then 0 else (if boxes1_y2 == boxes2_y2 then 0.5 else 1) * (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1))) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) else 0)
         /// </summary>
-        private ref struct HessianKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct HessianKernel<T, F0, F1, F2, F3, F4, F5> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T> where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
         {
             private readonly ReadOnlySpan<T> _boxes1X1;
             private readonly ReadOnlySpan<T> _boxes1Y1;
@@ -1138,11 +1233,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t48 = t38 * t37;
                 var t49 = t41 * t40;
                 var loss = T.One - LossMath.Select(t0, t9, T.Zero);
-                var w = _hasWeight ? _weight[i] : T.One;
-                var g = (_hasGradOutput ? _gradOutput[i] * _scale : _scale) * w;
-                if (_wantBoxes1X1Grad) _boxes1X1Grad[i] = g * (-LossMath.Select(t0, t14, T.Zero));
-                if (_wantBoxes1Y1Grad) _boxes1Y1Grad[i] = g * (-LossMath.Select(t0, t19, T.Zero));
-                if (_wantBoxes1X2Grad) _boxes1X2Grad[i] = g * (-LossMath.Select(t0, t24, T.Zero));
+                var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
+                var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
+                if ((typeof(F2) == typeof(On))) _boxes1X1Grad[i] = g * (-LossMath.Select(t0, t14, T.Zero));
+                if ((typeof(F3) == typeof(On))) _boxes1Y1Grad[i] = g * (-LossMath.Select(t0, t19, T.Zero));
+                if ((typeof(F4) == typeof(On))) _boxes1X2Grad[i] = g * (-LossMath.Select(t0, t24, T.Zero));
                 if (_wantBoxes1Y2Grad) _boxes1Y2Grad[i] = g * (-LossMath.Select(t0, t29, T.Zero));
                 if (_wantBoxes2X1Grad) _boxes2X1Grad[i] = g * (-LossMath.Select(t0, t32, T.Zero));
                 if (_wantBoxes2Y1Grad) _boxes2Y1Grad[i] = g * (-LossMath.Select(t0, t35, T.Zero));
@@ -1156,7 +1251,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantBoxes2Y1Hess) _boxes2Y1Hess[i] = g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t47 - t47) / t8, T.Zero));
                 if (_wantBoxes2X2Hess) _boxes2X2Hess[i] = g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t48 - t48) / t8, T.Zero));
                 if (_wantBoxes2Y2Hess) _boxes2Y2Hess[i] = g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t49 - t49) / t8, T.Zero));
-                return loss * w;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -1228,25 +1323,25 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t48 = t38 * t37;
                 var t49 = t41 * t40;
                 var loss = Vector128<T>.One - LossMath.Select(t0, t9, Vector128<T>.Zero);
-                var w = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = (_hasGradOutput ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * w;
-                if (_wantBoxes1X1Grad) (g * (-LossMath.Select(t0, t14, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
-                if (_wantBoxes1Y1Grad) (g * (-LossMath.Select(t0, t19, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
-                if (_wantBoxes1X2Grad) (g * (-LossMath.Select(t0, t24, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
-                if (_wantBoxes1Y2Grad) (g * (-LossMath.Select(t0, t29, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y2Grad), (nuint)i);
-                if (_wantBoxes2X1Grad) (g * (-LossMath.Select(t0, t32, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X1Grad), (nuint)i);
-                if (_wantBoxes2Y1Grad) (g * (-LossMath.Select(t0, t35, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1Grad), (nuint)i);
-                if (_wantBoxes2X2Grad) (g * (-LossMath.Select(t0, t38, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X2Grad), (nuint)i);
-                if (_wantBoxes2Y2Grad) (g * (-LossMath.Select(t0, t41, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2Grad), (nuint)i);
-                if (_wantBoxes1X1Hess) (g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t42 - t42) / t8, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X1Hess), (nuint)i);
-                if (_wantBoxes1Y1Hess) (g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t43 - t43) / t8, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y1Hess), (nuint)i);
-                if (_wantBoxes1X2Hess) (g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t44 - t44) / t8, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X2Hess), (nuint)i);
-                if (_wantBoxes1Y2Hess) (g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t45 - t45) / t8, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y2Hess), (nuint)i);
-                if (_wantBoxes2X1Hess) (g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t46 - t46) / t8, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X1Hess), (nuint)i);
-                if (_wantBoxes2Y1Hess) (g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t47 - t47) / t8, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1Hess), (nuint)i);
-                if (_wantBoxes2X2Hess) (g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t48 - t48) / t8, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X2Hess), (nuint)i);
-                if (_wantBoxes2Y2Hess) (g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t49 - t49) / t8, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2Hess), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (-LossMath.Select(t0, t14, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (-LossMath.Select(t0, t19, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (-LossMath.Select(t0, t24, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
+                if (_wantBoxes1Y2Grad) ElementLoops.Store<F5, T>(g * (-LossMath.Select(t0, t29, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1Y2Grad), (nuint)i);
+                if (_wantBoxes2X1Grad) ElementLoops.Store<F5, T>(g * (-LossMath.Select(t0, t32, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2X1Grad), (nuint)i);
+                if (_wantBoxes2Y1Grad) ElementLoops.Store<F5, T>(g * (-LossMath.Select(t0, t35, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2Y1Grad), (nuint)i);
+                if (_wantBoxes2X2Grad) ElementLoops.Store<F5, T>(g * (-LossMath.Select(t0, t38, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2X2Grad), (nuint)i);
+                if (_wantBoxes2Y2Grad) ElementLoops.Store<F5, T>(g * (-LossMath.Select(t0, t41, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2Y2Grad), (nuint)i);
+                if (_wantBoxes1X1Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t42 - t42) / t8, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1X1Hess), (nuint)i);
+                if (_wantBoxes1Y1Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t43 - t43) / t8, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1Y1Hess), (nuint)i);
+                if (_wantBoxes1X2Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t44 - t44) / t8, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1X2Hess), (nuint)i);
+                if (_wantBoxes1Y2Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t45 - t45) / t8, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1Y2Hess), (nuint)i);
+                if (_wantBoxes2X1Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t46 - t46) / t8, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2X1Hess), (nuint)i);
+                if (_wantBoxes2Y1Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t47 - t47) / t8, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2Y1Hess), (nuint)i);
+                if (_wantBoxes2X2Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t48 - t48) / t8, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2X2Hess), (nuint)i);
+                if (_wantBoxes2Y2Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t49 - t49) / t8, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2Y2Hess), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -1318,25 +1413,25 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t48 = t38 * t37;
                 var t49 = t41 * t40;
                 var loss = Vector256<T>.One - LossMath.Select(t0, t9, Vector256<T>.Zero);
-                var w = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = (_hasGradOutput ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * w;
-                if (_wantBoxes1X1Grad) (g * (-LossMath.Select(t0, t14, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
-                if (_wantBoxes1Y1Grad) (g * (-LossMath.Select(t0, t19, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
-                if (_wantBoxes1X2Grad) (g * (-LossMath.Select(t0, t24, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
-                if (_wantBoxes1Y2Grad) (g * (-LossMath.Select(t0, t29, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y2Grad), (nuint)i);
-                if (_wantBoxes2X1Grad) (g * (-LossMath.Select(t0, t32, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X1Grad), (nuint)i);
-                if (_wantBoxes2Y1Grad) (g * (-LossMath.Select(t0, t35, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1Grad), (nuint)i);
-                if (_wantBoxes2X2Grad) (g * (-LossMath.Select(t0, t38, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X2Grad), (nuint)i);
-                if (_wantBoxes2Y2Grad) (g * (-LossMath.Select(t0, t41, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2Grad), (nuint)i);
-                if (_wantBoxes1X1Hess) (g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t42 - t42) / t8, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X1Hess), (nuint)i);
-                if (_wantBoxes1Y1Hess) (g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t43 - t43) / t8, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y1Hess), (nuint)i);
-                if (_wantBoxes1X2Hess) (g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t44 - t44) / t8, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X2Hess), (nuint)i);
-                if (_wantBoxes1Y2Hess) (g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t45 - t45) / t8, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y2Hess), (nuint)i);
-                if (_wantBoxes2X1Hess) (g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t46 - t46) / t8, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X1Hess), (nuint)i);
-                if (_wantBoxes2Y1Hess) (g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t47 - t47) / t8, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1Hess), (nuint)i);
-                if (_wantBoxes2X2Hess) (g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t48 - t48) / t8, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X2Hess), (nuint)i);
-                if (_wantBoxes2Y2Hess) (g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t49 - t49) / t8, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2Hess), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (-LossMath.Select(t0, t14, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (-LossMath.Select(t0, t19, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (-LossMath.Select(t0, t24, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
+                if (_wantBoxes1Y2Grad) ElementLoops.Store<F5, T>(g * (-LossMath.Select(t0, t29, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1Y2Grad), (nuint)i);
+                if (_wantBoxes2X1Grad) ElementLoops.Store<F5, T>(g * (-LossMath.Select(t0, t32, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2X1Grad), (nuint)i);
+                if (_wantBoxes2Y1Grad) ElementLoops.Store<F5, T>(g * (-LossMath.Select(t0, t35, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2Y1Grad), (nuint)i);
+                if (_wantBoxes2X2Grad) ElementLoops.Store<F5, T>(g * (-LossMath.Select(t0, t38, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2X2Grad), (nuint)i);
+                if (_wantBoxes2Y2Grad) ElementLoops.Store<F5, T>(g * (-LossMath.Select(t0, t41, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2Y2Grad), (nuint)i);
+                if (_wantBoxes1X1Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t42 - t42) / t8, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1X1Hess), (nuint)i);
+                if (_wantBoxes1Y1Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t43 - t43) / t8, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1Y1Hess), (nuint)i);
+                if (_wantBoxes1X2Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t44 - t44) / t8, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1X2Hess), (nuint)i);
+                if (_wantBoxes1Y2Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t45 - t45) / t8, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1Y2Hess), (nuint)i);
+                if (_wantBoxes2X1Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t46 - t46) / t8, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2X1Hess), (nuint)i);
+                if (_wantBoxes2Y1Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t47 - t47) / t8, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2Y1Hess), (nuint)i);
+                if (_wantBoxes2X2Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t48 - t48) / t8, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2X2Hess), (nuint)i);
+                if (_wantBoxes2Y2Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t49 - t49) / t8, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2Y2Hess), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -1408,25 +1503,114 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t48 = t38 * t37;
                 var t49 = t41 * t40;
                 var loss = Vector512<T>.One - LossMath.Select(t0, t9, Vector512<T>.Zero);
-                var w = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = (_hasGradOutput ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * w;
-                if (_wantBoxes1X1Grad) (g * (-LossMath.Select(t0, t14, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
-                if (_wantBoxes1Y1Grad) (g * (-LossMath.Select(t0, t19, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
-                if (_wantBoxes1X2Grad) (g * (-LossMath.Select(t0, t24, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
-                if (_wantBoxes1Y2Grad) (g * (-LossMath.Select(t0, t29, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y2Grad), (nuint)i);
-                if (_wantBoxes2X1Grad) (g * (-LossMath.Select(t0, t32, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X1Grad), (nuint)i);
-                if (_wantBoxes2Y1Grad) (g * (-LossMath.Select(t0, t35, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1Grad), (nuint)i);
-                if (_wantBoxes2X2Grad) (g * (-LossMath.Select(t0, t38, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X2Grad), (nuint)i);
-                if (_wantBoxes2Y2Grad) (g * (-LossMath.Select(t0, t41, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2Grad), (nuint)i);
-                if (_wantBoxes1X1Hess) (g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t42 - t42) / t8, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X1Hess), (nuint)i);
-                if (_wantBoxes1Y1Hess) (g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t43 - t43) / t8, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y1Hess), (nuint)i);
-                if (_wantBoxes1X2Hess) (g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t44 - t44) / t8, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1X2Hess), (nuint)i);
-                if (_wantBoxes1Y2Hess) (g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t45 - t45) / t8, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes1Y2Hess), (nuint)i);
-                if (_wantBoxes2X1Hess) (g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t46 - t46) / t8, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X1Hess), (nuint)i);
-                if (_wantBoxes2Y1Hess) (g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t47 - t47) / t8, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1Hess), (nuint)i);
-                if (_wantBoxes2X2Hess) (g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t48 - t48) / t8, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2X2Hess), (nuint)i);
-                if (_wantBoxes2Y2Hess) (g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t49 - t49) / t8, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2Hess), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (-LossMath.Select(t0, t14, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (-LossMath.Select(t0, t19, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (-LossMath.Select(t0, t24, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
+                if (_wantBoxes1Y2Grad) ElementLoops.Store<F5, T>(g * (-LossMath.Select(t0, t29, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1Y2Grad), (nuint)i);
+                if (_wantBoxes2X1Grad) ElementLoops.Store<F5, T>(g * (-LossMath.Select(t0, t32, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2X1Grad), (nuint)i);
+                if (_wantBoxes2Y1Grad) ElementLoops.Store<F5, T>(g * (-LossMath.Select(t0, t35, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2Y1Grad), (nuint)i);
+                if (_wantBoxes2X2Grad) ElementLoops.Store<F5, T>(g * (-LossMath.Select(t0, t38, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2X2Grad), (nuint)i);
+                if (_wantBoxes2Y2Grad) ElementLoops.Store<F5, T>(g * (-LossMath.Select(t0, t41, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2Y2Grad), (nuint)i);
+                if (_wantBoxes1X1Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t42 - t42) / t8, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1X1Hess), (nuint)i);
+                if (_wantBoxes1Y1Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t43 - t43) / t8, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1Y1Hess), (nuint)i);
+                if (_wantBoxes1X2Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t44 - t44) / t8, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1X2Hess), (nuint)i);
+                if (_wantBoxes1Y2Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t45 - t45) / t8, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1Y2Hess), (nuint)i);
+                if (_wantBoxes2X1Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t46 - t46) / t8, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2X1Hess), (nuint)i);
+                if (_wantBoxes2Y1Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t47 - t47) / t8, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2Y1Hess), (nuint)i);
+                if (_wantBoxes2X2Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t48 - t48) / t8, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2X2Hess), (nuint)i);
+                if (_wantBoxes2Y2Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(-LossMath.Select(t0, (-t49 - t49) / t8, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2Y2Hess), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
+            }
+        }
+
+        /// <summary>One call of <see cref="HessianKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
+        private readonly ref struct HessianKernelCall<T> : IFlaggedCall<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            private readonly ReadOnlySpan<T> _boxes1X1;
+            private readonly ReadOnlySpan<T> _boxes1Y1;
+            private readonly ReadOnlySpan<T> _boxes1X2;
+            private readonly ReadOnlySpan<T> _boxes1Y2;
+            private readonly ReadOnlySpan<T> _boxes2X1;
+            private readonly ReadOnlySpan<T> _boxes2Y1;
+            private readonly ReadOnlySpan<T> _boxes2X2;
+            private readonly ReadOnlySpan<T> _boxes2Y2;
+            private readonly T _eps;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly ReadOnlySpan<T> _gradOutput;
+            private readonly T _scale;
+            private readonly Span<T> _boxes1X1Grad;
+            private readonly Span<T> _boxes1Y1Grad;
+            private readonly Span<T> _boxes1X2Grad;
+            private readonly Span<T> _boxes1Y2Grad;
+            private readonly Span<T> _boxes2X1Grad;
+            private readonly Span<T> _boxes2Y1Grad;
+            private readonly Span<T> _boxes2X2Grad;
+            private readonly Span<T> _boxes2Y2Grad;
+            private readonly Span<T> _boxes1X1Hess;
+            private readonly Span<T> _boxes1Y1Hess;
+            private readonly Span<T> _boxes1X2Hess;
+            private readonly Span<T> _boxes1Y2Hess;
+            private readonly Span<T> _boxes2X1Hess;
+            private readonly Span<T> _boxes2Y1Hess;
+            private readonly Span<T> _boxes2X2Hess;
+            private readonly Span<T> _boxes2Y2Hess;
+            private readonly HessianPolicy _hessianPolicy;
+            private readonly int _n;
+            private readonly Reduction _reduction;
+            private readonly Span<T> _output;
+
+            public HessianKernelCall(ReadOnlySpan<T> boxes1X1, ReadOnlySpan<T> boxes1Y1, ReadOnlySpan<T> boxes1X2, ReadOnlySpan<T> boxes1Y2, ReadOnlySpan<T> boxes2X1, ReadOnlySpan<T> boxes2Y1, ReadOnlySpan<T> boxes2X2, ReadOnlySpan<T> boxes2Y2, T eps, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> boxes1X1Grad, Span<T> boxes1Y1Grad, Span<T> boxes1X2Grad, Span<T> boxes1Y2Grad, Span<T> boxes2X1Grad, Span<T> boxes2Y1Grad, Span<T> boxes2X2Grad, Span<T> boxes2Y2Grad, Span<T> boxes1X1Hess, Span<T> boxes1Y1Hess, Span<T> boxes1X2Hess, Span<T> boxes1Y2Hess, Span<T> boxes2X1Hess, Span<T> boxes2Y1Hess, Span<T> boxes2X2Hess, Span<T> boxes2Y2Hess, HessianPolicy hessianPolicy, int n, Reduction reduction, Span<T> output)
+            {
+                _boxes1X1 = boxes1X1;
+                _boxes1Y1 = boxes1Y1;
+                _boxes1X2 = boxes1X2;
+                _boxes1Y2 = boxes1Y2;
+                _boxes2X1 = boxes2X1;
+                _boxes2Y1 = boxes2Y1;
+                _boxes2X2 = boxes2X2;
+                _boxes2Y2 = boxes2Y2;
+                _eps = eps;
+                _weight = weight;
+                _gradOutput = gradOutput;
+                _scale = scale;
+                _boxes1X1Grad = boxes1X1Grad;
+                _boxes1Y1Grad = boxes1Y1Grad;
+                _boxes1X2Grad = boxes1X2Grad;
+                _boxes1Y2Grad = boxes1Y2Grad;
+                _boxes2X1Grad = boxes2X1Grad;
+                _boxes2Y1Grad = boxes2Y1Grad;
+                _boxes2X2Grad = boxes2X2Grad;
+                _boxes2Y2Grad = boxes2Y2Grad;
+                _boxes1X1Hess = boxes1X1Hess;
+                _boxes1Y1Hess = boxes1Y1Hess;
+                _boxes1X2Hess = boxes1X2Hess;
+                _boxes1Y2Hess = boxes1Y2Hess;
+                _boxes2X1Hess = boxes2X1Hess;
+                _boxes2Y1Hess = boxes2Y1Hess;
+                _boxes2X2Hess = boxes2X2Hess;
+                _boxes2Y2Hess = boxes2Y2Hess;
+                _hessianPolicy = hessianPolicy;
+                _n = n;
+                _reduction = reduction;
+                _output = output;
+            }
+
+            public int Bits => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_boxes1X1Grad.IsEmpty ? 0 : 4) | (_boxes1Y1Grad.IsEmpty ? 0 : 8) | (_boxes1X2Grad.IsEmpty ? 0 : 16) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0);
+
+            [MethodImpl(MethodImplOptions.NoInlining)]
+            public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+            {
+                var kernel = new HessianKernel<T, F0, F1, F2, F3, F4, F5>(_boxes1X1, _boxes1Y1, _boxes1X2, _boxes1Y2, _boxes2X1, _boxes2Y1, _boxes2X2, _boxes2Y2, _eps, _weight, _gradOutput, _scale, _boxes1X1Grad, _boxes1Y1Grad, _boxes1X2Grad, _boxes1Y2Grad, _boxes2X1Grad, _boxes2Y1Grad, _boxes2X2Grad, _boxes2Y2Grad, _boxes1X1Hess, _boxes1Y1Hess, _boxes1X2Hess, _boxes1Y2Hess, _boxes2X1Hess, _boxes2Y1Hess, _boxes2X2Hess, _boxes2Y2Hess, _hessianPolicy);
+                if ((typeof(F5) == typeof(On)))
+                {
+                    fixed (T* s0 = _boxes1X1Grad, s1 = _boxes1Y1Grad, s2 = _boxes1X2Grad, s3 = _boxes1Y2Grad, s4 = _boxes2X1Grad, s5 = _boxes2Y1Grad, s6 = _boxes2X2Grad, s7 = _boxes2Y2Grad, s8 = _boxes1X1Hess, s9 = _boxes1Y1Hess, s10 = _boxes1X2Hess, s11 = _boxes1Y2Hess, s12 = _boxes2X1Hess, s13 = _boxes2Y1Hess, s14 = _boxes2X2Hess, s15 = _boxes2Y2Hess)
+                    {
+                        return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(s0 != null ? s0 : s1 != null ? s1 : s2 != null ? s2 : s3 != null ? s3 : s4 != null ? s4 : s5 != null ? s5 : s6 != null ? s6 : s7 != null ? s7 : s8 != null ? s8 : s9 != null ? s9 : s10 != null ? s10 : s11 != null ? s11 : s12 != null ? s12 : s13 != null ? s13 : s14 != null ? s14 : s15));
+                    }
+                }
+                return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
 

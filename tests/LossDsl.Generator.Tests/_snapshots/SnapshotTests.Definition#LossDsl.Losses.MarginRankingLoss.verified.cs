@@ -138,27 +138,14 @@ namespace LossDsl.Generated.LossDsl.Losses
             if (LossParallel.ShouldSplit(n)) return RunChunked<T>(input1, input2, target, margin, weight, reduction, output, gradients, gradOutputs, gradOutput, input1Grad, input2Grad);
             if (!gradients)
             {
-                var kernel = new ValueKernel<T>(input1, input2, target, margin, weight);
-                if (reduction == Reduction.None)
-                {
-                    ElementLoops.Map<ValueKernel<T>, T>(ref kernel, 0, n, output);
-                    return T.Zero;
-                }
-                T sum = ElementLoops.Sum<ValueKernel<T>, T>(ref kernel, 0, n);
-                return reduction == Reduction.Mean ? sum / T.CreateTruncating(n) : sum;
+                var kernel = new ValueKernelCall<T>(input1, input2, target, margin, weight, n, reduction, output);
+                return KernelFlags.Dispatch<ValueKernelCall<T>, T>(ref kernel);
             }
 
             // The mean's 1/n and the upstream gradient fold into one scale; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
-            var fused = new GradientKernel<T>(input1, input2, target, margin, weight, reduction == Reduction.None ? gradOutputs : default, scale, input1Grad, input2Grad);
-            if (reduction == Reduction.None)
-            {
-                if (output.IsEmpty) ElementLoops.Run<GradientKernel<T>, T>(ref fused, 0, n);
-                else ElementLoops.Map<GradientKernel<T>, T>(ref fused, 0, n, output);
-                return T.Zero;
-            }
-            T total = ElementLoops.Sum<GradientKernel<T>, T>(ref fused, 0, n);
-            return reduction == Reduction.Mean ? total / T.CreateTruncating(n) : total;
+            var fused = new GradientKernelCall<T>(input1, input2, target, margin, weight, reduction == Reduction.None ? gradOutputs : default, scale, input1Grad, input2Grad, n, reduction, output);
+            return KernelFlags.Dispatch<GradientKernelCall<T>, T>(ref fused);
         }
 
         /// <summary>The parallel path (see <see cref="LossParallel"/>): the spans pinned, every chunk a call of the serial code on its slices.</summary>
@@ -249,21 +236,14 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             // The mean's 1/n and the upstream gradient scale the Hessian as they scale the gradient; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
-            var kernel = new HessianKernel<T>(input1, input2, target, margin, weight, reduction == Reduction.None ? gradOutputs : default, scale, input1Grad, input2Grad, input1Hess, input2Hess, hessianPolicy);
-            if (reduction == Reduction.None)
-            {
-                if (output.IsEmpty) ElementLoops.Run<HessianKernel<T>, T>(ref kernel, 0, n);
-                else ElementLoops.Map<HessianKernel<T>, T>(ref kernel, 0, n, output);
-                return T.Zero;
-            }
-            T total = ElementLoops.Sum<HessianKernel<T>, T>(ref kernel, 0, n);
-            return reduction == Reduction.Mean ? total / T.CreateTruncating(n) : total;
+            var kernel = new HessianKernelCall<T>(input1, input2, target, margin, weight, reduction == Reduction.None ? gradOutputs : default, scale, input1Grad, input2Grad, input1Hess, input2Hess, hessianPolicy, n, reduction, output);
+            return KernelFlags.Dispatch<HessianKernelCall<T>, T>(ref kernel);
         }
 
         /// <summary>
         /// L = max(margin - target * (input1 - input2), 0), times the optional weight.
         /// </summary>
-        private ref struct ValueKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct ValueKernel<T, F0, F1, F2, F3, F4, F5> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T> where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
         {
             private readonly ReadOnlySpan<T> _input1;
             private readonly ReadOnlySpan<T> _input2;
@@ -290,8 +270,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = _target[i];
                 var margin = _margin;
                 var loss = LossMath.Max(margin - (target * (input1 - input2)), T.Zero);
-                var w = _hasWeight ? _weight[i] : T.One;
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -302,8 +282,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var margin = Vector128.Create(_margin);
                 var loss = LossMath.Max(margin - (target * (input1 - input2)), Vector128<T>.Zero);
-                var w = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -314,8 +294,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var margin = Vector256.Create(_margin);
                 var loss = LossMath.Max(margin - (target * (input1 - input2)), Vector256<T>.Zero);
-                var w = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -326,8 +306,42 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var margin = Vector512.Create(_margin);
                 var loss = LossMath.Max(margin - (target * (input1 - input2)), Vector512<T>.Zero);
-                var w = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
+            }
+        }
+
+        /// <summary>One call of <see cref="ValueKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
+        private readonly ref struct ValueKernelCall<T> : IFlaggedCall<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            private readonly ReadOnlySpan<T> _input1;
+            private readonly ReadOnlySpan<T> _input2;
+            private readonly ReadOnlySpan<T> _target;
+            private readonly T _margin;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly int _n;
+            private readonly Reduction _reduction;
+            private readonly Span<T> _output;
+
+            public ValueKernelCall(ReadOnlySpan<T> input1, ReadOnlySpan<T> input2, ReadOnlySpan<T> target, T margin, ReadOnlySpan<T> weight, int n, Reduction reduction, Span<T> output)
+            {
+                _input1 = input1;
+                _input2 = input2;
+                _target = target;
+                _margin = margin;
+                _weight = weight;
+                _n = n;
+                _reduction = reduction;
+                _output = output;
+            }
+
+            public int Bits => (_weight.IsEmpty ? 0 : 1);
+
+            [MethodImpl(MethodImplOptions.NoInlining)]
+            public T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+            {
+                var kernel = new ValueKernel<T, F0, F1, F2, F3, F4, F5>(_input1, _input2, _target, _margin, _weight);
+                return ElementLoops.Reduce<ValueKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
 
@@ -337,7 +351,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// dL/dinput1 = if margin - target * (input1 - input2) &gt;= 0 then -target else 0<br/>
         /// dL/dinput2 = if margin - target * (input1 - input2) &gt;= 0 then target else 0
         /// </summary>
-        private ref struct GradientKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct GradientKernel<T, F0, F1, F2, F3, F4, F5> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T> where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
         {
             private readonly ReadOnlySpan<T> _input1;
             private readonly ReadOnlySpan<T> _input2;
@@ -380,11 +394,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = margin - (target * (input1 - input2));
                 var t1 = LossMath.GreaterThanOrEqual(t0, T.Zero);
                 var loss = LossMath.Max(t0, T.Zero);
-                var w = _hasWeight ? _weight[i] : T.One;
-                var g = (_hasGradOutput ? _gradOutput[i] * _scale : _scale) * w;
-                if (_wantInput1Grad) _input1Grad[i] = g * (LossMath.Select(t1, -target, T.Zero));
-                if (_wantInput2Grad) _input2Grad[i] = g * (LossMath.Select(t1, target, T.Zero));
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
+                var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
+                if ((typeof(F2) == typeof(On))) _input1Grad[i] = g * (LossMath.Select(t1, -target, T.Zero));
+                if ((typeof(F3) == typeof(On))) _input2Grad[i] = g * (LossMath.Select(t1, target, T.Zero));
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -397,11 +411,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = margin - (target * (input1 - input2));
                 var t1 = LossMath.GreaterThanOrEqual(t0, Vector128<T>.Zero);
                 var loss = LossMath.Max(t0, Vector128<T>.Zero);
-                var w = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = (_hasGradOutput ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * w;
-                if (_wantInput1Grad) (g * (LossMath.Select(t1, -target, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
-                if (_wantInput2Grad) (g * (LossMath.Select(t1, target, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, -target, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, target, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -414,11 +428,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = margin - (target * (input1 - input2));
                 var t1 = LossMath.GreaterThanOrEqual(t0, Vector256<T>.Zero);
                 var loss = LossMath.Max(t0, Vector256<T>.Zero);
-                var w = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = (_hasGradOutput ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * w;
-                if (_wantInput1Grad) (g * (LossMath.Select(t1, -target, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
-                if (_wantInput2Grad) (g * (LossMath.Select(t1, target, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, -target, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, target, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -431,11 +445,60 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = margin - (target * (input1 - input2));
                 var t1 = LossMath.GreaterThanOrEqual(t0, Vector512<T>.Zero);
                 var loss = LossMath.Max(t0, Vector512<T>.Zero);
-                var w = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = (_hasGradOutput ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * w;
-                if (_wantInput1Grad) (g * (LossMath.Select(t1, -target, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
-                if (_wantInput2Grad) (g * (LossMath.Select(t1, target, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, -target, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, target, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
+            }
+        }
+
+        /// <summary>One call of <see cref="GradientKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
+        private readonly ref struct GradientKernelCall<T> : IFlaggedCall<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            private readonly ReadOnlySpan<T> _input1;
+            private readonly ReadOnlySpan<T> _input2;
+            private readonly ReadOnlySpan<T> _target;
+            private readonly T _margin;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly ReadOnlySpan<T> _gradOutput;
+            private readonly T _scale;
+            private readonly Span<T> _input1Grad;
+            private readonly Span<T> _input2Grad;
+            private readonly int _n;
+            private readonly Reduction _reduction;
+            private readonly Span<T> _output;
+
+            public GradientKernelCall(ReadOnlySpan<T> input1, ReadOnlySpan<T> input2, ReadOnlySpan<T> target, T margin, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> input1Grad, Span<T> input2Grad, int n, Reduction reduction, Span<T> output)
+            {
+                _input1 = input1;
+                _input2 = input2;
+                _target = target;
+                _margin = margin;
+                _weight = weight;
+                _gradOutput = gradOutput;
+                _scale = scale;
+                _input1Grad = input1Grad;
+                _input2Grad = input2Grad;
+                _n = n;
+                _reduction = reduction;
+                _output = output;
+            }
+
+            public int Bits => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_input1Grad.IsEmpty ? 0 : 4) | (_input2Grad.IsEmpty ? 0 : 8) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0);
+
+            [MethodImpl(MethodImplOptions.NoInlining)]
+            public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+            {
+                var kernel = new GradientKernel<T, F0, F1, F2, F3, F4, F5>(_input1, _input2, _target, _margin, _weight, _gradOutput, _scale, _input1Grad, _input2Grad);
+                if ((typeof(F5) == typeof(On)))
+                {
+                    fixed (T* s0 = _input1Grad, s1 = _input2Grad)
+                    {
+                        return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(s0 != null ? s0 : s1));
+                    }
+                }
+                return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
 
@@ -447,7 +510,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// d2L/dinput12 = -0<br/>
         /// d2L/dinput22 = 0
         /// </summary>
-        private ref struct HessianKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct HessianKernel<T, F0, F1, F2, F3, F4, F5> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T> where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
         {
             private readonly ReadOnlySpan<T> _input1;
             private readonly ReadOnlySpan<T> _input2;
@@ -500,13 +563,13 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = margin - (target * (input1 - input2));
                 var t1 = LossMath.GreaterThanOrEqual(t0, T.Zero);
                 var loss = LossMath.Max(t0, T.Zero);
-                var w = _hasWeight ? _weight[i] : T.One;
-                var g = (_hasGradOutput ? _gradOutput[i] * _scale : _scale) * w;
-                if (_wantInput1Grad) _input1Grad[i] = g * (LossMath.Select(t1, -target, T.Zero));
-                if (_wantInput2Grad) _input2Grad[i] = g * (LossMath.Select(t1, target, T.Zero));
-                if (_wantInput1Hess) _input1Hess[i] = g * _hessianPolicy.Apply(T.Zero);
+                var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
+                var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
+                if ((typeof(F2) == typeof(On))) _input1Grad[i] = g * (LossMath.Select(t1, -target, T.Zero));
+                if ((typeof(F3) == typeof(On))) _input2Grad[i] = g * (LossMath.Select(t1, target, T.Zero));
+                if ((typeof(F4) == typeof(On))) _input1Hess[i] = g * _hessianPolicy.Apply(T.Zero);
                 if (_wantInput2Hess) _input2Hess[i] = g * _hessianPolicy.Apply(T.Zero);
-                return loss * w;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -519,13 +582,13 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = margin - (target * (input1 - input2));
                 var t1 = LossMath.GreaterThanOrEqual(t0, Vector128<T>.Zero);
                 var loss = LossMath.Max(t0, Vector128<T>.Zero);
-                var w = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = (_hasGradOutput ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * w;
-                if (_wantInput1Grad) (g * (LossMath.Select(t1, -target, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
-                if (_wantInput2Grad) (g * (LossMath.Select(t1, target, Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
-                if (_wantInput1Hess) (g * _hessianPolicy.Apply(Vector128<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_input1Hess), (nuint)i);
-                if (_wantInput2Hess) (g * _hessianPolicy.Apply(Vector128<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_input2Hess), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, -target, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, target, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector128<T>.Zero), ref MemoryMarshal.GetReference(_input1Hess), (nuint)i);
+                if (_wantInput2Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector128<T>.Zero), ref MemoryMarshal.GetReference(_input2Hess), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -538,13 +601,13 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = margin - (target * (input1 - input2));
                 var t1 = LossMath.GreaterThanOrEqual(t0, Vector256<T>.Zero);
                 var loss = LossMath.Max(t0, Vector256<T>.Zero);
-                var w = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = (_hasGradOutput ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * w;
-                if (_wantInput1Grad) (g * (LossMath.Select(t1, -target, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
-                if (_wantInput2Grad) (g * (LossMath.Select(t1, target, Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
-                if (_wantInput1Hess) (g * _hessianPolicy.Apply(Vector256<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_input1Hess), (nuint)i);
-                if (_wantInput2Hess) (g * _hessianPolicy.Apply(Vector256<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_input2Hess), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, -target, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, target, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector256<T>.Zero), ref MemoryMarshal.GetReference(_input1Hess), (nuint)i);
+                if (_wantInput2Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector256<T>.Zero), ref MemoryMarshal.GetReference(_input2Hess), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -557,13 +620,68 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = margin - (target * (input1 - input2));
                 var t1 = LossMath.GreaterThanOrEqual(t0, Vector512<T>.Zero);
                 var loss = LossMath.Max(t0, Vector512<T>.Zero);
-                var w = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = (_hasGradOutput ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * w;
-                if (_wantInput1Grad) (g * (LossMath.Select(t1, -target, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
-                if (_wantInput2Grad) (g * (LossMath.Select(t1, target, Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
-                if (_wantInput1Hess) (g * _hessianPolicy.Apply(Vector512<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_input1Hess), (nuint)i);
-                if (_wantInput2Hess) (g * _hessianPolicy.Apply(Vector512<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_input2Hess), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, -target, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, target, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector512<T>.Zero), ref MemoryMarshal.GetReference(_input1Hess), (nuint)i);
+                if (_wantInput2Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector512<T>.Zero), ref MemoryMarshal.GetReference(_input2Hess), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
+            }
+        }
+
+        /// <summary>One call of <see cref="HessianKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
+        private readonly ref struct HessianKernelCall<T> : IFlaggedCall<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            private readonly ReadOnlySpan<T> _input1;
+            private readonly ReadOnlySpan<T> _input2;
+            private readonly ReadOnlySpan<T> _target;
+            private readonly T _margin;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly ReadOnlySpan<T> _gradOutput;
+            private readonly T _scale;
+            private readonly Span<T> _input1Grad;
+            private readonly Span<T> _input2Grad;
+            private readonly Span<T> _input1Hess;
+            private readonly Span<T> _input2Hess;
+            private readonly HessianPolicy _hessianPolicy;
+            private readonly int _n;
+            private readonly Reduction _reduction;
+            private readonly Span<T> _output;
+
+            public HessianKernelCall(ReadOnlySpan<T> input1, ReadOnlySpan<T> input2, ReadOnlySpan<T> target, T margin, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> input1Grad, Span<T> input2Grad, Span<T> input1Hess, Span<T> input2Hess, HessianPolicy hessianPolicy, int n, Reduction reduction, Span<T> output)
+            {
+                _input1 = input1;
+                _input2 = input2;
+                _target = target;
+                _margin = margin;
+                _weight = weight;
+                _gradOutput = gradOutput;
+                _scale = scale;
+                _input1Grad = input1Grad;
+                _input2Grad = input2Grad;
+                _input1Hess = input1Hess;
+                _input2Hess = input2Hess;
+                _hessianPolicy = hessianPolicy;
+                _n = n;
+                _reduction = reduction;
+                _output = output;
+            }
+
+            public int Bits => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_input1Grad.IsEmpty ? 0 : 4) | (_input2Grad.IsEmpty ? 0 : 8) | (_input1Hess.IsEmpty ? 0 : 16) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0);
+
+            [MethodImpl(MethodImplOptions.NoInlining)]
+            public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+            {
+                var kernel = new HessianKernel<T, F0, F1, F2, F3, F4, F5>(_input1, _input2, _target, _margin, _weight, _gradOutput, _scale, _input1Grad, _input2Grad, _input1Hess, _input2Hess, _hessianPolicy);
+                if ((typeof(F5) == typeof(On)))
+                {
+                    fixed (T* s0 = _input1Grad, s1 = _input2Grad, s2 = _input1Hess, s3 = _input2Hess)
+                    {
+                        return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(s0 != null ? s0 : s1 != null ? s1 : s2 != null ? s2 : s3));
+                    }
+                }
+                return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
 

@@ -205,7 +205,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// <summary>
         /// The summand of A0: abs(y_true - y_pred) / max(abs(y_true), eps)
         /// </summary>
-        private ref struct Aggregate0Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct Aggregate0Kernel<T> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _yPred;
             private readonly ReadOnlySpan<T> _yTrue;
@@ -272,7 +272,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// dL/dA0 = 100<br/>
         /// dL/dy_pred = -(c0 * sign(y_true - y_pred) / max(abs(y_true), eps))   (c_j = dL/dA_j, per row)
         /// </summary>
-        private ref struct RowGradientKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct RowGradientKernel<T> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _yPred;
             private readonly ReadOnlySpan<T> _yTrue;

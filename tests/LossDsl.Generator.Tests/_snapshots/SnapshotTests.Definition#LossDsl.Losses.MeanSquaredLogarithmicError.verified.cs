@@ -442,7 +442,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// The gradients of one row when A0's pass stored e0 in the gradient span of y_pred, read back here:<br/>
         /// dy_pred = if y_pred &gt;= eps then e0 * c0 else 0
         /// </summary>
-        private ref struct RowGradientCachedKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct RowGradientCachedKernel<T> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _yPred;
             private readonly ReadOnlySpan<T> _yTrue;

@@ -256,7 +256,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// <summary>
         /// The summand of A2: if margin - A1 + input &gt; 0 then (if p == 1 then margin - A1 + input else (margin - A1 + input) * (margin - A1 + input)) else 0
         /// </summary>
-        private ref struct Aggregate2Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct Aggregate2Kernel<T> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _weight_;
@@ -343,7 +343,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// <summary>
         /// The summand of A3: 1
         /// </summary>
-        private ref struct Aggregate3Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct Aggregate3Kernel<T> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _weight_;
@@ -410,7 +410,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// <summary>
         /// The summand of dA2/dA1: if margin - A1 + input &gt; 0 then (if p == 1 then (-1) else -(margin - A1 + input) - (margin - A1 + input)) else 0
         /// </summary>
-        private ref struct Dependency2On1Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct Dependency2On1Kernel<T> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _weight_;
@@ -508,7 +508,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// dA2/dA1 = mean over the row of if margin - A1 + input &gt; 0 then (if p == 1 then (-1) else -(margin - A1 + input) - (margin - A1 + input)) else 0<br/>
         /// dL/dinput = if margin - A1 + input &gt; 0 then (if p == 1 then 1 else margin - A1 + input + margin - A1 + input) * c2 else 0   (c_j = dL/dA_j, per row)
         /// </summary>
-        private ref struct RowGradientKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct RowGradientKernel<T> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _weight_;

@@ -221,7 +221,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// <summary>
         /// The summand of A0 at the pairs (i, j): if target[i] &gt; 0 and target[j] == 0 and 1 - input[i] + input[j] &gt; 0 then target[i] * (1 - input[i] + input[j]) else 0
         /// </summary>
-        private ref struct Aggregate0Kernel<T> : IPairKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct Aggregate0Kernel<T> : IPairKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
@@ -306,7 +306,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// <summary>
         /// The summand of A1: 1
         /// </summary>
-        private ref struct Aggregate1Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct Aggregate1Kernel<T> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
@@ -358,7 +358,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// <summary>
         /// The gradient of A0 for input at position i, summed over j: (if target[i] &gt; 0 and target[j] == 0 and 1 - input[i] + input[j] &gt; 0 then -target[i] else 0) + (if target[j] &gt; 0 and target[i] == 0 and 1 - input[j] + input[i] &gt; 0 then target[j] else 0)
         /// </summary>
-        private ref struct Pair0GradientInputKernel<T> : IPairKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct Pair0GradientInputKernel<T> : IPairKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
@@ -449,7 +449,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// dL/dA1 = -(A0 / A1 / A1)<br/>
         /// dL/dinput = c0 * sum over j of ((if target[i] &gt; 0 and target[j] == 0 and 1 - input[i] + input[j] &gt; 0 then -target[i] else 0) + (if target[j] &gt; 0 and target[i] == 0 and 1 - input[j] + input[i] &gt; 0 then target[j] else 0)) at position i   (c_j = dL/dA_j, per row)
         /// </summary>
-        private ref struct RowGradientKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct RowGradientKernel<T> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;

@@ -477,7 +477,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// The gradients of one row when A0's pass stored e0 in the gradient span of input, read back here:<br/>
         /// dinput = -(c0 * e0)
         /// </summary>
-        private ref struct RowGradientCachedKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct RowGradientCachedKernel<T> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;

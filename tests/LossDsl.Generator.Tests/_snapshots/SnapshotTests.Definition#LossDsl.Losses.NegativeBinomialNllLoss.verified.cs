@@ -141,27 +141,14 @@ namespace LossDsl.Generated.LossDsl.Losses
             if (LossParallel.ShouldSplit(n)) return RunChunked<T>(input, target, dispersion, weight, reduction, output, gradients, gradOutputs, gradOutput, inputGrad, dispersionGrad);
             if (!gradients)
             {
-                var kernel = new ValueKernel<T>(input, target, dispersion, weight);
-                if (reduction == Reduction.None)
-                {
-                    ElementLoops.Map<ValueKernel<T>, T>(ref kernel, 0, n, output);
-                    return T.Zero;
-                }
-                T sum = ElementLoops.Sum<ValueKernel<T>, T>(ref kernel, 0, n);
-                return reduction == Reduction.Mean ? sum / T.CreateTruncating(n) : sum;
+                var kernel = new ValueKernelCall<T>(input, target, dispersion, weight, n, reduction, output);
+                return KernelFlags.Dispatch<ValueKernelCall<T>, T>(ref kernel);
             }
 
             // The mean's 1/n and the upstream gradient fold into one scale; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
-            var fused = new GradientKernel<T>(input, target, dispersion, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, dispersionGrad);
-            if (reduction == Reduction.None)
-            {
-                if (output.IsEmpty) ElementLoops.Run<GradientKernel<T>, T>(ref fused, 0, n);
-                else ElementLoops.Map<GradientKernel<T>, T>(ref fused, 0, n, output);
-                return T.Zero;
-            }
-            T total = ElementLoops.Sum<GradientKernel<T>, T>(ref fused, 0, n);
-            return reduction == Reduction.Mean ? total / T.CreateTruncating(n) : total;
+            var fused = new GradientKernelCall<T>(input, target, dispersion, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, dispersionGrad, n, reduction, output);
+            return KernelFlags.Dispatch<GradientKernelCall<T>, T>(ref fused);
         }
 
         /// <summary>The parallel path (see <see cref="LossParallel"/>): the spans pinned, every chunk a call of the serial code on its slices.</summary>
@@ -250,21 +237,14 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             // The mean's 1/n and the upstream gradient scale the Hessian as they scale the gradient; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
-            var kernel = new HessianKernel<T>(input, target, dispersion, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, dispersionGrad, inputHess, dispersionHess, hessianPolicy);
-            if (reduction == Reduction.None)
-            {
-                if (output.IsEmpty) ElementLoops.Run<HessianKernel<T>, T>(ref kernel, 0, n);
-                else ElementLoops.Map<HessianKernel<T>, T>(ref kernel, 0, n, output);
-                return T.Zero;
-            }
-            T total = ElementLoops.Sum<HessianKernel<T>, T>(ref kernel, 0, n);
-            return reduction == Reduction.Mean ? total / T.CreateTruncating(n) : total;
+            var kernel = new HessianKernelCall<T>(input, target, dispersion, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, dispersionGrad, inputHess, dispersionHess, hessianPolicy, n, reduction, output);
+            return KernelFlags.Dispatch<HessianKernelCall<T>, T>(ref kernel);
         }
 
         /// <summary>
         /// L = lgamma(dispersion) + lgamma(1 + target) - lgamma(target + dispersion) + dispersion * log1p(input / dispersion) + target * log1p(dispersion / input), times the optional weight.
         /// </summary>
-        private ref struct ValueKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct ValueKernel<T, F0, F1, F2, F3, F4, F5> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T> where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
@@ -288,8 +268,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = _target[i];
                 var dispersion = _dispersion[i];
                 var loss = (((LossMath.Lgamma(dispersion) + LossMath.Lgamma(T.One + target)) - LossMath.Lgamma(target + dispersion)) + (dispersion * LossMath.Log1p(input / dispersion))) + (target * LossMath.Log1p(dispersion / input));
-                var w = _hasWeight ? _weight[i] : T.One;
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -299,8 +279,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var dispersion = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_dispersion), (nuint)i);
                 var loss = (((LossMath.Lgamma(dispersion) + LossMath.Lgamma(Vector128<T>.One + target)) - LossMath.Lgamma(target + dispersion)) + (dispersion * LossMath.Log1p(input / dispersion))) + (target * LossMath.Log1p(dispersion / input));
-                var w = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -310,8 +290,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var dispersion = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_dispersion), (nuint)i);
                 var loss = (((LossMath.Lgamma(dispersion) + LossMath.Lgamma(Vector256<T>.One + target)) - LossMath.Lgamma(target + dispersion)) + (dispersion * LossMath.Log1p(input / dispersion))) + (target * LossMath.Log1p(dispersion / input));
-                var w = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -321,8 +301,40 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var dispersion = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_dispersion), (nuint)i);
                 var loss = (((LossMath.Lgamma(dispersion) + LossMath.Lgamma(Vector512<T>.One + target)) - LossMath.Lgamma(target + dispersion)) + (dispersion * LossMath.Log1p(input / dispersion))) + (target * LossMath.Log1p(dispersion / input));
-                var w = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
+            }
+        }
+
+        /// <summary>One call of <see cref="ValueKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
+        private readonly ref struct ValueKernelCall<T> : IFlaggedCall<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            private readonly ReadOnlySpan<T> _input;
+            private readonly ReadOnlySpan<T> _target;
+            private readonly ReadOnlySpan<T> _dispersion;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly int _n;
+            private readonly Reduction _reduction;
+            private readonly Span<T> _output;
+
+            public ValueKernelCall(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> dispersion, ReadOnlySpan<T> weight, int n, Reduction reduction, Span<T> output)
+            {
+                _input = input;
+                _target = target;
+                _dispersion = dispersion;
+                _weight = weight;
+                _n = n;
+                _reduction = reduction;
+                _output = output;
+            }
+
+            public int Bits => (_weight.IsEmpty ? 0 : 1);
+
+            [MethodImpl(MethodImplOptions.NoInlining)]
+            public T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+            {
+                var kernel = new ValueKernel<T, F0, F1, F2, F3, F4, F5>(_input, _target, _dispersion, _weight);
+                return ElementLoops.Reduce<ValueKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
 
@@ -332,7 +344,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// dL/dinput = dispersion * 1 / dispersion / (1 + input / dispersion) - target * dispersion / input / input / (1 + dispersion / input)<br/>
         /// dL/ddispersion = digamma(dispersion) - digamma(target + dispersion) + log1p(input / dispersion) - dispersion * input / dispersion / dispersion / (1 + input / dispersion) + target * 1 / input / (1 + dispersion / input)
         /// </summary>
-        private ref struct GradientKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct GradientKernel<T, F0, F1, F2, F3, F4, F5> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T> where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
@@ -376,11 +388,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t4 = T.One + t1;
                 var t5 = T.One + t3;
                 var loss = (((LossMath.Lgamma(dispersion) + LossMath.Lgamma(T.One + target)) - LossMath.Lgamma(t0)) + (dispersion * t2)) + (target * LossMath.Log1p(t3));
-                var w = _hasWeight ? _weight[i] : T.One;
-                var g = (_hasGradOutput ? _gradOutput[i] * _scale : _scale) * w;
-                if (_wantInputGrad) _inputGrad[i] = g * ((dispersion * ((T.One / dispersion) / t4)) - (target * ((t3 / input) / t5)));
-                if (_wantDispersionGrad) _dispersionGrad[i] = g * (((LossMath.Digamma(dispersion) - LossMath.Digamma(t0)) + (t2 - (dispersion * ((t1 / dispersion) / t4)))) + (target * ((T.One / input) / t5)));
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
+                var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
+                if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * ((dispersion * ((T.One / dispersion) / t4)) - (target * ((t3 / input) / t5)));
+                if ((typeof(F3) == typeof(On))) _dispersionGrad[i] = g * (((LossMath.Digamma(dispersion) - LossMath.Digamma(t0)) + (t2 - (dispersion * ((t1 / dispersion) / t4)))) + (target * ((T.One / input) / t5)));
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -396,11 +408,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t4 = Vector128<T>.One + t1;
                 var t5 = Vector128<T>.One + t3;
                 var loss = (((LossMath.Lgamma(dispersion) + LossMath.Lgamma(Vector128<T>.One + target)) - LossMath.Lgamma(t0)) + (dispersion * t2)) + (target * LossMath.Log1p(t3));
-                var w = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = (_hasGradOutput ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * w;
-                if (_wantInputGrad) (g * ((dispersion * ((Vector128<T>.One / dispersion) / t4)) - (target * ((t3 / input) / t5)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if (_wantDispersionGrad) (g * (((LossMath.Digamma(dispersion) - LossMath.Digamma(t0)) + (t2 - (dispersion * ((t1 / dispersion) / t4)))) + (target * ((Vector128<T>.One / input) / t5)))).StoreUnsafe(ref MemoryMarshal.GetReference(_dispersionGrad), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((dispersion * ((Vector128<T>.One / dispersion) / t4)) - (target * ((t3 / input) / t5))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (((LossMath.Digamma(dispersion) - LossMath.Digamma(t0)) + (t2 - (dispersion * ((t1 / dispersion) / t4)))) + (target * ((Vector128<T>.One / input) / t5))), ref MemoryMarshal.GetReference(_dispersionGrad), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -416,11 +428,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t4 = Vector256<T>.One + t1;
                 var t5 = Vector256<T>.One + t3;
                 var loss = (((LossMath.Lgamma(dispersion) + LossMath.Lgamma(Vector256<T>.One + target)) - LossMath.Lgamma(t0)) + (dispersion * t2)) + (target * LossMath.Log1p(t3));
-                var w = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = (_hasGradOutput ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * w;
-                if (_wantInputGrad) (g * ((dispersion * ((Vector256<T>.One / dispersion) / t4)) - (target * ((t3 / input) / t5)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if (_wantDispersionGrad) (g * (((LossMath.Digamma(dispersion) - LossMath.Digamma(t0)) + (t2 - (dispersion * ((t1 / dispersion) / t4)))) + (target * ((Vector256<T>.One / input) / t5)))).StoreUnsafe(ref MemoryMarshal.GetReference(_dispersionGrad), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((dispersion * ((Vector256<T>.One / dispersion) / t4)) - (target * ((t3 / input) / t5))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (((LossMath.Digamma(dispersion) - LossMath.Digamma(t0)) + (t2 - (dispersion * ((t1 / dispersion) / t4)))) + (target * ((Vector256<T>.One / input) / t5))), ref MemoryMarshal.GetReference(_dispersionGrad), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -436,11 +448,58 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t4 = Vector512<T>.One + t1;
                 var t5 = Vector512<T>.One + t3;
                 var loss = (((LossMath.Lgamma(dispersion) + LossMath.Lgamma(Vector512<T>.One + target)) - LossMath.Lgamma(t0)) + (dispersion * t2)) + (target * LossMath.Log1p(t3));
-                var w = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = (_hasGradOutput ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * w;
-                if (_wantInputGrad) (g * ((dispersion * ((Vector512<T>.One / dispersion) / t4)) - (target * ((t3 / input) / t5)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if (_wantDispersionGrad) (g * (((LossMath.Digamma(dispersion) - LossMath.Digamma(t0)) + (t2 - (dispersion * ((t1 / dispersion) / t4)))) + (target * ((Vector512<T>.One / input) / t5)))).StoreUnsafe(ref MemoryMarshal.GetReference(_dispersionGrad), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((dispersion * ((Vector512<T>.One / dispersion) / t4)) - (target * ((t3 / input) / t5))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (((LossMath.Digamma(dispersion) - LossMath.Digamma(t0)) + (t2 - (dispersion * ((t1 / dispersion) / t4)))) + (target * ((Vector512<T>.One / input) / t5))), ref MemoryMarshal.GetReference(_dispersionGrad), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
+            }
+        }
+
+        /// <summary>One call of <see cref="GradientKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
+        private readonly ref struct GradientKernelCall<T> : IFlaggedCall<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            private readonly ReadOnlySpan<T> _input;
+            private readonly ReadOnlySpan<T> _target;
+            private readonly ReadOnlySpan<T> _dispersion;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly ReadOnlySpan<T> _gradOutput;
+            private readonly T _scale;
+            private readonly Span<T> _inputGrad;
+            private readonly Span<T> _dispersionGrad;
+            private readonly int _n;
+            private readonly Reduction _reduction;
+            private readonly Span<T> _output;
+
+            public GradientKernelCall(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> dispersion, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> dispersionGrad, int n, Reduction reduction, Span<T> output)
+            {
+                _input = input;
+                _target = target;
+                _dispersion = dispersion;
+                _weight = weight;
+                _gradOutput = gradOutput;
+                _scale = scale;
+                _inputGrad = inputGrad;
+                _dispersionGrad = dispersionGrad;
+                _n = n;
+                _reduction = reduction;
+                _output = output;
+            }
+
+            public int Bits => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputGrad.IsEmpty ? 0 : 4) | (_dispersionGrad.IsEmpty ? 0 : 8) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0);
+
+            [MethodImpl(MethodImplOptions.NoInlining)]
+            public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+            {
+                var kernel = new GradientKernel<T, F0, F1, F2, F3, F4, F5>(_input, _target, _dispersion, _weight, _gradOutput, _scale, _inputGrad, _dispersionGrad);
+                if ((typeof(F5) == typeof(On)))
+                {
+                    fixed (T* s0 = _inputGrad, s1 = _dispersionGrad)
+                    {
+                        return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(s0 != null ? s0 : s1));
+                    }
+                }
+                return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
 
@@ -452,7 +511,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// d2L/dinput2 = -(dispersion * 1 / dispersion / (1 + input / dispersion) * 1 / dispersion / (1 + input / dispersion)) - target * ((-(dispersion / input / input) - dispersion / input / input) / input + dispersion / input / input / (1 + dispersion / input) * dispersion / input / input) / (1 + dispersion / input)<br/>
         /// d2L/ddispersion2 = trigamma(dispersion) - trigamma(target + dispersion) + -(input / dispersion / dispersion / (1 + input / dispersion)) - (input / dispersion / dispersion / (1 + input / dispersion) + dispersion * ((-(input / dispersion / dispersion) - input / dispersion / dispersion) / dispersion + input / dispersion / dispersion / (1 + input / dispersion) * input / dispersion / dispersion) / (1 + input / dispersion)) - target * 1 / input / (1 + dispersion / input) * 1 / input / (1 + dispersion / input)
         /// </summary>
-        private ref struct HessianKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct HessianKernel<T, F0, F1, F2, F3, F4, F5> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T> where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
@@ -514,13 +573,13 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t12 = T.One / input;
                 var t13 = t12 / t8;
                 var loss = (((LossMath.Lgamma(dispersion) + LossMath.Lgamma(T.One + target)) - LossMath.Lgamma(t0)) + (dispersion * t2)) + (target * LossMath.Log1p(t3));
-                var w = _hasWeight ? _weight[i] : T.One;
-                var g = (_hasGradOutput ? _gradOutput[i] * _scale : _scale) * w;
-                if (_wantInputGrad) _inputGrad[i] = g * ((dispersion * t6) - (target * t9));
-                if (_wantDispersionGrad) _dispersionGrad[i] = g * (((LossMath.Digamma(dispersion) - LossMath.Digamma(t0)) + (t2 - (dispersion * t11))) + (target * t13));
-                if (_wantInputHess) _inputHess[i] = g * _hessianPolicy.Apply(-(dispersion * ((t6 * t4) / t5)) - (target * ((((-t7 - t7) / input) + (t9 * t7)) / t8)));
+                var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
+                var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
+                if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * ((dispersion * t6) - (target * t9));
+                if ((typeof(F3) == typeof(On))) _dispersionGrad[i] = g * (((LossMath.Digamma(dispersion) - LossMath.Digamma(t0)) + (t2 - (dispersion * t11))) + (target * t13));
+                if ((typeof(F4) == typeof(On))) _inputHess[i] = g * _hessianPolicy.Apply(-(dispersion * ((t6 * t4) / t5)) - (target * ((((-t7 - t7) / input) + (t9 * t7)) / t8)));
                 if (_wantDispersionHess) _dispersionHess[i] = g * _hessianPolicy.Apply(((LossMath.Trigamma(dispersion) - LossMath.Trigamma(t0)) + (-t11 - (t11 + (dispersion * ((((-t10 - t10) / dispersion) + (t11 * t10)) / t5))))) - (target * ((t13 * t12) / t8)));
-                return loss * w;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -544,13 +603,13 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t12 = Vector128<T>.One / input;
                 var t13 = t12 / t8;
                 var loss = (((LossMath.Lgamma(dispersion) + LossMath.Lgamma(Vector128<T>.One + target)) - LossMath.Lgamma(t0)) + (dispersion * t2)) + (target * LossMath.Log1p(t3));
-                var w = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = (_hasGradOutput ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * w;
-                if (_wantInputGrad) (g * ((dispersion * t6) - (target * t9))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if (_wantDispersionGrad) (g * (((LossMath.Digamma(dispersion) - LossMath.Digamma(t0)) + (t2 - (dispersion * t11))) + (target * t13))).StoreUnsafe(ref MemoryMarshal.GetReference(_dispersionGrad), (nuint)i);
-                if (_wantInputHess) (g * _hessianPolicy.Apply(-(dispersion * ((t6 * t4) / t5)) - (target * ((((-t7 - t7) / input) + (t9 * t7)) / t8)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
-                if (_wantDispersionHess) (g * _hessianPolicy.Apply(((LossMath.Trigamma(dispersion) - LossMath.Trigamma(t0)) + (-t11 - (t11 + (dispersion * ((((-t10 - t10) / dispersion) + (t11 * t10)) / t5))))) - (target * ((t13 * t12) / t8)))).StoreUnsafe(ref MemoryMarshal.GetReference(_dispersionHess), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((dispersion * t6) - (target * t9)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (((LossMath.Digamma(dispersion) - LossMath.Digamma(t0)) + (t2 - (dispersion * t11))) + (target * t13)), ref MemoryMarshal.GetReference(_dispersionGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(-(dispersion * ((t6 * t4) / t5)) - (target * ((((-t7 - t7) / input) + (t9 * t7)) / t8))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if (_wantDispersionHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((LossMath.Trigamma(dispersion) - LossMath.Trigamma(t0)) + (-t11 - (t11 + (dispersion * ((((-t10 - t10) / dispersion) + (t11 * t10)) / t5))))) - (target * ((t13 * t12) / t8))), ref MemoryMarshal.GetReference(_dispersionHess), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -574,13 +633,13 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t12 = Vector256<T>.One / input;
                 var t13 = t12 / t8;
                 var loss = (((LossMath.Lgamma(dispersion) + LossMath.Lgamma(Vector256<T>.One + target)) - LossMath.Lgamma(t0)) + (dispersion * t2)) + (target * LossMath.Log1p(t3));
-                var w = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = (_hasGradOutput ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * w;
-                if (_wantInputGrad) (g * ((dispersion * t6) - (target * t9))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if (_wantDispersionGrad) (g * (((LossMath.Digamma(dispersion) - LossMath.Digamma(t0)) + (t2 - (dispersion * t11))) + (target * t13))).StoreUnsafe(ref MemoryMarshal.GetReference(_dispersionGrad), (nuint)i);
-                if (_wantInputHess) (g * _hessianPolicy.Apply(-(dispersion * ((t6 * t4) / t5)) - (target * ((((-t7 - t7) / input) + (t9 * t7)) / t8)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
-                if (_wantDispersionHess) (g * _hessianPolicy.Apply(((LossMath.Trigamma(dispersion) - LossMath.Trigamma(t0)) + (-t11 - (t11 + (dispersion * ((((-t10 - t10) / dispersion) + (t11 * t10)) / t5))))) - (target * ((t13 * t12) / t8)))).StoreUnsafe(ref MemoryMarshal.GetReference(_dispersionHess), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((dispersion * t6) - (target * t9)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (((LossMath.Digamma(dispersion) - LossMath.Digamma(t0)) + (t2 - (dispersion * t11))) + (target * t13)), ref MemoryMarshal.GetReference(_dispersionGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(-(dispersion * ((t6 * t4) / t5)) - (target * ((((-t7 - t7) / input) + (t9 * t7)) / t8))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if (_wantDispersionHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((LossMath.Trigamma(dispersion) - LossMath.Trigamma(t0)) + (-t11 - (t11 + (dispersion * ((((-t10 - t10) / dispersion) + (t11 * t10)) / t5))))) - (target * ((t13 * t12) / t8))), ref MemoryMarshal.GetReference(_dispersionHess), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -604,13 +663,66 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t12 = Vector512<T>.One / input;
                 var t13 = t12 / t8;
                 var loss = (((LossMath.Lgamma(dispersion) + LossMath.Lgamma(Vector512<T>.One + target)) - LossMath.Lgamma(t0)) + (dispersion * t2)) + (target * LossMath.Log1p(t3));
-                var w = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = (_hasGradOutput ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * w;
-                if (_wantInputGrad) (g * ((dispersion * t6) - (target * t9))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if (_wantDispersionGrad) (g * (((LossMath.Digamma(dispersion) - LossMath.Digamma(t0)) + (t2 - (dispersion * t11))) + (target * t13))).StoreUnsafe(ref MemoryMarshal.GetReference(_dispersionGrad), (nuint)i);
-                if (_wantInputHess) (g * _hessianPolicy.Apply(-(dispersion * ((t6 * t4) / t5)) - (target * ((((-t7 - t7) / input) + (t9 * t7)) / t8)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
-                if (_wantDispersionHess) (g * _hessianPolicy.Apply(((LossMath.Trigamma(dispersion) - LossMath.Trigamma(t0)) + (-t11 - (t11 + (dispersion * ((((-t10 - t10) / dispersion) + (t11 * t10)) / t5))))) - (target * ((t13 * t12) / t8)))).StoreUnsafe(ref MemoryMarshal.GetReference(_dispersionHess), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((dispersion * t6) - (target * t9)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (((LossMath.Digamma(dispersion) - LossMath.Digamma(t0)) + (t2 - (dispersion * t11))) + (target * t13)), ref MemoryMarshal.GetReference(_dispersionGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(-(dispersion * ((t6 * t4) / t5)) - (target * ((((-t7 - t7) / input) + (t9 * t7)) / t8))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if (_wantDispersionHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((LossMath.Trigamma(dispersion) - LossMath.Trigamma(t0)) + (-t11 - (t11 + (dispersion * ((((-t10 - t10) / dispersion) + (t11 * t10)) / t5))))) - (target * ((t13 * t12) / t8))), ref MemoryMarshal.GetReference(_dispersionHess), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
+            }
+        }
+
+        /// <summary>One call of <see cref="HessianKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
+        private readonly ref struct HessianKernelCall<T> : IFlaggedCall<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            private readonly ReadOnlySpan<T> _input;
+            private readonly ReadOnlySpan<T> _target;
+            private readonly ReadOnlySpan<T> _dispersion;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly ReadOnlySpan<T> _gradOutput;
+            private readonly T _scale;
+            private readonly Span<T> _inputGrad;
+            private readonly Span<T> _dispersionGrad;
+            private readonly Span<T> _inputHess;
+            private readonly Span<T> _dispersionHess;
+            private readonly HessianPolicy _hessianPolicy;
+            private readonly int _n;
+            private readonly Reduction _reduction;
+            private readonly Span<T> _output;
+
+            public HessianKernelCall(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> dispersion, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> dispersionGrad, Span<T> inputHess, Span<T> dispersionHess, HessianPolicy hessianPolicy, int n, Reduction reduction, Span<T> output)
+            {
+                _input = input;
+                _target = target;
+                _dispersion = dispersion;
+                _weight = weight;
+                _gradOutput = gradOutput;
+                _scale = scale;
+                _inputGrad = inputGrad;
+                _dispersionGrad = dispersionGrad;
+                _inputHess = inputHess;
+                _dispersionHess = dispersionHess;
+                _hessianPolicy = hessianPolicy;
+                _n = n;
+                _reduction = reduction;
+                _output = output;
+            }
+
+            public int Bits => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputGrad.IsEmpty ? 0 : 4) | (_dispersionGrad.IsEmpty ? 0 : 8) | (_inputHess.IsEmpty ? 0 : 16) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0);
+
+            [MethodImpl(MethodImplOptions.NoInlining)]
+            public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+            {
+                var kernel = new HessianKernel<T, F0, F1, F2, F3, F4, F5>(_input, _target, _dispersion, _weight, _gradOutput, _scale, _inputGrad, _dispersionGrad, _inputHess, _dispersionHess, _hessianPolicy);
+                if ((typeof(F5) == typeof(On)))
+                {
+                    fixed (T* s0 = _inputGrad, s1 = _dispersionGrad, s2 = _inputHess, s3 = _dispersionHess)
+                    {
+                        return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(s0 != null ? s0 : s1 != null ? s1 : s2 != null ? s2 : s3));
+                    }
+                }
+                return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
 

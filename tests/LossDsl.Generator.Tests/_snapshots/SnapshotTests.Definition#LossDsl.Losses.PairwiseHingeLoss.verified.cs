@@ -229,7 +229,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// <summary>
         /// The summand of A0 at the pairs (i, j): if mask[i] * mask[j] &gt; 0 and relevance[i] &gt; relevance[j] then max(0, margin - (scores[i] - scores[j])) else 0
         /// </summary>
-        private ref struct Aggregate0Kernel<T> : IPairKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct Aggregate0Kernel<T> : IPairKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _scores;
             private readonly ReadOnlySpan<T> _relevance;
@@ -332,7 +332,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// <summary>
         /// The summand of A1 at the pairs (i, j): if mask[i] * mask[j] &gt; 0 and relevance[i] &gt; relevance[j] then 1 else 0
         /// </summary>
-        private ref struct Aggregate1Kernel<T> : IPairKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct Aggregate1Kernel<T> : IPairKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _scores;
             private readonly ReadOnlySpan<T> _relevance;
@@ -419,7 +419,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// <summary>
         /// The gradient of A0 for scores at position i, summed over j: (if mask[i] * mask[j] &gt; 0 and relevance[i] &gt; relevance[j] then (if margin - (scores[i] - scores[j]) &gt;= 0 then (-1) else 0) else 0) + (if mask[j] * mask[i] &gt; 0 and relevance[j] &gt; relevance[i] then (if margin - (scores[j] - scores[i]) &gt;= 0 then 1 else 0) else 0)
         /// </summary>
-        private ref struct Pair0GradientScoresKernel<T> : IPairKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct Pair0GradientScoresKernel<T> : IPairKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _scores;
             private readonly ReadOnlySpan<T> _relevance;
@@ -528,7 +528,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// dL/dA1 = if mean_over_pairs then -(if A1 &gt;= 1 then A0 / max(A1, 1) / max(A1, 1) else 0) else 0<br/>
         /// dL/dscores = c0 * sum over j of ((if mask[i] * mask[j] &gt; 0 and relevance[i] &gt; relevance[j] then (if margin - (scores[i] - scores[j]) &gt;= 0 then (-1) else 0) else 0) + (if mask[j] * mask[i] &gt; 0 and relevance[j] &gt; relevance[i] then (if margin - (scores[j] - scores[i]) &gt;= 0 then 1 else 0) else 0)) at position i   (c_j = dL/dA_j, per row)
         /// </summary>
-        private ref struct RowGradientKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct RowGradientKernel<T> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _scores;
             private readonly ReadOnlySpan<T> _relevance;

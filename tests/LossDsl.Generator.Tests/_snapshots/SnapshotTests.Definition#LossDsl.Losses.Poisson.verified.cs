@@ -272,7 +272,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// dL/dA0 = 1<br/>
         /// dL/dy_pred = c0 * (1 - y_true * 1 / (y_pred + eps))   (c_j = dL/dA_j, per row)
         /// </summary>
-        private ref struct RowGradientKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct RowGradientKernel<T> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _yPred;
             private readonly ReadOnlySpan<T> _yTrue;

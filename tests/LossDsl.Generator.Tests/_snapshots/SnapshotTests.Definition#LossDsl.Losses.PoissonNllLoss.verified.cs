@@ -131,27 +131,14 @@ namespace LossDsl.Generated.LossDsl.Losses
             if (LossParallel.ShouldSplit(n)) return RunChunked<T>(input, target, logInput, full, eps, weight, reduction, output, gradients, gradOutputs, gradOutput, inputGrad);
             if (!gradients)
             {
-                var kernel = new ValueKernel<T>(input, target, logInput, full, eps, weight);
-                if (reduction == Reduction.None)
-                {
-                    ElementLoops.Map<ValueKernel<T>, T>(ref kernel, 0, n, output);
-                    return T.Zero;
-                }
-                T sum = ElementLoops.Sum<ValueKernel<T>, T>(ref kernel, 0, n);
-                return reduction == Reduction.Mean ? sum / T.CreateTruncating(n) : sum;
+                var kernel = new ValueKernelCall<T>(input, target, logInput, full, eps, weight, n, reduction, output);
+                return KernelFlags.Dispatch<ValueKernelCall<T>, T>(ref kernel);
             }
 
             // The mean's 1/n and the upstream gradient fold into one scale; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
-            var fused = new GradientKernel<T>(input, target, logInput, full, eps, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad);
-            if (reduction == Reduction.None)
-            {
-                if (output.IsEmpty) ElementLoops.Run<GradientKernel<T>, T>(ref fused, 0, n);
-                else ElementLoops.Map<GradientKernel<T>, T>(ref fused, 0, n, output);
-                return T.Zero;
-            }
-            T total = ElementLoops.Sum<GradientKernel<T>, T>(ref fused, 0, n);
-            return reduction == Reduction.Mean ? total / T.CreateTruncating(n) : total;
+            var fused = new GradientKernelCall<T>(input, target, logInput, full, eps, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, n, reduction, output);
+            return KernelFlags.Dispatch<GradientKernelCall<T>, T>(ref fused);
         }
 
         /// <summary>The parallel path (see <see cref="LossParallel"/>): the spans pinned, every chunk a call of the serial code on its slices.</summary>
@@ -231,21 +218,14 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             // The mean's 1/n and the upstream gradient scale the Hessian as they scale the gradient; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
-            var kernel = new HessianKernel<T>(input, target, logInput, full, eps, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, inputHess, hessianPolicy);
-            if (reduction == Reduction.None)
-            {
-                if (output.IsEmpty) ElementLoops.Run<HessianKernel<T>, T>(ref kernel, 0, n);
-                else ElementLoops.Map<HessianKernel<T>, T>(ref kernel, 0, n, output);
-                return T.Zero;
-            }
-            T total = ElementLoops.Sum<HessianKernel<T>, T>(ref kernel, 0, n);
-            return reduction == Reduction.Mean ? total / T.CreateTruncating(n) : total;
+            var kernel = new HessianKernelCall<T>(input, target, logInput, full, eps, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, inputHess, hessianPolicy, n, reduction, output);
+            return KernelFlags.Dispatch<HessianKernelCall<T>, T>(ref kernel);
         }
 
         /// <summary>
         /// L = (if log_input then exp(input) - target * input else input - target * log(input + eps)) + (if full and target &gt; 1 then target * log(target) - target + 0.5 * log(6.283185307 * target) else 0), times the optional weight.
         /// </summary>
-        private ref struct ValueKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct ValueKernel<T, F0, F1, F2, F3, F4, F5> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T> where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
@@ -273,8 +253,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = _target[i];
                 var eps = _eps;
                 var loss = (_logInput ? LossMath.Exp(input) - (target * input) : input - (target * LossMath.Log(input + eps))) + (_full ? LossMath.Select(LossMath.GreaterThan(target, T.One), ((target * LossMath.Log(target)) - target) + (T.CreateTruncating(0.5) * LossMath.Log(T.CreateTruncating(6.283185307179586) * target)), T.Zero) : T.Zero);
-                var w = _hasWeight ? _weight[i] : T.One;
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -284,8 +264,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var eps = Vector128.Create(_eps);
                 var loss = (_logInput ? LossMath.Exp(input) - (target * input) : input - (target * LossMath.Log(input + eps))) + (_full ? LossMath.Select(LossMath.GreaterThan(target, Vector128<T>.One), ((target * LossMath.Log(target)) - target) + (Vector128.Create(T.CreateTruncating(0.5)) * LossMath.Log(Vector128.Create(T.CreateTruncating(6.283185307179586)) * target)), Vector128<T>.Zero) : Vector128<T>.Zero);
-                var w = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -295,8 +275,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var eps = Vector256.Create(_eps);
                 var loss = (_logInput ? LossMath.Exp(input) - (target * input) : input - (target * LossMath.Log(input + eps))) + (_full ? LossMath.Select(LossMath.GreaterThan(target, Vector256<T>.One), ((target * LossMath.Log(target)) - target) + (Vector256.Create(T.CreateTruncating(0.5)) * LossMath.Log(Vector256.Create(T.CreateTruncating(6.283185307179586)) * target)), Vector256<T>.Zero) : Vector256<T>.Zero);
-                var w = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -306,8 +286,44 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var eps = Vector512.Create(_eps);
                 var loss = (_logInput ? LossMath.Exp(input) - (target * input) : input - (target * LossMath.Log(input + eps))) + (_full ? LossMath.Select(LossMath.GreaterThan(target, Vector512<T>.One), ((target * LossMath.Log(target)) - target) + (Vector512.Create(T.CreateTruncating(0.5)) * LossMath.Log(Vector512.Create(T.CreateTruncating(6.283185307179586)) * target)), Vector512<T>.Zero) : Vector512<T>.Zero);
-                var w = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
+            }
+        }
+
+        /// <summary>One call of <see cref="ValueKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
+        private readonly ref struct ValueKernelCall<T> : IFlaggedCall<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            private readonly ReadOnlySpan<T> _input;
+            private readonly ReadOnlySpan<T> _target;
+            private readonly bool _logInput;
+            private readonly bool _full;
+            private readonly T _eps;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly int _n;
+            private readonly Reduction _reduction;
+            private readonly Span<T> _output;
+
+            public ValueKernelCall(ReadOnlySpan<T> input, ReadOnlySpan<T> target, bool logInput, bool full, T eps, ReadOnlySpan<T> weight, int n, Reduction reduction, Span<T> output)
+            {
+                _input = input;
+                _target = target;
+                _logInput = logInput;
+                _full = full;
+                _eps = eps;
+                _weight = weight;
+                _n = n;
+                _reduction = reduction;
+                _output = output;
+            }
+
+            public int Bits => (_weight.IsEmpty ? 0 : 1);
+
+            [MethodImpl(MethodImplOptions.NoInlining)]
+            public T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+            {
+                var kernel = new ValueKernel<T, F0, F1, F2, F3, F4, F5>(_input, _target, _logInput, _full, _eps, _weight);
+                return ElementLoops.Reduce<ValueKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
 
@@ -316,7 +332,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// L = (if log_input then exp(input) - target * input else input - target * log(input + eps)) + (if full and target &gt; 1 then target * log(target) - target + 0.5 * log(6.283185307 * target) else 0)<br/>
         /// dL/dinput = if log_input then exp(input) - target else 1 - target * 1 / (input + eps)
         /// </summary>
-        private ref struct GradientKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct GradientKernel<T, F0, F1, F2, F3, F4, F5> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T> where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
@@ -356,10 +372,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = LossMath.Exp(input);
                 var t1 = input + eps;
                 var loss = (_logInput ? t0 - (target * input) : input - (target * LossMath.Log(t1))) + (_full ? LossMath.Select(LossMath.GreaterThan(target, T.One), ((target * LossMath.Log(target)) - target) + (T.CreateTruncating(0.5) * LossMath.Log(T.CreateTruncating(6.283185307179586) * target)), T.Zero) : T.Zero);
-                var w = _hasWeight ? _weight[i] : T.One;
-                var g = (_hasGradOutput ? _gradOutput[i] * _scale : _scale) * w;
-                if (_wantInputGrad) _inputGrad[i] = g * (_logInput ? t0 - target : T.One - (target * (T.One / t1)));
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
+                var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
+                if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * (_logInput ? t0 - target : T.One - (target * (T.One / t1)));
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -371,10 +387,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = LossMath.Exp(input);
                 var t1 = input + eps;
                 var loss = (_logInput ? t0 - (target * input) : input - (target * LossMath.Log(t1))) + (_full ? LossMath.Select(LossMath.GreaterThan(target, Vector128<T>.One), ((target * LossMath.Log(target)) - target) + (Vector128.Create(T.CreateTruncating(0.5)) * LossMath.Log(Vector128.Create(T.CreateTruncating(6.283185307179586)) * target)), Vector128<T>.Zero) : Vector128<T>.Zero);
-                var w = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = (_hasGradOutput ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * w;
-                if (_wantInputGrad) (g * (_logInput ? t0 - target : Vector128<T>.One - (target * (Vector128<T>.One / t1)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (_logInput ? t0 - target : Vector128<T>.One - (target * (Vector128<T>.One / t1))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -386,10 +402,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = LossMath.Exp(input);
                 var t1 = input + eps;
                 var loss = (_logInput ? t0 - (target * input) : input - (target * LossMath.Log(t1))) + (_full ? LossMath.Select(LossMath.GreaterThan(target, Vector256<T>.One), ((target * LossMath.Log(target)) - target) + (Vector256.Create(T.CreateTruncating(0.5)) * LossMath.Log(Vector256.Create(T.CreateTruncating(6.283185307179586)) * target)), Vector256<T>.Zero) : Vector256<T>.Zero);
-                var w = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = (_hasGradOutput ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * w;
-                if (_wantInputGrad) (g * (_logInput ? t0 - target : Vector256<T>.One - (target * (Vector256<T>.One / t1)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (_logInput ? t0 - target : Vector256<T>.One - (target * (Vector256<T>.One / t1))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -401,10 +417,59 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = LossMath.Exp(input);
                 var t1 = input + eps;
                 var loss = (_logInput ? t0 - (target * input) : input - (target * LossMath.Log(t1))) + (_full ? LossMath.Select(LossMath.GreaterThan(target, Vector512<T>.One), ((target * LossMath.Log(target)) - target) + (Vector512.Create(T.CreateTruncating(0.5)) * LossMath.Log(Vector512.Create(T.CreateTruncating(6.283185307179586)) * target)), Vector512<T>.Zero) : Vector512<T>.Zero);
-                var w = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = (_hasGradOutput ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * w;
-                if (_wantInputGrad) (g * (_logInput ? t0 - target : Vector512<T>.One - (target * (Vector512<T>.One / t1)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (_logInput ? t0 - target : Vector512<T>.One - (target * (Vector512<T>.One / t1))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
+            }
+        }
+
+        /// <summary>One call of <see cref="GradientKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
+        private readonly ref struct GradientKernelCall<T> : IFlaggedCall<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            private readonly ReadOnlySpan<T> _input;
+            private readonly ReadOnlySpan<T> _target;
+            private readonly bool _logInput;
+            private readonly bool _full;
+            private readonly T _eps;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly ReadOnlySpan<T> _gradOutput;
+            private readonly T _scale;
+            private readonly Span<T> _inputGrad;
+            private readonly int _n;
+            private readonly Reduction _reduction;
+            private readonly Span<T> _output;
+
+            public GradientKernelCall(ReadOnlySpan<T> input, ReadOnlySpan<T> target, bool logInput, bool full, T eps, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, int n, Reduction reduction, Span<T> output)
+            {
+                _input = input;
+                _target = target;
+                _logInput = logInput;
+                _full = full;
+                _eps = eps;
+                _weight = weight;
+                _gradOutput = gradOutput;
+                _scale = scale;
+                _inputGrad = inputGrad;
+                _n = n;
+                _reduction = reduction;
+                _output = output;
+            }
+
+            public int Bits => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputGrad.IsEmpty ? 0 : 4) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0);
+
+            [MethodImpl(MethodImplOptions.NoInlining)]
+            public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+            {
+                var kernel = new GradientKernel<T, F0, F1, F2, F3, F4, F5>(_input, _target, _logInput, _full, _eps, _weight, _gradOutput, _scale, _inputGrad);
+                if ((typeof(F5) == typeof(On)))
+                {
+                    fixed (T* s0 = _inputGrad)
+                    {
+                        return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(s0));
+                    }
+                }
+                return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
 
@@ -414,7 +479,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// dL/dinput = if log_input then exp(input) - target else 1 - target * 1 / (input + eps)<br/>
         /// d2L/dinput2 = if log_input then exp(input) else target * 1 / (input + eps) / (input + eps)
         /// </summary>
-        private ref struct HessianKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct HessianKernel<T, F0, F1, F2, F3, F4, F5> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T> where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
@@ -461,11 +526,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t1 = input + eps;
                 var t2 = T.One / t1;
                 var loss = (_logInput ? t0 - (target * input) : input - (target * LossMath.Log(t1))) + (_full ? LossMath.Select(LossMath.GreaterThan(target, T.One), ((target * LossMath.Log(target)) - target) + (T.CreateTruncating(0.5) * LossMath.Log(T.CreateTruncating(6.283185307179586) * target)), T.Zero) : T.Zero);
-                var w = _hasWeight ? _weight[i] : T.One;
-                var g = (_hasGradOutput ? _gradOutput[i] * _scale : _scale) * w;
-                if (_wantInputGrad) _inputGrad[i] = g * (_logInput ? t0 - target : T.One - (target * t2));
-                if (_wantInputHess) _inputHess[i] = g * _hessianPolicy.Apply(_logInput ? t0 : target * (t2 / t1));
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
+                var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
+                if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * (_logInput ? t0 - target : T.One - (target * t2));
+                if ((typeof(F3) == typeof(On))) _inputHess[i] = g * _hessianPolicy.Apply(_logInput ? t0 : target * (t2 / t1));
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -478,11 +543,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t1 = input + eps;
                 var t2 = Vector128<T>.One / t1;
                 var loss = (_logInput ? t0 - (target * input) : input - (target * LossMath.Log(t1))) + (_full ? LossMath.Select(LossMath.GreaterThan(target, Vector128<T>.One), ((target * LossMath.Log(target)) - target) + (Vector128.Create(T.CreateTruncating(0.5)) * LossMath.Log(Vector128.Create(T.CreateTruncating(6.283185307179586)) * target)), Vector128<T>.Zero) : Vector128<T>.Zero);
-                var w = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = (_hasGradOutput ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * w;
-                if (_wantInputGrad) (g * (_logInput ? t0 - target : Vector128<T>.One - (target * t2))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if (_wantInputHess) (g * _hessianPolicy.Apply(_logInput ? t0 : target * (t2 / t1))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (_logInput ? t0 - target : Vector128<T>.One - (target * t2)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(_logInput ? t0 : target * (t2 / t1)), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -495,11 +560,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t1 = input + eps;
                 var t2 = Vector256<T>.One / t1;
                 var loss = (_logInput ? t0 - (target * input) : input - (target * LossMath.Log(t1))) + (_full ? LossMath.Select(LossMath.GreaterThan(target, Vector256<T>.One), ((target * LossMath.Log(target)) - target) + (Vector256.Create(T.CreateTruncating(0.5)) * LossMath.Log(Vector256.Create(T.CreateTruncating(6.283185307179586)) * target)), Vector256<T>.Zero) : Vector256<T>.Zero);
-                var w = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = (_hasGradOutput ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * w;
-                if (_wantInputGrad) (g * (_logInput ? t0 - target : Vector256<T>.One - (target * t2))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if (_wantInputHess) (g * _hessianPolicy.Apply(_logInput ? t0 : target * (t2 / t1))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (_logInput ? t0 - target : Vector256<T>.One - (target * t2)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(_logInput ? t0 : target * (t2 / t1)), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -512,11 +577,64 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t1 = input + eps;
                 var t2 = Vector512<T>.One / t1;
                 var loss = (_logInput ? t0 - (target * input) : input - (target * LossMath.Log(t1))) + (_full ? LossMath.Select(LossMath.GreaterThan(target, Vector512<T>.One), ((target * LossMath.Log(target)) - target) + (Vector512.Create(T.CreateTruncating(0.5)) * LossMath.Log(Vector512.Create(T.CreateTruncating(6.283185307179586)) * target)), Vector512<T>.Zero) : Vector512<T>.Zero);
-                var w = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = (_hasGradOutput ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * w;
-                if (_wantInputGrad) (g * (_logInput ? t0 - target : Vector512<T>.One - (target * t2))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if (_wantInputHess) (g * _hessianPolicy.Apply(_logInput ? t0 : target * (t2 / t1))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (_logInput ? t0 - target : Vector512<T>.One - (target * t2)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(_logInput ? t0 : target * (t2 / t1)), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
+            }
+        }
+
+        /// <summary>One call of <see cref="HessianKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
+        private readonly ref struct HessianKernelCall<T> : IFlaggedCall<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            private readonly ReadOnlySpan<T> _input;
+            private readonly ReadOnlySpan<T> _target;
+            private readonly bool _logInput;
+            private readonly bool _full;
+            private readonly T _eps;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly ReadOnlySpan<T> _gradOutput;
+            private readonly T _scale;
+            private readonly Span<T> _inputGrad;
+            private readonly Span<T> _inputHess;
+            private readonly HessianPolicy _hessianPolicy;
+            private readonly int _n;
+            private readonly Reduction _reduction;
+            private readonly Span<T> _output;
+
+            public HessianKernelCall(ReadOnlySpan<T> input, ReadOnlySpan<T> target, bool logInput, bool full, T eps, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> inputHess, HessianPolicy hessianPolicy, int n, Reduction reduction, Span<T> output)
+            {
+                _input = input;
+                _target = target;
+                _logInput = logInput;
+                _full = full;
+                _eps = eps;
+                _weight = weight;
+                _gradOutput = gradOutput;
+                _scale = scale;
+                _inputGrad = inputGrad;
+                _inputHess = inputHess;
+                _hessianPolicy = hessianPolicy;
+                _n = n;
+                _reduction = reduction;
+                _output = output;
+            }
+
+            public int Bits => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputGrad.IsEmpty ? 0 : 4) | (_inputHess.IsEmpty ? 0 : 8) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0);
+
+            [MethodImpl(MethodImplOptions.NoInlining)]
+            public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+            {
+                var kernel = new HessianKernel<T, F0, F1, F2, F3, F4, F5>(_input, _target, _logInput, _full, _eps, _weight, _gradOutput, _scale, _inputGrad, _inputHess, _hessianPolicy);
+                if ((typeof(F5) == typeof(On)))
+                {
+                    fixed (T* s0 = _inputGrad, s1 = _inputHess)
+                    {
+                        return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(s0 != null ? s0 : s1));
+                    }
+                }
+                return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
 

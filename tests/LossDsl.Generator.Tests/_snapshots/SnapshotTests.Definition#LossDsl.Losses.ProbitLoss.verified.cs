@@ -131,27 +131,14 @@ namespace LossDsl.Generated.LossDsl.Losses
             if (LossParallel.ShouldSplit(n)) return RunChunked<T>(input, target, weight, reduction, output, gradients, gradOutputs, gradOutput, inputGrad);
             if (!gradients)
             {
-                var kernel = new ValueKernel<T>(input, target, weight);
-                if (reduction == Reduction.None)
-                {
-                    ElementLoops.Map<ValueKernel<T>, T>(ref kernel, 0, n, output);
-                    return T.Zero;
-                }
-                T sum = ElementLoops.Sum<ValueKernel<T>, T>(ref kernel, 0, n);
-                return reduction == Reduction.Mean ? sum / T.CreateTruncating(n) : sum;
+                var kernel = new ValueKernelCall<T>(input, target, weight, n, reduction, output);
+                return KernelFlags.Dispatch<ValueKernelCall<T>, T>(ref kernel);
             }
 
             // The mean's 1/n and the upstream gradient fold into one scale; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
-            var fused = new GradientKernel<T>(input, target, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad);
-            if (reduction == Reduction.None)
-            {
-                if (output.IsEmpty) ElementLoops.Run<GradientKernel<T>, T>(ref fused, 0, n);
-                else ElementLoops.Map<GradientKernel<T>, T>(ref fused, 0, n, output);
-                return T.Zero;
-            }
-            T total = ElementLoops.Sum<GradientKernel<T>, T>(ref fused, 0, n);
-            return reduction == Reduction.Mean ? total / T.CreateTruncating(n) : total;
+            var fused = new GradientKernelCall<T>(input, target, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, n, reduction, output);
+            return KernelFlags.Dispatch<GradientKernelCall<T>, T>(ref fused);
         }
 
         /// <summary>The parallel path (see <see cref="LossParallel"/>): the spans pinned, every chunk a call of the serial code on its slices.</summary>
@@ -225,21 +212,14 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             // The mean's 1/n and the upstream gradient scale the Hessian as they scale the gradient; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
-            var kernel = new HessianKernel<T>(input, target, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, inputHess, hessianPolicy);
-            if (reduction == Reduction.None)
-            {
-                if (output.IsEmpty) ElementLoops.Run<HessianKernel<T>, T>(ref kernel, 0, n);
-                else ElementLoops.Map<HessianKernel<T>, T>(ref kernel, 0, n, output);
-                return T.Zero;
-            }
-            T total = ElementLoops.Sum<HessianKernel<T>, T>(ref kernel, 0, n);
-            return reduction == Reduction.Mean ? total / T.CreateTruncating(n) : total;
+            var kernel = new HessianKernelCall<T>(input, target, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, inputHess, hessianPolicy, n, reduction, output);
+            return KernelFlags.Dispatch<HessianKernelCall<T>, T>(ref kernel);
         }
 
         /// <summary>
         /// L = -(target * log_ndtr(input) + (1 - target) * log_ndtr(-input)), times the optional weight.
         /// </summary>
-        private ref struct ValueKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct ValueKernel<T, F0, F1, F2, F3, F4, F5> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T> where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
@@ -260,8 +240,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = _input[i];
                 var target = _target[i];
                 var loss = -((target * LossMath.LogNdtr(input)) + ((T.One - target) * LossMath.LogNdtr(-input)));
-                var w = _hasWeight ? _weight[i] : T.One;
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -270,8 +250,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var loss = -((target * LossMath.LogNdtr(input)) + ((Vector128<T>.One - target) * LossMath.LogNdtr(-input)));
-                var w = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -280,8 +260,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var loss = -((target * LossMath.LogNdtr(input)) + ((Vector256<T>.One - target) * LossMath.LogNdtr(-input)));
-                var w = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -290,8 +270,38 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var loss = -((target * LossMath.LogNdtr(input)) + ((Vector512<T>.One - target) * LossMath.LogNdtr(-input)));
-                var w = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
+            }
+        }
+
+        /// <summary>One call of <see cref="ValueKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
+        private readonly ref struct ValueKernelCall<T> : IFlaggedCall<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            private readonly ReadOnlySpan<T> _input;
+            private readonly ReadOnlySpan<T> _target;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly int _n;
+            private readonly Reduction _reduction;
+            private readonly Span<T> _output;
+
+            public ValueKernelCall(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight, int n, Reduction reduction, Span<T> output)
+            {
+                _input = input;
+                _target = target;
+                _weight = weight;
+                _n = n;
+                _reduction = reduction;
+                _output = output;
+            }
+
+            public int Bits => (_weight.IsEmpty ? 0 : 1);
+
+            [MethodImpl(MethodImplOptions.NoInlining)]
+            public T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+            {
+                var kernel = new ValueKernel<T, F0, F1, F2, F3, F4, F5>(_input, _target, _weight);
+                return ElementLoops.Reduce<ValueKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
 
@@ -300,7 +310,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// L = -(target * log_ndtr(input) + (1 - target) * log_ndtr(-input))<br/>
         /// dL/dinput = 0.3989422804 * (1 - target) * exp((-0.5) * input * input - log_ndtr(-input)) - 0.3989422804 * target * exp((-0.5) * input * input - log_ndtr(input))
         /// </summary>
-        private ref struct GradientKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct GradientKernel<T, F0, F1, F2, F3, F4, F5> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T> where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
@@ -335,10 +345,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t2 = LossMath.LogNdtr(-input);
                 var t3 = T.CreateTruncating(-0.5) * (input * input);
                 var loss = -((target * t0) + (t1 * t2));
-                var w = _hasWeight ? _weight[i] : T.One;
-                var g = (_hasGradOutput ? _gradOutput[i] * _scale : _scale) * w;
-                if (_wantInputGrad) _inputGrad[i] = g * ((T.CreateTruncating(0.3989422804014327) * (t1 * LossMath.Exp(t3 - t2))) - (T.CreateTruncating(0.3989422804014327) * (target * LossMath.Exp(t3 - t0))));
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
+                var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
+                if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * ((T.CreateTruncating(0.3989422804014327) * (t1 * LossMath.Exp(t3 - t2))) - (T.CreateTruncating(0.3989422804014327) * (target * LossMath.Exp(t3 - t0))));
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -351,10 +361,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t2 = LossMath.LogNdtr(-input);
                 var t3 = Vector128.Create(T.CreateTruncating(-0.5)) * (input * input);
                 var loss = -((target * t0) + (t1 * t2));
-                var w = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = (_hasGradOutput ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * w;
-                if (_wantInputGrad) (g * ((Vector128.Create(T.CreateTruncating(0.3989422804014327)) * (t1 * LossMath.Exp(t3 - t2))) - (Vector128.Create(T.CreateTruncating(0.3989422804014327)) * (target * LossMath.Exp(t3 - t0))))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((Vector128.Create(T.CreateTruncating(0.3989422804014327)) * (t1 * LossMath.Exp(t3 - t2))) - (Vector128.Create(T.CreateTruncating(0.3989422804014327)) * (target * LossMath.Exp(t3 - t0)))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -367,10 +377,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t2 = LossMath.LogNdtr(-input);
                 var t3 = Vector256.Create(T.CreateTruncating(-0.5)) * (input * input);
                 var loss = -((target * t0) + (t1 * t2));
-                var w = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = (_hasGradOutput ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * w;
-                if (_wantInputGrad) (g * ((Vector256.Create(T.CreateTruncating(0.3989422804014327)) * (t1 * LossMath.Exp(t3 - t2))) - (Vector256.Create(T.CreateTruncating(0.3989422804014327)) * (target * LossMath.Exp(t3 - t0))))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((Vector256.Create(T.CreateTruncating(0.3989422804014327)) * (t1 * LossMath.Exp(t3 - t2))) - (Vector256.Create(T.CreateTruncating(0.3989422804014327)) * (target * LossMath.Exp(t3 - t0)))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -383,10 +393,53 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t2 = LossMath.LogNdtr(-input);
                 var t3 = Vector512.Create(T.CreateTruncating(-0.5)) * (input * input);
                 var loss = -((target * t0) + (t1 * t2));
-                var w = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = (_hasGradOutput ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * w;
-                if (_wantInputGrad) (g * ((Vector512.Create(T.CreateTruncating(0.3989422804014327)) * (t1 * LossMath.Exp(t3 - t2))) - (Vector512.Create(T.CreateTruncating(0.3989422804014327)) * (target * LossMath.Exp(t3 - t0))))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((Vector512.Create(T.CreateTruncating(0.3989422804014327)) * (t1 * LossMath.Exp(t3 - t2))) - (Vector512.Create(T.CreateTruncating(0.3989422804014327)) * (target * LossMath.Exp(t3 - t0)))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
+            }
+        }
+
+        /// <summary>One call of <see cref="GradientKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
+        private readonly ref struct GradientKernelCall<T> : IFlaggedCall<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            private readonly ReadOnlySpan<T> _input;
+            private readonly ReadOnlySpan<T> _target;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly ReadOnlySpan<T> _gradOutput;
+            private readonly T _scale;
+            private readonly Span<T> _inputGrad;
+            private readonly int _n;
+            private readonly Reduction _reduction;
+            private readonly Span<T> _output;
+
+            public GradientKernelCall(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, int n, Reduction reduction, Span<T> output)
+            {
+                _input = input;
+                _target = target;
+                _weight = weight;
+                _gradOutput = gradOutput;
+                _scale = scale;
+                _inputGrad = inputGrad;
+                _n = n;
+                _reduction = reduction;
+                _output = output;
+            }
+
+            public int Bits => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputGrad.IsEmpty ? 0 : 4) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0);
+
+            [MethodImpl(MethodImplOptions.NoInlining)]
+            public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+            {
+                var kernel = new GradientKernel<T, F0, F1, F2, F3, F4, F5>(_input, _target, _weight, _gradOutput, _scale, _inputGrad);
+                if ((typeof(F5) == typeof(On)))
+                {
+                    fixed (T* s0 = _inputGrad)
+                    {
+                        return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(s0));
+                    }
+                }
+                return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
 
@@ -396,7 +449,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// dL/dinput = 0.3989422804 * (1 - target) * exp((-0.5) * input * input - log_ndtr(-input)) - 0.3989422804 * target * exp((-0.5) * input * input - log_ndtr(input))<br/>
         /// d2L/dinput2 = 0.3989422804 * (1 - target) * exp((-0.5) * input * input - log_ndtr(-input)) * ((-0.5) * (input + input) + 0.3989422804 * exp((-0.5) * input * input - log_ndtr(-input))) - 0.3989422804 * target * exp((-0.5) * input * input - log_ndtr(input)) * ((-0.5) * (input + input) - 0.3989422804 * exp((-0.5) * input * input - log_ndtr(input)))
         /// </summary>
-        private ref struct HessianKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct HessianKernel<T, F0, F1, F2, F3, F4, F5> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T> where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
@@ -440,11 +493,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t5 = LossMath.Exp(t3 - t0);
                 var t6 = T.CreateTruncating(-0.5) * (input + input);
                 var loss = -((target * t0) + (t1 * t2));
-                var w = _hasWeight ? _weight[i] : T.One;
-                var g = (_hasGradOutput ? _gradOutput[i] * _scale : _scale) * w;
-                if (_wantInputGrad) _inputGrad[i] = g * ((T.CreateTruncating(0.3989422804014327) * (t1 * t4)) - (T.CreateTruncating(0.3989422804014327) * (target * t5)));
-                if (_wantInputHess) _inputHess[i] = g * _hessianPolicy.Apply((T.CreateTruncating(0.3989422804014327) * (t1 * (t4 * (t6 + (T.CreateTruncating(0.3989422804014327) * t4))))) - (T.CreateTruncating(0.3989422804014327) * (target * (t5 * (t6 - (T.CreateTruncating(0.3989422804014327) * t5))))));
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
+                var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
+                if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * ((T.CreateTruncating(0.3989422804014327) * (t1 * t4)) - (T.CreateTruncating(0.3989422804014327) * (target * t5)));
+                if ((typeof(F3) == typeof(On))) _inputHess[i] = g * _hessianPolicy.Apply((T.CreateTruncating(0.3989422804014327) * (t1 * (t4 * (t6 + (T.CreateTruncating(0.3989422804014327) * t4))))) - (T.CreateTruncating(0.3989422804014327) * (target * (t5 * (t6 - (T.CreateTruncating(0.3989422804014327) * t5))))));
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -460,11 +513,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t5 = LossMath.Exp(t3 - t0);
                 var t6 = Vector128.Create(T.CreateTruncating(-0.5)) * (input + input);
                 var loss = -((target * t0) + (t1 * t2));
-                var w = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = (_hasGradOutput ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * w;
-                if (_wantInputGrad) (g * ((Vector128.Create(T.CreateTruncating(0.3989422804014327)) * (t1 * t4)) - (Vector128.Create(T.CreateTruncating(0.3989422804014327)) * (target * t5)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if (_wantInputHess) (g * _hessianPolicy.Apply((Vector128.Create(T.CreateTruncating(0.3989422804014327)) * (t1 * (t4 * (t6 + (Vector128.Create(T.CreateTruncating(0.3989422804014327)) * t4))))) - (Vector128.Create(T.CreateTruncating(0.3989422804014327)) * (target * (t5 * (t6 - (Vector128.Create(T.CreateTruncating(0.3989422804014327)) * t5))))))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((Vector128.Create(T.CreateTruncating(0.3989422804014327)) * (t1 * t4)) - (Vector128.Create(T.CreateTruncating(0.3989422804014327)) * (target * t5))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((Vector128.Create(T.CreateTruncating(0.3989422804014327)) * (t1 * (t4 * (t6 + (Vector128.Create(T.CreateTruncating(0.3989422804014327)) * t4))))) - (Vector128.Create(T.CreateTruncating(0.3989422804014327)) * (target * (t5 * (t6 - (Vector128.Create(T.CreateTruncating(0.3989422804014327)) * t5)))))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -480,11 +533,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t5 = LossMath.Exp(t3 - t0);
                 var t6 = Vector256.Create(T.CreateTruncating(-0.5)) * (input + input);
                 var loss = -((target * t0) + (t1 * t2));
-                var w = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = (_hasGradOutput ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * w;
-                if (_wantInputGrad) (g * ((Vector256.Create(T.CreateTruncating(0.3989422804014327)) * (t1 * t4)) - (Vector256.Create(T.CreateTruncating(0.3989422804014327)) * (target * t5)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if (_wantInputHess) (g * _hessianPolicy.Apply((Vector256.Create(T.CreateTruncating(0.3989422804014327)) * (t1 * (t4 * (t6 + (Vector256.Create(T.CreateTruncating(0.3989422804014327)) * t4))))) - (Vector256.Create(T.CreateTruncating(0.3989422804014327)) * (target * (t5 * (t6 - (Vector256.Create(T.CreateTruncating(0.3989422804014327)) * t5))))))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((Vector256.Create(T.CreateTruncating(0.3989422804014327)) * (t1 * t4)) - (Vector256.Create(T.CreateTruncating(0.3989422804014327)) * (target * t5))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((Vector256.Create(T.CreateTruncating(0.3989422804014327)) * (t1 * (t4 * (t6 + (Vector256.Create(T.CreateTruncating(0.3989422804014327)) * t4))))) - (Vector256.Create(T.CreateTruncating(0.3989422804014327)) * (target * (t5 * (t6 - (Vector256.Create(T.CreateTruncating(0.3989422804014327)) * t5)))))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -500,11 +553,58 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t5 = LossMath.Exp(t3 - t0);
                 var t6 = Vector512.Create(T.CreateTruncating(-0.5)) * (input + input);
                 var loss = -((target * t0) + (t1 * t2));
-                var w = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = (_hasGradOutput ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * w;
-                if (_wantInputGrad) (g * ((Vector512.Create(T.CreateTruncating(0.3989422804014327)) * (t1 * t4)) - (Vector512.Create(T.CreateTruncating(0.3989422804014327)) * (target * t5)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if (_wantInputHess) (g * _hessianPolicy.Apply((Vector512.Create(T.CreateTruncating(0.3989422804014327)) * (t1 * (t4 * (t6 + (Vector512.Create(T.CreateTruncating(0.3989422804014327)) * t4))))) - (Vector512.Create(T.CreateTruncating(0.3989422804014327)) * (target * (t5 * (t6 - (Vector512.Create(T.CreateTruncating(0.3989422804014327)) * t5))))))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((Vector512.Create(T.CreateTruncating(0.3989422804014327)) * (t1 * t4)) - (Vector512.Create(T.CreateTruncating(0.3989422804014327)) * (target * t5))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((Vector512.Create(T.CreateTruncating(0.3989422804014327)) * (t1 * (t4 * (t6 + (Vector512.Create(T.CreateTruncating(0.3989422804014327)) * t4))))) - (Vector512.Create(T.CreateTruncating(0.3989422804014327)) * (target * (t5 * (t6 - (Vector512.Create(T.CreateTruncating(0.3989422804014327)) * t5)))))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
+            }
+        }
+
+        /// <summary>One call of <see cref="HessianKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
+        private readonly ref struct HessianKernelCall<T> : IFlaggedCall<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            private readonly ReadOnlySpan<T> _input;
+            private readonly ReadOnlySpan<T> _target;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly ReadOnlySpan<T> _gradOutput;
+            private readonly T _scale;
+            private readonly Span<T> _inputGrad;
+            private readonly Span<T> _inputHess;
+            private readonly HessianPolicy _hessianPolicy;
+            private readonly int _n;
+            private readonly Reduction _reduction;
+            private readonly Span<T> _output;
+
+            public HessianKernelCall(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> inputHess, HessianPolicy hessianPolicy, int n, Reduction reduction, Span<T> output)
+            {
+                _input = input;
+                _target = target;
+                _weight = weight;
+                _gradOutput = gradOutput;
+                _scale = scale;
+                _inputGrad = inputGrad;
+                _inputHess = inputHess;
+                _hessianPolicy = hessianPolicy;
+                _n = n;
+                _reduction = reduction;
+                _output = output;
+            }
+
+            public int Bits => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputGrad.IsEmpty ? 0 : 4) | (_inputHess.IsEmpty ? 0 : 8) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0);
+
+            [MethodImpl(MethodImplOptions.NoInlining)]
+            public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+            {
+                var kernel = new HessianKernel<T, F0, F1, F2, F3, F4, F5>(_input, _target, _weight, _gradOutput, _scale, _inputGrad, _inputHess, _hessianPolicy);
+                if ((typeof(F5) == typeof(On)))
+                {
+                    fixed (T* s0 = _inputGrad, s1 = _inputHess)
+                    {
+                        return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(s0 != null ? s0 : s1));
+                    }
+                }
+                return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
 

@@ -444,7 +444,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// dL/dA0 = 1<br/>
         /// dL/dscores = c0 * sum over j of ((if mask[i] * mask[j] &gt; 0 and relevance[i] &gt; relevance[j] then -((if sigma * (scores[j] - scores[i]) &gt;= 0 then 1 / (1 + exp(-abs(sigma * (scores[j] - scores[i])))) else exp(-abs(sigma * (scores[j] - scores[i]))) * 1 / (1 + exp(-abs(sigma * (scores[j] - scores[i]))))) * sigma) else 0) + (if mask[j] * mask[i] &gt; 0 and relevance[j] &gt; relevance[i] then (if sigma * (scores[i] - scores[j]) &gt;= 0 then 1 / (1 + exp(-abs(sigma * (scores[i] - scores[j])))) else exp(-abs(sigma * (scores[i] - scores[j]))) * 1 / (1 + exp(-abs(sigma * (scores[i] - scores[j]))))) * sigma else 0)) at position i   (c_j = dL/dA_j, per row)
         /// </summary>
-        private ref struct RowGradientKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct RowGradientKernel<T> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _scores;
             private readonly ReadOnlySpan<T> _relevance;

@@ -114,7 +114,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// <summary>
         /// The summand of A0: (input - target) ^ 2
         /// </summary>
-        private ref struct Aggregate0Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct Aggregate0Kernel<T> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
@@ -180,7 +180,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// dL/dinput = 2 * c0 * (input - target)   (c_j = dL/dA_j, per row)<br/>
         /// dL/dtarget = -(2 * c0 * (input - target))   (c_j = dL/dA_j, per row)
         /// </summary>
-        private ref struct RowGradientKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct RowGradientKernel<T> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;

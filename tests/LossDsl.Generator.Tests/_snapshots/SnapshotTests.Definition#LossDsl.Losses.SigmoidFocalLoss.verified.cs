@@ -139,27 +139,14 @@ namespace LossDsl.Generated.LossDsl.Losses
             if (LossParallel.ShouldSplit(n)) return RunChunked<T>(inputs, targets, alpha, gamma, weight, reduction, output, gradients, gradOutputs, gradOutput, inputsGrad, targetsGrad);
             if (!gradients)
             {
-                var kernel = new ValueKernel<T>(inputs, targets, alpha, gamma, weight);
-                if (reduction == Reduction.None)
-                {
-                    ElementLoops.Map<ValueKernel<T>, T>(ref kernel, 0, n, output);
-                    return T.Zero;
-                }
-                T sum = ElementLoops.Sum<ValueKernel<T>, T>(ref kernel, 0, n);
-                return reduction == Reduction.Mean ? sum / T.CreateTruncating(n) : sum;
+                var kernel = new ValueKernelCall<T>(inputs, targets, alpha, gamma, weight, n, reduction, output);
+                return KernelFlags.Dispatch<ValueKernelCall<T>, T>(ref kernel);
             }
 
             // The mean's 1/n and the upstream gradient fold into one scale; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
-            var fused = new GradientKernel<T>(inputs, targets, alpha, gamma, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputsGrad, targetsGrad);
-            if (reduction == Reduction.None)
-            {
-                if (output.IsEmpty) ElementLoops.Run<GradientKernel<T>, T>(ref fused, 0, n);
-                else ElementLoops.Map<GradientKernel<T>, T>(ref fused, 0, n, output);
-                return T.Zero;
-            }
-            T total = ElementLoops.Sum<GradientKernel<T>, T>(ref fused, 0, n);
-            return reduction == Reduction.Mean ? total / T.CreateTruncating(n) : total;
+            var fused = new GradientKernelCall<T>(inputs, targets, alpha, gamma, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputsGrad, targetsGrad, n, reduction, output);
+            return KernelFlags.Dispatch<GradientKernelCall<T>, T>(ref fused);
         }
 
         /// <summary>The parallel path (see <see cref="LossParallel"/>): the spans pinned, every chunk a call of the serial code on its slices.</summary>
@@ -245,21 +232,14 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             // The mean's 1/n and the upstream gradient scale the Hessian as they scale the gradient; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
-            var kernel = new HessianKernel<T>(inputs, targets, alpha, gamma, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputsGrad, targetsGrad, inputsHess, targetsHess, hessianPolicy);
-            if (reduction == Reduction.None)
-            {
-                if (output.IsEmpty) ElementLoops.Run<HessianKernel<T>, T>(ref kernel, 0, n);
-                else ElementLoops.Map<HessianKernel<T>, T>(ref kernel, 0, n, output);
-                return T.Zero;
-            }
-            T total = ElementLoops.Sum<HessianKernel<T>, T>(ref kernel, 0, n);
-            return reduction == Reduction.Mean ? total / T.CreateTruncating(n) : total;
+            var kernel = new HessianKernelCall<T>(inputs, targets, alpha, gamma, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputsGrad, targetsGrad, inputsHess, targetsHess, hessianPolicy, n, reduction, output);
+            return KernelFlags.Dispatch<HessianKernelCall<T>, T>(ref kernel);
         }
 
         /// <summary>
         /// L = (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma, times the optional weight.
         /// </summary>
-        private ref struct ValueKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct ValueKernel<T, F0, F1, F2, F3, F4, F5> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T> where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
         {
             private readonly ReadOnlySpan<T> _inputs;
             private readonly ReadOnlySpan<T> _targets;
@@ -295,8 +275,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var p_ = LossMath.Select(LossMath.GreaterThanOrEqual(inputs, T.Zero), t3, t4);
                 var pT_ = (p_ * targets) + (LossMath.Select(LossMath.GreaterThanOrEqual(t1, T.Zero), t3, t4) * t0);
                 var loss = (alphaT * ce) * LossMath.Pow(T.One - pT_, gamma);
-                var w = _hasWeight ? _weight[i] : T.One;
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -316,8 +296,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var p_ = LossMath.Select(LossMath.GreaterThanOrEqual(inputs, Vector128<T>.Zero), t3, t4);
                 var pT_ = (p_ * targets) + (LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector128<T>.Zero), t3, t4) * t0);
                 var loss = (alphaT * ce) * LossMath.Pow(Vector128<T>.One - pT_, gamma);
-                var w = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -337,8 +317,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var p_ = LossMath.Select(LossMath.GreaterThanOrEqual(inputs, Vector256<T>.Zero), t3, t4);
                 var pT_ = (p_ * targets) + (LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector256<T>.Zero), t3, t4) * t0);
                 var loss = (alphaT * ce) * LossMath.Pow(Vector256<T>.One - pT_, gamma);
-                var w = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -358,8 +338,42 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var p_ = LossMath.Select(LossMath.GreaterThanOrEqual(inputs, Vector512<T>.Zero), t3, t4);
                 var pT_ = (p_ * targets) + (LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector512<T>.Zero), t3, t4) * t0);
                 var loss = (alphaT * ce) * LossMath.Pow(Vector512<T>.One - pT_, gamma);
-                var w = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
+            }
+        }
+
+        /// <summary>One call of <see cref="ValueKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
+        private readonly ref struct ValueKernelCall<T> : IFlaggedCall<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            private readonly ReadOnlySpan<T> _inputs;
+            private readonly ReadOnlySpan<T> _targets;
+            private readonly T _alpha;
+            private readonly T _gamma;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly int _n;
+            private readonly Reduction _reduction;
+            private readonly Span<T> _output;
+
+            public ValueKernelCall(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, T alpha, T gamma, ReadOnlySpan<T> weight, int n, Reduction reduction, Span<T> output)
+            {
+                _inputs = inputs;
+                _targets = targets;
+                _alpha = alpha;
+                _gamma = gamma;
+                _weight = weight;
+                _n = n;
+                _reduction = reduction;
+                _output = output;
+            }
+
+            public int Bits => (_weight.IsEmpty ? 0 : 1);
+
+            [MethodImpl(MethodImplOptions.NoInlining)]
+            public T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+            {
+                var kernel = new ValueKernel<T, F0, F1, F2, F3, F4, F5>(_inputs, _targets, _alpha, _gamma, _weight);
+                return ElementLoops.Reduce<ValueKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
 
@@ -369,7 +383,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// dL/dinputs = (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * (1 - targets - (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma + (if gamma == 0 then 0 else gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))))<br/>
         /// dL/dtargets = ((if alpha &gt;= 0 then (alpha + alpha - 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) else 0) - (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * inputs) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma + (if gamma == 0 then 0 else gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))))
         /// </summary>
-        private ref struct GradientKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct GradientKernel<T, F0, F1, F2, F3, F4, F5> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T> where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
         {
             private readonly ReadOnlySpan<T> _inputs;
             private readonly ReadOnlySpan<T> _targets;
@@ -424,11 +438,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t8 = LossMath.Pow(t7, gamma);
                 var t9 = gamma * LossMath.Pow(t7, gamma - T.One);
                 var loss = t3 * t8;
-                var w = _hasWeight ? _weight[i] : T.One;
-                var g = (_hasGradOutput ? _gradOutput[i] * _scale : _scale) * w;
-                if (_wantInputsGrad) _inputsGrad[i] = g * (((alphaT * (t0 - t6)) * t8) + (_gamma == T.Zero ? T.Zero : (t9 * (((t6 * p_) * t0) - ((p_ * t6) * targets))) * t3));
-                if (_wantTargetsGrad) _targetsGrad[i] = g * ((((_alpha >= T.Zero ? (alpha + (alpha - T.One)) * ce : T.Zero) - (alphaT * inputs)) * t8) + (_gamma == T.Zero ? T.Zero : (t9 * (t6 - p_)) * t3));
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
+                var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
+                if ((typeof(F2) == typeof(On))) _inputsGrad[i] = g * (((alphaT * (t0 - t6)) * t8) + (_gamma == T.Zero ? T.Zero : (t9 * (((t6 * p_) * t0) - ((p_ * t6) * targets))) * t3));
+                if ((typeof(F3) == typeof(On))) _targetsGrad[i] = g * ((((_alpha >= T.Zero ? (alpha + (alpha - T.One)) * ce : T.Zero) - (alphaT * inputs)) * t8) + (_gamma == T.Zero ? T.Zero : (t9 * (t6 - p_)) * t3));
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -453,11 +467,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t8 = LossMath.Pow(t7, gamma);
                 var t9 = gamma * LossMath.Pow(t7, gamma - Vector128<T>.One);
                 var loss = t3 * t8;
-                var w = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = (_hasGradOutput ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * w;
-                if (_wantInputsGrad) (g * (((alphaT * (t0 - t6)) * t8) + (_gamma == T.Zero ? Vector128<T>.Zero : (t9 * (((t6 * p_) * t0) - ((p_ * t6) * targets))) * t3))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
-                if (_wantTargetsGrad) (g * ((((_alpha >= T.Zero ? (alpha + (alpha - Vector128<T>.One)) * ce : Vector128<T>.Zero) - (alphaT * inputs)) * t8) + (_gamma == T.Zero ? Vector128<T>.Zero : (t9 * (t6 - p_)) * t3))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (((alphaT * (t0 - t6)) * t8) + (_gamma == T.Zero ? Vector128<T>.Zero : (t9 * (((t6 * p_) * t0) - ((p_ * t6) * targets))) * t3)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((_alpha >= T.Zero ? (alpha + (alpha - Vector128<T>.One)) * ce : Vector128<T>.Zero) - (alphaT * inputs)) * t8) + (_gamma == T.Zero ? Vector128<T>.Zero : (t9 * (t6 - p_)) * t3)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -482,11 +496,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t8 = LossMath.Pow(t7, gamma);
                 var t9 = gamma * LossMath.Pow(t7, gamma - Vector256<T>.One);
                 var loss = t3 * t8;
-                var w = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = (_hasGradOutput ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * w;
-                if (_wantInputsGrad) (g * (((alphaT * (t0 - t6)) * t8) + (_gamma == T.Zero ? Vector256<T>.Zero : (t9 * (((t6 * p_) * t0) - ((p_ * t6) * targets))) * t3))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
-                if (_wantTargetsGrad) (g * ((((_alpha >= T.Zero ? (alpha + (alpha - Vector256<T>.One)) * ce : Vector256<T>.Zero) - (alphaT * inputs)) * t8) + (_gamma == T.Zero ? Vector256<T>.Zero : (t9 * (t6 - p_)) * t3))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (((alphaT * (t0 - t6)) * t8) + (_gamma == T.Zero ? Vector256<T>.Zero : (t9 * (((t6 * p_) * t0) - ((p_ * t6) * targets))) * t3)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((_alpha >= T.Zero ? (alpha + (alpha - Vector256<T>.One)) * ce : Vector256<T>.Zero) - (alphaT * inputs)) * t8) + (_gamma == T.Zero ? Vector256<T>.Zero : (t9 * (t6 - p_)) * t3)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -511,11 +525,60 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t8 = LossMath.Pow(t7, gamma);
                 var t9 = gamma * LossMath.Pow(t7, gamma - Vector512<T>.One);
                 var loss = t3 * t8;
-                var w = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = (_hasGradOutput ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * w;
-                if (_wantInputsGrad) (g * (((alphaT * (t0 - t6)) * t8) + (_gamma == T.Zero ? Vector512<T>.Zero : (t9 * (((t6 * p_) * t0) - ((p_ * t6) * targets))) * t3))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
-                if (_wantTargetsGrad) (g * ((((_alpha >= T.Zero ? (alpha + (alpha - Vector512<T>.One)) * ce : Vector512<T>.Zero) - (alphaT * inputs)) * t8) + (_gamma == T.Zero ? Vector512<T>.Zero : (t9 * (t6 - p_)) * t3))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (((alphaT * (t0 - t6)) * t8) + (_gamma == T.Zero ? Vector512<T>.Zero : (t9 * (((t6 * p_) * t0) - ((p_ * t6) * targets))) * t3)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((_alpha >= T.Zero ? (alpha + (alpha - Vector512<T>.One)) * ce : Vector512<T>.Zero) - (alphaT * inputs)) * t8) + (_gamma == T.Zero ? Vector512<T>.Zero : (t9 * (t6 - p_)) * t3)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
+            }
+        }
+
+        /// <summary>One call of <see cref="GradientKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
+        private readonly ref struct GradientKernelCall<T> : IFlaggedCall<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            private readonly ReadOnlySpan<T> _inputs;
+            private readonly ReadOnlySpan<T> _targets;
+            private readonly T _alpha;
+            private readonly T _gamma;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly ReadOnlySpan<T> _gradOutput;
+            private readonly T _scale;
+            private readonly Span<T> _inputsGrad;
+            private readonly Span<T> _targetsGrad;
+            private readonly int _n;
+            private readonly Reduction _reduction;
+            private readonly Span<T> _output;
+
+            public GradientKernelCall(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, T alpha, T gamma, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputsGrad, Span<T> targetsGrad, int n, Reduction reduction, Span<T> output)
+            {
+                _inputs = inputs;
+                _targets = targets;
+                _alpha = alpha;
+                _gamma = gamma;
+                _weight = weight;
+                _gradOutput = gradOutput;
+                _scale = scale;
+                _inputsGrad = inputsGrad;
+                _targetsGrad = targetsGrad;
+                _n = n;
+                _reduction = reduction;
+                _output = output;
+            }
+
+            public int Bits => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputsGrad.IsEmpty ? 0 : 4) | (_targetsGrad.IsEmpty ? 0 : 8) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0);
+
+            [MethodImpl(MethodImplOptions.NoInlining)]
+            public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+            {
+                var kernel = new GradientKernel<T, F0, F1, F2, F3, F4, F5>(_inputs, _targets, _alpha, _gamma, _weight, _gradOutput, _scale, _inputsGrad, _targetsGrad);
+                if ((typeof(F5) == typeof(On)))
+                {
+                    fixed (T* s0 = _inputsGrad, s1 = _targetsGrad)
+                    {
+                        return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(s0 != null ? s0 : s1));
+                    }
+                }
+                return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
 
@@ -527,7 +590,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// d2L/dinputs2 = (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma + (if gamma == 0 then 0 else gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * (1 - targets - (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))))) + (if gamma == 0 then 0 else ((if gamma - 1 == 0 then 0 else (gamma - 1) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1 - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets) * gamma * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets)) + gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * (((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) - (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * (1 - targets) - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * targets)) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) + gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * (1 - targets - (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))))<br/>
         /// d2L/dtargets2 = ((if alpha &gt;= 0 then -((alpha + alpha - 1) * inputs) else 0) - (if alpha &gt;= 0 then (alpha + alpha - 1) * inputs else 0)) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma + (if gamma == 0 then 0 else gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * ((if alpha &gt;= 0 then (alpha + alpha - 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) else 0) - (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * inputs)) + (if gamma == 0 then 0 else (if gamma - 1 == 0 then 0 else (gamma - 1) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1 - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * gamma * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs))))) + gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * ((if alpha &gt;= 0 then (alpha + alpha - 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) else 0) - (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * inputs))
         /// </summary>
-        private ref struct HessianKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct HessianKernel<T, F0, F1, F2, F3, F4, F5> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T> where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
         {
             private readonly ReadOnlySpan<T> _inputs;
             private readonly ReadOnlySpan<T> _targets;
@@ -606,13 +669,13 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t22 = t16 * inputs;
                 var t23 = t19 * t17;
                 var loss = t3 * t8;
-                var w = _hasWeight ? _weight[i] : T.One;
-                var g = (_hasGradOutput ? _gradOutput[i] * _scale : _scale) * w;
-                if (_wantInputsGrad) _inputsGrad[i] = g * ((t9 * t8) + (_gamma == T.Zero ? T.Zero : t15 * t3));
-                if (_wantTargetsGrad) _targetsGrad[i] = g * ((t17 * t8) + (_gamma == T.Zero ? T.Zero : t19 * t3));
-                if (_wantInputsHess) _inputsHess[i] = g * _hessianPolicy.Apply((((alphaT * t12) * t8) + (_gamma == T.Zero ? T.Zero : t20)) + (_gamma == T.Zero ? T.Zero : ((((_gamma - T.One) == T.Zero ? T.Zero : ((t21 * t14) * gamma) * t14) + (t11 * ((((t6 * t13) - (t12 * p_)) * t0) - (((t13 * t6) - (p_ * t12)) * targets)))) * t3) + t20));
+                var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
+                var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
+                if ((typeof(F2) == typeof(On))) _inputsGrad[i] = g * ((t9 * t8) + (_gamma == T.Zero ? T.Zero : t15 * t3));
+                if ((typeof(F3) == typeof(On))) _targetsGrad[i] = g * ((t17 * t8) + (_gamma == T.Zero ? T.Zero : t19 * t3));
+                if ((typeof(F4) == typeof(On))) _inputsHess[i] = g * _hessianPolicy.Apply((((alphaT * t12) * t8) + (_gamma == T.Zero ? T.Zero : t20)) + (_gamma == T.Zero ? T.Zero : ((((_gamma - T.One) == T.Zero ? T.Zero : ((t21 * t14) * gamma) * t14) + (t11 * ((((t6 * t13) - (t12 * p_)) * t0) - (((t13 * t6) - (p_ * t12)) * targets)))) * t3) + t20));
                 if (_wantTargetsHess) _targetsHess[i] = g * _hessianPolicy.Apply(((((_alpha >= T.Zero ? -t22 : T.Zero) - (_alpha >= T.Zero ? t22 : T.Zero)) * t8) + (_gamma == T.Zero ? T.Zero : t23)) + (_gamma == T.Zero ? T.Zero : ((_gamma - T.One) == T.Zero ? T.Zero : (((t21 * t18) * gamma) * t18) * t3) + t23));
-                return loss * w;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -651,13 +714,13 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t22 = t16 * inputs;
                 var t23 = t19 * t17;
                 var loss = t3 * t8;
-                var w = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = (_hasGradOutput ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * w;
-                if (_wantInputsGrad) (g * ((t9 * t8) + (_gamma == T.Zero ? Vector128<T>.Zero : t15 * t3))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
-                if (_wantTargetsGrad) (g * ((t17 * t8) + (_gamma == T.Zero ? Vector128<T>.Zero : t19 * t3))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
-                if (_wantInputsHess) (g * _hessianPolicy.Apply((((alphaT * t12) * t8) + (_gamma == T.Zero ? Vector128<T>.Zero : t20)) + (_gamma == T.Zero ? Vector128<T>.Zero : ((((_gamma - T.One) == T.Zero ? Vector128<T>.Zero : ((t21 * t14) * gamma) * t14) + (t11 * ((((t6 * t13) - (t12 * p_)) * t0) - (((t13 * t6) - (p_ * t12)) * targets)))) * t3) + t20))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputsHess), (nuint)i);
-                if (_wantTargetsHess) (g * _hessianPolicy.Apply(((((_alpha >= T.Zero ? -t22 : Vector128<T>.Zero) - (_alpha >= T.Zero ? t22 : Vector128<T>.Zero)) * t8) + (_gamma == T.Zero ? Vector128<T>.Zero : t23)) + (_gamma == T.Zero ? Vector128<T>.Zero : ((_gamma - T.One) == T.Zero ? Vector128<T>.Zero : (((t21 * t18) * gamma) * t18) * t3) + t23))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetsHess), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t9 * t8) + (_gamma == T.Zero ? Vector128<T>.Zero : t15 * t3)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t17 * t8) + (_gamma == T.Zero ? Vector128<T>.Zero : t19 * t3)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((((alphaT * t12) * t8) + (_gamma == T.Zero ? Vector128<T>.Zero : t20)) + (_gamma == T.Zero ? Vector128<T>.Zero : ((((_gamma - T.One) == T.Zero ? Vector128<T>.Zero : ((t21 * t14) * gamma) * t14) + (t11 * ((((t6 * t13) - (t12 * p_)) * t0) - (((t13 * t6) - (p_ * t12)) * targets)))) * t3) + t20)), ref MemoryMarshal.GetReference(_inputsHess), (nuint)i);
+                if (_wantTargetsHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((((_alpha >= T.Zero ? -t22 : Vector128<T>.Zero) - (_alpha >= T.Zero ? t22 : Vector128<T>.Zero)) * t8) + (_gamma == T.Zero ? Vector128<T>.Zero : t23)) + (_gamma == T.Zero ? Vector128<T>.Zero : ((_gamma - T.One) == T.Zero ? Vector128<T>.Zero : (((t21 * t18) * gamma) * t18) * t3) + t23)), ref MemoryMarshal.GetReference(_targetsHess), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -696,13 +759,13 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t22 = t16 * inputs;
                 var t23 = t19 * t17;
                 var loss = t3 * t8;
-                var w = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = (_hasGradOutput ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * w;
-                if (_wantInputsGrad) (g * ((t9 * t8) + (_gamma == T.Zero ? Vector256<T>.Zero : t15 * t3))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
-                if (_wantTargetsGrad) (g * ((t17 * t8) + (_gamma == T.Zero ? Vector256<T>.Zero : t19 * t3))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
-                if (_wantInputsHess) (g * _hessianPolicy.Apply((((alphaT * t12) * t8) + (_gamma == T.Zero ? Vector256<T>.Zero : t20)) + (_gamma == T.Zero ? Vector256<T>.Zero : ((((_gamma - T.One) == T.Zero ? Vector256<T>.Zero : ((t21 * t14) * gamma) * t14) + (t11 * ((((t6 * t13) - (t12 * p_)) * t0) - (((t13 * t6) - (p_ * t12)) * targets)))) * t3) + t20))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputsHess), (nuint)i);
-                if (_wantTargetsHess) (g * _hessianPolicy.Apply(((((_alpha >= T.Zero ? -t22 : Vector256<T>.Zero) - (_alpha >= T.Zero ? t22 : Vector256<T>.Zero)) * t8) + (_gamma == T.Zero ? Vector256<T>.Zero : t23)) + (_gamma == T.Zero ? Vector256<T>.Zero : ((_gamma - T.One) == T.Zero ? Vector256<T>.Zero : (((t21 * t18) * gamma) * t18) * t3) + t23))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetsHess), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t9 * t8) + (_gamma == T.Zero ? Vector256<T>.Zero : t15 * t3)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t17 * t8) + (_gamma == T.Zero ? Vector256<T>.Zero : t19 * t3)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((((alphaT * t12) * t8) + (_gamma == T.Zero ? Vector256<T>.Zero : t20)) + (_gamma == T.Zero ? Vector256<T>.Zero : ((((_gamma - T.One) == T.Zero ? Vector256<T>.Zero : ((t21 * t14) * gamma) * t14) + (t11 * ((((t6 * t13) - (t12 * p_)) * t0) - (((t13 * t6) - (p_ * t12)) * targets)))) * t3) + t20)), ref MemoryMarshal.GetReference(_inputsHess), (nuint)i);
+                if (_wantTargetsHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((((_alpha >= T.Zero ? -t22 : Vector256<T>.Zero) - (_alpha >= T.Zero ? t22 : Vector256<T>.Zero)) * t8) + (_gamma == T.Zero ? Vector256<T>.Zero : t23)) + (_gamma == T.Zero ? Vector256<T>.Zero : ((_gamma - T.One) == T.Zero ? Vector256<T>.Zero : (((t21 * t18) * gamma) * t18) * t3) + t23)), ref MemoryMarshal.GetReference(_targetsHess), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -741,13 +804,68 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t22 = t16 * inputs;
                 var t23 = t19 * t17;
                 var loss = t3 * t8;
-                var w = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = (_hasGradOutput ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * w;
-                if (_wantInputsGrad) (g * ((t9 * t8) + (_gamma == T.Zero ? Vector512<T>.Zero : t15 * t3))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
-                if (_wantTargetsGrad) (g * ((t17 * t8) + (_gamma == T.Zero ? Vector512<T>.Zero : t19 * t3))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
-                if (_wantInputsHess) (g * _hessianPolicy.Apply((((alphaT * t12) * t8) + (_gamma == T.Zero ? Vector512<T>.Zero : t20)) + (_gamma == T.Zero ? Vector512<T>.Zero : ((((_gamma - T.One) == T.Zero ? Vector512<T>.Zero : ((t21 * t14) * gamma) * t14) + (t11 * ((((t6 * t13) - (t12 * p_)) * t0) - (((t13 * t6) - (p_ * t12)) * targets)))) * t3) + t20))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputsHess), (nuint)i);
-                if (_wantTargetsHess) (g * _hessianPolicy.Apply(((((_alpha >= T.Zero ? -t22 : Vector512<T>.Zero) - (_alpha >= T.Zero ? t22 : Vector512<T>.Zero)) * t8) + (_gamma == T.Zero ? Vector512<T>.Zero : t23)) + (_gamma == T.Zero ? Vector512<T>.Zero : ((_gamma - T.One) == T.Zero ? Vector512<T>.Zero : (((t21 * t18) * gamma) * t18) * t3) + t23))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetsHess), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t9 * t8) + (_gamma == T.Zero ? Vector512<T>.Zero : t15 * t3)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t17 * t8) + (_gamma == T.Zero ? Vector512<T>.Zero : t19 * t3)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((((alphaT * t12) * t8) + (_gamma == T.Zero ? Vector512<T>.Zero : t20)) + (_gamma == T.Zero ? Vector512<T>.Zero : ((((_gamma - T.One) == T.Zero ? Vector512<T>.Zero : ((t21 * t14) * gamma) * t14) + (t11 * ((((t6 * t13) - (t12 * p_)) * t0) - (((t13 * t6) - (p_ * t12)) * targets)))) * t3) + t20)), ref MemoryMarshal.GetReference(_inputsHess), (nuint)i);
+                if (_wantTargetsHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((((_alpha >= T.Zero ? -t22 : Vector512<T>.Zero) - (_alpha >= T.Zero ? t22 : Vector512<T>.Zero)) * t8) + (_gamma == T.Zero ? Vector512<T>.Zero : t23)) + (_gamma == T.Zero ? Vector512<T>.Zero : ((_gamma - T.One) == T.Zero ? Vector512<T>.Zero : (((t21 * t18) * gamma) * t18) * t3) + t23)), ref MemoryMarshal.GetReference(_targetsHess), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
+            }
+        }
+
+        /// <summary>One call of <see cref="HessianKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
+        private readonly ref struct HessianKernelCall<T> : IFlaggedCall<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            private readonly ReadOnlySpan<T> _inputs;
+            private readonly ReadOnlySpan<T> _targets;
+            private readonly T _alpha;
+            private readonly T _gamma;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly ReadOnlySpan<T> _gradOutput;
+            private readonly T _scale;
+            private readonly Span<T> _inputsGrad;
+            private readonly Span<T> _targetsGrad;
+            private readonly Span<T> _inputsHess;
+            private readonly Span<T> _targetsHess;
+            private readonly HessianPolicy _hessianPolicy;
+            private readonly int _n;
+            private readonly Reduction _reduction;
+            private readonly Span<T> _output;
+
+            public HessianKernelCall(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, T alpha, T gamma, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputsGrad, Span<T> targetsGrad, Span<T> inputsHess, Span<T> targetsHess, HessianPolicy hessianPolicy, int n, Reduction reduction, Span<T> output)
+            {
+                _inputs = inputs;
+                _targets = targets;
+                _alpha = alpha;
+                _gamma = gamma;
+                _weight = weight;
+                _gradOutput = gradOutput;
+                _scale = scale;
+                _inputsGrad = inputsGrad;
+                _targetsGrad = targetsGrad;
+                _inputsHess = inputsHess;
+                _targetsHess = targetsHess;
+                _hessianPolicy = hessianPolicy;
+                _n = n;
+                _reduction = reduction;
+                _output = output;
+            }
+
+            public int Bits => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputsGrad.IsEmpty ? 0 : 4) | (_targetsGrad.IsEmpty ? 0 : 8) | (_inputsHess.IsEmpty ? 0 : 16) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0);
+
+            [MethodImpl(MethodImplOptions.NoInlining)]
+            public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+            {
+                var kernel = new HessianKernel<T, F0, F1, F2, F3, F4, F5>(_inputs, _targets, _alpha, _gamma, _weight, _gradOutput, _scale, _inputsGrad, _targetsGrad, _inputsHess, _targetsHess, _hessianPolicy);
+                if ((typeof(F5) == typeof(On)))
+                {
+                    fixed (T* s0 = _inputsGrad, s1 = _targetsGrad, s2 = _inputsHess, s3 = _targetsHess)
+                    {
+                        return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(s0 != null ? s0 : s1 != null ? s1 : s2 != null ? s2 : s3));
+                    }
+                }
+                return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
 

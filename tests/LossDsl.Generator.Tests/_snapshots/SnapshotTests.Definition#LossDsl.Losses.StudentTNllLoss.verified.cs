@@ -158,27 +158,14 @@ namespace LossDsl.Generated.LossDsl.Losses
             if (LossParallel.ShouldSplit(n)) return RunChunked<T>(input, target, scale_, df, weight, reduction, output, gradients, gradOutputs, gradOutput, inputGrad, targetGrad, scaleGrad, dfGrad);
             if (!gradients)
             {
-                var kernel = new ValueKernel<T>(input, target, scale_, df, weight);
-                if (reduction == Reduction.None)
-                {
-                    ElementLoops.Map<ValueKernel<T>, T>(ref kernel, 0, n, output);
-                    return T.Zero;
-                }
-                T sum = ElementLoops.Sum<ValueKernel<T>, T>(ref kernel, 0, n);
-                return reduction == Reduction.Mean ? sum / T.CreateTruncating(n) : sum;
+                var kernel = new ValueKernelCall<T>(input, target, scale_, df, weight, n, reduction, output);
+                return KernelFlags.Dispatch<ValueKernelCall<T>, T>(ref kernel);
             }
 
             // The mean's 1/n and the upstream gradient fold into one scale; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
-            var fused = new GradientKernel<T>(input, target, scale_, df, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, targetGrad, scaleGrad, dfGrad);
-            if (reduction == Reduction.None)
-            {
-                if (output.IsEmpty) ElementLoops.Run<GradientKernel<T>, T>(ref fused, 0, n);
-                else ElementLoops.Map<GradientKernel<T>, T>(ref fused, 0, n, output);
-                return T.Zero;
-            }
-            T total = ElementLoops.Sum<GradientKernel<T>, T>(ref fused, 0, n);
-            return reduction == Reduction.Mean ? total / T.CreateTruncating(n) : total;
+            var fused = new GradientKernelCall<T>(input, target, scale_, df, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, targetGrad, scaleGrad, dfGrad, n, reduction, output);
+            return KernelFlags.Dispatch<GradientKernelCall<T>, T>(ref fused);
         }
 
         /// <summary>The parallel path (see <see cref="LossParallel"/>): the spans pinned, every chunk a call of the serial code on its slices.</summary>
@@ -298,21 +285,14 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             // The mean's 1/n and the upstream gradient scale the Hessian as they scale the gradient; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
-            var kernel = new HessianKernel<T>(input, target, scale_, df, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, targetGrad, scaleGrad, dfGrad, inputHess, targetHess, scaleHess, dfHess, hessianPolicy);
-            if (reduction == Reduction.None)
-            {
-                if (output.IsEmpty) ElementLoops.Run<HessianKernel<T>, T>(ref kernel, 0, n);
-                else ElementLoops.Map<HessianKernel<T>, T>(ref kernel, 0, n, output);
-                return T.Zero;
-            }
-            T total = ElementLoops.Sum<HessianKernel<T>, T>(ref kernel, 0, n);
-            return reduction == Reduction.Mean ? total / T.CreateTruncating(n) : total;
+            var kernel = new HessianKernelCall<T>(input, target, scale_, df, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, targetGrad, scaleGrad, dfGrad, inputHess, targetHess, scaleHess, dfHess, hessianPolicy, n, reduction, output);
+            return KernelFlags.Dispatch<HessianKernelCall<T>, T>(ref kernel);
         }
 
         /// <summary>
         /// L = lgamma(df / 2) - lgamma((1 + df) / 2) + 0.5 * log(3.141592654 * df) + log(scale) + (1 + df) / 2 * log1p(((target - input) / scale) ^ 2 / df), times the optional weight.
         /// </summary>
-        private ref struct ValueKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct ValueKernel<T, F0, F1, F2, F3, F4, F5> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T> where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
@@ -341,8 +321,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = (T.One + df) / T.CreateTruncating(2.0);
                 var z = (target - input) / scale_;
                 var loss = (((LossMath.Lgamma(df / T.CreateTruncating(2.0)) - LossMath.Lgamma(t0)) + (T.CreateTruncating(0.5) * LossMath.Log(T.CreateTruncating(3.141592653589793) * df))) + LossMath.Log(scale_)) + (t0 * LossMath.Log1p((z * z) / df));
-                var w = _hasWeight ? _weight[i] : T.One;
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -355,8 +335,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = (Vector128<T>.One + df) / Vector128.Create(T.CreateTruncating(2.0));
                 var z = (target - input) / scale_;
                 var loss = (((LossMath.Lgamma(df / Vector128.Create(T.CreateTruncating(2.0))) - LossMath.Lgamma(t0)) + (Vector128.Create(T.CreateTruncating(0.5)) * LossMath.Log(Vector128.Create(T.CreateTruncating(3.141592653589793)) * df))) + LossMath.Log(scale_)) + (t0 * LossMath.Log1p((z * z) / df));
-                var w = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -369,8 +349,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = (Vector256<T>.One + df) / Vector256.Create(T.CreateTruncating(2.0));
                 var z = (target - input) / scale_;
                 var loss = (((LossMath.Lgamma(df / Vector256.Create(T.CreateTruncating(2.0))) - LossMath.Lgamma(t0)) + (Vector256.Create(T.CreateTruncating(0.5)) * LossMath.Log(Vector256.Create(T.CreateTruncating(3.141592653589793)) * df))) + LossMath.Log(scale_)) + (t0 * LossMath.Log1p((z * z) / df));
-                var w = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -383,8 +363,42 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = (Vector512<T>.One + df) / Vector512.Create(T.CreateTruncating(2.0));
                 var z = (target - input) / scale_;
                 var loss = (((LossMath.Lgamma(df / Vector512.Create(T.CreateTruncating(2.0))) - LossMath.Lgamma(t0)) + (Vector512.Create(T.CreateTruncating(0.5)) * LossMath.Log(Vector512.Create(T.CreateTruncating(3.141592653589793)) * df))) + LossMath.Log(scale_)) + (t0 * LossMath.Log1p((z * z) / df));
-                var w = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
+            }
+        }
+
+        /// <summary>One call of <see cref="ValueKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
+        private readonly ref struct ValueKernelCall<T> : IFlaggedCall<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            private readonly ReadOnlySpan<T> _input;
+            private readonly ReadOnlySpan<T> _target;
+            private readonly ReadOnlySpan<T> _scale_;
+            private readonly ReadOnlySpan<T> _df;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly int _n;
+            private readonly Reduction _reduction;
+            private readonly Span<T> _output;
+
+            public ValueKernelCall(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> scale_, ReadOnlySpan<T> df, ReadOnlySpan<T> weight, int n, Reduction reduction, Span<T> output)
+            {
+                _input = input;
+                _target = target;
+                _scale_ = scale_;
+                _df = df;
+                _weight = weight;
+                _n = n;
+                _reduction = reduction;
+                _output = output;
+            }
+
+            public int Bits => (_weight.IsEmpty ? 0 : 1);
+
+            [MethodImpl(MethodImplOptions.NoInlining)]
+            public T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+            {
+                var kernel = new ValueKernel<T, F0, F1, F2, F3, F4, F5>(_input, _target, _scale_, _df, _weight);
+                return ElementLoops.Reduce<ValueKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
 
@@ -396,7 +410,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// dL/dscale = 1 / scale - (1 + df) / 2 * 2 * (target - input) / scale * (target - input) / scale / scale / df / (1 + ((target - input) / scale) ^ 2 / df)<br/>
         /// dL/ddf = 0.5 * digamma(df / 2) - 0.5 * digamma((1 + df) / 2) + 0.5 * 3.141592654 / (3.141592654 * df) + 0.5 * log1p(((target - input) / scale) ^ 2 / df) - (1 + df) / 2 * ((target - input) / scale) ^ 2 / df / df / (1 + ((target - input) / scale) ^ 2 / df)
         /// </summary>
-        private ref struct GradientKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct GradientKernel<T, F0, F1, F2, F3, F4, F5> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T> where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
@@ -454,13 +468,13 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t6 = T.One + t3;
                 var t7 = T.One / scale_;
                 var loss = (((LossMath.Lgamma(t0) - LossMath.Lgamma(t1)) + (T.CreateTruncating(0.5) * LossMath.Log(t2))) + LossMath.Log(scale_)) + (t1 * t4);
-                var w = _hasWeight ? _weight[i] : T.One;
-                var g = (_hasGradOutput ? _gradOutput[i] * _scale : _scale) * w;
-                if (_wantInputGrad) _inputGrad[i] = g * (t1 * (((t5 * (T.CreateTruncating(-1.0) / scale_)) / df) / t6));
-                if (_wantTargetGrad) _targetGrad[i] = g * (t1 * (((t5 * t7) / df) / t6));
-                if (_wantScaleGrad) _scaleGrad[i] = g * (t7 - (t1 * (((t5 * (z / scale_)) / df) / t6)));
+                var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
+                var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
+                if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * (t1 * (((t5 * (T.CreateTruncating(-1.0) / scale_)) / df) / t6));
+                if ((typeof(F3) == typeof(On))) _targetGrad[i] = g * (t1 * (((t5 * t7) / df) / t6));
+                if ((typeof(F4) == typeof(On))) _scaleGrad[i] = g * (t7 - (t1 * (((t5 * (z / scale_)) / df) / t6)));
                 if (_wantDfGrad) _dfGrad[i] = g * ((((T.CreateTruncating(0.5) * LossMath.Digamma(t0)) - (T.CreateTruncating(0.5) * LossMath.Digamma(t1))) + (T.CreateTruncating(0.5) * (T.CreateTruncating(3.141592653589793) / t2))) + ((T.CreateTruncating(0.5) * t4) - (t1 * ((t3 / df) / t6))));
-                return loss * w;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -480,13 +494,13 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t6 = Vector128<T>.One + t3;
                 var t7 = Vector128<T>.One / scale_;
                 var loss = (((LossMath.Lgamma(t0) - LossMath.Lgamma(t1)) + (Vector128.Create(T.CreateTruncating(0.5)) * LossMath.Log(t2))) + LossMath.Log(scale_)) + (t1 * t4);
-                var w = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = (_hasGradOutput ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * w;
-                if (_wantInputGrad) (g * (t1 * (((t5 * (Vector128.Create(T.CreateTruncating(-1.0)) / scale_)) / df) / t6))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if (_wantTargetGrad) (g * (t1 * (((t5 * t7) / df) / t6))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
-                if (_wantScaleGrad) (g * (t7 - (t1 * (((t5 * (z / scale_)) / df) / t6)))).StoreUnsafe(ref MemoryMarshal.GetReference(_scaleGrad), (nuint)i);
-                if (_wantDfGrad) (g * ((((Vector128.Create(T.CreateTruncating(0.5)) * LossMath.Digamma(t0)) - (Vector128.Create(T.CreateTruncating(0.5)) * LossMath.Digamma(t1))) + (Vector128.Create(T.CreateTruncating(0.5)) * (Vector128.Create(T.CreateTruncating(3.141592653589793)) / t2))) + ((Vector128.Create(T.CreateTruncating(0.5)) * t4) - (t1 * ((t3 / df) / t6))))).StoreUnsafe(ref MemoryMarshal.GetReference(_dfGrad), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 * (((t5 * (Vector128.Create(T.CreateTruncating(-1.0)) / scale_)) / df) / t6)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 * (((t5 * t7) / df) / t6)), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (t7 - (t1 * (((t5 * (z / scale_)) / df) / t6))), ref MemoryMarshal.GetReference(_scaleGrad), (nuint)i);
+                if (_wantDfGrad) ElementLoops.Store<F5, T>(g * ((((Vector128.Create(T.CreateTruncating(0.5)) * LossMath.Digamma(t0)) - (Vector128.Create(T.CreateTruncating(0.5)) * LossMath.Digamma(t1))) + (Vector128.Create(T.CreateTruncating(0.5)) * (Vector128.Create(T.CreateTruncating(3.141592653589793)) / t2))) + ((Vector128.Create(T.CreateTruncating(0.5)) * t4) - (t1 * ((t3 / df) / t6)))), ref MemoryMarshal.GetReference(_dfGrad), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -506,13 +520,13 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t6 = Vector256<T>.One + t3;
                 var t7 = Vector256<T>.One / scale_;
                 var loss = (((LossMath.Lgamma(t0) - LossMath.Lgamma(t1)) + (Vector256.Create(T.CreateTruncating(0.5)) * LossMath.Log(t2))) + LossMath.Log(scale_)) + (t1 * t4);
-                var w = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = (_hasGradOutput ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * w;
-                if (_wantInputGrad) (g * (t1 * (((t5 * (Vector256.Create(T.CreateTruncating(-1.0)) / scale_)) / df) / t6))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if (_wantTargetGrad) (g * (t1 * (((t5 * t7) / df) / t6))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
-                if (_wantScaleGrad) (g * (t7 - (t1 * (((t5 * (z / scale_)) / df) / t6)))).StoreUnsafe(ref MemoryMarshal.GetReference(_scaleGrad), (nuint)i);
-                if (_wantDfGrad) (g * ((((Vector256.Create(T.CreateTruncating(0.5)) * LossMath.Digamma(t0)) - (Vector256.Create(T.CreateTruncating(0.5)) * LossMath.Digamma(t1))) + (Vector256.Create(T.CreateTruncating(0.5)) * (Vector256.Create(T.CreateTruncating(3.141592653589793)) / t2))) + ((Vector256.Create(T.CreateTruncating(0.5)) * t4) - (t1 * ((t3 / df) / t6))))).StoreUnsafe(ref MemoryMarshal.GetReference(_dfGrad), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 * (((t5 * (Vector256.Create(T.CreateTruncating(-1.0)) / scale_)) / df) / t6)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 * (((t5 * t7) / df) / t6)), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (t7 - (t1 * (((t5 * (z / scale_)) / df) / t6))), ref MemoryMarshal.GetReference(_scaleGrad), (nuint)i);
+                if (_wantDfGrad) ElementLoops.Store<F5, T>(g * ((((Vector256.Create(T.CreateTruncating(0.5)) * LossMath.Digamma(t0)) - (Vector256.Create(T.CreateTruncating(0.5)) * LossMath.Digamma(t1))) + (Vector256.Create(T.CreateTruncating(0.5)) * (Vector256.Create(T.CreateTruncating(3.141592653589793)) / t2))) + ((Vector256.Create(T.CreateTruncating(0.5)) * t4) - (t1 * ((t3 / df) / t6)))), ref MemoryMarshal.GetReference(_dfGrad), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -532,13 +546,66 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t6 = Vector512<T>.One + t3;
                 var t7 = Vector512<T>.One / scale_;
                 var loss = (((LossMath.Lgamma(t0) - LossMath.Lgamma(t1)) + (Vector512.Create(T.CreateTruncating(0.5)) * LossMath.Log(t2))) + LossMath.Log(scale_)) + (t1 * t4);
-                var w = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = (_hasGradOutput ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * w;
-                if (_wantInputGrad) (g * (t1 * (((t5 * (Vector512.Create(T.CreateTruncating(-1.0)) / scale_)) / df) / t6))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if (_wantTargetGrad) (g * (t1 * (((t5 * t7) / df) / t6))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
-                if (_wantScaleGrad) (g * (t7 - (t1 * (((t5 * (z / scale_)) / df) / t6)))).StoreUnsafe(ref MemoryMarshal.GetReference(_scaleGrad), (nuint)i);
-                if (_wantDfGrad) (g * ((((Vector512.Create(T.CreateTruncating(0.5)) * LossMath.Digamma(t0)) - (Vector512.Create(T.CreateTruncating(0.5)) * LossMath.Digamma(t1))) + (Vector512.Create(T.CreateTruncating(0.5)) * (Vector512.Create(T.CreateTruncating(3.141592653589793)) / t2))) + ((Vector512.Create(T.CreateTruncating(0.5)) * t4) - (t1 * ((t3 / df) / t6))))).StoreUnsafe(ref MemoryMarshal.GetReference(_dfGrad), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 * (((t5 * (Vector512.Create(T.CreateTruncating(-1.0)) / scale_)) / df) / t6)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 * (((t5 * t7) / df) / t6)), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (t7 - (t1 * (((t5 * (z / scale_)) / df) / t6))), ref MemoryMarshal.GetReference(_scaleGrad), (nuint)i);
+                if (_wantDfGrad) ElementLoops.Store<F5, T>(g * ((((Vector512.Create(T.CreateTruncating(0.5)) * LossMath.Digamma(t0)) - (Vector512.Create(T.CreateTruncating(0.5)) * LossMath.Digamma(t1))) + (Vector512.Create(T.CreateTruncating(0.5)) * (Vector512.Create(T.CreateTruncating(3.141592653589793)) / t2))) + ((Vector512.Create(T.CreateTruncating(0.5)) * t4) - (t1 * ((t3 / df) / t6)))), ref MemoryMarshal.GetReference(_dfGrad), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
+            }
+        }
+
+        /// <summary>One call of <see cref="GradientKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
+        private readonly ref struct GradientKernelCall<T> : IFlaggedCall<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            private readonly ReadOnlySpan<T> _input;
+            private readonly ReadOnlySpan<T> _target;
+            private readonly ReadOnlySpan<T> _scale_;
+            private readonly ReadOnlySpan<T> _df;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly ReadOnlySpan<T> _gradOutput;
+            private readonly T _scale;
+            private readonly Span<T> _inputGrad;
+            private readonly Span<T> _targetGrad;
+            private readonly Span<T> _scaleGrad;
+            private readonly Span<T> _dfGrad;
+            private readonly int _n;
+            private readonly Reduction _reduction;
+            private readonly Span<T> _output;
+
+            public GradientKernelCall(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> scale_, ReadOnlySpan<T> df, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad, Span<T> scaleGrad, Span<T> dfGrad, int n, Reduction reduction, Span<T> output)
+            {
+                _input = input;
+                _target = target;
+                _scale_ = scale_;
+                _df = df;
+                _weight = weight;
+                _gradOutput = gradOutput;
+                _scale = scale;
+                _inputGrad = inputGrad;
+                _targetGrad = targetGrad;
+                _scaleGrad = scaleGrad;
+                _dfGrad = dfGrad;
+                _n = n;
+                _reduction = reduction;
+                _output = output;
+            }
+
+            public int Bits => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputGrad.IsEmpty ? 0 : 4) | (_targetGrad.IsEmpty ? 0 : 8) | (_scaleGrad.IsEmpty ? 0 : 16) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0);
+
+            [MethodImpl(MethodImplOptions.NoInlining)]
+            public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+            {
+                var kernel = new GradientKernel<T, F0, F1, F2, F3, F4, F5>(_input, _target, _scale_, _df, _weight, _gradOutput, _scale, _inputGrad, _targetGrad, _scaleGrad, _dfGrad);
+                if ((typeof(F5) == typeof(On)))
+                {
+                    fixed (T* s0 = _inputGrad, s1 = _targetGrad, s2 = _scaleGrad, s3 = _dfGrad)
+                    {
+                        return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(s0 != null ? s0 : s1 != null ? s1 : s2 != null ? s2 : s3));
+                    }
+                }
+                return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
 
@@ -554,7 +621,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// d2L/dscale2 = -(1 / scale / scale) - (1 + df) / 2 * ((2 * (target - input) / scale * (-((target - input) / scale / scale) - (target - input) / scale / scale) / scale - 2 * (target - input) / scale / scale * (target - input) / scale / scale) / df + 2 * (target - input) / scale * (target - input) / scale / scale / df / (1 + ((target - input) / scale) ^ 2 / df) * 2 * (target - input) / scale * (target - input) / scale / scale / df) / (1 + ((target - input) / scale) ^ 2 / df)<br/>
         /// d2L/ddf2 = 0.25 * trigamma(df / 2) - 0.25 * trigamma((1 + df) / 2) - 0.5 * 3.141592654 * 3.141592654 / (3.141592654 * df) / (3.141592654 * df) + -(0.5 * ((target - input) / scale) ^ 2 / df / df / (1 + ((target - input) / scale) ^ 2 / df)) - (0.5 * ((target - input) / scale) ^ 2 / df / df / (1 + ((target - input) / scale) ^ 2 / df) + (1 + df) / 2 * ((-(((target - input) / scale) ^ 2 / df / df) - ((target - input) / scale) ^ 2 / df / df) / df + ((target - input) / scale) ^ 2 / df / df / (1 + ((target - input) / scale) ^ 2 / df) * ((target - input) / scale) ^ 2 / df / df) / (1 + ((target - input) / scale) ^ 2 / df))
         /// </summary>
-        private ref struct HessianKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct HessianKernel<T, F0, F1, F2, F3, F4, F5> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T> where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
@@ -642,17 +709,17 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t18 = t17 / t8;
                 var t19 = T.CreateTruncating(0.5) * t18;
                 var loss = (((LossMath.Lgamma(t0) - LossMath.Lgamma(t1)) + (T.CreateTruncating(0.5) * LossMath.Log(t2))) + LossMath.Log(scale_)) + (t1 * t4);
-                var w = _hasWeight ? _weight[i] : T.One;
-                var g = (_hasGradOutput ? _gradOutput[i] * _scale : _scale) * w;
-                if (_wantInputGrad) _inputGrad[i] = g * (t1 * t9);
-                if (_wantTargetGrad) _targetGrad[i] = g * (t1 * t12);
-                if (_wantScaleGrad) _scaleGrad[i] = g * (t10 - (t1 * t15));
+                var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
+                var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
+                if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * (t1 * t9);
+                if ((typeof(F3) == typeof(On))) _targetGrad[i] = g * (t1 * t12);
+                if ((typeof(F4) == typeof(On))) _scaleGrad[i] = g * (t10 - (t1 * t15));
                 if (_wantDfGrad) _dfGrad[i] = g * ((((T.CreateTruncating(0.5) * LossMath.Digamma(t0)) - (T.CreateTruncating(0.5) * LossMath.Digamma(t1))) + (T.CreateTruncating(0.5) * t16)) + ((T.CreateTruncating(0.5) * t4) - (t1 * t18)));
                 if (_wantInputHess) _inputHess[i] = g * _hessianPolicy.Apply(t1 * (((((T.CreateTruncating(2.0) * t6) * t6) / df) - (t9 * t7)) / t8));
                 if (_wantTargetHess) _targetHess[i] = g * _hessianPolicy.Apply(t1 * (((((T.CreateTruncating(2.0) * t10) * t10) / df) - (t12 * t11)) / t8));
                 if (_wantScaleHess) _scaleHess[i] = g * _hessianPolicy.Apply(-(t10 / scale_) - (t1 * (((((t5 * ((-t13 - t13) / scale_)) - ((T.CreateTruncating(2.0) * t13) * t13)) / df) + (t15 * t14)) / t8)));
                 if (_wantDfHess) _dfHess[i] = g * _hessianPolicy.Apply((((T.CreateTruncating(0.25) * LossMath.Trigamma(t0)) - (T.CreateTruncating(0.25) * LossMath.Trigamma(t1))) - (T.CreateTruncating(0.5) * ((T.CreateTruncating(3.141592653589793) * t16) / t2))) + (-t19 - (t19 + (t1 * ((((-t17 - t17) / df) + (t18 * t17)) / t8)))));
-                return loss * w;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -684,17 +751,17 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t18 = t17 / t8;
                 var t19 = Vector128.Create(T.CreateTruncating(0.5)) * t18;
                 var loss = (((LossMath.Lgamma(t0) - LossMath.Lgamma(t1)) + (Vector128.Create(T.CreateTruncating(0.5)) * LossMath.Log(t2))) + LossMath.Log(scale_)) + (t1 * t4);
-                var w = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = (_hasGradOutput ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * w;
-                if (_wantInputGrad) (g * (t1 * t9)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if (_wantTargetGrad) (g * (t1 * t12)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
-                if (_wantScaleGrad) (g * (t10 - (t1 * t15))).StoreUnsafe(ref MemoryMarshal.GetReference(_scaleGrad), (nuint)i);
-                if (_wantDfGrad) (g * ((((Vector128.Create(T.CreateTruncating(0.5)) * LossMath.Digamma(t0)) - (Vector128.Create(T.CreateTruncating(0.5)) * LossMath.Digamma(t1))) + (Vector128.Create(T.CreateTruncating(0.5)) * t16)) + ((Vector128.Create(T.CreateTruncating(0.5)) * t4) - (t1 * t18)))).StoreUnsafe(ref MemoryMarshal.GetReference(_dfGrad), (nuint)i);
-                if (_wantInputHess) (g * _hessianPolicy.Apply(t1 * (((((Vector128.Create(T.CreateTruncating(2.0)) * t6) * t6) / df) - (t9 * t7)) / t8))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
-                if (_wantTargetHess) (g * _hessianPolicy.Apply(t1 * (((((Vector128.Create(T.CreateTruncating(2.0)) * t10) * t10) / df) - (t12 * t11)) / t8))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
-                if (_wantScaleHess) (g * _hessianPolicy.Apply(-(t10 / scale_) - (t1 * (((((t5 * ((-t13 - t13) / scale_)) - ((Vector128.Create(T.CreateTruncating(2.0)) * t13) * t13)) / df) + (t15 * t14)) / t8)))).StoreUnsafe(ref MemoryMarshal.GetReference(_scaleHess), (nuint)i);
-                if (_wantDfHess) (g * _hessianPolicy.Apply((((Vector128.Create(T.CreateTruncating(0.25)) * LossMath.Trigamma(t0)) - (Vector128.Create(T.CreateTruncating(0.25)) * LossMath.Trigamma(t1))) - (Vector128.Create(T.CreateTruncating(0.5)) * ((Vector128.Create(T.CreateTruncating(3.141592653589793)) * t16) / t2))) + (-t19 - (t19 + (t1 * ((((-t17 - t17) / df) + (t18 * t17)) / t8)))))).StoreUnsafe(ref MemoryMarshal.GetReference(_dfHess), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 * t9), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 * t12), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (t10 - (t1 * t15)), ref MemoryMarshal.GetReference(_scaleGrad), (nuint)i);
+                if (_wantDfGrad) ElementLoops.Store<F5, T>(g * ((((Vector128.Create(T.CreateTruncating(0.5)) * LossMath.Digamma(t0)) - (Vector128.Create(T.CreateTruncating(0.5)) * LossMath.Digamma(t1))) + (Vector128.Create(T.CreateTruncating(0.5)) * t16)) + ((Vector128.Create(T.CreateTruncating(0.5)) * t4) - (t1 * t18))), ref MemoryMarshal.GetReference(_dfGrad), (nuint)i);
+                if (_wantInputHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(t1 * (((((Vector128.Create(T.CreateTruncating(2.0)) * t6) * t6) / df) - (t9 * t7)) / t8)), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(t1 * (((((Vector128.Create(T.CreateTruncating(2.0)) * t10) * t10) / df) - (t12 * t11)) / t8)), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
+                if (_wantScaleHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(-(t10 / scale_) - (t1 * (((((t5 * ((-t13 - t13) / scale_)) - ((Vector128.Create(T.CreateTruncating(2.0)) * t13) * t13)) / df) + (t15 * t14)) / t8))), ref MemoryMarshal.GetReference(_scaleHess), (nuint)i);
+                if (_wantDfHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((((Vector128.Create(T.CreateTruncating(0.25)) * LossMath.Trigamma(t0)) - (Vector128.Create(T.CreateTruncating(0.25)) * LossMath.Trigamma(t1))) - (Vector128.Create(T.CreateTruncating(0.5)) * ((Vector128.Create(T.CreateTruncating(3.141592653589793)) * t16) / t2))) + (-t19 - (t19 + (t1 * ((((-t17 - t17) / df) + (t18 * t17)) / t8))))), ref MemoryMarshal.GetReference(_dfHess), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -726,17 +793,17 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t18 = t17 / t8;
                 var t19 = Vector256.Create(T.CreateTruncating(0.5)) * t18;
                 var loss = (((LossMath.Lgamma(t0) - LossMath.Lgamma(t1)) + (Vector256.Create(T.CreateTruncating(0.5)) * LossMath.Log(t2))) + LossMath.Log(scale_)) + (t1 * t4);
-                var w = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = (_hasGradOutput ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * w;
-                if (_wantInputGrad) (g * (t1 * t9)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if (_wantTargetGrad) (g * (t1 * t12)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
-                if (_wantScaleGrad) (g * (t10 - (t1 * t15))).StoreUnsafe(ref MemoryMarshal.GetReference(_scaleGrad), (nuint)i);
-                if (_wantDfGrad) (g * ((((Vector256.Create(T.CreateTruncating(0.5)) * LossMath.Digamma(t0)) - (Vector256.Create(T.CreateTruncating(0.5)) * LossMath.Digamma(t1))) + (Vector256.Create(T.CreateTruncating(0.5)) * t16)) + ((Vector256.Create(T.CreateTruncating(0.5)) * t4) - (t1 * t18)))).StoreUnsafe(ref MemoryMarshal.GetReference(_dfGrad), (nuint)i);
-                if (_wantInputHess) (g * _hessianPolicy.Apply(t1 * (((((Vector256.Create(T.CreateTruncating(2.0)) * t6) * t6) / df) - (t9 * t7)) / t8))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
-                if (_wantTargetHess) (g * _hessianPolicy.Apply(t1 * (((((Vector256.Create(T.CreateTruncating(2.0)) * t10) * t10) / df) - (t12 * t11)) / t8))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
-                if (_wantScaleHess) (g * _hessianPolicy.Apply(-(t10 / scale_) - (t1 * (((((t5 * ((-t13 - t13) / scale_)) - ((Vector256.Create(T.CreateTruncating(2.0)) * t13) * t13)) / df) + (t15 * t14)) / t8)))).StoreUnsafe(ref MemoryMarshal.GetReference(_scaleHess), (nuint)i);
-                if (_wantDfHess) (g * _hessianPolicy.Apply((((Vector256.Create(T.CreateTruncating(0.25)) * LossMath.Trigamma(t0)) - (Vector256.Create(T.CreateTruncating(0.25)) * LossMath.Trigamma(t1))) - (Vector256.Create(T.CreateTruncating(0.5)) * ((Vector256.Create(T.CreateTruncating(3.141592653589793)) * t16) / t2))) + (-t19 - (t19 + (t1 * ((((-t17 - t17) / df) + (t18 * t17)) / t8)))))).StoreUnsafe(ref MemoryMarshal.GetReference(_dfHess), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 * t9), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 * t12), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (t10 - (t1 * t15)), ref MemoryMarshal.GetReference(_scaleGrad), (nuint)i);
+                if (_wantDfGrad) ElementLoops.Store<F5, T>(g * ((((Vector256.Create(T.CreateTruncating(0.5)) * LossMath.Digamma(t0)) - (Vector256.Create(T.CreateTruncating(0.5)) * LossMath.Digamma(t1))) + (Vector256.Create(T.CreateTruncating(0.5)) * t16)) + ((Vector256.Create(T.CreateTruncating(0.5)) * t4) - (t1 * t18))), ref MemoryMarshal.GetReference(_dfGrad), (nuint)i);
+                if (_wantInputHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(t1 * (((((Vector256.Create(T.CreateTruncating(2.0)) * t6) * t6) / df) - (t9 * t7)) / t8)), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(t1 * (((((Vector256.Create(T.CreateTruncating(2.0)) * t10) * t10) / df) - (t12 * t11)) / t8)), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
+                if (_wantScaleHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(-(t10 / scale_) - (t1 * (((((t5 * ((-t13 - t13) / scale_)) - ((Vector256.Create(T.CreateTruncating(2.0)) * t13) * t13)) / df) + (t15 * t14)) / t8))), ref MemoryMarshal.GetReference(_scaleHess), (nuint)i);
+                if (_wantDfHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((((Vector256.Create(T.CreateTruncating(0.25)) * LossMath.Trigamma(t0)) - (Vector256.Create(T.CreateTruncating(0.25)) * LossMath.Trigamma(t1))) - (Vector256.Create(T.CreateTruncating(0.5)) * ((Vector256.Create(T.CreateTruncating(3.141592653589793)) * t16) / t2))) + (-t19 - (t19 + (t1 * ((((-t17 - t17) / df) + (t18 * t17)) / t8))))), ref MemoryMarshal.GetReference(_dfHess), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -768,17 +835,80 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t18 = t17 / t8;
                 var t19 = Vector512.Create(T.CreateTruncating(0.5)) * t18;
                 var loss = (((LossMath.Lgamma(t0) - LossMath.Lgamma(t1)) + (Vector512.Create(T.CreateTruncating(0.5)) * LossMath.Log(t2))) + LossMath.Log(scale_)) + (t1 * t4);
-                var w = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = (_hasGradOutput ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * w;
-                if (_wantInputGrad) (g * (t1 * t9)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if (_wantTargetGrad) (g * (t1 * t12)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
-                if (_wantScaleGrad) (g * (t10 - (t1 * t15))).StoreUnsafe(ref MemoryMarshal.GetReference(_scaleGrad), (nuint)i);
-                if (_wantDfGrad) (g * ((((Vector512.Create(T.CreateTruncating(0.5)) * LossMath.Digamma(t0)) - (Vector512.Create(T.CreateTruncating(0.5)) * LossMath.Digamma(t1))) + (Vector512.Create(T.CreateTruncating(0.5)) * t16)) + ((Vector512.Create(T.CreateTruncating(0.5)) * t4) - (t1 * t18)))).StoreUnsafe(ref MemoryMarshal.GetReference(_dfGrad), (nuint)i);
-                if (_wantInputHess) (g * _hessianPolicy.Apply(t1 * (((((Vector512.Create(T.CreateTruncating(2.0)) * t6) * t6) / df) - (t9 * t7)) / t8))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
-                if (_wantTargetHess) (g * _hessianPolicy.Apply(t1 * (((((Vector512.Create(T.CreateTruncating(2.0)) * t10) * t10) / df) - (t12 * t11)) / t8))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
-                if (_wantScaleHess) (g * _hessianPolicy.Apply(-(t10 / scale_) - (t1 * (((((t5 * ((-t13 - t13) / scale_)) - ((Vector512.Create(T.CreateTruncating(2.0)) * t13) * t13)) / df) + (t15 * t14)) / t8)))).StoreUnsafe(ref MemoryMarshal.GetReference(_scaleHess), (nuint)i);
-                if (_wantDfHess) (g * _hessianPolicy.Apply((((Vector512.Create(T.CreateTruncating(0.25)) * LossMath.Trigamma(t0)) - (Vector512.Create(T.CreateTruncating(0.25)) * LossMath.Trigamma(t1))) - (Vector512.Create(T.CreateTruncating(0.5)) * ((Vector512.Create(T.CreateTruncating(3.141592653589793)) * t16) / t2))) + (-t19 - (t19 + (t1 * ((((-t17 - t17) / df) + (t18 * t17)) / t8)))))).StoreUnsafe(ref MemoryMarshal.GetReference(_dfHess), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 * t9), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 * t12), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (t10 - (t1 * t15)), ref MemoryMarshal.GetReference(_scaleGrad), (nuint)i);
+                if (_wantDfGrad) ElementLoops.Store<F5, T>(g * ((((Vector512.Create(T.CreateTruncating(0.5)) * LossMath.Digamma(t0)) - (Vector512.Create(T.CreateTruncating(0.5)) * LossMath.Digamma(t1))) + (Vector512.Create(T.CreateTruncating(0.5)) * t16)) + ((Vector512.Create(T.CreateTruncating(0.5)) * t4) - (t1 * t18))), ref MemoryMarshal.GetReference(_dfGrad), (nuint)i);
+                if (_wantInputHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(t1 * (((((Vector512.Create(T.CreateTruncating(2.0)) * t6) * t6) / df) - (t9 * t7)) / t8)), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(t1 * (((((Vector512.Create(T.CreateTruncating(2.0)) * t10) * t10) / df) - (t12 * t11)) / t8)), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
+                if (_wantScaleHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(-(t10 / scale_) - (t1 * (((((t5 * ((-t13 - t13) / scale_)) - ((Vector512.Create(T.CreateTruncating(2.0)) * t13) * t13)) / df) + (t15 * t14)) / t8))), ref MemoryMarshal.GetReference(_scaleHess), (nuint)i);
+                if (_wantDfHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((((Vector512.Create(T.CreateTruncating(0.25)) * LossMath.Trigamma(t0)) - (Vector512.Create(T.CreateTruncating(0.25)) * LossMath.Trigamma(t1))) - (Vector512.Create(T.CreateTruncating(0.5)) * ((Vector512.Create(T.CreateTruncating(3.141592653589793)) * t16) / t2))) + (-t19 - (t19 + (t1 * ((((-t17 - t17) / df) + (t18 * t17)) / t8))))), ref MemoryMarshal.GetReference(_dfHess), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
+            }
+        }
+
+        /// <summary>One call of <see cref="HessianKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
+        private readonly ref struct HessianKernelCall<T> : IFlaggedCall<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            private readonly ReadOnlySpan<T> _input;
+            private readonly ReadOnlySpan<T> _target;
+            private readonly ReadOnlySpan<T> _scale_;
+            private readonly ReadOnlySpan<T> _df;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly ReadOnlySpan<T> _gradOutput;
+            private readonly T _scale;
+            private readonly Span<T> _inputGrad;
+            private readonly Span<T> _targetGrad;
+            private readonly Span<T> _scaleGrad;
+            private readonly Span<T> _dfGrad;
+            private readonly Span<T> _inputHess;
+            private readonly Span<T> _targetHess;
+            private readonly Span<T> _scaleHess;
+            private readonly Span<T> _dfHess;
+            private readonly HessianPolicy _hessianPolicy;
+            private readonly int _n;
+            private readonly Reduction _reduction;
+            private readonly Span<T> _output;
+
+            public HessianKernelCall(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> scale_, ReadOnlySpan<T> df, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad, Span<T> scaleGrad, Span<T> dfGrad, Span<T> inputHess, Span<T> targetHess, Span<T> scaleHess, Span<T> dfHess, HessianPolicy hessianPolicy, int n, Reduction reduction, Span<T> output)
+            {
+                _input = input;
+                _target = target;
+                _scale_ = scale_;
+                _df = df;
+                _weight = weight;
+                _gradOutput = gradOutput;
+                _scale = scale;
+                _inputGrad = inputGrad;
+                _targetGrad = targetGrad;
+                _scaleGrad = scaleGrad;
+                _dfGrad = dfGrad;
+                _inputHess = inputHess;
+                _targetHess = targetHess;
+                _scaleHess = scaleHess;
+                _dfHess = dfHess;
+                _hessianPolicy = hessianPolicy;
+                _n = n;
+                _reduction = reduction;
+                _output = output;
+            }
+
+            public int Bits => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputGrad.IsEmpty ? 0 : 4) | (_targetGrad.IsEmpty ? 0 : 8) | (_scaleGrad.IsEmpty ? 0 : 16) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0);
+
+            [MethodImpl(MethodImplOptions.NoInlining)]
+            public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+            {
+                var kernel = new HessianKernel<T, F0, F1, F2, F3, F4, F5>(_input, _target, _scale_, _df, _weight, _gradOutput, _scale, _inputGrad, _targetGrad, _scaleGrad, _dfGrad, _inputHess, _targetHess, _scaleHess, _dfHess, _hessianPolicy);
+                if ((typeof(F5) == typeof(On)))
+                {
+                    fixed (T* s0 = _inputGrad, s1 = _targetGrad, s2 = _scaleGrad, s3 = _dfGrad, s4 = _inputHess, s5 = _targetHess, s6 = _scaleHess, s7 = _dfHess)
+                    {
+                        return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(s0 != null ? s0 : s1 != null ? s1 : s2 != null ? s2 : s3 != null ? s3 : s4 != null ? s4 : s5 != null ? s5 : s6 != null ? s6 : s7));
+                    }
+                }
+                return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
 

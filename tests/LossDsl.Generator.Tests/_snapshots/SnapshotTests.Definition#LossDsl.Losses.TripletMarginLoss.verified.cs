@@ -257,7 +257,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// <summary>
         /// The summand of A0: abs(anchor - positive + eps) ^ p
         /// </summary>
-        private ref struct Aggregate0Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct Aggregate0Kernel<T> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _anchor;
             private readonly ReadOnlySpan<T> _positive;
@@ -338,7 +338,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// <summary>
         /// The summand of A1: abs(anchor - negative + eps) ^ p
         /// </summary>
-        private ref struct Aggregate1Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct Aggregate1Kernel<T> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _anchor;
             private readonly ReadOnlySpan<T> _positive;
@@ -419,7 +419,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// <summary>
         /// The summand of A2: abs(positive - negative + eps) ^ p
         /// </summary>
-        private ref struct Aggregate2Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct Aggregate2Kernel<T> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _anchor;
             private readonly ReadOnlySpan<T> _positive;
@@ -510,7 +510,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// dL/dpositive = (if p == 0 then 0 else -(p * abs(anchor - positive + eps) ^ (p - 1) * sign(anchor - positive + eps) * c0)) + (if p == 0 then 0 else p * abs(positive - negative + eps) ^ (p - 1) * sign(positive - negative + eps) * c2)   (c_j = dL/dA_j, per row)<br/>
         /// dL/dnegative = (if p == 0 then 0 else -(p * abs(anchor - negative + eps) ^ (p - 1) * sign(anchor - negative + eps) * c1)) + (if p == 0 then 0 else -(p * abs(positive - negative + eps) ^ (p - 1) * sign(positive - negative + eps) * c2))   (c_j = dL/dA_j, per row)
         /// </summary>
-        private ref struct RowGradientKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct RowGradientKernel<T> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _anchor;
             private readonly ReadOnlySpan<T> _positive;

@@ -130,27 +130,14 @@ namespace LossDsl.Generated.LossDsl.Losses
             if (LossParallel.ShouldSplit(n)) return RunChunked<T>(input, target, c_, weight, reduction, output, gradients, gradOutputs, gradOutput, inputGrad);
             if (!gradients)
             {
-                var kernel = new ValueKernel<T>(input, target, c_, weight);
-                if (reduction == Reduction.None)
-                {
-                    ElementLoops.Map<ValueKernel<T>, T>(ref kernel, 0, n, output);
-                    return T.Zero;
-                }
-                T sum = ElementLoops.Sum<ValueKernel<T>, T>(ref kernel, 0, n);
-                return reduction == Reduction.Mean ? sum / T.CreateTruncating(n) : sum;
+                var kernel = new ValueKernelCall<T>(input, target, c_, weight, n, reduction, output);
+                return KernelFlags.Dispatch<ValueKernelCall<T>, T>(ref kernel);
             }
 
             // The mean's 1/n and the upstream gradient fold into one scale; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
-            var fused = new GradientKernel<T>(input, target, c_, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad);
-            if (reduction == Reduction.None)
-            {
-                if (output.IsEmpty) ElementLoops.Run<GradientKernel<T>, T>(ref fused, 0, n);
-                else ElementLoops.Map<GradientKernel<T>, T>(ref fused, 0, n, output);
-                return T.Zero;
-            }
-            T total = ElementLoops.Sum<GradientKernel<T>, T>(ref fused, 0, n);
-            return reduction == Reduction.Mean ? total / T.CreateTruncating(n) : total;
+            var fused = new GradientKernelCall<T>(input, target, c_, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, n, reduction, output);
+            return KernelFlags.Dispatch<GradientKernelCall<T>, T>(ref fused);
         }
 
         /// <summary>The parallel path (see <see cref="LossParallel"/>): the spans pinned, every chunk a call of the serial code on its slices.</summary>
@@ -226,21 +213,14 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             // The mean's 1/n and the upstream gradient scale the Hessian as they scale the gradient; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
-            var kernel = new HessianKernel<T>(input, target, c_, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, inputHess, hessianPolicy);
-            if (reduction == Reduction.None)
-            {
-                if (output.IsEmpty) ElementLoops.Run<HessianKernel<T>, T>(ref kernel, 0, n);
-                else ElementLoops.Map<HessianKernel<T>, T>(ref kernel, 0, n, output);
-                return T.Zero;
-            }
-            T total = ElementLoops.Sum<HessianKernel<T>, T>(ref kernel, 0, n);
-            return reduction == Reduction.Mean ? total / T.CreateTruncating(n) : total;
+            var kernel = new HessianKernelCall<T>(input, target, c_, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, inputHess, hessianPolicy, n, reduction, output);
+            return KernelFlags.Dispatch<HessianKernelCall<T>, T>(ref kernel);
         }
 
         /// <summary>
         /// L = if abs(input - target) &lt;= c then c ^ 2 / 6 * (1 - (1 - ((input - target) / c) ^ 2) ^ 3) else c ^ 2 / 6, times the optional weight.
         /// </summary>
-        private ref struct ValueKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct ValueKernel<T, F0, F1, F2, F3, F4, F5> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T> where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
@@ -268,8 +248,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t1 = r_ / c_;
                 var t2 = T.One - (t1 * t1);
                 var loss = LossMath.Select(LossMath.LessThanOrEqual(LossMath.Abs(r_), c_), t0 * (T.One - (t2 * t2 * t2)), t0);
-                var w = _hasWeight ? _weight[i] : T.One;
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -283,8 +263,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t1 = r_ / c_;
                 var t2 = Vector128<T>.One - (t1 * t1);
                 var loss = LossMath.Select(LossMath.LessThanOrEqual(LossMath.Abs(r_), c_), t0 * (Vector128<T>.One - (t2 * t2 * t2)), t0);
-                var w = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -298,8 +278,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t1 = r_ / c_;
                 var t2 = Vector256<T>.One - (t1 * t1);
                 var loss = LossMath.Select(LossMath.LessThanOrEqual(LossMath.Abs(r_), c_), t0 * (Vector256<T>.One - (t2 * t2 * t2)), t0);
-                var w = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -313,8 +293,40 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t1 = r_ / c_;
                 var t2 = Vector512<T>.One - (t1 * t1);
                 var loss = LossMath.Select(LossMath.LessThanOrEqual(LossMath.Abs(r_), c_), t0 * (Vector512<T>.One - (t2 * t2 * t2)), t0);
-                var w = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
+            }
+        }
+
+        /// <summary>One call of <see cref="ValueKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
+        private readonly ref struct ValueKernelCall<T> : IFlaggedCall<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            private readonly ReadOnlySpan<T> _input;
+            private readonly ReadOnlySpan<T> _target;
+            private readonly T _c_;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly int _n;
+            private readonly Reduction _reduction;
+            private readonly Span<T> _output;
+
+            public ValueKernelCall(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T c_, ReadOnlySpan<T> weight, int n, Reduction reduction, Span<T> output)
+            {
+                _input = input;
+                _target = target;
+                _c_ = c_;
+                _weight = weight;
+                _n = n;
+                _reduction = reduction;
+                _output = output;
+            }
+
+            public int Bits => (_weight.IsEmpty ? 0 : 1);
+
+            [MethodImpl(MethodImplOptions.NoInlining)]
+            public T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+            {
+                var kernel = new ValueKernel<T, F0, F1, F2, F3, F4, F5>(_input, _target, _c_, _weight);
+                return ElementLoops.Reduce<ValueKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
 
@@ -323,7 +335,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// L = if abs(input - target) &lt;= c then c ^ 2 / 6 * (1 - (1 - ((input - target) / c) ^ 2) ^ 3) else c ^ 2 / 6<br/>
         /// dL/dinput = if abs(input - target) &lt;= c then 6 * c ^ 2 / 6 * (1 - ((input - target) / c) ^ 2) ^ 2 * (input - target) / c * 1 / c else 0
         /// </summary>
-        private ref struct GradientKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct GradientKernel<T, F0, F1, F2, F3, F4, F5> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T> where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
@@ -362,10 +374,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t2 = r_ / c_;
                 var t3 = T.One - (t2 * t2);
                 var loss = LossMath.Select(t0, t1 * (T.One - (t3 * t3 * t3)), t1);
-                var w = _hasWeight ? _weight[i] : T.One;
-                var g = (_hasGradOutput ? _gradOutput[i] * _scale : _scale) * w;
-                if (_wantInputGrad) _inputGrad[i] = g * (LossMath.Select(t0, T.CreateTruncating(6.0) * (((t1 * (t3 * t3)) * t2) * (T.One / c_)), T.Zero));
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
+                var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
+                if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * (LossMath.Select(t0, T.CreateTruncating(6.0) * (((t1 * (t3 * t3)) * t2) * (T.One / c_)), T.Zero));
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -380,10 +392,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t2 = r_ / c_;
                 var t3 = Vector128<T>.One - (t2 * t2);
                 var loss = LossMath.Select(t0, t1 * (Vector128<T>.One - (t3 * t3 * t3)), t1);
-                var w = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = (_hasGradOutput ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * w;
-                if (_wantInputGrad) (g * (LossMath.Select(t0, Vector128.Create(T.CreateTruncating(6.0)) * (((t1 * (t3 * t3)) * t2) * (Vector128<T>.One / c_)), Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, Vector128.Create(T.CreateTruncating(6.0)) * (((t1 * (t3 * t3)) * t2) * (Vector128<T>.One / c_)), Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -398,10 +410,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t2 = r_ / c_;
                 var t3 = Vector256<T>.One - (t2 * t2);
                 var loss = LossMath.Select(t0, t1 * (Vector256<T>.One - (t3 * t3 * t3)), t1);
-                var w = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = (_hasGradOutput ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * w;
-                if (_wantInputGrad) (g * (LossMath.Select(t0, Vector256.Create(T.CreateTruncating(6.0)) * (((t1 * (t3 * t3)) * t2) * (Vector256<T>.One / c_)), Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, Vector256.Create(T.CreateTruncating(6.0)) * (((t1 * (t3 * t3)) * t2) * (Vector256<T>.One / c_)), Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -416,10 +428,55 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t2 = r_ / c_;
                 var t3 = Vector512<T>.One - (t2 * t2);
                 var loss = LossMath.Select(t0, t1 * (Vector512<T>.One - (t3 * t3 * t3)), t1);
-                var w = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = (_hasGradOutput ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * w;
-                if (_wantInputGrad) (g * (LossMath.Select(t0, Vector512.Create(T.CreateTruncating(6.0)) * (((t1 * (t3 * t3)) * t2) * (Vector512<T>.One / c_)), Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, Vector512.Create(T.CreateTruncating(6.0)) * (((t1 * (t3 * t3)) * t2) * (Vector512<T>.One / c_)), Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
+            }
+        }
+
+        /// <summary>One call of <see cref="GradientKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
+        private readonly ref struct GradientKernelCall<T> : IFlaggedCall<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            private readonly ReadOnlySpan<T> _input;
+            private readonly ReadOnlySpan<T> _target;
+            private readonly T _c_;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly ReadOnlySpan<T> _gradOutput;
+            private readonly T _scale;
+            private readonly Span<T> _inputGrad;
+            private readonly int _n;
+            private readonly Reduction _reduction;
+            private readonly Span<T> _output;
+
+            public GradientKernelCall(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T c_, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, int n, Reduction reduction, Span<T> output)
+            {
+                _input = input;
+                _target = target;
+                _c_ = c_;
+                _weight = weight;
+                _gradOutput = gradOutput;
+                _scale = scale;
+                _inputGrad = inputGrad;
+                _n = n;
+                _reduction = reduction;
+                _output = output;
+            }
+
+            public int Bits => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputGrad.IsEmpty ? 0 : 4) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0);
+
+            [MethodImpl(MethodImplOptions.NoInlining)]
+            public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+            {
+                var kernel = new GradientKernel<T, F0, F1, F2, F3, F4, F5>(_input, _target, _c_, _weight, _gradOutput, _scale, _inputGrad);
+                if ((typeof(F5) == typeof(On)))
+                {
+                    fixed (T* s0 = _inputGrad)
+                    {
+                        return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(s0));
+                    }
+                }
+                return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
 
@@ -429,7 +486,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// dL/dinput = if abs(input - target) &lt;= c then 6 * c ^ 2 / 6 * (1 - ((input - target) / c) ^ 2) ^ 2 * (input - target) / c * 1 / c else 0<br/>
         /// d2L/dinput2 = if abs(input - target) &lt;= c then 6 * (c ^ 2 / 6 * (1 - ((input - target) / c) ^ 2) ^ 2 * 1 / c - 4 * c ^ 2 / 6 * (1 - ((input - target) / c) ^ 2) * (input - target) / c * 1 / c * (input - target) / c) * 1 / c else 0
         /// </summary>
-        private ref struct HessianKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct HessianKernel<T, F0, F1, F2, F3, F4, F5> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T> where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
@@ -476,11 +533,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t4 = t1 * (t3 * t3);
                 var t5 = T.One / c_;
                 var loss = LossMath.Select(t0, t1 * (T.One - (t3 * t3 * t3)), t1);
-                var w = _hasWeight ? _weight[i] : T.One;
-                var g = (_hasGradOutput ? _gradOutput[i] * _scale : _scale) * w;
-                if (_wantInputGrad) _inputGrad[i] = g * (LossMath.Select(t0, T.CreateTruncating(6.0) * ((t4 * t2) * t5), T.Zero));
-                if (_wantInputHess) _inputHess[i] = g * _hessianPolicy.Apply(LossMath.Select(t0, T.CreateTruncating(6.0) * (((t4 * t5) - ((T.CreateTruncating(4.0) * (((t1 * t3) * t2) * t5)) * t2)) * t5), T.Zero));
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
+                var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
+                if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * (LossMath.Select(t0, T.CreateTruncating(6.0) * ((t4 * t2) * t5), T.Zero));
+                if ((typeof(F3) == typeof(On))) _inputHess[i] = g * _hessianPolicy.Apply(LossMath.Select(t0, T.CreateTruncating(6.0) * (((t4 * t5) - ((T.CreateTruncating(4.0) * (((t1 * t3) * t2) * t5)) * t2)) * t5), T.Zero));
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -497,11 +554,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t4 = t1 * (t3 * t3);
                 var t5 = Vector128<T>.One / c_;
                 var loss = LossMath.Select(t0, t1 * (Vector128<T>.One - (t3 * t3 * t3)), t1);
-                var w = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = (_hasGradOutput ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * w;
-                if (_wantInputGrad) (g * (LossMath.Select(t0, Vector128.Create(T.CreateTruncating(6.0)) * ((t4 * t2) * t5), Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if (_wantInputHess) (g * _hessianPolicy.Apply(LossMath.Select(t0, Vector128.Create(T.CreateTruncating(6.0)) * (((t4 * t5) - ((Vector128.Create(T.CreateTruncating(4.0)) * (((t1 * t3) * t2) * t5)) * t2)) * t5), Vector128<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, Vector128.Create(T.CreateTruncating(6.0)) * ((t4 * t2) * t5), Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.Select(t0, Vector128.Create(T.CreateTruncating(6.0)) * (((t4 * t5) - ((Vector128.Create(T.CreateTruncating(4.0)) * (((t1 * t3) * t2) * t5)) * t2)) * t5), Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -518,11 +575,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t4 = t1 * (t3 * t3);
                 var t5 = Vector256<T>.One / c_;
                 var loss = LossMath.Select(t0, t1 * (Vector256<T>.One - (t3 * t3 * t3)), t1);
-                var w = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = (_hasGradOutput ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * w;
-                if (_wantInputGrad) (g * (LossMath.Select(t0, Vector256.Create(T.CreateTruncating(6.0)) * ((t4 * t2) * t5), Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if (_wantInputHess) (g * _hessianPolicy.Apply(LossMath.Select(t0, Vector256.Create(T.CreateTruncating(6.0)) * (((t4 * t5) - ((Vector256.Create(T.CreateTruncating(4.0)) * (((t1 * t3) * t2) * t5)) * t2)) * t5), Vector256<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, Vector256.Create(T.CreateTruncating(6.0)) * ((t4 * t2) * t5), Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.Select(t0, Vector256.Create(T.CreateTruncating(6.0)) * (((t4 * t5) - ((Vector256.Create(T.CreateTruncating(4.0)) * (((t1 * t3) * t2) * t5)) * t2)) * t5), Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -539,11 +596,60 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t4 = t1 * (t3 * t3);
                 var t5 = Vector512<T>.One / c_;
                 var loss = LossMath.Select(t0, t1 * (Vector512<T>.One - (t3 * t3 * t3)), t1);
-                var w = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = (_hasGradOutput ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * w;
-                if (_wantInputGrad) (g * (LossMath.Select(t0, Vector512.Create(T.CreateTruncating(6.0)) * ((t4 * t2) * t5), Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if (_wantInputHess) (g * _hessianPolicy.Apply(LossMath.Select(t0, Vector512.Create(T.CreateTruncating(6.0)) * (((t4 * t5) - ((Vector512.Create(T.CreateTruncating(4.0)) * (((t1 * t3) * t2) * t5)) * t2)) * t5), Vector512<T>.Zero))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
-                return loss * w;
+                var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, Vector512.Create(T.CreateTruncating(6.0)) * ((t4 * t2) * t5), Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.Select(t0, Vector512.Create(T.CreateTruncating(6.0)) * (((t4 * t5) - ((Vector512.Create(T.CreateTruncating(4.0)) * (((t1 * t3) * t2) * t5)) * t2)) * t5), Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? loss * w : loss;
+            }
+        }
+
+        /// <summary>One call of <see cref="HessianKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
+        private readonly ref struct HessianKernelCall<T> : IFlaggedCall<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            private readonly ReadOnlySpan<T> _input;
+            private readonly ReadOnlySpan<T> _target;
+            private readonly T _c_;
+            private readonly ReadOnlySpan<T> _weight;
+            private readonly ReadOnlySpan<T> _gradOutput;
+            private readonly T _scale;
+            private readonly Span<T> _inputGrad;
+            private readonly Span<T> _inputHess;
+            private readonly HessianPolicy _hessianPolicy;
+            private readonly int _n;
+            private readonly Reduction _reduction;
+            private readonly Span<T> _output;
+
+            public HessianKernelCall(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T c_, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> inputHess, HessianPolicy hessianPolicy, int n, Reduction reduction, Span<T> output)
+            {
+                _input = input;
+                _target = target;
+                _c_ = c_;
+                _weight = weight;
+                _gradOutput = gradOutput;
+                _scale = scale;
+                _inputGrad = inputGrad;
+                _inputHess = inputHess;
+                _hessianPolicy = hessianPolicy;
+                _n = n;
+                _reduction = reduction;
+                _output = output;
+            }
+
+            public int Bits => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputGrad.IsEmpty ? 0 : 4) | (_inputHess.IsEmpty ? 0 : 8) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0);
+
+            [MethodImpl(MethodImplOptions.NoInlining)]
+            public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+            {
+                var kernel = new HessianKernel<T, F0, F1, F2, F3, F4, F5>(_input, _target, _c_, _weight, _gradOutput, _scale, _inputGrad, _inputHess, _hessianPolicy);
+                if ((typeof(F5) == typeof(On)))
+                {
+                    fixed (T* s0 = _inputGrad, s1 = _inputHess)
+                    {
+                        return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(s0 != null ? s0 : s1));
+                    }
+                }
+                return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
 
