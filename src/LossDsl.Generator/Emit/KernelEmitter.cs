@@ -57,6 +57,7 @@ internal static class KernelEmitter
         foreach (var (k, _) in spec.Hessians)
             w.Line($"private readonly Span<T> {HessField(loss.Inputs[k].Name)};").Line($"private readonly bool {WantHessField(loss.Inputs[k].Name)};");
         if (spec.Hessians.Count > 0) w.Line("private readonly HessianTransform<T> _hessianPolicy;");
+        PreconditionEmitter.Fields(w, loss);
         for (int j = 0; j < spec.Aggregates; j++)
             w.Line($"/// <summary>A{j} of the current row.</summary>").Line($"public T A{j};");
         for (int j = 0; j < spec.Coefficients; j++)
@@ -71,6 +72,7 @@ internal static class KernelEmitter
         parameters.AddRange(spec.Gradients.Select(g => $"Span<T> {Names.Parameter(loss.Inputs[g.Input].Name + "_grad")}"));
         parameters.AddRange(spec.Hessians.Select(h => $"Span<T> {Names.Parameter(loss.Inputs[h.Input].Name + "_hess")}"));
         if (spec.Hessians.Count > 0) parameters.Add("HessianPolicy hessianPolicy");
+        parameters.AddRange(PreconditionEmitter.Parameters(loss));
         w.Open($"public {spec.Name}({string.Join(", ", parameters)})");
         foreach (var input in SpanInputs(loss))
         {
@@ -91,6 +93,7 @@ internal static class KernelEmitter
             w.Line($"{HessField(name)} = {Names.Parameter(name + "_hess")};").Line($"{WantHessField(name)} = !{Names.Parameter(name + "_hess")}.IsEmpty;");
         }
         if (spec.Hessians.Count > 0) w.Line("_hessianPolicy = new HessianTransform<T>(hessianPolicy);");
+        PreconditionEmitter.Assignments(w, loss);
         if (loss.Shape != LossShape.Elementwise)
         {
             w.Line("RowStart = 0;");
@@ -136,6 +139,8 @@ internal static class KernelEmitter
         if (spec.Value is not null) roots.Add(spec.Value);
         roots.AddRange(spec.Gradients.Select(g => g.Gradient));
         roots.AddRange(spec.Hessians.Select(h => h.Hessian));
+        var conditions = PreconditionEmitter.Violations(loss); // require clauses on element values: checked in this pass
+        roots.AddRange(conditions);
 
         var leaves = new HashSet<Expr>();
         foreach (var root in roots) ExprWalker.Any(root, e => { if (e is InputRef or OptionRef or AggregateRef or CoefficientRef or ClassRef or IndexRef or RowRef or RowNumberRef or ColumnRef or CachedSummand) leaves.Add(e); return false; });
@@ -213,6 +218,7 @@ internal static class KernelEmitter
                 w.Line($"if ({WantHessField(name)}) {width.Store(product, HessField(name))}");
             }
         }
+        PreconditionEmitter.Checks(w, width, texts.Skip(texts.Count - conditions.Count).ToList());
         w.Line(value is null ? $"return {width.Zero};" : weight is null ? $"return {value};" : $"return {value} * {weight};");
     }
 

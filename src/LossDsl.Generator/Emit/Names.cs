@@ -78,7 +78,7 @@ internal static class Names
         || s_composite.IsMatch(camel);
 
     private static readonly System.Text.RegularExpressions.Regex s_numbered =
-        new(@"^(t|a|c|d|e|bar|aggregate|summand|dependency)\d", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+        new(@"^(t|a|c|d|e|bar|aggregate|summand|dependency|refused)\d", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
     private static readonly System.Text.RegularExpressions.Regex s_composite =
         new(@"(Row|Width|Length|Store|Kernel|Cached)$|^(has|want|p|current)[A-Z0-9]", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 

@@ -98,18 +98,22 @@ internal static class RunEmitter
                 foreach (var other in loss.Inputs) w.Line($"LossGuard.NoOverlap({Names.Parameter(other.Name)}, {span}, \"{Names.PublicCamel(input.Name + suffix)}\");");
             }
         w.Line($"hessianPolicy = hessianPolicy.Or({DeclaredPolicy(loss)});");
+        PreconditionEmitter.CheckOptions(w, loss);
         w.Line();
         var inputs = string.Join(", ", KernelEmitter.SpanInputs(loss).Select(i => Names.Parameter(i.Name)).Concat(loss.Options.Select(o => Names.Parameter(o.Name))));
         var spans = string.Concat(gradInputs.Select(i => ", " + Names.Parameter(i.Name + "_grad")).Concat(gradInputs.Select(i => ", " + Names.Parameter(i.Name + "_hess"))));
         w.Line("// The mean's 1/n and the upstream gradient scale the Hessian as they scale the gradient; for None the upstream is per element.");
         w.Line("T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;");
-        w.Line($"var kernel = new HessianKernel<T>({inputs}, weight, reduction == Reduction.None ? gradOutputs : default, scale{spans}{(gradInputs.Count > 0 ? ", hessianPolicy" : "")});"); // a kernel without Hessians takes no policy
+        PreconditionEmitter.DeclareFlags(w, loss);
+        w.Line($"var kernel = new HessianKernel<T>({inputs}, weight, reduction == Reduction.None ? gradOutputs : default, scale{spans}{(gradInputs.Count > 0 ? ", hessianPolicy" : "")}{PreconditionEmitter.KernelArguments(loss)});"); // a kernel without Hessians takes no policy
         w.Open("if (reduction == Reduction.None)");
         w.Line("if (output.IsEmpty) ElementLoops.Run<HessianKernel<T>, T>(ref kernel, 0, n);");
         w.Line("else ElementLoops.Map<HessianKernel<T>, T>(ref kernel, 0, n, output);");
+        PreconditionEmitter.CheckFlags(w, loss);
         w.Line("return T.Zero;");
         w.Close();
         w.Line("T total = ElementLoops.Sum<HessianKernel<T>, T>(ref kernel, 0, n);");
+        PreconditionEmitter.CheckFlags(w, loss);
         w.Line("return reduction == Reduction.Mean ? total / T.CreateTruncating(n) : total;");
         w.Close();
     }
@@ -159,6 +163,7 @@ internal static class RunEmitter
             }
             w.Close();
         }
+        PreconditionEmitter.CheckOptions(w, loss);
         w.Line();
         var inputs = string.Join(", ", KernelEmitter.SpanInputs(loss).Select(i => Names.Parameter(i.Name)).Concat(loss.Options.Select(o => Names.Parameter(o.Name))));
         var grads = string.Join(", ", gradInputs.Select(i => Names.Parameter(i.Name + "_grad")));
@@ -166,7 +171,7 @@ internal static class RunEmitter
         if (loss.Shape == LossShape.Elementwise)
         {
             if (chunked) ChunkEmitter.Dispatch(w, model);
-            Elementwise(w, inputs, grads);
+            Elementwise(w, loss, inputs, grads);
         }
         else Rows(w, model, inputs, grads, chunked);
         w.Close();
@@ -174,27 +179,33 @@ internal static class RunEmitter
         if (loss.Shape == LossShape.Elementwise) EmitHessian(w, model);
     }
 
-    private static void Elementwise(SourceWriter w, string inputs, string grads)
+    private static void Elementwise(SourceWriter w, BoundLoss loss, string inputs, string grads)
     {
+        PreconditionEmitter.DeclareFlags(w, loss);
+        var flags = PreconditionEmitter.KernelArguments(loss);
         w.Open("if (!gradients)");
-        w.Line($"var kernel = new ValueKernel<T>({inputs}, weight);");
+        w.Line($"var kernel = new ValueKernel<T>({inputs}, weight{flags});");
         w.Open("if (reduction == Reduction.None)");
         w.Line("ElementLoops.Map<ValueKernel<T>, T>(ref kernel, 0, n, output);");
+        PreconditionEmitter.CheckFlags(w, loss);
         w.Line("return T.Zero;");
         w.Close();
         w.Line("T sum = ElementLoops.Sum<ValueKernel<T>, T>(ref kernel, 0, n);");
+        PreconditionEmitter.CheckFlags(w, loss);
         w.Line("return reduction == Reduction.Mean ? sum / T.CreateTruncating(n) : sum;");
         w.Close();
         w.Line();
         w.Line("// The mean's 1/n and the upstream gradient fold into one scale; for None the upstream is per element.");
         w.Line("T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;");
-        w.Line($"var fused = new GradientKernel<T>({inputs}, weight, reduction == Reduction.None ? gradOutputs : default, scale{(grads.Length > 0 ? ", " + grads : "")});");
+        w.Line($"var fused = new GradientKernel<T>({inputs}, weight, reduction == Reduction.None ? gradOutputs : default, scale{(grads.Length > 0 ? ", " + grads : "")}{flags});");
         w.Open("if (reduction == Reduction.None)");
         w.Line("if (output.IsEmpty) ElementLoops.Run<GradientKernel<T>, T>(ref fused, 0, n);");
         w.Line("else ElementLoops.Map<GradientKernel<T>, T>(ref fused, 0, n, output);");
+        PreconditionEmitter.CheckFlags(w, loss);
         w.Line("return T.Zero;");
         w.Close();
         w.Line("T total = ElementLoops.Sum<GradientKernel<T>, T>(ref fused, 0, n);");
+        PreconditionEmitter.CheckFlags(w, loss);
         w.Line("return reduction == Reduction.Mean ? total / T.CreateTruncating(n) : total;");
     }
 
