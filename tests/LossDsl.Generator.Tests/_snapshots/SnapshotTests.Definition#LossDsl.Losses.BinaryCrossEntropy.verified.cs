@@ -17,7 +17,7 @@ namespace LossDsl.Losses
     ///     -(target * max(log(input), -100) + (1 - target) * max(log(1 - input), -100))
     /// grad input = (input - target) / max((1 - input) * input, 9.999999960041972e-13)
     /// grad target = log(1 - input) - log(input)
-    ///
+    /// require 0 &lt;= input and input &lt;= 1 else "all elements of input should be between 0 and 1"
     /// </code>
     /// L = -(target * max(log(input), (-100)) + (1 - target) * max(log1p(-input), (-100)))<br/>
     /// dL/dinput = (input - target) / max((1 - input) * input, 9.99999996E-13)<br/>
@@ -137,28 +137,33 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             // Millions of elements: fixed chunks on up to LossParallel.MaxThreads threads, the same bits whatever their number.
             if (LossParallel.ShouldSplit(n)) return RunChunked<T>(input, target, weight, reduction, output, gradients, gradOutputs, gradOutput, inputGrad, targetGrad);
+            bool refused0 = false; // set by the kernel where an element fails: require 0 <= input and input <= 1
             if (!gradients)
             {
-                var kernel = new ValueKernel<T>(input, target, weight);
+                var kernel = new ValueKernel<T>(input, target, weight, ref refused0);
                 if (reduction == Reduction.None)
                 {
                     ElementLoops.Map<ValueKernel<T>, T>(ref kernel, 0, n, output);
+                    if (refused0) throw new ArgumentException("all elements of input should be between 0 and 1", "input");
                     return T.Zero;
                 }
                 T sum = ElementLoops.Sum<ValueKernel<T>, T>(ref kernel, 0, n);
+                if (refused0) throw new ArgumentException("all elements of input should be between 0 and 1", "input");
                 return reduction == Reduction.Mean ? sum / T.CreateTruncating(n) : sum;
             }
 
             // The mean's 1/n and the upstream gradient fold into one scale; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
-            var fused = new GradientKernel<T>(input, target, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, targetGrad);
+            var fused = new GradientKernel<T>(input, target, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, targetGrad, ref refused0);
             if (reduction == Reduction.None)
             {
                 if (output.IsEmpty) ElementLoops.Run<GradientKernel<T>, T>(ref fused, 0, n);
                 else ElementLoops.Map<GradientKernel<T>, T>(ref fused, 0, n, output);
+                if (refused0) throw new ArgumentException("all elements of input should be between 0 and 1", "input");
                 return T.Zero;
             }
             T total = ElementLoops.Sum<GradientKernel<T>, T>(ref fused, 0, n);
+            if (refused0) throw new ArgumentException("all elements of input should be between 0 and 1", "input");
             return reduction == Reduction.Mean ? total / T.CreateTruncating(n) : total;
         }
 
@@ -241,14 +246,17 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             // The mean's 1/n and the upstream gradient scale the Hessian as they scale the gradient; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
-            var kernel = new HessianKernel<T>(input, target, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, targetGrad, inputHess, targetHess, hessianPolicy);
+            bool refused0 = false; // set by the kernel where an element fails: require 0 <= input and input <= 1
+            var kernel = new HessianKernel<T>(input, target, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, targetGrad, inputHess, targetHess, hessianPolicy, ref refused0);
             if (reduction == Reduction.None)
             {
                 if (output.IsEmpty) ElementLoops.Run<HessianKernel<T>, T>(ref kernel, 0, n);
                 else ElementLoops.Map<HessianKernel<T>, T>(ref kernel, 0, n, output);
+                if (refused0) throw new ArgumentException("all elements of input should be between 0 and 1", "input");
                 return T.Zero;
             }
             T total = ElementLoops.Sum<HessianKernel<T>, T>(ref kernel, 0, n);
+            if (refused0) throw new ArgumentException("all elements of input should be between 0 and 1", "input");
             return reduction == Reduction.Mean ? total / T.CreateTruncating(n) : total;
         }
 
@@ -261,13 +269,16 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly ReadOnlySpan<T> _target;
             private readonly ReadOnlySpan<T> _weight;
             private readonly bool _hasWeight;
+            /// <summary>Set where an element fails <c>require 0 &lt;= input and input &lt;= 1</c>.</summary>
+            private readonly ref bool _refused0;
 
-            public ValueKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight)
+            public ValueKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight, ref bool refused0)
             {
                 _input = input;
                 _target = target;
                 _weight = weight;
                 _hasWeight = !weight.IsEmpty;
+                _refused0 = ref refused0;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -277,6 +288,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = _target[i];
                 var loss = -((target * LossMath.Max(LossMath.Log(input), T.CreateTruncating(-100.0))) + ((T.One - target) * LossMath.Max(LossMath.Log1p(-input), T.CreateTruncating(-100.0))));
                 var w = _hasWeight ? _weight[i] : T.One;
+                if (LossMath.Not(LossMath.And(LossMath.LessThanOrEqual(T.Zero, input), LossMath.LessThanOrEqual(input, T.One)))) _refused0 = true;
                 return loss * w;
             }
 
@@ -287,6 +299,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var loss = -((target * LossMath.Max(LossMath.Log(input), Vector128.Create(T.CreateTruncating(-100.0)))) + ((Vector128<T>.One - target) * LossMath.Max(LossMath.Log1p(-input), Vector128.Create(T.CreateTruncating(-100.0)))));
                 var w = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                if (Vector128.ExtractMostSignificantBits(LossMath.Not(LossMath.And(LossMath.LessThanOrEqual(Vector128<T>.Zero, input), LossMath.LessThanOrEqual(input, Vector128<T>.One)))) != 0) _refused0 = true;
                 return loss * w;
             }
 
@@ -297,6 +310,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var loss = -((target * LossMath.Max(LossMath.Log(input), Vector256.Create(T.CreateTruncating(-100.0)))) + ((Vector256<T>.One - target) * LossMath.Max(LossMath.Log1p(-input), Vector256.Create(T.CreateTruncating(-100.0)))));
                 var w = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                if (Vector256.ExtractMostSignificantBits(LossMath.Not(LossMath.And(LossMath.LessThanOrEqual(Vector256<T>.Zero, input), LossMath.LessThanOrEqual(input, Vector256<T>.One)))) != 0) _refused0 = true;
                 return loss * w;
             }
 
@@ -307,6 +321,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var loss = -((target * LossMath.Max(LossMath.Log(input), Vector512.Create(T.CreateTruncating(-100.0)))) + ((Vector512<T>.One - target) * LossMath.Max(LossMath.Log1p(-input), Vector512.Create(T.CreateTruncating(-100.0)))));
                 var w = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                if (Vector512.ExtractMostSignificantBits(LossMath.Not(LossMath.And(LossMath.LessThanOrEqual(Vector512<T>.Zero, input), LossMath.LessThanOrEqual(input, Vector512<T>.One)))) != 0) _refused0 = true;
                 return loss * w;
             }
         }
@@ -330,8 +345,10 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly bool _wantInputGrad;
             private readonly Span<T> _targetGrad;
             private readonly bool _wantTargetGrad;
+            /// <summary>Set where an element fails <c>require 0 &lt;= input and input &lt;= 1</c>.</summary>
+            private readonly ref bool _refused0;
 
-            public GradientKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad)
+            public GradientKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad, ref bool refused0)
             {
                 _input = input;
                 _target = target;
@@ -344,6 +361,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _wantInputGrad = !inputGrad.IsEmpty;
                 _targetGrad = targetGrad;
                 _wantTargetGrad = !targetGrad.IsEmpty;
+                _refused0 = ref refused0;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -358,6 +376,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var g = (_hasGradOutput ? _gradOutput[i] * _scale : _scale) * w;
                 if (_wantInputGrad) _inputGrad[i] = g * ((input - target) / LossMath.Max((T.One - input) * input, T.CreateTruncating(9.999999960041972E-13)));
                 if (_wantTargetGrad) _targetGrad[i] = g * (t1 - t0);
+                if (LossMath.Not(LossMath.And(LossMath.LessThanOrEqual(T.Zero, input), LossMath.LessThanOrEqual(input, T.One)))) _refused0 = true;
                 return loss * w;
             }
 
@@ -373,6 +392,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var g = (_hasGradOutput ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * w;
                 if (_wantInputGrad) (g * ((input - target) / LossMath.Max((Vector128<T>.One - input) * input, Vector128.Create(T.CreateTruncating(9.999999960041972E-13))))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if (_wantTargetGrad) (g * (t1 - t0)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if (Vector128.ExtractMostSignificantBits(LossMath.Not(LossMath.And(LossMath.LessThanOrEqual(Vector128<T>.Zero, input), LossMath.LessThanOrEqual(input, Vector128<T>.One)))) != 0) _refused0 = true;
                 return loss * w;
             }
 
@@ -388,6 +408,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var g = (_hasGradOutput ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * w;
                 if (_wantInputGrad) (g * ((input - target) / LossMath.Max((Vector256<T>.One - input) * input, Vector256.Create(T.CreateTruncating(9.999999960041972E-13))))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if (_wantTargetGrad) (g * (t1 - t0)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if (Vector256.ExtractMostSignificantBits(LossMath.Not(LossMath.And(LossMath.LessThanOrEqual(Vector256<T>.Zero, input), LossMath.LessThanOrEqual(input, Vector256<T>.One)))) != 0) _refused0 = true;
                 return loss * w;
             }
 
@@ -403,6 +424,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var g = (_hasGradOutput ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * w;
                 if (_wantInputGrad) (g * ((input - target) / LossMath.Max((Vector512<T>.One - input) * input, Vector512.Create(T.CreateTruncating(9.999999960041972E-13))))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if (_wantTargetGrad) (g * (t1 - t0)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if (Vector512.ExtractMostSignificantBits(LossMath.Not(LossMath.And(LossMath.LessThanOrEqual(Vector512<T>.Zero, input), LossMath.LessThanOrEqual(input, Vector512<T>.One)))) != 0) _refused0 = true;
                 return loss * w;
             }
         }
@@ -433,8 +455,10 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly Span<T> _targetHess;
             private readonly bool _wantTargetHess;
             private readonly HessianTransform<T> _hessianPolicy;
+            /// <summary>Set where an element fails <c>require 0 &lt;= input and input &lt;= 1</c>.</summary>
+            private readonly ref bool _refused0;
 
-            public HessianKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad, Span<T> inputHess, Span<T> targetHess, HessianPolicy hessianPolicy)
+            public HessianKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad, Span<T> inputHess, Span<T> targetHess, HessianPolicy hessianPolicy, ref bool refused0)
             {
                 _input = input;
                 _target = target;
@@ -452,6 +476,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _targetHess = targetHess;
                 _wantTargetHess = !targetHess.IsEmpty;
                 _hessianPolicy = new HessianTransform<T>(hessianPolicy);
+                _refused0 = ref refused0;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -472,6 +497,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantTargetGrad) _targetGrad[i] = g * (t1 - t0);
                 if (_wantInputHess) _inputHess[i] = g * _hessianPolicy.Apply((T.One - LossMath.Select(LossMath.GreaterThanOrEqual(t3, T.CreateTruncating(9.999999960041972E-13)), (t2 - input) * t5, T.Zero)) / t4);
                 if (_wantTargetHess) _targetHess[i] = g * _hessianPolicy.Apply(T.Zero);
+                if (LossMath.Not(LossMath.And(LossMath.LessThanOrEqual(T.Zero, input), LossMath.LessThanOrEqual(input, T.One)))) _refused0 = true;
                 return loss * w;
             }
 
@@ -493,6 +519,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantTargetGrad) (g * (t1 - t0)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if (_wantInputHess) (g * _hessianPolicy.Apply((Vector128<T>.One - LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector128.Create(T.CreateTruncating(9.999999960041972E-13))), (t2 - input) * t5, Vector128<T>.Zero)) / t4)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 if (_wantTargetHess) (g * _hessianPolicy.Apply(Vector128<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
+                if (Vector128.ExtractMostSignificantBits(LossMath.Not(LossMath.And(LossMath.LessThanOrEqual(Vector128<T>.Zero, input), LossMath.LessThanOrEqual(input, Vector128<T>.One)))) != 0) _refused0 = true;
                 return loss * w;
             }
 
@@ -514,6 +541,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantTargetGrad) (g * (t1 - t0)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if (_wantInputHess) (g * _hessianPolicy.Apply((Vector256<T>.One - LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector256.Create(T.CreateTruncating(9.999999960041972E-13))), (t2 - input) * t5, Vector256<T>.Zero)) / t4)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 if (_wantTargetHess) (g * _hessianPolicy.Apply(Vector256<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
+                if (Vector256.ExtractMostSignificantBits(LossMath.Not(LossMath.And(LossMath.LessThanOrEqual(Vector256<T>.Zero, input), LossMath.LessThanOrEqual(input, Vector256<T>.One)))) != 0) _refused0 = true;
                 return loss * w;
             }
 
@@ -535,6 +563,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantTargetGrad) (g * (t1 - t0)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if (_wantInputHess) (g * _hessianPolicy.Apply((Vector512<T>.One - LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector512.Create(T.CreateTruncating(9.999999960041972E-13))), (t2 - input) * t5, Vector512<T>.Zero)) / t4)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 if (_wantTargetHess) (g * _hessianPolicy.Apply(Vector512<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
+                if (Vector512.ExtractMostSignificantBits(LossMath.Not(LossMath.And(LossMath.LessThanOrEqual(Vector512<T>.Zero, input), LossMath.LessThanOrEqual(input, Vector512<T>.One)))) != 0) _refused0 = true;
                 return loss * w;
             }
         }
@@ -550,7 +579,7 @@ namespace LossDsl.Generated.LossDsl.Losses
     -(target * max(log(input), -100) + (1 - target) * max(log(1 - input), -100))
 grad input = (input - target) / max((1 - input) * input, 9.999999960041972e-13)
 grad target = log(1 - input) - log(input)
-";
+require 0 <= input and input <= 1 else ""all elements of input should be between 0 and 1""";
             public LossKind Kind => LossKind.Elementwise;
             public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("input", true, null, LossInputKind.Element), new("target", true, null, LossInputKind.Element) };
             public IReadOnlyList<LossOption> Options { get; } = new LossOption[] {  };

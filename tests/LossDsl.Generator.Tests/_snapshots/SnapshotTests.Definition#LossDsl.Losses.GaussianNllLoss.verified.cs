@@ -15,6 +15,7 @@ namespace LossDsl.Losses
     /// loss gaussian_nll_loss(input, target, var; full = false, eps = 1e-6) =
     ///     let v = var + detach(max(var, eps) - var) in
     ///     0.5 * (log(v) + (input - target)^2 / v) + (if full then 0.5 * log(2 * pi) else 0)
+    /// require not (var &lt; 0) else "var has negative entry/entries"
     /// </code>
     /// L = 0.5 * (log(var + detach(max(var, eps) - var)) + (input - target) ^ 2 / (var + detach(max(var, eps) - var))) + (if full then 0.9189385332 else 0)<br/>
     /// dL/dinput = 0.5 * 2 * (input - target) / (var + detach(max(var, eps) - var))<br/>
@@ -143,28 +144,33 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             // Millions of elements: fixed chunks on up to LossParallel.MaxThreads threads, the same bits whatever their number.
             if (LossParallel.ShouldSplit(n)) return RunChunked<T>(input, target, var, full, eps, weight, reduction, output, gradients, gradOutputs, gradOutput, inputGrad, targetGrad, varGrad);
+            bool refused0 = false; // set by the kernel where an element fails: require not var < 0
             if (!gradients)
             {
-                var kernel = new ValueKernel<T>(input, target, var, full, eps, weight);
+                var kernel = new ValueKernel<T>(input, target, var, full, eps, weight, ref refused0);
                 if (reduction == Reduction.None)
                 {
                     ElementLoops.Map<ValueKernel<T>, T>(ref kernel, 0, n, output);
+                    if (refused0) throw new ArgumentException("var has negative entry/entries", "var");
                     return T.Zero;
                 }
                 T sum = ElementLoops.Sum<ValueKernel<T>, T>(ref kernel, 0, n);
+                if (refused0) throw new ArgumentException("var has negative entry/entries", "var");
                 return reduction == Reduction.Mean ? sum / T.CreateTruncating(n) : sum;
             }
 
             // The mean's 1/n and the upstream gradient fold into one scale; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
-            var fused = new GradientKernel<T>(input, target, var, full, eps, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, targetGrad, varGrad);
+            var fused = new GradientKernel<T>(input, target, var, full, eps, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, targetGrad, varGrad, ref refused0);
             if (reduction == Reduction.None)
             {
                 if (output.IsEmpty) ElementLoops.Run<GradientKernel<T>, T>(ref fused, 0, n);
                 else ElementLoops.Map<GradientKernel<T>, T>(ref fused, 0, n, output);
+                if (refused0) throw new ArgumentException("var has negative entry/entries", "var");
                 return T.Zero;
             }
             T total = ElementLoops.Sum<GradientKernel<T>, T>(ref fused, 0, n);
+            if (refused0) throw new ArgumentException("var has negative entry/entries", "var");
             return reduction == Reduction.Mean ? total / T.CreateTruncating(n) : total;
         }
 
@@ -268,14 +274,17 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             // The mean's 1/n and the upstream gradient scale the Hessian as they scale the gradient; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
-            var kernel = new HessianKernel<T>(input, target, var, full, eps, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, targetGrad, varGrad, inputHess, targetHess, varHess, hessianPolicy);
+            bool refused0 = false; // set by the kernel where an element fails: require not var < 0
+            var kernel = new HessianKernel<T>(input, target, var, full, eps, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, targetGrad, varGrad, inputHess, targetHess, varHess, hessianPolicy, ref refused0);
             if (reduction == Reduction.None)
             {
                 if (output.IsEmpty) ElementLoops.Run<HessianKernel<T>, T>(ref kernel, 0, n);
                 else ElementLoops.Map<HessianKernel<T>, T>(ref kernel, 0, n, output);
+                if (refused0) throw new ArgumentException("var has negative entry/entries", "var");
                 return T.Zero;
             }
             T total = ElementLoops.Sum<HessianKernel<T>, T>(ref kernel, 0, n);
+            if (refused0) throw new ArgumentException("var has negative entry/entries", "var");
             return reduction == Reduction.Mean ? total / T.CreateTruncating(n) : total;
         }
 
@@ -291,8 +300,10 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly T _eps;
             private readonly ReadOnlySpan<T> _weight;
             private readonly bool _hasWeight;
+            /// <summary>Set where an element fails <c>require not var &lt; 0</c>.</summary>
+            private readonly ref bool _refused0;
 
-            public ValueKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> var, bool full, T eps, ReadOnlySpan<T> weight)
+            public ValueKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> var, bool full, T eps, ReadOnlySpan<T> weight, ref bool refused0)
             {
                 _input = input;
                 _target = target;
@@ -301,6 +312,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _eps = eps;
                 _weight = weight;
                 _hasWeight = !weight.IsEmpty;
+                _refused0 = ref refused0;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -314,6 +326,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = input - target;
                 var loss = (T.CreateTruncating(0.5) * (LossMath.Log(v) + ((t0 * t0) / v))) + (_full ? T.CreateTruncating(0.9189385332046727) : T.Zero);
                 var w = _hasWeight ? _weight[i] : T.One;
+                if (LossMath.LessThan(var, T.Zero)) _refused0 = true;
                 return loss * w;
             }
 
@@ -328,6 +341,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = input - target;
                 var loss = (Vector128.Create(T.CreateTruncating(0.5)) * (LossMath.Log(v) + ((t0 * t0) / v))) + (_full ? Vector128.Create(T.CreateTruncating(0.9189385332046727)) : Vector128<T>.Zero);
                 var w = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                if (Vector128.ExtractMostSignificantBits(LossMath.LessThan(var, Vector128<T>.Zero)) != 0) _refused0 = true;
                 return loss * w;
             }
 
@@ -342,6 +356,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = input - target;
                 var loss = (Vector256.Create(T.CreateTruncating(0.5)) * (LossMath.Log(v) + ((t0 * t0) / v))) + (_full ? Vector256.Create(T.CreateTruncating(0.9189385332046727)) : Vector256<T>.Zero);
                 var w = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                if (Vector256.ExtractMostSignificantBits(LossMath.LessThan(var, Vector256<T>.Zero)) != 0) _refused0 = true;
                 return loss * w;
             }
 
@@ -356,6 +371,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = input - target;
                 var loss = (Vector512.Create(T.CreateTruncating(0.5)) * (LossMath.Log(v) + ((t0 * t0) / v))) + (_full ? Vector512.Create(T.CreateTruncating(0.9189385332046727)) : Vector512<T>.Zero);
                 var w = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                if (Vector512.ExtractMostSignificantBits(LossMath.LessThan(var, Vector512<T>.Zero)) != 0) _refused0 = true;
                 return loss * w;
             }
         }
@@ -385,8 +401,10 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly bool _wantTargetGrad;
             private readonly Span<T> _varGrad;
             private readonly bool _wantVarGrad;
+            /// <summary>Set where an element fails <c>require not var &lt; 0</c>.</summary>
+            private readonly ref bool _refused0;
 
-            public GradientKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> var, bool full, T eps, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad, Span<T> varGrad)
+            public GradientKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> var, bool full, T eps, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad, Span<T> varGrad, ref bool refused0)
             {
                 _input = input;
                 _target = target;
@@ -404,6 +422,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _wantTargetGrad = !targetGrad.IsEmpty;
                 _varGrad = varGrad;
                 _wantVarGrad = !varGrad.IsEmpty;
+                _refused0 = ref refused0;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -423,6 +442,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantInputGrad) _inputGrad[i] = g * (t2);
                 if (_wantTargetGrad) _targetGrad[i] = g * (-t2);
                 if (_wantVarGrad) _varGrad[i] = g * (T.CreateTruncating(0.5) * ((T.One / v) - (t1 / v)));
+                if (LossMath.LessThan(var, T.Zero)) _refused0 = true;
                 return loss * w;
             }
 
@@ -443,6 +463,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantInputGrad) (g * (t2)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if (_wantTargetGrad) (g * (-t2)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if (_wantVarGrad) (g * (Vector128.Create(T.CreateTruncating(0.5)) * ((Vector128<T>.One / v) - (t1 / v)))).StoreUnsafe(ref MemoryMarshal.GetReference(_varGrad), (nuint)i);
+                if (Vector128.ExtractMostSignificantBits(LossMath.LessThan(var, Vector128<T>.Zero)) != 0) _refused0 = true;
                 return loss * w;
             }
 
@@ -463,6 +484,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantInputGrad) (g * (t2)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if (_wantTargetGrad) (g * (-t2)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if (_wantVarGrad) (g * (Vector256.Create(T.CreateTruncating(0.5)) * ((Vector256<T>.One / v) - (t1 / v)))).StoreUnsafe(ref MemoryMarshal.GetReference(_varGrad), (nuint)i);
+                if (Vector256.ExtractMostSignificantBits(LossMath.LessThan(var, Vector256<T>.Zero)) != 0) _refused0 = true;
                 return loss * w;
             }
 
@@ -483,6 +505,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantInputGrad) (g * (t2)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if (_wantTargetGrad) (g * (-t2)).StoreUnsafe(ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if (_wantVarGrad) (g * (Vector512.Create(T.CreateTruncating(0.5)) * ((Vector512<T>.One / v) - (t1 / v)))).StoreUnsafe(ref MemoryMarshal.GetReference(_varGrad), (nuint)i);
+                if (Vector512.ExtractMostSignificantBits(LossMath.LessThan(var, Vector512<T>.Zero)) != 0) _refused0 = true;
                 return loss * w;
             }
         }
@@ -522,8 +545,10 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly Span<T> _varHess;
             private readonly bool _wantVarHess;
             private readonly HessianTransform<T> _hessianPolicy;
+            /// <summary>Set where an element fails <c>require not var &lt; 0</c>.</summary>
+            private readonly ref bool _refused0;
 
-            public HessianKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> var, bool full, T eps, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad, Span<T> varGrad, Span<T> inputHess, Span<T> targetHess, Span<T> varHess, HessianPolicy hessianPolicy)
+            public HessianKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> var, bool full, T eps, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad, Span<T> varGrad, Span<T> inputHess, Span<T> targetHess, Span<T> varHess, HessianPolicy hessianPolicy, ref bool refused0)
             {
                 _input = input;
                 _target = target;
@@ -548,6 +573,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _varHess = varHess;
                 _wantVarHess = !varHess.IsEmpty;
                 _hessianPolicy = new HessianTransform<T>(hessianPolicy);
+                _refused0 = ref refused0;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -572,6 +598,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantInputHess) _inputHess[i] = g * _hessianPolicy.Apply(T.CreateTruncating(0.5) * (T.CreateTruncating(2.0) / v));
                 if (_wantTargetHess) _targetHess[i] = g * _hessianPolicy.Apply(-(T.CreateTruncating(0.5) * (T.CreateTruncating(-2.0) / v)));
                 if (_wantVarHess) _varHess[i] = g * _hessianPolicy.Apply(T.CreateTruncating(0.5) * (-(t3 / v) - ((-t4 - t4) / v)));
+                if (LossMath.LessThan(var, T.Zero)) _refused0 = true;
                 return loss * w;
             }
 
@@ -597,6 +624,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantInputHess) (g * _hessianPolicy.Apply(Vector128.Create(T.CreateTruncating(0.5)) * (Vector128.Create(T.CreateTruncating(2.0)) / v))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 if (_wantTargetHess) (g * _hessianPolicy.Apply(-(Vector128.Create(T.CreateTruncating(0.5)) * (Vector128.Create(T.CreateTruncating(-2.0)) / v)))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
                 if (_wantVarHess) (g * _hessianPolicy.Apply(Vector128.Create(T.CreateTruncating(0.5)) * (-(t3 / v) - ((-t4 - t4) / v)))).StoreUnsafe(ref MemoryMarshal.GetReference(_varHess), (nuint)i);
+                if (Vector128.ExtractMostSignificantBits(LossMath.LessThan(var, Vector128<T>.Zero)) != 0) _refused0 = true;
                 return loss * w;
             }
 
@@ -622,6 +650,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantInputHess) (g * _hessianPolicy.Apply(Vector256.Create(T.CreateTruncating(0.5)) * (Vector256.Create(T.CreateTruncating(2.0)) / v))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 if (_wantTargetHess) (g * _hessianPolicy.Apply(-(Vector256.Create(T.CreateTruncating(0.5)) * (Vector256.Create(T.CreateTruncating(-2.0)) / v)))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
                 if (_wantVarHess) (g * _hessianPolicy.Apply(Vector256.Create(T.CreateTruncating(0.5)) * (-(t3 / v) - ((-t4 - t4) / v)))).StoreUnsafe(ref MemoryMarshal.GetReference(_varHess), (nuint)i);
+                if (Vector256.ExtractMostSignificantBits(LossMath.LessThan(var, Vector256<T>.Zero)) != 0) _refused0 = true;
                 return loss * w;
             }
 
@@ -647,6 +676,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantInputHess) (g * _hessianPolicy.Apply(Vector512.Create(T.CreateTruncating(0.5)) * (Vector512.Create(T.CreateTruncating(2.0)) / v))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 if (_wantTargetHess) (g * _hessianPolicy.Apply(-(Vector512.Create(T.CreateTruncating(0.5)) * (Vector512.Create(T.CreateTruncating(-2.0)) / v)))).StoreUnsafe(ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
                 if (_wantVarHess) (g * _hessianPolicy.Apply(Vector512.Create(T.CreateTruncating(0.5)) * (-(t3 / v) - ((-t4 - t4) / v)))).StoreUnsafe(ref MemoryMarshal.GetReference(_varHess), (nuint)i);
+                if (Vector512.ExtractMostSignificantBits(LossMath.LessThan(var, Vector512<T>.Zero)) != 0) _refused0 = true;
                 return loss * w;
             }
         }
@@ -660,7 +690,8 @@ namespace LossDsl.Generated.LossDsl.Losses
             public string Name => "gaussian_nll_loss";
             public string Formula => @"loss gaussian_nll_loss(input, target, var; full = false, eps = 1e-6) =
     let v = var + detach(max(var, eps) - var) in
-    0.5 * (log(v) + (input - target)^2 / v) + (if full then 0.5 * log(2 * pi) else 0)";
+    0.5 * (log(v) + (input - target)^2 / v) + (if full then 0.5 * log(2 * pi) else 0)
+require not (var < 0) else ""var has negative entry/entries""";
             public LossKind Kind => LossKind.Elementwise;
             public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("input", true, null, LossInputKind.Element), new("target", true, null, LossInputKind.Element), new("var", true, null, LossInputKind.Element) };
             public IReadOnlyList<LossOption> Options { get; } = new LossOption[] { new("full", true, 0.0), new("eps", false, 1E-06) };
