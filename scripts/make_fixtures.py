@@ -1303,6 +1303,26 @@ def gen_multi_margin():
         for p in [1, 2]:
             g.add(dt, {"input": x, "target": t}, {"reduction": "none", "p": p}, grad=["input"],
                   tag="at-margin")
+    # the shapes of multi_margin_loss_shape_check: input (), (C) or (N, C); a target of rank 0 or 1 holding N indices,
+    # whose rank is the unreduced output's
+    row = np.array([0.1, 0.5, -0.3, 0.2])
+    for dt in BOTH:
+        for xi, ti, tag in [(row, np.array([2]), "unbatched-1d-target"),
+                            (row[None], np.array(2), "one-row-0d-target"),
+                            (row, np.array(2), "unbatched-0d-target"),
+                            (np.array(0.5), np.array(0), "scalar-input"),
+                            (np.array(0.5), np.array([0]), "scalar-input-1d-target")]:
+            for red in ["none", "mean"]:
+                g.add(dt, {"input": xi, "target": np.asarray(ti, dtype=np.int64)},
+                      {"reduction": red}, grad=["input"], tag=tag)
+    for xi, ti, tag in [(np.zeros(0), np.array(0), "empty-input"),
+                        (np.zeros((2, 0)), np.array([0, 0]), "no-classes"),
+                        (np.zeros(3), np.array([0, 1]), "unbatched-two-targets"),
+                        (np.zeros((2, 3)), np.array(1), "batch-0d-target"),
+                        (np.zeros((2, 3)), np.array([[1, 1]]), "batch-2d-target"),
+                        (np.zeros((1, 2, 4)), np.array([[1, 1]]), "3d-input")]:
+        g.add("float64", {"input": xi, "target": np.asarray(ti, dtype=np.int64)},
+              {"reduction": "none"}, tag=tag, error=True)
     x = r4(g.rng.normal(0, 1, size=(3, 5)))
     for tag, ti, opts in [("p3", [0, 1, 2], {"p": 3}),
                           ("p0", [0, 1, 2], {"p": 0}),

@@ -136,7 +136,7 @@ public static class LossQuirks
         },
 
         // class-index losses: see ClassTargets
-        ["multi_margin_loss"] = ClassTargets.Quirk(new() { WeightInput = "weight" }),
+        ["multi_margin_loss"] = ClassTargets.Quirk(new() { WeightInput = "weight", FramesFromTarget = true }),
         ["cross_entropy"] = ClassTargets.Quirk(new() { Probabilities = true, IgnoreIndex = true, WeightInput = "weight" }) with
         {
             Dispatch = c => c.Inputs.TryGetValue("target", out var t) && !t.IsInteger ? "cross_entropy_probs" : null,
