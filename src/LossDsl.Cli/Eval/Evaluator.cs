@@ -87,7 +87,7 @@ public sealed class Evaluator
     }
 
     /// <summary>An argument error's message without the " (Parameter 'name')" that .NET appends to it.</summary>
-    internal static string ArgumentMessage(ArgumentException e)
+    public static string ArgumentMessage(ArgumentException e)
     {
         var suffix = e.ParamName is null ? null : $" (Parameter '{e.ParamName}')";
         return suffix is not null && e.Message.EndsWith(suffix, StringComparison.Ordinal) ? e.Message.Substring(0, e.Message.Length - suffix.Length) : e.Message;
@@ -111,8 +111,6 @@ public sealed class Evaluator
             if (!Shapes.Equal(joint, ctx.Shape))
                 throw new EvalException($"output with shape {Shapes.Format(ctx.Shape)} doesn't match the broadcast shape {Shapes.Format(joint)}");
         }
-        if (quirk.Validate?.Invoke(ctx) is { } refusal)
-            throw new EvalException(refusal);
 
         var wanted = WantedGradients(ctx, c.Grad);
         var hessians = WantedGradients(ctx, c.Hess);

@@ -23,8 +23,6 @@ public sealed record LossQuirk
     public Func<Case, string?>? Dispatch { get; init; }
     /// <summary>Replaces the generic broadcasting of the inputs: returns the shape to compute in, or throws <see cref="EvalException"/>.</summary>
     public Func<EvalContext, int[]>? CheckShapes { get; init; }
-    /// <summary>The reference's refusals of values (domain checks): a message, or null when the case is fine.</summary>
-    public Func<EvalContext, string?>? Validate { get; init; }
 }
 
 /// <summary>
