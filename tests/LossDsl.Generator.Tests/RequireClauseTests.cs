@@ -74,6 +74,22 @@ public class RequireClauseTests
     }
 
     [Fact]
+    public void InAnAttribute_TheMessageIsAnEscapedString_AndABadOneIsLocatedInIt()
+    {
+        const string good = "using LossDsl; namespace N; [Loss(\"loss a(x; k = 1) = k * x^2 require k > 0 else \\\"k is {k}\\\"\")] public static partial class A;";
+        var (result, output) = GeneratorHarness.Run(System.Array.Empty<(string, string)>(), good);
+        Assert.Empty(result.Diagnostics);
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+        Assert.Contains("$\"k is {k}\"", string.Concat(result.GeneratedSources.Select(s => s.SourceText.ToString())));
+
+        // in a raw string literal (no escapes) the span is exact; in one with escapes it is the whole literal
+        const string bad = "using LossDsl; namespace N; [Loss(\"\"\"loss a(x; k = 1) = k * x^2 require k > 0 else \"k is {j}\" \"\"\")] public static partial class A;";
+        (result, _) = GeneratorHarness.Run(System.Array.Empty<(string, string)>(), bad);
+        var d = Assert.Single(result.Diagnostics, d => d.Id == "LOSS028");
+        Assert.Equal("\"k is {j}\"", bad.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length));
+    }
+
+    [Fact]
     public void AStringOutsideARequire_IsASyntaxError()
     {
         var (result, _) = GeneratorHarness.Run(new[] { ("/src/bad.loss", "loss a(x) = x + \"one\"") });
