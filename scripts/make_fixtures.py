@@ -379,6 +379,10 @@ def tensor_out(t, dtype):
     return {"shape": list(t.shape), "data": [num_out(v, dtype) for v in t.reshape(-1).tolist()]}
 
 
+# non-finite option values are written as the protocol's named literals
+NAMED = {"NaN": float("nan"), "Infinity": float("inf"), "-Infinity": float("-inf")}
+
+
 def evaluate(case):
     name = case["loss"]
     if name not in REFS:
@@ -390,7 +394,7 @@ def evaluate(case):
         tensors[gname].requires_grad_(True)
     opts = {}
     for k, v in case.get("options", {}).items():
-        opts[k] = to_tensor(v, dt) if isinstance(v, dict) else v
+        opts[k] = to_tensor(v, dt) if isinstance(v, dict) else NAMED.get(v, v) if isinstance(v, str) else v
     args = [tensors[n] for n in INPUTS[name] if n in tensors]
     out = REFS[name](*args, **opts)
     ans = {"id": case["id"], "loss": tensor_out(out, case["dtype"])}
@@ -491,6 +495,8 @@ class Gen:
         for k, v in options.items():
             if isinstance(v, (np.ndarray, np.generic)):
                 copts[k] = tensor_in(v, dtype, int64=k in int_options)
+            elif isinstance(v, float) and not math.isfinite(v):
+                copts[k] = num_in(v, dtype)
             else:
                 copts[k] = v
         case["options"] = copts
@@ -671,6 +677,11 @@ def gen_smooth_l1():
               {"beta": 0.0, "reduction": "mean"}, grad=["input", "target"], tag="equal")
     g.add("float64", {"input": x, "target": y}, {"beta": -1.0, "reduction": "mean"},
           tag="negative-beta", error=True)
+    for dt in BOTH:
+        g.add(dt, {"input": x, "target": y}, {"beta": float("nan"), "reduction": "none"},
+              tag="nan-beta", error=True)
+        g.add(dt, {"input": x, "target": y}, {"beta": float("-inf"), "reduction": "mean"},
+              tag="minus-infinity-beta", error=True)
     invalid_common(g, make)
     return g
 
@@ -693,6 +704,9 @@ def gen_huber():
           tag="zero-delta", error=True)
     g.add("float64", {"input": x, "target": y}, {"delta": -1.0, "reduction": "mean"},
           tag="negative-delta", error=True)
+    for dt in BOTH:
+        g.add(dt, {"input": x, "target": y}, {"delta": float("nan"), "reduction": "sum"},
+              tag="nan-delta", error=True)
     invalid_common(g, make)
     return g
 
@@ -744,10 +758,22 @@ def gen_bce():
               grad=["input"], tag="clamp-weight")
     ins, _ = make(g.rng, (4,), {})
     for bad, tag in [(np.array([0.2, 1.5, 0.3, 0.4]), "input-above-1"),
-                     (np.array([0.2, -0.1, 0.3, 0.4]), "input-below-0")]:
+                     (np.array([0.2, -0.1, 0.3, 0.4]), "input-below-0"),
+                     (np.array([0.2, 0.5, float("nan"), 0.4]), "input-nan")]:
         for dt in BOTH:
-            g.add(dt, {"input": bad, "target": ins["target"]}, {"reduction": "mean"},
-                  tag=tag, error=True)
+            for red in (["mean", "none"] if tag == "input-nan" else ["mean"]):
+                g.add(dt, {"input": bad, "target": ins["target"]}, {"reduction": red},
+                      tag=tag, error=True)
+    # one bad element among many: found by the vector loop (and by its overlapping tail)
+    for at, tag in [(37, "input-above-1-in-vector"), (99, "input-above-1-in-tail")]:
+        bad = np.full(100, 0.5)
+        bad[at] = 1.0 + 1e-3
+        for dt in BOTH:
+            g.add(dt, {"input": bad, "target": np.full(100, 0.25)}, {"reduction": "sum"},
+                  grad=["input"], tag=tag, error=True)
+    for dt in BOTH:
+        g.add(dt, {"input": np.array([0.0, 1.0, 0.5]), "target": np.array([0.0, 1.0, 0.5])},
+              {"reduction": "none"}, grad=["input"], tag="input-at-bounds")
     invalid_common(g, make)
     return g
 
@@ -906,6 +932,13 @@ def gen_gaussian_nll():
     for dt in BOTH:
         g.add(dt, {"input": x, "target": y, "var": np.array([1.0, -0.5, 1.0, 1.0, 1.0, 1.0])},
               {"reduction": "mean"}, tag="negative-var", error=True)
+        g.add(dt, {"input": x, "target": y, "var": np.array([1.0, 0.5, 1.0, 1.0, 1.0, -1e-30])},
+              {"reduction": "sum"}, tag="tiny-negative-var", error=True)
+        # -0.0 is not negative and NaN compares false: PyTorch accepts both (NaN propagates)
+        g.add(dt, {"input": x, "target": y, "var": np.array([1.0, -0.0, 1.0, 1.0, 1.0, 1.0])},
+              {"reduction": "none"}, tag="minus-zero-var")
+        g.add(dt, {"input": x, "target": y, "var": np.array([1.0, float("nan"), 1.0, 1.0, 1.0, 1.0])},
+              {"reduction": "none"}, tag="nan-var")
     g.add("float64", {"input": np.zeros((4, 5)), "target": np.zeros((4, 5)),
                       "var": np.ones((4, 3))}, {"reduction": "mean"}, tag="bad-var-shape",
           error=True)
@@ -1235,7 +1268,25 @@ def gen_class_loss(name):
            ("spatial-target-shape", r4(g.rng.normal(0, 1, size=(2, 3, 4))),
             np.array([[0, 1, 2], [1, 1, 1]]), {})]
     if ce:
-        bad += [("smoothing-above-1", x, np.array([0, 1, 1]), {"label_smoothing": 1.5})]
+        bad += [("smoothing-above-1", x, np.array([0, 1, 1]), {"label_smoothing": 1.5}),
+                ("smoothing-infinite", x, np.array([0, 1, 1]), {"label_smoothing": float("inf")})]
+        # PyTorch smooths only with a positive label_smoothing (and checks it only then): a negative or NaN one is
+        # no smoothing; probability targets take ignore_index when it is negative and refuse it otherwise
+        probs = np.array([[0.1, 0.2, 0.3, 0.4, 0.0], [1.0, 0.0, 0.0, 0.0, 0.0], [0.2, 0.2, 0.2, 0.2, 0.2]])
+        for dt in BOTH:
+            for ls in [-0.1, float("nan")]:
+                g.add(dt, {"input": x, "target": np.array([0, 1, 4], dtype=np.int64)},
+                      {"reduction": "mean", "label_smoothing": ls}, grad=["input"], tag="smoothing-not-positive")
+                g.add(dt, {"input": x, "target": probs},
+                      {"reduction": "mean", "label_smoothing": ls}, grad=["input"], tag="prob-smoothing-not-positive")
+            for ii in [-1, -100]:
+                g.add(dt, {"input": x, "target": probs}, {"reduction": "sum", "ignore_index": ii},
+                      grad=["input"], tag="prob-ignore-index")
+        for ii in [0, 3]:
+            g.add("float64", {"input": x, "target": probs}, {"reduction": "mean", "ignore_index": ii},
+                  tag="prob-ignore-index-refused", error=True)
+        g.add("float64", {"input": x, "target": probs}, {"reduction": "mean", "label_smoothing": 1.5},
+              tag="prob-smoothing-above-1", error=True)
     for tag, xi, ti, opts in bad:
         g.add("float64", {"input": xi, "target": np.asarray(ti, dtype=np.int64)},
               dict(opts, reduction="mean"), tag=tag, error=True)
@@ -1283,8 +1334,29 @@ def gen_multi_margin():
         for p in [1, 2]:
             g.add(dt, {"input": x, "target": t}, {"reduction": "none", "p": p}, grad=["input"],
                   tag="at-margin")
+    # the shapes of multi_margin_loss_shape_check: input (), (C) or (N, C); a target of rank 0 or 1 holding N indices,
+    # whose rank is the unreduced output's
+    row = np.array([0.1, 0.5, -0.3, 0.2])
+    for dt in BOTH:
+        for xi, ti, tag in [(row, np.array([2]), "unbatched-1d-target"),
+                            (row[None], np.array(2), "one-row-0d-target"),
+                            (row, np.array(2), "unbatched-0d-target"),
+                            (np.array(0.5), np.array(0), "scalar-input"),
+                            (np.array(0.5), np.array([0]), "scalar-input-1d-target")]:
+            for red in ["none", "mean"]:
+                g.add(dt, {"input": xi, "target": np.asarray(ti, dtype=np.int64)},
+                      {"reduction": red}, grad=["input"], tag=tag)
+    for xi, ti, tag in [(np.zeros(0), np.array(0), "empty-input"),
+                        (np.zeros((2, 0)), np.array([0, 0]), "no-classes"),
+                        (np.zeros(3), np.array([0, 1]), "unbatched-two-targets"),
+                        (np.zeros((2, 3)), np.array(1), "batch-0d-target"),
+                        (np.zeros((2, 3)), np.array([[1, 1]]), "batch-2d-target"),
+                        (np.zeros((1, 2, 4)), np.array([[1, 1]]), "3d-input")]:
+        g.add("float64", {"input": xi, "target": np.asarray(ti, dtype=np.int64)},
+              {"reduction": "none"}, tag=tag, error=True)
     x = r4(g.rng.normal(0, 1, size=(3, 5)))
     for tag, ti, opts in [("p3", [0, 1, 2], {"p": 3}),
+                          ("p0", [0, 1, 2], {"p": 0}),
                           ("target-out-of-range", [0, 5, 1], {}),
                           ("target-negative", [0, -1, 1], {}),
                           ("target-batch", [0, 1], {})]:

@@ -57,7 +57,7 @@ internal static class SourceReader
             DefaultAccessibility, EquatableArray<DiagnosticInfo>.Empty);
     }
 
-    /// <summary>How offsets in the string's value map to the file: exactly when the literal has no escapes.</summary>
+    /// <summary>How offsets in the string's value map to the file: exactly when the literal has no escapes (a plain, verbatim or one-line raw string).</summary>
     private static SourceMap MapOf(ExpressionSyntax? argument)
     {
         if (argument is null) return new SourceMap(0, 0, 0, false, 0);
@@ -68,6 +68,14 @@ internal static class SourceReader
             int prefix = token.Text.StartsWith("@\"") ? 2 : 1;
             if (token.Text.Length >= prefix + 1 && token.Text.Substring(prefix, token.Text.Length - prefix - 1) == token.ValueText)
                 return new SourceMap(token.SpanStart + prefix, start.Line, start.Character + prefix, true, 0);
+        }
+        if (argument is LiteralExpressionSyntax raw && raw.Token.IsKind(SyntaxKind.SingleLineRawStringLiteralToken))
+        {
+            // a raw string on one line has no escapes: a require message's quotes keep exact spans
+            var token = raw.Token;
+            int quotes = token.Text.TakeWhile(c => c == '"').Count();
+            if (token.Text.Length >= 2 * quotes && token.Text.Substring(quotes, token.Text.Length - 2 * quotes) == token.ValueText)
+                return new SourceMap(token.SpanStart + quotes, start.Line, start.Character + quotes, true, 0);
         }
         return new SourceMap(argument.SpanStart, start.Line, start.Character, false, argument.Span.Length);
     }

@@ -16,6 +16,12 @@ public sealed record ClassTargetRules
     public string? WeightInput { get; init; }
     /// <summary>Only (N, C) inputs (no (C), no extra dimensions).</summary>
     public bool BatchedOnly { get; init; }
+    /// <summary>
+    /// multi_margin_loss's shapes: an input of rank 0 to 2 ((), (C), (N, C)) with N frames (1 below rank 2), and an
+    /// integer target of rank 0 or 1 holding N indices, whose rank gives the unreduced output's: (N) for a 1-D target
+    /// (even of a (C) input), () for a 0-D one (even of a (1, C) input).
+    /// </summary>
+    public bool FramesFromTarget { get; init; }
 }
 
 /// <summary>
@@ -35,6 +41,18 @@ public static class ClassTargets
         string inputName = ctx.Definition.Inputs[0].Name;
         var target = ctx.Input(rules.Target) ?? throw new EvalException($"{ctx.Loss} needs input '{rules.Target}'");
         var type = ctx.Case.FloatType;
+        if (rules.FramesFromTarget && target.IsInteger)
+        {
+            // the reference's shape check, then the input as target.shape + (C), so that the output has the target's shape
+            if (input.Rank > 2 || (input.Rank > 0 && input.Shape[^1] == 0))
+                throw new EvalException($"Expected non-empty vector or matrix with optional 0-dim batch size, but got: {Shapes.Format(input.Shape)}");
+            int frames = input.Rank <= 1 ? 1 : input.Shape[0];
+            if (target.Rank > 1 || target.Count != frames)
+                throw new EvalException($"inconsistent target size, got: {Shapes.Format(target.Shape)}");
+            int[] reshaped = [.. target.Shape, input.Rank == 0 ? 1 : input.Shape[^1]];
+            ctx.SetInput(inputName, input.Reshape(reshaped), g => g);
+            input = ctx.First;
+        }
 
         if (rules.BatchedOnly && input.Rank != 2)
             throw new EvalException($"{ctx.Loss}: expected input of shape (N, C), got {Shapes.Format(input.Shape)}");

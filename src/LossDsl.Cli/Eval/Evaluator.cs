@@ -75,10 +75,22 @@ public sealed class Evaluator
         {
             return Answer.Failure(c.Id, e.Message);
         }
+        catch (ArgumentException e) when (e is not ArgumentNullException)
+        {
+            // The loss refused an argument (a require clause, a class index out of range, ...): the reference's error.
+            return Answer.Failure(c.Id, ArgumentMessage(e));
+        }
         catch (Exception e)
         {
             return Answer.Failure(c.Id, $"internal error in {c.Loss}: {e.GetType().Name}: {e.Message}");
         }
+    }
+
+    /// <summary>An argument error's message without the " (Parameter 'name')" that .NET appends to it.</summary>
+    public static string ArgumentMessage(ArgumentException e)
+    {
+        var suffix = e.ParamName is null ? null : $" (Parameter '{e.ParamName}')";
+        return suffix is not null && e.Message.EndsWith(suffix, StringComparison.Ordinal) ? e.Message.Substring(0, e.Message.Length - suffix.Length) : e.Message;
     }
 
     private Answer EvaluateCore(Case c)
@@ -99,8 +111,6 @@ public sealed class Evaluator
             if (!Shapes.Equal(joint, ctx.Shape))
                 throw new EvalException($"output with shape {Shapes.Format(ctx.Shape)} doesn't match the broadcast shape {Shapes.Format(joint)}");
         }
-        if (quirk.Validate?.Invoke(ctx) is { } refusal)
-            throw new EvalException(refusal);
 
         var wanted = WantedGradients(ctx, c.Grad);
         var hessians = WantedGradients(ctx, c.Hess);

@@ -19,8 +19,6 @@ public sealed record LossQuirk
     public Func<Case, string?>? Dispatch { get; init; }
     /// <summary>Replaces the generic broadcasting of the inputs: returns the shape to compute in, or throws <see cref="EvalException"/>.</summary>
     public Func<EvalContext, int[]>? CheckShapes { get; init; }
-    /// <summary>The reference's refusals of values (domain checks): a message, or null when the case is fine.</summary>
-    public Func<EvalContext, string?>? Validate { get; init; }
 }
 
 /// <summary>
@@ -66,7 +64,6 @@ public static class LossQuirks
         {
             CheckShapes = SameShape((input, target) =>
                 $"Using a target size ({target}) that is different to the input size ({input}) is deprecated. Please ensure they have the same size."),
-            Validate = ctx => AllWithin(ctx.First, 0, 1) ? null : "all elements of input should be between 0 and 1",
         },
 
         ["binary_cross_entropy_with_logits"] = new()
@@ -89,17 +86,6 @@ public static class LossQuirks
                 else if (!(var.Rank > 0 && var.Shape[^1] == 1 && Shapes.Equal(Shapes.DropLast(input.Shape), Shapes.DropLast(var.Shape))))
                     throw new EvalException("var is of incorrect size");
             },
-            Validate = ctx => ctx.Input("var")!.Data.Any(v => v < 0) ? "var has negative entry/entries" : null,
-        },
-
-        ["smooth_l1_loss"] = new()
-        {
-            Validate = ctx => ctx.Option("beta", 0) < 0 ? "smooth_l1_loss does not support negative values for beta." : null,
-        },
-
-        ["huber_loss"] = new()
-        {
-            Validate = ctx => ctx.Option("delta", 1) <= 0 ? "huber_loss does not support non-positive values for delta." : null,
         },
 
         ["margin_ranking_loss"] = new()
@@ -142,14 +128,10 @@ public static class LossQuirks
         },
 
         // class-index losses: see ClassTargets
-        ["multi_margin_loss"] = ClassTargets.Quirk(new() { WeightInput = "weight" }) with
-        {
-            Validate = ctx => ctx.Option("p", 1) is 1 or 2 ? null : "only p == 1 and p == 2 supported",
-        },
+        ["multi_margin_loss"] = ClassTargets.Quirk(new() { WeightInput = "weight", FramesFromTarget = true }),
         ["cross_entropy"] = ClassTargets.Quirk(new() { Probabilities = true, IgnoreIndex = true, WeightInput = "weight" }) with
         {
             Dispatch = c => c.Inputs.TryGetValue("target", out var t) && !t.IsInteger ? "cross_entropy_probs" : null,
-            Validate = ctx => ctx.Option("label_smoothing", 0) is >= 0 and <= 1 ? null : $"label_smoothing must be between 0.0 and 1.0. Got: {ctx.Option("label_smoothing", 0)}",
         },
         ["nll_loss"] = ClassTargets.Quirk(new() { IgnoreIndex = true, WeightInput = "weight" }),
         ["softmax_focal_loss"] = ClassTargets.Quirk(new() { WeightInput = "alpha", BatchedOnly = true }),
@@ -224,13 +206,6 @@ public static class LossQuirks
         if (!Shapes.Equal(shape, first))
             throw new EvalException($"output with shape {Shapes.Format(first)} doesn't match the broadcast shape {Shapes.Format(shape)}");
         return shape;
-    }
-
-    private static bool AllWithin(Tensor t, double low, double high)
-    {
-        foreach (double d in t.Data)
-            if (!(d >= low && d <= high)) return false;
-        return true;
     }
 
     /// <summary>Labels 0 are read as -1 (0/1 labels become -1/+1; +1/-1 pass through).</summary>

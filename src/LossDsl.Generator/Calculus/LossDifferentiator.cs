@@ -122,6 +122,7 @@ internal static class LossDifferentiator
             Body = body, Aggregates = lowered, Names = names,
             MeanBy = loss.MeanBy is null ? null : Lowering.Lower(Simplifier.Simplify(loss.MeanBy)),
             MeanPer = loss.MeanPer is null ? null : Lowering.Lower(Simplifier.Simplify(loss.MeanPer)),
+            Requires = loss.Requires.Select(r => r with { Condition = Lowering.Lower(Simplifier.Simplify(r.Condition)) }).ToEquatableArray(),
         };
         var scatters = Enumerable.Range(0, declared)
             .Where(k => flows[k] && aggregates[k].Source is { IsClassInput: false } g && !loss.Inputs[g.Input].IsConst && loss.DeclaredGradients[g.Input] is null)

@@ -84,6 +84,7 @@ internal static class KernelEmitter
         foreach (var (k, _) in spec.Hessians)
             w.Line($"private readonly Span<T> {HessField(loss.Inputs[k].Name)};").Line($"private readonly bool {WantHessField(loss.Inputs[k].Name)};");
         if (spec.Hessians.Count > 0) w.Line("private readonly HessianTransform<T> _hessianPolicy;");
+        PreconditionEmitter.Fields(w, loss);
         for (int j = 0; j < spec.Aggregates; j++)
             w.Line($"/// <summary>A{j} of the current row.</summary>").Line($"public T A{j};");
         for (int j = 0; j < spec.Coefficients; j++)
@@ -100,6 +101,7 @@ internal static class KernelEmitter
         parameters.AddRange(spec.Gradients.Select(g => $"Span<T> {Names.Parameter(loss.Inputs[g.Input].Name + "_grad")}"));
         parameters.AddRange(spec.Hessians.Select(h => $"Span<T> {Names.Parameter(loss.Inputs[h.Input].Name + "_hess")}"));
         if (spec.Hessians.Count > 0) parameters.Add("HessianPolicy hessianPolicy");
+        parameters.AddRange(PreconditionEmitter.Parameters(loss));
         w.Open($"public {spec.Name}({string.Join(", ", parameters)})");
         foreach (var input in SpanInputs(loss))
         {
@@ -120,6 +122,7 @@ internal static class KernelEmitter
             w.Line($"{HessField(name)} = {Names.Parameter(name + "_hess")};").Line($"{WantHessField(name)} = !{Names.Parameter(name + "_hess")}.IsEmpty;");
         }
         if (spec.Hessians.Count > 0) w.Line("_hessianPolicy = new HessianTransform<T>(hessianPolicy);");
+        PreconditionEmitter.Assignments(w, loss);
         if (loss.Shape != LossShape.Elementwise)
         {
             w.Line("RowStart = 0;");
@@ -211,7 +214,9 @@ internal static class KernelEmitter
         w.Line("private readonly int _n;").Line("private readonly Reduction _reduction;").Line("private readonly Span<T> _output;");
         w.Line();
         w.Open($"public {spec.Name}Call({string.Join(", ", parameters)}, int n, Reduction reduction, Span<T> output)");
-        foreach (var n in names) w.Line($"{F(n)} = {n};");
+        // a require clause's flag is a ref bool: kept by reference, passed on by reference
+        var byRef = new HashSet<string>(parameters.Where(p => p.StartsWith("ref ", System.StringComparison.Ordinal)).Select(p => p.Substring(p.LastIndexOf(' ') + 1)));
+        foreach (var n in names) w.Line(byRef.Contains(n) ? $"{F(n)} = ref {n};" : $"{F(n)} = {n};");
         w.Line("_n = n;").Line("_reduction = reduction;").Line("_output = output;");
         w.Close();
         w.Line();
@@ -221,7 +226,7 @@ internal static class KernelEmitter
         w.Line();
         w.Line("[MethodImpl(MethodImplOptions.NoInlining)]");
         w.Open($"public {(spec.Streams ? "unsafe " : "")}T Run<{FlagParameters}>() {FlagConstraints}");
-        w.Line($"var kernel = new {spec.Name}<T, {FlagParameters}>({string.Join(", ", names.Select(F))});");
+        w.Line($"var kernel = new {spec.Name}<T, {FlagParameters}>({string.Join(", ", names.Select(n => (byRef.Contains(n) ? "ref " : "") + F(n)))});");
         if (spec.Streams)
         {
             // Streaming: the outputs pinned while the kernel runs, the loop peeled to the first one's alignment.
@@ -286,6 +291,8 @@ internal static class KernelEmitter
         if (spec.Value is not null) roots.Add(spec.Value);
         roots.AddRange(spec.Gradients.Select(g => g.Gradient));
         roots.AddRange(spec.Hessians.Select(h => h.Hessian));
+        var conditions = PreconditionEmitter.Violations(loss); // require clauses on element values: checked in this pass
+        roots.AddRange(conditions);
 
         var leaves = new HashSet<Expr>();
         foreach (var root in roots) ExprWalker.Any(root, e => { if (e is InputRef or OptionRef or AggregateRef or CoefficientRef or ClassRef or IndexRef or RowRef or RowNumberRef or ColumnRef or CachedSummand or OuterRef or OuterColumnRef) leaves.Add(e); return false; });
@@ -368,6 +375,7 @@ internal static class KernelEmitter
                 w.Line($"if ({test(WantHessField(name))}) {Store(spec, width, product, HessField(name), used)}");
             }
         }
+        PreconditionEmitter.Checks(w, width, texts.Skip(texts.Count - conditions.Count).ToList());
         w.Line(value is null ? $"return {width.Zero};" : weight is null ? $"return {value};"
             : spec.Specialised ? $"return {test("_hasWeight")} ? {value} * {weight} : {value};" : $"return {value} * {weight};");
     }

@@ -78,9 +78,9 @@ internal static class Names
         || s_composite.IsMatch(camel);
 
     private static readonly System.Text.RegularExpressions.Regex s_numbered =
-        new(@"^(t|a|c|d|e|bar|aggregate|summand|dependency|pair)\d", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+        new(@"^(t|a|c|d|e|bar|aggregate|summand|dependency|pair|refused)\d", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
     private static readonly System.Text.RegularExpressions.Regex s_composite =
-        new(@"(Row|Width|Length|Store|Kernel|Cached|AtI)$|^(has|want|p|current|outer)[A-Z0-9]", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+        new(@"(Row|Width|Length|Store|Kernel|Cached|AtI|Result)$|^(has|want|p|current|outer)[A-Z0-9]", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
     /// <summary>The field that holds a value in a kernel struct: <c>_yPred</c>.</summary>
     public static string Field(string name) => "_" + Camel(name);

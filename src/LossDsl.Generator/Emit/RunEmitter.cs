@@ -98,14 +98,16 @@ internal static class RunEmitter
                 foreach (var other in loss.Inputs) w.Line($"LossGuard.NoOverlap({Names.Parameter(other.Name)}, {span}, \"{Names.PublicCamel(input.Name + suffix)}\");");
             }
         w.Line($"hessianPolicy = hessianPolicy.Or({DeclaredPolicy(loss)});");
+        PreconditionEmitter.CheckOptions(w, loss);
         w.Line();
         var inputs = string.Join(", ", KernelEmitter.SpanInputs(loss).Select(i => Names.Parameter(i.Name)).Concat(loss.Options.Select(o => Names.Parameter(o.Name))));
         var spans = string.Concat(gradInputs.Select(i => ", " + Names.Parameter(i.Name + "_grad")).Concat(gradInputs.Select(i => ", " + Names.Parameter(i.Name + "_hess"))));
         w.Line("// The mean's 1/n and the upstream gradient scale the Hessian as they scale the gradient; for None the upstream is per element.");
         w.Line("T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;");
         // The kernel is compiled for this call's facts (weight, upstream, wanted spans): KernelFlags.Dispatch.
-        w.Line($"var kernel = new HessianKernelCall<T>({inputs}, weight, reduction == Reduction.None ? gradOutputs : default, scale{spans}{(gradInputs.Count > 0 ? ", hessianPolicy" : "")}, n, reduction, output);"); // a kernel without Hessians takes no policy
-        w.Line("return KernelFlags.Dispatch<HessianKernelCall<T>, T>(ref kernel);");
+        PreconditionEmitter.DeclareFlags(w, loss);
+        w.Line($"var kernel = new HessianKernelCall<T>({inputs}, weight, reduction == Reduction.None ? gradOutputs : default, scale{spans}{(gradInputs.Count > 0 ? ", hessianPolicy" : "")}{PreconditionEmitter.KernelArguments(loss)}, n, reduction, output);"); // a kernel without Hessians takes no policy
+        Dispatch(w, loss, "HessianKernelCall<T>", "kernel");
         w.Close();
     }
 
@@ -154,6 +156,7 @@ internal static class RunEmitter
             }
             w.Close();
         }
+        PreconditionEmitter.CheckOptions(w, loss);
         w.Line();
         var inputs = string.Join(", ", KernelEmitter.SpanInputs(loss).Select(i => Names.Parameter(i.Name)).Concat(loss.Options.Select(o => Names.Parameter(o.Name))));
         var grads = string.Join(", ", gradInputs.Select(i => Names.Parameter(i.Name + "_grad")));
@@ -161,7 +164,7 @@ internal static class RunEmitter
         if (loss.Shape == LossShape.Elementwise)
         {
             if (chunked) ChunkEmitter.Dispatch(w, model);
-            Elementwise(w, inputs, grads);
+            Elementwise(w, loss, inputs, grads);
         }
         else Rows(w, model, inputs, grads, chunked);
         w.Close();
@@ -169,19 +172,21 @@ internal static class RunEmitter
         if (loss.Shape == LossShape.Elementwise) EmitHessian(w, model);
     }
 
-    private static void Elementwise(SourceWriter w, string inputs, string grads)
+    private static void Elementwise(SourceWriter w, BoundLoss loss, string inputs, string grads)
     {
         // Each kernel is compiled for the call's facts (weight given, upstream per element, gradients wanted), so that
         // its inner loop tests none of them: KernelFlags.Dispatch picks the instantiation.
+        PreconditionEmitter.DeclareFlags(w, loss);
+        var flags = PreconditionEmitter.KernelArguments(loss);
         w.Open("if (!gradients)");
-        w.Line($"var kernel = new ValueKernelCall<T>({inputs}, weight, n, reduction, output);");
-        w.Line("return KernelFlags.Dispatch<ValueKernelCall<T>, T>(ref kernel);");
+        w.Line($"var kernel = new ValueKernelCall<T>({inputs}, weight{flags}, n, reduction, output);");
+        Dispatch(w, loss, "ValueKernelCall<T>", "kernel");
         w.Close();
         w.Line();
         w.Line("// The mean's 1/n and the upstream gradient fold into one scale; for None the upstream is per element.");
         w.Line("T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;");
-        w.Line($"var fused = new GradientKernelCall<T>({inputs}, weight, reduction == Reduction.None ? gradOutputs : default, scale{(grads.Length > 0 ? ", " + grads : "")}, n, reduction, output);");
-        w.Line("return KernelFlags.Dispatch<GradientKernelCall<T>, T>(ref fused);");
+        w.Line($"var fused = new GradientKernelCall<T>({inputs}, weight, reduction == Reduction.None ? gradOutputs : default, scale{(grads.Length > 0 ? ", " + grads : "")}{flags}, n, reduction, output);");
+        Dispatch(w, loss, "GradientKernelCall<T>", "fused");
     }
 
     /// <summary>
@@ -435,6 +440,18 @@ internal static class RunEmitter
     }
 
     private static string PairGradientVariable(PairGradient p) => $"pair{p.Aggregate}Gradient{p.Input}";
+
+    /// <summary>
+    /// Runs a specialised elementwise kernel (KernelFlags.Dispatch) and returns its result; a require clause on element
+    /// values that failed in its pass throws first.
+    /// </summary>
+    private static void Dispatch(SourceWriter w, BoundLoss loss, string call, string variable)
+    {
+        if (!loss.Requires.Any()) { w.Line($"return KernelFlags.Dispatch<{call}, T>(ref {variable});"); return; }
+        w.Line($"T {variable}Result = KernelFlags.Dispatch<{call}, T>(ref {variable});");
+        PreconditionEmitter.CheckFlags(w, loss);
+        w.Line($"return {variable}Result;");
+    }
 
     /// <summary>Aggregate k's weight per element: 1/rowLength for a mean, 1/ties for a max or min.</summary>
     private static string Factor(LossModel model, int k) =>

@@ -12,7 +12,7 @@ namespace LossDsl.Generator.Semantics;
 /// Resolves names, checks types (real vs bool), checks options and aggregates, and lowers syntax to <see cref="Expr"/>.
 /// Collects diagnostics and returns null for a loss it cannot bind; it never throws on bad input.
 /// </summary>
-internal sealed class Binder
+internal sealed partial class Binder
 {
     /// <summary>
     /// The parameters the public API declares for itself, by loss shape, as camelCase: an input or option whose C# name
@@ -272,6 +272,7 @@ internal sealed class Binder
             Report(DiagnosticDescriptorRef.BadGradient, loss.Gradients[0].InputRange, "gradient clauses are supported on elementwise losses only");
             return null;
         }
+        var requires = BindRequires(loss, shape, inputs, options);
         if (_failed) return null;
 
         string declaration = _source.Text.Substring(loss.Range.Start, Math.Min(loss.Range.Length, _source.Text.Length - loss.Range.Start));
@@ -280,6 +281,7 @@ internal sealed class Binder
             {
                 MeanBy = meanBy, MeanPer = meanPer, Subscripted = _subscripted.OrderBy(x => x, StringComparer.Ordinal).ToEquatableArray(),
                 Hessian = loss.Hessian is { } hessianClause ? hessianClause with { Range = default } : null,
+                Requires = requires,
             };
     }
 
@@ -826,4 +828,5 @@ internal readonly record struct DiagnosticDescriptorRef(string Id, bool IsError)
     public static readonly DiagnosticDescriptorRef ReservedName = new(Descriptors.ReservedName.Id, true);
     public static readonly DiagnosticDescriptorRef TooComplex = new(Descriptors.TooComplex.Id, true);
     public static readonly DiagnosticDescriptorRef BadHessian = new(Descriptors.BadHessian.Id, true);
+    public static readonly DiagnosticDescriptorRef BadRequire = new(Descriptors.BadRequire.Id, true);
 }

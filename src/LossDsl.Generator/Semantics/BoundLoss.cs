@@ -64,4 +64,6 @@ internal sealed record BoundLoss(
     public EquatableArray<string> Subscripted { get; init; }
     /// <summary>The <c>hessian</c> clause (its range cleared): the default policy of GradientHessian; null: as derived.</summary>
     public Syntax.HessianClause? Hessian { get; init; }
+    /// <summary>The <c>require</c> clauses: preconditions on the options (checked first) and on element values (in the kernels).</summary>
+    public EquatableArray<RequireModel> Requires { get; init; } = EquatableArray<RequireModel>.Empty;
 }

@@ -53,12 +53,48 @@ internal static class Lexer
                 tokens.Add(new Token(TokenKind.Number, text.Substring(start, i - start), start));
                 continue;
             }
+            if (c == '"' && StringLength(text, i) is int quoted and > 0)
+            {
+                tokens.Add(new Token(TokenKind.String, text.Substring(i, quoted), i));
+                i += quoted;
+                continue;
+            }
             var (kind, length) = Punctuation(text, i);
             tokens.Add(new Token(kind, text.Substring(i, length), i));
             i += length;
         }
         tokens.Add(new Token(TokenKind.EndOfFile, "", text.Length));
         return tokens;
+    }
+
+    /// <summary>
+    /// The length of the string literal at <paramref name="start"/> (a <c>require</c> clause's message): from the quote to
+    /// the closing one on the same line, <c>\"</c> and <c>\\</c> escaped; 0 when it is not closed on its line (the
+    /// quote is then a bad character, LOSS001).
+    /// </summary>
+    private static int StringLength(string text, int start)
+    {
+        for (int i = start + 1; i < text.Length; i++)
+        {
+            char c = text[i];
+            if (c is '\n' or '\r') return 0;
+            if (c == '\\') { i++; continue; }
+            if (c == '"') return i + 1 - start;
+        }
+        return 0;
+    }
+
+    /// <summary>The text of a string literal token: without its quotes, its escapes resolved.</summary>
+    public static string StringValue(string token)
+    {
+        var inner = token.Length >= 2 ? token.Substring(1, token.Length - 2) : "";
+        var sb = new System.Text.StringBuilder(inner.Length);
+        for (int i = 0; i < inner.Length; i++)
+        {
+            if (inner[i] == '\\' && i + 1 < inner.Length) i++;
+            sb.Append(inner[i]);
+        }
+        return sb.ToString();
     }
 
     private static (TokenKind, int) Punctuation(string text, int i)

@@ -261,8 +261,14 @@ internal sealed class Parser
         // grad input = expression   ('grad' is a keyword only here)
         SyntaxNode? meanBy = null, meanPer = null;
         HessianClause? hessian = null;
-        while (At(TokenKind.Identifier) && (Current.Text == "grad" || Current.Text == "hessian" || (Current.Text == "mean" && Peek(1).Text is "by" or "per")))
+        var requires = new List<RequireSyntax>();
+        while (At(TokenKind.Identifier) && (Current.Text == "grad" || Current.Text == "hessian" || Current.Text == "require" || (Current.Text == "mean" && Peek(1).Text is "by" or "per")))
         {
+            if (Current.Text == "require")
+            {
+                if (RequireClause() is { } require) { requires.Add(require); end = require.Range.End; }
+                continue;
+            }
             if (Current.Text == "hessian")
             {
                 // hessian derived | hessian clamp number | hessian constant number: the default Hessian policy
@@ -299,7 +305,25 @@ internal sealed class Parser
         }
         if (name.Length == 0) return null;
         return new LossSyntax(name.Text, RangeOf(name), documentation, inputs.ToEquatableArray(), options.ToEquatableArray(),
-            body, gradients.ToEquatableArray(), meanBy, new TextRange(start.Start, end - start.Start)) { MeanPer = meanPer, Hessian = hessian };
+            body, gradients.ToEquatableArray(), meanBy, new TextRange(start.Start, end - start.Start)) { MeanPer = meanPer, Hessian = hessian, Requires = requires.ToEquatableArray() };
+    }
+
+    /// <summary>
+    /// <c>'require' expr 'else' STRING</c>, at the word <c>require</c> ('require' is a keyword only here): null, with
+    /// LOSS002 reported, when the message is missing.
+    /// </summary>
+    private RequireSyntax? RequireClause()
+    {
+        var keyword = Advance(); // 'require'
+        var condition = Expression();
+        Expect(TokenKind.Else);
+        if (!At(TokenKind.String))
+        {
+            ReportUnexpected("the message of the require clause, in double quotes");
+            return null;
+        }
+        var message = Advance();
+        return new RequireSyntax(condition, Lexer.StringValue(message.Text), RangeOf(message), new TextRange(keyword.Start, message.End - keyword.Start));
     }
 
     /// <summary>

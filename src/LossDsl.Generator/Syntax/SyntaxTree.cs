@@ -102,7 +102,16 @@ internal sealed record LossSyntax(
     public SyntaxNode? MeanPer { get; init; }
     /// <summary><c>hessian derived | clamp number | constant number</c>: the loss's default Hessian policy, or null.</summary>
     public HessianClause? Hessian { get; init; }
+    /// <summary><c>require condition else "message"</c> clauses: the values the loss refuses (see <see cref="RequireSyntax"/>).</summary>
+    public EquatableArray<RequireSyntax> Requires { get; init; } = EquatableArray<RequireSyntax>.Empty;
 }
+
+/// <summary>
+/// <c>require condition else "message"</c>: a precondition. The generated code throws an <c>ArgumentException</c> with
+/// the message (options named in braces, <c>{delta}</c>, replaced by their values) when the condition does not hold:
+/// for the options once, before anything runs; for element values in the kernels' own pass over the data.
+/// </summary>
+internal sealed record RequireSyntax(SyntaxNode Condition, string Message, TextRange MessageRange, TextRange Range);
 
 /// <summary>What a <c>hessian</c> clause declares (the runtime's <c>HessianPolicyKind</c>, without its Default).</summary>
 internal enum HessianMode

@@ -2,7 +2,7 @@ namespace LossDsl.Generator.Syntax;
 
 internal enum TokenKind
 {
-    EndOfFile, Identifier, Number, DocComment,
+    EndOfFile, Identifier, Number, DocComment, String,
     // keywords
     Loss, Let, In, If, Then, Else, Const, True, False, And, Or, Not,
     // punctuation
@@ -22,6 +22,7 @@ internal readonly record struct Token(TokenKind Kind, string Text, int Start)
         TokenKind.EndOfFile => "end of text",
         TokenKind.Identifier => "a name",
         TokenKind.Number => "a number",
+        TokenKind.String => "a message in double quotes",
         TokenKind.OpenParen => "'('",
         TokenKind.CloseParen => "')'",
         TokenKind.CloseBracket => "']'",

@@ -209,6 +209,7 @@ internal sealed class FormulaGenerator
             optionals.Add($"const {n} = {Number(allowNegative: true)}");
         }
         string? ignore = null;
+        var rowInputs = new List<string>();
         if (shape == Shape.Row || Chance(Chaos))
         {
             if (Chance(0.5))
@@ -229,6 +230,7 @@ internal sealed class FormulaGenerator
             {
                 var q = FreshName(ctx);
                 ctx.Reals.Add(q);
+                rowInputs.Add(q);
                 inputs.Add($"const row {q}");
             }
         }
@@ -261,6 +263,8 @@ internal sealed class FormulaGenerator
             if (Chance(0.25)) sb.Append("\nmean by ").Append(Real(per, _r.Next(0, 3)));
             if (Chance(0.2)) sb.Append("\nmean per ").Append(Real(per, _r.Next(0, 3)));
         }
+        int requires = Chance(0.25) ? _r.Next(1, 3) : 0;
+        for (int k = 0; k < requires; k++) sb.Append(Require(ctx, rowInputs));
         if (Chance(0.2)) sb.Append("  // a comment ").Append(Pick(new[] { "(", "loss", "é", "\"", "///" }));
         return sb.ToString();
     }
@@ -466,6 +470,37 @@ internal sealed class FormulaGenerator
     {
         if (ReadsAny(body, inner.Elements.Concat(inner.Classes)) || inner.Elements.Count == 0 || Chance(Chaos)) return body;
         return $"({body}) * {Pick(inner.Elements)}";
+    }
+
+    /// <summary>
+    /// <c>require condition else "message"</c>: on element values and options in an elementwise loss, on options only
+    /// in a row or whole loss (reading anything else there is LOSS028); the message sometimes shows an option's value
+    /// (<c>{name}</c>), escapes quotes and braces, or (chaos) names something that is not an option.
+    /// </summary>
+    private string Require(Context ctx, List<string> rowInputs)
+    {
+        var req = ctx.Inside();
+        req.InAggregate = ctx.Shape == Shape.Elementwise;
+        if (ctx.Shape != Shape.Elementwise && !Chance(Chaos))
+        {
+            req.PerRow = true;
+            req.Elements = new List<string>();
+            req.Classes = new List<string>();
+            req.Indices = new List<string>();
+            req.Reals = ctx.Reals.Where(r => !rowInputs.Contains(r)).ToList();
+        }
+        var condition = Bool(req, _r.Next(1, 4));
+        var options = ctx.Reals.Where(r => !rowInputs.Contains(r)).Concat(ctx.Bools).ToList();
+        var message = _r.Next(6) switch
+        {
+            0 when options.Count > 0 => $"{Pick(options)} must hold, not {{{Pick(options)}}}",
+            1 => "a \\\"quoted\\\" {{brace}} and a \\\\ backslash",
+            2 => "é ∞ — ",
+            3 when Chance(Chaos * 10) => "shows {not_an_option}",
+            _ => "all elements of input should be between 0 and 1",
+        };
+        if (Chance(Chaos)) return $"\nrequire {condition} else {message}"; // no quotes: LOSS002
+        return $"\nrequire {condition}{(Chance(0.5) ? "\n   " : "")} else \"{message}\"";
     }
 
     /// <summary>A condition.</summary>

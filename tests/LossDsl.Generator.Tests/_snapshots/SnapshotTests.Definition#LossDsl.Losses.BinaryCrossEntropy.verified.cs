@@ -17,7 +17,7 @@ namespace LossDsl.Losses
     ///     -(target * max(log(input), -100) + (1 - target) * max(log(1 - input), -100))
     /// grad input = (input - target) / max((1 - input) * input, 9.999999960041972e-13)
     /// grad target = log(1 - input) - log(input)
-    ///
+    /// require 0 &lt;= input and input &lt;= 1 else "all elements of input should be between 0 and 1"
     /// </code>
     /// L = -(target * max(log(input), (-100)) + (1 - target) * max(log1p(-input), (-100)))<br/>
     /// dL/dinput = (input - target) / max((1 - input) * input, 9.99999996E-13)<br/>
@@ -137,16 +137,21 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             // Millions of elements: fixed chunks on up to LossParallel.MaxThreads threads, the same bits whatever their number.
             if (LossParallel.ShouldSplit(n)) return RunChunked<T>(input, target, weight, reduction, output, gradients, gradOutputs, gradOutput, inputGrad, targetGrad);
+            bool refused0 = false; // set by the kernel where an element fails: require 0 <= input and input <= 1
             if (!gradients)
             {
-                var kernel = new ValueKernelCall<T>(input, target, weight, n, reduction, output);
-                return KernelFlags.Dispatch<ValueKernelCall<T>, T>(ref kernel);
+                var kernel = new ValueKernelCall<T>(input, target, weight, ref refused0, n, reduction, output);
+                T kernelResult = KernelFlags.Dispatch<ValueKernelCall<T>, T>(ref kernel);
+                if (refused0) throw new ArgumentException("all elements of input should be between 0 and 1", "input");
+                return kernelResult;
             }
 
             // The mean's 1/n and the upstream gradient fold into one scale; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
-            var fused = new GradientKernelCall<T>(input, target, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, targetGrad, n, reduction, output);
-            return KernelFlags.Dispatch<GradientKernelCall<T>, T>(ref fused);
+            var fused = new GradientKernelCall<T>(input, target, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, targetGrad, ref refused0, n, reduction, output);
+            T fusedResult = KernelFlags.Dispatch<GradientKernelCall<T>, T>(ref fused);
+            if (refused0) throw new ArgumentException("all elements of input should be between 0 and 1", "input");
+            return fusedResult;
         }
 
         /// <summary>The parallel path (see <see cref="LossParallel"/>): the spans pinned, every chunk a call of the serial code on its slices.</summary>
@@ -228,8 +233,11 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             // The mean's 1/n and the upstream gradient scale the Hessian as they scale the gradient; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
-            var kernel = new HessianKernelCall<T>(input, target, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, targetGrad, inputHess, targetHess, hessianPolicy, n, reduction, output);
-            return KernelFlags.Dispatch<HessianKernelCall<T>, T>(ref kernel);
+            bool refused0 = false; // set by the kernel where an element fails: require 0 <= input and input <= 1
+            var kernel = new HessianKernelCall<T>(input, target, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, targetGrad, inputHess, targetHess, hessianPolicy, ref refused0, n, reduction, output);
+            T kernelResult = KernelFlags.Dispatch<HessianKernelCall<T>, T>(ref kernel);
+            if (refused0) throw new ArgumentException("all elements of input should be between 0 and 1", "input");
+            return kernelResult;
         }
 
         /// <summary>
@@ -241,13 +249,16 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly ReadOnlySpan<T> _target;
             private readonly ReadOnlySpan<T> _weight;
             private readonly bool _hasWeight;
+            /// <summary>Set where an element fails <c>require 0 &lt;= input and input &lt;= 1</c>.</summary>
+            private readonly ref bool _refused0;
 
-            public ValueKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight)
+            public ValueKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight, ref bool refused0)
             {
                 _input = input;
                 _target = target;
                 _weight = weight;
                 _hasWeight = !weight.IsEmpty;
+                _refused0 = ref refused0;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -257,6 +268,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = _target[i];
                 var loss = -((target * LossMath.Max(LossMath.Log(input), T.CreateTruncating(-100.0))) + ((T.One - target) * LossMath.Max(LossMath.Log1p(-input), T.CreateTruncating(-100.0))));
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
+                if (LossMath.Not(LossMath.And(LossMath.LessThanOrEqual(T.Zero, input), LossMath.LessThanOrEqual(input, T.One)))) _refused0 = true;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -267,6 +279,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var loss = -((target * LossMath.Max(LossMath.Log(input), Vector128.Create(T.CreateTruncating(-100.0)))) + ((Vector128<T>.One - target) * LossMath.Max(LossMath.Log1p(-input), Vector128.Create(T.CreateTruncating(-100.0)))));
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                if (Vector128.ExtractMostSignificantBits(LossMath.Not(LossMath.And(LossMath.LessThanOrEqual(Vector128<T>.Zero, input), LossMath.LessThanOrEqual(input, Vector128<T>.One)))) != 0) _refused0 = true;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -277,6 +290,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var loss = -((target * LossMath.Max(LossMath.Log(input), Vector256.Create(T.CreateTruncating(-100.0)))) + ((Vector256<T>.One - target) * LossMath.Max(LossMath.Log1p(-input), Vector256.Create(T.CreateTruncating(-100.0)))));
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                if (Vector256.ExtractMostSignificantBits(LossMath.Not(LossMath.And(LossMath.LessThanOrEqual(Vector256<T>.Zero, input), LossMath.LessThanOrEqual(input, Vector256<T>.One)))) != 0) _refused0 = true;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -287,6 +301,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var loss = -((target * LossMath.Max(LossMath.Log(input), Vector512.Create(T.CreateTruncating(-100.0)))) + ((Vector512<T>.One - target) * LossMath.Max(LossMath.Log1p(-input), Vector512.Create(T.CreateTruncating(-100.0)))));
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                if (Vector512.ExtractMostSignificantBits(LossMath.Not(LossMath.And(LossMath.LessThanOrEqual(Vector512<T>.Zero, input), LossMath.LessThanOrEqual(input, Vector512<T>.One)))) != 0) _refused0 = true;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
         }
@@ -297,15 +312,17 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
             private readonly ReadOnlySpan<T> _weight;
+            private readonly ref bool _refused0;
             private readonly int _n;
             private readonly Reduction _reduction;
             private readonly Span<T> _output;
 
-            public ValueKernelCall(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight, int n, Reduction reduction, Span<T> output)
+            public ValueKernelCall(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight, ref bool refused0, int n, Reduction reduction, Span<T> output)
             {
                 _input = input;
                 _target = target;
                 _weight = weight;
+                _refused0 = ref refused0;
                 _n = n;
                 _reduction = reduction;
                 _output = output;
@@ -316,7 +333,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             [MethodImpl(MethodImplOptions.NoInlining)]
             public T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
             {
-                var kernel = new ValueKernel<T, F0, F1, F2, F3, F4, F5>(_input, _target, _weight);
+                var kernel = new ValueKernel<T, F0, F1, F2, F3, F4, F5>(_input, _target, _weight, ref _refused0);
                 return ElementLoops.Reduce<ValueKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
@@ -340,8 +357,10 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly bool _wantInputGrad;
             private readonly Span<T> _targetGrad;
             private readonly bool _wantTargetGrad;
+            /// <summary>Set where an element fails <c>require 0 &lt;= input and input &lt;= 1</c>.</summary>
+            private readonly ref bool _refused0;
 
-            public GradientKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad)
+            public GradientKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad, ref bool refused0)
             {
                 _input = input;
                 _target = target;
@@ -354,6 +373,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _wantInputGrad = !inputGrad.IsEmpty;
                 _targetGrad = targetGrad;
                 _wantTargetGrad = !targetGrad.IsEmpty;
+                _refused0 = ref refused0;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -368,6 +388,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
                 if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * ((input - target) / LossMath.Max((T.One - input) * input, T.CreateTruncating(9.999999960041972E-13)));
                 if ((typeof(F3) == typeof(On))) _targetGrad[i] = g * (t1 - t0);
+                if (LossMath.Not(LossMath.And(LossMath.LessThanOrEqual(T.Zero, input), LossMath.LessThanOrEqual(input, T.One)))) _refused0 = true;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -383,6 +404,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((input - target) / LossMath.Max((Vector128<T>.One - input) * input, Vector128.Create(T.CreateTruncating(9.999999960041972E-13)))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 - t0), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if (Vector128.ExtractMostSignificantBits(LossMath.Not(LossMath.And(LossMath.LessThanOrEqual(Vector128<T>.Zero, input), LossMath.LessThanOrEqual(input, Vector128<T>.One)))) != 0) _refused0 = true;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -398,6 +420,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((input - target) / LossMath.Max((Vector256<T>.One - input) * input, Vector256.Create(T.CreateTruncating(9.999999960041972E-13)))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 - t0), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if (Vector256.ExtractMostSignificantBits(LossMath.Not(LossMath.And(LossMath.LessThanOrEqual(Vector256<T>.Zero, input), LossMath.LessThanOrEqual(input, Vector256<T>.One)))) != 0) _refused0 = true;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -413,6 +436,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((input - target) / LossMath.Max((Vector512<T>.One - input) * input, Vector512.Create(T.CreateTruncating(9.999999960041972E-13)))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 - t0), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if (Vector512.ExtractMostSignificantBits(LossMath.Not(LossMath.And(LossMath.LessThanOrEqual(Vector512<T>.Zero, input), LossMath.LessThanOrEqual(input, Vector512<T>.One)))) != 0) _refused0 = true;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
         }
@@ -427,11 +451,12 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly T _scale;
             private readonly Span<T> _inputGrad;
             private readonly Span<T> _targetGrad;
+            private readonly ref bool _refused0;
             private readonly int _n;
             private readonly Reduction _reduction;
             private readonly Span<T> _output;
 
-            public GradientKernelCall(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad, int n, Reduction reduction, Span<T> output)
+            public GradientKernelCall(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad, ref bool refused0, int n, Reduction reduction, Span<T> output)
             {
                 _input = input;
                 _target = target;
@@ -440,6 +465,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _scale = scale;
                 _inputGrad = inputGrad;
                 _targetGrad = targetGrad;
+                _refused0 = ref refused0;
                 _n = n;
                 _reduction = reduction;
                 _output = output;
@@ -450,7 +476,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             [MethodImpl(MethodImplOptions.NoInlining)]
             public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
             {
-                var kernel = new GradientKernel<T, F0, F1, F2, F3, F4, F5>(_input, _target, _weight, _gradOutput, _scale, _inputGrad, _targetGrad);
+                var kernel = new GradientKernel<T, F0, F1, F2, F3, F4, F5>(_input, _target, _weight, _gradOutput, _scale, _inputGrad, _targetGrad, ref _refused0);
                 if ((typeof(F5) == typeof(On)))
                 {
                     fixed (T* s0 = _inputGrad, s1 = _targetGrad)
@@ -488,8 +514,10 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly Span<T> _targetHess;
             private readonly bool _wantTargetHess;
             private readonly HessianTransform<T> _hessianPolicy;
+            /// <summary>Set where an element fails <c>require 0 &lt;= input and input &lt;= 1</c>.</summary>
+            private readonly ref bool _refused0;
 
-            public HessianKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad, Span<T> inputHess, Span<T> targetHess, HessianPolicy hessianPolicy)
+            public HessianKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad, Span<T> inputHess, Span<T> targetHess, HessianPolicy hessianPolicy, ref bool refused0)
             {
                 _input = input;
                 _target = target;
@@ -507,6 +535,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _targetHess = targetHess;
                 _wantTargetHess = !targetHess.IsEmpty;
                 _hessianPolicy = new HessianTransform<T>(hessianPolicy);
+                _refused0 = ref refused0;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -527,6 +556,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if ((typeof(F3) == typeof(On))) _targetGrad[i] = g * (t1 - t0);
                 if ((typeof(F4) == typeof(On))) _inputHess[i] = g * _hessianPolicy.Apply((T.One - LossMath.Select(LossMath.GreaterThanOrEqual(t3, T.CreateTruncating(9.999999960041972E-13)), (t2 - input) * t5, T.Zero)) / t4);
                 if (_wantTargetHess) _targetHess[i] = g * _hessianPolicy.Apply(T.Zero);
+                if (LossMath.Not(LossMath.And(LossMath.LessThanOrEqual(T.Zero, input), LossMath.LessThanOrEqual(input, T.One)))) _refused0 = true;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -548,6 +578,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 - t0), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((Vector128<T>.One - LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector128.Create(T.CreateTruncating(9.999999960041972E-13))), (t2 - input) * t5, Vector128<T>.Zero)) / t4), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector128<T>.Zero), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
+                if (Vector128.ExtractMostSignificantBits(LossMath.Not(LossMath.And(LossMath.LessThanOrEqual(Vector128<T>.Zero, input), LossMath.LessThanOrEqual(input, Vector128<T>.One)))) != 0) _refused0 = true;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -569,6 +600,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 - t0), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((Vector256<T>.One - LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector256.Create(T.CreateTruncating(9.999999960041972E-13))), (t2 - input) * t5, Vector256<T>.Zero)) / t4), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector256<T>.Zero), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
+                if (Vector256.ExtractMostSignificantBits(LossMath.Not(LossMath.And(LossMath.LessThanOrEqual(Vector256<T>.Zero, input), LossMath.LessThanOrEqual(input, Vector256<T>.One)))) != 0) _refused0 = true;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -590,6 +622,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 - t0), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((Vector512<T>.One - LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector512.Create(T.CreateTruncating(9.999999960041972E-13))), (t2 - input) * t5, Vector512<T>.Zero)) / t4), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector512<T>.Zero), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
+                if (Vector512.ExtractMostSignificantBits(LossMath.Not(LossMath.And(LossMath.LessThanOrEqual(Vector512<T>.Zero, input), LossMath.LessThanOrEqual(input, Vector512<T>.One)))) != 0) _refused0 = true;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
         }
@@ -607,11 +640,12 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly Span<T> _inputHess;
             private readonly Span<T> _targetHess;
             private readonly HessianPolicy _hessianPolicy;
+            private readonly ref bool _refused0;
             private readonly int _n;
             private readonly Reduction _reduction;
             private readonly Span<T> _output;
 
-            public HessianKernelCall(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad, Span<T> inputHess, Span<T> targetHess, HessianPolicy hessianPolicy, int n, Reduction reduction, Span<T> output)
+            public HessianKernelCall(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad, Span<T> inputHess, Span<T> targetHess, HessianPolicy hessianPolicy, ref bool refused0, int n, Reduction reduction, Span<T> output)
             {
                 _input = input;
                 _target = target;
@@ -623,6 +657,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _inputHess = inputHess;
                 _targetHess = targetHess;
                 _hessianPolicy = hessianPolicy;
+                _refused0 = ref refused0;
                 _n = n;
                 _reduction = reduction;
                 _output = output;
@@ -633,7 +668,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             [MethodImpl(MethodImplOptions.NoInlining)]
             public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
             {
-                var kernel = new HessianKernel<T, F0, F1, F2, F3, F4, F5>(_input, _target, _weight, _gradOutput, _scale, _inputGrad, _targetGrad, _inputHess, _targetHess, _hessianPolicy);
+                var kernel = new HessianKernel<T, F0, F1, F2, F3, F4, F5>(_input, _target, _weight, _gradOutput, _scale, _inputGrad, _targetGrad, _inputHess, _targetHess, _hessianPolicy, ref _refused0);
                 if ((typeof(F5) == typeof(On)))
                 {
                     fixed (T* s0 = _inputGrad, s1 = _targetGrad, s2 = _inputHess, s3 = _targetHess)
@@ -656,7 +691,7 @@ namespace LossDsl.Generated.LossDsl.Losses
     -(target * max(log(input), -100) + (1 - target) * max(log(1 - input), -100))
 grad input = (input - target) / max((1 - input) * input, 9.999999960041972e-13)
 grad target = log(1 - input) - log(input)
-";
+require 0 <= input and input <= 1 else ""all elements of input should be between 0 and 1""";
             public LossKind Kind => LossKind.Elementwise;
             public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("input", true, null, LossInputKind.Element), new("target", true, null, LossInputKind.Element) };
             public IReadOnlyList<LossOption> Options { get; } = new LossOption[] {  };

@@ -9,7 +9,8 @@ namespace LossDsl.Losses
     /// Cross entropy of logits against class indices (torch.nn.functional.cross_entropy), one row of logits per sample:
     /// -weight[t] log softmax(input)[t], mixed with the uniform target by label_smoothing. A row whose target is
     /// ignore_index is left out; the mean divides by the summed weight of the rows' classes (NaN when it is 0).
-    /// Without label smoothing the two smoothing aggregates are never computed.
+    /// Without label smoothing the two smoothing aggregates are never computed; like PyTorch, a label_smoothing that is not
+    /// positive (negative, NaN) is no smoothing, and one above 1 is refused.
     /// </summary>
     /// <remarks>
     /// Declared as:
@@ -18,9 +19,10 @@ namespace LossDsl.Losses
     ///                    ignore_index = -100, label_smoothing = 0.0) =
     ///     let lse = logsumexp(input) in
     ///     let nll = weight[target] * (lse - input[target]) in
-    ///     if label_smoothing == 0 then nll
+    ///     if not (label_smoothing &gt; 0) then nll
     ///     else (1 - label_smoothing) * nll + label_smoothing * (lse * mean(weight) - mean(weight * input))
     /// mean by weight[target]
+    /// require not (label_smoothing &gt; 1) else "label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}"
     /// </code>
     /// A0 = weight[target]<br/>
     /// A1 = max over the row of input<br/>
@@ -29,13 +31,13 @@ namespace LossDsl.Losses
     /// A4 = mean over the row of weight<br/>
     /// A5 = mean over the row of weight * input<br/>
     /// mean divides by the sum over the rows of weight[target]<br/>
-    /// L = if label_smoothing == 0 then A0 * (detach(A1) + log(A2) - A3) else (1 - label_smoothing) * A0 * (detach(A1) + log(A2) - A3) + label_smoothing * ((detach(A1) + log(A2)) * A4 - A5)<br/>
-    /// dL/dA0 = if label_smoothing == 0 then detach(A1) + log(A2) - A3 else (1 - label_smoothing) * (detach(A1) + log(A2) - A3)<br/>
+    /// L = if not label_smoothing &gt; 0 then A0 * (detach(A1) + log(A2) - A3) else (1 - label_smoothing) * A0 * (detach(A1) + log(A2) - A3) + label_smoothing * ((detach(A1) + log(A2)) * A4 - A5)<br/>
+    /// dL/dA0 = if not label_smoothing &gt; 0 then detach(A1) + log(A2) - A3 else (1 - label_smoothing) * (detach(A1) + log(A2) - A3)<br/>
     /// dL/dA1 = 0<br/>
-    /// dL/dA2 = if label_smoothing == 0 then A0 * 1 / A2 else (1 - label_smoothing) * A0 * 1 / A2 + label_smoothing * 1 / A2 * A4<br/>
-    /// dL/dA3 = if label_smoothing == 0 then -A0 else -((1 - label_smoothing) * A0)<br/>
-    /// dL/dA4 = if label_smoothing == 0 then 0 else label_smoothing * (detach(A1) + log(A2))<br/>
-    /// dL/dA5 = if label_smoothing == 0 then 0 else -label_smoothing<br/>
+    /// dL/dA2 = if not label_smoothing &gt; 0 then A0 * 1 / A2 else (1 - label_smoothing) * A0 * 1 / A2 + label_smoothing * 1 / A2 * A4<br/>
+    /// dL/dA3 = if not label_smoothing &gt; 0 then -A0 else -((1 - label_smoothing) * A0)<br/>
+    /// dL/dA4 = if not label_smoothing &gt; 0 then 0 else label_smoothing * (detach(A1) + log(A2))<br/>
+    /// dL/dA5 = if not label_smoothing &gt; 0 then 0 else -label_smoothing<br/>
     /// dL/dinput = c2 * exp(input - detach(A1)) + c5 * weight   (c_j = dL/dA_j, per row)
     /// </remarks>
     public static partial class CrossEntropy
@@ -128,6 +130,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 LossGuard.NoOverlap(input, inputGrad, "inputGrad");
                 LossGuard.NoOverlap(weight_, inputGrad, "inputGrad");
             }
+            // require not label_smoothing > 1
+            if (!(!(labelSmoothing > T.One))) throw new ArgumentException(string.Create(global::System.Globalization.CultureInfo.InvariantCulture, $"label_smoothing must be between 0.0 and 1.0. Got: {labelSmoothing}"), "labelSmoothing");
 
             T divisor = T.Zero;
             for (int r = 0; r < rows; r++)
@@ -180,33 +184,33 @@ namespace LossDsl.Generated.LossDsl.Losses
                 aggregate2.A1 = a1; aggregate2Store.A1 = a1;
                 T a2 = (cached ? ElementLoops.Sum<Aggregate2StoreKernel<T>, T>(ref aggregate2Store, start, end) : ElementLoops.Sum<Aggregate2Kernel<T>, T>(ref aggregate2, start, end));
                 T a3 = input[start + targetRow];
-                T a4 = !(labelSmoothing == T.Zero) ? ElementLoops.Sum<Aggregate4Kernel<T>, T>(ref aggregate4, start, end) * inverseLength : T.Zero;
-                T a5 = !(labelSmoothing == T.Zero) ? ElementLoops.Sum<Aggregate5Kernel<T>, T>(ref aggregate5, start, end) * inverseLength : T.Zero;
-                // L = if label_smoothing == 0 then A0 * (detach(A1) + log(A2) - A3) else (1 - label_smoothing) * A0 * (detach(A1) + log(A2) - A3) + label_smoothing * ((detach(A1) + log(A2)) * A4 - A5)
+                T a4 = !!(labelSmoothing > T.Zero) ? ElementLoops.Sum<Aggregate4Kernel<T>, T>(ref aggregate4, start, end) * inverseLength : T.Zero;
+                T a5 = !!(labelSmoothing > T.Zero) ? ElementLoops.Sum<Aggregate5Kernel<T>, T>(ref aggregate5, start, end) * inverseLength : T.Zero;
+                // L = if not label_smoothing > 0 then A0 * (detach(A1) + log(A2) - A3) else (1 - label_smoothing) * A0 * (detach(A1) + log(A2) - A3) + label_smoothing * ((detach(A1) + log(A2)) * A4 - A5)
                 var lse = a1 + LossMath.Log(a2);
                 var t0 = lse - a3;
                 var t1 = a0 * t0;
                 var t2 = T.One - labelSmoothing;
                 var t3 = T.One / a2;
                 var t4 = a0 * t3;
-                T value = labelSmoothing == T.Zero ? t1 : (t2 * t1) + (labelSmoothing * ((lse * a4) - a5));
+                T value = !(labelSmoothing > T.Zero) ? t1 : (t2 * t1) + (labelSmoothing * ((lse * a4) - a5));
                 if (reduction != Reduction.None) total += value; else if (!output.IsEmpty) output[r] = value;
                 if (gradients)
                 {
                     T g = reduction == Reduction.None ? gradOutputs[r] : reduction == Reduction.Mean ? gradOutput / divisor : gradOutput;
                     // Adjoints of the aggregates, last to first: dL/dA_k plus what later aggregates that read A_k pass back.
-                    // dL/dA5 = if label_smoothing == 0 then 0 else -label_smoothing
-                    T bar5 = labelSmoothing == T.Zero ? T.Zero : -labelSmoothing;
-                    // dL/dA4 = if label_smoothing == 0 then 0 else label_smoothing * (detach(A1) + log(A2))
-                    T bar4 = labelSmoothing == T.Zero ? T.Zero : labelSmoothing * lse;
-                    // dL/dA3 = if label_smoothing == 0 then -A0 else -((1 - label_smoothing) * A0)
-                    T bar3 = labelSmoothing == T.Zero ? -a0 : -(t2 * a0);
-                    // dL/dA2 = if label_smoothing == 0 then A0 * 1 / A2 else (1 - label_smoothing) * A0 * 1 / A2 + label_smoothing * 1 / A2 * A4
-                    T bar2 = labelSmoothing == T.Zero ? t4 : (t2 * t4) + (labelSmoothing * (t3 * a4));
+                    // dL/dA5 = if not label_smoothing > 0 then 0 else -label_smoothing
+                    T bar5 = !(labelSmoothing > T.Zero) ? T.Zero : -labelSmoothing;
+                    // dL/dA4 = if not label_smoothing > 0 then 0 else label_smoothing * (detach(A1) + log(A2))
+                    T bar4 = !(labelSmoothing > T.Zero) ? T.Zero : labelSmoothing * lse;
+                    // dL/dA3 = if not label_smoothing > 0 then -A0 else -((1 - label_smoothing) * A0)
+                    T bar3 = !(labelSmoothing > T.Zero) ? -a0 : -(t2 * a0);
+                    // dL/dA2 = if not label_smoothing > 0 then A0 * 1 / A2 else (1 - label_smoothing) * A0 * 1 / A2 + label_smoothing * 1 / A2 * A4
+                    T bar2 = !(labelSmoothing > T.Zero) ? t4 : (t2 * t4) + (labelSmoothing * (t3 * a4));
                     // dL/dA1 = 0
                     T bar1 = T.Zero;
-                    // dL/dA0 = if label_smoothing == 0 then detach(A1) + log(A2) - A3 else (1 - label_smoothing) * (detach(A1) + log(A2) - A3)
-                    T bar0 = labelSmoothing == T.Zero ? t0 : t2 * t0;
+                    // dL/dA0 = if not label_smoothing > 0 then detach(A1) + log(A2) - A3 else (1 - label_smoothing) * (detach(A1) + log(A2) - A3)
+                    T bar0 = !(labelSmoothing > T.Zero) ? t0 : t2 * t0;
                     rowGradient.A1 = a1; rowGradientCached.A1 = a1;
                     rowGradient.C0 = g * bar0; rowGradientCached.C0 = rowGradient.C0;
                     rowGradient.C1 = g * bar1; rowGradientCached.C1 = rowGradient.C1;
@@ -613,13 +617,13 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// A4 = mean over the row of weight<br/>
         /// A5 = mean over the row of weight * input<br/>
         /// mean divides by the sum over the rows of weight[target]<br/>
-        /// L = if label_smoothing == 0 then A0 * (detach(A1) + log(A2) - A3) else (1 - label_smoothing) * A0 * (detach(A1) + log(A2) - A3) + label_smoothing * ((detach(A1) + log(A2)) * A4 - A5)<br/>
-        /// dL/dA0 = if label_smoothing == 0 then detach(A1) + log(A2) - A3 else (1 - label_smoothing) * (detach(A1) + log(A2) - A3)<br/>
+        /// L = if not label_smoothing &gt; 0 then A0 * (detach(A1) + log(A2) - A3) else (1 - label_smoothing) * A0 * (detach(A1) + log(A2) - A3) + label_smoothing * ((detach(A1) + log(A2)) * A4 - A5)<br/>
+        /// dL/dA0 = if not label_smoothing &gt; 0 then detach(A1) + log(A2) - A3 else (1 - label_smoothing) * (detach(A1) + log(A2) - A3)<br/>
         /// dL/dA1 = 0<br/>
-        /// dL/dA2 = if label_smoothing == 0 then A0 * 1 / A2 else (1 - label_smoothing) * A0 * 1 / A2 + label_smoothing * 1 / A2 * A4<br/>
-        /// dL/dA3 = if label_smoothing == 0 then -A0 else -((1 - label_smoothing) * A0)<br/>
-        /// dL/dA4 = if label_smoothing == 0 then 0 else label_smoothing * (detach(A1) + log(A2))<br/>
-        /// dL/dA5 = if label_smoothing == 0 then 0 else -label_smoothing<br/>
+        /// dL/dA2 = if not label_smoothing &gt; 0 then A0 * 1 / A2 else (1 - label_smoothing) * A0 * 1 / A2 + label_smoothing * 1 / A2 * A4<br/>
+        /// dL/dA3 = if not label_smoothing &gt; 0 then -A0 else -((1 - label_smoothing) * A0)<br/>
+        /// dL/dA4 = if not label_smoothing &gt; 0 then 0 else label_smoothing * (detach(A1) + log(A2))<br/>
+        /// dL/dA5 = if not label_smoothing &gt; 0 then 0 else -label_smoothing<br/>
         /// dL/dinput = c2 * exp(input - detach(A1)) + c5 * weight   (c_j = dL/dA_j, per row)
         /// </summary>
         private ref struct RowGradientKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -950,9 +954,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                    ignore_index = -100, label_smoothing = 0.0) =
     let lse = logsumexp(input) in
     let nll = weight[target] * (lse - input[target]) in
-    if label_smoothing == 0 then nll
+    if not (label_smoothing > 0) then nll
     else (1 - label_smoothing) * nll + label_smoothing * (lse * mean(weight) - mean(weight * input))
-mean by weight[target]";
+mean by weight[target]
+require not (label_smoothing > 1) else ""label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}""";
             public LossKind Kind => LossKind.Row;
             public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("input", true, null, LossInputKind.Element), new("target", false, null, LossInputKind.Index, "ignore_index"), new("weight", false, 1.0, LossInputKind.Class) };
             public IReadOnlyList<LossOption> Options { get; } = new LossOption[] { new("ignore_index", false, -100.0), new("label_smoothing", false, 0.0) };

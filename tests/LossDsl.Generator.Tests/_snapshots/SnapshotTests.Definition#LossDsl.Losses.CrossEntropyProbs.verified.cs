@@ -8,15 +8,19 @@ namespace LossDsl.Losses
     /// <summary>
     /// Cross entropy of logits against class probabilities (torch.nn.functional.cross_entropy with a target shaped
     /// like the input): -sum(weight * target * log softmax(input)), the target mixed with the uniform one by
-    /// label_smoothing; the mean divides by the number of rows.
+    /// label_smoothing; the mean divides by the number of rows. Like PyTorch, a label_smoothing that is not positive is
+    /// no smoothing and one above 1 is refused; ignore_index is accepted and ignored when negative, refused otherwise.
     /// </summary>
     /// <remarks>
     /// Declared as:
     /// <code>
-    /// loss cross_entropy_probs(input, const target, const class weight = 1; label_smoothing = 0.0) =
+    /// loss cross_entropy_probs(input, const target, const class weight = 1; label_smoothing = 0.0, ignore_index = -100) =
     ///     let lse = logsumexp(input) in
-    ///     (1 - label_smoothing) * (lse * sum(weight * target) - sum(weight * target * input))
-    ///         + label_smoothing * (lse * mean(weight) - mean(weight * input))
+    ///     let ls = if label_smoothing &gt; 0 then label_smoothing else 0 in
+    ///     (1 - ls) * (lse * sum(weight * target) - sum(weight * target * input))
+    ///         + ls * (lse * mean(weight) - mean(weight * input))
+    /// require not (label_smoothing &gt; 1) else "label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}"
+    /// require ignore_index &lt; 0 else "ignore_index is not supported for floating point target"
     /// </code>
     /// A0 = max over the row of input<br/>
     /// A1 = sum over the row of exp(input - detach(A0))<br/>
@@ -24,13 +28,13 @@ namespace LossDsl.Losses
     /// A3 = sum over the row of weight * target * input<br/>
     /// A4 = mean over the row of weight<br/>
     /// A5 = mean over the row of weight * input<br/>
-    /// L = (1 - label_smoothing) * ((detach(A0) + log(A1)) * A2 - A3) + label_smoothing * ((detach(A0) + log(A1)) * A4 - A5)<br/>
+    /// L = (1 - (if label_smoothing &gt; 0 then label_smoothing else 0)) * ((detach(A0) + log(A1)) * A2 - A3) + (if label_smoothing &gt; 0 then label_smoothing * ((detach(A0) + log(A1)) * A4 - A5) else 0)<br/>
     /// dL/dA0 = 0<br/>
-    /// dL/dA1 = (1 - label_smoothing) * 1 / A1 * A2 + label_smoothing * 1 / A1 * A4<br/>
-    /// dL/dA2 = (1 - label_smoothing) * (detach(A0) + log(A1))<br/>
-    /// dL/dA3 = label_smoothing - 1<br/>
-    /// dL/dA4 = label_smoothing * (detach(A0) + log(A1))<br/>
-    /// dL/dA5 = -label_smoothing<br/>
+    /// dL/dA1 = (1 - (if label_smoothing &gt; 0 then label_smoothing else 0)) * 1 / A1 * A2 + (if label_smoothing &gt; 0 then label_smoothing * 1 / A1 * A4 else 0)<br/>
+    /// dL/dA2 = (1 - (if label_smoothing &gt; 0 then label_smoothing else 0)) * (detach(A0) + log(A1))<br/>
+    /// dL/dA3 = (if label_smoothing &gt; 0 then label_smoothing else 0) - 1<br/>
+    /// dL/dA4 = if label_smoothing &gt; 0 then label_smoothing * (detach(A0) + log(A1)) else 0<br/>
+    /// dL/dA5 = if label_smoothing &gt; 0 then -label_smoothing else 0<br/>
     /// dL/dinput = c1 * exp(input - detach(A0)) + c3 * weight * target + c5 * weight   (c_j = dL/dA_j, per row)
     /// </remarks>
     public static partial class CrossEntropyProbs
@@ -38,54 +42,54 @@ namespace LossDsl.Losses
 
         // ---- float ----
         /// <summary>The reduced loss (mean or sum over the rows), in float.</summary>
-        public static float Forward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, int rowLength, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float labelSmoothing = 0f, global::System.ReadOnlySpan<float> weight = default)
-            => global::LossDsl.Generated.LossDsl.Losses.CrossEntropyProbsImplementation.Run<float>(input, target, weight, rowLength, labelSmoothing, reduction, default, false, default, 1f, default);
+        public static float Forward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, int rowLength, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float labelSmoothing = 0f, float ignoreIndex = -100f, global::System.ReadOnlySpan<float> weight = default)
+            => global::LossDsl.Generated.LossDsl.Losses.CrossEntropyProbsImplementation.Run<float>(input, target, weight, rowLength, labelSmoothing, ignoreIndex, reduction, default, false, default, 1f, default);
 
         /// <summary>The loss of every row, written to <paramref name="output"/>, in float.</summary>
-        public static void Forward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, int rowLength, global::System.Span<float> output, float labelSmoothing = 0f, global::System.ReadOnlySpan<float> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.CrossEntropyProbsImplementation.Run<float>(input, target, weight, rowLength, labelSmoothing, global::LossDsl.Reduction.None, output, false, default, 1f, default);
+        public static void Forward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, int rowLength, global::System.Span<float> output, float labelSmoothing = 0f, float ignoreIndex = -100f, global::System.ReadOnlySpan<float> weight = default)
+            => _ = global::LossDsl.Generated.LossDsl.Losses.CrossEntropyProbsImplementation.Run<float>(input, target, weight, rowLength, labelSmoothing, ignoreIndex, global::LossDsl.Reduction.None, output, false, default, 1f, default);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in float; an empty gradient span is skipped.</summary>
-        public static float ForwardBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, int rowLength, global::System.Span<float> inputGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f, float labelSmoothing = 0f, global::System.ReadOnlySpan<float> weight = default)
-            => global::LossDsl.Generated.LossDsl.Losses.CrossEntropyProbsImplementation.Run<float>(input, target, weight, rowLength, labelSmoothing, reduction, default, true, default, gradOutput, inputGrad);
+        public static float ForwardBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, int rowLength, global::System.Span<float> inputGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f, float labelSmoothing = 0f, float ignoreIndex = -100f, global::System.ReadOnlySpan<float> weight = default)
+            => global::LossDsl.Generated.LossDsl.Losses.CrossEntropyProbsImplementation.Run<float>(input, target, weight, rowLength, labelSmoothing, ignoreIndex, reduction, default, true, default, gradOutput, inputGrad);
 
         /// <summary>The loss of every row and the gradients of their sum weighted by <paramref name="gradOutput"/>, in one pass, in float.</summary>
-        public static void ForwardBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, int rowLength, global::System.Span<float> output, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> inputGrad, float labelSmoothing = 0f, global::System.ReadOnlySpan<float> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.CrossEntropyProbsImplementation.Run<float>(input, target, weight, rowLength, labelSmoothing, global::LossDsl.Reduction.None, output, true, gradOutput, 1f, inputGrad);
+        public static void ForwardBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, int rowLength, global::System.Span<float> output, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> inputGrad, float labelSmoothing = 0f, float ignoreIndex = -100f, global::System.ReadOnlySpan<float> weight = default)
+            => _ = global::LossDsl.Generated.LossDsl.Losses.CrossEntropyProbsImplementation.Run<float>(input, target, weight, rowLength, labelSmoothing, ignoreIndex, global::LossDsl.Reduction.None, output, true, gradOutput, 1f, inputGrad);
 
         /// <summary>The gradients of the reduced loss (times <paramref name="gradOutput"/>), in float; an empty gradient span is skipped.</summary>
-        public static void Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, int rowLength, global::System.Span<float> inputGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f, float labelSmoothing = 0f, global::System.ReadOnlySpan<float> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.CrossEntropyProbsImplementation.Run<float>(input, target, weight, rowLength, labelSmoothing, reduction, default, true, default, gradOutput, inputGrad);
+        public static void Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, int rowLength, global::System.Span<float> inputGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f, float labelSmoothing = 0f, float ignoreIndex = -100f, global::System.ReadOnlySpan<float> weight = default)
+            => _ = global::LossDsl.Generated.LossDsl.Losses.CrossEntropyProbsImplementation.Run<float>(input, target, weight, rowLength, labelSmoothing, ignoreIndex, reduction, default, true, default, gradOutput, inputGrad);
 
         /// <summary>The gradients of the sum of the per-row losses weighted by <paramref name="gradOutput"/>, in float.</summary>
-        public static void Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, int rowLength, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> inputGrad, float labelSmoothing = 0f, global::System.ReadOnlySpan<float> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.CrossEntropyProbsImplementation.Run<float>(input, target, weight, rowLength, labelSmoothing, global::LossDsl.Reduction.None, default, true, gradOutput, 1f, inputGrad);
+        public static void Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, int rowLength, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> inputGrad, float labelSmoothing = 0f, float ignoreIndex = -100f, global::System.ReadOnlySpan<float> weight = default)
+            => _ = global::LossDsl.Generated.LossDsl.Losses.CrossEntropyProbsImplementation.Run<float>(input, target, weight, rowLength, labelSmoothing, ignoreIndex, global::LossDsl.Reduction.None, default, true, gradOutput, 1f, inputGrad);
 
 
         // ---- double ----
         /// <summary>The reduced loss (mean or sum over the rows), in double.</summary>
-        public static double Forward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, int rowLength, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double labelSmoothing = 0.0, global::System.ReadOnlySpan<double> weight = default)
-            => global::LossDsl.Generated.LossDsl.Losses.CrossEntropyProbsImplementation.Run<double>(input, target, weight, rowLength, labelSmoothing, reduction, default, false, default, 1.0, default);
+        public static double Forward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, int rowLength, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double labelSmoothing = 0.0, double ignoreIndex = -100.0, global::System.ReadOnlySpan<double> weight = default)
+            => global::LossDsl.Generated.LossDsl.Losses.CrossEntropyProbsImplementation.Run<double>(input, target, weight, rowLength, labelSmoothing, ignoreIndex, reduction, default, false, default, 1.0, default);
 
         /// <summary>The loss of every row, written to <paramref name="output"/>, in double.</summary>
-        public static void Forward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, int rowLength, global::System.Span<double> output, double labelSmoothing = 0.0, global::System.ReadOnlySpan<double> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.CrossEntropyProbsImplementation.Run<double>(input, target, weight, rowLength, labelSmoothing, global::LossDsl.Reduction.None, output, false, default, 1.0, default);
+        public static void Forward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, int rowLength, global::System.Span<double> output, double labelSmoothing = 0.0, double ignoreIndex = -100.0, global::System.ReadOnlySpan<double> weight = default)
+            => _ = global::LossDsl.Generated.LossDsl.Losses.CrossEntropyProbsImplementation.Run<double>(input, target, weight, rowLength, labelSmoothing, ignoreIndex, global::LossDsl.Reduction.None, output, false, default, 1.0, default);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in double; an empty gradient span is skipped.</summary>
-        public static double ForwardBackward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, int rowLength, global::System.Span<double> inputGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0, double labelSmoothing = 0.0, global::System.ReadOnlySpan<double> weight = default)
-            => global::LossDsl.Generated.LossDsl.Losses.CrossEntropyProbsImplementation.Run<double>(input, target, weight, rowLength, labelSmoothing, reduction, default, true, default, gradOutput, inputGrad);
+        public static double ForwardBackward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, int rowLength, global::System.Span<double> inputGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0, double labelSmoothing = 0.0, double ignoreIndex = -100.0, global::System.ReadOnlySpan<double> weight = default)
+            => global::LossDsl.Generated.LossDsl.Losses.CrossEntropyProbsImplementation.Run<double>(input, target, weight, rowLength, labelSmoothing, ignoreIndex, reduction, default, true, default, gradOutput, inputGrad);
 
         /// <summary>The loss of every row and the gradients of their sum weighted by <paramref name="gradOutput"/>, in one pass, in double.</summary>
-        public static void ForwardBackward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, int rowLength, global::System.Span<double> output, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> inputGrad, double labelSmoothing = 0.0, global::System.ReadOnlySpan<double> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.CrossEntropyProbsImplementation.Run<double>(input, target, weight, rowLength, labelSmoothing, global::LossDsl.Reduction.None, output, true, gradOutput, 1.0, inputGrad);
+        public static void ForwardBackward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, int rowLength, global::System.Span<double> output, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> inputGrad, double labelSmoothing = 0.0, double ignoreIndex = -100.0, global::System.ReadOnlySpan<double> weight = default)
+            => _ = global::LossDsl.Generated.LossDsl.Losses.CrossEntropyProbsImplementation.Run<double>(input, target, weight, rowLength, labelSmoothing, ignoreIndex, global::LossDsl.Reduction.None, output, true, gradOutput, 1.0, inputGrad);
 
         /// <summary>The gradients of the reduced loss (times <paramref name="gradOutput"/>), in double; an empty gradient span is skipped.</summary>
-        public static void Backward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, int rowLength, global::System.Span<double> inputGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0, double labelSmoothing = 0.0, global::System.ReadOnlySpan<double> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.CrossEntropyProbsImplementation.Run<double>(input, target, weight, rowLength, labelSmoothing, reduction, default, true, default, gradOutput, inputGrad);
+        public static void Backward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, int rowLength, global::System.Span<double> inputGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0, double labelSmoothing = 0.0, double ignoreIndex = -100.0, global::System.ReadOnlySpan<double> weight = default)
+            => _ = global::LossDsl.Generated.LossDsl.Losses.CrossEntropyProbsImplementation.Run<double>(input, target, weight, rowLength, labelSmoothing, ignoreIndex, reduction, default, true, default, gradOutput, inputGrad);
 
         /// <summary>The gradients of the sum of the per-row losses weighted by <paramref name="gradOutput"/>, in double.</summary>
-        public static void Backward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, int rowLength, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> inputGrad, double labelSmoothing = 0.0, global::System.ReadOnlySpan<double> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.CrossEntropyProbsImplementation.Run<double>(input, target, weight, rowLength, labelSmoothing, global::LossDsl.Reduction.None, default, true, gradOutput, 1.0, inputGrad);
+        public static void Backward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, int rowLength, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> inputGrad, double labelSmoothing = 0.0, double ignoreIndex = -100.0, global::System.ReadOnlySpan<double> weight = default)
+            => _ = global::LossDsl.Generated.LossDsl.Losses.CrossEntropyProbsImplementation.Run<double>(input, target, weight, rowLength, labelSmoothing, ignoreIndex, global::LossDsl.Reduction.None, default, true, gradOutput, 1.0, inputGrad);
 
     }
 }
@@ -105,7 +109,7 @@ namespace LossDsl.Generated.LossDsl.Losses
     internal static class CrossEntropyProbsImplementation
     {
         // ---- implementation ----
-        internal static T Run<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight_, int rowLength, T labelSmoothing, Reduction reduction, Span<T> output, bool gradients, ReadOnlySpan<T> gradOutputs, T gradOutput, Span<T> inputGrad) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        internal static T Run<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight_, int rowLength, T labelSmoothing, T ignoreIndex, Reduction reduction, Span<T> output, bool gradients, ReadOnlySpan<T> gradOutputs, T gradOutput, Span<T> inputGrad) where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             int n = input.Length;
             LossGuard.Length(target.Length, n, "target");
@@ -124,28 +128,32 @@ namespace LossDsl.Generated.LossDsl.Losses
                 LossGuard.NoOverlap(target, inputGrad, "inputGrad");
                 LossGuard.NoOverlap(weight_, inputGrad, "inputGrad");
             }
+            // require not label_smoothing > 1
+            if (!(!(labelSmoothing > T.One))) throw new ArgumentException(string.Create(global::System.Globalization.CultureInfo.InvariantCulture, $"label_smoothing must be between 0.0 and 1.0. Got: {labelSmoothing}"), "labelSmoothing");
+            // require ignore_index < 0
+            if (!(ignoreIndex < T.Zero)) throw new ArgumentException("ignore_index is not supported for floating point target", "ignoreIndex");
 
             T divisor = T.CreateTruncating(rows);
             // Millions of elements: fixed chunks on up to LossParallel.MaxThreads threads, the same bits whatever their number.
-            if (rows > 1 && LossParallel.ShouldSplit(n)) return RunChunked<T>(input, target, weight_, rowLength, labelSmoothing, reduction, output, gradients, gradOutputs, gradOutput, inputGrad, divisor);
-            return RunRows<T>(input, target, weight_, rowLength, labelSmoothing, reduction, output, gradients, gradOutputs, gradOutput, inputGrad, divisor);
+            if (rows > 1 && LossParallel.ShouldSplit(n)) return RunChunked<T>(input, target, weight_, rowLength, labelSmoothing, ignoreIndex, reduction, output, gradients, gradOutputs, gradOutput, inputGrad, divisor);
+            return RunRows<T>(input, target, weight_, rowLength, labelSmoothing, ignoreIndex, reduction, output, gradients, gradOutputs, gradOutput, inputGrad, divisor);
         }
 
         /// <summary>The rows' losses and gradients, given the mean's divisor (Run's, for every chunk of rows alike).</summary>
-        private static T RunRows<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight_, int rowLength, T labelSmoothing, Reduction reduction, Span<T> output, bool gradients, ReadOnlySpan<T> gradOutputs, T gradOutput, Span<T> inputGrad, T divisor) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private static T RunRows<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight_, int rowLength, T labelSmoothing, T ignoreIndex, Reduction reduction, Span<T> output, bool gradients, ReadOnlySpan<T> gradOutputs, T gradOutput, Span<T> inputGrad, T divisor) where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             int n = input.Length;
             int rows = n / rowLength;
             T inverseLength = T.One / T.CreateTruncating(rowLength);
-            var aggregate0 = new Aggregate0Kernel<T>(input, target, weight_, labelSmoothing);
-            var aggregate1 = new Aggregate1Kernel<T>(input, target, weight_, labelSmoothing);
-            var aggregate2 = new Aggregate2Kernel<T>(input, target, weight_, labelSmoothing);
-            var aggregate3 = new Aggregate3Kernel<T>(input, target, weight_, labelSmoothing);
-            var aggregate4 = new Aggregate4Kernel<T>(input, target, weight_, labelSmoothing);
-            var aggregate5 = new Aggregate5Kernel<T>(input, target, weight_, labelSmoothing);
-            var rowGradient = new RowGradientKernel<T>(input, target, weight_, labelSmoothing, inputGrad);
-            var aggregate1Store = new Aggregate1StoreKernel<T>(input, target, weight_, labelSmoothing, inputGrad);
-            var rowGradientCached = new RowGradientCachedKernel<T>(input, target, weight_, labelSmoothing, inputGrad);
+            var aggregate0 = new Aggregate0Kernel<T>(input, target, weight_, labelSmoothing, ignoreIndex);
+            var aggregate1 = new Aggregate1Kernel<T>(input, target, weight_, labelSmoothing, ignoreIndex);
+            var aggregate2 = new Aggregate2Kernel<T>(input, target, weight_, labelSmoothing, ignoreIndex);
+            var aggregate3 = new Aggregate3Kernel<T>(input, target, weight_, labelSmoothing, ignoreIndex);
+            var aggregate4 = new Aggregate4Kernel<T>(input, target, weight_, labelSmoothing, ignoreIndex);
+            var aggregate5 = new Aggregate5Kernel<T>(input, target, weight_, labelSmoothing, ignoreIndex);
+            var rowGradient = new RowGradientKernel<T>(input, target, weight_, labelSmoothing, ignoreIndex, inputGrad);
+            var aggregate1Store = new Aggregate1StoreKernel<T>(input, target, weight_, labelSmoothing, ignoreIndex, inputGrad);
+            var rowGradientCached = new RowGradientCachedKernel<T>(input, target, weight_, labelSmoothing, ignoreIndex, inputGrad);
             // A1's pass also stores a factor of the gradient in inputGrad, and the gradient pass reads it back.
             bool cached = gradients && !inputGrad.IsEmpty;
             T total = T.Zero;
@@ -166,28 +174,29 @@ namespace LossDsl.Generated.LossDsl.Losses
                 T a1 = (cached ? ElementLoops.Sum<Aggregate1StoreKernel<T>, T>(ref aggregate1Store, start, end) : ElementLoops.Sum<Aggregate1Kernel<T>, T>(ref aggregate1, start, end));
                 T a2 = ElementLoops.Sum<Aggregate2Kernel<T>, T>(ref aggregate2, start, end);
                 T a3 = ElementLoops.Sum<Aggregate3Kernel<T>, T>(ref aggregate3, start, end);
-                T a4 = ElementLoops.Sum<Aggregate4Kernel<T>, T>(ref aggregate4, start, end) * inverseLength;
-                T a5 = ElementLoops.Sum<Aggregate5Kernel<T>, T>(ref aggregate5, start, end) * inverseLength;
-                // L = (1 - label_smoothing) * ((detach(A0) + log(A1)) * A2 - A3) + label_smoothing * ((detach(A0) + log(A1)) * A4 - A5)
-                var t0 = T.One - labelSmoothing;
+                T a4 = labelSmoothing > T.Zero ? ElementLoops.Sum<Aggregate4Kernel<T>, T>(ref aggregate4, start, end) * inverseLength : T.Zero;
+                T a5 = labelSmoothing > T.Zero ? ElementLoops.Sum<Aggregate5Kernel<T>, T>(ref aggregate5, start, end) * inverseLength : T.Zero;
+                // L = (1 - (if label_smoothing > 0 then label_smoothing else 0)) * ((detach(A0) + log(A1)) * A2 - A3) + (if label_smoothing > 0 then label_smoothing * ((detach(A0) + log(A1)) * A4 - A5) else 0)
+                var ls = labelSmoothing > T.Zero ? labelSmoothing : T.Zero;
+                var t0 = T.One - ls;
                 var lse = a0 + LossMath.Log(a1);
                 var t1 = T.One / a1;
-                T value = (t0 * ((lse * a2) - a3)) + (labelSmoothing * ((lse * a4) - a5));
+                T value = (t0 * ((lse * a2) - a3)) + (labelSmoothing > T.Zero ? labelSmoothing * ((lse * a4) - a5) : T.Zero);
                 if (reduction != Reduction.None) total += value; else if (!output.IsEmpty) output[r] = value;
                 if (gradients)
                 {
                     T g = reduction == Reduction.None ? gradOutputs[r] : reduction == Reduction.Mean ? gradOutput / divisor : gradOutput;
                     // Adjoints of the aggregates, last to first: dL/dA_k plus what later aggregates that read A_k pass back.
-                    // dL/dA5 = -label_smoothing
-                    T bar5 = -labelSmoothing;
-                    // dL/dA4 = label_smoothing * (detach(A0) + log(A1))
-                    T bar4 = labelSmoothing * lse;
-                    // dL/dA3 = label_smoothing - 1
-                    T bar3 = labelSmoothing - T.One;
-                    // dL/dA2 = (1 - label_smoothing) * (detach(A0) + log(A1))
+                    // dL/dA5 = if label_smoothing > 0 then -label_smoothing else 0
+                    T bar5 = labelSmoothing > T.Zero ? -labelSmoothing : T.Zero;
+                    // dL/dA4 = if label_smoothing > 0 then label_smoothing * (detach(A0) + log(A1)) else 0
+                    T bar4 = labelSmoothing > T.Zero ? labelSmoothing * lse : T.Zero;
+                    // dL/dA3 = (if label_smoothing > 0 then label_smoothing else 0) - 1
+                    T bar3 = ls - T.One;
+                    // dL/dA2 = (1 - (if label_smoothing > 0 then label_smoothing else 0)) * (detach(A0) + log(A1))
                     T bar2 = t0 * lse;
-                    // dL/dA1 = (1 - label_smoothing) * 1 / A1 * A2 + label_smoothing * 1 / A1 * A4
-                    T bar1 = (t0 * (t1 * a2)) + (labelSmoothing * (t1 * a4));
+                    // dL/dA1 = (1 - (if label_smoothing > 0 then label_smoothing else 0)) * 1 / A1 * A2 + (if label_smoothing > 0 then label_smoothing * 1 / A1 * A4 else 0)
+                    T bar1 = (t0 * (t1 * a2)) + (labelSmoothing > T.Zero ? labelSmoothing * (t1 * a4) : T.Zero);
                     // dL/dA0 = 0
                     T bar0 = T.Zero;
                     rowGradient.A0 = a0; rowGradientCached.A0 = a0;
@@ -206,7 +215,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         }
 
         /// <summary>The parallel path (see <see cref="LossParallel"/>): the spans pinned, every chunk a call of the serial code on its slices.</summary>
-        private static unsafe T RunChunked<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight_, int rowLength, T labelSmoothing, Reduction reduction, Span<T> output, bool gradients, ReadOnlySpan<T> gradOutputs, T gradOutput, Span<T> inputGrad, T divisor) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private static unsafe T RunChunked<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight_, int rowLength, T labelSmoothing, T ignoreIndex, Reduction reduction, Span<T> output, bool gradients, ReadOnlySpan<T> gradOutputs, T gradOutput, Span<T> inputGrad, T divisor) where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             int n = input.Length;
             int rows = n / rowLength;
@@ -223,6 +232,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                     _inputGrad = _pInputGrad,
                     _rowLength = rowLength,
                     _labelSmoothing = labelSmoothing,
+                    _ignoreIndex = ignoreIndex,
                     _reduction = reduction,
                     _gradients = gradients,
                     _gradOutput = gradOutput,
@@ -246,6 +256,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             public T* _inputGrad;
             public int _rowLength;
             public T _labelSmoothing;
+            public T _ignoreIndex;
             public Reduction _reduction;
             public bool _gradients;
             public T _gradOutput;
@@ -260,7 +271,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             public T Run(int start, int end)
             {
                 int m = end - start;
-                return CrossEntropyProbsImplementation.RunRows<T>(In(_input, start * _rowLength, m * _rowLength), In(_target, start * _rowLength, m * _rowLength), In(_weight_, 0, _weight_Length), _rowLength, _labelSmoothing, _reduction, Out(_output, start, m), _gradients, In(_gradOutputs, start, m), _gradOutput, Out(_inputGrad, start * _rowLength, m * _rowLength), _divisor);
+                return CrossEntropyProbsImplementation.RunRows<T>(In(_input, start * _rowLength, m * _rowLength), In(_target, start * _rowLength, m * _rowLength), In(_weight_, 0, _weight_Length), _rowLength, _labelSmoothing, _ignoreIndex, _reduction, Out(_output, start, m), _gradients, In(_gradOutputs, start, m), _gradOutput, Out(_inputGrad, start * _rowLength, m * _rowLength), _divisor);
             }
         }
 
@@ -276,6 +287,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             /// <summary>Where the current row starts.</summary>
             public int RowStart;
             private readonly T _labelSmoothing;
+            private readonly T _ignoreIndex;
             /// <summary>A0 of the current row.</summary>
             public T A0;
             /// <summary>A1 of the current row.</summary>
@@ -289,13 +301,14 @@ namespace LossDsl.Generated.LossDsl.Losses
             /// <summary>A5 of the current row.</summary>
             public T A5;
 
-            public Aggregate0Kernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight_, T labelSmoothing)
+            public Aggregate0Kernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight_, T labelSmoothing, T ignoreIndex)
             {
                 _input = input;
                 _target = target;
                 _weight_ = weight_;
                 _hasWeight = !weight_.IsEmpty;
                 _labelSmoothing = labelSmoothing;
+                _ignoreIndex = ignoreIndex;
                 RowStart = 0;
                 A0 = T.Zero;
                 A1 = T.Zero;
@@ -350,6 +363,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             /// <summary>Where the current row starts.</summary>
             public int RowStart;
             private readonly T _labelSmoothing;
+            private readonly T _ignoreIndex;
             /// <summary>A0 of the current row.</summary>
             public T A0;
             /// <summary>A1 of the current row.</summary>
@@ -363,13 +377,14 @@ namespace LossDsl.Generated.LossDsl.Losses
             /// <summary>A5 of the current row.</summary>
             public T A5;
 
-            public Aggregate1Kernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight_, T labelSmoothing)
+            public Aggregate1Kernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight_, T labelSmoothing, T ignoreIndex)
             {
                 _input = input;
                 _target = target;
                 _weight_ = weight_;
                 _hasWeight = !weight_.IsEmpty;
                 _labelSmoothing = labelSmoothing;
+                _ignoreIndex = ignoreIndex;
                 RowStart = 0;
                 A0 = T.Zero;
                 A1 = T.Zero;
@@ -428,6 +443,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             /// <summary>Where the current row starts.</summary>
             public int RowStart;
             private readonly T _labelSmoothing;
+            private readonly T _ignoreIndex;
             /// <summary>A0 of the current row.</summary>
             public T A0;
             /// <summary>A1 of the current row.</summary>
@@ -441,13 +457,14 @@ namespace LossDsl.Generated.LossDsl.Losses
             /// <summary>A5 of the current row.</summary>
             public T A5;
 
-            public Aggregate2Kernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight_, T labelSmoothing)
+            public Aggregate2Kernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight_, T labelSmoothing, T ignoreIndex)
             {
                 _input = input;
                 _target = target;
                 _weight_ = weight_;
                 _hasWeight = !weight_.IsEmpty;
                 _labelSmoothing = labelSmoothing;
+                _ignoreIndex = ignoreIndex;
                 RowStart = 0;
                 A0 = T.Zero;
                 A1 = T.Zero;
@@ -506,6 +523,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             /// <summary>Where the current row starts.</summary>
             public int RowStart;
             private readonly T _labelSmoothing;
+            private readonly T _ignoreIndex;
             /// <summary>A0 of the current row.</summary>
             public T A0;
             /// <summary>A1 of the current row.</summary>
@@ -519,13 +537,14 @@ namespace LossDsl.Generated.LossDsl.Losses
             /// <summary>A5 of the current row.</summary>
             public T A5;
 
-            public Aggregate3Kernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight_, T labelSmoothing)
+            public Aggregate3Kernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight_, T labelSmoothing, T ignoreIndex)
             {
                 _input = input;
                 _target = target;
                 _weight_ = weight_;
                 _hasWeight = !weight_.IsEmpty;
                 _labelSmoothing = labelSmoothing;
+                _ignoreIndex = ignoreIndex;
                 RowStart = 0;
                 A0 = T.Zero;
                 A1 = T.Zero;
@@ -588,6 +607,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             /// <summary>Where the current row starts.</summary>
             public int RowStart;
             private readonly T _labelSmoothing;
+            private readonly T _ignoreIndex;
             /// <summary>A0 of the current row.</summary>
             public T A0;
             /// <summary>A1 of the current row.</summary>
@@ -601,13 +621,14 @@ namespace LossDsl.Generated.LossDsl.Losses
             /// <summary>A5 of the current row.</summary>
             public T A5;
 
-            public Aggregate4Kernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight_, T labelSmoothing)
+            public Aggregate4Kernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight_, T labelSmoothing, T ignoreIndex)
             {
                 _input = input;
                 _target = target;
                 _weight_ = weight_;
                 _hasWeight = !weight_.IsEmpty;
                 _labelSmoothing = labelSmoothing;
+                _ignoreIndex = ignoreIndex;
                 RowStart = 0;
                 A0 = T.Zero;
                 A1 = T.Zero;
@@ -662,6 +683,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             /// <summary>Where the current row starts.</summary>
             public int RowStart;
             private readonly T _labelSmoothing;
+            private readonly T _ignoreIndex;
             /// <summary>A0 of the current row.</summary>
             public T A0;
             /// <summary>A1 of the current row.</summary>
@@ -675,13 +697,14 @@ namespace LossDsl.Generated.LossDsl.Losses
             /// <summary>A5 of the current row.</summary>
             public T A5;
 
-            public Aggregate5Kernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight_, T labelSmoothing)
+            public Aggregate5Kernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight_, T labelSmoothing, T ignoreIndex)
             {
                 _input = input;
                 _target = target;
                 _weight_ = weight_;
                 _hasWeight = !weight_.IsEmpty;
                 _labelSmoothing = labelSmoothing;
+                _ignoreIndex = ignoreIndex;
                 RowStart = 0;
                 A0 = T.Zero;
                 A1 = T.Zero;
@@ -736,13 +759,13 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// A3 = sum over the row of weight * target * input<br/>
         /// A4 = mean over the row of weight<br/>
         /// A5 = mean over the row of weight * input<br/>
-        /// L = (1 - label_smoothing) * ((detach(A0) + log(A1)) * A2 - A3) + label_smoothing * ((detach(A0) + log(A1)) * A4 - A5)<br/>
+        /// L = (1 - (if label_smoothing &gt; 0 then label_smoothing else 0)) * ((detach(A0) + log(A1)) * A2 - A3) + (if label_smoothing &gt; 0 then label_smoothing * ((detach(A0) + log(A1)) * A4 - A5) else 0)<br/>
         /// dL/dA0 = 0<br/>
-        /// dL/dA1 = (1 - label_smoothing) * 1 / A1 * A2 + label_smoothing * 1 / A1 * A4<br/>
-        /// dL/dA2 = (1 - label_smoothing) * (detach(A0) + log(A1))<br/>
-        /// dL/dA3 = label_smoothing - 1<br/>
-        /// dL/dA4 = label_smoothing * (detach(A0) + log(A1))<br/>
-        /// dL/dA5 = -label_smoothing<br/>
+        /// dL/dA1 = (1 - (if label_smoothing &gt; 0 then label_smoothing else 0)) * 1 / A1 * A2 + (if label_smoothing &gt; 0 then label_smoothing * 1 / A1 * A4 else 0)<br/>
+        /// dL/dA2 = (1 - (if label_smoothing &gt; 0 then label_smoothing else 0)) * (detach(A0) + log(A1))<br/>
+        /// dL/dA3 = (if label_smoothing &gt; 0 then label_smoothing else 0) - 1<br/>
+        /// dL/dA4 = if label_smoothing &gt; 0 then label_smoothing * (detach(A0) + log(A1)) else 0<br/>
+        /// dL/dA5 = if label_smoothing &gt; 0 then -label_smoothing else 0<br/>
         /// dL/dinput = c1 * exp(input - detach(A0)) + c3 * weight * target + c5 * weight   (c_j = dL/dA_j, per row)
         /// </summary>
         private ref struct RowGradientKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -754,6 +777,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             /// <summary>Where the current row starts.</summary>
             public int RowStart;
             private readonly T _labelSmoothing;
+            private readonly T _ignoreIndex;
             private readonly Span<T> _inputGrad;
             private readonly bool _wantInputGrad;
             /// <summary>A0 of the current row.</summary>
@@ -781,13 +805,14 @@ namespace LossDsl.Generated.LossDsl.Losses
             /// <summary>dL/dA5 for the current row, times its upstream gradient (and 1/rowLength for a mean, 1/ties for a max).</summary>
             public T C5;
 
-            public RowGradientKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight_, T labelSmoothing, Span<T> inputGrad)
+            public RowGradientKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight_, T labelSmoothing, T ignoreIndex, Span<T> inputGrad)
             {
                 _input = input;
                 _target = target;
                 _weight_ = weight_;
                 _hasWeight = !weight_.IsEmpty;
                 _labelSmoothing = labelSmoothing;
+                _ignoreIndex = ignoreIndex;
                 _inputGrad = inputGrad;
                 _wantInputGrad = !inputGrad.IsEmpty;
                 RowStart = 0;
@@ -874,6 +899,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             /// <summary>Where the current row starts.</summary>
             public int RowStart;
             private readonly T _labelSmoothing;
+            private readonly T _ignoreIndex;
             private readonly Span<T> _inputGrad;
             private readonly bool _wantInputGrad;
             /// <summary>A0 of the current row.</summary>
@@ -889,13 +915,14 @@ namespace LossDsl.Generated.LossDsl.Losses
             /// <summary>A5 of the current row.</summary>
             public T A5;
 
-            public Aggregate1StoreKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight_, T labelSmoothing, Span<T> inputGrad)
+            public Aggregate1StoreKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight_, T labelSmoothing, T ignoreIndex, Span<T> inputGrad)
             {
                 _input = input;
                 _target = target;
                 _weight_ = weight_;
                 _hasWeight = !weight_.IsEmpty;
                 _labelSmoothing = labelSmoothing;
+                _ignoreIndex = ignoreIndex;
                 _inputGrad = inputGrad;
                 _wantInputGrad = !inputGrad.IsEmpty;
                 RowStart = 0;
@@ -965,6 +992,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             /// <summary>Where the current row starts.</summary>
             public int RowStart;
             private readonly T _labelSmoothing;
+            private readonly T _ignoreIndex;
             private readonly Span<T> _inputGrad;
             private readonly bool _wantInputGrad;
             /// <summary>A0 of the current row.</summary>
@@ -992,13 +1020,14 @@ namespace LossDsl.Generated.LossDsl.Losses
             /// <summary>dL/dA5 for the current row, times its upstream gradient (and 1/rowLength for a mean, 1/ties for a max).</summary>
             public T C5;
 
-            public RowGradientCachedKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight_, T labelSmoothing, Span<T> inputGrad)
+            public RowGradientCachedKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight_, T labelSmoothing, T ignoreIndex, Span<T> inputGrad)
             {
                 _input = input;
                 _target = target;
                 _weight_ = weight_;
                 _hasWeight = !weight_.IsEmpty;
                 _labelSmoothing = labelSmoothing;
+                _ignoreIndex = ignoreIndex;
                 _inputGrad = inputGrad;
                 _wantInputGrad = !inputGrad.IsEmpty;
                 RowStart = 0;
@@ -1076,13 +1105,16 @@ namespace LossDsl.Generated.LossDsl.Losses
         private sealed class Definition : ILossDefinition
         {
             public string Name => "cross_entropy_probs";
-            public string Formula => @"loss cross_entropy_probs(input, const target, const class weight = 1; label_smoothing = 0.0) =
+            public string Formula => @"loss cross_entropy_probs(input, const target, const class weight = 1; label_smoothing = 0.0, ignore_index = -100) =
     let lse = logsumexp(input) in
-    (1 - label_smoothing) * (lse * sum(weight * target) - sum(weight * target * input))
-        + label_smoothing * (lse * mean(weight) - mean(weight * input))";
+    let ls = if label_smoothing > 0 then label_smoothing else 0 in
+    (1 - ls) * (lse * sum(weight * target) - sum(weight * target * input))
+        + ls * (lse * mean(weight) - mean(weight * input))
+require not (label_smoothing > 1) else ""label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}""
+require ignore_index < 0 else ""ignore_index is not supported for floating point target""";
             public LossKind Kind => LossKind.Row;
             public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("input", true, null, LossInputKind.Element), new("target", false, null, LossInputKind.Element), new("weight", false, 1.0, LossInputKind.Class) };
-            public IReadOnlyList<LossOption> Options { get; } = new LossOption[] { new("label_smoothing", false, 0.0) };
+            public IReadOnlyList<LossOption> Options { get; } = new LossOption[] { new("label_smoothing", false, 0.0), new("ignore_index", false, -100.0) };
             public void Evaluate(LossCall<float> call) => Call(call);
             public void Evaluate(LossCall<double> call) => Call(call);
         }
@@ -1091,8 +1123,9 @@ namespace LossDsl.Generated.LossDsl.Losses
         {
             if (call.Inputs.Length != 3) throw new ArgumentException("cross_entropy_probs takes 3 input(s).", nameof(call));
             var options = call.Options;
-            if (options is not null && options.Length != 1) throw new ArgumentException("cross_entropy_probs takes 1 option(s).", nameof(call));
+            if (options is not null && options.Length != 2) throw new ArgumentException("cross_entropy_probs takes 2 option(s).", nameof(call));
             T labelSmoothing = T.CreateTruncating(options is null ? 0.0 : options[0]);
+            T ignoreIndex = T.CreateTruncating(options is null ? -100.0 : options[1]);
             ReadOnlySpan<T> input = call.Inputs[0];
             ReadOnlySpan<T> target = call.Inputs[1];
             ReadOnlySpan<T> weight_ = call.Inputs[2];
@@ -1111,7 +1144,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 Array.Fill(upstream, T.One);
             }
             if (call.WantHessians) throw new NotSupportedException("cross_entropy_probs is a row loss: only elementwise losses have generated second derivatives.");
-            call.Value = Run<T>(input, target, weight_, call.RowLength, labelSmoothing, call.Reduction, output, call.WantGradients, upstream, T.One, grads is null ? default : grads[0]);
+            call.Value = Run<T>(input, target, weight_, call.RowLength, labelSmoothing, ignoreIndex, call.Reduction, output, call.WantGradients, upstream, T.One, grads is null ? default : grads[0]);
         }
     }
 }

@@ -20,7 +20,7 @@ namespace LossDsl.Losses
     ///     let nll = ctc_nll(log_probs, targets, input_lengths, target_lengths, blank, classes) in
     ///     if zero_infinity and nll == inf then 0 else nll
     /// mean per max(target_lengths, 1)
-    ///
+    /// require 0 &lt;= blank and blank &lt; classes else "blank must be in label range"
     /// </code>
     /// A0 = ctc_nll(log_probs, targets, input_lengths, target_lengths, blank, classes)   (the row function LossDsl.Ctc.NegativeLogLikelihood; its gradient is stated: LossDsl.Ctc.Gradient)<br/>
     /// mean averages each row's loss divided by max(target_lengths, 1)<br/>
@@ -118,6 +118,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 LossGuard.Optional(logProbsGrad.Length, n, "logProbsGrad");
                 LossGuard.NoOverlap(logProbs, logProbsGrad, "logProbsGrad");
             }
+            // require 0 <= blank and blank < classes
+            if (!((T.Zero <= blank) && (blank < classes))) throw new ArgumentException("blank must be in label range", "blank");
 
             T divisor = T.CreateTruncating(rows);
             // Millions of elements: fixed chunks on up to LossParallel.MaxThreads threads, the same bits whatever their number.
@@ -313,7 +315,7 @@ namespace LossDsl.Generated.LossDsl.Losses
     let nll = ctc_nll(log_probs, targets, input_lengths, target_lengths, blank, classes) in
     if zero_infinity and nll == inf then 0 else nll
 mean per max(target_lengths, 1)
-";
+require 0 <= blank and blank < classes else ""blank must be in label range""";
             public LossKind Kind => LossKind.Row;
             public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("log_probs", true, null, LossInputKind.Element), new("targets", false, null, LossInputKind.Labels), new("input_lengths", false, null, LossInputKind.Index), new("target_lengths", false, null, LossInputKind.Index) };
             public IReadOnlyList<LossOption> Options { get; } = new LossOption[] { new("blank", false, 0.0), new("classes", false, 1.0), new("zero_infinity", true, 0.0) };

@@ -15,6 +15,7 @@ namespace LossDsl.Losses
     /// loss gaussian_nll_loss(input, target, var; full = false, eps = 1e-6) =
     ///     let v = var + detach(max(var, eps) - var) in
     ///     0.5 * (log(v) + (input - target)^2 / v) + (if full then 0.5 * log(2 * pi) else 0)
+    /// require not (var &lt; 0) else "var has negative entry/entries"
     /// </code>
     /// L = 0.5 * (log(var + detach(max(var, eps) - var)) + (input - target) ^ 2 / (var + detach(max(var, eps) - var))) + (if full then 0.9189385332 else 0)<br/>
     /// dL/dinput = 0.5 * 2 * (input - target) / (var + detach(max(var, eps) - var))<br/>
@@ -143,16 +144,21 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             // Millions of elements: fixed chunks on up to LossParallel.MaxThreads threads, the same bits whatever their number.
             if (LossParallel.ShouldSplit(n)) return RunChunked<T>(input, target, var, full, eps, weight, reduction, output, gradients, gradOutputs, gradOutput, inputGrad, targetGrad, varGrad);
+            bool refused0 = false; // set by the kernel where an element fails: require not var < 0
             if (!gradients)
             {
-                var kernel = new ValueKernelCall<T>(input, target, var, full, eps, weight, n, reduction, output);
-                return KernelFlags.Dispatch<ValueKernelCall<T>, T>(ref kernel);
+                var kernel = new ValueKernelCall<T>(input, target, var, full, eps, weight, ref refused0, n, reduction, output);
+                T kernelResult = KernelFlags.Dispatch<ValueKernelCall<T>, T>(ref kernel);
+                if (refused0) throw new ArgumentException("var has negative entry/entries", "var");
+                return kernelResult;
             }
 
             // The mean's 1/n and the upstream gradient fold into one scale; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
-            var fused = new GradientKernelCall<T>(input, target, var, full, eps, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, targetGrad, varGrad, n, reduction, output);
-            return KernelFlags.Dispatch<GradientKernelCall<T>, T>(ref fused);
+            var fused = new GradientKernelCall<T>(input, target, var, full, eps, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, targetGrad, varGrad, ref refused0, n, reduction, output);
+            T fusedResult = KernelFlags.Dispatch<GradientKernelCall<T>, T>(ref fused);
+            if (refused0) throw new ArgumentException("var has negative entry/entries", "var");
+            return fusedResult;
         }
 
         /// <summary>The parallel path (see <see cref="LossParallel"/>): the spans pinned, every chunk a call of the serial code on its slices.</summary>
@@ -255,8 +261,11 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             // The mean's 1/n and the upstream gradient scale the Hessian as they scale the gradient; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
-            var kernel = new HessianKernelCall<T>(input, target, var, full, eps, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, targetGrad, varGrad, inputHess, targetHess, varHess, hessianPolicy, n, reduction, output);
-            return KernelFlags.Dispatch<HessianKernelCall<T>, T>(ref kernel);
+            bool refused0 = false; // set by the kernel where an element fails: require not var < 0
+            var kernel = new HessianKernelCall<T>(input, target, var, full, eps, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, targetGrad, varGrad, inputHess, targetHess, varHess, hessianPolicy, ref refused0, n, reduction, output);
+            T kernelResult = KernelFlags.Dispatch<HessianKernelCall<T>, T>(ref kernel);
+            if (refused0) throw new ArgumentException("var has negative entry/entries", "var");
+            return kernelResult;
         }
 
         /// <summary>
@@ -271,8 +280,10 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly T _eps;
             private readonly ReadOnlySpan<T> _weight;
             private readonly bool _hasWeight;
+            /// <summary>Set where an element fails <c>require not var &lt; 0</c>.</summary>
+            private readonly ref bool _refused0;
 
-            public ValueKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> var, bool full, T eps, ReadOnlySpan<T> weight)
+            public ValueKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> var, bool full, T eps, ReadOnlySpan<T> weight, ref bool refused0)
             {
                 _input = input;
                 _target = target;
@@ -281,6 +292,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _eps = eps;
                 _weight = weight;
                 _hasWeight = !weight.IsEmpty;
+                _refused0 = ref refused0;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -294,6 +306,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = input - target;
                 var loss = (T.CreateTruncating(0.5) * (LossMath.Log(v) + ((t0 * t0) / v))) + (_full ? T.CreateTruncating(0.9189385332046727) : T.Zero);
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
+                if (LossMath.LessThan(var, T.Zero)) _refused0 = true;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -308,6 +321,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = input - target;
                 var loss = (Vector128.Create(T.CreateTruncating(0.5)) * (LossMath.Log(v) + ((t0 * t0) / v))) + (_full ? Vector128.Create(T.CreateTruncating(0.9189385332046727)) : Vector128<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                if (Vector128.ExtractMostSignificantBits(LossMath.LessThan(var, Vector128<T>.Zero)) != 0) _refused0 = true;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -322,6 +336,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = input - target;
                 var loss = (Vector256.Create(T.CreateTruncating(0.5)) * (LossMath.Log(v) + ((t0 * t0) / v))) + (_full ? Vector256.Create(T.CreateTruncating(0.9189385332046727)) : Vector256<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                if (Vector256.ExtractMostSignificantBits(LossMath.LessThan(var, Vector256<T>.Zero)) != 0) _refused0 = true;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -336,6 +351,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = input - target;
                 var loss = (Vector512.Create(T.CreateTruncating(0.5)) * (LossMath.Log(v) + ((t0 * t0) / v))) + (_full ? Vector512.Create(T.CreateTruncating(0.9189385332046727)) : Vector512<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                if (Vector512.ExtractMostSignificantBits(LossMath.LessThan(var, Vector512<T>.Zero)) != 0) _refused0 = true;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
         }
@@ -349,11 +365,12 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly bool _full;
             private readonly T _eps;
             private readonly ReadOnlySpan<T> _weight;
+            private readonly ref bool _refused0;
             private readonly int _n;
             private readonly Reduction _reduction;
             private readonly Span<T> _output;
 
-            public ValueKernelCall(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> var, bool full, T eps, ReadOnlySpan<T> weight, int n, Reduction reduction, Span<T> output)
+            public ValueKernelCall(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> var, bool full, T eps, ReadOnlySpan<T> weight, ref bool refused0, int n, Reduction reduction, Span<T> output)
             {
                 _input = input;
                 _target = target;
@@ -361,6 +378,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _full = full;
                 _eps = eps;
                 _weight = weight;
+                _refused0 = ref refused0;
                 _n = n;
                 _reduction = reduction;
                 _output = output;
@@ -371,7 +389,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             [MethodImpl(MethodImplOptions.NoInlining)]
             public T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
             {
-                var kernel = new ValueKernel<T, F0, F1, F2, F3, F4, F5>(_input, _target, _var, _full, _eps, _weight);
+                var kernel = new ValueKernel<T, F0, F1, F2, F3, F4, F5>(_input, _target, _var, _full, _eps, _weight, ref _refused0);
                 return ElementLoops.Reduce<ValueKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
@@ -401,8 +419,10 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly bool _wantTargetGrad;
             private readonly Span<T> _varGrad;
             private readonly bool _wantVarGrad;
+            /// <summary>Set where an element fails <c>require not var &lt; 0</c>.</summary>
+            private readonly ref bool _refused0;
 
-            public GradientKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> var, bool full, T eps, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad, Span<T> varGrad)
+            public GradientKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> var, bool full, T eps, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad, Span<T> varGrad, ref bool refused0)
             {
                 _input = input;
                 _target = target;
@@ -420,6 +440,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _wantTargetGrad = !targetGrad.IsEmpty;
                 _varGrad = varGrad;
                 _wantVarGrad = !varGrad.IsEmpty;
+                _refused0 = ref refused0;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -439,6 +460,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * (t2);
                 if ((typeof(F3) == typeof(On))) _targetGrad[i] = g * (-t2);
                 if ((typeof(F4) == typeof(On))) _varGrad[i] = g * (T.CreateTruncating(0.5) * ((T.One / v) - (t1 / v)));
+                if (LossMath.LessThan(var, T.Zero)) _refused0 = true;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -459,6 +481,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t2), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (-t2), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (Vector128.Create(T.CreateTruncating(0.5)) * ((Vector128<T>.One / v) - (t1 / v))), ref MemoryMarshal.GetReference(_varGrad), (nuint)i);
+                if (Vector128.ExtractMostSignificantBits(LossMath.LessThan(var, Vector128<T>.Zero)) != 0) _refused0 = true;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -479,6 +502,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t2), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (-t2), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (Vector256.Create(T.CreateTruncating(0.5)) * ((Vector256<T>.One / v) - (t1 / v))), ref MemoryMarshal.GetReference(_varGrad), (nuint)i);
+                if (Vector256.ExtractMostSignificantBits(LossMath.LessThan(var, Vector256<T>.Zero)) != 0) _refused0 = true;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -499,6 +523,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t2), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (-t2), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (Vector512.Create(T.CreateTruncating(0.5)) * ((Vector512<T>.One / v) - (t1 / v))), ref MemoryMarshal.GetReference(_varGrad), (nuint)i);
+                if (Vector512.ExtractMostSignificantBits(LossMath.LessThan(var, Vector512<T>.Zero)) != 0) _refused0 = true;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
         }
@@ -517,11 +542,12 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly Span<T> _inputGrad;
             private readonly Span<T> _targetGrad;
             private readonly Span<T> _varGrad;
+            private readonly ref bool _refused0;
             private readonly int _n;
             private readonly Reduction _reduction;
             private readonly Span<T> _output;
 
-            public GradientKernelCall(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> var, bool full, T eps, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad, Span<T> varGrad, int n, Reduction reduction, Span<T> output)
+            public GradientKernelCall(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> var, bool full, T eps, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad, Span<T> varGrad, ref bool refused0, int n, Reduction reduction, Span<T> output)
             {
                 _input = input;
                 _target = target;
@@ -534,6 +560,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _inputGrad = inputGrad;
                 _targetGrad = targetGrad;
                 _varGrad = varGrad;
+                _refused0 = ref refused0;
                 _n = n;
                 _reduction = reduction;
                 _output = output;
@@ -544,7 +571,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             [MethodImpl(MethodImplOptions.NoInlining)]
             public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
             {
-                var kernel = new GradientKernel<T, F0, F1, F2, F3, F4, F5>(_input, _target, _var, _full, _eps, _weight, _gradOutput, _scale, _inputGrad, _targetGrad, _varGrad);
+                var kernel = new GradientKernel<T, F0, F1, F2, F3, F4, F5>(_input, _target, _var, _full, _eps, _weight, _gradOutput, _scale, _inputGrad, _targetGrad, _varGrad, ref _refused0);
                 if ((typeof(F5) == typeof(On)))
                 {
                     fixed (T* s0 = _inputGrad, s1 = _targetGrad, s2 = _varGrad)
@@ -591,8 +618,10 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly Span<T> _varHess;
             private readonly bool _wantVarHess;
             private readonly HessianTransform<T> _hessianPolicy;
+            /// <summary>Set where an element fails <c>require not var &lt; 0</c>.</summary>
+            private readonly ref bool _refused0;
 
-            public HessianKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> var, bool full, T eps, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad, Span<T> varGrad, Span<T> inputHess, Span<T> targetHess, Span<T> varHess, HessianPolicy hessianPolicy)
+            public HessianKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> var, bool full, T eps, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad, Span<T> varGrad, Span<T> inputHess, Span<T> targetHess, Span<T> varHess, HessianPolicy hessianPolicy, ref bool refused0)
             {
                 _input = input;
                 _target = target;
@@ -617,6 +646,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _varHess = varHess;
                 _wantVarHess = !varHess.IsEmpty;
                 _hessianPolicy = new HessianTransform<T>(hessianPolicy);
+                _refused0 = ref refused0;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -641,6 +671,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantInputHess) _inputHess[i] = g * _hessianPolicy.Apply(T.CreateTruncating(0.5) * (T.CreateTruncating(2.0) / v));
                 if (_wantTargetHess) _targetHess[i] = g * _hessianPolicy.Apply(-(T.CreateTruncating(0.5) * (T.CreateTruncating(-2.0) / v)));
                 if (_wantVarHess) _varHess[i] = g * _hessianPolicy.Apply(T.CreateTruncating(0.5) * (-(t3 / v) - ((-t4 - t4) / v)));
+                if (LossMath.LessThan(var, T.Zero)) _refused0 = true;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -666,6 +697,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantInputHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector128.Create(T.CreateTruncating(0.5)) * (Vector128.Create(T.CreateTruncating(2.0)) / v)), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(-(Vector128.Create(T.CreateTruncating(0.5)) * (Vector128.Create(T.CreateTruncating(-2.0)) / v))), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
                 if (_wantVarHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector128.Create(T.CreateTruncating(0.5)) * (-(t3 / v) - ((-t4 - t4) / v))), ref MemoryMarshal.GetReference(_varHess), (nuint)i);
+                if (Vector128.ExtractMostSignificantBits(LossMath.LessThan(var, Vector128<T>.Zero)) != 0) _refused0 = true;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -691,6 +723,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantInputHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector256.Create(T.CreateTruncating(0.5)) * (Vector256.Create(T.CreateTruncating(2.0)) / v)), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(-(Vector256.Create(T.CreateTruncating(0.5)) * (Vector256.Create(T.CreateTruncating(-2.0)) / v))), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
                 if (_wantVarHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector256.Create(T.CreateTruncating(0.5)) * (-(t3 / v) - ((-t4 - t4) / v))), ref MemoryMarshal.GetReference(_varHess), (nuint)i);
+                if (Vector256.ExtractMostSignificantBits(LossMath.LessThan(var, Vector256<T>.Zero)) != 0) _refused0 = true;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -716,6 +749,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantInputHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector512.Create(T.CreateTruncating(0.5)) * (Vector512.Create(T.CreateTruncating(2.0)) / v)), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(-(Vector512.Create(T.CreateTruncating(0.5)) * (Vector512.Create(T.CreateTruncating(-2.0)) / v))), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
                 if (_wantVarHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector512.Create(T.CreateTruncating(0.5)) * (-(t3 / v) - ((-t4 - t4) / v))), ref MemoryMarshal.GetReference(_varHess), (nuint)i);
+                if (Vector512.ExtractMostSignificantBits(LossMath.LessThan(var, Vector512<T>.Zero)) != 0) _refused0 = true;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
         }
@@ -738,11 +772,12 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly Span<T> _targetHess;
             private readonly Span<T> _varHess;
             private readonly HessianPolicy _hessianPolicy;
+            private readonly ref bool _refused0;
             private readonly int _n;
             private readonly Reduction _reduction;
             private readonly Span<T> _output;
 
-            public HessianKernelCall(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> var, bool full, T eps, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad, Span<T> varGrad, Span<T> inputHess, Span<T> targetHess, Span<T> varHess, HessianPolicy hessianPolicy, int n, Reduction reduction, Span<T> output)
+            public HessianKernelCall(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> var, bool full, T eps, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad, Span<T> varGrad, Span<T> inputHess, Span<T> targetHess, Span<T> varHess, HessianPolicy hessianPolicy, ref bool refused0, int n, Reduction reduction, Span<T> output)
             {
                 _input = input;
                 _target = target;
@@ -759,6 +794,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _targetHess = targetHess;
                 _varHess = varHess;
                 _hessianPolicy = hessianPolicy;
+                _refused0 = ref refused0;
                 _n = n;
                 _reduction = reduction;
                 _output = output;
@@ -769,7 +805,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             [MethodImpl(MethodImplOptions.NoInlining)]
             public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
             {
-                var kernel = new HessianKernel<T, F0, F1, F2, F3, F4, F5>(_input, _target, _var, _full, _eps, _weight, _gradOutput, _scale, _inputGrad, _targetGrad, _varGrad, _inputHess, _targetHess, _varHess, _hessianPolicy);
+                var kernel = new HessianKernel<T, F0, F1, F2, F3, F4, F5>(_input, _target, _var, _full, _eps, _weight, _gradOutput, _scale, _inputGrad, _targetGrad, _varGrad, _inputHess, _targetHess, _varHess, _hessianPolicy, ref _refused0);
                 if ((typeof(F5) == typeof(On)))
                 {
                     fixed (T* s0 = _inputGrad, s1 = _targetGrad, s2 = _varGrad, s3 = _inputHess, s4 = _targetHess, s5 = _varHess)
@@ -790,7 +826,8 @@ namespace LossDsl.Generated.LossDsl.Losses
             public string Name => "gaussian_nll_loss";
             public string Formula => @"loss gaussian_nll_loss(input, target, var; full = false, eps = 1e-6) =
     let v = var + detach(max(var, eps) - var) in
-    0.5 * (log(v) + (input - target)^2 / v) + (if full then 0.5 * log(2 * pi) else 0)";
+    0.5 * (log(v) + (input - target)^2 / v) + (if full then 0.5 * log(2 * pi) else 0)
+require not (var < 0) else ""var has negative entry/entries""";
             public LossKind Kind => LossKind.Elementwise;
             public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("input", true, null, LossInputKind.Element), new("target", true, null, LossInputKind.Element), new("var", true, null, LossInputKind.Element) };
             public IReadOnlyList<LossOption> Options { get; } = new LossOption[] { new("full", true, 0.0), new("eps", false, 1E-06) };

@@ -14,6 +14,7 @@ namespace LossDsl.Losses
     /// loss huber_loss(input, target; delta = 1.0) =
     ///     let d = abs(input - target) in
     ///     if d &lt; delta then 0.5 * d^2 else delta * (d - 0.5 * delta)
+    /// require delta &gt; 0 else "huber_loss does not support non-positive values for delta."
     /// </code>
     /// L = if abs(input - target) &lt; delta then 0.5 * abs(input - target) ^ 2 else delta * (abs(input - target) - 0.5 * delta)<br/>
     /// dL/dinput = if abs(input - target) &lt; delta then input - target else delta * sign(input - target)<br/>
@@ -130,19 +131,23 @@ namespace LossDsl.Generated.LossDsl.Losses
                 LossGuard.NoOverlap(input, targetGrad, "targetGrad");
                 LossGuard.NoOverlap(target, targetGrad, "targetGrad");
             }
+            // require delta > 0
+            if (!(delta > T.Zero)) throw new ArgumentException("huber_loss does not support non-positive values for delta.", "delta");
 
             // Millions of elements: fixed chunks on up to LossParallel.MaxThreads threads, the same bits whatever their number.
             if (LossParallel.ShouldSplit(n)) return RunChunked<T>(input, target, delta, weight, reduction, output, gradients, gradOutputs, gradOutput, inputGrad, targetGrad);
             if (!gradients)
             {
                 var kernel = new ValueKernelCall<T>(input, target, delta, weight, n, reduction, output);
-                return KernelFlags.Dispatch<ValueKernelCall<T>, T>(ref kernel);
+                T kernelResult = KernelFlags.Dispatch<ValueKernelCall<T>, T>(ref kernel);
+                return kernelResult;
             }
 
             // The mean's 1/n and the upstream gradient fold into one scale; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
             var fused = new GradientKernelCall<T>(input, target, delta, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, targetGrad, n, reduction, output);
-            return KernelFlags.Dispatch<GradientKernelCall<T>, T>(ref fused);
+            T fusedResult = KernelFlags.Dispatch<GradientKernelCall<T>, T>(ref fused);
+            return fusedResult;
         }
 
         /// <summary>The parallel path (see <see cref="LossParallel"/>): the spans pinned, every chunk a call of the serial code on its slices.</summary>
@@ -223,11 +228,14 @@ namespace LossDsl.Generated.LossDsl.Losses
             LossGuard.NoOverlap(input, targetHess, "targetHess");
             LossGuard.NoOverlap(target, targetHess, "targetHess");
             hessianPolicy = hessianPolicy.Or(HessianPolicy.AsDerived);
+            // require delta > 0
+            if (!(delta > T.Zero)) throw new ArgumentException("huber_loss does not support non-positive values for delta.", "delta");
 
             // The mean's 1/n and the upstream gradient scale the Hessian as they scale the gradient; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
             var kernel = new HessianKernelCall<T>(input, target, delta, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, targetGrad, inputHess, targetHess, hessianPolicy, n, reduction, output);
-            return KernelFlags.Dispatch<HessianKernelCall<T>, T>(ref kernel);
+            T kernelResult = KernelFlags.Dispatch<HessianKernelCall<T>, T>(ref kernel);
+            return kernelResult;
         }
 
         /// <summary>
@@ -684,7 +692,8 @@ namespace LossDsl.Generated.LossDsl.Losses
             public string Name => "huber_loss";
             public string Formula => @"loss huber_loss(input, target; delta = 1.0) =
     let d = abs(input - target) in
-    if d < delta then 0.5 * d^2 else delta * (d - 0.5 * delta)";
+    if d < delta then 0.5 * d^2 else delta * (d - 0.5 * delta)
+require delta > 0 else ""huber_loss does not support non-positive values for delta.""";
             public LossKind Kind => LossKind.Elementwise;
             public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("input", true, null, LossInputKind.Element), new("target", true, null, LossInputKind.Element) };
             public IReadOnlyList<LossOption> Options { get; } = new LossOption[] { new("delta", false, 1.0) };

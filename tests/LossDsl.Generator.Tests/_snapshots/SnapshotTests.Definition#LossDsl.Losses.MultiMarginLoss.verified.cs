@@ -17,6 +17,7 @@ namespace LossDsl.Losses
     ///     let h_margin = if margin &gt; 0 then (if p == 1 then margin else margin * margin) else 0 in
     ///     weight[target] * (mean(let z = margin - input[target] + input in if z &gt; 0 then (if p == 1 then z else z * z) else 0)
     ///                       - h_margin / sum(1))
+    /// require p == 1 or p == 2 else "only p == 1 and p == 2 supported"
     /// </code>
     /// A0 = weight[target]<br/>
     /// A1 = input[target]<br/>
@@ -120,6 +121,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 LossGuard.NoOverlap(input, inputGrad, "inputGrad");
                 LossGuard.NoOverlap(weight_, inputGrad, "inputGrad");
             }
+            // require p == 1 or p == 2
+            if (!((p_ == T.One) || (p_ == T.CreateTruncating(2.0)))) throw new ArgumentException("only p == 1 and p == 2 supported", "p");
 
             T divisor = T.Zero;
             for (int r = 0; r < rows; r++)
@@ -622,7 +625,8 @@ namespace LossDsl.Generated.LossDsl.Losses
             public string Formula => @"loss multi_margin_loss(input, const index target, const class weight = 1; p = 1, margin = 1.0) =
     let h_margin = if margin > 0 then (if p == 1 then margin else margin * margin) else 0 in
     weight[target] * (mean(let z = margin - input[target] + input in if z > 0 then (if p == 1 then z else z * z) else 0)
-                      - h_margin / sum(1))";
+                      - h_margin / sum(1))
+require p == 1 or p == 2 else ""only p == 1 and p == 2 supported""";
             public LossKind Kind => LossKind.Row;
             public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("input", true, null, LossInputKind.Element), new("target", false, null, LossInputKind.Index), new("weight", false, 1.0, LossInputKind.Class) };
             public IReadOnlyList<LossOption> Options { get; } = new LossOption[] { new("p", false, 1.0), new("margin", false, 1.0) };

@@ -21,6 +21,7 @@ namespace LossDsl.Losses
     /// grad target =
     ///     let t = target - input in
     ///     if t &lt;= -beta then -1 else if t &gt;= beta then 1 else t / beta
+    /// require beta &gt;= 0 else "smooth_l1_loss does not support negative values for beta."
     /// </code>
     /// L = if input - target &lt;= -beta then target - input - 0.5 * beta else (if input - target &gt;= beta then input - target - 0.5 * beta else 0.5 * (input - target) ^ 2 / beta)<br/>
     /// dL/dinput = if input - target &lt;= -beta then (-1) else (if input - target &gt;= beta then 1 else (input - target) / beta)<br/>
@@ -137,19 +138,23 @@ namespace LossDsl.Generated.LossDsl.Losses
                 LossGuard.NoOverlap(input, targetGrad, "targetGrad");
                 LossGuard.NoOverlap(target, targetGrad, "targetGrad");
             }
+            // require beta >= 0
+            if (!(beta >= T.Zero)) throw new ArgumentException("smooth_l1_loss does not support negative values for beta.", "beta");
 
             // Millions of elements: fixed chunks on up to LossParallel.MaxThreads threads, the same bits whatever their number.
             if (LossParallel.ShouldSplit(n)) return RunChunked<T>(input, target, beta, weight, reduction, output, gradients, gradOutputs, gradOutput, inputGrad, targetGrad);
             if (!gradients)
             {
                 var kernel = new ValueKernelCall<T>(input, target, beta, weight, n, reduction, output);
-                return KernelFlags.Dispatch<ValueKernelCall<T>, T>(ref kernel);
+                T kernelResult = KernelFlags.Dispatch<ValueKernelCall<T>, T>(ref kernel);
+                return kernelResult;
             }
 
             // The mean's 1/n and the upstream gradient fold into one scale; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
             var fused = new GradientKernelCall<T>(input, target, beta, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, targetGrad, n, reduction, output);
-            return KernelFlags.Dispatch<GradientKernelCall<T>, T>(ref fused);
+            T fusedResult = KernelFlags.Dispatch<GradientKernelCall<T>, T>(ref fused);
+            return fusedResult;
         }
 
         /// <summary>The parallel path (see <see cref="LossParallel"/>): the spans pinned, every chunk a call of the serial code on its slices.</summary>
@@ -230,11 +235,14 @@ namespace LossDsl.Generated.LossDsl.Losses
             LossGuard.NoOverlap(input, targetHess, "targetHess");
             LossGuard.NoOverlap(target, targetHess, "targetHess");
             hessianPolicy = hessianPolicy.Or(HessianPolicy.AsDerived);
+            // require beta >= 0
+            if (!(beta >= T.Zero)) throw new ArgumentException("smooth_l1_loss does not support negative values for beta.", "beta");
 
             // The mean's 1/n and the upstream gradient scale the Hessian as they scale the gradient; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
             var kernel = new HessianKernelCall<T>(input, target, beta, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, targetGrad, inputHess, targetHess, hessianPolicy, n, reduction, output);
-            return KernelFlags.Dispatch<HessianKernelCall<T>, T>(ref kernel);
+            T kernelResult = KernelFlags.Dispatch<HessianKernelCall<T>, T>(ref kernel);
+            return kernelResult;
         }
 
         /// <summary>
@@ -728,7 +736,8 @@ namespace LossDsl.Generated.LossDsl.Losses
     else 0.5 * d^2 / beta
 grad target =
     let t = target - input in
-    if t <= -beta then -1 else if t >= beta then 1 else t / beta";
+    if t <= -beta then -1 else if t >= beta then 1 else t / beta
+require beta >= 0 else ""smooth_l1_loss does not support negative values for beta.""";
             public LossKind Kind => LossKind.Elementwise;
             public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("input", true, null, LossInputKind.Element), new("target", true, null, LossInputKind.Element) };
             public IReadOnlyList<LossOption> Options { get; } = new LossOption[] { new("beta", false, 1.0) };
