@@ -447,7 +447,7 @@ internal static class RunEmitter
     /// </summary>
     private static void Dispatch(SourceWriter w, BoundLoss loss, string call, string variable)
     {
-        if (!loss.Requires.Any()) { w.Line($"return KernelFlags.Dispatch<{call}, T>(ref {variable});"); return; }
+        if (PreconditionEmitter.KernelArguments(loss).Length == 0) { w.Line($"return KernelFlags.Dispatch<{call}, T>(ref {variable});"); return; }
         w.Line($"T {variable}Result = KernelFlags.Dispatch<{call}, T>(ref {variable});");
         PreconditionEmitter.CheckFlags(w, loss);
         w.Line($"return {variable}Result;");

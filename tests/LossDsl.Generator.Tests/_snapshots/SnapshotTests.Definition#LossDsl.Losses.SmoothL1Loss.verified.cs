@@ -146,15 +146,13 @@ namespace LossDsl.Generated.LossDsl.Losses
             if (!gradients)
             {
                 var kernel = new ValueKernelCall<T>(input, target, beta, weight, n, reduction, output);
-                T kernelResult = KernelFlags.Dispatch<ValueKernelCall<T>, T>(ref kernel);
-                return kernelResult;
+                return KernelFlags.Dispatch<ValueKernelCall<T>, T>(ref kernel);
             }
 
             // The mean's 1/n and the upstream gradient fold into one scale; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
             var fused = new GradientKernelCall<T>(input, target, beta, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, targetGrad, n, reduction, output);
-            T fusedResult = KernelFlags.Dispatch<GradientKernelCall<T>, T>(ref fused);
-            return fusedResult;
+            return KernelFlags.Dispatch<GradientKernelCall<T>, T>(ref fused);
         }
 
         /// <summary>The parallel path (see <see cref="LossParallel"/>): the spans pinned, every chunk a call of the serial code on its slices.</summary>
@@ -241,8 +239,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             // The mean's 1/n and the upstream gradient scale the Hessian as they scale the gradient; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
             var kernel = new HessianKernelCall<T>(input, target, beta, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, targetGrad, inputHess, targetHess, hessianPolicy, n, reduction, output);
-            T kernelResult = KernelFlags.Dispatch<HessianKernelCall<T>, T>(ref kernel);
-            return kernelResult;
+            return KernelFlags.Dispatch<HessianKernelCall<T>, T>(ref kernel);
         }
 
         /// <summary>
