@@ -21,7 +21,7 @@ public class RequireClauseTests
     {
         var source = Generated("loss h(input, target; delta = 1.0) = delta * abs(input - target)\nrequire delta > 0 else \"delta must be positive, not {delta}\"");
         Assert.Contains("if (!(delta > T.Zero)) throw new ArgumentException(string.Create(global::System.Globalization.CultureInfo.InvariantCulture, $\"delta must be positive, not {delta}\"), \"delta\");", source);
-        Assert.True(source.IndexOf("throw new ArgumentException(string.Create") < source.IndexOf("new ValueKernel<T>("));
+        Assert.True(source.IndexOf("throw new ArgumentException(string.Create") < source.IndexOf("new ValueKernelCall<T>("));
         Assert.DoesNotContain("refused", source); // nothing in the kernels
     }
 
@@ -31,7 +31,10 @@ public class RequireClauseTests
         var source = Generated("loss b(input, const target) = (input - target)^2\nrequire 0 <= input and input <= 1 else \"input \\\"out\\\" of {{0, 1}}\"");
         Assert.Contains("private readonly ref bool _refused0;", source);
         Assert.Contains("bool refused0 = false;", source);
-        Assert.Contains("new ValueKernel<T>(input, target, weight, ref refused0)", source);
+        // Run's flag goes by reference through the call struct (the kernel specialised per call) into the kernel
+        Assert.Contains("new ValueKernelCall<T>(input, target, weight, ref refused0, n, reduction, output)", source);
+        Assert.Contains("_refused0 = ref refused0;", source);
+        Assert.Contains("weight, ref _refused0);", source);
         Assert.Contains("Vector256.ExtractMostSignificantBits(", source);
         Assert.Contains("if (refused0) throw new ArgumentException(\"input \\\"out\\\" of {0, 1}\", \"input\");", source);
     }
