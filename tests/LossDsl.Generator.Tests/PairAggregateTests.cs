@@ -138,6 +138,16 @@ public class PairAggregateTests
     }
 
     [Fact]
+    public void AConditionOnTheFirstPosition_ChoosesBetweenRowAggregates()
+    {
+        // fuzz seeds 20295543, 20299563: a row aggregate read under a condition on x[i] alone was guarded per row with it (LOSS999)
+        var definition = RobustnessTests.Load("loss g(u, const xx; y = 3) = sum_pairs(i, j: if 1 == xx[i] then 0.5 * y * u[j] else sum(u))", "g");
+        const int length = 7;
+        var flags = Enumerable.Range(0, length).Select(k => k % 3 == 0 ? 1.0 : 0.0).ToArray();
+        AssertMatches(definition, new[] { Random(11, length), flags }, length, a => Pairs(1, length, (_, i, j) => a[1][i] == 1 ? 1.5 * a[0][j] : a[0].Sum()));
+    }
+
+    [Fact]
     public void PositionsAreNumbers_AndTheNamesOnlyLiveInTheSummand()
     {
         // i and j as numbers (a position-discounted pair weight); outside the summand, 'i' is unknown again.

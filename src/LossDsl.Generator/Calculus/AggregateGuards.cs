@@ -78,7 +78,8 @@ internal static class AggregateGuards
             case AggregateRef a:
                 uses[a.Index] = Or(uses[a.Index], guard);
                 return;
-            case Conditional c when ExprWalker.IsUniform(c.Condition) && !ExprWalker.Any(c.Condition, x => x is AggregateRef):
+            // a condition the row decides once: not one on a sum_pairs position (x[i] is fixed only within a pass)
+            case Conditional c when ExprWalker.IsUniform(c.Condition) && !ExprWalker.Any(c.Condition, x => x is AggregateRef or OuterRef or OuterColumnRef):
                 Walk(c.Condition, guard, uses);
                 Walk(c.Then, And(guard, c.Condition), uses);
                 Walk(c.Else, And(guard, new Unary(UnaryOp.Not, c.Condition)), uses);
