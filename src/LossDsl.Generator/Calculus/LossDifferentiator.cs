@@ -55,7 +55,7 @@ internal static class LossDifferentiator
         var pairGradients = new List<PairGradient>();
         for (int k = 0; k < declared; k++)
         {
-            if (aggregates[k].Kind != AggregateKind.PairSum || !flows[k]) continue;
+            if (!aggregates[k].IsPair || !flows[k]) continue;
             for (int x = 0; x < loss.Inputs.Count; x++)
                 if (!loss.Inputs[x].IsConst && loss.Inputs[x].IsElement && PairGradients.Summand(aggregates[k].Body, x) is var h && h is not Constant { Value: 0 })
                     pairGradients.Add(new PairGradient(k, x, Lowering.Lower(h)));
@@ -90,7 +90,7 @@ internal static class LossDifferentiator
                     // x[t]'s gradient is one value at the row's index: Run adds it after the kernel (a scatter).
                     if (aggregates[k].Source is { IsClassInput: false } gather && gather.Input == x) continue;
                     // A pair aggregate's gradient sums over the other position: a pass of its own (PairGradients).
-                    if (aggregates[k].Kind == AggregateKind.PairSum) continue;
+                    if (aggregates[k].IsPair) continue;
                     var d = Differentiator.Derivative(aggregates[k].Body, IsInput);
                     sum = new Binary(BinaryOp.Add, sum, new Binary(BinaryOp.Multiply, new CoefficientRef(k), Weighted(aggregates[k], k, d)));
                 }

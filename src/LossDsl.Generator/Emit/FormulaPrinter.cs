@@ -15,7 +15,7 @@ internal static class FormulaPrinter
     public static string PrintAggregate(Semantics.AggregateModel a, string over) =>
         a.Source is { } gather ? Print(gather)
         : a.Call is { } call ? Print(call)
-        : a.Kind == AggregateKind.PairSum ? "sum over the ordered pairs (i, j) of positions of the row of " + PrintPair(a.Body)
+        : a.IsPair ? "sum over the ordered pairs (i, j) of positions of the row of " + PrintPair(a.Body)
         : $"{KindName(a.Kind)} over {over} of " + Print(a.Body);
 
     private static string KindName(AggregateKind kind) => kind switch

@@ -117,7 +117,7 @@ internal static class LossEmitter
             for (int j = 0; j < model.OuterGradients.Count; j++)
                 lines.Add($"dL/dA{j} = " + FormulaPrinter.Print(model.OuterGradients[j]));
             foreach (var d in model.Dependencies)
-                lines.Add(loss.Aggregates[d.K].Kind == AggregateKind.PairSum
+                lines.Add(loss.Aggregates[d.K].IsPair
                     ? $"dA{d.K}/dA{d.J} = sum over the pairs (i, j) of " + FormulaPrinter.PrintPair(d.Summand)
                     : $"dA{d.K}/dA{d.J} = {(loss.Aggregates[d.K].IsMean ? "mean" : "sum")} over {over} of " + FormulaPrinter.Print(d.Summand));
             for (int k = 0; k < loss.Inputs.Count; k++)
@@ -163,7 +163,7 @@ internal static class LossEmitter
     public static IEnumerable<KernelSpec> Kernels(LossModel model)
     {
         var loss = model.Loss;
-        bool IsPair(int k) => loss.Aggregates[k].Kind == AggregateKind.PairSum;
+        bool IsPair(int k) => loss.Aggregates[k].IsPair;
         var formulas = Names.Xml(Formulas(model)).Replace("\n", "<br/>\n");
         var gradients = Enumerable.Range(0, loss.Inputs.Count).Where(k => !loss.Inputs[k].IsConst).Select(k => (k, model.Gradients[k])).ToList();
         if (loss.Shape == LossShape.Elementwise)

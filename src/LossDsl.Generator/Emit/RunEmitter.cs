@@ -347,7 +347,7 @@ internal static class RunEmitter
             foreach (var d in model.Dependencies.Where(d => d.J == k))
             {
                 foreach (var i in Reads(d.Summand)) w.Line($"dependency{d.K}On{d.J}.A{i} = a{i};");
-                var loop = loss.Aggregates[d.K].Kind == AggregateKind.PairSum ? "PairSum" : "Sum";
+                var loop = loss.Aggregates[d.K].IsPair ? "PairSum" : "Sum";
                 w.Line($"T d{d.K}On{d.J} = ElementLoops.{loop}<Dependency{d.K}On{d.J}Kernel<T>, T>(ref dependency{d.K}On{d.J}, start, end){Factor(model, d.K)};");
                 terms.Add($"bar{d.K} * d{d.K}On{d.J}");
             }

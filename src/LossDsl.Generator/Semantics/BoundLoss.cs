@@ -28,6 +28,8 @@ internal sealed record AggregateModel(AggregateKind Kind, Expr Body)
     /// <summary>For an <see cref="AggregateKind.Extern"/>: the row function call that computes it.</summary>
     public RowCall? Call { get; init; }
     public bool IsMean => Kind is AggregateKind.Mean or AggregateKind.MeanAll;
+    /// <summary>A <c>sum_pairs</c>: its passes run over j once per position i (ElementLoops.PairSum).</summary>
+    public bool IsPair => Kind == AggregateKind.PairSum;
     /// <summary>Computed by a pass of its own kernel over the row (a subscript is read directly, a row function is C#).</summary>
     public bool HasKernel => Source is null && Call is null;
     public bool IsExtremum => Kind is AggregateKind.Max or AggregateKind.Min;
