@@ -91,7 +91,7 @@ public class EvaluatorTests
     public void Float32IsComputedAndWrittenInFloat()
     {
         var a = Ok("""{"id": 1, "loss": "mse_loss", "dtype": "float32", "inputs": {"input": {"shape": [1], "data": [0.1]}, "target": {"shape": [1], "data": [0]}}}""");
-        Assert.Equal(ElementType.Float32, a.Loss!.Type);
+        Assert.Equal(TensorElementType.Float32, a.Loss!.Type);
         Assert.Equal((double)(0.1f * 0.1f), a.Loss.Data[0], 1e-12);
         Assert.Contains("0.01", AnswerWriter.ToJson(a));
     }

@@ -37,7 +37,7 @@ public class JsonProtocolTests
     {
         var c = CaseReader.Parse("""{"id": 1, "loss": "mse_loss", "dtype": "float32", "inputs": {"input": {"shape": [1], "data": [0.1]}}}""");
         Assert.Equal((double)0.1f, c.Inputs["input"].Data[0]);
-        Assert.Equal(ElementType.Float32, c.Inputs["input"].Type);
+        Assert.Equal(TensorElementType.Float32, c.Inputs["input"].Type);
     }
 
     [Theory]
@@ -68,8 +68,8 @@ public class JsonProtocolTests
         var answer = new Answer
         {
             Id = JsonDocument.Parse("\"c1\"").RootElement,
-            Loss = new Tensor([3], [double.NaN, double.PositiveInfinity, double.NegativeInfinity]),
-            Grad = [new("input", new Tensor([], [(double)0.1f], ElementType.Float32)), new("target", new Tensor([1, 2], [1.5, -2]))],
+            Loss = new LossTensor([3], [double.NaN, double.PositiveInfinity, double.NegativeInfinity]),
+            Grad = [new("input", new LossTensor([], [(double)0.1f], TensorElementType.Float32)), new("target", new LossTensor([1, 2], [1.5, -2]))],
         };
         string json = AnswerWriter.ToJson(answer);
         Assert.Equal("""{"id":"c1","loss":{"shape":[3],"data":["NaN","Infinity","-Infinity"]},"grad":{"input":{"shape":[],"data":[0.1]},"target":{"shape":[1,2],"data":[1.5,-2]}}}""", json);
@@ -90,7 +90,7 @@ public class JsonProtocolTests
     public void Float64ValuesRoundTrip()
     {
         var values = new[] { 0.1, 1.0 / 3, 1e-300, -123456789.123456789, double.Epsilon, double.MaxValue };
-        var back = AnswerReader.Parse(AnswerWriter.ToJson(new Answer { Loss = new Tensor([values.Length], values) }));
+        var back = AnswerReader.Parse(AnswerWriter.ToJson(new Answer { Loss = new LossTensor([values.Length], values) }));
         Assert.Equal(values, back.Loss!.Data);
     }
 
@@ -100,7 +100,7 @@ public class JsonProtocolTests
         var stream = new System.IO.MemoryStream();
         using var writer = new AnswerWriter(stream);
         writer.Write(Answer.Failure(default, "a"));
-        writer.Write(new Answer { Loss = Tensor.Scalar(1) });
+        writer.Write(new Answer { Loss = LossTensor.Scalar(1) });
         writer.Flush();
         var lines = System.Text.Encoding.UTF8.GetString(stream.ToArray()).Split('\n');
         Assert.Equal(3, lines.Length);
@@ -112,22 +112,22 @@ public class JsonProtocolTests
     [Fact]
     public void ShapesBroadcastAndSumBack()
     {
-        Assert.Equal(new[] { 2, 3 }, Shapes.TryBroadcast([2, 1], [3], out _));
-        Assert.Null(Shapes.TryBroadcast([2], [3], out string? error));
+        Assert.Equal(new[] { 2, 3 }, TensorShapes.TryBroadcast([2, 1], [3], out _));
+        Assert.Null(TensorShapes.TryBroadcast([2], [3], out string? error));
         Assert.Contains("must match", error);
-        var expanded = Shapes.Expand([1, 2], [2, 1], [2, 3]);
+        var expanded = TensorShapes.Expand([1, 2], [2, 1], [2, 3]);
         Assert.Equal(new double[] { 1, 1, 1, 2, 2, 2 }, expanded);
-        Assert.Equal(new double[] { 1, 2, 3, 1, 2, 3 }, Shapes.Expand([1, 2, 3], [3], [2, 3]));
-        Assert.Equal(new double[] { 3, 6 }, Shapes.SumTo(expanded, [2, 3], [2, 1]));
-        Assert.Equal(new double[] { 9 }, Shapes.SumTo(expanded, [2, 3], []));
-        Assert.Equal(new double[] { 3, 3, 3 }, Shapes.SumTo(expanded, [2, 3], [3]));
+        Assert.Equal(new double[] { 1, 2, 3, 1, 2, 3 }, TensorShapes.Expand([1, 2, 3], [3], [2, 3]));
+        Assert.Equal(new double[] { 3, 6 }, TensorShapes.SumTo(expanded, [2, 3], [2, 1]));
+        Assert.Equal(new double[] { 9 }, TensorShapes.SumTo(expanded, [2, 3], []));
+        Assert.Equal(new double[] { 3, 3, 3 }, TensorShapes.SumTo(expanded, [2, 3], [3]));
     }
 
     [Fact]
     public void OptionTensorsMayBeWrittenShort()
     {
-        Assert.Equal(new[] { 3 }, CaseReader.OptionTensor(JsonDocument.Parse("[1, 2, \"NaN\"]").RootElement, ElementType.Float64, "w")!.Shape);
-        Assert.Empty(CaseReader.OptionTensor(JsonDocument.Parse("2").RootElement, ElementType.Float64, "w")!.Shape);
-        Assert.Null(CaseReader.OptionTensor(JsonDocument.Parse("null").RootElement, ElementType.Float64, "w"));
+        Assert.Equal(new[] { 3 }, CaseReader.OptionTensor(JsonDocument.Parse("[1, 2, \"NaN\"]").RootElement, TensorElementType.Float64, "w")!.Shape);
+        Assert.Empty(CaseReader.OptionTensor(JsonDocument.Parse("2").RootElement, TensorElementType.Float64, "w")!.Shape);
+        Assert.Null(CaseReader.OptionTensor(JsonDocument.Parse("null").RootElement, TensorElementType.Float64, "w"));
     }
 }

@@ -8,11 +8,11 @@ public sealed class Answer
 {
     /// <summary>The case's id as written; <c>Undefined</c> is written as <c>null</c>.</summary>
     public JsonElement Id { get; init; }
-    public Tensor? Loss { get; init; }
+    public LossTensor? Loss { get; init; }
     /// <summary>The gradients by input name, in the order the case asked for them.</summary>
-    public IReadOnlyList<KeyValuePair<string, Tensor>> Grad { get; init; } = [];
+    public IReadOnlyList<KeyValuePair<string, LossTensor>> Grad { get; init; } = [];
     /// <summary>The Hessian diagonals by input name, in the order the case asked for them.</summary>
-    public IReadOnlyList<KeyValuePair<string, Tensor>> Hess { get; init; } = [];
+    public IReadOnlyList<KeyValuePair<string, LossTensor>> Hess { get; init; } = [];
     /// <summary>Why the case has no answer, or null.</summary>
     public string? Error { get; init; }
 
@@ -21,7 +21,7 @@ public sealed class Answer
     public static Answer Failure(JsonElement id, string message) => new() { Id = id, Error = message };
 
     /// <summary>The Hessian diagonal of an input, or null.</summary>
-    public Tensor? HessOf(string name)
+    public LossTensor? HessOf(string name)
     {
         foreach (var (n, t) in Hess)
             if (n == name) return t;
@@ -29,7 +29,7 @@ public sealed class Answer
     }
 
     /// <summary>The gradient of an input, or null.</summary>
-    public Tensor? GradOf(string name)
+    public LossTensor? GradOf(string name)
     {
         foreach (var (n, t) in Grad)
             if (n == name) return t;

@@ -43,11 +43,11 @@ public static class AnswerComparer
         return problems;
     }
 
-    private static void CompareTensor(string what, Tensor actual, Tensor expected, double atol, double rtol, List<string> problems)
+    private static void CompareTensor(string what, LossTensor actual, LossTensor expected, double atol, double rtol, List<string> problems)
     {
-        if (!Shapes.Equal(actual.Shape, expected.Shape))
+        if (!TensorShapes.Equal(actual.Shape, expected.Shape))
         {
-            problems.Add($"{what}: shape {Shapes.Format(actual.Shape)}, expected {Shapes.Format(expected.Shape)}");
+            problems.Add($"{what}: shape {TensorShapes.Format(actual.Shape)}, expected {TensorShapes.Format(expected.Shape)}");
             return;
         }
         int bad = 0;
@@ -77,6 +77,6 @@ public static class AnswerComparer
 
     private static string Format(double d) => d.ToString("R", CultureInfo.InvariantCulture);
 
-    private static string Describe(Tensor? t) =>
-        t is null ? "none" : $"{Shapes.Format(t.Shape)} {string.Join(", ", t.Data.Take(4).Select(Format))}{(t.Count > 4 ? ", ..." : "")}";
+    private static string Describe(LossTensor? t) =>
+        t is null ? "none" : $"{TensorShapes.Format(t.Shape)} {string.Join(", ", t.Data.Take(4).Select(Format))}{(t.Count > 4 ? ", ..." : "")}";
 }

@@ -14,19 +14,19 @@ public static class AnswerReader
     public static Answer FromJson(AnswerJson json)
     {
         if (json.Error is not null) return Answer.Failure(json.Id, json.Error);
-        var grads = new List<KeyValuePair<string, Tensor>>();
+        var grads = new List<KeyValuePair<string, LossTensor>>();
         if (json.Grad is not null)
             foreach (var (name, t) in json.Grad)
-                grads.Add(new(name, CaseReader.ToTensor(t, ElementType.Float64, $"grad '{name}'")));
-        var hess = new List<KeyValuePair<string, Tensor>>();
+                grads.Add(new(name, CaseReader.ToTensor(t, TensorElementType.Float64, $"grad '{name}'")));
+        var hess = new List<KeyValuePair<string, LossTensor>>();
         if (json.Hess is not null)
             foreach (var (name, t) in json.Hess)
-                hess.Add(new(name, CaseReader.ToTensor(t, ElementType.Float64, $"hess '{name}'")));
+                hess.Add(new(name, CaseReader.ToTensor(t, TensorElementType.Float64, $"hess '{name}'")));
         return new Answer
         {
             Hess = hess,
             Id = json.Id,
-            Loss = json.Loss is null ? null : CaseReader.ToTensor(json.Loss, ElementType.Float64, "loss"),
+            Loss = json.Loss is null ? null : CaseReader.ToTensor(json.Loss, TensorElementType.Float64, "loss"),
             Grad = grads,
         };
     }

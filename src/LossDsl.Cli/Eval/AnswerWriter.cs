@@ -107,31 +107,31 @@ public sealed class AnswerWriter : IDisposable
     }
 
     /// <summary>Writes <c>{"shape": [...], "data": [...]}</c> (with <c>"dtype": "int64"</c> for integer tensors).</summary>
-    public static void WriteTensor(Utf8JsonWriter json, Tensor tensor)
+    public static void WriteTensor(Utf8JsonWriter json, LossTensor tensor)
     {
         json.WriteStartObject();
         json.WriteStartArray("shape");
         foreach (int d in tensor.Shape) json.WriteNumberValue(d);
         json.WriteEndArray();
-        if (tensor.Type == ElementType.Int64) json.WriteString("dtype", "int64");
+        if (tensor.Type == TensorElementType.Int64) json.WriteString("dtype", "int64");
         json.WriteStartArray("data");
         foreach (double d in tensor.Data) WriteNumber(json, d, tensor.Type);
         json.WriteEndArray();
         json.WriteEndObject();
     }
 
-    private static void WriteNumber(Utf8JsonWriter json, double value, ElementType type)
+    private static void WriteNumber(Utf8JsonWriter json, double value, TensorElementType type)
     {
         if (double.IsNaN(value)) json.WriteStringValue("NaN");
         else if (double.IsPositiveInfinity(value)) json.WriteStringValue("Infinity");
         else if (double.IsNegativeInfinity(value)) json.WriteStringValue("-Infinity");
-        else if (type == ElementType.Float32)
+        else if (type == TensorElementType.Float32)
         {
             float f = (float)value;
             if (float.IsInfinity(f)) json.WriteStringValue(f > 0 ? "Infinity" : "-Infinity");
             else json.WriteNumberValue(f);
         }
-        else if (type == ElementType.Int64) json.WriteNumberValue((long)value);
+        else if (type == TensorElementType.Int64) json.WriteNumberValue((long)value);
         else json.WriteNumberValue(value);
     }
 }

@@ -19,13 +19,13 @@ public sealed class Case
     public DType DType { get; init; } = DType.Float64;
     /// <summary>The options as written; their meaning depends on the loss.</summary>
     public IReadOnlyDictionary<string, JsonElement> Options { get; init; } = new Dictionary<string, JsonElement>();
-    public required IReadOnlyDictionary<string, Tensor> Inputs { get; init; }
+    public required IReadOnlyDictionary<string, LossTensor> Inputs { get; init; }
     /// <summary>The inputs whose gradient is wanted.</summary>
     public IReadOnlyList<string> Grad { get; init; } = [];
     /// <summary>The inputs whose Hessian diagonal is wanted (d²L/dx_i² of the scalar whose gradient <see cref="Grad"/> asks for).</summary>
     public IReadOnlyList<string> Hess { get; init; } = [];
     /// <summary>The upstream gradient, or null for ones.</summary>
-    public Tensor? GradOutput { get; init; }
+    public LossTensor? GradOutput { get; init; }
 
-    public ElementType FloatType => DType == DType.Float32 ? ElementType.Float32 : ElementType.Float64;
+    public TensorElementType FloatType => DType == DType.Float32 ? TensorElementType.Float32 : TensorElementType.Float64;
 }

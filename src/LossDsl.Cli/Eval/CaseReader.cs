@@ -61,9 +61,9 @@ public static class CaseReader
                 "float32" => DType.Float32,
                 _ => throw new EvalException($"unknown dtype \"{json.Dtype}\" (float64 or float32)"),
             };
-            var floatType = dtype == DType.Float32 ? ElementType.Float32 : ElementType.Float64;
+            var floatType = dtype == DType.Float32 ? TensorElementType.Float32 : TensorElementType.Float64;
             if (json.Inputs is null) throw new EvalException("the case has no \"inputs\"");
-            var inputs = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+            var inputs = new Dictionary<string, LossTensor>(StringComparer.Ordinal);
             foreach (var (name, t) in json.Inputs)
                 inputs[name] = ToTensor(t, floatType, $"input '{name}'");
             return new Case
@@ -84,35 +84,35 @@ public static class CaseReader
         }
     }
 
-    /// <summary>Turns a written tensor into a <see cref="Tensor"/>, rounding floating values to <paramref name="floatType"/>.</summary>
-    public static Tensor ToTensor(TensorJson? json, ElementType floatType, string what)
+    /// <summary>Turns a written tensor into a <see cref="LossTensor"/>, rounding floating values to <paramref name="floatType"/>.</summary>
+    public static LossTensor ToTensor(TensorJson? json, TensorElementType floatType, string what)
     {
         if (json is null) throw new EvalException($"{what} is null");
         if (json.Data is null) throw new EvalException($"{what} has no \"data\"");
         int[] shape = json.Shape ?? [json.Data.Length];
         foreach (int d in shape)
-            if (d < 0) throw new EvalException($"{what} has a negative dimension in shape {Shapes.Format(shape)}");
-        if (Shapes.Count(shape) != json.Data.Length)
-            throw new EvalException($"{what} has shape {Shapes.Format(shape)} ({Shapes.Count(shape)} values) but {json.Data.Length} values");
-        ElementType type = json.Dtype switch
+            if (d < 0) throw new EvalException($"{what} has a negative dimension in shape {TensorShapes.Format(shape)}");
+        if (TensorShapes.Count(shape) != json.Data.Length)
+            throw new EvalException($"{what} has shape {TensorShapes.Format(shape)} ({TensorShapes.Count(shape)} values) but {json.Data.Length} values");
+        TensorElementType type = json.Dtype switch
         {
             null => floatType,
             "float64" or "float32" => floatType,
-            "int64" or "int32" or "long" or "int" or "bool" => ElementType.Int64,
+            "int64" or "int32" or "long" or "int" or "bool" => TensorElementType.Int64,
             _ => throw new EvalException($"{what} has unknown dtype \"{json.Dtype}\""),
         };
-        if (type == ElementType.Int64)
+        if (type == TensorElementType.Int64)
         {
             foreach (double d in json.Data)
                 if (double.IsNaN(d) || double.IsInfinity(d) || d != Math.Floor(d))
                     throw new EvalException($"{what} is int64 but holds {d}");
-            return new Tensor(shape, json.Data, type);
+            return new LossTensor(shape, json.Data, type);
         }
-        return new Tensor(shape, json.Data).To(type);
+        return new LossTensor(shape, json.Data).To(type);
     }
 
     /// <summary>An option's tensor value: a tensor object, a bare number (a scalar) or an array of numbers (1-D); null for JSON null.</summary>
-    public static Tensor? OptionTensor(JsonElement value, ElementType floatType, string what)
+    public static LossTensor? OptionTensor(JsonElement value, TensorElementType floatType, string what)
     {
         switch (value.ValueKind)
         {
@@ -125,7 +125,7 @@ public static class CaseReader
                 return ToTensor(new TensorJson { Data = value.Deserialize(ProtocolJsonContext.Default.DoubleArray) }, floatType, what);
             case JsonValueKind.Number:
             case JsonValueKind.String:
-                return Tensor.Scalar(OptionNumber(value, what)).To(floatType);
+                return LossTensor.Scalar(OptionNumber(value, what)).To(floatType);
             default:
                 throw new EvalException($"{what} must be a tensor");
         }

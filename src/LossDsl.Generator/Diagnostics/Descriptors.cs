@@ -37,13 +37,14 @@ internal static class Descriptors
     public static readonly DiagnosticDescriptor TooComplex = Error("LOSS026", "Formula too complex", "{0}");
     public static readonly DiagnosticDescriptor BadHessian = Error("LOSS027", "Invalid hessian clause", "{0}");
     public static readonly DiagnosticDescriptor BadRequire = Error("LOSS028", "Invalid require clause", "{0}");
+    public static readonly DiagnosticDescriptor BadShape = Error("LOSS029", "Invalid shape rule", "{0}");
     public static readonly DiagnosticDescriptor InternalError = Error("LOSS999", "Internal generator error", "The LossDsl generator failed on this formula: {0}. Please report it.");
 
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = new[]
     {
         UnexpectedCharacter, Expected, InvalidNumber, UnknownName, UnknownFunction, WrongArity, DuplicateName,
         TypeMismatch, BadDefault, AggregateMisuse, NotDifferentiable, BadAttributeTarget, ReservedName, NoLoss,
-        DuplicateLoss, BadGradient, BadSubscript, BadInputKind, BadFunction, TooComplex, BadHessian, BadRequire, InternalError,
+        DuplicateLoss, BadGradient, BadSubscript, BadInputKind, BadFunction, TooComplex, BadHessian, BadRequire, BadShape, InternalError,
     }.ToDictionary(d => d.Id);
 
     public static IReadOnlyCollection<DiagnosticDescriptor> All => s_byId.Values;

@@ -27,6 +27,7 @@ internal static class DefinitionEmitter
         var options = loss.Options.Select(o => $"new(\"{o.Name}\", {(o.IsBoolean ? "true" : "false")}, {Names.Double(o.Default)})");
         w.Line($"public IReadOnlyList<LossOption> Options {{ get; }} = new LossOption[] {{ {string.Join(", ", options)} }};");
         if (loss.Shape == LossShape.Elementwise) w.Line("public bool HasHessians => true;");
+        ShapeRuleEmitter.Emit(w, loss.ShapeRules);
         w.Line("public void Evaluate(LossCall<float> call) => Call(call);");
         w.Line("public void Evaluate(LossCall<double> call) => Call(call);");
         w.Close();

@@ -273,6 +273,7 @@ internal sealed partial class Binder
             return null;
         }
         var requires = BindRequires(loss, shape, inputs, options);
+        var shapeRules = BindShapes(loss, inputs, options);
         if (_failed) return null;
 
         string declaration = _source.Text.Substring(loss.Range.Start, Math.Min(loss.Range.Length, _source.Text.Length - loss.Range.Start));
@@ -282,6 +283,7 @@ internal sealed partial class Binder
                 MeanBy = meanBy, MeanPer = meanPer, Subscripted = _subscripted.OrderBy(x => x, StringComparer.Ordinal).ToEquatableArray(),
                 Hessian = loss.Hessian is { } hessianClause ? hessianClause with { Range = default } : null,
                 Requires = requires,
+                ShapeRules = shapeRules,
             };
     }
 
@@ -829,4 +831,5 @@ internal readonly record struct DiagnosticDescriptorRef(string Id, bool IsError)
     public static readonly DiagnosticDescriptorRef TooComplex = new(Descriptors.TooComplex.Id, true);
     public static readonly DiagnosticDescriptorRef BadHessian = new(Descriptors.BadHessian.Id, true);
     public static readonly DiagnosticDescriptorRef BadRequire = new(Descriptors.BadRequire.Id, true);
+    public static readonly DiagnosticDescriptorRef BadShape = new(Descriptors.BadShape.Id, true);
 }

@@ -68,4 +68,6 @@ internal sealed record BoundLoss(
     public Syntax.HessianClause? Hessian { get; init; }
     /// <summary>The <c>require</c> clauses: preconditions on the options (checked first) and on element values (in the kernels).</summary>
     public EquatableArray<RequireModel> Requires { get; init; } = EquatableArray<RequireModel>.Empty;
+    /// <summary>The <c>shape</c> clauses: the loss's tensor semantics, emitted as its definition's <c>ShapeRules</c>.</summary>
+    public EquatableArray<ShapeRuleModel> ShapeRules { get; init; } = EquatableArray<ShapeRuleModel>.Empty;
 }

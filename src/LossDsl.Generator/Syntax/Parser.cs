@@ -262,8 +262,20 @@ internal sealed class Parser
         SyntaxNode? meanBy = null, meanPer = null;
         HessianClause? hessian = null;
         var requires = new List<RequireSyntax>();
-        while (At(TokenKind.Identifier) && (Current.Text == "grad" || Current.Text == "hessian" || Current.Text == "require" || (Current.Text == "mean" && Peek(1).Text is "by" or "per")))
+        var shapes = new List<ShapeRuleSyntax>();
+        while (At(TokenKind.Identifier) && (Current.Text == "grad" || Current.Text == "hessian" || Current.Text == "require" || Current.Text == "shape" || (Current.Text == "mean" && Peek(1).Text is "by" or "per")))
         {
+            if (Current.Text == "shape")
+            {
+                Advance();
+                do
+                {
+                    if (ShapeRule() is not { } rule) break;
+                    shapes.Add(rule);
+                    end = rule.Range.End;
+                } while (Accept(TokenKind.Comma));
+                continue;
+            }
             if (Current.Text == "require")
             {
                 if (RequireClause() is { } require) { requires.Add(require); end = require.Range.End; }
@@ -305,7 +317,59 @@ internal sealed class Parser
         }
         if (name.Length == 0) return null;
         return new LossSyntax(name.Text, RangeOf(name), documentation, inputs.ToEquatableArray(), options.ToEquatableArray(),
-            body, gradients.ToEquatableArray(), meanBy, new TextRange(start.Start, end - start.Start)) { MeanPer = meanPer, Hessian = hessian, Requires = requires.ToEquatableArray() };
+            body, gradients.ToEquatableArray(), meanBy, new TextRange(start.Start, end - start.Start)) { MeanPer = meanPer, Hessian = hessian, Requires = requires.ToEquatableArray(), Shapes = shapes.ToEquatableArray() };
+    }
+
+    /// <summary>
+    /// One rule of a <c>shape</c> clause: <c>IDENT ['(' arg (',' arg)* ')'] ['else' STRING]</c>, an argument a name or a
+    /// (signed) number. Null, with LOSS002 reported, when it is not one.
+    /// </summary>
+    private ShapeRuleSyntax? ShapeRule()
+    {
+        if (!At(TokenKind.Identifier))
+        {
+            ReportUnexpected("a shape rule (see docs/language.md, \"Shapes\")");
+            return null;
+        }
+        var name = Advance();
+        int end = name.End;
+        var arguments = new List<ShapeArgumentSyntax>();
+        if (Accept(TokenKind.OpenParen))
+        {
+            do
+            {
+                var first = Current;
+                if (At(TokenKind.Identifier)) { var id = Advance(); arguments.Add(new ShapeArgumentSyntax(id.Text, 0, RangeOf(id))); continue; }
+                bool negative = Accept(TokenKind.Minus);
+                if (!At(TokenKind.Number))
+                {
+                    ReportUnexpected("a name or a number");
+                    return null;
+                }
+                var number = Advance();
+                double value = double.TryParse(number.Text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : 0;
+                arguments.Add(new ShapeArgumentSyntax(null, negative ? -value : value, new TextRange(first.Start, number.End - first.Start)));
+            } while (Accept(TokenKind.Comma));
+            if (!At(TokenKind.CloseParen))
+            {
+                ReportUnexpected("')'");
+                return null;
+            }
+            end = Advance().End;
+        }
+        string? message = null;
+        if (Accept(TokenKind.Else))
+        {
+            if (!At(TokenKind.String))
+            {
+                ReportUnexpected("the message of the shape rule, in double quotes");
+                return null;
+            }
+            var text = Advance();
+            message = Lexer.StringValue(text.Text);
+            end = text.End;
+        }
+        return new ShapeRuleSyntax(name.Text, RangeOf(name), arguments.ToEquatableArray(), message, new TextRange(name.Start, end - name.Start));
     }
 
     /// <summary>

@@ -104,7 +104,18 @@ internal sealed record LossSyntax(
     public HessianClause? Hessian { get; init; }
     /// <summary><c>require condition else "message"</c> clauses: the values the loss refuses (see <see cref="RequireSyntax"/>).</summary>
     public EquatableArray<RequireSyntax> Requires { get; init; } = EquatableArray<RequireSyntax>.Empty;
+    /// <summary><c>shape rule, rule...</c> clauses: the loss's tensor semantics beyond broadcasting (see <see cref="ShapeRuleSyntax"/>).</summary>
+    public EquatableArray<ShapeRuleSyntax> Shapes { get; init; } = EquatableArray<ShapeRuleSyntax>.Empty;
 }
+
+/// <summary>
+/// One rule of a <c>shape</c> clause: <c>same(input, target) else "message"</c>, <c>batchmean</c>. Its arguments are
+/// names (inputs, options, losses) or numbers; what each rule takes is <c>Semantics.ShapeRuleTable</c>'s.
+/// </summary>
+internal sealed record ShapeRuleSyntax(string Rule, TextRange RuleRange, EquatableArray<ShapeArgumentSyntax> Arguments, string? Message, TextRange Range);
+
+/// <summary>An argument of a shape rule: a name, or a number (<paramref name="Name"/> null).</summary>
+internal sealed record ShapeArgumentSyntax(string? Name, double Number, TextRange Range);
 
 /// <summary>
 /// <c>require condition else "message"</c>: a precondition. The generated code throws an <c>ArgumentException</c> with

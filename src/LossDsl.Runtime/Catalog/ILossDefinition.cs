@@ -49,6 +49,8 @@ public interface ILossDefinition
     IReadOnlyList<LossOption> Options { get; }
     /// <summary>Whether <see cref="LossCall{T}.WantHessians"/> is supported: elementwise losses have generated second derivatives; row and whole losses have none yet.</summary>
     bool HasHessians => false;
+    /// <summary>The loss's tensor semantics beyond broadcasting, from its <c>shape</c> clauses (see <see cref="Tensors.TensorLoss"/>).</summary>
+    IReadOnlyList<Tensors.ShapeRule> ShapeRules => [];
     /// <summary>Runs the kernels in float.</summary>
     void Evaluate(LossCall<float> call);
     /// <summary>Runs the kernels in double.</summary>

@@ -1,10 +1,10 @@
 using System;
 using System.Linq;
 
-namespace LossDsl.Cli.Eval;
+namespace LossDsl.Tensors;
 
 /// <summary>Shape arithmetic following PyTorch: counts, broadcasting, and summing a broadcast gradient back.</summary>
-public static class Shapes
+public static class TensorShapes
 {
     public static long Count(ReadOnlySpan<int> shape)
     {

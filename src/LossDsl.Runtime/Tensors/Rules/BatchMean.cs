@@ -1,0 +1,7 @@
+namespace LossDsl.Tensors;
+
+/// <summary><c>shape batchmean</c>: <c>reduction='batchmean'</c> is accepted: the sum divided by the first input's size(0).</summary>
+public sealed class BatchMean : ShapeRule
+{
+    internal override bool AllowsBatchMean => true;
+}
