@@ -43,8 +43,10 @@ public class GeneratorTimeTests(ITestOutputHelper output)
         var after = driver.ReplaceAdditionalText(files[0], edited[0]).RunGenerators(compilation);
         double edit = w2.Elapsed.TotalMilliseconds;
         var steps = after.GetRunResult().Results.Single().TrackedSteps[StepNames.Compiled];
-        Assert.Equal(1, steps.Count(s => s.Outputs.Any(o => o.Reason is IncrementalStepRunReason.Modified or IncrementalStepRunReason.New)));
-        Assert.Equal(files.Length - 1, steps.Count(s => s.Outputs.All(o => o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged)));
+        // the edited file's compile step runs again (Modified, or Unchanged when the edit changes nothing it compiles to,
+        // as a trailing comment does); every other file's is not run (Cached)
+        Assert.Equal(1, steps.Count(s => s.Outputs.Any(o => o.Reason is not IncrementalStepRunReason.Cached)));
+        Assert.Equal(files.Length - 1, steps.Count(s => s.Outputs.All(o => o.Reason is IncrementalStepRunReason.Cached)));
 
         output.WriteLine($"generator time: {files.Length} .loss files, cold {cold:F0} ms (includes JIT), warm median {warm[2]:F0} ms (min {warm[0]:F0}), one file edited {edit:F1} ms");
     }

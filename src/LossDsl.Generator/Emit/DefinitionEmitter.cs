@@ -16,7 +16,10 @@ internal static class DefinitionEmitter
         string kind = loss.Shape switch { LossShape.Row => "Row", LossShape.Whole => "Whole", _ => "Elementwise" };
         w.Line("// ---- run-time description, for tools ----");
         w.Line("[ModuleInitializer]");
-        w.Line("internal static void RegisterLoss() => LossRegistry.Register(new Definition());");
+        w.Line("internal static void RegisterLoss() => LossRegistry.Register(Instance);");
+        w.Line();
+        w.Line("/// <summary>The loss's definition: what the tensor API (<c>Tensors</c>) and tools run.</summary>");
+        w.Line("internal static readonly ILossDefinition Instance = new Definition();");
         w.Line();
         w.Open("private sealed class Definition : ILossDefinition");
         w.Line($"public string Name => \"{loss.Name}\";");

@@ -48,6 +48,7 @@ internal static class LossEmitter
         ClassDocumentation(w, model);
         w.Open($"{model.Accessibility} static partial class {model.ClassName}");
         foreach (var type in s_types) LossApiEmitter.Emit(w, model, type);
+        TensorApiEmitter.Emit(w, model);
         w.Close();
         if (model.Namespace is not null) w.Close();
         w.Line();

@@ -40,8 +40,8 @@ internal sealed partial class Binder
                 var argument = rule.Arguments[k];
                 string? problem = (entry.Parameters[k], argument.Name) switch
                 {
-                    (ShapeParameter.Input, null) or (ShapeParameter.Option, null) or (ShapeParameter.Loss, null) => "a name",
-                    (ShapeParameter.Input, var n) when !inputs.Any(i => i.Name == n) => "an input of this loss",
+                    (ShapeParameter.Input or ShapeParameter.IntegerInput, null) or (ShapeParameter.Option, null) or (ShapeParameter.Loss, null) => "a name",
+                    (ShapeParameter.Input or ShapeParameter.IntegerInput, var n) when !inputs.Any(i => i.Name == n) => "an input of this loss",
                     (ShapeParameter.Option, var n) when !options.Any(o => o.Name == n) => "an option of this loss",
                     (ShapeParameter.Integer, var n) when n is not null || argument.Number != System.Math.Floor(argument.Number) => "a whole number",
                     (ShapeParameter.Number, not null) => "a number",

@@ -8,6 +8,8 @@ internal enum ShapeParameter
 {
     /// <summary>A declared input.</summary>
     Input,
+    /// <summary>A declared input given as integers (int64 label lists), whatever its declared kind.</summary>
+    IntegerInput,
     /// <summary>A declared option.</summary>
     Option,
     /// <summary>Another loss, by its name (found at run time in the registry).</summary>
@@ -37,7 +39,7 @@ internal static class ShapeRuleTable
         new("classes", "ClassAxis", [ShapeParameter.Input, ShapeParameter.Input], false, "classes(input, target)"),
         new("frames", "TargetFrames", [ShapeParameter.Input, ShapeParameter.Input], false, "frames(input, target)"),
         new("probabilities", "ProbabilityTargets", [ShapeParameter.Input, ShapeParameter.Loss], false, "probabilities(target, loss)"),
-        new("lists", "LabelLists", [ShapeParameter.Input, ShapeParameter.Input], false, "lists(input, target)"),
+        new("lists", "LabelLists", [ShapeParameter.Input, ShapeParameter.IntegerInput], false, "lists(input, target)"),
         new("sequences", "Sequences", [ShapeParameter.Input, ShapeParameter.Input, ShapeParameter.Input, ShapeParameter.Input, ShapeParameter.Option], false,
             "sequences(scores, labels, score_lengths, label_lengths, classes)"),
         new("drop_last", "DropLastAxis", [ShapeParameter.Input, ShapeParameter.Input], false, "drop_last(a, b)"),

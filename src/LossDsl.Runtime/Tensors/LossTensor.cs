@@ -13,6 +13,7 @@ namespace LossDsl.Tensors;
 /// </summary>
 public sealed class LossTensor
 {
+    /// <summary>A tensor of <paramref name="shape"/> holding <paramref name="data"/> in row-major order.</summary>
     public LossTensor(int[] shape, double[] data, TensorElementType type = TensorElementType.Float64)
     {
         ArgumentNullException.ThrowIfNull(shape);
@@ -34,8 +35,11 @@ public sealed class LossTensor
     /// <summary>The element type.</summary>
     public TensorElementType Type { get; }
 
+    /// <summary>The number of dimensions.</summary>
     public int Rank => Shape.Length;
+    /// <summary>The number of values.</summary>
     public int Count => Data.Length;
+    /// <summary>Whether the values are integers (<see cref="TensorElementType.Int64"/>).</summary>
     public bool IsInteger => Type == TensorElementType.Int64;
 
     /// <summary>A scalar (shape <c>[]</c>).</summary>
@@ -53,6 +57,7 @@ public sealed class LossTensor
     /// <summary>The same values seen with another shape of the same element count.</summary>
     public LossTensor Reshape(int[] shape) => new(shape, Data, Type);
 
+    /// <summary>The shape and the first values.</summary>
     public override string ToString() =>
         $"{TensorShapes.Format(Shape)} [{string.Join(", ", Data.Take(8))}{(Data.Length > 8 ? ", ..." : "")}]";
 
@@ -63,16 +68,27 @@ public sealed class LossTensor
         return new LossTensor(ShapeOf(tensor.Lengths), Values(tensor, static v => double.CreateTruncating(v)), type);
     }
 
+    /// <summary>
+    /// <see cref="From{T}(ReadOnlyTensorSpan{T})"/> for an optional argument: null for a default (never assigned) span,
+    /// which has no dimensions and no values (a 0-d tensor has one value).
+    /// </summary>
+    public static LossTensor? FromOptional<T>(ReadOnlyTensorSpan<T> tensor) where T : IFloatingPointIeee754<T> =>
+        tensor.Rank == 0 && tensor.IsEmpty ? null : From(tensor);
+
     /// <summary>Integer values (class indices, lengths, label lists) from a tensor span, as PyTorch's int64 tensors.</summary>
     public static LossTensor FromIntegers(ReadOnlyTensorSpan<long> tensor) =>
         new(ShapeOf(tensor.Lengths), Values(tensor, static v => (double)v), TensorElementType.Int64);
 
-    /// <summary>The values as a new System.Numerics.Tensors tensor of this shape.</summary>
+    /// <summary>
+    /// The values as a new System.Numerics.Tensors tensor of this shape. System.Numerics.Tensors has no 0-d tensors
+    /// (a tensor created with no lengths has rank 1 and no values): a 0-d value, as a reduced loss, comes back with
+    /// shape [1].
+    /// </summary>
     public Tensor<T> ToTensor<T>() where T : IFloatingPointIeee754<T>
     {
         var values = new T[Data.Length];
         for (int i = 0; i < values.Length; i++) values[i] = T.CreateTruncating(Data[i]);
-        return Tensor.Create(values, Array.ConvertAll(Shape, static d => (nint)d));
+        return Tensor.Create(values, Shape.Length == 0 ? [1] : Array.ConvertAll(Shape, static d => (nint)d));
     }
 
     private static int[] ShapeOf(ReadOnlySpan<nint> lengths)
