@@ -21,6 +21,8 @@ internal static class TensorApiEmitter
     public static void Emit(SourceWriter w, LossModel model)
     {
         var loss = model.Loss;
+        // a nested class cannot take its enclosing class's name (CS0542): a loss named 'tensors' keeps its span API only
+        if (model.ClassName == "Tensors") return;
         string definition = LossEmitter.Implementation(model) + ".Instance";
         // options a shape rule sets itself (a sequence's class count) are not parameters
         var supplied = loss.ShapeRules.SelectMany(r => ShapeRuleTable.All.First(e => e.RuntimeType == r.RuntimeType).Parameters
@@ -48,7 +50,7 @@ internal static class TensorApiEmitter
             string reduction = loss.Shape == LossShape.Whole ? "" : "global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean";
 
             w.Line();
-            w.Line("/// <summary>The loss: a 0-d tensor when reduced, else one value per element (per row) in PyTorch's output shape.</summary>");
+            w.Line("/// <summary>The loss: one value (shape [1]: System.Numerics.Tensors has no 0-d tensors) when reduced, else one per element (per row) in PyTorch's output shape.</summary>");
             w.Open($"public static {tensor} Forward({string.Join(", ", required.Concat(Optional(reduction)).Concat(optional))})");
             Arguments(w, model, type, options, elementWeight, integers, []);
             w.Line($"return {Ns}TensorLoss.Evaluate({definition}, arguments_).Loss.ToTensor<{type}>();");

@@ -34,6 +34,8 @@ internal static class GeneratedCode
     private static readonly Lazy<MetadataReference[]> s_references = new(() =>
         Basic.Reference.Assemblies.Net100.References.All.Cast<MetadataReference>()
             .Append(MetadataReference.CreateFromFile(typeof(LossDsl.LossAttribute).Assembly.Location))
+            // the runtime's dependency (the tensor API of every loss), as a package reference brings it
+            .Append(MetadataReference.CreateFromFile(typeof(System.Numerics.Tensors.Tensor).Assembly.Location))
             .ToArray());
 
     private static readonly CSharpParseOptions s_parse = new(LanguageVersion.Preview);

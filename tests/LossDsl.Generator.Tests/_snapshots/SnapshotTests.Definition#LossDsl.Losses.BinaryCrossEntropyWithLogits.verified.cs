@@ -14,7 +14,7 @@ namespace LossDsl.Losses
     /// <code>
     /// loss binary_cross_entropy_with_logits(input, target, const pos_weight = 1) =
     ///     (1 - target) * input + (1 + (pos_weight - 1) * target) * softplus(-input)
-    ///
+    /// shape same(input, target) else "Target size ({target}) must be the same as input size ({input})"
     /// </code>
     /// L = (1 - target) * input + (1 + (pos_weight - 1) * target) * (max(-input, 0) + log1p(exp(-abs(input))))<br/>
     /// dL/dinput = 1 - target - (1 + (pos_weight - 1) * target) * (if -input &gt;= 0 then 1 / (1 + exp(-abs(input))) else exp(-abs(input)) * 1 / (1 + exp(-abs(input))))<br/>
@@ -93,6 +93,70 @@ namespace LossDsl.Losses
         public static void GradientHessian(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.Span<double> output, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> inputGrad, global::System.Span<double> inputHess, global::System.Span<double> targetGrad, global::System.Span<double> targetHess, global::LossDsl.HessianPolicy hessianPolicy = default, global::System.ReadOnlySpan<double> weight = default, global::System.ReadOnlySpan<double> posWeight = default)
             => _ = global::LossDsl.Generated.LossDsl.Losses.BinaryCrossEntropyWithLogitsImplementation.RunHessian<double>(input, target, posWeight, weight, global::LossDsl.Reduction.None, output, gradOutput, 1.0, inputGrad, targetGrad, hessianPolicy, inputHess, targetHess);
 
+
+        /// <summary>The loss on tensors with PyTorch's semantics (<c>binary_cross_entropy_with_logits</c> as torch.nn.functional takes it): the shapes its
+        /// <c>shape</c> clauses declare, broadcasting, reduction none in PyTorch's output shape, gradients in each input's shape.</summary>
+        public static class Tensors
+        {
+            /// <summary>Any call of the loss: tensors by input name (a packed input as <c>(..., k)</c>), options, reduction (<c>batchmean</c> too), derivatives.</summary>
+            public static global::LossDsl.Tensors.LossResult Evaluate(global::LossDsl.Tensors.LossArguments arguments) => global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.BinaryCrossEntropyWithLogitsImplementation.Instance, arguments);
+
+            /// <summary>The loss: one value (shape [1]: System.Numerics.Tensors has no 0-d tensors) when reduced, else one per element (per row) in PyTorch's output shape.</summary>
+            public static global::System.Numerics.Tensors.Tensor<float> Forward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> input, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> target, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> posWeight = default, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> weight = default)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = true };
+                arguments_.Inputs["input"] = global::LossDsl.Tensors.LossTensor.From(input);
+                arguments_.Inputs["target"] = global::LossDsl.Tensors.LossTensor.From(target);
+                if (global::LossDsl.Tensors.LossTensor.FromOptional(posWeight) is { } given_2) arguments_.Inputs["pos_weight"] = given_2;
+                arguments_.Weight = global::LossDsl.Tensors.LossTensor.FromOptional(weight);
+                return global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.BinaryCrossEntropyWithLogitsImplementation.Instance, arguments_).Loss.ToTensor<float>();
+            }
+
+            /// <summary>The loss and the gradient of each differentiable input (of <c>sum(loss * gradOutput)</c>, gradOutput broadcasting with the loss; ones when not given).</summary>
+            public static global::System.Numerics.Tensors.Tensor<float> ForwardBackward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> input, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> target, out global::System.Numerics.Tensors.Tensor<float> inputGrad, out global::System.Numerics.Tensors.Tensor<float> targetGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> gradOutput = default, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> posWeight = default, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> weight = default)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = true };
+                arguments_.Inputs["input"] = global::LossDsl.Tensors.LossTensor.From(input);
+                arguments_.Inputs["target"] = global::LossDsl.Tensors.LossTensor.From(target);
+                if (global::LossDsl.Tensors.LossTensor.FromOptional(posWeight) is { } given_2) arguments_.Inputs["pos_weight"] = given_2;
+                arguments_.Weight = global::LossDsl.Tensors.LossTensor.FromOptional(weight);
+                arguments_.Gradients.Add("input");
+                arguments_.Gradients.Add("target");
+                if (global::LossDsl.Tensors.LossTensor.FromOptional(gradOutput) is { } upstream_) arguments_.GradOutput = upstream_;
+                var result_ = global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.BinaryCrossEntropyWithLogitsImplementation.Instance, arguments_);
+                inputGrad = result_.GradientOf("input")!.ToTensor<float>();
+                targetGrad = result_.GradientOf("target")!.ToTensor<float>();
+                return result_.Loss.ToTensor<float>();
+            }
+
+            /// <summary>The loss: one value (shape [1]: System.Numerics.Tensors has no 0-d tensors) when reduced, else one per element (per row) in PyTorch's output shape.</summary>
+            public static global::System.Numerics.Tensors.Tensor<double> Forward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> input, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> target, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> posWeight = default, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> weight = default)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = false };
+                arguments_.Inputs["input"] = global::LossDsl.Tensors.LossTensor.From(input);
+                arguments_.Inputs["target"] = global::LossDsl.Tensors.LossTensor.From(target);
+                if (global::LossDsl.Tensors.LossTensor.FromOptional(posWeight) is { } given_2) arguments_.Inputs["pos_weight"] = given_2;
+                arguments_.Weight = global::LossDsl.Tensors.LossTensor.FromOptional(weight);
+                return global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.BinaryCrossEntropyWithLogitsImplementation.Instance, arguments_).Loss.ToTensor<double>();
+            }
+
+            /// <summary>The loss and the gradient of each differentiable input (of <c>sum(loss * gradOutput)</c>, gradOutput broadcasting with the loss; ones when not given).</summary>
+            public static global::System.Numerics.Tensors.Tensor<double> ForwardBackward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> input, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> target, out global::System.Numerics.Tensors.Tensor<double> inputGrad, out global::System.Numerics.Tensors.Tensor<double> targetGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> gradOutput = default, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> posWeight = default, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> weight = default)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = false };
+                arguments_.Inputs["input"] = global::LossDsl.Tensors.LossTensor.From(input);
+                arguments_.Inputs["target"] = global::LossDsl.Tensors.LossTensor.From(target);
+                if (global::LossDsl.Tensors.LossTensor.FromOptional(posWeight) is { } given_2) arguments_.Inputs["pos_weight"] = given_2;
+                arguments_.Weight = global::LossDsl.Tensors.LossTensor.FromOptional(weight);
+                arguments_.Gradients.Add("input");
+                arguments_.Gradients.Add("target");
+                if (global::LossDsl.Tensors.LossTensor.FromOptional(gradOutput) is { } upstream_) arguments_.GradOutput = upstream_;
+                var result_ = global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.BinaryCrossEntropyWithLogitsImplementation.Instance, arguments_);
+                inputGrad = result_.GradientOf("input")!.ToTensor<double>();
+                targetGrad = result_.GradientOf("target")!.ToTensor<double>();
+                return result_.Loss.ToTensor<double>();
+            }
+        }
     }
 }
 
@@ -716,18 +780,22 @@ namespace LossDsl.Generated.LossDsl.Losses
 
         // ---- run-time description, for tools ----
         [ModuleInitializer]
-        internal static void RegisterLoss() => LossRegistry.Register(new Definition());
+        internal static void RegisterLoss() => LossRegistry.Register(Instance);
+
+        /// <summary>The loss's definition: what the tensor API (<c>Tensors</c>) and tools run.</summary>
+        internal static readonly ILossDefinition Instance = new Definition();
 
         private sealed class Definition : ILossDefinition
         {
             public string Name => "binary_cross_entropy_with_logits";
             public string Formula => @"loss binary_cross_entropy_with_logits(input, target, const pos_weight = 1) =
     (1 - target) * input + (1 + (pos_weight - 1) * target) * softplus(-input)
-";
+shape same(input, target) else ""Target size ({target}) must be the same as input size ({input})""";
             public LossKind Kind => LossKind.Elementwise;
             public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("input", true, null, LossInputKind.Element), new("target", true, null, LossInputKind.Element), new("pos_weight", false, 1.0, LossInputKind.Element) };
             public IReadOnlyList<LossOption> Options { get; } = new LossOption[] {  };
             public bool HasHessians => true;
+            public IReadOnlyList<global::LossDsl.Tensors.ShapeRule> ShapeRules { get; } = new global::LossDsl.Tensors.ShapeRule[] { new global::LossDsl.Tensors.SameShape("input", "target", "Target size ({target}) must be the same as input size ({input})") };
             public void Evaluate(LossCall<float> call) => Call(call);
             public void Evaluate(LossCall<double> call) => Call(call);
         }

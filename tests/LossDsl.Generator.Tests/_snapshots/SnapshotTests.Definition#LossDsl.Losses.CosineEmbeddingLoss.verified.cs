@@ -15,7 +15,7 @@ namespace LossDsl.Losses
     /// loss cosine_embedding_loss(input1, input2, const row target; margin = 0) =
     ///     let cos = sum(input1 * input2) / sqrt((sum(input1 * input1) + 1e-12) * (sum(input2 * input2) + 1e-12)) in
     ///     if target == 1 then 1 - cos else max(cos - margin, 0)
-    ///
+    /// shape rank(target, 0, 1)
     /// </code>
     /// A0 = sum over the row of input1 * input2<br/>
     /// A1 = sum over the row of input1 * input1<br/>
@@ -81,6 +81,74 @@ namespace LossDsl.Losses
         public static void Backward(global::System.ReadOnlySpan<double> input1, global::System.ReadOnlySpan<double> input2, global::System.ReadOnlySpan<double> target, int rowLength, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> input1Grad, global::System.Span<double> input2Grad, double margin = 0.0)
             => _ = global::LossDsl.Generated.LossDsl.Losses.CosineEmbeddingLossImplementation.Run<double>(input1, input2, target, rowLength, margin, global::LossDsl.Reduction.None, default, true, gradOutput, 1.0, input1Grad, input2Grad);
 
+
+        /// <summary>The loss on tensors with PyTorch's semantics (<c>cosine_embedding_loss</c> as torch.nn.functional takes it): the shapes its
+        /// <c>shape</c> clauses declare, broadcasting, reduction none in PyTorch's output shape, gradients in each input's shape.</summary>
+        public static class Tensors
+        {
+            /// <summary>Any call of the loss: tensors by input name (a packed input as <c>(..., k)</c>), options, reduction (<c>batchmean</c> too), derivatives.</summary>
+            public static global::LossDsl.Tensors.LossResult Evaluate(global::LossDsl.Tensors.LossArguments arguments) => global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.CosineEmbeddingLossImplementation.Instance, arguments);
+
+            /// <summary>The loss: one value (shape [1]: System.Numerics.Tensors has no 0-d tensors) when reduced, else one per element (per row) in PyTorch's output shape.</summary>
+            public static global::System.Numerics.Tensors.Tensor<float> Forward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> input1, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> input2, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> target, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> weight = default, double margin = 0.0)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = true };
+                arguments_.Inputs["input1"] = global::LossDsl.Tensors.LossTensor.From(input1);
+                arguments_.Inputs["input2"] = global::LossDsl.Tensors.LossTensor.From(input2);
+                arguments_.Inputs["target"] = global::LossDsl.Tensors.LossTensor.From(target);
+                arguments_.Weight = global::LossDsl.Tensors.LossTensor.FromOptional(weight);
+                arguments_.Options["margin"] = margin;
+                return global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.CosineEmbeddingLossImplementation.Instance, arguments_).Loss.ToTensor<float>();
+            }
+
+            /// <summary>The loss and the gradient of each differentiable input (of <c>sum(loss * gradOutput)</c>, gradOutput broadcasting with the loss; ones when not given).</summary>
+            public static global::System.Numerics.Tensors.Tensor<float> ForwardBackward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> input1, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> input2, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> target, out global::System.Numerics.Tensors.Tensor<float> input1Grad, out global::System.Numerics.Tensors.Tensor<float> input2Grad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> gradOutput = default, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> weight = default, double margin = 0.0)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = true };
+                arguments_.Inputs["input1"] = global::LossDsl.Tensors.LossTensor.From(input1);
+                arguments_.Inputs["input2"] = global::LossDsl.Tensors.LossTensor.From(input2);
+                arguments_.Inputs["target"] = global::LossDsl.Tensors.LossTensor.From(target);
+                arguments_.Weight = global::LossDsl.Tensors.LossTensor.FromOptional(weight);
+                arguments_.Options["margin"] = margin;
+                arguments_.Gradients.Add("input1");
+                arguments_.Gradients.Add("input2");
+                if (global::LossDsl.Tensors.LossTensor.FromOptional(gradOutput) is { } upstream_) arguments_.GradOutput = upstream_;
+                var result_ = global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.CosineEmbeddingLossImplementation.Instance, arguments_);
+                input1Grad = result_.GradientOf("input1")!.ToTensor<float>();
+                input2Grad = result_.GradientOf("input2")!.ToTensor<float>();
+                return result_.Loss.ToTensor<float>();
+            }
+
+            /// <summary>The loss: one value (shape [1]: System.Numerics.Tensors has no 0-d tensors) when reduced, else one per element (per row) in PyTorch's output shape.</summary>
+            public static global::System.Numerics.Tensors.Tensor<double> Forward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> input1, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> input2, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> target, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> weight = default, double margin = 0.0)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = false };
+                arguments_.Inputs["input1"] = global::LossDsl.Tensors.LossTensor.From(input1);
+                arguments_.Inputs["input2"] = global::LossDsl.Tensors.LossTensor.From(input2);
+                arguments_.Inputs["target"] = global::LossDsl.Tensors.LossTensor.From(target);
+                arguments_.Weight = global::LossDsl.Tensors.LossTensor.FromOptional(weight);
+                arguments_.Options["margin"] = margin;
+                return global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.CosineEmbeddingLossImplementation.Instance, arguments_).Loss.ToTensor<double>();
+            }
+
+            /// <summary>The loss and the gradient of each differentiable input (of <c>sum(loss * gradOutput)</c>, gradOutput broadcasting with the loss; ones when not given).</summary>
+            public static global::System.Numerics.Tensors.Tensor<double> ForwardBackward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> input1, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> input2, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> target, out global::System.Numerics.Tensors.Tensor<double> input1Grad, out global::System.Numerics.Tensors.Tensor<double> input2Grad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> gradOutput = default, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> weight = default, double margin = 0.0)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = false };
+                arguments_.Inputs["input1"] = global::LossDsl.Tensors.LossTensor.From(input1);
+                arguments_.Inputs["input2"] = global::LossDsl.Tensors.LossTensor.From(input2);
+                arguments_.Inputs["target"] = global::LossDsl.Tensors.LossTensor.From(target);
+                arguments_.Weight = global::LossDsl.Tensors.LossTensor.FromOptional(weight);
+                arguments_.Options["margin"] = margin;
+                arguments_.Gradients.Add("input1");
+                arguments_.Gradients.Add("input2");
+                if (global::LossDsl.Tensors.LossTensor.FromOptional(gradOutput) is { } upstream_) arguments_.GradOutput = upstream_;
+                var result_ = global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.CosineEmbeddingLossImplementation.Instance, arguments_);
+                input1Grad = result_.GradientOf("input1")!.ToTensor<double>();
+                input2Grad = result_.GradientOf("input2")!.ToTensor<double>();
+                return result_.Loss.ToTensor<double>();
+            }
+        }
     }
 }
 
@@ -547,7 +615,10 @@ namespace LossDsl.Generated.LossDsl.Losses
 
         // ---- run-time description, for tools ----
         [ModuleInitializer]
-        internal static void RegisterLoss() => LossRegistry.Register(new Definition());
+        internal static void RegisterLoss() => LossRegistry.Register(Instance);
+
+        /// <summary>The loss's definition: what the tensor API (<c>Tensors</c>) and tools run.</summary>
+        internal static readonly ILossDefinition Instance = new Definition();
 
         private sealed class Definition : ILossDefinition
         {
@@ -555,10 +626,11 @@ namespace LossDsl.Generated.LossDsl.Losses
             public string Formula => @"loss cosine_embedding_loss(input1, input2, const row target; margin = 0) =
     let cos = sum(input1 * input2) / sqrt((sum(input1 * input1) + 1e-12) * (sum(input2 * input2) + 1e-12)) in
     if target == 1 then 1 - cos else max(cos - margin, 0)
-";
+shape rank(target, 0, 1)";
             public LossKind Kind => LossKind.Row;
             public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("input1", true, null, LossInputKind.Element), new("input2", true, null, LossInputKind.Element), new("target", false, null, LossInputKind.Row) };
             public IReadOnlyList<LossOption> Options { get; } = new LossOption[] { new("margin", false, 0.0) };
+            public IReadOnlyList<global::LossDsl.Tensors.ShapeRule> ShapeRules { get; } = new global::LossDsl.Tensors.ShapeRule[] { new global::LossDsl.Tensors.RankRange("target", 0, 1) };
             public void Evaluate(LossCall<float> call) => Call(call);
             public void Evaluate(LossCall<double> call) => Call(call);
         }

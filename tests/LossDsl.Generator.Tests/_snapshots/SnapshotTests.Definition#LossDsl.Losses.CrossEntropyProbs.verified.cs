@@ -21,6 +21,7 @@ namespace LossDsl.Losses
     ///         + ls * (lse * mean(weight) - mean(weight * input))
     /// require not (label_smoothing &gt; 1) else "label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}"
     /// require ignore_index &lt; 0 else "ignore_index is not supported for floating point target"
+    /// shape classes(input, target)
     /// </code>
     /// A0 = max over the row of input<br/>
     /// A1 = sum over the row of exp(input - detach(A0))<br/>
@@ -91,6 +92,70 @@ namespace LossDsl.Losses
         public static void Backward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, int rowLength, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> inputGrad, double labelSmoothing = 0.0, double ignoreIndex = -100.0, global::System.ReadOnlySpan<double> weight = default)
             => _ = global::LossDsl.Generated.LossDsl.Losses.CrossEntropyProbsImplementation.Run<double>(input, target, weight, rowLength, labelSmoothing, ignoreIndex, global::LossDsl.Reduction.None, default, true, gradOutput, 1.0, inputGrad);
 
+
+        /// <summary>The loss on tensors with PyTorch's semantics (<c>cross_entropy_probs</c> as torch.nn.functional takes it): the shapes its
+        /// <c>shape</c> clauses declare, broadcasting, reduction none in PyTorch's output shape, gradients in each input's shape.</summary>
+        public static class Tensors
+        {
+            /// <summary>Any call of the loss: tensors by input name (a packed input as <c>(..., k)</c>), options, reduction (<c>batchmean</c> too), derivatives.</summary>
+            public static global::LossDsl.Tensors.LossResult Evaluate(global::LossDsl.Tensors.LossArguments arguments) => global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.CrossEntropyProbsImplementation.Instance, arguments);
+
+            /// <summary>The loss: one value (shape [1]: System.Numerics.Tensors has no 0-d tensors) when reduced, else one per element (per row) in PyTorch's output shape.</summary>
+            public static global::System.Numerics.Tensors.Tensor<float> Forward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> input, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> target, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> weight = default, double labelSmoothing = 0.0, double ignoreIndex = -100.0)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = true };
+                arguments_.Inputs["input"] = global::LossDsl.Tensors.LossTensor.From(input);
+                arguments_.Inputs["target"] = global::LossDsl.Tensors.LossTensor.From(target);
+                if (global::LossDsl.Tensors.LossTensor.FromOptional(weight) is { } given_2) arguments_.Inputs["weight"] = given_2;
+                arguments_.Options["label_smoothing"] = labelSmoothing;
+                arguments_.Options["ignore_index"] = ignoreIndex;
+                return global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.CrossEntropyProbsImplementation.Instance, arguments_).Loss.ToTensor<float>();
+            }
+
+            /// <summary>The loss and the gradient of each differentiable input (of <c>sum(loss * gradOutput)</c>, gradOutput broadcasting with the loss; ones when not given).</summary>
+            public static global::System.Numerics.Tensors.Tensor<float> ForwardBackward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> input, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> target, out global::System.Numerics.Tensors.Tensor<float> inputGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> gradOutput = default, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> weight = default, double labelSmoothing = 0.0, double ignoreIndex = -100.0)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = true };
+                arguments_.Inputs["input"] = global::LossDsl.Tensors.LossTensor.From(input);
+                arguments_.Inputs["target"] = global::LossDsl.Tensors.LossTensor.From(target);
+                if (global::LossDsl.Tensors.LossTensor.FromOptional(weight) is { } given_2) arguments_.Inputs["weight"] = given_2;
+                arguments_.Options["label_smoothing"] = labelSmoothing;
+                arguments_.Options["ignore_index"] = ignoreIndex;
+                arguments_.Gradients.Add("input");
+                if (global::LossDsl.Tensors.LossTensor.FromOptional(gradOutput) is { } upstream_) arguments_.GradOutput = upstream_;
+                var result_ = global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.CrossEntropyProbsImplementation.Instance, arguments_);
+                inputGrad = result_.GradientOf("input")!.ToTensor<float>();
+                return result_.Loss.ToTensor<float>();
+            }
+
+            /// <summary>The loss: one value (shape [1]: System.Numerics.Tensors has no 0-d tensors) when reduced, else one per element (per row) in PyTorch's output shape.</summary>
+            public static global::System.Numerics.Tensors.Tensor<double> Forward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> input, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> target, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> weight = default, double labelSmoothing = 0.0, double ignoreIndex = -100.0)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = false };
+                arguments_.Inputs["input"] = global::LossDsl.Tensors.LossTensor.From(input);
+                arguments_.Inputs["target"] = global::LossDsl.Tensors.LossTensor.From(target);
+                if (global::LossDsl.Tensors.LossTensor.FromOptional(weight) is { } given_2) arguments_.Inputs["weight"] = given_2;
+                arguments_.Options["label_smoothing"] = labelSmoothing;
+                arguments_.Options["ignore_index"] = ignoreIndex;
+                return global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.CrossEntropyProbsImplementation.Instance, arguments_).Loss.ToTensor<double>();
+            }
+
+            /// <summary>The loss and the gradient of each differentiable input (of <c>sum(loss * gradOutput)</c>, gradOutput broadcasting with the loss; ones when not given).</summary>
+            public static global::System.Numerics.Tensors.Tensor<double> ForwardBackward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> input, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> target, out global::System.Numerics.Tensors.Tensor<double> inputGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> gradOutput = default, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> weight = default, double labelSmoothing = 0.0, double ignoreIndex = -100.0)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = false };
+                arguments_.Inputs["input"] = global::LossDsl.Tensors.LossTensor.From(input);
+                arguments_.Inputs["target"] = global::LossDsl.Tensors.LossTensor.From(target);
+                if (global::LossDsl.Tensors.LossTensor.FromOptional(weight) is { } given_2) arguments_.Inputs["weight"] = given_2;
+                arguments_.Options["label_smoothing"] = labelSmoothing;
+                arguments_.Options["ignore_index"] = ignoreIndex;
+                arguments_.Gradients.Add("input");
+                if (global::LossDsl.Tensors.LossTensor.FromOptional(gradOutput) is { } upstream_) arguments_.GradOutput = upstream_;
+                var result_ = global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.CrossEntropyProbsImplementation.Instance, arguments_);
+                inputGrad = result_.GradientOf("input")!.ToTensor<double>();
+                return result_.Loss.ToTensor<double>();
+            }
+        }
     }
 }
 
@@ -1100,7 +1165,10 @@ namespace LossDsl.Generated.LossDsl.Losses
 
         // ---- run-time description, for tools ----
         [ModuleInitializer]
-        internal static void RegisterLoss() => LossRegistry.Register(new Definition());
+        internal static void RegisterLoss() => LossRegistry.Register(Instance);
+
+        /// <summary>The loss's definition: what the tensor API (<c>Tensors</c>) and tools run.</summary>
+        internal static readonly ILossDefinition Instance = new Definition();
 
         private sealed class Definition : ILossDefinition
         {
@@ -1111,10 +1179,12 @@ namespace LossDsl.Generated.LossDsl.Losses
     (1 - ls) * (lse * sum(weight * target) - sum(weight * target * input))
         + ls * (lse * mean(weight) - mean(weight * input))
 require not (label_smoothing > 1) else ""label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}""
-require ignore_index < 0 else ""ignore_index is not supported for floating point target""";
+require ignore_index < 0 else ""ignore_index is not supported for floating point target""
+shape classes(input, target)";
             public LossKind Kind => LossKind.Row;
             public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("input", true, null, LossInputKind.Element), new("target", false, null, LossInputKind.Element), new("weight", false, 1.0, LossInputKind.Class) };
             public IReadOnlyList<LossOption> Options { get; } = new LossOption[] { new("label_smoothing", false, 0.0), new("ignore_index", false, -100.0) };
+            public IReadOnlyList<global::LossDsl.Tensors.ShapeRule> ShapeRules { get; } = new global::LossDsl.Tensors.ShapeRule[] { new global::LossDsl.Tensors.ClassAxis("input", "target") };
             public void Evaluate(LossCall<float> call) => Call(call);
             public void Evaluate(LossCall<double> call) => Call(call);
         }

@@ -21,6 +21,7 @@ namespace LossDsl.Losses
     ///     if zero_infinity and nll == inf then 0 else nll
     /// mean per max(target_lengths, 1)
     /// require 0 &lt;= blank and blank &lt; classes else "blank must be in label range"
+    /// shape sequences(log_probs, targets, input_lengths, target_lengths, classes)
     /// </code>
     /// A0 = ctc_nll(log_probs, targets, input_lengths, target_lengths, blank, classes)   (the row function LossDsl.Ctc.NegativeLogLikelihood; its gradient is stated: LossDsl.Ctc.Gradient)<br/>
     /// mean averages each row's loss divided by max(target_lengths, 1)<br/>
@@ -82,6 +83,78 @@ namespace LossDsl.Losses
         public static void Backward(global::System.ReadOnlySpan<double> logProbs, global::System.ReadOnlySpan<int> targets, global::System.ReadOnlySpan<int> inputLengths, global::System.ReadOnlySpan<int> targetLengths, int rowLength, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> logProbsGrad, double blank = 0.0, double classes = 1.0, bool zeroInfinity = false)
             => _ = global::LossDsl.Generated.LossDsl.Losses.CtcLossImplementation.Run<double>(logProbs, targets, inputLengths, targetLengths, rowLength, blank, classes, zeroInfinity, global::LossDsl.Reduction.None, default, true, gradOutput, 1.0, logProbsGrad);
 
+
+        /// <summary>The loss on tensors with PyTorch's semantics (<c>ctc_loss</c> as torch.nn.functional takes it): the shapes its
+        /// <c>shape</c> clauses declare, broadcasting, reduction none in PyTorch's output shape, gradients in each input's shape.</summary>
+        public static class Tensors
+        {
+            /// <summary>Any call of the loss: tensors by input name (a packed input as <c>(..., k)</c>), options, reduction (<c>batchmean</c> too), derivatives.</summary>
+            public static global::LossDsl.Tensors.LossResult Evaluate(global::LossDsl.Tensors.LossArguments arguments) => global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.CtcLossImplementation.Instance, arguments);
+
+            /// <summary>The loss: one value (shape [1]: System.Numerics.Tensors has no 0-d tensors) when reduced, else one per element (per row) in PyTorch's output shape.</summary>
+            public static global::System.Numerics.Tensors.Tensor<float> Forward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> logProbs, global::System.Numerics.Tensors.ReadOnlyTensorSpan<long> targets, global::System.Numerics.Tensors.ReadOnlyTensorSpan<long> inputLengths, global::System.Numerics.Tensors.ReadOnlyTensorSpan<long> targetLengths, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> weight = default, double blank = 0.0, bool zeroInfinity = false)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = true };
+                arguments_.Inputs["log_probs"] = global::LossDsl.Tensors.LossTensor.From(logProbs);
+                arguments_.Inputs["targets"] = global::LossDsl.Tensors.LossTensor.FromIntegers(targets);
+                arguments_.Inputs["input_lengths"] = global::LossDsl.Tensors.LossTensor.FromIntegers(inputLengths);
+                arguments_.Inputs["target_lengths"] = global::LossDsl.Tensors.LossTensor.FromIntegers(targetLengths);
+                arguments_.Weight = global::LossDsl.Tensors.LossTensor.FromOptional(weight);
+                arguments_.Options["blank"] = blank;
+                arguments_.Options["zero_infinity"] = zeroInfinity ? 1 : 0;
+                return global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.CtcLossImplementation.Instance, arguments_).Loss.ToTensor<float>();
+            }
+
+            /// <summary>The loss and the gradient of each differentiable input (of <c>sum(loss * gradOutput)</c>, gradOutput broadcasting with the loss; ones when not given).</summary>
+            public static global::System.Numerics.Tensors.Tensor<float> ForwardBackward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> logProbs, global::System.Numerics.Tensors.ReadOnlyTensorSpan<long> targets, global::System.Numerics.Tensors.ReadOnlyTensorSpan<long> inputLengths, global::System.Numerics.Tensors.ReadOnlyTensorSpan<long> targetLengths, out global::System.Numerics.Tensors.Tensor<float> logProbsGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> gradOutput = default, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> weight = default, double blank = 0.0, bool zeroInfinity = false)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = true };
+                arguments_.Inputs["log_probs"] = global::LossDsl.Tensors.LossTensor.From(logProbs);
+                arguments_.Inputs["targets"] = global::LossDsl.Tensors.LossTensor.FromIntegers(targets);
+                arguments_.Inputs["input_lengths"] = global::LossDsl.Tensors.LossTensor.FromIntegers(inputLengths);
+                arguments_.Inputs["target_lengths"] = global::LossDsl.Tensors.LossTensor.FromIntegers(targetLengths);
+                arguments_.Weight = global::LossDsl.Tensors.LossTensor.FromOptional(weight);
+                arguments_.Options["blank"] = blank;
+                arguments_.Options["zero_infinity"] = zeroInfinity ? 1 : 0;
+                arguments_.Gradients.Add("log_probs");
+                if (global::LossDsl.Tensors.LossTensor.FromOptional(gradOutput) is { } upstream_) arguments_.GradOutput = upstream_;
+                var result_ = global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.CtcLossImplementation.Instance, arguments_);
+                logProbsGrad = result_.GradientOf("log_probs")!.ToTensor<float>();
+                return result_.Loss.ToTensor<float>();
+            }
+
+            /// <summary>The loss: one value (shape [1]: System.Numerics.Tensors has no 0-d tensors) when reduced, else one per element (per row) in PyTorch's output shape.</summary>
+            public static global::System.Numerics.Tensors.Tensor<double> Forward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> logProbs, global::System.Numerics.Tensors.ReadOnlyTensorSpan<long> targets, global::System.Numerics.Tensors.ReadOnlyTensorSpan<long> inputLengths, global::System.Numerics.Tensors.ReadOnlyTensorSpan<long> targetLengths, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> weight = default, double blank = 0.0, bool zeroInfinity = false)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = false };
+                arguments_.Inputs["log_probs"] = global::LossDsl.Tensors.LossTensor.From(logProbs);
+                arguments_.Inputs["targets"] = global::LossDsl.Tensors.LossTensor.FromIntegers(targets);
+                arguments_.Inputs["input_lengths"] = global::LossDsl.Tensors.LossTensor.FromIntegers(inputLengths);
+                arguments_.Inputs["target_lengths"] = global::LossDsl.Tensors.LossTensor.FromIntegers(targetLengths);
+                arguments_.Weight = global::LossDsl.Tensors.LossTensor.FromOptional(weight);
+                arguments_.Options["blank"] = blank;
+                arguments_.Options["zero_infinity"] = zeroInfinity ? 1 : 0;
+                return global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.CtcLossImplementation.Instance, arguments_).Loss.ToTensor<double>();
+            }
+
+            /// <summary>The loss and the gradient of each differentiable input (of <c>sum(loss * gradOutput)</c>, gradOutput broadcasting with the loss; ones when not given).</summary>
+            public static global::System.Numerics.Tensors.Tensor<double> ForwardBackward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> logProbs, global::System.Numerics.Tensors.ReadOnlyTensorSpan<long> targets, global::System.Numerics.Tensors.ReadOnlyTensorSpan<long> inputLengths, global::System.Numerics.Tensors.ReadOnlyTensorSpan<long> targetLengths, out global::System.Numerics.Tensors.Tensor<double> logProbsGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> gradOutput = default, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> weight = default, double blank = 0.0, bool zeroInfinity = false)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = false };
+                arguments_.Inputs["log_probs"] = global::LossDsl.Tensors.LossTensor.From(logProbs);
+                arguments_.Inputs["targets"] = global::LossDsl.Tensors.LossTensor.FromIntegers(targets);
+                arguments_.Inputs["input_lengths"] = global::LossDsl.Tensors.LossTensor.FromIntegers(inputLengths);
+                arguments_.Inputs["target_lengths"] = global::LossDsl.Tensors.LossTensor.FromIntegers(targetLengths);
+                arguments_.Weight = global::LossDsl.Tensors.LossTensor.FromOptional(weight);
+                arguments_.Options["blank"] = blank;
+                arguments_.Options["zero_infinity"] = zeroInfinity ? 1 : 0;
+                arguments_.Gradients.Add("log_probs");
+                if (global::LossDsl.Tensors.LossTensor.FromOptional(gradOutput) is { } upstream_) arguments_.GradOutput = upstream_;
+                var result_ = global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.CtcLossImplementation.Instance, arguments_);
+                logProbsGrad = result_.GradientOf("log_probs")!.ToTensor<double>();
+                return result_.Loss.ToTensor<double>();
+            }
+        }
     }
 }
 
@@ -305,7 +378,10 @@ namespace LossDsl.Generated.LossDsl.Losses
 
         // ---- run-time description, for tools ----
         [ModuleInitializer]
-        internal static void RegisterLoss() => LossRegistry.Register(new Definition());
+        internal static void RegisterLoss() => LossRegistry.Register(Instance);
+
+        /// <summary>The loss's definition: what the tensor API (<c>Tensors</c>) and tools run.</summary>
+        internal static readonly ILossDefinition Instance = new Definition();
 
         private sealed class Definition : ILossDefinition
         {
@@ -315,10 +391,12 @@ namespace LossDsl.Generated.LossDsl.Losses
     let nll = ctc_nll(log_probs, targets, input_lengths, target_lengths, blank, classes) in
     if zero_infinity and nll == inf then 0 else nll
 mean per max(target_lengths, 1)
-require 0 <= blank and blank < classes else ""blank must be in label range""";
+require 0 <= blank and blank < classes else ""blank must be in label range""
+shape sequences(log_probs, targets, input_lengths, target_lengths, classes)";
             public LossKind Kind => LossKind.Row;
             public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("log_probs", true, null, LossInputKind.Element), new("targets", false, null, LossInputKind.Labels), new("input_lengths", false, null, LossInputKind.Index), new("target_lengths", false, null, LossInputKind.Index) };
             public IReadOnlyList<LossOption> Options { get; } = new LossOption[] { new("blank", false, 0.0), new("classes", false, 1.0), new("zero_infinity", true, 0.0) };
+            public IReadOnlyList<global::LossDsl.Tensors.ShapeRule> ShapeRules { get; } = new global::LossDsl.Tensors.ShapeRule[] { new global::LossDsl.Tensors.Sequences("log_probs", "targets", "input_lengths", "target_lengths", "classes") };
             public void Evaluate(LossCall<float> call) => Call(call);
             public void Evaluate(LossCall<double> call) => Call(call);
         }

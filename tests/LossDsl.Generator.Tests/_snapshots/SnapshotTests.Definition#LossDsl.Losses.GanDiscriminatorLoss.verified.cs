@@ -13,7 +13,7 @@ namespace LossDsl.Losses
     /// <code>
     /// loss gan_discriminator_loss(real_logits, fake_logits) =
     ///     mean_all(softplus(-real_logits)) + mean_all(softplus(fake_logits))
-    ///
+    /// shape independent
     /// </code>
     /// A0 = mean over all elements of max(-real_logits, 0) + log1p(exp(-abs(real_logits)))<br/>
     /// A1 = mean over all elements of max(fake_logits, 0) + log1p(exp(-abs(fake_logits)))<br/>
@@ -53,6 +53,62 @@ namespace LossDsl.Losses
         public static void Backward(global::System.ReadOnlySpan<double> realLogits, global::System.ReadOnlySpan<double> fakeLogits, global::System.Span<double> realLogitsGrad, global::System.Span<double> fakeLogitsGrad, double gradOutput = 1.0)
             => _ = global::LossDsl.Generated.LossDsl.Losses.GanDiscriminatorLossImplementation.Run<double>(realLogits, fakeLogits, true, gradOutput, realLogitsGrad, fakeLogitsGrad);
 
+
+        /// <summary>The loss on tensors with PyTorch's semantics (<c>gan_discriminator_loss</c> as torch.nn.functional takes it): the shapes its
+        /// <c>shape</c> clauses declare, broadcasting, reduction none in PyTorch's output shape, gradients in each input's shape.</summary>
+        public static class Tensors
+        {
+            /// <summary>Any call of the loss: tensors by input name (a packed input as <c>(..., k)</c>), options, reduction (<c>batchmean</c> too), derivatives.</summary>
+            public static global::LossDsl.Tensors.LossResult Evaluate(global::LossDsl.Tensors.LossArguments arguments) => global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.GanDiscriminatorLossImplementation.Instance, arguments);
+
+            /// <summary>The loss: one value (shape [1]: System.Numerics.Tensors has no 0-d tensors) when reduced, else one per element (per row) in PyTorch's output shape.</summary>
+            public static global::System.Numerics.Tensors.Tensor<float> Forward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> realLogits, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> fakeLogits)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Float32 = true };
+                arguments_.Inputs["real_logits"] = global::LossDsl.Tensors.LossTensor.From(realLogits);
+                arguments_.Inputs["fake_logits"] = global::LossDsl.Tensors.LossTensor.From(fakeLogits);
+                return global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.GanDiscriminatorLossImplementation.Instance, arguments_).Loss.ToTensor<float>();
+            }
+
+            /// <summary>The loss and the gradient of each differentiable input (of <c>sum(loss * gradOutput)</c>, gradOutput broadcasting with the loss; ones when not given).</summary>
+            public static global::System.Numerics.Tensors.Tensor<float> ForwardBackward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> realLogits, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> fakeLogits, out global::System.Numerics.Tensors.Tensor<float> realLogitsGrad, out global::System.Numerics.Tensors.Tensor<float> fakeLogitsGrad, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> gradOutput = default)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Float32 = true };
+                arguments_.Inputs["real_logits"] = global::LossDsl.Tensors.LossTensor.From(realLogits);
+                arguments_.Inputs["fake_logits"] = global::LossDsl.Tensors.LossTensor.From(fakeLogits);
+                arguments_.Gradients.Add("real_logits");
+                arguments_.Gradients.Add("fake_logits");
+                if (global::LossDsl.Tensors.LossTensor.FromOptional(gradOutput) is { } upstream_) arguments_.GradOutput = upstream_;
+                var result_ = global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.GanDiscriminatorLossImplementation.Instance, arguments_);
+                realLogitsGrad = result_.GradientOf("real_logits")!.ToTensor<float>();
+                fakeLogitsGrad = result_.GradientOf("fake_logits")!.ToTensor<float>();
+                return result_.Loss.ToTensor<float>();
+            }
+
+            /// <summary>The loss: one value (shape [1]: System.Numerics.Tensors has no 0-d tensors) when reduced, else one per element (per row) in PyTorch's output shape.</summary>
+            public static global::System.Numerics.Tensors.Tensor<double> Forward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> realLogits, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> fakeLogits)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Float32 = false };
+                arguments_.Inputs["real_logits"] = global::LossDsl.Tensors.LossTensor.From(realLogits);
+                arguments_.Inputs["fake_logits"] = global::LossDsl.Tensors.LossTensor.From(fakeLogits);
+                return global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.GanDiscriminatorLossImplementation.Instance, arguments_).Loss.ToTensor<double>();
+            }
+
+            /// <summary>The loss and the gradient of each differentiable input (of <c>sum(loss * gradOutput)</c>, gradOutput broadcasting with the loss; ones when not given).</summary>
+            public static global::System.Numerics.Tensors.Tensor<double> ForwardBackward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> realLogits, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> fakeLogits, out global::System.Numerics.Tensors.Tensor<double> realLogitsGrad, out global::System.Numerics.Tensors.Tensor<double> fakeLogitsGrad, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> gradOutput = default)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Float32 = false };
+                arguments_.Inputs["real_logits"] = global::LossDsl.Tensors.LossTensor.From(realLogits);
+                arguments_.Inputs["fake_logits"] = global::LossDsl.Tensors.LossTensor.From(fakeLogits);
+                arguments_.Gradients.Add("real_logits");
+                arguments_.Gradients.Add("fake_logits");
+                if (global::LossDsl.Tensors.LossTensor.FromOptional(gradOutput) is { } upstream_) arguments_.GradOutput = upstream_;
+                var result_ = global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.GanDiscriminatorLossImplementation.Instance, arguments_);
+                realLogitsGrad = result_.GradientOf("real_logits")!.ToTensor<double>();
+                fakeLogitsGrad = result_.GradientOf("fake_logits")!.ToTensor<double>();
+                return result_.Loss.ToTensor<double>();
+            }
+        }
     }
 }
 
@@ -342,17 +398,21 @@ namespace LossDsl.Generated.LossDsl.Losses
 
         // ---- run-time description, for tools ----
         [ModuleInitializer]
-        internal static void RegisterLoss() => LossRegistry.Register(new Definition());
+        internal static void RegisterLoss() => LossRegistry.Register(Instance);
+
+        /// <summary>The loss's definition: what the tensor API (<c>Tensors</c>) and tools run.</summary>
+        internal static readonly ILossDefinition Instance = new Definition();
 
         private sealed class Definition : ILossDefinition
         {
             public string Name => "gan_discriminator_loss";
             public string Formula => @"loss gan_discriminator_loss(real_logits, fake_logits) =
     mean_all(softplus(-real_logits)) + mean_all(softplus(fake_logits))
-";
+shape independent";
             public LossKind Kind => LossKind.Whole;
             public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("real_logits", true, null, LossInputKind.Element), new("fake_logits", true, null, LossInputKind.Element) };
             public IReadOnlyList<LossOption> Options { get; } = new LossOption[] {  };
+            public IReadOnlyList<global::LossDsl.Tensors.ShapeRule> ShapeRules { get; } = new global::LossDsl.Tensors.ShapeRule[] { new global::LossDsl.Tensors.IndependentShapes() };
             public void Evaluate(LossCall<float> call) => Call(call);
             public void Evaluate(LossCall<double> call) => Call(call);
         }

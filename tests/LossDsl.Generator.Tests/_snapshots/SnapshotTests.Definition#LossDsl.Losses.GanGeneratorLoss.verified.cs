@@ -49,6 +49,54 @@ namespace LossDsl.Losses
         public static void Backward(global::System.ReadOnlySpan<double> fakeLogits, global::System.Span<double> fakeLogitsGrad, double gradOutput = 1.0)
             => _ = global::LossDsl.Generated.LossDsl.Losses.GanGeneratorLossImplementation.Run<double>(fakeLogits, true, gradOutput, fakeLogitsGrad);
 
+
+        /// <summary>The loss on tensors with PyTorch's semantics (<c>gan_generator_loss</c> as torch.nn.functional takes it): the shapes its
+        /// <c>shape</c> clauses declare, broadcasting, reduction none in PyTorch's output shape, gradients in each input's shape.</summary>
+        public static class Tensors
+        {
+            /// <summary>Any call of the loss: tensors by input name (a packed input as <c>(..., k)</c>), options, reduction (<c>batchmean</c> too), derivatives.</summary>
+            public static global::LossDsl.Tensors.LossResult Evaluate(global::LossDsl.Tensors.LossArguments arguments) => global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.GanGeneratorLossImplementation.Instance, arguments);
+
+            /// <summary>The loss: one value (shape [1]: System.Numerics.Tensors has no 0-d tensors) when reduced, else one per element (per row) in PyTorch's output shape.</summary>
+            public static global::System.Numerics.Tensors.Tensor<float> Forward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> fakeLogits)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Float32 = true };
+                arguments_.Inputs["fake_logits"] = global::LossDsl.Tensors.LossTensor.From(fakeLogits);
+                return global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.GanGeneratorLossImplementation.Instance, arguments_).Loss.ToTensor<float>();
+            }
+
+            /// <summary>The loss and the gradient of each differentiable input (of <c>sum(loss * gradOutput)</c>, gradOutput broadcasting with the loss; ones when not given).</summary>
+            public static global::System.Numerics.Tensors.Tensor<float> ForwardBackward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> fakeLogits, out global::System.Numerics.Tensors.Tensor<float> fakeLogitsGrad, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> gradOutput = default)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Float32 = true };
+                arguments_.Inputs["fake_logits"] = global::LossDsl.Tensors.LossTensor.From(fakeLogits);
+                arguments_.Gradients.Add("fake_logits");
+                if (global::LossDsl.Tensors.LossTensor.FromOptional(gradOutput) is { } upstream_) arguments_.GradOutput = upstream_;
+                var result_ = global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.GanGeneratorLossImplementation.Instance, arguments_);
+                fakeLogitsGrad = result_.GradientOf("fake_logits")!.ToTensor<float>();
+                return result_.Loss.ToTensor<float>();
+            }
+
+            /// <summary>The loss: one value (shape [1]: System.Numerics.Tensors has no 0-d tensors) when reduced, else one per element (per row) in PyTorch's output shape.</summary>
+            public static global::System.Numerics.Tensors.Tensor<double> Forward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> fakeLogits)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Float32 = false };
+                arguments_.Inputs["fake_logits"] = global::LossDsl.Tensors.LossTensor.From(fakeLogits);
+                return global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.GanGeneratorLossImplementation.Instance, arguments_).Loss.ToTensor<double>();
+            }
+
+            /// <summary>The loss and the gradient of each differentiable input (of <c>sum(loss * gradOutput)</c>, gradOutput broadcasting with the loss; ones when not given).</summary>
+            public static global::System.Numerics.Tensors.Tensor<double> ForwardBackward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> fakeLogits, out global::System.Numerics.Tensors.Tensor<double> fakeLogitsGrad, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> gradOutput = default)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Float32 = false };
+                arguments_.Inputs["fake_logits"] = global::LossDsl.Tensors.LossTensor.From(fakeLogits);
+                arguments_.Gradients.Add("fake_logits");
+                if (global::LossDsl.Tensors.LossTensor.FromOptional(gradOutput) is { } upstream_) arguments_.GradOutput = upstream_;
+                var result_ = global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.GanGeneratorLossImplementation.Instance, arguments_);
+                fakeLogitsGrad = result_.GradientOf("fake_logits")!.ToTensor<double>();
+                return result_.Loss.ToTensor<double>();
+            }
+        }
     }
 }
 
@@ -231,7 +279,10 @@ namespace LossDsl.Generated.LossDsl.Losses
 
         // ---- run-time description, for tools ----
         [ModuleInitializer]
-        internal static void RegisterLoss() => LossRegistry.Register(new Definition());
+        internal static void RegisterLoss() => LossRegistry.Register(Instance);
+
+        /// <summary>The loss's definition: what the tensor API (<c>Tensors</c>) and tools run.</summary>
+        internal static readonly ILossDefinition Instance = new Definition();
 
         private sealed class Definition : ILossDefinition
         {

@@ -16,6 +16,7 @@ namespace LossDsl.Losses
     ///     let v = var + detach(max(var, eps) - var) in
     ///     0.5 * (log(v) + (input - target)^2 / v) + (if full then 0.5 * log(2 * pi) else 0)
     /// require not (var &lt; 0) else "var has negative entry/entries"
+    /// shape drop_last(var, input)
     /// </code>
     /// L = 0.5 * (log(var + detach(max(var, eps) - var)) + (input - target) ^ 2 / (var + detach(max(var, eps) - var))) + (if full then 0.9189385332 else 0)<br/>
     /// dL/dinput = 0.5 * 2 * (input - target) / (var + detach(max(var, eps) - var))<br/>
@@ -96,6 +97,82 @@ namespace LossDsl.Losses
         public static void GradientHessian(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.ReadOnlySpan<double> var, global::System.Span<double> output, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> inputGrad, global::System.Span<double> inputHess, global::System.Span<double> targetGrad, global::System.Span<double> targetHess, global::System.Span<double> varGrad, global::System.Span<double> varHess, bool full = false, double eps = 1E-06, global::LossDsl.HessianPolicy hessianPolicy = default, global::System.ReadOnlySpan<double> weight = default)
             => _ = global::LossDsl.Generated.LossDsl.Losses.GaussianNllLossImplementation.RunHessian<double>(input, target, var, full, eps, weight, global::LossDsl.Reduction.None, output, gradOutput, 1.0, inputGrad, targetGrad, varGrad, hessianPolicy, inputHess, targetHess, varHess);
 
+
+        /// <summary>The loss on tensors with PyTorch's semantics (<c>gaussian_nll_loss</c> as torch.nn.functional takes it): the shapes its
+        /// <c>shape</c> clauses declare, broadcasting, reduction none in PyTorch's output shape, gradients in each input's shape.</summary>
+        public static class Tensors
+        {
+            /// <summary>Any call of the loss: tensors by input name (a packed input as <c>(..., k)</c>), options, reduction (<c>batchmean</c> too), derivatives.</summary>
+            public static global::LossDsl.Tensors.LossResult Evaluate(global::LossDsl.Tensors.LossArguments arguments) => global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.GaussianNllLossImplementation.Instance, arguments);
+
+            /// <summary>The loss: one value (shape [1]: System.Numerics.Tensors has no 0-d tensors) when reduced, else one per element (per row) in PyTorch's output shape.</summary>
+            public static global::System.Numerics.Tensors.Tensor<float> Forward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> input, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> target, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> var, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> weight = default, bool full = false, double eps = 1E-06)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = true };
+                arguments_.Inputs["input"] = global::LossDsl.Tensors.LossTensor.From(input);
+                arguments_.Inputs["target"] = global::LossDsl.Tensors.LossTensor.From(target);
+                arguments_.Inputs["var"] = global::LossDsl.Tensors.LossTensor.From(var);
+                arguments_.Weight = global::LossDsl.Tensors.LossTensor.FromOptional(weight);
+                arguments_.Options["full"] = full ? 1 : 0;
+                arguments_.Options["eps"] = eps;
+                return global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.GaussianNllLossImplementation.Instance, arguments_).Loss.ToTensor<float>();
+            }
+
+            /// <summary>The loss and the gradient of each differentiable input (of <c>sum(loss * gradOutput)</c>, gradOutput broadcasting with the loss; ones when not given).</summary>
+            public static global::System.Numerics.Tensors.Tensor<float> ForwardBackward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> input, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> target, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> var, out global::System.Numerics.Tensors.Tensor<float> inputGrad, out global::System.Numerics.Tensors.Tensor<float> targetGrad, out global::System.Numerics.Tensors.Tensor<float> varGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> gradOutput = default, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> weight = default, bool full = false, double eps = 1E-06)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = true };
+                arguments_.Inputs["input"] = global::LossDsl.Tensors.LossTensor.From(input);
+                arguments_.Inputs["target"] = global::LossDsl.Tensors.LossTensor.From(target);
+                arguments_.Inputs["var"] = global::LossDsl.Tensors.LossTensor.From(var);
+                arguments_.Weight = global::LossDsl.Tensors.LossTensor.FromOptional(weight);
+                arguments_.Options["full"] = full ? 1 : 0;
+                arguments_.Options["eps"] = eps;
+                arguments_.Gradients.Add("input");
+                arguments_.Gradients.Add("target");
+                arguments_.Gradients.Add("var");
+                if (global::LossDsl.Tensors.LossTensor.FromOptional(gradOutput) is { } upstream_) arguments_.GradOutput = upstream_;
+                var result_ = global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.GaussianNllLossImplementation.Instance, arguments_);
+                inputGrad = result_.GradientOf("input")!.ToTensor<float>();
+                targetGrad = result_.GradientOf("target")!.ToTensor<float>();
+                varGrad = result_.GradientOf("var")!.ToTensor<float>();
+                return result_.Loss.ToTensor<float>();
+            }
+
+            /// <summary>The loss: one value (shape [1]: System.Numerics.Tensors has no 0-d tensors) when reduced, else one per element (per row) in PyTorch's output shape.</summary>
+            public static global::System.Numerics.Tensors.Tensor<double> Forward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> input, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> target, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> var, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> weight = default, bool full = false, double eps = 1E-06)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = false };
+                arguments_.Inputs["input"] = global::LossDsl.Tensors.LossTensor.From(input);
+                arguments_.Inputs["target"] = global::LossDsl.Tensors.LossTensor.From(target);
+                arguments_.Inputs["var"] = global::LossDsl.Tensors.LossTensor.From(var);
+                arguments_.Weight = global::LossDsl.Tensors.LossTensor.FromOptional(weight);
+                arguments_.Options["full"] = full ? 1 : 0;
+                arguments_.Options["eps"] = eps;
+                return global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.GaussianNllLossImplementation.Instance, arguments_).Loss.ToTensor<double>();
+            }
+
+            /// <summary>The loss and the gradient of each differentiable input (of <c>sum(loss * gradOutput)</c>, gradOutput broadcasting with the loss; ones when not given).</summary>
+            public static global::System.Numerics.Tensors.Tensor<double> ForwardBackward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> input, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> target, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> var, out global::System.Numerics.Tensors.Tensor<double> inputGrad, out global::System.Numerics.Tensors.Tensor<double> targetGrad, out global::System.Numerics.Tensors.Tensor<double> varGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> gradOutput = default, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> weight = default, bool full = false, double eps = 1E-06)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = false };
+                arguments_.Inputs["input"] = global::LossDsl.Tensors.LossTensor.From(input);
+                arguments_.Inputs["target"] = global::LossDsl.Tensors.LossTensor.From(target);
+                arguments_.Inputs["var"] = global::LossDsl.Tensors.LossTensor.From(var);
+                arguments_.Weight = global::LossDsl.Tensors.LossTensor.FromOptional(weight);
+                arguments_.Options["full"] = full ? 1 : 0;
+                arguments_.Options["eps"] = eps;
+                arguments_.Gradients.Add("input");
+                arguments_.Gradients.Add("target");
+                arguments_.Gradients.Add("var");
+                if (global::LossDsl.Tensors.LossTensor.FromOptional(gradOutput) is { } upstream_) arguments_.GradOutput = upstream_;
+                var result_ = global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.GaussianNllLossImplementation.Instance, arguments_);
+                inputGrad = result_.GradientOf("input")!.ToTensor<double>();
+                targetGrad = result_.GradientOf("target")!.ToTensor<double>();
+                varGrad = result_.GradientOf("var")!.ToTensor<double>();
+                return result_.Loss.ToTensor<double>();
+            }
+        }
     }
 }
 
@@ -819,7 +896,10 @@ namespace LossDsl.Generated.LossDsl.Losses
 
         // ---- run-time description, for tools ----
         [ModuleInitializer]
-        internal static void RegisterLoss() => LossRegistry.Register(new Definition());
+        internal static void RegisterLoss() => LossRegistry.Register(Instance);
+
+        /// <summary>The loss's definition: what the tensor API (<c>Tensors</c>) and tools run.</summary>
+        internal static readonly ILossDefinition Instance = new Definition();
 
         private sealed class Definition : ILossDefinition
         {
@@ -827,11 +907,13 @@ namespace LossDsl.Generated.LossDsl.Losses
             public string Formula => @"loss gaussian_nll_loss(input, target, var; full = false, eps = 1e-6) =
     let v = var + detach(max(var, eps) - var) in
     0.5 * (log(v) + (input - target)^2 / v) + (if full then 0.5 * log(2 * pi) else 0)
-require not (var < 0) else ""var has negative entry/entries""";
+require not (var < 0) else ""var has negative entry/entries""
+shape drop_last(var, input)";
             public LossKind Kind => LossKind.Elementwise;
             public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("input", true, null, LossInputKind.Element), new("target", true, null, LossInputKind.Element), new("var", true, null, LossInputKind.Element) };
             public IReadOnlyList<LossOption> Options { get; } = new LossOption[] { new("full", true, 0.0), new("eps", false, 1E-06) };
             public bool HasHessians => true;
+            public IReadOnlyList<global::LossDsl.Tensors.ShapeRule> ShapeRules { get; } = new global::LossDsl.Tensors.ShapeRule[] { new global::LossDsl.Tensors.DropLastAxis("var", "input") };
             public void Evaluate(LossCall<float> call) => Call(call);
             public void Evaluate(LossCall<double> call) => Call(call);
         }

@@ -26,6 +26,7 @@ namespace LossDsl.Losses
     ///     let yc2 = max(boxes1_y2, boxes2_y2) in
     ///     let area_c = (xc2 - xc1) * (yc2 - yc1) in
     ///     1 - (iou - (area_c - union) / (area_c + eps))
+    /// shape within(boxes1_x1), empty_mean(0)
     /// </code>
     /// L = 1 - ((if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) else 0) - ((max(boxes1_x2, boxes2_x2) - min(boxes1_x1, boxes2_x1)) * (max(boxes1_y2, boxes2_y2) - min(boxes1_y1, boxes2_y1)) - ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0))) / ((max(boxes1_x2, boxes2_x2) - min(boxes1_x1, boxes2_x1)) * (max(boxes1_y2, boxes2_y2) - min(boxes1_y1, boxes2_y1)) + eps))<br/>
     /// dL/dboxes1_x1 = (-((if boxes1_x1 &lt; boxes2_x1 then 1 else (if boxes1_x1 == boxes2_x1 then 0.5 else 0)) * (max(boxes1_y2, boxes2_y2) - min(boxes1_y1, boxes2_y1))) - (boxes1_y1 - boxes1_y2 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then -((if boxes1_x1 &gt; boxes2_x1 then 1 else (if boxes1_x1 == boxes2_x1 then 0.5 else 0)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) else 0)) + ((max(boxes1_x2, boxes2_x2) - min(boxes1_x1, boxes2_x1)) * (max(boxes1_y2, boxes2_y2) - min(boxes1_y1, boxes2_y1)) - ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0))) / ((max(boxes1_x2, boxes2_x2) - min(boxes1_x1, boxes2_x1)) * (max(boxes1_y2, boxes2_y2) - min(boxes1_y1, boxes2_y1)) + eps) * (if boxes1_x1 &lt; boxes2_x1 then 1 else (if boxes1_x1 == boxes2_x1 then 0.5 else 0)) * (max(boxes1_y2, boxes2_y2) - min(boxes1_y1, boxes2_y1))) / ((max(boxes1_x2, boxes2_x2) - min(boxes1_x1, boxes2_x1)) * (max(boxes1_y2, boxes2_y2) - min(boxes1_y1, boxes2_y1)) + eps) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (-((if boxes1_x1 &gt; boxes2_x1 then 1 else (if boxes1_x1 == boxes2_x1 then 0.5 else 0)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) - (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) * (boxes1_y1 - boxes1_y2 - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then -((if boxes1_x1 &gt; boxes2_x1 then 1 else (if boxes1_x1 == boxes2_x1 then 0.5 else 0)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1))) else 0))) / ((boxes1_x2 - boxes1_x1) * (boxes1_y2 - boxes1_y1) + (boxes2_x2 - boxes2_x1) * (boxes2_y2 - boxes2_y1) - (if min(boxes1_y2, boxes2_y2) &gt; max(boxes1_y1, boxes2_y1) and min(boxes1_x2, boxes2_x2) &gt; max(boxes1_x1, boxes2_x1) then (min(boxes1_x2, boxes2_x2) - max(boxes1_x1, boxes2_x1)) * (min(boxes1_y2, boxes2_y2) - max(boxes1_y1, boxes2_y1)) else 0) + eps) else 0)<br/>
@@ -116,6 +117,118 @@ namespace LossDsl.Losses
         public static void GradientHessian(global::System.ReadOnlySpan<double> boxes1X1, global::System.ReadOnlySpan<double> boxes1Y1, global::System.ReadOnlySpan<double> boxes1X2, global::System.ReadOnlySpan<double> boxes1Y2, global::System.ReadOnlySpan<double> boxes2X1, global::System.ReadOnlySpan<double> boxes2Y1, global::System.ReadOnlySpan<double> boxes2X2, global::System.ReadOnlySpan<double> boxes2Y2, global::System.Span<double> output, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> boxes1X1Grad, global::System.Span<double> boxes1X1Hess, global::System.Span<double> boxes1Y1Grad, global::System.Span<double> boxes1Y1Hess, global::System.Span<double> boxes1X2Grad, global::System.Span<double> boxes1X2Hess, global::System.Span<double> boxes1Y2Grad, global::System.Span<double> boxes1Y2Hess, global::System.Span<double> boxes2X1Grad, global::System.Span<double> boxes2X1Hess, global::System.Span<double> boxes2Y1Grad, global::System.Span<double> boxes2Y1Hess, global::System.Span<double> boxes2X2Grad, global::System.Span<double> boxes2X2Hess, global::System.Span<double> boxes2Y2Grad, global::System.Span<double> boxes2Y2Hess, double eps = 1E-07, global::LossDsl.HessianPolicy hessianPolicy = default, global::System.ReadOnlySpan<double> weight = default)
             => _ = global::LossDsl.Generated.LossDsl.Losses.GeneralizedBoxIouLossImplementation.RunHessian<double>(boxes1X1, boxes1Y1, boxes1X2, boxes1Y2, boxes2X1, boxes2Y1, boxes2X2, boxes2Y2, eps, weight, global::LossDsl.Reduction.None, output, gradOutput, 1.0, boxes1X1Grad, boxes1Y1Grad, boxes1X2Grad, boxes1Y2Grad, boxes2X1Grad, boxes2Y1Grad, boxes2X2Grad, boxes2Y2Grad, hessianPolicy, boxes1X1Hess, boxes1Y1Hess, boxes1X2Hess, boxes1Y2Hess, boxes2X1Hess, boxes2Y1Hess, boxes2X2Hess, boxes2Y2Hess);
 
+
+        /// <summary>The loss on tensors with PyTorch's semantics (<c>generalized_box_iou_loss</c> as torch.nn.functional takes it): the shapes its
+        /// <c>shape</c> clauses declare, broadcasting, reduction none in PyTorch's output shape, gradients in each input's shape.</summary>
+        public static class Tensors
+        {
+            /// <summary>Any call of the loss: tensors by input name (a packed input as <c>(..., k)</c>), options, reduction (<c>batchmean</c> too), derivatives.</summary>
+            public static global::LossDsl.Tensors.LossResult Evaluate(global::LossDsl.Tensors.LossArguments arguments) => global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.GeneralizedBoxIouLossImplementation.Instance, arguments);
+
+            /// <summary>The loss: one value (shape [1]: System.Numerics.Tensors has no 0-d tensors) when reduced, else one per element (per row) in PyTorch's output shape.</summary>
+            public static global::System.Numerics.Tensors.Tensor<float> Forward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> boxes1X1, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> boxes1Y1, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> boxes1X2, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> boxes1Y2, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> boxes2X1, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> boxes2Y1, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> boxes2X2, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> boxes2Y2, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> weight = default, double eps = 1E-07)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = true };
+                arguments_.Inputs["boxes1_x1"] = global::LossDsl.Tensors.LossTensor.From(boxes1X1);
+                arguments_.Inputs["boxes1_y1"] = global::LossDsl.Tensors.LossTensor.From(boxes1Y1);
+                arguments_.Inputs["boxes1_x2"] = global::LossDsl.Tensors.LossTensor.From(boxes1X2);
+                arguments_.Inputs["boxes1_y2"] = global::LossDsl.Tensors.LossTensor.From(boxes1Y2);
+                arguments_.Inputs["boxes2_x1"] = global::LossDsl.Tensors.LossTensor.From(boxes2X1);
+                arguments_.Inputs["boxes2_y1"] = global::LossDsl.Tensors.LossTensor.From(boxes2Y1);
+                arguments_.Inputs["boxes2_x2"] = global::LossDsl.Tensors.LossTensor.From(boxes2X2);
+                arguments_.Inputs["boxes2_y2"] = global::LossDsl.Tensors.LossTensor.From(boxes2Y2);
+                arguments_.Weight = global::LossDsl.Tensors.LossTensor.FromOptional(weight);
+                arguments_.Options["eps"] = eps;
+                return global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.GeneralizedBoxIouLossImplementation.Instance, arguments_).Loss.ToTensor<float>();
+            }
+
+            /// <summary>The loss and the gradient of each differentiable input (of <c>sum(loss * gradOutput)</c>, gradOutput broadcasting with the loss; ones when not given).</summary>
+            public static global::System.Numerics.Tensors.Tensor<float> ForwardBackward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> boxes1X1, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> boxes1Y1, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> boxes1X2, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> boxes1Y2, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> boxes2X1, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> boxes2Y1, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> boxes2X2, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> boxes2Y2, out global::System.Numerics.Tensors.Tensor<float> boxes1X1Grad, out global::System.Numerics.Tensors.Tensor<float> boxes1Y1Grad, out global::System.Numerics.Tensors.Tensor<float> boxes1X2Grad, out global::System.Numerics.Tensors.Tensor<float> boxes1Y2Grad, out global::System.Numerics.Tensors.Tensor<float> boxes2X1Grad, out global::System.Numerics.Tensors.Tensor<float> boxes2Y1Grad, out global::System.Numerics.Tensors.Tensor<float> boxes2X2Grad, out global::System.Numerics.Tensors.Tensor<float> boxes2Y2Grad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> gradOutput = default, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> weight = default, double eps = 1E-07)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = true };
+                arguments_.Inputs["boxes1_x1"] = global::LossDsl.Tensors.LossTensor.From(boxes1X1);
+                arguments_.Inputs["boxes1_y1"] = global::LossDsl.Tensors.LossTensor.From(boxes1Y1);
+                arguments_.Inputs["boxes1_x2"] = global::LossDsl.Tensors.LossTensor.From(boxes1X2);
+                arguments_.Inputs["boxes1_y2"] = global::LossDsl.Tensors.LossTensor.From(boxes1Y2);
+                arguments_.Inputs["boxes2_x1"] = global::LossDsl.Tensors.LossTensor.From(boxes2X1);
+                arguments_.Inputs["boxes2_y1"] = global::LossDsl.Tensors.LossTensor.From(boxes2Y1);
+                arguments_.Inputs["boxes2_x2"] = global::LossDsl.Tensors.LossTensor.From(boxes2X2);
+                arguments_.Inputs["boxes2_y2"] = global::LossDsl.Tensors.LossTensor.From(boxes2Y2);
+                arguments_.Weight = global::LossDsl.Tensors.LossTensor.FromOptional(weight);
+                arguments_.Options["eps"] = eps;
+                arguments_.Gradients.Add("boxes1_x1");
+                arguments_.Gradients.Add("boxes1_y1");
+                arguments_.Gradients.Add("boxes1_x2");
+                arguments_.Gradients.Add("boxes1_y2");
+                arguments_.Gradients.Add("boxes2_x1");
+                arguments_.Gradients.Add("boxes2_y1");
+                arguments_.Gradients.Add("boxes2_x2");
+                arguments_.Gradients.Add("boxes2_y2");
+                if (global::LossDsl.Tensors.LossTensor.FromOptional(gradOutput) is { } upstream_) arguments_.GradOutput = upstream_;
+                var result_ = global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.GeneralizedBoxIouLossImplementation.Instance, arguments_);
+                boxes1X1Grad = result_.GradientOf("boxes1_x1")!.ToTensor<float>();
+                boxes1Y1Grad = result_.GradientOf("boxes1_y1")!.ToTensor<float>();
+                boxes1X2Grad = result_.GradientOf("boxes1_x2")!.ToTensor<float>();
+                boxes1Y2Grad = result_.GradientOf("boxes1_y2")!.ToTensor<float>();
+                boxes2X1Grad = result_.GradientOf("boxes2_x1")!.ToTensor<float>();
+                boxes2Y1Grad = result_.GradientOf("boxes2_y1")!.ToTensor<float>();
+                boxes2X2Grad = result_.GradientOf("boxes2_x2")!.ToTensor<float>();
+                boxes2Y2Grad = result_.GradientOf("boxes2_y2")!.ToTensor<float>();
+                return result_.Loss.ToTensor<float>();
+            }
+
+            /// <summary>The loss: one value (shape [1]: System.Numerics.Tensors has no 0-d tensors) when reduced, else one per element (per row) in PyTorch's output shape.</summary>
+            public static global::System.Numerics.Tensors.Tensor<double> Forward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> boxes1X1, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> boxes1Y1, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> boxes1X2, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> boxes1Y2, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> boxes2X1, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> boxes2Y1, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> boxes2X2, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> boxes2Y2, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> weight = default, double eps = 1E-07)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = false };
+                arguments_.Inputs["boxes1_x1"] = global::LossDsl.Tensors.LossTensor.From(boxes1X1);
+                arguments_.Inputs["boxes1_y1"] = global::LossDsl.Tensors.LossTensor.From(boxes1Y1);
+                arguments_.Inputs["boxes1_x2"] = global::LossDsl.Tensors.LossTensor.From(boxes1X2);
+                arguments_.Inputs["boxes1_y2"] = global::LossDsl.Tensors.LossTensor.From(boxes1Y2);
+                arguments_.Inputs["boxes2_x1"] = global::LossDsl.Tensors.LossTensor.From(boxes2X1);
+                arguments_.Inputs["boxes2_y1"] = global::LossDsl.Tensors.LossTensor.From(boxes2Y1);
+                arguments_.Inputs["boxes2_x2"] = global::LossDsl.Tensors.LossTensor.From(boxes2X2);
+                arguments_.Inputs["boxes2_y2"] = global::LossDsl.Tensors.LossTensor.From(boxes2Y2);
+                arguments_.Weight = global::LossDsl.Tensors.LossTensor.FromOptional(weight);
+                arguments_.Options["eps"] = eps;
+                return global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.GeneralizedBoxIouLossImplementation.Instance, arguments_).Loss.ToTensor<double>();
+            }
+
+            /// <summary>The loss and the gradient of each differentiable input (of <c>sum(loss * gradOutput)</c>, gradOutput broadcasting with the loss; ones when not given).</summary>
+            public static global::System.Numerics.Tensors.Tensor<double> ForwardBackward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> boxes1X1, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> boxes1Y1, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> boxes1X2, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> boxes1Y2, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> boxes2X1, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> boxes2Y1, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> boxes2X2, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> boxes2Y2, out global::System.Numerics.Tensors.Tensor<double> boxes1X1Grad, out global::System.Numerics.Tensors.Tensor<double> boxes1Y1Grad, out global::System.Numerics.Tensors.Tensor<double> boxes1X2Grad, out global::System.Numerics.Tensors.Tensor<double> boxes1Y2Grad, out global::System.Numerics.Tensors.Tensor<double> boxes2X1Grad, out global::System.Numerics.Tensors.Tensor<double> boxes2Y1Grad, out global::System.Numerics.Tensors.Tensor<double> boxes2X2Grad, out global::System.Numerics.Tensors.Tensor<double> boxes2Y2Grad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> gradOutput = default, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> weight = default, double eps = 1E-07)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = false };
+                arguments_.Inputs["boxes1_x1"] = global::LossDsl.Tensors.LossTensor.From(boxes1X1);
+                arguments_.Inputs["boxes1_y1"] = global::LossDsl.Tensors.LossTensor.From(boxes1Y1);
+                arguments_.Inputs["boxes1_x2"] = global::LossDsl.Tensors.LossTensor.From(boxes1X2);
+                arguments_.Inputs["boxes1_y2"] = global::LossDsl.Tensors.LossTensor.From(boxes1Y2);
+                arguments_.Inputs["boxes2_x1"] = global::LossDsl.Tensors.LossTensor.From(boxes2X1);
+                arguments_.Inputs["boxes2_y1"] = global::LossDsl.Tensors.LossTensor.From(boxes2Y1);
+                arguments_.Inputs["boxes2_x2"] = global::LossDsl.Tensors.LossTensor.From(boxes2X2);
+                arguments_.Inputs["boxes2_y2"] = global::LossDsl.Tensors.LossTensor.From(boxes2Y2);
+                arguments_.Weight = global::LossDsl.Tensors.LossTensor.FromOptional(weight);
+                arguments_.Options["eps"] = eps;
+                arguments_.Gradients.Add("boxes1_x1");
+                arguments_.Gradients.Add("boxes1_y1");
+                arguments_.Gradients.Add("boxes1_x2");
+                arguments_.Gradients.Add("boxes1_y2");
+                arguments_.Gradients.Add("boxes2_x1");
+                arguments_.Gradients.Add("boxes2_y1");
+                arguments_.Gradients.Add("boxes2_x2");
+                arguments_.Gradients.Add("boxes2_y2");
+                if (global::LossDsl.Tensors.LossTensor.FromOptional(gradOutput) is { } upstream_) arguments_.GradOutput = upstream_;
+                var result_ = global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.GeneralizedBoxIouLossImplementation.Instance, arguments_);
+                boxes1X1Grad = result_.GradientOf("boxes1_x1")!.ToTensor<double>();
+                boxes1Y1Grad = result_.GradientOf("boxes1_y1")!.ToTensor<double>();
+                boxes1X2Grad = result_.GradientOf("boxes1_x2")!.ToTensor<double>();
+                boxes1Y2Grad = result_.GradientOf("boxes1_y2")!.ToTensor<double>();
+                boxes2X1Grad = result_.GradientOf("boxes2_x1")!.ToTensor<double>();
+                boxes2Y1Grad = result_.GradientOf("boxes2_y1")!.ToTensor<double>();
+                boxes2X2Grad = result_.GradientOf("boxes2_x2")!.ToTensor<double>();
+                boxes2Y2Grad = result_.GradientOf("boxes2_y2")!.ToTensor<double>();
+                return result_.Loss.ToTensor<double>();
+            }
+        }
     }
 }
 
@@ -1981,7 +2094,10 @@ namespace LossDsl.Generated.LossDsl.Losses
 
         // ---- run-time description, for tools ----
         [ModuleInitializer]
-        internal static void RegisterLoss() => LossRegistry.Register(new Definition());
+        internal static void RegisterLoss() => LossRegistry.Register(Instance);
+
+        /// <summary>The loss's definition: what the tensor API (<c>Tensors</c>) and tools run.</summary>
+        internal static readonly ILossDefinition Instance = new Definition();
 
         private sealed class Definition : ILossDefinition
         {
@@ -1999,11 +2115,13 @@ namespace LossDsl.Generated.LossDsl.Losses
     let xc2 = max(boxes1_x2, boxes2_x2) in
     let yc2 = max(boxes1_y2, boxes2_y2) in
     let area_c = (xc2 - xc1) * (yc2 - yc1) in
-    1 - (iou - (area_c - union) / (area_c + eps))";
+    1 - (iou - (area_c - union) / (area_c + eps))
+shape within(boxes1_x1), empty_mean(0)";
             public LossKind Kind => LossKind.Elementwise;
             public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("boxes1_x1", true, null, LossInputKind.Element), new("boxes1_y1", true, null, LossInputKind.Element), new("boxes1_x2", true, null, LossInputKind.Element), new("boxes1_y2", true, null, LossInputKind.Element), new("boxes2_x1", true, null, LossInputKind.Element), new("boxes2_y1", true, null, LossInputKind.Element), new("boxes2_x2", true, null, LossInputKind.Element), new("boxes2_y2", true, null, LossInputKind.Element) };
             public IReadOnlyList<LossOption> Options { get; } = new LossOption[] { new("eps", false, 1E-07) };
             public bool HasHessians => true;
+            public IReadOnlyList<global::LossDsl.Tensors.ShapeRule> ShapeRules { get; } = new global::LossDsl.Tensors.ShapeRule[] { new global::LossDsl.Tensors.WithinShape("boxes1_x1"), new global::LossDsl.Tensors.EmptyMean(0) };
             public void Evaluate(LossCall<float> call) => Call(call);
             public void Evaluate(LossCall<double> call) => Call(call);
         }

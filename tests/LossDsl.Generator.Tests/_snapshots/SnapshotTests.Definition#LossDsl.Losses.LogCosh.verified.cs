@@ -13,7 +13,7 @@ namespace LossDsl.Losses
     /// <code>
     /// loss log_cosh(y_pred, y_true) =
     ///     mean(let d = y_pred - y_true in d + softplus(-2 * d) - log(2))
-    ///
+    /// shape same(y_pred, y_true), rank(y_pred, 1, 2)
     /// </code>
     /// A0 = mean over the row of y_pred - y_true + max((-2) * (y_pred - y_true), 0) + log1p(exp(-abs((-2) * (y_pred - y_true)))) - 0.6931471806<br/>
     /// L = A0<br/>
@@ -75,6 +75,66 @@ namespace LossDsl.Losses
         public static void Backward(global::System.ReadOnlySpan<double> yPred, global::System.ReadOnlySpan<double> yTrue, int rowLength, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> yPredGrad, global::System.Span<double> yTrueGrad)
             => _ = global::LossDsl.Generated.LossDsl.Losses.LogCoshImplementation.Run<double>(yPred, yTrue, rowLength, global::LossDsl.Reduction.None, default, true, gradOutput, 1.0, yPredGrad, yTrueGrad);
 
+
+        /// <summary>The loss on tensors with PyTorch's semantics (<c>log_cosh</c> as torch.nn.functional takes it): the shapes its
+        /// <c>shape</c> clauses declare, broadcasting, reduction none in PyTorch's output shape, gradients in each input's shape.</summary>
+        public static class Tensors
+        {
+            /// <summary>Any call of the loss: tensors by input name (a packed input as <c>(..., k)</c>), options, reduction (<c>batchmean</c> too), derivatives.</summary>
+            public static global::LossDsl.Tensors.LossResult Evaluate(global::LossDsl.Tensors.LossArguments arguments) => global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.LogCoshImplementation.Instance, arguments);
+
+            /// <summary>The loss: one value (shape [1]: System.Numerics.Tensors has no 0-d tensors) when reduced, else one per element (per row) in PyTorch's output shape.</summary>
+            public static global::System.Numerics.Tensors.Tensor<float> Forward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> yPred, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> yTrue, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> weight = default)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = true };
+                arguments_.Inputs["y_pred"] = global::LossDsl.Tensors.LossTensor.From(yPred);
+                arguments_.Inputs["y_true"] = global::LossDsl.Tensors.LossTensor.From(yTrue);
+                arguments_.Weight = global::LossDsl.Tensors.LossTensor.FromOptional(weight);
+                return global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.LogCoshImplementation.Instance, arguments_).Loss.ToTensor<float>();
+            }
+
+            /// <summary>The loss and the gradient of each differentiable input (of <c>sum(loss * gradOutput)</c>, gradOutput broadcasting with the loss; ones when not given).</summary>
+            public static global::System.Numerics.Tensors.Tensor<float> ForwardBackward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> yPred, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> yTrue, out global::System.Numerics.Tensors.Tensor<float> yPredGrad, out global::System.Numerics.Tensors.Tensor<float> yTrueGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> gradOutput = default, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> weight = default)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = true };
+                arguments_.Inputs["y_pred"] = global::LossDsl.Tensors.LossTensor.From(yPred);
+                arguments_.Inputs["y_true"] = global::LossDsl.Tensors.LossTensor.From(yTrue);
+                arguments_.Weight = global::LossDsl.Tensors.LossTensor.FromOptional(weight);
+                arguments_.Gradients.Add("y_pred");
+                arguments_.Gradients.Add("y_true");
+                if (global::LossDsl.Tensors.LossTensor.FromOptional(gradOutput) is { } upstream_) arguments_.GradOutput = upstream_;
+                var result_ = global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.LogCoshImplementation.Instance, arguments_);
+                yPredGrad = result_.GradientOf("y_pred")!.ToTensor<float>();
+                yTrueGrad = result_.GradientOf("y_true")!.ToTensor<float>();
+                return result_.Loss.ToTensor<float>();
+            }
+
+            /// <summary>The loss: one value (shape [1]: System.Numerics.Tensors has no 0-d tensors) when reduced, else one per element (per row) in PyTorch's output shape.</summary>
+            public static global::System.Numerics.Tensors.Tensor<double> Forward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> yPred, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> yTrue, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> weight = default)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = false };
+                arguments_.Inputs["y_pred"] = global::LossDsl.Tensors.LossTensor.From(yPred);
+                arguments_.Inputs["y_true"] = global::LossDsl.Tensors.LossTensor.From(yTrue);
+                arguments_.Weight = global::LossDsl.Tensors.LossTensor.FromOptional(weight);
+                return global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.LogCoshImplementation.Instance, arguments_).Loss.ToTensor<double>();
+            }
+
+            /// <summary>The loss and the gradient of each differentiable input (of <c>sum(loss * gradOutput)</c>, gradOutput broadcasting with the loss; ones when not given).</summary>
+            public static global::System.Numerics.Tensors.Tensor<double> ForwardBackward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> yPred, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> yTrue, out global::System.Numerics.Tensors.Tensor<double> yPredGrad, out global::System.Numerics.Tensors.Tensor<double> yTrueGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> gradOutput = default, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> weight = default)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = false };
+                arguments_.Inputs["y_pred"] = global::LossDsl.Tensors.LossTensor.From(yPred);
+                arguments_.Inputs["y_true"] = global::LossDsl.Tensors.LossTensor.From(yTrue);
+                arguments_.Weight = global::LossDsl.Tensors.LossTensor.FromOptional(weight);
+                arguments_.Gradients.Add("y_pred");
+                arguments_.Gradients.Add("y_true");
+                if (global::LossDsl.Tensors.LossTensor.FromOptional(gradOutput) is { } upstream_) arguments_.GradOutput = upstream_;
+                var result_ = global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.LogCoshImplementation.Instance, arguments_);
+                yPredGrad = result_.GradientOf("y_pred")!.ToTensor<double>();
+                yTrueGrad = result_.GradientOf("y_true")!.ToTensor<double>();
+                return result_.Loss.ToTensor<double>();
+            }
+        }
     }
 }
 
@@ -560,17 +620,21 @@ namespace LossDsl.Generated.LossDsl.Losses
 
         // ---- run-time description, for tools ----
         [ModuleInitializer]
-        internal static void RegisterLoss() => LossRegistry.Register(new Definition());
+        internal static void RegisterLoss() => LossRegistry.Register(Instance);
+
+        /// <summary>The loss's definition: what the tensor API (<c>Tensors</c>) and tools run.</summary>
+        internal static readonly ILossDefinition Instance = new Definition();
 
         private sealed class Definition : ILossDefinition
         {
             public string Name => "log_cosh";
             public string Formula => @"loss log_cosh(y_pred, y_true) =
     mean(let d = y_pred - y_true in d + softplus(-2 * d) - log(2))
-";
+shape same(y_pred, y_true), rank(y_pred, 1, 2)";
             public LossKind Kind => LossKind.Row;
             public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("y_pred", true, null, LossInputKind.Element), new("y_true", true, null, LossInputKind.Element) };
             public IReadOnlyList<LossOption> Options { get; } = new LossOption[] {  };
+            public IReadOnlyList<global::LossDsl.Tensors.ShapeRule> ShapeRules { get; } = new global::LossDsl.Tensors.ShapeRule[] { new global::LossDsl.Tensors.SameShape("y_pred", "y_true", null), new global::LossDsl.Tensors.RankRange("y_pred", 1, 2) };
             public void Evaluate(LossCall<float> call) => Call(call);
             public void Evaluate(LossCall<double> call) => Call(call);
         }

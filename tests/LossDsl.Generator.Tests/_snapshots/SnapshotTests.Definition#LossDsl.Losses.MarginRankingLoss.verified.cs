@@ -13,7 +13,7 @@ namespace LossDsl.Losses
     /// <code>
     /// loss margin_ranking_loss(input1, input2, const target; margin = 0) =
     ///     max(-target * (input1 - input2) + margin, 0)
-    ///
+    /// shape same_rank
     /// </code>
     /// L = max(margin - target * (input1 - input2), 0)<br/>
     /// dL/dinput1 = if margin - target * (input1 - input2) &gt;= 0 then -target else 0<br/>
@@ -92,6 +92,74 @@ namespace LossDsl.Losses
         public static void GradientHessian(global::System.ReadOnlySpan<double> input1, global::System.ReadOnlySpan<double> input2, global::System.ReadOnlySpan<double> target, global::System.Span<double> output, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> input1Grad, global::System.Span<double> input1Hess, global::System.Span<double> input2Grad, global::System.Span<double> input2Hess, double margin = 0.0, global::LossDsl.HessianPolicy hessianPolicy = default, global::System.ReadOnlySpan<double> weight = default)
             => _ = global::LossDsl.Generated.LossDsl.Losses.MarginRankingLossImplementation.RunHessian<double>(input1, input2, target, margin, weight, global::LossDsl.Reduction.None, output, gradOutput, 1.0, input1Grad, input2Grad, hessianPolicy, input1Hess, input2Hess);
 
+
+        /// <summary>The loss on tensors with PyTorch's semantics (<c>margin_ranking_loss</c> as torch.nn.functional takes it): the shapes its
+        /// <c>shape</c> clauses declare, broadcasting, reduction none in PyTorch's output shape, gradients in each input's shape.</summary>
+        public static class Tensors
+        {
+            /// <summary>Any call of the loss: tensors by input name (a packed input as <c>(..., k)</c>), options, reduction (<c>batchmean</c> too), derivatives.</summary>
+            public static global::LossDsl.Tensors.LossResult Evaluate(global::LossDsl.Tensors.LossArguments arguments) => global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.MarginRankingLossImplementation.Instance, arguments);
+
+            /// <summary>The loss: one value (shape [1]: System.Numerics.Tensors has no 0-d tensors) when reduced, else one per element (per row) in PyTorch's output shape.</summary>
+            public static global::System.Numerics.Tensors.Tensor<float> Forward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> input1, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> input2, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> target, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> weight = default, double margin = 0.0)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = true };
+                arguments_.Inputs["input1"] = global::LossDsl.Tensors.LossTensor.From(input1);
+                arguments_.Inputs["input2"] = global::LossDsl.Tensors.LossTensor.From(input2);
+                arguments_.Inputs["target"] = global::LossDsl.Tensors.LossTensor.From(target);
+                arguments_.Weight = global::LossDsl.Tensors.LossTensor.FromOptional(weight);
+                arguments_.Options["margin"] = margin;
+                return global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.MarginRankingLossImplementation.Instance, arguments_).Loss.ToTensor<float>();
+            }
+
+            /// <summary>The loss and the gradient of each differentiable input (of <c>sum(loss * gradOutput)</c>, gradOutput broadcasting with the loss; ones when not given).</summary>
+            public static global::System.Numerics.Tensors.Tensor<float> ForwardBackward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> input1, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> input2, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> target, out global::System.Numerics.Tensors.Tensor<float> input1Grad, out global::System.Numerics.Tensors.Tensor<float> input2Grad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> gradOutput = default, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> weight = default, double margin = 0.0)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = true };
+                arguments_.Inputs["input1"] = global::LossDsl.Tensors.LossTensor.From(input1);
+                arguments_.Inputs["input2"] = global::LossDsl.Tensors.LossTensor.From(input2);
+                arguments_.Inputs["target"] = global::LossDsl.Tensors.LossTensor.From(target);
+                arguments_.Weight = global::LossDsl.Tensors.LossTensor.FromOptional(weight);
+                arguments_.Options["margin"] = margin;
+                arguments_.Gradients.Add("input1");
+                arguments_.Gradients.Add("input2");
+                if (global::LossDsl.Tensors.LossTensor.FromOptional(gradOutput) is { } upstream_) arguments_.GradOutput = upstream_;
+                var result_ = global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.MarginRankingLossImplementation.Instance, arguments_);
+                input1Grad = result_.GradientOf("input1")!.ToTensor<float>();
+                input2Grad = result_.GradientOf("input2")!.ToTensor<float>();
+                return result_.Loss.ToTensor<float>();
+            }
+
+            /// <summary>The loss: one value (shape [1]: System.Numerics.Tensors has no 0-d tensors) when reduced, else one per element (per row) in PyTorch's output shape.</summary>
+            public static global::System.Numerics.Tensors.Tensor<double> Forward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> input1, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> input2, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> target, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> weight = default, double margin = 0.0)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = false };
+                arguments_.Inputs["input1"] = global::LossDsl.Tensors.LossTensor.From(input1);
+                arguments_.Inputs["input2"] = global::LossDsl.Tensors.LossTensor.From(input2);
+                arguments_.Inputs["target"] = global::LossDsl.Tensors.LossTensor.From(target);
+                arguments_.Weight = global::LossDsl.Tensors.LossTensor.FromOptional(weight);
+                arguments_.Options["margin"] = margin;
+                return global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.MarginRankingLossImplementation.Instance, arguments_).Loss.ToTensor<double>();
+            }
+
+            /// <summary>The loss and the gradient of each differentiable input (of <c>sum(loss * gradOutput)</c>, gradOutput broadcasting with the loss; ones when not given).</summary>
+            public static global::System.Numerics.Tensors.Tensor<double> ForwardBackward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> input1, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> input2, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> target, out global::System.Numerics.Tensors.Tensor<double> input1Grad, out global::System.Numerics.Tensors.Tensor<double> input2Grad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> gradOutput = default, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> weight = default, double margin = 0.0)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = false };
+                arguments_.Inputs["input1"] = global::LossDsl.Tensors.LossTensor.From(input1);
+                arguments_.Inputs["input2"] = global::LossDsl.Tensors.LossTensor.From(input2);
+                arguments_.Inputs["target"] = global::LossDsl.Tensors.LossTensor.From(target);
+                arguments_.Weight = global::LossDsl.Tensors.LossTensor.FromOptional(weight);
+                arguments_.Options["margin"] = margin;
+                arguments_.Gradients.Add("input1");
+                arguments_.Gradients.Add("input2");
+                if (global::LossDsl.Tensors.LossTensor.FromOptional(gradOutput) is { } upstream_) arguments_.GradOutput = upstream_;
+                var result_ = global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.MarginRankingLossImplementation.Instance, arguments_);
+                input1Grad = result_.GradientOf("input1")!.ToTensor<double>();
+                input2Grad = result_.GradientOf("input2")!.ToTensor<double>();
+                return result_.Loss.ToTensor<double>();
+            }
+        }
     }
 }
 
@@ -687,18 +755,22 @@ namespace LossDsl.Generated.LossDsl.Losses
 
         // ---- run-time description, for tools ----
         [ModuleInitializer]
-        internal static void RegisterLoss() => LossRegistry.Register(new Definition());
+        internal static void RegisterLoss() => LossRegistry.Register(Instance);
+
+        /// <summary>The loss's definition: what the tensor API (<c>Tensors</c>) and tools run.</summary>
+        internal static readonly ILossDefinition Instance = new Definition();
 
         private sealed class Definition : ILossDefinition
         {
             public string Name => "margin_ranking_loss";
             public string Formula => @"loss margin_ranking_loss(input1, input2, const target; margin = 0) =
     max(-target * (input1 - input2) + margin, 0)
-";
+shape same_rank";
             public LossKind Kind => LossKind.Elementwise;
             public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("input1", true, null, LossInputKind.Element), new("input2", true, null, LossInputKind.Element), new("target", false, null, LossInputKind.Element) };
             public IReadOnlyList<LossOption> Options { get; } = new LossOption[] { new("margin", false, 0.0) };
             public bool HasHessians => true;
+            public IReadOnlyList<global::LossDsl.Tensors.ShapeRule> ShapeRules { get; } = new global::LossDsl.Tensors.ShapeRule[] { new global::LossDsl.Tensors.SameRank(null) };
             public void Evaluate(LossCall<float> call) => Call(call);
             public void Evaluate(LossCall<double> call) => Call(call);
         }

@@ -13,7 +13,7 @@ namespace LossDsl.Losses
     /// <code>
     /// loss mean_squared_logarithmic_error(y_pred, const y_true; eps = 1e-7) =
     ///     mean((log(max(y_pred, eps) + 1) - log(max(y_true, eps) + 1))^2)
-    ///
+    /// shape same(y_pred, y_true), rank(y_pred, 1, 2)
     /// </code>
     /// A0 = mean over the row of (log1p(max(y_pred, eps)) - log1p(max(y_true, eps))) ^ 2<br/>
     /// L = A0<br/>
@@ -74,6 +74,66 @@ namespace LossDsl.Losses
         public static void Backward(global::System.ReadOnlySpan<double> yPred, global::System.ReadOnlySpan<double> yTrue, int rowLength, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> yPredGrad, double eps = 1E-07)
             => _ = global::LossDsl.Generated.LossDsl.Losses.MeanSquaredLogarithmicErrorImplementation.Run<double>(yPred, yTrue, rowLength, eps, global::LossDsl.Reduction.None, default, true, gradOutput, 1.0, yPredGrad);
 
+
+        /// <summary>The loss on tensors with PyTorch's semantics (<c>mean_squared_logarithmic_error</c> as torch.nn.functional takes it): the shapes its
+        /// <c>shape</c> clauses declare, broadcasting, reduction none in PyTorch's output shape, gradients in each input's shape.</summary>
+        public static class Tensors
+        {
+            /// <summary>Any call of the loss: tensors by input name (a packed input as <c>(..., k)</c>), options, reduction (<c>batchmean</c> too), derivatives.</summary>
+            public static global::LossDsl.Tensors.LossResult Evaluate(global::LossDsl.Tensors.LossArguments arguments) => global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.MeanSquaredLogarithmicErrorImplementation.Instance, arguments);
+
+            /// <summary>The loss: one value (shape [1]: System.Numerics.Tensors has no 0-d tensors) when reduced, else one per element (per row) in PyTorch's output shape.</summary>
+            public static global::System.Numerics.Tensors.Tensor<float> Forward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> yPred, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> yTrue, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> weight = default, double eps = 1E-07)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = true };
+                arguments_.Inputs["y_pred"] = global::LossDsl.Tensors.LossTensor.From(yPred);
+                arguments_.Inputs["y_true"] = global::LossDsl.Tensors.LossTensor.From(yTrue);
+                arguments_.Weight = global::LossDsl.Tensors.LossTensor.FromOptional(weight);
+                arguments_.Options["eps"] = eps;
+                return global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.MeanSquaredLogarithmicErrorImplementation.Instance, arguments_).Loss.ToTensor<float>();
+            }
+
+            /// <summary>The loss and the gradient of each differentiable input (of <c>sum(loss * gradOutput)</c>, gradOutput broadcasting with the loss; ones when not given).</summary>
+            public static global::System.Numerics.Tensors.Tensor<float> ForwardBackward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> yPred, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> yTrue, out global::System.Numerics.Tensors.Tensor<float> yPredGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> gradOutput = default, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> weight = default, double eps = 1E-07)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = true };
+                arguments_.Inputs["y_pred"] = global::LossDsl.Tensors.LossTensor.From(yPred);
+                arguments_.Inputs["y_true"] = global::LossDsl.Tensors.LossTensor.From(yTrue);
+                arguments_.Weight = global::LossDsl.Tensors.LossTensor.FromOptional(weight);
+                arguments_.Options["eps"] = eps;
+                arguments_.Gradients.Add("y_pred");
+                if (global::LossDsl.Tensors.LossTensor.FromOptional(gradOutput) is { } upstream_) arguments_.GradOutput = upstream_;
+                var result_ = global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.MeanSquaredLogarithmicErrorImplementation.Instance, arguments_);
+                yPredGrad = result_.GradientOf("y_pred")!.ToTensor<float>();
+                return result_.Loss.ToTensor<float>();
+            }
+
+            /// <summary>The loss: one value (shape [1]: System.Numerics.Tensors has no 0-d tensors) when reduced, else one per element (per row) in PyTorch's output shape.</summary>
+            public static global::System.Numerics.Tensors.Tensor<double> Forward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> yPred, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> yTrue, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> weight = default, double eps = 1E-07)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = false };
+                arguments_.Inputs["y_pred"] = global::LossDsl.Tensors.LossTensor.From(yPred);
+                arguments_.Inputs["y_true"] = global::LossDsl.Tensors.LossTensor.From(yTrue);
+                arguments_.Weight = global::LossDsl.Tensors.LossTensor.FromOptional(weight);
+                arguments_.Options["eps"] = eps;
+                return global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.MeanSquaredLogarithmicErrorImplementation.Instance, arguments_).Loss.ToTensor<double>();
+            }
+
+            /// <summary>The loss and the gradient of each differentiable input (of <c>sum(loss * gradOutput)</c>, gradOutput broadcasting with the loss; ones when not given).</summary>
+            public static global::System.Numerics.Tensors.Tensor<double> ForwardBackward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> yPred, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> yTrue, out global::System.Numerics.Tensors.Tensor<double> yPredGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> gradOutput = default, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> weight = default, double eps = 1E-07)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = false };
+                arguments_.Inputs["y_pred"] = global::LossDsl.Tensors.LossTensor.From(yPred);
+                arguments_.Inputs["y_true"] = global::LossDsl.Tensors.LossTensor.From(yTrue);
+                arguments_.Weight = global::LossDsl.Tensors.LossTensor.FromOptional(weight);
+                arguments_.Options["eps"] = eps;
+                arguments_.Gradients.Add("y_pred");
+                if (global::LossDsl.Tensors.LossTensor.FromOptional(gradOutput) is { } upstream_) arguments_.GradOutput = upstream_;
+                var result_ = global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.MeanSquaredLogarithmicErrorImplementation.Instance, arguments_);
+                yPredGrad = result_.GradientOf("y_pred")!.ToTensor<double>();
+                return result_.Loss.ToTensor<double>();
+            }
+        }
     }
 }
 
@@ -515,17 +575,21 @@ namespace LossDsl.Generated.LossDsl.Losses
 
         // ---- run-time description, for tools ----
         [ModuleInitializer]
-        internal static void RegisterLoss() => LossRegistry.Register(new Definition());
+        internal static void RegisterLoss() => LossRegistry.Register(Instance);
+
+        /// <summary>The loss's definition: what the tensor API (<c>Tensors</c>) and tools run.</summary>
+        internal static readonly ILossDefinition Instance = new Definition();
 
         private sealed class Definition : ILossDefinition
         {
             public string Name => "mean_squared_logarithmic_error";
             public string Formula => @"loss mean_squared_logarithmic_error(y_pred, const y_true; eps = 1e-7) =
     mean((log(max(y_pred, eps) + 1) - log(max(y_true, eps) + 1))^2)
-";
+shape same(y_pred, y_true), rank(y_pred, 1, 2)";
             public LossKind Kind => LossKind.Row;
             public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("y_pred", true, null, LossInputKind.Element), new("y_true", false, null, LossInputKind.Element) };
             public IReadOnlyList<LossOption> Options { get; } = new LossOption[] { new("eps", false, 1E-07) };
+            public IReadOnlyList<global::LossDsl.Tensors.ShapeRule> ShapeRules { get; } = new global::LossDsl.Tensors.ShapeRule[] { new global::LossDsl.Tensors.SameShape("y_pred", "y_true", null), new global::LossDsl.Tensors.RankRange("y_pred", 1, 2) };
             public void Evaluate(LossCall<float> call) => Call(call);
             public void Evaluate(LossCall<double> call) => Call(call);
         }

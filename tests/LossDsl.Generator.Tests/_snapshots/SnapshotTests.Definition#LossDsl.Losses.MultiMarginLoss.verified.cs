@@ -18,6 +18,7 @@ namespace LossDsl.Losses
     ///     weight[target] * (mean(let z = margin - input[target] + input in if z &gt; 0 then (if p == 1 then z else z * z) else 0)
     ///                       - h_margin / sum(1))
     /// require p == 1 or p == 2 else "only p == 1 and p == 2 supported"
+    /// shape frames(input, target), classes(input, target)
     /// </code>
     /// A0 = weight[target]<br/>
     /// A1 = input[target]<br/>
@@ -85,6 +86,70 @@ namespace LossDsl.Losses
         public static void Backward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<int> target, int rowLength, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> inputGrad, double p = 1.0, double margin = 1.0, global::System.ReadOnlySpan<double> weight = default)
             => _ = global::LossDsl.Generated.LossDsl.Losses.MultiMarginLossImplementation.Run<double>(input, target, weight, rowLength, p, margin, global::LossDsl.Reduction.None, default, true, gradOutput, 1.0, inputGrad);
 
+
+        /// <summary>The loss on tensors with PyTorch's semantics (<c>multi_margin_loss</c> as torch.nn.functional takes it): the shapes its
+        /// <c>shape</c> clauses declare, broadcasting, reduction none in PyTorch's output shape, gradients in each input's shape.</summary>
+        public static class Tensors
+        {
+            /// <summary>Any call of the loss: tensors by input name (a packed input as <c>(..., k)</c>), options, reduction (<c>batchmean</c> too), derivatives.</summary>
+            public static global::LossDsl.Tensors.LossResult Evaluate(global::LossDsl.Tensors.LossArguments arguments) => global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.MultiMarginLossImplementation.Instance, arguments);
+
+            /// <summary>The loss: one value (shape [1]: System.Numerics.Tensors has no 0-d tensors) when reduced, else one per element (per row) in PyTorch's output shape.</summary>
+            public static global::System.Numerics.Tensors.Tensor<float> Forward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> input, global::System.Numerics.Tensors.ReadOnlyTensorSpan<long> target, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> weight = default, double p = 1.0, double margin = 1.0)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = true };
+                arguments_.Inputs["input"] = global::LossDsl.Tensors.LossTensor.From(input);
+                arguments_.Inputs["target"] = global::LossDsl.Tensors.LossTensor.FromIntegers(target);
+                if (global::LossDsl.Tensors.LossTensor.FromOptional(weight) is { } given_2) arguments_.Inputs["weight"] = given_2;
+                arguments_.Options["p"] = p;
+                arguments_.Options["margin"] = margin;
+                return global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.MultiMarginLossImplementation.Instance, arguments_).Loss.ToTensor<float>();
+            }
+
+            /// <summary>The loss and the gradient of each differentiable input (of <c>sum(loss * gradOutput)</c>, gradOutput broadcasting with the loss; ones when not given).</summary>
+            public static global::System.Numerics.Tensors.Tensor<float> ForwardBackward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> input, global::System.Numerics.Tensors.ReadOnlyTensorSpan<long> target, out global::System.Numerics.Tensors.Tensor<float> inputGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> gradOutput = default, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> weight = default, double p = 1.0, double margin = 1.0)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = true };
+                arguments_.Inputs["input"] = global::LossDsl.Tensors.LossTensor.From(input);
+                arguments_.Inputs["target"] = global::LossDsl.Tensors.LossTensor.FromIntegers(target);
+                if (global::LossDsl.Tensors.LossTensor.FromOptional(weight) is { } given_2) arguments_.Inputs["weight"] = given_2;
+                arguments_.Options["p"] = p;
+                arguments_.Options["margin"] = margin;
+                arguments_.Gradients.Add("input");
+                if (global::LossDsl.Tensors.LossTensor.FromOptional(gradOutput) is { } upstream_) arguments_.GradOutput = upstream_;
+                var result_ = global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.MultiMarginLossImplementation.Instance, arguments_);
+                inputGrad = result_.GradientOf("input")!.ToTensor<float>();
+                return result_.Loss.ToTensor<float>();
+            }
+
+            /// <summary>The loss: one value (shape [1]: System.Numerics.Tensors has no 0-d tensors) when reduced, else one per element (per row) in PyTorch's output shape.</summary>
+            public static global::System.Numerics.Tensors.Tensor<double> Forward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> input, global::System.Numerics.Tensors.ReadOnlyTensorSpan<long> target, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> weight = default, double p = 1.0, double margin = 1.0)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = false };
+                arguments_.Inputs["input"] = global::LossDsl.Tensors.LossTensor.From(input);
+                arguments_.Inputs["target"] = global::LossDsl.Tensors.LossTensor.FromIntegers(target);
+                if (global::LossDsl.Tensors.LossTensor.FromOptional(weight) is { } given_2) arguments_.Inputs["weight"] = given_2;
+                arguments_.Options["p"] = p;
+                arguments_.Options["margin"] = margin;
+                return global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.MultiMarginLossImplementation.Instance, arguments_).Loss.ToTensor<double>();
+            }
+
+            /// <summary>The loss and the gradient of each differentiable input (of <c>sum(loss * gradOutput)</c>, gradOutput broadcasting with the loss; ones when not given).</summary>
+            public static global::System.Numerics.Tensors.Tensor<double> ForwardBackward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> input, global::System.Numerics.Tensors.ReadOnlyTensorSpan<long> target, out global::System.Numerics.Tensors.Tensor<double> inputGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> gradOutput = default, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> weight = default, double p = 1.0, double margin = 1.0)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = false };
+                arguments_.Inputs["input"] = global::LossDsl.Tensors.LossTensor.From(input);
+                arguments_.Inputs["target"] = global::LossDsl.Tensors.LossTensor.FromIntegers(target);
+                if (global::LossDsl.Tensors.LossTensor.FromOptional(weight) is { } given_2) arguments_.Inputs["weight"] = given_2;
+                arguments_.Options["p"] = p;
+                arguments_.Options["margin"] = margin;
+                arguments_.Gradients.Add("input");
+                if (global::LossDsl.Tensors.LossTensor.FromOptional(gradOutput) is { } upstream_) arguments_.GradOutput = upstream_;
+                var result_ = global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.MultiMarginLossImplementation.Instance, arguments_);
+                inputGrad = result_.GradientOf("input")!.ToTensor<double>();
+                return result_.Loss.ToTensor<double>();
+            }
+        }
     }
 }
 
@@ -617,7 +682,10 @@ namespace LossDsl.Generated.LossDsl.Losses
 
         // ---- run-time description, for tools ----
         [ModuleInitializer]
-        internal static void RegisterLoss() => LossRegistry.Register(new Definition());
+        internal static void RegisterLoss() => LossRegistry.Register(Instance);
+
+        /// <summary>The loss's definition: what the tensor API (<c>Tensors</c>) and tools run.</summary>
+        internal static readonly ILossDefinition Instance = new Definition();
 
         private sealed class Definition : ILossDefinition
         {
@@ -626,10 +694,12 @@ namespace LossDsl.Generated.LossDsl.Losses
     let h_margin = if margin > 0 then (if p == 1 then margin else margin * margin) else 0 in
     weight[target] * (mean(let z = margin - input[target] + input in if z > 0 then (if p == 1 then z else z * z) else 0)
                       - h_margin / sum(1))
-require p == 1 or p == 2 else ""only p == 1 and p == 2 supported""";
+require p == 1 or p == 2 else ""only p == 1 and p == 2 supported""
+shape frames(input, target), classes(input, target)";
             public LossKind Kind => LossKind.Row;
             public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("input", true, null, LossInputKind.Element), new("target", false, null, LossInputKind.Index), new("weight", false, 1.0, LossInputKind.Class) };
             public IReadOnlyList<LossOption> Options { get; } = new LossOption[] { new("p", false, 1.0), new("margin", false, 1.0) };
+            public IReadOnlyList<global::LossDsl.Tensors.ShapeRule> ShapeRules { get; } = new global::LossDsl.Tensors.ShapeRule[] { new global::LossDsl.Tensors.TargetFrames("input", "target"), new global::LossDsl.Tensors.ClassAxis("input", "target") };
             public void Evaluate(LossCall<float> call) => Call(call);
             public void Evaluate(LossCall<double> call) => Call(call);
         }

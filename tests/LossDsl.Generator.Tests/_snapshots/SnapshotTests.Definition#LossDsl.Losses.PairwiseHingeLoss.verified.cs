@@ -80,6 +80,74 @@ namespace LossDsl.Losses
         public static void Backward(global::System.ReadOnlySpan<double> scores, global::System.ReadOnlySpan<double> relevance, global::System.ReadOnlySpan<double> mask, int rowLength, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> scoresGrad, double margin = 1.0, bool meanOverPairs = false)
             => _ = global::LossDsl.Generated.LossDsl.Losses.PairwiseHingeLossImplementation.Run<double>(scores, relevance, mask, rowLength, margin, meanOverPairs, global::LossDsl.Reduction.None, default, true, gradOutput, 1.0, scoresGrad);
 
+
+        /// <summary>The loss on tensors with PyTorch's semantics (<c>pairwise_hinge_loss</c> as torch.nn.functional takes it): the shapes its
+        /// <c>shape</c> clauses declare, broadcasting, reduction none in PyTorch's output shape, gradients in each input's shape.</summary>
+        public static class Tensors
+        {
+            /// <summary>Any call of the loss: tensors by input name (a packed input as <c>(..., k)</c>), options, reduction (<c>batchmean</c> too), derivatives.</summary>
+            public static global::LossDsl.Tensors.LossResult Evaluate(global::LossDsl.Tensors.LossArguments arguments) => global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.PairwiseHingeLossImplementation.Instance, arguments);
+
+            /// <summary>The loss: one value (shape [1]: System.Numerics.Tensors has no 0-d tensors) when reduced, else one per element (per row) in PyTorch's output shape.</summary>
+            public static global::System.Numerics.Tensors.Tensor<float> Forward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> scores, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> relevance, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> mask, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> weight = default, double margin = 1.0, bool meanOverPairs = false)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = true };
+                arguments_.Inputs["scores"] = global::LossDsl.Tensors.LossTensor.From(scores);
+                arguments_.Inputs["relevance"] = global::LossDsl.Tensors.LossTensor.From(relevance);
+                arguments_.Inputs["mask"] = global::LossDsl.Tensors.LossTensor.From(mask);
+                arguments_.Weight = global::LossDsl.Tensors.LossTensor.FromOptional(weight);
+                arguments_.Options["margin"] = margin;
+                arguments_.Options["mean_over_pairs"] = meanOverPairs ? 1 : 0;
+                return global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.PairwiseHingeLossImplementation.Instance, arguments_).Loss.ToTensor<float>();
+            }
+
+            /// <summary>The loss and the gradient of each differentiable input (of <c>sum(loss * gradOutput)</c>, gradOutput broadcasting with the loss; ones when not given).</summary>
+            public static global::System.Numerics.Tensors.Tensor<float> ForwardBackward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> scores, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> relevance, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> mask, out global::System.Numerics.Tensors.Tensor<float> scoresGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> gradOutput = default, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> weight = default, double margin = 1.0, bool meanOverPairs = false)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = true };
+                arguments_.Inputs["scores"] = global::LossDsl.Tensors.LossTensor.From(scores);
+                arguments_.Inputs["relevance"] = global::LossDsl.Tensors.LossTensor.From(relevance);
+                arguments_.Inputs["mask"] = global::LossDsl.Tensors.LossTensor.From(mask);
+                arguments_.Weight = global::LossDsl.Tensors.LossTensor.FromOptional(weight);
+                arguments_.Options["margin"] = margin;
+                arguments_.Options["mean_over_pairs"] = meanOverPairs ? 1 : 0;
+                arguments_.Gradients.Add("scores");
+                if (global::LossDsl.Tensors.LossTensor.FromOptional(gradOutput) is { } upstream_) arguments_.GradOutput = upstream_;
+                var result_ = global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.PairwiseHingeLossImplementation.Instance, arguments_);
+                scoresGrad = result_.GradientOf("scores")!.ToTensor<float>();
+                return result_.Loss.ToTensor<float>();
+            }
+
+            /// <summary>The loss: one value (shape [1]: System.Numerics.Tensors has no 0-d tensors) when reduced, else one per element (per row) in PyTorch's output shape.</summary>
+            public static global::System.Numerics.Tensors.Tensor<double> Forward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> scores, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> relevance, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> mask, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> weight = default, double margin = 1.0, bool meanOverPairs = false)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = false };
+                arguments_.Inputs["scores"] = global::LossDsl.Tensors.LossTensor.From(scores);
+                arguments_.Inputs["relevance"] = global::LossDsl.Tensors.LossTensor.From(relevance);
+                arguments_.Inputs["mask"] = global::LossDsl.Tensors.LossTensor.From(mask);
+                arguments_.Weight = global::LossDsl.Tensors.LossTensor.FromOptional(weight);
+                arguments_.Options["margin"] = margin;
+                arguments_.Options["mean_over_pairs"] = meanOverPairs ? 1 : 0;
+                return global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.PairwiseHingeLossImplementation.Instance, arguments_).Loss.ToTensor<double>();
+            }
+
+            /// <summary>The loss and the gradient of each differentiable input (of <c>sum(loss * gradOutput)</c>, gradOutput broadcasting with the loss; ones when not given).</summary>
+            public static global::System.Numerics.Tensors.Tensor<double> ForwardBackward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> scores, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> relevance, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> mask, out global::System.Numerics.Tensors.Tensor<double> scoresGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> gradOutput = default, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> weight = default, double margin = 1.0, bool meanOverPairs = false)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = false };
+                arguments_.Inputs["scores"] = global::LossDsl.Tensors.LossTensor.From(scores);
+                arguments_.Inputs["relevance"] = global::LossDsl.Tensors.LossTensor.From(relevance);
+                arguments_.Inputs["mask"] = global::LossDsl.Tensors.LossTensor.From(mask);
+                arguments_.Weight = global::LossDsl.Tensors.LossTensor.FromOptional(weight);
+                arguments_.Options["margin"] = margin;
+                arguments_.Options["mean_over_pairs"] = meanOverPairs ? 1 : 0;
+                arguments_.Gradients.Add("scores");
+                if (global::LossDsl.Tensors.LossTensor.FromOptional(gradOutput) is { } upstream_) arguments_.GradOutput = upstream_;
+                var result_ = global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.PairwiseHingeLossImplementation.Instance, arguments_);
+                scoresGrad = result_.GradientOf("scores")!.ToTensor<double>();
+                return result_.Loss.ToTensor<double>();
+            }
+        }
     }
 }
 
@@ -595,7 +663,10 @@ namespace LossDsl.Generated.LossDsl.Losses
 
         // ---- run-time description, for tools ----
         [ModuleInitializer]
-        internal static void RegisterLoss() => LossRegistry.Register(new Definition());
+        internal static void RegisterLoss() => LossRegistry.Register(Instance);
+
+        /// <summary>The loss's definition: what the tensor API (<c>Tensors</c>) and tools run.</summary>
+        internal static readonly ILossDefinition Instance = new Definition();
 
         private sealed class Definition : ILossDefinition
         {

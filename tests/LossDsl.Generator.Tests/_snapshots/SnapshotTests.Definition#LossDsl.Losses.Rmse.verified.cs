@@ -12,7 +12,7 @@ namespace LossDsl.Losses
     /// Declared as:
     /// <code>
     /// loss rmse(input, target) = sqrt(mean_all((input - target)^2))
-    ///
+    /// shape same(input, target), rank(input, 1, 2)
     /// </code>
     /// A0 = mean over all elements of (input - target) ^ 2<br/>
     /// L = sqrt(A0)<br/>
@@ -50,6 +50,62 @@ namespace LossDsl.Losses
         public static void Backward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.Span<double> inputGrad, global::System.Span<double> targetGrad, double gradOutput = 1.0)
             => _ = global::LossDsl.Generated.LossDsl.Losses.RmseImplementation.Run<double>(input, target, true, gradOutput, inputGrad, targetGrad);
 
+
+        /// <summary>The loss on tensors with PyTorch's semantics (<c>rmse</c> as torch.nn.functional takes it): the shapes its
+        /// <c>shape</c> clauses declare, broadcasting, reduction none in PyTorch's output shape, gradients in each input's shape.</summary>
+        public static class Tensors
+        {
+            /// <summary>Any call of the loss: tensors by input name (a packed input as <c>(..., k)</c>), options, reduction (<c>batchmean</c> too), derivatives.</summary>
+            public static global::LossDsl.Tensors.LossResult Evaluate(global::LossDsl.Tensors.LossArguments arguments) => global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.RmseImplementation.Instance, arguments);
+
+            /// <summary>The loss: one value (shape [1]: System.Numerics.Tensors has no 0-d tensors) when reduced, else one per element (per row) in PyTorch's output shape.</summary>
+            public static global::System.Numerics.Tensors.Tensor<float> Forward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> input, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> target)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Float32 = true };
+                arguments_.Inputs["input"] = global::LossDsl.Tensors.LossTensor.From(input);
+                arguments_.Inputs["target"] = global::LossDsl.Tensors.LossTensor.From(target);
+                return global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.RmseImplementation.Instance, arguments_).Loss.ToTensor<float>();
+            }
+
+            /// <summary>The loss and the gradient of each differentiable input (of <c>sum(loss * gradOutput)</c>, gradOutput broadcasting with the loss; ones when not given).</summary>
+            public static global::System.Numerics.Tensors.Tensor<float> ForwardBackward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> input, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> target, out global::System.Numerics.Tensors.Tensor<float> inputGrad, out global::System.Numerics.Tensors.Tensor<float> targetGrad, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> gradOutput = default)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Float32 = true };
+                arguments_.Inputs["input"] = global::LossDsl.Tensors.LossTensor.From(input);
+                arguments_.Inputs["target"] = global::LossDsl.Tensors.LossTensor.From(target);
+                arguments_.Gradients.Add("input");
+                arguments_.Gradients.Add("target");
+                if (global::LossDsl.Tensors.LossTensor.FromOptional(gradOutput) is { } upstream_) arguments_.GradOutput = upstream_;
+                var result_ = global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.RmseImplementation.Instance, arguments_);
+                inputGrad = result_.GradientOf("input")!.ToTensor<float>();
+                targetGrad = result_.GradientOf("target")!.ToTensor<float>();
+                return result_.Loss.ToTensor<float>();
+            }
+
+            /// <summary>The loss: one value (shape [1]: System.Numerics.Tensors has no 0-d tensors) when reduced, else one per element (per row) in PyTorch's output shape.</summary>
+            public static global::System.Numerics.Tensors.Tensor<double> Forward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> input, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> target)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Float32 = false };
+                arguments_.Inputs["input"] = global::LossDsl.Tensors.LossTensor.From(input);
+                arguments_.Inputs["target"] = global::LossDsl.Tensors.LossTensor.From(target);
+                return global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.RmseImplementation.Instance, arguments_).Loss.ToTensor<double>();
+            }
+
+            /// <summary>The loss and the gradient of each differentiable input (of <c>sum(loss * gradOutput)</c>, gradOutput broadcasting with the loss; ones when not given).</summary>
+            public static global::System.Numerics.Tensors.Tensor<double> ForwardBackward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> input, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> target, out global::System.Numerics.Tensors.Tensor<double> inputGrad, out global::System.Numerics.Tensors.Tensor<double> targetGrad, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> gradOutput = default)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Float32 = false };
+                arguments_.Inputs["input"] = global::LossDsl.Tensors.LossTensor.From(input);
+                arguments_.Inputs["target"] = global::LossDsl.Tensors.LossTensor.From(target);
+                arguments_.Gradients.Add("input");
+                arguments_.Gradients.Add("target");
+                if (global::LossDsl.Tensors.LossTensor.FromOptional(gradOutput) is { } upstream_) arguments_.GradOutput = upstream_;
+                var result_ = global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.RmseImplementation.Instance, arguments_);
+                inputGrad = result_.GradientOf("input")!.ToTensor<double>();
+                targetGrad = result_.GradientOf("target")!.ToTensor<double>();
+                return result_.Loss.ToTensor<double>();
+            }
+        }
     }
 }
 
@@ -259,16 +315,20 @@ namespace LossDsl.Generated.LossDsl.Losses
 
         // ---- run-time description, for tools ----
         [ModuleInitializer]
-        internal static void RegisterLoss() => LossRegistry.Register(new Definition());
+        internal static void RegisterLoss() => LossRegistry.Register(Instance);
+
+        /// <summary>The loss's definition: what the tensor API (<c>Tensors</c>) and tools run.</summary>
+        internal static readonly ILossDefinition Instance = new Definition();
 
         private sealed class Definition : ILossDefinition
         {
             public string Name => "rmse";
             public string Formula => @"loss rmse(input, target) = sqrt(mean_all((input - target)^2))
-";
+shape same(input, target), rank(input, 1, 2)";
             public LossKind Kind => LossKind.Whole;
             public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("input", true, null, LossInputKind.Element), new("target", true, null, LossInputKind.Element) };
             public IReadOnlyList<LossOption> Options { get; } = new LossOption[] {  };
+            public IReadOnlyList<global::LossDsl.Tensors.ShapeRule> ShapeRules { get; } = new global::LossDsl.Tensors.ShapeRule[] { new global::LossDsl.Tensors.SameShape("input", "target", null), new global::LossDsl.Tensors.RankRange("input", 1, 2) };
             public void Evaluate(LossCall<float> call) => Call(call);
             public void Evaluate(LossCall<double> call) => Call(call);
         }

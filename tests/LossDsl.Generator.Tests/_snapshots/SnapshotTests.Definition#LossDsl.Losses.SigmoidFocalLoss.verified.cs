@@ -18,6 +18,7 @@ namespace LossDsl.Losses
     ///     let p_t = p * targets + (1 - p) * (1 - targets) in
     ///     let alpha_t = if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1 in
     ///     alpha_t * ce * (1 - p_t)^gamma
+    /// shape same(inputs, targets) else "Target size ({targets}) must be the same as input size ({inputs})"
     /// </code>
     /// L = (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma<br/>
     /// dL/dinputs = (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * (1 - targets - (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma + (if gamma == 0 then 0 else gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))))<br/>
@@ -96,6 +97,74 @@ namespace LossDsl.Losses
         public static void GradientHessian(global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, global::System.Span<double> output, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> inputsGrad, global::System.Span<double> inputsHess, global::System.Span<double> targetsGrad, global::System.Span<double> targetsHess, double alpha = 0.25, double gamma = 2.0, global::LossDsl.HessianPolicy hessianPolicy = default, global::System.ReadOnlySpan<double> weight = default)
             => _ = global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.RunHessian<double>(inputs, targets, alpha, gamma, weight, global::LossDsl.Reduction.None, output, gradOutput, 1.0, inputsGrad, targetsGrad, hessianPolicy, inputsHess, targetsHess);
 
+
+        /// <summary>The loss on tensors with PyTorch's semantics (<c>sigmoid_focal_loss</c> as torch.nn.functional takes it): the shapes its
+        /// <c>shape</c> clauses declare, broadcasting, reduction none in PyTorch's output shape, gradients in each input's shape.</summary>
+        public static class Tensors
+        {
+            /// <summary>Any call of the loss: tensors by input name (a packed input as <c>(..., k)</c>), options, reduction (<c>batchmean</c> too), derivatives.</summary>
+            public static global::LossDsl.Tensors.LossResult Evaluate(global::LossDsl.Tensors.LossArguments arguments) => global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.Instance, arguments);
+
+            /// <summary>The loss: one value (shape [1]: System.Numerics.Tensors has no 0-d tensors) when reduced, else one per element (per row) in PyTorch's output shape.</summary>
+            public static global::System.Numerics.Tensors.Tensor<float> Forward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> inputs, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> targets, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> weight = default, double alpha = 0.25, double gamma = 2.0)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = true };
+                arguments_.Inputs["inputs"] = global::LossDsl.Tensors.LossTensor.From(inputs);
+                arguments_.Inputs["targets"] = global::LossDsl.Tensors.LossTensor.From(targets);
+                arguments_.Weight = global::LossDsl.Tensors.LossTensor.FromOptional(weight);
+                arguments_.Options["alpha"] = alpha;
+                arguments_.Options["gamma"] = gamma;
+                return global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.Instance, arguments_).Loss.ToTensor<float>();
+            }
+
+            /// <summary>The loss and the gradient of each differentiable input (of <c>sum(loss * gradOutput)</c>, gradOutput broadcasting with the loss; ones when not given).</summary>
+            public static global::System.Numerics.Tensors.Tensor<float> ForwardBackward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> inputs, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> targets, out global::System.Numerics.Tensors.Tensor<float> inputsGrad, out global::System.Numerics.Tensors.Tensor<float> targetsGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> gradOutput = default, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> weight = default, double alpha = 0.25, double gamma = 2.0)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = true };
+                arguments_.Inputs["inputs"] = global::LossDsl.Tensors.LossTensor.From(inputs);
+                arguments_.Inputs["targets"] = global::LossDsl.Tensors.LossTensor.From(targets);
+                arguments_.Weight = global::LossDsl.Tensors.LossTensor.FromOptional(weight);
+                arguments_.Options["alpha"] = alpha;
+                arguments_.Options["gamma"] = gamma;
+                arguments_.Gradients.Add("inputs");
+                arguments_.Gradients.Add("targets");
+                if (global::LossDsl.Tensors.LossTensor.FromOptional(gradOutput) is { } upstream_) arguments_.GradOutput = upstream_;
+                var result_ = global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.Instance, arguments_);
+                inputsGrad = result_.GradientOf("inputs")!.ToTensor<float>();
+                targetsGrad = result_.GradientOf("targets")!.ToTensor<float>();
+                return result_.Loss.ToTensor<float>();
+            }
+
+            /// <summary>The loss: one value (shape [1]: System.Numerics.Tensors has no 0-d tensors) when reduced, else one per element (per row) in PyTorch's output shape.</summary>
+            public static global::System.Numerics.Tensors.Tensor<double> Forward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> inputs, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> targets, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> weight = default, double alpha = 0.25, double gamma = 2.0)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = false };
+                arguments_.Inputs["inputs"] = global::LossDsl.Tensors.LossTensor.From(inputs);
+                arguments_.Inputs["targets"] = global::LossDsl.Tensors.LossTensor.From(targets);
+                arguments_.Weight = global::LossDsl.Tensors.LossTensor.FromOptional(weight);
+                arguments_.Options["alpha"] = alpha;
+                arguments_.Options["gamma"] = gamma;
+                return global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.Instance, arguments_).Loss.ToTensor<double>();
+            }
+
+            /// <summary>The loss and the gradient of each differentiable input (of <c>sum(loss * gradOutput)</c>, gradOutput broadcasting with the loss; ones when not given).</summary>
+            public static global::System.Numerics.Tensors.Tensor<double> ForwardBackward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> inputs, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> targets, out global::System.Numerics.Tensors.Tensor<double> inputsGrad, out global::System.Numerics.Tensors.Tensor<double> targetsGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> gradOutput = default, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> weight = default, double alpha = 0.25, double gamma = 2.0)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = false };
+                arguments_.Inputs["inputs"] = global::LossDsl.Tensors.LossTensor.From(inputs);
+                arguments_.Inputs["targets"] = global::LossDsl.Tensors.LossTensor.From(targets);
+                arguments_.Weight = global::LossDsl.Tensors.LossTensor.FromOptional(weight);
+                arguments_.Options["alpha"] = alpha;
+                arguments_.Options["gamma"] = gamma;
+                arguments_.Gradients.Add("inputs");
+                arguments_.Gradients.Add("targets");
+                if (global::LossDsl.Tensors.LossTensor.FromOptional(gradOutput) is { } upstream_) arguments_.GradOutput = upstream_;
+                var result_ = global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.Instance, arguments_);
+                inputsGrad = result_.GradientOf("inputs")!.ToTensor<double>();
+                targetsGrad = result_.GradientOf("targets")!.ToTensor<double>();
+                return result_.Loss.ToTensor<double>();
+            }
+        }
     }
 }
 
@@ -871,7 +940,10 @@ namespace LossDsl.Generated.LossDsl.Losses
 
         // ---- run-time description, for tools ----
         [ModuleInitializer]
-        internal static void RegisterLoss() => LossRegistry.Register(new Definition());
+        internal static void RegisterLoss() => LossRegistry.Register(Instance);
+
+        /// <summary>The loss's definition: what the tensor API (<c>Tensors</c>) and tools run.</summary>
+        internal static readonly ILossDefinition Instance = new Definition();
 
         private sealed class Definition : ILossDefinition
         {
@@ -881,11 +953,13 @@ namespace LossDsl.Generated.LossDsl.Losses
     let ce = (1 - targets) * inputs + softplus(-inputs) in
     let p_t = p * targets + (1 - p) * (1 - targets) in
     let alpha_t = if alpha >= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1 in
-    alpha_t * ce * (1 - p_t)^gamma";
+    alpha_t * ce * (1 - p_t)^gamma
+shape same(inputs, targets) else ""Target size ({targets}) must be the same as input size ({inputs})""";
             public LossKind Kind => LossKind.Elementwise;
             public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("inputs", true, null, LossInputKind.Element), new("targets", true, null, LossInputKind.Element) };
             public IReadOnlyList<LossOption> Options { get; } = new LossOption[] { new("alpha", false, 0.25), new("gamma", false, 2.0) };
             public bool HasHessians => true;
+            public IReadOnlyList<global::LossDsl.Tensors.ShapeRule> ShapeRules { get; } = new global::LossDsl.Tensors.ShapeRule[] { new global::LossDsl.Tensors.SameShape("inputs", "targets", "Target size ({targets}) must be the same as input size ({inputs})") };
             public void Evaluate(LossCall<float> call) => Call(call);
             public void Evaluate(LossCall<double> call) => Call(call);
         }

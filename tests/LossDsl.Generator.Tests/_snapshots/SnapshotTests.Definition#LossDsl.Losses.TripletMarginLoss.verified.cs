@@ -17,7 +17,7 @@ namespace LossDsl.Losses
     ///     let d_an = pnorm(anchor - negative + eps, p) in
     ///     let d_pn = pnorm(positive - negative + eps, p) in
     ///     max(d_ap - (if swap then min(d_an, d_pn) else d_an) + margin, 0)
-    ///
+    /// shape same_rank
     /// </code>
     /// A0 = sum over the row of abs(anchor - positive + eps) ^ p<br/>
     /// A1 = sum over the row of abs(anchor - negative + eps) ^ p<br/>
@@ -84,6 +84,90 @@ namespace LossDsl.Losses
         public static void Backward(global::System.ReadOnlySpan<double> anchor, global::System.ReadOnlySpan<double> positive, global::System.ReadOnlySpan<double> negative, int rowLength, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> anchorGrad, global::System.Span<double> positiveGrad, global::System.Span<double> negativeGrad, double margin = 1.0, double p = 2.0, double eps = 1E-06, bool swap = false)
             => _ = global::LossDsl.Generated.LossDsl.Losses.TripletMarginLossImplementation.Run<double>(anchor, positive, negative, rowLength, margin, p, eps, swap, global::LossDsl.Reduction.None, default, true, gradOutput, 1.0, anchorGrad, positiveGrad, negativeGrad);
 
+
+        /// <summary>The loss on tensors with PyTorch's semantics (<c>triplet_margin_loss</c> as torch.nn.functional takes it): the shapes its
+        /// <c>shape</c> clauses declare, broadcasting, reduction none in PyTorch's output shape, gradients in each input's shape.</summary>
+        public static class Tensors
+        {
+            /// <summary>Any call of the loss: tensors by input name (a packed input as <c>(..., k)</c>), options, reduction (<c>batchmean</c> too), derivatives.</summary>
+            public static global::LossDsl.Tensors.LossResult Evaluate(global::LossDsl.Tensors.LossArguments arguments) => global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.TripletMarginLossImplementation.Instance, arguments);
+
+            /// <summary>The loss: one value (shape [1]: System.Numerics.Tensors has no 0-d tensors) when reduced, else one per element (per row) in PyTorch's output shape.</summary>
+            public static global::System.Numerics.Tensors.Tensor<float> Forward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> anchor, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> positive, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> negative, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> weight = default, double margin = 1.0, double p = 2.0, double eps = 1E-06, bool swap = false)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = true };
+                arguments_.Inputs["anchor"] = global::LossDsl.Tensors.LossTensor.From(anchor);
+                arguments_.Inputs["positive"] = global::LossDsl.Tensors.LossTensor.From(positive);
+                arguments_.Inputs["negative"] = global::LossDsl.Tensors.LossTensor.From(negative);
+                arguments_.Weight = global::LossDsl.Tensors.LossTensor.FromOptional(weight);
+                arguments_.Options["margin"] = margin;
+                arguments_.Options["p"] = p;
+                arguments_.Options["eps"] = eps;
+                arguments_.Options["swap"] = swap ? 1 : 0;
+                return global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.TripletMarginLossImplementation.Instance, arguments_).Loss.ToTensor<float>();
+            }
+
+            /// <summary>The loss and the gradient of each differentiable input (of <c>sum(loss * gradOutput)</c>, gradOutput broadcasting with the loss; ones when not given).</summary>
+            public static global::System.Numerics.Tensors.Tensor<float> ForwardBackward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> anchor, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> positive, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> negative, out global::System.Numerics.Tensors.Tensor<float> anchorGrad, out global::System.Numerics.Tensors.Tensor<float> positiveGrad, out global::System.Numerics.Tensors.Tensor<float> negativeGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> gradOutput = default, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> weight = default, double margin = 1.0, double p = 2.0, double eps = 1E-06, bool swap = false)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = true };
+                arguments_.Inputs["anchor"] = global::LossDsl.Tensors.LossTensor.From(anchor);
+                arguments_.Inputs["positive"] = global::LossDsl.Tensors.LossTensor.From(positive);
+                arguments_.Inputs["negative"] = global::LossDsl.Tensors.LossTensor.From(negative);
+                arguments_.Weight = global::LossDsl.Tensors.LossTensor.FromOptional(weight);
+                arguments_.Options["margin"] = margin;
+                arguments_.Options["p"] = p;
+                arguments_.Options["eps"] = eps;
+                arguments_.Options["swap"] = swap ? 1 : 0;
+                arguments_.Gradients.Add("anchor");
+                arguments_.Gradients.Add("positive");
+                arguments_.Gradients.Add("negative");
+                if (global::LossDsl.Tensors.LossTensor.FromOptional(gradOutput) is { } upstream_) arguments_.GradOutput = upstream_;
+                var result_ = global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.TripletMarginLossImplementation.Instance, arguments_);
+                anchorGrad = result_.GradientOf("anchor")!.ToTensor<float>();
+                positiveGrad = result_.GradientOf("positive")!.ToTensor<float>();
+                negativeGrad = result_.GradientOf("negative")!.ToTensor<float>();
+                return result_.Loss.ToTensor<float>();
+            }
+
+            /// <summary>The loss: one value (shape [1]: System.Numerics.Tensors has no 0-d tensors) when reduced, else one per element (per row) in PyTorch's output shape.</summary>
+            public static global::System.Numerics.Tensors.Tensor<double> Forward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> anchor, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> positive, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> negative, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> weight = default, double margin = 1.0, double p = 2.0, double eps = 1E-06, bool swap = false)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = false };
+                arguments_.Inputs["anchor"] = global::LossDsl.Tensors.LossTensor.From(anchor);
+                arguments_.Inputs["positive"] = global::LossDsl.Tensors.LossTensor.From(positive);
+                arguments_.Inputs["negative"] = global::LossDsl.Tensors.LossTensor.From(negative);
+                arguments_.Weight = global::LossDsl.Tensors.LossTensor.FromOptional(weight);
+                arguments_.Options["margin"] = margin;
+                arguments_.Options["p"] = p;
+                arguments_.Options["eps"] = eps;
+                arguments_.Options["swap"] = swap ? 1 : 0;
+                return global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.TripletMarginLossImplementation.Instance, arguments_).Loss.ToTensor<double>();
+            }
+
+            /// <summary>The loss and the gradient of each differentiable input (of <c>sum(loss * gradOutput)</c>, gradOutput broadcasting with the loss; ones when not given).</summary>
+            public static global::System.Numerics.Tensors.Tensor<double> ForwardBackward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> anchor, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> positive, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> negative, out global::System.Numerics.Tensors.Tensor<double> anchorGrad, out global::System.Numerics.Tensors.Tensor<double> positiveGrad, out global::System.Numerics.Tensors.Tensor<double> negativeGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> gradOutput = default, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> weight = default, double margin = 1.0, double p = 2.0, double eps = 1E-06, bool swap = false)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = false };
+                arguments_.Inputs["anchor"] = global::LossDsl.Tensors.LossTensor.From(anchor);
+                arguments_.Inputs["positive"] = global::LossDsl.Tensors.LossTensor.From(positive);
+                arguments_.Inputs["negative"] = global::LossDsl.Tensors.LossTensor.From(negative);
+                arguments_.Weight = global::LossDsl.Tensors.LossTensor.FromOptional(weight);
+                arguments_.Options["margin"] = margin;
+                arguments_.Options["p"] = p;
+                arguments_.Options["eps"] = eps;
+                arguments_.Options["swap"] = swap ? 1 : 0;
+                arguments_.Gradients.Add("anchor");
+                arguments_.Gradients.Add("positive");
+                arguments_.Gradients.Add("negative");
+                if (global::LossDsl.Tensors.LossTensor.FromOptional(gradOutput) is { } upstream_) arguments_.GradOutput = upstream_;
+                var result_ = global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.TripletMarginLossImplementation.Instance, arguments_);
+                anchorGrad = result_.GradientOf("anchor")!.ToTensor<double>();
+                positiveGrad = result_.GradientOf("positive")!.ToTensor<double>();
+                negativeGrad = result_.GradientOf("negative")!.ToTensor<double>();
+                return result_.Loss.ToTensor<double>();
+            }
+        }
     }
 }
 
@@ -663,7 +747,10 @@ namespace LossDsl.Generated.LossDsl.Losses
 
         // ---- run-time description, for tools ----
         [ModuleInitializer]
-        internal static void RegisterLoss() => LossRegistry.Register(new Definition());
+        internal static void RegisterLoss() => LossRegistry.Register(Instance);
+
+        /// <summary>The loss's definition: what the tensor API (<c>Tensors</c>) and tools run.</summary>
+        internal static readonly ILossDefinition Instance = new Definition();
 
         private sealed class Definition : ILossDefinition
         {
@@ -673,10 +760,11 @@ namespace LossDsl.Generated.LossDsl.Losses
     let d_an = pnorm(anchor - negative + eps, p) in
     let d_pn = pnorm(positive - negative + eps, p) in
     max(d_ap - (if swap then min(d_an, d_pn) else d_an) + margin, 0)
-";
+shape same_rank";
             public LossKind Kind => LossKind.Row;
             public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("anchor", true, null, LossInputKind.Element), new("positive", true, null, LossInputKind.Element), new("negative", true, null, LossInputKind.Element) };
             public IReadOnlyList<LossOption> Options { get; } = new LossOption[] { new("margin", false, 1.0), new("p", false, 2.0), new("eps", false, 1E-06), new("swap", true, 0.0) };
+            public IReadOnlyList<global::LossDsl.Tensors.ShapeRule> ShapeRules { get; } = new global::LossDsl.Tensors.ShapeRule[] { new global::LossDsl.Tensors.SameRank(null) };
             public void Evaluate(LossCall<float> call) => Call(call);
             public void Evaluate(LossCall<double> call) => Call(call);
         }

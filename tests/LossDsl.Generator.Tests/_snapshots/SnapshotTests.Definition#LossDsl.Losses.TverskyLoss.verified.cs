@@ -14,6 +14,7 @@ namespace LossDsl.Losses
     /// loss tversky_loss(input, const target; alpha = 0.5, beta = 0.5, smooth = 1.0) =
     ///     let tp = sum(input * target) in
     ///     1 - (tp + smooth) / (tp + alpha * sum(input * (1 - target)) + beta * sum((1 - input) * target) + smooth)
+    /// shape same(input, target), rank(input, 1, 2)
     /// </code>
     /// A0 = sum over the row of input * target<br/>
     /// A1 = sum over the row of input * (1 - target)<br/>
@@ -78,6 +79,74 @@ namespace LossDsl.Losses
         public static void Backward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, int rowLength, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> inputGrad, double alpha = 0.5, double beta = 0.5, double smooth = 1.0)
             => _ = global::LossDsl.Generated.LossDsl.Losses.TverskyLossImplementation.Run<double>(input, target, rowLength, alpha, beta, smooth, global::LossDsl.Reduction.None, default, true, gradOutput, 1.0, inputGrad);
 
+
+        /// <summary>The loss on tensors with PyTorch's semantics (<c>tversky_loss</c> as torch.nn.functional takes it): the shapes its
+        /// <c>shape</c> clauses declare, broadcasting, reduction none in PyTorch's output shape, gradients in each input's shape.</summary>
+        public static class Tensors
+        {
+            /// <summary>Any call of the loss: tensors by input name (a packed input as <c>(..., k)</c>), options, reduction (<c>batchmean</c> too), derivatives.</summary>
+            public static global::LossDsl.Tensors.LossResult Evaluate(global::LossDsl.Tensors.LossArguments arguments) => global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.TverskyLossImplementation.Instance, arguments);
+
+            /// <summary>The loss: one value (shape [1]: System.Numerics.Tensors has no 0-d tensors) when reduced, else one per element (per row) in PyTorch's output shape.</summary>
+            public static global::System.Numerics.Tensors.Tensor<float> Forward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> input, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> target, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> weight = default, double alpha = 0.5, double beta = 0.5, double smooth = 1.0)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = true };
+                arguments_.Inputs["input"] = global::LossDsl.Tensors.LossTensor.From(input);
+                arguments_.Inputs["target"] = global::LossDsl.Tensors.LossTensor.From(target);
+                arguments_.Weight = global::LossDsl.Tensors.LossTensor.FromOptional(weight);
+                arguments_.Options["alpha"] = alpha;
+                arguments_.Options["beta"] = beta;
+                arguments_.Options["smooth"] = smooth;
+                return global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.TverskyLossImplementation.Instance, arguments_).Loss.ToTensor<float>();
+            }
+
+            /// <summary>The loss and the gradient of each differentiable input (of <c>sum(loss * gradOutput)</c>, gradOutput broadcasting with the loss; ones when not given).</summary>
+            public static global::System.Numerics.Tensors.Tensor<float> ForwardBackward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> input, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> target, out global::System.Numerics.Tensors.Tensor<float> inputGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> gradOutput = default, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> weight = default, double alpha = 0.5, double beta = 0.5, double smooth = 1.0)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = true };
+                arguments_.Inputs["input"] = global::LossDsl.Tensors.LossTensor.From(input);
+                arguments_.Inputs["target"] = global::LossDsl.Tensors.LossTensor.From(target);
+                arguments_.Weight = global::LossDsl.Tensors.LossTensor.FromOptional(weight);
+                arguments_.Options["alpha"] = alpha;
+                arguments_.Options["beta"] = beta;
+                arguments_.Options["smooth"] = smooth;
+                arguments_.Gradients.Add("input");
+                if (global::LossDsl.Tensors.LossTensor.FromOptional(gradOutput) is { } upstream_) arguments_.GradOutput = upstream_;
+                var result_ = global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.TverskyLossImplementation.Instance, arguments_);
+                inputGrad = result_.GradientOf("input")!.ToTensor<float>();
+                return result_.Loss.ToTensor<float>();
+            }
+
+            /// <summary>The loss: one value (shape [1]: System.Numerics.Tensors has no 0-d tensors) when reduced, else one per element (per row) in PyTorch's output shape.</summary>
+            public static global::System.Numerics.Tensors.Tensor<double> Forward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> input, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> target, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> weight = default, double alpha = 0.5, double beta = 0.5, double smooth = 1.0)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = false };
+                arguments_.Inputs["input"] = global::LossDsl.Tensors.LossTensor.From(input);
+                arguments_.Inputs["target"] = global::LossDsl.Tensors.LossTensor.From(target);
+                arguments_.Weight = global::LossDsl.Tensors.LossTensor.FromOptional(weight);
+                arguments_.Options["alpha"] = alpha;
+                arguments_.Options["beta"] = beta;
+                arguments_.Options["smooth"] = smooth;
+                return global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.TverskyLossImplementation.Instance, arguments_).Loss.ToTensor<double>();
+            }
+
+            /// <summary>The loss and the gradient of each differentiable input (of <c>sum(loss * gradOutput)</c>, gradOutput broadcasting with the loss; ones when not given).</summary>
+            public static global::System.Numerics.Tensors.Tensor<double> ForwardBackward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> input, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> target, out global::System.Numerics.Tensors.Tensor<double> inputGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> gradOutput = default, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> weight = default, double alpha = 0.5, double beta = 0.5, double smooth = 1.0)
+            {
+                var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = false };
+                arguments_.Inputs["input"] = global::LossDsl.Tensors.LossTensor.From(input);
+                arguments_.Inputs["target"] = global::LossDsl.Tensors.LossTensor.From(target);
+                arguments_.Weight = global::LossDsl.Tensors.LossTensor.FromOptional(weight);
+                arguments_.Options["alpha"] = alpha;
+                arguments_.Options["beta"] = beta;
+                arguments_.Options["smooth"] = smooth;
+                arguments_.Gradients.Add("input");
+                if (global::LossDsl.Tensors.LossTensor.FromOptional(gradOutput) is { } upstream_) arguments_.GradOutput = upstream_;
+                var result_ = global::LossDsl.Tensors.TensorLoss.Evaluate(global::LossDsl.Generated.LossDsl.Losses.TverskyLossImplementation.Instance, arguments_);
+                inputGrad = result_.GradientOf("input")!.ToTensor<double>();
+                return result_.Loss.ToTensor<double>();
+            }
+        }
     }
 }
 
@@ -532,17 +601,22 @@ namespace LossDsl.Generated.LossDsl.Losses
 
         // ---- run-time description, for tools ----
         [ModuleInitializer]
-        internal static void RegisterLoss() => LossRegistry.Register(new Definition());
+        internal static void RegisterLoss() => LossRegistry.Register(Instance);
+
+        /// <summary>The loss's definition: what the tensor API (<c>Tensors</c>) and tools run.</summary>
+        internal static readonly ILossDefinition Instance = new Definition();
 
         private sealed class Definition : ILossDefinition
         {
             public string Name => "tversky_loss";
             public string Formula => @"loss tversky_loss(input, const target; alpha = 0.5, beta = 0.5, smooth = 1.0) =
     let tp = sum(input * target) in
-    1 - (tp + smooth) / (tp + alpha * sum(input * (1 - target)) + beta * sum((1 - input) * target) + smooth)";
+    1 - (tp + smooth) / (tp + alpha * sum(input * (1 - target)) + beta * sum((1 - input) * target) + smooth)
+shape same(input, target), rank(input, 1, 2)";
             public LossKind Kind => LossKind.Row;
             public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("input", true, null, LossInputKind.Element), new("target", false, null, LossInputKind.Element) };
             public IReadOnlyList<LossOption> Options { get; } = new LossOption[] { new("alpha", false, 0.5), new("beta", false, 0.5), new("smooth", false, 1.0) };
+            public IReadOnlyList<global::LossDsl.Tensors.ShapeRule> ShapeRules { get; } = new global::LossDsl.Tensors.ShapeRule[] { new global::LossDsl.Tensors.SameShape("input", "target", null), new global::LossDsl.Tensors.RankRange("input", 1, 2) };
             public void Evaluate(LossCall<float> call) => Call(call);
             public void Evaluate(LossCall<double> call) => Call(call);
         }
