@@ -222,7 +222,7 @@ internal static class KernelEmitter
         w.Line();
         var bits = flags.Take(FlagBits).Select((f, k) => $"({F(f.Parameter)}.IsEmpty ? 0 : {1 << k})").ToList();
         if (spec.Streams) bits.Add($"(ElementLoops.ShouldStream<T>(_n) ? {1 << FlagBits} : 0)");
-        w.Line($"public int Bits => {(bits.Count == 0 ? "0" : string.Join(" | ", bits))};");
+        w.Line($"public int Bits {{ [MethodImpl(MethodImplOptions.AggressiveInlining)] get => {(bits.Count == 0 ? "0" : string.Join(" | ", bits))}; }}");
         w.Line();
         w.Line("[MethodImpl(MethodImplOptions.NoInlining)]");
         w.Open($"public {(spec.Streams ? "unsafe " : "")}T Run<{FlagParameters}>() {FlagConstraints}");
