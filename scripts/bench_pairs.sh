@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out=benchmarks/results/pairs
 mkdir -p "$out"
-dotnet build -c Release benchmarks/LossDsl.Benchmarks -v q -nologo
+dotnet build -c Release benchmarks/LossDsl.Benchmarks -v q -nologo -p:UseSharedCompilation=false
 exe=(dotnet benchmarks/LossDsl.Benchmarks/bin/Release/net10.0/LossDsl.Benchmarks.dll)
 files=()
 for path in avx512 avx2 sse; do

@@ -22,7 +22,7 @@ namespace LossDsl.Benchmarks;
 /// Run it with DOTNET_TieredCompilation=0 (fully optimised code from the first call) and pinned to one core:
 ///   DOTNET_TieredCompilation=0 taskset -c 1 dotnet run -c Release --project benchmarks/LossDsl.Benchmarks -- --pairs
 /// options: --pairs-count K (default 41), --short (CI smoke: 3 pairs, small sizes), --only TABLE (fb, fwd, ceiling,
-/// stream, small, ce), --json PATH (the results, for
+/// stream, small, ce), --loss NAME (one loss's rows), --json PATH (the results, for
 /// --pairs-report), and --pairs-report OUT.md IN1.json IN2.json ... (the tables of docs/performance.md from the runs).
 /// </summary>
 public static class Pairs
@@ -43,7 +43,7 @@ public static class Pairs
     {
         int count = 41;
         bool quick = false;
-        string? json = null, only = null;
+        string? json = null, only = null, lossFilter = null;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -53,6 +53,7 @@ public static class Pairs
                 case "--short": quick = true; break;
                 case "--json": json = args[++i]; break;
                 case "--only": only = args[++i]; break;
+                case "--loss": lossFilter = args[++i]; break;
                 case "--pairs-report": return PairsReport.Write(args[i + 1], args.Skip(i + 2).ToArray());
                 default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
             }
@@ -63,7 +64,7 @@ public static class Pairs
         if (tiered && !quick) Console.Error.WriteLine("warning: set DOTNET_TieredCompilation=0 for fully optimised code from the first call");
         var results = new List<Result>();
         Console.WriteLine($"# {Isa}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {count} pairs, ratio = generated / baseline (median [p25, p75])");
-        foreach (var c in Cases(quick).Where(c => only is null || c.Table == only))
+        foreach (var c in Cases(quick).Where(c => (only is null || c.Table == only) && (lossFilter is null || c.Loss == lossFilter)))
         {
             var r = Measure(c, count, quick);
             results.Add(r);
@@ -150,7 +151,8 @@ public static class Pairs
         foreach (int n in sizes)
         {
             var d = Data<float>.Get(n);
-            float[] x = d.X, yr = d.YReg, yp = d.YProb, ys = d.YSign, yc = d.YCount, g = d.Grad, g2 = d.T1;
+            // the baseline writes the same output array: two arrays of other alignment would time their alignment, not the kernels
+            float[] x = d.X, yr = d.YReg, yp = d.YProb, ys = d.YSign, yc = d.YCount, g = d.Grad, g2 = g;
             const int rl = LossBenchmarks<float>.RowLength;
             // forward + backward, mean, gradient of the input: against the hand-written loop of this width
             yield return new("fb", "mse_loss", n, HandName, () => MseLoss.ForwardBackward(x, yr, g, default), () => HandFB("mse")(x, yr, g2));
@@ -177,7 +179,7 @@ public static class Pairs
         foreach (int n in quick ? new[] { 16 } : new[] { 16, 64, 256, 1_024 })
         {
             var d = Data<float>.Get(n);
-            float[] x = d.X, yr = d.YReg, yp = d.YProb, g = d.Grad, g2 = d.T1;
+            float[] x = d.X, yr = d.YReg, yp = d.YProb, g = d.Grad, g2 = g;
             yield return new("small", "mse_loss", n, HandName, () => MseLoss.ForwardBackward(x, yr, g, default), () => HandFB("mse")(x, yr, g2));
             yield return new("small", "binary_cross_entropy_with_logits", n, HandName, () => BinaryCrossEntropyWithLogits.ForwardBackward(x, yp, g, default), () => HandFB("bce")(x, yp, g2));
         }

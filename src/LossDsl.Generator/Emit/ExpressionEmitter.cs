@@ -119,6 +119,9 @@ internal sealed class ExpressionEmitter
             case Unary u: return $"{Math}.Not({Text(u.Operand, true)})";
             case Binary b: return BinaryText(b, Wrap);
             case Call { Function: Function.Detach } d: return Text(d.Argument, top);
+            // log1p(exp(-|u|)), softplus's and log_sigmoid's (Lowering): the argument is in [0, 1], where a cheaper log1p holds
+            case Call { Function: Function.Log1p } c when c.Arguments[0] is Call { Function: Function.Exp } exp && exp.Arguments[0] is Unary { Op: UnaryOp.Negate, Operand: Call { Function: Function.Abs } }:
+                return $"{Math}.Log1pUnit({Text(c.Arguments[0], true)})";
             case Call c: return $"{Math}.{Functions.RuntimeName(c.Function)}({string.Join(", ", c.Arguments.Select(a => Text(a, true)))})";
             case ExternCall c: return $"global::{c.Method}({string.Join(", ", c.Arguments.Select(a => Text(a, true)))})";
             case Conditional c when IsUniform(c.Condition):

@@ -79,6 +79,8 @@ internal static class KernelEmitter
             w.Line($"private readonly {(option.IsBoolean ? "bool" : "T")} {Names.Field(option.Name)};");
         if (spec.Weighted) w.Line("private readonly ReadOnlySpan<T> _weight;").Line("private readonly bool _hasWeight;");
         if (spec.Upstream) w.Line("private readonly ReadOnlySpan<T> _gradOutput;").Line("private readonly bool _hasGradOutput;").Line("private readonly T _scale;");
+        foreach (var (k, gradient) in spec.Gradients)
+            if (ScaleFactor(spec, gradient).Factor != 1) w.Line($"private readonly T {ScaleField(loss.Inputs[k].Name)};");
         foreach (var (k, _) in spec.Gradients)
             w.Line($"private readonly Span<T> {GradField(loss.Inputs[k].Name)};").Line($"private readonly bool {WantField(loss.Inputs[k].Name)};");
         foreach (var (k, _) in spec.Hessians)
@@ -111,6 +113,8 @@ internal static class KernelEmitter
         foreach (var option in loss.Options) w.Line($"{Names.Field(option.Name)} = {Names.Parameter(option.Name)};");
         if (spec.Weighted) w.Line("_weight = weight;").Line("_hasWeight = !weight.IsEmpty;");
         if (spec.Upstream) w.Line("_gradOutput = gradOutput;").Line("_hasGradOutput = !gradOutput.IsEmpty;").Line("_scale = scale;");
+        foreach (var (k, gradient) in spec.Gradients)
+            if (ScaleFactor(spec, gradient) is { Factor: not 1 } folded) w.Line($"{ScaleField(loss.Inputs[k].Name)} = scale * T.CreateTruncating({Names.Double(folded.Factor)});");
         foreach (var (k, _) in spec.Gradients)
         {
             var name = loss.Inputs[k].Name;
@@ -222,7 +226,7 @@ internal static class KernelEmitter
         w.Line();
         var bits = flags.Take(FlagBits).Select((f, k) => $"({F(f.Parameter)}.IsEmpty ? 0 : {1 << k})").ToList();
         if (spec.Streams) bits.Add($"(ElementLoops.ShouldStream<T>(_n) ? {1 << FlagBits} : 0)");
-        w.Line($"public int Bits => {(bits.Count == 0 ? "0" : string.Join(" | ", bits))};");
+        w.Line($"public int Bits {{ [MethodImpl(MethodImplOptions.AggressiveInlining)] get => {(bits.Count == 0 ? "0" : string.Join(" | ", bits))}; }}");
         w.Line();
         w.Line("[MethodImpl(MethodImplOptions.NoInlining)]");
         w.Open($"public {(spec.Streams ? "unsafe " : "")}T Run<{FlagParameters}>() {FlagConstraints}");
@@ -244,6 +248,23 @@ internal static class KernelEmitter
     }
 
     private static string HasField(string name) => "_has" + Names.Pascal(name);
+
+    /// <summary>
+    /// A gradient c * rest, c a power of two from 2 up (the 2 (x - y) of a squared error): c folds into the call's scale
+    /// (a field set once per call), so the loop multiplies once where it multiplied twice, as a hand-written loop does.
+    /// Exact: a product by such a c is exact short of overflow, so the result is the same bit for bit.
+    /// </summary>
+    private static (double Factor, Expr Remainder) ScaleFactor(KernelSpec spec, Expr gradient) => spec.Upstream ? gradient switch
+    {
+        Binary { Op: BinaryOp.Multiply, Left: Constant { Value: var c }, Right: var rest } when IsScalingPowerOfTwo(c) => (c, rest),
+        Binary { Op: BinaryOp.Multiply, Left: var rest, Right: Constant { Value: var c } } when IsScalingPowerOfTwo(c) => (c, rest),
+        _ => (1, gradient),
+    } : (1, gradient);
+
+    private static bool IsScalingPowerOfTwo(double c) => c >= 2 && c <= 1024 && System.Math.Pow(2, System.Math.Round(System.Math.Log(c, 2))) == c;
+
+    /// <summary>The scale field of a gradient with a folded factor: <c>_scaleInputGrad</c> (a formula name ending in <c>_grad</c> is refused, LOSS019).</summary>
+    private static string ScaleField(string name) => "_scale" + Names.Pascal(name) + "Grad";
 
     /// <summary>The pair's first position as the spec's expressions read it: inputs at i, and i itself, in a stable order.</summary>
     private static List<Expr> OuterReads(KernelSpec spec)
@@ -289,7 +310,7 @@ internal static class KernelEmitter
         var loss = model.Loss;
         var roots = new List<Expr>();
         if (spec.Value is not null) roots.Add(spec.Value);
-        roots.AddRange(spec.Gradients.Select(g => g.Gradient));
+        roots.AddRange(spec.Gradients.Select(g => ScaleFactor(spec, g.Gradient).Remainder));
         roots.AddRange(spec.Hessians.Select(h => h.Hessian));
         var conditions = PreconditionEmitter.Violations(loss); // require clauses on element values: checked in this pass
         roots.AddRange(conditions);
@@ -352,19 +373,25 @@ internal static class KernelEmitter
         if (spec.Gradients.Count > 0)
         {
             string? upstream = null;
+            string Upstream(string scaleField)
+            {
+                var scale = width.Splat(scaleField);
+                var g = $"({test("_hasGradOutput")} ? {width.Load("_gradOutput")} * {scale} : {scale})";
+                // a specialised kernel without a weight does not multiply by ones
+                return g + (weight is null ? "" : spec.Specialised ? $" * ({test("_hasWeight")} ? {weight} : {width.One})" : " * " + weight);
+            }
             if (spec.Upstream)
             {
                 upstream = Unique(used, "g");
-                var scale = width.Splat("_scale");
-                var g = $"({test("_hasGradOutput")} ? {width.Load("_gradOutput")} * {scale} : {scale})";
-                // a specialised kernel without a weight does not multiply by ones
-                w.Line($"var {upstream} = {g}{(weight is null ? "" : spec.Specialised ? $" * ({test("_hasWeight")} ? {weight} : {width.One})" : " * " + weight)};");
+                w.Line($"var {upstream} = {Upstream("_scale")};");
             }
             foreach (var (k, gradient) in spec.Gradients)
             {
                 var name = loss.Inputs[k].Name;
                 var text = texts[next++];
-                var product = upstream is null ? text : $"{upstream} * ({text})";
+                var folded = upstream is not null && ScaleFactor(spec, gradient).Factor != 1 ? Unique(used, "g") : null;
+                if (folded is not null) w.Line($"var {folded} = {Upstream(ScaleField(name))};");
+                var product = upstream is null ? text : $"{folded ?? upstream} * ({text})";
                 w.Line($"if ({test(WantField(name))}) {Store(spec, width, product, GradField(name), used)}");
             }
             foreach (var (k, _) in spec.Hessians)

@@ -31,7 +31,12 @@ public static partial class ElementLoops
     /// Whether outputs of <paramref name="n"/> elements are streamed (see <see cref="NonTemporalBytes"/>); a chunk of
     /// the parallel path streams when its whole call would.
     /// </summary>
-    public static unsafe bool ShouldStream<T>(int n) where T : unmanaged => (long)Math.Max(n, t_chunkedLength) * sizeof(T) >= NonTemporalBytes;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe bool ShouldStream<T>(int n) where T : unmanaged
+    {
+        int bytes = NonTemporalBytes;
+        return (long)n * sizeof(T) >= bytes || (long)t_chunkedLength * sizeof(T) >= bytes;
+    }
 
     /// <summary>
     /// The first element index (0 .. one vector) at which <paramref name="output"/>, pinned, is aligned to the widest

@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace LossDsl;
 
@@ -63,10 +64,15 @@ public static class LossGuard
     }
 
     /// <summary>Gradients are written while inputs are read, so a gradient span may not share memory with an input.</summary>
+    /// <remarks>MemoryExtensions.Overlaps written out: it was not inlined into the large Run methods, and its four calls per
+    /// call weighed at small N (issue 15, the fixed cost).</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void NoOverlap<T>(ReadOnlySpan<T> input, Span<T> gradient, string paramName)
+    public static unsafe void NoOverlap<T>(ReadOnlySpan<T> input, Span<T> gradient, string paramName)
     {
-        if (!gradient.IsEmpty && input.Overlaps(gradient)) ThrowOverlap(paramName);
+        if (gradient.IsEmpty || input.IsEmpty) return;
+        nint offset = Unsafe.ByteOffset(ref MemoryMarshal.GetReference(input), ref MemoryMarshal.GetReference(gradient));
+        if ((nuint)offset < (nuint)((nint)input.Length * Unsafe.SizeOf<T>()) || (nuint)offset > (nuint)(-((nint)gradient.Length * Unsafe.SizeOf<T>())))
+            ThrowOverlap(paramName);
     }
 
     [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]

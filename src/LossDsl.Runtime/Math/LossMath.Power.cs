@@ -28,6 +28,14 @@ public static partial class LossMath
         T k = y.ToScalar();
         if (Vector128.EqualsAll(y, Vector128.Create(k)) && IsSmallWhole(k))
             return PowSmallWhole(x, int.CreateTruncating(k));
+        return PowGeneral(x, y);
+    }
+
+    // The general case out of line: inlined, its two exp/log computations in double exhausted the JIT's inlining budget
+    // of a kernel that raises to an option's power (sigmoid_focal_loss), whose lane operations then became calls.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Vector128<T> PowGeneral<T>(Vector128<T> x, Vector128<T> y) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
         if (typeof(T) == typeof(float))
         {
             (Vector128<double> xl, Vector128<double> xh) = Vector128.Widen(x.As<T, float>());
@@ -48,6 +56,14 @@ public static partial class LossMath
         T k = y.ToScalar();
         if (Vector256.EqualsAll(y, Vector256.Create(k)) && IsSmallWhole(k))
             return PowSmallWhole(x, int.CreateTruncating(k));
+        return PowGeneral(x, y);
+    }
+
+    // The general case out of line: inlined, its two exp/log computations in double exhausted the JIT's inlining budget
+    // of a kernel that raises to an option's power (sigmoid_focal_loss), whose lane operations then became calls.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Vector256<T> PowGeneral<T>(Vector256<T> x, Vector256<T> y) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
         if (typeof(T) == typeof(float))
         {
             (Vector256<double> xl, Vector256<double> xh) = Vector256.Widen(x.As<T, float>());
@@ -68,6 +84,14 @@ public static partial class LossMath
         T k = y.ToScalar();
         if (Vector512.EqualsAll(y, Vector512.Create(k)) && IsSmallWhole(k))
             return PowSmallWhole(x, int.CreateTruncating(k));
+        return PowGeneral(x, y);
+    }
+
+    // The general case out of line: inlined, its two exp/log computations in double exhausted the JIT's inlining budget
+    // of a kernel that raises to an option's power (sigmoid_focal_loss), whose lane operations then became calls.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Vector512<T> PowGeneral<T>(Vector512<T> x, Vector512<T> y) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
         if (typeof(T) == typeof(float))
         {
             (Vector512<double> xl, Vector512<double> xh) = Vector512.Widen(x.As<T, float>());
@@ -98,6 +122,7 @@ public static partial class LossMath
         return O.Select(unit, one, r);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool IsSmallWhole<T>(T k) where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
         k >= T.Zero && k <= T.CreateTruncating(4) && T.IsInteger(k);
 

@@ -331,7 +331,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = _input[i];
                 var target = _target[i];
                 var posWeight = (typeof(F1) == typeof(On)) ? _posWeight[i] : T.CreateTruncating(1.0);
-                var loss = ((T.One - target) * input) + ((T.One + ((posWeight - T.One) * target)) * (LossMath.Max(-input, T.Zero) + LossMath.Log1p(LossMath.Exp(-LossMath.Abs(input)))));
+                var loss = ((T.One - target) * input) + ((T.One + ((posWeight - T.One) * target)) * (LossMath.Max(-input, T.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(input)))));
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -342,7 +342,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var posWeight = (typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_posWeight), (nuint)i) : Vector128.Create(T.CreateTruncating(1.0));
-                var loss = ((Vector128<T>.One - target) * input) + ((Vector128<T>.One + ((posWeight - Vector128<T>.One) * target)) * (LossMath.Max(-input, Vector128<T>.Zero) + LossMath.Log1p(LossMath.Exp(-LossMath.Abs(input)))));
+                var loss = ((Vector128<T>.One - target) * input) + ((Vector128<T>.One + ((posWeight - Vector128<T>.One) * target)) * (LossMath.Max(-input, Vector128<T>.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(input)))));
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -353,7 +353,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var posWeight = (typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_posWeight), (nuint)i) : Vector256.Create(T.CreateTruncating(1.0));
-                var loss = ((Vector256<T>.One - target) * input) + ((Vector256<T>.One + ((posWeight - Vector256<T>.One) * target)) * (LossMath.Max(-input, Vector256<T>.Zero) + LossMath.Log1p(LossMath.Exp(-LossMath.Abs(input)))));
+                var loss = ((Vector256<T>.One - target) * input) + ((Vector256<T>.One + ((posWeight - Vector256<T>.One) * target)) * (LossMath.Max(-input, Vector256<T>.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(input)))));
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -364,7 +364,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var posWeight = (typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_posWeight), (nuint)i) : Vector512.Create(T.CreateTruncating(1.0));
-                var loss = ((Vector512<T>.One - target) * input) + ((Vector512<T>.One + ((posWeight - Vector512<T>.One) * target)) * (LossMath.Max(-input, Vector512<T>.Zero) + LossMath.Log1p(LossMath.Exp(-LossMath.Abs(input)))));
+                var loss = ((Vector512<T>.One - target) * input) + ((Vector512<T>.One + ((posWeight - Vector512<T>.One) * target)) * (LossMath.Max(-input, Vector512<T>.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(input)))));
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -392,7 +392,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _output = output;
             }
 
-            public int Bits => (_weight.IsEmpty ? 0 : 1) | (_posWeight.IsEmpty ? 0 : 2);
+            public int Bits { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => (_weight.IsEmpty ? 0 : 1) | (_posWeight.IsEmpty ? 0 : 2); }
 
             [MethodImpl(MethodImplOptions.NoInlining)]
             public T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
@@ -452,7 +452,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t2 = T.One + (t1 * target);
                 var t3 = -input;
                 var t4 = LossMath.Exp(-LossMath.Abs(input));
-                var t5 = LossMath.Max(t3, T.Zero) + LossMath.Log1p(t4);
+                var t5 = LossMath.Max(t3, T.Zero) + LossMath.Log1pUnit(t4);
                 var t6 = T.One / (T.One + t4);
                 var loss = (t0 * input) + (t2 * t5);
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
@@ -473,7 +473,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t2 = Vector128<T>.One + (t1 * target);
                 var t3 = -input;
                 var t4 = LossMath.Exp(-LossMath.Abs(input));
-                var t5 = LossMath.Max(t3, Vector128<T>.Zero) + LossMath.Log1p(t4);
+                var t5 = LossMath.Max(t3, Vector128<T>.Zero) + LossMath.Log1pUnit(t4);
                 var t6 = Vector128<T>.One / (Vector128<T>.One + t4);
                 var loss = (t0 * input) + (t2 * t5);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
@@ -494,7 +494,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t2 = Vector256<T>.One + (t1 * target);
                 var t3 = -input;
                 var t4 = LossMath.Exp(-LossMath.Abs(input));
-                var t5 = LossMath.Max(t3, Vector256<T>.Zero) + LossMath.Log1p(t4);
+                var t5 = LossMath.Max(t3, Vector256<T>.Zero) + LossMath.Log1pUnit(t4);
                 var t6 = Vector256<T>.One / (Vector256<T>.One + t4);
                 var loss = (t0 * input) + (t2 * t5);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
@@ -515,7 +515,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t2 = Vector512<T>.One + (t1 * target);
                 var t3 = -input;
                 var t4 = LossMath.Exp(-LossMath.Abs(input));
-                var t5 = LossMath.Max(t3, Vector512<T>.Zero) + LossMath.Log1p(t4);
+                var t5 = LossMath.Max(t3, Vector512<T>.Zero) + LossMath.Log1pUnit(t4);
                 var t6 = Vector512<T>.One / (Vector512<T>.One + t4);
                 var loss = (t0 * input) + (t2 * t5);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
@@ -556,7 +556,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _output = output;
             }
 
-            public int Bits => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_posWeight.IsEmpty ? 0 : 4) | (_inputGrad.IsEmpty ? 0 : 8) | (_targetGrad.IsEmpty ? 0 : 16) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0);
+            public int Bits { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_posWeight.IsEmpty ? 0 : 4) | (_inputGrad.IsEmpty ? 0 : 8) | (_targetGrad.IsEmpty ? 0 : 16) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0); }
 
             [MethodImpl(MethodImplOptions.NoInlining)]
             public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
@@ -635,7 +635,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t2 = T.One + (t1 * target);
                 var t3 = -input;
                 var t4 = LossMath.Exp(-LossMath.Abs(input));
-                var t5 = LossMath.Max(t3, T.Zero) + LossMath.Log1p(t4);
+                var t5 = LossMath.Max(t3, T.Zero) + LossMath.Log1pUnit(t4);
                 var t6 = T.One / (T.One + t4);
                 var t7 = t4 * t6;
                 var t8 = LossMath.Select(LossMath.GreaterThanOrEqual(t3, T.Zero), t6, t7);
@@ -660,7 +660,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t2 = Vector128<T>.One + (t1 * target);
                 var t3 = -input;
                 var t4 = LossMath.Exp(-LossMath.Abs(input));
-                var t5 = LossMath.Max(t3, Vector128<T>.Zero) + LossMath.Log1p(t4);
+                var t5 = LossMath.Max(t3, Vector128<T>.Zero) + LossMath.Log1pUnit(t4);
                 var t6 = Vector128<T>.One / (Vector128<T>.One + t4);
                 var t7 = t4 * t6;
                 var t8 = LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector128<T>.Zero), t6, t7);
@@ -685,7 +685,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t2 = Vector256<T>.One + (t1 * target);
                 var t3 = -input;
                 var t4 = LossMath.Exp(-LossMath.Abs(input));
-                var t5 = LossMath.Max(t3, Vector256<T>.Zero) + LossMath.Log1p(t4);
+                var t5 = LossMath.Max(t3, Vector256<T>.Zero) + LossMath.Log1pUnit(t4);
                 var t6 = Vector256<T>.One / (Vector256<T>.One + t4);
                 var t7 = t4 * t6;
                 var t8 = LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector256<T>.Zero), t6, t7);
@@ -710,7 +710,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t2 = Vector512<T>.One + (t1 * target);
                 var t3 = -input;
                 var t4 = LossMath.Exp(-LossMath.Abs(input));
-                var t5 = LossMath.Max(t3, Vector512<T>.Zero) + LossMath.Log1p(t4);
+                var t5 = LossMath.Max(t3, Vector512<T>.Zero) + LossMath.Log1pUnit(t4);
                 var t6 = Vector512<T>.One / (Vector512<T>.One + t4);
                 var t7 = t4 * t6;
                 var t8 = LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector512<T>.Zero), t6, t7);
@@ -761,7 +761,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _output = output;
             }
 
-            public int Bits => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_posWeight.IsEmpty ? 0 : 4) | (_inputGrad.IsEmpty ? 0 : 8) | (_targetGrad.IsEmpty ? 0 : 16) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0);
+            public int Bits { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_posWeight.IsEmpty ? 0 : 4) | (_inputGrad.IsEmpty ? 0 : 8) | (_targetGrad.IsEmpty ? 0 : 16) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0); }
 
             [MethodImpl(MethodImplOptions.NoInlining)]
             public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag

@@ -301,7 +301,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var yTrue = _yTrue[i];
                 var d_ = yPred - yTrue;
                 var t0 = T.CreateTruncating(-2.0) * d_;
-                var loss = (d_ + (LossMath.Max(t0, T.Zero) + LossMath.Log1p(LossMath.Exp(-LossMath.Abs(t0))))) - T.CreateTruncating(0.6931471805599453);
+                var loss = (d_ + (LossMath.Max(t0, T.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(t0))))) - T.CreateTruncating(0.6931471805599453);
                 return loss;
             }
 
@@ -312,7 +312,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var yTrue = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
                 var d_ = yPred - yTrue;
                 var t0 = Vector128.Create(T.CreateTruncating(-2.0)) * d_;
-                var loss = (d_ + (LossMath.Max(t0, Vector128<T>.Zero) + LossMath.Log1p(LossMath.Exp(-LossMath.Abs(t0))))) - Vector128.Create(T.CreateTruncating(0.6931471805599453));
+                var loss = (d_ + (LossMath.Max(t0, Vector128<T>.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(t0))))) - Vector128.Create(T.CreateTruncating(0.6931471805599453));
                 return loss;
             }
 
@@ -323,7 +323,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var yTrue = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
                 var d_ = yPred - yTrue;
                 var t0 = Vector256.Create(T.CreateTruncating(-2.0)) * d_;
-                var loss = (d_ + (LossMath.Max(t0, Vector256<T>.Zero) + LossMath.Log1p(LossMath.Exp(-LossMath.Abs(t0))))) - Vector256.Create(T.CreateTruncating(0.6931471805599453));
+                var loss = (d_ + (LossMath.Max(t0, Vector256<T>.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(t0))))) - Vector256.Create(T.CreateTruncating(0.6931471805599453));
                 return loss;
             }
 
@@ -334,7 +334,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var yTrue = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
                 var d_ = yPred - yTrue;
                 var t0 = Vector512.Create(T.CreateTruncating(-2.0)) * d_;
-                var loss = (d_ + (LossMath.Max(t0, Vector512<T>.Zero) + LossMath.Log1p(LossMath.Exp(-LossMath.Abs(t0))))) - Vector512.Create(T.CreateTruncating(0.6931471805599453));
+                var loss = (d_ + (LossMath.Max(t0, Vector512<T>.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(t0))))) - Vector512.Create(T.CreateTruncating(0.6931471805599453));
                 return loss;
             }
         }
@@ -473,7 +473,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = T.CreateTruncating(-2.0) * d_;
                 var t1 = LossMath.Exp(-LossMath.Abs(t0));
                 var t2 = T.One / (T.One + t1);
-                var loss = (d_ + (LossMath.Max(t0, T.Zero) + LossMath.Log1p(t1))) - T.CreateTruncating(0.6931471805599453);
+                var loss = (d_ + (LossMath.Max(t0, T.Zero) + LossMath.Log1pUnit(t1))) - T.CreateTruncating(0.6931471805599453);
                 if (_wantYPredGrad) _yPredGrad[i] = T.One + (T.CreateTruncating(-2.0) * LossMath.Select(LossMath.GreaterThanOrEqual(t0, T.Zero), t2, t1 * t2));
                 return loss;
             }
@@ -487,7 +487,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = Vector128.Create(T.CreateTruncating(-2.0)) * d_;
                 var t1 = LossMath.Exp(-LossMath.Abs(t0));
                 var t2 = Vector128<T>.One / (Vector128<T>.One + t1);
-                var loss = (d_ + (LossMath.Max(t0, Vector128<T>.Zero) + LossMath.Log1p(t1))) - Vector128.Create(T.CreateTruncating(0.6931471805599453));
+                var loss = (d_ + (LossMath.Max(t0, Vector128<T>.Zero) + LossMath.Log1pUnit(t1))) - Vector128.Create(T.CreateTruncating(0.6931471805599453));
                 if (_wantYPredGrad) (Vector128<T>.One + (Vector128.Create(T.CreateTruncating(-2.0)) * LossMath.Select(LossMath.GreaterThanOrEqual(t0, Vector128<T>.Zero), t2, t1 * t2))).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
                 return loss;
             }
@@ -501,7 +501,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = Vector256.Create(T.CreateTruncating(-2.0)) * d_;
                 var t1 = LossMath.Exp(-LossMath.Abs(t0));
                 var t2 = Vector256<T>.One / (Vector256<T>.One + t1);
-                var loss = (d_ + (LossMath.Max(t0, Vector256<T>.Zero) + LossMath.Log1p(t1))) - Vector256.Create(T.CreateTruncating(0.6931471805599453));
+                var loss = (d_ + (LossMath.Max(t0, Vector256<T>.Zero) + LossMath.Log1pUnit(t1))) - Vector256.Create(T.CreateTruncating(0.6931471805599453));
                 if (_wantYPredGrad) (Vector256<T>.One + (Vector256.Create(T.CreateTruncating(-2.0)) * LossMath.Select(LossMath.GreaterThanOrEqual(t0, Vector256<T>.Zero), t2, t1 * t2))).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
                 return loss;
             }
@@ -515,7 +515,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = Vector512.Create(T.CreateTruncating(-2.0)) * d_;
                 var t1 = LossMath.Exp(-LossMath.Abs(t0));
                 var t2 = Vector512<T>.One / (Vector512<T>.One + t1);
-                var loss = (d_ + (LossMath.Max(t0, Vector512<T>.Zero) + LossMath.Log1p(t1))) - Vector512.Create(T.CreateTruncating(0.6931471805599453));
+                var loss = (d_ + (LossMath.Max(t0, Vector512<T>.Zero) + LossMath.Log1pUnit(t1))) - Vector512.Create(T.CreateTruncating(0.6931471805599453));
                 if (_wantYPredGrad) (Vector512<T>.One + (Vector512.Create(T.CreateTruncating(-2.0)) * LossMath.Select(LossMath.GreaterThanOrEqual(t0, Vector512<T>.Zero), t2, t1 * t2))).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
                 return loss;
             }

@@ -369,7 +369,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _output = output;
             }
 
-            public int Bits => (_weight.IsEmpty ? 0 : 1);
+            public int Bits { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => (_weight.IsEmpty ? 0 : 1); }
 
             [MethodImpl(MethodImplOptions.NoInlining)]
             public T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
@@ -394,6 +394,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly ReadOnlySpan<T> _gradOutput;
             private readonly bool _hasGradOutput;
             private readonly T _scale;
+            private readonly T _scaleInputGrad;
             private readonly Span<T> _inputGrad;
             private readonly bool _wantInputGrad;
             private readonly Span<T> _targetGrad;
@@ -408,6 +409,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _gradOutput = gradOutput;
                 _hasGradOutput = !gradOutput.IsEmpty;
                 _scale = scale;
+                _scaleInputGrad = scale * T.CreateTruncating(2.0);
                 _inputGrad = inputGrad;
                 _wantInputGrad = !inputGrad.IsEmpty;
                 _targetGrad = targetGrad;
@@ -420,12 +422,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = _input[i];
                 var target = _target[i];
                 var t0 = input - target;
-                var t1 = T.CreateTruncating(2.0) * t0;
                 var loss = t0 * t0;
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
-                if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * (t1);
-                if ((typeof(F3) == typeof(On))) _targetGrad[i] = g * (-t1);
+                var g2 = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scaleInputGrad : _scaleInputGrad) * ((typeof(F0) == typeof(On)) ? w : T.One);
+                if ((typeof(F2) == typeof(On))) _inputGrad[i] = g2 * (t0);
+                if ((typeof(F3) == typeof(On))) _targetGrad[i] = g * (-(T.CreateTruncating(2.0) * t0));
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -435,12 +437,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var t0 = input - target;
-                var t1 = Vector128.Create(T.CreateTruncating(2.0)) * t0;
                 var loss = t0 * t0;
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (-t1), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                var g2 = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scaleInputGrad) : Vector128.Create(_scaleInputGrad)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (t0), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (-(Vector128.Create(T.CreateTruncating(2.0)) * t0)), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -450,12 +452,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var t0 = input - target;
-                var t1 = Vector256.Create(T.CreateTruncating(2.0)) * t0;
                 var loss = t0 * t0;
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (-t1), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                var g2 = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scaleInputGrad) : Vector256.Create(_scaleInputGrad)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (t0), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (-(Vector256.Create(T.CreateTruncating(2.0)) * t0)), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -465,12 +467,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var t0 = input - target;
-                var t1 = Vector512.Create(T.CreateTruncating(2.0)) * t0;
                 var loss = t0 * t0;
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (-t1), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                var g2 = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scaleInputGrad) : Vector512.Create(_scaleInputGrad)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (t0), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (-(Vector512.Create(T.CreateTruncating(2.0)) * t0)), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
         }
@@ -503,7 +505,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _output = output;
             }
 
-            public int Bits => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputGrad.IsEmpty ? 0 : 4) | (_targetGrad.IsEmpty ? 0 : 8) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0);
+            public int Bits { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputGrad.IsEmpty ? 0 : 4) | (_targetGrad.IsEmpty ? 0 : 8) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0); }
 
             [MethodImpl(MethodImplOptions.NoInlining)]
             public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
@@ -537,6 +539,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly ReadOnlySpan<T> _gradOutput;
             private readonly bool _hasGradOutput;
             private readonly T _scale;
+            private readonly T _scaleInputGrad;
             private readonly Span<T> _inputGrad;
             private readonly bool _wantInputGrad;
             private readonly Span<T> _targetGrad;
@@ -556,6 +559,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _gradOutput = gradOutput;
                 _hasGradOutput = !gradOutput.IsEmpty;
                 _scale = scale;
+                _scaleInputGrad = scale * T.CreateTruncating(2.0);
                 _inputGrad = inputGrad;
                 _wantInputGrad = !inputGrad.IsEmpty;
                 _targetGrad = targetGrad;
@@ -573,12 +577,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = _input[i];
                 var target = _target[i];
                 var t0 = input - target;
-                var t1 = T.CreateTruncating(2.0) * t0;
                 var loss = t0 * t0;
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
-                if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * (t1);
-                if ((typeof(F3) == typeof(On))) _targetGrad[i] = g * (-t1);
+                var g2 = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scaleInputGrad : _scaleInputGrad) * ((typeof(F0) == typeof(On)) ? w : T.One);
+                if ((typeof(F2) == typeof(On))) _inputGrad[i] = g2 * (t0);
+                if ((typeof(F3) == typeof(On))) _targetGrad[i] = g * (-(T.CreateTruncating(2.0) * t0));
                 if ((typeof(F4) == typeof(On))) _inputHess[i] = g * _hessianPolicy.Apply(T.CreateTruncating(2.0));
                 if (_wantTargetHess) _targetHess[i] = g * _hessianPolicy.Apply(T.CreateTruncating(2.0));
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -590,12 +594,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var t0 = input - target;
-                var t1 = Vector128.Create(T.CreateTruncating(2.0)) * t0;
                 var loss = t0 * t0;
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (-t1), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                var g2 = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scaleInputGrad) : Vector128.Create(_scaleInputGrad)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (t0), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (-(Vector128.Create(T.CreateTruncating(2.0)) * t0)), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector128.Create(T.CreateTruncating(2.0))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector128.Create(T.CreateTruncating(2.0))), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -607,12 +611,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var t0 = input - target;
-                var t1 = Vector256.Create(T.CreateTruncating(2.0)) * t0;
                 var loss = t0 * t0;
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (-t1), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                var g2 = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scaleInputGrad) : Vector256.Create(_scaleInputGrad)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (t0), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (-(Vector256.Create(T.CreateTruncating(2.0)) * t0)), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector256.Create(T.CreateTruncating(2.0))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector256.Create(T.CreateTruncating(2.0))), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -624,12 +628,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var t0 = input - target;
-                var t1 = Vector512.Create(T.CreateTruncating(2.0)) * t0;
                 var loss = t0 * t0;
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (-t1), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                var g2 = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scaleInputGrad) : Vector512.Create(_scaleInputGrad)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (t0), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (-(Vector512.Create(T.CreateTruncating(2.0)) * t0)), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector512.Create(T.CreateTruncating(2.0))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector512.Create(T.CreateTruncating(2.0))), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -670,7 +674,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _output = output;
             }
 
-            public int Bits => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputGrad.IsEmpty ? 0 : 4) | (_targetGrad.IsEmpty ? 0 : 8) | (_inputHess.IsEmpty ? 0 : 16) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0);
+            public int Bits { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputGrad.IsEmpty ? 0 : 4) | (_targetGrad.IsEmpty ? 0 : 8) | (_inputHess.IsEmpty ? 0 : 16) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0); }
 
             [MethodImpl(MethodImplOptions.NoInlining)]
             public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag

@@ -301,7 +301,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = _input[i];
                 var target = _target[i];
                 var weight_ = _hasWeight ? _weight_[i - RowStart] : T.CreateTruncating(1.0);
-                var t0 = LossMath.Log1p(LossMath.Exp(-LossMath.Abs(input)));
+                var t0 = LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(input)));
                 var loss = -(weight_ * ((target * (LossMath.Min(input, T.Zero) - t0)) + ((T.One - target) * (LossMath.Min(-input, T.Zero) - t0))));
                 return loss;
             }
@@ -312,7 +312,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var weight_ = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(i - RowStart)) : Vector128.Create(T.CreateTruncating(1.0));
-                var t0 = LossMath.Log1p(LossMath.Exp(-LossMath.Abs(input)));
+                var t0 = LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(input)));
                 var loss = -(weight_ * ((target * (LossMath.Min(input, Vector128<T>.Zero) - t0)) + ((Vector128<T>.One - target) * (LossMath.Min(-input, Vector128<T>.Zero) - t0))));
                 return loss;
             }
@@ -323,7 +323,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var weight_ = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(i - RowStart)) : Vector256.Create(T.CreateTruncating(1.0));
-                var t0 = LossMath.Log1p(LossMath.Exp(-LossMath.Abs(input)));
+                var t0 = LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(input)));
                 var loss = -(weight_ * ((target * (LossMath.Min(input, Vector256<T>.Zero) - t0)) + ((Vector256<T>.One - target) * (LossMath.Min(-input, Vector256<T>.Zero) - t0))));
                 return loss;
             }
@@ -334,7 +334,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var weight_ = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(i - RowStart)) : Vector512.Create(T.CreateTruncating(1.0));
-                var t0 = LossMath.Log1p(LossMath.Exp(-LossMath.Abs(input)));
+                var t0 = LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(input)));
                 var loss = -(weight_ * ((target * (LossMath.Min(input, Vector512<T>.Zero) - t0)) + ((Vector512<T>.One - target) * (LossMath.Min(-input, Vector512<T>.Zero) - t0))));
                 return loss;
             }
@@ -467,7 +467,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = _target[i];
                 var weight_ = _hasWeight ? _weight_[i - RowStart] : T.CreateTruncating(1.0);
                 var t0 = LossMath.Exp(-LossMath.Abs(input));
-                var t1 = LossMath.Log1p(t0);
+                var t1 = LossMath.Log1pUnit(t0);
                 var t2 = T.One - target;
                 var t3 = -input;
                 var t4 = T.One / (T.One + t0);
@@ -484,7 +484,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var weight_ = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(i - RowStart)) : Vector128.Create(T.CreateTruncating(1.0));
                 var t0 = LossMath.Exp(-LossMath.Abs(input));
-                var t1 = LossMath.Log1p(t0);
+                var t1 = LossMath.Log1pUnit(t0);
                 var t2 = Vector128<T>.One - target;
                 var t3 = -input;
                 var t4 = Vector128<T>.One / (Vector128<T>.One + t0);
@@ -501,7 +501,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var weight_ = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(i - RowStart)) : Vector256.Create(T.CreateTruncating(1.0));
                 var t0 = LossMath.Exp(-LossMath.Abs(input));
-                var t1 = LossMath.Log1p(t0);
+                var t1 = LossMath.Log1pUnit(t0);
                 var t2 = Vector256<T>.One - target;
                 var t3 = -input;
                 var t4 = Vector256<T>.One / (Vector256<T>.One + t0);
@@ -518,7 +518,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var weight_ = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(i - RowStart)) : Vector512.Create(T.CreateTruncating(1.0));
                 var t0 = LossMath.Exp(-LossMath.Abs(input));
-                var t1 = LossMath.Log1p(t0);
+                var t1 = LossMath.Log1pUnit(t0);
                 var t2 = Vector512<T>.One - target;
                 var t3 = -input;
                 var t4 = Vector512<T>.One / (Vector512<T>.One + t0);

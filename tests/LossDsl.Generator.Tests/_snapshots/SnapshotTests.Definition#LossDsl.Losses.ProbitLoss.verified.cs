@@ -351,7 +351,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _output = output;
             }
 
-            public int Bits => (_weight.IsEmpty ? 0 : 1);
+            public int Bits { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => (_weight.IsEmpty ? 0 : 1); }
 
             [MethodImpl(MethodImplOptions.NoInlining)]
             public T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
@@ -482,7 +482,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _output = output;
             }
 
-            public int Bits => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputGrad.IsEmpty ? 0 : 4) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0);
+            public int Bits { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputGrad.IsEmpty ? 0 : 4) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0); }
 
             [MethodImpl(MethodImplOptions.NoInlining)]
             public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
@@ -647,7 +647,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _output = output;
             }
 
-            public int Bits => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputGrad.IsEmpty ? 0 : 4) | (_inputHess.IsEmpty ? 0 : 8) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0);
+            public int Bits { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputGrad.IsEmpty ? 0 : 4) | (_inputHess.IsEmpty ? 0 : 8) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0); }
 
             [MethodImpl(MethodImplOptions.NoInlining)]
             public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag

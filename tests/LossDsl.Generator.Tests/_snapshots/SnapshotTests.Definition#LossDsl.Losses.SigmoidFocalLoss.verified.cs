@@ -338,7 +338,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((T.One - alpha) * t0) : T.One;
                 var t1 = -inputs;
                 var t2 = LossMath.Exp(-LossMath.Abs(inputs));
-                var ce = (t0 * inputs) + (LossMath.Max(t1, T.Zero) + LossMath.Log1p(t2));
+                var ce = (t0 * inputs) + (LossMath.Max(t1, T.Zero) + LossMath.Log1pUnit(t2));
                 var t3 = T.One / (T.One + t2);
                 var t4 = t2 * t3;
                 var p_ = LossMath.Select(LossMath.GreaterThanOrEqual(inputs, T.Zero), t3, t4);
@@ -359,7 +359,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((Vector128<T>.One - alpha) * t0) : Vector128<T>.One;
                 var t1 = -inputs;
                 var t2 = LossMath.Exp(-LossMath.Abs(inputs));
-                var ce = (t0 * inputs) + (LossMath.Max(t1, Vector128<T>.Zero) + LossMath.Log1p(t2));
+                var ce = (t0 * inputs) + (LossMath.Max(t1, Vector128<T>.Zero) + LossMath.Log1pUnit(t2));
                 var t3 = Vector128<T>.One / (Vector128<T>.One + t2);
                 var t4 = t2 * t3;
                 var p_ = LossMath.Select(LossMath.GreaterThanOrEqual(inputs, Vector128<T>.Zero), t3, t4);
@@ -380,7 +380,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((Vector256<T>.One - alpha) * t0) : Vector256<T>.One;
                 var t1 = -inputs;
                 var t2 = LossMath.Exp(-LossMath.Abs(inputs));
-                var ce = (t0 * inputs) + (LossMath.Max(t1, Vector256<T>.Zero) + LossMath.Log1p(t2));
+                var ce = (t0 * inputs) + (LossMath.Max(t1, Vector256<T>.Zero) + LossMath.Log1pUnit(t2));
                 var t3 = Vector256<T>.One / (Vector256<T>.One + t2);
                 var t4 = t2 * t3;
                 var p_ = LossMath.Select(LossMath.GreaterThanOrEqual(inputs, Vector256<T>.Zero), t3, t4);
@@ -401,7 +401,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((Vector512<T>.One - alpha) * t0) : Vector512<T>.One;
                 var t1 = -inputs;
                 var t2 = LossMath.Exp(-LossMath.Abs(inputs));
-                var ce = (t0 * inputs) + (LossMath.Max(t1, Vector512<T>.Zero) + LossMath.Log1p(t2));
+                var ce = (t0 * inputs) + (LossMath.Max(t1, Vector512<T>.Zero) + LossMath.Log1pUnit(t2));
                 var t3 = Vector512<T>.One / (Vector512<T>.One + t2);
                 var t4 = t2 * t3;
                 var p_ = LossMath.Select(LossMath.GreaterThanOrEqual(inputs, Vector512<T>.Zero), t3, t4);
@@ -436,7 +436,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _output = output;
             }
 
-            public int Bits => (_weight.IsEmpty ? 0 : 1);
+            public int Bits { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => (_weight.IsEmpty ? 0 : 1); }
 
             [MethodImpl(MethodImplOptions.NoInlining)]
             public T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
@@ -496,7 +496,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((T.One - alpha) * t0) : T.One;
                 var t1 = -inputs;
                 var t2 = LossMath.Exp(-LossMath.Abs(inputs));
-                var ce = (t0 * inputs) + (LossMath.Max(t1, T.Zero) + LossMath.Log1p(t2));
+                var ce = (t0 * inputs) + (LossMath.Max(t1, T.Zero) + LossMath.Log1pUnit(t2));
                 var t3 = alphaT * ce;
                 var t4 = T.One / (T.One + t2);
                 var t5 = t2 * t4;
@@ -525,7 +525,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((Vector128<T>.One - alpha) * t0) : Vector128<T>.One;
                 var t1 = -inputs;
                 var t2 = LossMath.Exp(-LossMath.Abs(inputs));
-                var ce = (t0 * inputs) + (LossMath.Max(t1, Vector128<T>.Zero) + LossMath.Log1p(t2));
+                var ce = (t0 * inputs) + (LossMath.Max(t1, Vector128<T>.Zero) + LossMath.Log1pUnit(t2));
                 var t3 = alphaT * ce;
                 var t4 = Vector128<T>.One / (Vector128<T>.One + t2);
                 var t5 = t2 * t4;
@@ -554,7 +554,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((Vector256<T>.One - alpha) * t0) : Vector256<T>.One;
                 var t1 = -inputs;
                 var t2 = LossMath.Exp(-LossMath.Abs(inputs));
-                var ce = (t0 * inputs) + (LossMath.Max(t1, Vector256<T>.Zero) + LossMath.Log1p(t2));
+                var ce = (t0 * inputs) + (LossMath.Max(t1, Vector256<T>.Zero) + LossMath.Log1pUnit(t2));
                 var t3 = alphaT * ce;
                 var t4 = Vector256<T>.One / (Vector256<T>.One + t2);
                 var t5 = t2 * t4;
@@ -583,7 +583,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((Vector512<T>.One - alpha) * t0) : Vector512<T>.One;
                 var t1 = -inputs;
                 var t2 = LossMath.Exp(-LossMath.Abs(inputs));
-                var ce = (t0 * inputs) + (LossMath.Max(t1, Vector512<T>.Zero) + LossMath.Log1p(t2));
+                var ce = (t0 * inputs) + (LossMath.Max(t1, Vector512<T>.Zero) + LossMath.Log1pUnit(t2));
                 var t3 = alphaT * ce;
                 var t4 = Vector512<T>.One / (Vector512<T>.One + t2);
                 var t5 = t2 * t4;
@@ -634,7 +634,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _output = output;
             }
 
-            public int Bits => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputsGrad.IsEmpty ? 0 : 4) | (_targetsGrad.IsEmpty ? 0 : 8) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0);
+            public int Bits { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputsGrad.IsEmpty ? 0 : 4) | (_targetsGrad.IsEmpty ? 0 : 8) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0); }
 
             [MethodImpl(MethodImplOptions.NoInlining)]
             public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
@@ -713,7 +713,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((T.One - alpha) * t0) : T.One;
                 var t1 = -inputs;
                 var t2 = LossMath.Exp(-LossMath.Abs(inputs));
-                var ce = (t0 * inputs) + (LossMath.Max(t1, T.Zero) + LossMath.Log1p(t2));
+                var ce = (t0 * inputs) + (LossMath.Max(t1, T.Zero) + LossMath.Log1pUnit(t2));
                 var t3 = alphaT * ce;
                 var t4 = T.One / (T.One + t2);
                 var t5 = t2 * t4;
@@ -758,7 +758,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((Vector128<T>.One - alpha) * t0) : Vector128<T>.One;
                 var t1 = -inputs;
                 var t2 = LossMath.Exp(-LossMath.Abs(inputs));
-                var ce = (t0 * inputs) + (LossMath.Max(t1, Vector128<T>.Zero) + LossMath.Log1p(t2));
+                var ce = (t0 * inputs) + (LossMath.Max(t1, Vector128<T>.Zero) + LossMath.Log1pUnit(t2));
                 var t3 = alphaT * ce;
                 var t4 = Vector128<T>.One / (Vector128<T>.One + t2);
                 var t5 = t2 * t4;
@@ -803,7 +803,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((Vector256<T>.One - alpha) * t0) : Vector256<T>.One;
                 var t1 = -inputs;
                 var t2 = LossMath.Exp(-LossMath.Abs(inputs));
-                var ce = (t0 * inputs) + (LossMath.Max(t1, Vector256<T>.Zero) + LossMath.Log1p(t2));
+                var ce = (t0 * inputs) + (LossMath.Max(t1, Vector256<T>.Zero) + LossMath.Log1pUnit(t2));
                 var t3 = alphaT * ce;
                 var t4 = Vector256<T>.One / (Vector256<T>.One + t2);
                 var t5 = t2 * t4;
@@ -848,7 +848,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((Vector512<T>.One - alpha) * t0) : Vector512<T>.One;
                 var t1 = -inputs;
                 var t2 = LossMath.Exp(-LossMath.Abs(inputs));
-                var ce = (t0 * inputs) + (LossMath.Max(t1, Vector512<T>.Zero) + LossMath.Log1p(t2));
+                var ce = (t0 * inputs) + (LossMath.Max(t1, Vector512<T>.Zero) + LossMath.Log1pUnit(t2));
                 var t3 = alphaT * ce;
                 var t4 = Vector512<T>.One / (Vector512<T>.One + t2);
                 var t5 = t2 * t4;
@@ -921,7 +921,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _output = output;
             }
 
-            public int Bits => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputsGrad.IsEmpty ? 0 : 4) | (_targetsGrad.IsEmpty ? 0 : 8) | (_inputsHess.IsEmpty ? 0 : 16) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0);
+            public int Bits { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputsGrad.IsEmpty ? 0 : 4) | (_targetsGrad.IsEmpty ? 0 : 8) | (_inputsHess.IsEmpty ? 0 : 16) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0); }
 
             [MethodImpl(MethodImplOptions.NoInlining)]
             public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag

@@ -294,7 +294,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = _input[i];
                 var target = _target[i];
                 var t0 = target * input;
-                var loss = LossMath.Max(-t0, T.Zero) + LossMath.Log1p(LossMath.Exp(-LossMath.Abs(t0)));
+                var loss = LossMath.Max(-t0, T.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(t0)));
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -305,7 +305,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var t0 = target * input;
-                var loss = LossMath.Max(-t0, Vector128<T>.Zero) + LossMath.Log1p(LossMath.Exp(-LossMath.Abs(t0)));
+                var loss = LossMath.Max(-t0, Vector128<T>.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(t0)));
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -316,7 +316,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var t0 = target * input;
-                var loss = LossMath.Max(-t0, Vector256<T>.Zero) + LossMath.Log1p(LossMath.Exp(-LossMath.Abs(t0)));
+                var loss = LossMath.Max(-t0, Vector256<T>.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(t0)));
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -327,7 +327,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var t0 = target * input;
-                var loss = LossMath.Max(-t0, Vector512<T>.Zero) + LossMath.Log1p(LossMath.Exp(-LossMath.Abs(t0)));
+                var loss = LossMath.Max(-t0, Vector512<T>.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(t0)));
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -353,7 +353,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _output = output;
             }
 
-            public int Bits => (_weight.IsEmpty ? 0 : 1);
+            public int Bits { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => (_weight.IsEmpty ? 0 : 1); }
 
             [MethodImpl(MethodImplOptions.NoInlining)]
             public T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
@@ -402,7 +402,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t1 = -t0;
                 var t2 = LossMath.Exp(-LossMath.Abs(t0));
                 var t3 = T.One / (T.One + t2);
-                var loss = LossMath.Max(t1, T.Zero) + LossMath.Log1p(t2);
+                var loss = LossMath.Max(t1, T.Zero) + LossMath.Log1pUnit(t2);
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
                 if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * (-(LossMath.Select(LossMath.GreaterThanOrEqual(t1, T.Zero), t3, t2 * t3) * target));
@@ -418,7 +418,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t1 = -t0;
                 var t2 = LossMath.Exp(-LossMath.Abs(t0));
                 var t3 = Vector128<T>.One / (Vector128<T>.One + t2);
-                var loss = LossMath.Max(t1, Vector128<T>.Zero) + LossMath.Log1p(t2);
+                var loss = LossMath.Max(t1, Vector128<T>.Zero) + LossMath.Log1pUnit(t2);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (-(LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector128<T>.Zero), t3, t2 * t3) * target)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
@@ -434,7 +434,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t1 = -t0;
                 var t2 = LossMath.Exp(-LossMath.Abs(t0));
                 var t3 = Vector256<T>.One / (Vector256<T>.One + t2);
-                var loss = LossMath.Max(t1, Vector256<T>.Zero) + LossMath.Log1p(t2);
+                var loss = LossMath.Max(t1, Vector256<T>.Zero) + LossMath.Log1pUnit(t2);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (-(LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector256<T>.Zero), t3, t2 * t3) * target)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
@@ -450,7 +450,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t1 = -t0;
                 var t2 = LossMath.Exp(-LossMath.Abs(t0));
                 var t3 = Vector512<T>.One / (Vector512<T>.One + t2);
-                var loss = LossMath.Max(t1, Vector512<T>.Zero) + LossMath.Log1p(t2);
+                var loss = LossMath.Max(t1, Vector512<T>.Zero) + LossMath.Log1pUnit(t2);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (-(LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector512<T>.Zero), t3, t2 * t3) * target)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
@@ -484,7 +484,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _output = output;
             }
 
-            public int Bits => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputGrad.IsEmpty ? 0 : 4) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0);
+            public int Bits { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputGrad.IsEmpty ? 0 : 4) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0); }
 
             [MethodImpl(MethodImplOptions.NoInlining)]
             public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
@@ -549,7 +549,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t3 = T.One / (T.One + t2);
                 var t4 = t2 * t3;
                 var t5 = LossMath.Select(LossMath.GreaterThanOrEqual(t1, T.Zero), t3, t4);
-                var loss = LossMath.Max(t1, T.Zero) + LossMath.Log1p(t2);
+                var loss = LossMath.Max(t1, T.Zero) + LossMath.Log1pUnit(t2);
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
                 if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * (-(t5 * target));
@@ -568,7 +568,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t3 = Vector128<T>.One / (Vector128<T>.One + t2);
                 var t4 = t2 * t3;
                 var t5 = LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector128<T>.Zero), t3, t4);
-                var loss = LossMath.Max(t1, Vector128<T>.Zero) + LossMath.Log1p(t2);
+                var loss = LossMath.Max(t1, Vector128<T>.Zero) + LossMath.Log1pUnit(t2);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (-(t5 * target)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
@@ -587,7 +587,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t3 = Vector256<T>.One / (Vector256<T>.One + t2);
                 var t4 = t2 * t3;
                 var t5 = LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector256<T>.Zero), t3, t4);
-                var loss = LossMath.Max(t1, Vector256<T>.Zero) + LossMath.Log1p(t2);
+                var loss = LossMath.Max(t1, Vector256<T>.Zero) + LossMath.Log1pUnit(t2);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (-(t5 * target)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
@@ -606,7 +606,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t3 = Vector512<T>.One / (Vector512<T>.One + t2);
                 var t4 = t2 * t3;
                 var t5 = LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector512<T>.Zero), t3, t4);
-                var loss = LossMath.Max(t1, Vector512<T>.Zero) + LossMath.Log1p(t2);
+                var loss = LossMath.Max(t1, Vector512<T>.Zero) + LossMath.Log1pUnit(t2);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (-(t5 * target)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
@@ -645,7 +645,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _output = output;
             }
 
-            public int Bits => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputGrad.IsEmpty ? 0 : 4) | (_inputHess.IsEmpty ? 0 : 8) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0);
+            public int Bits { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputGrad.IsEmpty ? 0 : 4) | (_inputHess.IsEmpty ? 0 : 8) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0); }
 
             [MethodImpl(MethodImplOptions.NoInlining)]
             public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
