@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using LossDsl.Generator.Calculus;
 using LossDsl.Generator.Model;
+using LossDsl.Generator.Plan;
 using LossDsl.Generator.Semantics;
 using LossDsl.Generator.Syntax;
 
@@ -13,43 +14,6 @@ namespace LossDsl.Generator.Emit;
 /// </summary>
 internal static class RunEmitter
 {
-    /// <summary>
-    /// One parameter of Run: its C# type, its identifier in the implementation, and <paramref name="Key"/>, what it
-    /// carries: the public API parameter it receives (a formula name's public camelCase, <c>xGrad</c>), or the role of a
-    /// parameter the API fills itself, marked with '$' so that no formula name can take it (<c>$reduction</c>,
-    /// <c>$output</c>, <c>$gradients</c>, <c>$gradOutputs</c>, <c>$gradOutput</c>, <c>$weight</c>, <c>$rowLength</c>).
-    /// </summary>
-    public readonly record struct Parameter(string Type, string Name, string Key);
-
-    /// <summary>Run's parameters, in order.</summary>
-    public static List<Parameter> Parameters(LossModel model)
-    {
-        var loss = model.Loss;
-        var list = loss.Inputs.Select(i => new Parameter(Names.IsInteger(i.Kind) ? "ReadOnlySpan<int>" : "ReadOnlySpan<T>", Names.Parameter(i.Name), Names.Public(i.Name))).ToList();
-        if (loss.Shape == LossShape.Row) list.Add(new("int", "rowLength", "$rowLength"));
-        list.AddRange(loss.Options.Select(o => new Parameter(o.IsBoolean ? "bool" : "T", Names.Parameter(o.Name), Names.Public(o.Name))));
-        if (loss.Shape == LossShape.Elementwise) list.Add(new("ReadOnlySpan<T>", "weight", "$weight"));
-        if (loss.Shape != LossShape.Whole) { list.Add(new("Reduction", "reduction", "$reduction")); list.Add(new("Span<T>", "output", "$output")); }
-        list.Add(new("bool", "gradients", "$gradients"));
-        if (loss.Shape != LossShape.Whole) list.Add(new("ReadOnlySpan<T>", "gradOutputs", "$gradOutputs"));
-        list.Add(new("T", "gradOutput", "$gradOutput"));
-        list.AddRange(loss.Inputs.Where(i => !i.IsConst).Select(i => new Parameter("Span<T>", Names.Parameter(i.Name + "_grad"), Names.Public(i.Name + "_grad"))));
-        return list;
-    }
-
-    /// <summary>
-    /// RunHessian's parameters, in order (elementwise losses): Run's without <c>$gradients</c>, then the Hessian policy
-    /// (<c>$hessianPolicy</c>) and one Hessian span per differentiable input (keyed by its public name, <c>xHess</c>).
-    /// </summary>
-    public static List<Parameter> HessianParameters(LossModel model)
-    {
-        var loss = model.Loss;
-        var list = Parameters(model).Where(p => p.Key != "$gradients").ToList();
-        list.Add(new("HessianPolicy", "hessianPolicy", "$hessianPolicy"));
-        list.AddRange(loss.Inputs.Where(i => !i.IsConst).Select(i => new Parameter("Span<T>", Names.Parameter(i.Name + "_hess"), Names.Public(i.Name + "_hess"))));
-        return list;
-    }
-
     /// <summary>The loss's declared Hessian policy as a C# expression (<c>HessianPolicy.AsDerived</c> when it declares none).</summary>
     public static string DeclaredPolicy(BoundLoss loss) => loss.Hessian switch
     {
@@ -78,10 +42,9 @@ internal static class RunEmitter
     public static void EmitHessian(SourceWriter w, LossModel model)
     {
         var loss = model.Loss;
-        var parameters = HessianParameters(model);
         w.Line();
         w.Line("/// <summary>The value, gradients and Hessian diagonals of the loss in one pass (GradientHessian).</summary>");
-        w.Open($"internal static T RunHessian<T>({string.Join(", ", parameters.Select(p => p.Type + " " + p.Name))}) where T : unmanaged, IBinaryFloatingPointIeee754<T>");
+        w.Open($"internal static T RunHessian<T>({Signature(RunPlan.Of(loss).Hessian)}) where T : unmanaged, IBinaryFloatingPointIeee754<T>");
         ElementLengths(w, loss);
         w.Line("LossGuard.Optional(weight.Length, n, nameof(weight));");
         w.Line("if (reduction is not (Reduction.None or Reduction.Mean or Reduction.Sum)) throw new ArgumentOutOfRangeException(nameof(reduction), reduction, \"Unknown reduction.\");");
@@ -114,9 +77,8 @@ internal static class RunEmitter
     public static void Emit(SourceWriter w, LossModel model, bool allowUnsafe)
     {
         var loss = model.Loss;
-        var parameters = Parameters(model);
         w.Line("// ---- implementation ----");
-        w.Open($"internal static T Run<T>({string.Join(", ", parameters.Select(p => p.Type + " " + p.Name))}) where T : unmanaged, IBinaryFloatingPointIeee754<T>");
+        w.Open($"internal static T Run<T>({Signature(RunPlan.Of(loss).Run)}) where T : unmanaged, IBinaryFloatingPointIeee754<T>");
         ElementLengths(w, loss);
         if (loss.Shape == LossShape.Elementwise) w.Line("LossGuard.Optional(weight.Length, n, nameof(weight));");
         if (loss.Shape != LossShape.Whole)
@@ -197,6 +159,7 @@ internal static class RunEmitter
     private static void Rows(SourceWriter w, LossModel model, string inputs, string grads, bool chunked)
     {
         var loss = model.Loss;
+        var plan = RunPlan.Of(loss);
         bool whole = loss.Shape == LossShape.Whole;
         int count = loss.Aggregates.Count, declared = model.OuterGradients.Count;
         if (whole) w.Line("int rows = 1, rowLength = n;");
@@ -217,7 +180,7 @@ internal static class RunEmitter
             if (root is not null) ExprWalker.Any(root, e => { if (e is Gather g) subscripts.Add(g.Index.Name); return false; });
         var rowInputs = loss.Inputs.Where(i => i.Kind == InputKind.Row).ToList();
         var used = new HashSet<string> { "r", "start", "end", "n", "rows", "rowLength", "total", "inverseLength", "value", "g", "gradients", "reduction", "output", "gradOutput", "gradOutputs", "rowGradient", "rowGradientCached", "cached", "divisor" };
-        foreach (var p in Parameters(model)) used.Add(p.Name);
+        foreach (var p in plan.Run) used.Add(p.Name);
         foreach (var input in indexInputs) used.Add(Names.Camel(input.Name) + "Row");
         var rowLeaf = new System.Func<Expr, string?>(e => e switch
         {
@@ -245,13 +208,12 @@ internal static class RunEmitter
         }
         if (!whole)
         {
-            var arguments = string.Join(", ", Parameters(model).Select(p => p.Name).Append("divisor").Concat(numbered ? new[] { "firstRow" } : new string[0]));
-            if (chunked) ChunkEmitter.Dispatch(w, model, arguments);
-            w.Line($"return RunRows<T>({arguments});");
+            if (chunked) ChunkEmitter.Dispatch(w, model);
+            w.Line($"return RunRows<T>({NamedArguments.Join(plan.Rows.Select(p => (p, p.Name)))});");
             w.Close();
             w.Line();
             w.Line("/// <summary>The rows' losses and gradients, given the mean's divisor (Run's, for every chunk of rows alike).</summary>");
-            w.Open($"private static T RunRows<T>({string.Join(", ", Parameters(model).Select(p => p.Type + " " + p.Name))}, T divisor{(numbered ? ", int firstRow" : "")}) where T : unmanaged, IBinaryFloatingPointIeee754<T>");
+            w.Open($"private static T RunRows<T>({Signature(plan.Rows)}) where T : unmanaged, IBinaryFloatingPointIeee754<T>");
             w.Line($"int n = {Names.Parameter(loss.Inputs.First(i => i.IsElement).Name)}.Length;");
             w.Line("int rows = n / rowLength;");
             foreach (var input in loss.Inputs.Where(i => i.Kind == InputKind.Labels))
@@ -438,6 +400,9 @@ internal static class RunEmitter
             return input.Default is { } e ? $"({p}.IsEmpty ? T.CreateTruncating({Names.Double(e)}) : {p}[{offset}{index}])" : $"{p}[{offset}{index}]";
         return input.Default is { } d ? $"({p}.IsEmpty ? T.CreateTruncating({Names.Double(d)}) : {p}[{index}])" : $"{p}[{index}]";
     }
+
+    /// <summary>A parameter list: each parameter's type and name.</summary>
+    private static string Signature(IEnumerable<RunParameter> parameters) => string.Join(", ", parameters.Select(p => p.TypeText() + " " + p.Name));
 
     private static string PairGradientVariable(PairGradient p) => $"pair{p.Aggregate}Gradient{p.Input}";
 
