@@ -57,8 +57,8 @@ internal static class PreconditionEmitter
              .Line($"private readonly ref bool _refused{flag};");
     }
 
-    /// <summary>An elementwise kernel's constructor parameters for its flags.</summary>
-    public static IEnumerable<string> Parameters(BoundLoss loss) => OnElements(loss).Select(r => $"ref bool refused{r.Flag}");
+    /// <summary>An elementwise kernel's constructor parameters for its flags (each a <c>ref bool</c>).</summary>
+    public static IEnumerable<string> FlagNames(BoundLoss loss) => OnElements(loss).Select(r => $"refused{r.Flag}");
 
     /// <summary>An elementwise kernel's constructor: the flags by reference.</summary>
     public static void Assignments(SourceWriter w, BoundLoss loss)
