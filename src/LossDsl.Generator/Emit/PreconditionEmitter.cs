@@ -87,10 +87,10 @@ internal static class PreconditionEmitter
     /// <summary>The throw of a clause: its message, with the values of the options it names, and its argument.</summary>
     private static string Throw(RequireModel require)
     {
-        bool interpolated = require.Message.Any(p => p.StartsWith("{"));
-        var message = string.Concat(require.Message.Select(part => part.StartsWith("{")
-            ? "{" + Names.Parameter(part.Substring(1)) + "}"
-            : Escape(part, interpolated)));
+        bool interpolated = require.Message.Any(p => p.IsOption);
+        var message = string.Concat(require.Message.Select(part => part.IsOption
+            ? "{" + Names.Parameter(part.Text) + "}"
+            : Escape(part.Text, interpolated)));
         var text = interpolated
             ? $"string.Create(global::System.Globalization.CultureInfo.InvariantCulture, $\"{message}\")"
             : $"\"{message}\"";

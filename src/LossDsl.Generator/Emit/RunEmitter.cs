@@ -69,7 +69,7 @@ internal static class RunEmitter
         w.Line("T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;");
         // The kernel is compiled for this call's facts (weight, upstream, wanted spans): KernelFlags.Dispatch.
         PreconditionEmitter.DeclareFlags(w, loss);
-        w.Line($"var kernel = new HessianKernelCall<T>({inputs}, weight, reduction == Reduction.None ? gradOutputs : default, scale{spans}{(gradInputs.Count > 0 ? ", hessianPolicy" : "")}{PreconditionEmitter.KernelArguments(loss)}, n, reduction, output);"); // a kernel without Hessians takes no policy
+        w.Line($"var kernel = new HessianKernelCall<T>({inputs}, weight, gradOutput: reduction == Reduction.None ? gradOutputs : default, scale{spans}{(gradInputs.Count > 0 ? ", hessianPolicy" : "")}{PreconditionEmitter.KernelArguments(loss)}, n, reduction, output);"); // a kernel without Hessians takes no policy
         Dispatch(w, loss, "HessianKernelCall<T>", "kernel");
         w.Close();
     }
@@ -147,7 +147,7 @@ internal static class RunEmitter
         w.Line();
         w.Line("// The mean's 1/n and the upstream gradient fold into one scale; for None the upstream is per element.");
         w.Line("T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;");
-        w.Line($"var fused = new GradientKernelCall<T>({inputs}, weight, reduction == Reduction.None ? gradOutputs : default, scale{string.Concat(grads.Select(g => ", " + g))}{flags}, n, reduction, output);");
+        w.Line($"var fused = new GradientKernelCall<T>({inputs}, weight, gradOutput: reduction == Reduction.None ? gradOutputs : default, scale{string.Concat(grads.Select(g => ", " + g))}{flags}, n, reduction, output);");
         Dispatch(w, loss, "GradientKernelCall<T>", "fused");
     }
 

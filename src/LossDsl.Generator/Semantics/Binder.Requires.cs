@@ -56,11 +56,11 @@ internal sealed partial class Binder
 
     /// <summary>
     /// The message split into text and option names: <c>"Got: {label_smoothing}"</c> is <c>"Got: "</c> then the option
-    /// (marked by a leading '{'); <c>{{</c> and <c>}}</c> are braces. Null (LOSS028 reported) for a brace that names no option.
+    /// <c>label_smoothing</c>; <c>{{</c> and <c>}}</c> are braces. Null (LOSS028 reported) for a brace that names no option.
     /// </summary>
-    private List<string>? MessageParts(RequireSyntax clause, IReadOnlyList<OptionModel> options)
+    private List<MessagePart>? MessageParts(RequireSyntax clause, IReadOnlyList<OptionModel> options)
     {
-        var parts = new List<string>();
+        var parts = new List<MessagePart>();
         var text = new System.Text.StringBuilder();
         var message = clause.Message;
         for (int i = 0; i < message.Length; i++)
@@ -82,12 +82,12 @@ internal sealed partial class Binder
                     : $"'{{{name}}}' in a require message must name an option of the loss, whose value it shows");
                 return null;
             }
-            if (text.Length > 0) parts.Add(text.ToString());
+            if (text.Length > 0) parts.Add(new MessagePart(text.ToString(), IsOption: false));
             text.Clear();
-            parts.Add("{" + name);
+            parts.Add(new MessagePart(name, IsOption: true));
             i = close;
         }
-        if (text.Length > 0) parts.Add(text.ToString());
+        if (text.Length > 0) parts.Add(new MessagePart(text.ToString(), IsOption: false));
         return parts;
     }
 }

@@ -148,7 +148,7 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             // The mean's 1/n and the upstream gradient fold into one scale; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
-            var fused = new GradientKernelCall<T>(input, target, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, targetGrad, ref refused0, n, reduction, output);
+            var fused = new GradientKernelCall<T>(input, target, weight, gradOutput: reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, targetGrad, ref refused0, n, reduction, output);
             T fusedResult = KernelFlags.Dispatch<GradientKernelCall<T>, T>(ref fused);
             if (refused0) throw new ArgumentException("all elements of input should be between 0 and 1", "input");
             return fusedResult;
@@ -234,7 +234,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             // The mean's 1/n and the upstream gradient scale the Hessian as they scale the gradient; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
             bool refused0 = false; // set by the kernel where an element fails: require 0 <= input and input <= 1
-            var kernel = new HessianKernelCall<T>(input, target, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, targetGrad, inputHess, targetHess, hessianPolicy, ref refused0, n, reduction, output);
+            var kernel = new HessianKernelCall<T>(input, target, weight, gradOutput: reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, targetGrad, inputHess, targetHess, hessianPolicy, ref refused0, n, reduction, output);
             T kernelResult = KernelFlags.Dispatch<HessianKernelCall<T>, T>(ref kernel);
             if (refused0) throw new ArgumentException("all elements of input should be between 0 and 1", "input");
             return kernelResult;

@@ -155,7 +155,7 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             // The mean's 1/n and the upstream gradient fold into one scale; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
-            var fused = new GradientKernelCall<T>(input, target, var, full, eps, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, targetGrad, varGrad, ref refused0, n, reduction, output);
+            var fused = new GradientKernelCall<T>(input, target, var, full, eps, weight, gradOutput: reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, targetGrad, varGrad, ref refused0, n, reduction, output);
             T fusedResult = KernelFlags.Dispatch<GradientKernelCall<T>, T>(ref fused);
             if (refused0) throw new ArgumentException("var has negative entry/entries", "var");
             return fusedResult;
@@ -262,7 +262,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             // The mean's 1/n and the upstream gradient scale the Hessian as they scale the gradient; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
             bool refused0 = false; // set by the kernel where an element fails: require not var < 0
-            var kernel = new HessianKernelCall<T>(input, target, var, full, eps, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, targetGrad, varGrad, inputHess, targetHess, varHess, hessianPolicy, ref refused0, n, reduction, output);
+            var kernel = new HessianKernelCall<T>(input, target, var, full, eps, weight, gradOutput: reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, targetGrad, varGrad, inputHess, targetHess, varHess, hessianPolicy, ref refused0, n, reduction, output);
             T kernelResult = KernelFlags.Dispatch<HessianKernelCall<T>, T>(ref kernel);
             if (refused0) throw new ArgumentException("var has negative entry/entries", "var");
             return kernelResult;

@@ -237,7 +237,7 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             // The mean's 1/n and the upstream gradient fold into one scale; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
-            var fused = new GradientKernelCall<T>(boxes1X1, boxes1Y1, boxes1X2, boxes1Y2, boxes2X1, boxes2Y1, boxes2X2, boxes2Y2, eps, weight, reduction == Reduction.None ? gradOutputs : default, scale, boxes1X1Grad, boxes1Y1Grad, boxes1X2Grad, boxes1Y2Grad, boxes2X1Grad, boxes2Y1Grad, boxes2X2Grad, boxes2Y2Grad, n, reduction, output);
+            var fused = new GradientKernelCall<T>(boxes1X1, boxes1Y1, boxes1X2, boxes1Y2, boxes2X1, boxes2Y1, boxes2X2, boxes2Y2, eps, weight, gradOutput: reduction == Reduction.None ? gradOutputs : default, scale, boxes1X1Grad, boxes1Y1Grad, boxes1X2Grad, boxes1Y2Grad, boxes2X1Grad, boxes2Y1Grad, boxes2X2Grad, boxes2Y2Grad, n, reduction, output);
             return KernelFlags.Dispatch<GradientKernelCall<T>, T>(ref fused);
         }
 
@@ -484,7 +484,7 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             // The mean's 1/n and the upstream gradient scale the Hessian as they scale the gradient; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
-            var kernel = new HessianKernelCall<T>(boxes1X1, boxes1Y1, boxes1X2, boxes1Y2, boxes2X1, boxes2Y1, boxes2X2, boxes2Y2, eps, weight, reduction == Reduction.None ? gradOutputs : default, scale, boxes1X1Grad, boxes1Y1Grad, boxes1X2Grad, boxes1Y2Grad, boxes2X1Grad, boxes2Y1Grad, boxes2X2Grad, boxes2Y2Grad, boxes1X1Hess, boxes1Y1Hess, boxes1X2Hess, boxes1Y2Hess, boxes2X1Hess, boxes2Y1Hess, boxes2X2Hess, boxes2Y2Hess, hessianPolicy, n, reduction, output);
+            var kernel = new HessianKernelCall<T>(boxes1X1, boxes1Y1, boxes1X2, boxes1Y2, boxes2X1, boxes2Y1, boxes2X2, boxes2Y2, eps, weight, gradOutput: reduction == Reduction.None ? gradOutputs : default, scale, boxes1X1Grad, boxes1Y1Grad, boxes1X2Grad, boxes1Y2Grad, boxes2X1Grad, boxes2Y1Grad, boxes2X2Grad, boxes2Y2Grad, boxes1X1Hess, boxes1Y1Hess, boxes1X2Hess, boxes1Y2Hess, boxes2X1Hess, boxes2Y1Hess, boxes2X2Hess, boxes2Y2Hess, hessianPolicy, n, reduction, output);
             return KernelFlags.Dispatch<HessianKernelCall<T>, T>(ref kernel);
         }
 

@@ -135,7 +135,7 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             // The mean's 1/n and the upstream gradient fold into one scale; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
-            var fused = new GradientKernelCall<T>(input, target, margin, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, n, reduction, output);
+            var fused = new GradientKernelCall<T>(input, target, margin, weight, gradOutput: reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, n, reduction, output);
             return KernelFlags.Dispatch<GradientKernelCall<T>, T>(ref fused);
         }
 
@@ -212,7 +212,7 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             // The mean's 1/n and the upstream gradient scale the Hessian as they scale the gradient; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
-            var kernel = new HessianKernelCall<T>(input, target, margin, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, inputHess, hessianPolicy, n, reduction, output);
+            var kernel = new HessianKernelCall<T>(input, target, margin, weight, gradOutput: reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, inputHess, hessianPolicy, n, reduction, output);
             return KernelFlags.Dispatch<HessianKernelCall<T>, T>(ref kernel);
         }
 

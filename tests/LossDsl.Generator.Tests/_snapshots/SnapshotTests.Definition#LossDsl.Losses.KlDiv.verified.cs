@@ -142,7 +142,7 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             // The mean's 1/n and the upstream gradient fold into one scale; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
-            var fused = new GradientKernelCall<T>(input, target, logTarget, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, targetGrad, n, reduction, output);
+            var fused = new GradientKernelCall<T>(input, target, logTarget, weight, gradOutput: reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, targetGrad, n, reduction, output);
             return KernelFlags.Dispatch<GradientKernelCall<T>, T>(ref fused);
         }
 
@@ -227,7 +227,7 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             // The mean's 1/n and the upstream gradient scale the Hessian as they scale the gradient; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
-            var kernel = new HessianKernelCall<T>(input, target, logTarget, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, targetGrad, inputHess, targetHess, hessianPolicy, n, reduction, output);
+            var kernel = new HessianKernelCall<T>(input, target, logTarget, weight, gradOutput: reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, targetGrad, inputHess, targetHess, hessianPolicy, n, reduction, output);
             return KernelFlags.Dispatch<HessianKernelCall<T>, T>(ref kernel);
         }
 

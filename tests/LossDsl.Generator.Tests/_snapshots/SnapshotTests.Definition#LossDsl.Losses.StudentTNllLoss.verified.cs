@@ -164,7 +164,7 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             // The mean's 1/n and the upstream gradient fold into one scale; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
-            var fused = new GradientKernelCall<T>(input, target, scale_, df, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, targetGrad, scaleGrad, dfGrad, n, reduction, output);
+            var fused = new GradientKernelCall<T>(input, target, scale_, df, weight, gradOutput: reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, targetGrad, scaleGrad, dfGrad, n, reduction, output);
             return KernelFlags.Dispatch<GradientKernelCall<T>, T>(ref fused);
         }
 
@@ -285,7 +285,7 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             // The mean's 1/n and the upstream gradient scale the Hessian as they scale the gradient; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
-            var kernel = new HessianKernelCall<T>(input, target, scale_, df, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, targetGrad, scaleGrad, dfGrad, inputHess, targetHess, scaleHess, dfHess, hessianPolicy, n, reduction, output);
+            var kernel = new HessianKernelCall<T>(input, target, scale_, df, weight, gradOutput: reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, targetGrad, scaleGrad, dfGrad, inputHess, targetHess, scaleHess, dfHess, hessianPolicy, n, reduction, output);
             return KernelFlags.Dispatch<HessianKernelCall<T>, T>(ref kernel);
         }
 
