@@ -13,7 +13,7 @@ namespace LossDsl.Generator.Semantics;
 /// Collects its errors as <see cref="BindError"/>s (located as diagnostics when it returns) and returns null for a loss
 /// it cannot bind; it never throws on bad input. One concern per file: this one binds a loss clause by clause;
 /// Declarations (inputs, options), Expressions (scopes and types), Functions, Subscripts, Pairs (<c>sum_pairs</c>),
-/// Shapes (the rules of elementwise, row and whole losses) and Requires. Lifting the aggregates out of the bound body
+/// LossShapes (the rules of elementwise, row and whole losses) and Requires. Lifting the aggregates out of the bound body
 /// is a calculus step (<see cref="AggregateLifting"/>).
 /// </summary>
 internal sealed partial class Binder
