@@ -34,8 +34,8 @@ internal delegate Expr DerivativeRule(Call call, Func<int, Expr> argument);
 /// <summary>
 /// One built-in function, declared once: its name and arity in the language, its LossMath method (which has a
 /// scalar, Vector128, Vector256 and Vector512 overload for float and double), its derivative rule, its double
-/// reference (for constant folding and the tests; null where .NET has none: the tests then use LossMath's own double
-/// scalar path, which the runtime's accuracy tests hold to a dense reference), whether the simplifier folds it on
+/// reference (for constant folding and the tests: .NET's, or <see cref="SpecialReferences"/>' for the special
+/// functions, which the tests hold to LossMath's double path; null: the tests use that path), whether the simplifier folds it on
 /// constants, its cost and the smallest argument where it is smooth (the tests check the rules above it).
 /// </summary>
 internal sealed class FunctionInfo
@@ -117,18 +117,20 @@ internal static class Functions
             var dx = new Conditional(new Binary(BinaryOp.Equal, a, Constant.Zero), Constant.Zero, new Call(Function.Log, b));
             return Add(Mul(dx, d(0)), Mul(Div(a, b), d(1)));
         }, (x, y) => x == 0 ? 0 : x * Math.Log(y), cost: Cost.Transcendental),
-        // The special functions: no .NET reference (the tests use LossMath's double scalar path), not folded.
-        new FunctionInfo(Function.Erf, "erf", 1, Chain((a, _) => Mul(new Constant(TwoOverSqrtPi), new Call(Function.Exp, Neg(Mul(a, a))))), null,
-            cost: Cost.Transcendental),
-        new FunctionInfo(Function.Erfc, "erfc", 1, Chain((a, _) => Mul(new Constant(-TwoOverSqrtPi), new Call(Function.Exp, Neg(Mul(a, a))))), null,
-            cost: Cost.Transcendental),
+        // The special functions: .NET has none, so their references (and folding) are SpecialReferences'.
+        new FunctionInfo(Function.Erf, "erf", 1, Chain((a, _) => Mul(new Constant(TwoOverSqrtPi), new Call(Function.Exp, Neg(Mul(a, a))))),
+            (x, _) => SpecialReferences.Erf(x), folds: true, cost: Cost.Transcendental),
+        new FunctionInfo(Function.Erfc, "erfc", 1, Chain((a, _) => Mul(new Constant(-TwoOverSqrtPi), new Call(Function.Exp, Neg(Mul(a, a))))),
+            (x, _) => SpecialReferences.Erfc(x), folds: true, cost: Cost.Transcendental),
         // d/dx log Phi(x) = phi(x) / Phi(x) = exp(-x^2/2 - log_ndtr(x)) / sqrt(2 pi): no 0/0 in either tail, and it shares log_ndtr with the value.
         new FunctionInfo(Function.LogNdtr, "log_ndtr", 1,
-            Chain((a, c) => Mul(new Constant(InvSqrt2Pi), new Call(Function.Exp, Sub(Mul(new Constant(-0.5), Mul(a, a)), c)))), null,
-            cost: Cost.Transcendental),
-        new FunctionInfo(Function.Lgamma, "lgamma", 1, Chain((a, _) => new Call(Function.Digamma, a)), null, cost: Cost.Transcendental, domainLow: 0),
-        new FunctionInfo(Function.Digamma, "digamma", 1, Chain((a, _) => new Call(Function.Trigamma, a)), null, cost: Cost.Transcendental, domainLow: 0),
-        new FunctionInfo(Function.Trigamma, "trigamma", 1, null, null, cost: Cost.Transcendental, domainLow: 0,
+            Chain((a, c) => Mul(new Constant(InvSqrt2Pi), new Call(Function.Exp, Sub(Mul(new Constant(-0.5), Mul(a, a)), c)))),
+            (x, _) => SpecialReferences.LogNdtr(x), folds: true, cost: Cost.Transcendental),
+        new FunctionInfo(Function.Lgamma, "lgamma", 1, Chain((a, _) => new Call(Function.Digamma, a)), (x, _) => SpecialReferences.Lgamma(x),
+            folds: true, cost: Cost.Transcendental, domainLow: 0),
+        new FunctionInfo(Function.Digamma, "digamma", 1, Chain((a, _) => new Call(Function.Trigamma, a)), (x, _) => SpecialReferences.Digamma(x),
+            folds: true, cost: Cost.Transcendental, domainLow: 0),
+        new FunctionInfo(Function.Trigamma, "trigamma", 1, null, (x, _) => SpecialReferences.Trigamma(x), folds: true, cost: Cost.Transcendental, domainLow: 0,
             refusal: "'trigamma' has no derivative in the language (it would be the tetragamma function): wrap its argument in detach(...) or state the gradient with a 'grad' clause"),
     };
 

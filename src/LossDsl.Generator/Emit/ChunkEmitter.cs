@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using LossDsl.Generator.Model;
+using LossDsl.Generator.Plan;
 using LossDsl.Generator.Semantics;
 using LossDsl.Generator.Syntax;
 
@@ -21,11 +22,14 @@ internal static class ChunkEmitter
     public static bool Applies(LossModel model, bool allowUnsafe) => allowUnsafe && model.Loss.Shape != LossShape.Whole;
 
     /// <summary>The line in Run that takes the parallel path (row losses pass the divisor too).</summary>
-    public static void Dispatch(SourceWriter w, LossModel model, string? rowArguments = null)
+    public static void Dispatch(SourceWriter w, LossModel model)
     {
+        var plan = RunPlan.Of(model.Loss);
+        bool rows = model.Loss.Shape == LossShape.Row;
+        var rowArguments = NamedArguments.Join((rows ? plan.Rows : plan.Run).Select(p => (p, p.Name)));
         w.Line("// Millions of elements: fixed chunks on up to LossParallel.MaxThreads threads, the same bits whatever their number.");
-        w.Line(rowArguments is null
-            ? $"if (LossParallel.ShouldSplit(n)) return RunChunked<T>({string.Join(", ", RunEmitter.Parameters(model).Select(p => p.Name))});"
+        w.Line(!rows
+            ? $"if (LossParallel.ShouldSplit(n)) return RunChunked<T>({rowArguments});"
             : HeavyRows(model)
             ? $"if (LossParallel.ShouldSplitRows(rows)) return RunChunked<T>({rowArguments}); // a row function: every row is a dynamic program"
             : $"if (rows > 1 && LossParallel.ShouldSplit(n)) return RunChunked<T>({rowArguments});");
@@ -38,32 +42,33 @@ internal static class ChunkEmitter
     /// <summary>How a span parameter is cut: per element, per row, per row's label list, or whole (class inputs).</summary>
     private enum Unit { Element, Row, Labels, Whole }
 
-    private sealed record Span(string Name, string Type, string Element, Unit Unit);
+    private sealed record Span(RunParameter Parameter, string Element, Unit Unit)
+    {
+        public string Name => Parameter.Name;
+    }
 
     public static void Emit(SourceWriter w, LossModel model)
     {
         var loss = model.Loss;
         bool rows = loss.Shape == LossShape.Row;
-        var parameters = RunEmitter.Parameters(model);
-        var kinds = loss.Inputs.ToDictionary(i => Names.Parameter(i.Name), i => i.Kind);
-        var spans = parameters.Where(p => p.Type.Contains("Span<")).Select(p => new Span(p.Name, p.Type, p.Type.Contains("<int>") ? "int" : "T",
+        var plan = RunPlan.Of(loss);
+        var parameters = rows ? plan.Rows : plan.Run;
+        var spans = parameters.Where(p => p.IsSpan).Select(p => new Span(p, p.Type == ParameterType.Indices ? "int" : "T",
             !rows ? Unit.Element
-            : kinds.TryGetValue(p.Name, out var kind) ? kind switch
+            : p.Role == ParameterRole.Input ? loss.Inputs[p.Index].Kind switch
             {
                 InputKind.Element => Unit.Element,
                 InputKind.Class => Unit.Whole,
                 InputKind.Labels => Unit.Labels,
                 _ => Unit.Row,
             }
-            : p.Key is "$output" or "$gradOutputs" ? Unit.Row : Unit.Element)).ToList();
-        var values = parameters.Where(p => !p.Type.Contains("Span<")).ToList();
+            : p.Role is ParameterRole.Output or ParameterRole.GradOutputs ? Unit.Row : Unit.Element)).ToList();
+        var values = parameters.Where(p => !p.IsSpan).ToList();
         var first = Names.Parameter(loss.Inputs.First(i => i.IsElement).Name);
 
         w.Line();
         w.Line("/// <summary>The parallel path (see <see cref=\"LossParallel\"/>): the spans pinned, every chunk a call of the serial code on its slices.</summary>");
-        bool numbered = rows && KernelEmitter.NumbersRows(loss);
-        var signature = parameters.Select(p => p.Type + " " + p.Name).Concat(rows ? new[] { "T divisor" } : new string[0]).Concat(numbered ? new[] { "int firstRow" } : new string[0]);
-        w.Open($"private static unsafe T RunChunked<T>({string.Join(", ", signature)}) where T : unmanaged, IBinaryFloatingPointIeee754<T>");
+        w.Open($"private static unsafe T RunChunked<T>({string.Join(", ", parameters.Select(p => p.TypeText() + " " + p.Name))}) where T : unmanaged, IBinaryFloatingPointIeee754<T>");
         w.Line($"int n = {first}.Length;");
         if (rows) w.Line("int rows = n / rowLength;");
         int depth = 0;
@@ -79,11 +84,9 @@ internal static class ChunkEmitter
             if (s.Unit is Unit.Labels or Unit.Whole) w.Line($"{Field(s.Name)}Length = {s.Name}.Length,");
         }
         foreach (var p in values)
-            w.Line(!rows && p.Key == "$reduction" ? "_reduction = reduction == Reduction.None ? Reduction.None : Reduction.Sum,"
-                : !rows && p.Key == "$gradOutput" ? "_gradOutput = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput,"
+            w.Line(!rows && p.Role == ParameterRole.Reduction ? "_reduction = reduction == Reduction.None ? Reduction.None : Reduction.Sum,"
+                : !rows && p.Role == ParameterRole.GradOutput ? "_gradOutput = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput,"
                 : $"{Field(p.Name)} = {p.Name},");
-        if (rows) w.Line("_divisor = divisor,");
-        if (numbered) w.Line("_firstRow = firstRow,");
         if (rows) w.Line("_rows = rows,");
         w.Close(";");
         if (rows)
@@ -108,9 +111,7 @@ internal static class ChunkEmitter
             w.Line($"public {s.Element}* {Field(s.Name)};");
             if (s.Unit is Unit.Labels or Unit.Whole) w.Line($"public int {Field(s.Name)}Length;");
         }
-        foreach (var p in values) w.Line($"public {p.Type} {Field(p.Name)};");
-        if (rows) w.Line("public T _divisor;");
-        if (numbered) w.Line("public int _firstRow;");
+        foreach (var p in values) w.Line($"public {p.TypeText()} {Field(p.Name)};");
         if (rows) w.Line("public int _rows;");
         w.Line();
         w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
@@ -120,9 +121,16 @@ internal static class ChunkEmitter
         w.Line();
         w.Open("public T Run(int start, int end)");
         w.Line("int m = end - start;");
-        var args = parameters.Select(p =>
+        var args = parameters.Select(p => (p, Argument(p)));
+        w.Line($"return {LossEmitter.ImplementationClass(model)}.{(rows ? "RunRows" : "Run")}<T>({NamedArguments.Join(args)});");
+        w.Close();
+        w.Close();
+
+        // A chunk's argument: its slice of a span, or the call's value (the first row's number counting from the call's first).
+        string Argument(RunParameter p)
         {
-            var s = spans.FirstOrDefault(x => x.Name == p.Name);
+            if (p.Role == ParameterRole.FirstRow) return "_firstRow + start";
+            var s = spans.FirstOrDefault(x => x.Parameter == p);
             if (s is null) return Field(p.Name);
             var f = Field(s.Name);
             string range = s.Unit switch
@@ -132,13 +140,8 @@ internal static class ChunkEmitter
                 Unit.Whole => $"0, {f}Length",
                 _ => "start, m",
             };
-            return $"{(p.Type.StartsWith("ReadOnly") ? "In" : "Out")}({f}, {range})";
-        }).ToList();
-        if (rows) args.Add("_divisor");
-        if (numbered) args.Add("_firstRow + start"); // the chunk's first row, so 'row' counts from the call's first
-        w.Line($"return {LossEmitter.ImplementationClass(model)}.{(rows ? "RunRows" : "Run")}<T>({string.Join(", ", args)});");
-        w.Close();
-        w.Close();
+            return $"{(p.Type == ParameterType.Outputs ? "Out" : "In")}({f}, {range})";
+        }
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Linq;
 using LossDsl.Generator.Model;
+using LossDsl.Generator.Plan;
 using LossDsl.Generator.Semantics;
 
 namespace LossDsl.Generator.Emit;
@@ -70,20 +71,20 @@ internal static class DefinitionEmitter
         w.Line("upstream = new T[outputs];");
         w.Line("Array.Fill(upstream, T.One);");
         w.Close();
-        var gradientSpans = Enumerable.Range(0, loss.Inputs.Count).Where(k => !loss.Inputs[k].IsConst)
-            .ToDictionary(k => Names.Public(loss.Inputs[k].Name + "_grad"), k => $"grads is null ? default : grads[{k}]");
-        var arguments = RunEmitter.Parameters(model).Select(p => p.Key switch
+        var plan = RunPlan.Of(loss);
+        var arguments = plan.Run.Select(p => (p, p.Role switch
         {
-            "$rowLength" => "call.RowLength",
-            "$weight" => "call.Weight",
-            "$reduction" => "call.Reduction",
-            "$output" => "output",
-            "$gradients" => "call.WantGradients",
-            "$gradOutputs" => "upstream",
-            "$gradOutput" => "T.One",
-            var key when gradientSpans.TryGetValue(key, out var span) => span,
-            _ => p.Name, // an input or option: the local of the same name above
-        });
+            ParameterRole.RowLength => "call.RowLength",
+            ParameterRole.Weight => "call.Weight",
+            ParameterRole.Reduction => "call.Reduction",
+            ParameterRole.Output => "output",
+            ParameterRole.Gradients => "call.WantGradients",
+            ParameterRole.GradOutputs => "upstream",
+            ParameterRole.GradOutput => "T.One",
+            ParameterRole.Gradient => $"grads is null ? default : grads[{p.Index}]",
+            ParameterRole.Input or ParameterRole.Option => p.Name, // the local of the same name above
+            var other => throw new Diagnostics.UnexpectedValueException("The definition emitter", other),
+        }));
         if (loss.Shape == LossShape.Elementwise)
         {
             // Second derivatives: RunHessian fills the gradients and the Hessian diagonals in one pass.
@@ -95,26 +96,25 @@ internal static class DefinitionEmitter
             w.Line("call.Gradients = grads;");
             w.Line("call.Hessians = hessians;");
             w.Line("if (none && upstream is null) { upstream = new T[outputs]; Array.Fill(upstream, T.One); }");
-            var hessianSpans = Enumerable.Range(0, loss.Inputs.Count).Where(k => !loss.Inputs[k].IsConst)
-                .SelectMany(k => new[] { (Names.Public(loss.Inputs[k].Name + "_grad"), $"grads[{k}]"), (Names.Public(loss.Inputs[k].Name + "_hess"), $"hessians[{k}]") })
-                .ToDictionary(x => x.Item1, x => x.Item2);
-            var hessianArguments = RunEmitter.HessianParameters(model).Select(p => p.Key switch
+            var hessianArguments = plan.Hessian.Select(p => (p, p.Role switch
             {
-                "$weight" => "call.Weight",
-                "$reduction" => "call.Reduction",
-                "$output" => "output",
-                "$gradOutputs" => "upstream",
-                "$gradOutput" => "T.One",
-                "$hessianPolicy" => "call.HessianPolicy",
-                var key when hessianSpans.TryGetValue(key, out var span) => span,
-                _ => p.Name,
-            });
-            w.Line($"call.Value = RunHessian<T>({string.Join(", ", hessianArguments)});");
+                ParameterRole.Weight => "call.Weight",
+                ParameterRole.Reduction => "call.Reduction",
+                ParameterRole.Output => "output",
+                ParameterRole.GradOutputs => "upstream",
+                ParameterRole.GradOutput => "T.One",
+                ParameterRole.HessianPolicy => "call.HessianPolicy",
+                ParameterRole.Gradient => $"grads[{p.Index}]",
+                ParameterRole.Hessian => $"hessians[{p.Index}]",
+                ParameterRole.Input or ParameterRole.Option => p.Name,
+                var other => throw new Diagnostics.UnexpectedValueException("The definition emitter", other),
+            }));
+            w.Line($"call.Value = RunHessian<T>({NamedArguments.Join(hessianArguments)});");
             w.Line("return;");
             w.Close();
         }
         else w.Line($"if (call.WantHessians) throw new NotSupportedException(\"{loss.Name} is a {kind.ToLowerInvariant()} loss: only elementwise losses have generated second derivatives.\");");
-        w.Line($"call.Value = Run<T>({string.Join(", ", arguments)});");
+        w.Line($"call.Value = Run<T>({NamedArguments.Join(arguments)});");
         w.Close();
     }
 }

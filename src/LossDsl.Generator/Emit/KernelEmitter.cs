@@ -95,15 +95,15 @@ internal static class KernelEmitter
             w.Line($"/// <summary>{OuterDescription(leaf)} at the pair's first position (set by SetOuter).</summary>").Line($"private T {OuterField(leaf)};");
         w.Line();
 
-        var parameters = new List<string>();
-        parameters.AddRange(SpanInputs(loss).Select(i => $"ReadOnlySpan<T> {Names.Parameter(i.Name)}"));
-        parameters.AddRange(loss.Options.Select(o => $"{(o.IsBoolean ? "bool" : "T")} {Names.Parameter(o.Name)}"));
-        if (spec.Weighted) parameters.Add("ReadOnlySpan<T> weight");
-        if (spec.Upstream) { parameters.Add("ReadOnlySpan<T> gradOutput"); parameters.Add("T scale"); }
-        parameters.AddRange(spec.Gradients.Select(g => $"Span<T> {Names.Parameter(loss.Inputs[g.Input].Name + "_grad")}"));
-        parameters.AddRange(spec.Hessians.Select(h => $"Span<T> {Names.Parameter(loss.Inputs[h.Input].Name + "_hess")}"));
-        if (spec.Hessians.Count > 0) parameters.Add("HessianPolicy hessianPolicy");
-        parameters.AddRange(PreconditionEmitter.Parameters(loss));
+        var parameters = new List<KernelParameter>();
+        parameters.AddRange(SpanInputs(loss).Select(i => new KernelParameter("ReadOnlySpan<T>", Names.Parameter(i.Name))));
+        parameters.AddRange(loss.Options.Select(o => new KernelParameter(o.IsBoolean ? "bool" : "T", Names.Parameter(o.Name))));
+        if (spec.Weighted) parameters.Add(new("ReadOnlySpan<T>", "weight"));
+        if (spec.Upstream) { parameters.Add(new("ReadOnlySpan<T>", "gradOutput")); parameters.Add(new("T", "scale")); }
+        parameters.AddRange(spec.Gradients.Select(g => new KernelParameter("Span<T>", Names.Parameter(loss.Inputs[g.Input].Name + "_grad"))));
+        parameters.AddRange(spec.Hessians.Select(h => new KernelParameter("Span<T>", Names.Parameter(loss.Inputs[h.Input].Name + "_hess"))));
+        if (spec.Hessians.Count > 0) parameters.Add(new("HessianPolicy", "hessianPolicy"));
+        parameters.AddRange(PreconditionEmitter.FlagNames(loss).Select(name => new KernelParameter("bool", name, ByRef: true)));
         w.Open($"public {spec.Name}({string.Join(", ", parameters)})");
         foreach (var input in SpanInputs(loss))
         {
@@ -176,19 +176,31 @@ internal static class KernelEmitter
     /// The facts of a call a kernel tests, in bit order: the bool field that holds each and the constructor parameter
     /// (a span) whose being non-empty sets it.
     /// </summary>
-    private static List<(string Field, string Parameter)> Flags(BoundLoss loss, KernelSpec spec)
+    private static List<KernelFlag> Flags(BoundLoss loss, KernelSpec spec)
     {
-        var flags = new List<(string, string)>();
-        if (spec.Weighted) flags.Add(("_hasWeight", "weight"));
-        if (spec.Upstream) flags.Add(("_hasGradOutput", "gradOutput"));
-        foreach (var input in SpanInputs(loss).Where(i => i.Default is not null)) flags.Add((HasField(input.Name), Names.Parameter(input.Name)));
-        foreach (var (k, _) in spec.Gradients) flags.Add((WantField(loss.Inputs[k].Name), Names.Parameter(loss.Inputs[k].Name + "_grad")));
-        foreach (var (k, _) in spec.Hessians) flags.Add((WantHessField(loss.Inputs[k].Name), Names.Parameter(loss.Inputs[k].Name + "_hess")));
+        var flags = new List<KernelFlag>();
+        if (spec.Weighted) flags.Add(new("_hasWeight", "weight"));
+        if (spec.Upstream) flags.Add(new("_hasGradOutput", "gradOutput"));
+        foreach (var input in SpanInputs(loss).Where(i => i.Default is not null)) flags.Add(new(HasField(input.Name), Names.Parameter(input.Name)));
+        foreach (var (k, _) in spec.Gradients) flags.Add(new(WantField(loss.Inputs[k].Name), Names.Parameter(loss.Inputs[k].Name + "_grad"), Output: true));
+        foreach (var (k, _) in spec.Hessians) flags.Add(new(WantHessField(loss.Inputs[k].Name), Names.Parameter(loss.Inputs[k].Name + "_hess"), Output: true));
         return flags;
     }
 
+    /// <summary>A parameter of a kernel's constructor; a require clause's flag is a <c>ref bool</c>, kept and passed on by reference.</summary>
+    private sealed record KernelParameter(string Type, string Name, bool ByRef = false)
+    {
+        public override string ToString() => $"{(ByRef ? "ref " : "")}{Type} {Name}";
+    }
+
+    /// <summary>
+    /// A fact of a call that a kernel tests: the bool field that holds it and the constructor parameter (a span) whose
+    /// being non-empty sets it; <paramref name="Output"/>: a gradient or Hessian span, which a streaming kernel pins.
+    /// </summary>
+    private sealed record KernelFlag(string Field, string Parameter, bool Output = false);
+
     /// <summary>A flag's test: a constant of the instantiation for the first KernelFlags.Count facts of a specialised kernel, else its field.</summary>
-    private static string Test(KernelSpec spec, List<(string Field, string Parameter)> flags, string field)
+    private static string Test(KernelSpec spec, List<KernelFlag> flags, string field)
     {
         int bit = flags.FindIndex(f => f.Field == field);
         return spec.Specialised && bit >= 0 && bit < FlagBits ? $"(typeof(F{bit}) == typeof(On))" : field;
@@ -207,20 +219,17 @@ internal static class KernelEmitter
     /// the facts of the call, and Run&lt;F0, ..., F5&gt; builds the kernel for them and runs it (not inlined: one body per
     /// combination the program calls).
     /// </summary>
-    private static void EmitCall(SourceWriter w, KernelSpec spec, List<string> parameters, List<(string Field, string Parameter)> flags)
+    private static void EmitCall(SourceWriter w, KernelSpec spec, List<KernelParameter> parameters, List<KernelFlag> flags)
     {
-        var names = parameters.Select(p => p.Substring(p.LastIndexOf(' ') + 1)).ToList();
         string F(string name) => "_" + name.TrimStart('@');
         w.Line();
         w.Line($"/// <summary>One call of <see cref=\"{spec.Name}{{T, {FlagParameters}}}\"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>");
         w.Open($"private readonly ref struct {spec.Name}Call<T> : IFlaggedCall<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>");
-        foreach (var p in parameters) w.Line($"private readonly {p.Substring(0, p.LastIndexOf(' '))} {F(p.Substring(p.LastIndexOf(' ') + 1))};");
+        foreach (var p in parameters) w.Line($"private readonly {(p.ByRef ? "ref " : "")}{p.Type} {F(p.Name)};");
         w.Line("private readonly int _n;").Line("private readonly Reduction _reduction;").Line("private readonly Span<T> _output;");
         w.Line();
         w.Open($"public {spec.Name}Call({string.Join(", ", parameters)}, int n, Reduction reduction, Span<T> output)");
-        // a require clause's flag is a ref bool: kept by reference, passed on by reference
-        var byRef = new HashSet<string>(parameters.Where(p => p.StartsWith("ref ", System.StringComparison.Ordinal)).Select(p => p.Substring(p.LastIndexOf(' ') + 1)));
-        foreach (var n in names) w.Line(byRef.Contains(n) ? $"{F(n)} = ref {n};" : $"{F(n)} = {n};");
+        foreach (var p in parameters) w.Line(p.ByRef ? $"{F(p.Name)} = ref {p.Name};" : $"{F(p.Name)} = {p.Name};");
         w.Line("_n = n;").Line("_reduction = reduction;").Line("_output = output;");
         w.Close();
         w.Line();
@@ -230,11 +239,11 @@ internal static class KernelEmitter
         w.Line();
         w.Line("[MethodImpl(MethodImplOptions.NoInlining)]");
         w.Open($"public {(spec.Streams ? "unsafe " : "")}T Run<{FlagParameters}>() {FlagConstraints}");
-        w.Line($"var kernel = new {spec.Name}<T, {FlagParameters}>({string.Join(", ", names.Select(n => (byRef.Contains(n) ? "ref " : "") + F(n)))});");
+        w.Line($"var kernel = new {spec.Name}<T, {FlagParameters}>({string.Join(", ", parameters.Select(p => (p.ByRef ? "ref " : "") + F(p.Name)))});");
         if (spec.Streams)
         {
             // Streaming: the outputs pinned while the kernel runs, the loop peeled to the first one's alignment.
-            var outputs = flags.Where(f => f.Field.StartsWith("_want", System.StringComparison.Ordinal)).Select(f => F(f.Parameter)).ToList();
+            var outputs = flags.Where(f => f.Output).Select(f => F(f.Parameter)).ToList();
             w.Open($"if ({StreamFlag})");
             w.Open($"fixed ({string.Join(", ", outputs.Select((o, k) => $"{(k == 0 ? "T* " : "")}s{k} = {o}"))})");
             var anchor = string.Concat(Enumerable.Range(0, outputs.Count - 1).Select(k => $"s{k} != null ? s{k} : ")) + $"s{outputs.Count - 1}";

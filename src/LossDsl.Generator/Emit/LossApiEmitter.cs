@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using LossDsl.Generator.Model;
+using LossDsl.Generator.Plan;
 using LossDsl.Generator.Semantics;
 
 namespace LossDsl.Generator.Emit;
@@ -18,8 +19,8 @@ internal static class LossApiEmitter
     private const string Reduction = "global::LossDsl.Reduction";
     private const string HessianPolicy = "global::LossDsl.HessianPolicy";
 
-    /// <summary>A parameter of a public method; <paramref name="Key"/> is the Run parameter it feeds (<see cref="RunEmitter.Parameter.Key"/>).</summary>
-    private sealed record ApiParameter(string Type, string Name, string Key, string? Default = null)
+    /// <summary>A parameter of a public method; it feeds Run's parameter of role <paramref name="Role"/> (and input or option <paramref name="Index"/>).</summary>
+    private sealed record ApiParameter(string Type, string Name, ParameterRole Role, int Index = -1, string? Default = null)
     {
         public override string ToString() => $"{Type} {Name}" + (Default is null ? "" : $" = {Default}");
     }
@@ -32,26 +33,29 @@ internal static class LossApiEmitter
         bool elementwise = loss.Shape == LossShape.Elementwise;
         string one = type == "float" ? "1f" : "1.0";
 
-        var required = loss.Inputs.Where(i => i.Default is null)
-            .Select(i => new ApiParameter($"{ReadOnlySpan}<{(Names.IsInteger(i.Kind) ? "int" : type)}>", Names.Public(i.Name), Names.Public(i.Name))).ToList();
-        if (row) required.Add(new ApiParameter("int", "rowLength", "$rowLength"));
-        var grads = loss.Inputs.Where(i => !i.IsConst).Select(i => new ApiParameter($"{Span}<{type}>", Names.Public(i.Name + "_grad"), Names.Public(i.Name + "_grad"))).ToList();
-        var trailing = loss.Options.Select(o => o.IsBoolean
-                ? new ApiParameter("bool", Names.Public(o.Name), Names.Public(o.Name), o.Default != 0 ? "true" : "false")
-                : new ApiParameter(type, Names.Public(o.Name), Names.Public(o.Name), type == "float" ? Names.Float(o.Default) : Names.Double(o.Default)))
+        var inputs = Enumerable.Range(0, loss.Inputs.Count);
+        var required = inputs.Where(k => loss.Inputs[k].Default is null)
+            .Select(k => new ApiParameter($"{ReadOnlySpan}<{(Names.IsInteger(loss.Inputs[k].Kind) ? "int" : type)}>", Names.Public(loss.Inputs[k].Name), ParameterRole.Input, k)).ToList();
+        if (row) required.Add(new ApiParameter("int", "rowLength", ParameterRole.RowLength));
+        var grads = inputs.Where(k => !loss.Inputs[k].IsConst).Select(k => new ApiParameter($"{Span}<{type}>", Names.Public(loss.Inputs[k].Name + "_grad"), ParameterRole.Gradient, k)).ToList();
+        var options = loss.Options.Select((o, k) => o.IsBoolean
+                ? new ApiParameter("bool", Names.Public(o.Name), ParameterRole.Option, k, o.Default != 0 ? "true" : "false")
+                : new ApiParameter(type, Names.Public(o.Name), ParameterRole.Option, k, type == "float" ? Names.Float(o.Default) : Names.Double(o.Default)))
             .ToList();
-        if (elementwise) trailing.Add(new ApiParameter($"{ReadOnlySpan}<{type}>", "weight", "$weight", "default"));
-        trailing.AddRange(loss.Inputs.Where(i => i.Default is not null).Select(i => new ApiParameter($"{ReadOnlySpan}<{type}>", Names.Public(i.Name), Names.Public(i.Name), "default")));
+        var weight = elementwise ? new[] { new ApiParameter($"{ReadOnlySpan}<{type}>", "weight", ParameterRole.Weight, Default: "default") } : new ApiParameter[0];
+        var optionalInputs = inputs.Where(k => loss.Inputs[k].Default is not null)
+            .Select(k => new ApiParameter($"{ReadOnlySpan}<{type}>", Names.Public(loss.Inputs[k].Name), ParameterRole.Input, k, "default")).ToList();
+        var trailing = options.Concat(weight).Concat(optionalInputs).ToList();
 
-        ApiParameter[] reductionParam = { new(Reduction, "reduction", "$reduction", Reduction + ".Mean") };
-        ApiParameter[] gradOutputScalar = { new(type, "gradOutput", "$gradOutput", one) };
-        ApiParameter[] output = { new($"{Span}<{type}>", "output", "$output") };
-        ApiParameter[] gradOutputSpan = { new($"{ReadOnlySpan}<{type}>", "gradOutput", "$gradOutputs") };
+        ApiParameter[] reductionParam = { new(Reduction, "reduction", ParameterRole.Reduction, Default: Reduction + ".Mean") };
+        ApiParameter[] gradOutputScalar = { new(type, "gradOutput", ParameterRole.GradOutput, Default: one) };
+        ApiParameter[] output = { new($"{Span}<{type}>", "output", ParameterRole.Output) };
+        ApiParameter[] gradOutputSpan = { new($"{ReadOnlySpan}<{type}>", "gradOutput", ParameterRole.GradOutputs) };
         string per = row ? "row" : "element";
-        var value = new Dictionary<string, string> { ["$gradients"] = "false" };
-        var gradient = new Dictionary<string, string> { ["$gradients"] = "true" };
-        var none = new Dictionary<string, string> { ["$gradients"] = "false", ["$reduction"] = Reduction + ".None" };
-        var noneGradient = new Dictionary<string, string> { ["$gradients"] = "true", ["$reduction"] = Reduction + ".None", ["$gradOutput"] = one };
+        var value = new Dictionary<ParameterRole, string> { [ParameterRole.Gradients] = "false" };
+        var gradient = new Dictionary<ParameterRole, string> { [ParameterRole.Gradients] = "true" };
+        var none = new Dictionary<ParameterRole, string> { [ParameterRole.Gradients] = "false", [ParameterRole.Reduction] = Reduction + ".None" };
+        var noneGradient = new Dictionary<ParameterRole, string> { [ParameterRole.Gradients] = "true", [ParameterRole.Reduction] = Reduction + ".None", [ParameterRole.GradOutput] = one };
 
         w.Line();
         w.Line($"// ---- {type} ----");
@@ -77,16 +81,15 @@ internal static class LossApiEmitter
         if (!elementwise) return;
 
         // GradientHessian: every input's gradient span followed by its Hessian span; the policy before the weight.
-        var gradHess = loss.Inputs.Where(i => !i.IsConst).SelectMany(i => new[]
+        var gradHess = inputs.Where(k => !loss.Inputs[k].IsConst).SelectMany(k => new[]
         {
-            new ApiParameter($"{Span}<{type}>", Names.Public(i.Name + "_grad"), Names.Public(i.Name + "_grad")),
-            new ApiParameter($"{Span}<{type}>", Names.Public(i.Name + "_hess"), Names.Public(i.Name + "_hess")),
+            new ApiParameter($"{Span}<{type}>", Names.Public(loss.Inputs[k].Name + "_grad"), ParameterRole.Gradient, k),
+            new ApiParameter($"{Span}<{type}>", Names.Public(loss.Inputs[k].Name + "_hess"), ParameterRole.Hessian, k),
         }).ToList();
-        var trailingHess = trailing.Where(p => p.Key != "$weight").Take(loss.Options.Count)
-            .Append(new ApiParameter(HessianPolicy, "hessianPolicy", "$hessianPolicy", "default"))
-            .Concat(trailing.Skip(loss.Options.Count)).ToList();
-        var hessian = new Dictionary<string, string>();
-        var noneHessian = new Dictionary<string, string> { ["$reduction"] = Reduction + ".None", ["$gradOutput"] = one };
+        var trailingHess = options.Append(new ApiParameter(HessianPolicy, "hessianPolicy", ParameterRole.HessianPolicy, Default: "default"))
+            .Concat(weight).Concat(optionalInputs).ToList();
+        var hessian = new Dictionary<ParameterRole, string>();
+        var noneHessian = new Dictionary<ParameterRole, string> { [ParameterRole.Reduction] = Reduction + ".None", [ParameterRole.GradOutput] = one };
         Method(w, model, type, $"The reduced loss, its gradients and the diagonals of its Hessian (d²L/dx_i², through <paramref name=\"hessianPolicy\"/>; "
             + $"default: the loss's declared policy), all times <paramref name=\"gradOutput\"/>, in one pass, in {type}; an empty span is skipped. "
             + "The mean divides the gradients and Hessians by n as it divides the value.",
@@ -97,29 +100,29 @@ internal static class LossApiEmitter
     }
 
     private static void Method(SourceWriter w, LossModel model, string type, string summary, string returns, string name,
-        Dictionary<string, string> fixedArguments, params IEnumerable<ApiParameter>[] parts) =>
+        Dictionary<ParameterRole, string> fixedArguments, params IEnumerable<ApiParameter>[] parts) =>
         Method(w, model, type, summary, returns, name, fixedArguments, parts, hessianRun: false);
 
     private static void Method(SourceWriter w, LossModel model, string type, string summary, string returns, string name,
-        Dictionary<string, string> fixedArguments, IEnumerable<ApiParameter> a, IEnumerable<ApiParameter> b, IEnumerable<ApiParameter> c,
+        Dictionary<ParameterRole, string> fixedArguments, IEnumerable<ApiParameter> a, IEnumerable<ApiParameter> b, IEnumerable<ApiParameter> c,
         IEnumerable<ApiParameter> d, IEnumerable<ApiParameter> e, bool hessianRun) =>
         Method(w, model, type, summary, returns, name, fixedArguments, new[] { a, b, c, d, e }, hessianRun);
 
     /// <param name="hessianRun">The method calls RunHessian (GradientHessian), not Run.</param>
     private static void Method(SourceWriter w, LossModel model, string type, string summary, string returns, string name,
-        Dictionary<string, string> fixedArguments, IEnumerable<ApiParameter>[] parts, bool hessianRun)
+        Dictionary<ParameterRole, string> fixedArguments, IEnumerable<ApiParameter>[] parts, bool hessianRun)
     {
         // Each of Run's parameters gets the API parameter that carries it, a fixed value, or its default.
         var parameters = parts.SelectMany(p => p).ToList();
-        var byKey = parameters.ToDictionary(p => p.Key, p => p.Name);
-        var arguments = (hessianRun ? RunEmitter.HessianParameters(model) : RunEmitter.Parameters(model)).Select(p =>
-            fixedArguments.TryGetValue(p.Key, out var value) ? value
-            : byKey.TryGetValue(p.Key, out var parameter) ? parameter
-            : p.Key == "$gradOutput" ? (type == "float" ? "1f" : "1.0")
-            : "default");
+        var plan = RunPlan.Of(model.Loss);
+        var arguments = (hessianRun ? plan.Hessian : plan.Run).Select(p => (p,
+            fixedArguments.TryGetValue(p.Role, out var value) ? value
+            : parameters.FirstOrDefault(a => p.Carries(a.Role, a.Index)) is { } parameter ? parameter.Name
+            : p.Role == ParameterRole.GradOutput ? (type == "float" ? "1f" : "1.0")
+            : "default"));
         w.Line($"/// <summary>{summary}</summary>");
         w.Line($"public static {returns} {name}({string.Join(", ", parameters)})");
-        w.Line($"    => {(returns == "void" ? "_ = " : "")}{LossEmitter.Implementation(model)}.{(hessianRun ? "RunHessian" : "Run")}<{type}>({string.Join(", ", arguments)});");
+        w.Line($"    => {(returns == "void" ? "_ = " : "")}{LossEmitter.Implementation(model)}.{(hessianRun ? "RunHessian" : "Run")}<{type}>({NamedArguments.Join(arguments)});");
         w.Line();
     }
 }

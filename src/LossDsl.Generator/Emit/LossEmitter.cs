@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using LossDsl.Generator.Calculus;
 using LossDsl.Generator.Model;
+using LossDsl.Generator.Plan;
 using LossDsl.Generator.Semantics;
 
 namespace LossDsl.Generator.Emit;
@@ -158,9 +159,6 @@ internal static class LossEmitter
         return string.Join("\n", lines);
     }
 
-    /// <summary>The kernel struct of a pair aggregate's gradient for one input.</summary>
-    public static string PairGradientKernel(LossModel model, PairGradient p) => $"Pair{p.Aggregate}Gradient{Names.Pascal(model.Loss.Inputs[p.Input].Name)}Kernel";
-
     public static IEnumerable<KernelSpec> Kernels(LossModel model)
     {
         var loss = model.Loss;
@@ -181,22 +179,22 @@ internal static class LossEmitter
             for (int j = 0; j < n; j++)
                 if (loss.Aggregates[j].HasKernel)
                     yield return IsPair(j)
-                        ? new KernelSpec($"Aggregate{j}Kernel", $"The summand of A{j} at the pairs (i, j): " + Names.Xml(FormulaPrinter.PrintPair(loss.Aggregates[j].Body)), loss.Aggregates[j].Body, new (int, Expr)[0], false, false, n, 0) { Pair = true }
-                        : new KernelSpec($"Aggregate{j}Kernel", $"The summand of A{j}: " + Names.Xml(FormulaPrinter.Print(loss.Aggregates[j].Body)), loss.Aggregates[j].Body, new (int, Expr)[0], false, false, n, 0);
+                        ? new KernelSpec(RowKernel.Aggregate(j).Struct, $"The summand of A{j} at the pairs (i, j): " + Names.Xml(FormulaPrinter.PrintPair(loss.Aggregates[j].Body)), loss.Aggregates[j].Body, new (int, Expr)[0], false, false, n, 0) { Pair = true }
+                        : new KernelSpec(RowKernel.Aggregate(j).Struct, $"The summand of A{j}: " + Names.Xml(FormulaPrinter.Print(loss.Aggregates[j].Body)), loss.Aggregates[j].Body, new (int, Expr)[0], false, false, n, 0);
             foreach (var d in model.Dependencies)
-                yield return new KernelSpec($"Dependency{d.K}On{d.J}Kernel", $"The summand of dA{d.K}/dA{d.J}: " + Names.Xml(IsPair(d.K) ? FormulaPrinter.PrintPair(d.Summand) : FormulaPrinter.Print(d.Summand)), d.Summand, new (int, Expr)[0], false, false, n, 0) { Pair = IsPair(d.K) };
+                yield return new KernelSpec(RowKernel.Dependency(d).Struct, $"The summand of dA{d.K}/dA{d.J}: " + Names.Xml(IsPair(d.K) ? FormulaPrinter.PrintPair(d.Summand) : FormulaPrinter.Print(d.Summand)), d.Summand, new (int, Expr)[0], false, false, n, 0) { Pair = IsPair(d.K) };
             foreach (var p in model.PairGradients)
-                yield return new KernelSpec(PairGradientKernel(model, p), $"The gradient of A{p.Aggregate} for {Names.Xml(loss.Inputs[p.Input].Name)} at position i, summed over j: "
+                yield return new KernelSpec(RowKernel.Pair(model, p).Struct, $"The gradient of A{p.Aggregate} for {Names.Xml(loss.Inputs[p.Input].Name)} at position i, summed over j: "
                     + Names.Xml(FormulaPrinter.PrintPair(p.Summand)), p.Summand, new (int, Expr)[0], false, false, n, 0) { Pair = true };
-            yield return new KernelSpec("RowGradientKernel", "The gradients of one row, given the aggregates A_j and coefficients c_k = dL/dA_k of the row:<br/>\n" + formulas, null, gradients, false, false, n, model.OuterGradients.Count);
+            yield return new KernelSpec(RowKernel.Gradient.Struct, "The gradients of one row, given the aggregates A_j and coefficients c_k = dL/dA_k of the row:<br/>\n" + formulas, null, gradients, false, false, n, model.OuterGradients.Count);
             if (model.Cache is { } cache)
             {
                 var x = Names.Xml(loss.Inputs[cache.Input].Name);
-                yield return new KernelSpec($"Aggregate{cache.Aggregate}StoreKernel",
+                yield return new KernelSpec(RowKernel.Store(cache.Aggregate).Struct,
                     $"The summand of A{cache.Aggregate}, which also stores e{cache.Aggregate} = " + Names.Xml(FormulaPrinter.Print(cache.Factor))
                     + $" in the gradient span of {x} (its exponentials computed once for both)",
                     loss.Aggregates[cache.Aggregate].Body, new[] { (cache.Input, cache.Factor) }, false, false, n, 0);
-                yield return new KernelSpec("RowGradientCachedKernel",
+                yield return new KernelSpec(RowKernel.GradientCached.Struct,
                     $"The gradients of one row when A{cache.Aggregate}'s pass stored e{cache.Aggregate} in the gradient span of {x}, read back here:<br/>\n"
                     + $"d{x} = " + Names.Xml(FormulaPrinter.Print(cache.Gradient)),
                     null, gradients.Select(g => g.k == cache.Input ? (g.k, cache.Gradient) : g).ToList(), false, false, n, model.OuterGradients.Count);

@@ -57,8 +57,8 @@ internal static class PreconditionEmitter
              .Line($"private readonly ref bool _refused{flag};");
     }
 
-    /// <summary>An elementwise kernel's constructor parameters for its flags.</summary>
-    public static IEnumerable<string> Parameters(BoundLoss loss) => OnElements(loss).Select(r => $"ref bool refused{r.Flag}");
+    /// <summary>An elementwise kernel's constructor parameters for its flags (each a <c>ref bool</c>).</summary>
+    public static IEnumerable<string> FlagNames(BoundLoss loss) => OnElements(loss).Select(r => $"refused{r.Flag}");
 
     /// <summary>An elementwise kernel's constructor: the flags by reference.</summary>
     public static void Assignments(SourceWriter w, BoundLoss loss)
@@ -87,10 +87,10 @@ internal static class PreconditionEmitter
     /// <summary>The throw of a clause: its message, with the values of the options it names, and its argument.</summary>
     private static string Throw(RequireModel require)
     {
-        bool interpolated = require.Message.Any(p => p.StartsWith("{"));
-        var message = string.Concat(require.Message.Select(part => part.StartsWith("{")
-            ? "{" + Names.Parameter(part.Substring(1)) + "}"
-            : Escape(part, interpolated)));
+        bool interpolated = require.Message.Any(p => p.IsOption);
+        var message = string.Concat(require.Message.Select(part => part.IsOption
+            ? "{" + Names.Parameter(part.Text) + "}"
+            : Escape(part.Text, interpolated)));
         var text = interpolated
             ? $"string.Create(global::System.Globalization.CultureInfo.InvariantCulture, $\"{message}\")"
             : $"\"{message}\"";

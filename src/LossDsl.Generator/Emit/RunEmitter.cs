@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using LossDsl.Generator.Calculus;
 using LossDsl.Generator.Model;
+using LossDsl.Generator.Plan;
 using LossDsl.Generator.Semantics;
 using LossDsl.Generator.Syntax;
 
@@ -13,43 +14,6 @@ namespace LossDsl.Generator.Emit;
 /// </summary>
 internal static class RunEmitter
 {
-    /// <summary>
-    /// One parameter of Run: its C# type, its identifier in the implementation, and <paramref name="Key"/>, what it
-    /// carries: the public API parameter it receives (a formula name's public camelCase, <c>xGrad</c>), or the role of a
-    /// parameter the API fills itself, marked with '$' so that no formula name can take it (<c>$reduction</c>,
-    /// <c>$output</c>, <c>$gradients</c>, <c>$gradOutputs</c>, <c>$gradOutput</c>, <c>$weight</c>, <c>$rowLength</c>).
-    /// </summary>
-    public readonly record struct Parameter(string Type, string Name, string Key);
-
-    /// <summary>Run's parameters, in order.</summary>
-    public static List<Parameter> Parameters(LossModel model)
-    {
-        var loss = model.Loss;
-        var list = loss.Inputs.Select(i => new Parameter(Names.IsInteger(i.Kind) ? "ReadOnlySpan<int>" : "ReadOnlySpan<T>", Names.Parameter(i.Name), Names.Public(i.Name))).ToList();
-        if (loss.Shape == LossShape.Row) list.Add(new("int", "rowLength", "$rowLength"));
-        list.AddRange(loss.Options.Select(o => new Parameter(o.IsBoolean ? "bool" : "T", Names.Parameter(o.Name), Names.Public(o.Name))));
-        if (loss.Shape == LossShape.Elementwise) list.Add(new("ReadOnlySpan<T>", "weight", "$weight"));
-        if (loss.Shape != LossShape.Whole) { list.Add(new("Reduction", "reduction", "$reduction")); list.Add(new("Span<T>", "output", "$output")); }
-        list.Add(new("bool", "gradients", "$gradients"));
-        if (loss.Shape != LossShape.Whole) list.Add(new("ReadOnlySpan<T>", "gradOutputs", "$gradOutputs"));
-        list.Add(new("T", "gradOutput", "$gradOutput"));
-        list.AddRange(loss.Inputs.Where(i => !i.IsConst).Select(i => new Parameter("Span<T>", Names.Parameter(i.Name + "_grad"), Names.Public(i.Name + "_grad"))));
-        return list;
-    }
-
-    /// <summary>
-    /// RunHessian's parameters, in order (elementwise losses): Run's without <c>$gradients</c>, then the Hessian policy
-    /// (<c>$hessianPolicy</c>) and one Hessian span per differentiable input (keyed by its public name, <c>xHess</c>).
-    /// </summary>
-    public static List<Parameter> HessianParameters(LossModel model)
-    {
-        var loss = model.Loss;
-        var list = Parameters(model).Where(p => p.Key != "$gradients").ToList();
-        list.Add(new("HessianPolicy", "hessianPolicy", "$hessianPolicy"));
-        list.AddRange(loss.Inputs.Where(i => !i.IsConst).Select(i => new Parameter("Span<T>", Names.Parameter(i.Name + "_hess"), Names.Public(i.Name + "_hess"))));
-        return list;
-    }
-
     /// <summary>The loss's declared Hessian policy as a C# expression (<c>HessianPolicy.AsDerived</c> when it declares none).</summary>
     public static string DeclaredPolicy(BoundLoss loss) => loss.Hessian switch
     {
@@ -78,10 +42,9 @@ internal static class RunEmitter
     public static void EmitHessian(SourceWriter w, LossModel model)
     {
         var loss = model.Loss;
-        var parameters = HessianParameters(model);
         w.Line();
         w.Line("/// <summary>The value, gradients and Hessian diagonals of the loss in one pass (GradientHessian).</summary>");
-        w.Open($"internal static T RunHessian<T>({string.Join(", ", parameters.Select(p => p.Type + " " + p.Name))}) where T : unmanaged, IBinaryFloatingPointIeee754<T>");
+        w.Open($"internal static T RunHessian<T>({Signature(RunPlan.Of(loss).Hessian)}) where T : unmanaged, IBinaryFloatingPointIeee754<T>");
         ElementLengths(w, loss);
         w.Line("LossGuard.Optional(weight.Length, n, nameof(weight));");
         w.Line("if (reduction is not (Reduction.None or Reduction.Mean or Reduction.Sum)) throw new ArgumentOutOfRangeException(nameof(reduction), reduction, \"Unknown reduction.\");");
@@ -106,7 +69,7 @@ internal static class RunEmitter
         w.Line("T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;");
         // The kernel is compiled for this call's facts (weight, upstream, wanted spans): KernelFlags.Dispatch.
         PreconditionEmitter.DeclareFlags(w, loss);
-        w.Line($"var kernel = new HessianKernelCall<T>({inputs}, weight, reduction == Reduction.None ? gradOutputs : default, scale{spans}{(gradInputs.Count > 0 ? ", hessianPolicy" : "")}{PreconditionEmitter.KernelArguments(loss)}, n, reduction, output);"); // a kernel without Hessians takes no policy
+        w.Line($"var kernel = new HessianKernelCall<T>({inputs}, weight, gradOutput: reduction == Reduction.None ? gradOutputs : default, scale{spans}{(gradInputs.Count > 0 ? ", hessianPolicy" : "")}{PreconditionEmitter.KernelArguments(loss)}, n, reduction, output);"); // a kernel without Hessians takes no policy
         Dispatch(w, loss, "HessianKernelCall<T>", "kernel");
         w.Close();
     }
@@ -114,9 +77,8 @@ internal static class RunEmitter
     public static void Emit(SourceWriter w, LossModel model, bool allowUnsafe)
     {
         var loss = model.Loss;
-        var parameters = Parameters(model);
         w.Line("// ---- implementation ----");
-        w.Open($"internal static T Run<T>({string.Join(", ", parameters.Select(p => p.Type + " " + p.Name))}) where T : unmanaged, IBinaryFloatingPointIeee754<T>");
+        w.Open($"internal static T Run<T>({Signature(RunPlan.Of(loss).Run)}) where T : unmanaged, IBinaryFloatingPointIeee754<T>");
         ElementLengths(w, loss);
         if (loss.Shape == LossShape.Elementwise) w.Line("LossGuard.Optional(weight.Length, n, nameof(weight));");
         if (loss.Shape != LossShape.Whole)
@@ -159,7 +121,7 @@ internal static class RunEmitter
         PreconditionEmitter.CheckOptions(w, loss);
         w.Line();
         var inputs = string.Join(", ", KernelEmitter.SpanInputs(loss).Select(i => Names.Parameter(i.Name)).Concat(loss.Options.Select(o => Names.Parameter(o.Name))));
-        var grads = string.Join(", ", gradInputs.Select(i => Names.Parameter(i.Name + "_grad")));
+        var grads = gradInputs.Select(i => Names.Parameter(i.Name + "_grad")).ToList();
         bool chunked = ChunkEmitter.Applies(model, allowUnsafe);
         if (loss.Shape == LossShape.Elementwise)
         {
@@ -172,7 +134,7 @@ internal static class RunEmitter
         if (loss.Shape == LossShape.Elementwise) EmitHessian(w, model);
     }
 
-    private static void Elementwise(SourceWriter w, BoundLoss loss, string inputs, string grads)
+    private static void Elementwise(SourceWriter w, BoundLoss loss, string inputs, IReadOnlyList<string> grads)
     {
         // Each kernel is compiled for the call's facts (weight given, upstream per element, gradients wanted), so that
         // its inner loop tests none of them: KernelFlags.Dispatch picks the instantiation.
@@ -185,7 +147,7 @@ internal static class RunEmitter
         w.Line();
         w.Line("// The mean's 1/n and the upstream gradient fold into one scale; for None the upstream is per element.");
         w.Line("T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;");
-        w.Line($"var fused = new GradientKernelCall<T>({inputs}, weight, reduction == Reduction.None ? gradOutputs : default, scale{(grads.Length > 0 ? ", " + grads : "")}{flags}, n, reduction, output);");
+        w.Line($"var fused = new GradientKernelCall<T>({inputs}, weight, gradOutput: reduction == Reduction.None ? gradOutputs : default, scale{string.Concat(grads.Select(g => ", " + g))}{flags}, n, reduction, output);");
         Dispatch(w, loss, "GradientKernelCall<T>", "fused");
     }
 
@@ -194,22 +156,13 @@ internal static class RunEmitter
     /// for millions of elements, to RunChunked, which runs RunRows on chunks of rows in parallel with the same divisor).
     /// A whole loss is one row, all in Run.
     /// </summary>
-    private static void Rows(SourceWriter w, LossModel model, string inputs, string grads, bool chunked)
+    private static void Rows(SourceWriter w, LossModel model, string inputs, IReadOnlyList<string> grads, bool chunked)
     {
         var loss = model.Loss;
+        var plan = RunPlan.Of(loss);
+        var rowPlan = RowPlan.Of(model);
         bool whole = loss.Shape == LossShape.Whole;
-        int count = loss.Aggregates.Count, declared = model.OuterGradients.Count;
         if (whole) w.Line("int rows = 1, rowLength = n;");
-        var summed = Enumerable.Range(0, count).Where(j => loss.Aggregates[j].HasKernel).ToList();
-        var kernels = summed.Select(j => "aggregate" + j)
-            .Concat(model.Dependencies.Select(d => $"dependency{d.K}On{d.J}")).Append("rowGradient")
-            .Concat(model.PairGradients.Select(PairGradientVariable)).ToList();
-        // A sum whose summands reappear in an input's gradient stores them there (when that gradient is wanted), and a
-        // second gradient kernel reads them back: see LossModel.Cache. Only for an aggregate computed on every row.
-        var guards = AggregateGuards.Compute(model);
-        var cache = model.Cache is { } c && guards[c.Aggregate] is BoolConstant { Value: true } ? c : null;
-        var cacheGrad = cache is null ? null : Names.Parameter(loss.Inputs[cache.Input].Name + "_grad");
-        if (cache is not null) { kernels.Add($"aggregate{cache.Aggregate}Store"); kernels.Add("rowGradientCached"); }
         var indexInputs = loss.Inputs.Where(i => i.Kind == InputKind.Index).ToList();
         // Index inputs used as subscripts are class indices, checked against the row length; the others are plain integers.
         var subscripts = new HashSet<string>(loss.Subscripted);
@@ -217,7 +170,7 @@ internal static class RunEmitter
             if (root is not null) ExprWalker.Any(root, e => { if (e is Gather g) subscripts.Add(g.Index.Name); return false; });
         var rowInputs = loss.Inputs.Where(i => i.Kind == InputKind.Row).ToList();
         var used = new HashSet<string> { "r", "start", "end", "n", "rows", "rowLength", "total", "inverseLength", "value", "g", "gradients", "reduction", "output", "gradOutput", "gradOutputs", "rowGradient", "rowGradientCached", "cached", "divisor" };
-        foreach (var p in Parameters(model)) used.Add(p.Name);
+        foreach (var p in plan.Run) used.Add(p.Name);
         foreach (var input in indexInputs) used.Add(Names.Camel(input.Name) + "Row");
         var rowLeaf = new System.Func<Expr, string?>(e => e switch
         {
@@ -245,38 +198,37 @@ internal static class RunEmitter
         }
         if (!whole)
         {
-            var arguments = string.Join(", ", Parameters(model).Select(p => p.Name).Append("divisor").Concat(numbered ? new[] { "firstRow" } : new string[0]));
-            if (chunked) ChunkEmitter.Dispatch(w, model, arguments);
-            w.Line($"return RunRows<T>({arguments});");
+            if (chunked) ChunkEmitter.Dispatch(w, model);
+            w.Line($"return RunRows<T>({NamedArguments.Join(plan.Rows.Select(p => (p, p.Name)))});");
             w.Close();
             w.Line();
             w.Line("/// <summary>The rows' losses and gradients, given the mean's divisor (Run's, for every chunk of rows alike).</summary>");
-            w.Open($"private static T RunRows<T>({string.Join(", ", Parameters(model).Select(p => p.Type + " " + p.Name))}, T divisor{(numbered ? ", int firstRow" : "")}) where T : unmanaged, IBinaryFloatingPointIeee754<T>");
+            w.Open($"private static T RunRows<T>({Signature(plan.Rows)}) where T : unmanaged, IBinaryFloatingPointIeee754<T>");
             w.Line($"int n = {Names.Parameter(loss.Inputs.First(i => i.IsElement).Name)}.Length;");
             w.Line("int rows = n / rowLength;");
             foreach (var input in loss.Inputs.Where(i => i.Kind == InputKind.Labels))
                 w.Line($"int {Names.Camel(input.Name)}Width = rows == 0 ? 0 : {Names.Parameter(input.Name)}.Length / rows;");
         }
         w.Line("T inverseLength = T.One / T.CreateTruncating(rowLength);");
-        foreach (int j in summed)
-            w.Line($"var aggregate{j} = new Aggregate{j}Kernel<T>({inputs});");
-        foreach (var d in model.Dependencies)
-            w.Line($"var dependency{d.K}On{d.J} = new Dependency{d.K}On{d.J}Kernel<T>({inputs});");
-        w.Line($"var rowGradient = new RowGradientKernel<T>({inputs}{(grads.Length > 0 ? ", " + grads : "")});");
-        foreach (var p in model.PairGradients)
-            w.Line($"var {PairGradientVariable(p)} = new {LossEmitter.PairGradientKernel(model, p)}<T>({inputs});");
-        if (cache is not null)
+        var stored = rowPlan.Stored < 0 ? null : Names.Parameter(loss.Inputs[rowPlan.Stored].Name + "_grad");
+        foreach (var kernel in rowPlan.Kernels)
+            w.Line($"var {kernel.Variable} = new {kernel.Struct}<T>({inputs}{kernel.Arguments switch
+            {
+                RowKernelArguments.Gradients => string.Concat(grads.Select(g => ", " + g)),
+                RowKernelArguments.Store => ", " + stored,
+                _ => "",
+            }});");
+        if (stored is not null)
         {
-            w.Line($"var aggregate{cache.Aggregate}Store = new Aggregate{cache.Aggregate}StoreKernel<T>({inputs}, {cacheGrad});");
-            w.Line($"var rowGradientCached = new RowGradientCachedKernel<T>({inputs}{(grads.Length > 0 ? ", " + grads : "")});");
-            w.Line($"// A{cache.Aggregate}'s pass also stores a factor of the gradient in {cacheGrad}, and the gradient pass reads it back.");
-            w.Line($"bool cached = gradients && !{cacheGrad}.IsEmpty;");
+            var store = rowPlan.Forward.OfType<AggregatePass>().First(p => p.Store is not null);
+            w.Line($"// A{store.Aggregate}'s pass also stores a factor of the gradient in {stored}, and the gradient pass reads it back.");
+            w.Line($"bool cached = gradients && !{stored}.IsEmpty;");
         }
         w.Line("T total = T.Zero;");
         w.Open("for (int r = 0; r < rows; r++)");
         w.Line("int start = r * rowLength, end = start + rowLength;");
         foreach (var input in indexInputs) RowIndex(w, loss, input, validate: false, grads: grads);
-        foreach (var kernel in kernels)
+        foreach (var kernel in rowPlan.Kernels.Select(k => k.Variable))
         {
             var fields = new List<string> { $"{kernel}.RowStart = start;" };
             fields.AddRange(indexInputs.Select(i => $"{kernel}.{KernelEmitter.RowField(i.Name)} = T.CreateTruncating({Names.Camel(i.Name)}Row);"));
@@ -285,42 +237,7 @@ internal static class RunEmitter
             w.Line(string.Join(" ", fields));
         }
         var guardEmitter = new ExpressionEmitter(Width.Scalar, rowLeaf, rowLeaf, new Dictionary<Expr, string>(), new HashSet<string>(used));
-        for (int j = 0; j < count; j++)
-        {
-            used.Add("a" + j);
-            used.Add("aggregate" + j);
-            used.Add("bar" + j);
-            var aggregate = loss.Aggregates[j];
-            foreach (var i in Reads(aggregate.Body))
-                w.Line($"aggregate{j}.A{i} = a{i};" + (cache?.Aggregate == j ? $" aggregate{j}Store.A{i} = a{i};" : ""));
-            if (aggregate.Source is { } gather)
-            {
-                w.Line($"T a{j} = {GatherText(loss, gather, "start + ")};");
-                continue;
-            }
-            if (aggregate.Call is { } call)
-            {
-                w.Line($"// A{j} = {FormulaPrinter.Print(call)}, computed by {call.Method}");
-                w.Line($"T a{j} = global::{call.Method}({RowCallArguments(loss, call, guardEmitter)});");
-                continue;
-            }
-            var loop = aggregate.Kind switch
-            {
-                AggregateKind.Max => "Max",
-                AggregateKind.Min => "Min",
-                AggregateKind.Sum or AggregateKind.Mean or AggregateKind.SumAll or AggregateKind.MeanAll => "Sum",
-                AggregateKind.PairSum => "PairSum", // n^2 terms: a pass over j for each i
-                var other => throw new Diagnostics.UnexpectedValueException("The row emitter", other),
-            };
-            var loopCall = $"ElementLoops.{loop}<Aggregate{j}Kernel<T>, T>(ref aggregate{j}, start, end)";
-            if (cache is not null && cache.Aggregate == j)
-                loopCall = $"(cached ? ElementLoops.Sum<Aggregate{j}StoreKernel<T>, T>(ref aggregate{j}Store, start, end) : {loopCall})";
-            var pass = loopCall + (aggregate.IsMean ? " * inverseLength" : "");
-            // An aggregate read only under option-only conditions takes its pass over the row only when they hold.
-            w.Line(guards[j] is BoolConstant { Value: true }
-                ? $"T a{j} = {pass};"
-                : $"T a{j} = {guardEmitter.ScalarText(guards[j], true)} ? {pass} : T.Zero;");
-        }
+        foreach (var pass in rowPlan.Forward) Forward(w, loss, pass, guardEmitter, used);
         // The outer formula keeps the user's let names (lse, nll...), as the kernels do.
         var letNames = loss.Names.GroupBy(n => n.Expression).ToDictionary(g => g.Key, g => g.First().Name);
         var emitter = new ExpressionEmitter(Width.Scalar, rowLeaf, rowLeaf, letNames, used);
@@ -341,63 +258,125 @@ internal static class RunEmitter
         w.Line(whole ? "T g = gradOutput;"
             : $"T g = reduction == Reduction.None ? gradOutputs[r] : reduction == Reduction.Mean ? gradOutput / {(loss.MeanPer is null ? "divisor" : "(divisor * per)")} : gradOutput;");
         w.Line("// Adjoints of the aggregates, last to first: dL/dA_k plus what later aggregates that read A_k pass back.");
-        for (int k = declared - 1; k >= 0; k--)
-        {
-            var terms = new List<string> { texts[1 + k] };
-            foreach (var d in model.Dependencies.Where(d => d.J == k))
-            {
-                foreach (var i in Reads(d.Summand)) w.Line($"dependency{d.K}On{d.J}.A{i} = a{i};");
-                var loop = loss.Aggregates[d.K].IsPair ? "PairSum" : "Sum";
-                w.Line($"T d{d.K}On{d.J} = ElementLoops.{loop}<Dependency{d.K}On{d.J}Kernel<T>, T>(ref dependency{d.K}On{d.J}, start, end){Factor(model, d.K)};");
-                terms.Add($"bar{d.K} * d{d.K}On{d.J}");
-            }
-            w.Line($"// dL/dA{k} = {FormulaPrinter.Print(model.OuterGradients[k])}");
-            w.Line($"T bar{k} = {string.Join(" + ", terms)};");
-        }
-        var gradientReads = model.Gradients.SelectMany(Reads).Distinct().OrderBy(i => i);
-        var gradientKernels = cache is null ? new[] { "rowGradient" } : new[] { "rowGradient", "rowGradientCached" };
-        foreach (var i in gradientReads) w.Line(string.Join(" ", gradientKernels.Select(kernel => $"{kernel}.A{i} = a{i};")));
-        for (int k = 0; k < declared; k++)
-            w.Line($"rowGradient.C{k} = g * bar{k}{Factor(model, k)};{(cache is null ? "" : $" rowGradientCached.C{k} = rowGradient.C{k};")}");
-        if (cache is null) w.Line("ElementLoops.Run<RowGradientKernel<T>, T>(ref rowGradient, start, end);");
-        else
-        {
-            w.Line("// in place, each element once: the cached kernel reads the summand where it writes the gradient");
-            w.Line("if (cached) ElementLoops.RunExact<RowGradientCachedKernel<T>, T>(ref rowGradientCached, start, end);");
-            w.Line("else ElementLoops.Run<RowGradientKernel<T>, T>(ref rowGradient, start, end);");
-        }
-        foreach (var p in model.PairGradients)
-        {
-            var grad = Names.Parameter(loss.Inputs[p.Input].Name + "_grad");
-            var kernel = PairGradientVariable(p);
-            foreach (var i in Reads(p.Summand)) w.Line($"{kernel}.A{i} = a{i};");
-            w.Line($"// d{loss.Inputs[p.Input].Name} at each position i of the row: c{p.Aggregate} * sum over j of {FormulaPrinter.PrintPair(p.Summand)}");
-            w.Line($"if (!{grad}.IsEmpty) ElementLoops.PairGradient<{LossEmitter.PairGradientKernel(model, p)}<T>, T>(ref {kernel}, start, end, rowGradient.C{p.Aggregate}, {grad}.Slice(start, rowLength));");
-        }
-        foreach (var (k, x) in model.Scatters)
-        {
-            var grad = Names.Parameter(loss.Inputs[x].Name + "_grad");
-            var gather = loss.Aggregates[k].Source!;
-            w.Line($"// d{gather.Name}[{gather.Index.Name}]: the gradient of a subscript lands on one element");
-            w.Line($"if (!{grad}.IsEmpty) {grad}[start + {Names.Camel(gather.Index.Name)}Row] += rowGradient.C{k};");
-        }
-        foreach (var (k, position) in model.RowGradients)
-        {
-            var call = loss.Aggregates[k].Call!;
-            var grad = Names.Parameter(loss.Inputs[((InputRef)call.Arguments[position]).Index].Name + "_grad");
-            w.Line($"// the gradient of {FormulaPrinter.Print(call)} for its row argument {position}, added by {call.Gradients[position]}");
-            w.Line($"if (!{grad}.IsEmpty) global::{call.Gradients[position]}({RowCallArguments(loss, call, guardEmitter)}, rowGradient.C{k}, {grad}.Slice(start, rowLength));");
-        }
+        foreach (var adjoint in rowPlan.Adjoints) Adjoint(w, model, adjoint, texts[1 + adjoint.Aggregate]);
+        Gradient(w, model, rowPlan.Gradient);
+        foreach (var pass in rowPlan.Additions) Addition(w, model, pass, guardEmitter);
         w.Close();
         w.Close();
         w.Line(whole ? "return total;" : "return reduction == Reduction.Mean ? total / divisor : total;");
+    }
+
+    /// <summary>A pass that computes an aggregate of the row, <c>a{j}</c>.</summary>
+    private static void Forward(SourceWriter w, BoundLoss loss, RowPass pass, ExpressionEmitter guardEmitter, HashSet<string> used)
+    {
+        switch (pass)
+        {
+            case AggregatePass a:
+                Declare(used, a.Aggregate);
+                var kernel = a.Kernel.Variable;
+                foreach (var i in a.Reads) w.Line($"{kernel}.A{i} = a{i};" + (a.Store is { } s ? $" {s.Variable}.A{i} = a{i};" : ""));
+                var loopCall = $"ElementLoops.{a.Loop}<{a.Kernel.Struct}<T>, T>(ref {kernel}, start, end)";
+                if (a.Store is { } store) loopCall = $"(cached ? ElementLoops.Sum<{store.Struct}<T>, T>(ref {store.Variable}, start, end) : {loopCall})";
+                var run = loopCall + (a.Mean ? " * inverseLength" : "");
+                // An aggregate read only under option-only conditions takes its pass over the row only when they hold.
+                w.Line(a.Guard is BoolConstant { Value: true }
+                    ? $"T a{a.Aggregate} = {run};"
+                    : $"T a{a.Aggregate} = {guardEmitter.ScalarText(a.Guard, true)} ? {run} : T.Zero;");
+                break;
+            case GatherPass g:
+                Declare(used, g.Aggregate);
+                w.Line($"T a{g.Aggregate} = {GatherText(loss, g.Source, "start + ")};");
+                break;
+            case RowFunctionPass f:
+                Declare(used, f.Aggregate);
+                w.Line($"// A{f.Aggregate} = {FormulaPrinter.Print(f.Call)}, computed by {f.Call.Method}");
+                w.Line($"T a{f.Aggregate} = global::{f.Call.Method}({RowCallArguments(loss, f.Call, guardEmitter)});");
+                break;
+            default:
+                throw new Diagnostics.UnexpectedValueException("The row emitter", pass);
+        }
+    }
+
+    /// <summary>The locals of aggregate j, which the outer formula's temporaries must not take.</summary>
+    private static void Declare(HashSet<string> used, int j)
+    {
+        used.Add("a" + j);
+        used.Add("aggregate" + j);
+        used.Add("bar" + j);
+    }
+
+    /// <summary><c>bar{k}</c>: dL/dA_k plus what the later aggregates that read A_k pass back through their dependency loops.</summary>
+    private static void Adjoint(SourceWriter w, LossModel model, AdjointPass adjoint, string outer)
+    {
+        var terms = new List<string> { outer };
+        foreach (var pass in adjoint.Dependencies)
+        {
+            var (k, j) = (pass.Dependency.K, pass.Dependency.J);
+            foreach (var i in pass.Reads) w.Line($"{pass.Kernel.Variable}.A{i} = a{i};");
+            w.Line($"T d{k}On{j} = ElementLoops.{pass.Loop}<{pass.Kernel.Struct}<T>, T>(ref {pass.Kernel.Variable}, start, end){Factor(model, k)};");
+            terms.Add($"bar{k} * d{k}On{j}");
+        }
+        w.Line($"// dL/dA{adjoint.Aggregate} = {FormulaPrinter.Print(model.OuterGradients[adjoint.Aggregate])}");
+        w.Line($"T bar{adjoint.Aggregate} = {string.Join(" + ", terms)};");
+    }
+
+    /// <summary>The row's gradients: the coefficients c_k = g * bar_k (and factor), then the gradient kernel's pass.</summary>
+    private static void Gradient(SourceWriter w, LossModel model, GradientPass pass)
+    {
+        var kernels = pass.Cached is { } cached ? new[] { pass.Kernel, cached } : new[] { pass.Kernel };
+        foreach (var i in pass.Reads) w.Line(string.Join(" ", kernels.Select(kernel => $"{kernel.Variable}.A{i} = a{i};")));
+        var c = pass.Kernel.Variable;
+        for (int k = 0; k < pass.Coefficients; k++)
+            w.Line($"{c}.C{k} = g * bar{k}{Factor(model, k)};{(pass.Cached is { } x ? $" {x.Variable}.C{k} = {c}.C{k};" : "")}");
+        var run = $"ElementLoops.Run<{pass.Kernel.Struct}<T>, T>(ref {c}, start, end);";
+        if (pass.Cached is not { } stored) { w.Line(run); return; }
+        w.Line("// in place, each element once: the cached kernel reads the summand where it writes the gradient");
+        w.Line($"if (cached) ElementLoops.RunExact<{stored.Struct}<T>, T>(ref {stored.Variable}, start, end);");
+        w.Line("else " + run);
+    }
+
+    /// <summary>A pass that adds to one input's gradient: a pair sum's, a subscript's, a row function's.</summary>
+    private static void Addition(SourceWriter w, LossModel model, RowPass pass, ExpressionEmitter guardEmitter)
+    {
+        var loss = model.Loss;
+        var c = RowKernel.Gradient.Variable;
+        switch (pass)
+        {
+            case PairGradientPass p:
+            {
+                var grad = Names.Parameter(loss.Inputs[p.Pair.Input].Name + "_grad");
+                var kernel = p.Kernel.Variable;
+                foreach (var i in p.Reads) w.Line($"{kernel}.A{i} = a{i};");
+                w.Line($"// d{loss.Inputs[p.Pair.Input].Name} at each position i of the row: c{p.Pair.Aggregate} * sum over j of {FormulaPrinter.PrintPair(p.Pair.Summand)}");
+                w.Line($"if (!{grad}.IsEmpty) ElementLoops.PairGradient<{p.Kernel.Struct}<T>, T>(ref {kernel}, start, end, {c}.C{p.Pair.Aggregate}, {grad}.Slice(start, rowLength));");
+                break;
+            }
+            case ScatterPass s:
+            {
+                var grad = Names.Parameter(loss.Inputs[s.Input].Name + "_grad");
+                var gather = loss.Aggregates[s.Aggregate].Source!;
+                w.Line($"// d{gather.Name}[{gather.Index.Name}]: the gradient of a subscript lands on one element");
+                w.Line($"if (!{grad}.IsEmpty) {grad}[start + {Names.Camel(gather.Index.Name)}Row] += {c}.C{s.Aggregate};");
+                break;
+            }
+            case RowFunctionGradientPass f:
+            {
+                var call = loss.Aggregates[f.Aggregate].Call!;
+                var grad = Names.Parameter(loss.Inputs[f.Input].Name + "_grad");
+                w.Line($"// the gradient of {FormulaPrinter.Print(call)} for its row argument {f.Argument}, added by {call.Gradients[f.Argument]}");
+                w.Line($"if (!{grad}.IsEmpty) global::{call.Gradients[f.Argument]}({RowCallArguments(loss, call, guardEmitter)}, {c}.C{f.Aggregate}, {grad}.Slice(start, rowLength));");
+                break;
+            }
+            default:
+                throw new Diagnostics.UnexpectedValueException("The row emitter", pass);
+        }
     }
 
     /// <summary>
     /// Reads the row's class index of an index input; a row whose index equals the 'except' option is left out (in the
     /// main loop: zero gradients, zero output); any other index must be a class of the row.
     /// </summary>
-    private static void RowIndex(SourceWriter w, BoundLoss loss, InputModel input, bool validate, string grads = "")
+    private static void RowIndex(SourceWriter w, BoundLoss loss, InputModel input, bool validate, IReadOnlyList<string>? grads = null)
     {
         var p = Names.Parameter(input.Name);
         var local = Names.Camel(input.Name) + "Row";
@@ -408,7 +387,7 @@ internal static class RunEmitter
             else
             {
                 w.Open($"if (T.CreateTruncating({local}) == {Names.Parameter(except)})");
-                foreach (var g in grads.Split(new[] { ", " }, System.StringSplitOptions.RemoveEmptyEntries))
+                foreach (var g in grads ?? new string[0])
                     w.Line($"if (!{g}.IsEmpty) {g}.Slice(start, rowLength).Clear();");
                 w.Line("if (reduction == Reduction.None && !output.IsEmpty) output[r] = T.Zero;");
                 w.Line("continue;");
@@ -439,7 +418,8 @@ internal static class RunEmitter
         return input.Default is { } d ? $"({p}.IsEmpty ? T.CreateTruncating({Names.Double(d)}) : {p}[{index}])" : $"{p}[{index}]";
     }
 
-    private static string PairGradientVariable(PairGradient p) => $"pair{p.Aggregate}Gradient{p.Input}";
+    /// <summary>A parameter list: each parameter's type and name.</summary>
+    private static string Signature(IEnumerable<RunParameter> parameters) => string.Join(", ", parameters.Select(p => p.TypeText() + " " + p.Name));
 
     /// <summary>
     /// Runs a specialised elementwise kernel (KernelFlags.Dispatch) and returns its result; a require clause on element
@@ -456,12 +436,4 @@ internal static class RunEmitter
     /// <summary>Aggregate k's weight per element: 1/rowLength for a mean, 1/ties for a max or min.</summary>
     private static string Factor(LossModel model, int k) =>
         (model.Loss.Aggregates[k].IsMean ? " * inverseLength" : "") + (model.Counts[k] >= 0 ? $" / a{model.Counts[k]}" : "");
-
-    /// <summary>The aggregates an expression reads.</summary>
-    private static IEnumerable<int> Reads(Expr e)
-    {
-        var found = new SortedSet<int>();
-        ExprWalker.Any(e, x => { if (x is AggregateRef a) found.Add(a.Index); return false; });
-        return found;
-    }
 }

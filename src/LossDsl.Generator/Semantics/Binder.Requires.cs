@@ -24,7 +24,7 @@ internal sealed partial class Binder
             if (condition is null) continue;
             if (ExprWalker.Any(condition, e => e is Aggregate or Gather or RowCall or ColumnRef or RowNumberRef))
             {
-                Report(DiagnosticDescriptorRef.BadRequire, clause.Condition.Range, "A require clause checks each value on its own: it cannot use aggregates, subscripts, row functions, 'row' or 'column'");
+                Report(BindErrorKind.BadRequire, clause.Condition.Range, "A require clause checks each value on its own: it cannot use aggregates, subscripts, row functions, 'row' or 'column'");
                 continue;
             }
             var reads = new List<string>();
@@ -37,12 +37,12 @@ internal sealed partial class Binder
             bool uniform = ExprWalker.IsUniform(condition) && !ExprWalker.Any(condition, e => e is IndexRef or RowRef);
             if (reads.Count == 0)
             {
-                Report(DiagnosticDescriptorRef.BadRequire, clause.Condition.Range, "A require clause must read an input or an option: it names the argument it refuses");
+                Report(BindErrorKind.BadRequire, clause.Condition.Range, "A require clause must read an input or an option: it names the argument it refuses");
                 continue;
             }
             if (!uniform && shape != LossShape.Elementwise)
             {
-                Report(DiagnosticDescriptorRef.BadRequire, clause.Condition.Range, "Only an elementwise loss can require something of its inputs' values (checked in its kernels' pass); a row or whole loss can require something of its options");
+                Report(BindErrorKind.BadRequire, clause.Condition.Range, "Only an elementwise loss can require something of its inputs' values (checked in its kernels' pass); a row or whole loss can require something of its options");
                 continue;
             }
             // The argument it names: the first input it reads, else the first option.
@@ -56,11 +56,11 @@ internal sealed partial class Binder
 
     /// <summary>
     /// The message split into text and option names: <c>"Got: {label_smoothing}"</c> is <c>"Got: "</c> then the option
-    /// (marked by a leading '{'); <c>{{</c> and <c>}}</c> are braces. Null (LOSS028 reported) for a brace that names no option.
+    /// <c>label_smoothing</c>; <c>{{</c> and <c>}}</c> are braces. Null (LOSS028 reported) for a brace that names no option.
     /// </summary>
-    private List<string>? MessageParts(RequireSyntax clause, IReadOnlyList<OptionModel> options)
+    private List<MessagePart>? MessageParts(RequireSyntax clause, IReadOnlyList<OptionModel> options)
     {
-        var parts = new List<string>();
+        var parts = new List<MessagePart>();
         var text = new System.Text.StringBuilder();
         var message = clause.Message;
         for (int i = 0; i < message.Length; i++)
@@ -69,7 +69,7 @@ internal sealed partial class Binder
             if ((c == '{' || c == '}') && i + 1 < message.Length && message[i + 1] == c) { text.Append(c); i++; continue; }
             if (c == '}')
             {
-                Report(DiagnosticDescriptorRef.BadRequire, clause.MessageRange, "A '}' in a require message closes nothing: write '}}' for a brace");
+                Report(BindErrorKind.BadRequire, clause.MessageRange, "A '}' in a require message closes nothing: write '}}' for a brace");
                 return null;
             }
             if (c != '{') { text.Append(c); continue; }
@@ -77,17 +77,17 @@ internal sealed partial class Binder
             var name = close < 0 ? "" : message.Substring(i + 1, close - i - 1);
             if (!options.Any(o => o.Name == name))
             {
-                Report(DiagnosticDescriptorRef.BadRequire, clause.MessageRange, close < 0
+                Report(BindErrorKind.BadRequire, clause.MessageRange, close < 0
                     ? "A '{' in a require message opens an option's name that is not closed: write '{{' for a brace"
                     : $"'{{{name}}}' in a require message must name an option of the loss, whose value it shows");
                 return null;
             }
-            if (text.Length > 0) parts.Add(text.ToString());
+            if (text.Length > 0) parts.Add(new MessagePart(text.ToString(), IsOption: false));
             text.Clear();
-            parts.Add("{" + name);
+            parts.Add(new MessagePart(name, IsOption: true));
             i = close;
         }
-        if (text.Length > 0) parts.Add(text.ToString());
+        if (text.Length > 0) parts.Add(new MessagePart(text.ToString(), IsOption: false));
         return parts;
     }
 }

@@ -20,18 +20,18 @@ internal sealed partial class Binder
         {
             if (!ShapeRuleTable.TryGet(rule.Rule, out var entry))
             {
-                Report(DiagnosticDescriptorRef.BadShape, rule.RuleRange,
+                Report(BindErrorKind.BadShape, rule.RuleRange,
                     $"'{rule.Rule}' is not a shape rule (the rules: {string.Join(", ", ShapeRuleTable.All.Select(e => e.Form))})");
                 continue;
             }
             if (rule.Arguments.Count != entry.Parameters.Length)
             {
-                Report(DiagnosticDescriptorRef.BadShape, rule.Range, $"'{rule.Rule}' takes {entry.Parameters.Length} argument(s): {entry.Form}");
+                Report(BindErrorKind.BadShape, rule.Range, $"'{rule.Rule}' takes {entry.Parameters.Length} argument(s): {entry.Form}");
                 continue;
             }
             if (rule.Message is not null && !entry.TakesMessage)
             {
-                Report(DiagnosticDescriptorRef.BadShape, rule.Range, $"'{rule.Rule}' takes no message: its refusal is worded by the runtime");
+                Report(BindErrorKind.BadShape, rule.Range, $"'{rule.Rule}' takes no message: its refusal is worded by the runtime");
                 continue;
             }
             var arguments = new List<ShapeArgument>();
@@ -49,7 +49,7 @@ internal sealed partial class Binder
                 };
                 if (problem is not null)
                 {
-                    Report(DiagnosticDescriptorRef.BadShape, argument.Range, $"Argument {k + 1} of '{rule.Rule}' must be {problem}: {entry.Form}");
+                    Report(BindErrorKind.BadShape, argument.Range, $"Argument {k + 1} of '{rule.Rule}' must be {problem}: {entry.Form}");
                     break;
                 }
                 arguments.Add(new ShapeArgument(argument.Name, argument.Number));

@@ -51,14 +51,26 @@ public static class SmoothFormulas
 
         """;
 
-    private static readonly string[] s_unary =
+    private static readonly string[] s_unary = new[]
     {
         "exp(tanh({0}))", "log(1 + ({0})^2)", "log1p(({0})^2)", "sqrt(1 + ({0})^2)", "sigmoid({0})", "softplus({0})",
         "log_sigmoid({0})", "tanh({0})", "atan({0})", "cosh(tanh({0}))", "expm1(tanh({0}))", "({0})^2", "({0})^3",
         "pow(1 + ({0})^2, 0.5)", "(1 + ({0})^2)^-1", "xlogy(1 + ({0})^2, 2 + tanh({0}))", "log(sigmoid({0}))",
         "log(1 + exp({0}))", "exp(tanh({0})) - 1", "1 - sigmoid({0})", "2^tanh({0})", "(1 + ({0})^2)^tanh({0})",
         "sqrt(exp(tanh({0})))", "log(exp(tanh({0})))", "1 / (2 + tanh({0}))", "k * ({0})", "({0}) / k",
-    };
+    }.Concat(TableFunctions()).ToArray();
+
+    /// <summary>
+    /// Every one-argument function of the function table that is smooth and differentiable (a new one is checked with
+    /// no edit here), its argument kept inside its domain: f(tanh(u)), or f(low + 1 + u²) above a domain's lower end.
+    /// </summary>
+    private static string[] TableFunctions() =>
+        Generator.Calculus.Functions.All
+            .Where(f => f.Arity == 1 && f.Derivative is not null && f.Cost == Generator.Calculus.Cost.Transcendental)
+            .Select(f => double.IsNegativeInfinity(f.DomainLow)
+                ? $"{f.Name}(tanh({{0}}))"
+                : $"{f.Name}({(f.DomainLow + 1).ToString("R", System.Globalization.CultureInfo.InvariantCulture)} + ({{0}})^2)")
+            .ToArray();
 
     private static readonly string[] s_binary =
     {

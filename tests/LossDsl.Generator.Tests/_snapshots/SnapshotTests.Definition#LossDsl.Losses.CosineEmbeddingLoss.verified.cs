@@ -33,53 +33,53 @@ namespace LossDsl.Losses
         // ---- float ----
         /// <summary>The reduced loss (mean or sum over the rows), in float.</summary>
         public static float Forward(global::System.ReadOnlySpan<float> input1, global::System.ReadOnlySpan<float> input2, global::System.ReadOnlySpan<float> target, int rowLength, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float margin = 0f)
-            => global::LossDsl.Generated.LossDsl.Losses.CosineEmbeddingLossImplementation.Run<float>(input1, input2, target, rowLength, margin, reduction, default, false, default, 1f, default, default);
+            => global::LossDsl.Generated.LossDsl.Losses.CosineEmbeddingLossImplementation.Run<float>(input1, input2, target, rowLength, margin, reduction, output: default, gradients: false, gradOutputs: default, gradOutput: 1f, input1Grad: default, input2Grad: default);
 
         /// <summary>The loss of every row, written to <paramref name="output"/>, in float.</summary>
         public static void Forward(global::System.ReadOnlySpan<float> input1, global::System.ReadOnlySpan<float> input2, global::System.ReadOnlySpan<float> target, int rowLength, global::System.Span<float> output, float margin = 0f)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.CosineEmbeddingLossImplementation.Run<float>(input1, input2, target, rowLength, margin, global::LossDsl.Reduction.None, output, false, default, 1f, default, default);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.CosineEmbeddingLossImplementation.Run<float>(input1, input2, target, rowLength, margin, reduction: global::LossDsl.Reduction.None, output, gradients: false, gradOutputs: default, gradOutput: 1f, input1Grad: default, input2Grad: default);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in float; an empty gradient span is skipped.</summary>
         public static float ForwardBackward(global::System.ReadOnlySpan<float> input1, global::System.ReadOnlySpan<float> input2, global::System.ReadOnlySpan<float> target, int rowLength, global::System.Span<float> input1Grad, global::System.Span<float> input2Grad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f, float margin = 0f)
-            => global::LossDsl.Generated.LossDsl.Losses.CosineEmbeddingLossImplementation.Run<float>(input1, input2, target, rowLength, margin, reduction, default, true, default, gradOutput, input1Grad, input2Grad);
+            => global::LossDsl.Generated.LossDsl.Losses.CosineEmbeddingLossImplementation.Run<float>(input1, input2, target, rowLength, margin, reduction, output: default, gradients: true, gradOutputs: default, gradOutput, input1Grad, input2Grad);
 
         /// <summary>The loss of every row and the gradients of their sum weighted by <paramref name="gradOutput"/>, in one pass, in float.</summary>
         public static void ForwardBackward(global::System.ReadOnlySpan<float> input1, global::System.ReadOnlySpan<float> input2, global::System.ReadOnlySpan<float> target, int rowLength, global::System.Span<float> output, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> input1Grad, global::System.Span<float> input2Grad, float margin = 0f)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.CosineEmbeddingLossImplementation.Run<float>(input1, input2, target, rowLength, margin, global::LossDsl.Reduction.None, output, true, gradOutput, 1f, input1Grad, input2Grad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.CosineEmbeddingLossImplementation.Run<float>(input1, input2, target, rowLength, margin, reduction: global::LossDsl.Reduction.None, output, gradients: true, gradOutputs: gradOutput, gradOutput: 1f, input1Grad, input2Grad);
 
         /// <summary>The gradients of the reduced loss (times <paramref name="gradOutput"/>), in float; an empty gradient span is skipped.</summary>
         public static void Backward(global::System.ReadOnlySpan<float> input1, global::System.ReadOnlySpan<float> input2, global::System.ReadOnlySpan<float> target, int rowLength, global::System.Span<float> input1Grad, global::System.Span<float> input2Grad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f, float margin = 0f)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.CosineEmbeddingLossImplementation.Run<float>(input1, input2, target, rowLength, margin, reduction, default, true, default, gradOutput, input1Grad, input2Grad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.CosineEmbeddingLossImplementation.Run<float>(input1, input2, target, rowLength, margin, reduction, output: default, gradients: true, gradOutputs: default, gradOutput, input1Grad, input2Grad);
 
         /// <summary>The gradients of the sum of the per-row losses weighted by <paramref name="gradOutput"/>, in float.</summary>
         public static void Backward(global::System.ReadOnlySpan<float> input1, global::System.ReadOnlySpan<float> input2, global::System.ReadOnlySpan<float> target, int rowLength, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> input1Grad, global::System.Span<float> input2Grad, float margin = 0f)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.CosineEmbeddingLossImplementation.Run<float>(input1, input2, target, rowLength, margin, global::LossDsl.Reduction.None, default, true, gradOutput, 1f, input1Grad, input2Grad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.CosineEmbeddingLossImplementation.Run<float>(input1, input2, target, rowLength, margin, reduction: global::LossDsl.Reduction.None, output: default, gradients: true, gradOutputs: gradOutput, gradOutput: 1f, input1Grad, input2Grad);
 
 
         // ---- double ----
         /// <summary>The reduced loss (mean or sum over the rows), in double.</summary>
         public static double Forward(global::System.ReadOnlySpan<double> input1, global::System.ReadOnlySpan<double> input2, global::System.ReadOnlySpan<double> target, int rowLength, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double margin = 0.0)
-            => global::LossDsl.Generated.LossDsl.Losses.CosineEmbeddingLossImplementation.Run<double>(input1, input2, target, rowLength, margin, reduction, default, false, default, 1.0, default, default);
+            => global::LossDsl.Generated.LossDsl.Losses.CosineEmbeddingLossImplementation.Run<double>(input1, input2, target, rowLength, margin, reduction, output: default, gradients: false, gradOutputs: default, gradOutput: 1.0, input1Grad: default, input2Grad: default);
 
         /// <summary>The loss of every row, written to <paramref name="output"/>, in double.</summary>
         public static void Forward(global::System.ReadOnlySpan<double> input1, global::System.ReadOnlySpan<double> input2, global::System.ReadOnlySpan<double> target, int rowLength, global::System.Span<double> output, double margin = 0.0)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.CosineEmbeddingLossImplementation.Run<double>(input1, input2, target, rowLength, margin, global::LossDsl.Reduction.None, output, false, default, 1.0, default, default);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.CosineEmbeddingLossImplementation.Run<double>(input1, input2, target, rowLength, margin, reduction: global::LossDsl.Reduction.None, output, gradients: false, gradOutputs: default, gradOutput: 1.0, input1Grad: default, input2Grad: default);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in double; an empty gradient span is skipped.</summary>
         public static double ForwardBackward(global::System.ReadOnlySpan<double> input1, global::System.ReadOnlySpan<double> input2, global::System.ReadOnlySpan<double> target, int rowLength, global::System.Span<double> input1Grad, global::System.Span<double> input2Grad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0, double margin = 0.0)
-            => global::LossDsl.Generated.LossDsl.Losses.CosineEmbeddingLossImplementation.Run<double>(input1, input2, target, rowLength, margin, reduction, default, true, default, gradOutput, input1Grad, input2Grad);
+            => global::LossDsl.Generated.LossDsl.Losses.CosineEmbeddingLossImplementation.Run<double>(input1, input2, target, rowLength, margin, reduction, output: default, gradients: true, gradOutputs: default, gradOutput, input1Grad, input2Grad);
 
         /// <summary>The loss of every row and the gradients of their sum weighted by <paramref name="gradOutput"/>, in one pass, in double.</summary>
         public static void ForwardBackward(global::System.ReadOnlySpan<double> input1, global::System.ReadOnlySpan<double> input2, global::System.ReadOnlySpan<double> target, int rowLength, global::System.Span<double> output, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> input1Grad, global::System.Span<double> input2Grad, double margin = 0.0)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.CosineEmbeddingLossImplementation.Run<double>(input1, input2, target, rowLength, margin, global::LossDsl.Reduction.None, output, true, gradOutput, 1.0, input1Grad, input2Grad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.CosineEmbeddingLossImplementation.Run<double>(input1, input2, target, rowLength, margin, reduction: global::LossDsl.Reduction.None, output, gradients: true, gradOutputs: gradOutput, gradOutput: 1.0, input1Grad, input2Grad);
 
         /// <summary>The gradients of the reduced loss (times <paramref name="gradOutput"/>), in double; an empty gradient span is skipped.</summary>
         public static void Backward(global::System.ReadOnlySpan<double> input1, global::System.ReadOnlySpan<double> input2, global::System.ReadOnlySpan<double> target, int rowLength, global::System.Span<double> input1Grad, global::System.Span<double> input2Grad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0, double margin = 0.0)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.CosineEmbeddingLossImplementation.Run<double>(input1, input2, target, rowLength, margin, reduction, default, true, default, gradOutput, input1Grad, input2Grad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.CosineEmbeddingLossImplementation.Run<double>(input1, input2, target, rowLength, margin, reduction, output: default, gradients: true, gradOutputs: default, gradOutput, input1Grad, input2Grad);
 
         /// <summary>The gradients of the sum of the per-row losses weighted by <paramref name="gradOutput"/>, in double.</summary>
         public static void Backward(global::System.ReadOnlySpan<double> input1, global::System.ReadOnlySpan<double> input2, global::System.ReadOnlySpan<double> target, int rowLength, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> input1Grad, global::System.Span<double> input2Grad, double margin = 0.0)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.CosineEmbeddingLossImplementation.Run<double>(input1, input2, target, rowLength, margin, global::LossDsl.Reduction.None, default, true, gradOutput, 1.0, input1Grad, input2Grad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.CosineEmbeddingLossImplementation.Run<double>(input1, input2, target, rowLength, margin, reduction: global::LossDsl.Reduction.None, output: default, gradients: true, gradOutputs: gradOutput, gradOutput: 1.0, input1Grad, input2Grad);
 
 
         /// <summary>The loss on tensors with PyTorch's semantics (<c>cosine_embedding_loss</c> as torch.nn.functional takes it): the shapes its
@@ -303,7 +303,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             public T Run(int start, int end)
             {
                 int m = end - start;
-                return CosineEmbeddingLossImplementation.RunRows<T>(In(_input1, start * _rowLength, m * _rowLength), In(_input2, start * _rowLength, m * _rowLength), In(_target, start, m), _rowLength, _margin, _reduction, Out(_output, start, m), _gradients, In(_gradOutputs, start, m), _gradOutput, Out(_input1Grad, start * _rowLength, m * _rowLength), Out(_input2Grad, start * _rowLength, m * _rowLength), _divisor);
+                return CosineEmbeddingLossImplementation.RunRows<T>(input1: In(_input1, start * _rowLength, m * _rowLength), input2: In(_input2, start * _rowLength, m * _rowLength), target: In(_target, start, m), rowLength: _rowLength, margin: _margin, reduction: _reduction, output: Out(_output, start, m), gradients: _gradients, gradOutputs: In(_gradOutputs, start, m), gradOutput: _gradOutput, input1Grad: Out(_input1Grad, start * _rowLength, m * _rowLength), input2Grad: Out(_input2Grad, start * _rowLength, m * _rowLength), divisor: _divisor);
             }
         }
 
@@ -660,7 +660,7 @@ shape rank(target, 0, 1)";
                 Array.Fill(upstream, T.One);
             }
             if (call.WantHessians) throw new NotSupportedException("cosine_embedding_loss is a row loss: only elementwise losses have generated second derivatives.");
-            call.Value = Run<T>(input1, input2, target, call.RowLength, margin, call.Reduction, output, call.WantGradients, upstream, T.One, grads is null ? default : grads[0], grads is null ? default : grads[1]);
+            call.Value = Run<T>(input1, input2, target, rowLength: call.RowLength, margin, reduction: call.Reduction, output, gradients: call.WantGradients, gradOutputs: upstream, gradOutput: T.One, input1Grad: grads is null ? default : grads[0], input2Grad: grads is null ? default : grads[1]);
         }
     }
 }

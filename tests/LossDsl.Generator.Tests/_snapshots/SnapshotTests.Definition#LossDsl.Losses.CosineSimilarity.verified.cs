@@ -31,53 +31,53 @@ namespace LossDsl.Losses
         // ---- float ----
         /// <summary>The reduced loss (mean or sum over the rows), in float.</summary>
         public static float Forward(global::System.ReadOnlySpan<float> yPred, global::System.ReadOnlySpan<float> yTrue, int rowLength, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float eps = 1E-12f)
-            => global::LossDsl.Generated.LossDsl.Losses.CosineSimilarityImplementation.Run<float>(yPred, yTrue, rowLength, eps, reduction, default, false, default, 1f, default, default);
+            => global::LossDsl.Generated.LossDsl.Losses.CosineSimilarityImplementation.Run<float>(yPred, yTrue, rowLength, eps, reduction, output: default, gradients: false, gradOutputs: default, gradOutput: 1f, yPredGrad: default, yTrueGrad: default);
 
         /// <summary>The loss of every row, written to <paramref name="output"/>, in float.</summary>
         public static void Forward(global::System.ReadOnlySpan<float> yPred, global::System.ReadOnlySpan<float> yTrue, int rowLength, global::System.Span<float> output, float eps = 1E-12f)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.CosineSimilarityImplementation.Run<float>(yPred, yTrue, rowLength, eps, global::LossDsl.Reduction.None, output, false, default, 1f, default, default);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.CosineSimilarityImplementation.Run<float>(yPred, yTrue, rowLength, eps, reduction: global::LossDsl.Reduction.None, output, gradients: false, gradOutputs: default, gradOutput: 1f, yPredGrad: default, yTrueGrad: default);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in float; an empty gradient span is skipped.</summary>
         public static float ForwardBackward(global::System.ReadOnlySpan<float> yPred, global::System.ReadOnlySpan<float> yTrue, int rowLength, global::System.Span<float> yPredGrad, global::System.Span<float> yTrueGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f, float eps = 1E-12f)
-            => global::LossDsl.Generated.LossDsl.Losses.CosineSimilarityImplementation.Run<float>(yPred, yTrue, rowLength, eps, reduction, default, true, default, gradOutput, yPredGrad, yTrueGrad);
+            => global::LossDsl.Generated.LossDsl.Losses.CosineSimilarityImplementation.Run<float>(yPred, yTrue, rowLength, eps, reduction, output: default, gradients: true, gradOutputs: default, gradOutput, yPredGrad, yTrueGrad);
 
         /// <summary>The loss of every row and the gradients of their sum weighted by <paramref name="gradOutput"/>, in one pass, in float.</summary>
         public static void ForwardBackward(global::System.ReadOnlySpan<float> yPred, global::System.ReadOnlySpan<float> yTrue, int rowLength, global::System.Span<float> output, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> yPredGrad, global::System.Span<float> yTrueGrad, float eps = 1E-12f)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.CosineSimilarityImplementation.Run<float>(yPred, yTrue, rowLength, eps, global::LossDsl.Reduction.None, output, true, gradOutput, 1f, yPredGrad, yTrueGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.CosineSimilarityImplementation.Run<float>(yPred, yTrue, rowLength, eps, reduction: global::LossDsl.Reduction.None, output, gradients: true, gradOutputs: gradOutput, gradOutput: 1f, yPredGrad, yTrueGrad);
 
         /// <summary>The gradients of the reduced loss (times <paramref name="gradOutput"/>), in float; an empty gradient span is skipped.</summary>
         public static void Backward(global::System.ReadOnlySpan<float> yPred, global::System.ReadOnlySpan<float> yTrue, int rowLength, global::System.Span<float> yPredGrad, global::System.Span<float> yTrueGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f, float eps = 1E-12f)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.CosineSimilarityImplementation.Run<float>(yPred, yTrue, rowLength, eps, reduction, default, true, default, gradOutput, yPredGrad, yTrueGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.CosineSimilarityImplementation.Run<float>(yPred, yTrue, rowLength, eps, reduction, output: default, gradients: true, gradOutputs: default, gradOutput, yPredGrad, yTrueGrad);
 
         /// <summary>The gradients of the sum of the per-row losses weighted by <paramref name="gradOutput"/>, in float.</summary>
         public static void Backward(global::System.ReadOnlySpan<float> yPred, global::System.ReadOnlySpan<float> yTrue, int rowLength, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> yPredGrad, global::System.Span<float> yTrueGrad, float eps = 1E-12f)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.CosineSimilarityImplementation.Run<float>(yPred, yTrue, rowLength, eps, global::LossDsl.Reduction.None, default, true, gradOutput, 1f, yPredGrad, yTrueGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.CosineSimilarityImplementation.Run<float>(yPred, yTrue, rowLength, eps, reduction: global::LossDsl.Reduction.None, output: default, gradients: true, gradOutputs: gradOutput, gradOutput: 1f, yPredGrad, yTrueGrad);
 
 
         // ---- double ----
         /// <summary>The reduced loss (mean or sum over the rows), in double.</summary>
         public static double Forward(global::System.ReadOnlySpan<double> yPred, global::System.ReadOnlySpan<double> yTrue, int rowLength, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double eps = 1E-12)
-            => global::LossDsl.Generated.LossDsl.Losses.CosineSimilarityImplementation.Run<double>(yPred, yTrue, rowLength, eps, reduction, default, false, default, 1.0, default, default);
+            => global::LossDsl.Generated.LossDsl.Losses.CosineSimilarityImplementation.Run<double>(yPred, yTrue, rowLength, eps, reduction, output: default, gradients: false, gradOutputs: default, gradOutput: 1.0, yPredGrad: default, yTrueGrad: default);
 
         /// <summary>The loss of every row, written to <paramref name="output"/>, in double.</summary>
         public static void Forward(global::System.ReadOnlySpan<double> yPred, global::System.ReadOnlySpan<double> yTrue, int rowLength, global::System.Span<double> output, double eps = 1E-12)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.CosineSimilarityImplementation.Run<double>(yPred, yTrue, rowLength, eps, global::LossDsl.Reduction.None, output, false, default, 1.0, default, default);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.CosineSimilarityImplementation.Run<double>(yPred, yTrue, rowLength, eps, reduction: global::LossDsl.Reduction.None, output, gradients: false, gradOutputs: default, gradOutput: 1.0, yPredGrad: default, yTrueGrad: default);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in double; an empty gradient span is skipped.</summary>
         public static double ForwardBackward(global::System.ReadOnlySpan<double> yPred, global::System.ReadOnlySpan<double> yTrue, int rowLength, global::System.Span<double> yPredGrad, global::System.Span<double> yTrueGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0, double eps = 1E-12)
-            => global::LossDsl.Generated.LossDsl.Losses.CosineSimilarityImplementation.Run<double>(yPred, yTrue, rowLength, eps, reduction, default, true, default, gradOutput, yPredGrad, yTrueGrad);
+            => global::LossDsl.Generated.LossDsl.Losses.CosineSimilarityImplementation.Run<double>(yPred, yTrue, rowLength, eps, reduction, output: default, gradients: true, gradOutputs: default, gradOutput, yPredGrad, yTrueGrad);
 
         /// <summary>The loss of every row and the gradients of their sum weighted by <paramref name="gradOutput"/>, in one pass, in double.</summary>
         public static void ForwardBackward(global::System.ReadOnlySpan<double> yPred, global::System.ReadOnlySpan<double> yTrue, int rowLength, global::System.Span<double> output, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> yPredGrad, global::System.Span<double> yTrueGrad, double eps = 1E-12)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.CosineSimilarityImplementation.Run<double>(yPred, yTrue, rowLength, eps, global::LossDsl.Reduction.None, output, true, gradOutput, 1.0, yPredGrad, yTrueGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.CosineSimilarityImplementation.Run<double>(yPred, yTrue, rowLength, eps, reduction: global::LossDsl.Reduction.None, output, gradients: true, gradOutputs: gradOutput, gradOutput: 1.0, yPredGrad, yTrueGrad);
 
         /// <summary>The gradients of the reduced loss (times <paramref name="gradOutput"/>), in double; an empty gradient span is skipped.</summary>
         public static void Backward(global::System.ReadOnlySpan<double> yPred, global::System.ReadOnlySpan<double> yTrue, int rowLength, global::System.Span<double> yPredGrad, global::System.Span<double> yTrueGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0, double eps = 1E-12)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.CosineSimilarityImplementation.Run<double>(yPred, yTrue, rowLength, eps, reduction, default, true, default, gradOutput, yPredGrad, yTrueGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.CosineSimilarityImplementation.Run<double>(yPred, yTrue, rowLength, eps, reduction, output: default, gradients: true, gradOutputs: default, gradOutput, yPredGrad, yTrueGrad);
 
         /// <summary>The gradients of the sum of the per-row losses weighted by <paramref name="gradOutput"/>, in double.</summary>
         public static void Backward(global::System.ReadOnlySpan<double> yPred, global::System.ReadOnlySpan<double> yTrue, int rowLength, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> yPredGrad, global::System.Span<double> yTrueGrad, double eps = 1E-12)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.CosineSimilarityImplementation.Run<double>(yPred, yTrue, rowLength, eps, global::LossDsl.Reduction.None, default, true, gradOutput, 1.0, yPredGrad, yTrueGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.CosineSimilarityImplementation.Run<double>(yPred, yTrue, rowLength, eps, reduction: global::LossDsl.Reduction.None, output: default, gradients: true, gradOutputs: gradOutput, gradOutput: 1.0, yPredGrad, yTrueGrad);
 
 
         /// <summary>The loss on tensors with PyTorch's semantics (<c>cosine_similarity</c> as torch.nn.functional takes it): the shapes its
@@ -290,7 +290,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             public T Run(int start, int end)
             {
                 int m = end - start;
-                return CosineSimilarityImplementation.RunRows<T>(In(_yPred, start * _rowLength, m * _rowLength), In(_yTrue, start * _rowLength, m * _rowLength), _rowLength, _eps, _reduction, Out(_output, start, m), _gradients, In(_gradOutputs, start, m), _gradOutput, Out(_yPredGrad, start * _rowLength, m * _rowLength), Out(_yTrueGrad, start * _rowLength, m * _rowLength), _divisor);
+                return CosineSimilarityImplementation.RunRows<T>(yPred: In(_yPred, start * _rowLength, m * _rowLength), yTrue: In(_yTrue, start * _rowLength, m * _rowLength), rowLength: _rowLength, eps: _eps, reduction: _reduction, output: Out(_output, start, m), gradients: _gradients, gradOutputs: In(_gradOutputs, start, m), gradOutput: _gradOutput, yPredGrad: Out(_yPredGrad, start * _rowLength, m * _rowLength), yTrueGrad: Out(_yTrueGrad, start * _rowLength, m * _rowLength), divisor: _divisor);
             }
         }
 
@@ -633,7 +633,7 @@ shape same(y_pred, y_true), rank(y_pred, 1, 2)";
                 Array.Fill(upstream, T.One);
             }
             if (call.WantHessians) throw new NotSupportedException("cosine_similarity is a row loss: only elementwise losses have generated second derivatives.");
-            call.Value = Run<T>(yPred, yTrue, call.RowLength, eps, call.Reduction, output, call.WantGradients, upstream, T.One, grads is null ? default : grads[0], grads is null ? default : grads[1]);
+            call.Value = Run<T>(yPred, yTrue, rowLength: call.RowLength, eps, reduction: call.Reduction, output, gradients: call.WantGradients, gradOutputs: upstream, gradOutput: T.One, yPredGrad: grads is null ? default : grads[0], yTrueGrad: grads is null ? default : grads[1]);
         }
     }
 }

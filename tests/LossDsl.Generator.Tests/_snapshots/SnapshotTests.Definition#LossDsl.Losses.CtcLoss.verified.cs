@@ -35,53 +35,53 @@ namespace LossDsl.Losses
         // ---- float ----
         /// <summary>The reduced loss (mean or sum over the rows), in float.</summary>
         public static float Forward(global::System.ReadOnlySpan<float> logProbs, global::System.ReadOnlySpan<int> targets, global::System.ReadOnlySpan<int> inputLengths, global::System.ReadOnlySpan<int> targetLengths, int rowLength, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float blank = 0f, float classes = 1f, bool zeroInfinity = false)
-            => global::LossDsl.Generated.LossDsl.Losses.CtcLossImplementation.Run<float>(logProbs, targets, inputLengths, targetLengths, rowLength, blank, classes, zeroInfinity, reduction, default, false, default, 1f, default);
+            => global::LossDsl.Generated.LossDsl.Losses.CtcLossImplementation.Run<float>(logProbs, targets, inputLengths, targetLengths, rowLength, blank, classes, zeroInfinity, reduction, output: default, gradients: false, gradOutputs: default, gradOutput: 1f, logProbsGrad: default);
 
         /// <summary>The loss of every row, written to <paramref name="output"/>, in float.</summary>
         public static void Forward(global::System.ReadOnlySpan<float> logProbs, global::System.ReadOnlySpan<int> targets, global::System.ReadOnlySpan<int> inputLengths, global::System.ReadOnlySpan<int> targetLengths, int rowLength, global::System.Span<float> output, float blank = 0f, float classes = 1f, bool zeroInfinity = false)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.CtcLossImplementation.Run<float>(logProbs, targets, inputLengths, targetLengths, rowLength, blank, classes, zeroInfinity, global::LossDsl.Reduction.None, output, false, default, 1f, default);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.CtcLossImplementation.Run<float>(logProbs, targets, inputLengths, targetLengths, rowLength, blank, classes, zeroInfinity, reduction: global::LossDsl.Reduction.None, output, gradients: false, gradOutputs: default, gradOutput: 1f, logProbsGrad: default);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in float; an empty gradient span is skipped.</summary>
         public static float ForwardBackward(global::System.ReadOnlySpan<float> logProbs, global::System.ReadOnlySpan<int> targets, global::System.ReadOnlySpan<int> inputLengths, global::System.ReadOnlySpan<int> targetLengths, int rowLength, global::System.Span<float> logProbsGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f, float blank = 0f, float classes = 1f, bool zeroInfinity = false)
-            => global::LossDsl.Generated.LossDsl.Losses.CtcLossImplementation.Run<float>(logProbs, targets, inputLengths, targetLengths, rowLength, blank, classes, zeroInfinity, reduction, default, true, default, gradOutput, logProbsGrad);
+            => global::LossDsl.Generated.LossDsl.Losses.CtcLossImplementation.Run<float>(logProbs, targets, inputLengths, targetLengths, rowLength, blank, classes, zeroInfinity, reduction, output: default, gradients: true, gradOutputs: default, gradOutput, logProbsGrad);
 
         /// <summary>The loss of every row and the gradients of their sum weighted by <paramref name="gradOutput"/>, in one pass, in float.</summary>
         public static void ForwardBackward(global::System.ReadOnlySpan<float> logProbs, global::System.ReadOnlySpan<int> targets, global::System.ReadOnlySpan<int> inputLengths, global::System.ReadOnlySpan<int> targetLengths, int rowLength, global::System.Span<float> output, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> logProbsGrad, float blank = 0f, float classes = 1f, bool zeroInfinity = false)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.CtcLossImplementation.Run<float>(logProbs, targets, inputLengths, targetLengths, rowLength, blank, classes, zeroInfinity, global::LossDsl.Reduction.None, output, true, gradOutput, 1f, logProbsGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.CtcLossImplementation.Run<float>(logProbs, targets, inputLengths, targetLengths, rowLength, blank, classes, zeroInfinity, reduction: global::LossDsl.Reduction.None, output, gradients: true, gradOutputs: gradOutput, gradOutput: 1f, logProbsGrad);
 
         /// <summary>The gradients of the reduced loss (times <paramref name="gradOutput"/>), in float; an empty gradient span is skipped.</summary>
         public static void Backward(global::System.ReadOnlySpan<float> logProbs, global::System.ReadOnlySpan<int> targets, global::System.ReadOnlySpan<int> inputLengths, global::System.ReadOnlySpan<int> targetLengths, int rowLength, global::System.Span<float> logProbsGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f, float blank = 0f, float classes = 1f, bool zeroInfinity = false)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.CtcLossImplementation.Run<float>(logProbs, targets, inputLengths, targetLengths, rowLength, blank, classes, zeroInfinity, reduction, default, true, default, gradOutput, logProbsGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.CtcLossImplementation.Run<float>(logProbs, targets, inputLengths, targetLengths, rowLength, blank, classes, zeroInfinity, reduction, output: default, gradients: true, gradOutputs: default, gradOutput, logProbsGrad);
 
         /// <summary>The gradients of the sum of the per-row losses weighted by <paramref name="gradOutput"/>, in float.</summary>
         public static void Backward(global::System.ReadOnlySpan<float> logProbs, global::System.ReadOnlySpan<int> targets, global::System.ReadOnlySpan<int> inputLengths, global::System.ReadOnlySpan<int> targetLengths, int rowLength, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> logProbsGrad, float blank = 0f, float classes = 1f, bool zeroInfinity = false)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.CtcLossImplementation.Run<float>(logProbs, targets, inputLengths, targetLengths, rowLength, blank, classes, zeroInfinity, global::LossDsl.Reduction.None, default, true, gradOutput, 1f, logProbsGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.CtcLossImplementation.Run<float>(logProbs, targets, inputLengths, targetLengths, rowLength, blank, classes, zeroInfinity, reduction: global::LossDsl.Reduction.None, output: default, gradients: true, gradOutputs: gradOutput, gradOutput: 1f, logProbsGrad);
 
 
         // ---- double ----
         /// <summary>The reduced loss (mean or sum over the rows), in double.</summary>
         public static double Forward(global::System.ReadOnlySpan<double> logProbs, global::System.ReadOnlySpan<int> targets, global::System.ReadOnlySpan<int> inputLengths, global::System.ReadOnlySpan<int> targetLengths, int rowLength, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double blank = 0.0, double classes = 1.0, bool zeroInfinity = false)
-            => global::LossDsl.Generated.LossDsl.Losses.CtcLossImplementation.Run<double>(logProbs, targets, inputLengths, targetLengths, rowLength, blank, classes, zeroInfinity, reduction, default, false, default, 1.0, default);
+            => global::LossDsl.Generated.LossDsl.Losses.CtcLossImplementation.Run<double>(logProbs, targets, inputLengths, targetLengths, rowLength, blank, classes, zeroInfinity, reduction, output: default, gradients: false, gradOutputs: default, gradOutput: 1.0, logProbsGrad: default);
 
         /// <summary>The loss of every row, written to <paramref name="output"/>, in double.</summary>
         public static void Forward(global::System.ReadOnlySpan<double> logProbs, global::System.ReadOnlySpan<int> targets, global::System.ReadOnlySpan<int> inputLengths, global::System.ReadOnlySpan<int> targetLengths, int rowLength, global::System.Span<double> output, double blank = 0.0, double classes = 1.0, bool zeroInfinity = false)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.CtcLossImplementation.Run<double>(logProbs, targets, inputLengths, targetLengths, rowLength, blank, classes, zeroInfinity, global::LossDsl.Reduction.None, output, false, default, 1.0, default);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.CtcLossImplementation.Run<double>(logProbs, targets, inputLengths, targetLengths, rowLength, blank, classes, zeroInfinity, reduction: global::LossDsl.Reduction.None, output, gradients: false, gradOutputs: default, gradOutput: 1.0, logProbsGrad: default);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in double; an empty gradient span is skipped.</summary>
         public static double ForwardBackward(global::System.ReadOnlySpan<double> logProbs, global::System.ReadOnlySpan<int> targets, global::System.ReadOnlySpan<int> inputLengths, global::System.ReadOnlySpan<int> targetLengths, int rowLength, global::System.Span<double> logProbsGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0, double blank = 0.0, double classes = 1.0, bool zeroInfinity = false)
-            => global::LossDsl.Generated.LossDsl.Losses.CtcLossImplementation.Run<double>(logProbs, targets, inputLengths, targetLengths, rowLength, blank, classes, zeroInfinity, reduction, default, true, default, gradOutput, logProbsGrad);
+            => global::LossDsl.Generated.LossDsl.Losses.CtcLossImplementation.Run<double>(logProbs, targets, inputLengths, targetLengths, rowLength, blank, classes, zeroInfinity, reduction, output: default, gradients: true, gradOutputs: default, gradOutput, logProbsGrad);
 
         /// <summary>The loss of every row and the gradients of their sum weighted by <paramref name="gradOutput"/>, in one pass, in double.</summary>
         public static void ForwardBackward(global::System.ReadOnlySpan<double> logProbs, global::System.ReadOnlySpan<int> targets, global::System.ReadOnlySpan<int> inputLengths, global::System.ReadOnlySpan<int> targetLengths, int rowLength, global::System.Span<double> output, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> logProbsGrad, double blank = 0.0, double classes = 1.0, bool zeroInfinity = false)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.CtcLossImplementation.Run<double>(logProbs, targets, inputLengths, targetLengths, rowLength, blank, classes, zeroInfinity, global::LossDsl.Reduction.None, output, true, gradOutput, 1.0, logProbsGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.CtcLossImplementation.Run<double>(logProbs, targets, inputLengths, targetLengths, rowLength, blank, classes, zeroInfinity, reduction: global::LossDsl.Reduction.None, output, gradients: true, gradOutputs: gradOutput, gradOutput: 1.0, logProbsGrad);
 
         /// <summary>The gradients of the reduced loss (times <paramref name="gradOutput"/>), in double; an empty gradient span is skipped.</summary>
         public static void Backward(global::System.ReadOnlySpan<double> logProbs, global::System.ReadOnlySpan<int> targets, global::System.ReadOnlySpan<int> inputLengths, global::System.ReadOnlySpan<int> targetLengths, int rowLength, global::System.Span<double> logProbsGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0, double blank = 0.0, double classes = 1.0, bool zeroInfinity = false)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.CtcLossImplementation.Run<double>(logProbs, targets, inputLengths, targetLengths, rowLength, blank, classes, zeroInfinity, reduction, default, true, default, gradOutput, logProbsGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.CtcLossImplementation.Run<double>(logProbs, targets, inputLengths, targetLengths, rowLength, blank, classes, zeroInfinity, reduction, output: default, gradients: true, gradOutputs: default, gradOutput, logProbsGrad);
 
         /// <summary>The gradients of the sum of the per-row losses weighted by <paramref name="gradOutput"/>, in double.</summary>
         public static void Backward(global::System.ReadOnlySpan<double> logProbs, global::System.ReadOnlySpan<int> targets, global::System.ReadOnlySpan<int> inputLengths, global::System.ReadOnlySpan<int> targetLengths, int rowLength, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> logProbsGrad, double blank = 0.0, double classes = 1.0, bool zeroInfinity = false)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.CtcLossImplementation.Run<double>(logProbs, targets, inputLengths, targetLengths, rowLength, blank, classes, zeroInfinity, global::LossDsl.Reduction.None, default, true, gradOutput, 1.0, logProbsGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.CtcLossImplementation.Run<double>(logProbs, targets, inputLengths, targetLengths, rowLength, blank, classes, zeroInfinity, reduction: global::LossDsl.Reduction.None, output: default, gradients: true, gradOutputs: gradOutput, gradOutput: 1.0, logProbsGrad);
 
 
         /// <summary>The loss on tensors with PyTorch's semantics (<c>ctc_loss</c> as torch.nn.functional takes it): the shapes its
@@ -301,7 +301,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             public T Run(int start, int end)
             {
                 int m = end - start;
-                return CtcLossImplementation.RunRows<T>(In(_logProbs, start * _rowLength, m * _rowLength), In(_targets, start * (_targetsLength / _rows), m * (_targetsLength / _rows)), In(_inputLengths, start, m), In(_targetLengths, start, m), _rowLength, _blank, _classes, _zeroInfinity, _reduction, Out(_output, start, m), _gradients, In(_gradOutputs, start, m), _gradOutput, Out(_logProbsGrad, start * _rowLength, m * _rowLength), _divisor);
+                return CtcLossImplementation.RunRows<T>(logProbs: In(_logProbs, start * _rowLength, m * _rowLength), targets: In(_targets, start * (_targetsLength / _rows), m * (_targetsLength / _rows)), inputLengths: In(_inputLengths, start, m), targetLengths: In(_targetLengths, start, m), rowLength: _rowLength, blank: _blank, classes: _classes, zeroInfinity: _zeroInfinity, reduction: _reduction, output: Out(_output, start, m), gradients: _gradients, gradOutputs: In(_gradOutputs, start, m), gradOutput: _gradOutput, logProbsGrad: Out(_logProbsGrad, start * _rowLength, m * _rowLength), divisor: _divisor);
             }
         }
 
@@ -428,7 +428,7 @@ shape sequences(log_probs, targets, input_lengths, target_lengths, classes)";
                 Array.Fill(upstream, T.One);
             }
             if (call.WantHessians) throw new NotSupportedException("ctc_loss is a row loss: only elementwise losses have generated second derivatives.");
-            call.Value = Run<T>(logProbs, targets, inputLengths, targetLengths, call.RowLength, blank, classes, zeroInfinity, call.Reduction, output, call.WantGradients, upstream, T.One, grads is null ? default : grads[0]);
+            call.Value = Run<T>(logProbs, targets, inputLengths, targetLengths, rowLength: call.RowLength, blank, classes, zeroInfinity, reduction: call.Reduction, output, gradients: call.WantGradients, gradOutputs: upstream, gradOutput: T.One, logProbsGrad: grads is null ? default : grads[0]);
         }
     }
 }

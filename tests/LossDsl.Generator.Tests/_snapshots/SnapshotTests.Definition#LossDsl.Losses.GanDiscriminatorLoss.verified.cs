@@ -29,29 +29,29 @@ namespace LossDsl.Losses
         // ---- float ----
         /// <summary>The loss over all elements, in float.</summary>
         public static float Forward(global::System.ReadOnlySpan<float> realLogits, global::System.ReadOnlySpan<float> fakeLogits)
-            => global::LossDsl.Generated.LossDsl.Losses.GanDiscriminatorLossImplementation.Run<float>(realLogits, fakeLogits, false, 1f, default, default);
+            => global::LossDsl.Generated.LossDsl.Losses.GanDiscriminatorLossImplementation.Run<float>(realLogits, fakeLogits, gradients: false, gradOutput: 1f, realLogitsGrad: default, fakeLogitsGrad: default);
 
         /// <summary>The loss and its gradients (times <paramref name="gradOutput"/>) in one pass, in float; an empty gradient span is skipped.</summary>
         public static float ForwardBackward(global::System.ReadOnlySpan<float> realLogits, global::System.ReadOnlySpan<float> fakeLogits, global::System.Span<float> realLogitsGrad, global::System.Span<float> fakeLogitsGrad, float gradOutput = 1f)
-            => global::LossDsl.Generated.LossDsl.Losses.GanDiscriminatorLossImplementation.Run<float>(realLogits, fakeLogits, true, gradOutput, realLogitsGrad, fakeLogitsGrad);
+            => global::LossDsl.Generated.LossDsl.Losses.GanDiscriminatorLossImplementation.Run<float>(realLogits, fakeLogits, gradients: true, gradOutput, realLogitsGrad, fakeLogitsGrad);
 
         /// <summary>The gradients of the loss (times <paramref name="gradOutput"/>), in float; an empty gradient span is skipped.</summary>
         public static void Backward(global::System.ReadOnlySpan<float> realLogits, global::System.ReadOnlySpan<float> fakeLogits, global::System.Span<float> realLogitsGrad, global::System.Span<float> fakeLogitsGrad, float gradOutput = 1f)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.GanDiscriminatorLossImplementation.Run<float>(realLogits, fakeLogits, true, gradOutput, realLogitsGrad, fakeLogitsGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.GanDiscriminatorLossImplementation.Run<float>(realLogits, fakeLogits, gradients: true, gradOutput, realLogitsGrad, fakeLogitsGrad);
 
 
         // ---- double ----
         /// <summary>The loss over all elements, in double.</summary>
         public static double Forward(global::System.ReadOnlySpan<double> realLogits, global::System.ReadOnlySpan<double> fakeLogits)
-            => global::LossDsl.Generated.LossDsl.Losses.GanDiscriminatorLossImplementation.Run<double>(realLogits, fakeLogits, false, 1.0, default, default);
+            => global::LossDsl.Generated.LossDsl.Losses.GanDiscriminatorLossImplementation.Run<double>(realLogits, fakeLogits, gradients: false, gradOutput: 1.0, realLogitsGrad: default, fakeLogitsGrad: default);
 
         /// <summary>The loss and its gradients (times <paramref name="gradOutput"/>) in one pass, in double; an empty gradient span is skipped.</summary>
         public static double ForwardBackward(global::System.ReadOnlySpan<double> realLogits, global::System.ReadOnlySpan<double> fakeLogits, global::System.Span<double> realLogitsGrad, global::System.Span<double> fakeLogitsGrad, double gradOutput = 1.0)
-            => global::LossDsl.Generated.LossDsl.Losses.GanDiscriminatorLossImplementation.Run<double>(realLogits, fakeLogits, true, gradOutput, realLogitsGrad, fakeLogitsGrad);
+            => global::LossDsl.Generated.LossDsl.Losses.GanDiscriminatorLossImplementation.Run<double>(realLogits, fakeLogits, gradients: true, gradOutput, realLogitsGrad, fakeLogitsGrad);
 
         /// <summary>The gradients of the loss (times <paramref name="gradOutput"/>), in double; an empty gradient span is skipped.</summary>
         public static void Backward(global::System.ReadOnlySpan<double> realLogits, global::System.ReadOnlySpan<double> fakeLogits, global::System.Span<double> realLogitsGrad, global::System.Span<double> fakeLogitsGrad, double gradOutput = 1.0)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.GanDiscriminatorLossImplementation.Run<double>(realLogits, fakeLogits, true, gradOutput, realLogitsGrad, fakeLogitsGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.GanDiscriminatorLossImplementation.Run<double>(realLogits, fakeLogits, gradients: true, gradOutput, realLogitsGrad, fakeLogitsGrad);
 
 
         /// <summary>The loss on tensors with PyTorch's semantics (<c>gan_discriminator_loss</c> as torch.nn.functional takes it): the shapes its
@@ -440,7 +440,7 @@ shape independent";
                 Array.Fill(upstream, T.One);
             }
             if (call.WantHessians) throw new NotSupportedException("gan_discriminator_loss is a whole loss: only elementwise losses have generated second derivatives.");
-            call.Value = Run<T>(realLogits, fakeLogits, call.WantGradients, T.One, grads is null ? default : grads[0], grads is null ? default : grads[1]);
+            call.Value = Run<T>(realLogits, fakeLogits, gradients: call.WantGradients, gradOutput: T.One, realLogitsGrad: grads is null ? default : grads[0], fakeLogitsGrad: grads is null ? default : grads[1]);
         }
     }
 }

@@ -25,29 +25,29 @@ namespace LossDsl.Losses
         // ---- float ----
         /// <summary>The loss over all elements, in float.</summary>
         public static float Forward(global::System.ReadOnlySpan<float> fakeLogits)
-            => global::LossDsl.Generated.LossDsl.Losses.GanGeneratorLossImplementation.Run<float>(fakeLogits, false, 1f, default);
+            => global::LossDsl.Generated.LossDsl.Losses.GanGeneratorLossImplementation.Run<float>(fakeLogits, gradients: false, gradOutput: 1f, fakeLogitsGrad: default);
 
         /// <summary>The loss and its gradients (times <paramref name="gradOutput"/>) in one pass, in float; an empty gradient span is skipped.</summary>
         public static float ForwardBackward(global::System.ReadOnlySpan<float> fakeLogits, global::System.Span<float> fakeLogitsGrad, float gradOutput = 1f)
-            => global::LossDsl.Generated.LossDsl.Losses.GanGeneratorLossImplementation.Run<float>(fakeLogits, true, gradOutput, fakeLogitsGrad);
+            => global::LossDsl.Generated.LossDsl.Losses.GanGeneratorLossImplementation.Run<float>(fakeLogits, gradients: true, gradOutput, fakeLogitsGrad);
 
         /// <summary>The gradients of the loss (times <paramref name="gradOutput"/>), in float; an empty gradient span is skipped.</summary>
         public static void Backward(global::System.ReadOnlySpan<float> fakeLogits, global::System.Span<float> fakeLogitsGrad, float gradOutput = 1f)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.GanGeneratorLossImplementation.Run<float>(fakeLogits, true, gradOutput, fakeLogitsGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.GanGeneratorLossImplementation.Run<float>(fakeLogits, gradients: true, gradOutput, fakeLogitsGrad);
 
 
         // ---- double ----
         /// <summary>The loss over all elements, in double.</summary>
         public static double Forward(global::System.ReadOnlySpan<double> fakeLogits)
-            => global::LossDsl.Generated.LossDsl.Losses.GanGeneratorLossImplementation.Run<double>(fakeLogits, false, 1.0, default);
+            => global::LossDsl.Generated.LossDsl.Losses.GanGeneratorLossImplementation.Run<double>(fakeLogits, gradients: false, gradOutput: 1.0, fakeLogitsGrad: default);
 
         /// <summary>The loss and its gradients (times <paramref name="gradOutput"/>) in one pass, in double; an empty gradient span is skipped.</summary>
         public static double ForwardBackward(global::System.ReadOnlySpan<double> fakeLogits, global::System.Span<double> fakeLogitsGrad, double gradOutput = 1.0)
-            => global::LossDsl.Generated.LossDsl.Losses.GanGeneratorLossImplementation.Run<double>(fakeLogits, true, gradOutput, fakeLogitsGrad);
+            => global::LossDsl.Generated.LossDsl.Losses.GanGeneratorLossImplementation.Run<double>(fakeLogits, gradients: true, gradOutput, fakeLogitsGrad);
 
         /// <summary>The gradients of the loss (times <paramref name="gradOutput"/>), in double; an empty gradient span is skipped.</summary>
         public static void Backward(global::System.ReadOnlySpan<double> fakeLogits, global::System.Span<double> fakeLogitsGrad, double gradOutput = 1.0)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.GanGeneratorLossImplementation.Run<double>(fakeLogits, true, gradOutput, fakeLogitsGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.GanGeneratorLossImplementation.Run<double>(fakeLogits, gradients: true, gradOutput, fakeLogitsGrad);
 
 
         /// <summary>The loss on tensors with PyTorch's semantics (<c>gan_generator_loss</c> as torch.nn.functional takes it): the shapes its
@@ -317,7 +317,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 Array.Fill(upstream, T.One);
             }
             if (call.WantHessians) throw new NotSupportedException("gan_generator_loss is a whole loss: only elementwise losses have generated second derivatives.");
-            call.Value = Run<T>(fakeLogits, call.WantGradients, T.One, grads is null ? default : grads[0]);
+            call.Value = Run<T>(fakeLogits, gradients: call.WantGradients, gradOutput: T.One, fakeLogitsGrad: grads is null ? default : grads[0]);
         }
     }
 }

@@ -31,53 +31,53 @@ namespace LossDsl.Losses
         // ---- float ----
         /// <summary>The reduced loss (mean or sum over the rows), in float.</summary>
         public static float Forward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> target, int rowLength, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float q = 0.7f)
-            => global::LossDsl.Generated.LossDsl.Losses.GeneralizedCrossEntropyImplementation.Run<float>(input, target, rowLength, q, reduction, default, false, default, 1f, default);
+            => global::LossDsl.Generated.LossDsl.Losses.GeneralizedCrossEntropyImplementation.Run<float>(input, target, rowLength, q, reduction, output: default, gradients: false, gradOutputs: default, gradOutput: 1f, inputGrad: default);
 
         /// <summary>The loss of every row, written to <paramref name="output"/>, in float.</summary>
         public static void Forward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> target, int rowLength, global::System.Span<float> output, float q = 0.7f)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.GeneralizedCrossEntropyImplementation.Run<float>(input, target, rowLength, q, global::LossDsl.Reduction.None, output, false, default, 1f, default);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.GeneralizedCrossEntropyImplementation.Run<float>(input, target, rowLength, q, reduction: global::LossDsl.Reduction.None, output, gradients: false, gradOutputs: default, gradOutput: 1f, inputGrad: default);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in float; an empty gradient span is skipped.</summary>
         public static float ForwardBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> target, int rowLength, global::System.Span<float> inputGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f, float q = 0.7f)
-            => global::LossDsl.Generated.LossDsl.Losses.GeneralizedCrossEntropyImplementation.Run<float>(input, target, rowLength, q, reduction, default, true, default, gradOutput, inputGrad);
+            => global::LossDsl.Generated.LossDsl.Losses.GeneralizedCrossEntropyImplementation.Run<float>(input, target, rowLength, q, reduction, output: default, gradients: true, gradOutputs: default, gradOutput, inputGrad);
 
         /// <summary>The loss of every row and the gradients of their sum weighted by <paramref name="gradOutput"/>, in one pass, in float.</summary>
         public static void ForwardBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> target, int rowLength, global::System.Span<float> output, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> inputGrad, float q = 0.7f)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.GeneralizedCrossEntropyImplementation.Run<float>(input, target, rowLength, q, global::LossDsl.Reduction.None, output, true, gradOutput, 1f, inputGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.GeneralizedCrossEntropyImplementation.Run<float>(input, target, rowLength, q, reduction: global::LossDsl.Reduction.None, output, gradients: true, gradOutputs: gradOutput, gradOutput: 1f, inputGrad);
 
         /// <summary>The gradients of the reduced loss (times <paramref name="gradOutput"/>), in float; an empty gradient span is skipped.</summary>
         public static void Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> target, int rowLength, global::System.Span<float> inputGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f, float q = 0.7f)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.GeneralizedCrossEntropyImplementation.Run<float>(input, target, rowLength, q, reduction, default, true, default, gradOutput, inputGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.GeneralizedCrossEntropyImplementation.Run<float>(input, target, rowLength, q, reduction, output: default, gradients: true, gradOutputs: default, gradOutput, inputGrad);
 
         /// <summary>The gradients of the sum of the per-row losses weighted by <paramref name="gradOutput"/>, in float.</summary>
         public static void Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> target, int rowLength, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> inputGrad, float q = 0.7f)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.GeneralizedCrossEntropyImplementation.Run<float>(input, target, rowLength, q, global::LossDsl.Reduction.None, default, true, gradOutput, 1f, inputGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.GeneralizedCrossEntropyImplementation.Run<float>(input, target, rowLength, q, reduction: global::LossDsl.Reduction.None, output: default, gradients: true, gradOutputs: gradOutput, gradOutput: 1f, inputGrad);
 
 
         // ---- double ----
         /// <summary>The reduced loss (mean or sum over the rows), in double.</summary>
         public static double Forward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<int> target, int rowLength, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double q = 0.7)
-            => global::LossDsl.Generated.LossDsl.Losses.GeneralizedCrossEntropyImplementation.Run<double>(input, target, rowLength, q, reduction, default, false, default, 1.0, default);
+            => global::LossDsl.Generated.LossDsl.Losses.GeneralizedCrossEntropyImplementation.Run<double>(input, target, rowLength, q, reduction, output: default, gradients: false, gradOutputs: default, gradOutput: 1.0, inputGrad: default);
 
         /// <summary>The loss of every row, written to <paramref name="output"/>, in double.</summary>
         public static void Forward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<int> target, int rowLength, global::System.Span<double> output, double q = 0.7)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.GeneralizedCrossEntropyImplementation.Run<double>(input, target, rowLength, q, global::LossDsl.Reduction.None, output, false, default, 1.0, default);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.GeneralizedCrossEntropyImplementation.Run<double>(input, target, rowLength, q, reduction: global::LossDsl.Reduction.None, output, gradients: false, gradOutputs: default, gradOutput: 1.0, inputGrad: default);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in double; an empty gradient span is skipped.</summary>
         public static double ForwardBackward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<int> target, int rowLength, global::System.Span<double> inputGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0, double q = 0.7)
-            => global::LossDsl.Generated.LossDsl.Losses.GeneralizedCrossEntropyImplementation.Run<double>(input, target, rowLength, q, reduction, default, true, default, gradOutput, inputGrad);
+            => global::LossDsl.Generated.LossDsl.Losses.GeneralizedCrossEntropyImplementation.Run<double>(input, target, rowLength, q, reduction, output: default, gradients: true, gradOutputs: default, gradOutput, inputGrad);
 
         /// <summary>The loss of every row and the gradients of their sum weighted by <paramref name="gradOutput"/>, in one pass, in double.</summary>
         public static void ForwardBackward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<int> target, int rowLength, global::System.Span<double> output, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> inputGrad, double q = 0.7)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.GeneralizedCrossEntropyImplementation.Run<double>(input, target, rowLength, q, global::LossDsl.Reduction.None, output, true, gradOutput, 1.0, inputGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.GeneralizedCrossEntropyImplementation.Run<double>(input, target, rowLength, q, reduction: global::LossDsl.Reduction.None, output, gradients: true, gradOutputs: gradOutput, gradOutput: 1.0, inputGrad);
 
         /// <summary>The gradients of the reduced loss (times <paramref name="gradOutput"/>), in double; an empty gradient span is skipped.</summary>
         public static void Backward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<int> target, int rowLength, global::System.Span<double> inputGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0, double q = 0.7)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.GeneralizedCrossEntropyImplementation.Run<double>(input, target, rowLength, q, reduction, default, true, default, gradOutput, inputGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.GeneralizedCrossEntropyImplementation.Run<double>(input, target, rowLength, q, reduction, output: default, gradients: true, gradOutputs: default, gradOutput, inputGrad);
 
         /// <summary>The gradients of the sum of the per-row losses weighted by <paramref name="gradOutput"/>, in double.</summary>
         public static void Backward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<int> target, int rowLength, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> inputGrad, double q = 0.7)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.GeneralizedCrossEntropyImplementation.Run<double>(input, target, rowLength, q, global::LossDsl.Reduction.None, default, true, gradOutput, 1.0, inputGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.GeneralizedCrossEntropyImplementation.Run<double>(input, target, rowLength, q, reduction: global::LossDsl.Reduction.None, output: default, gradients: true, gradOutputs: gradOutput, gradOutput: 1.0, inputGrad);
 
 
         /// <summary>The loss on tensors with PyTorch's semantics (<c>generalized_cross_entropy</c> as torch.nn.functional takes it): the shapes its
@@ -302,7 +302,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             public T Run(int start, int end)
             {
                 int m = end - start;
-                return GeneralizedCrossEntropyImplementation.RunRows<T>(In(_input, start * _rowLength, m * _rowLength), In(_target, start, m), _rowLength, _q, _reduction, Out(_output, start, m), _gradients, In(_gradOutputs, start, m), _gradOutput, Out(_inputGrad, start * _rowLength, m * _rowLength), _divisor);
+                return GeneralizedCrossEntropyImplementation.RunRows<T>(input: In(_input, start * _rowLength, m * _rowLength), target: In(_target, start, m), rowLength: _rowLength, q: _q, reduction: _reduction, output: Out(_output, start, m), gradients: _gradients, gradOutputs: In(_gradOutputs, start, m), gradOutput: _gradOutput, inputGrad: Out(_inputGrad, start * _rowLength, m * _rowLength), divisor: _divisor);
             }
         }
 
@@ -922,7 +922,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 Array.Fill(upstream, T.One);
             }
             if (call.WantHessians) throw new NotSupportedException("generalized_cross_entropy is a row loss: only elementwise losses have generated second derivatives.");
-            call.Value = Run<T>(input, target, call.RowLength, q, call.Reduction, output, call.WantGradients, upstream, T.One, grads is null ? default : grads[0]);
+            call.Value = Run<T>(input, target, rowLength: call.RowLength, q, reduction: call.Reduction, output, gradients: call.WantGradients, gradOutputs: upstream, gradOutput: T.One, inputGrad: grads is null ? default : grads[0]);
         }
     }
 }

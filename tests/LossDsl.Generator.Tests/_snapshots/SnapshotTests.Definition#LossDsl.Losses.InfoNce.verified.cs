@@ -30,53 +30,53 @@ namespace LossDsl.Losses
         // ---- float ----
         /// <summary>The reduced loss (mean or sum over the rows), in float.</summary>
         public static float Forward(global::System.ReadOnlySpan<float> sim, int rowLength, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float temperature = 0.07f)
-            => global::LossDsl.Generated.LossDsl.Losses.InfoNceImplementation.Run<float>(sim, rowLength, temperature, reduction, default, false, default, 1f, default);
+            => global::LossDsl.Generated.LossDsl.Losses.InfoNceImplementation.Run<float>(sim, rowLength, temperature, reduction, output: default, gradients: false, gradOutputs: default, gradOutput: 1f, simGrad: default);
 
         /// <summary>The loss of every row, written to <paramref name="output"/>, in float.</summary>
         public static void Forward(global::System.ReadOnlySpan<float> sim, int rowLength, global::System.Span<float> output, float temperature = 0.07f)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.InfoNceImplementation.Run<float>(sim, rowLength, temperature, global::LossDsl.Reduction.None, output, false, default, 1f, default);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.InfoNceImplementation.Run<float>(sim, rowLength, temperature, reduction: global::LossDsl.Reduction.None, output, gradients: false, gradOutputs: default, gradOutput: 1f, simGrad: default);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in float; an empty gradient span is skipped.</summary>
         public static float ForwardBackward(global::System.ReadOnlySpan<float> sim, int rowLength, global::System.Span<float> simGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f, float temperature = 0.07f)
-            => global::LossDsl.Generated.LossDsl.Losses.InfoNceImplementation.Run<float>(sim, rowLength, temperature, reduction, default, true, default, gradOutput, simGrad);
+            => global::LossDsl.Generated.LossDsl.Losses.InfoNceImplementation.Run<float>(sim, rowLength, temperature, reduction, output: default, gradients: true, gradOutputs: default, gradOutput, simGrad);
 
         /// <summary>The loss of every row and the gradients of their sum weighted by <paramref name="gradOutput"/>, in one pass, in float.</summary>
         public static void ForwardBackward(global::System.ReadOnlySpan<float> sim, int rowLength, global::System.Span<float> output, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> simGrad, float temperature = 0.07f)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.InfoNceImplementation.Run<float>(sim, rowLength, temperature, global::LossDsl.Reduction.None, output, true, gradOutput, 1f, simGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.InfoNceImplementation.Run<float>(sim, rowLength, temperature, reduction: global::LossDsl.Reduction.None, output, gradients: true, gradOutputs: gradOutput, gradOutput: 1f, simGrad);
 
         /// <summary>The gradients of the reduced loss (times <paramref name="gradOutput"/>), in float; an empty gradient span is skipped.</summary>
         public static void Backward(global::System.ReadOnlySpan<float> sim, int rowLength, global::System.Span<float> simGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f, float temperature = 0.07f)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.InfoNceImplementation.Run<float>(sim, rowLength, temperature, reduction, default, true, default, gradOutput, simGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.InfoNceImplementation.Run<float>(sim, rowLength, temperature, reduction, output: default, gradients: true, gradOutputs: default, gradOutput, simGrad);
 
         /// <summary>The gradients of the sum of the per-row losses weighted by <paramref name="gradOutput"/>, in float.</summary>
         public static void Backward(global::System.ReadOnlySpan<float> sim, int rowLength, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> simGrad, float temperature = 0.07f)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.InfoNceImplementation.Run<float>(sim, rowLength, temperature, global::LossDsl.Reduction.None, default, true, gradOutput, 1f, simGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.InfoNceImplementation.Run<float>(sim, rowLength, temperature, reduction: global::LossDsl.Reduction.None, output: default, gradients: true, gradOutputs: gradOutput, gradOutput: 1f, simGrad);
 
 
         // ---- double ----
         /// <summary>The reduced loss (mean or sum over the rows), in double.</summary>
         public static double Forward(global::System.ReadOnlySpan<double> sim, int rowLength, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double temperature = 0.07)
-            => global::LossDsl.Generated.LossDsl.Losses.InfoNceImplementation.Run<double>(sim, rowLength, temperature, reduction, default, false, default, 1.0, default);
+            => global::LossDsl.Generated.LossDsl.Losses.InfoNceImplementation.Run<double>(sim, rowLength, temperature, reduction, output: default, gradients: false, gradOutputs: default, gradOutput: 1.0, simGrad: default);
 
         /// <summary>The loss of every row, written to <paramref name="output"/>, in double.</summary>
         public static void Forward(global::System.ReadOnlySpan<double> sim, int rowLength, global::System.Span<double> output, double temperature = 0.07)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.InfoNceImplementation.Run<double>(sim, rowLength, temperature, global::LossDsl.Reduction.None, output, false, default, 1.0, default);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.InfoNceImplementation.Run<double>(sim, rowLength, temperature, reduction: global::LossDsl.Reduction.None, output, gradients: false, gradOutputs: default, gradOutput: 1.0, simGrad: default);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in double; an empty gradient span is skipped.</summary>
         public static double ForwardBackward(global::System.ReadOnlySpan<double> sim, int rowLength, global::System.Span<double> simGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0, double temperature = 0.07)
-            => global::LossDsl.Generated.LossDsl.Losses.InfoNceImplementation.Run<double>(sim, rowLength, temperature, reduction, default, true, default, gradOutput, simGrad);
+            => global::LossDsl.Generated.LossDsl.Losses.InfoNceImplementation.Run<double>(sim, rowLength, temperature, reduction, output: default, gradients: true, gradOutputs: default, gradOutput, simGrad);
 
         /// <summary>The loss of every row and the gradients of their sum weighted by <paramref name="gradOutput"/>, in one pass, in double.</summary>
         public static void ForwardBackward(global::System.ReadOnlySpan<double> sim, int rowLength, global::System.Span<double> output, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> simGrad, double temperature = 0.07)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.InfoNceImplementation.Run<double>(sim, rowLength, temperature, global::LossDsl.Reduction.None, output, true, gradOutput, 1.0, simGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.InfoNceImplementation.Run<double>(sim, rowLength, temperature, reduction: global::LossDsl.Reduction.None, output, gradients: true, gradOutputs: gradOutput, gradOutput: 1.0, simGrad);
 
         /// <summary>The gradients of the reduced loss (times <paramref name="gradOutput"/>), in double; an empty gradient span is skipped.</summary>
         public static void Backward(global::System.ReadOnlySpan<double> sim, int rowLength, global::System.Span<double> simGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0, double temperature = 0.07)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.InfoNceImplementation.Run<double>(sim, rowLength, temperature, reduction, default, true, default, gradOutput, simGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.InfoNceImplementation.Run<double>(sim, rowLength, temperature, reduction, output: default, gradients: true, gradOutputs: default, gradOutput, simGrad);
 
         /// <summary>The gradients of the sum of the per-row losses weighted by <paramref name="gradOutput"/>, in double.</summary>
         public static void Backward(global::System.ReadOnlySpan<double> sim, int rowLength, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> simGrad, double temperature = 0.07)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.InfoNceImplementation.Run<double>(sim, rowLength, temperature, global::LossDsl.Reduction.None, default, true, gradOutput, 1.0, simGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.InfoNceImplementation.Run<double>(sim, rowLength, temperature, reduction: global::LossDsl.Reduction.None, output: default, gradients: true, gradOutputs: gradOutput, gradOutput: 1.0, simGrad);
 
 
         /// <summary>The loss on tensors with PyTorch's semantics (<c>info_nce</c> as torch.nn.functional takes it): the shapes its
@@ -280,7 +280,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             public T Run(int start, int end)
             {
                 int m = end - start;
-                return InfoNceImplementation.RunRows<T>(In(_sim, start * _rowLength, m * _rowLength), _rowLength, _temperature, _reduction, Out(_output, start, m), _gradients, In(_gradOutputs, start, m), _gradOutput, Out(_simGrad, start * _rowLength, m * _rowLength), _divisor, _firstRow + start);
+                return InfoNceImplementation.RunRows<T>(sim: In(_sim, start * _rowLength, m * _rowLength), rowLength: _rowLength, temperature: _temperature, reduction: _reduction, output: Out(_output, start, m), gradients: _gradients, gradOutputs: In(_gradOutputs, start, m), gradOutput: _gradOutput, simGrad: Out(_simGrad, start * _rowLength, m * _rowLength), divisor: _divisor, firstRow: _firstRow + start);
             }
         }
 
@@ -812,7 +812,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 Array.Fill(upstream, T.One);
             }
             if (call.WantHessians) throw new NotSupportedException("info_nce is a row loss: only elementwise losses have generated second derivatives.");
-            call.Value = Run<T>(sim, call.RowLength, temperature, call.Reduction, output, call.WantGradients, upstream, T.One, grads is null ? default : grads[0]);
+            call.Value = Run<T>(sim, rowLength: call.RowLength, temperature, reduction: call.Reduction, output, gradients: call.WantGradients, gradOutputs: upstream, gradOutput: T.One, simGrad: grads is null ? default : grads[0]);
         }
     }
 }

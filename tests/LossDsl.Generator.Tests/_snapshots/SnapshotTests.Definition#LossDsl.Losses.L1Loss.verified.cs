@@ -27,69 +27,69 @@ namespace LossDsl.Losses
         // ---- float ----
         /// <summary>The reduced loss (mean or sum over the elements), in float.</summary>
         public static float Forward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.ReadOnlySpan<float> weight = default)
-            => global::LossDsl.Generated.LossDsl.Losses.L1LossImplementation.Run<float>(input, target, weight, reduction, default, false, default, 1f, default, default);
+            => global::LossDsl.Generated.LossDsl.Losses.L1LossImplementation.Run<float>(input, target, weight, reduction, output: default, gradients: false, gradOutputs: default, gradOutput: 1f, inputGrad: default, targetGrad: default);
 
         /// <summary>The loss of every element, written to <paramref name="output"/>, in float.</summary>
         public static void Forward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> output, global::System.ReadOnlySpan<float> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.L1LossImplementation.Run<float>(input, target, weight, global::LossDsl.Reduction.None, output, false, default, 1f, default, default);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.L1LossImplementation.Run<float>(input, target, weight, reduction: global::LossDsl.Reduction.None, output, gradients: false, gradOutputs: default, gradOutput: 1f, inputGrad: default, targetGrad: default);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in float; an empty gradient span is skipped.</summary>
         public static float ForwardBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> inputGrad, global::System.Span<float> targetGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f, global::System.ReadOnlySpan<float> weight = default)
-            => global::LossDsl.Generated.LossDsl.Losses.L1LossImplementation.Run<float>(input, target, weight, reduction, default, true, default, gradOutput, inputGrad, targetGrad);
+            => global::LossDsl.Generated.LossDsl.Losses.L1LossImplementation.Run<float>(input, target, weight, reduction, output: default, gradients: true, gradOutputs: default, gradOutput, inputGrad, targetGrad);
 
         /// <summary>The loss of every element and the gradients of their sum weighted by <paramref name="gradOutput"/>, in one pass, in float.</summary>
         public static void ForwardBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> output, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> inputGrad, global::System.Span<float> targetGrad, global::System.ReadOnlySpan<float> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.L1LossImplementation.Run<float>(input, target, weight, global::LossDsl.Reduction.None, output, true, gradOutput, 1f, inputGrad, targetGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.L1LossImplementation.Run<float>(input, target, weight, reduction: global::LossDsl.Reduction.None, output, gradients: true, gradOutputs: gradOutput, gradOutput: 1f, inputGrad, targetGrad);
 
         /// <summary>The gradients of the reduced loss (times <paramref name="gradOutput"/>), in float; an empty gradient span is skipped.</summary>
         public static void Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> inputGrad, global::System.Span<float> targetGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f, global::System.ReadOnlySpan<float> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.L1LossImplementation.Run<float>(input, target, weight, reduction, default, true, default, gradOutput, inputGrad, targetGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.L1LossImplementation.Run<float>(input, target, weight, reduction, output: default, gradients: true, gradOutputs: default, gradOutput, inputGrad, targetGrad);
 
         /// <summary>The gradients of the sum of the per-element losses weighted by <paramref name="gradOutput"/>, in float.</summary>
         public static void Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> inputGrad, global::System.Span<float> targetGrad, global::System.ReadOnlySpan<float> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.L1LossImplementation.Run<float>(input, target, weight, global::LossDsl.Reduction.None, default, true, gradOutput, 1f, inputGrad, targetGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.L1LossImplementation.Run<float>(input, target, weight, reduction: global::LossDsl.Reduction.None, output: default, gradients: true, gradOutputs: gradOutput, gradOutput: 1f, inputGrad, targetGrad);
 
         /// <summary>The reduced loss, its gradients and the diagonals of its Hessian (d²L/dx_i², through <paramref name="hessianPolicy"/>; default: the loss's declared policy), all times <paramref name="gradOutput"/>, in one pass, in float; an empty span is skipped. The mean divides the gradients and Hessians by n as it divides the value.</summary>
         public static float GradientHessian(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> inputGrad, global::System.Span<float> inputHess, global::System.Span<float> targetGrad, global::System.Span<float> targetHess, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f, global::LossDsl.HessianPolicy hessianPolicy = default, global::System.ReadOnlySpan<float> weight = default)
-            => global::LossDsl.Generated.LossDsl.Losses.L1LossImplementation.RunHessian<float>(input, target, weight, reduction, default, default, gradOutput, inputGrad, targetGrad, hessianPolicy, inputHess, targetHess);
+            => global::LossDsl.Generated.LossDsl.Losses.L1LossImplementation.RunHessian<float>(input, target, weight, reduction, output: default, gradOutputs: default, gradOutput, inputGrad, targetGrad, hessianPolicy, inputHess, targetHess);
 
         /// <summary>The loss of every element (to <paramref name="output"/>; an empty span is skipped), and the gradients and Hessian diagonals of their sum weighted by <paramref name="gradOutput"/>, in one pass, in float: per element, what a boosting round needs.</summary>
         public static void GradientHessian(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> output, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> inputGrad, global::System.Span<float> inputHess, global::System.Span<float> targetGrad, global::System.Span<float> targetHess, global::LossDsl.HessianPolicy hessianPolicy = default, global::System.ReadOnlySpan<float> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.L1LossImplementation.RunHessian<float>(input, target, weight, global::LossDsl.Reduction.None, output, gradOutput, 1f, inputGrad, targetGrad, hessianPolicy, inputHess, targetHess);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.L1LossImplementation.RunHessian<float>(input, target, weight, reduction: global::LossDsl.Reduction.None, output, gradOutputs: gradOutput, gradOutput: 1f, inputGrad, targetGrad, hessianPolicy, inputHess, targetHess);
 
 
         // ---- double ----
         /// <summary>The reduced loss (mean or sum over the elements), in double.</summary>
         public static double Forward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.ReadOnlySpan<double> weight = default)
-            => global::LossDsl.Generated.LossDsl.Losses.L1LossImplementation.Run<double>(input, target, weight, reduction, default, false, default, 1.0, default, default);
+            => global::LossDsl.Generated.LossDsl.Losses.L1LossImplementation.Run<double>(input, target, weight, reduction, output: default, gradients: false, gradOutputs: default, gradOutput: 1.0, inputGrad: default, targetGrad: default);
 
         /// <summary>The loss of every element, written to <paramref name="output"/>, in double.</summary>
         public static void Forward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.Span<double> output, global::System.ReadOnlySpan<double> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.L1LossImplementation.Run<double>(input, target, weight, global::LossDsl.Reduction.None, output, false, default, 1.0, default, default);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.L1LossImplementation.Run<double>(input, target, weight, reduction: global::LossDsl.Reduction.None, output, gradients: false, gradOutputs: default, gradOutput: 1.0, inputGrad: default, targetGrad: default);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in double; an empty gradient span is skipped.</summary>
         public static double ForwardBackward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.Span<double> inputGrad, global::System.Span<double> targetGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0, global::System.ReadOnlySpan<double> weight = default)
-            => global::LossDsl.Generated.LossDsl.Losses.L1LossImplementation.Run<double>(input, target, weight, reduction, default, true, default, gradOutput, inputGrad, targetGrad);
+            => global::LossDsl.Generated.LossDsl.Losses.L1LossImplementation.Run<double>(input, target, weight, reduction, output: default, gradients: true, gradOutputs: default, gradOutput, inputGrad, targetGrad);
 
         /// <summary>The loss of every element and the gradients of their sum weighted by <paramref name="gradOutput"/>, in one pass, in double.</summary>
         public static void ForwardBackward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.Span<double> output, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> inputGrad, global::System.Span<double> targetGrad, global::System.ReadOnlySpan<double> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.L1LossImplementation.Run<double>(input, target, weight, global::LossDsl.Reduction.None, output, true, gradOutput, 1.0, inputGrad, targetGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.L1LossImplementation.Run<double>(input, target, weight, reduction: global::LossDsl.Reduction.None, output, gradients: true, gradOutputs: gradOutput, gradOutput: 1.0, inputGrad, targetGrad);
 
         /// <summary>The gradients of the reduced loss (times <paramref name="gradOutput"/>), in double; an empty gradient span is skipped.</summary>
         public static void Backward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.Span<double> inputGrad, global::System.Span<double> targetGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0, global::System.ReadOnlySpan<double> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.L1LossImplementation.Run<double>(input, target, weight, reduction, default, true, default, gradOutput, inputGrad, targetGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.L1LossImplementation.Run<double>(input, target, weight, reduction, output: default, gradients: true, gradOutputs: default, gradOutput, inputGrad, targetGrad);
 
         /// <summary>The gradients of the sum of the per-element losses weighted by <paramref name="gradOutput"/>, in double.</summary>
         public static void Backward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> inputGrad, global::System.Span<double> targetGrad, global::System.ReadOnlySpan<double> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.L1LossImplementation.Run<double>(input, target, weight, global::LossDsl.Reduction.None, default, true, gradOutput, 1.0, inputGrad, targetGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.L1LossImplementation.Run<double>(input, target, weight, reduction: global::LossDsl.Reduction.None, output: default, gradients: true, gradOutputs: gradOutput, gradOutput: 1.0, inputGrad, targetGrad);
 
         /// <summary>The reduced loss, its gradients and the diagonals of its Hessian (d²L/dx_i², through <paramref name="hessianPolicy"/>; default: the loss's declared policy), all times <paramref name="gradOutput"/>, in one pass, in double; an empty span is skipped. The mean divides the gradients and Hessians by n as it divides the value.</summary>
         public static double GradientHessian(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.Span<double> inputGrad, global::System.Span<double> inputHess, global::System.Span<double> targetGrad, global::System.Span<double> targetHess, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0, global::LossDsl.HessianPolicy hessianPolicy = default, global::System.ReadOnlySpan<double> weight = default)
-            => global::LossDsl.Generated.LossDsl.Losses.L1LossImplementation.RunHessian<double>(input, target, weight, reduction, default, default, gradOutput, inputGrad, targetGrad, hessianPolicy, inputHess, targetHess);
+            => global::LossDsl.Generated.LossDsl.Losses.L1LossImplementation.RunHessian<double>(input, target, weight, reduction, output: default, gradOutputs: default, gradOutput, inputGrad, targetGrad, hessianPolicy, inputHess, targetHess);
 
         /// <summary>The loss of every element (to <paramref name="output"/>; an empty span is skipped), and the gradients and Hessian diagonals of their sum weighted by <paramref name="gradOutput"/>, in one pass, in double: per element, what a boosting round needs.</summary>
         public static void GradientHessian(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.Span<double> output, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> inputGrad, global::System.Span<double> inputHess, global::System.Span<double> targetGrad, global::System.Span<double> targetHess, global::LossDsl.HessianPolicy hessianPolicy = default, global::System.ReadOnlySpan<double> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.L1LossImplementation.RunHessian<double>(input, target, weight, global::LossDsl.Reduction.None, output, gradOutput, 1.0, inputGrad, targetGrad, hessianPolicy, inputHess, targetHess);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.L1LossImplementation.RunHessian<double>(input, target, weight, reduction: global::LossDsl.Reduction.None, output, gradOutputs: gradOutput, gradOutput: 1.0, inputGrad, targetGrad, hessianPolicy, inputHess, targetHess);
 
 
         /// <summary>The loss on tensors with PyTorch's semantics (<c>l1_loss</c> as torch.nn.functional takes it): the shapes its
@@ -200,7 +200,7 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             // The mean's 1/n and the upstream gradient fold into one scale; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
-            var fused = new GradientKernelCall<T>(input, target, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, targetGrad, n, reduction, output);
+            var fused = new GradientKernelCall<T>(input, target, weight, gradOutput: reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, targetGrad, n, reduction, output);
             return KernelFlags.Dispatch<GradientKernelCall<T>, T>(ref fused);
         }
 
@@ -251,7 +251,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             public T Run(int start, int end)
             {
                 int m = end - start;
-                return L1LossImplementation.Run<T>(In(_input, start, m), In(_target, start, m), In(_weight, start, m), _reduction, Out(_output, start, m), _gradients, In(_gradOutputs, start, m), _gradOutput, Out(_inputGrad, start, m), Out(_targetGrad, start, m));
+                return L1LossImplementation.Run<T>(input: In(_input, start, m), target: In(_target, start, m), weight: In(_weight, start, m), reduction: _reduction, output: Out(_output, start, m), gradients: _gradients, gradOutputs: In(_gradOutputs, start, m), gradOutput: _gradOutput, inputGrad: Out(_inputGrad, start, m), targetGrad: Out(_targetGrad, start, m));
             }
         }
 
@@ -283,7 +283,7 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             // The mean's 1/n and the upstream gradient scale the Hessian as they scale the gradient; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
-            var kernel = new HessianKernelCall<T>(input, target, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, targetGrad, inputHess, targetHess, hessianPolicy, n, reduction, output);
+            var kernel = new HessianKernelCall<T>(input, target, weight, gradOutput: reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, targetGrad, inputHess, targetHess, hessianPolicy, n, reduction, output);
             return KernelFlags.Dispatch<HessianKernelCall<T>, T>(ref kernel);
         }
 
@@ -735,10 +735,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 call.Gradients = grads;
                 call.Hessians = hessians;
                 if (none && upstream is null) { upstream = new T[outputs]; Array.Fill(upstream, T.One); }
-                call.Value = RunHessian<T>(input, target, call.Weight, call.Reduction, output, upstream, T.One, grads[0], grads[1], call.HessianPolicy, hessians[0], hessians[1]);
+                call.Value = RunHessian<T>(input, target, weight: call.Weight, reduction: call.Reduction, output, gradOutputs: upstream, gradOutput: T.One, inputGrad: grads[0], targetGrad: grads[1], hessianPolicy: call.HessianPolicy, inputHess: hessians[0], targetHess: hessians[1]);
                 return;
             }
-            call.Value = Run<T>(input, target, call.Weight, call.Reduction, output, call.WantGradients, upstream, T.One, grads is null ? default : grads[0], grads is null ? default : grads[1]);
+            call.Value = Run<T>(input, target, weight: call.Weight, reduction: call.Reduction, output, gradients: call.WantGradients, gradOutputs: upstream, gradOutput: T.One, inputGrad: grads is null ? default : grads[0], targetGrad: grads is null ? default : grads[1]);
         }
     }
 }

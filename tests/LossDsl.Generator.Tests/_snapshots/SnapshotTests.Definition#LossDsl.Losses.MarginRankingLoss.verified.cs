@@ -28,69 +28,69 @@ namespace LossDsl.Losses
         // ---- float ----
         /// <summary>The reduced loss (mean or sum over the elements), in float.</summary>
         public static float Forward(global::System.ReadOnlySpan<float> input1, global::System.ReadOnlySpan<float> input2, global::System.ReadOnlySpan<float> target, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float margin = 0f, global::System.ReadOnlySpan<float> weight = default)
-            => global::LossDsl.Generated.LossDsl.Losses.MarginRankingLossImplementation.Run<float>(input1, input2, target, margin, weight, reduction, default, false, default, 1f, default, default);
+            => global::LossDsl.Generated.LossDsl.Losses.MarginRankingLossImplementation.Run<float>(input1, input2, target, margin, weight, reduction, output: default, gradients: false, gradOutputs: default, gradOutput: 1f, input1Grad: default, input2Grad: default);
 
         /// <summary>The loss of every element, written to <paramref name="output"/>, in float.</summary>
         public static void Forward(global::System.ReadOnlySpan<float> input1, global::System.ReadOnlySpan<float> input2, global::System.ReadOnlySpan<float> target, global::System.Span<float> output, float margin = 0f, global::System.ReadOnlySpan<float> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.MarginRankingLossImplementation.Run<float>(input1, input2, target, margin, weight, global::LossDsl.Reduction.None, output, false, default, 1f, default, default);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.MarginRankingLossImplementation.Run<float>(input1, input2, target, margin, weight, reduction: global::LossDsl.Reduction.None, output, gradients: false, gradOutputs: default, gradOutput: 1f, input1Grad: default, input2Grad: default);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in float; an empty gradient span is skipped.</summary>
         public static float ForwardBackward(global::System.ReadOnlySpan<float> input1, global::System.ReadOnlySpan<float> input2, global::System.ReadOnlySpan<float> target, global::System.Span<float> input1Grad, global::System.Span<float> input2Grad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f, float margin = 0f, global::System.ReadOnlySpan<float> weight = default)
-            => global::LossDsl.Generated.LossDsl.Losses.MarginRankingLossImplementation.Run<float>(input1, input2, target, margin, weight, reduction, default, true, default, gradOutput, input1Grad, input2Grad);
+            => global::LossDsl.Generated.LossDsl.Losses.MarginRankingLossImplementation.Run<float>(input1, input2, target, margin, weight, reduction, output: default, gradients: true, gradOutputs: default, gradOutput, input1Grad, input2Grad);
 
         /// <summary>The loss of every element and the gradients of their sum weighted by <paramref name="gradOutput"/>, in one pass, in float.</summary>
         public static void ForwardBackward(global::System.ReadOnlySpan<float> input1, global::System.ReadOnlySpan<float> input2, global::System.ReadOnlySpan<float> target, global::System.Span<float> output, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> input1Grad, global::System.Span<float> input2Grad, float margin = 0f, global::System.ReadOnlySpan<float> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.MarginRankingLossImplementation.Run<float>(input1, input2, target, margin, weight, global::LossDsl.Reduction.None, output, true, gradOutput, 1f, input1Grad, input2Grad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.MarginRankingLossImplementation.Run<float>(input1, input2, target, margin, weight, reduction: global::LossDsl.Reduction.None, output, gradients: true, gradOutputs: gradOutput, gradOutput: 1f, input1Grad, input2Grad);
 
         /// <summary>The gradients of the reduced loss (times <paramref name="gradOutput"/>), in float; an empty gradient span is skipped.</summary>
         public static void Backward(global::System.ReadOnlySpan<float> input1, global::System.ReadOnlySpan<float> input2, global::System.ReadOnlySpan<float> target, global::System.Span<float> input1Grad, global::System.Span<float> input2Grad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f, float margin = 0f, global::System.ReadOnlySpan<float> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.MarginRankingLossImplementation.Run<float>(input1, input2, target, margin, weight, reduction, default, true, default, gradOutput, input1Grad, input2Grad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.MarginRankingLossImplementation.Run<float>(input1, input2, target, margin, weight, reduction, output: default, gradients: true, gradOutputs: default, gradOutput, input1Grad, input2Grad);
 
         /// <summary>The gradients of the sum of the per-element losses weighted by <paramref name="gradOutput"/>, in float.</summary>
         public static void Backward(global::System.ReadOnlySpan<float> input1, global::System.ReadOnlySpan<float> input2, global::System.ReadOnlySpan<float> target, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> input1Grad, global::System.Span<float> input2Grad, float margin = 0f, global::System.ReadOnlySpan<float> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.MarginRankingLossImplementation.Run<float>(input1, input2, target, margin, weight, global::LossDsl.Reduction.None, default, true, gradOutput, 1f, input1Grad, input2Grad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.MarginRankingLossImplementation.Run<float>(input1, input2, target, margin, weight, reduction: global::LossDsl.Reduction.None, output: default, gradients: true, gradOutputs: gradOutput, gradOutput: 1f, input1Grad, input2Grad);
 
         /// <summary>The reduced loss, its gradients and the diagonals of its Hessian (d²L/dx_i², through <paramref name="hessianPolicy"/>; default: the loss's declared policy), all times <paramref name="gradOutput"/>, in one pass, in float; an empty span is skipped. The mean divides the gradients and Hessians by n as it divides the value.</summary>
         public static float GradientHessian(global::System.ReadOnlySpan<float> input1, global::System.ReadOnlySpan<float> input2, global::System.ReadOnlySpan<float> target, global::System.Span<float> input1Grad, global::System.Span<float> input1Hess, global::System.Span<float> input2Grad, global::System.Span<float> input2Hess, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f, float margin = 0f, global::LossDsl.HessianPolicy hessianPolicy = default, global::System.ReadOnlySpan<float> weight = default)
-            => global::LossDsl.Generated.LossDsl.Losses.MarginRankingLossImplementation.RunHessian<float>(input1, input2, target, margin, weight, reduction, default, default, gradOutput, input1Grad, input2Grad, hessianPolicy, input1Hess, input2Hess);
+            => global::LossDsl.Generated.LossDsl.Losses.MarginRankingLossImplementation.RunHessian<float>(input1, input2, target, margin, weight, reduction, output: default, gradOutputs: default, gradOutput, input1Grad, input2Grad, hessianPolicy, input1Hess, input2Hess);
 
         /// <summary>The loss of every element (to <paramref name="output"/>; an empty span is skipped), and the gradients and Hessian diagonals of their sum weighted by <paramref name="gradOutput"/>, in one pass, in float: per element, what a boosting round needs.</summary>
         public static void GradientHessian(global::System.ReadOnlySpan<float> input1, global::System.ReadOnlySpan<float> input2, global::System.ReadOnlySpan<float> target, global::System.Span<float> output, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> input1Grad, global::System.Span<float> input1Hess, global::System.Span<float> input2Grad, global::System.Span<float> input2Hess, float margin = 0f, global::LossDsl.HessianPolicy hessianPolicy = default, global::System.ReadOnlySpan<float> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.MarginRankingLossImplementation.RunHessian<float>(input1, input2, target, margin, weight, global::LossDsl.Reduction.None, output, gradOutput, 1f, input1Grad, input2Grad, hessianPolicy, input1Hess, input2Hess);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.MarginRankingLossImplementation.RunHessian<float>(input1, input2, target, margin, weight, reduction: global::LossDsl.Reduction.None, output, gradOutputs: gradOutput, gradOutput: 1f, input1Grad, input2Grad, hessianPolicy, input1Hess, input2Hess);
 
 
         // ---- double ----
         /// <summary>The reduced loss (mean or sum over the elements), in double.</summary>
         public static double Forward(global::System.ReadOnlySpan<double> input1, global::System.ReadOnlySpan<double> input2, global::System.ReadOnlySpan<double> target, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double margin = 0.0, global::System.ReadOnlySpan<double> weight = default)
-            => global::LossDsl.Generated.LossDsl.Losses.MarginRankingLossImplementation.Run<double>(input1, input2, target, margin, weight, reduction, default, false, default, 1.0, default, default);
+            => global::LossDsl.Generated.LossDsl.Losses.MarginRankingLossImplementation.Run<double>(input1, input2, target, margin, weight, reduction, output: default, gradients: false, gradOutputs: default, gradOutput: 1.0, input1Grad: default, input2Grad: default);
 
         /// <summary>The loss of every element, written to <paramref name="output"/>, in double.</summary>
         public static void Forward(global::System.ReadOnlySpan<double> input1, global::System.ReadOnlySpan<double> input2, global::System.ReadOnlySpan<double> target, global::System.Span<double> output, double margin = 0.0, global::System.ReadOnlySpan<double> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.MarginRankingLossImplementation.Run<double>(input1, input2, target, margin, weight, global::LossDsl.Reduction.None, output, false, default, 1.0, default, default);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.MarginRankingLossImplementation.Run<double>(input1, input2, target, margin, weight, reduction: global::LossDsl.Reduction.None, output, gradients: false, gradOutputs: default, gradOutput: 1.0, input1Grad: default, input2Grad: default);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in double; an empty gradient span is skipped.</summary>
         public static double ForwardBackward(global::System.ReadOnlySpan<double> input1, global::System.ReadOnlySpan<double> input2, global::System.ReadOnlySpan<double> target, global::System.Span<double> input1Grad, global::System.Span<double> input2Grad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0, double margin = 0.0, global::System.ReadOnlySpan<double> weight = default)
-            => global::LossDsl.Generated.LossDsl.Losses.MarginRankingLossImplementation.Run<double>(input1, input2, target, margin, weight, reduction, default, true, default, gradOutput, input1Grad, input2Grad);
+            => global::LossDsl.Generated.LossDsl.Losses.MarginRankingLossImplementation.Run<double>(input1, input2, target, margin, weight, reduction, output: default, gradients: true, gradOutputs: default, gradOutput, input1Grad, input2Grad);
 
         /// <summary>The loss of every element and the gradients of their sum weighted by <paramref name="gradOutput"/>, in one pass, in double.</summary>
         public static void ForwardBackward(global::System.ReadOnlySpan<double> input1, global::System.ReadOnlySpan<double> input2, global::System.ReadOnlySpan<double> target, global::System.Span<double> output, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> input1Grad, global::System.Span<double> input2Grad, double margin = 0.0, global::System.ReadOnlySpan<double> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.MarginRankingLossImplementation.Run<double>(input1, input2, target, margin, weight, global::LossDsl.Reduction.None, output, true, gradOutput, 1.0, input1Grad, input2Grad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.MarginRankingLossImplementation.Run<double>(input1, input2, target, margin, weight, reduction: global::LossDsl.Reduction.None, output, gradients: true, gradOutputs: gradOutput, gradOutput: 1.0, input1Grad, input2Grad);
 
         /// <summary>The gradients of the reduced loss (times <paramref name="gradOutput"/>), in double; an empty gradient span is skipped.</summary>
         public static void Backward(global::System.ReadOnlySpan<double> input1, global::System.ReadOnlySpan<double> input2, global::System.ReadOnlySpan<double> target, global::System.Span<double> input1Grad, global::System.Span<double> input2Grad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0, double margin = 0.0, global::System.ReadOnlySpan<double> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.MarginRankingLossImplementation.Run<double>(input1, input2, target, margin, weight, reduction, default, true, default, gradOutput, input1Grad, input2Grad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.MarginRankingLossImplementation.Run<double>(input1, input2, target, margin, weight, reduction, output: default, gradients: true, gradOutputs: default, gradOutput, input1Grad, input2Grad);
 
         /// <summary>The gradients of the sum of the per-element losses weighted by <paramref name="gradOutput"/>, in double.</summary>
         public static void Backward(global::System.ReadOnlySpan<double> input1, global::System.ReadOnlySpan<double> input2, global::System.ReadOnlySpan<double> target, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> input1Grad, global::System.Span<double> input2Grad, double margin = 0.0, global::System.ReadOnlySpan<double> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.MarginRankingLossImplementation.Run<double>(input1, input2, target, margin, weight, global::LossDsl.Reduction.None, default, true, gradOutput, 1.0, input1Grad, input2Grad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.MarginRankingLossImplementation.Run<double>(input1, input2, target, margin, weight, reduction: global::LossDsl.Reduction.None, output: default, gradients: true, gradOutputs: gradOutput, gradOutput: 1.0, input1Grad, input2Grad);
 
         /// <summary>The reduced loss, its gradients and the diagonals of its Hessian (d²L/dx_i², through <paramref name="hessianPolicy"/>; default: the loss's declared policy), all times <paramref name="gradOutput"/>, in one pass, in double; an empty span is skipped. The mean divides the gradients and Hessians by n as it divides the value.</summary>
         public static double GradientHessian(global::System.ReadOnlySpan<double> input1, global::System.ReadOnlySpan<double> input2, global::System.ReadOnlySpan<double> target, global::System.Span<double> input1Grad, global::System.Span<double> input1Hess, global::System.Span<double> input2Grad, global::System.Span<double> input2Hess, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0, double margin = 0.0, global::LossDsl.HessianPolicy hessianPolicy = default, global::System.ReadOnlySpan<double> weight = default)
-            => global::LossDsl.Generated.LossDsl.Losses.MarginRankingLossImplementation.RunHessian<double>(input1, input2, target, margin, weight, reduction, default, default, gradOutput, input1Grad, input2Grad, hessianPolicy, input1Hess, input2Hess);
+            => global::LossDsl.Generated.LossDsl.Losses.MarginRankingLossImplementation.RunHessian<double>(input1, input2, target, margin, weight, reduction, output: default, gradOutputs: default, gradOutput, input1Grad, input2Grad, hessianPolicy, input1Hess, input2Hess);
 
         /// <summary>The loss of every element (to <paramref name="output"/>; an empty span is skipped), and the gradients and Hessian diagonals of their sum weighted by <paramref name="gradOutput"/>, in one pass, in double: per element, what a boosting round needs.</summary>
         public static void GradientHessian(global::System.ReadOnlySpan<double> input1, global::System.ReadOnlySpan<double> input2, global::System.ReadOnlySpan<double> target, global::System.Span<double> output, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> input1Grad, global::System.Span<double> input1Hess, global::System.Span<double> input2Grad, global::System.Span<double> input2Hess, double margin = 0.0, global::LossDsl.HessianPolicy hessianPolicy = default, global::System.ReadOnlySpan<double> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.MarginRankingLossImplementation.RunHessian<double>(input1, input2, target, margin, weight, global::LossDsl.Reduction.None, output, gradOutput, 1.0, input1Grad, input2Grad, hessianPolicy, input1Hess, input2Hess);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.MarginRankingLossImplementation.RunHessian<double>(input1, input2, target, margin, weight, reduction: global::LossDsl.Reduction.None, output, gradOutputs: gradOutput, gradOutput: 1.0, input1Grad, input2Grad, hessianPolicy, input1Hess, input2Hess);
 
 
         /// <summary>The loss on tensors with PyTorch's semantics (<c>margin_ranking_loss</c> as torch.nn.functional takes it): the shapes its
@@ -212,7 +212,7 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             // The mean's 1/n and the upstream gradient fold into one scale; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
-            var fused = new GradientKernelCall<T>(input1, input2, target, margin, weight, reduction == Reduction.None ? gradOutputs : default, scale, input1Grad, input2Grad, n, reduction, output);
+            var fused = new GradientKernelCall<T>(input1, input2, target, margin, weight, gradOutput: reduction == Reduction.None ? gradOutputs : default, scale, input1Grad, input2Grad, n, reduction, output);
             return KernelFlags.Dispatch<GradientKernelCall<T>, T>(ref fused);
         }
 
@@ -267,7 +267,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             public T Run(int start, int end)
             {
                 int m = end - start;
-                return MarginRankingLossImplementation.Run<T>(In(_input1, start, m), In(_input2, start, m), In(_target, start, m), _margin, In(_weight, start, m), _reduction, Out(_output, start, m), _gradients, In(_gradOutputs, start, m), _gradOutput, Out(_input1Grad, start, m), Out(_input2Grad, start, m));
+                return MarginRankingLossImplementation.Run<T>(input1: In(_input1, start, m), input2: In(_input2, start, m), target: In(_target, start, m), margin: _margin, weight: In(_weight, start, m), reduction: _reduction, output: Out(_output, start, m), gradients: _gradients, gradOutputs: In(_gradOutputs, start, m), gradOutput: _gradOutput, input1Grad: Out(_input1Grad, start, m), input2Grad: Out(_input2Grad, start, m));
             }
         }
 
@@ -304,7 +304,7 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             // The mean's 1/n and the upstream gradient scale the Hessian as they scale the gradient; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
-            var kernel = new HessianKernelCall<T>(input1, input2, target, margin, weight, reduction == Reduction.None ? gradOutputs : default, scale, input1Grad, input2Grad, input1Hess, input2Hess, hessianPolicy, n, reduction, output);
+            var kernel = new HessianKernelCall<T>(input1, input2, target, margin, weight, gradOutput: reduction == Reduction.None ? gradOutputs : default, scale, input1Grad, input2Grad, input1Hess, input2Hess, hessianPolicy, n, reduction, output);
             return KernelFlags.Dispatch<HessianKernelCall<T>, T>(ref kernel);
         }
 
@@ -808,10 +808,10 @@ shape same_rank";
                 call.Gradients = grads;
                 call.Hessians = hessians;
                 if (none && upstream is null) { upstream = new T[outputs]; Array.Fill(upstream, T.One); }
-                call.Value = RunHessian<T>(input1, input2, target, margin, call.Weight, call.Reduction, output, upstream, T.One, grads[0], grads[1], call.HessianPolicy, hessians[0], hessians[1]);
+                call.Value = RunHessian<T>(input1, input2, target, margin, weight: call.Weight, reduction: call.Reduction, output, gradOutputs: upstream, gradOutput: T.One, input1Grad: grads[0], input2Grad: grads[1], hessianPolicy: call.HessianPolicy, input1Hess: hessians[0], input2Hess: hessians[1]);
                 return;
             }
-            call.Value = Run<T>(input1, input2, target, margin, call.Weight, call.Reduction, output, call.WantGradients, upstream, T.One, grads is null ? default : grads[0], grads is null ? default : grads[1]);
+            call.Value = Run<T>(input1, input2, target, margin, weight: call.Weight, reduction: call.Reduction, output, gradients: call.WantGradients, gradOutputs: upstream, gradOutput: T.One, input1Grad: grads is null ? default : grads[0], input2Grad: grads is null ? default : grads[1]);
         }
     }
 }

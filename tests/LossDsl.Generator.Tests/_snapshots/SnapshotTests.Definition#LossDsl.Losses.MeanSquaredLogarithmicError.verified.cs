@@ -26,53 +26,53 @@ namespace LossDsl.Losses
         // ---- float ----
         /// <summary>The reduced loss (mean or sum over the rows), in float.</summary>
         public static float Forward(global::System.ReadOnlySpan<float> yPred, global::System.ReadOnlySpan<float> yTrue, int rowLength, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float eps = 1E-07f)
-            => global::LossDsl.Generated.LossDsl.Losses.MeanSquaredLogarithmicErrorImplementation.Run<float>(yPred, yTrue, rowLength, eps, reduction, default, false, default, 1f, default);
+            => global::LossDsl.Generated.LossDsl.Losses.MeanSquaredLogarithmicErrorImplementation.Run<float>(yPred, yTrue, rowLength, eps, reduction, output: default, gradients: false, gradOutputs: default, gradOutput: 1f, yPredGrad: default);
 
         /// <summary>The loss of every row, written to <paramref name="output"/>, in float.</summary>
         public static void Forward(global::System.ReadOnlySpan<float> yPred, global::System.ReadOnlySpan<float> yTrue, int rowLength, global::System.Span<float> output, float eps = 1E-07f)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.MeanSquaredLogarithmicErrorImplementation.Run<float>(yPred, yTrue, rowLength, eps, global::LossDsl.Reduction.None, output, false, default, 1f, default);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.MeanSquaredLogarithmicErrorImplementation.Run<float>(yPred, yTrue, rowLength, eps, reduction: global::LossDsl.Reduction.None, output, gradients: false, gradOutputs: default, gradOutput: 1f, yPredGrad: default);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in float; an empty gradient span is skipped.</summary>
         public static float ForwardBackward(global::System.ReadOnlySpan<float> yPred, global::System.ReadOnlySpan<float> yTrue, int rowLength, global::System.Span<float> yPredGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f, float eps = 1E-07f)
-            => global::LossDsl.Generated.LossDsl.Losses.MeanSquaredLogarithmicErrorImplementation.Run<float>(yPred, yTrue, rowLength, eps, reduction, default, true, default, gradOutput, yPredGrad);
+            => global::LossDsl.Generated.LossDsl.Losses.MeanSquaredLogarithmicErrorImplementation.Run<float>(yPred, yTrue, rowLength, eps, reduction, output: default, gradients: true, gradOutputs: default, gradOutput, yPredGrad);
 
         /// <summary>The loss of every row and the gradients of their sum weighted by <paramref name="gradOutput"/>, in one pass, in float.</summary>
         public static void ForwardBackward(global::System.ReadOnlySpan<float> yPred, global::System.ReadOnlySpan<float> yTrue, int rowLength, global::System.Span<float> output, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> yPredGrad, float eps = 1E-07f)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.MeanSquaredLogarithmicErrorImplementation.Run<float>(yPred, yTrue, rowLength, eps, global::LossDsl.Reduction.None, output, true, gradOutput, 1f, yPredGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.MeanSquaredLogarithmicErrorImplementation.Run<float>(yPred, yTrue, rowLength, eps, reduction: global::LossDsl.Reduction.None, output, gradients: true, gradOutputs: gradOutput, gradOutput: 1f, yPredGrad);
 
         /// <summary>The gradients of the reduced loss (times <paramref name="gradOutput"/>), in float; an empty gradient span is skipped.</summary>
         public static void Backward(global::System.ReadOnlySpan<float> yPred, global::System.ReadOnlySpan<float> yTrue, int rowLength, global::System.Span<float> yPredGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f, float eps = 1E-07f)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.MeanSquaredLogarithmicErrorImplementation.Run<float>(yPred, yTrue, rowLength, eps, reduction, default, true, default, gradOutput, yPredGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.MeanSquaredLogarithmicErrorImplementation.Run<float>(yPred, yTrue, rowLength, eps, reduction, output: default, gradients: true, gradOutputs: default, gradOutput, yPredGrad);
 
         /// <summary>The gradients of the sum of the per-row losses weighted by <paramref name="gradOutput"/>, in float.</summary>
         public static void Backward(global::System.ReadOnlySpan<float> yPred, global::System.ReadOnlySpan<float> yTrue, int rowLength, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> yPredGrad, float eps = 1E-07f)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.MeanSquaredLogarithmicErrorImplementation.Run<float>(yPred, yTrue, rowLength, eps, global::LossDsl.Reduction.None, default, true, gradOutput, 1f, yPredGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.MeanSquaredLogarithmicErrorImplementation.Run<float>(yPred, yTrue, rowLength, eps, reduction: global::LossDsl.Reduction.None, output: default, gradients: true, gradOutputs: gradOutput, gradOutput: 1f, yPredGrad);
 
 
         // ---- double ----
         /// <summary>The reduced loss (mean or sum over the rows), in double.</summary>
         public static double Forward(global::System.ReadOnlySpan<double> yPred, global::System.ReadOnlySpan<double> yTrue, int rowLength, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double eps = 1E-07)
-            => global::LossDsl.Generated.LossDsl.Losses.MeanSquaredLogarithmicErrorImplementation.Run<double>(yPred, yTrue, rowLength, eps, reduction, default, false, default, 1.0, default);
+            => global::LossDsl.Generated.LossDsl.Losses.MeanSquaredLogarithmicErrorImplementation.Run<double>(yPred, yTrue, rowLength, eps, reduction, output: default, gradients: false, gradOutputs: default, gradOutput: 1.0, yPredGrad: default);
 
         /// <summary>The loss of every row, written to <paramref name="output"/>, in double.</summary>
         public static void Forward(global::System.ReadOnlySpan<double> yPred, global::System.ReadOnlySpan<double> yTrue, int rowLength, global::System.Span<double> output, double eps = 1E-07)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.MeanSquaredLogarithmicErrorImplementation.Run<double>(yPred, yTrue, rowLength, eps, global::LossDsl.Reduction.None, output, false, default, 1.0, default);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.MeanSquaredLogarithmicErrorImplementation.Run<double>(yPred, yTrue, rowLength, eps, reduction: global::LossDsl.Reduction.None, output, gradients: false, gradOutputs: default, gradOutput: 1.0, yPredGrad: default);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in double; an empty gradient span is skipped.</summary>
         public static double ForwardBackward(global::System.ReadOnlySpan<double> yPred, global::System.ReadOnlySpan<double> yTrue, int rowLength, global::System.Span<double> yPredGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0, double eps = 1E-07)
-            => global::LossDsl.Generated.LossDsl.Losses.MeanSquaredLogarithmicErrorImplementation.Run<double>(yPred, yTrue, rowLength, eps, reduction, default, true, default, gradOutput, yPredGrad);
+            => global::LossDsl.Generated.LossDsl.Losses.MeanSquaredLogarithmicErrorImplementation.Run<double>(yPred, yTrue, rowLength, eps, reduction, output: default, gradients: true, gradOutputs: default, gradOutput, yPredGrad);
 
         /// <summary>The loss of every row and the gradients of their sum weighted by <paramref name="gradOutput"/>, in one pass, in double.</summary>
         public static void ForwardBackward(global::System.ReadOnlySpan<double> yPred, global::System.ReadOnlySpan<double> yTrue, int rowLength, global::System.Span<double> output, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> yPredGrad, double eps = 1E-07)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.MeanSquaredLogarithmicErrorImplementation.Run<double>(yPred, yTrue, rowLength, eps, global::LossDsl.Reduction.None, output, true, gradOutput, 1.0, yPredGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.MeanSquaredLogarithmicErrorImplementation.Run<double>(yPred, yTrue, rowLength, eps, reduction: global::LossDsl.Reduction.None, output, gradients: true, gradOutputs: gradOutput, gradOutput: 1.0, yPredGrad);
 
         /// <summary>The gradients of the reduced loss (times <paramref name="gradOutput"/>), in double; an empty gradient span is skipped.</summary>
         public static void Backward(global::System.ReadOnlySpan<double> yPred, global::System.ReadOnlySpan<double> yTrue, int rowLength, global::System.Span<double> yPredGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0, double eps = 1E-07)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.MeanSquaredLogarithmicErrorImplementation.Run<double>(yPred, yTrue, rowLength, eps, reduction, default, true, default, gradOutput, yPredGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.MeanSquaredLogarithmicErrorImplementation.Run<double>(yPred, yTrue, rowLength, eps, reduction, output: default, gradients: true, gradOutputs: default, gradOutput, yPredGrad);
 
         /// <summary>The gradients of the sum of the per-row losses weighted by <paramref name="gradOutput"/>, in double.</summary>
         public static void Backward(global::System.ReadOnlySpan<double> yPred, global::System.ReadOnlySpan<double> yTrue, int rowLength, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> yPredGrad, double eps = 1E-07)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.MeanSquaredLogarithmicErrorImplementation.Run<double>(yPred, yTrue, rowLength, eps, global::LossDsl.Reduction.None, default, true, gradOutput, 1.0, yPredGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.MeanSquaredLogarithmicErrorImplementation.Run<double>(yPred, yTrue, rowLength, eps, reduction: global::LossDsl.Reduction.None, output: default, gradients: true, gradOutputs: gradOutput, gradOutput: 1.0, yPredGrad);
 
 
         /// <summary>The loss on tensors with PyTorch's semantics (<c>mean_squared_logarithmic_error</c> as torch.nn.functional takes it): the shapes its
@@ -266,7 +266,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             public T Run(int start, int end)
             {
                 int m = end - start;
-                return MeanSquaredLogarithmicErrorImplementation.RunRows<T>(In(_yPred, start * _rowLength, m * _rowLength), In(_yTrue, start * _rowLength, m * _rowLength), _rowLength, _eps, _reduction, Out(_output, start, m), _gradients, In(_gradOutputs, start, m), _gradOutput, Out(_yPredGrad, start * _rowLength, m * _rowLength), _divisor);
+                return MeanSquaredLogarithmicErrorImplementation.RunRows<T>(yPred: In(_yPred, start * _rowLength, m * _rowLength), yTrue: In(_yTrue, start * _rowLength, m * _rowLength), rowLength: _rowLength, eps: _eps, reduction: _reduction, output: Out(_output, start, m), gradients: _gradients, gradOutputs: In(_gradOutputs, start, m), gradOutput: _gradOutput, yPredGrad: Out(_yPredGrad, start * _rowLength, m * _rowLength), divisor: _divisor);
             }
         }
 
@@ -617,7 +617,7 @@ shape same(y_pred, y_true), rank(y_pred, 1, 2)";
                 Array.Fill(upstream, T.One);
             }
             if (call.WantHessians) throw new NotSupportedException("mean_squared_logarithmic_error is a row loss: only elementwise losses have generated second derivatives.");
-            call.Value = Run<T>(yPred, yTrue, call.RowLength, eps, call.Reduction, output, call.WantGradients, upstream, T.One, grads is null ? default : grads[0]);
+            call.Value = Run<T>(yPred, yTrue, rowLength: call.RowLength, eps, reduction: call.Reduction, output, gradients: call.WantGradients, gradOutputs: upstream, gradOutput: T.One, yPredGrad: grads is null ? default : grads[0]);
         }
     }
 }

@@ -31,69 +31,69 @@ namespace LossDsl.Losses
         // ---- float ----
         /// <summary>The reduced loss (mean or sum over the elements), in float.</summary>
         public static float Forward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.ReadOnlySpan<float> dispersion, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.ReadOnlySpan<float> weight = default)
-            => global::LossDsl.Generated.LossDsl.Losses.NegativeBinomialNllLossImplementation.Run<float>(input, target, dispersion, weight, reduction, default, false, default, 1f, default, default);
+            => global::LossDsl.Generated.LossDsl.Losses.NegativeBinomialNllLossImplementation.Run<float>(input, target, dispersion, weight, reduction, output: default, gradients: false, gradOutputs: default, gradOutput: 1f, inputGrad: default, dispersionGrad: default);
 
         /// <summary>The loss of every element, written to <paramref name="output"/>, in float.</summary>
         public static void Forward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.ReadOnlySpan<float> dispersion, global::System.Span<float> output, global::System.ReadOnlySpan<float> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.NegativeBinomialNllLossImplementation.Run<float>(input, target, dispersion, weight, global::LossDsl.Reduction.None, output, false, default, 1f, default, default);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.NegativeBinomialNllLossImplementation.Run<float>(input, target, dispersion, weight, reduction: global::LossDsl.Reduction.None, output, gradients: false, gradOutputs: default, gradOutput: 1f, inputGrad: default, dispersionGrad: default);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in float; an empty gradient span is skipped.</summary>
         public static float ForwardBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.ReadOnlySpan<float> dispersion, global::System.Span<float> inputGrad, global::System.Span<float> dispersionGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f, global::System.ReadOnlySpan<float> weight = default)
-            => global::LossDsl.Generated.LossDsl.Losses.NegativeBinomialNllLossImplementation.Run<float>(input, target, dispersion, weight, reduction, default, true, default, gradOutput, inputGrad, dispersionGrad);
+            => global::LossDsl.Generated.LossDsl.Losses.NegativeBinomialNllLossImplementation.Run<float>(input, target, dispersion, weight, reduction, output: default, gradients: true, gradOutputs: default, gradOutput, inputGrad, dispersionGrad);
 
         /// <summary>The loss of every element and the gradients of their sum weighted by <paramref name="gradOutput"/>, in one pass, in float.</summary>
         public static void ForwardBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.ReadOnlySpan<float> dispersion, global::System.Span<float> output, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> inputGrad, global::System.Span<float> dispersionGrad, global::System.ReadOnlySpan<float> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.NegativeBinomialNllLossImplementation.Run<float>(input, target, dispersion, weight, global::LossDsl.Reduction.None, output, true, gradOutput, 1f, inputGrad, dispersionGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.NegativeBinomialNllLossImplementation.Run<float>(input, target, dispersion, weight, reduction: global::LossDsl.Reduction.None, output, gradients: true, gradOutputs: gradOutput, gradOutput: 1f, inputGrad, dispersionGrad);
 
         /// <summary>The gradients of the reduced loss (times <paramref name="gradOutput"/>), in float; an empty gradient span is skipped.</summary>
         public static void Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.ReadOnlySpan<float> dispersion, global::System.Span<float> inputGrad, global::System.Span<float> dispersionGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f, global::System.ReadOnlySpan<float> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.NegativeBinomialNllLossImplementation.Run<float>(input, target, dispersion, weight, reduction, default, true, default, gradOutput, inputGrad, dispersionGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.NegativeBinomialNllLossImplementation.Run<float>(input, target, dispersion, weight, reduction, output: default, gradients: true, gradOutputs: default, gradOutput, inputGrad, dispersionGrad);
 
         /// <summary>The gradients of the sum of the per-element losses weighted by <paramref name="gradOutput"/>, in float.</summary>
         public static void Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.ReadOnlySpan<float> dispersion, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> inputGrad, global::System.Span<float> dispersionGrad, global::System.ReadOnlySpan<float> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.NegativeBinomialNllLossImplementation.Run<float>(input, target, dispersion, weight, global::LossDsl.Reduction.None, default, true, gradOutput, 1f, inputGrad, dispersionGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.NegativeBinomialNllLossImplementation.Run<float>(input, target, dispersion, weight, reduction: global::LossDsl.Reduction.None, output: default, gradients: true, gradOutputs: gradOutput, gradOutput: 1f, inputGrad, dispersionGrad);
 
         /// <summary>The reduced loss, its gradients and the diagonals of its Hessian (d²L/dx_i², through <paramref name="hessianPolicy"/>; default: the loss's declared policy), all times <paramref name="gradOutput"/>, in one pass, in float; an empty span is skipped. The mean divides the gradients and Hessians by n as it divides the value.</summary>
         public static float GradientHessian(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.ReadOnlySpan<float> dispersion, global::System.Span<float> inputGrad, global::System.Span<float> inputHess, global::System.Span<float> dispersionGrad, global::System.Span<float> dispersionHess, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f, global::LossDsl.HessianPolicy hessianPolicy = default, global::System.ReadOnlySpan<float> weight = default)
-            => global::LossDsl.Generated.LossDsl.Losses.NegativeBinomialNllLossImplementation.RunHessian<float>(input, target, dispersion, weight, reduction, default, default, gradOutput, inputGrad, dispersionGrad, hessianPolicy, inputHess, dispersionHess);
+            => global::LossDsl.Generated.LossDsl.Losses.NegativeBinomialNllLossImplementation.RunHessian<float>(input, target, dispersion, weight, reduction, output: default, gradOutputs: default, gradOutput, inputGrad, dispersionGrad, hessianPolicy, inputHess, dispersionHess);
 
         /// <summary>The loss of every element (to <paramref name="output"/>; an empty span is skipped), and the gradients and Hessian diagonals of their sum weighted by <paramref name="gradOutput"/>, in one pass, in float: per element, what a boosting round needs.</summary>
         public static void GradientHessian(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.ReadOnlySpan<float> dispersion, global::System.Span<float> output, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> inputGrad, global::System.Span<float> inputHess, global::System.Span<float> dispersionGrad, global::System.Span<float> dispersionHess, global::LossDsl.HessianPolicy hessianPolicy = default, global::System.ReadOnlySpan<float> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.NegativeBinomialNllLossImplementation.RunHessian<float>(input, target, dispersion, weight, global::LossDsl.Reduction.None, output, gradOutput, 1f, inputGrad, dispersionGrad, hessianPolicy, inputHess, dispersionHess);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.NegativeBinomialNllLossImplementation.RunHessian<float>(input, target, dispersion, weight, reduction: global::LossDsl.Reduction.None, output, gradOutputs: gradOutput, gradOutput: 1f, inputGrad, dispersionGrad, hessianPolicy, inputHess, dispersionHess);
 
 
         // ---- double ----
         /// <summary>The reduced loss (mean or sum over the elements), in double.</summary>
         public static double Forward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.ReadOnlySpan<double> dispersion, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.ReadOnlySpan<double> weight = default)
-            => global::LossDsl.Generated.LossDsl.Losses.NegativeBinomialNllLossImplementation.Run<double>(input, target, dispersion, weight, reduction, default, false, default, 1.0, default, default);
+            => global::LossDsl.Generated.LossDsl.Losses.NegativeBinomialNllLossImplementation.Run<double>(input, target, dispersion, weight, reduction, output: default, gradients: false, gradOutputs: default, gradOutput: 1.0, inputGrad: default, dispersionGrad: default);
 
         /// <summary>The loss of every element, written to <paramref name="output"/>, in double.</summary>
         public static void Forward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.ReadOnlySpan<double> dispersion, global::System.Span<double> output, global::System.ReadOnlySpan<double> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.NegativeBinomialNllLossImplementation.Run<double>(input, target, dispersion, weight, global::LossDsl.Reduction.None, output, false, default, 1.0, default, default);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.NegativeBinomialNllLossImplementation.Run<double>(input, target, dispersion, weight, reduction: global::LossDsl.Reduction.None, output, gradients: false, gradOutputs: default, gradOutput: 1.0, inputGrad: default, dispersionGrad: default);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in double; an empty gradient span is skipped.</summary>
         public static double ForwardBackward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.ReadOnlySpan<double> dispersion, global::System.Span<double> inputGrad, global::System.Span<double> dispersionGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0, global::System.ReadOnlySpan<double> weight = default)
-            => global::LossDsl.Generated.LossDsl.Losses.NegativeBinomialNllLossImplementation.Run<double>(input, target, dispersion, weight, reduction, default, true, default, gradOutput, inputGrad, dispersionGrad);
+            => global::LossDsl.Generated.LossDsl.Losses.NegativeBinomialNllLossImplementation.Run<double>(input, target, dispersion, weight, reduction, output: default, gradients: true, gradOutputs: default, gradOutput, inputGrad, dispersionGrad);
 
         /// <summary>The loss of every element and the gradients of their sum weighted by <paramref name="gradOutput"/>, in one pass, in double.</summary>
         public static void ForwardBackward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.ReadOnlySpan<double> dispersion, global::System.Span<double> output, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> inputGrad, global::System.Span<double> dispersionGrad, global::System.ReadOnlySpan<double> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.NegativeBinomialNllLossImplementation.Run<double>(input, target, dispersion, weight, global::LossDsl.Reduction.None, output, true, gradOutput, 1.0, inputGrad, dispersionGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.NegativeBinomialNllLossImplementation.Run<double>(input, target, dispersion, weight, reduction: global::LossDsl.Reduction.None, output, gradients: true, gradOutputs: gradOutput, gradOutput: 1.0, inputGrad, dispersionGrad);
 
         /// <summary>The gradients of the reduced loss (times <paramref name="gradOutput"/>), in double; an empty gradient span is skipped.</summary>
         public static void Backward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.ReadOnlySpan<double> dispersion, global::System.Span<double> inputGrad, global::System.Span<double> dispersionGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0, global::System.ReadOnlySpan<double> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.NegativeBinomialNllLossImplementation.Run<double>(input, target, dispersion, weight, reduction, default, true, default, gradOutput, inputGrad, dispersionGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.NegativeBinomialNllLossImplementation.Run<double>(input, target, dispersion, weight, reduction, output: default, gradients: true, gradOutputs: default, gradOutput, inputGrad, dispersionGrad);
 
         /// <summary>The gradients of the sum of the per-element losses weighted by <paramref name="gradOutput"/>, in double.</summary>
         public static void Backward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.ReadOnlySpan<double> dispersion, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> inputGrad, global::System.Span<double> dispersionGrad, global::System.ReadOnlySpan<double> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.NegativeBinomialNllLossImplementation.Run<double>(input, target, dispersion, weight, global::LossDsl.Reduction.None, default, true, gradOutput, 1.0, inputGrad, dispersionGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.NegativeBinomialNllLossImplementation.Run<double>(input, target, dispersion, weight, reduction: global::LossDsl.Reduction.None, output: default, gradients: true, gradOutputs: gradOutput, gradOutput: 1.0, inputGrad, dispersionGrad);
 
         /// <summary>The reduced loss, its gradients and the diagonals of its Hessian (d²L/dx_i², through <paramref name="hessianPolicy"/>; default: the loss's declared policy), all times <paramref name="gradOutput"/>, in one pass, in double; an empty span is skipped. The mean divides the gradients and Hessians by n as it divides the value.</summary>
         public static double GradientHessian(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.ReadOnlySpan<double> dispersion, global::System.Span<double> inputGrad, global::System.Span<double> inputHess, global::System.Span<double> dispersionGrad, global::System.Span<double> dispersionHess, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0, global::LossDsl.HessianPolicy hessianPolicy = default, global::System.ReadOnlySpan<double> weight = default)
-            => global::LossDsl.Generated.LossDsl.Losses.NegativeBinomialNllLossImplementation.RunHessian<double>(input, target, dispersion, weight, reduction, default, default, gradOutput, inputGrad, dispersionGrad, hessianPolicy, inputHess, dispersionHess);
+            => global::LossDsl.Generated.LossDsl.Losses.NegativeBinomialNllLossImplementation.RunHessian<double>(input, target, dispersion, weight, reduction, output: default, gradOutputs: default, gradOutput, inputGrad, dispersionGrad, hessianPolicy, inputHess, dispersionHess);
 
         /// <summary>The loss of every element (to <paramref name="output"/>; an empty span is skipped), and the gradients and Hessian diagonals of their sum weighted by <paramref name="gradOutput"/>, in one pass, in double: per element, what a boosting round needs.</summary>
         public static void GradientHessian(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.ReadOnlySpan<double> dispersion, global::System.Span<double> output, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> inputGrad, global::System.Span<double> inputHess, global::System.Span<double> dispersionGrad, global::System.Span<double> dispersionHess, global::LossDsl.HessianPolicy hessianPolicy = default, global::System.ReadOnlySpan<double> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.NegativeBinomialNllLossImplementation.RunHessian<double>(input, target, dispersion, weight, global::LossDsl.Reduction.None, output, gradOutput, 1.0, inputGrad, dispersionGrad, hessianPolicy, inputHess, dispersionHess);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.NegativeBinomialNllLossImplementation.RunHessian<double>(input, target, dispersion, weight, reduction: global::LossDsl.Reduction.None, output, gradOutputs: gradOutput, gradOutput: 1.0, inputGrad, dispersionGrad, hessianPolicy, inputHess, dispersionHess);
 
 
         /// <summary>The loss on tensors with PyTorch's semantics (<c>negative_binomial_nll_loss</c> as torch.nn.functional takes it): the shapes its
@@ -211,7 +211,7 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             // The mean's 1/n and the upstream gradient fold into one scale; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
-            var fused = new GradientKernelCall<T>(input, target, dispersion, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, dispersionGrad, n, reduction, output);
+            var fused = new GradientKernelCall<T>(input, target, dispersion, weight, gradOutput: reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, dispersionGrad, n, reduction, output);
             return KernelFlags.Dispatch<GradientKernelCall<T>, T>(ref fused);
         }
 
@@ -264,7 +264,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             public T Run(int start, int end)
             {
                 int m = end - start;
-                return NegativeBinomialNllLossImplementation.Run<T>(In(_input, start, m), In(_target, start, m), In(_dispersion, start, m), In(_weight, start, m), _reduction, Out(_output, start, m), _gradients, In(_gradOutputs, start, m), _gradOutput, Out(_inputGrad, start, m), Out(_dispersionGrad, start, m));
+                return NegativeBinomialNllLossImplementation.Run<T>(input: In(_input, start, m), target: In(_target, start, m), dispersion: In(_dispersion, start, m), weight: In(_weight, start, m), reduction: _reduction, output: Out(_output, start, m), gradients: _gradients, gradOutputs: In(_gradOutputs, start, m), gradOutput: _gradOutput, inputGrad: Out(_inputGrad, start, m), dispersionGrad: Out(_dispersionGrad, start, m));
             }
         }
 
@@ -301,7 +301,7 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             // The mean's 1/n and the upstream gradient scale the Hessian as they scale the gradient; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
-            var kernel = new HessianKernelCall<T>(input, target, dispersion, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, dispersionGrad, inputHess, dispersionHess, hessianPolicy, n, reduction, output);
+            var kernel = new HessianKernelCall<T>(input, target, dispersion, weight, gradOutput: reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, dispersionGrad, inputHess, dispersionHess, hessianPolicy, n, reduction, output);
             return KernelFlags.Dispatch<HessianKernelCall<T>, T>(ref kernel);
         }
 
@@ -844,10 +844,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 call.Gradients = grads;
                 call.Hessians = hessians;
                 if (none && upstream is null) { upstream = new T[outputs]; Array.Fill(upstream, T.One); }
-                call.Value = RunHessian<T>(input, target, dispersion, call.Weight, call.Reduction, output, upstream, T.One, grads[0], grads[2], call.HessianPolicy, hessians[0], hessians[2]);
+                call.Value = RunHessian<T>(input, target, dispersion, weight: call.Weight, reduction: call.Reduction, output, gradOutputs: upstream, gradOutput: T.One, inputGrad: grads[0], dispersionGrad: grads[2], hessianPolicy: call.HessianPolicy, inputHess: hessians[0], dispersionHess: hessians[2]);
                 return;
             }
-            call.Value = Run<T>(input, target, dispersion, call.Weight, call.Reduction, output, call.WantGradients, upstream, T.One, grads is null ? default : grads[0], grads is null ? default : grads[2]);
+            call.Value = Run<T>(input, target, dispersion, weight: call.Weight, reduction: call.Reduction, output, gradients: call.WantGradients, gradOutputs: upstream, gradOutput: T.One, inputGrad: grads is null ? default : grads[0], dispersionGrad: grads is null ? default : grads[2]);
         }
     }
 }

@@ -32,53 +32,53 @@ namespace LossDsl.Losses
         // ---- float ----
         /// <summary>The reduced loss (mean or sum over the rows), in float.</summary>
         public static float Forward(global::System.ReadOnlySpan<float> scores, global::System.ReadOnlySpan<float> relevance, global::System.ReadOnlySpan<float> mask, int rowLength, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float margin = 1f, bool meanOverPairs = false)
-            => global::LossDsl.Generated.LossDsl.Losses.PairwiseHingeLossImplementation.Run<float>(scores, relevance, mask, rowLength, margin, meanOverPairs, reduction, default, false, default, 1f, default);
+            => global::LossDsl.Generated.LossDsl.Losses.PairwiseHingeLossImplementation.Run<float>(scores, relevance, mask, rowLength, margin, meanOverPairs, reduction, output: default, gradients: false, gradOutputs: default, gradOutput: 1f, scoresGrad: default);
 
         /// <summary>The loss of every row, written to <paramref name="output"/>, in float.</summary>
         public static void Forward(global::System.ReadOnlySpan<float> scores, global::System.ReadOnlySpan<float> relevance, global::System.ReadOnlySpan<float> mask, int rowLength, global::System.Span<float> output, float margin = 1f, bool meanOverPairs = false)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.PairwiseHingeLossImplementation.Run<float>(scores, relevance, mask, rowLength, margin, meanOverPairs, global::LossDsl.Reduction.None, output, false, default, 1f, default);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.PairwiseHingeLossImplementation.Run<float>(scores, relevance, mask, rowLength, margin, meanOverPairs, reduction: global::LossDsl.Reduction.None, output, gradients: false, gradOutputs: default, gradOutput: 1f, scoresGrad: default);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in float; an empty gradient span is skipped.</summary>
         public static float ForwardBackward(global::System.ReadOnlySpan<float> scores, global::System.ReadOnlySpan<float> relevance, global::System.ReadOnlySpan<float> mask, int rowLength, global::System.Span<float> scoresGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f, float margin = 1f, bool meanOverPairs = false)
-            => global::LossDsl.Generated.LossDsl.Losses.PairwiseHingeLossImplementation.Run<float>(scores, relevance, mask, rowLength, margin, meanOverPairs, reduction, default, true, default, gradOutput, scoresGrad);
+            => global::LossDsl.Generated.LossDsl.Losses.PairwiseHingeLossImplementation.Run<float>(scores, relevance, mask, rowLength, margin, meanOverPairs, reduction, output: default, gradients: true, gradOutputs: default, gradOutput, scoresGrad);
 
         /// <summary>The loss of every row and the gradients of their sum weighted by <paramref name="gradOutput"/>, in one pass, in float.</summary>
         public static void ForwardBackward(global::System.ReadOnlySpan<float> scores, global::System.ReadOnlySpan<float> relevance, global::System.ReadOnlySpan<float> mask, int rowLength, global::System.Span<float> output, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> scoresGrad, float margin = 1f, bool meanOverPairs = false)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.PairwiseHingeLossImplementation.Run<float>(scores, relevance, mask, rowLength, margin, meanOverPairs, global::LossDsl.Reduction.None, output, true, gradOutput, 1f, scoresGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.PairwiseHingeLossImplementation.Run<float>(scores, relevance, mask, rowLength, margin, meanOverPairs, reduction: global::LossDsl.Reduction.None, output, gradients: true, gradOutputs: gradOutput, gradOutput: 1f, scoresGrad);
 
         /// <summary>The gradients of the reduced loss (times <paramref name="gradOutput"/>), in float; an empty gradient span is skipped.</summary>
         public static void Backward(global::System.ReadOnlySpan<float> scores, global::System.ReadOnlySpan<float> relevance, global::System.ReadOnlySpan<float> mask, int rowLength, global::System.Span<float> scoresGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f, float margin = 1f, bool meanOverPairs = false)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.PairwiseHingeLossImplementation.Run<float>(scores, relevance, mask, rowLength, margin, meanOverPairs, reduction, default, true, default, gradOutput, scoresGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.PairwiseHingeLossImplementation.Run<float>(scores, relevance, mask, rowLength, margin, meanOverPairs, reduction, output: default, gradients: true, gradOutputs: default, gradOutput, scoresGrad);
 
         /// <summary>The gradients of the sum of the per-row losses weighted by <paramref name="gradOutput"/>, in float.</summary>
         public static void Backward(global::System.ReadOnlySpan<float> scores, global::System.ReadOnlySpan<float> relevance, global::System.ReadOnlySpan<float> mask, int rowLength, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> scoresGrad, float margin = 1f, bool meanOverPairs = false)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.PairwiseHingeLossImplementation.Run<float>(scores, relevance, mask, rowLength, margin, meanOverPairs, global::LossDsl.Reduction.None, default, true, gradOutput, 1f, scoresGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.PairwiseHingeLossImplementation.Run<float>(scores, relevance, mask, rowLength, margin, meanOverPairs, reduction: global::LossDsl.Reduction.None, output: default, gradients: true, gradOutputs: gradOutput, gradOutput: 1f, scoresGrad);
 
 
         // ---- double ----
         /// <summary>The reduced loss (mean or sum over the rows), in double.</summary>
         public static double Forward(global::System.ReadOnlySpan<double> scores, global::System.ReadOnlySpan<double> relevance, global::System.ReadOnlySpan<double> mask, int rowLength, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double margin = 1.0, bool meanOverPairs = false)
-            => global::LossDsl.Generated.LossDsl.Losses.PairwiseHingeLossImplementation.Run<double>(scores, relevance, mask, rowLength, margin, meanOverPairs, reduction, default, false, default, 1.0, default);
+            => global::LossDsl.Generated.LossDsl.Losses.PairwiseHingeLossImplementation.Run<double>(scores, relevance, mask, rowLength, margin, meanOverPairs, reduction, output: default, gradients: false, gradOutputs: default, gradOutput: 1.0, scoresGrad: default);
 
         /// <summary>The loss of every row, written to <paramref name="output"/>, in double.</summary>
         public static void Forward(global::System.ReadOnlySpan<double> scores, global::System.ReadOnlySpan<double> relevance, global::System.ReadOnlySpan<double> mask, int rowLength, global::System.Span<double> output, double margin = 1.0, bool meanOverPairs = false)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.PairwiseHingeLossImplementation.Run<double>(scores, relevance, mask, rowLength, margin, meanOverPairs, global::LossDsl.Reduction.None, output, false, default, 1.0, default);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.PairwiseHingeLossImplementation.Run<double>(scores, relevance, mask, rowLength, margin, meanOverPairs, reduction: global::LossDsl.Reduction.None, output, gradients: false, gradOutputs: default, gradOutput: 1.0, scoresGrad: default);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in double; an empty gradient span is skipped.</summary>
         public static double ForwardBackward(global::System.ReadOnlySpan<double> scores, global::System.ReadOnlySpan<double> relevance, global::System.ReadOnlySpan<double> mask, int rowLength, global::System.Span<double> scoresGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0, double margin = 1.0, bool meanOverPairs = false)
-            => global::LossDsl.Generated.LossDsl.Losses.PairwiseHingeLossImplementation.Run<double>(scores, relevance, mask, rowLength, margin, meanOverPairs, reduction, default, true, default, gradOutput, scoresGrad);
+            => global::LossDsl.Generated.LossDsl.Losses.PairwiseHingeLossImplementation.Run<double>(scores, relevance, mask, rowLength, margin, meanOverPairs, reduction, output: default, gradients: true, gradOutputs: default, gradOutput, scoresGrad);
 
         /// <summary>The loss of every row and the gradients of their sum weighted by <paramref name="gradOutput"/>, in one pass, in double.</summary>
         public static void ForwardBackward(global::System.ReadOnlySpan<double> scores, global::System.ReadOnlySpan<double> relevance, global::System.ReadOnlySpan<double> mask, int rowLength, global::System.Span<double> output, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> scoresGrad, double margin = 1.0, bool meanOverPairs = false)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.PairwiseHingeLossImplementation.Run<double>(scores, relevance, mask, rowLength, margin, meanOverPairs, global::LossDsl.Reduction.None, output, true, gradOutput, 1.0, scoresGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.PairwiseHingeLossImplementation.Run<double>(scores, relevance, mask, rowLength, margin, meanOverPairs, reduction: global::LossDsl.Reduction.None, output, gradients: true, gradOutputs: gradOutput, gradOutput: 1.0, scoresGrad);
 
         /// <summary>The gradients of the reduced loss (times <paramref name="gradOutput"/>), in double; an empty gradient span is skipped.</summary>
         public static void Backward(global::System.ReadOnlySpan<double> scores, global::System.ReadOnlySpan<double> relevance, global::System.ReadOnlySpan<double> mask, int rowLength, global::System.Span<double> scoresGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0, double margin = 1.0, bool meanOverPairs = false)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.PairwiseHingeLossImplementation.Run<double>(scores, relevance, mask, rowLength, margin, meanOverPairs, reduction, default, true, default, gradOutput, scoresGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.PairwiseHingeLossImplementation.Run<double>(scores, relevance, mask, rowLength, margin, meanOverPairs, reduction, output: default, gradients: true, gradOutputs: default, gradOutput, scoresGrad);
 
         /// <summary>The gradients of the sum of the per-row losses weighted by <paramref name="gradOutput"/>, in double.</summary>
         public static void Backward(global::System.ReadOnlySpan<double> scores, global::System.ReadOnlySpan<double> relevance, global::System.ReadOnlySpan<double> mask, int rowLength, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> scoresGrad, double margin = 1.0, bool meanOverPairs = false)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.PairwiseHingeLossImplementation.Run<double>(scores, relevance, mask, rowLength, margin, meanOverPairs, global::LossDsl.Reduction.None, default, true, gradOutput, 1.0, scoresGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.PairwiseHingeLossImplementation.Run<double>(scores, relevance, mask, rowLength, margin, meanOverPairs, reduction: global::LossDsl.Reduction.None, output: default, gradients: true, gradOutputs: gradOutput, gradOutput: 1.0, scoresGrad);
 
 
         /// <summary>The loss on tensors with PyTorch's semantics (<c>pairwise_hinge_loss</c> as torch.nn.functional takes it): the shapes its
@@ -290,7 +290,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             public T Run(int start, int end)
             {
                 int m = end - start;
-                return PairwiseHingeLossImplementation.RunRows<T>(In(_scores, start * _rowLength, m * _rowLength), In(_relevance, start * _rowLength, m * _rowLength), In(_mask, start * _rowLength, m * _rowLength), _rowLength, _margin, _meanOverPairs, _reduction, Out(_output, start, m), _gradients, In(_gradOutputs, start, m), _gradOutput, Out(_scoresGrad, start * _rowLength, m * _rowLength), _divisor);
+                return PairwiseHingeLossImplementation.RunRows<T>(scores: In(_scores, start * _rowLength, m * _rowLength), relevance: In(_relevance, start * _rowLength, m * _rowLength), mask: In(_mask, start * _rowLength, m * _rowLength), rowLength: _rowLength, margin: _margin, meanOverPairs: _meanOverPairs, reduction: _reduction, output: Out(_output, start, m), gradients: _gradients, gradOutputs: In(_gradOutputs, start, m), gradOutput: _gradOutput, scoresGrad: Out(_scoresGrad, start * _rowLength, m * _rowLength), divisor: _divisor);
             }
         }
 
@@ -708,7 +708,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 Array.Fill(upstream, T.One);
             }
             if (call.WantHessians) throw new NotSupportedException("pairwise_hinge_loss is a row loss: only elementwise losses have generated second derivatives.");
-            call.Value = Run<T>(scores, relevance, mask, call.RowLength, margin, meanOverPairs, call.Reduction, output, call.WantGradients, upstream, T.One, grads is null ? default : grads[0]);
+            call.Value = Run<T>(scores, relevance, mask, rowLength: call.RowLength, margin, meanOverPairs, reduction: call.Reduction, output, gradients: call.WantGradients, gradOutputs: upstream, gradOutput: T.One, scoresGrad: grads is null ? default : grads[0]);
         }
     }
 }

@@ -26,29 +26,29 @@ namespace LossDsl.Losses
         // ---- float ----
         /// <summary>The loss over all elements, in float.</summary>
         public static float Forward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target)
-            => global::LossDsl.Generated.LossDsl.Losses.RmseImplementation.Run<float>(input, target, false, 1f, default, default);
+            => global::LossDsl.Generated.LossDsl.Losses.RmseImplementation.Run<float>(input, target, gradients: false, gradOutput: 1f, inputGrad: default, targetGrad: default);
 
         /// <summary>The loss and its gradients (times <paramref name="gradOutput"/>) in one pass, in float; an empty gradient span is skipped.</summary>
         public static float ForwardBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> inputGrad, global::System.Span<float> targetGrad, float gradOutput = 1f)
-            => global::LossDsl.Generated.LossDsl.Losses.RmseImplementation.Run<float>(input, target, true, gradOutput, inputGrad, targetGrad);
+            => global::LossDsl.Generated.LossDsl.Losses.RmseImplementation.Run<float>(input, target, gradients: true, gradOutput, inputGrad, targetGrad);
 
         /// <summary>The gradients of the loss (times <paramref name="gradOutput"/>), in float; an empty gradient span is skipped.</summary>
         public static void Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> inputGrad, global::System.Span<float> targetGrad, float gradOutput = 1f)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.RmseImplementation.Run<float>(input, target, true, gradOutput, inputGrad, targetGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.RmseImplementation.Run<float>(input, target, gradients: true, gradOutput, inputGrad, targetGrad);
 
 
         // ---- double ----
         /// <summary>The loss over all elements, in double.</summary>
         public static double Forward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target)
-            => global::LossDsl.Generated.LossDsl.Losses.RmseImplementation.Run<double>(input, target, false, 1.0, default, default);
+            => global::LossDsl.Generated.LossDsl.Losses.RmseImplementation.Run<double>(input, target, gradients: false, gradOutput: 1.0, inputGrad: default, targetGrad: default);
 
         /// <summary>The loss and its gradients (times <paramref name="gradOutput"/>) in one pass, in double; an empty gradient span is skipped.</summary>
         public static double ForwardBackward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.Span<double> inputGrad, global::System.Span<double> targetGrad, double gradOutput = 1.0)
-            => global::LossDsl.Generated.LossDsl.Losses.RmseImplementation.Run<double>(input, target, true, gradOutput, inputGrad, targetGrad);
+            => global::LossDsl.Generated.LossDsl.Losses.RmseImplementation.Run<double>(input, target, gradients: true, gradOutput, inputGrad, targetGrad);
 
         /// <summary>The gradients of the loss (times <paramref name="gradOutput"/>), in double; an empty gradient span is skipped.</summary>
         public static void Backward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.Span<double> inputGrad, global::System.Span<double> targetGrad, double gradOutput = 1.0)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.RmseImplementation.Run<double>(input, target, true, gradOutput, inputGrad, targetGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.RmseImplementation.Run<double>(input, target, gradients: true, gradOutput, inputGrad, targetGrad);
 
 
         /// <summary>The loss on tensors with PyTorch's semantics (<c>rmse</c> as torch.nn.functional takes it): the shapes its
@@ -356,7 +356,7 @@ shape same(input, target), rank(input, 1, 2)";
                 Array.Fill(upstream, T.One);
             }
             if (call.WantHessians) throw new NotSupportedException("rmse is a whole loss: only elementwise losses have generated second derivatives.");
-            call.Value = Run<T>(input, target, call.WantGradients, T.One, grads is null ? default : grads[0], grads is null ? default : grads[1]);
+            call.Value = Run<T>(input, target, gradients: call.WantGradients, gradOutput: T.One, inputGrad: grads is null ? default : grads[0], targetGrad: grads is null ? default : grads[1]);
         }
     }
 }

@@ -33,69 +33,69 @@ namespace LossDsl.Losses
         // ---- float ----
         /// <summary>The reduced loss (mean or sum over the elements), in float.</summary>
         public static float Forward(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float alpha = 0.25f, float gamma = 2f, global::System.ReadOnlySpan<float> weight = default)
-            => global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.Run<float>(inputs, targets, alpha, gamma, weight, reduction, default, false, default, 1f, default, default);
+            => global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.Run<float>(inputs, targets, alpha, gamma, weight, reduction, output: default, gradients: false, gradOutputs: default, gradOutput: 1f, inputsGrad: default, targetsGrad: default);
 
         /// <summary>The loss of every element, written to <paramref name="output"/>, in float.</summary>
         public static void Forward(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> output, float alpha = 0.25f, float gamma = 2f, global::System.ReadOnlySpan<float> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.Run<float>(inputs, targets, alpha, gamma, weight, global::LossDsl.Reduction.None, output, false, default, 1f, default, default);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.Run<float>(inputs, targets, alpha, gamma, weight, reduction: global::LossDsl.Reduction.None, output, gradients: false, gradOutputs: default, gradOutput: 1f, inputsGrad: default, targetsGrad: default);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in float; an empty gradient span is skipped.</summary>
         public static float ForwardBackward(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> inputsGrad, global::System.Span<float> targetsGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f, float alpha = 0.25f, float gamma = 2f, global::System.ReadOnlySpan<float> weight = default)
-            => global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.Run<float>(inputs, targets, alpha, gamma, weight, reduction, default, true, default, gradOutput, inputsGrad, targetsGrad);
+            => global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.Run<float>(inputs, targets, alpha, gamma, weight, reduction, output: default, gradients: true, gradOutputs: default, gradOutput, inputsGrad, targetsGrad);
 
         /// <summary>The loss of every element and the gradients of their sum weighted by <paramref name="gradOutput"/>, in one pass, in float.</summary>
         public static void ForwardBackward(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> output, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> inputsGrad, global::System.Span<float> targetsGrad, float alpha = 0.25f, float gamma = 2f, global::System.ReadOnlySpan<float> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.Run<float>(inputs, targets, alpha, gamma, weight, global::LossDsl.Reduction.None, output, true, gradOutput, 1f, inputsGrad, targetsGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.Run<float>(inputs, targets, alpha, gamma, weight, reduction: global::LossDsl.Reduction.None, output, gradients: true, gradOutputs: gradOutput, gradOutput: 1f, inputsGrad, targetsGrad);
 
         /// <summary>The gradients of the reduced loss (times <paramref name="gradOutput"/>), in float; an empty gradient span is skipped.</summary>
         public static void Backward(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> inputsGrad, global::System.Span<float> targetsGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f, float alpha = 0.25f, float gamma = 2f, global::System.ReadOnlySpan<float> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.Run<float>(inputs, targets, alpha, gamma, weight, reduction, default, true, default, gradOutput, inputsGrad, targetsGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.Run<float>(inputs, targets, alpha, gamma, weight, reduction, output: default, gradients: true, gradOutputs: default, gradOutput, inputsGrad, targetsGrad);
 
         /// <summary>The gradients of the sum of the per-element losses weighted by <paramref name="gradOutput"/>, in float.</summary>
         public static void Backward(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> inputsGrad, global::System.Span<float> targetsGrad, float alpha = 0.25f, float gamma = 2f, global::System.ReadOnlySpan<float> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.Run<float>(inputs, targets, alpha, gamma, weight, global::LossDsl.Reduction.None, default, true, gradOutput, 1f, inputsGrad, targetsGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.Run<float>(inputs, targets, alpha, gamma, weight, reduction: global::LossDsl.Reduction.None, output: default, gradients: true, gradOutputs: gradOutput, gradOutput: 1f, inputsGrad, targetsGrad);
 
         /// <summary>The reduced loss, its gradients and the diagonals of its Hessian (d²L/dx_i², through <paramref name="hessianPolicy"/>; default: the loss's declared policy), all times <paramref name="gradOutput"/>, in one pass, in float; an empty span is skipped. The mean divides the gradients and Hessians by n as it divides the value.</summary>
         public static float GradientHessian(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> inputsGrad, global::System.Span<float> inputsHess, global::System.Span<float> targetsGrad, global::System.Span<float> targetsHess, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f, float alpha = 0.25f, float gamma = 2f, global::LossDsl.HessianPolicy hessianPolicy = default, global::System.ReadOnlySpan<float> weight = default)
-            => global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.RunHessian<float>(inputs, targets, alpha, gamma, weight, reduction, default, default, gradOutput, inputsGrad, targetsGrad, hessianPolicy, inputsHess, targetsHess);
+            => global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.RunHessian<float>(inputs, targets, alpha, gamma, weight, reduction, output: default, gradOutputs: default, gradOutput, inputsGrad, targetsGrad, hessianPolicy, inputsHess, targetsHess);
 
         /// <summary>The loss of every element (to <paramref name="output"/>; an empty span is skipped), and the gradients and Hessian diagonals of their sum weighted by <paramref name="gradOutput"/>, in one pass, in float: per element, what a boosting round needs.</summary>
         public static void GradientHessian(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> output, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> inputsGrad, global::System.Span<float> inputsHess, global::System.Span<float> targetsGrad, global::System.Span<float> targetsHess, float alpha = 0.25f, float gamma = 2f, global::LossDsl.HessianPolicy hessianPolicy = default, global::System.ReadOnlySpan<float> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.RunHessian<float>(inputs, targets, alpha, gamma, weight, global::LossDsl.Reduction.None, output, gradOutput, 1f, inputsGrad, targetsGrad, hessianPolicy, inputsHess, targetsHess);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.RunHessian<float>(inputs, targets, alpha, gamma, weight, reduction: global::LossDsl.Reduction.None, output, gradOutputs: gradOutput, gradOutput: 1f, inputsGrad, targetsGrad, hessianPolicy, inputsHess, targetsHess);
 
 
         // ---- double ----
         /// <summary>The reduced loss (mean or sum over the elements), in double.</summary>
         public static double Forward(global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double alpha = 0.25, double gamma = 2.0, global::System.ReadOnlySpan<double> weight = default)
-            => global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.Run<double>(inputs, targets, alpha, gamma, weight, reduction, default, false, default, 1.0, default, default);
+            => global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.Run<double>(inputs, targets, alpha, gamma, weight, reduction, output: default, gradients: false, gradOutputs: default, gradOutput: 1.0, inputsGrad: default, targetsGrad: default);
 
         /// <summary>The loss of every element, written to <paramref name="output"/>, in double.</summary>
         public static void Forward(global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, global::System.Span<double> output, double alpha = 0.25, double gamma = 2.0, global::System.ReadOnlySpan<double> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.Run<double>(inputs, targets, alpha, gamma, weight, global::LossDsl.Reduction.None, output, false, default, 1.0, default, default);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.Run<double>(inputs, targets, alpha, gamma, weight, reduction: global::LossDsl.Reduction.None, output, gradients: false, gradOutputs: default, gradOutput: 1.0, inputsGrad: default, targetsGrad: default);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in double; an empty gradient span is skipped.</summary>
         public static double ForwardBackward(global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, global::System.Span<double> inputsGrad, global::System.Span<double> targetsGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0, double alpha = 0.25, double gamma = 2.0, global::System.ReadOnlySpan<double> weight = default)
-            => global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.Run<double>(inputs, targets, alpha, gamma, weight, reduction, default, true, default, gradOutput, inputsGrad, targetsGrad);
+            => global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.Run<double>(inputs, targets, alpha, gamma, weight, reduction, output: default, gradients: true, gradOutputs: default, gradOutput, inputsGrad, targetsGrad);
 
         /// <summary>The loss of every element and the gradients of their sum weighted by <paramref name="gradOutput"/>, in one pass, in double.</summary>
         public static void ForwardBackward(global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, global::System.Span<double> output, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> inputsGrad, global::System.Span<double> targetsGrad, double alpha = 0.25, double gamma = 2.0, global::System.ReadOnlySpan<double> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.Run<double>(inputs, targets, alpha, gamma, weight, global::LossDsl.Reduction.None, output, true, gradOutput, 1.0, inputsGrad, targetsGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.Run<double>(inputs, targets, alpha, gamma, weight, reduction: global::LossDsl.Reduction.None, output, gradients: true, gradOutputs: gradOutput, gradOutput: 1.0, inputsGrad, targetsGrad);
 
         /// <summary>The gradients of the reduced loss (times <paramref name="gradOutput"/>), in double; an empty gradient span is skipped.</summary>
         public static void Backward(global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, global::System.Span<double> inputsGrad, global::System.Span<double> targetsGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0, double alpha = 0.25, double gamma = 2.0, global::System.ReadOnlySpan<double> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.Run<double>(inputs, targets, alpha, gamma, weight, reduction, default, true, default, gradOutput, inputsGrad, targetsGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.Run<double>(inputs, targets, alpha, gamma, weight, reduction, output: default, gradients: true, gradOutputs: default, gradOutput, inputsGrad, targetsGrad);
 
         /// <summary>The gradients of the sum of the per-element losses weighted by <paramref name="gradOutput"/>, in double.</summary>
         public static void Backward(global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> inputsGrad, global::System.Span<double> targetsGrad, double alpha = 0.25, double gamma = 2.0, global::System.ReadOnlySpan<double> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.Run<double>(inputs, targets, alpha, gamma, weight, global::LossDsl.Reduction.None, default, true, gradOutput, 1.0, inputsGrad, targetsGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.Run<double>(inputs, targets, alpha, gamma, weight, reduction: global::LossDsl.Reduction.None, output: default, gradients: true, gradOutputs: gradOutput, gradOutput: 1.0, inputsGrad, targetsGrad);
 
         /// <summary>The reduced loss, its gradients and the diagonals of its Hessian (d²L/dx_i², through <paramref name="hessianPolicy"/>; default: the loss's declared policy), all times <paramref name="gradOutput"/>, in one pass, in double; an empty span is skipped. The mean divides the gradients and Hessians by n as it divides the value.</summary>
         public static double GradientHessian(global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, global::System.Span<double> inputsGrad, global::System.Span<double> inputsHess, global::System.Span<double> targetsGrad, global::System.Span<double> targetsHess, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0, double alpha = 0.25, double gamma = 2.0, global::LossDsl.HessianPolicy hessianPolicy = default, global::System.ReadOnlySpan<double> weight = default)
-            => global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.RunHessian<double>(inputs, targets, alpha, gamma, weight, reduction, default, default, gradOutput, inputsGrad, targetsGrad, hessianPolicy, inputsHess, targetsHess);
+            => global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.RunHessian<double>(inputs, targets, alpha, gamma, weight, reduction, output: default, gradOutputs: default, gradOutput, inputsGrad, targetsGrad, hessianPolicy, inputsHess, targetsHess);
 
         /// <summary>The loss of every element (to <paramref name="output"/>; an empty span is skipped), and the gradients and Hessian diagonals of their sum weighted by <paramref name="gradOutput"/>, in one pass, in double: per element, what a boosting round needs.</summary>
         public static void GradientHessian(global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, global::System.Span<double> output, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> inputsGrad, global::System.Span<double> inputsHess, global::System.Span<double> targetsGrad, global::System.Span<double> targetsHess, double alpha = 0.25, double gamma = 2.0, global::LossDsl.HessianPolicy hessianPolicy = default, global::System.ReadOnlySpan<double> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.RunHessian<double>(inputs, targets, alpha, gamma, weight, global::LossDsl.Reduction.None, output, gradOutput, 1.0, inputsGrad, targetsGrad, hessianPolicy, inputsHess, targetsHess);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.RunHessian<double>(inputs, targets, alpha, gamma, weight, reduction: global::LossDsl.Reduction.None, output, gradOutputs: gradOutput, gradOutput: 1.0, inputsGrad, targetsGrad, hessianPolicy, inputsHess, targetsHess);
 
 
         /// <summary>The loss on tensors with PyTorch's semantics (<c>sigmoid_focal_loss</c> as torch.nn.functional takes it): the shapes its
@@ -214,7 +214,7 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             // The mean's 1/n and the upstream gradient fold into one scale; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
-            var fused = new GradientKernelCall<T>(inputs, targets, alpha, gamma, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputsGrad, targetsGrad, n, reduction, output);
+            var fused = new GradientKernelCall<T>(inputs, targets, alpha, gamma, weight, gradOutput: reduction == Reduction.None ? gradOutputs : default, scale, inputsGrad, targetsGrad, n, reduction, output);
             return KernelFlags.Dispatch<GradientKernelCall<T>, T>(ref fused);
         }
 
@@ -269,7 +269,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             public T Run(int start, int end)
             {
                 int m = end - start;
-                return SigmoidFocalLossImplementation.Run<T>(In(_inputs, start, m), In(_targets, start, m), _alpha, _gamma, In(_weight, start, m), _reduction, Out(_output, start, m), _gradients, In(_gradOutputs, start, m), _gradOutput, Out(_inputsGrad, start, m), Out(_targetsGrad, start, m));
+                return SigmoidFocalLossImplementation.Run<T>(inputs: In(_inputs, start, m), targets: In(_targets, start, m), alpha: _alpha, gamma: _gamma, weight: In(_weight, start, m), reduction: _reduction, output: Out(_output, start, m), gradients: _gradients, gradOutputs: In(_gradOutputs, start, m), gradOutput: _gradOutput, inputsGrad: Out(_inputsGrad, start, m), targetsGrad: Out(_targetsGrad, start, m));
             }
         }
 
@@ -301,7 +301,7 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             // The mean's 1/n and the upstream gradient scale the Hessian as they scale the gradient; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
-            var kernel = new HessianKernelCall<T>(inputs, targets, alpha, gamma, weight, reduction == Reduction.None ? gradOutputs : default, scale, inputsGrad, targetsGrad, inputsHess, targetsHess, hessianPolicy, n, reduction, output);
+            var kernel = new HessianKernelCall<T>(inputs, targets, alpha, gamma, weight, gradOutput: reduction == Reduction.None ? gradOutputs : default, scale, inputsGrad, targetsGrad, inputsHess, targetsHess, hessianPolicy, n, reduction, output);
             return KernelFlags.Dispatch<HessianKernelCall<T>, T>(ref kernel);
         }
 
@@ -997,10 +997,10 @@ shape same(inputs, targets) else ""Target size ({targets}) must be the same as i
                 call.Gradients = grads;
                 call.Hessians = hessians;
                 if (none && upstream is null) { upstream = new T[outputs]; Array.Fill(upstream, T.One); }
-                call.Value = RunHessian<T>(inputs, targets, alpha, gamma, call.Weight, call.Reduction, output, upstream, T.One, grads[0], grads[1], call.HessianPolicy, hessians[0], hessians[1]);
+                call.Value = RunHessian<T>(inputs, targets, alpha, gamma, weight: call.Weight, reduction: call.Reduction, output, gradOutputs: upstream, gradOutput: T.One, inputsGrad: grads[0], targetsGrad: grads[1], hessianPolicy: call.HessianPolicy, inputsHess: hessians[0], targetsHess: hessians[1]);
                 return;
             }
-            call.Value = Run<T>(inputs, targets, alpha, gamma, call.Weight, call.Reduction, output, call.WantGradients, upstream, T.One, grads is null ? default : grads[0], grads is null ? default : grads[1]);
+            call.Value = Run<T>(inputs, targets, alpha, gamma, weight: call.Weight, reduction: call.Reduction, output, gradients: call.WantGradients, gradOutputs: upstream, gradOutput: T.One, inputsGrad: grads is null ? default : grads[0], targetsGrad: grads is null ? default : grads[1]);
         }
     }
 }

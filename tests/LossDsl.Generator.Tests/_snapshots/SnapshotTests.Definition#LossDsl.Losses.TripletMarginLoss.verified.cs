@@ -36,53 +36,53 @@ namespace LossDsl.Losses
         // ---- float ----
         /// <summary>The reduced loss (mean or sum over the rows), in float.</summary>
         public static float Forward(global::System.ReadOnlySpan<float> anchor, global::System.ReadOnlySpan<float> positive, global::System.ReadOnlySpan<float> negative, int rowLength, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float margin = 1f, float p = 2f, float eps = 1E-06f, bool swap = false)
-            => global::LossDsl.Generated.LossDsl.Losses.TripletMarginLossImplementation.Run<float>(anchor, positive, negative, rowLength, margin, p, eps, swap, reduction, default, false, default, 1f, default, default, default);
+            => global::LossDsl.Generated.LossDsl.Losses.TripletMarginLossImplementation.Run<float>(anchor, positive, negative, rowLength, margin, p_: p, eps, swap, reduction, output: default, gradients: false, gradOutputs: default, gradOutput: 1f, anchorGrad: default, positiveGrad: default, negativeGrad: default);
 
         /// <summary>The loss of every row, written to <paramref name="output"/>, in float.</summary>
         public static void Forward(global::System.ReadOnlySpan<float> anchor, global::System.ReadOnlySpan<float> positive, global::System.ReadOnlySpan<float> negative, int rowLength, global::System.Span<float> output, float margin = 1f, float p = 2f, float eps = 1E-06f, bool swap = false)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.TripletMarginLossImplementation.Run<float>(anchor, positive, negative, rowLength, margin, p, eps, swap, global::LossDsl.Reduction.None, output, false, default, 1f, default, default, default);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.TripletMarginLossImplementation.Run<float>(anchor, positive, negative, rowLength, margin, p_: p, eps, swap, reduction: global::LossDsl.Reduction.None, output, gradients: false, gradOutputs: default, gradOutput: 1f, anchorGrad: default, positiveGrad: default, negativeGrad: default);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in float; an empty gradient span is skipped.</summary>
         public static float ForwardBackward(global::System.ReadOnlySpan<float> anchor, global::System.ReadOnlySpan<float> positive, global::System.ReadOnlySpan<float> negative, int rowLength, global::System.Span<float> anchorGrad, global::System.Span<float> positiveGrad, global::System.Span<float> negativeGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f, float margin = 1f, float p = 2f, float eps = 1E-06f, bool swap = false)
-            => global::LossDsl.Generated.LossDsl.Losses.TripletMarginLossImplementation.Run<float>(anchor, positive, negative, rowLength, margin, p, eps, swap, reduction, default, true, default, gradOutput, anchorGrad, positiveGrad, negativeGrad);
+            => global::LossDsl.Generated.LossDsl.Losses.TripletMarginLossImplementation.Run<float>(anchor, positive, negative, rowLength, margin, p_: p, eps, swap, reduction, output: default, gradients: true, gradOutputs: default, gradOutput, anchorGrad, positiveGrad, negativeGrad);
 
         /// <summary>The loss of every row and the gradients of their sum weighted by <paramref name="gradOutput"/>, in one pass, in float.</summary>
         public static void ForwardBackward(global::System.ReadOnlySpan<float> anchor, global::System.ReadOnlySpan<float> positive, global::System.ReadOnlySpan<float> negative, int rowLength, global::System.Span<float> output, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> anchorGrad, global::System.Span<float> positiveGrad, global::System.Span<float> negativeGrad, float margin = 1f, float p = 2f, float eps = 1E-06f, bool swap = false)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.TripletMarginLossImplementation.Run<float>(anchor, positive, negative, rowLength, margin, p, eps, swap, global::LossDsl.Reduction.None, output, true, gradOutput, 1f, anchorGrad, positiveGrad, negativeGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.TripletMarginLossImplementation.Run<float>(anchor, positive, negative, rowLength, margin, p_: p, eps, swap, reduction: global::LossDsl.Reduction.None, output, gradients: true, gradOutputs: gradOutput, gradOutput: 1f, anchorGrad, positiveGrad, negativeGrad);
 
         /// <summary>The gradients of the reduced loss (times <paramref name="gradOutput"/>), in float; an empty gradient span is skipped.</summary>
         public static void Backward(global::System.ReadOnlySpan<float> anchor, global::System.ReadOnlySpan<float> positive, global::System.ReadOnlySpan<float> negative, int rowLength, global::System.Span<float> anchorGrad, global::System.Span<float> positiveGrad, global::System.Span<float> negativeGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f, float margin = 1f, float p = 2f, float eps = 1E-06f, bool swap = false)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.TripletMarginLossImplementation.Run<float>(anchor, positive, negative, rowLength, margin, p, eps, swap, reduction, default, true, default, gradOutput, anchorGrad, positiveGrad, negativeGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.TripletMarginLossImplementation.Run<float>(anchor, positive, negative, rowLength, margin, p_: p, eps, swap, reduction, output: default, gradients: true, gradOutputs: default, gradOutput, anchorGrad, positiveGrad, negativeGrad);
 
         /// <summary>The gradients of the sum of the per-row losses weighted by <paramref name="gradOutput"/>, in float.</summary>
         public static void Backward(global::System.ReadOnlySpan<float> anchor, global::System.ReadOnlySpan<float> positive, global::System.ReadOnlySpan<float> negative, int rowLength, global::System.ReadOnlySpan<float> gradOutput, global::System.Span<float> anchorGrad, global::System.Span<float> positiveGrad, global::System.Span<float> negativeGrad, float margin = 1f, float p = 2f, float eps = 1E-06f, bool swap = false)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.TripletMarginLossImplementation.Run<float>(anchor, positive, negative, rowLength, margin, p, eps, swap, global::LossDsl.Reduction.None, default, true, gradOutput, 1f, anchorGrad, positiveGrad, negativeGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.TripletMarginLossImplementation.Run<float>(anchor, positive, negative, rowLength, margin, p_: p, eps, swap, reduction: global::LossDsl.Reduction.None, output: default, gradients: true, gradOutputs: gradOutput, gradOutput: 1f, anchorGrad, positiveGrad, negativeGrad);
 
 
         // ---- double ----
         /// <summary>The reduced loss (mean or sum over the rows), in double.</summary>
         public static double Forward(global::System.ReadOnlySpan<double> anchor, global::System.ReadOnlySpan<double> positive, global::System.ReadOnlySpan<double> negative, int rowLength, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double margin = 1.0, double p = 2.0, double eps = 1E-06, bool swap = false)
-            => global::LossDsl.Generated.LossDsl.Losses.TripletMarginLossImplementation.Run<double>(anchor, positive, negative, rowLength, margin, p, eps, swap, reduction, default, false, default, 1.0, default, default, default);
+            => global::LossDsl.Generated.LossDsl.Losses.TripletMarginLossImplementation.Run<double>(anchor, positive, negative, rowLength, margin, p_: p, eps, swap, reduction, output: default, gradients: false, gradOutputs: default, gradOutput: 1.0, anchorGrad: default, positiveGrad: default, negativeGrad: default);
 
         /// <summary>The loss of every row, written to <paramref name="output"/>, in double.</summary>
         public static void Forward(global::System.ReadOnlySpan<double> anchor, global::System.ReadOnlySpan<double> positive, global::System.ReadOnlySpan<double> negative, int rowLength, global::System.Span<double> output, double margin = 1.0, double p = 2.0, double eps = 1E-06, bool swap = false)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.TripletMarginLossImplementation.Run<double>(anchor, positive, negative, rowLength, margin, p, eps, swap, global::LossDsl.Reduction.None, output, false, default, 1.0, default, default, default);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.TripletMarginLossImplementation.Run<double>(anchor, positive, negative, rowLength, margin, p_: p, eps, swap, reduction: global::LossDsl.Reduction.None, output, gradients: false, gradOutputs: default, gradOutput: 1.0, anchorGrad: default, positiveGrad: default, negativeGrad: default);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in double; an empty gradient span is skipped.</summary>
         public static double ForwardBackward(global::System.ReadOnlySpan<double> anchor, global::System.ReadOnlySpan<double> positive, global::System.ReadOnlySpan<double> negative, int rowLength, global::System.Span<double> anchorGrad, global::System.Span<double> positiveGrad, global::System.Span<double> negativeGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0, double margin = 1.0, double p = 2.0, double eps = 1E-06, bool swap = false)
-            => global::LossDsl.Generated.LossDsl.Losses.TripletMarginLossImplementation.Run<double>(anchor, positive, negative, rowLength, margin, p, eps, swap, reduction, default, true, default, gradOutput, anchorGrad, positiveGrad, negativeGrad);
+            => global::LossDsl.Generated.LossDsl.Losses.TripletMarginLossImplementation.Run<double>(anchor, positive, negative, rowLength, margin, p_: p, eps, swap, reduction, output: default, gradients: true, gradOutputs: default, gradOutput, anchorGrad, positiveGrad, negativeGrad);
 
         /// <summary>The loss of every row and the gradients of their sum weighted by <paramref name="gradOutput"/>, in one pass, in double.</summary>
         public static void ForwardBackward(global::System.ReadOnlySpan<double> anchor, global::System.ReadOnlySpan<double> positive, global::System.ReadOnlySpan<double> negative, int rowLength, global::System.Span<double> output, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> anchorGrad, global::System.Span<double> positiveGrad, global::System.Span<double> negativeGrad, double margin = 1.0, double p = 2.0, double eps = 1E-06, bool swap = false)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.TripletMarginLossImplementation.Run<double>(anchor, positive, negative, rowLength, margin, p, eps, swap, global::LossDsl.Reduction.None, output, true, gradOutput, 1.0, anchorGrad, positiveGrad, negativeGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.TripletMarginLossImplementation.Run<double>(anchor, positive, negative, rowLength, margin, p_: p, eps, swap, reduction: global::LossDsl.Reduction.None, output, gradients: true, gradOutputs: gradOutput, gradOutput: 1.0, anchorGrad, positiveGrad, negativeGrad);
 
         /// <summary>The gradients of the reduced loss (times <paramref name="gradOutput"/>), in double; an empty gradient span is skipped.</summary>
         public static void Backward(global::System.ReadOnlySpan<double> anchor, global::System.ReadOnlySpan<double> positive, global::System.ReadOnlySpan<double> negative, int rowLength, global::System.Span<double> anchorGrad, global::System.Span<double> positiveGrad, global::System.Span<double> negativeGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0, double margin = 1.0, double p = 2.0, double eps = 1E-06, bool swap = false)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.TripletMarginLossImplementation.Run<double>(anchor, positive, negative, rowLength, margin, p, eps, swap, reduction, default, true, default, gradOutput, anchorGrad, positiveGrad, negativeGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.TripletMarginLossImplementation.Run<double>(anchor, positive, negative, rowLength, margin, p_: p, eps, swap, reduction, output: default, gradients: true, gradOutputs: default, gradOutput, anchorGrad, positiveGrad, negativeGrad);
 
         /// <summary>The gradients of the sum of the per-row losses weighted by <paramref name="gradOutput"/>, in double.</summary>
         public static void Backward(global::System.ReadOnlySpan<double> anchor, global::System.ReadOnlySpan<double> positive, global::System.ReadOnlySpan<double> negative, int rowLength, global::System.ReadOnlySpan<double> gradOutput, global::System.Span<double> anchorGrad, global::System.Span<double> positiveGrad, global::System.Span<double> negativeGrad, double margin = 1.0, double p = 2.0, double eps = 1E-06, bool swap = false)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.TripletMarginLossImplementation.Run<double>(anchor, positive, negative, rowLength, margin, p, eps, swap, global::LossDsl.Reduction.None, default, true, gradOutput, 1.0, anchorGrad, positiveGrad, negativeGrad);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.TripletMarginLossImplementation.Run<double>(anchor, positive, negative, rowLength, margin, p_: p, eps, swap, reduction: global::LossDsl.Reduction.None, output: default, gradients: true, gradOutputs: gradOutput, gradOutput: 1.0, anchorGrad, positiveGrad, negativeGrad);
 
 
         /// <summary>The loss on tensors with PyTorch's semantics (<c>triplet_margin_loss</c> as torch.nn.functional takes it): the shapes its
@@ -334,7 +334,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             public T Run(int start, int end)
             {
                 int m = end - start;
-                return TripletMarginLossImplementation.RunRows<T>(In(_anchor, start * _rowLength, m * _rowLength), In(_positive, start * _rowLength, m * _rowLength), In(_negative, start * _rowLength, m * _rowLength), _rowLength, _margin, _p_, _eps, _swap, _reduction, Out(_output, start, m), _gradients, In(_gradOutputs, start, m), _gradOutput, Out(_anchorGrad, start * _rowLength, m * _rowLength), Out(_positiveGrad, start * _rowLength, m * _rowLength), Out(_negativeGrad, start * _rowLength, m * _rowLength), _divisor);
+                return TripletMarginLossImplementation.RunRows<T>(anchor: In(_anchor, start * _rowLength, m * _rowLength), positive: In(_positive, start * _rowLength, m * _rowLength), negative: In(_negative, start * _rowLength, m * _rowLength), rowLength: _rowLength, margin: _margin, p_: _p_, eps: _eps, swap: _swap, reduction: _reduction, output: Out(_output, start, m), gradients: _gradients, gradOutputs: In(_gradOutputs, start, m), gradOutput: _gradOutput, anchorGrad: Out(_anchorGrad, start * _rowLength, m * _rowLength), positiveGrad: Out(_positiveGrad, start * _rowLength, m * _rowLength), negativeGrad: Out(_negativeGrad, start * _rowLength, m * _rowLength), divisor: _divisor);
             }
         }
 
@@ -798,7 +798,7 @@ shape same_rank";
                 Array.Fill(upstream, T.One);
             }
             if (call.WantHessians) throw new NotSupportedException("triplet_margin_loss is a row loss: only elementwise losses have generated second derivatives.");
-            call.Value = Run<T>(anchor, positive, negative, call.RowLength, margin, p_, eps, swap, call.Reduction, output, call.WantGradients, upstream, T.One, grads is null ? default : grads[0], grads is null ? default : grads[1], grads is null ? default : grads[2]);
+            call.Value = Run<T>(anchor, positive, negative, rowLength: call.RowLength, margin, p_, eps, swap, reduction: call.Reduction, output, gradients: call.WantGradients, gradOutputs: upstream, gradOutput: T.One, anchorGrad: grads is null ? default : grads[0], positiveGrad: grads is null ? default : grads[1], negativeGrad: grads is null ? default : grads[2]);
         }
     }
 }

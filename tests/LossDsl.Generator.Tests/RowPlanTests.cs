@@ -1,0 +1,122 @@
+using System.IO;
+using System.Linq;
+using LossDsl.Generator.Calculus;
+using LossDsl.Generator.Model;
+using LossDsl.Generator.Plan;
+using Xunit;
+
+namespace LossDsl.Generator.Tests;
+
+/// <summary>
+/// The row plan (Plan/RowPlan) as data: which passes RunRows makes over a row, what each reads and writes, what guards
+/// it, and which kernels they run.
+/// </summary>
+public class RowPlanTests
+{
+    private static LossModel Compile(string text)
+    {
+        var unit = Compiler.Compile(new FormulaSource("/src/f.loss", text, SourceMap.File, "N", null, "public",
+            EquatableArray<Diagnostics.DiagnosticInfo>.Empty));
+        Assert.Empty(unit.Diagnostics);
+        return Assert.Single(unit.Losses);
+    }
+
+    private static LossModel Catalogue(string name) =>
+        Compile(File.ReadAllText(GeneratorHarness.RepositoryFile($"definitions/{name}.loss")));
+
+    private static readonly Expr Always = new BoolConstant(true);
+
+    private static EquatableArray<int> Ints(params int[] values) => values.ToEquatableArray();
+
+    [Fact]
+    public void IndependentSums_OnePassEach_ThenOneAdjointEach_LastToFirst_ThenTheGradientKernel()
+    {
+        var plan = RowPlan.Of(Compile("loss dice(input, const target; smooth = 1.0) = 1 - (2 * sum(input * target) + smooth) / (sum(input) + sum(target) + smooth)"));
+        var expected = new RowPlan(
+            new[] { RowKernel.Aggregate(0), RowKernel.Aggregate(1), RowKernel.Aggregate(2), RowKernel.Gradient }.ToEquatableArray(),
+            Enumerable.Range(0, 3).Select(j => (RowPass)new AggregatePass(j, RowKernel.Aggregate(j), RowLoop.Sum, false, Always, null, Ints())).ToEquatableArray(),
+            new[] { 2, 1, 0 }.Select(k => new AdjointPass(k, EquatableArray<DependencyPass>.Empty)).ToEquatableArray(),
+            new GradientPass(RowKernel.Gradient, null, 3, Ints()),
+            EquatableArray<RowPass>.Empty,
+            Stored: -1);
+        Assert.Equal(expected, plan);
+    }
+
+    [Fact]
+    public void ASummandThatReadsAnAggregate_ReadsIt_AndItsAdjointRunsTheDependencyLoop()
+    {
+        var model = Compile("loss centred(x) = sum((x - mean(x))^2)");
+        var plan = RowPlan.Of(model);
+        var mean = Assert.IsType<AggregatePass>(plan.Forward[0]);
+        var sum = Assert.IsType<AggregatePass>(plan.Forward[1]);
+        Assert.True(mean.Mean);
+        Assert.Equal(Ints(), mean.Reads);
+        Assert.Equal(Ints(0), sum.Reads);
+        // A1's adjoint first; A0's adds bar1 times the loop of dA1/dA0, which reads A0.
+        Assert.Equal(new[] { 1, 0 }, plan.Adjoints.Select(a => a.Aggregate));
+        Assert.Empty(plan.Adjoints[0].Dependencies);
+        var dependency = Assert.Single(plan.Adjoints[1].Dependencies);
+        Assert.Equal((1, 0), (dependency.Dependency.K, dependency.Dependency.J));
+        Assert.Equal(RowKernel.Dependency(dependency.Dependency), dependency.Kernel);
+        Assert.Equal(RowLoop.Sum, dependency.Loop);
+        Assert.Equal(Ints(0), dependency.Reads);
+        Assert.Equal(Ints(0), plan.Gradient.Reads);
+        Assert.Equal(new[] { "aggregate0", "aggregate1", "dependency1On0", "rowGradient" }, plan.Kernels.Select(k => k.Variable));
+    }
+
+    [Fact]
+    public void CrossEntropy_SubscriptsAreRead_SmoothingPassesAreGuarded_AndLogsumexpStoresItsExponentials()
+    {
+        var model = Catalogue("cross_entropy");
+        var plan = RowPlan.Of(model);
+        Assert.Equal(2, plan.Forward.OfType<GatherPass>().Count()); // input[target], weight[target]
+        var passes = plan.Forward.OfType<AggregatePass>().ToList();
+        // mean(weight) and mean(weight * input) run only when label_smoothing > 0.
+        Assert.Equal(2, passes.Count(p => p.Guard != Always));
+        Assert.All(passes.Where(p => p.Guard != Always), p => Assert.True(p.Mean));
+        var stores = passes.Where(p => p.Store is not null).ToList();
+        var store = Assert.Single(stores);
+        Assert.Equal(Always, store.Guard);
+        Assert.Equal(RowKernel.Store(store.Aggregate), store.Store);
+        Assert.Equal(0, plan.Stored); // the input's gradient span
+        Assert.Equal(RowKernel.GradientCached, plan.Gradient.Cached);
+        Assert.Contains(RowKernel.Store(store.Aggregate), plan.Kernels);
+        // The gradient of input[target] lands on one element.
+        var scatter = Assert.IsType<ScatterPass>(Assert.Single(plan.Additions));
+        Assert.Equal(0, scatter.Input);
+        Assert.NotNull(model.Loss.Aggregates[scatter.Aggregate].Source);
+    }
+
+    [Fact]
+    public void PairSums_LoopOverPairs_AndAddTheirGradientsByPairGradientPasses()
+    {
+        var model = Catalogue("pairwise_hinge_loss");
+        var plan = RowPlan.Of(model);
+        Assert.All(plan.Forward, p => Assert.Equal(RowLoop.PairSum, Assert.IsType<AggregatePass>(p).Loop));
+        var pair = Assert.IsType<PairGradientPass>(Assert.Single(plan.Additions));
+        Assert.Equal(0, pair.Pair.Input); // scores
+        Assert.Equal(RowKernel.Pair(model, pair.Pair), pair.Kernel);
+        Assert.Equal("Pair" + pair.Pair.Aggregate + "GradientScoresKernel", pair.Kernel.Struct);
+        Assert.Contains(pair.Kernel, plan.Kernels);
+    }
+
+    [Fact]
+    public void ARowFunction_IsCalled_NotLooped_AndItsGradientMethodAddsToItsRowArgument()
+    {
+        var model = Catalogue("ctc_loss");
+        var plan = RowPlan.Of(model);
+        var call = Assert.Single(plan.Forward.OfType<RowFunctionPass>());
+        Assert.DoesNotContain(plan.Kernels, k => k.Struct == $"Aggregate{call.Aggregate}Kernel");
+        var gradient = Assert.Single(plan.Additions.OfType<RowFunctionGradientPass>());
+        Assert.Equal(call.Aggregate, gradient.Aggregate);
+        Assert.Equal(0, gradient.Input); // log_probs
+        Assert.NotNull(call.Call.Gradients[gradient.Argument]);
+    }
+
+    [Fact]
+    public void RowPlans_AreValueEqual_AcrossCompilations()
+    {
+        Assert.Equal(RowPlan.Of(Catalogue("cross_entropy")), RowPlan.Of(Catalogue("cross_entropy")));
+        Assert.NotEqual(RowPlan.Of(Catalogue("cross_entropy")), RowPlan.Of(Catalogue("nll_loss")));
+    }
+}
