@@ -1649,6 +1649,17 @@ def gen_box(name):
           error=True)
     g.add("float64", ins, {"reduction": "mean"}, tag="bad-loss", error=True,
           loss=name + "_nope")
+    if tv:
+        # torchvision's boxes of shape (..., 4): extra leading dimensions, boxes2 broadcasting to boxes1, and the
+        # refusal when boxes1 is the narrower (the intersection is written through boxes1's mask)
+        lead, _ = make_boxes(g.rng, (2, 3, 4), {})
+        for dt in BOTH:
+            for red in RED3:
+                g.add(dt, lead, {"reduction": red}, grad=grads, tag="leading-dims")
+        g.add("float64", {"boxes1": lead["boxes1"], "boxes2": lead["boxes2"][0]}, {"reduction": "none"},
+              grad=grads, tag="broadcast-boxes2")
+        g.add("float64", {"boxes1": lead["boxes1"][0], "boxes2": lead["boxes2"]}, {"reduction": "mean"},
+              tag="narrower-boxes1", error=True)
     return g
 
 

@@ -61,6 +61,8 @@ public sealed class PackageTests : IDisposable
         Assert.Equal(mse, Printed(run.Output, "squared_error"), 12);
         Assert.Equal(mae, Printed(run.Output, "absolute_error"), 12);
         Assert.Equal(sumGradient, Printed(run.Output, "squared_error_gradient_sum"), 12);
+        Assert.Equal(mse, Printed(run.Output, "tensor_squared_error"), 12);
+        Assert.Equal(2, Printed(run.Output, "tensor_gradient_rank"));
         Assert.Empty(Directory.GetFiles(Path.Combine(app, "bin"), "LossDsl.Generator.dll", SearchOption.AllDirectories));
 
         // 3. Hostile files: each gets its located LOSSnnn, nothing crashes, no C# error comes from generated code.
@@ -137,7 +139,8 @@ public sealed class PackageTests : IDisposable
         var metadata = nuspec.Root.Element(ns + "metadata")!;
         Assert.Equal("MIT", metadata.Element(ns + "license")?.Value);
         Assert.Equal("README.md", metadata.Element(ns + "readme")?.Value);
-        Assert.Empty(nuspec.Descendants(ns + "dependency")); // neither the generator nor Roslyn flows to the consumer
+        // neither the generator nor Roslyn flows to the consumer: the one dependency is System.Numerics.Tensors (the tensor API)
+        Assert.Equal(["System.Numerics.Tensors"], nuspec.Descendants(ns + "dependency").Select(d => (string?)d.Attribute("id")).ToArray());
     }
 
     private static void WriteConsumer(string app, string feed, string version)
@@ -197,6 +200,11 @@ public sealed class PackageTests : IDisposable
                     Print("squared_error", SquaredError.Forward(input, target));
                     Print("absolute_error", AbsoluteError.Forward(input, target));
                     Print("squared_error_gradient_sum", gradientSum);
+                    // the tensor API: the same values as a (2, 2) tensor, the gradient in that shape
+                    var t = SquaredError.Tensors.ForwardBackward(System.Numerics.Tensors.Tensor.Create(input, [2, 2]),
+                        System.Numerics.Tensors.Tensor.Create(target, [2, 2]), out var tGrad, out _, Reduction.Mean);
+                    Print("tensor_squared_error", System.Linq.Enumerable.First(t));
+                    Print("tensor_gradient_rank", tGrad.Rank);
                 }
 
                 private static void Print(string name, double value) => Console.WriteLine(name + " = " + value.ToString("R", CultureInfo.InvariantCulture));
