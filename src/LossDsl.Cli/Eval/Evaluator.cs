@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Numerics;
 using System.Text.Json;
 
@@ -128,7 +129,7 @@ public sealed class Evaluator
                 }
                 continue;
             }
-            if (Find(def.Options, o => o.Name == name) is { } option)
+            if (def.Options.FirstOrDefault(o => o.Name == name) is { } option)
             {
                 if (value.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined) continue;
                 if (option.IsBoolean && value.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
@@ -136,7 +137,7 @@ public sealed class Evaluator
                 arguments.Options[name] = CaseReader.OptionNumber(value, $"option '{name}'");
                 continue;
             }
-            if (Find(def.Inputs, i => i.Name == name) is not null)
+            if (def.Inputs.Any(i => i.Name == name))
             {
                 if (c.Inputs.ContainsKey(name)) throw new EvalException($"'{name}' is given both as an input and as an option");
                 if (CaseReader.OptionTensor(value, c.FloatType, $"option '{name}'") is { } tensor) arguments.Inputs[name] = tensor;
@@ -148,25 +149,8 @@ public sealed class Evaluator
                 continue;
             }
             throw new EvalException($"unknown option '{name}' for {def.Name}" +
-                                    (def.Options.Count > 0 ? $" (its options: reduction, {string.Join(", ", NamesOf(def.Options))})" : ""));
+                                    (def.Options.Count > 0 ? $" (its options: reduction, {string.Join(", ", def.Options.Select(o => o.Name))})" : ""));
         }
         return arguments;
-    }
-
-    private static T? Find<T>(IReadOnlyList<T> items, Func<T, bool> match) where T : class
-    {
-        foreach (var item in items)
-            if (match(item)) return item;
-        return null;
-    }
-
-    private static IEnumerable<string> NamesOf(IReadOnlyList<LossInput> inputs)
-    {
-        foreach (var i in inputs) yield return i.Name;
-    }
-
-    private static IEnumerable<string> NamesOf(IReadOnlyList<LossOption> options)
-    {
-        foreach (var o in options) yield return o.Name;
     }
 }

@@ -25,8 +25,7 @@ internal static class TensorApiEmitter
         if (model.ClassName == "Tensors") return;
         string definition = LossEmitter.Implementation(model) + ".Instance";
         // options a shape rule sets itself (a sequence's class count) are not parameters
-        var supplied = loss.ShapeRules.SelectMany(r => ShapeRuleTable.All.First(e => e.RuntimeType == r.RuntimeType).Parameters
-            .Select((p, k) => p == ShapeParameter.Option ? r.Arguments[k].Text : null)).Where(n => n is not null).ToList();
+        var supplied = loss.ShapeRules.SelectMany(r => ShapeRuleTable.Arguments(r, ShapeParameter.Option)).ToList();
         var options = loss.Options.Where(o => !supplied.Contains(o.Name)).ToList();
         bool elementWeight = loss.Shape != LossShape.Whole && !loss.Inputs.Any(i => Names.PublicCamel(i.Name) == "weight");
         var integers = Integers(loss);
@@ -75,8 +74,7 @@ internal static class TensorApiEmitter
     /// <summary>The inputs given as int64 tensors: class indices, label lists and lengths, and what a shape rule reads as integers.</summary>
     private static List<string> Integers(Semantics.BoundLoss loss) =>
         loss.Inputs.Where(i => Names.IsInteger(i.Kind)).Select(i => i.Name)
-            .Concat(loss.ShapeRules.SelectMany(r => ShapeRuleTable.All.First(e => e.RuntimeType == r.RuntimeType).Parameters
-                .Select((p, k) => p == ShapeParameter.IntegerInput ? r.Arguments[k].Text! : null)).Where(n => n is not null).Select(n => n!))
+            .Concat(loss.ShapeRules.SelectMany(r => ShapeRuleTable.Arguments(r, ShapeParameter.IntegerInput)))
             .Distinct().ToList();
 
     private static IEnumerable<string> Optional(string parameter) => parameter.Length == 0 ? [] : [parameter];

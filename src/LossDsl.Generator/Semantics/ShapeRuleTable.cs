@@ -53,4 +53,12 @@ internal static class ShapeRuleTable
     public static IReadOnlyList<ShapeRuleEntry> All => s_entries;
 
     public static bool TryGet(string name, out ShapeRuleEntry entry) => s_byName.TryGetValue(name, out entry!);
+
+    /// <summary>The names a bound rule passes for its parameters of <paramref name="kind"/> (the inputs it reads as integers, the options it sets).</summary>
+    public static IEnumerable<string> Arguments(Model.ShapeRuleModel rule, ShapeParameter kind)
+    {
+        var parameters = s_entries.First(e => e.RuntimeType == rule.RuntimeType).Parameters;
+        for (int k = 0; k < parameters.Length; k++)
+            if (parameters[k] == kind) yield return rule.Arguments[k].Text!;
+    }
 }

@@ -115,8 +115,4 @@ public static class TensorShapes
 
     /// <summary>The shape without its last axis (a scalar stays a scalar).</summary>
     public static int[] DropLast(int[] shape) => shape.Length == 0 ? [] : shape[..^1];
-
-    public static bool IsPrefix(int[] shape, int[] of) => shape.Length <= of.Length && of.AsSpan(0, shape.Length).SequenceEqual(shape);
-
-    internal static string List(params int[][] shapes) => string.Join(", ", shapes.Select(s => Format(s)));
 }
