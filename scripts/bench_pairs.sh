@@ -7,8 +7,13 @@ out=benchmarks/results/pairs
 mkdir -p "$out"
 dotnet build -c Release benchmarks/LossDsl.Benchmarks -v q -nologo -p:UseSharedCompilation=false
 exe=(dotnet benchmarks/LossDsl.Benchmarks/bin/Release/net10.0/LossDsl.Benchmarks.dll)
+# only the paths this processor has: without AVX-512 the unflagged run would be a second AVX2 run
+paths=(avx2 sse)
+grep -qw avx512f /proc/cpuinfo && paths=(avx512 avx2 sse)
+grep -qw avx2 /proc/cpuinfo || paths=(sse)
+rm -f "$out"/*.json # a file of an earlier run (another machine, older code) must not mix into this report
 files=()
-for path in avx512 avx2 sse; do
+for path in "${paths[@]}"; do
   case $path in
     avx512) flags=() ;;
     avx2) flags=(DOTNET_EnableAVX512=0) ;;

@@ -25,6 +25,19 @@ import time
 import torch
 import torch.nn.functional as F
 
+def cpu_model():
+    """The processor's model name and whether it has AVX-512 (the ISA PyTorch's kernels dispatch on)."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            text = f.read()
+        model = next(l.split(":", 1)[1].strip() for l in text.splitlines() if l.startswith("model name"))
+        flags = next(l for l in text.splitlines() if l.startswith("flags")).split()
+        isa = "AVX-512F and AVX2" if "avx512f" in flags else "AVX2, no AVX-512" if "avx2" in flags else "no AVX2"
+        return f"{model}, {os.cpu_count()} logical cores, {isa}"
+    except (OSError, StopIteration):
+        return platform.processor() or platform.machine()
+
+
 SIZES = [4_096, 262_144, 16_777_216]
 ROW = 1024  # log_cosh rows, as in the .NET suite
 CE_ROWS = 4_096  # cross_entropy: N rows of C logits, as CrossEntropyRows in the .NET suite
@@ -106,7 +119,7 @@ def write(path, results, note, min_reps, min_seconds):
     meta = {
         "torch": torch.__version__,
         "python": platform.python_version(),
-        "machine": platform.processor() or platform.machine(),
+        "machine": cpu_model(),
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "command": "flock /tmp/lossdsl-build.lock /usr/bin/python3 scripts/bench_torch.py " + " ".join(sys.argv[1:]),
         "note": note + "; median of >= %d reps and >= %.2f s" % (min_reps, min_seconds),

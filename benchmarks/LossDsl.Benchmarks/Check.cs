@@ -3,6 +3,8 @@ using System.Linq;
 using System.Numerics;
 using System.Reflection;
 
+using LossDsl.Losses;
+
 namespace LossDsl.Benchmarks;
 
 /// <summary>--check: every baseline computes the same loss and input gradient as the generated kernel (so the timings compare like with like).</summary>
@@ -15,8 +17,25 @@ public static class Check
         bad += Run<double>(new F64(), 1e-9);
         bad += CrossEntropy(1_000, 1e-4);
         bad += CrossEntropy(32_000, 1e-4);
+        bad += CtcTwoCalls("50x16x20x10", 1e-4);
         Console.WriteLine(bad == 0 ? "check: all baselines agree with the generated kernels" : $"check: {bad} mismatches");
         return bad == 0 ? 0 : 1;
+    }
+
+    /// <summary>ctc_loss: the two-call baseline of the `ctc` pairs table computes the generated kernel's value and gradient.</summary>
+    private static int CtcTwoCalls(string shape, double tol)
+    {
+        var d = CtcData.Get(shape);
+        LossParallel.MaxThreads = 1;
+        Array.Fill(d.G32, float.NaN);
+        float gen = CtcLoss.ForwardBackward(d.X32, d.Targets, d.InputLengths, d.TargetLengths, d.RowLength, d.G32, classes: d.Classes);
+        var genGrad = (float[])d.G32.Clone();
+        float two = d.TwoCallsF32();
+        double gMax = genGrad.Max(v => Math.Abs((double)v)), gErr = 0;
+        for (int i = 0; i < genGrad.Length; i++) gErr = Math.Max(gErr, Math.Abs((double)genGrad[i] - d.G32[i]));
+        bool ok = Math.Abs(gen - two) <= tol * Math.Max(1, Math.Abs(gen)) && gErr <= tol * gMax && gMax > 0;
+        Console.WriteLine($"CTC {shape,-14} two calls per sample      value {two,14:G8} vs {gen,14:G8}  max grad err vs generated {gErr / gMax:E2} (relative to max |grad|) {(ok ? "ok" : "MISMATCH")}");
+        return ok ? 0 : 1;
     }
 
     /// <summary>cross_entropy, N = 4096 rows of C logits: every baseline against the generated kernel, and all of them against a double-precision reference.</summary>

@@ -22,7 +22,7 @@ namespace LossDsl.Benchmarks;
 /// Run it with DOTNET_TieredCompilation=0 (fully optimised code from the first call) and pinned to one core:
 ///   DOTNET_TieredCompilation=0 taskset -c 1 dotnet run -c Release --project benchmarks/LossDsl.Benchmarks -- --pairs
 /// options: --pairs-count K (default 41), --short (CI smoke: 3 pairs, small sizes), --only TABLE (fb, fwd, ceiling,
-/// stream, small, ce), --loss NAME (one loss's rows), --json PATH (the results, for
+/// stream, small, ctc, ce), --loss NAME (one loss's rows), --json PATH (the results, for
 /// --pairs-report), and --pairs-report OUT.md IN1.json IN2.json ... (the tables of docs/performance.md from the runs).
 /// </summary>
 public static class Pairs
@@ -33,7 +33,28 @@ public static class Pairs
     public sealed record Result(string Table, string Loss, int N, string Baseline, double GenNs, double BaseNs, double Median, double P25, double P75, double Min, double Max, int Count);
 
     /// <summary>One run: where, when, what.</summary>
-    public sealed record Run(string Isa, string Date, string Runtime, bool TieredCompilation, List<Result> Results);
+    public sealed record Run(string Isa, string Date, string Runtime, bool TieredCompilation, List<Result> Results, string? Machine = null);
+
+    /// <summary>The processor's model name and the ISA extensions that decide the paths (from /proc/cpuinfo on Linux).</summary>
+    public static string Machine
+    {
+        get
+        {
+            string model = "unknown processor", flags = "";
+            try
+            {
+                foreach (var line in File.ReadLines("/proc/cpuinfo"))
+                {
+                    if (line.StartsWith("model name", StringComparison.Ordinal)) model = line[(line.IndexOf(':') + 1)..].Trim();
+                    else if (line.StartsWith("flags", StringComparison.Ordinal)) { flags = line; break; }
+                }
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+            bool has(string f) => flags.Split(' ').Contains(f);
+            return $"{model}, {Environment.ProcessorCount} logical cores, " + (has("avx512f") ? "AVX-512F and AVX2" : has("avx2") ? "AVX2, no AVX-512" : "no AVX2");
+        }
+    }
 
     public static string Isa => Vector512.IsHardwareAccelerated ? "AVX-512 (Vector512)"
         : Vector256.IsHardwareAccelerated ? "AVX2 (Vector256; DOTNET_EnableAVX512=0)"
@@ -73,7 +94,7 @@ public static class Pairs
         if (json is not null)
         {
             var run = new Run(Isa, DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC",
-                System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription, tiered, results);
+                System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription, tiered, results, Machine);
             File.WriteAllText(json, JsonSerializer.Serialize(run, new JsonSerializerOptions { WriteIndented = true }));
         }
         return 0;
@@ -176,12 +197,19 @@ public static class Pairs
             yield return new("ceiling", "hinge_embedding_loss", n, "TP.Add", () => HingeEmbeddingLoss.ForwardBackward(x, ys, g), add);
         }
         // the fixed cost per call: small N, where argument checks and dispatch weigh
-        foreach (int n in quick ? new[] { 16 } : new[] { 16, 64, 256, 1_024 })
+        foreach (int n in quick ? new[] { 16 } : new[] { 16, 64, 256, 1_024, 4_096 })
         {
             var d = Data<float>.Get(n);
             float[] x = d.X, yr = d.YReg, yp = d.YProb, g = d.Grad, g2 = g;
             yield return new("small", "mse_loss", n, HandName, () => MseLoss.ForwardBackward(x, yr, g, default), () => HandFB("mse")(x, yr, g2));
             yield return new("small", "binary_cross_entropy_with_logits", n, HandName, () => BinaryCrossEntropyWithLogits.ForwardBackward(x, yp, g, default), () => HandFB("bce")(x, yp, g2));
+        }
+        // ctc_loss: the generated forward + backward against the two runtime calls per sample it made before issue 15
+        foreach (string shape in quick ? new[] { "50x16x20x10" } : new[] { "50x16x20x10", "200x32x40x40" })
+        {
+            var d = CtcData.Get(shape);
+            yield return new("ctc", "ctc_loss " + shape, d.Samples, "two calls",
+                () => CtcLoss.ForwardBackward(d.X32, d.Targets, d.InputLengths, d.TargetLengths, d.RowLength, d.G32, classes: d.Classes), () => d.TwoCallsF32());
         }
         // cross_entropy: the generated kernel against PyTorch's recorded one-thread time (scripts/bench_torch.py)
         foreach (int c in quick ? new[] { 1_000 } : new[] { 1_000, 32_000 })
