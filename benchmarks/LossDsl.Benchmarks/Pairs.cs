@@ -184,10 +184,10 @@ public static class Pairs
             // forward only, mean
             yield return new("fwd", "mse_loss", n, HandName, () => MseLoss.Forward(x, yr), () => HandFwd("mse")(x, yr));
             yield return new("fwd", "binary_cross_entropy_with_logits", n, HandName, () => BinaryCrossEntropyWithLogits.Forward(x, yp), () => HandFwd("bce")(x, yp));
-            // the same kernel with its gradient streamed past the caches (the default from ElementLoops.NonTemporalBytes) and not
-            if (n * sizeof(float) >= ElementLoops.NonTemporalBytes)
-                yield return new("stream", "mse_loss", n, "not streamed", () => MseLoss.ForwardBackward(x, yr, g, default),
-                    () => { ElementLoops.NonTemporalBytes = int.MaxValue; float v = MseLoss.ForwardBackward(x, yr, g, default); ElementLoops.NonTemporalBytes = 16 << 20; return v; });
+            // the same kernel with its gradient streamed past the caches and not, at every size: where the default
+            // threshold (ElementLoops.NonTemporalBytes, 16 MiB per output) should be
+            yield return new("stream", "mse_loss", n, "not streamed", () => Streamed(1, () => MseLoss.ForwardBackward(x, yr, g, default)),
+                () => Streamed(int.MaxValue, () => MseLoss.ForwardBackward(x, yr, g, default)));
             // the memory-bound family against the ceiling of its traffic
             Func<double> add = () => { TensorPrimitives.Add<float>(x, yr, g2); return 0; };
             yield return new("ceiling", "mse_loss", n, "TP.Add", () => MseLoss.ForwardBackward(x, yr, g, default), add);
@@ -219,6 +219,14 @@ public static class Pairs
             var d = CeData.Get(4_096, c);
             yield return new("ce", "cross_entropy", c, "torch 1t", () => CrossEntropy.ForwardBackward(d.X, d.Target, c, d.Grad), () => 0, double.IsNaN(torch) ? 1e9 : torch);
         }
+    }
+
+    private static double Streamed(int threshold, Func<float> call)
+    {
+        int saved = ElementLoops.NonTemporalBytes;
+        ElementLoops.NonTemporalBytes = threshold;
+        try { return call(); }
+        finally { ElementLoops.NonTemporalBytes = saved; }
     }
 
     private static double TorchCe(int c)
