@@ -8,6 +8,7 @@ using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 using System.Text.Json;
 using LossDsl.Losses;
+using LossDsl.Tensors;
 
 namespace LossDsl.Benchmarks;
 
@@ -188,6 +189,15 @@ public static class Pairs
             // threshold (ElementLoops.NonTemporalBytes, 16 MiB per output) should be
             yield return new("stream", "mse_loss", n, "not streamed", () => Streamed(1, () => MseLoss.ForwardBackward(x, yr, g, default)),
                 () => Streamed(int.MaxValue, () => MseLoss.ForwardBackward(x, yr, g, default)));
+            // the tensor API on dense tensors (DenseTensors: the span kernel on their memory, new output tensors) against
+            // the span method writing preallocated arrays: what the tensor API costs on top of the kernel
+            var tx = Tensor.Create(x, [n]);
+            var ty = Tensor.Create(yr, [n]);
+            float[] gt = d.T1; // a scratch array, as long as the input
+            yield return new("tensor", "mse_loss", n, "span", () => MseLoss.Tensors.ForwardBackward(tx, ty, out _, out _)[0], () => MseLoss.ForwardBackward(x, yr, g2, gt));
+            // the general path (TensorLoss: copies, broadcasting), which other calls take
+            var general = new LossArguments { Float32 = true, Inputs = { ["input"] = LossTensor.From<float>(tx), ["target"] = LossTensor.From<float>(ty) }, Gradients = { "input", "target" } };
+            yield return new("tensor", "mse_loss via Evaluate", n, "span", () => MseLoss.Tensors.Evaluate(general).Loss.Data[0], () => MseLoss.ForwardBackward(x, yr, g2, gt));
             // the memory-bound family against the ceiling of its traffic
             Func<double> add = () => { TensorPrimitives.Add<float>(x, yr, g2); return 0; };
             yield return new("ceiling", "mse_loss", n, "TP.Add", () => MseLoss.ForwardBackward(x, yr, g, default), add);

@@ -30,6 +30,8 @@ internal static class TensorApiEmitter
         bool elementWeight = loss.Shape != LossShape.Whole && !loss.Inputs.Any(i => Names.PublicCamel(i.Name) == "weight");
         var integers = Integers(loss);
         var differentiable = loss.Inputs.Where(i => !i.IsConst && !integers.Contains(i.Name)).ToList();
+        // an elementwise loss of floating-point inputs runs its span method on dense tensors of one shape (DenseTensors)
+        bool dense = loss.Shape == LossShape.Elementwise && integers.Count == 0 && elementWeight;
 
         w.Line();
         w.Line($"/// <summary>The loss on tensors with PyTorch's semantics (<c>{loss.Name}</c> as torch.nn.functional takes it): the shapes its");
@@ -51,6 +53,7 @@ internal static class TensorApiEmitter
             w.Line();
             w.Line("/// <summary>The loss: one value (shape [1]: System.Numerics.Tensors has no 0-d tensors) when reduced, else one per element (per row) in PyTorch's output shape.</summary>");
             w.Open($"public static {tensor} Forward({string.Join(", ", required.Concat(Optional(reduction)).Concat(optional))})");
+            if (dense) DenseForward(w, model, type, options);
             Arguments(w, model, type, options, elementWeight, integers, []);
             w.Line($"return {Ns}TensorLoss.Evaluate({definition}, arguments_).Loss.ToTensor<{type}>();");
             w.Close();
@@ -60,6 +63,7 @@ internal static class TensorApiEmitter
             w.Line();
             w.Line("/// <summary>The loss and the gradient of each differentiable input (of <c>sum(loss * gradOutput)</c>, gradOutput broadcasting with the loss; ones when not given).</summary>");
             w.Open($"public static {tensor} ForwardBackward({string.Join(", ", required.Concat(outs).Concat(Optional(reduction)).Concat([$"{span} gradOutput = default"]).Concat(optional))})");
+            if (dense) DenseForwardBackward(w, model, type, options, differentiable);
             Arguments(w, model, type, options, elementWeight, integers, differentiable);
             w.Line($"if ({Ns}LossTensor.FromOptional(gradOutput) is {{ }} upstream_) arguments_.GradOutput = upstream_;");
             w.Line($"var result_ = {Ns}TensorLoss.Evaluate({definition}, arguments_);");
@@ -69,6 +73,68 @@ internal static class TensorApiEmitter
             w.Close();
         }
         w.Close();
+    }
+
+    /// <summary>
+    /// The copy-free path of <c>Forward</c>: when every tensor is dense and of the first input's shape and the shape
+    /// rules hold for it, the span method on the tensors' memory (the same kernel TensorLoss would run on copies).
+    /// </summary>
+    private static void DenseForward(SourceWriter w, LossModel model, string type, List<OptionModel> options)
+    {
+        w.Line("// dense tensors of one shape: the span method on their memory, no copy (DenseTensors); any other call through TensorLoss");
+        w.Open($"if ({DenseCondition(model)})");
+        w.Line($"if (reduction != global::LossDsl.Reduction.None) return {Ns}DenseTensors.Scalar({SpanCall(model, type, "Forward", ["reduction: reduction"], options)});");
+        w.Line($"var loss_ = {Ns}DenseTensors.Create<{type}>({Reference(model)}.Lengths, out var values_);");
+        w.Line(SpanCall(model, type, "Forward", ["output: values_"], options) + ";");
+        w.Line("return loss_;");
+        w.Close();
+    }
+
+    /// <summary>The copy-free path of <c>ForwardBackward</c> (see <see cref="DenseForward"/>), the upstream gradient one value or a dense tensor of the loss's shape.</summary>
+    private static void DenseForwardBackward(SourceWriter w, LossModel model, string type, List<OptionModel> options, List<InputModel> differentiable)
+    {
+        string lengths = Reference(model) + ".Lengths";
+        var grads = differentiable.Select(i => Names.Public(i.Name + "_grad")).ToList();
+        var gradArguments = grads.Select(g => $"{g}: v_{g}").ToList();
+        w.Line("// dense tensors of one shape: the span method on their memory, no copy (DenseTensors); any other call through TensorLoss");
+        w.Open($"if ({DenseCondition(model)})");
+        w.Open($"if (reduction != global::LossDsl.Reduction.None && {Ns}DenseTensors.TryGetUpstream(gradOutput, out {type} dy_))");
+        foreach (var g in grads) w.Line($"{g} = {Ns}DenseTensors.Create<{type}>({lengths}, out var v_{g});");
+        w.Line($"return {Ns}DenseTensors.Scalar({SpanCall(model, type, "ForwardBackward", gradArguments.Concat(["reduction: reduction", "gradOutput: dy_"]), options)});");
+        w.Close();
+        w.Open($"if (reduction == global::LossDsl.Reduction.None && {Ns}DenseTensors.TryGetUpstreams(gradOutput, {lengths}, out var dys_))");
+        foreach (var g in grads) w.Line($"{g} = {Ns}DenseTensors.Create<{type}>({lengths}, out var v_{g});");
+        w.Line($"var loss_ = {Ns}DenseTensors.Create<{type}>({lengths}, out var values_);");
+        w.Line(SpanCall(model, type, "ForwardBackward", new[] { "output: values_", "gradOutput: dys_" }.Concat(gradArguments), options) + ";");
+        w.Line("return loss_;");
+        w.Close();
+        w.Close();
+    }
+
+    /// <summary>The first required input: the shape every other tensor must have for the copy-free path.</summary>
+    private static string Reference(LossModel model) => Names.Public(model.Loss.Inputs.First(i => i.Default is null).Name);
+
+    private static string DenseCondition(LossModel model)
+    {
+        var loss = model.Loss;
+        string lengths = Reference(model) + ".Lengths";
+        var parts = new List<string> { $"{Ns}DenseTensors.Fits({LossEmitter.Implementation(model)}.Instance, {lengths})" };
+        foreach (var i in loss.Inputs)
+            parts.Add($"{Ns}DenseTensors.{(i.Default is null ? "TryGet" : "TryGetOptional")}({Names.Public(i.Name)}, {lengths}, out var v_{Names.Public(i.Name)})");
+        parts.Add($"{Ns}DenseTensors.TryGetOptional(weight, {lengths}, out var v_weight)");
+        return string.Join(" && ", parts);
+    }
+
+    /// <summary>A call of the loss's span method <paramref name="method"/>: the required inputs in order, the rest by name.</summary>
+    private static string SpanCall(LossModel model, string type, string method, IEnumerable<string> named, List<OptionModel> options)
+    {
+        var loss = model.Loss;
+        var arguments = loss.Inputs.Where(i => i.Default is null).Select(i => "v_" + Names.Public(i.Name))
+            .Concat(named)
+            .Concat(options.Select(o => $"{Names.Public(o.Name)}: {(o.IsBoolean || type == "double" ? Names.Public(o.Name) : $"({type}){Names.Public(o.Name)}")}"))
+            .Concat(["weight: v_weight"])
+            .Concat(loss.Inputs.Where(i => i.Default is not null).Select(i => $"{Names.Public(i.Name)}: v_{Names.Public(i.Name)}"));
+        return $"{model.ClassName}.{method}({string.Join(", ", arguments)})";
     }
 
     /// <summary>The inputs given as int64 tensors: class indices, label lists and lengths, and what a shape rule reads as integers.</summary>

@@ -108,6 +108,14 @@ namespace LossDsl.Losses
             /// <summary>The loss: one value (shape [1]: System.Numerics.Tensors has no 0-d tensors) when reduced, else one per element (per row) in PyTorch's output shape.</summary>
             public static global::System.Numerics.Tensors.Tensor<float> Forward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> input, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> target, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> weight = default)
             {
+                // dense tensors of one shape: the span method on their memory, no copy (DenseTensors); any other call through TensorLoss
+                if (global::LossDsl.Tensors.DenseTensors.Fits(global::LossDsl.Generated.LossDsl.Losses.BinaryCrossEntropyImplementation.Instance, input.Lengths) && global::LossDsl.Tensors.DenseTensors.TryGet(input, input.Lengths, out var v_input) && global::LossDsl.Tensors.DenseTensors.TryGet(target, input.Lengths, out var v_target) && global::LossDsl.Tensors.DenseTensors.TryGetOptional(weight, input.Lengths, out var v_weight))
+                {
+                    if (reduction != global::LossDsl.Reduction.None) return global::LossDsl.Tensors.DenseTensors.Scalar(BinaryCrossEntropy.Forward(v_input, v_target, reduction: reduction, weight: v_weight));
+                    var loss_ = global::LossDsl.Tensors.DenseTensors.Create<float>(input.Lengths, out var values_);
+                    BinaryCrossEntropy.Forward(v_input, v_target, output: values_, weight: v_weight);
+                    return loss_;
+                }
                 var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = true };
                 arguments_.Inputs["input"] = global::LossDsl.Tensors.LossTensor.From(input);
                 arguments_.Inputs["target"] = global::LossDsl.Tensors.LossTensor.From(target);
@@ -118,6 +126,24 @@ namespace LossDsl.Losses
             /// <summary>The loss and the gradient of each differentiable input (of <c>sum(loss * gradOutput)</c>, gradOutput broadcasting with the loss; ones when not given).</summary>
             public static global::System.Numerics.Tensors.Tensor<float> ForwardBackward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> input, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> target, out global::System.Numerics.Tensors.Tensor<float> inputGrad, out global::System.Numerics.Tensors.Tensor<float> targetGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> gradOutput = default, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> weight = default)
             {
+                // dense tensors of one shape: the span method on their memory, no copy (DenseTensors); any other call through TensorLoss
+                if (global::LossDsl.Tensors.DenseTensors.Fits(global::LossDsl.Generated.LossDsl.Losses.BinaryCrossEntropyImplementation.Instance, input.Lengths) && global::LossDsl.Tensors.DenseTensors.TryGet(input, input.Lengths, out var v_input) && global::LossDsl.Tensors.DenseTensors.TryGet(target, input.Lengths, out var v_target) && global::LossDsl.Tensors.DenseTensors.TryGetOptional(weight, input.Lengths, out var v_weight))
+                {
+                    if (reduction != global::LossDsl.Reduction.None && global::LossDsl.Tensors.DenseTensors.TryGetUpstream(gradOutput, out float dy_))
+                    {
+                        inputGrad = global::LossDsl.Tensors.DenseTensors.Create<float>(input.Lengths, out var v_inputGrad);
+                        targetGrad = global::LossDsl.Tensors.DenseTensors.Create<float>(input.Lengths, out var v_targetGrad);
+                        return global::LossDsl.Tensors.DenseTensors.Scalar(BinaryCrossEntropy.ForwardBackward(v_input, v_target, inputGrad: v_inputGrad, targetGrad: v_targetGrad, reduction: reduction, gradOutput: dy_, weight: v_weight));
+                    }
+                    if (reduction == global::LossDsl.Reduction.None && global::LossDsl.Tensors.DenseTensors.TryGetUpstreams(gradOutput, input.Lengths, out var dys_))
+                    {
+                        inputGrad = global::LossDsl.Tensors.DenseTensors.Create<float>(input.Lengths, out var v_inputGrad);
+                        targetGrad = global::LossDsl.Tensors.DenseTensors.Create<float>(input.Lengths, out var v_targetGrad);
+                        var loss_ = global::LossDsl.Tensors.DenseTensors.Create<float>(input.Lengths, out var values_);
+                        BinaryCrossEntropy.ForwardBackward(v_input, v_target, output: values_, gradOutput: dys_, inputGrad: v_inputGrad, targetGrad: v_targetGrad, weight: v_weight);
+                        return loss_;
+                    }
+                }
                 var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = true };
                 arguments_.Inputs["input"] = global::LossDsl.Tensors.LossTensor.From(input);
                 arguments_.Inputs["target"] = global::LossDsl.Tensors.LossTensor.From(target);
@@ -134,6 +160,14 @@ namespace LossDsl.Losses
             /// <summary>The loss: one value (shape [1]: System.Numerics.Tensors has no 0-d tensors) when reduced, else one per element (per row) in PyTorch's output shape.</summary>
             public static global::System.Numerics.Tensors.Tensor<double> Forward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> input, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> target, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> weight = default)
             {
+                // dense tensors of one shape: the span method on their memory, no copy (DenseTensors); any other call through TensorLoss
+                if (global::LossDsl.Tensors.DenseTensors.Fits(global::LossDsl.Generated.LossDsl.Losses.BinaryCrossEntropyImplementation.Instance, input.Lengths) && global::LossDsl.Tensors.DenseTensors.TryGet(input, input.Lengths, out var v_input) && global::LossDsl.Tensors.DenseTensors.TryGet(target, input.Lengths, out var v_target) && global::LossDsl.Tensors.DenseTensors.TryGetOptional(weight, input.Lengths, out var v_weight))
+                {
+                    if (reduction != global::LossDsl.Reduction.None) return global::LossDsl.Tensors.DenseTensors.Scalar(BinaryCrossEntropy.Forward(v_input, v_target, reduction: reduction, weight: v_weight));
+                    var loss_ = global::LossDsl.Tensors.DenseTensors.Create<double>(input.Lengths, out var values_);
+                    BinaryCrossEntropy.Forward(v_input, v_target, output: values_, weight: v_weight);
+                    return loss_;
+                }
                 var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = false };
                 arguments_.Inputs["input"] = global::LossDsl.Tensors.LossTensor.From(input);
                 arguments_.Inputs["target"] = global::LossDsl.Tensors.LossTensor.From(target);
@@ -144,6 +178,24 @@ namespace LossDsl.Losses
             /// <summary>The loss and the gradient of each differentiable input (of <c>sum(loss * gradOutput)</c>, gradOutput broadcasting with the loss; ones when not given).</summary>
             public static global::System.Numerics.Tensors.Tensor<double> ForwardBackward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> input, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> target, out global::System.Numerics.Tensors.Tensor<double> inputGrad, out global::System.Numerics.Tensors.Tensor<double> targetGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> gradOutput = default, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> weight = default)
             {
+                // dense tensors of one shape: the span method on their memory, no copy (DenseTensors); any other call through TensorLoss
+                if (global::LossDsl.Tensors.DenseTensors.Fits(global::LossDsl.Generated.LossDsl.Losses.BinaryCrossEntropyImplementation.Instance, input.Lengths) && global::LossDsl.Tensors.DenseTensors.TryGet(input, input.Lengths, out var v_input) && global::LossDsl.Tensors.DenseTensors.TryGet(target, input.Lengths, out var v_target) && global::LossDsl.Tensors.DenseTensors.TryGetOptional(weight, input.Lengths, out var v_weight))
+                {
+                    if (reduction != global::LossDsl.Reduction.None && global::LossDsl.Tensors.DenseTensors.TryGetUpstream(gradOutput, out double dy_))
+                    {
+                        inputGrad = global::LossDsl.Tensors.DenseTensors.Create<double>(input.Lengths, out var v_inputGrad);
+                        targetGrad = global::LossDsl.Tensors.DenseTensors.Create<double>(input.Lengths, out var v_targetGrad);
+                        return global::LossDsl.Tensors.DenseTensors.Scalar(BinaryCrossEntropy.ForwardBackward(v_input, v_target, inputGrad: v_inputGrad, targetGrad: v_targetGrad, reduction: reduction, gradOutput: dy_, weight: v_weight));
+                    }
+                    if (reduction == global::LossDsl.Reduction.None && global::LossDsl.Tensors.DenseTensors.TryGetUpstreams(gradOutput, input.Lengths, out var dys_))
+                    {
+                        inputGrad = global::LossDsl.Tensors.DenseTensors.Create<double>(input.Lengths, out var v_inputGrad);
+                        targetGrad = global::LossDsl.Tensors.DenseTensors.Create<double>(input.Lengths, out var v_targetGrad);
+                        var loss_ = global::LossDsl.Tensors.DenseTensors.Create<double>(input.Lengths, out var values_);
+                        BinaryCrossEntropy.ForwardBackward(v_input, v_target, output: values_, gradOutput: dys_, inputGrad: v_inputGrad, targetGrad: v_targetGrad, weight: v_weight);
+                        return loss_;
+                    }
+                }
                 var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = false };
                 arguments_.Inputs["input"] = global::LossDsl.Tensors.LossTensor.From(input);
                 arguments_.Inputs["target"] = global::LossDsl.Tensors.LossTensor.From(target);

@@ -128,6 +128,14 @@ namespace LossDsl.Losses
             /// <summary>The loss: one value (shape [1]: System.Numerics.Tensors has no 0-d tensors) when reduced, else one per element (per row) in PyTorch's output shape.</summary>
             public static global::System.Numerics.Tensors.Tensor<float> Forward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> boxes1X1, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> boxes1Y1, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> boxes1X2, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> boxes1Y2, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> boxes2X1, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> boxes2Y1, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> boxes2X2, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> boxes2Y2, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> weight = default, double eps = 1E-07)
             {
+                // dense tensors of one shape: the span method on their memory, no copy (DenseTensors); any other call through TensorLoss
+                if (global::LossDsl.Tensors.DenseTensors.Fits(global::LossDsl.Generated.LossDsl.Losses.GeneralizedBoxIouLossImplementation.Instance, boxes1X1.Lengths) && global::LossDsl.Tensors.DenseTensors.TryGet(boxes1X1, boxes1X1.Lengths, out var v_boxes1X1) && global::LossDsl.Tensors.DenseTensors.TryGet(boxes1Y1, boxes1X1.Lengths, out var v_boxes1Y1) && global::LossDsl.Tensors.DenseTensors.TryGet(boxes1X2, boxes1X1.Lengths, out var v_boxes1X2) && global::LossDsl.Tensors.DenseTensors.TryGet(boxes1Y2, boxes1X1.Lengths, out var v_boxes1Y2) && global::LossDsl.Tensors.DenseTensors.TryGet(boxes2X1, boxes1X1.Lengths, out var v_boxes2X1) && global::LossDsl.Tensors.DenseTensors.TryGet(boxes2Y1, boxes1X1.Lengths, out var v_boxes2Y1) && global::LossDsl.Tensors.DenseTensors.TryGet(boxes2X2, boxes1X1.Lengths, out var v_boxes2X2) && global::LossDsl.Tensors.DenseTensors.TryGet(boxes2Y2, boxes1X1.Lengths, out var v_boxes2Y2) && global::LossDsl.Tensors.DenseTensors.TryGetOptional(weight, boxes1X1.Lengths, out var v_weight))
+                {
+                    if (reduction != global::LossDsl.Reduction.None) return global::LossDsl.Tensors.DenseTensors.Scalar(GeneralizedBoxIouLoss.Forward(v_boxes1X1, v_boxes1Y1, v_boxes1X2, v_boxes1Y2, v_boxes2X1, v_boxes2Y1, v_boxes2X2, v_boxes2Y2, reduction: reduction, eps: (float)eps, weight: v_weight));
+                    var loss_ = global::LossDsl.Tensors.DenseTensors.Create<float>(boxes1X1.Lengths, out var values_);
+                    GeneralizedBoxIouLoss.Forward(v_boxes1X1, v_boxes1Y1, v_boxes1X2, v_boxes1Y2, v_boxes2X1, v_boxes2Y1, v_boxes2X2, v_boxes2Y2, output: values_, eps: (float)eps, weight: v_weight);
+                    return loss_;
+                }
                 var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = true };
                 arguments_.Inputs["boxes1_x1"] = global::LossDsl.Tensors.LossTensor.From(boxes1X1);
                 arguments_.Inputs["boxes1_y1"] = global::LossDsl.Tensors.LossTensor.From(boxes1Y1);
@@ -145,6 +153,36 @@ namespace LossDsl.Losses
             /// <summary>The loss and the gradient of each differentiable input (of <c>sum(loss * gradOutput)</c>, gradOutput broadcasting with the loss; ones when not given).</summary>
             public static global::System.Numerics.Tensors.Tensor<float> ForwardBackward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> boxes1X1, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> boxes1Y1, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> boxes1X2, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> boxes1Y2, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> boxes2X1, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> boxes2Y1, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> boxes2X2, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> boxes2Y2, out global::System.Numerics.Tensors.Tensor<float> boxes1X1Grad, out global::System.Numerics.Tensors.Tensor<float> boxes1Y1Grad, out global::System.Numerics.Tensors.Tensor<float> boxes1X2Grad, out global::System.Numerics.Tensors.Tensor<float> boxes1Y2Grad, out global::System.Numerics.Tensors.Tensor<float> boxes2X1Grad, out global::System.Numerics.Tensors.Tensor<float> boxes2Y1Grad, out global::System.Numerics.Tensors.Tensor<float> boxes2X2Grad, out global::System.Numerics.Tensors.Tensor<float> boxes2Y2Grad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> gradOutput = default, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> weight = default, double eps = 1E-07)
             {
+                // dense tensors of one shape: the span method on their memory, no copy (DenseTensors); any other call through TensorLoss
+                if (global::LossDsl.Tensors.DenseTensors.Fits(global::LossDsl.Generated.LossDsl.Losses.GeneralizedBoxIouLossImplementation.Instance, boxes1X1.Lengths) && global::LossDsl.Tensors.DenseTensors.TryGet(boxes1X1, boxes1X1.Lengths, out var v_boxes1X1) && global::LossDsl.Tensors.DenseTensors.TryGet(boxes1Y1, boxes1X1.Lengths, out var v_boxes1Y1) && global::LossDsl.Tensors.DenseTensors.TryGet(boxes1X2, boxes1X1.Lengths, out var v_boxes1X2) && global::LossDsl.Tensors.DenseTensors.TryGet(boxes1Y2, boxes1X1.Lengths, out var v_boxes1Y2) && global::LossDsl.Tensors.DenseTensors.TryGet(boxes2X1, boxes1X1.Lengths, out var v_boxes2X1) && global::LossDsl.Tensors.DenseTensors.TryGet(boxes2Y1, boxes1X1.Lengths, out var v_boxes2Y1) && global::LossDsl.Tensors.DenseTensors.TryGet(boxes2X2, boxes1X1.Lengths, out var v_boxes2X2) && global::LossDsl.Tensors.DenseTensors.TryGet(boxes2Y2, boxes1X1.Lengths, out var v_boxes2Y2) && global::LossDsl.Tensors.DenseTensors.TryGetOptional(weight, boxes1X1.Lengths, out var v_weight))
+                {
+                    if (reduction != global::LossDsl.Reduction.None && global::LossDsl.Tensors.DenseTensors.TryGetUpstream(gradOutput, out float dy_))
+                    {
+                        boxes1X1Grad = global::LossDsl.Tensors.DenseTensors.Create<float>(boxes1X1.Lengths, out var v_boxes1X1Grad);
+                        boxes1Y1Grad = global::LossDsl.Tensors.DenseTensors.Create<float>(boxes1X1.Lengths, out var v_boxes1Y1Grad);
+                        boxes1X2Grad = global::LossDsl.Tensors.DenseTensors.Create<float>(boxes1X1.Lengths, out var v_boxes1X2Grad);
+                        boxes1Y2Grad = global::LossDsl.Tensors.DenseTensors.Create<float>(boxes1X1.Lengths, out var v_boxes1Y2Grad);
+                        boxes2X1Grad = global::LossDsl.Tensors.DenseTensors.Create<float>(boxes1X1.Lengths, out var v_boxes2X1Grad);
+                        boxes2Y1Grad = global::LossDsl.Tensors.DenseTensors.Create<float>(boxes1X1.Lengths, out var v_boxes2Y1Grad);
+                        boxes2X2Grad = global::LossDsl.Tensors.DenseTensors.Create<float>(boxes1X1.Lengths, out var v_boxes2X2Grad);
+                        boxes2Y2Grad = global::LossDsl.Tensors.DenseTensors.Create<float>(boxes1X1.Lengths, out var v_boxes2Y2Grad);
+                        return global::LossDsl.Tensors.DenseTensors.Scalar(GeneralizedBoxIouLoss.ForwardBackward(v_boxes1X1, v_boxes1Y1, v_boxes1X2, v_boxes1Y2, v_boxes2X1, v_boxes2Y1, v_boxes2X2, v_boxes2Y2, boxes1X1Grad: v_boxes1X1Grad, boxes1Y1Grad: v_boxes1Y1Grad, boxes1X2Grad: v_boxes1X2Grad, boxes1Y2Grad: v_boxes1Y2Grad, boxes2X1Grad: v_boxes2X1Grad, boxes2Y1Grad: v_boxes2Y1Grad, boxes2X2Grad: v_boxes2X2Grad, boxes2Y2Grad: v_boxes2Y2Grad, reduction: reduction, gradOutput: dy_, eps: (float)eps, weight: v_weight));
+                    }
+                    if (reduction == global::LossDsl.Reduction.None && global::LossDsl.Tensors.DenseTensors.TryGetUpstreams(gradOutput, boxes1X1.Lengths, out var dys_))
+                    {
+                        boxes1X1Grad = global::LossDsl.Tensors.DenseTensors.Create<float>(boxes1X1.Lengths, out var v_boxes1X1Grad);
+                        boxes1Y1Grad = global::LossDsl.Tensors.DenseTensors.Create<float>(boxes1X1.Lengths, out var v_boxes1Y1Grad);
+                        boxes1X2Grad = global::LossDsl.Tensors.DenseTensors.Create<float>(boxes1X1.Lengths, out var v_boxes1X2Grad);
+                        boxes1Y2Grad = global::LossDsl.Tensors.DenseTensors.Create<float>(boxes1X1.Lengths, out var v_boxes1Y2Grad);
+                        boxes2X1Grad = global::LossDsl.Tensors.DenseTensors.Create<float>(boxes1X1.Lengths, out var v_boxes2X1Grad);
+                        boxes2Y1Grad = global::LossDsl.Tensors.DenseTensors.Create<float>(boxes1X1.Lengths, out var v_boxes2Y1Grad);
+                        boxes2X2Grad = global::LossDsl.Tensors.DenseTensors.Create<float>(boxes1X1.Lengths, out var v_boxes2X2Grad);
+                        boxes2Y2Grad = global::LossDsl.Tensors.DenseTensors.Create<float>(boxes1X1.Lengths, out var v_boxes2Y2Grad);
+                        var loss_ = global::LossDsl.Tensors.DenseTensors.Create<float>(boxes1X1.Lengths, out var values_);
+                        GeneralizedBoxIouLoss.ForwardBackward(v_boxes1X1, v_boxes1Y1, v_boxes1X2, v_boxes1Y2, v_boxes2X1, v_boxes2Y1, v_boxes2X2, v_boxes2Y2, output: values_, gradOutput: dys_, boxes1X1Grad: v_boxes1X1Grad, boxes1Y1Grad: v_boxes1Y1Grad, boxes1X2Grad: v_boxes1X2Grad, boxes1Y2Grad: v_boxes1Y2Grad, boxes2X1Grad: v_boxes2X1Grad, boxes2Y1Grad: v_boxes2Y1Grad, boxes2X2Grad: v_boxes2X2Grad, boxes2Y2Grad: v_boxes2Y2Grad, eps: (float)eps, weight: v_weight);
+                        return loss_;
+                    }
+                }
                 var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = true };
                 arguments_.Inputs["boxes1_x1"] = global::LossDsl.Tensors.LossTensor.From(boxes1X1);
                 arguments_.Inputs["boxes1_y1"] = global::LossDsl.Tensors.LossTensor.From(boxes1Y1);
@@ -180,6 +218,14 @@ namespace LossDsl.Losses
             /// <summary>The loss: one value (shape [1]: System.Numerics.Tensors has no 0-d tensors) when reduced, else one per element (per row) in PyTorch's output shape.</summary>
             public static global::System.Numerics.Tensors.Tensor<double> Forward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> boxes1X1, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> boxes1Y1, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> boxes1X2, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> boxes1Y2, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> boxes2X1, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> boxes2Y1, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> boxes2X2, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> boxes2Y2, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> weight = default, double eps = 1E-07)
             {
+                // dense tensors of one shape: the span method on their memory, no copy (DenseTensors); any other call through TensorLoss
+                if (global::LossDsl.Tensors.DenseTensors.Fits(global::LossDsl.Generated.LossDsl.Losses.GeneralizedBoxIouLossImplementation.Instance, boxes1X1.Lengths) && global::LossDsl.Tensors.DenseTensors.TryGet(boxes1X1, boxes1X1.Lengths, out var v_boxes1X1) && global::LossDsl.Tensors.DenseTensors.TryGet(boxes1Y1, boxes1X1.Lengths, out var v_boxes1Y1) && global::LossDsl.Tensors.DenseTensors.TryGet(boxes1X2, boxes1X1.Lengths, out var v_boxes1X2) && global::LossDsl.Tensors.DenseTensors.TryGet(boxes1Y2, boxes1X1.Lengths, out var v_boxes1Y2) && global::LossDsl.Tensors.DenseTensors.TryGet(boxes2X1, boxes1X1.Lengths, out var v_boxes2X1) && global::LossDsl.Tensors.DenseTensors.TryGet(boxes2Y1, boxes1X1.Lengths, out var v_boxes2Y1) && global::LossDsl.Tensors.DenseTensors.TryGet(boxes2X2, boxes1X1.Lengths, out var v_boxes2X2) && global::LossDsl.Tensors.DenseTensors.TryGet(boxes2Y2, boxes1X1.Lengths, out var v_boxes2Y2) && global::LossDsl.Tensors.DenseTensors.TryGetOptional(weight, boxes1X1.Lengths, out var v_weight))
+                {
+                    if (reduction != global::LossDsl.Reduction.None) return global::LossDsl.Tensors.DenseTensors.Scalar(GeneralizedBoxIouLoss.Forward(v_boxes1X1, v_boxes1Y1, v_boxes1X2, v_boxes1Y2, v_boxes2X1, v_boxes2Y1, v_boxes2X2, v_boxes2Y2, reduction: reduction, eps: eps, weight: v_weight));
+                    var loss_ = global::LossDsl.Tensors.DenseTensors.Create<double>(boxes1X1.Lengths, out var values_);
+                    GeneralizedBoxIouLoss.Forward(v_boxes1X1, v_boxes1Y1, v_boxes1X2, v_boxes1Y2, v_boxes2X1, v_boxes2Y1, v_boxes2X2, v_boxes2Y2, output: values_, eps: eps, weight: v_weight);
+                    return loss_;
+                }
                 var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = false };
                 arguments_.Inputs["boxes1_x1"] = global::LossDsl.Tensors.LossTensor.From(boxes1X1);
                 arguments_.Inputs["boxes1_y1"] = global::LossDsl.Tensors.LossTensor.From(boxes1Y1);
@@ -197,6 +243,36 @@ namespace LossDsl.Losses
             /// <summary>The loss and the gradient of each differentiable input (of <c>sum(loss * gradOutput)</c>, gradOutput broadcasting with the loss; ones when not given).</summary>
             public static global::System.Numerics.Tensors.Tensor<double> ForwardBackward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> boxes1X1, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> boxes1Y1, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> boxes1X2, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> boxes1Y2, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> boxes2X1, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> boxes2Y1, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> boxes2X2, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> boxes2Y2, out global::System.Numerics.Tensors.Tensor<double> boxes1X1Grad, out global::System.Numerics.Tensors.Tensor<double> boxes1Y1Grad, out global::System.Numerics.Tensors.Tensor<double> boxes1X2Grad, out global::System.Numerics.Tensors.Tensor<double> boxes1Y2Grad, out global::System.Numerics.Tensors.Tensor<double> boxes2X1Grad, out global::System.Numerics.Tensors.Tensor<double> boxes2Y1Grad, out global::System.Numerics.Tensors.Tensor<double> boxes2X2Grad, out global::System.Numerics.Tensors.Tensor<double> boxes2Y2Grad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> gradOutput = default, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> weight = default, double eps = 1E-07)
             {
+                // dense tensors of one shape: the span method on their memory, no copy (DenseTensors); any other call through TensorLoss
+                if (global::LossDsl.Tensors.DenseTensors.Fits(global::LossDsl.Generated.LossDsl.Losses.GeneralizedBoxIouLossImplementation.Instance, boxes1X1.Lengths) && global::LossDsl.Tensors.DenseTensors.TryGet(boxes1X1, boxes1X1.Lengths, out var v_boxes1X1) && global::LossDsl.Tensors.DenseTensors.TryGet(boxes1Y1, boxes1X1.Lengths, out var v_boxes1Y1) && global::LossDsl.Tensors.DenseTensors.TryGet(boxes1X2, boxes1X1.Lengths, out var v_boxes1X2) && global::LossDsl.Tensors.DenseTensors.TryGet(boxes1Y2, boxes1X1.Lengths, out var v_boxes1Y2) && global::LossDsl.Tensors.DenseTensors.TryGet(boxes2X1, boxes1X1.Lengths, out var v_boxes2X1) && global::LossDsl.Tensors.DenseTensors.TryGet(boxes2Y1, boxes1X1.Lengths, out var v_boxes2Y1) && global::LossDsl.Tensors.DenseTensors.TryGet(boxes2X2, boxes1X1.Lengths, out var v_boxes2X2) && global::LossDsl.Tensors.DenseTensors.TryGet(boxes2Y2, boxes1X1.Lengths, out var v_boxes2Y2) && global::LossDsl.Tensors.DenseTensors.TryGetOptional(weight, boxes1X1.Lengths, out var v_weight))
+                {
+                    if (reduction != global::LossDsl.Reduction.None && global::LossDsl.Tensors.DenseTensors.TryGetUpstream(gradOutput, out double dy_))
+                    {
+                        boxes1X1Grad = global::LossDsl.Tensors.DenseTensors.Create<double>(boxes1X1.Lengths, out var v_boxes1X1Grad);
+                        boxes1Y1Grad = global::LossDsl.Tensors.DenseTensors.Create<double>(boxes1X1.Lengths, out var v_boxes1Y1Grad);
+                        boxes1X2Grad = global::LossDsl.Tensors.DenseTensors.Create<double>(boxes1X1.Lengths, out var v_boxes1X2Grad);
+                        boxes1Y2Grad = global::LossDsl.Tensors.DenseTensors.Create<double>(boxes1X1.Lengths, out var v_boxes1Y2Grad);
+                        boxes2X1Grad = global::LossDsl.Tensors.DenseTensors.Create<double>(boxes1X1.Lengths, out var v_boxes2X1Grad);
+                        boxes2Y1Grad = global::LossDsl.Tensors.DenseTensors.Create<double>(boxes1X1.Lengths, out var v_boxes2Y1Grad);
+                        boxes2X2Grad = global::LossDsl.Tensors.DenseTensors.Create<double>(boxes1X1.Lengths, out var v_boxes2X2Grad);
+                        boxes2Y2Grad = global::LossDsl.Tensors.DenseTensors.Create<double>(boxes1X1.Lengths, out var v_boxes2Y2Grad);
+                        return global::LossDsl.Tensors.DenseTensors.Scalar(GeneralizedBoxIouLoss.ForwardBackward(v_boxes1X1, v_boxes1Y1, v_boxes1X2, v_boxes1Y2, v_boxes2X1, v_boxes2Y1, v_boxes2X2, v_boxes2Y2, boxes1X1Grad: v_boxes1X1Grad, boxes1Y1Grad: v_boxes1Y1Grad, boxes1X2Grad: v_boxes1X2Grad, boxes1Y2Grad: v_boxes1Y2Grad, boxes2X1Grad: v_boxes2X1Grad, boxes2Y1Grad: v_boxes2Y1Grad, boxes2X2Grad: v_boxes2X2Grad, boxes2Y2Grad: v_boxes2Y2Grad, reduction: reduction, gradOutput: dy_, eps: eps, weight: v_weight));
+                    }
+                    if (reduction == global::LossDsl.Reduction.None && global::LossDsl.Tensors.DenseTensors.TryGetUpstreams(gradOutput, boxes1X1.Lengths, out var dys_))
+                    {
+                        boxes1X1Grad = global::LossDsl.Tensors.DenseTensors.Create<double>(boxes1X1.Lengths, out var v_boxes1X1Grad);
+                        boxes1Y1Grad = global::LossDsl.Tensors.DenseTensors.Create<double>(boxes1X1.Lengths, out var v_boxes1Y1Grad);
+                        boxes1X2Grad = global::LossDsl.Tensors.DenseTensors.Create<double>(boxes1X1.Lengths, out var v_boxes1X2Grad);
+                        boxes1Y2Grad = global::LossDsl.Tensors.DenseTensors.Create<double>(boxes1X1.Lengths, out var v_boxes1Y2Grad);
+                        boxes2X1Grad = global::LossDsl.Tensors.DenseTensors.Create<double>(boxes1X1.Lengths, out var v_boxes2X1Grad);
+                        boxes2Y1Grad = global::LossDsl.Tensors.DenseTensors.Create<double>(boxes1X1.Lengths, out var v_boxes2Y1Grad);
+                        boxes2X2Grad = global::LossDsl.Tensors.DenseTensors.Create<double>(boxes1X1.Lengths, out var v_boxes2X2Grad);
+                        boxes2Y2Grad = global::LossDsl.Tensors.DenseTensors.Create<double>(boxes1X1.Lengths, out var v_boxes2Y2Grad);
+                        var loss_ = global::LossDsl.Tensors.DenseTensors.Create<double>(boxes1X1.Lengths, out var values_);
+                        GeneralizedBoxIouLoss.ForwardBackward(v_boxes1X1, v_boxes1Y1, v_boxes1X2, v_boxes1Y2, v_boxes2X1, v_boxes2Y1, v_boxes2X2, v_boxes2Y2, output: values_, gradOutput: dys_, boxes1X1Grad: v_boxes1X1Grad, boxes1Y1Grad: v_boxes1Y1Grad, boxes1X2Grad: v_boxes1X2Grad, boxes1Y2Grad: v_boxes1Y2Grad, boxes2X1Grad: v_boxes2X1Grad, boxes2Y1Grad: v_boxes2Y1Grad, boxes2X2Grad: v_boxes2X2Grad, boxes2Y2Grad: v_boxes2Y2Grad, eps: eps, weight: v_weight);
+                        return loss_;
+                    }
+                }
                 var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = false };
                 arguments_.Inputs["boxes1_x1"] = global::LossDsl.Tensors.LossTensor.From(boxes1X1);
                 arguments_.Inputs["boxes1_y1"] = global::LossDsl.Tensors.LossTensor.From(boxes1Y1);

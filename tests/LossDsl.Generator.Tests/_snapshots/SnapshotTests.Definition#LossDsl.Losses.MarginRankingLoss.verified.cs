@@ -103,6 +103,14 @@ namespace LossDsl.Losses
             /// <summary>The loss: one value (shape [1]: System.Numerics.Tensors has no 0-d tensors) when reduced, else one per element (per row) in PyTorch's output shape.</summary>
             public static global::System.Numerics.Tensors.Tensor<float> Forward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> input1, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> input2, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> target, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> weight = default, double margin = 0.0)
             {
+                // dense tensors of one shape: the span method on their memory, no copy (DenseTensors); any other call through TensorLoss
+                if (global::LossDsl.Tensors.DenseTensors.Fits(global::LossDsl.Generated.LossDsl.Losses.MarginRankingLossImplementation.Instance, input1.Lengths) && global::LossDsl.Tensors.DenseTensors.TryGet(input1, input1.Lengths, out var v_input1) && global::LossDsl.Tensors.DenseTensors.TryGet(input2, input1.Lengths, out var v_input2) && global::LossDsl.Tensors.DenseTensors.TryGet(target, input1.Lengths, out var v_target) && global::LossDsl.Tensors.DenseTensors.TryGetOptional(weight, input1.Lengths, out var v_weight))
+                {
+                    if (reduction != global::LossDsl.Reduction.None) return global::LossDsl.Tensors.DenseTensors.Scalar(MarginRankingLoss.Forward(v_input1, v_input2, v_target, reduction: reduction, margin: (float)margin, weight: v_weight));
+                    var loss_ = global::LossDsl.Tensors.DenseTensors.Create<float>(input1.Lengths, out var values_);
+                    MarginRankingLoss.Forward(v_input1, v_input2, v_target, output: values_, margin: (float)margin, weight: v_weight);
+                    return loss_;
+                }
                 var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = true };
                 arguments_.Inputs["input1"] = global::LossDsl.Tensors.LossTensor.From(input1);
                 arguments_.Inputs["input2"] = global::LossDsl.Tensors.LossTensor.From(input2);
@@ -115,6 +123,24 @@ namespace LossDsl.Losses
             /// <summary>The loss and the gradient of each differentiable input (of <c>sum(loss * gradOutput)</c>, gradOutput broadcasting with the loss; ones when not given).</summary>
             public static global::System.Numerics.Tensors.Tensor<float> ForwardBackward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> input1, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> input2, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> target, out global::System.Numerics.Tensors.Tensor<float> input1Grad, out global::System.Numerics.Tensors.Tensor<float> input2Grad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> gradOutput = default, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> weight = default, double margin = 0.0)
             {
+                // dense tensors of one shape: the span method on their memory, no copy (DenseTensors); any other call through TensorLoss
+                if (global::LossDsl.Tensors.DenseTensors.Fits(global::LossDsl.Generated.LossDsl.Losses.MarginRankingLossImplementation.Instance, input1.Lengths) && global::LossDsl.Tensors.DenseTensors.TryGet(input1, input1.Lengths, out var v_input1) && global::LossDsl.Tensors.DenseTensors.TryGet(input2, input1.Lengths, out var v_input2) && global::LossDsl.Tensors.DenseTensors.TryGet(target, input1.Lengths, out var v_target) && global::LossDsl.Tensors.DenseTensors.TryGetOptional(weight, input1.Lengths, out var v_weight))
+                {
+                    if (reduction != global::LossDsl.Reduction.None && global::LossDsl.Tensors.DenseTensors.TryGetUpstream(gradOutput, out float dy_))
+                    {
+                        input1Grad = global::LossDsl.Tensors.DenseTensors.Create<float>(input1.Lengths, out var v_input1Grad);
+                        input2Grad = global::LossDsl.Tensors.DenseTensors.Create<float>(input1.Lengths, out var v_input2Grad);
+                        return global::LossDsl.Tensors.DenseTensors.Scalar(MarginRankingLoss.ForwardBackward(v_input1, v_input2, v_target, input1Grad: v_input1Grad, input2Grad: v_input2Grad, reduction: reduction, gradOutput: dy_, margin: (float)margin, weight: v_weight));
+                    }
+                    if (reduction == global::LossDsl.Reduction.None && global::LossDsl.Tensors.DenseTensors.TryGetUpstreams(gradOutput, input1.Lengths, out var dys_))
+                    {
+                        input1Grad = global::LossDsl.Tensors.DenseTensors.Create<float>(input1.Lengths, out var v_input1Grad);
+                        input2Grad = global::LossDsl.Tensors.DenseTensors.Create<float>(input1.Lengths, out var v_input2Grad);
+                        var loss_ = global::LossDsl.Tensors.DenseTensors.Create<float>(input1.Lengths, out var values_);
+                        MarginRankingLoss.ForwardBackward(v_input1, v_input2, v_target, output: values_, gradOutput: dys_, input1Grad: v_input1Grad, input2Grad: v_input2Grad, margin: (float)margin, weight: v_weight);
+                        return loss_;
+                    }
+                }
                 var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = true };
                 arguments_.Inputs["input1"] = global::LossDsl.Tensors.LossTensor.From(input1);
                 arguments_.Inputs["input2"] = global::LossDsl.Tensors.LossTensor.From(input2);
@@ -133,6 +159,14 @@ namespace LossDsl.Losses
             /// <summary>The loss: one value (shape [1]: System.Numerics.Tensors has no 0-d tensors) when reduced, else one per element (per row) in PyTorch's output shape.</summary>
             public static global::System.Numerics.Tensors.Tensor<double> Forward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> input1, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> input2, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> target, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> weight = default, double margin = 0.0)
             {
+                // dense tensors of one shape: the span method on their memory, no copy (DenseTensors); any other call through TensorLoss
+                if (global::LossDsl.Tensors.DenseTensors.Fits(global::LossDsl.Generated.LossDsl.Losses.MarginRankingLossImplementation.Instance, input1.Lengths) && global::LossDsl.Tensors.DenseTensors.TryGet(input1, input1.Lengths, out var v_input1) && global::LossDsl.Tensors.DenseTensors.TryGet(input2, input1.Lengths, out var v_input2) && global::LossDsl.Tensors.DenseTensors.TryGet(target, input1.Lengths, out var v_target) && global::LossDsl.Tensors.DenseTensors.TryGetOptional(weight, input1.Lengths, out var v_weight))
+                {
+                    if (reduction != global::LossDsl.Reduction.None) return global::LossDsl.Tensors.DenseTensors.Scalar(MarginRankingLoss.Forward(v_input1, v_input2, v_target, reduction: reduction, margin: margin, weight: v_weight));
+                    var loss_ = global::LossDsl.Tensors.DenseTensors.Create<double>(input1.Lengths, out var values_);
+                    MarginRankingLoss.Forward(v_input1, v_input2, v_target, output: values_, margin: margin, weight: v_weight);
+                    return loss_;
+                }
                 var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = false };
                 arguments_.Inputs["input1"] = global::LossDsl.Tensors.LossTensor.From(input1);
                 arguments_.Inputs["input2"] = global::LossDsl.Tensors.LossTensor.From(input2);
@@ -145,6 +179,24 @@ namespace LossDsl.Losses
             /// <summary>The loss and the gradient of each differentiable input (of <c>sum(loss * gradOutput)</c>, gradOutput broadcasting with the loss; ones when not given).</summary>
             public static global::System.Numerics.Tensors.Tensor<double> ForwardBackward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> input1, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> input2, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> target, out global::System.Numerics.Tensors.Tensor<double> input1Grad, out global::System.Numerics.Tensors.Tensor<double> input2Grad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> gradOutput = default, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> weight = default, double margin = 0.0)
             {
+                // dense tensors of one shape: the span method on their memory, no copy (DenseTensors); any other call through TensorLoss
+                if (global::LossDsl.Tensors.DenseTensors.Fits(global::LossDsl.Generated.LossDsl.Losses.MarginRankingLossImplementation.Instance, input1.Lengths) && global::LossDsl.Tensors.DenseTensors.TryGet(input1, input1.Lengths, out var v_input1) && global::LossDsl.Tensors.DenseTensors.TryGet(input2, input1.Lengths, out var v_input2) && global::LossDsl.Tensors.DenseTensors.TryGet(target, input1.Lengths, out var v_target) && global::LossDsl.Tensors.DenseTensors.TryGetOptional(weight, input1.Lengths, out var v_weight))
+                {
+                    if (reduction != global::LossDsl.Reduction.None && global::LossDsl.Tensors.DenseTensors.TryGetUpstream(gradOutput, out double dy_))
+                    {
+                        input1Grad = global::LossDsl.Tensors.DenseTensors.Create<double>(input1.Lengths, out var v_input1Grad);
+                        input2Grad = global::LossDsl.Tensors.DenseTensors.Create<double>(input1.Lengths, out var v_input2Grad);
+                        return global::LossDsl.Tensors.DenseTensors.Scalar(MarginRankingLoss.ForwardBackward(v_input1, v_input2, v_target, input1Grad: v_input1Grad, input2Grad: v_input2Grad, reduction: reduction, gradOutput: dy_, margin: margin, weight: v_weight));
+                    }
+                    if (reduction == global::LossDsl.Reduction.None && global::LossDsl.Tensors.DenseTensors.TryGetUpstreams(gradOutput, input1.Lengths, out var dys_))
+                    {
+                        input1Grad = global::LossDsl.Tensors.DenseTensors.Create<double>(input1.Lengths, out var v_input1Grad);
+                        input2Grad = global::LossDsl.Tensors.DenseTensors.Create<double>(input1.Lengths, out var v_input2Grad);
+                        var loss_ = global::LossDsl.Tensors.DenseTensors.Create<double>(input1.Lengths, out var values_);
+                        MarginRankingLoss.ForwardBackward(v_input1, v_input2, v_target, output: values_, gradOutput: dys_, input1Grad: v_input1Grad, input2Grad: v_input2Grad, margin: margin, weight: v_weight);
+                        return loss_;
+                    }
+                }
                 var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = false };
                 arguments_.Inputs["input1"] = global::LossDsl.Tensors.LossTensor.From(input1);
                 arguments_.Inputs["input2"] = global::LossDsl.Tensors.LossTensor.From(input2);

@@ -108,6 +108,14 @@ namespace LossDsl.Losses
             /// <summary>The loss: one value (shape [1]: System.Numerics.Tensors has no 0-d tensors) when reduced, else one per element (per row) in PyTorch's output shape.</summary>
             public static global::System.Numerics.Tensors.Tensor<float> Forward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> inputs, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> targets, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> weight = default, double alpha = 0.25, double gamma = 2.0)
             {
+                // dense tensors of one shape: the span method on their memory, no copy (DenseTensors); any other call through TensorLoss
+                if (global::LossDsl.Tensors.DenseTensors.Fits(global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.Instance, inputs.Lengths) && global::LossDsl.Tensors.DenseTensors.TryGet(inputs, inputs.Lengths, out var v_inputs) && global::LossDsl.Tensors.DenseTensors.TryGet(targets, inputs.Lengths, out var v_targets) && global::LossDsl.Tensors.DenseTensors.TryGetOptional(weight, inputs.Lengths, out var v_weight))
+                {
+                    if (reduction != global::LossDsl.Reduction.None) return global::LossDsl.Tensors.DenseTensors.Scalar(SigmoidFocalLoss.Forward(v_inputs, v_targets, reduction: reduction, alpha: (float)alpha, gamma: (float)gamma, weight: v_weight));
+                    var loss_ = global::LossDsl.Tensors.DenseTensors.Create<float>(inputs.Lengths, out var values_);
+                    SigmoidFocalLoss.Forward(v_inputs, v_targets, output: values_, alpha: (float)alpha, gamma: (float)gamma, weight: v_weight);
+                    return loss_;
+                }
                 var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = true };
                 arguments_.Inputs["inputs"] = global::LossDsl.Tensors.LossTensor.From(inputs);
                 arguments_.Inputs["targets"] = global::LossDsl.Tensors.LossTensor.From(targets);
@@ -120,6 +128,24 @@ namespace LossDsl.Losses
             /// <summary>The loss and the gradient of each differentiable input (of <c>sum(loss * gradOutput)</c>, gradOutput broadcasting with the loss; ones when not given).</summary>
             public static global::System.Numerics.Tensors.Tensor<float> ForwardBackward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> inputs, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> targets, out global::System.Numerics.Tensors.Tensor<float> inputsGrad, out global::System.Numerics.Tensors.Tensor<float> targetsGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> gradOutput = default, global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> weight = default, double alpha = 0.25, double gamma = 2.0)
             {
+                // dense tensors of one shape: the span method on their memory, no copy (DenseTensors); any other call through TensorLoss
+                if (global::LossDsl.Tensors.DenseTensors.Fits(global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.Instance, inputs.Lengths) && global::LossDsl.Tensors.DenseTensors.TryGet(inputs, inputs.Lengths, out var v_inputs) && global::LossDsl.Tensors.DenseTensors.TryGet(targets, inputs.Lengths, out var v_targets) && global::LossDsl.Tensors.DenseTensors.TryGetOptional(weight, inputs.Lengths, out var v_weight))
+                {
+                    if (reduction != global::LossDsl.Reduction.None && global::LossDsl.Tensors.DenseTensors.TryGetUpstream(gradOutput, out float dy_))
+                    {
+                        inputsGrad = global::LossDsl.Tensors.DenseTensors.Create<float>(inputs.Lengths, out var v_inputsGrad);
+                        targetsGrad = global::LossDsl.Tensors.DenseTensors.Create<float>(inputs.Lengths, out var v_targetsGrad);
+                        return global::LossDsl.Tensors.DenseTensors.Scalar(SigmoidFocalLoss.ForwardBackward(v_inputs, v_targets, inputsGrad: v_inputsGrad, targetsGrad: v_targetsGrad, reduction: reduction, gradOutput: dy_, alpha: (float)alpha, gamma: (float)gamma, weight: v_weight));
+                    }
+                    if (reduction == global::LossDsl.Reduction.None && global::LossDsl.Tensors.DenseTensors.TryGetUpstreams(gradOutput, inputs.Lengths, out var dys_))
+                    {
+                        inputsGrad = global::LossDsl.Tensors.DenseTensors.Create<float>(inputs.Lengths, out var v_inputsGrad);
+                        targetsGrad = global::LossDsl.Tensors.DenseTensors.Create<float>(inputs.Lengths, out var v_targetsGrad);
+                        var loss_ = global::LossDsl.Tensors.DenseTensors.Create<float>(inputs.Lengths, out var values_);
+                        SigmoidFocalLoss.ForwardBackward(v_inputs, v_targets, output: values_, gradOutput: dys_, inputsGrad: v_inputsGrad, targetsGrad: v_targetsGrad, alpha: (float)alpha, gamma: (float)gamma, weight: v_weight);
+                        return loss_;
+                    }
+                }
                 var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = true };
                 arguments_.Inputs["inputs"] = global::LossDsl.Tensors.LossTensor.From(inputs);
                 arguments_.Inputs["targets"] = global::LossDsl.Tensors.LossTensor.From(targets);
@@ -138,6 +164,14 @@ namespace LossDsl.Losses
             /// <summary>The loss: one value (shape [1]: System.Numerics.Tensors has no 0-d tensors) when reduced, else one per element (per row) in PyTorch's output shape.</summary>
             public static global::System.Numerics.Tensors.Tensor<double> Forward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> inputs, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> targets, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> weight = default, double alpha = 0.25, double gamma = 2.0)
             {
+                // dense tensors of one shape: the span method on their memory, no copy (DenseTensors); any other call through TensorLoss
+                if (global::LossDsl.Tensors.DenseTensors.Fits(global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.Instance, inputs.Lengths) && global::LossDsl.Tensors.DenseTensors.TryGet(inputs, inputs.Lengths, out var v_inputs) && global::LossDsl.Tensors.DenseTensors.TryGet(targets, inputs.Lengths, out var v_targets) && global::LossDsl.Tensors.DenseTensors.TryGetOptional(weight, inputs.Lengths, out var v_weight))
+                {
+                    if (reduction != global::LossDsl.Reduction.None) return global::LossDsl.Tensors.DenseTensors.Scalar(SigmoidFocalLoss.Forward(v_inputs, v_targets, reduction: reduction, alpha: alpha, gamma: gamma, weight: v_weight));
+                    var loss_ = global::LossDsl.Tensors.DenseTensors.Create<double>(inputs.Lengths, out var values_);
+                    SigmoidFocalLoss.Forward(v_inputs, v_targets, output: values_, alpha: alpha, gamma: gamma, weight: v_weight);
+                    return loss_;
+                }
                 var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = false };
                 arguments_.Inputs["inputs"] = global::LossDsl.Tensors.LossTensor.From(inputs);
                 arguments_.Inputs["targets"] = global::LossDsl.Tensors.LossTensor.From(targets);
@@ -150,6 +184,24 @@ namespace LossDsl.Losses
             /// <summary>The loss and the gradient of each differentiable input (of <c>sum(loss * gradOutput)</c>, gradOutput broadcasting with the loss; ones when not given).</summary>
             public static global::System.Numerics.Tensors.Tensor<double> ForwardBackward(global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> inputs, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> targets, out global::System.Numerics.Tensors.Tensor<double> inputsGrad, out global::System.Numerics.Tensors.Tensor<double> targetsGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> gradOutput = default, global::System.Numerics.Tensors.ReadOnlyTensorSpan<double> weight = default, double alpha = 0.25, double gamma = 2.0)
             {
+                // dense tensors of one shape: the span method on their memory, no copy (DenseTensors); any other call through TensorLoss
+                if (global::LossDsl.Tensors.DenseTensors.Fits(global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.Instance, inputs.Lengths) && global::LossDsl.Tensors.DenseTensors.TryGet(inputs, inputs.Lengths, out var v_inputs) && global::LossDsl.Tensors.DenseTensors.TryGet(targets, inputs.Lengths, out var v_targets) && global::LossDsl.Tensors.DenseTensors.TryGetOptional(weight, inputs.Lengths, out var v_weight))
+                {
+                    if (reduction != global::LossDsl.Reduction.None && global::LossDsl.Tensors.DenseTensors.TryGetUpstream(gradOutput, out double dy_))
+                    {
+                        inputsGrad = global::LossDsl.Tensors.DenseTensors.Create<double>(inputs.Lengths, out var v_inputsGrad);
+                        targetsGrad = global::LossDsl.Tensors.DenseTensors.Create<double>(inputs.Lengths, out var v_targetsGrad);
+                        return global::LossDsl.Tensors.DenseTensors.Scalar(SigmoidFocalLoss.ForwardBackward(v_inputs, v_targets, inputsGrad: v_inputsGrad, targetsGrad: v_targetsGrad, reduction: reduction, gradOutput: dy_, alpha: alpha, gamma: gamma, weight: v_weight));
+                    }
+                    if (reduction == global::LossDsl.Reduction.None && global::LossDsl.Tensors.DenseTensors.TryGetUpstreams(gradOutput, inputs.Lengths, out var dys_))
+                    {
+                        inputsGrad = global::LossDsl.Tensors.DenseTensors.Create<double>(inputs.Lengths, out var v_inputsGrad);
+                        targetsGrad = global::LossDsl.Tensors.DenseTensors.Create<double>(inputs.Lengths, out var v_targetsGrad);
+                        var loss_ = global::LossDsl.Tensors.DenseTensors.Create<double>(inputs.Lengths, out var values_);
+                        SigmoidFocalLoss.ForwardBackward(v_inputs, v_targets, output: values_, gradOutput: dys_, inputsGrad: v_inputsGrad, targetsGrad: v_targetsGrad, alpha: alpha, gamma: gamma, weight: v_weight);
+                        return loss_;
+                    }
+                }
                 var arguments_ = new global::LossDsl.Tensors.LossArguments { Reduction = reduction, Float32 = false };
                 arguments_.Inputs["inputs"] = global::LossDsl.Tensors.LossTensor.From(inputs);
                 arguments_.Inputs["targets"] = global::LossDsl.Tensors.LossTensor.From(targets);

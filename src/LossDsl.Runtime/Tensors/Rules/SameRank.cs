@@ -5,6 +5,8 @@ namespace LossDsl.Tensors;
 /// <summary><c>shape same_rank else "message"</c>: every input given has the same number of dimensions (they may still broadcast).</summary>
 public sealed class SameRank(string? message = null) : ShapeRule
 {
+    internal override bool HoldsForOneShape(int rank) => true;
+
     internal override void Prepare(ShapeContext context)
     {
         var given = context.GivenInputs().ToArray();

@@ -9,6 +9,13 @@ namespace LossDsl.Tensors;
 /// </summary>
 public abstract class ShapeRule
 {
+    /// <summary>
+    /// Whether a call whose inputs (and weight) all have one shape of <paramref name="rank"/> dimensions, at least one
+    /// element, passes this rule unchanged: then <see cref="DenseTensors"/> may run the span kernel on the tensors'
+    /// memory. False unless a rule knows it (a rule that rearranges inputs or sets the reduction never does).
+    /// </summary>
+    internal virtual bool HoldsForOneShape(int rank) => false;
+
     private protected ShapeRule() { }
 
     /// <summary>The name of the declaration that takes this call instead, or null.</summary>

@@ -6,6 +6,8 @@ namespace LossDsl.Tensors;
 /// </summary>
 public sealed class WithinShape(string input) : ShapeRule
 {
+    internal override bool HoldsForOneShape(int rank) => true;
+
     internal override void Check(ShapeContext context)
     {
         if (context.Input(input) is not { } a || TensorShapes.Equal(a.Shape, context.Shape)) return;
