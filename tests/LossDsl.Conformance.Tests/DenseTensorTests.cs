@@ -148,6 +148,14 @@ public class DenseTensorTests
         var dense = IouLoss.Tensors.Forward(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], Reduction.None);
         var a = Arguments(Reduction.None, v.Select((t, k) => (new[] { "boxes1_x1", "boxes1_y1", "boxes1_x2", "boxes1_y2", "boxes2_x1", "boxes2_y1", "boxes2_x2", "boxes2_y2" }[k], t)).ToArray());
         Assert.Equal(Values(IouLoss.Tensors.Evaluate(a).Loss.ToTensor<double>()), Values(dense));
+        // complete_box_iou_loss: within(boxes1_x1), empty_mean(0), any rank
+        var w = Enumerable.Range(0, 8).Select(k => Random<double>(40 + k, k % 4 < 2 ? 0 : 2, k % 4 < 2 ? 1 : 3, [2, 3])).ToArray();
+        var ciou = CompleteBoxIouLoss.Tensors.ForwardBackward(w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], out var g0, out _, out _, out _, out _, out _, out _, out _, Reduction.Sum);
+        var c = Arguments(Reduction.Sum, w.Select((t, k) => (new[] { "boxes1_x1", "boxes1_y1", "boxes1_x2", "boxes1_y2", "boxes2_x1", "boxes2_y1", "boxes2_x2", "boxes2_y2" }[k], t)).ToArray());
+        c.Gradients.Add("boxes1_x1");
+        var general = CompleteBoxIouLoss.Tensors.Evaluate(c);
+        Assert.Equal(Values(general.Loss.ToTensor<double>()), Values(ciou));
+        Assert.Equal(Values(general.GradientOf("boxes1_x1")!.ToTensor<double>()), Values(g0));
     }
 
     [Fact]
@@ -160,6 +168,8 @@ public class DenseTensorTests
         Assert.True(DenseTensors.Fits(Definition("iou_loss"), [5]));
         Assert.False(DenseTensors.Fits(Definition("hinge"), [4, 5]));
         Assert.False(DenseTensors.Fits(Definition("cross_entropy"), [4, 5]));
+        Assert.True(DenseTensors.Fits(Definition("complete_box_iou_loss"), [4, 5])); // within, empty_mean: hold when not empty
+        Assert.True(DenseTensors.Fits(Definition("gaussian_nll_loss"), [4, 5])); // drop_last: var in input's shape
     }
 
     private static ILossDefinition Definition(string name) =>

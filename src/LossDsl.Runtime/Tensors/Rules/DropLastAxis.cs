@@ -6,6 +6,8 @@ namespace LossDsl.Tensors;
 /// </summary>
 public sealed class DropLastAxis(string input, string of) : ShapeRule
 {
+    internal override bool HoldsForOneShape(int rank) => true; // var given in input's shape
+
     internal override void Prepare(ShapeContext context)
     {
         if (context.Input(input) is not { } v || context.Input(of) is not { } full || TensorShapes.Equal(v.Shape, full.Shape)) return;
