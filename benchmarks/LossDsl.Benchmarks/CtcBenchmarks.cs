@@ -60,3 +60,39 @@ public class CtcSequences
     [Benchmark] public double Ctc_F64_FB() => CtcLoss.ForwardBackward(_x64, _targets, _inputLengths, _targetLengths, _rowLength, _g64, classes: _classes);
     [Benchmark] public double Ctc_F64_Fwd() => CtcLoss.Forward(_x64, _targets, _inputLengths, _targetLengths, _rowLength, classes: _classes);
 }
+
+/// <summary>
+/// A quick same-process timing of ctc_loss forward + backward (float32, one thread, both shapes of
+/// <see cref="CtcSequences"/>): <c>--ctc-timing [reps]</c> prints the median of the repetitions in microseconds.
+/// </summary>
+public static class CtcTiming
+{
+    public static int Run(string[] args)
+    {
+        int reps = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 21;
+        foreach (var shape in new[] { "50x16x20x10", "200x32x40x40" })
+        {
+            var b = new CtcSequences { Shape = shape, Threads = 1 };
+            b.Setup();
+            for (int i = 0; i < 20; i++) b.Ctc_F32_FB();
+            var fb = Time(() => b.Ctc_F32_FB(), reps);
+            var fwd = Time(() => b.Ctc_F32_Fwd(), reps);
+            Console.WriteLine($"ctc {shape} float32 1 thread: forward+backward {fb:F1} us, forward {fwd:F1} us (median of {reps})");
+        }
+        return 0;
+    }
+
+    private static double Time(Func<float> f, int reps)
+    {
+        var times = new double[reps];
+        for (int r = 0; r < reps; r++)
+        {
+            int calls = 0;
+            var sw = System.Diagnostics.Stopwatch.StartNew();
+            do { f(); calls++; } while (sw.Elapsed.TotalMilliseconds < 50);
+            times[r] = sw.Elapsed.TotalMilliseconds * 1000 / calls;
+        }
+        Array.Sort(times);
+        return times[reps / 2];
+    }
+}

@@ -36,6 +36,7 @@ public static class Program
     public static int Main(string[] args)
     {
         if (args.Length > 0 && args[0] is "--pairs" or "--pairs-report") return Pairs.Execute(args);
+        if (args.Length > 0 && args[0] == "--ctc-timing") return CtcTiming.Run(args);
         var rest = new List<string>();
         var runs = new List<string>();
         bool quick = false;
