@@ -55,6 +55,27 @@ public class CtcSequences
         for (int i = 0; i < n; i++) _targetLengths[i] = s / 2 + rng.Next(s - s / 2 + 1);
     }
 
+    /// <summary>The runtime's CTC methods called per sample as the generated code calls them, unscaled (adjoint 1).</summary>
+    public float Samples(bool fused)
+    {
+        int rows = _inputLengths.Length, width = _targets.Length / rows;
+        float total = 0;
+        for (int r = 0; r < rows; r++)
+        {
+            var x = _x32.AsSpan(r * _rowLength, _rowLength);
+            var g = _g32.AsSpan(r * _rowLength, _rowLength);
+            var labels = _targets.AsSpan(r * width, width);
+            if (fused) total += Ctc.NegativeLogLikelihoodWithGradient<float>(x, labels, _inputLengths[r], _targetLengths[r], 0, _classes, g);
+            else
+            {
+                g.Clear();
+                total += Ctc.NegativeLogLikelihood<float>(x, labels, _inputLengths[r], _targetLengths[r], 0, _classes);
+                Ctc.Gradient<float>(x, labels, _inputLengths[r], _targetLengths[r], 0, _classes, 1f, g);
+            }
+        }
+        return total;
+    }
+
     [Benchmark] public float Ctc_F32_FB() => CtcLoss.ForwardBackward(_x32, _targets, _inputLengths, _targetLengths, _rowLength, _g32, classes: _classes);
     [Benchmark] public float Ctc_F32_Fwd() => CtcLoss.Forward(_x32, _targets, _inputLengths, _targetLengths, _rowLength, classes: _classes);
     [Benchmark] public double Ctc_F64_FB() => CtcLoss.ForwardBackward(_x64, _targets, _inputLengths, _targetLengths, _rowLength, _g64, classes: _classes);
@@ -78,6 +99,18 @@ public static class CtcTiming
             var fb = Time(() => b.Ctc_F32_FB(), reps);
             var fwd = Time(() => b.Ctc_F32_Fwd(), reps);
             Console.WriteLine($"ctc {shape} float32 1 thread: forward+backward {fb:F1} us, forward {fwd:F1} us (median of {reps})");
+            // The row function's two contracts side by side, interleaved: value then gradient method (alpha twice), and
+            // the fused method (alpha and beta once each), over every sample of the batch.
+            var separate = new double[reps];
+            var fused = new double[reps];
+            for (int r = 0; r < reps; r++)
+            {
+                separate[r] = Time(() => b.Samples(fused: false), 1);
+                fused[r] = Time(() => b.Samples(fused: true), 1);
+            }
+            Array.Sort(separate);
+            Array.Sort(fused);
+            Console.WriteLine($"    per-sample calls: value + gradient {separate[reps / 2]:F1} us, fused {fused[reps / 2]:F1} us, ratio {separate[reps / 2] / fused[reps / 2]:F2}");
         }
         return 0;
     }

@@ -41,14 +41,16 @@ public static partial class Ctc
         }
     }
 
-    /// <summary>grad[t, c] + adjoint (e^lp[t, c] - posterior[c]), with PyTorch's NaNs (see above).</summary>
+    /// <summary>grad[t, c] + adjoint (e^lp[t, c] - posterior[c]), with PyTorch's NaNs (see above); without grad[t, c] when writing.</summary>
     private readonly ref struct GradientStep<T> : IRowKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         private readonly ReadOnlySpan<T> _logProbs, _posterior, _grad;
         private readonly double _adjoint, _infeasible; // exact for float and double, for O.C
+        private readonly bool _add;
 
-        public GradientStep(ReadOnlySpan<T> logProbs, ReadOnlySpan<T> posterior, ReadOnlySpan<T> grad, T nll, T adjoint)
+        public GradientStep(ReadOnlySpan<T> logProbs, ReadOnlySpan<T> posterior, ReadOnlySpan<T> grad, T nll, T adjoint, bool add)
         {
+            _add = add;
             _logProbs = logProbs;
             _posterior = posterior;
             _grad = grad;
@@ -62,15 +64,16 @@ public static partial class Ctc
             TV lp = L.Load(ref MemoryMarshal.GetReference(_logProbs), c);
             TV difference = O.Sub(O.Exp(lp), L.Load(ref MemoryMarshal.GetReference(_posterior), c));
             TV nan = O.Add(O.Sub(lp, lp), O.C(_infeasible)); // 0, or NaN where PyTorch's form gives NaN
-            return O.Add(L.Load(ref MemoryMarshal.GetReference(_grad), c), O.Mul(O.C(_adjoint), O.Add(difference, nan)));
+            TV gradient = O.Mul(O.C(_adjoint), O.Add(difference, nan));
+            return _add ? O.Add(L.Load(ref MemoryMarshal.GetReference(_grad), c), gradient) : gradient;
         }
     }
 
     /// <summary>
     /// Runs the beta recursion from the last frame to the first and, at each frame, adds that frame's gradient into
-    /// <paramref name="grad"/> (frames at and beyond Frames are left alone).
+    /// <paramref name="grad"/> (or, without <paramref name="add"/>, writes it; frames at and beyond Frames are left alone).
     /// </summary>
-    private static void BackwardAndCollect<T>(ReadOnlySpan<T> logProbs, in Lattice lattice, in GradientWork<T> work, T nll, T adjoint, Span<T> grad)
+    private static void BackwardAndCollect<T>(ReadOnlySpan<T> logProbs, in Lattice lattice, in GradientWork<T> work, T nll, T adjoint, Span<T> grad, bool add = true)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         Span<T> next = work.BetaA, current = work.BetaB;
@@ -78,11 +81,11 @@ public static partial class Ctc
         BetaStart(logProbs, lattice, work.Extended, next);
         current.Fill(T.NegativeInfinity); // its pads stay -inf: the steps write states only
         lattice.GatherEmission(logProbs, last, work.Extended, work.Emission);
-        CollectFrame(logProbs, lattice, work, last, next, nll, adjoint, grad);
+        CollectFrame(logProbs, lattice, work, last, next, nll, adjoint, grad, add);
         for (int t = last - 1; t >= 0; t--)
         {
             BetaBack(logProbs, lattice, t, next, current, work.SkipMask, work.Extended, work.Emission); // gathers frame t's emissions
-            CollectFrame(logProbs, lattice, work, t, current, nll, adjoint, grad);
+            CollectFrame(logProbs, lattice, work, t, current, nll, adjoint, grad, add);
             Span<T> done = current;
             current = next;
             next = done;
@@ -91,7 +94,7 @@ public static partial class Ctc
 
     /// <summary>Adds the gradient of frame <paramref name="t"/>, given its padded beta row and its emissions in work.Emission.</summary>
     private static void CollectFrame<T>(ReadOnlySpan<T> logProbs, in Lattice lattice, in GradientWork<T> work, int t, ReadOnlySpan<T> betaRow,
-        T nll, T adjoint, Span<T> grad)
+        T nll, T adjoint, Span<T> grad, bool add)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         ReadOnlySpan<int> extended = work.Extended;
@@ -111,7 +114,7 @@ public static partial class Ctc
 
         int c = lattice.Classes;
         Span<T> gradRow = grad.Slice(t * c, c);
-        var gradientStep = new GradientStep<T>(logProbs.Slice(t * c, c), classes, gradRow, nll, adjoint);
+        var gradientStep = new GradientStep<T>(logProbs.Slice(t * c, c), classes, gradRow, nll, adjoint, add);
         Map<GradientStep<T>, T>(ref gradientStep, gradRow);
     }
 }
