@@ -80,11 +80,10 @@ public static partial class Ctc
         int last = lattice.Frames - 1;
         BetaStart(logProbs, lattice, work.Extended, next);
         current.Fill(T.NegativeInfinity); // its pads stay -inf: the steps write states only
-        lattice.GatherEmission(logProbs, last, work.Extended, work.Emission);
         CollectFrame(logProbs, lattice, work, last, next, nll, adjoint, grad, add);
         for (int t = last - 1; t >= 0; t--)
         {
-            BetaBack(logProbs, lattice, t, next, current, work.SkipMask, work.Extended, work.Emission); // gathers frame t's emissions
+            BetaBack(lattice, next, current, work.SkipMask, work.EmissionRow(t));
             CollectFrame(logProbs, lattice, work, t, current, nll, adjoint, grad, add);
             Span<T> done = current;
             current = next;
@@ -92,7 +91,7 @@ public static partial class Ctc
         }
     }
 
-    /// <summary>Adds the gradient of frame <paramref name="t"/>, given its padded beta row and its emissions in work.Emission.</summary>
+    /// <summary>Adds the gradient of frame <paramref name="t"/>, given its padded beta row (its emissions are work.EmissionRow(t)).</summary>
     private static void CollectFrame<T>(ReadOnlySpan<T> logProbs, in Lattice lattice, in GradientWork<T> work, int t, ReadOnlySpan<T> betaRow,
         T nll, T adjoint, Span<T> grad, bool add)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -100,7 +99,7 @@ public static partial class Ctc
         ReadOnlySpan<int> extended = work.Extended;
         Span<T> states = work.StatePosterior, classes = work.ClassPosterior;
 
-        var posteriorStep = new PosteriorStep<T>(work.AlphaRow(t), betaRow, work.Emission, nll);
+        var posteriorStep = new PosteriorStep<T>(work.AlphaRow(t), betaRow, work.EmissionRow(t), nll);
         MapLanes<PosteriorStep<T>, T>(ref posteriorStep, states); // the lanes past the states are not read
 
         // PyTorch assigns (rather than log-adds) the last frame's two entries, blank's then lS's: when lS is the blank

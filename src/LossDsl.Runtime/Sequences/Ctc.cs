@@ -105,7 +105,7 @@ public static partial class Ctc
         {
             var work = new GradientWork<T>(lattice, scratch);
             lattice.Prepare(targets, work.Extended, work.SkipMask);
-            ForwardTable(logProbs, lattice, work.Alpha, work.Emission, work.SkipMask, work.Extended);
+            ForwardTable(logProbs, lattice, work.Alpha, work.Emissions, work.SkipMask, work.Extended);
             T nll = -FinalLogLikelihood(work.AlphaRow(lattice.Frames - 1), lattice);
             BackwardAndCollect(logProbs, lattice, work, nll, adjoint, logProbsGrad);
         }
@@ -152,7 +152,7 @@ public static partial class Ctc
         {
             var work = new GradientWork<T>(lattice, scratch);
             lattice.Prepare(targets, work.Extended, work.SkipMask);
-            ForwardTable(logProbs, lattice, work.Alpha, work.Emission, work.SkipMask, work.Extended);
+            ForwardTable(logProbs, lattice, work.Alpha, work.Emissions, work.SkipMask, work.Extended);
             T nll = -FinalLogLikelihood(work.AlphaRow(lattice.Frames - 1), lattice);
             BackwardAndCollect(logProbs, lattice, work, nll, T.One, logProbsGrad, add: false);
             return nll;
