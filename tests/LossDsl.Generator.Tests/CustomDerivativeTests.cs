@@ -124,6 +124,14 @@ public class CustomDerivativeTests
             {
                 for (int i = 0; i < row.Length; i++) grad[i] += adjoint * T.CreateTruncating(7) * row[i];
             }
+            public static int FusedCalls;
+            /// The value and FakeGradient's gradient (unscaled, written over the row) in one call, counted.
+            public static T ScaledSquaresWithGradient<T>(ReadOnlySpan<T> row, ReadOnlySpan<int> labels, T scale, Span<T> grad) where T : INumberBase<T>
+            {
+                FusedCalls++;
+                for (int i = 0; i < row.Length; i++) grad[i] = T.CreateTruncating(7) * row[i];
+                return ScaledSquares(row, labels, scale);
+            }
         }
         """;
 
@@ -157,6 +165,63 @@ public class CustomDerivativeTests
         Assert.Equal(expected / rows, call.Value, 12);
     }
 
+    private static int FusedCalls(ILossDefinition definition) =>
+        (int)definition.GetType().Assembly.GetType("Prims.Rows")!.GetField("FusedCalls")!.GetValue(null)!;
+
+    /// <summary>
+    /// A 'fused grad' method computes the value and writes the row's gradient in one call; the generated code scales the
+    /// row by the adjoint. Same value and gradient as the separate methods, for every reduction, and the fused method
+    /// runs once per row of a forward+backward call and never for a forward one.
+    /// </summary>
+    [Theory]
+    [InlineData(Reduction.Mean)]
+    [InlineData(Reduction.Sum)]
+    [InlineData(Reduction.None)]
+    public void FusedRowFunction_GivesTheSeparateMethodsValueAndGradient_InOneCallPerRow(Reduction reduction)
+    {
+        const string separate = "extern fn squares(row x, labels, scale) = Prims.Rows.ScaledSquares\n    grad x = Prims.Rows.FakeGradient\n";
+        const string loss = "loss use_row(input, const labels l, const index len; s = 1.5) = 3 * squares(input, l, s)\nmean per max(len, 1)";
+        var plain = Load(separate + loss, "use_row", RowPrimitive);
+        var fused = Load(separate + "    fused grad x = Prims.Rows.ScaledSquaresWithGradient\n" + loss, "use_row", RowPrimitive);
+
+        const int rows = 3, length = 5;
+        double[] x = Enumerable.Range(0, rows * length).Select(i => -1 + 0.13 * i).ToArray();
+        double[] labels = { 4, 9, 2, 8, 0, 7 };
+        double[] lengths = { 2, 0, 4 };
+        double[] upstream = { 0.5, -2, 0 };          // None: a zero upstream gradient zeroes its row
+        LossCall<double> Call() => new()
+        {
+            Inputs = new[] { x, labels, lengths }, RowLength = length, Reduction = reduction, WantGradients = true,
+            GradOutput = reduction == Reduction.None ? upstream : null,
+        };
+        var a = Call();
+        plain.Evaluate(a);
+        var b = Call();
+        fused.Evaluate(b);
+        Assert.Equal(rows, FusedCalls(fused));
+        Assert.Equal(0, FusedCalls(plain));
+        Assert.Equal(a.Value, b.Value);
+        if (reduction == Reduction.None) Assert.Equal(a.Output!, b.Output!);
+        for (int i = 0; i < x.Length; i++) Assert.Equal(a.Gradients![0]![i], b.Gradients![0]![i], 12); // adjoint (7 x) vs (adjoint 7) x
+        Assert.Contains(b.Gradients![0]!, v => v != 0);
+
+        var forward = new LossCall<double> { Inputs = new[] { x, labels, lengths }, RowLength = length, Reduction = reduction };
+        fused.Evaluate(forward);
+        Assert.Equal(rows, FusedCalls(fused)); // the forward-only call takes the plain method
+    }
+
+    [Fact]
+    public void FusedRowFunction_IsNotUsed_WhenSomethingElseAddsToTheRowsGradient()
+    {
+        // + sum(input): the input's per-element gradient is 1, so the gradient kernel writes the row and the separate method adds.
+        var definition = Load(RowFormula.Replace("grad x = Prims.Rows.FakeGradient", "grad x = Prims.Rows.FakeGradient\n    fused grad x = Prims.Rows.ScaledSquaresWithGradient"), "use_row", RowPrimitive);
+        double[] x = Enumerable.Range(0, 10).Select(i => 0.25 * i).ToArray();
+        var call = new LossCall<double> { Inputs = new[] { x, new double[] { 1, 2, 3, 4 }, new double[] { 1, 1 } }, RowLength = 5, Reduction = Reduction.Sum, WantGradients = true };
+        definition.Evaluate(call);
+        Assert.Equal(0, FusedCalls(definition));
+        for (int i = 0; i < x.Length; i++) Assert.Equal(7 * x[i] + 1, call.Gradients![0]![i], 12);
+    }
+
     /// <summary>Misuses of row functions: LOSS025 at the exact span (the last occurrence of the text, or the first).</summary>
     [Theory]
     [InlineData("extern fn sq(row x, scale) = Prims.Rows.ScaledSquares\n  grad x = 2 * x\nloss a(input) = sq(input, 1)", "2 * x", true, "C# method")]
@@ -164,6 +229,14 @@ public class CustomDerivativeTests
     [InlineData("extern fn sq(row x, scale) = Prims.Rows.ScaledSquares\n  grad x = Prims.Rows.FakeGradient\nloss a(input) = sq(input, input)", "input", true, "one number per row")]
     [InlineData("extern fn sq(row x, scale) = Prims.Rows.ScaledSquares\nloss a(input) = sq(input, 1)", "sq", false, "gradient method of every row parameter")]
     [InlineData("fn sq(row x) = x\nloss a(input) = sq(input)", "sq", false, "Only an extern function")]
+    [InlineData("extern fn sq(row x, scale) = Prims.Rows.ScaledSquares\n  grad x = Prims.Rows.FakeGradient\n  fused grad scale = Prims.Rows.ScaledSquaresWithGradient\nloss a(input) = sq(input, 1)",
+        "fused grad scale = Prims.Rows.ScaledSquaresWithGradient", true, "names a row parameter of an extern row function")]
+    [InlineData("fn h(x) = x * x\n  grad x = 2 * x\n  fused grad x = Prims.Rows.ScaledSquaresWithGradient\nloss a(input) = h(input)",
+        "fused grad x = Prims.Rows.ScaledSquaresWithGradient", true, "names a row parameter of an extern row function")]
+    [InlineData("extern fn sq(row x, scale) = Prims.Rows.ScaledSquares\n  grad x = Prims.Rows.FakeGradient\n  fused grad x = Prims.Rows.ScaledSquaresWithGradient\n  fused grad x = Prims.Rows.ScaledSquaresWithGradient\nloss a(input) = sq(input, 1)",
+        "fused grad x = Prims.Rows.ScaledSquaresWithGradient", true, "already has a 'fused grad' clause")]
+    [InlineData("extern fn sq(row x, scale) = Prims.Rows.ScaledSquares\n  fused grad x = Prims.Rows.ScaledSquaresWithGradient\nloss a(input) = sq(input, 1)",
+        "sq", false, "gradient method of every row parameter")]
     public void LOSS025_RowFunctionMisuse(string formula, string span, bool last, string message)
     {
         var (result, _) = GeneratorHarness.Run(new[] { ("/src/bad.loss", formula) }, RowPrimitive);
@@ -172,6 +245,17 @@ public class CustomDerivativeTests
         Assert.Contains(message, d.GetMessage());
         Assert.Equal(last ? formula.LastIndexOf(span, StringComparison.Ordinal) : formula.IndexOf(span, StringComparison.Ordinal), d.Location.SourceSpan.Start);
         Assert.Equal(span.Length, d.Location.SourceSpan.Length);
+    }
+
+    [Fact]
+    public void LOSS010_FusedGradClauseForAnUnknownParameter()
+    {
+        const string f = "extern fn sq(row x, scale) = Prims.Rows.ScaledSquares\n  grad x = Prims.Rows.FakeGradient\n  fused grad y = Prims.Rows.ScaledSquaresWithGradient\nloss a(input) = sq(input, 1)";
+        var (result, _) = GeneratorHarness.Run(new[] { ("/src/bad.loss", f) }, RowPrimitive);
+        Assert.Null(result.Exception);
+        var d = Assert.Single(result.Diagnostics, x => x.Id == "LOSS010");
+        Assert.Equal(f.IndexOf("y =", StringComparison.Ordinal), d.Location.SourceSpan.Start);
+        Assert.Equal(1, d.Location.SourceSpan.Length);
     }
 
     [Fact]

@@ -74,17 +74,38 @@ public class RowPlanTests
         // mean(weight) and mean(weight * input) run only when label_smoothing > 0.
         Assert.Equal(2, passes.Count(p => p.Guard != Always));
         Assert.All(passes.Where(p => p.Guard != Always), p => Assert.True(p.Mean));
-        var stores = passes.Where(p => p.Store is not null).ToList();
-        var store = Assert.Single(stores);
-        Assert.Equal(Always, store.Guard);
-        Assert.Equal(RowKernel.Store(store.Aggregate), store.Store);
+        Assert.DoesNotContain(passes, p => p.Store is not null);
+        // logsumexp's max and sum of exponentials: one online pass, whose summand stores its exponentials.
+        var online = Assert.Single(plan.Forward.OfType<LogSumExpPass>());
+        Assert.Equal(AggregateKind.Max, model.Loss.Aggregates[online.Maximum].Kind);
+        Assert.Equal(AggregateKind.Sum, model.Loss.Aggregates[online.Sum].Kind);
+        Assert.DoesNotContain(passes, p => p.Aggregate == online.Maximum || p.Aggregate == online.Sum);
+        Assert.Equal(RowKernel.Aggregate(online.Maximum), online.MaxKernel);
+        Assert.Equal(RowKernel.Aggregate(online.Sum), online.SumKernel);
+        Assert.Equal(RowKernel.Store(online.Sum), online.Store);
         Assert.Equal(0, plan.Stored); // the input's gradient span
         Assert.Equal(RowKernel.GradientCached, plan.Gradient.Cached);
-        Assert.Contains(RowKernel.Store(store.Aggregate), plan.Kernels);
+        Assert.Contains(RowKernel.Store(online.Sum), plan.Kernels);
         // The gradient of input[target] lands on one element.
         var scatter = Assert.IsType<ScatterPass>(Assert.Single(plan.Additions));
         Assert.Equal(0, scatter.Input);
         Assert.NotNull(model.Loss.Aggregates[scatter.Aggregate].Source);
+    }
+
+    /// <summary>The online log-sum-exp is found by the shape of the aggregates, whoever wrote them, and only that shape.</summary>
+    [Theory]
+    [InlineData("loss a(input) = logsumexp(input)", true)]
+    [InlineData("loss a(input) = -sum(log_softmax(2 * input))", true)]
+    [InlineData("loss a(input) = detach(max(input)) + log(sum(exp(input - detach(max(input)))))", true)]
+    [InlineData("loss a(input) = max(input) + log(sum(exp(input - max(input))))", false)]        // not detached: max gets a gradient pass
+    [InlineData("loss a(input) = log(sum(exp(2 * input - detach(max(input)))))", false)]       // shifted by the max of another expression
+    [InlineData("loss a(input) = log(mean(exp(input - detach(max(input)))))", false)]          // a mean, not a sum
+    [InlineData("loss a(input; k = 0) = if k > 0 then logsumexp(input) else sum(input)", false)] // guarded by an option
+    public void LogSumExpPairs_AreOnePass(string formula, bool online)
+    {
+        var plan = RowPlan.Of(Compile(formula));
+        Assert.Equal(online ? 1 : 0, plan.Forward.OfType<LogSumExpPass>().Count());
+        if (!online) Assert.Contains(plan.Forward, p => p is AggregatePass { Loop: RowLoop.Max });
     }
 
     [Fact]
@@ -111,6 +132,10 @@ public class RowPlanTests
         Assert.Equal(call.Aggregate, gradient.Aggregate);
         Assert.Equal(0, gradient.Input); // log_probs
         Assert.NotNull(call.Call.Gradients[gradient.Argument]);
+        // its fused method computes the value and log_probs' gradient in one call, scaled afterwards
+        Assert.Equal("LossDsl.Ctc.NegativeLogLikelihoodWithGradient", call.Call.Fused);
+        Assert.Equal(0, call.FusedInput);
+        Assert.True(gradient.Fused);
     }
 
     [Fact]

@@ -126,7 +126,15 @@ internal sealed record ListRef(int Input, string Name) : Expr;
 /// (the other arguments). Lifted like an aggregate; its gradient is not derived: per argument, the C# method in
 /// <paramref name="Gradients"/> adds the adjoint times d(value)/d(row) to the row's gradient (null for a number).
 /// </summary>
-internal sealed record RowCall(string Name, string Method, EquatableArray<Expr> Arguments, EquatableArray<string?> Gradients) : Expr;
+internal sealed record RowCall(string Name, string Method, EquatableArray<Expr> Arguments, EquatableArray<string?> Gradients) : Expr
+{
+    /// <summary>
+    /// A <c>fused grad</c> clause's method, or null: it takes the arguments and the gradient row of argument
+    /// <see cref="FusedArgument"/>, returns the value, and writes d(value)/d(row) there (overwriting, unscaled).
+    /// </summary>
+    public string? Fused { get; init; }
+    public int FusedArgument { get; init; } = -1;
+}
 
 /// <summary>
 /// The gradient factor that aggregate <paramref name="Aggregate"/>'s pass stored in input <paramref name="Input"/>'s

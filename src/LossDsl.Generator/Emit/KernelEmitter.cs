@@ -44,6 +44,12 @@ internal sealed record KernelSpec(string Name, string Summary, Expr? Value, IRea
     /// its call pins the outputs, so the compilation must allow unsafe code.
     /// </summary>
     public bool Streams { get; init; }
+
+    /// <summary>
+    /// The aggregate whose row value this summand subtracts as a shift (<c>IShiftedKernel&lt;T&gt;</c>: the online
+    /// log-sum-exp sets it per chunk of the row, <see cref="Plan.LogSumExpPass"/>), or -1.
+    /// </summary>
+    public int Shift { get; init; } = -1;
 }
 
 /// <summary>
@@ -59,6 +65,7 @@ internal static class KernelEmitter
         var flags = Flags(loss, spec);
         var element = spec.Pair ? "IPairKernel<T>" : "IElementKernel<T>";
         var interfaces = Cheap(spec) ? $"{element}, IUnrolledKernel" : element;
+        if (spec.Shift >= 0) interfaces += ", IShiftedKernel<T>";
         w.Open(spec.Specialised
             ? $"private ref struct {spec.Name}<T, {FlagParameters}> : {interfaces} where T : unmanaged, IBinaryFloatingPointIeee754<T> {FlagConstraints}"
             : $"private ref struct {spec.Name}<T> : {interfaces} where T : unmanaged, IBinaryFloatingPointIeee754<T>");
@@ -89,6 +96,9 @@ internal static class KernelEmitter
         PreconditionEmitter.Fields(w, loss);
         for (int j = 0; j < spec.Aggregates; j++)
             w.Line($"/// <summary>A{j} of the current row.</summary>").Line($"public T A{j};");
+        if (spec.Shift >= 0)
+            w.Line($"/// <summary>The shift of the online log-sum-exp: A{spec.Shift}, or the running maximum of a chunk of the row.</summary>")
+                .Line($"public T Shift {{ readonly get => A{spec.Shift}; set => A{spec.Shift} = value; }}");
         for (int j = 0; j < spec.Coefficients; j++)
             w.Line($"/// <summary>dL/dA{j} for the current row, times its upstream gradient (and 1/rowLength for a mean, 1/ties for a max).</summary>").Line($"public T C{j};");
         foreach (var leaf in outer)
@@ -170,7 +180,8 @@ internal static class KernelEmitter
     /// <summary>A kernel with no transcendental function: the sum loop may run two copies of its body (IUnrolledKernel).</summary>
     private static bool Cheap(KernelSpec spec) =>
         new[] { spec.Value }.Concat(spec.Gradients.Select(g => g.Gradient)).Concat(spec.Hessians.Select(h => h.Hessian))
-            .All(e => e is null || !ExprWalker.Any(e, x => x is Call { Function: not (Function.Abs or Function.Sign or Function.Min or Function.Max or Function.Detach) }));
+            .All(e => e is null || !ExprWalker.Any(e, x => x is Call { Function: not (Function.Abs or Function.Sign or Function.Min or Function.Max or Function.Detach) }
+                or ExternCall { Method: LossEmitter.ShiftedExp }));
 
     /// <summary>
     /// The facts of a call a kernel tests, in bit order: the bool field that holds each and the constructor parameter

@@ -159,6 +159,16 @@ internal static class LossEmitter
         return string.Join("\n", lines);
     }
 
+    /// <summary>The runtime's e^x for arguments shifted by their row's maximum (x &lt;= 0), <c>LossDsl.Shifted.Exp</c>.</summary>
+    public const string ShiftedExp = "LossDsl.Shifted.Exp";
+
+    /// <summary>
+    /// The summand exp(b - detach(A_j)) of an online log-sum-exp (<paramref name="shift"/> = j; -1: none) with its exponential
+    /// taken by <see cref="ShiftedExp"/>, whose argument is never positive.
+    /// </summary>
+    private static Expr Shifted(Expr summand, int shift) =>
+        shift >= 0 && summand is Call { Function: Function.Exp, Arguments: { Count: 1 } arguments } ? new ExternCall(ShiftedExp, arguments) : summand;
+
     public static IEnumerable<KernelSpec> Kernels(LossModel model)
     {
         var loss = model.Loss;
@@ -176,11 +186,13 @@ internal static class LossEmitter
         else
         {
             int n = loss.Aggregates.Count;
+            var online = RowPlan.OnlineLogSumExps(model);
+            int ShiftOf(int k) => online.Where(p => p.Sum == k).Select(p => p.Maximum).DefaultIfEmpty(-1).First();
             for (int j = 0; j < n; j++)
                 if (loss.Aggregates[j].HasKernel)
                     yield return IsPair(j)
                         ? new KernelSpec(RowKernel.Aggregate(j).Struct, $"The summand of A{j} at the pairs (i, j): " + Names.Xml(FormulaPrinter.PrintPair(loss.Aggregates[j].Body)), loss.Aggregates[j].Body, new (int, Expr)[0], false, false, n, 0) { Pair = true }
-                        : new KernelSpec(RowKernel.Aggregate(j).Struct, $"The summand of A{j}: " + Names.Xml(FormulaPrinter.Print(loss.Aggregates[j].Body)), loss.Aggregates[j].Body, new (int, Expr)[0], false, false, n, 0);
+                        : new KernelSpec(RowKernel.Aggregate(j).Struct, $"The summand of A{j}: " + Names.Xml(FormulaPrinter.Print(loss.Aggregates[j].Body)), Shifted(loss.Aggregates[j].Body, ShiftOf(j)), new (int, Expr)[0], false, false, n, 0) { Shift = ShiftOf(j) };
             foreach (var d in model.Dependencies)
                 yield return new KernelSpec(RowKernel.Dependency(d).Struct, $"The summand of dA{d.K}/dA{d.J}: " + Names.Xml(IsPair(d.K) ? FormulaPrinter.PrintPair(d.Summand) : FormulaPrinter.Print(d.Summand)), d.Summand, new (int, Expr)[0], false, false, n, 0) { Pair = IsPair(d.K) };
             foreach (var p in model.PairGradients)
@@ -193,7 +205,7 @@ internal static class LossEmitter
                 yield return new KernelSpec(RowKernel.Store(cache.Aggregate).Struct,
                     $"The summand of A{cache.Aggregate}, which also stores e{cache.Aggregate} = " + Names.Xml(FormulaPrinter.Print(cache.Factor))
                     + $" in the gradient span of {x} (its exponentials computed once for both)",
-                    loss.Aggregates[cache.Aggregate].Body, new[] { (cache.Input, cache.Factor) }, false, false, n, 0);
+                    Shifted(loss.Aggregates[cache.Aggregate].Body, ShiftOf(cache.Aggregate)), new[] { (cache.Input, Shifted(cache.Factor, ShiftOf(cache.Aggregate))) }, false, false, n, 0) { Shift = ShiftOf(cache.Aggregate) };
                 yield return new KernelSpec(RowKernel.GradientCached.Struct,
                     $"The gradients of one row when A{cache.Aggregate}'s pass stored e{cache.Aggregate} in the gradient span of {x}, read back here:<br/>\n"
                     + $"d{x} = " + Names.Xml(FormulaPrinter.Print(cache.Gradient)),

@@ -211,17 +211,28 @@ internal static class RunEmitter
         }
         w.Line("T inverseLength = T.One / T.CreateTruncating(rowLength);");
         var stored = rowPlan.Stored < 0 ? null : Names.Parameter(loss.Inputs[rowPlan.Stored].Name + "_grad");
+        // A row function with a fused method writes its row argument's gradient while it computes its value: the
+        // gradient kernel then leaves that input alone (its per-element part is 0) and the gradient pass scales the row.
+        var fusedGrads = new Dictionary<string, string>();
+        foreach (var f in rowPlan.Forward.OfType<RowFunctionPass>().Where(f => f.FusedInput >= 0))
+        {
+            var grad = Names.Parameter(loss.Inputs[f.FusedInput].Name + "_grad");
+            used.Add("fused" + f.Aggregate);
+            w.Line($"// A{f.Aggregate}'s fused method writes d(A{f.Aggregate})/d({loss.Inputs[f.FusedInput].Name}) into {grad} while it computes A{f.Aggregate}, when that gradient is wanted");
+            w.Line($"bool fused{f.Aggregate} = gradients && !{grad}.IsEmpty;");
+            fusedGrads[grad] = $"fused{f.Aggregate} ? default : {grad}";
+        }
         foreach (var kernel in rowPlan.Kernels)
             w.Line($"var {kernel.Variable} = new {kernel.Struct}<T>({inputs}{kernel.Arguments switch
             {
-                RowKernelArguments.Gradients => string.Concat(grads.Select(g => ", " + g)),
+                RowKernelArguments.Gradients => string.Concat(grads.Select(g => ", " + (fusedGrads.TryGetValue(g, out var f) ? f : g))),
                 RowKernelArguments.Store => ", " + stored,
                 _ => "",
             }});");
         if (stored is not null)
         {
-            var store = rowPlan.Forward.OfType<AggregatePass>().First(p => p.Store is not null);
-            w.Line($"// A{store.Aggregate}'s pass also stores a factor of the gradient in {stored}, and the gradient pass reads it back.");
+            int storing = rowPlan.Forward.Select(p => p switch { AggregatePass { Store: not null } a => a.Aggregate, LogSumExpPass { Store: not null } o => o.Sum, _ => -1 }).First(j => j >= 0);
+            w.Line($"// A{storing}'s pass also stores a factor of the gradient in {stored}, and the gradient pass reads it back.");
             w.Line($"bool cached = gradients && !{stored}.IsEmpty;");
         }
         w.Line("T total = T.Zero;");
@@ -237,7 +248,7 @@ internal static class RunEmitter
             w.Line(string.Join(" ", fields));
         }
         var guardEmitter = new ExpressionEmitter(Width.Scalar, rowLeaf, rowLeaf, new Dictionary<Expr, string>(), new HashSet<string>(used));
-        foreach (var pass in rowPlan.Forward) Forward(w, loss, pass, guardEmitter, used);
+        foreach (var pass in rowPlan.Forward) Forward(w, loss, pass, guardEmitter, used, stored);
         // The outer formula keeps the user's let names (lse, nll...), as the kernels do.
         var letNames = loss.Names.GroupBy(n => n.Expression).ToDictionary(g => g.Key, g => g.First().Name);
         var emitter = new ExpressionEmitter(Width.Scalar, rowLeaf, rowLeaf, letNames, used);
@@ -267,10 +278,25 @@ internal static class RunEmitter
     }
 
     /// <summary>A pass that computes an aggregate of the row, <c>a{j}</c>.</summary>
-    private static void Forward(SourceWriter w, BoundLoss loss, RowPass pass, ExpressionEmitter guardEmitter, HashSet<string> used)
+    private static void Forward(SourceWriter w, BoundLoss loss, RowPass pass, ExpressionEmitter guardEmitter, HashSet<string> used, string? stored)
     {
         switch (pass)
         {
+            case LogSumExpPass o:
+            {
+                Declare(used, o.Maximum);
+                Declare(used, o.Sum);
+                var sums = o.Store is { } st ? new[] { o.MaxKernel, o.SumKernel, st } : new[] { o.MaxKernel, o.SumKernel };
+                foreach (var i in o.Reads) w.Line(string.Join(" ", sums.Select(k => $"{k.Variable}.A{i} = a{i};")));
+                w.Line($"// A{o.Maximum} and A{o.Sum} in one pass over the row: its running maximum and the sum of the exponentials shifted by it (an online log-sum-exp)");
+                w.Line($"T a{o.Maximum};");
+                string Call(RowKernel sum, string span) =>
+                    $"ElementLoops.LogSumExp<{o.MaxKernel.Struct}<T>, {sum.Struct}<T>, T>(ref {o.MaxKernel.Variable}, ref {sum.Variable}, start, end, {span}, out a{o.Maximum})";
+                w.Line(o.Store is { } storing
+                    ? $"T a{o.Sum} = cached ? {Call(storing, stored!)} : {Call(o.SumKernel, "default")};"
+                    : $"T a{o.Sum} = {Call(o.SumKernel, "default")};");
+                break;
+            }
             case AggregatePass a:
                 Declare(used, a.Aggregate);
                 var kernel = a.Kernel.Variable;
@@ -289,6 +315,12 @@ internal static class RunEmitter
                 break;
             case RowFunctionPass f:
                 Declare(used, f.Aggregate);
+                if (f.FusedInput >= 0)
+                {
+                    w.Line($"// A{f.Aggregate} = {FormulaPrinter.Print(f.Call)}, computed by {f.Call.Method}, or with its gradient by {f.Call.Fused}");
+                    w.Line($"T a{f.Aggregate} = fused{f.Aggregate} ? global::{f.Call.Fused}({RowCallArguments(loss, f.Call, guardEmitter)}, {Names.Parameter(loss.Inputs[f.FusedInput].Name + "_grad")}.Slice(start, rowLength)) : global::{f.Call.Method}({RowCallArguments(loss, f.Call, guardEmitter)});");
+                    break;
+                }
                 w.Line($"// A{f.Aggregate} = {FormulaPrinter.Print(f.Call)}, computed by {f.Call.Method}");
                 w.Line($"T a{f.Aggregate} = global::{f.Call.Method}({RowCallArguments(loss, f.Call, guardEmitter)});");
                 break;
@@ -357,6 +389,14 @@ internal static class RunEmitter
                 var gather = loss.Aggregates[s.Aggregate].Source!;
                 w.Line($"// d{gather.Name}[{gather.Index.Name}]: the gradient of a subscript lands on one element");
                 w.Line($"if (!{grad}.IsEmpty) {grad}[start + {Names.Camel(gather.Index.Name)}Row] += {c}.C{s.Aggregate};");
+                break;
+            }
+            case RowFunctionGradientPass { Fused: true } f:
+            {
+                var call = loss.Aggregates[f.Aggregate].Call!;
+                var grad = Names.Parameter(loss.Inputs[f.Input].Name + "_grad");
+                w.Line($"// the gradient of {FormulaPrinter.Print(call)} for its row argument {f.Argument}: {call.Fused} wrote it unscaled, times c{f.Aggregate} here");
+                w.Line($"if (fused{f.Aggregate}) ElementLoops.Scale({grad}.Slice(start, rowLength), {c}.C{f.Aggregate});");
                 break;
             }
             case RowFunctionGradientPass f:

@@ -19,11 +19,24 @@ internal abstract record RowPass(EquatableArray<int> Reads);
 /// </summary>
 internal sealed record AggregatePass(int Aggregate, RowKernel Kernel, RowLoop Loop, bool Mean, Expr Guard, RowKernel? Store, EquatableArray<int> Reads) : RowPass(Reads);
 
+/// <summary>
+/// Writes <c>a{Maximum}</c> = max over the row of b and <c>a{Sum}</c> = sum over the row of exp(b - detach(A_Maximum))
+/// (the lowering of logsumexp, softmax, log_softmax) in one pass, <c>ElementLoops.LogSumExp</c>: the online
+/// log-sum-exp reads the row once and computes each exponential once. <paramref name="SumKernel"/> (or, when the
+/// gradient it caches is wanted, <paramref name="Store"/>) takes the running maximum as its shift.
+/// </summary>
+internal sealed record LogSumExpPass(int Maximum, int Sum, RowKernel MaxKernel, RowKernel SumKernel, RowKernel? Store, EquatableArray<int> Reads) : RowPass(Reads);
+
 /// <summary>Writes <c>a{Aggregate}</c> = x[t], read directly.</summary>
 internal sealed record GatherPass(int Aggregate, Gather Source) : RowPass(EquatableArray<int>.Empty);
 
-/// <summary>Writes <c>a{Aggregate}</c> by a call of a row function (a C# method over the whole row).</summary>
-internal sealed record RowFunctionPass(int Aggregate, RowCall Call) : RowPass(EquatableArray<int>.Empty);
+/// <summary>
+/// Writes <c>a{Aggregate}</c> by a call of a row function (a C# method over the whole row). With
+/// <paramref name="FusedInput"/> (not -1), when that input's gradient is wanted the call's <c>fused grad</c> method runs
+/// instead: it also writes d(A)/d(row) over the row of the input's gradient, which <see cref="RowFunctionGradientPass"/>
+/// then scales (so the row function's work, CTC's alpha and beta recursions, is done once).
+/// </summary>
+internal sealed record RowFunctionPass(int Aggregate, RowCall Call, int FusedInput = -1) : RowPass(EquatableArray<int>.Empty);
 
 /// <summary>
 /// Writes <c>bar{Aggregate}</c>, the adjoint of an aggregate: dL/dA (the outer formula's derivative) plus, for each
@@ -46,5 +59,8 @@ internal sealed record PairGradientPass(PairGradient Pair, RowKernel Kernel, Equ
 /// <summary>Adds c{Aggregate} to input <paramref name="Input"/>'s gradient at the subscript's position.</summary>
 internal sealed record ScatterPass(int Aggregate, int Input) : RowPass(EquatableArray<int>.Empty);
 
-/// <summary>Calls a row function's gradient method for its row argument <paramref name="Argument"/> (input <paramref name="Input"/>).</summary>
-internal sealed record RowFunctionGradientPass(int Aggregate, int Argument, int Input) : RowPass(EquatableArray<int>.Empty);
+/// <summary>
+/// Calls a row function's gradient method for its row argument <paramref name="Argument"/> (input <paramref name="Input"/>);
+/// when <paramref name="Fused"/> and the fused method ran, scales the gradient it wrote by c{Aggregate} instead.
+/// </summary>
+internal sealed record RowFunctionGradientPass(int Aggregate, int Argument, int Input, bool Fused = false) : RowPass(EquatableArray<int>.Empty);

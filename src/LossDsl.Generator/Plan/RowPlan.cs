@@ -31,13 +31,21 @@ internal sealed record RowPlan(
 
         var kernels = new List<RowKernel>();
         var forward = new List<RowPass>();
+        var online = OnlineLogSumExps(model, guards);
+        var fused = FusedRowFunctions(model, cache?.Input ?? -1);
         for (int j = 0; j < loss.Aggregates.Count; j++)
         {
             var aggregate = loss.Aggregates[j];
             if (aggregate.Source is { } gather) { forward.Add(new GatherPass(j, gather)); continue; }
-            if (aggregate.Call is { } call) { forward.Add(new RowFunctionPass(j, call)); continue; }
+            if (aggregate.Call is { } call) { forward.Add(new RowFunctionPass(j, call, fused.TryGetValue(j, out var input) ? input : -1)); continue; }
             var kernel = RowKernel.Aggregate(j);
             kernels.Add(kernel);
+            if (online.Any(p => p.Sum == j)) continue; // computed with its maximum
+            if (online.FirstOrDefault(p => p.Maximum == j) is { Sum: var k } && k > j)
+            {
+                forward.Add(new LogSumExpPass(j, k, kernel, RowKernel.Aggregate(k), cache?.Aggregate == k ? RowKernel.Store(k) : null, Reads(aggregate.Body)));
+                continue;
+            }
             forward.Add(new AggregatePass(j, kernel, Loop(aggregate), aggregate.IsMean, guards[j], cache?.Aggregate == j ? RowKernel.Store(j) : null, Reads(aggregate.Body)));
         }
         var dependencies = model.Dependencies.Select(d => new DependencyPass(d, RowKernel.Dependency(d), loss.Aggregates[d.K].IsPair ? RowLoop.PairSum : RowLoop.Sum, Reads(d.Summand))).ToList();
@@ -54,8 +62,57 @@ internal sealed record RowPlan(
         var additions = new List<RowPass>(pairs);
         additions.AddRange(model.Scatters.Select(s => new ScatterPass(s.Aggregate, s.Input)));
         additions.AddRange(model.RowGradients.Select(g => new RowFunctionGradientPass(g.Aggregate, g.Argument,
-            ((InputRef)loss.Aggregates[g.Aggregate].Call!.Arguments[g.Argument]).Index)));
+            ((InputRef)loss.Aggregates[g.Aggregate].Call!.Arguments[g.Argument]).Index,
+            fused.ContainsKey(g.Aggregate) && loss.Aggregates[g.Aggregate].Call!.FusedArgument == g.Argument)));
         return new RowPlan(kernels.ToEquatableArray(), forward.ToEquatableArray(), adjoints, gradient, additions.ToEquatableArray(), cache?.Input ?? -1);
+    }
+
+    /// <summary>
+    /// The row function calls (aggregate -> input) whose <c>fused grad</c> method can compute the value and write the row
+    /// argument's gradient in one call: the row function is the only thing that adds to that input's gradient (its
+    /// per-element gradient is 0, no other pass adds to it, no summand is cached in it), so the gradient the fused
+    /// method leaves in the row, times the adjoint, is the whole gradient.
+    /// </summary>
+    private static Dictionary<int, int> FusedRowFunctions(LossModel model, int cached)
+    {
+        var loss = model.Loss;
+        var fused = new Dictionary<int, int>();
+        foreach (var (aggregate, argument) in model.RowGradients)
+        {
+            var call = loss.Aggregates[aggregate].Call!;
+            if (call.Fused is null || call.FusedArgument != argument || call.Arguments[argument] is not InputRef { Index: var input }) continue;
+            bool alone = model.Gradients[input] is Constant { Value: 0 } && input != cached
+                && model.RowGradients.Count(g => loss.Aggregates[g.Aggregate].Call!.Arguments[g.Argument] is InputRef x && x.Index == input) == 1
+                && !model.PairGradients.Any(p => p.Input == input) && !model.Scatters.Any(s => s.Input == input);
+            if (alone) fused[aggregate] = input;
+        }
+        return fused;
+    }
+
+    /// <summary>
+    /// The pairs (j, k) of aggregates A_j = max over the row of b and A_k = sum over the row of exp(b - detach(A_j)),
+    /// logsumexp's lowering wherever it comes from (logsumexp, softmax, log_softmax), both computed on every row: the
+    /// row plan computes each pair by one online pass (<see cref="LogSumExpPass"/>). Recognised by shape, not by name.
+    /// </summary>
+    public static IReadOnlyList<(int Maximum, int Sum)> OnlineLogSumExps(LossModel model) => OnlineLogSumExps(model, AggregateGuards.Compute(model));
+
+    private static List<(int Maximum, int Sum)> OnlineLogSumExps(LossModel model, IReadOnlyList<Expr> guards)
+    {
+        var aggregates = model.Loss.Aggregates;
+        var pairs = new List<(int, int)>();
+        for (int k = 0; k < aggregates.Count; k++)
+        {
+            var sum = aggregates[k];
+            if (sum.Kind != AggregateKind.Sum || !sum.HasKernel || guards[k] is not BoolConstant { Value: true }) continue;
+            if (sum.Body is not Call { Function: Function.Exp, Arguments: { Count: 1 } exp } ||
+                exp[0] is not Binary { Op: BinaryOp.Subtract, Left: var b, Right: Call { Function: Function.Detach, Arguments: { Count: 1 } shift } } ||
+                shift[0] is not AggregateRef { Index: var j } || j >= k) continue;
+            var max = aggregates[j];
+            if (max.Kind != AggregateKind.Max || !max.HasKernel || guards[j] is not BoolConstant { Value: true } || !max.Body.Equals(b)) continue;
+            if (pairs.Any(p => p.Item1 == j)) continue;
+            pairs.Add((j, k));
+        }
+        return pairs;
     }
 
     private static RowLoop Loop(Semantics.AggregateModel aggregate) => aggregate.Kind switch

@@ -28,9 +28,21 @@ internal sealed partial class Binder
         if (rowFunction && fn.Extern is null)
             Report(BindErrorKind.BadFunction, fn.NameRange, $"Only an extern function can take a 'row' parameter: '{fn.Name}' has a body");
         var stated = new bool[fn.Parameters.Count];
+        bool fused = false;
         foreach (var clause in fn.Gradients)
         {
             int index = Enumerable.Range(0, fn.Parameters.Count).Where(k => fn.Parameters[k] == clause.Input).DefaultIfEmpty(-1).First();
+            if (clause.Fused)
+            {
+                // fused grad row = Method: value and d(value)/d(row) in one call, for one row parameter of a row function
+                if (index < 0) Report(BindErrorKind.UnknownName, clause.InputRange, clause.Input);
+                else if (!rowFunction || fn.Extern is null || !fn.RowParameters[index])
+                    Report(BindErrorKind.BadFunction, clause.Range, $"'fused grad' names a row parameter of an extern row function: '{clause.Input}' is not one");
+                else if (fused)
+                    Report(BindErrorKind.BadFunction, clause.Range, $"'{fn.Name}' already has a 'fused grad' clause: one method computes the value with one row's gradient");
+                fused = true;
+                continue;
+            }
             var gradient = clause.Expression is null ? null : BindReal(clause.Expression);
             if (gradient is not null && ExprWalker.Any(gradient, e => e is Aggregate or Gather or RowCall))
                 Report(BindErrorKind.BadFunction, clause.Expression!.Range, $"'{fn.Name}' is elementwise: its gradient clauses cannot use aggregates, row functions or subscripts");
@@ -141,7 +153,13 @@ internal sealed partial class Binder
             arguments.Add(value);
         }
         if (_failed || arguments.Count != call.Arguments.Count || Template(fn, call.NameRange) is null) { _failed = true; return null; }
-        var gradients = Enumerable.Range(0, fn.Parameters.Count).Select(k => fn.RowParameters[k] ? fn.Gradients.FirstOrDefault(g => g.Input == fn.Parameters[k])?.Method : null);
-        return new RowCall(fn.Name, fn.Extern!, arguments.ToEquatableArray(), gradients.ToEquatableArray());
+        var gradients = Enumerable.Range(0, fn.Parameters.Count).Select(k => fn.RowParameters[k] ? fn.Gradients.FirstOrDefault(g => !g.Fused && g.Input == fn.Parameters[k])?.Method : null);
+        var fusedClause = fn.Gradients.FirstOrDefault(g => g.Fused);
+        int fusedArgument = fusedClause is null ? -1 : Enumerable.Range(0, fn.Parameters.Count).Where(k => fn.Parameters[k] == fusedClause.Input).DefaultIfEmpty(-1).First();
+        return new RowCall(fn.Name, fn.Extern!, arguments.ToEquatableArray(), gradients.ToEquatableArray())
+        {
+            Fused = fusedArgument < 0 ? null : fusedClause!.Method,
+            FusedArgument = fusedArgument,
+        };
     }
 }

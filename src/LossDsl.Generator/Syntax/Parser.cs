@@ -80,7 +80,8 @@ internal sealed class Parser
 
     private bool AtFunction => At(TokenKind.Identifier) && (Current.Text == "fn" || (Current.Text == "extern" && Peek(1).Text == "fn"));
 
-    // function := ['extern'] 'fn' IDENT '(' [['row'] IDENT (',' ['row'] IDENT)*] ')' '=' (expr | qualified) ('grad' IDENT '=' (expr | qualified))*
+    // function := ['extern'] 'fn' IDENT '(' [['row'] IDENT (',' ['row'] IDENT)*] ')' '=' (expr | qualified)
+    //             (['fused'] 'grad' IDENT '=' (expr | qualified))*        ('fused grad' takes a qualified name only)
     private void Function()
     {
         int start = Current.Start;
@@ -120,8 +121,22 @@ internal sealed class Parser
             end = body.Range.End;
         }
         var gradients = new List<GradientSyntax>();
-        while (At(TokenKind.Identifier) && Current.Text == "grad")
+        while (At(TokenKind.Identifier) && (Current.Text == "grad" || (Current.Text == "fused" && Peek(1).Text == "grad")))
         {
+            if (Current.Text == "fused")
+            {
+                // fused grad param = Namespace.Type.Method: the C# method that returns the value and writes d(value)/d(row)
+                int clauseStart = Current.Start;
+                Advance(); // fused
+                Advance(); // grad
+                var row = Expect(TokenKind.Identifier);
+                Expect(TokenKind.Equals);
+                var (fusedMethod, fusedRange) = Qualified();
+                gradients.Add(new GradientSyntax(row.Text, RangeOf(row), null)
+                    { Method = fusedMethod, Range = new TextRange(clauseStart, fusedRange.End - clauseStart), Fused = true });
+                end = fusedRange.End;
+                continue;
+            }
             Advance();
             var parameter = Expect(TokenKind.Identifier);
             Expect(TokenKind.Equals);

@@ -64,6 +64,11 @@ internal sealed record GradientSyntax(string Input, TextRange InputRange, Syntax
 {
     public string? Method { get; init; }
     public TextRange Range { get; init; }
+    /// <summary>
+    /// <c>fused grad row = Method</c>: a row function's method that returns its value and writes d(value)/d(row), unscaled,
+    /// over the row's gradient, in one call (for a forward+backward call: the dynamic program runs once).
+    /// </summary>
+    public bool Fused { get; init; }
 }
 
 /// <summary>

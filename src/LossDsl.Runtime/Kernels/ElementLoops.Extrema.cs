@@ -72,12 +72,38 @@ public static partial class ElementLoops
             }
             return Fold(acc, max);
         }
+        if (Vector128.IsHardwareAccelerated && length >= Vector128<T>.Count)
+        {
+            int count = Vector128<T>.Count;
+            Vector128<T> acc = Vector128.Create(identity), a1 = acc, a2 = acc, a3 = acc;
+            int i = start;
+            for (; i <= end - 4 * count; i += 4 * count)
+            {
+                acc = Pick(acc, kernel.Invoke128(i), max);
+                a1 = Pick(a1, kernel.Invoke128(i + count), max);
+                a2 = Pick(a2, kernel.Invoke128(i + 2 * count), max);
+                a3 = Pick(a3, kernel.Invoke128(i + 3 * count), max);
+            }
+            acc = Pick(Pick(acc, a1, max), Pick(a2, a3, max), max);
+            for (; i <= end - count; i += count) acc = Pick(acc, kernel.Invoke128(i), max);
+            if (i < end)
+            {
+                int last = end - count;
+                acc = Pick(acc, Vector128.ConditionalSelect(FreshLanes128<T>(last, i), kernel.Invoke128(last), Vector128.Create(identity)), max);
+            }
+            T folded = acc.GetElement(0);
+            for (int k = 1; k < count; k++) folded = max ? LossMath.Max(folded, acc.GetElement(k)) : LossMath.Min(folded, acc.GetElement(k));
+            return folded;
+        }
         T result = identity;
         for (int i = start; i < end; i++) result = max ? LossMath.Max(result, kernel.Invoke(i)) : LossMath.Min(result, kernel.Invoke(i));
         return result;
     }
 
     private static Vector512<T> Pick<T>(Vector512<T> a, Vector512<T> b, bool max) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        => max ? LossMath.Max(a, b) : LossMath.Min(a, b);
+
+    private static Vector128<T> Pick<T>(Vector128<T> a, Vector128<T> b, bool max) where T : unmanaged, IBinaryFloatingPointIeee754<T>
         => max ? LossMath.Max(a, b) : LossMath.Min(a, b);
 
     private static Vector256<T> Pick<T>(Vector256<T> a, Vector256<T> b, bool max) where T : unmanaged, IBinaryFloatingPointIeee754<T>

@@ -66,17 +66,24 @@ public static partial class Ctc
         return previous;
     }
 
-    /// <summary>Runs the recursion over frames 0 .. Frames-1 into the table <paramref name="alpha"/> (Frames padded rows).</summary>
-    private static void ForwardTable<T>(ReadOnlySpan<T> logProbs, in Lattice lattice, Span<T> alpha, Span<T> emission, ReadOnlySpan<T> skipMask, ReadOnlySpan<int> extended)
+    /// <summary>
+    /// Runs the recursion over frames 0 .. Frames-1 into the table <paramref name="alpha"/> (Frames padded rows), and
+    /// gathers every frame's emissions into <paramref name="emissions"/> (Frames rows of Lanes, the lanes past the
+    /// states -inf), which the beta recursion and the posteriors read again.
+    /// </summary>
+    private static void ForwardTable<T>(ReadOnlySpan<T> logProbs, in Lattice lattice, Span<T> alpha, Span<T> emissions, ReadOnlySpan<T> skipMask, ReadOnlySpan<int> extended)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        int w = lattice.Stride;
+        int w = lattice.Stride, lanes = lattice.Lanes;
+        emissions.Fill(T.NegativeInfinity);
+        lattice.GatherEmission(logProbs, 0, extended, emissions.Slice(0, lanes));
         AlphaStart(logProbs, lattice, extended, alpha.Slice(0, w));
         for (int t = 1; t < lattice.Frames; t++)
         {
             Span<T> row = alpha.Slice(t * w, w);
             row.Slice(0, Pad).Fill(T.NegativeInfinity); // the steps write the states only
             row.Slice(w - Pad).Fill(T.NegativeInfinity);
+            Span<T> emission = emissions.Slice(t * lanes, lanes);
             lattice.GatherEmission(logProbs, t, extended, emission);
             var step = new AlphaStep<T>(alpha.Slice((t - 1) * w, w), skipMask, emission);
             MapLanes<AlphaStep<T>, T>(ref step, alpha.Slice(t * w + Pad, lattice.Lanes));

@@ -50,12 +50,13 @@ public static partial class Ctc
         if (lattice.Labels > 0) row[last - 1] = frame[extended[lattice.States - 2]];
     }
 
-    /// <summary>Computes the padded beta row of frame <paramref name="t"/> into <paramref name="current"/> from that of frame t+1.</summary>
-    private static void BetaBack<T>(ReadOnlySpan<T> logProbs, in Lattice lattice, int t, ReadOnlySpan<T> next, Span<T> current,
-        ReadOnlySpan<T> skipMask, ReadOnlySpan<int> extended, Span<T> emission)
+    /// <summary>
+    /// Computes the padded beta row of a frame t into <paramref name="current"/> from that of frame t+1,
+    /// given frame t's emissions (gathered by the alpha pass).
+    /// </summary>
+    private static void BetaBack<T>(in Lattice lattice, ReadOnlySpan<T> next, Span<T> current, ReadOnlySpan<T> skipMask, ReadOnlySpan<T> emission)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        lattice.GatherEmission(logProbs, t, extended, emission);
         var step = new BetaStep<T>(next, skipMask, emission);
         MapLanes<BetaStep<T>, T>(ref step, current.Slice(Pad, lattice.Lanes));
     }

@@ -82,7 +82,7 @@ public static partial class Ctc
 
         /// <summary>Elements of T the gradient needs (see <see cref="GradientWork{T}"/>).</summary>
         public int GradientScratch<T>(string paramName) where T : unmanaged
-            => Checked((long)Frames * Stride + 3L * Stride + 2L * Lanes + Classes + IntSlots<T>(States), paramName);
+            => Checked((long)Frames * (Stride + Lanes) + 3L * Stride + Lanes + Classes + IntSlots<T>(States), paramName);
 
         // Elements of T that hold n ints.
         private static long IntSlots<T>(int n) where T : unmanaged

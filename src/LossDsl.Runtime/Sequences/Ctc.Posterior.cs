@@ -41,14 +41,16 @@ public static partial class Ctc
         }
     }
 
-    /// <summary>grad[t, c] + adjoint (e^lp[t, c] - posterior[c]), with PyTorch's NaNs (see above).</summary>
+    /// <summary>grad[t, c] + adjoint (e^lp[t, c] - posterior[c]), with PyTorch's NaNs (see above); without grad[t, c] when writing.</summary>
     private readonly ref struct GradientStep<T> : IRowKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         private readonly ReadOnlySpan<T> _logProbs, _posterior, _grad;
         private readonly double _adjoint, _infeasible; // exact for float and double, for O.C
+        private readonly bool _add;
 
-        public GradientStep(ReadOnlySpan<T> logProbs, ReadOnlySpan<T> posterior, ReadOnlySpan<T> grad, T nll, T adjoint)
+        public GradientStep(ReadOnlySpan<T> logProbs, ReadOnlySpan<T> posterior, ReadOnlySpan<T> grad, T nll, T adjoint, bool add)
         {
+            _add = add;
             _logProbs = logProbs;
             _posterior = posterior;
             _grad = grad;
@@ -62,42 +64,42 @@ public static partial class Ctc
             TV lp = L.Load(ref MemoryMarshal.GetReference(_logProbs), c);
             TV difference = O.Sub(O.Exp(lp), L.Load(ref MemoryMarshal.GetReference(_posterior), c));
             TV nan = O.Add(O.Sub(lp, lp), O.C(_infeasible)); // 0, or NaN where PyTorch's form gives NaN
-            return O.Add(L.Load(ref MemoryMarshal.GetReference(_grad), c), O.Mul(O.C(_adjoint), O.Add(difference, nan)));
+            TV gradient = O.Mul(O.C(_adjoint), O.Add(difference, nan));
+            return _add ? O.Add(L.Load(ref MemoryMarshal.GetReference(_grad), c), gradient) : gradient;
         }
     }
 
     /// <summary>
     /// Runs the beta recursion from the last frame to the first and, at each frame, adds that frame's gradient into
-    /// <paramref name="grad"/> (frames at and beyond Frames are left alone).
+    /// <paramref name="grad"/> (or, without <paramref name="add"/>, writes it; frames at and beyond Frames are left alone).
     /// </summary>
-    private static void BackwardAndCollect<T>(ReadOnlySpan<T> logProbs, in Lattice lattice, in GradientWork<T> work, T nll, T adjoint, Span<T> grad)
+    private static void BackwardAndCollect<T>(ReadOnlySpan<T> logProbs, in Lattice lattice, in GradientWork<T> work, T nll, T adjoint, Span<T> grad, bool add = true)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         Span<T> next = work.BetaA, current = work.BetaB;
         int last = lattice.Frames - 1;
         BetaStart(logProbs, lattice, work.Extended, next);
         current.Fill(T.NegativeInfinity); // its pads stay -inf: the steps write states only
-        lattice.GatherEmission(logProbs, last, work.Extended, work.Emission);
-        CollectFrame(logProbs, lattice, work, last, next, nll, adjoint, grad);
+        CollectFrame(logProbs, lattice, work, last, next, nll, adjoint, grad, add);
         for (int t = last - 1; t >= 0; t--)
         {
-            BetaBack(logProbs, lattice, t, next, current, work.SkipMask, work.Extended, work.Emission); // gathers frame t's emissions
-            CollectFrame(logProbs, lattice, work, t, current, nll, adjoint, grad);
+            BetaBack(lattice, next, current, work.SkipMask, work.EmissionRow(t));
+            CollectFrame(logProbs, lattice, work, t, current, nll, adjoint, grad, add);
             Span<T> done = current;
             current = next;
             next = done;
         }
     }
 
-    /// <summary>Adds the gradient of frame <paramref name="t"/>, given its padded beta row and its emissions in work.Emission.</summary>
+    /// <summary>Adds the gradient of frame <paramref name="t"/>, given its padded beta row (its emissions are work.EmissionRow(t)).</summary>
     private static void CollectFrame<T>(ReadOnlySpan<T> logProbs, in Lattice lattice, in GradientWork<T> work, int t, ReadOnlySpan<T> betaRow,
-        T nll, T adjoint, Span<T> grad)
+        T nll, T adjoint, Span<T> grad, bool add)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         ReadOnlySpan<int> extended = work.Extended;
         Span<T> states = work.StatePosterior, classes = work.ClassPosterior;
 
-        var posteriorStep = new PosteriorStep<T>(work.AlphaRow(t), betaRow, work.Emission, nll);
+        var posteriorStep = new PosteriorStep<T>(work.AlphaRow(t), betaRow, work.EmissionRow(t), nll);
         MapLanes<PosteriorStep<T>, T>(ref posteriorStep, states); // the lanes past the states are not read
 
         // PyTorch assigns (rather than log-adds) the last frame's two entries, blank's then lS's: when lS is the blank
@@ -111,7 +113,7 @@ public static partial class Ctc
 
         int c = lattice.Classes;
         Span<T> gradRow = grad.Slice(t * c, c);
-        var gradientStep = new GradientStep<T>(logProbs.Slice(t * c, c), classes, gradRow, nll, adjoint);
+        var gradientStep = new GradientStep<T>(logProbs.Slice(t * c, c), classes, gradRow, nll, adjoint, add);
         Map<GradientStep<T>, T>(ref gradientStep, gradRow);
     }
 }

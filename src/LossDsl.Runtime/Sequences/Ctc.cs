@@ -105,9 +105,57 @@ public static partial class Ctc
         {
             var work = new GradientWork<T>(lattice, scratch);
             lattice.Prepare(targets, work.Extended, work.SkipMask);
-            ForwardTable(logProbs, lattice, work.Alpha, work.Emission, work.SkipMask, work.Extended);
+            ForwardTable(logProbs, lattice, work.Alpha, work.Emissions, work.SkipMask, work.Extended);
             T nll = -FinalLogLikelihood(work.AlphaRow(lattice.Frames - 1), lattice);
             BackwardAndCollect(logProbs, lattice, work, nll, adjoint, logProbsGrad);
+        }
+        finally
+        {
+            if (rented is not null) ArrayPool<T>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="NegativeLogLikelihood{T}"/> and its gradient in one call (the <c>fused grad</c> method of ctc_loss's row
+    /// function): returns the negative log-likelihood and writes (not adds) its gradient with respect to
+    /// <paramref name="logProbs"/>, unscaled, into <paramref name="logProbsGrad"/>: what <see cref="Gradient{T}"/> would
+    /// add with an adjoint of 1, and 0 for t &gt;= inputLength. The alpha and beta recursions run once each, where a
+    /// call of both methods runs alpha twice.
+    /// </summary>
+    /// <remarks>The caller scales the row by the adjoint, and clears it for an adjoint of 0 (an infeasible sample's
+    /// gradient is NaN, as PyTorch's, and zero_infinity zeroes it).</remarks>
+    /// <param name="logProbs">The sample's log-probabilities, time-major: <c>[t * classes + c]</c>.</param>
+    /// <param name="targets">The label list, padded: the first <paramref name="targetLength"/> are used.</param>
+    /// <param name="inputLength">Frames used: a whole number in [0, T_max].</param>
+    /// <param name="targetLength">Labels used: a whole number in [0, targets.Length].</param>
+    /// <param name="blank">The blank class: a whole number in [0, classes).</param>
+    /// <param name="classes">Classes per frame: a positive whole number dividing logProbs.Length.</param>
+    /// <param name="logProbsGrad">Receives the gradient; as long as <paramref name="logProbs"/>, not overlapping it.</param>
+    /// <exception cref="ArgumentException">An argument is out of range or not a whole number (ParamName names it).</exception>
+    [SkipLocalsInit]
+    public static T NegativeLogLikelihoodWithGradient<T>(ReadOnlySpan<T> logProbs, ReadOnlySpan<int> targets, T inputLength, T targetLength, T blank, T classes, Span<T> logProbsGrad)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Lattice lattice = Lattice.Create(logProbs.Length, targets, inputLength, targetLength, blank, classes);
+        LossGuard.Length(logProbsGrad.Length, logProbs.Length, nameof(logProbsGrad));
+        LossGuard.NoOverlap(logProbs, logProbsGrad, nameof(logProbsGrad));
+        logProbsGrad.Slice(lattice.Frames * lattice.Classes).Clear(); // the frames from inputLength on; the others are written
+
+        if (lattice.Frames == 0) return lattice.Labels == 0 ? T.Zero : T.PositiveInfinity;
+
+        int size = lattice.GradientScratch<T>(nameof(inputLength));
+        T[]? rented = null;
+        Span<T> scratch = size <= StackScratch / Unsafe.SizeOf<T>()
+            ? stackalloc T[size]
+            : (rented = ArrayPool<T>.Shared.Rent(size)).AsSpan(0, size);
+        try
+        {
+            var work = new GradientWork<T>(lattice, scratch);
+            lattice.Prepare(targets, work.Extended, work.SkipMask);
+            ForwardTable(logProbs, lattice, work.Alpha, work.Emissions, work.SkipMask, work.Extended);
+            T nll = -FinalLogLikelihood(work.AlphaRow(lattice.Frames - 1), lattice);
+            BackwardAndCollect(logProbs, lattice, work, nll, T.One, logProbsGrad, add: false);
+            return nll;
         }
         finally
         {

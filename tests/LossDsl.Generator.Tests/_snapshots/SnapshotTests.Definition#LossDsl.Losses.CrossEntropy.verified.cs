@@ -245,9 +245,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 aggregate2Store.RowStart = start; aggregate2Store.CurrentTarget = T.CreateTruncating(targetRow);
                 rowGradientCached.RowStart = start; rowGradientCached.CurrentTarget = T.CreateTruncating(targetRow);
                 T a0 = (weight_.IsEmpty ? T.CreateTruncating(1.0) : weight_[targetRow]);
-                T a1 = ElementLoops.Max<Aggregate1Kernel<T>, T>(ref aggregate1, start, end);
-                aggregate2.A1 = a1; aggregate2Store.A1 = a1;
-                T a2 = (cached ? ElementLoops.Sum<Aggregate2StoreKernel<T>, T>(ref aggregate2Store, start, end) : ElementLoops.Sum<Aggregate2Kernel<T>, T>(ref aggregate2, start, end));
+                // A1 and A2 in one pass over the row: its running maximum and the sum of the exponentials shifted by it (an online log-sum-exp)
+                T a1;
+                T a2 = cached ? ElementLoops.LogSumExp<Aggregate1Kernel<T>, Aggregate2StoreKernel<T>, T>(ref aggregate1, ref aggregate2Store, start, end, inputGrad, out a1) : ElementLoops.LogSumExp<Aggregate1Kernel<T>, Aggregate2Kernel<T>, T>(ref aggregate1, ref aggregate2, start, end, default, out a1);
                 T a3 = input[start + targetRow];
                 T a4 = !!(labelSmoothing > T.Zero) ? ElementLoops.Sum<Aggregate4Kernel<T>, T>(ref aggregate4, start, end) * inverseLength : T.Zero;
                 T a5 = !!(labelSmoothing > T.Zero) ? ElementLoops.Sum<Aggregate5Kernel<T>, T>(ref aggregate5, start, end) * inverseLength : T.Zero;
@@ -437,7 +437,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// <summary>
         /// The summand of A2: exp(input - detach(A1))
         /// </summary>
-        private ref struct Aggregate2Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct Aggregate2Kernel<T> : IElementKernel<T>, IShiftedKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _weight_;
@@ -460,6 +460,8 @@ namespace LossDsl.Generated.LossDsl.Losses
             public T A4;
             /// <summary>A5 of the current row.</summary>
             public T A5;
+            /// <summary>The shift of the online log-sum-exp: A1, or the running maximum of a chunk of the row.</summary>
+            public T Shift { readonly get => A1; set => A1 = value; }
 
             public Aggregate2Kernel(ReadOnlySpan<T> input, ReadOnlySpan<T> weight_, T ignoreIndex, T labelSmoothing)
             {
@@ -483,7 +485,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = _input[i];
                 var a1 = A1;
-                var loss = LossMath.Exp(input - a1);
+                var loss = global::LossDsl.Shifted.Exp(input - a1);
                 return loss;
             }
 
@@ -492,7 +494,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var a1 = Vector128.Create(A1);
-                var loss = LossMath.Exp(input - a1);
+                var loss = global::LossDsl.Shifted.Exp(input - a1);
                 return loss;
             }
 
@@ -501,7 +503,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var a1 = Vector256.Create(A1);
-                var loss = LossMath.Exp(input - a1);
+                var loss = global::LossDsl.Shifted.Exp(input - a1);
                 return loss;
             }
 
@@ -510,7 +512,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var a1 = Vector512.Create(A1);
-                var loss = LossMath.Exp(input - a1);
+                var loss = global::LossDsl.Shifted.Exp(input - a1);
                 return loss;
             }
         }
@@ -806,7 +808,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// <summary>
         /// The summand of A2, which also stores e2 = exp(input - detach(A1)) in the gradient span of input (its exponentials computed once for both)
         /// </summary>
-        private ref struct Aggregate2StoreKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct Aggregate2StoreKernel<T> : IElementKernel<T>, IShiftedKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _weight_;
@@ -831,6 +833,8 @@ namespace LossDsl.Generated.LossDsl.Losses
             public T A4;
             /// <summary>A5 of the current row.</summary>
             public T A5;
+            /// <summary>The shift of the online log-sum-exp: A1, or the running maximum of a chunk of the row.</summary>
+            public T Shift { readonly get => A1; set => A1 = value; }
 
             public Aggregate2StoreKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> weight_, T ignoreIndex, T labelSmoothing, Span<T> inputGrad)
             {
@@ -856,7 +860,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = _input[i];
                 var a1 = A1;
-                var t0 = LossMath.Exp(input - a1);
+                var t0 = global::LossDsl.Shifted.Exp(input - a1);
                 var loss = t0;
                 if (_wantInputGrad) _inputGrad[i] = t0;
                 return loss;
@@ -867,7 +871,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var a1 = Vector128.Create(A1);
-                var t0 = LossMath.Exp(input - a1);
+                var t0 = global::LossDsl.Shifted.Exp(input - a1);
                 var loss = t0;
                 if (_wantInputGrad) (t0).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return loss;
@@ -878,7 +882,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var a1 = Vector256.Create(A1);
-                var t0 = LossMath.Exp(input - a1);
+                var t0 = global::LossDsl.Shifted.Exp(input - a1);
                 var loss = t0;
                 if (_wantInputGrad) (t0).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return loss;
@@ -889,7 +893,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var a1 = Vector512.Create(A1);
-                var t0 = LossMath.Exp(input - a1);
+                var t0 = global::LossDsl.Shifted.Exp(input - a1);
                 var loss = t0;
                 if (_wantInputGrad) (t0).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return loss;

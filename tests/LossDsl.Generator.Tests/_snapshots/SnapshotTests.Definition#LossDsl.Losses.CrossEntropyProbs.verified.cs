@@ -234,9 +234,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 rowGradient.RowStart = start;
                 aggregate1Store.RowStart = start;
                 rowGradientCached.RowStart = start;
-                T a0 = ElementLoops.Max<Aggregate0Kernel<T>, T>(ref aggregate0, start, end);
-                aggregate1.A0 = a0; aggregate1Store.A0 = a0;
-                T a1 = (cached ? ElementLoops.Sum<Aggregate1StoreKernel<T>, T>(ref aggregate1Store, start, end) : ElementLoops.Sum<Aggregate1Kernel<T>, T>(ref aggregate1, start, end));
+                // A0 and A1 in one pass over the row: its running maximum and the sum of the exponentials shifted by it (an online log-sum-exp)
+                T a0;
+                T a1 = cached ? ElementLoops.LogSumExp<Aggregate0Kernel<T>, Aggregate1StoreKernel<T>, T>(ref aggregate0, ref aggregate1Store, start, end, inputGrad, out a0) : ElementLoops.LogSumExp<Aggregate0Kernel<T>, Aggregate1Kernel<T>, T>(ref aggregate0, ref aggregate1, start, end, default, out a0);
                 T a2 = ElementLoops.Sum<Aggregate2Kernel<T>, T>(ref aggregate2, start, end);
                 T a3 = ElementLoops.Sum<Aggregate3Kernel<T>, T>(ref aggregate3, start, end);
                 T a4 = labelSmoothing > T.Zero ? ElementLoops.Sum<Aggregate4Kernel<T>, T>(ref aggregate4, start, end) * inverseLength : T.Zero;
@@ -419,7 +419,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// <summary>
         /// The summand of A1: exp(input - detach(A0))
         /// </summary>
-        private ref struct Aggregate1Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct Aggregate1Kernel<T> : IElementKernel<T>, IShiftedKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
@@ -441,6 +441,8 @@ namespace LossDsl.Generated.LossDsl.Losses
             public T A4;
             /// <summary>A5 of the current row.</summary>
             public T A5;
+            /// <summary>The shift of the online log-sum-exp: A0, or the running maximum of a chunk of the row.</summary>
+            public T Shift { readonly get => A0; set => A0 = value; }
 
             public Aggregate1Kernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight_, T labelSmoothing, T ignoreIndex)
             {
@@ -464,7 +466,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = _input[i];
                 var a0 = A0;
-                var loss = LossMath.Exp(input - a0);
+                var loss = global::LossDsl.Shifted.Exp(input - a0);
                 return loss;
             }
 
@@ -473,7 +475,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var a0 = Vector128.Create(A0);
-                var loss = LossMath.Exp(input - a0);
+                var loss = global::LossDsl.Shifted.Exp(input - a0);
                 return loss;
             }
 
@@ -482,7 +484,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var a0 = Vector256.Create(A0);
-                var loss = LossMath.Exp(input - a0);
+                var loss = global::LossDsl.Shifted.Exp(input - a0);
                 return loss;
             }
 
@@ -491,7 +493,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var a0 = Vector512.Create(A0);
-                var loss = LossMath.Exp(input - a0);
+                var loss = global::LossDsl.Shifted.Exp(input - a0);
                 return loss;
             }
         }
@@ -955,7 +957,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// <summary>
         /// The summand of A1, which also stores e1 = exp(input - detach(A0)) in the gradient span of input (its exponentials computed once for both)
         /// </summary>
-        private ref struct Aggregate1StoreKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct Aggregate1StoreKernel<T> : IElementKernel<T>, IShiftedKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
@@ -979,6 +981,8 @@ namespace LossDsl.Generated.LossDsl.Losses
             public T A4;
             /// <summary>A5 of the current row.</summary>
             public T A5;
+            /// <summary>The shift of the online log-sum-exp: A0, or the running maximum of a chunk of the row.</summary>
+            public T Shift { readonly get => A0; set => A0 = value; }
 
             public Aggregate1StoreKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight_, T labelSmoothing, T ignoreIndex, Span<T> inputGrad)
             {
@@ -1004,7 +1008,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = _input[i];
                 var a0 = A0;
-                var t0 = LossMath.Exp(input - a0);
+                var t0 = global::LossDsl.Shifted.Exp(input - a0);
                 var loss = t0;
                 if (_wantInputGrad) _inputGrad[i] = t0;
                 return loss;
@@ -1015,7 +1019,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var a0 = Vector128.Create(A0);
-                var t0 = LossMath.Exp(input - a0);
+                var t0 = global::LossDsl.Shifted.Exp(input - a0);
                 var loss = t0;
                 if (_wantInputGrad) (t0).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return loss;
@@ -1026,7 +1030,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var a0 = Vector256.Create(A0);
-                var t0 = LossMath.Exp(input - a0);
+                var t0 = global::LossDsl.Shifted.Exp(input - a0);
                 var loss = t0;
                 if (_wantInputGrad) (t0).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return loss;
@@ -1037,7 +1041,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var a0 = Vector512.Create(A0);
-                var t0 = LossMath.Exp(input - a0);
+                var t0 = global::LossDsl.Shifted.Exp(input - a0);
                 var loss = t0;
                 if (_wantInputGrad) (t0).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return loss;

@@ -207,7 +207,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             int rows = n / rowLength;
             int targetsWidth = rows == 0 ? 0 : targets.Length / rows;
             T inverseLength = T.One / T.CreateTruncating(rowLength);
-            var rowGradient = new RowGradientKernel<T>(logProbs, blank, classes, zeroInfinity, logProbsGrad);
+            // A0's fused method writes d(A0)/d(log_probs) into logProbsGrad while it computes A0, when that gradient is wanted
+            bool fused0 = gradients && !logProbsGrad.IsEmpty;
+            var rowGradient = new RowGradientKernel<T>(logProbs, blank, classes, zeroInfinity, fused0 ? default : logProbsGrad);
             T total = T.Zero;
             for (int r = 0; r < rows; r++)
             {
@@ -215,8 +217,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 int inputLengthsRow = inputLengths[r];
                 int targetLengthsRow = targetLengths[r];
                 rowGradient.RowStart = start; rowGradient.CurrentInputLengths = T.CreateTruncating(inputLengthsRow); rowGradient.CurrentTargetLengths = T.CreateTruncating(targetLengthsRow);
-                // A0 = ctc_nll(log_probs, targets, input_lengths, target_lengths, blank, classes), computed by LossDsl.Ctc.NegativeLogLikelihood
-                T a0 = global::LossDsl.Ctc.NegativeLogLikelihood(logProbs.Slice(start, rowLength), targets.Slice(r * targetsWidth, targetsWidth), T.CreateTruncating(inputLengthsRow), T.CreateTruncating(targetLengthsRow), blank, classes);
+                // A0 = ctc_nll(log_probs, targets, input_lengths, target_lengths, blank, classes), computed by LossDsl.Ctc.NegativeLogLikelihood, or with its gradient by LossDsl.Ctc.NegativeLogLikelihoodWithGradient
+                T a0 = fused0 ? global::LossDsl.Ctc.NegativeLogLikelihoodWithGradient(logProbs.Slice(start, rowLength), targets.Slice(r * targetsWidth, targetsWidth), T.CreateTruncating(inputLengthsRow), T.CreateTruncating(targetLengthsRow), blank, classes, logProbsGrad.Slice(start, rowLength)) : global::LossDsl.Ctc.NegativeLogLikelihood(logProbs.Slice(start, rowLength), targets.Slice(r * targetsWidth, targetsWidth), T.CreateTruncating(inputLengthsRow), T.CreateTruncating(targetLengthsRow), blank, classes);
                 // L = if zero_infinity and A0 == inf then 0 else A0
                 T value = zeroInfinity && (a0 == T.CreateTruncating(double.PositiveInfinity)) ? T.Zero : a0;
                 // mean per max(target_lengths, 1): the mean averages each row's loss divided by it
@@ -230,8 +232,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                     T bar0 = zeroInfinity && (a0 == T.CreateTruncating(double.PositiveInfinity)) ? T.Zero : T.One;
                     rowGradient.C0 = g * bar0;
                     ElementLoops.Run<RowGradientKernel<T>, T>(ref rowGradient, start, end);
-                    // the gradient of ctc_nll(log_probs, targets, input_lengths, target_lengths, blank, classes) for its row argument 0, added by LossDsl.Ctc.Gradient
-                    if (!logProbsGrad.IsEmpty) global::LossDsl.Ctc.Gradient(logProbs.Slice(start, rowLength), targets.Slice(r * targetsWidth, targetsWidth), T.CreateTruncating(inputLengthsRow), T.CreateTruncating(targetLengthsRow), blank, classes, rowGradient.C0, logProbsGrad.Slice(start, rowLength));
+                    // the gradient of ctc_nll(log_probs, targets, input_lengths, target_lengths, blank, classes) for its row argument 0: LossDsl.Ctc.NegativeLogLikelihoodWithGradient wrote it unscaled, times c0 here
+                    if (fused0) ElementLoops.Scale(logProbsGrad.Slice(start, rowLength), rowGradient.C0);
                 }
             }
             return reduction == Reduction.Mean ? total / divisor : total;

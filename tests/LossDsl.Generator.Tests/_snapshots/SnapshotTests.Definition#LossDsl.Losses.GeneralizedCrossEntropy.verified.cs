@@ -213,9 +213,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 rowGradient.RowStart = start; rowGradient.CurrentTarget = T.CreateTruncating(targetRow);
                 aggregate1Store.RowStart = start; aggregate1Store.CurrentTarget = T.CreateTruncating(targetRow);
                 rowGradientCached.RowStart = start; rowGradientCached.CurrentTarget = T.CreateTruncating(targetRow);
-                T a0 = ElementLoops.Max<Aggregate0Kernel<T>, T>(ref aggregate0, start, end);
-                aggregate1.A0 = a0; aggregate1Store.A0 = a0;
-                T a1 = (cached ? ElementLoops.Sum<Aggregate1StoreKernel<T>, T>(ref aggregate1Store, start, end) : ElementLoops.Sum<Aggregate1Kernel<T>, T>(ref aggregate1, start, end));
+                // A0 and A1 in one pass over the row: its running maximum and the sum of the exponentials shifted by it (an online log-sum-exp)
+                T a0;
+                T a1 = cached ? ElementLoops.LogSumExp<Aggregate0Kernel<T>, Aggregate1StoreKernel<T>, T>(ref aggregate0, ref aggregate1Store, start, end, inputGrad, out a0) : ElementLoops.LogSumExp<Aggregate0Kernel<T>, Aggregate1Kernel<T>, T>(ref aggregate0, ref aggregate1, start, end, default, out a0);
                 aggregate2.A0 = a0;
                 aggregate2.A1 = a1;
                 T a2 = ElementLoops.Sum<Aggregate2Kernel<T>, T>(ref aggregate2, start, end);
@@ -371,7 +371,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// <summary>
         /// The summand of A1: exp(input - detach(A0))
         /// </summary>
-        private ref struct Aggregate1Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct Aggregate1Kernel<T> : IElementKernel<T>, IShiftedKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _input;
             /// <summary>Where the current row starts.</summary>
@@ -385,6 +385,8 @@ namespace LossDsl.Generated.LossDsl.Losses
             public T A1;
             /// <summary>A2 of the current row.</summary>
             public T A2;
+            /// <summary>The shift of the online log-sum-exp: A0, or the running maximum of a chunk of the row.</summary>
+            public T Shift { readonly get => A0; set => A0 = value; }
 
             public Aggregate1Kernel(ReadOnlySpan<T> input, T q)
             {
@@ -402,7 +404,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = _input[i];
                 var a0 = A0;
-                var loss = LossMath.Exp(input - a0);
+                var loss = global::LossDsl.Shifted.Exp(input - a0);
                 return loss;
             }
 
@@ -411,7 +413,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var a0 = Vector128.Create(A0);
-                var loss = LossMath.Exp(input - a0);
+                var loss = global::LossDsl.Shifted.Exp(input - a0);
                 return loss;
             }
 
@@ -420,7 +422,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var a0 = Vector256.Create(A0);
-                var loss = LossMath.Exp(input - a0);
+                var loss = global::LossDsl.Shifted.Exp(input - a0);
                 return loss;
             }
 
@@ -429,7 +431,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var a0 = Vector512.Create(A0);
-                var loss = LossMath.Exp(input - a0);
+                var loss = global::LossDsl.Shifted.Exp(input - a0);
                 return loss;
             }
         }
@@ -701,7 +703,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// <summary>
         /// The summand of A1, which also stores e1 = exp(input - detach(A0)) in the gradient span of input (its exponentials computed once for both)
         /// </summary>
-        private ref struct Aggregate1StoreKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct Aggregate1StoreKernel<T> : IElementKernel<T>, IShiftedKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _input;
             /// <summary>Where the current row starts.</summary>
@@ -717,6 +719,8 @@ namespace LossDsl.Generated.LossDsl.Losses
             public T A1;
             /// <summary>A2 of the current row.</summary>
             public T A2;
+            /// <summary>The shift of the online log-sum-exp: A0, or the running maximum of a chunk of the row.</summary>
+            public T Shift { readonly get => A0; set => A0 = value; }
 
             public Aggregate1StoreKernel(ReadOnlySpan<T> input, T q, Span<T> inputGrad)
             {
@@ -736,7 +740,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = _input[i];
                 var a0 = A0;
-                var t0 = LossMath.Exp(input - a0);
+                var t0 = global::LossDsl.Shifted.Exp(input - a0);
                 var loss = t0;
                 if (_wantInputGrad) _inputGrad[i] = t0;
                 return loss;
@@ -747,7 +751,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var a0 = Vector128.Create(A0);
-                var t0 = LossMath.Exp(input - a0);
+                var t0 = global::LossDsl.Shifted.Exp(input - a0);
                 var loss = t0;
                 if (_wantInputGrad) (t0).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return loss;
@@ -758,7 +762,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var a0 = Vector256.Create(A0);
-                var t0 = LossMath.Exp(input - a0);
+                var t0 = global::LossDsl.Shifted.Exp(input - a0);
                 var loss = t0;
                 if (_wantInputGrad) (t0).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return loss;
@@ -769,7 +773,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var a0 = Vector512.Create(A0);
-                var t0 = LossMath.Exp(input - a0);
+                var t0 = global::LossDsl.Shifted.Exp(input - a0);
                 var loss = t0;
                 if (_wantInputGrad) (t0).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return loss;

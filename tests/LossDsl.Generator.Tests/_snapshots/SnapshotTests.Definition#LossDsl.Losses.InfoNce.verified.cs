@@ -200,9 +200,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 rowGradient.RowStart = start; rowGradient.CurrentRow = T.CreateTruncating(firstRow + r);
                 aggregate1Store.RowStart = start; aggregate1Store.CurrentRow = T.CreateTruncating(firstRow + r);
                 rowGradientCached.RowStart = start; rowGradientCached.CurrentRow = T.CreateTruncating(firstRow + r);
-                T a0 = ElementLoops.Max<Aggregate0Kernel<T>, T>(ref aggregate0, start, end);
-                aggregate1.A0 = a0; aggregate1Store.A0 = a0;
-                T a1 = (cached ? ElementLoops.Sum<Aggregate1StoreKernel<T>, T>(ref aggregate1Store, start, end) : ElementLoops.Sum<Aggregate1Kernel<T>, T>(ref aggregate1, start, end));
+                // A0 and A1 in one pass over the row: its running maximum and the sum of the exponentials shifted by it (an online log-sum-exp)
+                T a0;
+                T a1 = cached ? ElementLoops.LogSumExp<Aggregate0Kernel<T>, Aggregate1StoreKernel<T>, T>(ref aggregate0, ref aggregate1Store, start, end, simGrad, out a0) : ElementLoops.LogSumExp<Aggregate0Kernel<T>, Aggregate1Kernel<T>, T>(ref aggregate0, ref aggregate1, start, end, default, out a0);
                 T a2 = ElementLoops.Sum<Aggregate2Kernel<T>, T>(ref aggregate2, start, end);
                 // L = detach(A0) + log(A1) - A2 / temperature
                 T value = (a0 + LossMath.Log(a1)) - (a2 / temperature);
@@ -353,7 +353,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// <summary>
         /// The summand of A1: exp(sim / temperature - detach(A0))
         /// </summary>
-        private ref struct Aggregate1Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct Aggregate1Kernel<T> : IElementKernel<T>, IShiftedKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _sim;
             /// <summary>Where the current row starts.</summary>
@@ -367,6 +367,8 @@ namespace LossDsl.Generated.LossDsl.Losses
             public T A1;
             /// <summary>A2 of the current row.</summary>
             public T A2;
+            /// <summary>The shift of the online log-sum-exp: A0, or the running maximum of a chunk of the row.</summary>
+            public T Shift { readonly get => A0; set => A0 = value; }
 
             public Aggregate1Kernel(ReadOnlySpan<T> sim, T temperature)
             {
@@ -385,7 +387,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var sim = _sim[i];
                 var temperature = _temperature;
                 var a0 = A0;
-                var loss = LossMath.Exp((sim / temperature) - a0);
+                var loss = global::LossDsl.Shifted.Exp((sim / temperature) - a0);
                 return loss;
             }
 
@@ -395,7 +397,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var sim = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_sim), (nuint)i);
                 var temperature = Vector128.Create(_temperature);
                 var a0 = Vector128.Create(A0);
-                var loss = LossMath.Exp((sim / temperature) - a0);
+                var loss = global::LossDsl.Shifted.Exp((sim / temperature) - a0);
                 return loss;
             }
 
@@ -405,7 +407,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var sim = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_sim), (nuint)i);
                 var temperature = Vector256.Create(_temperature);
                 var a0 = Vector256.Create(A0);
-                var loss = LossMath.Exp((sim / temperature) - a0);
+                var loss = global::LossDsl.Shifted.Exp((sim / temperature) - a0);
                 return loss;
             }
 
@@ -415,7 +417,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var sim = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_sim), (nuint)i);
                 var temperature = Vector512.Create(_temperature);
                 var a0 = Vector512.Create(A0);
-                var loss = LossMath.Exp((sim / temperature) - a0);
+                var loss = global::LossDsl.Shifted.Exp((sim / temperature) - a0);
                 return loss;
             }
         }
@@ -600,7 +602,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// <summary>
         /// The summand of A1, which also stores e1 = exp(sim / temperature - detach(A0)) * 1 / temperature in the gradient span of sim (its exponentials computed once for both)
         /// </summary>
-        private ref struct Aggregate1StoreKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct Aggregate1StoreKernel<T> : IElementKernel<T>, IShiftedKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _sim;
             /// <summary>Where the current row starts.</summary>
@@ -616,6 +618,8 @@ namespace LossDsl.Generated.LossDsl.Losses
             public T A1;
             /// <summary>A2 of the current row.</summary>
             public T A2;
+            /// <summary>The shift of the online log-sum-exp: A0, or the running maximum of a chunk of the row.</summary>
+            public T Shift { readonly get => A0; set => A0 = value; }
 
             public Aggregate1StoreKernel(ReadOnlySpan<T> sim, T temperature, Span<T> simGrad)
             {
@@ -636,9 +640,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var sim = _sim[i];
                 var temperature = _temperature;
                 var a0 = A0;
-                var t0 = LossMath.Exp((sim / temperature) - a0);
-                var loss = t0;
-                if (_wantSimGrad) _simGrad[i] = t0 * (T.One / temperature);
+                var t0 = (sim / temperature) - a0;
+                var loss = global::LossDsl.Shifted.Exp(t0);
+                if (_wantSimGrad) _simGrad[i] = LossMath.Exp(t0) * (T.One / temperature);
                 return loss;
             }
 
@@ -648,9 +652,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var sim = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_sim), (nuint)i);
                 var temperature = Vector128.Create(_temperature);
                 var a0 = Vector128.Create(A0);
-                var t0 = LossMath.Exp((sim / temperature) - a0);
-                var loss = t0;
-                if (_wantSimGrad) (t0 * (Vector128<T>.One / temperature)).StoreUnsafe(ref MemoryMarshal.GetReference(_simGrad), (nuint)i);
+                var t0 = (sim / temperature) - a0;
+                var loss = global::LossDsl.Shifted.Exp(t0);
+                if (_wantSimGrad) (LossMath.Exp(t0) * (Vector128<T>.One / temperature)).StoreUnsafe(ref MemoryMarshal.GetReference(_simGrad), (nuint)i);
                 return loss;
             }
 
@@ -660,9 +664,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var sim = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_sim), (nuint)i);
                 var temperature = Vector256.Create(_temperature);
                 var a0 = Vector256.Create(A0);
-                var t0 = LossMath.Exp((sim / temperature) - a0);
-                var loss = t0;
-                if (_wantSimGrad) (t0 * (Vector256<T>.One / temperature)).StoreUnsafe(ref MemoryMarshal.GetReference(_simGrad), (nuint)i);
+                var t0 = (sim / temperature) - a0;
+                var loss = global::LossDsl.Shifted.Exp(t0);
+                if (_wantSimGrad) (LossMath.Exp(t0) * (Vector256<T>.One / temperature)).StoreUnsafe(ref MemoryMarshal.GetReference(_simGrad), (nuint)i);
                 return loss;
             }
 
@@ -672,9 +676,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var sim = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_sim), (nuint)i);
                 var temperature = Vector512.Create(_temperature);
                 var a0 = Vector512.Create(A0);
-                var t0 = LossMath.Exp((sim / temperature) - a0);
-                var loss = t0;
-                if (_wantSimGrad) (t0 * (Vector512<T>.One / temperature)).StoreUnsafe(ref MemoryMarshal.GetReference(_simGrad), (nuint)i);
+                var t0 = (sim / temperature) - a0;
+                var loss = global::LossDsl.Shifted.Exp(t0);
+                if (_wantSimGrad) (LossMath.Exp(t0) * (Vector512<T>.One / temperature)).StoreUnsafe(ref MemoryMarshal.GetReference(_simGrad), (nuint)i);
                 return loss;
             }
         }

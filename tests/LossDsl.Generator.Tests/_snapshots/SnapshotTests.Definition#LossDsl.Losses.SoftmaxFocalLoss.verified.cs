@@ -220,9 +220,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 rowGradientCached.RowStart = start; rowGradientCached.CurrentTarget = T.CreateTruncating(targetRow);
                 T a0 = (alpha.IsEmpty ? T.CreateTruncating(1.0) : alpha[targetRow]);
                 T a1 = input[start + targetRow];
-                T a2 = ElementLoops.Max<Aggregate2Kernel<T>, T>(ref aggregate2, start, end);
-                aggregate3.A2 = a2; aggregate3Store.A2 = a2;
-                T a3 = (cached ? ElementLoops.Sum<Aggregate3StoreKernel<T>, T>(ref aggregate3Store, start, end) : ElementLoops.Sum<Aggregate3Kernel<T>, T>(ref aggregate3, start, end));
+                // A2 and A3 in one pass over the row: its running maximum and the sum of the exponentials shifted by it (an online log-sum-exp)
+                T a2;
+                T a3 = cached ? ElementLoops.LogSumExp<Aggregate2Kernel<T>, Aggregate3StoreKernel<T>, T>(ref aggregate2, ref aggregate3Store, start, end, inputGrad, out a2) : ElementLoops.LogSumExp<Aggregate2Kernel<T>, Aggregate3Kernel<T>, T>(ref aggregate2, ref aggregate3, start, end, default, out a2);
                 // L = -(A0 * (1 - exp(A1 - (detach(A2) + log(A3)))) ^ gamma * (A1 - (detach(A2) + log(A3))))
                 var t0 = a1 - (a2 + LossMath.Log(a3));
                 var t1 = LossMath.Exp(t0);
@@ -394,7 +394,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// <summary>
         /// The summand of A3: exp(input - detach(A2))
         /// </summary>
-        private ref struct Aggregate3Kernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct Aggregate3Kernel<T> : IElementKernel<T>, IShiftedKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _alpha;
@@ -412,6 +412,8 @@ namespace LossDsl.Generated.LossDsl.Losses
             public T A2;
             /// <summary>A3 of the current row.</summary>
             public T A3;
+            /// <summary>The shift of the online log-sum-exp: A2, or the running maximum of a chunk of the row.</summary>
+            public T Shift { readonly get => A2; set => A2 = value; }
 
             public Aggregate3Kernel(ReadOnlySpan<T> input, ReadOnlySpan<T> alpha, T gamma)
             {
@@ -432,7 +434,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = _input[i];
                 var a2 = A2;
-                var loss = LossMath.Exp(input - a2);
+                var loss = global::LossDsl.Shifted.Exp(input - a2);
                 return loss;
             }
 
@@ -441,7 +443,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var a2 = Vector128.Create(A2);
-                var loss = LossMath.Exp(input - a2);
+                var loss = global::LossDsl.Shifted.Exp(input - a2);
                 return loss;
             }
 
@@ -450,7 +452,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var a2 = Vector256.Create(A2);
-                var loss = LossMath.Exp(input - a2);
+                var loss = global::LossDsl.Shifted.Exp(input - a2);
                 return loss;
             }
 
@@ -459,7 +461,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var a2 = Vector512.Create(A2);
-                var loss = LossMath.Exp(input - a2);
+                var loss = global::LossDsl.Shifted.Exp(input - a2);
                 return loss;
             }
         }
@@ -570,7 +572,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// <summary>
         /// The summand of A3, which also stores e3 = exp(input - detach(A2)) in the gradient span of input (its exponentials computed once for both)
         /// </summary>
-        private ref struct Aggregate3StoreKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        private ref struct Aggregate3StoreKernel<T> : IElementKernel<T>, IShiftedKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _alpha;
@@ -590,6 +592,8 @@ namespace LossDsl.Generated.LossDsl.Losses
             public T A2;
             /// <summary>A3 of the current row.</summary>
             public T A3;
+            /// <summary>The shift of the online log-sum-exp: A2, or the running maximum of a chunk of the row.</summary>
+            public T Shift { readonly get => A2; set => A2 = value; }
 
             public Aggregate3StoreKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> alpha, T gamma, Span<T> inputGrad)
             {
@@ -612,7 +616,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = _input[i];
                 var a2 = A2;
-                var t0 = LossMath.Exp(input - a2);
+                var t0 = global::LossDsl.Shifted.Exp(input - a2);
                 var loss = t0;
                 if (_wantInputGrad) _inputGrad[i] = t0;
                 return loss;
@@ -623,7 +627,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var a2 = Vector128.Create(A2);
-                var t0 = LossMath.Exp(input - a2);
+                var t0 = global::LossDsl.Shifted.Exp(input - a2);
                 var loss = t0;
                 if (_wantInputGrad) (t0).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return loss;
@@ -634,7 +638,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var a2 = Vector256.Create(A2);
-                var t0 = LossMath.Exp(input - a2);
+                var t0 = global::LossDsl.Shifted.Exp(input - a2);
                 var loss = t0;
                 if (_wantInputGrad) (t0).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return loss;
@@ -645,7 +649,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var a2 = Vector512.Create(A2);
-                var t0 = LossMath.Exp(input - a2);
+                var t0 = global::LossDsl.Shifted.Exp(input - a2);
                 var loss = t0;
                 if (_wantInputGrad) (t0).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return loss;

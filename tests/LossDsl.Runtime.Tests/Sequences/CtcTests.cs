@@ -360,6 +360,48 @@ public class CtcTests
         return nll;
     }
 
+    // ---------------------------------------------------------------- the fused method
+
+    /// <summary>
+    /// NegativeLogLikelihoodWithGradient (alpha and beta once) against the two methods (alpha twice), bit for bit: the
+    /// value, and the gradient written over a row of garbage (frames from inputLength on become 0), for feasible,
+    /// infeasible (+inf, NaN gradient), no-frame and -inf-probability samples, every lattice width, float and double.
+    /// </summary>
+    [Theory]
+    [InlineData(21)]
+    [InlineData(22)]
+    public void Fused_EqualsValueAndGradient_BitForBit(int seed)
+    {
+        var rng = new Random(seed);
+        const int classes = 9;
+        for (int labels = 0; labels <= 12; labels++)
+        {
+            int frames = 2 * labels + 4;
+            double[] lp = RandomLogProbs<double>(rng, frames, classes, impossible: labels % 3 == 0 ? 2 : 0);
+            int blank = rng.Next(classes);
+            int[] targets = RandomTargets(rng, labels, classes, blank);
+            // a short input (infeasible when below the labels and their separating blanks), none, and the whole
+            foreach (int inputLength in new[] { frames, frames - 3, labels / 2, 0 })
+            {
+                Same<double>(lp, targets, inputLength, labels, blank, classes);
+                Same<float>(Array.ConvertAll(lp, v => (float)v), targets, inputLength, labels, blank, classes);
+            }
+        }
+
+        static void Same<T>(T[] lp, int[] targets, int inputLength, int labels, int blank, int classes) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            T length = T.CreateTruncating(inputLength), s = T.CreateTruncating(labels), b = T.CreateTruncating(blank), c = T.CreateTruncating(classes);
+            var separate = new T[lp.Length];
+            T value = Ctc.NegativeLogLikelihood<T>(lp, targets, length, s, b, c);
+            Ctc.Gradient<T>(lp, targets, length, s, b, c, T.One, separate);
+            var fused = Enumerable.Repeat(T.CreateTruncating(12345.0), lp.Length).ToArray();
+            T together = Ctc.NegativeLogLikelihoodWithGradient<T>(lp, targets, length, s, b, c, fused);
+            Assert.Equal(double.CreateTruncating(value), double.CreateTruncating(together));
+            for (int i = 0; i < lp.Length; i++)
+                Assert.Equal(double.CreateTruncating(separate[i]), double.CreateTruncating(fused[i]));
+        }
+    }
+
     // ---------------------------------------------------------------- allocations
 
     /// <summary>Scratch is on the stack (small lattices) or rented and returned (large): a second call allocates nothing.</summary>
@@ -384,6 +426,8 @@ public class CtcTests
             Ctc.Gradient<double>(large, targets, 200.0, 40.0, 0.0, 30.0, 1.0, gl);
             Ctc.Gradient<float>(smallF, targets, 12f, 4f, 0f, 6f, 1f, gsF);
             Ctc.Gradient<float>(largeF, targets, 200f, 40f, 0f, 30f, 1f, glF);
+            sink += Ctc.NegativeLogLikelihoodWithGradient<double>(large, targets, 200.0, 40.0, 0.0, 30.0, gl);
+            sink += Ctc.NegativeLogLikelihoodWithGradient<float>(smallF, targets, 12f, 4f, 0f, 6f, gsF);
         }
         Work();
         long before = GC.GetAllocatedBytesForCurrentThread();
