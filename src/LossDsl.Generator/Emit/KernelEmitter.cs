@@ -160,7 +160,7 @@ internal static class KernelEmitter
             w.Line();
             w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
             w.Open($"public {width.Type} Invoke{width.Suffix}(int i)");
-            Body(w, model, spec, width, field => Test(spec, flags, field));
+            Body(w, model, spec, width, field => Test(spec, flags, field), WholePowers(spec, flags));
             w.Close();
         }
         w.Close();
@@ -184,7 +184,28 @@ internal static class KernelEmitter
         foreach (var input in SpanInputs(loss).Where(i => i.Default is not null)) flags.Add(new(HasField(input.Name), Names.Parameter(input.Name)));
         foreach (var (k, _) in spec.Gradients) flags.Add(new(WantField(loss.Inputs[k].Name), Names.Parameter(loss.Inputs[k].Name + "_grad"), Output: true));
         foreach (var (k, _) in spec.Hessians) flags.Add(new(WantHessField(loss.Inputs[k].Name), Names.Parameter(loss.Inputs[k].Name + "_hess"), Output: true));
+        // Last, so it takes a type flag only where one is free: every exponent fixed per call a small whole number.
+        var exponents = WholePowerExponents(spec);
+        if (spec.Specialised && exponents.Count > 0)
+        {
+            var scalar = new ExpressionEmitter(Width.Scalar, _ => null, e => e is OptionRef o ? Names.Field(o.Name) : null, new Dictionary<Expr, string>(), new HashSet<string>());
+            flags.Add(new(WholePowersFlag, null, Condition: string.Join(" && ", exponents.Select(x => $"LossMath.IsSmallWhole({scalar.ScalarText(x, true)})"))));
+        }
         return flags;
+    }
+
+    /// <summary>The fact "every exponent fixed per call is a small whole number" (no field: a type flag or nothing).</summary>
+    private const string WholePowersFlag = "_wholePowers";
+
+    /// <summary>The kernel's exponents fixed per call (options, as focal's gamma and gamma - 1), in a stable order.</summary>
+    private static List<Expr> WholePowerExponents(KernelSpec spec)
+    {
+        var found = new List<Expr>();
+        var roots = new[] { spec.Value }.Concat(spec.Gradients.Select(g => g.Gradient)).Concat(spec.Hessians.Select(h => h.Hessian));
+        foreach (var root in roots)
+            if (root is not null)
+                ExprWalker.Any(root, e => { if (e is Binary { Op: BinaryOp.Power, Right: var x } && ExpressionEmitter.IsPerCallExponent(x) && !found.Contains(x)) found.Add(x); return false; });
+        return found;
     }
 
     /// <summary>A parameter of a kernel's constructor; a require clause's flag is a <c>ref bool</c>, kept and passed on by reference.</summary>
@@ -195,15 +216,23 @@ internal static class KernelEmitter
 
     /// <summary>
     /// A fact of a call that a kernel tests: the bool field that holds it and the constructor parameter (a span) whose
-    /// being non-empty sets it; <paramref name="Output"/>: a gradient or Hessian span, which a streaming kernel pins.
+    /// being non-empty sets it, or else the <paramref name="Condition"/> on the call's fields that sets it;
+    /// <paramref name="Output"/>: a gradient or Hessian span, which a streaming kernel pins.
     /// </summary>
-    private sealed record KernelFlag(string Field, string Parameter, bool Output = false);
+    private sealed record KernelFlag(string Field, string? Parameter, bool Output = false, string? Condition = null);
 
     /// <summary>A flag's test: a constant of the instantiation for the first KernelFlags.Count facts of a specialised kernel, else its field.</summary>
     private static string Test(KernelSpec spec, List<KernelFlag> flags, string field)
     {
         int bit = flags.FindIndex(f => f.Field == field);
         return spec.Specialised && bit >= 0 && bit < FlagBits ? $"(typeof(F{bit}) == typeof(On))" : field;
+    }
+
+    /// <summary>The test of the whole-powers fact where it has a type flag, else null (Pow tests its exponent per vector).</summary>
+    private static string? WholePowers(KernelSpec spec, List<KernelFlag> flags)
+    {
+        int bit = flags.FindIndex(f => f.Field == WholePowersFlag);
+        return spec.Specialised && bit >= 0 && bit < FlagBits ? $"(typeof(F{bit}) == typeof(On))" : null;
     }
 
     private static string FlagParameters => string.Join(", ", Enumerable.Range(0, FlagBits + 1).Select(k => "F" + k));
@@ -233,7 +262,7 @@ internal static class KernelEmitter
         w.Line("_n = n;").Line("_reduction = reduction;").Line("_output = output;");
         w.Close();
         w.Line();
-        var bits = flags.Take(FlagBits).Select((f, k) => $"({F(f.Parameter)}.IsEmpty ? 0 : {1 << k})").ToList();
+        var bits = flags.Take(FlagBits).Select((f, k) => f.Condition is { } c ? $"({c} ? {1 << k} : 0)" : $"({F(f.Parameter!)}.IsEmpty ? 0 : {1 << k})").ToList();
         if (spec.Streams) bits.Add($"(ElementLoops.ShouldStream<T>(_n) ? {1 << FlagBits} : 0)");
         w.Line($"public int Bits {{ [MethodImpl(MethodImplOptions.AggressiveInlining)] get => {(bits.Count == 0 ? "0" : string.Join(" | ", bits))}; }}");
         w.Line();
@@ -243,7 +272,7 @@ internal static class KernelEmitter
         if (spec.Streams)
         {
             // Streaming: the outputs pinned while the kernel runs, the loop peeled to the first one's alignment.
-            var outputs = flags.Where(f => f.Output).Select(f => F(f.Parameter)).ToList();
+            var outputs = flags.Where(f => f.Output).Select(f => F(f.Parameter!)).ToList();
             w.Open($"if ({StreamFlag})");
             w.Open($"fixed ({string.Join(", ", outputs.Select((o, k) => $"{(k == 0 ? "T* " : "")}s{k} = {o}"))})");
             var anchor = string.Concat(Enumerable.Range(0, outputs.Count - 1).Select(k => $"s{k} != null ? s{k} : ")) + $"s{outputs.Count - 1}";
@@ -314,7 +343,7 @@ internal static class KernelEmitter
     private static string HessField(string name) => Names.Field(name + "_hess");
     private static string WantHessField(string name) => "_want" + Names.Pascal(name) + "Hess";
 
-    private static void Body(SourceWriter w, LossModel model, KernelSpec spec, Width width, System.Func<string, string> test)
+    private static void Body(SourceWriter w, LossModel model, KernelSpec spec, Width width, System.Func<string, string> test, string? wholePowers)
     {
         var loss = model.Loss;
         var roots = new List<Expr>();
@@ -364,7 +393,7 @@ internal static class KernelEmitter
                 IndexRef x => RowField(x.Name), RowRef x => RowField(x.Name), RowNumberRef => "CurrentRow",
                 OuterRef or OuterColumnRef => OuterField(e), _ => null,
             },
-            letNames, used);
+            letNames, used, wholePowers);
         var texts = emitter.Emit(w, roots);
         int next = 0;
         string? value = null;

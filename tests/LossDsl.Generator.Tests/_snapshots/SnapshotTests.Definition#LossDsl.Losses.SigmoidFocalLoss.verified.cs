@@ -364,7 +364,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t4 = t2 * t3;
                 var p_ = LossMath.Select(LossMath.GreaterThanOrEqual(inputs, Vector128<T>.Zero), t3, t4);
                 var pT_ = (p_ * targets) + (LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector128<T>.Zero), t3, t4) * t0);
-                var loss = (alphaT * ce) * LossMath.Pow(Vector128<T>.One - pT_, gamma);
+                var loss = (alphaT * ce) * ((typeof(F1) == typeof(On)) ? LossMath.PowWhole(Vector128<T>.One - pT_, _gamma) : LossMath.Pow(Vector128<T>.One - pT_, gamma));
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -385,7 +385,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t4 = t2 * t3;
                 var p_ = LossMath.Select(LossMath.GreaterThanOrEqual(inputs, Vector256<T>.Zero), t3, t4);
                 var pT_ = (p_ * targets) + (LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector256<T>.Zero), t3, t4) * t0);
-                var loss = (alphaT * ce) * LossMath.Pow(Vector256<T>.One - pT_, gamma);
+                var loss = (alphaT * ce) * ((typeof(F1) == typeof(On)) ? LossMath.PowWhole(Vector256<T>.One - pT_, _gamma) : LossMath.Pow(Vector256<T>.One - pT_, gamma));
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -406,7 +406,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t4 = t2 * t3;
                 var p_ = LossMath.Select(LossMath.GreaterThanOrEqual(inputs, Vector512<T>.Zero), t3, t4);
                 var pT_ = (p_ * targets) + (LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector512<T>.Zero), t3, t4) * t0);
-                var loss = (alphaT * ce) * LossMath.Pow(Vector512<T>.One - pT_, gamma);
+                var loss = (alphaT * ce) * ((typeof(F1) == typeof(On)) ? LossMath.PowWhole(Vector512<T>.One - pT_, _gamma) : LossMath.Pow(Vector512<T>.One - pT_, gamma));
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -436,7 +436,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _output = output;
             }
 
-            public int Bits { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => (_weight.IsEmpty ? 0 : 1); }
+            public int Bits { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => (_weight.IsEmpty ? 0 : 1) | (LossMath.IsSmallWhole(_gamma) ? 2 : 0); }
 
             [MethodImpl(MethodImplOptions.NoInlining)]
             public T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
@@ -533,8 +533,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t6 = LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector128<T>.Zero), t4, t5);
                 var pT_ = (p_ * targets) + (t6 * t0);
                 var t7 = Vector128<T>.One - pT_;
-                var t8 = LossMath.Pow(t7, gamma);
-                var t9 = gamma * LossMath.Pow(t7, gamma - Vector128<T>.One);
+                var t8 = (typeof(F4) == typeof(On)) ? LossMath.PowWhole(t7, _gamma) : LossMath.Pow(t7, gamma);
+                var t9 = gamma * ((typeof(F4) == typeof(On)) ? LossMath.PowWhole(t7, _gamma - T.One) : LossMath.Pow(t7, gamma - Vector128<T>.One));
                 var loss = t3 * t8;
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
@@ -562,8 +562,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t6 = LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector256<T>.Zero), t4, t5);
                 var pT_ = (p_ * targets) + (t6 * t0);
                 var t7 = Vector256<T>.One - pT_;
-                var t8 = LossMath.Pow(t7, gamma);
-                var t9 = gamma * LossMath.Pow(t7, gamma - Vector256<T>.One);
+                var t8 = (typeof(F4) == typeof(On)) ? LossMath.PowWhole(t7, _gamma) : LossMath.Pow(t7, gamma);
+                var t9 = gamma * ((typeof(F4) == typeof(On)) ? LossMath.PowWhole(t7, _gamma - T.One) : LossMath.Pow(t7, gamma - Vector256<T>.One));
                 var loss = t3 * t8;
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
@@ -591,8 +591,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t6 = LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector512<T>.Zero), t4, t5);
                 var pT_ = (p_ * targets) + (t6 * t0);
                 var t7 = Vector512<T>.One - pT_;
-                var t8 = LossMath.Pow(t7, gamma);
-                var t9 = gamma * LossMath.Pow(t7, gamma - Vector512<T>.One);
+                var t8 = (typeof(F4) == typeof(On)) ? LossMath.PowWhole(t7, _gamma) : LossMath.Pow(t7, gamma);
+                var t9 = gamma * ((typeof(F4) == typeof(On)) ? LossMath.PowWhole(t7, _gamma - T.One) : LossMath.Pow(t7, gamma - Vector512<T>.One));
                 var loss = t3 * t8;
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
@@ -634,7 +634,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _output = output;
             }
 
-            public int Bits { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputsGrad.IsEmpty ? 0 : 4) | (_targetsGrad.IsEmpty ? 0 : 8) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0); }
+            public int Bits { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputsGrad.IsEmpty ? 0 : 4) | (_targetsGrad.IsEmpty ? 0 : 8) | (LossMath.IsSmallWhole(_gamma) && LossMath.IsSmallWhole(_gamma - T.One) ? 16 : 0) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0); }
 
             [MethodImpl(MethodImplOptions.NoInlining)]
             public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
