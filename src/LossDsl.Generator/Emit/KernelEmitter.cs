@@ -104,6 +104,8 @@ internal static class KernelEmitter
         parameters.AddRange(spec.Hessians.Select(h => new KernelParameter("Span<T>", Names.Parameter(loss.Inputs[h.Input].Name + "_hess"))));
         if (spec.Hessians.Count > 0) parameters.Add(new("HessianPolicy", "hessianPolicy"));
         parameters.AddRange(PreconditionEmitter.FlagNames(loss).Select(name => new KernelParameter("bool", name, ByRef: true)));
+        // inlined: a call passing a dozen spans on the stack was a fixed cost of every call of an elementwise loss
+        if (spec.Specialised) w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
         w.Open($"public {spec.Name}({string.Join(", ", parameters)})");
         foreach (var input in SpanInputs(loss))
         {

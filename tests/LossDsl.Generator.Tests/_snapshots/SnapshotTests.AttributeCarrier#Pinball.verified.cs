@@ -286,6 +286,7 @@ namespace LossDsl.Generated.Sample.Losses
             private readonly ReadOnlySpan<T> _weight;
             private readonly bool _hasWeight;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public ValueKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T tau, ReadOnlySpan<T> weight)
             {
                 _input = input;
@@ -394,6 +395,7 @@ namespace LossDsl.Generated.Sample.Losses
             private readonly Span<T> _inputGrad;
             private readonly bool _wantInputGrad;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public GradientKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T tau, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad)
             {
                 _input = input;
@@ -544,6 +546,7 @@ namespace LossDsl.Generated.Sample.Losses
             private readonly bool _wantInputHess;
             private readonly HessianTransform<T> _hessianPolicy;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public HessianKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T tau, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> inputHess, HessianPolicy hessianPolicy)
             {
                 _input = input;

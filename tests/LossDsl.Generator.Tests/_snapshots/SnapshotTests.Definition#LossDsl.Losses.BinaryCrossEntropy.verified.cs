@@ -313,6 +313,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             /// <summary>Set where an element fails <c>require 0 &lt;= input and input &lt;= 1</c>.</summary>
             private readonly ref bool _refused0;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public ValueKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight, ref bool refused0)
             {
                 _input = input;
@@ -421,6 +422,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             /// <summary>Set where an element fails <c>require 0 &lt;= input and input &lt;= 1</c>.</summary>
             private readonly ref bool _refused0;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public GradientKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad, ref bool refused0)
             {
                 _input = input;
@@ -578,6 +580,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             /// <summary>Set where an element fails <c>require 0 &lt;= input and input &lt;= 1</c>.</summary>
             private readonly ref bool _refused0;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public HessianKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad, Span<T> inputHess, Span<T> targetHess, HessianPolicy hessianPolicy, ref bool refused0)
             {
                 _input = input;

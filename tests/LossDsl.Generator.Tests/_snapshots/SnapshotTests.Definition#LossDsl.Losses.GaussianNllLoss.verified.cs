@@ -360,6 +360,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             /// <summary>Set where an element fails <c>require not var &lt; 0</c>.</summary>
             private readonly ref bool _refused0;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public ValueKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> var, bool full, T eps, ReadOnlySpan<T> weight, ref bool refused0)
             {
                 _input = input;
@@ -499,6 +500,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             /// <summary>Set where an element fails <c>require not var &lt; 0</c>.</summary>
             private readonly ref bool _refused0;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public GradientKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> var, bool full, T eps, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad, Span<T> varGrad, ref bool refused0)
             {
                 _input = input;
@@ -698,6 +700,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             /// <summary>Set where an element fails <c>require not var &lt; 0</c>.</summary>
             private readonly ref bool _refused0;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public HessianKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> var, bool full, T eps, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad, Span<T> varGrad, Span<T> inputHess, Span<T> targetHess, Span<T> varHess, HessianPolicy hessianPolicy, ref bool refused0)
             {
                 _input = input;

@@ -618,6 +618,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly ReadOnlySpan<T> _weight;
             private readonly bool _hasWeight;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public ValueKernel(ReadOnlySpan<T> boxes1X1, ReadOnlySpan<T> boxes1Y1, ReadOnlySpan<T> boxes1X2, ReadOnlySpan<T> boxes1Y2, ReadOnlySpan<T> boxes2X1, ReadOnlySpan<T> boxes2Y1, ReadOnlySpan<T> boxes2X2, ReadOnlySpan<T> boxes2Y2, T eps, ReadOnlySpan<T> weight)
             {
                 _boxes1X1 = boxes1X1;
@@ -847,6 +848,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly Span<T> _boxes2Y2Grad;
             private readonly bool _wantBoxes2Y2Grad;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public GradientKernel(ReadOnlySpan<T> boxes1X1, ReadOnlySpan<T> boxes1Y1, ReadOnlySpan<T> boxes1X2, ReadOnlySpan<T> boxes1Y2, ReadOnlySpan<T> boxes2X1, ReadOnlySpan<T> boxes2Y1, ReadOnlySpan<T> boxes2X2, ReadOnlySpan<T> boxes2Y2, T eps, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> boxes1X1Grad, Span<T> boxes1Y1Grad, Span<T> boxes1X2Grad, Span<T> boxes1Y2Grad, Span<T> boxes2X1Grad, Span<T> boxes2Y1Grad, Span<T> boxes2X2Grad, Span<T> boxes2Y2Grad)
             {
                 _boxes1X1 = boxes1X1;
@@ -1407,6 +1409,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly bool _wantBoxes2Y2Hess;
             private readonly HessianTransform<T> _hessianPolicy;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public HessianKernel(ReadOnlySpan<T> boxes1X1, ReadOnlySpan<T> boxes1Y1, ReadOnlySpan<T> boxes1X2, ReadOnlySpan<T> boxes1Y2, ReadOnlySpan<T> boxes2X1, ReadOnlySpan<T> boxes2Y1, ReadOnlySpan<T> boxes2X2, ReadOnlySpan<T> boxes2Y2, T eps, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> boxes1X1Grad, Span<T> boxes1Y1Grad, Span<T> boxes1X2Grad, Span<T> boxes1Y2Grad, Span<T> boxes2X1Grad, Span<T> boxes2Y1Grad, Span<T> boxes2X2Grad, Span<T> boxes2Y2Grad, Span<T> boxes1X1Hess, Span<T> boxes1Y1Hess, Span<T> boxes1X2Hess, Span<T> boxes1Y2Hess, Span<T> boxes2X1Hess, Span<T> boxes2Y1Hess, Span<T> boxes2X2Hess, Span<T> boxes2Y2Hess, HessianPolicy hessianPolicy)
             {
                 _boxes1X1 = boxes1X1;

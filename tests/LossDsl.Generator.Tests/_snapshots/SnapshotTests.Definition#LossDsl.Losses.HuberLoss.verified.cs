@@ -310,6 +310,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly ReadOnlySpan<T> _weight;
             private readonly bool _hasWeight;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public ValueKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T delta, ReadOnlySpan<T> weight)
             {
                 _input = input;
@@ -421,6 +422,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly Span<T> _targetGrad;
             private readonly bool _wantTargetGrad;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public GradientKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T delta, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad)
             {
                 _input = input;
@@ -585,6 +587,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly bool _wantTargetHess;
             private readonly HessianTransform<T> _hessianPolicy;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public HessianKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T delta, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad, Span<T> inputHess, Span<T> targetHess, HessianPolicy hessianPolicy)
             {
                 _input = input;

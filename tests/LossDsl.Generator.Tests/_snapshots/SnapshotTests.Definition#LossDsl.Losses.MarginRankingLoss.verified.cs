@@ -320,6 +320,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly ReadOnlySpan<T> _weight;
             private readonly bool _hasWeight;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public ValueKernel(ReadOnlySpan<T> input1, ReadOnlySpan<T> input2, ReadOnlySpan<T> target, T margin, ReadOnlySpan<T> weight)
             {
                 _input1 = input1;
@@ -435,6 +436,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly Span<T> _input2Grad;
             private readonly bool _wantInput2Grad;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public GradientKernel(ReadOnlySpan<T> input1, ReadOnlySpan<T> input2, ReadOnlySpan<T> target, T margin, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> input1Grad, Span<T> input2Grad)
             {
                 _input1 = input1;
@@ -599,6 +601,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly bool _wantInput2Hess;
             private readonly HessianTransform<T> _hessianPolicy;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public HessianKernel(ReadOnlySpan<T> input1, ReadOnlySpan<T> input2, ReadOnlySpan<T> target, T margin, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> input1Grad, Span<T> input2Grad, Span<T> input1Hess, Span<T> input2Hess, HessianPolicy hessianPolicy)
             {
                 _input1 = input1;

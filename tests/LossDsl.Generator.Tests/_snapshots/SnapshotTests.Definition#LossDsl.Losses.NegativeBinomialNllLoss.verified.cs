@@ -316,6 +316,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly ReadOnlySpan<T> _weight;
             private readonly bool _hasWeight;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public ValueKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> dispersion, ReadOnlySpan<T> weight)
             {
                 _input = input;
@@ -423,6 +424,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly Span<T> _dispersionGrad;
             private readonly bool _wantDispersionGrad;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public GradientKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> dispersion, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> dispersionGrad)
             {
                 _input = input;
@@ -595,6 +597,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly bool _wantDispersionHess;
             private readonly HessianTransform<T> _hessianPolicy;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public HessianKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> dispersion, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> dispersionGrad, Span<T> inputHess, Span<T> dispersionHess, HessianPolicy hessianPolicy)
             {
                 _input = input;

@@ -282,6 +282,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly ReadOnlySpan<T> _weight;
             private readonly bool _hasWeight;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public ValueKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight)
             {
                 _input = input;
@@ -378,6 +379,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly Span<T> _inputGrad;
             private readonly bool _wantInputGrad;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public GradientKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad)
             {
                 _input = input;
@@ -520,6 +522,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly bool _wantInputHess;
             private readonly HessianTransform<T> _hessianPolicy;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public HessianKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> inputHess, HessianPolicy hessianPolicy)
             {
                 _input = input;

@@ -317,6 +317,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly ReadOnlySpan<T> _weight;
             private readonly bool _hasWeight;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public ValueKernel(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, T alpha, T gamma, ReadOnlySpan<T> weight)
             {
                 _inputs = inputs;
@@ -468,6 +469,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly Span<T> _targetsGrad;
             private readonly bool _wantTargetsGrad;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public GradientKernel(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, T alpha, T gamma, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputsGrad, Span<T> targetsGrad)
             {
                 _inputs = inputs;
@@ -680,6 +682,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly bool _wantTargetsHess;
             private readonly HessianTransform<T> _hessianPolicy;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public HessianKernel(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, T alpha, T gamma, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputsGrad, Span<T> targetsGrad, Span<T> inputsHess, Span<T> targetsHess, HessianPolicy hessianPolicy)
             {
                 _inputs = inputs;

@@ -377,6 +377,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly ReadOnlySpan<T> _weight;
             private readonly bool _hasWeight;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public ValueKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> scale_, ReadOnlySpan<T> df, ReadOnlySpan<T> weight)
             {
                 _input = input;
@@ -506,6 +507,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly Span<T> _dfGrad;
             private readonly bool _wantDfGrad;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public GradientKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> scale_, ReadOnlySpan<T> df, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad, Span<T> scaleGrad, Span<T> dfGrad)
             {
                 _input = input;
@@ -726,6 +728,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly bool _wantDfHess;
             private readonly HessianTransform<T> _hessianPolicy;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public HessianKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> scale_, ReadOnlySpan<T> df, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad, Span<T> scaleGrad, Span<T> dfGrad, Span<T> inputHess, Span<T> targetHess, Span<T> scaleHess, Span<T> dfHess, HessianPolicy hessianPolicy)
             {
                 _input = input;
