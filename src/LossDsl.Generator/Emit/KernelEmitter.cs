@@ -86,6 +86,11 @@ internal static class KernelEmitter
         foreach (var (k, _) in spec.Hessians)
             w.Line($"private readonly Span<T> {HessField(loss.Inputs[k].Name)};").Line($"private readonly bool {WantHessField(loss.Inputs[k].Name)};");
         if (spec.Hessians.Count > 0) w.Line("private readonly HessianTransform<T> _hessianPolicy;");
+        var spread = SpreadFields(loss, spec);
+        if (spread.Count > 0) w.Line("// the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors");
+        foreach (var field in spread)
+            foreach (var width in Width.All.Where(x => !x.IsScalar))
+                w.Line($"private readonly {width.Type} {field}{width.Suffix};");
         PreconditionEmitter.Fields(w, loss);
         for (int j = 0; j < spec.Aggregates; j++)
             w.Line($"/// <summary>A{j} of the current row.</summary>").Line($"public T A{j};");
@@ -128,6 +133,9 @@ internal static class KernelEmitter
             w.Line($"{HessField(name)} = {Names.Parameter(name + "_hess")};").Line($"{WantHessField(name)} = !{Names.Parameter(name + "_hess")}.IsEmpty;");
         }
         if (spec.Hessians.Count > 0) w.Line("_hessianPolicy = new HessianTransform<T>(hessianPolicy);");
+        foreach (var field in spread)
+            foreach (var width in Width.All.Where(x => !x.IsScalar))
+                w.Line($"{field}{width.Suffix} = {width.Splat(field)};");
         PreconditionEmitter.Assignments(w, loss);
         if (loss.Shape != LossShape.Elementwise)
         {
@@ -290,6 +298,25 @@ internal static class KernelEmitter
     private static string HasField(string name) => "_has" + Names.Pascal(name);
 
     /// <summary>
+    /// The scalar fields a specialised kernel also holds spread over the lanes (<c>_delta256</c>): its options and
+    /// gradient scales, fixed for the call. The row kernels' per-row fields change between rows and are spread where read.
+    /// </summary>
+    private static List<string> SpreadFields(BoundLoss loss, KernelSpec spec)
+    {
+        var fields = new List<string>();
+        if (!spec.Specialised) return fields;
+        fields.AddRange(loss.Options.Where(o => !o.IsBoolean).Select(o => Names.Field(o.Name)));
+        if (spec.Upstream) fields.Add("_scale");
+        foreach (var (k, gradient) in spec.Gradients)
+            if (ScaleFactor(spec, gradient).Factor != 1) fields.Add(ScaleField(loss.Inputs[k].Name));
+        return fields;
+    }
+
+    /// <summary>A per-call scalar field at a width: the field itself, its spread copy in a specialised kernel, else a broadcast.</summary>
+    private static string Spread(KernelSpec spec, Width width, string field) =>
+        width.IsScalar ? field : spec.Specialised ? field + width.Suffix : width.Splat(field);
+
+    /// <summary>
     /// A gradient c * rest, c a power of two from 2 up (the 2 (x - y) of a squared error): c folds into the call's scale
     /// (a field set once per call), so the loop multiplies once where it multiplied twice, as a hand-written loop does.
     /// Exact: a product by such a c is exact short of overflow, so the result is the same bit for bit.
@@ -367,7 +394,7 @@ internal static class KernelEmitter
             {
                 InputRef r => (Names.Parameter(loss.Inputs[r.Index].Name), Load(loss.Inputs[r.Index], width.Load(Names.Field(loss.Inputs[r.Index].Name)), width, test)),
                 ClassRef c => (Names.Parameter(loss.Inputs[c.Input].Name), Load(loss.Inputs[c.Input], width.LoadAt(Names.Field(loss.Inputs[c.Input].Name), "i - RowStart"), width, test)),
-                OptionRef { IsBoolean: false } o => (Names.Parameter(o.Name), width.Splat(Names.Field(o.Name))),
+                OptionRef { IsBoolean: false } o => (Names.Parameter(o.Name), Spread(spec, width, Names.Field(o.Name))),
                 AggregateRef a => ("a" + a.Index, width.Splat("A" + a.Index)),
                 CoefficientRef c => ("c" + c.Index, width.Splat("C" + c.Index)),
                 IndexRef x => (Names.Parameter(x.Name), width.Splat(RowField(x.Name))),
@@ -415,7 +442,7 @@ internal static class KernelEmitter
             string? upstream = null;
             string Upstream(string scaleField)
             {
-                var scale = width.Splat(scaleField);
+                var scale = Spread(spec, width, scaleField);
                 var g = $"({test("_hasGradOutput")} ? {width.Load("_gradOutput")} * {scale} : {scale})";
                 // a specialised kernel without a weight does not multiply by ones
                 return g + (weight is null ? "" : spec.Specialised ? $" * ({test("_hasWeight")} ? {weight} : {width.One})" : " * " + weight);

@@ -319,6 +319,10 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly T _margin;
             private readonly ReadOnlySpan<T> _weight;
             private readonly bool _hasWeight;
+            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
+            private readonly Vector128<T> _margin128;
+            private readonly Vector256<T> _margin256;
+            private readonly Vector512<T> _margin512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public ValueKernel(ReadOnlySpan<T> input1, ReadOnlySpan<T> input2, ReadOnlySpan<T> target, T margin, ReadOnlySpan<T> weight)
@@ -329,6 +333,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _margin = margin;
                 _weight = weight;
                 _hasWeight = !weight.IsEmpty;
+                _margin128 = Vector128.Create(_margin);
+                _margin256 = Vector256.Create(_margin);
+                _margin512 = Vector512.Create(_margin);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -349,7 +356,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input1 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)i);
                 var input2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var margin = Vector128.Create(_margin);
+                var margin = _margin128;
                 var loss = LossMath.Max(margin - (target * (input1 - input2)), Vector128<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -361,7 +368,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input1 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)i);
                 var input2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var margin = Vector256.Create(_margin);
+                var margin = _margin256;
                 var loss = LossMath.Max(margin - (target * (input1 - input2)), Vector256<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -373,7 +380,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input1 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)i);
                 var input2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)i);
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var margin = Vector512.Create(_margin);
+                var margin = _margin512;
                 var loss = LossMath.Max(margin - (target * (input1 - input2)), Vector512<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -435,6 +442,13 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly bool _wantInput1Grad;
             private readonly Span<T> _input2Grad;
             private readonly bool _wantInput2Grad;
+            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
+            private readonly Vector128<T> _margin128;
+            private readonly Vector256<T> _margin256;
+            private readonly Vector512<T> _margin512;
+            private readonly Vector128<T> _scale128;
+            private readonly Vector256<T> _scale256;
+            private readonly Vector512<T> _scale512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public GradientKernel(ReadOnlySpan<T> input1, ReadOnlySpan<T> input2, ReadOnlySpan<T> target, T margin, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> input1Grad, Span<T> input2Grad)
@@ -452,6 +466,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _wantInput1Grad = !input1Grad.IsEmpty;
                 _input2Grad = input2Grad;
                 _wantInput2Grad = !input2Grad.IsEmpty;
+                _margin128 = Vector128.Create(_margin);
+                _margin256 = Vector256.Create(_margin);
+                _margin512 = Vector512.Create(_margin);
+                _scale128 = Vector128.Create(_scale);
+                _scale256 = Vector256.Create(_scale);
+                _scale512 = Vector512.Create(_scale);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -477,12 +497,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input1 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)i);
                 var input2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var margin = Vector128.Create(_margin);
+                var margin = _margin128;
                 var t0 = margin - (target * (input1 - input2));
                 var t1 = LossMath.GreaterThanOrEqual(t0, Vector128<T>.Zero);
                 var loss = LossMath.Max(t0, Vector128<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, -target, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, target, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -494,12 +514,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input1 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)i);
                 var input2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var margin = Vector256.Create(_margin);
+                var margin = _margin256;
                 var t0 = margin - (target * (input1 - input2));
                 var t1 = LossMath.GreaterThanOrEqual(t0, Vector256<T>.Zero);
                 var loss = LossMath.Max(t0, Vector256<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, -target, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, target, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -511,12 +531,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input1 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)i);
                 var input2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)i);
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var margin = Vector512.Create(_margin);
+                var margin = _margin512;
                 var t0 = margin - (target * (input1 - input2));
                 var t1 = LossMath.GreaterThanOrEqual(t0, Vector512<T>.Zero);
                 var loss = LossMath.Max(t0, Vector512<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, -target, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, target, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -600,6 +620,13 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly Span<T> _input2Hess;
             private readonly bool _wantInput2Hess;
             private readonly HessianTransform<T> _hessianPolicy;
+            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
+            private readonly Vector128<T> _margin128;
+            private readonly Vector256<T> _margin256;
+            private readonly Vector512<T> _margin512;
+            private readonly Vector128<T> _scale128;
+            private readonly Vector256<T> _scale256;
+            private readonly Vector512<T> _scale512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public HessianKernel(ReadOnlySpan<T> input1, ReadOnlySpan<T> input2, ReadOnlySpan<T> target, T margin, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> input1Grad, Span<T> input2Grad, Span<T> input1Hess, Span<T> input2Hess, HessianPolicy hessianPolicy)
@@ -622,6 +649,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _input2Hess = input2Hess;
                 _wantInput2Hess = !input2Hess.IsEmpty;
                 _hessianPolicy = new HessianTransform<T>(hessianPolicy);
+                _margin128 = Vector128.Create(_margin);
+                _margin256 = Vector256.Create(_margin);
+                _margin512 = Vector512.Create(_margin);
+                _scale128 = Vector128.Create(_scale);
+                _scale256 = Vector256.Create(_scale);
+                _scale512 = Vector512.Create(_scale);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -649,12 +682,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input1 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)i);
                 var input2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var margin = Vector128.Create(_margin);
+                var margin = _margin128;
                 var t0 = margin - (target * (input1 - input2));
                 var t1 = LossMath.GreaterThanOrEqual(t0, Vector128<T>.Zero);
                 var loss = LossMath.Max(t0, Vector128<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, -target, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, target, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector128<T>.Zero), ref MemoryMarshal.GetReference(_input1Hess), (nuint)i);
@@ -668,12 +701,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input1 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)i);
                 var input2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var margin = Vector256.Create(_margin);
+                var margin = _margin256;
                 var t0 = margin - (target * (input1 - input2));
                 var t1 = LossMath.GreaterThanOrEqual(t0, Vector256<T>.Zero);
                 var loss = LossMath.Max(t0, Vector256<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, -target, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, target, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector256<T>.Zero), ref MemoryMarshal.GetReference(_input1Hess), (nuint)i);
@@ -687,12 +720,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input1 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)i);
                 var input2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)i);
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var margin = Vector512.Create(_margin);
+                var margin = _margin512;
                 var t0 = margin - (target * (input1 - input2));
                 var t1 = LossMath.GreaterThanOrEqual(t0, Vector512<T>.Zero);
                 var loss = LossMath.Max(t0, Vector512<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, -target, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, target, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector512<T>.Zero), ref MemoryMarshal.GetReference(_input1Hess), (nuint)i);

@@ -423,6 +423,10 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly bool _wantInputGrad;
             private readonly Span<T> _dispersionGrad;
             private readonly bool _wantDispersionGrad;
+            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
+            private readonly Vector128<T> _scale128;
+            private readonly Vector256<T> _scale256;
+            private readonly Vector512<T> _scale512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public GradientKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> dispersion, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> dispersionGrad)
@@ -439,6 +443,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _wantInputGrad = !inputGrad.IsEmpty;
                 _dispersionGrad = dispersionGrad;
                 _wantDispersionGrad = !dispersionGrad.IsEmpty;
+                _scale128 = Vector128.Create(_scale);
+                _scale256 = Vector256.Create(_scale);
+                _scale512 = Vector512.Create(_scale);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -475,7 +482,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t5 = Vector128<T>.One + t3;
                 var loss = (((LossMath.Lgamma(dispersion) + LossMath.Lgamma(Vector128<T>.One + target)) - LossMath.Lgamma(t0)) + (dispersion * t2)) + (target * LossMath.Log1p(t3));
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((dispersion * ((Vector128<T>.One / dispersion) / t4)) - (target * ((t3 / input) / t5))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (((LossMath.Digamma(dispersion) - LossMath.Digamma(t0)) + (t2 - (dispersion * ((t1 / dispersion) / t4)))) + (target * ((Vector128<T>.One / input) / t5))), ref MemoryMarshal.GetReference(_dispersionGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -495,7 +502,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t5 = Vector256<T>.One + t3;
                 var loss = (((LossMath.Lgamma(dispersion) + LossMath.Lgamma(Vector256<T>.One + target)) - LossMath.Lgamma(t0)) + (dispersion * t2)) + (target * LossMath.Log1p(t3));
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((dispersion * ((Vector256<T>.One / dispersion) / t4)) - (target * ((t3 / input) / t5))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (((LossMath.Digamma(dispersion) - LossMath.Digamma(t0)) + (t2 - (dispersion * ((t1 / dispersion) / t4)))) + (target * ((Vector256<T>.One / input) / t5))), ref MemoryMarshal.GetReference(_dispersionGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -515,7 +522,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t5 = Vector512<T>.One + t3;
                 var loss = (((LossMath.Lgamma(dispersion) + LossMath.Lgamma(Vector512<T>.One + target)) - LossMath.Lgamma(t0)) + (dispersion * t2)) + (target * LossMath.Log1p(t3));
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((dispersion * ((Vector512<T>.One / dispersion) / t4)) - (target * ((t3 / input) / t5))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (((LossMath.Digamma(dispersion) - LossMath.Digamma(t0)) + (t2 - (dispersion * ((t1 / dispersion) / t4)))) + (target * ((Vector512<T>.One / input) / t5))), ref MemoryMarshal.GetReference(_dispersionGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -596,6 +603,10 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly Span<T> _dispersionHess;
             private readonly bool _wantDispersionHess;
             private readonly HessianTransform<T> _hessianPolicy;
+            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
+            private readonly Vector128<T> _scale128;
+            private readonly Vector256<T> _scale256;
+            private readonly Vector512<T> _scale512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public HessianKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> dispersion, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> dispersionGrad, Span<T> inputHess, Span<T> dispersionHess, HessianPolicy hessianPolicy)
@@ -617,6 +628,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _dispersionHess = dispersionHess;
                 _wantDispersionHess = !dispersionHess.IsEmpty;
                 _hessianPolicy = new HessianTransform<T>(hessianPolicy);
+                _scale128 = Vector128.Create(_scale);
+                _scale256 = Vector256.Create(_scale);
+                _scale512 = Vector512.Create(_scale);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -671,7 +685,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t13 = t12 / t8;
                 var loss = (((LossMath.Lgamma(dispersion) + LossMath.Lgamma(Vector128<T>.One + target)) - LossMath.Lgamma(t0)) + (dispersion * t2)) + (target * LossMath.Log1p(t3));
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((dispersion * t6) - (target * t9)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (((LossMath.Digamma(dispersion) - LossMath.Digamma(t0)) + (t2 - (dispersion * t11))) + (target * t13)), ref MemoryMarshal.GetReference(_dispersionGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(-(dispersion * ((t6 * t4) / t5)) - (target * ((((-t7 - t7) / input) + (t9 * t7)) / t8))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
@@ -701,7 +715,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t13 = t12 / t8;
                 var loss = (((LossMath.Lgamma(dispersion) + LossMath.Lgamma(Vector256<T>.One + target)) - LossMath.Lgamma(t0)) + (dispersion * t2)) + (target * LossMath.Log1p(t3));
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((dispersion * t6) - (target * t9)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (((LossMath.Digamma(dispersion) - LossMath.Digamma(t0)) + (t2 - (dispersion * t11))) + (target * t13)), ref MemoryMarshal.GetReference(_dispersionGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(-(dispersion * ((t6 * t4) / t5)) - (target * ((((-t7 - t7) / input) + (t9 * t7)) / t8))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
@@ -731,7 +745,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t13 = t12 / t8;
                 var loss = (((LossMath.Lgamma(dispersion) + LossMath.Lgamma(Vector512<T>.One + target)) - LossMath.Lgamma(t0)) + (dispersion * t2)) + (target * LossMath.Log1p(t3));
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((dispersion * t6) - (target * t9)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (((LossMath.Digamma(dispersion) - LossMath.Digamma(t0)) + (t2 - (dispersion * t11))) + (target * t13)), ref MemoryMarshal.GetReference(_dispersionGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(-(dispersion * ((t6 * t4) / t5)) - (target * ((((-t7 - t7) / input) + (t9 * t7)) / t8))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);

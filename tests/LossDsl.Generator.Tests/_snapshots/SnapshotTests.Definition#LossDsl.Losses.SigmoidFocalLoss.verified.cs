@@ -316,6 +316,13 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly T _gamma;
             private readonly ReadOnlySpan<T> _weight;
             private readonly bool _hasWeight;
+            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
+            private readonly Vector128<T> _alpha128;
+            private readonly Vector256<T> _alpha256;
+            private readonly Vector512<T> _alpha512;
+            private readonly Vector128<T> _gamma128;
+            private readonly Vector256<T> _gamma256;
+            private readonly Vector512<T> _gamma512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public ValueKernel(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, T alpha, T gamma, ReadOnlySpan<T> weight)
@@ -326,6 +333,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _gamma = gamma;
                 _weight = weight;
                 _hasWeight = !weight.IsEmpty;
+                _alpha128 = Vector128.Create(_alpha);
+                _alpha256 = Vector256.Create(_alpha);
+                _alpha512 = Vector512.Create(_alpha);
+                _gamma128 = Vector128.Create(_gamma);
+                _gamma256 = Vector256.Create(_gamma);
+                _gamma512 = Vector512.Create(_gamma);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -354,8 +367,8 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var inputs = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_inputs), (nuint)i);
                 var targets = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_targets), (nuint)i);
-                var alpha = Vector128.Create(_alpha);
-                var gamma = Vector128.Create(_gamma);
+                var alpha = _alpha128;
+                var gamma = _gamma128;
                 var t0 = Vector128<T>.One - targets;
                 var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((Vector128<T>.One - alpha) * t0) : Vector128<T>.One;
                 var t1 = -inputs;
@@ -375,8 +388,8 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var inputs = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_inputs), (nuint)i);
                 var targets = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_targets), (nuint)i);
-                var alpha = Vector256.Create(_alpha);
-                var gamma = Vector256.Create(_gamma);
+                var alpha = _alpha256;
+                var gamma = _gamma256;
                 var t0 = Vector256<T>.One - targets;
                 var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((Vector256<T>.One - alpha) * t0) : Vector256<T>.One;
                 var t1 = -inputs;
@@ -396,8 +409,8 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var inputs = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_inputs), (nuint)i);
                 var targets = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_targets), (nuint)i);
-                var alpha = Vector512.Create(_alpha);
-                var gamma = Vector512.Create(_gamma);
+                var alpha = _alpha512;
+                var gamma = _gamma512;
                 var t0 = Vector512<T>.One - targets;
                 var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((Vector512<T>.One - alpha) * t0) : Vector512<T>.One;
                 var t1 = -inputs;
@@ -468,6 +481,16 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly bool _wantInputsGrad;
             private readonly Span<T> _targetsGrad;
             private readonly bool _wantTargetsGrad;
+            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
+            private readonly Vector128<T> _alpha128;
+            private readonly Vector256<T> _alpha256;
+            private readonly Vector512<T> _alpha512;
+            private readonly Vector128<T> _gamma128;
+            private readonly Vector256<T> _gamma256;
+            private readonly Vector512<T> _gamma512;
+            private readonly Vector128<T> _scale128;
+            private readonly Vector256<T> _scale256;
+            private readonly Vector512<T> _scale512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public GradientKernel(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, T alpha, T gamma, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputsGrad, Span<T> targetsGrad)
@@ -485,6 +508,15 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _wantInputsGrad = !inputsGrad.IsEmpty;
                 _targetsGrad = targetsGrad;
                 _wantTargetsGrad = !targetsGrad.IsEmpty;
+                _alpha128 = Vector128.Create(_alpha);
+                _alpha256 = Vector256.Create(_alpha);
+                _alpha512 = Vector512.Create(_alpha);
+                _gamma128 = Vector128.Create(_gamma);
+                _gamma256 = Vector256.Create(_gamma);
+                _gamma512 = Vector512.Create(_gamma);
+                _scale128 = Vector128.Create(_scale);
+                _scale256 = Vector256.Create(_scale);
+                _scale512 = Vector512.Create(_scale);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -521,8 +553,8 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var inputs = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_inputs), (nuint)i);
                 var targets = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_targets), (nuint)i);
-                var alpha = Vector128.Create(_alpha);
-                var gamma = Vector128.Create(_gamma);
+                var alpha = _alpha128;
+                var gamma = _gamma128;
                 var t0 = Vector128<T>.One - targets;
                 var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((Vector128<T>.One - alpha) * t0) : Vector128<T>.One;
                 var t1 = -inputs;
@@ -539,7 +571,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t9 = gamma * ((typeof(F4) == typeof(On)) ? LossMath.PowWhole(t7, _gamma - T.One) : LossMath.Pow(t7, gamma - Vector128<T>.One));
                 var loss = t3 * t8;
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (((alphaT * (t0 - t6)) * t8) + (_gamma == T.Zero ? Vector128<T>.Zero : (t9 * (((t6 * p_) * t0) - ((p_ * t6) * targets))) * t3)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((_alpha >= T.Zero ? (alpha + (alpha - Vector128<T>.One)) * ce : Vector128<T>.Zero) - (alphaT * inputs)) * t8) + (_gamma == T.Zero ? Vector128<T>.Zero : (t9 * (t6 - p_)) * t3)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -550,8 +582,8 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var inputs = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_inputs), (nuint)i);
                 var targets = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_targets), (nuint)i);
-                var alpha = Vector256.Create(_alpha);
-                var gamma = Vector256.Create(_gamma);
+                var alpha = _alpha256;
+                var gamma = _gamma256;
                 var t0 = Vector256<T>.One - targets;
                 var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((Vector256<T>.One - alpha) * t0) : Vector256<T>.One;
                 var t1 = -inputs;
@@ -568,7 +600,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t9 = gamma * ((typeof(F4) == typeof(On)) ? LossMath.PowWhole(t7, _gamma - T.One) : LossMath.Pow(t7, gamma - Vector256<T>.One));
                 var loss = t3 * t8;
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (((alphaT * (t0 - t6)) * t8) + (_gamma == T.Zero ? Vector256<T>.Zero : (t9 * (((t6 * p_) * t0) - ((p_ * t6) * targets))) * t3)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((_alpha >= T.Zero ? (alpha + (alpha - Vector256<T>.One)) * ce : Vector256<T>.Zero) - (alphaT * inputs)) * t8) + (_gamma == T.Zero ? Vector256<T>.Zero : (t9 * (t6 - p_)) * t3)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -579,8 +611,8 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var inputs = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_inputs), (nuint)i);
                 var targets = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_targets), (nuint)i);
-                var alpha = Vector512.Create(_alpha);
-                var gamma = Vector512.Create(_gamma);
+                var alpha = _alpha512;
+                var gamma = _gamma512;
                 var t0 = Vector512<T>.One - targets;
                 var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((Vector512<T>.One - alpha) * t0) : Vector512<T>.One;
                 var t1 = -inputs;
@@ -597,7 +629,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t9 = gamma * ((typeof(F4) == typeof(On)) ? LossMath.PowWhole(t7, _gamma - T.One) : LossMath.Pow(t7, gamma - Vector512<T>.One));
                 var loss = t3 * t8;
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (((alphaT * (t0 - t6)) * t8) + (_gamma == T.Zero ? Vector512<T>.Zero : (t9 * (((t6 * p_) * t0) - ((p_ * t6) * targets))) * t3)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((_alpha >= T.Zero ? (alpha + (alpha - Vector512<T>.One)) * ce : Vector512<T>.Zero) - (alphaT * inputs)) * t8) + (_gamma == T.Zero ? Vector512<T>.Zero : (t9 * (t6 - p_)) * t3)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -681,6 +713,16 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly Span<T> _targetsHess;
             private readonly bool _wantTargetsHess;
             private readonly HessianTransform<T> _hessianPolicy;
+            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
+            private readonly Vector128<T> _alpha128;
+            private readonly Vector256<T> _alpha256;
+            private readonly Vector512<T> _alpha512;
+            private readonly Vector128<T> _gamma128;
+            private readonly Vector256<T> _gamma256;
+            private readonly Vector512<T> _gamma512;
+            private readonly Vector128<T> _scale128;
+            private readonly Vector256<T> _scale256;
+            private readonly Vector512<T> _scale512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public HessianKernel(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, T alpha, T gamma, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputsGrad, Span<T> targetsGrad, Span<T> inputsHess, Span<T> targetsHess, HessianPolicy hessianPolicy)
@@ -703,6 +745,15 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _targetsHess = targetsHess;
                 _wantTargetsHess = !targetsHess.IsEmpty;
                 _hessianPolicy = new HessianTransform<T>(hessianPolicy);
+                _alpha128 = Vector128.Create(_alpha);
+                _alpha256 = Vector256.Create(_alpha);
+                _alpha512 = Vector512.Create(_alpha);
+                _gamma128 = Vector128.Create(_gamma);
+                _gamma256 = Vector256.Create(_gamma);
+                _gamma512 = Vector512.Create(_gamma);
+                _scale128 = Vector128.Create(_scale);
+                _scale256 = Vector256.Create(_scale);
+                _scale512 = Vector512.Create(_scale);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -755,8 +806,8 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var inputs = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_inputs), (nuint)i);
                 var targets = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_targets), (nuint)i);
-                var alpha = Vector128.Create(_alpha);
-                var gamma = Vector128.Create(_gamma);
+                var alpha = _alpha128;
+                var gamma = _gamma128;
                 var t0 = Vector128<T>.One - targets;
                 var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((Vector128<T>.One - alpha) * t0) : Vector128<T>.One;
                 var t1 = -inputs;
@@ -787,7 +838,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t23 = t19 * t17;
                 var loss = t3 * t8;
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t9 * t8) + (_gamma == T.Zero ? Vector128<T>.Zero : t15 * t3)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t17 * t8) + (_gamma == T.Zero ? Vector128<T>.Zero : t19 * t3)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((((alphaT * t12) * t8) + (_gamma == T.Zero ? Vector128<T>.Zero : t20)) + (_gamma == T.Zero ? Vector128<T>.Zero : ((((_gamma - T.One) == T.Zero ? Vector128<T>.Zero : ((t21 * t14) * gamma) * t14) + (t11 * ((((t6 * t13) - (t12 * p_)) * t0) - (((t13 * t6) - (p_ * t12)) * targets)))) * t3) + t20)), ref MemoryMarshal.GetReference(_inputsHess), (nuint)i);
@@ -800,8 +851,8 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var inputs = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_inputs), (nuint)i);
                 var targets = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_targets), (nuint)i);
-                var alpha = Vector256.Create(_alpha);
-                var gamma = Vector256.Create(_gamma);
+                var alpha = _alpha256;
+                var gamma = _gamma256;
                 var t0 = Vector256<T>.One - targets;
                 var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((Vector256<T>.One - alpha) * t0) : Vector256<T>.One;
                 var t1 = -inputs;
@@ -832,7 +883,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t23 = t19 * t17;
                 var loss = t3 * t8;
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t9 * t8) + (_gamma == T.Zero ? Vector256<T>.Zero : t15 * t3)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t17 * t8) + (_gamma == T.Zero ? Vector256<T>.Zero : t19 * t3)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((((alphaT * t12) * t8) + (_gamma == T.Zero ? Vector256<T>.Zero : t20)) + (_gamma == T.Zero ? Vector256<T>.Zero : ((((_gamma - T.One) == T.Zero ? Vector256<T>.Zero : ((t21 * t14) * gamma) * t14) + (t11 * ((((t6 * t13) - (t12 * p_)) * t0) - (((t13 * t6) - (p_ * t12)) * targets)))) * t3) + t20)), ref MemoryMarshal.GetReference(_inputsHess), (nuint)i);
@@ -845,8 +896,8 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var inputs = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_inputs), (nuint)i);
                 var targets = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_targets), (nuint)i);
-                var alpha = Vector512.Create(_alpha);
-                var gamma = Vector512.Create(_gamma);
+                var alpha = _alpha512;
+                var gamma = _gamma512;
                 var t0 = Vector512<T>.One - targets;
                 var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((Vector512<T>.One - alpha) * t0) : Vector512<T>.One;
                 var t1 = -inputs;
@@ -877,7 +928,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t23 = t19 * t17;
                 var loss = t3 * t8;
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t9 * t8) + (_gamma == T.Zero ? Vector512<T>.Zero : t15 * t3)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t17 * t8) + (_gamma == T.Zero ? Vector512<T>.Zero : t19 * t3)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((((alphaT * t12) * t8) + (_gamma == T.Zero ? Vector512<T>.Zero : t20)) + (_gamma == T.Zero ? Vector512<T>.Zero : ((((_gamma - T.One) == T.Zero ? Vector512<T>.Zero : ((t21 * t14) * gamma) * t14) + (t11 * ((((t6 * t13) - (t12 * p_)) * t0) - (((t13 * t6) - (p_ * t12)) * targets)))) * t3) + t20)), ref MemoryMarshal.GetReference(_inputsHess), (nuint)i);

@@ -316,6 +316,10 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly T _beta;
             private readonly ReadOnlySpan<T> _weight;
             private readonly bool _hasWeight;
+            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
+            private readonly Vector128<T> _beta128;
+            private readonly Vector256<T> _beta256;
+            private readonly Vector512<T> _beta512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public ValueKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T beta, ReadOnlySpan<T> weight)
@@ -325,6 +329,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _beta = beta;
                 _weight = weight;
                 _hasWeight = !weight.IsEmpty;
+                _beta128 = Vector128.Create(_beta);
+                _beta256 = Vector256.Create(_beta);
+                _beta512 = Vector512.Create(_beta);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -346,7 +353,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var beta = Vector128.Create(_beta);
+                var beta = _beta128;
                 var d_ = input - target;
                 var t = target - input;
                 var t0 = Vector128.Create(T.CreateTruncating(0.5)) * beta;
@@ -360,7 +367,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var beta = Vector256.Create(_beta);
+                var beta = _beta256;
                 var d_ = input - target;
                 var t = target - input;
                 var t0 = Vector256.Create(T.CreateTruncating(0.5)) * beta;
@@ -374,7 +381,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var beta = Vector512.Create(_beta);
+                var beta = _beta512;
                 var d_ = input - target;
                 var t = target - input;
                 var t0 = Vector512.Create(T.CreateTruncating(0.5)) * beta;
@@ -436,6 +443,13 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly bool _wantInputGrad;
             private readonly Span<T> _targetGrad;
             private readonly bool _wantTargetGrad;
+            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
+            private readonly Vector128<T> _beta128;
+            private readonly Vector256<T> _beta256;
+            private readonly Vector512<T> _beta512;
+            private readonly Vector128<T> _scale128;
+            private readonly Vector256<T> _scale256;
+            private readonly Vector512<T> _scale512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public GradientKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T beta, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad)
@@ -452,6 +466,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _wantInputGrad = !inputGrad.IsEmpty;
                 _targetGrad = targetGrad;
                 _wantTargetGrad = !targetGrad.IsEmpty;
+                _beta128 = Vector128.Create(_beta);
+                _beta256 = Vector256.Create(_beta);
+                _beta512 = Vector512.Create(_beta);
+                _scale128 = Vector128.Create(_scale);
+                _scale256 = Vector256.Create(_scale);
+                _scale512 = Vector512.Create(_scale);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -479,7 +499,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var beta = Vector128.Create(_beta);
+                var beta = _beta128;
                 var d_ = input - target;
                 var t0 = -beta;
                 var t1 = LossMath.LessThanOrEqual(d_, t0);
@@ -488,7 +508,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t3 = LossMath.GreaterThanOrEqual(d_, beta);
                 var loss = LossMath.Select(t1, t - t2, LossMath.Select(t3, d_ - t2, (Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, Vector128.Create(T.CreateTruncating(-1.0)), LossMath.Select(t3, Vector128<T>.One, d_ / beta))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.LessThanOrEqual(t, t0), Vector128.Create(T.CreateTruncating(-1.0)), LossMath.Select(LossMath.GreaterThanOrEqual(t, beta), Vector128<T>.One, t / beta))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -499,7 +519,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var beta = Vector256.Create(_beta);
+                var beta = _beta256;
                 var d_ = input - target;
                 var t0 = -beta;
                 var t1 = LossMath.LessThanOrEqual(d_, t0);
@@ -508,7 +528,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t3 = LossMath.GreaterThanOrEqual(d_, beta);
                 var loss = LossMath.Select(t1, t - t2, LossMath.Select(t3, d_ - t2, (Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, Vector256.Create(T.CreateTruncating(-1.0)), LossMath.Select(t3, Vector256<T>.One, d_ / beta))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.LessThanOrEqual(t, t0), Vector256.Create(T.CreateTruncating(-1.0)), LossMath.Select(LossMath.GreaterThanOrEqual(t, beta), Vector256<T>.One, t / beta))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -519,7 +539,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var beta = Vector512.Create(_beta);
+                var beta = _beta512;
                 var d_ = input - target;
                 var t0 = -beta;
                 var t1 = LossMath.LessThanOrEqual(d_, t0);
@@ -528,7 +548,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t3 = LossMath.GreaterThanOrEqual(d_, beta);
                 var loss = LossMath.Select(t1, t - t2, LossMath.Select(t3, d_ - t2, (Vector512.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, Vector512.Create(T.CreateTruncating(-1.0)), LossMath.Select(t3, Vector512<T>.One, d_ / beta))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.LessThanOrEqual(t, t0), Vector512.Create(T.CreateTruncating(-1.0)), LossMath.Select(LossMath.GreaterThanOrEqual(t, beta), Vector512<T>.One, t / beta))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -609,6 +629,13 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly Span<T> _targetHess;
             private readonly bool _wantTargetHess;
             private readonly HessianTransform<T> _hessianPolicy;
+            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
+            private readonly Vector128<T> _beta128;
+            private readonly Vector256<T> _beta256;
+            private readonly Vector512<T> _beta512;
+            private readonly Vector128<T> _scale128;
+            private readonly Vector256<T> _scale256;
+            private readonly Vector512<T> _scale512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public HessianKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T beta, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad, Span<T> inputHess, Span<T> targetHess, HessianPolicy hessianPolicy)
@@ -630,6 +657,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _targetHess = targetHess;
                 _wantTargetHess = !targetHess.IsEmpty;
                 _hessianPolicy = new HessianTransform<T>(hessianPolicy);
+                _beta128 = Vector128.Create(_beta);
+                _beta256 = Vector256.Create(_beta);
+                _beta512 = Vector512.Create(_beta);
+                _scale128 = Vector128.Create(_scale);
+                _scale256 = Vector256.Create(_scale);
+                _scale512 = Vector512.Create(_scale);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -662,7 +695,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var beta = Vector128.Create(_beta);
+                var beta = _beta128;
                 var d_ = input - target;
                 var t0 = -beta;
                 var t1 = LossMath.LessThanOrEqual(d_, t0);
@@ -674,7 +707,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t6 = Vector128<T>.One / beta;
                 var loss = LossMath.Select(t1, t - t2, LossMath.Select(t3, d_ - t2, (Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, Vector128.Create(T.CreateTruncating(-1.0)), LossMath.Select(t3, Vector128<T>.One, d_ / beta))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t4, Vector128.Create(T.CreateTruncating(-1.0)), LossMath.Select(t5, Vector128<T>.One, t / beta))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.Select(t1, Vector128<T>.Zero, LossMath.Select(t3, Vector128<T>.Zero, t6))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
@@ -687,7 +720,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var beta = Vector256.Create(_beta);
+                var beta = _beta256;
                 var d_ = input - target;
                 var t0 = -beta;
                 var t1 = LossMath.LessThanOrEqual(d_, t0);
@@ -699,7 +732,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t6 = Vector256<T>.One / beta;
                 var loss = LossMath.Select(t1, t - t2, LossMath.Select(t3, d_ - t2, (Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, Vector256.Create(T.CreateTruncating(-1.0)), LossMath.Select(t3, Vector256<T>.One, d_ / beta))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t4, Vector256.Create(T.CreateTruncating(-1.0)), LossMath.Select(t5, Vector256<T>.One, t / beta))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.Select(t1, Vector256<T>.Zero, LossMath.Select(t3, Vector256<T>.Zero, t6))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
@@ -712,7 +745,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var beta = Vector512.Create(_beta);
+                var beta = _beta512;
                 var d_ = input - target;
                 var t0 = -beta;
                 var t1 = LossMath.LessThanOrEqual(d_, t0);
@@ -724,7 +757,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t6 = Vector512<T>.One / beta;
                 var loss = LossMath.Select(t1, t - t2, LossMath.Select(t3, d_ - t2, (Vector512.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, Vector512.Create(T.CreateTruncating(-1.0)), LossMath.Select(t3, Vector512<T>.One, d_ / beta))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t4, Vector512.Create(T.CreateTruncating(-1.0)), LossMath.Select(t5, Vector512<T>.One, t / beta))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.Select(t1, Vector512<T>.Zero, LossMath.Select(t3, Vector512<T>.Zero, t6))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);

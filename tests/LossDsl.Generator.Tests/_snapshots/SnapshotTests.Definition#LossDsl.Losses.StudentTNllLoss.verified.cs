@@ -506,6 +506,10 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly bool _wantScaleGrad;
             private readonly Span<T> _dfGrad;
             private readonly bool _wantDfGrad;
+            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
+            private readonly Vector128<T> _scale128;
+            private readonly Vector256<T> _scale256;
+            private readonly Vector512<T> _scale512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public GradientKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> scale_, ReadOnlySpan<T> df, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad, Span<T> scaleGrad, Span<T> dfGrad)
@@ -527,6 +531,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _wantScaleGrad = !scaleGrad.IsEmpty;
                 _dfGrad = dfGrad;
                 _wantDfGrad = !dfGrad.IsEmpty;
+                _scale128 = Vector128.Create(_scale);
+                _scale256 = Vector256.Create(_scale);
+                _scale512 = Vector512.Create(_scale);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -573,7 +580,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t7 = Vector128<T>.One / scale_;
                 var loss = (((LossMath.Lgamma(t0) - LossMath.Lgamma(t1)) + (Vector128.Create(T.CreateTruncating(0.5)) * LossMath.Log(t2))) + LossMath.Log(scale_)) + (t1 * t4);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 * (((t5 * (Vector128.Create(T.CreateTruncating(-1.0)) / scale_)) / df) / t6)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 * (((t5 * t7) / df) / t6)), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (t7 - (t1 * (((t5 * (z / scale_)) / df) / t6))), ref MemoryMarshal.GetReference(_scaleGrad), (nuint)i);
@@ -599,7 +606,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t7 = Vector256<T>.One / scale_;
                 var loss = (((LossMath.Lgamma(t0) - LossMath.Lgamma(t1)) + (Vector256.Create(T.CreateTruncating(0.5)) * LossMath.Log(t2))) + LossMath.Log(scale_)) + (t1 * t4);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 * (((t5 * (Vector256.Create(T.CreateTruncating(-1.0)) / scale_)) / df) / t6)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 * (((t5 * t7) / df) / t6)), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (t7 - (t1 * (((t5 * (z / scale_)) / df) / t6))), ref MemoryMarshal.GetReference(_scaleGrad), (nuint)i);
@@ -625,7 +632,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t7 = Vector512<T>.One / scale_;
                 var loss = (((LossMath.Lgamma(t0) - LossMath.Lgamma(t1)) + (Vector512.Create(T.CreateTruncating(0.5)) * LossMath.Log(t2))) + LossMath.Log(scale_)) + (t1 * t4);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 * (((t5 * (Vector512.Create(T.CreateTruncating(-1.0)) / scale_)) / df) / t6)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 * (((t5 * t7) / df) / t6)), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (t7 - (t1 * (((t5 * (z / scale_)) / df) / t6))), ref MemoryMarshal.GetReference(_scaleGrad), (nuint)i);
@@ -727,6 +734,10 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly Span<T> _dfHess;
             private readonly bool _wantDfHess;
             private readonly HessianTransform<T> _hessianPolicy;
+            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
+            private readonly Vector128<T> _scale128;
+            private readonly Vector256<T> _scale256;
+            private readonly Vector512<T> _scale512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public HessianKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> scale_, ReadOnlySpan<T> df, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad, Span<T> scaleGrad, Span<T> dfGrad, Span<T> inputHess, Span<T> targetHess, Span<T> scaleHess, Span<T> dfHess, HessianPolicy hessianPolicy)
@@ -757,6 +768,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _dfHess = dfHess;
                 _wantDfHess = !dfHess.IsEmpty;
                 _hessianPolicy = new HessianTransform<T>(hessianPolicy);
+                _scale128 = Vector128.Create(_scale);
+                _scale256 = Vector256.Create(_scale);
+                _scale512 = Vector512.Create(_scale);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -831,7 +845,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t19 = Vector128.Create(T.CreateTruncating(0.5)) * t18;
                 var loss = (((LossMath.Lgamma(t0) - LossMath.Lgamma(t1)) + (Vector128.Create(T.CreateTruncating(0.5)) * LossMath.Log(t2))) + LossMath.Log(scale_)) + (t1 * t4);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 * t9), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 * t12), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (t10 - (t1 * t15)), ref MemoryMarshal.GetReference(_scaleGrad), (nuint)i);
@@ -873,7 +887,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t19 = Vector256.Create(T.CreateTruncating(0.5)) * t18;
                 var loss = (((LossMath.Lgamma(t0) - LossMath.Lgamma(t1)) + (Vector256.Create(T.CreateTruncating(0.5)) * LossMath.Log(t2))) + LossMath.Log(scale_)) + (t1 * t4);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 * t9), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 * t12), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (t10 - (t1 * t15)), ref MemoryMarshal.GetReference(_scaleGrad), (nuint)i);
@@ -915,7 +929,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t19 = Vector512.Create(T.CreateTruncating(0.5)) * t18;
                 var loss = (((LossMath.Lgamma(t0) - LossMath.Lgamma(t1)) + (Vector512.Create(T.CreateTruncating(0.5)) * LossMath.Log(t2))) + LossMath.Log(scale_)) + (t1 * t4);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 * t9), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 * t12), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (t10 - (t1 * t15)), ref MemoryMarshal.GetReference(_scaleGrad), (nuint)i);
