@@ -194,7 +194,12 @@ internal static class KernelEmitter
         foreach (var input in SpanInputs(loss).Where(i => i.Default is not null)) flags.Add(new(HasField(input.Name), Names.Parameter(input.Name)));
         foreach (var (k, _) in spec.Gradients) flags.Add(new(WantField(loss.Inputs[k].Name), Names.Parameter(loss.Inputs[k].Name + "_grad"), Output: true));
         foreach (var (k, _) in spec.Hessians) flags.Add(new(WantHessField(loss.Inputs[k].Name), Names.Parameter(loss.Inputs[k].Name + "_hess"), Output: true));
-        // Last, so it takes a type flag only where one is free: every exponent fixed per call a small whole number.
+        // Then facts of the options, each taking a type flag only where one is free: a yes/no option (poisson's
+        // log_input), so that the branch it decides is taken once per call, not per vector ...
+        if (spec.Specialised)
+            foreach (var option in loss.Options.Where(o => o.IsBoolean))
+                flags.Add(new(Names.Field(option.Name), null, Condition: Names.Field(option.Name)));
+        // ... and every exponent fixed per call a small whole number.
         var exponents = WholePowerExponents(spec);
         if (spec.Specialised && exponents.Count > 0)
         {
@@ -418,7 +423,7 @@ internal static class KernelEmitter
         var emitter = new ExpressionEmitter(width, e => locals.TryGetValue(e, out var n) ? n : null,
             e => e switch
             {
-                OptionRef o => Names.Field(o.Name), AggregateRef a => "A" + a.Index, CoefficientRef c => "C" + c.Index,
+                OptionRef o => test(Names.Field(o.Name)), AggregateRef a => "A" + a.Index, CoefficientRef c => "C" + c.Index,
                 IndexRef x => RowField(x.Name), RowRef x => RowField(x.Name), RowNumberRef => "CurrentRow",
                 OuterRef or OuterColumnRef => OuterField(e), _ => null,
             },

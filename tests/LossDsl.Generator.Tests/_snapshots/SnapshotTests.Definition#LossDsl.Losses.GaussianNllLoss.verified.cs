@@ -389,7 +389,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var eps = _eps;
                 var v = var + (LossMath.Max(var, eps) - var);
                 var t0 = input - target;
-                var loss = (T.CreateTruncating(0.5) * (LossMath.Log(v) + ((t0 * t0) / v))) + (_full ? T.CreateTruncating(0.9189385332046727) : T.Zero);
+                var loss = (T.CreateTruncating(0.5) * (LossMath.Log(v) + ((t0 * t0) / v))) + ((typeof(F1) == typeof(On)) ? T.CreateTruncating(0.9189385332046727) : T.Zero);
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 if (LossMath.LessThan(var, T.Zero)) _refused0 = true;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -404,7 +404,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var eps = _eps128;
                 var v = var + (LossMath.Max(var, eps) - var);
                 var t0 = input - target;
-                var loss = (Vector128.Create(T.CreateTruncating(0.5)) * (LossMath.Log(v) + ((t0 * t0) / v))) + (_full ? Vector128.Create(T.CreateTruncating(0.9189385332046727)) : Vector128<T>.Zero);
+                var loss = (Vector128.Create(T.CreateTruncating(0.5)) * (LossMath.Log(v) + ((t0 * t0) / v))) + ((typeof(F1) == typeof(On)) ? Vector128.Create(T.CreateTruncating(0.9189385332046727)) : Vector128<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 if (Vector128.ExtractMostSignificantBits(LossMath.LessThan(var, Vector128<T>.Zero)) != 0) _refused0 = true;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -419,7 +419,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var eps = _eps256;
                 var v = var + (LossMath.Max(var, eps) - var);
                 var t0 = input - target;
-                var loss = (Vector256.Create(T.CreateTruncating(0.5)) * (LossMath.Log(v) + ((t0 * t0) / v))) + (_full ? Vector256.Create(T.CreateTruncating(0.9189385332046727)) : Vector256<T>.Zero);
+                var loss = (Vector256.Create(T.CreateTruncating(0.5)) * (LossMath.Log(v) + ((t0 * t0) / v))) + ((typeof(F1) == typeof(On)) ? Vector256.Create(T.CreateTruncating(0.9189385332046727)) : Vector256<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 if (Vector256.ExtractMostSignificantBits(LossMath.LessThan(var, Vector256<T>.Zero)) != 0) _refused0 = true;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -434,7 +434,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var eps = _eps512;
                 var v = var + (LossMath.Max(var, eps) - var);
                 var t0 = input - target;
-                var loss = (Vector512.Create(T.CreateTruncating(0.5)) * (LossMath.Log(v) + ((t0 * t0) / v))) + (_full ? Vector512.Create(T.CreateTruncating(0.9189385332046727)) : Vector512<T>.Zero);
+                var loss = (Vector512.Create(T.CreateTruncating(0.5)) * (LossMath.Log(v) + ((t0 * t0) / v))) + ((typeof(F1) == typeof(On)) ? Vector512.Create(T.CreateTruncating(0.9189385332046727)) : Vector512<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 if (Vector512.ExtractMostSignificantBits(LossMath.LessThan(var, Vector512<T>.Zero)) != 0) _refused0 = true;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -469,7 +469,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _output = output;
             }
 
-            public int Bits { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => (_weight.IsEmpty ? 0 : 1); }
+            public int Bits { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => (_weight.IsEmpty ? 0 : 1) | (_full ? 2 : 0); }
 
             [MethodImpl(MethodImplOptions.NoInlining)]
             public T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag

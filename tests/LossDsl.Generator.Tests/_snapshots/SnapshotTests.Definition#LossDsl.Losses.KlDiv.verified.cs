@@ -322,7 +322,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = _input[i];
                 var target = _target[i];
-                var loss = _logTarget ? LossMath.Exp(target) * (target - input) : LossMath.Select(LossMath.Equal(target, T.Zero), T.Zero, target * LossMath.Log(target)) - (target * input);
+                var loss = (typeof(F1) == typeof(On)) ? LossMath.Exp(target) * (target - input) : LossMath.Select(LossMath.Equal(target, T.Zero), T.Zero, target * LossMath.Log(target)) - (target * input);
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -332,7 +332,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var loss = _logTarget ? LossMath.Exp(target) * (target - input) : LossMath.Select(LossMath.Equal(target, Vector128<T>.Zero), Vector128<T>.Zero, target * LossMath.Log(target)) - (target * input);
+                var loss = (typeof(F1) == typeof(On)) ? LossMath.Exp(target) * (target - input) : LossMath.Select(LossMath.Equal(target, Vector128<T>.Zero), Vector128<T>.Zero, target * LossMath.Log(target)) - (target * input);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -342,7 +342,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var loss = _logTarget ? LossMath.Exp(target) * (target - input) : LossMath.Select(LossMath.Equal(target, Vector256<T>.Zero), Vector256<T>.Zero, target * LossMath.Log(target)) - (target * input);
+                var loss = (typeof(F1) == typeof(On)) ? LossMath.Exp(target) * (target - input) : LossMath.Select(LossMath.Equal(target, Vector256<T>.Zero), Vector256<T>.Zero, target * LossMath.Log(target)) - (target * input);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -352,7 +352,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var loss = _logTarget ? LossMath.Exp(target) * (target - input) : LossMath.Select(LossMath.Equal(target, Vector512<T>.Zero), Vector512<T>.Zero, target * LossMath.Log(target)) - (target * input);
+                var loss = (typeof(F1) == typeof(On)) ? LossMath.Exp(target) * (target - input) : LossMath.Select(LossMath.Equal(target, Vector512<T>.Zero), Vector512<T>.Zero, target * LossMath.Log(target)) - (target * input);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -380,7 +380,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _output = output;
             }
 
-            public int Bits { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => (_weight.IsEmpty ? 0 : 1); }
+            public int Bits { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => (_weight.IsEmpty ? 0 : 1) | (_logTarget ? 2 : 0); }
 
             [MethodImpl(MethodImplOptions.NoInlining)]
             public T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
@@ -444,11 +444,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t1 = t0 * (target - input);
                 var t2 = LossMath.Equal(target, T.Zero);
                 var t3 = LossMath.Log(target);
-                var loss = _logTarget ? t1 : LossMath.Select(t2, T.Zero, target * t3) - (target * input);
+                var loss = (typeof(F4) == typeof(On)) ? t1 : LossMath.Select(t2, T.Zero, target * t3) - (target * input);
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
-                if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * (_logTarget ? -t0 : -target);
-                if ((typeof(F3) == typeof(On))) _targetGrad[i] = g * (_logTarget ? t1 + t0 : (LossMath.Select(t2, T.Zero, t3) + (target / target)) - input);
+                if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * ((typeof(F4) == typeof(On)) ? -t0 : -target);
+                if ((typeof(F3) == typeof(On))) _targetGrad[i] = g * ((typeof(F4) == typeof(On)) ? t1 + t0 : (LossMath.Select(t2, T.Zero, t3) + (target / target)) - input);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -461,11 +461,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t1 = t0 * (target - input);
                 var t2 = LossMath.Equal(target, Vector128<T>.Zero);
                 var t3 = LossMath.Log(target);
-                var loss = _logTarget ? t1 : LossMath.Select(t2, Vector128<T>.Zero, target * t3) - (target * input);
+                var loss = (typeof(F4) == typeof(On)) ? t1 : LossMath.Select(t2, Vector128<T>.Zero, target * t3) - (target * input);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (_logTarget ? -t0 : -target), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (_logTarget ? t1 + t0 : (LossMath.Select(t2, Vector128<T>.Zero, t3) + (target / target)) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((typeof(F4) == typeof(On)) ? -t0 : -target), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((typeof(F4) == typeof(On)) ? t1 + t0 : (LossMath.Select(t2, Vector128<T>.Zero, t3) + (target / target)) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -478,11 +478,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t1 = t0 * (target - input);
                 var t2 = LossMath.Equal(target, Vector256<T>.Zero);
                 var t3 = LossMath.Log(target);
-                var loss = _logTarget ? t1 : LossMath.Select(t2, Vector256<T>.Zero, target * t3) - (target * input);
+                var loss = (typeof(F4) == typeof(On)) ? t1 : LossMath.Select(t2, Vector256<T>.Zero, target * t3) - (target * input);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (_logTarget ? -t0 : -target), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (_logTarget ? t1 + t0 : (LossMath.Select(t2, Vector256<T>.Zero, t3) + (target / target)) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((typeof(F4) == typeof(On)) ? -t0 : -target), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((typeof(F4) == typeof(On)) ? t1 + t0 : (LossMath.Select(t2, Vector256<T>.Zero, t3) + (target / target)) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -495,11 +495,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t1 = t0 * (target - input);
                 var t2 = LossMath.Equal(target, Vector512<T>.Zero);
                 var t3 = LossMath.Log(target);
-                var loss = _logTarget ? t1 : LossMath.Select(t2, Vector512<T>.Zero, target * t3) - (target * input);
+                var loss = (typeof(F4) == typeof(On)) ? t1 : LossMath.Select(t2, Vector512<T>.Zero, target * t3) - (target * input);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (_logTarget ? -t0 : -target), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (_logTarget ? t1 + t0 : (LossMath.Select(t2, Vector512<T>.Zero, t3) + (target / target)) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((typeof(F4) == typeof(On)) ? -t0 : -target), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((typeof(F4) == typeof(On)) ? t1 + t0 : (LossMath.Select(t2, Vector512<T>.Zero, t3) + (target / target)) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
         }
@@ -534,7 +534,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _output = output;
             }
 
-            public int Bits { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputGrad.IsEmpty ? 0 : 4) | (_targetGrad.IsEmpty ? 0 : 8) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0); }
+            public int Bits { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputGrad.IsEmpty ? 0 : 4) | (_targetGrad.IsEmpty ? 0 : 8) | (_logTarget ? 16 : 0) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0); }
 
             [MethodImpl(MethodImplOptions.NoInlining)]
             public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
