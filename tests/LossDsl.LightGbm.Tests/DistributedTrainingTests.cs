@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics;
 using System.IO;
+using System.Threading.Tasks;
 using Xunit;
 
 namespace LossDsl.LightGbm.Tests;
@@ -13,7 +14,7 @@ namespace LossDsl.LightGbm.Tests;
 public class DistributedTrainingTests
 {
     [Fact]
-    public void TwoLoopbackWorkers_TrainTheModelOfOneMachine()
+    public async Task TwoLoopbackWorkers_TrainTheModelOfOneMachine()
     {
         var sample = Path.Combine(Root(), "samples", "LossDsl.Gbdt", "bin", "Release", "net10.0", "LossDsl.Gbdt.dll");
         Assert.True(File.Exists(sample), sample + " not built");
@@ -24,7 +25,7 @@ public class DistributedTrainingTests
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(TimeSpan.FromMinutes(4))) { process.Kill(entireProcessTree: true); Assert.Fail("timed out"); }
-        var text = output.Result + error.Result;
+        var text = await output + await error;
         Assert.True(process.ExitCode == 0, text);
         Assert.Contains("the two workers' models: max |difference| of test predictions 0.00E+000", text);
         Assert.Contains("Distributed training agrees with one machine.", text);

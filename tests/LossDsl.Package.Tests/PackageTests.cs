@@ -140,7 +140,7 @@ public sealed class PackageTests : IDisposable
         Assert.Equal("MIT", metadata.Element(ns + "license")?.Value);
         Assert.Equal("README.md", metadata.Element(ns + "readme")?.Value);
         // neither the generator nor Roslyn flows to the consumer: the one dependency is System.Numerics.Tensors (the tensor API)
-        Assert.Equal(["System.Numerics.Tensors"], nuspec.Descendants(ns + "dependency").Select(d => (string?)d.Attribute("id")).ToArray());
+        Assert.Equal(new[] { "System.Numerics.Tensors" }, nuspec.Descendants(ns + "dependency").Select(d => d.Attribute("id")?.Value ?? "").ToArray());
     }
 
     private static void WriteConsumer(string app, string feed, string version)

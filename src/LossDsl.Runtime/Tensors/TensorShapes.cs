@@ -6,6 +6,7 @@ namespace LossDsl.Tensors;
 /// <summary>Shape arithmetic following PyTorch: counts, broadcasting, and summing a broadcast gradient back.</summary>
 public static class TensorShapes
 {
+    /// <summary>The number of elements of a tensor of <paramref name="shape"/> (1 for a scalar).</summary>
     public static long Count(ReadOnlySpan<int> shape)
     {
         long n = 1;
@@ -13,6 +14,7 @@ public static class TensorShapes
         return n;
     }
 
+    /// <summary>Whether two shapes are the same.</summary>
     public static bool Equal(ReadOnlySpan<int> a, ReadOnlySpan<int> b) => a.SequenceEqual(b);
 
     /// <summary><c>[2, 3]</c>.</summary>
