@@ -169,13 +169,39 @@ internal static class KernelEmitter
         {
             w.Line();
             w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
+            if (!width.IsScalar && FusesSum(spec))
+            {
+                // the loss a product: the body adds it to the sum (Add), one multiply-add; the loss alone is that added to zero
+                w.Line($"public {width.Type} Invoke{width.Suffix}(int i) => Add{width.Suffix}(i, {width.Zero});");
+                w.Line();
+                w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
+                w.Open($"public {width.Type} Add{width.Suffix}(int i, {width.Type} sum)");
+                Body(w, model, spec, width, field => Test(spec, flags, field), WholePowers(spec, flags), sum: "sum");
+                w.Close();
+                continue;
+            }
             w.Open($"public {width.Type} Invoke{width.Suffix}(int i)");
             Body(w, model, spec, width, field => Test(spec, flags, field), WholePowers(spec, flags));
             w.Close();
+            if (width.IsScalar) continue;
+            w.Line();
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
+            w.Line($"public {width.Type} Add{width.Suffix}(int i, {width.Type} sum) => sum + Invoke{width.Suffix}(i);");
         }
         w.Close();
         if (spec.Specialised) EmitCall(w, spec, parameters, flags);
     }
+
+    /// <summary>A specialised kernel whose loss is a product (a square): its sum step (Add) is one multiply-add.</summary>
+    private static bool FusesSum(KernelSpec spec) => spec.Specialised && !spec.Pair && spec.Value is not null && Factors(spec.Value) is not null;
+
+    /// <summary>A product's two factors: a * b, or u^2 as u * u.</summary>
+    private static Expr[]? Factors(Expr e) => e switch
+    {
+        Binary { Op: BinaryOp.Multiply } m => new[] { m.Left, m.Right },
+        Binary { Op: BinaryOp.Power, Right: Constant { Value: 2 } } p => new[] { p.Left, p.Left },
+        _ => null,
+    };
 
     /// <summary>A kernel with no transcendental function: the sum loop may run two copies of its body (IUnrolledKernel).</summary>
     private static bool Cheap(KernelSpec spec) =>
@@ -377,13 +403,16 @@ internal static class KernelEmitter
     private static string HessField(string name) => Names.Field(name + "_hess");
     private static string WantHessField(string name) => "_want" + Names.Pascal(name) + "Hess";
 
-    private static void Body(SourceWriter w, LossModel model, KernelSpec spec, Width width, System.Func<string, string> test, string? wholePowers)
+    private static void Body(SourceWriter w, LossModel model, KernelSpec spec, Width width, System.Func<string, string> test, string? wholePowers, string? sum = null)
     {
         var loss = model.Loss;
         var roots = new List<Expr>();
         if (spec.Value is not null) roots.Add(spec.Value);
         roots.AddRange(spec.Gradients.Select(g => ScaleFactor(spec, g.Gradient).Remainder));
         roots.AddRange(spec.Hessians.Select(h => h.Hessian));
+        // a sum step (Add): the loss's two factors, multiplied and added to the sum in one instruction
+        var factors = sum is not null && spec.Value is not null ? Factors(spec.Value) ?? new Expr[0] : new Expr[0];
+        roots.AddRange(factors);
         var conditions = PreconditionEmitter.Violations(loss); // require clauses on element values: checked in this pass
         roots.AddRange(conditions);
 
@@ -475,6 +504,12 @@ internal static class KernelEmitter
             }
         }
         PreconditionEmitter.Checks(w, width, texts.Skip(texts.Count - conditions.Count).ToList());
+        if (factors.Length == 2)
+        {
+            var fused = $"LossMath.MultiplyAdd({texts[next]}, {texts[next + 1]}, {sum})";
+            w.Line(weight is null ? $"return {fused};" : $"return {test("_hasWeight")} ? LossMath.MultiplyAdd({value}, {weight}, {sum}) : {fused};");
+            return;
+        }
         w.Line(value is null ? $"return {width.Zero};" : weight is null ? $"return {value};"
             : spec.Specialised ? $"return {test("_hasWeight")} ? {value} * {weight} : {value};" : $"return {value} * {weight};");
     }

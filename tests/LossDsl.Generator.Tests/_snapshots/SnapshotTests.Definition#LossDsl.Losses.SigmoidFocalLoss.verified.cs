@@ -363,7 +363,10 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector128<T> Invoke128(int i)
+            public Vector128<T> Invoke128(int i) => Add128(i, Vector128<T>.Zero);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum)
             {
                 var inputs = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_inputs), (nuint)i);
                 var targets = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_targets), (nuint)i);
@@ -374,17 +377,22 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t1 = -inputs;
                 var t2 = LossMath.Exp(-LossMath.Abs(inputs));
                 var ce = (t0 * inputs) + (LossMath.Max(t1, Vector128<T>.Zero) + LossMath.Log1pUnit(t2));
-                var t3 = Vector128<T>.One / (Vector128<T>.One + t2);
-                var t4 = t2 * t3;
-                var p_ = LossMath.Select(LossMath.GreaterThanOrEqual(inputs, Vector128<T>.Zero), t3, t4);
-                var pT_ = (p_ * targets) + (LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector128<T>.Zero), t3, t4) * t0);
-                var loss = (alphaT * ce) * ((typeof(F1) == typeof(On)) ? LossMath.PowWhole(Vector128<T>.One - pT_, _gamma) : LossMath.Pow(Vector128<T>.One - pT_, gamma));
+                var t3 = alphaT * ce;
+                var t4 = Vector128<T>.One / (Vector128<T>.One + t2);
+                var t5 = t2 * t4;
+                var p_ = LossMath.Select(LossMath.GreaterThanOrEqual(inputs, Vector128<T>.Zero), t4, t5);
+                var pT_ = (p_ * targets) + (LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector128<T>.Zero), t4, t5) * t0);
+                var t6 = (typeof(F1) == typeof(On)) ? LossMath.PowWhole(Vector128<T>.One - pT_, _gamma) : LossMath.Pow(Vector128<T>.One - pT_, gamma);
+                var loss = t3 * t6;
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                return (typeof(F0) == typeof(On)) ? loss * w : loss;
+                return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t3, t6, sum);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector256<T> Invoke256(int i)
+            public Vector256<T> Invoke256(int i) => Add256(i, Vector256<T>.Zero);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum)
             {
                 var inputs = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_inputs), (nuint)i);
                 var targets = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_targets), (nuint)i);
@@ -395,17 +403,22 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t1 = -inputs;
                 var t2 = LossMath.Exp(-LossMath.Abs(inputs));
                 var ce = (t0 * inputs) + (LossMath.Max(t1, Vector256<T>.Zero) + LossMath.Log1pUnit(t2));
-                var t3 = Vector256<T>.One / (Vector256<T>.One + t2);
-                var t4 = t2 * t3;
-                var p_ = LossMath.Select(LossMath.GreaterThanOrEqual(inputs, Vector256<T>.Zero), t3, t4);
-                var pT_ = (p_ * targets) + (LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector256<T>.Zero), t3, t4) * t0);
-                var loss = (alphaT * ce) * ((typeof(F1) == typeof(On)) ? LossMath.PowWhole(Vector256<T>.One - pT_, _gamma) : LossMath.Pow(Vector256<T>.One - pT_, gamma));
+                var t3 = alphaT * ce;
+                var t4 = Vector256<T>.One / (Vector256<T>.One + t2);
+                var t5 = t2 * t4;
+                var p_ = LossMath.Select(LossMath.GreaterThanOrEqual(inputs, Vector256<T>.Zero), t4, t5);
+                var pT_ = (p_ * targets) + (LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector256<T>.Zero), t4, t5) * t0);
+                var t6 = (typeof(F1) == typeof(On)) ? LossMath.PowWhole(Vector256<T>.One - pT_, _gamma) : LossMath.Pow(Vector256<T>.One - pT_, gamma);
+                var loss = t3 * t6;
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                return (typeof(F0) == typeof(On)) ? loss * w : loss;
+                return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t3, t6, sum);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector512<T> Invoke512(int i)
+            public Vector512<T> Invoke512(int i) => Add512(i, Vector512<T>.Zero);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum)
             {
                 var inputs = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_inputs), (nuint)i);
                 var targets = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_targets), (nuint)i);
@@ -416,13 +429,15 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t1 = -inputs;
                 var t2 = LossMath.Exp(-LossMath.Abs(inputs));
                 var ce = (t0 * inputs) + (LossMath.Max(t1, Vector512<T>.Zero) + LossMath.Log1pUnit(t2));
-                var t3 = Vector512<T>.One / (Vector512<T>.One + t2);
-                var t4 = t2 * t3;
-                var p_ = LossMath.Select(LossMath.GreaterThanOrEqual(inputs, Vector512<T>.Zero), t3, t4);
-                var pT_ = (p_ * targets) + (LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector512<T>.Zero), t3, t4) * t0);
-                var loss = (alphaT * ce) * ((typeof(F1) == typeof(On)) ? LossMath.PowWhole(Vector512<T>.One - pT_, _gamma) : LossMath.Pow(Vector512<T>.One - pT_, gamma));
+                var t3 = alphaT * ce;
+                var t4 = Vector512<T>.One / (Vector512<T>.One + t2);
+                var t5 = t2 * t4;
+                var p_ = LossMath.Select(LossMath.GreaterThanOrEqual(inputs, Vector512<T>.Zero), t4, t5);
+                var pT_ = (p_ * targets) + (LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector512<T>.Zero), t4, t5) * t0);
+                var t6 = (typeof(F1) == typeof(On)) ? LossMath.PowWhole(Vector512<T>.One - pT_, _gamma) : LossMath.Pow(Vector512<T>.One - pT_, gamma);
+                var loss = t3 * t6;
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                return (typeof(F0) == typeof(On)) ? loss * w : loss;
+                return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t3, t6, sum);
             }
         }
 
@@ -549,7 +564,10 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector128<T> Invoke128(int i)
+            public Vector128<T> Invoke128(int i) => Add128(i, Vector128<T>.Zero);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum)
             {
                 var inputs = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_inputs), (nuint)i);
                 var targets = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_targets), (nuint)i);
@@ -574,11 +592,14 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (((alphaT * (t0 - t6)) * t8) + (_gamma == T.Zero ? Vector128<T>.Zero : (t9 * (((t6 * p_) * t0) - ((p_ * t6) * targets))) * t3)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((_alpha >= T.Zero ? (alpha + (alpha - Vector128<T>.One)) * ce : Vector128<T>.Zero) - (alphaT * inputs)) * t8) + (_gamma == T.Zero ? Vector128<T>.Zero : (t9 * (t6 - p_)) * t3)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
-                return (typeof(F0) == typeof(On)) ? loss * w : loss;
+                return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t3, t8, sum);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector256<T> Invoke256(int i)
+            public Vector256<T> Invoke256(int i) => Add256(i, Vector256<T>.Zero);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum)
             {
                 var inputs = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_inputs), (nuint)i);
                 var targets = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_targets), (nuint)i);
@@ -603,11 +624,14 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (((alphaT * (t0 - t6)) * t8) + (_gamma == T.Zero ? Vector256<T>.Zero : (t9 * (((t6 * p_) * t0) - ((p_ * t6) * targets))) * t3)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((_alpha >= T.Zero ? (alpha + (alpha - Vector256<T>.One)) * ce : Vector256<T>.Zero) - (alphaT * inputs)) * t8) + (_gamma == T.Zero ? Vector256<T>.Zero : (t9 * (t6 - p_)) * t3)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
-                return (typeof(F0) == typeof(On)) ? loss * w : loss;
+                return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t3, t8, sum);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector512<T> Invoke512(int i)
+            public Vector512<T> Invoke512(int i) => Add512(i, Vector512<T>.Zero);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum)
             {
                 var inputs = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_inputs), (nuint)i);
                 var targets = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_targets), (nuint)i);
@@ -632,7 +656,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (((alphaT * (t0 - t6)) * t8) + (_gamma == T.Zero ? Vector512<T>.Zero : (t9 * (((t6 * p_) * t0) - ((p_ * t6) * targets))) * t3)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((_alpha >= T.Zero ? (alpha + (alpha - Vector512<T>.One)) * ce : Vector512<T>.Zero) - (alphaT * inputs)) * t8) + (_gamma == T.Zero ? Vector512<T>.Zero : (t9 * (t6 - p_)) * t3)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
-                return (typeof(F0) == typeof(On)) ? loss * w : loss;
+                return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t3, t8, sum);
             }
         }
 
@@ -802,7 +826,10 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector128<T> Invoke128(int i)
+            public Vector128<T> Invoke128(int i) => Add128(i, Vector128<T>.Zero);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum)
             {
                 var inputs = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_inputs), (nuint)i);
                 var targets = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_targets), (nuint)i);
@@ -843,11 +870,14 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t17 * t8) + (_gamma == T.Zero ? Vector128<T>.Zero : t19 * t3)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((((alphaT * t12) * t8) + (_gamma == T.Zero ? Vector128<T>.Zero : t20)) + (_gamma == T.Zero ? Vector128<T>.Zero : ((((_gamma - T.One) == T.Zero ? Vector128<T>.Zero : ((t21 * t14) * gamma) * t14) + (t11 * ((((t6 * t13) - (t12 * p_)) * t0) - (((t13 * t6) - (p_ * t12)) * targets)))) * t3) + t20)), ref MemoryMarshal.GetReference(_inputsHess), (nuint)i);
                 if (_wantTargetsHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((((_alpha >= T.Zero ? -t22 : Vector128<T>.Zero) - (_alpha >= T.Zero ? t22 : Vector128<T>.Zero)) * t8) + (_gamma == T.Zero ? Vector128<T>.Zero : t23)) + (_gamma == T.Zero ? Vector128<T>.Zero : ((_gamma - T.One) == T.Zero ? Vector128<T>.Zero : (((t21 * t18) * gamma) * t18) * t3) + t23)), ref MemoryMarshal.GetReference(_targetsHess), (nuint)i);
-                return (typeof(F0) == typeof(On)) ? loss * w : loss;
+                return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t3, t8, sum);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector256<T> Invoke256(int i)
+            public Vector256<T> Invoke256(int i) => Add256(i, Vector256<T>.Zero);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum)
             {
                 var inputs = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_inputs), (nuint)i);
                 var targets = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_targets), (nuint)i);
@@ -888,11 +918,14 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t17 * t8) + (_gamma == T.Zero ? Vector256<T>.Zero : t19 * t3)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((((alphaT * t12) * t8) + (_gamma == T.Zero ? Vector256<T>.Zero : t20)) + (_gamma == T.Zero ? Vector256<T>.Zero : ((((_gamma - T.One) == T.Zero ? Vector256<T>.Zero : ((t21 * t14) * gamma) * t14) + (t11 * ((((t6 * t13) - (t12 * p_)) * t0) - (((t13 * t6) - (p_ * t12)) * targets)))) * t3) + t20)), ref MemoryMarshal.GetReference(_inputsHess), (nuint)i);
                 if (_wantTargetsHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((((_alpha >= T.Zero ? -t22 : Vector256<T>.Zero) - (_alpha >= T.Zero ? t22 : Vector256<T>.Zero)) * t8) + (_gamma == T.Zero ? Vector256<T>.Zero : t23)) + (_gamma == T.Zero ? Vector256<T>.Zero : ((_gamma - T.One) == T.Zero ? Vector256<T>.Zero : (((t21 * t18) * gamma) * t18) * t3) + t23)), ref MemoryMarshal.GetReference(_targetsHess), (nuint)i);
-                return (typeof(F0) == typeof(On)) ? loss * w : loss;
+                return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t3, t8, sum);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector512<T> Invoke512(int i)
+            public Vector512<T> Invoke512(int i) => Add512(i, Vector512<T>.Zero);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum)
             {
                 var inputs = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_inputs), (nuint)i);
                 var targets = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_targets), (nuint)i);
@@ -933,7 +966,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t17 * t8) + (_gamma == T.Zero ? Vector512<T>.Zero : t19 * t3)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((((alphaT * t12) * t8) + (_gamma == T.Zero ? Vector512<T>.Zero : t20)) + (_gamma == T.Zero ? Vector512<T>.Zero : ((((_gamma - T.One) == T.Zero ? Vector512<T>.Zero : ((t21 * t14) * gamma) * t14) + (t11 * ((((t6 * t13) - (t12 * p_)) * t0) - (((t13 * t6) - (p_ * t12)) * targets)))) * t3) + t20)), ref MemoryMarshal.GetReference(_inputsHess), (nuint)i);
                 if (_wantTargetsHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((((_alpha >= T.Zero ? -t22 : Vector512<T>.Zero) - (_alpha >= T.Zero ? t22 : Vector512<T>.Zero)) * t8) + (_gamma == T.Zero ? Vector512<T>.Zero : t23)) + (_gamma == T.Zero ? Vector512<T>.Zero : ((_gamma - T.One) == T.Zero ? Vector512<T>.Zero : (((t21 * t18) * gamma) * t18) * t3) + t23)), ref MemoryMarshal.GetReference(_targetsHess), (nuint)i);
-                return (typeof(F0) == typeof(On)) ? loss * w : loss;
+                return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t3, t8, sum);
             }
         }
 
