@@ -24,6 +24,7 @@ internal sealed class ExpressionEmitter
     private readonly Dictionary<Expr, int> _uses = new();
     private readonly HashSet<Expr> _forced = new();
     private readonly Dictionary<Expr, bool> _uniform = new();
+    private readonly string? _wholePowers;
     private int _next;
 
     /// <param name="width">The width to emit at.</param>
@@ -31,8 +32,11 @@ internal sealed class ExpressionEmitter
     /// <param name="scalarLeaf">The scalar field or parameter holding an option (for option-only conditions).</param>
     /// <param name="letNames">Names the user gave subexpressions.</param>
     /// <param name="usedNames">Names already taken in the method.</param>
-    public ExpressionEmitter(Width width, Func<Expr, string?> leaf, Func<Expr, string?> scalarLeaf, IReadOnlyDictionary<Expr, string> letNames, HashSet<string> usedNames)
+    /// <param name="wholePowers">The test (a constant of a specialised kernel) that every exponent fixed per call is a small
+    /// whole number (<c>LossMath.IsSmallWhole</c>), or null: such powers then raise by multiplication (<c>PowWhole</c>).</param>
+    public ExpressionEmitter(Width width, Func<Expr, string?> leaf, Func<Expr, string?> scalarLeaf, IReadOnlyDictionary<Expr, string> letNames, HashSet<string> usedNames, string? wholePowers = null)
     {
+        _wholePowers = wholePowers;
         _width = width;
         _leaf = leaf;
         _scalarLeaf = scalarLeaf;
@@ -184,8 +188,16 @@ internal sealed class ExpressionEmitter
             }
             if (c.Value == 0.5) return $"{Math}.Sqrt({Text(@base, true)})";
         }
+        // An exponent fixed per call (an option, focal's gamma): where the call has found it a small whole number, x^k by
+        // multiplication, with no call in the loop (Pow keeps its general case out of line: a call spills every vector).
+        if (_wholePowers is not null && !_width.IsScalar && IsPerCallExponent(exponent))
+            return wrap($"{_wholePowers} ? {Math}.PowWhole({Text(@base, true)}, {ScalarText(exponent, true)}) : {Math}.Pow({Text(@base, true)}, {Text(exponent, true)})");
         return $"{Math}.Pow({Text(@base, true)}, {Text(exponent, true)})";
     }
+
+    /// <summary>An exponent the same for every element of a call: options and constants only (not a constant itself).</summary>
+    public static bool IsPerCallExponent(Expr exponent) =>
+        exponent is not Constant && !ExprWalker.Any(exponent, x => x is not (OptionRef { IsBoolean: false } or Constant or Unary { Op: UnaryOp.Negate } or Binary { Op: BinaryOp.Add or BinaryOp.Subtract or BinaryOp.Multiply or BinaryOp.Divide }));
 
     /// <summary>An option-only expression as scalar C# (<c>T</c> or <c>bool</c>), reading option fields or parameters.</summary>
     public string ScalarText(Expr e, bool top = false)

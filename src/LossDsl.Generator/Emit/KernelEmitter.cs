@@ -93,6 +93,11 @@ internal static class KernelEmitter
         foreach (var (k, _) in spec.Hessians)
             w.Line($"private readonly Span<T> {HessField(loss.Inputs[k].Name)};").Line($"private readonly bool {WantHessField(loss.Inputs[k].Name)};");
         if (spec.Hessians.Count > 0) w.Line("private readonly HessianTransform<T> _hessianPolicy;");
+        var spread = SpreadFields(loss, spec);
+        if (spread.Count > 0) w.Line("// the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors");
+        foreach (var field in spread)
+            foreach (var width in Width.All.Where(x => !x.IsScalar))
+                w.Line($"private readonly {width.Type} {field}{width.Suffix};");
         PreconditionEmitter.Fields(w, loss);
         for (int j = 0; j < spec.Aggregates; j++)
             w.Line($"/// <summary>A{j} of the current row.</summary>").Line($"public T A{j};");
@@ -114,6 +119,8 @@ internal static class KernelEmitter
         parameters.AddRange(spec.Hessians.Select(h => new KernelParameter("Span<T>", Names.Parameter(loss.Inputs[h.Input].Name + "_hess"))));
         if (spec.Hessians.Count > 0) parameters.Add(new("HessianPolicy", "hessianPolicy"));
         parameters.AddRange(PreconditionEmitter.FlagNames(loss).Select(name => new KernelParameter("bool", name, ByRef: true)));
+        // inlined: a call passing a dozen spans on the stack was a fixed cost of every call of an elementwise loss
+        if (spec.Specialised) w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
         w.Open($"public {spec.Name}({string.Join(", ", parameters)})");
         foreach (var input in SpanInputs(loss))
         {
@@ -136,6 +143,9 @@ internal static class KernelEmitter
             w.Line($"{HessField(name)} = {Names.Parameter(name + "_hess")};").Line($"{WantHessField(name)} = !{Names.Parameter(name + "_hess")}.IsEmpty;");
         }
         if (spec.Hessians.Count > 0) w.Line("_hessianPolicy = new HessianTransform<T>(hessianPolicy);");
+        foreach (var field in spread)
+            foreach (var width in Width.All.Where(x => !x.IsScalar))
+                w.Line($"{field}{width.Suffix} = {width.Splat(field)};");
         PreconditionEmitter.Assignments(w, loss);
         if (loss.Shape != LossShape.Elementwise)
         {
@@ -169,13 +179,39 @@ internal static class KernelEmitter
         {
             w.Line();
             w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
+            if (!width.IsScalar && FusesSum(spec))
+            {
+                // the loss a product: the body adds it to the sum (Add), one multiply-add; the loss alone is that added to zero
+                w.Line($"public {width.Type} Invoke{width.Suffix}(int i) => Add{width.Suffix}(i, {width.Zero});");
+                w.Line();
+                w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
+                w.Open($"public {width.Type} Add{width.Suffix}(int i, {width.Type} sum)");
+                Body(w, model, spec, width, field => Test(spec, flags, field), WholePowers(spec, flags), sum: "sum");
+                w.Close();
+                continue;
+            }
             w.Open($"public {width.Type} Invoke{width.Suffix}(int i)");
-            Body(w, model, spec, width, field => Test(spec, flags, field));
+            Body(w, model, spec, width, field => Test(spec, flags, field), WholePowers(spec, flags));
             w.Close();
+            if (width.IsScalar) continue;
+            w.Line();
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
+            w.Line($"public {width.Type} Add{width.Suffix}(int i, {width.Type} sum) => sum + Invoke{width.Suffix}(i);");
         }
         w.Close();
         if (spec.Specialised) EmitCall(w, spec, parameters, flags);
     }
+
+    /// <summary>A specialised kernel whose loss is a product (a square): its sum step (Add) is one multiply-add.</summary>
+    private static bool FusesSum(KernelSpec spec) => spec.Specialised && !spec.Pair && spec.Value is not null && Factors(spec.Value) is not null;
+
+    /// <summary>A product's two factors: a * b, or u^2 as u * u.</summary>
+    private static Expr[]? Factors(Expr e) => e switch
+    {
+        Binary { Op: BinaryOp.Multiply } m => new[] { m.Left, m.Right },
+        Binary { Op: BinaryOp.Power, Right: Constant { Value: 2 } } p => new[] { p.Left, p.Left },
+        _ => null,
+    };
 
     /// <summary>A kernel with no transcendental function: the sum loop may run two copies of its body (IUnrolledKernel).</summary>
     private static bool Cheap(KernelSpec spec) =>
@@ -195,7 +231,33 @@ internal static class KernelEmitter
         foreach (var input in SpanInputs(loss).Where(i => i.Default is not null)) flags.Add(new(HasField(input.Name), Names.Parameter(input.Name)));
         foreach (var (k, _) in spec.Gradients) flags.Add(new(WantField(loss.Inputs[k].Name), Names.Parameter(loss.Inputs[k].Name + "_grad"), Output: true));
         foreach (var (k, _) in spec.Hessians) flags.Add(new(WantHessField(loss.Inputs[k].Name), Names.Parameter(loss.Inputs[k].Name + "_hess"), Output: true));
+        // Then facts of the options, each taking a type flag only where one is free: a yes/no option (poisson's
+        // log_input), so that the branch it decides is taken once per call, not per vector ...
+        if (spec.Specialised)
+            foreach (var option in loss.Options.Where(o => o.IsBoolean))
+                flags.Add(new(Names.Field(option.Name), null, Condition: Names.Field(option.Name)));
+        // ... and every exponent fixed per call a small whole number.
+        var exponents = WholePowerExponents(spec);
+        if (spec.Specialised && exponents.Count > 0)
+        {
+            var scalar = new ExpressionEmitter(Width.Scalar, _ => null, e => e is OptionRef o ? Names.Field(o.Name) : null, new Dictionary<Expr, string>(), new HashSet<string>());
+            flags.Add(new(WholePowersFlag, null, Condition: string.Join(" && ", exponents.Select(x => $"LossMath.IsSmallWhole({scalar.ScalarText(x, true)})"))));
+        }
         return flags;
+    }
+
+    /// <summary>The fact "every exponent fixed per call is a small whole number" (no field: a type flag or nothing).</summary>
+    private const string WholePowersFlag = "_wholePowers";
+
+    /// <summary>The kernel's exponents fixed per call (options, as focal's gamma and gamma - 1), in a stable order.</summary>
+    private static List<Expr> WholePowerExponents(KernelSpec spec)
+    {
+        var found = new List<Expr>();
+        var roots = new[] { spec.Value }.Concat(spec.Gradients.Select(g => g.Gradient)).Concat(spec.Hessians.Select(h => h.Hessian));
+        foreach (var root in roots)
+            if (root is not null)
+                ExprWalker.Any(root, e => { if (e is Binary { Op: BinaryOp.Power, Right: var x } && ExpressionEmitter.IsPerCallExponent(x) && !found.Contains(x)) found.Add(x); return false; });
+        return found;
     }
 
     /// <summary>A parameter of a kernel's constructor; a require clause's flag is a <c>ref bool</c>, kept and passed on by reference.</summary>
@@ -206,15 +268,23 @@ internal static class KernelEmitter
 
     /// <summary>
     /// A fact of a call that a kernel tests: the bool field that holds it and the constructor parameter (a span) whose
-    /// being non-empty sets it; <paramref name="Output"/>: a gradient or Hessian span, which a streaming kernel pins.
+    /// being non-empty sets it, or else the <paramref name="Condition"/> on the call's fields that sets it;
+    /// <paramref name="Output"/>: a gradient or Hessian span, which a streaming kernel pins.
     /// </summary>
-    private sealed record KernelFlag(string Field, string Parameter, bool Output = false);
+    private sealed record KernelFlag(string Field, string? Parameter, bool Output = false, string? Condition = null);
 
     /// <summary>A flag's test: a constant of the instantiation for the first KernelFlags.Count facts of a specialised kernel, else its field.</summary>
     private static string Test(KernelSpec spec, List<KernelFlag> flags, string field)
     {
         int bit = flags.FindIndex(f => f.Field == field);
         return spec.Specialised && bit >= 0 && bit < FlagBits ? $"(typeof(F{bit}) == typeof(On))" : field;
+    }
+
+    /// <summary>The test of the whole-powers fact where it has a type flag, else null (Pow tests its exponent per vector).</summary>
+    private static string? WholePowers(KernelSpec spec, List<KernelFlag> flags)
+    {
+        int bit = flags.FindIndex(f => f.Field == WholePowersFlag);
+        return spec.Specialised && bit >= 0 && bit < FlagBits ? $"(typeof(F{bit}) == typeof(On))" : null;
     }
 
     private static string FlagParameters => string.Join(", ", Enumerable.Range(0, FlagBits + 1).Select(k => "F" + k));
@@ -244,7 +314,7 @@ internal static class KernelEmitter
         w.Line("_n = n;").Line("_reduction = reduction;").Line("_output = output;");
         w.Close();
         w.Line();
-        var bits = flags.Take(FlagBits).Select((f, k) => $"({F(f.Parameter)}.IsEmpty ? 0 : {1 << k})").ToList();
+        var bits = flags.Take(FlagBits).Select((f, k) => f.Condition is { } c ? $"({c} ? {1 << k} : 0)" : $"({F(f.Parameter!)}.IsEmpty ? 0 : {1 << k})").ToList();
         if (spec.Streams) bits.Add($"(ElementLoops.ShouldStream<T>(_n) ? {1 << FlagBits} : 0)");
         w.Line($"public int Bits {{ [MethodImpl(MethodImplOptions.AggressiveInlining)] get => {(bits.Count == 0 ? "0" : string.Join(" | ", bits))}; }}");
         w.Line();
@@ -254,7 +324,7 @@ internal static class KernelEmitter
         if (spec.Streams)
         {
             // Streaming: the outputs pinned while the kernel runs, the loop peeled to the first one's alignment.
-            var outputs = flags.Where(f => f.Output).Select(f => F(f.Parameter)).ToList();
+            var outputs = flags.Where(f => f.Output).Select(f => F(f.Parameter!)).ToList();
             w.Open($"if ({StreamFlag})");
             w.Open($"fixed ({string.Join(", ", outputs.Select((o, k) => $"{(k == 0 ? "T* " : "")}s{k} = {o}"))})");
             var anchor = string.Concat(Enumerable.Range(0, outputs.Count - 1).Select(k => $"s{k} != null ? s{k} : ")) + $"s{outputs.Count - 1}";
@@ -268,6 +338,25 @@ internal static class KernelEmitter
     }
 
     private static string HasField(string name) => "_has" + Names.Pascal(name);
+
+    /// <summary>
+    /// The scalar fields a specialised kernel also holds spread over the lanes (<c>_delta256</c>): its options and
+    /// gradient scales, fixed for the call. The row kernels' per-row fields change between rows and are spread where read.
+    /// </summary>
+    private static List<string> SpreadFields(BoundLoss loss, KernelSpec spec)
+    {
+        var fields = new List<string>();
+        if (!spec.Specialised) return fields;
+        fields.AddRange(loss.Options.Where(o => !o.IsBoolean).Select(o => Names.Field(o.Name)));
+        if (spec.Upstream) fields.Add("_scale");
+        foreach (var (k, gradient) in spec.Gradients)
+            if (ScaleFactor(spec, gradient).Factor != 1) fields.Add(ScaleField(loss.Inputs[k].Name));
+        return fields;
+    }
+
+    /// <summary>A per-call scalar field at a width: the field itself, its spread copy in a specialised kernel, else a broadcast.</summary>
+    private static string Spread(KernelSpec spec, Width width, string field) =>
+        width.IsScalar ? field : spec.Specialised ? field + width.Suffix : width.Splat(field);
 
     /// <summary>
     /// A gradient c * rest, c a power of two from 2 up (the 2 (x - y) of a squared error): c folds into the call's scale
@@ -325,13 +414,16 @@ internal static class KernelEmitter
     private static string HessField(string name) => Names.Field(name + "_hess");
     private static string WantHessField(string name) => "_want" + Names.Pascal(name) + "Hess";
 
-    private static void Body(SourceWriter w, LossModel model, KernelSpec spec, Width width, System.Func<string, string> test)
+    private static void Body(SourceWriter w, LossModel model, KernelSpec spec, Width width, System.Func<string, string> test, string? wholePowers, string? sum = null)
     {
         var loss = model.Loss;
         var roots = new List<Expr>();
         if (spec.Value is not null) roots.Add(spec.Value);
         roots.AddRange(spec.Gradients.Select(g => ScaleFactor(spec, g.Gradient).Remainder));
         roots.AddRange(spec.Hessians.Select(h => h.Hessian));
+        // a sum step (Add): the loss's two factors, multiplied and added to the sum in one instruction
+        var factors = sum is not null && spec.Value is not null ? Factors(spec.Value) ?? new Expr[0] : new Expr[0];
+        roots.AddRange(factors);
         var conditions = PreconditionEmitter.Violations(loss); // require clauses on element values: checked in this pass
         roots.AddRange(conditions);
 
@@ -347,7 +439,7 @@ internal static class KernelEmitter
             {
                 InputRef r => (Names.Parameter(loss.Inputs[r.Index].Name), Load(loss.Inputs[r.Index], width.Load(Names.Field(loss.Inputs[r.Index].Name)), width, test)),
                 ClassRef c => (Names.Parameter(loss.Inputs[c.Input].Name), Load(loss.Inputs[c.Input], width.LoadAt(Names.Field(loss.Inputs[c.Input].Name), "i - RowStart"), width, test)),
-                OptionRef { IsBoolean: false } o => (Names.Parameter(o.Name), width.Splat(Names.Field(o.Name))),
+                OptionRef { IsBoolean: false } o => (Names.Parameter(o.Name), Spread(spec, width, Names.Field(o.Name))),
                 AggregateRef a => ("a" + a.Index, width.Splat("A" + a.Index)),
                 CoefficientRef c => ("c" + c.Index, width.Splat("C" + c.Index)),
                 IndexRef x => (Names.Parameter(x.Name), width.Splat(RowField(x.Name))),
@@ -371,11 +463,11 @@ internal static class KernelEmitter
         var emitter = new ExpressionEmitter(width, e => locals.TryGetValue(e, out var n) ? n : null,
             e => e switch
             {
-                OptionRef o => Names.Field(o.Name), AggregateRef a => "A" + a.Index, CoefficientRef c => "C" + c.Index,
+                OptionRef o => test(Names.Field(o.Name)), AggregateRef a => "A" + a.Index, CoefficientRef c => "C" + c.Index,
                 IndexRef x => RowField(x.Name), RowRef x => RowField(x.Name), RowNumberRef => "CurrentRow",
                 OuterRef or OuterColumnRef => OuterField(e), _ => null,
             },
-            letNames, used);
+            letNames, used, wholePowers);
         var texts = emitter.Emit(w, roots);
         int next = 0;
         string? value = null;
@@ -395,7 +487,7 @@ internal static class KernelEmitter
             string? upstream = null;
             string Upstream(string scaleField)
             {
-                var scale = width.Splat(scaleField);
+                var scale = Spread(spec, width, scaleField);
                 var g = $"({test("_hasGradOutput")} ? {width.Load("_gradOutput")} * {scale} : {scale})";
                 // a specialised kernel without a weight does not multiply by ones
                 return g + (weight is null ? "" : spec.Specialised ? $" * ({test("_hasWeight")} ? {weight} : {width.One})" : " * " + weight);
@@ -423,6 +515,12 @@ internal static class KernelEmitter
             }
         }
         PreconditionEmitter.Checks(w, width, texts.Skip(texts.Count - conditions.Count).ToList());
+        if (factors.Length == 2)
+        {
+            var fused = $"LossMath.MultiplyAdd({texts[next]}, {texts[next + 1]}, {sum})";
+            w.Line(weight is null ? $"return {fused};" : $"return {test("_hasWeight")} ? LossMath.MultiplyAdd({value}, {weight}, {sum}) : {fused};");
+            return;
+        }
         w.Line(value is null ? $"return {width.Zero};" : weight is null ? $"return {value};"
             : spec.Specialised ? $"return {test("_hasWeight")} ? {value} * {weight} : {value};" : $"return {value} * {weight};");
     }

@@ -80,7 +80,7 @@ internal static class Names
     private static readonly System.Text.RegularExpressions.Regex s_numbered =
         new(@"^(t|a|c|d|e|bar|aggregate|summand|dependency|pair|refused)\d", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
     private static readonly System.Text.RegularExpressions.Regex s_composite =
-        new(@"(Row|Width|Length|Store|Kernel|Cached|AtI|Result)$|^(has|want|p|current|outer)[A-Z0-9]", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+        new(@"(Row|Width|Length|Store|Kernel|Cached|AtI|Result|128|256|512)$|^(has|want|p|current|outer)[A-Z0-9]", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
     /// <summary>The field that holds a value in a kernel struct: <c>_yPred</c>.</summary>
     public static string Field(string name) => "_" + Camel(name);

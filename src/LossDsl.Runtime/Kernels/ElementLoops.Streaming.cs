@@ -28,6 +28,13 @@ public static partial class ElementLoops
     [ThreadStatic] internal static int t_chunkedLength;
 
     /// <summary>
+    /// The number of threads running chunks of a chunked call (LossParallel): while none is, no thread's
+    /// <see cref="t_chunkedLength"/> is set, and <see cref="ShouldStream{T}"/> does not read it (a thread-static read is a
+    /// helper call, a fixed cost on every small call).
+    /// </summary>
+    internal static int s_chunkingThreads;
+
+    /// <summary>
     /// Whether outputs of <paramref name="n"/> elements are streamed (see <see cref="NonTemporalBytes"/>); a chunk of
     /// the parallel path streams when its whole call would.
     /// </summary>
@@ -35,7 +42,7 @@ public static partial class ElementLoops
     public static unsafe bool ShouldStream<T>(int n) where T : unmanaged
     {
         int bytes = NonTemporalBytes;
-        return (long)n * sizeof(T) >= bytes || (long)t_chunkedLength * sizeof(T) >= bytes;
+        return (long)n * sizeof(T) >= bytes || (Volatile.Read(ref s_chunkingThreads) != 0 && (long)t_chunkedLength * sizeof(T) >= bytes);
     }
 
     /// <summary>

@@ -147,6 +147,7 @@ public static partial class ElementLoops
         }
     }
 
+    // The kernel adds its loss to the sum itself (Add256): a loss that is a product, as a square, is one multiply-add.
     // Two accumulators, taken in turn, hide the add latency with one copy of the kernel's body in the loop (an unrolled
     // loop inlines the body once per copy, and a transcendental kernel then runs out of the JIT's inlining budget: its
     // lane operations became calls). The last, overlapping vector is masked to the lanes not yet counted.
@@ -177,13 +178,13 @@ public static partial class ElementLoops
         {
             for (; i <= end - 2 * count; i += 2 * count)
             {
-                a0 += k.Invoke512(i);
-                a1 += k.Invoke512(i + count);
+                a0 = k.Add512(i, a0);
+                a1 = k.Add512(i + count, a1);
             }
         }
         for (; i <= end - count; i += count)
         {
-            Vector512<T> next = a0 + k.Invoke512(i);
+            Vector512<T> next = k.Add512(i, a0);
             a0 = a1;
             a1 = next;
         }
@@ -222,13 +223,13 @@ public static partial class ElementLoops
         {
             for (; i <= end - 2 * count; i += 2 * count)
             {
-                a0 += k.Invoke256(i);
-                a1 += k.Invoke256(i + count);
+                a0 = k.Add256(i, a0);
+                a1 = k.Add256(i + count, a1);
             }
         }
         for (; i <= end - count; i += count)
         {
-            Vector256<T> next = a0 + k.Invoke256(i);
+            Vector256<T> next = k.Add256(i, a0);
             a0 = a1;
             a1 = next;
         }
@@ -267,13 +268,13 @@ public static partial class ElementLoops
         {
             for (; i <= end - 2 * count; i += 2 * count)
             {
-                a0 += k.Invoke128(i);
-                a1 += k.Invoke128(i + count);
+                a0 = k.Add128(i, a0);
+                a1 = k.Add128(i + count, a1);
             }
         }
         for (; i <= end - count; i += count)
         {
-            Vector128<T> next = a0 + k.Invoke128(i);
+            Vector128<T> next = k.Add128(i, a0);
             a0 = a1;
             a1 = next;
         }

@@ -17,6 +17,12 @@ public interface IElementKernel<T> where T : unmanaged
     Vector256<T> Invoke256(int i);
     /// <summary>Elements <paramref name="i"/> .. i + Vector512&lt;T&gt;.Count.</summary>
     Vector512<T> Invoke512(int i);
+    /// <summary><paramref name="sum"/> plus the loss of elements <paramref name="i"/> .. i + Vector128&lt;T&gt;.Count: the sum loop's step, a loss that is a product fused into the sum (one multiply-add).</summary>
+    Vector128<T> Add128(int i, Vector128<T> sum);
+    /// <summary><paramref name="sum"/> plus the loss of elements <paramref name="i"/> .. i + Vector256&lt;T&gt;.Count: the sum loop's step, a loss that is a product fused into the sum (one multiply-add).</summary>
+    Vector256<T> Add256(int i, Vector256<T> sum);
+    /// <summary><paramref name="sum"/> plus the loss of elements <paramref name="i"/> .. i + Vector512&lt;T&gt;.Count: the sum loop's step, a loss that is a product fused into the sum (one multiply-add).</summary>
+    Vector512<T> Add512(int i, Vector512<T> sum);
 }
 
 /// <summary>

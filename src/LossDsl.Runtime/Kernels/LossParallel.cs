@@ -196,6 +196,7 @@ public static unsafe partial class LossParallel
         int n = job->Length, chunks = job->Chunks, chunkLength = job->ChunkLength;
         int outerLength = ElementLoops.t_chunkedLength;
         ElementLoops.t_chunkedLength = n; // a chunk streams its outputs as the whole call would (ElementLoops.ShouldStream)
+        Interlocked.Increment(ref ElementLoops.s_chunkingThreads);
         try
         {
             int c;
@@ -212,6 +213,7 @@ public static unsafe partial class LossParallel
         }
         finally
         {
+            Interlocked.Decrement(ref ElementLoops.s_chunkingThreads);
             ElementLoops.t_chunkedLength = outerLength;
         }
     }

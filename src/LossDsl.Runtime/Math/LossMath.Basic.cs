@@ -109,4 +109,19 @@ public static partial class LossMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Max<T>(Vector512<T> x, Vector512<T> y) where T : unmanaged, IBinaryFloatingPointIeee754<T>
         => V512Ops<T>.Max(x, y);
+
+    /// <summary>a * b + c per lane: one fused instruction where the hardware has FMA, else a multiply and an add.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> MultiplyAdd<T>(Vector128<T> a, Vector128<T> b, Vector128<T> c) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        => V128Ops<T>.Mad(a, b, c);
+
+    /// <summary>a * b + c per lane: one fused instruction where the hardware has FMA, else a multiply and an add.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> MultiplyAdd<T>(Vector256<T> a, Vector256<T> b, Vector256<T> c) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        => V256Ops<T>.Mad(a, b, c);
+
+    /// <summary>a * b + c per lane: one fused instruction where the hardware has FMA, else a multiply and an add.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> MultiplyAdd<T>(Vector512<T> a, Vector512<T> b, Vector512<T> c) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        => V512Ops<T>.Mad(a, b, c);
 }

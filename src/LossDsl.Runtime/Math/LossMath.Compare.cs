@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace LossDsl;
 
@@ -193,15 +194,38 @@ public static partial class LossMath
     /// <summary>Per lane: mask ? a : b (mask lanes all ones or all zeros).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Select<T>(Vector128<T> mask, Vector128<T> a, Vector128<T> b) where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        => Vector128.ConditionalSelect(mask, a, b);
+        => Blend(mask, a, b);
 
     /// <summary>Per lane: mask ? a : b (mask lanes all ones or all zeros).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Select<T>(Vector256<T> mask, Vector256<T> a, Vector256<T> b) where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        => Vector256.ConditionalSelect(mask, a, b);
+        => Blend(mask, a, b);
 
     /// <summary>Per lane: mask ? a : b (mask lanes all ones or all zeros).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Select<T>(Vector512<T> mask, Vector512<T> a, Vector512<T> b) where T : unmanaged, IBinaryFloatingPointIeee754<T>
         => Vector512.ConditionalSelect(mask, a, b);
+
+    // A select by one blend instruction (vblendvps/pd, blendvps/pd: each lane's sign bit picks), right for the masks of
+    // all ones or all zeros that comparisons make. ConditionalSelect becomes a blend only when the JIT sees the comparison
+    // as the mask's operand; a mask held in a local (a condition used twice, as Huber's d < delta) became and, andn, or.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector128<T> Blend<T>(Vector128<T> mask, Vector128<T> a, Vector128<T> b) where T : unmanaged
+    {
+        if (Sse41.IsSupported && typeof(T) == typeof(float))
+            return Sse41.BlendVariable(b.As<T, float>(), a.As<T, float>(), mask.As<T, float>()).As<float, T>();
+        if (Sse41.IsSupported && typeof(T) == typeof(double))
+            return Sse41.BlendVariable(b.As<T, double>(), a.As<T, double>(), mask.As<T, double>()).As<double, T>();
+        return Vector128.ConditionalSelect(mask, a, b);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<T> Blend<T>(Vector256<T> mask, Vector256<T> a, Vector256<T> b) where T : unmanaged
+    {
+        if (Avx.IsSupported && typeof(T) == typeof(float))
+            return Avx.BlendVariable(b.As<T, float>(), a.As<T, float>(), mask.As<T, float>()).As<float, T>();
+        if (Avx.IsSupported && typeof(T) == typeof(double))
+            return Avx.BlendVariable(b.As<T, double>(), a.As<T, double>(), mask.As<T, double>()).As<double, T>();
+        return Vector256.ConditionalSelect(mask, a, b);
+    }
 }

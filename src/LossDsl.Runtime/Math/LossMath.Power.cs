@@ -122,9 +122,30 @@ public static partial class LossMath
         return O.Select(unit, one, r);
     }
 
+    /// <summary>Whether <paramref name="k"/> is a whole number from 0 to 4: an exponent <c>PowWhole</c> takes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool IsSmallWhole<T>(T k) where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+    public static bool IsSmallWhole<T>(T k) where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
         k >= T.Zero && k <= T.CreateTruncating(4) && T.IsInteger(k);
+
+    // x^k for an exponent k the same for every element of a call and a small whole number (IsSmallWhole), tested once
+    // per call: a generated kernel specialised for it (a type flag) has no call in its loop, where Pow keeps the general
+    // case's call (out of line), and a call in a loop spills every live vector register (SysV keeps none across it).
+    // k is compared as it is, the square first (focal's gamma = 2): a conversion to int and a jump table per vector cost more.
+
+    /// <summary>x^k per lane, for <paramref name="k"/> a whole number from 0 to 4 (<see cref="IsSmallWhole{T}"/>): exact as Pow.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> PowWhole<T>(Vector128<T> x, T k) where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+        k == T.CreateTruncating(2) ? x * x : k == T.One ? x : k == T.Zero ? Vector128<T>.One : k == T.CreateTruncating(3) ? x * x * x : (x * x) * (x * x);
+
+    /// <summary>x^k per lane, for <paramref name="k"/> a whole number from 0 to 4 (<see cref="IsSmallWhole{T}"/>): exact as Pow.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> PowWhole<T>(Vector256<T> x, T k) where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+        k == T.CreateTruncating(2) ? x * x : k == T.One ? x : k == T.Zero ? Vector256<T>.One : k == T.CreateTruncating(3) ? x * x * x : (x * x) * (x * x);
+
+    /// <summary>x^k per lane, for <paramref name="k"/> a whole number from 0 to 4 (<see cref="IsSmallWhole{T}"/>): exact as Pow.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> PowWhole<T>(Vector512<T> x, T k) where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+        k == T.CreateTruncating(2) ? x * x : k == T.One ? x : k == T.Zero ? Vector512<T>.One : k == T.CreateTruncating(3) ? x * x * x : (x * x) * (x * x);
 
     // x^k for k in 0..4 by multiplication (x^0 = 1 even for NaN, as pow).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

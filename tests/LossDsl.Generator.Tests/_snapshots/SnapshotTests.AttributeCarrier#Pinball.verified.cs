@@ -333,7 +333,12 @@ namespace LossDsl.Generated.Sample.Losses
             private readonly T _tau;
             private readonly ReadOnlySpan<T> _weight;
             private readonly bool _hasWeight;
+            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
+            private readonly Vector128<T> _tau128;
+            private readonly Vector256<T> _tau256;
+            private readonly Vector512<T> _tau512;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public ValueKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T tau, ReadOnlySpan<T> weight)
             {
                 _input = input;
@@ -341,6 +346,9 @@ namespace LossDsl.Generated.Sample.Losses
                 _tau = tau;
                 _weight = weight;
                 _hasWeight = !weight.IsEmpty;
+                _tau128 = Vector128.Create(_tau);
+                _tau256 = Vector256.Create(_tau);
+                _tau512 = Vector512.Create(_tau);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -360,7 +368,7 @@ namespace LossDsl.Generated.Sample.Losses
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var tau = Vector128.Create(_tau);
+                var tau = _tau128;
                 var r_ = target - input;
                 var loss = LossMath.Max(tau * r_, (tau - Vector128<T>.One) * r_);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
@@ -368,11 +376,14 @@ namespace LossDsl.Generated.Sample.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var tau = Vector256.Create(_tau);
+                var tau = _tau256;
                 var r_ = target - input;
                 var loss = LossMath.Max(tau * r_, (tau - Vector256<T>.One) * r_);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
@@ -380,16 +391,22 @@ namespace LossDsl.Generated.Sample.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var tau = Vector512.Create(_tau);
+                var tau = _tau512;
                 var r_ = target - input;
                 var loss = LossMath.Max(tau * r_, (tau - Vector512<T>.One) * r_);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
         }
 
         /// <summary>One call of <see cref="ValueKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
@@ -441,7 +458,15 @@ namespace LossDsl.Generated.Sample.Losses
             private readonly T _scale;
             private readonly Span<T> _inputGrad;
             private readonly bool _wantInputGrad;
+            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
+            private readonly Vector128<T> _tau128;
+            private readonly Vector256<T> _tau256;
+            private readonly Vector512<T> _tau512;
+            private readonly Vector128<T> _scale128;
+            private readonly Vector256<T> _scale256;
+            private readonly Vector512<T> _scale512;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public GradientKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T tau, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad)
             {
                 _input = input;
@@ -454,6 +479,12 @@ namespace LossDsl.Generated.Sample.Losses
                 _scale = scale;
                 _inputGrad = inputGrad;
                 _wantInputGrad = !inputGrad.IsEmpty;
+                _tau128 = Vector128.Create(_tau);
+                _tau256 = Vector256.Create(_tau);
+                _tau512 = Vector512.Create(_tau);
+                _scale128 = Vector128.Create(_scale);
+                _scale256 = Vector256.Create(_scale);
+                _scale512 = Vector512.Create(_scale);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -478,51 +509,60 @@ namespace LossDsl.Generated.Sample.Losses
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var tau = Vector128.Create(_tau);
+                var tau = _tau128;
                 var r_ = target - input;
                 var t0 = tau * r_;
                 var t1 = (tau - Vector128<T>.One) * r_;
                 var t2 = Vector128<T>.One - tau;
                 var loss = LossMath.Max(t0, t1);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.GreaterThan(t0, t1), -tau, LossMath.Select(LossMath.Equal(t0, t1), Vector128.Create(T.CreateTruncating(0.5)) * (t2 - tau), t2))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var tau = Vector256.Create(_tau);
+                var tau = _tau256;
                 var r_ = target - input;
                 var t0 = tau * r_;
                 var t1 = (tau - Vector256<T>.One) * r_;
                 var t2 = Vector256<T>.One - tau;
                 var loss = LossMath.Max(t0, t1);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.GreaterThan(t0, t1), -tau, LossMath.Select(LossMath.Equal(t0, t1), Vector256.Create(T.CreateTruncating(0.5)) * (t2 - tau), t2))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var tau = Vector512.Create(_tau);
+                var tau = _tau512;
                 var r_ = target - input;
                 var t0 = tau * r_;
                 var t1 = (tau - Vector512<T>.One) * r_;
                 var t2 = Vector512<T>.One - tau;
                 var loss = LossMath.Max(t0, t1);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.GreaterThan(t0, t1), -tau, LossMath.Select(LossMath.Equal(t0, t1), Vector512.Create(T.CreateTruncating(0.5)) * (t2 - tau), t2))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
         }
 
         /// <summary>One call of <see cref="GradientKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
@@ -591,7 +631,15 @@ namespace LossDsl.Generated.Sample.Losses
             private readonly Span<T> _inputHess;
             private readonly bool _wantInputHess;
             private readonly HessianTransform<T> _hessianPolicy;
+            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
+            private readonly Vector128<T> _tau128;
+            private readonly Vector256<T> _tau256;
+            private readonly Vector512<T> _tau512;
+            private readonly Vector128<T> _scale128;
+            private readonly Vector256<T> _scale256;
+            private readonly Vector512<T> _scale512;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public HessianKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T tau, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> inputHess, HessianPolicy hessianPolicy)
             {
                 _input = input;
@@ -607,6 +655,12 @@ namespace LossDsl.Generated.Sample.Losses
                 _inputHess = inputHess;
                 _wantInputHess = !inputHess.IsEmpty;
                 _hessianPolicy = new HessianTransform<T>(hessianPolicy);
+                _tau128 = Vector128.Create(_tau);
+                _tau256 = Vector256.Create(_tau);
+                _tau512 = Vector512.Create(_tau);
+                _scale128 = Vector128.Create(_scale);
+                _scale256 = Vector256.Create(_scale);
+                _scale512 = Vector512.Create(_scale);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -632,54 +686,63 @@ namespace LossDsl.Generated.Sample.Losses
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var tau = Vector128.Create(_tau);
+                var tau = _tau128;
                 var r_ = target - input;
                 var t0 = tau * r_;
                 var t1 = (tau - Vector128<T>.One) * r_;
                 var t2 = Vector128<T>.One - tau;
                 var loss = LossMath.Max(t0, t1);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.GreaterThan(t0, t1), -tau, LossMath.Select(LossMath.Equal(t0, t1), Vector128.Create(T.CreateTruncating(0.5)) * (t2 - tau), t2))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector128<T>.Zero), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var tau = Vector256.Create(_tau);
+                var tau = _tau256;
                 var r_ = target - input;
                 var t0 = tau * r_;
                 var t1 = (tau - Vector256<T>.One) * r_;
                 var t2 = Vector256<T>.One - tau;
                 var loss = LossMath.Max(t0, t1);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.GreaterThan(t0, t1), -tau, LossMath.Select(LossMath.Equal(t0, t1), Vector256.Create(T.CreateTruncating(0.5)) * (t2 - tau), t2))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector256<T>.Zero), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var tau = Vector512.Create(_tau);
+                var tau = _tau512;
                 var r_ = target - input;
                 var t0 = tau * r_;
                 var t1 = (tau - Vector512<T>.One) * r_;
                 var t2 = Vector512<T>.One - tau;
                 var loss = LossMath.Max(t0, t1);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.GreaterThan(t0, t1), -tau, LossMath.Select(LossMath.Equal(t0, t1), Vector512.Create(T.CreateTruncating(0.5)) * (t2 - tau), t2))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector512<T>.Zero), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
         }
 
         /// <summary>One call of <see cref="HessianKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>

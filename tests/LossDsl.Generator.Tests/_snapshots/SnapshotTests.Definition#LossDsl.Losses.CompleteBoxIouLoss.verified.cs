@@ -708,7 +708,12 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly T _eps;
             private readonly ReadOnlySpan<T> _weight;
             private readonly bool _hasWeight;
+            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
+            private readonly Vector128<T> _eps128;
+            private readonly Vector256<T> _eps256;
+            private readonly Vector512<T> _eps512;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public ValueKernel(ReadOnlySpan<T> boxes1X1, ReadOnlySpan<T> boxes1Y1, ReadOnlySpan<T> boxes1X2, ReadOnlySpan<T> boxes1Y2, ReadOnlySpan<T> boxes2X1, ReadOnlySpan<T> boxes2Y1, ReadOnlySpan<T> boxes2X2, ReadOnlySpan<T> boxes2Y2, T eps, ReadOnlySpan<T> weight)
             {
                 _boxes1X1 = boxes1X1;
@@ -722,6 +727,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _eps = eps;
                 _weight = weight;
                 _hasWeight = !weight.IsEmpty;
+                _eps128 = Vector128.Create(_eps);
+                _eps256 = Vector256.Create(_eps);
+                _eps512 = Vector512.Create(_eps);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -784,7 +792,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var boxes2Y1 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1), (nuint)i);
                 var boxes2X2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2X2), (nuint)i);
                 var boxes2Y2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2), (nuint)i);
-                var eps = Vector128.Create(_eps);
+                var eps = _eps128;
                 var ykis2 = LossMath.Min(boxes1Y2, boxes2Y2);
                 var ykis1 = LossMath.Max(boxes1Y1, boxes2Y1);
                 var xkis2 = LossMath.Min(boxes1X2, boxes2X2);
@@ -823,6 +831,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
             {
                 var boxes1X1 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes1X1), (nuint)i);
@@ -833,7 +844,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var boxes2Y1 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1), (nuint)i);
                 var boxes2X2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2X2), (nuint)i);
                 var boxes2Y2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2), (nuint)i);
-                var eps = Vector256.Create(_eps);
+                var eps = _eps256;
                 var ykis2 = LossMath.Min(boxes1Y2, boxes2Y2);
                 var ykis1 = LossMath.Max(boxes1Y1, boxes2Y1);
                 var xkis2 = LossMath.Min(boxes1X2, boxes2X2);
@@ -872,6 +883,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
             {
                 var boxes1X1 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes1X1), (nuint)i);
@@ -882,7 +896,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var boxes2Y1 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1), (nuint)i);
                 var boxes2X2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2X2), (nuint)i);
                 var boxes2Y2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2), (nuint)i);
-                var eps = Vector512.Create(_eps);
+                var eps = _eps512;
                 var ykis2 = LossMath.Min(boxes1Y2, boxes2Y2);
                 var ykis1 = LossMath.Max(boxes1Y1, boxes2Y1);
                 var xkis2 = LossMath.Min(boxes1X2, boxes2X2);
@@ -919,6 +933,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
         }
 
         /// <summary>One call of <see cref="ValueKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
@@ -1009,7 +1026,15 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly bool _wantBoxes2X2Grad;
             private readonly Span<T> _boxes2Y2Grad;
             private readonly bool _wantBoxes2Y2Grad;
+            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
+            private readonly Vector128<T> _eps128;
+            private readonly Vector256<T> _eps256;
+            private readonly Vector512<T> _eps512;
+            private readonly Vector128<T> _scale128;
+            private readonly Vector256<T> _scale256;
+            private readonly Vector512<T> _scale512;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public GradientKernel(ReadOnlySpan<T> boxes1X1, ReadOnlySpan<T> boxes1Y1, ReadOnlySpan<T> boxes1X2, ReadOnlySpan<T> boxes1Y2, ReadOnlySpan<T> boxes2X1, ReadOnlySpan<T> boxes2Y1, ReadOnlySpan<T> boxes2X2, ReadOnlySpan<T> boxes2Y2, T eps, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> boxes1X1Grad, Span<T> boxes1Y1Grad, Span<T> boxes1X2Grad, Span<T> boxes1Y2Grad, Span<T> boxes2X1Grad, Span<T> boxes2Y1Grad, Span<T> boxes2X2Grad, Span<T> boxes2Y2Grad)
             {
                 _boxes1X1 = boxes1X1;
@@ -1042,6 +1067,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _wantBoxes2X2Grad = !boxes2X2Grad.IsEmpty;
                 _boxes2Y2Grad = boxes2Y2Grad;
                 _wantBoxes2Y2Grad = !boxes2Y2Grad.IsEmpty;
+                _eps128 = Vector128.Create(_eps);
+                _eps256 = Vector256.Create(_eps);
+                _eps512 = Vector512.Create(_eps);
+                _scale128 = Vector128.Create(_scale);
+                _scale256 = Vector256.Create(_scale);
+                _scale512 = Vector512.Create(_scale);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -1158,7 +1189,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var boxes2Y1 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1), (nuint)i);
                 var boxes2X2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2X2), (nuint)i);
                 var boxes2Y2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2), (nuint)i);
-                var eps = Vector128.Create(_eps);
+                var eps = _eps128;
                 var ykis2 = LossMath.Min(boxes1Y2, boxes2Y2);
                 var ykis1 = LossMath.Max(boxes1Y1, boxes2Y1);
                 var xkis2 = LossMath.Min(boxes1X2, boxes2X2);
@@ -1238,7 +1269,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t53 = LossMath.Select(t40, Vector128<T>.Zero, t52 * t1);
                 var loss = diou + (Vector128.Create(T.CreateTruncating(0.4052847345693511)) * (t16 * t15));
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((t7 + (Vector128.Create(T.CreateTruncating(2.0)) * (t17 * LossMath.Select(t18, Vector128<T>.One, t20)))) / diagonalSquared) - LossMath.Select(t0, (t22 - (t5 * ((boxes1Y1 - boxes1Y2) - LossMath.Select(t0, t22, Vector128<T>.Zero)))) / t4, Vector128<T>.Zero)) - (Vector128.Create(T.CreateTruncating(0.8105694691387022)) * (t23 * ((Vector128.Create(T.CreateTruncating(-1.0)) / hPred) / t24)))), ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((t8 + (Vector128.Create(T.CreateTruncating(2.0)) * (t25 * LossMath.Select(t26, Vector128<T>.One, t28)))) / diagonalSquared) - LossMath.Select(t0, (t30 - (t5 * ((boxes1X1 - boxes1X2) - LossMath.Select(t0, t30, Vector128<T>.Zero)))) / t4, Vector128<T>.Zero)) - t31), ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((t7 - (Vector128.Create(T.CreateTruncating(2.0)) * (t17 * LossMath.Select(t32, Vector128<T>.One, t34)))) / diagonalSquared) - LossMath.Select(t0, (t36 - (t5 * (hPred - LossMath.Select(t0, t36, Vector128<T>.Zero)))) / t4, Vector128<T>.Zero)) - (Vector128.Create(T.CreateTruncating(0.8105694691387022)) * (t23 * ((Vector128<T>.One / hPred) / t24)))), ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
@@ -1251,6 +1282,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
             {
                 var boxes1X1 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes1X1), (nuint)i);
@@ -1261,7 +1295,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var boxes2Y1 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1), (nuint)i);
                 var boxes2X2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2X2), (nuint)i);
                 var boxes2Y2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2), (nuint)i);
-                var eps = Vector256.Create(_eps);
+                var eps = _eps256;
                 var ykis2 = LossMath.Min(boxes1Y2, boxes2Y2);
                 var ykis1 = LossMath.Max(boxes1Y1, boxes2Y1);
                 var xkis2 = LossMath.Min(boxes1X2, boxes2X2);
@@ -1341,7 +1375,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t53 = LossMath.Select(t40, Vector256<T>.Zero, t52 * t1);
                 var loss = diou + (Vector256.Create(T.CreateTruncating(0.4052847345693511)) * (t16 * t15));
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((t7 + (Vector256.Create(T.CreateTruncating(2.0)) * (t17 * LossMath.Select(t18, Vector256<T>.One, t20)))) / diagonalSquared) - LossMath.Select(t0, (t22 - (t5 * ((boxes1Y1 - boxes1Y2) - LossMath.Select(t0, t22, Vector256<T>.Zero)))) / t4, Vector256<T>.Zero)) - (Vector256.Create(T.CreateTruncating(0.8105694691387022)) * (t23 * ((Vector256.Create(T.CreateTruncating(-1.0)) / hPred) / t24)))), ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((t8 + (Vector256.Create(T.CreateTruncating(2.0)) * (t25 * LossMath.Select(t26, Vector256<T>.One, t28)))) / diagonalSquared) - LossMath.Select(t0, (t30 - (t5 * ((boxes1X1 - boxes1X2) - LossMath.Select(t0, t30, Vector256<T>.Zero)))) / t4, Vector256<T>.Zero)) - t31), ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((t7 - (Vector256.Create(T.CreateTruncating(2.0)) * (t17 * LossMath.Select(t32, Vector256<T>.One, t34)))) / diagonalSquared) - LossMath.Select(t0, (t36 - (t5 * (hPred - LossMath.Select(t0, t36, Vector256<T>.Zero)))) / t4, Vector256<T>.Zero)) - (Vector256.Create(T.CreateTruncating(0.8105694691387022)) * (t23 * ((Vector256<T>.One / hPred) / t24)))), ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
@@ -1354,6 +1388,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
             {
                 var boxes1X1 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes1X1), (nuint)i);
@@ -1364,7 +1401,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var boxes2Y1 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1), (nuint)i);
                 var boxes2X2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2X2), (nuint)i);
                 var boxes2Y2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2), (nuint)i);
-                var eps = Vector512.Create(_eps);
+                var eps = _eps512;
                 var ykis2 = LossMath.Min(boxes1Y2, boxes2Y2);
                 var ykis1 = LossMath.Max(boxes1Y1, boxes2Y1);
                 var xkis2 = LossMath.Min(boxes1X2, boxes2X2);
@@ -1444,7 +1481,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t53 = LossMath.Select(t40, Vector512<T>.Zero, t52 * t1);
                 var loss = diou + (Vector512.Create(T.CreateTruncating(0.4052847345693511)) * (t16 * t15));
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((t7 + (Vector512.Create(T.CreateTruncating(2.0)) * (t17 * LossMath.Select(t18, Vector512<T>.One, t20)))) / diagonalSquared) - LossMath.Select(t0, (t22 - (t5 * ((boxes1Y1 - boxes1Y2) - LossMath.Select(t0, t22, Vector512<T>.Zero)))) / t4, Vector512<T>.Zero)) - (Vector512.Create(T.CreateTruncating(0.8105694691387022)) * (t23 * ((Vector512.Create(T.CreateTruncating(-1.0)) / hPred) / t24)))), ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((t8 + (Vector512.Create(T.CreateTruncating(2.0)) * (t25 * LossMath.Select(t26, Vector512<T>.One, t28)))) / diagonalSquared) - LossMath.Select(t0, (t30 - (t5 * ((boxes1X1 - boxes1X2) - LossMath.Select(t0, t30, Vector512<T>.Zero)))) / t4, Vector512<T>.Zero)) - t31), ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((t7 - (Vector512.Create(T.CreateTruncating(2.0)) * (t17 * LossMath.Select(t32, Vector512<T>.One, t34)))) / diagonalSquared) - LossMath.Select(t0, (t36 - (t5 * (hPred - LossMath.Select(t0, t36, Vector512<T>.Zero)))) / t4, Vector512<T>.Zero)) - (Vector512.Create(T.CreateTruncating(0.8105694691387022)) * (t23 * ((Vector512<T>.One / hPred) / t24)))), ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
@@ -1455,6 +1492,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantBoxes2Y2Grad) ElementLoops.Store<F5, T>(g * ((((t46 - LossMath.Select(t37, Vector512<T>.Zero, (Vector512.Create(T.CreateTruncating(2.0)) * (t52 * t10)) * t11)) / diagonalSquared) - LossMath.Select(t0, (t53 - (t5 * (wGt - LossMath.Select(t0, t53, Vector512<T>.Zero)))) / t4, Vector512<T>.Zero)) - t49), ref MemoryMarshal.GetReference(_boxes2Y2Grad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
         }
 
         /// <summary>One call of <see cref="GradientKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
@@ -1597,7 +1637,15 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly Span<T> _boxes2Y2Hess;
             private readonly bool _wantBoxes2Y2Hess;
             private readonly HessianTransform<T> _hessianPolicy;
+            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
+            private readonly Vector128<T> _eps128;
+            private readonly Vector256<T> _eps256;
+            private readonly Vector512<T> _eps512;
+            private readonly Vector128<T> _scale128;
+            private readonly Vector256<T> _scale256;
+            private readonly Vector512<T> _scale512;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public HessianKernel(ReadOnlySpan<T> boxes1X1, ReadOnlySpan<T> boxes1Y1, ReadOnlySpan<T> boxes1X2, ReadOnlySpan<T> boxes1Y2, ReadOnlySpan<T> boxes2X1, ReadOnlySpan<T> boxes2Y1, ReadOnlySpan<T> boxes2X2, ReadOnlySpan<T> boxes2Y2, T eps, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> boxes1X1Grad, Span<T> boxes1Y1Grad, Span<T> boxes1X2Grad, Span<T> boxes1Y2Grad, Span<T> boxes2X1Grad, Span<T> boxes2Y1Grad, Span<T> boxes2X2Grad, Span<T> boxes2Y2Grad, Span<T> boxes1X1Hess, Span<T> boxes1Y1Hess, Span<T> boxes1X2Hess, Span<T> boxes1Y2Hess, Span<T> boxes2X1Hess, Span<T> boxes2Y1Hess, Span<T> boxes2X2Hess, Span<T> boxes2Y2Hess, HessianPolicy hessianPolicy)
             {
                 _boxes1X1 = boxes1X1;
@@ -1647,6 +1695,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _boxes2Y2Hess = boxes2Y2Hess;
                 _wantBoxes2Y2Hess = !boxes2Y2Hess.IsEmpty;
                 _hessianPolicy = new HessianTransform<T>(hessianPolicy);
+                _eps128 = Vector128.Create(_eps);
+                _eps256 = Vector256.Create(_eps);
+                _eps512 = Vector512.Create(_eps);
+                _scale128 = Vector128.Create(_scale);
+                _scale256 = Vector256.Create(_scale);
+                _scale512 = Vector512.Create(_scale);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -1837,7 +1891,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var boxes2Y1 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1), (nuint)i);
                 var boxes2X2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2X2), (nuint)i);
                 var boxes2Y2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2), (nuint)i);
-                var eps = Vector128.Create(_eps);
+                var eps = _eps128;
                 var ykis2 = LossMath.Min(boxes1Y2, boxes2Y2);
                 var ykis1 = LossMath.Max(boxes1Y1, boxes2Y1);
                 var xkis2 = LossMath.Min(boxes1X2, boxes2X2);
@@ -1983,7 +2037,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t119 = t97 * t96;
                 var loss = diou + (Vector128.Create(T.CreateTruncating(0.4052847345693511)) * (t16 * t15));
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t22 - LossMath.Select(t0, t26, Vector128<T>.Zero)) - (Vector128.Create(T.CreateTruncating(0.8105694691387022)) * (t27 * t30))), ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t36 - LossMath.Select(t0, t40, Vector128<T>.Zero)) - t43), ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t48 - LossMath.Select(t0, t52, Vector128<T>.Zero)) - (Vector128.Create(T.CreateTruncating(0.8105694691387022)) * (t27 * t54))), ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
@@ -2004,6 +2058,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
             {
                 var boxes1X1 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes1X1), (nuint)i);
@@ -2014,7 +2071,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var boxes2Y1 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1), (nuint)i);
                 var boxes2X2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2X2), (nuint)i);
                 var boxes2Y2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2), (nuint)i);
-                var eps = Vector256.Create(_eps);
+                var eps = _eps256;
                 var ykis2 = LossMath.Min(boxes1Y2, boxes2Y2);
                 var ykis1 = LossMath.Max(boxes1Y1, boxes2Y1);
                 var xkis2 = LossMath.Min(boxes1X2, boxes2X2);
@@ -2160,7 +2217,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t119 = t97 * t96;
                 var loss = diou + (Vector256.Create(T.CreateTruncating(0.4052847345693511)) * (t16 * t15));
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t22 - LossMath.Select(t0, t26, Vector256<T>.Zero)) - (Vector256.Create(T.CreateTruncating(0.8105694691387022)) * (t27 * t30))), ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t36 - LossMath.Select(t0, t40, Vector256<T>.Zero)) - t43), ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t48 - LossMath.Select(t0, t52, Vector256<T>.Zero)) - (Vector256.Create(T.CreateTruncating(0.8105694691387022)) * (t27 * t54))), ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
@@ -2181,6 +2238,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
             {
                 var boxes1X1 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes1X1), (nuint)i);
@@ -2191,7 +2251,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var boxes2Y1 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1), (nuint)i);
                 var boxes2X2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2X2), (nuint)i);
                 var boxes2Y2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2), (nuint)i);
-                var eps = Vector512.Create(_eps);
+                var eps = _eps512;
                 var ykis2 = LossMath.Min(boxes1Y2, boxes2Y2);
                 var ykis1 = LossMath.Max(boxes1Y1, boxes2Y1);
                 var xkis2 = LossMath.Min(boxes1X2, boxes2X2);
@@ -2337,7 +2397,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t119 = t97 * t96;
                 var loss = diou + (Vector512.Create(T.CreateTruncating(0.4052847345693511)) * (t16 * t15));
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t22 - LossMath.Select(t0, t26, Vector512<T>.Zero)) - (Vector512.Create(T.CreateTruncating(0.8105694691387022)) * (t27 * t30))), ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t36 - LossMath.Select(t0, t40, Vector512<T>.Zero)) - t43), ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t48 - LossMath.Select(t0, t52, Vector512<T>.Zero)) - (Vector512.Create(T.CreateTruncating(0.8105694691387022)) * (t27 * t54))), ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
@@ -2356,6 +2416,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantBoxes2Y2Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((((Vector512.Create(T.CreateTruncating(0.5)) - LossMath.Select(t55, Vector512<T>.Zero, LossMath.Select(t55, Vector512<T>.Zero, (Vector512.Create(T.CreateTruncating(2.0)) * (t92 * t92)) * t11) + t118)) - LossMath.Select(t55, Vector512<T>.Zero, t118)) / diagonalSquared) - LossMath.Select(t0, (-t119 - t119) / t4, Vector512<T>.Zero)) - (Vector512.Create(T.CreateTruncating(0.8105694691387022)) * ((t27 * ((((-t81 - t81) / hGt) - (t82 * (-t114 - t115))) / t72)) - t113))), ref MemoryMarshal.GetReference(_boxes2Y2Hess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
         }
 
         /// <summary>One call of <see cref="HessianKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>

@@ -328,6 +328,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
@@ -337,6 +340,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
@@ -344,6 +350,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = input * target;
                 return loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
         }
 
         /// <summary>
@@ -391,6 +400,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
@@ -399,12 +411,18 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var loss = input;
                 return loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
         }
 
         /// <summary>
@@ -452,6 +470,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
             {
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
@@ -460,12 +481,18 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
             {
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var loss = target;
                 return loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
         }
 
         /// <summary>
@@ -538,6 +565,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
             {
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
@@ -548,6 +578,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
             {
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
@@ -556,6 +589,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantInputGrad) ((c0 * target) + c1).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return Vector512<T>.Zero;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
         }
 
         // ---- run-time description, for tools ----

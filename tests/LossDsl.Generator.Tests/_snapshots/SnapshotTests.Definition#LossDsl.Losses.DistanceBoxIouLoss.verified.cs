@@ -698,7 +698,12 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly T _eps;
             private readonly ReadOnlySpan<T> _weight;
             private readonly bool _hasWeight;
+            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
+            private readonly Vector128<T> _eps128;
+            private readonly Vector256<T> _eps256;
+            private readonly Vector512<T> _eps512;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public ValueKernel(ReadOnlySpan<T> boxes1X1, ReadOnlySpan<T> boxes1Y1, ReadOnlySpan<T> boxes1X2, ReadOnlySpan<T> boxes1Y2, ReadOnlySpan<T> boxes2X1, ReadOnlySpan<T> boxes2Y1, ReadOnlySpan<T> boxes2X2, ReadOnlySpan<T> boxes2Y2, T eps, ReadOnlySpan<T> weight)
             {
                 _boxes1X1 = boxes1X1;
@@ -712,6 +717,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _eps = eps;
                 _weight = weight;
                 _hasWeight = !weight.IsEmpty;
+                _eps128 = Vector128.Create(_eps);
+                _eps256 = Vector256.Create(_eps);
+                _eps512 = Vector512.Create(_eps);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -765,7 +773,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var boxes2Y1 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1), (nuint)i);
                 var boxes2X2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2X2), (nuint)i);
                 var boxes2Y2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2), (nuint)i);
-                var eps = Vector128.Create(_eps);
+                var eps = _eps128;
                 var ykis2 = LossMath.Min(boxes1Y2, boxes2Y2);
                 var ykis1 = LossMath.Max(boxes1Y1, boxes2Y1);
                 var xkis2 = LossMath.Min(boxes1X2, boxes2X2);
@@ -795,6 +803,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
             {
                 var boxes1X1 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes1X1), (nuint)i);
@@ -805,7 +816,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var boxes2Y1 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1), (nuint)i);
                 var boxes2X2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2X2), (nuint)i);
                 var boxes2Y2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2), (nuint)i);
-                var eps = Vector256.Create(_eps);
+                var eps = _eps256;
                 var ykis2 = LossMath.Min(boxes1Y2, boxes2Y2);
                 var ykis1 = LossMath.Max(boxes1Y1, boxes2Y1);
                 var xkis2 = LossMath.Min(boxes1X2, boxes2X2);
@@ -835,6 +846,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
             {
                 var boxes1X1 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes1X1), (nuint)i);
@@ -845,7 +859,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var boxes2Y1 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1), (nuint)i);
                 var boxes2X2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2X2), (nuint)i);
                 var boxes2Y2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2), (nuint)i);
-                var eps = Vector512.Create(_eps);
+                var eps = _eps512;
                 var ykis2 = LossMath.Min(boxes1Y2, boxes2Y2);
                 var ykis1 = LossMath.Max(boxes1Y1, boxes2Y1);
                 var xkis2 = LossMath.Min(boxes1X2, boxes2X2);
@@ -873,6 +887,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
         }
 
         /// <summary>One call of <see cref="ValueKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
@@ -963,7 +980,15 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly bool _wantBoxes2X2Grad;
             private readonly Span<T> _boxes2Y2Grad;
             private readonly bool _wantBoxes2Y2Grad;
+            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
+            private readonly Vector128<T> _eps128;
+            private readonly Vector256<T> _eps256;
+            private readonly Vector512<T> _eps512;
+            private readonly Vector128<T> _scale128;
+            private readonly Vector256<T> _scale256;
+            private readonly Vector512<T> _scale512;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public GradientKernel(ReadOnlySpan<T> boxes1X1, ReadOnlySpan<T> boxes1Y1, ReadOnlySpan<T> boxes1X2, ReadOnlySpan<T> boxes1Y2, ReadOnlySpan<T> boxes2X1, ReadOnlySpan<T> boxes2Y1, ReadOnlySpan<T> boxes2X2, ReadOnlySpan<T> boxes2Y2, T eps, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> boxes1X1Grad, Span<T> boxes1Y1Grad, Span<T> boxes1X2Grad, Span<T> boxes1Y2Grad, Span<T> boxes2X1Grad, Span<T> boxes2Y1Grad, Span<T> boxes2X2Grad, Span<T> boxes2Y2Grad)
             {
                 _boxes1X1 = boxes1X1;
@@ -996,6 +1021,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _wantBoxes2X2Grad = !boxes2X2Grad.IsEmpty;
                 _boxes2Y2Grad = boxes2Y2Grad;
                 _wantBoxes2Y2Grad = !boxes2Y2Grad.IsEmpty;
+                _eps128 = Vector128.Create(_eps);
+                _eps256 = Vector256.Create(_eps);
+                _eps512 = Vector512.Create(_eps);
+                _scale128 = Vector128.Create(_scale);
+                _scale256 = Vector256.Create(_scale);
+                _scale512 = Vector512.Create(_scale);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -1099,7 +1130,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var boxes2Y1 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1), (nuint)i);
                 var boxes2X2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2X2), (nuint)i);
                 var boxes2Y2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2), (nuint)i);
-                var eps = Vector128.Create(_eps);
+                var eps = _eps128;
                 var ykis2 = LossMath.Min(boxes1Y2, boxes2Y2);
                 var ykis1 = LossMath.Max(boxes1Y1, boxes2Y1);
                 var xkis2 = LossMath.Min(boxes1X2, boxes2X2);
@@ -1166,7 +1197,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t46 = LossMath.Select(t35, Vector128<T>.Zero, t45 * t1);
                 var loss = (Vector128<T>.One - iou) + t14;
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (((t10 + (Vector128.Create(T.CreateTruncating(2.0)) * (t15 * LossMath.Select(t16, Vector128<T>.One, t18)))) / diagonalSquared) - LossMath.Select(t0, (t20 - (t9 * ((boxes1Y1 - boxes1Y2) - LossMath.Select(t0, t20, Vector128<T>.Zero)))) / t8, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (((t11 + (Vector128.Create(T.CreateTruncating(2.0)) * (t21 * LossMath.Select(t22, Vector128<T>.One, t24)))) / diagonalSquared) - LossMath.Select(t0, (t26 - (t9 * ((boxes1X1 - boxes1X2) - LossMath.Select(t0, t26, Vector128<T>.Zero)))) / t8, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (((t10 - (Vector128.Create(T.CreateTruncating(2.0)) * (t15 * LossMath.Select(t27, Vector128<T>.One, t29)))) / diagonalSquared) - LossMath.Select(t0, (t31 - (t9 * (t5 - LossMath.Select(t0, t31, Vector128<T>.Zero)))) / t8, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
@@ -1179,6 +1210,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
             {
                 var boxes1X1 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes1X1), (nuint)i);
@@ -1189,7 +1223,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var boxes2Y1 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1), (nuint)i);
                 var boxes2X2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2X2), (nuint)i);
                 var boxes2Y2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2), (nuint)i);
-                var eps = Vector256.Create(_eps);
+                var eps = _eps256;
                 var ykis2 = LossMath.Min(boxes1Y2, boxes2Y2);
                 var ykis1 = LossMath.Max(boxes1Y1, boxes2Y1);
                 var xkis2 = LossMath.Min(boxes1X2, boxes2X2);
@@ -1256,7 +1290,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t46 = LossMath.Select(t35, Vector256<T>.Zero, t45 * t1);
                 var loss = (Vector256<T>.One - iou) + t14;
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (((t10 + (Vector256.Create(T.CreateTruncating(2.0)) * (t15 * LossMath.Select(t16, Vector256<T>.One, t18)))) / diagonalSquared) - LossMath.Select(t0, (t20 - (t9 * ((boxes1Y1 - boxes1Y2) - LossMath.Select(t0, t20, Vector256<T>.Zero)))) / t8, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (((t11 + (Vector256.Create(T.CreateTruncating(2.0)) * (t21 * LossMath.Select(t22, Vector256<T>.One, t24)))) / diagonalSquared) - LossMath.Select(t0, (t26 - (t9 * ((boxes1X1 - boxes1X2) - LossMath.Select(t0, t26, Vector256<T>.Zero)))) / t8, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (((t10 - (Vector256.Create(T.CreateTruncating(2.0)) * (t15 * LossMath.Select(t27, Vector256<T>.One, t29)))) / diagonalSquared) - LossMath.Select(t0, (t31 - (t9 * (t5 - LossMath.Select(t0, t31, Vector256<T>.Zero)))) / t8, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
@@ -1269,6 +1303,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
             {
                 var boxes1X1 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes1X1), (nuint)i);
@@ -1279,7 +1316,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var boxes2Y1 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1), (nuint)i);
                 var boxes2X2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2X2), (nuint)i);
                 var boxes2Y2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2), (nuint)i);
-                var eps = Vector512.Create(_eps);
+                var eps = _eps512;
                 var ykis2 = LossMath.Min(boxes1Y2, boxes2Y2);
                 var ykis1 = LossMath.Max(boxes1Y1, boxes2Y1);
                 var xkis2 = LossMath.Min(boxes1X2, boxes2X2);
@@ -1346,7 +1383,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t46 = LossMath.Select(t35, Vector512<T>.Zero, t45 * t1);
                 var loss = (Vector512<T>.One - iou) + t14;
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (((t10 + (Vector512.Create(T.CreateTruncating(2.0)) * (t15 * LossMath.Select(t16, Vector512<T>.One, t18)))) / diagonalSquared) - LossMath.Select(t0, (t20 - (t9 * ((boxes1Y1 - boxes1Y2) - LossMath.Select(t0, t20, Vector512<T>.Zero)))) / t8, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (((t11 + (Vector512.Create(T.CreateTruncating(2.0)) * (t21 * LossMath.Select(t22, Vector512<T>.One, t24)))) / diagonalSquared) - LossMath.Select(t0, (t26 - (t9 * ((boxes1X1 - boxes1X2) - LossMath.Select(t0, t26, Vector512<T>.Zero)))) / t8, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (((t10 - (Vector512.Create(T.CreateTruncating(2.0)) * (t15 * LossMath.Select(t27, Vector512<T>.One, t29)))) / diagonalSquared) - LossMath.Select(t0, (t31 - (t9 * (t5 - LossMath.Select(t0, t31, Vector512<T>.Zero)))) / t8, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
@@ -1357,6 +1394,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantBoxes2Y2Grad) ElementLoops.Store<F5, T>(g * (((t40 - LossMath.Select(t32, Vector512<T>.Zero, (Vector512.Create(T.CreateTruncating(2.0)) * (t45 * t13)) * t14)) / diagonalSquared) - LossMath.Select(t0, (t46 - (t9 * (t6 - LossMath.Select(t0, t46, Vector512<T>.Zero)))) / t8, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2Y2Grad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
         }
 
         /// <summary>One call of <see cref="GradientKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
@@ -1499,7 +1539,15 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly Span<T> _boxes2Y2Hess;
             private readonly bool _wantBoxes2Y2Hess;
             private readonly HessianTransform<T> _hessianPolicy;
+            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
+            private readonly Vector128<T> _eps128;
+            private readonly Vector256<T> _eps256;
+            private readonly Vector512<T> _eps512;
+            private readonly Vector128<T> _scale128;
+            private readonly Vector256<T> _scale256;
+            private readonly Vector512<T> _scale512;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public HessianKernel(ReadOnlySpan<T> boxes1X1, ReadOnlySpan<T> boxes1Y1, ReadOnlySpan<T> boxes1X2, ReadOnlySpan<T> boxes1Y2, ReadOnlySpan<T> boxes2X1, ReadOnlySpan<T> boxes2Y1, ReadOnlySpan<T> boxes2X2, ReadOnlySpan<T> boxes2Y2, T eps, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> boxes1X1Grad, Span<T> boxes1Y1Grad, Span<T> boxes1X2Grad, Span<T> boxes1Y2Grad, Span<T> boxes2X1Grad, Span<T> boxes2Y1Grad, Span<T> boxes2X2Grad, Span<T> boxes2Y2Grad, Span<T> boxes1X1Hess, Span<T> boxes1Y1Hess, Span<T> boxes1X2Hess, Span<T> boxes1Y2Hess, Span<T> boxes2X1Hess, Span<T> boxes2Y1Hess, Span<T> boxes2X2Hess, Span<T> boxes2Y2Hess, HessianPolicy hessianPolicy)
             {
                 _boxes1X1 = boxes1X1;
@@ -1549,6 +1597,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _boxes2Y2Hess = boxes2Y2Hess;
                 _wantBoxes2Y2Hess = !boxes2Y2Hess.IsEmpty;
                 _hessianPolicy = new HessianTransform<T>(hessianPolicy);
+                _eps128 = Vector128.Create(_eps);
+                _eps256 = Vector256.Create(_eps);
+                _eps512 = Vector512.Create(_eps);
+                _scale128 = Vector128.Create(_scale);
+                _scale256 = Vector256.Create(_scale);
+                _scale512 = Vector512.Create(_scale);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -1708,7 +1762,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var boxes2Y1 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1), (nuint)i);
                 var boxes2X2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2X2), (nuint)i);
                 var boxes2Y2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2), (nuint)i);
-                var eps = Vector128.Create(_eps);
+                var eps = _eps128;
                 var ykis2 = LossMath.Min(boxes1Y2, boxes2Y2);
                 var ykis1 = LossMath.Max(boxes1Y1, boxes2Y1);
                 var xkis2 = LossMath.Min(boxes1X2, boxes2X2);
@@ -1823,7 +1877,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t94 = t78 * t77;
                 var loss = (Vector128<T>.One - iou) + t14;
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t20 - LossMath.Select(t0, t24, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t30 - LossMath.Select(t0, t34, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (t39 - LossMath.Select(t0, t43, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
@@ -1844,6 +1898,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
             {
                 var boxes1X1 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes1X1), (nuint)i);
@@ -1854,7 +1911,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var boxes2Y1 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1), (nuint)i);
                 var boxes2X2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2X2), (nuint)i);
                 var boxes2Y2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2), (nuint)i);
-                var eps = Vector256.Create(_eps);
+                var eps = _eps256;
                 var ykis2 = LossMath.Min(boxes1Y2, boxes2Y2);
                 var ykis1 = LossMath.Max(boxes1Y1, boxes2Y1);
                 var xkis2 = LossMath.Min(boxes1X2, boxes2X2);
@@ -1969,7 +2026,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t94 = t78 * t77;
                 var loss = (Vector256<T>.One - iou) + t14;
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t20 - LossMath.Select(t0, t24, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t30 - LossMath.Select(t0, t34, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (t39 - LossMath.Select(t0, t43, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
@@ -1990,6 +2047,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
             {
                 var boxes1X1 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes1X1), (nuint)i);
@@ -2000,7 +2060,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var boxes2Y1 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1), (nuint)i);
                 var boxes2X2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2X2), (nuint)i);
                 var boxes2Y2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2), (nuint)i);
-                var eps = Vector512.Create(_eps);
+                var eps = _eps512;
                 var ykis2 = LossMath.Min(boxes1Y2, boxes2Y2);
                 var ykis1 = LossMath.Max(boxes1Y1, boxes2Y1);
                 var xkis2 = LossMath.Min(boxes1X2, boxes2X2);
@@ -2115,7 +2175,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t94 = t78 * t77;
                 var loss = (Vector512<T>.One - iou) + t14;
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t20 - LossMath.Select(t0, t24, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t30 - LossMath.Select(t0, t34, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (t39 - LossMath.Select(t0, t43, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
@@ -2134,6 +2194,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantBoxes2Y2Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((((Vector512.Create(T.CreateTruncating(0.5)) - LossMath.Select(t44, Vector512<T>.Zero, LossMath.Select(t44, Vector512<T>.Zero, (Vector512.Create(T.CreateTruncating(2.0)) * (t73 * t73)) * t14) + t93)) - LossMath.Select(t44, Vector512<T>.Zero, t93)) / diagonalSquared) - LossMath.Select(t0, (-t94 - t94) / t8, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2Y2Hess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
         }
 
         /// <summary>One call of <see cref="HessianKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>

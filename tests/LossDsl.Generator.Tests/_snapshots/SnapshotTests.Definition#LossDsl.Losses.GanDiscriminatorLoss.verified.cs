@@ -215,6 +215,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
             {
                 var realLogits = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_realLogits), (nuint)i);
@@ -223,12 +226,18 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
             {
                 var realLogits = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_realLogits), (nuint)i);
                 var loss = LossMath.Max(-realLogits, Vector512<T>.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(realLogits)));
                 return loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
         }
 
         /// <summary>
@@ -271,6 +280,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
             {
                 var fakeLogits = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_fakeLogits), (nuint)i);
@@ -279,12 +291,18 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
             {
                 var fakeLogits = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_fakeLogits), (nuint)i);
                 var loss = LossMath.Max(fakeLogits, Vector512<T>.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(fakeLogits)));
                 return loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
         }
 
         /// <summary>
@@ -364,6 +382,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
             {
                 var realLogits = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_realLogits), (nuint)i);
@@ -380,6 +401,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
             {
                 var realLogits = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_realLogits), (nuint)i);
@@ -394,6 +418,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantFakeLogitsGrad) (c1 * LossMath.Select(LossMath.GreaterThanOrEqual(fakeLogits, Vector512<T>.Zero), t3, t2 * t3)).StoreUnsafe(ref MemoryMarshal.GetReference(_fakeLogitsGrad), (nuint)i);
                 return Vector512<T>.Zero;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
         }
 
         // ---- run-time description, for tools ----

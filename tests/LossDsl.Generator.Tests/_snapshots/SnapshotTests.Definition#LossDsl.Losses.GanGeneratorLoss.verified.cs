@@ -187,6 +187,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
             {
                 var fakeLogits = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_fakeLogits), (nuint)i);
@@ -195,12 +198,18 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
             {
                 var fakeLogits = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_fakeLogits), (nuint)i);
                 var loss = LossMath.Max(-fakeLogits, Vector512<T>.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(fakeLogits)));
                 return loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
         }
 
         /// <summary>
@@ -255,6 +264,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
             {
                 var fakeLogits = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_fakeLogits), (nuint)i);
@@ -266,6 +278,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
             {
                 var fakeLogits = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_fakeLogits), (nuint)i);
@@ -275,6 +290,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantFakeLogitsGrad) (-(c0 * LossMath.Select(LossMath.GreaterThanOrEqual(-fakeLogits, Vector512<T>.Zero), t1, t0 * t1))).StoreUnsafe(ref MemoryMarshal.GetReference(_fakeLogitsGrad), (nuint)i);
                 return Vector512<T>.Zero;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
         }
 
         // ---- run-time description, for tools ----

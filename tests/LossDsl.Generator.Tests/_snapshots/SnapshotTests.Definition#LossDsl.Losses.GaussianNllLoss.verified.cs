@@ -413,9 +413,14 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly T _eps;
             private readonly ReadOnlySpan<T> _weight;
             private readonly bool _hasWeight;
+            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
+            private readonly Vector128<T> _eps128;
+            private readonly Vector256<T> _eps256;
+            private readonly Vector512<T> _eps512;
             /// <summary>Set where an element fails <c>require not var &lt; 0</c>.</summary>
             private readonly ref bool _refused0;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public ValueKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> var, bool full, T eps, ReadOnlySpan<T> weight, ref bool refused0)
             {
                 _input = input;
@@ -425,6 +430,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _eps = eps;
                 _weight = weight;
                 _hasWeight = !weight.IsEmpty;
+                _eps128 = Vector128.Create(_eps);
+                _eps256 = Vector256.Create(_eps);
+                _eps512 = Vector512.Create(_eps);
                 _refused0 = ref refused0;
             }
 
@@ -437,7 +445,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var eps = _eps;
                 var v = var + (LossMath.Max(var, eps) - var);
                 var t0 = input - target;
-                var loss = (T.CreateTruncating(0.5) * (LossMath.Log(v) + ((t0 * t0) / v))) + (_full ? T.CreateTruncating(0.9189385332046727) : T.Zero);
+                var loss = (T.CreateTruncating(0.5) * (LossMath.Log(v) + ((t0 * t0) / v))) + ((typeof(F1) == typeof(On)) ? T.CreateTruncating(0.9189385332046727) : T.Zero);
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 if (LossMath.LessThan(var, T.Zero)) _refused0 = true;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -449,14 +457,17 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var var = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_var), (nuint)i);
-                var eps = Vector128.Create(_eps);
+                var eps = _eps128;
                 var v = var + (LossMath.Max(var, eps) - var);
                 var t0 = input - target;
-                var loss = (Vector128.Create(T.CreateTruncating(0.5)) * (LossMath.Log(v) + ((t0 * t0) / v))) + (_full ? Vector128.Create(T.CreateTruncating(0.9189385332046727)) : Vector128<T>.Zero);
+                var loss = (Vector128.Create(T.CreateTruncating(0.5)) * (LossMath.Log(v) + ((t0 * t0) / v))) + ((typeof(F1) == typeof(On)) ? Vector128.Create(T.CreateTruncating(0.9189385332046727)) : Vector128<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 if (Vector128.ExtractMostSignificantBits(LossMath.LessThan(var, Vector128<T>.Zero)) != 0) _refused0 = true;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
@@ -464,14 +475,17 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var var = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_var), (nuint)i);
-                var eps = Vector256.Create(_eps);
+                var eps = _eps256;
                 var v = var + (LossMath.Max(var, eps) - var);
                 var t0 = input - target;
-                var loss = (Vector256.Create(T.CreateTruncating(0.5)) * (LossMath.Log(v) + ((t0 * t0) / v))) + (_full ? Vector256.Create(T.CreateTruncating(0.9189385332046727)) : Vector256<T>.Zero);
+                var loss = (Vector256.Create(T.CreateTruncating(0.5)) * (LossMath.Log(v) + ((t0 * t0) / v))) + ((typeof(F1) == typeof(On)) ? Vector256.Create(T.CreateTruncating(0.9189385332046727)) : Vector256<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 if (Vector256.ExtractMostSignificantBits(LossMath.LessThan(var, Vector256<T>.Zero)) != 0) _refused0 = true;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
@@ -479,14 +493,17 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var var = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_var), (nuint)i);
-                var eps = Vector512.Create(_eps);
+                var eps = _eps512;
                 var v = var + (LossMath.Max(var, eps) - var);
                 var t0 = input - target;
-                var loss = (Vector512.Create(T.CreateTruncating(0.5)) * (LossMath.Log(v) + ((t0 * t0) / v))) + (_full ? Vector512.Create(T.CreateTruncating(0.9189385332046727)) : Vector512<T>.Zero);
+                var loss = (Vector512.Create(T.CreateTruncating(0.5)) * (LossMath.Log(v) + ((t0 * t0) / v))) + ((typeof(F1) == typeof(On)) ? Vector512.Create(T.CreateTruncating(0.9189385332046727)) : Vector512<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 if (Vector512.ExtractMostSignificantBits(LossMath.LessThan(var, Vector512<T>.Zero)) != 0) _refused0 = true;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
         }
 
         /// <summary>One call of <see cref="ValueKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
@@ -517,7 +534,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _output = output;
             }
 
-            public int Bits { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => (_weight.IsEmpty ? 0 : 1); }
+            public int Bits { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => (_weight.IsEmpty ? 0 : 1) | (_full ? 2 : 0); }
 
             [MethodImpl(MethodImplOptions.NoInlining)]
             public T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
@@ -552,9 +569,17 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly bool _wantTargetGrad;
             private readonly Span<T> _varGrad;
             private readonly bool _wantVarGrad;
+            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
+            private readonly Vector128<T> _eps128;
+            private readonly Vector256<T> _eps256;
+            private readonly Vector512<T> _eps512;
+            private readonly Vector128<T> _scale128;
+            private readonly Vector256<T> _scale256;
+            private readonly Vector512<T> _scale512;
             /// <summary>Set where an element fails <c>require not var &lt; 0</c>.</summary>
             private readonly ref bool _refused0;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public GradientKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> var, bool full, T eps, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad, Span<T> varGrad, ref bool refused0)
             {
                 _input = input;
@@ -573,6 +598,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _wantTargetGrad = !targetGrad.IsEmpty;
                 _varGrad = varGrad;
                 _wantVarGrad = !varGrad.IsEmpty;
+                _eps128 = Vector128.Create(_eps);
+                _eps256 = Vector256.Create(_eps);
+                _eps512 = Vector512.Create(_eps);
+                _scale128 = Vector128.Create(_scale);
+                _scale256 = Vector256.Create(_scale);
+                _scale512 = Vector512.Create(_scale);
                 _refused0 = ref refused0;
             }
 
@@ -603,14 +634,14 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var var = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_var), (nuint)i);
-                var eps = Vector128.Create(_eps);
+                var eps = _eps128;
                 var v = var + (LossMath.Max(var, eps) - var);
                 var t0 = input - target;
                 var t1 = (t0 * t0) / v;
                 var t2 = Vector128.Create(T.CreateTruncating(0.5)) * ((Vector128.Create(T.CreateTruncating(2.0)) * t0) / v);
                 var loss = (Vector128.Create(T.CreateTruncating(0.5)) * (LossMath.Log(v) + t1)) + (_full ? Vector128.Create(T.CreateTruncating(0.9189385332046727)) : Vector128<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t2), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (-t2), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (Vector128.Create(T.CreateTruncating(0.5)) * ((Vector128<T>.One / v) - (t1 / v))), ref MemoryMarshal.GetReference(_varGrad), (nuint)i);
@@ -619,19 +650,22 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var var = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_var), (nuint)i);
-                var eps = Vector256.Create(_eps);
+                var eps = _eps256;
                 var v = var + (LossMath.Max(var, eps) - var);
                 var t0 = input - target;
                 var t1 = (t0 * t0) / v;
                 var t2 = Vector256.Create(T.CreateTruncating(0.5)) * ((Vector256.Create(T.CreateTruncating(2.0)) * t0) / v);
                 var loss = (Vector256.Create(T.CreateTruncating(0.5)) * (LossMath.Log(v) + t1)) + (_full ? Vector256.Create(T.CreateTruncating(0.9189385332046727)) : Vector256<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t2), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (-t2), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (Vector256.Create(T.CreateTruncating(0.5)) * ((Vector256<T>.One / v) - (t1 / v))), ref MemoryMarshal.GetReference(_varGrad), (nuint)i);
@@ -640,25 +674,31 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var var = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_var), (nuint)i);
-                var eps = Vector512.Create(_eps);
+                var eps = _eps512;
                 var v = var + (LossMath.Max(var, eps) - var);
                 var t0 = input - target;
                 var t1 = (t0 * t0) / v;
                 var t2 = Vector512.Create(T.CreateTruncating(0.5)) * ((Vector512.Create(T.CreateTruncating(2.0)) * t0) / v);
                 var loss = (Vector512.Create(T.CreateTruncating(0.5)) * (LossMath.Log(v) + t1)) + (_full ? Vector512.Create(T.CreateTruncating(0.9189385332046727)) : Vector512<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t2), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (-t2), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (Vector512.Create(T.CreateTruncating(0.5)) * ((Vector512<T>.One / v) - (t1 / v))), ref MemoryMarshal.GetReference(_varGrad), (nuint)i);
                 if (Vector512.ExtractMostSignificantBits(LossMath.LessThan(var, Vector512<T>.Zero)) != 0) _refused0 = true;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
         }
 
         /// <summary>One call of <see cref="GradientKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
@@ -751,9 +791,17 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly Span<T> _varHess;
             private readonly bool _wantVarHess;
             private readonly HessianTransform<T> _hessianPolicy;
+            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
+            private readonly Vector128<T> _eps128;
+            private readonly Vector256<T> _eps256;
+            private readonly Vector512<T> _eps512;
+            private readonly Vector128<T> _scale128;
+            private readonly Vector256<T> _scale256;
+            private readonly Vector512<T> _scale512;
             /// <summary>Set where an element fails <c>require not var &lt; 0</c>.</summary>
             private readonly ref bool _refused0;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public HessianKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> var, bool full, T eps, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad, Span<T> varGrad, Span<T> inputHess, Span<T> targetHess, Span<T> varHess, HessianPolicy hessianPolicy, ref bool refused0)
             {
                 _input = input;
@@ -779,6 +827,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _varHess = varHess;
                 _wantVarHess = !varHess.IsEmpty;
                 _hessianPolicy = new HessianTransform<T>(hessianPolicy);
+                _eps128 = Vector128.Create(_eps);
+                _eps256 = Vector256.Create(_eps);
+                _eps512 = Vector512.Create(_eps);
+                _scale128 = Vector128.Create(_scale);
+                _scale256 = Vector256.Create(_scale);
+                _scale512 = Vector512.Create(_scale);
                 _refused0 = ref refused0;
             }
 
@@ -814,7 +868,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var var = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_var), (nuint)i);
-                var eps = Vector128.Create(_eps);
+                var eps = _eps128;
                 var v = var + (LossMath.Max(var, eps) - var);
                 var t0 = input - target;
                 var t1 = (t0 * t0) / v;
@@ -823,7 +877,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t4 = t1 / v;
                 var loss = (Vector128.Create(T.CreateTruncating(0.5)) * (LossMath.Log(v) + t1)) + (_full ? Vector128.Create(T.CreateTruncating(0.9189385332046727)) : Vector128<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t2), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (-t2), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (Vector128.Create(T.CreateTruncating(0.5)) * (t3 - t4)), ref MemoryMarshal.GetReference(_varGrad), (nuint)i);
@@ -835,12 +889,15 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var var = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_var), (nuint)i);
-                var eps = Vector256.Create(_eps);
+                var eps = _eps256;
                 var v = var + (LossMath.Max(var, eps) - var);
                 var t0 = input - target;
                 var t1 = (t0 * t0) / v;
@@ -849,7 +906,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t4 = t1 / v;
                 var loss = (Vector256.Create(T.CreateTruncating(0.5)) * (LossMath.Log(v) + t1)) + (_full ? Vector256.Create(T.CreateTruncating(0.9189385332046727)) : Vector256<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t2), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (-t2), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (Vector256.Create(T.CreateTruncating(0.5)) * (t3 - t4)), ref MemoryMarshal.GetReference(_varGrad), (nuint)i);
@@ -861,12 +918,15 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var var = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_var), (nuint)i);
-                var eps = Vector512.Create(_eps);
+                var eps = _eps512;
                 var v = var + (LossMath.Max(var, eps) - var);
                 var t0 = input - target;
                 var t1 = (t0 * t0) / v;
@@ -875,7 +935,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t4 = t1 / v;
                 var loss = (Vector512.Create(T.CreateTruncating(0.5)) * (LossMath.Log(v) + t1)) + (_full ? Vector512.Create(T.CreateTruncating(0.9189385332046727)) : Vector512<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t2), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (-t2), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (Vector512.Create(T.CreateTruncating(0.5)) * (t3 - t4)), ref MemoryMarshal.GetReference(_varGrad), (nuint)i);
@@ -885,6 +945,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (Vector512.ExtractMostSignificantBits(LossMath.LessThan(var, Vector512<T>.Zero)) != 0) _refused0 = true;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
         }
 
         /// <summary>One call of <see cref="HessianKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>

@@ -693,7 +693,12 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly T _eps;
             private readonly ReadOnlySpan<T> _weight;
             private readonly bool _hasWeight;
+            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
+            private readonly Vector128<T> _eps128;
+            private readonly Vector256<T> _eps256;
+            private readonly Vector512<T> _eps512;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public ValueKernel(ReadOnlySpan<T> boxes1X1, ReadOnlySpan<T> boxes1Y1, ReadOnlySpan<T> boxes1X2, ReadOnlySpan<T> boxes1Y2, ReadOnlySpan<T> boxes2X1, ReadOnlySpan<T> boxes2Y1, ReadOnlySpan<T> boxes2X2, ReadOnlySpan<T> boxes2Y2, T eps, ReadOnlySpan<T> weight)
             {
                 _boxes1X1 = boxes1X1;
@@ -707,6 +712,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _eps = eps;
                 _weight = weight;
                 _hasWeight = !weight.IsEmpty;
+                _eps128 = Vector128.Create(_eps);
+                _eps256 = Vector256.Create(_eps);
+                _eps512 = Vector512.Create(_eps);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -751,7 +759,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var boxes2Y1 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1), (nuint)i);
                 var boxes2X2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2X2), (nuint)i);
                 var boxes2Y2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2), (nuint)i);
-                var eps = Vector128.Create(_eps);
+                var eps = _eps128;
                 var ykis2 = LossMath.Min(boxes1Y2, boxes2Y2);
                 var ykis1 = LossMath.Max(boxes1Y1, boxes2Y1);
                 var xkis2 = LossMath.Min(boxes1X2, boxes2X2);
@@ -772,6 +780,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
             {
                 var boxes1X1 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes1X1), (nuint)i);
@@ -782,7 +793,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var boxes2Y1 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1), (nuint)i);
                 var boxes2X2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2X2), (nuint)i);
                 var boxes2Y2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2), (nuint)i);
-                var eps = Vector256.Create(_eps);
+                var eps = _eps256;
                 var ykis2 = LossMath.Min(boxes1Y2, boxes2Y2);
                 var ykis1 = LossMath.Max(boxes1Y1, boxes2Y1);
                 var xkis2 = LossMath.Min(boxes1X2, boxes2X2);
@@ -803,6 +814,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
             {
                 var boxes1X1 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes1X1), (nuint)i);
@@ -813,7 +827,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var boxes2Y1 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1), (nuint)i);
                 var boxes2X2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2X2), (nuint)i);
                 var boxes2Y2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2), (nuint)i);
-                var eps = Vector512.Create(_eps);
+                var eps = _eps512;
                 var ykis2 = LossMath.Min(boxes1Y2, boxes2Y2);
                 var ykis1 = LossMath.Max(boxes1Y1, boxes2Y1);
                 var xkis2 = LossMath.Min(boxes1X2, boxes2X2);
@@ -832,6 +846,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
         }
 
         /// <summary>One call of <see cref="ValueKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
@@ -922,7 +939,15 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly bool _wantBoxes2X2Grad;
             private readonly Span<T> _boxes2Y2Grad;
             private readonly bool _wantBoxes2Y2Grad;
+            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
+            private readonly Vector128<T> _eps128;
+            private readonly Vector256<T> _eps256;
+            private readonly Vector512<T> _eps512;
+            private readonly Vector128<T> _scale128;
+            private readonly Vector256<T> _scale256;
+            private readonly Vector512<T> _scale512;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public GradientKernel(ReadOnlySpan<T> boxes1X1, ReadOnlySpan<T> boxes1Y1, ReadOnlySpan<T> boxes1X2, ReadOnlySpan<T> boxes1Y2, ReadOnlySpan<T> boxes2X1, ReadOnlySpan<T> boxes2Y1, ReadOnlySpan<T> boxes2X2, ReadOnlySpan<T> boxes2Y2, T eps, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> boxes1X1Grad, Span<T> boxes1Y1Grad, Span<T> boxes1X2Grad, Span<T> boxes1Y2Grad, Span<T> boxes2X1Grad, Span<T> boxes2Y1Grad, Span<T> boxes2X2Grad, Span<T> boxes2Y2Grad)
             {
                 _boxes1X1 = boxes1X1;
@@ -955,6 +980,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _wantBoxes2X2Grad = !boxes2X2Grad.IsEmpty;
                 _boxes2Y2Grad = boxes2Y2Grad;
                 _wantBoxes2Y2Grad = !boxes2Y2Grad.IsEmpty;
+                _eps128 = Vector128.Create(_eps);
+                _eps256 = Vector256.Create(_eps);
+                _eps512 = Vector512.Create(_eps);
+                _scale128 = Vector128.Create(_scale);
+                _scale256 = Vector256.Create(_scale);
+                _scale512 = Vector512.Create(_scale);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -1064,7 +1095,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var boxes2Y1 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1), (nuint)i);
                 var boxes2X2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2X2), (nuint)i);
                 var boxes2Y2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2), (nuint)i);
-                var eps = Vector128.Create(_eps);
+                var eps = _eps128;
                 var ykis2 = LossMath.Min(boxes1Y2, boxes2Y2);
                 var ykis1 = LossMath.Max(boxes1Y1, boxes2Y1);
                 var xkis2 = LossMath.Min(boxes1X2, boxes2X2);
@@ -1137,7 +1168,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t57 = t6 - LossMath.Select(t0, t56, Vector128<T>.Zero);
                 var loss = Vector128<T>.One - (iou - t13);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((-t17 - t20) + (t13 * t17)) / t12) - LossMath.Select(t0, (t19 - (t9 * t20)) / t8, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((-t24 - t27) + (t13 * t24)) / t12) - LossMath.Select(t0, (t26 - (t9 * t27)) / t8, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((t31 - t34) - (t13 * t31)) / t12) - LossMath.Select(t0, (t33 - (t9 * t34)) / t8, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
@@ -1150,6 +1181,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
             {
                 var boxes1X1 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes1X1), (nuint)i);
@@ -1160,7 +1194,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var boxes2Y1 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1), (nuint)i);
                 var boxes2X2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2X2), (nuint)i);
                 var boxes2Y2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2), (nuint)i);
-                var eps = Vector256.Create(_eps);
+                var eps = _eps256;
                 var ykis2 = LossMath.Min(boxes1Y2, boxes2Y2);
                 var ykis1 = LossMath.Max(boxes1Y1, boxes2Y1);
                 var xkis2 = LossMath.Min(boxes1X2, boxes2X2);
@@ -1233,7 +1267,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t57 = t6 - LossMath.Select(t0, t56, Vector256<T>.Zero);
                 var loss = Vector256<T>.One - (iou - t13);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((-t17 - t20) + (t13 * t17)) / t12) - LossMath.Select(t0, (t19 - (t9 * t20)) / t8, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((-t24 - t27) + (t13 * t24)) / t12) - LossMath.Select(t0, (t26 - (t9 * t27)) / t8, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((t31 - t34) - (t13 * t31)) / t12) - LossMath.Select(t0, (t33 - (t9 * t34)) / t8, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
@@ -1246,6 +1280,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
             {
                 var boxes1X1 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes1X1), (nuint)i);
@@ -1256,7 +1293,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var boxes2Y1 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1), (nuint)i);
                 var boxes2X2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2X2), (nuint)i);
                 var boxes2Y2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2), (nuint)i);
-                var eps = Vector512.Create(_eps);
+                var eps = _eps512;
                 var ykis2 = LossMath.Min(boxes1Y2, boxes2Y2);
                 var ykis1 = LossMath.Max(boxes1Y1, boxes2Y1);
                 var xkis2 = LossMath.Min(boxes1X2, boxes2X2);
@@ -1329,7 +1366,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t57 = t6 - LossMath.Select(t0, t56, Vector512<T>.Zero);
                 var loss = Vector512<T>.One - (iou - t13);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((-t17 - t20) + (t13 * t17)) / t12) - LossMath.Select(t0, (t19 - (t9 * t20)) / t8, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((-t24 - t27) + (t13 * t24)) / t12) - LossMath.Select(t0, (t26 - (t9 * t27)) / t8, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((t31 - t34) - (t13 * t31)) / t12) - LossMath.Select(t0, (t33 - (t9 * t34)) / t8, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
@@ -1340,6 +1377,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantBoxes2Y2Grad) ElementLoops.Store<F5, T>(g * ((((LossMath.Select(t35, Vector512<T>.Zero, t55) - t57) - LossMath.Select(t35, Vector512<T>.Zero, t55 * t13)) / t12) - LossMath.Select(t0, (t56 - (t9 * t57)) / t8, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2Y2Grad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
         }
 
         /// <summary>One call of <see cref="GradientKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
@@ -1482,7 +1522,15 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly Span<T> _boxes2Y2Hess;
             private readonly bool _wantBoxes2Y2Hess;
             private readonly HessianTransform<T> _hessianPolicy;
+            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
+            private readonly Vector128<T> _eps128;
+            private readonly Vector256<T> _eps256;
+            private readonly Vector512<T> _eps512;
+            private readonly Vector128<T> _scale128;
+            private readonly Vector256<T> _scale256;
+            private readonly Vector512<T> _scale512;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public HessianKernel(ReadOnlySpan<T> boxes1X1, ReadOnlySpan<T> boxes1Y1, ReadOnlySpan<T> boxes1X2, ReadOnlySpan<T> boxes1Y2, ReadOnlySpan<T> boxes2X1, ReadOnlySpan<T> boxes2Y1, ReadOnlySpan<T> boxes2X2, ReadOnlySpan<T> boxes2Y2, T eps, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> boxes1X1Grad, Span<T> boxes1Y1Grad, Span<T> boxes1X2Grad, Span<T> boxes1Y2Grad, Span<T> boxes2X1Grad, Span<T> boxes2Y1Grad, Span<T> boxes2X2Grad, Span<T> boxes2Y2Grad, Span<T> boxes1X1Hess, Span<T> boxes1Y1Hess, Span<T> boxes1X2Hess, Span<T> boxes1Y2Hess, Span<T> boxes2X1Hess, Span<T> boxes2Y1Hess, Span<T> boxes2X2Hess, Span<T> boxes2Y2Hess, HessianPolicy hessianPolicy)
             {
                 _boxes1X1 = boxes1X1;
@@ -1532,6 +1580,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _boxes2Y2Hess = boxes2Y2Hess;
                 _wantBoxes2Y2Hess = !boxes2Y2Hess.IsEmpty;
                 _hessianPolicy = new HessianTransform<T>(hessianPolicy);
+                _eps128 = Vector128.Create(_eps);
+                _eps256 = Vector256.Create(_eps);
+                _eps512 = Vector512.Create(_eps);
+                _scale128 = Vector128.Create(_scale);
+                _scale256 = Vector256.Create(_scale);
+                _scale512 = Vector512.Create(_scale);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -1681,7 +1735,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var boxes2Y1 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1), (nuint)i);
                 var boxes2X2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2X2), (nuint)i);
                 var boxes2Y2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2), (nuint)i);
-                var eps = Vector128.Create(_eps);
+                var eps = _eps128;
                 var ykis2 = LossMath.Min(boxes1Y2, boxes2Y2);
                 var ykis1 = LossMath.Max(boxes1Y1, boxes2Y1);
                 var xkis2 = LossMath.Min(boxes1X2, boxes2X2);
@@ -1786,7 +1840,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t89 = t73 * t71;
                 var loss = Vector128<T>.One - (iou - t13);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t21 - LossMath.Select(t0, t22, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t30 - LossMath.Select(t0, t31, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (t39 - LossMath.Select(t0, t40, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
@@ -1807,6 +1861,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
             {
                 var boxes1X1 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes1X1), (nuint)i);
@@ -1817,7 +1874,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var boxes2Y1 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1), (nuint)i);
                 var boxes2X2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2X2), (nuint)i);
                 var boxes2Y2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2), (nuint)i);
-                var eps = Vector256.Create(_eps);
+                var eps = _eps256;
                 var ykis2 = LossMath.Min(boxes1Y2, boxes2Y2);
                 var ykis1 = LossMath.Max(boxes1Y1, boxes2Y1);
                 var xkis2 = LossMath.Min(boxes1X2, boxes2X2);
@@ -1922,7 +1979,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t89 = t73 * t71;
                 var loss = Vector256<T>.One - (iou - t13);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t21 - LossMath.Select(t0, t22, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t30 - LossMath.Select(t0, t31, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (t39 - LossMath.Select(t0, t40, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
@@ -1943,6 +2000,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
             {
                 var boxes1X1 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes1X1), (nuint)i);
@@ -1953,7 +2013,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var boxes2Y1 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1), (nuint)i);
                 var boxes2X2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2X2), (nuint)i);
                 var boxes2Y2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2), (nuint)i);
-                var eps = Vector512.Create(_eps);
+                var eps = _eps512;
                 var ykis2 = LossMath.Min(boxes1Y2, boxes2Y2);
                 var ykis1 = LossMath.Max(boxes1Y1, boxes2Y1);
                 var xkis2 = LossMath.Min(boxes1X2, boxes2X2);
@@ -2058,7 +2118,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t89 = t73 * t71;
                 var loss = Vector512<T>.One - (iou - t13);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t21 - LossMath.Select(t0, t22, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t30 - LossMath.Select(t0, t31, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (t39 - LossMath.Select(t0, t40, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
@@ -2077,6 +2137,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantBoxes2Y2Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((-t88 - t88) / t12) - LossMath.Select(t0, (-t89 - t89) / t8, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_boxes2Y2Hess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
         }
 
         /// <summary>One call of <see cref="HessianKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>

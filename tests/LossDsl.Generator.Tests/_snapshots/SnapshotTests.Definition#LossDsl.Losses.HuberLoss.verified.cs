@@ -361,7 +361,12 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly T _delta;
             private readonly ReadOnlySpan<T> _weight;
             private readonly bool _hasWeight;
+            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
+            private readonly Vector128<T> _delta128;
+            private readonly Vector256<T> _delta256;
+            private readonly Vector512<T> _delta512;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public ValueKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T delta, ReadOnlySpan<T> weight)
             {
                 _input = input;
@@ -369,6 +374,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _delta = delta;
                 _weight = weight;
                 _hasWeight = !weight.IsEmpty;
+                _delta128 = Vector128.Create(_delta);
+                _delta256 = Vector256.Create(_delta);
+                _delta512 = Vector512.Create(_delta);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -388,7 +396,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var delta = Vector128.Create(_delta);
+                var delta = _delta128;
                 var d_ = LossMath.Abs(input - target);
                 var loss = LossMath.Select(LossMath.LessThan(d_, delta), Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - (Vector128.Create(T.CreateTruncating(0.5)) * delta)));
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
@@ -396,11 +404,14 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var delta = Vector256.Create(_delta);
+                var delta = _delta256;
                 var d_ = LossMath.Abs(input - target);
                 var loss = LossMath.Select(LossMath.LessThan(d_, delta), Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - (Vector256.Create(T.CreateTruncating(0.5)) * delta)));
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
@@ -408,16 +419,22 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var delta = Vector512.Create(_delta);
+                var delta = _delta512;
                 var d_ = LossMath.Abs(input - target);
                 var loss = LossMath.Select(LossMath.LessThan(d_, delta), Vector512.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - (Vector512.Create(T.CreateTruncating(0.5)) * delta)));
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
         }
 
         /// <summary>One call of <see cref="ValueKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
@@ -472,7 +489,15 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly bool _wantInputGrad;
             private readonly Span<T> _targetGrad;
             private readonly bool _wantTargetGrad;
+            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
+            private readonly Vector128<T> _delta128;
+            private readonly Vector256<T> _delta256;
+            private readonly Vector512<T> _delta512;
+            private readonly Vector128<T> _scale128;
+            private readonly Vector256<T> _scale256;
+            private readonly Vector512<T> _scale512;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public GradientKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T delta, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad)
             {
                 _input = input;
@@ -487,6 +512,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _wantInputGrad = !inputGrad.IsEmpty;
                 _targetGrad = targetGrad;
                 _wantTargetGrad = !targetGrad.IsEmpty;
+                _delta128 = Vector128.Create(_delta);
+                _delta256 = Vector256.Create(_delta);
+                _delta512 = Vector512.Create(_delta);
+                _scale128 = Vector128.Create(_scale);
+                _scale256 = Vector256.Create(_scale);
+                _scale512 = Vector512.Create(_scale);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -512,54 +543,63 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var delta = Vector128.Create(_delta);
+                var delta = _delta128;
                 var t0 = input - target;
                 var d_ = LossMath.Abs(t0);
                 var t1 = LossMath.LessThan(d_, delta);
                 var t2 = delta * LossMath.Sign(t0);
                 var loss = LossMath.Select(t1, Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - (Vector128.Create(T.CreateTruncating(0.5)) * delta)));
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, t0, t2)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, target - input, -t2)), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var delta = Vector256.Create(_delta);
+                var delta = _delta256;
                 var t0 = input - target;
                 var d_ = LossMath.Abs(t0);
                 var t1 = LossMath.LessThan(d_, delta);
                 var t2 = delta * LossMath.Sign(t0);
                 var loss = LossMath.Select(t1, Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - (Vector256.Create(T.CreateTruncating(0.5)) * delta)));
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, t0, t2)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, target - input, -t2)), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var delta = Vector512.Create(_delta);
+                var delta = _delta512;
                 var t0 = input - target;
                 var d_ = LossMath.Abs(t0);
                 var t1 = LossMath.LessThan(d_, delta);
                 var t2 = delta * LossMath.Sign(t0);
                 var loss = LossMath.Select(t1, Vector512.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - (Vector512.Create(T.CreateTruncating(0.5)) * delta)));
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, t0, t2)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, target - input, -t2)), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
         }
 
         /// <summary>One call of <see cref="GradientKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
@@ -636,7 +676,15 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly Span<T> _targetHess;
             private readonly bool _wantTargetHess;
             private readonly HessianTransform<T> _hessianPolicy;
+            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
+            private readonly Vector128<T> _delta128;
+            private readonly Vector256<T> _delta256;
+            private readonly Vector512<T> _delta512;
+            private readonly Vector128<T> _scale128;
+            private readonly Vector256<T> _scale256;
+            private readonly Vector512<T> _scale512;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public HessianKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T delta, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad, Span<T> inputHess, Span<T> targetHess, HessianPolicy hessianPolicy)
             {
                 _input = input;
@@ -656,6 +704,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _targetHess = targetHess;
                 _wantTargetHess = !targetHess.IsEmpty;
                 _hessianPolicy = new HessianTransform<T>(hessianPolicy);
+                _delta128 = Vector128.Create(_delta);
+                _delta256 = Vector256.Create(_delta);
+                _delta512 = Vector512.Create(_delta);
+                _scale128 = Vector128.Create(_scale);
+                _scale256 = Vector256.Create(_scale);
+                _scale512 = Vector512.Create(_scale);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -684,7 +738,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var delta = Vector128.Create(_delta);
+                var delta = _delta128;
                 var t0 = input - target;
                 var d_ = LossMath.Abs(t0);
                 var t1 = LossMath.LessThan(d_, delta);
@@ -692,7 +746,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t3 = LossMath.Select(t1, Vector128<T>.One, Vector128<T>.Zero);
                 var loss = LossMath.Select(t1, Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - (Vector128.Create(T.CreateTruncating(0.5)) * delta)));
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, t0, t2)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, target - input, -t2)), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(t3), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
@@ -701,11 +755,14 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var delta = Vector256.Create(_delta);
+                var delta = _delta256;
                 var t0 = input - target;
                 var d_ = LossMath.Abs(t0);
                 var t1 = LossMath.LessThan(d_, delta);
@@ -713,7 +770,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t3 = LossMath.Select(t1, Vector256<T>.One, Vector256<T>.Zero);
                 var loss = LossMath.Select(t1, Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - (Vector256.Create(T.CreateTruncating(0.5)) * delta)));
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, t0, t2)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, target - input, -t2)), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(t3), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
@@ -722,11 +779,14 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var delta = Vector512.Create(_delta);
+                var delta = _delta512;
                 var t0 = input - target;
                 var d_ = LossMath.Abs(t0);
                 var t1 = LossMath.LessThan(d_, delta);
@@ -734,13 +794,16 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t3 = LossMath.Select(t1, Vector512<T>.One, Vector512<T>.Zero);
                 var loss = LossMath.Select(t1, Vector512.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - (Vector512.Create(T.CreateTruncating(0.5)) * delta)));
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, t0, t2)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, target - input, -t2)), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(t3), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(t3), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
         }
 
         /// <summary>One call of <see cref="HessianKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>

@@ -332,6 +332,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
             {
                 var sim = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_sim), (nuint)i);
@@ -341,6 +344,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
             {
                 var sim = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_sim), (nuint)i);
@@ -348,6 +354,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = sim / temperature;
                 return loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
         }
 
         /// <summary>
@@ -402,6 +411,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
             {
                 var sim = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_sim), (nuint)i);
@@ -412,6 +424,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
             {
                 var sim = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_sim), (nuint)i);
@@ -420,6 +435,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = global::LossDsl.Shifted.Exp((sim / temperature) - a0);
                 return loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
         }
 
         /// <summary>
@@ -472,6 +490,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
             {
                 var sim = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_sim), (nuint)i);
@@ -482,6 +503,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
             {
                 var sim = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_sim), (nuint)i);
@@ -490,6 +514,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = LossMath.Select(LossMath.Equal(column, row), sim, Vector512<T>.Zero);
                 return loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
         }
 
         /// <summary>
@@ -571,6 +598,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
             {
                 var sim = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_sim), (nuint)i);
@@ -585,6 +615,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
             {
                 var sim = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_sim), (nuint)i);
@@ -597,6 +630,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantSimGrad) ((c1 * (LossMath.Exp((sim / temperature) - a0) * (Vector512<T>.One / temperature))) + LossMath.Select(LossMath.Equal(column, row), c2, Vector512<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_simGrad), (nuint)i);
                 return Vector512<T>.Zero;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
         }
 
         /// <summary>
@@ -659,6 +695,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
             {
                 var sim = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_sim), (nuint)i);
@@ -671,6 +710,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
             {
                 var sim = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_sim), (nuint)i);
@@ -681,6 +723,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantSimGrad) (LossMath.Exp(t0) * (Vector512<T>.One / temperature)).StoreUnsafe(ref MemoryMarshal.GetReference(_simGrad), (nuint)i);
                 return loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
         }
 
         /// <summary>
@@ -751,6 +796,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
             {
                 var row = Vector256.Create(CurrentRow);
@@ -763,6 +811,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
             {
                 var row = Vector512.Create(CurrentRow);
@@ -773,6 +824,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantSimGrad) ((c1 * summand1) + LossMath.Select(LossMath.Equal(column, row), c2, Vector512<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_simGrad), (nuint)i);
                 return Vector512<T>.Zero;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
         }
 
         // ---- run-time description, for tools ----

@@ -359,6 +359,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly ReadOnlySpan<T> _weight;
             private readonly bool _hasWeight;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public ValueKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, bool logTarget, ReadOnlySpan<T> weight)
             {
                 _input = input;
@@ -373,7 +374,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = _input[i];
                 var target = _target[i];
-                var loss = _logTarget ? LossMath.Exp(target) * (target - input) : LossMath.Select(LossMath.Equal(target, T.Zero), T.Zero, target * LossMath.Log(target)) - (target * input);
+                var loss = (typeof(F1) == typeof(On)) ? LossMath.Exp(target) * (target - input) : LossMath.Select(LossMath.Equal(target, T.Zero), T.Zero, target * LossMath.Log(target)) - (target * input);
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -383,30 +384,39 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var loss = _logTarget ? LossMath.Exp(target) * (target - input) : LossMath.Select(LossMath.Equal(target, Vector128<T>.Zero), Vector128<T>.Zero, target * LossMath.Log(target)) - (target * input);
+                var loss = (typeof(F1) == typeof(On)) ? LossMath.Exp(target) * (target - input) : LossMath.Select(LossMath.Equal(target, Vector128<T>.Zero), Vector128<T>.Zero, target * LossMath.Log(target)) - (target * input);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var loss = _logTarget ? LossMath.Exp(target) * (target - input) : LossMath.Select(LossMath.Equal(target, Vector256<T>.Zero), Vector256<T>.Zero, target * LossMath.Log(target)) - (target * input);
+                var loss = (typeof(F1) == typeof(On)) ? LossMath.Exp(target) * (target - input) : LossMath.Select(LossMath.Equal(target, Vector256<T>.Zero), Vector256<T>.Zero, target * LossMath.Log(target)) - (target * input);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var loss = _logTarget ? LossMath.Exp(target) * (target - input) : LossMath.Select(LossMath.Equal(target, Vector512<T>.Zero), Vector512<T>.Zero, target * LossMath.Log(target)) - (target * input);
+                var loss = (typeof(F1) == typeof(On)) ? LossMath.Exp(target) * (target - input) : LossMath.Select(LossMath.Equal(target, Vector512<T>.Zero), Vector512<T>.Zero, target * LossMath.Log(target)) - (target * input);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
         }
 
         /// <summary>One call of <see cref="ValueKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
@@ -431,7 +441,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _output = output;
             }
 
-            public int Bits { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => (_weight.IsEmpty ? 0 : 1); }
+            public int Bits { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => (_weight.IsEmpty ? 0 : 1) | (_logTarget ? 2 : 0); }
 
             [MethodImpl(MethodImplOptions.NoInlining)]
             public T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
@@ -461,7 +471,12 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly bool _wantInputGrad;
             private readonly Span<T> _targetGrad;
             private readonly bool _wantTargetGrad;
+            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
+            private readonly Vector128<T> _scale128;
+            private readonly Vector256<T> _scale256;
+            private readonly Vector512<T> _scale512;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public GradientKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, bool logTarget, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad)
             {
                 _input = input;
@@ -476,6 +491,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _wantInputGrad = !inputGrad.IsEmpty;
                 _targetGrad = targetGrad;
                 _wantTargetGrad = !targetGrad.IsEmpty;
+                _scale128 = Vector128.Create(_scale);
+                _scale256 = Vector256.Create(_scale);
+                _scale512 = Vector512.Create(_scale);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -487,11 +505,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t1 = t0 * (target - input);
                 var t2 = LossMath.Equal(target, T.Zero);
                 var t3 = LossMath.Log(target);
-                var loss = _logTarget ? t1 : LossMath.Select(t2, T.Zero, target * t3) - (target * input);
+                var loss = (typeof(F4) == typeof(On)) ? t1 : LossMath.Select(t2, T.Zero, target * t3) - (target * input);
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
-                if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * (_logTarget ? -t0 : -target);
-                if ((typeof(F3) == typeof(On))) _targetGrad[i] = g * (_logTarget ? t1 + t0 : (LossMath.Select(t2, T.Zero, t3) + (target / target)) - input);
+                if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * ((typeof(F4) == typeof(On)) ? -t0 : -target);
+                if ((typeof(F3) == typeof(On))) _targetGrad[i] = g * ((typeof(F4) == typeof(On)) ? t1 + t0 : (LossMath.Select(t2, T.Zero, t3) + (target / target)) - input);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -504,13 +522,16 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t1 = t0 * (target - input);
                 var t2 = LossMath.Equal(target, Vector128<T>.Zero);
                 var t3 = LossMath.Log(target);
-                var loss = _logTarget ? t1 : LossMath.Select(t2, Vector128<T>.Zero, target * t3) - (target * input);
+                var loss = (typeof(F4) == typeof(On)) ? t1 : LossMath.Select(t2, Vector128<T>.Zero, target * t3) - (target * input);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (_logTarget ? -t0 : -target), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (_logTarget ? t1 + t0 : (LossMath.Select(t2, Vector128<T>.Zero, t3) + (target / target)) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((typeof(F4) == typeof(On)) ? -t0 : -target), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((typeof(F4) == typeof(On)) ? t1 + t0 : (LossMath.Select(t2, Vector128<T>.Zero, t3) + (target / target)) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
@@ -521,13 +542,16 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t1 = t0 * (target - input);
                 var t2 = LossMath.Equal(target, Vector256<T>.Zero);
                 var t3 = LossMath.Log(target);
-                var loss = _logTarget ? t1 : LossMath.Select(t2, Vector256<T>.Zero, target * t3) - (target * input);
+                var loss = (typeof(F4) == typeof(On)) ? t1 : LossMath.Select(t2, Vector256<T>.Zero, target * t3) - (target * input);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (_logTarget ? -t0 : -target), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (_logTarget ? t1 + t0 : (LossMath.Select(t2, Vector256<T>.Zero, t3) + (target / target)) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((typeof(F4) == typeof(On)) ? -t0 : -target), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((typeof(F4) == typeof(On)) ? t1 + t0 : (LossMath.Select(t2, Vector256<T>.Zero, t3) + (target / target)) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
@@ -538,13 +562,16 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t1 = t0 * (target - input);
                 var t2 = LossMath.Equal(target, Vector512<T>.Zero);
                 var t3 = LossMath.Log(target);
-                var loss = _logTarget ? t1 : LossMath.Select(t2, Vector512<T>.Zero, target * t3) - (target * input);
+                var loss = (typeof(F4) == typeof(On)) ? t1 : LossMath.Select(t2, Vector512<T>.Zero, target * t3) - (target * input);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (_logTarget ? -t0 : -target), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (_logTarget ? t1 + t0 : (LossMath.Select(t2, Vector512<T>.Zero, t3) + (target / target)) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((typeof(F4) == typeof(On)) ? -t0 : -target), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((typeof(F4) == typeof(On)) ? t1 + t0 : (LossMath.Select(t2, Vector512<T>.Zero, t3) + (target / target)) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
         }
 
         /// <summary>One call of <see cref="GradientKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
@@ -577,7 +604,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _output = output;
             }
 
-            public int Bits { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputGrad.IsEmpty ? 0 : 4) | (_targetGrad.IsEmpty ? 0 : 8) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0); }
+            public int Bits { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputGrad.IsEmpty ? 0 : 4) | (_targetGrad.IsEmpty ? 0 : 8) | (_logTarget ? 16 : 0) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0); }
 
             [MethodImpl(MethodImplOptions.NoInlining)]
             public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
@@ -621,7 +648,12 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly Span<T> _targetHess;
             private readonly bool _wantTargetHess;
             private readonly HessianTransform<T> _hessianPolicy;
+            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
+            private readonly Vector128<T> _scale128;
+            private readonly Vector256<T> _scale256;
+            private readonly Vector512<T> _scale512;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public HessianKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, bool logTarget, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad, Span<T> inputHess, Span<T> targetHess, HessianPolicy hessianPolicy)
             {
                 _input = input;
@@ -641,6 +673,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _targetHess = targetHess;
                 _wantTargetHess = !targetHess.IsEmpty;
                 _hessianPolicy = new HessianTransform<T>(hessianPolicy);
+                _scale128 = Vector128.Create(_scale);
+                _scale256 = Vector256.Create(_scale);
+                _scale512 = Vector512.Create(_scale);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -677,13 +712,16 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t5 = target / target;
                 var loss = _logTarget ? t1 : LossMath.Select(t2, Vector128<T>.Zero, target * t3) - (target * input);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (_logTarget ? -t0 : -target), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (_logTarget ? t4 : (LossMath.Select(t2, Vector128<T>.Zero, t3) + t5) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector128<T>.Zero), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(_logTarget ? t4 + t0 : LossMath.Select(t2, Vector128<T>.Zero, Vector128<T>.One / target) + ((Vector128<T>.One - t5) / target)), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
@@ -698,13 +736,16 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t5 = target / target;
                 var loss = _logTarget ? t1 : LossMath.Select(t2, Vector256<T>.Zero, target * t3) - (target * input);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (_logTarget ? -t0 : -target), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (_logTarget ? t4 : (LossMath.Select(t2, Vector256<T>.Zero, t3) + t5) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector256<T>.Zero), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(_logTarget ? t4 + t0 : LossMath.Select(t2, Vector256<T>.Zero, Vector256<T>.One / target) + ((Vector256<T>.One - t5) / target)), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
@@ -719,13 +760,16 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t5 = target / target;
                 var loss = _logTarget ? t1 : LossMath.Select(t2, Vector512<T>.Zero, target * t3) - (target * input);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (_logTarget ? -t0 : -target), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (_logTarget ? t4 : (LossMath.Select(t2, Vector512<T>.Zero, t3) + t5) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector512<T>.Zero), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(_logTarget ? t4 + t0 : LossMath.Select(t2, Vector512<T>.Zero, Vector512<T>.One / target) + ((Vector512<T>.One - t5) / target)), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
         }
 
         /// <summary>One call of <see cref="HessianKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>

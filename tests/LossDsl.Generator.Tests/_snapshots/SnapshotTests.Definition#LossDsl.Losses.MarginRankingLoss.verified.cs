@@ -371,7 +371,12 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly T _margin;
             private readonly ReadOnlySpan<T> _weight;
             private readonly bool _hasWeight;
+            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
+            private readonly Vector128<T> _margin128;
+            private readonly Vector256<T> _margin256;
+            private readonly Vector512<T> _margin512;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public ValueKernel(ReadOnlySpan<T> input1, ReadOnlySpan<T> input2, ReadOnlySpan<T> target, T margin, ReadOnlySpan<T> weight)
             {
                 _input1 = input1;
@@ -380,6 +385,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _margin = margin;
                 _weight = weight;
                 _hasWeight = !weight.IsEmpty;
+                _margin128 = Vector128.Create(_margin);
+                _margin256 = Vector256.Create(_margin);
+                _margin512 = Vector512.Create(_margin);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -400,11 +408,14 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input1 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)i);
                 var input2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var margin = Vector128.Create(_margin);
+                var margin = _margin128;
                 var loss = LossMath.Max(margin - (target * (input1 - input2)), Vector128<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
@@ -412,11 +423,14 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input1 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)i);
                 var input2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var margin = Vector256.Create(_margin);
+                var margin = _margin256;
                 var loss = LossMath.Max(margin - (target * (input1 - input2)), Vector256<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
@@ -424,11 +438,14 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input1 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)i);
                 var input2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)i);
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var margin = Vector512.Create(_margin);
+                var margin = _margin512;
                 var loss = LossMath.Max(margin - (target * (input1 - input2)), Vector512<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
         }
 
         /// <summary>One call of <see cref="ValueKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
@@ -486,7 +503,15 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly bool _wantInput1Grad;
             private readonly Span<T> _input2Grad;
             private readonly bool _wantInput2Grad;
+            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
+            private readonly Vector128<T> _margin128;
+            private readonly Vector256<T> _margin256;
+            private readonly Vector512<T> _margin512;
+            private readonly Vector128<T> _scale128;
+            private readonly Vector256<T> _scale256;
+            private readonly Vector512<T> _scale512;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public GradientKernel(ReadOnlySpan<T> input1, ReadOnlySpan<T> input2, ReadOnlySpan<T> target, T margin, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> input1Grad, Span<T> input2Grad)
             {
                 _input1 = input1;
@@ -502,6 +527,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _wantInput1Grad = !input1Grad.IsEmpty;
                 _input2Grad = input2Grad;
                 _wantInput2Grad = !input2Grad.IsEmpty;
+                _margin128 = Vector128.Create(_margin);
+                _margin256 = Vector256.Create(_margin);
+                _margin512 = Vector512.Create(_margin);
+                _scale128 = Vector128.Create(_scale);
+                _scale256 = Vector256.Create(_scale);
+                _scale512 = Vector512.Create(_scale);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -527,16 +558,19 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input1 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)i);
                 var input2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var margin = Vector128.Create(_margin);
+                var margin = _margin128;
                 var t0 = margin - (target * (input1 - input2));
                 var t1 = LossMath.GreaterThanOrEqual(t0, Vector128<T>.Zero);
                 var loss = LossMath.Max(t0, Vector128<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, -target, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, target, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
@@ -544,16 +578,19 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input1 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)i);
                 var input2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var margin = Vector256.Create(_margin);
+                var margin = _margin256;
                 var t0 = margin - (target * (input1 - input2));
                 var t1 = LossMath.GreaterThanOrEqual(t0, Vector256<T>.Zero);
                 var loss = LossMath.Max(t0, Vector256<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, -target, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, target, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
@@ -561,16 +598,19 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input1 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)i);
                 var input2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)i);
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var margin = Vector512.Create(_margin);
+                var margin = _margin512;
                 var t0 = margin - (target * (input1 - input2));
                 var t1 = LossMath.GreaterThanOrEqual(t0, Vector512<T>.Zero);
                 var loss = LossMath.Max(t0, Vector512<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, -target, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, target, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
         }
 
         /// <summary>One call of <see cref="GradientKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
@@ -650,7 +690,15 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly Span<T> _input2Hess;
             private readonly bool _wantInput2Hess;
             private readonly HessianTransform<T> _hessianPolicy;
+            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
+            private readonly Vector128<T> _margin128;
+            private readonly Vector256<T> _margin256;
+            private readonly Vector512<T> _margin512;
+            private readonly Vector128<T> _scale128;
+            private readonly Vector256<T> _scale256;
+            private readonly Vector512<T> _scale512;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public HessianKernel(ReadOnlySpan<T> input1, ReadOnlySpan<T> input2, ReadOnlySpan<T> target, T margin, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> input1Grad, Span<T> input2Grad, Span<T> input1Hess, Span<T> input2Hess, HessianPolicy hessianPolicy)
             {
                 _input1 = input1;
@@ -671,6 +719,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _input2Hess = input2Hess;
                 _wantInput2Hess = !input2Hess.IsEmpty;
                 _hessianPolicy = new HessianTransform<T>(hessianPolicy);
+                _margin128 = Vector128.Create(_margin);
+                _margin256 = Vector256.Create(_margin);
+                _margin512 = Vector512.Create(_margin);
+                _scale128 = Vector128.Create(_scale);
+                _scale256 = Vector256.Create(_scale);
+                _scale512 = Vector512.Create(_scale);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -698,12 +752,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input1 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)i);
                 var input2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var margin = Vector128.Create(_margin);
+                var margin = _margin128;
                 var t0 = margin - (target * (input1 - input2));
                 var t1 = LossMath.GreaterThanOrEqual(t0, Vector128<T>.Zero);
                 var loss = LossMath.Max(t0, Vector128<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, -target, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, target, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector128<T>.Zero), ref MemoryMarshal.GetReference(_input1Hess), (nuint)i);
@@ -712,17 +766,20 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
             {
                 var input1 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)i);
                 var input2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var margin = Vector256.Create(_margin);
+                var margin = _margin256;
                 var t0 = margin - (target * (input1 - input2));
                 var t1 = LossMath.GreaterThanOrEqual(t0, Vector256<T>.Zero);
                 var loss = LossMath.Max(t0, Vector256<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, -target, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, target, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector256<T>.Zero), ref MemoryMarshal.GetReference(_input1Hess), (nuint)i);
@@ -731,23 +788,29 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
             {
                 var input1 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)i);
                 var input2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)i);
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var margin = Vector512.Create(_margin);
+                var margin = _margin512;
                 var t0 = margin - (target * (input1 - input2));
                 var t1 = LossMath.GreaterThanOrEqual(t0, Vector512<T>.Zero);
                 var loss = LossMath.Max(t0, Vector512<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, -target, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, target, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector512<T>.Zero), ref MemoryMarshal.GetReference(_input1Hess), (nuint)i);
                 if (_wantInput2Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector512<T>.Zero), ref MemoryMarshal.GetReference(_input2Hess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
         }
 
         /// <summary>One call of <see cref="HessianKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>

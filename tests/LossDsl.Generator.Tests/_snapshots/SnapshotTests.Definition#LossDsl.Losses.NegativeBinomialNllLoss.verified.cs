@@ -368,6 +368,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly ReadOnlySpan<T> _weight;
             private readonly bool _hasWeight;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public ValueKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> dispersion, ReadOnlySpan<T> weight)
             {
                 _input = input;
@@ -400,6 +401,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
@@ -411,6 +415,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
@@ -420,6 +427,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
         }
 
         /// <summary>One call of <see cref="ValueKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
@@ -474,7 +484,12 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly bool _wantInputGrad;
             private readonly Span<T> _dispersionGrad;
             private readonly bool _wantDispersionGrad;
+            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
+            private readonly Vector128<T> _scale128;
+            private readonly Vector256<T> _scale256;
+            private readonly Vector512<T> _scale512;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public GradientKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> dispersion, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> dispersionGrad)
             {
                 _input = input;
@@ -489,6 +504,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _wantInputGrad = !inputGrad.IsEmpty;
                 _dispersionGrad = dispersionGrad;
                 _wantDispersionGrad = !dispersionGrad.IsEmpty;
+                _scale128 = Vector128.Create(_scale);
+                _scale256 = Vector256.Create(_scale);
+                _scale512 = Vector512.Create(_scale);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -525,11 +543,14 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t5 = Vector128<T>.One + t3;
                 var loss = (((LossMath.Lgamma(dispersion) + LossMath.Lgamma(Vector128<T>.One + target)) - LossMath.Lgamma(t0)) + (dispersion * t2)) + (target * LossMath.Log1p(t3));
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((dispersion * ((Vector128<T>.One / dispersion) / t4)) - (target * ((t3 / input) / t5))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (((LossMath.Digamma(dispersion) - LossMath.Digamma(t0)) + (t2 - (dispersion * ((t1 / dispersion) / t4)))) + (target * ((Vector128<T>.One / input) / t5))), ref MemoryMarshal.GetReference(_dispersionGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
@@ -545,11 +566,14 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t5 = Vector256<T>.One + t3;
                 var loss = (((LossMath.Lgamma(dispersion) + LossMath.Lgamma(Vector256<T>.One + target)) - LossMath.Lgamma(t0)) + (dispersion * t2)) + (target * LossMath.Log1p(t3));
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((dispersion * ((Vector256<T>.One / dispersion) / t4)) - (target * ((t3 / input) / t5))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (((LossMath.Digamma(dispersion) - LossMath.Digamma(t0)) + (t2 - (dispersion * ((t1 / dispersion) / t4)))) + (target * ((Vector256<T>.One / input) / t5))), ref MemoryMarshal.GetReference(_dispersionGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
@@ -565,11 +589,14 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t5 = Vector512<T>.One + t3;
                 var loss = (((LossMath.Lgamma(dispersion) + LossMath.Lgamma(Vector512<T>.One + target)) - LossMath.Lgamma(t0)) + (dispersion * t2)) + (target * LossMath.Log1p(t3));
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((dispersion * ((Vector512<T>.One / dispersion) / t4)) - (target * ((t3 / input) / t5))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (((LossMath.Digamma(dispersion) - LossMath.Digamma(t0)) + (t2 - (dispersion * ((t1 / dispersion) / t4)))) + (target * ((Vector512<T>.One / input) / t5))), ref MemoryMarshal.GetReference(_dispersionGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
         }
 
         /// <summary>One call of <see cref="GradientKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
@@ -646,7 +673,12 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly Span<T> _dispersionHess;
             private readonly bool _wantDispersionHess;
             private readonly HessianTransform<T> _hessianPolicy;
+            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
+            private readonly Vector128<T> _scale128;
+            private readonly Vector256<T> _scale256;
+            private readonly Vector512<T> _scale512;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public HessianKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> dispersion, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> dispersionGrad, Span<T> inputHess, Span<T> dispersionHess, HessianPolicy hessianPolicy)
             {
                 _input = input;
@@ -666,6 +698,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _dispersionHess = dispersionHess;
                 _wantDispersionHess = !dispersionHess.IsEmpty;
                 _hessianPolicy = new HessianTransform<T>(hessianPolicy);
+                _scale128 = Vector128.Create(_scale);
+                _scale256 = Vector256.Create(_scale);
+                _scale512 = Vector512.Create(_scale);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -720,13 +755,16 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t13 = t12 / t8;
                 var loss = (((LossMath.Lgamma(dispersion) + LossMath.Lgamma(Vector128<T>.One + target)) - LossMath.Lgamma(t0)) + (dispersion * t2)) + (target * LossMath.Log1p(t3));
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((dispersion * t6) - (target * t9)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (((LossMath.Digamma(dispersion) - LossMath.Digamma(t0)) + (t2 - (dispersion * t11))) + (target * t13)), ref MemoryMarshal.GetReference(_dispersionGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(-(dispersion * ((t6 * t4) / t5)) - (target * ((((-t7 - t7) / input) + (t9 * t7)) / t8))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 if (_wantDispersionHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((LossMath.Trigamma(dispersion) - LossMath.Trigamma(t0)) + (-t11 - (t11 + (dispersion * ((((-t10 - t10) / dispersion) + (t11 * t10)) / t5))))) - (target * ((t13 * t12) / t8))), ref MemoryMarshal.GetReference(_dispersionHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
@@ -750,13 +788,16 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t13 = t12 / t8;
                 var loss = (((LossMath.Lgamma(dispersion) + LossMath.Lgamma(Vector256<T>.One + target)) - LossMath.Lgamma(t0)) + (dispersion * t2)) + (target * LossMath.Log1p(t3));
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((dispersion * t6) - (target * t9)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (((LossMath.Digamma(dispersion) - LossMath.Digamma(t0)) + (t2 - (dispersion * t11))) + (target * t13)), ref MemoryMarshal.GetReference(_dispersionGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(-(dispersion * ((t6 * t4) / t5)) - (target * ((((-t7 - t7) / input) + (t9 * t7)) / t8))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 if (_wantDispersionHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((LossMath.Trigamma(dispersion) - LossMath.Trigamma(t0)) + (-t11 - (t11 + (dispersion * ((((-t10 - t10) / dispersion) + (t11 * t10)) / t5))))) - (target * ((t13 * t12) / t8))), ref MemoryMarshal.GetReference(_dispersionHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
@@ -780,13 +821,16 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t13 = t12 / t8;
                 var loss = (((LossMath.Lgamma(dispersion) + LossMath.Lgamma(Vector512<T>.One + target)) - LossMath.Lgamma(t0)) + (dispersion * t2)) + (target * LossMath.Log1p(t3));
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((dispersion * t6) - (target * t9)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (((LossMath.Digamma(dispersion) - LossMath.Digamma(t0)) + (t2 - (dispersion * t11))) + (target * t13)), ref MemoryMarshal.GetReference(_dispersionGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(-(dispersion * ((t6 * t4) / t5)) - (target * ((((-t7 - t7) / input) + (t9 * t7)) / t8))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 if (_wantDispersionHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((LossMath.Trigamma(dispersion) - LossMath.Trigamma(t0)) + (-t11 - (t11 + (dispersion * ((((-t10 - t10) / dispersion) + (t11 * t10)) / t5))))) - (target * ((t13 * t12) / t8))), ref MemoryMarshal.GetReference(_dispersionHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
         }
 
         /// <summary>One call of <see cref="HessianKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>

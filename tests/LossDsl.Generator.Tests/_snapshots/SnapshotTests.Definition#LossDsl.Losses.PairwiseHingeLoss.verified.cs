@@ -369,6 +369,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
             {
                 var scores = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_scores), (nuint)i);
@@ -383,6 +386,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
             {
                 var scores = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_scores), (nuint)i);
@@ -395,6 +401,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = LossMath.Select(LossMath.And(LossMath.GreaterThan(maskAtI * mask, Vector512<T>.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), LossMath.Max(Vector512<T>.Zero, margin - (scoresAtI - scores)), Vector512<T>.Zero);
                 return loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
         }
 
         /// <summary>
@@ -462,6 +471,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
             {
                 var relevance = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_relevance), (nuint)i);
@@ -473,6 +485,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
             {
                 var relevance = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_relevance), (nuint)i);
@@ -482,6 +497,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = LossMath.Select(LossMath.And(LossMath.GreaterThan(maskAtI * mask, Vector512<T>.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), Vector512<T>.One, Vector512<T>.Zero);
                 return loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
         }
 
         /// <summary>
@@ -559,6 +577,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
             {
                 var scores = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_scores), (nuint)i);
@@ -573,6 +594,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
             {
                 var scores = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_scores), (nuint)i);
@@ -585,6 +609,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = LossMath.Select(LossMath.And(LossMath.GreaterThan(maskAtI * mask, Vector512<T>.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), LossMath.Select(LossMath.GreaterThanOrEqual(margin - (scoresAtI - scores), Vector512<T>.Zero), Vector512.Create(T.CreateTruncating(-1.0)), Vector512<T>.Zero), Vector512<T>.Zero) + LossMath.Select(LossMath.And(LossMath.GreaterThan(mask * maskAtI, Vector512<T>.Zero), LossMath.GreaterThan(relevance, relevanceAtI)), LossMath.Select(LossMath.GreaterThanOrEqual(margin - (scores - scoresAtI), Vector512<T>.Zero), Vector512<T>.One, Vector512<T>.Zero), Vector512<T>.Zero);
                 return loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
         }
 
         /// <summary>
@@ -647,6 +674,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
             {
                 if (_wantScoresGrad) (Vector256<T>.Zero).StoreUnsafe(ref MemoryMarshal.GetReference(_scoresGrad), (nuint)i);
@@ -654,11 +684,17 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
             {
                 if (_wantScoresGrad) (Vector512<T>.Zero).StoreUnsafe(ref MemoryMarshal.GetReference(_scoresGrad), (nuint)i);
                 return Vector512<T>.Zero;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
         }
 
         // ---- run-time description, for tools ----

@@ -350,7 +350,12 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly T _eps;
             private readonly ReadOnlySpan<T> _weight;
             private readonly bool _hasWeight;
+            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
+            private readonly Vector128<T> _eps128;
+            private readonly Vector256<T> _eps256;
+            private readonly Vector512<T> _eps512;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public ValueKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, bool logInput, bool full, T eps, ReadOnlySpan<T> weight)
             {
                 _input = input;
@@ -360,6 +365,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _eps = eps;
                 _weight = weight;
                 _hasWeight = !weight.IsEmpty;
+                _eps128 = Vector128.Create(_eps);
+                _eps256 = Vector256.Create(_eps);
+                _eps512 = Vector512.Create(_eps);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -368,7 +376,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = _input[i];
                 var target = _target[i];
                 var eps = _eps;
-                var loss = (_logInput ? LossMath.Exp(input) - (target * input) : input - (target * LossMath.Log(input + eps))) + (_full ? LossMath.Select(LossMath.GreaterThan(target, T.One), ((target * LossMath.Log(target)) - target) + (T.CreateTruncating(0.5) * LossMath.Log(T.CreateTruncating(6.283185307179586) * target)), T.Zero) : T.Zero);
+                var loss = ((typeof(F1) == typeof(On)) ? LossMath.Exp(input) - (target * input) : input - (target * LossMath.Log(input + eps))) + ((typeof(F2) == typeof(On)) ? LossMath.Select(LossMath.GreaterThan(target, T.One), ((target * LossMath.Log(target)) - target) + (T.CreateTruncating(0.5) * LossMath.Log(T.CreateTruncating(6.283185307179586) * target)), T.Zero) : T.Zero);
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -378,33 +386,42 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var eps = Vector128.Create(_eps);
-                var loss = (_logInput ? LossMath.Exp(input) - (target * input) : input - (target * LossMath.Log(input + eps))) + (_full ? LossMath.Select(LossMath.GreaterThan(target, Vector128<T>.One), ((target * LossMath.Log(target)) - target) + (Vector128.Create(T.CreateTruncating(0.5)) * LossMath.Log(Vector128.Create(T.CreateTruncating(6.283185307179586)) * target)), Vector128<T>.Zero) : Vector128<T>.Zero);
+                var eps = _eps128;
+                var loss = ((typeof(F1) == typeof(On)) ? LossMath.Exp(input) - (target * input) : input - (target * LossMath.Log(input + eps))) + ((typeof(F2) == typeof(On)) ? LossMath.Select(LossMath.GreaterThan(target, Vector128<T>.One), ((target * LossMath.Log(target)) - target) + (Vector128.Create(T.CreateTruncating(0.5)) * LossMath.Log(Vector128.Create(T.CreateTruncating(6.283185307179586)) * target)), Vector128<T>.Zero) : Vector128<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var eps = Vector256.Create(_eps);
-                var loss = (_logInput ? LossMath.Exp(input) - (target * input) : input - (target * LossMath.Log(input + eps))) + (_full ? LossMath.Select(LossMath.GreaterThan(target, Vector256<T>.One), ((target * LossMath.Log(target)) - target) + (Vector256.Create(T.CreateTruncating(0.5)) * LossMath.Log(Vector256.Create(T.CreateTruncating(6.283185307179586)) * target)), Vector256<T>.Zero) : Vector256<T>.Zero);
+                var eps = _eps256;
+                var loss = ((typeof(F1) == typeof(On)) ? LossMath.Exp(input) - (target * input) : input - (target * LossMath.Log(input + eps))) + ((typeof(F2) == typeof(On)) ? LossMath.Select(LossMath.GreaterThan(target, Vector256<T>.One), ((target * LossMath.Log(target)) - target) + (Vector256.Create(T.CreateTruncating(0.5)) * LossMath.Log(Vector256.Create(T.CreateTruncating(6.283185307179586)) * target)), Vector256<T>.Zero) : Vector256<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var eps = Vector512.Create(_eps);
-                var loss = (_logInput ? LossMath.Exp(input) - (target * input) : input - (target * LossMath.Log(input + eps))) + (_full ? LossMath.Select(LossMath.GreaterThan(target, Vector512<T>.One), ((target * LossMath.Log(target)) - target) + (Vector512.Create(T.CreateTruncating(0.5)) * LossMath.Log(Vector512.Create(T.CreateTruncating(6.283185307179586)) * target)), Vector512<T>.Zero) : Vector512<T>.Zero);
+                var eps = _eps512;
+                var loss = ((typeof(F1) == typeof(On)) ? LossMath.Exp(input) - (target * input) : input - (target * LossMath.Log(input + eps))) + ((typeof(F2) == typeof(On)) ? LossMath.Select(LossMath.GreaterThan(target, Vector512<T>.One), ((target * LossMath.Log(target)) - target) + (Vector512.Create(T.CreateTruncating(0.5)) * LossMath.Log(Vector512.Create(T.CreateTruncating(6.283185307179586)) * target)), Vector512<T>.Zero) : Vector512<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
         }
 
         /// <summary>One call of <see cref="ValueKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
@@ -433,7 +450,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _output = output;
             }
 
-            public int Bits { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => (_weight.IsEmpty ? 0 : 1); }
+            public int Bits { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => (_weight.IsEmpty ? 0 : 1) | (_logInput ? 2 : 0) | (_full ? 4 : 0); }
 
             [MethodImpl(MethodImplOptions.NoInlining)]
             public T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
@@ -462,7 +479,15 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly T _scale;
             private readonly Span<T> _inputGrad;
             private readonly bool _wantInputGrad;
+            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
+            private readonly Vector128<T> _eps128;
+            private readonly Vector256<T> _eps256;
+            private readonly Vector512<T> _eps512;
+            private readonly Vector128<T> _scale128;
+            private readonly Vector256<T> _scale256;
+            private readonly Vector512<T> _scale512;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public GradientKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, bool logInput, bool full, T eps, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad)
             {
                 _input = input;
@@ -477,6 +502,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _scale = scale;
                 _inputGrad = inputGrad;
                 _wantInputGrad = !inputGrad.IsEmpty;
+                _eps128 = Vector128.Create(_eps);
+                _eps256 = Vector256.Create(_eps);
+                _eps512 = Vector512.Create(_eps);
+                _scale128 = Vector128.Create(_scale);
+                _scale256 = Vector256.Create(_scale);
+                _scale512 = Vector512.Create(_scale);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -487,10 +518,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var eps = _eps;
                 var t0 = LossMath.Exp(input);
                 var t1 = input + eps;
-                var loss = (_logInput ? t0 - (target * input) : input - (target * LossMath.Log(t1))) + (_full ? LossMath.Select(LossMath.GreaterThan(target, T.One), ((target * LossMath.Log(target)) - target) + (T.CreateTruncating(0.5) * LossMath.Log(T.CreateTruncating(6.283185307179586) * target)), T.Zero) : T.Zero);
+                var loss = ((typeof(F3) == typeof(On)) ? t0 - (target * input) : input - (target * LossMath.Log(t1))) + ((typeof(F4) == typeof(On)) ? LossMath.Select(LossMath.GreaterThan(target, T.One), ((target * LossMath.Log(target)) - target) + (T.CreateTruncating(0.5) * LossMath.Log(T.CreateTruncating(6.283185307179586) * target)), T.Zero) : T.Zero);
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
-                if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * (_logInput ? t0 - target : T.One - (target * (T.One / t1)));
+                if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * ((typeof(F3) == typeof(On)) ? t0 - target : T.One - (target * (T.One / t1)));
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -499,45 +530,54 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var eps = Vector128.Create(_eps);
+                var eps = _eps128;
                 var t0 = LossMath.Exp(input);
                 var t1 = input + eps;
-                var loss = (_logInput ? t0 - (target * input) : input - (target * LossMath.Log(t1))) + (_full ? LossMath.Select(LossMath.GreaterThan(target, Vector128<T>.One), ((target * LossMath.Log(target)) - target) + (Vector128.Create(T.CreateTruncating(0.5)) * LossMath.Log(Vector128.Create(T.CreateTruncating(6.283185307179586)) * target)), Vector128<T>.Zero) : Vector128<T>.Zero);
+                var loss = ((typeof(F3) == typeof(On)) ? t0 - (target * input) : input - (target * LossMath.Log(t1))) + ((typeof(F4) == typeof(On)) ? LossMath.Select(LossMath.GreaterThan(target, Vector128<T>.One), ((target * LossMath.Log(target)) - target) + (Vector128.Create(T.CreateTruncating(0.5)) * LossMath.Log(Vector128.Create(T.CreateTruncating(6.283185307179586)) * target)), Vector128<T>.Zero) : Vector128<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (_logInput ? t0 - target : Vector128<T>.One - (target * (Vector128<T>.One / t1))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((typeof(F3) == typeof(On)) ? t0 - target : Vector128<T>.One - (target * (Vector128<T>.One / t1))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var eps = Vector256.Create(_eps);
+                var eps = _eps256;
                 var t0 = LossMath.Exp(input);
                 var t1 = input + eps;
-                var loss = (_logInput ? t0 - (target * input) : input - (target * LossMath.Log(t1))) + (_full ? LossMath.Select(LossMath.GreaterThan(target, Vector256<T>.One), ((target * LossMath.Log(target)) - target) + (Vector256.Create(T.CreateTruncating(0.5)) * LossMath.Log(Vector256.Create(T.CreateTruncating(6.283185307179586)) * target)), Vector256<T>.Zero) : Vector256<T>.Zero);
+                var loss = ((typeof(F3) == typeof(On)) ? t0 - (target * input) : input - (target * LossMath.Log(t1))) + ((typeof(F4) == typeof(On)) ? LossMath.Select(LossMath.GreaterThan(target, Vector256<T>.One), ((target * LossMath.Log(target)) - target) + (Vector256.Create(T.CreateTruncating(0.5)) * LossMath.Log(Vector256.Create(T.CreateTruncating(6.283185307179586)) * target)), Vector256<T>.Zero) : Vector256<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (_logInput ? t0 - target : Vector256<T>.One - (target * (Vector256<T>.One / t1))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((typeof(F3) == typeof(On)) ? t0 - target : Vector256<T>.One - (target * (Vector256<T>.One / t1))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var eps = Vector512.Create(_eps);
+                var eps = _eps512;
                 var t0 = LossMath.Exp(input);
                 var t1 = input + eps;
-                var loss = (_logInput ? t0 - (target * input) : input - (target * LossMath.Log(t1))) + (_full ? LossMath.Select(LossMath.GreaterThan(target, Vector512<T>.One), ((target * LossMath.Log(target)) - target) + (Vector512.Create(T.CreateTruncating(0.5)) * LossMath.Log(Vector512.Create(T.CreateTruncating(6.283185307179586)) * target)), Vector512<T>.Zero) : Vector512<T>.Zero);
+                var loss = ((typeof(F3) == typeof(On)) ? t0 - (target * input) : input - (target * LossMath.Log(t1))) + ((typeof(F4) == typeof(On)) ? LossMath.Select(LossMath.GreaterThan(target, Vector512<T>.One), ((target * LossMath.Log(target)) - target) + (Vector512.Create(T.CreateTruncating(0.5)) * LossMath.Log(Vector512.Create(T.CreateTruncating(6.283185307179586)) * target)), Vector512<T>.Zero) : Vector512<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (_logInput ? t0 - target : Vector512<T>.One - (target * (Vector512<T>.One / t1))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((typeof(F3) == typeof(On)) ? t0 - target : Vector512<T>.One - (target * (Vector512<T>.One / t1))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
         }
 
         /// <summary>One call of <see cref="GradientKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
@@ -572,7 +612,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _output = output;
             }
 
-            public int Bits { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputGrad.IsEmpty ? 0 : 4) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0); }
+            public int Bits { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputGrad.IsEmpty ? 0 : 4) | (_logInput ? 8 : 0) | (_full ? 16 : 0) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0); }
 
             [MethodImpl(MethodImplOptions.NoInlining)]
             public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
@@ -612,7 +652,15 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly Span<T> _inputHess;
             private readonly bool _wantInputHess;
             private readonly HessianTransform<T> _hessianPolicy;
+            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
+            private readonly Vector128<T> _eps128;
+            private readonly Vector256<T> _eps256;
+            private readonly Vector512<T> _eps512;
+            private readonly Vector128<T> _scale128;
+            private readonly Vector256<T> _scale256;
+            private readonly Vector512<T> _scale512;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public HessianKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, bool logInput, bool full, T eps, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> inputHess, HessianPolicy hessianPolicy)
             {
                 _input = input;
@@ -630,6 +678,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _inputHess = inputHess;
                 _wantInputHess = !inputHess.IsEmpty;
                 _hessianPolicy = new HessianTransform<T>(hessianPolicy);
+                _eps128 = Vector128.Create(_eps);
+                _eps256 = Vector256.Create(_eps);
+                _eps512 = Vector512.Create(_eps);
+                _scale128 = Vector128.Create(_scale);
+                _scale256 = Vector256.Create(_scale);
+                _scale512 = Vector512.Create(_scale);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -641,11 +695,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = LossMath.Exp(input);
                 var t1 = input + eps;
                 var t2 = T.One / t1;
-                var loss = (_logInput ? t0 - (target * input) : input - (target * LossMath.Log(t1))) + (_full ? LossMath.Select(LossMath.GreaterThan(target, T.One), ((target * LossMath.Log(target)) - target) + (T.CreateTruncating(0.5) * LossMath.Log(T.CreateTruncating(6.283185307179586) * target)), T.Zero) : T.Zero);
+                var loss = ((typeof(F4) == typeof(On)) ? t0 - (target * input) : input - (target * LossMath.Log(t1))) + (_full ? LossMath.Select(LossMath.GreaterThan(target, T.One), ((target * LossMath.Log(target)) - target) + (T.CreateTruncating(0.5) * LossMath.Log(T.CreateTruncating(6.283185307179586) * target)), T.Zero) : T.Zero);
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
-                if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * (_logInput ? t0 - target : T.One - (target * t2));
-                if ((typeof(F3) == typeof(On))) _inputHess[i] = g * _hessianPolicy.Apply(_logInput ? t0 : target * (t2 / t1));
+                if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * ((typeof(F4) == typeof(On)) ? t0 - target : T.One - (target * t2));
+                if ((typeof(F3) == typeof(On))) _inputHess[i] = g * _hessianPolicy.Apply((typeof(F4) == typeof(On)) ? t0 : target * (t2 / t1));
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -654,51 +708,60 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var eps = Vector128.Create(_eps);
+                var eps = _eps128;
                 var t0 = LossMath.Exp(input);
                 var t1 = input + eps;
                 var t2 = Vector128<T>.One / t1;
-                var loss = (_logInput ? t0 - (target * input) : input - (target * LossMath.Log(t1))) + (_full ? LossMath.Select(LossMath.GreaterThan(target, Vector128<T>.One), ((target * LossMath.Log(target)) - target) + (Vector128.Create(T.CreateTruncating(0.5)) * LossMath.Log(Vector128.Create(T.CreateTruncating(6.283185307179586)) * target)), Vector128<T>.Zero) : Vector128<T>.Zero);
+                var loss = ((typeof(F4) == typeof(On)) ? t0 - (target * input) : input - (target * LossMath.Log(t1))) + (_full ? LossMath.Select(LossMath.GreaterThan(target, Vector128<T>.One), ((target * LossMath.Log(target)) - target) + (Vector128.Create(T.CreateTruncating(0.5)) * LossMath.Log(Vector128.Create(T.CreateTruncating(6.283185307179586)) * target)), Vector128<T>.Zero) : Vector128<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (_logInput ? t0 - target : Vector128<T>.One - (target * t2)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(_logInput ? t0 : target * (t2 / t1)), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((typeof(F4) == typeof(On)) ? t0 - target : Vector128<T>.One - (target * t2)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((typeof(F4) == typeof(On)) ? t0 : target * (t2 / t1)), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var eps = Vector256.Create(_eps);
+                var eps = _eps256;
                 var t0 = LossMath.Exp(input);
                 var t1 = input + eps;
                 var t2 = Vector256<T>.One / t1;
-                var loss = (_logInput ? t0 - (target * input) : input - (target * LossMath.Log(t1))) + (_full ? LossMath.Select(LossMath.GreaterThan(target, Vector256<T>.One), ((target * LossMath.Log(target)) - target) + (Vector256.Create(T.CreateTruncating(0.5)) * LossMath.Log(Vector256.Create(T.CreateTruncating(6.283185307179586)) * target)), Vector256<T>.Zero) : Vector256<T>.Zero);
+                var loss = ((typeof(F4) == typeof(On)) ? t0 - (target * input) : input - (target * LossMath.Log(t1))) + (_full ? LossMath.Select(LossMath.GreaterThan(target, Vector256<T>.One), ((target * LossMath.Log(target)) - target) + (Vector256.Create(T.CreateTruncating(0.5)) * LossMath.Log(Vector256.Create(T.CreateTruncating(6.283185307179586)) * target)), Vector256<T>.Zero) : Vector256<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (_logInput ? t0 - target : Vector256<T>.One - (target * t2)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(_logInput ? t0 : target * (t2 / t1)), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((typeof(F4) == typeof(On)) ? t0 - target : Vector256<T>.One - (target * t2)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((typeof(F4) == typeof(On)) ? t0 : target * (t2 / t1)), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var eps = Vector512.Create(_eps);
+                var eps = _eps512;
                 var t0 = LossMath.Exp(input);
                 var t1 = input + eps;
                 var t2 = Vector512<T>.One / t1;
-                var loss = (_logInput ? t0 - (target * input) : input - (target * LossMath.Log(t1))) + (_full ? LossMath.Select(LossMath.GreaterThan(target, Vector512<T>.One), ((target * LossMath.Log(target)) - target) + (Vector512.Create(T.CreateTruncating(0.5)) * LossMath.Log(Vector512.Create(T.CreateTruncating(6.283185307179586)) * target)), Vector512<T>.Zero) : Vector512<T>.Zero);
+                var loss = ((typeof(F4) == typeof(On)) ? t0 - (target * input) : input - (target * LossMath.Log(t1))) + (_full ? LossMath.Select(LossMath.GreaterThan(target, Vector512<T>.One), ((target * LossMath.Log(target)) - target) + (Vector512.Create(T.CreateTruncating(0.5)) * LossMath.Log(Vector512.Create(T.CreateTruncating(6.283185307179586)) * target)), Vector512<T>.Zero) : Vector512<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (_logInput ? t0 - target : Vector512<T>.One - (target * t2)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(_logInput ? t0 : target * (t2 / t1)), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((typeof(F4) == typeof(On)) ? t0 - target : Vector512<T>.One - (target * t2)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((typeof(F4) == typeof(On)) ? t0 : target * (t2 / t1)), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
         }
 
         /// <summary>One call of <see cref="HessianKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
@@ -737,7 +800,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _output = output;
             }
 
-            public int Bits { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputGrad.IsEmpty ? 0 : 4) | (_inputHess.IsEmpty ? 0 : 8) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0); }
+            public int Bits { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputGrad.IsEmpty ? 0 : 4) | (_inputHess.IsEmpty ? 0 : 8) | (_logInput ? 16 : 0) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0); }
 
             [MethodImpl(MethodImplOptions.NoInlining)]
             public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag

@@ -368,7 +368,15 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly T _gamma;
             private readonly ReadOnlySpan<T> _weight;
             private readonly bool _hasWeight;
+            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
+            private readonly Vector128<T> _alpha128;
+            private readonly Vector256<T> _alpha256;
+            private readonly Vector512<T> _alpha512;
+            private readonly Vector128<T> _gamma128;
+            private readonly Vector256<T> _gamma256;
+            private readonly Vector512<T> _gamma512;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public ValueKernel(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, T alpha, T gamma, ReadOnlySpan<T> weight)
             {
                 _inputs = inputs;
@@ -377,6 +385,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _gamma = gamma;
                 _weight = weight;
                 _hasWeight = !weight.IsEmpty;
+                _alpha128 = Vector128.Create(_alpha);
+                _alpha256 = Vector256.Create(_alpha);
+                _alpha512 = Vector512.Create(_alpha);
+                _gamma128 = Vector128.Create(_gamma);
+                _gamma256 = Vector256.Create(_gamma);
+                _gamma512 = Vector512.Create(_gamma);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -401,66 +415,81 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector128<T> Invoke128(int i)
+            public Vector128<T> Invoke128(int i) => Add128(i, Vector128<T>.Zero);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum)
             {
                 var inputs = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_inputs), (nuint)i);
                 var targets = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_targets), (nuint)i);
-                var alpha = Vector128.Create(_alpha);
-                var gamma = Vector128.Create(_gamma);
+                var alpha = _alpha128;
+                var gamma = _gamma128;
                 var t0 = Vector128<T>.One - targets;
                 var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((Vector128<T>.One - alpha) * t0) : Vector128<T>.One;
                 var t1 = -inputs;
                 var t2 = LossMath.Exp(-LossMath.Abs(inputs));
                 var ce = (t0 * inputs) + (LossMath.Max(t1, Vector128<T>.Zero) + LossMath.Log1pUnit(t2));
-                var t3 = Vector128<T>.One / (Vector128<T>.One + t2);
-                var t4 = t2 * t3;
-                var p_ = LossMath.Select(LossMath.GreaterThanOrEqual(inputs, Vector128<T>.Zero), t3, t4);
-                var pT_ = (p_ * targets) + (LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector128<T>.Zero), t3, t4) * t0);
-                var loss = (alphaT * ce) * LossMath.Pow(Vector128<T>.One - pT_, gamma);
+                var t3 = alphaT * ce;
+                var t4 = Vector128<T>.One / (Vector128<T>.One + t2);
+                var t5 = t2 * t4;
+                var p_ = LossMath.Select(LossMath.GreaterThanOrEqual(inputs, Vector128<T>.Zero), t4, t5);
+                var pT_ = (p_ * targets) + (LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector128<T>.Zero), t4, t5) * t0);
+                var t6 = (typeof(F1) == typeof(On)) ? LossMath.PowWhole(Vector128<T>.One - pT_, _gamma) : LossMath.Pow(Vector128<T>.One - pT_, gamma);
+                var loss = t3 * t6;
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                return (typeof(F0) == typeof(On)) ? loss * w : loss;
+                return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t3, t6, sum);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector256<T> Invoke256(int i)
+            public Vector256<T> Invoke256(int i) => Add256(i, Vector256<T>.Zero);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum)
             {
                 var inputs = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_inputs), (nuint)i);
                 var targets = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_targets), (nuint)i);
-                var alpha = Vector256.Create(_alpha);
-                var gamma = Vector256.Create(_gamma);
+                var alpha = _alpha256;
+                var gamma = _gamma256;
                 var t0 = Vector256<T>.One - targets;
                 var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((Vector256<T>.One - alpha) * t0) : Vector256<T>.One;
                 var t1 = -inputs;
                 var t2 = LossMath.Exp(-LossMath.Abs(inputs));
                 var ce = (t0 * inputs) + (LossMath.Max(t1, Vector256<T>.Zero) + LossMath.Log1pUnit(t2));
-                var t3 = Vector256<T>.One / (Vector256<T>.One + t2);
-                var t4 = t2 * t3;
-                var p_ = LossMath.Select(LossMath.GreaterThanOrEqual(inputs, Vector256<T>.Zero), t3, t4);
-                var pT_ = (p_ * targets) + (LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector256<T>.Zero), t3, t4) * t0);
-                var loss = (alphaT * ce) * LossMath.Pow(Vector256<T>.One - pT_, gamma);
+                var t3 = alphaT * ce;
+                var t4 = Vector256<T>.One / (Vector256<T>.One + t2);
+                var t5 = t2 * t4;
+                var p_ = LossMath.Select(LossMath.GreaterThanOrEqual(inputs, Vector256<T>.Zero), t4, t5);
+                var pT_ = (p_ * targets) + (LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector256<T>.Zero), t4, t5) * t0);
+                var t6 = (typeof(F1) == typeof(On)) ? LossMath.PowWhole(Vector256<T>.One - pT_, _gamma) : LossMath.Pow(Vector256<T>.One - pT_, gamma);
+                var loss = t3 * t6;
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                return (typeof(F0) == typeof(On)) ? loss * w : loss;
+                return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t3, t6, sum);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector512<T> Invoke512(int i)
+            public Vector512<T> Invoke512(int i) => Add512(i, Vector512<T>.Zero);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum)
             {
                 var inputs = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_inputs), (nuint)i);
                 var targets = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_targets), (nuint)i);
-                var alpha = Vector512.Create(_alpha);
-                var gamma = Vector512.Create(_gamma);
+                var alpha = _alpha512;
+                var gamma = _gamma512;
                 var t0 = Vector512<T>.One - targets;
                 var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((Vector512<T>.One - alpha) * t0) : Vector512<T>.One;
                 var t1 = -inputs;
                 var t2 = LossMath.Exp(-LossMath.Abs(inputs));
                 var ce = (t0 * inputs) + (LossMath.Max(t1, Vector512<T>.Zero) + LossMath.Log1pUnit(t2));
-                var t3 = Vector512<T>.One / (Vector512<T>.One + t2);
-                var t4 = t2 * t3;
-                var p_ = LossMath.Select(LossMath.GreaterThanOrEqual(inputs, Vector512<T>.Zero), t3, t4);
-                var pT_ = (p_ * targets) + (LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector512<T>.Zero), t3, t4) * t0);
-                var loss = (alphaT * ce) * LossMath.Pow(Vector512<T>.One - pT_, gamma);
+                var t3 = alphaT * ce;
+                var t4 = Vector512<T>.One / (Vector512<T>.One + t2);
+                var t5 = t2 * t4;
+                var p_ = LossMath.Select(LossMath.GreaterThanOrEqual(inputs, Vector512<T>.Zero), t4, t5);
+                var pT_ = (p_ * targets) + (LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector512<T>.Zero), t4, t5) * t0);
+                var t6 = (typeof(F1) == typeof(On)) ? LossMath.PowWhole(Vector512<T>.One - pT_, _gamma) : LossMath.Pow(Vector512<T>.One - pT_, gamma);
+                var loss = t3 * t6;
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                return (typeof(F0) == typeof(On)) ? loss * w : loss;
+                return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t3, t6, sum);
             }
         }
 
@@ -488,7 +517,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _output = output;
             }
 
-            public int Bits { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => (_weight.IsEmpty ? 0 : 1); }
+            public int Bits { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => (_weight.IsEmpty ? 0 : 1) | (LossMath.IsSmallWhole(_gamma) ? 2 : 0); }
 
             [MethodImpl(MethodImplOptions.NoInlining)]
             public T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
@@ -519,7 +548,18 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly bool _wantInputsGrad;
             private readonly Span<T> _targetsGrad;
             private readonly bool _wantTargetsGrad;
+            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
+            private readonly Vector128<T> _alpha128;
+            private readonly Vector256<T> _alpha256;
+            private readonly Vector512<T> _alpha512;
+            private readonly Vector128<T> _gamma128;
+            private readonly Vector256<T> _gamma256;
+            private readonly Vector512<T> _gamma512;
+            private readonly Vector128<T> _scale128;
+            private readonly Vector256<T> _scale256;
+            private readonly Vector512<T> _scale512;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public GradientKernel(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, T alpha, T gamma, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputsGrad, Span<T> targetsGrad)
             {
                 _inputs = inputs;
@@ -535,6 +575,15 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _wantInputsGrad = !inputsGrad.IsEmpty;
                 _targetsGrad = targetsGrad;
                 _wantTargetsGrad = !targetsGrad.IsEmpty;
+                _alpha128 = Vector128.Create(_alpha);
+                _alpha256 = Vector256.Create(_alpha);
+                _alpha512 = Vector512.Create(_alpha);
+                _gamma128 = Vector128.Create(_gamma);
+                _gamma256 = Vector256.Create(_gamma);
+                _gamma512 = Vector512.Create(_gamma);
+                _scale128 = Vector128.Create(_scale);
+                _scale256 = Vector256.Create(_scale);
+                _scale512 = Vector512.Create(_scale);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -567,12 +616,15 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector128<T> Invoke128(int i)
+            public Vector128<T> Invoke128(int i) => Add128(i, Vector128<T>.Zero);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum)
             {
                 var inputs = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_inputs), (nuint)i);
                 var targets = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_targets), (nuint)i);
-                var alpha = Vector128.Create(_alpha);
-                var gamma = Vector128.Create(_gamma);
+                var alpha = _alpha128;
+                var gamma = _gamma128;
                 var t0 = Vector128<T>.One - targets;
                 var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((Vector128<T>.One - alpha) * t0) : Vector128<T>.One;
                 var t1 = -inputs;
@@ -585,23 +637,26 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t6 = LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector128<T>.Zero), t4, t5);
                 var pT_ = (p_ * targets) + (t6 * t0);
                 var t7 = Vector128<T>.One - pT_;
-                var t8 = LossMath.Pow(t7, gamma);
-                var t9 = gamma * LossMath.Pow(t7, gamma - Vector128<T>.One);
+                var t8 = (typeof(F4) == typeof(On)) ? LossMath.PowWhole(t7, _gamma) : LossMath.Pow(t7, gamma);
+                var t9 = gamma * ((typeof(F4) == typeof(On)) ? LossMath.PowWhole(t7, _gamma - T.One) : LossMath.Pow(t7, gamma - Vector128<T>.One));
                 var loss = t3 * t8;
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (((alphaT * (t0 - t6)) * t8) + (_gamma == T.Zero ? Vector128<T>.Zero : (t9 * (((t6 * p_) * t0) - ((p_ * t6) * targets))) * t3)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((_alpha >= T.Zero ? (alpha + (alpha - Vector128<T>.One)) * ce : Vector128<T>.Zero) - (alphaT * inputs)) * t8) + (_gamma == T.Zero ? Vector128<T>.Zero : (t9 * (t6 - p_)) * t3)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
-                return (typeof(F0) == typeof(On)) ? loss * w : loss;
+                return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t3, t8, sum);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector256<T> Invoke256(int i)
+            public Vector256<T> Invoke256(int i) => Add256(i, Vector256<T>.Zero);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum)
             {
                 var inputs = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_inputs), (nuint)i);
                 var targets = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_targets), (nuint)i);
-                var alpha = Vector256.Create(_alpha);
-                var gamma = Vector256.Create(_gamma);
+                var alpha = _alpha256;
+                var gamma = _gamma256;
                 var t0 = Vector256<T>.One - targets;
                 var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((Vector256<T>.One - alpha) * t0) : Vector256<T>.One;
                 var t1 = -inputs;
@@ -614,23 +669,26 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t6 = LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector256<T>.Zero), t4, t5);
                 var pT_ = (p_ * targets) + (t6 * t0);
                 var t7 = Vector256<T>.One - pT_;
-                var t8 = LossMath.Pow(t7, gamma);
-                var t9 = gamma * LossMath.Pow(t7, gamma - Vector256<T>.One);
+                var t8 = (typeof(F4) == typeof(On)) ? LossMath.PowWhole(t7, _gamma) : LossMath.Pow(t7, gamma);
+                var t9 = gamma * ((typeof(F4) == typeof(On)) ? LossMath.PowWhole(t7, _gamma - T.One) : LossMath.Pow(t7, gamma - Vector256<T>.One));
                 var loss = t3 * t8;
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (((alphaT * (t0 - t6)) * t8) + (_gamma == T.Zero ? Vector256<T>.Zero : (t9 * (((t6 * p_) * t0) - ((p_ * t6) * targets))) * t3)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((_alpha >= T.Zero ? (alpha + (alpha - Vector256<T>.One)) * ce : Vector256<T>.Zero) - (alphaT * inputs)) * t8) + (_gamma == T.Zero ? Vector256<T>.Zero : (t9 * (t6 - p_)) * t3)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
-                return (typeof(F0) == typeof(On)) ? loss * w : loss;
+                return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t3, t8, sum);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector512<T> Invoke512(int i)
+            public Vector512<T> Invoke512(int i) => Add512(i, Vector512<T>.Zero);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum)
             {
                 var inputs = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_inputs), (nuint)i);
                 var targets = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_targets), (nuint)i);
-                var alpha = Vector512.Create(_alpha);
-                var gamma = Vector512.Create(_gamma);
+                var alpha = _alpha512;
+                var gamma = _gamma512;
                 var t0 = Vector512<T>.One - targets;
                 var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((Vector512<T>.One - alpha) * t0) : Vector512<T>.One;
                 var t1 = -inputs;
@@ -643,14 +701,14 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t6 = LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector512<T>.Zero), t4, t5);
                 var pT_ = (p_ * targets) + (t6 * t0);
                 var t7 = Vector512<T>.One - pT_;
-                var t8 = LossMath.Pow(t7, gamma);
-                var t9 = gamma * LossMath.Pow(t7, gamma - Vector512<T>.One);
+                var t8 = (typeof(F4) == typeof(On)) ? LossMath.PowWhole(t7, _gamma) : LossMath.Pow(t7, gamma);
+                var t9 = gamma * ((typeof(F4) == typeof(On)) ? LossMath.PowWhole(t7, _gamma - T.One) : LossMath.Pow(t7, gamma - Vector512<T>.One));
                 var loss = t3 * t8;
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (((alphaT * (t0 - t6)) * t8) + (_gamma == T.Zero ? Vector512<T>.Zero : (t9 * (((t6 * p_) * t0) - ((p_ * t6) * targets))) * t3)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((_alpha >= T.Zero ? (alpha + (alpha - Vector512<T>.One)) * ce : Vector512<T>.Zero) - (alphaT * inputs)) * t8) + (_gamma == T.Zero ? Vector512<T>.Zero : (t9 * (t6 - p_)) * t3)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
-                return (typeof(F0) == typeof(On)) ? loss * w : loss;
+                return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t3, t8, sum);
             }
         }
 
@@ -686,7 +744,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _output = output;
             }
 
-            public int Bits { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputsGrad.IsEmpty ? 0 : 4) | (_targetsGrad.IsEmpty ? 0 : 8) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0); }
+            public int Bits { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputsGrad.IsEmpty ? 0 : 4) | (_targetsGrad.IsEmpty ? 0 : 8) | (LossMath.IsSmallWhole(_gamma) && LossMath.IsSmallWhole(_gamma - T.One) ? 16 : 0) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0); }
 
             [MethodImpl(MethodImplOptions.NoInlining)]
             public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
@@ -731,7 +789,18 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly Span<T> _targetsHess;
             private readonly bool _wantTargetsHess;
             private readonly HessianTransform<T> _hessianPolicy;
+            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
+            private readonly Vector128<T> _alpha128;
+            private readonly Vector256<T> _alpha256;
+            private readonly Vector512<T> _alpha512;
+            private readonly Vector128<T> _gamma128;
+            private readonly Vector256<T> _gamma256;
+            private readonly Vector512<T> _gamma512;
+            private readonly Vector128<T> _scale128;
+            private readonly Vector256<T> _scale256;
+            private readonly Vector512<T> _scale512;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public HessianKernel(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, T alpha, T gamma, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputsGrad, Span<T> targetsGrad, Span<T> inputsHess, Span<T> targetsHess, HessianPolicy hessianPolicy)
             {
                 _inputs = inputs;
@@ -752,6 +821,15 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _targetsHess = targetsHess;
                 _wantTargetsHess = !targetsHess.IsEmpty;
                 _hessianPolicy = new HessianTransform<T>(hessianPolicy);
+                _alpha128 = Vector128.Create(_alpha);
+                _alpha256 = Vector256.Create(_alpha);
+                _alpha512 = Vector512.Create(_alpha);
+                _gamma128 = Vector128.Create(_gamma);
+                _gamma256 = Vector256.Create(_gamma);
+                _gamma512 = Vector512.Create(_gamma);
+                _scale128 = Vector128.Create(_scale);
+                _scale256 = Vector256.Create(_scale);
+                _scale512 = Vector512.Create(_scale);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -800,12 +878,15 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector128<T> Invoke128(int i)
+            public Vector128<T> Invoke128(int i) => Add128(i, Vector128<T>.Zero);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum)
             {
                 var inputs = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_inputs), (nuint)i);
                 var targets = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_targets), (nuint)i);
-                var alpha = Vector128.Create(_alpha);
-                var gamma = Vector128.Create(_gamma);
+                var alpha = _alpha128;
+                var gamma = _gamma128;
                 var t0 = Vector128<T>.One - targets;
                 var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((Vector128<T>.One - alpha) * t0) : Vector128<T>.One;
                 var t1 = -inputs;
@@ -836,21 +917,24 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t23 = t19 * t17;
                 var loss = t3 * t8;
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t9 * t8) + (_gamma == T.Zero ? Vector128<T>.Zero : t15 * t3)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t17 * t8) + (_gamma == T.Zero ? Vector128<T>.Zero : t19 * t3)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((((alphaT * t12) * t8) + (_gamma == T.Zero ? Vector128<T>.Zero : t20)) + (_gamma == T.Zero ? Vector128<T>.Zero : ((((_gamma - T.One) == T.Zero ? Vector128<T>.Zero : ((t21 * t14) * gamma) * t14) + (t11 * ((((t6 * t13) - (t12 * p_)) * t0) - (((t13 * t6) - (p_ * t12)) * targets)))) * t3) + t20)), ref MemoryMarshal.GetReference(_inputsHess), (nuint)i);
                 if (_wantTargetsHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((((_alpha >= T.Zero ? -t22 : Vector128<T>.Zero) - (_alpha >= T.Zero ? t22 : Vector128<T>.Zero)) * t8) + (_gamma == T.Zero ? Vector128<T>.Zero : t23)) + (_gamma == T.Zero ? Vector128<T>.Zero : ((_gamma - T.One) == T.Zero ? Vector128<T>.Zero : (((t21 * t18) * gamma) * t18) * t3) + t23)), ref MemoryMarshal.GetReference(_targetsHess), (nuint)i);
-                return (typeof(F0) == typeof(On)) ? loss * w : loss;
+                return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t3, t8, sum);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector256<T> Invoke256(int i)
+            public Vector256<T> Invoke256(int i) => Add256(i, Vector256<T>.Zero);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum)
             {
                 var inputs = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_inputs), (nuint)i);
                 var targets = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_targets), (nuint)i);
-                var alpha = Vector256.Create(_alpha);
-                var gamma = Vector256.Create(_gamma);
+                var alpha = _alpha256;
+                var gamma = _gamma256;
                 var t0 = Vector256<T>.One - targets;
                 var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((Vector256<T>.One - alpha) * t0) : Vector256<T>.One;
                 var t1 = -inputs;
@@ -881,21 +965,24 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t23 = t19 * t17;
                 var loss = t3 * t8;
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t9 * t8) + (_gamma == T.Zero ? Vector256<T>.Zero : t15 * t3)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t17 * t8) + (_gamma == T.Zero ? Vector256<T>.Zero : t19 * t3)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((((alphaT * t12) * t8) + (_gamma == T.Zero ? Vector256<T>.Zero : t20)) + (_gamma == T.Zero ? Vector256<T>.Zero : ((((_gamma - T.One) == T.Zero ? Vector256<T>.Zero : ((t21 * t14) * gamma) * t14) + (t11 * ((((t6 * t13) - (t12 * p_)) * t0) - (((t13 * t6) - (p_ * t12)) * targets)))) * t3) + t20)), ref MemoryMarshal.GetReference(_inputsHess), (nuint)i);
                 if (_wantTargetsHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((((_alpha >= T.Zero ? -t22 : Vector256<T>.Zero) - (_alpha >= T.Zero ? t22 : Vector256<T>.Zero)) * t8) + (_gamma == T.Zero ? Vector256<T>.Zero : t23)) + (_gamma == T.Zero ? Vector256<T>.Zero : ((_gamma - T.One) == T.Zero ? Vector256<T>.Zero : (((t21 * t18) * gamma) * t18) * t3) + t23)), ref MemoryMarshal.GetReference(_targetsHess), (nuint)i);
-                return (typeof(F0) == typeof(On)) ? loss * w : loss;
+                return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t3, t8, sum);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector512<T> Invoke512(int i)
+            public Vector512<T> Invoke512(int i) => Add512(i, Vector512<T>.Zero);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum)
             {
                 var inputs = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_inputs), (nuint)i);
                 var targets = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_targets), (nuint)i);
-                var alpha = Vector512.Create(_alpha);
-                var gamma = Vector512.Create(_gamma);
+                var alpha = _alpha512;
+                var gamma = _gamma512;
                 var t0 = Vector512<T>.One - targets;
                 var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((Vector512<T>.One - alpha) * t0) : Vector512<T>.One;
                 var t1 = -inputs;
@@ -926,12 +1013,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t23 = t19 * t17;
                 var loss = t3 * t8;
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t9 * t8) + (_gamma == T.Zero ? Vector512<T>.Zero : t15 * t3)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t17 * t8) + (_gamma == T.Zero ? Vector512<T>.Zero : t19 * t3)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((((alphaT * t12) * t8) + (_gamma == T.Zero ? Vector512<T>.Zero : t20)) + (_gamma == T.Zero ? Vector512<T>.Zero : ((((_gamma - T.One) == T.Zero ? Vector512<T>.Zero : ((t21 * t14) * gamma) * t14) + (t11 * ((((t6 * t13) - (t12 * p_)) * t0) - (((t13 * t6) - (p_ * t12)) * targets)))) * t3) + t20)), ref MemoryMarshal.GetReference(_inputsHess), (nuint)i);
                 if (_wantTargetsHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((((_alpha >= T.Zero ? -t22 : Vector512<T>.Zero) - (_alpha >= T.Zero ? t22 : Vector512<T>.Zero)) * t8) + (_gamma == T.Zero ? Vector512<T>.Zero : t23)) + (_gamma == T.Zero ? Vector512<T>.Zero : ((_gamma - T.One) == T.Zero ? Vector512<T>.Zero : (((t21 * t18) * gamma) * t18) * t3) + t23)), ref MemoryMarshal.GetReference(_targetsHess), (nuint)i);
-                return (typeof(F0) == typeof(On)) ? loss * w : loss;
+                return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t3, t8, sum);
             }
         }
 

@@ -368,7 +368,12 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly T _beta;
             private readonly ReadOnlySpan<T> _weight;
             private readonly bool _hasWeight;
+            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
+            private readonly Vector128<T> _beta128;
+            private readonly Vector256<T> _beta256;
+            private readonly Vector512<T> _beta512;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public ValueKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T beta, ReadOnlySpan<T> weight)
             {
                 _input = input;
@@ -376,6 +381,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _beta = beta;
                 _weight = weight;
                 _hasWeight = !weight.IsEmpty;
+                _beta128 = Vector128.Create(_beta);
+                _beta256 = Vector256.Create(_beta);
+                _beta512 = Vector512.Create(_beta);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -397,7 +405,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var beta = Vector128.Create(_beta);
+                var beta = _beta128;
                 var d_ = input - target;
                 var t = target - input;
                 var t0 = Vector128.Create(T.CreateTruncating(0.5)) * beta;
@@ -407,11 +415,14 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var beta = Vector256.Create(_beta);
+                var beta = _beta256;
                 var d_ = input - target;
                 var t = target - input;
                 var t0 = Vector256.Create(T.CreateTruncating(0.5)) * beta;
@@ -421,11 +432,14 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var beta = Vector512.Create(_beta);
+                var beta = _beta512;
                 var d_ = input - target;
                 var t = target - input;
                 var t0 = Vector512.Create(T.CreateTruncating(0.5)) * beta;
@@ -433,6 +447,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
         }
 
         /// <summary>One call of <see cref="ValueKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
@@ -487,7 +504,15 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly bool _wantInputGrad;
             private readonly Span<T> _targetGrad;
             private readonly bool _wantTargetGrad;
+            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
+            private readonly Vector128<T> _beta128;
+            private readonly Vector256<T> _beta256;
+            private readonly Vector512<T> _beta512;
+            private readonly Vector128<T> _scale128;
+            private readonly Vector256<T> _scale256;
+            private readonly Vector512<T> _scale512;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public GradientKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T beta, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad)
             {
                 _input = input;
@@ -502,6 +527,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _wantInputGrad = !inputGrad.IsEmpty;
                 _targetGrad = targetGrad;
                 _wantTargetGrad = !targetGrad.IsEmpty;
+                _beta128 = Vector128.Create(_beta);
+                _beta256 = Vector256.Create(_beta);
+                _beta512 = Vector512.Create(_beta);
+                _scale128 = Vector128.Create(_scale);
+                _scale256 = Vector256.Create(_scale);
+                _scale512 = Vector512.Create(_scale);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -529,7 +560,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var beta = Vector128.Create(_beta);
+                var beta = _beta128;
                 var d_ = input - target;
                 var t0 = -beta;
                 var t1 = LossMath.LessThanOrEqual(d_, t0);
@@ -538,18 +569,21 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t3 = LossMath.GreaterThanOrEqual(d_, beta);
                 var loss = LossMath.Select(t1, t - t2, LossMath.Select(t3, d_ - t2, (Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, Vector128.Create(T.CreateTruncating(-1.0)), LossMath.Select(t3, Vector128<T>.One, d_ / beta))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.LessThanOrEqual(t, t0), Vector128.Create(T.CreateTruncating(-1.0)), LossMath.Select(LossMath.GreaterThanOrEqual(t, beta), Vector128<T>.One, t / beta))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var beta = Vector256.Create(_beta);
+                var beta = _beta256;
                 var d_ = input - target;
                 var t0 = -beta;
                 var t1 = LossMath.LessThanOrEqual(d_, t0);
@@ -558,18 +592,21 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t3 = LossMath.GreaterThanOrEqual(d_, beta);
                 var loss = LossMath.Select(t1, t - t2, LossMath.Select(t3, d_ - t2, (Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, Vector256.Create(T.CreateTruncating(-1.0)), LossMath.Select(t3, Vector256<T>.One, d_ / beta))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.LessThanOrEqual(t, t0), Vector256.Create(T.CreateTruncating(-1.0)), LossMath.Select(LossMath.GreaterThanOrEqual(t, beta), Vector256<T>.One, t / beta))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var beta = Vector512.Create(_beta);
+                var beta = _beta512;
                 var d_ = input - target;
                 var t0 = -beta;
                 var t1 = LossMath.LessThanOrEqual(d_, t0);
@@ -578,11 +615,14 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t3 = LossMath.GreaterThanOrEqual(d_, beta);
                 var loss = LossMath.Select(t1, t - t2, LossMath.Select(t3, d_ - t2, (Vector512.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, Vector512.Create(T.CreateTruncating(-1.0)), LossMath.Select(t3, Vector512<T>.One, d_ / beta))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.LessThanOrEqual(t, t0), Vector512.Create(T.CreateTruncating(-1.0)), LossMath.Select(LossMath.GreaterThanOrEqual(t, beta), Vector512<T>.One, t / beta))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
         }
 
         /// <summary>One call of <see cref="GradientKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
@@ -659,7 +699,15 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly Span<T> _targetHess;
             private readonly bool _wantTargetHess;
             private readonly HessianTransform<T> _hessianPolicy;
+            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
+            private readonly Vector128<T> _beta128;
+            private readonly Vector256<T> _beta256;
+            private readonly Vector512<T> _beta512;
+            private readonly Vector128<T> _scale128;
+            private readonly Vector256<T> _scale256;
+            private readonly Vector512<T> _scale512;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public HessianKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T beta, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad, Span<T> inputHess, Span<T> targetHess, HessianPolicy hessianPolicy)
             {
                 _input = input;
@@ -679,6 +727,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _targetHess = targetHess;
                 _wantTargetHess = !targetHess.IsEmpty;
                 _hessianPolicy = new HessianTransform<T>(hessianPolicy);
+                _beta128 = Vector128.Create(_beta);
+                _beta256 = Vector256.Create(_beta);
+                _beta512 = Vector512.Create(_beta);
+                _scale128 = Vector128.Create(_scale);
+                _scale256 = Vector256.Create(_scale);
+                _scale512 = Vector512.Create(_scale);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -711,7 +765,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var beta = Vector128.Create(_beta);
+                var beta = _beta128;
                 var d_ = input - target;
                 var t0 = -beta;
                 var t1 = LossMath.LessThanOrEqual(d_, t0);
@@ -723,7 +777,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t6 = Vector128<T>.One / beta;
                 var loss = LossMath.Select(t1, t - t2, LossMath.Select(t3, d_ - t2, (Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, Vector128.Create(T.CreateTruncating(-1.0)), LossMath.Select(t3, Vector128<T>.One, d_ / beta))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t4, Vector128.Create(T.CreateTruncating(-1.0)), LossMath.Select(t5, Vector128<T>.One, t / beta))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.Select(t1, Vector128<T>.Zero, LossMath.Select(t3, Vector128<T>.Zero, t6))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
@@ -732,11 +786,14 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var beta = Vector256.Create(_beta);
+                var beta = _beta256;
                 var d_ = input - target;
                 var t0 = -beta;
                 var t1 = LossMath.LessThanOrEqual(d_, t0);
@@ -748,7 +805,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t6 = Vector256<T>.One / beta;
                 var loss = LossMath.Select(t1, t - t2, LossMath.Select(t3, d_ - t2, (Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, Vector256.Create(T.CreateTruncating(-1.0)), LossMath.Select(t3, Vector256<T>.One, d_ / beta))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t4, Vector256.Create(T.CreateTruncating(-1.0)), LossMath.Select(t5, Vector256<T>.One, t / beta))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.Select(t1, Vector256<T>.Zero, LossMath.Select(t3, Vector256<T>.Zero, t6))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
@@ -757,11 +814,14 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var beta = Vector512.Create(_beta);
+                var beta = _beta512;
                 var d_ = input - target;
                 var t0 = -beta;
                 var t1 = LossMath.LessThanOrEqual(d_, t0);
@@ -773,13 +833,16 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t6 = Vector512<T>.One / beta;
                 var loss = LossMath.Select(t1, t - t2, LossMath.Select(t3, d_ - t2, (Vector512.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, Vector512.Create(T.CreateTruncating(-1.0)), LossMath.Select(t3, Vector512<T>.One, d_ / beta))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t4, Vector512.Create(T.CreateTruncating(-1.0)), LossMath.Select(t5, Vector512<T>.One, t / beta))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.Select(t1, Vector512<T>.Zero, LossMath.Select(t3, Vector512<T>.Zero, t6))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.Select(t4, Vector512<T>.Zero, LossMath.Select(t5, Vector512<T>.Zero, t6))), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
         }
 
         /// <summary>One call of <see cref="HessianKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>

@@ -437,6 +437,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly ReadOnlySpan<T> _weight;
             private readonly bool _hasWeight;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public ValueKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> scale_, ReadOnlySpan<T> df, ReadOnlySpan<T> weight)
             {
                 _input = input;
@@ -476,6 +477,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
@@ -490,6 +494,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
@@ -502,6 +509,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
         }
 
         /// <summary>One call of <see cref="ValueKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
@@ -565,7 +575,12 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly bool _wantScaleGrad;
             private readonly Span<T> _dfGrad;
             private readonly bool _wantDfGrad;
+            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
+            private readonly Vector128<T> _scale128;
+            private readonly Vector256<T> _scale256;
+            private readonly Vector512<T> _scale512;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public GradientKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> scale_, ReadOnlySpan<T> df, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad, Span<T> scaleGrad, Span<T> dfGrad)
             {
                 _input = input;
@@ -585,6 +600,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _wantScaleGrad = !scaleGrad.IsEmpty;
                 _dfGrad = dfGrad;
                 _wantDfGrad = !dfGrad.IsEmpty;
+                _scale128 = Vector128.Create(_scale);
+                _scale256 = Vector256.Create(_scale);
+                _scale512 = Vector512.Create(_scale);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -631,13 +649,16 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t7 = Vector128<T>.One / scale_;
                 var loss = (((LossMath.Lgamma(t0) - LossMath.Lgamma(t1)) + (Vector128.Create(T.CreateTruncating(0.5)) * LossMath.Log(t2))) + LossMath.Log(scale_)) + (t1 * t4);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 * (((t5 * (Vector128.Create(T.CreateTruncating(-1.0)) / scale_)) / df) / t6)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 * (((t5 * t7) / df) / t6)), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (t7 - (t1 * (((t5 * (z / scale_)) / df) / t6))), ref MemoryMarshal.GetReference(_scaleGrad), (nuint)i);
                 if (_wantDfGrad) ElementLoops.Store<F5, T>(g * ((((Vector128.Create(T.CreateTruncating(0.5)) * LossMath.Digamma(t0)) - (Vector128.Create(T.CreateTruncating(0.5)) * LossMath.Digamma(t1))) + (Vector128.Create(T.CreateTruncating(0.5)) * (Vector128.Create(T.CreateTruncating(3.141592653589793)) / t2))) + ((Vector128.Create(T.CreateTruncating(0.5)) * t4) - (t1 * ((t3 / df) / t6)))), ref MemoryMarshal.GetReference(_dfGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
@@ -657,13 +678,16 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t7 = Vector256<T>.One / scale_;
                 var loss = (((LossMath.Lgamma(t0) - LossMath.Lgamma(t1)) + (Vector256.Create(T.CreateTruncating(0.5)) * LossMath.Log(t2))) + LossMath.Log(scale_)) + (t1 * t4);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 * (((t5 * (Vector256.Create(T.CreateTruncating(-1.0)) / scale_)) / df) / t6)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 * (((t5 * t7) / df) / t6)), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (t7 - (t1 * (((t5 * (z / scale_)) / df) / t6))), ref MemoryMarshal.GetReference(_scaleGrad), (nuint)i);
                 if (_wantDfGrad) ElementLoops.Store<F5, T>(g * ((((Vector256.Create(T.CreateTruncating(0.5)) * LossMath.Digamma(t0)) - (Vector256.Create(T.CreateTruncating(0.5)) * LossMath.Digamma(t1))) + (Vector256.Create(T.CreateTruncating(0.5)) * (Vector256.Create(T.CreateTruncating(3.141592653589793)) / t2))) + ((Vector256.Create(T.CreateTruncating(0.5)) * t4) - (t1 * ((t3 / df) / t6)))), ref MemoryMarshal.GetReference(_dfGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
@@ -683,13 +707,16 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t7 = Vector512<T>.One / scale_;
                 var loss = (((LossMath.Lgamma(t0) - LossMath.Lgamma(t1)) + (Vector512.Create(T.CreateTruncating(0.5)) * LossMath.Log(t2))) + LossMath.Log(scale_)) + (t1 * t4);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 * (((t5 * (Vector512.Create(T.CreateTruncating(-1.0)) / scale_)) / df) / t6)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 * (((t5 * t7) / df) / t6)), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (t7 - (t1 * (((t5 * (z / scale_)) / df) / t6))), ref MemoryMarshal.GetReference(_scaleGrad), (nuint)i);
                 if (_wantDfGrad) ElementLoops.Store<F5, T>(g * ((((Vector512.Create(T.CreateTruncating(0.5)) * LossMath.Digamma(t0)) - (Vector512.Create(T.CreateTruncating(0.5)) * LossMath.Digamma(t1))) + (Vector512.Create(T.CreateTruncating(0.5)) * (Vector512.Create(T.CreateTruncating(3.141592653589793)) / t2))) + ((Vector512.Create(T.CreateTruncating(0.5)) * t4) - (t1 * ((t3 / df) / t6)))), ref MemoryMarshal.GetReference(_dfGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
         }
 
         /// <summary>One call of <see cref="GradientKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
@@ -785,7 +812,12 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly Span<T> _dfHess;
             private readonly bool _wantDfHess;
             private readonly HessianTransform<T> _hessianPolicy;
+            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
+            private readonly Vector128<T> _scale128;
+            private readonly Vector256<T> _scale256;
+            private readonly Vector512<T> _scale512;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public HessianKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> scale_, ReadOnlySpan<T> df, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad, Span<T> scaleGrad, Span<T> dfGrad, Span<T> inputHess, Span<T> targetHess, Span<T> scaleHess, Span<T> dfHess, HessianPolicy hessianPolicy)
             {
                 _input = input;
@@ -814,6 +846,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _dfHess = dfHess;
                 _wantDfHess = !dfHess.IsEmpty;
                 _hessianPolicy = new HessianTransform<T>(hessianPolicy);
+                _scale128 = Vector128.Create(_scale);
+                _scale256 = Vector256.Create(_scale);
+                _scale512 = Vector512.Create(_scale);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -888,7 +923,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t19 = Vector128.Create(T.CreateTruncating(0.5)) * t18;
                 var loss = (((LossMath.Lgamma(t0) - LossMath.Lgamma(t1)) + (Vector128.Create(T.CreateTruncating(0.5)) * LossMath.Log(t2))) + LossMath.Log(scale_)) + (t1 * t4);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector128.Create(_scale) : Vector128.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 * t9), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 * t12), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (t10 - (t1 * t15)), ref MemoryMarshal.GetReference(_scaleGrad), (nuint)i);
@@ -899,6 +934,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantDfHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((((Vector128.Create(T.CreateTruncating(0.25)) * LossMath.Trigamma(t0)) - (Vector128.Create(T.CreateTruncating(0.25)) * LossMath.Trigamma(t1))) - (Vector128.Create(T.CreateTruncating(0.5)) * ((Vector128.Create(T.CreateTruncating(3.141592653589793)) * t16) / t2))) + (-t19 - (t19 + (t1 * ((((-t17 - t17) / df) + (t18 * t17)) / t8))))), ref MemoryMarshal.GetReference(_dfHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
@@ -930,7 +968,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t19 = Vector256.Create(T.CreateTruncating(0.5)) * t18;
                 var loss = (((LossMath.Lgamma(t0) - LossMath.Lgamma(t1)) + (Vector256.Create(T.CreateTruncating(0.5)) * LossMath.Log(t2))) + LossMath.Log(scale_)) + (t1 * t4);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector256.Create(_scale) : Vector256.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 * t9), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 * t12), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (t10 - (t1 * t15)), ref MemoryMarshal.GetReference(_scaleGrad), (nuint)i);
@@ -941,6 +979,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantDfHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((((Vector256.Create(T.CreateTruncating(0.25)) * LossMath.Trigamma(t0)) - (Vector256.Create(T.CreateTruncating(0.25)) * LossMath.Trigamma(t1))) - (Vector256.Create(T.CreateTruncating(0.5)) * ((Vector256.Create(T.CreateTruncating(3.141592653589793)) * t16) / t2))) + (-t19 - (t19 + (t1 * ((((-t17 - t17) / df) + (t18 * t17)) / t8))))), ref MemoryMarshal.GetReference(_dfHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
@@ -972,7 +1013,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t19 = Vector512.Create(T.CreateTruncating(0.5)) * t18;
                 var loss = (((LossMath.Lgamma(t0) - LossMath.Lgamma(t1)) + (Vector512.Create(T.CreateTruncating(0.5)) * LossMath.Log(t2))) + LossMath.Log(scale_)) + (t1 * t4);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * Vector512.Create(_scale) : Vector512.Create(_scale)) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 * t9), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 * t12), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (t10 - (t1 * t15)), ref MemoryMarshal.GetReference(_scaleGrad), (nuint)i);
@@ -983,6 +1024,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantDfHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((((Vector512.Create(T.CreateTruncating(0.25)) * LossMath.Trigamma(t0)) - (Vector512.Create(T.CreateTruncating(0.25)) * LossMath.Trigamma(t1))) - (Vector512.Create(T.CreateTruncating(0.5)) * ((Vector512.Create(T.CreateTruncating(3.141592653589793)) * t16) / t2))) + (-t19 - (t19 + (t1 * ((((-t17 - t17) / df) + (t18 * t17)) / t8))))), ref MemoryMarshal.GetReference(_dfHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
         }
 
         /// <summary>One call of <see cref="HessianKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>

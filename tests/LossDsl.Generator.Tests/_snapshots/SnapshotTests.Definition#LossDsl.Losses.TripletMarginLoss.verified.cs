@@ -397,6 +397,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
             {
                 var anchor = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_anchor), (nuint)i);
@@ -408,6 +411,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
             {
                 var anchor = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_anchor), (nuint)i);
@@ -417,6 +423,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = LossMath.Pow(LossMath.Abs((anchor - positive) + eps), p_);
                 return loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
         }
 
         /// <summary>
@@ -478,6 +487,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
             {
                 var anchor = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_anchor), (nuint)i);
@@ -489,6 +501,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
             {
                 var anchor = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_anchor), (nuint)i);
@@ -498,6 +513,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = LossMath.Pow(LossMath.Abs((anchor - negative) + eps), p_);
                 return loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
         }
 
         /// <summary>
@@ -559,6 +577,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
             {
                 var positive = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_positive), (nuint)i);
@@ -570,6 +591,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
             {
                 var positive = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_positive), (nuint)i);
@@ -579,6 +603,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = LossMath.Pow(LossMath.Abs((positive - negative) + eps), p_);
                 return loss;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
         }
 
         /// <summary>
@@ -697,6 +724,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
             {
                 var anchor = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_anchor), (nuint)i);
@@ -721,6 +751,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
             {
                 var anchor = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_anchor), (nuint)i);
@@ -743,6 +776,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantNegativeGrad) ((_p_ == T.Zero ? Vector512<T>.Zero : -t4) + (_p_ == T.Zero ? Vector512<T>.Zero : -t6)).StoreUnsafe(ref MemoryMarshal.GetReference(_negativeGrad), (nuint)i);
                 return Vector512<T>.Zero;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
         }
 
         // ---- run-time description, for tools ----
