@@ -42,18 +42,20 @@ public static class Pairs
         get
         {
             string model = "unknown processor", flags = "";
+            int cores = 0; // the machine's, not Environment.ProcessorCount: taskset -c 1 leaves the process one
             try
             {
                 foreach (var line in File.ReadLines("/proc/cpuinfo"))
                 {
-                    if (line.StartsWith("model name", StringComparison.Ordinal)) model = line[(line.IndexOf(':') + 1)..].Trim();
-                    else if (line.StartsWith("flags", StringComparison.Ordinal)) { flags = line; break; }
+                    if (line.StartsWith("processor", StringComparison.Ordinal)) cores++;
+                    else if (line.StartsWith("model name", StringComparison.Ordinal)) model = line[(line.IndexOf(':') + 1)..].Trim();
+                    else if (line.StartsWith("flags", StringComparison.Ordinal) && flags.Length == 0) flags = line;
                 }
             }
             catch (IOException) { }
             catch (UnauthorizedAccessException) { }
             bool has(string f) => flags.Split(' ').Contains(f);
-            return $"{model}, {Environment.ProcessorCount} logical cores, " + (has("avx512f") ? "AVX-512F and AVX2" : has("avx2") ? "AVX2, no AVX-512" : "no AVX2");
+            return $"{model}, {(cores > 0 ? cores : Environment.ProcessorCount)} logical cores, " + (has("avx512f") ? "AVX-512F and AVX2" : has("avx2") ? "AVX2, no AVX-512" : "no AVX2");
         }
     }
 

@@ -44,7 +44,7 @@ public static class PairsReport
         sb.AppendLine("Each cell: the median over interleaved pairs of (generated time / baseline time) in the same process, pinned to one core");
         sb.AppendLine("(`taskset -c 1`, `DOTNET_TieredCompilation=0`), then [25th, 75th percentile] of the pair ratios; below 1 the generated");
         sb.AppendLine("kernel is faster. The hand-written loops are `benchmarks/LossDsl.Benchmarks/Fused*.cs` at the width the path runs.");
-        sb.AppendLine("Command: `flock /tmp/lossdsl-build.lock bash scripts/bench_pairs.sh` (the three paths, then this report).");
+        sb.AppendLine("Command: `flock /tmp/lossdsl-build.lock bash scripts/bench_pairs.sh --pairs-count 21` (every path the processor has: AVX-512, AVX2 and SSE4 where it has AVX-512, else AVX2 and SSE4; then this report).");
         sb.AppendLine();
         foreach (var r in runs)
             sb.AppendLine(FormattableString.Invariant($"- {r.Isa}: {r.Date}, {r.Runtime}, {r.Results.FirstOrDefault()?.Count ?? 0} pairs per cell{(r.TieredCompilation ? " (tiered compilation on)" : "")}{(r.Machine is null ? "" : "; " + r.Machine)}"));
