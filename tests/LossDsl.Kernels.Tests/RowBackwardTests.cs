@@ -54,4 +54,30 @@ public class RowBackwardTests
         Assert.Equal(expected, fromBackward);
         Assert.Equal(expected, fromEmptyOutput);
     }
+
+    /// <summary>
+    /// Each wanted gradient alone is the same as with both (a row kernel computes what only one gradient needs inside
+    /// that gradient's run-time test): log_cosh, whose y_pred gradient comes from the aggregate pass's cached summand.
+    /// </summary>
+    [Theory]
+    [InlineData(Reduction.Mean)]
+    [InlineData(Reduction.Sum)]
+    public void EachGradientAlone_IsTheSameAsBoth(Reduction reduction)
+    {
+        const int rowLength = 37, rows = 5;
+        var rng = new Random(7);
+        var a = Enumerable.Range(0, rows * rowLength).Select(_ => (float)(6 * rng.NextDouble() - 3)).ToArray();
+        var b = Enumerable.Range(0, rows * rowLength).Select(_ => (float)(6 * rng.NextDouble() - 3)).ToArray();
+        var bothA = new float[a.Length];
+        var bothB = new float[a.Length];
+        var onlyA = new float[a.Length];
+        var onlyB = new float[a.Length];
+        float both = LogCosh.ForwardBackward(a, b, rowLength, bothA, bothB, reduction);
+        Assert.Equal(both, LogCosh.ForwardBackward(a, b, rowLength, onlyA, default, reduction));
+        Assert.Equal(both, LogCosh.ForwardBackward(a, b, rowLength, default, onlyB, reduction));
+        Assert.Equal(bothA, onlyA);
+        Assert.Equal(bothB, onlyB);
+        for (int i = 0; i < a.Length; i++) Assert.Equal(-bothA[i], bothB[i], 1e-6f);
+        Assert.Contains(bothA, g => g != 0);
+    }
 }

@@ -62,6 +62,45 @@ internal sealed class ExpressionEmitter
         return roots.Select(r => Text(r, top: true)).ToList();
     }
 
+    /// <summary>
+    /// <see cref="Emit(SourceWriter, IReadOnlyList{Expr})"/> where the roots at <paramref name="deferred"/> (gradients
+    /// stored under a test) are not written now: the locals only one of them uses wait for <see cref="EmitDeferred"/>,
+    /// inside its test, so that a pass that does not store that gradient does not compute them. Returns the texts of the
+    /// other roots (null at the deferred ones).
+    /// </summary>
+    public List<string?> Emit(SourceWriter writer, IReadOnlyList<Expr> roots, ISet<int> deferred)
+    {
+        foreach (var root in roots) Count(root);
+        // how many deferred roots reach each subexpression: one alone keeps it to itself
+        var reach = new Dictionary<Expr, int>();
+        foreach (int k in deferred)
+        {
+            var seen = new HashSet<Expr>();
+            ExprWalker.Any(roots[k], e => { if (IsTemp(e)) seen.Add(e); return false; });
+            foreach (var e in seen) reach[e] = reach.TryGetValue(e, out var n) ? n + 1 : 1;
+        }
+        for (int k = 0; k < roots.Count; k++)
+            if (!deferred.Contains(k)) Declare(writer, roots[k]);
+        foreach (int k in deferred.OrderBy(k => k)) Declare(writer, roots[k], e => reach.TryGetValue(e, out var n) && n > 1);
+        return roots.Select((r, k) => deferred.Contains(k) ? null : Text(r, top: true)).ToList();
+    }
+
+    /// <summary>Whether <paramref name="root"/> still has locals of its own to write (see <see cref="EmitDeferred"/>).</summary>
+    public bool HasOwnLocals(Expr root)
+    {
+        bool any = false;
+        ExprWalker.Any(root, e => { if (!_temps.ContainsKey(e) && !(e.IsBool && IsUniform(e)) && IsTemp(e)) any = true; return any; });
+        return any;
+    }
+
+    /// <summary>Writes a deferred root's own locals (in its block) and returns its text.</summary>
+    public string EmitDeferred(SourceWriter writer, Expr root)
+    {
+        Declare(writer, root);
+        return Text(root, top: true);
+    }
+
+
     private void Count(Expr e)
     {
         if (e is Call { Function: Function.Detach } d) { Count(d.Argument); return; }
@@ -77,11 +116,11 @@ internal sealed class ExpressionEmitter
         !IsLeaf(e) && !(e.IsBool && IsUniform(e)) && e is not Call { Function: Function.Detach }
         && (_uses.TryGetValue(e, out var n) && n > 1 || _letNames.ContainsKey(e) || _forced.Contains(e));
 
-    private void Declare(SourceWriter writer, Expr e)
+    private void Declare(SourceWriter writer, Expr e, Func<Expr, bool>? now = null)
     {
         if (_temps.ContainsKey(e) || (e.IsBool && IsUniform(e))) return;
-        foreach (var child in ExprWalker.Children(e)) Declare(writer, child);
-        if (!IsTemp(e)) return;
+        foreach (var child in ExprWalker.Children(e)) Declare(writer, child, now);
+        if (!IsTemp(e) || (now is not null && !now(e))) return;
         var name = NewName(e);
         writer.Line($"var {name} = {Build(e, top: true)};");
         _temps[e] = name;

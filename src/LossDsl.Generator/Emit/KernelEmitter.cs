@@ -468,7 +468,11 @@ internal static class KernelEmitter
                 OuterRef or OuterColumnRef => OuterField(e), _ => null,
             },
             letNames, used, wholePowers);
-        var texts = emitter.Emit(w, roots);
+        // A kernel whose wanted gradients are tested at run time (not specialised) computes what only one gradient
+        // needs inside that gradient's test: a pass that does not store it does not pay for it.
+        int first = spec.Value is not null ? 1 : 0;
+        var deferred = spec.Specialised ? new HashSet<int>() : new HashSet<int>(Enumerable.Range(first, spec.Gradients.Count));
+        var texts = emitter.Emit(w, roots, deferred);
         int next = 0;
         string? value = null;
         if (spec.Value is not null)
@@ -500,11 +504,19 @@ internal static class KernelEmitter
             foreach (var (k, gradient) in spec.Gradients)
             {
                 var name = loss.Inputs[k].Name;
+                var root = roots[next];
                 var text = texts[next++];
                 var folded = upstream is not null && ScaleFactor(spec, gradient).Factor != 1 ? Unique(used, "g") : null;
                 if (folded is not null) w.Line($"var {folded} = {Upstream(ScaleField(name))};");
-                var product = upstream is null ? text : $"{folded ?? upstream} * ({text})";
-                w.Line($"if ({test(WantField(name))}) {Store(spec, width, product, GradField(name), used)}");
+                string Product(string t) => upstream is null ? t : $"{folded ?? upstream} * ({t})";
+                if (text is not null) w.Line($"if ({test(WantField(name))}) {Store(spec, width, Product(text), GradField(name), used)}");
+                else if (!emitter.HasOwnLocals(root)) w.Line($"if ({test(WantField(name))}) {Store(spec, width, Product(emitter.EmitDeferred(w, root)), GradField(name), used)}");
+                else
+                {
+                    w.Open($"if ({test(WantField(name))})");
+                    w.Line(Store(spec, width, Product(emitter.EmitDeferred(w, root)), GradField(name), used));
+                    w.Close();
+                }
             }
             foreach (var (k, _) in spec.Hessians)
             {
@@ -514,7 +526,7 @@ internal static class KernelEmitter
                 w.Line($"if ({test(WantHessField(name))}) {Store(spec, width, product, HessField(name), used)}");
             }
         }
-        PreconditionEmitter.Checks(w, width, texts.Skip(texts.Count - conditions.Count).ToList());
+        PreconditionEmitter.Checks(w, width, texts.Skip(texts.Count - conditions.Count).Select(t => t!).ToList());
         if (factors.Length == 2)
         {
             var fused = $"LossMath.MultiplyAdd({texts[next]}, {texts[next + 1]}, {sum})";

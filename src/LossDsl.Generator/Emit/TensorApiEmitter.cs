@@ -31,7 +31,7 @@ internal static class TensorApiEmitter
         var integers = Integers(loss);
         var differentiable = loss.Inputs.Where(i => !i.IsConst && !integers.Contains(i.Name)).ToList();
         // an elementwise loss of floating-point inputs runs its span method on dense tensors of one shape (DenseTensors)
-        bool dense = loss.Shape == LossShape.Elementwise && integers.Count == 0 && elementWeight;
+        bool dense = loss.Shape == LossShape.Elementwise && integers.Count == 0 && elementWeight && loss.Inputs.Any(i => i.Default is null);
 
         w.Line();
         w.Line($"/// <summary>The loss on tensors with PyTorch's semantics (<c>{loss.Name}</c> as torch.nn.functional takes it): the shapes its");
@@ -95,15 +95,15 @@ internal static class TensorApiEmitter
     {
         string lengths = Reference(model) + ".Lengths";
         var grads = differentiable.Select(i => Names.Public(i.Name + "_grad")).ToList();
-        var gradArguments = grads.Select(g => $"{g}: v_{g}").ToList();
+        var gradArguments = grads.Select(g => $"{g}: {Local(g)}").ToList();
         w.Line("// dense tensors of one shape: the span method on their memory, no copy (DenseTensors); any other call through TensorLoss");
         w.Open($"if ({DenseCondition(model)})");
         w.Open($"if (reduction != global::LossDsl.Reduction.None && {Ns}DenseTensors.TryGetUpstream(gradOutput, out {type} dy_))");
-        foreach (var g in grads) w.Line($"{g} = {Ns}DenseTensors.Create<{type}>({lengths}, out var v_{g});");
+        foreach (var g in grads) w.Line($"{g} = {Ns}DenseTensors.Create<{type}>({lengths}, out var {Local(g)});");
         w.Line($"return {Ns}DenseTensors.Scalar({SpanCall(model, type, "ForwardBackward", gradArguments.Concat(["reduction: reduction", "gradOutput: dy_"]), options)});");
         w.Close();
         w.Open($"if (reduction == global::LossDsl.Reduction.None && {Ns}DenseTensors.TryGetUpstreams(gradOutput, {lengths}, out var dys_))");
-        foreach (var g in grads) w.Line($"{g} = {Ns}DenseTensors.Create<{type}>({lengths}, out var v_{g});");
+        foreach (var g in grads) w.Line($"{g} = {Ns}DenseTensors.Create<{type}>({lengths}, out var {Local(g)});");
         w.Line($"var loss_ = {Ns}DenseTensors.Create<{type}>({lengths}, out var values_);");
         w.Line(SpanCall(model, type, "ForwardBackward", new[] { "output: values_", "gradOutput: dys_" }.Concat(gradArguments), options) + ";");
         w.Line("return loss_;");
@@ -114,13 +114,16 @@ internal static class TensorApiEmitter
     /// <summary>The first required input: the shape every other tensor must have for the copy-free path.</summary>
     private static string Reference(LossModel model) => Names.Public(model.Loss.Inputs.First(i => i.Default is null).Name);
 
+    /// <summary>The local holding a tensor's values: <c>v_</c> and the parameter's name without its keyword escape (<c>@is</c>).</summary>
+    private static string Local(string parameter) => "v_" + parameter.TrimStart('@');
+
     private static string DenseCondition(LossModel model)
     {
         var loss = model.Loss;
         string lengths = Reference(model) + ".Lengths";
         var parts = new List<string> { $"{Ns}DenseTensors.Fits({LossEmitter.Implementation(model)}.Instance, {lengths})" };
         foreach (var i in loss.Inputs)
-            parts.Add($"{Ns}DenseTensors.{(i.Default is null ? "TryGet" : "TryGetOptional")}({Names.Public(i.Name)}, {lengths}, out var v_{Names.Public(i.Name)})");
+            parts.Add($"{Ns}DenseTensors.{(i.Default is null ? "TryGet" : "TryGetOptional")}({Names.Public(i.Name)}, {lengths}, out var {Local(Names.Public(i.Name))})");
         parts.Add($"{Ns}DenseTensors.TryGetOptional(weight, {lengths}, out var v_weight)");
         return string.Join(" && ", parts);
     }
@@ -129,11 +132,11 @@ internal static class TensorApiEmitter
     private static string SpanCall(LossModel model, string type, string method, IEnumerable<string> named, List<OptionModel> options)
     {
         var loss = model.Loss;
-        var arguments = loss.Inputs.Where(i => i.Default is null).Select(i => "v_" + Names.Public(i.Name))
+        var arguments = loss.Inputs.Where(i => i.Default is null).Select(i => Local(Names.Public(i.Name)))
             .Concat(named)
             .Concat(options.Select(o => $"{Names.Public(o.Name)}: {(o.IsBoolean || type == "double" ? Names.Public(o.Name) : $"({type}){Names.Public(o.Name)}")}"))
             .Concat(["weight: v_weight"])
-            .Concat(loss.Inputs.Where(i => i.Default is not null).Select(i => $"{Names.Public(i.Name)}: v_{Names.Public(i.Name)}"));
+            .Concat(loss.Inputs.Where(i => i.Default is not null).Select(i => $"{Names.Public(i.Name)}: {Local(Names.Public(i.Name))}"));
         return $"{model.ClassName}.{method}({string.Join(", ", arguments)})";
     }
 

@@ -541,8 +541,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var a0 = A0;
                 var c0 = C0;
                 var c1 = C1;
-                var t0 = T.One - yTrue;
-                if (_wantYPredGrad) _yPredGrad[i] = LossMath.Select(LossMath.Equal(t0 * yPred, a0), t0 * c0, T.Zero) + (c1 * yTrue);
+                if (_wantYPredGrad)
+                {
+                    var t0 = T.One - yTrue;
+                    _yPredGrad[i] = LossMath.Select(LossMath.Equal(t0 * yPred, a0), t0 * c0, T.Zero) + (c1 * yTrue);
+                }
                 return T.Zero;
             }
 
@@ -554,8 +557,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var a0 = Vector128.Create(A0);
                 var c0 = Vector128.Create(C0);
                 var c1 = Vector128.Create(C1);
-                var t0 = Vector128<T>.One - yTrue;
-                if (_wantYPredGrad) (LossMath.Select(LossMath.Equal(t0 * yPred, a0), t0 * c0, Vector128<T>.Zero) + (c1 * yTrue)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                if (_wantYPredGrad)
+                {
+                    var t0 = Vector128<T>.One - yTrue;
+                    (LossMath.Select(LossMath.Equal(t0 * yPred, a0), t0 * c0, Vector128<T>.Zero) + (c1 * yTrue)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                }
                 return Vector128<T>.Zero;
             }
 
@@ -570,8 +576,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var a0 = Vector256.Create(A0);
                 var c0 = Vector256.Create(C0);
                 var c1 = Vector256.Create(C1);
-                var t0 = Vector256<T>.One - yTrue;
-                if (_wantYPredGrad) (LossMath.Select(LossMath.Equal(t0 * yPred, a0), t0 * c0, Vector256<T>.Zero) + (c1 * yTrue)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                if (_wantYPredGrad)
+                {
+                    var t0 = Vector256<T>.One - yTrue;
+                    (LossMath.Select(LossMath.Equal(t0 * yPred, a0), t0 * c0, Vector256<T>.Zero) + (c1 * yTrue)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                }
                 return Vector256<T>.Zero;
             }
 
@@ -586,8 +595,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var a0 = Vector512.Create(A0);
                 var c0 = Vector512.Create(C0);
                 var c1 = Vector512.Create(C1);
-                var t0 = Vector512<T>.One - yTrue;
-                if (_wantYPredGrad) (LossMath.Select(LossMath.Equal(t0 * yPred, a0), t0 * c0, Vector512<T>.Zero) + (c1 * yTrue)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                if (_wantYPredGrad)
+                {
+                    var t0 = Vector512<T>.One - yTrue;
+                    (LossMath.Select(LossMath.Equal(t0 * yPred, a0), t0 * c0, Vector512<T>.Zero) + (c1 * yTrue)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                }
                 return Vector512<T>.Zero;
             }
 

@@ -356,12 +356,18 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var fakeLogits = _fakeLogits[i];
                 var c0 = C0;
                 var c1 = C1;
-                var t0 = LossMath.Exp(-LossMath.Abs(realLogits));
-                var t1 = T.One / (T.One + t0);
-                var t2 = LossMath.Exp(-LossMath.Abs(fakeLogits));
-                var t3 = T.One / (T.One + t2);
-                if (_wantRealLogitsGrad) _realLogitsGrad[i] = -(c0 * LossMath.Select(LossMath.GreaterThanOrEqual(-realLogits, T.Zero), t1, t0 * t1));
-                if (_wantFakeLogitsGrad) _fakeLogitsGrad[i] = c1 * LossMath.Select(LossMath.GreaterThanOrEqual(fakeLogits, T.Zero), t3, t2 * t3);
+                if (_wantRealLogitsGrad)
+                {
+                    var t0 = LossMath.Exp(-LossMath.Abs(realLogits));
+                    var t1 = T.One / (T.One + t0);
+                    _realLogitsGrad[i] = -(c0 * LossMath.Select(LossMath.GreaterThanOrEqual(-realLogits, T.Zero), t1, t0 * t1));
+                }
+                if (_wantFakeLogitsGrad)
+                {
+                    var t2 = LossMath.Exp(-LossMath.Abs(fakeLogits));
+                    var t3 = T.One / (T.One + t2);
+                    _fakeLogitsGrad[i] = c1 * LossMath.Select(LossMath.GreaterThanOrEqual(fakeLogits, T.Zero), t3, t2 * t3);
+                }
                 return T.Zero;
             }
 
@@ -372,12 +378,18 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var fakeLogits = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_fakeLogits), (nuint)i);
                 var c0 = Vector128.Create(C0);
                 var c1 = Vector128.Create(C1);
-                var t0 = LossMath.Exp(-LossMath.Abs(realLogits));
-                var t1 = Vector128<T>.One / (Vector128<T>.One + t0);
-                var t2 = LossMath.Exp(-LossMath.Abs(fakeLogits));
-                var t3 = Vector128<T>.One / (Vector128<T>.One + t2);
-                if (_wantRealLogitsGrad) (-(c0 * LossMath.Select(LossMath.GreaterThanOrEqual(-realLogits, Vector128<T>.Zero), t1, t0 * t1))).StoreUnsafe(ref MemoryMarshal.GetReference(_realLogitsGrad), (nuint)i);
-                if (_wantFakeLogitsGrad) (c1 * LossMath.Select(LossMath.GreaterThanOrEqual(fakeLogits, Vector128<T>.Zero), t3, t2 * t3)).StoreUnsafe(ref MemoryMarshal.GetReference(_fakeLogitsGrad), (nuint)i);
+                if (_wantRealLogitsGrad)
+                {
+                    var t0 = LossMath.Exp(-LossMath.Abs(realLogits));
+                    var t1 = Vector128<T>.One / (Vector128<T>.One + t0);
+                    (-(c0 * LossMath.Select(LossMath.GreaterThanOrEqual(-realLogits, Vector128<T>.Zero), t1, t0 * t1))).StoreUnsafe(ref MemoryMarshal.GetReference(_realLogitsGrad), (nuint)i);
+                }
+                if (_wantFakeLogitsGrad)
+                {
+                    var t2 = LossMath.Exp(-LossMath.Abs(fakeLogits));
+                    var t3 = Vector128<T>.One / (Vector128<T>.One + t2);
+                    (c1 * LossMath.Select(LossMath.GreaterThanOrEqual(fakeLogits, Vector128<T>.Zero), t3, t2 * t3)).StoreUnsafe(ref MemoryMarshal.GetReference(_fakeLogitsGrad), (nuint)i);
+                }
                 return Vector128<T>.Zero;
             }
 
@@ -391,12 +403,18 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var fakeLogits = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_fakeLogits), (nuint)i);
                 var c0 = Vector256.Create(C0);
                 var c1 = Vector256.Create(C1);
-                var t0 = LossMath.Exp(-LossMath.Abs(realLogits));
-                var t1 = Vector256<T>.One / (Vector256<T>.One + t0);
-                var t2 = LossMath.Exp(-LossMath.Abs(fakeLogits));
-                var t3 = Vector256<T>.One / (Vector256<T>.One + t2);
-                if (_wantRealLogitsGrad) (-(c0 * LossMath.Select(LossMath.GreaterThanOrEqual(-realLogits, Vector256<T>.Zero), t1, t0 * t1))).StoreUnsafe(ref MemoryMarshal.GetReference(_realLogitsGrad), (nuint)i);
-                if (_wantFakeLogitsGrad) (c1 * LossMath.Select(LossMath.GreaterThanOrEqual(fakeLogits, Vector256<T>.Zero), t3, t2 * t3)).StoreUnsafe(ref MemoryMarshal.GetReference(_fakeLogitsGrad), (nuint)i);
+                if (_wantRealLogitsGrad)
+                {
+                    var t0 = LossMath.Exp(-LossMath.Abs(realLogits));
+                    var t1 = Vector256<T>.One / (Vector256<T>.One + t0);
+                    (-(c0 * LossMath.Select(LossMath.GreaterThanOrEqual(-realLogits, Vector256<T>.Zero), t1, t0 * t1))).StoreUnsafe(ref MemoryMarshal.GetReference(_realLogitsGrad), (nuint)i);
+                }
+                if (_wantFakeLogitsGrad)
+                {
+                    var t2 = LossMath.Exp(-LossMath.Abs(fakeLogits));
+                    var t3 = Vector256<T>.One / (Vector256<T>.One + t2);
+                    (c1 * LossMath.Select(LossMath.GreaterThanOrEqual(fakeLogits, Vector256<T>.Zero), t3, t2 * t3)).StoreUnsafe(ref MemoryMarshal.GetReference(_fakeLogitsGrad), (nuint)i);
+                }
                 return Vector256<T>.Zero;
             }
 
@@ -410,12 +428,18 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var fakeLogits = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_fakeLogits), (nuint)i);
                 var c0 = Vector512.Create(C0);
                 var c1 = Vector512.Create(C1);
-                var t0 = LossMath.Exp(-LossMath.Abs(realLogits));
-                var t1 = Vector512<T>.One / (Vector512<T>.One + t0);
-                var t2 = LossMath.Exp(-LossMath.Abs(fakeLogits));
-                var t3 = Vector512<T>.One / (Vector512<T>.One + t2);
-                if (_wantRealLogitsGrad) (-(c0 * LossMath.Select(LossMath.GreaterThanOrEqual(-realLogits, Vector512<T>.Zero), t1, t0 * t1))).StoreUnsafe(ref MemoryMarshal.GetReference(_realLogitsGrad), (nuint)i);
-                if (_wantFakeLogitsGrad) (c1 * LossMath.Select(LossMath.GreaterThanOrEqual(fakeLogits, Vector512<T>.Zero), t3, t2 * t3)).StoreUnsafe(ref MemoryMarshal.GetReference(_fakeLogitsGrad), (nuint)i);
+                if (_wantRealLogitsGrad)
+                {
+                    var t0 = LossMath.Exp(-LossMath.Abs(realLogits));
+                    var t1 = Vector512<T>.One / (Vector512<T>.One + t0);
+                    (-(c0 * LossMath.Select(LossMath.GreaterThanOrEqual(-realLogits, Vector512<T>.Zero), t1, t0 * t1))).StoreUnsafe(ref MemoryMarshal.GetReference(_realLogitsGrad), (nuint)i);
+                }
+                if (_wantFakeLogitsGrad)
+                {
+                    var t2 = LossMath.Exp(-LossMath.Abs(fakeLogits));
+                    var t3 = Vector512<T>.One / (Vector512<T>.One + t2);
+                    (c1 * LossMath.Select(LossMath.GreaterThanOrEqual(fakeLogits, Vector512<T>.Zero), t3, t2 * t3)).StoreUnsafe(ref MemoryMarshal.GetReference(_fakeLogitsGrad), (nuint)i);
+                }
                 return Vector512<T>.Zero;
             }
 

@@ -246,9 +246,12 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var fakeLogits = _fakeLogits[i];
                 var c0 = C0;
-                var t0 = LossMath.Exp(-LossMath.Abs(fakeLogits));
-                var t1 = T.One / (T.One + t0);
-                if (_wantFakeLogitsGrad) _fakeLogitsGrad[i] = -(c0 * LossMath.Select(LossMath.GreaterThanOrEqual(-fakeLogits, T.Zero), t1, t0 * t1));
+                if (_wantFakeLogitsGrad)
+                {
+                    var t0 = LossMath.Exp(-LossMath.Abs(fakeLogits));
+                    var t1 = T.One / (T.One + t0);
+                    _fakeLogitsGrad[i] = -(c0 * LossMath.Select(LossMath.GreaterThanOrEqual(-fakeLogits, T.Zero), t1, t0 * t1));
+                }
                 return T.Zero;
             }
 
@@ -257,9 +260,12 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var fakeLogits = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_fakeLogits), (nuint)i);
                 var c0 = Vector128.Create(C0);
-                var t0 = LossMath.Exp(-LossMath.Abs(fakeLogits));
-                var t1 = Vector128<T>.One / (Vector128<T>.One + t0);
-                if (_wantFakeLogitsGrad) (-(c0 * LossMath.Select(LossMath.GreaterThanOrEqual(-fakeLogits, Vector128<T>.Zero), t1, t0 * t1))).StoreUnsafe(ref MemoryMarshal.GetReference(_fakeLogitsGrad), (nuint)i);
+                if (_wantFakeLogitsGrad)
+                {
+                    var t0 = LossMath.Exp(-LossMath.Abs(fakeLogits));
+                    var t1 = Vector128<T>.One / (Vector128<T>.One + t0);
+                    (-(c0 * LossMath.Select(LossMath.GreaterThanOrEqual(-fakeLogits, Vector128<T>.Zero), t1, t0 * t1))).StoreUnsafe(ref MemoryMarshal.GetReference(_fakeLogitsGrad), (nuint)i);
+                }
                 return Vector128<T>.Zero;
             }
 
@@ -271,9 +277,12 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var fakeLogits = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_fakeLogits), (nuint)i);
                 var c0 = Vector256.Create(C0);
-                var t0 = LossMath.Exp(-LossMath.Abs(fakeLogits));
-                var t1 = Vector256<T>.One / (Vector256<T>.One + t0);
-                if (_wantFakeLogitsGrad) (-(c0 * LossMath.Select(LossMath.GreaterThanOrEqual(-fakeLogits, Vector256<T>.Zero), t1, t0 * t1))).StoreUnsafe(ref MemoryMarshal.GetReference(_fakeLogitsGrad), (nuint)i);
+                if (_wantFakeLogitsGrad)
+                {
+                    var t0 = LossMath.Exp(-LossMath.Abs(fakeLogits));
+                    var t1 = Vector256<T>.One / (Vector256<T>.One + t0);
+                    (-(c0 * LossMath.Select(LossMath.GreaterThanOrEqual(-fakeLogits, Vector256<T>.Zero), t1, t0 * t1))).StoreUnsafe(ref MemoryMarshal.GetReference(_fakeLogitsGrad), (nuint)i);
+                }
                 return Vector256<T>.Zero;
             }
 
@@ -285,9 +294,12 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var fakeLogits = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_fakeLogits), (nuint)i);
                 var c0 = Vector512.Create(C0);
-                var t0 = LossMath.Exp(-LossMath.Abs(fakeLogits));
-                var t1 = Vector512<T>.One / (Vector512<T>.One + t0);
-                if (_wantFakeLogitsGrad) (-(c0 * LossMath.Select(LossMath.GreaterThanOrEqual(-fakeLogits, Vector512<T>.Zero), t1, t0 * t1))).StoreUnsafe(ref MemoryMarshal.GetReference(_fakeLogitsGrad), (nuint)i);
+                if (_wantFakeLogitsGrad)
+                {
+                    var t0 = LossMath.Exp(-LossMath.Abs(fakeLogits));
+                    var t1 = Vector512<T>.One / (Vector512<T>.One + t0);
+                    (-(c0 * LossMath.Select(LossMath.GreaterThanOrEqual(-fakeLogits, Vector512<T>.Zero), t1, t0 * t1))).StoreUnsafe(ref MemoryMarshal.GetReference(_fakeLogitsGrad), (nuint)i);
+                }
                 return Vector512<T>.Zero;
             }
 

@@ -363,8 +363,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var yPred = _yPred[i];
                 var yTrue = _yTrue[i];
                 var c0 = C0;
-                var y = LossMath.Select(LossMath.Equal(yTrue, T.Zero), T.CreateTruncating(-1.0), yTrue);
-                if (_wantYPredGrad) _yPredGrad[i] = LossMath.Select(LossMath.GreaterThanOrEqual(T.One - (y * yPred), T.Zero), -(y * c0), T.Zero);
+                if (_wantYPredGrad)
+                {
+                    var y = LossMath.Select(LossMath.Equal(yTrue, T.Zero), T.CreateTruncating(-1.0), yTrue);
+                    _yPredGrad[i] = LossMath.Select(LossMath.GreaterThanOrEqual(T.One - (y * yPred), T.Zero), -(y * c0), T.Zero);
+                }
                 return T.Zero;
             }
 
@@ -374,8 +377,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var yPred = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
                 var yTrue = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
                 var c0 = Vector128.Create(C0);
-                var y = LossMath.Select(LossMath.Equal(yTrue, Vector128<T>.Zero), Vector128.Create(T.CreateTruncating(-1.0)), yTrue);
-                if (_wantYPredGrad) (LossMath.Select(LossMath.GreaterThanOrEqual(Vector128<T>.One - (y * yPred), Vector128<T>.Zero), -(y * c0), Vector128<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                if (_wantYPredGrad)
+                {
+                    var y = LossMath.Select(LossMath.Equal(yTrue, Vector128<T>.Zero), Vector128.Create(T.CreateTruncating(-1.0)), yTrue);
+                    (LossMath.Select(LossMath.GreaterThanOrEqual(Vector128<T>.One - (y * yPred), Vector128<T>.Zero), -(y * c0), Vector128<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                }
                 return Vector128<T>.Zero;
             }
 
@@ -388,8 +394,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var yPred = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
                 var yTrue = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
                 var c0 = Vector256.Create(C0);
-                var y = LossMath.Select(LossMath.Equal(yTrue, Vector256<T>.Zero), Vector256.Create(T.CreateTruncating(-1.0)), yTrue);
-                if (_wantYPredGrad) (LossMath.Select(LossMath.GreaterThanOrEqual(Vector256<T>.One - (y * yPred), Vector256<T>.Zero), -(y * c0), Vector256<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                if (_wantYPredGrad)
+                {
+                    var y = LossMath.Select(LossMath.Equal(yTrue, Vector256<T>.Zero), Vector256.Create(T.CreateTruncating(-1.0)), yTrue);
+                    (LossMath.Select(LossMath.GreaterThanOrEqual(Vector256<T>.One - (y * yPred), Vector256<T>.Zero), -(y * c0), Vector256<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                }
                 return Vector256<T>.Zero;
             }
 
@@ -402,8 +411,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var yPred = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
                 var yTrue = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
                 var c0 = Vector512.Create(C0);
-                var y = LossMath.Select(LossMath.Equal(yTrue, Vector512<T>.Zero), Vector512.Create(T.CreateTruncating(-1.0)), yTrue);
-                if (_wantYPredGrad) (LossMath.Select(LossMath.GreaterThanOrEqual(Vector512<T>.One - (y * yPred), Vector512<T>.Zero), -(y * c0), Vector512<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                if (_wantYPredGrad)
+                {
+                    var y = LossMath.Select(LossMath.Equal(yTrue, Vector512<T>.Zero), Vector512.Create(T.CreateTruncating(-1.0)), yTrue);
+                    (LossMath.Select(LossMath.GreaterThanOrEqual(Vector512<T>.One - (y * yPred), Vector512<T>.Zero), -(y * c0), Vector512<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                }
                 return Vector512<T>.Zero;
             }
 

@@ -490,9 +490,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var d_ = yPred - yTrue;
                 var t0 = T.CreateTruncating(-2.0) * d_;
                 var t1 = LossMath.Exp(-LossMath.Abs(t0));
-                var t2 = T.One / (T.One + t1);
                 var loss = (d_ + (LossMath.Max(t0, T.Zero) + LossMath.Log1pUnit(t1))) - T.CreateTruncating(0.6931471805599453);
-                if (_wantYPredGrad) _yPredGrad[i] = T.One + (T.CreateTruncating(-2.0) * LossMath.Select(LossMath.GreaterThanOrEqual(t0, T.Zero), t2, t1 * t2));
+                if (_wantYPredGrad)
+                {
+                    var t2 = T.One / (T.One + t1);
+                    _yPredGrad[i] = T.One + (T.CreateTruncating(-2.0) * LossMath.Select(LossMath.GreaterThanOrEqual(t0, T.Zero), t2, t1 * t2));
+                }
                 return loss;
             }
 
@@ -504,9 +507,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var d_ = yPred - yTrue;
                 var t0 = Vector128.Create(T.CreateTruncating(-2.0)) * d_;
                 var t1 = LossMath.Exp(-LossMath.Abs(t0));
-                var t2 = Vector128<T>.One / (Vector128<T>.One + t1);
                 var loss = (d_ + (LossMath.Max(t0, Vector128<T>.Zero) + LossMath.Log1pUnit(t1))) - Vector128.Create(T.CreateTruncating(0.6931471805599453));
-                if (_wantYPredGrad) (Vector128<T>.One + (Vector128.Create(T.CreateTruncating(-2.0)) * LossMath.Select(LossMath.GreaterThanOrEqual(t0, Vector128<T>.Zero), t2, t1 * t2))).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                if (_wantYPredGrad)
+                {
+                    var t2 = Vector128<T>.One / (Vector128<T>.One + t1);
+                    (Vector128<T>.One + (Vector128.Create(T.CreateTruncating(-2.0)) * LossMath.Select(LossMath.GreaterThanOrEqual(t0, Vector128<T>.Zero), t2, t1 * t2))).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                }
                 return loss;
             }
 
@@ -521,9 +527,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var d_ = yPred - yTrue;
                 var t0 = Vector256.Create(T.CreateTruncating(-2.0)) * d_;
                 var t1 = LossMath.Exp(-LossMath.Abs(t0));
-                var t2 = Vector256<T>.One / (Vector256<T>.One + t1);
                 var loss = (d_ + (LossMath.Max(t0, Vector256<T>.Zero) + LossMath.Log1pUnit(t1))) - Vector256.Create(T.CreateTruncating(0.6931471805599453));
-                if (_wantYPredGrad) (Vector256<T>.One + (Vector256.Create(T.CreateTruncating(-2.0)) * LossMath.Select(LossMath.GreaterThanOrEqual(t0, Vector256<T>.Zero), t2, t1 * t2))).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                if (_wantYPredGrad)
+                {
+                    var t2 = Vector256<T>.One / (Vector256<T>.One + t1);
+                    (Vector256<T>.One + (Vector256.Create(T.CreateTruncating(-2.0)) * LossMath.Select(LossMath.GreaterThanOrEqual(t0, Vector256<T>.Zero), t2, t1 * t2))).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                }
                 return loss;
             }
 
@@ -538,9 +547,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var d_ = yPred - yTrue;
                 var t0 = Vector512.Create(T.CreateTruncating(-2.0)) * d_;
                 var t1 = LossMath.Exp(-LossMath.Abs(t0));
-                var t2 = Vector512<T>.One / (Vector512<T>.One + t1);
                 var loss = (d_ + (LossMath.Max(t0, Vector512<T>.Zero) + LossMath.Log1pUnit(t1))) - Vector512.Create(T.CreateTruncating(0.6931471805599453));
-                if (_wantYPredGrad) (Vector512<T>.One + (Vector512.Create(T.CreateTruncating(-2.0)) * LossMath.Select(LossMath.GreaterThanOrEqual(t0, Vector512<T>.Zero), t2, t1 * t2))).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                if (_wantYPredGrad)
+                {
+                    var t2 = Vector512<T>.One / (Vector512<T>.One + t1);
+                    (Vector512<T>.One + (Vector512.Create(T.CreateTruncating(-2.0)) * LossMath.Select(LossMath.GreaterThanOrEqual(t0, Vector512<T>.Zero), t2, t1 * t2))).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                }
                 return loss;
             }
 
@@ -587,12 +599,15 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var yTrue = _yTrue[i];
                 var c0 = C0;
                 var summand0 = _yPredGrad[i];
-                var d_ = yPred - yTrue;
-                var t0 = T.CreateTruncating(-2.0) * d_;
-                var t1 = LossMath.Exp(-LossMath.Abs(t0));
-                var t2 = T.One / (T.One + t1);
                 if (_wantYPredGrad) _yPredGrad[i] = c0 * summand0;
-                if (_wantYTrueGrad) _yTrueGrad[i] = c0 * (T.CreateTruncating(-1.0) + (T.CreateTruncating(2.0) * LossMath.Select(LossMath.GreaterThanOrEqual(t0, T.Zero), t2, t1 * t2)));
+                if (_wantYTrueGrad)
+                {
+                    var d_ = yPred - yTrue;
+                    var t0 = T.CreateTruncating(-2.0) * d_;
+                    var t1 = LossMath.Exp(-LossMath.Abs(t0));
+                    var t2 = T.One / (T.One + t1);
+                    _yTrueGrad[i] = c0 * (T.CreateTruncating(-1.0) + (T.CreateTruncating(2.0) * LossMath.Select(LossMath.GreaterThanOrEqual(t0, T.Zero), t2, t1 * t2)));
+                }
                 return T.Zero;
             }
 
@@ -603,12 +618,15 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var yTrue = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
                 var c0 = Vector128.Create(C0);
                 var summand0 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
-                var d_ = yPred - yTrue;
-                var t0 = Vector128.Create(T.CreateTruncating(-2.0)) * d_;
-                var t1 = LossMath.Exp(-LossMath.Abs(t0));
-                var t2 = Vector128<T>.One / (Vector128<T>.One + t1);
                 if (_wantYPredGrad) (c0 * summand0).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
-                if (_wantYTrueGrad) (c0 * (Vector128.Create(T.CreateTruncating(-1.0)) + (Vector128.Create(T.CreateTruncating(2.0)) * LossMath.Select(LossMath.GreaterThanOrEqual(t0, Vector128<T>.Zero), t2, t1 * t2)))).StoreUnsafe(ref MemoryMarshal.GetReference(_yTrueGrad), (nuint)i);
+                if (_wantYTrueGrad)
+                {
+                    var d_ = yPred - yTrue;
+                    var t0 = Vector128.Create(T.CreateTruncating(-2.0)) * d_;
+                    var t1 = LossMath.Exp(-LossMath.Abs(t0));
+                    var t2 = Vector128<T>.One / (Vector128<T>.One + t1);
+                    (c0 * (Vector128.Create(T.CreateTruncating(-1.0)) + (Vector128.Create(T.CreateTruncating(2.0)) * LossMath.Select(LossMath.GreaterThanOrEqual(t0, Vector128<T>.Zero), t2, t1 * t2)))).StoreUnsafe(ref MemoryMarshal.GetReference(_yTrueGrad), (nuint)i);
+                }
                 return Vector128<T>.Zero;
             }
 
@@ -622,12 +640,15 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var yTrue = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
                 var c0 = Vector256.Create(C0);
                 var summand0 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
-                var d_ = yPred - yTrue;
-                var t0 = Vector256.Create(T.CreateTruncating(-2.0)) * d_;
-                var t1 = LossMath.Exp(-LossMath.Abs(t0));
-                var t2 = Vector256<T>.One / (Vector256<T>.One + t1);
                 if (_wantYPredGrad) (c0 * summand0).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
-                if (_wantYTrueGrad) (c0 * (Vector256.Create(T.CreateTruncating(-1.0)) + (Vector256.Create(T.CreateTruncating(2.0)) * LossMath.Select(LossMath.GreaterThanOrEqual(t0, Vector256<T>.Zero), t2, t1 * t2)))).StoreUnsafe(ref MemoryMarshal.GetReference(_yTrueGrad), (nuint)i);
+                if (_wantYTrueGrad)
+                {
+                    var d_ = yPred - yTrue;
+                    var t0 = Vector256.Create(T.CreateTruncating(-2.0)) * d_;
+                    var t1 = LossMath.Exp(-LossMath.Abs(t0));
+                    var t2 = Vector256<T>.One / (Vector256<T>.One + t1);
+                    (c0 * (Vector256.Create(T.CreateTruncating(-1.0)) + (Vector256.Create(T.CreateTruncating(2.0)) * LossMath.Select(LossMath.GreaterThanOrEqual(t0, Vector256<T>.Zero), t2, t1 * t2)))).StoreUnsafe(ref MemoryMarshal.GetReference(_yTrueGrad), (nuint)i);
+                }
                 return Vector256<T>.Zero;
             }
 
@@ -641,12 +662,15 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var yTrue = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
                 var c0 = Vector512.Create(C0);
                 var summand0 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
-                var d_ = yPred - yTrue;
-                var t0 = Vector512.Create(T.CreateTruncating(-2.0)) * d_;
-                var t1 = LossMath.Exp(-LossMath.Abs(t0));
-                var t2 = Vector512<T>.One / (Vector512<T>.One + t1);
                 if (_wantYPredGrad) (c0 * summand0).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
-                if (_wantYTrueGrad) (c0 * (Vector512.Create(T.CreateTruncating(-1.0)) + (Vector512.Create(T.CreateTruncating(2.0)) * LossMath.Select(LossMath.GreaterThanOrEqual(t0, Vector512<T>.Zero), t2, t1 * t2)))).StoreUnsafe(ref MemoryMarshal.GetReference(_yTrueGrad), (nuint)i);
+                if (_wantYTrueGrad)
+                {
+                    var d_ = yPred - yTrue;
+                    var t0 = Vector512.Create(T.CreateTruncating(-2.0)) * d_;
+                    var t1 = LossMath.Exp(-LossMath.Abs(t0));
+                    var t2 = Vector512<T>.One / (Vector512<T>.One + t1);
+                    (c0 * (Vector512.Create(T.CreateTruncating(-1.0)) + (Vector512.Create(T.CreateTruncating(2.0)) * LossMath.Select(LossMath.GreaterThanOrEqual(t0, Vector512<T>.Zero), t2, t1 * t2)))).StoreUnsafe(ref MemoryMarshal.GetReference(_yTrueGrad), (nuint)i);
+                }
                 return Vector512<T>.Zero;
             }
 

@@ -386,8 +386,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var yTrue = _yTrue[i];
                 var eps = _eps;
                 var c0 = C0;
-                var t0 = LossMath.Max(yPred, eps);
-                if (_wantYPredGrad) _yPredGrad[i] = LossMath.Select(LossMath.GreaterThanOrEqual(yPred, eps), (T.CreateTruncating(2.0) * ((T.One / (T.One + t0)) * (LossMath.Log1p(t0) - LossMath.Log1p(LossMath.Max(yTrue, eps))))) * c0, T.Zero);
+                if (_wantYPredGrad)
+                {
+                    var t0 = LossMath.Max(yPred, eps);
+                    _yPredGrad[i] = LossMath.Select(LossMath.GreaterThanOrEqual(yPred, eps), (T.CreateTruncating(2.0) * ((T.One / (T.One + t0)) * (LossMath.Log1p(t0) - LossMath.Log1p(LossMath.Max(yTrue, eps))))) * c0, T.Zero);
+                }
                 return T.Zero;
             }
 
@@ -398,8 +401,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var yTrue = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
                 var eps = Vector128.Create(_eps);
                 var c0 = Vector128.Create(C0);
-                var t0 = LossMath.Max(yPred, eps);
-                if (_wantYPredGrad) (LossMath.Select(LossMath.GreaterThanOrEqual(yPred, eps), (Vector128.Create(T.CreateTruncating(2.0)) * ((Vector128<T>.One / (Vector128<T>.One + t0)) * (LossMath.Log1p(t0) - LossMath.Log1p(LossMath.Max(yTrue, eps))))) * c0, Vector128<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                if (_wantYPredGrad)
+                {
+                    var t0 = LossMath.Max(yPred, eps);
+                    (LossMath.Select(LossMath.GreaterThanOrEqual(yPred, eps), (Vector128.Create(T.CreateTruncating(2.0)) * ((Vector128<T>.One / (Vector128<T>.One + t0)) * (LossMath.Log1p(t0) - LossMath.Log1p(LossMath.Max(yTrue, eps))))) * c0, Vector128<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                }
                 return Vector128<T>.Zero;
             }
 
@@ -413,8 +419,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var yTrue = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
                 var eps = Vector256.Create(_eps);
                 var c0 = Vector256.Create(C0);
-                var t0 = LossMath.Max(yPred, eps);
-                if (_wantYPredGrad) (LossMath.Select(LossMath.GreaterThanOrEqual(yPred, eps), (Vector256.Create(T.CreateTruncating(2.0)) * ((Vector256<T>.One / (Vector256<T>.One + t0)) * (LossMath.Log1p(t0) - LossMath.Log1p(LossMath.Max(yTrue, eps))))) * c0, Vector256<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                if (_wantYPredGrad)
+                {
+                    var t0 = LossMath.Max(yPred, eps);
+                    (LossMath.Select(LossMath.GreaterThanOrEqual(yPred, eps), (Vector256.Create(T.CreateTruncating(2.0)) * ((Vector256<T>.One / (Vector256<T>.One + t0)) * (LossMath.Log1p(t0) - LossMath.Log1p(LossMath.Max(yTrue, eps))))) * c0, Vector256<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                }
                 return Vector256<T>.Zero;
             }
 
@@ -428,8 +437,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var yTrue = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
                 var eps = Vector512.Create(_eps);
                 var c0 = Vector512.Create(C0);
-                var t0 = LossMath.Max(yPred, eps);
-                if (_wantYPredGrad) (LossMath.Select(LossMath.GreaterThanOrEqual(yPred, eps), (Vector512.Create(T.CreateTruncating(2.0)) * ((Vector512<T>.One / (Vector512<T>.One + t0)) * (LossMath.Log1p(t0) - LossMath.Log1p(LossMath.Max(yTrue, eps))))) * c0, Vector512<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                if (_wantYPredGrad)
+                {
+                    var t0 = LossMath.Max(yPred, eps);
+                    (LossMath.Select(LossMath.GreaterThanOrEqual(yPred, eps), (Vector512.Create(T.CreateTruncating(2.0)) * ((Vector512<T>.One / (Vector512<T>.One + t0)) * (LossMath.Log1p(t0) - LossMath.Log1p(LossMath.Max(yTrue, eps))))) * c0, Vector512<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                }
                 return Vector512<T>.Zero;
             }
 

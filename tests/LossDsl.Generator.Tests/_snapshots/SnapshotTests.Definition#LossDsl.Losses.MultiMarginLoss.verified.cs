@@ -662,8 +662,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var margin = _margin;
                 var a1 = A1;
                 var c2 = C2;
-                var t0 = (margin - a1) + input;
-                if (_wantInputGrad) _inputGrad[i] = LossMath.Select(LossMath.GreaterThan(t0, T.Zero), (_p_ == T.One ? T.One : t0 + t0) * c2, T.Zero);
+                if (_wantInputGrad)
+                {
+                    var t0 = (margin - a1) + input;
+                    _inputGrad[i] = LossMath.Select(LossMath.GreaterThan(t0, T.Zero), (_p_ == T.One ? T.One : t0 + t0) * c2, T.Zero);
+                }
                 return T.Zero;
             }
 
@@ -675,8 +678,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var margin = Vector128.Create(_margin);
                 var a1 = Vector128.Create(A1);
                 var c2 = Vector128.Create(C2);
-                var t0 = (margin - a1) + input;
-                if (_wantInputGrad) (LossMath.Select(LossMath.GreaterThan(t0, Vector128<T>.Zero), (_p_ == T.One ? Vector128<T>.One : t0 + t0) * c2, Vector128<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad)
+                {
+                    var t0 = (margin - a1) + input;
+                    (LossMath.Select(LossMath.GreaterThan(t0, Vector128<T>.Zero), (_p_ == T.One ? Vector128<T>.One : t0 + t0) * c2, Vector128<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                }
                 return Vector128<T>.Zero;
             }
 
@@ -691,8 +697,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var margin = Vector256.Create(_margin);
                 var a1 = Vector256.Create(A1);
                 var c2 = Vector256.Create(C2);
-                var t0 = (margin - a1) + input;
-                if (_wantInputGrad) (LossMath.Select(LossMath.GreaterThan(t0, Vector256<T>.Zero), (_p_ == T.One ? Vector256<T>.One : t0 + t0) * c2, Vector256<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad)
+                {
+                    var t0 = (margin - a1) + input;
+                    (LossMath.Select(LossMath.GreaterThan(t0, Vector256<T>.Zero), (_p_ == T.One ? Vector256<T>.One : t0 + t0) * c2, Vector256<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                }
                 return Vector256<T>.Zero;
             }
 
@@ -707,8 +716,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var margin = Vector512.Create(_margin);
                 var a1 = Vector512.Create(A1);
                 var c2 = Vector512.Create(C2);
-                var t0 = (margin - a1) + input;
-                if (_wantInputGrad) (LossMath.Select(LossMath.GreaterThan(t0, Vector512<T>.Zero), (_p_ == T.One ? Vector512<T>.One : t0 + t0) * c2, Vector512<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad)
+                {
+                    var t0 = (margin - a1) + input;
+                    (LossMath.Select(LossMath.GreaterThan(t0, Vector512<T>.Zero), (_p_ == T.One ? Vector512<T>.One : t0 + t0) * c2, Vector512<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                }
                 return Vector512<T>.Zero;
             }
 

@@ -391,10 +391,13 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = _target[i];
                 var weight_ = _hasWeight ? _weight_[i - RowStart] : T.CreateTruncating(1.0);
                 var c0 = C0;
-                var t0 = LossMath.Exp(-LossMath.Abs(input));
-                var t1 = T.One / (T.One + t0);
-                var t2 = t0 * t1;
-                if (_wantInputGrad) _inputGrad[i] = -(c0 * (weight_ * ((target * LossMath.Select(LossMath.GreaterThanOrEqual(-input, T.Zero), t1, t2)) - ((T.One - target) * LossMath.Select(LossMath.GreaterThanOrEqual(input, T.Zero), t1, t2)))));
+                if (_wantInputGrad)
+                {
+                    var t0 = LossMath.Exp(-LossMath.Abs(input));
+                    var t1 = T.One / (T.One + t0);
+                    var t2 = t0 * t1;
+                    _inputGrad[i] = -(c0 * (weight_ * ((target * LossMath.Select(LossMath.GreaterThanOrEqual(-input, T.Zero), t1, t2)) - ((T.One - target) * LossMath.Select(LossMath.GreaterThanOrEqual(input, T.Zero), t1, t2)))));
+                }
                 return T.Zero;
             }
 
@@ -405,10 +408,13 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var weight_ = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(i - RowStart)) : Vector128.Create(T.CreateTruncating(1.0));
                 var c0 = Vector128.Create(C0);
-                var t0 = LossMath.Exp(-LossMath.Abs(input));
-                var t1 = Vector128<T>.One / (Vector128<T>.One + t0);
-                var t2 = t0 * t1;
-                if (_wantInputGrad) (-(c0 * (weight_ * ((target * LossMath.Select(LossMath.GreaterThanOrEqual(-input, Vector128<T>.Zero), t1, t2)) - ((Vector128<T>.One - target) * LossMath.Select(LossMath.GreaterThanOrEqual(input, Vector128<T>.Zero), t1, t2)))))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad)
+                {
+                    var t0 = LossMath.Exp(-LossMath.Abs(input));
+                    var t1 = Vector128<T>.One / (Vector128<T>.One + t0);
+                    var t2 = t0 * t1;
+                    (-(c0 * (weight_ * ((target * LossMath.Select(LossMath.GreaterThanOrEqual(-input, Vector128<T>.Zero), t1, t2)) - ((Vector128<T>.One - target) * LossMath.Select(LossMath.GreaterThanOrEqual(input, Vector128<T>.Zero), t1, t2)))))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                }
                 return Vector128<T>.Zero;
             }
 
@@ -422,10 +428,13 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var weight_ = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(i - RowStart)) : Vector256.Create(T.CreateTruncating(1.0));
                 var c0 = Vector256.Create(C0);
-                var t0 = LossMath.Exp(-LossMath.Abs(input));
-                var t1 = Vector256<T>.One / (Vector256<T>.One + t0);
-                var t2 = t0 * t1;
-                if (_wantInputGrad) (-(c0 * (weight_ * ((target * LossMath.Select(LossMath.GreaterThanOrEqual(-input, Vector256<T>.Zero), t1, t2)) - ((Vector256<T>.One - target) * LossMath.Select(LossMath.GreaterThanOrEqual(input, Vector256<T>.Zero), t1, t2)))))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad)
+                {
+                    var t0 = LossMath.Exp(-LossMath.Abs(input));
+                    var t1 = Vector256<T>.One / (Vector256<T>.One + t0);
+                    var t2 = t0 * t1;
+                    (-(c0 * (weight_ * ((target * LossMath.Select(LossMath.GreaterThanOrEqual(-input, Vector256<T>.Zero), t1, t2)) - ((Vector256<T>.One - target) * LossMath.Select(LossMath.GreaterThanOrEqual(input, Vector256<T>.Zero), t1, t2)))))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                }
                 return Vector256<T>.Zero;
             }
 
@@ -439,10 +448,13 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var weight_ = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(i - RowStart)) : Vector512.Create(T.CreateTruncating(1.0));
                 var c0 = Vector512.Create(C0);
-                var t0 = LossMath.Exp(-LossMath.Abs(input));
-                var t1 = Vector512<T>.One / (Vector512<T>.One + t0);
-                var t2 = t0 * t1;
-                if (_wantInputGrad) (-(c0 * (weight_ * ((target * LossMath.Select(LossMath.GreaterThanOrEqual(-input, Vector512<T>.Zero), t1, t2)) - ((Vector512<T>.One - target) * LossMath.Select(LossMath.GreaterThanOrEqual(input, Vector512<T>.Zero), t1, t2)))))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad)
+                {
+                    var t0 = LossMath.Exp(-LossMath.Abs(input));
+                    var t1 = Vector512<T>.One / (Vector512<T>.One + t0);
+                    var t2 = t0 * t1;
+                    (-(c0 * (weight_ * ((target * LossMath.Select(LossMath.GreaterThanOrEqual(-input, Vector512<T>.Zero), t1, t2)) - ((Vector512<T>.One - target) * LossMath.Select(LossMath.GreaterThanOrEqual(input, Vector512<T>.Zero), t1, t2)))))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                }
                 return Vector512<T>.Zero;
             }
 
@@ -488,10 +500,13 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t1 = LossMath.Log1pUnit(t0);
                 var t2 = T.One - target;
                 var t3 = -input;
-                var t4 = T.One / (T.One + t0);
-                var t5 = t0 * t4;
                 var loss = -(weight_ * ((target * (LossMath.Min(input, T.Zero) - t1)) + (t2 * (LossMath.Min(t3, T.Zero) - t1))));
-                if (_wantInputGrad) _inputGrad[i] = weight_ * ((target * LossMath.Select(LossMath.GreaterThanOrEqual(t3, T.Zero), t4, t5)) - (t2 * LossMath.Select(LossMath.GreaterThanOrEqual(input, T.Zero), t4, t5)));
+                if (_wantInputGrad)
+                {
+                    var t4 = T.One / (T.One + t0);
+                    var t5 = t0 * t4;
+                    _inputGrad[i] = weight_ * ((target * LossMath.Select(LossMath.GreaterThanOrEqual(t3, T.Zero), t4, t5)) - (t2 * LossMath.Select(LossMath.GreaterThanOrEqual(input, T.Zero), t4, t5)));
+                }
                 return loss;
             }
 
@@ -505,10 +520,13 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t1 = LossMath.Log1pUnit(t0);
                 var t2 = Vector128<T>.One - target;
                 var t3 = -input;
-                var t4 = Vector128<T>.One / (Vector128<T>.One + t0);
-                var t5 = t0 * t4;
                 var loss = -(weight_ * ((target * (LossMath.Min(input, Vector128<T>.Zero) - t1)) + (t2 * (LossMath.Min(t3, Vector128<T>.Zero) - t1))));
-                if (_wantInputGrad) (weight_ * ((target * LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector128<T>.Zero), t4, t5)) - (t2 * LossMath.Select(LossMath.GreaterThanOrEqual(input, Vector128<T>.Zero), t4, t5)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad)
+                {
+                    var t4 = Vector128<T>.One / (Vector128<T>.One + t0);
+                    var t5 = t0 * t4;
+                    (weight_ * ((target * LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector128<T>.Zero), t4, t5)) - (t2 * LossMath.Select(LossMath.GreaterThanOrEqual(input, Vector128<T>.Zero), t4, t5)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                }
                 return loss;
             }
 
@@ -525,10 +543,13 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t1 = LossMath.Log1pUnit(t0);
                 var t2 = Vector256<T>.One - target;
                 var t3 = -input;
-                var t4 = Vector256<T>.One / (Vector256<T>.One + t0);
-                var t5 = t0 * t4;
                 var loss = -(weight_ * ((target * (LossMath.Min(input, Vector256<T>.Zero) - t1)) + (t2 * (LossMath.Min(t3, Vector256<T>.Zero) - t1))));
-                if (_wantInputGrad) (weight_ * ((target * LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector256<T>.Zero), t4, t5)) - (t2 * LossMath.Select(LossMath.GreaterThanOrEqual(input, Vector256<T>.Zero), t4, t5)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad)
+                {
+                    var t4 = Vector256<T>.One / (Vector256<T>.One + t0);
+                    var t5 = t0 * t4;
+                    (weight_ * ((target * LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector256<T>.Zero), t4, t5)) - (t2 * LossMath.Select(LossMath.GreaterThanOrEqual(input, Vector256<T>.Zero), t4, t5)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                }
                 return loss;
             }
 
@@ -545,10 +566,13 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t1 = LossMath.Log1pUnit(t0);
                 var t2 = Vector512<T>.One - target;
                 var t3 = -input;
-                var t4 = Vector512<T>.One / (Vector512<T>.One + t0);
-                var t5 = t0 * t4;
                 var loss = -(weight_ * ((target * (LossMath.Min(input, Vector512<T>.Zero) - t1)) + (t2 * (LossMath.Min(t3, Vector512<T>.Zero) - t1))));
-                if (_wantInputGrad) (weight_ * ((target * LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector512<T>.Zero), t4, t5)) - (t2 * LossMath.Select(LossMath.GreaterThanOrEqual(input, Vector512<T>.Zero), t4, t5)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad)
+                {
+                    var t4 = Vector512<T>.One / (Vector512<T>.One + t0);
+                    var t5 = t0 * t4;
+                    (weight_ * ((target * LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector512<T>.Zero), t4, t5)) - (t2 * LossMath.Select(LossMath.GreaterThanOrEqual(input, Vector512<T>.Zero), t4, t5)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                }
                 return loss;
             }
 

@@ -367,9 +367,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var yPred = _yPred[i];
                 var yTrue = _yTrue[i];
                 var c0 = C0;
-                var y = LossMath.Select(LossMath.Equal(yTrue, T.Zero), T.CreateTruncating(-1.0), yTrue);
-                var t0 = T.One - (y * yPred);
-                if (_wantYPredGrad) _yPredGrad[i] = LossMath.Select(LossMath.GreaterThanOrEqual(t0, T.Zero), -((T.CreateTruncating(2.0) * (y * LossMath.Max(t0, T.Zero))) * c0), T.Zero);
+                if (_wantYPredGrad)
+                {
+                    var y = LossMath.Select(LossMath.Equal(yTrue, T.Zero), T.CreateTruncating(-1.0), yTrue);
+                    var t0 = T.One - (y * yPred);
+                    _yPredGrad[i] = LossMath.Select(LossMath.GreaterThanOrEqual(t0, T.Zero), -((T.CreateTruncating(2.0) * (y * LossMath.Max(t0, T.Zero))) * c0), T.Zero);
+                }
                 return T.Zero;
             }
 
@@ -379,9 +382,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var yPred = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
                 var yTrue = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
                 var c0 = Vector128.Create(C0);
-                var y = LossMath.Select(LossMath.Equal(yTrue, Vector128<T>.Zero), Vector128.Create(T.CreateTruncating(-1.0)), yTrue);
-                var t0 = Vector128<T>.One - (y * yPred);
-                if (_wantYPredGrad) (LossMath.Select(LossMath.GreaterThanOrEqual(t0, Vector128<T>.Zero), -((Vector128.Create(T.CreateTruncating(2.0)) * (y * LossMath.Max(t0, Vector128<T>.Zero))) * c0), Vector128<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                if (_wantYPredGrad)
+                {
+                    var y = LossMath.Select(LossMath.Equal(yTrue, Vector128<T>.Zero), Vector128.Create(T.CreateTruncating(-1.0)), yTrue);
+                    var t0 = Vector128<T>.One - (y * yPred);
+                    (LossMath.Select(LossMath.GreaterThanOrEqual(t0, Vector128<T>.Zero), -((Vector128.Create(T.CreateTruncating(2.0)) * (y * LossMath.Max(t0, Vector128<T>.Zero))) * c0), Vector128<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                }
                 return Vector128<T>.Zero;
             }
 
@@ -394,9 +400,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var yPred = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
                 var yTrue = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
                 var c0 = Vector256.Create(C0);
-                var y = LossMath.Select(LossMath.Equal(yTrue, Vector256<T>.Zero), Vector256.Create(T.CreateTruncating(-1.0)), yTrue);
-                var t0 = Vector256<T>.One - (y * yPred);
-                if (_wantYPredGrad) (LossMath.Select(LossMath.GreaterThanOrEqual(t0, Vector256<T>.Zero), -((Vector256.Create(T.CreateTruncating(2.0)) * (y * LossMath.Max(t0, Vector256<T>.Zero))) * c0), Vector256<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                if (_wantYPredGrad)
+                {
+                    var y = LossMath.Select(LossMath.Equal(yTrue, Vector256<T>.Zero), Vector256.Create(T.CreateTruncating(-1.0)), yTrue);
+                    var t0 = Vector256<T>.One - (y * yPred);
+                    (LossMath.Select(LossMath.GreaterThanOrEqual(t0, Vector256<T>.Zero), -((Vector256.Create(T.CreateTruncating(2.0)) * (y * LossMath.Max(t0, Vector256<T>.Zero))) * c0), Vector256<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                }
                 return Vector256<T>.Zero;
             }
 
@@ -409,9 +418,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var yPred = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
                 var yTrue = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
                 var c0 = Vector512.Create(C0);
-                var y = LossMath.Select(LossMath.Equal(yTrue, Vector512<T>.Zero), Vector512.Create(T.CreateTruncating(-1.0)), yTrue);
-                var t0 = Vector512<T>.One - (y * yPred);
-                if (_wantYPredGrad) (LossMath.Select(LossMath.GreaterThanOrEqual(t0, Vector512<T>.Zero), -((Vector512.Create(T.CreateTruncating(2.0)) * (y * LossMath.Max(t0, Vector512<T>.Zero))) * c0), Vector512<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                if (_wantYPredGrad)
+                {
+                    var y = LossMath.Select(LossMath.Equal(yTrue, Vector512<T>.Zero), Vector512.Create(T.CreateTruncating(-1.0)), yTrue);
+                    var t0 = Vector512<T>.One - (y * yPred);
+                    (LossMath.Select(LossMath.GreaterThanOrEqual(t0, Vector512<T>.Zero), -((Vector512.Create(T.CreateTruncating(2.0)) * (y * LossMath.Max(t0, Vector512<T>.Zero))) * c0), Vector512<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                }
                 return Vector512<T>.Zero;
             }
 
