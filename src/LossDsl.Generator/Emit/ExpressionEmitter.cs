@@ -55,12 +55,8 @@ internal sealed class ExpressionEmitter
     }
 
     /// <summary>Writes the shared locals for <paramref name="roots"/> and returns each root's text.</summary>
-    public List<string> Emit(SourceWriter writer, IReadOnlyList<Expr> roots)
-    {
-        foreach (var root in roots) Count(root);
-        foreach (var root in roots) Declare(writer, root);
-        return roots.Select(r => Text(r, top: true)).ToList();
-    }
+    public List<string> Emit(SourceWriter writer, IReadOnlyList<Expr> roots) =>
+        Emit(writer, roots, new HashSet<int>()).Select(t => t!).ToList();
 
     /// <summary>
     /// <see cref="Emit(SourceWriter, IReadOnlyList{Expr})"/> where the roots at <paramref name="deferred"/> (gradients

@@ -20,8 +20,7 @@ public static class DenseTensors
     {
         ArgumentNullException.ThrowIfNull(loss);
         if (loss.Kind != LossKind.Elementwise || lengths.Length == 0) return false;
-        long count = 1;
-        foreach (nint d in lengths) count *= d;
+        long count = LongCount(lengths);
         if (count <= 0 || count > Array.MaxLength) return false;
         foreach (var rule in loss.ShapeRules)
             if (!rule.HoldsForOneShape(lengths.Length)) return false;
@@ -79,10 +78,12 @@ public static class DenseTensors
     // A default ReadOnlyTensorSpan (an optional argument left out) has no dimensions and no values; a 0-d tensor has one.
     private static bool IsAbsent<T>(in ReadOnlyTensorSpan<T> tensor) => tensor.Rank == 0 && tensor.IsEmpty;
 
-    private static int Count(ReadOnlySpan<nint> lengths)
+    private static int Count(ReadOnlySpan<nint> lengths) => checked((int)LongCount(lengths));
+
+    private static long LongCount(ReadOnlySpan<nint> lengths)
     {
         long count = 1;
         foreach (nint d in lengths) count *= d;
-        return checked((int)count);
+        return count;
     }
 }
