@@ -213,7 +213,7 @@ internal static class KernelEmitter
         _ => null,
     };
 
-    /// <summary>A kernel with no transcendental function: the sum loop may run two copies of its body (IUnrolledKernel).</summary>
+    /// <summary>A kernel with no transcendental function: the sum loop may run four copies of its body (IUnrolledKernel).</summary>
     private static bool Cheap(KernelSpec spec) =>
         new[] { spec.Value }.Concat(spec.Gradients.Select(g => g.Gradient)).Concat(spec.Hessians.Select(h => h.Hessian))
             .All(e => e is null || !ExprWalker.Any(e, x => x is Call { Function: not (Function.Abs or Function.Sign or Function.Min or Function.Max or Function.Detach) }
@@ -332,7 +332,12 @@ internal static class KernelEmitter
             w.Close();
             w.Close();
         }
-        w.Line($"return ElementLoops.Reduce<{spec.Name}<T, {FlagParameters}>, T>(ref kernel, _n, _reduction, _output);");
+        // Not streamed: the loop still peeled to the alignment of the first output written, from a few KB on (a vector
+        // store across two cache lines costs twice); not pinned, since a store out of alignment is only slower.
+        var written = flags.Where(f => f.Output).Select(f => F(f.Parameter!)).ToList();
+        var peel = written.Count == 0 ? ""
+            : ", ElementLoops.AlignedStart<T>(_n, " + string.Concat(written.Take(written.Count - 1).Select(o => $"!{o}.IsEmpty ? {o} : ")) + written[written.Count - 1] + ")";
+        w.Line($"return ElementLoops.Reduce<{spec.Name}<T, {FlagParameters}>, T>(ref kernel, _n, _reduction, _output{peel});");
         w.Close();
         w.Close();
     }
