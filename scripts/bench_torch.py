@@ -115,13 +115,19 @@ def time_ce(n, c, threads_list, min_reps, min_seconds, gen):
     return out
 
 
+def pinning():
+    """The taskset prefix that reproduces this process's CPU affinity, when it is pinned to fewer cores than the machine has."""
+    cores = sorted(os.sched_getaffinity(0))
+    return "" if len(cores) == os.cpu_count() else "taskset -c %s " % ",".join(map(str, cores))
+
+
 def write(path, results, note, min_reps, min_seconds):
     meta = {
         "torch": torch.__version__,
         "python": platform.python_version(),
         "machine": cpu_model(),
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "command": "flock /tmp/lossdsl-build.lock /usr/bin/python3 scripts/bench_torch.py " + " ".join(sys.argv[1:]),
+        "command": "flock /tmp/lossdsl-build.lock " + pinning() + "/usr/bin/python3 scripts/bench_torch.py " + " ".join(sys.argv[1:]),
         "note": note + "; median of >= %d reps and >= %.2f s" % (min_reps, min_seconds),
     }
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
