@@ -136,6 +136,15 @@ public class RowPlanTests
         Assert.Equal("LossDsl.Ctc.NegativeLogLikelihoodWithGradient", call.Call.Fused);
         Assert.Equal(0, call.FusedInput);
         Assert.True(gradient.Fused);
+        // log_probs, the only differentiable input, gets its gradient from the fused method alone: no gradient-kernel pass
+        Assert.True(plan.Gradient.Empty);
+    }
+
+    [Fact]
+    public void TheGradientKernelPass_IsKept_WhenAnInputsGradientIsNotAFusedRowFunctions()
+    {
+        Assert.False(RowPlan.Of(Catalogue("cross_entropy")).Gradient.Empty);
+        Assert.False(RowPlan.Of(Compile("loss dice(input, const target; smooth = 1.0) = 1 - (2 * sum(input * target) + smooth) / (sum(input) + sum(target) + smooth)")).Gradient.Empty);
     }
 
     [Fact]

@@ -6,8 +6,8 @@ using Xunit;
 namespace LossDsl.Kernels.Tests;
 
 /// <summary>
-/// cross_entropy's logsumexp runs as an online log-sum-exp (ElementLoops.LogSumExp): rows longer than one chunk
-/// (512 floats, 256 doubles) are summed chunk by chunk with a running maximum, and the exponentials stored for the
+/// cross_entropy's logsumexp runs as an online log-sum-exp (ElementLoops.LogSumExp): a row of one chunk (up to 512
+/// floats, 256 doubles) takes the hardware maximum and the sum, longer rows are summed chunk by chunk with a running maximum, and the exponentials stored for the
 /// gradient are rescaled afterwards. Every row here is checked against the two-pass formula in double, per row
 /// (Reduction.None), value and gradient: rows whose maximum rises in every chunk, sits in the last chunk, is +-1e30,
 /// rows with -inf, a chunk of -inf, NaN, +inf (the two-pass NaNs), C = 1, and C = 32000.
@@ -54,6 +54,11 @@ public class OnlineLogSumExpTests
     [Theory]
     [InlineData(1000)]
     [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(100)]
+    [InlineData(256)]
+    [InlineData(257)]
+    [InlineData(512)]
     [InlineData(513)]
     [InlineData(4099)]
     [InlineData(32000)]

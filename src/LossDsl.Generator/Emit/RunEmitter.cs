@@ -361,6 +361,7 @@ internal static class RunEmitter
         for (int k = 0; k < pass.Coefficients; k++)
             w.Line($"{c}.C{k} = g * bar{k}{Factor(model, k)};{(pass.Cached is { } x ? $" {x.Variable}.C{k} = {c}.C{k};" : "")}");
         var run = $"ElementLoops.Run<{pass.Kernel.Struct}<T>, T>(ref {c}, start, end);";
+        if (pass.Empty) { w.Line($"// no pass of {pass.Kernel.Struct}: every gradient it would write is a fused row function's"); return; }
         if (pass.Cached is not { } stored) { w.Line(run); return; }
         w.Line("// in place, each element once: the cached kernel reads the summand where it writes the gradient");
         w.Line($"if (cached) ElementLoops.RunExact<{stored.Struct}<T>, T>(ref {stored.Variable}, start, end);");

@@ -50,8 +50,11 @@ internal sealed record DependencyPass(AggregateDependency Dependency, RowKernel 
 /// <summary>
 /// Writes the row's gradients: <paramref name="Kernel"/> with the coefficients <c>C0</c>..<c>C{Coefficients - 1}</c>
 /// (g times each adjoint); with <paramref name="Cached"/>, the kernel that reads a stored factor back runs when it was stored.
+/// With <paramref name="Empty"/>, the kernel has nothing to write on any call (every differentiable input's gradient is
+/// a fused row function's, which the kernel is given empty when the fused method runs, and is empty otherwise): its
+/// pass is left out and the kernel only holds the coefficients.
 /// </summary>
-internal sealed record GradientPass(RowKernel Kernel, RowKernel? Cached, int Coefficients, EquatableArray<int> Reads) : RowPass(Reads);
+internal sealed record GradientPass(RowKernel Kernel, RowKernel? Cached, int Coefficients, EquatableArray<int> Reads, bool Empty = false) : RowPass(Reads);
 
 /// <summary>Adds a pair aggregate's gradient to input <c>Pair.Input</c>'s gradient, at each position of the row.</summary>
 internal sealed record PairGradientPass(PairGradient Pair, RowKernel Kernel, EquatableArray<int> Reads) : RowPass(Reads);

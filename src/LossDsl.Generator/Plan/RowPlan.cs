@@ -57,8 +57,10 @@ internal sealed record RowPlan(
 
         var adjoints = Enumerable.Range(0, model.OuterGradients.Count).Reverse()
             .Select(k => new AdjointPass(k, dependencies.Where(d => d.Dependency.J == k).ToEquatableArray())).ToEquatableArray();
+        // Every differentiable input's gradient a fused row function's: the gradient kernel never writes anything.
+        bool empty = loss.Inputs.Select((input, i) => (input, i)).Where(x => !x.input.IsConst).All(x => fused.ContainsValue(x.i));
         var gradient = new GradientPass(RowKernel.Gradient, cache is null ? null : RowKernel.GradientCached, model.OuterGradients.Count,
-            model.Gradients.SelectMany(g => Reads(g)).Distinct().OrderBy(i => i).ToEquatableArray());
+            model.Gradients.SelectMany(g => Reads(g)).Distinct().OrderBy(i => i).ToEquatableArray(), empty);
         var additions = new List<RowPass>(pairs);
         additions.AddRange(model.Scatters.Select(s => new ScatterPass(s.Aggregate, s.Input)));
         additions.AddRange(model.RowGradients.Select(g => new RowFunctionGradientPass(g.Aggregate, g.Argument,

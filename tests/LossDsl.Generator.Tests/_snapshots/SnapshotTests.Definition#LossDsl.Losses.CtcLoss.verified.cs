@@ -231,7 +231,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                     // dL/dA0 = if zero_infinity and A0 == inf then 0 else 1
                     T bar0 = zeroInfinity && (a0 == T.CreateTruncating(double.PositiveInfinity)) ? T.Zero : T.One;
                     rowGradient.C0 = g * bar0;
-                    ElementLoops.Run<RowGradientKernel<T>, T>(ref rowGradient, start, end);
+                    // no pass of RowGradientKernel: every gradient it would write is a fused row function's
                     // the gradient of ctc_nll(log_probs, targets, input_lengths, target_lengths, blank, classes) for its row argument 0: LossDsl.Ctc.NegativeLogLikelihoodWithGradient wrote it unscaled, times c0 here
                     if (fused0) ElementLoops.Scale(logProbsGrad.Slice(start, rowLength), rowGradient.C0);
                 }
