@@ -161,6 +161,15 @@ internal sealed class ExpressionEmitter
             // log1p(exp(-|u|)), softplus's and log_sigmoid's (Lowering): the argument is in [0, 1], where a cheaper log1p holds
             case Call { Function: Function.Log1p } c when c.Arguments[0] is Call { Function: Function.Exp } exp && exp.Arguments[0] is Unary { Op: UnaryOp.Negate, Operand: Call { Function: Function.Abs } }:
                 return $"{Math}.Log1pUnit({Text(c.Arguments[0], true)})";
+            // min / max with a constant side (a hinge's max(u, 0), a clamp's bounds): one or two instructions where the general
+            // case takes about seven (the constant is not NaN, so only the other side's NaN and a tie of zeros need care)
+            case Call { Function: Function.Min or Function.Max } c when ConstantSide(c) is (Expr other, double constant):
+            {
+                var name = c.Function == Function.Max ? "Max" : "Min";
+                return constant == 0
+                    ? $"{Math}.{name}Zero({Text(other, true)})"
+                    : $"{Math}.{name}Constant({Text(other, true)}, {ConstantText(constant)})";
+            }
             case Call c: return $"{Math}.{Functions.RuntimeName(c.Function)}({string.Join(", ", c.Arguments.Select(a => Text(a, true)))})";
             case ExternCall c: return $"global::{c.Method}({string.Join(", ", c.Arguments.Select(a => Text(a, true)))})";
             case Conditional c when IsUniform(c.Condition):
@@ -178,6 +187,16 @@ internal sealed class ExpressionEmitter
             default:
                 throw new InvalidOperationException("Cannot emit " + e.GetType().Name);
         }
+    }
+
+    /// <summary>A min / max call's non-constant argument and its constant one (not NaN, -0 read as +0), or null.</summary>
+    private static (Expr Other, double Constant)? ConstantSide(Call c)
+    {
+        if (c.Arguments.Count != 2) return null;
+        var (a, b) = (c.Arguments[0], c.Arguments[1]);
+        if (a is Constant && b is not Constant) (a, b) = (b, a);
+        if (a is Constant || b is not Constant { Value: var k } || double.IsNaN(k)) return null;
+        return (a, k == 0 ? 0 : k);
     }
 
     private string BinaryText(Binary b, Func<string, string> wrap)

@@ -384,7 +384,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = _input[i];
                 var target = _target[i];
                 var posWeight = (typeof(F1) == typeof(On)) ? _posWeight[i] : T.CreateTruncating(1.0);
-                var loss = ((T.One - target) * input) + ((T.One + ((posWeight - T.One) * target)) * (LossMath.Max(-input, T.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(input)))));
+                var loss = ((T.One - target) * input) + ((T.One + ((posWeight - T.One) * target)) * (LossMath.MaxZero(-input) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(input)))));
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -395,7 +395,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var posWeight = (typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_posWeight), (nuint)i) : Vector128.Create(T.CreateTruncating(1.0));
-                var loss = ((Vector128<T>.One - target) * input) + ((Vector128<T>.One + ((posWeight - Vector128<T>.One) * target)) * (LossMath.Max(-input, Vector128<T>.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(input)))));
+                var loss = ((Vector128<T>.One - target) * input) + ((Vector128<T>.One + ((posWeight - Vector128<T>.One) * target)) * (LossMath.MaxZero(-input) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(input)))));
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -409,7 +409,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var posWeight = (typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_posWeight), (nuint)i) : Vector256.Create(T.CreateTruncating(1.0));
-                var loss = ((Vector256<T>.One - target) * input) + ((Vector256<T>.One + ((posWeight - Vector256<T>.One) * target)) * (LossMath.Max(-input, Vector256<T>.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(input)))));
+                var loss = ((Vector256<T>.One - target) * input) + ((Vector256<T>.One + ((posWeight - Vector256<T>.One) * target)) * (LossMath.MaxZero(-input) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(input)))));
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -423,7 +423,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var posWeight = (typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_posWeight), (nuint)i) : Vector512.Create(T.CreateTruncating(1.0));
-                var loss = ((Vector512<T>.One - target) * input) + ((Vector512<T>.One + ((posWeight - Vector512<T>.One) * target)) * (LossMath.Max(-input, Vector512<T>.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(input)))));
+                var loss = ((Vector512<T>.One - target) * input) + ((Vector512<T>.One + ((posWeight - Vector512<T>.One) * target)) * (LossMath.MaxZero(-input) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(input)))));
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -522,7 +522,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t2 = T.One + (t1 * target);
                 var t3 = -input;
                 var t4 = LossMath.Exp(-LossMath.Abs(input));
-                var t5 = LossMath.Max(t3, T.Zero) + LossMath.Log1pUnit(t4);
+                var t5 = LossMath.MaxZero(t3) + LossMath.Log1pUnit(t4);
                 var t6 = T.One / (T.One + t4);
                 var loss = (t0 * input) + (t2 * t5);
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
@@ -543,7 +543,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t2 = Vector128<T>.One + (t1 * target);
                 var t3 = -input;
                 var t4 = LossMath.Exp(-LossMath.Abs(input));
-                var t5 = LossMath.Max(t3, Vector128<T>.Zero) + LossMath.Log1pUnit(t4);
+                var t5 = LossMath.MaxZero(t3) + LossMath.Log1pUnit(t4);
                 var t6 = Vector128<T>.One / (Vector128<T>.One + t4);
                 var loss = (t0 * input) + (t2 * t5);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
@@ -567,7 +567,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t2 = Vector256<T>.One + (t1 * target);
                 var t3 = -input;
                 var t4 = LossMath.Exp(-LossMath.Abs(input));
-                var t5 = LossMath.Max(t3, Vector256<T>.Zero) + LossMath.Log1pUnit(t4);
+                var t5 = LossMath.MaxZero(t3) + LossMath.Log1pUnit(t4);
                 var t6 = Vector256<T>.One / (Vector256<T>.One + t4);
                 var loss = (t0 * input) + (t2 * t5);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
@@ -591,7 +591,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t2 = Vector512<T>.One + (t1 * target);
                 var t3 = -input;
                 var t4 = LossMath.Exp(-LossMath.Abs(input));
-                var t5 = LossMath.Max(t3, Vector512<T>.Zero) + LossMath.Log1pUnit(t4);
+                var t5 = LossMath.MaxZero(t3) + LossMath.Log1pUnit(t4);
                 var t6 = Vector512<T>.One / (Vector512<T>.One + t4);
                 var loss = (t0 * input) + (t2 * t5);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
@@ -722,7 +722,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t2 = T.One + (t1 * target);
                 var t3 = -input;
                 var t4 = LossMath.Exp(-LossMath.Abs(input));
-                var t5 = LossMath.Max(t3, T.Zero) + LossMath.Log1pUnit(t4);
+                var t5 = LossMath.MaxZero(t3) + LossMath.Log1pUnit(t4);
                 var t6 = T.One / (T.One + t4);
                 var t7 = t4 * t6;
                 var t8 = LossMath.Select(LossMath.GreaterThanOrEqual(t3, T.Zero), t6, t7);
@@ -747,7 +747,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t2 = Vector128<T>.One + (t1 * target);
                 var t3 = -input;
                 var t4 = LossMath.Exp(-LossMath.Abs(input));
-                var t5 = LossMath.Max(t3, Vector128<T>.Zero) + LossMath.Log1pUnit(t4);
+                var t5 = LossMath.MaxZero(t3) + LossMath.Log1pUnit(t4);
                 var t6 = Vector128<T>.One / (Vector128<T>.One + t4);
                 var t7 = t4 * t6;
                 var t8 = LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector128<T>.Zero), t6, t7);
@@ -775,7 +775,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t2 = Vector256<T>.One + (t1 * target);
                 var t3 = -input;
                 var t4 = LossMath.Exp(-LossMath.Abs(input));
-                var t5 = LossMath.Max(t3, Vector256<T>.Zero) + LossMath.Log1pUnit(t4);
+                var t5 = LossMath.MaxZero(t3) + LossMath.Log1pUnit(t4);
                 var t6 = Vector256<T>.One / (Vector256<T>.One + t4);
                 var t7 = t4 * t6;
                 var t8 = LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector256<T>.Zero), t6, t7);
@@ -803,7 +803,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t2 = Vector512<T>.One + (t1 * target);
                 var t3 = -input;
                 var t4 = LossMath.Exp(-LossMath.Abs(input));
-                var t5 = LossMath.Max(t3, Vector512<T>.Zero) + LossMath.Log1pUnit(t4);
+                var t5 = LossMath.MaxZero(t3) + LossMath.Log1pUnit(t4);
                 var t6 = Vector512<T>.One / (Vector512<T>.One + t4);
                 var t7 = t4 * t6;
                 var t8 = LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector512<T>.Zero), t6, t7);

@@ -198,7 +198,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 aggregate2.A0 = a0;
                 T a2 = ElementLoops.Sum<Aggregate2Kernel<T>, T>(ref aggregate2, start, end);
                 // L = max(1 + A0 - A1, 0)
-                T value = LossMath.Max(T.One + (a0 - a1), T.Zero);
+                T value = LossMath.MaxZero(T.One + (a0 - a1));
                 if (reduction != Reduction.None) total += value; else if (!output.IsEmpty) output[r] = value;
                 if (gradients)
                 {

@@ -202,7 +202,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             public T Invoke(int i)
             {
                 var realLogits = _realLogits[i];
-                var loss = LossMath.Max(-realLogits, T.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(realLogits)));
+                var loss = LossMath.MaxZero(-realLogits) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(realLogits)));
                 return loss;
             }
 
@@ -210,7 +210,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             public Vector128<T> Invoke128(int i)
             {
                 var realLogits = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_realLogits), (nuint)i);
-                var loss = LossMath.Max(-realLogits, Vector128<T>.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(realLogits)));
+                var loss = LossMath.MaxZero(-realLogits) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(realLogits)));
                 return loss;
             }
 
@@ -221,7 +221,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             public Vector256<T> Invoke256(int i)
             {
                 var realLogits = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_realLogits), (nuint)i);
-                var loss = LossMath.Max(-realLogits, Vector256<T>.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(realLogits)));
+                var loss = LossMath.MaxZero(-realLogits) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(realLogits)));
                 return loss;
             }
 
@@ -232,7 +232,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             public Vector512<T> Invoke512(int i)
             {
                 var realLogits = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_realLogits), (nuint)i);
-                var loss = LossMath.Max(-realLogits, Vector512<T>.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(realLogits)));
+                var loss = LossMath.MaxZero(-realLogits) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(realLogits)));
                 return loss;
             }
 
@@ -267,7 +267,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             public T Invoke(int i)
             {
                 var fakeLogits = _fakeLogits[i];
-                var loss = LossMath.Max(fakeLogits, T.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(fakeLogits)));
+                var loss = LossMath.MaxZero(fakeLogits) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(fakeLogits)));
                 return loss;
             }
 
@@ -275,7 +275,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             public Vector128<T> Invoke128(int i)
             {
                 var fakeLogits = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_fakeLogits), (nuint)i);
-                var loss = LossMath.Max(fakeLogits, Vector128<T>.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(fakeLogits)));
+                var loss = LossMath.MaxZero(fakeLogits) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(fakeLogits)));
                 return loss;
             }
 
@@ -286,7 +286,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             public Vector256<T> Invoke256(int i)
             {
                 var fakeLogits = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_fakeLogits), (nuint)i);
-                var loss = LossMath.Max(fakeLogits, Vector256<T>.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(fakeLogits)));
+                var loss = LossMath.MaxZero(fakeLogits) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(fakeLogits)));
                 return loss;
             }
 
@@ -297,7 +297,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             public Vector512<T> Invoke512(int i)
             {
                 var fakeLogits = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_fakeLogits), (nuint)i);
-                var loss = LossMath.Max(fakeLogits, Vector512<T>.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(fakeLogits)));
+                var loss = LossMath.MaxZero(fakeLogits) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(fakeLogits)));
                 return loss;
             }
 

@@ -302,7 +302,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = _target[i];
                 var weight_ = _hasWeight ? _weight_[i - RowStart] : T.CreateTruncating(1.0);
                 var t0 = LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(input)));
-                var loss = -(weight_ * ((target * (LossMath.Min(input, T.Zero) - t0)) + ((T.One - target) * (LossMath.Min(-input, T.Zero) - t0))));
+                var loss = -(weight_ * ((target * (LossMath.MinZero(input) - t0)) + ((T.One - target) * (LossMath.MinZero(-input) - t0))));
                 return loss;
             }
 
@@ -313,7 +313,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var weight_ = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(i - RowStart)) : Vector128.Create(T.CreateTruncating(1.0));
                 var t0 = LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(input)));
-                var loss = -(weight_ * ((target * (LossMath.Min(input, Vector128<T>.Zero) - t0)) + ((Vector128<T>.One - target) * (LossMath.Min(-input, Vector128<T>.Zero) - t0))));
+                var loss = -(weight_ * ((target * (LossMath.MinZero(input) - t0)) + ((Vector128<T>.One - target) * (LossMath.MinZero(-input) - t0))));
                 return loss;
             }
 
@@ -327,7 +327,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var weight_ = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(i - RowStart)) : Vector256.Create(T.CreateTruncating(1.0));
                 var t0 = LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(input)));
-                var loss = -(weight_ * ((target * (LossMath.Min(input, Vector256<T>.Zero) - t0)) + ((Vector256<T>.One - target) * (LossMath.Min(-input, Vector256<T>.Zero) - t0))));
+                var loss = -(weight_ * ((target * (LossMath.MinZero(input) - t0)) + ((Vector256<T>.One - target) * (LossMath.MinZero(-input) - t0))));
                 return loss;
             }
 
@@ -341,7 +341,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var weight_ = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(i - RowStart)) : Vector512.Create(T.CreateTruncating(1.0));
                 var t0 = LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(input)));
-                var loss = -(weight_ * ((target * (LossMath.Min(input, Vector512<T>.Zero) - t0)) + ((Vector512<T>.One - target) * (LossMath.Min(-input, Vector512<T>.Zero) - t0))));
+                var loss = -(weight_ * ((target * (LossMath.MinZero(input) - t0)) + ((Vector512<T>.One - target) * (LossMath.MinZero(-input) - t0))));
                 return loss;
             }
 
@@ -500,7 +500,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t1 = LossMath.Log1pUnit(t0);
                 var t2 = T.One - target;
                 var t3 = -input;
-                var loss = -(weight_ * ((target * (LossMath.Min(input, T.Zero) - t1)) + (t2 * (LossMath.Min(t3, T.Zero) - t1))));
+                var loss = -(weight_ * ((target * (LossMath.MinZero(input) - t1)) + (t2 * (LossMath.MinZero(t3) - t1))));
                 if (_wantInputGrad)
                 {
                     var t4 = T.One / (T.One + t0);
@@ -520,7 +520,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t1 = LossMath.Log1pUnit(t0);
                 var t2 = Vector128<T>.One - target;
                 var t3 = -input;
-                var loss = -(weight_ * ((target * (LossMath.Min(input, Vector128<T>.Zero) - t1)) + (t2 * (LossMath.Min(t3, Vector128<T>.Zero) - t1))));
+                var loss = -(weight_ * ((target * (LossMath.MinZero(input) - t1)) + (t2 * (LossMath.MinZero(t3) - t1))));
                 if (_wantInputGrad)
                 {
                     var t4 = Vector128<T>.One / (Vector128<T>.One + t0);
@@ -543,7 +543,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t1 = LossMath.Log1pUnit(t0);
                 var t2 = Vector256<T>.One - target;
                 var t3 = -input;
-                var loss = -(weight_ * ((target * (LossMath.Min(input, Vector256<T>.Zero) - t1)) + (t2 * (LossMath.Min(t3, Vector256<T>.Zero) - t1))));
+                var loss = -(weight_ * ((target * (LossMath.MinZero(input) - t1)) + (t2 * (LossMath.MinZero(t3) - t1))));
                 if (_wantInputGrad)
                 {
                     var t4 = Vector256<T>.One / (Vector256<T>.One + t0);
@@ -566,7 +566,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t1 = LossMath.Log1pUnit(t0);
                 var t2 = Vector512<T>.One - target;
                 var t3 = -input;
-                var loss = -(weight_ * ((target * (LossMath.Min(input, Vector512<T>.Zero) - t1)) + (t2 * (LossMath.Min(t3, Vector512<T>.Zero) - t1))));
+                var loss = -(weight_ * ((target * (LossMath.MinZero(input) - t1)) + (t2 * (LossMath.MinZero(t3) - t1))));
                 if (_wantInputGrad)
                 {
                     var t4 = Vector512<T>.One / (Vector512<T>.One + t0);

@@ -329,7 +329,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var relevanceAtI = _outerRelevance;
                 var maskAtI = _outerMask;
                 var t0 = sigma * (scores - scoresAtI);
-                var loss = LossMath.Select(LossMath.And(LossMath.GreaterThan(maskAtI * mask, T.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), LossMath.Max(t0, T.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(t0))), T.Zero);
+                var loss = LossMath.Select(LossMath.And(LossMath.GreaterThan(maskAtI * mask, T.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), LossMath.MaxZero(t0) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(t0))), T.Zero);
                 return loss;
             }
 
@@ -344,7 +344,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var relevanceAtI = Vector128.Create(_outerRelevance);
                 var maskAtI = Vector128.Create(_outerMask);
                 var t0 = sigma * (scores - scoresAtI);
-                var loss = LossMath.Select(LossMath.And(LossMath.GreaterThan(maskAtI * mask, Vector128<T>.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), LossMath.Max(t0, Vector128<T>.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(t0))), Vector128<T>.Zero);
+                var loss = LossMath.Select(LossMath.And(LossMath.GreaterThan(maskAtI * mask, Vector128<T>.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), LossMath.MaxZero(t0) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(t0))), Vector128<T>.Zero);
                 return loss;
             }
 
@@ -362,7 +362,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var relevanceAtI = Vector256.Create(_outerRelevance);
                 var maskAtI = Vector256.Create(_outerMask);
                 var t0 = sigma * (scores - scoresAtI);
-                var loss = LossMath.Select(LossMath.And(LossMath.GreaterThan(maskAtI * mask, Vector256<T>.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), LossMath.Max(t0, Vector256<T>.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(t0))), Vector256<T>.Zero);
+                var loss = LossMath.Select(LossMath.And(LossMath.GreaterThan(maskAtI * mask, Vector256<T>.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), LossMath.MaxZero(t0) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(t0))), Vector256<T>.Zero);
                 return loss;
             }
 
@@ -380,7 +380,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var relevanceAtI = Vector512.Create(_outerRelevance);
                 var maskAtI = Vector512.Create(_outerMask);
                 var t0 = sigma * (scores - scoresAtI);
-                var loss = LossMath.Select(LossMath.And(LossMath.GreaterThan(maskAtI * mask, Vector512<T>.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), LossMath.Max(t0, Vector512<T>.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(t0))), Vector512<T>.Zero);
+                var loss = LossMath.Select(LossMath.And(LossMath.GreaterThan(maskAtI * mask, Vector512<T>.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), LossMath.MaxZero(t0) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(t0))), Vector512<T>.Zero);
                 return loss;
             }
 

@@ -404,7 +404,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((T.One - alpha) * t0) : T.One;
                 var t1 = -inputs;
                 var t2 = LossMath.Exp(-LossMath.Abs(inputs));
-                var ce = (t0 * inputs) + (LossMath.Max(t1, T.Zero) + LossMath.Log1pUnit(t2));
+                var ce = (t0 * inputs) + (LossMath.MaxZero(t1) + LossMath.Log1pUnit(t2));
                 var t3 = T.One / (T.One + t2);
                 var t4 = t2 * t3;
                 var p_ = LossMath.Select(LossMath.GreaterThanOrEqual(inputs, T.Zero), t3, t4);
@@ -428,7 +428,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((Vector128<T>.One - alpha) * t0) : Vector128<T>.One;
                 var t1 = -inputs;
                 var t2 = LossMath.Exp(-LossMath.Abs(inputs));
-                var ce = (t0 * inputs) + (LossMath.Max(t1, Vector128<T>.Zero) + LossMath.Log1pUnit(t2));
+                var ce = (t0 * inputs) + (LossMath.MaxZero(t1) + LossMath.Log1pUnit(t2));
                 var t3 = alphaT * ce;
                 var t4 = Vector128<T>.One / (Vector128<T>.One + t2);
                 var t5 = t2 * t4;
@@ -454,7 +454,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((Vector256<T>.One - alpha) * t0) : Vector256<T>.One;
                 var t1 = -inputs;
                 var t2 = LossMath.Exp(-LossMath.Abs(inputs));
-                var ce = (t0 * inputs) + (LossMath.Max(t1, Vector256<T>.Zero) + LossMath.Log1pUnit(t2));
+                var ce = (t0 * inputs) + (LossMath.MaxZero(t1) + LossMath.Log1pUnit(t2));
                 var t3 = alphaT * ce;
                 var t4 = Vector256<T>.One / (Vector256<T>.One + t2);
                 var t5 = t2 * t4;
@@ -480,7 +480,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((Vector512<T>.One - alpha) * t0) : Vector512<T>.One;
                 var t1 = -inputs;
                 var t2 = LossMath.Exp(-LossMath.Abs(inputs));
-                var ce = (t0 * inputs) + (LossMath.Max(t1, Vector512<T>.Zero) + LossMath.Log1pUnit(t2));
+                var ce = (t0 * inputs) + (LossMath.MaxZero(t1) + LossMath.Log1pUnit(t2));
                 var t3 = alphaT * ce;
                 var t4 = Vector512<T>.One / (Vector512<T>.One + t2);
                 var t5 = t2 * t4;
@@ -597,7 +597,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((T.One - alpha) * t0) : T.One;
                 var t1 = -inputs;
                 var t2 = LossMath.Exp(-LossMath.Abs(inputs));
-                var ce = (t0 * inputs) + (LossMath.Max(t1, T.Zero) + LossMath.Log1pUnit(t2));
+                var ce = (t0 * inputs) + (LossMath.MaxZero(t1) + LossMath.Log1pUnit(t2));
                 var t3 = alphaT * ce;
                 var t4 = T.One / (T.One + t2);
                 var t5 = t2 * t4;
@@ -629,7 +629,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((Vector128<T>.One - alpha) * t0) : Vector128<T>.One;
                 var t1 = -inputs;
                 var t2 = LossMath.Exp(-LossMath.Abs(inputs));
-                var ce = (t0 * inputs) + (LossMath.Max(t1, Vector128<T>.Zero) + LossMath.Log1pUnit(t2));
+                var ce = (t0 * inputs) + (LossMath.MaxZero(t1) + LossMath.Log1pUnit(t2));
                 var t3 = alphaT * ce;
                 var t4 = Vector128<T>.One / (Vector128<T>.One + t2);
                 var t5 = t2 * t4;
@@ -661,7 +661,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((Vector256<T>.One - alpha) * t0) : Vector256<T>.One;
                 var t1 = -inputs;
                 var t2 = LossMath.Exp(-LossMath.Abs(inputs));
-                var ce = (t0 * inputs) + (LossMath.Max(t1, Vector256<T>.Zero) + LossMath.Log1pUnit(t2));
+                var ce = (t0 * inputs) + (LossMath.MaxZero(t1) + LossMath.Log1pUnit(t2));
                 var t3 = alphaT * ce;
                 var t4 = Vector256<T>.One / (Vector256<T>.One + t2);
                 var t5 = t2 * t4;
@@ -693,7 +693,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((Vector512<T>.One - alpha) * t0) : Vector512<T>.One;
                 var t1 = -inputs;
                 var t2 = LossMath.Exp(-LossMath.Abs(inputs));
-                var ce = (t0 * inputs) + (LossMath.Max(t1, Vector512<T>.Zero) + LossMath.Log1pUnit(t2));
+                var ce = (t0 * inputs) + (LossMath.MaxZero(t1) + LossMath.Log1pUnit(t2));
                 var t3 = alphaT * ce;
                 var t4 = Vector512<T>.One / (Vector512<T>.One + t2);
                 var t5 = t2 * t4;
@@ -843,7 +843,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((T.One - alpha) * t0) : T.One;
                 var t1 = -inputs;
                 var t2 = LossMath.Exp(-LossMath.Abs(inputs));
-                var ce = (t0 * inputs) + (LossMath.Max(t1, T.Zero) + LossMath.Log1pUnit(t2));
+                var ce = (t0 * inputs) + (LossMath.MaxZero(t1) + LossMath.Log1pUnit(t2));
                 var t3 = alphaT * ce;
                 var t4 = T.One / (T.One + t2);
                 var t5 = t2 * t4;
@@ -891,7 +891,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((Vector128<T>.One - alpha) * t0) : Vector128<T>.One;
                 var t1 = -inputs;
                 var t2 = LossMath.Exp(-LossMath.Abs(inputs));
-                var ce = (t0 * inputs) + (LossMath.Max(t1, Vector128<T>.Zero) + LossMath.Log1pUnit(t2));
+                var ce = (t0 * inputs) + (LossMath.MaxZero(t1) + LossMath.Log1pUnit(t2));
                 var t3 = alphaT * ce;
                 var t4 = Vector128<T>.One / (Vector128<T>.One + t2);
                 var t5 = t2 * t4;
@@ -939,7 +939,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((Vector256<T>.One - alpha) * t0) : Vector256<T>.One;
                 var t1 = -inputs;
                 var t2 = LossMath.Exp(-LossMath.Abs(inputs));
-                var ce = (t0 * inputs) + (LossMath.Max(t1, Vector256<T>.Zero) + LossMath.Log1pUnit(t2));
+                var ce = (t0 * inputs) + (LossMath.MaxZero(t1) + LossMath.Log1pUnit(t2));
                 var t3 = alphaT * ce;
                 var t4 = Vector256<T>.One / (Vector256<T>.One + t2);
                 var t5 = t2 * t4;
@@ -987,7 +987,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((Vector512<T>.One - alpha) * t0) : Vector512<T>.One;
                 var t1 = -inputs;
                 var t2 = LossMath.Exp(-LossMath.Abs(inputs));
-                var ce = (t0 * inputs) + (LossMath.Max(t1, Vector512<T>.Zero) + LossMath.Log1pUnit(t2));
+                var ce = (t0 * inputs) + (LossMath.MaxZero(t1) + LossMath.Log1pUnit(t2));
                 var t3 = alphaT * ce;
                 var t4 = Vector512<T>.One / (Vector512<T>.One + t2);
                 var t5 = t2 * t4;

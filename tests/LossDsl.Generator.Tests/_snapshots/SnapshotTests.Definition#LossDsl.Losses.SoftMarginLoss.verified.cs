@@ -343,7 +343,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = _input[i];
                 var target = _target[i];
                 var t0 = target * input;
-                var loss = LossMath.Max(-t0, T.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(t0)));
+                var loss = LossMath.MaxZero(-t0) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(t0)));
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -354,7 +354,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var t0 = target * input;
-                var loss = LossMath.Max(-t0, Vector128<T>.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(t0)));
+                var loss = LossMath.MaxZero(-t0) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(t0)));
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -368,7 +368,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var t0 = target * input;
-                var loss = LossMath.Max(-t0, Vector256<T>.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(t0)));
+                var loss = LossMath.MaxZero(-t0) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(t0)));
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -382,7 +382,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var t0 = target * input;
-                var loss = LossMath.Max(-t0, Vector512<T>.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(t0)));
+                var loss = LossMath.MaxZero(-t0) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(t0)));
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -468,7 +468,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t1 = -t0;
                 var t2 = LossMath.Exp(-LossMath.Abs(t0));
                 var t3 = T.One / (T.One + t2);
-                var loss = LossMath.Max(t1, T.Zero) + LossMath.Log1pUnit(t2);
+                var loss = LossMath.MaxZero(t1) + LossMath.Log1pUnit(t2);
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
                 if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * (-(LossMath.Select(LossMath.GreaterThanOrEqual(t1, T.Zero), t3, t2 * t3) * target));
@@ -484,7 +484,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t1 = -t0;
                 var t2 = LossMath.Exp(-LossMath.Abs(t0));
                 var t3 = Vector128<T>.One / (Vector128<T>.One + t2);
-                var loss = LossMath.Max(t1, Vector128<T>.Zero) + LossMath.Log1pUnit(t2);
+                var loss = LossMath.MaxZero(t1) + LossMath.Log1pUnit(t2);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (-(LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector128<T>.Zero), t3, t2 * t3) * target)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
@@ -503,7 +503,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t1 = -t0;
                 var t2 = LossMath.Exp(-LossMath.Abs(t0));
                 var t3 = Vector256<T>.One / (Vector256<T>.One + t2);
-                var loss = LossMath.Max(t1, Vector256<T>.Zero) + LossMath.Log1pUnit(t2);
+                var loss = LossMath.MaxZero(t1) + LossMath.Log1pUnit(t2);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (-(LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector256<T>.Zero), t3, t2 * t3) * target)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
@@ -522,7 +522,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t1 = -t0;
                 var t2 = LossMath.Exp(-LossMath.Abs(t0));
                 var t3 = Vector512<T>.One / (Vector512<T>.One + t2);
-                var loss = LossMath.Max(t1, Vector512<T>.Zero) + LossMath.Log1pUnit(t2);
+                var loss = LossMath.MaxZero(t1) + LossMath.Log1pUnit(t2);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (-(LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector512<T>.Zero), t3, t2 * t3) * target)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
@@ -632,7 +632,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t3 = T.One / (T.One + t2);
                 var t4 = t2 * t3;
                 var t5 = LossMath.Select(LossMath.GreaterThanOrEqual(t1, T.Zero), t3, t4);
-                var loss = LossMath.Max(t1, T.Zero) + LossMath.Log1pUnit(t2);
+                var loss = LossMath.MaxZero(t1) + LossMath.Log1pUnit(t2);
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
                 if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * (-(t5 * target));
@@ -651,7 +651,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t3 = Vector128<T>.One / (Vector128<T>.One + t2);
                 var t4 = t2 * t3;
                 var t5 = LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector128<T>.Zero), t3, t4);
-                var loss = LossMath.Max(t1, Vector128<T>.Zero) + LossMath.Log1pUnit(t2);
+                var loss = LossMath.MaxZero(t1) + LossMath.Log1pUnit(t2);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (-(t5 * target)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
@@ -673,7 +673,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t3 = Vector256<T>.One / (Vector256<T>.One + t2);
                 var t4 = t2 * t3;
                 var t5 = LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector256<T>.Zero), t3, t4);
-                var loss = LossMath.Max(t1, Vector256<T>.Zero) + LossMath.Log1pUnit(t2);
+                var loss = LossMath.MaxZero(t1) + LossMath.Log1pUnit(t2);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (-(t5 * target)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
@@ -695,7 +695,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t3 = Vector512<T>.One / (Vector512<T>.One + t2);
                 var t4 = t2 * t3;
                 var t5 = LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector512<T>.Zero), t3, t4);
-                var loss = LossMath.Max(t1, Vector512<T>.Zero) + LossMath.Log1pUnit(t2);
+                var loss = LossMath.MaxZero(t1) + LossMath.Log1pUnit(t2);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (-(t5 * target)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
