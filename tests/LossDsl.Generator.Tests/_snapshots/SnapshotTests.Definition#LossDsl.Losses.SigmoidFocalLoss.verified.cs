@@ -20,12 +20,12 @@ namespace LossDsl.Losses
     ///     alpha_t * ce * (1 - p_t)^gamma
     /// shape same(inputs, targets) else "Target size ({targets}) must be the same as input size ({inputs})"
     /// </code>
-    /// L = (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma<br/>
-    /// dL/dinputs = (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * (1 - targets - (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma + (if gamma == 0 then 0 else gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))))<br/>
-    /// dL/dtargets = ((if alpha &gt;= 0 then (alpha + alpha - 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) else 0) - (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * inputs) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma + (if gamma == 0 then 0 else gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))))
+    /// L = (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma<br/>
+    /// dL/dinputs = (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * (1 - targets - (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs))))) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma + (if gamma == 0 then 0 else gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * targets) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))))<br/>
+    /// dL/dtargets = ((if alpha &gt;= 0 then (alpha + alpha - 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) else 0) - (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * inputs) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma + (if gamma == 0 then 0 else gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))))
     /// <para>Second derivatives (GradientHessian), each the derivative of its gradient:</para>
-    /// d2L/dinputs2 = (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma + (if gamma == 0 then 0 else gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * (1 - targets - (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))))) + (if gamma == 0 then 0 else ((if gamma - 1 == 0 then 0 else (gamma - 1) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1 - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets) * gamma * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets)) + gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * (((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) - (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * (1 - targets) - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * targets)) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) + gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * (1 - targets - (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))))<br/>
-    /// d2L/dtargets2 = ((if alpha &gt;= 0 then -((alpha + alpha - 1) * inputs) else 0) - (if alpha &gt;= 0 then (alpha + alpha - 1) * inputs else 0)) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma + (if gamma == 0 then 0 else gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * ((if alpha &gt;= 0 then (alpha + alpha - 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) else 0) - (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * inputs)) + (if gamma == 0 then 0 else (if gamma - 1 == 0 then 0 else (gamma - 1) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1 - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * gamma * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs))))) + gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * ((if alpha &gt;= 0 then (alpha + alpha - 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) else 0) - (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * inputs))
+    /// d2L/dinputs2 = (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma + (if gamma == 0 then 0 else gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * targets) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * (1 - targets - (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))))) + (if gamma == 0 then 0 else ((if gamma - 1 == 0 then 0 else (gamma - 1) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1 - 1) * ((if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * targets) * gamma * ((if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * targets)) + gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * (((if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * (1 - targets) - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * targets)) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) + gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * targets) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * (1 - targets - (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs))))))<br/>
+    /// d2L/dtargets2 = ((if alpha &gt;= 0 then -((alpha + alpha - 1) * inputs) else 0) - (if alpha &gt;= 0 then (alpha + alpha - 1) * inputs else 0)) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma + (if gamma == 0 then 0 else gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * ((if alpha &gt;= 0 then (alpha + alpha - 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) else 0) - (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * inputs)) + (if gamma == 0 then 0 else (if gamma - 1 == 0 then 0 else (gamma - 1) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1 - 1) * ((if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * gamma * ((if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs))))) + gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * ((if alpha &gt;= 0 then (alpha + alpha - 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) else 0) - (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * inputs))
     /// </remarks>
     public static partial class SigmoidFocalLoss
     {
@@ -358,7 +358,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         }
 
         /// <summary>
-        /// L = (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma, times the optional weight.
+        /// L = (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma, times the optional weight.
         /// </summary>
         private ref struct ValueKernel<T, F0, F1, F2, F3, F4, F5> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T> where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
         {
@@ -414,13 +414,13 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var gamma = _gamma;
                 var t0 = T.One - targets;
                 var alphaT = _perCall0 ? (alpha * targets) + (_perCall1 * t0) : T.One;
-                var t1 = -inputs;
-                var t2 = LossMath.Exp(-LossMath.Abs(inputs));
-                var ce = (t0 * inputs) + (LossMath.MaxZero(t1) + LossMath.Log1pUnit(t2));
-                var t3 = T.One / (T.One + t2);
-                var t4 = t2 * t3;
-                var p_ = LossMath.Select(LossMath.GreaterThanOrEqual(inputs, T.Zero), t3, t4);
-                var pT_ = (p_ * targets) + (LossMath.Select(LossMath.GreaterThanOrEqual(t1, T.Zero), t3, t4) * t0);
+                var t1 = LossMath.Exp(-LossMath.Abs(inputs));
+                var ce = (t0 * inputs) + (LossMath.MaxZero(-inputs) + LossMath.Log1pUnit(t1));
+                var t2 = LossMath.GreaterThanOrEqual(inputs, T.Zero);
+                var t3 = T.One / (T.One + t1);
+                var t4 = t1 * t3;
+                var p_ = LossMath.Select(t2, t3, t4);
+                var pT_ = (p_ * targets) + (LossMath.Select(t2, t4, t3) * t0);
                 var loss = (alphaT * ce) * LossMath.Pow(T.One - pT_, gamma);
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -438,18 +438,18 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var gamma = _gamma128;
                 var t0 = Vector128<T>.One - targets;
                 var alphaT = _perCall0 ? (alpha * targets) + (_perCall1128 * t0) : Vector128<T>.One;
-                var t1 = -inputs;
-                var t2 = LossMath.Exp(-LossMath.Abs(inputs));
-                var ce = (t0 * inputs) + (LossMath.MaxZero(t1) + LossMath.Log1pUnit(t2));
-                var t3 = alphaT * ce;
-                var t4 = Vector128<T>.One / (Vector128<T>.One + t2);
-                var t5 = t2 * t4;
-                var p_ = LossMath.Select(LossMath.GreaterThanOrEqual(inputs, Vector128<T>.Zero), t4, t5);
-                var pT_ = (p_ * targets) + (LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector128<T>.Zero), t4, t5) * t0);
+                var t1 = LossMath.Exp(-LossMath.Abs(inputs));
+                var ce = (t0 * inputs) + (LossMath.MaxZero(-inputs) + LossMath.Log1pUnit(t1));
+                var t2 = alphaT * ce;
+                var t3 = LossMath.GreaterThanOrEqual(inputs, Vector128<T>.Zero);
+                var t4 = Vector128<T>.One / (Vector128<T>.One + t1);
+                var t5 = t1 * t4;
+                var p_ = LossMath.Select(t3, t4, t5);
+                var pT_ = (p_ * targets) + (LossMath.Select(t3, t5, t4) * t0);
                 var t6 = (typeof(F1) == typeof(On)) ? LossMath.PowWhole(Vector128<T>.One - pT_, _wholePower0) : LossMath.Pow(Vector128<T>.One - pT_, gamma);
-                var loss = t3 * t6;
+                var loss = t2 * t6;
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t3, t6, sum);
+                return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t2, t6, sum);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -464,18 +464,18 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var gamma = _gamma256;
                 var t0 = Vector256<T>.One - targets;
                 var alphaT = _perCall0 ? (alpha * targets) + (_perCall1256 * t0) : Vector256<T>.One;
-                var t1 = -inputs;
-                var t2 = LossMath.Exp(-LossMath.Abs(inputs));
-                var ce = (t0 * inputs) + (LossMath.MaxZero(t1) + LossMath.Log1pUnit(t2));
-                var t3 = alphaT * ce;
-                var t4 = Vector256<T>.One / (Vector256<T>.One + t2);
-                var t5 = t2 * t4;
-                var p_ = LossMath.Select(LossMath.GreaterThanOrEqual(inputs, Vector256<T>.Zero), t4, t5);
-                var pT_ = (p_ * targets) + (LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector256<T>.Zero), t4, t5) * t0);
+                var t1 = LossMath.Exp(-LossMath.Abs(inputs));
+                var ce = (t0 * inputs) + (LossMath.MaxZero(-inputs) + LossMath.Log1pUnit(t1));
+                var t2 = alphaT * ce;
+                var t3 = LossMath.GreaterThanOrEqual(inputs, Vector256<T>.Zero);
+                var t4 = Vector256<T>.One / (Vector256<T>.One + t1);
+                var t5 = t1 * t4;
+                var p_ = LossMath.Select(t3, t4, t5);
+                var pT_ = (p_ * targets) + (LossMath.Select(t3, t5, t4) * t0);
                 var t6 = (typeof(F1) == typeof(On)) ? LossMath.PowWhole(Vector256<T>.One - pT_, _wholePower0) : LossMath.Pow(Vector256<T>.One - pT_, gamma);
-                var loss = t3 * t6;
+                var loss = t2 * t6;
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t3, t6, sum);
+                return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t2, t6, sum);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -490,18 +490,18 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var gamma = _gamma512;
                 var t0 = Vector512<T>.One - targets;
                 var alphaT = _perCall0 ? (alpha * targets) + (_perCall1512 * t0) : Vector512<T>.One;
-                var t1 = -inputs;
-                var t2 = LossMath.Exp(-LossMath.Abs(inputs));
-                var ce = (t0 * inputs) + (LossMath.MaxZero(t1) + LossMath.Log1pUnit(t2));
-                var t3 = alphaT * ce;
-                var t4 = Vector512<T>.One / (Vector512<T>.One + t2);
-                var t5 = t2 * t4;
-                var p_ = LossMath.Select(LossMath.GreaterThanOrEqual(inputs, Vector512<T>.Zero), t4, t5);
-                var pT_ = (p_ * targets) + (LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector512<T>.Zero), t4, t5) * t0);
+                var t1 = LossMath.Exp(-LossMath.Abs(inputs));
+                var ce = (t0 * inputs) + (LossMath.MaxZero(-inputs) + LossMath.Log1pUnit(t1));
+                var t2 = alphaT * ce;
+                var t3 = LossMath.GreaterThanOrEqual(inputs, Vector512<T>.Zero);
+                var t4 = Vector512<T>.One / (Vector512<T>.One + t1);
+                var t5 = t1 * t4;
+                var p_ = LossMath.Select(t3, t4, t5);
+                var pT_ = (p_ * targets) + (LossMath.Select(t3, t5, t4) * t0);
                 var t6 = (typeof(F1) == typeof(On)) ? LossMath.PowWhole(Vector512<T>.One - pT_, _wholePower0) : LossMath.Pow(Vector512<T>.One - pT_, gamma);
-                var loss = t3 * t6;
+                var loss = t2 * t6;
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t3, t6, sum);
+                return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t2, t6, sum);
             }
         }
 
@@ -541,9 +541,9 @@ namespace LossDsl.Generated.LossDsl.Losses
 
         /// <summary>
         /// The value and, for every wanted input, the gradient times the upstream gradient and weight:<br/>
-        /// L = (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma<br/>
-        /// dL/dinputs = (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * (1 - targets - (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma + (if gamma == 0 then 0 else gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))))<br/>
-        /// dL/dtargets = ((if alpha &gt;= 0 then (alpha + alpha - 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) else 0) - (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * inputs) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma + (if gamma == 0 then 0 else gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))))
+        /// L = (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma<br/>
+        /// dL/dinputs = (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * (1 - targets - (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs))))) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma + (if gamma == 0 then 0 else gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * targets) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))))<br/>
+        /// dL/dtargets = ((if alpha &gt;= 0 then (alpha + alpha - 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) else 0) - (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * inputs) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma + (if gamma == 0 then 0 else gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))))
         /// </summary>
         private ref struct GradientKernel<T, F0, F1, F2, F3, F4, F5> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T> where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
         {
@@ -639,23 +639,23 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var gamma = _gamma;
                 var t0 = T.One - targets;
                 var alphaT = _perCall0 ? (alpha * targets) + (_perCall1 * t0) : T.One;
-                var t1 = -inputs;
-                var t2 = LossMath.Exp(-LossMath.Abs(inputs));
-                var ce = (t0 * inputs) + (LossMath.MaxZero(t1) + LossMath.Log1pUnit(t2));
-                var t3 = alphaT * ce;
-                var t4 = T.One / (T.One + t2);
-                var t5 = t2 * t4;
-                var p_ = LossMath.Select(LossMath.GreaterThanOrEqual(inputs, T.Zero), t4, t5);
-                var t6 = LossMath.Select(LossMath.GreaterThanOrEqual(t1, T.Zero), t4, t5);
+                var t1 = LossMath.Exp(-LossMath.Abs(inputs));
+                var ce = (t0 * inputs) + (LossMath.MaxZero(-inputs) + LossMath.Log1pUnit(t1));
+                var t2 = alphaT * ce;
+                var t3 = LossMath.GreaterThanOrEqual(inputs, T.Zero);
+                var t4 = T.One / (T.One + t1);
+                var t5 = t1 * t4;
+                var p_ = LossMath.Select(t3, t4, t5);
+                var t6 = LossMath.Select(t3, t5, t4);
                 var pT_ = (p_ * targets) + (t6 * t0);
                 var t7 = T.One - pT_;
                 var t8 = LossMath.Pow(t7, gamma);
                 var t9 = gamma * LossMath.Pow(t7, _perCall3);
-                var loss = t3 * t8;
+                var loss = t2 * t8;
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
-                if ((typeof(F2) == typeof(On))) _inputsGrad[i] = g * (((alphaT * (t0 - t6)) * t8) + (_perCall2 ? T.Zero : (t9 * (((t6 * p_) * t0) - ((p_ * t6) * targets))) * t3));
-                if ((typeof(F3) == typeof(On))) _targetsGrad[i] = g * ((((_perCall0 ? _perCall4 * ce : T.Zero) - (alphaT * inputs)) * t8) + (_perCall2 ? T.Zero : (t9 * (t6 - p_)) * t3));
+                if ((typeof(F2) == typeof(On))) _inputsGrad[i] = g * (((alphaT * (t0 - t6)) * t8) + (_perCall2 ? T.Zero : (t9 * (((t6 * p_) * t0) - ((p_ * t6) * targets))) * t2));
+                if ((typeof(F3) == typeof(On))) _targetsGrad[i] = g * ((((_perCall0 ? _perCall4 * ce : T.Zero) - (alphaT * inputs)) * t8) + (_perCall2 ? T.Zero : (t9 * (t6 - p_)) * t2));
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -671,24 +671,24 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var gamma = _gamma128;
                 var t0 = Vector128<T>.One - targets;
                 var alphaT = _perCall0 ? (alpha * targets) + (_perCall1128 * t0) : Vector128<T>.One;
-                var t1 = -inputs;
-                var t2 = LossMath.Exp(-LossMath.Abs(inputs));
-                var ce = (t0 * inputs) + (LossMath.MaxZero(t1) + LossMath.Log1pUnit(t2));
-                var t3 = alphaT * ce;
-                var t4 = Vector128<T>.One / (Vector128<T>.One + t2);
-                var t5 = t2 * t4;
-                var p_ = LossMath.Select(LossMath.GreaterThanOrEqual(inputs, Vector128<T>.Zero), t4, t5);
-                var t6 = LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector128<T>.Zero), t4, t5);
+                var t1 = LossMath.Exp(-LossMath.Abs(inputs));
+                var ce = (t0 * inputs) + (LossMath.MaxZero(-inputs) + LossMath.Log1pUnit(t1));
+                var t2 = alphaT * ce;
+                var t3 = LossMath.GreaterThanOrEqual(inputs, Vector128<T>.Zero);
+                var t4 = Vector128<T>.One / (Vector128<T>.One + t1);
+                var t5 = t1 * t4;
+                var p_ = LossMath.Select(t3, t4, t5);
+                var t6 = LossMath.Select(t3, t5, t4);
                 var pT_ = (p_ * targets) + (t6 * t0);
                 var t7 = Vector128<T>.One - pT_;
                 var t8 = (typeof(F4) == typeof(On)) ? LossMath.PowWhole(t7, _wholePower0) : LossMath.Pow(t7, gamma);
                 var t9 = gamma * ((typeof(F4) == typeof(On)) ? LossMath.PowWhole(t7, _wholePower1) : LossMath.Pow(t7, _perCall3128));
-                var loss = t3 * t8;
+                var loss = t2 * t8;
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (((alphaT * (t0 - t6)) * t8) + (_perCall2 ? Vector128<T>.Zero : (t9 * (((t6 * p_) * t0) - ((p_ * t6) * targets))) * t3)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((_perCall0 ? _perCall4128 * ce : Vector128<T>.Zero) - (alphaT * inputs)) * t8) + (_perCall2 ? Vector128<T>.Zero : (t9 * (t6 - p_)) * t3)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
-                return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t3, t8, sum);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (((alphaT * (t0 - t6)) * t8) + (_perCall2 ? Vector128<T>.Zero : (t9 * (((t6 * p_) * t0) - ((p_ * t6) * targets))) * t2)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((_perCall0 ? _perCall4128 * ce : Vector128<T>.Zero) - (alphaT * inputs)) * t8) + (_perCall2 ? Vector128<T>.Zero : (t9 * (t6 - p_)) * t2)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t2, t8, sum);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -703,24 +703,24 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var gamma = _gamma256;
                 var t0 = Vector256<T>.One - targets;
                 var alphaT = _perCall0 ? (alpha * targets) + (_perCall1256 * t0) : Vector256<T>.One;
-                var t1 = -inputs;
-                var t2 = LossMath.Exp(-LossMath.Abs(inputs));
-                var ce = (t0 * inputs) + (LossMath.MaxZero(t1) + LossMath.Log1pUnit(t2));
-                var t3 = alphaT * ce;
-                var t4 = Vector256<T>.One / (Vector256<T>.One + t2);
-                var t5 = t2 * t4;
-                var p_ = LossMath.Select(LossMath.GreaterThanOrEqual(inputs, Vector256<T>.Zero), t4, t5);
-                var t6 = LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector256<T>.Zero), t4, t5);
+                var t1 = LossMath.Exp(-LossMath.Abs(inputs));
+                var ce = (t0 * inputs) + (LossMath.MaxZero(-inputs) + LossMath.Log1pUnit(t1));
+                var t2 = alphaT * ce;
+                var t3 = LossMath.GreaterThanOrEqual(inputs, Vector256<T>.Zero);
+                var t4 = Vector256<T>.One / (Vector256<T>.One + t1);
+                var t5 = t1 * t4;
+                var p_ = LossMath.Select(t3, t4, t5);
+                var t6 = LossMath.Select(t3, t5, t4);
                 var pT_ = (p_ * targets) + (t6 * t0);
                 var t7 = Vector256<T>.One - pT_;
                 var t8 = (typeof(F4) == typeof(On)) ? LossMath.PowWhole(t7, _wholePower0) : LossMath.Pow(t7, gamma);
                 var t9 = gamma * ((typeof(F4) == typeof(On)) ? LossMath.PowWhole(t7, _wholePower1) : LossMath.Pow(t7, _perCall3256));
-                var loss = t3 * t8;
+                var loss = t2 * t8;
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (((alphaT * (t0 - t6)) * t8) + (_perCall2 ? Vector256<T>.Zero : (t9 * (((t6 * p_) * t0) - ((p_ * t6) * targets))) * t3)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((_perCall0 ? _perCall4256 * ce : Vector256<T>.Zero) - (alphaT * inputs)) * t8) + (_perCall2 ? Vector256<T>.Zero : (t9 * (t6 - p_)) * t3)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
-                return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t3, t8, sum);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (((alphaT * (t0 - t6)) * t8) + (_perCall2 ? Vector256<T>.Zero : (t9 * (((t6 * p_) * t0) - ((p_ * t6) * targets))) * t2)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((_perCall0 ? _perCall4256 * ce : Vector256<T>.Zero) - (alphaT * inputs)) * t8) + (_perCall2 ? Vector256<T>.Zero : (t9 * (t6 - p_)) * t2)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t2, t8, sum);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -735,24 +735,24 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var gamma = _gamma512;
                 var t0 = Vector512<T>.One - targets;
                 var alphaT = _perCall0 ? (alpha * targets) + (_perCall1512 * t0) : Vector512<T>.One;
-                var t1 = -inputs;
-                var t2 = LossMath.Exp(-LossMath.Abs(inputs));
-                var ce = (t0 * inputs) + (LossMath.MaxZero(t1) + LossMath.Log1pUnit(t2));
-                var t3 = alphaT * ce;
-                var t4 = Vector512<T>.One / (Vector512<T>.One + t2);
-                var t5 = t2 * t4;
-                var p_ = LossMath.Select(LossMath.GreaterThanOrEqual(inputs, Vector512<T>.Zero), t4, t5);
-                var t6 = LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector512<T>.Zero), t4, t5);
+                var t1 = LossMath.Exp(-LossMath.Abs(inputs));
+                var ce = (t0 * inputs) + (LossMath.MaxZero(-inputs) + LossMath.Log1pUnit(t1));
+                var t2 = alphaT * ce;
+                var t3 = LossMath.GreaterThanOrEqual(inputs, Vector512<T>.Zero);
+                var t4 = Vector512<T>.One / (Vector512<T>.One + t1);
+                var t5 = t1 * t4;
+                var p_ = LossMath.Select(t3, t4, t5);
+                var t6 = LossMath.Select(t3, t5, t4);
                 var pT_ = (p_ * targets) + (t6 * t0);
                 var t7 = Vector512<T>.One - pT_;
                 var t8 = (typeof(F4) == typeof(On)) ? LossMath.PowWhole(t7, _wholePower0) : LossMath.Pow(t7, gamma);
                 var t9 = gamma * ((typeof(F4) == typeof(On)) ? LossMath.PowWhole(t7, _wholePower1) : LossMath.Pow(t7, _perCall3512));
-                var loss = t3 * t8;
+                var loss = t2 * t8;
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (((alphaT * (t0 - t6)) * t8) + (_perCall2 ? Vector512<T>.Zero : (t9 * (((t6 * p_) * t0) - ((p_ * t6) * targets))) * t3)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((_perCall0 ? _perCall4512 * ce : Vector512<T>.Zero) - (alphaT * inputs)) * t8) + (_perCall2 ? Vector512<T>.Zero : (t9 * (t6 - p_)) * t3)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
-                return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t3, t8, sum);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (((alphaT * (t0 - t6)) * t8) + (_perCall2 ? Vector512<T>.Zero : (t9 * (((t6 * p_) * t0) - ((p_ * t6) * targets))) * t2)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((_perCall0 ? _perCall4512 * ce : Vector512<T>.Zero) - (alphaT * inputs)) * t8) + (_perCall2 ? Vector512<T>.Zero : (t9 * (t6 - p_)) * t2)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t2, t8, sum);
             }
         }
 
@@ -807,11 +807,11 @@ namespace LossDsl.Generated.LossDsl.Losses
 
         /// <summary>
         /// The value and, for every wanted input, the gradient and the second derivative (through the Hessian policy), each times the upstream gradient and weight:<br/>
-        /// L = (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma<br/>
-        /// dL/dinputs = (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * (1 - targets - (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma + (if gamma == 0 then 0 else gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))))<br/>
-        /// dL/dtargets = ((if alpha &gt;= 0 then (alpha + alpha - 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) else 0) - (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * inputs) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma + (if gamma == 0 then 0 else gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))))<br/>
-        /// d2L/dinputs2 = (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma + (if gamma == 0 then 0 else gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * (1 - targets - (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))))) + (if gamma == 0 then 0 else ((if gamma - 1 == 0 then 0 else (gamma - 1) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1 - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets) * gamma * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets)) + gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * (((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) - (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * (1 - targets) - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * targets)) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) + gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * (1 - targets - (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))))<br/>
-        /// d2L/dtargets2 = ((if alpha &gt;= 0 then -((alpha + alpha - 1) * inputs) else 0) - (if alpha &gt;= 0 then (alpha + alpha - 1) * inputs else 0)) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma + (if gamma == 0 then 0 else gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * ((if alpha &gt;= 0 then (alpha + alpha - 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) else 0) - (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * inputs)) + (if gamma == 0 then 0 else (if gamma - 1 == 0 then 0 else (gamma - 1) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1 - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * gamma * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs))))) + gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * ((if alpha &gt;= 0 then (alpha + alpha - 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) else 0) - (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * inputs))
+        /// L = (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma<br/>
+        /// dL/dinputs = (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * (1 - targets - (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs))))) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma + (if gamma == 0 then 0 else gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * targets) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))))<br/>
+        /// dL/dtargets = ((if alpha &gt;= 0 then (alpha + alpha - 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) else 0) - (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * inputs) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma + (if gamma == 0 then 0 else gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))))<br/>
+        /// d2L/dinputs2 = (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma + (if gamma == 0 then 0 else gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * targets) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * (1 - targets - (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))))) + (if gamma == 0 then 0 else ((if gamma - 1 == 0 then 0 else (gamma - 1) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1 - 1) * ((if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * targets) * gamma * ((if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * targets)) + gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * (((if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * (1 - targets) - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * targets)) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) + gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * targets) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * (1 - targets - (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs))))))<br/>
+        /// d2L/dtargets2 = ((if alpha &gt;= 0 then -((alpha + alpha - 1) * inputs) else 0) - (if alpha &gt;= 0 then (alpha + alpha - 1) * inputs else 0)) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma + (if gamma == 0 then 0 else gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * ((if alpha &gt;= 0 then (alpha + alpha - 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) else 0) - (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * inputs)) + (if gamma == 0 then 0 else (if gamma - 1 == 0 then 0 else (gamma - 1) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1 - 1) * ((if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * gamma * ((if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs))))) + gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * ((if alpha &gt;= 0 then (alpha + alpha - 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) else 0) - (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * inputs))
         /// </summary>
         private ref struct HessianKernel<T, F0, F1, F2, F3, F4, F5> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T> where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
         {
@@ -923,14 +923,14 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var gamma = _gamma;
                 var t0 = T.One - targets;
                 var alphaT = _perCall0 ? (alpha * targets) + (_perCall1 * t0) : T.One;
-                var t1 = -inputs;
-                var t2 = LossMath.Exp(-LossMath.Abs(inputs));
-                var ce = (t0 * inputs) + (LossMath.MaxZero(t1) + LossMath.Log1pUnit(t2));
-                var t3 = alphaT * ce;
-                var t4 = T.One / (T.One + t2);
-                var t5 = t2 * t4;
-                var p_ = LossMath.Select(LossMath.GreaterThanOrEqual(inputs, T.Zero), t4, t5);
-                var t6 = LossMath.Select(LossMath.GreaterThanOrEqual(t1, T.Zero), t4, t5);
+                var t1 = LossMath.Exp(-LossMath.Abs(inputs));
+                var ce = (t0 * inputs) + (LossMath.MaxZero(-inputs) + LossMath.Log1pUnit(t1));
+                var t2 = alphaT * ce;
+                var t3 = LossMath.GreaterThanOrEqual(inputs, T.Zero);
+                var t4 = T.One / (T.One + t1);
+                var t5 = t1 * t4;
+                var p_ = LossMath.Select(t3, t4, t5);
+                var t6 = LossMath.Select(t3, t5, t4);
                 var pT_ = (p_ * targets) + (t6 * t0);
                 var t7 = T.One - pT_;
                 var t8 = LossMath.Pow(t7, gamma);
@@ -947,13 +947,13 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t19 = _perCall3 * LossMath.Pow(t7, _perCall6);
                 var t20 = _perCall4 * inputs;
                 var t21 = t17 * t15;
-                var loss = t3 * t8;
+                var loss = t2 * t8;
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
-                if ((typeof(F2) == typeof(On))) _inputsGrad[i] = g * ((t9 * t8) + (_perCall2 ? T.Zero : t14 * t3));
-                if ((typeof(F3) == typeof(On))) _targetsGrad[i] = g * ((t15 * t8) + (_perCall2 ? T.Zero : t17 * t3));
-                if ((typeof(F4) == typeof(On))) _inputsHess[i] = g * _hessianPolicy.Apply((((alphaT * t11) * t8) + (_perCall2 ? T.Zero : t18)) + (_perCall2 ? T.Zero : (((_perCall5 ? T.Zero : ((t19 * t13) * gamma) * t13) + (t10 * ((((t6 * t12) - (t11 * p_)) * t0) - (((t12 * t6) - (p_ * t11)) * targets)))) * t3) + t18));
-                if (_wantTargetsHess) _targetsHess[i] = g * _hessianPolicy.Apply(((((_perCall0 ? -t20 : T.Zero) - (_perCall0 ? t20 : T.Zero)) * t8) + (_perCall2 ? T.Zero : t21)) + (_perCall2 ? T.Zero : (_perCall5 ? T.Zero : (((t19 * t16) * gamma) * t16) * t3) + t21));
+                if ((typeof(F2) == typeof(On))) _inputsGrad[i] = g * ((t9 * t8) + (_perCall2 ? T.Zero : t14 * t2));
+                if ((typeof(F3) == typeof(On))) _targetsGrad[i] = g * ((t15 * t8) + (_perCall2 ? T.Zero : t17 * t2));
+                if ((typeof(F4) == typeof(On))) _inputsHess[i] = g * _hessianPolicy.Apply((((alphaT * t11) * t8) + (_perCall2 ? T.Zero : t18)) + (_perCall2 ? T.Zero : (((_perCall5 ? T.Zero : ((t19 * t13) * gamma) * t13) + (t10 * ((((t6 * t12) - (t11 * p_)) * t0) - (((t12 * t6) - (p_ * t11)) * targets)))) * t2) + t18));
+                if (_wantTargetsHess) _targetsHess[i] = g * _hessianPolicy.Apply(((((_perCall0 ? -t20 : T.Zero) - (_perCall0 ? t20 : T.Zero)) * t8) + (_perCall2 ? T.Zero : t21)) + (_perCall2 ? T.Zero : (_perCall5 ? T.Zero : (((t19 * t16) * gamma) * t16) * t2) + t21));
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -969,14 +969,14 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var gamma = _gamma128;
                 var t0 = Vector128<T>.One - targets;
                 var alphaT = _perCall0 ? (alpha * targets) + (_perCall1128 * t0) : Vector128<T>.One;
-                var t1 = -inputs;
-                var t2 = LossMath.Exp(-LossMath.Abs(inputs));
-                var ce = (t0 * inputs) + (LossMath.MaxZero(t1) + LossMath.Log1pUnit(t2));
-                var t3 = alphaT * ce;
-                var t4 = Vector128<T>.One / (Vector128<T>.One + t2);
-                var t5 = t2 * t4;
-                var p_ = LossMath.Select(LossMath.GreaterThanOrEqual(inputs, Vector128<T>.Zero), t4, t5);
-                var t6 = LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector128<T>.Zero), t4, t5);
+                var t1 = LossMath.Exp(-LossMath.Abs(inputs));
+                var ce = (t0 * inputs) + (LossMath.MaxZero(-inputs) + LossMath.Log1pUnit(t1));
+                var t2 = alphaT * ce;
+                var t3 = LossMath.GreaterThanOrEqual(inputs, Vector128<T>.Zero);
+                var t4 = Vector128<T>.One / (Vector128<T>.One + t1);
+                var t5 = t1 * t4;
+                var p_ = LossMath.Select(t3, t4, t5);
+                var t6 = LossMath.Select(t3, t5, t4);
                 var pT_ = (p_ * targets) + (t6 * t0);
                 var t7 = Vector128<T>.One - pT_;
                 var t8 = LossMath.Pow(t7, gamma);
@@ -993,14 +993,14 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t19 = _perCall3128 * LossMath.Pow(t7, _perCall6128);
                 var t20 = _perCall4128 * inputs;
                 var t21 = t17 * t15;
-                var loss = t3 * t8;
+                var loss = t2 * t8;
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t9 * t8) + (_perCall2 ? Vector128<T>.Zero : t14 * t3)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t15 * t8) + (_perCall2 ? Vector128<T>.Zero : t17 * t3)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
-                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((((alphaT * t11) * t8) + (_perCall2 ? Vector128<T>.Zero : t18)) + (_perCall2 ? Vector128<T>.Zero : (((_perCall5 ? Vector128<T>.Zero : ((t19 * t13) * gamma) * t13) + (t10 * ((((t6 * t12) - (t11 * p_)) * t0) - (((t12 * t6) - (p_ * t11)) * targets)))) * t3) + t18)), ref MemoryMarshal.GetReference(_inputsHess), (nuint)i);
-                if (_wantTargetsHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((((_perCall0 ? -t20 : Vector128<T>.Zero) - (_perCall0 ? t20 : Vector128<T>.Zero)) * t8) + (_perCall2 ? Vector128<T>.Zero : t21)) + (_perCall2 ? Vector128<T>.Zero : (_perCall5 ? Vector128<T>.Zero : (((t19 * t16) * gamma) * t16) * t3) + t21)), ref MemoryMarshal.GetReference(_targetsHess), (nuint)i);
-                return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t3, t8, sum);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t9 * t8) + (_perCall2 ? Vector128<T>.Zero : t14 * t2)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t15 * t8) + (_perCall2 ? Vector128<T>.Zero : t17 * t2)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((((alphaT * t11) * t8) + (_perCall2 ? Vector128<T>.Zero : t18)) + (_perCall2 ? Vector128<T>.Zero : (((_perCall5 ? Vector128<T>.Zero : ((t19 * t13) * gamma) * t13) + (t10 * ((((t6 * t12) - (t11 * p_)) * t0) - (((t12 * t6) - (p_ * t11)) * targets)))) * t2) + t18)), ref MemoryMarshal.GetReference(_inputsHess), (nuint)i);
+                if (_wantTargetsHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((((_perCall0 ? -t20 : Vector128<T>.Zero) - (_perCall0 ? t20 : Vector128<T>.Zero)) * t8) + (_perCall2 ? Vector128<T>.Zero : t21)) + (_perCall2 ? Vector128<T>.Zero : (_perCall5 ? Vector128<T>.Zero : (((t19 * t16) * gamma) * t16) * t2) + t21)), ref MemoryMarshal.GetReference(_targetsHess), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t2, t8, sum);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -1015,14 +1015,14 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var gamma = _gamma256;
                 var t0 = Vector256<T>.One - targets;
                 var alphaT = _perCall0 ? (alpha * targets) + (_perCall1256 * t0) : Vector256<T>.One;
-                var t1 = -inputs;
-                var t2 = LossMath.Exp(-LossMath.Abs(inputs));
-                var ce = (t0 * inputs) + (LossMath.MaxZero(t1) + LossMath.Log1pUnit(t2));
-                var t3 = alphaT * ce;
-                var t4 = Vector256<T>.One / (Vector256<T>.One + t2);
-                var t5 = t2 * t4;
-                var p_ = LossMath.Select(LossMath.GreaterThanOrEqual(inputs, Vector256<T>.Zero), t4, t5);
-                var t6 = LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector256<T>.Zero), t4, t5);
+                var t1 = LossMath.Exp(-LossMath.Abs(inputs));
+                var ce = (t0 * inputs) + (LossMath.MaxZero(-inputs) + LossMath.Log1pUnit(t1));
+                var t2 = alphaT * ce;
+                var t3 = LossMath.GreaterThanOrEqual(inputs, Vector256<T>.Zero);
+                var t4 = Vector256<T>.One / (Vector256<T>.One + t1);
+                var t5 = t1 * t4;
+                var p_ = LossMath.Select(t3, t4, t5);
+                var t6 = LossMath.Select(t3, t5, t4);
                 var pT_ = (p_ * targets) + (t6 * t0);
                 var t7 = Vector256<T>.One - pT_;
                 var t8 = LossMath.Pow(t7, gamma);
@@ -1039,14 +1039,14 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t19 = _perCall3256 * LossMath.Pow(t7, _perCall6256);
                 var t20 = _perCall4256 * inputs;
                 var t21 = t17 * t15;
-                var loss = t3 * t8;
+                var loss = t2 * t8;
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t9 * t8) + (_perCall2 ? Vector256<T>.Zero : t14 * t3)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t15 * t8) + (_perCall2 ? Vector256<T>.Zero : t17 * t3)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
-                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((((alphaT * t11) * t8) + (_perCall2 ? Vector256<T>.Zero : t18)) + (_perCall2 ? Vector256<T>.Zero : (((_perCall5 ? Vector256<T>.Zero : ((t19 * t13) * gamma) * t13) + (t10 * ((((t6 * t12) - (t11 * p_)) * t0) - (((t12 * t6) - (p_ * t11)) * targets)))) * t3) + t18)), ref MemoryMarshal.GetReference(_inputsHess), (nuint)i);
-                if (_wantTargetsHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((((_perCall0 ? -t20 : Vector256<T>.Zero) - (_perCall0 ? t20 : Vector256<T>.Zero)) * t8) + (_perCall2 ? Vector256<T>.Zero : t21)) + (_perCall2 ? Vector256<T>.Zero : (_perCall5 ? Vector256<T>.Zero : (((t19 * t16) * gamma) * t16) * t3) + t21)), ref MemoryMarshal.GetReference(_targetsHess), (nuint)i);
-                return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t3, t8, sum);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t9 * t8) + (_perCall2 ? Vector256<T>.Zero : t14 * t2)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t15 * t8) + (_perCall2 ? Vector256<T>.Zero : t17 * t2)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((((alphaT * t11) * t8) + (_perCall2 ? Vector256<T>.Zero : t18)) + (_perCall2 ? Vector256<T>.Zero : (((_perCall5 ? Vector256<T>.Zero : ((t19 * t13) * gamma) * t13) + (t10 * ((((t6 * t12) - (t11 * p_)) * t0) - (((t12 * t6) - (p_ * t11)) * targets)))) * t2) + t18)), ref MemoryMarshal.GetReference(_inputsHess), (nuint)i);
+                if (_wantTargetsHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((((_perCall0 ? -t20 : Vector256<T>.Zero) - (_perCall0 ? t20 : Vector256<T>.Zero)) * t8) + (_perCall2 ? Vector256<T>.Zero : t21)) + (_perCall2 ? Vector256<T>.Zero : (_perCall5 ? Vector256<T>.Zero : (((t19 * t16) * gamma) * t16) * t2) + t21)), ref MemoryMarshal.GetReference(_targetsHess), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t2, t8, sum);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -1061,14 +1061,14 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var gamma = _gamma512;
                 var t0 = Vector512<T>.One - targets;
                 var alphaT = _perCall0 ? (alpha * targets) + (_perCall1512 * t0) : Vector512<T>.One;
-                var t1 = -inputs;
-                var t2 = LossMath.Exp(-LossMath.Abs(inputs));
-                var ce = (t0 * inputs) + (LossMath.MaxZero(t1) + LossMath.Log1pUnit(t2));
-                var t3 = alphaT * ce;
-                var t4 = Vector512<T>.One / (Vector512<T>.One + t2);
-                var t5 = t2 * t4;
-                var p_ = LossMath.Select(LossMath.GreaterThanOrEqual(inputs, Vector512<T>.Zero), t4, t5);
-                var t6 = LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector512<T>.Zero), t4, t5);
+                var t1 = LossMath.Exp(-LossMath.Abs(inputs));
+                var ce = (t0 * inputs) + (LossMath.MaxZero(-inputs) + LossMath.Log1pUnit(t1));
+                var t2 = alphaT * ce;
+                var t3 = LossMath.GreaterThanOrEqual(inputs, Vector512<T>.Zero);
+                var t4 = Vector512<T>.One / (Vector512<T>.One + t1);
+                var t5 = t1 * t4;
+                var p_ = LossMath.Select(t3, t4, t5);
+                var t6 = LossMath.Select(t3, t5, t4);
                 var pT_ = (p_ * targets) + (t6 * t0);
                 var t7 = Vector512<T>.One - pT_;
                 var t8 = LossMath.Pow(t7, gamma);
@@ -1085,14 +1085,14 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t19 = _perCall3512 * LossMath.Pow(t7, _perCall6512);
                 var t20 = _perCall4512 * inputs;
                 var t21 = t17 * t15;
-                var loss = t3 * t8;
+                var loss = t2 * t8;
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t9 * t8) + (_perCall2 ? Vector512<T>.Zero : t14 * t3)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t15 * t8) + (_perCall2 ? Vector512<T>.Zero : t17 * t3)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
-                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((((alphaT * t11) * t8) + (_perCall2 ? Vector512<T>.Zero : t18)) + (_perCall2 ? Vector512<T>.Zero : (((_perCall5 ? Vector512<T>.Zero : ((t19 * t13) * gamma) * t13) + (t10 * ((((t6 * t12) - (t11 * p_)) * t0) - (((t12 * t6) - (p_ * t11)) * targets)))) * t3) + t18)), ref MemoryMarshal.GetReference(_inputsHess), (nuint)i);
-                if (_wantTargetsHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((((_perCall0 ? -t20 : Vector512<T>.Zero) - (_perCall0 ? t20 : Vector512<T>.Zero)) * t8) + (_perCall2 ? Vector512<T>.Zero : t21)) + (_perCall2 ? Vector512<T>.Zero : (_perCall5 ? Vector512<T>.Zero : (((t19 * t16) * gamma) * t16) * t3) + t21)), ref MemoryMarshal.GetReference(_targetsHess), (nuint)i);
-                return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t3, t8, sum);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t9 * t8) + (_perCall2 ? Vector512<T>.Zero : t14 * t2)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t15 * t8) + (_perCall2 ? Vector512<T>.Zero : t17 * t2)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((((alphaT * t11) * t8) + (_perCall2 ? Vector512<T>.Zero : t18)) + (_perCall2 ? Vector512<T>.Zero : (((_perCall5 ? Vector512<T>.Zero : ((t19 * t13) * gamma) * t13) + (t10 * ((((t6 * t12) - (t11 * p_)) * t0) - (((t12 * t6) - (p_ * t11)) * targets)))) * t2) + t18)), ref MemoryMarshal.GetReference(_inputsHess), (nuint)i);
+                if (_wantTargetsHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((((_perCall0 ? -t20 : Vector512<T>.Zero) - (_perCall0 ? t20 : Vector512<T>.Zero)) * t8) + (_perCall2 ? Vector512<T>.Zero : t21)) + (_perCall2 ? Vector512<T>.Zero : (_perCall5 ? Vector512<T>.Zero : (((t19 * t16) * gamma) * t16) * t2) + t21)), ref MemoryMarshal.GetReference(_targetsHess), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t2, t8, sum);
             }
         }
 
