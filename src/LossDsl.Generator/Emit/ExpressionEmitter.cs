@@ -190,6 +190,11 @@ internal sealed class ExpressionEmitter
                 var otherwise = Text(c.Else, true);
                 return Wrap($"{ScalarText(uniform, true)} ? {Math}.Select({Text(varying, true)}, {Text(c.Then, true)}, {otherwise}) : {otherwise}");
             }
+            // a side 0 (emitted as +0 as everywhere): the mask clears the lanes (one and / andn) where a blend also needs the zero in a register
+            case Conditional { Else: Constant { Value: 0 } } c:
+                return $"{Math}.SelectOrZero({Text(c.Condition, true)}, {Text(c.Then, true)})";
+            case Conditional { Then: Constant { Value: 0 } } c:
+                return $"{Math}.ZeroOrSelect({Text(c.Condition, true)}, {Text(c.Else, true)})";
             case Conditional c:
                 return $"{Math}.Select({Text(c.Condition, true)}, {Text(c.Then, true)}, {Text(c.Else, true)})";
             default:

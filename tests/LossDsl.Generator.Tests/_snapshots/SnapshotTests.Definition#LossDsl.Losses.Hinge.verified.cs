@@ -366,7 +366,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantYPredGrad)
                 {
                     var y = LossMath.Select(LossMath.Equal(yTrue, T.Zero), T.CreateTruncating(-1.0), yTrue);
-                    _yPredGrad[i] = LossMath.Select(LossMath.GreaterThanOrEqual(T.One - (y * yPred), T.Zero), -(y * c0), T.Zero);
+                    _yPredGrad[i] = LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(T.One - (y * yPred), T.Zero), -(y * c0));
                 }
                 return T.Zero;
             }
@@ -380,7 +380,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantYPredGrad)
                 {
                     var y = LossMath.Select(LossMath.Equal(yTrue, Vector128<T>.Zero), Vector128.Create(T.CreateTruncating(-1.0)), yTrue);
-                    (LossMath.Select(LossMath.GreaterThanOrEqual(Vector128<T>.One - (y * yPred), Vector128<T>.Zero), -(y * c0), Vector128<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                    (LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(Vector128<T>.One - (y * yPred), Vector128<T>.Zero), -(y * c0))).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
                 }
                 return Vector128<T>.Zero;
             }
@@ -397,7 +397,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantYPredGrad)
                 {
                     var y = LossMath.Select(LossMath.Equal(yTrue, Vector256<T>.Zero), Vector256.Create(T.CreateTruncating(-1.0)), yTrue);
-                    (LossMath.Select(LossMath.GreaterThanOrEqual(Vector256<T>.One - (y * yPred), Vector256<T>.Zero), -(y * c0), Vector256<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                    (LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(Vector256<T>.One - (y * yPred), Vector256<T>.Zero), -(y * c0))).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
                 }
                 return Vector256<T>.Zero;
             }
@@ -414,7 +414,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantYPredGrad)
                 {
                     var y = LossMath.Select(LossMath.Equal(yTrue, Vector512<T>.Zero), Vector512.Create(T.CreateTruncating(-1.0)), yTrue);
-                    (LossMath.Select(LossMath.GreaterThanOrEqual(Vector512<T>.One - (y * yPred), Vector512<T>.Zero), -(y * c0), Vector512<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                    (LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(Vector512<T>.One - (y * yPred), Vector512<T>.Zero), -(y * c0))).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
                 }
                 return Vector512<T>.Zero;
             }

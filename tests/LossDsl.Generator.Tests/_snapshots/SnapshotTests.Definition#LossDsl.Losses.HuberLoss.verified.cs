@@ -746,7 +746,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var d_ = LossMath.Abs(t0);
                 var t1 = LossMath.LessThan(d_, delta);
                 var t2 = delta * LossMath.Sign(t0);
-                var t3 = LossMath.Select(t1, T.One, T.Zero);
+                var t3 = LossMath.SelectOrZero(t1, T.One);
                 var loss = LossMath.Select(t1, T.CreateTruncating(0.5) * (d_ * d_), delta * (d_ - _perCall0));
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
@@ -767,7 +767,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var d_ = LossMath.Abs(t0);
                 var t1 = LossMath.LessThan(d_, delta);
                 var t2 = delta * LossMath.Sign(t0);
-                var t3 = LossMath.Select(t1, Vector128<T>.One, Vector128<T>.Zero);
+                var t3 = LossMath.SelectOrZero(t1, Vector128<T>.One);
                 var loss = LossMath.Select(t1, Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - _perCall0128));
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
@@ -791,7 +791,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var d_ = LossMath.Abs(t0);
                 var t1 = LossMath.LessThan(d_, delta);
                 var t2 = delta * LossMath.Sign(t0);
-                var t3 = LossMath.Select(t1, Vector256<T>.One, Vector256<T>.Zero);
+                var t3 = LossMath.SelectOrZero(t1, Vector256<T>.One);
                 var loss = LossMath.Select(t1, Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - _perCall0256));
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
@@ -815,7 +815,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var d_ = LossMath.Abs(t0);
                 var t1 = LossMath.LessThan(d_, delta);
                 var t2 = delta * LossMath.Sign(t0);
-                var t3 = LossMath.Select(t1, Vector512<T>.One, Vector512<T>.Zero);
+                var t3 = LossMath.SelectOrZero(t1, Vector512<T>.One);
                 var loss = LossMath.Select(t1, Vector512.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - _perCall0512));
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);

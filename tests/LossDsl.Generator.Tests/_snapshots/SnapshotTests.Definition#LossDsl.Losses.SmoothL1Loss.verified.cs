@@ -796,8 +796,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
                 if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * (LossMath.Select(t0, T.CreateTruncating(-1.0), LossMath.Select(t1, T.One, d_ / beta)));
                 if ((typeof(F3) == typeof(On))) _targetGrad[i] = g * (LossMath.Select(t2, T.CreateTruncating(-1.0), LossMath.Select(t3, T.One, t / beta)));
-                if ((typeof(F4) == typeof(On))) _inputHess[i] = g * _hessianPolicy.Apply(LossMath.Select(t0, T.Zero, LossMath.Select(t1, T.Zero, _perCall2)));
-                if (_wantTargetHess) _targetHess[i] = g * _hessianPolicy.Apply(LossMath.Select(t2, T.Zero, LossMath.Select(t3, T.Zero, _perCall2)));
+                if ((typeof(F4) == typeof(On))) _inputHess[i] = g * _hessianPolicy.Apply(LossMath.ZeroOrSelect(t0, LossMath.ZeroOrSelect(t1, _perCall2)));
+                if (_wantTargetHess) _targetHess[i] = g * _hessianPolicy.Apply(LossMath.ZeroOrSelect(t2, LossMath.ZeroOrSelect(t3, _perCall2)));
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -818,8 +818,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, Vector128.Create(T.CreateTruncating(-1.0)), LossMath.Select(t1, Vector128<T>.One, d_ / beta))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t2, Vector128.Create(T.CreateTruncating(-1.0)), LossMath.Select(t3, Vector128<T>.One, t / beta))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
-                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.Select(t0, Vector128<T>.Zero, LossMath.Select(t1, Vector128<T>.Zero, _perCall2128))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
-                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.Select(t2, Vector128<T>.Zero, LossMath.Select(t3, Vector128<T>.Zero, _perCall2128))), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.ZeroOrSelect(t0, LossMath.ZeroOrSelect(t1, _perCall2128))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.ZeroOrSelect(t2, LossMath.ZeroOrSelect(t3, _perCall2128))), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -843,8 +843,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, Vector256.Create(T.CreateTruncating(-1.0)), LossMath.Select(t1, Vector256<T>.One, d_ / beta))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t2, Vector256.Create(T.CreateTruncating(-1.0)), LossMath.Select(t3, Vector256<T>.One, t / beta))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
-                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.Select(t0, Vector256<T>.Zero, LossMath.Select(t1, Vector256<T>.Zero, _perCall2256))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
-                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.Select(t2, Vector256<T>.Zero, LossMath.Select(t3, Vector256<T>.Zero, _perCall2256))), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.ZeroOrSelect(t0, LossMath.ZeroOrSelect(t1, _perCall2256))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.ZeroOrSelect(t2, LossMath.ZeroOrSelect(t3, _perCall2256))), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -868,8 +868,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, Vector512.Create(T.CreateTruncating(-1.0)), LossMath.Select(t1, Vector512<T>.One, d_ / beta))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t2, Vector512.Create(T.CreateTruncating(-1.0)), LossMath.Select(t3, Vector512<T>.One, t / beta))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
-                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.Select(t0, Vector512<T>.Zero, LossMath.Select(t1, Vector512<T>.Zero, _perCall2512))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
-                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.Select(t2, Vector512<T>.Zero, LossMath.Select(t3, Vector512<T>.Zero, _perCall2512))), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.ZeroOrSelect(t0, LossMath.ZeroOrSelect(t1, _perCall2512))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.ZeroOrSelect(t2, LossMath.ZeroOrSelect(t3, _perCall2512))), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 

@@ -535,7 +535,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = LossMath.Select(t0, _perCall0 * (T.One - (t2 * t2 * t2)), _perCall0);
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
-                if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * (LossMath.Select(t0, T.CreateTruncating(6.0) * (((_perCall0 * (t2 * t2)) * t1) * _perCall1), T.Zero));
+                if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * (LossMath.SelectOrZero(t0, T.CreateTruncating(6.0) * (((_perCall0 * (t2 * t2)) * t1) * _perCall1)));
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -552,7 +552,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = LossMath.Select(t0, _perCall0128 * (Vector128<T>.One - (t2 * t2 * t2)), _perCall0128);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, Vector128.Create(T.CreateTruncating(6.0)) * (((_perCall0128 * (t2 * t2)) * t1) * _perCall1128), Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t0, Vector128.Create(T.CreateTruncating(6.0)) * (((_perCall0128 * (t2 * t2)) * t1) * _perCall1128))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -572,7 +572,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = LossMath.Select(t0, _perCall0256 * (Vector256<T>.One - (t2 * t2 * t2)), _perCall0256);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, Vector256.Create(T.CreateTruncating(6.0)) * (((_perCall0256 * (t2 * t2)) * t1) * _perCall1256), Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t0, Vector256.Create(T.CreateTruncating(6.0)) * (((_perCall0256 * (t2 * t2)) * t1) * _perCall1256))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -592,7 +592,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = LossMath.Select(t0, _perCall0512 * (Vector512<T>.One - (t2 * t2 * t2)), _perCall0512);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, Vector512.Create(T.CreateTruncating(6.0)) * (((_perCall0512 * (t2 * t2)) * t1) * _perCall1512), Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t0, Vector512.Create(T.CreateTruncating(6.0)) * (((_perCall0512 * (t2 * t2)) * t1) * _perCall1512))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -728,8 +728,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = LossMath.Select(t0, _perCall0 * (T.One - (t2 * t2 * t2)), _perCall0);
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
-                if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * (LossMath.Select(t0, T.CreateTruncating(6.0) * ((t3 * t1) * _perCall1), T.Zero));
-                if ((typeof(F3) == typeof(On))) _inputHess[i] = g * _hessianPolicy.Apply(LossMath.Select(t0, T.CreateTruncating(6.0) * (((t3 * _perCall1) - ((T.CreateTruncating(4.0) * (((_perCall0 * t2) * t1) * _perCall1)) * t1)) * _perCall1), T.Zero));
+                if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * (LossMath.SelectOrZero(t0, T.CreateTruncating(6.0) * ((t3 * t1) * _perCall1)));
+                if ((typeof(F3) == typeof(On))) _inputHess[i] = g * _hessianPolicy.Apply(LossMath.SelectOrZero(t0, T.CreateTruncating(6.0) * (((t3 * _perCall1) - ((T.CreateTruncating(4.0) * (((_perCall0 * t2) * t1) * _perCall1)) * t1)) * _perCall1)));
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -747,8 +747,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = LossMath.Select(t0, _perCall0128 * (Vector128<T>.One - (t2 * t2 * t2)), _perCall0128);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, Vector128.Create(T.CreateTruncating(6.0)) * ((t3 * t1) * _perCall1128), Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.Select(t0, Vector128.Create(T.CreateTruncating(6.0)) * (((t3 * _perCall1128) - ((Vector128.Create(T.CreateTruncating(4.0)) * (((_perCall0128 * t2) * t1) * _perCall1128)) * t1)) * _perCall1128), Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t0, Vector128.Create(T.CreateTruncating(6.0)) * ((t3 * t1) * _perCall1128))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.SelectOrZero(t0, Vector128.Create(T.CreateTruncating(6.0)) * (((t3 * _perCall1128) - ((Vector128.Create(T.CreateTruncating(4.0)) * (((_perCall0128 * t2) * t1) * _perCall1128)) * t1)) * _perCall1128))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -769,8 +769,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = LossMath.Select(t0, _perCall0256 * (Vector256<T>.One - (t2 * t2 * t2)), _perCall0256);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, Vector256.Create(T.CreateTruncating(6.0)) * ((t3 * t1) * _perCall1256), Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.Select(t0, Vector256.Create(T.CreateTruncating(6.0)) * (((t3 * _perCall1256) - ((Vector256.Create(T.CreateTruncating(4.0)) * (((_perCall0256 * t2) * t1) * _perCall1256)) * t1)) * _perCall1256), Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t0, Vector256.Create(T.CreateTruncating(6.0)) * ((t3 * t1) * _perCall1256))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.SelectOrZero(t0, Vector256.Create(T.CreateTruncating(6.0)) * (((t3 * _perCall1256) - ((Vector256.Create(T.CreateTruncating(4.0)) * (((_perCall0256 * t2) * t1) * _perCall1256)) * t1)) * _perCall1256))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -791,8 +791,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var loss = LossMath.Select(t0, _perCall0512 * (Vector512<T>.One - (t2 * t2 * t2)), _perCall0512);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, Vector512.Create(T.CreateTruncating(6.0)) * ((t3 * t1) * _perCall1512), Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.Select(t0, Vector512.Create(T.CreateTruncating(6.0)) * (((t3 * _perCall1512) - ((Vector512.Create(T.CreateTruncating(4.0)) * (((_perCall0512 * t2) * t1) * _perCall1512)) * t1)) * _perCall1512), Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t0, Vector512.Create(T.CreateTruncating(6.0)) * ((t3 * t1) * _perCall1512))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.SelectOrZero(t0, Vector512.Create(T.CreateTruncating(6.0)) * (((t3 * _perCall1512) - ((Vector512.Create(T.CreateTruncating(4.0)) * (((_perCall0512 * t2) * t1) * _perCall1512)) * t1)) * _perCall1512))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
