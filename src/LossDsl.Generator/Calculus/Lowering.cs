@@ -8,7 +8,7 @@ namespace LossDsl.Generator.Calculus;
 /// <c>xlogy(x, y)</c> → <c>if x == 0 then 0 else x * log(y)</c>. The logistic family is written over one shared
 /// exponential, e = exp(-|u|), so that the emitter's common subexpressions compute it once for sigmoid(u), sigmoid(-u),
 /// softplus(±u) and log_sigmoid(±u) (a loss and its gradient use several: BCE with logits, focal loss):
-/// sigmoid(u) = if u >= 0 then 1 / (1 + e) else e / (1 + e); softplus(u) = max(u, 0) + log1p(e);
+/// sigmoid(u) = if u >= 0 then 1 / (1 + e) else e / (1 + e) (and sigmoid(-v) tests v >= 0, as sigmoid(v)); softplus(u) = max(u, 0) + log1p(e);
 /// log_sigmoid(u) = min(u, 0) - log1p(e). Each form is the stable one (no overflow, no cancellation).
 /// </summary>
 internal static class Lowering
@@ -39,6 +39,10 @@ internal static class Lowering
     {
         var e = ExpNegAbs(u);
         var r = new Binary(BinaryOp.Divide, Constant.One, new Binary(BinaryOp.Add, Constant.One, e));
+        // sigmoid(-v) = if v >= 0 then e / (1 + e) else 1 / (1 + e): the same test as sigmoid(v)'s, so a kernel that has
+        // both (focal loss: p and 1 - p) compares once. The same values: at v = +-0 both sides are 1/2, and NaN gives NaN.
+        if (u is Unary { Op: UnaryOp.Negate } n)
+            return new Conditional(new Binary(BinaryOp.GreaterEqual, n.Operand, Constant.Zero), new Binary(BinaryOp.Multiply, e, r), r);
         return new Conditional(new Binary(BinaryOp.GreaterEqual, u, Constant.Zero), r, new Binary(BinaryOp.Multiply, e, r));
     }
 

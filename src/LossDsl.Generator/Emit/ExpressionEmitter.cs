@@ -25,6 +25,8 @@ internal sealed class ExpressionEmitter
     private readonly HashSet<Expr> _forced = new();
     private readonly Dictionary<Expr, bool> _uniform = new();
     private readonly string? _wholePowers;
+    private readonly IReadOnlyDictionary<Expr, string> _perCall;
+    private readonly IReadOnlyDictionary<Expr, string> _wholeExponents;
     private int _next;
 
     /// <param name="width">The width to emit at.</param>
@@ -34,9 +36,14 @@ internal sealed class ExpressionEmitter
     /// <param name="usedNames">Names already taken in the method.</param>
     /// <param name="wholePowers">The test (a constant of a specialised kernel) that every exponent fixed per call is a small
     /// whole number (<c>LossMath.IsSmallWhole</c>), or null: such powers then raise by multiplication (<c>PowWhole</c>).</param>
-    public ExpressionEmitter(Width width, Func<Expr, string?> leaf, Func<Expr, string?> scalarLeaf, IReadOnlyDictionary<Expr, string> letNames, HashSet<string> usedNames, string? wholePowers = null)
+    /// <param name="perCall">Subexpressions of the options alone that the kernel computed once per call: the field holding
+    /// each (a <c>bool</c>, or a <c>T</c> with its copies spread over the lanes, the field's name plus the width's suffix).</param>
+    /// <param name="wholeExponents">Per-call exponents held as an <c>int</c> field (valid where <paramref name="wholePowers"/> holds).</param>
+    public ExpressionEmitter(Width width, Func<Expr, string?> leaf, Func<Expr, string?> scalarLeaf, IReadOnlyDictionary<Expr, string> letNames, HashSet<string> usedNames, string? wholePowers = null, IReadOnlyDictionary<Expr, string>? perCall = null, IReadOnlyDictionary<Expr, string>? wholeExponents = null)
     {
+        _wholeExponents = wholeExponents ?? new Dictionary<Expr, string>();
         _wholePowers = wholePowers;
+        _perCall = perCall ?? new Dictionary<Expr, string>();
         _width = width;
         _leaf = leaf;
         _scalarLeaf = scalarLeaf;
@@ -44,7 +51,7 @@ internal sealed class ExpressionEmitter
         _usedNames = usedNames;
     }
 
-    private static bool IsLeaf(Expr e) => e is Constant or BoolConstant or InputRef or OptionRef or AggregateRef or CoefficientRef or IndexRef or RowRef or RowNumberRef or ClassRef or ColumnRef or Gather or CachedSummand or OuterRef or OuterColumnRef;
+    private bool IsLeaf(Expr e) => _perCall.ContainsKey(e) || e is Constant or BoolConstant or InputRef or OptionRef or AggregateRef or CoefficientRef or IndexRef or RowRef or RowNumberRef or ClassRef or ColumnRef or Gather or CachedSummand or OuterRef or OuterColumnRef;
 
     private bool IsUniform(Expr e)
     {
@@ -103,7 +110,7 @@ internal sealed class ExpressionEmitter
         if (e.IsBool && IsUniform(e)) return; // scalar conditions are emitted inline
         _uses.TryGetValue(e, out var n);
         _uses[e] = n + 1;
-        if (n > 0) return;
+        if (n > 0 || _perCall.ContainsKey(e)) return;
         if (e is Binary { Op: BinaryOp.Power, Right: Constant c } p && IsSmallInteger(c.Value) && !IsLeaf(p.Left)) _forced.Add(p.Left);
         foreach (var child in ExprWalker.Children(e)) Count(child);
     }
@@ -114,7 +121,7 @@ internal sealed class ExpressionEmitter
 
     private void Declare(SourceWriter writer, Expr e, Func<Expr, bool>? now = null)
     {
-        if (_temps.ContainsKey(e) || (e.IsBool && IsUniform(e))) return;
+        if (_temps.ContainsKey(e) || (e.IsBool && IsUniform(e)) || _perCall.ContainsKey(e)) return;
         foreach (var child in ExprWalker.Children(e)) Declare(writer, child, now);
         if (!IsTemp(e) || (now is not null && !now(e))) return;
         var name = NewName(e);
@@ -148,6 +155,7 @@ internal sealed class ExpressionEmitter
     private string Build(Expr e, bool top)
     {
         if (e.IsBool && IsUniform(e)) return ScalarText(e, top);
+        if (_perCall.TryGetValue(e, out var field)) return field + _width.Suffix;
         string Wrap(string s) => top ? s : "(" + s + ")";
         switch (e)
         {
@@ -161,6 +169,15 @@ internal sealed class ExpressionEmitter
             // log1p(exp(-|u|)), softplus's and log_sigmoid's (Lowering): the argument is in [0, 1], where a cheaper log1p holds
             case Call { Function: Function.Log1p } c when c.Arguments[0] is Call { Function: Function.Exp } exp && exp.Arguments[0] is Unary { Op: UnaryOp.Negate, Operand: Call { Function: Function.Abs } }:
                 return $"{Math}.Log1pUnit({Text(c.Arguments[0], true)})";
+            // min / max with a constant side (a hinge's max(u, 0), a clamp's bounds): one or two instructions where the general
+            // case takes about seven (the constant is not NaN, so only the other side's NaN and a tie of zeros need care)
+            case Call { Function: Function.Min or Function.Max } c when ConstantSide(c) is (Expr other, double constant):
+            {
+                var name = c.Function == Function.Max ? "Max" : "Min";
+                return constant == 0
+                    ? $"{Math}.{name}Zero({Text(other, true)})"
+                    : $"{Math}.{name}Constant({Text(other, true)}, {ConstantText(constant)})";
+            }
             case Call c: return $"{Math}.{Functions.RuntimeName(c.Function)}({string.Join(", ", c.Arguments.Select(a => Text(a, true)))})";
             case ExternCall c: return $"global::{c.Method}({string.Join(", ", c.Arguments.Select(a => Text(a, true)))})";
             case Conditional c when IsUniform(c.Condition):
@@ -173,11 +190,26 @@ internal sealed class ExpressionEmitter
                 var otherwise = Text(c.Else, true);
                 return Wrap($"{ScalarText(uniform, true)} ? {Math}.Select({Text(varying, true)}, {Text(c.Then, true)}, {otherwise}) : {otherwise}");
             }
+            // a side 0 (emitted as +0 as everywhere): the mask clears the lanes (one and / andn) where a blend also needs the zero in a register
+            case Conditional { Else: Constant { Value: 0 } } c:
+                return $"{Math}.SelectOrZero({Text(c.Condition, true)}, {Text(c.Then, true)})";
+            case Conditional { Then: Constant { Value: 0 } } c:
+                return $"{Math}.ZeroOrSelect({Text(c.Condition, true)}, {Text(c.Else, true)})";
             case Conditional c:
                 return $"{Math}.Select({Text(c.Condition, true)}, {Text(c.Then, true)}, {Text(c.Else, true)})";
             default:
                 throw new InvalidOperationException("Cannot emit " + e.GetType().Name);
         }
+    }
+
+    /// <summary>A min / max call's non-constant argument and its constant one (not NaN, -0 read as +0), or null.</summary>
+    private static (Expr Other, double Constant)? ConstantSide(Call c)
+    {
+        if (c.Arguments.Count != 2) return null;
+        var (a, b) = (c.Arguments[0], c.Arguments[1]);
+        if (a is Constant && b is not Constant) (a, b) = (b, a);
+        if (a is Constant || b is not Constant { Value: var k } || double.IsNaN(k)) return null;
+        return (a, k == 0 ? 0 : k);
     }
 
     private string BinaryText(Binary b, Func<string, string> wrap)
@@ -226,7 +258,7 @@ internal sealed class ExpressionEmitter
         // An exponent fixed per call (an option, focal's gamma): where the call has found it a small whole number, x^k by
         // multiplication, with no call in the loop (Pow keeps its general case out of line: a call spills every vector).
         if (_wholePowers is not null && !_width.IsScalar && IsPerCallExponent(exponent))
-            return wrap($"{_wholePowers} ? {Math}.PowWhole({Text(@base, true)}, {ScalarText(exponent, true)}) : {Math}.Pow({Text(@base, true)}, {Text(exponent, true)})");
+            return wrap($"{_wholePowers} ? {Math}.PowWhole({Text(@base, true)}, {(_wholeExponents.TryGetValue(exponent, out var whole) ? whole : ScalarText(exponent, true))}) : {Math}.Pow({Text(@base, true)}, {Text(exponent, true)})");
         return $"{Math}.Pow({Text(@base, true)}, {Text(exponent, true)})";
     }
 
@@ -237,6 +269,7 @@ internal sealed class ExpressionEmitter
     /// <summary>An option-only expression as scalar C# (<c>T</c> or <c>bool</c>), reading option fields or parameters.</summary>
     public string ScalarText(Expr e, bool top = false)
     {
+        if (_perCall.TryGetValue(e, out var field)) return field;
         string Wrap(string s) => top ? s : "(" + s + ")";
         switch (e)
         {

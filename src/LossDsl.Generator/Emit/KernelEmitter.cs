@@ -93,7 +93,14 @@ internal static class KernelEmitter
         foreach (var (k, _) in spec.Hessians)
             w.Line($"private readonly Span<T> {HessField(loss.Inputs[k].Name)};").Line($"private readonly bool {WantHessField(loss.Inputs[k].Name)};");
         if (spec.Hessians.Count > 0) w.Line("private readonly HessianTransform<T> _hessianPolicy;");
+        var perCall = PerCallExpressions(loss, spec);
+        foreach (var (e, field) in perCall)
+            w.Line($"private readonly {(e.IsBool ? "bool" : "T")} {field}; // {FormulaPrinter.Print(e)}");
+        var wholeExponents = WholeExponentFields(spec, flags);
+        foreach (var (e, field) in wholeExponents)
+            w.Line($"private readonly int {field}; // {FormulaPrinter.Print(e)}, where a whole number from 0 to 4");
         var spread = SpreadFields(loss, spec);
+        spread.AddRange(perCall.Where(p => !p.Expr.IsBool).Select(p => p.Field));
         if (spread.Count > 0) w.Line("// the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors");
         foreach (var field in spread)
             foreach (var width in Width.All.Where(x => !x.IsScalar))
@@ -143,6 +150,16 @@ internal static class KernelEmitter
             w.Line($"{HessField(name)} = {Names.Parameter(name + "_hess")};").Line($"{WantHessField(name)} = !{Names.Parameter(name + "_hess")}.IsEmpty;");
         }
         if (spec.Hessians.Count > 0) w.Line("_hessianPolicy = new HessianTransform<T>(hessianPolicy);");
+        if (perCall.Count > 0)
+        {
+            var scalar = new ExpressionEmitter(Width.Scalar, _ => null, e => e is OptionRef o ? Names.Field(o.Name) : null, new Dictionary<Expr, string>(), new HashSet<string>());
+            foreach (var (e, field) in perCall) w.Line($"{field} = {scalar.ScalarText(e, true)};");
+        }
+        if (wholeExponents.Count > 0)
+        {
+            var scalar = new ExpressionEmitter(Width.Scalar, _ => null, e => e is OptionRef o ? Names.Field(o.Name) : null, new Dictionary<Expr, string>(), new HashSet<string>());
+            foreach (var (e, field) in wholeExponents) w.Line($"{field} = int.CreateTruncating({scalar.ScalarText(e, true)});");
+        }
         foreach (var field in spread)
             foreach (var width in Width.All.Where(x => !x.IsScalar))
                 w.Line($"{field}{width.Suffix} = {width.Splat(field)};");
@@ -186,12 +203,12 @@ internal static class KernelEmitter
                 w.Line();
                 w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
                 w.Open($"public {width.Type} Add{width.Suffix}(int i, {width.Type} sum)");
-                Body(w, model, spec, width, field => Test(spec, flags, field), WholePowers(spec, flags), sum: "sum");
+                Body(w, model, spec, width, field => Test(spec, flags, field), WholePowers(spec, flags), WholeExponentFields(spec, flags), sum: "sum");
                 w.Close();
                 continue;
             }
             w.Open($"public {width.Type} Invoke{width.Suffix}(int i)");
-            Body(w, model, spec, width, field => Test(spec, flags, field), WholePowers(spec, flags));
+            Body(w, model, spec, width, field => Test(spec, flags, field), WholePowers(spec, flags), WholeExponentFields(spec, flags));
             w.Close();
             if (width.IsScalar) continue;
             w.Line();
@@ -248,6 +265,14 @@ internal static class KernelEmitter
 
     /// <summary>The fact "every exponent fixed per call is a small whole number" (no field: a type flag or nothing).</summary>
     private const string WholePowersFlag = "_wholePowers";
+
+    /// <summary>
+    /// Where the kernel has the whole-powers flag: each exponent fixed per call and the int field holding it, converted
+    /// once per call, so that <c>PowWhole</c> tests an integer per vector (one fused compare and branch for the square)
+    /// where it compared the floating-point exponent with each of 0 .. 4.
+    /// </summary>
+    private static List<(Expr Expr, string Field)> WholeExponentFields(KernelSpec spec, List<KernelFlag> flags) =>
+        WholePowers(spec, flags) is null ? new List<(Expr, string)>() : WholePowerExponents(spec).Select((e, k) => (e, "_wholePower" + k)).ToList();
 
     /// <summary>The kernel's exponents fixed per call (options, as focal's gamma and gamma - 1), in a stable order.</summary>
     private static List<Expr> WholePowerExponents(KernelSpec spec)
@@ -359,6 +384,42 @@ internal static class KernelEmitter
         return fields;
     }
 
+    /// <summary>
+    /// The subexpressions of a specialised kernel that depend on its numeric options alone (huber's 0.5 * delta, focal's
+    /// 1 - alpha and alpha &gt;= 0): computed once per call, in the constructor, into a field (spread over the lanes for a
+    /// value), where the loop computed them per vector (the JIT hoists neither a broadcast nor a scalar test out of a loop
+    /// with many live vectors). The largest such subexpressions, in a stable order; none with a yes/no option, which
+    /// stays a type flag the JIT folds.
+    /// </summary>
+    private static List<(Expr Expr, string Field)> PerCallExpressions(BoundLoss loss, KernelSpec spec)
+    {
+        var found = new List<(Expr Expr, string Field)>();
+        if (!spec.Specialised || spec.Pair) return found;
+        var seen = new HashSet<Expr>();
+        void Walk(Expr e)
+        {
+            if (IsPerCall(e))
+            {
+                if (seen.Add(e)) found.Add((e, "_perCall" + found.Count));
+                return;
+            }
+            foreach (var child in ExprWalker.Children(e)) Walk(child);
+        }
+        var roots = new List<Expr?> { spec.Value };
+        roots.AddRange(spec.Gradients.Select(g => ScaleFactor(spec, g.Gradient).Remainder));
+        roots.AddRange(spec.Hessians.Select(h => h.Hessian));
+        if (spec.Value is not null && Factors(spec.Value) is { } factors) roots.AddRange(factors);
+        roots.AddRange(PreconditionEmitter.Violations(loss));
+        foreach (var root in roots) if (root is not null) Walk(root);
+        return found;
+    }
+
+    /// <summary>An operation on numeric options and constants only, with at least one option (constants alone are folded).</summary>
+    private static bool IsPerCall(Expr e) =>
+        e is Unary or Binary or Call { Function: not Function.Detach } or Conditional
+        && !ExprWalker.Any(e, x => x is not (Constant or BoolConstant or OptionRef { IsBoolean: false } or Unary or Binary or Call or Conditional))
+        && ExprWalker.Any(e, x => x is OptionRef);
+
     /// <summary>A per-call scalar field at a width: the field itself, its spread copy in a specialised kernel, else a broadcast.</summary>
     private static string Spread(KernelSpec spec, Width width, string field) =>
         width.IsScalar ? field : spec.Specialised ? field + width.Suffix : width.Splat(field);
@@ -419,7 +480,7 @@ internal static class KernelEmitter
     private static string HessField(string name) => Names.Field(name + "_hess");
     private static string WantHessField(string name) => "_want" + Names.Pascal(name) + "Hess";
 
-    private static void Body(SourceWriter w, LossModel model, KernelSpec spec, Width width, System.Func<string, string> test, string? wholePowers, string? sum = null)
+    private static void Body(SourceWriter w, LossModel model, KernelSpec spec, Width width, System.Func<string, string> test, string? wholePowers, List<(Expr Expr, string Field)> wholeExponents, string? sum = null)
     {
         var loss = model.Loss;
         var roots = new List<Expr>();
@@ -472,7 +533,7 @@ internal static class KernelEmitter
                 IndexRef x => RowField(x.Name), RowRef x => RowField(x.Name), RowNumberRef => "CurrentRow",
                 OuterRef or OuterColumnRef => OuterField(e), _ => null,
             },
-            letNames, used, wholePowers);
+            letNames, used, wholePowers, PerCallExpressions(loss, spec).ToDictionary(p => p.Expr, p => p.Field), wholeExponents.ToDictionary(p => p.Expr, p => p.Field));
         // A kernel whose wanted gradients are tested at run time (not specialised) computes what only one gradient
         // needs inside that gradient's test: a pass that does not store it does not pay for it.
         int first = spec.Value is not null ? 1 : 0;

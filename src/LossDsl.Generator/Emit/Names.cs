@@ -68,7 +68,7 @@ internal static class Names
 
     /// <summary>
     /// Whether generated code may declare this name for itself: the fixed names, numbered temporaries and per-aggregate
-    /// locals (<c>t0</c>, <c>a1</c>, <c>bar2</c>, <c>aggregate0Store</c>, <c>d1On0</c>), and names built from a formula
+    /// locals (<c>t0</c>, <c>a1</c>, <c>bar2</c>, the per-call fields <c>_perCall0</c> and <c>_wholePower0</c>, <c>aggregate0Store</c>, <c>d1On0</c>), and names built from a formula
     /// name (<c>tRow</c>, <c>labelsWidth</c>, <c>_hasAlpha</c>, <c>_wantInputGrad</c>, <c>_pInput</c>, <c>_outerS</c>, <c>sAtI</c>, <c>pair0Gradient1</c>). Gradient spans
     /// (<c>inputGrad</c>) are public parameters: a formula name ending in <c>_grad</c> or <c>Grad</c> is refused (LOSS019).
     /// </summary>
@@ -78,7 +78,7 @@ internal static class Names
         || s_composite.IsMatch(camel);
 
     private static readonly System.Text.RegularExpressions.Regex s_numbered =
-        new(@"^(t|a|c|d|e|bar|aggregate|summand|dependency|pair|refused)\d", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+        new(@"^(t|a|c|d|e|bar|aggregate|summand|dependency|pair|refused|perCall|wholePower)\d", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
     private static readonly System.Text.RegularExpressions.Regex s_composite =
         new(@"(Row|Width|Length|Store|Kernel|Cached|AtI|Result|128|256|512)$|^(has|want|p|current|outer)[A-Z0-9]", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace LossDsl;
 
@@ -35,20 +36,42 @@ public static partial class LossMath
     /// <summary>-1, 0 or +1 by the sign of x; 0 for zeros and for NaN, as torch.sign. (per lane)</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Sign<T>(Vector128<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        => Vector128.ConditionalSelect(Vector128.GreaterThan(x, Vector128<T>.Zero), Vector128<T>.One,
-           Vector128.ConditionalSelect(Vector128.LessThan(x, Vector128<T>.Zero), -Vector128<T>.One, Vector128<T>.Zero));
+        => ((x & Vector128.Create(T.NegativeZero)) | Vector128<T>.One) & NonZero(x);
 
     /// <summary>-1, 0 or +1 by the sign of x; 0 for zeros and for NaN, as torch.sign. (per lane)</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Sign<T>(Vector256<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        => Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256<T>.Zero), Vector256<T>.One,
-           Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<T>.Zero), -Vector256<T>.One, Vector256<T>.Zero));
+        => ((x & Vector256.Create(T.NegativeZero)) | Vector256<T>.One) & NonZero(x);
 
     /// <summary>-1, 0 or +1 by the sign of x; 0 for zeros and for NaN, as torch.sign. (per lane)</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Sign<T>(Vector512<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        => Vector512.ConditionalSelect(Vector512.GreaterThan(x, Vector512<T>.Zero), Vector512<T>.One,
-           Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512<T>.Zero), -Vector512<T>.One, Vector512<T>.Zero));
+        => ((x & Vector512.Create(T.NegativeZero)) | Vector512<T>.One) & Vector512.GreaterThan(Vector512.Abs(x), Vector512<T>.Zero);
+
+    // Sign per lane: +-1 with x's sign bit (and, or), kept where x is neither zero nor NaN (one ordered not-equal
+    // compare where AVX has it), else +0: four instructions where two compares and two selects took six.
+
+    /// <summary>All ones where x is neither zero nor NaN.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<T> NonZero<T>(Vector128<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        if (Avx.IsSupported && typeof(T) == typeof(float))
+            return Avx.Compare(x.As<T, float>(), Vector128<float>.Zero, FloatComparisonMode.OrderedNotEqualNonSignaling).As<float, T>();
+        if (Avx.IsSupported && typeof(T) == typeof(double))
+            return Avx.Compare(x.As<T, double>(), Vector128<double>.Zero, FloatComparisonMode.OrderedNotEqualNonSignaling).As<double, T>();
+        return Vector128.GreaterThan(Vector128.Abs(x), Vector128<T>.Zero);
+    }
+
+    /// <summary>All ones where x is neither zero nor NaN.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<T> NonZero<T>(Vector256<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        if (Avx.IsSupported && typeof(T) == typeof(float))
+            return Avx.Compare(x.As<T, float>(), Vector256<float>.Zero, FloatComparisonMode.OrderedNotEqualNonSignaling).As<float, T>();
+        if (Avx.IsSupported && typeof(T) == typeof(double))
+            return Avx.Compare(x.As<T, double>(), Vector256<double>.Zero, FloatComparisonMode.OrderedNotEqualNonSignaling).As<double, T>();
+        return Vector256.GreaterThan(Vector256.Abs(x), Vector256<T>.Zero);
+    }
 
     /// <summary>Square root (correctly rounded).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

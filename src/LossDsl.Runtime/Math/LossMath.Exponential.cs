@@ -64,10 +64,9 @@ public static partial class LossMath
         where T : unmanaged, IBinaryFloatingPointIeee754<T> where O : ILaneOps<TV, T>
     {
         bool f = typeof(T) == typeof(float);
-        TV xc = O.Min(O.Max(x, O.C(f ? -105.0 : -750.0)), O.C(f ? 89.0 : 710.0));
+        TV xc = O.MinConstant(O.MaxConstant(x, O.C(f ? -105.0 : -750.0)), O.C(f ? 89.0 : 710.0)); // NaN goes through, and stays NaN
         TV p = ExpReduce<TV, T, O>(xc, out TV k);
         TV j = O.Round(O.Mul(k, O.C(0.5)));
-        TV r = O.Mul(O.Mul(O.Add(O.C(1.0), p), O.Pow2(O.Sub(k, j))), O.Pow2(j));
-        return O.Select(O.IsNaN(x), x, r);
+        return O.Mul(O.Mul(O.Add(O.C(1.0), p), O.Pow2(O.Sub(k, j))), O.Pow2(j));
     }
 }

@@ -50,6 +50,9 @@ internal interface ILaneOps<TV, T> where T : unmanaged, IBinaryFloatingPointIeee
     static abstract TV Select(TV mask, TV a, TV b);
     /// <summary>2^k for integer-valued k in the normal exponent range of T.</summary>
     static abstract TV Pow2(TV k);
+    /// <summary>Max / Min with a constant <paramref name="c"/> neither NaN nor zero: a NaN in <paramref name="a"/> comes back (LossMath.MaxConstant).</summary>
+    static abstract TV MaxConstant(TV a, TV c);
+    static abstract TV MinConstant(TV a, TV c);
     /// <summary>The hardware min/max (no NaN or signed-zero rules): for clamping where NaN is handled separately.</summary>
     static abstract TV MinNative(TV a, TV b);
     static abstract TV MaxNative(TV a, TV b);
@@ -126,6 +129,8 @@ internal readonly struct ScalarOps<T> : ILaneOps<T, T> where T : unmanaged, IBin
     public static T Pow2(T k) => T.ScaleB(T.One, int.CreateTruncating(k));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AllTrue(T m) => IsTrue(m);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T MaxConstant(T a, T c) => Max(a, c);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T MinConstant(T a, T c) => Min(a, c);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T MinNative(T a, T b) => a < b ? a : b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T MaxNative(T a, T b) => a > b ? a : b;
 
@@ -219,6 +224,8 @@ internal readonly struct V128Ops<T> : ILaneOps<Vector128<T>, T> where T : unmana
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AllTrue(Vector128<T> m) => Vector128.EqualsAll(~m.AsUInt32(), Vector128<uint>.Zero);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> MaxConstant(Vector128<T> a, Vector128<T> c) => LossMath.MaxConstant(a, c);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> MinConstant(Vector128<T> a, Vector128<T> c) => LossMath.MinConstant(a, c);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> MinNative(Vector128<T> a, Vector128<T> b) => Vector128.MinNative(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> MaxNative(Vector128<T> a, Vector128<T> b) => Vector128.MaxNative(a, b);
 
@@ -311,6 +318,8 @@ internal readonly struct V256Ops<T> : ILaneOps<Vector256<T>, T> where T : unmana
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AllTrue(Vector256<T> m) => Vector256.EqualsAll(~m.AsUInt32(), Vector256<uint>.Zero);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> MaxConstant(Vector256<T> a, Vector256<T> c) => LossMath.MaxConstant(a, c);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> MinConstant(Vector256<T> a, Vector256<T> c) => LossMath.MinConstant(a, c);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> MinNative(Vector256<T> a, Vector256<T> b) => Vector256.MinNative(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> MaxNative(Vector256<T> a, Vector256<T> b) => Vector256.MaxNative(a, b);
 
@@ -403,6 +412,8 @@ internal readonly struct V512Ops<T> : ILaneOps<Vector512<T>, T> where T : unmana
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AllTrue(Vector512<T> m) => Vector512.EqualsAll(~m.AsUInt32(), Vector512<uint>.Zero);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> MaxConstant(Vector512<T> a, Vector512<T> c) => LossMath.MaxConstant(a, c);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> MinConstant(Vector512<T> a, Vector512<T> c) => LossMath.MinConstant(a, c);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> MinNative(Vector512<T> a, Vector512<T> b) => Vector512.MinNative(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> MaxNative(Vector512<T> a, Vector512<T> b) => Vector512.MaxNative(a, b);
 

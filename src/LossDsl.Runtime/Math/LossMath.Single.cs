@@ -13,7 +13,8 @@ public static partial class LossMath
     // x = k ln2 + r, |r| <= ln2/2, k = round(x log2 e); ln2 = L2U + L2L with L2U of 15 bits, so k L2U is exact
     // (|k| <= 150) and x - k L2U is exact (Sterbenz). e^r = 1 + r + r^2 P(r), P of degree 5 (the minimax of
     // SLEEF's expf). 2^k is applied in two factors 2^(k-j) 2^j, j = round(k/2), so both factors are normal and
-    // a subnormal result is rounded once; x is clamped to [-104, 89], beyond which e^x is 0 or inf.
+    // a subnormal result is rounded once; x is clamped to [-104, 89], beyond which e^x is 0 or inf, by a max and a min
+    // that let NaN through (MaxConstant / MinConstant: one instruction each), and NaN stays NaN through the arithmetic.
     // Branch-free: the fast path (|x| <= 87, one factor 2^k) with a call to an out-of-line slow path made the JIT spill
     // every vector live across that call (no vector register survives a call on SysV x64) in every iteration of the
     // kernel's loop, taken or not: BCE-with-logits and focal loss ran 1.2-3x the hand-written loop (issue 15). The two
@@ -21,11 +22,10 @@ public static partial class LossMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static TV ExpF<TV, O>(TV x) where O : ILaneOps<TV, float>
     {
-        TV xc = O.MinNative(O.MaxNative(x, O.C(-104.0)), O.C(89.0));
+        TV xc = O.MinConstant(O.MaxConstant(x, O.C(-104.0)), O.C(89.0));
         TV p = ExpReduceF<TV, O>(xc, out TV k, out _, out _);
         TV j = O.Round(O.Mul(k, O.C(0.5)));
-        TV res = O.Mul(O.Mul(p, O.Pow2(O.Sub(k, j))), O.Pow2(j));
-        return O.Select(O.IsNaN(x), x, res);
+        return O.Mul(O.Mul(p, O.Pow2(O.Sub(k, j))), O.Pow2(j));
     }
 
     // x = k ln2 + r; returns p = fl(1 + q) with q = e^r - 1, and pl = (1 + q) - p exactly.
@@ -53,7 +53,7 @@ public static partial class LossMath
     // R = 2/3 s^2 + 2/5 s^4 + ... (Taylor to s^10: |s| <= 0.2, truncation < 1e-9 relative);
     // the sum runs from the small terms to the exact f, then k ln2 (k L2U exact) last.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV Log1pReducedF<TV, O>(TV f, TV k, TV c) where O : ILaneOps<TV, float>
+    private static TV Log1pReducedF<TV, O>(TV f, TV k) where O : ILaneOps<TV, float>
     {
         TV s = O.Div(f, O.Add(O.C(2.0), f));
         TV z = O.Mul(s, s);
@@ -63,7 +63,7 @@ public static partial class LossMath
         R = O.Mad(R, z, O.C(2.0 / 3));
         R = O.Mul(R, z);
         TV hfsq = O.Mul(O.Mul(O.C(0.5), f), f);
-        TV t = O.Mad(s, O.Add(hfsq, R), O.Mad(k, O.C(1.428606765330187045e-06), c));
+        TV t = O.Mad(s, O.Add(hfsq, R), O.Mul(k, O.C(1.428606765330187045e-06)));
         t = O.Sub(t, hfsq);
         t = O.Add(t, f);
         return O.Mad(k, O.C(0.693145751953125), t);
@@ -80,7 +80,7 @@ public static partial class LossMath
         TV xs = O.Select(sub, O.Mul(x, O.C(8388608.0)), x);
         TV m = O.Decompose(xs, out TV k);
         k = O.Sub(k, O.And(sub, O.C(23.0)));
-        TV r = Log1pReducedF<TV, O>(O.Sub(m, O.C(1.0)), k, O.C(0.0));
+        TV r = Log1pReducedF<TV, O>(O.Sub(m, O.C(1.0)), k);
         r = O.Select(O.Eq(x, O.C(double.PositiveInfinity)), x, r);
         r = O.Select(O.Eq(x, O.C(0.0)), O.C(double.NegativeInfinity), r);
         return O.Select(O.Ge(x, O.C(0.0)), r, O.C(double.NaN));
@@ -96,7 +96,7 @@ public static partial class LossMath
         TV half = O.C(0.5);
         TV upper = O.Ge(x, half);
         TV f = O.Select(upper, O.Mul(O.Sub(x, O.C(1.0)), half), x);
-        return Log1pReducedF<TV, O>(f, O.And(upper, O.C(1.0)), O.C(0.0));
+        return Log1pReducedF<TV, O>(f, O.And(upper, O.C(1.0)));
     }
 
     // ---- log(1 + x) ----
@@ -114,7 +114,7 @@ public static partial class LossMath
         TV kc = O.MaxNative(O.MinNative(k, O.C(24.0)), O.C(-24.0));
         TV fB = O.Mul(O.Sub(x, O.Sub(O.Pow2(kc), one)), O.Pow2(O.Neg(kc)));
         TV f = O.Select(O.Gt(k, O.C(24.0)), O.Sub(m, one), fB);
-        TV r = Log1pReducedF<TV, O>(f, k, O.C(0.0));
+        TV r = Log1pReducedF<TV, O>(f, k);
         TV inf = O.C(double.PositiveInfinity);
         if (O.AllTrue(O.And(O.Gt(x, O.C(-1.0)), O.Lt(x, inf))))
             return O.Select(O.Eq(x, O.C(0.0)), x, r);   // +-0 keep their sign

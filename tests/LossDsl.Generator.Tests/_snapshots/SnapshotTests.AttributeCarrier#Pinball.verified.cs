@@ -333,10 +333,14 @@ namespace LossDsl.Generated.Sample.Losses
             private readonly T _tau;
             private readonly ReadOnlySpan<T> _weight;
             private readonly bool _hasWeight;
+            private readonly T _perCall0; // tau - 1
             // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
             private readonly Vector128<T> _tau128;
             private readonly Vector256<T> _tau256;
             private readonly Vector512<T> _tau512;
+            private readonly Vector128<T> _perCall0128;
+            private readonly Vector256<T> _perCall0256;
+            private readonly Vector512<T> _perCall0512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public ValueKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T tau, ReadOnlySpan<T> weight)
@@ -346,9 +350,13 @@ namespace LossDsl.Generated.Sample.Losses
                 _tau = tau;
                 _weight = weight;
                 _hasWeight = !weight.IsEmpty;
+                _perCall0 = _tau - T.One;
                 _tau128 = Vector128.Create(_tau);
                 _tau256 = Vector256.Create(_tau);
                 _tau512 = Vector512.Create(_tau);
+                _perCall0128 = Vector128.Create(_perCall0);
+                _perCall0256 = Vector256.Create(_perCall0);
+                _perCall0512 = Vector512.Create(_perCall0);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -358,7 +366,7 @@ namespace LossDsl.Generated.Sample.Losses
                 var target = _target[i];
                 var tau = _tau;
                 var r_ = target - input;
-                var loss = LossMath.Max(tau * r_, (tau - T.One) * r_);
+                var loss = LossMath.Max(tau * r_, _perCall0 * r_);
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -370,7 +378,7 @@ namespace LossDsl.Generated.Sample.Losses
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var tau = _tau128;
                 var r_ = target - input;
-                var loss = LossMath.Max(tau * r_, (tau - Vector128<T>.One) * r_);
+                var loss = LossMath.Max(tau * r_, _perCall0128 * r_);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -385,7 +393,7 @@ namespace LossDsl.Generated.Sample.Losses
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var tau = _tau256;
                 var r_ = target - input;
-                var loss = LossMath.Max(tau * r_, (tau - Vector256<T>.One) * r_);
+                var loss = LossMath.Max(tau * r_, _perCall0256 * r_);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -400,7 +408,7 @@ namespace LossDsl.Generated.Sample.Losses
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var tau = _tau512;
                 var r_ = target - input;
-                var loss = LossMath.Max(tau * r_, (tau - Vector512<T>.One) * r_);
+                var loss = LossMath.Max(tau * r_, _perCall0512 * r_);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -458,6 +466,10 @@ namespace LossDsl.Generated.Sample.Losses
             private readonly T _scale;
             private readonly Span<T> _inputGrad;
             private readonly bool _wantInputGrad;
+            private readonly T _perCall0; // tau - 1
+            private readonly T _perCall1; // -tau
+            private readonly T _perCall2; // 0.5 * (1 - tau - tau)
+            private readonly T _perCall3; // 1 - tau
             // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
             private readonly Vector128<T> _tau128;
             private readonly Vector256<T> _tau256;
@@ -465,6 +477,18 @@ namespace LossDsl.Generated.Sample.Losses
             private readonly Vector128<T> _scale128;
             private readonly Vector256<T> _scale256;
             private readonly Vector512<T> _scale512;
+            private readonly Vector128<T> _perCall0128;
+            private readonly Vector256<T> _perCall0256;
+            private readonly Vector512<T> _perCall0512;
+            private readonly Vector128<T> _perCall1128;
+            private readonly Vector256<T> _perCall1256;
+            private readonly Vector512<T> _perCall1512;
+            private readonly Vector128<T> _perCall2128;
+            private readonly Vector256<T> _perCall2256;
+            private readonly Vector512<T> _perCall2512;
+            private readonly Vector128<T> _perCall3128;
+            private readonly Vector256<T> _perCall3256;
+            private readonly Vector512<T> _perCall3512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public GradientKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T tau, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad)
@@ -479,12 +503,28 @@ namespace LossDsl.Generated.Sample.Losses
                 _scale = scale;
                 _inputGrad = inputGrad;
                 _wantInputGrad = !inputGrad.IsEmpty;
+                _perCall0 = _tau - T.One;
+                _perCall1 = -_tau;
+                _perCall2 = T.CreateTruncating(0.5) * ((T.One - _tau) - _tau);
+                _perCall3 = T.One - _tau;
                 _tau128 = Vector128.Create(_tau);
                 _tau256 = Vector256.Create(_tau);
                 _tau512 = Vector512.Create(_tau);
                 _scale128 = Vector128.Create(_scale);
                 _scale256 = Vector256.Create(_scale);
                 _scale512 = Vector512.Create(_scale);
+                _perCall0128 = Vector128.Create(_perCall0);
+                _perCall0256 = Vector256.Create(_perCall0);
+                _perCall0512 = Vector512.Create(_perCall0);
+                _perCall1128 = Vector128.Create(_perCall1);
+                _perCall1256 = Vector256.Create(_perCall1);
+                _perCall1512 = Vector512.Create(_perCall1);
+                _perCall2128 = Vector128.Create(_perCall2);
+                _perCall2256 = Vector256.Create(_perCall2);
+                _perCall2512 = Vector512.Create(_perCall2);
+                _perCall3128 = Vector128.Create(_perCall3);
+                _perCall3256 = Vector256.Create(_perCall3);
+                _perCall3512 = Vector512.Create(_perCall3);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -495,12 +535,11 @@ namespace LossDsl.Generated.Sample.Losses
                 var tau = _tau;
                 var r_ = target - input;
                 var t0 = tau * r_;
-                var t1 = (tau - T.One) * r_;
-                var t2 = T.One - tau;
+                var t1 = _perCall0 * r_;
                 var loss = LossMath.Max(t0, t1);
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
-                if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * (LossMath.Select(LossMath.GreaterThan(t0, t1), -tau, LossMath.Select(LossMath.Equal(t0, t1), T.CreateTruncating(0.5) * (t2 - tau), t2)));
+                if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * (LossMath.Select(LossMath.GreaterThan(t0, t1), _perCall1, LossMath.Select(LossMath.Equal(t0, t1), _perCall2, _perCall3)));
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -512,12 +551,11 @@ namespace LossDsl.Generated.Sample.Losses
                 var tau = _tau128;
                 var r_ = target - input;
                 var t0 = tau * r_;
-                var t1 = (tau - Vector128<T>.One) * r_;
-                var t2 = Vector128<T>.One - tau;
+                var t1 = _perCall0128 * r_;
                 var loss = LossMath.Max(t0, t1);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.GreaterThan(t0, t1), -tau, LossMath.Select(LossMath.Equal(t0, t1), Vector128.Create(T.CreateTruncating(0.5)) * (t2 - tau), t2))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.GreaterThan(t0, t1), _perCall1128, LossMath.Select(LossMath.Equal(t0, t1), _perCall2128, _perCall3128))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -532,12 +570,11 @@ namespace LossDsl.Generated.Sample.Losses
                 var tau = _tau256;
                 var r_ = target - input;
                 var t0 = tau * r_;
-                var t1 = (tau - Vector256<T>.One) * r_;
-                var t2 = Vector256<T>.One - tau;
+                var t1 = _perCall0256 * r_;
                 var loss = LossMath.Max(t0, t1);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.GreaterThan(t0, t1), -tau, LossMath.Select(LossMath.Equal(t0, t1), Vector256.Create(T.CreateTruncating(0.5)) * (t2 - tau), t2))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.GreaterThan(t0, t1), _perCall1256, LossMath.Select(LossMath.Equal(t0, t1), _perCall2256, _perCall3256))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -552,12 +589,11 @@ namespace LossDsl.Generated.Sample.Losses
                 var tau = _tau512;
                 var r_ = target - input;
                 var t0 = tau * r_;
-                var t1 = (tau - Vector512<T>.One) * r_;
-                var t2 = Vector512<T>.One - tau;
+                var t1 = _perCall0512 * r_;
                 var loss = LossMath.Max(t0, t1);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.GreaterThan(t0, t1), -tau, LossMath.Select(LossMath.Equal(t0, t1), Vector512.Create(T.CreateTruncating(0.5)) * (t2 - tau), t2))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.GreaterThan(t0, t1), _perCall1512, LossMath.Select(LossMath.Equal(t0, t1), _perCall2512, _perCall3512))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -631,6 +667,10 @@ namespace LossDsl.Generated.Sample.Losses
             private readonly Span<T> _inputHess;
             private readonly bool _wantInputHess;
             private readonly HessianTransform<T> _hessianPolicy;
+            private readonly T _perCall0; // tau - 1
+            private readonly T _perCall1; // -tau
+            private readonly T _perCall2; // 0.5 * (1 - tau - tau)
+            private readonly T _perCall3; // 1 - tau
             // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
             private readonly Vector128<T> _tau128;
             private readonly Vector256<T> _tau256;
@@ -638,6 +678,18 @@ namespace LossDsl.Generated.Sample.Losses
             private readonly Vector128<T> _scale128;
             private readonly Vector256<T> _scale256;
             private readonly Vector512<T> _scale512;
+            private readonly Vector128<T> _perCall0128;
+            private readonly Vector256<T> _perCall0256;
+            private readonly Vector512<T> _perCall0512;
+            private readonly Vector128<T> _perCall1128;
+            private readonly Vector256<T> _perCall1256;
+            private readonly Vector512<T> _perCall1512;
+            private readonly Vector128<T> _perCall2128;
+            private readonly Vector256<T> _perCall2256;
+            private readonly Vector512<T> _perCall2512;
+            private readonly Vector128<T> _perCall3128;
+            private readonly Vector256<T> _perCall3256;
+            private readonly Vector512<T> _perCall3512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public HessianKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T tau, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> inputHess, HessianPolicy hessianPolicy)
@@ -655,12 +707,28 @@ namespace LossDsl.Generated.Sample.Losses
                 _inputHess = inputHess;
                 _wantInputHess = !inputHess.IsEmpty;
                 _hessianPolicy = new HessianTransform<T>(hessianPolicy);
+                _perCall0 = _tau - T.One;
+                _perCall1 = -_tau;
+                _perCall2 = T.CreateTruncating(0.5) * ((T.One - _tau) - _tau);
+                _perCall3 = T.One - _tau;
                 _tau128 = Vector128.Create(_tau);
                 _tau256 = Vector256.Create(_tau);
                 _tau512 = Vector512.Create(_tau);
                 _scale128 = Vector128.Create(_scale);
                 _scale256 = Vector256.Create(_scale);
                 _scale512 = Vector512.Create(_scale);
+                _perCall0128 = Vector128.Create(_perCall0);
+                _perCall0256 = Vector256.Create(_perCall0);
+                _perCall0512 = Vector512.Create(_perCall0);
+                _perCall1128 = Vector128.Create(_perCall1);
+                _perCall1256 = Vector256.Create(_perCall1);
+                _perCall1512 = Vector512.Create(_perCall1);
+                _perCall2128 = Vector128.Create(_perCall2);
+                _perCall2256 = Vector256.Create(_perCall2);
+                _perCall2512 = Vector512.Create(_perCall2);
+                _perCall3128 = Vector128.Create(_perCall3);
+                _perCall3256 = Vector256.Create(_perCall3);
+                _perCall3512 = Vector512.Create(_perCall3);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -671,12 +739,11 @@ namespace LossDsl.Generated.Sample.Losses
                 var tau = _tau;
                 var r_ = target - input;
                 var t0 = tau * r_;
-                var t1 = (tau - T.One) * r_;
-                var t2 = T.One - tau;
+                var t1 = _perCall0 * r_;
                 var loss = LossMath.Max(t0, t1);
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
-                if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * (LossMath.Select(LossMath.GreaterThan(t0, t1), -tau, LossMath.Select(LossMath.Equal(t0, t1), T.CreateTruncating(0.5) * (t2 - tau), t2)));
+                if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * (LossMath.Select(LossMath.GreaterThan(t0, t1), _perCall1, LossMath.Select(LossMath.Equal(t0, t1), _perCall2, _perCall3)));
                 if ((typeof(F3) == typeof(On))) _inputHess[i] = g * _hessianPolicy.Apply(T.Zero);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -689,12 +756,11 @@ namespace LossDsl.Generated.Sample.Losses
                 var tau = _tau128;
                 var r_ = target - input;
                 var t0 = tau * r_;
-                var t1 = (tau - Vector128<T>.One) * r_;
-                var t2 = Vector128<T>.One - tau;
+                var t1 = _perCall0128 * r_;
                 var loss = LossMath.Max(t0, t1);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.GreaterThan(t0, t1), -tau, LossMath.Select(LossMath.Equal(t0, t1), Vector128.Create(T.CreateTruncating(0.5)) * (t2 - tau), t2))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.GreaterThan(t0, t1), _perCall1128, LossMath.Select(LossMath.Equal(t0, t1), _perCall2128, _perCall3128))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector128<T>.Zero), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -710,12 +776,11 @@ namespace LossDsl.Generated.Sample.Losses
                 var tau = _tau256;
                 var r_ = target - input;
                 var t0 = tau * r_;
-                var t1 = (tau - Vector256<T>.One) * r_;
-                var t2 = Vector256<T>.One - tau;
+                var t1 = _perCall0256 * r_;
                 var loss = LossMath.Max(t0, t1);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.GreaterThan(t0, t1), -tau, LossMath.Select(LossMath.Equal(t0, t1), Vector256.Create(T.CreateTruncating(0.5)) * (t2 - tau), t2))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.GreaterThan(t0, t1), _perCall1256, LossMath.Select(LossMath.Equal(t0, t1), _perCall2256, _perCall3256))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector256<T>.Zero), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -731,12 +796,11 @@ namespace LossDsl.Generated.Sample.Losses
                 var tau = _tau512;
                 var r_ = target - input;
                 var t0 = tau * r_;
-                var t1 = (tau - Vector512<T>.One) * r_;
-                var t2 = Vector512<T>.One - tau;
+                var t1 = _perCall0512 * r_;
                 var loss = LossMath.Max(t0, t1);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.GreaterThan(t0, t1), -tau, LossMath.Select(LossMath.Equal(t0, t1), Vector512.Create(T.CreateTruncating(0.5)) * (t2 - tau), t2))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.GreaterThan(t0, t1), _perCall1512, LossMath.Select(LossMath.Equal(t0, t1), _perCall2512, _perCall3512))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector512<T>.Zero), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }

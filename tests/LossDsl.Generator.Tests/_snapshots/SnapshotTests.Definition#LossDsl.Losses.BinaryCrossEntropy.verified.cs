@@ -380,7 +380,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = _input[i];
                 var target = _target[i];
-                var loss = -((target * LossMath.Max(LossMath.Log(input), T.CreateTruncating(-100.0))) + ((T.One - target) * LossMath.Max(LossMath.Log1p(-input), T.CreateTruncating(-100.0))));
+                var loss = -((target * LossMath.MaxConstant(LossMath.Log(input), T.CreateTruncating(-100.0))) + ((T.One - target) * LossMath.MaxConstant(LossMath.Log1p(-input), T.CreateTruncating(-100.0))));
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 if (LossMath.Not(LossMath.And(LossMath.LessThanOrEqual(T.Zero, input), LossMath.LessThanOrEqual(input, T.One)))) _refused0 = true;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -391,7 +391,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var loss = -((target * LossMath.Max(LossMath.Log(input), Vector128.Create(T.CreateTruncating(-100.0)))) + ((Vector128<T>.One - target) * LossMath.Max(LossMath.Log1p(-input), Vector128.Create(T.CreateTruncating(-100.0)))));
+                var loss = -((target * LossMath.MaxConstant(LossMath.Log(input), Vector128.Create(T.CreateTruncating(-100.0)))) + ((Vector128<T>.One - target) * LossMath.MaxConstant(LossMath.Log1p(-input), Vector128.Create(T.CreateTruncating(-100.0)))));
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 if (Vector128.ExtractMostSignificantBits(LossMath.Not(LossMath.And(LossMath.LessThanOrEqual(Vector128<T>.Zero, input), LossMath.LessThanOrEqual(input, Vector128<T>.One)))) != 0) _refused0 = true;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -405,7 +405,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var loss = -((target * LossMath.Max(LossMath.Log(input), Vector256.Create(T.CreateTruncating(-100.0)))) + ((Vector256<T>.One - target) * LossMath.Max(LossMath.Log1p(-input), Vector256.Create(T.CreateTruncating(-100.0)))));
+                var loss = -((target * LossMath.MaxConstant(LossMath.Log(input), Vector256.Create(T.CreateTruncating(-100.0)))) + ((Vector256<T>.One - target) * LossMath.MaxConstant(LossMath.Log1p(-input), Vector256.Create(T.CreateTruncating(-100.0)))));
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 if (Vector256.ExtractMostSignificantBits(LossMath.Not(LossMath.And(LossMath.LessThanOrEqual(Vector256<T>.Zero, input), LossMath.LessThanOrEqual(input, Vector256<T>.One)))) != 0) _refused0 = true;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -419,7 +419,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var loss = -((target * LossMath.Max(LossMath.Log(input), Vector512.Create(T.CreateTruncating(-100.0)))) + ((Vector512<T>.One - target) * LossMath.Max(LossMath.Log1p(-input), Vector512.Create(T.CreateTruncating(-100.0)))));
+                var loss = -((target * LossMath.MaxConstant(LossMath.Log(input), Vector512.Create(T.CreateTruncating(-100.0)))) + ((Vector512<T>.One - target) * LossMath.MaxConstant(LossMath.Log1p(-input), Vector512.Create(T.CreateTruncating(-100.0)))));
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 if (Vector512.ExtractMostSignificantBits(LossMath.Not(LossMath.And(LossMath.LessThanOrEqual(Vector512<T>.Zero, input), LossMath.LessThanOrEqual(input, Vector512<T>.One)))) != 0) _refused0 = true;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -514,10 +514,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = _target[i];
                 var t0 = LossMath.Log(input);
                 var t1 = LossMath.Log1p(-input);
-                var loss = -((target * LossMath.Max(t0, T.CreateTruncating(-100.0))) + ((T.One - target) * LossMath.Max(t1, T.CreateTruncating(-100.0))));
+                var loss = -((target * LossMath.MaxConstant(t0, T.CreateTruncating(-100.0))) + ((T.One - target) * LossMath.MaxConstant(t1, T.CreateTruncating(-100.0))));
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
-                if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * ((input - target) / LossMath.Max((T.One - input) * input, T.CreateTruncating(9.999999960041972E-13)));
+                if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * ((input - target) / LossMath.MaxConstant((T.One - input) * input, T.CreateTruncating(9.999999960041972E-13)));
                 if ((typeof(F3) == typeof(On))) _targetGrad[i] = g * (t1 - t0);
                 if (LossMath.Not(LossMath.And(LossMath.LessThanOrEqual(T.Zero, input), LossMath.LessThanOrEqual(input, T.One)))) _refused0 = true;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -530,10 +530,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var t0 = LossMath.Log(input);
                 var t1 = LossMath.Log1p(-input);
-                var loss = -((target * LossMath.Max(t0, Vector128.Create(T.CreateTruncating(-100.0)))) + ((Vector128<T>.One - target) * LossMath.Max(t1, Vector128.Create(T.CreateTruncating(-100.0)))));
+                var loss = -((target * LossMath.MaxConstant(t0, Vector128.Create(T.CreateTruncating(-100.0)))) + ((Vector128<T>.One - target) * LossMath.MaxConstant(t1, Vector128.Create(T.CreateTruncating(-100.0)))));
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((input - target) / LossMath.Max((Vector128<T>.One - input) * input, Vector128.Create(T.CreateTruncating(9.999999960041972E-13)))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((input - target) / LossMath.MaxConstant((Vector128<T>.One - input) * input, Vector128.Create(T.CreateTruncating(9.999999960041972E-13)))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 - t0), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if (Vector128.ExtractMostSignificantBits(LossMath.Not(LossMath.And(LossMath.LessThanOrEqual(Vector128<T>.Zero, input), LossMath.LessThanOrEqual(input, Vector128<T>.One)))) != 0) _refused0 = true;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -549,10 +549,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var t0 = LossMath.Log(input);
                 var t1 = LossMath.Log1p(-input);
-                var loss = -((target * LossMath.Max(t0, Vector256.Create(T.CreateTruncating(-100.0)))) + ((Vector256<T>.One - target) * LossMath.Max(t1, Vector256.Create(T.CreateTruncating(-100.0)))));
+                var loss = -((target * LossMath.MaxConstant(t0, Vector256.Create(T.CreateTruncating(-100.0)))) + ((Vector256<T>.One - target) * LossMath.MaxConstant(t1, Vector256.Create(T.CreateTruncating(-100.0)))));
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((input - target) / LossMath.Max((Vector256<T>.One - input) * input, Vector256.Create(T.CreateTruncating(9.999999960041972E-13)))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((input - target) / LossMath.MaxConstant((Vector256<T>.One - input) * input, Vector256.Create(T.CreateTruncating(9.999999960041972E-13)))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 - t0), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if (Vector256.ExtractMostSignificantBits(LossMath.Not(LossMath.And(LossMath.LessThanOrEqual(Vector256<T>.Zero, input), LossMath.LessThanOrEqual(input, Vector256<T>.One)))) != 0) _refused0 = true;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -568,10 +568,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var t0 = LossMath.Log(input);
                 var t1 = LossMath.Log1p(-input);
-                var loss = -((target * LossMath.Max(t0, Vector512.Create(T.CreateTruncating(-100.0)))) + ((Vector512<T>.One - target) * LossMath.Max(t1, Vector512.Create(T.CreateTruncating(-100.0)))));
+                var loss = -((target * LossMath.MaxConstant(t0, Vector512.Create(T.CreateTruncating(-100.0)))) + ((Vector512<T>.One - target) * LossMath.MaxConstant(t1, Vector512.Create(T.CreateTruncating(-100.0)))));
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((input - target) / LossMath.Max((Vector512<T>.One - input) * input, Vector512.Create(T.CreateTruncating(9.999999960041972E-13)))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((input - target) / LossMath.MaxConstant((Vector512<T>.One - input) * input, Vector512.Create(T.CreateTruncating(9.999999960041972E-13)))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 - t0), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if (Vector512.ExtractMostSignificantBits(LossMath.Not(LossMath.And(LossMath.LessThanOrEqual(Vector512<T>.Zero, input), LossMath.LessThanOrEqual(input, Vector512<T>.One)))) != 0) _refused0 = true;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -695,14 +695,14 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t1 = LossMath.Log1p(-input);
                 var t2 = T.One - input;
                 var t3 = t2 * input;
-                var t4 = LossMath.Max(t3, T.CreateTruncating(9.999999960041972E-13));
+                var t4 = LossMath.MaxConstant(t3, T.CreateTruncating(9.999999960041972E-13));
                 var t5 = (input - target) / t4;
-                var loss = -((target * LossMath.Max(t0, T.CreateTruncating(-100.0))) + ((T.One - target) * LossMath.Max(t1, T.CreateTruncating(-100.0))));
+                var loss = -((target * LossMath.MaxConstant(t0, T.CreateTruncating(-100.0))) + ((T.One - target) * LossMath.MaxConstant(t1, T.CreateTruncating(-100.0))));
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
                 if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * (t5);
                 if ((typeof(F3) == typeof(On))) _targetGrad[i] = g * (t1 - t0);
-                if ((typeof(F4) == typeof(On))) _inputHess[i] = g * _hessianPolicy.Apply((T.One - LossMath.Select(LossMath.GreaterThanOrEqual(t3, T.CreateTruncating(9.999999960041972E-13)), (t2 - input) * t5, T.Zero)) / t4);
+                if ((typeof(F4) == typeof(On))) _inputHess[i] = g * _hessianPolicy.Apply((T.One - LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(t3, T.CreateTruncating(9.999999960041972E-13)), (t2 - input) * t5)) / t4);
                 if (_wantTargetHess) _targetHess[i] = g * _hessianPolicy.Apply(T.Zero);
                 if (LossMath.Not(LossMath.And(LossMath.LessThanOrEqual(T.Zero, input), LossMath.LessThanOrEqual(input, T.One)))) _refused0 = true;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -717,14 +717,14 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t1 = LossMath.Log1p(-input);
                 var t2 = Vector128<T>.One - input;
                 var t3 = t2 * input;
-                var t4 = LossMath.Max(t3, Vector128.Create(T.CreateTruncating(9.999999960041972E-13)));
+                var t4 = LossMath.MaxConstant(t3, Vector128.Create(T.CreateTruncating(9.999999960041972E-13)));
                 var t5 = (input - target) / t4;
-                var loss = -((target * LossMath.Max(t0, Vector128.Create(T.CreateTruncating(-100.0)))) + ((Vector128<T>.One - target) * LossMath.Max(t1, Vector128.Create(T.CreateTruncating(-100.0)))));
+                var loss = -((target * LossMath.MaxConstant(t0, Vector128.Create(T.CreateTruncating(-100.0)))) + ((Vector128<T>.One - target) * LossMath.MaxConstant(t1, Vector128.Create(T.CreateTruncating(-100.0)))));
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t5), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 - t0), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
-                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((Vector128<T>.One - LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector128.Create(T.CreateTruncating(9.999999960041972E-13))), (t2 - input) * t5, Vector128<T>.Zero)) / t4), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((Vector128<T>.One - LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(t3, Vector128.Create(T.CreateTruncating(9.999999960041972E-13))), (t2 - input) * t5)) / t4), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector128<T>.Zero), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
                 if (Vector128.ExtractMostSignificantBits(LossMath.Not(LossMath.And(LossMath.LessThanOrEqual(Vector128<T>.Zero, input), LossMath.LessThanOrEqual(input, Vector128<T>.One)))) != 0) _refused0 = true;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -742,14 +742,14 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t1 = LossMath.Log1p(-input);
                 var t2 = Vector256<T>.One - input;
                 var t3 = t2 * input;
-                var t4 = LossMath.Max(t3, Vector256.Create(T.CreateTruncating(9.999999960041972E-13)));
+                var t4 = LossMath.MaxConstant(t3, Vector256.Create(T.CreateTruncating(9.999999960041972E-13)));
                 var t5 = (input - target) / t4;
-                var loss = -((target * LossMath.Max(t0, Vector256.Create(T.CreateTruncating(-100.0)))) + ((Vector256<T>.One - target) * LossMath.Max(t1, Vector256.Create(T.CreateTruncating(-100.0)))));
+                var loss = -((target * LossMath.MaxConstant(t0, Vector256.Create(T.CreateTruncating(-100.0)))) + ((Vector256<T>.One - target) * LossMath.MaxConstant(t1, Vector256.Create(T.CreateTruncating(-100.0)))));
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t5), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 - t0), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
-                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((Vector256<T>.One - LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector256.Create(T.CreateTruncating(9.999999960041972E-13))), (t2 - input) * t5, Vector256<T>.Zero)) / t4), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((Vector256<T>.One - LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(t3, Vector256.Create(T.CreateTruncating(9.999999960041972E-13))), (t2 - input) * t5)) / t4), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector256<T>.Zero), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
                 if (Vector256.ExtractMostSignificantBits(LossMath.Not(LossMath.And(LossMath.LessThanOrEqual(Vector256<T>.Zero, input), LossMath.LessThanOrEqual(input, Vector256<T>.One)))) != 0) _refused0 = true;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -767,14 +767,14 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t1 = LossMath.Log1p(-input);
                 var t2 = Vector512<T>.One - input;
                 var t3 = t2 * input;
-                var t4 = LossMath.Max(t3, Vector512.Create(T.CreateTruncating(9.999999960041972E-13)));
+                var t4 = LossMath.MaxConstant(t3, Vector512.Create(T.CreateTruncating(9.999999960041972E-13)));
                 var t5 = (input - target) / t4;
-                var loss = -((target * LossMath.Max(t0, Vector512.Create(T.CreateTruncating(-100.0)))) + ((Vector512<T>.One - target) * LossMath.Max(t1, Vector512.Create(T.CreateTruncating(-100.0)))));
+                var loss = -((target * LossMath.MaxConstant(t0, Vector512.Create(T.CreateTruncating(-100.0)))) + ((Vector512<T>.One - target) * LossMath.MaxConstant(t1, Vector512.Create(T.CreateTruncating(-100.0)))));
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t5), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 - t0), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
-                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((Vector512<T>.One - LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector512.Create(T.CreateTruncating(9.999999960041972E-13))), (t2 - input) * t5, Vector512<T>.Zero)) / t4), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((Vector512<T>.One - LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(t3, Vector512.Create(T.CreateTruncating(9.999999960041972E-13))), (t2 - input) * t5)) / t4), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector512<T>.Zero), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
                 if (Vector512.ExtractMostSignificantBits(LossMath.Not(LossMath.And(LossMath.LessThanOrEqual(Vector512<T>.Zero, input), LossMath.LessThanOrEqual(input, Vector512<T>.One)))) != 0) _refused0 = true;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;

@@ -17,10 +17,10 @@ namespace LossDsl.Losses
     /// shape same(input, target) else "Target size ({target}) must be the same as input size ({input})"
     /// </code>
     /// L = (1 - target) * input + (1 + (pos_weight - 1) * target) * (max(-input, 0) + log1p(exp(-abs(input))))<br/>
-    /// dL/dinput = 1 - target - (1 + (pos_weight - 1) * target) * (if -input &gt;= 0 then 1 / (1 + exp(-abs(input))) else exp(-abs(input)) * 1 / (1 + exp(-abs(input))))<br/>
+    /// dL/dinput = 1 - target - (1 + (pos_weight - 1) * target) * (if input &gt;= 0 then exp(-abs(input)) * 1 / (1 + exp(-abs(input))) else 1 / (1 + exp(-abs(input))))<br/>
     /// dL/dtarget = (pos_weight - 1) * (max(-input, 0) + log1p(exp(-abs(input)))) - input
     /// <para>Second derivatives (GradientHessian), each the derivative of its gradient:</para>
-    /// d2L/dinput2 = (1 + (pos_weight - 1) * target) * (if -input &gt;= 0 then 1 / (1 + exp(-abs(input))) else exp(-abs(input)) * 1 / (1 + exp(-abs(input)))) * (if input &gt;= 0 then 1 / (1 + exp(-abs(input))) else exp(-abs(input)) * 1 / (1 + exp(-abs(input))))<br/>
+    /// d2L/dinput2 = (1 + (pos_weight - 1) * target) * (if input &gt;= 0 then exp(-abs(input)) * 1 / (1 + exp(-abs(input))) else 1 / (1 + exp(-abs(input)))) * (if input &gt;= 0 then 1 / (1 + exp(-abs(input))) else exp(-abs(input)) * 1 / (1 + exp(-abs(input))))<br/>
     /// d2L/dtarget2 = 0
     /// </remarks>
     public static partial class BinaryCrossEntropyWithLogits
@@ -384,7 +384,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = _input[i];
                 var target = _target[i];
                 var posWeight = (typeof(F1) == typeof(On)) ? _posWeight[i] : T.CreateTruncating(1.0);
-                var loss = ((T.One - target) * input) + ((T.One + ((posWeight - T.One) * target)) * (LossMath.Max(-input, T.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(input)))));
+                var loss = ((T.One - target) * input) + ((T.One + ((posWeight - T.One) * target)) * (LossMath.MaxZero(-input) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(input)))));
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -395,7 +395,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var posWeight = (typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_posWeight), (nuint)i) : Vector128.Create(T.CreateTruncating(1.0));
-                var loss = ((Vector128<T>.One - target) * input) + ((Vector128<T>.One + ((posWeight - Vector128<T>.One) * target)) * (LossMath.Max(-input, Vector128<T>.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(input)))));
+                var loss = ((Vector128<T>.One - target) * input) + ((Vector128<T>.One + ((posWeight - Vector128<T>.One) * target)) * (LossMath.MaxZero(-input) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(input)))));
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -409,7 +409,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var posWeight = (typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_posWeight), (nuint)i) : Vector256.Create(T.CreateTruncating(1.0));
-                var loss = ((Vector256<T>.One - target) * input) + ((Vector256<T>.One + ((posWeight - Vector256<T>.One) * target)) * (LossMath.Max(-input, Vector256<T>.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(input)))));
+                var loss = ((Vector256<T>.One - target) * input) + ((Vector256<T>.One + ((posWeight - Vector256<T>.One) * target)) * (LossMath.MaxZero(-input) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(input)))));
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -423,7 +423,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var posWeight = (typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_posWeight), (nuint)i) : Vector512.Create(T.CreateTruncating(1.0));
-                var loss = ((Vector512<T>.One - target) * input) + ((Vector512<T>.One + ((posWeight - Vector512<T>.One) * target)) * (LossMath.Max(-input, Vector512<T>.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(input)))));
+                var loss = ((Vector512<T>.One - target) * input) + ((Vector512<T>.One + ((posWeight - Vector512<T>.One) * target)) * (LossMath.MaxZero(-input) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(input)))));
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -467,7 +467,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// <summary>
         /// The value and, for every wanted input, the gradient times the upstream gradient and weight:<br/>
         /// L = (1 - target) * input + (1 + (pos_weight - 1) * target) * (max(-input, 0) + log1p(exp(-abs(input))))<br/>
-        /// dL/dinput = 1 - target - (1 + (pos_weight - 1) * target) * (if -input &gt;= 0 then 1 / (1 + exp(-abs(input))) else exp(-abs(input)) * 1 / (1 + exp(-abs(input))))<br/>
+        /// dL/dinput = 1 - target - (1 + (pos_weight - 1) * target) * (if input &gt;= 0 then exp(-abs(input)) * 1 / (1 + exp(-abs(input))) else 1 / (1 + exp(-abs(input))))<br/>
         /// dL/dtarget = (pos_weight - 1) * (max(-input, 0) + log1p(exp(-abs(input)))) - input
         /// </summary>
         private ref struct GradientKernel<T, F0, F1, F2, F3, F4, F5> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T> where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
@@ -520,15 +520,14 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = T.One - target;
                 var t1 = posWeight - T.One;
                 var t2 = T.One + (t1 * target);
-                var t3 = -input;
-                var t4 = LossMath.Exp(-LossMath.Abs(input));
-                var t5 = LossMath.Max(t3, T.Zero) + LossMath.Log1pUnit(t4);
-                var t6 = T.One / (T.One + t4);
-                var loss = (t0 * input) + (t2 * t5);
+                var t3 = LossMath.Exp(-LossMath.Abs(input));
+                var t4 = LossMath.MaxZero(-input) + LossMath.Log1pUnit(t3);
+                var t5 = T.One / (T.One + t3);
+                var loss = (t0 * input) + (t2 * t4);
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
-                if ((typeof(F3) == typeof(On))) _inputGrad[i] = g * (t0 - (t2 * LossMath.Select(LossMath.GreaterThanOrEqual(t3, T.Zero), t6, t4 * t6)));
-                if ((typeof(F4) == typeof(On))) _targetGrad[i] = g * ((t1 * t5) - input);
+                if ((typeof(F3) == typeof(On))) _inputGrad[i] = g * (t0 - (t2 * LossMath.Select(LossMath.GreaterThanOrEqual(input, T.Zero), t3 * t5, t5)));
+                if ((typeof(F4) == typeof(On))) _targetGrad[i] = g * ((t1 * t4) - input);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -541,15 +540,14 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = Vector128<T>.One - target;
                 var t1 = posWeight - Vector128<T>.One;
                 var t2 = Vector128<T>.One + (t1 * target);
-                var t3 = -input;
-                var t4 = LossMath.Exp(-LossMath.Abs(input));
-                var t5 = LossMath.Max(t3, Vector128<T>.Zero) + LossMath.Log1pUnit(t4);
-                var t6 = Vector128<T>.One / (Vector128<T>.One + t4);
-                var loss = (t0 * input) + (t2 * t5);
+                var t3 = LossMath.Exp(-LossMath.Abs(input));
+                var t4 = LossMath.MaxZero(-input) + LossMath.Log1pUnit(t3);
+                var t5 = Vector128<T>.One / (Vector128<T>.One + t3);
+                var loss = (t0 * input) + (t2 * t4);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t0 - (t2 * LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector128<T>.Zero), t6, t4 * t6))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t1 * t5) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t0 - (t2 * LossMath.Select(LossMath.GreaterThanOrEqual(input, Vector128<T>.Zero), t3 * t5, t5))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t1 * t4) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -565,15 +563,14 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = Vector256<T>.One - target;
                 var t1 = posWeight - Vector256<T>.One;
                 var t2 = Vector256<T>.One + (t1 * target);
-                var t3 = -input;
-                var t4 = LossMath.Exp(-LossMath.Abs(input));
-                var t5 = LossMath.Max(t3, Vector256<T>.Zero) + LossMath.Log1pUnit(t4);
-                var t6 = Vector256<T>.One / (Vector256<T>.One + t4);
-                var loss = (t0 * input) + (t2 * t5);
+                var t3 = LossMath.Exp(-LossMath.Abs(input));
+                var t4 = LossMath.MaxZero(-input) + LossMath.Log1pUnit(t3);
+                var t5 = Vector256<T>.One / (Vector256<T>.One + t3);
+                var loss = (t0 * input) + (t2 * t4);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t0 - (t2 * LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector256<T>.Zero), t6, t4 * t6))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t1 * t5) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t0 - (t2 * LossMath.Select(LossMath.GreaterThanOrEqual(input, Vector256<T>.Zero), t3 * t5, t5))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t1 * t4) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -589,15 +586,14 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = Vector512<T>.One - target;
                 var t1 = posWeight - Vector512<T>.One;
                 var t2 = Vector512<T>.One + (t1 * target);
-                var t3 = -input;
-                var t4 = LossMath.Exp(-LossMath.Abs(input));
-                var t5 = LossMath.Max(t3, Vector512<T>.Zero) + LossMath.Log1pUnit(t4);
-                var t6 = Vector512<T>.One / (Vector512<T>.One + t4);
-                var loss = (t0 * input) + (t2 * t5);
+                var t3 = LossMath.Exp(-LossMath.Abs(input));
+                var t4 = LossMath.MaxZero(-input) + LossMath.Log1pUnit(t3);
+                var t5 = Vector512<T>.One / (Vector512<T>.One + t3);
+                var loss = (t0 * input) + (t2 * t4);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t0 - (t2 * LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector512<T>.Zero), t6, t4 * t6))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t1 * t5) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t0 - (t2 * LossMath.Select(LossMath.GreaterThanOrEqual(input, Vector512<T>.Zero), t3 * t5, t5))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t1 * t4) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -655,9 +651,9 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// <summary>
         /// The value and, for every wanted input, the gradient and the second derivative (through the Hessian policy), each times the upstream gradient and weight:<br/>
         /// L = (1 - target) * input + (1 + (pos_weight - 1) * target) * (max(-input, 0) + log1p(exp(-abs(input))))<br/>
-        /// dL/dinput = 1 - target - (1 + (pos_weight - 1) * target) * (if -input &gt;= 0 then 1 / (1 + exp(-abs(input))) else exp(-abs(input)) * 1 / (1 + exp(-abs(input))))<br/>
+        /// dL/dinput = 1 - target - (1 + (pos_weight - 1) * target) * (if input &gt;= 0 then exp(-abs(input)) * 1 / (1 + exp(-abs(input))) else 1 / (1 + exp(-abs(input))))<br/>
         /// dL/dtarget = (pos_weight - 1) * (max(-input, 0) + log1p(exp(-abs(input)))) - input<br/>
-        /// d2L/dinput2 = (1 + (pos_weight - 1) * target) * (if -input &gt;= 0 then 1 / (1 + exp(-abs(input))) else exp(-abs(input)) * 1 / (1 + exp(-abs(input)))) * (if input &gt;= 0 then 1 / (1 + exp(-abs(input))) else exp(-abs(input)) * 1 / (1 + exp(-abs(input))))<br/>
+        /// d2L/dinput2 = (1 + (pos_weight - 1) * target) * (if input &gt;= 0 then exp(-abs(input)) * 1 / (1 + exp(-abs(input))) else 1 / (1 + exp(-abs(input)))) * (if input &gt;= 0 then 1 / (1 + exp(-abs(input))) else exp(-abs(input)) * 1 / (1 + exp(-abs(input))))<br/>
         /// d2L/dtarget2 = 0
         /// </summary>
         private ref struct HessianKernel<T, F0, F1, F2, F3, F4, F5> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T> where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
@@ -720,18 +716,18 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = T.One - target;
                 var t1 = posWeight - T.One;
                 var t2 = T.One + (t1 * target);
-                var t3 = -input;
-                var t4 = LossMath.Exp(-LossMath.Abs(input));
-                var t5 = LossMath.Max(t3, T.Zero) + LossMath.Log1pUnit(t4);
-                var t6 = T.One / (T.One + t4);
-                var t7 = t4 * t6;
-                var t8 = LossMath.Select(LossMath.GreaterThanOrEqual(t3, T.Zero), t6, t7);
-                var loss = (t0 * input) + (t2 * t5);
+                var t3 = LossMath.Exp(-LossMath.Abs(input));
+                var t4 = LossMath.MaxZero(-input) + LossMath.Log1pUnit(t3);
+                var t5 = LossMath.GreaterThanOrEqual(input, T.Zero);
+                var t6 = T.One / (T.One + t3);
+                var t7 = t3 * t6;
+                var t8 = LossMath.Select(t5, t7, t6);
+                var loss = (t0 * input) + (t2 * t4);
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
                 if ((typeof(F3) == typeof(On))) _inputGrad[i] = g * (t0 - (t2 * t8));
-                if ((typeof(F4) == typeof(On))) _targetGrad[i] = g * ((t1 * t5) - input);
-                if (_wantInputHess) _inputHess[i] = g * _hessianPolicy.Apply(t2 * (t8 * LossMath.Select(LossMath.GreaterThanOrEqual(input, T.Zero), t6, t7)));
+                if ((typeof(F4) == typeof(On))) _targetGrad[i] = g * ((t1 * t4) - input);
+                if (_wantInputHess) _inputHess[i] = g * _hessianPolicy.Apply(t2 * (t8 * LossMath.Select(t5, t6, t7)));
                 if (_wantTargetHess) _targetHess[i] = g * _hessianPolicy.Apply(T.Zero);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -745,18 +741,18 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = Vector128<T>.One - target;
                 var t1 = posWeight - Vector128<T>.One;
                 var t2 = Vector128<T>.One + (t1 * target);
-                var t3 = -input;
-                var t4 = LossMath.Exp(-LossMath.Abs(input));
-                var t5 = LossMath.Max(t3, Vector128<T>.Zero) + LossMath.Log1pUnit(t4);
-                var t6 = Vector128<T>.One / (Vector128<T>.One + t4);
-                var t7 = t4 * t6;
-                var t8 = LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector128<T>.Zero), t6, t7);
-                var loss = (t0 * input) + (t2 * t5);
+                var t3 = LossMath.Exp(-LossMath.Abs(input));
+                var t4 = LossMath.MaxZero(-input) + LossMath.Log1pUnit(t3);
+                var t5 = LossMath.GreaterThanOrEqual(input, Vector128<T>.Zero);
+                var t6 = Vector128<T>.One / (Vector128<T>.One + t3);
+                var t7 = t3 * t6;
+                var t8 = LossMath.Select(t5, t7, t6);
+                var loss = (t0 * input) + (t2 * t4);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t0 - (t2 * t8)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t1 * t5) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
-                if (_wantInputHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(t2 * (t8 * LossMath.Select(LossMath.GreaterThanOrEqual(input, Vector128<T>.Zero), t6, t7))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t1 * t4) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if (_wantInputHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(t2 * (t8 * LossMath.Select(t5, t6, t7))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector128<T>.Zero), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -773,18 +769,18 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = Vector256<T>.One - target;
                 var t1 = posWeight - Vector256<T>.One;
                 var t2 = Vector256<T>.One + (t1 * target);
-                var t3 = -input;
-                var t4 = LossMath.Exp(-LossMath.Abs(input));
-                var t5 = LossMath.Max(t3, Vector256<T>.Zero) + LossMath.Log1pUnit(t4);
-                var t6 = Vector256<T>.One / (Vector256<T>.One + t4);
-                var t7 = t4 * t6;
-                var t8 = LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector256<T>.Zero), t6, t7);
-                var loss = (t0 * input) + (t2 * t5);
+                var t3 = LossMath.Exp(-LossMath.Abs(input));
+                var t4 = LossMath.MaxZero(-input) + LossMath.Log1pUnit(t3);
+                var t5 = LossMath.GreaterThanOrEqual(input, Vector256<T>.Zero);
+                var t6 = Vector256<T>.One / (Vector256<T>.One + t3);
+                var t7 = t3 * t6;
+                var t8 = LossMath.Select(t5, t7, t6);
+                var loss = (t0 * input) + (t2 * t4);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t0 - (t2 * t8)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t1 * t5) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
-                if (_wantInputHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(t2 * (t8 * LossMath.Select(LossMath.GreaterThanOrEqual(input, Vector256<T>.Zero), t6, t7))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t1 * t4) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if (_wantInputHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(t2 * (t8 * LossMath.Select(t5, t6, t7))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector256<T>.Zero), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -801,18 +797,18 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = Vector512<T>.One - target;
                 var t1 = posWeight - Vector512<T>.One;
                 var t2 = Vector512<T>.One + (t1 * target);
-                var t3 = -input;
-                var t4 = LossMath.Exp(-LossMath.Abs(input));
-                var t5 = LossMath.Max(t3, Vector512<T>.Zero) + LossMath.Log1pUnit(t4);
-                var t6 = Vector512<T>.One / (Vector512<T>.One + t4);
-                var t7 = t4 * t6;
-                var t8 = LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector512<T>.Zero), t6, t7);
-                var loss = (t0 * input) + (t2 * t5);
+                var t3 = LossMath.Exp(-LossMath.Abs(input));
+                var t4 = LossMath.MaxZero(-input) + LossMath.Log1pUnit(t3);
+                var t5 = LossMath.GreaterThanOrEqual(input, Vector512<T>.Zero);
+                var t6 = Vector512<T>.One / (Vector512<T>.One + t3);
+                var t7 = t3 * t6;
+                var t8 = LossMath.Select(t5, t7, t6);
+                var loss = (t0 * input) + (t2 * t4);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t0 - (t2 * t8)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t1 * t5) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
-                if (_wantInputHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(t2 * (t8 * LossMath.Select(LossMath.GreaterThanOrEqual(input, Vector512<T>.Zero), t6, t7))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t1 * t4) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if (_wantInputHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(t2 * (t8 * LossMath.Select(t5, t6, t7))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector512<T>.Zero), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }

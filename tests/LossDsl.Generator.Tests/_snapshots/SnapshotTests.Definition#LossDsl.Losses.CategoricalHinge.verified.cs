@@ -198,7 +198,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 aggregate2.A0 = a0;
                 T a2 = ElementLoops.Sum<Aggregate2Kernel<T>, T>(ref aggregate2, start, end);
                 // L = max(1 + A0 - A1, 0)
-                T value = LossMath.Max(T.One + (a0 - a1), T.Zero);
+                T value = LossMath.MaxZero(T.One + (a0 - a1));
                 if (reduction != Reduction.None) total += value; else if (!output.IsEmpty) output[r] = value;
                 if (gradients)
                 {
@@ -446,7 +446,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var yPred = _yPred[i];
                 var yTrue = _yTrue[i];
                 var a0 = A0;
-                var loss = LossMath.Select(LossMath.Equal((T.One - yTrue) * yPred, a0), T.One, T.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.Equal((T.One - yTrue) * yPred, a0), T.One);
                 return loss;
             }
 
@@ -456,7 +456,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var yPred = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
                 var yTrue = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
                 var a0 = Vector128.Create(A0);
-                var loss = LossMath.Select(LossMath.Equal((Vector128<T>.One - yTrue) * yPred, a0), Vector128<T>.One, Vector128<T>.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.Equal((Vector128<T>.One - yTrue) * yPred, a0), Vector128<T>.One);
                 return loss;
             }
 
@@ -469,7 +469,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var yPred = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
                 var yTrue = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
                 var a0 = Vector256.Create(A0);
-                var loss = LossMath.Select(LossMath.Equal((Vector256<T>.One - yTrue) * yPred, a0), Vector256<T>.One, Vector256<T>.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.Equal((Vector256<T>.One - yTrue) * yPred, a0), Vector256<T>.One);
                 return loss;
             }
 
@@ -482,7 +482,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var yPred = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
                 var yTrue = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
                 var a0 = Vector512.Create(A0);
-                var loss = LossMath.Select(LossMath.Equal((Vector512<T>.One - yTrue) * yPred, a0), Vector512<T>.One, Vector512<T>.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.Equal((Vector512<T>.One - yTrue) * yPred, a0), Vector512<T>.One);
                 return loss;
             }
 
@@ -544,7 +544,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantYPredGrad)
                 {
                     var t0 = T.One - yTrue;
-                    _yPredGrad[i] = LossMath.Select(LossMath.Equal(t0 * yPred, a0), t0 * c0, T.Zero) + (c1 * yTrue);
+                    _yPredGrad[i] = LossMath.SelectOrZero(LossMath.Equal(t0 * yPred, a0), t0 * c0) + (c1 * yTrue);
                 }
                 return T.Zero;
             }
@@ -560,7 +560,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantYPredGrad)
                 {
                     var t0 = Vector128<T>.One - yTrue;
-                    (LossMath.Select(LossMath.Equal(t0 * yPred, a0), t0 * c0, Vector128<T>.Zero) + (c1 * yTrue)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                    (LossMath.SelectOrZero(LossMath.Equal(t0 * yPred, a0), t0 * c0) + (c1 * yTrue)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
                 }
                 return Vector128<T>.Zero;
             }
@@ -579,7 +579,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantYPredGrad)
                 {
                     var t0 = Vector256<T>.One - yTrue;
-                    (LossMath.Select(LossMath.Equal(t0 * yPred, a0), t0 * c0, Vector256<T>.Zero) + (c1 * yTrue)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                    (LossMath.SelectOrZero(LossMath.Equal(t0 * yPred, a0), t0 * c0) + (c1 * yTrue)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
                 }
                 return Vector256<T>.Zero;
             }
@@ -598,7 +598,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantYPredGrad)
                 {
                     var t0 = Vector512<T>.One - yTrue;
-                    (LossMath.Select(LossMath.Equal(t0 * yPred, a0), t0 * c0, Vector512<T>.Zero) + (c1 * yTrue)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                    (LossMath.SelectOrZero(LossMath.Equal(t0 * yPred, a0), t0 * c0) + (c1 * yTrue)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
                 }
                 return Vector512<T>.Zero;
             }

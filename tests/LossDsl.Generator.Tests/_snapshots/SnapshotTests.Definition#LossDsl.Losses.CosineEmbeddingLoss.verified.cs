@@ -227,7 +227,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t4 = T.CreateTruncating(2.0) * t2;
                 var t5 = (cos * (t1 / t4)) / t2;
                 var t6 = (cos * (t0 / t4)) / t2;
-                T value = target[r] == T.One ? T.One - cos : LossMath.Max(cos - margin, T.Zero);
+                T value = target[r] == T.One ? T.One - cos : LossMath.MaxZero(cos - margin);
                 if (reduction != Reduction.None) total += value; else if (!output.IsEmpty) output[r] = value;
                 if (gradients)
                 {

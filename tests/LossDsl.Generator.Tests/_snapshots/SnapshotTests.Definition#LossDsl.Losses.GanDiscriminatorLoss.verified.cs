@@ -20,7 +20,7 @@ namespace LossDsl.Losses
     /// L = A0 + A1<br/>
     /// dL/dA0 = 1<br/>
     /// dL/dA1 = 1<br/>
-    /// dL/dreal_logits = -(c0 * (if -real_logits &gt;= 0 then 1 / (1 + exp(-abs(real_logits))) else exp(-abs(real_logits)) * 1 / (1 + exp(-abs(real_logits)))))   (c_j = dL/dA_j, per row)<br/>
+    /// dL/dreal_logits = -(c0 * (if real_logits &gt;= 0 then exp(-abs(real_logits)) * 1 / (1 + exp(-abs(real_logits))) else 1 / (1 + exp(-abs(real_logits)))))   (c_j = dL/dA_j, per row)<br/>
     /// dL/dfake_logits = c1 * (if fake_logits &gt;= 0 then 1 / (1 + exp(-abs(fake_logits))) else exp(-abs(fake_logits)) * 1 / (1 + exp(-abs(fake_logits))))   (c_j = dL/dA_j, per row)
     /// </remarks>
     public static partial class GanDiscriminatorLoss
@@ -202,7 +202,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             public T Invoke(int i)
             {
                 var realLogits = _realLogits[i];
-                var loss = LossMath.Max(-realLogits, T.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(realLogits)));
+                var loss = LossMath.MaxZero(-realLogits) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(realLogits)));
                 return loss;
             }
 
@@ -210,7 +210,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             public Vector128<T> Invoke128(int i)
             {
                 var realLogits = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_realLogits), (nuint)i);
-                var loss = LossMath.Max(-realLogits, Vector128<T>.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(realLogits)));
+                var loss = LossMath.MaxZero(-realLogits) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(realLogits)));
                 return loss;
             }
 
@@ -221,7 +221,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             public Vector256<T> Invoke256(int i)
             {
                 var realLogits = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_realLogits), (nuint)i);
-                var loss = LossMath.Max(-realLogits, Vector256<T>.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(realLogits)));
+                var loss = LossMath.MaxZero(-realLogits) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(realLogits)));
                 return loss;
             }
 
@@ -232,7 +232,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             public Vector512<T> Invoke512(int i)
             {
                 var realLogits = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_realLogits), (nuint)i);
-                var loss = LossMath.Max(-realLogits, Vector512<T>.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(realLogits)));
+                var loss = LossMath.MaxZero(-realLogits) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(realLogits)));
                 return loss;
             }
 
@@ -267,7 +267,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             public T Invoke(int i)
             {
                 var fakeLogits = _fakeLogits[i];
-                var loss = LossMath.Max(fakeLogits, T.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(fakeLogits)));
+                var loss = LossMath.MaxZero(fakeLogits) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(fakeLogits)));
                 return loss;
             }
 
@@ -275,7 +275,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             public Vector128<T> Invoke128(int i)
             {
                 var fakeLogits = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_fakeLogits), (nuint)i);
-                var loss = LossMath.Max(fakeLogits, Vector128<T>.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(fakeLogits)));
+                var loss = LossMath.MaxZero(fakeLogits) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(fakeLogits)));
                 return loss;
             }
 
@@ -286,7 +286,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             public Vector256<T> Invoke256(int i)
             {
                 var fakeLogits = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_fakeLogits), (nuint)i);
-                var loss = LossMath.Max(fakeLogits, Vector256<T>.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(fakeLogits)));
+                var loss = LossMath.MaxZero(fakeLogits) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(fakeLogits)));
                 return loss;
             }
 
@@ -297,7 +297,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             public Vector512<T> Invoke512(int i)
             {
                 var fakeLogits = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_fakeLogits), (nuint)i);
-                var loss = LossMath.Max(fakeLogits, Vector512<T>.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(fakeLogits)));
+                var loss = LossMath.MaxZero(fakeLogits) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(fakeLogits)));
                 return loss;
             }
 
@@ -312,7 +312,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// L = A0 + A1<br/>
         /// dL/dA0 = 1<br/>
         /// dL/dA1 = 1<br/>
-        /// dL/dreal_logits = -(c0 * (if -real_logits &gt;= 0 then 1 / (1 + exp(-abs(real_logits))) else exp(-abs(real_logits)) * 1 / (1 + exp(-abs(real_logits)))))   (c_j = dL/dA_j, per row)<br/>
+        /// dL/dreal_logits = -(c0 * (if real_logits &gt;= 0 then exp(-abs(real_logits)) * 1 / (1 + exp(-abs(real_logits))) else 1 / (1 + exp(-abs(real_logits)))))   (c_j = dL/dA_j, per row)<br/>
         /// dL/dfake_logits = c1 * (if fake_logits &gt;= 0 then 1 / (1 + exp(-abs(fake_logits))) else exp(-abs(fake_logits)) * 1 / (1 + exp(-abs(fake_logits))))   (c_j = dL/dA_j, per row)
         /// </summary>
         private ref struct RowGradientKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -360,7 +360,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 {
                     var t0 = LossMath.Exp(-LossMath.Abs(realLogits));
                     var t1 = T.One / (T.One + t0);
-                    _realLogitsGrad[i] = -(c0 * LossMath.Select(LossMath.GreaterThanOrEqual(-realLogits, T.Zero), t1, t0 * t1));
+                    _realLogitsGrad[i] = -(c0 * LossMath.Select(LossMath.GreaterThanOrEqual(realLogits, T.Zero), t0 * t1, t1));
                 }
                 if (_wantFakeLogitsGrad)
                 {
@@ -382,7 +382,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 {
                     var t0 = LossMath.Exp(-LossMath.Abs(realLogits));
                     var t1 = Vector128<T>.One / (Vector128<T>.One + t0);
-                    (-(c0 * LossMath.Select(LossMath.GreaterThanOrEqual(-realLogits, Vector128<T>.Zero), t1, t0 * t1))).StoreUnsafe(ref MemoryMarshal.GetReference(_realLogitsGrad), (nuint)i);
+                    (-(c0 * LossMath.Select(LossMath.GreaterThanOrEqual(realLogits, Vector128<T>.Zero), t0 * t1, t1))).StoreUnsafe(ref MemoryMarshal.GetReference(_realLogitsGrad), (nuint)i);
                 }
                 if (_wantFakeLogitsGrad)
                 {
@@ -407,7 +407,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 {
                     var t0 = LossMath.Exp(-LossMath.Abs(realLogits));
                     var t1 = Vector256<T>.One / (Vector256<T>.One + t0);
-                    (-(c0 * LossMath.Select(LossMath.GreaterThanOrEqual(-realLogits, Vector256<T>.Zero), t1, t0 * t1))).StoreUnsafe(ref MemoryMarshal.GetReference(_realLogitsGrad), (nuint)i);
+                    (-(c0 * LossMath.Select(LossMath.GreaterThanOrEqual(realLogits, Vector256<T>.Zero), t0 * t1, t1))).StoreUnsafe(ref MemoryMarshal.GetReference(_realLogitsGrad), (nuint)i);
                 }
                 if (_wantFakeLogitsGrad)
                 {
@@ -432,7 +432,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 {
                     var t0 = LossMath.Exp(-LossMath.Abs(realLogits));
                     var t1 = Vector512<T>.One / (Vector512<T>.One + t0);
-                    (-(c0 * LossMath.Select(LossMath.GreaterThanOrEqual(-realLogits, Vector512<T>.Zero), t1, t0 * t1))).StoreUnsafe(ref MemoryMarshal.GetReference(_realLogitsGrad), (nuint)i);
+                    (-(c0 * LossMath.Select(LossMath.GreaterThanOrEqual(realLogits, Vector512<T>.Zero), t0 * t1, t1))).StoreUnsafe(ref MemoryMarshal.GetReference(_realLogitsGrad), (nuint)i);
                 }
                 if (_wantFakeLogitsGrad)
                 {

@@ -17,7 +17,7 @@ namespace LossDsl.Losses
     /// A0 = mean over all elements of max(-fake_logits, 0) + log1p(exp(-abs(fake_logits)))<br/>
     /// L = A0<br/>
     /// dL/dA0 = 1<br/>
-    /// dL/dfake_logits = -(c0 * (if -fake_logits &gt;= 0 then 1 / (1 + exp(-abs(fake_logits))) else exp(-abs(fake_logits)) * 1 / (1 + exp(-abs(fake_logits)))))   (c_j = dL/dA_j, per row)
+    /// dL/dfake_logits = -(c0 * (if fake_logits &gt;= 0 then exp(-abs(fake_logits)) * 1 / (1 + exp(-abs(fake_logits))) else 1 / (1 + exp(-abs(fake_logits)))))   (c_j = dL/dA_j, per row)
     /// </remarks>
     public static partial class GanGeneratorLoss
     {
@@ -174,7 +174,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             public T Invoke(int i)
             {
                 var fakeLogits = _fakeLogits[i];
-                var loss = LossMath.Max(-fakeLogits, T.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(fakeLogits)));
+                var loss = LossMath.MaxZero(-fakeLogits) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(fakeLogits)));
                 return loss;
             }
 
@@ -182,7 +182,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             public Vector128<T> Invoke128(int i)
             {
                 var fakeLogits = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_fakeLogits), (nuint)i);
-                var loss = LossMath.Max(-fakeLogits, Vector128<T>.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(fakeLogits)));
+                var loss = LossMath.MaxZero(-fakeLogits) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(fakeLogits)));
                 return loss;
             }
 
@@ -193,7 +193,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             public Vector256<T> Invoke256(int i)
             {
                 var fakeLogits = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_fakeLogits), (nuint)i);
-                var loss = LossMath.Max(-fakeLogits, Vector256<T>.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(fakeLogits)));
+                var loss = LossMath.MaxZero(-fakeLogits) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(fakeLogits)));
                 return loss;
             }
 
@@ -204,7 +204,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             public Vector512<T> Invoke512(int i)
             {
                 var fakeLogits = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_fakeLogits), (nuint)i);
-                var loss = LossMath.Max(-fakeLogits, Vector512<T>.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(fakeLogits)));
+                var loss = LossMath.MaxZero(-fakeLogits) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(fakeLogits)));
                 return loss;
             }
 
@@ -217,7 +217,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// A0 = mean over all elements of max(-fake_logits, 0) + log1p(exp(-abs(fake_logits)))<br/>
         /// L = A0<br/>
         /// dL/dA0 = 1<br/>
-        /// dL/dfake_logits = -(c0 * (if -fake_logits &gt;= 0 then 1 / (1 + exp(-abs(fake_logits))) else exp(-abs(fake_logits)) * 1 / (1 + exp(-abs(fake_logits)))))   (c_j = dL/dA_j, per row)
+        /// dL/dfake_logits = -(c0 * (if fake_logits &gt;= 0 then exp(-abs(fake_logits)) * 1 / (1 + exp(-abs(fake_logits))) else 1 / (1 + exp(-abs(fake_logits)))))   (c_j = dL/dA_j, per row)
         /// </summary>
         private ref struct RowGradientKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
@@ -250,7 +250,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 {
                     var t0 = LossMath.Exp(-LossMath.Abs(fakeLogits));
                     var t1 = T.One / (T.One + t0);
-                    _fakeLogitsGrad[i] = -(c0 * LossMath.Select(LossMath.GreaterThanOrEqual(-fakeLogits, T.Zero), t1, t0 * t1));
+                    _fakeLogitsGrad[i] = -(c0 * LossMath.Select(LossMath.GreaterThanOrEqual(fakeLogits, T.Zero), t0 * t1, t1));
                 }
                 return T.Zero;
             }
@@ -264,7 +264,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 {
                     var t0 = LossMath.Exp(-LossMath.Abs(fakeLogits));
                     var t1 = Vector128<T>.One / (Vector128<T>.One + t0);
-                    (-(c0 * LossMath.Select(LossMath.GreaterThanOrEqual(-fakeLogits, Vector128<T>.Zero), t1, t0 * t1))).StoreUnsafe(ref MemoryMarshal.GetReference(_fakeLogitsGrad), (nuint)i);
+                    (-(c0 * LossMath.Select(LossMath.GreaterThanOrEqual(fakeLogits, Vector128<T>.Zero), t0 * t1, t1))).StoreUnsafe(ref MemoryMarshal.GetReference(_fakeLogitsGrad), (nuint)i);
                 }
                 return Vector128<T>.Zero;
             }
@@ -281,7 +281,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 {
                     var t0 = LossMath.Exp(-LossMath.Abs(fakeLogits));
                     var t1 = Vector256<T>.One / (Vector256<T>.One + t0);
-                    (-(c0 * LossMath.Select(LossMath.GreaterThanOrEqual(-fakeLogits, Vector256<T>.Zero), t1, t0 * t1))).StoreUnsafe(ref MemoryMarshal.GetReference(_fakeLogitsGrad), (nuint)i);
+                    (-(c0 * LossMath.Select(LossMath.GreaterThanOrEqual(fakeLogits, Vector256<T>.Zero), t0 * t1, t1))).StoreUnsafe(ref MemoryMarshal.GetReference(_fakeLogitsGrad), (nuint)i);
                 }
                 return Vector256<T>.Zero;
             }
@@ -298,7 +298,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 {
                     var t0 = LossMath.Exp(-LossMath.Abs(fakeLogits));
                     var t1 = Vector512<T>.One / (Vector512<T>.One + t0);
-                    (-(c0 * LossMath.Select(LossMath.GreaterThanOrEqual(-fakeLogits, Vector512<T>.Zero), t1, t0 * t1))).StoreUnsafe(ref MemoryMarshal.GetReference(_fakeLogitsGrad), (nuint)i);
+                    (-(c0 * LossMath.Select(LossMath.GreaterThanOrEqual(fakeLogits, Vector512<T>.Zero), t0 * t1, t1))).StoreUnsafe(ref MemoryMarshal.GetReference(_fakeLogitsGrad), (nuint)i);
                 }
                 return Vector512<T>.Zero;
             }

@@ -491,7 +491,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var column = T.CreateTruncating(i - RowStart);
                 var a0 = A0;
                 var a1 = A1;
-                var loss = LossMath.Select(LossMath.Equal(column, target), LossMath.Exp(input - (a0 + LossMath.Log(a1))), T.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.Equal(column, target), LossMath.Exp(input - (a0 + LossMath.Log(a1))));
                 return loss;
             }
 
@@ -503,7 +503,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var column = Vector128.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var a0 = Vector128.Create(A0);
                 var a1 = Vector128.Create(A1);
-                var loss = LossMath.Select(LossMath.Equal(column, target), LossMath.Exp(input - (a0 + LossMath.Log(a1))), Vector128<T>.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.Equal(column, target), LossMath.Exp(input - (a0 + LossMath.Log(a1))));
                 return loss;
             }
 
@@ -518,7 +518,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var column = Vector256.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var a0 = Vector256.Create(A0);
                 var a1 = Vector256.Create(A1);
-                var loss = LossMath.Select(LossMath.Equal(column, target), LossMath.Exp(input - (a0 + LossMath.Log(a1))), Vector256<T>.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.Equal(column, target), LossMath.Exp(input - (a0 + LossMath.Log(a1))));
                 return loss;
             }
 
@@ -533,7 +533,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var column = Vector512.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var a0 = Vector512.Create(A0);
                 var a1 = Vector512.Create(A1);
-                var loss = LossMath.Select(LossMath.Equal(column, target), LossMath.Exp(input - (a0 + LossMath.Log(a1))), Vector512<T>.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.Equal(column, target), LossMath.Exp(input - (a0 + LossMath.Log(a1))));
                 return loss;
             }
 
@@ -578,7 +578,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var column = T.CreateTruncating(i - RowStart);
                 var a0 = A0;
                 var a1 = A1;
-                var loss = LossMath.Select(LossMath.Equal(column, target), -(LossMath.Exp(input - (a0 + LossMath.Log(a1))) * (T.One / a1)), T.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.Equal(column, target), -(LossMath.Exp(input - (a0 + LossMath.Log(a1))) * (T.One / a1)));
                 return loss;
             }
 
@@ -590,7 +590,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var column = Vector128.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var a0 = Vector128.Create(A0);
                 var a1 = Vector128.Create(A1);
-                var loss = LossMath.Select(LossMath.Equal(column, target), -(LossMath.Exp(input - (a0 + LossMath.Log(a1))) * (Vector128<T>.One / a1)), Vector128<T>.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.Equal(column, target), -(LossMath.Exp(input - (a0 + LossMath.Log(a1))) * (Vector128<T>.One / a1)));
                 return loss;
             }
 
@@ -605,7 +605,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var column = Vector256.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var a0 = Vector256.Create(A0);
                 var a1 = Vector256.Create(A1);
-                var loss = LossMath.Select(LossMath.Equal(column, target), -(LossMath.Exp(input - (a0 + LossMath.Log(a1))) * (Vector256<T>.One / a1)), Vector256<T>.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.Equal(column, target), -(LossMath.Exp(input - (a0 + LossMath.Log(a1))) * (Vector256<T>.One / a1)));
                 return loss;
             }
 
@@ -620,7 +620,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var column = Vector512.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var a0 = Vector512.Create(A0);
                 var a1 = Vector512.Create(A1);
-                var loss = LossMath.Select(LossMath.Equal(column, target), -(LossMath.Exp(input - (a0 + LossMath.Log(a1))) * (Vector512<T>.One / a1)), Vector512<T>.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.Equal(column, target), -(LossMath.Exp(input - (a0 + LossMath.Log(a1))) * (Vector512<T>.One / a1)));
                 return loss;
             }
 
@@ -689,7 +689,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var a1 = A1;
                 var c1 = C1;
                 var c2 = C2;
-                if (_wantInputGrad) _inputGrad[i] = (c1 * LossMath.Exp(input - a0)) + LossMath.Select(LossMath.Equal(column, target), LossMath.Exp(input - (a0 + LossMath.Log(a1))) * c2, T.Zero);
+                if (_wantInputGrad) _inputGrad[i] = (c1 * LossMath.Exp(input - a0)) + LossMath.SelectOrZero(LossMath.Equal(column, target), LossMath.Exp(input - (a0 + LossMath.Log(a1))) * c2);
                 return T.Zero;
             }
 
@@ -703,7 +703,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var a1 = Vector128.Create(A1);
                 var c1 = Vector128.Create(C1);
                 var c2 = Vector128.Create(C2);
-                if (_wantInputGrad) ((c1 * LossMath.Exp(input - a0)) + LossMath.Select(LossMath.Equal(column, target), LossMath.Exp(input - (a0 + LossMath.Log(a1))) * c2, Vector128<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad) ((c1 * LossMath.Exp(input - a0)) + LossMath.SelectOrZero(LossMath.Equal(column, target), LossMath.Exp(input - (a0 + LossMath.Log(a1))) * c2)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return Vector128<T>.Zero;
             }
 
@@ -720,7 +720,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var a1 = Vector256.Create(A1);
                 var c1 = Vector256.Create(C1);
                 var c2 = Vector256.Create(C2);
-                if (_wantInputGrad) ((c1 * LossMath.Exp(input - a0)) + LossMath.Select(LossMath.Equal(column, target), LossMath.Exp(input - (a0 + LossMath.Log(a1))) * c2, Vector256<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad) ((c1 * LossMath.Exp(input - a0)) + LossMath.SelectOrZero(LossMath.Equal(column, target), LossMath.Exp(input - (a0 + LossMath.Log(a1))) * c2)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return Vector256<T>.Zero;
             }
 
@@ -737,7 +737,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var a1 = Vector512.Create(A1);
                 var c1 = Vector512.Create(C1);
                 var c2 = Vector512.Create(C2);
-                if (_wantInputGrad) ((c1 * LossMath.Exp(input - a0)) + LossMath.Select(LossMath.Equal(column, target), LossMath.Exp(input - (a0 + LossMath.Log(a1))) * c2, Vector512<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad) ((c1 * LossMath.Exp(input - a0)) + LossMath.SelectOrZero(LossMath.Equal(column, target), LossMath.Exp(input - (a0 + LossMath.Log(a1))) * c2)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return Vector512<T>.Zero;
             }
 
@@ -888,7 +888,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var c1 = C1;
                 var c2 = C2;
                 var summand1 = _inputGrad[i];
-                if (_wantInputGrad) _inputGrad[i] = (c1 * summand1) + LossMath.Select(LossMath.Equal(column, target), LossMath.Exp(input - (a0 + LossMath.Log(a1))) * c2, T.Zero);
+                if (_wantInputGrad) _inputGrad[i] = (c1 * summand1) + LossMath.SelectOrZero(LossMath.Equal(column, target), LossMath.Exp(input - (a0 + LossMath.Log(a1))) * c2);
                 return T.Zero;
             }
 
@@ -903,7 +903,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var c1 = Vector128.Create(C1);
                 var c2 = Vector128.Create(C2);
                 var summand1 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if (_wantInputGrad) ((c1 * summand1) + LossMath.Select(LossMath.Equal(column, target), LossMath.Exp(input - (a0 + LossMath.Log(a1))) * c2, Vector128<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad) ((c1 * summand1) + LossMath.SelectOrZero(LossMath.Equal(column, target), LossMath.Exp(input - (a0 + LossMath.Log(a1))) * c2)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return Vector128<T>.Zero;
             }
 
@@ -921,7 +921,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var c1 = Vector256.Create(C1);
                 var c2 = Vector256.Create(C2);
                 var summand1 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if (_wantInputGrad) ((c1 * summand1) + LossMath.Select(LossMath.Equal(column, target), LossMath.Exp(input - (a0 + LossMath.Log(a1))) * c2, Vector256<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad) ((c1 * summand1) + LossMath.SelectOrZero(LossMath.Equal(column, target), LossMath.Exp(input - (a0 + LossMath.Log(a1))) * c2)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return Vector256<T>.Zero;
             }
 
@@ -939,7 +939,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var c1 = Vector512.Create(C1);
                 var c2 = Vector512.Create(C2);
                 var summand1 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if (_wantInputGrad) ((c1 * summand1) + LossMath.Select(LossMath.Equal(column, target), LossMath.Exp(input - (a0 + LossMath.Log(a1))) * c2, Vector512<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad) ((c1 * summand1) + LossMath.SelectOrZero(LossMath.Equal(column, target), LossMath.Exp(input - (a0 + LossMath.Log(a1))) * c2)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return Vector512<T>.Zero;
             }
 

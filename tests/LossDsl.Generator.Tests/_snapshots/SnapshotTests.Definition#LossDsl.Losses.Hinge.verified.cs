@@ -282,7 +282,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var yPred = _yPred[i];
                 var yTrue = _yTrue[i];
                 var y = LossMath.Select(LossMath.Equal(yTrue, T.Zero), T.CreateTruncating(-1.0), yTrue);
-                var loss = LossMath.Max(T.One - (y * yPred), T.Zero);
+                var loss = LossMath.MaxZero(T.One - (y * yPred));
                 return loss;
             }
 
@@ -292,7 +292,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var yPred = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
                 var yTrue = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
                 var y = LossMath.Select(LossMath.Equal(yTrue, Vector128<T>.Zero), Vector128.Create(T.CreateTruncating(-1.0)), yTrue);
-                var loss = LossMath.Max(Vector128<T>.One - (y * yPred), Vector128<T>.Zero);
+                var loss = LossMath.MaxZero(Vector128<T>.One - (y * yPred));
                 return loss;
             }
 
@@ -305,7 +305,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var yPred = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
                 var yTrue = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
                 var y = LossMath.Select(LossMath.Equal(yTrue, Vector256<T>.Zero), Vector256.Create(T.CreateTruncating(-1.0)), yTrue);
-                var loss = LossMath.Max(Vector256<T>.One - (y * yPred), Vector256<T>.Zero);
+                var loss = LossMath.MaxZero(Vector256<T>.One - (y * yPred));
                 return loss;
             }
 
@@ -318,7 +318,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var yPred = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
                 var yTrue = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
                 var y = LossMath.Select(LossMath.Equal(yTrue, Vector512<T>.Zero), Vector512.Create(T.CreateTruncating(-1.0)), yTrue);
-                var loss = LossMath.Max(Vector512<T>.One - (y * yPred), Vector512<T>.Zero);
+                var loss = LossMath.MaxZero(Vector512<T>.One - (y * yPred));
                 return loss;
             }
 
@@ -366,7 +366,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantYPredGrad)
                 {
                     var y = LossMath.Select(LossMath.Equal(yTrue, T.Zero), T.CreateTruncating(-1.0), yTrue);
-                    _yPredGrad[i] = LossMath.Select(LossMath.GreaterThanOrEqual(T.One - (y * yPred), T.Zero), -(y * c0), T.Zero);
+                    _yPredGrad[i] = LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(T.One - (y * yPred), T.Zero), -(y * c0));
                 }
                 return T.Zero;
             }
@@ -380,7 +380,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantYPredGrad)
                 {
                     var y = LossMath.Select(LossMath.Equal(yTrue, Vector128<T>.Zero), Vector128.Create(T.CreateTruncating(-1.0)), yTrue);
-                    (LossMath.Select(LossMath.GreaterThanOrEqual(Vector128<T>.One - (y * yPred), Vector128<T>.Zero), -(y * c0), Vector128<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                    (LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(Vector128<T>.One - (y * yPred), Vector128<T>.Zero), -(y * c0))).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
                 }
                 return Vector128<T>.Zero;
             }
@@ -397,7 +397,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantYPredGrad)
                 {
                     var y = LossMath.Select(LossMath.Equal(yTrue, Vector256<T>.Zero), Vector256.Create(T.CreateTruncating(-1.0)), yTrue);
-                    (LossMath.Select(LossMath.GreaterThanOrEqual(Vector256<T>.One - (y * yPred), Vector256<T>.Zero), -(y * c0), Vector256<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                    (LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(Vector256<T>.One - (y * yPred), Vector256<T>.Zero), -(y * c0))).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
                 }
                 return Vector256<T>.Zero;
             }
@@ -414,7 +414,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantYPredGrad)
                 {
                     var y = LossMath.Select(LossMath.Equal(yTrue, Vector512<T>.Zero), Vector512.Create(T.CreateTruncating(-1.0)), yTrue);
-                    (LossMath.Select(LossMath.GreaterThanOrEqual(Vector512<T>.One - (y * yPred), Vector512<T>.Zero), -(y * c0), Vector512<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                    (LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(Vector512<T>.One - (y * yPred), Vector512<T>.Zero), -(y * c0))).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
                 }
                 return Vector512<T>.Zero;
             }

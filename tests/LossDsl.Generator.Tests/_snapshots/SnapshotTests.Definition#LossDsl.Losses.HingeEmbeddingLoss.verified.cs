@@ -358,7 +358,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = _input[i];
                 var target = _target[i];
                 var margin = _margin;
-                var loss = LossMath.Select(LossMath.NotEqual(target, T.One), LossMath.Max(margin - input, T.Zero), T.Zero) + LossMath.Select(LossMath.NotEqual(target, T.CreateTruncating(-1.0)), input, T.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.NotEqual(target, T.One), LossMath.MaxZero(margin - input)) + LossMath.SelectOrZero(LossMath.NotEqual(target, T.CreateTruncating(-1.0)), input);
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -369,7 +369,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var margin = _margin128;
-                var loss = LossMath.Select(LossMath.NotEqual(target, Vector128<T>.One), LossMath.Max(margin - input, Vector128<T>.Zero), Vector128<T>.Zero) + LossMath.Select(LossMath.NotEqual(target, Vector128.Create(T.CreateTruncating(-1.0))), input, Vector128<T>.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.NotEqual(target, Vector128<T>.One), LossMath.MaxZero(margin - input)) + LossMath.SelectOrZero(LossMath.NotEqual(target, Vector128.Create(T.CreateTruncating(-1.0))), input);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -383,7 +383,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var margin = _margin256;
-                var loss = LossMath.Select(LossMath.NotEqual(target, Vector256<T>.One), LossMath.Max(margin - input, Vector256<T>.Zero), Vector256<T>.Zero) + LossMath.Select(LossMath.NotEqual(target, Vector256.Create(T.CreateTruncating(-1.0))), input, Vector256<T>.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.NotEqual(target, Vector256<T>.One), LossMath.MaxZero(margin - input)) + LossMath.SelectOrZero(LossMath.NotEqual(target, Vector256.Create(T.CreateTruncating(-1.0))), input);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -397,7 +397,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var margin = _margin512;
-                var loss = LossMath.Select(LossMath.NotEqual(target, Vector512<T>.One), LossMath.Max(margin - input, Vector512<T>.Zero), Vector512<T>.Zero) + LossMath.Select(LossMath.NotEqual(target, Vector512.Create(T.CreateTruncating(-1.0))), input, Vector512<T>.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.NotEqual(target, Vector512<T>.One), LossMath.MaxZero(margin - input)) + LossMath.SelectOrZero(LossMath.NotEqual(target, Vector512.Create(T.CreateTruncating(-1.0))), input);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -493,10 +493,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = LossMath.NotEqual(target, T.One);
                 var t1 = margin - input;
                 var t2 = LossMath.NotEqual(target, T.CreateTruncating(-1.0));
-                var loss = LossMath.Select(t0, LossMath.Max(t1, T.Zero), T.Zero) + LossMath.Select(t2, input, T.Zero);
+                var loss = LossMath.SelectOrZero(t0, LossMath.MaxZero(t1)) + LossMath.SelectOrZero(t2, input);
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
-                if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * (LossMath.Select(t0, LossMath.Select(LossMath.GreaterThanOrEqual(t1, T.Zero), T.CreateTruncating(-1.0), T.Zero), T.Zero) + LossMath.Select(t2, T.One, T.Zero));
+                if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * (LossMath.SelectOrZero(t0, LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(t1, T.Zero), T.CreateTruncating(-1.0))) + LossMath.SelectOrZero(t2, T.One));
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -509,10 +509,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = LossMath.NotEqual(target, Vector128<T>.One);
                 var t1 = margin - input;
                 var t2 = LossMath.NotEqual(target, Vector128.Create(T.CreateTruncating(-1.0)));
-                var loss = LossMath.Select(t0, LossMath.Max(t1, Vector128<T>.Zero), Vector128<T>.Zero) + LossMath.Select(t2, input, Vector128<T>.Zero);
+                var loss = LossMath.SelectOrZero(t0, LossMath.MaxZero(t1)) + LossMath.SelectOrZero(t2, input);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector128<T>.Zero), Vector128.Create(T.CreateTruncating(-1.0)), Vector128<T>.Zero), Vector128<T>.Zero) + LossMath.Select(t2, Vector128<T>.One, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t0, LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(t1, Vector128<T>.Zero), Vector128.Create(T.CreateTruncating(-1.0)))) + LossMath.SelectOrZero(t2, Vector128<T>.One)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -528,10 +528,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = LossMath.NotEqual(target, Vector256<T>.One);
                 var t1 = margin - input;
                 var t2 = LossMath.NotEqual(target, Vector256.Create(T.CreateTruncating(-1.0)));
-                var loss = LossMath.Select(t0, LossMath.Max(t1, Vector256<T>.Zero), Vector256<T>.Zero) + LossMath.Select(t2, input, Vector256<T>.Zero);
+                var loss = LossMath.SelectOrZero(t0, LossMath.MaxZero(t1)) + LossMath.SelectOrZero(t2, input);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector256<T>.Zero), Vector256.Create(T.CreateTruncating(-1.0)), Vector256<T>.Zero), Vector256<T>.Zero) + LossMath.Select(t2, Vector256<T>.One, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t0, LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(t1, Vector256<T>.Zero), Vector256.Create(T.CreateTruncating(-1.0)))) + LossMath.SelectOrZero(t2, Vector256<T>.One)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -547,10 +547,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = LossMath.NotEqual(target, Vector512<T>.One);
                 var t1 = margin - input;
                 var t2 = LossMath.NotEqual(target, Vector512.Create(T.CreateTruncating(-1.0)));
-                var loss = LossMath.Select(t0, LossMath.Max(t1, Vector512<T>.Zero), Vector512<T>.Zero) + LossMath.Select(t2, input, Vector512<T>.Zero);
+                var loss = LossMath.SelectOrZero(t0, LossMath.MaxZero(t1)) + LossMath.SelectOrZero(t2, input);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector512<T>.Zero), Vector512.Create(T.CreateTruncating(-1.0)), Vector512<T>.Zero), Vector512<T>.Zero) + LossMath.Select(t2, Vector512<T>.One, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t0, LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(t1, Vector512<T>.Zero), Vector512.Create(T.CreateTruncating(-1.0)))) + LossMath.SelectOrZero(t2, Vector512<T>.One)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -665,10 +665,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = LossMath.NotEqual(target, T.One);
                 var t1 = margin - input;
                 var t2 = LossMath.NotEqual(target, T.CreateTruncating(-1.0));
-                var loss = LossMath.Select(t0, LossMath.Max(t1, T.Zero), T.Zero) + LossMath.Select(t2, input, T.Zero);
+                var loss = LossMath.SelectOrZero(t0, LossMath.MaxZero(t1)) + LossMath.SelectOrZero(t2, input);
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
-                if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * (LossMath.Select(t0, LossMath.Select(LossMath.GreaterThanOrEqual(t1, T.Zero), T.CreateTruncating(-1.0), T.Zero), T.Zero) + LossMath.Select(t2, T.One, T.Zero));
+                if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * (LossMath.SelectOrZero(t0, LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(t1, T.Zero), T.CreateTruncating(-1.0))) + LossMath.SelectOrZero(t2, T.One));
                 if ((typeof(F3) == typeof(On))) _inputHess[i] = g * _hessianPolicy.Apply(T.Zero);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -682,10 +682,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = LossMath.NotEqual(target, Vector128<T>.One);
                 var t1 = margin - input;
                 var t2 = LossMath.NotEqual(target, Vector128.Create(T.CreateTruncating(-1.0)));
-                var loss = LossMath.Select(t0, LossMath.Max(t1, Vector128<T>.Zero), Vector128<T>.Zero) + LossMath.Select(t2, input, Vector128<T>.Zero);
+                var loss = LossMath.SelectOrZero(t0, LossMath.MaxZero(t1)) + LossMath.SelectOrZero(t2, input);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector128<T>.Zero), Vector128.Create(T.CreateTruncating(-1.0)), Vector128<T>.Zero), Vector128<T>.Zero) + LossMath.Select(t2, Vector128<T>.One, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t0, LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(t1, Vector128<T>.Zero), Vector128.Create(T.CreateTruncating(-1.0)))) + LossMath.SelectOrZero(t2, Vector128<T>.One)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector128<T>.Zero), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -702,10 +702,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = LossMath.NotEqual(target, Vector256<T>.One);
                 var t1 = margin - input;
                 var t2 = LossMath.NotEqual(target, Vector256.Create(T.CreateTruncating(-1.0)));
-                var loss = LossMath.Select(t0, LossMath.Max(t1, Vector256<T>.Zero), Vector256<T>.Zero) + LossMath.Select(t2, input, Vector256<T>.Zero);
+                var loss = LossMath.SelectOrZero(t0, LossMath.MaxZero(t1)) + LossMath.SelectOrZero(t2, input);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector256<T>.Zero), Vector256.Create(T.CreateTruncating(-1.0)), Vector256<T>.Zero), Vector256<T>.Zero) + LossMath.Select(t2, Vector256<T>.One, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t0, LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(t1, Vector256<T>.Zero), Vector256.Create(T.CreateTruncating(-1.0)))) + LossMath.SelectOrZero(t2, Vector256<T>.One)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector256<T>.Zero), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -722,10 +722,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = LossMath.NotEqual(target, Vector512<T>.One);
                 var t1 = margin - input;
                 var t2 = LossMath.NotEqual(target, Vector512.Create(T.CreateTruncating(-1.0)));
-                var loss = LossMath.Select(t0, LossMath.Max(t1, Vector512<T>.Zero), Vector512<T>.Zero) + LossMath.Select(t2, input, Vector512<T>.Zero);
+                var loss = LossMath.SelectOrZero(t0, LossMath.MaxZero(t1)) + LossMath.SelectOrZero(t2, input);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector512<T>.Zero), Vector512.Create(T.CreateTruncating(-1.0)), Vector512<T>.Zero), Vector512<T>.Zero) + LossMath.Select(t2, Vector512<T>.One, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t0, LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(t1, Vector512<T>.Zero), Vector512.Create(T.CreateTruncating(-1.0)))) + LossMath.SelectOrZero(t2, Vector512<T>.One)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector512<T>.Zero), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }

@@ -361,10 +361,14 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly T _delta;
             private readonly ReadOnlySpan<T> _weight;
             private readonly bool _hasWeight;
+            private readonly T _perCall0; // 0.5 * delta
             // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
             private readonly Vector128<T> _delta128;
             private readonly Vector256<T> _delta256;
             private readonly Vector512<T> _delta512;
+            private readonly Vector128<T> _perCall0128;
+            private readonly Vector256<T> _perCall0256;
+            private readonly Vector512<T> _perCall0512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public ValueKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T delta, ReadOnlySpan<T> weight)
@@ -374,9 +378,13 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _delta = delta;
                 _weight = weight;
                 _hasWeight = !weight.IsEmpty;
+                _perCall0 = T.CreateTruncating(0.5) * _delta;
                 _delta128 = Vector128.Create(_delta);
                 _delta256 = Vector256.Create(_delta);
                 _delta512 = Vector512.Create(_delta);
+                _perCall0128 = Vector128.Create(_perCall0);
+                _perCall0256 = Vector256.Create(_perCall0);
+                _perCall0512 = Vector512.Create(_perCall0);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -386,7 +394,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = _target[i];
                 var delta = _delta;
                 var d_ = LossMath.Abs(input - target);
-                var loss = LossMath.Select(LossMath.LessThan(d_, delta), T.CreateTruncating(0.5) * (d_ * d_), delta * (d_ - (T.CreateTruncating(0.5) * delta)));
+                var loss = LossMath.Select(LossMath.LessThan(d_, delta), T.CreateTruncating(0.5) * (d_ * d_), delta * (d_ - _perCall0));
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -398,7 +406,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var delta = _delta128;
                 var d_ = LossMath.Abs(input - target);
-                var loss = LossMath.Select(LossMath.LessThan(d_, delta), Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - (Vector128.Create(T.CreateTruncating(0.5)) * delta)));
+                var loss = LossMath.Select(LossMath.LessThan(d_, delta), Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - _perCall0128));
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -413,7 +421,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var delta = _delta256;
                 var d_ = LossMath.Abs(input - target);
-                var loss = LossMath.Select(LossMath.LessThan(d_, delta), Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - (Vector256.Create(T.CreateTruncating(0.5)) * delta)));
+                var loss = LossMath.Select(LossMath.LessThan(d_, delta), Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - _perCall0256));
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -428,7 +436,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var delta = _delta512;
                 var d_ = LossMath.Abs(input - target);
-                var loss = LossMath.Select(LossMath.LessThan(d_, delta), Vector512.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - (Vector512.Create(T.CreateTruncating(0.5)) * delta)));
+                var loss = LossMath.Select(LossMath.LessThan(d_, delta), Vector512.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - _perCall0512));
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -489,6 +497,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly bool _wantInputGrad;
             private readonly Span<T> _targetGrad;
             private readonly bool _wantTargetGrad;
+            private readonly T _perCall0; // 0.5 * delta
             // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
             private readonly Vector128<T> _delta128;
             private readonly Vector256<T> _delta256;
@@ -496,6 +505,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly Vector128<T> _scale128;
             private readonly Vector256<T> _scale256;
             private readonly Vector512<T> _scale512;
+            private readonly Vector128<T> _perCall0128;
+            private readonly Vector256<T> _perCall0256;
+            private readonly Vector512<T> _perCall0512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public GradientKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T delta, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad)
@@ -512,12 +524,16 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _wantInputGrad = !inputGrad.IsEmpty;
                 _targetGrad = targetGrad;
                 _wantTargetGrad = !targetGrad.IsEmpty;
+                _perCall0 = T.CreateTruncating(0.5) * _delta;
                 _delta128 = Vector128.Create(_delta);
                 _delta256 = Vector256.Create(_delta);
                 _delta512 = Vector512.Create(_delta);
                 _scale128 = Vector128.Create(_scale);
                 _scale256 = Vector256.Create(_scale);
                 _scale512 = Vector512.Create(_scale);
+                _perCall0128 = Vector128.Create(_perCall0);
+                _perCall0256 = Vector256.Create(_perCall0);
+                _perCall0512 = Vector512.Create(_perCall0);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -530,7 +546,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var d_ = LossMath.Abs(t0);
                 var t1 = LossMath.LessThan(d_, delta);
                 var t2 = delta * LossMath.Sign(t0);
-                var loss = LossMath.Select(t1, T.CreateTruncating(0.5) * (d_ * d_), delta * (d_ - (T.CreateTruncating(0.5) * delta)));
+                var loss = LossMath.Select(t1, T.CreateTruncating(0.5) * (d_ * d_), delta * (d_ - _perCall0));
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
                 if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * (LossMath.Select(t1, t0, t2));
@@ -548,7 +564,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var d_ = LossMath.Abs(t0);
                 var t1 = LossMath.LessThan(d_, delta);
                 var t2 = delta * LossMath.Sign(t0);
-                var loss = LossMath.Select(t1, Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - (Vector128.Create(T.CreateTruncating(0.5)) * delta)));
+                var loss = LossMath.Select(t1, Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - _perCall0128));
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, t0, t2)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
@@ -569,7 +585,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var d_ = LossMath.Abs(t0);
                 var t1 = LossMath.LessThan(d_, delta);
                 var t2 = delta * LossMath.Sign(t0);
-                var loss = LossMath.Select(t1, Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - (Vector256.Create(T.CreateTruncating(0.5)) * delta)));
+                var loss = LossMath.Select(t1, Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - _perCall0256));
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, t0, t2)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
@@ -590,7 +606,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var d_ = LossMath.Abs(t0);
                 var t1 = LossMath.LessThan(d_, delta);
                 var t2 = delta * LossMath.Sign(t0);
-                var loss = LossMath.Select(t1, Vector512.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - (Vector512.Create(T.CreateTruncating(0.5)) * delta)));
+                var loss = LossMath.Select(t1, Vector512.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - _perCall0512));
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, t0, t2)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
@@ -676,6 +692,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly Span<T> _targetHess;
             private readonly bool _wantTargetHess;
             private readonly HessianTransform<T> _hessianPolicy;
+            private readonly T _perCall0; // 0.5 * delta
             // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
             private readonly Vector128<T> _delta128;
             private readonly Vector256<T> _delta256;
@@ -683,6 +700,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly Vector128<T> _scale128;
             private readonly Vector256<T> _scale256;
             private readonly Vector512<T> _scale512;
+            private readonly Vector128<T> _perCall0128;
+            private readonly Vector256<T> _perCall0256;
+            private readonly Vector512<T> _perCall0512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public HessianKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T delta, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad, Span<T> inputHess, Span<T> targetHess, HessianPolicy hessianPolicy)
@@ -704,12 +724,16 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _targetHess = targetHess;
                 _wantTargetHess = !targetHess.IsEmpty;
                 _hessianPolicy = new HessianTransform<T>(hessianPolicy);
+                _perCall0 = T.CreateTruncating(0.5) * _delta;
                 _delta128 = Vector128.Create(_delta);
                 _delta256 = Vector256.Create(_delta);
                 _delta512 = Vector512.Create(_delta);
                 _scale128 = Vector128.Create(_scale);
                 _scale256 = Vector256.Create(_scale);
                 _scale512 = Vector512.Create(_scale);
+                _perCall0128 = Vector128.Create(_perCall0);
+                _perCall0256 = Vector256.Create(_perCall0);
+                _perCall0512 = Vector512.Create(_perCall0);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -722,8 +746,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var d_ = LossMath.Abs(t0);
                 var t1 = LossMath.LessThan(d_, delta);
                 var t2 = delta * LossMath.Sign(t0);
-                var t3 = LossMath.Select(t1, T.One, T.Zero);
-                var loss = LossMath.Select(t1, T.CreateTruncating(0.5) * (d_ * d_), delta * (d_ - (T.CreateTruncating(0.5) * delta)));
+                var t3 = LossMath.SelectOrZero(t1, T.One);
+                var loss = LossMath.Select(t1, T.CreateTruncating(0.5) * (d_ * d_), delta * (d_ - _perCall0));
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
                 if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * (LossMath.Select(t1, t0, t2));
@@ -743,8 +767,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var d_ = LossMath.Abs(t0);
                 var t1 = LossMath.LessThan(d_, delta);
                 var t2 = delta * LossMath.Sign(t0);
-                var t3 = LossMath.Select(t1, Vector128<T>.One, Vector128<T>.Zero);
-                var loss = LossMath.Select(t1, Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - (Vector128.Create(T.CreateTruncating(0.5)) * delta)));
+                var t3 = LossMath.SelectOrZero(t1, Vector128<T>.One);
+                var loss = LossMath.Select(t1, Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - _perCall0128));
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, t0, t2)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
@@ -767,8 +791,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var d_ = LossMath.Abs(t0);
                 var t1 = LossMath.LessThan(d_, delta);
                 var t2 = delta * LossMath.Sign(t0);
-                var t3 = LossMath.Select(t1, Vector256<T>.One, Vector256<T>.Zero);
-                var loss = LossMath.Select(t1, Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - (Vector256.Create(T.CreateTruncating(0.5)) * delta)));
+                var t3 = LossMath.SelectOrZero(t1, Vector256<T>.One);
+                var loss = LossMath.Select(t1, Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - _perCall0256));
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, t0, t2)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
@@ -791,8 +815,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var d_ = LossMath.Abs(t0);
                 var t1 = LossMath.LessThan(d_, delta);
                 var t2 = delta * LossMath.Sign(t0);
-                var t3 = LossMath.Select(t1, Vector512<T>.One, Vector512<T>.Zero);
-                var loss = LossMath.Select(t1, Vector512.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - (Vector512.Create(T.CreateTruncating(0.5)) * delta)));
+                var t3 = LossMath.SelectOrZero(t1, Vector512<T>.One);
+                var loss = LossMath.Select(t1, Vector512.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - _perCall0512));
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, t0, t2)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);

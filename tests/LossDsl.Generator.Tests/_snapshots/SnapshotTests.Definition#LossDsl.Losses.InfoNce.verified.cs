@@ -475,7 +475,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var sim = _sim[i];
                 var row = CurrentRow;
                 var column = T.CreateTruncating(i - RowStart);
-                var loss = LossMath.Select(LossMath.Equal(column, row), sim, T.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.Equal(column, row), sim);
                 return loss;
             }
 
@@ -485,7 +485,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var sim = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_sim), (nuint)i);
                 var row = Vector128.Create(CurrentRow);
                 var column = Vector128.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
-                var loss = LossMath.Select(LossMath.Equal(column, row), sim, Vector128<T>.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.Equal(column, row), sim);
                 return loss;
             }
 
@@ -498,7 +498,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var sim = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_sim), (nuint)i);
                 var row = Vector256.Create(CurrentRow);
                 var column = Vector256.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
-                var loss = LossMath.Select(LossMath.Equal(column, row), sim, Vector256<T>.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.Equal(column, row), sim);
                 return loss;
             }
 
@@ -511,7 +511,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var sim = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_sim), (nuint)i);
                 var row = Vector512.Create(CurrentRow);
                 var column = Vector512.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
-                var loss = LossMath.Select(LossMath.Equal(column, row), sim, Vector512<T>.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.Equal(column, row), sim);
                 return loss;
             }
 
@@ -579,7 +579,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var a0 = A0;
                 var c1 = C1;
                 var c2 = C2;
-                if (_wantSimGrad) _simGrad[i] = (c1 * (LossMath.Exp((sim / temperature) - a0) * (T.One / temperature))) + LossMath.Select(LossMath.Equal(column, row), c2, T.Zero);
+                if (_wantSimGrad) _simGrad[i] = (c1 * (LossMath.Exp((sim / temperature) - a0) * (T.One / temperature))) + LossMath.SelectOrZero(LossMath.Equal(column, row), c2);
                 return T.Zero;
             }
 
@@ -593,7 +593,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var a0 = Vector128.Create(A0);
                 var c1 = Vector128.Create(C1);
                 var c2 = Vector128.Create(C2);
-                if (_wantSimGrad) ((c1 * (LossMath.Exp((sim / temperature) - a0) * (Vector128<T>.One / temperature))) + LossMath.Select(LossMath.Equal(column, row), c2, Vector128<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_simGrad), (nuint)i);
+                if (_wantSimGrad) ((c1 * (LossMath.Exp((sim / temperature) - a0) * (Vector128<T>.One / temperature))) + LossMath.SelectOrZero(LossMath.Equal(column, row), c2)).StoreUnsafe(ref MemoryMarshal.GetReference(_simGrad), (nuint)i);
                 return Vector128<T>.Zero;
             }
 
@@ -610,7 +610,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var a0 = Vector256.Create(A0);
                 var c1 = Vector256.Create(C1);
                 var c2 = Vector256.Create(C2);
-                if (_wantSimGrad) ((c1 * (LossMath.Exp((sim / temperature) - a0) * (Vector256<T>.One / temperature))) + LossMath.Select(LossMath.Equal(column, row), c2, Vector256<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_simGrad), (nuint)i);
+                if (_wantSimGrad) ((c1 * (LossMath.Exp((sim / temperature) - a0) * (Vector256<T>.One / temperature))) + LossMath.SelectOrZero(LossMath.Equal(column, row), c2)).StoreUnsafe(ref MemoryMarshal.GetReference(_simGrad), (nuint)i);
                 return Vector256<T>.Zero;
             }
 
@@ -627,7 +627,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var a0 = Vector512.Create(A0);
                 var c1 = Vector512.Create(C1);
                 var c2 = Vector512.Create(C2);
-                if (_wantSimGrad) ((c1 * (LossMath.Exp((sim / temperature) - a0) * (Vector512<T>.One / temperature))) + LossMath.Select(LossMath.Equal(column, row), c2, Vector512<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_simGrad), (nuint)i);
+                if (_wantSimGrad) ((c1 * (LossMath.Exp((sim / temperature) - a0) * (Vector512<T>.One / temperature))) + LossMath.SelectOrZero(LossMath.Equal(column, row), c2)).StoreUnsafe(ref MemoryMarshal.GetReference(_simGrad), (nuint)i);
                 return Vector512<T>.Zero;
             }
 
@@ -779,7 +779,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var c1 = C1;
                 var c2 = C2;
                 var summand1 = _simGrad[i];
-                if (_wantSimGrad) _simGrad[i] = (c1 * summand1) + LossMath.Select(LossMath.Equal(column, row), c2, T.Zero);
+                if (_wantSimGrad) _simGrad[i] = (c1 * summand1) + LossMath.SelectOrZero(LossMath.Equal(column, row), c2);
                 return T.Zero;
             }
 
@@ -791,7 +791,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var c1 = Vector128.Create(C1);
                 var c2 = Vector128.Create(C2);
                 var summand1 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_simGrad), (nuint)i);
-                if (_wantSimGrad) ((c1 * summand1) + LossMath.Select(LossMath.Equal(column, row), c2, Vector128<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_simGrad), (nuint)i);
+                if (_wantSimGrad) ((c1 * summand1) + LossMath.SelectOrZero(LossMath.Equal(column, row), c2)).StoreUnsafe(ref MemoryMarshal.GetReference(_simGrad), (nuint)i);
                 return Vector128<T>.Zero;
             }
 
@@ -806,7 +806,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var c1 = Vector256.Create(C1);
                 var c2 = Vector256.Create(C2);
                 var summand1 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_simGrad), (nuint)i);
-                if (_wantSimGrad) ((c1 * summand1) + LossMath.Select(LossMath.Equal(column, row), c2, Vector256<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_simGrad), (nuint)i);
+                if (_wantSimGrad) ((c1 * summand1) + LossMath.SelectOrZero(LossMath.Equal(column, row), c2)).StoreUnsafe(ref MemoryMarshal.GetReference(_simGrad), (nuint)i);
                 return Vector256<T>.Zero;
             }
 
@@ -821,7 +821,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var c1 = Vector512.Create(C1);
                 var c2 = Vector512.Create(C2);
                 var summand1 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_simGrad), (nuint)i);
-                if (_wantSimGrad) ((c1 * summand1) + LossMath.Select(LossMath.Equal(column, row), c2, Vector512<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_simGrad), (nuint)i);
+                if (_wantSimGrad) ((c1 * summand1) + LossMath.SelectOrZero(LossMath.Equal(column, row), c2)).StoreUnsafe(ref MemoryMarshal.GetReference(_simGrad), (nuint)i);
                 return Vector512<T>.Zero;
             }
 

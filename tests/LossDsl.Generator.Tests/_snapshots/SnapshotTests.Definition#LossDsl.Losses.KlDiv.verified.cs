@@ -374,7 +374,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = _input[i];
                 var target = _target[i];
-                var loss = (typeof(F1) == typeof(On)) ? LossMath.Exp(target) * (target - input) : LossMath.Select(LossMath.Equal(target, T.Zero), T.Zero, target * LossMath.Log(target)) - (target * input);
+                var loss = (typeof(F1) == typeof(On)) ? LossMath.Exp(target) * (target - input) : LossMath.ZeroOrSelect(LossMath.Equal(target, T.Zero), target * LossMath.Log(target)) - (target * input);
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -384,7 +384,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var loss = (typeof(F1) == typeof(On)) ? LossMath.Exp(target) * (target - input) : LossMath.Select(LossMath.Equal(target, Vector128<T>.Zero), Vector128<T>.Zero, target * LossMath.Log(target)) - (target * input);
+                var loss = (typeof(F1) == typeof(On)) ? LossMath.Exp(target) * (target - input) : LossMath.ZeroOrSelect(LossMath.Equal(target, Vector128<T>.Zero), target * LossMath.Log(target)) - (target * input);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -397,7 +397,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var loss = (typeof(F1) == typeof(On)) ? LossMath.Exp(target) * (target - input) : LossMath.Select(LossMath.Equal(target, Vector256<T>.Zero), Vector256<T>.Zero, target * LossMath.Log(target)) - (target * input);
+                var loss = (typeof(F1) == typeof(On)) ? LossMath.Exp(target) * (target - input) : LossMath.ZeroOrSelect(LossMath.Equal(target, Vector256<T>.Zero), target * LossMath.Log(target)) - (target * input);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -410,7 +410,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var loss = (typeof(F1) == typeof(On)) ? LossMath.Exp(target) * (target - input) : LossMath.Select(LossMath.Equal(target, Vector512<T>.Zero), Vector512<T>.Zero, target * LossMath.Log(target)) - (target * input);
+                var loss = (typeof(F1) == typeof(On)) ? LossMath.Exp(target) * (target - input) : LossMath.ZeroOrSelect(LossMath.Equal(target, Vector512<T>.Zero), target * LossMath.Log(target)) - (target * input);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -505,11 +505,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t1 = t0 * (target - input);
                 var t2 = LossMath.Equal(target, T.Zero);
                 var t3 = LossMath.Log(target);
-                var loss = (typeof(F4) == typeof(On)) ? t1 : LossMath.Select(t2, T.Zero, target * t3) - (target * input);
+                var loss = (typeof(F4) == typeof(On)) ? t1 : LossMath.ZeroOrSelect(t2, target * t3) - (target * input);
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
                 if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * ((typeof(F4) == typeof(On)) ? -t0 : -target);
-                if ((typeof(F3) == typeof(On))) _targetGrad[i] = g * ((typeof(F4) == typeof(On)) ? t1 + t0 : (LossMath.Select(t2, T.Zero, t3) + (target / target)) - input);
+                if ((typeof(F3) == typeof(On))) _targetGrad[i] = g * ((typeof(F4) == typeof(On)) ? t1 + t0 : (LossMath.ZeroOrSelect(t2, t3) + (target / target)) - input);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -522,11 +522,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t1 = t0 * (target - input);
                 var t2 = LossMath.Equal(target, Vector128<T>.Zero);
                 var t3 = LossMath.Log(target);
-                var loss = (typeof(F4) == typeof(On)) ? t1 : LossMath.Select(t2, Vector128<T>.Zero, target * t3) - (target * input);
+                var loss = (typeof(F4) == typeof(On)) ? t1 : LossMath.ZeroOrSelect(t2, target * t3) - (target * input);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((typeof(F4) == typeof(On)) ? -t0 : -target), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((typeof(F4) == typeof(On)) ? t1 + t0 : (LossMath.Select(t2, Vector128<T>.Zero, t3) + (target / target)) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((typeof(F4) == typeof(On)) ? t1 + t0 : (LossMath.ZeroOrSelect(t2, t3) + (target / target)) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -542,11 +542,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t1 = t0 * (target - input);
                 var t2 = LossMath.Equal(target, Vector256<T>.Zero);
                 var t3 = LossMath.Log(target);
-                var loss = (typeof(F4) == typeof(On)) ? t1 : LossMath.Select(t2, Vector256<T>.Zero, target * t3) - (target * input);
+                var loss = (typeof(F4) == typeof(On)) ? t1 : LossMath.ZeroOrSelect(t2, target * t3) - (target * input);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((typeof(F4) == typeof(On)) ? -t0 : -target), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((typeof(F4) == typeof(On)) ? t1 + t0 : (LossMath.Select(t2, Vector256<T>.Zero, t3) + (target / target)) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((typeof(F4) == typeof(On)) ? t1 + t0 : (LossMath.ZeroOrSelect(t2, t3) + (target / target)) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -562,11 +562,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t1 = t0 * (target - input);
                 var t2 = LossMath.Equal(target, Vector512<T>.Zero);
                 var t3 = LossMath.Log(target);
-                var loss = (typeof(F4) == typeof(On)) ? t1 : LossMath.Select(t2, Vector512<T>.Zero, target * t3) - (target * input);
+                var loss = (typeof(F4) == typeof(On)) ? t1 : LossMath.ZeroOrSelect(t2, target * t3) - (target * input);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((typeof(F4) == typeof(On)) ? -t0 : -target), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((typeof(F4) == typeof(On)) ? t1 + t0 : (LossMath.Select(t2, Vector512<T>.Zero, t3) + (target / target)) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((typeof(F4) == typeof(On)) ? t1 + t0 : (LossMath.ZeroOrSelect(t2, t3) + (target / target)) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -689,13 +689,13 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t3 = LossMath.Log(target);
                 var t4 = t1 + t0;
                 var t5 = target / target;
-                var loss = _logTarget ? t1 : LossMath.Select(t2, T.Zero, target * t3) - (target * input);
+                var loss = _logTarget ? t1 : LossMath.ZeroOrSelect(t2, target * t3) - (target * input);
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
                 if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * (_logTarget ? -t0 : -target);
-                if ((typeof(F3) == typeof(On))) _targetGrad[i] = g * (_logTarget ? t4 : (LossMath.Select(t2, T.Zero, t3) + t5) - input);
+                if ((typeof(F3) == typeof(On))) _targetGrad[i] = g * (_logTarget ? t4 : (LossMath.ZeroOrSelect(t2, t3) + t5) - input);
                 if ((typeof(F4) == typeof(On))) _inputHess[i] = g * _hessianPolicy.Apply(T.Zero);
-                if (_wantTargetHess) _targetHess[i] = g * _hessianPolicy.Apply(_logTarget ? t4 + t0 : LossMath.Select(t2, T.Zero, T.One / target) + ((T.One - t5) / target));
+                if (_wantTargetHess) _targetHess[i] = g * _hessianPolicy.Apply(_logTarget ? t4 + t0 : LossMath.ZeroOrSelect(t2, T.One / target) + ((T.One - t5) / target));
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -710,13 +710,13 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t3 = LossMath.Log(target);
                 var t4 = t1 + t0;
                 var t5 = target / target;
-                var loss = _logTarget ? t1 : LossMath.Select(t2, Vector128<T>.Zero, target * t3) - (target * input);
+                var loss = _logTarget ? t1 : LossMath.ZeroOrSelect(t2, target * t3) - (target * input);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (_logTarget ? -t0 : -target), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (_logTarget ? t4 : (LossMath.Select(t2, Vector128<T>.Zero, t3) + t5) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (_logTarget ? t4 : (LossMath.ZeroOrSelect(t2, t3) + t5) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector128<T>.Zero), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
-                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(_logTarget ? t4 + t0 : LossMath.Select(t2, Vector128<T>.Zero, Vector128<T>.One / target) + ((Vector128<T>.One - t5) / target)), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
+                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(_logTarget ? t4 + t0 : LossMath.ZeroOrSelect(t2, Vector128<T>.One / target) + ((Vector128<T>.One - t5) / target)), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -734,13 +734,13 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t3 = LossMath.Log(target);
                 var t4 = t1 + t0;
                 var t5 = target / target;
-                var loss = _logTarget ? t1 : LossMath.Select(t2, Vector256<T>.Zero, target * t3) - (target * input);
+                var loss = _logTarget ? t1 : LossMath.ZeroOrSelect(t2, target * t3) - (target * input);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (_logTarget ? -t0 : -target), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (_logTarget ? t4 : (LossMath.Select(t2, Vector256<T>.Zero, t3) + t5) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (_logTarget ? t4 : (LossMath.ZeroOrSelect(t2, t3) + t5) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector256<T>.Zero), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
-                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(_logTarget ? t4 + t0 : LossMath.Select(t2, Vector256<T>.Zero, Vector256<T>.One / target) + ((Vector256<T>.One - t5) / target)), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
+                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(_logTarget ? t4 + t0 : LossMath.ZeroOrSelect(t2, Vector256<T>.One / target) + ((Vector256<T>.One - t5) / target)), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -758,13 +758,13 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t3 = LossMath.Log(target);
                 var t4 = t1 + t0;
                 var t5 = target / target;
-                var loss = _logTarget ? t1 : LossMath.Select(t2, Vector512<T>.Zero, target * t3) - (target * input);
+                var loss = _logTarget ? t1 : LossMath.ZeroOrSelect(t2, target * t3) - (target * input);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (_logTarget ? -t0 : -target), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (_logTarget ? t4 : (LossMath.Select(t2, Vector512<T>.Zero, t3) + t5) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (_logTarget ? t4 : (LossMath.ZeroOrSelect(t2, t3) + t5) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector512<T>.Zero), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
-                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(_logTarget ? t4 + t0 : LossMath.Select(t2, Vector512<T>.Zero, Vector512<T>.One / target) + ((Vector512<T>.One - t5) / target)), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
+                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(_logTarget ? t4 + t0 : LossMath.ZeroOrSelect(t2, Vector512<T>.One / target) + ((Vector512<T>.One - t5) / target)), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 

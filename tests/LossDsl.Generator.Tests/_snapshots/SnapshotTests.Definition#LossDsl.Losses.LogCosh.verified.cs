@@ -301,7 +301,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var yTrue = _yTrue[i];
                 var d_ = yPred - yTrue;
                 var t0 = T.CreateTruncating(-2.0) * d_;
-                var loss = (d_ + (LossMath.Max(t0, T.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(t0))))) - T.CreateTruncating(0.6931471805599453);
+                var loss = (d_ + (LossMath.MaxZero(t0) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(t0))))) - T.CreateTruncating(0.6931471805599453);
                 return loss;
             }
 
@@ -312,7 +312,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var yTrue = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
                 var d_ = yPred - yTrue;
                 var t0 = Vector128.Create(T.CreateTruncating(-2.0)) * d_;
-                var loss = (d_ + (LossMath.Max(t0, Vector128<T>.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(t0))))) - Vector128.Create(T.CreateTruncating(0.6931471805599453));
+                var loss = (d_ + (LossMath.MaxZero(t0) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(t0))))) - Vector128.Create(T.CreateTruncating(0.6931471805599453));
                 return loss;
             }
 
@@ -326,7 +326,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var yTrue = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
                 var d_ = yPred - yTrue;
                 var t0 = Vector256.Create(T.CreateTruncating(-2.0)) * d_;
-                var loss = (d_ + (LossMath.Max(t0, Vector256<T>.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(t0))))) - Vector256.Create(T.CreateTruncating(0.6931471805599453));
+                var loss = (d_ + (LossMath.MaxZero(t0) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(t0))))) - Vector256.Create(T.CreateTruncating(0.6931471805599453));
                 return loss;
             }
 
@@ -340,7 +340,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var yTrue = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
                 var d_ = yPred - yTrue;
                 var t0 = Vector512.Create(T.CreateTruncating(-2.0)) * d_;
-                var loss = (d_ + (LossMath.Max(t0, Vector512<T>.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(t0))))) - Vector512.Create(T.CreateTruncating(0.6931471805599453));
+                var loss = (d_ + (LossMath.MaxZero(t0) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(t0))))) - Vector512.Create(T.CreateTruncating(0.6931471805599453));
                 return loss;
             }
 
@@ -490,7 +490,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var d_ = yPred - yTrue;
                 var t0 = T.CreateTruncating(-2.0) * d_;
                 var t1 = LossMath.Exp(-LossMath.Abs(t0));
-                var loss = (d_ + (LossMath.Max(t0, T.Zero) + LossMath.Log1pUnit(t1))) - T.CreateTruncating(0.6931471805599453);
+                var loss = (d_ + (LossMath.MaxZero(t0) + LossMath.Log1pUnit(t1))) - T.CreateTruncating(0.6931471805599453);
                 if (_wantYPredGrad)
                 {
                     var t2 = T.One / (T.One + t1);
@@ -507,7 +507,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var d_ = yPred - yTrue;
                 var t0 = Vector128.Create(T.CreateTruncating(-2.0)) * d_;
                 var t1 = LossMath.Exp(-LossMath.Abs(t0));
-                var loss = (d_ + (LossMath.Max(t0, Vector128<T>.Zero) + LossMath.Log1pUnit(t1))) - Vector128.Create(T.CreateTruncating(0.6931471805599453));
+                var loss = (d_ + (LossMath.MaxZero(t0) + LossMath.Log1pUnit(t1))) - Vector128.Create(T.CreateTruncating(0.6931471805599453));
                 if (_wantYPredGrad)
                 {
                     var t2 = Vector128<T>.One / (Vector128<T>.One + t1);
@@ -527,7 +527,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var d_ = yPred - yTrue;
                 var t0 = Vector256.Create(T.CreateTruncating(-2.0)) * d_;
                 var t1 = LossMath.Exp(-LossMath.Abs(t0));
-                var loss = (d_ + (LossMath.Max(t0, Vector256<T>.Zero) + LossMath.Log1pUnit(t1))) - Vector256.Create(T.CreateTruncating(0.6931471805599453));
+                var loss = (d_ + (LossMath.MaxZero(t0) + LossMath.Log1pUnit(t1))) - Vector256.Create(T.CreateTruncating(0.6931471805599453));
                 if (_wantYPredGrad)
                 {
                     var t2 = Vector256<T>.One / (Vector256<T>.One + t1);
@@ -547,7 +547,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var d_ = yPred - yTrue;
                 var t0 = Vector512.Create(T.CreateTruncating(-2.0)) * d_;
                 var t1 = LossMath.Exp(-LossMath.Abs(t0));
-                var loss = (d_ + (LossMath.Max(t0, Vector512<T>.Zero) + LossMath.Log1pUnit(t1))) - Vector512.Create(T.CreateTruncating(0.6931471805599453));
+                var loss = (d_ + (LossMath.MaxZero(t0) + LossMath.Log1pUnit(t1))) - Vector512.Create(T.CreateTruncating(0.6931471805599453));
                 if (_wantYPredGrad)
                 {
                     var t2 = Vector512<T>.One / (Vector512<T>.One + t1);

@@ -397,7 +397,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input2 = _input2[i];
                 var target = _target[i];
                 var margin = _margin;
-                var loss = LossMath.Max(margin - (target * (input1 - input2)), T.Zero);
+                var loss = LossMath.MaxZero(margin - (target * (input1 - input2)));
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -409,7 +409,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var margin = _margin128;
-                var loss = LossMath.Max(margin - (target * (input1 - input2)), Vector128<T>.Zero);
+                var loss = LossMath.MaxZero(margin - (target * (input1 - input2)));
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -424,7 +424,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var margin = _margin256;
-                var loss = LossMath.Max(margin - (target * (input1 - input2)), Vector256<T>.Zero);
+                var loss = LossMath.MaxZero(margin - (target * (input1 - input2)));
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -439,7 +439,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)i);
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var margin = _margin512;
-                var loss = LossMath.Max(margin - (target * (input1 - input2)), Vector512<T>.Zero);
+                var loss = LossMath.MaxZero(margin - (target * (input1 - input2)));
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -544,11 +544,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var margin = _margin;
                 var t0 = margin - (target * (input1 - input2));
                 var t1 = LossMath.GreaterThanOrEqual(t0, T.Zero);
-                var loss = LossMath.Max(t0, T.Zero);
+                var loss = LossMath.MaxZero(t0);
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
-                if ((typeof(F2) == typeof(On))) _input1Grad[i] = g * (LossMath.Select(t1, -target, T.Zero));
-                if ((typeof(F3) == typeof(On))) _input2Grad[i] = g * (LossMath.Select(t1, target, T.Zero));
+                if ((typeof(F2) == typeof(On))) _input1Grad[i] = g * (LossMath.SelectOrZero(t1, -target));
+                if ((typeof(F3) == typeof(On))) _input2Grad[i] = g * (LossMath.SelectOrZero(t1, target));
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -561,11 +561,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var margin = _margin128;
                 var t0 = margin - (target * (input1 - input2));
                 var t1 = LossMath.GreaterThanOrEqual(t0, Vector128<T>.Zero);
-                var loss = LossMath.Max(t0, Vector128<T>.Zero);
+                var loss = LossMath.MaxZero(t0);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, -target, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, target, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t1, -target)), ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t1, target)), ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -581,11 +581,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var margin = _margin256;
                 var t0 = margin - (target * (input1 - input2));
                 var t1 = LossMath.GreaterThanOrEqual(t0, Vector256<T>.Zero);
-                var loss = LossMath.Max(t0, Vector256<T>.Zero);
+                var loss = LossMath.MaxZero(t0);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, -target, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, target, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t1, -target)), ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t1, target)), ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -601,11 +601,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var margin = _margin512;
                 var t0 = margin - (target * (input1 - input2));
                 var t1 = LossMath.GreaterThanOrEqual(t0, Vector512<T>.Zero);
-                var loss = LossMath.Max(t0, Vector512<T>.Zero);
+                var loss = LossMath.MaxZero(t0);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, -target, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, target, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t1, -target)), ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t1, target)), ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -736,11 +736,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var margin = _margin;
                 var t0 = margin - (target * (input1 - input2));
                 var t1 = LossMath.GreaterThanOrEqual(t0, T.Zero);
-                var loss = LossMath.Max(t0, T.Zero);
+                var loss = LossMath.MaxZero(t0);
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
-                if ((typeof(F2) == typeof(On))) _input1Grad[i] = g * (LossMath.Select(t1, -target, T.Zero));
-                if ((typeof(F3) == typeof(On))) _input2Grad[i] = g * (LossMath.Select(t1, target, T.Zero));
+                if ((typeof(F2) == typeof(On))) _input1Grad[i] = g * (LossMath.SelectOrZero(t1, -target));
+                if ((typeof(F3) == typeof(On))) _input2Grad[i] = g * (LossMath.SelectOrZero(t1, target));
                 if ((typeof(F4) == typeof(On))) _input1Hess[i] = g * _hessianPolicy.Apply(T.Zero);
                 if (_wantInput2Hess) _input2Hess[i] = g * _hessianPolicy.Apply(T.Zero);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -755,11 +755,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var margin = _margin128;
                 var t0 = margin - (target * (input1 - input2));
                 var t1 = LossMath.GreaterThanOrEqual(t0, Vector128<T>.Zero);
-                var loss = LossMath.Max(t0, Vector128<T>.Zero);
+                var loss = LossMath.MaxZero(t0);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, -target, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, target, Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t1, -target)), ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t1, target)), ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector128<T>.Zero), ref MemoryMarshal.GetReference(_input1Hess), (nuint)i);
                 if (_wantInput2Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector128<T>.Zero), ref MemoryMarshal.GetReference(_input2Hess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -777,11 +777,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var margin = _margin256;
                 var t0 = margin - (target * (input1 - input2));
                 var t1 = LossMath.GreaterThanOrEqual(t0, Vector256<T>.Zero);
-                var loss = LossMath.Max(t0, Vector256<T>.Zero);
+                var loss = LossMath.MaxZero(t0);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, -target, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, target, Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t1, -target)), ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t1, target)), ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector256<T>.Zero), ref MemoryMarshal.GetReference(_input1Hess), (nuint)i);
                 if (_wantInput2Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector256<T>.Zero), ref MemoryMarshal.GetReference(_input2Hess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -799,11 +799,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var margin = _margin512;
                 var t0 = margin - (target * (input1 - input2));
                 var t1 = LossMath.GreaterThanOrEqual(t0, Vector512<T>.Zero);
-                var loss = LossMath.Max(t0, Vector512<T>.Zero);
+                var loss = LossMath.MaxZero(t0);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, -target, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, target, Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t1, -target)), ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t1, target)), ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector512<T>.Zero), ref MemoryMarshal.GetReference(_input1Hess), (nuint)i);
                 if (_wantInput2Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector512<T>.Zero), ref MemoryMarshal.GetReference(_input2Hess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;

@@ -389,7 +389,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantYPredGrad)
                 {
                     var t0 = LossMath.Max(yPred, eps);
-                    _yPredGrad[i] = LossMath.Select(LossMath.GreaterThanOrEqual(yPred, eps), (T.CreateTruncating(2.0) * ((T.One / (T.One + t0)) * (LossMath.Log1p(t0) - LossMath.Log1p(LossMath.Max(yTrue, eps))))) * c0, T.Zero);
+                    _yPredGrad[i] = LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(yPred, eps), (T.CreateTruncating(2.0) * ((T.One / (T.One + t0)) * (LossMath.Log1p(t0) - LossMath.Log1p(LossMath.Max(yTrue, eps))))) * c0);
                 }
                 return T.Zero;
             }
@@ -404,7 +404,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantYPredGrad)
                 {
                     var t0 = LossMath.Max(yPred, eps);
-                    (LossMath.Select(LossMath.GreaterThanOrEqual(yPred, eps), (Vector128.Create(T.CreateTruncating(2.0)) * ((Vector128<T>.One / (Vector128<T>.One + t0)) * (LossMath.Log1p(t0) - LossMath.Log1p(LossMath.Max(yTrue, eps))))) * c0, Vector128<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                    (LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(yPred, eps), (Vector128.Create(T.CreateTruncating(2.0)) * ((Vector128<T>.One / (Vector128<T>.One + t0)) * (LossMath.Log1p(t0) - LossMath.Log1p(LossMath.Max(yTrue, eps))))) * c0)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
                 }
                 return Vector128<T>.Zero;
             }
@@ -422,7 +422,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantYPredGrad)
                 {
                     var t0 = LossMath.Max(yPred, eps);
-                    (LossMath.Select(LossMath.GreaterThanOrEqual(yPred, eps), (Vector256.Create(T.CreateTruncating(2.0)) * ((Vector256<T>.One / (Vector256<T>.One + t0)) * (LossMath.Log1p(t0) - LossMath.Log1p(LossMath.Max(yTrue, eps))))) * c0, Vector256<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                    (LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(yPred, eps), (Vector256.Create(T.CreateTruncating(2.0)) * ((Vector256<T>.One / (Vector256<T>.One + t0)) * (LossMath.Log1p(t0) - LossMath.Log1p(LossMath.Max(yTrue, eps))))) * c0)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
                 }
                 return Vector256<T>.Zero;
             }
@@ -440,7 +440,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantYPredGrad)
                 {
                     var t0 = LossMath.Max(yPred, eps);
-                    (LossMath.Select(LossMath.GreaterThanOrEqual(yPred, eps), (Vector512.Create(T.CreateTruncating(2.0)) * ((Vector512<T>.One / (Vector512<T>.One + t0)) * (LossMath.Log1p(t0) - LossMath.Log1p(LossMath.Max(yTrue, eps))))) * c0, Vector512<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                    (LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(yPred, eps), (Vector512.Create(T.CreateTruncating(2.0)) * ((Vector512<T>.One / (Vector512<T>.One + t0)) * (LossMath.Log1p(t0) - LossMath.Log1p(LossMath.Max(yTrue, eps))))) * c0)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
                 }
                 return Vector512<T>.Zero;
             }
@@ -574,7 +574,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var eps = _eps;
                 var c0 = C0;
                 var summand0 = _yPredGrad[i];
-                if (_wantYPredGrad) _yPredGrad[i] = LossMath.Select(LossMath.GreaterThanOrEqual(yPred, eps), summand0 * c0, T.Zero);
+                if (_wantYPredGrad) _yPredGrad[i] = LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(yPred, eps), summand0 * c0);
                 return T.Zero;
             }
 
@@ -585,7 +585,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var eps = Vector128.Create(_eps);
                 var c0 = Vector128.Create(C0);
                 var summand0 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
-                if (_wantYPredGrad) (LossMath.Select(LossMath.GreaterThanOrEqual(yPred, eps), summand0 * c0, Vector128<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                if (_wantYPredGrad) (LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(yPred, eps), summand0 * c0)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
                 return Vector128<T>.Zero;
             }
 
@@ -599,7 +599,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var eps = Vector256.Create(_eps);
                 var c0 = Vector256.Create(C0);
                 var summand0 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
-                if (_wantYPredGrad) (LossMath.Select(LossMath.GreaterThanOrEqual(yPred, eps), summand0 * c0, Vector256<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                if (_wantYPredGrad) (LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(yPred, eps), summand0 * c0)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
                 return Vector256<T>.Zero;
             }
 
@@ -613,7 +613,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var eps = Vector512.Create(_eps);
                 var c0 = Vector512.Create(C0);
                 var summand0 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
-                if (_wantYPredGrad) (LossMath.Select(LossMath.GreaterThanOrEqual(yPred, eps), summand0 * c0, Vector512<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                if (_wantYPredGrad) (LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(yPred, eps), summand0 * c0)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
                 return Vector512<T>.Zero;
             }
 

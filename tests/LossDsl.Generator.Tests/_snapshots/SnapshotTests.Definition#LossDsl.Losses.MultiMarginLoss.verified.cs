@@ -367,7 +367,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var margin = _margin;
                 var a1 = A1;
                 var t0 = (margin - a1) + input;
-                var loss = LossMath.Select(LossMath.GreaterThan(t0, T.Zero), _p_ == T.One ? t0 : t0 * t0, T.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.GreaterThan(t0, T.Zero), _p_ == T.One ? t0 : t0 * t0);
                 return loss;
             }
 
@@ -379,7 +379,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var margin = Vector128.Create(_margin);
                 var a1 = Vector128.Create(A1);
                 var t0 = (margin - a1) + input;
-                var loss = LossMath.Select(LossMath.GreaterThan(t0, Vector128<T>.Zero), _p_ == T.One ? t0 : t0 * t0, Vector128<T>.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.GreaterThan(t0, Vector128<T>.Zero), _p_ == T.One ? t0 : t0 * t0);
                 return loss;
             }
 
@@ -394,7 +394,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var margin = Vector256.Create(_margin);
                 var a1 = Vector256.Create(A1);
                 var t0 = (margin - a1) + input;
-                var loss = LossMath.Select(LossMath.GreaterThan(t0, Vector256<T>.Zero), _p_ == T.One ? t0 : t0 * t0, Vector256<T>.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.GreaterThan(t0, Vector256<T>.Zero), _p_ == T.One ? t0 : t0 * t0);
                 return loss;
             }
 
@@ -409,7 +409,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var margin = Vector512.Create(_margin);
                 var a1 = Vector512.Create(A1);
                 var t0 = (margin - a1) + input;
-                var loss = LossMath.Select(LossMath.GreaterThan(t0, Vector512<T>.Zero), _p_ == T.One ? t0 : t0 * t0, Vector512<T>.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.GreaterThan(t0, Vector512<T>.Zero), _p_ == T.One ? t0 : t0 * t0);
                 return loss;
             }
 
@@ -539,7 +539,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var margin = _margin;
                 var a1 = A1;
                 var t0 = (margin - a1) + input;
-                var loss = LossMath.Select(LossMath.GreaterThan(t0, T.Zero), _p_ == T.One ? T.CreateTruncating(-1.0) : -t0 - t0, T.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.GreaterThan(t0, T.Zero), _p_ == T.One ? T.CreateTruncating(-1.0) : -t0 - t0);
                 return loss;
             }
 
@@ -551,7 +551,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var margin = Vector128.Create(_margin);
                 var a1 = Vector128.Create(A1);
                 var t0 = (margin - a1) + input;
-                var loss = LossMath.Select(LossMath.GreaterThan(t0, Vector128<T>.Zero), _p_ == T.One ? Vector128.Create(T.CreateTruncating(-1.0)) : -t0 - t0, Vector128<T>.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.GreaterThan(t0, Vector128<T>.Zero), _p_ == T.One ? Vector128.Create(T.CreateTruncating(-1.0)) : -t0 - t0);
                 return loss;
             }
 
@@ -566,7 +566,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var margin = Vector256.Create(_margin);
                 var a1 = Vector256.Create(A1);
                 var t0 = (margin - a1) + input;
-                var loss = LossMath.Select(LossMath.GreaterThan(t0, Vector256<T>.Zero), _p_ == T.One ? Vector256.Create(T.CreateTruncating(-1.0)) : -t0 - t0, Vector256<T>.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.GreaterThan(t0, Vector256<T>.Zero), _p_ == T.One ? Vector256.Create(T.CreateTruncating(-1.0)) : -t0 - t0);
                 return loss;
             }
 
@@ -581,7 +581,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var margin = Vector512.Create(_margin);
                 var a1 = Vector512.Create(A1);
                 var t0 = (margin - a1) + input;
-                var loss = LossMath.Select(LossMath.GreaterThan(t0, Vector512<T>.Zero), _p_ == T.One ? Vector512.Create(T.CreateTruncating(-1.0)) : -t0 - t0, Vector512<T>.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.GreaterThan(t0, Vector512<T>.Zero), _p_ == T.One ? Vector512.Create(T.CreateTruncating(-1.0)) : -t0 - t0);
                 return loss;
             }
 
@@ -665,7 +665,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantInputGrad)
                 {
                     var t0 = (margin - a1) + input;
-                    _inputGrad[i] = LossMath.Select(LossMath.GreaterThan(t0, T.Zero), (_p_ == T.One ? T.One : t0 + t0) * c2, T.Zero);
+                    _inputGrad[i] = LossMath.SelectOrZero(LossMath.GreaterThan(t0, T.Zero), (_p_ == T.One ? T.One : t0 + t0) * c2);
                 }
                 return T.Zero;
             }
@@ -681,7 +681,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantInputGrad)
                 {
                     var t0 = (margin - a1) + input;
-                    (LossMath.Select(LossMath.GreaterThan(t0, Vector128<T>.Zero), (_p_ == T.One ? Vector128<T>.One : t0 + t0) * c2, Vector128<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                    (LossMath.SelectOrZero(LossMath.GreaterThan(t0, Vector128<T>.Zero), (_p_ == T.One ? Vector128<T>.One : t0 + t0) * c2)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 }
                 return Vector128<T>.Zero;
             }
@@ -700,7 +700,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantInputGrad)
                 {
                     var t0 = (margin - a1) + input;
-                    (LossMath.Select(LossMath.GreaterThan(t0, Vector256<T>.Zero), (_p_ == T.One ? Vector256<T>.One : t0 + t0) * c2, Vector256<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                    (LossMath.SelectOrZero(LossMath.GreaterThan(t0, Vector256<T>.Zero), (_p_ == T.One ? Vector256<T>.One : t0 + t0) * c2)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 }
                 return Vector256<T>.Zero;
             }
@@ -719,7 +719,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantInputGrad)
                 {
                     var t0 = (margin - a1) + input;
-                    (LossMath.Select(LossMath.GreaterThan(t0, Vector512<T>.Zero), (_p_ == T.One ? Vector512<T>.One : t0 + t0) * c2, Vector512<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                    (LossMath.SelectOrZero(LossMath.GreaterThan(t0, Vector512<T>.Zero), (_p_ == T.One ? Vector512<T>.One : t0 + t0) * c2)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 }
                 return Vector512<T>.Zero;
             }

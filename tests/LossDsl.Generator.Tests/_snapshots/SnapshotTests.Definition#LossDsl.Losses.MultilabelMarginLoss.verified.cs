@@ -318,7 +318,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var inputAtI = _outerInput;
                 var targetAtI = _outerTarget;
                 var z = (T.One - inputAtI) + input;
-                var loss = LossMath.Select(LossMath.And((_outerTarget > T.Zero) && LossMath.Equal(target, T.Zero), LossMath.GreaterThan(z, T.Zero)), targetAtI * z, T.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.And((_outerTarget > T.Zero) && LossMath.Equal(target, T.Zero), LossMath.GreaterThan(z, T.Zero)), targetAtI * z);
                 return loss;
             }
 
@@ -330,7 +330,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var inputAtI = Vector128.Create(_outerInput);
                 var targetAtI = Vector128.Create(_outerTarget);
                 var z = (Vector128<T>.One - inputAtI) + input;
-                var loss = LossMath.Select(LossMath.And((_outerTarget > T.Zero) ? LossMath.Equal(target, Vector128<T>.Zero) : Vector128<T>.Zero, LossMath.GreaterThan(z, Vector128<T>.Zero)), targetAtI * z, Vector128<T>.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.And((_outerTarget > T.Zero) ? LossMath.Equal(target, Vector128<T>.Zero) : Vector128<T>.Zero, LossMath.GreaterThan(z, Vector128<T>.Zero)), targetAtI * z);
                 return loss;
             }
 
@@ -345,7 +345,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var inputAtI = Vector256.Create(_outerInput);
                 var targetAtI = Vector256.Create(_outerTarget);
                 var z = (Vector256<T>.One - inputAtI) + input;
-                var loss = LossMath.Select(LossMath.And((_outerTarget > T.Zero) ? LossMath.Equal(target, Vector256<T>.Zero) : Vector256<T>.Zero, LossMath.GreaterThan(z, Vector256<T>.Zero)), targetAtI * z, Vector256<T>.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.And((_outerTarget > T.Zero) ? LossMath.Equal(target, Vector256<T>.Zero) : Vector256<T>.Zero, LossMath.GreaterThan(z, Vector256<T>.Zero)), targetAtI * z);
                 return loss;
             }
 
@@ -360,7 +360,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var inputAtI = Vector512.Create(_outerInput);
                 var targetAtI = Vector512.Create(_outerTarget);
                 var z = (Vector512<T>.One - inputAtI) + input;
-                var loss = LossMath.Select(LossMath.And((_outerTarget > T.Zero) ? LossMath.Equal(target, Vector512<T>.Zero) : Vector512<T>.Zero, LossMath.GreaterThan(z, Vector512<T>.Zero)), targetAtI * z, Vector512<T>.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.And((_outerTarget > T.Zero) ? LossMath.Equal(target, Vector512<T>.Zero) : Vector512<T>.Zero, LossMath.GreaterThan(z, Vector512<T>.Zero)), targetAtI * z);
                 return loss;
             }
 
@@ -473,7 +473,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var inputAtI = _outerInput;
                 var targetAtI = _outerTarget;
                 var z = (T.One - inputAtI) + input;
-                var loss = LossMath.Select(LossMath.And((_outerTarget > T.Zero) && LossMath.Equal(target, T.Zero), LossMath.GreaterThan(z, T.Zero)), -targetAtI, T.Zero) + LossMath.Select(LossMath.And((_outerTarget == T.Zero) && LossMath.GreaterThan(target, T.Zero), LossMath.GreaterThan((T.One - input) + inputAtI, T.Zero)), target, T.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.And((_outerTarget > T.Zero) && LossMath.Equal(target, T.Zero), LossMath.GreaterThan(z, T.Zero)), -targetAtI) + LossMath.SelectOrZero(LossMath.And((_outerTarget == T.Zero) && LossMath.GreaterThan(target, T.Zero), LossMath.GreaterThan((T.One - input) + inputAtI, T.Zero)), target);
                 return loss;
             }
 
@@ -485,7 +485,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var inputAtI = Vector128.Create(_outerInput);
                 var targetAtI = Vector128.Create(_outerTarget);
                 var z = (Vector128<T>.One - inputAtI) + input;
-                var loss = LossMath.Select(LossMath.And((_outerTarget > T.Zero) ? LossMath.Equal(target, Vector128<T>.Zero) : Vector128<T>.Zero, LossMath.GreaterThan(z, Vector128<T>.Zero)), -targetAtI, Vector128<T>.Zero) + LossMath.Select(LossMath.And((_outerTarget == T.Zero) ? LossMath.GreaterThan(target, Vector128<T>.Zero) : Vector128<T>.Zero, LossMath.GreaterThan((Vector128<T>.One - input) + inputAtI, Vector128<T>.Zero)), target, Vector128<T>.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.And((_outerTarget > T.Zero) ? LossMath.Equal(target, Vector128<T>.Zero) : Vector128<T>.Zero, LossMath.GreaterThan(z, Vector128<T>.Zero)), -targetAtI) + LossMath.SelectOrZero(LossMath.And((_outerTarget == T.Zero) ? LossMath.GreaterThan(target, Vector128<T>.Zero) : Vector128<T>.Zero, LossMath.GreaterThan((Vector128<T>.One - input) + inputAtI, Vector128<T>.Zero)), target);
                 return loss;
             }
 
@@ -500,7 +500,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var inputAtI = Vector256.Create(_outerInput);
                 var targetAtI = Vector256.Create(_outerTarget);
                 var z = (Vector256<T>.One - inputAtI) + input;
-                var loss = LossMath.Select(LossMath.And((_outerTarget > T.Zero) ? LossMath.Equal(target, Vector256<T>.Zero) : Vector256<T>.Zero, LossMath.GreaterThan(z, Vector256<T>.Zero)), -targetAtI, Vector256<T>.Zero) + LossMath.Select(LossMath.And((_outerTarget == T.Zero) ? LossMath.GreaterThan(target, Vector256<T>.Zero) : Vector256<T>.Zero, LossMath.GreaterThan((Vector256<T>.One - input) + inputAtI, Vector256<T>.Zero)), target, Vector256<T>.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.And((_outerTarget > T.Zero) ? LossMath.Equal(target, Vector256<T>.Zero) : Vector256<T>.Zero, LossMath.GreaterThan(z, Vector256<T>.Zero)), -targetAtI) + LossMath.SelectOrZero(LossMath.And((_outerTarget == T.Zero) ? LossMath.GreaterThan(target, Vector256<T>.Zero) : Vector256<T>.Zero, LossMath.GreaterThan((Vector256<T>.One - input) + inputAtI, Vector256<T>.Zero)), target);
                 return loss;
             }
 
@@ -515,7 +515,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var inputAtI = Vector512.Create(_outerInput);
                 var targetAtI = Vector512.Create(_outerTarget);
                 var z = (Vector512<T>.One - inputAtI) + input;
-                var loss = LossMath.Select(LossMath.And((_outerTarget > T.Zero) ? LossMath.Equal(target, Vector512<T>.Zero) : Vector512<T>.Zero, LossMath.GreaterThan(z, Vector512<T>.Zero)), -targetAtI, Vector512<T>.Zero) + LossMath.Select(LossMath.And((_outerTarget == T.Zero) ? LossMath.GreaterThan(target, Vector512<T>.Zero) : Vector512<T>.Zero, LossMath.GreaterThan((Vector512<T>.One - input) + inputAtI, Vector512<T>.Zero)), target, Vector512<T>.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.And((_outerTarget > T.Zero) ? LossMath.Equal(target, Vector512<T>.Zero) : Vector512<T>.Zero, LossMath.GreaterThan(z, Vector512<T>.Zero)), -targetAtI) + LossMath.SelectOrZero(LossMath.And((_outerTarget == T.Zero) ? LossMath.GreaterThan(target, Vector512<T>.Zero) : Vector512<T>.Zero, LossMath.GreaterThan((Vector512<T>.One - input) + inputAtI, Vector512<T>.Zero)), target);
                 return loss;
             }
 

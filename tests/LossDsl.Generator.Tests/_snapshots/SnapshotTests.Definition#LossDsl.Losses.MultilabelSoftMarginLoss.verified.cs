@@ -19,7 +19,7 @@ namespace LossDsl.Losses
     /// A0 = mean over the row of -(weight * (target * (min(input, 0) - log1p(exp(-abs(input)))) + (1 - target) * (min(-input, 0) - log1p(exp(-abs(input))))))<br/>
     /// L = A0<br/>
     /// dL/dA0 = 1<br/>
-    /// dL/dinput = -(c0 * weight * (target * (if -input &gt;= 0 then 1 / (1 + exp(-abs(input))) else exp(-abs(input)) * 1 / (1 + exp(-abs(input)))) - (1 - target) * (if input &gt;= 0 then 1 / (1 + exp(-abs(input))) else exp(-abs(input)) * 1 / (1 + exp(-abs(input))))))   (c_j = dL/dA_j, per row)
+    /// dL/dinput = -(c0 * weight * (target * (if input &gt;= 0 then exp(-abs(input)) * 1 / (1 + exp(-abs(input))) else 1 / (1 + exp(-abs(input)))) - (1 - target) * (if input &gt;= 0 then 1 / (1 + exp(-abs(input))) else exp(-abs(input)) * 1 / (1 + exp(-abs(input))))))   (c_j = dL/dA_j, per row)
     /// </remarks>
     public static partial class MultilabelSoftMarginLoss
     {
@@ -302,7 +302,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = _target[i];
                 var weight_ = _hasWeight ? _weight_[i - RowStart] : T.CreateTruncating(1.0);
                 var t0 = LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(input)));
-                var loss = -(weight_ * ((target * (LossMath.Min(input, T.Zero) - t0)) + ((T.One - target) * (LossMath.Min(-input, T.Zero) - t0))));
+                var loss = -(weight_ * ((target * (LossMath.MinZero(input) - t0)) + ((T.One - target) * (LossMath.MinZero(-input) - t0))));
                 return loss;
             }
 
@@ -313,7 +313,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var weight_ = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(i - RowStart)) : Vector128.Create(T.CreateTruncating(1.0));
                 var t0 = LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(input)));
-                var loss = -(weight_ * ((target * (LossMath.Min(input, Vector128<T>.Zero) - t0)) + ((Vector128<T>.One - target) * (LossMath.Min(-input, Vector128<T>.Zero) - t0))));
+                var loss = -(weight_ * ((target * (LossMath.MinZero(input) - t0)) + ((Vector128<T>.One - target) * (LossMath.MinZero(-input) - t0))));
                 return loss;
             }
 
@@ -327,7 +327,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var weight_ = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(i - RowStart)) : Vector256.Create(T.CreateTruncating(1.0));
                 var t0 = LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(input)));
-                var loss = -(weight_ * ((target * (LossMath.Min(input, Vector256<T>.Zero) - t0)) + ((Vector256<T>.One - target) * (LossMath.Min(-input, Vector256<T>.Zero) - t0))));
+                var loss = -(weight_ * ((target * (LossMath.MinZero(input) - t0)) + ((Vector256<T>.One - target) * (LossMath.MinZero(-input) - t0))));
                 return loss;
             }
 
@@ -341,7 +341,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var weight_ = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(i - RowStart)) : Vector512.Create(T.CreateTruncating(1.0));
                 var t0 = LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(input)));
-                var loss = -(weight_ * ((target * (LossMath.Min(input, Vector512<T>.Zero) - t0)) + ((Vector512<T>.One - target) * (LossMath.Min(-input, Vector512<T>.Zero) - t0))));
+                var loss = -(weight_ * ((target * (LossMath.MinZero(input) - t0)) + ((Vector512<T>.One - target) * (LossMath.MinZero(-input) - t0))));
                 return loss;
             }
 
@@ -354,7 +354,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// A0 = mean over the row of -(weight * (target * (min(input, 0) - log1p(exp(-abs(input)))) + (1 - target) * (min(-input, 0) - log1p(exp(-abs(input))))))<br/>
         /// L = A0<br/>
         /// dL/dA0 = 1<br/>
-        /// dL/dinput = -(c0 * weight * (target * (if -input &gt;= 0 then 1 / (1 + exp(-abs(input))) else exp(-abs(input)) * 1 / (1 + exp(-abs(input)))) - (1 - target) * (if input &gt;= 0 then 1 / (1 + exp(-abs(input))) else exp(-abs(input)) * 1 / (1 + exp(-abs(input))))))   (c_j = dL/dA_j, per row)
+        /// dL/dinput = -(c0 * weight * (target * (if input &gt;= 0 then exp(-abs(input)) * 1 / (1 + exp(-abs(input))) else 1 / (1 + exp(-abs(input)))) - (1 - target) * (if input &gt;= 0 then 1 / (1 + exp(-abs(input))) else exp(-abs(input)) * 1 / (1 + exp(-abs(input))))))   (c_j = dL/dA_j, per row)
         /// </summary>
         private ref struct RowGradientKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
@@ -393,10 +393,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var c0 = C0;
                 if (_wantInputGrad)
                 {
-                    var t0 = LossMath.Exp(-LossMath.Abs(input));
-                    var t1 = T.One / (T.One + t0);
-                    var t2 = t0 * t1;
-                    _inputGrad[i] = -(c0 * (weight_ * ((target * LossMath.Select(LossMath.GreaterThanOrEqual(-input, T.Zero), t1, t2)) - ((T.One - target) * LossMath.Select(LossMath.GreaterThanOrEqual(input, T.Zero), t1, t2)))));
+                    var t0 = LossMath.GreaterThanOrEqual(input, T.Zero);
+                    var t1 = LossMath.Exp(-LossMath.Abs(input));
+                    var t2 = T.One / (T.One + t1);
+                    var t3 = t1 * t2;
+                    _inputGrad[i] = -(c0 * (weight_ * ((target * LossMath.Select(t0, t3, t2)) - ((T.One - target) * LossMath.Select(t0, t2, t3)))));
                 }
                 return T.Zero;
             }
@@ -410,10 +411,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var c0 = Vector128.Create(C0);
                 if (_wantInputGrad)
                 {
-                    var t0 = LossMath.Exp(-LossMath.Abs(input));
-                    var t1 = Vector128<T>.One / (Vector128<T>.One + t0);
-                    var t2 = t0 * t1;
-                    (-(c0 * (weight_ * ((target * LossMath.Select(LossMath.GreaterThanOrEqual(-input, Vector128<T>.Zero), t1, t2)) - ((Vector128<T>.One - target) * LossMath.Select(LossMath.GreaterThanOrEqual(input, Vector128<T>.Zero), t1, t2)))))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                    var t0 = LossMath.GreaterThanOrEqual(input, Vector128<T>.Zero);
+                    var t1 = LossMath.Exp(-LossMath.Abs(input));
+                    var t2 = Vector128<T>.One / (Vector128<T>.One + t1);
+                    var t3 = t1 * t2;
+                    (-(c0 * (weight_ * ((target * LossMath.Select(t0, t3, t2)) - ((Vector128<T>.One - target) * LossMath.Select(t0, t2, t3)))))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 }
                 return Vector128<T>.Zero;
             }
@@ -430,10 +432,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var c0 = Vector256.Create(C0);
                 if (_wantInputGrad)
                 {
-                    var t0 = LossMath.Exp(-LossMath.Abs(input));
-                    var t1 = Vector256<T>.One / (Vector256<T>.One + t0);
-                    var t2 = t0 * t1;
-                    (-(c0 * (weight_ * ((target * LossMath.Select(LossMath.GreaterThanOrEqual(-input, Vector256<T>.Zero), t1, t2)) - ((Vector256<T>.One - target) * LossMath.Select(LossMath.GreaterThanOrEqual(input, Vector256<T>.Zero), t1, t2)))))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                    var t0 = LossMath.GreaterThanOrEqual(input, Vector256<T>.Zero);
+                    var t1 = LossMath.Exp(-LossMath.Abs(input));
+                    var t2 = Vector256<T>.One / (Vector256<T>.One + t1);
+                    var t3 = t1 * t2;
+                    (-(c0 * (weight_ * ((target * LossMath.Select(t0, t3, t2)) - ((Vector256<T>.One - target) * LossMath.Select(t0, t2, t3)))))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 }
                 return Vector256<T>.Zero;
             }
@@ -450,10 +453,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var c0 = Vector512.Create(C0);
                 if (_wantInputGrad)
                 {
-                    var t0 = LossMath.Exp(-LossMath.Abs(input));
-                    var t1 = Vector512<T>.One / (Vector512<T>.One + t0);
-                    var t2 = t0 * t1;
-                    (-(c0 * (weight_ * ((target * LossMath.Select(LossMath.GreaterThanOrEqual(-input, Vector512<T>.Zero), t1, t2)) - ((Vector512<T>.One - target) * LossMath.Select(LossMath.GreaterThanOrEqual(input, Vector512<T>.Zero), t1, t2)))))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                    var t0 = LossMath.GreaterThanOrEqual(input, Vector512<T>.Zero);
+                    var t1 = LossMath.Exp(-LossMath.Abs(input));
+                    var t2 = Vector512<T>.One / (Vector512<T>.One + t1);
+                    var t3 = t1 * t2;
+                    (-(c0 * (weight_ * ((target * LossMath.Select(t0, t3, t2)) - ((Vector512<T>.One - target) * LossMath.Select(t0, t2, t3)))))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 }
                 return Vector512<T>.Zero;
             }
@@ -463,7 +467,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         }
 
         /// <summary>
-        /// The summand of A0, which also stores e0 = weight * (target * (if -input &gt;= 0 then 1 / (1 + exp(-abs(input))) else exp(-abs(input)) * 1 / (1 + exp(-abs(input)))) - (1 - target) * (if input &gt;= 0 then 1 / (1 + exp(-abs(input))) else exp(-abs(input)) * 1 / (1 + exp(-abs(input))))) in the gradient span of input (its exponentials computed once for both)
+        /// The summand of A0, which also stores e0 = weight * (target * (if input &gt;= 0 then exp(-abs(input)) * 1 / (1 + exp(-abs(input))) else 1 / (1 + exp(-abs(input)))) - (1 - target) * (if input &gt;= 0 then 1 / (1 + exp(-abs(input))) else exp(-abs(input)) * 1 / (1 + exp(-abs(input))))) in the gradient span of input (its exponentials computed once for both)
         /// </summary>
         private ref struct Aggregate0StoreKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
@@ -499,13 +503,13 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = LossMath.Exp(-LossMath.Abs(input));
                 var t1 = LossMath.Log1pUnit(t0);
                 var t2 = T.One - target;
-                var t3 = -input;
-                var loss = -(weight_ * ((target * (LossMath.Min(input, T.Zero) - t1)) + (t2 * (LossMath.Min(t3, T.Zero) - t1))));
+                var loss = -(weight_ * ((target * (LossMath.MinZero(input) - t1)) + (t2 * (LossMath.MinZero(-input) - t1))));
                 if (_wantInputGrad)
                 {
+                    var t3 = LossMath.GreaterThanOrEqual(input, T.Zero);
                     var t4 = T.One / (T.One + t0);
                     var t5 = t0 * t4;
-                    _inputGrad[i] = weight_ * ((target * LossMath.Select(LossMath.GreaterThanOrEqual(t3, T.Zero), t4, t5)) - (t2 * LossMath.Select(LossMath.GreaterThanOrEqual(input, T.Zero), t4, t5)));
+                    _inputGrad[i] = weight_ * ((target * LossMath.Select(t3, t5, t4)) - (t2 * LossMath.Select(t3, t4, t5)));
                 }
                 return loss;
             }
@@ -519,13 +523,13 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = LossMath.Exp(-LossMath.Abs(input));
                 var t1 = LossMath.Log1pUnit(t0);
                 var t2 = Vector128<T>.One - target;
-                var t3 = -input;
-                var loss = -(weight_ * ((target * (LossMath.Min(input, Vector128<T>.Zero) - t1)) + (t2 * (LossMath.Min(t3, Vector128<T>.Zero) - t1))));
+                var loss = -(weight_ * ((target * (LossMath.MinZero(input) - t1)) + (t2 * (LossMath.MinZero(-input) - t1))));
                 if (_wantInputGrad)
                 {
+                    var t3 = LossMath.GreaterThanOrEqual(input, Vector128<T>.Zero);
                     var t4 = Vector128<T>.One / (Vector128<T>.One + t0);
                     var t5 = t0 * t4;
-                    (weight_ * ((target * LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector128<T>.Zero), t4, t5)) - (t2 * LossMath.Select(LossMath.GreaterThanOrEqual(input, Vector128<T>.Zero), t4, t5)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                    (weight_ * ((target * LossMath.Select(t3, t5, t4)) - (t2 * LossMath.Select(t3, t4, t5)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 }
                 return loss;
             }
@@ -542,13 +546,13 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = LossMath.Exp(-LossMath.Abs(input));
                 var t1 = LossMath.Log1pUnit(t0);
                 var t2 = Vector256<T>.One - target;
-                var t3 = -input;
-                var loss = -(weight_ * ((target * (LossMath.Min(input, Vector256<T>.Zero) - t1)) + (t2 * (LossMath.Min(t3, Vector256<T>.Zero) - t1))));
+                var loss = -(weight_ * ((target * (LossMath.MinZero(input) - t1)) + (t2 * (LossMath.MinZero(-input) - t1))));
                 if (_wantInputGrad)
                 {
+                    var t3 = LossMath.GreaterThanOrEqual(input, Vector256<T>.Zero);
                     var t4 = Vector256<T>.One / (Vector256<T>.One + t0);
                     var t5 = t0 * t4;
-                    (weight_ * ((target * LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector256<T>.Zero), t4, t5)) - (t2 * LossMath.Select(LossMath.GreaterThanOrEqual(input, Vector256<T>.Zero), t4, t5)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                    (weight_ * ((target * LossMath.Select(t3, t5, t4)) - (t2 * LossMath.Select(t3, t4, t5)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 }
                 return loss;
             }
@@ -565,13 +569,13 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = LossMath.Exp(-LossMath.Abs(input));
                 var t1 = LossMath.Log1pUnit(t0);
                 var t2 = Vector512<T>.One - target;
-                var t3 = -input;
-                var loss = -(weight_ * ((target * (LossMath.Min(input, Vector512<T>.Zero) - t1)) + (t2 * (LossMath.Min(t3, Vector512<T>.Zero) - t1))));
+                var loss = -(weight_ * ((target * (LossMath.MinZero(input) - t1)) + (t2 * (LossMath.MinZero(-input) - t1))));
                 if (_wantInputGrad)
                 {
+                    var t3 = LossMath.GreaterThanOrEqual(input, Vector512<T>.Zero);
                     var t4 = Vector512<T>.One / (Vector512<T>.One + t0);
                     var t5 = t0 * t4;
-                    (weight_ * ((target * LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector512<T>.Zero), t4, t5)) - (t2 * LossMath.Select(LossMath.GreaterThanOrEqual(input, Vector512<T>.Zero), t4, t5)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                    (weight_ * ((target * LossMath.Select(t3, t5, t4)) - (t2 * LossMath.Select(t3, t4, t5)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 }
                 return loss;
             }

@@ -213,7 +213,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 T a0 = ElementLoops.PairSum<Aggregate0Kernel<T>, T>(ref aggregate0, start, end);
                 T a1 = meanOverPairs ? ElementLoops.PairSum<Aggregate1Kernel<T>, T>(ref aggregate1, start, end) : T.Zero;
                 // L = if mean_over_pairs then A0 / max(A1, 1) else A0
-                var t0 = LossMath.Max(a1, T.One);
+                var t0 = LossMath.MaxConstant(a1, T.One);
                 var t1 = a0 / t0;
                 T value = meanOverPairs ? t1 : a0;
                 if (reduction != Reduction.None) total += value; else if (!output.IsEmpty) output[r] = value;
@@ -350,7 +350,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var scoresAtI = _outerScores;
                 var relevanceAtI = _outerRelevance;
                 var maskAtI = _outerMask;
-                var loss = LossMath.Select(LossMath.And(LossMath.GreaterThan(maskAtI * mask, T.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), LossMath.Max(T.Zero, margin - (scoresAtI - scores)), T.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.And(LossMath.GreaterThan(maskAtI * mask, T.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), LossMath.MaxZero(margin - (scoresAtI - scores)));
                 return loss;
             }
 
@@ -364,7 +364,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var scoresAtI = Vector128.Create(_outerScores);
                 var relevanceAtI = Vector128.Create(_outerRelevance);
                 var maskAtI = Vector128.Create(_outerMask);
-                var loss = LossMath.Select(LossMath.And(LossMath.GreaterThan(maskAtI * mask, Vector128<T>.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), LossMath.Max(Vector128<T>.Zero, margin - (scoresAtI - scores)), Vector128<T>.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.And(LossMath.GreaterThan(maskAtI * mask, Vector128<T>.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), LossMath.MaxZero(margin - (scoresAtI - scores)));
                 return loss;
             }
 
@@ -381,7 +381,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var scoresAtI = Vector256.Create(_outerScores);
                 var relevanceAtI = Vector256.Create(_outerRelevance);
                 var maskAtI = Vector256.Create(_outerMask);
-                var loss = LossMath.Select(LossMath.And(LossMath.GreaterThan(maskAtI * mask, Vector256<T>.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), LossMath.Max(Vector256<T>.Zero, margin - (scoresAtI - scores)), Vector256<T>.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.And(LossMath.GreaterThan(maskAtI * mask, Vector256<T>.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), LossMath.MaxZero(margin - (scoresAtI - scores)));
                 return loss;
             }
 
@@ -398,7 +398,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var scoresAtI = Vector512.Create(_outerScores);
                 var relevanceAtI = Vector512.Create(_outerRelevance);
                 var maskAtI = Vector512.Create(_outerMask);
-                var loss = LossMath.Select(LossMath.And(LossMath.GreaterThan(maskAtI * mask, Vector512<T>.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), LossMath.Max(Vector512<T>.Zero, margin - (scoresAtI - scores)), Vector512<T>.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.And(LossMath.GreaterThan(maskAtI * mask, Vector512<T>.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), LossMath.MaxZero(margin - (scoresAtI - scores)));
                 return loss;
             }
 
@@ -455,7 +455,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var mask = _mask[i];
                 var relevanceAtI = _outerRelevance;
                 var maskAtI = _outerMask;
-                var loss = LossMath.Select(LossMath.And(LossMath.GreaterThan(maskAtI * mask, T.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), T.One, T.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.And(LossMath.GreaterThan(maskAtI * mask, T.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), T.One);
                 return loss;
             }
 
@@ -466,7 +466,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var mask = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_mask), (nuint)i);
                 var relevanceAtI = Vector128.Create(_outerRelevance);
                 var maskAtI = Vector128.Create(_outerMask);
-                var loss = LossMath.Select(LossMath.And(LossMath.GreaterThan(maskAtI * mask, Vector128<T>.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), Vector128<T>.One, Vector128<T>.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.And(LossMath.GreaterThan(maskAtI * mask, Vector128<T>.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), Vector128<T>.One);
                 return loss;
             }
 
@@ -480,7 +480,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var mask = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_mask), (nuint)i);
                 var relevanceAtI = Vector256.Create(_outerRelevance);
                 var maskAtI = Vector256.Create(_outerMask);
-                var loss = LossMath.Select(LossMath.And(LossMath.GreaterThan(maskAtI * mask, Vector256<T>.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), Vector256<T>.One, Vector256<T>.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.And(LossMath.GreaterThan(maskAtI * mask, Vector256<T>.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), Vector256<T>.One);
                 return loss;
             }
 
@@ -494,7 +494,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var mask = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_mask), (nuint)i);
                 var relevanceAtI = Vector512.Create(_outerRelevance);
                 var maskAtI = Vector512.Create(_outerMask);
-                var loss = LossMath.Select(LossMath.And(LossMath.GreaterThan(maskAtI * mask, Vector512<T>.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), Vector512<T>.One, Vector512<T>.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.And(LossMath.GreaterThan(maskAtI * mask, Vector512<T>.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), Vector512<T>.One);
                 return loss;
             }
 
@@ -558,7 +558,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var scoresAtI = _outerScores;
                 var relevanceAtI = _outerRelevance;
                 var maskAtI = _outerMask;
-                var loss = LossMath.Select(LossMath.And(LossMath.GreaterThan(maskAtI * mask, T.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), LossMath.Select(LossMath.GreaterThanOrEqual(margin - (scoresAtI - scores), T.Zero), T.CreateTruncating(-1.0), T.Zero), T.Zero) + LossMath.Select(LossMath.And(LossMath.GreaterThan(mask * maskAtI, T.Zero), LossMath.GreaterThan(relevance, relevanceAtI)), LossMath.Select(LossMath.GreaterThanOrEqual(margin - (scores - scoresAtI), T.Zero), T.One, T.Zero), T.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.And(LossMath.GreaterThan(maskAtI * mask, T.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(margin - (scoresAtI - scores), T.Zero), T.CreateTruncating(-1.0))) + LossMath.SelectOrZero(LossMath.And(LossMath.GreaterThan(mask * maskAtI, T.Zero), LossMath.GreaterThan(relevance, relevanceAtI)), LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(margin - (scores - scoresAtI), T.Zero), T.One));
                 return loss;
             }
 
@@ -572,7 +572,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var scoresAtI = Vector128.Create(_outerScores);
                 var relevanceAtI = Vector128.Create(_outerRelevance);
                 var maskAtI = Vector128.Create(_outerMask);
-                var loss = LossMath.Select(LossMath.And(LossMath.GreaterThan(maskAtI * mask, Vector128<T>.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), LossMath.Select(LossMath.GreaterThanOrEqual(margin - (scoresAtI - scores), Vector128<T>.Zero), Vector128.Create(T.CreateTruncating(-1.0)), Vector128<T>.Zero), Vector128<T>.Zero) + LossMath.Select(LossMath.And(LossMath.GreaterThan(mask * maskAtI, Vector128<T>.Zero), LossMath.GreaterThan(relevance, relevanceAtI)), LossMath.Select(LossMath.GreaterThanOrEqual(margin - (scores - scoresAtI), Vector128<T>.Zero), Vector128<T>.One, Vector128<T>.Zero), Vector128<T>.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.And(LossMath.GreaterThan(maskAtI * mask, Vector128<T>.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(margin - (scoresAtI - scores), Vector128<T>.Zero), Vector128.Create(T.CreateTruncating(-1.0)))) + LossMath.SelectOrZero(LossMath.And(LossMath.GreaterThan(mask * maskAtI, Vector128<T>.Zero), LossMath.GreaterThan(relevance, relevanceAtI)), LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(margin - (scores - scoresAtI), Vector128<T>.Zero), Vector128<T>.One));
                 return loss;
             }
 
@@ -589,7 +589,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var scoresAtI = Vector256.Create(_outerScores);
                 var relevanceAtI = Vector256.Create(_outerRelevance);
                 var maskAtI = Vector256.Create(_outerMask);
-                var loss = LossMath.Select(LossMath.And(LossMath.GreaterThan(maskAtI * mask, Vector256<T>.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), LossMath.Select(LossMath.GreaterThanOrEqual(margin - (scoresAtI - scores), Vector256<T>.Zero), Vector256.Create(T.CreateTruncating(-1.0)), Vector256<T>.Zero), Vector256<T>.Zero) + LossMath.Select(LossMath.And(LossMath.GreaterThan(mask * maskAtI, Vector256<T>.Zero), LossMath.GreaterThan(relevance, relevanceAtI)), LossMath.Select(LossMath.GreaterThanOrEqual(margin - (scores - scoresAtI), Vector256<T>.Zero), Vector256<T>.One, Vector256<T>.Zero), Vector256<T>.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.And(LossMath.GreaterThan(maskAtI * mask, Vector256<T>.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(margin - (scoresAtI - scores), Vector256<T>.Zero), Vector256.Create(T.CreateTruncating(-1.0)))) + LossMath.SelectOrZero(LossMath.And(LossMath.GreaterThan(mask * maskAtI, Vector256<T>.Zero), LossMath.GreaterThan(relevance, relevanceAtI)), LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(margin - (scores - scoresAtI), Vector256<T>.Zero), Vector256<T>.One));
                 return loss;
             }
 
@@ -606,7 +606,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var scoresAtI = Vector512.Create(_outerScores);
                 var relevanceAtI = Vector512.Create(_outerRelevance);
                 var maskAtI = Vector512.Create(_outerMask);
-                var loss = LossMath.Select(LossMath.And(LossMath.GreaterThan(maskAtI * mask, Vector512<T>.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), LossMath.Select(LossMath.GreaterThanOrEqual(margin - (scoresAtI - scores), Vector512<T>.Zero), Vector512.Create(T.CreateTruncating(-1.0)), Vector512<T>.Zero), Vector512<T>.Zero) + LossMath.Select(LossMath.And(LossMath.GreaterThan(mask * maskAtI, Vector512<T>.Zero), LossMath.GreaterThan(relevance, relevanceAtI)), LossMath.Select(LossMath.GreaterThanOrEqual(margin - (scores - scoresAtI), Vector512<T>.Zero), Vector512<T>.One, Vector512<T>.Zero), Vector512<T>.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.And(LossMath.GreaterThan(maskAtI * mask, Vector512<T>.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(margin - (scoresAtI - scores), Vector512<T>.Zero), Vector512.Create(T.CreateTruncating(-1.0)))) + LossMath.SelectOrZero(LossMath.And(LossMath.GreaterThan(mask * maskAtI, Vector512<T>.Zero), LossMath.GreaterThan(relevance, relevanceAtI)), LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(margin - (scores - scoresAtI), Vector512<T>.Zero), Vector512<T>.One));
                 return loss;
             }
 

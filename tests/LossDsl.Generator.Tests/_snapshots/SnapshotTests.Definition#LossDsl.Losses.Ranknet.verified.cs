@@ -329,7 +329,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var relevanceAtI = _outerRelevance;
                 var maskAtI = _outerMask;
                 var t0 = sigma * (scores - scoresAtI);
-                var loss = LossMath.Select(LossMath.And(LossMath.GreaterThan(maskAtI * mask, T.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), LossMath.Max(t0, T.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(t0))), T.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.And(LossMath.GreaterThan(maskAtI * mask, T.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), LossMath.MaxZero(t0) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(t0))));
                 return loss;
             }
 
@@ -344,7 +344,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var relevanceAtI = Vector128.Create(_outerRelevance);
                 var maskAtI = Vector128.Create(_outerMask);
                 var t0 = sigma * (scores - scoresAtI);
-                var loss = LossMath.Select(LossMath.And(LossMath.GreaterThan(maskAtI * mask, Vector128<T>.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), LossMath.Max(t0, Vector128<T>.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(t0))), Vector128<T>.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.And(LossMath.GreaterThan(maskAtI * mask, Vector128<T>.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), LossMath.MaxZero(t0) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(t0))));
                 return loss;
             }
 
@@ -362,7 +362,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var relevanceAtI = Vector256.Create(_outerRelevance);
                 var maskAtI = Vector256.Create(_outerMask);
                 var t0 = sigma * (scores - scoresAtI);
-                var loss = LossMath.Select(LossMath.And(LossMath.GreaterThan(maskAtI * mask, Vector256<T>.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), LossMath.Max(t0, Vector256<T>.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(t0))), Vector256<T>.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.And(LossMath.GreaterThan(maskAtI * mask, Vector256<T>.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), LossMath.MaxZero(t0) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(t0))));
                 return loss;
             }
 
@@ -380,7 +380,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var relevanceAtI = Vector512.Create(_outerRelevance);
                 var maskAtI = Vector512.Create(_outerMask);
                 var t0 = sigma * (scores - scoresAtI);
-                var loss = LossMath.Select(LossMath.And(LossMath.GreaterThan(maskAtI * mask, Vector512<T>.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), LossMath.Max(t0, Vector512<T>.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(t0))), Vector512<T>.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.And(LossMath.GreaterThan(maskAtI * mask, Vector512<T>.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), LossMath.MaxZero(t0) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(t0))));
                 return loss;
             }
 
@@ -445,7 +445,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t3 = sigma * (scoresAtI - scores);
                 var t4 = LossMath.Exp(-LossMath.Abs(t3));
                 var t5 = T.One / (T.One + t4);
-                var loss = LossMath.Select(LossMath.And(LossMath.GreaterThan(maskAtI * mask, T.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), -(LossMath.Select(LossMath.GreaterThanOrEqual(t0, T.Zero), t2, t1 * t2) * sigma), T.Zero) + LossMath.Select(LossMath.And(LossMath.GreaterThan(mask * maskAtI, T.Zero), LossMath.GreaterThan(relevance, relevanceAtI)), LossMath.Select(LossMath.GreaterThanOrEqual(t3, T.Zero), t5, t4 * t5) * sigma, T.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.And(LossMath.GreaterThan(maskAtI * mask, T.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), -(LossMath.Select(LossMath.GreaterThanOrEqual(t0, T.Zero), t2, t1 * t2) * sigma)) + LossMath.SelectOrZero(LossMath.And(LossMath.GreaterThan(mask * maskAtI, T.Zero), LossMath.GreaterThan(relevance, relevanceAtI)), LossMath.Select(LossMath.GreaterThanOrEqual(t3, T.Zero), t5, t4 * t5) * sigma);
                 return loss;
             }
 
@@ -465,7 +465,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t3 = sigma * (scoresAtI - scores);
                 var t4 = LossMath.Exp(-LossMath.Abs(t3));
                 var t5 = Vector128<T>.One / (Vector128<T>.One + t4);
-                var loss = LossMath.Select(LossMath.And(LossMath.GreaterThan(maskAtI * mask, Vector128<T>.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), -(LossMath.Select(LossMath.GreaterThanOrEqual(t0, Vector128<T>.Zero), t2, t1 * t2) * sigma), Vector128<T>.Zero) + LossMath.Select(LossMath.And(LossMath.GreaterThan(mask * maskAtI, Vector128<T>.Zero), LossMath.GreaterThan(relevance, relevanceAtI)), LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector128<T>.Zero), t5, t4 * t5) * sigma, Vector128<T>.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.And(LossMath.GreaterThan(maskAtI * mask, Vector128<T>.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), -(LossMath.Select(LossMath.GreaterThanOrEqual(t0, Vector128<T>.Zero), t2, t1 * t2) * sigma)) + LossMath.SelectOrZero(LossMath.And(LossMath.GreaterThan(mask * maskAtI, Vector128<T>.Zero), LossMath.GreaterThan(relevance, relevanceAtI)), LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector128<T>.Zero), t5, t4 * t5) * sigma);
                 return loss;
             }
 
@@ -488,7 +488,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t3 = sigma * (scoresAtI - scores);
                 var t4 = LossMath.Exp(-LossMath.Abs(t3));
                 var t5 = Vector256<T>.One / (Vector256<T>.One + t4);
-                var loss = LossMath.Select(LossMath.And(LossMath.GreaterThan(maskAtI * mask, Vector256<T>.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), -(LossMath.Select(LossMath.GreaterThanOrEqual(t0, Vector256<T>.Zero), t2, t1 * t2) * sigma), Vector256<T>.Zero) + LossMath.Select(LossMath.And(LossMath.GreaterThan(mask * maskAtI, Vector256<T>.Zero), LossMath.GreaterThan(relevance, relevanceAtI)), LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector256<T>.Zero), t5, t4 * t5) * sigma, Vector256<T>.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.And(LossMath.GreaterThan(maskAtI * mask, Vector256<T>.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), -(LossMath.Select(LossMath.GreaterThanOrEqual(t0, Vector256<T>.Zero), t2, t1 * t2) * sigma)) + LossMath.SelectOrZero(LossMath.And(LossMath.GreaterThan(mask * maskAtI, Vector256<T>.Zero), LossMath.GreaterThan(relevance, relevanceAtI)), LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector256<T>.Zero), t5, t4 * t5) * sigma);
                 return loss;
             }
 
@@ -511,7 +511,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t3 = sigma * (scoresAtI - scores);
                 var t4 = LossMath.Exp(-LossMath.Abs(t3));
                 var t5 = Vector512<T>.One / (Vector512<T>.One + t4);
-                var loss = LossMath.Select(LossMath.And(LossMath.GreaterThan(maskAtI * mask, Vector512<T>.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), -(LossMath.Select(LossMath.GreaterThanOrEqual(t0, Vector512<T>.Zero), t2, t1 * t2) * sigma), Vector512<T>.Zero) + LossMath.Select(LossMath.And(LossMath.GreaterThan(mask * maskAtI, Vector512<T>.Zero), LossMath.GreaterThan(relevance, relevanceAtI)), LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector512<T>.Zero), t5, t4 * t5) * sigma, Vector512<T>.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.And(LossMath.GreaterThan(maskAtI * mask, Vector512<T>.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), -(LossMath.Select(LossMath.GreaterThanOrEqual(t0, Vector512<T>.Zero), t2, t1 * t2) * sigma)) + LossMath.SelectOrZero(LossMath.And(LossMath.GreaterThan(mask * maskAtI, Vector512<T>.Zero), LossMath.GreaterThan(relevance, relevanceAtI)), LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector512<T>.Zero), t5, t4 * t5) * sigma);
                 return loss;
             }
 

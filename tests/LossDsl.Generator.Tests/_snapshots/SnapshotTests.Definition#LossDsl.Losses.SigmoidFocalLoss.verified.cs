@@ -20,12 +20,12 @@ namespace LossDsl.Losses
     ///     alpha_t * ce * (1 - p_t)^gamma
     /// shape same(inputs, targets) else "Target size ({targets}) must be the same as input size ({inputs})"
     /// </code>
-    /// L = (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma<br/>
-    /// dL/dinputs = (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * (1 - targets - (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma + (if gamma == 0 then 0 else gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))))<br/>
-    /// dL/dtargets = ((if alpha &gt;= 0 then (alpha + alpha - 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) else 0) - (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * inputs) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma + (if gamma == 0 then 0 else gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))))
+    /// L = (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma<br/>
+    /// dL/dinputs = (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * (1 - targets - (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs))))) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma + (if gamma == 0 then 0 else gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * targets) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))))<br/>
+    /// dL/dtargets = ((if alpha &gt;= 0 then (alpha + alpha - 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) else 0) - (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * inputs) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma + (if gamma == 0 then 0 else gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))))
     /// <para>Second derivatives (GradientHessian), each the derivative of its gradient:</para>
-    /// d2L/dinputs2 = (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma + (if gamma == 0 then 0 else gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * (1 - targets - (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))))) + (if gamma == 0 then 0 else ((if gamma - 1 == 0 then 0 else (gamma - 1) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1 - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets) * gamma * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets)) + gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * (((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) - (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * (1 - targets) - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * targets)) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) + gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * (1 - targets - (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))))<br/>
-    /// d2L/dtargets2 = ((if alpha &gt;= 0 then -((alpha + alpha - 1) * inputs) else 0) - (if alpha &gt;= 0 then (alpha + alpha - 1) * inputs else 0)) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma + (if gamma == 0 then 0 else gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * ((if alpha &gt;= 0 then (alpha + alpha - 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) else 0) - (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * inputs)) + (if gamma == 0 then 0 else (if gamma - 1 == 0 then 0 else (gamma - 1) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1 - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * gamma * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs))))) + gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * ((if alpha &gt;= 0 then (alpha + alpha - 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) else 0) - (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * inputs))
+    /// d2L/dinputs2 = (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma + (if gamma == 0 then 0 else gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * targets) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * (1 - targets - (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))))) + (if gamma == 0 then 0 else ((if gamma - 1 == 0 then 0 else (gamma - 1) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1 - 1) * ((if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * targets) * gamma * ((if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * targets)) + gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * (((if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * (1 - targets) - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * targets)) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) + gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * targets) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * (1 - targets - (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs))))))<br/>
+    /// d2L/dtargets2 = ((if alpha &gt;= 0 then -((alpha + alpha - 1) * inputs) else 0) - (if alpha &gt;= 0 then (alpha + alpha - 1) * inputs else 0)) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma + (if gamma == 0 then 0 else gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * ((if alpha &gt;= 0 then (alpha + alpha - 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) else 0) - (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * inputs)) + (if gamma == 0 then 0 else (if gamma - 1 == 0 then 0 else (gamma - 1) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1 - 1) * ((if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * gamma * ((if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs))))) + gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * ((if alpha &gt;= 0 then (alpha + alpha - 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) else 0) - (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * inputs))
     /// </remarks>
     public static partial class SigmoidFocalLoss
     {
@@ -358,7 +358,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         }
 
         /// <summary>
-        /// L = (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma, times the optional weight.
+        /// L = (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma, times the optional weight.
         /// </summary>
         private ref struct ValueKernel<T, F0, F1, F2, F3, F4, F5> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T> where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
         {
@@ -368,6 +368,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly T _gamma;
             private readonly ReadOnlySpan<T> _weight;
             private readonly bool _hasWeight;
+            private readonly bool _perCall0; // alpha >= 0
+            private readonly T _perCall1; // 1 - alpha
+            private readonly int _wholePower0; // gamma, where a whole number from 0 to 4
             // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
             private readonly Vector128<T> _alpha128;
             private readonly Vector256<T> _alpha256;
@@ -375,6 +378,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly Vector128<T> _gamma128;
             private readonly Vector256<T> _gamma256;
             private readonly Vector512<T> _gamma512;
+            private readonly Vector128<T> _perCall1128;
+            private readonly Vector256<T> _perCall1256;
+            private readonly Vector512<T> _perCall1512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public ValueKernel(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, T alpha, T gamma, ReadOnlySpan<T> weight)
@@ -385,12 +391,18 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _gamma = gamma;
                 _weight = weight;
                 _hasWeight = !weight.IsEmpty;
+                _perCall0 = _alpha >= T.Zero;
+                _perCall1 = T.One - _alpha;
+                _wholePower0 = int.CreateTruncating(_gamma);
                 _alpha128 = Vector128.Create(_alpha);
                 _alpha256 = Vector256.Create(_alpha);
                 _alpha512 = Vector512.Create(_alpha);
                 _gamma128 = Vector128.Create(_gamma);
                 _gamma256 = Vector256.Create(_gamma);
                 _gamma512 = Vector512.Create(_gamma);
+                _perCall1128 = Vector128.Create(_perCall1);
+                _perCall1256 = Vector256.Create(_perCall1);
+                _perCall1512 = Vector512.Create(_perCall1);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -401,14 +413,14 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var alpha = _alpha;
                 var gamma = _gamma;
                 var t0 = T.One - targets;
-                var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((T.One - alpha) * t0) : T.One;
-                var t1 = -inputs;
-                var t2 = LossMath.Exp(-LossMath.Abs(inputs));
-                var ce = (t0 * inputs) + (LossMath.Max(t1, T.Zero) + LossMath.Log1pUnit(t2));
-                var t3 = T.One / (T.One + t2);
-                var t4 = t2 * t3;
-                var p_ = LossMath.Select(LossMath.GreaterThanOrEqual(inputs, T.Zero), t3, t4);
-                var pT_ = (p_ * targets) + (LossMath.Select(LossMath.GreaterThanOrEqual(t1, T.Zero), t3, t4) * t0);
+                var alphaT = _perCall0 ? (alpha * targets) + (_perCall1 * t0) : T.One;
+                var t1 = LossMath.Exp(-LossMath.Abs(inputs));
+                var ce = (t0 * inputs) + (LossMath.MaxZero(-inputs) + LossMath.Log1pUnit(t1));
+                var t2 = LossMath.GreaterThanOrEqual(inputs, T.Zero);
+                var t3 = T.One / (T.One + t1);
+                var t4 = t1 * t3;
+                var p_ = LossMath.Select(t2, t3, t4);
+                var pT_ = (p_ * targets) + (LossMath.Select(t2, t4, t3) * t0);
                 var loss = (alphaT * ce) * LossMath.Pow(T.One - pT_, gamma);
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -425,19 +437,19 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var alpha = _alpha128;
                 var gamma = _gamma128;
                 var t0 = Vector128<T>.One - targets;
-                var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((Vector128<T>.One - alpha) * t0) : Vector128<T>.One;
-                var t1 = -inputs;
-                var t2 = LossMath.Exp(-LossMath.Abs(inputs));
-                var ce = (t0 * inputs) + (LossMath.Max(t1, Vector128<T>.Zero) + LossMath.Log1pUnit(t2));
-                var t3 = alphaT * ce;
-                var t4 = Vector128<T>.One / (Vector128<T>.One + t2);
-                var t5 = t2 * t4;
-                var p_ = LossMath.Select(LossMath.GreaterThanOrEqual(inputs, Vector128<T>.Zero), t4, t5);
-                var pT_ = (p_ * targets) + (LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector128<T>.Zero), t4, t5) * t0);
-                var t6 = (typeof(F1) == typeof(On)) ? LossMath.PowWhole(Vector128<T>.One - pT_, _gamma) : LossMath.Pow(Vector128<T>.One - pT_, gamma);
-                var loss = t3 * t6;
+                var alphaT = _perCall0 ? (alpha * targets) + (_perCall1128 * t0) : Vector128<T>.One;
+                var t1 = LossMath.Exp(-LossMath.Abs(inputs));
+                var ce = (t0 * inputs) + (LossMath.MaxZero(-inputs) + LossMath.Log1pUnit(t1));
+                var t2 = alphaT * ce;
+                var t3 = LossMath.GreaterThanOrEqual(inputs, Vector128<T>.Zero);
+                var t4 = Vector128<T>.One / (Vector128<T>.One + t1);
+                var t5 = t1 * t4;
+                var p_ = LossMath.Select(t3, t4, t5);
+                var pT_ = (p_ * targets) + (LossMath.Select(t3, t5, t4) * t0);
+                var t6 = (typeof(F1) == typeof(On)) ? LossMath.PowWhole(Vector128<T>.One - pT_, _wholePower0) : LossMath.Pow(Vector128<T>.One - pT_, gamma);
+                var loss = t2 * t6;
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t3, t6, sum);
+                return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t2, t6, sum);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -451,19 +463,19 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var alpha = _alpha256;
                 var gamma = _gamma256;
                 var t0 = Vector256<T>.One - targets;
-                var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((Vector256<T>.One - alpha) * t0) : Vector256<T>.One;
-                var t1 = -inputs;
-                var t2 = LossMath.Exp(-LossMath.Abs(inputs));
-                var ce = (t0 * inputs) + (LossMath.Max(t1, Vector256<T>.Zero) + LossMath.Log1pUnit(t2));
-                var t3 = alphaT * ce;
-                var t4 = Vector256<T>.One / (Vector256<T>.One + t2);
-                var t5 = t2 * t4;
-                var p_ = LossMath.Select(LossMath.GreaterThanOrEqual(inputs, Vector256<T>.Zero), t4, t5);
-                var pT_ = (p_ * targets) + (LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector256<T>.Zero), t4, t5) * t0);
-                var t6 = (typeof(F1) == typeof(On)) ? LossMath.PowWhole(Vector256<T>.One - pT_, _gamma) : LossMath.Pow(Vector256<T>.One - pT_, gamma);
-                var loss = t3 * t6;
+                var alphaT = _perCall0 ? (alpha * targets) + (_perCall1256 * t0) : Vector256<T>.One;
+                var t1 = LossMath.Exp(-LossMath.Abs(inputs));
+                var ce = (t0 * inputs) + (LossMath.MaxZero(-inputs) + LossMath.Log1pUnit(t1));
+                var t2 = alphaT * ce;
+                var t3 = LossMath.GreaterThanOrEqual(inputs, Vector256<T>.Zero);
+                var t4 = Vector256<T>.One / (Vector256<T>.One + t1);
+                var t5 = t1 * t4;
+                var p_ = LossMath.Select(t3, t4, t5);
+                var pT_ = (p_ * targets) + (LossMath.Select(t3, t5, t4) * t0);
+                var t6 = (typeof(F1) == typeof(On)) ? LossMath.PowWhole(Vector256<T>.One - pT_, _wholePower0) : LossMath.Pow(Vector256<T>.One - pT_, gamma);
+                var loss = t2 * t6;
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t3, t6, sum);
+                return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t2, t6, sum);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -477,19 +489,19 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var alpha = _alpha512;
                 var gamma = _gamma512;
                 var t0 = Vector512<T>.One - targets;
-                var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((Vector512<T>.One - alpha) * t0) : Vector512<T>.One;
-                var t1 = -inputs;
-                var t2 = LossMath.Exp(-LossMath.Abs(inputs));
-                var ce = (t0 * inputs) + (LossMath.Max(t1, Vector512<T>.Zero) + LossMath.Log1pUnit(t2));
-                var t3 = alphaT * ce;
-                var t4 = Vector512<T>.One / (Vector512<T>.One + t2);
-                var t5 = t2 * t4;
-                var p_ = LossMath.Select(LossMath.GreaterThanOrEqual(inputs, Vector512<T>.Zero), t4, t5);
-                var pT_ = (p_ * targets) + (LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector512<T>.Zero), t4, t5) * t0);
-                var t6 = (typeof(F1) == typeof(On)) ? LossMath.PowWhole(Vector512<T>.One - pT_, _gamma) : LossMath.Pow(Vector512<T>.One - pT_, gamma);
-                var loss = t3 * t6;
+                var alphaT = _perCall0 ? (alpha * targets) + (_perCall1512 * t0) : Vector512<T>.One;
+                var t1 = LossMath.Exp(-LossMath.Abs(inputs));
+                var ce = (t0 * inputs) + (LossMath.MaxZero(-inputs) + LossMath.Log1pUnit(t1));
+                var t2 = alphaT * ce;
+                var t3 = LossMath.GreaterThanOrEqual(inputs, Vector512<T>.Zero);
+                var t4 = Vector512<T>.One / (Vector512<T>.One + t1);
+                var t5 = t1 * t4;
+                var p_ = LossMath.Select(t3, t4, t5);
+                var pT_ = (p_ * targets) + (LossMath.Select(t3, t5, t4) * t0);
+                var t6 = (typeof(F1) == typeof(On)) ? LossMath.PowWhole(Vector512<T>.One - pT_, _wholePower0) : LossMath.Pow(Vector512<T>.One - pT_, gamma);
+                var loss = t2 * t6;
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
-                return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t3, t6, sum);
+                return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t2, t6, sum);
             }
         }
 
@@ -529,9 +541,9 @@ namespace LossDsl.Generated.LossDsl.Losses
 
         /// <summary>
         /// The value and, for every wanted input, the gradient times the upstream gradient and weight:<br/>
-        /// L = (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma<br/>
-        /// dL/dinputs = (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * (1 - targets - (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma + (if gamma == 0 then 0 else gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))))<br/>
-        /// dL/dtargets = ((if alpha &gt;= 0 then (alpha + alpha - 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) else 0) - (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * inputs) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma + (if gamma == 0 then 0 else gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))))
+        /// L = (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma<br/>
+        /// dL/dinputs = (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * (1 - targets - (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs))))) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma + (if gamma == 0 then 0 else gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * targets) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))))<br/>
+        /// dL/dtargets = ((if alpha &gt;= 0 then (alpha + alpha - 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) else 0) - (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * inputs) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma + (if gamma == 0 then 0 else gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))))
         /// </summary>
         private ref struct GradientKernel<T, F0, F1, F2, F3, F4, F5> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T> where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
         {
@@ -548,6 +560,13 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly bool _wantInputsGrad;
             private readonly Span<T> _targetsGrad;
             private readonly bool _wantTargetsGrad;
+            private readonly bool _perCall0; // alpha >= 0
+            private readonly T _perCall1; // 1 - alpha
+            private readonly bool _perCall2; // gamma == 0
+            private readonly T _perCall3; // gamma - 1
+            private readonly T _perCall4; // alpha + alpha - 1
+            private readonly int _wholePower0; // gamma, where a whole number from 0 to 4
+            private readonly int _wholePower1; // gamma - 1, where a whole number from 0 to 4
             // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
             private readonly Vector128<T> _alpha128;
             private readonly Vector256<T> _alpha256;
@@ -558,6 +577,15 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly Vector128<T> _scale128;
             private readonly Vector256<T> _scale256;
             private readonly Vector512<T> _scale512;
+            private readonly Vector128<T> _perCall1128;
+            private readonly Vector256<T> _perCall1256;
+            private readonly Vector512<T> _perCall1512;
+            private readonly Vector128<T> _perCall3128;
+            private readonly Vector256<T> _perCall3256;
+            private readonly Vector512<T> _perCall3512;
+            private readonly Vector128<T> _perCall4128;
+            private readonly Vector256<T> _perCall4256;
+            private readonly Vector512<T> _perCall4512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public GradientKernel(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, T alpha, T gamma, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputsGrad, Span<T> targetsGrad)
@@ -575,6 +603,13 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _wantInputsGrad = !inputsGrad.IsEmpty;
                 _targetsGrad = targetsGrad;
                 _wantTargetsGrad = !targetsGrad.IsEmpty;
+                _perCall0 = _alpha >= T.Zero;
+                _perCall1 = T.One - _alpha;
+                _perCall2 = _gamma == T.Zero;
+                _perCall3 = _gamma - T.One;
+                _perCall4 = _alpha + (_alpha - T.One);
+                _wholePower0 = int.CreateTruncating(_gamma);
+                _wholePower1 = int.CreateTruncating(_gamma - T.One);
                 _alpha128 = Vector128.Create(_alpha);
                 _alpha256 = Vector256.Create(_alpha);
                 _alpha512 = Vector512.Create(_alpha);
@@ -584,6 +619,15 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _scale128 = Vector128.Create(_scale);
                 _scale256 = Vector256.Create(_scale);
                 _scale512 = Vector512.Create(_scale);
+                _perCall1128 = Vector128.Create(_perCall1);
+                _perCall1256 = Vector256.Create(_perCall1);
+                _perCall1512 = Vector512.Create(_perCall1);
+                _perCall3128 = Vector128.Create(_perCall3);
+                _perCall3256 = Vector256.Create(_perCall3);
+                _perCall3512 = Vector512.Create(_perCall3);
+                _perCall4128 = Vector128.Create(_perCall4);
+                _perCall4256 = Vector256.Create(_perCall4);
+                _perCall4512 = Vector512.Create(_perCall4);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -594,24 +638,24 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var alpha = _alpha;
                 var gamma = _gamma;
                 var t0 = T.One - targets;
-                var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((T.One - alpha) * t0) : T.One;
-                var t1 = -inputs;
-                var t2 = LossMath.Exp(-LossMath.Abs(inputs));
-                var ce = (t0 * inputs) + (LossMath.Max(t1, T.Zero) + LossMath.Log1pUnit(t2));
-                var t3 = alphaT * ce;
-                var t4 = T.One / (T.One + t2);
-                var t5 = t2 * t4;
-                var p_ = LossMath.Select(LossMath.GreaterThanOrEqual(inputs, T.Zero), t4, t5);
-                var t6 = LossMath.Select(LossMath.GreaterThanOrEqual(t1, T.Zero), t4, t5);
+                var alphaT = _perCall0 ? (alpha * targets) + (_perCall1 * t0) : T.One;
+                var t1 = LossMath.Exp(-LossMath.Abs(inputs));
+                var ce = (t0 * inputs) + (LossMath.MaxZero(-inputs) + LossMath.Log1pUnit(t1));
+                var t2 = alphaT * ce;
+                var t3 = LossMath.GreaterThanOrEqual(inputs, T.Zero);
+                var t4 = T.One / (T.One + t1);
+                var t5 = t1 * t4;
+                var p_ = LossMath.Select(t3, t4, t5);
+                var t6 = LossMath.Select(t3, t5, t4);
                 var pT_ = (p_ * targets) + (t6 * t0);
                 var t7 = T.One - pT_;
                 var t8 = LossMath.Pow(t7, gamma);
-                var t9 = gamma * LossMath.Pow(t7, gamma - T.One);
-                var loss = t3 * t8;
+                var t9 = gamma * LossMath.Pow(t7, _perCall3);
+                var loss = t2 * t8;
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
-                if ((typeof(F2) == typeof(On))) _inputsGrad[i] = g * (((alphaT * (t0 - t6)) * t8) + (_gamma == T.Zero ? T.Zero : (t9 * (((t6 * p_) * t0) - ((p_ * t6) * targets))) * t3));
-                if ((typeof(F3) == typeof(On))) _targetsGrad[i] = g * ((((_alpha >= T.Zero ? (alpha + (alpha - T.One)) * ce : T.Zero) - (alphaT * inputs)) * t8) + (_gamma == T.Zero ? T.Zero : (t9 * (t6 - p_)) * t3));
+                if ((typeof(F2) == typeof(On))) _inputsGrad[i] = g * (((alphaT * (t0 - t6)) * t8) + (_perCall2 ? T.Zero : (t9 * (((t6 * p_) * t0) - ((p_ * t6) * targets))) * t2));
+                if ((typeof(F3) == typeof(On))) _targetsGrad[i] = g * ((((_perCall0 ? _perCall4 * ce : T.Zero) - (alphaT * inputs)) * t8) + (_perCall2 ? T.Zero : (t9 * (t6 - p_)) * t2));
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -626,25 +670,25 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var alpha = _alpha128;
                 var gamma = _gamma128;
                 var t0 = Vector128<T>.One - targets;
-                var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((Vector128<T>.One - alpha) * t0) : Vector128<T>.One;
-                var t1 = -inputs;
-                var t2 = LossMath.Exp(-LossMath.Abs(inputs));
-                var ce = (t0 * inputs) + (LossMath.Max(t1, Vector128<T>.Zero) + LossMath.Log1pUnit(t2));
-                var t3 = alphaT * ce;
-                var t4 = Vector128<T>.One / (Vector128<T>.One + t2);
-                var t5 = t2 * t4;
-                var p_ = LossMath.Select(LossMath.GreaterThanOrEqual(inputs, Vector128<T>.Zero), t4, t5);
-                var t6 = LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector128<T>.Zero), t4, t5);
+                var alphaT = _perCall0 ? (alpha * targets) + (_perCall1128 * t0) : Vector128<T>.One;
+                var t1 = LossMath.Exp(-LossMath.Abs(inputs));
+                var ce = (t0 * inputs) + (LossMath.MaxZero(-inputs) + LossMath.Log1pUnit(t1));
+                var t2 = alphaT * ce;
+                var t3 = LossMath.GreaterThanOrEqual(inputs, Vector128<T>.Zero);
+                var t4 = Vector128<T>.One / (Vector128<T>.One + t1);
+                var t5 = t1 * t4;
+                var p_ = LossMath.Select(t3, t4, t5);
+                var t6 = LossMath.Select(t3, t5, t4);
                 var pT_ = (p_ * targets) + (t6 * t0);
                 var t7 = Vector128<T>.One - pT_;
-                var t8 = (typeof(F4) == typeof(On)) ? LossMath.PowWhole(t7, _gamma) : LossMath.Pow(t7, gamma);
-                var t9 = gamma * ((typeof(F4) == typeof(On)) ? LossMath.PowWhole(t7, _gamma - T.One) : LossMath.Pow(t7, gamma - Vector128<T>.One));
-                var loss = t3 * t8;
+                var t8 = (typeof(F4) == typeof(On)) ? LossMath.PowWhole(t7, _wholePower0) : LossMath.Pow(t7, gamma);
+                var t9 = gamma * ((typeof(F4) == typeof(On)) ? LossMath.PowWhole(t7, _wholePower1) : LossMath.Pow(t7, _perCall3128));
+                var loss = t2 * t8;
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (((alphaT * (t0 - t6)) * t8) + (_gamma == T.Zero ? Vector128<T>.Zero : (t9 * (((t6 * p_) * t0) - ((p_ * t6) * targets))) * t3)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((_alpha >= T.Zero ? (alpha + (alpha - Vector128<T>.One)) * ce : Vector128<T>.Zero) - (alphaT * inputs)) * t8) + (_gamma == T.Zero ? Vector128<T>.Zero : (t9 * (t6 - p_)) * t3)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
-                return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t3, t8, sum);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (((alphaT * (t0 - t6)) * t8) + (_perCall2 ? Vector128<T>.Zero : (t9 * (((t6 * p_) * t0) - ((p_ * t6) * targets))) * t2)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((_perCall0 ? _perCall4128 * ce : Vector128<T>.Zero) - (alphaT * inputs)) * t8) + (_perCall2 ? Vector128<T>.Zero : (t9 * (t6 - p_)) * t2)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t2, t8, sum);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -658,25 +702,25 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var alpha = _alpha256;
                 var gamma = _gamma256;
                 var t0 = Vector256<T>.One - targets;
-                var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((Vector256<T>.One - alpha) * t0) : Vector256<T>.One;
-                var t1 = -inputs;
-                var t2 = LossMath.Exp(-LossMath.Abs(inputs));
-                var ce = (t0 * inputs) + (LossMath.Max(t1, Vector256<T>.Zero) + LossMath.Log1pUnit(t2));
-                var t3 = alphaT * ce;
-                var t4 = Vector256<T>.One / (Vector256<T>.One + t2);
-                var t5 = t2 * t4;
-                var p_ = LossMath.Select(LossMath.GreaterThanOrEqual(inputs, Vector256<T>.Zero), t4, t5);
-                var t6 = LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector256<T>.Zero), t4, t5);
+                var alphaT = _perCall0 ? (alpha * targets) + (_perCall1256 * t0) : Vector256<T>.One;
+                var t1 = LossMath.Exp(-LossMath.Abs(inputs));
+                var ce = (t0 * inputs) + (LossMath.MaxZero(-inputs) + LossMath.Log1pUnit(t1));
+                var t2 = alphaT * ce;
+                var t3 = LossMath.GreaterThanOrEqual(inputs, Vector256<T>.Zero);
+                var t4 = Vector256<T>.One / (Vector256<T>.One + t1);
+                var t5 = t1 * t4;
+                var p_ = LossMath.Select(t3, t4, t5);
+                var t6 = LossMath.Select(t3, t5, t4);
                 var pT_ = (p_ * targets) + (t6 * t0);
                 var t7 = Vector256<T>.One - pT_;
-                var t8 = (typeof(F4) == typeof(On)) ? LossMath.PowWhole(t7, _gamma) : LossMath.Pow(t7, gamma);
-                var t9 = gamma * ((typeof(F4) == typeof(On)) ? LossMath.PowWhole(t7, _gamma - T.One) : LossMath.Pow(t7, gamma - Vector256<T>.One));
-                var loss = t3 * t8;
+                var t8 = (typeof(F4) == typeof(On)) ? LossMath.PowWhole(t7, _wholePower0) : LossMath.Pow(t7, gamma);
+                var t9 = gamma * ((typeof(F4) == typeof(On)) ? LossMath.PowWhole(t7, _wholePower1) : LossMath.Pow(t7, _perCall3256));
+                var loss = t2 * t8;
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (((alphaT * (t0 - t6)) * t8) + (_gamma == T.Zero ? Vector256<T>.Zero : (t9 * (((t6 * p_) * t0) - ((p_ * t6) * targets))) * t3)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((_alpha >= T.Zero ? (alpha + (alpha - Vector256<T>.One)) * ce : Vector256<T>.Zero) - (alphaT * inputs)) * t8) + (_gamma == T.Zero ? Vector256<T>.Zero : (t9 * (t6 - p_)) * t3)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
-                return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t3, t8, sum);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (((alphaT * (t0 - t6)) * t8) + (_perCall2 ? Vector256<T>.Zero : (t9 * (((t6 * p_) * t0) - ((p_ * t6) * targets))) * t2)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((_perCall0 ? _perCall4256 * ce : Vector256<T>.Zero) - (alphaT * inputs)) * t8) + (_perCall2 ? Vector256<T>.Zero : (t9 * (t6 - p_)) * t2)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t2, t8, sum);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -690,25 +734,25 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var alpha = _alpha512;
                 var gamma = _gamma512;
                 var t0 = Vector512<T>.One - targets;
-                var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((Vector512<T>.One - alpha) * t0) : Vector512<T>.One;
-                var t1 = -inputs;
-                var t2 = LossMath.Exp(-LossMath.Abs(inputs));
-                var ce = (t0 * inputs) + (LossMath.Max(t1, Vector512<T>.Zero) + LossMath.Log1pUnit(t2));
-                var t3 = alphaT * ce;
-                var t4 = Vector512<T>.One / (Vector512<T>.One + t2);
-                var t5 = t2 * t4;
-                var p_ = LossMath.Select(LossMath.GreaterThanOrEqual(inputs, Vector512<T>.Zero), t4, t5);
-                var t6 = LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector512<T>.Zero), t4, t5);
+                var alphaT = _perCall0 ? (alpha * targets) + (_perCall1512 * t0) : Vector512<T>.One;
+                var t1 = LossMath.Exp(-LossMath.Abs(inputs));
+                var ce = (t0 * inputs) + (LossMath.MaxZero(-inputs) + LossMath.Log1pUnit(t1));
+                var t2 = alphaT * ce;
+                var t3 = LossMath.GreaterThanOrEqual(inputs, Vector512<T>.Zero);
+                var t4 = Vector512<T>.One / (Vector512<T>.One + t1);
+                var t5 = t1 * t4;
+                var p_ = LossMath.Select(t3, t4, t5);
+                var t6 = LossMath.Select(t3, t5, t4);
                 var pT_ = (p_ * targets) + (t6 * t0);
                 var t7 = Vector512<T>.One - pT_;
-                var t8 = (typeof(F4) == typeof(On)) ? LossMath.PowWhole(t7, _gamma) : LossMath.Pow(t7, gamma);
-                var t9 = gamma * ((typeof(F4) == typeof(On)) ? LossMath.PowWhole(t7, _gamma - T.One) : LossMath.Pow(t7, gamma - Vector512<T>.One));
-                var loss = t3 * t8;
+                var t8 = (typeof(F4) == typeof(On)) ? LossMath.PowWhole(t7, _wholePower0) : LossMath.Pow(t7, gamma);
+                var t9 = gamma * ((typeof(F4) == typeof(On)) ? LossMath.PowWhole(t7, _wholePower1) : LossMath.Pow(t7, _perCall3512));
+                var loss = t2 * t8;
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (((alphaT * (t0 - t6)) * t8) + (_gamma == T.Zero ? Vector512<T>.Zero : (t9 * (((t6 * p_) * t0) - ((p_ * t6) * targets))) * t3)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((_alpha >= T.Zero ? (alpha + (alpha - Vector512<T>.One)) * ce : Vector512<T>.Zero) - (alphaT * inputs)) * t8) + (_gamma == T.Zero ? Vector512<T>.Zero : (t9 * (t6 - p_)) * t3)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
-                return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t3, t8, sum);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (((alphaT * (t0 - t6)) * t8) + (_perCall2 ? Vector512<T>.Zero : (t9 * (((t6 * p_) * t0) - ((p_ * t6) * targets))) * t2)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((_perCall0 ? _perCall4512 * ce : Vector512<T>.Zero) - (alphaT * inputs)) * t8) + (_perCall2 ? Vector512<T>.Zero : (t9 * (t6 - p_)) * t2)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t2, t8, sum);
             }
         }
 
@@ -763,11 +807,11 @@ namespace LossDsl.Generated.LossDsl.Losses
 
         /// <summary>
         /// The value and, for every wanted input, the gradient and the second derivative (through the Hessian policy), each times the upstream gradient and weight:<br/>
-        /// L = (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma<br/>
-        /// dL/dinputs = (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * (1 - targets - (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma + (if gamma == 0 then 0 else gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))))<br/>
-        /// dL/dtargets = ((if alpha &gt;= 0 then (alpha + alpha - 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) else 0) - (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * inputs) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma + (if gamma == 0 then 0 else gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))))<br/>
-        /// d2L/dinputs2 = (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma + (if gamma == 0 then 0 else gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * (1 - targets - (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))))) + (if gamma == 0 then 0 else ((if gamma - 1 == 0 then 0 else (gamma - 1) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1 - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets) * gamma * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets)) + gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * (((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) - (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * (1 - targets) - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * targets)) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) + gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * (1 - targets - (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))))<br/>
-        /// d2L/dtargets2 = ((if alpha &gt;= 0 then -((alpha + alpha - 1) * inputs) else 0) - (if alpha &gt;= 0 then (alpha + alpha - 1) * inputs else 0)) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma + (if gamma == 0 then 0 else gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * ((if alpha &gt;= 0 then (alpha + alpha - 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) else 0) - (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * inputs)) + (if gamma == 0 then 0 else (if gamma - 1 == 0 then 0 else (gamma - 1) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1 - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * gamma * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs))))) + gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if -inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * ((if alpha &gt;= 0 then (alpha + alpha - 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) else 0) - (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * inputs))
+        /// L = (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma<br/>
+        /// dL/dinputs = (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * (1 - targets - (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs))))) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma + (if gamma == 0 then 0 else gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * targets) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))))<br/>
+        /// dL/dtargets = ((if alpha &gt;= 0 then (alpha + alpha - 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) else 0) - (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * inputs) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma + (if gamma == 0 then 0 else gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))))<br/>
+        /// d2L/dinputs2 = (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma + (if gamma == 0 then 0 else gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * targets) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * (1 - targets - (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))))) + (if gamma == 0 then 0 else ((if gamma - 1 == 0 then 0 else (gamma - 1) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1 - 1) * ((if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * targets) * gamma * ((if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * targets)) + gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * (((if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * (1 - targets) - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * targets)) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) + gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (1 - targets) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * targets) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * (1 - targets - (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs))))))<br/>
+        /// d2L/dtargets2 = ((if alpha &gt;= 0 then -((alpha + alpha - 1) * inputs) else 0) - (if alpha &gt;= 0 then (alpha + alpha - 1) * inputs else 0)) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ gamma + (if gamma == 0 then 0 else gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * ((if alpha &gt;= 0 then (alpha + alpha - 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) else 0) - (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * inputs)) + (if gamma == 0 then 0 else (if gamma - 1 == 0 then 0 else (gamma - 1) * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1 - 1) * ((if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * gamma * ((if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs))))) + gamma * (1 - ((if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs)))) * targets + (if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) * (1 - targets))) ^ (gamma - 1) * ((if inputs &gt;= 0 then exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))) else 1 / (1 + exp(-abs(inputs)))) - (if inputs &gt;= 0 then 1 / (1 + exp(-abs(inputs))) else exp(-abs(inputs)) * 1 / (1 + exp(-abs(inputs))))) * ((if alpha &gt;= 0 then (alpha + alpha - 1) * ((1 - targets) * inputs + max(-inputs, 0) + log1p(exp(-abs(inputs)))) else 0) - (if alpha &gt;= 0 then alpha * targets + (1 - alpha) * (1 - targets) else 1) * inputs))
         /// </summary>
         private ref struct HessianKernel<T, F0, F1, F2, F3, F4, F5> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T> where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
         {
@@ -789,6 +833,13 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly Span<T> _targetsHess;
             private readonly bool _wantTargetsHess;
             private readonly HessianTransform<T> _hessianPolicy;
+            private readonly bool _perCall0; // alpha >= 0
+            private readonly T _perCall1; // 1 - alpha
+            private readonly bool _perCall2; // gamma == 0
+            private readonly T _perCall3; // gamma - 1
+            private readonly T _perCall4; // alpha + alpha - 1
+            private readonly bool _perCall5; // gamma - 1 == 0
+            private readonly T _perCall6; // gamma - 1 - 1
             // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
             private readonly Vector128<T> _alpha128;
             private readonly Vector256<T> _alpha256;
@@ -799,6 +850,18 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly Vector128<T> _scale128;
             private readonly Vector256<T> _scale256;
             private readonly Vector512<T> _scale512;
+            private readonly Vector128<T> _perCall1128;
+            private readonly Vector256<T> _perCall1256;
+            private readonly Vector512<T> _perCall1512;
+            private readonly Vector128<T> _perCall3128;
+            private readonly Vector256<T> _perCall3256;
+            private readonly Vector512<T> _perCall3512;
+            private readonly Vector128<T> _perCall4128;
+            private readonly Vector256<T> _perCall4256;
+            private readonly Vector512<T> _perCall4512;
+            private readonly Vector128<T> _perCall6128;
+            private readonly Vector256<T> _perCall6256;
+            private readonly Vector512<T> _perCall6512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public HessianKernel(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, T alpha, T gamma, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputsGrad, Span<T> targetsGrad, Span<T> inputsHess, Span<T> targetsHess, HessianPolicy hessianPolicy)
@@ -821,6 +884,13 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _targetsHess = targetsHess;
                 _wantTargetsHess = !targetsHess.IsEmpty;
                 _hessianPolicy = new HessianTransform<T>(hessianPolicy);
+                _perCall0 = _alpha >= T.Zero;
+                _perCall1 = T.One - _alpha;
+                _perCall2 = _gamma == T.Zero;
+                _perCall3 = _gamma - T.One;
+                _perCall4 = _alpha + (_alpha - T.One);
+                _perCall5 = (_gamma - T.One) == T.Zero;
+                _perCall6 = (_gamma - T.One) - T.One;
                 _alpha128 = Vector128.Create(_alpha);
                 _alpha256 = Vector256.Create(_alpha);
                 _alpha512 = Vector512.Create(_alpha);
@@ -830,6 +900,18 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _scale128 = Vector128.Create(_scale);
                 _scale256 = Vector256.Create(_scale);
                 _scale512 = Vector512.Create(_scale);
+                _perCall1128 = Vector128.Create(_perCall1);
+                _perCall1256 = Vector256.Create(_perCall1);
+                _perCall1512 = Vector512.Create(_perCall1);
+                _perCall3128 = Vector128.Create(_perCall3);
+                _perCall3256 = Vector256.Create(_perCall3);
+                _perCall3512 = Vector512.Create(_perCall3);
+                _perCall4128 = Vector128.Create(_perCall4);
+                _perCall4256 = Vector256.Create(_perCall4);
+                _perCall4512 = Vector512.Create(_perCall4);
+                _perCall6128 = Vector128.Create(_perCall6);
+                _perCall6256 = Vector256.Create(_perCall6);
+                _perCall6512 = Vector512.Create(_perCall6);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -840,40 +922,38 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var alpha = _alpha;
                 var gamma = _gamma;
                 var t0 = T.One - targets;
-                var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((T.One - alpha) * t0) : T.One;
-                var t1 = -inputs;
-                var t2 = LossMath.Exp(-LossMath.Abs(inputs));
-                var ce = (t0 * inputs) + (LossMath.Max(t1, T.Zero) + LossMath.Log1pUnit(t2));
-                var t3 = alphaT * ce;
-                var t4 = T.One / (T.One + t2);
-                var t5 = t2 * t4;
-                var p_ = LossMath.Select(LossMath.GreaterThanOrEqual(inputs, T.Zero), t4, t5);
-                var t6 = LossMath.Select(LossMath.GreaterThanOrEqual(t1, T.Zero), t4, t5);
+                var alphaT = _perCall0 ? (alpha * targets) + (_perCall1 * t0) : T.One;
+                var t1 = LossMath.Exp(-LossMath.Abs(inputs));
+                var ce = (t0 * inputs) + (LossMath.MaxZero(-inputs) + LossMath.Log1pUnit(t1));
+                var t2 = alphaT * ce;
+                var t3 = LossMath.GreaterThanOrEqual(inputs, T.Zero);
+                var t4 = T.One / (T.One + t1);
+                var t5 = t1 * t4;
+                var p_ = LossMath.Select(t3, t4, t5);
+                var t6 = LossMath.Select(t3, t5, t4);
                 var pT_ = (p_ * targets) + (t6 * t0);
                 var t7 = T.One - pT_;
                 var t8 = LossMath.Pow(t7, gamma);
                 var t9 = alphaT * (t0 - t6);
-                var t10 = gamma - T.One;
-                var t11 = gamma * LossMath.Pow(t7, t10);
-                var t12 = t6 * p_;
-                var t13 = p_ * t6;
-                var t14 = (t12 * t0) - (t13 * targets);
-                var t15 = t11 * t14;
-                var t16 = alpha + (alpha - T.One);
-                var t17 = (_alpha >= T.Zero ? t16 * ce : T.Zero) - (alphaT * inputs);
-                var t18 = t6 - p_;
-                var t19 = t11 * t18;
-                var t20 = t15 * t9;
-                var t21 = t10 * LossMath.Pow(t7, t10 - T.One);
-                var t22 = t16 * inputs;
-                var t23 = t19 * t17;
-                var loss = t3 * t8;
+                var t10 = gamma * LossMath.Pow(t7, _perCall3);
+                var t11 = t6 * p_;
+                var t12 = p_ * t6;
+                var t13 = (t11 * t0) - (t12 * targets);
+                var t14 = t10 * t13;
+                var t15 = (_perCall0 ? _perCall4 * ce : T.Zero) - (alphaT * inputs);
+                var t16 = t6 - p_;
+                var t17 = t10 * t16;
+                var t18 = t14 * t9;
+                var t19 = _perCall3 * LossMath.Pow(t7, _perCall6);
+                var t20 = _perCall4 * inputs;
+                var t21 = t17 * t15;
+                var loss = t2 * t8;
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
-                if ((typeof(F2) == typeof(On))) _inputsGrad[i] = g * ((t9 * t8) + (_gamma == T.Zero ? T.Zero : t15 * t3));
-                if ((typeof(F3) == typeof(On))) _targetsGrad[i] = g * ((t17 * t8) + (_gamma == T.Zero ? T.Zero : t19 * t3));
-                if ((typeof(F4) == typeof(On))) _inputsHess[i] = g * _hessianPolicy.Apply((((alphaT * t12) * t8) + (_gamma == T.Zero ? T.Zero : t20)) + (_gamma == T.Zero ? T.Zero : ((((_gamma - T.One) == T.Zero ? T.Zero : ((t21 * t14) * gamma) * t14) + (t11 * ((((t6 * t13) - (t12 * p_)) * t0) - (((t13 * t6) - (p_ * t12)) * targets)))) * t3) + t20));
-                if (_wantTargetsHess) _targetsHess[i] = g * _hessianPolicy.Apply(((((_alpha >= T.Zero ? -t22 : T.Zero) - (_alpha >= T.Zero ? t22 : T.Zero)) * t8) + (_gamma == T.Zero ? T.Zero : t23)) + (_gamma == T.Zero ? T.Zero : ((_gamma - T.One) == T.Zero ? T.Zero : (((t21 * t18) * gamma) * t18) * t3) + t23));
+                if ((typeof(F2) == typeof(On))) _inputsGrad[i] = g * ((t9 * t8) + (_perCall2 ? T.Zero : t14 * t2));
+                if ((typeof(F3) == typeof(On))) _targetsGrad[i] = g * ((t15 * t8) + (_perCall2 ? T.Zero : t17 * t2));
+                if ((typeof(F4) == typeof(On))) _inputsHess[i] = g * _hessianPolicy.Apply((((alphaT * t11) * t8) + (_perCall2 ? T.Zero : t18)) + (_perCall2 ? T.Zero : (((_perCall5 ? T.Zero : ((t19 * t13) * gamma) * t13) + (t10 * ((((t6 * t12) - (t11 * p_)) * t0) - (((t12 * t6) - (p_ * t11)) * targets)))) * t2) + t18));
+                if (_wantTargetsHess) _targetsHess[i] = g * _hessianPolicy.Apply(((((_perCall0 ? -t20 : T.Zero) - (_perCall0 ? t20 : T.Zero)) * t8) + (_perCall2 ? T.Zero : t21)) + (_perCall2 ? T.Zero : (_perCall5 ? T.Zero : (((t19 * t16) * gamma) * t16) * t2) + t21));
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -888,41 +968,39 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var alpha = _alpha128;
                 var gamma = _gamma128;
                 var t0 = Vector128<T>.One - targets;
-                var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((Vector128<T>.One - alpha) * t0) : Vector128<T>.One;
-                var t1 = -inputs;
-                var t2 = LossMath.Exp(-LossMath.Abs(inputs));
-                var ce = (t0 * inputs) + (LossMath.Max(t1, Vector128<T>.Zero) + LossMath.Log1pUnit(t2));
-                var t3 = alphaT * ce;
-                var t4 = Vector128<T>.One / (Vector128<T>.One + t2);
-                var t5 = t2 * t4;
-                var p_ = LossMath.Select(LossMath.GreaterThanOrEqual(inputs, Vector128<T>.Zero), t4, t5);
-                var t6 = LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector128<T>.Zero), t4, t5);
+                var alphaT = _perCall0 ? (alpha * targets) + (_perCall1128 * t0) : Vector128<T>.One;
+                var t1 = LossMath.Exp(-LossMath.Abs(inputs));
+                var ce = (t0 * inputs) + (LossMath.MaxZero(-inputs) + LossMath.Log1pUnit(t1));
+                var t2 = alphaT * ce;
+                var t3 = LossMath.GreaterThanOrEqual(inputs, Vector128<T>.Zero);
+                var t4 = Vector128<T>.One / (Vector128<T>.One + t1);
+                var t5 = t1 * t4;
+                var p_ = LossMath.Select(t3, t4, t5);
+                var t6 = LossMath.Select(t3, t5, t4);
                 var pT_ = (p_ * targets) + (t6 * t0);
                 var t7 = Vector128<T>.One - pT_;
                 var t8 = LossMath.Pow(t7, gamma);
                 var t9 = alphaT * (t0 - t6);
-                var t10 = gamma - Vector128<T>.One;
-                var t11 = gamma * LossMath.Pow(t7, t10);
-                var t12 = t6 * p_;
-                var t13 = p_ * t6;
-                var t14 = (t12 * t0) - (t13 * targets);
-                var t15 = t11 * t14;
-                var t16 = alpha + (alpha - Vector128<T>.One);
-                var t17 = (_alpha >= T.Zero ? t16 * ce : Vector128<T>.Zero) - (alphaT * inputs);
-                var t18 = t6 - p_;
-                var t19 = t11 * t18;
-                var t20 = t15 * t9;
-                var t21 = t10 * LossMath.Pow(t7, t10 - Vector128<T>.One);
-                var t22 = t16 * inputs;
-                var t23 = t19 * t17;
-                var loss = t3 * t8;
+                var t10 = gamma * LossMath.Pow(t7, _perCall3128);
+                var t11 = t6 * p_;
+                var t12 = p_ * t6;
+                var t13 = (t11 * t0) - (t12 * targets);
+                var t14 = t10 * t13;
+                var t15 = (_perCall0 ? _perCall4128 * ce : Vector128<T>.Zero) - (alphaT * inputs);
+                var t16 = t6 - p_;
+                var t17 = t10 * t16;
+                var t18 = t14 * t9;
+                var t19 = _perCall3128 * LossMath.Pow(t7, _perCall6128);
+                var t20 = _perCall4128 * inputs;
+                var t21 = t17 * t15;
+                var loss = t2 * t8;
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t9 * t8) + (_gamma == T.Zero ? Vector128<T>.Zero : t15 * t3)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t17 * t8) + (_gamma == T.Zero ? Vector128<T>.Zero : t19 * t3)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
-                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((((alphaT * t12) * t8) + (_gamma == T.Zero ? Vector128<T>.Zero : t20)) + (_gamma == T.Zero ? Vector128<T>.Zero : ((((_gamma - T.One) == T.Zero ? Vector128<T>.Zero : ((t21 * t14) * gamma) * t14) + (t11 * ((((t6 * t13) - (t12 * p_)) * t0) - (((t13 * t6) - (p_ * t12)) * targets)))) * t3) + t20)), ref MemoryMarshal.GetReference(_inputsHess), (nuint)i);
-                if (_wantTargetsHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((((_alpha >= T.Zero ? -t22 : Vector128<T>.Zero) - (_alpha >= T.Zero ? t22 : Vector128<T>.Zero)) * t8) + (_gamma == T.Zero ? Vector128<T>.Zero : t23)) + (_gamma == T.Zero ? Vector128<T>.Zero : ((_gamma - T.One) == T.Zero ? Vector128<T>.Zero : (((t21 * t18) * gamma) * t18) * t3) + t23)), ref MemoryMarshal.GetReference(_targetsHess), (nuint)i);
-                return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t3, t8, sum);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t9 * t8) + (_perCall2 ? Vector128<T>.Zero : t14 * t2)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t15 * t8) + (_perCall2 ? Vector128<T>.Zero : t17 * t2)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((((alphaT * t11) * t8) + (_perCall2 ? Vector128<T>.Zero : t18)) + (_perCall2 ? Vector128<T>.Zero : (((_perCall5 ? Vector128<T>.Zero : ((t19 * t13) * gamma) * t13) + (t10 * ((((t6 * t12) - (t11 * p_)) * t0) - (((t12 * t6) - (p_ * t11)) * targets)))) * t2) + t18)), ref MemoryMarshal.GetReference(_inputsHess), (nuint)i);
+                if (_wantTargetsHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((((_perCall0 ? -t20 : Vector128<T>.Zero) - (_perCall0 ? t20 : Vector128<T>.Zero)) * t8) + (_perCall2 ? Vector128<T>.Zero : t21)) + (_perCall2 ? Vector128<T>.Zero : (_perCall5 ? Vector128<T>.Zero : (((t19 * t16) * gamma) * t16) * t2) + t21)), ref MemoryMarshal.GetReference(_targetsHess), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t2, t8, sum);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -936,41 +1014,39 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var alpha = _alpha256;
                 var gamma = _gamma256;
                 var t0 = Vector256<T>.One - targets;
-                var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((Vector256<T>.One - alpha) * t0) : Vector256<T>.One;
-                var t1 = -inputs;
-                var t2 = LossMath.Exp(-LossMath.Abs(inputs));
-                var ce = (t0 * inputs) + (LossMath.Max(t1, Vector256<T>.Zero) + LossMath.Log1pUnit(t2));
-                var t3 = alphaT * ce;
-                var t4 = Vector256<T>.One / (Vector256<T>.One + t2);
-                var t5 = t2 * t4;
-                var p_ = LossMath.Select(LossMath.GreaterThanOrEqual(inputs, Vector256<T>.Zero), t4, t5);
-                var t6 = LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector256<T>.Zero), t4, t5);
+                var alphaT = _perCall0 ? (alpha * targets) + (_perCall1256 * t0) : Vector256<T>.One;
+                var t1 = LossMath.Exp(-LossMath.Abs(inputs));
+                var ce = (t0 * inputs) + (LossMath.MaxZero(-inputs) + LossMath.Log1pUnit(t1));
+                var t2 = alphaT * ce;
+                var t3 = LossMath.GreaterThanOrEqual(inputs, Vector256<T>.Zero);
+                var t4 = Vector256<T>.One / (Vector256<T>.One + t1);
+                var t5 = t1 * t4;
+                var p_ = LossMath.Select(t3, t4, t5);
+                var t6 = LossMath.Select(t3, t5, t4);
                 var pT_ = (p_ * targets) + (t6 * t0);
                 var t7 = Vector256<T>.One - pT_;
                 var t8 = LossMath.Pow(t7, gamma);
                 var t9 = alphaT * (t0 - t6);
-                var t10 = gamma - Vector256<T>.One;
-                var t11 = gamma * LossMath.Pow(t7, t10);
-                var t12 = t6 * p_;
-                var t13 = p_ * t6;
-                var t14 = (t12 * t0) - (t13 * targets);
-                var t15 = t11 * t14;
-                var t16 = alpha + (alpha - Vector256<T>.One);
-                var t17 = (_alpha >= T.Zero ? t16 * ce : Vector256<T>.Zero) - (alphaT * inputs);
-                var t18 = t6 - p_;
-                var t19 = t11 * t18;
-                var t20 = t15 * t9;
-                var t21 = t10 * LossMath.Pow(t7, t10 - Vector256<T>.One);
-                var t22 = t16 * inputs;
-                var t23 = t19 * t17;
-                var loss = t3 * t8;
+                var t10 = gamma * LossMath.Pow(t7, _perCall3256);
+                var t11 = t6 * p_;
+                var t12 = p_ * t6;
+                var t13 = (t11 * t0) - (t12 * targets);
+                var t14 = t10 * t13;
+                var t15 = (_perCall0 ? _perCall4256 * ce : Vector256<T>.Zero) - (alphaT * inputs);
+                var t16 = t6 - p_;
+                var t17 = t10 * t16;
+                var t18 = t14 * t9;
+                var t19 = _perCall3256 * LossMath.Pow(t7, _perCall6256);
+                var t20 = _perCall4256 * inputs;
+                var t21 = t17 * t15;
+                var loss = t2 * t8;
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t9 * t8) + (_gamma == T.Zero ? Vector256<T>.Zero : t15 * t3)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t17 * t8) + (_gamma == T.Zero ? Vector256<T>.Zero : t19 * t3)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
-                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((((alphaT * t12) * t8) + (_gamma == T.Zero ? Vector256<T>.Zero : t20)) + (_gamma == T.Zero ? Vector256<T>.Zero : ((((_gamma - T.One) == T.Zero ? Vector256<T>.Zero : ((t21 * t14) * gamma) * t14) + (t11 * ((((t6 * t13) - (t12 * p_)) * t0) - (((t13 * t6) - (p_ * t12)) * targets)))) * t3) + t20)), ref MemoryMarshal.GetReference(_inputsHess), (nuint)i);
-                if (_wantTargetsHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((((_alpha >= T.Zero ? -t22 : Vector256<T>.Zero) - (_alpha >= T.Zero ? t22 : Vector256<T>.Zero)) * t8) + (_gamma == T.Zero ? Vector256<T>.Zero : t23)) + (_gamma == T.Zero ? Vector256<T>.Zero : ((_gamma - T.One) == T.Zero ? Vector256<T>.Zero : (((t21 * t18) * gamma) * t18) * t3) + t23)), ref MemoryMarshal.GetReference(_targetsHess), (nuint)i);
-                return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t3, t8, sum);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t9 * t8) + (_perCall2 ? Vector256<T>.Zero : t14 * t2)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t15 * t8) + (_perCall2 ? Vector256<T>.Zero : t17 * t2)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((((alphaT * t11) * t8) + (_perCall2 ? Vector256<T>.Zero : t18)) + (_perCall2 ? Vector256<T>.Zero : (((_perCall5 ? Vector256<T>.Zero : ((t19 * t13) * gamma) * t13) + (t10 * ((((t6 * t12) - (t11 * p_)) * t0) - (((t12 * t6) - (p_ * t11)) * targets)))) * t2) + t18)), ref MemoryMarshal.GetReference(_inputsHess), (nuint)i);
+                if (_wantTargetsHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((((_perCall0 ? -t20 : Vector256<T>.Zero) - (_perCall0 ? t20 : Vector256<T>.Zero)) * t8) + (_perCall2 ? Vector256<T>.Zero : t21)) + (_perCall2 ? Vector256<T>.Zero : (_perCall5 ? Vector256<T>.Zero : (((t19 * t16) * gamma) * t16) * t2) + t21)), ref MemoryMarshal.GetReference(_targetsHess), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t2, t8, sum);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -984,41 +1060,39 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var alpha = _alpha512;
                 var gamma = _gamma512;
                 var t0 = Vector512<T>.One - targets;
-                var alphaT = _alpha >= T.Zero ? (alpha * targets) + ((Vector512<T>.One - alpha) * t0) : Vector512<T>.One;
-                var t1 = -inputs;
-                var t2 = LossMath.Exp(-LossMath.Abs(inputs));
-                var ce = (t0 * inputs) + (LossMath.Max(t1, Vector512<T>.Zero) + LossMath.Log1pUnit(t2));
-                var t3 = alphaT * ce;
-                var t4 = Vector512<T>.One / (Vector512<T>.One + t2);
-                var t5 = t2 * t4;
-                var p_ = LossMath.Select(LossMath.GreaterThanOrEqual(inputs, Vector512<T>.Zero), t4, t5);
-                var t6 = LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector512<T>.Zero), t4, t5);
+                var alphaT = _perCall0 ? (alpha * targets) + (_perCall1512 * t0) : Vector512<T>.One;
+                var t1 = LossMath.Exp(-LossMath.Abs(inputs));
+                var ce = (t0 * inputs) + (LossMath.MaxZero(-inputs) + LossMath.Log1pUnit(t1));
+                var t2 = alphaT * ce;
+                var t3 = LossMath.GreaterThanOrEqual(inputs, Vector512<T>.Zero);
+                var t4 = Vector512<T>.One / (Vector512<T>.One + t1);
+                var t5 = t1 * t4;
+                var p_ = LossMath.Select(t3, t4, t5);
+                var t6 = LossMath.Select(t3, t5, t4);
                 var pT_ = (p_ * targets) + (t6 * t0);
                 var t7 = Vector512<T>.One - pT_;
                 var t8 = LossMath.Pow(t7, gamma);
                 var t9 = alphaT * (t0 - t6);
-                var t10 = gamma - Vector512<T>.One;
-                var t11 = gamma * LossMath.Pow(t7, t10);
-                var t12 = t6 * p_;
-                var t13 = p_ * t6;
-                var t14 = (t12 * t0) - (t13 * targets);
-                var t15 = t11 * t14;
-                var t16 = alpha + (alpha - Vector512<T>.One);
-                var t17 = (_alpha >= T.Zero ? t16 * ce : Vector512<T>.Zero) - (alphaT * inputs);
-                var t18 = t6 - p_;
-                var t19 = t11 * t18;
-                var t20 = t15 * t9;
-                var t21 = t10 * LossMath.Pow(t7, t10 - Vector512<T>.One);
-                var t22 = t16 * inputs;
-                var t23 = t19 * t17;
-                var loss = t3 * t8;
+                var t10 = gamma * LossMath.Pow(t7, _perCall3512);
+                var t11 = t6 * p_;
+                var t12 = p_ * t6;
+                var t13 = (t11 * t0) - (t12 * targets);
+                var t14 = t10 * t13;
+                var t15 = (_perCall0 ? _perCall4512 * ce : Vector512<T>.Zero) - (alphaT * inputs);
+                var t16 = t6 - p_;
+                var t17 = t10 * t16;
+                var t18 = t14 * t9;
+                var t19 = _perCall3512 * LossMath.Pow(t7, _perCall6512);
+                var t20 = _perCall4512 * inputs;
+                var t21 = t17 * t15;
+                var loss = t2 * t8;
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t9 * t8) + (_gamma == T.Zero ? Vector512<T>.Zero : t15 * t3)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t17 * t8) + (_gamma == T.Zero ? Vector512<T>.Zero : t19 * t3)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
-                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((((alphaT * t12) * t8) + (_gamma == T.Zero ? Vector512<T>.Zero : t20)) + (_gamma == T.Zero ? Vector512<T>.Zero : ((((_gamma - T.One) == T.Zero ? Vector512<T>.Zero : ((t21 * t14) * gamma) * t14) + (t11 * ((((t6 * t13) - (t12 * p_)) * t0) - (((t13 * t6) - (p_ * t12)) * targets)))) * t3) + t20)), ref MemoryMarshal.GetReference(_inputsHess), (nuint)i);
-                if (_wantTargetsHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((((_alpha >= T.Zero ? -t22 : Vector512<T>.Zero) - (_alpha >= T.Zero ? t22 : Vector512<T>.Zero)) * t8) + (_gamma == T.Zero ? Vector512<T>.Zero : t23)) + (_gamma == T.Zero ? Vector512<T>.Zero : ((_gamma - T.One) == T.Zero ? Vector512<T>.Zero : (((t21 * t18) * gamma) * t18) * t3) + t23)), ref MemoryMarshal.GetReference(_targetsHess), (nuint)i);
-                return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t3, t8, sum);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t9 * t8) + (_perCall2 ? Vector512<T>.Zero : t14 * t2)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t15 * t8) + (_perCall2 ? Vector512<T>.Zero : t17 * t2)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((((alphaT * t11) * t8) + (_perCall2 ? Vector512<T>.Zero : t18)) + (_perCall2 ? Vector512<T>.Zero : (((_perCall5 ? Vector512<T>.Zero : ((t19 * t13) * gamma) * t13) + (t10 * ((((t6 * t12) - (t11 * p_)) * t0) - (((t12 * t6) - (p_ * t11)) * targets)))) * t2) + t18)), ref MemoryMarshal.GetReference(_inputsHess), (nuint)i);
+                if (_wantTargetsHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((((_perCall0 ? -t20 : Vector512<T>.Zero) - (_perCall0 ? t20 : Vector512<T>.Zero)) * t8) + (_perCall2 ? Vector512<T>.Zero : t21)) + (_perCall2 ? Vector512<T>.Zero : (_perCall5 ? Vector512<T>.Zero : (((t19 * t16) * gamma) * t16) * t2) + t21)), ref MemoryMarshal.GetReference(_targetsHess), (nuint)i);
+                return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t2, t8, sum);
             }
         }
 

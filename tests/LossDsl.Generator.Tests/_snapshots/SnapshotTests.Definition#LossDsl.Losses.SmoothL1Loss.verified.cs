@@ -368,10 +368,18 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly T _beta;
             private readonly ReadOnlySpan<T> _weight;
             private readonly bool _hasWeight;
+            private readonly T _perCall0; // -beta
+            private readonly T _perCall1; // 0.5 * beta
             // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
             private readonly Vector128<T> _beta128;
             private readonly Vector256<T> _beta256;
             private readonly Vector512<T> _beta512;
+            private readonly Vector128<T> _perCall0128;
+            private readonly Vector256<T> _perCall0256;
+            private readonly Vector512<T> _perCall0512;
+            private readonly Vector128<T> _perCall1128;
+            private readonly Vector256<T> _perCall1256;
+            private readonly Vector512<T> _perCall1512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public ValueKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T beta, ReadOnlySpan<T> weight)
@@ -381,9 +389,17 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _beta = beta;
                 _weight = weight;
                 _hasWeight = !weight.IsEmpty;
+                _perCall0 = -_beta;
+                _perCall1 = T.CreateTruncating(0.5) * _beta;
                 _beta128 = Vector128.Create(_beta);
                 _beta256 = Vector256.Create(_beta);
                 _beta512 = Vector512.Create(_beta);
+                _perCall0128 = Vector128.Create(_perCall0);
+                _perCall0256 = Vector256.Create(_perCall0);
+                _perCall0512 = Vector512.Create(_perCall0);
+                _perCall1128 = Vector128.Create(_perCall1);
+                _perCall1256 = Vector256.Create(_perCall1);
+                _perCall1512 = Vector512.Create(_perCall1);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -394,8 +410,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var beta = _beta;
                 var d_ = input - target;
                 var t = target - input;
-                var t0 = T.CreateTruncating(0.5) * beta;
-                var loss = LossMath.Select(LossMath.LessThanOrEqual(d_, -beta), t - t0, LossMath.Select(LossMath.GreaterThanOrEqual(d_, beta), d_ - t0, (T.CreateTruncating(0.5) * (d_ * d_)) / beta));
+                var loss = LossMath.Select(LossMath.LessThanOrEqual(d_, _perCall0), t - _perCall1, LossMath.Select(LossMath.GreaterThanOrEqual(d_, beta), d_ - _perCall1, (T.CreateTruncating(0.5) * (d_ * d_)) / beta));
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -408,8 +423,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var beta = _beta128;
                 var d_ = input - target;
                 var t = target - input;
-                var t0 = Vector128.Create(T.CreateTruncating(0.5)) * beta;
-                var loss = LossMath.Select(LossMath.LessThanOrEqual(d_, -beta), t - t0, LossMath.Select(LossMath.GreaterThanOrEqual(d_, beta), d_ - t0, (Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
+                var loss = LossMath.Select(LossMath.LessThanOrEqual(d_, _perCall0128), t - _perCall1128, LossMath.Select(LossMath.GreaterThanOrEqual(d_, beta), d_ - _perCall1128, (Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -425,8 +439,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var beta = _beta256;
                 var d_ = input - target;
                 var t = target - input;
-                var t0 = Vector256.Create(T.CreateTruncating(0.5)) * beta;
-                var loss = LossMath.Select(LossMath.LessThanOrEqual(d_, -beta), t - t0, LossMath.Select(LossMath.GreaterThanOrEqual(d_, beta), d_ - t0, (Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
+                var loss = LossMath.Select(LossMath.LessThanOrEqual(d_, _perCall0256), t - _perCall1256, LossMath.Select(LossMath.GreaterThanOrEqual(d_, beta), d_ - _perCall1256, (Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -442,8 +455,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var beta = _beta512;
                 var d_ = input - target;
                 var t = target - input;
-                var t0 = Vector512.Create(T.CreateTruncating(0.5)) * beta;
-                var loss = LossMath.Select(LossMath.LessThanOrEqual(d_, -beta), t - t0, LossMath.Select(LossMath.GreaterThanOrEqual(d_, beta), d_ - t0, (Vector512.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
+                var loss = LossMath.Select(LossMath.LessThanOrEqual(d_, _perCall0512), t - _perCall1512, LossMath.Select(LossMath.GreaterThanOrEqual(d_, beta), d_ - _perCall1512, (Vector512.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -504,6 +516,8 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly bool _wantInputGrad;
             private readonly Span<T> _targetGrad;
             private readonly bool _wantTargetGrad;
+            private readonly T _perCall0; // -beta
+            private readonly T _perCall1; // 0.5 * beta
             // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
             private readonly Vector128<T> _beta128;
             private readonly Vector256<T> _beta256;
@@ -511,6 +525,12 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly Vector128<T> _scale128;
             private readonly Vector256<T> _scale256;
             private readonly Vector512<T> _scale512;
+            private readonly Vector128<T> _perCall0128;
+            private readonly Vector256<T> _perCall0256;
+            private readonly Vector512<T> _perCall0512;
+            private readonly Vector128<T> _perCall1128;
+            private readonly Vector256<T> _perCall1256;
+            private readonly Vector512<T> _perCall1512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public GradientKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T beta, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad)
@@ -527,12 +547,20 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _wantInputGrad = !inputGrad.IsEmpty;
                 _targetGrad = targetGrad;
                 _wantTargetGrad = !targetGrad.IsEmpty;
+                _perCall0 = -_beta;
+                _perCall1 = T.CreateTruncating(0.5) * _beta;
                 _beta128 = Vector128.Create(_beta);
                 _beta256 = Vector256.Create(_beta);
                 _beta512 = Vector512.Create(_beta);
                 _scale128 = Vector128.Create(_scale);
                 _scale256 = Vector256.Create(_scale);
                 _scale512 = Vector512.Create(_scale);
+                _perCall0128 = Vector128.Create(_perCall0);
+                _perCall0256 = Vector256.Create(_perCall0);
+                _perCall0512 = Vector512.Create(_perCall0);
+                _perCall1128 = Vector128.Create(_perCall1);
+                _perCall1256 = Vector256.Create(_perCall1);
+                _perCall1512 = Vector512.Create(_perCall1);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -542,16 +570,14 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = _target[i];
                 var beta = _beta;
                 var d_ = input - target;
-                var t0 = -beta;
-                var t1 = LossMath.LessThanOrEqual(d_, t0);
+                var t0 = LossMath.LessThanOrEqual(d_, _perCall0);
                 var t = target - input;
-                var t2 = T.CreateTruncating(0.5) * beta;
-                var t3 = LossMath.GreaterThanOrEqual(d_, beta);
-                var loss = LossMath.Select(t1, t - t2, LossMath.Select(t3, d_ - t2, (T.CreateTruncating(0.5) * (d_ * d_)) / beta));
+                var t1 = LossMath.GreaterThanOrEqual(d_, beta);
+                var loss = LossMath.Select(t0, t - _perCall1, LossMath.Select(t1, d_ - _perCall1, (T.CreateTruncating(0.5) * (d_ * d_)) / beta));
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
-                if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * (LossMath.Select(t1, T.CreateTruncating(-1.0), LossMath.Select(t3, T.One, d_ / beta)));
-                if ((typeof(F3) == typeof(On))) _targetGrad[i] = g * (LossMath.Select(LossMath.LessThanOrEqual(t, t0), T.CreateTruncating(-1.0), LossMath.Select(LossMath.GreaterThanOrEqual(t, beta), T.One, t / beta)));
+                if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * (LossMath.Select(t0, T.CreateTruncating(-1.0), LossMath.Select(t1, T.One, d_ / beta)));
+                if ((typeof(F3) == typeof(On))) _targetGrad[i] = g * (LossMath.Select(LossMath.LessThanOrEqual(t, _perCall0), T.CreateTruncating(-1.0), LossMath.Select(LossMath.GreaterThanOrEqual(t, beta), T.One, t / beta)));
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -562,16 +588,14 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var beta = _beta128;
                 var d_ = input - target;
-                var t0 = -beta;
-                var t1 = LossMath.LessThanOrEqual(d_, t0);
+                var t0 = LossMath.LessThanOrEqual(d_, _perCall0128);
                 var t = target - input;
-                var t2 = Vector128.Create(T.CreateTruncating(0.5)) * beta;
-                var t3 = LossMath.GreaterThanOrEqual(d_, beta);
-                var loss = LossMath.Select(t1, t - t2, LossMath.Select(t3, d_ - t2, (Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
+                var t1 = LossMath.GreaterThanOrEqual(d_, beta);
+                var loss = LossMath.Select(t0, t - _perCall1128, LossMath.Select(t1, d_ - _perCall1128, (Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, Vector128.Create(T.CreateTruncating(-1.0)), LossMath.Select(t3, Vector128<T>.One, d_ / beta))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.LessThanOrEqual(t, t0), Vector128.Create(T.CreateTruncating(-1.0)), LossMath.Select(LossMath.GreaterThanOrEqual(t, beta), Vector128<T>.One, t / beta))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, Vector128.Create(T.CreateTruncating(-1.0)), LossMath.Select(t1, Vector128<T>.One, d_ / beta))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.LessThanOrEqual(t, _perCall0128), Vector128.Create(T.CreateTruncating(-1.0)), LossMath.Select(LossMath.GreaterThanOrEqual(t, beta), Vector128<T>.One, t / beta))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -585,16 +609,14 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var beta = _beta256;
                 var d_ = input - target;
-                var t0 = -beta;
-                var t1 = LossMath.LessThanOrEqual(d_, t0);
+                var t0 = LossMath.LessThanOrEqual(d_, _perCall0256);
                 var t = target - input;
-                var t2 = Vector256.Create(T.CreateTruncating(0.5)) * beta;
-                var t3 = LossMath.GreaterThanOrEqual(d_, beta);
-                var loss = LossMath.Select(t1, t - t2, LossMath.Select(t3, d_ - t2, (Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
+                var t1 = LossMath.GreaterThanOrEqual(d_, beta);
+                var loss = LossMath.Select(t0, t - _perCall1256, LossMath.Select(t1, d_ - _perCall1256, (Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, Vector256.Create(T.CreateTruncating(-1.0)), LossMath.Select(t3, Vector256<T>.One, d_ / beta))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.LessThanOrEqual(t, t0), Vector256.Create(T.CreateTruncating(-1.0)), LossMath.Select(LossMath.GreaterThanOrEqual(t, beta), Vector256<T>.One, t / beta))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, Vector256.Create(T.CreateTruncating(-1.0)), LossMath.Select(t1, Vector256<T>.One, d_ / beta))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.LessThanOrEqual(t, _perCall0256), Vector256.Create(T.CreateTruncating(-1.0)), LossMath.Select(LossMath.GreaterThanOrEqual(t, beta), Vector256<T>.One, t / beta))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -608,16 +630,14 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var beta = _beta512;
                 var d_ = input - target;
-                var t0 = -beta;
-                var t1 = LossMath.LessThanOrEqual(d_, t0);
+                var t0 = LossMath.LessThanOrEqual(d_, _perCall0512);
                 var t = target - input;
-                var t2 = Vector512.Create(T.CreateTruncating(0.5)) * beta;
-                var t3 = LossMath.GreaterThanOrEqual(d_, beta);
-                var loss = LossMath.Select(t1, t - t2, LossMath.Select(t3, d_ - t2, (Vector512.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
+                var t1 = LossMath.GreaterThanOrEqual(d_, beta);
+                var loss = LossMath.Select(t0, t - _perCall1512, LossMath.Select(t1, d_ - _perCall1512, (Vector512.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, Vector512.Create(T.CreateTruncating(-1.0)), LossMath.Select(t3, Vector512<T>.One, d_ / beta))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.LessThanOrEqual(t, t0), Vector512.Create(T.CreateTruncating(-1.0)), LossMath.Select(LossMath.GreaterThanOrEqual(t, beta), Vector512<T>.One, t / beta))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, Vector512.Create(T.CreateTruncating(-1.0)), LossMath.Select(t1, Vector512<T>.One, d_ / beta))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.LessThanOrEqual(t, _perCall0512), Vector512.Create(T.CreateTruncating(-1.0)), LossMath.Select(LossMath.GreaterThanOrEqual(t, beta), Vector512<T>.One, t / beta))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -699,6 +719,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly Span<T> _targetHess;
             private readonly bool _wantTargetHess;
             private readonly HessianTransform<T> _hessianPolicy;
+            private readonly T _perCall0; // -beta
+            private readonly T _perCall1; // 0.5 * beta
+            private readonly T _perCall2; // 1 / beta
             // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
             private readonly Vector128<T> _beta128;
             private readonly Vector256<T> _beta256;
@@ -706,6 +729,15 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly Vector128<T> _scale128;
             private readonly Vector256<T> _scale256;
             private readonly Vector512<T> _scale512;
+            private readonly Vector128<T> _perCall0128;
+            private readonly Vector256<T> _perCall0256;
+            private readonly Vector512<T> _perCall0512;
+            private readonly Vector128<T> _perCall1128;
+            private readonly Vector256<T> _perCall1256;
+            private readonly Vector512<T> _perCall1512;
+            private readonly Vector128<T> _perCall2128;
+            private readonly Vector256<T> _perCall2256;
+            private readonly Vector512<T> _perCall2512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public HessianKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T beta, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad, Span<T> inputHess, Span<T> targetHess, HessianPolicy hessianPolicy)
@@ -727,12 +759,24 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _targetHess = targetHess;
                 _wantTargetHess = !targetHess.IsEmpty;
                 _hessianPolicy = new HessianTransform<T>(hessianPolicy);
+                _perCall0 = -_beta;
+                _perCall1 = T.CreateTruncating(0.5) * _beta;
+                _perCall2 = T.One / _beta;
                 _beta128 = Vector128.Create(_beta);
                 _beta256 = Vector256.Create(_beta);
                 _beta512 = Vector512.Create(_beta);
                 _scale128 = Vector128.Create(_scale);
                 _scale256 = Vector256.Create(_scale);
                 _scale512 = Vector512.Create(_scale);
+                _perCall0128 = Vector128.Create(_perCall0);
+                _perCall0256 = Vector256.Create(_perCall0);
+                _perCall0512 = Vector512.Create(_perCall0);
+                _perCall1128 = Vector128.Create(_perCall1);
+                _perCall1256 = Vector256.Create(_perCall1);
+                _perCall1512 = Vector512.Create(_perCall1);
+                _perCall2128 = Vector128.Create(_perCall2);
+                _perCall2256 = Vector256.Create(_perCall2);
+                _perCall2512 = Vector512.Create(_perCall2);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -742,21 +786,18 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = _target[i];
                 var beta = _beta;
                 var d_ = input - target;
-                var t0 = -beta;
-                var t1 = LossMath.LessThanOrEqual(d_, t0);
+                var t0 = LossMath.LessThanOrEqual(d_, _perCall0);
                 var t = target - input;
-                var t2 = T.CreateTruncating(0.5) * beta;
-                var t3 = LossMath.GreaterThanOrEqual(d_, beta);
-                var t4 = LossMath.LessThanOrEqual(t, t0);
-                var t5 = LossMath.GreaterThanOrEqual(t, beta);
-                var t6 = T.One / beta;
-                var loss = LossMath.Select(t1, t - t2, LossMath.Select(t3, d_ - t2, (T.CreateTruncating(0.5) * (d_ * d_)) / beta));
+                var t1 = LossMath.GreaterThanOrEqual(d_, beta);
+                var t2 = LossMath.LessThanOrEqual(t, _perCall0);
+                var t3 = LossMath.GreaterThanOrEqual(t, beta);
+                var loss = LossMath.Select(t0, t - _perCall1, LossMath.Select(t1, d_ - _perCall1, (T.CreateTruncating(0.5) * (d_ * d_)) / beta));
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
-                if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * (LossMath.Select(t1, T.CreateTruncating(-1.0), LossMath.Select(t3, T.One, d_ / beta)));
-                if ((typeof(F3) == typeof(On))) _targetGrad[i] = g * (LossMath.Select(t4, T.CreateTruncating(-1.0), LossMath.Select(t5, T.One, t / beta)));
-                if ((typeof(F4) == typeof(On))) _inputHess[i] = g * _hessianPolicy.Apply(LossMath.Select(t1, T.Zero, LossMath.Select(t3, T.Zero, t6)));
-                if (_wantTargetHess) _targetHess[i] = g * _hessianPolicy.Apply(LossMath.Select(t4, T.Zero, LossMath.Select(t5, T.Zero, t6)));
+                if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * (LossMath.Select(t0, T.CreateTruncating(-1.0), LossMath.Select(t1, T.One, d_ / beta)));
+                if ((typeof(F3) == typeof(On))) _targetGrad[i] = g * (LossMath.Select(t2, T.CreateTruncating(-1.0), LossMath.Select(t3, T.One, t / beta)));
+                if ((typeof(F4) == typeof(On))) _inputHess[i] = g * _hessianPolicy.Apply(LossMath.ZeroOrSelect(t0, LossMath.ZeroOrSelect(t1, _perCall2)));
+                if (_wantTargetHess) _targetHess[i] = g * _hessianPolicy.Apply(LossMath.ZeroOrSelect(t2, LossMath.ZeroOrSelect(t3, _perCall2)));
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -767,21 +808,18 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var beta = _beta128;
                 var d_ = input - target;
-                var t0 = -beta;
-                var t1 = LossMath.LessThanOrEqual(d_, t0);
+                var t0 = LossMath.LessThanOrEqual(d_, _perCall0128);
                 var t = target - input;
-                var t2 = Vector128.Create(T.CreateTruncating(0.5)) * beta;
-                var t3 = LossMath.GreaterThanOrEqual(d_, beta);
-                var t4 = LossMath.LessThanOrEqual(t, t0);
-                var t5 = LossMath.GreaterThanOrEqual(t, beta);
-                var t6 = Vector128<T>.One / beta;
-                var loss = LossMath.Select(t1, t - t2, LossMath.Select(t3, d_ - t2, (Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
+                var t1 = LossMath.GreaterThanOrEqual(d_, beta);
+                var t2 = LossMath.LessThanOrEqual(t, _perCall0128);
+                var t3 = LossMath.GreaterThanOrEqual(t, beta);
+                var loss = LossMath.Select(t0, t - _perCall1128, LossMath.Select(t1, d_ - _perCall1128, (Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, Vector128.Create(T.CreateTruncating(-1.0)), LossMath.Select(t3, Vector128<T>.One, d_ / beta))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t4, Vector128.Create(T.CreateTruncating(-1.0)), LossMath.Select(t5, Vector128<T>.One, t / beta))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
-                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.Select(t1, Vector128<T>.Zero, LossMath.Select(t3, Vector128<T>.Zero, t6))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
-                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.Select(t4, Vector128<T>.Zero, LossMath.Select(t5, Vector128<T>.Zero, t6))), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, Vector128.Create(T.CreateTruncating(-1.0)), LossMath.Select(t1, Vector128<T>.One, d_ / beta))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t2, Vector128.Create(T.CreateTruncating(-1.0)), LossMath.Select(t3, Vector128<T>.One, t / beta))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.ZeroOrSelect(t0, LossMath.ZeroOrSelect(t1, _perCall2128))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.ZeroOrSelect(t2, LossMath.ZeroOrSelect(t3, _perCall2128))), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -795,21 +833,18 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var beta = _beta256;
                 var d_ = input - target;
-                var t0 = -beta;
-                var t1 = LossMath.LessThanOrEqual(d_, t0);
+                var t0 = LossMath.LessThanOrEqual(d_, _perCall0256);
                 var t = target - input;
-                var t2 = Vector256.Create(T.CreateTruncating(0.5)) * beta;
-                var t3 = LossMath.GreaterThanOrEqual(d_, beta);
-                var t4 = LossMath.LessThanOrEqual(t, t0);
-                var t5 = LossMath.GreaterThanOrEqual(t, beta);
-                var t6 = Vector256<T>.One / beta;
-                var loss = LossMath.Select(t1, t - t2, LossMath.Select(t3, d_ - t2, (Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
+                var t1 = LossMath.GreaterThanOrEqual(d_, beta);
+                var t2 = LossMath.LessThanOrEqual(t, _perCall0256);
+                var t3 = LossMath.GreaterThanOrEqual(t, beta);
+                var loss = LossMath.Select(t0, t - _perCall1256, LossMath.Select(t1, d_ - _perCall1256, (Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, Vector256.Create(T.CreateTruncating(-1.0)), LossMath.Select(t3, Vector256<T>.One, d_ / beta))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t4, Vector256.Create(T.CreateTruncating(-1.0)), LossMath.Select(t5, Vector256<T>.One, t / beta))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
-                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.Select(t1, Vector256<T>.Zero, LossMath.Select(t3, Vector256<T>.Zero, t6))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
-                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.Select(t4, Vector256<T>.Zero, LossMath.Select(t5, Vector256<T>.Zero, t6))), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, Vector256.Create(T.CreateTruncating(-1.0)), LossMath.Select(t1, Vector256<T>.One, d_ / beta))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t2, Vector256.Create(T.CreateTruncating(-1.0)), LossMath.Select(t3, Vector256<T>.One, t / beta))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.ZeroOrSelect(t0, LossMath.ZeroOrSelect(t1, _perCall2256))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.ZeroOrSelect(t2, LossMath.ZeroOrSelect(t3, _perCall2256))), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -823,21 +858,18 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var beta = _beta512;
                 var d_ = input - target;
-                var t0 = -beta;
-                var t1 = LossMath.LessThanOrEqual(d_, t0);
+                var t0 = LossMath.LessThanOrEqual(d_, _perCall0512);
                 var t = target - input;
-                var t2 = Vector512.Create(T.CreateTruncating(0.5)) * beta;
-                var t3 = LossMath.GreaterThanOrEqual(d_, beta);
-                var t4 = LossMath.LessThanOrEqual(t, t0);
-                var t5 = LossMath.GreaterThanOrEqual(t, beta);
-                var t6 = Vector512<T>.One / beta;
-                var loss = LossMath.Select(t1, t - t2, LossMath.Select(t3, d_ - t2, (Vector512.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
+                var t1 = LossMath.GreaterThanOrEqual(d_, beta);
+                var t2 = LossMath.LessThanOrEqual(t, _perCall0512);
+                var t3 = LossMath.GreaterThanOrEqual(t, beta);
+                var loss = LossMath.Select(t0, t - _perCall1512, LossMath.Select(t1, d_ - _perCall1512, (Vector512.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, Vector512.Create(T.CreateTruncating(-1.0)), LossMath.Select(t3, Vector512<T>.One, d_ / beta))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t4, Vector512.Create(T.CreateTruncating(-1.0)), LossMath.Select(t5, Vector512<T>.One, t / beta))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
-                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.Select(t1, Vector512<T>.Zero, LossMath.Select(t3, Vector512<T>.Zero, t6))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
-                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.Select(t4, Vector512<T>.Zero, LossMath.Select(t5, Vector512<T>.Zero, t6))), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, Vector512.Create(T.CreateTruncating(-1.0)), LossMath.Select(t1, Vector512<T>.One, d_ / beta))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t2, Vector512.Create(T.CreateTruncating(-1.0)), LossMath.Select(t3, Vector512<T>.One, t / beta))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.ZeroOrSelect(t0, LossMath.ZeroOrSelect(t1, _perCall2512))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.ZeroOrSelect(t2, LossMath.ZeroOrSelect(t3, _perCall2512))), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 

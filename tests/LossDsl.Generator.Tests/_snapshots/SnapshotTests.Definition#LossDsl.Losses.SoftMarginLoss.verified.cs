@@ -15,9 +15,9 @@ namespace LossDsl.Losses
     /// shape within(input)
     /// </code>
     /// L = max(-(target * input), 0) + log1p(exp(-abs(target * input)))<br/>
-    /// dL/dinput = -((if -(target * input) &gt;= 0 then 1 / (1 + exp(-abs(target * input))) else exp(-abs(target * input)) * 1 / (1 + exp(-abs(target * input)))) * target)
+    /// dL/dinput = -((if target * input &gt;= 0 then exp(-abs(target * input)) * 1 / (1 + exp(-abs(target * input))) else 1 / (1 + exp(-abs(target * input)))) * target)
     /// <para>Second derivatives (GradientHessian), each the derivative of its gradient:</para>
-    /// d2L/dinput2 = (if -(target * input) &gt;= 0 then 1 / (1 + exp(-abs(target * input))) else exp(-abs(target * input)) * 1 / (1 + exp(-abs(target * input)))) * (if target * input &gt;= 0 then 1 / (1 + exp(-abs(target * input))) else exp(-abs(target * input)) * 1 / (1 + exp(-abs(target * input)))) * target * target
+    /// d2L/dinput2 = (if target * input &gt;= 0 then exp(-abs(target * input)) * 1 / (1 + exp(-abs(target * input))) else 1 / (1 + exp(-abs(target * input)))) * (if target * input &gt;= 0 then 1 / (1 + exp(-abs(target * input))) else exp(-abs(target * input)) * 1 / (1 + exp(-abs(target * input)))) * target * target
     /// </remarks>
     public static partial class SoftMarginLoss
     {
@@ -343,7 +343,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = _input[i];
                 var target = _target[i];
                 var t0 = target * input;
-                var loss = LossMath.Max(-t0, T.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(t0)));
+                var loss = LossMath.MaxZero(-t0) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(t0)));
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -354,7 +354,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var t0 = target * input;
-                var loss = LossMath.Max(-t0, Vector128<T>.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(t0)));
+                var loss = LossMath.MaxZero(-t0) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(t0)));
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -368,7 +368,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var t0 = target * input;
-                var loss = LossMath.Max(-t0, Vector256<T>.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(t0)));
+                var loss = LossMath.MaxZero(-t0) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(t0)));
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -382,7 +382,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var t0 = target * input;
-                var loss = LossMath.Max(-t0, Vector512<T>.Zero) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(t0)));
+                var loss = LossMath.MaxZero(-t0) + LossMath.Log1pUnit(LossMath.Exp(-LossMath.Abs(t0)));
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -424,7 +424,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// <summary>
         /// The value and, for every wanted input, the gradient times the upstream gradient and weight:<br/>
         /// L = max(-(target * input), 0) + log1p(exp(-abs(target * input)))<br/>
-        /// dL/dinput = -((if -(target * input) &gt;= 0 then 1 / (1 + exp(-abs(target * input))) else exp(-abs(target * input)) * 1 / (1 + exp(-abs(target * input)))) * target)
+        /// dL/dinput = -((if target * input &gt;= 0 then exp(-abs(target * input)) * 1 / (1 + exp(-abs(target * input))) else 1 / (1 + exp(-abs(target * input)))) * target)
         /// </summary>
         private ref struct GradientKernel<T, F0, F1, F2, F3, F4, F5> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T> where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
         {
@@ -465,13 +465,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = _input[i];
                 var target = _target[i];
                 var t0 = target * input;
-                var t1 = -t0;
-                var t2 = LossMath.Exp(-LossMath.Abs(t0));
-                var t3 = T.One / (T.One + t2);
-                var loss = LossMath.Max(t1, T.Zero) + LossMath.Log1pUnit(t2);
+                var t1 = LossMath.Exp(-LossMath.Abs(t0));
+                var t2 = T.One / (T.One + t1);
+                var loss = LossMath.MaxZero(-t0) + LossMath.Log1pUnit(t1);
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
-                if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * (-(LossMath.Select(LossMath.GreaterThanOrEqual(t1, T.Zero), t3, t2 * t3) * target));
+                if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * (-(LossMath.Select(LossMath.GreaterThanOrEqual(t0, T.Zero), t1 * t2, t2) * target));
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -481,13 +480,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var t0 = target * input;
-                var t1 = -t0;
-                var t2 = LossMath.Exp(-LossMath.Abs(t0));
-                var t3 = Vector128<T>.One / (Vector128<T>.One + t2);
-                var loss = LossMath.Max(t1, Vector128<T>.Zero) + LossMath.Log1pUnit(t2);
+                var t1 = LossMath.Exp(-LossMath.Abs(t0));
+                var t2 = Vector128<T>.One / (Vector128<T>.One + t1);
+                var loss = LossMath.MaxZero(-t0) + LossMath.Log1pUnit(t1);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (-(LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector128<T>.Zero), t3, t2 * t3) * target)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (-(LossMath.Select(LossMath.GreaterThanOrEqual(t0, Vector128<T>.Zero), t1 * t2, t2) * target)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -500,13 +498,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var t0 = target * input;
-                var t1 = -t0;
-                var t2 = LossMath.Exp(-LossMath.Abs(t0));
-                var t3 = Vector256<T>.One / (Vector256<T>.One + t2);
-                var loss = LossMath.Max(t1, Vector256<T>.Zero) + LossMath.Log1pUnit(t2);
+                var t1 = LossMath.Exp(-LossMath.Abs(t0));
+                var t2 = Vector256<T>.One / (Vector256<T>.One + t1);
+                var loss = LossMath.MaxZero(-t0) + LossMath.Log1pUnit(t1);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (-(LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector256<T>.Zero), t3, t2 * t3) * target)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (-(LossMath.Select(LossMath.GreaterThanOrEqual(t0, Vector256<T>.Zero), t1 * t2, t2) * target)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -519,13 +516,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var t0 = target * input;
-                var t1 = -t0;
-                var t2 = LossMath.Exp(-LossMath.Abs(t0));
-                var t3 = Vector512<T>.One / (Vector512<T>.One + t2);
-                var loss = LossMath.Max(t1, Vector512<T>.Zero) + LossMath.Log1pUnit(t2);
+                var t1 = LossMath.Exp(-LossMath.Abs(t0));
+                var t2 = Vector512<T>.One / (Vector512<T>.One + t1);
+                var loss = LossMath.MaxZero(-t0) + LossMath.Log1pUnit(t1);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (-(LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector512<T>.Zero), t3, t2 * t3) * target)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (-(LossMath.Select(LossMath.GreaterThanOrEqual(t0, Vector512<T>.Zero), t1 * t2, t2) * target)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -579,8 +575,8 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// <summary>
         /// The value and, for every wanted input, the gradient and the second derivative (through the Hessian policy), each times the upstream gradient and weight:<br/>
         /// L = max(-(target * input), 0) + log1p(exp(-abs(target * input)))<br/>
-        /// dL/dinput = -((if -(target * input) &gt;= 0 then 1 / (1 + exp(-abs(target * input))) else exp(-abs(target * input)) * 1 / (1 + exp(-abs(target * input)))) * target)<br/>
-        /// d2L/dinput2 = (if -(target * input) &gt;= 0 then 1 / (1 + exp(-abs(target * input))) else exp(-abs(target * input)) * 1 / (1 + exp(-abs(target * input)))) * (if target * input &gt;= 0 then 1 / (1 + exp(-abs(target * input))) else exp(-abs(target * input)) * 1 / (1 + exp(-abs(target * input)))) * target * target
+        /// dL/dinput = -((if target * input &gt;= 0 then exp(-abs(target * input)) * 1 / (1 + exp(-abs(target * input))) else 1 / (1 + exp(-abs(target * input)))) * target)<br/>
+        /// d2L/dinput2 = (if target * input &gt;= 0 then exp(-abs(target * input)) * 1 / (1 + exp(-abs(target * input))) else 1 / (1 + exp(-abs(target * input)))) * (if target * input &gt;= 0 then 1 / (1 + exp(-abs(target * input))) else exp(-abs(target * input)) * 1 / (1 + exp(-abs(target * input)))) * target * target
         /// </summary>
         private ref struct HessianKernel<T, F0, F1, F2, F3, F4, F5> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T> where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
         {
@@ -627,16 +623,16 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = _input[i];
                 var target = _target[i];
                 var t0 = target * input;
-                var t1 = -t0;
-                var t2 = LossMath.Exp(-LossMath.Abs(t0));
-                var t3 = T.One / (T.One + t2);
-                var t4 = t2 * t3;
-                var t5 = LossMath.Select(LossMath.GreaterThanOrEqual(t1, T.Zero), t3, t4);
-                var loss = LossMath.Max(t1, T.Zero) + LossMath.Log1pUnit(t2);
+                var t1 = LossMath.Exp(-LossMath.Abs(t0));
+                var t2 = LossMath.GreaterThanOrEqual(t0, T.Zero);
+                var t3 = T.One / (T.One + t1);
+                var t4 = t1 * t3;
+                var t5 = LossMath.Select(t2, t4, t3);
+                var loss = LossMath.MaxZero(-t0) + LossMath.Log1pUnit(t1);
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
                 if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * (-(t5 * target));
-                if ((typeof(F3) == typeof(On))) _inputHess[i] = g * _hessianPolicy.Apply(((t5 * LossMath.Select(LossMath.GreaterThanOrEqual(t0, T.Zero), t3, t4)) * target) * target);
+                if ((typeof(F3) == typeof(On))) _inputHess[i] = g * _hessianPolicy.Apply(((t5 * LossMath.Select(t2, t3, t4)) * target) * target);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -646,16 +642,16 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var t0 = target * input;
-                var t1 = -t0;
-                var t2 = LossMath.Exp(-LossMath.Abs(t0));
-                var t3 = Vector128<T>.One / (Vector128<T>.One + t2);
-                var t4 = t2 * t3;
-                var t5 = LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector128<T>.Zero), t3, t4);
-                var loss = LossMath.Max(t1, Vector128<T>.Zero) + LossMath.Log1pUnit(t2);
+                var t1 = LossMath.Exp(-LossMath.Abs(t0));
+                var t2 = LossMath.GreaterThanOrEqual(t0, Vector128<T>.Zero);
+                var t3 = Vector128<T>.One / (Vector128<T>.One + t1);
+                var t4 = t1 * t3;
+                var t5 = LossMath.Select(t2, t4, t3);
+                var loss = LossMath.MaxZero(-t0) + LossMath.Log1pUnit(t1);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (-(t5 * target)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((t5 * LossMath.Select(LossMath.GreaterThanOrEqual(t0, Vector128<T>.Zero), t3, t4)) * target) * target), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((t5 * LossMath.Select(t2, t3, t4)) * target) * target), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -668,16 +664,16 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var t0 = target * input;
-                var t1 = -t0;
-                var t2 = LossMath.Exp(-LossMath.Abs(t0));
-                var t3 = Vector256<T>.One / (Vector256<T>.One + t2);
-                var t4 = t2 * t3;
-                var t5 = LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector256<T>.Zero), t3, t4);
-                var loss = LossMath.Max(t1, Vector256<T>.Zero) + LossMath.Log1pUnit(t2);
+                var t1 = LossMath.Exp(-LossMath.Abs(t0));
+                var t2 = LossMath.GreaterThanOrEqual(t0, Vector256<T>.Zero);
+                var t3 = Vector256<T>.One / (Vector256<T>.One + t1);
+                var t4 = t1 * t3;
+                var t5 = LossMath.Select(t2, t4, t3);
+                var loss = LossMath.MaxZero(-t0) + LossMath.Log1pUnit(t1);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (-(t5 * target)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((t5 * LossMath.Select(LossMath.GreaterThanOrEqual(t0, Vector256<T>.Zero), t3, t4)) * target) * target), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((t5 * LossMath.Select(t2, t3, t4)) * target) * target), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -690,16 +686,16 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var t0 = target * input;
-                var t1 = -t0;
-                var t2 = LossMath.Exp(-LossMath.Abs(t0));
-                var t3 = Vector512<T>.One / (Vector512<T>.One + t2);
-                var t4 = t2 * t3;
-                var t5 = LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector512<T>.Zero), t3, t4);
-                var loss = LossMath.Max(t1, Vector512<T>.Zero) + LossMath.Log1pUnit(t2);
+                var t1 = LossMath.Exp(-LossMath.Abs(t0));
+                var t2 = LossMath.GreaterThanOrEqual(t0, Vector512<T>.Zero);
+                var t3 = Vector512<T>.One / (Vector512<T>.One + t1);
+                var t4 = t1 * t3;
+                var t5 = LossMath.Select(t2, t4, t3);
+                var loss = LossMath.MaxZero(-t0) + LossMath.Log1pUnit(t1);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (-(t5 * target)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((t5 * LossMath.Select(LossMath.GreaterThanOrEqual(t0, Vector512<T>.Zero), t3, t4)) * target) * target), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((t5 * LossMath.Select(t2, t3, t4)) * target) * target), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 

@@ -282,7 +282,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var yPred = _yPred[i];
                 var yTrue = _yTrue[i];
                 var y = LossMath.Select(LossMath.Equal(yTrue, T.Zero), T.CreateTruncating(-1.0), yTrue);
-                var t0 = LossMath.Max(T.One - (y * yPred), T.Zero);
+                var t0 = LossMath.MaxZero(T.One - (y * yPred));
                 var loss = t0 * t0;
                 return loss;
             }
@@ -293,7 +293,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var yPred = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
                 var yTrue = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
                 var y = LossMath.Select(LossMath.Equal(yTrue, Vector128<T>.Zero), Vector128.Create(T.CreateTruncating(-1.0)), yTrue);
-                var t0 = LossMath.Max(Vector128<T>.One - (y * yPred), Vector128<T>.Zero);
+                var t0 = LossMath.MaxZero(Vector128<T>.One - (y * yPred));
                 var loss = t0 * t0;
                 return loss;
             }
@@ -307,7 +307,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var yPred = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
                 var yTrue = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
                 var y = LossMath.Select(LossMath.Equal(yTrue, Vector256<T>.Zero), Vector256.Create(T.CreateTruncating(-1.0)), yTrue);
-                var t0 = LossMath.Max(Vector256<T>.One - (y * yPred), Vector256<T>.Zero);
+                var t0 = LossMath.MaxZero(Vector256<T>.One - (y * yPred));
                 var loss = t0 * t0;
                 return loss;
             }
@@ -321,7 +321,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var yPred = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
                 var yTrue = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
                 var y = LossMath.Select(LossMath.Equal(yTrue, Vector512<T>.Zero), Vector512.Create(T.CreateTruncating(-1.0)), yTrue);
-                var t0 = LossMath.Max(Vector512<T>.One - (y * yPred), Vector512<T>.Zero);
+                var t0 = LossMath.MaxZero(Vector512<T>.One - (y * yPred));
                 var loss = t0 * t0;
                 return loss;
             }
@@ -371,7 +371,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 {
                     var y = LossMath.Select(LossMath.Equal(yTrue, T.Zero), T.CreateTruncating(-1.0), yTrue);
                     var t0 = T.One - (y * yPred);
-                    _yPredGrad[i] = LossMath.Select(LossMath.GreaterThanOrEqual(t0, T.Zero), -((T.CreateTruncating(2.0) * (y * LossMath.Max(t0, T.Zero))) * c0), T.Zero);
+                    _yPredGrad[i] = LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(t0, T.Zero), -((T.CreateTruncating(2.0) * (y * LossMath.MaxZero(t0))) * c0));
                 }
                 return T.Zero;
             }
@@ -386,7 +386,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 {
                     var y = LossMath.Select(LossMath.Equal(yTrue, Vector128<T>.Zero), Vector128.Create(T.CreateTruncating(-1.0)), yTrue);
                     var t0 = Vector128<T>.One - (y * yPred);
-                    (LossMath.Select(LossMath.GreaterThanOrEqual(t0, Vector128<T>.Zero), -((Vector128.Create(T.CreateTruncating(2.0)) * (y * LossMath.Max(t0, Vector128<T>.Zero))) * c0), Vector128<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                    (LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(t0, Vector128<T>.Zero), -((Vector128.Create(T.CreateTruncating(2.0)) * (y * LossMath.MaxZero(t0))) * c0))).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
                 }
                 return Vector128<T>.Zero;
             }
@@ -404,7 +404,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 {
                     var y = LossMath.Select(LossMath.Equal(yTrue, Vector256<T>.Zero), Vector256.Create(T.CreateTruncating(-1.0)), yTrue);
                     var t0 = Vector256<T>.One - (y * yPred);
-                    (LossMath.Select(LossMath.GreaterThanOrEqual(t0, Vector256<T>.Zero), -((Vector256.Create(T.CreateTruncating(2.0)) * (y * LossMath.Max(t0, Vector256<T>.Zero))) * c0), Vector256<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                    (LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(t0, Vector256<T>.Zero), -((Vector256.Create(T.CreateTruncating(2.0)) * (y * LossMath.MaxZero(t0))) * c0))).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
                 }
                 return Vector256<T>.Zero;
             }
@@ -422,7 +422,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 {
                     var y = LossMath.Select(LossMath.Equal(yTrue, Vector512<T>.Zero), Vector512.Create(T.CreateTruncating(-1.0)), yTrue);
                     var t0 = Vector512<T>.One - (y * yPred);
-                    (LossMath.Select(LossMath.GreaterThanOrEqual(t0, Vector512<T>.Zero), -((Vector512.Create(T.CreateTruncating(2.0)) * (y * LossMath.Max(t0, Vector512<T>.Zero))) * c0), Vector512<T>.Zero)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                    (LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(t0, Vector512<T>.Zero), -((Vector512.Create(T.CreateTruncating(2.0)) * (y * LossMath.MaxZero(t0))) * c0))).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
                 }
                 return Vector512<T>.Zero;
             }

@@ -250,7 +250,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t2 = LossMath.Pow(a1, t1) / p_;
                 var t3 = a1 == T.Zero ? T.Zero : t2;
                 var t4 = LossMath.Pow(a2, t1) / p_;
-                T value = LossMath.Max((dAp - (swap ? LossMath.Min(dAn, dPn) : dAn)) + margin, T.Zero);
+                T value = LossMath.MaxZero((dAp - (swap ? LossMath.Min(dAn, dPn) : dAn)) + margin);
                 if (reduction != Reduction.None) total += value; else if (!output.IsEmpty) output[r] = value;
                 if (gradients)
                 {

@@ -336,10 +336,14 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly T _c_;
             private readonly ReadOnlySpan<T> _weight;
             private readonly bool _hasWeight;
+            private readonly T _perCall0; // c ^ 2 / 6
             // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
             private readonly Vector128<T> _c_128;
             private readonly Vector256<T> _c_256;
             private readonly Vector512<T> _c_512;
+            private readonly Vector128<T> _perCall0128;
+            private readonly Vector256<T> _perCall0256;
+            private readonly Vector512<T> _perCall0512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public ValueKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T c_, ReadOnlySpan<T> weight)
@@ -349,9 +353,13 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _c_ = c_;
                 _weight = weight;
                 _hasWeight = !weight.IsEmpty;
+                _perCall0 = LossMath.Pow(_c_, T.CreateTruncating(2.0)) / T.CreateTruncating(6.0);
                 _c_128 = Vector128.Create(_c_);
                 _c_256 = Vector256.Create(_c_);
                 _c_512 = Vector512.Create(_c_);
+                _perCall0128 = Vector128.Create(_perCall0);
+                _perCall0256 = Vector256.Create(_perCall0);
+                _perCall0512 = Vector512.Create(_perCall0);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -361,10 +369,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = _target[i];
                 var c_ = _c_;
                 var r_ = input - target;
-                var t0 = (c_ * c_) / T.CreateTruncating(6.0);
-                var t1 = r_ / c_;
-                var t2 = T.One - (t1 * t1);
-                var loss = LossMath.Select(LossMath.LessThanOrEqual(LossMath.Abs(r_), c_), t0 * (T.One - (t2 * t2 * t2)), t0);
+                var t0 = r_ / c_;
+                var t1 = T.One - (t0 * t0);
+                var loss = LossMath.Select(LossMath.LessThanOrEqual(LossMath.Abs(r_), c_), _perCall0 * (T.One - (t1 * t1 * t1)), _perCall0);
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -376,10 +383,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var c_ = _c_128;
                 var r_ = input - target;
-                var t0 = (c_ * c_) / Vector128.Create(T.CreateTruncating(6.0));
-                var t1 = r_ / c_;
-                var t2 = Vector128<T>.One - (t1 * t1);
-                var loss = LossMath.Select(LossMath.LessThanOrEqual(LossMath.Abs(r_), c_), t0 * (Vector128<T>.One - (t2 * t2 * t2)), t0);
+                var t0 = r_ / c_;
+                var t1 = Vector128<T>.One - (t0 * t0);
+                var loss = LossMath.Select(LossMath.LessThanOrEqual(LossMath.Abs(r_), c_), _perCall0128 * (Vector128<T>.One - (t1 * t1 * t1)), _perCall0128);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -394,10 +400,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var c_ = _c_256;
                 var r_ = input - target;
-                var t0 = (c_ * c_) / Vector256.Create(T.CreateTruncating(6.0));
-                var t1 = r_ / c_;
-                var t2 = Vector256<T>.One - (t1 * t1);
-                var loss = LossMath.Select(LossMath.LessThanOrEqual(LossMath.Abs(r_), c_), t0 * (Vector256<T>.One - (t2 * t2 * t2)), t0);
+                var t0 = r_ / c_;
+                var t1 = Vector256<T>.One - (t0 * t0);
+                var loss = LossMath.Select(LossMath.LessThanOrEqual(LossMath.Abs(r_), c_), _perCall0256 * (Vector256<T>.One - (t1 * t1 * t1)), _perCall0256);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -412,10 +417,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var c_ = _c_512;
                 var r_ = input - target;
-                var t0 = (c_ * c_) / Vector512.Create(T.CreateTruncating(6.0));
-                var t1 = r_ / c_;
-                var t2 = Vector512<T>.One - (t1 * t1);
-                var loss = LossMath.Select(LossMath.LessThanOrEqual(LossMath.Abs(r_), c_), t0 * (Vector512<T>.One - (t2 * t2 * t2)), t0);
+                var t0 = r_ / c_;
+                var t1 = Vector512<T>.One - (t0 * t0);
+                var loss = LossMath.Select(LossMath.LessThanOrEqual(LossMath.Abs(r_), c_), _perCall0512 * (Vector512<T>.One - (t1 * t1 * t1)), _perCall0512);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -473,6 +477,8 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly T _scale;
             private readonly Span<T> _inputGrad;
             private readonly bool _wantInputGrad;
+            private readonly T _perCall0; // c ^ 2 / 6
+            private readonly T _perCall1; // 1 / c
             // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
             private readonly Vector128<T> _c_128;
             private readonly Vector256<T> _c_256;
@@ -480,6 +486,12 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly Vector128<T> _scale128;
             private readonly Vector256<T> _scale256;
             private readonly Vector512<T> _scale512;
+            private readonly Vector128<T> _perCall0128;
+            private readonly Vector256<T> _perCall0256;
+            private readonly Vector512<T> _perCall0512;
+            private readonly Vector128<T> _perCall1128;
+            private readonly Vector256<T> _perCall1256;
+            private readonly Vector512<T> _perCall1512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public GradientKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T c_, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad)
@@ -494,12 +506,20 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _scale = scale;
                 _inputGrad = inputGrad;
                 _wantInputGrad = !inputGrad.IsEmpty;
+                _perCall0 = LossMath.Pow(_c_, T.CreateTruncating(2.0)) / T.CreateTruncating(6.0);
+                _perCall1 = T.One / _c_;
                 _c_128 = Vector128.Create(_c_);
                 _c_256 = Vector256.Create(_c_);
                 _c_512 = Vector512.Create(_c_);
                 _scale128 = Vector128.Create(_scale);
                 _scale256 = Vector256.Create(_scale);
                 _scale512 = Vector512.Create(_scale);
+                _perCall0128 = Vector128.Create(_perCall0);
+                _perCall0256 = Vector256.Create(_perCall0);
+                _perCall0512 = Vector512.Create(_perCall0);
+                _perCall1128 = Vector128.Create(_perCall1);
+                _perCall1256 = Vector256.Create(_perCall1);
+                _perCall1512 = Vector512.Create(_perCall1);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -510,13 +530,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var c_ = _c_;
                 var r_ = input - target;
                 var t0 = LossMath.LessThanOrEqual(LossMath.Abs(r_), c_);
-                var t1 = (c_ * c_) / T.CreateTruncating(6.0);
-                var t2 = r_ / c_;
-                var t3 = T.One - (t2 * t2);
-                var loss = LossMath.Select(t0, t1 * (T.One - (t3 * t3 * t3)), t1);
+                var t1 = r_ / c_;
+                var t2 = T.One - (t1 * t1);
+                var loss = LossMath.Select(t0, _perCall0 * (T.One - (t2 * t2 * t2)), _perCall0);
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
-                if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * (LossMath.Select(t0, T.CreateTruncating(6.0) * (((t1 * (t3 * t3)) * t2) * (T.One / c_)), T.Zero));
+                if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * (LossMath.SelectOrZero(t0, T.CreateTruncating(6.0) * (((_perCall0 * (t2 * t2)) * t1) * _perCall1)));
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -528,13 +547,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var c_ = _c_128;
                 var r_ = input - target;
                 var t0 = LossMath.LessThanOrEqual(LossMath.Abs(r_), c_);
-                var t1 = (c_ * c_) / Vector128.Create(T.CreateTruncating(6.0));
-                var t2 = r_ / c_;
-                var t3 = Vector128<T>.One - (t2 * t2);
-                var loss = LossMath.Select(t0, t1 * (Vector128<T>.One - (t3 * t3 * t3)), t1);
+                var t1 = r_ / c_;
+                var t2 = Vector128<T>.One - (t1 * t1);
+                var loss = LossMath.Select(t0, _perCall0128 * (Vector128<T>.One - (t2 * t2 * t2)), _perCall0128);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, Vector128.Create(T.CreateTruncating(6.0)) * (((t1 * (t3 * t3)) * t2) * (Vector128<T>.One / c_)), Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t0, Vector128.Create(T.CreateTruncating(6.0)) * (((_perCall0128 * (t2 * t2)) * t1) * _perCall1128))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -549,13 +567,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var c_ = _c_256;
                 var r_ = input - target;
                 var t0 = LossMath.LessThanOrEqual(LossMath.Abs(r_), c_);
-                var t1 = (c_ * c_) / Vector256.Create(T.CreateTruncating(6.0));
-                var t2 = r_ / c_;
-                var t3 = Vector256<T>.One - (t2 * t2);
-                var loss = LossMath.Select(t0, t1 * (Vector256<T>.One - (t3 * t3 * t3)), t1);
+                var t1 = r_ / c_;
+                var t2 = Vector256<T>.One - (t1 * t1);
+                var loss = LossMath.Select(t0, _perCall0256 * (Vector256<T>.One - (t2 * t2 * t2)), _perCall0256);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, Vector256.Create(T.CreateTruncating(6.0)) * (((t1 * (t3 * t3)) * t2) * (Vector256<T>.One / c_)), Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t0, Vector256.Create(T.CreateTruncating(6.0)) * (((_perCall0256 * (t2 * t2)) * t1) * _perCall1256))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -570,13 +587,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var c_ = _c_512;
                 var r_ = input - target;
                 var t0 = LossMath.LessThanOrEqual(LossMath.Abs(r_), c_);
-                var t1 = (c_ * c_) / Vector512.Create(T.CreateTruncating(6.0));
-                var t2 = r_ / c_;
-                var t3 = Vector512<T>.One - (t2 * t2);
-                var loss = LossMath.Select(t0, t1 * (Vector512<T>.One - (t3 * t3 * t3)), t1);
+                var t1 = r_ / c_;
+                var t2 = Vector512<T>.One - (t1 * t1);
+                var loss = LossMath.Select(t0, _perCall0512 * (Vector512<T>.One - (t2 * t2 * t2)), _perCall0512);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, Vector512.Create(T.CreateTruncating(6.0)) * (((t1 * (t3 * t3)) * t2) * (Vector512<T>.One / c_)), Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t0, Vector512.Create(T.CreateTruncating(6.0)) * (((_perCall0512 * (t2 * t2)) * t1) * _perCall1512))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -650,6 +666,8 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly Span<T> _inputHess;
             private readonly bool _wantInputHess;
             private readonly HessianTransform<T> _hessianPolicy;
+            private readonly T _perCall0; // c ^ 2 / 6
+            private readonly T _perCall1; // 1 / c
             // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
             private readonly Vector128<T> _c_128;
             private readonly Vector256<T> _c_256;
@@ -657,6 +675,12 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly Vector128<T> _scale128;
             private readonly Vector256<T> _scale256;
             private readonly Vector512<T> _scale512;
+            private readonly Vector128<T> _perCall0128;
+            private readonly Vector256<T> _perCall0256;
+            private readonly Vector512<T> _perCall0512;
+            private readonly Vector128<T> _perCall1128;
+            private readonly Vector256<T> _perCall1256;
+            private readonly Vector512<T> _perCall1512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public HessianKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T c_, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> inputHess, HessianPolicy hessianPolicy)
@@ -674,12 +698,20 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _inputHess = inputHess;
                 _wantInputHess = !inputHess.IsEmpty;
                 _hessianPolicy = new HessianTransform<T>(hessianPolicy);
+                _perCall0 = LossMath.Pow(_c_, T.CreateTruncating(2.0)) / T.CreateTruncating(6.0);
+                _perCall1 = T.One / _c_;
                 _c_128 = Vector128.Create(_c_);
                 _c_256 = Vector256.Create(_c_);
                 _c_512 = Vector512.Create(_c_);
                 _scale128 = Vector128.Create(_scale);
                 _scale256 = Vector256.Create(_scale);
                 _scale512 = Vector512.Create(_scale);
+                _perCall0128 = Vector128.Create(_perCall0);
+                _perCall0256 = Vector256.Create(_perCall0);
+                _perCall0512 = Vector512.Create(_perCall0);
+                _perCall1128 = Vector128.Create(_perCall1);
+                _perCall1256 = Vector256.Create(_perCall1);
+                _perCall1512 = Vector512.Create(_perCall1);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -690,16 +722,14 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var c_ = _c_;
                 var r_ = input - target;
                 var t0 = LossMath.LessThanOrEqual(LossMath.Abs(r_), c_);
-                var t1 = (c_ * c_) / T.CreateTruncating(6.0);
-                var t2 = r_ / c_;
-                var t3 = T.One - (t2 * t2);
-                var t4 = t1 * (t3 * t3);
-                var t5 = T.One / c_;
-                var loss = LossMath.Select(t0, t1 * (T.One - (t3 * t3 * t3)), t1);
+                var t1 = r_ / c_;
+                var t2 = T.One - (t1 * t1);
+                var t3 = _perCall0 * (t2 * t2);
+                var loss = LossMath.Select(t0, _perCall0 * (T.One - (t2 * t2 * t2)), _perCall0);
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
-                if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * (LossMath.Select(t0, T.CreateTruncating(6.0) * ((t4 * t2) * t5), T.Zero));
-                if ((typeof(F3) == typeof(On))) _inputHess[i] = g * _hessianPolicy.Apply(LossMath.Select(t0, T.CreateTruncating(6.0) * (((t4 * t5) - ((T.CreateTruncating(4.0) * (((t1 * t3) * t2) * t5)) * t2)) * t5), T.Zero));
+                if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * (LossMath.SelectOrZero(t0, T.CreateTruncating(6.0) * ((t3 * t1) * _perCall1)));
+                if ((typeof(F3) == typeof(On))) _inputHess[i] = g * _hessianPolicy.Apply(LossMath.SelectOrZero(t0, T.CreateTruncating(6.0) * (((t3 * _perCall1) - ((T.CreateTruncating(4.0) * (((_perCall0 * t2) * t1) * _perCall1)) * t1)) * _perCall1)));
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -711,16 +741,14 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var c_ = _c_128;
                 var r_ = input - target;
                 var t0 = LossMath.LessThanOrEqual(LossMath.Abs(r_), c_);
-                var t1 = (c_ * c_) / Vector128.Create(T.CreateTruncating(6.0));
-                var t2 = r_ / c_;
-                var t3 = Vector128<T>.One - (t2 * t2);
-                var t4 = t1 * (t3 * t3);
-                var t5 = Vector128<T>.One / c_;
-                var loss = LossMath.Select(t0, t1 * (Vector128<T>.One - (t3 * t3 * t3)), t1);
+                var t1 = r_ / c_;
+                var t2 = Vector128<T>.One - (t1 * t1);
+                var t3 = _perCall0128 * (t2 * t2);
+                var loss = LossMath.Select(t0, _perCall0128 * (Vector128<T>.One - (t2 * t2 * t2)), _perCall0128);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, Vector128.Create(T.CreateTruncating(6.0)) * ((t4 * t2) * t5), Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.Select(t0, Vector128.Create(T.CreateTruncating(6.0)) * (((t4 * t5) - ((Vector128.Create(T.CreateTruncating(4.0)) * (((t1 * t3) * t2) * t5)) * t2)) * t5), Vector128<T>.Zero)), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t0, Vector128.Create(T.CreateTruncating(6.0)) * ((t3 * t1) * _perCall1128))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.SelectOrZero(t0, Vector128.Create(T.CreateTruncating(6.0)) * (((t3 * _perCall1128) - ((Vector128.Create(T.CreateTruncating(4.0)) * (((_perCall0128 * t2) * t1) * _perCall1128)) * t1)) * _perCall1128))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -735,16 +763,14 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var c_ = _c_256;
                 var r_ = input - target;
                 var t0 = LossMath.LessThanOrEqual(LossMath.Abs(r_), c_);
-                var t1 = (c_ * c_) / Vector256.Create(T.CreateTruncating(6.0));
-                var t2 = r_ / c_;
-                var t3 = Vector256<T>.One - (t2 * t2);
-                var t4 = t1 * (t3 * t3);
-                var t5 = Vector256<T>.One / c_;
-                var loss = LossMath.Select(t0, t1 * (Vector256<T>.One - (t3 * t3 * t3)), t1);
+                var t1 = r_ / c_;
+                var t2 = Vector256<T>.One - (t1 * t1);
+                var t3 = _perCall0256 * (t2 * t2);
+                var loss = LossMath.Select(t0, _perCall0256 * (Vector256<T>.One - (t2 * t2 * t2)), _perCall0256);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, Vector256.Create(T.CreateTruncating(6.0)) * ((t4 * t2) * t5), Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.Select(t0, Vector256.Create(T.CreateTruncating(6.0)) * (((t4 * t5) - ((Vector256.Create(T.CreateTruncating(4.0)) * (((t1 * t3) * t2) * t5)) * t2)) * t5), Vector256<T>.Zero)), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t0, Vector256.Create(T.CreateTruncating(6.0)) * ((t3 * t1) * _perCall1256))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.SelectOrZero(t0, Vector256.Create(T.CreateTruncating(6.0)) * (((t3 * _perCall1256) - ((Vector256.Create(T.CreateTruncating(4.0)) * (((_perCall0256 * t2) * t1) * _perCall1256)) * t1)) * _perCall1256))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -759,16 +785,14 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var c_ = _c_512;
                 var r_ = input - target;
                 var t0 = LossMath.LessThanOrEqual(LossMath.Abs(r_), c_);
-                var t1 = (c_ * c_) / Vector512.Create(T.CreateTruncating(6.0));
-                var t2 = r_ / c_;
-                var t3 = Vector512<T>.One - (t2 * t2);
-                var t4 = t1 * (t3 * t3);
-                var t5 = Vector512<T>.One / c_;
-                var loss = LossMath.Select(t0, t1 * (Vector512<T>.One - (t3 * t3 * t3)), t1);
+                var t1 = r_ / c_;
+                var t2 = Vector512<T>.One - (t1 * t1);
+                var t3 = _perCall0512 * (t2 * t2);
+                var loss = LossMath.Select(t0, _perCall0512 * (Vector512<T>.One - (t2 * t2 * t2)), _perCall0512);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, Vector512.Create(T.CreateTruncating(6.0)) * ((t4 * t2) * t5), Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.Select(t0, Vector512.Create(T.CreateTruncating(6.0)) * (((t4 * t5) - ((Vector512.Create(T.CreateTruncating(4.0)) * (((t1 * t3) * t2) * t5)) * t2)) * t5), Vector512<T>.Zero)), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t0, Vector512.Create(T.CreateTruncating(6.0)) * ((t3 * t1) * _perCall1512))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.SelectOrZero(t0, Vector512.Create(T.CreateTruncating(6.0)) * (((t3 * _perCall1512) - ((Vector512.Create(T.CreateTruncating(4.0)) * (((_perCall0512 * t2) * t1) * _perCall1512)) * t1)) * _perCall1512))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 

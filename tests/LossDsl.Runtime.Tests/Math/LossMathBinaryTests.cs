@@ -161,6 +161,41 @@ public class LossMathBinaryTests
         Assert.True(float.IsNaN(LossMath.Max(Vector256.Create(1f), Vector256.Create(float.NaN)).GetElement(7)));
     }
 
+    // MaxZero / MinZero / MaxConstant / MinConstant (a side that is a constant of the formula): Max / Min's results, with
+    // the sign of a zero and NaN, at every width, the constant written as the generated code writes it.
+    private static void ConstantSide<T>() where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        T[] xs = [T.NaN, -T.NaN, T.NegativeInfinity, -T.One, -T.Epsilon, T.NegativeZero, T.Zero, T.Epsilon, T.CreateTruncating(0.5), T.One, T.CreateTruncating(3), T.PositiveInfinity];
+        static bool Same(T got, T expected) => T.IsNaN(expected) ? T.IsNaN(got) : got == expected && T.IsNegative(got) == T.IsNegative(expected);
+        foreach (T x in xs)
+        {
+            T one = T.One, half = T.CreateTruncating(-0.5);
+            var checks = new (string Name, T Expected, T S, Vector128<T> V1, Vector256<T> V2, Vector512<T> V3)[]
+            {
+                ("MaxZero", LossMath.Max(x, T.Zero), LossMath.MaxZero(x), LossMath.MaxZero(Vector128.Create(x)), LossMath.MaxZero(Vector256.Create(x)), LossMath.MaxZero(Vector512.Create(x))),
+                ("MinZero", LossMath.Min(x, T.Zero), LossMath.MinZero(x), LossMath.MinZero(Vector128.Create(x)), LossMath.MinZero(Vector256.Create(x)), LossMath.MinZero(Vector512.Create(x))),
+                ("MaxConstant 1", LossMath.Max(x, one), LossMath.MaxConstant(x, T.One), LossMath.MaxConstant(Vector128.Create(x), Vector128<T>.One), LossMath.MaxConstant(Vector256.Create(x), Vector256<T>.One), LossMath.MaxConstant(Vector512.Create(x), Vector512<T>.One)),
+                ("MinConstant 1", LossMath.Min(x, one), LossMath.MinConstant(x, T.One), LossMath.MinConstant(Vector128.Create(x), Vector128<T>.One), LossMath.MinConstant(Vector256.Create(x), Vector256<T>.One), LossMath.MinConstant(Vector512.Create(x), Vector512<T>.One)),
+                ("MaxConstant -0.5", LossMath.Max(x, half), LossMath.MaxConstant(x, T.CreateTruncating(-0.5)), LossMath.MaxConstant(Vector128.Create(x), Vector128.Create(T.CreateTruncating(-0.5))), LossMath.MaxConstant(Vector256.Create(x), Vector256.Create(T.CreateTruncating(-0.5))), LossMath.MaxConstant(Vector512.Create(x), Vector512.Create(T.CreateTruncating(-0.5)))),
+                ("MinConstant -0.5", LossMath.Min(x, half), LossMath.MinConstant(x, T.CreateTruncating(-0.5)), LossMath.MinConstant(Vector128.Create(x), Vector128.Create(T.CreateTruncating(-0.5))), LossMath.MinConstant(Vector256.Create(x), Vector256.Create(T.CreateTruncating(-0.5))), LossMath.MinConstant(Vector512.Create(x), Vector512.Create(T.CreateTruncating(-0.5)))),
+            };
+            foreach (var c in checks)
+            {
+                Assert.True(Same(c.S, c.Expected), $"{c.Name}<{typeof(T).Name}>({x}) scalar = {c.S}, expected {c.Expected}");
+                for (int lane = 0; lane < Vector128<T>.Count; lane++) Assert.True(Same(c.V1[lane], c.Expected), $"{c.Name}<{typeof(T).Name}>({x}) V128 = {c.V1[lane]}, expected {c.Expected}");
+                for (int lane = 0; lane < Vector256<T>.Count; lane++) Assert.True(Same(c.V2[lane], c.Expected), $"{c.Name}<{typeof(T).Name}>({x}) V256 = {c.V2[lane]}, expected {c.Expected}");
+                for (int lane = 0; lane < Vector512<T>.Count; lane++) Assert.True(Same(c.V3[lane], c.Expected), $"{c.Name}<{typeof(T).Name}>({x}) V512 = {c.V3[lane]}, expected {c.Expected}");
+            }
+        }
+    }
+
+    [Fact]
+    public void MinMax_WithAConstantSide_AreMinMax_SignedZerosAndNaN()
+    {
+        ConstantSide<float>();
+        ConstantSide<double>();
+    }
+
     private static void Comparisons<T>() where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         double[] vals = [double.NaN, -Inf, -1, -0.0, 0, 1, 2, Inf];
