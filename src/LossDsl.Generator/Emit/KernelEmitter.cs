@@ -230,7 +230,7 @@ internal static class KernelEmitter
         _ => null,
     };
 
-    /// <summary>A kernel with no transcendental function: the sum loop may run four copies of its body (IUnrolledKernel).</summary>
+    /// <summary>A kernel with no transcendental function: the sum loop may run two copies of its body (IUnrolledKernel).</summary>
     private static bool Cheap(KernelSpec spec) =>
         new[] { spec.Value }.Concat(spec.Gradients.Select(g => g.Gradient)).Concat(spec.Hessians.Select(h => h.Hessian))
             .All(e => e is null || !ExprWalker.Any(e, x => x is Call { Function: not (Function.Abs or Function.Sign or Function.Min or Function.Max or Function.Detach) }

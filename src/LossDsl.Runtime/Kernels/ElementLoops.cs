@@ -150,9 +150,9 @@ public static partial class ElementLoops
     // The kernel adds its loss to the sum itself (Add256): a loss that is a product, as a square, is one multiply-add.
     // Two accumulators, taken in turn, hide the add latency with one copy of the kernel's body in the loop (an unrolled
     // loop inlines the body once per copy, and a transcendental kernel then runs out of the JIT's inlining budget: its
-    // lane operations became calls). A cheap kernel (IUnrolledKernel) runs four copies a step, with four accumulators:
-    // its loop is a few instructions, so the loop's own compare and branch weigh (mse, AVX2, interleaved in one process:
-    // 0.86 of two copies at N = 1,024, 0.97 at 4,096, 1.00 from 65,536). The last, overlapping vector is masked to the lanes not yet counted.
+    // lane operations became calls). A cheap kernel (IUnrolledKernel) runs two copies a step; four were tried and were
+    // no faster in the suite (AVX2 and SSE4, ceiling and fb tables, huber slower). The last, overlapping vector is masked
+    // to the lanes not yet counted.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static T Sum512<TKernel, T>(ref TKernel kernel, int start, int end, int aligned)
         where TKernel : struct, IElementKernel<T>, allows ref struct
@@ -178,16 +178,11 @@ public static partial class ElementLoops
         int i = start;
         if (typeof(TKernel).IsAssignableTo(typeof(IUnrolledKernel)))
         {
-            Vector512<T> a2 = Vector512<T>.Zero, a3 = Vector512<T>.Zero;
-            for (; i <= end - 4 * count; i += 4 * count)
+            for (; i <= end - 2 * count; i += 2 * count)
             {
                 a0 = k.Add512(i, a0);
                 a1 = k.Add512(i + count, a1);
-                a2 = k.Add512(i + 2 * count, a2);
-                a3 = k.Add512(i + 3 * count, a3);
             }
-            a0 += a2;
-            a1 += a3;
         }
         for (; i <= end - count; i += count)
         {
@@ -228,16 +223,11 @@ public static partial class ElementLoops
         int i = start;
         if (typeof(TKernel).IsAssignableTo(typeof(IUnrolledKernel)))
         {
-            Vector256<T> a2 = Vector256<T>.Zero, a3 = Vector256<T>.Zero;
-            for (; i <= end - 4 * count; i += 4 * count)
+            for (; i <= end - 2 * count; i += 2 * count)
             {
                 a0 = k.Add256(i, a0);
                 a1 = k.Add256(i + count, a1);
-                a2 = k.Add256(i + 2 * count, a2);
-                a3 = k.Add256(i + 3 * count, a3);
             }
-            a0 += a2;
-            a1 += a3;
         }
         for (; i <= end - count; i += count)
         {
@@ -278,16 +268,11 @@ public static partial class ElementLoops
         int i = start;
         if (typeof(TKernel).IsAssignableTo(typeof(IUnrolledKernel)))
         {
-            Vector128<T> a2 = Vector128<T>.Zero, a3 = Vector128<T>.Zero;
-            for (; i <= end - 4 * count; i += 4 * count)
+            for (; i <= end - 2 * count; i += 2 * count)
             {
                 a0 = k.Add128(i, a0);
                 a1 = k.Add128(i + count, a1);
-                a2 = k.Add128(i + 2 * count, a2);
-                a3 = k.Add128(i + 3 * count, a3);
             }
-            a0 += a2;
-            a1 += a3;
         }
         for (; i <= end - count; i += count)
         {

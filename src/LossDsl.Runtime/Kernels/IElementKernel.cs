@@ -26,7 +26,7 @@ public interface IElementKernel<T> where T : unmanaged
 }
 
 /// <summary>
-/// A kernel cheap enough (no transcendental function) that the sum loop runs four copies of its body per iteration, with
-/// four accumulators; an expensive kernel runs one copy (more copies exhaust the JIT's inlining budget).
+/// A kernel cheap enough (no transcendental function) that the sum loop runs two copies of its body per iteration, as a
+/// hand-written loop would; an expensive kernel runs one copy (more copies exhaust the JIT's inlining budget).
 /// </summary>
 public interface IUnrolledKernel;
