@@ -88,27 +88,4 @@ public class StreamingTests : IDisposable
         float[] x = Random(n, 9), y = Random(n, 10), hess = new float[n];
         Check(n, (g1, g2, o) => { float v = MseLoss.GradientHessian(x, y, g1.AsSpan(o, n), g2.AsSpan(o, n), default, default); return v; });
     }
-
-    // Below ElementLoops.AlignBytes a call is not peeled: pieces that small give the gradient of the whole, peeled call.
-    [Theory]
-    [InlineData(1024)]
-    [InlineData(4099)]
-    public void PeeledOrdinaryStores_SameAsUnpeeledPieces(int n)
-    {
-        float[] x = Random(n, 11), y = Random(n, 12);
-        int piece = ElementLoops.AlignBytes / sizeof(float) - 3;
-        for (int offset = 0; offset < 17; offset++)
-        {
-            float[] whole = new float[n + 17], pieces = new float[n + 17];
-            float total = MseLoss.ForwardBackward(x, y, whole.AsSpan(offset, n), default, Reduction.Sum);
-            float sum = 0;
-            for (int start = 0; start < n; start += piece)
-            {
-                int m = Math.Min(piece, n - start);
-                sum += MseLoss.ForwardBackward(x.AsSpan(start, m), y.AsSpan(start, m), pieces.AsSpan(offset + start, m), default, Reduction.Sum);
-            }
-            Assert.Equal(pieces, whole);
-            Assert.True(Math.Abs(total - sum) <= 1e-5f * Math.Max(1f, Math.Abs(sum)), $"n {n}, offset {offset}: {total} vs {sum}");
-        }
-    }
 }

@@ -357,12 +357,7 @@ internal static class KernelEmitter
             w.Close();
             w.Close();
         }
-        // Not streamed: the loop still peeled to the alignment of the first output written, from a few KB on (a vector
-        // store across two cache lines costs twice); not pinned, since a store out of alignment is only slower.
-        var written = flags.Where(f => f.Output).Select(f => F(f.Parameter!)).ToList();
-        var peel = written.Count == 0 ? ""
-            : ", ElementLoops.AlignedStart<T>(_n, " + string.Concat(written.Take(written.Count - 1).Select(o => $"!{o}.IsEmpty ? {o} : ")) + written[written.Count - 1] + ")";
-        w.Line($"return ElementLoops.Reduce<{spec.Name}<T, {FlagParameters}>, T>(ref kernel, _n, _reduction, _output{peel});");
+        w.Line($"return ElementLoops.Reduce<{spec.Name}<T, {FlagParameters}>, T>(ref kernel, _n, _reduction, _output);");
         w.Close();
         w.Close();
     }

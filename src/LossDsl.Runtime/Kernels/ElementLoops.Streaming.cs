@@ -1,6 +1,5 @@
 using System;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Threading;
 
@@ -45,23 +44,6 @@ public static partial class ElementLoops
         int bytes = NonTemporalBytes;
         return (long)n * sizeof(T) >= bytes || (Volatile.Read(ref s_chunkingThreads) != 0 && (long)t_chunkedLength * sizeof(T) >= bytes);
     }
-
-    /// <summary>
-    /// The size of an output, in bytes, from which a kernel's loop is peeled to the output's alignment even when it is
-    /// not streamed: below it the peeled vector costs more than the stores across cache lines it saves (mse_loss,
-    /// AVX2, interleaved: 0.85 of the unpeeled loop at 1,024 and 8,192 floats, 1.07 at 512).
-    /// </summary>
-    public const int AlignBytes = 4096;
-
-    /// <summary>
-    /// Where a loop writing <paramref name="output"/> (<paramref name="n"/> elements) should start after one peeled
-    /// vector so that its stores are aligned (<see cref="AlignedStart{T}(T*)"/>); 0 (no peeling) for an empty output or
-    /// one smaller than <see cref="AlignBytes"/>. The output is not pinned: if the collector moves it meanwhile, the
-    /// stores are only out of alignment, as they would be without peeling.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static unsafe int AlignedStart<T>(int n, Span<T> output) where T : unmanaged
-        => (long)n * sizeof(T) < AlignBytes || output.IsEmpty ? 0 : AlignedStart((T*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(output)));
 
     /// <summary>
     /// The first element index (0 .. one vector) at which <paramref name="output"/>, pinned, is aligned to the widest

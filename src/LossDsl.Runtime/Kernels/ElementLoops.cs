@@ -45,7 +45,7 @@ public static partial class ElementLoops
     /// <param name="reduction">None, Mean or Sum.</param>
     /// <param name="output">The per-element values for None (empty: not written).</param>
     /// <param name="aligned">Where the vector loop should start after one peeled vector (0: no peeling): the index at
-    /// which the output the kernel writes is aligned (<see cref="AlignedStart{T}(T*)"/>). Sum and Run only.</param>
+    /// which the output the kernel streams to is aligned (<see cref="AlignedStart{T}"/>). Sum and Run only.</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Reduce<TKernel, T>(ref TKernel kernel, int n, Reduction reduction, Span<T> output, int aligned = 0)
         where TKernel : struct, IElementKernel<T>, allows ref struct

@@ -752,7 +752,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                         return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(s0 != null ? s0 : s1 != null ? s1 : s2));
                     }
                 }
-                return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(_n, !_inputGrad.IsEmpty ? _inputGrad : !_targetGrad.IsEmpty ? _targetGrad : _varGrad));
+                return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
 
@@ -1009,7 +1009,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                         return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(s0 != null ? s0 : s1 != null ? s1 : s2 != null ? s2 : s3 != null ? s3 : s4 != null ? s4 : s5));
                     }
                 }
-                return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(_n, !_inputGrad.IsEmpty ? _inputGrad : !_targetGrad.IsEmpty ? _targetGrad : !_varGrad.IsEmpty ? _varGrad : !_inputHess.IsEmpty ? _inputHess : !_targetHess.IsEmpty ? _targetHess : _varHess));
+                return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
 

@@ -599,7 +599,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                         return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(s0));
                     }
                 }
-                return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(_n, _inputGrad));
+                return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
 
@@ -779,7 +779,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                         return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(s0 != null ? s0 : s1));
                     }
                 }
-                return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(_n, !_inputGrad.IsEmpty ? _inputGrad : _inputHess));
+                return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
 

@@ -1268,7 +1268,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                         return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(s0 != null ? s0 : s1 != null ? s1 : s2 != null ? s2 : s3 != null ? s3 : s4 != null ? s4 : s5 != null ? s5 : s6 != null ? s6 : s7));
                     }
                 }
-                return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(_n, !_boxes1X1Grad.IsEmpty ? _boxes1X1Grad : !_boxes1Y1Grad.IsEmpty ? _boxes1Y1Grad : !_boxes1X2Grad.IsEmpty ? _boxes1X2Grad : !_boxes1Y2Grad.IsEmpty ? _boxes1Y2Grad : !_boxes2X1Grad.IsEmpty ? _boxes2X1Grad : !_boxes2Y1Grad.IsEmpty ? _boxes2Y1Grad : !_boxes2X2Grad.IsEmpty ? _boxes2X2Grad : _boxes2Y2Grad));
+                return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
 
@@ -1862,7 +1862,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                         return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(s0 != null ? s0 : s1 != null ? s1 : s2 != null ? s2 : s3 != null ? s3 : s4 != null ? s4 : s5 != null ? s5 : s6 != null ? s6 : s7 != null ? s7 : s8 != null ? s8 : s9 != null ? s9 : s10 != null ? s10 : s11 != null ? s11 : s12 != null ? s12 : s13 != null ? s13 : s14 != null ? s14 : s15));
                     }
                 }
-                return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(_n, !_boxes1X1Grad.IsEmpty ? _boxes1X1Grad : !_boxes1Y1Grad.IsEmpty ? _boxes1Y1Grad : !_boxes1X2Grad.IsEmpty ? _boxes1X2Grad : !_boxes1Y2Grad.IsEmpty ? _boxes1Y2Grad : !_boxes2X1Grad.IsEmpty ? _boxes2X1Grad : !_boxes2Y1Grad.IsEmpty ? _boxes2Y1Grad : !_boxes2X2Grad.IsEmpty ? _boxes2X2Grad : !_boxes2Y2Grad.IsEmpty ? _boxes2Y2Grad : !_boxes1X1Hess.IsEmpty ? _boxes1X1Hess : !_boxes1Y1Hess.IsEmpty ? _boxes1Y1Hess : !_boxes1X2Hess.IsEmpty ? _boxes1X2Hess : !_boxes1Y2Hess.IsEmpty ? _boxes1Y2Hess : !_boxes2X1Hess.IsEmpty ? _boxes2X1Hess : !_boxes2Y1Hess.IsEmpty ? _boxes2Y1Hess : !_boxes2X2Hess.IsEmpty ? _boxes2X2Hess : _boxes2Y2Hess));
+                return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
 

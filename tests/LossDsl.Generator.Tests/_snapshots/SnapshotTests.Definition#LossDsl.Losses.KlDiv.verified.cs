@@ -617,7 +617,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                         return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(s0 != null ? s0 : s1));
                     }
                 }
-                return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(_n, !_inputGrad.IsEmpty ? _inputGrad : _targetGrad));
+                return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
 
@@ -821,7 +821,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                         return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(s0 != null ? s0 : s1 != null ? s1 : s2 != null ? s2 : s3));
                     }
                 }
-                return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(_n, !_inputGrad.IsEmpty ? _inputGrad : !_targetGrad.IsEmpty ? _targetGrad : !_inputHess.IsEmpty ? _inputHess : _targetHess));
+                return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
 

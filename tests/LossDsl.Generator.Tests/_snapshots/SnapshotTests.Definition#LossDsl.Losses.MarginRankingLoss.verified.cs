@@ -658,7 +658,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                         return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(s0 != null ? s0 : s1));
                     }
                 }
-                return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(_n, !_input1Grad.IsEmpty ? _input1Grad : _input2Grad));
+                return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
 
@@ -864,7 +864,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                         return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(s0 != null ? s0 : s1 != null ? s1 : s2 != null ? s2 : s3));
                     }
                 }
-                return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(_n, !_input1Grad.IsEmpty ? _input1Grad : !_input2Grad.IsEmpty ? _input2Grad : !_input1Hess.IsEmpty ? _input1Hess : _input2Hess));
+                return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
 
