@@ -150,16 +150,10 @@ internal static class KernelEmitter
             w.Line($"{HessField(name)} = {Names.Parameter(name + "_hess")};").Line($"{WantHessField(name)} = !{Names.Parameter(name + "_hess")}.IsEmpty;");
         }
         if (spec.Hessians.Count > 0) w.Line("_hessianPolicy = new HessianTransform<T>(hessianPolicy);");
-        if (perCall.Count > 0)
-        {
-            var scalar = new ExpressionEmitter(Width.Scalar, _ => null, e => e is OptionRef o ? Names.Field(o.Name) : null, new Dictionary<Expr, string>(), new HashSet<string>());
-            foreach (var (e, field) in perCall) w.Line($"{field} = {scalar.ScalarText(e, true)};");
-        }
-        if (wholeExponents.Count > 0)
-        {
-            var scalar = new ExpressionEmitter(Width.Scalar, _ => null, e => e is OptionRef o ? Names.Field(o.Name) : null, new Dictionary<Expr, string>(), new HashSet<string>());
-            foreach (var (e, field) in wholeExponents) w.Line($"{field} = int.CreateTruncating({scalar.ScalarText(e, true)});");
-        }
+        // the per-call values from the option fields (set above)
+        var options = new ExpressionEmitter(Width.Scalar, _ => null, e => e is OptionRef o ? Names.Field(o.Name) : null, new Dictionary<Expr, string>(), new HashSet<string>());
+        foreach (var (e, field) in perCall) w.Line($"{field} = {options.ScalarText(e, true)};");
+        foreach (var (e, field) in wholeExponents) w.Line($"{field} = int.CreateTruncating({options.ScalarText(e, true)});");
         foreach (var field in spread)
             foreach (var width in Width.All.Where(x => !x.IsScalar))
                 w.Line($"{field}{width.Suffix} = {width.Splat(field)};");

@@ -28,17 +28,17 @@ public static class Shifted
     /// <summary>e^x per lane, x &lt;= 0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Exp<T>(Vector128<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        => typeof(T) == typeof(float) ? ExpF<Vector128<float>, V128Ops<float>, Bits128>(x.As<T, float>()).As<float, T>() : LossMath.Exp(x);
+        => typeof(T) == typeof(float) ? ExpF<Vector128<float>, V128Ops<float>>(x.As<T, float>()).As<float, T>() : LossMath.Exp(x);
 
     /// <summary>e^x per lane, x &lt;= 0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Exp<T>(Vector256<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        => typeof(T) == typeof(float) ? ExpF<Vector256<float>, V256Ops<float>, Bits256>(x.As<T, float>()).As<float, T>() : LossMath.Exp(x);
+        => typeof(T) == typeof(float) ? ExpF<Vector256<float>, V256Ops<float>>(x.As<T, float>()).As<float, T>() : LossMath.Exp(x);
 
     /// <summary>e^x per lane, x &lt;= 0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Exp<T>(Vector512<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        => typeof(T) == typeof(float) ? ExpF<Vector512<float>, V512Ops<float>, Bits512>(x.As<T, float>()).As<float, T>() : LossMath.Exp(x);
+        => typeof(T) == typeof(float) ? ExpF<Vector512<float>, V512Ops<float>>(x.As<T, float>()).As<float, T>() : LossMath.Exp(x);
 
     // x is raised to -88 (max(-88, x) in that order keeps a NaN: the hardware max returns its second operand when
     // either is NaN), so -inf needs no test of its own. k = round(x log2(e)) is rounded by adding the shifter
@@ -47,7 +47,7 @@ public static class Shifted
     // steps (k L2U exact for |k| <= 127), |r| <= ln2/2, and e^r = 1 + r (1 + r (c2 + r (c3 + ... + r c6))), Horner's
     // scheme: minimax coefficients for the relative error (3e-9) with the leading 1 + r exact.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV ExpF<TV, O, B>(TV x) where O : ILaneOps<TV, float> where B : IExponentBits<TV>
+    private static TV ExpF<TV, O>(TV x) where O : ILaneOps<TV, float>
     {
         TV shifter = O.C(12582912.0 + 127.0);
         x = O.MaxNative(O.C(-88.0), x);
@@ -75,30 +75,6 @@ public static class Shifted
             high = O.Mad(O.C(0.0013814318226650357), r2, high);
             u = O.Add(O.Mad(O.Mul(r2, r2), high, O.Mad(r2, low, r)), O.C(1.0));
         }
-        return O.Mul(u, B.Exponent(t));
-    }
-
-    /// <summary>The bits of float lanes shifted left by 23: their low bits land in the exponent field.</summary>
-    private interface IExponentBits<TV>
-    {
-        static abstract TV Exponent(TV t);
-    }
-
-    private readonly struct Bits128 : IExponentBits<Vector128<float>>
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector128<float> Exponent(Vector128<float> t) => Vector128.ShiftLeft(t.AsInt32(), 23).AsSingle();
-    }
-
-    private readonly struct Bits256 : IExponentBits<Vector256<float>>
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector256<float> Exponent(Vector256<float> t) => Vector256.ShiftLeft(t.AsInt32(), 23).AsSingle();
-    }
-
-    private readonly struct Bits512 : IExponentBits<Vector512<float>>
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector512<float> Exponent(Vector512<float> t) => Vector512.ShiftLeft(t.AsInt32(), 23).AsSingle();
+        return O.Mul(u, O.ExponentBits(t));
     }
 }

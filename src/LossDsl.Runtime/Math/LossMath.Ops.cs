@@ -50,6 +50,11 @@ internal interface ILaneOps<TV, T> where T : unmanaged, IBinaryFloatingPointIeee
     static abstract TV Select(TV mask, TV a, TV b);
     /// <summary>2^k for integer-valued k in the normal exponent range of T.</summary>
     static abstract TV Pow2(TV k);
+    /// <summary>
+    /// The low bits of <paramref name="t"/>'s mantissa moved into the exponent field (shifted left by 23 for float, 52
+    /// for double): 2^k when t = k + bias + 1.5 2^23 (2^52), the sum that rounded k (Pow2, Shifted.Exp).
+    /// </summary>
+    static abstract TV ExponentBits(TV t);
     /// <summary>Max / Min with a constant <paramref name="c"/> neither NaN nor zero: a NaN in <paramref name="a"/> comes back (LossMath.MaxConstant).</summary>
     static abstract TV MaxConstant(TV a, TV c);
     static abstract TV MinConstant(TV a, TV c);
@@ -127,6 +132,11 @@ internal readonly struct ScalarOps<T> : ILaneOps<T, T> where T : unmanaged, IBin
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Pow2(T k) => T.ScaleB(T.One, int.CreateTruncating(k));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T ExponentBits(T t) => typeof(T) == typeof(float)
+        ? Unsafe.BitCast<int, T>(Unsafe.BitCast<T, int>(t) << 23)
+        : Unsafe.BitCast<long, T>(Unsafe.BitCast<T, long>(t) << 52);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AllTrue(T m) => IsTrue(m);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T MaxConstant(T a, T c) => Max(a, c);
@@ -212,16 +222,13 @@ internal readonly struct V128Ops<T> : ILaneOps<Vector128<T>, T> where T : unmana
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Pow2(Vector128<T> k)
-    {
         // Magic-number conversion: adding 1.5 * 2^52 (2^23 for float) puts the integer k + bias in the low mantissa bits.
-        if (typeof(T) == typeof(float))
-        {
-            Vector128<float> t = k.As<T, float>() + Vector128.Create(12582912f + 127f);
-            return Vector128.ShiftLeft(t.AsInt32(), 23).As<int, T>();
-        }
-        Vector128<double> d = k.As<T, double>() + Vector128.Create(6755399441055744.0 + 1023.0);
-        return Vector128.ShiftLeft(d.AsInt64(), 52).As<long, T>();
-    }
+        => ExponentBits(k + C(typeof(T) == typeof(float) ? 12582912.0 + 127.0 : 6755399441055744.0 + 1023.0));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> ExponentBits(Vector128<T> t) => typeof(T) == typeof(float)
+        ? Vector128.ShiftLeft(t.AsInt32(), 23).As<int, T>()
+        : Vector128.ShiftLeft(t.AsInt64(), 52).As<long, T>();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AllTrue(Vector128<T> m) => Vector128.EqualsAll(~m.AsUInt32(), Vector128<uint>.Zero);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> MaxConstant(Vector128<T> a, Vector128<T> c) => LossMath.MaxConstant(a, c);
@@ -307,15 +314,13 @@ internal readonly struct V256Ops<T> : ILaneOps<Vector256<T>, T> where T : unmana
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Pow2(Vector256<T> k)
-    {
-        if (typeof(T) == typeof(float))
-        {
-            Vector256<float> t = k.As<T, float>() + Vector256.Create(12582912f + 127f);
-            return Vector256.ShiftLeft(t.AsInt32(), 23).As<int, T>();
-        }
-        Vector256<double> d = k.As<T, double>() + Vector256.Create(6755399441055744.0 + 1023.0);
-        return Vector256.ShiftLeft(d.AsInt64(), 52).As<long, T>();
-    }
+        // Magic-number conversion: adding 1.5 * 2^52 (2^23 for float) puts the integer k + bias in the low mantissa bits.
+        => ExponentBits(k + C(typeof(T) == typeof(float) ? 12582912.0 + 127.0 : 6755399441055744.0 + 1023.0));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> ExponentBits(Vector256<T> t) => typeof(T) == typeof(float)
+        ? Vector256.ShiftLeft(t.AsInt32(), 23).As<int, T>()
+        : Vector256.ShiftLeft(t.AsInt64(), 52).As<long, T>();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AllTrue(Vector256<T> m) => Vector256.EqualsAll(~m.AsUInt32(), Vector256<uint>.Zero);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> MaxConstant(Vector256<T> a, Vector256<T> c) => LossMath.MaxConstant(a, c);
@@ -401,15 +406,13 @@ internal readonly struct V512Ops<T> : ILaneOps<Vector512<T>, T> where T : unmana
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Pow2(Vector512<T> k)
-    {
-        if (typeof(T) == typeof(float))
-        {
-            Vector512<float> t = k.As<T, float>() + Vector512.Create(12582912f + 127f);
-            return Vector512.ShiftLeft(t.AsInt32(), 23).As<int, T>();
-        }
-        Vector512<double> d = k.As<T, double>() + Vector512.Create(6755399441055744.0 + 1023.0);
-        return Vector512.ShiftLeft(d.AsInt64(), 52).As<long, T>();
-    }
+        // Magic-number conversion: adding 1.5 * 2^52 (2^23 for float) puts the integer k + bias in the low mantissa bits.
+        => ExponentBits(k + C(typeof(T) == typeof(float) ? 12582912.0 + 127.0 : 6755399441055744.0 + 1023.0));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> ExponentBits(Vector512<T> t) => typeof(T) == typeof(float)
+        ? Vector512.ShiftLeft(t.AsInt32(), 23).As<int, T>()
+        : Vector512.ShiftLeft(t.AsInt64(), 52).As<long, T>();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AllTrue(Vector512<T> m) => Vector512.EqualsAll(~m.AsUInt32(), Vector512<uint>.Zero);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> MaxConstant(Vector512<T> a, Vector512<T> c) => LossMath.MaxConstant(a, c);

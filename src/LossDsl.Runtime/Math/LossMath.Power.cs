@@ -27,7 +27,7 @@ public static partial class LossMath
         // as C's pow for these, and no exp/log. A uniform exponent is an option or a constant: the branch is predictable.
         T k = y.ToScalar();
         if (Vector128.EqualsAll(y, Vector128.Create(k)) && IsSmallWhole(k))
-            return PowSmallWhole(x, int.CreateTruncating(k));
+            return PowWhole(x, int.CreateTruncating(k));
         return PowGeneral(x, y);
     }
 
@@ -55,7 +55,7 @@ public static partial class LossMath
         // as C's pow for these, and no exp/log. A uniform exponent is an option or a constant: the branch is predictable.
         T k = y.ToScalar();
         if (Vector256.EqualsAll(y, Vector256.Create(k)) && IsSmallWhole(k))
-            return PowSmallWhole(x, int.CreateTruncating(k));
+            return PowWhole(x, int.CreateTruncating(k));
         return PowGeneral(x, y);
     }
 
@@ -83,7 +83,7 @@ public static partial class LossMath
         // as C's pow for these, and no exp/log. A uniform exponent is an option or a constant: the branch is predictable.
         T k = y.ToScalar();
         if (Vector512.EqualsAll(y, Vector512.Create(k)) && IsSmallWhole(k))
-            return PowSmallWhole(x, int.CreateTruncating(k));
+            return PowWhole(x, int.CreateTruncating(k));
         return PowGeneral(x, y);
     }
 
@@ -147,7 +147,8 @@ public static partial class LossMath
     public static Vector512<T> PowWhole<T>(Vector512<T> x, T k) where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
         k == T.CreateTruncating(2) ? x * x : k == T.One ? x : k == T.Zero ? Vector512<T>.One : k == T.CreateTruncating(3) ? x * x * x : (x * x) * (x * x);
 
-    // The same with k an int, converted once per call by the kernel: the square is one fused compare and branch per vector.
+    // The same with k an int (x^0 = 1 even for NaN, as pow), converted once per call by a kernel (the square is one fused
+    // compare and branch per vector), or by Pow once it has found k small and whole.
 
     /// <summary>x^k per lane, for <paramref name="k"/> a whole number from 0 to 4: exact as Pow.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -163,23 +164,4 @@ public static partial class LossMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> PowWhole<T>(Vector512<T> x, int k) where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
         k == 2 ? x * x : k == 1 ? x : k == 0 ? Vector512<T>.One : k == 3 ? x * x * x : (x * x) * (x * x);
-
-    // x^k for k in 0..4 by multiplication (x^0 = 1 even for NaN, as pow).
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<T> PowSmallWhole<T>(Vector128<T> x, int k) where T : unmanaged, IBinaryFloatingPointIeee754<T> => k switch
-    {
-        0 => Vector128<T>.One, 1 => x, 2 => x * x, 3 => x * x * x, _ => (x * x) * (x * x),
-    };
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<T> PowSmallWhole<T>(Vector256<T> x, int k) where T : unmanaged, IBinaryFloatingPointIeee754<T> => k switch
-    {
-        0 => Vector256<T>.One, 1 => x, 2 => x * x, 3 => x * x * x, _ => (x * x) * (x * x),
-    };
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<T> PowSmallWhole<T>(Vector512<T> x, int k) where T : unmanaged, IBinaryFloatingPointIeee754<T> => k switch
-    {
-        0 => Vector512<T>.One, 1 => x, 2 => x * x, 3 => x * x * x, _ => (x * x) * (x * x),
-    };
 }
