@@ -155,7 +155,7 @@ internal sealed class ExpressionEmitter
     private string Build(Expr e, bool top)
     {
         if (e.IsBool && IsUniform(e)) return ScalarText(e, top);
-        if (_perCall.TryGetValue(e, out var field)) return field + _width.Suffix;
+        if (_perCall.TryGetValue(e, out var field)) return _width.Lanes(field);
         string Wrap(string s) => top ? s : "(" + s + ")";
         switch (e)
         {

@@ -84,14 +84,14 @@ internal static class KernelEmitter
         }
         foreach (var option in loss.Options)
             w.Line($"private readonly {(option.IsBoolean ? "bool" : "T")} {Names.Field(option.Name)};");
-        if (spec.Weighted) w.Line("private readonly ReadOnlySpan<T> _weight;").Line("private readonly bool _hasWeight;");
-        if (spec.Upstream) w.Line("private readonly ReadOnlySpan<T> _gradOutput;").Line("private readonly bool _hasGradOutput;").Line("private readonly T _scale;");
+        // a fact's bool field only where the kernel tests it per vector: a type flag leaves nothing to set per call
+        void Fact(string field) { if (TestedPerVector(spec, flags, field)) w.Line($"private readonly bool {field};"); }
+        if (spec.Weighted) { w.Line("private readonly ReadOnlySpan<T> _weight;"); Fact("_hasWeight"); }
+        if (spec.Upstream) { w.Line("private readonly ReadOnlySpan<T> _gradOutput;"); Fact("_hasGradOutput"); w.Line("private readonly T _scale;"); }
         foreach (var (k, gradient) in spec.Gradients)
             if (ScaleFactor(spec, gradient).Factor != 1) w.Line($"private readonly T {ScaleField(loss.Inputs[k].Name)};");
-        foreach (var (k, _) in spec.Gradients)
-            w.Line($"private readonly Span<T> {GradField(loss.Inputs[k].Name)};").Line($"private readonly bool {WantField(loss.Inputs[k].Name)};");
-        foreach (var (k, _) in spec.Hessians)
-            w.Line($"private readonly Span<T> {HessField(loss.Inputs[k].Name)};").Line($"private readonly bool {WantHessField(loss.Inputs[k].Name)};");
+        foreach (var (k, _) in spec.Gradients) { w.Line($"private readonly Span<T> {GradField(loss.Inputs[k].Name)};"); Fact(WantField(loss.Inputs[k].Name)); }
+        foreach (var (k, _) in spec.Hessians) { w.Line($"private readonly Span<T> {HessField(loss.Inputs[k].Name)};"); Fact(WantHessField(loss.Inputs[k].Name)); }
         if (spec.Hessians.Count > 0) w.Line("private readonly HessianTransform<T> _hessianPolicy;");
         var perCall = PerCallExpressions(loss, spec);
         foreach (var (e, field) in perCall)
@@ -101,10 +101,9 @@ internal static class KernelEmitter
             w.Line($"private readonly int {field}; // {FormulaPrinter.Print(e)}, where a whole number from 0 to 4");
         var spread = SpreadFields(loss, spec);
         spread.AddRange(perCall.Where(p => !p.Expr.IsBool).Select(p => p.Field));
-        if (spread.Count > 0) w.Line("// the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors");
-        foreach (var field in spread)
-            foreach (var width in Width.All.Where(x => !x.IsScalar))
-                w.Line($"private readonly {width.Type} {field}{width.Suffix};");
+        if (spread.Count > 0) w.Line("// the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop")
+            .Line("// with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read");
+        foreach (var field in spread) w.Line($"private readonly {Width.V512.Type} {Width.V512.Lanes(field)};");
         PreconditionEmitter.Fields(w, loss);
         for (int j = 0; j < spec.Aggregates; j++)
             w.Line($"/// <summary>A{j} of the current row.</summary>").Line($"public T A{j};");
@@ -135,28 +134,29 @@ internal static class KernelEmitter
             if (input.Default is not null) w.Line($"{HasField(input.Name)} = !{Names.Parameter(input.Name)}.IsEmpty;");
         }
         foreach (var option in loss.Options) w.Line($"{Names.Field(option.Name)} = {Names.Parameter(option.Name)};");
-        if (spec.Weighted) w.Line("_weight = weight;").Line("_hasWeight = !weight.IsEmpty;");
-        if (spec.Upstream) w.Line("_gradOutput = gradOutput;").Line("_hasGradOutput = !gradOutput.IsEmpty;").Line("_scale = scale;");
+        void SetFact(string field, string span) { if (TestedPerVector(spec, flags, field)) w.Line($"{field} = !{span}.IsEmpty;"); }
+        if (spec.Weighted) { w.Line("_weight = weight;"); SetFact("_hasWeight", "weight"); }
+        if (spec.Upstream) { w.Line("_gradOutput = gradOutput;"); SetFact("_hasGradOutput", "gradOutput"); w.Line("_scale = scale;"); }
         foreach (var (k, gradient) in spec.Gradients)
             if (ScaleFactor(spec, gradient) is { Factor: not 1 } folded) w.Line($"{ScaleField(loss.Inputs[k].Name)} = scale * T.CreateTruncating({Names.Double(folded.Factor)});");
         foreach (var (k, _) in spec.Gradients)
         {
             var name = loss.Inputs[k].Name;
-            w.Line($"{GradField(name)} = {Names.Parameter(name + "_grad")};").Line($"{WantField(name)} = !{Names.Parameter(name + "_grad")}.IsEmpty;");
+            w.Line($"{GradField(name)} = {Names.Parameter(name + "_grad")};");
+            SetFact(WantField(name), Names.Parameter(name + "_grad"));
         }
         foreach (var (k, _) in spec.Hessians)
         {
             var name = loss.Inputs[k].Name;
-            w.Line($"{HessField(name)} = {Names.Parameter(name + "_hess")};").Line($"{WantHessField(name)} = !{Names.Parameter(name + "_hess")}.IsEmpty;");
+            w.Line($"{HessField(name)} = {Names.Parameter(name + "_hess")};");
+            SetFact(WantHessField(name), Names.Parameter(name + "_hess"));
         }
         if (spec.Hessians.Count > 0) w.Line("_hessianPolicy = new HessianTransform<T>(hessianPolicy);");
         // the per-call values from the option fields (set above)
         var options = new ExpressionEmitter(Width.Scalar, _ => null, e => e is OptionRef o ? Names.Field(o.Name) : null, new Dictionary<Expr, string>(), new HashSet<string>());
         foreach (var (e, field) in perCall) w.Line($"{field} = {options.ScalarText(e, true)};");
         foreach (var (e, field) in wholeExponents) w.Line($"{field} = int.CreateTruncating({options.ScalarText(e, true)});");
-        foreach (var field in spread)
-            foreach (var width in Width.All.Where(x => !x.IsScalar))
-                w.Line($"{field}{width.Suffix} = {width.Splat(field)};");
+        foreach (var field in spread) w.Line($"{Width.V512.Lanes(field)} = {Width.V512.Splat(field)};");
         PreconditionEmitter.Assignments(w, loss);
         if (loss.Shape != LossShape.Elementwise)
         {
@@ -299,6 +299,9 @@ internal static class KernelEmitter
         return spec.Specialised && bit >= 0 && bit < FlagBits ? $"(typeof(F{bit}) == typeof(On))" : field;
     }
 
+    /// <summary>Whether the kernel reads a fact's bool field per vector: not specialised, or the fact past the type flags.</summary>
+    private static bool TestedPerVector(KernelSpec spec, List<KernelFlag> flags, string field) => Test(spec, flags, field) == field;
+
     /// <summary>The test of the whole-powers fact where it has a type flag, else null (Pow tests its exponent per vector).</summary>
     private static string? WholePowers(KernelSpec spec, List<KernelFlag> flags)
     {
@@ -409,9 +412,9 @@ internal static class KernelEmitter
         && !ExprWalker.Any(e, x => x is not (Constant or BoolConstant or OptionRef { IsBoolean: false } or Unary or Binary or Call or Conditional))
         && ExprWalker.Any(e, x => x is OptionRef);
 
-    /// <summary>A per-call scalar field at a width: the field itself, its spread copy in a specialised kernel, else a broadcast.</summary>
+    /// <summary>A per-call scalar field at a width: in a specialised kernel its spread copy's lanes (<see cref="Width.Lanes"/>), else a broadcast.</summary>
     private static string Spread(KernelSpec spec, Width width, string field) =>
-        width.IsScalar ? field : spec.Specialised ? field + width.Suffix : width.Splat(field);
+        width.IsScalar ? field : spec.Specialised ? width.Lanes(field) : width.Splat(field);
 
     /// <summary>
     /// A gradient c * rest, c a power of two from 2 up (the 2 (x - y) of a squared error): c folds into the call's scale

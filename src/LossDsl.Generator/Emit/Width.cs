@@ -11,6 +11,18 @@ internal sealed record Width(string Suffix, string Type, string? Vector)
 
     public bool IsScalar => Vector is null;
 
+    /// <summary>
+    /// A per-call scalar field read at this width from its one spread copy, a Vector512 (<c>_delta512</c>, set once per
+    /// call whichever width runs): the field itself for a scalar, else the copy or its lower lanes.
+    /// </summary>
+    public string Lanes(string field) => Suffix switch
+    {
+        "" => field,
+        "512" => field + "512",
+        "256" => field + "512.GetLower()",
+        _ => field + "512.GetLower().GetLower()",
+    };
+
     /// <summary>A scalar value broadcast to every lane.</summary>
     public string Splat(string scalar) => IsScalar ? scalar : $"{Vector}.Create({scalar})";
 

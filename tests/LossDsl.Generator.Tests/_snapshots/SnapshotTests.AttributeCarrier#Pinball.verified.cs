@@ -332,14 +332,10 @@ namespace LossDsl.Generated.Sample.Losses
             private readonly ReadOnlySpan<T> _target;
             private readonly T _tau;
             private readonly ReadOnlySpan<T> _weight;
-            private readonly bool _hasWeight;
             private readonly T _perCall0; // tau - 1
-            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
-            private readonly Vector128<T> _tau128;
-            private readonly Vector256<T> _tau256;
+            // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
             private readonly Vector512<T> _tau512;
-            private readonly Vector128<T> _perCall0128;
-            private readonly Vector256<T> _perCall0256;
             private readonly Vector512<T> _perCall0512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -349,13 +345,8 @@ namespace LossDsl.Generated.Sample.Losses
                 _target = target;
                 _tau = tau;
                 _weight = weight;
-                _hasWeight = !weight.IsEmpty;
                 _perCall0 = _tau - T.One;
-                _tau128 = Vector128.Create(_tau);
-                _tau256 = Vector256.Create(_tau);
                 _tau512 = Vector512.Create(_tau);
-                _perCall0128 = Vector128.Create(_perCall0);
-                _perCall0256 = Vector256.Create(_perCall0);
                 _perCall0512 = Vector512.Create(_perCall0);
             }
 
@@ -376,9 +367,9 @@ namespace LossDsl.Generated.Sample.Losses
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var tau = _tau128;
+                var tau = _tau512.GetLower().GetLower();
                 var r_ = target - input;
-                var loss = LossMath.Max(tau * r_, _perCall0128 * r_);
+                var loss = LossMath.Max(tau * r_, _perCall0512.GetLower().GetLower() * r_);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -391,9 +382,9 @@ namespace LossDsl.Generated.Sample.Losses
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var tau = _tau256;
+                var tau = _tau512.GetLower();
                 var r_ = target - input;
-                var loss = LossMath.Max(tau * r_, _perCall0256 * r_);
+                var loss = LossMath.Max(tau * r_, _perCall0512.GetLower() * r_);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -460,34 +451,20 @@ namespace LossDsl.Generated.Sample.Losses
             private readonly ReadOnlySpan<T> _target;
             private readonly T _tau;
             private readonly ReadOnlySpan<T> _weight;
-            private readonly bool _hasWeight;
             private readonly ReadOnlySpan<T> _gradOutput;
-            private readonly bool _hasGradOutput;
             private readonly T _scale;
             private readonly Span<T> _inputGrad;
-            private readonly bool _wantInputGrad;
             private readonly T _perCall0; // tau - 1
             private readonly T _perCall1; // -tau
             private readonly T _perCall2; // 0.5 * (1 - tau - tau)
             private readonly T _perCall3; // 1 - tau
-            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
-            private readonly Vector128<T> _tau128;
-            private readonly Vector256<T> _tau256;
+            // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
             private readonly Vector512<T> _tau512;
-            private readonly Vector128<T> _scale128;
-            private readonly Vector256<T> _scale256;
             private readonly Vector512<T> _scale512;
-            private readonly Vector128<T> _perCall0128;
-            private readonly Vector256<T> _perCall0256;
             private readonly Vector512<T> _perCall0512;
-            private readonly Vector128<T> _perCall1128;
-            private readonly Vector256<T> _perCall1256;
             private readonly Vector512<T> _perCall1512;
-            private readonly Vector128<T> _perCall2128;
-            private readonly Vector256<T> _perCall2256;
             private readonly Vector512<T> _perCall2512;
-            private readonly Vector128<T> _perCall3128;
-            private readonly Vector256<T> _perCall3256;
             private readonly Vector512<T> _perCall3512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -497,33 +474,18 @@ namespace LossDsl.Generated.Sample.Losses
                 _target = target;
                 _tau = tau;
                 _weight = weight;
-                _hasWeight = !weight.IsEmpty;
                 _gradOutput = gradOutput;
-                _hasGradOutput = !gradOutput.IsEmpty;
                 _scale = scale;
                 _inputGrad = inputGrad;
-                _wantInputGrad = !inputGrad.IsEmpty;
                 _perCall0 = _tau - T.One;
                 _perCall1 = -_tau;
                 _perCall2 = T.CreateTruncating(0.5) * ((T.One - _tau) - _tau);
                 _perCall3 = T.One - _tau;
-                _tau128 = Vector128.Create(_tau);
-                _tau256 = Vector256.Create(_tau);
                 _tau512 = Vector512.Create(_tau);
-                _scale128 = Vector128.Create(_scale);
-                _scale256 = Vector256.Create(_scale);
                 _scale512 = Vector512.Create(_scale);
-                _perCall0128 = Vector128.Create(_perCall0);
-                _perCall0256 = Vector256.Create(_perCall0);
                 _perCall0512 = Vector512.Create(_perCall0);
-                _perCall1128 = Vector128.Create(_perCall1);
-                _perCall1256 = Vector256.Create(_perCall1);
                 _perCall1512 = Vector512.Create(_perCall1);
-                _perCall2128 = Vector128.Create(_perCall2);
-                _perCall2256 = Vector256.Create(_perCall2);
                 _perCall2512 = Vector512.Create(_perCall2);
-                _perCall3128 = Vector128.Create(_perCall3);
-                _perCall3256 = Vector256.Create(_perCall3);
                 _perCall3512 = Vector512.Create(_perCall3);
             }
 
@@ -548,14 +510,14 @@ namespace LossDsl.Generated.Sample.Losses
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var tau = _tau128;
+                var tau = _tau512.GetLower().GetLower();
                 var r_ = target - input;
                 var t0 = tau * r_;
-                var t1 = _perCall0128 * r_;
+                var t1 = _perCall0512.GetLower().GetLower() * r_;
                 var loss = LossMath.Max(t0, t1);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.GreaterThan(t0, t1), _perCall1128, LossMath.Select(LossMath.Equal(t0, t1), _perCall2128, _perCall3128))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.GreaterThan(t0, t1), _perCall1512.GetLower().GetLower(), LossMath.Select(LossMath.Equal(t0, t1), _perCall2512.GetLower().GetLower(), _perCall3512.GetLower().GetLower()))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -567,14 +529,14 @@ namespace LossDsl.Generated.Sample.Losses
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var tau = _tau256;
+                var tau = _tau512.GetLower();
                 var r_ = target - input;
                 var t0 = tau * r_;
-                var t1 = _perCall0256 * r_;
+                var t1 = _perCall0512.GetLower() * r_;
                 var loss = LossMath.Max(t0, t1);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.GreaterThan(t0, t1), _perCall1256, LossMath.Select(LossMath.Equal(t0, t1), _perCall2256, _perCall3256))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.GreaterThan(t0, t1), _perCall1512.GetLower(), LossMath.Select(LossMath.Equal(t0, t1), _perCall2512.GetLower(), _perCall3512.GetLower()))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -658,37 +620,22 @@ namespace LossDsl.Generated.Sample.Losses
             private readonly ReadOnlySpan<T> _target;
             private readonly T _tau;
             private readonly ReadOnlySpan<T> _weight;
-            private readonly bool _hasWeight;
             private readonly ReadOnlySpan<T> _gradOutput;
-            private readonly bool _hasGradOutput;
             private readonly T _scale;
             private readonly Span<T> _inputGrad;
-            private readonly bool _wantInputGrad;
             private readonly Span<T> _inputHess;
-            private readonly bool _wantInputHess;
             private readonly HessianTransform<T> _hessianPolicy;
             private readonly T _perCall0; // tau - 1
             private readonly T _perCall1; // -tau
             private readonly T _perCall2; // 0.5 * (1 - tau - tau)
             private readonly T _perCall3; // 1 - tau
-            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
-            private readonly Vector128<T> _tau128;
-            private readonly Vector256<T> _tau256;
+            // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
             private readonly Vector512<T> _tau512;
-            private readonly Vector128<T> _scale128;
-            private readonly Vector256<T> _scale256;
             private readonly Vector512<T> _scale512;
-            private readonly Vector128<T> _perCall0128;
-            private readonly Vector256<T> _perCall0256;
             private readonly Vector512<T> _perCall0512;
-            private readonly Vector128<T> _perCall1128;
-            private readonly Vector256<T> _perCall1256;
             private readonly Vector512<T> _perCall1512;
-            private readonly Vector128<T> _perCall2128;
-            private readonly Vector256<T> _perCall2256;
             private readonly Vector512<T> _perCall2512;
-            private readonly Vector128<T> _perCall3128;
-            private readonly Vector256<T> _perCall3256;
             private readonly Vector512<T> _perCall3512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -698,36 +645,20 @@ namespace LossDsl.Generated.Sample.Losses
                 _target = target;
                 _tau = tau;
                 _weight = weight;
-                _hasWeight = !weight.IsEmpty;
                 _gradOutput = gradOutput;
-                _hasGradOutput = !gradOutput.IsEmpty;
                 _scale = scale;
                 _inputGrad = inputGrad;
-                _wantInputGrad = !inputGrad.IsEmpty;
                 _inputHess = inputHess;
-                _wantInputHess = !inputHess.IsEmpty;
                 _hessianPolicy = new HessianTransform<T>(hessianPolicy);
                 _perCall0 = _tau - T.One;
                 _perCall1 = -_tau;
                 _perCall2 = T.CreateTruncating(0.5) * ((T.One - _tau) - _tau);
                 _perCall3 = T.One - _tau;
-                _tau128 = Vector128.Create(_tau);
-                _tau256 = Vector256.Create(_tau);
                 _tau512 = Vector512.Create(_tau);
-                _scale128 = Vector128.Create(_scale);
-                _scale256 = Vector256.Create(_scale);
                 _scale512 = Vector512.Create(_scale);
-                _perCall0128 = Vector128.Create(_perCall0);
-                _perCall0256 = Vector256.Create(_perCall0);
                 _perCall0512 = Vector512.Create(_perCall0);
-                _perCall1128 = Vector128.Create(_perCall1);
-                _perCall1256 = Vector256.Create(_perCall1);
                 _perCall1512 = Vector512.Create(_perCall1);
-                _perCall2128 = Vector128.Create(_perCall2);
-                _perCall2256 = Vector256.Create(_perCall2);
                 _perCall2512 = Vector512.Create(_perCall2);
-                _perCall3128 = Vector128.Create(_perCall3);
-                _perCall3256 = Vector256.Create(_perCall3);
                 _perCall3512 = Vector512.Create(_perCall3);
             }
 
@@ -753,14 +684,14 @@ namespace LossDsl.Generated.Sample.Losses
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var tau = _tau128;
+                var tau = _tau512.GetLower().GetLower();
                 var r_ = target - input;
                 var t0 = tau * r_;
-                var t1 = _perCall0128 * r_;
+                var t1 = _perCall0512.GetLower().GetLower() * r_;
                 var loss = LossMath.Max(t0, t1);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.GreaterThan(t0, t1), _perCall1128, LossMath.Select(LossMath.Equal(t0, t1), _perCall2128, _perCall3128))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.GreaterThan(t0, t1), _perCall1512.GetLower().GetLower(), LossMath.Select(LossMath.Equal(t0, t1), _perCall2512.GetLower().GetLower(), _perCall3512.GetLower().GetLower()))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector128<T>.Zero), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -773,14 +704,14 @@ namespace LossDsl.Generated.Sample.Losses
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var tau = _tau256;
+                var tau = _tau512.GetLower();
                 var r_ = target - input;
                 var t0 = tau * r_;
-                var t1 = _perCall0256 * r_;
+                var t1 = _perCall0512.GetLower() * r_;
                 var loss = LossMath.Max(t0, t1);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.GreaterThan(t0, t1), _perCall1256, LossMath.Select(LossMath.Equal(t0, t1), _perCall2256, _perCall3256))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.GreaterThan(t0, t1), _perCall1512.GetLower(), LossMath.Select(LossMath.Equal(t0, t1), _perCall2512.GetLower(), _perCall3512.GetLower()))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector256<T>.Zero), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }

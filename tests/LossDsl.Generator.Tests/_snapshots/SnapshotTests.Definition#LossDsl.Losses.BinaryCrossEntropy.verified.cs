@@ -361,7 +361,6 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
             private readonly ReadOnlySpan<T> _weight;
-            private readonly bool _hasWeight;
             /// <summary>Set where an element fails <c>require 0 &lt;= input and input &lt;= 1</c>.</summary>
             private readonly ref bool _refused0;
 
@@ -371,7 +370,6 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _input = input;
                 _target = target;
                 _weight = weight;
-                _hasWeight = !weight.IsEmpty;
                 _refused0 = ref refused0;
             }
 
@@ -472,17 +470,12 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
             private readonly ReadOnlySpan<T> _weight;
-            private readonly bool _hasWeight;
             private readonly ReadOnlySpan<T> _gradOutput;
-            private readonly bool _hasGradOutput;
             private readonly T _scale;
             private readonly Span<T> _inputGrad;
-            private readonly bool _wantInputGrad;
             private readonly Span<T> _targetGrad;
-            private readonly bool _wantTargetGrad;
-            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
-            private readonly Vector128<T> _scale128;
-            private readonly Vector256<T> _scale256;
+            // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
             private readonly Vector512<T> _scale512;
             /// <summary>Set where an element fails <c>require 0 &lt;= input and input &lt;= 1</c>.</summary>
             private readonly ref bool _refused0;
@@ -493,16 +486,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _input = input;
                 _target = target;
                 _weight = weight;
-                _hasWeight = !weight.IsEmpty;
                 _gradOutput = gradOutput;
-                _hasGradOutput = !gradOutput.IsEmpty;
                 _scale = scale;
                 _inputGrad = inputGrad;
-                _wantInputGrad = !inputGrad.IsEmpty;
                 _targetGrad = targetGrad;
-                _wantTargetGrad = !targetGrad.IsEmpty;
-                _scale128 = Vector128.Create(_scale);
-                _scale256 = Vector256.Create(_scale);
                 _scale512 = Vector512.Create(_scale);
                 _refused0 = ref refused0;
             }
@@ -532,7 +519,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t1 = LossMath.Log1p(-input);
                 var loss = -((target * LossMath.MaxConstant(t0, Vector128.Create(T.CreateTruncating(-100.0)))) + ((Vector128<T>.One - target) * LossMath.MaxConstant(t1, Vector128.Create(T.CreateTruncating(-100.0)))));
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((input - target) / LossMath.MaxConstant((Vector128<T>.One - input) * input, Vector128.Create(T.CreateTruncating(9.999999960041972E-13)))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 - t0), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if (Vector128.ExtractMostSignificantBits(LossMath.Not(LossMath.And(LossMath.LessThanOrEqual(Vector128<T>.Zero, input), LossMath.LessThanOrEqual(input, Vector128<T>.One)))) != 0) _refused0 = true;
@@ -551,7 +538,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t1 = LossMath.Log1p(-input);
                 var loss = -((target * LossMath.MaxConstant(t0, Vector256.Create(T.CreateTruncating(-100.0)))) + ((Vector256<T>.One - target) * LossMath.MaxConstant(t1, Vector256.Create(T.CreateTruncating(-100.0)))));
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((input - target) / LossMath.MaxConstant((Vector256<T>.One - input) * input, Vector256.Create(T.CreateTruncating(9.999999960041972E-13)))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 - t0), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if (Vector256.ExtractMostSignificantBits(LossMath.Not(LossMath.And(LossMath.LessThanOrEqual(Vector256<T>.Zero, input), LossMath.LessThanOrEqual(input, Vector256<T>.One)))) != 0) _refused0 = true;
@@ -641,22 +628,16 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
             private readonly ReadOnlySpan<T> _weight;
-            private readonly bool _hasWeight;
             private readonly ReadOnlySpan<T> _gradOutput;
-            private readonly bool _hasGradOutput;
             private readonly T _scale;
             private readonly Span<T> _inputGrad;
-            private readonly bool _wantInputGrad;
             private readonly Span<T> _targetGrad;
-            private readonly bool _wantTargetGrad;
             private readonly Span<T> _inputHess;
-            private readonly bool _wantInputHess;
             private readonly Span<T> _targetHess;
             private readonly bool _wantTargetHess;
             private readonly HessianTransform<T> _hessianPolicy;
-            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
-            private readonly Vector128<T> _scale128;
-            private readonly Vector256<T> _scale256;
+            // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
             private readonly Vector512<T> _scale512;
             /// <summary>Set where an element fails <c>require 0 &lt;= input and input &lt;= 1</c>.</summary>
             private readonly ref bool _refused0;
@@ -667,21 +648,14 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _input = input;
                 _target = target;
                 _weight = weight;
-                _hasWeight = !weight.IsEmpty;
                 _gradOutput = gradOutput;
-                _hasGradOutput = !gradOutput.IsEmpty;
                 _scale = scale;
                 _inputGrad = inputGrad;
-                _wantInputGrad = !inputGrad.IsEmpty;
                 _targetGrad = targetGrad;
-                _wantTargetGrad = !targetGrad.IsEmpty;
                 _inputHess = inputHess;
-                _wantInputHess = !inputHess.IsEmpty;
                 _targetHess = targetHess;
                 _wantTargetHess = !targetHess.IsEmpty;
                 _hessianPolicy = new HessianTransform<T>(hessianPolicy);
-                _scale128 = Vector128.Create(_scale);
-                _scale256 = Vector256.Create(_scale);
                 _scale512 = Vector512.Create(_scale);
                 _refused0 = ref refused0;
             }
@@ -721,7 +695,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t5 = (input - target) / t4;
                 var loss = -((target * LossMath.MaxConstant(t0, Vector128.Create(T.CreateTruncating(-100.0)))) + ((Vector128<T>.One - target) * LossMath.MaxConstant(t1, Vector128.Create(T.CreateTruncating(-100.0)))));
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t5), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 - t0), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((Vector128<T>.One - LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(t3, Vector128.Create(T.CreateTruncating(9.999999960041972E-13))), (t2 - input) * t5)) / t4), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
@@ -746,7 +720,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t5 = (input - target) / t4;
                 var loss = -((target * LossMath.MaxConstant(t0, Vector256.Create(T.CreateTruncating(-100.0)))) + ((Vector256<T>.One - target) * LossMath.MaxConstant(t1, Vector256.Create(T.CreateTruncating(-100.0)))));
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t5), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 - t0), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((Vector256<T>.One - LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(t3, Vector256.Create(T.CreateTruncating(9.999999960041972E-13))), (t2 - input) * t5)) / t4), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);

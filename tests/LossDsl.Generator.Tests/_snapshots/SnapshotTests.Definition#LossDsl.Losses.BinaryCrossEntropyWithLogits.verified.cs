@@ -365,7 +365,6 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly ReadOnlySpan<T> _posWeight;
             private readonly bool _hasPosWeight;
             private readonly ReadOnlySpan<T> _weight;
-            private readonly bool _hasWeight;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public ValueKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> posWeight, ReadOnlySpan<T> weight)
@@ -375,7 +374,6 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _posWeight = posWeight;
                 _hasPosWeight = !posWeight.IsEmpty;
                 _weight = weight;
-                _hasWeight = !weight.IsEmpty;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -477,17 +475,12 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly ReadOnlySpan<T> _posWeight;
             private readonly bool _hasPosWeight;
             private readonly ReadOnlySpan<T> _weight;
-            private readonly bool _hasWeight;
             private readonly ReadOnlySpan<T> _gradOutput;
-            private readonly bool _hasGradOutput;
             private readonly T _scale;
             private readonly Span<T> _inputGrad;
-            private readonly bool _wantInputGrad;
             private readonly Span<T> _targetGrad;
-            private readonly bool _wantTargetGrad;
-            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
-            private readonly Vector128<T> _scale128;
-            private readonly Vector256<T> _scale256;
+            // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
             private readonly Vector512<T> _scale512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -498,16 +491,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _posWeight = posWeight;
                 _hasPosWeight = !posWeight.IsEmpty;
                 _weight = weight;
-                _hasWeight = !weight.IsEmpty;
                 _gradOutput = gradOutput;
-                _hasGradOutput = !gradOutput.IsEmpty;
                 _scale = scale;
                 _inputGrad = inputGrad;
-                _wantInputGrad = !inputGrad.IsEmpty;
                 _targetGrad = targetGrad;
-                _wantTargetGrad = !targetGrad.IsEmpty;
-                _scale128 = Vector128.Create(_scale);
-                _scale256 = Vector256.Create(_scale);
                 _scale512 = Vector512.Create(_scale);
             }
 
@@ -545,7 +532,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t5 = Vector128<T>.One / (Vector128<T>.One + t3);
                 var loss = (t0 * input) + (t2 * t4);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t0 - (t2 * LossMath.Select(LossMath.GreaterThanOrEqual(input, Vector128<T>.Zero), t3 * t5, t5))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t1 * t4) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -568,7 +555,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t5 = Vector256<T>.One / (Vector256<T>.One + t3);
                 var loss = (t0 * input) + (t2 * t4);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t0 - (t2 * LossMath.Select(LossMath.GreaterThanOrEqual(input, Vector256<T>.Zero), t3 * t5, t5))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t1 * t4) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -663,22 +650,17 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly ReadOnlySpan<T> _posWeight;
             private readonly bool _hasPosWeight;
             private readonly ReadOnlySpan<T> _weight;
-            private readonly bool _hasWeight;
             private readonly ReadOnlySpan<T> _gradOutput;
-            private readonly bool _hasGradOutput;
             private readonly T _scale;
             private readonly Span<T> _inputGrad;
-            private readonly bool _wantInputGrad;
             private readonly Span<T> _targetGrad;
-            private readonly bool _wantTargetGrad;
             private readonly Span<T> _inputHess;
             private readonly bool _wantInputHess;
             private readonly Span<T> _targetHess;
             private readonly bool _wantTargetHess;
             private readonly HessianTransform<T> _hessianPolicy;
-            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
-            private readonly Vector128<T> _scale128;
-            private readonly Vector256<T> _scale256;
+            // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
             private readonly Vector512<T> _scale512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -689,21 +671,15 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _posWeight = posWeight;
                 _hasPosWeight = !posWeight.IsEmpty;
                 _weight = weight;
-                _hasWeight = !weight.IsEmpty;
                 _gradOutput = gradOutput;
-                _hasGradOutput = !gradOutput.IsEmpty;
                 _scale = scale;
                 _inputGrad = inputGrad;
-                _wantInputGrad = !inputGrad.IsEmpty;
                 _targetGrad = targetGrad;
-                _wantTargetGrad = !targetGrad.IsEmpty;
                 _inputHess = inputHess;
                 _wantInputHess = !inputHess.IsEmpty;
                 _targetHess = targetHess;
                 _wantTargetHess = !targetHess.IsEmpty;
                 _hessianPolicy = new HessianTransform<T>(hessianPolicy);
-                _scale128 = Vector128.Create(_scale);
-                _scale256 = Vector256.Create(_scale);
                 _scale512 = Vector512.Create(_scale);
             }
 
@@ -749,7 +725,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t8 = LossMath.Select(t5, t7, t6);
                 var loss = (t0 * input) + (t2 * t4);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t0 - (t2 * t8)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t1 * t4) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if (_wantInputHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(t2 * (t8 * LossMath.Select(t5, t6, t7))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
@@ -777,7 +753,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t8 = LossMath.Select(t5, t7, t6);
                 var loss = (t0 * input) + (t2 * t4);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t0 - (t2 * t8)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t1 * t4) - input), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if (_wantInputHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(t2 * (t8 * LossMath.Select(t5, t6, t7))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);

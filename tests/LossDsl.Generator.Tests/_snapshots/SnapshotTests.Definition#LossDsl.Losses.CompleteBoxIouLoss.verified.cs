@@ -707,10 +707,8 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly ReadOnlySpan<T> _boxes2Y2;
             private readonly T _eps;
             private readonly ReadOnlySpan<T> _weight;
-            private readonly bool _hasWeight;
-            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
-            private readonly Vector128<T> _eps128;
-            private readonly Vector256<T> _eps256;
+            // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
             private readonly Vector512<T> _eps512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -726,9 +724,6 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _boxes2Y2 = boxes2Y2;
                 _eps = eps;
                 _weight = weight;
-                _hasWeight = !weight.IsEmpty;
-                _eps128 = Vector128.Create(_eps);
-                _eps256 = Vector256.Create(_eps);
                 _eps512 = Vector512.Create(_eps);
             }
 
@@ -792,7 +787,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var boxes2Y1 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1), (nuint)i);
                 var boxes2X2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2X2), (nuint)i);
                 var boxes2Y2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2), (nuint)i);
-                var eps = _eps128;
+                var eps = _eps512.GetLower().GetLower();
                 var ykis2 = LossMath.Min(boxes1Y2, boxes2Y2);
                 var ykis1 = LossMath.Max(boxes1Y1, boxes2Y1);
                 var xkis2 = LossMath.Min(boxes1X2, boxes2X2);
@@ -844,7 +839,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var boxes2Y1 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1), (nuint)i);
                 var boxes2X2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2X2), (nuint)i);
                 var boxes2Y2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2), (nuint)i);
-                var eps = _eps256;
+                var eps = _eps512.GetLower();
                 var ykis2 = LossMath.Min(boxes1Y2, boxes2Y2);
                 var ykis1 = LossMath.Max(boxes1Y1, boxes2Y1);
                 var xkis2 = LossMath.Min(boxes1X2, boxes2X2);
@@ -1006,16 +1001,11 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly ReadOnlySpan<T> _boxes2Y2;
             private readonly T _eps;
             private readonly ReadOnlySpan<T> _weight;
-            private readonly bool _hasWeight;
             private readonly ReadOnlySpan<T> _gradOutput;
-            private readonly bool _hasGradOutput;
             private readonly T _scale;
             private readonly Span<T> _boxes1X1Grad;
-            private readonly bool _wantBoxes1X1Grad;
             private readonly Span<T> _boxes1Y1Grad;
-            private readonly bool _wantBoxes1Y1Grad;
             private readonly Span<T> _boxes1X2Grad;
-            private readonly bool _wantBoxes1X2Grad;
             private readonly Span<T> _boxes1Y2Grad;
             private readonly bool _wantBoxes1Y2Grad;
             private readonly Span<T> _boxes2X1Grad;
@@ -1026,12 +1016,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly bool _wantBoxes2X2Grad;
             private readonly Span<T> _boxes2Y2Grad;
             private readonly bool _wantBoxes2Y2Grad;
-            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
-            private readonly Vector128<T> _eps128;
-            private readonly Vector256<T> _eps256;
+            // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
             private readonly Vector512<T> _eps512;
-            private readonly Vector128<T> _scale128;
-            private readonly Vector256<T> _scale256;
             private readonly Vector512<T> _scale512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -1047,16 +1034,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _boxes2Y2 = boxes2Y2;
                 _eps = eps;
                 _weight = weight;
-                _hasWeight = !weight.IsEmpty;
                 _gradOutput = gradOutput;
-                _hasGradOutput = !gradOutput.IsEmpty;
                 _scale = scale;
                 _boxes1X1Grad = boxes1X1Grad;
-                _wantBoxes1X1Grad = !boxes1X1Grad.IsEmpty;
                 _boxes1Y1Grad = boxes1Y1Grad;
-                _wantBoxes1Y1Grad = !boxes1Y1Grad.IsEmpty;
                 _boxes1X2Grad = boxes1X2Grad;
-                _wantBoxes1X2Grad = !boxes1X2Grad.IsEmpty;
                 _boxes1Y2Grad = boxes1Y2Grad;
                 _wantBoxes1Y2Grad = !boxes1Y2Grad.IsEmpty;
                 _boxes2X1Grad = boxes2X1Grad;
@@ -1067,11 +1049,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _wantBoxes2X2Grad = !boxes2X2Grad.IsEmpty;
                 _boxes2Y2Grad = boxes2Y2Grad;
                 _wantBoxes2Y2Grad = !boxes2Y2Grad.IsEmpty;
-                _eps128 = Vector128.Create(_eps);
-                _eps256 = Vector256.Create(_eps);
                 _eps512 = Vector512.Create(_eps);
-                _scale128 = Vector128.Create(_scale);
-                _scale256 = Vector256.Create(_scale);
                 _scale512 = Vector512.Create(_scale);
             }
 
@@ -1189,7 +1167,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var boxes2Y1 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1), (nuint)i);
                 var boxes2X2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2X2), (nuint)i);
                 var boxes2Y2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2), (nuint)i);
-                var eps = _eps128;
+                var eps = _eps512.GetLower().GetLower();
                 var ykis2 = LossMath.Min(boxes1Y2, boxes2Y2);
                 var ykis1 = LossMath.Max(boxes1Y1, boxes2Y1);
                 var xkis2 = LossMath.Min(boxes1X2, boxes2X2);
@@ -1269,7 +1247,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t53 = LossMath.ZeroOrSelect(t40, t52 * t1);
                 var loss = diou + (Vector128.Create(T.CreateTruncating(0.4052847345693511)) * (t16 * t15));
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((t7 + (Vector128.Create(T.CreateTruncating(2.0)) * (t17 * LossMath.Select(t18, Vector128<T>.One, t20)))) / diagonalSquared) - LossMath.SelectOrZero(t0, (t22 - (t5 * ((boxes1Y1 - boxes1Y2) - LossMath.SelectOrZero(t0, t22)))) / t4)) - (Vector128.Create(T.CreateTruncating(0.8105694691387022)) * (t23 * ((Vector128.Create(T.CreateTruncating(-1.0)) / hPred) / t24)))), ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((t8 + (Vector128.Create(T.CreateTruncating(2.0)) * (t25 * LossMath.Select(t26, Vector128<T>.One, t28)))) / diagonalSquared) - LossMath.SelectOrZero(t0, (t30 - (t5 * ((boxes1X1 - boxes1X2) - LossMath.SelectOrZero(t0, t30)))) / t4)) - t31), ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((t7 - (Vector128.Create(T.CreateTruncating(2.0)) * (t17 * LossMath.Select(t32, Vector128<T>.One, t34)))) / diagonalSquared) - LossMath.SelectOrZero(t0, (t36 - (t5 * (hPred - LossMath.SelectOrZero(t0, t36)))) / t4)) - (Vector128.Create(T.CreateTruncating(0.8105694691387022)) * (t23 * ((Vector128<T>.One / hPred) / t24)))), ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
@@ -1295,7 +1273,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var boxes2Y1 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1), (nuint)i);
                 var boxes2X2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2X2), (nuint)i);
                 var boxes2Y2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2), (nuint)i);
-                var eps = _eps256;
+                var eps = _eps512.GetLower();
                 var ykis2 = LossMath.Min(boxes1Y2, boxes2Y2);
                 var ykis1 = LossMath.Max(boxes1Y1, boxes2Y1);
                 var xkis2 = LossMath.Min(boxes1X2, boxes2X2);
@@ -1375,7 +1353,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t53 = LossMath.ZeroOrSelect(t40, t52 * t1);
                 var loss = diou + (Vector256.Create(T.CreateTruncating(0.4052847345693511)) * (t16 * t15));
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((t7 + (Vector256.Create(T.CreateTruncating(2.0)) * (t17 * LossMath.Select(t18, Vector256<T>.One, t20)))) / diagonalSquared) - LossMath.SelectOrZero(t0, (t22 - (t5 * ((boxes1Y1 - boxes1Y2) - LossMath.SelectOrZero(t0, t22)))) / t4)) - (Vector256.Create(T.CreateTruncating(0.8105694691387022)) * (t23 * ((Vector256.Create(T.CreateTruncating(-1.0)) / hPred) / t24)))), ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((t8 + (Vector256.Create(T.CreateTruncating(2.0)) * (t25 * LossMath.Select(t26, Vector256<T>.One, t28)))) / diagonalSquared) - LossMath.SelectOrZero(t0, (t30 - (t5 * ((boxes1X1 - boxes1X2) - LossMath.SelectOrZero(t0, t30)))) / t4)) - t31), ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((t7 - (Vector256.Create(T.CreateTruncating(2.0)) * (t17 * LossMath.Select(t32, Vector256<T>.One, t34)))) / diagonalSquared) - LossMath.SelectOrZero(t0, (t36 - (t5 * (hPred - LossMath.SelectOrZero(t0, t36)))) / t4)) - (Vector256.Create(T.CreateTruncating(0.8105694691387022)) * (t23 * ((Vector256<T>.One / hPred) / t24)))), ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
@@ -1600,16 +1578,11 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly ReadOnlySpan<T> _boxes2Y2;
             private readonly T _eps;
             private readonly ReadOnlySpan<T> _weight;
-            private readonly bool _hasWeight;
             private readonly ReadOnlySpan<T> _gradOutput;
-            private readonly bool _hasGradOutput;
             private readonly T _scale;
             private readonly Span<T> _boxes1X1Grad;
-            private readonly bool _wantBoxes1X1Grad;
             private readonly Span<T> _boxes1Y1Grad;
-            private readonly bool _wantBoxes1Y1Grad;
             private readonly Span<T> _boxes1X2Grad;
-            private readonly bool _wantBoxes1X2Grad;
             private readonly Span<T> _boxes1Y2Grad;
             private readonly bool _wantBoxes1Y2Grad;
             private readonly Span<T> _boxes2X1Grad;
@@ -1637,12 +1610,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly Span<T> _boxes2Y2Hess;
             private readonly bool _wantBoxes2Y2Hess;
             private readonly HessianTransform<T> _hessianPolicy;
-            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
-            private readonly Vector128<T> _eps128;
-            private readonly Vector256<T> _eps256;
+            // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
             private readonly Vector512<T> _eps512;
-            private readonly Vector128<T> _scale128;
-            private readonly Vector256<T> _scale256;
             private readonly Vector512<T> _scale512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -1658,16 +1628,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _boxes2Y2 = boxes2Y2;
                 _eps = eps;
                 _weight = weight;
-                _hasWeight = !weight.IsEmpty;
                 _gradOutput = gradOutput;
-                _hasGradOutput = !gradOutput.IsEmpty;
                 _scale = scale;
                 _boxes1X1Grad = boxes1X1Grad;
-                _wantBoxes1X1Grad = !boxes1X1Grad.IsEmpty;
                 _boxes1Y1Grad = boxes1Y1Grad;
-                _wantBoxes1Y1Grad = !boxes1Y1Grad.IsEmpty;
                 _boxes1X2Grad = boxes1X2Grad;
-                _wantBoxes1X2Grad = !boxes1X2Grad.IsEmpty;
                 _boxes1Y2Grad = boxes1Y2Grad;
                 _wantBoxes1Y2Grad = !boxes1Y2Grad.IsEmpty;
                 _boxes2X1Grad = boxes2X1Grad;
@@ -1695,11 +1660,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _boxes2Y2Hess = boxes2Y2Hess;
                 _wantBoxes2Y2Hess = !boxes2Y2Hess.IsEmpty;
                 _hessianPolicy = new HessianTransform<T>(hessianPolicy);
-                _eps128 = Vector128.Create(_eps);
-                _eps256 = Vector256.Create(_eps);
                 _eps512 = Vector512.Create(_eps);
-                _scale128 = Vector128.Create(_scale);
-                _scale256 = Vector256.Create(_scale);
                 _scale512 = Vector512.Create(_scale);
             }
 
@@ -1891,7 +1852,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var boxes2Y1 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1), (nuint)i);
                 var boxes2X2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2X2), (nuint)i);
                 var boxes2Y2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2), (nuint)i);
-                var eps = _eps128;
+                var eps = _eps512.GetLower().GetLower();
                 var ykis2 = LossMath.Min(boxes1Y2, boxes2Y2);
                 var ykis1 = LossMath.Max(boxes1Y1, boxes2Y1);
                 var xkis2 = LossMath.Min(boxes1X2, boxes2X2);
@@ -2037,7 +1998,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t119 = t97 * t96;
                 var loss = diou + (Vector128.Create(T.CreateTruncating(0.4052847345693511)) * (t16 * t15));
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t22 - LossMath.SelectOrZero(t0, t26)) - (Vector128.Create(T.CreateTruncating(0.8105694691387022)) * (t27 * t30))), ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t36 - LossMath.SelectOrZero(t0, t40)) - t43), ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t48 - LossMath.SelectOrZero(t0, t52)) - (Vector128.Create(T.CreateTruncating(0.8105694691387022)) * (t27 * t54))), ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
@@ -2071,7 +2032,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var boxes2Y1 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1), (nuint)i);
                 var boxes2X2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2X2), (nuint)i);
                 var boxes2Y2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2), (nuint)i);
-                var eps = _eps256;
+                var eps = _eps512.GetLower();
                 var ykis2 = LossMath.Min(boxes1Y2, boxes2Y2);
                 var ykis1 = LossMath.Max(boxes1Y1, boxes2Y1);
                 var xkis2 = LossMath.Min(boxes1X2, boxes2X2);
@@ -2217,7 +2178,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t119 = t97 * t96;
                 var loss = diou + (Vector256.Create(T.CreateTruncating(0.4052847345693511)) * (t16 * t15));
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t22 - LossMath.SelectOrZero(t0, t26)) - (Vector256.Create(T.CreateTruncating(0.8105694691387022)) * (t27 * t30))), ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t36 - LossMath.SelectOrZero(t0, t40)) - t43), ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t48 - LossMath.SelectOrZero(t0, t52)) - (Vector256.Create(T.CreateTruncating(0.8105694691387022)) * (t27 * t54))), ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);

@@ -412,10 +412,8 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly bool _full;
             private readonly T _eps;
             private readonly ReadOnlySpan<T> _weight;
-            private readonly bool _hasWeight;
-            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
-            private readonly Vector128<T> _eps128;
-            private readonly Vector256<T> _eps256;
+            // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
             private readonly Vector512<T> _eps512;
             /// <summary>Set where an element fails <c>require not var &lt; 0</c>.</summary>
             private readonly ref bool _refused0;
@@ -429,9 +427,6 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _full = full;
                 _eps = eps;
                 _weight = weight;
-                _hasWeight = !weight.IsEmpty;
-                _eps128 = Vector128.Create(_eps);
-                _eps256 = Vector256.Create(_eps);
                 _eps512 = Vector512.Create(_eps);
                 _refused0 = ref refused0;
             }
@@ -457,7 +452,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var var = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_var), (nuint)i);
-                var eps = _eps128;
+                var eps = _eps512.GetLower().GetLower();
                 var v = var + (LossMath.Max(var, eps) - var);
                 var t0 = input - target;
                 var loss = (Vector128.Create(T.CreateTruncating(0.5)) * (LossMath.Log(v) + ((t0 * t0) / v))) + ((typeof(F1) == typeof(On)) ? Vector128.Create(T.CreateTruncating(0.9189385332046727)) : Vector128<T>.Zero);
@@ -475,7 +470,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var var = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_var), (nuint)i);
-                var eps = _eps256;
+                var eps = _eps512.GetLower();
                 var v = var + (LossMath.Max(var, eps) - var);
                 var t0 = input - target;
                 var loss = (Vector256.Create(T.CreateTruncating(0.5)) * (LossMath.Log(v) + ((t0 * t0) / v))) + ((typeof(F1) == typeof(On)) ? Vector256.Create(T.CreateTruncating(0.9189385332046727)) : Vector256<T>.Zero);
@@ -559,22 +554,14 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly bool _full;
             private readonly T _eps;
             private readonly ReadOnlySpan<T> _weight;
-            private readonly bool _hasWeight;
             private readonly ReadOnlySpan<T> _gradOutput;
-            private readonly bool _hasGradOutput;
             private readonly T _scale;
             private readonly Span<T> _inputGrad;
-            private readonly bool _wantInputGrad;
             private readonly Span<T> _targetGrad;
-            private readonly bool _wantTargetGrad;
             private readonly Span<T> _varGrad;
-            private readonly bool _wantVarGrad;
-            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
-            private readonly Vector128<T> _eps128;
-            private readonly Vector256<T> _eps256;
+            // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
             private readonly Vector512<T> _eps512;
-            private readonly Vector128<T> _scale128;
-            private readonly Vector256<T> _scale256;
             private readonly Vector512<T> _scale512;
             /// <summary>Set where an element fails <c>require not var &lt; 0</c>.</summary>
             private readonly ref bool _refused0;
@@ -588,21 +575,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _full = full;
                 _eps = eps;
                 _weight = weight;
-                _hasWeight = !weight.IsEmpty;
                 _gradOutput = gradOutput;
-                _hasGradOutput = !gradOutput.IsEmpty;
                 _scale = scale;
                 _inputGrad = inputGrad;
-                _wantInputGrad = !inputGrad.IsEmpty;
                 _targetGrad = targetGrad;
-                _wantTargetGrad = !targetGrad.IsEmpty;
                 _varGrad = varGrad;
-                _wantVarGrad = !varGrad.IsEmpty;
-                _eps128 = Vector128.Create(_eps);
-                _eps256 = Vector256.Create(_eps);
                 _eps512 = Vector512.Create(_eps);
-                _scale128 = Vector128.Create(_scale);
-                _scale256 = Vector256.Create(_scale);
                 _scale512 = Vector512.Create(_scale);
                 _refused0 = ref refused0;
             }
@@ -634,14 +612,14 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var var = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_var), (nuint)i);
-                var eps = _eps128;
+                var eps = _eps512.GetLower().GetLower();
                 var v = var + (LossMath.Max(var, eps) - var);
                 var t0 = input - target;
                 var t1 = (t0 * t0) / v;
                 var t2 = Vector128.Create(T.CreateTruncating(0.5)) * ((Vector128.Create(T.CreateTruncating(2.0)) * t0) / v);
                 var loss = (Vector128.Create(T.CreateTruncating(0.5)) * (LossMath.Log(v) + t1)) + (_full ? Vector128.Create(T.CreateTruncating(0.9189385332046727)) : Vector128<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t2), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (-t2), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (Vector128.Create(T.CreateTruncating(0.5)) * ((Vector128<T>.One / v) - (t1 / v))), ref MemoryMarshal.GetReference(_varGrad), (nuint)i);
@@ -658,14 +636,14 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var var = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_var), (nuint)i);
-                var eps = _eps256;
+                var eps = _eps512.GetLower();
                 var v = var + (LossMath.Max(var, eps) - var);
                 var t0 = input - target;
                 var t1 = (t0 * t0) / v;
                 var t2 = Vector256.Create(T.CreateTruncating(0.5)) * ((Vector256.Create(T.CreateTruncating(2.0)) * t0) / v);
                 var loss = (Vector256.Create(T.CreateTruncating(0.5)) * (LossMath.Log(v) + t1)) + (_full ? Vector256.Create(T.CreateTruncating(0.9189385332046727)) : Vector256<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t2), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (-t2), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (Vector256.Create(T.CreateTruncating(0.5)) * ((Vector256<T>.One / v) - (t1 / v))), ref MemoryMarshal.GetReference(_varGrad), (nuint)i);
@@ -774,16 +752,11 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly bool _full;
             private readonly T _eps;
             private readonly ReadOnlySpan<T> _weight;
-            private readonly bool _hasWeight;
             private readonly ReadOnlySpan<T> _gradOutput;
-            private readonly bool _hasGradOutput;
             private readonly T _scale;
             private readonly Span<T> _inputGrad;
-            private readonly bool _wantInputGrad;
             private readonly Span<T> _targetGrad;
-            private readonly bool _wantTargetGrad;
             private readonly Span<T> _varGrad;
-            private readonly bool _wantVarGrad;
             private readonly Span<T> _inputHess;
             private readonly bool _wantInputHess;
             private readonly Span<T> _targetHess;
@@ -791,12 +764,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly Span<T> _varHess;
             private readonly bool _wantVarHess;
             private readonly HessianTransform<T> _hessianPolicy;
-            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
-            private readonly Vector128<T> _eps128;
-            private readonly Vector256<T> _eps256;
+            // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
             private readonly Vector512<T> _eps512;
-            private readonly Vector128<T> _scale128;
-            private readonly Vector256<T> _scale256;
             private readonly Vector512<T> _scale512;
             /// <summary>Set where an element fails <c>require not var &lt; 0</c>.</summary>
             private readonly ref bool _refused0;
@@ -810,16 +780,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _full = full;
                 _eps = eps;
                 _weight = weight;
-                _hasWeight = !weight.IsEmpty;
                 _gradOutput = gradOutput;
-                _hasGradOutput = !gradOutput.IsEmpty;
                 _scale = scale;
                 _inputGrad = inputGrad;
-                _wantInputGrad = !inputGrad.IsEmpty;
                 _targetGrad = targetGrad;
-                _wantTargetGrad = !targetGrad.IsEmpty;
                 _varGrad = varGrad;
-                _wantVarGrad = !varGrad.IsEmpty;
                 _inputHess = inputHess;
                 _wantInputHess = !inputHess.IsEmpty;
                 _targetHess = targetHess;
@@ -827,11 +792,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _varHess = varHess;
                 _wantVarHess = !varHess.IsEmpty;
                 _hessianPolicy = new HessianTransform<T>(hessianPolicy);
-                _eps128 = Vector128.Create(_eps);
-                _eps256 = Vector256.Create(_eps);
                 _eps512 = Vector512.Create(_eps);
-                _scale128 = Vector128.Create(_scale);
-                _scale256 = Vector256.Create(_scale);
                 _scale512 = Vector512.Create(_scale);
                 _refused0 = ref refused0;
             }
@@ -868,7 +829,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var var = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_var), (nuint)i);
-                var eps = _eps128;
+                var eps = _eps512.GetLower().GetLower();
                 var v = var + (LossMath.Max(var, eps) - var);
                 var t0 = input - target;
                 var t1 = (t0 * t0) / v;
@@ -877,7 +838,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t4 = t1 / v;
                 var loss = (Vector128.Create(T.CreateTruncating(0.5)) * (LossMath.Log(v) + t1)) + (_full ? Vector128.Create(T.CreateTruncating(0.9189385332046727)) : Vector128<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t2), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (-t2), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (Vector128.Create(T.CreateTruncating(0.5)) * (t3 - t4)), ref MemoryMarshal.GetReference(_varGrad), (nuint)i);
@@ -897,7 +858,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var var = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_var), (nuint)i);
-                var eps = _eps256;
+                var eps = _eps512.GetLower();
                 var v = var + (LossMath.Max(var, eps) - var);
                 var t0 = input - target;
                 var t1 = (t0 * t0) / v;
@@ -906,7 +867,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t4 = t1 / v;
                 var loss = (Vector256.Create(T.CreateTruncating(0.5)) * (LossMath.Log(v) + t1)) + (_full ? Vector256.Create(T.CreateTruncating(0.9189385332046727)) : Vector256<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t2), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (-t2), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (Vector256.Create(T.CreateTruncating(0.5)) * (t3 - t4)), ref MemoryMarshal.GetReference(_varGrad), (nuint)i);

@@ -692,10 +692,8 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly ReadOnlySpan<T> _boxes2Y2;
             private readonly T _eps;
             private readonly ReadOnlySpan<T> _weight;
-            private readonly bool _hasWeight;
-            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
-            private readonly Vector128<T> _eps128;
-            private readonly Vector256<T> _eps256;
+            // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
             private readonly Vector512<T> _eps512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -711,9 +709,6 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _boxes2Y2 = boxes2Y2;
                 _eps = eps;
                 _weight = weight;
-                _hasWeight = !weight.IsEmpty;
-                _eps128 = Vector128.Create(_eps);
-                _eps256 = Vector256.Create(_eps);
                 _eps512 = Vector512.Create(_eps);
             }
 
@@ -759,7 +754,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var boxes2Y1 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1), (nuint)i);
                 var boxes2X2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2X2), (nuint)i);
                 var boxes2Y2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2), (nuint)i);
-                var eps = _eps128;
+                var eps = _eps512.GetLower().GetLower();
                 var ykis2 = LossMath.Min(boxes1Y2, boxes2Y2);
                 var ykis1 = LossMath.Max(boxes1Y1, boxes2Y1);
                 var xkis2 = LossMath.Min(boxes1X2, boxes2X2);
@@ -793,7 +788,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var boxes2Y1 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1), (nuint)i);
                 var boxes2X2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2X2), (nuint)i);
                 var boxes2Y2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2), (nuint)i);
-                var eps = _eps256;
+                var eps = _eps512.GetLower();
                 var ykis2 = LossMath.Min(boxes1Y2, boxes2Y2);
                 var ykis1 = LossMath.Max(boxes1Y1, boxes2Y1);
                 var xkis2 = LossMath.Min(boxes1X2, boxes2X2);
@@ -919,16 +914,11 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly ReadOnlySpan<T> _boxes2Y2;
             private readonly T _eps;
             private readonly ReadOnlySpan<T> _weight;
-            private readonly bool _hasWeight;
             private readonly ReadOnlySpan<T> _gradOutput;
-            private readonly bool _hasGradOutput;
             private readonly T _scale;
             private readonly Span<T> _boxes1X1Grad;
-            private readonly bool _wantBoxes1X1Grad;
             private readonly Span<T> _boxes1Y1Grad;
-            private readonly bool _wantBoxes1Y1Grad;
             private readonly Span<T> _boxes1X2Grad;
-            private readonly bool _wantBoxes1X2Grad;
             private readonly Span<T> _boxes1Y2Grad;
             private readonly bool _wantBoxes1Y2Grad;
             private readonly Span<T> _boxes2X1Grad;
@@ -939,12 +929,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly bool _wantBoxes2X2Grad;
             private readonly Span<T> _boxes2Y2Grad;
             private readonly bool _wantBoxes2Y2Grad;
-            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
-            private readonly Vector128<T> _eps128;
-            private readonly Vector256<T> _eps256;
+            // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
             private readonly Vector512<T> _eps512;
-            private readonly Vector128<T> _scale128;
-            private readonly Vector256<T> _scale256;
             private readonly Vector512<T> _scale512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -960,16 +947,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _boxes2Y2 = boxes2Y2;
                 _eps = eps;
                 _weight = weight;
-                _hasWeight = !weight.IsEmpty;
                 _gradOutput = gradOutput;
-                _hasGradOutput = !gradOutput.IsEmpty;
                 _scale = scale;
                 _boxes1X1Grad = boxes1X1Grad;
-                _wantBoxes1X1Grad = !boxes1X1Grad.IsEmpty;
                 _boxes1Y1Grad = boxes1Y1Grad;
-                _wantBoxes1Y1Grad = !boxes1Y1Grad.IsEmpty;
                 _boxes1X2Grad = boxes1X2Grad;
-                _wantBoxes1X2Grad = !boxes1X2Grad.IsEmpty;
                 _boxes1Y2Grad = boxes1Y2Grad;
                 _wantBoxes1Y2Grad = !boxes1Y2Grad.IsEmpty;
                 _boxes2X1Grad = boxes2X1Grad;
@@ -980,11 +962,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _wantBoxes2X2Grad = !boxes2X2Grad.IsEmpty;
                 _boxes2Y2Grad = boxes2Y2Grad;
                 _wantBoxes2Y2Grad = !boxes2Y2Grad.IsEmpty;
-                _eps128 = Vector128.Create(_eps);
-                _eps256 = Vector256.Create(_eps);
                 _eps512 = Vector512.Create(_eps);
-                _scale128 = Vector128.Create(_scale);
-                _scale256 = Vector256.Create(_scale);
                 _scale512 = Vector512.Create(_scale);
             }
 
@@ -1095,7 +1073,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var boxes2Y1 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1), (nuint)i);
                 var boxes2X2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2X2), (nuint)i);
                 var boxes2Y2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2), (nuint)i);
-                var eps = _eps128;
+                var eps = _eps512.GetLower().GetLower();
                 var ykis2 = LossMath.Min(boxes1Y2, boxes2Y2);
                 var ykis1 = LossMath.Max(boxes1Y1, boxes2Y1);
                 var xkis2 = LossMath.Min(boxes1X2, boxes2X2);
@@ -1168,7 +1146,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t57 = t6 - LossMath.SelectOrZero(t0, t56);
                 var loss = Vector128<T>.One - (iou - t13);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((-t17 - t20) + (t13 * t17)) / t12) - LossMath.SelectOrZero(t0, (t19 - (t9 * t20)) / t8)), ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((-t24 - t27) + (t13 * t24)) / t12) - LossMath.SelectOrZero(t0, (t26 - (t9 * t27)) / t8)), ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((t31 - t34) - (t13 * t31)) / t12) - LossMath.SelectOrZero(t0, (t33 - (t9 * t34)) / t8)), ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
@@ -1194,7 +1172,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var boxes2Y1 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1), (nuint)i);
                 var boxes2X2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2X2), (nuint)i);
                 var boxes2Y2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2), (nuint)i);
-                var eps = _eps256;
+                var eps = _eps512.GetLower();
                 var ykis2 = LossMath.Min(boxes1Y2, boxes2Y2);
                 var ykis1 = LossMath.Max(boxes1Y1, boxes2Y1);
                 var xkis2 = LossMath.Min(boxes1X2, boxes2X2);
@@ -1267,7 +1245,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t57 = t6 - LossMath.SelectOrZero(t0, t56);
                 var loss = Vector256<T>.One - (iou - t13);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((-t17 - t20) + (t13 * t17)) / t12) - LossMath.SelectOrZero(t0, (t19 - (t9 * t20)) / t8)), ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((-t24 - t27) + (t13 * t24)) / t12) - LossMath.SelectOrZero(t0, (t26 - (t9 * t27)) / t8)), ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((t31 - t34) - (t13 * t31)) / t12) - LossMath.SelectOrZero(t0, (t33 - (t9 * t34)) / t8)), ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
@@ -1485,16 +1463,11 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly ReadOnlySpan<T> _boxes2Y2;
             private readonly T _eps;
             private readonly ReadOnlySpan<T> _weight;
-            private readonly bool _hasWeight;
             private readonly ReadOnlySpan<T> _gradOutput;
-            private readonly bool _hasGradOutput;
             private readonly T _scale;
             private readonly Span<T> _boxes1X1Grad;
-            private readonly bool _wantBoxes1X1Grad;
             private readonly Span<T> _boxes1Y1Grad;
-            private readonly bool _wantBoxes1Y1Grad;
             private readonly Span<T> _boxes1X2Grad;
-            private readonly bool _wantBoxes1X2Grad;
             private readonly Span<T> _boxes1Y2Grad;
             private readonly bool _wantBoxes1Y2Grad;
             private readonly Span<T> _boxes2X1Grad;
@@ -1522,12 +1495,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly Span<T> _boxes2Y2Hess;
             private readonly bool _wantBoxes2Y2Hess;
             private readonly HessianTransform<T> _hessianPolicy;
-            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
-            private readonly Vector128<T> _eps128;
-            private readonly Vector256<T> _eps256;
+            // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
             private readonly Vector512<T> _eps512;
-            private readonly Vector128<T> _scale128;
-            private readonly Vector256<T> _scale256;
             private readonly Vector512<T> _scale512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -1543,16 +1513,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _boxes2Y2 = boxes2Y2;
                 _eps = eps;
                 _weight = weight;
-                _hasWeight = !weight.IsEmpty;
                 _gradOutput = gradOutput;
-                _hasGradOutput = !gradOutput.IsEmpty;
                 _scale = scale;
                 _boxes1X1Grad = boxes1X1Grad;
-                _wantBoxes1X1Grad = !boxes1X1Grad.IsEmpty;
                 _boxes1Y1Grad = boxes1Y1Grad;
-                _wantBoxes1Y1Grad = !boxes1Y1Grad.IsEmpty;
                 _boxes1X2Grad = boxes1X2Grad;
-                _wantBoxes1X2Grad = !boxes1X2Grad.IsEmpty;
                 _boxes1Y2Grad = boxes1Y2Grad;
                 _wantBoxes1Y2Grad = !boxes1Y2Grad.IsEmpty;
                 _boxes2X1Grad = boxes2X1Grad;
@@ -1580,11 +1545,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _boxes2Y2Hess = boxes2Y2Hess;
                 _wantBoxes2Y2Hess = !boxes2Y2Hess.IsEmpty;
                 _hessianPolicy = new HessianTransform<T>(hessianPolicy);
-                _eps128 = Vector128.Create(_eps);
-                _eps256 = Vector256.Create(_eps);
                 _eps512 = Vector512.Create(_eps);
-                _scale128 = Vector128.Create(_scale);
-                _scale256 = Vector256.Create(_scale);
                 _scale512 = Vector512.Create(_scale);
             }
 
@@ -1735,7 +1696,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var boxes2Y1 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1), (nuint)i);
                 var boxes2X2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2X2), (nuint)i);
                 var boxes2Y2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2), (nuint)i);
-                var eps = _eps128;
+                var eps = _eps512.GetLower().GetLower();
                 var ykis2 = LossMath.Min(boxes1Y2, boxes2Y2);
                 var ykis1 = LossMath.Max(boxes1Y1, boxes2Y1);
                 var xkis2 = LossMath.Min(boxes1X2, boxes2X2);
@@ -1840,7 +1801,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t89 = t73 * t71;
                 var loss = Vector128<T>.One - (iou - t13);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t21 - LossMath.SelectOrZero(t0, t22)), ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t30 - LossMath.SelectOrZero(t0, t31)), ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (t39 - LossMath.SelectOrZero(t0, t40)), ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);
@@ -1874,7 +1835,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var boxes2Y1 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y1), (nuint)i);
                 var boxes2X2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2X2), (nuint)i);
                 var boxes2Y2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_boxes2Y2), (nuint)i);
-                var eps = _eps256;
+                var eps = _eps512.GetLower();
                 var ykis2 = LossMath.Min(boxes1Y2, boxes2Y2);
                 var ykis1 = LossMath.Max(boxes1Y1, boxes2Y1);
                 var xkis2 = LossMath.Min(boxes1X2, boxes2X2);
@@ -1979,7 +1940,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t89 = t73 * t71;
                 var loss = Vector256<T>.One - (iou - t13);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t21 - LossMath.SelectOrZero(t0, t22)), ref MemoryMarshal.GetReference(_boxes1X1Grad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t30 - LossMath.SelectOrZero(t0, t31)), ref MemoryMarshal.GetReference(_boxes1Y1Grad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (t39 - LossMath.SelectOrZero(t0, t40)), ref MemoryMarshal.GetReference(_boxes1X2Grad), (nuint)i);

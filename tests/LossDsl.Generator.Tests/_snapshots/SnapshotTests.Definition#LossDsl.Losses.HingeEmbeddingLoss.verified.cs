@@ -333,10 +333,8 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly ReadOnlySpan<T> _target;
             private readonly T _margin;
             private readonly ReadOnlySpan<T> _weight;
-            private readonly bool _hasWeight;
-            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
-            private readonly Vector128<T> _margin128;
-            private readonly Vector256<T> _margin256;
+            // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
             private readonly Vector512<T> _margin512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -346,9 +344,6 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _target = target;
                 _margin = margin;
                 _weight = weight;
-                _hasWeight = !weight.IsEmpty;
-                _margin128 = Vector128.Create(_margin);
-                _margin256 = Vector256.Create(_margin);
                 _margin512 = Vector512.Create(_margin);
             }
 
@@ -368,7 +363,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var margin = _margin128;
+                var margin = _margin512.GetLower().GetLower();
                 var loss = LossMath.SelectOrZero(LossMath.NotEqual(target, Vector128<T>.One), LossMath.MaxZero(margin - input)) + LossMath.SelectOrZero(LossMath.NotEqual(target, Vector128.Create(T.CreateTruncating(-1.0))), input);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -382,7 +377,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var margin = _margin256;
+                var margin = _margin512.GetLower();
                 var loss = LossMath.SelectOrZero(LossMath.NotEqual(target, Vector256<T>.One), LossMath.MaxZero(margin - input)) + LossMath.SelectOrZero(LossMath.NotEqual(target, Vector256.Create(T.CreateTruncating(-1.0))), input);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -449,18 +444,12 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly ReadOnlySpan<T> _target;
             private readonly T _margin;
             private readonly ReadOnlySpan<T> _weight;
-            private readonly bool _hasWeight;
             private readonly ReadOnlySpan<T> _gradOutput;
-            private readonly bool _hasGradOutput;
             private readonly T _scale;
             private readonly Span<T> _inputGrad;
-            private readonly bool _wantInputGrad;
-            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
-            private readonly Vector128<T> _margin128;
-            private readonly Vector256<T> _margin256;
+            // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
             private readonly Vector512<T> _margin512;
-            private readonly Vector128<T> _scale128;
-            private readonly Vector256<T> _scale256;
             private readonly Vector512<T> _scale512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -470,17 +459,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _target = target;
                 _margin = margin;
                 _weight = weight;
-                _hasWeight = !weight.IsEmpty;
                 _gradOutput = gradOutput;
-                _hasGradOutput = !gradOutput.IsEmpty;
                 _scale = scale;
                 _inputGrad = inputGrad;
-                _wantInputGrad = !inputGrad.IsEmpty;
-                _margin128 = Vector128.Create(_margin);
-                _margin256 = Vector256.Create(_margin);
                 _margin512 = Vector512.Create(_margin);
-                _scale128 = Vector128.Create(_scale);
-                _scale256 = Vector256.Create(_scale);
                 _scale512 = Vector512.Create(_scale);
             }
 
@@ -505,13 +487,13 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var margin = _margin128;
+                var margin = _margin512.GetLower().GetLower();
                 var t0 = LossMath.NotEqual(target, Vector128<T>.One);
                 var t1 = margin - input;
                 var t2 = LossMath.NotEqual(target, Vector128.Create(T.CreateTruncating(-1.0)));
                 var loss = LossMath.SelectOrZero(t0, LossMath.MaxZero(t1)) + LossMath.SelectOrZero(t2, input);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t0, LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(t1, Vector128<T>.Zero), Vector128.Create(T.CreateTruncating(-1.0)))) + LossMath.SelectOrZero(t2, Vector128<T>.One)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -524,13 +506,13 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var margin = _margin256;
+                var margin = _margin512.GetLower();
                 var t0 = LossMath.NotEqual(target, Vector256<T>.One);
                 var t1 = margin - input;
                 var t2 = LossMath.NotEqual(target, Vector256.Create(T.CreateTruncating(-1.0)));
                 var loss = LossMath.SelectOrZero(t0, LossMath.MaxZero(t1)) + LossMath.SelectOrZero(t2, input);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t0, LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(t1, Vector256<T>.Zero), Vector256.Create(T.CreateTruncating(-1.0)))) + LossMath.SelectOrZero(t2, Vector256<T>.One)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -615,21 +597,14 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly ReadOnlySpan<T> _target;
             private readonly T _margin;
             private readonly ReadOnlySpan<T> _weight;
-            private readonly bool _hasWeight;
             private readonly ReadOnlySpan<T> _gradOutput;
-            private readonly bool _hasGradOutput;
             private readonly T _scale;
             private readonly Span<T> _inputGrad;
-            private readonly bool _wantInputGrad;
             private readonly Span<T> _inputHess;
-            private readonly bool _wantInputHess;
             private readonly HessianTransform<T> _hessianPolicy;
-            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
-            private readonly Vector128<T> _margin128;
-            private readonly Vector256<T> _margin256;
+            // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
             private readonly Vector512<T> _margin512;
-            private readonly Vector128<T> _scale128;
-            private readonly Vector256<T> _scale256;
             private readonly Vector512<T> _scale512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -639,20 +614,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _target = target;
                 _margin = margin;
                 _weight = weight;
-                _hasWeight = !weight.IsEmpty;
                 _gradOutput = gradOutput;
-                _hasGradOutput = !gradOutput.IsEmpty;
                 _scale = scale;
                 _inputGrad = inputGrad;
-                _wantInputGrad = !inputGrad.IsEmpty;
                 _inputHess = inputHess;
-                _wantInputHess = !inputHess.IsEmpty;
                 _hessianPolicy = new HessianTransform<T>(hessianPolicy);
-                _margin128 = Vector128.Create(_margin);
-                _margin256 = Vector256.Create(_margin);
                 _margin512 = Vector512.Create(_margin);
-                _scale128 = Vector128.Create(_scale);
-                _scale256 = Vector256.Create(_scale);
                 _scale512 = Vector512.Create(_scale);
             }
 
@@ -678,13 +645,13 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var margin = _margin128;
+                var margin = _margin512.GetLower().GetLower();
                 var t0 = LossMath.NotEqual(target, Vector128<T>.One);
                 var t1 = margin - input;
                 var t2 = LossMath.NotEqual(target, Vector128.Create(T.CreateTruncating(-1.0)));
                 var loss = LossMath.SelectOrZero(t0, LossMath.MaxZero(t1)) + LossMath.SelectOrZero(t2, input);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t0, LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(t1, Vector128<T>.Zero), Vector128.Create(T.CreateTruncating(-1.0)))) + LossMath.SelectOrZero(t2, Vector128<T>.One)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector128<T>.Zero), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -698,13 +665,13 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var margin = _margin256;
+                var margin = _margin512.GetLower();
                 var t0 = LossMath.NotEqual(target, Vector256<T>.One);
                 var t1 = margin - input;
                 var t2 = LossMath.NotEqual(target, Vector256.Create(T.CreateTruncating(-1.0)));
                 var loss = LossMath.SelectOrZero(t0, LossMath.MaxZero(t1)) + LossMath.SelectOrZero(t2, input);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t0, LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(t1, Vector256<T>.Zero), Vector256.Create(T.CreateTruncating(-1.0)))) + LossMath.SelectOrZero(t2, Vector256<T>.One)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector256<T>.Zero), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;

@@ -360,14 +360,10 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly ReadOnlySpan<T> _target;
             private readonly T _delta;
             private readonly ReadOnlySpan<T> _weight;
-            private readonly bool _hasWeight;
             private readonly T _perCall0; // 0.5 * delta
-            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
-            private readonly Vector128<T> _delta128;
-            private readonly Vector256<T> _delta256;
+            // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
             private readonly Vector512<T> _delta512;
-            private readonly Vector128<T> _perCall0128;
-            private readonly Vector256<T> _perCall0256;
             private readonly Vector512<T> _perCall0512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -377,13 +373,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _target = target;
                 _delta = delta;
                 _weight = weight;
-                _hasWeight = !weight.IsEmpty;
                 _perCall0 = T.CreateTruncating(0.5) * _delta;
-                _delta128 = Vector128.Create(_delta);
-                _delta256 = Vector256.Create(_delta);
                 _delta512 = Vector512.Create(_delta);
-                _perCall0128 = Vector128.Create(_perCall0);
-                _perCall0256 = Vector256.Create(_perCall0);
                 _perCall0512 = Vector512.Create(_perCall0);
             }
 
@@ -404,9 +395,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var delta = _delta128;
+                var delta = _delta512.GetLower().GetLower();
                 var d_ = LossMath.Abs(input - target);
-                var loss = LossMath.Select(LossMath.LessThan(d_, delta), Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - _perCall0128));
+                var loss = LossMath.Select(LossMath.LessThan(d_, delta), Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - _perCall0512.GetLower().GetLower()));
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -419,9 +410,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var delta = _delta256;
+                var delta = _delta512.GetLower();
                 var d_ = LossMath.Abs(input - target);
-                var loss = LossMath.Select(LossMath.LessThan(d_, delta), Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - _perCall0256));
+                var loss = LossMath.Select(LossMath.LessThan(d_, delta), Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - _perCall0512.GetLower()));
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -489,24 +480,15 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly ReadOnlySpan<T> _target;
             private readonly T _delta;
             private readonly ReadOnlySpan<T> _weight;
-            private readonly bool _hasWeight;
             private readonly ReadOnlySpan<T> _gradOutput;
-            private readonly bool _hasGradOutput;
             private readonly T _scale;
             private readonly Span<T> _inputGrad;
-            private readonly bool _wantInputGrad;
             private readonly Span<T> _targetGrad;
-            private readonly bool _wantTargetGrad;
             private readonly T _perCall0; // 0.5 * delta
-            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
-            private readonly Vector128<T> _delta128;
-            private readonly Vector256<T> _delta256;
+            // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
             private readonly Vector512<T> _delta512;
-            private readonly Vector128<T> _scale128;
-            private readonly Vector256<T> _scale256;
             private readonly Vector512<T> _scale512;
-            private readonly Vector128<T> _perCall0128;
-            private readonly Vector256<T> _perCall0256;
             private readonly Vector512<T> _perCall0512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -516,23 +498,13 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _target = target;
                 _delta = delta;
                 _weight = weight;
-                _hasWeight = !weight.IsEmpty;
                 _gradOutput = gradOutput;
-                _hasGradOutput = !gradOutput.IsEmpty;
                 _scale = scale;
                 _inputGrad = inputGrad;
-                _wantInputGrad = !inputGrad.IsEmpty;
                 _targetGrad = targetGrad;
-                _wantTargetGrad = !targetGrad.IsEmpty;
                 _perCall0 = T.CreateTruncating(0.5) * _delta;
-                _delta128 = Vector128.Create(_delta);
-                _delta256 = Vector256.Create(_delta);
                 _delta512 = Vector512.Create(_delta);
-                _scale128 = Vector128.Create(_scale);
-                _scale256 = Vector256.Create(_scale);
                 _scale512 = Vector512.Create(_scale);
-                _perCall0128 = Vector128.Create(_perCall0);
-                _perCall0256 = Vector256.Create(_perCall0);
                 _perCall0512 = Vector512.Create(_perCall0);
             }
 
@@ -559,14 +531,14 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var delta = _delta128;
+                var delta = _delta512.GetLower().GetLower();
                 var t0 = input - target;
                 var d_ = LossMath.Abs(t0);
                 var t1 = LossMath.LessThan(d_, delta);
                 var t2 = delta * LossMath.Sign(t0);
-                var loss = LossMath.Select(t1, Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - _perCall0128));
+                var loss = LossMath.Select(t1, Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - _perCall0512.GetLower().GetLower()));
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, t0, t2)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, target - input, -t2)), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -580,14 +552,14 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var delta = _delta256;
+                var delta = _delta512.GetLower();
                 var t0 = input - target;
                 var d_ = LossMath.Abs(t0);
                 var t1 = LossMath.LessThan(d_, delta);
                 var t2 = delta * LossMath.Sign(t0);
-                var loss = LossMath.Select(t1, Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - _perCall0256));
+                var loss = LossMath.Select(t1, Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - _perCall0512.GetLower()));
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, t0, t2)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, target - input, -t2)), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -679,29 +651,19 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly ReadOnlySpan<T> _target;
             private readonly T _delta;
             private readonly ReadOnlySpan<T> _weight;
-            private readonly bool _hasWeight;
             private readonly ReadOnlySpan<T> _gradOutput;
-            private readonly bool _hasGradOutput;
             private readonly T _scale;
             private readonly Span<T> _inputGrad;
-            private readonly bool _wantInputGrad;
             private readonly Span<T> _targetGrad;
-            private readonly bool _wantTargetGrad;
             private readonly Span<T> _inputHess;
-            private readonly bool _wantInputHess;
             private readonly Span<T> _targetHess;
             private readonly bool _wantTargetHess;
             private readonly HessianTransform<T> _hessianPolicy;
             private readonly T _perCall0; // 0.5 * delta
-            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
-            private readonly Vector128<T> _delta128;
-            private readonly Vector256<T> _delta256;
+            // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
             private readonly Vector512<T> _delta512;
-            private readonly Vector128<T> _scale128;
-            private readonly Vector256<T> _scale256;
             private readonly Vector512<T> _scale512;
-            private readonly Vector128<T> _perCall0128;
-            private readonly Vector256<T> _perCall0256;
             private readonly Vector512<T> _perCall0512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -711,28 +673,17 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _target = target;
                 _delta = delta;
                 _weight = weight;
-                _hasWeight = !weight.IsEmpty;
                 _gradOutput = gradOutput;
-                _hasGradOutput = !gradOutput.IsEmpty;
                 _scale = scale;
                 _inputGrad = inputGrad;
-                _wantInputGrad = !inputGrad.IsEmpty;
                 _targetGrad = targetGrad;
-                _wantTargetGrad = !targetGrad.IsEmpty;
                 _inputHess = inputHess;
-                _wantInputHess = !inputHess.IsEmpty;
                 _targetHess = targetHess;
                 _wantTargetHess = !targetHess.IsEmpty;
                 _hessianPolicy = new HessianTransform<T>(hessianPolicy);
                 _perCall0 = T.CreateTruncating(0.5) * _delta;
-                _delta128 = Vector128.Create(_delta);
-                _delta256 = Vector256.Create(_delta);
                 _delta512 = Vector512.Create(_delta);
-                _scale128 = Vector128.Create(_scale);
-                _scale256 = Vector256.Create(_scale);
                 _scale512 = Vector512.Create(_scale);
-                _perCall0128 = Vector128.Create(_perCall0);
-                _perCall0256 = Vector256.Create(_perCall0);
                 _perCall0512 = Vector512.Create(_perCall0);
             }
 
@@ -762,15 +713,15 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var delta = _delta128;
+                var delta = _delta512.GetLower().GetLower();
                 var t0 = input - target;
                 var d_ = LossMath.Abs(t0);
                 var t1 = LossMath.LessThan(d_, delta);
                 var t2 = delta * LossMath.Sign(t0);
                 var t3 = LossMath.SelectOrZero(t1, Vector128<T>.One);
-                var loss = LossMath.Select(t1, Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - _perCall0128));
+                var loss = LossMath.Select(t1, Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - _perCall0512.GetLower().GetLower()));
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, t0, t2)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, target - input, -t2)), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(t3), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
@@ -786,15 +737,15 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var delta = _delta256;
+                var delta = _delta512.GetLower();
                 var t0 = input - target;
                 var d_ = LossMath.Abs(t0);
                 var t1 = LossMath.LessThan(d_, delta);
                 var t2 = delta * LossMath.Sign(t0);
                 var t3 = LossMath.SelectOrZero(t1, Vector256<T>.One);
-                var loss = LossMath.Select(t1, Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - _perCall0256));
+                var loss = LossMath.Select(t1, Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - _perCall0512.GetLower()));
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, t0, t2)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, target - input, -t2)), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(t3), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);

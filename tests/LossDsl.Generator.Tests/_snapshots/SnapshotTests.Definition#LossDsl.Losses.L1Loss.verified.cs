@@ -347,7 +347,6 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
             private readonly ReadOnlySpan<T> _weight;
-            private readonly bool _hasWeight;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public ValueKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight)
@@ -355,7 +354,6 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _input = input;
                 _target = target;
                 _weight = weight;
-                _hasWeight = !weight.IsEmpty;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -449,17 +447,12 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
             private readonly ReadOnlySpan<T> _weight;
-            private readonly bool _hasWeight;
             private readonly ReadOnlySpan<T> _gradOutput;
-            private readonly bool _hasGradOutput;
             private readonly T _scale;
             private readonly Span<T> _inputGrad;
-            private readonly bool _wantInputGrad;
             private readonly Span<T> _targetGrad;
-            private readonly bool _wantTargetGrad;
-            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
-            private readonly Vector128<T> _scale128;
-            private readonly Vector256<T> _scale256;
+            // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
             private readonly Vector512<T> _scale512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -468,16 +461,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _input = input;
                 _target = target;
                 _weight = weight;
-                _hasWeight = !weight.IsEmpty;
                 _gradOutput = gradOutput;
-                _hasGradOutput = !gradOutput.IsEmpty;
                 _scale = scale;
                 _inputGrad = inputGrad;
-                _wantInputGrad = !inputGrad.IsEmpty;
                 _targetGrad = targetGrad;
-                _wantTargetGrad = !targetGrad.IsEmpty;
-                _scale128 = Vector128.Create(_scale);
-                _scale256 = Vector256.Create(_scale);
                 _scale512 = Vector512.Create(_scale);
             }
 
@@ -505,7 +492,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t1 = LossMath.Sign(t0);
                 var loss = LossMath.Abs(t0);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (-t1), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -523,7 +510,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t1 = LossMath.Sign(t0);
                 var loss = LossMath.Abs(t0);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (-t1), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -609,22 +596,16 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
             private readonly ReadOnlySpan<T> _weight;
-            private readonly bool _hasWeight;
             private readonly ReadOnlySpan<T> _gradOutput;
-            private readonly bool _hasGradOutput;
             private readonly T _scale;
             private readonly Span<T> _inputGrad;
-            private readonly bool _wantInputGrad;
             private readonly Span<T> _targetGrad;
-            private readonly bool _wantTargetGrad;
             private readonly Span<T> _inputHess;
-            private readonly bool _wantInputHess;
             private readonly Span<T> _targetHess;
             private readonly bool _wantTargetHess;
             private readonly HessianTransform<T> _hessianPolicy;
-            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
-            private readonly Vector128<T> _scale128;
-            private readonly Vector256<T> _scale256;
+            // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
             private readonly Vector512<T> _scale512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -633,21 +614,14 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _input = input;
                 _target = target;
                 _weight = weight;
-                _hasWeight = !weight.IsEmpty;
                 _gradOutput = gradOutput;
-                _hasGradOutput = !gradOutput.IsEmpty;
                 _scale = scale;
                 _inputGrad = inputGrad;
-                _wantInputGrad = !inputGrad.IsEmpty;
                 _targetGrad = targetGrad;
-                _wantTargetGrad = !targetGrad.IsEmpty;
                 _inputHess = inputHess;
-                _wantInputHess = !inputHess.IsEmpty;
                 _targetHess = targetHess;
                 _wantTargetHess = !targetHess.IsEmpty;
                 _hessianPolicy = new HessianTransform<T>(hessianPolicy);
-                _scale128 = Vector128.Create(_scale);
-                _scale256 = Vector256.Create(_scale);
                 _scale512 = Vector512.Create(_scale);
             }
 
@@ -677,7 +651,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t1 = LossMath.Sign(t0);
                 var loss = LossMath.Abs(t0);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (-t1), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector128<T>.Zero), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
@@ -697,7 +671,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t1 = LossMath.Sign(t0);
                 var loss = LossMath.Abs(t0);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (-t1), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector256<T>.Zero), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);

@@ -370,10 +370,8 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly ReadOnlySpan<T> _target;
             private readonly T _margin;
             private readonly ReadOnlySpan<T> _weight;
-            private readonly bool _hasWeight;
-            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
-            private readonly Vector128<T> _margin128;
-            private readonly Vector256<T> _margin256;
+            // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
             private readonly Vector512<T> _margin512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -384,9 +382,6 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _target = target;
                 _margin = margin;
                 _weight = weight;
-                _hasWeight = !weight.IsEmpty;
-                _margin128 = Vector128.Create(_margin);
-                _margin256 = Vector256.Create(_margin);
                 _margin512 = Vector512.Create(_margin);
             }
 
@@ -408,7 +403,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input1 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)i);
                 var input2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var margin = _margin128;
+                var margin = _margin512.GetLower().GetLower();
                 var loss = LossMath.MaxZero(margin - (target * (input1 - input2)));
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -423,7 +418,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input1 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)i);
                 var input2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var margin = _margin256;
+                var margin = _margin512.GetLower();
                 var loss = LossMath.MaxZero(margin - (target * (input1 - input2)));
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -495,20 +490,13 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly ReadOnlySpan<T> _target;
             private readonly T _margin;
             private readonly ReadOnlySpan<T> _weight;
-            private readonly bool _hasWeight;
             private readonly ReadOnlySpan<T> _gradOutput;
-            private readonly bool _hasGradOutput;
             private readonly T _scale;
             private readonly Span<T> _input1Grad;
-            private readonly bool _wantInput1Grad;
             private readonly Span<T> _input2Grad;
-            private readonly bool _wantInput2Grad;
-            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
-            private readonly Vector128<T> _margin128;
-            private readonly Vector256<T> _margin256;
+            // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
             private readonly Vector512<T> _margin512;
-            private readonly Vector128<T> _scale128;
-            private readonly Vector256<T> _scale256;
             private readonly Vector512<T> _scale512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -519,19 +507,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _target = target;
                 _margin = margin;
                 _weight = weight;
-                _hasWeight = !weight.IsEmpty;
                 _gradOutput = gradOutput;
-                _hasGradOutput = !gradOutput.IsEmpty;
                 _scale = scale;
                 _input1Grad = input1Grad;
-                _wantInput1Grad = !input1Grad.IsEmpty;
                 _input2Grad = input2Grad;
-                _wantInput2Grad = !input2Grad.IsEmpty;
-                _margin128 = Vector128.Create(_margin);
-                _margin256 = Vector256.Create(_margin);
                 _margin512 = Vector512.Create(_margin);
-                _scale128 = Vector128.Create(_scale);
-                _scale256 = Vector256.Create(_scale);
                 _scale512 = Vector512.Create(_scale);
             }
 
@@ -558,12 +538,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input1 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)i);
                 var input2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var margin = _margin128;
+                var margin = _margin512.GetLower().GetLower();
                 var t0 = margin - (target * (input1 - input2));
                 var t1 = LossMath.GreaterThanOrEqual(t0, Vector128<T>.Zero);
                 var loss = LossMath.MaxZero(t0);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t1, -target)), ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t1, target)), ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -578,12 +558,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input1 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)i);
                 var input2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var margin = _margin256;
+                var margin = _margin512.GetLower();
                 var t0 = margin - (target * (input1 - input2));
                 var t1 = LossMath.GreaterThanOrEqual(t0, Vector256<T>.Zero);
                 var loss = LossMath.MaxZero(t0);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t1, -target)), ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t1, target)), ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -677,25 +657,17 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly ReadOnlySpan<T> _target;
             private readonly T _margin;
             private readonly ReadOnlySpan<T> _weight;
-            private readonly bool _hasWeight;
             private readonly ReadOnlySpan<T> _gradOutput;
-            private readonly bool _hasGradOutput;
             private readonly T _scale;
             private readonly Span<T> _input1Grad;
-            private readonly bool _wantInput1Grad;
             private readonly Span<T> _input2Grad;
-            private readonly bool _wantInput2Grad;
             private readonly Span<T> _input1Hess;
-            private readonly bool _wantInput1Hess;
             private readonly Span<T> _input2Hess;
             private readonly bool _wantInput2Hess;
             private readonly HessianTransform<T> _hessianPolicy;
-            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
-            private readonly Vector128<T> _margin128;
-            private readonly Vector256<T> _margin256;
+            // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
             private readonly Vector512<T> _margin512;
-            private readonly Vector128<T> _scale128;
-            private readonly Vector256<T> _scale256;
             private readonly Vector512<T> _scale512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -706,24 +678,15 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _target = target;
                 _margin = margin;
                 _weight = weight;
-                _hasWeight = !weight.IsEmpty;
                 _gradOutput = gradOutput;
-                _hasGradOutput = !gradOutput.IsEmpty;
                 _scale = scale;
                 _input1Grad = input1Grad;
-                _wantInput1Grad = !input1Grad.IsEmpty;
                 _input2Grad = input2Grad;
-                _wantInput2Grad = !input2Grad.IsEmpty;
                 _input1Hess = input1Hess;
-                _wantInput1Hess = !input1Hess.IsEmpty;
                 _input2Hess = input2Hess;
                 _wantInput2Hess = !input2Hess.IsEmpty;
                 _hessianPolicy = new HessianTransform<T>(hessianPolicy);
-                _margin128 = Vector128.Create(_margin);
-                _margin256 = Vector256.Create(_margin);
                 _margin512 = Vector512.Create(_margin);
-                _scale128 = Vector128.Create(_scale);
-                _scale256 = Vector256.Create(_scale);
                 _scale512 = Vector512.Create(_scale);
             }
 
@@ -752,12 +715,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input1 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)i);
                 var input2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var margin = _margin128;
+                var margin = _margin512.GetLower().GetLower();
                 var t0 = margin - (target * (input1 - input2));
                 var t1 = LossMath.GreaterThanOrEqual(t0, Vector128<T>.Zero);
                 var loss = LossMath.MaxZero(t0);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t1, -target)), ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t1, target)), ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector128<T>.Zero), ref MemoryMarshal.GetReference(_input1Hess), (nuint)i);
@@ -774,12 +737,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input1 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)i);
                 var input2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var margin = _margin256;
+                var margin = _margin512.GetLower();
                 var t0 = margin - (target * (input1 - input2));
                 var t1 = LossMath.GreaterThanOrEqual(t0, Vector256<T>.Zero);
                 var loss = LossMath.MaxZero(t0);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t1, -target)), ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t1, target)), ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector256<T>.Zero), ref MemoryMarshal.GetReference(_input1Hess), (nuint)i);

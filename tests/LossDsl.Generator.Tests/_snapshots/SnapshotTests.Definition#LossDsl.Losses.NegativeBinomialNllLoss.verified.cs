@@ -366,7 +366,6 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly ReadOnlySpan<T> _target;
             private readonly ReadOnlySpan<T> _dispersion;
             private readonly ReadOnlySpan<T> _weight;
-            private readonly bool _hasWeight;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public ValueKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> dispersion, ReadOnlySpan<T> weight)
@@ -375,7 +374,6 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _target = target;
                 _dispersion = dispersion;
                 _weight = weight;
-                _hasWeight = !weight.IsEmpty;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -476,17 +474,12 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly ReadOnlySpan<T> _target;
             private readonly ReadOnlySpan<T> _dispersion;
             private readonly ReadOnlySpan<T> _weight;
-            private readonly bool _hasWeight;
             private readonly ReadOnlySpan<T> _gradOutput;
-            private readonly bool _hasGradOutput;
             private readonly T _scale;
             private readonly Span<T> _inputGrad;
-            private readonly bool _wantInputGrad;
             private readonly Span<T> _dispersionGrad;
-            private readonly bool _wantDispersionGrad;
-            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
-            private readonly Vector128<T> _scale128;
-            private readonly Vector256<T> _scale256;
+            // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
             private readonly Vector512<T> _scale512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -496,16 +489,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _target = target;
                 _dispersion = dispersion;
                 _weight = weight;
-                _hasWeight = !weight.IsEmpty;
                 _gradOutput = gradOutput;
-                _hasGradOutput = !gradOutput.IsEmpty;
                 _scale = scale;
                 _inputGrad = inputGrad;
-                _wantInputGrad = !inputGrad.IsEmpty;
                 _dispersionGrad = dispersionGrad;
-                _wantDispersionGrad = !dispersionGrad.IsEmpty;
-                _scale128 = Vector128.Create(_scale);
-                _scale256 = Vector256.Create(_scale);
                 _scale512 = Vector512.Create(_scale);
             }
 
@@ -543,7 +530,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t5 = Vector128<T>.One + t3;
                 var loss = (((LossMath.Lgamma(dispersion) + LossMath.Lgamma(Vector128<T>.One + target)) - LossMath.Lgamma(t0)) + (dispersion * t2)) + (target * LossMath.Log1p(t3));
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((dispersion * ((Vector128<T>.One / dispersion) / t4)) - (target * ((t3 / input) / t5))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (((LossMath.Digamma(dispersion) - LossMath.Digamma(t0)) + (t2 - (dispersion * ((t1 / dispersion) / t4)))) + (target * ((Vector128<T>.One / input) / t5))), ref MemoryMarshal.GetReference(_dispersionGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -566,7 +553,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t5 = Vector256<T>.One + t3;
                 var loss = (((LossMath.Lgamma(dispersion) + LossMath.Lgamma(Vector256<T>.One + target)) - LossMath.Lgamma(t0)) + (dispersion * t2)) + (target * LossMath.Log1p(t3));
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((dispersion * ((Vector256<T>.One / dispersion) / t4)) - (target * ((t3 / input) / t5))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (((LossMath.Digamma(dispersion) - LossMath.Digamma(t0)) + (t2 - (dispersion * ((t1 / dispersion) / t4)))) + (target * ((Vector256<T>.One / input) / t5))), ref MemoryMarshal.GetReference(_dispersionGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -660,22 +647,16 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly ReadOnlySpan<T> _target;
             private readonly ReadOnlySpan<T> _dispersion;
             private readonly ReadOnlySpan<T> _weight;
-            private readonly bool _hasWeight;
             private readonly ReadOnlySpan<T> _gradOutput;
-            private readonly bool _hasGradOutput;
             private readonly T _scale;
             private readonly Span<T> _inputGrad;
-            private readonly bool _wantInputGrad;
             private readonly Span<T> _dispersionGrad;
-            private readonly bool _wantDispersionGrad;
             private readonly Span<T> _inputHess;
-            private readonly bool _wantInputHess;
             private readonly Span<T> _dispersionHess;
             private readonly bool _wantDispersionHess;
             private readonly HessianTransform<T> _hessianPolicy;
-            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
-            private readonly Vector128<T> _scale128;
-            private readonly Vector256<T> _scale256;
+            // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
             private readonly Vector512<T> _scale512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -685,21 +666,14 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _target = target;
                 _dispersion = dispersion;
                 _weight = weight;
-                _hasWeight = !weight.IsEmpty;
                 _gradOutput = gradOutput;
-                _hasGradOutput = !gradOutput.IsEmpty;
                 _scale = scale;
                 _inputGrad = inputGrad;
-                _wantInputGrad = !inputGrad.IsEmpty;
                 _dispersionGrad = dispersionGrad;
-                _wantDispersionGrad = !dispersionGrad.IsEmpty;
                 _inputHess = inputHess;
-                _wantInputHess = !inputHess.IsEmpty;
                 _dispersionHess = dispersionHess;
                 _wantDispersionHess = !dispersionHess.IsEmpty;
                 _hessianPolicy = new HessianTransform<T>(hessianPolicy);
-                _scale128 = Vector128.Create(_scale);
-                _scale256 = Vector256.Create(_scale);
                 _scale512 = Vector512.Create(_scale);
             }
 
@@ -755,7 +729,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t13 = t12 / t8;
                 var loss = (((LossMath.Lgamma(dispersion) + LossMath.Lgamma(Vector128<T>.One + target)) - LossMath.Lgamma(t0)) + (dispersion * t2)) + (target * LossMath.Log1p(t3));
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((dispersion * t6) - (target * t9)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (((LossMath.Digamma(dispersion) - LossMath.Digamma(t0)) + (t2 - (dispersion * t11))) + (target * t13)), ref MemoryMarshal.GetReference(_dispersionGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(-(dispersion * ((t6 * t4) / t5)) - (target * ((((-t7 - t7) / input) + (t9 * t7)) / t8))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
@@ -788,7 +762,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t13 = t12 / t8;
                 var loss = (((LossMath.Lgamma(dispersion) + LossMath.Lgamma(Vector256<T>.One + target)) - LossMath.Lgamma(t0)) + (dispersion * t2)) + (target * LossMath.Log1p(t3));
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((dispersion * t6) - (target * t9)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (((LossMath.Digamma(dispersion) - LossMath.Digamma(t0)) + (t2 - (dispersion * t11))) + (target * t13)), ref MemoryMarshal.GetReference(_dispersionGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(-(dispersion * ((t6 * t4) / t5)) - (target * ((((-t7 - t7) / input) + (t9 * t7)) / t8))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);

@@ -349,10 +349,8 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly bool _full;
             private readonly T _eps;
             private readonly ReadOnlySpan<T> _weight;
-            private readonly bool _hasWeight;
-            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
-            private readonly Vector128<T> _eps128;
-            private readonly Vector256<T> _eps256;
+            // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
             private readonly Vector512<T> _eps512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -364,9 +362,6 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _full = full;
                 _eps = eps;
                 _weight = weight;
-                _hasWeight = !weight.IsEmpty;
-                _eps128 = Vector128.Create(_eps);
-                _eps256 = Vector256.Create(_eps);
                 _eps512 = Vector512.Create(_eps);
             }
 
@@ -386,7 +381,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var eps = _eps128;
+                var eps = _eps512.GetLower().GetLower();
                 var loss = ((typeof(F1) == typeof(On)) ? LossMath.Exp(input) - (target * input) : input - (target * LossMath.Log(input + eps))) + ((typeof(F2) == typeof(On)) ? LossMath.Select(LossMath.GreaterThan(target, Vector128<T>.One), ((target * LossMath.Log(target)) - target) + (Vector128.Create(T.CreateTruncating(0.5)) * LossMath.Log(Vector128.Create(T.CreateTruncating(6.283185307179586)) * target)), Vector128<T>.Zero) : Vector128<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -400,7 +395,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var eps = _eps256;
+                var eps = _eps512.GetLower();
                 var loss = ((typeof(F1) == typeof(On)) ? LossMath.Exp(input) - (target * input) : input - (target * LossMath.Log(input + eps))) + ((typeof(F2) == typeof(On)) ? LossMath.Select(LossMath.GreaterThan(target, Vector256<T>.One), ((target * LossMath.Log(target)) - target) + (Vector256.Create(T.CreateTruncating(0.5)) * LossMath.Log(Vector256.Create(T.CreateTruncating(6.283185307179586)) * target)), Vector256<T>.Zero) : Vector256<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -473,18 +468,12 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly bool _full;
             private readonly T _eps;
             private readonly ReadOnlySpan<T> _weight;
-            private readonly bool _hasWeight;
             private readonly ReadOnlySpan<T> _gradOutput;
-            private readonly bool _hasGradOutput;
             private readonly T _scale;
             private readonly Span<T> _inputGrad;
-            private readonly bool _wantInputGrad;
-            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
-            private readonly Vector128<T> _eps128;
-            private readonly Vector256<T> _eps256;
+            // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
             private readonly Vector512<T> _eps512;
-            private readonly Vector128<T> _scale128;
-            private readonly Vector256<T> _scale256;
             private readonly Vector512<T> _scale512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -496,17 +485,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _full = full;
                 _eps = eps;
                 _weight = weight;
-                _hasWeight = !weight.IsEmpty;
                 _gradOutput = gradOutput;
-                _hasGradOutput = !gradOutput.IsEmpty;
                 _scale = scale;
                 _inputGrad = inputGrad;
-                _wantInputGrad = !inputGrad.IsEmpty;
-                _eps128 = Vector128.Create(_eps);
-                _eps256 = Vector256.Create(_eps);
                 _eps512 = Vector512.Create(_eps);
-                _scale128 = Vector128.Create(_scale);
-                _scale256 = Vector256.Create(_scale);
                 _scale512 = Vector512.Create(_scale);
             }
 
@@ -530,12 +512,12 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var eps = _eps128;
+                var eps = _eps512.GetLower().GetLower();
                 var t0 = LossMath.Exp(input);
                 var t1 = input + eps;
                 var loss = ((typeof(F3) == typeof(On)) ? t0 - (target * input) : input - (target * LossMath.Log(t1))) + ((typeof(F4) == typeof(On)) ? LossMath.Select(LossMath.GreaterThan(target, Vector128<T>.One), ((target * LossMath.Log(target)) - target) + (Vector128.Create(T.CreateTruncating(0.5)) * LossMath.Log(Vector128.Create(T.CreateTruncating(6.283185307179586)) * target)), Vector128<T>.Zero) : Vector128<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((typeof(F3) == typeof(On)) ? t0 - target : Vector128<T>.One - (target * (Vector128<T>.One / t1))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -548,12 +530,12 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var eps = _eps256;
+                var eps = _eps512.GetLower();
                 var t0 = LossMath.Exp(input);
                 var t1 = input + eps;
                 var loss = ((typeof(F3) == typeof(On)) ? t0 - (target * input) : input - (target * LossMath.Log(t1))) + ((typeof(F4) == typeof(On)) ? LossMath.Select(LossMath.GreaterThan(target, Vector256<T>.One), ((target * LossMath.Log(target)) - target) + (Vector256.Create(T.CreateTruncating(0.5)) * LossMath.Log(Vector256.Create(T.CreateTruncating(6.283185307179586)) * target)), Vector256<T>.Zero) : Vector256<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((typeof(F3) == typeof(On)) ? t0 - target : Vector256<T>.One - (target * (Vector256<T>.One / t1))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -643,21 +625,14 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly bool _full;
             private readonly T _eps;
             private readonly ReadOnlySpan<T> _weight;
-            private readonly bool _hasWeight;
             private readonly ReadOnlySpan<T> _gradOutput;
-            private readonly bool _hasGradOutput;
             private readonly T _scale;
             private readonly Span<T> _inputGrad;
-            private readonly bool _wantInputGrad;
             private readonly Span<T> _inputHess;
-            private readonly bool _wantInputHess;
             private readonly HessianTransform<T> _hessianPolicy;
-            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
-            private readonly Vector128<T> _eps128;
-            private readonly Vector256<T> _eps256;
+            // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
             private readonly Vector512<T> _eps512;
-            private readonly Vector128<T> _scale128;
-            private readonly Vector256<T> _scale256;
             private readonly Vector512<T> _scale512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -669,20 +644,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _full = full;
                 _eps = eps;
                 _weight = weight;
-                _hasWeight = !weight.IsEmpty;
                 _gradOutput = gradOutput;
-                _hasGradOutput = !gradOutput.IsEmpty;
                 _scale = scale;
                 _inputGrad = inputGrad;
-                _wantInputGrad = !inputGrad.IsEmpty;
                 _inputHess = inputHess;
-                _wantInputHess = !inputHess.IsEmpty;
                 _hessianPolicy = new HessianTransform<T>(hessianPolicy);
-                _eps128 = Vector128.Create(_eps);
-                _eps256 = Vector256.Create(_eps);
                 _eps512 = Vector512.Create(_eps);
-                _scale128 = Vector128.Create(_scale);
-                _scale256 = Vector256.Create(_scale);
                 _scale512 = Vector512.Create(_scale);
             }
 
@@ -708,13 +675,13 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var eps = _eps128;
+                var eps = _eps512.GetLower().GetLower();
                 var t0 = LossMath.Exp(input);
                 var t1 = input + eps;
                 var t2 = Vector128<T>.One / t1;
                 var loss = ((typeof(F4) == typeof(On)) ? t0 - (target * input) : input - (target * LossMath.Log(t1))) + (_full ? LossMath.Select(LossMath.GreaterThan(target, Vector128<T>.One), ((target * LossMath.Log(target)) - target) + (Vector128.Create(T.CreateTruncating(0.5)) * LossMath.Log(Vector128.Create(T.CreateTruncating(6.283185307179586)) * target)), Vector128<T>.Zero) : Vector128<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((typeof(F4) == typeof(On)) ? t0 - target : Vector128<T>.One - (target * t2)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((typeof(F4) == typeof(On)) ? t0 : target * (t2 / t1)), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -728,13 +695,13 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var eps = _eps256;
+                var eps = _eps512.GetLower();
                 var t0 = LossMath.Exp(input);
                 var t1 = input + eps;
                 var t2 = Vector256<T>.One / t1;
                 var loss = ((typeof(F4) == typeof(On)) ? t0 - (target * input) : input - (target * LossMath.Log(t1))) + (_full ? LossMath.Select(LossMath.GreaterThan(target, Vector256<T>.One), ((target * LossMath.Log(target)) - target) + (Vector256.Create(T.CreateTruncating(0.5)) * LossMath.Log(Vector256.Create(T.CreateTruncating(6.283185307179586)) * target)), Vector256<T>.Zero) : Vector256<T>.Zero);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((typeof(F4) == typeof(On)) ? t0 - target : Vector256<T>.One - (target * t2)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((typeof(F4) == typeof(On)) ? t0 : target * (t2 / t1)), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;

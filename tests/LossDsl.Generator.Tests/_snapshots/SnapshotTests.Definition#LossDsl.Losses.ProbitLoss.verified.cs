@@ -328,7 +328,6 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
             private readonly ReadOnlySpan<T> _weight;
-            private readonly bool _hasWeight;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public ValueKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight)
@@ -336,7 +335,6 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _input = input;
                 _target = target;
                 _weight = weight;
-                _hasWeight = !weight.IsEmpty;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -429,15 +427,11 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
             private readonly ReadOnlySpan<T> _weight;
-            private readonly bool _hasWeight;
             private readonly ReadOnlySpan<T> _gradOutput;
-            private readonly bool _hasGradOutput;
             private readonly T _scale;
             private readonly Span<T> _inputGrad;
-            private readonly bool _wantInputGrad;
-            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
-            private readonly Vector128<T> _scale128;
-            private readonly Vector256<T> _scale256;
+            // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
             private readonly Vector512<T> _scale512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -446,14 +440,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _input = input;
                 _target = target;
                 _weight = weight;
-                _hasWeight = !weight.IsEmpty;
                 _gradOutput = gradOutput;
-                _hasGradOutput = !gradOutput.IsEmpty;
                 _scale = scale;
                 _inputGrad = inputGrad;
-                _wantInputGrad = !inputGrad.IsEmpty;
-                _scale128 = Vector128.Create(_scale);
-                _scale256 = Vector256.Create(_scale);
                 _scale512 = Vector512.Create(_scale);
             }
 
@@ -484,7 +473,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t3 = Vector128.Create(T.CreateTruncating(-0.5)) * (input * input);
                 var loss = -((target * t0) + (t1 * t2));
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((Vector128.Create(T.CreateTruncating(0.3989422804014327)) * (t1 * LossMath.Exp(t3 - t2))) - (Vector128.Create(T.CreateTruncating(0.3989422804014327)) * (target * LossMath.Exp(t3 - t0)))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -503,7 +492,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t3 = Vector256.Create(T.CreateTruncating(-0.5)) * (input * input);
                 var loss = -((target * t0) + (t1 * t2));
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((Vector256.Create(T.CreateTruncating(0.3989422804014327)) * (t1 * LossMath.Exp(t3 - t2))) - (Vector256.Create(T.CreateTruncating(0.3989422804014327)) * (target * LossMath.Exp(t3 - t0)))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -585,18 +574,13 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
             private readonly ReadOnlySpan<T> _weight;
-            private readonly bool _hasWeight;
             private readonly ReadOnlySpan<T> _gradOutput;
-            private readonly bool _hasGradOutput;
             private readonly T _scale;
             private readonly Span<T> _inputGrad;
-            private readonly bool _wantInputGrad;
             private readonly Span<T> _inputHess;
-            private readonly bool _wantInputHess;
             private readonly HessianTransform<T> _hessianPolicy;
-            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
-            private readonly Vector128<T> _scale128;
-            private readonly Vector256<T> _scale256;
+            // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
             private readonly Vector512<T> _scale512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -605,17 +589,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _input = input;
                 _target = target;
                 _weight = weight;
-                _hasWeight = !weight.IsEmpty;
                 _gradOutput = gradOutput;
-                _hasGradOutput = !gradOutput.IsEmpty;
                 _scale = scale;
                 _inputGrad = inputGrad;
-                _wantInputGrad = !inputGrad.IsEmpty;
                 _inputHess = inputHess;
-                _wantInputHess = !inputHess.IsEmpty;
                 _hessianPolicy = new HessianTransform<T>(hessianPolicy);
-                _scale128 = Vector128.Create(_scale);
-                _scale256 = Vector256.Create(_scale);
                 _scale512 = Vector512.Create(_scale);
             }
 
@@ -653,7 +631,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t6 = Vector128.Create(T.CreateTruncating(-0.5)) * (input + input);
                 var loss = -((target * t0) + (t1 * t2));
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((Vector128.Create(T.CreateTruncating(0.3989422804014327)) * (t1 * t4)) - (Vector128.Create(T.CreateTruncating(0.3989422804014327)) * (target * t5))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((Vector128.Create(T.CreateTruncating(0.3989422804014327)) * (t1 * (t4 * (t6 + (Vector128.Create(T.CreateTruncating(0.3989422804014327)) * t4))))) - (Vector128.Create(T.CreateTruncating(0.3989422804014327)) * (target * (t5 * (t6 - (Vector128.Create(T.CreateTruncating(0.3989422804014327)) * t5)))))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -676,7 +654,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t6 = Vector256.Create(T.CreateTruncating(-0.5)) * (input + input);
                 var loss = -((target * t0) + (t1 * t2));
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((Vector256.Create(T.CreateTruncating(0.3989422804014327)) * (t1 * t4)) - (Vector256.Create(T.CreateTruncating(0.3989422804014327)) * (target * t5))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((Vector256.Create(T.CreateTruncating(0.3989422804014327)) * (t1 * (t4 * (t6 + (Vector256.Create(T.CreateTruncating(0.3989422804014327)) * t4))))) - (Vector256.Create(T.CreateTruncating(0.3989422804014327)) * (target * (t5 * (t6 - (Vector256.Create(T.CreateTruncating(0.3989422804014327)) * t5)))))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;

@@ -367,19 +367,13 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly T _alpha;
             private readonly T _gamma;
             private readonly ReadOnlySpan<T> _weight;
-            private readonly bool _hasWeight;
             private readonly bool _perCall0; // alpha >= 0
             private readonly T _perCall1; // 1 - alpha
             private readonly int _wholePower0; // gamma, where a whole number from 0 to 4
-            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
-            private readonly Vector128<T> _alpha128;
-            private readonly Vector256<T> _alpha256;
+            // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
             private readonly Vector512<T> _alpha512;
-            private readonly Vector128<T> _gamma128;
-            private readonly Vector256<T> _gamma256;
             private readonly Vector512<T> _gamma512;
-            private readonly Vector128<T> _perCall1128;
-            private readonly Vector256<T> _perCall1256;
             private readonly Vector512<T> _perCall1512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -390,18 +384,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _alpha = alpha;
                 _gamma = gamma;
                 _weight = weight;
-                _hasWeight = !weight.IsEmpty;
                 _perCall0 = _alpha >= T.Zero;
                 _perCall1 = T.One - _alpha;
                 _wholePower0 = int.CreateTruncating(_gamma);
-                _alpha128 = Vector128.Create(_alpha);
-                _alpha256 = Vector256.Create(_alpha);
                 _alpha512 = Vector512.Create(_alpha);
-                _gamma128 = Vector128.Create(_gamma);
-                _gamma256 = Vector256.Create(_gamma);
                 _gamma512 = Vector512.Create(_gamma);
-                _perCall1128 = Vector128.Create(_perCall1);
-                _perCall1256 = Vector256.Create(_perCall1);
                 _perCall1512 = Vector512.Create(_perCall1);
             }
 
@@ -434,10 +421,10 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var inputs = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_inputs), (nuint)i);
                 var targets = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_targets), (nuint)i);
-                var alpha = _alpha128;
-                var gamma = _gamma128;
+                var alpha = _alpha512.GetLower().GetLower();
+                var gamma = _gamma512.GetLower().GetLower();
                 var t0 = Vector128<T>.One - targets;
-                var alphaT = _perCall0 ? (alpha * targets) + (_perCall1128 * t0) : Vector128<T>.One;
+                var alphaT = _perCall0 ? (alpha * targets) + (_perCall1512.GetLower().GetLower() * t0) : Vector128<T>.One;
                 var t1 = LossMath.Exp(-LossMath.Abs(inputs));
                 var ce = (t0 * inputs) + (LossMath.MaxZero(-inputs) + LossMath.Log1pUnit(t1));
                 var t2 = alphaT * ce;
@@ -460,10 +447,10 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var inputs = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_inputs), (nuint)i);
                 var targets = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_targets), (nuint)i);
-                var alpha = _alpha256;
-                var gamma = _gamma256;
+                var alpha = _alpha512.GetLower();
+                var gamma = _gamma512.GetLower();
                 var t0 = Vector256<T>.One - targets;
-                var alphaT = _perCall0 ? (alpha * targets) + (_perCall1256 * t0) : Vector256<T>.One;
+                var alphaT = _perCall0 ? (alpha * targets) + (_perCall1512.GetLower() * t0) : Vector256<T>.One;
                 var t1 = LossMath.Exp(-LossMath.Abs(inputs));
                 var ce = (t0 * inputs) + (LossMath.MaxZero(-inputs) + LossMath.Log1pUnit(t1));
                 var t2 = alphaT * ce;
@@ -552,14 +539,10 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly T _alpha;
             private readonly T _gamma;
             private readonly ReadOnlySpan<T> _weight;
-            private readonly bool _hasWeight;
             private readonly ReadOnlySpan<T> _gradOutput;
-            private readonly bool _hasGradOutput;
             private readonly T _scale;
             private readonly Span<T> _inputsGrad;
-            private readonly bool _wantInputsGrad;
             private readonly Span<T> _targetsGrad;
-            private readonly bool _wantTargetsGrad;
             private readonly bool _perCall0; // alpha >= 0
             private readonly T _perCall1; // 1 - alpha
             private readonly bool _perCall2; // gamma == 0
@@ -567,24 +550,13 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly T _perCall4; // alpha + alpha - 1
             private readonly int _wholePower0; // gamma, where a whole number from 0 to 4
             private readonly int _wholePower1; // gamma - 1, where a whole number from 0 to 4
-            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
-            private readonly Vector128<T> _alpha128;
-            private readonly Vector256<T> _alpha256;
+            // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
             private readonly Vector512<T> _alpha512;
-            private readonly Vector128<T> _gamma128;
-            private readonly Vector256<T> _gamma256;
             private readonly Vector512<T> _gamma512;
-            private readonly Vector128<T> _scale128;
-            private readonly Vector256<T> _scale256;
             private readonly Vector512<T> _scale512;
-            private readonly Vector128<T> _perCall1128;
-            private readonly Vector256<T> _perCall1256;
             private readonly Vector512<T> _perCall1512;
-            private readonly Vector128<T> _perCall3128;
-            private readonly Vector256<T> _perCall3256;
             private readonly Vector512<T> _perCall3512;
-            private readonly Vector128<T> _perCall4128;
-            private readonly Vector256<T> _perCall4256;
             private readonly Vector512<T> _perCall4512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -595,14 +567,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _alpha = alpha;
                 _gamma = gamma;
                 _weight = weight;
-                _hasWeight = !weight.IsEmpty;
                 _gradOutput = gradOutput;
-                _hasGradOutput = !gradOutput.IsEmpty;
                 _scale = scale;
                 _inputsGrad = inputsGrad;
-                _wantInputsGrad = !inputsGrad.IsEmpty;
                 _targetsGrad = targetsGrad;
-                _wantTargetsGrad = !targetsGrad.IsEmpty;
                 _perCall0 = _alpha >= T.Zero;
                 _perCall1 = T.One - _alpha;
                 _perCall2 = _gamma == T.Zero;
@@ -610,23 +578,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _perCall4 = _alpha + (_alpha - T.One);
                 _wholePower0 = int.CreateTruncating(_gamma);
                 _wholePower1 = int.CreateTruncating(_gamma - T.One);
-                _alpha128 = Vector128.Create(_alpha);
-                _alpha256 = Vector256.Create(_alpha);
                 _alpha512 = Vector512.Create(_alpha);
-                _gamma128 = Vector128.Create(_gamma);
-                _gamma256 = Vector256.Create(_gamma);
                 _gamma512 = Vector512.Create(_gamma);
-                _scale128 = Vector128.Create(_scale);
-                _scale256 = Vector256.Create(_scale);
                 _scale512 = Vector512.Create(_scale);
-                _perCall1128 = Vector128.Create(_perCall1);
-                _perCall1256 = Vector256.Create(_perCall1);
                 _perCall1512 = Vector512.Create(_perCall1);
-                _perCall3128 = Vector128.Create(_perCall3);
-                _perCall3256 = Vector256.Create(_perCall3);
                 _perCall3512 = Vector512.Create(_perCall3);
-                _perCall4128 = Vector128.Create(_perCall4);
-                _perCall4256 = Vector256.Create(_perCall4);
                 _perCall4512 = Vector512.Create(_perCall4);
             }
 
@@ -667,10 +623,10 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var inputs = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_inputs), (nuint)i);
                 var targets = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_targets), (nuint)i);
-                var alpha = _alpha128;
-                var gamma = _gamma128;
+                var alpha = _alpha512.GetLower().GetLower();
+                var gamma = _gamma512.GetLower().GetLower();
                 var t0 = Vector128<T>.One - targets;
-                var alphaT = _perCall0 ? (alpha * targets) + (_perCall1128 * t0) : Vector128<T>.One;
+                var alphaT = _perCall0 ? (alpha * targets) + (_perCall1512.GetLower().GetLower() * t0) : Vector128<T>.One;
                 var t1 = LossMath.Exp(-LossMath.Abs(inputs));
                 var ce = (t0 * inputs) + (LossMath.MaxZero(-inputs) + LossMath.Log1pUnit(t1));
                 var t2 = alphaT * ce;
@@ -682,12 +638,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var pT_ = (p_ * targets) + (t6 * t0);
                 var t7 = Vector128<T>.One - pT_;
                 var t8 = (typeof(F4) == typeof(On)) ? LossMath.PowWhole(t7, _wholePower0) : LossMath.Pow(t7, gamma);
-                var t9 = gamma * ((typeof(F4) == typeof(On)) ? LossMath.PowWhole(t7, _wholePower1) : LossMath.Pow(t7, _perCall3128));
+                var t9 = gamma * ((typeof(F4) == typeof(On)) ? LossMath.PowWhole(t7, _wholePower1) : LossMath.Pow(t7, _perCall3512.GetLower().GetLower()));
                 var loss = t2 * t8;
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (((alphaT * (t0 - t6)) * t8) + (_perCall2 ? Vector128<T>.Zero : (t9 * (((t6 * p_) * t0) - ((p_ * t6) * targets))) * t2)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((_perCall0 ? _perCall4128 * ce : Vector128<T>.Zero) - (alphaT * inputs)) * t8) + (_perCall2 ? Vector128<T>.Zero : (t9 * (t6 - p_)) * t2)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((_perCall0 ? _perCall4512.GetLower().GetLower() * ce : Vector128<T>.Zero) - (alphaT * inputs)) * t8) + (_perCall2 ? Vector128<T>.Zero : (t9 * (t6 - p_)) * t2)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t2, t8, sum);
             }
 
@@ -699,10 +655,10 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var inputs = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_inputs), (nuint)i);
                 var targets = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_targets), (nuint)i);
-                var alpha = _alpha256;
-                var gamma = _gamma256;
+                var alpha = _alpha512.GetLower();
+                var gamma = _gamma512.GetLower();
                 var t0 = Vector256<T>.One - targets;
-                var alphaT = _perCall0 ? (alpha * targets) + (_perCall1256 * t0) : Vector256<T>.One;
+                var alphaT = _perCall0 ? (alpha * targets) + (_perCall1512.GetLower() * t0) : Vector256<T>.One;
                 var t1 = LossMath.Exp(-LossMath.Abs(inputs));
                 var ce = (t0 * inputs) + (LossMath.MaxZero(-inputs) + LossMath.Log1pUnit(t1));
                 var t2 = alphaT * ce;
@@ -714,12 +670,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var pT_ = (p_ * targets) + (t6 * t0);
                 var t7 = Vector256<T>.One - pT_;
                 var t8 = (typeof(F4) == typeof(On)) ? LossMath.PowWhole(t7, _wholePower0) : LossMath.Pow(t7, gamma);
-                var t9 = gamma * ((typeof(F4) == typeof(On)) ? LossMath.PowWhole(t7, _wholePower1) : LossMath.Pow(t7, _perCall3256));
+                var t9 = gamma * ((typeof(F4) == typeof(On)) ? LossMath.PowWhole(t7, _wholePower1) : LossMath.Pow(t7, _perCall3512.GetLower()));
                 var loss = t2 * t8;
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (((alphaT * (t0 - t6)) * t8) + (_perCall2 ? Vector256<T>.Zero : (t9 * (((t6 * p_) * t0) - ((p_ * t6) * targets))) * t2)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((_perCall0 ? _perCall4256 * ce : Vector256<T>.Zero) - (alphaT * inputs)) * t8) + (_perCall2 ? Vector256<T>.Zero : (t9 * (t6 - p_)) * t2)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((_perCall0 ? _perCall4512.GetLower() * ce : Vector256<T>.Zero) - (alphaT * inputs)) * t8) + (_perCall2 ? Vector256<T>.Zero : (t9 * (t6 - p_)) * t2)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t2, t8, sum);
             }
 
@@ -820,16 +776,11 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly T _alpha;
             private readonly T _gamma;
             private readonly ReadOnlySpan<T> _weight;
-            private readonly bool _hasWeight;
             private readonly ReadOnlySpan<T> _gradOutput;
-            private readonly bool _hasGradOutput;
             private readonly T _scale;
             private readonly Span<T> _inputsGrad;
-            private readonly bool _wantInputsGrad;
             private readonly Span<T> _targetsGrad;
-            private readonly bool _wantTargetsGrad;
             private readonly Span<T> _inputsHess;
-            private readonly bool _wantInputsHess;
             private readonly Span<T> _targetsHess;
             private readonly bool _wantTargetsHess;
             private readonly HessianTransform<T> _hessianPolicy;
@@ -840,27 +791,14 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly T _perCall4; // alpha + alpha - 1
             private readonly bool _perCall5; // gamma - 1 == 0
             private readonly T _perCall6; // gamma - 1 - 1
-            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
-            private readonly Vector128<T> _alpha128;
-            private readonly Vector256<T> _alpha256;
+            // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
             private readonly Vector512<T> _alpha512;
-            private readonly Vector128<T> _gamma128;
-            private readonly Vector256<T> _gamma256;
             private readonly Vector512<T> _gamma512;
-            private readonly Vector128<T> _scale128;
-            private readonly Vector256<T> _scale256;
             private readonly Vector512<T> _scale512;
-            private readonly Vector128<T> _perCall1128;
-            private readonly Vector256<T> _perCall1256;
             private readonly Vector512<T> _perCall1512;
-            private readonly Vector128<T> _perCall3128;
-            private readonly Vector256<T> _perCall3256;
             private readonly Vector512<T> _perCall3512;
-            private readonly Vector128<T> _perCall4128;
-            private readonly Vector256<T> _perCall4256;
             private readonly Vector512<T> _perCall4512;
-            private readonly Vector128<T> _perCall6128;
-            private readonly Vector256<T> _perCall6256;
             private readonly Vector512<T> _perCall6512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -871,16 +809,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _alpha = alpha;
                 _gamma = gamma;
                 _weight = weight;
-                _hasWeight = !weight.IsEmpty;
                 _gradOutput = gradOutput;
-                _hasGradOutput = !gradOutput.IsEmpty;
                 _scale = scale;
                 _inputsGrad = inputsGrad;
-                _wantInputsGrad = !inputsGrad.IsEmpty;
                 _targetsGrad = targetsGrad;
-                _wantTargetsGrad = !targetsGrad.IsEmpty;
                 _inputsHess = inputsHess;
-                _wantInputsHess = !inputsHess.IsEmpty;
                 _targetsHess = targetsHess;
                 _wantTargetsHess = !targetsHess.IsEmpty;
                 _hessianPolicy = new HessianTransform<T>(hessianPolicy);
@@ -891,26 +824,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _perCall4 = _alpha + (_alpha - T.One);
                 _perCall5 = (_gamma - T.One) == T.Zero;
                 _perCall6 = (_gamma - T.One) - T.One;
-                _alpha128 = Vector128.Create(_alpha);
-                _alpha256 = Vector256.Create(_alpha);
                 _alpha512 = Vector512.Create(_alpha);
-                _gamma128 = Vector128.Create(_gamma);
-                _gamma256 = Vector256.Create(_gamma);
                 _gamma512 = Vector512.Create(_gamma);
-                _scale128 = Vector128.Create(_scale);
-                _scale256 = Vector256.Create(_scale);
                 _scale512 = Vector512.Create(_scale);
-                _perCall1128 = Vector128.Create(_perCall1);
-                _perCall1256 = Vector256.Create(_perCall1);
                 _perCall1512 = Vector512.Create(_perCall1);
-                _perCall3128 = Vector128.Create(_perCall3);
-                _perCall3256 = Vector256.Create(_perCall3);
                 _perCall3512 = Vector512.Create(_perCall3);
-                _perCall4128 = Vector128.Create(_perCall4);
-                _perCall4256 = Vector256.Create(_perCall4);
                 _perCall4512 = Vector512.Create(_perCall4);
-                _perCall6128 = Vector128.Create(_perCall6);
-                _perCall6256 = Vector256.Create(_perCall6);
                 _perCall6512 = Vector512.Create(_perCall6);
             }
 
@@ -965,10 +884,10 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var inputs = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_inputs), (nuint)i);
                 var targets = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_targets), (nuint)i);
-                var alpha = _alpha128;
-                var gamma = _gamma128;
+                var alpha = _alpha512.GetLower().GetLower();
+                var gamma = _gamma512.GetLower().GetLower();
                 var t0 = Vector128<T>.One - targets;
-                var alphaT = _perCall0 ? (alpha * targets) + (_perCall1128 * t0) : Vector128<T>.One;
+                var alphaT = _perCall0 ? (alpha * targets) + (_perCall1512.GetLower().GetLower() * t0) : Vector128<T>.One;
                 var t1 = LossMath.Exp(-LossMath.Abs(inputs));
                 var ce = (t0 * inputs) + (LossMath.MaxZero(-inputs) + LossMath.Log1pUnit(t1));
                 var t2 = alphaT * ce;
@@ -981,21 +900,21 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t7 = Vector128<T>.One - pT_;
                 var t8 = LossMath.Pow(t7, gamma);
                 var t9 = alphaT * (t0 - t6);
-                var t10 = gamma * LossMath.Pow(t7, _perCall3128);
+                var t10 = gamma * LossMath.Pow(t7, _perCall3512.GetLower().GetLower());
                 var t11 = t6 * p_;
                 var t12 = p_ * t6;
                 var t13 = (t11 * t0) - (t12 * targets);
                 var t14 = t10 * t13;
-                var t15 = (_perCall0 ? _perCall4128 * ce : Vector128<T>.Zero) - (alphaT * inputs);
+                var t15 = (_perCall0 ? _perCall4512.GetLower().GetLower() * ce : Vector128<T>.Zero) - (alphaT * inputs);
                 var t16 = t6 - p_;
                 var t17 = t10 * t16;
                 var t18 = t14 * t9;
-                var t19 = _perCall3128 * LossMath.Pow(t7, _perCall6128);
-                var t20 = _perCall4128 * inputs;
+                var t19 = _perCall3512.GetLower().GetLower() * LossMath.Pow(t7, _perCall6512.GetLower().GetLower());
+                var t20 = _perCall4512.GetLower().GetLower() * inputs;
                 var t21 = t17 * t15;
                 var loss = t2 * t8;
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t9 * t8) + (_perCall2 ? Vector128<T>.Zero : t14 * t2)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t15 * t8) + (_perCall2 ? Vector128<T>.Zero : t17 * t2)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((((alphaT * t11) * t8) + (_perCall2 ? Vector128<T>.Zero : t18)) + (_perCall2 ? Vector128<T>.Zero : (((_perCall5 ? Vector128<T>.Zero : ((t19 * t13) * gamma) * t13) + (t10 * ((((t6 * t12) - (t11 * p_)) * t0) - (((t12 * t6) - (p_ * t11)) * targets)))) * t2) + t18)), ref MemoryMarshal.GetReference(_inputsHess), (nuint)i);
@@ -1011,10 +930,10 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var inputs = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_inputs), (nuint)i);
                 var targets = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_targets), (nuint)i);
-                var alpha = _alpha256;
-                var gamma = _gamma256;
+                var alpha = _alpha512.GetLower();
+                var gamma = _gamma512.GetLower();
                 var t0 = Vector256<T>.One - targets;
-                var alphaT = _perCall0 ? (alpha * targets) + (_perCall1256 * t0) : Vector256<T>.One;
+                var alphaT = _perCall0 ? (alpha * targets) + (_perCall1512.GetLower() * t0) : Vector256<T>.One;
                 var t1 = LossMath.Exp(-LossMath.Abs(inputs));
                 var ce = (t0 * inputs) + (LossMath.MaxZero(-inputs) + LossMath.Log1pUnit(t1));
                 var t2 = alphaT * ce;
@@ -1027,21 +946,21 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t7 = Vector256<T>.One - pT_;
                 var t8 = LossMath.Pow(t7, gamma);
                 var t9 = alphaT * (t0 - t6);
-                var t10 = gamma * LossMath.Pow(t7, _perCall3256);
+                var t10 = gamma * LossMath.Pow(t7, _perCall3512.GetLower());
                 var t11 = t6 * p_;
                 var t12 = p_ * t6;
                 var t13 = (t11 * t0) - (t12 * targets);
                 var t14 = t10 * t13;
-                var t15 = (_perCall0 ? _perCall4256 * ce : Vector256<T>.Zero) - (alphaT * inputs);
+                var t15 = (_perCall0 ? _perCall4512.GetLower() * ce : Vector256<T>.Zero) - (alphaT * inputs);
                 var t16 = t6 - p_;
                 var t17 = t10 * t16;
                 var t18 = t14 * t9;
-                var t19 = _perCall3256 * LossMath.Pow(t7, _perCall6256);
-                var t20 = _perCall4256 * inputs;
+                var t19 = _perCall3512.GetLower() * LossMath.Pow(t7, _perCall6512.GetLower());
+                var t20 = _perCall4512.GetLower() * inputs;
                 var t21 = t17 * t15;
                 var loss = t2 * t8;
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t9 * t8) + (_perCall2 ? Vector256<T>.Zero : t14 * t2)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t15 * t8) + (_perCall2 ? Vector256<T>.Zero : t17 * t2)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((((alphaT * t11) * t8) + (_perCall2 ? Vector256<T>.Zero : t18)) + (_perCall2 ? Vector256<T>.Zero : (((_perCall5 ? Vector256<T>.Zero : ((t19 * t13) * gamma) * t13) + (t10 * ((((t6 * t12) - (t11 * p_)) * t0) - (((t12 * t6) - (p_ * t11)) * targets)))) * t2) + t18)), ref MemoryMarshal.GetReference(_inputsHess), (nuint)i);

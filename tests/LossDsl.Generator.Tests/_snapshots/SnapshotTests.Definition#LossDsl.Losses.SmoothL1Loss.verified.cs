@@ -367,18 +367,12 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly ReadOnlySpan<T> _target;
             private readonly T _beta;
             private readonly ReadOnlySpan<T> _weight;
-            private readonly bool _hasWeight;
             private readonly T _perCall0; // -beta
             private readonly T _perCall1; // 0.5 * beta
-            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
-            private readonly Vector128<T> _beta128;
-            private readonly Vector256<T> _beta256;
+            // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
             private readonly Vector512<T> _beta512;
-            private readonly Vector128<T> _perCall0128;
-            private readonly Vector256<T> _perCall0256;
             private readonly Vector512<T> _perCall0512;
-            private readonly Vector128<T> _perCall1128;
-            private readonly Vector256<T> _perCall1256;
             private readonly Vector512<T> _perCall1512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -388,17 +382,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _target = target;
                 _beta = beta;
                 _weight = weight;
-                _hasWeight = !weight.IsEmpty;
                 _perCall0 = -_beta;
                 _perCall1 = T.CreateTruncating(0.5) * _beta;
-                _beta128 = Vector128.Create(_beta);
-                _beta256 = Vector256.Create(_beta);
                 _beta512 = Vector512.Create(_beta);
-                _perCall0128 = Vector128.Create(_perCall0);
-                _perCall0256 = Vector256.Create(_perCall0);
                 _perCall0512 = Vector512.Create(_perCall0);
-                _perCall1128 = Vector128.Create(_perCall1);
-                _perCall1256 = Vector256.Create(_perCall1);
                 _perCall1512 = Vector512.Create(_perCall1);
             }
 
@@ -420,10 +407,10 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var beta = _beta128;
+                var beta = _beta512.GetLower().GetLower();
                 var d_ = input - target;
                 var t = target - input;
-                var loss = LossMath.Select(LossMath.LessThanOrEqual(d_, _perCall0128), t - _perCall1128, LossMath.Select(LossMath.GreaterThanOrEqual(d_, beta), d_ - _perCall1128, (Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
+                var loss = LossMath.Select(LossMath.LessThanOrEqual(d_, _perCall0512.GetLower().GetLower()), t - _perCall1512.GetLower().GetLower(), LossMath.Select(LossMath.GreaterThanOrEqual(d_, beta), d_ - _perCall1512.GetLower().GetLower(), (Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -436,10 +423,10 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var beta = _beta256;
+                var beta = _beta512.GetLower();
                 var d_ = input - target;
                 var t = target - input;
-                var loss = LossMath.Select(LossMath.LessThanOrEqual(d_, _perCall0256), t - _perCall1256, LossMath.Select(LossMath.GreaterThanOrEqual(d_, beta), d_ - _perCall1256, (Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
+                var loss = LossMath.Select(LossMath.LessThanOrEqual(d_, _perCall0512.GetLower()), t - _perCall1512.GetLower(), LossMath.Select(LossMath.GreaterThanOrEqual(d_, beta), d_ - _perCall1512.GetLower(), (Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -508,28 +495,17 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly ReadOnlySpan<T> _target;
             private readonly T _beta;
             private readonly ReadOnlySpan<T> _weight;
-            private readonly bool _hasWeight;
             private readonly ReadOnlySpan<T> _gradOutput;
-            private readonly bool _hasGradOutput;
             private readonly T _scale;
             private readonly Span<T> _inputGrad;
-            private readonly bool _wantInputGrad;
             private readonly Span<T> _targetGrad;
-            private readonly bool _wantTargetGrad;
             private readonly T _perCall0; // -beta
             private readonly T _perCall1; // 0.5 * beta
-            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
-            private readonly Vector128<T> _beta128;
-            private readonly Vector256<T> _beta256;
+            // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
             private readonly Vector512<T> _beta512;
-            private readonly Vector128<T> _scale128;
-            private readonly Vector256<T> _scale256;
             private readonly Vector512<T> _scale512;
-            private readonly Vector128<T> _perCall0128;
-            private readonly Vector256<T> _perCall0256;
             private readonly Vector512<T> _perCall0512;
-            private readonly Vector128<T> _perCall1128;
-            private readonly Vector256<T> _perCall1256;
             private readonly Vector512<T> _perCall1512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -539,27 +515,15 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _target = target;
                 _beta = beta;
                 _weight = weight;
-                _hasWeight = !weight.IsEmpty;
                 _gradOutput = gradOutput;
-                _hasGradOutput = !gradOutput.IsEmpty;
                 _scale = scale;
                 _inputGrad = inputGrad;
-                _wantInputGrad = !inputGrad.IsEmpty;
                 _targetGrad = targetGrad;
-                _wantTargetGrad = !targetGrad.IsEmpty;
                 _perCall0 = -_beta;
                 _perCall1 = T.CreateTruncating(0.5) * _beta;
-                _beta128 = Vector128.Create(_beta);
-                _beta256 = Vector256.Create(_beta);
                 _beta512 = Vector512.Create(_beta);
-                _scale128 = Vector128.Create(_scale);
-                _scale256 = Vector256.Create(_scale);
                 _scale512 = Vector512.Create(_scale);
-                _perCall0128 = Vector128.Create(_perCall0);
-                _perCall0256 = Vector256.Create(_perCall0);
                 _perCall0512 = Vector512.Create(_perCall0);
-                _perCall1128 = Vector128.Create(_perCall1);
-                _perCall1256 = Vector256.Create(_perCall1);
                 _perCall1512 = Vector512.Create(_perCall1);
             }
 
@@ -586,16 +550,16 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var beta = _beta128;
+                var beta = _beta512.GetLower().GetLower();
                 var d_ = input - target;
-                var t0 = LossMath.LessThanOrEqual(d_, _perCall0128);
+                var t0 = LossMath.LessThanOrEqual(d_, _perCall0512.GetLower().GetLower());
                 var t = target - input;
                 var t1 = LossMath.GreaterThanOrEqual(d_, beta);
-                var loss = LossMath.Select(t0, t - _perCall1128, LossMath.Select(t1, d_ - _perCall1128, (Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
+                var loss = LossMath.Select(t0, t - _perCall1512.GetLower().GetLower(), LossMath.Select(t1, d_ - _perCall1512.GetLower().GetLower(), (Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, Vector128.Create(T.CreateTruncating(-1.0)), LossMath.Select(t1, Vector128<T>.One, d_ / beta))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.LessThanOrEqual(t, _perCall0128), Vector128.Create(T.CreateTruncating(-1.0)), LossMath.Select(LossMath.GreaterThanOrEqual(t, beta), Vector128<T>.One, t / beta))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.LessThanOrEqual(t, _perCall0512.GetLower().GetLower()), Vector128.Create(T.CreateTruncating(-1.0)), LossMath.Select(LossMath.GreaterThanOrEqual(t, beta), Vector128<T>.One, t / beta))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -607,16 +571,16 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var beta = _beta256;
+                var beta = _beta512.GetLower();
                 var d_ = input - target;
-                var t0 = LossMath.LessThanOrEqual(d_, _perCall0256);
+                var t0 = LossMath.LessThanOrEqual(d_, _perCall0512.GetLower());
                 var t = target - input;
                 var t1 = LossMath.GreaterThanOrEqual(d_, beta);
-                var loss = LossMath.Select(t0, t - _perCall1256, LossMath.Select(t1, d_ - _perCall1256, (Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
+                var loss = LossMath.Select(t0, t - _perCall1512.GetLower(), LossMath.Select(t1, d_ - _perCall1512.GetLower(), (Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, Vector256.Create(T.CreateTruncating(-1.0)), LossMath.Select(t1, Vector256<T>.One, d_ / beta))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.LessThanOrEqual(t, _perCall0256), Vector256.Create(T.CreateTruncating(-1.0)), LossMath.Select(LossMath.GreaterThanOrEqual(t, beta), Vector256<T>.One, t / beta))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.LessThanOrEqual(t, _perCall0512.GetLower()), Vector256.Create(T.CreateTruncating(-1.0)), LossMath.Select(LossMath.GreaterThanOrEqual(t, beta), Vector256<T>.One, t / beta))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -706,37 +670,23 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly ReadOnlySpan<T> _target;
             private readonly T _beta;
             private readonly ReadOnlySpan<T> _weight;
-            private readonly bool _hasWeight;
             private readonly ReadOnlySpan<T> _gradOutput;
-            private readonly bool _hasGradOutput;
             private readonly T _scale;
             private readonly Span<T> _inputGrad;
-            private readonly bool _wantInputGrad;
             private readonly Span<T> _targetGrad;
-            private readonly bool _wantTargetGrad;
             private readonly Span<T> _inputHess;
-            private readonly bool _wantInputHess;
             private readonly Span<T> _targetHess;
             private readonly bool _wantTargetHess;
             private readonly HessianTransform<T> _hessianPolicy;
             private readonly T _perCall0; // -beta
             private readonly T _perCall1; // 0.5 * beta
             private readonly T _perCall2; // 1 / beta
-            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
-            private readonly Vector128<T> _beta128;
-            private readonly Vector256<T> _beta256;
+            // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
             private readonly Vector512<T> _beta512;
-            private readonly Vector128<T> _scale128;
-            private readonly Vector256<T> _scale256;
             private readonly Vector512<T> _scale512;
-            private readonly Vector128<T> _perCall0128;
-            private readonly Vector256<T> _perCall0256;
             private readonly Vector512<T> _perCall0512;
-            private readonly Vector128<T> _perCall1128;
-            private readonly Vector256<T> _perCall1256;
             private readonly Vector512<T> _perCall1512;
-            private readonly Vector128<T> _perCall2128;
-            private readonly Vector256<T> _perCall2256;
             private readonly Vector512<T> _perCall2512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -746,36 +696,21 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _target = target;
                 _beta = beta;
                 _weight = weight;
-                _hasWeight = !weight.IsEmpty;
                 _gradOutput = gradOutput;
-                _hasGradOutput = !gradOutput.IsEmpty;
                 _scale = scale;
                 _inputGrad = inputGrad;
-                _wantInputGrad = !inputGrad.IsEmpty;
                 _targetGrad = targetGrad;
-                _wantTargetGrad = !targetGrad.IsEmpty;
                 _inputHess = inputHess;
-                _wantInputHess = !inputHess.IsEmpty;
                 _targetHess = targetHess;
                 _wantTargetHess = !targetHess.IsEmpty;
                 _hessianPolicy = new HessianTransform<T>(hessianPolicy);
                 _perCall0 = -_beta;
                 _perCall1 = T.CreateTruncating(0.5) * _beta;
                 _perCall2 = T.One / _beta;
-                _beta128 = Vector128.Create(_beta);
-                _beta256 = Vector256.Create(_beta);
                 _beta512 = Vector512.Create(_beta);
-                _scale128 = Vector128.Create(_scale);
-                _scale256 = Vector256.Create(_scale);
                 _scale512 = Vector512.Create(_scale);
-                _perCall0128 = Vector128.Create(_perCall0);
-                _perCall0256 = Vector256.Create(_perCall0);
                 _perCall0512 = Vector512.Create(_perCall0);
-                _perCall1128 = Vector128.Create(_perCall1);
-                _perCall1256 = Vector256.Create(_perCall1);
                 _perCall1512 = Vector512.Create(_perCall1);
-                _perCall2128 = Vector128.Create(_perCall2);
-                _perCall2256 = Vector256.Create(_perCall2);
                 _perCall2512 = Vector512.Create(_perCall2);
             }
 
@@ -806,20 +741,20 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var beta = _beta128;
+                var beta = _beta512.GetLower().GetLower();
                 var d_ = input - target;
-                var t0 = LossMath.LessThanOrEqual(d_, _perCall0128);
+                var t0 = LossMath.LessThanOrEqual(d_, _perCall0512.GetLower().GetLower());
                 var t = target - input;
                 var t1 = LossMath.GreaterThanOrEqual(d_, beta);
-                var t2 = LossMath.LessThanOrEqual(t, _perCall0128);
+                var t2 = LossMath.LessThanOrEqual(t, _perCall0512.GetLower().GetLower());
                 var t3 = LossMath.GreaterThanOrEqual(t, beta);
-                var loss = LossMath.Select(t0, t - _perCall1128, LossMath.Select(t1, d_ - _perCall1128, (Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
+                var loss = LossMath.Select(t0, t - _perCall1512.GetLower().GetLower(), LossMath.Select(t1, d_ - _perCall1512.GetLower().GetLower(), (Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, Vector128.Create(T.CreateTruncating(-1.0)), LossMath.Select(t1, Vector128<T>.One, d_ / beta))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t2, Vector128.Create(T.CreateTruncating(-1.0)), LossMath.Select(t3, Vector128<T>.One, t / beta))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
-                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.ZeroOrSelect(t0, LossMath.ZeroOrSelect(t1, _perCall2128))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
-                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.ZeroOrSelect(t2, LossMath.ZeroOrSelect(t3, _perCall2128))), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.ZeroOrSelect(t0, LossMath.ZeroOrSelect(t1, _perCall2512.GetLower().GetLower()))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.ZeroOrSelect(t2, LossMath.ZeroOrSelect(t3, _perCall2512.GetLower().GetLower()))), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -831,20 +766,20 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var beta = _beta256;
+                var beta = _beta512.GetLower();
                 var d_ = input - target;
-                var t0 = LossMath.LessThanOrEqual(d_, _perCall0256);
+                var t0 = LossMath.LessThanOrEqual(d_, _perCall0512.GetLower());
                 var t = target - input;
                 var t1 = LossMath.GreaterThanOrEqual(d_, beta);
-                var t2 = LossMath.LessThanOrEqual(t, _perCall0256);
+                var t2 = LossMath.LessThanOrEqual(t, _perCall0512.GetLower());
                 var t3 = LossMath.GreaterThanOrEqual(t, beta);
-                var loss = LossMath.Select(t0, t - _perCall1256, LossMath.Select(t1, d_ - _perCall1256, (Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
+                var loss = LossMath.Select(t0, t - _perCall1512.GetLower(), LossMath.Select(t1, d_ - _perCall1512.GetLower(), (Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, Vector256.Create(T.CreateTruncating(-1.0)), LossMath.Select(t1, Vector256<T>.One, d_ / beta))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t2, Vector256.Create(T.CreateTruncating(-1.0)), LossMath.Select(t3, Vector256<T>.One, t / beta))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
-                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.ZeroOrSelect(t0, LossMath.ZeroOrSelect(t1, _perCall2256))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
-                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.ZeroOrSelect(t2, LossMath.ZeroOrSelect(t3, _perCall2256))), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.ZeroOrSelect(t0, LossMath.ZeroOrSelect(t1, _perCall2512.GetLower()))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.ZeroOrSelect(t2, LossMath.ZeroOrSelect(t3, _perCall2512.GetLower()))), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 

@@ -435,7 +435,6 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly ReadOnlySpan<T> _scale_;
             private readonly ReadOnlySpan<T> _df;
             private readonly ReadOnlySpan<T> _weight;
-            private readonly bool _hasWeight;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public ValueKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> scale_, ReadOnlySpan<T> df, ReadOnlySpan<T> weight)
@@ -445,7 +444,6 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _scale_ = scale_;
                 _df = df;
                 _weight = weight;
-                _hasWeight = !weight.IsEmpty;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -563,21 +561,15 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly ReadOnlySpan<T> _scale_;
             private readonly ReadOnlySpan<T> _df;
             private readonly ReadOnlySpan<T> _weight;
-            private readonly bool _hasWeight;
             private readonly ReadOnlySpan<T> _gradOutput;
-            private readonly bool _hasGradOutput;
             private readonly T _scale;
             private readonly Span<T> _inputGrad;
-            private readonly bool _wantInputGrad;
             private readonly Span<T> _targetGrad;
-            private readonly bool _wantTargetGrad;
             private readonly Span<T> _scaleGrad;
-            private readonly bool _wantScaleGrad;
             private readonly Span<T> _dfGrad;
             private readonly bool _wantDfGrad;
-            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
-            private readonly Vector128<T> _scale128;
-            private readonly Vector256<T> _scale256;
+            // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
             private readonly Vector512<T> _scale512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -588,20 +580,13 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _scale_ = scale_;
                 _df = df;
                 _weight = weight;
-                _hasWeight = !weight.IsEmpty;
                 _gradOutput = gradOutput;
-                _hasGradOutput = !gradOutput.IsEmpty;
                 _scale = scale;
                 _inputGrad = inputGrad;
-                _wantInputGrad = !inputGrad.IsEmpty;
                 _targetGrad = targetGrad;
-                _wantTargetGrad = !targetGrad.IsEmpty;
                 _scaleGrad = scaleGrad;
-                _wantScaleGrad = !scaleGrad.IsEmpty;
                 _dfGrad = dfGrad;
                 _wantDfGrad = !dfGrad.IsEmpty;
-                _scale128 = Vector128.Create(_scale);
-                _scale256 = Vector256.Create(_scale);
                 _scale512 = Vector512.Create(_scale);
             }
 
@@ -649,7 +634,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t7 = Vector128<T>.One / scale_;
                 var loss = (((LossMath.Lgamma(t0) - LossMath.Lgamma(t1)) + (Vector128.Create(T.CreateTruncating(0.5)) * LossMath.Log(t2))) + LossMath.Log(scale_)) + (t1 * t4);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 * (((t5 * (Vector128.Create(T.CreateTruncating(-1.0)) / scale_)) / df) / t6)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 * (((t5 * t7) / df) / t6)), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (t7 - (t1 * (((t5 * (z / scale_)) / df) / t6))), ref MemoryMarshal.GetReference(_scaleGrad), (nuint)i);
@@ -678,7 +663,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t7 = Vector256<T>.One / scale_;
                 var loss = (((LossMath.Lgamma(t0) - LossMath.Lgamma(t1)) + (Vector256.Create(T.CreateTruncating(0.5)) * LossMath.Log(t2))) + LossMath.Log(scale_)) + (t1 * t4);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 * (((t5 * (Vector256.Create(T.CreateTruncating(-1.0)) / scale_)) / df) / t6)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 * (((t5 * t7) / df) / t6)), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (t7 - (t1 * (((t5 * (z / scale_)) / df) / t6))), ref MemoryMarshal.GetReference(_scaleGrad), (nuint)i);
@@ -791,16 +776,11 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly ReadOnlySpan<T> _scale_;
             private readonly ReadOnlySpan<T> _df;
             private readonly ReadOnlySpan<T> _weight;
-            private readonly bool _hasWeight;
             private readonly ReadOnlySpan<T> _gradOutput;
-            private readonly bool _hasGradOutput;
             private readonly T _scale;
             private readonly Span<T> _inputGrad;
-            private readonly bool _wantInputGrad;
             private readonly Span<T> _targetGrad;
-            private readonly bool _wantTargetGrad;
             private readonly Span<T> _scaleGrad;
-            private readonly bool _wantScaleGrad;
             private readonly Span<T> _dfGrad;
             private readonly bool _wantDfGrad;
             private readonly Span<T> _inputHess;
@@ -812,9 +792,8 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly Span<T> _dfHess;
             private readonly bool _wantDfHess;
             private readonly HessianTransform<T> _hessianPolicy;
-            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
-            private readonly Vector128<T> _scale128;
-            private readonly Vector256<T> _scale256;
+            // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
             private readonly Vector512<T> _scale512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -825,16 +804,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _scale_ = scale_;
                 _df = df;
                 _weight = weight;
-                _hasWeight = !weight.IsEmpty;
                 _gradOutput = gradOutput;
-                _hasGradOutput = !gradOutput.IsEmpty;
                 _scale = scale;
                 _inputGrad = inputGrad;
-                _wantInputGrad = !inputGrad.IsEmpty;
                 _targetGrad = targetGrad;
-                _wantTargetGrad = !targetGrad.IsEmpty;
                 _scaleGrad = scaleGrad;
-                _wantScaleGrad = !scaleGrad.IsEmpty;
                 _dfGrad = dfGrad;
                 _wantDfGrad = !dfGrad.IsEmpty;
                 _inputHess = inputHess;
@@ -846,8 +820,6 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _dfHess = dfHess;
                 _wantDfHess = !dfHess.IsEmpty;
                 _hessianPolicy = new HessianTransform<T>(hessianPolicy);
-                _scale128 = Vector128.Create(_scale);
-                _scale256 = Vector256.Create(_scale);
                 _scale512 = Vector512.Create(_scale);
             }
 
@@ -923,7 +895,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t19 = Vector128.Create(T.CreateTruncating(0.5)) * t18;
                 var loss = (((LossMath.Lgamma(t0) - LossMath.Lgamma(t1)) + (Vector128.Create(T.CreateTruncating(0.5)) * LossMath.Log(t2))) + LossMath.Log(scale_)) + (t1 * t4);
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 * t9), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 * t12), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (t10 - (t1 * t15)), ref MemoryMarshal.GetReference(_scaleGrad), (nuint)i);
@@ -968,7 +940,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t19 = Vector256.Create(T.CreateTruncating(0.5)) * t18;
                 var loss = (((LossMath.Lgamma(t0) - LossMath.Lgamma(t1)) + (Vector256.Create(T.CreateTruncating(0.5)) * LossMath.Log(t2))) + LossMath.Log(scale_)) + (t1 * t4);
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 * t9), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (t1 * t12), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * (t10 - (t1 * t15)), ref MemoryMarshal.GetReference(_scaleGrad), (nuint)i);

@@ -335,14 +335,10 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly ReadOnlySpan<T> _target;
             private readonly T _c_;
             private readonly ReadOnlySpan<T> _weight;
-            private readonly bool _hasWeight;
             private readonly T _perCall0; // c ^ 2 / 6
-            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
-            private readonly Vector128<T> _c_128;
-            private readonly Vector256<T> _c_256;
+            // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
             private readonly Vector512<T> _c_512;
-            private readonly Vector128<T> _perCall0128;
-            private readonly Vector256<T> _perCall0256;
             private readonly Vector512<T> _perCall0512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -352,13 +348,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _target = target;
                 _c_ = c_;
                 _weight = weight;
-                _hasWeight = !weight.IsEmpty;
                 _perCall0 = LossMath.Pow(_c_, T.CreateTruncating(2.0)) / T.CreateTruncating(6.0);
-                _c_128 = Vector128.Create(_c_);
-                _c_256 = Vector256.Create(_c_);
                 _c_512 = Vector512.Create(_c_);
-                _perCall0128 = Vector128.Create(_perCall0);
-                _perCall0256 = Vector256.Create(_perCall0);
                 _perCall0512 = Vector512.Create(_perCall0);
             }
 
@@ -381,11 +372,11 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var c_ = _c_128;
+                var c_ = _c_512.GetLower().GetLower();
                 var r_ = input - target;
                 var t0 = r_ / c_;
                 var t1 = Vector128<T>.One - (t0 * t0);
-                var loss = LossMath.Select(LossMath.LessThanOrEqual(LossMath.Abs(r_), c_), _perCall0128 * (Vector128<T>.One - (t1 * t1 * t1)), _perCall0128);
+                var loss = LossMath.Select(LossMath.LessThanOrEqual(LossMath.Abs(r_), c_), _perCall0512.GetLower().GetLower() * (Vector128<T>.One - (t1 * t1 * t1)), _perCall0512.GetLower().GetLower());
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -398,11 +389,11 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var c_ = _c_256;
+                var c_ = _c_512.GetLower();
                 var r_ = input - target;
                 var t0 = r_ / c_;
                 var t1 = Vector256<T>.One - (t0 * t0);
-                var loss = LossMath.Select(LossMath.LessThanOrEqual(LossMath.Abs(r_), c_), _perCall0256 * (Vector256<T>.One - (t1 * t1 * t1)), _perCall0256);
+                var loss = LossMath.Select(LossMath.LessThanOrEqual(LossMath.Abs(r_), c_), _perCall0512.GetLower() * (Vector256<T>.One - (t1 * t1 * t1)), _perCall0512.GetLower());
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -471,26 +462,16 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly ReadOnlySpan<T> _target;
             private readonly T _c_;
             private readonly ReadOnlySpan<T> _weight;
-            private readonly bool _hasWeight;
             private readonly ReadOnlySpan<T> _gradOutput;
-            private readonly bool _hasGradOutput;
             private readonly T _scale;
             private readonly Span<T> _inputGrad;
-            private readonly bool _wantInputGrad;
             private readonly T _perCall0; // c ^ 2 / 6
             private readonly T _perCall1; // 1 / c
-            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
-            private readonly Vector128<T> _c_128;
-            private readonly Vector256<T> _c_256;
+            // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
             private readonly Vector512<T> _c_512;
-            private readonly Vector128<T> _scale128;
-            private readonly Vector256<T> _scale256;
             private readonly Vector512<T> _scale512;
-            private readonly Vector128<T> _perCall0128;
-            private readonly Vector256<T> _perCall0256;
             private readonly Vector512<T> _perCall0512;
-            private readonly Vector128<T> _perCall1128;
-            private readonly Vector256<T> _perCall1256;
             private readonly Vector512<T> _perCall1512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -500,25 +481,14 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _target = target;
                 _c_ = c_;
                 _weight = weight;
-                _hasWeight = !weight.IsEmpty;
                 _gradOutput = gradOutput;
-                _hasGradOutput = !gradOutput.IsEmpty;
                 _scale = scale;
                 _inputGrad = inputGrad;
-                _wantInputGrad = !inputGrad.IsEmpty;
                 _perCall0 = LossMath.Pow(_c_, T.CreateTruncating(2.0)) / T.CreateTruncating(6.0);
                 _perCall1 = T.One / _c_;
-                _c_128 = Vector128.Create(_c_);
-                _c_256 = Vector256.Create(_c_);
                 _c_512 = Vector512.Create(_c_);
-                _scale128 = Vector128.Create(_scale);
-                _scale256 = Vector256.Create(_scale);
                 _scale512 = Vector512.Create(_scale);
-                _perCall0128 = Vector128.Create(_perCall0);
-                _perCall0256 = Vector256.Create(_perCall0);
                 _perCall0512 = Vector512.Create(_perCall0);
-                _perCall1128 = Vector128.Create(_perCall1);
-                _perCall1256 = Vector256.Create(_perCall1);
                 _perCall1512 = Vector512.Create(_perCall1);
             }
 
@@ -544,15 +514,15 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var c_ = _c_128;
+                var c_ = _c_512.GetLower().GetLower();
                 var r_ = input - target;
                 var t0 = LossMath.LessThanOrEqual(LossMath.Abs(r_), c_);
                 var t1 = r_ / c_;
                 var t2 = Vector128<T>.One - (t1 * t1);
-                var loss = LossMath.Select(t0, _perCall0128 * (Vector128<T>.One - (t2 * t2 * t2)), _perCall0128);
+                var loss = LossMath.Select(t0, _perCall0512.GetLower().GetLower() * (Vector128<T>.One - (t2 * t2 * t2)), _perCall0512.GetLower().GetLower());
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t0, Vector128.Create(T.CreateTruncating(6.0)) * (((_perCall0128 * (t2 * t2)) * t1) * _perCall1128))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t0, Vector128.Create(T.CreateTruncating(6.0)) * (((_perCall0512.GetLower().GetLower() * (t2 * t2)) * t1) * _perCall1512.GetLower().GetLower()))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -564,15 +534,15 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var c_ = _c_256;
+                var c_ = _c_512.GetLower();
                 var r_ = input - target;
                 var t0 = LossMath.LessThanOrEqual(LossMath.Abs(r_), c_);
                 var t1 = r_ / c_;
                 var t2 = Vector256<T>.One - (t1 * t1);
-                var loss = LossMath.Select(t0, _perCall0256 * (Vector256<T>.One - (t2 * t2 * t2)), _perCall0256);
+                var loss = LossMath.Select(t0, _perCall0512.GetLower() * (Vector256<T>.One - (t2 * t2 * t2)), _perCall0512.GetLower());
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t0, Vector256.Create(T.CreateTruncating(6.0)) * (((_perCall0256 * (t2 * t2)) * t1) * _perCall1256))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t0, Vector256.Create(T.CreateTruncating(6.0)) * (((_perCall0512.GetLower() * (t2 * t2)) * t1) * _perCall1512.GetLower()))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -657,29 +627,18 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly ReadOnlySpan<T> _target;
             private readonly T _c_;
             private readonly ReadOnlySpan<T> _weight;
-            private readonly bool _hasWeight;
             private readonly ReadOnlySpan<T> _gradOutput;
-            private readonly bool _hasGradOutput;
             private readonly T _scale;
             private readonly Span<T> _inputGrad;
-            private readonly bool _wantInputGrad;
             private readonly Span<T> _inputHess;
-            private readonly bool _wantInputHess;
             private readonly HessianTransform<T> _hessianPolicy;
             private readonly T _perCall0; // c ^ 2 / 6
             private readonly T _perCall1; // 1 / c
-            // the per-call scalars spread over the lanes once per call: the JIT does not hoist a broadcast out of a loop with many live vectors
-            private readonly Vector128<T> _c_128;
-            private readonly Vector256<T> _c_256;
+            // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
             private readonly Vector512<T> _c_512;
-            private readonly Vector128<T> _scale128;
-            private readonly Vector256<T> _scale256;
             private readonly Vector512<T> _scale512;
-            private readonly Vector128<T> _perCall0128;
-            private readonly Vector256<T> _perCall0256;
             private readonly Vector512<T> _perCall0512;
-            private readonly Vector128<T> _perCall1128;
-            private readonly Vector256<T> _perCall1256;
             private readonly Vector512<T> _perCall1512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -689,28 +648,16 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _target = target;
                 _c_ = c_;
                 _weight = weight;
-                _hasWeight = !weight.IsEmpty;
                 _gradOutput = gradOutput;
-                _hasGradOutput = !gradOutput.IsEmpty;
                 _scale = scale;
                 _inputGrad = inputGrad;
-                _wantInputGrad = !inputGrad.IsEmpty;
                 _inputHess = inputHess;
-                _wantInputHess = !inputHess.IsEmpty;
                 _hessianPolicy = new HessianTransform<T>(hessianPolicy);
                 _perCall0 = LossMath.Pow(_c_, T.CreateTruncating(2.0)) / T.CreateTruncating(6.0);
                 _perCall1 = T.One / _c_;
-                _c_128 = Vector128.Create(_c_);
-                _c_256 = Vector256.Create(_c_);
                 _c_512 = Vector512.Create(_c_);
-                _scale128 = Vector128.Create(_scale);
-                _scale256 = Vector256.Create(_scale);
                 _scale512 = Vector512.Create(_scale);
-                _perCall0128 = Vector128.Create(_perCall0);
-                _perCall0256 = Vector256.Create(_perCall0);
                 _perCall0512 = Vector512.Create(_perCall0);
-                _perCall1128 = Vector128.Create(_perCall1);
-                _perCall1256 = Vector256.Create(_perCall1);
                 _perCall1512 = Vector512.Create(_perCall1);
             }
 
@@ -738,17 +685,17 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var c_ = _c_128;
+                var c_ = _c_512.GetLower().GetLower();
                 var r_ = input - target;
                 var t0 = LossMath.LessThanOrEqual(LossMath.Abs(r_), c_);
                 var t1 = r_ / c_;
                 var t2 = Vector128<T>.One - (t1 * t1);
-                var t3 = _perCall0128 * (t2 * t2);
-                var loss = LossMath.Select(t0, _perCall0128 * (Vector128<T>.One - (t2 * t2 * t2)), _perCall0128);
+                var t3 = _perCall0512.GetLower().GetLower() * (t2 * t2);
+                var loss = LossMath.Select(t0, _perCall0512.GetLower().GetLower() * (Vector128<T>.One - (t2 * t2 * t2)), _perCall0512.GetLower().GetLower());
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale128 : _scale128) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t0, Vector128.Create(T.CreateTruncating(6.0)) * ((t3 * t1) * _perCall1128))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.SelectOrZero(t0, Vector128.Create(T.CreateTruncating(6.0)) * (((t3 * _perCall1128) - ((Vector128.Create(T.CreateTruncating(4.0)) * (((_perCall0128 * t2) * t1) * _perCall1128)) * t1)) * _perCall1128))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t0, Vector128.Create(T.CreateTruncating(6.0)) * ((t3 * t1) * _perCall1512.GetLower().GetLower()))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.SelectOrZero(t0, Vector128.Create(T.CreateTruncating(6.0)) * (((t3 * _perCall1512.GetLower().GetLower()) - ((Vector128.Create(T.CreateTruncating(4.0)) * (((_perCall0512.GetLower().GetLower() * t2) * t1) * _perCall1512.GetLower().GetLower())) * t1)) * _perCall1512.GetLower().GetLower()))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -760,17 +707,17 @@ namespace LossDsl.Generated.LossDsl.Losses
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var c_ = _c_256;
+                var c_ = _c_512.GetLower();
                 var r_ = input - target;
                 var t0 = LossMath.LessThanOrEqual(LossMath.Abs(r_), c_);
                 var t1 = r_ / c_;
                 var t2 = Vector256<T>.One - (t1 * t1);
-                var t3 = _perCall0256 * (t2 * t2);
-                var loss = LossMath.Select(t0, _perCall0256 * (Vector256<T>.One - (t2 * t2 * t2)), _perCall0256);
+                var t3 = _perCall0512.GetLower() * (t2 * t2);
+                var loss = LossMath.Select(t0, _perCall0512.GetLower() * (Vector256<T>.One - (t2 * t2 * t2)), _perCall0512.GetLower());
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
-                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale256 : _scale256) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t0, Vector256.Create(T.CreateTruncating(6.0)) * ((t3 * t1) * _perCall1256))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.SelectOrZero(t0, Vector256.Create(T.CreateTruncating(6.0)) * (((t3 * _perCall1256) - ((Vector256.Create(T.CreateTruncating(4.0)) * (((_perCall0256 * t2) * t1) * _perCall1256)) * t1)) * _perCall1256))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t0, Vector256.Create(T.CreateTruncating(6.0)) * ((t3 * t1) * _perCall1512.GetLower()))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.SelectOrZero(t0, Vector256.Create(T.CreateTruncating(6.0)) * (((t3 * _perCall1512.GetLower()) - ((Vector256.Create(T.CreateTruncating(4.0)) * (((_perCall0512.GetLower() * t2) * t1) * _perCall1512.GetLower())) * t1)) * _perCall1512.GetLower()))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
