@@ -5,12 +5,13 @@ namespace LossDsl.Generator.Tests;
 
 /// <summary>
 /// A kernel that tests its wanted gradients at run time (a row loss's) computes what only one gradient needs inside that
-/// gradient's test (ExpressionEmitter's deferred roots): log_cosh's cached gradient pass stores y_pred's gradient from the
-/// summand its aggregate pass left, and computes exp(-2|d|) only for y_true's.
+/// gradient's test (ExpressionEmitter's deferred roots): the square of log_cosh's mean (its adjoint reads the mean, so
+/// the gradient pass reads back the factor the aggregate pass left) stores y_pred's gradient from that summand, and
+/// computes exp(-2|d|) only for y_true's.
 /// </summary>
 public class DeferredGradientTests
 {
-    private const string LogCosh = "loss lc(y_pred, y_true) = mean(let d = y_pred - y_true in d + softplus(-2 * d) - log(2))";
+    private const string LogCosh = "loss lc(y_pred, y_true) = mean(let d = y_pred - y_true in d + softplus(-2 * d) - log(2))^2";
 
     [Fact]
     public void WhatOnlyOneGradientNeeds_IsComputedInsideItsTest()

@@ -92,6 +92,32 @@ public class RowPlanTests
         Assert.NotNull(model.Loss.Aggregates[scatter.Aggregate].Source);
     }
 
+    [Fact]
+    public void LogCosh_ItsCoefficientKnownBeforeThePass_StoresTheWholeGradient_AndNoPassReadsItBack()
+    {
+        var model = Catalogue("log_cosh");
+        var plan = RowPlan.Of(model);
+        // dL/dA0 = 1 reads no aggregate: c0 is set before A0's pass, which stores c0 * e0, y_pred's whole gradient
+        Assert.Equal(Ints(0), plan.Early);
+        Assert.Equal(0, plan.Stored);
+        Assert.True(plan.Gradient.StoredWhole);
+        Assert.Equal(RowKernel.GradientOthers, plan.Gradient.Cached); // y_true's gradient, when wanted
+        Assert.DoesNotContain(RowKernel.GradientCached, plan.Kernels);
+        Assert.Equal(RowKernel.Store(0), Assert.IsType<AggregatePass>(Assert.Single(plan.Forward)).Store);
+    }
+
+    [Theory]
+    [InlineData("loss a(x, y) = mean(let d = x - y in d + softplus(-2 * d))^2")] // dL/dA0 = 2 A0 reads the aggregate
+    [InlineData("loss a(x, y) = mean(let d = x - y in d + softplus(-2 * d)) * sum(x)")] // dL/dA0 reads A1
+    public void ACoefficientThatReadsAnAggregate_IsNotKnownBeforeThePass_TheFactorIsReadBack(string text)
+    {
+        var plan = RowPlan.Of(Compile(text));
+        Assert.Equal(0, plan.Stored);
+        Assert.Empty(plan.Early);
+        Assert.False(plan.Gradient.StoredWhole);
+        Assert.Equal(RowKernel.GradientCached, plan.Gradient.Cached);
+    }
+
     /// <summary>The online log-sum-exp is found by the shape of the aggregates, whoever wrote them, and only that shape.</summary>
     [Theory]
     [InlineData("loss a(input) = logsumexp(input)", true)]

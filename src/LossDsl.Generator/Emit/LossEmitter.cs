@@ -199,7 +199,18 @@ internal static class LossEmitter
                 yield return new KernelSpec(RowKernel.Pair(model, p).Struct, $"The gradient of A{p.Aggregate} for {Names.Xml(loss.Inputs[p.Input].Name)} at position i, summed over j: "
                     + Names.Xml(FormulaPrinter.PrintPair(p.Summand)), p.Summand, new (int, Expr)[0], false, false, n, 0) { Pair = true };
             yield return new KernelSpec(RowKernel.Gradient.Struct, "The gradients of one row, given the aggregates A_j and coefficients c_k = dL/dA_k of the row:<br/>\n" + formulas, null, gradients, false, false, n, model.OuterGradients.Count);
-            if (model.Cache is { } cache)
+            var cache = model.Cache;
+            if (cache is not null && RowPlan.StoresWholeGradient(model) is not null)
+            {
+                // c_k known before the pass: it stores the input's whole gradient, and no kernel reads it back
+                var x = Names.Xml(loss.Inputs[cache.Input].Name);
+                var whole = Shifted(Summand(cache.Gradient, cache), ShiftOf(cache.Aggregate));
+                yield return new KernelSpec(RowKernel.Store(cache.Aggregate).Struct,
+                    $"The summand of A{cache.Aggregate}, which also stores the whole gradient of {x} (its coefficients set before the pass): d{x} = "
+                    + Names.Xml(FormulaPrinter.Print(whole)) + " (its exponentials computed once for both)",
+                    Shifted(loss.Aggregates[cache.Aggregate].Body, ShiftOf(cache.Aggregate)), new[] { (cache.Input, whole) }, false, false, n, model.OuterGradients.Count) { Shift = ShiftOf(cache.Aggregate) };
+            }
+            else if (cache is not null)
             {
                 var x = Names.Xml(loss.Inputs[cache.Input].Name);
                 yield return new KernelSpec(RowKernel.Store(cache.Aggregate).Struct,
@@ -213,4 +224,8 @@ internal static class LossEmitter
             }
         }
     }
+
+    /// <summary>The cached input's gradient with the stored factor in place of its read-back (<see cref="CachedSummand"/>).</summary>
+    private static Expr Summand(Expr gradient, SummandCache cache) =>
+        gradient is CachedSummand ? cache.Factor : ExprWalker.MapChildren(gradient, e => Summand(e, cache));
 }

@@ -61,7 +61,7 @@ internal static class Names
     {
         "i", "n", "m", "r", "g", "w", "p", "c", "d", "e", "loss", "start", "end", "length", "rows", "divisor", "total", "upstream",
         "outputs", "options", "none", "grads", "chunks", "scale", "column", "value", "sum", "kernel", "fused", "gradients",
-        "gradOutputs", "gradOutput", "call", "reduction", "output", "weight", "rowLength", "rowGradient", "rowGradientCached",
+        "gradOutputs", "gradOutput", "call", "reduction", "output", "weight", "rowLength", "rowGradient", "rowGradientCached", "rowGradientOthers", "otherGradients",
         "cached", "inverseLength", "per", "summand", "aggregate", "dependency", "bar", "hasWeight", "hasGradOutput",
         "weightLength", "args", "firstRow", "row", "hessianPolicy", "hessians", "policy", "position", "positionI",
     };

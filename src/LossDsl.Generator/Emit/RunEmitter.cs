@@ -169,7 +169,7 @@ internal static class RunEmitter
         foreach (var root in loss.Aggregates.Select(a => (Expr?)a.Source).Append(loss.MeanBy).Append(loss.MeanPer))
             if (root is not null) ExprWalker.Any(root, e => { if (e is Gather g) subscripts.Add(g.Index.Name); return false; });
         var rowInputs = loss.Inputs.Where(i => i.Kind == InputKind.Row).ToList();
-        var used = new HashSet<string> { "r", "start", "end", "n", "rows", "rowLength", "total", "inverseLength", "value", "g", "gradients", "reduction", "output", "gradOutput", "gradOutputs", "rowGradient", "rowGradientCached", "cached", "divisor" };
+        var used = new HashSet<string> { "r", "start", "end", "n", "rows", "rowLength", "total", "inverseLength", "value", "g", "gradients", "reduction", "output", "gradOutput", "gradOutputs", "rowGradient", "rowGradientCached", "rowGradientOthers", "otherGradients", "cached", "divisor" };
         foreach (var p in plan.Run) used.Add(p.Name);
         foreach (var input in indexInputs) used.Add(Names.Camel(input.Name) + "Row");
         var rowLeaf = new System.Func<Expr, string?>(e => e switch
@@ -227,13 +227,25 @@ internal static class RunEmitter
             {
                 RowKernelArguments.Gradients => string.Concat(grads.Select(g => ", " + (fusedGrads.TryGetValue(g, out var f) ? f : g))),
                 RowKernelArguments.Store => ", " + stored,
+                RowKernelArguments.OtherGradients => string.Concat(grads.Select(g => ", " + (g == stored ? "default" : fusedGrads.TryGetValue(g, out var f) ? f : g))),
                 _ => "",
             }});");
         if (stored is not null)
         {
             int storing = rowPlan.Forward.Select(p => p switch { AggregatePass { Store: not null } a => a.Aggregate, LogSumExpPass { Store: not null } o => o.Sum, _ => -1 }).First(j => j >= 0);
-            w.Line($"// A{storing}'s pass also stores a factor of the gradient in {stored}, and the gradient pass reads it back.");
-            w.Line($"bool cached = gradients && !{stored}.IsEmpty;");
+            if (rowPlan.Gradient.StoredWhole)
+            {
+                bool others = rowPlan.Gradient.Cached is not null;
+                w.Line($"// A{storing}'s pass also stores the whole gradient in {stored} (the coefficients it reads are set before it); the");
+                w.Line(others ? "// gradient pass then runs for the other inputs' gradients only, when one is wanted." : "// gradient pass then has nothing to write.");
+                w.Line($"bool cached = gradients && !{stored}.IsEmpty;");
+                if (others) w.Line($"bool otherGradients = {string.Join(" || ", grads.Where(g => g != stored).Select(g => $"!{g}.IsEmpty"))};");
+            }
+            else
+            {
+                w.Line($"// A{storing}'s pass also stores a factor of the gradient in {stored}, and the gradient pass reads it back.");
+                w.Line($"bool cached = gradients && !{stored}.IsEmpty;");
+            }
         }
         w.Line("T total = T.Zero;");
         w.Open("for (int r = 0; r < rows; r++)");
@@ -248,6 +260,17 @@ internal static class RunEmitter
             w.Line(string.Join(" ", fields));
         }
         var guardEmitter = new ExpressionEmitter(Width.Scalar, rowLeaf, rowLeaf, new Dictionary<Expr, string>(), new HashSet<string>(used));
+        string upstream = whole ? "gradOutput"
+            : $"reduction == Reduction.None ? gradOutputs[r] : reduction == Reduction.Mean ? gradOutput / {(loss.MeanPer is null ? "divisor" : "(divisor * per)")} : gradOutput";
+        bool early = rowPlan.Early.Count > 0;
+        if (early)
+        {
+            // dL/dA_k reads no aggregate: the coefficients the storing pass reads are known before it
+            var store = rowPlan.Kernels.First(k => k.Arguments == RowKernelArguments.Store).Variable;
+            w.Line($"T g = gradients ? {upstream} : T.Zero;");
+            foreach (int k in rowPlan.Early)
+                w.Line($"if (cached) {store}.C{k} = g * {guardEmitter.ScalarText(model.OuterGradients[k])}{Factor(model, k)}; // dL/dA{k} = {FormulaPrinter.Print(model.OuterGradients[k])}");
+        }
         foreach (var pass in rowPlan.Forward) Forward(w, loss, pass, guardEmitter, used, stored);
         // The outer formula keeps the user's let names (lse, nll...), as the kernels do.
         var letNames = loss.Names.GroupBy(n => n.Expression).ToDictionary(g => g.Key, g => g.First().Name);
@@ -266,8 +289,7 @@ internal static class RunEmitter
             w.Line("if (reduction != Reduction.None) total += value / per; else if (!output.IsEmpty) output[r] = value;");
         }
         w.Open("if (gradients)");
-        w.Line(whole ? "T g = gradOutput;"
-            : $"T g = reduction == Reduction.None ? gradOutputs[r] : reduction == Reduction.Mean ? gradOutput / {(loss.MeanPer is null ? "divisor" : "(divisor * per)")} : gradOutput;");
+        if (!early) w.Line($"T g = {upstream};");
         w.Line("// Adjoints of the aggregates, last to first: dL/dA_k plus what later aggregates that read A_k pass back.");
         foreach (var adjoint in rowPlan.Adjoints) Adjoint(w, model, adjoint, texts[1 + adjoint.Aggregate]);
         Gradient(w, model, rowPlan.Gradient);
@@ -362,6 +384,14 @@ internal static class RunEmitter
             w.Line($"{c}.C{k} = g * bar{k}{Factor(model, k)};{(pass.Cached is { } x ? $" {x.Variable}.C{k} = {c}.C{k};" : "")}");
         var run = $"ElementLoops.Run<{pass.Kernel.Struct}<T>, T>(ref {c}, start, end);";
         if (pass.Empty) { w.Line($"// no pass of {pass.Kernel.Struct}: every gradient it would write is a fused row function's"); return; }
+        if (pass.StoredWhole)
+        {
+            if (pass.Cached is not { } others) { w.Line($"if (!cached) {run} // else the storing pass wrote the only gradient"); return; }
+            w.Line("// the stored input's gradient is whole: the others' (the kernel given its gradient span empty), when one is wanted");
+            w.Line($"if (!cached) {run}");
+            w.Line($"else if (otherGradients) ElementLoops.Run<{others.Struct}<T>, T>(ref {others.Variable}, start, end);");
+            return;
+        }
         if (pass.Cached is not { } stored) { w.Line(run); return; }
         w.Line("// in place, each element once: the cached kernel reads the summand where it writes the gradient");
         w.Line($"if (cached) ElementLoops.RunExact<{stored.Struct}<T>, T>(ref {stored.Variable}, start, end);");

@@ -12,6 +12,8 @@ internal enum RowKernelArguments
     Gradients,
     /// <summary>The gradient span of the input whose factor it stores (<see cref="SummandCache"/>).</summary>
     Store,
+    /// <summary>The gradient spans, the stored input's left empty: the storing pass wrote its whole gradient.</summary>
+    OtherGradients,
 }
 
 /// <summary>
@@ -39,4 +41,7 @@ internal sealed record RowKernel(string Struct, string Variable, RowKernelArgume
 
     /// <summary>The row's gradients reading the stored factor back.</summary>
     public static RowKernel GradientCached { get; } = new("RowGradientCachedKernel", "rowGradientCached", RowKernelArguments.Gradients);
+
+    /// <summary>The row's gradients of the inputs other than the stored one, whose whole gradient the storing pass wrote.</summary>
+    public static RowKernel GradientOthers { get; } = new("RowGradientKernel", "rowGradientOthers", RowKernelArguments.OtherGradients);
 }

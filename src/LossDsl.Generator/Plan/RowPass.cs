@@ -52,9 +52,11 @@ internal sealed record DependencyPass(AggregateDependency Dependency, RowKernel 
 /// (g times each adjoint); with <paramref name="Cached"/>, the kernel that reads a stored factor back runs when it was stored.
 /// With <paramref name="Empty"/>, the kernel has nothing to write on any call (every differentiable input's gradient is
 /// a fused row function's, which the kernel is given empty when the fused method runs, and is empty otherwise): its
-/// pass is left out and the kernel only holds the coefficients.
+/// pass is left out and the kernel only holds the coefficients. With <paramref name="StoredWhole"/>, the storing pass
+/// wrote the stored input's whole gradient, and <paramref name="Cached"/> is the gradient kernel given that input's
+/// gradient span empty, run when another input's gradient is wanted (null when no other input has a gradient).
 /// </summary>
-internal sealed record GradientPass(RowKernel Kernel, RowKernel? Cached, int Coefficients, EquatableArray<int> Reads, bool Empty = false) : RowPass(Reads);
+internal sealed record GradientPass(RowKernel Kernel, RowKernel? Cached, int Coefficients, EquatableArray<int> Reads, bool Empty = false, bool StoredWhole = false) : RowPass(Reads);
 
 /// <summary>Adds a pair aggregate's gradient to input <c>Pair.Input</c>'s gradient, at each position of the row.</summary>
 internal sealed record PairGradientPass(PairGradient Pair, RowKernel Kernel, EquatableArray<int> Reads) : RowPass(Reads);

@@ -13,14 +13,42 @@ namespace LossDsl.Generator.Plan;
 /// subscripts, row functions). The emitter walks it; tests read it.
 /// </summary>
 /// <param name="Stored">The input whose gradient span an aggregate's pass stores a factor in (<see cref="SummandCache"/>), or -1.</param>
+/// <param name="Early">The coefficients c_k that the storing pass reads, set before it: empty unless it stores the input's
+/// whole gradient (<see cref="StoresWholeGradient"/>).</param>
 internal sealed record RowPlan(
     EquatableArray<RowKernel> Kernels,
     EquatableArray<RowPass> Forward,
     EquatableArray<AdjointPass> Adjoints,
     GradientPass Gradient,
     EquatableArray<RowPass> Additions,
-    int Stored)
+    int Stored,
+    EquatableArray<int> Early = default)
 {
+    /// <summary>
+    /// The coefficients that the cached input's gradient reads (<see cref="SummandCache.Gradient"/>, log_cosh's
+    /// c0 * e0), when each is known before the storing aggregate's pass: dL/dA_k reads no aggregate, no later aggregate
+    /// reads A_k, A_k is a plain sum or mean, and the storing pass is an ordinary one (not an online log-sum-exp). The
+    /// pass then stores the input's whole gradient, where it stored a factor that a second pass over the row read back
+    /// and scaled. Null when that does not hold.
+    /// </summary>
+    public static EquatableArray<int>? StoresWholeGradient(LossModel model)
+    {
+        if (model.Cache is not { } cache || model.Loss.MeanPer is not null) return null;
+        if (OnlineLogSumExps(model).Any(p => p.Sum == cache.Aggregate || p.Maximum == cache.Aggregate)) return null;
+        if (AggregateGuards.Compute(model)[cache.Aggregate] is not BoolConstant { Value: true }) return null;
+        var read = new SortedSet<int>();
+        bool early = !ExprWalker.Any(cache.Gradient, x =>
+        {
+            if (x is CoefficientRef c) read.Add(c.Index);
+            return x is AggregateRef;
+        });
+        bool Known(int k) => k < model.OuterGradients.Count && model.Counts[k] < 0
+            && model.Loss.Aggregates[k].Kind is AggregateKind.Sum or AggregateKind.Mean
+            && !ExprWalker.Any(model.OuterGradients[k], x => x is AggregateRef or CoefficientRef)
+            && !model.Dependencies.Any(d => d.J == k);
+        return early && read.All(Known) ? read.ToEquatableArray() : null;
+    }
+
     public static RowPlan Of(LossModel model)
     {
         var loss = model.Loss;
@@ -53,20 +81,27 @@ internal sealed record RowPlan(
         kernels.Add(RowKernel.Gradient);
         var pairs = model.PairGradients.Select(p => new PairGradientPass(p, RowKernel.Pair(model, p), Reads(p.Summand))).ToList();
         kernels.AddRange(pairs.Select(p => p.Kernel));
-        if (cache is not null) { kernels.Add(RowKernel.Store(cache.Aggregate)); kernels.Add(RowKernel.GradientCached); }
+        // With the whole gradient stored, the other inputs' gradients (when one is wanted) come from the gradient kernel
+        // given the stored input's gradient span empty; else a second kernel reads the stored factor back.
+        var whole = StoresWholeGradient(model);
+        bool others = cache is not null && loss.Inputs.Where((input, i) => !input.IsConst && i != cache.Input).Any();
+        var second = whole is null ? RowKernel.GradientCached : others ? RowKernel.GradientOthers : null;
+        if (cache is not null) kernels.Add(RowKernel.Store(cache.Aggregate));
+        if (cache is not null && second is not null) kernels.Add(second);
 
         var adjoints = Enumerable.Range(0, model.OuterGradients.Count).Reverse()
             .Select(k => new AdjointPass(k, dependencies.Where(d => d.Dependency.J == k).ToEquatableArray())).ToEquatableArray();
         // Every differentiable input's gradient a fused row function's: the gradient kernel never writes anything.
         bool empty = loss.Inputs.Select((input, i) => (input, i)).Where(x => !x.input.IsConst).All(x => fused.ContainsValue(x.i));
-        var gradient = new GradientPass(RowKernel.Gradient, cache is null ? null : RowKernel.GradientCached, model.OuterGradients.Count,
-            model.Gradients.SelectMany(g => Reads(g)).Distinct().OrderBy(i => i).ToEquatableArray(), empty);
+        var gradient = new GradientPass(RowKernel.Gradient, cache is null ? null : second, model.OuterGradients.Count,
+            model.Gradients.SelectMany(g => Reads(g)).Distinct().OrderBy(i => i).ToEquatableArray(), empty, StoredWhole: whole is not null);
         var additions = new List<RowPass>(pairs);
         additions.AddRange(model.Scatters.Select(s => new ScatterPass(s.Aggregate, s.Input)));
         additions.AddRange(model.RowGradients.Select(g => new RowFunctionGradientPass(g.Aggregate, g.Argument,
             ((InputRef)loss.Aggregates[g.Aggregate].Call!.Arguments[g.Argument]).Index,
             fused.ContainsKey(g.Aggregate) && loss.Aggregates[g.Aggregate].Call!.FusedArgument == g.Argument)));
-        return new RowPlan(kernels.ToEquatableArray(), forward.ToEquatableArray(), adjoints, gradient, additions.ToEquatableArray(), cache?.Input ?? -1);
+        return new RowPlan(kernels.ToEquatableArray(), forward.ToEquatableArray(), adjoints, gradient, additions.ToEquatableArray(), cache?.Input ?? -1,
+            whole ?? EquatableArray<int>.Empty);
     }
 
     /// <summary>

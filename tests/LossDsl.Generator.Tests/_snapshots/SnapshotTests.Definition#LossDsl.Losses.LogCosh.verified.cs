@@ -189,9 +189,11 @@ namespace LossDsl.Generated.LossDsl.Losses
             var aggregate0 = new Aggregate0Kernel<T>(yPred, yTrue);
             var rowGradient = new RowGradientKernel<T>(yPred, yTrue, yPredGrad, yTrueGrad);
             var aggregate0Store = new Aggregate0StoreKernel<T>(yPred, yTrue, yPredGrad);
-            var rowGradientCached = new RowGradientCachedKernel<T>(yPred, yTrue, yPredGrad, yTrueGrad);
-            // A0's pass also stores a factor of the gradient in yPredGrad, and the gradient pass reads it back.
+            var rowGradientOthers = new RowGradientKernel<T>(yPred, yTrue, default, yTrueGrad);
+            // A0's pass also stores the whole gradient in yPredGrad (the coefficients it reads are set before it); the
+            // gradient pass then runs for the other inputs' gradients only, when one is wanted.
             bool cached = gradients && !yPredGrad.IsEmpty;
+            bool otherGradients = !yTrueGrad.IsEmpty;
             T total = T.Zero;
             for (int r = 0; r < rows; r++)
             {
@@ -199,21 +201,22 @@ namespace LossDsl.Generated.LossDsl.Losses
                 aggregate0.RowStart = start;
                 rowGradient.RowStart = start;
                 aggregate0Store.RowStart = start;
-                rowGradientCached.RowStart = start;
+                rowGradientOthers.RowStart = start;
+                T g = gradients ? reduction == Reduction.None ? gradOutputs[r] : reduction == Reduction.Mean ? gradOutput / divisor : gradOutput : T.Zero;
+                if (cached) aggregate0Store.C0 = g * T.One * inverseLength; // dL/dA0 = 1
                 T a0 = (cached ? ElementLoops.Sum<Aggregate0StoreKernel<T>, T>(ref aggregate0Store, start, end) : ElementLoops.Sum<Aggregate0Kernel<T>, T>(ref aggregate0, start, end)) * inverseLength;
                 // L = A0
                 T value = a0;
                 if (reduction != Reduction.None) total += value; else if (!output.IsEmpty) output[r] = value;
                 if (gradients)
                 {
-                    T g = reduction == Reduction.None ? gradOutputs[r] : reduction == Reduction.Mean ? gradOutput / divisor : gradOutput;
                     // Adjoints of the aggregates, last to first: dL/dA_k plus what later aggregates that read A_k pass back.
                     // dL/dA0 = 1
                     T bar0 = T.One;
-                    rowGradient.C0 = g * bar0 * inverseLength; rowGradientCached.C0 = rowGradient.C0;
-                    // in place, each element once: the cached kernel reads the summand where it writes the gradient
-                    if (cached) ElementLoops.RunExact<RowGradientCachedKernel<T>, T>(ref rowGradientCached, start, end);
-                    else ElementLoops.Run<RowGradientKernel<T>, T>(ref rowGradient, start, end);
+                    rowGradient.C0 = g * bar0 * inverseLength; rowGradientOthers.C0 = rowGradient.C0;
+                    // the stored input's gradient is whole: the others' (the kernel given its gradient span empty), when one is wanted
+                    if (!cached) ElementLoops.Run<RowGradientKernel<T>, T>(ref rowGradient, start, end);
+                    else if (otherGradients) ElementLoops.Run<RowGradientKernel<T>, T>(ref rowGradientOthers, start, end);
                 }
             }
             return reduction == Reduction.Mean ? total / divisor : total;
@@ -459,7 +462,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         }
 
         /// <summary>
-        /// The summand of A0, which also stores e0 = 1 + (-2) * (if (-2) * (y_pred - y_true) &gt;= 0 then 1 / (1 + exp(-abs((-2) * (y_pred - y_true)))) else exp(-abs((-2) * (y_pred - y_true))) * 1 / (1 + exp(-abs((-2) * (y_pred - y_true))))) in the gradient span of y_pred (its exponentials computed once for both)
+        /// The summand of A0, which also stores the whole gradient of y_pred (its coefficients set before the pass): dy_pred = c0 * (1 + (-2) * (if (-2) * (y_pred - y_true) &gt;= 0 then 1 / (1 + exp(-abs((-2) * (y_pred - y_true)))) else exp(-abs((-2) * (y_pred - y_true))) * 1 / (1 + exp(-abs((-2) * (y_pred - y_true)))))) (its exponentials computed once for both)
         /// </summary>
         private ref struct Aggregate0StoreKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
@@ -471,6 +474,8 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly bool _wantYPredGrad;
             /// <summary>A0 of the current row.</summary>
             public T A0;
+            /// <summary>dL/dA0 for the current row, times its upstream gradient (and 1/rowLength for a mean, 1/ties for a max).</summary>
+            public T C0;
 
             public Aggregate0StoreKernel(ReadOnlySpan<T> yPred, ReadOnlySpan<T> yTrue, Span<T> yPredGrad)
             {
@@ -478,115 +483,6 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _yTrue = yTrue;
                 _yPredGrad = yPredGrad;
                 _wantYPredGrad = !yPredGrad.IsEmpty;
-                RowStart = 0;
-                A0 = T.Zero;
-            }
-
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public T Invoke(int i)
-            {
-                var yPred = _yPred[i];
-                var yTrue = _yTrue[i];
-                var d_ = yPred - yTrue;
-                var t0 = T.CreateTruncating(-2.0) * d_;
-                var t1 = LossMath.Exp(-LossMath.Abs(t0));
-                var loss = (d_ + (LossMath.MaxZero(t0) + LossMath.Log1pUnit(t1))) - T.CreateTruncating(0.6931471805599453);
-                if (_wantYPredGrad)
-                {
-                    var t2 = T.One / (T.One + t1);
-                    _yPredGrad[i] = T.One + (T.CreateTruncating(-2.0) * LossMath.Select(LossMath.GreaterThanOrEqual(t0, T.Zero), t2, t1 * t2));
-                }
-                return loss;
-            }
-
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector128<T> Invoke128(int i)
-            {
-                var yPred = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
-                var yTrue = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
-                var d_ = yPred - yTrue;
-                var t0 = Vector128.Create(T.CreateTruncating(-2.0)) * d_;
-                var t1 = LossMath.Exp(-LossMath.Abs(t0));
-                var loss = (d_ + (LossMath.MaxZero(t0) + LossMath.Log1pUnit(t1))) - Vector128.Create(T.CreateTruncating(0.6931471805599453));
-                if (_wantYPredGrad)
-                {
-                    var t2 = Vector128<T>.One / (Vector128<T>.One + t1);
-                    (Vector128<T>.One + (Vector128.Create(T.CreateTruncating(-2.0)) * LossMath.Select(LossMath.GreaterThanOrEqual(t0, Vector128<T>.Zero), t2, t1 * t2))).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
-                }
-                return loss;
-            }
-
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
-
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector256<T> Invoke256(int i)
-            {
-                var yPred = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
-                var yTrue = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
-                var d_ = yPred - yTrue;
-                var t0 = Vector256.Create(T.CreateTruncating(-2.0)) * d_;
-                var t1 = LossMath.Exp(-LossMath.Abs(t0));
-                var loss = (d_ + (LossMath.MaxZero(t0) + LossMath.Log1pUnit(t1))) - Vector256.Create(T.CreateTruncating(0.6931471805599453));
-                if (_wantYPredGrad)
-                {
-                    var t2 = Vector256<T>.One / (Vector256<T>.One + t1);
-                    (Vector256<T>.One + (Vector256.Create(T.CreateTruncating(-2.0)) * LossMath.Select(LossMath.GreaterThanOrEqual(t0, Vector256<T>.Zero), t2, t1 * t2))).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
-                }
-                return loss;
-            }
-
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
-
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector512<T> Invoke512(int i)
-            {
-                var yPred = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
-                var yTrue = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
-                var d_ = yPred - yTrue;
-                var t0 = Vector512.Create(T.CreateTruncating(-2.0)) * d_;
-                var t1 = LossMath.Exp(-LossMath.Abs(t0));
-                var loss = (d_ + (LossMath.MaxZero(t0) + LossMath.Log1pUnit(t1))) - Vector512.Create(T.CreateTruncating(0.6931471805599453));
-                if (_wantYPredGrad)
-                {
-                    var t2 = Vector512<T>.One / (Vector512<T>.One + t1);
-                    (Vector512<T>.One + (Vector512.Create(T.CreateTruncating(-2.0)) * LossMath.Select(LossMath.GreaterThanOrEqual(t0, Vector512<T>.Zero), t2, t1 * t2))).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
-                }
-                return loss;
-            }
-
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
-        }
-
-        /// <summary>
-        /// The gradients of one row when A0's pass stored e0 in the gradient span of y_pred, read back here:<br/>
-        /// dy_pred = c0 * e0
-        /// </summary>
-        private ref struct RowGradientCachedKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        {
-            private readonly ReadOnlySpan<T> _yPred;
-            private readonly ReadOnlySpan<T> _yTrue;
-            /// <summary>Where the current row starts.</summary>
-            public int RowStart;
-            private readonly Span<T> _yPredGrad;
-            private readonly bool _wantYPredGrad;
-            private readonly Span<T> _yTrueGrad;
-            private readonly bool _wantYTrueGrad;
-            /// <summary>A0 of the current row.</summary>
-            public T A0;
-            /// <summary>dL/dA0 for the current row, times its upstream gradient (and 1/rowLength for a mean, 1/ties for a max).</summary>
-            public T C0;
-
-            public RowGradientCachedKernel(ReadOnlySpan<T> yPred, ReadOnlySpan<T> yTrue, Span<T> yPredGrad, Span<T> yTrueGrad)
-            {
-                _yPred = yPred;
-                _yTrue = yTrue;
-                _yPredGrad = yPredGrad;
-                _wantYPredGrad = !yPredGrad.IsEmpty;
-                _yTrueGrad = yTrueGrad;
-                _wantYTrueGrad = !yTrueGrad.IsEmpty;
                 RowStart = 0;
                 A0 = T.Zero;
                 C0 = T.Zero;
@@ -598,17 +494,16 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var yPred = _yPred[i];
                 var yTrue = _yTrue[i];
                 var c0 = C0;
-                var summand0 = _yPredGrad[i];
-                if (_wantYPredGrad) _yPredGrad[i] = c0 * summand0;
-                if (_wantYTrueGrad)
+                var d_ = yPred - yTrue;
+                var t0 = T.CreateTruncating(-2.0) * d_;
+                var t1 = LossMath.Exp(-LossMath.Abs(t0));
+                var loss = (d_ + (LossMath.MaxZero(t0) + LossMath.Log1pUnit(t1))) - T.CreateTruncating(0.6931471805599453);
+                if (_wantYPredGrad)
                 {
-                    var d_ = yPred - yTrue;
-                    var t0 = T.CreateTruncating(-2.0) * d_;
-                    var t1 = LossMath.Exp(-LossMath.Abs(t0));
                     var t2 = T.One / (T.One + t1);
-                    _yTrueGrad[i] = c0 * (T.CreateTruncating(-1.0) + (T.CreateTruncating(2.0) * LossMath.Select(LossMath.GreaterThanOrEqual(t0, T.Zero), t2, t1 * t2)));
+                    _yPredGrad[i] = c0 * (T.One + (T.CreateTruncating(-2.0) * LossMath.Select(LossMath.GreaterThanOrEqual(t0, T.Zero), t2, t1 * t2)));
                 }
-                return T.Zero;
+                return loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -617,17 +512,16 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var yPred = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
                 var yTrue = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
                 var c0 = Vector128.Create(C0);
-                var summand0 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
-                if (_wantYPredGrad) (c0 * summand0).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
-                if (_wantYTrueGrad)
+                var d_ = yPred - yTrue;
+                var t0 = Vector128.Create(T.CreateTruncating(-2.0)) * d_;
+                var t1 = LossMath.Exp(-LossMath.Abs(t0));
+                var loss = (d_ + (LossMath.MaxZero(t0) + LossMath.Log1pUnit(t1))) - Vector128.Create(T.CreateTruncating(0.6931471805599453));
+                if (_wantYPredGrad)
                 {
-                    var d_ = yPred - yTrue;
-                    var t0 = Vector128.Create(T.CreateTruncating(-2.0)) * d_;
-                    var t1 = LossMath.Exp(-LossMath.Abs(t0));
                     var t2 = Vector128<T>.One / (Vector128<T>.One + t1);
-                    (c0 * (Vector128.Create(T.CreateTruncating(-1.0)) + (Vector128.Create(T.CreateTruncating(2.0)) * LossMath.Select(LossMath.GreaterThanOrEqual(t0, Vector128<T>.Zero), t2, t1 * t2)))).StoreUnsafe(ref MemoryMarshal.GetReference(_yTrueGrad), (nuint)i);
+                    (c0 * (Vector128<T>.One + (Vector128.Create(T.CreateTruncating(-2.0)) * LossMath.Select(LossMath.GreaterThanOrEqual(t0, Vector128<T>.Zero), t2, t1 * t2)))).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
                 }
-                return Vector128<T>.Zero;
+                return loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -639,17 +533,16 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var yPred = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
                 var yTrue = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
                 var c0 = Vector256.Create(C0);
-                var summand0 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
-                if (_wantYPredGrad) (c0 * summand0).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
-                if (_wantYTrueGrad)
+                var d_ = yPred - yTrue;
+                var t0 = Vector256.Create(T.CreateTruncating(-2.0)) * d_;
+                var t1 = LossMath.Exp(-LossMath.Abs(t0));
+                var loss = (d_ + (LossMath.MaxZero(t0) + LossMath.Log1pUnit(t1))) - Vector256.Create(T.CreateTruncating(0.6931471805599453));
+                if (_wantYPredGrad)
                 {
-                    var d_ = yPred - yTrue;
-                    var t0 = Vector256.Create(T.CreateTruncating(-2.0)) * d_;
-                    var t1 = LossMath.Exp(-LossMath.Abs(t0));
                     var t2 = Vector256<T>.One / (Vector256<T>.One + t1);
-                    (c0 * (Vector256.Create(T.CreateTruncating(-1.0)) + (Vector256.Create(T.CreateTruncating(2.0)) * LossMath.Select(LossMath.GreaterThanOrEqual(t0, Vector256<T>.Zero), t2, t1 * t2)))).StoreUnsafe(ref MemoryMarshal.GetReference(_yTrueGrad), (nuint)i);
+                    (c0 * (Vector256<T>.One + (Vector256.Create(T.CreateTruncating(-2.0)) * LossMath.Select(LossMath.GreaterThanOrEqual(t0, Vector256<T>.Zero), t2, t1 * t2)))).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
                 }
-                return Vector256<T>.Zero;
+                return loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -661,17 +554,16 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var yPred = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
                 var yTrue = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
                 var c0 = Vector512.Create(C0);
-                var summand0 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
-                if (_wantYPredGrad) (c0 * summand0).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
-                if (_wantYTrueGrad)
+                var d_ = yPred - yTrue;
+                var t0 = Vector512.Create(T.CreateTruncating(-2.0)) * d_;
+                var t1 = LossMath.Exp(-LossMath.Abs(t0));
+                var loss = (d_ + (LossMath.MaxZero(t0) + LossMath.Log1pUnit(t1))) - Vector512.Create(T.CreateTruncating(0.6931471805599453));
+                if (_wantYPredGrad)
                 {
-                    var d_ = yPred - yTrue;
-                    var t0 = Vector512.Create(T.CreateTruncating(-2.0)) * d_;
-                    var t1 = LossMath.Exp(-LossMath.Abs(t0));
                     var t2 = Vector512<T>.One / (Vector512<T>.One + t1);
-                    (c0 * (Vector512.Create(T.CreateTruncating(-1.0)) + (Vector512.Create(T.CreateTruncating(2.0)) * LossMath.Select(LossMath.GreaterThanOrEqual(t0, Vector512<T>.Zero), t2, t1 * t2)))).StoreUnsafe(ref MemoryMarshal.GetReference(_yTrueGrad), (nuint)i);
+                    (c0 * (Vector512<T>.One + (Vector512.Create(T.CreateTruncating(-2.0)) * LossMath.Select(LossMath.GreaterThanOrEqual(t0, Vector512<T>.Zero), t2, t1 * t2)))).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
                 }
-                return Vector512<T>.Zero;
+                return loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]

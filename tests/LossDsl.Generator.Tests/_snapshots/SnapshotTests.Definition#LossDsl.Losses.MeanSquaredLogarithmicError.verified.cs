@@ -185,8 +185,8 @@ namespace LossDsl.Generated.LossDsl.Losses
             var aggregate0 = new Aggregate0Kernel<T>(yPred, yTrue, eps);
             var rowGradient = new RowGradientKernel<T>(yPred, yTrue, eps, yPredGrad);
             var aggregate0Store = new Aggregate0StoreKernel<T>(yPred, yTrue, eps, yPredGrad);
-            var rowGradientCached = new RowGradientCachedKernel<T>(yPred, yTrue, eps, yPredGrad);
-            // A0's pass also stores a factor of the gradient in yPredGrad, and the gradient pass reads it back.
+            // A0's pass also stores the whole gradient in yPredGrad (the coefficients it reads are set before it); the
+            // gradient pass then has nothing to write.
             bool cached = gradients && !yPredGrad.IsEmpty;
             T total = T.Zero;
             for (int r = 0; r < rows; r++)
@@ -195,21 +195,19 @@ namespace LossDsl.Generated.LossDsl.Losses
                 aggregate0.RowStart = start;
                 rowGradient.RowStart = start;
                 aggregate0Store.RowStart = start;
-                rowGradientCached.RowStart = start;
+                T g = gradients ? reduction == Reduction.None ? gradOutputs[r] : reduction == Reduction.Mean ? gradOutput / divisor : gradOutput : T.Zero;
+                if (cached) aggregate0Store.C0 = g * T.One * inverseLength; // dL/dA0 = 1
                 T a0 = (cached ? ElementLoops.Sum<Aggregate0StoreKernel<T>, T>(ref aggregate0Store, start, end) : ElementLoops.Sum<Aggregate0Kernel<T>, T>(ref aggregate0, start, end)) * inverseLength;
                 // L = A0
                 T value = a0;
                 if (reduction != Reduction.None) total += value; else if (!output.IsEmpty) output[r] = value;
                 if (gradients)
                 {
-                    T g = reduction == Reduction.None ? gradOutputs[r] : reduction == Reduction.Mean ? gradOutput / divisor : gradOutput;
                     // Adjoints of the aggregates, last to first: dL/dA_k plus what later aggregates that read A_k pass back.
                     // dL/dA0 = 1
                     T bar0 = T.One;
-                    rowGradient.C0 = g * bar0 * inverseLength; rowGradientCached.C0 = rowGradient.C0;
-                    // in place, each element once: the cached kernel reads the summand where it writes the gradient
-                    if (cached) ElementLoops.RunExact<RowGradientCachedKernel<T>, T>(ref rowGradientCached, start, end);
-                    else ElementLoops.Run<RowGradientKernel<T>, T>(ref rowGradient, start, end);
+                    rowGradient.C0 = g * bar0 * inverseLength;
+                    if (!cached) ElementLoops.Run<RowGradientKernel<T>, T>(ref rowGradient, start, end); // else the storing pass wrote the only gradient
                 }
             }
             return reduction == Reduction.Mean ? total / divisor : total;
@@ -450,98 +448,9 @@ namespace LossDsl.Generated.LossDsl.Losses
         }
 
         /// <summary>
-        /// The summand of A0, which also stores e0 = 2 * 1 / (1 + max(y_pred, eps)) * (log1p(max(y_pred, eps)) - log1p(max(y_true, eps))) in the gradient span of y_pred (its exponentials computed once for both)
+        /// The summand of A0, which also stores the whole gradient of y_pred (its coefficients set before the pass): dy_pred = if y_pred &gt;= eps then 2 * 1 / (1 + max(y_pred, eps)) * (log1p(max(y_pred, eps)) - log1p(max(y_true, eps))) * c0 else 0 (its exponentials computed once for both)
         /// </summary>
         private ref struct Aggregate0StoreKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        {
-            private readonly ReadOnlySpan<T> _yPred;
-            private readonly ReadOnlySpan<T> _yTrue;
-            /// <summary>Where the current row starts.</summary>
-            public int RowStart;
-            private readonly T _eps;
-            private readonly Span<T> _yPredGrad;
-            private readonly bool _wantYPredGrad;
-            /// <summary>A0 of the current row.</summary>
-            public T A0;
-
-            public Aggregate0StoreKernel(ReadOnlySpan<T> yPred, ReadOnlySpan<T> yTrue, T eps, Span<T> yPredGrad)
-            {
-                _yPred = yPred;
-                _yTrue = yTrue;
-                _eps = eps;
-                _yPredGrad = yPredGrad;
-                _wantYPredGrad = !yPredGrad.IsEmpty;
-                RowStart = 0;
-                A0 = T.Zero;
-            }
-
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public T Invoke(int i)
-            {
-                var yPred = _yPred[i];
-                var yTrue = _yTrue[i];
-                var eps = _eps;
-                var t0 = LossMath.Max(yPred, eps);
-                var t1 = LossMath.Log1p(t0) - LossMath.Log1p(LossMath.Max(yTrue, eps));
-                var loss = t1 * t1;
-                if (_wantYPredGrad) _yPredGrad[i] = T.CreateTruncating(2.0) * ((T.One / (T.One + t0)) * t1);
-                return loss;
-            }
-
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector128<T> Invoke128(int i)
-            {
-                var yPred = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
-                var yTrue = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
-                var eps = Vector128.Create(_eps);
-                var t0 = LossMath.Max(yPred, eps);
-                var t1 = LossMath.Log1p(t0) - LossMath.Log1p(LossMath.Max(yTrue, eps));
-                var loss = t1 * t1;
-                if (_wantYPredGrad) (Vector128.Create(T.CreateTruncating(2.0)) * ((Vector128<T>.One / (Vector128<T>.One + t0)) * t1)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
-                return loss;
-            }
-
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
-
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector256<T> Invoke256(int i)
-            {
-                var yPred = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
-                var yTrue = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
-                var eps = Vector256.Create(_eps);
-                var t0 = LossMath.Max(yPred, eps);
-                var t1 = LossMath.Log1p(t0) - LossMath.Log1p(LossMath.Max(yTrue, eps));
-                var loss = t1 * t1;
-                if (_wantYPredGrad) (Vector256.Create(T.CreateTruncating(2.0)) * ((Vector256<T>.One / (Vector256<T>.One + t0)) * t1)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
-                return loss;
-            }
-
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
-
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector512<T> Invoke512(int i)
-            {
-                var yPred = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
-                var yTrue = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
-                var eps = Vector512.Create(_eps);
-                var t0 = LossMath.Max(yPred, eps);
-                var t1 = LossMath.Log1p(t0) - LossMath.Log1p(LossMath.Max(yTrue, eps));
-                var loss = t1 * t1;
-                if (_wantYPredGrad) (Vector512.Create(T.CreateTruncating(2.0)) * ((Vector512<T>.One / (Vector512<T>.One + t0)) * t1)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
-                return loss;
-            }
-
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
-        }
-
-        /// <summary>
-        /// The gradients of one row when A0's pass stored e0 in the gradient span of y_pred, read back here:<br/>
-        /// dy_pred = if y_pred &gt;= eps then e0 * c0 else 0
-        /// </summary>
-        private ref struct RowGradientCachedKernel<T> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _yPred;
             private readonly ReadOnlySpan<T> _yTrue;
@@ -555,7 +464,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             /// <summary>dL/dA0 for the current row, times its upstream gradient (and 1/rowLength for a mean, 1/ties for a max).</summary>
             public T C0;
 
-            public RowGradientCachedKernel(ReadOnlySpan<T> yPred, ReadOnlySpan<T> yTrue, T eps, Span<T> yPredGrad)
+            public Aggregate0StoreKernel(ReadOnlySpan<T> yPred, ReadOnlySpan<T> yTrue, T eps, Span<T> yPredGrad)
             {
                 _yPred = yPred;
                 _yTrue = yTrue;
@@ -571,22 +480,28 @@ namespace LossDsl.Generated.LossDsl.Losses
             public T Invoke(int i)
             {
                 var yPred = _yPred[i];
+                var yTrue = _yTrue[i];
                 var eps = _eps;
                 var c0 = C0;
-                var summand0 = _yPredGrad[i];
-                if (_wantYPredGrad) _yPredGrad[i] = LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(yPred, eps), summand0 * c0);
-                return T.Zero;
+                var t0 = LossMath.Max(yPred, eps);
+                var t1 = LossMath.Log1p(t0) - LossMath.Log1p(LossMath.Max(yTrue, eps));
+                var loss = t1 * t1;
+                if (_wantYPredGrad) _yPredGrad[i] = LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(yPred, eps), (T.CreateTruncating(2.0) * ((T.One / (T.One + t0)) * t1)) * c0);
+                return loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector128<T> Invoke128(int i)
             {
                 var yPred = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
+                var yTrue = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
                 var eps = Vector128.Create(_eps);
                 var c0 = Vector128.Create(C0);
-                var summand0 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
-                if (_wantYPredGrad) (LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(yPred, eps), summand0 * c0)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
-                return Vector128<T>.Zero;
+                var t0 = LossMath.Max(yPred, eps);
+                var t1 = LossMath.Log1p(t0) - LossMath.Log1p(LossMath.Max(yTrue, eps));
+                var loss = t1 * t1;
+                if (_wantYPredGrad) (LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(yPred, eps), (Vector128.Create(T.CreateTruncating(2.0)) * ((Vector128<T>.One / (Vector128<T>.One + t0)) * t1)) * c0)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                return loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -596,11 +511,14 @@ namespace LossDsl.Generated.LossDsl.Losses
             public Vector256<T> Invoke256(int i)
             {
                 var yPred = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
+                var yTrue = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
                 var eps = Vector256.Create(_eps);
                 var c0 = Vector256.Create(C0);
-                var summand0 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
-                if (_wantYPredGrad) (LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(yPred, eps), summand0 * c0)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
-                return Vector256<T>.Zero;
+                var t0 = LossMath.Max(yPred, eps);
+                var t1 = LossMath.Log1p(t0) - LossMath.Log1p(LossMath.Max(yTrue, eps));
+                var loss = t1 * t1;
+                if (_wantYPredGrad) (LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(yPred, eps), (Vector256.Create(T.CreateTruncating(2.0)) * ((Vector256<T>.One / (Vector256<T>.One + t0)) * t1)) * c0)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                return loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -610,11 +528,14 @@ namespace LossDsl.Generated.LossDsl.Losses
             public Vector512<T> Invoke512(int i)
             {
                 var yPred = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
+                var yTrue = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
                 var eps = Vector512.Create(_eps);
                 var c0 = Vector512.Create(C0);
-                var summand0 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
-                if (_wantYPredGrad) (LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(yPred, eps), summand0 * c0)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
-                return Vector512<T>.Zero;
+                var t0 = LossMath.Max(yPred, eps);
+                var t1 = LossMath.Log1p(t0) - LossMath.Log1p(LossMath.Max(yTrue, eps));
+                var loss = t1 * t1;
+                if (_wantYPredGrad) (LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(yPred, eps), (Vector512.Create(T.CreateTruncating(2.0)) * ((Vector512<T>.One / (Vector512<T>.One + t0)) * t1)) * c0)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                return loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]

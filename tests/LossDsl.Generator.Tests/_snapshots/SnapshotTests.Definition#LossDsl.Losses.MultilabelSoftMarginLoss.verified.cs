@@ -184,8 +184,8 @@ namespace LossDsl.Generated.LossDsl.Losses
             var aggregate0 = new Aggregate0Kernel<T>(input, target, weight_);
             var rowGradient = new RowGradientKernel<T>(input, target, weight_, inputGrad);
             var aggregate0Store = new Aggregate0StoreKernel<T>(input, target, weight_, inputGrad);
-            var rowGradientCached = new RowGradientCachedKernel<T>(input, target, weight_, inputGrad);
-            // A0's pass also stores a factor of the gradient in inputGrad, and the gradient pass reads it back.
+            // A0's pass also stores the whole gradient in inputGrad (the coefficients it reads are set before it); the
+            // gradient pass then has nothing to write.
             bool cached = gradients && !inputGrad.IsEmpty;
             T total = T.Zero;
             for (int r = 0; r < rows; r++)
@@ -194,21 +194,19 @@ namespace LossDsl.Generated.LossDsl.Losses
                 aggregate0.RowStart = start;
                 rowGradient.RowStart = start;
                 aggregate0Store.RowStart = start;
-                rowGradientCached.RowStart = start;
+                T g = gradients ? reduction == Reduction.None ? gradOutputs[r] : reduction == Reduction.Mean ? gradOutput / divisor : gradOutput : T.Zero;
+                if (cached) aggregate0Store.C0 = g * T.One * inverseLength; // dL/dA0 = 1
                 T a0 = (cached ? ElementLoops.Sum<Aggregate0StoreKernel<T>, T>(ref aggregate0Store, start, end) : ElementLoops.Sum<Aggregate0Kernel<T>, T>(ref aggregate0, start, end)) * inverseLength;
                 // L = A0
                 T value = a0;
                 if (reduction != Reduction.None) total += value; else if (!output.IsEmpty) output[r] = value;
                 if (gradients)
                 {
-                    T g = reduction == Reduction.None ? gradOutputs[r] : reduction == Reduction.Mean ? gradOutput / divisor : gradOutput;
                     // Adjoints of the aggregates, last to first: dL/dA_k plus what later aggregates that read A_k pass back.
                     // dL/dA0 = 1
                     T bar0 = T.One;
-                    rowGradient.C0 = g * bar0 * inverseLength; rowGradientCached.C0 = rowGradient.C0;
-                    // in place, each element once: the cached kernel reads the summand where it writes the gradient
-                    if (cached) ElementLoops.RunExact<RowGradientCachedKernel<T>, T>(ref rowGradientCached, start, end);
-                    else ElementLoops.Run<RowGradientKernel<T>, T>(ref rowGradient, start, end);
+                    rowGradient.C0 = g * bar0 * inverseLength;
+                    if (!cached) ElementLoops.Run<RowGradientKernel<T>, T>(ref rowGradient, start, end); // else the storing pass wrote the only gradient
                 }
             }
             return reduction == Reduction.Mean ? total / divisor : total;
@@ -467,128 +465,9 @@ namespace LossDsl.Generated.LossDsl.Losses
         }
 
         /// <summary>
-        /// The summand of A0, which also stores e0 = weight * (target * (if input &gt;= 0 then exp(-abs(input)) * 1 / (1 + exp(-abs(input))) else 1 / (1 + exp(-abs(input)))) - (1 - target) * (if input &gt;= 0 then 1 / (1 + exp(-abs(input))) else exp(-abs(input)) * 1 / (1 + exp(-abs(input))))) in the gradient span of input (its exponentials computed once for both)
+        /// The summand of A0, which also stores the whole gradient of input (its coefficients set before the pass): dinput = -(c0 * weight * (target * (if input &gt;= 0 then exp(-abs(input)) * 1 / (1 + exp(-abs(input))) else 1 / (1 + exp(-abs(input)))) - (1 - target) * (if input &gt;= 0 then 1 / (1 + exp(-abs(input))) else exp(-abs(input)) * 1 / (1 + exp(-abs(input)))))) (its exponentials computed once for both)
         /// </summary>
         private ref struct Aggregate0StoreKernel<T> : IElementKernel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        {
-            private readonly ReadOnlySpan<T> _input;
-            private readonly ReadOnlySpan<T> _target;
-            private readonly ReadOnlySpan<T> _weight_;
-            private readonly bool _hasWeight;
-            /// <summary>Where the current row starts.</summary>
-            public int RowStart;
-            private readonly Span<T> _inputGrad;
-            private readonly bool _wantInputGrad;
-            /// <summary>A0 of the current row.</summary>
-            public T A0;
-
-            public Aggregate0StoreKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight_, Span<T> inputGrad)
-            {
-                _input = input;
-                _target = target;
-                _weight_ = weight_;
-                _hasWeight = !weight_.IsEmpty;
-                _inputGrad = inputGrad;
-                _wantInputGrad = !inputGrad.IsEmpty;
-                RowStart = 0;
-                A0 = T.Zero;
-            }
-
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public T Invoke(int i)
-            {
-                var input = _input[i];
-                var target = _target[i];
-                var weight_ = _hasWeight ? _weight_[i - RowStart] : T.CreateTruncating(1.0);
-                var t0 = LossMath.Exp(-LossMath.Abs(input));
-                var t1 = LossMath.Log1pUnit(t0);
-                var t2 = T.One - target;
-                var loss = -(weight_ * ((target * (LossMath.MinZero(input) - t1)) + (t2 * (LossMath.MinZero(-input) - t1))));
-                if (_wantInputGrad)
-                {
-                    var t3 = LossMath.GreaterThanOrEqual(input, T.Zero);
-                    var t4 = T.One / (T.One + t0);
-                    var t5 = t0 * t4;
-                    _inputGrad[i] = weight_ * ((target * LossMath.Select(t3, t5, t4)) - (t2 * LossMath.Select(t3, t4, t5)));
-                }
-                return loss;
-            }
-
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector128<T> Invoke128(int i)
-            {
-                var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var weight_ = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(i - RowStart)) : Vector128.Create(T.CreateTruncating(1.0));
-                var t0 = LossMath.Exp(-LossMath.Abs(input));
-                var t1 = LossMath.Log1pUnit(t0);
-                var t2 = Vector128<T>.One - target;
-                var loss = -(weight_ * ((target * (LossMath.MinZero(input) - t1)) + (t2 * (LossMath.MinZero(-input) - t1))));
-                if (_wantInputGrad)
-                {
-                    var t3 = LossMath.GreaterThanOrEqual(input, Vector128<T>.Zero);
-                    var t4 = Vector128<T>.One / (Vector128<T>.One + t0);
-                    var t5 = t0 * t4;
-                    (weight_ * ((target * LossMath.Select(t3, t5, t4)) - (t2 * LossMath.Select(t3, t4, t5)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                }
-                return loss;
-            }
-
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
-
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector256<T> Invoke256(int i)
-            {
-                var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var weight_ = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(i - RowStart)) : Vector256.Create(T.CreateTruncating(1.0));
-                var t0 = LossMath.Exp(-LossMath.Abs(input));
-                var t1 = LossMath.Log1pUnit(t0);
-                var t2 = Vector256<T>.One - target;
-                var loss = -(weight_ * ((target * (LossMath.MinZero(input) - t1)) + (t2 * (LossMath.MinZero(-input) - t1))));
-                if (_wantInputGrad)
-                {
-                    var t3 = LossMath.GreaterThanOrEqual(input, Vector256<T>.Zero);
-                    var t4 = Vector256<T>.One / (Vector256<T>.One + t0);
-                    var t5 = t0 * t4;
-                    (weight_ * ((target * LossMath.Select(t3, t5, t4)) - (t2 * LossMath.Select(t3, t4, t5)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                }
-                return loss;
-            }
-
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
-
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector512<T> Invoke512(int i)
-            {
-                var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
-                var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
-                var weight_ = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(i - RowStart)) : Vector512.Create(T.CreateTruncating(1.0));
-                var t0 = LossMath.Exp(-LossMath.Abs(input));
-                var t1 = LossMath.Log1pUnit(t0);
-                var t2 = Vector512<T>.One - target;
-                var loss = -(weight_ * ((target * (LossMath.MinZero(input) - t1)) + (t2 * (LossMath.MinZero(-input) - t1))));
-                if (_wantInputGrad)
-                {
-                    var t3 = LossMath.GreaterThanOrEqual(input, Vector512<T>.Zero);
-                    var t4 = Vector512<T>.One / (Vector512<T>.One + t0);
-                    var t5 = t0 * t4;
-                    (weight_ * ((target * LossMath.Select(t3, t5, t4)) - (t2 * LossMath.Select(t3, t4, t5)))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                }
-                return loss;
-            }
-
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
-        }
-
-        /// <summary>
-        /// The gradients of one row when A0's pass stored e0 in the gradient span of input, read back here:<br/>
-        /// dinput = -(c0 * e0)
-        /// </summary>
-        private ref struct RowGradientCachedKernel<T> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
             private readonly ReadOnlySpan<T> _input;
             private readonly ReadOnlySpan<T> _target;
@@ -603,7 +482,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             /// <summary>dL/dA0 for the current row, times its upstream gradient (and 1/rowLength for a mean, 1/ties for a max).</summary>
             public T C0;
 
-            public RowGradientCachedKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight_, Span<T> inputGrad)
+            public Aggregate0StoreKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight_, Span<T> inputGrad)
             {
                 _input = input;
                 _target = target;
@@ -619,19 +498,43 @@ namespace LossDsl.Generated.LossDsl.Losses
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public T Invoke(int i)
             {
+                var input = _input[i];
+                var target = _target[i];
+                var weight_ = _hasWeight ? _weight_[i - RowStart] : T.CreateTruncating(1.0);
                 var c0 = C0;
-                var summand0 = _inputGrad[i];
-                if (_wantInputGrad) _inputGrad[i] = -(c0 * summand0);
-                return T.Zero;
+                var t0 = LossMath.Exp(-LossMath.Abs(input));
+                var t1 = LossMath.Log1pUnit(t0);
+                var t2 = T.One - target;
+                var loss = -(weight_ * ((target * (LossMath.MinZero(input) - t1)) + (t2 * (LossMath.MinZero(-input) - t1))));
+                if (_wantInputGrad)
+                {
+                    var t3 = LossMath.GreaterThanOrEqual(input, T.Zero);
+                    var t4 = T.One / (T.One + t0);
+                    var t5 = t0 * t4;
+                    _inputGrad[i] = -(c0 * (weight_ * ((target * LossMath.Select(t3, t5, t4)) - (t2 * LossMath.Select(t3, t4, t5)))));
+                }
+                return loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector128<T> Invoke128(int i)
             {
+                var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var weight_ = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(i - RowStart)) : Vector128.Create(T.CreateTruncating(1.0));
                 var c0 = Vector128.Create(C0);
-                var summand0 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if (_wantInputGrad) (-(c0 * summand0)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                return Vector128<T>.Zero;
+                var t0 = LossMath.Exp(-LossMath.Abs(input));
+                var t1 = LossMath.Log1pUnit(t0);
+                var t2 = Vector128<T>.One - target;
+                var loss = -(weight_ * ((target * (LossMath.MinZero(input) - t1)) + (t2 * (LossMath.MinZero(-input) - t1))));
+                if (_wantInputGrad)
+                {
+                    var t3 = LossMath.GreaterThanOrEqual(input, Vector128<T>.Zero);
+                    var t4 = Vector128<T>.One / (Vector128<T>.One + t0);
+                    var t5 = t0 * t4;
+                    (-(c0 * (weight_ * ((target * LossMath.Select(t3, t5, t4)) - (t2 * LossMath.Select(t3, t4, t5)))))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                }
+                return loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -640,10 +543,22 @@ namespace LossDsl.Generated.LossDsl.Losses
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Invoke256(int i)
             {
+                var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var weight_ = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(i - RowStart)) : Vector256.Create(T.CreateTruncating(1.0));
                 var c0 = Vector256.Create(C0);
-                var summand0 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if (_wantInputGrad) (-(c0 * summand0)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                return Vector256<T>.Zero;
+                var t0 = LossMath.Exp(-LossMath.Abs(input));
+                var t1 = LossMath.Log1pUnit(t0);
+                var t2 = Vector256<T>.One - target;
+                var loss = -(weight_ * ((target * (LossMath.MinZero(input) - t1)) + (t2 * (LossMath.MinZero(-input) - t1))));
+                if (_wantInputGrad)
+                {
+                    var t3 = LossMath.GreaterThanOrEqual(input, Vector256<T>.Zero);
+                    var t4 = Vector256<T>.One / (Vector256<T>.One + t0);
+                    var t5 = t0 * t4;
+                    (-(c0 * (weight_ * ((target * LossMath.Select(t3, t5, t4)) - (t2 * LossMath.Select(t3, t4, t5)))))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                }
+                return loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -652,10 +567,22 @@ namespace LossDsl.Generated.LossDsl.Losses
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Invoke512(int i)
             {
+                var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var weight_ = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(i - RowStart)) : Vector512.Create(T.CreateTruncating(1.0));
                 var c0 = Vector512.Create(C0);
-                var summand0 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if (_wantInputGrad) (-(c0 * summand0)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                return Vector512<T>.Zero;
+                var t0 = LossMath.Exp(-LossMath.Abs(input));
+                var t1 = LossMath.Log1pUnit(t0);
+                var t2 = Vector512<T>.One - target;
+                var loss = -(weight_ * ((target * (LossMath.MinZero(input) - t1)) + (t2 * (LossMath.MinZero(-input) - t1))));
+                if (_wantInputGrad)
+                {
+                    var t3 = LossMath.GreaterThanOrEqual(input, Vector512<T>.Zero);
+                    var t4 = Vector512<T>.One / (Vector512<T>.One + t0);
+                    var t5 = t0 * t4;
+                    (-(c0 * (weight_ * ((target * LossMath.Select(t3, t5, t4)) - (t2 * LossMath.Select(t3, t4, t5)))))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                }
+                return loss;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
