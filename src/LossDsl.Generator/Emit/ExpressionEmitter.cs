@@ -27,6 +27,8 @@ internal sealed class ExpressionEmitter
     private readonly string? _wholePowers;
     private readonly IReadOnlyDictionary<Expr, string> _perCall;
     private readonly IReadOnlyDictionary<Expr, string> _wholeExponents;
+    private readonly Dictionary<Expr, Expr> _oriented = new();
+    private readonly HashSet<Expr> _written = new();
     private int _next;
 
     /// <param name="width">The width to emit at.</param>
@@ -73,6 +75,7 @@ internal sealed class ExpressionEmitter
     /// </summary>
     public List<string?> Emit(SourceWriter writer, IReadOnlyList<Expr> roots, ISet<int> deferred)
     {
+        roots = roots.Select(Orient).ToList();
         foreach (var root in roots) Count(root);
         // how many deferred roots reach each subexpression: one alone keeps it to itself
         var reach = new Dictionary<Expr, int>();
@@ -91,6 +94,7 @@ internal sealed class ExpressionEmitter
     /// <summary>Whether <paramref name="root"/> still has locals of its own to write (see <see cref="EmitDeferred"/>).</summary>
     public bool HasOwnLocals(Expr root)
     {
+        root = Orient(root);
         bool any = false;
         ExprWalker.Any(root, e => { if (!_temps.ContainsKey(e) && !(e.IsBool && IsUniform(e)) && IsTemp(e)) any = true; return any; });
         return any;
@@ -99,10 +103,31 @@ internal sealed class ExpressionEmitter
     /// <summary>Writes a deferred root's own locals (in its block) and returns its text.</summary>
     public string EmitDeferred(SourceWriter writer, Expr root)
     {
+        root = Orient(root);
         Declare(writer, root);
         return Text(root, top: true);
     }
 
+
+    /// <summary>
+    /// The expression with every sum and product whose operands were first written the other way round (focal loss's
+    /// gradient holds both p * (1 - p) and (1 - p) * p) written that way, so that both share one local. IEEE addition
+    /// and multiplication commute exactly, so the value is the same bit for bit. A let-named or per-call subexpression
+    /// keeps its own form (and its name).
+    /// </summary>
+    private Expr Orient(Expr e)
+    {
+        if (_oriented.TryGetValue(e, out var done)) return done;
+        if (_letNames.ContainsKey(e) || _perCall.ContainsKey(e) || _wholeExponents.ContainsKey(e) || IsLeaf(e)) { _written.Add(e); return _oriented[e] = e; }
+        var oriented = ExprWalker.MapChildren(e, Orient);
+        if (oriented is Binary { Op: BinaryOp.Add or BinaryOp.Multiply } b && !_written.Contains(b))
+        {
+            var swapped = new Binary(b.Op, b.Right, b.Left);
+            if (_written.Contains(swapped)) oriented = swapped;
+        }
+        _written.Add(oriented);
+        return _oriented[e] = oriented;
+    }
 
     private void Count(Expr e)
     {

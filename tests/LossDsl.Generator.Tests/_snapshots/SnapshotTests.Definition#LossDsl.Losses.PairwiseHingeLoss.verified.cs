@@ -558,7 +558,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var scoresAtI = _outerScores;
                 var relevanceAtI = _outerRelevance;
                 var maskAtI = _outerMask;
-                var loss = LossMath.SelectOrZero(LossMath.And(LossMath.GreaterThan(maskAtI * mask, T.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(margin - (scoresAtI - scores), T.Zero), T.CreateTruncating(-1.0))) + LossMath.SelectOrZero(LossMath.And(LossMath.GreaterThan(mask * maskAtI, T.Zero), LossMath.GreaterThan(relevance, relevanceAtI)), LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(margin - (scores - scoresAtI), T.Zero), T.One));
+                var t0 = LossMath.GreaterThan(maskAtI * mask, T.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.And(t0, LossMath.GreaterThan(relevanceAtI, relevance)), LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(margin - (scoresAtI - scores), T.Zero), T.CreateTruncating(-1.0))) + LossMath.SelectOrZero(LossMath.And(t0, LossMath.GreaterThan(relevance, relevanceAtI)), LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(margin - (scores - scoresAtI), T.Zero), T.One));
                 return loss;
             }
 
@@ -572,7 +573,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var scoresAtI = Vector128.Create(_outerScores);
                 var relevanceAtI = Vector128.Create(_outerRelevance);
                 var maskAtI = Vector128.Create(_outerMask);
-                var loss = LossMath.SelectOrZero(LossMath.And(LossMath.GreaterThan(maskAtI * mask, Vector128<T>.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(margin - (scoresAtI - scores), Vector128<T>.Zero), Vector128.Create(T.CreateTruncating(-1.0)))) + LossMath.SelectOrZero(LossMath.And(LossMath.GreaterThan(mask * maskAtI, Vector128<T>.Zero), LossMath.GreaterThan(relevance, relevanceAtI)), LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(margin - (scores - scoresAtI), Vector128<T>.Zero), Vector128<T>.One));
+                var t0 = LossMath.GreaterThan(maskAtI * mask, Vector128<T>.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.And(t0, LossMath.GreaterThan(relevanceAtI, relevance)), LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(margin - (scoresAtI - scores), Vector128<T>.Zero), Vector128.Create(T.CreateTruncating(-1.0)))) + LossMath.SelectOrZero(LossMath.And(t0, LossMath.GreaterThan(relevance, relevanceAtI)), LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(margin - (scores - scoresAtI), Vector128<T>.Zero), Vector128<T>.One));
                 return loss;
             }
 
@@ -589,7 +591,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var scoresAtI = Vector256.Create(_outerScores);
                 var relevanceAtI = Vector256.Create(_outerRelevance);
                 var maskAtI = Vector256.Create(_outerMask);
-                var loss = LossMath.SelectOrZero(LossMath.And(LossMath.GreaterThan(maskAtI * mask, Vector256<T>.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(margin - (scoresAtI - scores), Vector256<T>.Zero), Vector256.Create(T.CreateTruncating(-1.0)))) + LossMath.SelectOrZero(LossMath.And(LossMath.GreaterThan(mask * maskAtI, Vector256<T>.Zero), LossMath.GreaterThan(relevance, relevanceAtI)), LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(margin - (scores - scoresAtI), Vector256<T>.Zero), Vector256<T>.One));
+                var t0 = LossMath.GreaterThan(maskAtI * mask, Vector256<T>.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.And(t0, LossMath.GreaterThan(relevanceAtI, relevance)), LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(margin - (scoresAtI - scores), Vector256<T>.Zero), Vector256.Create(T.CreateTruncating(-1.0)))) + LossMath.SelectOrZero(LossMath.And(t0, LossMath.GreaterThan(relevance, relevanceAtI)), LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(margin - (scores - scoresAtI), Vector256<T>.Zero), Vector256<T>.One));
                 return loss;
             }
 
@@ -606,7 +609,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var scoresAtI = Vector512.Create(_outerScores);
                 var relevanceAtI = Vector512.Create(_outerRelevance);
                 var maskAtI = Vector512.Create(_outerMask);
-                var loss = LossMath.SelectOrZero(LossMath.And(LossMath.GreaterThan(maskAtI * mask, Vector512<T>.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(margin - (scoresAtI - scores), Vector512<T>.Zero), Vector512.Create(T.CreateTruncating(-1.0)))) + LossMath.SelectOrZero(LossMath.And(LossMath.GreaterThan(mask * maskAtI, Vector512<T>.Zero), LossMath.GreaterThan(relevance, relevanceAtI)), LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(margin - (scores - scoresAtI), Vector512<T>.Zero), Vector512<T>.One));
+                var t0 = LossMath.GreaterThan(maskAtI * mask, Vector512<T>.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.And(t0, LossMath.GreaterThan(relevanceAtI, relevance)), LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(margin - (scoresAtI - scores), Vector512<T>.Zero), Vector512.Create(T.CreateTruncating(-1.0)))) + LossMath.SelectOrZero(LossMath.And(t0, LossMath.GreaterThan(relevance, relevanceAtI)), LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(margin - (scores - scoresAtI), Vector512<T>.Zero), Vector512<T>.One));
                 return loss;
             }
 

@@ -439,13 +439,14 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var scoresAtI = _outerScores;
                 var relevanceAtI = _outerRelevance;
                 var maskAtI = _outerMask;
-                var t0 = sigma * (scores - scoresAtI);
-                var t1 = LossMath.Exp(-LossMath.Abs(t0));
-                var t2 = T.One / (T.One + t1);
-                var t3 = sigma * (scoresAtI - scores);
-                var t4 = LossMath.Exp(-LossMath.Abs(t3));
-                var t5 = T.One / (T.One + t4);
-                var loss = LossMath.SelectOrZero(LossMath.And(LossMath.GreaterThan(maskAtI * mask, T.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), -(LossMath.Select(LossMath.GreaterThanOrEqual(t0, T.Zero), t2, t1 * t2) * sigma)) + LossMath.SelectOrZero(LossMath.And(LossMath.GreaterThan(mask * maskAtI, T.Zero), LossMath.GreaterThan(relevance, relevanceAtI)), LossMath.Select(LossMath.GreaterThanOrEqual(t3, T.Zero), t5, t4 * t5) * sigma);
+                var t0 = LossMath.GreaterThan(maskAtI * mask, T.Zero);
+                var t1 = sigma * (scores - scoresAtI);
+                var t2 = LossMath.Exp(-LossMath.Abs(t1));
+                var t3 = T.One / (T.One + t2);
+                var t4 = sigma * (scoresAtI - scores);
+                var t5 = LossMath.Exp(-LossMath.Abs(t4));
+                var t6 = T.One / (T.One + t5);
+                var loss = LossMath.SelectOrZero(LossMath.And(t0, LossMath.GreaterThan(relevanceAtI, relevance)), -(LossMath.Select(LossMath.GreaterThanOrEqual(t1, T.Zero), t3, t2 * t3) * sigma)) + LossMath.SelectOrZero(LossMath.And(t0, LossMath.GreaterThan(relevance, relevanceAtI)), LossMath.Select(LossMath.GreaterThanOrEqual(t4, T.Zero), t6, t5 * t6) * sigma);
                 return loss;
             }
 
@@ -459,13 +460,14 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var scoresAtI = Vector128.Create(_outerScores);
                 var relevanceAtI = Vector128.Create(_outerRelevance);
                 var maskAtI = Vector128.Create(_outerMask);
-                var t0 = sigma * (scores - scoresAtI);
-                var t1 = LossMath.Exp(-LossMath.Abs(t0));
-                var t2 = Vector128<T>.One / (Vector128<T>.One + t1);
-                var t3 = sigma * (scoresAtI - scores);
-                var t4 = LossMath.Exp(-LossMath.Abs(t3));
-                var t5 = Vector128<T>.One / (Vector128<T>.One + t4);
-                var loss = LossMath.SelectOrZero(LossMath.And(LossMath.GreaterThan(maskAtI * mask, Vector128<T>.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), -(LossMath.Select(LossMath.GreaterThanOrEqual(t0, Vector128<T>.Zero), t2, t1 * t2) * sigma)) + LossMath.SelectOrZero(LossMath.And(LossMath.GreaterThan(mask * maskAtI, Vector128<T>.Zero), LossMath.GreaterThan(relevance, relevanceAtI)), LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector128<T>.Zero), t5, t4 * t5) * sigma);
+                var t0 = LossMath.GreaterThan(maskAtI * mask, Vector128<T>.Zero);
+                var t1 = sigma * (scores - scoresAtI);
+                var t2 = LossMath.Exp(-LossMath.Abs(t1));
+                var t3 = Vector128<T>.One / (Vector128<T>.One + t2);
+                var t4 = sigma * (scoresAtI - scores);
+                var t5 = LossMath.Exp(-LossMath.Abs(t4));
+                var t6 = Vector128<T>.One / (Vector128<T>.One + t5);
+                var loss = LossMath.SelectOrZero(LossMath.And(t0, LossMath.GreaterThan(relevanceAtI, relevance)), -(LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector128<T>.Zero), t3, t2 * t3) * sigma)) + LossMath.SelectOrZero(LossMath.And(t0, LossMath.GreaterThan(relevance, relevanceAtI)), LossMath.Select(LossMath.GreaterThanOrEqual(t4, Vector128<T>.Zero), t6, t5 * t6) * sigma);
                 return loss;
             }
 
@@ -482,13 +484,14 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var scoresAtI = Vector256.Create(_outerScores);
                 var relevanceAtI = Vector256.Create(_outerRelevance);
                 var maskAtI = Vector256.Create(_outerMask);
-                var t0 = sigma * (scores - scoresAtI);
-                var t1 = LossMath.Exp(-LossMath.Abs(t0));
-                var t2 = Vector256<T>.One / (Vector256<T>.One + t1);
-                var t3 = sigma * (scoresAtI - scores);
-                var t4 = LossMath.Exp(-LossMath.Abs(t3));
-                var t5 = Vector256<T>.One / (Vector256<T>.One + t4);
-                var loss = LossMath.SelectOrZero(LossMath.And(LossMath.GreaterThan(maskAtI * mask, Vector256<T>.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), -(LossMath.Select(LossMath.GreaterThanOrEqual(t0, Vector256<T>.Zero), t2, t1 * t2) * sigma)) + LossMath.SelectOrZero(LossMath.And(LossMath.GreaterThan(mask * maskAtI, Vector256<T>.Zero), LossMath.GreaterThan(relevance, relevanceAtI)), LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector256<T>.Zero), t5, t4 * t5) * sigma);
+                var t0 = LossMath.GreaterThan(maskAtI * mask, Vector256<T>.Zero);
+                var t1 = sigma * (scores - scoresAtI);
+                var t2 = LossMath.Exp(-LossMath.Abs(t1));
+                var t3 = Vector256<T>.One / (Vector256<T>.One + t2);
+                var t4 = sigma * (scoresAtI - scores);
+                var t5 = LossMath.Exp(-LossMath.Abs(t4));
+                var t6 = Vector256<T>.One / (Vector256<T>.One + t5);
+                var loss = LossMath.SelectOrZero(LossMath.And(t0, LossMath.GreaterThan(relevanceAtI, relevance)), -(LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector256<T>.Zero), t3, t2 * t3) * sigma)) + LossMath.SelectOrZero(LossMath.And(t0, LossMath.GreaterThan(relevance, relevanceAtI)), LossMath.Select(LossMath.GreaterThanOrEqual(t4, Vector256<T>.Zero), t6, t5 * t6) * sigma);
                 return loss;
             }
 
@@ -505,13 +508,14 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var scoresAtI = Vector512.Create(_outerScores);
                 var relevanceAtI = Vector512.Create(_outerRelevance);
                 var maskAtI = Vector512.Create(_outerMask);
-                var t0 = sigma * (scores - scoresAtI);
-                var t1 = LossMath.Exp(-LossMath.Abs(t0));
-                var t2 = Vector512<T>.One / (Vector512<T>.One + t1);
-                var t3 = sigma * (scoresAtI - scores);
-                var t4 = LossMath.Exp(-LossMath.Abs(t3));
-                var t5 = Vector512<T>.One / (Vector512<T>.One + t4);
-                var loss = LossMath.SelectOrZero(LossMath.And(LossMath.GreaterThan(maskAtI * mask, Vector512<T>.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), -(LossMath.Select(LossMath.GreaterThanOrEqual(t0, Vector512<T>.Zero), t2, t1 * t2) * sigma)) + LossMath.SelectOrZero(LossMath.And(LossMath.GreaterThan(mask * maskAtI, Vector512<T>.Zero), LossMath.GreaterThan(relevance, relevanceAtI)), LossMath.Select(LossMath.GreaterThanOrEqual(t3, Vector512<T>.Zero), t5, t4 * t5) * sigma);
+                var t0 = LossMath.GreaterThan(maskAtI * mask, Vector512<T>.Zero);
+                var t1 = sigma * (scores - scoresAtI);
+                var t2 = LossMath.Exp(-LossMath.Abs(t1));
+                var t3 = Vector512<T>.One / (Vector512<T>.One + t2);
+                var t4 = sigma * (scoresAtI - scores);
+                var t5 = LossMath.Exp(-LossMath.Abs(t4));
+                var t6 = Vector512<T>.One / (Vector512<T>.One + t5);
+                var loss = LossMath.SelectOrZero(LossMath.And(t0, LossMath.GreaterThan(relevanceAtI, relevance)), -(LossMath.Select(LossMath.GreaterThanOrEqual(t1, Vector512<T>.Zero), t3, t2 * t3) * sigma)) + LossMath.SelectOrZero(LossMath.And(t0, LossMath.GreaterThan(relevance, relevanceAtI)), LossMath.Select(LossMath.GreaterThanOrEqual(t4, Vector512<T>.Zero), t6, t5 * t6) * sigma);
                 return loss;
             }
 

@@ -607,10 +607,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t7 = T.One - pT_;
                 var t8 = LossMath.Pow(t7, gamma);
                 var t9 = gamma * LossMath.Pow(t7, _perCall3);
+                var t10 = t6 * p_;
                 var loss = t2 * t8;
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
-                if ((typeof(F2) == typeof(On))) _inputsGrad[i] = g * (((alphaT * (t0 - t6)) * t8) + (_perCall2 ? T.Zero : (t9 * (((t6 * p_) * t0) - ((p_ * t6) * targets))) * t2));
+                if ((typeof(F2) == typeof(On))) _inputsGrad[i] = g * (((alphaT * (t0 - t6)) * t8) + (_perCall2 ? T.Zero : (t9 * ((t10 * t0) - (t10 * targets))) * t2));
                 if ((typeof(F3) == typeof(On))) _targetsGrad[i] = g * ((((_perCall0 ? _perCall4 * ce : T.Zero) - (alphaT * inputs)) * t8) + (_perCall2 ? T.Zero : (t9 * (t6 - p_)) * t2));
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -639,10 +640,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t7 = Vector128<T>.One - pT_;
                 var t8 = (typeof(F4) == typeof(On)) ? LossMath.PowWhole(t7, _wholePower0) : LossMath.Pow(t7, gamma);
                 var t9 = gamma * ((typeof(F4) == typeof(On)) ? LossMath.PowWhole(t7, _wholePower1) : LossMath.Pow(t7, _perCall3512.GetLower().GetLower()));
+                var t10 = t6 * p_;
                 var loss = t2 * t8;
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (((alphaT * (t0 - t6)) * t8) + (_perCall2 ? Vector128<T>.Zero : (t9 * (((t6 * p_) * t0) - ((p_ * t6) * targets))) * t2)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (((alphaT * (t0 - t6)) * t8) + (_perCall2 ? Vector128<T>.Zero : (t9 * ((t10 * t0) - (t10 * targets))) * t2)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((_perCall0 ? _perCall4512.GetLower().GetLower() * ce : Vector128<T>.Zero) - (alphaT * inputs)) * t8) + (_perCall2 ? Vector128<T>.Zero : (t9 * (t6 - p_)) * t2)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t2, t8, sum);
             }
@@ -671,10 +673,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t7 = Vector256<T>.One - pT_;
                 var t8 = (typeof(F4) == typeof(On)) ? LossMath.PowWhole(t7, _wholePower0) : LossMath.Pow(t7, gamma);
                 var t9 = gamma * ((typeof(F4) == typeof(On)) ? LossMath.PowWhole(t7, _wholePower1) : LossMath.Pow(t7, _perCall3512.GetLower()));
+                var t10 = t6 * p_;
                 var loss = t2 * t8;
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (((alphaT * (t0 - t6)) * t8) + (_perCall2 ? Vector256<T>.Zero : (t9 * (((t6 * p_) * t0) - ((p_ * t6) * targets))) * t2)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (((alphaT * (t0 - t6)) * t8) + (_perCall2 ? Vector256<T>.Zero : (t9 * ((t10 * t0) - (t10 * targets))) * t2)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((_perCall0 ? _perCall4512.GetLower() * ce : Vector256<T>.Zero) - (alphaT * inputs)) * t8) + (_perCall2 ? Vector256<T>.Zero : (t9 * (t6 - p_)) * t2)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t2, t8, sum);
             }
@@ -703,10 +706,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t7 = Vector512<T>.One - pT_;
                 var t8 = (typeof(F4) == typeof(On)) ? LossMath.PowWhole(t7, _wholePower0) : LossMath.Pow(t7, gamma);
                 var t9 = gamma * ((typeof(F4) == typeof(On)) ? LossMath.PowWhole(t7, _wholePower1) : LossMath.Pow(t7, _perCall3512));
+                var t10 = t6 * p_;
                 var loss = t2 * t8;
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (((alphaT * (t0 - t6)) * t8) + (_perCall2 ? Vector512<T>.Zero : (t9 * (((t6 * p_) * t0) - ((p_ * t6) * targets))) * t2)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (((alphaT * (t0 - t6)) * t8) + (_perCall2 ? Vector512<T>.Zero : (t9 * ((t10 * t0) - (t10 * targets))) * t2)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((_perCall0 ? _perCall4512 * ce : Vector512<T>.Zero) - (alphaT * inputs)) * t8) + (_perCall2 ? Vector512<T>.Zero : (t9 * (t6 - p_)) * t2)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t2, t8, sum);
             }
@@ -856,23 +860,23 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t9 = alphaT * (t0 - t6);
                 var t10 = gamma * LossMath.Pow(t7, _perCall3);
                 var t11 = t6 * p_;
-                var t12 = p_ * t6;
-                var t13 = (t11 * t0) - (t12 * targets);
-                var t14 = t10 * t13;
-                var t15 = (_perCall0 ? _perCall4 * ce : T.Zero) - (alphaT * inputs);
-                var t16 = t6 - p_;
-                var t17 = t10 * t16;
-                var t18 = t14 * t9;
-                var t19 = _perCall3 * LossMath.Pow(t7, _perCall6);
+                var t12 = (t11 * t0) - (t11 * targets);
+                var t13 = t10 * t12;
+                var t14 = (_perCall0 ? _perCall4 * ce : T.Zero) - (alphaT * inputs);
+                var t15 = t6 - p_;
+                var t16 = t10 * t15;
+                var t17 = t13 * t9;
+                var t18 = _perCall3 * LossMath.Pow(t7, _perCall6);
+                var t19 = (t6 * t11) - (t11 * p_);
                 var t20 = _perCall4 * inputs;
-                var t21 = t17 * t15;
+                var t21 = t16 * t14;
                 var loss = t2 * t8;
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
-                if ((typeof(F2) == typeof(On))) _inputsGrad[i] = g * ((t9 * t8) + (_perCall2 ? T.Zero : t14 * t2));
-                if ((typeof(F3) == typeof(On))) _targetsGrad[i] = g * ((t15 * t8) + (_perCall2 ? T.Zero : t17 * t2));
-                if ((typeof(F4) == typeof(On))) _inputsHess[i] = g * _hessianPolicy.Apply((((alphaT * t11) * t8) + (_perCall2 ? T.Zero : t18)) + (_perCall2 ? T.Zero : (((_perCall5 ? T.Zero : ((t19 * t13) * gamma) * t13) + (t10 * ((((t6 * t12) - (t11 * p_)) * t0) - (((t12 * t6) - (p_ * t11)) * targets)))) * t2) + t18));
-                if (_wantTargetsHess) _targetsHess[i] = g * _hessianPolicy.Apply(((((_perCall0 ? -t20 : T.Zero) - (_perCall0 ? t20 : T.Zero)) * t8) + (_perCall2 ? T.Zero : t21)) + (_perCall2 ? T.Zero : (_perCall5 ? T.Zero : (((t19 * t16) * gamma) * t16) * t2) + t21));
+                if ((typeof(F2) == typeof(On))) _inputsGrad[i] = g * ((t9 * t8) + (_perCall2 ? T.Zero : t13 * t2));
+                if ((typeof(F3) == typeof(On))) _targetsGrad[i] = g * ((t14 * t8) + (_perCall2 ? T.Zero : t16 * t2));
+                if ((typeof(F4) == typeof(On))) _inputsHess[i] = g * _hessianPolicy.Apply((((alphaT * t11) * t8) + (_perCall2 ? T.Zero : t17)) + (_perCall2 ? T.Zero : (((_perCall5 ? T.Zero : ((t18 * t12) * gamma) * t12) + (t10 * ((t19 * t0) - (t19 * targets)))) * t2) + t17));
+                if (_wantTargetsHess) _targetsHess[i] = g * _hessianPolicy.Apply(((((_perCall0 ? -t20 : T.Zero) - (_perCall0 ? t20 : T.Zero)) * t8) + (_perCall2 ? T.Zero : t21)) + (_perCall2 ? T.Zero : (_perCall5 ? T.Zero : (((t18 * t15) * gamma) * t15) * t2) + t21));
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -902,23 +906,23 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t9 = alphaT * (t0 - t6);
                 var t10 = gamma * LossMath.Pow(t7, _perCall3512.GetLower().GetLower());
                 var t11 = t6 * p_;
-                var t12 = p_ * t6;
-                var t13 = (t11 * t0) - (t12 * targets);
-                var t14 = t10 * t13;
-                var t15 = (_perCall0 ? _perCall4512.GetLower().GetLower() * ce : Vector128<T>.Zero) - (alphaT * inputs);
-                var t16 = t6 - p_;
-                var t17 = t10 * t16;
-                var t18 = t14 * t9;
-                var t19 = _perCall3512.GetLower().GetLower() * LossMath.Pow(t7, _perCall6512.GetLower().GetLower());
+                var t12 = (t11 * t0) - (t11 * targets);
+                var t13 = t10 * t12;
+                var t14 = (_perCall0 ? _perCall4512.GetLower().GetLower() * ce : Vector128<T>.Zero) - (alphaT * inputs);
+                var t15 = t6 - p_;
+                var t16 = t10 * t15;
+                var t17 = t13 * t9;
+                var t18 = _perCall3512.GetLower().GetLower() * LossMath.Pow(t7, _perCall6512.GetLower().GetLower());
+                var t19 = (t6 * t11) - (t11 * p_);
                 var t20 = _perCall4512.GetLower().GetLower() * inputs;
-                var t21 = t17 * t15;
+                var t21 = t16 * t14;
                 var loss = t2 * t8;
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t9 * t8) + (_perCall2 ? Vector128<T>.Zero : t14 * t2)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t15 * t8) + (_perCall2 ? Vector128<T>.Zero : t17 * t2)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
-                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((((alphaT * t11) * t8) + (_perCall2 ? Vector128<T>.Zero : t18)) + (_perCall2 ? Vector128<T>.Zero : (((_perCall5 ? Vector128<T>.Zero : ((t19 * t13) * gamma) * t13) + (t10 * ((((t6 * t12) - (t11 * p_)) * t0) - (((t12 * t6) - (p_ * t11)) * targets)))) * t2) + t18)), ref MemoryMarshal.GetReference(_inputsHess), (nuint)i);
-                if (_wantTargetsHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((((_perCall0 ? -t20 : Vector128<T>.Zero) - (_perCall0 ? t20 : Vector128<T>.Zero)) * t8) + (_perCall2 ? Vector128<T>.Zero : t21)) + (_perCall2 ? Vector128<T>.Zero : (_perCall5 ? Vector128<T>.Zero : (((t19 * t16) * gamma) * t16) * t2) + t21)), ref MemoryMarshal.GetReference(_targetsHess), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t9 * t8) + (_perCall2 ? Vector128<T>.Zero : t13 * t2)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t14 * t8) + (_perCall2 ? Vector128<T>.Zero : t16 * t2)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((((alphaT * t11) * t8) + (_perCall2 ? Vector128<T>.Zero : t17)) + (_perCall2 ? Vector128<T>.Zero : (((_perCall5 ? Vector128<T>.Zero : ((t18 * t12) * gamma) * t12) + (t10 * ((t19 * t0) - (t19 * targets)))) * t2) + t17)), ref MemoryMarshal.GetReference(_inputsHess), (nuint)i);
+                if (_wantTargetsHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((((_perCall0 ? -t20 : Vector128<T>.Zero) - (_perCall0 ? t20 : Vector128<T>.Zero)) * t8) + (_perCall2 ? Vector128<T>.Zero : t21)) + (_perCall2 ? Vector128<T>.Zero : (_perCall5 ? Vector128<T>.Zero : (((t18 * t15) * gamma) * t15) * t2) + t21)), ref MemoryMarshal.GetReference(_targetsHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t2, t8, sum);
             }
 
@@ -948,23 +952,23 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t9 = alphaT * (t0 - t6);
                 var t10 = gamma * LossMath.Pow(t7, _perCall3512.GetLower());
                 var t11 = t6 * p_;
-                var t12 = p_ * t6;
-                var t13 = (t11 * t0) - (t12 * targets);
-                var t14 = t10 * t13;
-                var t15 = (_perCall0 ? _perCall4512.GetLower() * ce : Vector256<T>.Zero) - (alphaT * inputs);
-                var t16 = t6 - p_;
-                var t17 = t10 * t16;
-                var t18 = t14 * t9;
-                var t19 = _perCall3512.GetLower() * LossMath.Pow(t7, _perCall6512.GetLower());
+                var t12 = (t11 * t0) - (t11 * targets);
+                var t13 = t10 * t12;
+                var t14 = (_perCall0 ? _perCall4512.GetLower() * ce : Vector256<T>.Zero) - (alphaT * inputs);
+                var t15 = t6 - p_;
+                var t16 = t10 * t15;
+                var t17 = t13 * t9;
+                var t18 = _perCall3512.GetLower() * LossMath.Pow(t7, _perCall6512.GetLower());
+                var t19 = (t6 * t11) - (t11 * p_);
                 var t20 = _perCall4512.GetLower() * inputs;
-                var t21 = t17 * t15;
+                var t21 = t16 * t14;
                 var loss = t2 * t8;
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t9 * t8) + (_perCall2 ? Vector256<T>.Zero : t14 * t2)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t15 * t8) + (_perCall2 ? Vector256<T>.Zero : t17 * t2)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
-                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((((alphaT * t11) * t8) + (_perCall2 ? Vector256<T>.Zero : t18)) + (_perCall2 ? Vector256<T>.Zero : (((_perCall5 ? Vector256<T>.Zero : ((t19 * t13) * gamma) * t13) + (t10 * ((((t6 * t12) - (t11 * p_)) * t0) - (((t12 * t6) - (p_ * t11)) * targets)))) * t2) + t18)), ref MemoryMarshal.GetReference(_inputsHess), (nuint)i);
-                if (_wantTargetsHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((((_perCall0 ? -t20 : Vector256<T>.Zero) - (_perCall0 ? t20 : Vector256<T>.Zero)) * t8) + (_perCall2 ? Vector256<T>.Zero : t21)) + (_perCall2 ? Vector256<T>.Zero : (_perCall5 ? Vector256<T>.Zero : (((t19 * t16) * gamma) * t16) * t2) + t21)), ref MemoryMarshal.GetReference(_targetsHess), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t9 * t8) + (_perCall2 ? Vector256<T>.Zero : t13 * t2)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t14 * t8) + (_perCall2 ? Vector256<T>.Zero : t16 * t2)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((((alphaT * t11) * t8) + (_perCall2 ? Vector256<T>.Zero : t17)) + (_perCall2 ? Vector256<T>.Zero : (((_perCall5 ? Vector256<T>.Zero : ((t18 * t12) * gamma) * t12) + (t10 * ((t19 * t0) - (t19 * targets)))) * t2) + t17)), ref MemoryMarshal.GetReference(_inputsHess), (nuint)i);
+                if (_wantTargetsHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((((_perCall0 ? -t20 : Vector256<T>.Zero) - (_perCall0 ? t20 : Vector256<T>.Zero)) * t8) + (_perCall2 ? Vector256<T>.Zero : t21)) + (_perCall2 ? Vector256<T>.Zero : (_perCall5 ? Vector256<T>.Zero : (((t18 * t15) * gamma) * t15) * t2) + t21)), ref MemoryMarshal.GetReference(_targetsHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t2, t8, sum);
             }
 
@@ -994,23 +998,23 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t9 = alphaT * (t0 - t6);
                 var t10 = gamma * LossMath.Pow(t7, _perCall3512);
                 var t11 = t6 * p_;
-                var t12 = p_ * t6;
-                var t13 = (t11 * t0) - (t12 * targets);
-                var t14 = t10 * t13;
-                var t15 = (_perCall0 ? _perCall4512 * ce : Vector512<T>.Zero) - (alphaT * inputs);
-                var t16 = t6 - p_;
-                var t17 = t10 * t16;
-                var t18 = t14 * t9;
-                var t19 = _perCall3512 * LossMath.Pow(t7, _perCall6512);
+                var t12 = (t11 * t0) - (t11 * targets);
+                var t13 = t10 * t12;
+                var t14 = (_perCall0 ? _perCall4512 * ce : Vector512<T>.Zero) - (alphaT * inputs);
+                var t15 = t6 - p_;
+                var t16 = t10 * t15;
+                var t17 = t13 * t9;
+                var t18 = _perCall3512 * LossMath.Pow(t7, _perCall6512);
+                var t19 = (t6 * t11) - (t11 * p_);
                 var t20 = _perCall4512 * inputs;
-                var t21 = t17 * t15;
+                var t21 = t16 * t14;
                 var loss = t2 * t8;
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t9 * t8) + (_perCall2 ? Vector512<T>.Zero : t14 * t2)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t15 * t8) + (_perCall2 ? Vector512<T>.Zero : t17 * t2)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
-                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((((alphaT * t11) * t8) + (_perCall2 ? Vector512<T>.Zero : t18)) + (_perCall2 ? Vector512<T>.Zero : (((_perCall5 ? Vector512<T>.Zero : ((t19 * t13) * gamma) * t13) + (t10 * ((((t6 * t12) - (t11 * p_)) * t0) - (((t12 * t6) - (p_ * t11)) * targets)))) * t2) + t18)), ref MemoryMarshal.GetReference(_inputsHess), (nuint)i);
-                if (_wantTargetsHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((((_perCall0 ? -t20 : Vector512<T>.Zero) - (_perCall0 ? t20 : Vector512<T>.Zero)) * t8) + (_perCall2 ? Vector512<T>.Zero : t21)) + (_perCall2 ? Vector512<T>.Zero : (_perCall5 ? Vector512<T>.Zero : (((t19 * t16) * gamma) * t16) * t2) + t21)), ref MemoryMarshal.GetReference(_targetsHess), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t9 * t8) + (_perCall2 ? Vector512<T>.Zero : t13 * t2)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((t14 * t8) + (_perCall2 ? Vector512<T>.Zero : t16 * t2)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((((alphaT * t11) * t8) + (_perCall2 ? Vector512<T>.Zero : t17)) + (_perCall2 ? Vector512<T>.Zero : (((_perCall5 ? Vector512<T>.Zero : ((t18 * t12) * gamma) * t12) + (t10 * ((t19 * t0) - (t19 * targets)))) * t2) + t17)), ref MemoryMarshal.GetReference(_inputsHess), (nuint)i);
+                if (_wantTargetsHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((((_perCall0 ? -t20 : Vector512<T>.Zero) - (_perCall0 ? t20 : Vector512<T>.Zero)) * t8) + (_perCall2 ? Vector512<T>.Zero : t21)) + (_perCall2 ? Vector512<T>.Zero : (_perCall5 ? Vector512<T>.Zero : (((t18 * t15) * gamma) * t15) * t2) + t21)), ref MemoryMarshal.GetReference(_targetsHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t2, t8, sum);
             }
         }
