@@ -18,8 +18,35 @@ public static class Check
         bad += CrossEntropy(1_000, 1e-4);
         bad += CrossEntropy(32_000, 1e-4);
         bad += CtcTwoCalls("50x16x20x10", 1e-4);
+        bad += MseStreamed(1_000_003, 1e-4);
         Console.WriteLine(bad == 0 ? "check: all baselines agree with the generated kernels" : $"check: {bad} mismatches");
         return bad == 0 ? 0 : 1;
+    }
+
+    /// <summary>The streamed hand-written mse loops of the ceiling table (every width) compute the generated kernel's value and gradient (an odd length: the scalar head and tail run).</summary>
+    private static int MseStreamed(int n, double tol)
+    {
+        var r = new Random(7);
+        var x = new float[n];
+        var y = new float[n];
+        for (int i = 0; i < n; i++) { x[i] = r.NextSingle() * 6 - 3; y[i] = r.NextSingle() * 6 - 3; }
+        var genGrad = new float[n];
+        float gen = MseLoss.ForwardBackward(x, y, genGrad, default);
+        double gMax = genGrad.Max(v => Math.Abs((double)v));
+        int bad = 0;
+        foreach (var (name, f) in new (string, Func<float[], float[], float[], float>)[]
+            { ("Fused.MseFBStreamed", Fused<float>.MseFBStreamed), ("Fused256.MseFBStreamed", Fused256<float>.MseFBStreamed), ("Fused128.MseFBStreamed", Fused128<float>.MseFBStreamed) })
+        {
+            var g = new float[n];
+            Array.Fill(g, float.NaN);
+            float v = f(x, y, g);
+            double gErr = 0;
+            for (int i = 0; i < n; i++) gErr = Math.Max(gErr, double.IsNaN(g[i]) ? double.PositiveInfinity : Math.Abs((double)g[i] - genGrad[i]));
+            bool ok = Math.Abs(v - gen) <= tol * Math.Max(1, Math.Abs(gen)) && gErr <= tol * gMax;
+            Console.WriteLine($"mse {name,-24} n={n,-9} value {v,14:G8} vs {gen,14:G8}  max grad err vs generated {gErr / gMax:E2} (relative to max |grad|) {(ok ? "ok" : "MISMATCH")}");
+            bad += ok ? 0 : 1;
+        }
+        return bad;
     }
 
     /// <summary>ctc_loss: the two-call baseline of the `ctc` pairs table computes the generated kernel's value and gradient.</summary>

@@ -73,6 +73,38 @@ public static class Fused128<T> where T : unmanaged, IBinaryFloatingPointIeee754
         return s / T.CreateTruncating(n);
     }
 
+    /// <summary>
+    /// <see cref="MseFB"/> with its gradient streamed past the caches as TensorPrimitives streams its large outputs:
+    /// the first elements up to the gradient's alignment one by one, then aligned non-temporal stores. The floor of a
+    /// memory-bound forward + backward that does the loss's arithmetic, for the ceiling table.
+    /// </summary>
+    public static unsafe T MseFBStreamed(T[] xa, T[] ya, T[] ga)
+    {
+        int n = xa.Length, c = Vector128<T>.Count;
+        T k = K(2.0) / T.CreateTruncating(n);
+        var kv = V(k);
+        Vector128<T> a0 = Vector128<T>.Zero, a1 = a0;
+        T s = T.Zero;
+        fixed (T* x = xa, y = ya, g = ga)
+        {
+            int i = (int)(((nuint)sizeof(Vector128<T>) - (nuint)g % (nuint)sizeof(Vector128<T>)) % (nuint)sizeof(Vector128<T>) / (nuint)sizeof(T));
+            if ((nuint)g % (nuint)sizeof(T) != 0 || i > n) i = n; // cannot align: all scalar (never for float arrays)
+            for (int j = 0; j < i; j++) { T d = x[j] - y[j]; s += d * d; g[j] = k * d; }
+            for (; i <= n - 2 * c; i += 2 * c)
+            {
+                var d0 = Vector128.Load(x + i) - Vector128.Load(y + i);
+                var d1 = Vector128.Load(x + i + c) - Vector128.Load(y + i + c);
+                a0 = Fma(d0, d0, a0);
+                a1 = Fma(d1, d1, a1);
+                Vector128.StoreAlignedNonTemporal(kv * d0, g + i);
+                Vector128.StoreAlignedNonTemporal(kv * d1, g + i + c);
+            }
+            s += Vector128.Sum(a0 + a1);
+            for (; i < n; i++) { T d = x[i] - y[i]; s += d * d; g[i] = k * d; }
+        }
+        return s / T.CreateTruncating(n);
+    }
+
     // ---- BCE-with-logits family: e = exp(-|x|), softplus(-x) = max(-x, 0) + log(1 + e), sigmoid from e ----
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<T> BceValue(Vector128<T> xv, Vector128<T> yv, Vector128<T> e)

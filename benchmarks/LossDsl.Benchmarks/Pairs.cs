@@ -167,6 +167,9 @@ public static class Pairs
         _ => throw new ArgumentException(loss),
     };
 
+    private static float HandMseStreamed(float[] x, float[] y, float[] g) => Vector512.IsHardwareAccelerated ? Fused<float>.MseFBStreamed(x, y, g)
+        : Vector256.IsHardwareAccelerated ? Fused256<float>.MseFBStreamed(x, y, g) : Fused128<float>.MseFBStreamed(x, y, g);
+
     private static string HandName => Vector512.IsHardwareAccelerated ? "hand V512" : Vector256.IsHardwareAccelerated ? "hand V256" : "hand V128";
 
     private static IEnumerable<Case> Cases(bool quick)
@@ -207,6 +210,8 @@ public static class Pairs
             yield return new("ceiling", "huber_loss", n, "TP.Add", () => HuberLoss.ForwardBackward(x, yr, g, default), add);
             yield return new("ceiling", "smooth_l1_loss", n, "TP.Add", () => SmoothL1Loss.ForwardBackward(x, yr, g, default), add);
             yield return new("ceiling", "hinge_embedding_loss", n, "TP.Add", () => HingeEmbeddingLoss.ForwardBackward(x, ys, g), add);
+            // the floor of the loss's own arithmetic: the hand-written mse loop of this width, streamed as TP.Add streams
+            if (n == 16_777_216) yield return new("ceiling", "mse_loss (hand-written, streamed)", n, "TP.Add", () => HandMseStreamed(x, yr, g2), add);
         }
         // the fixed cost per call: small N, where argument checks and dispatch weigh
         foreach (int n in quick ? new[] { 16 } : new[] { 16, 64, 256, 1_024, 4_096 })
