@@ -50,6 +50,12 @@ internal sealed record KernelSpec(string Name, string Summary, Expr? Value, IRea
     /// log-sum-exp sets it per chunk of the row, <see cref="Plan.LogSumExpPass"/>), or -1.
     /// </summary>
     public int Shift { get; init; } = -1;
+
+    /// <summary>
+    /// A storing kernel (a row aggregate's pass that also stores a gradient, or a factor of it, <see cref="Plan.RowKernel.Store"/>):
+    /// it runs only when that gradient is wanted, so it stores it with no test and holds no flag for it.
+    /// </summary>
+    public bool Stores { get; init; }
 }
 
 /// <summary>
@@ -300,7 +306,8 @@ internal static class KernelEmitter
     }
 
     /// <summary>Whether the kernel reads a fact's bool field per vector: not specialised, or the fact past the type flags.</summary>
-    private static bool TestedPerVector(KernelSpec spec, List<KernelFlag> flags, string field) => Test(spec, flags, field) == field;
+    private static bool TestedPerVector(KernelSpec spec, List<KernelFlag> flags, string field) =>
+        !(spec.Stores && flags.Any(f => f.Field == field && f.Output)) && Test(spec, flags, field) == field;
 
     /// <summary>The test of the whole-powers fact where it has a type flag, else null (Pow tests its exponent per vector).</summary>
     private static string? WholePowers(KernelSpec spec, List<KernelFlag> flags)
@@ -529,7 +536,7 @@ internal static class KernelEmitter
         // A kernel whose wanted gradients are tested at run time (not specialised) computes what only one gradient
         // needs inside that gradient's test: a pass that does not store it does not pay for it.
         int first = spec.Value is not null ? 1 : 0;
-        var deferred = spec.Specialised ? new HashSet<int>() : new HashSet<int>(Enumerable.Range(first, spec.Gradients.Count));
+        var deferred = spec.Specialised || spec.Stores ? new HashSet<int>() : new HashSet<int>(Enumerable.Range(first, spec.Gradients.Count));
         var texts = emitter.Emit(w, roots, deferred);
         int next = 0;
         string? value = null;
@@ -567,6 +574,7 @@ internal static class KernelEmitter
                 var folded = upstream is not null && ScaleFactor(spec, gradient).Factor != 1 ? Unique(used, "g") : null;
                 if (folded is not null) w.Line($"var {folded} = {Upstream(ScaleField(name))};");
                 string Product(string t) => upstream is null ? t : $"{folded ?? upstream} * ({t})";
+                if (spec.Stores) { w.Line(Store(spec, width, Product(text!), GradField(name), used)); continue; }
                 if (text is not null) w.Line($"if ({test(WantField(name))}) {Store(spec, width, Product(text), GradField(name), used)}");
                 else if (!emitter.HasOwnLocals(root)) w.Line($"if ({test(WantField(name))}) {Store(spec, width, Product(emitter.EmitDeferred(w, root)), GradField(name), used)}");
                 else

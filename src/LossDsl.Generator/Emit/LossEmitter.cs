@@ -208,7 +208,7 @@ internal static class LossEmitter
                 yield return new KernelSpec(RowKernel.Store(cache.Aggregate).Struct,
                     $"The summand of A{cache.Aggregate}, which also stores the whole gradient of {x} (its coefficients set before the pass): d{x} = "
                     + Names.Xml(FormulaPrinter.Print(whole)) + " (its exponentials computed once for both)",
-                    Shifted(loss.Aggregates[cache.Aggregate].Body, ShiftOf(cache.Aggregate)), new[] { (cache.Input, whole) }, false, false, n, model.OuterGradients.Count) { Shift = ShiftOf(cache.Aggregate) };
+                    Shifted(loss.Aggregates[cache.Aggregate].Body, ShiftOf(cache.Aggregate)), new[] { (cache.Input, whole) }, false, false, n, model.OuterGradients.Count) { Shift = ShiftOf(cache.Aggregate), Stores = true };
             }
             else if (cache is not null)
             {
@@ -216,7 +216,7 @@ internal static class LossEmitter
                 yield return new KernelSpec(RowKernel.Store(cache.Aggregate).Struct,
                     $"The summand of A{cache.Aggregate}, which also stores e{cache.Aggregate} = " + Names.Xml(FormulaPrinter.Print(cache.Factor))
                     + $" in the gradient span of {x} (its exponentials computed once for both)",
-                    Shifted(loss.Aggregates[cache.Aggregate].Body, ShiftOf(cache.Aggregate)), new[] { (cache.Input, Shifted(cache.Factor, ShiftOf(cache.Aggregate))) }, false, false, n, 0) { Shift = ShiftOf(cache.Aggregate) };
+                    Shifted(loss.Aggregates[cache.Aggregate].Body, ShiftOf(cache.Aggregate)), new[] { (cache.Input, Shifted(cache.Factor, ShiftOf(cache.Aggregate))) }, false, false, n, 0) { Shift = ShiftOf(cache.Aggregate), Stores = true };
                 yield return new KernelSpec(RowKernel.GradientCached.Struct,
                     $"The gradients of one row when A{cache.Aggregate}'s pass stored e{cache.Aggregate} in the gradient span of {x}, read back here:<br/>\n"
                     + $"d{x} = " + Names.Xml(FormulaPrinter.Print(cache.Gradient)),

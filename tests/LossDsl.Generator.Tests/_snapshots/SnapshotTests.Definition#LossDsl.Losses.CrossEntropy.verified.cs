@@ -865,7 +865,6 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly T _ignoreIndex;
             private readonly T _labelSmoothing;
             private readonly Span<T> _inputGrad;
-            private readonly bool _wantInputGrad;
             /// <summary>A0 of the current row.</summary>
             public T A0;
             /// <summary>A1 of the current row.</summary>
@@ -889,7 +888,6 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _ignoreIndex = ignoreIndex;
                 _labelSmoothing = labelSmoothing;
                 _inputGrad = inputGrad;
-                _wantInputGrad = !inputGrad.IsEmpty;
                 RowStart = 0;
                 CurrentTarget = T.Zero;
                 A0 = T.Zero;
@@ -907,7 +905,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var a1 = A1;
                 var t0 = global::LossDsl.Shifted.Exp(input - a1);
                 var loss = t0;
-                if (_wantInputGrad) _inputGrad[i] = t0;
+                _inputGrad[i] = t0;
                 return loss;
             }
 
@@ -918,7 +916,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var a1 = Vector128.Create(A1);
                 var t0 = global::LossDsl.Shifted.Exp(input - a1);
                 var loss = t0;
-                if (_wantInputGrad) (t0).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                (t0).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return loss;
             }
 
@@ -932,7 +930,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var a1 = Vector256.Create(A1);
                 var t0 = global::LossDsl.Shifted.Exp(input - a1);
                 var loss = t0;
-                if (_wantInputGrad) (t0).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                (t0).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return loss;
             }
 
@@ -946,7 +944,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var a1 = Vector512.Create(A1);
                 var t0 = global::LossDsl.Shifted.Exp(input - a1);
                 var loss = t0;
-                if (_wantInputGrad) (t0).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                (t0).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return loss;
             }
 

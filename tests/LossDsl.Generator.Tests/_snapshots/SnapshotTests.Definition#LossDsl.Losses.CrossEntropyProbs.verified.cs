@@ -1031,7 +1031,6 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly T _labelSmoothing;
             private readonly T _ignoreIndex;
             private readonly Span<T> _inputGrad;
-            private readonly bool _wantInputGrad;
             /// <summary>A0 of the current row.</summary>
             public T A0;
             /// <summary>A1 of the current row.</summary>
@@ -1056,7 +1055,6 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _labelSmoothing = labelSmoothing;
                 _ignoreIndex = ignoreIndex;
                 _inputGrad = inputGrad;
-                _wantInputGrad = !inputGrad.IsEmpty;
                 RowStart = 0;
                 A0 = T.Zero;
                 A1 = T.Zero;
@@ -1073,7 +1071,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var a0 = A0;
                 var t0 = global::LossDsl.Shifted.Exp(input - a0);
                 var loss = t0;
-                if (_wantInputGrad) _inputGrad[i] = t0;
+                _inputGrad[i] = t0;
                 return loss;
             }
 
@@ -1084,7 +1082,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var a0 = Vector128.Create(A0);
                 var t0 = global::LossDsl.Shifted.Exp(input - a0);
                 var loss = t0;
-                if (_wantInputGrad) (t0).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                (t0).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return loss;
             }
 
@@ -1098,7 +1096,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var a0 = Vector256.Create(A0);
                 var t0 = global::LossDsl.Shifted.Exp(input - a0);
                 var loss = t0;
-                if (_wantInputGrad) (t0).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                (t0).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return loss;
             }
 
@@ -1112,7 +1110,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var a0 = Vector512.Create(A0);
                 var t0 = global::LossDsl.Shifted.Exp(input - a0);
                 var loss = t0;
-                if (_wantInputGrad) (t0).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                (t0).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return loss;
             }
 

@@ -757,7 +757,6 @@ namespace LossDsl.Generated.LossDsl.Losses
             public T CurrentTarget;
             private readonly T _q;
             private readonly Span<T> _inputGrad;
-            private readonly bool _wantInputGrad;
             /// <summary>A0 of the current row.</summary>
             public T A0;
             /// <summary>A1 of the current row.</summary>
@@ -772,7 +771,6 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _input = input;
                 _q = q;
                 _inputGrad = inputGrad;
-                _wantInputGrad = !inputGrad.IsEmpty;
                 RowStart = 0;
                 CurrentTarget = T.Zero;
                 A0 = T.Zero;
@@ -787,7 +785,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var a0 = A0;
                 var t0 = global::LossDsl.Shifted.Exp(input - a0);
                 var loss = t0;
-                if (_wantInputGrad) _inputGrad[i] = t0;
+                _inputGrad[i] = t0;
                 return loss;
             }
 
@@ -798,7 +796,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var a0 = Vector128.Create(A0);
                 var t0 = global::LossDsl.Shifted.Exp(input - a0);
                 var loss = t0;
-                if (_wantInputGrad) (t0).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                (t0).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return loss;
             }
 
@@ -812,7 +810,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var a0 = Vector256.Create(A0);
                 var t0 = global::LossDsl.Shifted.Exp(input - a0);
                 var loss = t0;
-                if (_wantInputGrad) (t0).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                (t0).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return loss;
             }
 
@@ -826,7 +824,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var a0 = Vector512.Create(A0);
                 var t0 = global::LossDsl.Shifted.Exp(input - a0);
                 var loss = t0;
-                if (_wantInputGrad) (t0).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                (t0).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return loss;
             }
 

@@ -647,7 +647,6 @@ namespace LossDsl.Generated.LossDsl.Losses
             public T CurrentRow;
             private readonly T _temperature;
             private readonly Span<T> _simGrad;
-            private readonly bool _wantSimGrad;
             /// <summary>A0 of the current row.</summary>
             public T A0;
             /// <summary>A1 of the current row.</summary>
@@ -662,7 +661,6 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _sim = sim;
                 _temperature = temperature;
                 _simGrad = simGrad;
-                _wantSimGrad = !simGrad.IsEmpty;
                 RowStart = 0;
                 CurrentRow = T.Zero;
                 A0 = T.Zero;
@@ -678,7 +676,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var a0 = A0;
                 var t0 = (sim / temperature) - a0;
                 var loss = global::LossDsl.Shifted.Exp(t0);
-                if (_wantSimGrad) _simGrad[i] = LossMath.Exp(t0) * (T.One / temperature);
+                _simGrad[i] = LossMath.Exp(t0) * (T.One / temperature);
                 return loss;
             }
 
@@ -690,7 +688,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var a0 = Vector128.Create(A0);
                 var t0 = (sim / temperature) - a0;
                 var loss = global::LossDsl.Shifted.Exp(t0);
-                if (_wantSimGrad) (LossMath.Exp(t0) * (Vector128<T>.One / temperature)).StoreUnsafe(ref MemoryMarshal.GetReference(_simGrad), (nuint)i);
+                (LossMath.Exp(t0) * (Vector128<T>.One / temperature)).StoreUnsafe(ref MemoryMarshal.GetReference(_simGrad), (nuint)i);
                 return loss;
             }
 
@@ -705,7 +703,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var a0 = Vector256.Create(A0);
                 var t0 = (sim / temperature) - a0;
                 var loss = global::LossDsl.Shifted.Exp(t0);
-                if (_wantSimGrad) (LossMath.Exp(t0) * (Vector256<T>.One / temperature)).StoreUnsafe(ref MemoryMarshal.GetReference(_simGrad), (nuint)i);
+                (LossMath.Exp(t0) * (Vector256<T>.One / temperature)).StoreUnsafe(ref MemoryMarshal.GetReference(_simGrad), (nuint)i);
                 return loss;
             }
 
@@ -720,7 +718,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var a0 = Vector512.Create(A0);
                 var t0 = (sim / temperature) - a0;
                 var loss = global::LossDsl.Shifted.Exp(t0);
-                if (_wantSimGrad) (LossMath.Exp(t0) * (Vector512<T>.One / temperature)).StoreUnsafe(ref MemoryMarshal.GetReference(_simGrad), (nuint)i);
+                (LossMath.Exp(t0) * (Vector512<T>.One / temperature)).StoreUnsafe(ref MemoryMarshal.GetReference(_simGrad), (nuint)i);
                 return loss;
             }
 

@@ -471,7 +471,6 @@ namespace LossDsl.Generated.LossDsl.Losses
             /// <summary>Where the current row starts.</summary>
             public int RowStart;
             private readonly Span<T> _yPredGrad;
-            private readonly bool _wantYPredGrad;
             /// <summary>A0 of the current row.</summary>
             public T A0;
             /// <summary>dL/dA0 for the current row, times its upstream gradient (and 1/rowLength for a mean, 1/ties for a max).</summary>
@@ -482,7 +481,6 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _yPred = yPred;
                 _yTrue = yTrue;
                 _yPredGrad = yPredGrad;
-                _wantYPredGrad = !yPredGrad.IsEmpty;
                 RowStart = 0;
                 A0 = T.Zero;
                 C0 = T.Zero;
@@ -497,12 +495,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var d_ = yPred - yTrue;
                 var t0 = T.CreateTruncating(-2.0) * d_;
                 var t1 = LossMath.Exp(-LossMath.Abs(t0));
+                var t2 = T.One / (T.One + t1);
                 var loss = (d_ + (LossMath.MaxZero(t0) + LossMath.Log1pUnit(t1))) - T.CreateTruncating(0.6931471805599453);
-                if (_wantYPredGrad)
-                {
-                    var t2 = T.One / (T.One + t1);
-                    _yPredGrad[i] = c0 * (T.One + (T.CreateTruncating(-2.0) * LossMath.Select(LossMath.GreaterThanOrEqual(t0, T.Zero), t2, t1 * t2)));
-                }
+                _yPredGrad[i] = c0 * (T.One + (T.CreateTruncating(-2.0) * LossMath.Select(LossMath.GreaterThanOrEqual(t0, T.Zero), t2, t1 * t2)));
                 return loss;
             }
 
@@ -515,12 +510,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var d_ = yPred - yTrue;
                 var t0 = Vector128.Create(T.CreateTruncating(-2.0)) * d_;
                 var t1 = LossMath.Exp(-LossMath.Abs(t0));
+                var t2 = Vector128<T>.One / (Vector128<T>.One + t1);
                 var loss = (d_ + (LossMath.MaxZero(t0) + LossMath.Log1pUnit(t1))) - Vector128.Create(T.CreateTruncating(0.6931471805599453));
-                if (_wantYPredGrad)
-                {
-                    var t2 = Vector128<T>.One / (Vector128<T>.One + t1);
-                    (c0 * (Vector128<T>.One + (Vector128.Create(T.CreateTruncating(-2.0)) * LossMath.Select(LossMath.GreaterThanOrEqual(t0, Vector128<T>.Zero), t2, t1 * t2)))).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
-                }
+                (c0 * (Vector128<T>.One + (Vector128.Create(T.CreateTruncating(-2.0)) * LossMath.Select(LossMath.GreaterThanOrEqual(t0, Vector128<T>.Zero), t2, t1 * t2)))).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
                 return loss;
             }
 
@@ -536,12 +528,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var d_ = yPred - yTrue;
                 var t0 = Vector256.Create(T.CreateTruncating(-2.0)) * d_;
                 var t1 = LossMath.Exp(-LossMath.Abs(t0));
+                var t2 = Vector256<T>.One / (Vector256<T>.One + t1);
                 var loss = (d_ + (LossMath.MaxZero(t0) + LossMath.Log1pUnit(t1))) - Vector256.Create(T.CreateTruncating(0.6931471805599453));
-                if (_wantYPredGrad)
-                {
-                    var t2 = Vector256<T>.One / (Vector256<T>.One + t1);
-                    (c0 * (Vector256<T>.One + (Vector256.Create(T.CreateTruncating(-2.0)) * LossMath.Select(LossMath.GreaterThanOrEqual(t0, Vector256<T>.Zero), t2, t1 * t2)))).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
-                }
+                (c0 * (Vector256<T>.One + (Vector256.Create(T.CreateTruncating(-2.0)) * LossMath.Select(LossMath.GreaterThanOrEqual(t0, Vector256<T>.Zero), t2, t1 * t2)))).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
                 return loss;
             }
 
@@ -557,12 +546,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var d_ = yPred - yTrue;
                 var t0 = Vector512.Create(T.CreateTruncating(-2.0)) * d_;
                 var t1 = LossMath.Exp(-LossMath.Abs(t0));
+                var t2 = Vector512<T>.One / (Vector512<T>.One + t1);
                 var loss = (d_ + (LossMath.MaxZero(t0) + LossMath.Log1pUnit(t1))) - Vector512.Create(T.CreateTruncating(0.6931471805599453));
-                if (_wantYPredGrad)
-                {
-                    var t2 = Vector512<T>.One / (Vector512<T>.One + t1);
-                    (c0 * (Vector512<T>.One + (Vector512.Create(T.CreateTruncating(-2.0)) * LossMath.Select(LossMath.GreaterThanOrEqual(t0, Vector512<T>.Zero), t2, t1 * t2)))).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
-                }
+                (c0 * (Vector512<T>.One + (Vector512.Create(T.CreateTruncating(-2.0)) * LossMath.Select(LossMath.GreaterThanOrEqual(t0, Vector512<T>.Zero), t2, t1 * t2)))).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
                 return loss;
             }
 

@@ -458,7 +458,6 @@ namespace LossDsl.Generated.LossDsl.Losses
             public int RowStart;
             private readonly T _eps;
             private readonly Span<T> _yPredGrad;
-            private readonly bool _wantYPredGrad;
             /// <summary>A0 of the current row.</summary>
             public T A0;
             /// <summary>dL/dA0 for the current row, times its upstream gradient (and 1/rowLength for a mean, 1/ties for a max).</summary>
@@ -470,7 +469,6 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _yTrue = yTrue;
                 _eps = eps;
                 _yPredGrad = yPredGrad;
-                _wantYPredGrad = !yPredGrad.IsEmpty;
                 RowStart = 0;
                 A0 = T.Zero;
                 C0 = T.Zero;
@@ -486,7 +484,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = LossMath.Max(yPred, eps);
                 var t1 = LossMath.Log1p(t0) - LossMath.Log1p(LossMath.Max(yTrue, eps));
                 var loss = t1 * t1;
-                if (_wantYPredGrad) _yPredGrad[i] = LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(yPred, eps), (T.CreateTruncating(2.0) * ((T.One / (T.One + t0)) * t1)) * c0);
+                _yPredGrad[i] = LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(yPred, eps), (T.CreateTruncating(2.0) * ((T.One / (T.One + t0)) * t1)) * c0);
                 return loss;
             }
 
@@ -500,7 +498,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = LossMath.Max(yPred, eps);
                 var t1 = LossMath.Log1p(t0) - LossMath.Log1p(LossMath.Max(yTrue, eps));
                 var loss = t1 * t1;
-                if (_wantYPredGrad) (LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(yPred, eps), (Vector128.Create(T.CreateTruncating(2.0)) * ((Vector128<T>.One / (Vector128<T>.One + t0)) * t1)) * c0)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                (LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(yPred, eps), (Vector128.Create(T.CreateTruncating(2.0)) * ((Vector128<T>.One / (Vector128<T>.One + t0)) * t1)) * c0)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
                 return loss;
             }
 
@@ -517,7 +515,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = LossMath.Max(yPred, eps);
                 var t1 = LossMath.Log1p(t0) - LossMath.Log1p(LossMath.Max(yTrue, eps));
                 var loss = t1 * t1;
-                if (_wantYPredGrad) (LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(yPred, eps), (Vector256.Create(T.CreateTruncating(2.0)) * ((Vector256<T>.One / (Vector256<T>.One + t0)) * t1)) * c0)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                (LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(yPred, eps), (Vector256.Create(T.CreateTruncating(2.0)) * ((Vector256<T>.One / (Vector256<T>.One + t0)) * t1)) * c0)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
                 return loss;
             }
 
@@ -534,7 +532,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = LossMath.Max(yPred, eps);
                 var t1 = LossMath.Log1p(t0) - LossMath.Log1p(LossMath.Max(yTrue, eps));
                 var loss = t1 * t1;
-                if (_wantYPredGrad) (LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(yPred, eps), (Vector512.Create(T.CreateTruncating(2.0)) * ((Vector512<T>.One / (Vector512<T>.One + t0)) * t1)) * c0)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                (LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(yPred, eps), (Vector512.Create(T.CreateTruncating(2.0)) * ((Vector512<T>.One / (Vector512<T>.One + t0)) * t1)) * c0)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
                 return loss;
             }
 

@@ -476,7 +476,6 @@ namespace LossDsl.Generated.LossDsl.Losses
             /// <summary>Where the current row starts.</summary>
             public int RowStart;
             private readonly Span<T> _inputGrad;
-            private readonly bool _wantInputGrad;
             /// <summary>A0 of the current row.</summary>
             public T A0;
             /// <summary>dL/dA0 for the current row, times its upstream gradient (and 1/rowLength for a mean, 1/ties for a max).</summary>
@@ -489,7 +488,6 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _weight_ = weight_;
                 _hasWeight = !weight_.IsEmpty;
                 _inputGrad = inputGrad;
-                _wantInputGrad = !inputGrad.IsEmpty;
                 RowStart = 0;
                 A0 = T.Zero;
                 C0 = T.Zero;
@@ -505,14 +503,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = LossMath.Exp(-LossMath.Abs(input));
                 var t1 = LossMath.Log1pUnit(t0);
                 var t2 = T.One - target;
+                var t3 = LossMath.GreaterThanOrEqual(input, T.Zero);
+                var t4 = T.One / (T.One + t0);
+                var t5 = t0 * t4;
                 var loss = -(weight_ * ((target * (LossMath.MinZero(input) - t1)) + (t2 * (LossMath.MinZero(-input) - t1))));
-                if (_wantInputGrad)
-                {
-                    var t3 = LossMath.GreaterThanOrEqual(input, T.Zero);
-                    var t4 = T.One / (T.One + t0);
-                    var t5 = t0 * t4;
-                    _inputGrad[i] = -(c0 * (weight_ * ((target * LossMath.Select(t3, t5, t4)) - (t2 * LossMath.Select(t3, t4, t5)))));
-                }
+                _inputGrad[i] = -(c0 * (weight_ * ((target * LossMath.Select(t3, t5, t4)) - (t2 * LossMath.Select(t3, t4, t5)))));
                 return loss;
             }
 
@@ -526,14 +521,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = LossMath.Exp(-LossMath.Abs(input));
                 var t1 = LossMath.Log1pUnit(t0);
                 var t2 = Vector128<T>.One - target;
+                var t3 = LossMath.GreaterThanOrEqual(input, Vector128<T>.Zero);
+                var t4 = Vector128<T>.One / (Vector128<T>.One + t0);
+                var t5 = t0 * t4;
                 var loss = -(weight_ * ((target * (LossMath.MinZero(input) - t1)) + (t2 * (LossMath.MinZero(-input) - t1))));
-                if (_wantInputGrad)
-                {
-                    var t3 = LossMath.GreaterThanOrEqual(input, Vector128<T>.Zero);
-                    var t4 = Vector128<T>.One / (Vector128<T>.One + t0);
-                    var t5 = t0 * t4;
-                    (-(c0 * (weight_ * ((target * LossMath.Select(t3, t5, t4)) - (t2 * LossMath.Select(t3, t4, t5)))))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                }
+                (-(c0 * (weight_ * ((target * LossMath.Select(t3, t5, t4)) - (t2 * LossMath.Select(t3, t4, t5)))))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return loss;
             }
 
@@ -550,14 +542,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = LossMath.Exp(-LossMath.Abs(input));
                 var t1 = LossMath.Log1pUnit(t0);
                 var t2 = Vector256<T>.One - target;
+                var t3 = LossMath.GreaterThanOrEqual(input, Vector256<T>.Zero);
+                var t4 = Vector256<T>.One / (Vector256<T>.One + t0);
+                var t5 = t0 * t4;
                 var loss = -(weight_ * ((target * (LossMath.MinZero(input) - t1)) + (t2 * (LossMath.MinZero(-input) - t1))));
-                if (_wantInputGrad)
-                {
-                    var t3 = LossMath.GreaterThanOrEqual(input, Vector256<T>.Zero);
-                    var t4 = Vector256<T>.One / (Vector256<T>.One + t0);
-                    var t5 = t0 * t4;
-                    (-(c0 * (weight_ * ((target * LossMath.Select(t3, t5, t4)) - (t2 * LossMath.Select(t3, t4, t5)))))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                }
+                (-(c0 * (weight_ * ((target * LossMath.Select(t3, t5, t4)) - (t2 * LossMath.Select(t3, t4, t5)))))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return loss;
             }
 
@@ -574,14 +563,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = LossMath.Exp(-LossMath.Abs(input));
                 var t1 = LossMath.Log1pUnit(t0);
                 var t2 = Vector512<T>.One - target;
+                var t3 = LossMath.GreaterThanOrEqual(input, Vector512<T>.Zero);
+                var t4 = Vector512<T>.One / (Vector512<T>.One + t0);
+                var t5 = t0 * t4;
                 var loss = -(weight_ * ((target * (LossMath.MinZero(input) - t1)) + (t2 * (LossMath.MinZero(-input) - t1))));
-                if (_wantInputGrad)
-                {
-                    var t3 = LossMath.GreaterThanOrEqual(input, Vector512<T>.Zero);
-                    var t4 = Vector512<T>.One / (Vector512<T>.One + t0);
-                    var t5 = t0 * t4;
-                    (-(c0 * (weight_ * ((target * LossMath.Select(t3, t5, t4)) - (t2 * LossMath.Select(t3, t4, t5)))))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                }
+                (-(c0 * (weight_ * ((target * LossMath.Select(t3, t5, t4)) - (t2 * LossMath.Select(t3, t4, t5)))))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return loss;
             }
 

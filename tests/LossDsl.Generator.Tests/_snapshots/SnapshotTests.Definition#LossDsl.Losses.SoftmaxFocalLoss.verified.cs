@@ -610,7 +610,6 @@ namespace LossDsl.Generated.LossDsl.Losses
             public T CurrentTarget;
             private readonly T _gamma;
             private readonly Span<T> _inputGrad;
-            private readonly bool _wantInputGrad;
             /// <summary>A0 of the current row.</summary>
             public T A0;
             /// <summary>A1 of the current row.</summary>
@@ -629,7 +628,6 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _hasAlpha = !alpha.IsEmpty;
                 _gamma = gamma;
                 _inputGrad = inputGrad;
-                _wantInputGrad = !inputGrad.IsEmpty;
                 RowStart = 0;
                 CurrentTarget = T.Zero;
                 A0 = T.Zero;
@@ -645,7 +643,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var a2 = A2;
                 var t0 = global::LossDsl.Shifted.Exp(input - a2);
                 var loss = t0;
-                if (_wantInputGrad) _inputGrad[i] = t0;
+                _inputGrad[i] = t0;
                 return loss;
             }
 
@@ -656,7 +654,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var a2 = Vector128.Create(A2);
                 var t0 = global::LossDsl.Shifted.Exp(input - a2);
                 var loss = t0;
-                if (_wantInputGrad) (t0).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                (t0).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return loss;
             }
 
@@ -670,7 +668,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var a2 = Vector256.Create(A2);
                 var t0 = global::LossDsl.Shifted.Exp(input - a2);
                 var loss = t0;
-                if (_wantInputGrad) (t0).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                (t0).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return loss;
             }
 
@@ -684,7 +682,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var a2 = Vector512.Create(A2);
                 var t0 = global::LossDsl.Shifted.Exp(input - a2);
                 var loss = t0;
-                if (_wantInputGrad) (t0).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                (t0).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 return loss;
             }
 
