@@ -199,28 +199,23 @@ internal static class LossEmitter
                 yield return new KernelSpec(RowKernel.Pair(model, p).Struct, $"The gradient of A{p.Aggregate} for {Names.Xml(loss.Inputs[p.Input].Name)} at position i, summed over j: "
                     + Names.Xml(FormulaPrinter.PrintPair(p.Summand)), p.Summand, new (int, Expr)[0], false, false, n, 0) { Pair = true };
             yield return new KernelSpec(RowKernel.Gradient.Struct, "The gradients of one row, given the aggregates A_j and coefficients c_k = dL/dA_k of the row:<br/>\n" + formulas, null, gradients, false, false, n, model.OuterGradients.Count);
-            var cache = model.Cache;
-            if (cache is not null && RowPlan.StoresWholeGradient(model) is not null)
+            if (model.Cache is { } cache)
             {
-                // c_k known before the pass: it stores the input's whole gradient, and no kernel reads it back
+                // With its coefficients known before the pass, the storing kernel stores the input's whole gradient and no
+                // kernel reads it back; else it stores a factor that a second kernel reads back and scales.
+                bool whole = RowPlan.StoresWholeGradient(model) is not null;
                 var x = Names.Xml(loss.Inputs[cache.Input].Name);
-                var whole = Shifted(Summand(cache.Gradient, cache), ShiftOf(cache.Aggregate));
-                yield return new KernelSpec(RowKernel.Store(cache.Aggregate).Struct,
-                    $"The summand of A{cache.Aggregate}, which also stores the whole gradient of {x} (its coefficients set before the pass): d{x} = "
-                    + Names.Xml(FormulaPrinter.Print(whole)) + " (its exponentials computed once for both)",
-                    Shifted(loss.Aggregates[cache.Aggregate].Body, ShiftOf(cache.Aggregate)), new[] { (cache.Input, whole) }, false, false, n, model.OuterGradients.Count) { Shift = ShiftOf(cache.Aggregate), Stores = true };
-            }
-            else if (cache is not null)
-            {
-                var x = Names.Xml(loss.Inputs[cache.Input].Name);
-                yield return new KernelSpec(RowKernel.Store(cache.Aggregate).Struct,
-                    $"The summand of A{cache.Aggregate}, which also stores e{cache.Aggregate} = " + Names.Xml(FormulaPrinter.Print(cache.Factor))
-                    + $" in the gradient span of {x} (its exponentials computed once for both)",
-                    Shifted(loss.Aggregates[cache.Aggregate].Body, ShiftOf(cache.Aggregate)), new[] { (cache.Input, Shifted(cache.Factor, ShiftOf(cache.Aggregate))) }, false, false, n, 0) { Shift = ShiftOf(cache.Aggregate), Stores = true };
-                yield return new KernelSpec(RowKernel.GradientCached.Struct,
-                    $"The gradients of one row when A{cache.Aggregate}'s pass stored e{cache.Aggregate} in the gradient span of {x}, read back here:<br/>\n"
-                    + $"d{x} = " + Names.Xml(FormulaPrinter.Print(cache.Gradient)),
-                    null, gradients.Select(g => g.k == cache.Input ? (g.k, cache.Gradient) : g).ToList(), false, false, n, model.OuterGradients.Count);
+                var stored = Shifted(whole ? Summand(cache.Gradient, cache) : cache.Factor, ShiftOf(cache.Aggregate));
+                var what = whole ? $"the whole gradient of {x} (its coefficients set before the pass): d{x} = " + Names.Xml(FormulaPrinter.Print(stored))
+                    : $"e{cache.Aggregate} = " + Names.Xml(FormulaPrinter.Print(cache.Factor)) + $" in the gradient span of {x}";
+                yield return new KernelSpec(RowKernel.Store(cache.Aggregate).Struct, $"The summand of A{cache.Aggregate}, which also stores {what} (its exponentials computed once for both)",
+                    Shifted(loss.Aggregates[cache.Aggregate].Body, ShiftOf(cache.Aggregate)), new[] { (cache.Input, stored) }, false, false, n, whole ? model.OuterGradients.Count : 0)
+                    { Shift = ShiftOf(cache.Aggregate), Stores = true };
+                if (!whole)
+                    yield return new KernelSpec(RowKernel.GradientCached.Struct,
+                        $"The gradients of one row when A{cache.Aggregate}'s pass stored e{cache.Aggregate} in the gradient span of {x}, read back here:<br/>\n"
+                        + $"d{x} = " + Names.Xml(FormulaPrinter.Print(cache.Gradient)),
+                        null, gradients.Select(g => g.k == cache.Input ? (g.k, cache.Gradient) : g).ToList(), false, false, n, model.OuterGradients.Count);
             }
         }
     }

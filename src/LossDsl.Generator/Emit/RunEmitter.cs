@@ -233,19 +233,15 @@ internal static class RunEmitter
         if (stored is not null)
         {
             int storing = rowPlan.Forward.Select(p => p switch { AggregatePass { Store: not null } a => a.Aggregate, LogSumExpPass { Store: not null } o => o.Sum, _ => -1 }).First(j => j >= 0);
-            if (rowPlan.Gradient.StoredWhole)
-            {
-                bool others = rowPlan.Gradient.Cached is not null;
-                w.Line($"// A{storing}'s pass also stores the whole gradient in {stored} (the coefficients it reads are set before it); the");
-                w.Line(others ? "// gradient pass then runs for the other inputs' gradients only, when one is wanted." : "// gradient pass then has nothing to write.");
-                w.Line($"bool cached = gradients && !{stored}.IsEmpty;");
-                if (others) w.Line($"bool otherGradients = {string.Join(" || ", grads.Where(g => g != stored).Select(g => $"!{g}.IsEmpty"))};");
-            }
+            bool others = rowPlan.Gradient.StoredWhole && rowPlan.Gradient.Cached is not null;
+            if (!rowPlan.Gradient.StoredWhole) w.Line($"// A{storing}'s pass also stores a factor of the gradient in {stored}, and the gradient pass reads it back.");
             else
             {
-                w.Line($"// A{storing}'s pass also stores a factor of the gradient in {stored}, and the gradient pass reads it back.");
-                w.Line($"bool cached = gradients && !{stored}.IsEmpty;");
+                w.Line($"// A{storing}'s pass also stores the whole gradient in {stored} (the coefficients it reads are set before it); the");
+                w.Line(others ? "// gradient pass then runs for the other inputs' gradients only, when one is wanted." : "// gradient pass then has nothing to write.");
             }
+            w.Line($"bool cached = gradients && !{stored}.IsEmpty;");
+            if (others) w.Line($"bool otherGradients = {string.Join(" || ", grads.Where(g => g != stored).Select(g => $"!{g}.IsEmpty"))};");
         }
         w.Line("T total = T.Zero;");
         w.Open("for (int r = 0; r < rows; r++)");
