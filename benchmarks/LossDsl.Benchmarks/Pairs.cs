@@ -23,7 +23,7 @@ namespace LossDsl.Benchmarks;
 /// Run it with DOTNET_TieredCompilation=0 (fully optimised code from the first call) and pinned to one core:
 ///   DOTNET_TieredCompilation=0 taskset -c 1 dotnet run -c Release --project benchmarks/LossDsl.Benchmarks -- --pairs
 /// options: --pairs-count K (default 41), --short (CI smoke: 3 pairs, small sizes), --only TABLE (fb, fwd, ceiling,
-/// stream, small, ctc, ce), --loss NAME (one loss's rows), --json PATH (the results, for
+/// stream, layout, small, ctc, ce), --loss NAME (one loss's rows), --json PATH (the results, for
 /// --pairs-report), and --pairs-report OUT.md IN1.json IN2.json ... (the tables of docs/performance.md from the runs).
 /// </summary>
 public static class Pairs
@@ -170,6 +170,22 @@ public static class Pairs
     private static float HandMseStreamed(float[] x, float[] y, float[] g) => Vector512.IsHardwareAccelerated ? Fused<float>.MseFBStreamed(x, y, g)
         : Vector256.IsHardwareAccelerated ? Fused256<float>.MseFBStreamed(x, y, g) : Fused128<float>.MseFBStreamed(x, y, g);
 
+    /// <summary>Eight placements of an input, a target and a gradient of <paramref name="n"/> floats, each three allocated one after another on the pinned heap behind a spacer of 0, 8, .., 56 bytes.</summary>
+    private static List<(float[] X, float[] Y, float[] G)> Consecutive(int n)
+    {
+        var rng = new Random(7);
+        var placements = new List<(float[], float[], float[])>();
+        for (int k = 0; k < 8; k++)
+        {
+            _ = GC.AllocateUninitializedArray<byte>(8 * k, pinned: true);
+            float[] x = GC.AllocateUninitializedArray<float>(n, pinned: true), y = GC.AllocateUninitializedArray<float>(n, pinned: true), g = GC.AllocateUninitializedArray<float>(n, pinned: true);
+            for (int i = 0; i < n; i++) { x[i] = 6 * rng.NextSingle() - 3; y[i] = 6 * rng.NextSingle() - 3; }
+            Array.Fill(g, 1f);
+            placements.Add((x, y, g));
+        }
+        return placements;
+    }
+
     private static string HandName => Vector512.IsHardwareAccelerated ? "hand V512" : Vector256.IsHardwareAccelerated ? "hand V256" : "hand V128";
 
     private static IEnumerable<Case> Cases(bool quick)
@@ -212,6 +228,16 @@ public static class Pairs
             yield return new("ceiling", "hinge_embedding_loss", n, "TP.Add", () => HingeEmbeddingLoss.ForwardBackward(x, ys, g), add);
             // the floor of the loss's own arithmetic: the hand-written mse loop of this width, streamed as TP.Add streams
             if (n == 16_777_216) yield return new("ceiling", "mse_loss (hand-written, streamed)", n, "TP.Add", () => HandMseStreamed(x, yr, g2), add);
+        }
+        // three arrays allocated one after another, as a caller allocates input, target and gradient: with a power-of-two
+        // length each lies 4 KB and a few bytes past the one before, where a gradient store ahead of the next loads stalls
+        // them (4K aliasing). Each call runs all eight placements of the three arrays (8-byte steps of their alignment).
+        foreach (int n in quick ? new[] { 4_096 } : new[] { 4_096, 65_536 })
+        {
+            var placements = Consecutive(n);
+            yield return new("layout", "mse_loss", n, HandName,
+                () => { double s = 0; foreach (var (x, y, g) in placements) s += MseLoss.ForwardBackward(x, y, g, default); return s; },
+                () => { double s = 0; foreach (var (x, y, g) in placements) s += HandFB("mse")(x, y, g); return s; });
         }
         // the fixed cost per call: small N, where argument checks and dispatch weigh
         foreach (int n in quick ? new[] { 16 } : new[] { 16, 64, 256, 1_024, 4_096 })

@@ -27,6 +27,8 @@ public static class PairsReport
             "below 1: streaming helps at that size"),
         ("tensor", "float32 mse_loss forward + backward through the tensor API (MseLoss.Tensors, dense tensors: new output tensors, the gradient of input and target) / the span method writing a preallocated input gradient",
             "the cost of the tensor API over the kernel: allocating and filling its outputs"),
+        ("layout", "float32 mse_loss forward + backward with input, target and gradient allocated one after another (each 4 KB and a few bytes past the one before: 4K aliasing), eight placements per call: generated / the hand-written loop",
+            "goal: <= 1.00, as the fb table"),
         ("small", "float32 forward + backward at small N (the fixed cost per call): generated / the hand-written loop", "no goal stated; the cost to cut"),
         ("ctc", "float32 ctc_loss forward + backward, mean, one thread, shape T x N x C x S (N column = samples): generated / two runtime calls per sample (the row-function contract before issue 15: alpha for the value, alpha again and beta for the gradient)",
             "goal: <= 0.77 (1.3x faster than before)"),

@@ -215,8 +215,44 @@ internal static class KernelEmitter
             w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
             w.Line($"public {width.Type} Add{width.Suffix}(int i, {width.Type} sum) => sum + Invoke{width.Suffix}(i);");
         }
+        foreach (var width in Width.All.Where(x => !x.IsScalar)) PairStep(w, model, spec, width, flags);
         w.Close();
         if (spec.Specialised) EmitCall(w, spec, parameters, flags);
+    }
+
+    /// <summary>
+    /// The sum loop's step over two vectors, at i and at j = i + one vector, each added to its own sum (AddPair). In a
+    /// cheap kernel (IUnrolledKernel, the loop's only caller) both copies' loads come before the first store: a store
+    /// ahead of the next loads stalls them when an output lies a multiple of 4 KB from an input (4K aliasing), as arrays
+    /// of a power-of-two length allocated one after another do, and a hand-written loop loads first. Elsewhere it is
+    /// the two steps.
+    /// </summary>
+    private static void PairStep(SourceWriter w, LossModel model, KernelSpec spec, Width width, List<KernelFlag> flags)
+    {
+        var second = width with { Index = "j" };
+        w.Line();
+        w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
+        var signature = $"public void AddPair{width.Suffix}(int i, ref {width.Type} sum0, ref {width.Type} sum1)";
+        if (!Cheap(spec))
+        {
+            w.Open(signature).Line($"sum0 = Add{width.Suffix}(i, sum0);").Line($"sum1 = Add{width.Suffix}(i + {width.Vector}<T>.Count, sum1);").Close();
+            return;
+        }
+        w.Open(signature);
+        var used = new HashSet<string> { "i", "j", "sum0", "sum1" };
+        var stores = new SourceWriter();
+        bool fused = FusesSum(spec);
+        string Result(string sum, string value) => fused ? $"{sum} = {value};" : $"{sum} += {value};";
+        Body(w, model, spec, width, field => Test(spec, flags, field), WholePowers(spec, flags), WholeExponentFields(spec, flags), fused ? "sum0" : null, used, stores, v => Result("sum0", v));
+        w.Line($"int j = i + {width.Vector}<T>.Count;");
+        Body(w, model, spec, second, field => Test(spec, flags, field), WholePowers(spec, flags), WholeExponentFields(spec, flags), fused ? "sum1" : null, used, stores, v => Result("sum1", v));
+        var text = stores.ToString();
+        if (text.Length > 0)
+        {
+            w.Line("// the stores, after both copies' loads");
+            foreach (var line in text.TrimEnd('\n').Split('\n')) w.Line(line);
+        }
+        w.Close();
     }
 
     /// <summary>A specialised kernel whose loss is a product (a square): its sum step (Add) is one multiply-add.</summary>
@@ -479,8 +515,14 @@ internal static class KernelEmitter
     private static string HessField(string name) => Names.Field(name + "_hess");
     private static string WantHessField(string name) => "_want" + Names.Pascal(name) + "Hess";
 
-    private static void Body(SourceWriter w, LossModel model, KernelSpec spec, Width width, System.Func<string, string> test, string? wholePowers, List<(Expr Expr, string Field)> wholeExponents, string? sum = null)
+    /// <param name="used">The local names taken (shared by a pair step's two copies); null: a body of its own.</param>
+    /// <param name="stores">Where the gradient and Hessian stores go (a pair step writes them after both copies); null: <paramref name="w"/>.</param>
+    /// <param name="result">The statement that ends the body with its value; null: <c>return</c>.</param>
+    private static void Body(SourceWriter w, LossModel model, KernelSpec spec, Width width, System.Func<string, string> test, string? wholePowers, List<(Expr Expr, string Field)> wholeExponents, string? sum = null,
+        HashSet<string>? used = null, SourceWriter? stores = null, System.Func<string, string>? result = null)
     {
+        stores ??= w;
+        result ??= value => $"return {value};";
         var loss = model.Loss;
         var roots = new List<Expr>();
         if (spec.Value is not null) roots.Add(spec.Value);
@@ -495,7 +537,7 @@ internal static class KernelEmitter
         var leaves = new HashSet<Expr>();
         foreach (var root in roots) ExprWalker.Any(root, e => { if (e is InputRef or OptionRef or AggregateRef or CoefficientRef or ClassRef or IndexRef or RowRef or RowNumberRef or ColumnRef or CachedSummand or OuterRef or OuterColumnRef) leaves.Add(e); return false; });
 
-        var used = new HashSet<string> { "i" };
+        used ??= new HashSet<string> { "i" };
         var locals = new Dictionary<Expr, string>();
         // One local per leaf the expressions read: a load, or a per-row or per-call scalar spread over the lanes.
         foreach (var leaf in leaves.OrderBy(Order))
@@ -503,7 +545,7 @@ internal static class KernelEmitter
             (string Name, string Value)? local = leaf switch
             {
                 InputRef r => (Names.Parameter(loss.Inputs[r.Index].Name), Load(loss.Inputs[r.Index], width.Load(Names.Field(loss.Inputs[r.Index].Name)), width, test)),
-                ClassRef c => (Names.Parameter(loss.Inputs[c.Input].Name), Load(loss.Inputs[c.Input], width.LoadAt(Names.Field(loss.Inputs[c.Input].Name), "i - RowStart"), width, test)),
+                ClassRef c => (Names.Parameter(loss.Inputs[c.Input].Name), Load(loss.Inputs[c.Input], width.LoadAt(Names.Field(loss.Inputs[c.Input].Name), $"{width.Index} - RowStart"), width, test)),
                 OptionRef { IsBoolean: false } o => (Names.Parameter(o.Name), Spread(spec, width, Names.Field(o.Name))),
                 AggregateRef a => ("a" + a.Index, width.Splat("A" + a.Index)),
                 CoefficientRef c => ("c" + c.Index, width.Splat("C" + c.Index)),
@@ -574,14 +616,14 @@ internal static class KernelEmitter
                 var folded = upstream is not null && ScaleFactor(spec, gradient).Factor != 1 ? Unique(used, "g") : null;
                 if (folded is not null) w.Line($"var {folded} = {Upstream(ScaleField(name))};");
                 string Product(string t) => upstream is null ? t : $"{folded ?? upstream} * ({t})";
-                if (spec.Stores) { w.Line(Store(spec, width, Product(text!), GradField(name), used)); continue; }
-                if (text is not null) w.Line($"if ({test(WantField(name))}) {Store(spec, width, Product(text), GradField(name), used)}");
-                else if (!emitter.HasOwnLocals(root)) w.Line($"if ({test(WantField(name))}) {Store(spec, width, Product(emitter.EmitDeferred(w, root)), GradField(name), used)}");
+                if (spec.Stores) { stores.Line(Store(spec, width, Product(text!), GradField(name))); continue; }
+                if (text is not null) stores.Line($"if ({test(WantField(name))}) {Store(spec, width, Product(text), GradField(name))}");
+                else if (!emitter.HasOwnLocals(root)) stores.Line($"if ({test(WantField(name))}) {Store(spec, width, Product(emitter.EmitDeferred(stores, root)), GradField(name))}");
                 else
                 {
-                    w.Open($"if ({test(WantField(name))})");
-                    w.Line(Store(spec, width, Product(emitter.EmitDeferred(w, root)), GradField(name), used));
-                    w.Close();
+                    stores.Open($"if ({test(WantField(name))})");
+                    stores.Line(Store(spec, width, Product(emitter.EmitDeferred(stores, root)), GradField(name)));
+                    stores.Close();
                 }
             }
             foreach (var (k, _) in spec.Hessians)
@@ -589,27 +631,27 @@ internal static class KernelEmitter
                 var name = loss.Inputs[k].Name;
                 var text = $"_hessianPolicy.Apply({texts[next++]})";
                 var product = upstream is null ? text : $"{upstream} * {text}";
-                w.Line($"if ({test(WantHessField(name))}) {Store(spec, width, product, HessField(name), used)}");
+                stores.Line($"if ({test(WantHessField(name))}) {Store(spec, width, product, HessField(name))}");
             }
         }
         PreconditionEmitter.Checks(w, width, texts.Skip(texts.Count - conditions.Count).Select(t => t!).ToList());
         if (factors.Length == 2)
         {
             var fused = $"LossMath.MultiplyAdd({texts[next]}, {texts[next + 1]}, {sum})";
-            w.Line(weight is null ? $"return {fused};" : $"return {test("_hasWeight")} ? LossMath.MultiplyAdd({value}, {weight}, {sum}) : {fused};");
+            w.Line(result(weight is null ? fused : $"{test("_hasWeight")} ? LossMath.MultiplyAdd({value}, {weight}, {sum}) : {fused}"));
             return;
         }
-        w.Line(value is null ? $"return {width.Zero};" : weight is null ? $"return {value};"
-            : spec.Specialised ? $"return {test("_hasWeight")} ? {value} * {weight} : {value};" : $"return {value} * {weight};");
+        w.Line(result(value is null ? width.Zero : weight is null ? value
+            : spec.Specialised ? $"{test("_hasWeight")} ? {value} * {weight} : {value}" : $"{value} * {weight}"));
     }
 
     /// <summary>
     /// A store of a gradient or Hessian: streamed past the caches when the kernel streams and its call is large (F5), by
     /// one call whichever it is, so that the kernel's code (the inliner's measure of it) does not grow.
     /// </summary>
-    private static string Store(KernelSpec spec, Width width, string value, string span, HashSet<string> used) => !spec.Streams || width.IsScalar
+    private static string Store(KernelSpec spec, Width width, string value, string span) => !spec.Streams || width.IsScalar
         ? width.Store(value, span)
-        : $"ElementLoops.Store<F5, T>({value}, ref MemoryMarshal.GetReference({span}), (nuint)i);";
+        : $"ElementLoops.Store<F5, T>({value}, ref MemoryMarshal.GetReference({span}), (nuint){width.Index});";
 
     /// <summary>A span input's value: loaded, or its default where an optional input was left out.</summary>
     private static string Load(InputModel input, string load, Width width, System.Func<string, string> test) => input.Default is { } d

@@ -11,6 +11,9 @@ internal sealed record Width(string Suffix, string Type, string? Vector)
 
     public bool IsScalar => Vector is null;
 
+    /// <summary>The variable holding the element index the body reads and writes at: <c>i</c>, or <c>j</c> for the second copy of a pair step.</summary>
+    public string Index { get; init; } = "i";
+
     /// <summary>
     /// A per-call scalar field read at this width from its one spread copy, a Vector512 (<c>_delta512</c>, set once per
     /// call whichever width runs): the field itself for a scalar, else the copy or its lower lanes.
@@ -30,17 +33,17 @@ internal sealed record Width(string Suffix, string Type, string? Vector)
     public string One => $"{Type}.One";
     public string AllBitsSet => $"{Type}.AllBitsSet";
 
-    /// <summary>Reads element(s) <c>i</c> of a span field.</summary>
-    public string Load(string span) => IsScalar ? $"{span}[i]" : $"{Vector}.LoadUnsafe(ref MemoryMarshal.GetReference({span}), (nuint)i)";
+    /// <summary>Reads element(s) <see cref="Index"/> of a span field.</summary>
+    public string Load(string span) => IsScalar ? $"{span}[{Index}]" : $"{Vector}.LoadUnsafe(ref MemoryMarshal.GetReference({span}), (nuint){Index})";
 
     /// <summary>Reads element(s) <paramref name="index"/> of a span field.</summary>
     public string LoadAt(string span, string index) => IsScalar ? $"{span}[{index}]" : $"{Vector}.LoadUnsafe(ref MemoryMarshal.GetReference({span}), (nuint)({index}))";
 
-    /// <summary>The column of element(s) <c>i</c> in their row, as T.</summary>
-    public string Column => IsScalar ? "T.CreateTruncating(i - RowStart)" : $"{Vector}.CreateSequence(T.CreateTruncating(i - RowStart), T.One)";
+    /// <summary>The column of element(s) <see cref="Index"/> in their row, as T.</summary>
+    public string Column => IsScalar ? $"T.CreateTruncating({Index} - RowStart)" : $"{Vector}.CreateSequence(T.CreateTruncating({Index} - RowStart), T.One)";
 
-    /// <summary>Writes element(s) <c>i</c> of a span field.</summary>
+    /// <summary>Writes element(s) <see cref="Index"/> of a span field.</summary>
     public string Store(string value, string span) => IsScalar
-        ? $"{span}[i] = {value};"
-        : $"({value}).StoreUnsafe(ref MemoryMarshal.GetReference({span}), (nuint)i);";
+        ? $"{span}[{Index}] = {value};"
+        : $"({value}).StoreUnsafe(ref MemoryMarshal.GetReference({span}), (nuint){Index});";
 }

@@ -116,6 +116,12 @@ public static partial class ElementLoops
                 Peel512<TKernel, T>(ref kernel, start, start + aligned); // the next vector, at the aligned output, rewrites its last lanes with the same values
                 i = start + aligned;
             }
+            if (typeof(TKernel).IsAssignableTo(typeof(IUnrolledKernel)))
+            {
+                // two copies a step, loads first (IUnrolledKernel); their sums are not used
+                Vector512<T> s0 = default, s1 = default;
+                for (; i < last - Vector512<T>.Count; i += 2 * Vector512<T>.Count) k.AddPair512(i, ref s0, ref s1);
+            }
             for (; i < last; i += Vector512<T>.Count) k.Invoke512(i);
             k.Invoke512(last);
         }
@@ -127,6 +133,12 @@ public static partial class ElementLoops
                 Peel256<TKernel, T>(ref kernel, start, start + aligned); // the next vector, at the aligned output, rewrites its last lanes with the same values
                 i = start + aligned;
             }
+            if (typeof(TKernel).IsAssignableTo(typeof(IUnrolledKernel)))
+            {
+                // two copies a step, loads first (IUnrolledKernel); their sums are not used
+                Vector256<T> s0 = default, s1 = default;
+                for (; i < last - Vector256<T>.Count; i += 2 * Vector256<T>.Count) k.AddPair256(i, ref s0, ref s1);
+            }
             for (; i < last; i += Vector256<T>.Count) k.Invoke256(i);
             k.Invoke256(last);
         }
@@ -137,6 +149,12 @@ public static partial class ElementLoops
             {
                 Peel128<TKernel, T>(ref kernel, start, start + aligned); // the next vector, at the aligned output, rewrites its last lanes with the same values
                 i = start + aligned;
+            }
+            if (typeof(TKernel).IsAssignableTo(typeof(IUnrolledKernel)))
+            {
+                // two copies a step, loads first (IUnrolledKernel); their sums are not used
+                Vector128<T> s0 = default, s1 = default;
+                for (; i < last - Vector128<T>.Count; i += 2 * Vector128<T>.Count) k.AddPair128(i, ref s0, ref s1);
             }
             for (; i < last; i += Vector128<T>.Count) k.Invoke128(i);
             k.Invoke128(last);
@@ -150,7 +168,8 @@ public static partial class ElementLoops
     // The kernel adds its loss to the sum itself (Add256): a loss that is a product, as a square, is one multiply-add.
     // Two accumulators, taken in turn, hide the add latency with one copy of the kernel's body in the loop (an unrolled
     // loop inlines the body once per copy, and a transcendental kernel then runs out of the JIT's inlining budget: its
-    // lane operations became calls). A cheap kernel (IUnrolledKernel) runs two copies a step; four were tried and were
+    // lane operations became calls). A cheap kernel (IUnrolledKernel) runs two copies a step, both loaded before either
+    // stores (AddPair: a store ahead of the next loads stalls them under 4K aliasing); four were tried and were
     // no faster in the suite (AVX2 and SSE4, ceiling and fb tables, huber slower). The last, overlapping vector is masked
     // to the lanes not yet counted.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -178,11 +197,7 @@ public static partial class ElementLoops
         int i = start;
         if (typeof(TKernel).IsAssignableTo(typeof(IUnrolledKernel)))
         {
-            for (; i <= end - 2 * count; i += 2 * count)
-            {
-                a0 = k.Add512(i, a0);
-                a1 = k.Add512(i + count, a1);
-            }
+            for (; i <= end - 2 * count; i += 2 * count) k.AddPair512(i, ref a0, ref a1);
         }
         for (; i <= end - count; i += count)
         {
@@ -223,11 +238,7 @@ public static partial class ElementLoops
         int i = start;
         if (typeof(TKernel).IsAssignableTo(typeof(IUnrolledKernel)))
         {
-            for (; i <= end - 2 * count; i += 2 * count)
-            {
-                a0 = k.Add256(i, a0);
-                a1 = k.Add256(i + count, a1);
-            }
+            for (; i <= end - 2 * count; i += 2 * count) k.AddPair256(i, ref a0, ref a1);
         }
         for (; i <= end - count; i += count)
         {
@@ -268,11 +279,7 @@ public static partial class ElementLoops
         int i = start;
         if (typeof(TKernel).IsAssignableTo(typeof(IUnrolledKernel)))
         {
-            for (; i <= end - 2 * count; i += 2 * count)
-            {
-                a0 = k.Add128(i, a0);
-                a1 = k.Add128(i + count, a1);
-            }
+            for (; i <= end - 2 * count; i += 2 * count) k.AddPair128(i, ref a0, ref a1);
         }
         for (; i <= end - count; i += count)
         {

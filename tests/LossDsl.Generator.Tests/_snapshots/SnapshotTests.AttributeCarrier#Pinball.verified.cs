@@ -406,6 +406,66 @@ namespace LossDsl.Generated.Sample.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var tau = _tau512.GetLower().GetLower();
+                var r_ = target - input;
+                var loss = LossMath.Max(tau * r_, _perCall0512.GetLower().GetLower() * r_);
+                var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
+                int j = i + Vector128<T>.Count;
+                var input2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var tau2 = _tau512.GetLower().GetLower();
+                var r_2 = target2 - input2;
+                var loss2 = LossMath.Max(tau2 * r_2, _perCall0512.GetLower().GetLower() * r_2);
+                var w2 = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector128<T>.One;
+                sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var tau = _tau512.GetLower();
+                var r_ = target - input;
+                var loss = LossMath.Max(tau * r_, _perCall0512.GetLower() * r_);
+                var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
+                int j = i + Vector256<T>.Count;
+                var input2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var tau2 = _tau512.GetLower();
+                var r_2 = target2 - input2;
+                var loss2 = LossMath.Max(tau2 * r_2, _perCall0512.GetLower() * r_2);
+                var w2 = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector256<T>.One;
+                sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var tau = _tau512;
+                var r_ = target - input;
+                var loss = LossMath.Max(tau * r_, _perCall0512 * r_);
+                var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
+                int j = i + Vector512<T>.Count;
+                var input2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var tau2 = _tau512;
+                var r_2 = target2 - input2;
+                var loss2 = LossMath.Max(tau2 * r_2, _perCall0512 * r_2);
+                var w2 = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector512<T>.One;
+                sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
+            }
         }
 
         /// <summary>One call of <see cref="ValueKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
@@ -561,6 +621,93 @@ namespace LossDsl.Generated.Sample.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var tau = _tau512.GetLower().GetLower();
+                var r_ = target - input;
+                var t0 = tau * r_;
+                var t1 = _perCall0512.GetLower().GetLower() * r_;
+                var loss = LossMath.Max(t0, t1);
+                var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
+                int j = i + Vector128<T>.Count;
+                var input2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var tau2 = _tau512.GetLower().GetLower();
+                var r_2 = target2 - input2;
+                var t02 = tau2 * r_2;
+                var t12 = _perCall0512.GetLower().GetLower() * r_2;
+                var loss2 = LossMath.Max(t02, t12);
+                var w2 = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector128<T>.One;
+                var g2 = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)j) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w2 : Vector128<T>.One);
+                sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
+                // the stores, after both copies' loads
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.GreaterThan(t0, t1), _perCall1512.GetLower().GetLower(), LossMath.Select(LossMath.Equal(t0, t1), _perCall2512.GetLower().GetLower(), _perCall3512.GetLower().GetLower()))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(LossMath.GreaterThan(t02, t12), _perCall1512.GetLower().GetLower(), LossMath.Select(LossMath.Equal(t02, t12), _perCall2512.GetLower().GetLower(), _perCall3512.GetLower().GetLower()))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var tau = _tau512.GetLower();
+                var r_ = target - input;
+                var t0 = tau * r_;
+                var t1 = _perCall0512.GetLower() * r_;
+                var loss = LossMath.Max(t0, t1);
+                var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
+                int j = i + Vector256<T>.Count;
+                var input2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var tau2 = _tau512.GetLower();
+                var r_2 = target2 - input2;
+                var t02 = tau2 * r_2;
+                var t12 = _perCall0512.GetLower() * r_2;
+                var loss2 = LossMath.Max(t02, t12);
+                var w2 = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector256<T>.One;
+                var g2 = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)j) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w2 : Vector256<T>.One);
+                sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
+                // the stores, after both copies' loads
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.GreaterThan(t0, t1), _perCall1512.GetLower(), LossMath.Select(LossMath.Equal(t0, t1), _perCall2512.GetLower(), _perCall3512.GetLower()))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(LossMath.GreaterThan(t02, t12), _perCall1512.GetLower(), LossMath.Select(LossMath.Equal(t02, t12), _perCall2512.GetLower(), _perCall3512.GetLower()))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var tau = _tau512;
+                var r_ = target - input;
+                var t0 = tau * r_;
+                var t1 = _perCall0512 * r_;
+                var loss = LossMath.Max(t0, t1);
+                var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
+                int j = i + Vector512<T>.Count;
+                var input2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var tau2 = _tau512;
+                var r_2 = target2 - input2;
+                var t02 = tau2 * r_2;
+                var t12 = _perCall0512 * r_2;
+                var loss2 = LossMath.Max(t02, t12);
+                var w2 = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector512<T>.One;
+                var g2 = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)j) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w2 : Vector512<T>.One);
+                sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
+                // the stores, after both copies' loads
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.GreaterThan(t0, t1), _perCall1512, LossMath.Select(LossMath.Equal(t0, t1), _perCall2512, _perCall3512))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(LossMath.GreaterThan(t02, t12), _perCall1512, LossMath.Select(LossMath.Equal(t02, t12), _perCall2512, _perCall3512))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
+            }
         }
 
         /// <summary>One call of <see cref="GradientKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
@@ -738,6 +885,99 @@ namespace LossDsl.Generated.Sample.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var tau = _tau512.GetLower().GetLower();
+                var r_ = target - input;
+                var t0 = tau * r_;
+                var t1 = _perCall0512.GetLower().GetLower() * r_;
+                var loss = LossMath.Max(t0, t1);
+                var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
+                int j = i + Vector128<T>.Count;
+                var input2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var tau2 = _tau512.GetLower().GetLower();
+                var r_2 = target2 - input2;
+                var t02 = tau2 * r_2;
+                var t12 = _perCall0512.GetLower().GetLower() * r_2;
+                var loss2 = LossMath.Max(t02, t12);
+                var w2 = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector128<T>.One;
+                var g2 = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)j) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w2 : Vector128<T>.One);
+                sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
+                // the stores, after both copies' loads
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.GreaterThan(t0, t1), _perCall1512.GetLower().GetLower(), LossMath.Select(LossMath.Equal(t0, t1), _perCall2512.GetLower().GetLower(), _perCall3512.GetLower().GetLower()))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector128<T>.Zero), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(LossMath.GreaterThan(t02, t12), _perCall1512.GetLower().GetLower(), LossMath.Select(LossMath.Equal(t02, t12), _perCall2512.GetLower().GetLower(), _perCall3512.GetLower().GetLower()))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g2 * _hessianPolicy.Apply(Vector128<T>.Zero), ref MemoryMarshal.GetReference(_inputHess), (nuint)j);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var tau = _tau512.GetLower();
+                var r_ = target - input;
+                var t0 = tau * r_;
+                var t1 = _perCall0512.GetLower() * r_;
+                var loss = LossMath.Max(t0, t1);
+                var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
+                int j = i + Vector256<T>.Count;
+                var input2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var tau2 = _tau512.GetLower();
+                var r_2 = target2 - input2;
+                var t02 = tau2 * r_2;
+                var t12 = _perCall0512.GetLower() * r_2;
+                var loss2 = LossMath.Max(t02, t12);
+                var w2 = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector256<T>.One;
+                var g2 = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)j) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w2 : Vector256<T>.One);
+                sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
+                // the stores, after both copies' loads
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.GreaterThan(t0, t1), _perCall1512.GetLower(), LossMath.Select(LossMath.Equal(t0, t1), _perCall2512.GetLower(), _perCall3512.GetLower()))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector256<T>.Zero), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(LossMath.GreaterThan(t02, t12), _perCall1512.GetLower(), LossMath.Select(LossMath.Equal(t02, t12), _perCall2512.GetLower(), _perCall3512.GetLower()))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g2 * _hessianPolicy.Apply(Vector256<T>.Zero), ref MemoryMarshal.GetReference(_inputHess), (nuint)j);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var tau = _tau512;
+                var r_ = target - input;
+                var t0 = tau * r_;
+                var t1 = _perCall0512 * r_;
+                var loss = LossMath.Max(t0, t1);
+                var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
+                int j = i + Vector512<T>.Count;
+                var input2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var tau2 = _tau512;
+                var r_2 = target2 - input2;
+                var t02 = tau2 * r_2;
+                var t12 = _perCall0512 * r_2;
+                var loss2 = LossMath.Max(t02, t12);
+                var w2 = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector512<T>.One;
+                var g2 = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)j) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w2 : Vector512<T>.One);
+                sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
+                // the stores, after both copies' loads
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.GreaterThan(t0, t1), _perCall1512, LossMath.Select(LossMath.Equal(t0, t1), _perCall2512, _perCall3512))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector512<T>.Zero), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(LossMath.GreaterThan(t02, t12), _perCall1512, LossMath.Select(LossMath.Equal(t02, t12), _perCall2512, _perCall3512))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g2 * _hessianPolicy.Apply(Vector512<T>.Zero), ref MemoryMarshal.GetReference(_inputHess), (nuint)j);
+            }
         }
 
         /// <summary>One call of <see cref="HessianKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>

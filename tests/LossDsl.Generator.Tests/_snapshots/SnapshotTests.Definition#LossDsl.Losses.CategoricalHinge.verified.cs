@@ -340,6 +340,48 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var yPred = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
+                var yTrue = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
+                var loss = (Vector128<T>.One - yTrue) * yPred;
+                sum0 += loss;
+                int j = i + Vector128<T>.Count;
+                var yPred2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)j);
+                var yTrue2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)j);
+                var loss2 = (Vector128<T>.One - yTrue2) * yPred2;
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var yPred = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
+                var yTrue = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
+                var loss = (Vector256<T>.One - yTrue) * yPred;
+                sum0 += loss;
+                int j = i + Vector256<T>.Count;
+                var yPred2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)j);
+                var yTrue2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)j);
+                var loss2 = (Vector256<T>.One - yTrue2) * yPred2;
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var yPred = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
+                var yTrue = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
+                var loss = (Vector512<T>.One - yTrue) * yPred;
+                sum0 += loss;
+                int j = i + Vector512<T>.Count;
+                var yPred2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)j);
+                var yTrue2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)j);
+                var loss2 = (Vector512<T>.One - yTrue2) * yPred2;
+                sum1 += loss2;
+            }
         }
 
         /// <summary>
@@ -412,6 +454,48 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var yPred = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
+                var yTrue = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
+                var loss = yTrue * yPred;
+                sum0 += loss;
+                int j = i + Vector128<T>.Count;
+                var yPred2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)j);
+                var yTrue2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)j);
+                var loss2 = yTrue2 * yPred2;
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var yPred = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
+                var yTrue = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
+                var loss = yTrue * yPred;
+                sum0 += loss;
+                int j = i + Vector256<T>.Count;
+                var yPred2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)j);
+                var yTrue2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)j);
+                var loss2 = yTrue2 * yPred2;
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var yPred = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
+                var yTrue = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
+                var loss = yTrue * yPred;
+                sum0 += loss;
+                int j = i + Vector512<T>.Count;
+                var yPred2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)j);
+                var yTrue2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)j);
+                var loss2 = yTrue2 * yPred2;
+                sum1 += loss2;
+            }
         }
 
         /// <summary>
@@ -488,6 +572,54 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var yPred = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
+                var yTrue = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
+                var a0 = Vector128.Create(A0);
+                var loss = LossMath.SelectOrZero(LossMath.Equal((Vector128<T>.One - yTrue) * yPred, a0), Vector128<T>.One);
+                sum0 += loss;
+                int j = i + Vector128<T>.Count;
+                var yPred2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)j);
+                var yTrue2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)j);
+                var a02 = Vector128.Create(A0);
+                var loss2 = LossMath.SelectOrZero(LossMath.Equal((Vector128<T>.One - yTrue2) * yPred2, a02), Vector128<T>.One);
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var yPred = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
+                var yTrue = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
+                var a0 = Vector256.Create(A0);
+                var loss = LossMath.SelectOrZero(LossMath.Equal((Vector256<T>.One - yTrue) * yPred, a0), Vector256<T>.One);
+                sum0 += loss;
+                int j = i + Vector256<T>.Count;
+                var yPred2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)j);
+                var yTrue2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)j);
+                var a02 = Vector256.Create(A0);
+                var loss2 = LossMath.SelectOrZero(LossMath.Equal((Vector256<T>.One - yTrue2) * yPred2, a02), Vector256<T>.One);
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var yPred = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
+                var yTrue = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
+                var a0 = Vector512.Create(A0);
+                var loss = LossMath.SelectOrZero(LossMath.Equal((Vector512<T>.One - yTrue) * yPred, a0), Vector512<T>.One);
+                sum0 += loss;
+                int j = i + Vector512<T>.Count;
+                var yPred2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)j);
+                var yTrue2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)j);
+                var a02 = Vector512.Create(A0);
+                var loss2 = LossMath.SelectOrZero(LossMath.Equal((Vector512<T>.One - yTrue2) * yPred2, a02), Vector512<T>.One);
+                sum1 += loss2;
+            }
         }
 
         /// <summary>
@@ -605,6 +737,93 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var yPred = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
+                var yTrue = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
+                var a0 = Vector128.Create(A0);
+                var c0 = Vector128.Create(C0);
+                var c1 = Vector128.Create(C1);
+                sum0 += Vector128<T>.Zero;
+                int j = i + Vector128<T>.Count;
+                var yPred2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)j);
+                var yTrue2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)j);
+                var a02 = Vector128.Create(A0);
+                var c02 = Vector128.Create(C0);
+                var c12 = Vector128.Create(C1);
+                sum1 += Vector128<T>.Zero;
+                // the stores, after both copies' loads
+                if (_wantYPredGrad)
+                {
+                    var t0 = Vector128<T>.One - yTrue;
+                    (LossMath.SelectOrZero(LossMath.Equal(t0 * yPred, a0), t0 * c0) + (c1 * yTrue)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                }
+                if (_wantYPredGrad)
+                {
+                    var t02 = Vector128<T>.One - yTrue2;
+                    (LossMath.SelectOrZero(LossMath.Equal(t02 * yPred2, a02), t02 * c02) + (c12 * yTrue2)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)j);
+                }
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var yPred = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
+                var yTrue = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
+                var a0 = Vector256.Create(A0);
+                var c0 = Vector256.Create(C0);
+                var c1 = Vector256.Create(C1);
+                sum0 += Vector256<T>.Zero;
+                int j = i + Vector256<T>.Count;
+                var yPred2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)j);
+                var yTrue2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)j);
+                var a02 = Vector256.Create(A0);
+                var c02 = Vector256.Create(C0);
+                var c12 = Vector256.Create(C1);
+                sum1 += Vector256<T>.Zero;
+                // the stores, after both copies' loads
+                if (_wantYPredGrad)
+                {
+                    var t0 = Vector256<T>.One - yTrue;
+                    (LossMath.SelectOrZero(LossMath.Equal(t0 * yPred, a0), t0 * c0) + (c1 * yTrue)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                }
+                if (_wantYPredGrad)
+                {
+                    var t02 = Vector256<T>.One - yTrue2;
+                    (LossMath.SelectOrZero(LossMath.Equal(t02 * yPred2, a02), t02 * c02) + (c12 * yTrue2)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)j);
+                }
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var yPred = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
+                var yTrue = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
+                var a0 = Vector512.Create(A0);
+                var c0 = Vector512.Create(C0);
+                var c1 = Vector512.Create(C1);
+                sum0 += Vector512<T>.Zero;
+                int j = i + Vector512<T>.Count;
+                var yPred2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)j);
+                var yTrue2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)j);
+                var a02 = Vector512.Create(A0);
+                var c02 = Vector512.Create(C0);
+                var c12 = Vector512.Create(C1);
+                sum1 += Vector512<T>.Zero;
+                // the stores, after both copies' loads
+                if (_wantYPredGrad)
+                {
+                    var t0 = Vector512<T>.One - yTrue;
+                    (LossMath.SelectOrZero(LossMath.Equal(t0 * yPred, a0), t0 * c0) + (c1 * yTrue)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                }
+                if (_wantYPredGrad)
+                {
+                    var t02 = Vector512<T>.One - yTrue2;
+                    (LossMath.SelectOrZero(LossMath.Equal(t02 * yPred2, a02), t02 * c02) + (c12 * yTrue2)).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)j);
+                }
+            }
         }
 
         // ---- run-time description, for tools ----

@@ -382,6 +382,48 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var input1 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)i);
+                var input2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)i);
+                var loss = input1 * input2;
+                sum0 += loss;
+                int j = i + Vector128<T>.Count;
+                var input12 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)j);
+                var input22 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)j);
+                var loss2 = input12 * input22;
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var input1 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)i);
+                var input2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)i);
+                var loss = input1 * input2;
+                sum0 += loss;
+                int j = i + Vector256<T>.Count;
+                var input12 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)j);
+                var input22 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)j);
+                var loss2 = input12 * input22;
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var input1 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)i);
+                var input2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)i);
+                var loss = input1 * input2;
+                sum0 += loss;
+                int j = i + Vector512<T>.Count;
+                var input12 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)j);
+                var input22 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)j);
+                var loss2 = input12 * input22;
+                sum1 += loss2;
+            }
         }
 
         /// <summary>
@@ -455,6 +497,42 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var input1 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)i);
+                var loss = input1 * input1;
+                sum0 += loss;
+                int j = i + Vector128<T>.Count;
+                var input12 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)j);
+                var loss2 = input12 * input12;
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var input1 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)i);
+                var loss = input1 * input1;
+                sum0 += loss;
+                int j = i + Vector256<T>.Count;
+                var input12 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)j);
+                var loss2 = input12 * input12;
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var input1 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)i);
+                var loss = input1 * input1;
+                sum0 += loss;
+                int j = i + Vector512<T>.Count;
+                var input12 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)j);
+                var loss2 = input12 * input12;
+                sum1 += loss2;
+            }
         }
 
         /// <summary>
@@ -528,6 +606,42 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var input2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)i);
+                var loss = input2 * input2;
+                sum0 += loss;
+                int j = i + Vector128<T>.Count;
+                var input22 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)j);
+                var loss2 = input22 * input22;
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var input2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)i);
+                var loss = input2 * input2;
+                sum0 += loss;
+                int j = i + Vector256<T>.Count;
+                var input22 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)j);
+                var loss2 = input22 * input22;
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var input2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)i);
+                var loss = input2 * input2;
+                sum0 += loss;
+                int j = i + Vector512<T>.Count;
+                var input22 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)j);
+                var loss2 = input22 * input22;
+                sum1 += loss2;
+            }
         }
 
         /// <summary>
@@ -647,6 +761,75 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var input1 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)i);
+                var input2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)i);
+                var c0 = Vector128.Create(C0);
+                var c1 = Vector128.Create(C1);
+                var c2 = Vector128.Create(C2);
+                sum0 += Vector128<T>.Zero;
+                int j = i + Vector128<T>.Count;
+                var input12 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)j);
+                var input22 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)j);
+                var c02 = Vector128.Create(C0);
+                var c12 = Vector128.Create(C1);
+                var c22 = Vector128.Create(C2);
+                sum1 += Vector128<T>.Zero;
+                // the stores, after both copies' loads
+                if (_wantInput1Grad) ((c0 * input2) + (c1 * (input1 + input1))).StoreUnsafe(ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
+                if (_wantInput2Grad) ((c0 * input1) + (c2 * (input2 + input2))).StoreUnsafe(ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
+                if (_wantInput1Grad) ((c02 * input22) + (c12 * (input12 + input12))).StoreUnsafe(ref MemoryMarshal.GetReference(_input1Grad), (nuint)j);
+                if (_wantInput2Grad) ((c02 * input12) + (c22 * (input22 + input22))).StoreUnsafe(ref MemoryMarshal.GetReference(_input2Grad), (nuint)j);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var input1 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)i);
+                var input2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)i);
+                var c0 = Vector256.Create(C0);
+                var c1 = Vector256.Create(C1);
+                var c2 = Vector256.Create(C2);
+                sum0 += Vector256<T>.Zero;
+                int j = i + Vector256<T>.Count;
+                var input12 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)j);
+                var input22 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)j);
+                var c02 = Vector256.Create(C0);
+                var c12 = Vector256.Create(C1);
+                var c22 = Vector256.Create(C2);
+                sum1 += Vector256<T>.Zero;
+                // the stores, after both copies' loads
+                if (_wantInput1Grad) ((c0 * input2) + (c1 * (input1 + input1))).StoreUnsafe(ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
+                if (_wantInput2Grad) ((c0 * input1) + (c2 * (input2 + input2))).StoreUnsafe(ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
+                if (_wantInput1Grad) ((c02 * input22) + (c12 * (input12 + input12))).StoreUnsafe(ref MemoryMarshal.GetReference(_input1Grad), (nuint)j);
+                if (_wantInput2Grad) ((c02 * input12) + (c22 * (input22 + input22))).StoreUnsafe(ref MemoryMarshal.GetReference(_input2Grad), (nuint)j);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var input1 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)i);
+                var input2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)i);
+                var c0 = Vector512.Create(C0);
+                var c1 = Vector512.Create(C1);
+                var c2 = Vector512.Create(C2);
+                sum0 += Vector512<T>.Zero;
+                int j = i + Vector512<T>.Count;
+                var input12 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)j);
+                var input22 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)j);
+                var c02 = Vector512.Create(C0);
+                var c12 = Vector512.Create(C1);
+                var c22 = Vector512.Create(C2);
+                sum1 += Vector512<T>.Zero;
+                // the stores, after both copies' loads
+                if (_wantInput1Grad) ((c0 * input2) + (c1 * (input1 + input1))).StoreUnsafe(ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
+                if (_wantInput2Grad) ((c0 * input1) + (c2 * (input2 + input2))).StoreUnsafe(ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
+                if (_wantInput1Grad) ((c02 * input22) + (c12 * (input12 + input12))).StoreUnsafe(ref MemoryMarshal.GetReference(_input1Grad), (nuint)j);
+                if (_wantInput2Grad) ((c02 * input12) + (c22 * (input22 + input22))).StoreUnsafe(ref MemoryMarshal.GetReference(_input2Grad), (nuint)j);
+            }
         }
 
         // ---- run-time description, for tools ----

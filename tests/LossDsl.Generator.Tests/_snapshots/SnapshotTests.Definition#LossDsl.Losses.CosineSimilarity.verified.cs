@@ -366,6 +366,48 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var yPred = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
+                var yTrue = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
+                var loss = yTrue * yPred;
+                sum0 += loss;
+                int j = i + Vector128<T>.Count;
+                var yPred2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)j);
+                var yTrue2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)j);
+                var loss2 = yTrue2 * yPred2;
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var yPred = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
+                var yTrue = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
+                var loss = yTrue * yPred;
+                sum0 += loss;
+                int j = i + Vector256<T>.Count;
+                var yPred2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)j);
+                var yTrue2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)j);
+                var loss2 = yTrue2 * yPred2;
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var yPred = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
+                var yTrue = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
+                var loss = yTrue * yPred;
+                sum0 += loss;
+                int j = i + Vector512<T>.Count;
+                var yPred2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)j);
+                var yTrue2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)j);
+                var loss2 = yTrue2 * yPred2;
+                sum1 += loss2;
+            }
         }
 
         /// <summary>
@@ -436,6 +478,42 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var yTrue = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
+                var loss = yTrue * yTrue;
+                sum0 += loss;
+                int j = i + Vector128<T>.Count;
+                var yTrue2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)j);
+                var loss2 = yTrue2 * yTrue2;
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var yTrue = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
+                var loss = yTrue * yTrue;
+                sum0 += loss;
+                int j = i + Vector256<T>.Count;
+                var yTrue2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)j);
+                var loss2 = yTrue2 * yTrue2;
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var yTrue = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
+                var loss = yTrue * yTrue;
+                sum0 += loss;
+                int j = i + Vector512<T>.Count;
+                var yTrue2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)j);
+                var loss2 = yTrue2 * yTrue2;
+                sum1 += loss2;
+            }
         }
 
         /// <summary>
@@ -506,6 +584,42 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var yPred = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
+                var loss = yPred * yPred;
+                sum0 += loss;
+                int j = i + Vector128<T>.Count;
+                var yPred2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)j);
+                var loss2 = yPred2 * yPred2;
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var yPred = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
+                var loss = yPred * yPred;
+                sum0 += loss;
+                int j = i + Vector256<T>.Count;
+                var yPred2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)j);
+                var loss2 = yPred2 * yPred2;
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var yPred = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
+                var loss = yPred * yPred;
+                sum0 += loss;
+                int j = i + Vector512<T>.Count;
+                var yPred2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)j);
+                var loss2 = yPred2 * yPred2;
+                sum1 += loss2;
+            }
         }
 
         /// <summary>
@@ -622,6 +736,75 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var yPred = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
+                var yTrue = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
+                var c0 = Vector128.Create(C0);
+                var c1 = Vector128.Create(C1);
+                var c2 = Vector128.Create(C2);
+                sum0 += Vector128<T>.Zero;
+                int j = i + Vector128<T>.Count;
+                var yPred2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)j);
+                var yTrue2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)j);
+                var c02 = Vector128.Create(C0);
+                var c12 = Vector128.Create(C1);
+                var c22 = Vector128.Create(C2);
+                sum1 += Vector128<T>.Zero;
+                // the stores, after both copies' loads
+                if (_wantYPredGrad) ((c0 * yTrue) + (c2 * (yPred + yPred))).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                if (_wantYTrueGrad) ((c0 * yPred) + (c1 * (yTrue + yTrue))).StoreUnsafe(ref MemoryMarshal.GetReference(_yTrueGrad), (nuint)i);
+                if (_wantYPredGrad) ((c02 * yTrue2) + (c22 * (yPred2 + yPred2))).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)j);
+                if (_wantYTrueGrad) ((c02 * yPred2) + (c12 * (yTrue2 + yTrue2))).StoreUnsafe(ref MemoryMarshal.GetReference(_yTrueGrad), (nuint)j);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var yPred = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
+                var yTrue = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
+                var c0 = Vector256.Create(C0);
+                var c1 = Vector256.Create(C1);
+                var c2 = Vector256.Create(C2);
+                sum0 += Vector256<T>.Zero;
+                int j = i + Vector256<T>.Count;
+                var yPred2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)j);
+                var yTrue2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)j);
+                var c02 = Vector256.Create(C0);
+                var c12 = Vector256.Create(C1);
+                var c22 = Vector256.Create(C2);
+                sum1 += Vector256<T>.Zero;
+                // the stores, after both copies' loads
+                if (_wantYPredGrad) ((c0 * yTrue) + (c2 * (yPred + yPred))).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                if (_wantYTrueGrad) ((c0 * yPred) + (c1 * (yTrue + yTrue))).StoreUnsafe(ref MemoryMarshal.GetReference(_yTrueGrad), (nuint)i);
+                if (_wantYPredGrad) ((c02 * yTrue2) + (c22 * (yPred2 + yPred2))).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)j);
+                if (_wantYTrueGrad) ((c02 * yPred2) + (c12 * (yTrue2 + yTrue2))).StoreUnsafe(ref MemoryMarshal.GetReference(_yTrueGrad), (nuint)j);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var yPred = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
+                var yTrue = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
+                var c0 = Vector512.Create(C0);
+                var c1 = Vector512.Create(C1);
+                var c2 = Vector512.Create(C2);
+                sum0 += Vector512<T>.Zero;
+                int j = i + Vector512<T>.Count;
+                var yPred2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)j);
+                var yTrue2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)j);
+                var c02 = Vector512.Create(C0);
+                var c12 = Vector512.Create(C1);
+                var c22 = Vector512.Create(C2);
+                sum1 += Vector512<T>.Zero;
+                // the stores, after both copies' loads
+                if (_wantYPredGrad) ((c0 * yTrue) + (c2 * (yPred + yPred))).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                if (_wantYTrueGrad) ((c0 * yPred) + (c1 * (yTrue + yTrue))).StoreUnsafe(ref MemoryMarshal.GetReference(_yTrueGrad), (nuint)i);
+                if (_wantYPredGrad) ((c02 * yTrue2) + (c22 * (yPred2 + yPred2))).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)j);
+                if (_wantYTrueGrad) ((c02 * yPred2) + (c12 * (yTrue2 + yTrue2))).StoreUnsafe(ref MemoryMarshal.GetReference(_yTrueGrad), (nuint)j);
+            }
         }
 
         // ---- run-time description, for tools ----

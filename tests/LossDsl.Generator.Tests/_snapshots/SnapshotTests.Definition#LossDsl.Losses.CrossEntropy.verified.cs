@@ -441,6 +441,42 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var loss = input;
+                sum0 += loss;
+                int j = i + Vector128<T>.Count;
+                var input2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var loss2 = input2;
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var loss = input;
+                sum0 += loss;
+                int j = i + Vector256<T>.Count;
+                var input2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var loss2 = input2;
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var loss = input;
+                sum0 += loss;
+                int j = i + Vector512<T>.Count;
+                var input2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var loss2 = input2;
+                sum1 += loss2;
+            }
         }
 
         /// <summary>
@@ -533,6 +569,27 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                sum0 = Add128(i, sum0);
+                sum1 = Add128(i + Vector128<T>.Count, sum1);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                sum0 = Add256(i, sum0);
+                sum1 = Add256(i + Vector256<T>.Count, sum1);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                sum0 = Add512(i, sum0);
+                sum1 = Add512(i + Vector512<T>.Count, sum1);
+            }
         }
 
         /// <summary>
@@ -619,6 +676,42 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var weight_ = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(i - RowStart)) : Vector128.Create(T.CreateTruncating(1.0));
+                var loss = weight_;
+                sum0 += loss;
+                int j = i + Vector128<T>.Count;
+                var weight_2 = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(j - RowStart)) : Vector128.Create(T.CreateTruncating(1.0));
+                var loss2 = weight_2;
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var weight_ = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(i - RowStart)) : Vector256.Create(T.CreateTruncating(1.0));
+                var loss = weight_;
+                sum0 += loss;
+                int j = i + Vector256<T>.Count;
+                var weight_2 = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(j - RowStart)) : Vector256.Create(T.CreateTruncating(1.0));
+                var loss2 = weight_2;
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var weight_ = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(i - RowStart)) : Vector512.Create(T.CreateTruncating(1.0));
+                var loss = weight_;
+                sum0 += loss;
+                int j = i + Vector512<T>.Count;
+                var weight_2 = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(j - RowStart)) : Vector512.Create(T.CreateTruncating(1.0));
+                var loss2 = weight_2;
+                sum1 += loss2;
+            }
         }
 
         /// <summary>
@@ -709,6 +802,48 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var weight_ = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(i - RowStart)) : Vector128.Create(T.CreateTruncating(1.0));
+                var loss = weight_ * input;
+                sum0 += loss;
+                int j = i + Vector128<T>.Count;
+                var input2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var weight_2 = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(j - RowStart)) : Vector128.Create(T.CreateTruncating(1.0));
+                var loss2 = weight_2 * input2;
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var weight_ = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(i - RowStart)) : Vector256.Create(T.CreateTruncating(1.0));
+                var loss = weight_ * input;
+                sum0 += loss;
+                int j = i + Vector256<T>.Count;
+                var input2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var weight_2 = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(j - RowStart)) : Vector256.Create(T.CreateTruncating(1.0));
+                var loss2 = weight_2 * input2;
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var weight_ = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(i - RowStart)) : Vector512.Create(T.CreateTruncating(1.0));
+                var loss = weight_ * input;
+                sum0 += loss;
+                int j = i + Vector512<T>.Count;
+                var input2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var weight_2 = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(j - RowStart)) : Vector512.Create(T.CreateTruncating(1.0));
+                var loss2 = weight_2 * input2;
+                sum1 += loss2;
+            }
         }
 
         /// <summary>
@@ -848,6 +983,27 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                sum0 = Add128(i, sum0);
+                sum1 = Add128(i + Vector128<T>.Count, sum1);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                sum0 = Add256(i, sum0);
+                sum1 = Add256(i + Vector256<T>.Count, sum1);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                sum0 = Add512(i, sum0);
+                sum1 = Add512(i + Vector512<T>.Count, sum1);
+            }
         }
 
         /// <summary>
@@ -950,6 +1106,27 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                sum0 = Add128(i, sum0);
+                sum1 = Add128(i + Vector128<T>.Count, sum1);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                sum0 = Add256(i, sum0);
+                sum1 = Add256(i + Vector256<T>.Count, sum1);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                sum0 = Add512(i, sum0);
+                sum1 = Add512(i + Vector512<T>.Count, sum1);
+            }
         }
 
         /// <summary>
@@ -1071,6 +1248,63 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var weight_ = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(i - RowStart)) : Vector128.Create(T.CreateTruncating(1.0));
+                var c2 = Vector128.Create(C2);
+                var c5 = Vector128.Create(C5);
+                var summand2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                sum0 += Vector128<T>.Zero;
+                int j = i + Vector128<T>.Count;
+                var weight_2 = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(j - RowStart)) : Vector128.Create(T.CreateTruncating(1.0));
+                var c22 = Vector128.Create(C2);
+                var c52 = Vector128.Create(C5);
+                var summand22 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
+                sum1 += Vector128<T>.Zero;
+                // the stores, after both copies' loads
+                if (_wantInputGrad) ((c2 * summand2) + (c5 * weight_)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad) ((c22 * summand22) + (c52 * weight_2)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var weight_ = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(i - RowStart)) : Vector256.Create(T.CreateTruncating(1.0));
+                var c2 = Vector256.Create(C2);
+                var c5 = Vector256.Create(C5);
+                var summand2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                sum0 += Vector256<T>.Zero;
+                int j = i + Vector256<T>.Count;
+                var weight_2 = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(j - RowStart)) : Vector256.Create(T.CreateTruncating(1.0));
+                var c22 = Vector256.Create(C2);
+                var c52 = Vector256.Create(C5);
+                var summand22 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
+                sum1 += Vector256<T>.Zero;
+                // the stores, after both copies' loads
+                if (_wantInputGrad) ((c2 * summand2) + (c5 * weight_)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad) ((c22 * summand22) + (c52 * weight_2)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var weight_ = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(i - RowStart)) : Vector512.Create(T.CreateTruncating(1.0));
+                var c2 = Vector512.Create(C2);
+                var c5 = Vector512.Create(C5);
+                var summand2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                sum0 += Vector512<T>.Zero;
+                int j = i + Vector512<T>.Count;
+                var weight_2 = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(j - RowStart)) : Vector512.Create(T.CreateTruncating(1.0));
+                var c22 = Vector512.Create(C2);
+                var c52 = Vector512.Create(C5);
+                var summand22 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
+                sum1 += Vector512<T>.Zero;
+                // the stores, after both copies' loads
+                if (_wantInputGrad) ((c2 * summand2) + (c5 * weight_)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad) ((c22 * summand22) + (c52 * weight_2)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
+            }
         }
 
         // ---- run-time description, for tools ----

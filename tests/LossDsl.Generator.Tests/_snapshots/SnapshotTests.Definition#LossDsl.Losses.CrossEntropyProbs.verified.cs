@@ -423,6 +423,42 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var loss = input;
+                sum0 += loss;
+                int j = i + Vector128<T>.Count;
+                var input2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var loss2 = input2;
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var loss = input;
+                sum0 += loss;
+                int j = i + Vector256<T>.Count;
+                var input2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var loss2 = input2;
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var loss = input;
+                sum0 += loss;
+                int j = i + Vector512<T>.Count;
+                var input2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var loss2 = input2;
+                sum1 += loss2;
+            }
         }
 
         /// <summary>
@@ -514,6 +550,27 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                sum0 = Add128(i, sum0);
+                sum1 = Add128(i + Vector128<T>.Count, sum1);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                sum0 = Add256(i, sum0);
+                sum1 = Add256(i + Vector256<T>.Count, sum1);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                sum0 = Add512(i, sum0);
+                sum1 = Add512(i + Vector512<T>.Count, sum1);
+            }
         }
 
         /// <summary>
@@ -603,6 +660,48 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var weight_ = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(i - RowStart)) : Vector128.Create(T.CreateTruncating(1.0));
+                var loss = weight_ * target;
+                sum0 += loss;
+                int j = i + Vector128<T>.Count;
+                var target2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var weight_2 = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(j - RowStart)) : Vector128.Create(T.CreateTruncating(1.0));
+                var loss2 = weight_2 * target2;
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var weight_ = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(i - RowStart)) : Vector256.Create(T.CreateTruncating(1.0));
+                var loss = weight_ * target;
+                sum0 += loss;
+                int j = i + Vector256<T>.Count;
+                var target2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var weight_2 = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(j - RowStart)) : Vector256.Create(T.CreateTruncating(1.0));
+                var loss2 = weight_2 * target2;
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var weight_ = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(i - RowStart)) : Vector512.Create(T.CreateTruncating(1.0));
+                var loss = weight_ * target;
+                sum0 += loss;
+                int j = i + Vector512<T>.Count;
+                var target2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var weight_2 = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(j - RowStart)) : Vector512.Create(T.CreateTruncating(1.0));
+                var loss2 = weight_2 * target2;
+                sum1 += loss2;
+            }
         }
 
         /// <summary>
@@ -696,6 +795,54 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var weight_ = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(i - RowStart)) : Vector128.Create(T.CreateTruncating(1.0));
+                var loss = (weight_ * target) * input;
+                sum0 += loss;
+                int j = i + Vector128<T>.Count;
+                var input2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var weight_2 = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(j - RowStart)) : Vector128.Create(T.CreateTruncating(1.0));
+                var loss2 = (weight_2 * target2) * input2;
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var weight_ = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(i - RowStart)) : Vector256.Create(T.CreateTruncating(1.0));
+                var loss = (weight_ * target) * input;
+                sum0 += loss;
+                int j = i + Vector256<T>.Count;
+                var input2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var weight_2 = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(j - RowStart)) : Vector256.Create(T.CreateTruncating(1.0));
+                var loss2 = (weight_2 * target2) * input2;
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var weight_ = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(i - RowStart)) : Vector512.Create(T.CreateTruncating(1.0));
+                var loss = (weight_ * target) * input;
+                sum0 += loss;
+                int j = i + Vector512<T>.Count;
+                var input2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var weight_2 = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(j - RowStart)) : Vector512.Create(T.CreateTruncating(1.0));
+                var loss2 = (weight_2 * target2) * input2;
+                sum1 += loss2;
+            }
         }
 
         /// <summary>
@@ -781,6 +928,42 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var weight_ = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(i - RowStart)) : Vector128.Create(T.CreateTruncating(1.0));
+                var loss = weight_;
+                sum0 += loss;
+                int j = i + Vector128<T>.Count;
+                var weight_2 = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(j - RowStart)) : Vector128.Create(T.CreateTruncating(1.0));
+                var loss2 = weight_2;
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var weight_ = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(i - RowStart)) : Vector256.Create(T.CreateTruncating(1.0));
+                var loss = weight_;
+                sum0 += loss;
+                int j = i + Vector256<T>.Count;
+                var weight_2 = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(j - RowStart)) : Vector256.Create(T.CreateTruncating(1.0));
+                var loss2 = weight_2;
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var weight_ = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(i - RowStart)) : Vector512.Create(T.CreateTruncating(1.0));
+                var loss = weight_;
+                sum0 += loss;
+                int j = i + Vector512<T>.Count;
+                var weight_2 = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(j - RowStart)) : Vector512.Create(T.CreateTruncating(1.0));
+                var loss2 = weight_2;
+                sum1 += loss2;
+            }
         }
 
         /// <summary>
@@ -870,6 +1053,48 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var weight_ = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(i - RowStart)) : Vector128.Create(T.CreateTruncating(1.0));
+                var loss = weight_ * input;
+                sum0 += loss;
+                int j = i + Vector128<T>.Count;
+                var input2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var weight_2 = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(j - RowStart)) : Vector128.Create(T.CreateTruncating(1.0));
+                var loss2 = weight_2 * input2;
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var weight_ = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(i - RowStart)) : Vector256.Create(T.CreateTruncating(1.0));
+                var loss = weight_ * input;
+                sum0 += loss;
+                int j = i + Vector256<T>.Count;
+                var input2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var weight_2 = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(j - RowStart)) : Vector256.Create(T.CreateTruncating(1.0));
+                var loss2 = weight_2 * input2;
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var weight_ = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(i - RowStart)) : Vector512.Create(T.CreateTruncating(1.0));
+                var loss = weight_ * input;
+                sum0 += loss;
+                int j = i + Vector512<T>.Count;
+                var input2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var weight_2 = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(j - RowStart)) : Vector512.Create(T.CreateTruncating(1.0));
+                var loss2 = weight_2 * input2;
+                sum1 += loss2;
+            }
         }
 
         /// <summary>
@@ -1015,6 +1240,27 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                sum0 = Add128(i, sum0);
+                sum1 = Add128(i + Vector128<T>.Count, sum1);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                sum0 = Add256(i, sum0);
+                sum1 = Add256(i + Vector256<T>.Count, sum1);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                sum0 = Add512(i, sum0);
+                sum1 = Add512(i + Vector512<T>.Count, sum1);
+            }
         }
 
         /// <summary>
@@ -1116,6 +1362,27 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                sum0 = Add128(i, sum0);
+                sum1 = Add128(i + Vector128<T>.Count, sum1);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                sum0 = Add256(i, sum0);
+                sum1 = Add256(i + Vector256<T>.Count, sum1);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                sum0 = Add512(i, sum0);
+                sum1 = Add512(i + Vector512<T>.Count, sum1);
+            }
         }
 
         /// <summary>
@@ -1244,6 +1511,75 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var weight_ = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(i - RowStart)) : Vector128.Create(T.CreateTruncating(1.0));
+                var c1 = Vector128.Create(C1);
+                var c3 = Vector128.Create(C3);
+                var c5 = Vector128.Create(C5);
+                var summand1 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                sum0 += Vector128<T>.Zero;
+                int j = i + Vector128<T>.Count;
+                var target2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var weight_2 = _hasWeight ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(j - RowStart)) : Vector128.Create(T.CreateTruncating(1.0));
+                var c12 = Vector128.Create(C1);
+                var c32 = Vector128.Create(C3);
+                var c52 = Vector128.Create(C5);
+                var summand12 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
+                sum1 += Vector128<T>.Zero;
+                // the stores, after both copies' loads
+                if (_wantInputGrad) (((c1 * summand1) + (c3 * (weight_ * target))) + (c5 * weight_)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad) (((c12 * summand12) + (c32 * (weight_2 * target2))) + (c52 * weight_2)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var weight_ = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(i - RowStart)) : Vector256.Create(T.CreateTruncating(1.0));
+                var c1 = Vector256.Create(C1);
+                var c3 = Vector256.Create(C3);
+                var c5 = Vector256.Create(C5);
+                var summand1 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                sum0 += Vector256<T>.Zero;
+                int j = i + Vector256<T>.Count;
+                var target2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var weight_2 = _hasWeight ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(j - RowStart)) : Vector256.Create(T.CreateTruncating(1.0));
+                var c12 = Vector256.Create(C1);
+                var c32 = Vector256.Create(C3);
+                var c52 = Vector256.Create(C5);
+                var summand12 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
+                sum1 += Vector256<T>.Zero;
+                // the stores, after both copies' loads
+                if (_wantInputGrad) (((c1 * summand1) + (c3 * (weight_ * target))) + (c5 * weight_)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad) (((c12 * summand12) + (c32 * (weight_2 * target2))) + (c52 * weight_2)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var weight_ = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(i - RowStart)) : Vector512.Create(T.CreateTruncating(1.0));
+                var c1 = Vector512.Create(C1);
+                var c3 = Vector512.Create(C3);
+                var c5 = Vector512.Create(C5);
+                var summand1 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                sum0 += Vector512<T>.Zero;
+                int j = i + Vector512<T>.Count;
+                var target2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var weight_2 = _hasWeight ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight_), (nuint)(j - RowStart)) : Vector512.Create(T.CreateTruncating(1.0));
+                var c12 = Vector512.Create(C1);
+                var c32 = Vector512.Create(C3);
+                var c52 = Vector512.Create(C5);
+                var summand12 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
+                sum1 += Vector512<T>.Zero;
+                // the stores, after both copies' loads
+                if (_wantInputGrad) (((c1 * summand1) + (c3 * (weight_ * target))) + (c5 * weight_)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad) (((c12 * summand12) + (c32 * (weight_2 * target2))) + (c52 * weight_2)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
+            }
         }
 
         // ---- run-time description, for tools ----

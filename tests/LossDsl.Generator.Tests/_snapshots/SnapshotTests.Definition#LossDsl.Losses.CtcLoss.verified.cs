@@ -385,6 +385,39 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                sum0 += Vector128<T>.Zero;
+                int j = i + Vector128<T>.Count;
+                sum1 += Vector128<T>.Zero;
+                // the stores, after both copies' loads
+                if (_wantLogProbsGrad) (Vector128<T>.Zero).StoreUnsafe(ref MemoryMarshal.GetReference(_logProbsGrad), (nuint)i);
+                if (_wantLogProbsGrad) (Vector128<T>.Zero).StoreUnsafe(ref MemoryMarshal.GetReference(_logProbsGrad), (nuint)j);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                sum0 += Vector256<T>.Zero;
+                int j = i + Vector256<T>.Count;
+                sum1 += Vector256<T>.Zero;
+                // the stores, after both copies' loads
+                if (_wantLogProbsGrad) (Vector256<T>.Zero).StoreUnsafe(ref MemoryMarshal.GetReference(_logProbsGrad), (nuint)i);
+                if (_wantLogProbsGrad) (Vector256<T>.Zero).StoreUnsafe(ref MemoryMarshal.GetReference(_logProbsGrad), (nuint)j);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                sum0 += Vector512<T>.Zero;
+                int j = i + Vector512<T>.Count;
+                sum1 += Vector512<T>.Zero;
+                // the stores, after both copies' loads
+                if (_wantLogProbsGrad) (Vector512<T>.Zero).StoreUnsafe(ref MemoryMarshal.GetReference(_logProbsGrad), (nuint)i);
+                if (_wantLogProbsGrad) (Vector512<T>.Zero).StoreUnsafe(ref MemoryMarshal.GetReference(_logProbsGrad), (nuint)j);
+            }
         }
 
         // ---- run-time description, for tools ----

@@ -375,6 +375,42 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var loss = input;
+                sum0 += loss;
+                int j = i + Vector128<T>.Count;
+                var input2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var loss2 = input2;
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var loss = input;
+                sum0 += loss;
+                int j = i + Vector256<T>.Count;
+                var input2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var loss2 = input2;
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var loss = input;
+                sum0 += loss;
+                int j = i + Vector512<T>.Count;
+                var input2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var loss2 = input2;
+                sum1 += loss2;
+            }
         }
 
         /// <summary>
@@ -452,6 +488,27 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                sum0 = Add128(i, sum0);
+                sum1 = Add128(i + Vector128<T>.Count, sum1);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                sum0 = Add256(i, sum0);
+                sum1 = Add256(i + Vector256<T>.Count, sum1);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                sum0 = Add512(i, sum0);
+                sum1 = Add512(i + Vector512<T>.Count, sum1);
+            }
         }
 
         /// <summary>
@@ -539,6 +596,27 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                sum0 = Add128(i, sum0);
+                sum1 = Add128(i + Vector128<T>.Count, sum1);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                sum0 = Add256(i, sum0);
+                sum1 = Add256(i + Vector256<T>.Count, sum1);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                sum0 = Add512(i, sum0);
+                sum1 = Add512(i + Vector512<T>.Count, sum1);
+            }
         }
 
         /// <summary>
@@ -626,6 +704,27 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                sum0 = Add128(i, sum0);
+                sum1 = Add128(i + Vector128<T>.Count, sum1);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                sum0 = Add256(i, sum0);
+                sum1 = Add256(i + Vector256<T>.Count, sum1);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                sum0 = Add512(i, sum0);
+                sum1 = Add512(i + Vector512<T>.Count, sum1);
+            }
         }
 
         /// <summary>
@@ -743,6 +842,27 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                sum0 = Add128(i, sum0);
+                sum1 = Add128(i + Vector128<T>.Count, sum1);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                sum0 = Add256(i, sum0);
+                sum1 = Add256(i + Vector256<T>.Count, sum1);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                sum0 = Add512(i, sum0);
+                sum1 = Add512(i + Vector512<T>.Count, sum1);
+            }
         }
 
         /// <summary>
@@ -830,6 +950,27 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                sum0 = Add128(i, sum0);
+                sum1 = Add128(i + Vector128<T>.Count, sum1);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                sum0 = Add256(i, sum0);
+                sum1 = Add256(i + Vector256<T>.Count, sum1);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                sum0 = Add512(i, sum0);
+                sum1 = Add512(i + Vector512<T>.Count, sum1);
+            }
         }
 
         /// <summary>
@@ -943,6 +1084,27 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                sum0 = Add128(i, sum0);
+                sum1 = Add128(i + Vector128<T>.Count, sum1);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                sum0 = Add256(i, sum0);
+                sum1 = Add256(i + Vector256<T>.Count, sum1);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                sum0 = Add512(i, sum0);
+                sum1 = Add512(i + Vector512<T>.Count, sum1);
+            }
         }
 
         // ---- run-time description, for tools ----

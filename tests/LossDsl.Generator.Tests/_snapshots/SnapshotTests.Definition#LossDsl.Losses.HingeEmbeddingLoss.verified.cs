@@ -399,6 +399,60 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var margin = _margin512.GetLower().GetLower();
+                var loss = LossMath.SelectOrZero(LossMath.NotEqual(target, Vector128<T>.One), LossMath.MaxZero(margin - input)) + LossMath.SelectOrZero(LossMath.NotEqual(target, Vector128.Create(T.CreateTruncating(-1.0))), input);
+                var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
+                int j = i + Vector128<T>.Count;
+                var input2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var margin2 = _margin512.GetLower().GetLower();
+                var loss2 = LossMath.SelectOrZero(LossMath.NotEqual(target2, Vector128<T>.One), LossMath.MaxZero(margin2 - input2)) + LossMath.SelectOrZero(LossMath.NotEqual(target2, Vector128.Create(T.CreateTruncating(-1.0))), input2);
+                var w2 = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector128<T>.One;
+                sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var margin = _margin512.GetLower();
+                var loss = LossMath.SelectOrZero(LossMath.NotEqual(target, Vector256<T>.One), LossMath.MaxZero(margin - input)) + LossMath.SelectOrZero(LossMath.NotEqual(target, Vector256.Create(T.CreateTruncating(-1.0))), input);
+                var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
+                int j = i + Vector256<T>.Count;
+                var input2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var margin2 = _margin512.GetLower();
+                var loss2 = LossMath.SelectOrZero(LossMath.NotEqual(target2, Vector256<T>.One), LossMath.MaxZero(margin2 - input2)) + LossMath.SelectOrZero(LossMath.NotEqual(target2, Vector256.Create(T.CreateTruncating(-1.0))), input2);
+                var w2 = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector256<T>.One;
+                sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var margin = _margin512;
+                var loss = LossMath.SelectOrZero(LossMath.NotEqual(target, Vector512<T>.One), LossMath.MaxZero(margin - input)) + LossMath.SelectOrZero(LossMath.NotEqual(target, Vector512.Create(T.CreateTruncating(-1.0))), input);
+                var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
+                int j = i + Vector512<T>.Count;
+                var input2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var margin2 = _margin512;
+                var loss2 = LossMath.SelectOrZero(LossMath.NotEqual(target2, Vector512<T>.One), LossMath.MaxZero(margin2 - input2)) + LossMath.SelectOrZero(LossMath.NotEqual(target2, Vector512.Create(T.CreateTruncating(-1.0))), input2);
+                var w2 = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector512<T>.One;
+                sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
+            }
         }
 
         /// <summary>One call of <see cref="ValueKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
@@ -538,6 +592,93 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var margin = _margin512.GetLower().GetLower();
+                var t0 = LossMath.NotEqual(target, Vector128<T>.One);
+                var t1 = margin - input;
+                var t2 = LossMath.NotEqual(target, Vector128.Create(T.CreateTruncating(-1.0)));
+                var loss = LossMath.SelectOrZero(t0, LossMath.MaxZero(t1)) + LossMath.SelectOrZero(t2, input);
+                var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
+                int j = i + Vector128<T>.Count;
+                var input2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var margin2 = _margin512.GetLower().GetLower();
+                var t02 = LossMath.NotEqual(target2, Vector128<T>.One);
+                var t12 = margin2 - input2;
+                var t22 = LossMath.NotEqual(target2, Vector128.Create(T.CreateTruncating(-1.0)));
+                var loss2 = LossMath.SelectOrZero(t02, LossMath.MaxZero(t12)) + LossMath.SelectOrZero(t22, input2);
+                var w2 = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector128<T>.One;
+                var g2 = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)j) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w2 : Vector128<T>.One);
+                sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
+                // the stores, after both copies' loads
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t0, LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(t1, Vector128<T>.Zero), Vector128.Create(T.CreateTruncating(-1.0)))) + LossMath.SelectOrZero(t2, Vector128<T>.One)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.SelectOrZero(t02, LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(t12, Vector128<T>.Zero), Vector128.Create(T.CreateTruncating(-1.0)))) + LossMath.SelectOrZero(t22, Vector128<T>.One)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var margin = _margin512.GetLower();
+                var t0 = LossMath.NotEqual(target, Vector256<T>.One);
+                var t1 = margin - input;
+                var t2 = LossMath.NotEqual(target, Vector256.Create(T.CreateTruncating(-1.0)));
+                var loss = LossMath.SelectOrZero(t0, LossMath.MaxZero(t1)) + LossMath.SelectOrZero(t2, input);
+                var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
+                int j = i + Vector256<T>.Count;
+                var input2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var margin2 = _margin512.GetLower();
+                var t02 = LossMath.NotEqual(target2, Vector256<T>.One);
+                var t12 = margin2 - input2;
+                var t22 = LossMath.NotEqual(target2, Vector256.Create(T.CreateTruncating(-1.0)));
+                var loss2 = LossMath.SelectOrZero(t02, LossMath.MaxZero(t12)) + LossMath.SelectOrZero(t22, input2);
+                var w2 = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector256<T>.One;
+                var g2 = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)j) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w2 : Vector256<T>.One);
+                sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
+                // the stores, after both copies' loads
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t0, LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(t1, Vector256<T>.Zero), Vector256.Create(T.CreateTruncating(-1.0)))) + LossMath.SelectOrZero(t2, Vector256<T>.One)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.SelectOrZero(t02, LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(t12, Vector256<T>.Zero), Vector256.Create(T.CreateTruncating(-1.0)))) + LossMath.SelectOrZero(t22, Vector256<T>.One)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var margin = _margin512;
+                var t0 = LossMath.NotEqual(target, Vector512<T>.One);
+                var t1 = margin - input;
+                var t2 = LossMath.NotEqual(target, Vector512.Create(T.CreateTruncating(-1.0)));
+                var loss = LossMath.SelectOrZero(t0, LossMath.MaxZero(t1)) + LossMath.SelectOrZero(t2, input);
+                var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
+                int j = i + Vector512<T>.Count;
+                var input2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var margin2 = _margin512;
+                var t02 = LossMath.NotEqual(target2, Vector512<T>.One);
+                var t12 = margin2 - input2;
+                var t22 = LossMath.NotEqual(target2, Vector512.Create(T.CreateTruncating(-1.0)));
+                var loss2 = LossMath.SelectOrZero(t02, LossMath.MaxZero(t12)) + LossMath.SelectOrZero(t22, input2);
+                var w2 = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector512<T>.One;
+                var g2 = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)j) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w2 : Vector512<T>.One);
+                sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
+                // the stores, after both copies' loads
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t0, LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(t1, Vector512<T>.Zero), Vector512.Create(T.CreateTruncating(-1.0)))) + LossMath.SelectOrZero(t2, Vector512<T>.One)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.SelectOrZero(t02, LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(t12, Vector512<T>.Zero), Vector512.Create(T.CreateTruncating(-1.0)))) + LossMath.SelectOrZero(t22, Vector512<T>.One)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
+            }
         }
 
         /// <summary>One call of <see cref="GradientKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
@@ -699,6 +840,99 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var margin = _margin512.GetLower().GetLower();
+                var t0 = LossMath.NotEqual(target, Vector128<T>.One);
+                var t1 = margin - input;
+                var t2 = LossMath.NotEqual(target, Vector128.Create(T.CreateTruncating(-1.0)));
+                var loss = LossMath.SelectOrZero(t0, LossMath.MaxZero(t1)) + LossMath.SelectOrZero(t2, input);
+                var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
+                int j = i + Vector128<T>.Count;
+                var input2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var margin2 = _margin512.GetLower().GetLower();
+                var t02 = LossMath.NotEqual(target2, Vector128<T>.One);
+                var t12 = margin2 - input2;
+                var t22 = LossMath.NotEqual(target2, Vector128.Create(T.CreateTruncating(-1.0)));
+                var loss2 = LossMath.SelectOrZero(t02, LossMath.MaxZero(t12)) + LossMath.SelectOrZero(t22, input2);
+                var w2 = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector128<T>.One;
+                var g2 = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)j) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w2 : Vector128<T>.One);
+                sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
+                // the stores, after both copies' loads
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t0, LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(t1, Vector128<T>.Zero), Vector128.Create(T.CreateTruncating(-1.0)))) + LossMath.SelectOrZero(t2, Vector128<T>.One)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector128<T>.Zero), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.SelectOrZero(t02, LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(t12, Vector128<T>.Zero), Vector128.Create(T.CreateTruncating(-1.0)))) + LossMath.SelectOrZero(t22, Vector128<T>.One)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g2 * _hessianPolicy.Apply(Vector128<T>.Zero), ref MemoryMarshal.GetReference(_inputHess), (nuint)j);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var margin = _margin512.GetLower();
+                var t0 = LossMath.NotEqual(target, Vector256<T>.One);
+                var t1 = margin - input;
+                var t2 = LossMath.NotEqual(target, Vector256.Create(T.CreateTruncating(-1.0)));
+                var loss = LossMath.SelectOrZero(t0, LossMath.MaxZero(t1)) + LossMath.SelectOrZero(t2, input);
+                var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
+                int j = i + Vector256<T>.Count;
+                var input2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var margin2 = _margin512.GetLower();
+                var t02 = LossMath.NotEqual(target2, Vector256<T>.One);
+                var t12 = margin2 - input2;
+                var t22 = LossMath.NotEqual(target2, Vector256.Create(T.CreateTruncating(-1.0)));
+                var loss2 = LossMath.SelectOrZero(t02, LossMath.MaxZero(t12)) + LossMath.SelectOrZero(t22, input2);
+                var w2 = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector256<T>.One;
+                var g2 = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)j) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w2 : Vector256<T>.One);
+                sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
+                // the stores, after both copies' loads
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t0, LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(t1, Vector256<T>.Zero), Vector256.Create(T.CreateTruncating(-1.0)))) + LossMath.SelectOrZero(t2, Vector256<T>.One)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector256<T>.Zero), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.SelectOrZero(t02, LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(t12, Vector256<T>.Zero), Vector256.Create(T.CreateTruncating(-1.0)))) + LossMath.SelectOrZero(t22, Vector256<T>.One)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g2 * _hessianPolicy.Apply(Vector256<T>.Zero), ref MemoryMarshal.GetReference(_inputHess), (nuint)j);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var margin = _margin512;
+                var t0 = LossMath.NotEqual(target, Vector512<T>.One);
+                var t1 = margin - input;
+                var t2 = LossMath.NotEqual(target, Vector512.Create(T.CreateTruncating(-1.0)));
+                var loss = LossMath.SelectOrZero(t0, LossMath.MaxZero(t1)) + LossMath.SelectOrZero(t2, input);
+                var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
+                int j = i + Vector512<T>.Count;
+                var input2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var margin2 = _margin512;
+                var t02 = LossMath.NotEqual(target2, Vector512<T>.One);
+                var t12 = margin2 - input2;
+                var t22 = LossMath.NotEqual(target2, Vector512.Create(T.CreateTruncating(-1.0)));
+                var loss2 = LossMath.SelectOrZero(t02, LossMath.MaxZero(t12)) + LossMath.SelectOrZero(t22, input2);
+                var w2 = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector512<T>.One;
+                var g2 = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)j) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w2 : Vector512<T>.One);
+                sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
+                // the stores, after both copies' loads
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t0, LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(t1, Vector512<T>.Zero), Vector512.Create(T.CreateTruncating(-1.0)))) + LossMath.SelectOrZero(t2, Vector512<T>.One)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector512<T>.Zero), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.SelectOrZero(t02, LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(t12, Vector512<T>.Zero), Vector512.Create(T.CreateTruncating(-1.0)))) + LossMath.SelectOrZero(t22, Vector512<T>.One)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g2 * _hessianPolicy.Apply(Vector512<T>.Zero), ref MemoryMarshal.GetReference(_inputHess), (nuint)j);
+            }
         }
 
         /// <summary>One call of <see cref="HessianKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>

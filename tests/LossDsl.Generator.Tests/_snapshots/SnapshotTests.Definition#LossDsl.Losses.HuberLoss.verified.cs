@@ -434,6 +434,66 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var delta = _delta512.GetLower().GetLower();
+                var d_ = LossMath.Abs(input - target);
+                var loss = LossMath.Select(LossMath.LessThan(d_, delta), Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - _perCall0512.GetLower().GetLower()));
+                var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
+                int j = i + Vector128<T>.Count;
+                var input2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var delta2 = _delta512.GetLower().GetLower();
+                var d_2 = LossMath.Abs(input2 - target2);
+                var loss2 = LossMath.Select(LossMath.LessThan(d_2, delta2), Vector128.Create(T.CreateTruncating(0.5)) * (d_2 * d_2), delta2 * (d_2 - _perCall0512.GetLower().GetLower()));
+                var w2 = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector128<T>.One;
+                sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var delta = _delta512.GetLower();
+                var d_ = LossMath.Abs(input - target);
+                var loss = LossMath.Select(LossMath.LessThan(d_, delta), Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - _perCall0512.GetLower()));
+                var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
+                int j = i + Vector256<T>.Count;
+                var input2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var delta2 = _delta512.GetLower();
+                var d_2 = LossMath.Abs(input2 - target2);
+                var loss2 = LossMath.Select(LossMath.LessThan(d_2, delta2), Vector256.Create(T.CreateTruncating(0.5)) * (d_2 * d_2), delta2 * (d_2 - _perCall0512.GetLower()));
+                var w2 = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector256<T>.One;
+                sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var delta = _delta512;
+                var d_ = LossMath.Abs(input - target);
+                var loss = LossMath.Select(LossMath.LessThan(d_, delta), Vector512.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - _perCall0512));
+                var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
+                int j = i + Vector512<T>.Count;
+                var input2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var delta2 = _delta512;
+                var d_2 = LossMath.Abs(input2 - target2);
+                var loss2 = LossMath.Select(LossMath.LessThan(d_2, delta2), Vector512.Create(T.CreateTruncating(0.5)) * (d_2 * d_2), delta2 * (d_2 - _perCall0512));
+                var w2 = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector512<T>.One;
+                sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
+            }
         }
 
         /// <summary>One call of <see cref="ValueKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
@@ -588,6 +648,105 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var delta = _delta512.GetLower().GetLower();
+                var t0 = input - target;
+                var d_ = LossMath.Abs(t0);
+                var t1 = LossMath.LessThan(d_, delta);
+                var t2 = delta * LossMath.Sign(t0);
+                var loss = LossMath.Select(t1, Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - _perCall0512.GetLower().GetLower()));
+                var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
+                int j = i + Vector128<T>.Count;
+                var input2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var delta2 = _delta512.GetLower().GetLower();
+                var t02 = input2 - target2;
+                var d_2 = LossMath.Abs(t02);
+                var t12 = LossMath.LessThan(d_2, delta2);
+                var t22 = delta2 * LossMath.Sign(t02);
+                var loss2 = LossMath.Select(t12, Vector128.Create(T.CreateTruncating(0.5)) * (d_2 * d_2), delta2 * (d_2 - _perCall0512.GetLower().GetLower()));
+                var w2 = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector128<T>.One;
+                var g2 = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)j) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w2 : Vector128<T>.One);
+                sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
+                // the stores, after both copies' loads
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, t0, t2)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, target - input, -t2)), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(t12, t02, t22)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(t12, target2 - input2, -t22)), ref MemoryMarshal.GetReference(_targetGrad), (nuint)j);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var delta = _delta512.GetLower();
+                var t0 = input - target;
+                var d_ = LossMath.Abs(t0);
+                var t1 = LossMath.LessThan(d_, delta);
+                var t2 = delta * LossMath.Sign(t0);
+                var loss = LossMath.Select(t1, Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - _perCall0512.GetLower()));
+                var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
+                int j = i + Vector256<T>.Count;
+                var input2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var delta2 = _delta512.GetLower();
+                var t02 = input2 - target2;
+                var d_2 = LossMath.Abs(t02);
+                var t12 = LossMath.LessThan(d_2, delta2);
+                var t22 = delta2 * LossMath.Sign(t02);
+                var loss2 = LossMath.Select(t12, Vector256.Create(T.CreateTruncating(0.5)) * (d_2 * d_2), delta2 * (d_2 - _perCall0512.GetLower()));
+                var w2 = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector256<T>.One;
+                var g2 = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)j) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w2 : Vector256<T>.One);
+                sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
+                // the stores, after both copies' loads
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, t0, t2)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, target - input, -t2)), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(t12, t02, t22)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(t12, target2 - input2, -t22)), ref MemoryMarshal.GetReference(_targetGrad), (nuint)j);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var delta = _delta512;
+                var t0 = input - target;
+                var d_ = LossMath.Abs(t0);
+                var t1 = LossMath.LessThan(d_, delta);
+                var t2 = delta * LossMath.Sign(t0);
+                var loss = LossMath.Select(t1, Vector512.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - _perCall0512));
+                var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
+                int j = i + Vector512<T>.Count;
+                var input2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var delta2 = _delta512;
+                var t02 = input2 - target2;
+                var d_2 = LossMath.Abs(t02);
+                var t12 = LossMath.LessThan(d_2, delta2);
+                var t22 = delta2 * LossMath.Sign(t02);
+                var loss2 = LossMath.Select(t12, Vector512.Create(T.CreateTruncating(0.5)) * (d_2 * d_2), delta2 * (d_2 - _perCall0512));
+                var w2 = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector512<T>.One;
+                var g2 = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)j) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w2 : Vector512<T>.One);
+                sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
+                // the stores, after both copies' loads
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, t0, t2)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, target - input, -t2)), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(t12, t02, t22)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(t12, target2 - input2, -t22)), ref MemoryMarshal.GetReference(_targetGrad), (nuint)j);
+            }
         }
 
         /// <summary>One call of <see cref="GradientKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
@@ -779,6 +938,123 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var delta = _delta512.GetLower().GetLower();
+                var t0 = input - target;
+                var d_ = LossMath.Abs(t0);
+                var t1 = LossMath.LessThan(d_, delta);
+                var t2 = delta * LossMath.Sign(t0);
+                var t3 = LossMath.SelectOrZero(t1, Vector128<T>.One);
+                var loss = LossMath.Select(t1, Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - _perCall0512.GetLower().GetLower()));
+                var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
+                int j = i + Vector128<T>.Count;
+                var input2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var delta2 = _delta512.GetLower().GetLower();
+                var t02 = input2 - target2;
+                var d_2 = LossMath.Abs(t02);
+                var t12 = LossMath.LessThan(d_2, delta2);
+                var t22 = delta2 * LossMath.Sign(t02);
+                var t32 = LossMath.SelectOrZero(t12, Vector128<T>.One);
+                var loss2 = LossMath.Select(t12, Vector128.Create(T.CreateTruncating(0.5)) * (d_2 * d_2), delta2 * (d_2 - _perCall0512.GetLower().GetLower()));
+                var w2 = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector128<T>.One;
+                var g2 = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)j) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w2 : Vector128<T>.One);
+                sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
+                // the stores, after both copies' loads
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, t0, t2)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, target - input, -t2)), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(t3), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(t3), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(t12, t02, t22)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(t12, target2 - input2, -t22)), ref MemoryMarshal.GetReference(_targetGrad), (nuint)j);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g2 * _hessianPolicy.Apply(t32), ref MemoryMarshal.GetReference(_inputHess), (nuint)j);
+                if (_wantTargetHess) ElementLoops.Store<F5, T>(g2 * _hessianPolicy.Apply(t32), ref MemoryMarshal.GetReference(_targetHess), (nuint)j);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var delta = _delta512.GetLower();
+                var t0 = input - target;
+                var d_ = LossMath.Abs(t0);
+                var t1 = LossMath.LessThan(d_, delta);
+                var t2 = delta * LossMath.Sign(t0);
+                var t3 = LossMath.SelectOrZero(t1, Vector256<T>.One);
+                var loss = LossMath.Select(t1, Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - _perCall0512.GetLower()));
+                var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
+                int j = i + Vector256<T>.Count;
+                var input2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var delta2 = _delta512.GetLower();
+                var t02 = input2 - target2;
+                var d_2 = LossMath.Abs(t02);
+                var t12 = LossMath.LessThan(d_2, delta2);
+                var t22 = delta2 * LossMath.Sign(t02);
+                var t32 = LossMath.SelectOrZero(t12, Vector256<T>.One);
+                var loss2 = LossMath.Select(t12, Vector256.Create(T.CreateTruncating(0.5)) * (d_2 * d_2), delta2 * (d_2 - _perCall0512.GetLower()));
+                var w2 = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector256<T>.One;
+                var g2 = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)j) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w2 : Vector256<T>.One);
+                sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
+                // the stores, after both copies' loads
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, t0, t2)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, target - input, -t2)), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(t3), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(t3), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(t12, t02, t22)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(t12, target2 - input2, -t22)), ref MemoryMarshal.GetReference(_targetGrad), (nuint)j);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g2 * _hessianPolicy.Apply(t32), ref MemoryMarshal.GetReference(_inputHess), (nuint)j);
+                if (_wantTargetHess) ElementLoops.Store<F5, T>(g2 * _hessianPolicy.Apply(t32), ref MemoryMarshal.GetReference(_targetHess), (nuint)j);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var delta = _delta512;
+                var t0 = input - target;
+                var d_ = LossMath.Abs(t0);
+                var t1 = LossMath.LessThan(d_, delta);
+                var t2 = delta * LossMath.Sign(t0);
+                var t3 = LossMath.SelectOrZero(t1, Vector512<T>.One);
+                var loss = LossMath.Select(t1, Vector512.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - _perCall0512));
+                var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
+                int j = i + Vector512<T>.Count;
+                var input2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var delta2 = _delta512;
+                var t02 = input2 - target2;
+                var d_2 = LossMath.Abs(t02);
+                var t12 = LossMath.LessThan(d_2, delta2);
+                var t22 = delta2 * LossMath.Sign(t02);
+                var t32 = LossMath.SelectOrZero(t12, Vector512<T>.One);
+                var loss2 = LossMath.Select(t12, Vector512.Create(T.CreateTruncating(0.5)) * (d_2 * d_2), delta2 * (d_2 - _perCall0512));
+                var w2 = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector512<T>.One;
+                var g2 = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)j) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w2 : Vector512<T>.One);
+                sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
+                // the stores, after both copies' loads
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, t0, t2)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, target - input, -t2)), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(t3), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(t3), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(t12, t02, t22)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(t12, target2 - input2, -t22)), ref MemoryMarshal.GetReference(_targetGrad), (nuint)j);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g2 * _hessianPolicy.Apply(t32), ref MemoryMarshal.GetReference(_inputHess), (nuint)j);
+                if (_wantTargetHess) ElementLoops.Store<F5, T>(g2 * _hessianPolicy.Apply(t32), ref MemoryMarshal.GetReference(_targetHess), (nuint)j);
+            }
         }
 
         /// <summary>One call of <see cref="HessianKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>

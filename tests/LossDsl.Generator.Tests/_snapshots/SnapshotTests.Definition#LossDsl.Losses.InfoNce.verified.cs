@@ -357,6 +357,48 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var sim = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_sim), (nuint)i);
+                var temperature = Vector128.Create(_temperature);
+                var loss = sim / temperature;
+                sum0 += loss;
+                int j = i + Vector128<T>.Count;
+                var sim2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_sim), (nuint)j);
+                var temperature2 = Vector128.Create(_temperature);
+                var loss2 = sim2 / temperature2;
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var sim = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_sim), (nuint)i);
+                var temperature = Vector256.Create(_temperature);
+                var loss = sim / temperature;
+                sum0 += loss;
+                int j = i + Vector256<T>.Count;
+                var sim2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_sim), (nuint)j);
+                var temperature2 = Vector256.Create(_temperature);
+                var loss2 = sim2 / temperature2;
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var sim = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_sim), (nuint)i);
+                var temperature = Vector512.Create(_temperature);
+                var loss = sim / temperature;
+                sum0 += loss;
+                int j = i + Vector512<T>.Count;
+                var sim2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_sim), (nuint)j);
+                var temperature2 = Vector512.Create(_temperature);
+                var loss2 = sim2 / temperature2;
+                sum1 += loss2;
+            }
         }
 
         /// <summary>
@@ -438,6 +480,27 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                sum0 = Add128(i, sum0);
+                sum1 = Add128(i + Vector128<T>.Count, sum1);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                sum0 = Add256(i, sum0);
+                sum1 = Add256(i + Vector256<T>.Count, sum1);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                sum0 = Add512(i, sum0);
+                sum1 = Add512(i + Vector512<T>.Count, sum1);
+            }
         }
 
         /// <summary>
@@ -517,6 +580,54 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var sim = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_sim), (nuint)i);
+                var row = Vector128.Create(CurrentRow);
+                var column = Vector128.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
+                var loss = LossMath.SelectOrZero(LossMath.Equal(column, row), sim);
+                sum0 += loss;
+                int j = i + Vector128<T>.Count;
+                var sim2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_sim), (nuint)j);
+                var row2 = Vector128.Create(CurrentRow);
+                var column2 = Vector128.CreateSequence(T.CreateTruncating(j - RowStart), T.One);
+                var loss2 = LossMath.SelectOrZero(LossMath.Equal(column2, row2), sim2);
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var sim = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_sim), (nuint)i);
+                var row = Vector256.Create(CurrentRow);
+                var column = Vector256.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
+                var loss = LossMath.SelectOrZero(LossMath.Equal(column, row), sim);
+                sum0 += loss;
+                int j = i + Vector256<T>.Count;
+                var sim2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_sim), (nuint)j);
+                var row2 = Vector256.Create(CurrentRow);
+                var column2 = Vector256.CreateSequence(T.CreateTruncating(j - RowStart), T.One);
+                var loss2 = LossMath.SelectOrZero(LossMath.Equal(column2, row2), sim2);
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var sim = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_sim), (nuint)i);
+                var row = Vector512.Create(CurrentRow);
+                var column = Vector512.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
+                var loss = LossMath.SelectOrZero(LossMath.Equal(column, row), sim);
+                sum0 += loss;
+                int j = i + Vector512<T>.Count;
+                var sim2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_sim), (nuint)j);
+                var row2 = Vector512.Create(CurrentRow);
+                var column2 = Vector512.CreateSequence(T.CreateTruncating(j - RowStart), T.One);
+                var loss2 = LossMath.SelectOrZero(LossMath.Equal(column2, row2), sim2);
+                sum1 += loss2;
+            }
         }
 
         /// <summary>
@@ -633,6 +744,27 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                sum0 = Add128(i, sum0);
+                sum1 = Add128(i + Vector128<T>.Count, sum1);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                sum0 = Add256(i, sum0);
+                sum1 = Add256(i + Vector256<T>.Count, sum1);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                sum0 = Add512(i, sum0);
+                sum1 = Add512(i + Vector512<T>.Count, sum1);
+            }
         }
 
         /// <summary>
@@ -724,6 +856,27 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                sum0 = Add128(i, sum0);
+                sum1 = Add128(i + Vector128<T>.Count, sum1);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                sum0 = Add256(i, sum0);
+                sum1 = Add256(i + Vector256<T>.Count, sum1);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                sum0 = Add512(i, sum0);
+                sum1 = Add512(i + Vector512<T>.Count, sum1);
+            }
         }
 
         /// <summary>
@@ -825,6 +978,69 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var row = Vector128.Create(CurrentRow);
+                var column = Vector128.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
+                var c1 = Vector128.Create(C1);
+                var c2 = Vector128.Create(C2);
+                var summand1 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_simGrad), (nuint)i);
+                sum0 += Vector128<T>.Zero;
+                int j = i + Vector128<T>.Count;
+                var row2 = Vector128.Create(CurrentRow);
+                var column2 = Vector128.CreateSequence(T.CreateTruncating(j - RowStart), T.One);
+                var c12 = Vector128.Create(C1);
+                var c22 = Vector128.Create(C2);
+                var summand12 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_simGrad), (nuint)j);
+                sum1 += Vector128<T>.Zero;
+                // the stores, after both copies' loads
+                if (_wantSimGrad) ((c1 * summand1) + LossMath.SelectOrZero(LossMath.Equal(column, row), c2)).StoreUnsafe(ref MemoryMarshal.GetReference(_simGrad), (nuint)i);
+                if (_wantSimGrad) ((c12 * summand12) + LossMath.SelectOrZero(LossMath.Equal(column2, row2), c22)).StoreUnsafe(ref MemoryMarshal.GetReference(_simGrad), (nuint)j);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var row = Vector256.Create(CurrentRow);
+                var column = Vector256.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
+                var c1 = Vector256.Create(C1);
+                var c2 = Vector256.Create(C2);
+                var summand1 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_simGrad), (nuint)i);
+                sum0 += Vector256<T>.Zero;
+                int j = i + Vector256<T>.Count;
+                var row2 = Vector256.Create(CurrentRow);
+                var column2 = Vector256.CreateSequence(T.CreateTruncating(j - RowStart), T.One);
+                var c12 = Vector256.Create(C1);
+                var c22 = Vector256.Create(C2);
+                var summand12 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_simGrad), (nuint)j);
+                sum1 += Vector256<T>.Zero;
+                // the stores, after both copies' loads
+                if (_wantSimGrad) ((c1 * summand1) + LossMath.SelectOrZero(LossMath.Equal(column, row), c2)).StoreUnsafe(ref MemoryMarshal.GetReference(_simGrad), (nuint)i);
+                if (_wantSimGrad) ((c12 * summand12) + LossMath.SelectOrZero(LossMath.Equal(column2, row2), c22)).StoreUnsafe(ref MemoryMarshal.GetReference(_simGrad), (nuint)j);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var row = Vector512.Create(CurrentRow);
+                var column = Vector512.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
+                var c1 = Vector512.Create(C1);
+                var c2 = Vector512.Create(C2);
+                var summand1 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_simGrad), (nuint)i);
+                sum0 += Vector512<T>.Zero;
+                int j = i + Vector512<T>.Count;
+                var row2 = Vector512.Create(CurrentRow);
+                var column2 = Vector512.CreateSequence(T.CreateTruncating(j - RowStart), T.One);
+                var c12 = Vector512.Create(C1);
+                var c22 = Vector512.Create(C2);
+                var summand12 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_simGrad), (nuint)j);
+                sum1 += Vector512<T>.Zero;
+                // the stores, after both copies' loads
+                if (_wantSimGrad) ((c1 * summand1) + LossMath.SelectOrZero(LossMath.Equal(column, row), c2)).StoreUnsafe(ref MemoryMarshal.GetReference(_simGrad), (nuint)i);
+                if (_wantSimGrad) ((c12 * summand12) + LossMath.SelectOrZero(LossMath.Equal(column2, row2), c22)).StoreUnsafe(ref MemoryMarshal.GetReference(_simGrad), (nuint)j);
+            }
         }
 
         // ---- run-time description, for tools ----

@@ -441,6 +441,66 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var input1 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)i);
+                var input2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)i);
+                var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var margin = _margin512.GetLower().GetLower();
+                var loss = LossMath.MaxZero(margin - (target * (input1 - input2)));
+                var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
+                int j = i + Vector128<T>.Count;
+                var input12 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)j);
+                var input22 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)j);
+                var target2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var margin2 = _margin512.GetLower().GetLower();
+                var loss2 = LossMath.MaxZero(margin2 - (target2 * (input12 - input22)));
+                var w2 = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector128<T>.One;
+                sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var input1 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)i);
+                var input2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)i);
+                var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var margin = _margin512.GetLower();
+                var loss = LossMath.MaxZero(margin - (target * (input1 - input2)));
+                var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
+                int j = i + Vector256<T>.Count;
+                var input12 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)j);
+                var input22 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)j);
+                var target2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var margin2 = _margin512.GetLower();
+                var loss2 = LossMath.MaxZero(margin2 - (target2 * (input12 - input22)));
+                var w2 = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector256<T>.One;
+                sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var input1 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)i);
+                var input2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)i);
+                var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var margin = _margin512;
+                var loss = LossMath.MaxZero(margin - (target * (input1 - input2)));
+                var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
+                int j = i + Vector512<T>.Count;
+                var input12 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)j);
+                var input22 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)j);
+                var target2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var margin2 = _margin512;
+                var loss2 = LossMath.MaxZero(margin2 - (target2 * (input12 - input22)));
+                var w2 = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector512<T>.One;
+                sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
+            }
         }
 
         /// <summary>One call of <see cref="ValueKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
@@ -591,6 +651,99 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var input1 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)i);
+                var input2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)i);
+                var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var margin = _margin512.GetLower().GetLower();
+                var t0 = margin - (target * (input1 - input2));
+                var t1 = LossMath.GreaterThanOrEqual(t0, Vector128<T>.Zero);
+                var loss = LossMath.MaxZero(t0);
+                var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
+                int j = i + Vector128<T>.Count;
+                var input12 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)j);
+                var input22 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)j);
+                var target2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var margin2 = _margin512.GetLower().GetLower();
+                var t02 = margin2 - (target2 * (input12 - input22));
+                var t12 = LossMath.GreaterThanOrEqual(t02, Vector128<T>.Zero);
+                var loss2 = LossMath.MaxZero(t02);
+                var w2 = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector128<T>.One;
+                var g2 = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)j) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w2 : Vector128<T>.One);
+                sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
+                // the stores, after both copies' loads
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t1, -target)), ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t1, target)), ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.SelectOrZero(t12, -target2)), ref MemoryMarshal.GetReference(_input1Grad), (nuint)j);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.SelectOrZero(t12, target2)), ref MemoryMarshal.GetReference(_input2Grad), (nuint)j);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var input1 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)i);
+                var input2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)i);
+                var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var margin = _margin512.GetLower();
+                var t0 = margin - (target * (input1 - input2));
+                var t1 = LossMath.GreaterThanOrEqual(t0, Vector256<T>.Zero);
+                var loss = LossMath.MaxZero(t0);
+                var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
+                int j = i + Vector256<T>.Count;
+                var input12 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)j);
+                var input22 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)j);
+                var target2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var margin2 = _margin512.GetLower();
+                var t02 = margin2 - (target2 * (input12 - input22));
+                var t12 = LossMath.GreaterThanOrEqual(t02, Vector256<T>.Zero);
+                var loss2 = LossMath.MaxZero(t02);
+                var w2 = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector256<T>.One;
+                var g2 = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)j) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w2 : Vector256<T>.One);
+                sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
+                // the stores, after both copies' loads
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t1, -target)), ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t1, target)), ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.SelectOrZero(t12, -target2)), ref MemoryMarshal.GetReference(_input1Grad), (nuint)j);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.SelectOrZero(t12, target2)), ref MemoryMarshal.GetReference(_input2Grad), (nuint)j);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var input1 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)i);
+                var input2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)i);
+                var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var margin = _margin512;
+                var t0 = margin - (target * (input1 - input2));
+                var t1 = LossMath.GreaterThanOrEqual(t0, Vector512<T>.Zero);
+                var loss = LossMath.MaxZero(t0);
+                var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
+                int j = i + Vector512<T>.Count;
+                var input12 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)j);
+                var input22 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)j);
+                var target2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var margin2 = _margin512;
+                var t02 = margin2 - (target2 * (input12 - input22));
+                var t12 = LossMath.GreaterThanOrEqual(t02, Vector512<T>.Zero);
+                var loss2 = LossMath.MaxZero(t02);
+                var w2 = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector512<T>.One;
+                var g2 = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)j) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w2 : Vector512<T>.One);
+                sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
+                // the stores, after both copies' loads
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t1, -target)), ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t1, target)), ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.SelectOrZero(t12, -target2)), ref MemoryMarshal.GetReference(_input1Grad), (nuint)j);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.SelectOrZero(t12, target2)), ref MemoryMarshal.GetReference(_input2Grad), (nuint)j);
+            }
         }
 
         /// <summary>One call of <see cref="GradientKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
@@ -774,6 +927,111 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var input1 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)i);
+                var input2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)i);
+                var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var margin = _margin512.GetLower().GetLower();
+                var t0 = margin - (target * (input1 - input2));
+                var t1 = LossMath.GreaterThanOrEqual(t0, Vector128<T>.Zero);
+                var loss = LossMath.MaxZero(t0);
+                var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
+                int j = i + Vector128<T>.Count;
+                var input12 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)j);
+                var input22 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)j);
+                var target2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var margin2 = _margin512.GetLower().GetLower();
+                var t02 = margin2 - (target2 * (input12 - input22));
+                var t12 = LossMath.GreaterThanOrEqual(t02, Vector128<T>.Zero);
+                var loss2 = LossMath.MaxZero(t02);
+                var w2 = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector128<T>.One;
+                var g2 = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)j) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w2 : Vector128<T>.One);
+                sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
+                // the stores, after both copies' loads
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t1, -target)), ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t1, target)), ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector128<T>.Zero), ref MemoryMarshal.GetReference(_input1Hess), (nuint)i);
+                if (_wantInput2Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector128<T>.Zero), ref MemoryMarshal.GetReference(_input2Hess), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.SelectOrZero(t12, -target2)), ref MemoryMarshal.GetReference(_input1Grad), (nuint)j);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.SelectOrZero(t12, target2)), ref MemoryMarshal.GetReference(_input2Grad), (nuint)j);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g2 * _hessianPolicy.Apply(Vector128<T>.Zero), ref MemoryMarshal.GetReference(_input1Hess), (nuint)j);
+                if (_wantInput2Hess) ElementLoops.Store<F5, T>(g2 * _hessianPolicy.Apply(Vector128<T>.Zero), ref MemoryMarshal.GetReference(_input2Hess), (nuint)j);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var input1 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)i);
+                var input2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)i);
+                var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var margin = _margin512.GetLower();
+                var t0 = margin - (target * (input1 - input2));
+                var t1 = LossMath.GreaterThanOrEqual(t0, Vector256<T>.Zero);
+                var loss = LossMath.MaxZero(t0);
+                var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
+                int j = i + Vector256<T>.Count;
+                var input12 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)j);
+                var input22 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)j);
+                var target2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var margin2 = _margin512.GetLower();
+                var t02 = margin2 - (target2 * (input12 - input22));
+                var t12 = LossMath.GreaterThanOrEqual(t02, Vector256<T>.Zero);
+                var loss2 = LossMath.MaxZero(t02);
+                var w2 = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector256<T>.One;
+                var g2 = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)j) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w2 : Vector256<T>.One);
+                sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
+                // the stores, after both copies' loads
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t1, -target)), ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t1, target)), ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector256<T>.Zero), ref MemoryMarshal.GetReference(_input1Hess), (nuint)i);
+                if (_wantInput2Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector256<T>.Zero), ref MemoryMarshal.GetReference(_input2Hess), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.SelectOrZero(t12, -target2)), ref MemoryMarshal.GetReference(_input1Grad), (nuint)j);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.SelectOrZero(t12, target2)), ref MemoryMarshal.GetReference(_input2Grad), (nuint)j);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g2 * _hessianPolicy.Apply(Vector256<T>.Zero), ref MemoryMarshal.GetReference(_input1Hess), (nuint)j);
+                if (_wantInput2Hess) ElementLoops.Store<F5, T>(g2 * _hessianPolicy.Apply(Vector256<T>.Zero), ref MemoryMarshal.GetReference(_input2Hess), (nuint)j);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var input1 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)i);
+                var input2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)i);
+                var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var margin = _margin512;
+                var t0 = margin - (target * (input1 - input2));
+                var t1 = LossMath.GreaterThanOrEqual(t0, Vector512<T>.Zero);
+                var loss = LossMath.MaxZero(t0);
+                var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
+                int j = i + Vector512<T>.Count;
+                var input12 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input1), (nuint)j);
+                var input22 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input2), (nuint)j);
+                var target2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var margin2 = _margin512;
+                var t02 = margin2 - (target2 * (input12 - input22));
+                var t12 = LossMath.GreaterThanOrEqual(t02, Vector512<T>.Zero);
+                var loss2 = LossMath.MaxZero(t02);
+                var w2 = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector512<T>.One;
+                var g2 = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)j) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w2 : Vector512<T>.One);
+                sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
+                // the stores, after both copies' loads
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t1, -target)), ref MemoryMarshal.GetReference(_input1Grad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t1, target)), ref MemoryMarshal.GetReference(_input2Grad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector512<T>.Zero), ref MemoryMarshal.GetReference(_input1Hess), (nuint)i);
+                if (_wantInput2Hess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(Vector512<T>.Zero), ref MemoryMarshal.GetReference(_input2Hess), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.SelectOrZero(t12, -target2)), ref MemoryMarshal.GetReference(_input1Grad), (nuint)j);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.SelectOrZero(t12, target2)), ref MemoryMarshal.GetReference(_input2Grad), (nuint)j);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g2 * _hessianPolicy.Apply(Vector512<T>.Zero), ref MemoryMarshal.GetReference(_input1Hess), (nuint)j);
+                if (_wantInput2Hess) ElementLoops.Store<F5, T>(g2 * _hessianPolicy.Apply(Vector512<T>.Zero), ref MemoryMarshal.GetReference(_input2Hess), (nuint)j);
+            }
         }
 
         /// <summary>One call of <see cref="HessianKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>

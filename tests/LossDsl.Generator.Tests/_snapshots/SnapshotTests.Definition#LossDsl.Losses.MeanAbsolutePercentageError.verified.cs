@@ -332,6 +332,54 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var yPred = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
+                var yTrue = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
+                var eps = Vector128.Create(_eps);
+                var loss = LossMath.Abs(yTrue - yPred) / LossMath.Max(LossMath.Abs(yTrue), eps);
+                sum0 += loss;
+                int j = i + Vector128<T>.Count;
+                var yPred2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)j);
+                var yTrue2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)j);
+                var eps2 = Vector128.Create(_eps);
+                var loss2 = LossMath.Abs(yTrue2 - yPred2) / LossMath.Max(LossMath.Abs(yTrue2), eps2);
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var yPred = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
+                var yTrue = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
+                var eps = Vector256.Create(_eps);
+                var loss = LossMath.Abs(yTrue - yPred) / LossMath.Max(LossMath.Abs(yTrue), eps);
+                sum0 += loss;
+                int j = i + Vector256<T>.Count;
+                var yPred2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)j);
+                var yTrue2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)j);
+                var eps2 = Vector256.Create(_eps);
+                var loss2 = LossMath.Abs(yTrue2 - yPred2) / LossMath.Max(LossMath.Abs(yTrue2), eps2);
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var yPred = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
+                var yTrue = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
+                var eps = Vector512.Create(_eps);
+                var loss = LossMath.Abs(yTrue - yPred) / LossMath.Max(LossMath.Abs(yTrue), eps);
+                sum0 += loss;
+                int j = i + Vector512<T>.Count;
+                var yPred2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)j);
+                var yTrue2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)j);
+                var eps2 = Vector512.Create(_eps);
+                var loss2 = LossMath.Abs(yTrue2 - yPred2) / LossMath.Max(LossMath.Abs(yTrue2), eps2);
+                sum1 += loss2;
+            }
         }
 
         /// <summary>
@@ -419,6 +467,63 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var yPred = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
+                var yTrue = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
+                var eps = Vector128.Create(_eps);
+                var c0 = Vector128.Create(C0);
+                sum0 += Vector128<T>.Zero;
+                int j = i + Vector128<T>.Count;
+                var yPred2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)j);
+                var yTrue2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)j);
+                var eps2 = Vector128.Create(_eps);
+                var c02 = Vector128.Create(C0);
+                sum1 += Vector128<T>.Zero;
+                // the stores, after both copies' loads
+                if (_wantYPredGrad) (-(c0 * (LossMath.Sign(yTrue - yPred) / LossMath.Max(LossMath.Abs(yTrue), eps)))).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                if (_wantYPredGrad) (-(c02 * (LossMath.Sign(yTrue2 - yPred2) / LossMath.Max(LossMath.Abs(yTrue2), eps2)))).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)j);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var yPred = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
+                var yTrue = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
+                var eps = Vector256.Create(_eps);
+                var c0 = Vector256.Create(C0);
+                sum0 += Vector256<T>.Zero;
+                int j = i + Vector256<T>.Count;
+                var yPred2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)j);
+                var yTrue2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)j);
+                var eps2 = Vector256.Create(_eps);
+                var c02 = Vector256.Create(C0);
+                sum1 += Vector256<T>.Zero;
+                // the stores, after both copies' loads
+                if (_wantYPredGrad) (-(c0 * (LossMath.Sign(yTrue - yPred) / LossMath.Max(LossMath.Abs(yTrue), eps)))).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                if (_wantYPredGrad) (-(c02 * (LossMath.Sign(yTrue2 - yPred2) / LossMath.Max(LossMath.Abs(yTrue2), eps2)))).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)j);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var yPred = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
+                var yTrue = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
+                var eps = Vector512.Create(_eps);
+                var c0 = Vector512.Create(C0);
+                sum0 += Vector512<T>.Zero;
+                int j = i + Vector512<T>.Count;
+                var yPred2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)j);
+                var yTrue2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)j);
+                var eps2 = Vector512.Create(_eps);
+                var c02 = Vector512.Create(C0);
+                sum1 += Vector512<T>.Zero;
+                // the stores, after both copies' loads
+                if (_wantYPredGrad) (-(c0 * (LossMath.Sign(yTrue - yPred) / LossMath.Max(LossMath.Abs(yTrue), eps)))).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                if (_wantYPredGrad) (-(c02 * (LossMath.Sign(yTrue2 - yPred2) / LossMath.Max(LossMath.Abs(yTrue2), eps2)))).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)j);
+            }
         }
 
         // ---- run-time description, for tools ----

@@ -415,6 +415,66 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var p_ = Vector128.Create(_p_);
+                var margin = Vector128.Create(_margin);
+                var a1 = Vector128.Create(A1);
+                var t0 = (margin - a1) + input;
+                var loss = LossMath.SelectOrZero(LossMath.GreaterThan(t0, Vector128<T>.Zero), _p_ == T.One ? t0 : t0 * t0);
+                sum0 += loss;
+                int j = i + Vector128<T>.Count;
+                var input2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var p_2 = Vector128.Create(_p_);
+                var margin2 = Vector128.Create(_margin);
+                var a12 = Vector128.Create(A1);
+                var t02 = (margin2 - a12) + input2;
+                var loss2 = LossMath.SelectOrZero(LossMath.GreaterThan(t02, Vector128<T>.Zero), _p_ == T.One ? t02 : t02 * t02);
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var p_ = Vector256.Create(_p_);
+                var margin = Vector256.Create(_margin);
+                var a1 = Vector256.Create(A1);
+                var t0 = (margin - a1) + input;
+                var loss = LossMath.SelectOrZero(LossMath.GreaterThan(t0, Vector256<T>.Zero), _p_ == T.One ? t0 : t0 * t0);
+                sum0 += loss;
+                int j = i + Vector256<T>.Count;
+                var input2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var p_2 = Vector256.Create(_p_);
+                var margin2 = Vector256.Create(_margin);
+                var a12 = Vector256.Create(A1);
+                var t02 = (margin2 - a12) + input2;
+                var loss2 = LossMath.SelectOrZero(LossMath.GreaterThan(t02, Vector256<T>.Zero), _p_ == T.One ? t02 : t02 * t02);
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var p_ = Vector512.Create(_p_);
+                var margin = Vector512.Create(_margin);
+                var a1 = Vector512.Create(A1);
+                var t0 = (margin - a1) + input;
+                var loss = LossMath.SelectOrZero(LossMath.GreaterThan(t0, Vector512<T>.Zero), _p_ == T.One ? t0 : t0 * t0);
+                sum0 += loss;
+                int j = i + Vector512<T>.Count;
+                var input2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var p_2 = Vector512.Create(_p_);
+                var margin2 = Vector512.Create(_margin);
+                var a12 = Vector512.Create(A1);
+                var t02 = (margin2 - a12) + input2;
+                var loss2 = LossMath.SelectOrZero(LossMath.GreaterThan(t02, Vector512<T>.Zero), _p_ == T.One ? t02 : t02 * t02);
+                sum1 += loss2;
+            }
         }
 
         /// <summary>
@@ -491,6 +551,36 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var loss = Vector128<T>.One;
+                sum0 += loss;
+                int j = i + Vector128<T>.Count;
+                var loss2 = Vector128<T>.One;
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var loss = Vector256<T>.One;
+                sum0 += loss;
+                int j = i + Vector256<T>.Count;
+                var loss2 = Vector256<T>.One;
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var loss = Vector512<T>.One;
+                sum0 += loss;
+                int j = i + Vector512<T>.Count;
+                var loss2 = Vector512<T>.One;
+                sum1 += loss2;
+            }
         }
 
         /// <summary>
@@ -587,6 +677,66 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var p_ = Vector128.Create(_p_);
+                var margin = Vector128.Create(_margin);
+                var a1 = Vector128.Create(A1);
+                var t0 = (margin - a1) + input;
+                var loss = LossMath.SelectOrZero(LossMath.GreaterThan(t0, Vector128<T>.Zero), _p_ == T.One ? Vector128.Create(T.CreateTruncating(-1.0)) : -t0 - t0);
+                sum0 += loss;
+                int j = i + Vector128<T>.Count;
+                var input2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var p_2 = Vector128.Create(_p_);
+                var margin2 = Vector128.Create(_margin);
+                var a12 = Vector128.Create(A1);
+                var t02 = (margin2 - a12) + input2;
+                var loss2 = LossMath.SelectOrZero(LossMath.GreaterThan(t02, Vector128<T>.Zero), _p_ == T.One ? Vector128.Create(T.CreateTruncating(-1.0)) : -t02 - t02);
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var p_ = Vector256.Create(_p_);
+                var margin = Vector256.Create(_margin);
+                var a1 = Vector256.Create(A1);
+                var t0 = (margin - a1) + input;
+                var loss = LossMath.SelectOrZero(LossMath.GreaterThan(t0, Vector256<T>.Zero), _p_ == T.One ? Vector256.Create(T.CreateTruncating(-1.0)) : -t0 - t0);
+                sum0 += loss;
+                int j = i + Vector256<T>.Count;
+                var input2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var p_2 = Vector256.Create(_p_);
+                var margin2 = Vector256.Create(_margin);
+                var a12 = Vector256.Create(A1);
+                var t02 = (margin2 - a12) + input2;
+                var loss2 = LossMath.SelectOrZero(LossMath.GreaterThan(t02, Vector256<T>.Zero), _p_ == T.One ? Vector256.Create(T.CreateTruncating(-1.0)) : -t02 - t02);
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var p_ = Vector512.Create(_p_);
+                var margin = Vector512.Create(_margin);
+                var a1 = Vector512.Create(A1);
+                var t0 = (margin - a1) + input;
+                var loss = LossMath.SelectOrZero(LossMath.GreaterThan(t0, Vector512<T>.Zero), _p_ == T.One ? Vector512.Create(T.CreateTruncating(-1.0)) : -t0 - t0);
+                sum0 += loss;
+                int j = i + Vector512<T>.Count;
+                var input2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var p_2 = Vector512.Create(_p_);
+                var margin2 = Vector512.Create(_margin);
+                var a12 = Vector512.Create(A1);
+                var t02 = (margin2 - a12) + input2;
+                var loss2 = LossMath.SelectOrZero(LossMath.GreaterThan(t02, Vector512<T>.Zero), _p_ == T.One ? Vector512.Create(T.CreateTruncating(-1.0)) : -t02 - t02);
+                sum1 += loss2;
+            }
         }
 
         /// <summary>
@@ -726,6 +876,93 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var p_ = Vector128.Create(_p_);
+                var margin = Vector128.Create(_margin);
+                var a1 = Vector128.Create(A1);
+                var c2 = Vector128.Create(C2);
+                sum0 += Vector128<T>.Zero;
+                int j = i + Vector128<T>.Count;
+                var input2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var p_2 = Vector128.Create(_p_);
+                var margin2 = Vector128.Create(_margin);
+                var a12 = Vector128.Create(A1);
+                var c22 = Vector128.Create(C2);
+                sum1 += Vector128<T>.Zero;
+                // the stores, after both copies' loads
+                if (_wantInputGrad)
+                {
+                    var t0 = (margin - a1) + input;
+                    (LossMath.SelectOrZero(LossMath.GreaterThan(t0, Vector128<T>.Zero), (_p_ == T.One ? Vector128<T>.One : t0 + t0) * c2)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                }
+                if (_wantInputGrad)
+                {
+                    var t02 = (margin2 - a12) + input2;
+                    (LossMath.SelectOrZero(LossMath.GreaterThan(t02, Vector128<T>.Zero), (_p_ == T.One ? Vector128<T>.One : t02 + t02) * c22)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
+                }
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var p_ = Vector256.Create(_p_);
+                var margin = Vector256.Create(_margin);
+                var a1 = Vector256.Create(A1);
+                var c2 = Vector256.Create(C2);
+                sum0 += Vector256<T>.Zero;
+                int j = i + Vector256<T>.Count;
+                var input2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var p_2 = Vector256.Create(_p_);
+                var margin2 = Vector256.Create(_margin);
+                var a12 = Vector256.Create(A1);
+                var c22 = Vector256.Create(C2);
+                sum1 += Vector256<T>.Zero;
+                // the stores, after both copies' loads
+                if (_wantInputGrad)
+                {
+                    var t0 = (margin - a1) + input;
+                    (LossMath.SelectOrZero(LossMath.GreaterThan(t0, Vector256<T>.Zero), (_p_ == T.One ? Vector256<T>.One : t0 + t0) * c2)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                }
+                if (_wantInputGrad)
+                {
+                    var t02 = (margin2 - a12) + input2;
+                    (LossMath.SelectOrZero(LossMath.GreaterThan(t02, Vector256<T>.Zero), (_p_ == T.One ? Vector256<T>.One : t02 + t02) * c22)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
+                }
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var p_ = Vector512.Create(_p_);
+                var margin = Vector512.Create(_margin);
+                var a1 = Vector512.Create(A1);
+                var c2 = Vector512.Create(C2);
+                sum0 += Vector512<T>.Zero;
+                int j = i + Vector512<T>.Count;
+                var input2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var p_2 = Vector512.Create(_p_);
+                var margin2 = Vector512.Create(_margin);
+                var a12 = Vector512.Create(A1);
+                var c22 = Vector512.Create(C2);
+                sum1 += Vector512<T>.Zero;
+                // the stores, after both copies' loads
+                if (_wantInputGrad)
+                {
+                    var t0 = (margin - a1) + input;
+                    (LossMath.SelectOrZero(LossMath.GreaterThan(t0, Vector512<T>.Zero), (_p_ == T.One ? Vector512<T>.One : t0 + t0) * c2)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                }
+                if (_wantInputGrad)
+                {
+                    var t02 = (margin2 - a12) + input2;
+                    (LossMath.SelectOrZero(LossMath.GreaterThan(t02, Vector512<T>.Zero), (_p_ == T.One ? Vector512<T>.One : t02 + t02) * c22)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
+                }
+            }
         }
 
         // ---- run-time description, for tools ----

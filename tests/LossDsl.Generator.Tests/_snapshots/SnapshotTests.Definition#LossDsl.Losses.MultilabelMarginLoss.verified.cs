@@ -366,6 +366,66 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var inputAtI = Vector128.Create(_outerInput);
+                var targetAtI = Vector128.Create(_outerTarget);
+                var z = (Vector128<T>.One - inputAtI) + input;
+                var loss = LossMath.SelectOrZero(LossMath.And((_outerTarget > T.Zero) ? LossMath.Equal(target, Vector128<T>.Zero) : Vector128<T>.Zero, LossMath.GreaterThan(z, Vector128<T>.Zero)), targetAtI * z);
+                sum0 += loss;
+                int j = i + Vector128<T>.Count;
+                var input2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var inputAtI2 = Vector128.Create(_outerInput);
+                var targetAtI2 = Vector128.Create(_outerTarget);
+                var z2 = (Vector128<T>.One - inputAtI2) + input2;
+                var loss2 = LossMath.SelectOrZero(LossMath.And((_outerTarget > T.Zero) ? LossMath.Equal(target2, Vector128<T>.Zero) : Vector128<T>.Zero, LossMath.GreaterThan(z2, Vector128<T>.Zero)), targetAtI2 * z2);
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var inputAtI = Vector256.Create(_outerInput);
+                var targetAtI = Vector256.Create(_outerTarget);
+                var z = (Vector256<T>.One - inputAtI) + input;
+                var loss = LossMath.SelectOrZero(LossMath.And((_outerTarget > T.Zero) ? LossMath.Equal(target, Vector256<T>.Zero) : Vector256<T>.Zero, LossMath.GreaterThan(z, Vector256<T>.Zero)), targetAtI * z);
+                sum0 += loss;
+                int j = i + Vector256<T>.Count;
+                var input2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var inputAtI2 = Vector256.Create(_outerInput);
+                var targetAtI2 = Vector256.Create(_outerTarget);
+                var z2 = (Vector256<T>.One - inputAtI2) + input2;
+                var loss2 = LossMath.SelectOrZero(LossMath.And((_outerTarget > T.Zero) ? LossMath.Equal(target2, Vector256<T>.Zero) : Vector256<T>.Zero, LossMath.GreaterThan(z2, Vector256<T>.Zero)), targetAtI2 * z2);
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var inputAtI = Vector512.Create(_outerInput);
+                var targetAtI = Vector512.Create(_outerTarget);
+                var z = (Vector512<T>.One - inputAtI) + input;
+                var loss = LossMath.SelectOrZero(LossMath.And((_outerTarget > T.Zero) ? LossMath.Equal(target, Vector512<T>.Zero) : Vector512<T>.Zero, LossMath.GreaterThan(z, Vector512<T>.Zero)), targetAtI * z);
+                sum0 += loss;
+                int j = i + Vector512<T>.Count;
+                var input2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var inputAtI2 = Vector512.Create(_outerInput);
+                var targetAtI2 = Vector512.Create(_outerTarget);
+                var z2 = (Vector512<T>.One - inputAtI2) + input2;
+                var loss2 = LossMath.SelectOrZero(LossMath.And((_outerTarget > T.Zero) ? LossMath.Equal(target2, Vector512<T>.Zero) : Vector512<T>.Zero, LossMath.GreaterThan(z2, Vector512<T>.Zero)), targetAtI2 * z2);
+                sum1 += loss2;
+            }
         }
 
         /// <summary>
@@ -427,6 +487,36 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var loss = Vector128<T>.One;
+                sum0 += loss;
+                int j = i + Vector128<T>.Count;
+                var loss2 = Vector128<T>.One;
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var loss = Vector256<T>.One;
+                sum0 += loss;
+                int j = i + Vector256<T>.Count;
+                var loss2 = Vector256<T>.One;
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var loss = Vector512<T>.One;
+                sum0 += loss;
+                int j = i + Vector512<T>.Count;
+                var loss2 = Vector512<T>.One;
+                sum1 += loss2;
+            }
         }
 
         /// <summary>
@@ -521,6 +611,66 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var inputAtI = Vector128.Create(_outerInput);
+                var targetAtI = Vector128.Create(_outerTarget);
+                var z = (Vector128<T>.One - inputAtI) + input;
+                var loss = LossMath.SelectOrZero(LossMath.And((_outerTarget > T.Zero) ? LossMath.Equal(target, Vector128<T>.Zero) : Vector128<T>.Zero, LossMath.GreaterThan(z, Vector128<T>.Zero)), -targetAtI) + LossMath.SelectOrZero(LossMath.And((_outerTarget == T.Zero) ? LossMath.GreaterThan(target, Vector128<T>.Zero) : Vector128<T>.Zero, LossMath.GreaterThan((Vector128<T>.One - input) + inputAtI, Vector128<T>.Zero)), target);
+                sum0 += loss;
+                int j = i + Vector128<T>.Count;
+                var input2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var inputAtI2 = Vector128.Create(_outerInput);
+                var targetAtI2 = Vector128.Create(_outerTarget);
+                var z2 = (Vector128<T>.One - inputAtI2) + input2;
+                var loss2 = LossMath.SelectOrZero(LossMath.And((_outerTarget > T.Zero) ? LossMath.Equal(target2, Vector128<T>.Zero) : Vector128<T>.Zero, LossMath.GreaterThan(z2, Vector128<T>.Zero)), -targetAtI2) + LossMath.SelectOrZero(LossMath.And((_outerTarget == T.Zero) ? LossMath.GreaterThan(target2, Vector128<T>.Zero) : Vector128<T>.Zero, LossMath.GreaterThan((Vector128<T>.One - input2) + inputAtI2, Vector128<T>.Zero)), target2);
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var inputAtI = Vector256.Create(_outerInput);
+                var targetAtI = Vector256.Create(_outerTarget);
+                var z = (Vector256<T>.One - inputAtI) + input;
+                var loss = LossMath.SelectOrZero(LossMath.And((_outerTarget > T.Zero) ? LossMath.Equal(target, Vector256<T>.Zero) : Vector256<T>.Zero, LossMath.GreaterThan(z, Vector256<T>.Zero)), -targetAtI) + LossMath.SelectOrZero(LossMath.And((_outerTarget == T.Zero) ? LossMath.GreaterThan(target, Vector256<T>.Zero) : Vector256<T>.Zero, LossMath.GreaterThan((Vector256<T>.One - input) + inputAtI, Vector256<T>.Zero)), target);
+                sum0 += loss;
+                int j = i + Vector256<T>.Count;
+                var input2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var inputAtI2 = Vector256.Create(_outerInput);
+                var targetAtI2 = Vector256.Create(_outerTarget);
+                var z2 = (Vector256<T>.One - inputAtI2) + input2;
+                var loss2 = LossMath.SelectOrZero(LossMath.And((_outerTarget > T.Zero) ? LossMath.Equal(target2, Vector256<T>.Zero) : Vector256<T>.Zero, LossMath.GreaterThan(z2, Vector256<T>.Zero)), -targetAtI2) + LossMath.SelectOrZero(LossMath.And((_outerTarget == T.Zero) ? LossMath.GreaterThan(target2, Vector256<T>.Zero) : Vector256<T>.Zero, LossMath.GreaterThan((Vector256<T>.One - input2) + inputAtI2, Vector256<T>.Zero)), target2);
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var inputAtI = Vector512.Create(_outerInput);
+                var targetAtI = Vector512.Create(_outerTarget);
+                var z = (Vector512<T>.One - inputAtI) + input;
+                var loss = LossMath.SelectOrZero(LossMath.And((_outerTarget > T.Zero) ? LossMath.Equal(target, Vector512<T>.Zero) : Vector512<T>.Zero, LossMath.GreaterThan(z, Vector512<T>.Zero)), -targetAtI) + LossMath.SelectOrZero(LossMath.And((_outerTarget == T.Zero) ? LossMath.GreaterThan(target, Vector512<T>.Zero) : Vector512<T>.Zero, LossMath.GreaterThan((Vector512<T>.One - input) + inputAtI, Vector512<T>.Zero)), target);
+                sum0 += loss;
+                int j = i + Vector512<T>.Count;
+                var input2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var inputAtI2 = Vector512.Create(_outerInput);
+                var targetAtI2 = Vector512.Create(_outerTarget);
+                var z2 = (Vector512<T>.One - inputAtI2) + input2;
+                var loss2 = LossMath.SelectOrZero(LossMath.And((_outerTarget > T.Zero) ? LossMath.Equal(target2, Vector512<T>.Zero) : Vector512<T>.Zero, LossMath.GreaterThan(z2, Vector512<T>.Zero)), -targetAtI2) + LossMath.SelectOrZero(LossMath.And((_outerTarget == T.Zero) ? LossMath.GreaterThan(target2, Vector512<T>.Zero) : Vector512<T>.Zero, LossMath.GreaterThan((Vector512<T>.One - input2) + inputAtI2, Vector512<T>.Zero)), target2);
+                sum1 += loss2;
+            }
         }
 
         /// <summary>
@@ -598,6 +748,39 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                sum0 += Vector128<T>.Zero;
+                int j = i + Vector128<T>.Count;
+                sum1 += Vector128<T>.Zero;
+                // the stores, after both copies' loads
+                if (_wantInputGrad) (Vector128<T>.Zero).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad) (Vector128<T>.Zero).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                sum0 += Vector256<T>.Zero;
+                int j = i + Vector256<T>.Count;
+                sum1 += Vector256<T>.Zero;
+                // the stores, after both copies' loads
+                if (_wantInputGrad) (Vector256<T>.Zero).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad) (Vector256<T>.Zero).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                sum0 += Vector512<T>.Zero;
+                int j = i + Vector512<T>.Count;
+                sum1 += Vector512<T>.Zero;
+                // the stores, after both copies' loads
+                if (_wantInputGrad) (Vector512<T>.Zero).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if (_wantInputGrad) (Vector512<T>.Zero).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
+            }
         }
 
         // ---- run-time description, for tools ----

@@ -404,6 +404,78 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var scores = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_scores), (nuint)i);
+                var relevance = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_relevance), (nuint)i);
+                var mask = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_mask), (nuint)i);
+                var margin = Vector128.Create(_margin);
+                var scoresAtI = Vector128.Create(_outerScores);
+                var relevanceAtI = Vector128.Create(_outerRelevance);
+                var maskAtI = Vector128.Create(_outerMask);
+                var loss = LossMath.SelectOrZero(LossMath.And(LossMath.GreaterThan(maskAtI * mask, Vector128<T>.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), LossMath.MaxZero(margin - (scoresAtI - scores)));
+                sum0 += loss;
+                int j = i + Vector128<T>.Count;
+                var scores2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_scores), (nuint)j);
+                var relevance2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_relevance), (nuint)j);
+                var mask2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_mask), (nuint)j);
+                var margin2 = Vector128.Create(_margin);
+                var scoresAtI2 = Vector128.Create(_outerScores);
+                var relevanceAtI2 = Vector128.Create(_outerRelevance);
+                var maskAtI2 = Vector128.Create(_outerMask);
+                var loss2 = LossMath.SelectOrZero(LossMath.And(LossMath.GreaterThan(maskAtI2 * mask2, Vector128<T>.Zero), LossMath.GreaterThan(relevanceAtI2, relevance2)), LossMath.MaxZero(margin2 - (scoresAtI2 - scores2)));
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var scores = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_scores), (nuint)i);
+                var relevance = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_relevance), (nuint)i);
+                var mask = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_mask), (nuint)i);
+                var margin = Vector256.Create(_margin);
+                var scoresAtI = Vector256.Create(_outerScores);
+                var relevanceAtI = Vector256.Create(_outerRelevance);
+                var maskAtI = Vector256.Create(_outerMask);
+                var loss = LossMath.SelectOrZero(LossMath.And(LossMath.GreaterThan(maskAtI * mask, Vector256<T>.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), LossMath.MaxZero(margin - (scoresAtI - scores)));
+                sum0 += loss;
+                int j = i + Vector256<T>.Count;
+                var scores2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_scores), (nuint)j);
+                var relevance2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_relevance), (nuint)j);
+                var mask2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_mask), (nuint)j);
+                var margin2 = Vector256.Create(_margin);
+                var scoresAtI2 = Vector256.Create(_outerScores);
+                var relevanceAtI2 = Vector256.Create(_outerRelevance);
+                var maskAtI2 = Vector256.Create(_outerMask);
+                var loss2 = LossMath.SelectOrZero(LossMath.And(LossMath.GreaterThan(maskAtI2 * mask2, Vector256<T>.Zero), LossMath.GreaterThan(relevanceAtI2, relevance2)), LossMath.MaxZero(margin2 - (scoresAtI2 - scores2)));
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var scores = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_scores), (nuint)i);
+                var relevance = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_relevance), (nuint)i);
+                var mask = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_mask), (nuint)i);
+                var margin = Vector512.Create(_margin);
+                var scoresAtI = Vector512.Create(_outerScores);
+                var relevanceAtI = Vector512.Create(_outerRelevance);
+                var maskAtI = Vector512.Create(_outerMask);
+                var loss = LossMath.SelectOrZero(LossMath.And(LossMath.GreaterThan(maskAtI * mask, Vector512<T>.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), LossMath.MaxZero(margin - (scoresAtI - scores)));
+                sum0 += loss;
+                int j = i + Vector512<T>.Count;
+                var scores2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_scores), (nuint)j);
+                var relevance2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_relevance), (nuint)j);
+                var mask2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_mask), (nuint)j);
+                var margin2 = Vector512.Create(_margin);
+                var scoresAtI2 = Vector512.Create(_outerScores);
+                var relevanceAtI2 = Vector512.Create(_outerRelevance);
+                var maskAtI2 = Vector512.Create(_outerMask);
+                var loss2 = LossMath.SelectOrZero(LossMath.And(LossMath.GreaterThan(maskAtI2 * mask2, Vector512<T>.Zero), LossMath.GreaterThan(relevanceAtI2, relevance2)), LossMath.MaxZero(margin2 - (scoresAtI2 - scores2)));
+                sum1 += loss2;
+            }
         }
 
         /// <summary>
@@ -500,6 +572,60 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var relevance = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_relevance), (nuint)i);
+                var mask = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_mask), (nuint)i);
+                var relevanceAtI = Vector128.Create(_outerRelevance);
+                var maskAtI = Vector128.Create(_outerMask);
+                var loss = LossMath.SelectOrZero(LossMath.And(LossMath.GreaterThan(maskAtI * mask, Vector128<T>.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), Vector128<T>.One);
+                sum0 += loss;
+                int j = i + Vector128<T>.Count;
+                var relevance2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_relevance), (nuint)j);
+                var mask2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_mask), (nuint)j);
+                var relevanceAtI2 = Vector128.Create(_outerRelevance);
+                var maskAtI2 = Vector128.Create(_outerMask);
+                var loss2 = LossMath.SelectOrZero(LossMath.And(LossMath.GreaterThan(maskAtI2 * mask2, Vector128<T>.Zero), LossMath.GreaterThan(relevanceAtI2, relevance2)), Vector128<T>.One);
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var relevance = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_relevance), (nuint)i);
+                var mask = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_mask), (nuint)i);
+                var relevanceAtI = Vector256.Create(_outerRelevance);
+                var maskAtI = Vector256.Create(_outerMask);
+                var loss = LossMath.SelectOrZero(LossMath.And(LossMath.GreaterThan(maskAtI * mask, Vector256<T>.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), Vector256<T>.One);
+                sum0 += loss;
+                int j = i + Vector256<T>.Count;
+                var relevance2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_relevance), (nuint)j);
+                var mask2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_mask), (nuint)j);
+                var relevanceAtI2 = Vector256.Create(_outerRelevance);
+                var maskAtI2 = Vector256.Create(_outerMask);
+                var loss2 = LossMath.SelectOrZero(LossMath.And(LossMath.GreaterThan(maskAtI2 * mask2, Vector256<T>.Zero), LossMath.GreaterThan(relevanceAtI2, relevance2)), Vector256<T>.One);
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var relevance = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_relevance), (nuint)i);
+                var mask = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_mask), (nuint)i);
+                var relevanceAtI = Vector512.Create(_outerRelevance);
+                var maskAtI = Vector512.Create(_outerMask);
+                var loss = LossMath.SelectOrZero(LossMath.And(LossMath.GreaterThan(maskAtI * mask, Vector512<T>.Zero), LossMath.GreaterThan(relevanceAtI, relevance)), Vector512<T>.One);
+                sum0 += loss;
+                int j = i + Vector512<T>.Count;
+                var relevance2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_relevance), (nuint)j);
+                var mask2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_mask), (nuint)j);
+                var relevanceAtI2 = Vector512.Create(_outerRelevance);
+                var maskAtI2 = Vector512.Create(_outerMask);
+                var loss2 = LossMath.SelectOrZero(LossMath.And(LossMath.GreaterThan(maskAtI2 * mask2, Vector512<T>.Zero), LossMath.GreaterThan(relevanceAtI2, relevance2)), Vector512<T>.One);
+                sum1 += loss2;
+            }
         }
 
         /// <summary>
@@ -616,6 +742,84 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var scores = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_scores), (nuint)i);
+                var relevance = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_relevance), (nuint)i);
+                var mask = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_mask), (nuint)i);
+                var margin = Vector128.Create(_margin);
+                var scoresAtI = Vector128.Create(_outerScores);
+                var relevanceAtI = Vector128.Create(_outerRelevance);
+                var maskAtI = Vector128.Create(_outerMask);
+                var t0 = LossMath.GreaterThan(maskAtI * mask, Vector128<T>.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.And(t0, LossMath.GreaterThan(relevanceAtI, relevance)), LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(margin - (scoresAtI - scores), Vector128<T>.Zero), Vector128.Create(T.CreateTruncating(-1.0)))) + LossMath.SelectOrZero(LossMath.And(t0, LossMath.GreaterThan(relevance, relevanceAtI)), LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(margin - (scores - scoresAtI), Vector128<T>.Zero), Vector128<T>.One));
+                sum0 += loss;
+                int j = i + Vector128<T>.Count;
+                var scores2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_scores), (nuint)j);
+                var relevance2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_relevance), (nuint)j);
+                var mask2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_mask), (nuint)j);
+                var margin2 = Vector128.Create(_margin);
+                var scoresAtI2 = Vector128.Create(_outerScores);
+                var relevanceAtI2 = Vector128.Create(_outerRelevance);
+                var maskAtI2 = Vector128.Create(_outerMask);
+                var t02 = LossMath.GreaterThan(maskAtI2 * mask2, Vector128<T>.Zero);
+                var loss2 = LossMath.SelectOrZero(LossMath.And(t02, LossMath.GreaterThan(relevanceAtI2, relevance2)), LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(margin2 - (scoresAtI2 - scores2), Vector128<T>.Zero), Vector128.Create(T.CreateTruncating(-1.0)))) + LossMath.SelectOrZero(LossMath.And(t02, LossMath.GreaterThan(relevance2, relevanceAtI2)), LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(margin2 - (scores2 - scoresAtI2), Vector128<T>.Zero), Vector128<T>.One));
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var scores = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_scores), (nuint)i);
+                var relevance = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_relevance), (nuint)i);
+                var mask = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_mask), (nuint)i);
+                var margin = Vector256.Create(_margin);
+                var scoresAtI = Vector256.Create(_outerScores);
+                var relevanceAtI = Vector256.Create(_outerRelevance);
+                var maskAtI = Vector256.Create(_outerMask);
+                var t0 = LossMath.GreaterThan(maskAtI * mask, Vector256<T>.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.And(t0, LossMath.GreaterThan(relevanceAtI, relevance)), LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(margin - (scoresAtI - scores), Vector256<T>.Zero), Vector256.Create(T.CreateTruncating(-1.0)))) + LossMath.SelectOrZero(LossMath.And(t0, LossMath.GreaterThan(relevance, relevanceAtI)), LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(margin - (scores - scoresAtI), Vector256<T>.Zero), Vector256<T>.One));
+                sum0 += loss;
+                int j = i + Vector256<T>.Count;
+                var scores2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_scores), (nuint)j);
+                var relevance2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_relevance), (nuint)j);
+                var mask2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_mask), (nuint)j);
+                var margin2 = Vector256.Create(_margin);
+                var scoresAtI2 = Vector256.Create(_outerScores);
+                var relevanceAtI2 = Vector256.Create(_outerRelevance);
+                var maskAtI2 = Vector256.Create(_outerMask);
+                var t02 = LossMath.GreaterThan(maskAtI2 * mask2, Vector256<T>.Zero);
+                var loss2 = LossMath.SelectOrZero(LossMath.And(t02, LossMath.GreaterThan(relevanceAtI2, relevance2)), LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(margin2 - (scoresAtI2 - scores2), Vector256<T>.Zero), Vector256.Create(T.CreateTruncating(-1.0)))) + LossMath.SelectOrZero(LossMath.And(t02, LossMath.GreaterThan(relevance2, relevanceAtI2)), LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(margin2 - (scores2 - scoresAtI2), Vector256<T>.Zero), Vector256<T>.One));
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var scores = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_scores), (nuint)i);
+                var relevance = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_relevance), (nuint)i);
+                var mask = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_mask), (nuint)i);
+                var margin = Vector512.Create(_margin);
+                var scoresAtI = Vector512.Create(_outerScores);
+                var relevanceAtI = Vector512.Create(_outerRelevance);
+                var maskAtI = Vector512.Create(_outerMask);
+                var t0 = LossMath.GreaterThan(maskAtI * mask, Vector512<T>.Zero);
+                var loss = LossMath.SelectOrZero(LossMath.And(t0, LossMath.GreaterThan(relevanceAtI, relevance)), LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(margin - (scoresAtI - scores), Vector512<T>.Zero), Vector512.Create(T.CreateTruncating(-1.0)))) + LossMath.SelectOrZero(LossMath.And(t0, LossMath.GreaterThan(relevance, relevanceAtI)), LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(margin - (scores - scoresAtI), Vector512<T>.Zero), Vector512<T>.One));
+                sum0 += loss;
+                int j = i + Vector512<T>.Count;
+                var scores2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_scores), (nuint)j);
+                var relevance2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_relevance), (nuint)j);
+                var mask2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_mask), (nuint)j);
+                var margin2 = Vector512.Create(_margin);
+                var scoresAtI2 = Vector512.Create(_outerScores);
+                var relevanceAtI2 = Vector512.Create(_outerRelevance);
+                var maskAtI2 = Vector512.Create(_outerMask);
+                var t02 = LossMath.GreaterThan(maskAtI2 * mask2, Vector512<T>.Zero);
+                var loss2 = LossMath.SelectOrZero(LossMath.And(t02, LossMath.GreaterThan(relevanceAtI2, relevance2)), LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(margin2 - (scoresAtI2 - scores2), Vector512<T>.Zero), Vector512.Create(T.CreateTruncating(-1.0)))) + LossMath.SelectOrZero(LossMath.And(t02, LossMath.GreaterThan(relevance2, relevanceAtI2)), LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(margin2 - (scores2 - scoresAtI2), Vector512<T>.Zero), Vector512<T>.One));
+                sum1 += loss2;
+            }
         }
 
         /// <summary>
@@ -699,6 +903,39 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                sum0 += Vector128<T>.Zero;
+                int j = i + Vector128<T>.Count;
+                sum1 += Vector128<T>.Zero;
+                // the stores, after both copies' loads
+                if (_wantScoresGrad) (Vector128<T>.Zero).StoreUnsafe(ref MemoryMarshal.GetReference(_scoresGrad), (nuint)i);
+                if (_wantScoresGrad) (Vector128<T>.Zero).StoreUnsafe(ref MemoryMarshal.GetReference(_scoresGrad), (nuint)j);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                sum0 += Vector256<T>.Zero;
+                int j = i + Vector256<T>.Count;
+                sum1 += Vector256<T>.Zero;
+                // the stores, after both copies' loads
+                if (_wantScoresGrad) (Vector256<T>.Zero).StoreUnsafe(ref MemoryMarshal.GetReference(_scoresGrad), (nuint)i);
+                if (_wantScoresGrad) (Vector256<T>.Zero).StoreUnsafe(ref MemoryMarshal.GetReference(_scoresGrad), (nuint)j);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                sum0 += Vector512<T>.Zero;
+                int j = i + Vector512<T>.Count;
+                sum1 += Vector512<T>.Zero;
+                // the stores, after both copies' loads
+                if (_wantScoresGrad) (Vector512<T>.Zero).StoreUnsafe(ref MemoryMarshal.GetReference(_scoresGrad), (nuint)i);
+                if (_wantScoresGrad) (Vector512<T>.Zero).StoreUnsafe(ref MemoryMarshal.GetReference(_scoresGrad), (nuint)j);
+            }
         }
 
         // ---- run-time description, for tools ----

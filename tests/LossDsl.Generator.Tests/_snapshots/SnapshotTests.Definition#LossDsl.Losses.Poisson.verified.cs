@@ -332,6 +332,27 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                sum0 = Add128(i, sum0);
+                sum1 = Add128(i + Vector128<T>.Count, sum1);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                sum0 = Add256(i, sum0);
+                sum1 = Add256(i + Vector256<T>.Count, sum1);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                sum0 = Add512(i, sum0);
+                sum1 = Add512(i + Vector512<T>.Count, sum1);
+            }
         }
 
         /// <summary>
@@ -419,6 +440,63 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var yPred = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
+                var yTrue = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
+                var eps = Vector128.Create(_eps);
+                var c0 = Vector128.Create(C0);
+                sum0 += Vector128<T>.Zero;
+                int j = i + Vector128<T>.Count;
+                var yPred2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)j);
+                var yTrue2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)j);
+                var eps2 = Vector128.Create(_eps);
+                var c02 = Vector128.Create(C0);
+                sum1 += Vector128<T>.Zero;
+                // the stores, after both copies' loads
+                if (_wantYPredGrad) (c0 * (Vector128<T>.One - (yTrue * (Vector128<T>.One / (yPred + eps))))).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                if (_wantYPredGrad) (c02 * (Vector128<T>.One - (yTrue2 * (Vector128<T>.One / (yPred2 + eps2))))).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)j);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var yPred = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
+                var yTrue = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
+                var eps = Vector256.Create(_eps);
+                var c0 = Vector256.Create(C0);
+                sum0 += Vector256<T>.Zero;
+                int j = i + Vector256<T>.Count;
+                var yPred2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)j);
+                var yTrue2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)j);
+                var eps2 = Vector256.Create(_eps);
+                var c02 = Vector256.Create(C0);
+                sum1 += Vector256<T>.Zero;
+                // the stores, after both copies' loads
+                if (_wantYPredGrad) (c0 * (Vector256<T>.One - (yTrue * (Vector256<T>.One / (yPred + eps))))).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                if (_wantYPredGrad) (c02 * (Vector256<T>.One - (yTrue2 * (Vector256<T>.One / (yPred2 + eps2))))).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)j);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var yPred = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
+                var yTrue = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
+                var eps = Vector512.Create(_eps);
+                var c0 = Vector512.Create(C0);
+                sum0 += Vector512<T>.Zero;
+                int j = i + Vector512<T>.Count;
+                var yPred2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)j);
+                var yTrue2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)j);
+                var eps2 = Vector512.Create(_eps);
+                var c02 = Vector512.Create(C0);
+                sum1 += Vector512<T>.Zero;
+                // the stores, after both copies' loads
+                if (_wantYPredGrad) (c0 * (Vector512<T>.One - (yTrue * (Vector512<T>.One / (yPred + eps))))).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                if (_wantYPredGrad) (c02 * (Vector512<T>.One - (yTrue2 * (Vector512<T>.One / (yPred2 + eps2))))).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)j);
+            }
         }
 
         // ---- run-time description, for tools ----

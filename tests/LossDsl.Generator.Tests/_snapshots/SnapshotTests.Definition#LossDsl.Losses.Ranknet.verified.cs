@@ -386,6 +386,27 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                sum0 = Add128(i, sum0);
+                sum1 = Add128(i + Vector128<T>.Count, sum1);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                sum0 = Add256(i, sum0);
+                sum1 = Add256(i + Vector256<T>.Count, sum1);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                sum0 = Add512(i, sum0);
+                sum1 = Add512(i + Vector512<T>.Count, sum1);
+            }
         }
 
         /// <summary>
@@ -521,6 +542,27 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                sum0 = Add128(i, sum0);
+                sum1 = Add128(i + Vector128<T>.Count, sum1);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                sum0 = Add256(i, sum0);
+                sum1 = Add256(i + Vector256<T>.Count, sum1);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                sum0 = Add512(i, sum0);
+                sum1 = Add512(i + Vector512<T>.Count, sum1);
+            }
         }
 
         /// <summary>
@@ -594,6 +636,39 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                sum0 += Vector128<T>.Zero;
+                int j = i + Vector128<T>.Count;
+                sum1 += Vector128<T>.Zero;
+                // the stores, after both copies' loads
+                if (_wantScoresGrad) (Vector128<T>.Zero).StoreUnsafe(ref MemoryMarshal.GetReference(_scoresGrad), (nuint)i);
+                if (_wantScoresGrad) (Vector128<T>.Zero).StoreUnsafe(ref MemoryMarshal.GetReference(_scoresGrad), (nuint)j);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                sum0 += Vector256<T>.Zero;
+                int j = i + Vector256<T>.Count;
+                sum1 += Vector256<T>.Zero;
+                // the stores, after both copies' loads
+                if (_wantScoresGrad) (Vector256<T>.Zero).StoreUnsafe(ref MemoryMarshal.GetReference(_scoresGrad), (nuint)i);
+                if (_wantScoresGrad) (Vector256<T>.Zero).StoreUnsafe(ref MemoryMarshal.GetReference(_scoresGrad), (nuint)j);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                sum0 += Vector512<T>.Zero;
+                int j = i + Vector512<T>.Count;
+                sum1 += Vector512<T>.Zero;
+                // the stores, after both copies' loads
+                if (_wantScoresGrad) (Vector512<T>.Zero).StoreUnsafe(ref MemoryMarshal.GetReference(_scoresGrad), (nuint)i);
+                if (_wantScoresGrad) (Vector512<T>.Zero).StoreUnsafe(ref MemoryMarshal.GetReference(_scoresGrad), (nuint)j);
+            }
         }
 
         // ---- run-time description, for tools ----

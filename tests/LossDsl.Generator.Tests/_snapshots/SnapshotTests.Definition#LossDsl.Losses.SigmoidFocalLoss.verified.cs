@@ -490,6 +490,27 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t2, t6, sum);
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                sum0 = Add128(i, sum0);
+                sum1 = Add128(i + Vector128<T>.Count, sum1);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                sum0 = Add256(i, sum0);
+                sum1 = Add256(i + Vector256<T>.Count, sum1);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                sum0 = Add512(i, sum0);
+                sum1 = Add512(i + Vector512<T>.Count, sum1);
+            }
         }
 
         /// <summary>One call of <see cref="ValueKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
@@ -713,6 +734,27 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (((alphaT * (t0 - t6)) * t8) + (_perCall2 ? Vector512<T>.Zero : (t9 * ((t10 * t0) - (t10 * targets))) * t2)), ref MemoryMarshal.GetReference(_inputsGrad), (nuint)i);
                 if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * ((((_perCall0 ? _perCall4512 * ce : Vector512<T>.Zero) - (alphaT * inputs)) * t8) + (_perCall2 ? Vector512<T>.Zero : (t9 * (t6 - p_)) * t2)), ref MemoryMarshal.GetReference(_targetsGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t2, t8, sum);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                sum0 = Add128(i, sum0);
+                sum1 = Add128(i + Vector128<T>.Count, sum1);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                sum0 = Add256(i, sum0);
+                sum1 = Add256(i + Vector256<T>.Count, sum1);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                sum0 = Add512(i, sum0);
+                sum1 = Add512(i + Vector512<T>.Count, sum1);
             }
         }
 
@@ -1016,6 +1058,27 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply((((alphaT * t11) * t8) + (_perCall2 ? Vector512<T>.Zero : t17)) + (_perCall2 ? Vector512<T>.Zero : (((_perCall5 ? Vector512<T>.Zero : ((t18 * t12) * gamma) * t12) + (t10 * ((t19 * t0) - (t19 * targets)))) * t2) + t17)), ref MemoryMarshal.GetReference(_inputsHess), (nuint)i);
                 if (_wantTargetsHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(((((_perCall0 ? -t20 : Vector512<T>.Zero) - (_perCall0 ? t20 : Vector512<T>.Zero)) * t8) + (_perCall2 ? Vector512<T>.Zero : t21)) + (_perCall2 ? Vector512<T>.Zero : (_perCall5 ? Vector512<T>.Zero : (((t18 * t15) * gamma) * t15) * t2) + t21)), ref MemoryMarshal.GetReference(_targetsHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? LossMath.MultiplyAdd(loss, w, sum) : LossMath.MultiplyAdd(t2, t8, sum);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                sum0 = Add128(i, sum0);
+                sum1 = Add128(i + Vector128<T>.Count, sum1);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                sum0 = Add256(i, sum0);
+                sum1 = Add256(i + Vector256<T>.Count, sum1);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                sum0 = Add512(i, sum0);
+                sum1 = Add512(i + Vector512<T>.Count, sum1);
             }
         }
 

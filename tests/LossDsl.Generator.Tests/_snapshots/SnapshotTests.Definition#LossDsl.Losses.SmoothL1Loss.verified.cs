@@ -449,6 +449,72 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var beta = _beta512.GetLower().GetLower();
+                var d_ = input - target;
+                var t = target - input;
+                var loss = LossMath.Select(LossMath.LessThanOrEqual(d_, _perCall0512.GetLower().GetLower()), t - _perCall1512.GetLower().GetLower(), LossMath.Select(LossMath.GreaterThanOrEqual(d_, beta), d_ - _perCall1512.GetLower().GetLower(), (Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
+                var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
+                int j = i + Vector128<T>.Count;
+                var input2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var beta2 = _beta512.GetLower().GetLower();
+                var d_2 = input2 - target2;
+                var t2 = target2 - input2;
+                var loss2 = LossMath.Select(LossMath.LessThanOrEqual(d_2, _perCall0512.GetLower().GetLower()), t2 - _perCall1512.GetLower().GetLower(), LossMath.Select(LossMath.GreaterThanOrEqual(d_2, beta2), d_2 - _perCall1512.GetLower().GetLower(), (Vector128.Create(T.CreateTruncating(0.5)) * (d_2 * d_2)) / beta2));
+                var w2 = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector128<T>.One;
+                sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var beta = _beta512.GetLower();
+                var d_ = input - target;
+                var t = target - input;
+                var loss = LossMath.Select(LossMath.LessThanOrEqual(d_, _perCall0512.GetLower()), t - _perCall1512.GetLower(), LossMath.Select(LossMath.GreaterThanOrEqual(d_, beta), d_ - _perCall1512.GetLower(), (Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
+                var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
+                int j = i + Vector256<T>.Count;
+                var input2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var beta2 = _beta512.GetLower();
+                var d_2 = input2 - target2;
+                var t2 = target2 - input2;
+                var loss2 = LossMath.Select(LossMath.LessThanOrEqual(d_2, _perCall0512.GetLower()), t2 - _perCall1512.GetLower(), LossMath.Select(LossMath.GreaterThanOrEqual(d_2, beta2), d_2 - _perCall1512.GetLower(), (Vector256.Create(T.CreateTruncating(0.5)) * (d_2 * d_2)) / beta2));
+                var w2 = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector256<T>.One;
+                sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var beta = _beta512;
+                var d_ = input - target;
+                var t = target - input;
+                var loss = LossMath.Select(LossMath.LessThanOrEqual(d_, _perCall0512), t - _perCall1512, LossMath.Select(LossMath.GreaterThanOrEqual(d_, beta), d_ - _perCall1512, (Vector512.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
+                var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
+                int j = i + Vector512<T>.Count;
+                var input2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var beta2 = _beta512;
+                var d_2 = input2 - target2;
+                var t2 = target2 - input2;
+                var loss2 = LossMath.Select(LossMath.LessThanOrEqual(d_2, _perCall0512), t2 - _perCall1512, LossMath.Select(LossMath.GreaterThanOrEqual(d_2, beta2), d_2 - _perCall1512, (Vector512.Create(T.CreateTruncating(0.5)) * (d_2 * d_2)) / beta2));
+                var w2 = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector512<T>.One;
+                sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
+            }
         }
 
         /// <summary>One call of <see cref="ValueKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
@@ -607,6 +673,105 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var beta = _beta512.GetLower().GetLower();
+                var d_ = input - target;
+                var t0 = LossMath.LessThanOrEqual(d_, _perCall0512.GetLower().GetLower());
+                var t = target - input;
+                var t1 = LossMath.GreaterThanOrEqual(d_, beta);
+                var loss = LossMath.Select(t0, t - _perCall1512.GetLower().GetLower(), LossMath.Select(t1, d_ - _perCall1512.GetLower().GetLower(), (Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
+                var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
+                int j = i + Vector128<T>.Count;
+                var input2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var beta2 = _beta512.GetLower().GetLower();
+                var d_2 = input2 - target2;
+                var t02 = LossMath.LessThanOrEqual(d_2, _perCall0512.GetLower().GetLower());
+                var t2 = target2 - input2;
+                var t12 = LossMath.GreaterThanOrEqual(d_2, beta2);
+                var loss2 = LossMath.Select(t02, t2 - _perCall1512.GetLower().GetLower(), LossMath.Select(t12, d_2 - _perCall1512.GetLower().GetLower(), (Vector128.Create(T.CreateTruncating(0.5)) * (d_2 * d_2)) / beta2));
+                var w2 = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector128<T>.One;
+                var g2 = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)j) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w2 : Vector128<T>.One);
+                sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
+                // the stores, after both copies' loads
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, Vector128.Create(T.CreateTruncating(-1.0)), LossMath.Select(t1, Vector128<T>.One, d_ / beta))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.LessThanOrEqual(t, _perCall0512.GetLower().GetLower()), Vector128.Create(T.CreateTruncating(-1.0)), LossMath.Select(LossMath.GreaterThanOrEqual(t, beta), Vector128<T>.One, t / beta))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(t02, Vector128.Create(T.CreateTruncating(-1.0)), LossMath.Select(t12, Vector128<T>.One, d_2 / beta2))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(LossMath.LessThanOrEqual(t2, _perCall0512.GetLower().GetLower()), Vector128.Create(T.CreateTruncating(-1.0)), LossMath.Select(LossMath.GreaterThanOrEqual(t2, beta2), Vector128<T>.One, t2 / beta2))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)j);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var beta = _beta512.GetLower();
+                var d_ = input - target;
+                var t0 = LossMath.LessThanOrEqual(d_, _perCall0512.GetLower());
+                var t = target - input;
+                var t1 = LossMath.GreaterThanOrEqual(d_, beta);
+                var loss = LossMath.Select(t0, t - _perCall1512.GetLower(), LossMath.Select(t1, d_ - _perCall1512.GetLower(), (Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
+                var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
+                int j = i + Vector256<T>.Count;
+                var input2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var beta2 = _beta512.GetLower();
+                var d_2 = input2 - target2;
+                var t02 = LossMath.LessThanOrEqual(d_2, _perCall0512.GetLower());
+                var t2 = target2 - input2;
+                var t12 = LossMath.GreaterThanOrEqual(d_2, beta2);
+                var loss2 = LossMath.Select(t02, t2 - _perCall1512.GetLower(), LossMath.Select(t12, d_2 - _perCall1512.GetLower(), (Vector256.Create(T.CreateTruncating(0.5)) * (d_2 * d_2)) / beta2));
+                var w2 = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector256<T>.One;
+                var g2 = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)j) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w2 : Vector256<T>.One);
+                sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
+                // the stores, after both copies' loads
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, Vector256.Create(T.CreateTruncating(-1.0)), LossMath.Select(t1, Vector256<T>.One, d_ / beta))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.LessThanOrEqual(t, _perCall0512.GetLower()), Vector256.Create(T.CreateTruncating(-1.0)), LossMath.Select(LossMath.GreaterThanOrEqual(t, beta), Vector256<T>.One, t / beta))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(t02, Vector256.Create(T.CreateTruncating(-1.0)), LossMath.Select(t12, Vector256<T>.One, d_2 / beta2))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(LossMath.LessThanOrEqual(t2, _perCall0512.GetLower()), Vector256.Create(T.CreateTruncating(-1.0)), LossMath.Select(LossMath.GreaterThanOrEqual(t2, beta2), Vector256<T>.One, t2 / beta2))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)j);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var beta = _beta512;
+                var d_ = input - target;
+                var t0 = LossMath.LessThanOrEqual(d_, _perCall0512);
+                var t = target - input;
+                var t1 = LossMath.GreaterThanOrEqual(d_, beta);
+                var loss = LossMath.Select(t0, t - _perCall1512, LossMath.Select(t1, d_ - _perCall1512, (Vector512.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
+                var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
+                int j = i + Vector512<T>.Count;
+                var input2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var beta2 = _beta512;
+                var d_2 = input2 - target2;
+                var t02 = LossMath.LessThanOrEqual(d_2, _perCall0512);
+                var t2 = target2 - input2;
+                var t12 = LossMath.GreaterThanOrEqual(d_2, beta2);
+                var loss2 = LossMath.Select(t02, t2 - _perCall1512, LossMath.Select(t12, d_2 - _perCall1512, (Vector512.Create(T.CreateTruncating(0.5)) * (d_2 * d_2)) / beta2));
+                var w2 = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector512<T>.One;
+                var g2 = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)j) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w2 : Vector512<T>.One);
+                sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
+                // the stores, after both copies' loads
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, Vector512.Create(T.CreateTruncating(-1.0)), LossMath.Select(t1, Vector512<T>.One, d_ / beta))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.LessThanOrEqual(t, _perCall0512), Vector512.Create(T.CreateTruncating(-1.0)), LossMath.Select(LossMath.GreaterThanOrEqual(t, beta), Vector512<T>.One, t / beta))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(t02, Vector512.Create(T.CreateTruncating(-1.0)), LossMath.Select(t12, Vector512<T>.One, d_2 / beta2))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(LossMath.LessThanOrEqual(t2, _perCall0512), Vector512.Create(T.CreateTruncating(-1.0)), LossMath.Select(LossMath.GreaterThanOrEqual(t2, beta2), Vector512<T>.One, t2 / beta2))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)j);
+            }
         }
 
         /// <summary>One call of <see cref="GradientKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
@@ -810,6 +975,129 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var beta = _beta512.GetLower().GetLower();
+                var d_ = input - target;
+                var t0 = LossMath.LessThanOrEqual(d_, _perCall0512.GetLower().GetLower());
+                var t = target - input;
+                var t1 = LossMath.GreaterThanOrEqual(d_, beta);
+                var t2 = LossMath.LessThanOrEqual(t, _perCall0512.GetLower().GetLower());
+                var t3 = LossMath.GreaterThanOrEqual(t, beta);
+                var loss = LossMath.Select(t0, t - _perCall1512.GetLower().GetLower(), LossMath.Select(t1, d_ - _perCall1512.GetLower().GetLower(), (Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
+                var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
+                int j = i + Vector128<T>.Count;
+                var input2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var beta2 = _beta512.GetLower().GetLower();
+                var d_2 = input2 - target2;
+                var t02 = LossMath.LessThanOrEqual(d_2, _perCall0512.GetLower().GetLower());
+                var t4 = target2 - input2;
+                var t12 = LossMath.GreaterThanOrEqual(d_2, beta2);
+                var t22 = LossMath.LessThanOrEqual(t4, _perCall0512.GetLower().GetLower());
+                var t32 = LossMath.GreaterThanOrEqual(t4, beta2);
+                var loss2 = LossMath.Select(t02, t4 - _perCall1512.GetLower().GetLower(), LossMath.Select(t12, d_2 - _perCall1512.GetLower().GetLower(), (Vector128.Create(T.CreateTruncating(0.5)) * (d_2 * d_2)) / beta2));
+                var w2 = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector128<T>.One;
+                var g2 = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)j) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w2 : Vector128<T>.One);
+                sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
+                // the stores, after both copies' loads
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, Vector128.Create(T.CreateTruncating(-1.0)), LossMath.Select(t1, Vector128<T>.One, d_ / beta))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t2, Vector128.Create(T.CreateTruncating(-1.0)), LossMath.Select(t3, Vector128<T>.One, t / beta))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.ZeroOrSelect(t0, LossMath.ZeroOrSelect(t1, _perCall2512.GetLower().GetLower()))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.ZeroOrSelect(t2, LossMath.ZeroOrSelect(t3, _perCall2512.GetLower().GetLower()))), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(t02, Vector128.Create(T.CreateTruncating(-1.0)), LossMath.Select(t12, Vector128<T>.One, d_2 / beta2))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(t22, Vector128.Create(T.CreateTruncating(-1.0)), LossMath.Select(t32, Vector128<T>.One, t4 / beta2))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)j);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g2 * _hessianPolicy.Apply(LossMath.ZeroOrSelect(t02, LossMath.ZeroOrSelect(t12, _perCall2512.GetLower().GetLower()))), ref MemoryMarshal.GetReference(_inputHess), (nuint)j);
+                if (_wantTargetHess) ElementLoops.Store<F5, T>(g2 * _hessianPolicy.Apply(LossMath.ZeroOrSelect(t22, LossMath.ZeroOrSelect(t32, _perCall2512.GetLower().GetLower()))), ref MemoryMarshal.GetReference(_targetHess), (nuint)j);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var beta = _beta512.GetLower();
+                var d_ = input - target;
+                var t0 = LossMath.LessThanOrEqual(d_, _perCall0512.GetLower());
+                var t = target - input;
+                var t1 = LossMath.GreaterThanOrEqual(d_, beta);
+                var t2 = LossMath.LessThanOrEqual(t, _perCall0512.GetLower());
+                var t3 = LossMath.GreaterThanOrEqual(t, beta);
+                var loss = LossMath.Select(t0, t - _perCall1512.GetLower(), LossMath.Select(t1, d_ - _perCall1512.GetLower(), (Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
+                var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
+                int j = i + Vector256<T>.Count;
+                var input2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var beta2 = _beta512.GetLower();
+                var d_2 = input2 - target2;
+                var t02 = LossMath.LessThanOrEqual(d_2, _perCall0512.GetLower());
+                var t4 = target2 - input2;
+                var t12 = LossMath.GreaterThanOrEqual(d_2, beta2);
+                var t22 = LossMath.LessThanOrEqual(t4, _perCall0512.GetLower());
+                var t32 = LossMath.GreaterThanOrEqual(t4, beta2);
+                var loss2 = LossMath.Select(t02, t4 - _perCall1512.GetLower(), LossMath.Select(t12, d_2 - _perCall1512.GetLower(), (Vector256.Create(T.CreateTruncating(0.5)) * (d_2 * d_2)) / beta2));
+                var w2 = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector256<T>.One;
+                var g2 = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)j) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w2 : Vector256<T>.One);
+                sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
+                // the stores, after both copies' loads
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, Vector256.Create(T.CreateTruncating(-1.0)), LossMath.Select(t1, Vector256<T>.One, d_ / beta))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t2, Vector256.Create(T.CreateTruncating(-1.0)), LossMath.Select(t3, Vector256<T>.One, t / beta))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.ZeroOrSelect(t0, LossMath.ZeroOrSelect(t1, _perCall2512.GetLower()))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.ZeroOrSelect(t2, LossMath.ZeroOrSelect(t3, _perCall2512.GetLower()))), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(t02, Vector256.Create(T.CreateTruncating(-1.0)), LossMath.Select(t12, Vector256<T>.One, d_2 / beta2))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(t22, Vector256.Create(T.CreateTruncating(-1.0)), LossMath.Select(t32, Vector256<T>.One, t4 / beta2))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)j);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g2 * _hessianPolicy.Apply(LossMath.ZeroOrSelect(t02, LossMath.ZeroOrSelect(t12, _perCall2512.GetLower()))), ref MemoryMarshal.GetReference(_inputHess), (nuint)j);
+                if (_wantTargetHess) ElementLoops.Store<F5, T>(g2 * _hessianPolicy.Apply(LossMath.ZeroOrSelect(t22, LossMath.ZeroOrSelect(t32, _perCall2512.GetLower()))), ref MemoryMarshal.GetReference(_targetHess), (nuint)j);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var beta = _beta512;
+                var d_ = input - target;
+                var t0 = LossMath.LessThanOrEqual(d_, _perCall0512);
+                var t = target - input;
+                var t1 = LossMath.GreaterThanOrEqual(d_, beta);
+                var t2 = LossMath.LessThanOrEqual(t, _perCall0512);
+                var t3 = LossMath.GreaterThanOrEqual(t, beta);
+                var loss = LossMath.Select(t0, t - _perCall1512, LossMath.Select(t1, d_ - _perCall1512, (Vector512.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
+                var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
+                int j = i + Vector512<T>.Count;
+                var input2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var beta2 = _beta512;
+                var d_2 = input2 - target2;
+                var t02 = LossMath.LessThanOrEqual(d_2, _perCall0512);
+                var t4 = target2 - input2;
+                var t12 = LossMath.GreaterThanOrEqual(d_2, beta2);
+                var t22 = LossMath.LessThanOrEqual(t4, _perCall0512);
+                var t32 = LossMath.GreaterThanOrEqual(t4, beta2);
+                var loss2 = LossMath.Select(t02, t4 - _perCall1512, LossMath.Select(t12, d_2 - _perCall1512, (Vector512.Create(T.CreateTruncating(0.5)) * (d_2 * d_2)) / beta2));
+                var w2 = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector512<T>.One;
+                var g2 = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)j) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w2 : Vector512<T>.One);
+                sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
+                // the stores, after both copies' loads
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, Vector512.Create(T.CreateTruncating(-1.0)), LossMath.Select(t1, Vector512<T>.One, d_ / beta))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t2, Vector512.Create(T.CreateTruncating(-1.0)), LossMath.Select(t3, Vector512<T>.One, t / beta))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.ZeroOrSelect(t0, LossMath.ZeroOrSelect(t1, _perCall2512))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.ZeroOrSelect(t2, LossMath.ZeroOrSelect(t3, _perCall2512))), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(t02, Vector512.Create(T.CreateTruncating(-1.0)), LossMath.Select(t12, Vector512<T>.One, d_2 / beta2))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(t22, Vector512.Create(T.CreateTruncating(-1.0)), LossMath.Select(t32, Vector512<T>.One, t4 / beta2))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)j);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g2 * _hessianPolicy.Apply(LossMath.ZeroOrSelect(t02, LossMath.ZeroOrSelect(t12, _perCall2512))), ref MemoryMarshal.GetReference(_inputHess), (nuint)j);
+                if (_wantTargetHess) ElementLoops.Store<F5, T>(g2 * _hessianPolicy.Apply(LossMath.ZeroOrSelect(t22, LossMath.ZeroOrSelect(t32, _perCall2512))), ref MemoryMarshal.GetReference(_targetHess), (nuint)j);
+            }
         }
 
         /// <summary>One call of <see cref="HessianKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>

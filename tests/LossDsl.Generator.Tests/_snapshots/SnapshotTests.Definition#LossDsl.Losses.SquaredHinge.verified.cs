@@ -328,6 +328,60 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var yPred = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
+                var yTrue = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
+                var y = LossMath.Select(LossMath.Equal(yTrue, Vector128<T>.Zero), Vector128.Create(T.CreateTruncating(-1.0)), yTrue);
+                var t0 = LossMath.MaxZero(Vector128<T>.One - (y * yPred));
+                var loss = t0 * t0;
+                sum0 += loss;
+                int j = i + Vector128<T>.Count;
+                var yPred2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)j);
+                var yTrue2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)j);
+                var y2 = LossMath.Select(LossMath.Equal(yTrue2, Vector128<T>.Zero), Vector128.Create(T.CreateTruncating(-1.0)), yTrue2);
+                var t02 = LossMath.MaxZero(Vector128<T>.One - (y2 * yPred2));
+                var loss2 = t02 * t02;
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var yPred = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
+                var yTrue = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
+                var y = LossMath.Select(LossMath.Equal(yTrue, Vector256<T>.Zero), Vector256.Create(T.CreateTruncating(-1.0)), yTrue);
+                var t0 = LossMath.MaxZero(Vector256<T>.One - (y * yPred));
+                var loss = t0 * t0;
+                sum0 += loss;
+                int j = i + Vector256<T>.Count;
+                var yPred2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)j);
+                var yTrue2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)j);
+                var y2 = LossMath.Select(LossMath.Equal(yTrue2, Vector256<T>.Zero), Vector256.Create(T.CreateTruncating(-1.0)), yTrue2);
+                var t02 = LossMath.MaxZero(Vector256<T>.One - (y2 * yPred2));
+                var loss2 = t02 * t02;
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var yPred = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
+                var yTrue = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
+                var y = LossMath.Select(LossMath.Equal(yTrue, Vector512<T>.Zero), Vector512.Create(T.CreateTruncating(-1.0)), yTrue);
+                var t0 = LossMath.MaxZero(Vector512<T>.One - (y * yPred));
+                var loss = t0 * t0;
+                sum0 += loss;
+                int j = i + Vector512<T>.Count;
+                var yPred2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)j);
+                var yTrue2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)j);
+                var y2 = LossMath.Select(LossMath.Equal(yTrue2, Vector512<T>.Zero), Vector512.Create(T.CreateTruncating(-1.0)), yTrue2);
+                var t02 = LossMath.MaxZero(Vector512<T>.One - (y2 * yPred2));
+                var loss2 = t02 * t02;
+                sum1 += loss2;
+            }
         }
 
         /// <summary>
@@ -429,6 +483,87 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var yPred = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
+                var yTrue = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
+                var c0 = Vector128.Create(C0);
+                sum0 += Vector128<T>.Zero;
+                int j = i + Vector128<T>.Count;
+                var yPred2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)j);
+                var yTrue2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)j);
+                var c02 = Vector128.Create(C0);
+                sum1 += Vector128<T>.Zero;
+                // the stores, after both copies' loads
+                if (_wantYPredGrad)
+                {
+                    var y = LossMath.Select(LossMath.Equal(yTrue, Vector128<T>.Zero), Vector128.Create(T.CreateTruncating(-1.0)), yTrue);
+                    var t0 = Vector128<T>.One - (y * yPred);
+                    (LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(t0, Vector128<T>.Zero), -((Vector128.Create(T.CreateTruncating(2.0)) * (y * LossMath.MaxZero(t0))) * c0))).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                }
+                if (_wantYPredGrad)
+                {
+                    var y2 = LossMath.Select(LossMath.Equal(yTrue2, Vector128<T>.Zero), Vector128.Create(T.CreateTruncating(-1.0)), yTrue2);
+                    var t02 = Vector128<T>.One - (y2 * yPred2);
+                    (LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(t02, Vector128<T>.Zero), -((Vector128.Create(T.CreateTruncating(2.0)) * (y2 * LossMath.MaxZero(t02))) * c02))).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)j);
+                }
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var yPred = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
+                var yTrue = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
+                var c0 = Vector256.Create(C0);
+                sum0 += Vector256<T>.Zero;
+                int j = i + Vector256<T>.Count;
+                var yPred2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)j);
+                var yTrue2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)j);
+                var c02 = Vector256.Create(C0);
+                sum1 += Vector256<T>.Zero;
+                // the stores, after both copies' loads
+                if (_wantYPredGrad)
+                {
+                    var y = LossMath.Select(LossMath.Equal(yTrue, Vector256<T>.Zero), Vector256.Create(T.CreateTruncating(-1.0)), yTrue);
+                    var t0 = Vector256<T>.One - (y * yPred);
+                    (LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(t0, Vector256<T>.Zero), -((Vector256.Create(T.CreateTruncating(2.0)) * (y * LossMath.MaxZero(t0))) * c0))).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                }
+                if (_wantYPredGrad)
+                {
+                    var y2 = LossMath.Select(LossMath.Equal(yTrue2, Vector256<T>.Zero), Vector256.Create(T.CreateTruncating(-1.0)), yTrue2);
+                    var t02 = Vector256<T>.One - (y2 * yPred2);
+                    (LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(t02, Vector256<T>.Zero), -((Vector256.Create(T.CreateTruncating(2.0)) * (y2 * LossMath.MaxZero(t02))) * c02))).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)j);
+                }
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var yPred = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)i);
+                var yTrue = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)i);
+                var c0 = Vector512.Create(C0);
+                sum0 += Vector512<T>.Zero;
+                int j = i + Vector512<T>.Count;
+                var yPred2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yPred), (nuint)j);
+                var yTrue2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_yTrue), (nuint)j);
+                var c02 = Vector512.Create(C0);
+                sum1 += Vector512<T>.Zero;
+                // the stores, after both copies' loads
+                if (_wantYPredGrad)
+                {
+                    var y = LossMath.Select(LossMath.Equal(yTrue, Vector512<T>.Zero), Vector512.Create(T.CreateTruncating(-1.0)), yTrue);
+                    var t0 = Vector512<T>.One - (y * yPred);
+                    (LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(t0, Vector512<T>.Zero), -((Vector512.Create(T.CreateTruncating(2.0)) * (y * LossMath.MaxZero(t0))) * c0))).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)i);
+                }
+                if (_wantYPredGrad)
+                {
+                    var y2 = LossMath.Select(LossMath.Equal(yTrue2, Vector512<T>.Zero), Vector512.Create(T.CreateTruncating(-1.0)), yTrue2);
+                    var t02 = Vector512<T>.One - (y2 * yPred2);
+                    (LossMath.SelectOrZero(LossMath.GreaterThanOrEqual(t02, Vector512<T>.Zero), -((Vector512.Create(T.CreateTruncating(2.0)) * (y2 * LossMath.MaxZero(t02))) * c02))).StoreUnsafe(ref MemoryMarshal.GetReference(_yPredGrad), (nuint)j);
+                }
+            }
         }
 
         // ---- run-time description, for tools ----

@@ -426,6 +426,60 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var anchor = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_anchor), (nuint)i);
+                var positive = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_positive), (nuint)i);
+                var p_ = Vector128.Create(_p_);
+                var eps = Vector128.Create(_eps);
+                var loss = LossMath.Pow(LossMath.Abs((anchor - positive) + eps), p_);
+                sum0 += loss;
+                int j = i + Vector128<T>.Count;
+                var anchor2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_anchor), (nuint)j);
+                var positive2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_positive), (nuint)j);
+                var p_2 = Vector128.Create(_p_);
+                var eps2 = Vector128.Create(_eps);
+                var loss2 = LossMath.Pow(LossMath.Abs((anchor2 - positive2) + eps2), p_2);
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var anchor = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_anchor), (nuint)i);
+                var positive = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_positive), (nuint)i);
+                var p_ = Vector256.Create(_p_);
+                var eps = Vector256.Create(_eps);
+                var loss = LossMath.Pow(LossMath.Abs((anchor - positive) + eps), p_);
+                sum0 += loss;
+                int j = i + Vector256<T>.Count;
+                var anchor2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_anchor), (nuint)j);
+                var positive2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_positive), (nuint)j);
+                var p_2 = Vector256.Create(_p_);
+                var eps2 = Vector256.Create(_eps);
+                var loss2 = LossMath.Pow(LossMath.Abs((anchor2 - positive2) + eps2), p_2);
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var anchor = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_anchor), (nuint)i);
+                var positive = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_positive), (nuint)i);
+                var p_ = Vector512.Create(_p_);
+                var eps = Vector512.Create(_eps);
+                var loss = LossMath.Pow(LossMath.Abs((anchor - positive) + eps), p_);
+                sum0 += loss;
+                int j = i + Vector512<T>.Count;
+                var anchor2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_anchor), (nuint)j);
+                var positive2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_positive), (nuint)j);
+                var p_2 = Vector512.Create(_p_);
+                var eps2 = Vector512.Create(_eps);
+                var loss2 = LossMath.Pow(LossMath.Abs((anchor2 - positive2) + eps2), p_2);
+                sum1 += loss2;
+            }
         }
 
         /// <summary>
@@ -516,6 +570,60 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var anchor = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_anchor), (nuint)i);
+                var negative = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_negative), (nuint)i);
+                var p_ = Vector128.Create(_p_);
+                var eps = Vector128.Create(_eps);
+                var loss = LossMath.Pow(LossMath.Abs((anchor - negative) + eps), p_);
+                sum0 += loss;
+                int j = i + Vector128<T>.Count;
+                var anchor2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_anchor), (nuint)j);
+                var negative2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_negative), (nuint)j);
+                var p_2 = Vector128.Create(_p_);
+                var eps2 = Vector128.Create(_eps);
+                var loss2 = LossMath.Pow(LossMath.Abs((anchor2 - negative2) + eps2), p_2);
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var anchor = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_anchor), (nuint)i);
+                var negative = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_negative), (nuint)i);
+                var p_ = Vector256.Create(_p_);
+                var eps = Vector256.Create(_eps);
+                var loss = LossMath.Pow(LossMath.Abs((anchor - negative) + eps), p_);
+                sum0 += loss;
+                int j = i + Vector256<T>.Count;
+                var anchor2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_anchor), (nuint)j);
+                var negative2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_negative), (nuint)j);
+                var p_2 = Vector256.Create(_p_);
+                var eps2 = Vector256.Create(_eps);
+                var loss2 = LossMath.Pow(LossMath.Abs((anchor2 - negative2) + eps2), p_2);
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var anchor = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_anchor), (nuint)i);
+                var negative = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_negative), (nuint)i);
+                var p_ = Vector512.Create(_p_);
+                var eps = Vector512.Create(_eps);
+                var loss = LossMath.Pow(LossMath.Abs((anchor - negative) + eps), p_);
+                sum0 += loss;
+                int j = i + Vector512<T>.Count;
+                var anchor2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_anchor), (nuint)j);
+                var negative2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_negative), (nuint)j);
+                var p_2 = Vector512.Create(_p_);
+                var eps2 = Vector512.Create(_eps);
+                var loss2 = LossMath.Pow(LossMath.Abs((anchor2 - negative2) + eps2), p_2);
+                sum1 += loss2;
+            }
         }
 
         /// <summary>
@@ -606,6 +714,60 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var positive = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_positive), (nuint)i);
+                var negative = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_negative), (nuint)i);
+                var p_ = Vector128.Create(_p_);
+                var eps = Vector128.Create(_eps);
+                var loss = LossMath.Pow(LossMath.Abs((positive - negative) + eps), p_);
+                sum0 += loss;
+                int j = i + Vector128<T>.Count;
+                var positive2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_positive), (nuint)j);
+                var negative2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_negative), (nuint)j);
+                var p_2 = Vector128.Create(_p_);
+                var eps2 = Vector128.Create(_eps);
+                var loss2 = LossMath.Pow(LossMath.Abs((positive2 - negative2) + eps2), p_2);
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var positive = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_positive), (nuint)i);
+                var negative = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_negative), (nuint)i);
+                var p_ = Vector256.Create(_p_);
+                var eps = Vector256.Create(_eps);
+                var loss = LossMath.Pow(LossMath.Abs((positive - negative) + eps), p_);
+                sum0 += loss;
+                int j = i + Vector256<T>.Count;
+                var positive2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_positive), (nuint)j);
+                var negative2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_negative), (nuint)j);
+                var p_2 = Vector256.Create(_p_);
+                var eps2 = Vector256.Create(_eps);
+                var loss2 = LossMath.Pow(LossMath.Abs((positive2 - negative2) + eps2), p_2);
+                sum1 += loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var positive = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_positive), (nuint)i);
+                var negative = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_negative), (nuint)i);
+                var p_ = Vector512.Create(_p_);
+                var eps = Vector512.Create(_eps);
+                var loss = LossMath.Pow(LossMath.Abs((positive - negative) + eps), p_);
+                sum0 += loss;
+                int j = i + Vector512<T>.Count;
+                var positive2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_positive), (nuint)j);
+                var negative2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_negative), (nuint)j);
+                var p_2 = Vector512.Create(_p_);
+                var eps2 = Vector512.Create(_eps);
+                var loss2 = LossMath.Pow(LossMath.Abs((positive2 - negative2) + eps2), p_2);
+                sum1 += loss2;
+            }
         }
 
         /// <summary>
@@ -779,6 +941,141 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var anchor = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_anchor), (nuint)i);
+                var positive = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_positive), (nuint)i);
+                var negative = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_negative), (nuint)i);
+                var p_ = Vector128.Create(_p_);
+                var eps = Vector128.Create(_eps);
+                var c0 = Vector128.Create(C0);
+                var c1 = Vector128.Create(C1);
+                var c2 = Vector128.Create(C2);
+                var t0 = (anchor - positive) + eps;
+                var t1 = p_ - Vector128<T>.One;
+                var t2 = ((p_ * LossMath.Pow(LossMath.Abs(t0), t1)) * LossMath.Sign(t0)) * c0;
+                var t3 = (anchor - negative) + eps;
+                var t4 = ((p_ * LossMath.Pow(LossMath.Abs(t3), t1)) * LossMath.Sign(t3)) * c1;
+                var t5 = (positive - negative) + eps;
+                var t6 = ((p_ * LossMath.Pow(LossMath.Abs(t5), t1)) * LossMath.Sign(t5)) * c2;
+                sum0 += Vector128<T>.Zero;
+                int j = i + Vector128<T>.Count;
+                var anchor2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_anchor), (nuint)j);
+                var positive2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_positive), (nuint)j);
+                var negative2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_negative), (nuint)j);
+                var p_2 = Vector128.Create(_p_);
+                var eps2 = Vector128.Create(_eps);
+                var c02 = Vector128.Create(C0);
+                var c12 = Vector128.Create(C1);
+                var c22 = Vector128.Create(C2);
+                var t02 = (anchor2 - positive2) + eps2;
+                var t12 = p_2 - Vector128<T>.One;
+                var t22 = ((p_2 * LossMath.Pow(LossMath.Abs(t02), t12)) * LossMath.Sign(t02)) * c02;
+                var t32 = (anchor2 - negative2) + eps2;
+                var t42 = ((p_2 * LossMath.Pow(LossMath.Abs(t32), t12)) * LossMath.Sign(t32)) * c12;
+                var t52 = (positive2 - negative2) + eps2;
+                var t62 = ((p_2 * LossMath.Pow(LossMath.Abs(t52), t12)) * LossMath.Sign(t52)) * c22;
+                sum1 += Vector128<T>.Zero;
+                // the stores, after both copies' loads
+                if (_wantAnchorGrad) ((_p_ == T.Zero ? Vector128<T>.Zero : t2) + (_p_ == T.Zero ? Vector128<T>.Zero : t4)).StoreUnsafe(ref MemoryMarshal.GetReference(_anchorGrad), (nuint)i);
+                if (_wantPositiveGrad) ((_p_ == T.Zero ? Vector128<T>.Zero : -t2) + (_p_ == T.Zero ? Vector128<T>.Zero : t6)).StoreUnsafe(ref MemoryMarshal.GetReference(_positiveGrad), (nuint)i);
+                if (_wantNegativeGrad) ((_p_ == T.Zero ? Vector128<T>.Zero : -t4) + (_p_ == T.Zero ? Vector128<T>.Zero : -t6)).StoreUnsafe(ref MemoryMarshal.GetReference(_negativeGrad), (nuint)i);
+                if (_wantAnchorGrad) ((_p_ == T.Zero ? Vector128<T>.Zero : t22) + (_p_ == T.Zero ? Vector128<T>.Zero : t42)).StoreUnsafe(ref MemoryMarshal.GetReference(_anchorGrad), (nuint)j);
+                if (_wantPositiveGrad) ((_p_ == T.Zero ? Vector128<T>.Zero : -t22) + (_p_ == T.Zero ? Vector128<T>.Zero : t62)).StoreUnsafe(ref MemoryMarshal.GetReference(_positiveGrad), (nuint)j);
+                if (_wantNegativeGrad) ((_p_ == T.Zero ? Vector128<T>.Zero : -t42) + (_p_ == T.Zero ? Vector128<T>.Zero : -t62)).StoreUnsafe(ref MemoryMarshal.GetReference(_negativeGrad), (nuint)j);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var anchor = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_anchor), (nuint)i);
+                var positive = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_positive), (nuint)i);
+                var negative = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_negative), (nuint)i);
+                var p_ = Vector256.Create(_p_);
+                var eps = Vector256.Create(_eps);
+                var c0 = Vector256.Create(C0);
+                var c1 = Vector256.Create(C1);
+                var c2 = Vector256.Create(C2);
+                var t0 = (anchor - positive) + eps;
+                var t1 = p_ - Vector256<T>.One;
+                var t2 = ((p_ * LossMath.Pow(LossMath.Abs(t0), t1)) * LossMath.Sign(t0)) * c0;
+                var t3 = (anchor - negative) + eps;
+                var t4 = ((p_ * LossMath.Pow(LossMath.Abs(t3), t1)) * LossMath.Sign(t3)) * c1;
+                var t5 = (positive - negative) + eps;
+                var t6 = ((p_ * LossMath.Pow(LossMath.Abs(t5), t1)) * LossMath.Sign(t5)) * c2;
+                sum0 += Vector256<T>.Zero;
+                int j = i + Vector256<T>.Count;
+                var anchor2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_anchor), (nuint)j);
+                var positive2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_positive), (nuint)j);
+                var negative2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_negative), (nuint)j);
+                var p_2 = Vector256.Create(_p_);
+                var eps2 = Vector256.Create(_eps);
+                var c02 = Vector256.Create(C0);
+                var c12 = Vector256.Create(C1);
+                var c22 = Vector256.Create(C2);
+                var t02 = (anchor2 - positive2) + eps2;
+                var t12 = p_2 - Vector256<T>.One;
+                var t22 = ((p_2 * LossMath.Pow(LossMath.Abs(t02), t12)) * LossMath.Sign(t02)) * c02;
+                var t32 = (anchor2 - negative2) + eps2;
+                var t42 = ((p_2 * LossMath.Pow(LossMath.Abs(t32), t12)) * LossMath.Sign(t32)) * c12;
+                var t52 = (positive2 - negative2) + eps2;
+                var t62 = ((p_2 * LossMath.Pow(LossMath.Abs(t52), t12)) * LossMath.Sign(t52)) * c22;
+                sum1 += Vector256<T>.Zero;
+                // the stores, after both copies' loads
+                if (_wantAnchorGrad) ((_p_ == T.Zero ? Vector256<T>.Zero : t2) + (_p_ == T.Zero ? Vector256<T>.Zero : t4)).StoreUnsafe(ref MemoryMarshal.GetReference(_anchorGrad), (nuint)i);
+                if (_wantPositiveGrad) ((_p_ == T.Zero ? Vector256<T>.Zero : -t2) + (_p_ == T.Zero ? Vector256<T>.Zero : t6)).StoreUnsafe(ref MemoryMarshal.GetReference(_positiveGrad), (nuint)i);
+                if (_wantNegativeGrad) ((_p_ == T.Zero ? Vector256<T>.Zero : -t4) + (_p_ == T.Zero ? Vector256<T>.Zero : -t6)).StoreUnsafe(ref MemoryMarshal.GetReference(_negativeGrad), (nuint)i);
+                if (_wantAnchorGrad) ((_p_ == T.Zero ? Vector256<T>.Zero : t22) + (_p_ == T.Zero ? Vector256<T>.Zero : t42)).StoreUnsafe(ref MemoryMarshal.GetReference(_anchorGrad), (nuint)j);
+                if (_wantPositiveGrad) ((_p_ == T.Zero ? Vector256<T>.Zero : -t22) + (_p_ == T.Zero ? Vector256<T>.Zero : t62)).StoreUnsafe(ref MemoryMarshal.GetReference(_positiveGrad), (nuint)j);
+                if (_wantNegativeGrad) ((_p_ == T.Zero ? Vector256<T>.Zero : -t42) + (_p_ == T.Zero ? Vector256<T>.Zero : -t62)).StoreUnsafe(ref MemoryMarshal.GetReference(_negativeGrad), (nuint)j);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var anchor = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_anchor), (nuint)i);
+                var positive = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_positive), (nuint)i);
+                var negative = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_negative), (nuint)i);
+                var p_ = Vector512.Create(_p_);
+                var eps = Vector512.Create(_eps);
+                var c0 = Vector512.Create(C0);
+                var c1 = Vector512.Create(C1);
+                var c2 = Vector512.Create(C2);
+                var t0 = (anchor - positive) + eps;
+                var t1 = p_ - Vector512<T>.One;
+                var t2 = ((p_ * LossMath.Pow(LossMath.Abs(t0), t1)) * LossMath.Sign(t0)) * c0;
+                var t3 = (anchor - negative) + eps;
+                var t4 = ((p_ * LossMath.Pow(LossMath.Abs(t3), t1)) * LossMath.Sign(t3)) * c1;
+                var t5 = (positive - negative) + eps;
+                var t6 = ((p_ * LossMath.Pow(LossMath.Abs(t5), t1)) * LossMath.Sign(t5)) * c2;
+                sum0 += Vector512<T>.Zero;
+                int j = i + Vector512<T>.Count;
+                var anchor2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_anchor), (nuint)j);
+                var positive2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_positive), (nuint)j);
+                var negative2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_negative), (nuint)j);
+                var p_2 = Vector512.Create(_p_);
+                var eps2 = Vector512.Create(_eps);
+                var c02 = Vector512.Create(C0);
+                var c12 = Vector512.Create(C1);
+                var c22 = Vector512.Create(C2);
+                var t02 = (anchor2 - positive2) + eps2;
+                var t12 = p_2 - Vector512<T>.One;
+                var t22 = ((p_2 * LossMath.Pow(LossMath.Abs(t02), t12)) * LossMath.Sign(t02)) * c02;
+                var t32 = (anchor2 - negative2) + eps2;
+                var t42 = ((p_2 * LossMath.Pow(LossMath.Abs(t32), t12)) * LossMath.Sign(t32)) * c12;
+                var t52 = (positive2 - negative2) + eps2;
+                var t62 = ((p_2 * LossMath.Pow(LossMath.Abs(t52), t12)) * LossMath.Sign(t52)) * c22;
+                sum1 += Vector512<T>.Zero;
+                // the stores, after both copies' loads
+                if (_wantAnchorGrad) ((_p_ == T.Zero ? Vector512<T>.Zero : t2) + (_p_ == T.Zero ? Vector512<T>.Zero : t4)).StoreUnsafe(ref MemoryMarshal.GetReference(_anchorGrad), (nuint)i);
+                if (_wantPositiveGrad) ((_p_ == T.Zero ? Vector512<T>.Zero : -t2) + (_p_ == T.Zero ? Vector512<T>.Zero : t6)).StoreUnsafe(ref MemoryMarshal.GetReference(_positiveGrad), (nuint)i);
+                if (_wantNegativeGrad) ((_p_ == T.Zero ? Vector512<T>.Zero : -t4) + (_p_ == T.Zero ? Vector512<T>.Zero : -t6)).StoreUnsafe(ref MemoryMarshal.GetReference(_negativeGrad), (nuint)i);
+                if (_wantAnchorGrad) ((_p_ == T.Zero ? Vector512<T>.Zero : t22) + (_p_ == T.Zero ? Vector512<T>.Zero : t42)).StoreUnsafe(ref MemoryMarshal.GetReference(_anchorGrad), (nuint)j);
+                if (_wantPositiveGrad) ((_p_ == T.Zero ? Vector512<T>.Zero : -t22) + (_p_ == T.Zero ? Vector512<T>.Zero : t62)).StoreUnsafe(ref MemoryMarshal.GetReference(_positiveGrad), (nuint)j);
+                if (_wantNegativeGrad) ((_p_ == T.Zero ? Vector512<T>.Zero : -t42) + (_p_ == T.Zero ? Vector512<T>.Zero : -t62)).StoreUnsafe(ref MemoryMarshal.GetReference(_negativeGrad), (nuint)j);
+            }
         }
 
         // ---- run-time description, for tools ----

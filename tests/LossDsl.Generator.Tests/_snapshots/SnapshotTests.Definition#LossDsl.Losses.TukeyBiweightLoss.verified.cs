@@ -417,6 +417,78 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var c_ = _c_512.GetLower().GetLower();
+                var r_ = input - target;
+                var t0 = r_ / c_;
+                var t1 = Vector128<T>.One - (t0 * t0);
+                var loss = LossMath.Select(LossMath.LessThanOrEqual(LossMath.Abs(r_), c_), _perCall0512.GetLower().GetLower() * (Vector128<T>.One - (t1 * t1 * t1)), _perCall0512.GetLower().GetLower());
+                var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
+                int j = i + Vector128<T>.Count;
+                var input2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var c_2 = _c_512.GetLower().GetLower();
+                var r_2 = input2 - target2;
+                var t02 = r_2 / c_2;
+                var t12 = Vector128<T>.One - (t02 * t02);
+                var loss2 = LossMath.Select(LossMath.LessThanOrEqual(LossMath.Abs(r_2), c_2), _perCall0512.GetLower().GetLower() * (Vector128<T>.One - (t12 * t12 * t12)), _perCall0512.GetLower().GetLower());
+                var w2 = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector128<T>.One;
+                sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var c_ = _c_512.GetLower();
+                var r_ = input - target;
+                var t0 = r_ / c_;
+                var t1 = Vector256<T>.One - (t0 * t0);
+                var loss = LossMath.Select(LossMath.LessThanOrEqual(LossMath.Abs(r_), c_), _perCall0512.GetLower() * (Vector256<T>.One - (t1 * t1 * t1)), _perCall0512.GetLower());
+                var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
+                int j = i + Vector256<T>.Count;
+                var input2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var c_2 = _c_512.GetLower();
+                var r_2 = input2 - target2;
+                var t02 = r_2 / c_2;
+                var t12 = Vector256<T>.One - (t02 * t02);
+                var loss2 = LossMath.Select(LossMath.LessThanOrEqual(LossMath.Abs(r_2), c_2), _perCall0512.GetLower() * (Vector256<T>.One - (t12 * t12 * t12)), _perCall0512.GetLower());
+                var w2 = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector256<T>.One;
+                sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var c_ = _c_512;
+                var r_ = input - target;
+                var t0 = r_ / c_;
+                var t1 = Vector512<T>.One - (t0 * t0);
+                var loss = LossMath.Select(LossMath.LessThanOrEqual(LossMath.Abs(r_), c_), _perCall0512 * (Vector512<T>.One - (t1 * t1 * t1)), _perCall0512);
+                var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
+                int j = i + Vector512<T>.Count;
+                var input2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var c_2 = _c_512;
+                var r_2 = input2 - target2;
+                var t02 = r_2 / c_2;
+                var t12 = Vector512<T>.One - (t02 * t02);
+                var loss2 = LossMath.Select(LossMath.LessThanOrEqual(LossMath.Abs(r_2), c_2), _perCall0512 * (Vector512<T>.One - (t12 * t12 * t12)), _perCall0512);
+                var w2 = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector512<T>.One;
+                sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
+            }
         }
 
         /// <summary>One call of <see cref="ValueKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
@@ -568,6 +640,99 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var c_ = _c_512.GetLower().GetLower();
+                var r_ = input - target;
+                var t0 = LossMath.LessThanOrEqual(LossMath.Abs(r_), c_);
+                var t1 = r_ / c_;
+                var t2 = Vector128<T>.One - (t1 * t1);
+                var loss = LossMath.Select(t0, _perCall0512.GetLower().GetLower() * (Vector128<T>.One - (t2 * t2 * t2)), _perCall0512.GetLower().GetLower());
+                var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
+                int j = i + Vector128<T>.Count;
+                var input2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var c_2 = _c_512.GetLower().GetLower();
+                var r_2 = input2 - target2;
+                var t02 = LossMath.LessThanOrEqual(LossMath.Abs(r_2), c_2);
+                var t12 = r_2 / c_2;
+                var t22 = Vector128<T>.One - (t12 * t12);
+                var loss2 = LossMath.Select(t02, _perCall0512.GetLower().GetLower() * (Vector128<T>.One - (t22 * t22 * t22)), _perCall0512.GetLower().GetLower());
+                var w2 = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector128<T>.One;
+                var g2 = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)j) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w2 : Vector128<T>.One);
+                sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
+                // the stores, after both copies' loads
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t0, Vector128.Create(T.CreateTruncating(6.0)) * (((_perCall0512.GetLower().GetLower() * (t2 * t2)) * t1) * _perCall1512.GetLower().GetLower()))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.SelectOrZero(t02, Vector128.Create(T.CreateTruncating(6.0)) * (((_perCall0512.GetLower().GetLower() * (t22 * t22)) * t12) * _perCall1512.GetLower().GetLower()))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var c_ = _c_512.GetLower();
+                var r_ = input - target;
+                var t0 = LossMath.LessThanOrEqual(LossMath.Abs(r_), c_);
+                var t1 = r_ / c_;
+                var t2 = Vector256<T>.One - (t1 * t1);
+                var loss = LossMath.Select(t0, _perCall0512.GetLower() * (Vector256<T>.One - (t2 * t2 * t2)), _perCall0512.GetLower());
+                var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
+                int j = i + Vector256<T>.Count;
+                var input2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var c_2 = _c_512.GetLower();
+                var r_2 = input2 - target2;
+                var t02 = LossMath.LessThanOrEqual(LossMath.Abs(r_2), c_2);
+                var t12 = r_2 / c_2;
+                var t22 = Vector256<T>.One - (t12 * t12);
+                var loss2 = LossMath.Select(t02, _perCall0512.GetLower() * (Vector256<T>.One - (t22 * t22 * t22)), _perCall0512.GetLower());
+                var w2 = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector256<T>.One;
+                var g2 = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)j) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w2 : Vector256<T>.One);
+                sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
+                // the stores, after both copies' loads
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t0, Vector256.Create(T.CreateTruncating(6.0)) * (((_perCall0512.GetLower() * (t2 * t2)) * t1) * _perCall1512.GetLower()))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.SelectOrZero(t02, Vector256.Create(T.CreateTruncating(6.0)) * (((_perCall0512.GetLower() * (t22 * t22)) * t12) * _perCall1512.GetLower()))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var c_ = _c_512;
+                var r_ = input - target;
+                var t0 = LossMath.LessThanOrEqual(LossMath.Abs(r_), c_);
+                var t1 = r_ / c_;
+                var t2 = Vector512<T>.One - (t1 * t1);
+                var loss = LossMath.Select(t0, _perCall0512 * (Vector512<T>.One - (t2 * t2 * t2)), _perCall0512);
+                var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
+                int j = i + Vector512<T>.Count;
+                var input2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var c_2 = _c_512;
+                var r_2 = input2 - target2;
+                var t02 = LossMath.LessThanOrEqual(LossMath.Abs(r_2), c_2);
+                var t12 = r_2 / c_2;
+                var t22 = Vector512<T>.One - (t12 * t12);
+                var loss2 = LossMath.Select(t02, _perCall0512 * (Vector512<T>.One - (t22 * t22 * t22)), _perCall0512);
+                var w2 = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector512<T>.One;
+                var g2 = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)j) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w2 : Vector512<T>.One);
+                sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
+                // the stores, after both copies' loads
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t0, Vector512.Create(T.CreateTruncating(6.0)) * (((_perCall0512 * (t2 * t2)) * t1) * _perCall1512))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.SelectOrZero(t02, Vector512.Create(T.CreateTruncating(6.0)) * (((_perCall0512 * (t22 * t22)) * t12) * _perCall1512))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
+            }
         }
 
         /// <summary>One call of <see cref="GradientKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
@@ -745,6 +910,111 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
+            {
+                var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var c_ = _c_512.GetLower().GetLower();
+                var r_ = input - target;
+                var t0 = LossMath.LessThanOrEqual(LossMath.Abs(r_), c_);
+                var t1 = r_ / c_;
+                var t2 = Vector128<T>.One - (t1 * t1);
+                var t3 = _perCall0512.GetLower().GetLower() * (t2 * t2);
+                var loss = LossMath.Select(t0, _perCall0512.GetLower().GetLower() * (Vector128<T>.One - (t2 * t2 * t2)), _perCall0512.GetLower().GetLower());
+                var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
+                sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
+                int j = i + Vector128<T>.Count;
+                var input2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var c_2 = _c_512.GetLower().GetLower();
+                var r_2 = input2 - target2;
+                var t02 = LossMath.LessThanOrEqual(LossMath.Abs(r_2), c_2);
+                var t12 = r_2 / c_2;
+                var t22 = Vector128<T>.One - (t12 * t12);
+                var t32 = _perCall0512.GetLower().GetLower() * (t22 * t22);
+                var loss2 = LossMath.Select(t02, _perCall0512.GetLower().GetLower() * (Vector128<T>.One - (t22 * t22 * t22)), _perCall0512.GetLower().GetLower());
+                var w2 = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector128<T>.One;
+                var g2 = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)j) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w2 : Vector128<T>.One);
+                sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
+                // the stores, after both copies' loads
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t0, Vector128.Create(T.CreateTruncating(6.0)) * ((t3 * t1) * _perCall1512.GetLower().GetLower()))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.SelectOrZero(t0, Vector128.Create(T.CreateTruncating(6.0)) * (((t3 * _perCall1512.GetLower().GetLower()) - ((Vector128.Create(T.CreateTruncating(4.0)) * (((_perCall0512.GetLower().GetLower() * t2) * t1) * _perCall1512.GetLower().GetLower())) * t1)) * _perCall1512.GetLower().GetLower()))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.SelectOrZero(t02, Vector128.Create(T.CreateTruncating(6.0)) * ((t32 * t12) * _perCall1512.GetLower().GetLower()))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g2 * _hessianPolicy.Apply(LossMath.SelectOrZero(t02, Vector128.Create(T.CreateTruncating(6.0)) * (((t32 * _perCall1512.GetLower().GetLower()) - ((Vector128.Create(T.CreateTruncating(4.0)) * (((_perCall0512.GetLower().GetLower() * t22) * t12) * _perCall1512.GetLower().GetLower())) * t12)) * _perCall1512.GetLower().GetLower()))), ref MemoryMarshal.GetReference(_inputHess), (nuint)j);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
+            {
+                var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var c_ = _c_512.GetLower();
+                var r_ = input - target;
+                var t0 = LossMath.LessThanOrEqual(LossMath.Abs(r_), c_);
+                var t1 = r_ / c_;
+                var t2 = Vector256<T>.One - (t1 * t1);
+                var t3 = _perCall0512.GetLower() * (t2 * t2);
+                var loss = LossMath.Select(t0, _perCall0512.GetLower() * (Vector256<T>.One - (t2 * t2 * t2)), _perCall0512.GetLower());
+                var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
+                sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
+                int j = i + Vector256<T>.Count;
+                var input2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var c_2 = _c_512.GetLower();
+                var r_2 = input2 - target2;
+                var t02 = LossMath.LessThanOrEqual(LossMath.Abs(r_2), c_2);
+                var t12 = r_2 / c_2;
+                var t22 = Vector256<T>.One - (t12 * t12);
+                var t32 = _perCall0512.GetLower() * (t22 * t22);
+                var loss2 = LossMath.Select(t02, _perCall0512.GetLower() * (Vector256<T>.One - (t22 * t22 * t22)), _perCall0512.GetLower());
+                var w2 = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector256<T>.One;
+                var g2 = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)j) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w2 : Vector256<T>.One);
+                sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
+                // the stores, after both copies' loads
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t0, Vector256.Create(T.CreateTruncating(6.0)) * ((t3 * t1) * _perCall1512.GetLower()))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.SelectOrZero(t0, Vector256.Create(T.CreateTruncating(6.0)) * (((t3 * _perCall1512.GetLower()) - ((Vector256.Create(T.CreateTruncating(4.0)) * (((_perCall0512.GetLower() * t2) * t1) * _perCall1512.GetLower())) * t1)) * _perCall1512.GetLower()))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.SelectOrZero(t02, Vector256.Create(T.CreateTruncating(6.0)) * ((t32 * t12) * _perCall1512.GetLower()))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g2 * _hessianPolicy.Apply(LossMath.SelectOrZero(t02, Vector256.Create(T.CreateTruncating(6.0)) * (((t32 * _perCall1512.GetLower()) - ((Vector256.Create(T.CreateTruncating(4.0)) * (((_perCall0512.GetLower() * t22) * t12) * _perCall1512.GetLower())) * t12)) * _perCall1512.GetLower()))), ref MemoryMarshal.GetReference(_inputHess), (nuint)j);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
+            {
+                var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
+                var c_ = _c_512;
+                var r_ = input - target;
+                var t0 = LossMath.LessThanOrEqual(LossMath.Abs(r_), c_);
+                var t1 = r_ / c_;
+                var t2 = Vector512<T>.One - (t1 * t1);
+                var t3 = _perCall0512 * (t2 * t2);
+                var loss = LossMath.Select(t0, _perCall0512 * (Vector512<T>.One - (t2 * t2 * t2)), _perCall0512);
+                var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
+                var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
+                sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
+                int j = i + Vector512<T>.Count;
+                var input2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
+                var c_2 = _c_512;
+                var r_2 = input2 - target2;
+                var t02 = LossMath.LessThanOrEqual(LossMath.Abs(r_2), c_2);
+                var t12 = r_2 / c_2;
+                var t22 = Vector512<T>.One - (t12 * t12);
+                var t32 = _perCall0512 * (t22 * t22);
+                var loss2 = LossMath.Select(t02, _perCall0512 * (Vector512<T>.One - (t22 * t22 * t22)), _perCall0512);
+                var w2 = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector512<T>.One;
+                var g2 = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)j) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w2 : Vector512<T>.One);
+                sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
+                // the stores, after both copies' loads
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.SelectOrZero(t0, Vector512.Create(T.CreateTruncating(6.0)) * ((t3 * t1) * _perCall1512))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.SelectOrZero(t0, Vector512.Create(T.CreateTruncating(6.0)) * (((t3 * _perCall1512) - ((Vector512.Create(T.CreateTruncating(4.0)) * (((_perCall0512 * t2) * t1) * _perCall1512)) * t1)) * _perCall1512))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.SelectOrZero(t02, Vector512.Create(T.CreateTruncating(6.0)) * ((t32 * t12) * _perCall1512))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g2 * _hessianPolicy.Apply(LossMath.SelectOrZero(t02, Vector512.Create(T.CreateTruncating(6.0)) * (((t32 * _perCall1512) - ((Vector512.Create(T.CreateTruncating(4.0)) * (((_perCall0512 * t22) * t12) * _perCall1512)) * t12)) * _perCall1512))), ref MemoryMarshal.GetReference(_inputHess), (nuint)j);
+            }
         }
 
         /// <summary>One call of <see cref="HessianKernel{T, F0, F1, F2, F3, F4, F5}"/>: its arguments, and the kernel specialised for them (KernelFlags.Dispatch).</summary>
