@@ -36,4 +36,23 @@ public class PairStepTests
             Assert.Contains("(nuint)j);", body[firstStore..]);
         }
     }
+
+    /// <summary>
+    /// A kernel with many outputs (distance_box_iou_loss's gradient: 196 operations, eight gradients) keeps the two
+    /// steps: both copies in one method held every first copy's gradients live and compiled 2.2x slower.
+    /// </summary>
+    [Fact]
+    public void ALargeKernel_PairsTheTwoSteps()
+    {
+        var path = GeneratorHarness.RepositoryFile("definitions/distance_box_iou_loss.loss");
+        var (result, _) = GeneratorHarness.Run(new[] { (path, System.IO.File.ReadAllText(path)) });
+        Assert.Null(result.Exception);
+        string source = Assert.Single(result.GeneratedSources).SourceText.ToString();
+        int kernel = source.IndexOf("struct GradientKernel<", System.StringComparison.Ordinal);
+        int method = source.IndexOf("public void AddPair256(int i,", kernel, System.StringComparison.Ordinal);
+        string body = source[method..source.IndexOf("\n            }\n", method, System.StringComparison.Ordinal)];
+        Assert.Contains("sum0 = Add256(i, sum0);", body);
+        Assert.Contains("sum1 = Add256(i + Vector256<T>.Count, sum1);", body);
+        Assert.DoesNotContain("LoadUnsafe", body);
+    }
 }
