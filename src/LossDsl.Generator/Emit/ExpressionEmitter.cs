@@ -27,6 +27,8 @@ internal sealed class ExpressionEmitter
     private readonly string? _wholePowers;
     private readonly IReadOnlyDictionary<Expr, string> _perCall;
     private readonly IReadOnlyDictionary<Expr, string> _wholeExponents;
+    private readonly string? _exactReciprocals;
+    private readonly IReadOnlyDictionary<Expr, string> _reciprocals;
     private readonly Dictionary<Expr, Expr> _oriented = new();
     private readonly HashSet<Expr> _written = new();
     private int _next;
@@ -41,8 +43,14 @@ internal sealed class ExpressionEmitter
     /// <param name="perCall">Subexpressions of the options alone that the kernel computed once per call: the field holding
     /// each (a <c>bool</c>, or a <c>T</c> with its copies spread over the lanes, the field's name plus the width's suffix).</param>
     /// <param name="wholeExponents">Per-call exponents held as an <c>int</c> field (valid where <paramref name="wholePowers"/> holds).</param>
-    public ExpressionEmitter(Width width, Func<Expr, string?> leaf, Func<Expr, string?> scalarLeaf, IReadOnlyDictionary<Expr, string> letNames, HashSet<string> usedNames, string? wholePowers = null, IReadOnlyDictionary<Expr, string>? perCall = null, IReadOnlyDictionary<Expr, string>? wholeExponents = null)
+    /// <param name="exactReciprocals">The test (a constant of a specialised kernel) that every divisor fixed per call is a
+    /// power of two (<c>LossMath.IsExactReciprocal</c>), or null: a division by one is then a product by its reciprocal.</param>
+    /// <param name="reciprocals">Per-call divisors and the field holding each one's reciprocal (spread over the lanes).</param>
+    public ExpressionEmitter(Width width, Func<Expr, string?> leaf, Func<Expr, string?> scalarLeaf, IReadOnlyDictionary<Expr, string> letNames, HashSet<string> usedNames, string? wholePowers = null, IReadOnlyDictionary<Expr, string>? perCall = null, IReadOnlyDictionary<Expr, string>? wholeExponents = null,
+        string? exactReciprocals = null, IReadOnlyDictionary<Expr, string>? reciprocals = null)
     {
+        _exactReciprocals = exactReciprocals;
+        _reciprocals = reciprocals ?? new Dictionary<Expr, string>();
         _wholeExponents = wholeExponents ?? new Dictionary<Expr, string>();
         _wholePowers = wholePowers;
         _perCall = perCall ?? new Dictionary<Expr, string>();
@@ -244,7 +252,14 @@ internal sealed class ExpressionEmitter
             case BinaryOp.Add: return wrap($"{Text(b.Left)} + {Text(b.Right)}");
             case BinaryOp.Subtract: return wrap($"{Text(b.Left)} - {Text(b.Right)}");
             case BinaryOp.Multiply: return wrap($"{Text(b.Left)} * {Text(b.Right)}");
-            case BinaryOp.Divide: return wrap($"{Text(b.Left)} / {Text(b.Right)}");
+            case BinaryOp.Divide:
+                // A quotient by a power of two is the product by its reciprocal, the same bits (both are exact scalings,
+                // rounded once): a multiply costs a fraction of a divide. A constant divisor is known here; one fixed per
+                // call, where the call has found it so (a type flag).
+                if (b.Right is Constant { Value: var c } && IsExactReciprocal(c)) return wrap($"{Text(b.Left)} * {ConstantText(1 / c)}");
+                if (_exactReciprocals is not null && !_width.IsScalar && _reciprocals.TryGetValue(b.Right, out var reciprocal))
+                    return wrap($"{_exactReciprocals} ? {Text(b.Left)} * {_width.Lanes(reciprocal)} : {Text(b.Left)} / {Text(b.Right)}");
+                return wrap($"{Text(b.Left)} / {Text(b.Right)}");
             case BinaryOp.Power: return PowerText(b.Left, b.Right, wrap);
             case BinaryOp.And or BinaryOp.Or:
             {
@@ -285,6 +300,14 @@ internal sealed class ExpressionEmitter
         if (_wholePowers is not null && !_width.IsScalar && IsPerCallExponent(exponent))
             return wrap($"{_wholePowers} ? {Math}.PowWhole({Text(@base, true)}, {(_wholeExponents.TryGetValue(exponent, out var whole) ? whole : ScalarText(exponent, true))}) : {Math}.Pow({Text(@base, true)}, {Text(exponent, true)})");
         return $"{Math}.Pow({Text(@base, true)}, {Text(exponent, true)})";
+    }
+
+    /// <summary>A power of two whose reciprocal is a normal number: x / c is then exactly x * (1 / c) (LossMath.IsExactReciprocal).</summary>
+    private static bool IsExactReciprocal(double c)
+    {
+        if (c == 0 || double.IsNaN(c) || double.IsInfinity(c)) return false;
+        int exponent = (int)System.Math.Round(System.Math.Log(System.Math.Abs(c), 2));
+        return System.Math.Abs(exponent) <= 126 && System.Math.Abs(c) == System.Math.Pow(2, exponent);
     }
 
     /// <summary>An exponent the same for every element of a call: options and constants only (not a constant itself).</summary>

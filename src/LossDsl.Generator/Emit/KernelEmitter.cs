@@ -105,8 +105,12 @@ internal static class KernelEmitter
         var wholeExponents = WholeExponentFields(spec, flags);
         foreach (var (e, field) in wholeExponents)
             w.Line($"private readonly int {field}; // {FormulaPrinter.Print(e)}, where a whole number from 0 to 4");
+        var reciprocals = ReciprocalFields(spec, flags);
+        foreach (var (e, field) in reciprocals)
+            w.Line($"private readonly T {field}; // 1 / {FormulaPrinter.Print(e)}, where a power of two");
         var spread = SpreadFields(loss, spec);
         spread.AddRange(perCall.Where(p => !p.Expr.IsBool).Select(p => p.Field));
+        spread.AddRange(reciprocals.Select(r => r.Field));
         if (spread.Count > 0) w.Line("// the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop")
             .Line("// with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read");
         foreach (var field in spread) w.Line($"private readonly {Width.V512.Type} {Width.V512.Lanes(field)};");
@@ -162,6 +166,7 @@ internal static class KernelEmitter
         var options = new ExpressionEmitter(Width.Scalar, _ => null, e => e is OptionRef o ? Names.Field(o.Name) : null, new Dictionary<Expr, string>(), new HashSet<string>());
         foreach (var (e, field) in perCall) w.Line($"{field} = {options.ScalarText(e, true)};");
         foreach (var (e, field) in wholeExponents) w.Line($"{field} = int.CreateTruncating({options.ScalarText(e, true)});");
+        foreach (var (e, field) in reciprocals) w.Line($"{field} = T.One / {options.ScalarText(e)};");
         foreach (var field in spread) w.Line($"{Width.V512.Lanes(field)} = {Width.V512.Splat(field)};");
         PreconditionEmitter.Assignments(w, loss);
         if (loss.Shape != LossShape.Elementwise)
@@ -315,7 +320,42 @@ internal static class KernelEmitter
             var scalar = new ExpressionEmitter(Width.Scalar, _ => null, e => e is OptionRef o ? Names.Field(o.Name) : null, new Dictionary<Expr, string>(), new HashSet<string>());
             flags.Add(new(WholePowersFlag, null, Condition: string.Join(" && ", exponents.Select(x => $"LossMath.IsSmallWhole({scalar.ScalarText(x, true)})"))));
         }
+        // ... and every divisor fixed per call a power of two (smooth_l1's beta = 1): its quotients are products.
+        var divisors = PerCallDivisors(spec);
+        if (spec.Specialised && divisors.Count > 0)
+        {
+            var scalar = new ExpressionEmitter(Width.Scalar, _ => null, e => e is OptionRef o ? Names.Field(o.Name) : null, new Dictionary<Expr, string>(), new HashSet<string>());
+            flags.Add(new(ExactReciprocalsFlag, null, Condition: string.Join(" && ", divisors.Select(x => $"LossMath.IsExactReciprocal({scalar.ScalarText(x, true)})"))));
+        }
         return flags;
+    }
+
+    /// <summary>The fact "every divisor fixed per call is a power of two" (no field: a type flag or nothing).</summary>
+    private const string ExactReciprocalsFlag = "_exactReciprocals";
+
+    /// <summary>The kernel's divisors fixed per call (options, as smooth_l1's beta), in a stable order.</summary>
+    private static List<Expr> PerCallDivisors(KernelSpec spec)
+    {
+        var found = new List<Expr>();
+        var roots = new[] { spec.Value }.Concat(spec.Gradients.Select(g => g.Gradient)).Concat(spec.Hessians.Select(h => h.Hessian));
+        foreach (var root in roots)
+            if (root is not null)
+                ExprWalker.Any(root, e => { if (e is Binary { Op: BinaryOp.Divide, Right: var d } && ExpressionEmitter.IsPerCallExponent(d) && !found.Contains(d)) found.Add(d); return false; });
+        return found;
+    }
+
+    /// <summary>
+    /// Where the kernel has the exact-reciprocals flag as a type: each per-call divisor and the field holding its
+    /// reciprocal, computed once per call; else none (the kernel divides).
+    /// </summary>
+    private static List<(Expr Expr, string Field)> ReciprocalFields(KernelSpec spec, List<KernelFlag> flags) =>
+        ExactReciprocals(spec, flags) is null ? new List<(Expr, string)>() : PerCallDivisors(spec).Select((e, k) => (e, "_reciprocal" + k)).ToList();
+
+    /// <summary>The test of the exact-reciprocals fact where it has a type flag, else null.</summary>
+    private static string? ExactReciprocals(KernelSpec spec, List<KernelFlag> flags)
+    {
+        int bit = flags.FindIndex(f => f.Field == ExactReciprocalsFlag);
+        return spec.Specialised && bit >= 0 && bit < FlagBits ? $"(typeof(F{bit}) == typeof(On))" : null;
     }
 
     /// <summary>The fact "every exponent fixed per call is a small whole number" (no field: a type flag or nothing).</summary>
@@ -593,7 +633,8 @@ internal static class KernelEmitter
                 IndexRef x => RowField(x.Name), RowRef x => RowField(x.Name), RowNumberRef => "CurrentRow",
                 OuterRef or OuterColumnRef => OuterField(e), _ => null,
             },
-            letNames, used, wholePowers, PerCallExpressions(loss, spec).ToDictionary(p => p.Expr, p => p.Field), wholeExponents.ToDictionary(p => p.Expr, p => p.Field));
+            letNames, used, wholePowers, PerCallExpressions(loss, spec).ToDictionary(p => p.Expr, p => p.Field), wholeExponents.ToDictionary(p => p.Expr, p => p.Field),
+            ExactReciprocals(spec, Flags(loss, spec)), ReciprocalFields(spec, Flags(loss, spec)).ToDictionary(p => p.Expr, p => p.Field));
         // A kernel whose wanted gradients are tested at run time (not specialised) computes what only one gradient
         // needs inside that gradient's test: a pass that does not store it does not pay for it.
         int first = spec.Value is not null ? 1 : 0;

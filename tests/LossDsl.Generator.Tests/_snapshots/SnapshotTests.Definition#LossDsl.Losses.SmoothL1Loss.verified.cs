@@ -369,11 +369,13 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly ReadOnlySpan<T> _weight;
             private readonly T _perCall0; // -beta
             private readonly T _perCall1; // 0.5 * beta
+            private readonly T _reciprocal0; // 1 / beta, where a power of two
             // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
             // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
             private readonly Vector512<T> _beta512;
             private readonly Vector512<T> _perCall0512;
             private readonly Vector512<T> _perCall1512;
+            private readonly Vector512<T> _reciprocal0512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public ValueKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T beta, ReadOnlySpan<T> weight)
@@ -384,9 +386,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _weight = weight;
                 _perCall0 = -_beta;
                 _perCall1 = T.CreateTruncating(0.5) * _beta;
+                _reciprocal0 = T.One / _beta;
                 _beta512 = Vector512.Create(_beta);
                 _perCall0512 = Vector512.Create(_perCall0);
                 _perCall1512 = Vector512.Create(_perCall1);
+                _reciprocal0512 = Vector512.Create(_reciprocal0);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -410,7 +414,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var beta = _beta512.GetLower().GetLower();
                 var d_ = input - target;
                 var t = target - input;
-                var loss = LossMath.Select(LossMath.LessThanOrEqual(d_, _perCall0512.GetLower().GetLower()), t - _perCall1512.GetLower().GetLower(), LossMath.Select(LossMath.GreaterThanOrEqual(d_, beta), d_ - _perCall1512.GetLower().GetLower(), (Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
+                var loss = LossMath.Select(LossMath.LessThanOrEqual(d_, _perCall0512.GetLower().GetLower()), t - _perCall1512.GetLower().GetLower(), LossMath.Select(LossMath.GreaterThanOrEqual(d_, beta), d_ - _perCall1512.GetLower().GetLower(), (typeof(F1) == typeof(On)) ? (Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_)) * _reciprocal0512.GetLower().GetLower() : (Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -426,7 +430,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var beta = _beta512.GetLower();
                 var d_ = input - target;
                 var t = target - input;
-                var loss = LossMath.Select(LossMath.LessThanOrEqual(d_, _perCall0512.GetLower()), t - _perCall1512.GetLower(), LossMath.Select(LossMath.GreaterThanOrEqual(d_, beta), d_ - _perCall1512.GetLower(), (Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
+                var loss = LossMath.Select(LossMath.LessThanOrEqual(d_, _perCall0512.GetLower()), t - _perCall1512.GetLower(), LossMath.Select(LossMath.GreaterThanOrEqual(d_, beta), d_ - _perCall1512.GetLower(), (typeof(F1) == typeof(On)) ? (Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_)) * _reciprocal0512.GetLower() : (Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -442,7 +446,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var beta = _beta512;
                 var d_ = input - target;
                 var t = target - input;
-                var loss = LossMath.Select(LossMath.LessThanOrEqual(d_, _perCall0512), t - _perCall1512, LossMath.Select(LossMath.GreaterThanOrEqual(d_, beta), d_ - _perCall1512, (Vector512.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
+                var loss = LossMath.Select(LossMath.LessThanOrEqual(d_, _perCall0512), t - _perCall1512, LossMath.Select(LossMath.GreaterThanOrEqual(d_, beta), d_ - _perCall1512, (typeof(F1) == typeof(On)) ? (Vector512.Create(T.CreateTruncating(0.5)) * (d_ * d_)) * _reciprocal0512 : (Vector512.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -458,7 +462,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var beta = _beta512.GetLower().GetLower();
                 var d_ = input - target;
                 var t = target - input;
-                var loss = LossMath.Select(LossMath.LessThanOrEqual(d_, _perCall0512.GetLower().GetLower()), t - _perCall1512.GetLower().GetLower(), LossMath.Select(LossMath.GreaterThanOrEqual(d_, beta), d_ - _perCall1512.GetLower().GetLower(), (Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
+                var loss = LossMath.Select(LossMath.LessThanOrEqual(d_, _perCall0512.GetLower().GetLower()), t - _perCall1512.GetLower().GetLower(), LossMath.Select(LossMath.GreaterThanOrEqual(d_, beta), d_ - _perCall1512.GetLower().GetLower(), (typeof(F1) == typeof(On)) ? (Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_)) * _reciprocal0512.GetLower().GetLower() : (Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
                 int j = i + Vector128<T>.Count;
@@ -467,7 +471,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var beta2 = _beta512.GetLower().GetLower();
                 var d_2 = input2 - target2;
                 var t2 = target2 - input2;
-                var loss2 = LossMath.Select(LossMath.LessThanOrEqual(d_2, _perCall0512.GetLower().GetLower()), t2 - _perCall1512.GetLower().GetLower(), LossMath.Select(LossMath.GreaterThanOrEqual(d_2, beta2), d_2 - _perCall1512.GetLower().GetLower(), (Vector128.Create(T.CreateTruncating(0.5)) * (d_2 * d_2)) / beta2));
+                var loss2 = LossMath.Select(LossMath.LessThanOrEqual(d_2, _perCall0512.GetLower().GetLower()), t2 - _perCall1512.GetLower().GetLower(), LossMath.Select(LossMath.GreaterThanOrEqual(d_2, beta2), d_2 - _perCall1512.GetLower().GetLower(), (typeof(F1) == typeof(On)) ? (Vector128.Create(T.CreateTruncating(0.5)) * (d_2 * d_2)) * _reciprocal0512.GetLower().GetLower() : (Vector128.Create(T.CreateTruncating(0.5)) * (d_2 * d_2)) / beta2));
                 var w2 = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector128<T>.One;
                 sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
             }
@@ -480,7 +484,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var beta = _beta512.GetLower();
                 var d_ = input - target;
                 var t = target - input;
-                var loss = LossMath.Select(LossMath.LessThanOrEqual(d_, _perCall0512.GetLower()), t - _perCall1512.GetLower(), LossMath.Select(LossMath.GreaterThanOrEqual(d_, beta), d_ - _perCall1512.GetLower(), (Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
+                var loss = LossMath.Select(LossMath.LessThanOrEqual(d_, _perCall0512.GetLower()), t - _perCall1512.GetLower(), LossMath.Select(LossMath.GreaterThanOrEqual(d_, beta), d_ - _perCall1512.GetLower(), (typeof(F1) == typeof(On)) ? (Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_)) * _reciprocal0512.GetLower() : (Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
                 int j = i + Vector256<T>.Count;
@@ -489,7 +493,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var beta2 = _beta512.GetLower();
                 var d_2 = input2 - target2;
                 var t2 = target2 - input2;
-                var loss2 = LossMath.Select(LossMath.LessThanOrEqual(d_2, _perCall0512.GetLower()), t2 - _perCall1512.GetLower(), LossMath.Select(LossMath.GreaterThanOrEqual(d_2, beta2), d_2 - _perCall1512.GetLower(), (Vector256.Create(T.CreateTruncating(0.5)) * (d_2 * d_2)) / beta2));
+                var loss2 = LossMath.Select(LossMath.LessThanOrEqual(d_2, _perCall0512.GetLower()), t2 - _perCall1512.GetLower(), LossMath.Select(LossMath.GreaterThanOrEqual(d_2, beta2), d_2 - _perCall1512.GetLower(), (typeof(F1) == typeof(On)) ? (Vector256.Create(T.CreateTruncating(0.5)) * (d_2 * d_2)) * _reciprocal0512.GetLower() : (Vector256.Create(T.CreateTruncating(0.5)) * (d_2 * d_2)) / beta2));
                 var w2 = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector256<T>.One;
                 sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
             }
@@ -502,7 +506,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var beta = _beta512;
                 var d_ = input - target;
                 var t = target - input;
-                var loss = LossMath.Select(LossMath.LessThanOrEqual(d_, _perCall0512), t - _perCall1512, LossMath.Select(LossMath.GreaterThanOrEqual(d_, beta), d_ - _perCall1512, (Vector512.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
+                var loss = LossMath.Select(LossMath.LessThanOrEqual(d_, _perCall0512), t - _perCall1512, LossMath.Select(LossMath.GreaterThanOrEqual(d_, beta), d_ - _perCall1512, (typeof(F1) == typeof(On)) ? (Vector512.Create(T.CreateTruncating(0.5)) * (d_ * d_)) * _reciprocal0512 : (Vector512.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
                 int j = i + Vector512<T>.Count;
@@ -511,7 +515,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var beta2 = _beta512;
                 var d_2 = input2 - target2;
                 var t2 = target2 - input2;
-                var loss2 = LossMath.Select(LossMath.LessThanOrEqual(d_2, _perCall0512), t2 - _perCall1512, LossMath.Select(LossMath.GreaterThanOrEqual(d_2, beta2), d_2 - _perCall1512, (Vector512.Create(T.CreateTruncating(0.5)) * (d_2 * d_2)) / beta2));
+                var loss2 = LossMath.Select(LossMath.LessThanOrEqual(d_2, _perCall0512), t2 - _perCall1512, LossMath.Select(LossMath.GreaterThanOrEqual(d_2, beta2), d_2 - _perCall1512, (typeof(F1) == typeof(On)) ? (Vector512.Create(T.CreateTruncating(0.5)) * (d_2 * d_2)) * _reciprocal0512 : (Vector512.Create(T.CreateTruncating(0.5)) * (d_2 * d_2)) / beta2));
                 var w2 = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector512<T>.One;
                 sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
             }
@@ -539,7 +543,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _output = output;
             }
 
-            public int Bits { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => (_weight.IsEmpty ? 0 : 1); }
+            public int Bits { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => (_weight.IsEmpty ? 0 : 1) | (LossMath.IsExactReciprocal(_beta) ? 2 : 0); }
 
             [MethodImpl(MethodImplOptions.NoInlining)]
             public T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
@@ -567,12 +571,14 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly Span<T> _targetGrad;
             private readonly T _perCall0; // -beta
             private readonly T _perCall1; // 0.5 * beta
+            private readonly T _reciprocal0; // 1 / beta, where a power of two
             // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
             // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
             private readonly Vector512<T> _beta512;
             private readonly Vector512<T> _scale512;
             private readonly Vector512<T> _perCall0512;
             private readonly Vector512<T> _perCall1512;
+            private readonly Vector512<T> _reciprocal0512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public GradientKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T beta, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad)
@@ -587,10 +593,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _targetGrad = targetGrad;
                 _perCall0 = -_beta;
                 _perCall1 = T.CreateTruncating(0.5) * _beta;
+                _reciprocal0 = T.One / _beta;
                 _beta512 = Vector512.Create(_beta);
                 _scale512 = Vector512.Create(_scale);
                 _perCall0512 = Vector512.Create(_perCall0);
                 _perCall1512 = Vector512.Create(_perCall1);
+                _reciprocal0512 = Vector512.Create(_reciprocal0);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -621,11 +629,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = LossMath.LessThanOrEqual(d_, _perCall0512.GetLower().GetLower());
                 var t = target - input;
                 var t1 = LossMath.GreaterThanOrEqual(d_, beta);
-                var loss = LossMath.Select(t0, t - _perCall1512.GetLower().GetLower(), LossMath.Select(t1, d_ - _perCall1512.GetLower().GetLower(), (Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
+                var loss = LossMath.Select(t0, t - _perCall1512.GetLower().GetLower(), LossMath.Select(t1, d_ - _perCall1512.GetLower().GetLower(), (typeof(F4) == typeof(On)) ? (Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_)) * _reciprocal0512.GetLower().GetLower() : (Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, Vector128.Create(T.CreateTruncating(-1.0)), LossMath.Select(t1, Vector128<T>.One, d_ / beta))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.LessThanOrEqual(t, _perCall0512.GetLower().GetLower()), Vector128.Create(T.CreateTruncating(-1.0)), LossMath.Select(LossMath.GreaterThanOrEqual(t, beta), Vector128<T>.One, t / beta))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, Vector128.Create(T.CreateTruncating(-1.0)), LossMath.Select(t1, Vector128<T>.One, (typeof(F4) == typeof(On)) ? d_ * _reciprocal0512.GetLower().GetLower() : d_ / beta))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.LessThanOrEqual(t, _perCall0512.GetLower().GetLower()), Vector128.Create(T.CreateTruncating(-1.0)), LossMath.Select(LossMath.GreaterThanOrEqual(t, beta), Vector128<T>.One, (typeof(F4) == typeof(On)) ? t * _reciprocal0512.GetLower().GetLower() : t / beta))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -642,11 +650,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = LossMath.LessThanOrEqual(d_, _perCall0512.GetLower());
                 var t = target - input;
                 var t1 = LossMath.GreaterThanOrEqual(d_, beta);
-                var loss = LossMath.Select(t0, t - _perCall1512.GetLower(), LossMath.Select(t1, d_ - _perCall1512.GetLower(), (Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
+                var loss = LossMath.Select(t0, t - _perCall1512.GetLower(), LossMath.Select(t1, d_ - _perCall1512.GetLower(), (typeof(F4) == typeof(On)) ? (Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_)) * _reciprocal0512.GetLower() : (Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, Vector256.Create(T.CreateTruncating(-1.0)), LossMath.Select(t1, Vector256<T>.One, d_ / beta))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.LessThanOrEqual(t, _perCall0512.GetLower()), Vector256.Create(T.CreateTruncating(-1.0)), LossMath.Select(LossMath.GreaterThanOrEqual(t, beta), Vector256<T>.One, t / beta))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, Vector256.Create(T.CreateTruncating(-1.0)), LossMath.Select(t1, Vector256<T>.One, (typeof(F4) == typeof(On)) ? d_ * _reciprocal0512.GetLower() : d_ / beta))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.LessThanOrEqual(t, _perCall0512.GetLower()), Vector256.Create(T.CreateTruncating(-1.0)), LossMath.Select(LossMath.GreaterThanOrEqual(t, beta), Vector256<T>.One, (typeof(F4) == typeof(On)) ? t * _reciprocal0512.GetLower() : t / beta))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -663,11 +671,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = LossMath.LessThanOrEqual(d_, _perCall0512);
                 var t = target - input;
                 var t1 = LossMath.GreaterThanOrEqual(d_, beta);
-                var loss = LossMath.Select(t0, t - _perCall1512, LossMath.Select(t1, d_ - _perCall1512, (Vector512.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
+                var loss = LossMath.Select(t0, t - _perCall1512, LossMath.Select(t1, d_ - _perCall1512, (typeof(F4) == typeof(On)) ? (Vector512.Create(T.CreateTruncating(0.5)) * (d_ * d_)) * _reciprocal0512 : (Vector512.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, Vector512.Create(T.CreateTruncating(-1.0)), LossMath.Select(t1, Vector512<T>.One, d_ / beta))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.LessThanOrEqual(t, _perCall0512), Vector512.Create(T.CreateTruncating(-1.0)), LossMath.Select(LossMath.GreaterThanOrEqual(t, beta), Vector512<T>.One, t / beta))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, Vector512.Create(T.CreateTruncating(-1.0)), LossMath.Select(t1, Vector512<T>.One, (typeof(F4) == typeof(On)) ? d_ * _reciprocal0512 : d_ / beta))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.LessThanOrEqual(t, _perCall0512), Vector512.Create(T.CreateTruncating(-1.0)), LossMath.Select(LossMath.GreaterThanOrEqual(t, beta), Vector512<T>.One, (typeof(F4) == typeof(On)) ? t * _reciprocal0512 : t / beta))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -684,7 +692,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = LossMath.LessThanOrEqual(d_, _perCall0512.GetLower().GetLower());
                 var t = target - input;
                 var t1 = LossMath.GreaterThanOrEqual(d_, beta);
-                var loss = LossMath.Select(t0, t - _perCall1512.GetLower().GetLower(), LossMath.Select(t1, d_ - _perCall1512.GetLower().GetLower(), (Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
+                var loss = LossMath.Select(t0, t - _perCall1512.GetLower().GetLower(), LossMath.Select(t1, d_ - _perCall1512.GetLower().GetLower(), (typeof(F4) == typeof(On)) ? (Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_)) * _reciprocal0512.GetLower().GetLower() : (Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -696,15 +704,15 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t02 = LossMath.LessThanOrEqual(d_2, _perCall0512.GetLower().GetLower());
                 var t2 = target2 - input2;
                 var t12 = LossMath.GreaterThanOrEqual(d_2, beta2);
-                var loss2 = LossMath.Select(t02, t2 - _perCall1512.GetLower().GetLower(), LossMath.Select(t12, d_2 - _perCall1512.GetLower().GetLower(), (Vector128.Create(T.CreateTruncating(0.5)) * (d_2 * d_2)) / beta2));
+                var loss2 = LossMath.Select(t02, t2 - _perCall1512.GetLower().GetLower(), LossMath.Select(t12, d_2 - _perCall1512.GetLower().GetLower(), (typeof(F4) == typeof(On)) ? (Vector128.Create(T.CreateTruncating(0.5)) * (d_2 * d_2)) * _reciprocal0512.GetLower().GetLower() : (Vector128.Create(T.CreateTruncating(0.5)) * (d_2 * d_2)) / beta2));
                 var w2 = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector128<T>.One;
                 var g2 = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)j) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w2 : Vector128<T>.One);
                 sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
                 // the stores, after both copies' loads
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, Vector128.Create(T.CreateTruncating(-1.0)), LossMath.Select(t1, Vector128<T>.One, d_ / beta))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.LessThanOrEqual(t, _perCall0512.GetLower().GetLower()), Vector128.Create(T.CreateTruncating(-1.0)), LossMath.Select(LossMath.GreaterThanOrEqual(t, beta), Vector128<T>.One, t / beta))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(t02, Vector128.Create(T.CreateTruncating(-1.0)), LossMath.Select(t12, Vector128<T>.One, d_2 / beta2))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(LossMath.LessThanOrEqual(t2, _perCall0512.GetLower().GetLower()), Vector128.Create(T.CreateTruncating(-1.0)), LossMath.Select(LossMath.GreaterThanOrEqual(t2, beta2), Vector128<T>.One, t2 / beta2))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)j);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, Vector128.Create(T.CreateTruncating(-1.0)), LossMath.Select(t1, Vector128<T>.One, (typeof(F4) == typeof(On)) ? d_ * _reciprocal0512.GetLower().GetLower() : d_ / beta))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.LessThanOrEqual(t, _perCall0512.GetLower().GetLower()), Vector128.Create(T.CreateTruncating(-1.0)), LossMath.Select(LossMath.GreaterThanOrEqual(t, beta), Vector128<T>.One, (typeof(F4) == typeof(On)) ? t * _reciprocal0512.GetLower().GetLower() : t / beta))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(t02, Vector128.Create(T.CreateTruncating(-1.0)), LossMath.Select(t12, Vector128<T>.One, (typeof(F4) == typeof(On)) ? d_2 * _reciprocal0512.GetLower().GetLower() : d_2 / beta2))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(LossMath.LessThanOrEqual(t2, _perCall0512.GetLower().GetLower()), Vector128.Create(T.CreateTruncating(-1.0)), LossMath.Select(LossMath.GreaterThanOrEqual(t2, beta2), Vector128<T>.One, (typeof(F4) == typeof(On)) ? t2 * _reciprocal0512.GetLower().GetLower() : t2 / beta2))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)j);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -717,7 +725,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = LossMath.LessThanOrEqual(d_, _perCall0512.GetLower());
                 var t = target - input;
                 var t1 = LossMath.GreaterThanOrEqual(d_, beta);
-                var loss = LossMath.Select(t0, t - _perCall1512.GetLower(), LossMath.Select(t1, d_ - _perCall1512.GetLower(), (Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
+                var loss = LossMath.Select(t0, t - _perCall1512.GetLower(), LossMath.Select(t1, d_ - _perCall1512.GetLower(), (typeof(F4) == typeof(On)) ? (Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_)) * _reciprocal0512.GetLower() : (Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -729,15 +737,15 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t02 = LossMath.LessThanOrEqual(d_2, _perCall0512.GetLower());
                 var t2 = target2 - input2;
                 var t12 = LossMath.GreaterThanOrEqual(d_2, beta2);
-                var loss2 = LossMath.Select(t02, t2 - _perCall1512.GetLower(), LossMath.Select(t12, d_2 - _perCall1512.GetLower(), (Vector256.Create(T.CreateTruncating(0.5)) * (d_2 * d_2)) / beta2));
+                var loss2 = LossMath.Select(t02, t2 - _perCall1512.GetLower(), LossMath.Select(t12, d_2 - _perCall1512.GetLower(), (typeof(F4) == typeof(On)) ? (Vector256.Create(T.CreateTruncating(0.5)) * (d_2 * d_2)) * _reciprocal0512.GetLower() : (Vector256.Create(T.CreateTruncating(0.5)) * (d_2 * d_2)) / beta2));
                 var w2 = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector256<T>.One;
                 var g2 = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)j) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w2 : Vector256<T>.One);
                 sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
                 // the stores, after both copies' loads
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, Vector256.Create(T.CreateTruncating(-1.0)), LossMath.Select(t1, Vector256<T>.One, d_ / beta))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.LessThanOrEqual(t, _perCall0512.GetLower()), Vector256.Create(T.CreateTruncating(-1.0)), LossMath.Select(LossMath.GreaterThanOrEqual(t, beta), Vector256<T>.One, t / beta))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(t02, Vector256.Create(T.CreateTruncating(-1.0)), LossMath.Select(t12, Vector256<T>.One, d_2 / beta2))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(LossMath.LessThanOrEqual(t2, _perCall0512.GetLower()), Vector256.Create(T.CreateTruncating(-1.0)), LossMath.Select(LossMath.GreaterThanOrEqual(t2, beta2), Vector256<T>.One, t2 / beta2))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)j);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, Vector256.Create(T.CreateTruncating(-1.0)), LossMath.Select(t1, Vector256<T>.One, (typeof(F4) == typeof(On)) ? d_ * _reciprocal0512.GetLower() : d_ / beta))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.LessThanOrEqual(t, _perCall0512.GetLower()), Vector256.Create(T.CreateTruncating(-1.0)), LossMath.Select(LossMath.GreaterThanOrEqual(t, beta), Vector256<T>.One, (typeof(F4) == typeof(On)) ? t * _reciprocal0512.GetLower() : t / beta))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(t02, Vector256.Create(T.CreateTruncating(-1.0)), LossMath.Select(t12, Vector256<T>.One, (typeof(F4) == typeof(On)) ? d_2 * _reciprocal0512.GetLower() : d_2 / beta2))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(LossMath.LessThanOrEqual(t2, _perCall0512.GetLower()), Vector256.Create(T.CreateTruncating(-1.0)), LossMath.Select(LossMath.GreaterThanOrEqual(t2, beta2), Vector256<T>.One, (typeof(F4) == typeof(On)) ? t2 * _reciprocal0512.GetLower() : t2 / beta2))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)j);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -750,7 +758,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t0 = LossMath.LessThanOrEqual(d_, _perCall0512);
                 var t = target - input;
                 var t1 = LossMath.GreaterThanOrEqual(d_, beta);
-                var loss = LossMath.Select(t0, t - _perCall1512, LossMath.Select(t1, d_ - _perCall1512, (Vector512.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
+                var loss = LossMath.Select(t0, t - _perCall1512, LossMath.Select(t1, d_ - _perCall1512, (typeof(F4) == typeof(On)) ? (Vector512.Create(T.CreateTruncating(0.5)) * (d_ * d_)) * _reciprocal0512 : (Vector512.Create(T.CreateTruncating(0.5)) * (d_ * d_)) / beta));
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
                 sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -762,15 +770,15 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var t02 = LossMath.LessThanOrEqual(d_2, _perCall0512);
                 var t2 = target2 - input2;
                 var t12 = LossMath.GreaterThanOrEqual(d_2, beta2);
-                var loss2 = LossMath.Select(t02, t2 - _perCall1512, LossMath.Select(t12, d_2 - _perCall1512, (Vector512.Create(T.CreateTruncating(0.5)) * (d_2 * d_2)) / beta2));
+                var loss2 = LossMath.Select(t02, t2 - _perCall1512, LossMath.Select(t12, d_2 - _perCall1512, (typeof(F4) == typeof(On)) ? (Vector512.Create(T.CreateTruncating(0.5)) * (d_2 * d_2)) * _reciprocal0512 : (Vector512.Create(T.CreateTruncating(0.5)) * (d_2 * d_2)) / beta2));
                 var w2 = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector512<T>.One;
                 var g2 = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)j) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w2 : Vector512<T>.One);
                 sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
                 // the stores, after both copies' loads
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, Vector512.Create(T.CreateTruncating(-1.0)), LossMath.Select(t1, Vector512<T>.One, d_ / beta))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.LessThanOrEqual(t, _perCall0512), Vector512.Create(T.CreateTruncating(-1.0)), LossMath.Select(LossMath.GreaterThanOrEqual(t, beta), Vector512<T>.One, t / beta))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(t02, Vector512.Create(T.CreateTruncating(-1.0)), LossMath.Select(t12, Vector512<T>.One, d_2 / beta2))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(LossMath.LessThanOrEqual(t2, _perCall0512), Vector512.Create(T.CreateTruncating(-1.0)), LossMath.Select(LossMath.GreaterThanOrEqual(t2, beta2), Vector512<T>.One, t2 / beta2))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)j);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, Vector512.Create(T.CreateTruncating(-1.0)), LossMath.Select(t1, Vector512<T>.One, (typeof(F4) == typeof(On)) ? d_ * _reciprocal0512 : d_ / beta))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.LessThanOrEqual(t, _perCall0512), Vector512.Create(T.CreateTruncating(-1.0)), LossMath.Select(LossMath.GreaterThanOrEqual(t, beta), Vector512<T>.One, (typeof(F4) == typeof(On)) ? t * _reciprocal0512 : t / beta))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(t02, Vector512.Create(T.CreateTruncating(-1.0)), LossMath.Select(t12, Vector512<T>.One, (typeof(F4) == typeof(On)) ? d_2 * _reciprocal0512 : d_2 / beta2))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(LossMath.LessThanOrEqual(t2, _perCall0512), Vector512.Create(T.CreateTruncating(-1.0)), LossMath.Select(LossMath.GreaterThanOrEqual(t2, beta2), Vector512<T>.One, (typeof(F4) == typeof(On)) ? t2 * _reciprocal0512 : t2 / beta2))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)j);
             }
         }
 
@@ -804,7 +812,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _output = output;
             }
 
-            public int Bits { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputGrad.IsEmpty ? 0 : 4) | (_targetGrad.IsEmpty ? 0 : 8) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0); }
+            public int Bits { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputGrad.IsEmpty ? 0 : 4) | (_targetGrad.IsEmpty ? 0 : 8) | (LossMath.IsExactReciprocal(_beta) ? 16 : 0) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0); }
 
             [MethodImpl(MethodImplOptions.NoInlining)]
             public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag

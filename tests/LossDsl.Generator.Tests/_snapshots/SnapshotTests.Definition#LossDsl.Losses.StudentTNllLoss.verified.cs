@@ -453,9 +453,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = _target[i];
                 var scale_ = _scale_[i];
                 var df = _df[i];
-                var t0 = (T.One + df) / T.CreateTruncating(2.0);
+                var t0 = (T.One + df) * T.CreateTruncating(0.5);
                 var z = (target - input) / scale_;
-                var loss = (((LossMath.Lgamma(df / T.CreateTruncating(2.0)) - LossMath.Lgamma(t0)) + (T.CreateTruncating(0.5) * LossMath.Log(T.CreateTruncating(3.141592653589793) * df))) + LossMath.Log(scale_)) + (t0 * LossMath.Log1p((z * z) / df));
+                var loss = (((LossMath.Lgamma(df * T.CreateTruncating(0.5)) - LossMath.Lgamma(t0)) + (T.CreateTruncating(0.5) * LossMath.Log(T.CreateTruncating(3.141592653589793) * df))) + LossMath.Log(scale_)) + (t0 * LossMath.Log1p((z * z) / df));
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -467,9 +467,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var scale_ = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_scale_), (nuint)i);
                 var df = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_df), (nuint)i);
-                var t0 = (Vector128<T>.One + df) / Vector128.Create(T.CreateTruncating(2.0));
+                var t0 = (Vector128<T>.One + df) * Vector128.Create(T.CreateTruncating(0.5));
                 var z = (target - input) / scale_;
-                var loss = (((LossMath.Lgamma(df / Vector128.Create(T.CreateTruncating(2.0))) - LossMath.Lgamma(t0)) + (Vector128.Create(T.CreateTruncating(0.5)) * LossMath.Log(Vector128.Create(T.CreateTruncating(3.141592653589793)) * df))) + LossMath.Log(scale_)) + (t0 * LossMath.Log1p((z * z) / df));
+                var loss = (((LossMath.Lgamma(df * Vector128.Create(T.CreateTruncating(0.5))) - LossMath.Lgamma(t0)) + (Vector128.Create(T.CreateTruncating(0.5)) * LossMath.Log(Vector128.Create(T.CreateTruncating(3.141592653589793)) * df))) + LossMath.Log(scale_)) + (t0 * LossMath.Log1p((z * z) / df));
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -484,9 +484,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var scale_ = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_scale_), (nuint)i);
                 var df = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_df), (nuint)i);
-                var t0 = (Vector256<T>.One + df) / Vector256.Create(T.CreateTruncating(2.0));
+                var t0 = (Vector256<T>.One + df) * Vector256.Create(T.CreateTruncating(0.5));
                 var z = (target - input) / scale_;
-                var loss = (((LossMath.Lgamma(df / Vector256.Create(T.CreateTruncating(2.0))) - LossMath.Lgamma(t0)) + (Vector256.Create(T.CreateTruncating(0.5)) * LossMath.Log(Vector256.Create(T.CreateTruncating(3.141592653589793)) * df))) + LossMath.Log(scale_)) + (t0 * LossMath.Log1p((z * z) / df));
+                var loss = (((LossMath.Lgamma(df * Vector256.Create(T.CreateTruncating(0.5))) - LossMath.Lgamma(t0)) + (Vector256.Create(T.CreateTruncating(0.5)) * LossMath.Log(Vector256.Create(T.CreateTruncating(3.141592653589793)) * df))) + LossMath.Log(scale_)) + (t0 * LossMath.Log1p((z * z) / df));
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -501,9 +501,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var scale_ = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_scale_), (nuint)i);
                 var df = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_df), (nuint)i);
-                var t0 = (Vector512<T>.One + df) / Vector512.Create(T.CreateTruncating(2.0));
+                var t0 = (Vector512<T>.One + df) * Vector512.Create(T.CreateTruncating(0.5));
                 var z = (target - input) / scale_;
-                var loss = (((LossMath.Lgamma(df / Vector512.Create(T.CreateTruncating(2.0))) - LossMath.Lgamma(t0)) + (Vector512.Create(T.CreateTruncating(0.5)) * LossMath.Log(Vector512.Create(T.CreateTruncating(3.141592653589793)) * df))) + LossMath.Log(scale_)) + (t0 * LossMath.Log1p((z * z) / df));
+                var loss = (((LossMath.Lgamma(df * Vector512.Create(T.CreateTruncating(0.5))) - LossMath.Lgamma(t0)) + (Vector512.Create(T.CreateTruncating(0.5)) * LossMath.Log(Vector512.Create(T.CreateTruncating(3.141592653589793)) * df))) + LossMath.Log(scale_)) + (t0 * LossMath.Log1p((z * z) / df));
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -618,8 +618,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = _target[i];
                 var scale_ = _scale_[i];
                 var df = _df[i];
-                var t0 = df / T.CreateTruncating(2.0);
-                var t1 = (T.One + df) / T.CreateTruncating(2.0);
+                var t0 = df * T.CreateTruncating(0.5);
+                var t1 = (T.One + df) * T.CreateTruncating(0.5);
                 var t2 = T.CreateTruncating(3.141592653589793) * df;
                 var z = (target - input) / scale_;
                 var t3 = (z * z) / df;
@@ -644,8 +644,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var scale_ = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_scale_), (nuint)i);
                 var df = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_df), (nuint)i);
-                var t0 = df / Vector128.Create(T.CreateTruncating(2.0));
-                var t1 = (Vector128<T>.One + df) / Vector128.Create(T.CreateTruncating(2.0));
+                var t0 = df * Vector128.Create(T.CreateTruncating(0.5));
+                var t1 = (Vector128<T>.One + df) * Vector128.Create(T.CreateTruncating(0.5));
                 var t2 = Vector128.Create(T.CreateTruncating(3.141592653589793)) * df;
                 var z = (target - input) / scale_;
                 var t3 = (z * z) / df;
@@ -673,8 +673,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var scale_ = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_scale_), (nuint)i);
                 var df = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_df), (nuint)i);
-                var t0 = df / Vector256.Create(T.CreateTruncating(2.0));
-                var t1 = (Vector256<T>.One + df) / Vector256.Create(T.CreateTruncating(2.0));
+                var t0 = df * Vector256.Create(T.CreateTruncating(0.5));
+                var t1 = (Vector256<T>.One + df) * Vector256.Create(T.CreateTruncating(0.5));
                 var t2 = Vector256.Create(T.CreateTruncating(3.141592653589793)) * df;
                 var z = (target - input) / scale_;
                 var t3 = (z * z) / df;
@@ -702,8 +702,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var scale_ = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_scale_), (nuint)i);
                 var df = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_df), (nuint)i);
-                var t0 = df / Vector512.Create(T.CreateTruncating(2.0));
-                var t1 = (Vector512<T>.One + df) / Vector512.Create(T.CreateTruncating(2.0));
+                var t0 = df * Vector512.Create(T.CreateTruncating(0.5));
+                var t1 = (Vector512<T>.One + df) * Vector512.Create(T.CreateTruncating(0.5));
                 var t2 = Vector512.Create(T.CreateTruncating(3.141592653589793)) * df;
                 var z = (target - input) / scale_;
                 var t3 = (z * z) / df;
@@ -872,8 +872,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = _target[i];
                 var scale_ = _scale_[i];
                 var df = _df[i];
-                var t0 = df / T.CreateTruncating(2.0);
-                var t1 = (T.One + df) / T.CreateTruncating(2.0);
+                var t0 = df * T.CreateTruncating(0.5);
+                var t1 = (T.One + df) * T.CreateTruncating(0.5);
                 var t2 = T.CreateTruncating(3.141592653589793) * df;
                 var z = (target - input) / scale_;
                 var t3 = (z * z) / df;
@@ -914,8 +914,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var scale_ = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_scale_), (nuint)i);
                 var df = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_df), (nuint)i);
-                var t0 = df / Vector128.Create(T.CreateTruncating(2.0));
-                var t1 = (Vector128<T>.One + df) / Vector128.Create(T.CreateTruncating(2.0));
+                var t0 = df * Vector128.Create(T.CreateTruncating(0.5));
+                var t1 = (Vector128<T>.One + df) * Vector128.Create(T.CreateTruncating(0.5));
                 var t2 = Vector128.Create(T.CreateTruncating(3.141592653589793)) * df;
                 var z = (target - input) / scale_;
                 var t3 = (z * z) / df;
@@ -959,8 +959,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var scale_ = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_scale_), (nuint)i);
                 var df = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_df), (nuint)i);
-                var t0 = df / Vector256.Create(T.CreateTruncating(2.0));
-                var t1 = (Vector256<T>.One + df) / Vector256.Create(T.CreateTruncating(2.0));
+                var t0 = df * Vector256.Create(T.CreateTruncating(0.5));
+                var t1 = (Vector256<T>.One + df) * Vector256.Create(T.CreateTruncating(0.5));
                 var t2 = Vector256.Create(T.CreateTruncating(3.141592653589793)) * df;
                 var z = (target - input) / scale_;
                 var t3 = (z * z) / df;
@@ -1004,8 +1004,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var scale_ = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_scale_), (nuint)i);
                 var df = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_df), (nuint)i);
-                var t0 = df / Vector512.Create(T.CreateTruncating(2.0));
-                var t1 = (Vector512<T>.One + df) / Vector512.Create(T.CreateTruncating(2.0));
+                var t0 = df * Vector512.Create(T.CreateTruncating(0.5));
+                var t1 = (Vector512<T>.One + df) * Vector512.Create(T.CreateTruncating(0.5));
                 var t2 = Vector512.Create(T.CreateTruncating(3.141592653589793)) * df;
                 var z = (target - input) / scale_;
                 var t3 = (z * z) / df;

@@ -336,10 +336,12 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly T _c_;
             private readonly ReadOnlySpan<T> _weight;
             private readonly T _perCall0; // c ^ 2 / 6
+            private readonly T _reciprocal0; // 1 / c, where a power of two
             // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
             // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
             private readonly Vector512<T> _c_512;
             private readonly Vector512<T> _perCall0512;
+            private readonly Vector512<T> _reciprocal0512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public ValueKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T c_, ReadOnlySpan<T> weight)
@@ -349,8 +351,10 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _c_ = c_;
                 _weight = weight;
                 _perCall0 = LossMath.Pow(_c_, T.CreateTruncating(2.0)) / T.CreateTruncating(6.0);
+                _reciprocal0 = T.One / _c_;
                 _c_512 = Vector512.Create(_c_);
                 _perCall0512 = Vector512.Create(_perCall0);
+                _reciprocal0512 = Vector512.Create(_reciprocal0);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -374,7 +378,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var c_ = _c_512.GetLower().GetLower();
                 var r_ = input - target;
-                var t0 = r_ / c_;
+                var t0 = (typeof(F1) == typeof(On)) ? r_ * _reciprocal0512.GetLower().GetLower() : r_ / c_;
                 var t1 = Vector128<T>.One - (t0 * t0);
                 var loss = LossMath.Select(LossMath.LessThanOrEqual(LossMath.Abs(r_), c_), _perCall0512.GetLower().GetLower() * (Vector128<T>.One - (t1 * t1 * t1)), _perCall0512.GetLower().GetLower());
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
@@ -391,7 +395,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var c_ = _c_512.GetLower();
                 var r_ = input - target;
-                var t0 = r_ / c_;
+                var t0 = (typeof(F1) == typeof(On)) ? r_ * _reciprocal0512.GetLower() : r_ / c_;
                 var t1 = Vector256<T>.One - (t0 * t0);
                 var loss = LossMath.Select(LossMath.LessThanOrEqual(LossMath.Abs(r_), c_), _perCall0512.GetLower() * (Vector256<T>.One - (t1 * t1 * t1)), _perCall0512.GetLower());
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
@@ -408,7 +412,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var c_ = _c_512;
                 var r_ = input - target;
-                var t0 = r_ / c_;
+                var t0 = (typeof(F1) == typeof(On)) ? r_ * _reciprocal0512 : r_ / c_;
                 var t1 = Vector512<T>.One - (t0 * t0);
                 var loss = LossMath.Select(LossMath.LessThanOrEqual(LossMath.Abs(r_), c_), _perCall0512 * (Vector512<T>.One - (t1 * t1 * t1)), _perCall0512);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
@@ -425,7 +429,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var c_ = _c_512.GetLower().GetLower();
                 var r_ = input - target;
-                var t0 = r_ / c_;
+                var t0 = (typeof(F1) == typeof(On)) ? r_ * _reciprocal0512.GetLower().GetLower() : r_ / c_;
                 var t1 = Vector128<T>.One - (t0 * t0);
                 var loss = LossMath.Select(LossMath.LessThanOrEqual(LossMath.Abs(r_), c_), _perCall0512.GetLower().GetLower() * (Vector128<T>.One - (t1 * t1 * t1)), _perCall0512.GetLower().GetLower());
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
@@ -435,7 +439,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
                 var c_2 = _c_512.GetLower().GetLower();
                 var r_2 = input2 - target2;
-                var t02 = r_2 / c_2;
+                var t02 = (typeof(F1) == typeof(On)) ? r_2 * _reciprocal0512.GetLower().GetLower() : r_2 / c_2;
                 var t12 = Vector128<T>.One - (t02 * t02);
                 var loss2 = LossMath.Select(LossMath.LessThanOrEqual(LossMath.Abs(r_2), c_2), _perCall0512.GetLower().GetLower() * (Vector128<T>.One - (t12 * t12 * t12)), _perCall0512.GetLower().GetLower());
                 var w2 = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector128<T>.One;
@@ -449,7 +453,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var c_ = _c_512.GetLower();
                 var r_ = input - target;
-                var t0 = r_ / c_;
+                var t0 = (typeof(F1) == typeof(On)) ? r_ * _reciprocal0512.GetLower() : r_ / c_;
                 var t1 = Vector256<T>.One - (t0 * t0);
                 var loss = LossMath.Select(LossMath.LessThanOrEqual(LossMath.Abs(r_), c_), _perCall0512.GetLower() * (Vector256<T>.One - (t1 * t1 * t1)), _perCall0512.GetLower());
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
@@ -459,7 +463,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
                 var c_2 = _c_512.GetLower();
                 var r_2 = input2 - target2;
-                var t02 = r_2 / c_2;
+                var t02 = (typeof(F1) == typeof(On)) ? r_2 * _reciprocal0512.GetLower() : r_2 / c_2;
                 var t12 = Vector256<T>.One - (t02 * t02);
                 var loss2 = LossMath.Select(LossMath.LessThanOrEqual(LossMath.Abs(r_2), c_2), _perCall0512.GetLower() * (Vector256<T>.One - (t12 * t12 * t12)), _perCall0512.GetLower());
                 var w2 = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector256<T>.One;
@@ -473,7 +477,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var c_ = _c_512;
                 var r_ = input - target;
-                var t0 = r_ / c_;
+                var t0 = (typeof(F1) == typeof(On)) ? r_ * _reciprocal0512 : r_ / c_;
                 var t1 = Vector512<T>.One - (t0 * t0);
                 var loss = LossMath.Select(LossMath.LessThanOrEqual(LossMath.Abs(r_), c_), _perCall0512 * (Vector512<T>.One - (t1 * t1 * t1)), _perCall0512);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
@@ -483,7 +487,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var target2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
                 var c_2 = _c_512;
                 var r_2 = input2 - target2;
-                var t02 = r_2 / c_2;
+                var t02 = (typeof(F1) == typeof(On)) ? r_2 * _reciprocal0512 : r_2 / c_2;
                 var t12 = Vector512<T>.One - (t02 * t02);
                 var loss2 = LossMath.Select(LossMath.LessThanOrEqual(LossMath.Abs(r_2), c_2), _perCall0512 * (Vector512<T>.One - (t12 * t12 * t12)), _perCall0512);
                 var w2 = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector512<T>.One;
@@ -513,7 +517,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _output = output;
             }
 
-            public int Bits { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => (_weight.IsEmpty ? 0 : 1); }
+            public int Bits { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => (_weight.IsEmpty ? 0 : 1) | (LossMath.IsExactReciprocal(_c_) ? 2 : 0); }
 
             [MethodImpl(MethodImplOptions.NoInlining)]
             public T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
@@ -539,12 +543,14 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly Span<T> _inputGrad;
             private readonly T _perCall0; // c ^ 2 / 6
             private readonly T _perCall1; // 1 / c
+            private readonly T _reciprocal0; // 1 / c, where a power of two
             // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
             // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
             private readonly Vector512<T> _c_512;
             private readonly Vector512<T> _scale512;
             private readonly Vector512<T> _perCall0512;
             private readonly Vector512<T> _perCall1512;
+            private readonly Vector512<T> _reciprocal0512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public GradientKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T c_, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad)
@@ -558,10 +564,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _inputGrad = inputGrad;
                 _perCall0 = LossMath.Pow(_c_, T.CreateTruncating(2.0)) / T.CreateTruncating(6.0);
                 _perCall1 = T.One / _c_;
+                _reciprocal0 = T.One / _c_;
                 _c_512 = Vector512.Create(_c_);
                 _scale512 = Vector512.Create(_scale);
                 _perCall0512 = Vector512.Create(_perCall0);
                 _perCall1512 = Vector512.Create(_perCall1);
+                _reciprocal0512 = Vector512.Create(_reciprocal0);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -589,7 +597,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var c_ = _c_512.GetLower().GetLower();
                 var r_ = input - target;
                 var t0 = LossMath.LessThanOrEqual(LossMath.Abs(r_), c_);
-                var t1 = r_ / c_;
+                var t1 = (typeof(F3) == typeof(On)) ? r_ * _reciprocal0512.GetLower().GetLower() : r_ / c_;
                 var t2 = Vector128<T>.One - (t1 * t1);
                 var loss = LossMath.Select(t0, _perCall0512.GetLower().GetLower() * (Vector128<T>.One - (t2 * t2 * t2)), _perCall0512.GetLower().GetLower());
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
@@ -609,7 +617,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var c_ = _c_512.GetLower();
                 var r_ = input - target;
                 var t0 = LossMath.LessThanOrEqual(LossMath.Abs(r_), c_);
-                var t1 = r_ / c_;
+                var t1 = (typeof(F3) == typeof(On)) ? r_ * _reciprocal0512.GetLower() : r_ / c_;
                 var t2 = Vector256<T>.One - (t1 * t1);
                 var loss = LossMath.Select(t0, _perCall0512.GetLower() * (Vector256<T>.One - (t2 * t2 * t2)), _perCall0512.GetLower());
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
@@ -629,7 +637,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var c_ = _c_512;
                 var r_ = input - target;
                 var t0 = LossMath.LessThanOrEqual(LossMath.Abs(r_), c_);
-                var t1 = r_ / c_;
+                var t1 = (typeof(F3) == typeof(On)) ? r_ * _reciprocal0512 : r_ / c_;
                 var t2 = Vector512<T>.One - (t1 * t1);
                 var loss = LossMath.Select(t0, _perCall0512 * (Vector512<T>.One - (t2 * t2 * t2)), _perCall0512);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
@@ -649,7 +657,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var c_ = _c_512.GetLower().GetLower();
                 var r_ = input - target;
                 var t0 = LossMath.LessThanOrEqual(LossMath.Abs(r_), c_);
-                var t1 = r_ / c_;
+                var t1 = (typeof(F3) == typeof(On)) ? r_ * _reciprocal0512.GetLower().GetLower() : r_ / c_;
                 var t2 = Vector128<T>.One - (t1 * t1);
                 var loss = LossMath.Select(t0, _perCall0512.GetLower().GetLower() * (Vector128<T>.One - (t2 * t2 * t2)), _perCall0512.GetLower().GetLower());
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
@@ -661,7 +669,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var c_2 = _c_512.GetLower().GetLower();
                 var r_2 = input2 - target2;
                 var t02 = LossMath.LessThanOrEqual(LossMath.Abs(r_2), c_2);
-                var t12 = r_2 / c_2;
+                var t12 = (typeof(F3) == typeof(On)) ? r_2 * _reciprocal0512.GetLower().GetLower() : r_2 / c_2;
                 var t22 = Vector128<T>.One - (t12 * t12);
                 var loss2 = LossMath.Select(t02, _perCall0512.GetLower().GetLower() * (Vector128<T>.One - (t22 * t22 * t22)), _perCall0512.GetLower().GetLower());
                 var w2 = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector128<T>.One;
@@ -680,7 +688,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var c_ = _c_512.GetLower();
                 var r_ = input - target;
                 var t0 = LossMath.LessThanOrEqual(LossMath.Abs(r_), c_);
-                var t1 = r_ / c_;
+                var t1 = (typeof(F3) == typeof(On)) ? r_ * _reciprocal0512.GetLower() : r_ / c_;
                 var t2 = Vector256<T>.One - (t1 * t1);
                 var loss = LossMath.Select(t0, _perCall0512.GetLower() * (Vector256<T>.One - (t2 * t2 * t2)), _perCall0512.GetLower());
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
@@ -692,7 +700,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var c_2 = _c_512.GetLower();
                 var r_2 = input2 - target2;
                 var t02 = LossMath.LessThanOrEqual(LossMath.Abs(r_2), c_2);
-                var t12 = r_2 / c_2;
+                var t12 = (typeof(F3) == typeof(On)) ? r_2 * _reciprocal0512.GetLower() : r_2 / c_2;
                 var t22 = Vector256<T>.One - (t12 * t12);
                 var loss2 = LossMath.Select(t02, _perCall0512.GetLower() * (Vector256<T>.One - (t22 * t22 * t22)), _perCall0512.GetLower());
                 var w2 = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector256<T>.One;
@@ -711,7 +719,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var c_ = _c_512;
                 var r_ = input - target;
                 var t0 = LossMath.LessThanOrEqual(LossMath.Abs(r_), c_);
-                var t1 = r_ / c_;
+                var t1 = (typeof(F3) == typeof(On)) ? r_ * _reciprocal0512 : r_ / c_;
                 var t2 = Vector512<T>.One - (t1 * t1);
                 var loss = LossMath.Select(t0, _perCall0512 * (Vector512<T>.One - (t2 * t2 * t2)), _perCall0512);
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
@@ -723,7 +731,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var c_2 = _c_512;
                 var r_2 = input2 - target2;
                 var t02 = LossMath.LessThanOrEqual(LossMath.Abs(r_2), c_2);
-                var t12 = r_2 / c_2;
+                var t12 = (typeof(F3) == typeof(On)) ? r_2 * _reciprocal0512 : r_2 / c_2;
                 var t22 = Vector512<T>.One - (t12 * t12);
                 var loss2 = LossMath.Select(t02, _perCall0512 * (Vector512<T>.One - (t22 * t22 * t22)), _perCall0512);
                 var w2 = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector512<T>.One;
@@ -763,7 +771,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _output = output;
             }
 
-            public int Bits { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputGrad.IsEmpty ? 0 : 4) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0); }
+            public int Bits { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputGrad.IsEmpty ? 0 : 4) | (LossMath.IsExactReciprocal(_c_) ? 8 : 0) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0); }
 
             [MethodImpl(MethodImplOptions.NoInlining)]
             public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
@@ -799,12 +807,14 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly HessianTransform<T> _hessianPolicy;
             private readonly T _perCall0; // c ^ 2 / 6
             private readonly T _perCall1; // 1 / c
+            private readonly T _reciprocal0; // 1 / c, where a power of two
             // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
             // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
             private readonly Vector512<T> _c_512;
             private readonly Vector512<T> _scale512;
             private readonly Vector512<T> _perCall0512;
             private readonly Vector512<T> _perCall1512;
+            private readonly Vector512<T> _reciprocal0512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public HessianKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T c_, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> inputHess, HessianPolicy hessianPolicy)
@@ -820,10 +830,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _hessianPolicy = new HessianTransform<T>(hessianPolicy);
                 _perCall0 = LossMath.Pow(_c_, T.CreateTruncating(2.0)) / T.CreateTruncating(6.0);
                 _perCall1 = T.One / _c_;
+                _reciprocal0 = T.One / _c_;
                 _c_512 = Vector512.Create(_c_);
                 _scale512 = Vector512.Create(_scale);
                 _perCall0512 = Vector512.Create(_perCall0);
                 _perCall1512 = Vector512.Create(_perCall1);
+                _reciprocal0512 = Vector512.Create(_reciprocal0);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -853,7 +865,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var c_ = _c_512.GetLower().GetLower();
                 var r_ = input - target;
                 var t0 = LossMath.LessThanOrEqual(LossMath.Abs(r_), c_);
-                var t1 = r_ / c_;
+                var t1 = (typeof(F4) == typeof(On)) ? r_ * _reciprocal0512.GetLower().GetLower() : r_ / c_;
                 var t2 = Vector128<T>.One - (t1 * t1);
                 var t3 = _perCall0512.GetLower().GetLower() * (t2 * t2);
                 var loss = LossMath.Select(t0, _perCall0512.GetLower().GetLower() * (Vector128<T>.One - (t2 * t2 * t2)), _perCall0512.GetLower().GetLower());
@@ -875,7 +887,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var c_ = _c_512.GetLower();
                 var r_ = input - target;
                 var t0 = LossMath.LessThanOrEqual(LossMath.Abs(r_), c_);
-                var t1 = r_ / c_;
+                var t1 = (typeof(F4) == typeof(On)) ? r_ * _reciprocal0512.GetLower() : r_ / c_;
                 var t2 = Vector256<T>.One - (t1 * t1);
                 var t3 = _perCall0512.GetLower() * (t2 * t2);
                 var loss = LossMath.Select(t0, _perCall0512.GetLower() * (Vector256<T>.One - (t2 * t2 * t2)), _perCall0512.GetLower());
@@ -897,7 +909,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var c_ = _c_512;
                 var r_ = input - target;
                 var t0 = LossMath.LessThanOrEqual(LossMath.Abs(r_), c_);
-                var t1 = r_ / c_;
+                var t1 = (typeof(F4) == typeof(On)) ? r_ * _reciprocal0512 : r_ / c_;
                 var t2 = Vector512<T>.One - (t1 * t1);
                 var t3 = _perCall0512 * (t2 * t2);
                 var loss = LossMath.Select(t0, _perCall0512 * (Vector512<T>.One - (t2 * t2 * t2)), _perCall0512);
@@ -919,7 +931,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var c_ = _c_512.GetLower().GetLower();
                 var r_ = input - target;
                 var t0 = LossMath.LessThanOrEqual(LossMath.Abs(r_), c_);
-                var t1 = r_ / c_;
+                var t1 = (typeof(F4) == typeof(On)) ? r_ * _reciprocal0512.GetLower().GetLower() : r_ / c_;
                 var t2 = Vector128<T>.One - (t1 * t1);
                 var t3 = _perCall0512.GetLower().GetLower() * (t2 * t2);
                 var loss = LossMath.Select(t0, _perCall0512.GetLower().GetLower() * (Vector128<T>.One - (t2 * t2 * t2)), _perCall0512.GetLower().GetLower());
@@ -932,7 +944,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var c_2 = _c_512.GetLower().GetLower();
                 var r_2 = input2 - target2;
                 var t02 = LossMath.LessThanOrEqual(LossMath.Abs(r_2), c_2);
-                var t12 = r_2 / c_2;
+                var t12 = (typeof(F4) == typeof(On)) ? r_2 * _reciprocal0512.GetLower().GetLower() : r_2 / c_2;
                 var t22 = Vector128<T>.One - (t12 * t12);
                 var t32 = _perCall0512.GetLower().GetLower() * (t22 * t22);
                 var loss2 = LossMath.Select(t02, _perCall0512.GetLower().GetLower() * (Vector128<T>.One - (t22 * t22 * t22)), _perCall0512.GetLower().GetLower());
@@ -954,7 +966,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var c_ = _c_512.GetLower();
                 var r_ = input - target;
                 var t0 = LossMath.LessThanOrEqual(LossMath.Abs(r_), c_);
-                var t1 = r_ / c_;
+                var t1 = (typeof(F4) == typeof(On)) ? r_ * _reciprocal0512.GetLower() : r_ / c_;
                 var t2 = Vector256<T>.One - (t1 * t1);
                 var t3 = _perCall0512.GetLower() * (t2 * t2);
                 var loss = LossMath.Select(t0, _perCall0512.GetLower() * (Vector256<T>.One - (t2 * t2 * t2)), _perCall0512.GetLower());
@@ -967,7 +979,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var c_2 = _c_512.GetLower();
                 var r_2 = input2 - target2;
                 var t02 = LossMath.LessThanOrEqual(LossMath.Abs(r_2), c_2);
-                var t12 = r_2 / c_2;
+                var t12 = (typeof(F4) == typeof(On)) ? r_2 * _reciprocal0512.GetLower() : r_2 / c_2;
                 var t22 = Vector256<T>.One - (t12 * t12);
                 var t32 = _perCall0512.GetLower() * (t22 * t22);
                 var loss2 = LossMath.Select(t02, _perCall0512.GetLower() * (Vector256<T>.One - (t22 * t22 * t22)), _perCall0512.GetLower());
@@ -989,7 +1001,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var c_ = _c_512;
                 var r_ = input - target;
                 var t0 = LossMath.LessThanOrEqual(LossMath.Abs(r_), c_);
-                var t1 = r_ / c_;
+                var t1 = (typeof(F4) == typeof(On)) ? r_ * _reciprocal0512 : r_ / c_;
                 var t2 = Vector512<T>.One - (t1 * t1);
                 var t3 = _perCall0512 * (t2 * t2);
                 var loss = LossMath.Select(t0, _perCall0512 * (Vector512<T>.One - (t2 * t2 * t2)), _perCall0512);
@@ -1002,7 +1014,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var c_2 = _c_512;
                 var r_2 = input2 - target2;
                 var t02 = LossMath.LessThanOrEqual(LossMath.Abs(r_2), c_2);
-                var t12 = r_2 / c_2;
+                var t12 = (typeof(F4) == typeof(On)) ? r_2 * _reciprocal0512 : r_2 / c_2;
                 var t22 = Vector512<T>.One - (t12 * t12);
                 var t32 = _perCall0512 * (t22 * t22);
                 var loss2 = LossMath.Select(t02, _perCall0512 * (Vector512<T>.One - (t22 * t22 * t22)), _perCall0512);
@@ -1049,7 +1061,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _output = output;
             }
 
-            public int Bits { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputGrad.IsEmpty ? 0 : 4) | (_inputHess.IsEmpty ? 0 : 8) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0); }
+            public int Bits { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputGrad.IsEmpty ? 0 : 4) | (_inputHess.IsEmpty ? 0 : 8) | (LossMath.IsExactReciprocal(_c_) ? 16 : 0) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0); }
 
             [MethodImpl(MethodImplOptions.NoInlining)]
             public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
