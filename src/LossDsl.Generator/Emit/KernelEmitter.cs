@@ -263,8 +263,9 @@ internal static class KernelEmitter
     /// <summary>
     /// The largest kernel (distinct operations of its value, gradients and Hessians) whose pair step loads both copies
     /// first. Past it the pair is the two steps: two whole copies of a kernel with many outputs (the box IoU losses'
-    /// gradients: 119 operations and more, where the largest kernel below is 48) held every first copy's gradients live across the second and made a method
-    /// the JIT compiled 2.2x slower than the two steps (distance_box_iou_loss, AVX2, 4,096 boxes).
+    /// gradients: 119 operations and more, where the largest kernel below is 48) held every first copy's gradients live
+    /// across the second, and the JIT compiled that method 2.2x slower than the two steps (distance_box_iou_loss, AVX2,
+    /// 4,096 boxes).
     /// </summary>
     private const int PairOperations = 60;
 
@@ -272,10 +273,7 @@ internal static class KernelEmitter
     private static int Operations(KernelSpec spec)
     {
         var seen = new HashSet<Expr>();
-        var roots = new[] { spec.Value }.Concat(spec.Gradients.Select(g => g.Gradient)).Concat(spec.Hessians.Select(h => h.Hessian));
-        foreach (var root in roots)
-            if (root is not null)
-                ExprWalker.Any(root, e => { if (ExprWalker.Children(e).Any()) seen.Add(e); return false; });
+        foreach (var root in Roots(spec)) ExprWalker.Any(root, e => { if (ExprWalker.Children(e).Any()) seen.Add(e); return false; });
         return seen.Count;
     }
 
@@ -292,8 +290,7 @@ internal static class KernelEmitter
 
     /// <summary>A kernel with no transcendental function: the sum loop may run two copies of its body (IUnrolledKernel).</summary>
     private static bool Cheap(KernelSpec spec) =>
-        new[] { spec.Value }.Concat(spec.Gradients.Select(g => g.Gradient)).Concat(spec.Hessians.Select(h => h.Hessian))
-            .All(e => e is null || !ExprWalker.Any(e, x => x is Call { Function: not (Function.Abs or Function.Sign or Function.Min or Function.Max or Function.Detach) }
+        Roots(spec).All(e => !ExprWalker.Any(e, x => x is Call { Function: not (Function.Abs or Function.Sign or Function.Min or Function.Max or Function.Detach) }
                 or ExternCall { Method: LossEmitter.ShiftedExp }));
 
     /// <summary>
@@ -314,19 +311,16 @@ internal static class KernelEmitter
             foreach (var option in loss.Options.Where(o => o.IsBoolean))
                 flags.Add(new(Names.Field(option.Name), null, Condition: Names.Field(option.Name)));
         // ... and every exponent fixed per call a small whole number.
+        var scalar = new ExpressionEmitter(Width.Scalar, _ => null, e => e is OptionRef o ? Names.Field(o.Name) : null, new Dictionary<Expr, string>(), new HashSet<string>());
         var exponents = WholePowerExponents(spec);
         if (spec.Specialised && exponents.Count > 0)
         {
-            var scalar = new ExpressionEmitter(Width.Scalar, _ => null, e => e is OptionRef o ? Names.Field(o.Name) : null, new Dictionary<Expr, string>(), new HashSet<string>());
             flags.Add(new(WholePowersFlag, null, Condition: string.Join(" && ", exponents.Select(x => $"LossMath.IsSmallWhole({scalar.ScalarText(x, true)})"))));
         }
         // ... and every divisor fixed per call a power of two (smooth_l1's beta = 1): its quotients are products.
         var divisors = PerCallDivisors(spec);
         if (spec.Specialised && divisors.Count > 0)
-        {
-            var scalar = new ExpressionEmitter(Width.Scalar, _ => null, e => e is OptionRef o ? Names.Field(o.Name) : null, new Dictionary<Expr, string>(), new HashSet<string>());
             flags.Add(new(ExactReciprocalsFlag, null, Condition: string.Join(" && ", divisors.Select(x => $"LossMath.IsExactReciprocal({scalar.ScalarText(x, true)})"))));
-        }
         return flags;
     }
 
@@ -334,15 +328,19 @@ internal static class KernelEmitter
     private const string ExactReciprocalsFlag = "_exactReciprocals";
 
     /// <summary>The kernel's divisors fixed per call (options, as smooth_l1's beta), in a stable order.</summary>
-    private static List<Expr> PerCallDivisors(KernelSpec spec)
+    private static List<Expr> PerCallDivisors(KernelSpec spec) => PerCallOperands(spec, BinaryOp.Divide);
+
+    /// <summary>The right operands of <paramref name="op"/> that are fixed per call (options and constants, not a constant), in a stable order.</summary>
+    private static List<Expr> PerCallOperands(KernelSpec spec, BinaryOp op)
     {
         var found = new List<Expr>();
-        var roots = new[] { spec.Value }.Concat(spec.Gradients.Select(g => g.Gradient)).Concat(spec.Hessians.Select(h => h.Hessian));
-        foreach (var root in roots)
-            if (root is not null)
-                ExprWalker.Any(root, e => { if (e is Binary { Op: BinaryOp.Divide, Right: var d } && ExpressionEmitter.IsPerCallExponent(d) && !found.Contains(d)) found.Add(d); return false; });
+        foreach (var root in Roots(spec))
+            ExprWalker.Any(root, e => { if (e is Binary b && b.Op == op && ExpressionEmitter.IsPerCallExponent(b.Right) && !found.Contains(b.Right)) found.Add(b.Right); return false; });
         return found;
     }
+
+    /// <summary>What a kernel computes: its value (if any), its gradients and its Hessians.</summary>
+    private static IEnumerable<Expr> Roots(KernelSpec spec) => new[] { spec.Value }.OfType<Expr>().Concat(spec.Gradients.Select(g => g.Gradient)).Concat(spec.Hessians.Select(h => h.Hessian));
 
     /// <summary>
     /// Where the kernel has the exact-reciprocals flag as a type: each per-call divisor and the field holding its
@@ -370,15 +368,7 @@ internal static class KernelEmitter
         WholePowers(spec, flags) is null ? new List<(Expr, string)>() : WholePowerExponents(spec).Select((e, k) => (e, "_wholePower" + k)).ToList();
 
     /// <summary>The kernel's exponents fixed per call (options, as focal's gamma and gamma - 1), in a stable order.</summary>
-    private static List<Expr> WholePowerExponents(KernelSpec spec)
-    {
-        var found = new List<Expr>();
-        var roots = new[] { spec.Value }.Concat(spec.Gradients.Select(g => g.Gradient)).Concat(spec.Hessians.Select(h => h.Hessian));
-        foreach (var root in roots)
-            if (root is not null)
-                ExprWalker.Any(root, e => { if (e is Binary { Op: BinaryOp.Power, Right: var x } && ExpressionEmitter.IsPerCallExponent(x) && !found.Contains(x)) found.Add(x); return false; });
-        return found;
-    }
+    private static List<Expr> WholePowerExponents(KernelSpec spec) => PerCallOperands(spec, BinaryOp.Power);
 
     /// <summary>A parameter of a kernel's constructor; a require clause's flag is a <c>ref bool</c>, kept and passed on by reference.</summary>
     private sealed record KernelParameter(string Type, string Name, bool ByRef = false)
