@@ -238,7 +238,7 @@ internal static class KernelEmitter
         w.Line();
         w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
         var signature = $"public void AddPair{width.Suffix}(int i, ref {width.Type} sum0, ref {width.Type} sum1)";
-        if (!Cheap(spec) || Operations(spec) > PairOperations)
+        if (!Cheap(spec) || IsLarge(spec))
         {
             w.Open(signature).Line($"sum0 = Add{width.Suffix}(i, sum0);").Line($"sum1 = Add{width.Suffix}(i + {width.Vector}<T>.Count, sum1);").Close();
             return;
@@ -269,12 +269,15 @@ internal static class KernelEmitter
     /// </summary>
     private const int PairOperations = 60;
 
-    /// <summary>The kernel's distinct operations (not leaves) over its value, gradients and Hessians.</summary>
-    private static int Operations(KernelSpec spec)
+    /// <summary>
+    /// Whether the kernel has more than <see cref="PairOperations"/> distinct operations (not leaves) over its value,
+    /// gradients and Hessians. The count stops there: hashing an expression walks it, so counting every node of a
+    /// 50,000-term product took minutes (HostileInputTests' long_product).
+    /// </summary>
+    private static bool IsLarge(KernelSpec spec)
     {
         var seen = new HashSet<Expr>();
-        foreach (var root in Roots(spec)) ExprWalker.Any(root, e => { if (ExprWalker.Children(e).Any()) seen.Add(e); return false; });
-        return seen.Count;
+        return Roots(spec).Any(root => ExprWalker.Any(root, e => ExprWalker.Children(e).Any() && seen.Add(e) && seen.Count > PairOperations));
     }
 
     /// <summary>A specialised kernel whose loss is a product (a square): its sum step (Add) is one multiply-add.</summary>
