@@ -297,7 +297,7 @@ internal sealed class ExpressionEmitter
         }
         // An exponent fixed per call (an option, focal's gamma): where the call has found it a small whole number, x^k by
         // multiplication, with no call in the loop (Pow keeps its general case out of line: a call spills every vector).
-        if (_wholePowers is not null && !_width.IsScalar && IsPerCallExponent(exponent))
+        if (_wholePowers is not null && !_width.IsScalar && IsPerCallOperand(exponent))
             return wrap($"{_wholePowers} ? {Math}.PowWhole({Text(@base, true)}, {(_wholeExponents.TryGetValue(exponent, out var whole) ? whole : ScalarText(exponent, true))}) : {Math}.Pow({Text(@base, true)}, {Text(exponent, true)})");
         return $"{Math}.Pow({Text(@base, true)}, {Text(exponent, true)})";
     }
@@ -310,8 +310,8 @@ internal sealed class ExpressionEmitter
         return System.Math.Abs(exponent) <= 126 && System.Math.Abs(c) == System.Math.Pow(2, exponent);
     }
 
-    /// <summary>An exponent the same for every element of a call: options and constants only (not a constant itself).</summary>
-    public static bool IsPerCallExponent(Expr exponent) =>
+    /// <summary>An operand the same for every element of a call (an exponent, a divisor): options and constants only (not a constant itself).</summary>
+    public static bool IsPerCallOperand(Expr exponent) =>
         exponent is not Constant && !ExprWalker.Any(exponent, x => x is not (OptionRef { IsBoolean: false } or Constant or Unary { Op: UnaryOp.Negate } or Binary { Op: BinaryOp.Add or BinaryOp.Subtract or BinaryOp.Multiply or BinaryOp.Divide }));
 
     /// <summary>An option-only expression as scalar C# (<c>T</c> or <c>bool</c>), reading option fields or parameters.</summary>

@@ -338,7 +338,7 @@ internal static class KernelEmitter
     {
         var found = new List<Expr>();
         foreach (var root in Roots(spec))
-            ExprWalker.Any(root, e => { if (e is Binary b && b.Op == op && ExpressionEmitter.IsPerCallExponent(b.Right) && !found.Contains(b.Right)) found.Add(b.Right); return false; });
+            ExprWalker.Any(root, e => { if (e is Binary b && b.Op == op && ExpressionEmitter.IsPerCallOperand(b.Right) && !found.Contains(b.Right)) found.Add(b.Right); return false; });
         return found;
     }
 
@@ -576,6 +576,7 @@ internal static class KernelEmitter
         stores ??= w;
         result ??= value => $"return {value};";
         var loss = model.Loss;
+        var flags = Flags(loss, spec);
         var roots = new List<Expr>();
         if (spec.Value is not null) roots.Add(spec.Value);
         roots.AddRange(spec.Gradients.Select(g => ScaleFactor(spec, g.Gradient).Remainder));
@@ -627,7 +628,7 @@ internal static class KernelEmitter
                 OuterRef or OuterColumnRef => OuterField(e), _ => null,
             },
             letNames, used, wholePowers, PerCallExpressions(loss, spec).ToDictionary(p => p.Expr, p => p.Field), wholeExponents.ToDictionary(p => p.Expr, p => p.Field),
-            ExactReciprocals(spec, Flags(loss, spec)), ReciprocalFields(spec, Flags(loss, spec)).ToDictionary(p => p.Expr, p => p.Field));
+            ExactReciprocals(spec, flags), ReciprocalFields(spec, flags).ToDictionary(p => p.Expr, p => p.Field));
         // A kernel whose wanted gradients are tested at run time (not specialised) computes what only one gradient
         // needs inside that gradient's test: a pass that does not store it does not pay for it.
         int first = spec.Value is not null ? 1 : 0;
