@@ -203,8 +203,9 @@ internal static class KernelEmitter
             w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
             if (!width.IsScalar && FusesSum(spec))
             {
-                // the loss a product: the body adds it to the sum (Add), one multiply-add; the loss alone is that added to zero
-                w.Line($"public {width.Type} Invoke{width.Suffix}(int i) => Add{width.Suffix}(i, {width.Zero});");
+                // the loss a product: the body adds it to the sum (Add), one multiply-add; the loss alone is that added to
+                // -0, which gives the loss exactly (a -0 loss stays -0, where +0 would turn it into +0)
+                w.Line($"public {width.Type} Invoke{width.Suffix}(int i) => Add{width.Suffix}(i, {width.Splat("T.NegativeZero")});");
                 w.Line();
                 w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
                 w.Open($"public {width.Type} Add{width.Suffix}(int i, {width.Type} sum)");

@@ -68,30 +68,87 @@ public static partial class ElementLoops
         where T : unmanaged
     {
         ref T o = ref MemoryMarshal.GetReference(output);
-        TKernel k = kernel; // a local copy: its fields stay in registers (see Sum512)
         int length = end - start;
-        if (Vector512.IsHardwareAccelerated && length >= Vector512<T>.Count)
-        {
-            int last = end - Vector512<T>.Count;
-            for (int i = start; i < last; i += Vector512<T>.Count) k.Invoke512(i).StoreUnsafe(ref o, (nuint)i);
-            k.Invoke512(last).StoreUnsafe(ref o, (nuint)last);
-        }
-        else if (Vector256.IsHardwareAccelerated && length >= Vector256<T>.Count)
-        {
-            int last = end - Vector256<T>.Count;
-            for (int i = start; i < last; i += Vector256<T>.Count) k.Invoke256(i).StoreUnsafe(ref o, (nuint)i);
-            k.Invoke256(last).StoreUnsafe(ref o, (nuint)last);
-        }
-        else if (Vector128.IsHardwareAccelerated && length >= Vector128<T>.Count)
-        {
-            int last = end - Vector128<T>.Count;
-            for (int i = start; i < last; i += Vector128<T>.Count) k.Invoke128(i).StoreUnsafe(ref o, (nuint)i);
-            k.Invoke128(last).StoreUnsafe(ref o, (nuint)last);
-        }
+        if (Vector512.IsHardwareAccelerated && length >= Vector512<T>.Count) Map512<TKernel, T>(ref kernel, start, end, ref o);
+        else if (Vector256.IsHardwareAccelerated && length >= Vector256<T>.Count) Map256<TKernel, T>(ref kernel, start, end, ref o);
+        else if (Vector128.IsHardwareAccelerated && length >= Vector128<T>.Count) Map128<TKernel, T>(ref kernel, start, end, ref o);
         else
         {
+            TKernel k = kernel; // a local copy: its fields stay in registers (see SumFrom512)
             for (int i = start; i < end; i++) Unsafe.Add(ref o, i) = k.Invoke(i);
         }
+    }
+
+    // The loop, in a method of its own (as SumFrom512), so that a pair's two values stay in registers. A cheap kernel
+    // (IUnrolledKernel) runs two copies a step, both loaded before either stores (see SumFrom512), through AddPair: each
+    // sum starts at -0, and adding a value to -0 gives that value exactly (-0 + -0 is -0), so the sums are the values.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Map512<TKernel, T>(ref TKernel kernel, int start, int end, ref T o)
+        where TKernel : struct, IElementKernel<T>, allows ref struct
+        where T : unmanaged
+    {
+        TKernel k = kernel;
+        int last = end - Vector512<T>.Count, i = start;
+        if (typeof(TKernel).IsAssignableTo(typeof(IUnrolledKernel)))
+        {
+            for (; i < last - Vector512<T>.Count; i += 2 * Vector512<T>.Count)
+            {
+                Vector512<T> v0 = NegativeZero512<T>(), v1 = v0;
+                k.AddPair512(i, ref v0, ref v1);
+                v0.StoreUnsafe(ref o, (nuint)i);
+                v1.StoreUnsafe(ref o, (nuint)(i + Vector512<T>.Count));
+            }
+        }
+        for (; i < last; i += Vector512<T>.Count) k.Invoke512(i).StoreUnsafe(ref o, (nuint)i);
+        k.Invoke512(last).StoreUnsafe(ref o, (nuint)last);
+    }
+
+    // The loop, in a method of its own (as SumFrom256), so that a pair's two values stay in registers. A cheap kernel
+    // (IUnrolledKernel) runs two copies a step, both loaded before either stores (see SumFrom512), through AddPair: each
+    // sum starts at -0, and adding a value to -0 gives that value exactly (-0 + -0 is -0), so the sums are the values.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Map256<TKernel, T>(ref TKernel kernel, int start, int end, ref T o)
+        where TKernel : struct, IElementKernel<T>, allows ref struct
+        where T : unmanaged
+    {
+        TKernel k = kernel;
+        int last = end - Vector256<T>.Count, i = start;
+        if (typeof(TKernel).IsAssignableTo(typeof(IUnrolledKernel)))
+        {
+            for (; i < last - Vector256<T>.Count; i += 2 * Vector256<T>.Count)
+            {
+                Vector256<T> v0 = NegativeZero256<T>(), v1 = v0;
+                k.AddPair256(i, ref v0, ref v1);
+                v0.StoreUnsafe(ref o, (nuint)i);
+                v1.StoreUnsafe(ref o, (nuint)(i + Vector256<T>.Count));
+            }
+        }
+        for (; i < last; i += Vector256<T>.Count) k.Invoke256(i).StoreUnsafe(ref o, (nuint)i);
+        k.Invoke256(last).StoreUnsafe(ref o, (nuint)last);
+    }
+
+    // The loop, in a method of its own (as SumFrom128), so that a pair's two values stay in registers. A cheap kernel
+    // (IUnrolledKernel) runs two copies a step, both loaded before either stores (see SumFrom512), through AddPair: each
+    // sum starts at -0, and adding a value to -0 gives that value exactly (-0 + -0 is -0), so the sums are the values.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Map128<TKernel, T>(ref TKernel kernel, int start, int end, ref T o)
+        where TKernel : struct, IElementKernel<T>, allows ref struct
+        where T : unmanaged
+    {
+        TKernel k = kernel;
+        int last = end - Vector128<T>.Count, i = start;
+        if (typeof(TKernel).IsAssignableTo(typeof(IUnrolledKernel)))
+        {
+            for (; i < last - Vector128<T>.Count; i += 2 * Vector128<T>.Count)
+            {
+                Vector128<T> v0 = NegativeZero128<T>(), v1 = v0;
+                k.AddPair128(i, ref v0, ref v1);
+                v0.StoreUnsafe(ref o, (nuint)i);
+                v1.StoreUnsafe(ref o, (nuint)(i + Vector128<T>.Count));
+            }
+        }
+        for (; i < last; i += Vector128<T>.Count) k.Invoke128(i).StoreUnsafe(ref o, (nuint)i);
+        k.Invoke128(last).StoreUnsafe(ref o, (nuint)last);
     }
 
     /// <summary>Runs the kernel for its side effects (gradients) over <paramref name="start"/> .. <paramref name="end"/>.</summary>
@@ -315,6 +372,16 @@ public static partial class ElementLoops
         where TKernel : struct, IElementKernel<T>, allows ref struct
         where T : unmanaged
         => Vector128.ConditionalSelect(~FreshLanes128<T>(start, aligned), kernel.Invoke128(start), Vector128<T>.Zero);
+
+    // -0 in every lane (the sign bit alone), for float and double: the start of a sum that is to equal its one term.
+    private static Vector512<T> NegativeZero512<T>() where T : unmanaged => Unsafe.SizeOf<T>() == 4
+        ? Vector512.Create(0x8000_0000u).As<uint, T>() : Vector512.Create(0x8000_0000_0000_0000ul).As<ulong, T>();
+
+    private static Vector256<T> NegativeZero256<T>() where T : unmanaged => Unsafe.SizeOf<T>() == 4
+        ? Vector256.Create(0x8000_0000u).As<uint, T>() : Vector256.Create(0x8000_0000_0000_0000ul).As<ulong, T>();
+
+    private static Vector128<T> NegativeZero128<T>() where T : unmanaged => Unsafe.SizeOf<T>() == 4
+        ? Vector128.Create(0x8000_0000u).As<uint, T>() : Vector128.Create(0x8000_0000_0000_0000ul).As<ulong, T>();
 
     // Lanes whose element index (last + lane) is at least firstFresh: the ones the main loop has not counted.
     internal static Vector512<T> FreshLanes512<T>(int last, int firstFresh) where T : unmanaged

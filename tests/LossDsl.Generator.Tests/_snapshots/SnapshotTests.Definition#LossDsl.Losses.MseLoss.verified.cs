@@ -367,7 +367,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector128<T> Invoke128(int i) => Add128(i, Vector128<T>.Zero);
+            public Vector128<T> Invoke128(int i) => Add128(i, Vector128.Create(T.NegativeZero));
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector128<T> Add128(int i, Vector128<T> sum)
@@ -381,7 +381,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector256<T> Invoke256(int i) => Add256(i, Vector256<T>.Zero);
+            public Vector256<T> Invoke256(int i) => Add256(i, Vector256.Create(T.NegativeZero));
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Add256(int i, Vector256<T> sum)
@@ -395,7 +395,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector512<T> Invoke512(int i) => Add512(i, Vector512<T>.Zero);
+            public Vector512<T> Invoke512(int i) => Add512(i, Vector512.Create(T.NegativeZero));
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum)
@@ -545,7 +545,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector128<T> Invoke128(int i) => Add128(i, Vector128<T>.Zero);
+            public Vector128<T> Invoke128(int i) => Add128(i, Vector128.Create(T.NegativeZero));
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector128<T> Add128(int i, Vector128<T> sum)
@@ -563,7 +563,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector256<T> Invoke256(int i) => Add256(i, Vector256<T>.Zero);
+            public Vector256<T> Invoke256(int i) => Add256(i, Vector256.Create(T.NegativeZero));
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Add256(int i, Vector256<T> sum)
@@ -581,7 +581,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector512<T> Invoke512(int i) => Add512(i, Vector512<T>.Zero);
+            public Vector512<T> Invoke512(int i) => Add512(i, Vector512.Create(T.NegativeZero));
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum)
@@ -789,7 +789,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector128<T> Invoke128(int i) => Add128(i, Vector128<T>.Zero);
+            public Vector128<T> Invoke128(int i) => Add128(i, Vector128.Create(T.NegativeZero));
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector128<T> Add128(int i, Vector128<T> sum)
@@ -809,7 +809,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector256<T> Invoke256(int i) => Add256(i, Vector256<T>.Zero);
+            public Vector256<T> Invoke256(int i) => Add256(i, Vector256.Create(T.NegativeZero));
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Add256(int i, Vector256<T> sum)
@@ -829,7 +829,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector512<T> Invoke512(int i) => Add512(i, Vector512<T>.Zero);
+            public Vector512<T> Invoke512(int i) => Add512(i, Vector512.Create(T.NegativeZero));
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum)

@@ -414,7 +414,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector128<T> Invoke128(int i) => Add128(i, Vector128<T>.Zero);
+            public Vector128<T> Invoke128(int i) => Add128(i, Vector128.Create(T.NegativeZero));
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector128<T> Add128(int i, Vector128<T> sum)
@@ -440,7 +440,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector256<T> Invoke256(int i) => Add256(i, Vector256<T>.Zero);
+            public Vector256<T> Invoke256(int i) => Add256(i, Vector256.Create(T.NegativeZero));
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Add256(int i, Vector256<T> sum)
@@ -466,7 +466,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector512<T> Invoke512(int i) => Add512(i, Vector512<T>.Zero);
+            public Vector512<T> Invoke512(int i) => Add512(i, Vector512.Create(T.NegativeZero));
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum)
@@ -638,7 +638,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector128<T> Invoke128(int i) => Add128(i, Vector128<T>.Zero);
+            public Vector128<T> Invoke128(int i) => Add128(i, Vector128.Create(T.NegativeZero));
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector128<T> Add128(int i, Vector128<T> sum)
@@ -671,7 +671,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector256<T> Invoke256(int i) => Add256(i, Vector256<T>.Zero);
+            public Vector256<T> Invoke256(int i) => Add256(i, Vector256.Create(T.NegativeZero));
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Add256(int i, Vector256<T> sum)
@@ -704,7 +704,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector512<T> Invoke512(int i) => Add512(i, Vector512<T>.Zero);
+            public Vector512<T> Invoke512(int i) => Add512(i, Vector512.Create(T.NegativeZero));
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum)
@@ -923,7 +923,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector128<T> Invoke128(int i) => Add128(i, Vector128<T>.Zero);
+            public Vector128<T> Invoke128(int i) => Add128(i, Vector128.Create(T.NegativeZero));
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector128<T> Add128(int i, Vector128<T> sum)
@@ -969,7 +969,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector256<T> Invoke256(int i) => Add256(i, Vector256<T>.Zero);
+            public Vector256<T> Invoke256(int i) => Add256(i, Vector256.Create(T.NegativeZero));
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<T> Add256(int i, Vector256<T> sum)
@@ -1015,7 +1015,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector512<T> Invoke512(int i) => Add512(i, Vector512<T>.Zero);
+            public Vector512<T> Invoke512(int i) => Add512(i, Vector512.Create(T.NegativeZero));
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector512<T> Add512(int i, Vector512<T> sum)
