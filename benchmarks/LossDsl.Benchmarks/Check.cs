@@ -19,6 +19,7 @@ public static class Check
         bad += CrossEntropy(32_000, 1e-4);
         bad += CtcTwoCalls("50x16x20x10", 1e-4);
         bad += MseStreamed(1_000_003, 1e-4);
+        bad += MseNone(4_099, 1e-6);
         Console.WriteLine(bad == 0 ? "check: all baselines agree with the generated kernels" : $"check: {bad} mismatches");
         return bad == 0 ? 0 : 1;
     }
@@ -44,6 +45,29 @@ public static class Check
             for (int i = 0; i < n; i++) gErr = Math.Max(gErr, double.IsNaN(g[i]) ? double.PositiveInfinity : Math.Abs((double)g[i] - genGrad[i]));
             bool ok = Math.Abs(v - gen) <= tol * Math.Max(1, Math.Abs(gen)) && gErr <= tol * gMax;
             Console.WriteLine($"mse {name,-24} n={n,-9} value {v,14:G8} vs {gen,14:G8}  max grad err vs generated {gErr / gMax:E2} (relative to max |grad|) {(ok ? "ok" : "MISMATCH")}");
+            bad += ok ? 0 : 1;
+        }
+        return bad;
+    }
+
+    /// <summary>The reduction-'none' hand-written mse loops of the layout table (every width) write the generated kernel's losses and gradient (an odd length: the scalar tail runs).</summary>
+    private static int MseNone(int n, double tol)
+    {
+        var r = new Random(7);
+        float[] x = new float[n], y = new float[n], dy = new float[n], genOut = new float[n], genGrad = new float[n];
+        for (int i = 0; i < n; i++) { x[i] = r.NextSingle() * 6 - 3; y[i] = r.NextSingle() * 6 - 3; dy[i] = r.NextSingle() * 4 - 2; }
+        MseLoss.ForwardBackward(x, y, genOut, dy, genGrad, default);
+        int bad = 0;
+        foreach (var (name, f) in new (string, Func<float[], float[], float[], float[], float[], float>)[]
+            { ("Fused.MseFBNone", Fused<float>.MseFBNone), ("Fused256.MseFBNone", Fused256<float>.MseFBNone), ("Fused128.MseFBNone", Fused128<float>.MseFBNone) })
+        {
+            float[] o = new float[n], g = new float[n];
+            f(x, y, o, dy, g);
+            double err = 0;
+            for (int i = 0; i < n; i++)
+                err = Math.Max(err, Math.Max(Math.Abs((double)o[i] - genOut[i]) / Math.Max(1, Math.Abs(genOut[i])), Math.Abs((double)g[i] - genGrad[i]) / Math.Max(1, Math.Abs(genGrad[i]))));
+            bool ok = err <= tol;
+            Console.WriteLine($"mse {name,-24} n={n,-9} none: max relative error of losses and gradient vs generated {err:E2} {(ok ? "ok" : "MISMATCH")}");
             bad += ok ? 0 : 1;
         }
         return bad;

@@ -74,6 +74,34 @@ public static class Fused128<T> where T : unmanaged, IBinaryFloatingPointIeee754
     }
 
     /// <summary>
+    /// mse_loss forward + backward with reduction 'none': each element's loss to <paramref name="oa"/> and its gradient,
+    /// times the upstream gradient <paramref name="dya"/>, to <paramref name="ga"/>; returns the first loss.
+    /// </summary>
+    public static T MseFBNone(T[] xa, T[] ya, T[] oa, T[] dya, T[] ga)
+    {
+        ref T x = ref MemoryMarshal.GetArrayDataReference(xa);
+        ref T y = ref MemoryMarshal.GetArrayDataReference(ya);
+        ref T o = ref MemoryMarshal.GetArrayDataReference(oa);
+        ref T dy = ref MemoryMarshal.GetArrayDataReference(dya);
+        ref T g = ref MemoryMarshal.GetArrayDataReference(ga);
+        int n = xa.Length, i = 0, c = Vector128<T>.Count;
+        var two = V(K(2.0));
+        for (; i <= n - 2 * c; i += 2 * c)
+        {
+            var d0 = Vector128.LoadUnsafe(ref x, (nuint)i) - Vector128.LoadUnsafe(ref y, (nuint)i);
+            var d1 = Vector128.LoadUnsafe(ref x, (nuint)(i + c)) - Vector128.LoadUnsafe(ref y, (nuint)(i + c));
+            var u0 = two * Vector128.LoadUnsafe(ref dy, (nuint)i);
+            var u1 = two * Vector128.LoadUnsafe(ref dy, (nuint)(i + c));
+            (d0 * d0).StoreUnsafe(ref o, (nuint)i);
+            (d1 * d1).StoreUnsafe(ref o, (nuint)(i + c));
+            (u0 * d0).StoreUnsafe(ref g, (nuint)i);
+            (u1 * d1).StoreUnsafe(ref g, (nuint)(i + c));
+        }
+        for (; i < n; i++) { T d = xa[i] - ya[i]; oa[i] = d * d; ga[i] = K(2.0) * dya[i] * d; }
+        return oa[0];
+    }
+
+    /// <summary>
     /// <see cref="MseFB"/> with its gradient streamed past the caches as TensorPrimitives streams its large outputs:
     /// the first elements up to the gradient's alignment one by one, then aligned non-temporal stores. The floor of a
     /// memory-bound forward + backward that does the loss's arithmetic, for the ceiling table.

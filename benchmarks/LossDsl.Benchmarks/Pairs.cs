@@ -167,21 +167,28 @@ public static class Pairs
         _ => throw new ArgumentException(loss),
     };
 
+    private static float HandFBNone(float[] x, float[] y, float[] o, float[] dy, float[] g) => Vector512.IsHardwareAccelerated ? Fused<float>.MseFBNone(x, y, o, dy, g)
+        : Vector256.IsHardwareAccelerated ? Fused256<float>.MseFBNone(x, y, o, dy, g) : Fused128<float>.MseFBNone(x, y, o, dy, g);
+
     private static float HandMseStreamed(float[] x, float[] y, float[] g) => Vector512.IsHardwareAccelerated ? Fused<float>.MseFBStreamed(x, y, g)
         : Vector256.IsHardwareAccelerated ? Fused256<float>.MseFBStreamed(x, y, g) : Fused128<float>.MseFBStreamed(x, y, g);
 
-    /// <summary>Eight placements of an input, a target and a gradient of <paramref name="n"/> floats, each three allocated one after another on the pinned heap behind a spacer of 0, 8, .., 56 bytes.</summary>
-    private static List<(float[] X, float[] Y, float[] G)> Consecutive(int n)
+    /// <summary>
+    /// Eight placements of <paramref name="arrays"/> arrays of <paramref name="n"/> floats (an input and a target, then
+    /// outputs), allocated one after another on the pinned heap behind a spacer of 0, 8, .., 56 bytes.
+    /// </summary>
+    private static List<float[][]> Consecutive(int n, int arrays)
     {
         var rng = new Random(7);
-        var placements = new List<(float[], float[], float[])>();
+        var placements = new List<float[][]>();
         for (int k = 0; k < 8; k++)
         {
             _ = GC.AllocateUninitializedArray<byte>(8 * k, pinned: true);
-            float[] x = GC.AllocateUninitializedArray<float>(n, pinned: true), y = GC.AllocateUninitializedArray<float>(n, pinned: true), g = GC.AllocateUninitializedArray<float>(n, pinned: true);
-            for (int i = 0; i < n; i++) { x[i] = 6 * rng.NextSingle() - 3; y[i] = 6 * rng.NextSingle() - 3; }
-            Array.Fill(g, 1f);
-            placements.Add((x, y, g));
+            var a = new float[arrays][];
+            for (int j = 0; j < arrays; j++) a[j] = GC.AllocateUninitializedArray<float>(n, pinned: true);
+            for (int i = 0; i < n; i++) { a[0][i] = 6 * rng.NextSingle() - 3; a[1][i] = 6 * rng.NextSingle() - 3; }
+            for (int j = 2; j < arrays; j++) Array.Fill(a[j], 1f);
+            placements.Add(a);
         }
         return placements;
     }
@@ -234,10 +241,15 @@ public static class Pairs
         // them (4K aliasing). Each call runs all eight placements of the three arrays (8-byte steps of their alignment).
         foreach (int n in quick ? new[] { 4_096 } : new[] { 4_096, 65_536 })
         {
-            var placements = Consecutive(n);
+            var placements = Consecutive(n, 3);
             yield return new("layout", "mse_loss", n, HandName,
-                () => { double s = 0; foreach (var (x, y, g) in placements) s += MseLoss.ForwardBackward(x, y, g, default); return s; },
-                () => { double s = 0; foreach (var (x, y, g) in placements) s += HandFB("mse")(x, y, g); return s; });
+                () => { double s = 0; foreach (var a in placements) s += MseLoss.ForwardBackward(a[0], a[1], a[2], default); return s; },
+                () => { double s = 0; foreach (var a in placements) s += HandFB("mse")(a[0], a[1], a[2]); return s; });
+            // reduction 'none': five arrays, input, target, output, upstream gradient and gradient (ElementLoops.Map)
+            var five = Consecutive(n, 5);
+            yield return new("layout", "mse_loss, none", n, HandName,
+                () => { double s = 0; foreach (var a in five) { MseLoss.ForwardBackward(a[0], a[1], a[2], a[3], a[4], default); s += a[2][0]; } return s; },
+                () => { double s = 0; foreach (var a in five) s += HandFBNone(a[0], a[1], a[2], a[3], a[4]); return s; });
         }
         // the fixed cost per call: small N, where argument checks and dispatch weigh
         foreach (int n in quick ? new[] { 16 } : new[] { 16, 64, 256, 1_024, 4_096 })
