@@ -441,16 +441,18 @@ internal static class KernelEmitter
         w.Line($"var kernel = new {spec.Name}<T, {FlagParameters}>({string.Join(", ", parameters.Select(p => (p.ByRef ? "ref " : "") + F(p.Name)))});");
         if (spec.Streams)
         {
-            // Streaming: the outputs pinned while the kernel runs, the loop peeled to the first one's alignment.
+            // The outputs pinned while the kernel runs, the loop started at the first one's alignment: for a cheap kernel
+            // always (its pairs then store aligned, and its sum is the same wherever they start, ElementLoops.Sum256),
+            // for another only when it streams (peeled: its sum then depends on where the output lies).
             var outputs = flags.Where(f => f.Output).Select(f => F(f.Parameter!)).ToList();
-            w.Open($"if ({StreamFlag})");
+            if (!Cheap(spec)) w.Open($"if ({StreamFlag})");
             w.Open($"fixed ({string.Join(", ", outputs.Select((o, k) => $"{(k == 0 ? "T* " : "")}s{k} = {o}"))})");
             var anchor = string.Concat(Enumerable.Range(0, outputs.Count - 1).Select(k => $"s{k} != null ? s{k} : ")) + $"s{outputs.Count - 1}";
             w.Line($"return ElementLoops.Reduce<{spec.Name}<T, {FlagParameters}>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>({anchor}));");
             w.Close();
-            w.Close();
+            if (!Cheap(spec)) w.Close();
         }
-        w.Line($"return ElementLoops.Reduce<{spec.Name}<T, {FlagParameters}>, T>(ref kernel, _n, _reduction, _output);");
+        if (!spec.Streams || !Cheap(spec)) w.Line($"return ElementLoops.Reduce<{spec.Name}<T, {FlagParameters}>, T>(ref kernel, _n, _reduction, _output);");
         w.Close();
         w.Close();
     }

@@ -44,8 +44,10 @@ public static partial class ElementLoops
     /// <param name="n">The number of elements.</param>
     /// <param name="reduction">None, Mean or Sum.</param>
     /// <param name="output">The per-element values for None (empty: not written).</param>
-    /// <param name="aligned">Where the vector loop should start after one peeled vector (0: no peeling): the index at
-    /// which the output the kernel streams to is aligned (<see cref="AlignedStart{T}"/>). Sum and Run only.</param>
+    /// <param name="aligned">The index at which the kernel's first output is aligned (<see cref="AlignedStart{T}"/>; 0: do
+    /// not align), for Sum and Run. Run and the sum of a cheap kernel (<see cref="IUnrolledKernel"/>) then store aligned,
+    /// with the same bits as from 0; another kernel's sum is peeled to it, and its bits then depend on where the output
+    /// lies (passed only when it streams).</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Reduce<TKernel, T>(ref TKernel kernel, int n, Reduction reduction, Span<T> output, int aligned = 0)
         where TKernel : struct, IElementKernel<T>, allows ref struct
@@ -234,9 +236,17 @@ public static partial class ElementLoops
         where TKernel : struct, IElementKernel<T>, allows ref struct
         where T : unmanaged, INumberBase<T>
     {
-        // peeled to the aligned output: the first vector counts only the lanes before the aligned start
-        if (aligned > 0 && aligned < Vector512<T>.Count && end - (start + aligned) >= Vector512<T>.Count)
-            return SumFrom512<TKernel, T>(ref kernel, start + aligned, end, Peel512<TKernel, T>(ref kernel, start, start + aligned));
+        if (aligned > 0 && aligned < Vector512<T>.Count)
+        {
+            // a cheap kernel: its pairs at the aligned output, with the sums of the loop from start (SumShifted512)
+            if (typeof(TKernel).IsAssignableTo(typeof(IUnrolledKernel)))
+            {
+                if (end - start >= 4 * Vector512<T>.Count) return SumShifted512<TKernel, T>(ref kernel, start, end, aligned);
+            }
+            // another, streaming: peeled to the aligned output, the first vector counting only the lanes before it
+            else if (end - (start + aligned) >= Vector512<T>.Count)
+                return SumFrom512<TKernel, T>(ref kernel, start + aligned, end, Peel512<TKernel, T>(ref kernel, start, start + aligned));
+        }
         return SumFrom512<TKernel, T>(ref kernel, start, end, Vector512<T>.Zero);
     }
 
@@ -256,6 +266,17 @@ public static partial class ElementLoops
         {
             for (; i <= end - 2 * count; i += 2 * count) k.AddPair512(i, ref a0, ref a1);
         }
+        return Finish512<TKernel, T>(ref k, i, end, a0, a1);
+    }
+
+    // After the pairs: one copy a step, the accumulators taken in turn, then the last, overlapping vector masked to the
+    // lanes not yet counted.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T Finish512<TKernel, T>(ref TKernel k, int i, int end, Vector512<T> a0, Vector512<T> a1)
+        where TKernel : struct, IElementKernel<T>, allows ref struct
+        where T : unmanaged, INumberBase<T>
+    {
+        int count = Vector512<T>.Count;
         for (; i <= end - count; i += count)
         {
             Vector512<T> next = k.Add512(i, a0);
@@ -270,14 +291,59 @@ public static partial class ElementLoops
         return Vector512.Sum(a0 + a1);
     }
 
+    // SumFrom512's pair loop run at the output's alignment, start + shift + 2 * count * j, so that every store of the
+    // output is aligned, with the same sums, bit for bit, wherever the output lies. The sums are lane by lane: in the
+    // loop from start, lane c of a0 adds the elements start + c + 2 * count * j in turn, and lane c of a1 those one vector
+    // further. Shifted, lane l of s0 adds start + shift + l + 2 * count * j: the same elements, in the same order, as lane
+    // (shift + l) mod count of a0 (l < count - shift) or of a1 (the others); and s1 likewise, one vector further, a1's
+    // lanes from shift and a0's below it, one pair later. So the shifted sums are a0 and a1 with their lanes rotated by
+    // shift and swapped below it, once the first shift elements (a0's first values below shift) open s1, and the last
+    // pair, which the shifted loop leaves half done, runs where the loop from start runs it.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static T SumShifted512<TKernel, T>(ref TKernel kernel, int start, int end, int shift)
+        where TKernel : struct, IElementKernel<T>, allows ref struct
+        where T : unmanaged, INumberBase<T>
+    {
+        TKernel k = kernel;
+        int count = Vector512<T>.Count, pairs = (end - start) / (2 * count);
+        Vector512<T> later = FreshLanes512<T>(0, shift); // the lanes from shift on
+        // the first shift elements, added to zero as the loop from start adds its first vector; their gradients are
+        // stored here, and the lanes from shift on again by the first pair, with the same values
+        Vector512<T> head = Vector512.ConditionalSelect(later, Vector512<T>.Zero, k.Add512(start, Vector512<T>.Zero));
+        Vector512<T> s0 = Vector512<T>.Zero, s1 = Rotate512(head, shift);
+        for (int j = start + shift, stop = j + 2 * count * (pairs - 1); j < stop; j += 2 * count) k.AddPair512(j, ref s0, ref s1);
+        Vector512<T> r0 = Rotate512(s0, count - shift), r1 = Rotate512(s1, count - shift);
+        Vector512<T> a0 = Vector512.ConditionalSelect(later, r0, r1), a1 = Vector512.ConditionalSelect(later, r1, r0);
+        // the last pair: a0's lanes below shift have its first vector already (the shifted loop's last s1)
+        int i = start + 2 * count * (pairs - 1);
+        Vector512<T> b0 = a0;
+        k.AddPair512(i, ref b0, ref a1);
+        a0 = Vector512.ConditionalSelect(later, b0, a0);
+        return Finish512<TKernel, T>(ref k, i + 2 * count, end, a0, a1);
+    }
+
+    // Lane c of the result is lane (c + by) mod count of value (one permute: Shuffle with indices known at run time).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<T> Rotate512<T>(Vector512<T> value, int by) where T : unmanaged => Unsafe.SizeOf<T>() == 4
+        ? Vector512.Shuffle(value.As<T, int>(), Vector512.CreateSequence(by, 1) & Vector512.Create(Vector512<int>.Count - 1)).As<int, T>()
+        : Vector512.Shuffle(value.As<T, long>(), Vector512.CreateSequence((long)by, 1) & Vector512.Create((long)Vector512<long>.Count - 1)).As<long, T>();
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static T Sum256<TKernel, T>(ref TKernel kernel, int start, int end, int aligned)
         where TKernel : struct, IElementKernel<T>, allows ref struct
         where T : unmanaged, INumberBase<T>
     {
-        // peeled to the aligned output: the first vector counts only the lanes before the aligned start
-        if (aligned > 0 && aligned < Vector256<T>.Count && end - (start + aligned) >= Vector256<T>.Count)
-            return SumFrom256<TKernel, T>(ref kernel, start + aligned, end, Peel256<TKernel, T>(ref kernel, start, start + aligned));
+        if (aligned > 0 && aligned < Vector256<T>.Count)
+        {
+            // a cheap kernel: its pairs at the aligned output, with the sums of the loop from start (SumShifted256)
+            if (typeof(TKernel).IsAssignableTo(typeof(IUnrolledKernel)))
+            {
+                if (end - start >= 4 * Vector256<T>.Count) return SumShifted256<TKernel, T>(ref kernel, start, end, aligned);
+            }
+            // another, streaming: peeled to the aligned output, the first vector counting only the lanes before it
+            else if (end - (start + aligned) >= Vector256<T>.Count)
+                return SumFrom256<TKernel, T>(ref kernel, start + aligned, end, Peel256<TKernel, T>(ref kernel, start, start + aligned));
+        }
         return SumFrom256<TKernel, T>(ref kernel, start, end, Vector256<T>.Zero);
     }
 
@@ -297,6 +363,17 @@ public static partial class ElementLoops
         {
             for (; i <= end - 2 * count; i += 2 * count) k.AddPair256(i, ref a0, ref a1);
         }
+        return Finish256<TKernel, T>(ref k, i, end, a0, a1);
+    }
+
+    // After the pairs: one copy a step, the accumulators taken in turn, then the last, overlapping vector masked to the
+    // lanes not yet counted.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T Finish256<TKernel, T>(ref TKernel k, int i, int end, Vector256<T> a0, Vector256<T> a1)
+        where TKernel : struct, IElementKernel<T>, allows ref struct
+        where T : unmanaged, INumberBase<T>
+    {
+        int count = Vector256<T>.Count;
         for (; i <= end - count; i += count)
         {
             Vector256<T> next = k.Add256(i, a0);
@@ -311,14 +388,59 @@ public static partial class ElementLoops
         return Vector256.Sum(a0 + a1);
     }
 
+    // SumFrom256's pair loop run at the output's alignment, start + shift + 2 * count * j, so that every store of the
+    // output is aligned, with the same sums, bit for bit, wherever the output lies. The sums are lane by lane: in the
+    // loop from start, lane c of a0 adds the elements start + c + 2 * count * j in turn, and lane c of a1 those one vector
+    // further. Shifted, lane l of s0 adds start + shift + l + 2 * count * j: the same elements, in the same order, as lane
+    // (shift + l) mod count of a0 (l < count - shift) or of a1 (the others); and s1 likewise, one vector further, a1's
+    // lanes from shift and a0's below it, one pair later. So the shifted sums are a0 and a1 with their lanes rotated by
+    // shift and swapped below it, once the first shift elements (a0's first values below shift) open s1, and the last
+    // pair, which the shifted loop leaves half done, runs where the loop from start runs it.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static T SumShifted256<TKernel, T>(ref TKernel kernel, int start, int end, int shift)
+        where TKernel : struct, IElementKernel<T>, allows ref struct
+        where T : unmanaged, INumberBase<T>
+    {
+        TKernel k = kernel;
+        int count = Vector256<T>.Count, pairs = (end - start) / (2 * count);
+        Vector256<T> later = FreshLanes256<T>(0, shift); // the lanes from shift on
+        // the first shift elements, added to zero as the loop from start adds its first vector; their gradients are
+        // stored here, and the lanes from shift on again by the first pair, with the same values
+        Vector256<T> head = Vector256.ConditionalSelect(later, Vector256<T>.Zero, k.Add256(start, Vector256<T>.Zero));
+        Vector256<T> s0 = Vector256<T>.Zero, s1 = Rotate256(head, shift);
+        for (int j = start + shift, stop = j + 2 * count * (pairs - 1); j < stop; j += 2 * count) k.AddPair256(j, ref s0, ref s1);
+        Vector256<T> r0 = Rotate256(s0, count - shift), r1 = Rotate256(s1, count - shift);
+        Vector256<T> a0 = Vector256.ConditionalSelect(later, r0, r1), a1 = Vector256.ConditionalSelect(later, r1, r0);
+        // the last pair: a0's lanes below shift have its first vector already (the shifted loop's last s1)
+        int i = start + 2 * count * (pairs - 1);
+        Vector256<T> b0 = a0;
+        k.AddPair256(i, ref b0, ref a1);
+        a0 = Vector256.ConditionalSelect(later, b0, a0);
+        return Finish256<TKernel, T>(ref k, i + 2 * count, end, a0, a1);
+    }
+
+    // Lane c of the result is lane (c + by) mod count of value (one permute: Shuffle with indices known at run time).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<T> Rotate256<T>(Vector256<T> value, int by) where T : unmanaged => Unsafe.SizeOf<T>() == 4
+        ? Vector256.Shuffle(value.As<T, int>(), Vector256.CreateSequence(by, 1) & Vector256.Create(Vector256<int>.Count - 1)).As<int, T>()
+        : Vector256.Shuffle(value.As<T, long>(), Vector256.CreateSequence((long)by, 1) & Vector256.Create((long)Vector256<long>.Count - 1)).As<long, T>();
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static T Sum128<TKernel, T>(ref TKernel kernel, int start, int end, int aligned)
         where TKernel : struct, IElementKernel<T>, allows ref struct
         where T : unmanaged, INumberBase<T>
     {
-        // peeled to the aligned output: the first vector counts only the lanes before the aligned start
-        if (aligned > 0 && aligned < Vector128<T>.Count && end - (start + aligned) >= Vector128<T>.Count)
-            return SumFrom128<TKernel, T>(ref kernel, start + aligned, end, Peel128<TKernel, T>(ref kernel, start, start + aligned));
+        if (aligned > 0 && aligned < Vector128<T>.Count)
+        {
+            // a cheap kernel: its pairs at the aligned output, with the sums of the loop from start (SumShifted128)
+            if (typeof(TKernel).IsAssignableTo(typeof(IUnrolledKernel)))
+            {
+                if (end - start >= 4 * Vector128<T>.Count) return SumShifted128<TKernel, T>(ref kernel, start, end, aligned);
+            }
+            // another, streaming: peeled to the aligned output, the first vector counting only the lanes before it
+            else if (end - (start + aligned) >= Vector128<T>.Count)
+                return SumFrom128<TKernel, T>(ref kernel, start + aligned, end, Peel128<TKernel, T>(ref kernel, start, start + aligned));
+        }
         return SumFrom128<TKernel, T>(ref kernel, start, end, Vector128<T>.Zero);
     }
 
@@ -338,6 +460,17 @@ public static partial class ElementLoops
         {
             for (; i <= end - 2 * count; i += 2 * count) k.AddPair128(i, ref a0, ref a1);
         }
+        return Finish128<TKernel, T>(ref k, i, end, a0, a1);
+    }
+
+    // After the pairs: one copy a step, the accumulators taken in turn, then the last, overlapping vector masked to the
+    // lanes not yet counted.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T Finish128<TKernel, T>(ref TKernel k, int i, int end, Vector128<T> a0, Vector128<T> a1)
+        where TKernel : struct, IElementKernel<T>, allows ref struct
+        where T : unmanaged, INumberBase<T>
+    {
+        int count = Vector128<T>.Count;
         for (; i <= end - count; i += count)
         {
             Vector128<T> next = k.Add128(i, a0);
@@ -351,6 +484,43 @@ public static partial class ElementLoops
         }
         return Vector128.Sum(a0 + a1);
     }
+
+    // SumFrom128's pair loop run at the output's alignment, start + shift + 2 * count * j, so that every store of the
+    // output is aligned, with the same sums, bit for bit, wherever the output lies. The sums are lane by lane: in the
+    // loop from start, lane c of a0 adds the elements start + c + 2 * count * j in turn, and lane c of a1 those one vector
+    // further. Shifted, lane l of s0 adds start + shift + l + 2 * count * j: the same elements, in the same order, as lane
+    // (shift + l) mod count of a0 (l < count - shift) or of a1 (the others); and s1 likewise, one vector further, a1's
+    // lanes from shift and a0's below it, one pair later. So the shifted sums are a0 and a1 with their lanes rotated by
+    // shift and swapped below it, once the first shift elements (a0's first values below shift) open s1, and the last
+    // pair, which the shifted loop leaves half done, runs where the loop from start runs it.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static T SumShifted128<TKernel, T>(ref TKernel kernel, int start, int end, int shift)
+        where TKernel : struct, IElementKernel<T>, allows ref struct
+        where T : unmanaged, INumberBase<T>
+    {
+        TKernel k = kernel;
+        int count = Vector128<T>.Count, pairs = (end - start) / (2 * count);
+        Vector128<T> later = FreshLanes128<T>(0, shift); // the lanes from shift on
+        // the first shift elements, added to zero as the loop from start adds its first vector; their gradients are
+        // stored here, and the lanes from shift on again by the first pair, with the same values
+        Vector128<T> head = Vector128.ConditionalSelect(later, Vector128<T>.Zero, k.Add128(start, Vector128<T>.Zero));
+        Vector128<T> s0 = Vector128<T>.Zero, s1 = Rotate128(head, shift);
+        for (int j = start + shift, stop = j + 2 * count * (pairs - 1); j < stop; j += 2 * count) k.AddPair128(j, ref s0, ref s1);
+        Vector128<T> r0 = Rotate128(s0, count - shift), r1 = Rotate128(s1, count - shift);
+        Vector128<T> a0 = Vector128.ConditionalSelect(later, r0, r1), a1 = Vector128.ConditionalSelect(later, r1, r0);
+        // the last pair: a0's lanes below shift have its first vector already (the shifted loop's last s1)
+        int i = start + 2 * count * (pairs - 1);
+        Vector128<T> b0 = a0;
+        k.AddPair128(i, ref b0, ref a1);
+        a0 = Vector128.ConditionalSelect(later, b0, a0);
+        return Finish128<TKernel, T>(ref k, i + 2 * count, end, a0, a1);
+    }
+
+    // Lane c of the result is lane (c + by) mod count of value (one permute: Shuffle with indices known at run time).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<T> Rotate128<T>(Vector128<T> value, int by) where T : unmanaged => Unsafe.SizeOf<T>() == 4
+        ? Vector128.Shuffle(value.As<T, int>(), Vector128.CreateSequence(by, 1) & Vector128.Create(Vector128<int>.Count - 1)).As<int, T>()
+        : Vector128.Shuffle(value.As<T, long>(), Vector128.CreateSequence((long)by, 1) & Vector128.Create((long)Vector128<long>.Count - 1)).As<long, T>();
 
     /// <summary>The vector at <paramref name="start"/>, masked to the lanes before <paramref name="aligned"/>: the peeled vector of a streaming loop, out of line so that the loop keeps one copy of the kernel's body.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -1398,14 +1398,10 @@ namespace LossDsl.Generated.LossDsl.Losses
             public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
             {
                 var kernel = new GradientKernel<T, F0, F1, F2, F3, F4, F5>(_boxes1X1, _boxes1Y1, _boxes1X2, _boxes1Y2, _boxes2X1, _boxes2Y1, _boxes2X2, _boxes2Y2, _eps, _weight, _gradOutput, _scale, _boxes1X1Grad, _boxes1Y1Grad, _boxes1X2Grad, _boxes1Y2Grad, _boxes2X1Grad, _boxes2Y1Grad, _boxes2X2Grad, _boxes2Y2Grad);
-                if ((typeof(F5) == typeof(On)))
+                fixed (T* s0 = _boxes1X1Grad, s1 = _boxes1Y1Grad, s2 = _boxes1X2Grad, s3 = _boxes1Y2Grad, s4 = _boxes2X1Grad, s5 = _boxes2Y1Grad, s6 = _boxes2X2Grad, s7 = _boxes2Y2Grad)
                 {
-                    fixed (T* s0 = _boxes1X1Grad, s1 = _boxes1Y1Grad, s2 = _boxes1X2Grad, s3 = _boxes1Y2Grad, s4 = _boxes2X1Grad, s5 = _boxes2Y1Grad, s6 = _boxes2X2Grad, s7 = _boxes2Y2Grad)
-                    {
-                        return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(s0 != null ? s0 : s1 != null ? s1 : s2 != null ? s2 : s3 != null ? s3 : s4 != null ? s4 : s5 != null ? s5 : s6 != null ? s6 : s7));
-                    }
+                    return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(s0 != null ? s0 : s1 != null ? s1 : s2 != null ? s2 : s3 != null ? s3 : s4 != null ? s4 : s5 != null ? s5 : s6 != null ? s6 : s7));
                 }
-                return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
 
@@ -1996,14 +1992,10 @@ namespace LossDsl.Generated.LossDsl.Losses
             public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
             {
                 var kernel = new HessianKernel<T, F0, F1, F2, F3, F4, F5>(_boxes1X1, _boxes1Y1, _boxes1X2, _boxes1Y2, _boxes2X1, _boxes2Y1, _boxes2X2, _boxes2Y2, _eps, _weight, _gradOutput, _scale, _boxes1X1Grad, _boxes1Y1Grad, _boxes1X2Grad, _boxes1Y2Grad, _boxes2X1Grad, _boxes2Y1Grad, _boxes2X2Grad, _boxes2Y2Grad, _boxes1X1Hess, _boxes1Y1Hess, _boxes1X2Hess, _boxes1Y2Hess, _boxes2X1Hess, _boxes2Y1Hess, _boxes2X2Hess, _boxes2Y2Hess, _hessianPolicy);
-                if ((typeof(F5) == typeof(On)))
+                fixed (T* s0 = _boxes1X1Grad, s1 = _boxes1Y1Grad, s2 = _boxes1X2Grad, s3 = _boxes1Y2Grad, s4 = _boxes2X1Grad, s5 = _boxes2Y1Grad, s6 = _boxes2X2Grad, s7 = _boxes2Y2Grad, s8 = _boxes1X1Hess, s9 = _boxes1Y1Hess, s10 = _boxes1X2Hess, s11 = _boxes1Y2Hess, s12 = _boxes2X1Hess, s13 = _boxes2Y1Hess, s14 = _boxes2X2Hess, s15 = _boxes2Y2Hess)
                 {
-                    fixed (T* s0 = _boxes1X1Grad, s1 = _boxes1Y1Grad, s2 = _boxes1X2Grad, s3 = _boxes1Y2Grad, s4 = _boxes2X1Grad, s5 = _boxes2Y1Grad, s6 = _boxes2X2Grad, s7 = _boxes2Y2Grad, s8 = _boxes1X1Hess, s9 = _boxes1Y1Hess, s10 = _boxes1X2Hess, s11 = _boxes1Y2Hess, s12 = _boxes2X1Hess, s13 = _boxes2Y1Hess, s14 = _boxes2X2Hess, s15 = _boxes2Y2Hess)
-                    {
-                        return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(s0 != null ? s0 : s1 != null ? s1 : s2 != null ? s2 : s3 != null ? s3 : s4 != null ? s4 : s5 != null ? s5 : s6 != null ? s6 : s7 != null ? s7 : s8 != null ? s8 : s9 != null ? s9 : s10 != null ? s10 : s11 != null ? s11 : s12 != null ? s12 : s13 != null ? s13 : s14 != null ? s14 : s15));
-                    }
+                    return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(s0 != null ? s0 : s1 != null ? s1 : s2 != null ? s2 : s3 != null ? s3 : s4 != null ? s4 : s5 != null ? s5 : s6 != null ? s6 : s7 != null ? s7 : s8 != null ? s8 : s9 != null ? s9 : s10 != null ? s10 : s11 != null ? s11 : s12 != null ? s12 : s13 != null ? s13 : s14 != null ? s14 : s15));
                 }
-                return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
 

@@ -784,14 +784,10 @@ namespace LossDsl.Generated.LossDsl.Losses
             public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
             {
                 var kernel = new GradientKernel<T, F0, F1, F2, F3, F4, F5>(_input1, _input2, _target, _margin, _weight, _gradOutput, _scale, _input1Grad, _input2Grad);
-                if ((typeof(F5) == typeof(On)))
+                fixed (T* s0 = _input1Grad, s1 = _input2Grad)
                 {
-                    fixed (T* s0 = _input1Grad, s1 = _input2Grad)
-                    {
-                        return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(s0 != null ? s0 : s1));
-                    }
+                    return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(s0 != null ? s0 : s1));
                 }
-                return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
 
@@ -1078,14 +1074,10 @@ namespace LossDsl.Generated.LossDsl.Losses
             public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
             {
                 var kernel = new HessianKernel<T, F0, F1, F2, F3, F4, F5>(_input1, _input2, _target, _margin, _weight, _gradOutput, _scale, _input1Grad, _input2Grad, _input1Hess, _input2Hess, _hessianPolicy);
-                if ((typeof(F5) == typeof(On)))
+                fixed (T* s0 = _input1Grad, s1 = _input2Grad, s2 = _input1Hess, s3 = _input2Hess)
                 {
-                    fixed (T* s0 = _input1Grad, s1 = _input2Grad, s2 = _input1Hess, s3 = _input2Hess)
-                    {
-                        return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(s0 != null ? s0 : s1 != null ? s1 : s2 != null ? s2 : s3));
-                    }
+                    return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(s0 != null ? s0 : s1 != null ? s1 : s2 != null ? s2 : s3));
                 }
-                return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
             }
         }
 
