@@ -45,7 +45,7 @@ public static partial class ElementLoops
     /// <param name="reduction">None, Mean or Sum.</param>
     /// <param name="output">The per-element values for None (empty: not written).</param>
     /// <param name="aligned">The index at which the kernel's first output is aligned (<see cref="AlignedStart{T}"/>; 0: do
-    /// not align), for Sum and Run. Run and the sum of a cheap kernel (<see cref="IUnrolledKernel"/>) then store aligned,
+    /// not align). Map, Run and the sum of a cheap kernel (<see cref="IUnrolledKernel"/>) then store aligned,
     /// with the same bits as from 0; another kernel's sum is peeled to it, and its bits then depend on where the output
     /// lies (passed only when it streams).</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -56,7 +56,7 @@ public static partial class ElementLoops
         if (reduction == Reduction.None)
         {
             if (output.IsEmpty) Run<TKernel, T>(ref kernel, 0, n, aligned);
-            else Map<TKernel, T>(ref kernel, 0, n, output);
+            else Map<TKernel, T>(ref kernel, 0, n, output, aligned);
             return T.Zero;
         }
         T total = Sum<TKernel, T>(ref kernel, 0, n, aligned);
@@ -68,12 +68,19 @@ public static partial class ElementLoops
     public static void Map<TKernel, T>(ref TKernel kernel, int start, int end, Span<T> output)
         where TKernel : struct, IElementKernel<T>, allows ref struct
         where T : unmanaged
+        => Map<TKernel, T>(ref kernel, start, end, output, 0);
+
+    // From the aligned index of the kernel's first output on, after one vector at start (0: from start).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Map<TKernel, T>(ref TKernel kernel, int start, int end, Span<T> output, int aligned)
+        where TKernel : struct, IElementKernel<T>, allows ref struct
+        where T : unmanaged
     {
         ref T o = ref MemoryMarshal.GetReference(output);
         int length = end - start;
-        if (Vector512.IsHardwareAccelerated && length >= Vector512<T>.Count) Map512<TKernel, T>(ref kernel, start, end, ref o);
-        else if (Vector256.IsHardwareAccelerated && length >= Vector256<T>.Count) Map256<TKernel, T>(ref kernel, start, end, ref o);
-        else if (Vector128.IsHardwareAccelerated && length >= Vector128<T>.Count) Map128<TKernel, T>(ref kernel, start, end, ref o);
+        if (Vector512.IsHardwareAccelerated && length >= Vector512<T>.Count) Map512<TKernel, T>(ref kernel, start, end, ref o, aligned);
+        else if (Vector256.IsHardwareAccelerated && length >= Vector256<T>.Count) Map256<TKernel, T>(ref kernel, start, end, ref o, aligned);
+        else if (Vector128.IsHardwareAccelerated && length >= Vector128<T>.Count) Map128<TKernel, T>(ref kernel, start, end, ref o, aligned);
         else
         {
             TKernel k = kernel; // a local copy: its fields stay in registers (see SumFrom512)
@@ -85,12 +92,18 @@ public static partial class ElementLoops
     // (IUnrolledKernel) runs two copies a step, both loaded before either stores (see SumFrom512), through AddPair: each
     // sum starts at -0, and adding a value to -0 gives that value exactly (-0 + -0 is -0), so the sums are the values.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void Map512<TKernel, T>(ref TKernel kernel, int start, int end, ref T o)
+    private static void Map512<TKernel, T>(ref TKernel kernel, int start, int end, ref T o, int aligned)
         where TKernel : struct, IElementKernel<T>, allows ref struct
         where T : unmanaged
     {
         TKernel k = kernel;
         int last = end - Vector512<T>.Count, i = start;
+        if (aligned > 0 && aligned < Vector512<T>.Count && start + aligned < last)
+        {
+            // the next vector, at the aligned output, rewrites this one's last lanes with the same values
+            k.Invoke512(start).StoreUnsafe(ref o, (nuint)start);
+            i = start + aligned;
+        }
         if (typeof(TKernel).IsAssignableTo(typeof(IUnrolledKernel)))
         {
             for (; i < last - Vector512<T>.Count; i += 2 * Vector512<T>.Count)
@@ -109,12 +122,18 @@ public static partial class ElementLoops
     // (IUnrolledKernel) runs two copies a step, both loaded before either stores (see SumFrom512), through AddPair: each
     // sum starts at -0, and adding a value to -0 gives that value exactly (-0 + -0 is -0), so the sums are the values.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void Map256<TKernel, T>(ref TKernel kernel, int start, int end, ref T o)
+    private static void Map256<TKernel, T>(ref TKernel kernel, int start, int end, ref T o, int aligned)
         where TKernel : struct, IElementKernel<T>, allows ref struct
         where T : unmanaged
     {
         TKernel k = kernel;
         int last = end - Vector256<T>.Count, i = start;
+        if (aligned > 0 && aligned < Vector256<T>.Count && start + aligned < last)
+        {
+            // the next vector, at the aligned output, rewrites this one's last lanes with the same values
+            k.Invoke256(start).StoreUnsafe(ref o, (nuint)start);
+            i = start + aligned;
+        }
         if (typeof(TKernel).IsAssignableTo(typeof(IUnrolledKernel)))
         {
             for (; i < last - Vector256<T>.Count; i += 2 * Vector256<T>.Count)
@@ -133,12 +152,18 @@ public static partial class ElementLoops
     // (IUnrolledKernel) runs two copies a step, both loaded before either stores (see SumFrom512), through AddPair: each
     // sum starts at -0, and adding a value to -0 gives that value exactly (-0 + -0 is -0), so the sums are the values.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void Map128<TKernel, T>(ref TKernel kernel, int start, int end, ref T o)
+    private static void Map128<TKernel, T>(ref TKernel kernel, int start, int end, ref T o, int aligned)
         where TKernel : struct, IElementKernel<T>, allows ref struct
         where T : unmanaged
     {
         TKernel k = kernel;
         int last = end - Vector128<T>.Count, i = start;
+        if (aligned > 0 && aligned < Vector128<T>.Count && start + aligned < last)
+        {
+            // the next vector, at the aligned output, rewrites this one's last lanes with the same values
+            k.Invoke128(start).StoreUnsafe(ref o, (nuint)start);
+            i = start + aligned;
+        }
         if (typeof(TKernel).IsAssignableTo(typeof(IUnrolledKernel)))
         {
             for (; i < last - Vector128<T>.Count; i += 2 * Vector128<T>.Count)
