@@ -271,7 +271,7 @@ public static partial class ElementLoops
             // a cheap kernel: its pairs at the aligned output, with the sums of the loop from start (SumShifted512)
             if (typeof(TKernel).IsAssignableTo(typeof(IUnrolledKernel)))
             {
-                if ((end - start) * Unsafe.SizeOf<T>() >= ShiftedBytes) return SumShifted512<TKernel, T>(ref kernel, start, end, aligned);
+                if ((long)(end - start) * Unsafe.SizeOf<T>() >= ShiftedBytes) return SumShifted512<TKernel, T>(ref kernel, start, end, aligned);
             }
             // another, streaming: peeled to the aligned output, the first vector counting only the lanes before it
             else if (end - (start + aligned) >= Vector512<T>.Count)
@@ -368,7 +368,7 @@ public static partial class ElementLoops
             // a cheap kernel: its pairs at the aligned output, with the sums of the loop from start (SumShifted256)
             if (typeof(TKernel).IsAssignableTo(typeof(IUnrolledKernel)))
             {
-                if ((end - start) * Unsafe.SizeOf<T>() >= ShiftedBytes) return SumShifted256<TKernel, T>(ref kernel, start, end, aligned);
+                if ((long)(end - start) * Unsafe.SizeOf<T>() >= ShiftedBytes) return SumShifted256<TKernel, T>(ref kernel, start, end, aligned);
             }
             // another, streaming: peeled to the aligned output, the first vector counting only the lanes before it
             else if (end - (start + aligned) >= Vector256<T>.Count)
@@ -465,7 +465,7 @@ public static partial class ElementLoops
             // a cheap kernel: its pairs at the aligned output, with the sums of the loop from start (SumShifted128)
             if (typeof(TKernel).IsAssignableTo(typeof(IUnrolledKernel)))
             {
-                if ((end - start) * Unsafe.SizeOf<T>() >= ShiftedBytes) return SumShifted128<TKernel, T>(ref kernel, start, end, aligned);
+                if ((long)(end - start) * Unsafe.SizeOf<T>() >= ShiftedBytes) return SumShifted128<TKernel, T>(ref kernel, start, end, aligned);
             }
             // another, streaming: peeled to the aligned output, the first vector counting only the lanes before it
             else if (end - (start + aligned) >= Vector128<T>.Count)
