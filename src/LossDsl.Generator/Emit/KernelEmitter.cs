@@ -442,7 +442,7 @@ internal static class KernelEmitter
         if (spec.Streams)
         {
             // The outputs pinned while the kernel runs, the loop started at the first one's alignment: for a cheap kernel
-            // always (its pairs then store aligned, and its sum is the same wherever they start, ElementLoops.Sum256),
+            // always (its pairs then store aligned, and its sum is the same wherever they start, ElementLoops.SumShifted256),
             // for another only when it streams (peeled: its sum then depends on where the output lies).
             var outputs = flags.Where(f => f.Output).Select(f => F(f.Parameter!)).ToList();
             if (!Cheap(spec)) w.Open($"if ({StreamFlag})");
