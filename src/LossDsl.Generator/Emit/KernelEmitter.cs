@@ -439,20 +439,21 @@ internal static class KernelEmitter
         w.Line("[MethodImpl(MethodImplOptions.NoInlining)]");
         w.Open($"public {(spec.Streams ? "unsafe " : "")}T Run<{FlagParameters}>() {FlagConstraints}");
         w.Line($"var kernel = new {spec.Name}<T, {FlagParameters}>({string.Join(", ", parameters.Select(p => (p.ByRef ? "ref " : "") + F(p.Name)))});");
+        // The outputs pinned while the kernel runs, the loop started at the first one's alignment: for a cheap kernel
+        // always (its pairs then store aligned, and its sum is the same wherever they start, ElementLoops.SumShifted256),
+        // for another only when it streams (peeled: its sum then depends on where the output lies).
+        bool alwaysAligned = spec.Streams && Cheap(spec);
         if (spec.Streams)
         {
-            // The outputs pinned while the kernel runs, the loop started at the first one's alignment: for a cheap kernel
-            // always (its pairs then store aligned, and its sum is the same wherever they start, ElementLoops.SumShifted256),
-            // for another only when it streams (peeled: its sum then depends on where the output lies).
             var outputs = flags.Where(f => f.Output).Select(f => F(f.Parameter!)).ToList();
-            if (!Cheap(spec)) w.Open($"if ({StreamFlag})");
+            if (!alwaysAligned) w.Open($"if ({StreamFlag})");
             w.Open($"fixed ({string.Join(", ", outputs.Select((o, k) => $"{(k == 0 ? "T* " : "")}s{k} = {o}"))})");
             var anchor = string.Concat(Enumerable.Range(0, outputs.Count - 1).Select(k => $"s{k} != null ? s{k} : ")) + $"s{outputs.Count - 1}";
             w.Line($"return ElementLoops.Reduce<{spec.Name}<T, {FlagParameters}>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>({anchor}));");
             w.Close();
-            if (!Cheap(spec)) w.Close();
+            if (!alwaysAligned) w.Close();
         }
-        if (!spec.Streams || !Cheap(spec)) w.Line($"return ElementLoops.Reduce<{spec.Name}<T, {FlagParameters}>, T>(ref kernel, _n, _reduction, _output);");
+        if (!alwaysAligned) w.Line($"return ElementLoops.Reduce<{spec.Name}<T, {FlagParameters}>, T>(ref kernel, _n, _reduction, _output);");
         w.Close();
         w.Close();
     }
