@@ -41,29 +41,30 @@ public static partial class LossMath
             ? Log1pF<Vector512<float>, V512Ops<float>>(x.As<T, float>()).As<float, T>()
             : Log1pCore<Vector512<T>, T, V512Ops<T>>(x);
 
-    // ---- Log1pUnit: log(1 + x) for x in [0, 1], the log1p(exp(-|u|)) of softplus and log_sigmoid (Lowering) ----
-    // The same result as Log1p there (vector float: Log1pF's reduction with k = 0 or 1, read off x instead of
-    // decomposing 1 + x, and no special cases), in about half its instructions and registers.
+    // ---- Log1pUnit: log(1 + x) for x in [0, 2]: the log1p(exp(-|u|)) of softplus and log_sigmoid (Lowering), and
+    // the log1p of a sum of two such exponentials (the CTC log-sum-exp). Vector float: Log1pF's reduction with k = 0 or
+    // 1, read off x instead of decomposing 1 + x, and no special cases, in about half its instructions and registers:
+    // the same result as Log1p, except near 2, where fl(1 + x) = 3 gives Log1pF k = 2 (both within 1 ulp). ----
 
-    /// <summary>log(1 + x) for x in [0, 1] (as e = exp(-|u|) is); other x: NaN or inexact.</summary>
+    /// <summary>log(1 + x) for x in [0, 2] (as e = exp(-|u|) is, and a sum of two); other x: NaN or inexact.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Log1pUnit<T>(T x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Log1p(x);
 
-    /// <summary>log(1 + x) per lane for x in [0, 1] (as e = exp(-|u|) is); other x: NaN or inexact.</summary>
+    /// <summary>log(1 + x) per lane for x in [0, 2] (as e = exp(-|u|) is, and a sum of two); other x: NaN or inexact.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Log1pUnit<T>(Vector128<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T>
         => typeof(T) == typeof(float)
             ? Log1pUnitF<Vector128<float>, V128Ops<float>>(x.As<T, float>()).As<float, T>()
             : Log1pCore<Vector128<T>, T, V128Ops<T>>(x);
 
-    /// <summary>log(1 + x) per lane for x in [0, 1] (as e = exp(-|u|) is); other x: NaN or inexact.</summary>
+    /// <summary>log(1 + x) per lane for x in [0, 2] (as e = exp(-|u|) is, and a sum of two); other x: NaN or inexact.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Log1pUnit<T>(Vector256<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T>
         => typeof(T) == typeof(float)
             ? Log1pUnitF<Vector256<float>, V256Ops<float>>(x.As<T, float>()).As<float, T>()
             : Log1pCore<Vector256<T>, T, V256Ops<T>>(x);
 
-    /// <summary>log(1 + x) per lane for x in [0, 1] (as e = exp(-|u|) is); other x: NaN or inexact.</summary>
+    /// <summary>log(1 + x) per lane for x in [0, 2] (as e = exp(-|u|) is, and a sum of two); other x: NaN or inexact.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Log1pUnit<T>(Vector512<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T>
         => typeof(T) == typeof(float)

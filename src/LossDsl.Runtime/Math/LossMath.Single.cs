@@ -28,6 +28,14 @@ public static partial class LossMath
         return O.Mul(O.Mul(p, O.Pow2(O.Sub(k, j))), O.Pow2(j));
     }
 
+    // ---- e^x for x in [-87, 88] ----
+    // ExpF with one factor 2^k: there k = round(x log2 e) is in [-126, 127], so 2^k is normal and p 2^k rounds once
+    // (only where it is subnormal), as ExpF's two factors do. ExpF's result bit for bit, with no clamps and no second
+    // factor; NaN stays NaN. For arguments a caller bounds (a log-sum-exp's differences from its largest term).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static TV ExpBoundedF<TV, O>(TV x) where O : ILaneOps<TV, float>
+        => O.Mul(ExpReduceF<TV, O>(x, out TV k, out _, out _), O.Pow2(k));
+
     // x = k ln2 + r; returns p = fl(1 + q) with q = e^r - 1, and pl = (1 + q) - p exactly.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV ExpReduceF<TV, O>(TV x, out TV k, out TV q, out TV pl) where O : ILaneOps<TV, float>
@@ -86,10 +94,11 @@ public static partial class LossMath
         return O.Select(O.Ge(x, O.C(0.0)), r, O.C(double.NaN));
     }
 
-    // ---- log(1 + x) for x in [0, 1] ----
-    // Log1pF's reduction for those x: k = 0 and f = x below 0.5; k = 1 and f = (x - 1) / 2 (exact: a Sterbenz
-    // subtraction, then a halving) from 0.5. Bit for bit Log1pF's result there, without its decomposition of 1 + x,
-    // its clamps and its special cases (exp(-|u|) is never negative, infinite or -1; NaN stays NaN).
+    // ---- log(1 + x) for x in [0, 2] ----
+    // Log1pF's reduction for those x: k = 0 and f = x below 0.5; k = 1 and f = (x - 1) / 2 in [-0.25, 0.5] (exact: a
+    // Sterbenz subtraction, then a halving) from 0.5. Bit for bit Log1pF's result where fl(1 + x) < 3 (Log1pF takes
+    // k = 2 from there), without its decomposition of 1 + x, its clamps and its special cases (the callers' x is never
+    // negative, infinite or -1; NaN stays NaN).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static TV Log1pUnitF<TV, O>(TV x) where O : ILaneOps<TV, float>
     {

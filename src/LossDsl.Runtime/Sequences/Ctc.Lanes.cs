@@ -13,14 +13,17 @@ namespace LossDsl;
 // output in place (the gradient accumulates).
 public static partial class Ctc
 {
-    /// <summary>What the row kernels need beyond LossMath's <see cref="ILaneOps{TV, T}"/>: loads, and log1p.</summary>
+    /// <summary>What the row kernels need beyond LossMath's <see cref="ILaneOps{TV, T}"/>: loads, and the log-sum-exp's bounded exp and log1p.</summary>
     private interface ILaneLoad<TV, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         /// <summary>The lanes starting at element <paramref name="index"/> of the buffer starting at <paramref name="origin"/>.</summary>
         static abstract TV Load(ref T origin, int index);
 
-        /// <summary>log(1 + x) per lane (<see cref="LossMath.Log1p{T}(T)"/> at this width).</summary>
-        static abstract TV Log1p(TV x);
+        /// <summary>e^x per lane for x in [-87, 0] (<see cref="LossMath.ExpBounded{T}(T)"/> at this width).</summary>
+        static abstract TV ExpBounded(TV x);
+
+        /// <summary>log(1 + x) per lane for x in [0, 2] (<see cref="LossMath.Log1pUnit{T}(T)"/> at this width).</summary>
+        static abstract TV Log1pUnit(TV x);
     }
 
     private readonly struct ScalarLoad<T> : ILaneLoad<T, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -29,7 +32,10 @@ public static partial class Ctc
         public static T Load(ref T origin, int index) => Unsafe.Add(ref origin, index);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static T Log1p(T x) => LossMath.Log1p(x);
+        public static T ExpBounded(T x) => LossMath.ExpBounded(x);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static T Log1pUnit(T x) => LossMath.Log1pUnit(x);
     }
 
     private readonly struct Load128<T> : ILaneLoad<Vector128<T>, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -38,7 +44,10 @@ public static partial class Ctc
         public static Vector128<T> Load(ref T origin, int index) => Vector128.LoadUnsafe(ref origin, (nuint)index);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector128<T> Log1p(Vector128<T> x) => LossMath.Log1p(x);
+        public static Vector128<T> ExpBounded(Vector128<T> x) => LossMath.ExpBounded(x);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<T> Log1pUnit(Vector128<T> x) => LossMath.Log1pUnit(x);
     }
 
     private readonly struct Load256<T> : ILaneLoad<Vector256<T>, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -47,7 +56,10 @@ public static partial class Ctc
         public static Vector256<T> Load(ref T origin, int index) => Vector256.LoadUnsafe(ref origin, (nuint)index);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector256<T> Log1p(Vector256<T> x) => LossMath.Log1p(x);
+        public static Vector256<T> ExpBounded(Vector256<T> x) => LossMath.ExpBounded(x);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<T> Log1pUnit(Vector256<T> x) => LossMath.Log1pUnit(x);
     }
 
     private readonly struct Load512<T> : ILaneLoad<Vector512<T>, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -56,7 +68,10 @@ public static partial class Ctc
         public static Vector512<T> Load(ref T origin, int index) => Vector512.LoadUnsafe(ref origin, (nuint)index);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector512<T> Log1p(Vector512<T> x) => LossMath.Log1p(x);
+        public static Vector512<T> ExpBounded(Vector512<T> x) => LossMath.ExpBounded(x);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<T> Log1pUnit(Vector512<T> x) => LossMath.Log1pUnit(x);
     }
 
     /// <summary>The body of a row loop: the values of elements <c>i</c> .. i + lanes - 1 of the output.</summary>

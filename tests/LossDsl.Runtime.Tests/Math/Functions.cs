@@ -135,3 +135,23 @@ internal readonly struct MaxFn : IBinaryFn
     public static Vector512<T> V512<T>(Vector512<T> x, Vector512<T> y) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Max(x, y);
     public static DD Ref(double x, double y) => System.Math.Max(x, y);
 }
+
+internal readonly struct ExpBoundedFn : IUnaryFn
+{
+    public static string Name => "ExpBounded";
+    public static T S<T>(T x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.ExpBounded(x);
+    public static Vector128<T> V128<T>(Vector128<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.ExpBounded(x);
+    public static Vector256<T> V256<T>(Vector256<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.ExpBounded(x);
+    public static Vector512<T> V512<T>(Vector512<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.ExpBounded(x);
+    public static DD Ref(double x) => Reference.Exp(x);
+}
+
+internal readonly struct Log1pUnitFn : IUnaryFn
+{
+    public static string Name => "Log1pUnit";
+    public static T S<T>(T x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Log1pUnit(x);
+    public static Vector128<T> V128<T>(Vector128<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Log1pUnit(x);
+    public static Vector256<T> V256<T>(Vector256<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Log1pUnit(x);
+    public static Vector512<T> V512<T>(Vector512<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => LossMath.Log1pUnit(x);
+    public static DD Ref(double x) => Reference.Log1p(x);
+}
