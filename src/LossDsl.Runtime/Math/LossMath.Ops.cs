@@ -2,6 +2,7 @@ using System;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace LossDsl;
 
@@ -199,12 +200,30 @@ internal readonly struct V128Ops<T> : ILaneOps<Vector128<T>, T> where T : unmana
         return Vector128.Log(a.As<T, double>()).As<double, T>();
     }
 
+    // IEEE minimum and maximum (NaN where either lane is, -0 below +0). x86's min returns its second operand when the
+    // lanes are equal or unordered, so min(a, b) | min(b, a) is the smaller lane (equal lanes: the same bits), -0 for
+    // zeros of either sign, and a NaN where either lane is one (a NaN's exponent and mantissa bits survive the or);
+    // max(a, b) = -min(-a, -b), the negations flipping sign bits. Three and six instructions, where Vector.Min / Max
+    // take about nine and the NaN test around them five more. Elsewhere: Vector.Min / Max, a + b where a lane is NaN.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Min(Vector128<T> a, Vector128<T> b)
-        => Vector128.ConditionalSelect(Vector128.Equals(a, a) & Vector128.Equals(b, b), Vector128.Min(a, b), a + b);
+    {
+        if (Sse.IsSupported && typeof(T) == typeof(float))
+            return (Sse.Min(a.As<T, float>(), b.As<T, float>()) | Sse.Min(b.As<T, float>(), a.As<T, float>())).As<float, T>();
+        if (Sse2.IsSupported && typeof(T) == typeof(double))
+            return (Sse2.Min(a.As<T, double>(), b.As<T, double>()) | Sse2.Min(b.As<T, double>(), a.As<T, double>())).As<double, T>();
+        return Vector128.ConditionalSelect(Vector128.Equals(a, a) & Vector128.Equals(b, b), Vector128.Min(a, b), a + b);
+    }
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Max(Vector128<T> a, Vector128<T> b)
-        => Vector128.ConditionalSelect(Vector128.Equals(a, a) & Vector128.Equals(b, b), Vector128.Max(a, b), a + b);
+    {
+        if (Sse2.IsSupported)
+        {
+            var sign = Vector128.Create(T.NegativeZero); // the negations as sign flips: exact, zeros and NaNs included
+            return Min(a ^ sign, b ^ sign) ^ sign;
+        }
+        return Vector128.ConditionalSelect(Vector128.Equals(a, a) & Vector128.Equals(b, b), Vector128.Max(a, b), a + b);
+    }
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> CopySign(Vector128<T> m, Vector128<T> s) => Vector128.CopySign(m, s);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> Lt(Vector128<T> a, Vector128<T> b) => Vector128.LessThan(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> Le(Vector128<T> a, Vector128<T> b) => Vector128.LessThanOrEqual(a, b);
@@ -293,10 +312,23 @@ internal readonly struct V256Ops<T> : ILaneOps<Vector256<T>, T> where T : unmana
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Min(Vector256<T> a, Vector256<T> b)
-        => Vector256.ConditionalSelect(Vector256.Equals(a, a) & Vector256.Equals(b, b), Vector256.Min(a, b), a + b);
+    {
+        if (Avx.IsSupported && typeof(T) == typeof(float))
+            return (Avx.Min(a.As<T, float>(), b.As<T, float>()) | Avx.Min(b.As<T, float>(), a.As<T, float>())).As<float, T>();
+        if (Avx.IsSupported && typeof(T) == typeof(double))
+            return (Avx.Min(a.As<T, double>(), b.As<T, double>()) | Avx.Min(b.As<T, double>(), a.As<T, double>())).As<double, T>();
+        return Vector256.ConditionalSelect(Vector256.Equals(a, a) & Vector256.Equals(b, b), Vector256.Min(a, b), a + b);
+    }
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Max(Vector256<T> a, Vector256<T> b)
-        => Vector256.ConditionalSelect(Vector256.Equals(a, a) & Vector256.Equals(b, b), Vector256.Max(a, b), a + b);
+    {
+        if (Avx.IsSupported)
+        {
+            var sign = Vector256.Create(T.NegativeZero); // the negations as sign flips: exact, zeros and NaNs included
+            return Min(a ^ sign, b ^ sign) ^ sign;
+        }
+        return Vector256.ConditionalSelect(Vector256.Equals(a, a) & Vector256.Equals(b, b), Vector256.Max(a, b), a + b);
+    }
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> CopySign(Vector256<T> m, Vector256<T> s) => Vector256.CopySign(m, s);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Lt(Vector256<T> a, Vector256<T> b) => Vector256.LessThan(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Le(Vector256<T> a, Vector256<T> b) => Vector256.LessThanOrEqual(a, b);
@@ -385,10 +417,23 @@ internal readonly struct V512Ops<T> : ILaneOps<Vector512<T>, T> where T : unmana
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Min(Vector512<T> a, Vector512<T> b)
-        => Vector512.ConditionalSelect(Vector512.Equals(a, a) & Vector512.Equals(b, b), Vector512.Min(a, b), a + b);
+    {
+        if (Avx512F.IsSupported && typeof(T) == typeof(float))
+            return (Avx512F.Min(a.As<T, float>(), b.As<T, float>()) | Avx512F.Min(b.As<T, float>(), a.As<T, float>())).As<float, T>();
+        if (Avx512F.IsSupported && typeof(T) == typeof(double))
+            return (Avx512F.Min(a.As<T, double>(), b.As<T, double>()) | Avx512F.Min(b.As<T, double>(), a.As<T, double>())).As<double, T>();
+        return Vector512.ConditionalSelect(Vector512.Equals(a, a) & Vector512.Equals(b, b), Vector512.Min(a, b), a + b);
+    }
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Max(Vector512<T> a, Vector512<T> b)
-        => Vector512.ConditionalSelect(Vector512.Equals(a, a) & Vector512.Equals(b, b), Vector512.Max(a, b), a + b);
+    {
+        if (Avx512F.IsSupported)
+        {
+            var sign = Vector512.Create(T.NegativeZero); // the negations as sign flips: exact, zeros and NaNs included
+            return Min(a ^ sign, b ^ sign) ^ sign;
+        }
+        return Vector512.ConditionalSelect(Vector512.Equals(a, a) & Vector512.Equals(b, b), Vector512.Max(a, b), a + b);
+    }
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> CopySign(Vector512<T> m, Vector512<T> s) => Vector512.CopySign(m, s);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Lt(Vector512<T> a, Vector512<T> b) => Vector512.LessThan(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Le(Vector512<T> a, Vector512<T> b) => Vector512.LessThanOrEqual(a, b);
