@@ -700,6 +700,11 @@ def gen_huber():
             red = "none" if delta != 1.0 else "sum"
             g.add(dt, {"input": x, "target": y}, {"delta": delta, "reduction": red},
                   grad=["input", "target"], tag="at-delta")
+        # PyTorch's backward takes the linear pieces by comparing input - target with -delta and delta, so a NaN
+        # difference falls through to the quadratic piece's gradient: NaN (an |d| < delta test would give 0)
+        g.add(dt, {"input": np.array([1.0, "nan", 2.0, "inf", "-inf"], dtype=float),
+                   "target": np.array([0.0, 1.0, "nan", 1.0, 1.0], dtype=float)}, {"reduction": "none"},
+              grad=["input", "target"], tag="non-finite-input")
     g.add("float64", {"input": x, "target": y}, {"delta": 0.0, "reduction": "mean"},
           tag="zero-delta", error=True)
     g.add("float64", {"input": x, "target": y}, {"delta": -1.0, "reduction": "mean"},

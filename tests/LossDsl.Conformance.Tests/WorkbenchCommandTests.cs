@@ -49,8 +49,9 @@ public sealed class WorkbenchCommandTests : IDisposable
     {
         var (exit, output, error) = await RunTool("", "show", "huber_loss");
         Assert.True(exit == 0, error + output);
-        Assert.Contains("dL/dinput = if abs(input - target) < delta then input - target else delta * sign(input - target)", output);
-        Assert.Contains("d²L/dinput² = if abs(input - target) < delta then 1 else 0", output);
+        Assert.Contains("dL/dinput = if input - target <= -delta then -delta else (if input - target >= delta then delta else input - target)", output);
+        Assert.Contains("dL/dtarget = if target - input <= -delta then -delta else (if target - input >= delta then delta else target - input)", output);
+        Assert.Contains("d²L/dinput² = if input - target <= -delta then -0 else (if input - target >= delta then 0 else 1)", output);
     }
 
     [Fact]

@@ -6,22 +6,31 @@
 namespace LossDsl.Losses
 {
     /// <summary>
-    /// Huber loss: quadratic within delta of the target, linear beyond (torch.nn.functional.huber_loss).
+    /// Huber loss: quadratic within delta of the target, linear beyond (torch.nn.functional.huber_loss). The pieces are
+    /// chosen as PyTorch's backward chooses them, by comparing input - target with -delta and delta: a NaN difference
+    /// takes the quadratic piece, so its gradient is NaN, as PyTorch's (|d| &lt; delta would take a linear piece, gradient 0).
+    /// PyTorch differentiates the target by the same rule with the roles swapped, so at d = +0 both gradients are +0: the
+    /// grad clause states that.
     /// </summary>
     /// <remarks>
     /// Declared as:
     /// <code>
     /// loss huber_loss(input, target; delta = 1.0) =
-    ///     let d = abs(input - target) in
-    ///     if d &lt; delta then 0.5 * d^2 else delta * (d - 0.5 * delta)
+    ///     let d = input - target in
+    ///     if d &lt;= -delta then delta * (-d - 0.5 * delta)
+    ///     else if d &gt;= delta then delta * (d - 0.5 * delta)
+    ///     else 0.5 * d^2
+    /// grad target =
+    ///     let t = target - input in
+    ///     if t &lt;= -delta then -delta else if t &gt;= delta then delta else t
     /// require delta &gt; 0 else "huber_loss does not support non-positive values for delta."
     /// </code>
-    /// L = if abs(input - target) &lt; delta then 0.5 * abs(input - target) ^ 2 else delta * (abs(input - target) - 0.5 * delta)<br/>
-    /// dL/dinput = if abs(input - target) &lt; delta then input - target else delta * sign(input - target)<br/>
-    /// dL/dtarget = if abs(input - target) &lt; delta then target - input else -(delta * sign(input - target))
+    /// L = if input - target &lt;= -delta then delta * (target - input - 0.5 * delta) else (if input - target &gt;= delta then delta * (input - target - 0.5 * delta) else 0.5 * (input - target) ^ 2)<br/>
+    /// dL/dinput = if input - target &lt;= -delta then -delta else (if input - target &gt;= delta then delta else input - target)<br/>
+    /// dL/dtarget = if target - input &lt;= -delta then -delta else (if target - input &gt;= delta then delta else target - input)
     /// <para>Second derivatives (GradientHessian), each the derivative of its gradient:</para>
-    /// d2L/dinput2 = if abs(input - target) &lt; delta then 1 else 0<br/>
-    /// d2L/dtarget2 = if abs(input - target) &lt; delta then 1 else -0
+    /// d2L/dinput2 = if input - target &lt;= -delta then -0 else (if input - target &gt;= delta then 0 else 1)<br/>
+    /// d2L/dtarget2 = if target - input &lt;= -delta then -0 else (if target - input &gt;= delta then 0 else 1)
     /// </remarks>
     public static partial class HuberLoss
     {
@@ -352,7 +361,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         }
 
         /// <summary>
-        /// L = if abs(input - target) &lt; delta then 0.5 * abs(input - target) ^ 2 else delta * (abs(input - target) - 0.5 * delta), times the optional weight.
+        /// L = if input - target &lt;= -delta then delta * (target - input - 0.5 * delta) else (if input - target &gt;= delta then delta * (input - target - 0.5 * delta) else 0.5 * (input - target) ^ 2), times the optional weight.
         /// </summary>
         private ref struct ValueKernel<T, F0, F1, F2, F3, F4, F5> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T> where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
         {
@@ -360,11 +369,13 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly ReadOnlySpan<T> _target;
             private readonly T _delta;
             private readonly ReadOnlySpan<T> _weight;
-            private readonly T _perCall0; // 0.5 * delta
+            private readonly T _perCall0; // -delta
+            private readonly T _perCall1; // 0.5 * delta
             // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
             // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
             private readonly Vector512<T> _delta512;
             private readonly Vector512<T> _perCall0512;
+            private readonly Vector512<T> _perCall1512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public ValueKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T delta, ReadOnlySpan<T> weight)
@@ -373,9 +384,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _target = target;
                 _delta = delta;
                 _weight = weight;
-                _perCall0 = T.CreateTruncating(0.5) * _delta;
+                _perCall0 = -_delta;
+                _perCall1 = T.CreateTruncating(0.5) * _delta;
                 _delta512 = Vector512.Create(_delta);
                 _perCall0512 = Vector512.Create(_perCall0);
+                _perCall1512 = Vector512.Create(_perCall1);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -384,8 +397,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = _input[i];
                 var target = _target[i];
                 var delta = _delta;
-                var d_ = LossMath.Abs(input - target);
-                var loss = LossMath.Select(LossMath.LessThan(d_, delta), T.CreateTruncating(0.5) * (d_ * d_), delta * (d_ - _perCall0));
+                var d_ = input - target;
+                var t = target - input;
+                var loss = LossMath.Select(LossMath.LessThanOrEqual(d_, _perCall0), delta * (t - _perCall1), LossMath.Select(LossMath.GreaterThanOrEqual(d_, delta), delta * (d_ - _perCall1), T.CreateTruncating(0.5) * (d_ * d_)));
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -396,8 +410,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var delta = _delta512.GetLower().GetLower();
-                var d_ = LossMath.Abs(input - target);
-                var loss = LossMath.Select(LossMath.LessThan(d_, delta), Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - _perCall0512.GetLower().GetLower()));
+                var d_ = input - target;
+                var t = target - input;
+                var loss = LossMath.Select(LossMath.LessThanOrEqual(d_, _perCall0512.GetLower().GetLower()), delta * (t - _perCall1512.GetLower().GetLower()), LossMath.Select(LossMath.GreaterThanOrEqual(d_, delta), delta * (d_ - _perCall1512.GetLower().GetLower()), Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_)));
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -411,8 +426,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var delta = _delta512.GetLower();
-                var d_ = LossMath.Abs(input - target);
-                var loss = LossMath.Select(LossMath.LessThan(d_, delta), Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - _perCall0512.GetLower()));
+                var d_ = input - target;
+                var t = target - input;
+                var loss = LossMath.Select(LossMath.LessThanOrEqual(d_, _perCall0512.GetLower()), delta * (t - _perCall1512.GetLower()), LossMath.Select(LossMath.GreaterThanOrEqual(d_, delta), delta * (d_ - _perCall1512.GetLower()), Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_)));
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -426,8 +442,9 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var delta = _delta512;
-                var d_ = LossMath.Abs(input - target);
-                var loss = LossMath.Select(LossMath.LessThan(d_, delta), Vector512.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - _perCall0512));
+                var d_ = input - target;
+                var t = target - input;
+                var loss = LossMath.Select(LossMath.LessThanOrEqual(d_, _perCall0512), delta * (t - _perCall1512), LossMath.Select(LossMath.GreaterThanOrEqual(d_, delta), delta * (d_ - _perCall1512), Vector512.Create(T.CreateTruncating(0.5)) * (d_ * d_)));
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
@@ -441,16 +458,18 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var delta = _delta512.GetLower().GetLower();
-                var d_ = LossMath.Abs(input - target);
-                var loss = LossMath.Select(LossMath.LessThan(d_, delta), Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - _perCall0512.GetLower().GetLower()));
+                var d_ = input - target;
+                var t = target - input;
+                var loss = LossMath.Select(LossMath.LessThanOrEqual(d_, _perCall0512.GetLower().GetLower()), delta * (t - _perCall1512.GetLower().GetLower()), LossMath.Select(LossMath.GreaterThanOrEqual(d_, delta), delta * (d_ - _perCall1512.GetLower().GetLower()), Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_)));
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
                 int j = i + Vector128<T>.Count;
                 var input2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
                 var target2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
                 var delta2 = _delta512.GetLower().GetLower();
-                var d_2 = LossMath.Abs(input2 - target2);
-                var loss2 = LossMath.Select(LossMath.LessThan(d_2, delta2), Vector128.Create(T.CreateTruncating(0.5)) * (d_2 * d_2), delta2 * (d_2 - _perCall0512.GetLower().GetLower()));
+                var d_2 = input2 - target2;
+                var t2 = target2 - input2;
+                var loss2 = LossMath.Select(LossMath.LessThanOrEqual(d_2, _perCall0512.GetLower().GetLower()), delta2 * (t2 - _perCall1512.GetLower().GetLower()), LossMath.Select(LossMath.GreaterThanOrEqual(d_2, delta2), delta2 * (d_2 - _perCall1512.GetLower().GetLower()), Vector128.Create(T.CreateTruncating(0.5)) * (d_2 * d_2)));
                 var w2 = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector128<T>.One;
                 sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
             }
@@ -461,16 +480,18 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var delta = _delta512.GetLower();
-                var d_ = LossMath.Abs(input - target);
-                var loss = LossMath.Select(LossMath.LessThan(d_, delta), Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - _perCall0512.GetLower()));
+                var d_ = input - target;
+                var t = target - input;
+                var loss = LossMath.Select(LossMath.LessThanOrEqual(d_, _perCall0512.GetLower()), delta * (t - _perCall1512.GetLower()), LossMath.Select(LossMath.GreaterThanOrEqual(d_, delta), delta * (d_ - _perCall1512.GetLower()), Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_)));
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
                 int j = i + Vector256<T>.Count;
                 var input2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
                 var target2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
                 var delta2 = _delta512.GetLower();
-                var d_2 = LossMath.Abs(input2 - target2);
-                var loss2 = LossMath.Select(LossMath.LessThan(d_2, delta2), Vector256.Create(T.CreateTruncating(0.5)) * (d_2 * d_2), delta2 * (d_2 - _perCall0512.GetLower()));
+                var d_2 = input2 - target2;
+                var t2 = target2 - input2;
+                var loss2 = LossMath.Select(LossMath.LessThanOrEqual(d_2, _perCall0512.GetLower()), delta2 * (t2 - _perCall1512.GetLower()), LossMath.Select(LossMath.GreaterThanOrEqual(d_2, delta2), delta2 * (d_2 - _perCall1512.GetLower()), Vector256.Create(T.CreateTruncating(0.5)) * (d_2 * d_2)));
                 var w2 = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector256<T>.One;
                 sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
             }
@@ -481,16 +502,18 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var delta = _delta512;
-                var d_ = LossMath.Abs(input - target);
-                var loss = LossMath.Select(LossMath.LessThan(d_, delta), Vector512.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - _perCall0512));
+                var d_ = input - target;
+                var t = target - input;
+                var loss = LossMath.Select(LossMath.LessThanOrEqual(d_, _perCall0512), delta * (t - _perCall1512), LossMath.Select(LossMath.GreaterThanOrEqual(d_, delta), delta * (d_ - _perCall1512), Vector512.Create(T.CreateTruncating(0.5)) * (d_ * d_)));
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
                 int j = i + Vector512<T>.Count;
                 var input2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
                 var target2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
                 var delta2 = _delta512;
-                var d_2 = LossMath.Abs(input2 - target2);
-                var loss2 = LossMath.Select(LossMath.LessThan(d_2, delta2), Vector512.Create(T.CreateTruncating(0.5)) * (d_2 * d_2), delta2 * (d_2 - _perCall0512));
+                var d_2 = input2 - target2;
+                var t2 = target2 - input2;
+                var loss2 = LossMath.Select(LossMath.LessThanOrEqual(d_2, _perCall0512), delta2 * (t2 - _perCall1512), LossMath.Select(LossMath.GreaterThanOrEqual(d_2, delta2), delta2 * (d_2 - _perCall1512), Vector512.Create(T.CreateTruncating(0.5)) * (d_2 * d_2)));
                 var w2 = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector512<T>.One;
                 sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
             }
@@ -530,9 +553,9 @@ namespace LossDsl.Generated.LossDsl.Losses
 
         /// <summary>
         /// The value and, for every wanted input, the gradient times the upstream gradient and weight:<br/>
-        /// L = if abs(input - target) &lt; delta then 0.5 * abs(input - target) ^ 2 else delta * (abs(input - target) - 0.5 * delta)<br/>
-        /// dL/dinput = if abs(input - target) &lt; delta then input - target else delta * sign(input - target)<br/>
-        /// dL/dtarget = if abs(input - target) &lt; delta then target - input else -(delta * sign(input - target))
+        /// L = if input - target &lt;= -delta then delta * (target - input - 0.5 * delta) else (if input - target &gt;= delta then delta * (input - target - 0.5 * delta) else 0.5 * (input - target) ^ 2)<br/>
+        /// dL/dinput = if input - target &lt;= -delta then -delta else (if input - target &gt;= delta then delta else input - target)<br/>
+        /// dL/dtarget = if target - input &lt;= -delta then -delta else (if target - input &gt;= delta then delta else target - input)
         /// </summary>
         private ref struct GradientKernel<T, F0, F1, F2, F3, F4, F5> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T> where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
         {
@@ -544,12 +567,14 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly T _scale;
             private readonly Span<T> _inputGrad;
             private readonly Span<T> _targetGrad;
-            private readonly T _perCall0; // 0.5 * delta
+            private readonly T _perCall0; // -delta
+            private readonly T _perCall1; // 0.5 * delta
             // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
             // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
             private readonly Vector512<T> _delta512;
             private readonly Vector512<T> _scale512;
             private readonly Vector512<T> _perCall0512;
+            private readonly Vector512<T> _perCall1512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public GradientKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T delta, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad)
@@ -562,10 +587,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _scale = scale;
                 _inputGrad = inputGrad;
                 _targetGrad = targetGrad;
-                _perCall0 = T.CreateTruncating(0.5) * _delta;
+                _perCall0 = -_delta;
+                _perCall1 = T.CreateTruncating(0.5) * _delta;
                 _delta512 = Vector512.Create(_delta);
                 _scale512 = Vector512.Create(_scale);
                 _perCall0512 = Vector512.Create(_perCall0);
+                _perCall1512 = Vector512.Create(_perCall1);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -574,15 +601,15 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = _input[i];
                 var target = _target[i];
                 var delta = _delta;
-                var t0 = input - target;
-                var d_ = LossMath.Abs(t0);
-                var t1 = LossMath.LessThan(d_, delta);
-                var t2 = delta * LossMath.Sign(t0);
-                var loss = LossMath.Select(t1, T.CreateTruncating(0.5) * (d_ * d_), delta * (d_ - _perCall0));
+                var d_ = input - target;
+                var t0 = LossMath.LessThanOrEqual(d_, _perCall0);
+                var t = target - input;
+                var t1 = LossMath.GreaterThanOrEqual(d_, delta);
+                var loss = LossMath.Select(t0, delta * (t - _perCall1), LossMath.Select(t1, delta * (d_ - _perCall1), T.CreateTruncating(0.5) * (d_ * d_)));
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
-                if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * (LossMath.Select(t1, t0, t2));
-                if ((typeof(F3) == typeof(On))) _targetGrad[i] = g * (LossMath.Select(t1, target - input, -t2));
+                if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * (LossMath.Select(t0, _perCall0, LossMath.Select(t1, delta, d_)));
+                if ((typeof(F3) == typeof(On))) _targetGrad[i] = g * (LossMath.Select(LossMath.LessThanOrEqual(t, _perCall0), _perCall0, LossMath.Select(LossMath.GreaterThanOrEqual(t, delta), delta, t)));
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -592,15 +619,15 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var delta = _delta512.GetLower().GetLower();
-                var t0 = input - target;
-                var d_ = LossMath.Abs(t0);
-                var t1 = LossMath.LessThan(d_, delta);
-                var t2 = delta * LossMath.Sign(t0);
-                var loss = LossMath.Select(t1, Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - _perCall0512.GetLower().GetLower()));
+                var d_ = input - target;
+                var t0 = LossMath.LessThanOrEqual(d_, _perCall0512.GetLower().GetLower());
+                var t = target - input;
+                var t1 = LossMath.GreaterThanOrEqual(d_, delta);
+                var loss = LossMath.Select(t0, delta * (t - _perCall1512.GetLower().GetLower()), LossMath.Select(t1, delta * (d_ - _perCall1512.GetLower().GetLower()), Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_)));
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, t0, t2)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, target - input, -t2)), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, _perCall0512.GetLower().GetLower(), LossMath.Select(t1, delta, d_))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.LessThanOrEqual(t, _perCall0512.GetLower().GetLower()), _perCall0512.GetLower().GetLower(), LossMath.Select(LossMath.GreaterThanOrEqual(t, delta), delta, t))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -613,15 +640,15 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var delta = _delta512.GetLower();
-                var t0 = input - target;
-                var d_ = LossMath.Abs(t0);
-                var t1 = LossMath.LessThan(d_, delta);
-                var t2 = delta * LossMath.Sign(t0);
-                var loss = LossMath.Select(t1, Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - _perCall0512.GetLower()));
+                var d_ = input - target;
+                var t0 = LossMath.LessThanOrEqual(d_, _perCall0512.GetLower());
+                var t = target - input;
+                var t1 = LossMath.GreaterThanOrEqual(d_, delta);
+                var loss = LossMath.Select(t0, delta * (t - _perCall1512.GetLower()), LossMath.Select(t1, delta * (d_ - _perCall1512.GetLower()), Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_)));
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, t0, t2)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, target - input, -t2)), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, _perCall0512.GetLower(), LossMath.Select(t1, delta, d_))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.LessThanOrEqual(t, _perCall0512.GetLower()), _perCall0512.GetLower(), LossMath.Select(LossMath.GreaterThanOrEqual(t, delta), delta, t))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -634,15 +661,15 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var delta = _delta512;
-                var t0 = input - target;
-                var d_ = LossMath.Abs(t0);
-                var t1 = LossMath.LessThan(d_, delta);
-                var t2 = delta * LossMath.Sign(t0);
-                var loss = LossMath.Select(t1, Vector512.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - _perCall0512));
+                var d_ = input - target;
+                var t0 = LossMath.LessThanOrEqual(d_, _perCall0512);
+                var t = target - input;
+                var t1 = LossMath.GreaterThanOrEqual(d_, delta);
+                var loss = LossMath.Select(t0, delta * (t - _perCall1512), LossMath.Select(t1, delta * (d_ - _perCall1512), Vector512.Create(T.CreateTruncating(0.5)) * (d_ * d_)));
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, t0, t2)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, target - input, -t2)), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, _perCall0512, LossMath.Select(t1, delta, d_))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.LessThanOrEqual(t, _perCall0512), _perCall0512, LossMath.Select(LossMath.GreaterThanOrEqual(t, delta), delta, t))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -655,11 +682,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var delta = _delta512.GetLower().GetLower();
-                var t0 = input - target;
-                var d_ = LossMath.Abs(t0);
-                var t1 = LossMath.LessThan(d_, delta);
-                var t2 = delta * LossMath.Sign(t0);
-                var loss = LossMath.Select(t1, Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - _perCall0512.GetLower().GetLower()));
+                var d_ = input - target;
+                var t0 = LossMath.LessThanOrEqual(d_, _perCall0512.GetLower().GetLower());
+                var t = target - input;
+                var t1 = LossMath.GreaterThanOrEqual(d_, delta);
+                var loss = LossMath.Select(t0, delta * (t - _perCall1512.GetLower().GetLower()), LossMath.Select(t1, delta * (d_ - _perCall1512.GetLower().GetLower()), Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_)));
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -667,19 +694,19 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
                 var target2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
                 var delta2 = _delta512.GetLower().GetLower();
-                var t02 = input2 - target2;
-                var d_2 = LossMath.Abs(t02);
-                var t12 = LossMath.LessThan(d_2, delta2);
-                var t22 = delta2 * LossMath.Sign(t02);
-                var loss2 = LossMath.Select(t12, Vector128.Create(T.CreateTruncating(0.5)) * (d_2 * d_2), delta2 * (d_2 - _perCall0512.GetLower().GetLower()));
+                var d_2 = input2 - target2;
+                var t02 = LossMath.LessThanOrEqual(d_2, _perCall0512.GetLower().GetLower());
+                var t2 = target2 - input2;
+                var t12 = LossMath.GreaterThanOrEqual(d_2, delta2);
+                var loss2 = LossMath.Select(t02, delta2 * (t2 - _perCall1512.GetLower().GetLower()), LossMath.Select(t12, delta2 * (d_2 - _perCall1512.GetLower().GetLower()), Vector128.Create(T.CreateTruncating(0.5)) * (d_2 * d_2)));
                 var w2 = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector128<T>.One;
                 var g2 = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)j) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w2 : Vector128<T>.One);
                 sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
                 // the stores, after both copies' loads
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, t0, t2)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, target - input, -t2)), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(t12, t02, t22)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(t12, target2 - input2, -t22)), ref MemoryMarshal.GetReference(_targetGrad), (nuint)j);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, _perCall0512.GetLower().GetLower(), LossMath.Select(t1, delta, d_))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.LessThanOrEqual(t, _perCall0512.GetLower().GetLower()), _perCall0512.GetLower().GetLower(), LossMath.Select(LossMath.GreaterThanOrEqual(t, delta), delta, t))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(t02, _perCall0512.GetLower().GetLower(), LossMath.Select(t12, delta2, d_2))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(LossMath.LessThanOrEqual(t2, _perCall0512.GetLower().GetLower()), _perCall0512.GetLower().GetLower(), LossMath.Select(LossMath.GreaterThanOrEqual(t2, delta2), delta2, t2))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)j);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -688,11 +715,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var delta = _delta512.GetLower();
-                var t0 = input - target;
-                var d_ = LossMath.Abs(t0);
-                var t1 = LossMath.LessThan(d_, delta);
-                var t2 = delta * LossMath.Sign(t0);
-                var loss = LossMath.Select(t1, Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - _perCall0512.GetLower()));
+                var d_ = input - target;
+                var t0 = LossMath.LessThanOrEqual(d_, _perCall0512.GetLower());
+                var t = target - input;
+                var t1 = LossMath.GreaterThanOrEqual(d_, delta);
+                var loss = LossMath.Select(t0, delta * (t - _perCall1512.GetLower()), LossMath.Select(t1, delta * (d_ - _perCall1512.GetLower()), Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_)));
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -700,19 +727,19 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
                 var target2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
                 var delta2 = _delta512.GetLower();
-                var t02 = input2 - target2;
-                var d_2 = LossMath.Abs(t02);
-                var t12 = LossMath.LessThan(d_2, delta2);
-                var t22 = delta2 * LossMath.Sign(t02);
-                var loss2 = LossMath.Select(t12, Vector256.Create(T.CreateTruncating(0.5)) * (d_2 * d_2), delta2 * (d_2 - _perCall0512.GetLower()));
+                var d_2 = input2 - target2;
+                var t02 = LossMath.LessThanOrEqual(d_2, _perCall0512.GetLower());
+                var t2 = target2 - input2;
+                var t12 = LossMath.GreaterThanOrEqual(d_2, delta2);
+                var loss2 = LossMath.Select(t02, delta2 * (t2 - _perCall1512.GetLower()), LossMath.Select(t12, delta2 * (d_2 - _perCall1512.GetLower()), Vector256.Create(T.CreateTruncating(0.5)) * (d_2 * d_2)));
                 var w2 = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector256<T>.One;
                 var g2 = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)j) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w2 : Vector256<T>.One);
                 sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
                 // the stores, after both copies' loads
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, t0, t2)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, target - input, -t2)), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(t12, t02, t22)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(t12, target2 - input2, -t22)), ref MemoryMarshal.GetReference(_targetGrad), (nuint)j);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, _perCall0512.GetLower(), LossMath.Select(t1, delta, d_))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.LessThanOrEqual(t, _perCall0512.GetLower()), _perCall0512.GetLower(), LossMath.Select(LossMath.GreaterThanOrEqual(t, delta), delta, t))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(t02, _perCall0512.GetLower(), LossMath.Select(t12, delta2, d_2))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(LossMath.LessThanOrEqual(t2, _perCall0512.GetLower()), _perCall0512.GetLower(), LossMath.Select(LossMath.GreaterThanOrEqual(t2, delta2), delta2, t2))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)j);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -721,11 +748,11 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var delta = _delta512;
-                var t0 = input - target;
-                var d_ = LossMath.Abs(t0);
-                var t1 = LossMath.LessThan(d_, delta);
-                var t2 = delta * LossMath.Sign(t0);
-                var loss = LossMath.Select(t1, Vector512.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - _perCall0512));
+                var d_ = input - target;
+                var t0 = LossMath.LessThanOrEqual(d_, _perCall0512);
+                var t = target - input;
+                var t1 = LossMath.GreaterThanOrEqual(d_, delta);
+                var loss = LossMath.Select(t0, delta * (t - _perCall1512), LossMath.Select(t1, delta * (d_ - _perCall1512), Vector512.Create(T.CreateTruncating(0.5)) * (d_ * d_)));
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
                 sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -733,19 +760,19 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
                 var target2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
                 var delta2 = _delta512;
-                var t02 = input2 - target2;
-                var d_2 = LossMath.Abs(t02);
-                var t12 = LossMath.LessThan(d_2, delta2);
-                var t22 = delta2 * LossMath.Sign(t02);
-                var loss2 = LossMath.Select(t12, Vector512.Create(T.CreateTruncating(0.5)) * (d_2 * d_2), delta2 * (d_2 - _perCall0512));
+                var d_2 = input2 - target2;
+                var t02 = LossMath.LessThanOrEqual(d_2, _perCall0512);
+                var t2 = target2 - input2;
+                var t12 = LossMath.GreaterThanOrEqual(d_2, delta2);
+                var loss2 = LossMath.Select(t02, delta2 * (t2 - _perCall1512), LossMath.Select(t12, delta2 * (d_2 - _perCall1512), Vector512.Create(T.CreateTruncating(0.5)) * (d_2 * d_2)));
                 var w2 = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector512<T>.One;
                 var g2 = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)j) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w2 : Vector512<T>.One);
                 sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
                 // the stores, after both copies' loads
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, t0, t2)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, target - input, -t2)), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(t12, t02, t22)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(t12, target2 - input2, -t22)), ref MemoryMarshal.GetReference(_targetGrad), (nuint)j);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, _perCall0512, LossMath.Select(t1, delta, d_))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(LossMath.LessThanOrEqual(t, _perCall0512), _perCall0512, LossMath.Select(LossMath.GreaterThanOrEqual(t, delta), delta, t))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(t02, _perCall0512, LossMath.Select(t12, delta2, d_2))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(LossMath.LessThanOrEqual(t2, _perCall0512), _perCall0512, LossMath.Select(LossMath.GreaterThanOrEqual(t2, delta2), delta2, t2))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)j);
             }
         }
 
@@ -794,11 +821,11 @@ namespace LossDsl.Generated.LossDsl.Losses
 
         /// <summary>
         /// The value and, for every wanted input, the gradient and the second derivative (through the Hessian policy), each times the upstream gradient and weight:<br/>
-        /// L = if abs(input - target) &lt; delta then 0.5 * abs(input - target) ^ 2 else delta * (abs(input - target) - 0.5 * delta)<br/>
-        /// dL/dinput = if abs(input - target) &lt; delta then input - target else delta * sign(input - target)<br/>
-        /// dL/dtarget = if abs(input - target) &lt; delta then target - input else -(delta * sign(input - target))<br/>
-        /// d2L/dinput2 = if abs(input - target) &lt; delta then 1 else 0<br/>
-        /// d2L/dtarget2 = if abs(input - target) &lt; delta then 1 else -0
+        /// L = if input - target &lt;= -delta then delta * (target - input - 0.5 * delta) else (if input - target &gt;= delta then delta * (input - target - 0.5 * delta) else 0.5 * (input - target) ^ 2)<br/>
+        /// dL/dinput = if input - target &lt;= -delta then -delta else (if input - target &gt;= delta then delta else input - target)<br/>
+        /// dL/dtarget = if target - input &lt;= -delta then -delta else (if target - input &gt;= delta then delta else target - input)<br/>
+        /// d2L/dinput2 = if input - target &lt;= -delta then -0 else (if input - target &gt;= delta then 0 else 1)<br/>
+        /// d2L/dtarget2 = if target - input &lt;= -delta then -0 else (if target - input &gt;= delta then 0 else 1)
         /// </summary>
         private ref struct HessianKernel<T, F0, F1, F2, F3, F4, F5> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T> where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
         {
@@ -814,12 +841,14 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly Span<T> _targetHess;
             private readonly bool _wantTargetHess;
             private readonly HessianTransform<T> _hessianPolicy;
-            private readonly T _perCall0; // 0.5 * delta
+            private readonly T _perCall0; // -delta
+            private readonly T _perCall1; // 0.5 * delta
             // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
             // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
             private readonly Vector512<T> _delta512;
             private readonly Vector512<T> _scale512;
             private readonly Vector512<T> _perCall0512;
+            private readonly Vector512<T> _perCall1512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public HessianKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T delta, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad, Span<T> inputHess, Span<T> targetHess, HessianPolicy hessianPolicy)
@@ -836,10 +865,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _targetHess = targetHess;
                 _wantTargetHess = !targetHess.IsEmpty;
                 _hessianPolicy = new HessianTransform<T>(hessianPolicy);
-                _perCall0 = T.CreateTruncating(0.5) * _delta;
+                _perCall0 = -_delta;
+                _perCall1 = T.CreateTruncating(0.5) * _delta;
                 _delta512 = Vector512.Create(_delta);
                 _scale512 = Vector512.Create(_scale);
                 _perCall0512 = Vector512.Create(_perCall0);
+                _perCall1512 = Vector512.Create(_perCall1);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -848,18 +879,19 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = _input[i];
                 var target = _target[i];
                 var delta = _delta;
-                var t0 = input - target;
-                var d_ = LossMath.Abs(t0);
-                var t1 = LossMath.LessThan(d_, delta);
-                var t2 = delta * LossMath.Sign(t0);
-                var t3 = LossMath.SelectOrZero(t1, T.One);
-                var loss = LossMath.Select(t1, T.CreateTruncating(0.5) * (d_ * d_), delta * (d_ - _perCall0));
+                var d_ = input - target;
+                var t0 = LossMath.LessThanOrEqual(d_, _perCall0);
+                var t = target - input;
+                var t1 = LossMath.GreaterThanOrEqual(d_, delta);
+                var t2 = LossMath.LessThanOrEqual(t, _perCall0);
+                var t3 = LossMath.GreaterThanOrEqual(t, delta);
+                var loss = LossMath.Select(t0, delta * (t - _perCall1), LossMath.Select(t1, delta * (d_ - _perCall1), T.CreateTruncating(0.5) * (d_ * d_)));
                 var w = (typeof(F0) == typeof(On)) ? _weight[i] : T.One;
                 var g = ((typeof(F1) == typeof(On)) ? _gradOutput[i] * _scale : _scale) * ((typeof(F0) == typeof(On)) ? w : T.One);
-                if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * (LossMath.Select(t1, t0, t2));
-                if ((typeof(F3) == typeof(On))) _targetGrad[i] = g * (LossMath.Select(t1, target - input, -t2));
-                if ((typeof(F4) == typeof(On))) _inputHess[i] = g * _hessianPolicy.Apply(t3);
-                if (_wantTargetHess) _targetHess[i] = g * _hessianPolicy.Apply(t3);
+                if ((typeof(F2) == typeof(On))) _inputGrad[i] = g * (LossMath.Select(t0, _perCall0, LossMath.Select(t1, delta, d_)));
+                if ((typeof(F3) == typeof(On))) _targetGrad[i] = g * (LossMath.Select(t2, _perCall0, LossMath.Select(t3, delta, t)));
+                if ((typeof(F4) == typeof(On))) _inputHess[i] = g * _hessianPolicy.Apply(LossMath.ZeroOrSelect(t0, LossMath.ZeroOrSelect(t1, T.One)));
+                if (_wantTargetHess) _targetHess[i] = g * _hessianPolicy.Apply(LossMath.ZeroOrSelect(t2, LossMath.ZeroOrSelect(t3, T.One)));
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -869,18 +901,19 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var delta = _delta512.GetLower().GetLower();
-                var t0 = input - target;
-                var d_ = LossMath.Abs(t0);
-                var t1 = LossMath.LessThan(d_, delta);
-                var t2 = delta * LossMath.Sign(t0);
-                var t3 = LossMath.SelectOrZero(t1, Vector128<T>.One);
-                var loss = LossMath.Select(t1, Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - _perCall0512.GetLower().GetLower()));
+                var d_ = input - target;
+                var t0 = LossMath.LessThanOrEqual(d_, _perCall0512.GetLower().GetLower());
+                var t = target - input;
+                var t1 = LossMath.GreaterThanOrEqual(d_, delta);
+                var t2 = LossMath.LessThanOrEqual(t, _perCall0512.GetLower().GetLower());
+                var t3 = LossMath.GreaterThanOrEqual(t, delta);
+                var loss = LossMath.Select(t0, delta * (t - _perCall1512.GetLower().GetLower()), LossMath.Select(t1, delta * (d_ - _perCall1512.GetLower().GetLower()), Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_)));
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, t0, t2)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, target - input, -t2)), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
-                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(t3), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
-                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(t3), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, _perCall0512.GetLower().GetLower(), LossMath.Select(t1, delta, d_))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t2, _perCall0512.GetLower().GetLower(), LossMath.Select(t3, delta, t))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.ZeroOrSelect(t0, LossMath.ZeroOrSelect(t1, Vector128<T>.One))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.ZeroOrSelect(t2, LossMath.ZeroOrSelect(t3, Vector128<T>.One))), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -893,18 +926,19 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var delta = _delta512.GetLower();
-                var t0 = input - target;
-                var d_ = LossMath.Abs(t0);
-                var t1 = LossMath.LessThan(d_, delta);
-                var t2 = delta * LossMath.Sign(t0);
-                var t3 = LossMath.SelectOrZero(t1, Vector256<T>.One);
-                var loss = LossMath.Select(t1, Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - _perCall0512.GetLower()));
+                var d_ = input - target;
+                var t0 = LossMath.LessThanOrEqual(d_, _perCall0512.GetLower());
+                var t = target - input;
+                var t1 = LossMath.GreaterThanOrEqual(d_, delta);
+                var t2 = LossMath.LessThanOrEqual(t, _perCall0512.GetLower());
+                var t3 = LossMath.GreaterThanOrEqual(t, delta);
+                var loss = LossMath.Select(t0, delta * (t - _perCall1512.GetLower()), LossMath.Select(t1, delta * (d_ - _perCall1512.GetLower()), Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_)));
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, t0, t2)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, target - input, -t2)), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
-                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(t3), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
-                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(t3), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, _perCall0512.GetLower(), LossMath.Select(t1, delta, d_))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t2, _perCall0512.GetLower(), LossMath.Select(t3, delta, t))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.ZeroOrSelect(t0, LossMath.ZeroOrSelect(t1, Vector256<T>.One))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.ZeroOrSelect(t2, LossMath.ZeroOrSelect(t3, Vector256<T>.One))), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -917,18 +951,19 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var delta = _delta512;
-                var t0 = input - target;
-                var d_ = LossMath.Abs(t0);
-                var t1 = LossMath.LessThan(d_, delta);
-                var t2 = delta * LossMath.Sign(t0);
-                var t3 = LossMath.SelectOrZero(t1, Vector512<T>.One);
-                var loss = LossMath.Select(t1, Vector512.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - _perCall0512));
+                var d_ = input - target;
+                var t0 = LossMath.LessThanOrEqual(d_, _perCall0512);
+                var t = target - input;
+                var t1 = LossMath.GreaterThanOrEqual(d_, delta);
+                var t2 = LossMath.LessThanOrEqual(t, _perCall0512);
+                var t3 = LossMath.GreaterThanOrEqual(t, delta);
+                var loss = LossMath.Select(t0, delta * (t - _perCall1512), LossMath.Select(t1, delta * (d_ - _perCall1512), Vector512.Create(T.CreateTruncating(0.5)) * (d_ * d_)));
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, t0, t2)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, target - input, -t2)), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
-                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(t3), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
-                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(t3), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, _perCall0512, LossMath.Select(t1, delta, d_))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t2, _perCall0512, LossMath.Select(t3, delta, t))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.ZeroOrSelect(t0, LossMath.ZeroOrSelect(t1, Vector512<T>.One))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.ZeroOrSelect(t2, LossMath.ZeroOrSelect(t3, Vector512<T>.One))), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
                 return (typeof(F0) == typeof(On)) ? loss * w : loss;
             }
 
@@ -941,12 +976,13 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var delta = _delta512.GetLower().GetLower();
-                var t0 = input - target;
-                var d_ = LossMath.Abs(t0);
-                var t1 = LossMath.LessThan(d_, delta);
-                var t2 = delta * LossMath.Sign(t0);
-                var t3 = LossMath.SelectOrZero(t1, Vector128<T>.One);
-                var loss = LossMath.Select(t1, Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - _perCall0512.GetLower().GetLower()));
+                var d_ = input - target;
+                var t0 = LossMath.LessThanOrEqual(d_, _perCall0512.GetLower().GetLower());
+                var t = target - input;
+                var t1 = LossMath.GreaterThanOrEqual(d_, delta);
+                var t2 = LossMath.LessThanOrEqual(t, _perCall0512.GetLower().GetLower());
+                var t3 = LossMath.GreaterThanOrEqual(t, delta);
+                var loss = LossMath.Select(t0, delta * (t - _perCall1512.GetLower().GetLower()), LossMath.Select(t1, delta * (d_ - _perCall1512.GetLower().GetLower()), Vector128.Create(T.CreateTruncating(0.5)) * (d_ * d_)));
                 var w = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector128<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector128<T>.One);
                 sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -954,24 +990,25 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
                 var target2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
                 var delta2 = _delta512.GetLower().GetLower();
-                var t02 = input2 - target2;
-                var d_2 = LossMath.Abs(t02);
-                var t12 = LossMath.LessThan(d_2, delta2);
-                var t22 = delta2 * LossMath.Sign(t02);
-                var t32 = LossMath.SelectOrZero(t12, Vector128<T>.One);
-                var loss2 = LossMath.Select(t12, Vector128.Create(T.CreateTruncating(0.5)) * (d_2 * d_2), delta2 * (d_2 - _perCall0512.GetLower().GetLower()));
+                var d_2 = input2 - target2;
+                var t02 = LossMath.LessThanOrEqual(d_2, _perCall0512.GetLower().GetLower());
+                var t4 = target2 - input2;
+                var t12 = LossMath.GreaterThanOrEqual(d_2, delta2);
+                var t22 = LossMath.LessThanOrEqual(t4, _perCall0512.GetLower().GetLower());
+                var t32 = LossMath.GreaterThanOrEqual(t4, delta2);
+                var loss2 = LossMath.Select(t02, delta2 * (t4 - _perCall1512.GetLower().GetLower()), LossMath.Select(t12, delta2 * (d_2 - _perCall1512.GetLower().GetLower()), Vector128.Create(T.CreateTruncating(0.5)) * (d_2 * d_2)));
                 var w2 = (typeof(F0) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector128<T>.One;
                 var g2 = ((typeof(F1) == typeof(On)) ? Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)j) * _scale512.GetLower().GetLower() : _scale512.GetLower().GetLower()) * ((typeof(F0) == typeof(On)) ? w2 : Vector128<T>.One);
                 sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
                 // the stores, after both copies' loads
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, t0, t2)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, target - input, -t2)), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
-                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(t3), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
-                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(t3), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(t12, t02, t22)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(t12, target2 - input2, -t22)), ref MemoryMarshal.GetReference(_targetGrad), (nuint)j);
-                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g2 * _hessianPolicy.Apply(t32), ref MemoryMarshal.GetReference(_inputHess), (nuint)j);
-                if (_wantTargetHess) ElementLoops.Store<F5, T>(g2 * _hessianPolicy.Apply(t32), ref MemoryMarshal.GetReference(_targetHess), (nuint)j);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, _perCall0512.GetLower().GetLower(), LossMath.Select(t1, delta, d_))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t2, _perCall0512.GetLower().GetLower(), LossMath.Select(t3, delta, t))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.ZeroOrSelect(t0, LossMath.ZeroOrSelect(t1, Vector128<T>.One))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.ZeroOrSelect(t2, LossMath.ZeroOrSelect(t3, Vector128<T>.One))), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(t02, _perCall0512.GetLower().GetLower(), LossMath.Select(t12, delta2, d_2))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(t22, _perCall0512.GetLower().GetLower(), LossMath.Select(t32, delta2, t4))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)j);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g2 * _hessianPolicy.Apply(LossMath.ZeroOrSelect(t02, LossMath.ZeroOrSelect(t12, Vector128<T>.One))), ref MemoryMarshal.GetReference(_inputHess), (nuint)j);
+                if (_wantTargetHess) ElementLoops.Store<F5, T>(g2 * _hessianPolicy.Apply(LossMath.ZeroOrSelect(t22, LossMath.ZeroOrSelect(t32, Vector128<T>.One))), ref MemoryMarshal.GetReference(_targetHess), (nuint)j);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -980,12 +1017,13 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var delta = _delta512.GetLower();
-                var t0 = input - target;
-                var d_ = LossMath.Abs(t0);
-                var t1 = LossMath.LessThan(d_, delta);
-                var t2 = delta * LossMath.Sign(t0);
-                var t3 = LossMath.SelectOrZero(t1, Vector256<T>.One);
-                var loss = LossMath.Select(t1, Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - _perCall0512.GetLower()));
+                var d_ = input - target;
+                var t0 = LossMath.LessThanOrEqual(d_, _perCall0512.GetLower());
+                var t = target - input;
+                var t1 = LossMath.GreaterThanOrEqual(d_, delta);
+                var t2 = LossMath.LessThanOrEqual(t, _perCall0512.GetLower());
+                var t3 = LossMath.GreaterThanOrEqual(t, delta);
+                var loss = LossMath.Select(t0, delta * (t - _perCall1512.GetLower()), LossMath.Select(t1, delta * (d_ - _perCall1512.GetLower()), Vector256.Create(T.CreateTruncating(0.5)) * (d_ * d_)));
                 var w = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector256<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w : Vector256<T>.One);
                 sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -993,24 +1031,25 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
                 var target2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
                 var delta2 = _delta512.GetLower();
-                var t02 = input2 - target2;
-                var d_2 = LossMath.Abs(t02);
-                var t12 = LossMath.LessThan(d_2, delta2);
-                var t22 = delta2 * LossMath.Sign(t02);
-                var t32 = LossMath.SelectOrZero(t12, Vector256<T>.One);
-                var loss2 = LossMath.Select(t12, Vector256.Create(T.CreateTruncating(0.5)) * (d_2 * d_2), delta2 * (d_2 - _perCall0512.GetLower()));
+                var d_2 = input2 - target2;
+                var t02 = LossMath.LessThanOrEqual(d_2, _perCall0512.GetLower());
+                var t4 = target2 - input2;
+                var t12 = LossMath.GreaterThanOrEqual(d_2, delta2);
+                var t22 = LossMath.LessThanOrEqual(t4, _perCall0512.GetLower());
+                var t32 = LossMath.GreaterThanOrEqual(t4, delta2);
+                var loss2 = LossMath.Select(t02, delta2 * (t4 - _perCall1512.GetLower()), LossMath.Select(t12, delta2 * (d_2 - _perCall1512.GetLower()), Vector256.Create(T.CreateTruncating(0.5)) * (d_2 * d_2)));
                 var w2 = (typeof(F0) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector256<T>.One;
                 var g2 = ((typeof(F1) == typeof(On)) ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)j) * _scale512.GetLower() : _scale512.GetLower()) * ((typeof(F0) == typeof(On)) ? w2 : Vector256<T>.One);
                 sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
                 // the stores, after both copies' loads
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, t0, t2)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, target - input, -t2)), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
-                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(t3), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
-                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(t3), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(t12, t02, t22)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(t12, target2 - input2, -t22)), ref MemoryMarshal.GetReference(_targetGrad), (nuint)j);
-                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g2 * _hessianPolicy.Apply(t32), ref MemoryMarshal.GetReference(_inputHess), (nuint)j);
-                if (_wantTargetHess) ElementLoops.Store<F5, T>(g2 * _hessianPolicy.Apply(t32), ref MemoryMarshal.GetReference(_targetHess), (nuint)j);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, _perCall0512.GetLower(), LossMath.Select(t1, delta, d_))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t2, _perCall0512.GetLower(), LossMath.Select(t3, delta, t))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.ZeroOrSelect(t0, LossMath.ZeroOrSelect(t1, Vector256<T>.One))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.ZeroOrSelect(t2, LossMath.ZeroOrSelect(t3, Vector256<T>.One))), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(t02, _perCall0512.GetLower(), LossMath.Select(t12, delta2, d_2))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(t22, _perCall0512.GetLower(), LossMath.Select(t32, delta2, t4))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)j);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g2 * _hessianPolicy.Apply(LossMath.ZeroOrSelect(t02, LossMath.ZeroOrSelect(t12, Vector256<T>.One))), ref MemoryMarshal.GetReference(_inputHess), (nuint)j);
+                if (_wantTargetHess) ElementLoops.Store<F5, T>(g2 * _hessianPolicy.Apply(LossMath.ZeroOrSelect(t22, LossMath.ZeroOrSelect(t32, Vector256<T>.One))), ref MemoryMarshal.GetReference(_targetHess), (nuint)j);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -1019,12 +1058,13 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
                 var target = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)i);
                 var delta = _delta512;
-                var t0 = input - target;
-                var d_ = LossMath.Abs(t0);
-                var t1 = LossMath.LessThan(d_, delta);
-                var t2 = delta * LossMath.Sign(t0);
-                var t3 = LossMath.SelectOrZero(t1, Vector512<T>.One);
-                var loss = LossMath.Select(t1, Vector512.Create(T.CreateTruncating(0.5)) * (d_ * d_), delta * (d_ - _perCall0512));
+                var d_ = input - target;
+                var t0 = LossMath.LessThanOrEqual(d_, _perCall0512);
+                var t = target - input;
+                var t1 = LossMath.GreaterThanOrEqual(d_, delta);
+                var t2 = LossMath.LessThanOrEqual(t, _perCall0512);
+                var t3 = LossMath.GreaterThanOrEqual(t, delta);
+                var loss = LossMath.Select(t0, delta * (t - _perCall1512), LossMath.Select(t1, delta * (d_ - _perCall1512), Vector512.Create(T.CreateTruncating(0.5)) * (d_ * d_)));
                 var w = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)i) : Vector512<T>.One;
                 var g = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)i) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w : Vector512<T>.One);
                 sum0 += (typeof(F0) == typeof(On)) ? loss * w : loss;
@@ -1032,24 +1072,25 @@ namespace LossDsl.Generated.LossDsl.Losses
                 var input2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
                 var target2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_target), (nuint)j);
                 var delta2 = _delta512;
-                var t02 = input2 - target2;
-                var d_2 = LossMath.Abs(t02);
-                var t12 = LossMath.LessThan(d_2, delta2);
-                var t22 = delta2 * LossMath.Sign(t02);
-                var t32 = LossMath.SelectOrZero(t12, Vector512<T>.One);
-                var loss2 = LossMath.Select(t12, Vector512.Create(T.CreateTruncating(0.5)) * (d_2 * d_2), delta2 * (d_2 - _perCall0512));
+                var d_2 = input2 - target2;
+                var t02 = LossMath.LessThanOrEqual(d_2, _perCall0512);
+                var t4 = target2 - input2;
+                var t12 = LossMath.GreaterThanOrEqual(d_2, delta2);
+                var t22 = LossMath.LessThanOrEqual(t4, _perCall0512);
+                var t32 = LossMath.GreaterThanOrEqual(t4, delta2);
+                var loss2 = LossMath.Select(t02, delta2 * (t4 - _perCall1512), LossMath.Select(t12, delta2 * (d_2 - _perCall1512), Vector512.Create(T.CreateTruncating(0.5)) * (d_2 * d_2)));
                 var w2 = (typeof(F0) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_weight), (nuint)j) : Vector512<T>.One;
                 var g2 = ((typeof(F1) == typeof(On)) ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_gradOutput), (nuint)j) * _scale512 : _scale512) * ((typeof(F0) == typeof(On)) ? w2 : Vector512<T>.One);
                 sum1 += (typeof(F0) == typeof(On)) ? loss2 * w2 : loss2;
                 // the stores, after both copies' loads
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, t0, t2)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t1, target - input, -t2)), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
-                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(t3), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
-                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(t3), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
-                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(t12, t02, t22)), ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
-                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(t12, target2 - input2, -t22)), ref MemoryMarshal.GetReference(_targetGrad), (nuint)j);
-                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g2 * _hessianPolicy.Apply(t32), ref MemoryMarshal.GetReference(_inputHess), (nuint)j);
-                if (_wantTargetHess) ElementLoops.Store<F5, T>(g2 * _hessianPolicy.Apply(t32), ref MemoryMarshal.GetReference(_targetHess), (nuint)j);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t0, _perCall0512, LossMath.Select(t1, delta, d_))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g * (LossMath.Select(t2, _perCall0512, LossMath.Select(t3, delta, t))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)i);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.ZeroOrSelect(t0, LossMath.ZeroOrSelect(t1, Vector512<T>.One))), ref MemoryMarshal.GetReference(_inputHess), (nuint)i);
+                if (_wantTargetHess) ElementLoops.Store<F5, T>(g * _hessianPolicy.Apply(LossMath.ZeroOrSelect(t2, LossMath.ZeroOrSelect(t3, Vector512<T>.One))), ref MemoryMarshal.GetReference(_targetHess), (nuint)i);
+                if ((typeof(F2) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(t02, _perCall0512, LossMath.Select(t12, delta2, d_2))), ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
+                if ((typeof(F3) == typeof(On))) ElementLoops.Store<F5, T>(g2 * (LossMath.Select(t22, _perCall0512, LossMath.Select(t32, delta2, t4))), ref MemoryMarshal.GetReference(_targetGrad), (nuint)j);
+                if ((typeof(F4) == typeof(On))) ElementLoops.Store<F5, T>(g2 * _hessianPolicy.Apply(LossMath.ZeroOrSelect(t02, LossMath.ZeroOrSelect(t12, Vector512<T>.One))), ref MemoryMarshal.GetReference(_inputHess), (nuint)j);
+                if (_wantTargetHess) ElementLoops.Store<F5, T>(g2 * _hessianPolicy.Apply(LossMath.ZeroOrSelect(t22, LossMath.ZeroOrSelect(t32, Vector512<T>.One))), ref MemoryMarshal.GetReference(_targetHess), (nuint)j);
             }
         }
 
@@ -1113,8 +1154,13 @@ namespace LossDsl.Generated.LossDsl.Losses
         {
             public string Name => "huber_loss";
             public string Formula => @"loss huber_loss(input, target; delta = 1.0) =
-    let d = abs(input - target) in
-    if d < delta then 0.5 * d^2 else delta * (d - 0.5 * delta)
+    let d = input - target in
+    if d <= -delta then delta * (-d - 0.5 * delta)
+    else if d >= delta then delta * (d - 0.5 * delta)
+    else 0.5 * d^2
+grad target =
+    let t = target - input in
+    if t <= -delta then -delta else if t >= delta then delta else t
 require delta > 0 else ""huber_loss does not support non-positive values for delta.""";
             public LossKind Kind => LossKind.Elementwise;
             public IReadOnlyList<LossInput> Inputs { get; } = new LossInput[] { new("input", true, null, LossInputKind.Element), new("target", true, null, LossInputKind.Element) };
