@@ -1339,6 +1339,12 @@ def gen_multi_margin():
         for p in [1, 2]:
             g.add(dt, {"input": x, "target": t}, {"reduction": "none", "p": p}, grad=["input"],
                   tag="at-margin")
+        # a non-finite score at the target's column makes every term's test fail (PyTorch skips them): loss 0, and a
+        # NaN or infinite score elsewhere drops or keeps that one term
+        xn = np.array([["nan", 0.0, 0.5, 2.0], [0.25, "inf", -0.75, 0.25], [0.5, "nan", 0.25, 1.0]], dtype=float)
+        for p in [1, 2]:
+            g.add(dt, {"input": xn, "target": np.array([0, 1, 0], dtype=np.int64)}, {"reduction": "none", "p": p},
+                  grad=["input"], tag="non-finite-input")
     # the shapes of multi_margin_loss_shape_check: input (), (C) or (N, C); a target of rank 0 or 1 holding N indices,
     # whose rank is the unreduced output's
     row = np.array([0.1, 0.5, -0.3, 0.2])

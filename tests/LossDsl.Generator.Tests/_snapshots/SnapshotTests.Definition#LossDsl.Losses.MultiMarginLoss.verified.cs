@@ -8,29 +8,27 @@ namespace LossDsl.Losses
     /// <summary>
     /// Multi-class margin loss per row (torch.nn.functional.multi_margin_loss): the sum over the classes j other than the
     /// target t of weight[t] max(0, margin - x[t] + x[j])^p, divided by the number of classes; a term counts only where
-    /// margin - x[t] + x[j] &gt; 0. The mean over all classes includes j = t, whose term is h(margin): it is taken back out.
+    /// margin - x[t] + x[j] &gt; 0. The target's own column is skipped, as PyTorch's loop skips it (taking its term, h(margin),
+    /// back out afterwards would leave -h(margin) / C where x[t] is NaN or infinite and every term is dropped).
     /// </summary>
     /// <remarks>
     /// Declared as:
     /// <code>
     /// loss multi_margin_loss(input, const index target, const class weight = 1; p = 1, margin = 1.0) =
-    ///     let h_margin = if margin &gt; 0 then (if p == 1 then margin else margin * margin) else 0 in
-    ///     weight[target] * (mean(let z = margin - input[target] + input in if z &gt; 0 then (if p == 1 then z else z * z) else 0)
-    ///                       - h_margin / sum(1))
+    ///     weight[target] * mean(if column == target then 0
+    ///                           else let z = margin - input[target] + input in if z &gt; 0 then (if p == 1 then z else z * z) else 0)
     /// require p == 1 or p == 2 else "only p == 1 and p == 2 supported"
     /// shape frames(input, target), classes(input, target)
     /// </code>
     /// A0 = weight[target]<br/>
     /// A1 = input[target]<br/>
-    /// A2 = mean over the row of if margin - A1 + input &gt; 0 then (if p == 1 then margin - A1 + input else (margin - A1 + input) * (margin - A1 + input)) else 0<br/>
-    /// A3 = sum over the row of 1<br/>
-    /// L = A0 * (A2 - (if margin &gt; 0 then (if p == 1 then margin else margin * margin) / A3 else 0))<br/>
-    /// dL/dA0 = A2 - (if margin &gt; 0 then (if p == 1 then margin else margin * margin) / A3 else 0)<br/>
+    /// A2 = mean over the row of if column == target then 0 else (if margin - A1 + input &gt; 0 then (if p == 1 then margin - A1 + input else (margin - A1 + input) * (margin - A1 + input)) else 0)<br/>
+    /// L = A0 * A2<br/>
+    /// dL/dA0 = A2<br/>
     /// dL/dA1 = 0<br/>
     /// dL/dA2 = A0<br/>
-    /// dL/dA3 = -(if margin &gt; 0 then -((if p == 1 then margin else margin * margin) / A3 / A3 * A0) else 0)<br/>
-    /// dA2/dA1 = mean over the row of if margin - A1 + input &gt; 0 then (if p == 1 then (-1) else -(margin - A1 + input) - (margin - A1 + input)) else 0<br/>
-    /// dL/dinput = if margin - A1 + input &gt; 0 then (if p == 1 then 1 else margin - A1 + input + margin - A1 + input) * c2 else 0   (c_j = dL/dA_j, per row)
+    /// dA2/dA1 = mean over the row of if column == target then 0 else (if margin - A1 + input &gt; 0 then (if p == 1 then (-1) else -(margin - A1 + input) - (margin - A1 + input)) else 0)<br/>
+    /// dL/dinput = if column == target then 0 else (if margin - A1 + input &gt; 0 then (if p == 1 then 1 else margin - A1 + input + margin - A1 + input) * c2 else 0)   (c_j = dL/dA_j, per row)
     /// </remarks>
     public static partial class MultiMarginLoss
     {
@@ -208,7 +206,6 @@ namespace LossDsl.Generated.LossDsl.Losses
             int rows = n / rowLength;
             T inverseLength = T.One / T.CreateTruncating(rowLength);
             var aggregate2 = new Aggregate2Kernel<T>(input, weight_, p_, margin);
-            var aggregate3 = new Aggregate3Kernel<T>(input, weight_, p_, margin);
             var dependency2On1 = new Dependency2On1Kernel<T>(input, weight_, p_, margin);
             var rowGradient = new RowGradientKernel<T>(input, weight_, p_, margin, inputGrad);
             T total = T.Zero;
@@ -217,38 +214,31 @@ namespace LossDsl.Generated.LossDsl.Losses
                 int start = r * rowLength, end = start + rowLength;
                 int targetRow = target[r];
                 aggregate2.RowStart = start; aggregate2.CurrentTarget = T.CreateTruncating(targetRow);
-                aggregate3.RowStart = start; aggregate3.CurrentTarget = T.CreateTruncating(targetRow);
                 dependency2On1.RowStart = start; dependency2On1.CurrentTarget = T.CreateTruncating(targetRow);
                 rowGradient.RowStart = start; rowGradient.CurrentTarget = T.CreateTruncating(targetRow);
                 T a0 = (weight_.IsEmpty ? T.CreateTruncating(1.0) : weight_[targetRow]);
                 T a1 = input[start + targetRow];
                 aggregate2.A1 = a1;
                 T a2 = ElementLoops.Sum<Aggregate2Kernel<T>, T>(ref aggregate2, start, end) * inverseLength;
-                T a3 = margin > T.Zero ? ElementLoops.Sum<Aggregate3Kernel<T>, T>(ref aggregate3, start, end) : T.Zero;
-                // L = A0 * (A2 - (if margin > 0 then (if p == 1 then margin else margin * margin) / A3 else 0))
-                var t0 = (p_ == T.One ? margin : margin * margin) / a3;
-                var t1 = a2 - (margin > T.Zero ? t0 : T.Zero);
-                T value = a0 * t1;
+                // L = A0 * A2
+                T value = a0 * a2;
                 if (reduction != Reduction.None) total += value; else if (!output.IsEmpty) output[r] = value;
                 if (gradients)
                 {
                     T g = reduction == Reduction.None ? gradOutputs[r] : reduction == Reduction.Mean ? gradOutput / divisor : gradOutput;
                     // Adjoints of the aggregates, last to first: dL/dA_k plus what later aggregates that read A_k pass back.
-                    // dL/dA3 = -(if margin > 0 then -((if p == 1 then margin else margin * margin) / A3 / A3 * A0) else 0)
-                    T bar3 = -(margin > T.Zero ? -((t0 / a3) * a0) : T.Zero);
                     // dL/dA2 = A0
                     T bar2 = a0;
                     dependency2On1.A1 = a1;
                     T d2On1 = ElementLoops.Sum<Dependency2On1Kernel<T>, T>(ref dependency2On1, start, end) * inverseLength;
                     // dL/dA1 = 0
                     T bar1 = T.Zero + bar2 * d2On1;
-                    // dL/dA0 = A2 - (if margin > 0 then (if p == 1 then margin else margin * margin) / A3 else 0)
-                    T bar0 = t1;
+                    // dL/dA0 = A2
+                    T bar0 = a2;
                     rowGradient.A1 = a1;
                     rowGradient.C0 = g * bar0;
                     rowGradient.C1 = g * bar1;
                     rowGradient.C2 = g * bar2 * inverseLength;
-                    rowGradient.C3 = g * bar3;
                     ElementLoops.Run<RowGradientKernel<T>, T>(ref rowGradient, start, end);
                     // dinput[target]: the gradient of a subscript lands on one element
                     if (!inputGrad.IsEmpty) inputGrad[start + targetRow] += rowGradient.C1;
@@ -322,7 +312,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         }
 
         /// <summary>
-        /// The summand of A2: if margin - A1 + input &gt; 0 then (if p == 1 then margin - A1 + input else (margin - A1 + input) * (margin - A1 + input)) else 0
+        /// The summand of A2: if column == target then 0 else (if margin - A1 + input &gt; 0 then (if p == 1 then margin - A1 + input else (margin - A1 + input) * (margin - A1 + input)) else 0)
         /// </summary>
         private ref struct Aggregate2Kernel<T> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
@@ -341,8 +331,6 @@ namespace LossDsl.Generated.LossDsl.Losses
             public T A1;
             /// <summary>A2 of the current row.</summary>
             public T A2;
-            /// <summary>A3 of the current row.</summary>
-            public T A3;
 
             public Aggregate2Kernel(ReadOnlySpan<T> input, ReadOnlySpan<T> weight_, T p_, T margin)
             {
@@ -356,18 +344,19 @@ namespace LossDsl.Generated.LossDsl.Losses
                 A0 = T.Zero;
                 A1 = T.Zero;
                 A2 = T.Zero;
-                A3 = T.Zero;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public T Invoke(int i)
             {
                 var input = _input[i];
+                var target = CurrentTarget;
+                var column = T.CreateTruncating(i - RowStart);
                 var p_ = _p_;
                 var margin = _margin;
                 var a1 = A1;
                 var t0 = (margin - a1) + input;
-                var loss = LossMath.SelectOrZero(LossMath.GreaterThan(t0, T.Zero), _p_ == T.One ? t0 : t0 * t0);
+                var loss = LossMath.ZeroOrSelect(LossMath.Equal(column, target), LossMath.SelectOrZero(LossMath.GreaterThan(t0, T.Zero), _p_ == T.One ? t0 : t0 * t0));
                 return loss;
             }
 
@@ -375,11 +364,13 @@ namespace LossDsl.Generated.LossDsl.Losses
             public Vector128<T> Invoke128(int i)
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector128.Create(CurrentTarget);
+                var column = Vector128.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var p_ = Vector128.Create(_p_);
                 var margin = Vector128.Create(_margin);
                 var a1 = Vector128.Create(A1);
                 var t0 = (margin - a1) + input;
-                var loss = LossMath.SelectOrZero(LossMath.GreaterThan(t0, Vector128<T>.Zero), _p_ == T.One ? t0 : t0 * t0);
+                var loss = LossMath.ZeroOrSelect(LossMath.Equal(column, target), LossMath.SelectOrZero(LossMath.GreaterThan(t0, Vector128<T>.Zero), _p_ == T.One ? t0 : t0 * t0));
                 return loss;
             }
 
@@ -390,11 +381,13 @@ namespace LossDsl.Generated.LossDsl.Losses
             public Vector256<T> Invoke256(int i)
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector256.Create(CurrentTarget);
+                var column = Vector256.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var p_ = Vector256.Create(_p_);
                 var margin = Vector256.Create(_margin);
                 var a1 = Vector256.Create(A1);
                 var t0 = (margin - a1) + input;
-                var loss = LossMath.SelectOrZero(LossMath.GreaterThan(t0, Vector256<T>.Zero), _p_ == T.One ? t0 : t0 * t0);
+                var loss = LossMath.ZeroOrSelect(LossMath.Equal(column, target), LossMath.SelectOrZero(LossMath.GreaterThan(t0, Vector256<T>.Zero), _p_ == T.One ? t0 : t0 * t0));
                 return loss;
             }
 
@@ -405,11 +398,13 @@ namespace LossDsl.Generated.LossDsl.Losses
             public Vector512<T> Invoke512(int i)
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector512.Create(CurrentTarget);
+                var column = Vector512.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var p_ = Vector512.Create(_p_);
                 var margin = Vector512.Create(_margin);
                 var a1 = Vector512.Create(A1);
                 var t0 = (margin - a1) + input;
-                var loss = LossMath.SelectOrZero(LossMath.GreaterThan(t0, Vector512<T>.Zero), _p_ == T.One ? t0 : t0 * t0);
+                var loss = LossMath.ZeroOrSelect(LossMath.Equal(column, target), LossMath.SelectOrZero(LossMath.GreaterThan(t0, Vector512<T>.Zero), _p_ == T.One ? t0 : t0 * t0));
                 return loss;
             }
 
@@ -420,19 +415,23 @@ namespace LossDsl.Generated.LossDsl.Losses
             public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector128.Create(CurrentTarget);
+                var column = Vector128.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var p_ = Vector128.Create(_p_);
                 var margin = Vector128.Create(_margin);
                 var a1 = Vector128.Create(A1);
                 var t0 = (margin - a1) + input;
-                var loss = LossMath.SelectOrZero(LossMath.GreaterThan(t0, Vector128<T>.Zero), _p_ == T.One ? t0 : t0 * t0);
+                var loss = LossMath.ZeroOrSelect(LossMath.Equal(column, target), LossMath.SelectOrZero(LossMath.GreaterThan(t0, Vector128<T>.Zero), _p_ == T.One ? t0 : t0 * t0));
                 sum0 += loss;
                 int j = i + Vector128<T>.Count;
                 var input2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector128.Create(CurrentTarget);
+                var column2 = Vector128.CreateSequence(T.CreateTruncating(j - RowStart), T.One);
                 var p_2 = Vector128.Create(_p_);
                 var margin2 = Vector128.Create(_margin);
                 var a12 = Vector128.Create(A1);
                 var t02 = (margin2 - a12) + input2;
-                var loss2 = LossMath.SelectOrZero(LossMath.GreaterThan(t02, Vector128<T>.Zero), _p_ == T.One ? t02 : t02 * t02);
+                var loss2 = LossMath.ZeroOrSelect(LossMath.Equal(column2, target2), LossMath.SelectOrZero(LossMath.GreaterThan(t02, Vector128<T>.Zero), _p_ == T.One ? t02 : t02 * t02));
                 sum1 += loss2;
             }
 
@@ -440,19 +439,23 @@ namespace LossDsl.Generated.LossDsl.Losses
             public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector256.Create(CurrentTarget);
+                var column = Vector256.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var p_ = Vector256.Create(_p_);
                 var margin = Vector256.Create(_margin);
                 var a1 = Vector256.Create(A1);
                 var t0 = (margin - a1) + input;
-                var loss = LossMath.SelectOrZero(LossMath.GreaterThan(t0, Vector256<T>.Zero), _p_ == T.One ? t0 : t0 * t0);
+                var loss = LossMath.ZeroOrSelect(LossMath.Equal(column, target), LossMath.SelectOrZero(LossMath.GreaterThan(t0, Vector256<T>.Zero), _p_ == T.One ? t0 : t0 * t0));
                 sum0 += loss;
                 int j = i + Vector256<T>.Count;
                 var input2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector256.Create(CurrentTarget);
+                var column2 = Vector256.CreateSequence(T.CreateTruncating(j - RowStart), T.One);
                 var p_2 = Vector256.Create(_p_);
                 var margin2 = Vector256.Create(_margin);
                 var a12 = Vector256.Create(A1);
                 var t02 = (margin2 - a12) + input2;
-                var loss2 = LossMath.SelectOrZero(LossMath.GreaterThan(t02, Vector256<T>.Zero), _p_ == T.One ? t02 : t02 * t02);
+                var loss2 = LossMath.ZeroOrSelect(LossMath.Equal(column2, target2), LossMath.SelectOrZero(LossMath.GreaterThan(t02, Vector256<T>.Zero), _p_ == T.One ? t02 : t02 * t02));
                 sum1 += loss2;
             }
 
@@ -460,131 +463,29 @@ namespace LossDsl.Generated.LossDsl.Losses
             public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector512.Create(CurrentTarget);
+                var column = Vector512.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var p_ = Vector512.Create(_p_);
                 var margin = Vector512.Create(_margin);
                 var a1 = Vector512.Create(A1);
                 var t0 = (margin - a1) + input;
-                var loss = LossMath.SelectOrZero(LossMath.GreaterThan(t0, Vector512<T>.Zero), _p_ == T.One ? t0 : t0 * t0);
+                var loss = LossMath.ZeroOrSelect(LossMath.Equal(column, target), LossMath.SelectOrZero(LossMath.GreaterThan(t0, Vector512<T>.Zero), _p_ == T.One ? t0 : t0 * t0));
                 sum0 += loss;
                 int j = i + Vector512<T>.Count;
                 var input2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector512.Create(CurrentTarget);
+                var column2 = Vector512.CreateSequence(T.CreateTruncating(j - RowStart), T.One);
                 var p_2 = Vector512.Create(_p_);
                 var margin2 = Vector512.Create(_margin);
                 var a12 = Vector512.Create(A1);
                 var t02 = (margin2 - a12) + input2;
-                var loss2 = LossMath.SelectOrZero(LossMath.GreaterThan(t02, Vector512<T>.Zero), _p_ == T.One ? t02 : t02 * t02);
+                var loss2 = LossMath.ZeroOrSelect(LossMath.Equal(column2, target2), LossMath.SelectOrZero(LossMath.GreaterThan(t02, Vector512<T>.Zero), _p_ == T.One ? t02 : t02 * t02));
                 sum1 += loss2;
             }
         }
 
         /// <summary>
-        /// The summand of A3: 1
-        /// </summary>
-        private ref struct Aggregate3Kernel<T> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        {
-            private readonly ReadOnlySpan<T> _input;
-            private readonly ReadOnlySpan<T> _weight_;
-            private readonly bool _hasWeight;
-            /// <summary>Where the current row starts.</summary>
-            public int RowStart;
-            /// <summary>The current row's target.</summary>
-            public T CurrentTarget;
-            private readonly T _p_;
-            private readonly T _margin;
-            /// <summary>A0 of the current row.</summary>
-            public T A0;
-            /// <summary>A1 of the current row.</summary>
-            public T A1;
-            /// <summary>A2 of the current row.</summary>
-            public T A2;
-            /// <summary>A3 of the current row.</summary>
-            public T A3;
-
-            public Aggregate3Kernel(ReadOnlySpan<T> input, ReadOnlySpan<T> weight_, T p_, T margin)
-            {
-                _input = input;
-                _weight_ = weight_;
-                _hasWeight = !weight_.IsEmpty;
-                _p_ = p_;
-                _margin = margin;
-                RowStart = 0;
-                CurrentTarget = T.Zero;
-                A0 = T.Zero;
-                A1 = T.Zero;
-                A2 = T.Zero;
-                A3 = T.Zero;
-            }
-
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public T Invoke(int i)
-            {
-                var loss = T.One;
-                return loss;
-            }
-
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector128<T> Invoke128(int i)
-            {
-                var loss = Vector128<T>.One;
-                return loss;
-            }
-
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector128<T> Add128(int i, Vector128<T> sum) => sum + Invoke128(i);
-
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector256<T> Invoke256(int i)
-            {
-                var loss = Vector256<T>.One;
-                return loss;
-            }
-
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector256<T> Add256(int i, Vector256<T> sum) => sum + Invoke256(i);
-
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector512<T> Invoke512(int i)
-            {
-                var loss = Vector512<T>.One;
-                return loss;
-            }
-
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector512<T> Add512(int i, Vector512<T> sum) => sum + Invoke512(i);
-
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
-            {
-                var loss = Vector128<T>.One;
-                sum0 += loss;
-                int j = i + Vector128<T>.Count;
-                var loss2 = Vector128<T>.One;
-                sum1 += loss2;
-            }
-
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
-            {
-                var loss = Vector256<T>.One;
-                sum0 += loss;
-                int j = i + Vector256<T>.Count;
-                var loss2 = Vector256<T>.One;
-                sum1 += loss2;
-            }
-
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
-            {
-                var loss = Vector512<T>.One;
-                sum0 += loss;
-                int j = i + Vector512<T>.Count;
-                var loss2 = Vector512<T>.One;
-                sum1 += loss2;
-            }
-        }
-
-        /// <summary>
-        /// The summand of dA2/dA1: if margin - A1 + input &gt; 0 then (if p == 1 then (-1) else -(margin - A1 + input) - (margin - A1 + input)) else 0
+        /// The summand of dA2/dA1: if column == target then 0 else (if margin - A1 + input &gt; 0 then (if p == 1 then (-1) else -(margin - A1 + input) - (margin - A1 + input)) else 0)
         /// </summary>
         private ref struct Dependency2On1Kernel<T> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
@@ -603,8 +504,6 @@ namespace LossDsl.Generated.LossDsl.Losses
             public T A1;
             /// <summary>A2 of the current row.</summary>
             public T A2;
-            /// <summary>A3 of the current row.</summary>
-            public T A3;
 
             public Dependency2On1Kernel(ReadOnlySpan<T> input, ReadOnlySpan<T> weight_, T p_, T margin)
             {
@@ -618,18 +517,19 @@ namespace LossDsl.Generated.LossDsl.Losses
                 A0 = T.Zero;
                 A1 = T.Zero;
                 A2 = T.Zero;
-                A3 = T.Zero;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public T Invoke(int i)
             {
                 var input = _input[i];
+                var target = CurrentTarget;
+                var column = T.CreateTruncating(i - RowStart);
                 var p_ = _p_;
                 var margin = _margin;
                 var a1 = A1;
                 var t0 = (margin - a1) + input;
-                var loss = LossMath.SelectOrZero(LossMath.GreaterThan(t0, T.Zero), _p_ == T.One ? T.CreateTruncating(-1.0) : -t0 - t0);
+                var loss = LossMath.ZeroOrSelect(LossMath.Equal(column, target), LossMath.SelectOrZero(LossMath.GreaterThan(t0, T.Zero), _p_ == T.One ? T.CreateTruncating(-1.0) : -t0 - t0));
                 return loss;
             }
 
@@ -637,11 +537,13 @@ namespace LossDsl.Generated.LossDsl.Losses
             public Vector128<T> Invoke128(int i)
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector128.Create(CurrentTarget);
+                var column = Vector128.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var p_ = Vector128.Create(_p_);
                 var margin = Vector128.Create(_margin);
                 var a1 = Vector128.Create(A1);
                 var t0 = (margin - a1) + input;
-                var loss = LossMath.SelectOrZero(LossMath.GreaterThan(t0, Vector128<T>.Zero), _p_ == T.One ? Vector128.Create(T.CreateTruncating(-1.0)) : -t0 - t0);
+                var loss = LossMath.ZeroOrSelect(LossMath.Equal(column, target), LossMath.SelectOrZero(LossMath.GreaterThan(t0, Vector128<T>.Zero), _p_ == T.One ? Vector128.Create(T.CreateTruncating(-1.0)) : -t0 - t0));
                 return loss;
             }
 
@@ -652,11 +554,13 @@ namespace LossDsl.Generated.LossDsl.Losses
             public Vector256<T> Invoke256(int i)
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector256.Create(CurrentTarget);
+                var column = Vector256.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var p_ = Vector256.Create(_p_);
                 var margin = Vector256.Create(_margin);
                 var a1 = Vector256.Create(A1);
                 var t0 = (margin - a1) + input;
-                var loss = LossMath.SelectOrZero(LossMath.GreaterThan(t0, Vector256<T>.Zero), _p_ == T.One ? Vector256.Create(T.CreateTruncating(-1.0)) : -t0 - t0);
+                var loss = LossMath.ZeroOrSelect(LossMath.Equal(column, target), LossMath.SelectOrZero(LossMath.GreaterThan(t0, Vector256<T>.Zero), _p_ == T.One ? Vector256.Create(T.CreateTruncating(-1.0)) : -t0 - t0));
                 return loss;
             }
 
@@ -667,11 +571,13 @@ namespace LossDsl.Generated.LossDsl.Losses
             public Vector512<T> Invoke512(int i)
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector512.Create(CurrentTarget);
+                var column = Vector512.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var p_ = Vector512.Create(_p_);
                 var margin = Vector512.Create(_margin);
                 var a1 = Vector512.Create(A1);
                 var t0 = (margin - a1) + input;
-                var loss = LossMath.SelectOrZero(LossMath.GreaterThan(t0, Vector512<T>.Zero), _p_ == T.One ? Vector512.Create(T.CreateTruncating(-1.0)) : -t0 - t0);
+                var loss = LossMath.ZeroOrSelect(LossMath.Equal(column, target), LossMath.SelectOrZero(LossMath.GreaterThan(t0, Vector512<T>.Zero), _p_ == T.One ? Vector512.Create(T.CreateTruncating(-1.0)) : -t0 - t0));
                 return loss;
             }
 
@@ -682,19 +588,23 @@ namespace LossDsl.Generated.LossDsl.Losses
             public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector128.Create(CurrentTarget);
+                var column = Vector128.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var p_ = Vector128.Create(_p_);
                 var margin = Vector128.Create(_margin);
                 var a1 = Vector128.Create(A1);
                 var t0 = (margin - a1) + input;
-                var loss = LossMath.SelectOrZero(LossMath.GreaterThan(t0, Vector128<T>.Zero), _p_ == T.One ? Vector128.Create(T.CreateTruncating(-1.0)) : -t0 - t0);
+                var loss = LossMath.ZeroOrSelect(LossMath.Equal(column, target), LossMath.SelectOrZero(LossMath.GreaterThan(t0, Vector128<T>.Zero), _p_ == T.One ? Vector128.Create(T.CreateTruncating(-1.0)) : -t0 - t0));
                 sum0 += loss;
                 int j = i + Vector128<T>.Count;
                 var input2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector128.Create(CurrentTarget);
+                var column2 = Vector128.CreateSequence(T.CreateTruncating(j - RowStart), T.One);
                 var p_2 = Vector128.Create(_p_);
                 var margin2 = Vector128.Create(_margin);
                 var a12 = Vector128.Create(A1);
                 var t02 = (margin2 - a12) + input2;
-                var loss2 = LossMath.SelectOrZero(LossMath.GreaterThan(t02, Vector128<T>.Zero), _p_ == T.One ? Vector128.Create(T.CreateTruncating(-1.0)) : -t02 - t02);
+                var loss2 = LossMath.ZeroOrSelect(LossMath.Equal(column2, target2), LossMath.SelectOrZero(LossMath.GreaterThan(t02, Vector128<T>.Zero), _p_ == T.One ? Vector128.Create(T.CreateTruncating(-1.0)) : -t02 - t02));
                 sum1 += loss2;
             }
 
@@ -702,19 +612,23 @@ namespace LossDsl.Generated.LossDsl.Losses
             public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector256.Create(CurrentTarget);
+                var column = Vector256.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var p_ = Vector256.Create(_p_);
                 var margin = Vector256.Create(_margin);
                 var a1 = Vector256.Create(A1);
                 var t0 = (margin - a1) + input;
-                var loss = LossMath.SelectOrZero(LossMath.GreaterThan(t0, Vector256<T>.Zero), _p_ == T.One ? Vector256.Create(T.CreateTruncating(-1.0)) : -t0 - t0);
+                var loss = LossMath.ZeroOrSelect(LossMath.Equal(column, target), LossMath.SelectOrZero(LossMath.GreaterThan(t0, Vector256<T>.Zero), _p_ == T.One ? Vector256.Create(T.CreateTruncating(-1.0)) : -t0 - t0));
                 sum0 += loss;
                 int j = i + Vector256<T>.Count;
                 var input2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector256.Create(CurrentTarget);
+                var column2 = Vector256.CreateSequence(T.CreateTruncating(j - RowStart), T.One);
                 var p_2 = Vector256.Create(_p_);
                 var margin2 = Vector256.Create(_margin);
                 var a12 = Vector256.Create(A1);
                 var t02 = (margin2 - a12) + input2;
-                var loss2 = LossMath.SelectOrZero(LossMath.GreaterThan(t02, Vector256<T>.Zero), _p_ == T.One ? Vector256.Create(T.CreateTruncating(-1.0)) : -t02 - t02);
+                var loss2 = LossMath.ZeroOrSelect(LossMath.Equal(column2, target2), LossMath.SelectOrZero(LossMath.GreaterThan(t02, Vector256<T>.Zero), _p_ == T.One ? Vector256.Create(T.CreateTruncating(-1.0)) : -t02 - t02));
                 sum1 += loss2;
             }
 
@@ -722,19 +636,23 @@ namespace LossDsl.Generated.LossDsl.Losses
             public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector512.Create(CurrentTarget);
+                var column = Vector512.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var p_ = Vector512.Create(_p_);
                 var margin = Vector512.Create(_margin);
                 var a1 = Vector512.Create(A1);
                 var t0 = (margin - a1) + input;
-                var loss = LossMath.SelectOrZero(LossMath.GreaterThan(t0, Vector512<T>.Zero), _p_ == T.One ? Vector512.Create(T.CreateTruncating(-1.0)) : -t0 - t0);
+                var loss = LossMath.ZeroOrSelect(LossMath.Equal(column, target), LossMath.SelectOrZero(LossMath.GreaterThan(t0, Vector512<T>.Zero), _p_ == T.One ? Vector512.Create(T.CreateTruncating(-1.0)) : -t0 - t0));
                 sum0 += loss;
                 int j = i + Vector512<T>.Count;
                 var input2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector512.Create(CurrentTarget);
+                var column2 = Vector512.CreateSequence(T.CreateTruncating(j - RowStart), T.One);
                 var p_2 = Vector512.Create(_p_);
                 var margin2 = Vector512.Create(_margin);
                 var a12 = Vector512.Create(A1);
                 var t02 = (margin2 - a12) + input2;
-                var loss2 = LossMath.SelectOrZero(LossMath.GreaterThan(t02, Vector512<T>.Zero), _p_ == T.One ? Vector512.Create(T.CreateTruncating(-1.0)) : -t02 - t02);
+                var loss2 = LossMath.ZeroOrSelect(LossMath.Equal(column2, target2), LossMath.SelectOrZero(LossMath.GreaterThan(t02, Vector512<T>.Zero), _p_ == T.One ? Vector512.Create(T.CreateTruncating(-1.0)) : -t02 - t02));
                 sum1 += loss2;
             }
         }
@@ -743,15 +661,13 @@ namespace LossDsl.Generated.LossDsl.Losses
         /// The gradients of one row, given the aggregates A_j and coefficients c_k = dL/dA_k of the row:<br/>
         /// A0 = weight[target]<br/>
         /// A1 = input[target]<br/>
-        /// A2 = mean over the row of if margin - A1 + input &gt; 0 then (if p == 1 then margin - A1 + input else (margin - A1 + input) * (margin - A1 + input)) else 0<br/>
-        /// A3 = sum over the row of 1<br/>
-        /// L = A0 * (A2 - (if margin &gt; 0 then (if p == 1 then margin else margin * margin) / A3 else 0))<br/>
-        /// dL/dA0 = A2 - (if margin &gt; 0 then (if p == 1 then margin else margin * margin) / A3 else 0)<br/>
+        /// A2 = mean over the row of if column == target then 0 else (if margin - A1 + input &gt; 0 then (if p == 1 then margin - A1 + input else (margin - A1 + input) * (margin - A1 + input)) else 0)<br/>
+        /// L = A0 * A2<br/>
+        /// dL/dA0 = A2<br/>
         /// dL/dA1 = 0<br/>
         /// dL/dA2 = A0<br/>
-        /// dL/dA3 = -(if margin &gt; 0 then -((if p == 1 then margin else margin * margin) / A3 / A3 * A0) else 0)<br/>
-        /// dA2/dA1 = mean over the row of if margin - A1 + input &gt; 0 then (if p == 1 then (-1) else -(margin - A1 + input) - (margin - A1 + input)) else 0<br/>
-        /// dL/dinput = if margin - A1 + input &gt; 0 then (if p == 1 then 1 else margin - A1 + input + margin - A1 + input) * c2 else 0   (c_j = dL/dA_j, per row)
+        /// dA2/dA1 = mean over the row of if column == target then 0 else (if margin - A1 + input &gt; 0 then (if p == 1 then (-1) else -(margin - A1 + input) - (margin - A1 + input)) else 0)<br/>
+        /// dL/dinput = if column == target then 0 else (if margin - A1 + input &gt; 0 then (if p == 1 then 1 else margin - A1 + input + margin - A1 + input) * c2 else 0)   (c_j = dL/dA_j, per row)
         /// </summary>
         private ref struct RowGradientKernel<T> : IElementKernel<T>, IUnrolledKernel where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
@@ -772,16 +688,12 @@ namespace LossDsl.Generated.LossDsl.Losses
             public T A1;
             /// <summary>A2 of the current row.</summary>
             public T A2;
-            /// <summary>A3 of the current row.</summary>
-            public T A3;
             /// <summary>dL/dA0 for the current row, times its upstream gradient (and 1/rowLength for a mean, 1/ties for a max).</summary>
             public T C0;
             /// <summary>dL/dA1 for the current row, times its upstream gradient (and 1/rowLength for a mean, 1/ties for a max).</summary>
             public T C1;
             /// <summary>dL/dA2 for the current row, times its upstream gradient (and 1/rowLength for a mean, 1/ties for a max).</summary>
             public T C2;
-            /// <summary>dL/dA3 for the current row, times its upstream gradient (and 1/rowLength for a mean, 1/ties for a max).</summary>
-            public T C3;
 
             public RowGradientKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> weight_, T p_, T margin, Span<T> inputGrad)
             {
@@ -797,17 +709,17 @@ namespace LossDsl.Generated.LossDsl.Losses
                 A0 = T.Zero;
                 A1 = T.Zero;
                 A2 = T.Zero;
-                A3 = T.Zero;
                 C0 = T.Zero;
                 C1 = T.Zero;
                 C2 = T.Zero;
-                C3 = T.Zero;
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public T Invoke(int i)
             {
                 var input = _input[i];
+                var target = CurrentTarget;
+                var column = T.CreateTruncating(i - RowStart);
                 var p_ = _p_;
                 var margin = _margin;
                 var a1 = A1;
@@ -815,7 +727,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantInputGrad)
                 {
                     var t0 = (margin - a1) + input;
-                    _inputGrad[i] = LossMath.SelectOrZero(LossMath.GreaterThan(t0, T.Zero), (_p_ == T.One ? T.One : t0 + t0) * c2);
+                    _inputGrad[i] = LossMath.ZeroOrSelect(LossMath.Equal(column, target), LossMath.SelectOrZero(LossMath.GreaterThan(t0, T.Zero), (_p_ == T.One ? T.One : t0 + t0) * c2));
                 }
                 return T.Zero;
             }
@@ -824,6 +736,8 @@ namespace LossDsl.Generated.LossDsl.Losses
             public Vector128<T> Invoke128(int i)
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector128.Create(CurrentTarget);
+                var column = Vector128.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var p_ = Vector128.Create(_p_);
                 var margin = Vector128.Create(_margin);
                 var a1 = Vector128.Create(A1);
@@ -831,7 +745,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantInputGrad)
                 {
                     var t0 = (margin - a1) + input;
-                    (LossMath.SelectOrZero(LossMath.GreaterThan(t0, Vector128<T>.Zero), (_p_ == T.One ? Vector128<T>.One : t0 + t0) * c2)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                    (LossMath.ZeroOrSelect(LossMath.Equal(column, target), LossMath.SelectOrZero(LossMath.GreaterThan(t0, Vector128<T>.Zero), (_p_ == T.One ? Vector128<T>.One : t0 + t0) * c2))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 }
                 return Vector128<T>.Zero;
             }
@@ -843,6 +757,8 @@ namespace LossDsl.Generated.LossDsl.Losses
             public Vector256<T> Invoke256(int i)
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector256.Create(CurrentTarget);
+                var column = Vector256.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var p_ = Vector256.Create(_p_);
                 var margin = Vector256.Create(_margin);
                 var a1 = Vector256.Create(A1);
@@ -850,7 +766,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantInputGrad)
                 {
                     var t0 = (margin - a1) + input;
-                    (LossMath.SelectOrZero(LossMath.GreaterThan(t0, Vector256<T>.Zero), (_p_ == T.One ? Vector256<T>.One : t0 + t0) * c2)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                    (LossMath.ZeroOrSelect(LossMath.Equal(column, target), LossMath.SelectOrZero(LossMath.GreaterThan(t0, Vector256<T>.Zero), (_p_ == T.One ? Vector256<T>.One : t0 + t0) * c2))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 }
                 return Vector256<T>.Zero;
             }
@@ -862,6 +778,8 @@ namespace LossDsl.Generated.LossDsl.Losses
             public Vector512<T> Invoke512(int i)
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector512.Create(CurrentTarget);
+                var column = Vector512.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var p_ = Vector512.Create(_p_);
                 var margin = Vector512.Create(_margin);
                 var a1 = Vector512.Create(A1);
@@ -869,7 +787,7 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantInputGrad)
                 {
                     var t0 = (margin - a1) + input;
-                    (LossMath.SelectOrZero(LossMath.GreaterThan(t0, Vector512<T>.Zero), (_p_ == T.One ? Vector512<T>.One : t0 + t0) * c2)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                    (LossMath.ZeroOrSelect(LossMath.Equal(column, target), LossMath.SelectOrZero(LossMath.GreaterThan(t0, Vector512<T>.Zero), (_p_ == T.One ? Vector512<T>.One : t0 + t0) * c2))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 }
                 return Vector512<T>.Zero;
             }
@@ -881,6 +799,8 @@ namespace LossDsl.Generated.LossDsl.Losses
             public void AddPair128(int i, ref Vector128<T> sum0, ref Vector128<T> sum1)
             {
                 var input = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector128.Create(CurrentTarget);
+                var column = Vector128.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var p_ = Vector128.Create(_p_);
                 var margin = Vector128.Create(_margin);
                 var a1 = Vector128.Create(A1);
@@ -888,6 +808,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 sum0 += Vector128<T>.Zero;
                 int j = i + Vector128<T>.Count;
                 var input2 = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector128.Create(CurrentTarget);
+                var column2 = Vector128.CreateSequence(T.CreateTruncating(j - RowStart), T.One);
                 var p_2 = Vector128.Create(_p_);
                 var margin2 = Vector128.Create(_margin);
                 var a12 = Vector128.Create(A1);
@@ -897,12 +819,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantInputGrad)
                 {
                     var t0 = (margin - a1) + input;
-                    (LossMath.SelectOrZero(LossMath.GreaterThan(t0, Vector128<T>.Zero), (_p_ == T.One ? Vector128<T>.One : t0 + t0) * c2)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                    (LossMath.ZeroOrSelect(LossMath.Equal(column, target), LossMath.SelectOrZero(LossMath.GreaterThan(t0, Vector128<T>.Zero), (_p_ == T.One ? Vector128<T>.One : t0 + t0) * c2))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 }
                 if (_wantInputGrad)
                 {
                     var t02 = (margin2 - a12) + input2;
-                    (LossMath.SelectOrZero(LossMath.GreaterThan(t02, Vector128<T>.Zero), (_p_ == T.One ? Vector128<T>.One : t02 + t02) * c22)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
+                    (LossMath.ZeroOrSelect(LossMath.Equal(column2, target2), LossMath.SelectOrZero(LossMath.GreaterThan(t02, Vector128<T>.Zero), (_p_ == T.One ? Vector128<T>.One : t02 + t02) * c22))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
                 }
             }
 
@@ -910,6 +832,8 @@ namespace LossDsl.Generated.LossDsl.Losses
             public void AddPair256(int i, ref Vector256<T> sum0, ref Vector256<T> sum1)
             {
                 var input = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector256.Create(CurrentTarget);
+                var column = Vector256.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var p_ = Vector256.Create(_p_);
                 var margin = Vector256.Create(_margin);
                 var a1 = Vector256.Create(A1);
@@ -917,6 +841,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 sum0 += Vector256<T>.Zero;
                 int j = i + Vector256<T>.Count;
                 var input2 = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector256.Create(CurrentTarget);
+                var column2 = Vector256.CreateSequence(T.CreateTruncating(j - RowStart), T.One);
                 var p_2 = Vector256.Create(_p_);
                 var margin2 = Vector256.Create(_margin);
                 var a12 = Vector256.Create(A1);
@@ -926,12 +852,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantInputGrad)
                 {
                     var t0 = (margin - a1) + input;
-                    (LossMath.SelectOrZero(LossMath.GreaterThan(t0, Vector256<T>.Zero), (_p_ == T.One ? Vector256<T>.One : t0 + t0) * c2)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                    (LossMath.ZeroOrSelect(LossMath.Equal(column, target), LossMath.SelectOrZero(LossMath.GreaterThan(t0, Vector256<T>.Zero), (_p_ == T.One ? Vector256<T>.One : t0 + t0) * c2))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 }
                 if (_wantInputGrad)
                 {
                     var t02 = (margin2 - a12) + input2;
-                    (LossMath.SelectOrZero(LossMath.GreaterThan(t02, Vector256<T>.Zero), (_p_ == T.One ? Vector256<T>.One : t02 + t02) * c22)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
+                    (LossMath.ZeroOrSelect(LossMath.Equal(column2, target2), LossMath.SelectOrZero(LossMath.GreaterThan(t02, Vector256<T>.Zero), (_p_ == T.One ? Vector256<T>.One : t02 + t02) * c22))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
                 }
             }
 
@@ -939,6 +865,8 @@ namespace LossDsl.Generated.LossDsl.Losses
             public void AddPair512(int i, ref Vector512<T> sum0, ref Vector512<T> sum1)
             {
                 var input = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)i);
+                var target = Vector512.Create(CurrentTarget);
+                var column = Vector512.CreateSequence(T.CreateTruncating(i - RowStart), T.One);
                 var p_ = Vector512.Create(_p_);
                 var margin = Vector512.Create(_margin);
                 var a1 = Vector512.Create(A1);
@@ -946,6 +874,8 @@ namespace LossDsl.Generated.LossDsl.Losses
                 sum0 += Vector512<T>.Zero;
                 int j = i + Vector512<T>.Count;
                 var input2 = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_input), (nuint)j);
+                var target2 = Vector512.Create(CurrentTarget);
+                var column2 = Vector512.CreateSequence(T.CreateTruncating(j - RowStart), T.One);
                 var p_2 = Vector512.Create(_p_);
                 var margin2 = Vector512.Create(_margin);
                 var a12 = Vector512.Create(A1);
@@ -955,12 +885,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 if (_wantInputGrad)
                 {
                     var t0 = (margin - a1) + input;
-                    (LossMath.SelectOrZero(LossMath.GreaterThan(t0, Vector512<T>.Zero), (_p_ == T.One ? Vector512<T>.One : t0 + t0) * c2)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
+                    (LossMath.ZeroOrSelect(LossMath.Equal(column, target), LossMath.SelectOrZero(LossMath.GreaterThan(t0, Vector512<T>.Zero), (_p_ == T.One ? Vector512<T>.One : t0 + t0) * c2))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)i);
                 }
                 if (_wantInputGrad)
                 {
                     var t02 = (margin2 - a12) + input2;
-                    (LossMath.SelectOrZero(LossMath.GreaterThan(t02, Vector512<T>.Zero), (_p_ == T.One ? Vector512<T>.One : t02 + t02) * c22)).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
+                    (LossMath.ZeroOrSelect(LossMath.Equal(column2, target2), LossMath.SelectOrZero(LossMath.GreaterThan(t02, Vector512<T>.Zero), (_p_ == T.One ? Vector512<T>.One : t02 + t02) * c22))).StoreUnsafe(ref MemoryMarshal.GetReference(_inputGrad), (nuint)j);
                 }
             }
         }
@@ -976,9 +906,8 @@ namespace LossDsl.Generated.LossDsl.Losses
         {
             public string Name => "multi_margin_loss";
             public string Formula => @"loss multi_margin_loss(input, const index target, const class weight = 1; p = 1, margin = 1.0) =
-    let h_margin = if margin > 0 then (if p == 1 then margin else margin * margin) else 0 in
-    weight[target] * (mean(let z = margin - input[target] + input in if z > 0 then (if p == 1 then z else z * z) else 0)
-                      - h_margin / sum(1))
+    weight[target] * mean(if column == target then 0
+                          else let z = margin - input[target] + input in if z > 0 then (if p == 1 then z else z * z) else 0)
 require p == 1 or p == 2 else ""only p == 1 and p == 2 supported""
 shape frames(input, target), classes(input, target)";
             public LossKind Kind => LossKind.Row;
