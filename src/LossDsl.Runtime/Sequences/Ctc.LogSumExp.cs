@@ -50,17 +50,14 @@ public static partial class Ctc
         where L : ILaneLoad<TV, T>
     {
         TV negInf = O.C(double.NegativeInfinity);
-        TV hi = O.MaxNative(a, O.MaxNative(b, c)); // may drop a NaN term: it is put back last
+        // IEEE maximum, so a NaN term reaches the shift (and the result) even where the others are -inf.
+        TV hi = O.Max(a, O.Max(b, c));
         TV lo = O.MinNative(a, O.MinNative(b, c));
         TV mid = O.MaxNative(O.MinNative(a, b), O.MinNative(O.MaxNative(a, b), c)); // the median
         TV empty = O.Eq(hi, negInf);
         TV shift = O.Select(empty, O.C(0.0), hi); // PyTorch: "cannot do neginf-neginf"
         TV rest = O.Add(ExpOrZeroBelow<TV, T, O, L>(O.Sub(mid, shift)), ExpOrZeroBelow<TV, T, O, L>(O.Sub(lo, shift)));
-        TV sum = O.Select(empty, negInf, O.Add(L.Log1pUnit(rest), shift)); // rest is in [0, 2]
-        // PyTorch's sum is NaN where a term is, which the native max and min may have dropped. A compare per term
-        // costs less than the IEEE maximum (about 14 instructions each on AVX2).
-        TV ordered = O.And(O.Eq(a, a), O.And(O.Eq(b, b), O.Eq(c, c)));
-        return O.Select(ordered, sum, O.C(double.NaN));
+        return O.Select(empty, negInf, O.Add(L.Log1pUnit(rest), shift)); // rest is in [0, 2]
     }
 
     /// <summary>
