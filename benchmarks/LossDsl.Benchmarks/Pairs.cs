@@ -257,6 +257,7 @@ public static class Pairs
             var d = Data<float>.Get(n);
             float[] x = d.X, yr = d.YReg, yp = d.YProb, g = d.Grad, g2 = g;
             yield return new("small", "mse_loss", n, HandName, () => MseLoss.ForwardBackward(x, yr, g, default), () => HandFB("mse")(x, yr, g2));
+            yield return new("small", "mse_loss, forward", n, HandName, () => MseLoss.Forward(x, yr), () => HandFwd("mse")(x, yr));
             yield return new("small", "binary_cross_entropy_with_logits", n, HandName, () => BinaryCrossEntropyWithLogits.ForwardBackward(x, yp, g, default), () => HandFB("bce")(x, yp, g2));
         }
         // ctc_loss: the generated forward + backward against the two runtime calls per sample it made before issue 15

@@ -31,10 +31,11 @@ public class RequireClauseTests
         var source = Generated("loss b(input, const target) = (input - target)^2\nrequire 0 <= input and input <= 1 else \"input \\\"out\\\" of {{0, 1}}\"");
         Assert.Contains("private readonly ref bool _refused0;", source);
         Assert.Contains("bool refused0 = false;", source);
-        // Run's flag goes by reference through the call struct (the kernel specialised per call) into the kernel
+        // Run's flag goes by reference through the call struct (the kernel specialised per call) and its loop into the kernel
         Assert.Contains("new ValueKernelCall<T>(input, target, weight, ref refused0, n, reduction, output)", source);
         Assert.Contains("_refused0 = ref refused0;", source);
-        Assert.Contains("weight, ref _refused0);", source);
+        Assert.Contains("(_input, _target, _weight, ref _refused0, _n, _reduction, _output);", source);
+        Assert.Contains("(input, target, weight, ref refused0);", source);
         Assert.Contains("Vector256.ExtractMostSignificantBits(", source);
         Assert.Contains("if (refused0) throw new ArgumentException(\"input \\\"out\\\" of {0, 1}\", \"input\");", source);
     }

@@ -70,7 +70,7 @@ internal static class KernelEmitter
         w.Comment("/// ", "<summary>\n" + spec.Summary + "\n</summary>");
         var flags = Flags(loss, spec);
         var element = spec.Pair ? "IPairKernel<T>" : "IElementKernel<T>";
-        var interfaces = Cheap(spec) ? $"{element}, IUnrolledKernel" : element;
+        var interfaces = !Cheap(spec) ? element : FusesSum(spec) ? $"{element}, IFusedSumKernel" : $"{element}, IUnrolledKernel";
         if (spec.Shift >= 0) interfaces += ", IShiftedKernel<T>";
         w.Open(spec.Specialised
             ? $"private ref struct {spec.Name}<T, {FlagParameters}> : {interfaces} where T : unmanaged, IBinaryFloatingPointIeee754<T> {FlagConstraints}"
@@ -414,9 +414,11 @@ internal static class KernelEmitter
     private const string StreamFlag = "(typeof(F5) == typeof(On))";
 
     /// <summary>
-    /// <c>{Name}Call&lt;T&gt;</c>: the kernel's constructor arguments and the loop's (n, reduction, output); its Bits are
-    /// the facts of the call, and Run&lt;F0, ..., F5&gt; builds the kernel for them and runs it (not inlined: one body per
-    /// combination the program calls).
+    /// <c>{Name}Call&lt;T&gt;</c>: the kernel's constructor arguments and the loop's (n, reduction, output); its Facts are
+    /// the facts a call can have and its Bits those of this call. Run&lt;F0, ..., F5&gt;, inlined into the dispatch, passes
+    /// the arguments to Loop&lt;F0, ..., F5&gt;, which builds the kernel for them and runs it (not inlined: one body per
+    /// combination the program calls; its arguments in registers and on the stack, where a method of the call struct
+    /// read them back through a reference to the caller's frame: about 8 ns more per call, measured).
     /// </summary>
     private static void EmitCall(SourceWriter w, KernelSpec spec, List<KernelParameter> parameters, List<KernelFlag> flags)
     {
@@ -433,27 +435,38 @@ internal static class KernelEmitter
         w.Close();
         w.Line();
         var bits = flags.Take(FlagBits).Select((f, k) => f.Condition is { } c ? $"({c} ? {1 << k} : 0)" : $"({F(f.Parameter!)}.IsEmpty ? 0 : {1 << k})").ToList();
-        if (spec.Streams) bits.Add($"(ElementLoops.ShouldStream<T>(_n) ? {1 << FlagBits} : 0)");
+        int facts = (1 << bits.Count) - 1;
+        if (spec.Streams)
+        {
+            bits.Add($"(ElementLoops.ShouldStream<T>(_n) ? {1 << FlagBits} : 0)");
+            facts |= 1 << FlagBits;
+        }
+        w.Line($"public static int Facts => {facts};");
         w.Line($"public int Bits {{ [MethodImpl(MethodImplOptions.AggressiveInlining)] get => {(bits.Count == 0 ? "0" : string.Join(" | ", bits))}; }}");
         w.Line();
+        w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
+        var arguments = parameters.Select(p => (p.ByRef ? "ref " : "") + F(p.Name)).Concat(new[] { "_n", "_reduction", "_output" });
+        w.Line($"public T Run<{FlagParameters}>() {FlagConstraints} => Loop<{FlagParameters}>({string.Join(", ", arguments)});");
+        w.Line();
         w.Line("[MethodImpl(MethodImplOptions.NoInlining)]");
-        w.Open($"public {(spec.Streams ? "unsafe " : "")}T Run<{FlagParameters}>() {FlagConstraints}");
-        w.Line($"var kernel = new {spec.Name}<T, {FlagParameters}>({string.Join(", ", parameters.Select(p => (p.ByRef ? "ref " : "") + F(p.Name)))});");
+        w.Open($"private static {(spec.Streams ? "unsafe " : "")}T Loop<{FlagParameters}>({string.Join(", ", parameters)}, int n, Reduction reduction, Span<T> output) {FlagConstraints}");
+        // kernel and p0, p1, ...: names the generated code keeps for itself (Names.IsGenerated), no parameter's.
+        w.Line($"var kernel = new {spec.Name}<T, {FlagParameters}>({string.Join(", ", parameters.Select(p => (p.ByRef ? "ref " : "") + p.Name))});");
         // The outputs pinned while the kernel runs, the loop started at the first one's alignment: for a cheap kernel
         // always (its pairs then store aligned, and its sum is the same wherever they start, ElementLoops.SumShifted256),
         // for another only when it streams (peeled: its sum then depends on where the output lies).
         bool alwaysAligned = spec.Streams && Cheap(spec);
         if (spec.Streams)
         {
-            var outputs = flags.Where(f => f.Output).Select(f => F(f.Parameter!)).ToList();
+            var outputs = flags.Where(f => f.Output).Select(f => f.Parameter!).ToList();
             if (!alwaysAligned) w.Open($"if ({StreamFlag})");
-            w.Open($"fixed ({string.Join(", ", outputs.Select((o, k) => $"{(k == 0 ? "T* " : "")}s{k} = {o}"))})");
-            var anchor = string.Concat(Enumerable.Range(0, outputs.Count - 1).Select(k => $"s{k} != null ? s{k} : ")) + $"s{outputs.Count - 1}";
-            w.Line($"return ElementLoops.Reduce<{spec.Name}<T, {FlagParameters}>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>({anchor}));");
+            w.Open($"fixed ({string.Join(", ", outputs.Select((o, k) => $"{(k == 0 ? "T* " : "")}p{k} = {o}"))})");
+            var anchor = string.Concat(Enumerable.Range(0, outputs.Count - 1).Select(k => $"p{k} != null ? p{k} : ")) + $"p{outputs.Count - 1}";
+            w.Line($"return ElementLoops.Reduce<{spec.Name}<T, {FlagParameters}>, T>(ref kernel, n, reduction, output, ElementLoops.AlignedStart<T>({anchor}));");
             w.Close();
             if (!alwaysAligned) w.Close();
         }
-        if (!alwaysAligned) w.Line($"return ElementLoops.Reduce<{spec.Name}<T, {FlagParameters}>, T>(ref kernel, _n, _reduction, _output);");
+        if (!alwaysAligned) w.Line($"return ElementLoops.Reduce<{spec.Name}<T, {FlagParameters}>, T>(ref kernel, n, reduction, output);");
         w.Close();
         w.Close();
     }

@@ -49,6 +49,7 @@ public static partial class ElementLoops
     /// The first element index (0 .. one vector) at which <paramref name="output"/>, pinned, is aligned to the widest
     /// accelerated vector; 0 when it cannot be (null, or not aligned to its element size).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static unsafe int AlignedStart<T>(T* output) where T : unmanaged
     {
         nuint size = Vector512.IsHardwareAccelerated ? 64u : Vector256.IsHardwareAccelerated ? 32u : 16u;

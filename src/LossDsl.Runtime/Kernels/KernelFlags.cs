@@ -20,6 +20,12 @@ public readonly struct Off : IFlag;
 /// </summary>
 public interface IFlaggedCall<T>
 {
+    /// <summary>
+    /// The facts a call of this type can have, bit k for fact k: a constant of the type, so that
+    /// <see cref="KernelFlags.Dispatch{TCall, T}"/> tests only these bits and compiles only their combinations.
+    /// </summary>
+    static abstract int Facts { get; }
+
     /// <summary>The call's facts, bit k for fact k (only the low <see cref="KernelFlags.Count"/> bits are read).</summary>
     int Bits { get; }
 
@@ -29,8 +35,9 @@ public interface IFlaggedCall<T>
 
 /// <summary>
 /// Turns a call's facts, known at run time, into a type, so that the kernel's inner loop holds no test of them
-/// (issue 15: specialise per call, not per vector). One chain of small generic steps, one per bit; the JIT compiles
-/// only the combinations that are called (at most 2^<see cref="Count"/> per kernel).
+/// (issue 15: specialise per call, not per vector). One chain of small generic steps, one per bit; a bit outside the
+/// call type's <see cref="IFlaggedCall{T}.Facts"/> is <see cref="Off"/> with no test, so the JIT compiles only the
+/// combinations of the facts the call can have (at most 2^<see cref="Count"/> per kernel), and runs only those called.
 /// </summary>
 public static class KernelFlags
 {
@@ -42,30 +49,30 @@ public static class KernelFlags
     public static T Dispatch<TCall, T>(ref TCall call) where TCall : struct, IFlaggedCall<T>, allows ref struct
     {
         int bits = call.Bits;
-        return (bits & 1) != 0 ? B1<TCall, T, On>(ref call, bits) : B1<TCall, T, Off>(ref call, bits);
+        return (TCall.Facts & bits & 1) != 0 ? B1<TCall, T, On>(ref call, bits) : B1<TCall, T, Off>(ref call, bits);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static T B1<TCall, T, F0>(ref TCall call, int bits) where TCall : struct, IFlaggedCall<T>, allows ref struct where F0 : struct, IFlag
-        => (bits & 2) != 0 ? B2<TCall, T, F0, On>(ref call, bits) : B2<TCall, T, F0, Off>(ref call, bits);
+        => (TCall.Facts & bits & 2) != 0 ? B2<TCall, T, F0, On>(ref call, bits) : B2<TCall, T, F0, Off>(ref call, bits);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static T B2<TCall, T, F0, F1>(ref TCall call, int bits) where TCall : struct, IFlaggedCall<T>, allows ref struct
         where F0 : struct, IFlag where F1 : struct, IFlag
-        => (bits & 4) != 0 ? B3<TCall, T, F0, F1, On>(ref call, bits) : B3<TCall, T, F0, F1, Off>(ref call, bits);
+        => (TCall.Facts & bits & 4) != 0 ? B3<TCall, T, F0, F1, On>(ref call, bits) : B3<TCall, T, F0, F1, Off>(ref call, bits);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static T B3<TCall, T, F0, F1, F2>(ref TCall call, int bits) where TCall : struct, IFlaggedCall<T>, allows ref struct
         where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag
-        => (bits & 8) != 0 ? B4<TCall, T, F0, F1, F2, On>(ref call, bits) : B4<TCall, T, F0, F1, F2, Off>(ref call, bits);
+        => (TCall.Facts & bits & 8) != 0 ? B4<TCall, T, F0, F1, F2, On>(ref call, bits) : B4<TCall, T, F0, F1, F2, Off>(ref call, bits);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static T B4<TCall, T, F0, F1, F2, F3>(ref TCall call, int bits) where TCall : struct, IFlaggedCall<T>, allows ref struct
         where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag
-        => (bits & 16) != 0 ? B5<TCall, T, F0, F1, F2, F3, On>(ref call, bits) : B5<TCall, T, F0, F1, F2, F3, Off>(ref call, bits);
+        => (TCall.Facts & bits & 16) != 0 ? B5<TCall, T, F0, F1, F2, F3, On>(ref call, bits) : B5<TCall, T, F0, F1, F2, F3, Off>(ref call, bits);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static T B5<TCall, T, F0, F1, F2, F3, F4>(ref TCall call, int bits) where TCall : struct, IFlaggedCall<T>, allows ref struct
         where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag
-        => (bits & 32) != 0 ? call.Run<F0, F1, F2, F3, F4, On>() : call.Run<F0, F1, F2, F3, F4, Off>();
+        => (TCall.Facts & bits & 32) != 0 ? call.Run<F0, F1, F2, F3, F4, On>() : call.Run<F0, F1, F2, F3, F4, Off>();
 }

@@ -1054,13 +1054,17 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _output = output;
             }
 
+            public static int Facts => 1;
             public int Bits { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => (_weight.IsEmpty ? 0 : 1); }
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag => Loop<F0, F1, F2, F3, F4, F5>(_boxes1X1, _boxes1Y1, _boxes1X2, _boxes1Y2, _boxes2X1, _boxes2Y1, _boxes2X2, _boxes2Y2, _eps, _weight, _n, _reduction, _output);
+
             [MethodImpl(MethodImplOptions.NoInlining)]
-            public T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+            private static T Loop<F0, F1, F2, F3, F4, F5>(ReadOnlySpan<T> boxes1X1, ReadOnlySpan<T> boxes1Y1, ReadOnlySpan<T> boxes1X2, ReadOnlySpan<T> boxes1Y2, ReadOnlySpan<T> boxes2X1, ReadOnlySpan<T> boxes2Y1, ReadOnlySpan<T> boxes2X2, ReadOnlySpan<T> boxes2Y2, T eps, ReadOnlySpan<T> weight, int n, Reduction reduction, Span<T> output) where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
             {
-                var kernel = new ValueKernel<T, F0, F1, F2, F3, F4, F5>(_boxes1X1, _boxes1Y1, _boxes1X2, _boxes1Y2, _boxes2X1, _boxes2Y1, _boxes2X2, _boxes2Y2, _eps, _weight);
-                return ElementLoops.Reduce<ValueKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
+                var kernel = new ValueKernel<T, F0, F1, F2, F3, F4, F5>(boxes1X1, boxes1Y1, boxes1X2, boxes1Y2, boxes2X1, boxes2Y1, boxes2X2, boxes2Y2, eps, weight);
+                return ElementLoops.Reduce<ValueKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, n, reduction, output);
             }
         }
 
@@ -1609,15 +1613,19 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _output = output;
             }
 
+            public static int Facts => 63;
             public int Bits { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_boxes1X1Grad.IsEmpty ? 0 : 4) | (_boxes1Y1Grad.IsEmpty ? 0 : 8) | (_boxes1X2Grad.IsEmpty ? 0 : 16) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0); }
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag => Loop<F0, F1, F2, F3, F4, F5>(_boxes1X1, _boxes1Y1, _boxes1X2, _boxes1Y2, _boxes2X1, _boxes2Y1, _boxes2X2, _boxes2Y2, _eps, _weight, _gradOutput, _scale, _boxes1X1Grad, _boxes1Y1Grad, _boxes1X2Grad, _boxes1Y2Grad, _boxes2X1Grad, _boxes2Y1Grad, _boxes2X2Grad, _boxes2Y2Grad, _n, _reduction, _output);
+
             [MethodImpl(MethodImplOptions.NoInlining)]
-            public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+            private static unsafe T Loop<F0, F1, F2, F3, F4, F5>(ReadOnlySpan<T> boxes1X1, ReadOnlySpan<T> boxes1Y1, ReadOnlySpan<T> boxes1X2, ReadOnlySpan<T> boxes1Y2, ReadOnlySpan<T> boxes2X1, ReadOnlySpan<T> boxes2Y1, ReadOnlySpan<T> boxes2X2, ReadOnlySpan<T> boxes2Y2, T eps, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> boxes1X1Grad, Span<T> boxes1Y1Grad, Span<T> boxes1X2Grad, Span<T> boxes1Y2Grad, Span<T> boxes2X1Grad, Span<T> boxes2Y1Grad, Span<T> boxes2X2Grad, Span<T> boxes2Y2Grad, int n, Reduction reduction, Span<T> output) where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
             {
-                var kernel = new GradientKernel<T, F0, F1, F2, F3, F4, F5>(_boxes1X1, _boxes1Y1, _boxes1X2, _boxes1Y2, _boxes2X1, _boxes2Y1, _boxes2X2, _boxes2Y2, _eps, _weight, _gradOutput, _scale, _boxes1X1Grad, _boxes1Y1Grad, _boxes1X2Grad, _boxes1Y2Grad, _boxes2X1Grad, _boxes2Y1Grad, _boxes2X2Grad, _boxes2Y2Grad);
-                fixed (T* s0 = _boxes1X1Grad, s1 = _boxes1Y1Grad, s2 = _boxes1X2Grad, s3 = _boxes1Y2Grad, s4 = _boxes2X1Grad, s5 = _boxes2Y1Grad, s6 = _boxes2X2Grad, s7 = _boxes2Y2Grad)
+                var kernel = new GradientKernel<T, F0, F1, F2, F3, F4, F5>(boxes1X1, boxes1Y1, boxes1X2, boxes1Y2, boxes2X1, boxes2Y1, boxes2X2, boxes2Y2, eps, weight, gradOutput, scale, boxes1X1Grad, boxes1Y1Grad, boxes1X2Grad, boxes1Y2Grad, boxes2X1Grad, boxes2Y1Grad, boxes2X2Grad, boxes2Y2Grad);
+                fixed (T* p0 = boxes1X1Grad, p1 = boxes1Y1Grad, p2 = boxes1X2Grad, p3 = boxes1Y2Grad, p4 = boxes2X1Grad, p5 = boxes2Y1Grad, p6 = boxes2X2Grad, p7 = boxes2Y2Grad)
                 {
-                    return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(s0 != null ? s0 : s1 != null ? s1 : s2 != null ? s2 : s3 != null ? s3 : s4 != null ? s4 : s5 != null ? s5 : s6 != null ? s6 : s7));
+                    return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, n, reduction, output, ElementLoops.AlignedStart<T>(p0 != null ? p0 : p1 != null ? p1 : p2 != null ? p2 : p3 != null ? p3 : p4 != null ? p4 : p5 != null ? p5 : p6 != null ? p6 : p7));
                 }
             }
         }
@@ -2387,15 +2395,19 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _output = output;
             }
 
+            public static int Facts => 63;
             public int Bits { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_boxes1X1Grad.IsEmpty ? 0 : 4) | (_boxes1Y1Grad.IsEmpty ? 0 : 8) | (_boxes1X2Grad.IsEmpty ? 0 : 16) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0); }
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag => Loop<F0, F1, F2, F3, F4, F5>(_boxes1X1, _boxes1Y1, _boxes1X2, _boxes1Y2, _boxes2X1, _boxes2Y1, _boxes2X2, _boxes2Y2, _eps, _weight, _gradOutput, _scale, _boxes1X1Grad, _boxes1Y1Grad, _boxes1X2Grad, _boxes1Y2Grad, _boxes2X1Grad, _boxes2Y1Grad, _boxes2X2Grad, _boxes2Y2Grad, _boxes1X1Hess, _boxes1Y1Hess, _boxes1X2Hess, _boxes1Y2Hess, _boxes2X1Hess, _boxes2Y1Hess, _boxes2X2Hess, _boxes2Y2Hess, _hessianPolicy, _n, _reduction, _output);
+
             [MethodImpl(MethodImplOptions.NoInlining)]
-            public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+            private static unsafe T Loop<F0, F1, F2, F3, F4, F5>(ReadOnlySpan<T> boxes1X1, ReadOnlySpan<T> boxes1Y1, ReadOnlySpan<T> boxes1X2, ReadOnlySpan<T> boxes1Y2, ReadOnlySpan<T> boxes2X1, ReadOnlySpan<T> boxes2Y1, ReadOnlySpan<T> boxes2X2, ReadOnlySpan<T> boxes2Y2, T eps, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> boxes1X1Grad, Span<T> boxes1Y1Grad, Span<T> boxes1X2Grad, Span<T> boxes1Y2Grad, Span<T> boxes2X1Grad, Span<T> boxes2Y1Grad, Span<T> boxes2X2Grad, Span<T> boxes2Y2Grad, Span<T> boxes1X1Hess, Span<T> boxes1Y1Hess, Span<T> boxes1X2Hess, Span<T> boxes1Y2Hess, Span<T> boxes2X1Hess, Span<T> boxes2Y1Hess, Span<T> boxes2X2Hess, Span<T> boxes2Y2Hess, HessianPolicy hessianPolicy, int n, Reduction reduction, Span<T> output) where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
             {
-                var kernel = new HessianKernel<T, F0, F1, F2, F3, F4, F5>(_boxes1X1, _boxes1Y1, _boxes1X2, _boxes1Y2, _boxes2X1, _boxes2Y1, _boxes2X2, _boxes2Y2, _eps, _weight, _gradOutput, _scale, _boxes1X1Grad, _boxes1Y1Grad, _boxes1X2Grad, _boxes1Y2Grad, _boxes2X1Grad, _boxes2Y1Grad, _boxes2X2Grad, _boxes2Y2Grad, _boxes1X1Hess, _boxes1Y1Hess, _boxes1X2Hess, _boxes1Y2Hess, _boxes2X1Hess, _boxes2Y1Hess, _boxes2X2Hess, _boxes2Y2Hess, _hessianPolicy);
-                fixed (T* s0 = _boxes1X1Grad, s1 = _boxes1Y1Grad, s2 = _boxes1X2Grad, s3 = _boxes1Y2Grad, s4 = _boxes2X1Grad, s5 = _boxes2Y1Grad, s6 = _boxes2X2Grad, s7 = _boxes2Y2Grad, s8 = _boxes1X1Hess, s9 = _boxes1Y1Hess, s10 = _boxes1X2Hess, s11 = _boxes1Y2Hess, s12 = _boxes2X1Hess, s13 = _boxes2Y1Hess, s14 = _boxes2X2Hess, s15 = _boxes2Y2Hess)
+                var kernel = new HessianKernel<T, F0, F1, F2, F3, F4, F5>(boxes1X1, boxes1Y1, boxes1X2, boxes1Y2, boxes2X1, boxes2Y1, boxes2X2, boxes2Y2, eps, weight, gradOutput, scale, boxes1X1Grad, boxes1Y1Grad, boxes1X2Grad, boxes1Y2Grad, boxes2X1Grad, boxes2Y1Grad, boxes2X2Grad, boxes2Y2Grad, boxes1X1Hess, boxes1Y1Hess, boxes1X2Hess, boxes1Y2Hess, boxes2X1Hess, boxes2Y1Hess, boxes2X2Hess, boxes2Y2Hess, hessianPolicy);
+                fixed (T* p0 = boxes1X1Grad, p1 = boxes1Y1Grad, p2 = boxes1X2Grad, p3 = boxes1Y2Grad, p4 = boxes2X1Grad, p5 = boxes2Y1Grad, p6 = boxes2X2Grad, p7 = boxes2Y2Grad, p8 = boxes1X1Hess, p9 = boxes1Y1Hess, p10 = boxes1X2Hess, p11 = boxes1Y2Hess, p12 = boxes2X1Hess, p13 = boxes2Y1Hess, p14 = boxes2X2Hess, p15 = boxes2Y2Hess)
                 {
-                    return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(s0 != null ? s0 : s1 != null ? s1 : s2 != null ? s2 : s3 != null ? s3 : s4 != null ? s4 : s5 != null ? s5 : s6 != null ? s6 : s7 != null ? s7 : s8 != null ? s8 : s9 != null ? s9 : s10 != null ? s10 : s11 != null ? s11 : s12 != null ? s12 : s13 != null ? s13 : s14 != null ? s14 : s15));
+                    return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, n, reduction, output, ElementLoops.AlignedStart<T>(p0 != null ? p0 : p1 != null ? p1 : p2 != null ? p2 : p3 != null ? p3 : p4 != null ? p4 : p5 != null ? p5 : p6 != null ? p6 : p7 != null ? p7 : p8 != null ? p8 : p9 != null ? p9 : p10 != null ? p10 : p11 != null ? p11 : p12 != null ? p12 : p13 != null ? p13 : p14 != null ? p14 : p15));
                 }
             }
         }

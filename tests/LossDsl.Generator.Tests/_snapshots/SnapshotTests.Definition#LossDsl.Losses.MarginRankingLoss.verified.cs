@@ -527,13 +527,17 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _output = output;
             }
 
+            public static int Facts => 1;
             public int Bits { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => (_weight.IsEmpty ? 0 : 1); }
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag => Loop<F0, F1, F2, F3, F4, F5>(_input1, _input2, _target, _margin, _weight, _n, _reduction, _output);
+
             [MethodImpl(MethodImplOptions.NoInlining)]
-            public T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+            private static T Loop<F0, F1, F2, F3, F4, F5>(ReadOnlySpan<T> input1, ReadOnlySpan<T> input2, ReadOnlySpan<T> target, T margin, ReadOnlySpan<T> weight, int n, Reduction reduction, Span<T> output) where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
             {
-                var kernel = new ValueKernel<T, F0, F1, F2, F3, F4, F5>(_input1, _input2, _target, _margin, _weight);
-                return ElementLoops.Reduce<ValueKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
+                var kernel = new ValueKernel<T, F0, F1, F2, F3, F4, F5>(input1, input2, target, margin, weight);
+                return ElementLoops.Reduce<ValueKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, n, reduction, output);
             }
         }
 
@@ -778,15 +782,19 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _output = output;
             }
 
+            public static int Facts => 47;
             public int Bits { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_input1Grad.IsEmpty ? 0 : 4) | (_input2Grad.IsEmpty ? 0 : 8) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0); }
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag => Loop<F0, F1, F2, F3, F4, F5>(_input1, _input2, _target, _margin, _weight, _gradOutput, _scale, _input1Grad, _input2Grad, _n, _reduction, _output);
+
             [MethodImpl(MethodImplOptions.NoInlining)]
-            public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+            private static unsafe T Loop<F0, F1, F2, F3, F4, F5>(ReadOnlySpan<T> input1, ReadOnlySpan<T> input2, ReadOnlySpan<T> target, T margin, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> input1Grad, Span<T> input2Grad, int n, Reduction reduction, Span<T> output) where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
             {
-                var kernel = new GradientKernel<T, F0, F1, F2, F3, F4, F5>(_input1, _input2, _target, _margin, _weight, _gradOutput, _scale, _input1Grad, _input2Grad);
-                fixed (T* s0 = _input1Grad, s1 = _input2Grad)
+                var kernel = new GradientKernel<T, F0, F1, F2, F3, F4, F5>(input1, input2, target, margin, weight, gradOutput, scale, input1Grad, input2Grad);
+                fixed (T* p0 = input1Grad, p1 = input2Grad)
                 {
-                    return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(s0 != null ? s0 : s1));
+                    return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, n, reduction, output, ElementLoops.AlignedStart<T>(p0 != null ? p0 : p1));
                 }
             }
         }
@@ -1068,15 +1076,19 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _output = output;
             }
 
+            public static int Facts => 63;
             public int Bits { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_input1Grad.IsEmpty ? 0 : 4) | (_input2Grad.IsEmpty ? 0 : 8) | (_input1Hess.IsEmpty ? 0 : 16) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0); }
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag => Loop<F0, F1, F2, F3, F4, F5>(_input1, _input2, _target, _margin, _weight, _gradOutput, _scale, _input1Grad, _input2Grad, _input1Hess, _input2Hess, _hessianPolicy, _n, _reduction, _output);
+
             [MethodImpl(MethodImplOptions.NoInlining)]
-            public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+            private static unsafe T Loop<F0, F1, F2, F3, F4, F5>(ReadOnlySpan<T> input1, ReadOnlySpan<T> input2, ReadOnlySpan<T> target, T margin, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> input1Grad, Span<T> input2Grad, Span<T> input1Hess, Span<T> input2Hess, HessianPolicy hessianPolicy, int n, Reduction reduction, Span<T> output) where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
             {
-                var kernel = new HessianKernel<T, F0, F1, F2, F3, F4, F5>(_input1, _input2, _target, _margin, _weight, _gradOutput, _scale, _input1Grad, _input2Grad, _input1Hess, _input2Hess, _hessianPolicy);
-                fixed (T* s0 = _input1Grad, s1 = _input2Grad, s2 = _input1Hess, s3 = _input2Hess)
+                var kernel = new HessianKernel<T, F0, F1, F2, F3, F4, F5>(input1, input2, target, margin, weight, gradOutput, scale, input1Grad, input2Grad, input1Hess, input2Hess, hessianPolicy);
+                fixed (T* p0 = input1Grad, p1 = input2Grad, p2 = input1Hess, p3 = input2Hess)
                 {
-                    return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(s0 != null ? s0 : s1 != null ? s1 : s2 != null ? s2 : s3));
+                    return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, n, reduction, output, ElementLoops.AlignedStart<T>(p0 != null ? p0 : p1 != null ? p1 : p2 != null ? p2 : p3));
                 }
             }
         }

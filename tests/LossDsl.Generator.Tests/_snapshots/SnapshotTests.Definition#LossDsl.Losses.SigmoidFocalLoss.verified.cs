@@ -537,13 +537,17 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _output = output;
             }
 
+            public static int Facts => 3;
             public int Bits { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => (_weight.IsEmpty ? 0 : 1) | (LossMath.IsSmallWhole(_gamma) ? 2 : 0); }
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag => Loop<F0, F1, F2, F3, F4, F5>(_inputs, _targets, _alpha, _gamma, _weight, _n, _reduction, _output);
+
             [MethodImpl(MethodImplOptions.NoInlining)]
-            public T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+            private static T Loop<F0, F1, F2, F3, F4, F5>(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, T alpha, T gamma, ReadOnlySpan<T> weight, int n, Reduction reduction, Span<T> output) where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
             {
-                var kernel = new ValueKernel<T, F0, F1, F2, F3, F4, F5>(_inputs, _targets, _alpha, _gamma, _weight);
-                return ElementLoops.Reduce<ValueKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
+                var kernel = new ValueKernel<T, F0, F1, F2, F3, F4, F5>(inputs, targets, alpha, gamma, weight);
+                return ElementLoops.Reduce<ValueKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, n, reduction, output);
             }
         }
 
@@ -790,20 +794,24 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _output = output;
             }
 
+            public static int Facts => 63;
             public int Bits { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputsGrad.IsEmpty ? 0 : 4) | (_targetsGrad.IsEmpty ? 0 : 8) | (LossMath.IsSmallWhole(_gamma) && LossMath.IsSmallWhole(_gamma - T.One) ? 16 : 0) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0); }
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag => Loop<F0, F1, F2, F3, F4, F5>(_inputs, _targets, _alpha, _gamma, _weight, _gradOutput, _scale, _inputsGrad, _targetsGrad, _n, _reduction, _output);
+
             [MethodImpl(MethodImplOptions.NoInlining)]
-            public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+            private static unsafe T Loop<F0, F1, F2, F3, F4, F5>(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, T alpha, T gamma, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputsGrad, Span<T> targetsGrad, int n, Reduction reduction, Span<T> output) where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
             {
-                var kernel = new GradientKernel<T, F0, F1, F2, F3, F4, F5>(_inputs, _targets, _alpha, _gamma, _weight, _gradOutput, _scale, _inputsGrad, _targetsGrad);
+                var kernel = new GradientKernel<T, F0, F1, F2, F3, F4, F5>(inputs, targets, alpha, gamma, weight, gradOutput, scale, inputsGrad, targetsGrad);
                 if ((typeof(F5) == typeof(On)))
                 {
-                    fixed (T* s0 = _inputsGrad, s1 = _targetsGrad)
+                    fixed (T* p0 = inputsGrad, p1 = targetsGrad)
                     {
-                        return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(s0 != null ? s0 : s1));
+                        return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, n, reduction, output, ElementLoops.AlignedStart<T>(p0 != null ? p0 : p1));
                     }
                 }
-                return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
+                return ElementLoops.Reduce<GradientKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, n, reduction, output);
             }
         }
 
@@ -1120,20 +1128,24 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _output = output;
             }
 
+            public static int Facts => 63;
             public int Bits { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => (_weight.IsEmpty ? 0 : 1) | (_gradOutput.IsEmpty ? 0 : 2) | (_inputsGrad.IsEmpty ? 0 : 4) | (_targetsGrad.IsEmpty ? 0 : 8) | (_inputsHess.IsEmpty ? 0 : 16) | (ElementLoops.ShouldStream<T>(_n) ? 32 : 0); }
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag => Loop<F0, F1, F2, F3, F4, F5>(_inputs, _targets, _alpha, _gamma, _weight, _gradOutput, _scale, _inputsGrad, _targetsGrad, _inputsHess, _targetsHess, _hessianPolicy, _n, _reduction, _output);
+
             [MethodImpl(MethodImplOptions.NoInlining)]
-            public unsafe T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
+            private static unsafe T Loop<F0, F1, F2, F3, F4, F5>(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, T alpha, T gamma, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputsGrad, Span<T> targetsGrad, Span<T> inputsHess, Span<T> targetsHess, HessianPolicy hessianPolicy, int n, Reduction reduction, Span<T> output) where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
             {
-                var kernel = new HessianKernel<T, F0, F1, F2, F3, F4, F5>(_inputs, _targets, _alpha, _gamma, _weight, _gradOutput, _scale, _inputsGrad, _targetsGrad, _inputsHess, _targetsHess, _hessianPolicy);
+                var kernel = new HessianKernel<T, F0, F1, F2, F3, F4, F5>(inputs, targets, alpha, gamma, weight, gradOutput, scale, inputsGrad, targetsGrad, inputsHess, targetsHess, hessianPolicy);
                 if ((typeof(F5) == typeof(On)))
                 {
-                    fixed (T* s0 = _inputsGrad, s1 = _targetsGrad, s2 = _inputsHess, s3 = _targetsHess)
+                    fixed (T* p0 = inputsGrad, p1 = targetsGrad, p2 = inputsHess, p3 = targetsHess)
                     {
-                        return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output, ElementLoops.AlignedStart<T>(s0 != null ? s0 : s1 != null ? s1 : s2 != null ? s2 : s3));
+                        return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, n, reduction, output, ElementLoops.AlignedStart<T>(p0 != null ? p0 : p1 != null ? p1 : p2 != null ? p2 : p3));
                     }
                 }
-                return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, _n, _reduction, _output);
+                return ElementLoops.Reduce<HessianKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, n, reduction, output);
             }
         }
 
