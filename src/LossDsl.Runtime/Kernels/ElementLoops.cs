@@ -272,7 +272,8 @@ public static partial class ElementLoops
             // a cheap kernel: its pairs at the aligned output, with the sums of the loop from start (SumShifted512)
             if (typeof(TKernel).IsAssignableTo(typeof(IUnrolledKernel)))
             {
-                if ((long)(end - start) * Unsafe.SizeOf<T>() >= ShiftedBytes) return SumShifted512<TKernel, T>(ref kernel, start, end, aligned);
+                if ((long)(end - start) * Unsafe.SizeOf<T>() >= ShiftedBytes)
+                    return typeof(TKernel).IsAssignableTo(typeof(IFusedSumKernel)) ? SumShiftedFour512<TKernel, T>(ref kernel, start, end, aligned) : SumShifted512<TKernel, T>(ref kernel, start, end, aligned);
             }
             // another, streaming: peeled to the aligned output, the first vector counting only the lanes before it
             else if (end - (start + aligned) >= Vector512<T>.Count)
@@ -359,44 +360,70 @@ public static partial class ElementLoops
         return Vector512.Sum((a0 + a1) + (a2 + a3));
     }
 
-    // SumFrom512's loop run at the output's alignment, start + shift + step * j, so that every store of the output is
-    // aligned, with the same sums, bit for bit, wherever the output lies. The sums are lane by lane: in the loop from
-    // start, lane c of a0 adds the elements start + c + step * j in turn, and lane c of a1 (a2, a3) those one (two, three)
-    // vectors further; a step is two vectors, or four for a fused sum (IFusedSumKernel). Shifted, lane l of s0 adds
-    // start + shift + l + step * j: the same elements, in the same order, as lane (shift + l) mod count of a0
-    // (l < count - shift) or of a1 (the others); each s likewise, its lanes from shift on those of the next a, and the
-    // last s (s1 or s3) those of a0 one step later. So the shifted sums are the a with their lanes rotated by shift, each
-    // taking its lanes below shift from the s before it (a0 from the last), once the first shift elements (a0's first
-    // values below shift) open the last s, and the last step, which the shifted loop leaves partly done, runs where the
-    // loop from start runs it.
+    // SumFrom512's pair loop run at the output's alignment, start + shift + 2 * count * j, so that every store of the
+    // output is aligned, with the same sums, bit for bit, wherever the output lies. The sums are lane by lane: in the
+    // loop from start, lane c of a0 adds the elements start + c + 2 * count * j in turn, and lane c of a1 those one vector
+    // further. Shifted, lane l of s0 adds start + shift + l + 2 * count * j: the same elements, in the same order, as lane
+    // (shift + l) mod count of a0 (l < count - shift) or of a1 (the others); and s1 likewise, one vector further, a1's
+    // lanes from shift and a0's below it, one pair later. So the shifted sums are a0 and a1 with their lanes rotated by
+    // shift and swapped below it, once the first shift elements (a0's first values below shift) open s1, and the last
+    // pair, which the shifted loop leaves half done, runs where the loop from start runs it.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static T SumShifted512<TKernel, T>(ref TKernel kernel, int start, int end, int shift)
         where TKernel : struct, IElementKernel<T>, allows ref struct
         where T : unmanaged, INumberBase<T>
     {
         TKernel k = kernel;
-        bool four = typeof(TKernel).IsAssignableTo(typeof(IFusedSumKernel));
-        int count = Vector512<T>.Count, step = (four ? 4 : 2) * count, steps = (end - start) / step;
+        int count = Vector512<T>.Count, pairs = (end - start) / (2 * count);
+        Vector512<T> later = FreshLanes512<T>(0, shift); // the lanes from shift on
+        // the first shift elements, added to zero as the loop from start adds its first vector; their gradients are
+        // stored here, and the lanes from shift on again by the first pair, with the same values
+        Vector512<T> head = Vector512.ConditionalSelect(later, Vector512<T>.Zero, k.Add512(start, Vector512<T>.Zero));
+        Vector512<T> s0 = Vector512<T>.Zero, s1 = Rotate512(head, shift);
+        for (int j = start + shift, stop = j + 2 * count * (pairs - 1); j < stop; j += 2 * count) k.AddPair512(j, ref s0, ref s1);
+        Vector512<T> r0 = Rotate512(s0, count - shift), r1 = Rotate512(s1, count - shift);
+        Vector512<T> a0 = Vector512.ConditionalSelect(later, r0, r1), a1 = Vector512.ConditionalSelect(later, r1, r0);
+        // the last pair: a0's lanes below shift have its first vector already (the shifted loop's last s1)
+        int i = start + 2 * count * (pairs - 1);
+        Vector512<T> b0 = a0;
+        k.AddPair512(i, ref b0, ref a1);
+        a0 = Vector512.ConditionalSelect(later, b0, a0);
+        return Finish512<TKernel, T>(ref k, i + 2 * count, end, a0, a1);
+    }
+
+    // SumShifted512 for a fused sum's four accumulators (IFusedSumKernel), a step of two pairs: lane l of s0 adds the
+    // elements of lane (shift + l) mod count of a0 (l < count - shift) or of a1 (the others), s1 of a1 or a2, s2 of a2 or
+    // a3, and s3 of a3 or, one step later, a0. So each a is its s rotated by shift, with its lanes below shift from the s
+    // before it (a0's from s3); the first shift elements open s3, and the last step runs where the loop from start runs
+    // it. (A method of its own: one generic over the count of accumulators kept every instantiation's dead half, and the
+    // JIT then copied the kernel struct through memory in the two-accumulator loop, smooth_l1_loss 20-40% slower.)
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static T SumShiftedFour512<TKernel, T>(ref TKernel kernel, int start, int end, int shift)
+        where TKernel : struct, IElementKernel<T>, allows ref struct
+        where T : unmanaged, INumberBase<T>
+    {
+        TKernel k = kernel;
+        int count = Vector512<T>.Count, steps = (end - start) / (4 * count);
         Vector512<T> later = FreshLanes512<T>(0, shift); // the lanes from shift on
         // the first shift elements, added to zero as the loop from start adds its first vector; their gradients are
         // stored here, and the lanes from shift on again by the first step, with the same values
-        Vector512<T> head = Rotate512(Vector512.ConditionalSelect(later, Vector512<T>.Zero, k.Add512(start, Vector512<T>.Zero)), shift);
-        Vector512<T> s0 = Vector512<T>.Zero, s1 = four ? s0 : head, s2 = s0, s3 = four ? head : s0;
-        for (int j = start + shift, stop = j + step * (steps - 1); j < stop; j += step)
+        Vector512<T> head = Vector512.ConditionalSelect(later, Vector512<T>.Zero, k.Add512(start, Vector512<T>.Zero));
+        Vector512<T> s0 = Vector512<T>.Zero, s1 = s0, s2 = s0, s3 = Rotate512(head, shift);
+        for (int j = start + shift, stop = j + 4 * count * (steps - 1); j < stop; j += 4 * count)
         {
             k.AddPair512(j, ref s0, ref s1);
-            if (four) k.AddPair512(j + 2 * count, ref s2, ref s3);
+            k.AddPair512(j + 2 * count, ref s2, ref s3);
         }
         Vector512<T> r0 = Rotate512(s0, count - shift), r1 = Rotate512(s1, count - shift), r2 = Rotate512(s2, count - shift), r3 = Rotate512(s3, count - shift);
-        Vector512<T> a0 = Vector512.ConditionalSelect(later, r0, four ? r3 : r1), a1 = Vector512.ConditionalSelect(later, r1, r0);
+        Vector512<T> a0 = Vector512.ConditionalSelect(later, r0, r3), a1 = Vector512.ConditionalSelect(later, r1, r0);
         Vector512<T> a2 = Vector512.ConditionalSelect(later, r2, r1), a3 = Vector512.ConditionalSelect(later, r3, r2);
-        // the last step: a0's lanes below shift have its first vector already (the shifted loop's last s1 or s3)
-        int i = start + step * (steps - 1);
+        // the last step: a0's lanes below shift have its first vector already (the shifted loop's last s3)
+        int i = start + 4 * count * (steps - 1);
         Vector512<T> b0 = a0;
         k.AddPair512(i, ref b0, ref a1);
-        if (four) k.AddPair512(i + 2 * count, ref a2, ref a3);
+        k.AddPair512(i + 2 * count, ref a2, ref a3);
         a0 = Vector512.ConditionalSelect(later, b0, a0);
-        return four ? Finish512<TKernel, T>(ref k, i + step, end, a0, a1, a2, a3) : Finish512<TKernel, T>(ref k, i + step, end, a0, a1);
+        return Finish512<TKernel, T>(ref k, i + 4 * count, end, a0, a1, a2, a3);
     }
 
     // Lane c of the result is lane (c + by) mod count of value (one permute: Shuffle with indices known at run time).
@@ -415,7 +442,8 @@ public static partial class ElementLoops
             // a cheap kernel: its pairs at the aligned output, with the sums of the loop from start (SumShifted256)
             if (typeof(TKernel).IsAssignableTo(typeof(IUnrolledKernel)))
             {
-                if ((long)(end - start) * Unsafe.SizeOf<T>() >= ShiftedBytes) return SumShifted256<TKernel, T>(ref kernel, start, end, aligned);
+                if ((long)(end - start) * Unsafe.SizeOf<T>() >= ShiftedBytes)
+                    return typeof(TKernel).IsAssignableTo(typeof(IFusedSumKernel)) ? SumShiftedFour256<TKernel, T>(ref kernel, start, end, aligned) : SumShifted256<TKernel, T>(ref kernel, start, end, aligned);
             }
             // another, streaming: peeled to the aligned output, the first vector counting only the lanes before it
             else if (end - (start + aligned) >= Vector256<T>.Count)
@@ -502,44 +530,70 @@ public static partial class ElementLoops
         return Vector256.Sum((a0 + a1) + (a2 + a3));
     }
 
-    // SumFrom256's loop run at the output's alignment, start + shift + step * j, so that every store of the output is
-    // aligned, with the same sums, bit for bit, wherever the output lies. The sums are lane by lane: in the loop from
-    // start, lane c of a0 adds the elements start + c + step * j in turn, and lane c of a1 (a2, a3) those one (two, three)
-    // vectors further; a step is two vectors, or four for a fused sum (IFusedSumKernel). Shifted, lane l of s0 adds
-    // start + shift + l + step * j: the same elements, in the same order, as lane (shift + l) mod count of a0
-    // (l < count - shift) or of a1 (the others); each s likewise, its lanes from shift on those of the next a, and the
-    // last s (s1 or s3) those of a0 one step later. So the shifted sums are the a with their lanes rotated by shift, each
-    // taking its lanes below shift from the s before it (a0 from the last), once the first shift elements (a0's first
-    // values below shift) open the last s, and the last step, which the shifted loop leaves partly done, runs where the
-    // loop from start runs it.
+    // SumFrom256's pair loop run at the output's alignment, start + shift + 2 * count * j, so that every store of the
+    // output is aligned, with the same sums, bit for bit, wherever the output lies. The sums are lane by lane: in the
+    // loop from start, lane c of a0 adds the elements start + c + 2 * count * j in turn, and lane c of a1 those one vector
+    // further. Shifted, lane l of s0 adds start + shift + l + 2 * count * j: the same elements, in the same order, as lane
+    // (shift + l) mod count of a0 (l < count - shift) or of a1 (the others); and s1 likewise, one vector further, a1's
+    // lanes from shift and a0's below it, one pair later. So the shifted sums are a0 and a1 with their lanes rotated by
+    // shift and swapped below it, once the first shift elements (a0's first values below shift) open s1, and the last
+    // pair, which the shifted loop leaves half done, runs where the loop from start runs it.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static T SumShifted256<TKernel, T>(ref TKernel kernel, int start, int end, int shift)
         where TKernel : struct, IElementKernel<T>, allows ref struct
         where T : unmanaged, INumberBase<T>
     {
         TKernel k = kernel;
-        bool four = typeof(TKernel).IsAssignableTo(typeof(IFusedSumKernel));
-        int count = Vector256<T>.Count, step = (four ? 4 : 2) * count, steps = (end - start) / step;
+        int count = Vector256<T>.Count, pairs = (end - start) / (2 * count);
+        Vector256<T> later = FreshLanes256<T>(0, shift); // the lanes from shift on
+        // the first shift elements, added to zero as the loop from start adds its first vector; their gradients are
+        // stored here, and the lanes from shift on again by the first pair, with the same values
+        Vector256<T> head = Vector256.ConditionalSelect(later, Vector256<T>.Zero, k.Add256(start, Vector256<T>.Zero));
+        Vector256<T> s0 = Vector256<T>.Zero, s1 = Rotate256(head, shift);
+        for (int j = start + shift, stop = j + 2 * count * (pairs - 1); j < stop; j += 2 * count) k.AddPair256(j, ref s0, ref s1);
+        Vector256<T> r0 = Rotate256(s0, count - shift), r1 = Rotate256(s1, count - shift);
+        Vector256<T> a0 = Vector256.ConditionalSelect(later, r0, r1), a1 = Vector256.ConditionalSelect(later, r1, r0);
+        // the last pair: a0's lanes below shift have its first vector already (the shifted loop's last s1)
+        int i = start + 2 * count * (pairs - 1);
+        Vector256<T> b0 = a0;
+        k.AddPair256(i, ref b0, ref a1);
+        a0 = Vector256.ConditionalSelect(later, b0, a0);
+        return Finish256<TKernel, T>(ref k, i + 2 * count, end, a0, a1);
+    }
+
+    // SumShifted256 for a fused sum's four accumulators (IFusedSumKernel), a step of two pairs: lane l of s0 adds the
+    // elements of lane (shift + l) mod count of a0 (l < count - shift) or of a1 (the others), s1 of a1 or a2, s2 of a2 or
+    // a3, and s3 of a3 or, one step later, a0. So each a is its s rotated by shift, with its lanes below shift from the s
+    // before it (a0's from s3); the first shift elements open s3, and the last step runs where the loop from start runs
+    // it. (A method of its own: one generic over the count of accumulators kept every instantiation's dead half, and the
+    // JIT then copied the kernel struct through memory in the two-accumulator loop, smooth_l1_loss 20-40% slower.)
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static T SumShiftedFour256<TKernel, T>(ref TKernel kernel, int start, int end, int shift)
+        where TKernel : struct, IElementKernel<T>, allows ref struct
+        where T : unmanaged, INumberBase<T>
+    {
+        TKernel k = kernel;
+        int count = Vector256<T>.Count, steps = (end - start) / (4 * count);
         Vector256<T> later = FreshLanes256<T>(0, shift); // the lanes from shift on
         // the first shift elements, added to zero as the loop from start adds its first vector; their gradients are
         // stored here, and the lanes from shift on again by the first step, with the same values
-        Vector256<T> head = Rotate256(Vector256.ConditionalSelect(later, Vector256<T>.Zero, k.Add256(start, Vector256<T>.Zero)), shift);
-        Vector256<T> s0 = Vector256<T>.Zero, s1 = four ? s0 : head, s2 = s0, s3 = four ? head : s0;
-        for (int j = start + shift, stop = j + step * (steps - 1); j < stop; j += step)
+        Vector256<T> head = Vector256.ConditionalSelect(later, Vector256<T>.Zero, k.Add256(start, Vector256<T>.Zero));
+        Vector256<T> s0 = Vector256<T>.Zero, s1 = s0, s2 = s0, s3 = Rotate256(head, shift);
+        for (int j = start + shift, stop = j + 4 * count * (steps - 1); j < stop; j += 4 * count)
         {
             k.AddPair256(j, ref s0, ref s1);
-            if (four) k.AddPair256(j + 2 * count, ref s2, ref s3);
+            k.AddPair256(j + 2 * count, ref s2, ref s3);
         }
         Vector256<T> r0 = Rotate256(s0, count - shift), r1 = Rotate256(s1, count - shift), r2 = Rotate256(s2, count - shift), r3 = Rotate256(s3, count - shift);
-        Vector256<T> a0 = Vector256.ConditionalSelect(later, r0, four ? r3 : r1), a1 = Vector256.ConditionalSelect(later, r1, r0);
+        Vector256<T> a0 = Vector256.ConditionalSelect(later, r0, r3), a1 = Vector256.ConditionalSelect(later, r1, r0);
         Vector256<T> a2 = Vector256.ConditionalSelect(later, r2, r1), a3 = Vector256.ConditionalSelect(later, r3, r2);
-        // the last step: a0's lanes below shift have its first vector already (the shifted loop's last s1 or s3)
-        int i = start + step * (steps - 1);
+        // the last step: a0's lanes below shift have its first vector already (the shifted loop's last s3)
+        int i = start + 4 * count * (steps - 1);
         Vector256<T> b0 = a0;
         k.AddPair256(i, ref b0, ref a1);
-        if (four) k.AddPair256(i + 2 * count, ref a2, ref a3);
+        k.AddPair256(i + 2 * count, ref a2, ref a3);
         a0 = Vector256.ConditionalSelect(later, b0, a0);
-        return four ? Finish256<TKernel, T>(ref k, i + step, end, a0, a1, a2, a3) : Finish256<TKernel, T>(ref k, i + step, end, a0, a1);
+        return Finish256<TKernel, T>(ref k, i + 4 * count, end, a0, a1, a2, a3);
     }
 
     // Lane c of the result is lane (c + by) mod count of value (one permute: Shuffle with indices known at run time).
@@ -558,7 +612,8 @@ public static partial class ElementLoops
             // a cheap kernel: its pairs at the aligned output, with the sums of the loop from start (SumShifted128)
             if (typeof(TKernel).IsAssignableTo(typeof(IUnrolledKernel)))
             {
-                if ((long)(end - start) * Unsafe.SizeOf<T>() >= ShiftedBytes) return SumShifted128<TKernel, T>(ref kernel, start, end, aligned);
+                if ((long)(end - start) * Unsafe.SizeOf<T>() >= ShiftedBytes)
+                    return typeof(TKernel).IsAssignableTo(typeof(IFusedSumKernel)) ? SumShiftedFour128<TKernel, T>(ref kernel, start, end, aligned) : SumShifted128<TKernel, T>(ref kernel, start, end, aligned);
             }
             // another, streaming: peeled to the aligned output, the first vector counting only the lanes before it
             else if (end - (start + aligned) >= Vector128<T>.Count)
@@ -645,44 +700,70 @@ public static partial class ElementLoops
         return Vector128.Sum((a0 + a1) + (a2 + a3));
     }
 
-    // SumFrom128's loop run at the output's alignment, start + shift + step * j, so that every store of the output is
-    // aligned, with the same sums, bit for bit, wherever the output lies. The sums are lane by lane: in the loop from
-    // start, lane c of a0 adds the elements start + c + step * j in turn, and lane c of a1 (a2, a3) those one (two, three)
-    // vectors further; a step is two vectors, or four for a fused sum (IFusedSumKernel). Shifted, lane l of s0 adds
-    // start + shift + l + step * j: the same elements, in the same order, as lane (shift + l) mod count of a0
-    // (l < count - shift) or of a1 (the others); each s likewise, its lanes from shift on those of the next a, and the
-    // last s (s1 or s3) those of a0 one step later. So the shifted sums are the a with their lanes rotated by shift, each
-    // taking its lanes below shift from the s before it (a0 from the last), once the first shift elements (a0's first
-    // values below shift) open the last s, and the last step, which the shifted loop leaves partly done, runs where the
-    // loop from start runs it.
+    // SumFrom128's pair loop run at the output's alignment, start + shift + 2 * count * j, so that every store of the
+    // output is aligned, with the same sums, bit for bit, wherever the output lies. The sums are lane by lane: in the
+    // loop from start, lane c of a0 adds the elements start + c + 2 * count * j in turn, and lane c of a1 those one vector
+    // further. Shifted, lane l of s0 adds start + shift + l + 2 * count * j: the same elements, in the same order, as lane
+    // (shift + l) mod count of a0 (l < count - shift) or of a1 (the others); and s1 likewise, one vector further, a1's
+    // lanes from shift and a0's below it, one pair later. So the shifted sums are a0 and a1 with their lanes rotated by
+    // shift and swapped below it, once the first shift elements (a0's first values below shift) open s1, and the last
+    // pair, which the shifted loop leaves half done, runs where the loop from start runs it.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static T SumShifted128<TKernel, T>(ref TKernel kernel, int start, int end, int shift)
         where TKernel : struct, IElementKernel<T>, allows ref struct
         where T : unmanaged, INumberBase<T>
     {
         TKernel k = kernel;
-        bool four = typeof(TKernel).IsAssignableTo(typeof(IFusedSumKernel));
-        int count = Vector128<T>.Count, step = (four ? 4 : 2) * count, steps = (end - start) / step;
+        int count = Vector128<T>.Count, pairs = (end - start) / (2 * count);
+        Vector128<T> later = FreshLanes128<T>(0, shift); // the lanes from shift on
+        // the first shift elements, added to zero as the loop from start adds its first vector; their gradients are
+        // stored here, and the lanes from shift on again by the first pair, with the same values
+        Vector128<T> head = Vector128.ConditionalSelect(later, Vector128<T>.Zero, k.Add128(start, Vector128<T>.Zero));
+        Vector128<T> s0 = Vector128<T>.Zero, s1 = Rotate128(head, shift);
+        for (int j = start + shift, stop = j + 2 * count * (pairs - 1); j < stop; j += 2 * count) k.AddPair128(j, ref s0, ref s1);
+        Vector128<T> r0 = Rotate128(s0, count - shift), r1 = Rotate128(s1, count - shift);
+        Vector128<T> a0 = Vector128.ConditionalSelect(later, r0, r1), a1 = Vector128.ConditionalSelect(later, r1, r0);
+        // the last pair: a0's lanes below shift have its first vector already (the shifted loop's last s1)
+        int i = start + 2 * count * (pairs - 1);
+        Vector128<T> b0 = a0;
+        k.AddPair128(i, ref b0, ref a1);
+        a0 = Vector128.ConditionalSelect(later, b0, a0);
+        return Finish128<TKernel, T>(ref k, i + 2 * count, end, a0, a1);
+    }
+
+    // SumShifted128 for a fused sum's four accumulators (IFusedSumKernel), a step of two pairs: lane l of s0 adds the
+    // elements of lane (shift + l) mod count of a0 (l < count - shift) or of a1 (the others), s1 of a1 or a2, s2 of a2 or
+    // a3, and s3 of a3 or, one step later, a0. So each a is its s rotated by shift, with its lanes below shift from the s
+    // before it (a0's from s3); the first shift elements open s3, and the last step runs where the loop from start runs
+    // it. (A method of its own: one generic over the count of accumulators kept every instantiation's dead half, and the
+    // JIT then copied the kernel struct through memory in the two-accumulator loop, smooth_l1_loss 20-40% slower.)
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static T SumShiftedFour128<TKernel, T>(ref TKernel kernel, int start, int end, int shift)
+        where TKernel : struct, IElementKernel<T>, allows ref struct
+        where T : unmanaged, INumberBase<T>
+    {
+        TKernel k = kernel;
+        int count = Vector128<T>.Count, steps = (end - start) / (4 * count);
         Vector128<T> later = FreshLanes128<T>(0, shift); // the lanes from shift on
         // the first shift elements, added to zero as the loop from start adds its first vector; their gradients are
         // stored here, and the lanes from shift on again by the first step, with the same values
-        Vector128<T> head = Rotate128(Vector128.ConditionalSelect(later, Vector128<T>.Zero, k.Add128(start, Vector128<T>.Zero)), shift);
-        Vector128<T> s0 = Vector128<T>.Zero, s1 = four ? s0 : head, s2 = s0, s3 = four ? head : s0;
-        for (int j = start + shift, stop = j + step * (steps - 1); j < stop; j += step)
+        Vector128<T> head = Vector128.ConditionalSelect(later, Vector128<T>.Zero, k.Add128(start, Vector128<T>.Zero));
+        Vector128<T> s0 = Vector128<T>.Zero, s1 = s0, s2 = s0, s3 = Rotate128(head, shift);
+        for (int j = start + shift, stop = j + 4 * count * (steps - 1); j < stop; j += 4 * count)
         {
             k.AddPair128(j, ref s0, ref s1);
-            if (four) k.AddPair128(j + 2 * count, ref s2, ref s3);
+            k.AddPair128(j + 2 * count, ref s2, ref s3);
         }
         Vector128<T> r0 = Rotate128(s0, count - shift), r1 = Rotate128(s1, count - shift), r2 = Rotate128(s2, count - shift), r3 = Rotate128(s3, count - shift);
-        Vector128<T> a0 = Vector128.ConditionalSelect(later, r0, four ? r3 : r1), a1 = Vector128.ConditionalSelect(later, r1, r0);
+        Vector128<T> a0 = Vector128.ConditionalSelect(later, r0, r3), a1 = Vector128.ConditionalSelect(later, r1, r0);
         Vector128<T> a2 = Vector128.ConditionalSelect(later, r2, r1), a3 = Vector128.ConditionalSelect(later, r3, r2);
-        // the last step: a0's lanes below shift have its first vector already (the shifted loop's last s1 or s3)
-        int i = start + step * (steps - 1);
+        // the last step: a0's lanes below shift have its first vector already (the shifted loop's last s3)
+        int i = start + 4 * count * (steps - 1);
         Vector128<T> b0 = a0;
         k.AddPair128(i, ref b0, ref a1);
-        if (four) k.AddPair128(i + 2 * count, ref a2, ref a3);
+        k.AddPair128(i + 2 * count, ref a2, ref a3);
         a0 = Vector128.ConditionalSelect(later, b0, a0);
-        return four ? Finish128<TKernel, T>(ref k, i + step, end, a0, a1, a2, a3) : Finish128<TKernel, T>(ref k, i + step, end, a0, a1);
+        return Finish128<TKernel, T>(ref k, i + 4 * count, end, a0, a1, a2, a3);
     }
 
     // Lane c of the result is lane (c + by) mod count of value (one permute: Shuffle with indices known at run time).
