@@ -432,7 +432,9 @@ internal static class KernelEmitter
         foreach (var p in parameters) w.Line($"private readonly {(p.ByRef ? "ref " : "")}{p.Type} {F(p.Name)};");
         w.Line("private readonly int _n;").Line("private readonly Reduction _reduction;").Line("private readonly Span<T> _output;");
         w.Line();
-        w.Open($"public {spec.Name}Call({string.Join(", ", parameters)}, int n, Reduction reduction, Span<T> output)");
+        // the kernel's arguments, then the loop's: the constructor's parameters and Loop's alike
+        var callParameters = string.Join(", ", parameters) + ", int n, Reduction reduction, Span<T> output";
+        w.Open($"public {spec.Name}Call({callParameters})");
         foreach (var p in parameters) w.Line(p.ByRef ? $"{F(p.Name)} = ref {p.Name};" : $"{F(p.Name)} = {p.Name};");
         w.Line("_n = n;").Line("_reduction = reduction;").Line("_output = output;");
         w.Close();
@@ -452,7 +454,7 @@ internal static class KernelEmitter
         w.Line($"public T Run<{FlagParameters}>() {FlagConstraints} => Loop<{FlagParameters}>({string.Join(", ", arguments)});");
         w.Line();
         w.Line("[MethodImpl(MethodImplOptions.NoInlining)]");
-        w.Open($"private static {(spec.Streams ? "unsafe " : "")}T Loop<{FlagParameters}>({string.Join(", ", parameters)}, int n, Reduction reduction, Span<T> output) {FlagConstraints}");
+        w.Open($"private static {(spec.Streams ? "unsafe " : "")}T Loop<{FlagParameters}>({callParameters}) {FlagConstraints}");
         // kernel and p0, p1, ...: names the generated code keeps for itself (Names.IsGenerated), no parameter's.
         w.Line($"var kernel = new {spec.Name}<T, {FlagParameters}>({string.Join(", ", parameters.Select(p => (p.ByRef ? "ref " : "") + p.Name))});");
         // The outputs pinned while the kernel runs, the loop started at the first one's alignment: for a cheap kernel
