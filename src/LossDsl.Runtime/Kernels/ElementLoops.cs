@@ -277,18 +277,21 @@ public static partial class ElementLoops
             }
             // another, streaming: peeled to the aligned output, the first vector counting only the lanes before it
             else if (end - (start + aligned) >= Vector512<T>.Count)
-                return SumFrom512<TKernel, T>(ref kernel, start + aligned, end, Peel512<TKernel, T>(ref kernel, start, start + aligned));
+                return SumFrom512<TKernel, T>(ref kernel, start, start + aligned, end);
         }
-        return SumFrom512<TKernel, T>(ref kernel, start, end, Vector512<T>.Zero);
+        return SumFrom512<TKernel, T>(ref kernel, start, start, end);
     }
 
     // The loop, in a method of its own with no call in it, so that its accumulators stay in registers. A cheap kernel
     // runs a pair a step into a0 and a1, or, one whose loss is a multiply-add into the sum (IFusedSumKernel), two pairs
     // into a0, a1 and a2, a3: four chains of that add, where two left its in-cache loop waiting on the add's latency
     // (mse_loss forward at 4,096 floats on AVX2: 1.02-1.08 of the two-accumulator hand loop before, 0.87-0.89 after).
-    // Another kernel takes two in turn (Finish512). The peeled lanes (head) open a1.
+    // Another kernel takes two in turn (Finish512). A streaming kernel's peeled lanes, from peel up to start (the aligned
+    // output), open a1. They are computed here, not passed in: a vector argument goes through the stack, and on AMD Zen 4
+    // a 64-byte store and load at an address not 64-byte aligned (3 stack placements in 4, random per process) cost about
+    // 12 ns per call (a call that passes a Vector512 by value: 16.7 ns against 4.2 ns without it).
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static T SumFrom512<TKernel, T>(ref TKernel kernel, int start, int end, Vector512<T> head)
+    private static T SumFrom512<TKernel, T>(ref TKernel kernel, int peel, int start, int end)
         where TKernel : struct, IElementKernel<T>, allows ref struct
         where T : unmanaged, INumberBase<T>
     {
@@ -296,7 +299,8 @@ public static partial class ElementLoops
         // where the caller's kernel, reached by reference, is re-read after every store through a span.
         TKernel k = kernel;
         int count = Vector512<T>.Count;
-        Vector512<T> a0 = Vector512<T>.Zero, a1 = head;
+        Vector512<T> a0 = Vector512<T>.Zero, a1 = a0;
+        if (peel < start) a1 = Vector512.ConditionalSelect(~FreshLanes512<T>(peel, start), k.Invoke512(peel), a0);
         int i = start;
         if (typeof(TKernel).IsAssignableTo(typeof(IFusedSumKernel)))
         {
@@ -447,18 +451,19 @@ public static partial class ElementLoops
             }
             // another, streaming: peeled to the aligned output, the first vector counting only the lanes before it
             else if (end - (start + aligned) >= Vector256<T>.Count)
-                return SumFrom256<TKernel, T>(ref kernel, start + aligned, end, Peel256<TKernel, T>(ref kernel, start, start + aligned));
+                return SumFrom256<TKernel, T>(ref kernel, start, start + aligned, end);
         }
-        return SumFrom256<TKernel, T>(ref kernel, start, end, Vector256<T>.Zero);
+        return SumFrom256<TKernel, T>(ref kernel, start, start, end);
     }
 
     // The loop, in a method of its own with no call in it, so that its accumulators stay in registers. A cheap kernel
     // runs a pair a step into a0 and a1, or, one whose loss is a multiply-add into the sum (IFusedSumKernel), two pairs
     // into a0, a1 and a2, a3: four chains of that add, where two left its in-cache loop waiting on the add's latency
     // (mse_loss forward at 4,096 floats on AVX2: 1.02-1.08 of the two-accumulator hand loop before, 0.87-0.89 after).
-    // Another kernel takes two in turn (Finish256). The peeled lanes (head) open a1.
+    // Another kernel takes two in turn (Finish256). A streaming kernel's peeled lanes, from peel up to start (the aligned
+    // output), open a1: computed here, not passed in (see SumFrom512).
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static T SumFrom256<TKernel, T>(ref TKernel kernel, int start, int end, Vector256<T> head)
+    private static T SumFrom256<TKernel, T>(ref TKernel kernel, int peel, int start, int end)
         where TKernel : struct, IElementKernel<T>, allows ref struct
         where T : unmanaged, INumberBase<T>
     {
@@ -466,7 +471,8 @@ public static partial class ElementLoops
         // where the caller's kernel, reached by reference, is re-read after every store through a span.
         TKernel k = kernel;
         int count = Vector256<T>.Count;
-        Vector256<T> a0 = Vector256<T>.Zero, a1 = head;
+        Vector256<T> a0 = Vector256<T>.Zero, a1 = a0;
+        if (peel < start) a1 = Vector256.ConditionalSelect(~FreshLanes256<T>(peel, start), k.Invoke256(peel), a0);
         int i = start;
         if (typeof(TKernel).IsAssignableTo(typeof(IFusedSumKernel)))
         {
@@ -617,18 +623,19 @@ public static partial class ElementLoops
             }
             // another, streaming: peeled to the aligned output, the first vector counting only the lanes before it
             else if (end - (start + aligned) >= Vector128<T>.Count)
-                return SumFrom128<TKernel, T>(ref kernel, start + aligned, end, Peel128<TKernel, T>(ref kernel, start, start + aligned));
+                return SumFrom128<TKernel, T>(ref kernel, start, start + aligned, end);
         }
-        return SumFrom128<TKernel, T>(ref kernel, start, end, Vector128<T>.Zero);
+        return SumFrom128<TKernel, T>(ref kernel, start, start, end);
     }
 
     // The loop, in a method of its own with no call in it, so that its accumulators stay in registers. A cheap kernel
     // runs a pair a step into a0 and a1, or, one whose loss is a multiply-add into the sum (IFusedSumKernel), two pairs
     // into a0, a1 and a2, a3: four chains of that add, where two left its in-cache loop waiting on the add's latency
     // (mse_loss forward at 4,096 floats on AVX2: 1.02-1.08 of the two-accumulator hand loop before, 0.87-0.89 after).
-    // Another kernel takes two in turn (Finish128). The peeled lanes (head) open a1.
+    // Another kernel takes two in turn (Finish128). A streaming kernel's peeled lanes, from peel up to start (the aligned
+    // output), open a1: computed here, not passed in (see SumFrom512).
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static T SumFrom128<TKernel, T>(ref TKernel kernel, int start, int end, Vector128<T> head)
+    private static T SumFrom128<TKernel, T>(ref TKernel kernel, int peel, int start, int end)
         where TKernel : struct, IElementKernel<T>, allows ref struct
         where T : unmanaged, INumberBase<T>
     {
@@ -636,7 +643,8 @@ public static partial class ElementLoops
         // where the caller's kernel, reached by reference, is re-read after every store through a span.
         TKernel k = kernel;
         int count = Vector128<T>.Count;
-        Vector128<T> a0 = Vector128<T>.Zero, a1 = head;
+        Vector128<T> a0 = Vector128<T>.Zero, a1 = a0;
+        if (peel < start) a1 = Vector128.ConditionalSelect(~FreshLanes128<T>(peel, start), k.Invoke128(peel), a0);
         int i = start;
         if (typeof(TKernel).IsAssignableTo(typeof(IFusedSumKernel)))
         {
