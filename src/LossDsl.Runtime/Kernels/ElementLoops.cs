@@ -288,8 +288,8 @@ public static partial class ElementLoops
     // (mse_loss forward at 4,096 floats on AVX2: 1.02-1.08 of the two-accumulator hand loop before, 0.87-0.89 after).
     // Another kernel takes two in turn (Finish512). A streaming kernel's peeled lanes, from peel up to start (the aligned
     // output), open a1. They are computed here, not passed in: a vector argument goes through the stack, and on AMD Zen 4
-    // a 64-byte store and load at an address not 64-byte aligned (3 stack placements in 4, random per process) cost about
-    // 12 ns per call (a call that passes a Vector512 by value: 16.7 ns against 4.2 ns without it).
+    // a Vector512 passed by value cost about 12 ns per call in half of the processes (the stack's placement is random per
+    // process; a call with one: 16.2 ns in those, 4.3 ns in the others and without it; a Vector256 argument: 3.6-4.4 ns).
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static T SumFrom512<TKernel, T>(ref TKernel kernel, int peel, int start, int end)
         where TKernel : struct, IElementKernel<T>, allows ref struct
