@@ -112,8 +112,8 @@ internal static class KernelEmitter
         spread.AddRange(perCall.Where(p => !p.Expr.IsBool).Select(p => p.Field));
         spread.AddRange(reciprocals.Select(r => r.Field));
         if (spread.Count > 0) w.Line("// the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop")
-            .Line("// with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read");
-        foreach (var field in spread) w.Line($"private readonly {Width.V512.Type} {Width.V512.Lanes(field)};");
+            .Line("// with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read; set again by Spread");
+        foreach (var field in spread) w.Line($"private {Width.V512.Type} {Width.V512.Lanes(field)};");
         PreconditionEmitter.Fields(w, loss);
         for (int j = 0; j < spec.Aggregates; j++)
             w.Line($"/// <summary>A{j} of the current row.</summary>").Line($"public T A{j};");
@@ -178,6 +178,12 @@ internal static class KernelEmitter
         for (int j = 0; j < spec.Aggregates; j++) w.Line($"A{j} = T.Zero;");
         for (int j = 0; j < spec.Coefficients; j++) w.Line($"C{j} = T.Zero;");
         foreach (var leaf in outer) w.Line($"{OuterField(leaf)} = T.Zero;");
+        w.Close();
+        w.Line();
+        w.Line("/// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>");
+        w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
+        w.Open("public void Spread()");
+        foreach (var field in spread) w.Line($"{Width.V512.Lanes(field)} = {Width.V512.Splat(field)};");
         w.Close();
         if (spec.Pair)
         {

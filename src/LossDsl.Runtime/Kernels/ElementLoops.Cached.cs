@@ -19,6 +19,7 @@ public static partial class ElementLoops
         where T : unmanaged
     {
         TKernel k = kernel;
+        k.Spread();
         int i = start;
         if (Vector512.IsHardwareAccelerated)
             for (; i <= end - Vector512<T>.Count; i += Vector512<T>.Count) k.Invoke512(i);

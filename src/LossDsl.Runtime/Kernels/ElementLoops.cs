@@ -97,6 +97,7 @@ public static partial class ElementLoops
         where T : unmanaged
     {
         TKernel k = kernel;
+        k.Spread();
         int last = end - Vector512<T>.Count, i = start;
         if (aligned > 0 && aligned < Vector512<T>.Count && start + aligned < last)
         {
@@ -127,6 +128,7 @@ public static partial class ElementLoops
         where T : unmanaged
     {
         TKernel k = kernel;
+        k.Spread();
         int last = end - Vector256<T>.Count, i = start;
         if (aligned > 0 && aligned < Vector256<T>.Count && start + aligned < last)
         {
@@ -157,6 +159,7 @@ public static partial class ElementLoops
         where T : unmanaged
     {
         TKernel k = kernel;
+        k.Spread();
         int last = end - Vector128<T>.Count, i = start;
         if (aligned > 0 && aligned < Vector128<T>.Count && start + aligned < last)
         {
@@ -191,6 +194,7 @@ public static partial class ElementLoops
         where T : unmanaged
     {
         TKernel k = kernel; // a local copy: its fields stay in registers (see Sum512)
+        k.Spread();
         int length = end - start;
         if (Vector512.IsHardwareAccelerated && length >= Vector512<T>.Count)
         {
@@ -296,8 +300,10 @@ public static partial class ElementLoops
         where T : unmanaged, INumberBase<T>
     {
         // A local copy: its fields (span pointers, flags, scalars) can live in registers, hoisted out of the loop,
-        // where the caller's kernel, reached by reference, is re-read after every store through a span.
+        // where the caller's kernel, reached by reference, is re-read after every store through a span; and its per-call
+        // vectors made here from their scalars (Spread), not loaded from the caller's frame.
         TKernel k = kernel;
+        k.Spread();
         int count = Vector512<T>.Count;
         Vector512<T> a0 = Vector512<T>.Zero, a1 = a0;
         if (peel < start) a1 = Vector512.ConditionalSelect(~FreshLanes512<T>(peel, start), k.Invoke512(peel), a0);
@@ -378,6 +384,7 @@ public static partial class ElementLoops
         where T : unmanaged, INumberBase<T>
     {
         TKernel k = kernel;
+        k.Spread();
         int count = Vector512<T>.Count, pairs = (end - start) / (2 * count);
         Vector512<T> later = FreshLanes512<T>(0, shift); // the lanes from shift on
         // the first shift elements, added to zero as the loop from start adds its first vector; their gradients are
@@ -407,6 +414,7 @@ public static partial class ElementLoops
         where T : unmanaged, INumberBase<T>
     {
         TKernel k = kernel;
+        k.Spread();
         int count = Vector512<T>.Count, steps = (end - start) / (4 * count);
         Vector512<T> later = FreshLanes512<T>(0, shift); // the lanes from shift on
         // the first shift elements, added to zero as the loop from start adds its first vector; their gradients are
@@ -470,6 +478,7 @@ public static partial class ElementLoops
         // A local copy: its fields (span pointers, flags, scalars) can live in registers, hoisted out of the loop,
         // where the caller's kernel, reached by reference, is re-read after every store through a span.
         TKernel k = kernel;
+        k.Spread();
         int count = Vector256<T>.Count;
         Vector256<T> a0 = Vector256<T>.Zero, a1 = a0;
         if (peel < start) a1 = Vector256.ConditionalSelect(~FreshLanes256<T>(peel, start), k.Invoke256(peel), a0);
@@ -550,6 +559,7 @@ public static partial class ElementLoops
         where T : unmanaged, INumberBase<T>
     {
         TKernel k = kernel;
+        k.Spread();
         int count = Vector256<T>.Count, pairs = (end - start) / (2 * count);
         Vector256<T> later = FreshLanes256<T>(0, shift); // the lanes from shift on
         // the first shift elements, added to zero as the loop from start adds its first vector; their gradients are
@@ -579,6 +589,7 @@ public static partial class ElementLoops
         where T : unmanaged, INumberBase<T>
     {
         TKernel k = kernel;
+        k.Spread();
         int count = Vector256<T>.Count, steps = (end - start) / (4 * count);
         Vector256<T> later = FreshLanes256<T>(0, shift); // the lanes from shift on
         // the first shift elements, added to zero as the loop from start adds its first vector; their gradients are
@@ -642,6 +653,7 @@ public static partial class ElementLoops
         // A local copy: its fields (span pointers, flags, scalars) can live in registers, hoisted out of the loop,
         // where the caller's kernel, reached by reference, is re-read after every store through a span.
         TKernel k = kernel;
+        k.Spread();
         int count = Vector128<T>.Count;
         Vector128<T> a0 = Vector128<T>.Zero, a1 = a0;
         if (peel < start) a1 = Vector128.ConditionalSelect(~FreshLanes128<T>(peel, start), k.Invoke128(peel), a0);
@@ -722,6 +734,7 @@ public static partial class ElementLoops
         where T : unmanaged, INumberBase<T>
     {
         TKernel k = kernel;
+        k.Spread();
         int count = Vector128<T>.Count, pairs = (end - start) / (2 * count);
         Vector128<T> later = FreshLanes128<T>(0, shift); // the lanes from shift on
         // the first shift elements, added to zero as the loop from start adds its first vector; their gradients are
@@ -751,6 +764,7 @@ public static partial class ElementLoops
         where T : unmanaged, INumberBase<T>
     {
         TKernel k = kernel;
+        k.Spread();
         int count = Vector128<T>.Count, steps = (end - start) / (4 * count);
         Vector128<T> later = FreshLanes128<T>(0, shift); // the lanes from shift on
         // the first shift elements, added to zero as the loop from start adds its first vector; their gradients are

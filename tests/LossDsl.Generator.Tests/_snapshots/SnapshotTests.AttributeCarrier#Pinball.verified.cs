@@ -334,9 +334,9 @@ namespace LossDsl.Generated.Sample.Losses
             private readonly ReadOnlySpan<T> _weight;
             private readonly T _perCall0; // tau - 1
             // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
-            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
-            private readonly Vector512<T> _tau512;
-            private readonly Vector512<T> _perCall0512;
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read; set again by Spread
+            private Vector512<T> _tau512;
+            private Vector512<T> _perCall0512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public ValueKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T tau, ReadOnlySpan<T> weight)
@@ -346,6 +346,14 @@ namespace LossDsl.Generated.Sample.Losses
                 _tau = tau;
                 _weight = weight;
                 _perCall0 = _tau - T.One;
+                _tau512 = Vector512.Create(_tau);
+                _perCall0512 = Vector512.Create(_perCall0);
+            }
+
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
                 _tau512 = Vector512.Create(_tau);
                 _perCall0512 = Vector512.Create(_perCall0);
             }
@@ -523,13 +531,13 @@ namespace LossDsl.Generated.Sample.Losses
             private readonly T _perCall2; // 0.5 * (1 - tau - tau)
             private readonly T _perCall3; // 1 - tau
             // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
-            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
-            private readonly Vector512<T> _tau512;
-            private readonly Vector512<T> _scale512;
-            private readonly Vector512<T> _perCall0512;
-            private readonly Vector512<T> _perCall1512;
-            private readonly Vector512<T> _perCall2512;
-            private readonly Vector512<T> _perCall3512;
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read; set again by Spread
+            private Vector512<T> _tau512;
+            private Vector512<T> _scale512;
+            private Vector512<T> _perCall0512;
+            private Vector512<T> _perCall1512;
+            private Vector512<T> _perCall2512;
+            private Vector512<T> _perCall3512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public GradientKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T tau, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad)
@@ -545,6 +553,18 @@ namespace LossDsl.Generated.Sample.Losses
                 _perCall1 = -_tau;
                 _perCall2 = T.CreateTruncating(0.5) * ((T.One - _tau) - _tau);
                 _perCall3 = T.One - _tau;
+                _tau512 = Vector512.Create(_tau);
+                _scale512 = Vector512.Create(_scale);
+                _perCall0512 = Vector512.Create(_perCall0);
+                _perCall1512 = Vector512.Create(_perCall1);
+                _perCall2512 = Vector512.Create(_perCall2);
+                _perCall3512 = Vector512.Create(_perCall3);
+            }
+
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
                 _tau512 = Vector512.Create(_tau);
                 _scale512 = Vector512.Create(_scale);
                 _perCall0512 = Vector512.Create(_perCall0);
@@ -781,13 +801,13 @@ namespace LossDsl.Generated.Sample.Losses
             private readonly T _perCall2; // 0.5 * (1 - tau - tau)
             private readonly T _perCall3; // 1 - tau
             // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
-            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
-            private readonly Vector512<T> _tau512;
-            private readonly Vector512<T> _scale512;
-            private readonly Vector512<T> _perCall0512;
-            private readonly Vector512<T> _perCall1512;
-            private readonly Vector512<T> _perCall2512;
-            private readonly Vector512<T> _perCall3512;
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read; set again by Spread
+            private Vector512<T> _tau512;
+            private Vector512<T> _scale512;
+            private Vector512<T> _perCall0512;
+            private Vector512<T> _perCall1512;
+            private Vector512<T> _perCall2512;
+            private Vector512<T> _perCall3512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public HessianKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T tau, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> inputHess, HessianPolicy hessianPolicy)
@@ -805,6 +825,18 @@ namespace LossDsl.Generated.Sample.Losses
                 _perCall1 = -_tau;
                 _perCall2 = T.CreateTruncating(0.5) * ((T.One - _tau) - _tau);
                 _perCall3 = T.One - _tau;
+                _tau512 = Vector512.Create(_tau);
+                _scale512 = Vector512.Create(_scale);
+                _perCall0512 = Vector512.Create(_perCall0);
+                _perCall1512 = Vector512.Create(_perCall1);
+                _perCall2512 = Vector512.Create(_perCall2);
+                _perCall3512 = Vector512.Create(_perCall3);
+            }
+
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
                 _tau512 = Vector512.Create(_tau);
                 _scale512 = Vector512.Create(_scale);
                 _perCall0512 = Vector512.Create(_perCall0);

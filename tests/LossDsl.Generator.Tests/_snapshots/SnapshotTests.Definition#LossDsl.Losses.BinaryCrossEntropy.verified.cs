@@ -373,6 +373,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _refused0 = ref refused0;
             }
 
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
+            }
+
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public T Invoke(int i)
             {
@@ -500,8 +506,8 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly Span<T> _inputGrad;
             private readonly Span<T> _targetGrad;
             // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
-            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
-            private readonly Vector512<T> _scale512;
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read; set again by Spread
+            private Vector512<T> _scale512;
             /// <summary>Set where an element fails <c>require 0 &lt;= input and input &lt;= 1</c>.</summary>
             private readonly ref bool _refused0;
 
@@ -517,6 +523,13 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _targetGrad = targetGrad;
                 _scale512 = Vector512.Create(_scale);
                 _refused0 = ref refused0;
+            }
+
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
+                _scale512 = Vector512.Create(_scale);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -687,8 +700,8 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly bool _wantTargetHess;
             private readonly HessianTransform<T> _hessianPolicy;
             // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
-            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
-            private readonly Vector512<T> _scale512;
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read; set again by Spread
+            private Vector512<T> _scale512;
             /// <summary>Set where an element fails <c>require 0 &lt;= input and input &lt;= 1</c>.</summary>
             private readonly ref bool _refused0;
 
@@ -708,6 +721,13 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _hessianPolicy = new HessianTransform<T>(hessianPolicy);
                 _scale512 = Vector512.Create(_scale);
                 _refused0 = ref refused0;
+            }
+
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
+                _scale512 = Vector512.Create(_scale);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]

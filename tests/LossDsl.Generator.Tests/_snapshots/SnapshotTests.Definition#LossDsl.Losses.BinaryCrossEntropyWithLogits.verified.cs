@@ -376,6 +376,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _weight = weight;
             }
 
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
+            }
+
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public T Invoke(int i)
             {
@@ -505,8 +511,8 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly Span<T> _inputGrad;
             private readonly Span<T> _targetGrad;
             // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
-            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
-            private readonly Vector512<T> _scale512;
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read; set again by Spread
+            private Vector512<T> _scale512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public GradientKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> posWeight, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad)
@@ -520,6 +526,13 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _scale = scale;
                 _inputGrad = inputGrad;
                 _targetGrad = targetGrad;
+                _scale512 = Vector512.Create(_scale);
+            }
+
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
                 _scale512 = Vector512.Create(_scale);
             }
 
@@ -710,8 +723,8 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly bool _wantTargetHess;
             private readonly HessianTransform<T> _hessianPolicy;
             // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
-            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
-            private readonly Vector512<T> _scale512;
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read; set again by Spread
+            private Vector512<T> _scale512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public HessianKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> posWeight, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad, Span<T> inputHess, Span<T> targetHess, HessianPolicy hessianPolicy)
@@ -730,6 +743,13 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _targetHess = targetHess;
                 _wantTargetHess = !targetHess.IsEmpty;
                 _hessianPolicy = new HessianTransform<T>(hessianPolicy);
+                _scale512 = Vector512.Create(_scale);
+            }
+
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
                 _scale512 = Vector512.Create(_scale);
             }
 

@@ -296,6 +296,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 A2 = T.Zero;
             }
 
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
+            }
+
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public T Invoke(int i)
             {
@@ -410,6 +416,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 A2 = T.Zero;
             }
 
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
+            }
+
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public T Invoke(int i)
             {
@@ -522,6 +534,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 A0 = T.Zero;
                 A1 = T.Zero;
                 A2 = T.Zero;
+            }
+
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -663,6 +681,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 A2 = T.Zero;
                 C0 = T.Zero;
                 C1 = T.Zero;
+            }
+
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -322,6 +322,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 A2 = T.Zero;
             }
 
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
+            }
+
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public T Invoke(int i)
             {
@@ -438,6 +444,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 A2 = T.Zero;
             }
 
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
+            }
+
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public T Invoke(int i)
             {
@@ -542,6 +554,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 A0 = T.Zero;
                 A1 = T.Zero;
                 A2 = T.Zero;
+            }
+
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -674,6 +692,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 C0 = T.Zero;
                 C1 = T.Zero;
                 C2 = T.Zero;
+            }
+
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]

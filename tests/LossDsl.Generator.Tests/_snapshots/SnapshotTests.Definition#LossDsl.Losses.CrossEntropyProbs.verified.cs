@@ -383,6 +383,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 A5 = T.Zero;
             }
 
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
+            }
+
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public T Invoke(int i)
             {
@@ -506,6 +512,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 A5 = T.Zero;
             }
 
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
+            }
+
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public T Invoke(int i)
             {
@@ -614,6 +626,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 A3 = T.Zero;
                 A4 = T.Zero;
                 A5 = T.Zero;
+            }
+
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -745,6 +763,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 A3 = T.Zero;
                 A4 = T.Zero;
                 A5 = T.Zero;
+            }
+
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -888,6 +912,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 A5 = T.Zero;
             }
 
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
+            }
+
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public T Invoke(int i)
             {
@@ -1007,6 +1037,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 A3 = T.Zero;
                 A4 = T.Zero;
                 A5 = T.Zero;
+            }
+
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -1176,6 +1212,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 C5 = T.Zero;
             }
 
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
+            }
+
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public T Invoke(int i)
             {
@@ -1308,6 +1350,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 A3 = T.Zero;
                 A4 = T.Zero;
                 A5 = T.Zero;
+            }
+
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -1449,6 +1497,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 C3 = T.Zero;
                 C4 = T.Zero;
                 C5 = T.Zero;
+            }
+
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -349,6 +349,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 C0 = T.Zero;
             }
 
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
+            }
+
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public T Invoke(int i)
             {

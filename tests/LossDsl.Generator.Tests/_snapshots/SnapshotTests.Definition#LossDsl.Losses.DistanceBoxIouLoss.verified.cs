@@ -698,8 +698,8 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly T _eps;
             private readonly ReadOnlySpan<T> _weight;
             // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
-            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
-            private readonly Vector512<T> _eps512;
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read; set again by Spread
+            private Vector512<T> _eps512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public ValueKernel(ReadOnlySpan<T> boxes1X1, ReadOnlySpan<T> boxes1Y1, ReadOnlySpan<T> boxes1X2, ReadOnlySpan<T> boxes1Y2, ReadOnlySpan<T> boxes2X1, ReadOnlySpan<T> boxes2Y1, ReadOnlySpan<T> boxes2X2, ReadOnlySpan<T> boxes2Y2, T eps, ReadOnlySpan<T> weight)
@@ -714,6 +714,13 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _boxes2Y2 = boxes2Y2;
                 _eps = eps;
                 _weight = weight;
+                _eps512 = Vector512.Create(_eps);
+            }
+
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
                 _eps512 = Vector512.Create(_eps);
             }
 
@@ -1203,9 +1210,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly Span<T> _boxes2Y2Grad;
             private readonly bool _wantBoxes2Y2Grad;
             // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
-            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
-            private readonly Vector512<T> _eps512;
-            private readonly Vector512<T> _scale512;
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read; set again by Spread
+            private Vector512<T> _eps512;
+            private Vector512<T> _scale512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public GradientKernel(ReadOnlySpan<T> boxes1X1, ReadOnlySpan<T> boxes1Y1, ReadOnlySpan<T> boxes1X2, ReadOnlySpan<T> boxes1Y2, ReadOnlySpan<T> boxes2X1, ReadOnlySpan<T> boxes2Y1, ReadOnlySpan<T> boxes2X2, ReadOnlySpan<T> boxes2Y2, T eps, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> boxes1X1Grad, Span<T> boxes1Y1Grad, Span<T> boxes1X2Grad, Span<T> boxes1Y2Grad, Span<T> boxes2X1Grad, Span<T> boxes2Y1Grad, Span<T> boxes2X2Grad, Span<T> boxes2Y2Grad)
@@ -1235,6 +1242,14 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _wantBoxes2X2Grad = !boxes2X2Grad.IsEmpty;
                 _boxes2Y2Grad = boxes2Y2Grad;
                 _wantBoxes2Y2Grad = !boxes2Y2Grad.IsEmpty;
+                _eps512 = Vector512.Create(_eps);
+                _scale512 = Vector512.Create(_scale);
+            }
+
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
                 _eps512 = Vector512.Create(_eps);
                 _scale512 = Vector512.Create(_scale);
             }
@@ -1766,9 +1781,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly bool _wantBoxes2Y2Hess;
             private readonly HessianTransform<T> _hessianPolicy;
             // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
-            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
-            private readonly Vector512<T> _eps512;
-            private readonly Vector512<T> _scale512;
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read; set again by Spread
+            private Vector512<T> _eps512;
+            private Vector512<T> _scale512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public HessianKernel(ReadOnlySpan<T> boxes1X1, ReadOnlySpan<T> boxes1Y1, ReadOnlySpan<T> boxes1X2, ReadOnlySpan<T> boxes1Y2, ReadOnlySpan<T> boxes2X1, ReadOnlySpan<T> boxes2Y1, ReadOnlySpan<T> boxes2X2, ReadOnlySpan<T> boxes2Y2, T eps, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> boxes1X1Grad, Span<T> boxes1Y1Grad, Span<T> boxes1X2Grad, Span<T> boxes1Y2Grad, Span<T> boxes2X1Grad, Span<T> boxes2Y1Grad, Span<T> boxes2X2Grad, Span<T> boxes2Y2Grad, Span<T> boxes1X1Hess, Span<T> boxes1Y1Hess, Span<T> boxes1X2Hess, Span<T> boxes1Y2Hess, Span<T> boxes2X1Hess, Span<T> boxes2Y1Hess, Span<T> boxes2X2Hess, Span<T> boxes2Y2Hess, HessianPolicy hessianPolicy)
@@ -1815,6 +1830,14 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _boxes2Y2Hess = boxes2Y2Hess;
                 _wantBoxes2Y2Hess = !boxes2Y2Hess.IsEmpty;
                 _hessianPolicy = new HessianTransform<T>(hessianPolicy);
+                _eps512 = Vector512.Create(_eps);
+                _scale512 = Vector512.Create(_scale);
+            }
+
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
                 _eps512 = Vector512.Create(_eps);
                 _scale512 = Vector512.Create(_scale);
             }

@@ -198,6 +198,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 A1 = T.Zero;
             }
 
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
+            }
+
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public T Invoke(int i)
             {
@@ -282,6 +288,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 RowStart = 0;
                 A0 = T.Zero;
                 A1 = T.Zero;
+            }
+
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -389,6 +401,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 A1 = T.Zero;
                 C0 = T.Zero;
                 C1 = T.Zero;
+            }
+
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]

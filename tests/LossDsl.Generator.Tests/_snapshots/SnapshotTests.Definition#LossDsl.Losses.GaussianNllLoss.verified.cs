@@ -413,8 +413,8 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly T _eps;
             private readonly ReadOnlySpan<T> _weight;
             // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
-            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
-            private readonly Vector512<T> _eps512;
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read; set again by Spread
+            private Vector512<T> _eps512;
             /// <summary>Set where an element fails <c>require not var &lt; 0</c>.</summary>
             private readonly ref bool _refused0;
 
@@ -429,6 +429,13 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _weight = weight;
                 _eps512 = Vector512.Create(_eps);
                 _refused0 = ref refused0;
+            }
+
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
+                _eps512 = Vector512.Create(_eps);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -585,9 +592,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly Span<T> _targetGrad;
             private readonly Span<T> _varGrad;
             // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
-            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
-            private readonly Vector512<T> _eps512;
-            private readonly Vector512<T> _scale512;
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read; set again by Spread
+            private Vector512<T> _eps512;
+            private Vector512<T> _scale512;
             /// <summary>Set where an element fails <c>require not var &lt; 0</c>.</summary>
             private readonly ref bool _refused0;
 
@@ -608,6 +615,14 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _eps512 = Vector512.Create(_eps);
                 _scale512 = Vector512.Create(_scale);
                 _refused0 = ref refused0;
+            }
+
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
+                _eps512 = Vector512.Create(_eps);
+                _scale512 = Vector512.Create(_scale);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -815,9 +830,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly bool _wantVarHess;
             private readonly HessianTransform<T> _hessianPolicy;
             // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
-            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
-            private readonly Vector512<T> _eps512;
-            private readonly Vector512<T> _scale512;
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read; set again by Spread
+            private Vector512<T> _eps512;
+            private Vector512<T> _scale512;
             /// <summary>Set where an element fails <c>require not var &lt; 0</c>.</summary>
             private readonly ref bool _refused0;
 
@@ -845,6 +860,14 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _eps512 = Vector512.Create(_eps);
                 _scale512 = Vector512.Create(_scale);
                 _refused0 = ref refused0;
+            }
+
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
+                _eps512 = Vector512.Create(_eps);
+                _scale512 = Vector512.Create(_scale);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -334,8 +334,8 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly T _margin;
             private readonly ReadOnlySpan<T> _weight;
             // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
-            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
-            private readonly Vector512<T> _margin512;
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read; set again by Spread
+            private Vector512<T> _margin512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public ValueKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T margin, ReadOnlySpan<T> weight)
@@ -344,6 +344,13 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _target = target;
                 _margin = margin;
                 _weight = weight;
+                _margin512 = Vector512.Create(_margin);
+            }
+
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
                 _margin512 = Vector512.Create(_margin);
             }
 
@@ -506,9 +513,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly T _scale;
             private readonly Span<T> _inputGrad;
             // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
-            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
-            private readonly Vector512<T> _margin512;
-            private readonly Vector512<T> _scale512;
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read; set again by Spread
+            private Vector512<T> _margin512;
+            private Vector512<T> _scale512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public GradientKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T margin, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad)
@@ -520,6 +527,14 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _gradOutput = gradOutput;
                 _scale = scale;
                 _inputGrad = inputGrad;
+                _margin512 = Vector512.Create(_margin);
+                _scale512 = Vector512.Create(_scale);
+            }
+
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
                 _margin512 = Vector512.Create(_margin);
                 _scale512 = Vector512.Create(_scale);
             }
@@ -748,9 +763,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly Span<T> _inputHess;
             private readonly HessianTransform<T> _hessianPolicy;
             // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
-            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
-            private readonly Vector512<T> _margin512;
-            private readonly Vector512<T> _scale512;
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read; set again by Spread
+            private Vector512<T> _margin512;
+            private Vector512<T> _scale512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public HessianKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T margin, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> inputHess, HessianPolicy hessianPolicy)
@@ -764,6 +779,14 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _inputGrad = inputGrad;
                 _inputHess = inputHess;
                 _hessianPolicy = new HessianTransform<T>(hessianPolicy);
+                _margin512 = Vector512.Create(_margin);
+                _scale512 = Vector512.Create(_scale);
+            }
+
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
                 _margin512 = Vector512.Create(_margin);
                 _scale512 = Vector512.Create(_scale);
             }

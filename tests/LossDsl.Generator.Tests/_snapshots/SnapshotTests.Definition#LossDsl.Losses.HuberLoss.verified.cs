@@ -372,10 +372,10 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly T _perCall0; // -delta
             private readonly T _perCall1; // 0.5 * delta
             // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
-            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
-            private readonly Vector512<T> _delta512;
-            private readonly Vector512<T> _perCall0512;
-            private readonly Vector512<T> _perCall1512;
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read; set again by Spread
+            private Vector512<T> _delta512;
+            private Vector512<T> _perCall0512;
+            private Vector512<T> _perCall1512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public ValueKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T delta, ReadOnlySpan<T> weight)
@@ -386,6 +386,15 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _weight = weight;
                 _perCall0 = -_delta;
                 _perCall1 = T.CreateTruncating(0.5) * _delta;
+                _delta512 = Vector512.Create(_delta);
+                _perCall0512 = Vector512.Create(_perCall0);
+                _perCall1512 = Vector512.Create(_perCall1);
+            }
+
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
                 _delta512 = Vector512.Create(_delta);
                 _perCall0512 = Vector512.Create(_perCall0);
                 _perCall1512 = Vector512.Create(_perCall1);
@@ -574,11 +583,11 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly T _perCall0; // -delta
             private readonly T _perCall1; // 0.5 * delta
             // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
-            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
-            private readonly Vector512<T> _delta512;
-            private readonly Vector512<T> _scale512;
-            private readonly Vector512<T> _perCall0512;
-            private readonly Vector512<T> _perCall1512;
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read; set again by Spread
+            private Vector512<T> _delta512;
+            private Vector512<T> _scale512;
+            private Vector512<T> _perCall0512;
+            private Vector512<T> _perCall1512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public GradientKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T delta, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad)
@@ -593,6 +602,16 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _targetGrad = targetGrad;
                 _perCall0 = -_delta;
                 _perCall1 = T.CreateTruncating(0.5) * _delta;
+                _delta512 = Vector512.Create(_delta);
+                _scale512 = Vector512.Create(_scale);
+                _perCall0512 = Vector512.Create(_perCall0);
+                _perCall1512 = Vector512.Create(_perCall1);
+            }
+
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
                 _delta512 = Vector512.Create(_delta);
                 _scale512 = Vector512.Create(_scale);
                 _perCall0512 = Vector512.Create(_perCall0);
@@ -852,11 +871,11 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly T _perCall0; // -delta
             private readonly T _perCall1; // 0.5 * delta
             // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
-            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
-            private readonly Vector512<T> _delta512;
-            private readonly Vector512<T> _scale512;
-            private readonly Vector512<T> _perCall0512;
-            private readonly Vector512<T> _perCall1512;
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read; set again by Spread
+            private Vector512<T> _delta512;
+            private Vector512<T> _scale512;
+            private Vector512<T> _perCall0512;
+            private Vector512<T> _perCall1512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public HessianKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T delta, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad, Span<T> inputHess, Span<T> targetHess, HessianPolicy hessianPolicy)
@@ -875,6 +894,16 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _hessianPolicy = new HessianTransform<T>(hessianPolicy);
                 _perCall0 = -_delta;
                 _perCall1 = T.CreateTruncating(0.5) * _delta;
+                _delta512 = Vector512.Create(_delta);
+                _scale512 = Vector512.Create(_scale);
+                _perCall0512 = Vector512.Create(_perCall0);
+                _perCall1512 = Vector512.Create(_perCall1);
+            }
+
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
                 _delta512 = Vector512.Create(_delta);
                 _scale512 = Vector512.Create(_scale);
                 _perCall0512 = Vector512.Create(_perCall0);

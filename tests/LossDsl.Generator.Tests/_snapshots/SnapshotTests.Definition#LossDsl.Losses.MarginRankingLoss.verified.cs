@@ -371,8 +371,8 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly T _margin;
             private readonly ReadOnlySpan<T> _weight;
             // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
-            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
-            private readonly Vector512<T> _margin512;
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read; set again by Spread
+            private Vector512<T> _margin512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public ValueKernel(ReadOnlySpan<T> input1, ReadOnlySpan<T> input2, ReadOnlySpan<T> target, T margin, ReadOnlySpan<T> weight)
@@ -382,6 +382,13 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _target = target;
                 _margin = margin;
                 _weight = weight;
+                _margin512 = Vector512.Create(_margin);
+            }
+
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
                 _margin512 = Vector512.Create(_margin);
             }
 
@@ -559,9 +566,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly Span<T> _input1Grad;
             private readonly Span<T> _input2Grad;
             // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
-            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
-            private readonly Vector512<T> _margin512;
-            private readonly Vector512<T> _scale512;
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read; set again by Spread
+            private Vector512<T> _margin512;
+            private Vector512<T> _scale512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public GradientKernel(ReadOnlySpan<T> input1, ReadOnlySpan<T> input2, ReadOnlySpan<T> target, T margin, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> input1Grad, Span<T> input2Grad)
@@ -575,6 +582,14 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _scale = scale;
                 _input1Grad = input1Grad;
                 _input2Grad = input2Grad;
+                _margin512 = Vector512.Create(_margin);
+                _scale512 = Vector512.Create(_scale);
+            }
+
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
                 _margin512 = Vector512.Create(_margin);
                 _scale512 = Vector512.Create(_scale);
             }
@@ -823,9 +838,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly bool _wantInput2Hess;
             private readonly HessianTransform<T> _hessianPolicy;
             // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
-            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
-            private readonly Vector512<T> _margin512;
-            private readonly Vector512<T> _scale512;
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read; set again by Spread
+            private Vector512<T> _margin512;
+            private Vector512<T> _scale512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public HessianKernel(ReadOnlySpan<T> input1, ReadOnlySpan<T> input2, ReadOnlySpan<T> target, T margin, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> input1Grad, Span<T> input2Grad, Span<T> input1Hess, Span<T> input2Hess, HessianPolicy hessianPolicy)
@@ -843,6 +858,14 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _input2Hess = input2Hess;
                 _wantInput2Hess = !input2Hess.IsEmpty;
                 _hessianPolicy = new HessianTransform<T>(hessianPolicy);
+                _margin512 = Vector512.Create(_margin);
+                _scale512 = Vector512.Create(_scale);
+            }
+
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
                 _margin512 = Vector512.Create(_margin);
                 _scale512 = Vector512.Create(_scale);
             }

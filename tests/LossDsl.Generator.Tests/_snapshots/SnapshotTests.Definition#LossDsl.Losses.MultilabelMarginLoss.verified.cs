@@ -303,6 +303,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _outerTarget = T.Zero;
             }
 
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
+            }
+
             /// <summary>Fixes the pair's first position i at element <paramref name="position"/>: the body then runs over j.</summary>
             public void SetOuter(int position)
             {
@@ -451,6 +457,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 A1 = T.Zero;
             }
 
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
+            }
+
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public T Invoke(int i)
             {
@@ -546,6 +558,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 A1 = T.Zero;
                 _outerInput = T.Zero;
                 _outerTarget = T.Zero;
+            }
+
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
             }
 
             /// <summary>Fixes the pair's first position i at element <paramref name="position"/>: the body then runs over j.</summary>
@@ -710,6 +728,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 A1 = T.Zero;
                 C0 = T.Zero;
                 C1 = T.Zero;
+            }
+
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -376,6 +376,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _weight = weight;
             }
 
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
+            }
+
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public T Invoke(int i)
             {
@@ -504,8 +510,8 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly Span<T> _inputGrad;
             private readonly Span<T> _dispersionGrad;
             // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
-            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
-            private readonly Vector512<T> _scale512;
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read; set again by Spread
+            private Vector512<T> _scale512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public GradientKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> dispersion, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> dispersionGrad)
@@ -518,6 +524,13 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _scale = scale;
                 _inputGrad = inputGrad;
                 _dispersionGrad = dispersionGrad;
+                _scale512 = Vector512.Create(_scale);
+            }
+
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
                 _scale512 = Vector512.Create(_scale);
             }
 
@@ -706,8 +719,8 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly bool _wantDispersionHess;
             private readonly HessianTransform<T> _hessianPolicy;
             // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
-            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
-            private readonly Vector512<T> _scale512;
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read; set again by Spread
+            private Vector512<T> _scale512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public HessianKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> dispersion, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> dispersionGrad, Span<T> inputHess, Span<T> dispersionHess, HessianPolicy hessianPolicy)
@@ -724,6 +737,13 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _dispersionHess = dispersionHess;
                 _wantDispersionHess = !dispersionHess.IsEmpty;
                 _hessianPolicy = new HessianTransform<T>(hessianPolicy);
+                _scale512 = Vector512.Create(_scale);
+            }
+
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
                 _scale512 = Vector512.Create(_scale);
             }
 

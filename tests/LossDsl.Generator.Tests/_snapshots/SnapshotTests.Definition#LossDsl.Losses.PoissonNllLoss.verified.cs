@@ -350,8 +350,8 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly T _eps;
             private readonly ReadOnlySpan<T> _weight;
             // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
-            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
-            private readonly Vector512<T> _eps512;
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read; set again by Spread
+            private Vector512<T> _eps512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public ValueKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, bool logInput, bool full, T eps, ReadOnlySpan<T> weight)
@@ -362,6 +362,13 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _full = full;
                 _eps = eps;
                 _weight = weight;
+                _eps512 = Vector512.Create(_eps);
+            }
+
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
                 _eps512 = Vector512.Create(_eps);
             }
 
@@ -497,9 +504,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly T _scale;
             private readonly Span<T> _inputGrad;
             // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
-            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
-            private readonly Vector512<T> _eps512;
-            private readonly Vector512<T> _scale512;
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read; set again by Spread
+            private Vector512<T> _eps512;
+            private Vector512<T> _scale512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public GradientKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, bool logInput, bool full, T eps, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad)
@@ -513,6 +520,14 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _gradOutput = gradOutput;
                 _scale = scale;
                 _inputGrad = inputGrad;
+                _eps512 = Vector512.Create(_eps);
+                _scale512 = Vector512.Create(_scale);
+            }
+
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
                 _eps512 = Vector512.Create(_eps);
                 _scale512 = Vector512.Create(_scale);
             }
@@ -681,9 +696,9 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly Span<T> _inputHess;
             private readonly HessianTransform<T> _hessianPolicy;
             // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
-            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
-            private readonly Vector512<T> _eps512;
-            private readonly Vector512<T> _scale512;
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read; set again by Spread
+            private Vector512<T> _eps512;
+            private Vector512<T> _scale512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public HessianKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, bool logInput, bool full, T eps, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> inputHess, HessianPolicy hessianPolicy)
@@ -699,6 +714,14 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _inputGrad = inputGrad;
                 _inputHess = inputHess;
                 _hessianPolicy = new HessianTransform<T>(hessianPolicy);
+                _eps512 = Vector512.Create(_eps);
+                _scale512 = Vector512.Create(_scale);
+            }
+
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
                 _eps512 = Vector512.Create(_eps);
                 _scale512 = Vector512.Create(_scale);
             }

@@ -310,6 +310,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _outerMask = T.Zero;
             }
 
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
+            }
+
             /// <summary>Fixes the pair's first position i at element <paramref name="position"/>: the body then runs over j.</summary>
             public void SetOuter(int position)
             {
@@ -440,6 +446,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _outerScores = T.Zero;
                 _outerRelevance = T.Zero;
                 _outerMask = T.Zero;
+            }
+
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
             }
 
             /// <summary>Fixes the pair's first position i at element <paramref name="position"/>: the body then runs over j.</summary>
@@ -598,6 +610,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 RowStart = 0;
                 A0 = T.Zero;
                 C0 = T.Zero;
+            }
+
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]

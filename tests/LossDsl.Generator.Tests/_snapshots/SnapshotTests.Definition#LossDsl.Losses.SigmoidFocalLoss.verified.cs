@@ -371,10 +371,10 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly T _perCall1; // 1 - alpha
             private readonly int _wholePower0; // gamma, where a whole number from 0 to 4
             // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
-            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
-            private readonly Vector512<T> _alpha512;
-            private readonly Vector512<T> _gamma512;
-            private readonly Vector512<T> _perCall1512;
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read; set again by Spread
+            private Vector512<T> _alpha512;
+            private Vector512<T> _gamma512;
+            private Vector512<T> _perCall1512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public ValueKernel(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, T alpha, T gamma, ReadOnlySpan<T> weight)
@@ -387,6 +387,15 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _perCall0 = _alpha >= T.Zero;
                 _perCall1 = T.One - _alpha;
                 _wholePower0 = int.CreateTruncating(_gamma);
+                _alpha512 = Vector512.Create(_alpha);
+                _gamma512 = Vector512.Create(_gamma);
+                _perCall1512 = Vector512.Create(_perCall1);
+            }
+
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
                 _alpha512 = Vector512.Create(_alpha);
                 _gamma512 = Vector512.Create(_gamma);
                 _perCall1512 = Vector512.Create(_perCall1);
@@ -576,13 +585,13 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly int _wholePower0; // gamma, where a whole number from 0 to 4
             private readonly int _wholePower1; // gamma - 1, where a whole number from 0 to 4
             // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
-            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
-            private readonly Vector512<T> _alpha512;
-            private readonly Vector512<T> _gamma512;
-            private readonly Vector512<T> _scale512;
-            private readonly Vector512<T> _perCall1512;
-            private readonly Vector512<T> _perCall3512;
-            private readonly Vector512<T> _perCall4512;
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read; set again by Spread
+            private Vector512<T> _alpha512;
+            private Vector512<T> _gamma512;
+            private Vector512<T> _scale512;
+            private Vector512<T> _perCall1512;
+            private Vector512<T> _perCall3512;
+            private Vector512<T> _perCall4512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public GradientKernel(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, T alpha, T gamma, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputsGrad, Span<T> targetsGrad)
@@ -603,6 +612,18 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _perCall4 = _alpha + (_alpha - T.One);
                 _wholePower0 = int.CreateTruncating(_gamma);
                 _wholePower1 = int.CreateTruncating(_gamma - T.One);
+                _alpha512 = Vector512.Create(_alpha);
+                _gamma512 = Vector512.Create(_gamma);
+                _scale512 = Vector512.Create(_scale);
+                _perCall1512 = Vector512.Create(_perCall1);
+                _perCall3512 = Vector512.Create(_perCall3);
+                _perCall4512 = Vector512.Create(_perCall4);
+            }
+
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
                 _alpha512 = Vector512.Create(_alpha);
                 _gamma512 = Vector512.Create(_gamma);
                 _scale512 = Vector512.Create(_scale);
@@ -846,14 +867,14 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly bool _perCall5; // gamma - 1 == 0
             private readonly T _perCall6; // gamma - 1 - 1
             // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
-            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
-            private readonly Vector512<T> _alpha512;
-            private readonly Vector512<T> _gamma512;
-            private readonly Vector512<T> _scale512;
-            private readonly Vector512<T> _perCall1512;
-            private readonly Vector512<T> _perCall3512;
-            private readonly Vector512<T> _perCall4512;
-            private readonly Vector512<T> _perCall6512;
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read; set again by Spread
+            private Vector512<T> _alpha512;
+            private Vector512<T> _gamma512;
+            private Vector512<T> _scale512;
+            private Vector512<T> _perCall1512;
+            private Vector512<T> _perCall3512;
+            private Vector512<T> _perCall4512;
+            private Vector512<T> _perCall6512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public HessianKernel(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, T alpha, T gamma, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputsGrad, Span<T> targetsGrad, Span<T> inputsHess, Span<T> targetsHess, HessianPolicy hessianPolicy)
@@ -878,6 +899,19 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _perCall4 = _alpha + (_alpha - T.One);
                 _perCall5 = (_gamma - T.One) == T.Zero;
                 _perCall6 = (_gamma - T.One) - T.One;
+                _alpha512 = Vector512.Create(_alpha);
+                _gamma512 = Vector512.Create(_gamma);
+                _scale512 = Vector512.Create(_scale);
+                _perCall1512 = Vector512.Create(_perCall1);
+                _perCall3512 = Vector512.Create(_perCall3);
+                _perCall4512 = Vector512.Create(_perCall4);
+                _perCall6512 = Vector512.Create(_perCall6);
+            }
+
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
                 _alpha512 = Vector512.Create(_alpha);
                 _gamma512 = Vector512.Create(_gamma);
                 _scale512 = Vector512.Create(_scale);

@@ -371,11 +371,11 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly T _perCall1; // 0.5 * beta
             private readonly T _reciprocal0; // 1 / beta, where a power of two
             // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
-            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
-            private readonly Vector512<T> _beta512;
-            private readonly Vector512<T> _perCall0512;
-            private readonly Vector512<T> _perCall1512;
-            private readonly Vector512<T> _reciprocal0512;
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read; set again by Spread
+            private Vector512<T> _beta512;
+            private Vector512<T> _perCall0512;
+            private Vector512<T> _perCall1512;
+            private Vector512<T> _reciprocal0512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public ValueKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T beta, ReadOnlySpan<T> weight)
@@ -387,6 +387,16 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _perCall0 = -_beta;
                 _perCall1 = T.CreateTruncating(0.5) * _beta;
                 _reciprocal0 = T.One / _beta;
+                _beta512 = Vector512.Create(_beta);
+                _perCall0512 = Vector512.Create(_perCall0);
+                _perCall1512 = Vector512.Create(_perCall1);
+                _reciprocal0512 = Vector512.Create(_reciprocal0);
+            }
+
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
                 _beta512 = Vector512.Create(_beta);
                 _perCall0512 = Vector512.Create(_perCall0);
                 _perCall1512 = Vector512.Create(_perCall1);
@@ -577,12 +587,12 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly T _perCall1; // 0.5 * beta
             private readonly T _reciprocal0; // 1 / beta, where a power of two
             // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
-            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
-            private readonly Vector512<T> _beta512;
-            private readonly Vector512<T> _scale512;
-            private readonly Vector512<T> _perCall0512;
-            private readonly Vector512<T> _perCall1512;
-            private readonly Vector512<T> _reciprocal0512;
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read; set again by Spread
+            private Vector512<T> _beta512;
+            private Vector512<T> _scale512;
+            private Vector512<T> _perCall0512;
+            private Vector512<T> _perCall1512;
+            private Vector512<T> _reciprocal0512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public GradientKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T beta, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad)
@@ -598,6 +608,17 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _perCall0 = -_beta;
                 _perCall1 = T.CreateTruncating(0.5) * _beta;
                 _reciprocal0 = T.One / _beta;
+                _beta512 = Vector512.Create(_beta);
+                _scale512 = Vector512.Create(_scale);
+                _perCall0512 = Vector512.Create(_perCall0);
+                _perCall1512 = Vector512.Create(_perCall1);
+                _reciprocal0512 = Vector512.Create(_reciprocal0);
+            }
+
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
                 _beta512 = Vector512.Create(_beta);
                 _scale512 = Vector512.Create(_scale);
                 _perCall0512 = Vector512.Create(_perCall0);
@@ -859,12 +880,12 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly T _perCall1; // 0.5 * beta
             private readonly T _perCall2; // 1 / beta
             // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
-            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
-            private readonly Vector512<T> _beta512;
-            private readonly Vector512<T> _scale512;
-            private readonly Vector512<T> _perCall0512;
-            private readonly Vector512<T> _perCall1512;
-            private readonly Vector512<T> _perCall2512;
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read; set again by Spread
+            private Vector512<T> _beta512;
+            private Vector512<T> _scale512;
+            private Vector512<T> _perCall0512;
+            private Vector512<T> _perCall1512;
+            private Vector512<T> _perCall2512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public HessianKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T beta, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad, Span<T> inputHess, Span<T> targetHess, HessianPolicy hessianPolicy)
@@ -884,6 +905,17 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _perCall0 = -_beta;
                 _perCall1 = T.CreateTruncating(0.5) * _beta;
                 _perCall2 = T.One / _beta;
+                _beta512 = Vector512.Create(_beta);
+                _scale512 = Vector512.Create(_scale);
+                _perCall0512 = Vector512.Create(_perCall0);
+                _perCall1512 = Vector512.Create(_perCall1);
+                _perCall2512 = Vector512.Create(_perCall2);
+            }
+
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
                 _beta512 = Vector512.Create(_beta);
                 _scale512 = Vector512.Create(_scale);
                 _perCall0512 = Vector512.Create(_perCall0);

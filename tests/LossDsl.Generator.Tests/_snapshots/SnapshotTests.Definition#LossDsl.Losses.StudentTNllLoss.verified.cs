@@ -446,6 +446,12 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _weight = weight;
             }
 
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
+            }
+
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public T Invoke(int i)
             {
@@ -594,8 +600,8 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly Span<T> _dfGrad;
             private readonly bool _wantDfGrad;
             // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
-            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
-            private readonly Vector512<T> _scale512;
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read; set again by Spread
+            private Vector512<T> _scale512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public GradientKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> scale_, ReadOnlySpan<T> df, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad, Span<T> scaleGrad, Span<T> dfGrad)
@@ -612,6 +618,13 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _scaleGrad = scaleGrad;
                 _dfGrad = dfGrad;
                 _wantDfGrad = !dfGrad.IsEmpty;
+                _scale512 = Vector512.Create(_scale);
+            }
+
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
                 _scale512 = Vector512.Create(_scale);
             }
 
@@ -843,8 +856,8 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly bool _wantDfHess;
             private readonly HessianTransform<T> _hessianPolicy;
             // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
-            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
-            private readonly Vector512<T> _scale512;
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read; set again by Spread
+            private Vector512<T> _scale512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public HessianKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> scale_, ReadOnlySpan<T> df, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> targetGrad, Span<T> scaleGrad, Span<T> dfGrad, Span<T> inputHess, Span<T> targetHess, Span<T> scaleHess, Span<T> dfHess, HessianPolicy hessianPolicy)
@@ -870,6 +883,13 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _dfHess = dfHess;
                 _wantDfHess = !dfHess.IsEmpty;
                 _hessianPolicy = new HessianTransform<T>(hessianPolicy);
+                _scale512 = Vector512.Create(_scale);
+            }
+
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
                 _scale512 = Vector512.Create(_scale);
             }
 

@@ -338,10 +338,10 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly T _perCall0; // c ^ 2 / 6
             private readonly T _reciprocal0; // 1 / c, where a power of two
             // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
-            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
-            private readonly Vector512<T> _c_512;
-            private readonly Vector512<T> _perCall0512;
-            private readonly Vector512<T> _reciprocal0512;
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read; set again by Spread
+            private Vector512<T> _c_512;
+            private Vector512<T> _perCall0512;
+            private Vector512<T> _reciprocal0512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public ValueKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T c_, ReadOnlySpan<T> weight)
@@ -352,6 +352,15 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _weight = weight;
                 _perCall0 = LossMath.Pow(_c_, T.CreateTruncating(2.0)) / T.CreateTruncating(6.0);
                 _reciprocal0 = T.One / _c_;
+                _c_512 = Vector512.Create(_c_);
+                _perCall0512 = Vector512.Create(_perCall0);
+                _reciprocal0512 = Vector512.Create(_reciprocal0);
+            }
+
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
                 _c_512 = Vector512.Create(_c_);
                 _perCall0512 = Vector512.Create(_perCall0);
                 _reciprocal0512 = Vector512.Create(_reciprocal0);
@@ -549,12 +558,12 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly T _perCall1; // 1 / c
             private readonly T _reciprocal0; // 1 / c, where a power of two
             // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
-            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
-            private readonly Vector512<T> _c_512;
-            private readonly Vector512<T> _scale512;
-            private readonly Vector512<T> _perCall0512;
-            private readonly Vector512<T> _perCall1512;
-            private readonly Vector512<T> _reciprocal0512;
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read; set again by Spread
+            private Vector512<T> _c_512;
+            private Vector512<T> _scale512;
+            private Vector512<T> _perCall0512;
+            private Vector512<T> _perCall1512;
+            private Vector512<T> _reciprocal0512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public GradientKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T c_, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad)
@@ -569,6 +578,17 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _perCall0 = LossMath.Pow(_c_, T.CreateTruncating(2.0)) / T.CreateTruncating(6.0);
                 _perCall1 = T.One / _c_;
                 _reciprocal0 = T.One / _c_;
+                _c_512 = Vector512.Create(_c_);
+                _scale512 = Vector512.Create(_scale);
+                _perCall0512 = Vector512.Create(_perCall0);
+                _perCall1512 = Vector512.Create(_perCall1);
+                _reciprocal0512 = Vector512.Create(_reciprocal0);
+            }
+
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
                 _c_512 = Vector512.Create(_c_);
                 _scale512 = Vector512.Create(_scale);
                 _perCall0512 = Vector512.Create(_perCall0);
@@ -813,12 +833,12 @@ namespace LossDsl.Generated.LossDsl.Losses
             private readonly T _perCall1; // 1 / c
             private readonly T _reciprocal0; // 1 / c, where a power of two
             // the per-call scalars spread over the lanes once per call (the JIT does not hoist a broadcast out of a loop
-            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read
-            private readonly Vector512<T> _c_512;
-            private readonly Vector512<T> _scale512;
-            private readonly Vector512<T> _perCall0512;
-            private readonly Vector512<T> _perCall1512;
-            private readonly Vector512<T> _reciprocal0512;
+            // with many live vectors): one Vector512 each, whose lower lanes the narrower bodies read; set again by Spread
+            private Vector512<T> _c_512;
+            private Vector512<T> _scale512;
+            private Vector512<T> _perCall0512;
+            private Vector512<T> _perCall1512;
+            private Vector512<T> _reciprocal0512;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public HessianKernel(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T c_, ReadOnlySpan<T> weight, ReadOnlySpan<T> gradOutput, T scale, Span<T> inputGrad, Span<T> inputHess, HessianPolicy hessianPolicy)
@@ -835,6 +855,17 @@ namespace LossDsl.Generated.LossDsl.Losses
                 _perCall0 = LossMath.Pow(_c_, T.CreateTruncating(2.0)) / T.CreateTruncating(6.0);
                 _perCall1 = T.One / _c_;
                 _reciprocal0 = T.One / _c_;
+                _c_512 = Vector512.Create(_c_);
+                _scale512 = Vector512.Create(_scale);
+                _perCall0512 = Vector512.Create(_perCall0);
+                _perCall1512 = Vector512.Create(_perCall1);
+                _reciprocal0512 = Vector512.Create(_reciprocal0);
+            }
+
+            /// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Spread()
+            {
                 _c_512 = Vector512.Create(_c_);
                 _scale512 = Vector512.Create(_scale);
                 _perCall0512 = Vector512.Create(_perCall0);
