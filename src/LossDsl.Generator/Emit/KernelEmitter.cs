@@ -183,7 +183,12 @@ internal static class KernelEmitter
         w.Line("/// <summary>The per-call vectors again from their scalars: the loops call it on their own copy of the kernel (IElementKernel.Spread).</summary>");
         w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
         w.Open("public void Spread()");
-        foreach (var field in spread) w.Line($"{Width.V512.Lanes(field)} = {Width.V512.Splat(field)};");
+        if (spread.Count > 0)
+        {
+            // without AVX-512 a Vector512 is a plain struct, whose making costs; the narrower bodies read the constructor's
+            w.Line("if (!Vector512.IsHardwareAccelerated) return;");
+            foreach (var field in spread) w.Line($"{Width.V512.Lanes(field)} = {Width.V512.Splat(field)};");
+        }
         w.Close();
         if (spec.Pair)
         {

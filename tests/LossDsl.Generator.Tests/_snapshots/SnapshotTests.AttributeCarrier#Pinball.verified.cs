@@ -354,6 +354,7 @@ namespace LossDsl.Generated.Sample.Losses
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public void Spread()
             {
+                if (!Vector512.IsHardwareAccelerated) return;
                 _tau512 = Vector512.Create(_tau);
                 _perCall0512 = Vector512.Create(_perCall0);
             }
@@ -565,6 +566,7 @@ namespace LossDsl.Generated.Sample.Losses
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public void Spread()
             {
+                if (!Vector512.IsHardwareAccelerated) return;
                 _tau512 = Vector512.Create(_tau);
                 _scale512 = Vector512.Create(_scale);
                 _perCall0512 = Vector512.Create(_perCall0);
@@ -837,6 +839,7 @@ namespace LossDsl.Generated.Sample.Losses
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public void Spread()
             {
+                if (!Vector512.IsHardwareAccelerated) return;
                 _tau512 = Vector512.Create(_tau);
                 _scale512 = Vector512.Create(_scale);
                 _perCall0512 = Vector512.Create(_perCall0);

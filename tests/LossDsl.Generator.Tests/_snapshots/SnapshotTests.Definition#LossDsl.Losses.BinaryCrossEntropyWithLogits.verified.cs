@@ -533,6 +533,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public void Spread()
             {
+                if (!Vector512.IsHardwareAccelerated) return;
                 _scale512 = Vector512.Create(_scale);
             }
 
@@ -750,6 +751,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public void Spread()
             {
+                if (!Vector512.IsHardwareAccelerated) return;
                 _scale512 = Vector512.Create(_scale);
             }
 

@@ -731,6 +731,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public void Spread()
             {
+                if (!Vector512.IsHardwareAccelerated) return;
                 _eps512 = Vector512.Create(_eps);
             }
 
@@ -1089,6 +1090,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public void Spread()
             {
+                if (!Vector512.IsHardwareAccelerated) return;
                 _eps512 = Vector512.Create(_eps);
                 _scale512 = Vector512.Create(_scale);
             }
@@ -1733,6 +1735,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public void Spread()
             {
+                if (!Vector512.IsHardwareAccelerated) return;
                 _eps512 = Vector512.Create(_eps);
                 _scale512 = Vector512.Create(_scale);
             }

@@ -435,6 +435,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public void Spread()
             {
+                if (!Vector512.IsHardwareAccelerated) return;
                 _eps512 = Vector512.Create(_eps);
             }
 
@@ -621,6 +622,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public void Spread()
             {
+                if (!Vector512.IsHardwareAccelerated) return;
                 _eps512 = Vector512.Create(_eps);
                 _scale512 = Vector512.Create(_scale);
             }
@@ -866,6 +868,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public void Spread()
             {
+                if (!Vector512.IsHardwareAccelerated) return;
                 _eps512 = Vector512.Create(_eps);
                 _scale512 = Vector512.Create(_scale);
             }

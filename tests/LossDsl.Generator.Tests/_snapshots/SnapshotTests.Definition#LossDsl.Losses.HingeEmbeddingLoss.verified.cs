@@ -351,6 +351,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public void Spread()
             {
+                if (!Vector512.IsHardwareAccelerated) return;
                 _margin512 = Vector512.Create(_margin);
             }
 
@@ -535,6 +536,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public void Spread()
             {
+                if (!Vector512.IsHardwareAccelerated) return;
                 _margin512 = Vector512.Create(_margin);
                 _scale512 = Vector512.Create(_scale);
             }
@@ -787,6 +789,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public void Spread()
             {
+                if (!Vector512.IsHardwareAccelerated) return;
                 _margin512 = Vector512.Create(_margin);
                 _scale512 = Vector512.Create(_scale);
             }

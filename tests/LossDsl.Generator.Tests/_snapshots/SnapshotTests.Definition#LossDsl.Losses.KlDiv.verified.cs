@@ -518,6 +518,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public void Spread()
             {
+                if (!Vector512.IsHardwareAccelerated) return;
                 _scale512 = Vector512.Create(_scale);
             }
 
@@ -719,6 +720,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public void Spread()
             {
+                if (!Vector512.IsHardwareAccelerated) return;
                 _scale512 = Vector512.Create(_scale);
             }
 

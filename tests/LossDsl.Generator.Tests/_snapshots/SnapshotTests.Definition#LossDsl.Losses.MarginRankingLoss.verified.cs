@@ -389,6 +389,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public void Spread()
             {
+                if (!Vector512.IsHardwareAccelerated) return;
                 _margin512 = Vector512.Create(_margin);
             }
 
@@ -590,6 +591,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public void Spread()
             {
+                if (!Vector512.IsHardwareAccelerated) return;
                 _margin512 = Vector512.Create(_margin);
                 _scale512 = Vector512.Create(_scale);
             }
@@ -866,6 +868,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public void Spread()
             {
+                if (!Vector512.IsHardwareAccelerated) return;
                 _margin512 = Vector512.Create(_margin);
                 _scale512 = Vector512.Create(_scale);
             }

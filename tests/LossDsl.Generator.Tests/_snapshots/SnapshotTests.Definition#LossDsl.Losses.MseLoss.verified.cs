@@ -543,6 +543,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public void Spread()
             {
+                if (!Vector512.IsHardwareAccelerated) return;
                 _scale512 = Vector512.Create(_scale);
                 _scaleInputGrad512 = Vector512.Create(_scaleInputGrad);
             }
@@ -793,6 +794,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public void Spread()
             {
+                if (!Vector512.IsHardwareAccelerated) return;
                 _scale512 = Vector512.Create(_scale);
                 _scaleInputGrad512 = Vector512.Create(_scaleInputGrad);
             }

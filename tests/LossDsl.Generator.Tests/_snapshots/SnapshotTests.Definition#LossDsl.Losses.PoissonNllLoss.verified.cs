@@ -369,6 +369,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public void Spread()
             {
+                if (!Vector512.IsHardwareAccelerated) return;
                 _eps512 = Vector512.Create(_eps);
             }
 
@@ -528,6 +529,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public void Spread()
             {
+                if (!Vector512.IsHardwareAccelerated) return;
                 _eps512 = Vector512.Create(_eps);
                 _scale512 = Vector512.Create(_scale);
             }
@@ -722,6 +724,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public void Spread()
             {
+                if (!Vector512.IsHardwareAccelerated) return;
                 _eps512 = Vector512.Create(_eps);
                 _scale512 = Vector512.Create(_scale);
             }

@@ -396,6 +396,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public void Spread()
             {
+                if (!Vector512.IsHardwareAccelerated) return;
                 _alpha512 = Vector512.Create(_alpha);
                 _gamma512 = Vector512.Create(_gamma);
                 _perCall1512 = Vector512.Create(_perCall1);
@@ -624,6 +625,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public void Spread()
             {
+                if (!Vector512.IsHardwareAccelerated) return;
                 _alpha512 = Vector512.Create(_alpha);
                 _gamma512 = Vector512.Create(_gamma);
                 _scale512 = Vector512.Create(_scale);
@@ -912,6 +914,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public void Spread()
             {
+                if (!Vector512.IsHardwareAccelerated) return;
                 _alpha512 = Vector512.Create(_alpha);
                 _gamma512 = Vector512.Create(_gamma);
                 _scale512 = Vector512.Create(_scale);

@@ -361,6 +361,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public void Spread()
             {
+                if (!Vector512.IsHardwareAccelerated) return;
                 _c_512 = Vector512.Create(_c_);
                 _perCall0512 = Vector512.Create(_perCall0);
                 _reciprocal0512 = Vector512.Create(_reciprocal0);
@@ -589,6 +590,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public void Spread()
             {
+                if (!Vector512.IsHardwareAccelerated) return;
                 _c_512 = Vector512.Create(_c_);
                 _scale512 = Vector512.Create(_scale);
                 _perCall0512 = Vector512.Create(_perCall0);
@@ -866,6 +868,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public void Spread()
             {
+                if (!Vector512.IsHardwareAccelerated) return;
                 _c_512 = Vector512.Create(_c_);
                 _scale512 = Vector512.Create(_scale);
                 _perCall0512 = Vector512.Create(_perCall0);
