@@ -197,7 +197,7 @@ internal readonly struct V128Ops<T> : ILaneOps<Vector128<T>, T> where T : unmana
     public static Vector128<T> Log(Vector128<T> a)
     {
         if (typeof(T) == typeof(float)) return LossMath.LogF<Vector128<float>, V128Ops<float>>(a.As<T, float>()).As<float, T>();
-        return Vector128.Log(a.As<T, double>()).As<double, T>();
+        return LossMath.LogD<Vector128<double>, V128Ops<double>>(a.As<T, double>()).As<double, T>();
     }
 
     // IEEE minimum and maximum (NaN where either lane is, -0 below +0). x86's min returns its second operand when the
@@ -307,7 +307,7 @@ internal readonly struct V256Ops<T> : ILaneOps<Vector256<T>, T> where T : unmana
     public static Vector256<T> Log(Vector256<T> a)
     {
         if (typeof(T) == typeof(float)) return LossMath.LogF<Vector256<float>, V256Ops<float>>(a.As<T, float>()).As<float, T>();
-        return Vector256.Log(a.As<T, double>()).As<double, T>();
+        return LossMath.LogD<Vector256<double>, V256Ops<double>>(a.As<T, double>()).As<double, T>();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -412,7 +412,7 @@ internal readonly struct V512Ops<T> : ILaneOps<Vector512<T>, T> where T : unmana
     public static Vector512<T> Log(Vector512<T> a)
     {
         if (typeof(T) == typeof(float)) return LossMath.LogF<Vector512<float>, V512Ops<float>>(a.As<T, float>()).As<float, T>();
-        return Vector512.Log(a.As<T, double>()).As<double, T>();
+        return LossMath.LogD<Vector512<double>, V512Ops<double>>(a.As<T, double>()).As<double, T>();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
