@@ -201,7 +201,7 @@ public static partial class ElementLoops
             int last = end - Vector512<T>.Count, i = start;
             if (aligned > 0 && aligned < Vector512<T>.Count && start + aligned < last)
             {
-                Peel512<TKernel, T>(ref kernel, start, start + aligned); // the next vector, at the aligned output, rewrites its last lanes with the same values
+                Peel512<TKernel, T>(ref kernel, start); // the next vector, at the aligned output, rewrites its last lanes with the same values
                 i = start + aligned;
             }
             if (typeof(TKernel).IsAssignableTo(typeof(IUnrolledKernel)))
@@ -218,7 +218,7 @@ public static partial class ElementLoops
             int last = end - Vector256<T>.Count, i = start;
             if (aligned > 0 && aligned < Vector256<T>.Count && start + aligned < last)
             {
-                Peel256<TKernel, T>(ref kernel, start, start + aligned); // the next vector, at the aligned output, rewrites its last lanes with the same values
+                Peel256<TKernel, T>(ref kernel, start); // the next vector, at the aligned output, rewrites its last lanes with the same values
                 i = start + aligned;
             }
             if (typeof(TKernel).IsAssignableTo(typeof(IUnrolledKernel)))
@@ -235,7 +235,7 @@ public static partial class ElementLoops
             int last = end - Vector128<T>.Count, i = start;
             if (aligned > 0 && aligned < Vector128<T>.Count && start + aligned < last)
             {
-                Peel128<TKernel, T>(ref kernel, start, start + aligned); // the next vector, at the aligned output, rewrites its last lanes with the same values
+                Peel128<TKernel, T>(ref kernel, start); // the next vector, at the aligned output, rewrites its last lanes with the same values
                 i = start + aligned;
             }
             if (typeof(TKernel).IsAssignableTo(typeof(IUnrolledKernel)))
@@ -476,7 +476,7 @@ public static partial class ElementLoops
         where T : unmanaged, INumberBase<T>
     {
         // A local copy: its fields (span pointers, flags, scalars) can live in registers, hoisted out of the loop,
-        // where the caller's kernel, reached by reference, is re-read after every store through a span.
+        // where the caller's kernel, reached by reference, is re-read after every store through a span; Spread as in SumFrom512.
         TKernel k = kernel;
         k.Spread();
         int count = Vector256<T>.Count;
@@ -651,7 +651,7 @@ public static partial class ElementLoops
         where T : unmanaged, INumberBase<T>
     {
         // A local copy: its fields (span pointers, flags, scalars) can live in registers, hoisted out of the loop,
-        // where the caller's kernel, reached by reference, is re-read after every store through a span.
+        // where the caller's kernel, reached by reference, is re-read after every store through a span; Spread as in SumFrom512.
         TKernel k = kernel;
         k.Spread();
         int count = Vector128<T>.Count;
@@ -794,26 +794,26 @@ public static partial class ElementLoops
         ? Vector128.Shuffle(value.As<T, int>(), Vector128.CreateSequence(by, 1) & Vector128.Create(Vector128<int>.Count - 1)).As<int, T>()
         : Vector128.Shuffle(value.As<T, long>(), Vector128.CreateSequence((long)by, 1) & Vector128.Create((long)Vector128<long>.Count - 1)).As<long, T>();
 
-    /// <summary>The vector at <paramref name="start"/>, masked to the lanes before <paramref name="aligned"/>: the peeled vector of a streaming loop, out of line so that the loop keeps one copy of the kernel's body.</summary>
+    /// <summary>The kernel at <paramref name="start"/>, for its stores only: <see cref="Run{TKernel, T}(ref TKernel, int, int)"/>'s peeled vector, out of line so that the loop keeps one copy of the kernel's body (no vector returned: none is read).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static Vector512<T> Peel512<TKernel, T>(ref TKernel kernel, int start, int aligned)
+    private static void Peel512<TKernel, T>(ref TKernel kernel, int start)
         where TKernel : struct, IElementKernel<T>, allows ref struct
         where T : unmanaged
-        => Vector512.ConditionalSelect(~FreshLanes512<T>(start, aligned), kernel.Invoke512(start), Vector512<T>.Zero);
+        => kernel.Invoke512(start);
 
-    /// <summary>The vector at <paramref name="start"/>, masked to the lanes before <paramref name="aligned"/>: the peeled vector of a streaming loop, out of line so that the loop keeps one copy of the kernel's body.</summary>
+    /// <summary>The kernel at <paramref name="start"/>, for its stores only: <see cref="Run{TKernel, T}(ref TKernel, int, int)"/>'s peeled vector, out of line so that the loop keeps one copy of the kernel's body (no vector returned: none is read).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static Vector256<T> Peel256<TKernel, T>(ref TKernel kernel, int start, int aligned)
+    private static void Peel256<TKernel, T>(ref TKernel kernel, int start)
         where TKernel : struct, IElementKernel<T>, allows ref struct
         where T : unmanaged
-        => Vector256.ConditionalSelect(~FreshLanes256<T>(start, aligned), kernel.Invoke256(start), Vector256<T>.Zero);
+        => kernel.Invoke256(start);
 
-    /// <summary>The vector at <paramref name="start"/>, masked to the lanes before <paramref name="aligned"/>: the peeled vector of a streaming loop, out of line so that the loop keeps one copy of the kernel's body.</summary>
+    /// <summary>The kernel at <paramref name="start"/>, for its stores only: <see cref="Run{TKernel, T}(ref TKernel, int, int)"/>'s peeled vector, out of line so that the loop keeps one copy of the kernel's body (no vector returned: none is read).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static Vector128<T> Peel128<TKernel, T>(ref TKernel kernel, int start, int aligned)
+    private static void Peel128<TKernel, T>(ref TKernel kernel, int start)
         where TKernel : struct, IElementKernel<T>, allows ref struct
         where T : unmanaged
-        => Vector128.ConditionalSelect(~FreshLanes128<T>(start, aligned), kernel.Invoke128(start), Vector128<T>.Zero);
+        => kernel.Invoke128(start);
 
     // -0 in every lane (the sign bit alone), for float and double: the start of a sum that is to equal its one term.
     private static Vector512<T> NegativeZero512<T>() where T : unmanaged => Unsafe.SizeOf<T>() == 4
