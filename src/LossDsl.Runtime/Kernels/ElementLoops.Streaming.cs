@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Threading;
 
@@ -57,6 +58,14 @@ public static partial class ElementLoops
         if (output == null || misalignment == 0 || misalignment % (nuint)sizeof(T) != 0) return 0;
         return (int)((size - misalignment) / (nuint)sizeof(T));
     }
+
+    /// <summary>
+    /// <see cref="AlignedStart{T}(T*)"/> of a span's first element, not pinned: the GC may move it after, so the index is
+    /// a hint, for a loop whose results do not depend on where it starts (a cheap kernel's sum, a map).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe int AlignedStart<T>(ReadOnlySpan<T> span) where T : unmanaged
+        => span.IsEmpty ? 0 : AlignedStart((T*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(span)));
 
     /// <summary>Stores <paramref name="value"/> at <paramref name="output"/>[i]: streamed (<see cref="Stream{T}(Vector128{T}, ref T, nuint)"/>) when <typeparamref name="TStream"/> is <see cref="On"/>, else an ordinary store. One call in the kernel's code, whichever it is.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -44,10 +44,10 @@ public static partial class ElementLoops
     /// <param name="n">The number of elements.</param>
     /// <param name="reduction">None, Mean or Sum.</param>
     /// <param name="output">The per-element values for None (empty: not written).</param>
-    /// <param name="aligned">The index at which the kernel's first output is aligned (<see cref="AlignedStart{T}"/>; 0: do
-    /// not align). Map, Run and the sum of a cheap kernel (<see cref="IUnrolledKernel"/>) then store aligned,
-    /// with the same bits as from 0; another kernel's sum is peeled to it, and its bits then depend on where the output
-    /// lies (passed only when it streams).</param>
+    /// <param name="aligned">The index at which the kernel's first output, or for a kernel that stores nothing its first
+    /// input, is aligned (<see cref="AlignedStart{T}(T*)"/>; 0: do not align). Map, Run and the sum of a cheap kernel
+    /// (<see cref="IUnrolledKernel"/>) then store (or load) aligned, with the same bits as from 0; another kernel's sum is
+    /// peeled to it, and its bits then depend on where the output lies (passed only when it streams).</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Reduce<TKernel, T>(ref TKernel kernel, int n, Reduction reduction, Span<T> output, int aligned = 0)
         where TKernel : struct, IElementKernel<T>, allows ref struct

@@ -1007,7 +1007,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             private static T Loop<F0, F1, F2, F3, F4, F5>(ReadOnlySpan<T> boxes1X1, ReadOnlySpan<T> boxes1Y1, ReadOnlySpan<T> boxes1X2, ReadOnlySpan<T> boxes1Y2, ReadOnlySpan<T> boxes2X1, ReadOnlySpan<T> boxes2Y1, ReadOnlySpan<T> boxes2X2, ReadOnlySpan<T> boxes2Y2, T eps, ReadOnlySpan<T> weight, int n, Reduction reduction, Span<T> output) where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
             {
                 var kernel = new ValueKernel<T, F0, F1, F2, F3, F4, F5>(boxes1X1, boxes1Y1, boxes1X2, boxes1Y2, boxes2X1, boxes2Y1, boxes2X2, boxes2Y2, eps, weight);
-                return ElementLoops.Reduce<ValueKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, n, reduction, output);
+                return ElementLoops.Reduce<ValueKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, n, reduction, output, ElementLoops.AlignedStart<T>(!output.IsEmpty ? (ReadOnlySpan<T>)output : boxes1X1));
             }
         }
 

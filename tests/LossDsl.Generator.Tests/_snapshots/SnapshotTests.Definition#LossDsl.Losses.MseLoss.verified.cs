@@ -499,7 +499,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             private static T Loop<F0, F1, F2, F3, F4, F5>(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight, int n, Reduction reduction, Span<T> output) where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
             {
                 var kernel = new ValueKernel<T, F0, F1, F2, F3, F4, F5>(input, target, weight);
-                return ElementLoops.Reduce<ValueKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, n, reduction, output);
+                return ElementLoops.Reduce<ValueKernel<T, F0, F1, F2, F3, F4, F5>, T>(ref kernel, n, reduction, output, ElementLoops.AlignedStart<T>(!output.IsEmpty ? (ReadOnlySpan<T>)output : input));
             }
         }
 
