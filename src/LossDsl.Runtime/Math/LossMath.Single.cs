@@ -23,9 +23,9 @@ public static partial class LossMath
     internal static TV ExpF<TV, O>(TV x) where O : ILaneOps<TV, float>
     {
         TV xc = O.MinConstant(O.MaxConstant(x, O.C(-104.0)), O.C(89.0));
-        TV p = ExpReduceF<TV, O>(xc, out TV k, out _, out _);
+        TV q = ExpReduceF<TV, O>(xc, out TV k);
         TV j = O.Round(O.Mul(k, O.C(0.5)));
-        return O.Mul(O.Mul(p, O.Pow2(O.Sub(k, j))), O.Pow2(j));
+        return O.Mul(O.Mul(O.Add(O.C(1.0), q), O.Pow2(O.Sub(k, j))), O.Pow2(j));
     }
 
     // ---- e^x for x in [-87, 88] ----
@@ -34,26 +34,23 @@ public static partial class LossMath
     // factor; NaN stays NaN. For arguments a caller bounds (a log-sum-exp's differences from its largest term).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static TV ExpBoundedF<TV, O>(TV x) where O : ILaneOps<TV, float>
-        => O.Mul(ExpReduceF<TV, O>(x, out TV k, out _, out _), O.Pow2(k));
+        => O.Mul(O.Add(O.C(1.0), ExpReduceF<TV, O>(x, out TV k)), O.Pow2(k));
 
-    // x = k ln2 + r; returns p = fl(1 + q) with q = e^r - 1, and pl = (1 + q) - p exactly.
+    // x = k ln2 + r; returns q = e^r - 1. (Short: every operation here counts against the JIT's inlining budget of the
+    // kernel loop it ends up in, and a loop over budget calls its lane operations and spills.)
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV ExpReduceF<TV, O>(TV x, out TV k, out TV q, out TV pl) where O : ILaneOps<TV, float>
+    private static TV ExpReduceF<TV, O>(TV x, out TV k) where O : ILaneOps<TV, float>
     {
-        TV one = O.C(1.0);
         k = O.Round(O.Mul(x, O.C(1.4426950408889634)));
         TV r = O.Mad(k, O.C(-0.693145751953125), x);
         r = O.Mad(k, O.C(-1.428606765330187045e-06), r);
-        TV u = O.C(0.000198527617612853646278381);
-        u = O.Mad(u, r, O.C(0.00139304355252534151077271));
-        u = O.Mad(u, r, O.C(0.00833336077630519866943359));
-        u = O.Mad(u, r, O.C(0.0416664853692054748535156));
-        u = O.Mad(u, r, O.C(0.166666671633720397949219));
-        u = O.Mad(u, r, O.C(0.5));
-        q = O.Mad(O.Mul(r, r), u, r);
-        TV p = O.Add(one, q);
-        pl = O.Add(O.Sub(one, p), q);
-        return p;
+        // u = 1/2 + c1 r + .. + c5 r^5 as ((c5 r + c4) r^2 + (c3 r + c2)) r^2 + (c1 r + 1/2): three multiply-adds deep
+        // where Horner's rule is five, for kernel loops that wait on this chain (a transcendental loss's float kernel is
+        // latency-bound); with one more live vector, not Estrin's three more, which spilled focal loss's AVX2 loop
+        TV r2 = O.Mul(r, r);
+        TV u = O.Mad(O.Mad(O.C(0.000198527617612853646278381), r, O.C(0.00139304355252534151077271)), r2, O.Mad(O.C(0.00833336077630519866943359), r, O.C(0.0416664853692054748535156)));
+        u = O.Mad(u, r2, O.Mad(O.C(0.166666671633720397949219), r, O.C(0.5)));
+        return O.Mad(r2, u, r);
     }
 
     // ---- log(1 + f) + k ln2 for f in about [-0.25, 0.5] (the reduced argument of log and log1p) ----
