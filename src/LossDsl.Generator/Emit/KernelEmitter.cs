@@ -471,10 +471,11 @@ internal static class KernelEmitter
         // The outputs pinned while the kernel runs, the loop started at the first one's alignment: for a cheap kernel
         // always (its pairs then store aligned, and its sum is the same wherever they start, ElementLoops.SumShifted256),
         // for another only when it streams (peeled: its sum then depends on where the output lies).
-        bool alwaysAligned = spec.Streams && Cheap(spec);
+        bool cheap = Cheap(spec);
+        bool alwaysAligned = spec.Streams && cheap;
+        var outputs = flags.Where(f => f.Output).Select(f => f.Parameter!).ToList();
         if (spec.Streams)
         {
-            var outputs = flags.Where(f => f.Output).Select(f => f.Parameter!).ToList();
             if (!alwaysAligned) w.Open($"if ({StreamFlag})");
             w.Open($"fixed ({string.Join(", ", outputs.Select((o, k) => $"{(k == 0 ? "T* " : "")}p{k} = {o}"))})");
             var anchor = string.Concat(Enumerable.Range(0, outputs.Count - 1).Select(k => $"p{k} != null ? p{k} : ")) + $"p{outputs.Count - 1}";
@@ -488,10 +489,13 @@ internal static class KernelEmitter
             // first input: its pairs then store or load aligned, with the same bits (ElementLoops.AlignedStart: an index
             // read from an unpinned span, a hint; 0 beyond the caches). mse_loss forward, 4,096 floats: AVX2 0.97-1.05
             // -> 0.86-0.89 of the hand loop; AVX-512, both inputs misaligned (ad hoc harness) 290 -> 241 ns per call.
-            var anchors = Cheap(spec)
-                ? new[] { "output" }.Concat(flags.Where(f => f.Output).Select(f => f.Parameter!)).Concat(parameters.Where(p => p.Type == "ReadOnlySpan<T>").Take(1).Select(p => p.Name)).ToList()
-                : new List<string>();
-            var aligned = anchors.Count == 0 ? "" : ", ElementLoops.AlignedStart<T>(" + string.Concat(anchors.Take(anchors.Count - 1).Select(a => $"!{a}.IsEmpty ? (ReadOnlySpan<T>){a} : ")) + anchors[anchors.Count - 1] + ")";
+            var aligned = "";
+            if (cheap)
+            {
+                var anchors = new[] { "output" }.Concat(outputs).Concat(parameters.Where(p => p.Type == "ReadOnlySpan<T>").Take(1).Select(p => p.Name)).ToList();
+                var firstNonEmpty = string.Concat(anchors.Take(anchors.Count - 1).Select(a => $"!{a}.IsEmpty ? (ReadOnlySpan<T>){a} : ")) + anchors[anchors.Count - 1];
+                aligned = $", ElementLoops.AlignedStart<T>({firstNonEmpty})";
+            }
             w.Line($"return ElementLoops.Reduce<{spec.Name}<T, {FlagParameters}>, T>(ref kernel, n, reduction, output{aligned});");
         }
         w.Close();
