@@ -65,6 +65,29 @@ public class ParallelPathTests : IDisposable
         Check(g => MseLoss.ForwardBackward(x, y, g, default, Reduction.Sum), n, 1e-3f);
     }
 
+    /// <summary>The Forward methods (RunForward, no gradient arguments) take the parallel path too: reduced, the same
+    /// bits for any thread count; per element, exactly the single piece's values.</summary>
+    [Fact]
+    public void ForwardOnly_SameBitsForAnyThreadCount()
+    {
+        int n = 3 * LossParallel.ChunkLength + 1234;
+        float[] x = Random(n, 3), y = Random(n, 4);
+        Check(_ => BinaryCrossEntropyWithLogits.Forward(x, y), 0, 1e-3f);
+        Check(_ => MseLoss.Forward(x, y, Reduction.Sum), 0, 1e-3f);
+
+        LossParallel.Threshold = int.MaxValue;
+        var serial = new float[n];
+        MseLoss.Forward(x, y, serial);
+        LossParallel.Threshold = 0;
+        foreach (int threads in new[] { 1, 2, 3 })
+        {
+            LossParallel.MaxThreads = threads;
+            var output = new float[n];
+            MseLoss.Forward(x, y, output);
+            Assert.Equal(serial, output);
+        }
+    }
+
     [Fact]
     public void RowLoss_SplitsByRows_SameBitsForAnyThreadCount()
     {

@@ -21,12 +21,19 @@ internal static class ChunkEmitter
 {
     public static bool Applies(LossModel model, bool allowUnsafe) => allowUnsafe && model.Loss.Shape != LossShape.Whole;
 
-    /// <summary>The line in Run that takes the parallel path (row losses pass the divisor too).</summary>
-    public static void Dispatch(SourceWriter w, LossModel model)
+    /// <summary>The line in Run (or <paramref name="forward"/>: RunForward, which passes no gradient) that takes the
+    /// parallel path (row losses pass the divisor too).</summary>
+    public static void Dispatch(SourceWriter w, LossModel model, bool forward = false)
     {
         var plan = RunPlan.Of(model.Loss);
         bool rows = model.Loss.Shape == LossShape.Row;
-        var rowArguments = NamedArguments.Join((rows ? plan.Rows : plan.Run).Select(p => (p, p.Name)));
+        var rowArguments = NamedArguments.Join((rows ? plan.Rows : plan.Run).Select(p => (p, !forward ? p.Name : p.Role switch
+        {
+            ParameterRole.Gradients => "false",
+            ParameterRole.GradOutput => "T.One",
+            ParameterRole.GradOutputs or ParameterRole.Gradient => "default",
+            _ => p.Name,
+        })));
         w.Line("// Millions of elements: fixed chunks on up to LossParallel.MaxThreads threads, the same bits whatever their number.");
         w.Line(!rows
             ? $"if (LossParallel.ShouldSplit(n)) return RunChunked<T>({rowArguments});"

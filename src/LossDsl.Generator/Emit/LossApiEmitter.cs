@@ -115,14 +115,16 @@ internal static class LossApiEmitter
         // Each of Run's parameters gets the API parameter that carries it, a fixed value, or its default.
         var parameters = parts.SelectMany(p => p).ToList();
         var plan = RunPlan.Of(model.Loss);
-        var arguments = (hessianRun ? plan.Hessian : plan.Run).Select(p => (p,
+        // a method without gradients calls RunForward, where the loss has one (elementwise)
+        bool forward = !hessianRun && plan.Forward.Count > 0 && fixedArguments.TryGetValue(ParameterRole.Gradients, out var wanted) && wanted == "false";
+        var arguments = (hessianRun ? plan.Hessian : forward ? plan.Forward : plan.Run).Select(p => (p,
             fixedArguments.TryGetValue(p.Role, out var value) ? value
             : parameters.FirstOrDefault(a => p.Carries(a.Role, a.Index)) is { } parameter ? parameter.Name
             : p.Role == ParameterRole.GradOutput ? (type == "float" ? "1f" : "1.0")
             : "default"));
         w.Line($"/// <summary>{summary}</summary>");
         w.Line($"public static {returns} {name}({string.Join(", ", parameters)})");
-        w.Line($"    => {(returns == "void" ? "_ = " : "")}{LossEmitter.Implementation(model)}.{(hessianRun ? "RunHessian" : "Run")}<{type}>({NamedArguments.Join(arguments)});");
+        w.Line($"    => {(returns == "void" ? "_ = " : "")}{LossEmitter.Implementation(model)}.{(hessianRun ? "RunHessian" : forward ? "RunForward" : "Run")}<{type}>({NamedArguments.Join(arguments)});");
         w.Line();
     }
 }

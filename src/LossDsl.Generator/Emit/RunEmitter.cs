@@ -78,7 +78,9 @@ internal static class RunEmitter
     {
         var loss = model.Loss;
         w.Line("// ---- implementation ----");
-        w.Open($"internal static T Run<T>({Signature(RunPlan.Of(loss).Run)}) where T : unmanaged, IBinaryFloatingPointIeee754<T>");
+        var plan = RunPlan.Of(loss);
+        w.Open($"internal static T Run<T>({Signature(plan.Run)}) where T : unmanaged, IBinaryFloatingPointIeee754<T>");
+        if (loss.Shape == LossShape.Elementwise) w.Line($"if (!gradients) return RunForward<T>({NamedArguments.Join(plan.Forward.Select(p => (p, p.Name)))});");
         ElementLengths(w, loss);
         if (loss.Shape == LossShape.Elementwise) w.Line("LossGuard.Optional(weight.Length, n, nameof(weight));");
         if (loss.Shape != LossShape.Whole)
@@ -130,20 +132,43 @@ internal static class RunEmitter
         }
         else Rows(w, model, inputs, grads, chunked);
         w.Close();
+        if (loss.Shape == LossShape.Elementwise) EmitForward(w, model, inputs, chunked);
         if (chunked) ChunkEmitter.Emit(w, model);
         if (loss.Shape == LossShape.Elementwise) EmitHessian(w, model);
+    }
+
+    /// <summary>
+    /// RunForward&lt;T&gt;, behind the Forward methods of an elementwise loss (and Run without gradients): the value kernel
+    /// alone, in a method of its own with no gradient parameter, so that a forward call passes five spans fewer and runs a
+    /// smaller method. mse_loss forward at 64 floats, AVX-512, ad hoc harness: 24 -> 18 ns per call (the hand loop: 7).
+    /// </summary>
+    private static void EmitForward(SourceWriter w, LossModel model, string inputs, bool chunked)
+    {
+        var loss = model.Loss;
+        w.Line();
+        w.Line("/// <summary>The loss without gradients (the Forward methods): the value kernel alone.</summary>");
+        w.Open($"internal static T RunForward<T>({Signature(RunPlan.Of(loss).Forward)}) where T : unmanaged, IBinaryFloatingPointIeee754<T>");
+        ElementLengths(w, loss);
+        w.Line("LossGuard.Optional(weight.Length, n, nameof(weight));");
+        w.Line("if (reduction is not (Reduction.None or Reduction.Mean or Reduction.Sum)) throw new ArgumentOutOfRangeException(nameof(reduction), reduction, \"Unknown reduction.\");");
+        w.Line("if (reduction == Reduction.None) LossGuard.Length(output.Length, n, nameof(output));");
+        PreconditionEmitter.CheckOptions(w, loss);
+        w.Line();
+        if (chunked) ChunkEmitter.Dispatch(w, model, forward: true);
+        // The kernel is compiled for the call's facts (the weight given): KernelFlags.Dispatch.
+        PreconditionEmitter.DeclareFlags(w, loss);
+        w.Line($"var kernel = new ValueKernelCall<T>({inputs}, weight{PreconditionEmitter.KernelArguments(loss)}, n, reduction, output);");
+        Dispatch(w, loss, "ValueKernelCall<T>", "kernel");
+        w.Close();
     }
 
     private static void Elementwise(SourceWriter w, BoundLoss loss, string inputs, IReadOnlyList<string> grads)
     {
         // Each kernel is compiled for the call's facts (weight given, upstream per element, gradients wanted), so that
         // its inner loop tests none of them: KernelFlags.Dispatch picks the instantiation.
+        // Without gradients, Run has returned RunForward's value at its start.
         PreconditionEmitter.DeclareFlags(w, loss);
         var flags = PreconditionEmitter.KernelArguments(loss);
-        w.Open("if (!gradients)");
-        w.Line($"var kernel = new ValueKernelCall<T>({inputs}, weight{flags}, n, reduction, output);");
-        Dispatch(w, loss, "ValueKernelCall<T>", "kernel");
-        w.Close();
         w.Line();
         w.Line("// The mean's 1/n and the upstream gradient fold into one scale; for None the upstream is per element.");
         w.Line("T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;");

@@ -9,7 +9,7 @@ namespace LossDsl.Generator.Plan;
 
 /// <summary>
 /// The signatures of a loss's implementation, as data: every emitter that declares or calls <c>Run</c>,
-/// <c>RunHessian</c>, <c>RunRows</c> or <c>RunChunked</c> walks these lists (the public API, the run-time definition,
+/// <c>RunForward</c>, <c>RunHessian</c>, <c>RunRows</c> or <c>RunChunked</c> walks these lists (the public API, the run-time definition,
 /// the parallel path), so none of them builds or reads a signature as text.
 /// </summary>
 /// <param name="Run">Run's parameters, in order.</param>
@@ -17,7 +17,9 @@ namespace LossDsl.Generator.Plan;
 /// then the Hessian policy and one Hessian span per differentiable input.</param>
 /// <param name="Rows">RunRows' and a row loss's RunChunked's: Run's, then the divisor and (a loss that reads <c>row</c>) the
 /// first row's number; empty for the other shapes.</param>
-internal sealed record RunPlan(EquatableArray<RunParameter> Run, EquatableArray<RunParameter> Hessian, EquatableArray<RunParameter> Rows)
+/// <param name="Forward">RunForward's (elementwise losses; empty otherwise), behind the Forward methods: Run's without the
+/// gradients' parameters (<see cref="ParameterRole.Gradients"/>, the upstream gradients, the gradient spans).</param>
+internal sealed record RunPlan(EquatableArray<RunParameter> Run, EquatableArray<RunParameter> Hessian, EquatableArray<RunParameter> Rows, EquatableArray<RunParameter> Forward)
 {
     public static RunPlan Of(BoundLoss loss)
     {
@@ -50,6 +52,10 @@ internal sealed record RunPlan(EquatableArray<RunParameter> Run, EquatableArray<
             hessian.AddRange(differentiable.Select(k => new RunParameter(ParameterRole.Hessian, ParameterType.Outputs, Names.Parameter(loss.Inputs[k].Name + "_hess"), k)));
         }
 
+        var forward = new List<RunParameter>();
+        if (loss.Shape == LossShape.Elementwise)
+            forward.AddRange(run.Where(p => p.Role is not (ParameterRole.Gradients or ParameterRole.GradOutputs or ParameterRole.GradOutput or ParameterRole.Gradient)));
+
         var rows = new List<RunParameter>();
         if (loss.Shape == LossShape.Row)
         {
@@ -57,6 +63,6 @@ internal sealed record RunPlan(EquatableArray<RunParameter> Run, EquatableArray<
             rows.Add(new(ParameterRole.Divisor, ParameterType.Scalar, "divisor"));
             if (KernelEmitter.NumbersRows(loss)) rows.Add(new(ParameterRole.FirstRow, ParameterType.Count, "firstRow"));
         }
-        return new RunPlan(run.ToEquatableArray(), hessian.ToEquatableArray(), rows.ToEquatableArray());
+        return new RunPlan(run.ToEquatableArray(), hessian.ToEquatableArray(), rows.ToEquatableArray(), forward.ToEquatableArray());
     }
 }

@@ -33,11 +33,11 @@ namespace LossDsl.Losses
         // ---- float ----
         /// <summary>The reduced loss (mean or sum over the elements), in float.</summary>
         public static float Forward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.ReadOnlySpan<float> var, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, bool full = false, float eps = 1E-06f, global::System.ReadOnlySpan<float> weight = default)
-            => global::LossDsl.Generated.LossDsl.Losses.GaussianNllLossImplementation.Run<float>(input, target, var, full, eps, weight, reduction, output: default, gradients: false, gradOutputs: default, gradOutput: 1f, inputGrad: default, targetGrad: default, varGrad: default);
+            => global::LossDsl.Generated.LossDsl.Losses.GaussianNllLossImplementation.RunForward<float>(input, target, var, full, eps, weight, reduction, output: default);
 
         /// <summary>The loss of every element, written to <paramref name="output"/>, in float.</summary>
         public static void Forward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.ReadOnlySpan<float> var, global::System.Span<float> output, bool full = false, float eps = 1E-06f, global::System.ReadOnlySpan<float> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.GaussianNllLossImplementation.Run<float>(input, target, var, full, eps, weight, reduction: global::LossDsl.Reduction.None, output, gradients: false, gradOutputs: default, gradOutput: 1f, inputGrad: default, targetGrad: default, varGrad: default);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.GaussianNllLossImplementation.RunForward<float>(input, target, var, full, eps, weight, reduction: global::LossDsl.Reduction.None, output);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in float; an empty gradient span is skipped.</summary>
         public static float ForwardBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.ReadOnlySpan<float> var, global::System.Span<float> inputGrad, global::System.Span<float> targetGrad, global::System.Span<float> varGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f, bool full = false, float eps = 1E-06f, global::System.ReadOnlySpan<float> weight = default)
@@ -67,11 +67,11 @@ namespace LossDsl.Losses
         // ---- double ----
         /// <summary>The reduced loss (mean or sum over the elements), in double.</summary>
         public static double Forward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.ReadOnlySpan<double> var, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, bool full = false, double eps = 1E-06, global::System.ReadOnlySpan<double> weight = default)
-            => global::LossDsl.Generated.LossDsl.Losses.GaussianNllLossImplementation.Run<double>(input, target, var, full, eps, weight, reduction, output: default, gradients: false, gradOutputs: default, gradOutput: 1.0, inputGrad: default, targetGrad: default, varGrad: default);
+            => global::LossDsl.Generated.LossDsl.Losses.GaussianNllLossImplementation.RunForward<double>(input, target, var, full, eps, weight, reduction, output: default);
 
         /// <summary>The loss of every element, written to <paramref name="output"/>, in double.</summary>
         public static void Forward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.ReadOnlySpan<double> var, global::System.Span<double> output, bool full = false, double eps = 1E-06, global::System.ReadOnlySpan<double> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.GaussianNllLossImplementation.Run<double>(input, target, var, full, eps, weight, reduction: global::LossDsl.Reduction.None, output, gradients: false, gradOutputs: default, gradOutput: 1.0, inputGrad: default, targetGrad: default, varGrad: default);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.GaussianNllLossImplementation.RunForward<double>(input, target, var, full, eps, weight, reduction: global::LossDsl.Reduction.None, output);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in double; an empty gradient span is skipped.</summary>
         public static double ForwardBackward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.ReadOnlySpan<double> var, global::System.Span<double> inputGrad, global::System.Span<double> targetGrad, global::System.Span<double> varGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0, bool full = false, double eps = 1E-06, global::System.ReadOnlySpan<double> weight = default)
@@ -249,6 +249,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         // ---- implementation ----
         internal static T Run<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> var, bool full, T eps, ReadOnlySpan<T> weight, Reduction reduction, Span<T> output, bool gradients, ReadOnlySpan<T> gradOutputs, T gradOutput, Span<T> inputGrad, Span<T> targetGrad, Span<T> varGrad) where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
+            if (!gradients) return RunForward<T>(input, target, var, full, eps, weight, reduction, output);
             int n = input.Length;
             LossGuard.Length(target.Length, n, "target");
             LossGuard.Length(var.Length, n, "var");
@@ -278,13 +279,6 @@ namespace LossDsl.Generated.LossDsl.Losses
             // Millions of elements: fixed chunks on up to LossParallel.MaxThreads threads, the same bits whatever their number.
             if (LossParallel.ShouldSplit(n)) return RunChunked<T>(input, target, var, full, eps, weight, reduction, output, gradients, gradOutputs, gradOutput, inputGrad, targetGrad, varGrad);
             bool refused0 = false; // set by the kernel where an element fails: require not var < 0
-            if (!gradients)
-            {
-                var kernel = new ValueKernelCall<T>(input, target, var, full, eps, weight, ref refused0, n, reduction, output);
-                T kernelResult = KernelFlags.Dispatch<ValueKernelCall<T>, T>(ref kernel);
-                if (refused0) throw new ArgumentException("var has negative entry/entries", "var");
-                return kernelResult;
-            }
 
             // The mean's 1/n and the upstream gradient fold into one scale; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
@@ -292,6 +286,25 @@ namespace LossDsl.Generated.LossDsl.Losses
             T fusedResult = KernelFlags.Dispatch<GradientKernelCall<T>, T>(ref fused);
             if (refused0) throw new ArgumentException("var has negative entry/entries", "var");
             return fusedResult;
+        }
+
+        /// <summary>The loss without gradients (the Forward methods): the value kernel alone.</summary>
+        internal static T RunForward<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> var, bool full, T eps, ReadOnlySpan<T> weight, Reduction reduction, Span<T> output) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            int n = input.Length;
+            LossGuard.Length(target.Length, n, "target");
+            LossGuard.Length(var.Length, n, "var");
+            LossGuard.Optional(weight.Length, n, nameof(weight));
+            if (reduction is not (Reduction.None or Reduction.Mean or Reduction.Sum)) throw new ArgumentOutOfRangeException(nameof(reduction), reduction, "Unknown reduction.");
+            if (reduction == Reduction.None) LossGuard.Length(output.Length, n, nameof(output));
+
+            // Millions of elements: fixed chunks on up to LossParallel.MaxThreads threads, the same bits whatever their number.
+            if (LossParallel.ShouldSplit(n)) return RunChunked<T>(input, target, var, full, eps, weight, reduction, output, gradients: false, gradOutputs: default, gradOutput: T.One, inputGrad: default, targetGrad: default, varGrad: default);
+            bool refused0 = false; // set by the kernel where an element fails: require not var < 0
+            var kernel = new ValueKernelCall<T>(input, target, var, full, eps, weight, ref refused0, n, reduction, output);
+            T kernelResult = KernelFlags.Dispatch<ValueKernelCall<T>, T>(ref kernel);
+            if (refused0) throw new ArgumentException("var has negative entry/entries", "var");
+            return kernelResult;
         }
 
         /// <summary>The parallel path (see <see cref="LossParallel"/>): the spans pinned, every chunk a call of the serial code on its slices.</summary>

@@ -53,11 +53,11 @@ namespace LossDsl.Losses
         // ---- float ----
         /// <summary>The reduced loss (mean or sum over the elements), in float.</summary>
         public static float Forward(global::System.ReadOnlySpan<float> boxes1X1, global::System.ReadOnlySpan<float> boxes1Y1, global::System.ReadOnlySpan<float> boxes1X2, global::System.ReadOnlySpan<float> boxes1Y2, global::System.ReadOnlySpan<float> boxes2X1, global::System.ReadOnlySpan<float> boxes2Y1, global::System.ReadOnlySpan<float> boxes2X2, global::System.ReadOnlySpan<float> boxes2Y2, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float eps = 1E-07f, global::System.ReadOnlySpan<float> weight = default)
-            => global::LossDsl.Generated.LossDsl.Losses.GeneralizedBoxIouLossImplementation.Run<float>(boxes1X1, boxes1Y1, boxes1X2, boxes1Y2, boxes2X1, boxes2Y1, boxes2X2, boxes2Y2, eps, weight, reduction, output: default, gradients: false, gradOutputs: default, gradOutput: 1f, boxes1X1Grad: default, boxes1Y1Grad: default, boxes1X2Grad: default, boxes1Y2Grad: default, boxes2X1Grad: default, boxes2Y1Grad: default, boxes2X2Grad: default, boxes2Y2Grad: default);
+            => global::LossDsl.Generated.LossDsl.Losses.GeneralizedBoxIouLossImplementation.RunForward<float>(boxes1X1, boxes1Y1, boxes1X2, boxes1Y2, boxes2X1, boxes2Y1, boxes2X2, boxes2Y2, eps, weight, reduction, output: default);
 
         /// <summary>The loss of every element, written to <paramref name="output"/>, in float.</summary>
         public static void Forward(global::System.ReadOnlySpan<float> boxes1X1, global::System.ReadOnlySpan<float> boxes1Y1, global::System.ReadOnlySpan<float> boxes1X2, global::System.ReadOnlySpan<float> boxes1Y2, global::System.ReadOnlySpan<float> boxes2X1, global::System.ReadOnlySpan<float> boxes2Y1, global::System.ReadOnlySpan<float> boxes2X2, global::System.ReadOnlySpan<float> boxes2Y2, global::System.Span<float> output, float eps = 1E-07f, global::System.ReadOnlySpan<float> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.GeneralizedBoxIouLossImplementation.Run<float>(boxes1X1, boxes1Y1, boxes1X2, boxes1Y2, boxes2X1, boxes2Y1, boxes2X2, boxes2Y2, eps, weight, reduction: global::LossDsl.Reduction.None, output, gradients: false, gradOutputs: default, gradOutput: 1f, boxes1X1Grad: default, boxes1Y1Grad: default, boxes1X2Grad: default, boxes1Y2Grad: default, boxes2X1Grad: default, boxes2Y1Grad: default, boxes2X2Grad: default, boxes2Y2Grad: default);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.GeneralizedBoxIouLossImplementation.RunForward<float>(boxes1X1, boxes1Y1, boxes1X2, boxes1Y2, boxes2X1, boxes2Y1, boxes2X2, boxes2Y2, eps, weight, reduction: global::LossDsl.Reduction.None, output);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in float; an empty gradient span is skipped.</summary>
         public static float ForwardBackward(global::System.ReadOnlySpan<float> boxes1X1, global::System.ReadOnlySpan<float> boxes1Y1, global::System.ReadOnlySpan<float> boxes1X2, global::System.ReadOnlySpan<float> boxes1Y2, global::System.ReadOnlySpan<float> boxes2X1, global::System.ReadOnlySpan<float> boxes2Y1, global::System.ReadOnlySpan<float> boxes2X2, global::System.ReadOnlySpan<float> boxes2Y2, global::System.Span<float> boxes1X1Grad, global::System.Span<float> boxes1Y1Grad, global::System.Span<float> boxes1X2Grad, global::System.Span<float> boxes1Y2Grad, global::System.Span<float> boxes2X1Grad, global::System.Span<float> boxes2Y1Grad, global::System.Span<float> boxes2X2Grad, global::System.Span<float> boxes2Y2Grad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f, float eps = 1E-07f, global::System.ReadOnlySpan<float> weight = default)
@@ -87,11 +87,11 @@ namespace LossDsl.Losses
         // ---- double ----
         /// <summary>The reduced loss (mean or sum over the elements), in double.</summary>
         public static double Forward(global::System.ReadOnlySpan<double> boxes1X1, global::System.ReadOnlySpan<double> boxes1Y1, global::System.ReadOnlySpan<double> boxes1X2, global::System.ReadOnlySpan<double> boxes1Y2, global::System.ReadOnlySpan<double> boxes2X1, global::System.ReadOnlySpan<double> boxes2Y1, global::System.ReadOnlySpan<double> boxes2X2, global::System.ReadOnlySpan<double> boxes2Y2, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double eps = 1E-07, global::System.ReadOnlySpan<double> weight = default)
-            => global::LossDsl.Generated.LossDsl.Losses.GeneralizedBoxIouLossImplementation.Run<double>(boxes1X1, boxes1Y1, boxes1X2, boxes1Y2, boxes2X1, boxes2Y1, boxes2X2, boxes2Y2, eps, weight, reduction, output: default, gradients: false, gradOutputs: default, gradOutput: 1.0, boxes1X1Grad: default, boxes1Y1Grad: default, boxes1X2Grad: default, boxes1Y2Grad: default, boxes2X1Grad: default, boxes2Y1Grad: default, boxes2X2Grad: default, boxes2Y2Grad: default);
+            => global::LossDsl.Generated.LossDsl.Losses.GeneralizedBoxIouLossImplementation.RunForward<double>(boxes1X1, boxes1Y1, boxes1X2, boxes1Y2, boxes2X1, boxes2Y1, boxes2X2, boxes2Y2, eps, weight, reduction, output: default);
 
         /// <summary>The loss of every element, written to <paramref name="output"/>, in double.</summary>
         public static void Forward(global::System.ReadOnlySpan<double> boxes1X1, global::System.ReadOnlySpan<double> boxes1Y1, global::System.ReadOnlySpan<double> boxes1X2, global::System.ReadOnlySpan<double> boxes1Y2, global::System.ReadOnlySpan<double> boxes2X1, global::System.ReadOnlySpan<double> boxes2Y1, global::System.ReadOnlySpan<double> boxes2X2, global::System.ReadOnlySpan<double> boxes2Y2, global::System.Span<double> output, double eps = 1E-07, global::System.ReadOnlySpan<double> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.GeneralizedBoxIouLossImplementation.Run<double>(boxes1X1, boxes1Y1, boxes1X2, boxes1Y2, boxes2X1, boxes2Y1, boxes2X2, boxes2Y2, eps, weight, reduction: global::LossDsl.Reduction.None, output, gradients: false, gradOutputs: default, gradOutput: 1.0, boxes1X1Grad: default, boxes1Y1Grad: default, boxes1X2Grad: default, boxes1Y2Grad: default, boxes2X1Grad: default, boxes2Y1Grad: default, boxes2X2Grad: default, boxes2Y2Grad: default);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.GeneralizedBoxIouLossImplementation.RunForward<double>(boxes1X1, boxes1Y1, boxes1X2, boxes1Y2, boxes2X1, boxes2Y1, boxes2X2, boxes2Y2, eps, weight, reduction: global::LossDsl.Reduction.None, output);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in double; an empty gradient span is skipped.</summary>
         public static double ForwardBackward(global::System.ReadOnlySpan<double> boxes1X1, global::System.ReadOnlySpan<double> boxes1Y1, global::System.ReadOnlySpan<double> boxes1X2, global::System.ReadOnlySpan<double> boxes1Y2, global::System.ReadOnlySpan<double> boxes2X1, global::System.ReadOnlySpan<double> boxes2Y1, global::System.ReadOnlySpan<double> boxes2X2, global::System.ReadOnlySpan<double> boxes2Y2, global::System.Span<double> boxes1X1Grad, global::System.Span<double> boxes1Y1Grad, global::System.Span<double> boxes1X2Grad, global::System.Span<double> boxes1Y2Grad, global::System.Span<double> boxes2X1Grad, global::System.Span<double> boxes2Y1Grad, global::System.Span<double> boxes2X2Grad, global::System.Span<double> boxes2Y2Grad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0, double eps = 1E-07, global::System.ReadOnlySpan<double> weight = default)
@@ -325,6 +325,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         // ---- implementation ----
         internal static T Run<T>(ReadOnlySpan<T> boxes1X1, ReadOnlySpan<T> boxes1Y1, ReadOnlySpan<T> boxes1X2, ReadOnlySpan<T> boxes1Y2, ReadOnlySpan<T> boxes2X1, ReadOnlySpan<T> boxes2Y1, ReadOnlySpan<T> boxes2X2, ReadOnlySpan<T> boxes2Y2, T eps, ReadOnlySpan<T> weight, Reduction reduction, Span<T> output, bool gradients, ReadOnlySpan<T> gradOutputs, T gradOutput, Span<T> boxes1X1Grad, Span<T> boxes1Y1Grad, Span<T> boxes1X2Grad, Span<T> boxes1Y2Grad, Span<T> boxes2X1Grad, Span<T> boxes2Y1Grad, Span<T> boxes2X2Grad, Span<T> boxes2Y2Grad) where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
+            if (!gradients) return RunForward<T>(boxes1X1, boxes1Y1, boxes1X2, boxes1Y2, boxes2X1, boxes2Y1, boxes2X2, boxes2Y2, eps, weight, reduction, output);
             int n = boxes1X1.Length;
             LossGuard.Length(boxes1Y1.Length, n, "boxes1Y1");
             LossGuard.Length(boxes1X2.Length, n, "boxes1X2");
@@ -418,16 +419,32 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             // Millions of elements: fixed chunks on up to LossParallel.MaxThreads threads, the same bits whatever their number.
             if (LossParallel.ShouldSplit(n)) return RunChunked<T>(boxes1X1, boxes1Y1, boxes1X2, boxes1Y2, boxes2X1, boxes2Y1, boxes2X2, boxes2Y2, eps, weight, reduction, output, gradients, gradOutputs, gradOutput, boxes1X1Grad, boxes1Y1Grad, boxes1X2Grad, boxes1Y2Grad, boxes2X1Grad, boxes2Y1Grad, boxes2X2Grad, boxes2Y2Grad);
-            if (!gradients)
-            {
-                var kernel = new ValueKernelCall<T>(boxes1X1, boxes1Y1, boxes1X2, boxes1Y2, boxes2X1, boxes2Y1, boxes2X2, boxes2Y2, eps, weight, n, reduction, output);
-                return KernelFlags.Dispatch<ValueKernelCall<T>, T>(ref kernel);
-            }
 
             // The mean's 1/n and the upstream gradient fold into one scale; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
             var fused = new GradientKernelCall<T>(boxes1X1, boxes1Y1, boxes1X2, boxes1Y2, boxes2X1, boxes2Y1, boxes2X2, boxes2Y2, eps, weight, gradOutput: reduction == Reduction.None ? gradOutputs : default, scale, boxes1X1Grad, boxes1Y1Grad, boxes1X2Grad, boxes1Y2Grad, boxes2X1Grad, boxes2Y1Grad, boxes2X2Grad, boxes2Y2Grad, n, reduction, output);
             return KernelFlags.Dispatch<GradientKernelCall<T>, T>(ref fused);
+        }
+
+        /// <summary>The loss without gradients (the Forward methods): the value kernel alone.</summary>
+        internal static T RunForward<T>(ReadOnlySpan<T> boxes1X1, ReadOnlySpan<T> boxes1Y1, ReadOnlySpan<T> boxes1X2, ReadOnlySpan<T> boxes1Y2, ReadOnlySpan<T> boxes2X1, ReadOnlySpan<T> boxes2Y1, ReadOnlySpan<T> boxes2X2, ReadOnlySpan<T> boxes2Y2, T eps, ReadOnlySpan<T> weight, Reduction reduction, Span<T> output) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            int n = boxes1X1.Length;
+            LossGuard.Length(boxes1Y1.Length, n, "boxes1Y1");
+            LossGuard.Length(boxes1X2.Length, n, "boxes1X2");
+            LossGuard.Length(boxes1Y2.Length, n, "boxes1Y2");
+            LossGuard.Length(boxes2X1.Length, n, "boxes2X1");
+            LossGuard.Length(boxes2Y1.Length, n, "boxes2Y1");
+            LossGuard.Length(boxes2X2.Length, n, "boxes2X2");
+            LossGuard.Length(boxes2Y2.Length, n, "boxes2Y2");
+            LossGuard.Optional(weight.Length, n, nameof(weight));
+            if (reduction is not (Reduction.None or Reduction.Mean or Reduction.Sum)) throw new ArgumentOutOfRangeException(nameof(reduction), reduction, "Unknown reduction.");
+            if (reduction == Reduction.None) LossGuard.Length(output.Length, n, nameof(output));
+
+            // Millions of elements: fixed chunks on up to LossParallel.MaxThreads threads, the same bits whatever their number.
+            if (LossParallel.ShouldSplit(n)) return RunChunked<T>(boxes1X1, boxes1Y1, boxes1X2, boxes1Y2, boxes2X1, boxes2Y1, boxes2X2, boxes2Y2, eps, weight, reduction, output, gradients: false, gradOutputs: default, gradOutput: T.One, boxes1X1Grad: default, boxes1Y1Grad: default, boxes1X2Grad: default, boxes1Y2Grad: default, boxes2X1Grad: default, boxes2Y1Grad: default, boxes2X2Grad: default, boxes2Y2Grad: default);
+            var kernel = new ValueKernelCall<T>(boxes1X1, boxes1Y1, boxes1X2, boxes1Y2, boxes2X1, boxes2Y1, boxes2X2, boxes2Y2, eps, weight, n, reduction, output);
+            return KernelFlags.Dispatch<ValueKernelCall<T>, T>(ref kernel);
         }
 
         /// <summary>The parallel path (see <see cref="LossParallel"/>): the spans pinned, every chunk a call of the serial code on its slices.</summary>
@@ -1068,7 +1085,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag => Loop<F0, F1, F2, F3, F4, F5>(_boxes1X1, _boxes1Y1, _boxes1X2, _boxes1Y2, _boxes2X1, _boxes2Y1, _boxes2X2, _boxes2Y2, _eps, _weight, _n, _reduction, _output);
 
-            [MethodImpl(MethodImplOptions.NoInlining)]
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             private static T Loop<F0, F1, F2, F3, F4, F5>(ReadOnlySpan<T> boxes1X1, ReadOnlySpan<T> boxes1Y1, ReadOnlySpan<T> boxes1X2, ReadOnlySpan<T> boxes1Y2, ReadOnlySpan<T> boxes2X1, ReadOnlySpan<T> boxes2Y1, ReadOnlySpan<T> boxes2X2, ReadOnlySpan<T> boxes2Y2, T eps, ReadOnlySpan<T> weight, int n, Reduction reduction, Span<T> output) where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
             {
                 var kernel = new ValueKernel<T, F0, F1, F2, F3, F4, F5>(boxes1X1, boxes1Y1, boxes1X2, boxes1Y2, boxes2X1, boxes2Y1, boxes2X2, boxes2Y2, eps, weight);

@@ -28,11 +28,11 @@ namespace LossDsl.Losses
         // ---- float ----
         /// <summary>The reduced loss (mean or sum over the elements), in float.</summary>
         public static float Forward(global::System.ReadOnlySpan<float> input1, global::System.ReadOnlySpan<float> input2, global::System.ReadOnlySpan<float> target, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float margin = 0f, global::System.ReadOnlySpan<float> weight = default)
-            => global::LossDsl.Generated.LossDsl.Losses.MarginRankingLossImplementation.Run<float>(input1, input2, target, margin, weight, reduction, output: default, gradients: false, gradOutputs: default, gradOutput: 1f, input1Grad: default, input2Grad: default);
+            => global::LossDsl.Generated.LossDsl.Losses.MarginRankingLossImplementation.RunForward<float>(input1, input2, target, margin, weight, reduction, output: default);
 
         /// <summary>The loss of every element, written to <paramref name="output"/>, in float.</summary>
         public static void Forward(global::System.ReadOnlySpan<float> input1, global::System.ReadOnlySpan<float> input2, global::System.ReadOnlySpan<float> target, global::System.Span<float> output, float margin = 0f, global::System.ReadOnlySpan<float> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.MarginRankingLossImplementation.Run<float>(input1, input2, target, margin, weight, reduction: global::LossDsl.Reduction.None, output, gradients: false, gradOutputs: default, gradOutput: 1f, input1Grad: default, input2Grad: default);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.MarginRankingLossImplementation.RunForward<float>(input1, input2, target, margin, weight, reduction: global::LossDsl.Reduction.None, output);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in float; an empty gradient span is skipped.</summary>
         public static float ForwardBackward(global::System.ReadOnlySpan<float> input1, global::System.ReadOnlySpan<float> input2, global::System.ReadOnlySpan<float> target, global::System.Span<float> input1Grad, global::System.Span<float> input2Grad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f, float margin = 0f, global::System.ReadOnlySpan<float> weight = default)
@@ -62,11 +62,11 @@ namespace LossDsl.Losses
         // ---- double ----
         /// <summary>The reduced loss (mean or sum over the elements), in double.</summary>
         public static double Forward(global::System.ReadOnlySpan<double> input1, global::System.ReadOnlySpan<double> input2, global::System.ReadOnlySpan<double> target, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double margin = 0.0, global::System.ReadOnlySpan<double> weight = default)
-            => global::LossDsl.Generated.LossDsl.Losses.MarginRankingLossImplementation.Run<double>(input1, input2, target, margin, weight, reduction, output: default, gradients: false, gradOutputs: default, gradOutput: 1.0, input1Grad: default, input2Grad: default);
+            => global::LossDsl.Generated.LossDsl.Losses.MarginRankingLossImplementation.RunForward<double>(input1, input2, target, margin, weight, reduction, output: default);
 
         /// <summary>The loss of every element, written to <paramref name="output"/>, in double.</summary>
         public static void Forward(global::System.ReadOnlySpan<double> input1, global::System.ReadOnlySpan<double> input2, global::System.ReadOnlySpan<double> target, global::System.Span<double> output, double margin = 0.0, global::System.ReadOnlySpan<double> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.MarginRankingLossImplementation.Run<double>(input1, input2, target, margin, weight, reduction: global::LossDsl.Reduction.None, output, gradients: false, gradOutputs: default, gradOutput: 1.0, input1Grad: default, input2Grad: default);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.MarginRankingLossImplementation.RunForward<double>(input1, input2, target, margin, weight, reduction: global::LossDsl.Reduction.None, output);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in double; an empty gradient span is skipped.</summary>
         public static double ForwardBackward(global::System.ReadOnlySpan<double> input1, global::System.ReadOnlySpan<double> input2, global::System.ReadOnlySpan<double> target, global::System.Span<double> input1Grad, global::System.Span<double> input2Grad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0, double margin = 0.0, global::System.ReadOnlySpan<double> weight = default)
@@ -232,6 +232,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         // ---- implementation ----
         internal static T Run<T>(ReadOnlySpan<T> input1, ReadOnlySpan<T> input2, ReadOnlySpan<T> target, T margin, ReadOnlySpan<T> weight, Reduction reduction, Span<T> output, bool gradients, ReadOnlySpan<T> gradOutputs, T gradOutput, Span<T> input1Grad, Span<T> input2Grad) where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
+            if (!gradients) return RunForward<T>(input1, input2, target, margin, weight, reduction, output);
             int n = input1.Length;
             LossGuard.Length(input2.Length, n, "input2");
             LossGuard.Length(target.Length, n, "target");
@@ -256,16 +257,27 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             // Millions of elements: fixed chunks on up to LossParallel.MaxThreads threads, the same bits whatever their number.
             if (LossParallel.ShouldSplit(n)) return RunChunked<T>(input1, input2, target, margin, weight, reduction, output, gradients, gradOutputs, gradOutput, input1Grad, input2Grad);
-            if (!gradients)
-            {
-                var kernel = new ValueKernelCall<T>(input1, input2, target, margin, weight, n, reduction, output);
-                return KernelFlags.Dispatch<ValueKernelCall<T>, T>(ref kernel);
-            }
 
             // The mean's 1/n and the upstream gradient fold into one scale; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
             var fused = new GradientKernelCall<T>(input1, input2, target, margin, weight, gradOutput: reduction == Reduction.None ? gradOutputs : default, scale, input1Grad, input2Grad, n, reduction, output);
             return KernelFlags.Dispatch<GradientKernelCall<T>, T>(ref fused);
+        }
+
+        /// <summary>The loss without gradients (the Forward methods): the value kernel alone.</summary>
+        internal static T RunForward<T>(ReadOnlySpan<T> input1, ReadOnlySpan<T> input2, ReadOnlySpan<T> target, T margin, ReadOnlySpan<T> weight, Reduction reduction, Span<T> output) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            int n = input1.Length;
+            LossGuard.Length(input2.Length, n, "input2");
+            LossGuard.Length(target.Length, n, "target");
+            LossGuard.Optional(weight.Length, n, nameof(weight));
+            if (reduction is not (Reduction.None or Reduction.Mean or Reduction.Sum)) throw new ArgumentOutOfRangeException(nameof(reduction), reduction, "Unknown reduction.");
+            if (reduction == Reduction.None) LossGuard.Length(output.Length, n, nameof(output));
+
+            // Millions of elements: fixed chunks on up to LossParallel.MaxThreads threads, the same bits whatever their number.
+            if (LossParallel.ShouldSplit(n)) return RunChunked<T>(input1, input2, target, margin, weight, reduction, output, gradients: false, gradOutputs: default, gradOutput: T.One, input1Grad: default, input2Grad: default);
+            var kernel = new ValueKernelCall<T>(input1, input2, target, margin, weight, n, reduction, output);
+            return KernelFlags.Dispatch<ValueKernelCall<T>, T>(ref kernel);
         }
 
         /// <summary>The parallel path (see <see cref="LossParallel"/>): the spans pinned, every chunk a call of the serial code on its slices.</summary>
@@ -541,7 +553,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag => Loop<F0, F1, F2, F3, F4, F5>(_input1, _input2, _target, _margin, _weight, _n, _reduction, _output);
 
-            [MethodImpl(MethodImplOptions.NoInlining)]
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             private static T Loop<F0, F1, F2, F3, F4, F5>(ReadOnlySpan<T> input1, ReadOnlySpan<T> input2, ReadOnlySpan<T> target, T margin, ReadOnlySpan<T> weight, int n, Reduction reduction, Span<T> output) where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
             {
                 var kernel = new ValueKernel<T, F0, F1, F2, F3, F4, F5>(input1, input2, target, margin, weight);

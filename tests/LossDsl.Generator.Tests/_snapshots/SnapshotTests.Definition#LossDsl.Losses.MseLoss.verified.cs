@@ -26,11 +26,11 @@ namespace LossDsl.Losses
         // ---- float ----
         /// <summary>The reduced loss (mean or sum over the elements), in float.</summary>
         public static float Forward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.ReadOnlySpan<float> weight = default)
-            => global::LossDsl.Generated.LossDsl.Losses.MseLossImplementation.Run<float>(input, target, weight, reduction, output: default, gradients: false, gradOutputs: default, gradOutput: 1f, inputGrad: default, targetGrad: default);
+            => global::LossDsl.Generated.LossDsl.Losses.MseLossImplementation.RunForward<float>(input, target, weight, reduction, output: default);
 
         /// <summary>The loss of every element, written to <paramref name="output"/>, in float.</summary>
         public static void Forward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> output, global::System.ReadOnlySpan<float> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.MseLossImplementation.Run<float>(input, target, weight, reduction: global::LossDsl.Reduction.None, output, gradients: false, gradOutputs: default, gradOutput: 1f, inputGrad: default, targetGrad: default);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.MseLossImplementation.RunForward<float>(input, target, weight, reduction: global::LossDsl.Reduction.None, output);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in float; an empty gradient span is skipped.</summary>
         public static float ForwardBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> inputGrad, global::System.Span<float> targetGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f, global::System.ReadOnlySpan<float> weight = default)
@@ -60,11 +60,11 @@ namespace LossDsl.Losses
         // ---- double ----
         /// <summary>The reduced loss (mean or sum over the elements), in double.</summary>
         public static double Forward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, global::System.ReadOnlySpan<double> weight = default)
-            => global::LossDsl.Generated.LossDsl.Losses.MseLossImplementation.Run<double>(input, target, weight, reduction, output: default, gradients: false, gradOutputs: default, gradOutput: 1.0, inputGrad: default, targetGrad: default);
+            => global::LossDsl.Generated.LossDsl.Losses.MseLossImplementation.RunForward<double>(input, target, weight, reduction, output: default);
 
         /// <summary>The loss of every element, written to <paramref name="output"/>, in double.</summary>
         public static void Forward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.Span<double> output, global::System.ReadOnlySpan<double> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.MseLossImplementation.Run<double>(input, target, weight, reduction: global::LossDsl.Reduction.None, output, gradients: false, gradOutputs: default, gradOutput: 1.0, inputGrad: default, targetGrad: default);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.MseLossImplementation.RunForward<double>(input, target, weight, reduction: global::LossDsl.Reduction.None, output);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in double; an empty gradient span is skipped.</summary>
         public static double ForwardBackward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.Span<double> inputGrad, global::System.Span<double> targetGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0, global::System.ReadOnlySpan<double> weight = default)
@@ -222,6 +222,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         // ---- implementation ----
         internal static T Run<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight, Reduction reduction, Span<T> output, bool gradients, ReadOnlySpan<T> gradOutputs, T gradOutput, Span<T> inputGrad, Span<T> targetGrad) where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
+            if (!gradients) return RunForward<T>(input, target, weight, reduction, output);
             int n = input.Length;
             LossGuard.Length(target.Length, n, "target");
             LossGuard.Optional(weight.Length, n, nameof(weight));
@@ -243,16 +244,26 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             // Millions of elements: fixed chunks on up to LossParallel.MaxThreads threads, the same bits whatever their number.
             if (LossParallel.ShouldSplit(n)) return RunChunked<T>(input, target, weight, reduction, output, gradients, gradOutputs, gradOutput, inputGrad, targetGrad);
-            if (!gradients)
-            {
-                var kernel = new ValueKernelCall<T>(input, target, weight, n, reduction, output);
-                return KernelFlags.Dispatch<ValueKernelCall<T>, T>(ref kernel);
-            }
 
             // The mean's 1/n and the upstream gradient fold into one scale; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
             var fused = new GradientKernelCall<T>(input, target, weight, gradOutput: reduction == Reduction.None ? gradOutputs : default, scale, inputGrad, targetGrad, n, reduction, output);
             return KernelFlags.Dispatch<GradientKernelCall<T>, T>(ref fused);
+        }
+
+        /// <summary>The loss without gradients (the Forward methods): the value kernel alone.</summary>
+        internal static T RunForward<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight, Reduction reduction, Span<T> output) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            int n = input.Length;
+            LossGuard.Length(target.Length, n, "target");
+            LossGuard.Optional(weight.Length, n, nameof(weight));
+            if (reduction is not (Reduction.None or Reduction.Mean or Reduction.Sum)) throw new ArgumentOutOfRangeException(nameof(reduction), reduction, "Unknown reduction.");
+            if (reduction == Reduction.None) LossGuard.Length(output.Length, n, nameof(output));
+
+            // Millions of elements: fixed chunks on up to LossParallel.MaxThreads threads, the same bits whatever their number.
+            if (LossParallel.ShouldSplit(n)) return RunChunked<T>(input, target, weight, reduction, output, gradients: false, gradOutputs: default, gradOutput: T.One, inputGrad: default, targetGrad: default);
+            var kernel = new ValueKernelCall<T>(input, target, weight, n, reduction, output);
+            return KernelFlags.Dispatch<ValueKernelCall<T>, T>(ref kernel);
         }
 
         /// <summary>The parallel path (see <see cref="LossParallel"/>): the spans pinned, every chunk a call of the serial code on its slices.</summary>
@@ -495,7 +506,7 @@ namespace LossDsl.Generated.LossDsl.Losses
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public T Run<F0, F1, F2, F3, F4, F5>() where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag => Loop<F0, F1, F2, F3, F4, F5>(_input, _target, _weight, _n, _reduction, _output);
 
-            [MethodImpl(MethodImplOptions.NoInlining)]
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             private static T Loop<F0, F1, F2, F3, F4, F5>(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> weight, int n, Reduction reduction, Span<T> output) where F0 : struct, IFlag where F1 : struct, IFlag where F2 : struct, IFlag where F3 : struct, IFlag where F4 : struct, IFlag where F5 : struct, IFlag
             {
                 var kernel = new ValueKernel<T, F0, F1, F2, F3, F4, F5>(input, target, weight);

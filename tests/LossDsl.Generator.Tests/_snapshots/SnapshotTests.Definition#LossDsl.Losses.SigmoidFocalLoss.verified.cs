@@ -33,11 +33,11 @@ namespace LossDsl.Losses
         // ---- float ----
         /// <summary>The reduced loss (mean or sum over the elements), in float.</summary>
         public static float Forward(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float alpha = 0.25f, float gamma = 2f, global::System.ReadOnlySpan<float> weight = default)
-            => global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.Run<float>(inputs, targets, alpha, gamma, weight, reduction, output: default, gradients: false, gradOutputs: default, gradOutput: 1f, inputsGrad: default, targetsGrad: default);
+            => global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.RunForward<float>(inputs, targets, alpha, gamma, weight, reduction, output: default);
 
         /// <summary>The loss of every element, written to <paramref name="output"/>, in float.</summary>
         public static void Forward(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> output, float alpha = 0.25f, float gamma = 2f, global::System.ReadOnlySpan<float> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.Run<float>(inputs, targets, alpha, gamma, weight, reduction: global::LossDsl.Reduction.None, output, gradients: false, gradOutputs: default, gradOutput: 1f, inputsGrad: default, targetsGrad: default);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.RunForward<float>(inputs, targets, alpha, gamma, weight, reduction: global::LossDsl.Reduction.None, output);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in float; an empty gradient span is skipped.</summary>
         public static float ForwardBackward(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> inputsGrad, global::System.Span<float> targetsGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, float gradOutput = 1f, float alpha = 0.25f, float gamma = 2f, global::System.ReadOnlySpan<float> weight = default)
@@ -67,11 +67,11 @@ namespace LossDsl.Losses
         // ---- double ----
         /// <summary>The reduced loss (mean or sum over the elements), in double.</summary>
         public static double Forward(global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double alpha = 0.25, double gamma = 2.0, global::System.ReadOnlySpan<double> weight = default)
-            => global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.Run<double>(inputs, targets, alpha, gamma, weight, reduction, output: default, gradients: false, gradOutputs: default, gradOutput: 1.0, inputsGrad: default, targetsGrad: default);
+            => global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.RunForward<double>(inputs, targets, alpha, gamma, weight, reduction, output: default);
 
         /// <summary>The loss of every element, written to <paramref name="output"/>, in double.</summary>
         public static void Forward(global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, global::System.Span<double> output, double alpha = 0.25, double gamma = 2.0, global::System.ReadOnlySpan<double> weight = default)
-            => _ = global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.Run<double>(inputs, targets, alpha, gamma, weight, reduction: global::LossDsl.Reduction.None, output, gradients: false, gradOutputs: default, gradOutput: 1.0, inputsGrad: default, targetsGrad: default);
+            => _ = global::LossDsl.Generated.LossDsl.Losses.SigmoidFocalLossImplementation.RunForward<double>(inputs, targets, alpha, gamma, weight, reduction: global::LossDsl.Reduction.None, output);
 
         /// <summary>The reduced loss and its gradients (times <paramref name="gradOutput"/>) in one pass over memory, in double; an empty gradient span is skipped.</summary>
         public static double ForwardBackward(global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, global::System.Span<double> inputsGrad, global::System.Span<double> targetsGrad, global::LossDsl.Reduction reduction = global::LossDsl.Reduction.Mean, double gradOutput = 1.0, double alpha = 0.25, double gamma = 2.0, global::System.ReadOnlySpan<double> weight = default)
@@ -237,6 +237,7 @@ namespace LossDsl.Generated.LossDsl.Losses
         // ---- implementation ----
         internal static T Run<T>(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, T alpha, T gamma, ReadOnlySpan<T> weight, Reduction reduction, Span<T> output, bool gradients, ReadOnlySpan<T> gradOutputs, T gradOutput, Span<T> inputsGrad, Span<T> targetsGrad) where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
+            if (!gradients) return RunForward<T>(inputs, targets, alpha, gamma, weight, reduction, output);
             int n = inputs.Length;
             LossGuard.Length(targets.Length, n, "targets");
             LossGuard.Optional(weight.Length, n, nameof(weight));
@@ -258,16 +259,26 @@ namespace LossDsl.Generated.LossDsl.Losses
 
             // Millions of elements: fixed chunks on up to LossParallel.MaxThreads threads, the same bits whatever their number.
             if (LossParallel.ShouldSplit(n)) return RunChunked<T>(inputs, targets, alpha, gamma, weight, reduction, output, gradients, gradOutputs, gradOutput, inputsGrad, targetsGrad);
-            if (!gradients)
-            {
-                var kernel = new ValueKernelCall<T>(inputs, targets, alpha, gamma, weight, n, reduction, output);
-                return KernelFlags.Dispatch<ValueKernelCall<T>, T>(ref kernel);
-            }
 
             // The mean's 1/n and the upstream gradient fold into one scale; for None the upstream is per element.
             T scale = reduction == Reduction.Mean ? gradOutput / T.CreateTruncating(n) : gradOutput;
             var fused = new GradientKernelCall<T>(inputs, targets, alpha, gamma, weight, gradOutput: reduction == Reduction.None ? gradOutputs : default, scale, inputsGrad, targetsGrad, n, reduction, output);
             return KernelFlags.Dispatch<GradientKernelCall<T>, T>(ref fused);
+        }
+
+        /// <summary>The loss without gradients (the Forward methods): the value kernel alone.</summary>
+        internal static T RunForward<T>(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, T alpha, T gamma, ReadOnlySpan<T> weight, Reduction reduction, Span<T> output) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            int n = inputs.Length;
+            LossGuard.Length(targets.Length, n, "targets");
+            LossGuard.Optional(weight.Length, n, nameof(weight));
+            if (reduction is not (Reduction.None or Reduction.Mean or Reduction.Sum)) throw new ArgumentOutOfRangeException(nameof(reduction), reduction, "Unknown reduction.");
+            if (reduction == Reduction.None) LossGuard.Length(output.Length, n, nameof(output));
+
+            // Millions of elements: fixed chunks on up to LossParallel.MaxThreads threads, the same bits whatever their number.
+            if (LossParallel.ShouldSplit(n)) return RunChunked<T>(inputs, targets, alpha, gamma, weight, reduction, output, gradients: false, gradOutputs: default, gradOutput: T.One, inputsGrad: default, targetsGrad: default);
+            var kernel = new ValueKernelCall<T>(inputs, targets, alpha, gamma, weight, n, reduction, output);
+            return KernelFlags.Dispatch<ValueKernelCall<T>, T>(ref kernel);
         }
 
         /// <summary>The parallel path (see <see cref="LossParallel"/>): the spans pinned, every chunk a call of the serial code on its slices.</summary>
