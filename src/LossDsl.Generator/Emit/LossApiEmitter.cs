@@ -9,7 +9,8 @@ namespace LossDsl.Generator.Emit;
 /// <summary>
 /// The public API of a loss for one element type: Forward, Backward and ForwardBackward, each reduced (returning the
 /// value) and unreduced (one value per element or row, written to <c>output</c>). Every method is one call of the
-/// implementation's <c>Run</c>. It lives in the user's class and namespace, so every type it names is
+/// implementation's <c>Run</c> (an elementwise loss's Forward methods: <c>RunForward</c>; GradientHessian:
+/// <c>RunHessian</c>). It lives in the user's class and namespace, so every type it names is
 /// <c>global::</c>-qualified: a user type called <c>Reduction</c> or <c>Span</c> next to the loss changes nothing.
 /// </summary>
 internal static class LossApiEmitter

@@ -11,6 +11,8 @@ namespace LossDsl.Generator.Emit;
 /// <summary>
 /// Emits <c>Run&lt;T&gt;</c>, the one generic implementation behind every public method of a loss: it checks the
 /// arguments (an <c>ArgumentException</c> naming the bad one), picks the kernel and the loop, and applies the reduction.
+/// An elementwise loss's value alone is <c>RunForward&lt;T&gt;</c> (its Forward methods call it; Run without gradients
+/// returns it), and its Hessians <c>RunHessian&lt;T&gt;</c>.
 /// </summary>
 internal static class RunEmitter
 {
@@ -23,10 +25,6 @@ internal static class RunEmitter
         var other => throw new Diagnostics.UnexpectedValueException("The Hessian policy emitter", other.Mode),
     };
 
-    /// <summary>
-    /// RunHessian&lt;T&gt;, behind GradientHessian: the value, the gradients and the Hessian diagonals in one pass
-    /// (the HessianKernel), scaled like the gradient. Sequential: the parallel path of <see cref="ChunkEmitter"/> is Run's only.
-    /// </summary>
     /// <summary><c>n</c>, the first element input's length, and the check that every other element input has it (an optional one may be empty).</summary>
     private static void ElementLengths(SourceWriter w, BoundLoss loss)
     {
@@ -39,6 +37,11 @@ internal static class RunEmitter
         }
     }
 
+    /// <summary>
+    /// RunHessian&lt;T&gt;, behind GradientHessian: the value, the gradients and the Hessian diagonals in one pass
+    /// (the HessianKernel), scaled like the gradient. Sequential: the parallel path of <see cref="ChunkEmitter"/> is
+    /// Run's and RunForward's only.
+    /// </summary>
     public static void EmitHessian(SourceWriter w, LossModel model)
     {
         var loss = model.Loss;
