@@ -25,6 +25,20 @@ internal static class RunEmitter
         var other => throw new Diagnostics.UnexpectedValueException("The Hessian policy emitter", other.Mode),
     };
 
+    private const string ReductionCheck = "if (reduction is not (Reduction.None or Reduction.Mean or Reduction.Sum)) throw new ArgumentOutOfRangeException(nameof(reduction), reduction, \"Unknown reduction.\");";
+
+    /// <summary>The start of an elementwise loss's RunForward or RunHessian: its summary and signature, then <c>n</c> and
+    /// the checks of the element inputs, the weight and the reduction.</summary>
+    private static void OpenElementwise(SourceWriter w, BoundLoss loss, string summary, string name, IEnumerable<RunParameter> parameters)
+    {
+        w.Line();
+        w.Line($"/// <summary>{summary}</summary>");
+        w.Open($"internal static T {name}<T>({Signature(parameters)}) where T : unmanaged, IBinaryFloatingPointIeee754<T>");
+        ElementLengths(w, loss);
+        w.Line("LossGuard.Optional(weight.Length, n, nameof(weight));");
+        w.Line(ReductionCheck);
+    }
+
     /// <summary><c>n</c>, the first element input's length, and the check that every other element input has it (an optional one may be empty).</summary>
     private static void ElementLengths(SourceWriter w, BoundLoss loss)
     {
@@ -45,12 +59,7 @@ internal static class RunEmitter
     public static void EmitHessian(SourceWriter w, LossModel model)
     {
         var loss = model.Loss;
-        w.Line();
-        w.Line("/// <summary>The value, gradients and Hessian diagonals of the loss in one pass (GradientHessian).</summary>");
-        w.Open($"internal static T RunHessian<T>({Signature(RunPlan.Of(loss).Hessian)}) where T : unmanaged, IBinaryFloatingPointIeee754<T>");
-        ElementLengths(w, loss);
-        w.Line("LossGuard.Optional(weight.Length, n, nameof(weight));");
-        w.Line("if (reduction is not (Reduction.None or Reduction.Mean or Reduction.Sum)) throw new ArgumentOutOfRangeException(nameof(reduction), reduction, \"Unknown reduction.\");");
+        OpenElementwise(w, loss, "The value, gradients and Hessian diagonals of the loss in one pass (GradientHessian).", "RunHessian", RunPlan.Of(loss).Hessian);
         w.Open("if (reduction == Reduction.None)");
         w.Line("LossGuard.Optional(output.Length, n, nameof(output));");
         w.Line("LossGuard.Length(gradOutputs.Length, n, \"gradOutput\");");
@@ -87,7 +96,7 @@ internal static class RunEmitter
         ElementLengths(w, loss);
         if (loss.Shape == LossShape.Elementwise) w.Line("LossGuard.Optional(weight.Length, n, nameof(weight));");
         if (loss.Shape != LossShape.Whole)
-            w.Line("if (reduction is not (Reduction.None or Reduction.Mean or Reduction.Sum)) throw new ArgumentOutOfRangeException(nameof(reduction), reduction, \"Unknown reduction.\");");
+            w.Line(ReductionCheck);
         string count = loss.Shape switch { LossShape.Row => "rows", LossShape.Whole => "1", _ => "n" };
         if (loss.Shape == LossShape.Row) w.Line("int rows = n == 0 && rowLength > 0 ? 0 : LossGuard.Rows(rowLength, n, nameof(rowLength));");
         if (loss.Subscripted.Contains(Semantics.Binder.RowName))
@@ -148,12 +157,7 @@ internal static class RunEmitter
     private static void EmitForward(SourceWriter w, LossModel model, string inputs, bool chunked)
     {
         var loss = model.Loss;
-        w.Line();
-        w.Line("/// <summary>The loss without gradients (the Forward methods): the value kernel alone.</summary>");
-        w.Open($"internal static T RunForward<T>({Signature(RunPlan.Of(loss).Forward)}) where T : unmanaged, IBinaryFloatingPointIeee754<T>");
-        ElementLengths(w, loss);
-        w.Line("LossGuard.Optional(weight.Length, n, nameof(weight));");
-        w.Line("if (reduction is not (Reduction.None or Reduction.Mean or Reduction.Sum)) throw new ArgumentOutOfRangeException(nameof(reduction), reduction, \"Unknown reduction.\");");
+        OpenElementwise(w, loss, "The loss without gradients (the Forward methods): the value kernel alone.", "RunForward", RunPlan.Of(loss).Forward);
         w.Line("if (reduction == Reduction.None) LossGuard.Length(output.Length, n, nameof(output));");
         PreconditionEmitter.CheckOptions(w, loss);
         w.Line();
