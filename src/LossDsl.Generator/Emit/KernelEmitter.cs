@@ -428,11 +428,12 @@ internal static class KernelEmitter
     /// <c>{Name}Call&lt;T&gt;</c>: the kernel's constructor arguments and the loop's (n, reduction, output); its Facts are
     /// the facts a call can have and its Bits those of this call. Run&lt;F0, ..., F5&gt;, inlined into the dispatch, passes
     /// the arguments to Loop&lt;F0, ..., F5&gt;, which builds the kernel for them and runs it (not inlined: one body per
-    /// combination the program calls; inlined for a call of one fact, two bodies). Measured (mse_loss forward, 16 floats, AVX2): 3.15 -> 2.8 of the hand loop, where
-    /// Run was the loop and read the struct's fields through a reference. Tried and dropped: the spans held as reference
-    /// and length (a span field copied whole is read back in one 8-byte load that a 4-byte store cannot forward; 22 ->
-    /// 14.5 ns in an ad hoc harness) measured no better in Run (its dispatch then exceeded the JIT's inlining budget, or,
-    /// with the spans rebuilt in Loop, forward + backward at 4,096 floats was 20% slower).
+    /// combination the program calls; inlined for a call of one fact, two bodies). Measured (mse_loss forward, 16
+    /// floats, AVX2): 3.15 -> 2.8 of the hand loop, where Run was the loop and read the struct's fields through a
+    /// reference. Tried and dropped: the spans held as reference and length (a span field copied whole is read back in
+    /// one 8-byte load that a 4-byte store cannot forward; 22 -> 14.5 ns in an ad hoc harness) measured no better in Run
+    /// (its dispatch then exceeded the JIT's inlining budget, or, with the spans rebuilt in Loop, forward + backward at
+    /// 4,096 floats was 20% slower).
     /// </summary>
     private static void EmitCall(SourceWriter w, KernelSpec spec, List<KernelParameter> parameters, List<KernelFlag> flags)
     {
