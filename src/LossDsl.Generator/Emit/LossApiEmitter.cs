@@ -15,6 +15,9 @@ namespace LossDsl.Generator.Emit;
 /// </summary>
 internal static class LossApiEmitter
 {
+    /// <summary>The implementation method a public method calls.</summary>
+    private enum Target { Run, RunForward, RunHessian }
+
     private const string ReadOnlySpan = "global::System.ReadOnlySpan";
     private const string Span = "global::System.Span";
     private const string Reduction = "global::LossDsl.Reduction";
@@ -58,27 +61,29 @@ internal static class LossApiEmitter
         var none = new Dictionary<ParameterRole, string> { [ParameterRole.Gradients] = "false", [ParameterRole.Reduction] = Reduction + ".None" };
         var noneGradient = new Dictionary<ParameterRole, string> { [ParameterRole.Gradients] = "true", [ParameterRole.Reduction] = Reduction + ".None", [ParameterRole.GradOutput] = one };
 
+        // the methods without gradients of an elementwise loss call RunForward, which takes no gradient parameter
+        var valueTarget = elementwise ? Target.RunForward : Target.Run;
         w.Line();
         w.Line($"// ---- {type} ----");
         if (whole)
         {
-            Method(w, model, type, $"The loss over all elements, in {type}.", type, "Forward", value, required, trailing);
+            Method(w, model, type, $"The loss over all elements, in {type}.", type, "Forward", valueTarget, value, required, trailing);
             Method(w, model, type, $"The loss and its gradients (times <paramref name=\"gradOutput\"/>) in one pass, in {type}; an empty gradient span is skipped.",
-                type, "ForwardBackward", gradient, required, grads, gradOutputScalar, trailing);
+                type, "ForwardBackward", Target.Run, gradient, required, grads, gradOutputScalar, trailing);
             Method(w, model, type, $"The gradients of the loss (times <paramref name=\"gradOutput\"/>), in {type}; an empty gradient span is skipped.",
-                "void", "Backward", gradient, required, grads, gradOutputScalar, trailing);
+                "void", "Backward", Target.Run, gradient, required, grads, gradOutputScalar, trailing);
             return;
         }
-        Method(w, model, type, $"The reduced loss (mean or sum over the {per}s), in {type}.", type, "Forward", value, required, reductionParam, trailing);
-        Method(w, model, type, $"The loss of every {per}, written to <paramref name=\"output\"/>, in {type}.", "void", "Forward", none, required, output, trailing);
+        Method(w, model, type, $"The reduced loss (mean or sum over the {per}s), in {type}.", type, "Forward", valueTarget, value, required, reductionParam, trailing);
+        Method(w, model, type, $"The loss of every {per}, written to <paramref name=\"output\"/>, in {type}.", "void", "Forward", valueTarget, none, required, output, trailing);
         Method(w, model, type, $"The reduced loss and its gradients (times <paramref name=\"gradOutput\"/>) in one pass over memory, in {type}; an empty gradient span is skipped.",
-            type, "ForwardBackward", gradient, required, grads, reductionParam, gradOutputScalar, trailing);
+            type, "ForwardBackward", Target.Run, gradient, required, grads, reductionParam, gradOutputScalar, trailing);
         Method(w, model, type, $"The loss of every {per} and the gradients of their sum weighted by <paramref name=\"gradOutput\"/>, in one pass, in {type}.",
-            "void", "ForwardBackward", noneGradient, required, output, gradOutputSpan, grads, trailing);
+            "void", "ForwardBackward", Target.Run, noneGradient, required, output, gradOutputSpan, grads, trailing);
         Method(w, model, type, $"The gradients of the reduced loss (times <paramref name=\"gradOutput\"/>), in {type}; an empty gradient span is skipped.",
-            "void", "Backward", gradient, required, grads, reductionParam, gradOutputScalar, trailing);
+            "void", "Backward", Target.Run, gradient, required, grads, reductionParam, gradOutputScalar, trailing);
         Method(w, model, type, $"The gradients of the sum of the per-{per} losses weighted by <paramref name=\"gradOutput\"/>, in {type}.",
-            "void", "Backward", noneGradient, required, gradOutputSpan, grads, trailing);
+            "void", "Backward", Target.Run, noneGradient, required, gradOutputSpan, grads, trailing);
         if (!elementwise) return;
 
         // GradientHessian: every input's gradient span followed by its Hessian span; the policy before the weight.
@@ -94,38 +99,29 @@ internal static class LossApiEmitter
         Method(w, model, type, $"The reduced loss, its gradients and the diagonals of its Hessian (d²L/dx_i², through <paramref name=\"hessianPolicy\"/>; "
             + $"default: the loss's declared policy), all times <paramref name=\"gradOutput\"/>, in one pass, in {type}; an empty span is skipped. "
             + "The mean divides the gradients and Hessians by n as it divides the value.",
-            type, "GradientHessian", hessian, required, gradHess, reductionParam, gradOutputScalar, trailingHess, hessianRun: true);
+            type, "GradientHessian", Target.RunHessian, hessian, required, gradHess, reductionParam, gradOutputScalar, trailingHess);
         Method(w, model, type, $"The loss of every element (to <paramref name=\"output\"/>; an empty span is skipped), and the gradients and Hessian diagonals of their sum weighted by "
             + $"<paramref name=\"gradOutput\"/>, in one pass, in {type}: per element, what a boosting round needs.",
-            "void", "GradientHessian", noneHessian, required, output, gradOutputSpan, gradHess, trailingHess, hessianRun: true);
+            "void", "GradientHessian", Target.RunHessian, noneHessian, required, output, gradOutputSpan, gradHess, trailingHess);
     }
 
+    /// <param name="target">The implementation method it calls: Run, RunForward (an elementwise loss's methods without
+    /// gradients) or RunHessian (GradientHessian).</param>
     private static void Method(SourceWriter w, LossModel model, string type, string summary, string returns, string name,
-        Dictionary<ParameterRole, string> fixedArguments, params IEnumerable<ApiParameter>[] parts) =>
-        Method(w, model, type, summary, returns, name, fixedArguments, parts, hessianRun: false);
-
-    private static void Method(SourceWriter w, LossModel model, string type, string summary, string returns, string name,
-        Dictionary<ParameterRole, string> fixedArguments, IEnumerable<ApiParameter> a, IEnumerable<ApiParameter> b, IEnumerable<ApiParameter> c,
-        IEnumerable<ApiParameter> d, IEnumerable<ApiParameter> e, bool hessianRun) =>
-        Method(w, model, type, summary, returns, name, fixedArguments, new[] { a, b, c, d, e }, hessianRun);
-
-    /// <param name="hessianRun">The method calls RunHessian (GradientHessian), not Run.</param>
-    private static void Method(SourceWriter w, LossModel model, string type, string summary, string returns, string name,
-        Dictionary<ParameterRole, string> fixedArguments, IEnumerable<ApiParameter>[] parts, bool hessianRun)
+        Target target, Dictionary<ParameterRole, string> fixedArguments, params IEnumerable<ApiParameter>[] parts)
     {
         // Each of Run's parameters gets the API parameter that carries it, a fixed value, or its default.
         var parameters = parts.SelectMany(p => p).ToList();
         var plan = RunPlan.Of(model.Loss);
-        // a method without gradients calls RunForward, where the loss has one (elementwise)
-        bool forward = !hessianRun && plan.Forward.Count > 0 && fixedArguments.TryGetValue(ParameterRole.Gradients, out var wanted) && wanted == "false";
-        var arguments = (hessianRun ? plan.Hessian : forward ? plan.Forward : plan.Run).Select(p => (p,
+        var signature = target switch { Target.RunForward => plan.Forward, Target.RunHessian => plan.Hessian, _ => plan.Run };
+        var arguments = signature.Select(p => (p,
             fixedArguments.TryGetValue(p.Role, out var value) ? value
             : parameters.FirstOrDefault(a => p.Carries(a.Role, a.Index)) is { } parameter ? parameter.Name
             : p.Role == ParameterRole.GradOutput ? (type == "float" ? "1f" : "1.0")
             : "default"));
         w.Line($"/// <summary>{summary}</summary>");
         w.Line($"public static {returns} {name}({string.Join(", ", parameters)})");
-        w.Line($"    => {(returns == "void" ? "_ = " : "")}{LossEmitter.Implementation(model)}.{(hessianRun ? "RunHessian" : forward ? "RunForward" : "Run")}<{type}>({NamedArguments.Join(arguments)});");
+        w.Line($"    => {(returns == "void" ? "_ = " : "")}{LossEmitter.Implementation(model)}.{target}<{type}>({NamedArguments.Join(arguments)});");
         w.Line();
     }
 }

@@ -113,24 +113,28 @@ internal static class RunEmitter
             var length = input.Kind == InputKind.Class ? "rowLength" : "rows";
             w.Line(input.Default is null ? $"LossGuard.Length({p}.Length, {length}, \"{Names.PublicCamel(input.Name)}\");" : $"LossGuard.Optional({p}.Length, {length}, \"{Names.PublicCamel(input.Name)}\");");
         }
+        // An elementwise Run has returned RunForward's value when no gradient is wanted: the checks below need no test.
+        bool gradientsOnly = loss.Shape == LossShape.Elementwise;
         if (loss.Shape != LossShape.Whole)
         {
             w.Open("if (reduction == Reduction.None)");
-            w.Line($"if (gradients) LossGuard.Optional(output.Length, {count}, nameof(output)); else LossGuard.Length(output.Length, {count}, nameof(output));");
-            w.Line($"if (gradients) LossGuard.Length(gradOutputs.Length, {count}, \"gradOutput\");");
+            w.Line(gradientsOnly
+                ? $"LossGuard.Optional(output.Length, {count}, nameof(output));"
+                : $"if (gradients) LossGuard.Optional(output.Length, {count}, nameof(output)); else LossGuard.Length(output.Length, {count}, nameof(output));");
+            w.Line($"{(gradientsOnly ? "" : "if (gradients) ")}LossGuard.Length(gradOutputs.Length, {count}, \"gradOutput\");");
             w.Close();
         }
         var gradInputs = loss.Inputs.Where(i => !i.IsConst).ToList();
         if (gradInputs.Count > 0)
         {
-            w.Open("if (gradients)");
+            if (!gradientsOnly) w.Open("if (gradients)");
             foreach (var input in gradInputs)
             {
                 var g = Names.Parameter(input.Name + "_grad");
                 w.Line($"LossGuard.Optional({g}.Length, n, \"{Names.PublicCamel(input.Name + "_grad")}\");");
                 foreach (var other in loss.Inputs.Where(i => !Names.IsInteger(i.Kind))) w.Line($"LossGuard.NoOverlap({Names.Parameter(other.Name)}, {g}, \"{Names.PublicCamel(input.Name + "_grad")}\");");
             }
-            w.Close();
+            if (!gradientsOnly) w.Close();
         }
         PreconditionEmitter.CheckOptions(w, loss);
         w.Line();

@@ -236,18 +236,15 @@ namespace LossDsl.Generated.LossDsl.Losses
             if (reduction is not (Reduction.None or Reduction.Mean or Reduction.Sum)) throw new ArgumentOutOfRangeException(nameof(reduction), reduction, "Unknown reduction.");
             if (reduction == Reduction.None)
             {
-                if (gradients) LossGuard.Optional(output.Length, n, nameof(output)); else LossGuard.Length(output.Length, n, nameof(output));
-                if (gradients) LossGuard.Length(gradOutputs.Length, n, "gradOutput");
+                LossGuard.Optional(output.Length, n, nameof(output));
+                LossGuard.Length(gradOutputs.Length, n, "gradOutput");
             }
-            if (gradients)
-            {
-                LossGuard.Optional(inputGrad.Length, n, "inputGrad");
-                LossGuard.NoOverlap(input, inputGrad, "inputGrad");
-                LossGuard.NoOverlap(target, inputGrad, "inputGrad");
-                LossGuard.Optional(targetGrad.Length, n, "targetGrad");
-                LossGuard.NoOverlap(input, targetGrad, "targetGrad");
-                LossGuard.NoOverlap(target, targetGrad, "targetGrad");
-            }
+            LossGuard.Optional(inputGrad.Length, n, "inputGrad");
+            LossGuard.NoOverlap(input, inputGrad, "inputGrad");
+            LossGuard.NoOverlap(target, inputGrad, "inputGrad");
+            LossGuard.Optional(targetGrad.Length, n, "targetGrad");
+            LossGuard.NoOverlap(input, targetGrad, "targetGrad");
+            LossGuard.NoOverlap(target, targetGrad, "targetGrad");
 
             // Millions of elements: fixed chunks on up to LossParallel.MaxThreads threads, the same bits whatever their number.
             if (LossParallel.ShouldSplit(n)) return RunChunked<T>(input, target, weight, reduction, output, gradients, gradOutputs, gradOutput, inputGrad, targetGrad);

@@ -257,24 +257,21 @@ namespace LossDsl.Generated.LossDsl.Losses
             if (reduction is not (Reduction.None or Reduction.Mean or Reduction.Sum)) throw new ArgumentOutOfRangeException(nameof(reduction), reduction, "Unknown reduction.");
             if (reduction == Reduction.None)
             {
-                if (gradients) LossGuard.Optional(output.Length, n, nameof(output)); else LossGuard.Length(output.Length, n, nameof(output));
-                if (gradients) LossGuard.Length(gradOutputs.Length, n, "gradOutput");
+                LossGuard.Optional(output.Length, n, nameof(output));
+                LossGuard.Length(gradOutputs.Length, n, "gradOutput");
             }
-            if (gradients)
-            {
-                LossGuard.Optional(inputGrad.Length, n, "inputGrad");
-                LossGuard.NoOverlap(input, inputGrad, "inputGrad");
-                LossGuard.NoOverlap(target, inputGrad, "inputGrad");
-                LossGuard.NoOverlap(var, inputGrad, "inputGrad");
-                LossGuard.Optional(targetGrad.Length, n, "targetGrad");
-                LossGuard.NoOverlap(input, targetGrad, "targetGrad");
-                LossGuard.NoOverlap(target, targetGrad, "targetGrad");
-                LossGuard.NoOverlap(var, targetGrad, "targetGrad");
-                LossGuard.Optional(varGrad.Length, n, "varGrad");
-                LossGuard.NoOverlap(input, varGrad, "varGrad");
-                LossGuard.NoOverlap(target, varGrad, "varGrad");
-                LossGuard.NoOverlap(var, varGrad, "varGrad");
-            }
+            LossGuard.Optional(inputGrad.Length, n, "inputGrad");
+            LossGuard.NoOverlap(input, inputGrad, "inputGrad");
+            LossGuard.NoOverlap(target, inputGrad, "inputGrad");
+            LossGuard.NoOverlap(var, inputGrad, "inputGrad");
+            LossGuard.Optional(targetGrad.Length, n, "targetGrad");
+            LossGuard.NoOverlap(input, targetGrad, "targetGrad");
+            LossGuard.NoOverlap(target, targetGrad, "targetGrad");
+            LossGuard.NoOverlap(var, targetGrad, "targetGrad");
+            LossGuard.Optional(varGrad.Length, n, "varGrad");
+            LossGuard.NoOverlap(input, varGrad, "varGrad");
+            LossGuard.NoOverlap(target, varGrad, "varGrad");
+            LossGuard.NoOverlap(var, varGrad, "varGrad");
 
             // Millions of elements: fixed chunks on up to LossParallel.MaxThreads threads, the same bits whatever their number.
             if (LossParallel.ShouldSplit(n)) return RunChunked<T>(input, target, var, full, eps, weight, reduction, output, gradients, gradOutputs, gradOutput, inputGrad, targetGrad, varGrad);

@@ -245,18 +245,15 @@ namespace LossDsl.Generated.LossDsl.Losses
             if (reduction is not (Reduction.None or Reduction.Mean or Reduction.Sum)) throw new ArgumentOutOfRangeException(nameof(reduction), reduction, "Unknown reduction.");
             if (reduction == Reduction.None)
             {
-                if (gradients) LossGuard.Optional(output.Length, n, nameof(output)); else LossGuard.Length(output.Length, n, nameof(output));
-                if (gradients) LossGuard.Length(gradOutputs.Length, n, "gradOutput");
+                LossGuard.Optional(output.Length, n, nameof(output));
+                LossGuard.Length(gradOutputs.Length, n, "gradOutput");
             }
-            if (gradients)
-            {
-                LossGuard.Optional(inputGrad.Length, n, "inputGrad");
-                LossGuard.NoOverlap(input, inputGrad, "inputGrad");
-                LossGuard.NoOverlap(target, inputGrad, "inputGrad");
-                LossGuard.Optional(targetGrad.Length, n, "targetGrad");
-                LossGuard.NoOverlap(input, targetGrad, "targetGrad");
-                LossGuard.NoOverlap(target, targetGrad, "targetGrad");
-            }
+            LossGuard.Optional(inputGrad.Length, n, "inputGrad");
+            LossGuard.NoOverlap(input, inputGrad, "inputGrad");
+            LossGuard.NoOverlap(target, inputGrad, "inputGrad");
+            LossGuard.Optional(targetGrad.Length, n, "targetGrad");
+            LossGuard.NoOverlap(input, targetGrad, "targetGrad");
+            LossGuard.NoOverlap(target, targetGrad, "targetGrad");
             // require delta > 0
             if (!(delta > T.Zero)) throw new ArgumentException("huber_loss does not support non-positive values for delta.", "delta");
 

@@ -240,20 +240,17 @@ namespace LossDsl.Generated.LossDsl.Losses
             if (reduction is not (Reduction.None or Reduction.Mean or Reduction.Sum)) throw new ArgumentOutOfRangeException(nameof(reduction), reduction, "Unknown reduction.");
             if (reduction == Reduction.None)
             {
-                if (gradients) LossGuard.Optional(output.Length, n, nameof(output)); else LossGuard.Length(output.Length, n, nameof(output));
-                if (gradients) LossGuard.Length(gradOutputs.Length, n, "gradOutput");
+                LossGuard.Optional(output.Length, n, nameof(output));
+                LossGuard.Length(gradOutputs.Length, n, "gradOutput");
             }
-            if (gradients)
-            {
-                LossGuard.Optional(input1Grad.Length, n, "input1Grad");
-                LossGuard.NoOverlap(input1, input1Grad, "input1Grad");
-                LossGuard.NoOverlap(input2, input1Grad, "input1Grad");
-                LossGuard.NoOverlap(target, input1Grad, "input1Grad");
-                LossGuard.Optional(input2Grad.Length, n, "input2Grad");
-                LossGuard.NoOverlap(input1, input2Grad, "input2Grad");
-                LossGuard.NoOverlap(input2, input2Grad, "input2Grad");
-                LossGuard.NoOverlap(target, input2Grad, "input2Grad");
-            }
+            LossGuard.Optional(input1Grad.Length, n, "input1Grad");
+            LossGuard.NoOverlap(input1, input1Grad, "input1Grad");
+            LossGuard.NoOverlap(input2, input1Grad, "input1Grad");
+            LossGuard.NoOverlap(target, input1Grad, "input1Grad");
+            LossGuard.Optional(input2Grad.Length, n, "input2Grad");
+            LossGuard.NoOverlap(input1, input2Grad, "input2Grad");
+            LossGuard.NoOverlap(input2, input2Grad, "input2Grad");
+            LossGuard.NoOverlap(target, input2Grad, "input2Grad");
 
             // Millions of elements: fixed chunks on up to LossParallel.MaxThreads threads, the same bits whatever their number.
             if (LossParallel.ShouldSplit(n)) return RunChunked<T>(input1, input2, target, margin, weight, reduction, output, gradients, gradOutputs, gradOutput, input1Grad, input2Grad);

@@ -244,18 +244,15 @@ namespace LossDsl.Generated.LossDsl.Losses
             if (reduction is not (Reduction.None or Reduction.Mean or Reduction.Sum)) throw new ArgumentOutOfRangeException(nameof(reduction), reduction, "Unknown reduction.");
             if (reduction == Reduction.None)
             {
-                if (gradients) LossGuard.Optional(output.Length, n, nameof(output)); else LossGuard.Length(output.Length, n, nameof(output));
-                if (gradients) LossGuard.Length(gradOutputs.Length, n, "gradOutput");
+                LossGuard.Optional(output.Length, n, nameof(output));
+                LossGuard.Length(gradOutputs.Length, n, "gradOutput");
             }
-            if (gradients)
-            {
-                LossGuard.Optional(inputsGrad.Length, n, "inputsGrad");
-                LossGuard.NoOverlap(inputs, inputsGrad, "inputsGrad");
-                LossGuard.NoOverlap(targets, inputsGrad, "inputsGrad");
-                LossGuard.Optional(targetsGrad.Length, n, "targetsGrad");
-                LossGuard.NoOverlap(inputs, targetsGrad, "targetsGrad");
-                LossGuard.NoOverlap(targets, targetsGrad, "targetsGrad");
-            }
+            LossGuard.Optional(inputsGrad.Length, n, "inputsGrad");
+            LossGuard.NoOverlap(inputs, inputsGrad, "inputsGrad");
+            LossGuard.NoOverlap(targets, inputsGrad, "inputsGrad");
+            LossGuard.Optional(targetsGrad.Length, n, "targetsGrad");
+            LossGuard.NoOverlap(inputs, targetsGrad, "targetsGrad");
+            LossGuard.NoOverlap(targets, targetsGrad, "targetsGrad");
 
             // Millions of elements: fixed chunks on up to LossParallel.MaxThreads threads, the same bits whatever their number.
             if (LossParallel.ShouldSplit(n)) return RunChunked<T>(inputs, targets, alpha, gamma, weight, reduction, output, gradients, gradOutputs, gradOutput, inputsGrad, targetsGrad);

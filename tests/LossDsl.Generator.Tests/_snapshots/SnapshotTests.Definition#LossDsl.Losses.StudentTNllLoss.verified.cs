@@ -264,32 +264,29 @@ namespace LossDsl.Generated.LossDsl.Losses
             if (reduction is not (Reduction.None or Reduction.Mean or Reduction.Sum)) throw new ArgumentOutOfRangeException(nameof(reduction), reduction, "Unknown reduction.");
             if (reduction == Reduction.None)
             {
-                if (gradients) LossGuard.Optional(output.Length, n, nameof(output)); else LossGuard.Length(output.Length, n, nameof(output));
-                if (gradients) LossGuard.Length(gradOutputs.Length, n, "gradOutput");
+                LossGuard.Optional(output.Length, n, nameof(output));
+                LossGuard.Length(gradOutputs.Length, n, "gradOutput");
             }
-            if (gradients)
-            {
-                LossGuard.Optional(inputGrad.Length, n, "inputGrad");
-                LossGuard.NoOverlap(input, inputGrad, "inputGrad");
-                LossGuard.NoOverlap(target, inputGrad, "inputGrad");
-                LossGuard.NoOverlap(scale_, inputGrad, "inputGrad");
-                LossGuard.NoOverlap(df, inputGrad, "inputGrad");
-                LossGuard.Optional(targetGrad.Length, n, "targetGrad");
-                LossGuard.NoOverlap(input, targetGrad, "targetGrad");
-                LossGuard.NoOverlap(target, targetGrad, "targetGrad");
-                LossGuard.NoOverlap(scale_, targetGrad, "targetGrad");
-                LossGuard.NoOverlap(df, targetGrad, "targetGrad");
-                LossGuard.Optional(scaleGrad.Length, n, "scaleGrad");
-                LossGuard.NoOverlap(input, scaleGrad, "scaleGrad");
-                LossGuard.NoOverlap(target, scaleGrad, "scaleGrad");
-                LossGuard.NoOverlap(scale_, scaleGrad, "scaleGrad");
-                LossGuard.NoOverlap(df, scaleGrad, "scaleGrad");
-                LossGuard.Optional(dfGrad.Length, n, "dfGrad");
-                LossGuard.NoOverlap(input, dfGrad, "dfGrad");
-                LossGuard.NoOverlap(target, dfGrad, "dfGrad");
-                LossGuard.NoOverlap(scale_, dfGrad, "dfGrad");
-                LossGuard.NoOverlap(df, dfGrad, "dfGrad");
-            }
+            LossGuard.Optional(inputGrad.Length, n, "inputGrad");
+            LossGuard.NoOverlap(input, inputGrad, "inputGrad");
+            LossGuard.NoOverlap(target, inputGrad, "inputGrad");
+            LossGuard.NoOverlap(scale_, inputGrad, "inputGrad");
+            LossGuard.NoOverlap(df, inputGrad, "inputGrad");
+            LossGuard.Optional(targetGrad.Length, n, "targetGrad");
+            LossGuard.NoOverlap(input, targetGrad, "targetGrad");
+            LossGuard.NoOverlap(target, targetGrad, "targetGrad");
+            LossGuard.NoOverlap(scale_, targetGrad, "targetGrad");
+            LossGuard.NoOverlap(df, targetGrad, "targetGrad");
+            LossGuard.Optional(scaleGrad.Length, n, "scaleGrad");
+            LossGuard.NoOverlap(input, scaleGrad, "scaleGrad");
+            LossGuard.NoOverlap(target, scaleGrad, "scaleGrad");
+            LossGuard.NoOverlap(scale_, scaleGrad, "scaleGrad");
+            LossGuard.NoOverlap(df, scaleGrad, "scaleGrad");
+            LossGuard.Optional(dfGrad.Length, n, "dfGrad");
+            LossGuard.NoOverlap(input, dfGrad, "dfGrad");
+            LossGuard.NoOverlap(target, dfGrad, "dfGrad");
+            LossGuard.NoOverlap(scale_, dfGrad, "dfGrad");
+            LossGuard.NoOverlap(df, dfGrad, "dfGrad");
 
             // Millions of elements: fixed chunks on up to LossParallel.MaxThreads threads, the same bits whatever their number.
             if (LossParallel.ShouldSplit(n)) return RunChunked<T>(input, target, scale_, df, weight, reduction, output, gradients, gradOutputs, gradOutput, inputGrad, targetGrad, scaleGrad, dfGrad);
